@@ -1,0 +1,37 @@
+/*
+ * limits: ceilings on everything an untrusted input can make us spend.
+ *
+ * One table describes every limit (name, default, range, meaning); the
+ * command line sets them with --limit NAME=VALUE and later the config file
+ * uses the same names.  Crossing a limit refuses that one input with a
+ * message that names the limit, so the user knows which knob to turn.
+ */
+#ifndef DMARCSIFT_LIMITS_H
+#define DMARCSIFT_LIMITS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct err;
+
+struct limits {
+	uint64_t input_bytes;	     /* one input (file, mail) as received */
+	uint64_t decompressed_bytes; /* all bytes inflated from one input */
+	uint64_t ratio;		     /* decompressed:compressed, per layer */
+	uint64_t ratio_after;	     /* ratio is checked past this output */
+	uint64_t zip_members;	     /* entries in one zip archive */
+	uint64_t layers;	     /* nesting: gzip in zip in mail ... */
+	uint64_t xml_depth;	     /* element nesting in a report */
+	uint64_t records;	     /* records in one report */
+	uint64_t auth_results;	     /* dkim+spf results, reasons per record */
+	uint64_t string_bytes;	     /* one text value */
+	uint64_t warnings;	     /* warnings kept per report */
+};
+
+void limits_init(struct limits *lim);
+/* Parses "name=value" (value may end in k, M or G) into lim. */
+int limits_set(struct limits *lim, const char *assignment, struct err *err);
+/* Prints the table with defaults, for --help. */
+void limits_print_help(FILE *fp);
+
+#endif

@@ -1,0 +1,102 @@
+#include "text.h"
+
+#include <string.h>
+#include <strings.h>
+
+size_t
+utf8_seq_len(const unsigned char *p, size_t avail)
+{
+	size_t n, i;
+	unsigned int cp;
+
+	if (avail == 0)
+		return 0;
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (avail < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and code points past U+10FFFF. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+static int
+xml_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+size_t
+text_trim(char *s, size_t len)
+{
+	size_t start = 0;
+
+	while (len > 0 && xml_space(s[len - 1]))
+		len--;
+	while (start < len && xml_space(s[start]))
+		start++;
+	if (start > 0)
+		memmove(s, s + start, len - start);
+	len -= start;
+	s[len] = '\0';
+	return len;
+}
+
+int
+text_fold_enum(char *s, const char *const *words)
+{
+	for (; *words != NULL; words++) {
+		if (strcasecmp(s, *words) == 0) {
+			strcpy(s, *words);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void
+text_printable(const char *s, char *out, size_t outsz)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0, len = strlen(s);
+
+	if (outsz == 0)
+		return;
+	while (*p != '\0' && o + 1 < outsz) {
+		size_t n = utf8_seq_len(p, len - (size_t)(p -
+		    (const unsigned char *)s));
+
+		if (o + n + 4 >= outsz && outsz > 4) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (n == 1 && (*p < 0x20 || *p == 0x7f)) {
+			out[o++] = '?';
+			p++;
+		} else if (n == 0) {
+			out[o++] = '?';
+			p++;
+		} else {
+			memcpy(out + o, p, n);
+			o += n;
+			p += n;
+		}
+	}
+	out[o] = '\0';
+}

@@ -1,0 +1,28 @@
+/*
+ * text: small string helpers for values that came from outside.
+ */
+#ifndef DMARCSIFT_TEXT_H
+#define DMARCSIFT_TEXT_H
+
+#include <stddef.h>
+
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 if it is invalid. */
+size_t utf8_seq_len(const unsigned char *p, size_t avail);
+
+/* Trims XML white space from both ends in place; returns the new length. */
+size_t text_trim(char *s, size_t len);
+
+/*
+ * If s equals one of the NULL-terminated words ignoring ASCII case, rewrites
+ * s to that word and returns 1; otherwise leaves s alone and returns 0.
+ */
+int text_fold_enum(char *s, const char *const *words);
+
+/*
+ * Copies s into out (size outsz, always terminated) for an error message:
+ * control bytes and invalid UTF-8 become '?', and long text is cut with
+ * "...", so a hostile name cannot mess up a terminal or a log line.
+ */
+void text_printable(const char *s, char *out, size_t outsz);
+
+#endif

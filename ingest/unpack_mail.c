@@ -1,0 +1,3 @@
+/* placeholder: being written */
+#include "unpack.h"
+const struct unpack_backend unpack_mail = {"mail", 0};
