@@ -7,7 +7,7 @@
  * stays flat however many records a report has.
  *
  * Every char * here is owned by its struct and freed by the matching
- * *_reset()/*_free(); NULL means the element was absent, "" that it was
+ * _reset() functions; NULL means the element was absent, "" that it was
  * present and empty.  Enumerated values (disposition, results, p, ...) are
  * lower-cased when they are a known word and kept as they came otherwise.
  */

@@ -1,0 +1,227 @@
+/*
+ * dmarcsift parse: read reports from files, mail or stdin and print them.
+ */
+#include "commands.h"
+
+#include "bytesrc.h"
+#include "err.h"
+#include "limits.h"
+#include "log.h"
+#include "parsed.h"
+#include "reader.h"
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void
+help(FILE *fp)
+{
+	fputs("usage: dmarcsift parse [--json] [--limit NAME=VALUE]... "
+	      "INPUT...\n\n"
+	      "Reads DMARC aggregate reports and prints them.  An INPUT is a "
+	      "file, or - for\nstandard input: XML, gzip, zip, or a mail "
+	      "(.eml or mbox) carrying any of these,\nrecognised by content, "
+	      "never by name.\n\n"
+	      "  --json        one JSON object per report per line\n"
+	      "  --limit N=V   change a limit (below)\n"
+	      "  -h, --help    this text\n\n"
+	      "An input that yields no report gets one line on standard error "
+	      "saying why.\nFailure (ruf) and SMTP TLS reports are skipped "
+	      "with a note, not refused.\n\n"
+	      "Exit status: 0 every input gave a report or was skipped, 1 "
+	      "some input was\nrefused (broken, hostile or over a limit), 2 "
+	      "usage error or unreadable file.\n\n",
+	    fp);
+	limits_print_help(fp);
+}
+
+/* The sink: records wait in a scratch file until their report is whole. */
+struct parse_out {
+	const struct parsed_format *fmt;
+	FILE *scratch;
+	uint64_t nrec;
+	const char *input;
+};
+
+static void
+scratch_reset(struct parse_out *out)
+{
+	rewind(out->scratch);
+	if (ftruncate(fileno(out->scratch), 0) < 0)
+		log_warn("cannot truncate scratch file: %s", strerror(errno));
+	out->nrec = 0;
+}
+
+static int
+out_record(void *ctx, const struct dmarc_report *rep,
+    const struct dmarc_record *rec, struct err *err)
+{
+	struct parse_out *out = ctx;
+
+	out->fmt->record(out->scratch, rec, out->nrec++);
+	if (ferror(out->scratch))
+		return err_set(err, ERR_SINK,
+		    "cannot write the scratch file (is the temporary "
+		    "directory full?)");
+	return 0;
+}
+
+static int
+out_report(void *ctx, const struct dmarc_report *rep, const char *where,
+    struct err *err)
+{
+	struct parse_out *out = ctx;
+	char buf[65536];
+	size_t n;
+
+	fflush(out->scratch);
+	rewind(out->scratch);
+	out->fmt->head(stdout, rep, out->input, where);
+	while ((n = fread(buf, 1, sizeof(buf), out->scratch)) > 0)
+		fwrite(buf, 1, n, stdout);
+	out->fmt->tail(stdout, rep);
+	scratch_reset(out);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return err_set(err, ERR_SINK, "cannot write standard output: %s",
+		    strerror(errno));
+	return 0;
+}
+
+static void
+out_discard(void *ctx)
+{
+	scratch_reset(ctx);
+}
+
+static void
+out_problem(void *ctx, const struct err *why)
+{
+	struct parse_out *out = ctx;
+
+	if (why->code == ERR_NOT_AGGREGATE)
+		log_warn("%s: %s; skipped", out->input, why->msg);
+	else
+		log_error("%s: %s", out->input, why->msg);
+}
+
+/* Opens an input; the caller frees the result with bytesrc_free(). */
+static int
+open_input(const char *path, const struct limits *lim, struct bytesrc **out,
+    struct err *err)
+{
+	struct stat sb;
+	int fd;
+
+	if (strcmp(path, "-") == 0) {
+		*out = bytesrc_fd_new(STDIN_FILENO, 0, lim->input_bytes);
+		return 0;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return err_set(err, ERR_IO, "cannot open: %s", strerror(errno));
+	if (fstat(fd, &sb) < 0 || S_ISDIR(sb.st_mode)) {
+		close(fd);
+		return err_set(err, ERR_USAGE,
+		    "is a directory; name the files in it");
+	}
+	if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > lim->input_bytes) {
+		close(fd);
+		return err_set(err, ERR_LIMIT,
+		    "input larger than %llu bytes (limit input_bytes)",
+		    (unsigned long long)lim->input_bytes);
+	}
+	*out = bytesrc_fd_new(fd, 1, lim->input_bytes);
+	return 0;
+}
+
+int
+cmd_parse(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {"limit", required_argument, NULL, 'L'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct limits lim;
+	struct parse_out out = {&parsed_text, NULL, 0, NULL};
+	struct reader_sink sink = {
+	    {&out, out_record, out_report, out_discard}, out_problem};
+	struct err err;
+	unsigned reports = 0, refused = 0, skipped = 0;
+	int c, status = EXIT_OK;
+
+	limits_init(&lim);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			out.fmt = &parsed_json;
+			break;
+		case 'L':
+			if (limits_set(&lim, optarg, &err) < 0) {
+				log_error("%s", err.msg);
+				return EXIT_CANNOT_RUN;
+			}
+			break;
+		case 'h':
+			help(stdout);
+			return EXIT_OK;
+		default:
+			help(stderr);
+			return EXIT_CANNOT_RUN;
+		}
+	}
+	if (optind == argc) {
+		log_error("parse: no input given; use - for standard input");
+		return EXIT_CANNOT_RUN;
+	}
+	out.scratch = tmpfile();
+	if (out.scratch == NULL) {
+		log_error("cannot create a scratch file: %s (set TMPDIR to a "
+			  "writable directory)",
+		    strerror(errno));
+		return EXIT_CANNOT_RUN;
+	}
+
+	for (int i = optind; i < argc; i++) {
+		struct reader_stats stats;
+		struct bytesrc *src = NULL;
+		int rc;
+
+		out.input = strcmp(argv[i], "-") == 0 ? "<stdin>" : argv[i];
+		err_clear(&err);
+		if (open_input(argv[i], &lim, &src, &err) < 0) {
+			log_error("%s: %s", out.input, err.msg);
+			if (err.code == ERR_LIMIT)
+				refused++;
+			else
+				status = EXIT_CANNOT_RUN;
+			continue;
+		}
+		rc = reader_read(src, &lim, &sink, &stats, &err);
+		bytesrc_free(src);
+		reports += stats.reports;
+		refused += stats.refused;
+		skipped += stats.skipped;
+		log_info("%s: %u report(s), %u refused, %u skipped", out.input,
+		    stats.reports, stats.refused, stats.skipped);
+		if (rc == ERR_SINK) {
+			log_error("%s: %s", out.input, err.msg);
+			status = EXIT_CANNOT_RUN;
+			break;
+		}
+	}
+	fclose(out.scratch);
+	log_info("%u report(s), %u refused, %u skipped", reports, refused,
+	    skipped);
+	if (status == EXIT_OK && refused > 0)
+		status = EXIT_SOME_FAILED;
+	return status;
+}

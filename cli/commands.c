@@ -1,0 +1,10 @@
+#include "commands.h"
+
+#include <stddef.h>
+
+/* Every subcommand is registered here, and only here. */
+const struct command commands[] = {
+    {"parse", cmd_parse,
+	"read reports from files, mail or stdin and print them"},
+    {NULL, NULL, NULL},
+};
