@@ -1,7 +1,226 @@
-/* placeholder: being written */
+/* Unit tests for common/: errors, limits, byte streams, IPs, text, JSON. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
-int main(void) { return 1; }
+
+#include "bytesrc.h"
+#include "err.h"
+#include "ipaddr.h"
+#include "json.h"
+#include "limits.h"
+#include "report.h"
+#include "text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void
+test_err_prefix(void **state)
+{
+	struct err err;
+
+	err_set(&err, ERR_MALFORMED, "invalid block type");
+	assert_int_equal(err_prefix(&err, "gzip"), ERR_MALFORMED);
+	err_prefix(&err, "attachment '%s'", "a.gz");
+	assert_string_equal(err.msg, "attachment 'a.gz': gzip: invalid block "
+				     "type");
+	/* A prefix longer than the buffer never overflows it. */
+	char big[2000];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	err_prefix(&err, "%s", big);
+	assert_true(strlen(err.msg) < sizeof(err.msg));
+}
+
+static void
+test_limits(void **state)
+{
+	struct limits lim;
+	struct err err;
+
+	limits_init(&lim);
+	assert_int_equal(lim.xml_depth, 32);
+	assert_int_equal(limits_set(&lim, "xml_depth=64", &err), 0);
+	assert_int_equal(lim.xml_depth, 64);
+	assert_int_equal(limits_set(&lim, "input_bytes=2M", &err), 0);
+	assert_int_equal(lim.input_bytes, 2 * 1024 * 1024);
+	assert_int_equal(limits_set(&lim, "xml_depth=1", &err), ERR_USAGE);
+	assert_non_null(strstr(err.msg, "outside"));
+	assert_int_equal(limits_set(&lim, "nope=1", &err), ERR_USAGE);
+	assert_non_null(strstr(err.msg, "unknown limit 'nope'"));
+	assert_int_equal(limits_set(&lim, "records", &err), ERR_USAGE);
+	assert_int_equal(limits_set(&lim, "records=-1", &err), ERR_USAGE);
+	assert_int_equal(limits_set(&lim, "records=12x", &err), ERR_USAGE);
+	assert_int_equal(
+	    limits_set(&lim, "input_bytes=99999999999999999999G", &err),
+	    ERR_USAGE);
+}
+
+static void
+test_ip_normalize(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"192.0.2.1", "192.0.2.1"},
+	    {"2001:DB8:0:0:0:0:0:1", "2001:db8::1"},
+	    {"2001:0db8:0000:0000:0001:0000:0000:0001", "2001:db8::1:0:0:1"},
+	    {"::ffff:192.0.2.7", "192.0.2.7"},
+	    {"::1", "::1"},
+	    {"999.1.1.1", NULL},
+	    {"1.2.3.4/24", NULL},
+	    {"fe80::1%eth0", NULL},
+	    {"", NULL},
+	    {"not-an-ip", NULL},
+	    {" 1.2.3.4", NULL}, /* the parser trims; this layer does not */
+	};
+	char out[IP_TEXT_MAX];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = ip_normalize(cases[i].in, out);
+
+		if (cases[i].out == NULL) {
+			assert_int_equal(rc, -1);
+		} else {
+			assert_int_equal(rc, 0);
+			assert_string_equal(out, cases[i].out);
+		}
+	}
+}
+
+static void
+test_text(void **state)
+{
+	char s[64], out[16];
+	static const char *const words[] = {"pass", "fail", NULL};
+
+	strcpy(s, " \r\n value\t\n");
+	assert_int_equal(text_trim(s, strlen(s)), 5);
+	assert_string_equal(s, "value");
+	strcpy(s, "PASS");
+	assert_int_equal(text_fold_enum(s, words), 1);
+	assert_string_equal(s, "pass");
+	strcpy(s, "Passed");
+	assert_int_equal(text_fold_enum(s, words), 0);
+	assert_string_equal(s, "Passed");
+
+	text_printable("a\x1b[31mb\xff", out, sizeof(out));
+	assert_string_equal(out, "a?[31mb?");
+	text_printable("a very long name indeed", out, sizeof(out));
+	assert_true(strlen(out) < sizeof(out));
+	assert_non_null(strstr(out, "..."));
+
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xc3\xa9", 2),
+	    2);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xc0\xaf", 2),
+	    0); /* overlong */
+	assert_int_equal(
+	    utf8_seq_len((const unsigned char *)"\xed\xa0\x80", 3), 0);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xe2\x82", 2),
+	    0); /* cut short */
+}
+
+static void
+test_json_string(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	json_string(fp, "a\"b\\c\n\x01\xc3\xa9\xff");
+	fputc(' ', fp);
+	json_string(fp, NULL);
+	fclose(fp);
+	assert_string_equal(buf,
+	    "\"a\\\"b\\\\c\\u000a\\u0001\xc3\xa9\\ufffd\" null");
+	free(buf);
+}
+
+static void
+test_bytesrc_peek_then_read(void **state)
+{
+	static const char data[] = "0123456789";
+	struct bytesrc *src = bytesrc_mem_new(data, 10);
+	const unsigned char *head;
+	char buf[16];
+	struct err err;
+	ssize_t n;
+	size_t got = 0;
+
+	assert_int_equal(bytesrc_peek(src, 4, &head, &err), 4);
+	assert_memory_equal(head, "0123", 4);
+	/* Peeked bytes are read again, then the rest follows. */
+	while ((n = bytesrc_read(src, buf + got, 3, &err)) > 0)
+		got += (size_t)n;
+	assert_int_equal(got, 10);
+	assert_memory_equal(buf, data, 10);
+	assert_int_equal(bytesrc_peek(src, 4, &head, &err), 0);
+	bytesrc_free(src);
+	bytesrc_free(NULL);
+}
+
+static void
+test_bytesrc_fd_limit(void **state)
+{
+	int p[2];
+	char buf[64];
+	struct err err;
+	unsigned char *all;
+	size_t len;
+	struct bytesrc *src;
+
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], "abcdefghij", 10), 10);
+	close(p[1]);
+	src = bytesrc_fd_new(p[0], 1, 8);
+	assert_int_equal(
+	    bytesrc_slurp(src, 100, "input_bytes", &all, &len, &err),
+	    ERR_LIMIT);
+	assert_non_null(strstr(err.msg, "limit input_bytes"));
+	bytesrc_free(src);
+
+	src = bytesrc_mem_new("abc", 3);
+	assert_int_equal(bytesrc_slurp(src, 2, "zz", &all, &len, &err),
+	    ERR_LIMIT);
+	assert_non_null(strstr(err.msg, "limit zz"));
+	bytesrc_free(src);
+	(void)buf;
+}
+
+static void
+test_report_warnings_bounded(void **state)
+{
+	struct dmarc_report rep;
+
+	report_init(&rep, 3);
+	for (int i = 0; i < 10; i++)
+		report_warn(&rep, "warning %d", i);
+	assert_int_equal(rep.n_warnings, 3);
+	assert_int_equal(rep.warnings_over, 7);
+	assert_string_equal(rep.warnings[2], "warning 2");
+	report_reset(&rep);
+	assert_int_equal(rep.n_warnings, 0);
+	assert_int_equal(rep.max_warnings, 3);
+	assert_int_equal(rep.policy.pct, -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_err_prefix),
+	    cmocka_unit_test(test_limits),
+	    cmocka_unit_test(test_ip_normalize),
+	    cmocka_unit_test(test_text),
+	    cmocka_unit_test(test_json_string),
+	    cmocka_unit_test(test_bytesrc_peek_then_read),
+	    cmocka_unit_test(test_bytesrc_fd_limit),
+	    cmocka_unit_test(test_report_warnings_bounded),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
