@@ -1,0 +1,42 @@
+#!/bin/sh
+# deps.sh build|test: make sure the Debian packages dmarcsift needs are
+# installed.  As root it installs what is missing with apt-get; as anyone
+# else it prints the one apt-get line to run and fails.
+set -eu
+
+build_pkgs="build-essential cmake pkg-config libxml2-dev zlib1g-dev \
+libzip-dev libgmime-3.0-dev"
+test_pkgs="libcmocka-dev jq"
+
+case "${1:-build}" in
+build) want=$build_pkgs ;;
+test) want="$build_pkgs $test_pkgs" ;;
+*)
+	echo "usage: $0 build|test" >&2
+	exit 2
+	;;
+esac
+
+missing=
+for p in $want; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$status" in
+	*" installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+line="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "dmarcsift needs these Debian packages:$missing" >&2
+	echo "Install them as root, then run this again:" >&2
+	echo "  sudo apt-get update && sudo $line" >&2
+	exit 2
+fi
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 \
+	$missing >/dev/null
