@@ -60,13 +60,14 @@ int
 bytesrc_slurp(struct bytesrc *src, uint64_t max, const char *limit_name,
     unsigned char **out, size_t *out_len, struct err *err)
 {
-	size_t cap = 64 * 1024, len = 0;
+	size_t cap = max < 64 * 1024 ? (size_t)max + 1 : 64 * 1024, len = 0;
 	unsigned char *buf = xmalloc(cap);
 	ssize_t n;
 
 	for (;;) {
 		if (len == cap) {
-			cap *= 2;
+			/* Never hold more than one byte past the limit. */
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
 			buf = xrealloc(buf, cap);
 		}
 		n = bytesrc_read(src, buf + len, cap - len, err);
@@ -110,6 +111,8 @@ mem_read(struct bytesrc *src, void *buf, size_t len, struct err *err)
 	(void)err;
 	if (len > m->len - m->off)
 		len = m->len - m->off;
+	if (len == 0)
+		return 0;
 	memcpy(buf, m->buf + m->off, len);
 	m->off += len;
 	return (ssize_t)len;

@@ -8,6 +8,7 @@
  * An implementation embeds struct bytesrc as its first member and fills in
  * read() and close().  Callers use bytesrc_read() and bytesrc_peek(), never
  * the function pointers, so peeked bytes are replayed transparently.
+ * After a read fails, callers do not read again.
  * bytesrc_free() calls close() (which releases the implementation, and any
  * inner source it owns) and is a no-op on NULL.
  */

@@ -22,10 +22,10 @@
 #define GZ_MAX_READ (1U << 30)
 
 enum gz_state {
-	GZ_MEMBER,  /* inside a member: inflate */
+	GZ_MEMBER, /* inside a member: inflate */
 	GZ_BETWEEN, /* a member ended: another one, or the end? */
-	GZ_DONE,    /* end of output; anything left in the input is ignored */
-	GZ_FAILED,  /* an error was returned; it is returned again */
+	GZ_DONE, /* end of output; anything left in the input is ignored */
+	GZ_FAILED, /* an error was returned; it is returned again */
 };
 
 struct gzsrc {
@@ -36,7 +36,7 @@ struct gzsrc {
 	enum gz_state state;
 	int in_eof;
 	uint64_t total_in, total_out; /* this layer, all members */
-	struct err fail;	      /* what GZ_FAILED returns again */
+	struct err fail; /* what GZ_FAILED returns again */
 	unsigned char ibuf[GZ_INBUF];
 };
 
@@ -170,8 +170,8 @@ gz_read(struct bytesrc *src, void *buf, size_t len, struct err *err)
 			return gz_fail(g, ERR_MALFORMED, err);
 		}
 		if (out_made > 0) {
-			rc = unpack_account(g->env, out_made, g->total_in,
-			    g->total_out, err);
+			rc = unpack_account(
+			    g->env, out_made, g->total_in, g->total_out, err);
 			if (rc < 0) {
 				err_prefix(err, "gzip");
 				return gz_fail(g, rc, err);
@@ -209,8 +209,8 @@ gzip_each(struct bytesrc *src, struct unpack_env *env, unpack_item_fn fn,
 	 * did not come through unpack_sniff() is refused, not guessed. */
 	if (inflateInit2(&g->zs, 16 + MAX_WBITS) != Z_OK) {
 		free(g);
-		return err_set(err, ERR_MALFORMED,
-		    "gzip: cannot initialise zlib");
+		return err_set(
+		    err, ERR_MALFORMED, "gzip: cannot initialise zlib");
 	}
 	rc = fn(arg, &g->base, "gzip", err);
 	bytesrc_free(&g->base);

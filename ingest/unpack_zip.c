@@ -28,7 +28,7 @@ struct zmsrc {
 	zip_file_t *zf;
 	struct unpack_env *env;
 	uint64_t comp_size; /* as declared: the ratio's denominator */
-	uint64_t out;	    /* bytes inflated from this member so far */
+	uint64_t out; /* bytes inflated from this member so far */
 	int failed;
 	struct err fail; /* returned again after a failure */
 };
@@ -58,12 +58,12 @@ zm_read(struct bytesrc *src, void *buf, size_t len, struct err *err)
 	/* libzip checks the CRC (and the size) when the member ends. */
 	n = zip_fread(m->zf, buf, len);
 	if (n < 0) {
-		err_set(err, ERR_MALFORMED, "zip member: %s",
+		err_set(err, ERR_MALFORMED, "zip: %s",
 		    zip_file_strerror(m->zf));
 		return zm_fail(m, ERR_MALFORMED, err);
 	}
 	if ((uint64_t)n > len) {
-		err_set(err, ERR_MALFORMED, "zip member: read too much");
+		err_set(err, ERR_MALFORMED, "zip: member longer than it says");
 		return zm_fail(m, ERR_MALFORMED, err);
 	}
 	if (n == 0)
@@ -102,8 +102,8 @@ is_directory(const char *name)
  * err set for an item to report.
  */
 static int
-check_member(const zip_stat_t *st, const struct unpack_env *env,
-    struct err *err)
+check_member(
+    const zip_stat_t *st, const struct unpack_env *env, struct err *err)
 {
 	uint64_t left = 0;
 
@@ -160,11 +160,12 @@ open_member(zip_t *za, zip_uint64_t i, const zip_stat_t *st,
 
 /* Calls fn for every member in index order. */
 static int
-each_member(zip_t *za, struct unpack_env *env, unpack_item_fn fn,
-    void *arg, struct err *err)
+each_member(zip_t *za, struct unpack_env *env, unpack_item_fn fn, void *arg,
+    struct err *err)
 {
 	zip_int64_t count = zip_get_num_entries(za, 0);
 	char label[320], shown[256];
+	const char *name;
 	struct bytesrc *inner;
 	zip_stat_t st;
 	int rc;
@@ -189,10 +190,10 @@ each_member(zip_t *za, struct unpack_env *env, unpack_item_fn fn,
 				return rc;
 			continue;
 		}
-		text_printable((st.valid & ZIP_STAT_NAME) && st.name != NULL ?
-			st.name :
-			"",
-		    shown, sizeof(shown));
+		name = "";
+		if ((st.valid & ZIP_STAT_NAME) && st.name != NULL)
+			name = st.name;
+		text_printable(name, shown, sizeof(shown));
 		snprintf(label, sizeof(label), "zip member '%s'", shown);
 
 		rc = check_member(&st, env, err);
@@ -218,8 +219,8 @@ zip_each(struct bytesrc *src, struct unpack_env *env, unpack_item_fn fn,
 	zip_t *za;
 	int rc;
 
-	rc = bytesrc_slurp(src, env->lim->input_bytes, "input_bytes", &data,
-	    &len, err);
+	rc = bytesrc_slurp(
+	    src, env->lim->input_bytes, "input_bytes", &data, &len, err);
 	if (rc < 0)
 		return rc;
 

@@ -62,7 +62,7 @@ gz_member_rep(struct buf *out, const void *p, size_t n, size_t count)
 
 	memset(&zs, 0, sizeof(zs));
 	assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 8,
-			     Z_DEFAULT_STRATEGY),
+	                     Z_DEFAULT_STRATEGY),
 	    Z_OK);
 	for (size_t i = 0; i <= count; i++) {
 		flush = i == count ? Z_FINISH : Z_NO_FLUSH;
@@ -71,7 +71,8 @@ gz_member_rep(struct buf *out, const void *p, size_t n, size_t count)
 		do {
 			zs.next_out = chunk;
 			zs.avail_out = sizeof(chunk);
-			assert_int_not_equal(deflate(&zs, flush), Z_STREAM_ERROR);
+			assert_int_not_equal(
+			    deflate(&zs, flush), Z_STREAM_ERROR);
 			buf_add(out, chunk, sizeof(chunk) - zs.avail_out);
 		} while (zs.avail_out == 0);
 	}
@@ -87,10 +88,10 @@ gz_member(struct buf *out, const void *p, size_t n)
 /* What fn saw, and how it should behave. */
 struct collect {
 	/* settings */
-	size_t read_size;   /* bytes per bytesrc_read */
-	size_t stop_after;  /* stop reading (and return ret) after this */
-	int ret;	    /* what fn returns when it stops early */
-	size_t keep;	    /* keep at most this much of the output */
+	size_t read_size; /* bytes per bytesrc_read */
+	size_t stop_after; /* stop reading (and return ret) after this */
+	int ret; /* what fn returns when it stops early */
+	size_t keep; /* keep at most this much of the output */
 	/* results */
 	int calls;
 	char label[128];
@@ -102,8 +103,7 @@ struct collect {
 
 /* The item callback: reads everything, as the XML parser would. */
 static int
-collect_fn(void *arg, struct bytesrc *inner, const char *label,
-    struct err *err)
+collect_fn(void *arg, struct bytesrc *inner, const char *label, struct err *err)
 {
 	struct collect *c = arg;
 	unsigned char tmp[65536];
@@ -128,8 +128,8 @@ collect_fn(void *arg, struct bytesrc *inner, const char *label,
 			c->read_rc = (int)n;
 			c->read_err = *err;
 			/* A second read must not go past the error. */
-			assert_int_equal(bytesrc_read(inner, tmp, want, err),
-			    n);
+			assert_int_equal(
+			    bytesrc_read(inner, tmp, want, err), n);
 			return (int)n;
 		}
 		if (n == 0)
@@ -137,9 +137,9 @@ collect_fn(void *arg, struct bytesrc *inner, const char *label,
 		assert_true((size_t)n <= want);
 		if (c->data.len < c->keep)
 			buf_add(&c->data, tmp,
-			    (size_t)n < c->keep - c->data.len ?
-				(size_t)n :
-				c->keep - c->data.len);
+			    (size_t)n < c->keep - c->data.len
+			        ? (size_t)n
+			        : c->keep - c->data.len);
 		c->total += (uint64_t)n;
 	}
 }
@@ -162,15 +162,16 @@ testsrc_read(struct bytesrc *src, void *buf, size_t len, struct err *err)
 	struct testsrc *t = (struct testsrc *)src;
 
 	if (t->fail_code != 0 && t->off >= t->fail_at)
-		return err_set(err, t->fail_code, "disk on fire at %zu",
-		    t->off);
+		return err_set(
+		    err, t->fail_code, "disk on fire at %zu", t->off);
 	if (t->step > 0 && len > t->step)
 		len = t->step;
 	if (t->fail_code != 0 && len > t->fail_at - t->off)
 		len = t->fail_at - t->off;
 	if (len > t->len - t->off)
 		len = t->len - t->off;
-	memcpy(buf, t->p + t->off, len);
+	if (len > 0)
+		memcpy(buf, t->p + t->off, len);
 	t->off += len;
 	return (ssize_t)len;
 }
@@ -216,7 +217,7 @@ struct gz_case {
 	void (*tweak)(struct limits *lim);
 	int want_rc;
 	const char *want_msg; /* a substring of the message, or NULL */
-	int slow;	      /* too big to run one byte at a time */
+	int slow; /* too big to run one byte at a time */
 };
 
 static void
@@ -363,8 +364,8 @@ build_zlib_not_gzip(struct buf *in, struct buf *want)
 	uLongf n = sizeof(out);
 
 	(void)want;
-	assert_int_equal(compress(out, &n, (const Bytef *)xml_a,
-			     (uLong)strlen(xml_a)),
+	assert_int_equal(
+	    compress(out, &n, (const Bytef *)xml_a, (uLong)strlen(xml_a)),
 	    Z_OK);
 	buf_add(in, out, n);
 }
@@ -395,28 +396,26 @@ static const struct gz_case gz_cases[] = {
     {"trailing 1f", build_trailing_1f, NULL, 0, NULL, 0},
     {"gzip of gzip", build_gzip_of_gzip, NULL, 0, NULL, 0},
     {"truncated half", build_truncated_half, NULL, ERR_MALFORMED,
-	"gzip: truncated", 0},
+        "gzip: truncated", 0},
     {"truncated trailer", build_truncated_trailer, NULL, ERR_MALFORMED,
-	"gzip: truncated", 0},
-    {"magic only", build_magic_only, NULL, ERR_MALFORMED, "gzip: truncated",
-	0},
-    {"empty input", build_empty_input, NULL, ERR_MALFORMED,
-	"gzip: truncated", 0},
+        "gzip: truncated", 0},
+    {"magic only", build_magic_only, NULL, ERR_MALFORMED, "gzip: truncated", 0},
+    {"empty input", build_empty_input, NULL, ERR_MALFORMED, "gzip: truncated",
+        0},
     {"truncated second", build_truncated_second, NULL, ERR_MALFORMED,
-	"gzip: truncated", 0},
+        "gzip: truncated", 0},
     {"corrupt data", build_corrupt_data, NULL, ERR_MALFORMED, "gzip: ", 0},
     {"corrupt crc", build_corrupt_crc, NULL, ERR_MALFORMED,
-	"gzip: incorrect data check", 0},
+        "gzip: incorrect data check", 0},
     {"bad method", build_bad_method, NULL, ERR_MALFORMED,
-	"gzip: unknown compression method", 0},
+        "gzip: unknown compression method", 0},
     {"bad second member", build_bad_second_member, NULL, ERR_MALFORMED,
-	"gzip: ", 0},
+        "gzip: ", 0},
     {"zlib not gzip", build_zlib_not_gzip, NULL, ERR_MALFORMED,
-	"gzip: incorrect header check", 0},
-    {"bomb, default limits", build_bomb, NULL, ERR_LIMIT, "(limit ratio)",
-	1},
+        "gzip: incorrect header check", 0},
+    {"bomb, default limits", build_bomb, NULL, ERR_LIMIT, "(limit ratio)", 1},
     {"bomb, ratio raised", build_bomb, tweak_high_ratio, ERR_LIMIT,
-	"(limit decompressed_bytes)", 1},
+        "(limit decompressed_bytes)", 1},
 };
 
 static void
@@ -451,7 +450,8 @@ check_case(const struct gz_case *tc, size_t step, size_t read_size)
 		/* The error reached fn through the stream, then each(). */
 		assert_int_equal(c.read_rc, tc->want_rc);
 		assert_int_equal(err.code, tc->want_rc);
-		if (tc->want_msg != NULL && strstr(err.msg, tc->want_msg) == NULL)
+		if (tc->want_msg != NULL &&
+		    strstr(err.msg, tc->want_msg) == NULL)
 			fail_msg("%s: message \"%s\" lacks \"%s\"", tc->name,
 			    err.msg, tc->want_msg);
 	}
@@ -481,7 +481,7 @@ test_table_trickle(void **state)
 			continue;
 		for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++)
 			for (size_t r = 0; r < sizeof(reads) / sizeof(reads[0]);
-			    r++)
+			     r++)
 				check_case(&gz_cases[i], steps[s], reads[r]);
 	}
 }
@@ -514,8 +514,8 @@ test_accounting(void **state)
 	env.inflated = 1000;
 	memset(&c, 0, sizeof(c));
 	src = bytesrc_mem_new(in.p, in.len);
-	assert_int_equal(unpack_gzip.each(src, &env, collect_fn, &c, &err),
-	    ERR_LIMIT);
+	assert_int_equal(
+	    unpack_gzip.each(src, &env, collect_fn, &c, &err), ERR_LIMIT);
 	assert_non_null(strstr(err.msg, "decompressed_bytes"));
 	bytesrc_free(src);
 	buf_free(&in);
@@ -595,9 +595,8 @@ test_inner_error(void **state)
 		t = (struct testsrc *)src;
 		t->fail_code = ERR_IO;
 		t->fail_at = fail_at[i];
-		assert_int_equal(unpack_gzip.each(src, &env, collect_fn, &c,
-				     &err),
-		    ERR_IO);
+		assert_int_equal(
+		    unpack_gzip.each(src, &env, collect_fn, &c, &err), ERR_IO);
 		snprintf(want, sizeof(want), "disk on fire at %zu", fail_at[i]);
 		assert_string_equal(err.msg, want);
 		assert_int_equal(c.read_rc, ERR_IO);
