@@ -8,10 +8,12 @@
  * On the way the mail's shape says whether it is a failure or TLS report
  * (env->hint).
  *
- * GMime parses the whole message up front and builds objects for every part
- * and header field, at a few hundred bytes each; a line of five bytes can
- * cost 1.3 kB.  A cheap scan of the raw bytes counts the lines that can
- * become such objects first and refuses mails with absurdly many.
+ * GMime parses the whole message up front and builds objects for every part,
+ * header field, address and parameter, at a few hundred bytes each: five
+ * bytes of "--b\n\n" cost 1.3 kB, three bytes of "a:;" in a To field 460
+ * bytes.  A cheap scan of the raw bytes first counts boundary lines and
+ * header bytes per message and refuses mails with absurdly many; that keeps
+ * GMime's objects near 100 MB at worst, whatever the input.
  */
 #include "unpack.h"
 
@@ -32,17 +34,19 @@
  * levels, which is too deep for our recursion to be comfortable.
  */
 #define MAIL_MAX_DEPTH 32
-/* Per message: lines starting with "--" (one per part at most) and lines
- * that may be header fields.  A report mail has a handful of each. */
+/* Per message: lines starting with "--" (one per part at most), and bytes
+ * in header blocks.  A report mail has a handful of parts and some 10 kB
+ * of header fields. */
 #define MAIL_MAX_BOUNDARY_LINES 20000
-#define MAIL_MAX_FIELD_LINES 100000
+#define MAIL_MAX_HEADER_BYTES (512 * 1024)
 
 #define MAIL_LABEL_MAX 1024
 /* One read; keeps a count within ssize_t.  (Not SSIZE_MAX: our limits.h
  * hides the system one.) */
 #define PART_READ_MAX (1U << 30)
 
-/* GMime keeps global tables; set up once, on first use. */
+/* GMime keeps global tables; set up once, on first use (dmarcsift unpacks
+ * in one thread). */
 static int gmime_ready;
 
 struct mail_walk {
@@ -90,8 +94,8 @@ part_read(struct bytesrc *src, void *buf, size_t len, struct err *err)
 		n = g_mime_stream_read(p->stream, buf, len);
 	while (n == 0 && !g_mime_stream_eos(p->stream));
 	if (n < 0)
-		return err_set(err, ERR_MALFORMED,
-		    "mail: cannot read MIME part content");
+		return err_set(
+		    err, ERR_MALFORMED, "mail: cannot read MIME part content");
 	return n;
 }
 
@@ -111,6 +115,7 @@ partsrc_new(GMimePart *part)
 {
 	struct partsrc *p = g_new0(struct partsrc, 1);
 	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	GMimeContentEncoding enc;
 	GMimeStream *raw;
 	GMimeFilter *filter;
 
@@ -120,15 +125,15 @@ partsrc_new(GMimePart *part)
 	    (raw = g_mime_data_wrapper_get_stream(content)) == NULL)
 		return p;
 	g_mime_stream_reset(raw);
-	switch (g_mime_data_wrapper_get_encoding(content)) {
+	enc = g_mime_data_wrapper_get_encoding(content);
+	switch (enc) {
 	case GMIME_CONTENT_ENCODING_BASE64:
 	case GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE:
 	case GMIME_CONTENT_ENCODING_UUENCODE:
 		p->stream = g_mime_stream_filter_new(raw);
-		filter = g_mime_filter_basic_new(
-		    g_mime_data_wrapper_get_encoding(content), FALSE);
-		g_mime_stream_filter_add(GMIME_STREAM_FILTER(p->stream),
-		    filter);
+		filter = g_mime_filter_basic_new(enc, FALSE);
+		g_mime_stream_filter_add(
+		    GMIME_STREAM_FILTER(p->stream), filter);
 		g_object_unref(filter);
 		break;
 	default:
@@ -168,15 +173,16 @@ check_type_hint(struct mail_walk *w, GMimeObject *obj)
 		return;
 	if (g_mime_content_type_is_type(ct, "multipart", "report")) {
 		rt = g_mime_content_type_get_parameter(ct, "report-type");
-		if (rt == NULL || g_ascii_strcasecmp(rt, "feedback-report") == 0)
+		if (rt == NULL ||
+		    g_ascii_strcasecmp(rt, "feedback-report") == 0)
 			set_hint(w, HINT_FAILURE_REPORT);
 		else if (g_ascii_strcasecmp(rt, "tlsrpt") == 0)
 			set_hint(w, HINT_TLS_REPORT);
-	} else if (g_mime_content_type_is_type(ct, "message",
-		       "feedback-report"))
+	} else if (g_mime_content_type_is_type(
+	               ct, "message", "feedback-report"))
 		set_hint(w, HINT_FAILURE_REPORT);
-	else if (g_mime_content_type_is_type(ct, "application",
-		     "tlsrpt+gzip") ||
+	else if (g_mime_content_type_is_type(
+	             ct, "application", "tlsrpt+gzip") ||
 	    g_mime_content_type_is_type(ct, "application", "tlsrpt+json"))
 		set_hint(w, HINT_TLS_REPORT);
 }
@@ -198,9 +204,9 @@ make_label(struct mail_walk *w, GMimeObject *obj, size_t depth, char *out,
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	char *type = ct != NULL ? g_mime_content_type_get_mime_type(ct) : NULL;
-	const char *name = GMIME_IS_PART(obj) ?
-	    g_mime_part_get_filename(GMIME_PART(obj)) :
-	    NULL;
+	const char *name = GMIME_IS_PART(obj)
+	    ? g_mime_part_get_filename(GMIME_PART(obj))
+	    : NULL;
 	char ptype[128], pname[256];
 	size_t o = 0;
 	int n;
@@ -215,8 +221,8 @@ make_label(struct mail_walk *w, GMimeObject *obj, size_t depth, char *out,
 	if (n > 0 && (size_t)n < outsz - o)
 		o += (size_t)n;
 	for (size_t i = 0; i < depth; i++) {
-		n = snprintf(out + o, outsz - o, i == 0 ? "%u" : ".%u",
-		    w->path[i]);
+		n = snprintf(
+		    out + o, outsz - o, i == 0 ? "%u" : ".%u", w->path[i]);
 		if (n > 0 && (size_t)n < outsz - o)
 			o += (size_t)n;
 	}
@@ -257,36 +263,41 @@ emit_too_deep(struct mail_walk *w, GMimeObject *obj, size_t depth)
 	return rc < 0 ? rc : 0;
 }
 
+/* The children of mp, numbered path[0..depth).1, .2 ... */
+static int
+walk_children(struct mail_walk *w, GMimeMultipart *mp, size_t depth)
+{
+	int count = g_mime_multipart_get_count(mp), rc;
+
+	if (depth >= MAIL_MAX_DEPTH)
+		return emit_too_deep(w, GMIME_OBJECT(mp), depth);
+	for (int i = 0; i < count; i++) {
+		w->path[depth] = (unsigned)i + 1;
+		rc =
+		    walk_object(w, g_mime_multipart_get_part(mp, i), depth + 1);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /*
- * The body of a message whose own number ends path[0..depth): a multipart
- * body's children are depth.1, depth.2 ...; a single part is depth.1 (the
- * IMAP section numbers).
+ * The body of a message numbered path[0..depth): a multipart body's
+ * children are depth.1, depth.2 ..., a single part is depth.1 (as IMAP
+ * numbers sections).
  */
 static int
 walk_message(struct mail_walk *w, GMimeMessage *msg, size_t depth)
 {
 	GMimeObject *body;
-	int rc;
 
 	check_header_hint(w, msg);
 	body = g_mime_message_get_mime_part(msg);
 	if (body == NULL)
 		return 0;
 	if (GMIME_IS_MULTIPART(body)) {
-		GMimeMultipart *mp = GMIME_MULTIPART(body);
-		int count = g_mime_multipart_get_count(mp);
-
 		check_type_hint(w, body);
-		if (depth >= MAIL_MAX_DEPTH)
-			return emit_too_deep(w, body, depth);
-		for (int i = 0; i < count; i++) {
-			w->path[depth] = (unsigned)i + 1;
-			rc = walk_object(w, g_mime_multipart_get_part(mp, i),
-			    depth + 1);
-			if (rc < 0)
-				return rc;
-		}
-		return 0;
+		return walk_children(w, GMIME_MULTIPART(body), depth);
 	}
 	if (depth >= MAIL_MAX_DEPTH)
 		return emit_too_deep(w, body, depth);
@@ -298,29 +309,14 @@ walk_message(struct mail_walk *w, GMimeMessage *msg, size_t depth)
 static int
 walk_object(struct mail_walk *w, GMimeObject *obj, size_t depth)
 {
-	int rc;
-
 	if (obj == NULL)
 		return 0;
 	check_type_hint(w, obj);
-	if (GMIME_IS_MULTIPART(obj)) {
-		GMimeMultipart *mp = GMIME_MULTIPART(obj);
-		int count = g_mime_multipart_get_count(mp);
-
-		if (depth >= MAIL_MAX_DEPTH)
-			return emit_too_deep(w, obj, depth);
-		for (int i = 0; i < count; i++) {
-			w->path[depth] = (unsigned)i + 1;
-			rc = walk_object(w, g_mime_multipart_get_part(mp, i),
-			    depth + 1);
-			if (rc < 0)
-				return rc;
-		}
-		return 0;
-	}
+	if (GMIME_IS_MULTIPART(obj))
+		return walk_children(w, GMIME_MULTIPART(obj), depth);
 	if (GMIME_IS_MESSAGE_PART(obj)) {
-		GMimeMessage *msg = g_mime_message_part_get_message(
-		    GMIME_MESSAGE_PART(obj));
+		GMimeMessage *msg =
+		    g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
 
 		return msg != NULL ? walk_message(w, msg, depth) : 0;
 	}
@@ -330,37 +326,99 @@ walk_object(struct mail_walk *w, GMimeObject *obj, size_t depth)
 }
 
 /*
- * Counts, per message, the lines GMime may turn into part or header
- * objects (see the top of the file).  Over-counts on purpose: any line
- * with a colon that is not a folded continuation.
+ * What the scan below knows about the message it is in.  It follows the
+ * blocks GMime parses as header fields: the top of a message, the lines
+ * after a possible boundary ("--..."), and the body of a part whose
+ * Content-Type mentions "message" (message/rfc822: an embedded mail) or of
+ * any part once "digest" was seen (multipart/digest parts default to
+ * message/rfc822).  It errs towards counting too much.
  */
+struct shape {
+	size_t boundaries, header_bytes;
+	int in_header; /* inside a header block */
+	int next_header; /* the block after this one is headers too */
+	int msg_first; /* at the first line of an embedded message */
+	int in_ctype; /* inside a Content-Type field */
+	int digest;
+};
+
+/* Whether word (lower case) occurs in p[0..n), ignoring ASCII case. */
 static int
-check_shape(const unsigned char *p, size_t len, int mbox, struct err *err)
+has_word(const unsigned char *p, size_t n, const char *word)
 {
-	size_t boundaries = 0, fields = 0, i = 0;
+	size_t m = strlen(word);
 
-	while (i < len) {
-		const unsigned char *nl = memchr(p + i, '\n', len - i);
-		size_t end = nl != NULL ? (size_t)(nl - p) : len;
-		size_t n = end - i;
+	for (size_t i = 0; i + m <= n; i++)
+		if (g_ascii_strncasecmp((const char *)p + i, word, m) == 0)
+			return 1;
+	return 0;
+}
 
-		if (mbox && n >= 5 && memcmp(p + i, "From ", 5) == 0)
-			boundaries = fields = 0;
-		else if (n >= 2 && p[i] == '-' && p[i + 1] == '-')
-			boundaries++;
-		else if (n > 0 && p[i] != ' ' && p[i] != '\t' &&
-		    memchr(p + i, ':', n) != NULL)
-			fields++;
-		if (boundaries > MAIL_MAX_BOUNDARY_LINES)
+/* One line, without its "\n". */
+static int
+shape_line(struct shape *s, const unsigned char *p, size_t n, int mbox,
+    struct err *err)
+{
+	int first = s->msg_first;
+
+	s->msg_first = 0;
+	/* GMime splits an mbox at every "From " line but that one. */
+	if (mbox && !first && n >= 5 && memcmp(p, "From ", 5) == 0) {
+		memset(s, 0, sizeof(*s));
+		s->in_header = 1;
+		return 0;
+	}
+	if (n >= 2 && p[0] == '-' && p[1] == '-') {
+		if (++s->boundaries > MAIL_MAX_BOUNDARY_LINES)
 			return err_set(err, ERR_LIMIT,
 			    "mail: more than %d MIME boundary lines in one "
 			    "message (fixed limit)",
 			    MAIL_MAX_BOUNDARY_LINES);
-		if (fields > MAIL_MAX_FIELD_LINES)
-			return err_set(err, ERR_LIMIT,
-			    "mail: more than %d header-like lines in one "
-			    "message (fixed limit)",
-			    MAIL_MAX_FIELD_LINES);
+		s->in_header = 1;
+		s->next_header = s->in_ctype = 0;
+		return 0;
+	}
+	if (!s->in_header)
+		return 0;
+	if (n == 0 || (n == 1 && p[0] == '\r')) {
+		s->in_header = s->msg_first = s->next_header || s->digest;
+		s->next_header = s->in_ctype = 0;
+		return 0;
+	}
+	s->header_bytes += n + 1;
+	if (s->header_bytes > MAIL_MAX_HEADER_BYTES)
+		return err_set(err, ERR_LIMIT,
+		    "mail: more than %d bytes of header fields in one "
+		    "message (fixed limit)",
+		    MAIL_MAX_HEADER_BYTES);
+	if (p[0] != ' ' && p[0] != '\t')
+		s->in_ctype = n >= 12 &&
+		    g_ascii_strncasecmp((const char *)p, "content-type", 12) ==
+		        0;
+	if (s->in_ctype) {
+		if (has_word(p, n, "message"))
+			s->next_header = 1;
+		if (has_word(p, n, "digest"))
+			s->digest = 1;
+	}
+	return 0;
+}
+
+/* Refuses mails that would make GMime build absurdly many objects. */
+static int
+check_shape(const unsigned char *p, size_t len, int mbox, struct err *err)
+{
+	struct shape s = {.in_header = 1};
+	size_t i = 0;
+	int rc;
+
+	while (i < len) {
+		const unsigned char *nl = memchr(p + i, '\n', len - i);
+		size_t end = nl != NULL ? (size_t)(nl - p) : len;
+
+		rc = shape_line(&s, p + i, end - i, mbox, err);
+		if (rc < 0)
+			return rc;
 		i = end + 1;
 	}
 	return 0;
@@ -380,8 +438,8 @@ mail_each(struct bytesrc *src, struct unpack_env *env, unpack_item_fn fn,
 	GMimeMessage *msg;
 
 	mail_init();
-	rc = bytesrc_slurp(src, env->lim->input_bytes, "input_bytes", &buf,
-	    &len, err);
+	rc = bytesrc_slurp(
+	    src, env->lim->input_bytes, "input_bytes", &buf, &len, err);
 	if (rc < 0)
 		return rc;
 	/* GByteArray counts in guint. */
@@ -402,8 +460,8 @@ mail_each(struct bytesrc *src, struct unpack_env *env, unpack_item_fn fn,
 	bytes = g_byte_array_new_take(buf, len);
 	stream = g_mime_stream_mem_new_with_byte_array(bytes);
 	parser = g_mime_parser_new_with_stream(stream);
-	g_mime_parser_set_format(parser,
-	    mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+	g_mime_parser_set_format(
+	    parser, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
 
 	for (;;) {
 		msg = g_mime_parser_construct_message(parser, NULL);
