@@ -88,8 +88,8 @@ out_report(void *ctx, const struct dmarc_report *rep, const char *where,
 	out->fmt->tail(stdout, rep);
 	scratch_reset(out);
 	if (fflush(stdout) != 0 || ferror(stdout))
-		return err_set(err, ERR_SINK, "cannot write standard output: %s",
-		    strerror(errno));
+		return err_set(err, ERR_SINK,
+		    "cannot write standard output: %s", strerror(errno));
 	return 0;
 }
 
@@ -127,8 +127,8 @@ open_input(const char *path, const struct limits *lim, struct bytesrc **out,
 		return err_set(err, ERR_IO, "cannot open: %s", strerror(errno));
 	if (fstat(fd, &sb) < 0 || S_ISDIR(sb.st_mode)) {
 		close(fd);
-		return err_set(err, ERR_USAGE,
-		    "is a directory; name the files in it");
+		return err_set(
+		    err, ERR_USAGE, "is a directory; name the files in it");
 	}
 	if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > lim->input_bytes) {
 		close(fd);
@@ -185,7 +185,7 @@ cmd_parse(int argc, char **argv)
 	out.scratch = tmpfile();
 	if (out.scratch == NULL) {
 		log_error("cannot create a scratch file: %s (set TMPDIR to a "
-			  "writable directory)",
+		          "writable directory)",
 		    strerror(errno));
 		return EXIT_CANNOT_RUN;
 	}
@@ -219,8 +219,8 @@ cmd_parse(int argc, char **argv)
 		}
 	}
 	fclose(out.scratch);
-	log_info("%u report(s), %u refused, %u skipped", reports, refused,
-	    skipped);
+	log_info(
+	    "%u report(s), %u refused, %u skipped", reports, refused, skipped);
 	if (status == EXIT_OK && refused > 0)
 		status = EXIT_SOME_FAILED;
 	return status;

@@ -5,6 +5,6 @@
 /* Every subcommand is registered here, and only here. */
 const struct command commands[] = {
     {"parse", cmd_parse,
-	"read reports from files, mail or stdin and print them"},
+        "read reports from files, mail or stdin and print them"},
     {NULL, NULL, NULL},
 };

@@ -65,8 +65,8 @@ main(int argc, char **argv)
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			verbosity = 0;
 		} else {
-			log_error("unknown option '%s'; see dmarcsift --help",
-			    a);
+			log_error(
+			    "unknown option '%s'; see dmarcsift --help", a);
 			return EXIT_CANNOT_RUN;
 		}
 	}

@@ -43,8 +43,8 @@ bytesrc_peek(struct bytesrc *src, size_t want, const unsigned char **head,
 		src->peek_off = 0;
 	}
 	while (src->peek_len < want && !src->eof) {
-		ssize_t n = src->read(src, src->peek + src->peek_len,
-		    want - src->peek_len, err);
+		ssize_t n = src->read(
+		    src, src->peek + src->peek_len, want - src->peek_len, err);
 
 		if (n < 0)
 			return n;

@@ -26,8 +26,8 @@ struct err;
 struct bytesrc {
 	/* Reads up to len bytes; returns the count, 0 at end, or a negative
 	 * err_code with err set. */
-	ssize_t (*read)(struct bytesrc *src, void *buf, size_t len,
-	    struct err *err);
+	ssize_t (*read)(
+	    struct bytesrc *src, void *buf, size_t len, struct err *err);
 	void (*close)(struct bytesrc *src);
 	/* Managed by bytesrc.c: bytes peeked and not yet read. */
 	unsigned char peek[BYTESRC_PEEK_MAX];
@@ -35,8 +35,8 @@ struct bytesrc {
 	int eof;
 };
 
-ssize_t bytesrc_read(struct bytesrc *src, void *buf, size_t len,
-    struct err *err);
+ssize_t bytesrc_read(
+    struct bytesrc *src, void *buf, size_t len, struct err *err);
 /*
  * Makes up to want (<= BYTESRC_PEEK_MAX) bytes available without consuming
  * them; *head points into src and stays valid until the next read.  Returns

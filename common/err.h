@@ -12,12 +12,12 @@
 
 enum err_code {
 	ERR_OK = 0,
-	ERR_MALFORMED = -1,	/* input is broken: bad XML, corrupt gzip, ... */
-	ERR_LIMIT = -2,		/* input crosses a configured limit */
+	ERR_MALFORMED = -1, /* input is broken: bad XML, corrupt gzip, ... */
+	ERR_LIMIT = -2, /* input crosses a configured limit */
 	ERR_NOT_AGGREGATE = -3, /* a failure or TLS report, or no report */
-	ERR_IO = -4,		/* cannot read a file, stdin, ... */
-	ERR_USAGE = -5,		/* bad option or value from the user */
-	ERR_SINK = -6,		/* the consumer of reports failed */
+	ERR_IO = -4, /* cannot read a file, stdin, ... */
+	ERR_USAGE = -5, /* bad option or value from the user */
+	ERR_SINK = -6, /* the consumer of reports failed */
 };
 
 struct err {

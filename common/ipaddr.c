@@ -7,8 +7,8 @@ int
 ip_normalize(const char *text, char out[IP_TEXT_MAX])
 {
 	unsigned char a[16];
-	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0xff, 0xff};
+	static const unsigned char mapped[12] = {
+	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
 	if (inet_pton(AF_INET, text, a) == 1)
 		return inet_ntop(AF_INET, a, out, IP_TEXT_MAX) ? 0 : -1;

@@ -26,26 +26,25 @@ struct limit_def {
  */
 static const struct limit_def limit_defs[] = {
     {"input_bytes", L(input_bytes), 128 * MiB, 1 * KiB, 64 * GiB,
-	"size of one input (file or mail) as received"},
+        "size of one input (file or mail) as received"},
     {"decompressed_bytes", L(decompressed_bytes), 1 * GiB, 1 * KiB, 1024 * GiB,
-	"bytes inflated from one input, all layers together"},
+        "bytes inflated from one input, all layers together"},
     {"ratio", L(ratio), 200, 2, 100000,
-	"compression ratio allowed for one gzip stream or zip member"},
+        "compression ratio allowed for one gzip stream or zip member"},
     {"ratio_after", L(ratio_after), 8 * MiB, 0, 1024 * GiB,
-	"output size from which the ratio is enforced"},
+        "output size from which the ratio is enforced"},
     {"zip_members", L(zip_members), 64, 1, 100000,
-	"entries in one zip archive"},
+        "entries in one zip archive"},
     {"layers", L(layers), 6, 1, 32,
-	"nested containers (mail, zip, gzip) around one report"},
+        "nested containers (mail, zip, gzip) around one report"},
     {"xml_depth", L(xml_depth), 32, 4, 200, "element nesting in a report"},
-    {"records", L(records), 5000000, 1, 1000000000,
-	"records in one report"},
+    {"records", L(records), 5000000, 1, 1000000000, "records in one report"},
     {"auth_results", L(auth_results), 100, 1, 100000,
-	"DKIM results, SPF results or reasons in one record"},
+        "DKIM results, SPF results or reasons in one record"},
     {"string_bytes", L(string_bytes), 16 * KiB, 64, 64 * MiB,
-	"length of one text value"},
+        "length of one text value"},
     {"warnings", L(warnings), 50, 1, 100000,
-	"warnings kept per report (the rest are counted)"},
+        "warnings kept per report (the rest are counted)"},
 };
 
 #define NDEFS (sizeof(limit_defs) / sizeof(limit_defs[0]))
@@ -126,6 +125,5 @@ limits_print_help(FILE *fp)
 	fputs("Limits (--limit NAME=VALUE; sizes take k, M, G):\n", fp);
 	for (size_t i = 0; i < NDEFS; i++)
 		fprintf(fp, "  %-20s %12llu  %s\n", limit_defs[i].name,
-		    (unsigned long long)limit_defs[i].dflt,
-		    limit_defs[i].what);
+		    (unsigned long long)limit_defs[i].dflt, limit_defs[i].what);
 }

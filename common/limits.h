@@ -15,17 +15,17 @@
 struct err;
 
 struct limits {
-	uint64_t input_bytes;	     /* one input (file, mail) as received */
+	uint64_t input_bytes; /* one input (file, mail) as received */
 	uint64_t decompressed_bytes; /* all bytes inflated from one input */
-	uint64_t ratio;		     /* decompressed:compressed, per layer */
-	uint64_t ratio_after;	     /* ratio is checked past this output */
-	uint64_t zip_members;	     /* entries in one zip archive */
-	uint64_t layers;	     /* nesting: gzip in zip in mail ... */
-	uint64_t xml_depth;	     /* element nesting in a report */
-	uint64_t records;	     /* records in one report */
-	uint64_t auth_results;	     /* dkim+spf results, reasons per record */
-	uint64_t string_bytes;	     /* one text value */
-	uint64_t warnings;	     /* warnings kept per report */
+	uint64_t ratio; /* decompressed:compressed, per layer */
+	uint64_t ratio_after; /* ratio is checked past this output */
+	uint64_t zip_members; /* entries in one zip archive */
+	uint64_t layers; /* nesting: gzip in zip in mail ... */
+	uint64_t xml_depth; /* element nesting in a report */
+	uint64_t records; /* records in one report */
+	uint64_t auth_results; /* dkim+spf results, reasons per record */
+	uint64_t string_bytes; /* one text value */
+	uint64_t warnings; /* warnings kept per report */
 };
 
 void limits_init(struct limits *lim);

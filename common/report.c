@@ -56,24 +56,24 @@ grow(void *arr, size_t *n, size_t size)
 struct dmarc_reason *
 record_add_reason(struct dmarc_record *rec)
 {
-	rec->reasons = grow(rec->reasons, &rec->n_reasons,
-	    sizeof(*rec->reasons));
+	rec->reasons =
+	    grow(rec->reasons, &rec->n_reasons, sizeof(*rec->reasons));
 	return &rec->reasons[rec->n_reasons - 1];
 }
 
 struct dmarc_dkim_result *
 record_add_dkim(struct dmarc_record *rec)
 {
-	rec->dkim_results = grow(rec->dkim_results, &rec->n_dkim,
-	    sizeof(*rec->dkim_results));
+	rec->dkim_results =
+	    grow(rec->dkim_results, &rec->n_dkim, sizeof(*rec->dkim_results));
 	return &rec->dkim_results[rec->n_dkim - 1];
 }
 
 struct dmarc_spf_result *
 record_add_spf(struct dmarc_record *rec)
 {
-	rec->spf_results = grow(rec->spf_results, &rec->n_spf,
-	    sizeof(*rec->spf_results));
+	rec->spf_results =
+	    grow(rec->spf_results, &rec->n_spf, sizeof(*rec->spf_results));
 	return &rec->spf_results[rec->n_spf - 1];
 }
 
@@ -119,8 +119,8 @@ report_reset(struct dmarc_report *rep)
 void
 report_add_error(struct dmarc_report *rep, const char *text)
 {
-	rep->errors = xrealloc(rep->errors,
-	    (rep->n_errors + 1) * sizeof(*rep->errors));
+	rep->errors =
+	    xrealloc(rep->errors, (rep->n_errors + 1) * sizeof(*rep->errors));
 	rep->errors[rep->n_errors++] = xstrdup(text);
 }
 
@@ -137,7 +137,7 @@ report_warn(struct dmarc_report *rep, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	rep->warnings = xrealloc(rep->warnings,
-	    (rep->n_warnings + 1) * sizeof(*rep->warnings));
+	rep->warnings = xrealloc(
+	    rep->warnings, (rep->n_warnings + 1) * sizeof(*rep->warnings));
 	rep->warnings[rep->n_warnings++] = xstrdup(buf);
 }

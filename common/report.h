@@ -58,9 +58,9 @@ struct dmarc_report {
 	char **errors;
 	size_t n_errors;
 	struct dmarc_policy policy;
-	uint64_t n_records;  /* records handed to the sink */
-	uint64_t n_dropped;  /* records dropped for unreadable values */
-	uint64_t messages;   /* sum of the counts of handed records */
+	uint64_t n_records; /* records handed to the sink */
+	uint64_t n_dropped; /* records dropped for unreadable values */
+	uint64_t messages; /* sum of the counts of handed records */
 	char **warnings;
 	size_t n_warnings, max_warnings;
 	uint64_t warnings_over; /* warnings past max_warnings, counted only */

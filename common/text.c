@@ -78,8 +78,8 @@ text_printable(const char *s, char *out, size_t outsz)
 	if (outsz == 0)
 		return;
 	while (*p != '\0' && o + 1 < outsz) {
-		size_t n = utf8_seq_len(p, len - (size_t)(p -
-		    (const unsigned char *)s));
+		size_t n = utf8_seq_len(
+		    p, len - (size_t)(p - (const unsigned char *)s));
 
 		if (o + n + 4 >= outsz && outsz > 4) {
 			memcpy(out + o, "...", 3);

@@ -138,8 +138,8 @@ static const struct elem_def elems[] = {
 
 /* Known words, for case-folding; anything else is kept as it came. */
 static const char *const w_policy[] = {"none", "quarantine", "reject", NULL};
-static const char *const w_disposition[] = {"none", "pass", "quarantine",
-    "reject", NULL};
+static const char *const w_disposition[] = {
+    "none", "pass", "quarantine", "reject", NULL};
 static const char *const w_align[] = {"r", "s", NULL};
 static const char *const w_yn[] = {"n", "y", NULL};
 static const char *const w_discovery[] = {"psl", "treewalk", NULL};
@@ -165,18 +165,18 @@ struct pstate {
 	const struct limits *lim;
 	const struct report_sink *sink;
 	struct err *err;
-	int failed;	   /* an err_code once something refused the input */
+	int failed; /* an err_code once something refused the input */
 	struct dmarc_report rep;
 	struct dmarc_record rec;
 	const char *rec_bad; /* why the current record will be dropped */
 	char rec_bad_buf[256];
-	char shown[64];	   /* a value quoted in a message */
-	enum elem *stack;  /* element ids by depth; stack[0] is the document */
+	char shown[64]; /* a value quoted in a message */
+	enum elem *stack; /* element ids by depth; stack[0] is the document */
 	size_t depth;
 	int in_feedback, done;
-	char *outer;	   /* name of a wrapper element around <feedback> */
-	char *root;	   /* name of the root element */
-	char *text;	   /* text of the current leaf, at most string_bytes */
+	char *outer; /* name of a wrapper element around <feedback> */
+	char *root; /* name of the root element */
+	char *text; /* text of the current leaf, at most string_bytes */
 	size_t text_len, text_cap;
 	int collecting;
 	int stray_warned;
@@ -188,8 +188,7 @@ struct pstate {
 };
 
 /* Stops the parser with the first reason; later ones are not interesting. */
-static void
-fail(struct pstate *st, int code, const char *fmt, ...)
+static void fail(struct pstate *st, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
@@ -308,9 +307,9 @@ on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	case E_REASON:
 	case E_DKIM:
 	case E_SPF: {
-		size_t n = id == E_REASON ? st->rec.n_reasons :
-		    id == E_DKIM	  ? st->rec.n_dkim :
-					    st->rec.n_spf;
+		size_t n = id == E_REASON ? st->rec.n_reasons
+		    : id == E_DKIM        ? st->rec.n_dkim
+		                          : st->rec.n_spf;
 
 		if (n >= st->lim->auth_results) {
 			fail(st, ERR_LIMIT,
@@ -393,8 +392,8 @@ set_str(struct pstate *st, char **field, const char *what)
 }
 
 static void
-set_enum(struct pstate *st, char **field, const char *what,
-    const char *const *words)
+set_enum(
+    struct pstate *st, char **field, const char *what, const char *const *words)
 {
 	if (*field != NULL) {
 		report_warn(&st->rep, "repeated <%s> ignored", what);
@@ -429,8 +428,7 @@ shown_text(struct pstate *st)
 }
 
 /* Marks the current record to be dropped, keeping the first reason. */
-static void
-bad_record(struct pstate *st, const char *fmt, ...)
+static void bad_record(struct pstate *st, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -533,8 +531,8 @@ end_leaf(struct pstate *st, enum elem id)
 		set_enum(st, &p->testing, "testing", w_yn);
 		break;
 	case E_P_DISCOVERY:
-		set_enum(st, &p->discovery_method, "discovery_method",
-		    w_discovery);
+		set_enum(
+		    st, &p->discovery_method, "discovery_method", w_discovery);
 		break;
 	case E_P_PCT: {
 		uint64_t v;
@@ -543,8 +541,8 @@ end_leaf(struct pstate *st, enum elem id)
 			break;
 		if (parse_u64(st->text, &v) < 0 || v > 100) {
 			text_printable(st->text, shown, sizeof(shown));
-			report_warn(r, "<pct> '%s' is not 0..100; ignored",
-			    shown);
+			report_warn(
+			    r, "<pct> '%s' is not 0..100; ignored", shown);
 		} else if (p->pct < 0) {
 			p->pct = (int)v;
 		}
@@ -583,8 +581,8 @@ end_leaf(struct pstate *st, enum elem id)
 		    w_reason);
 		break;
 	case E_R_COMMENT:
-		set_str(st, &rec->reasons[rec->n_reasons - 1].comment,
-		    "comment");
+		set_str(
+		    st, &rec->reasons[rec->n_reasons - 1].comment, "comment");
 		break;
 	case E_HEADER_FROM:
 		set_str(st, &rec->header_from, "header_from");
@@ -596,8 +594,8 @@ end_leaf(struct pstate *st, enum elem id)
 		set_str(st, &rec->envelope_to, "envelope_to");
 		break;
 	case E_D_DOMAIN:
-		set_str(st, &rec->dkim_results[rec->n_dkim - 1].domain,
-		    "domain");
+		set_str(
+		    st, &rec->dkim_results[rec->n_dkim - 1].domain, "domain");
 		break;
 	case E_D_SELECTOR:
 		set_str(st, &rec->dkim_results[rec->n_dkim - 1].selector,
@@ -612,16 +610,15 @@ end_leaf(struct pstate *st, enum elem id)
 		    "human_result");
 		break;
 	case E_S_DOMAIN:
-		set_str(st, &rec->spf_results[rec->n_spf - 1].domain,
-		    "domain");
+		set_str(st, &rec->spf_results[rec->n_spf - 1].domain, "domain");
 		break;
 	case E_S_SCOPE:
 		set_enum(st, &rec->spf_results[rec->n_spf - 1].scope, "scope",
 		    w_scope);
 		break;
 	case E_S_RESULT:
-		set_enum(st, &rec->spf_results[rec->n_spf - 1].result,
-		    "result", w_spf);
+		set_enum(st, &rec->spf_results[rec->n_spf - 1].result, "result",
+		    w_spf);
 		break;
 	case E_S_HUMAN:
 		set_str(st, &rec->spf_results[rec->n_spf - 1].human_result,
@@ -649,9 +646,9 @@ end_record(struct pstate *st)
 		return;
 	}
 	st->rep.n_records++;
-	st->rep.messages = rec->count > UINT64_MAX - st->rep.messages ?
-	    UINT64_MAX :
-	    st->rep.messages + rec->count;
+	st->rep.messages = rec->count > UINT64_MAX - st->rep.messages
+	    ? UINT64_MAX
+	    : st->rep.messages + rec->count;
 	st->records_handed = 1;
 	if (st->sink->record(st->sink->ctx, &st->rep, rec, st->err) < 0) {
 		st->failed = st->err->code ? st->err->code : ERR_SINK;
@@ -749,9 +746,8 @@ refuse_entity_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 }
 
 int
-parse_report(struct bytesrc *src, const char *where,
-    const struct limits *lim, const struct report_sink *sink,
-    struct err *err)
+parse_report(struct bytesrc *src, const char *where, const struct limits *lim,
+    const struct report_sink *sink, struct err *err)
 {
 	static int loader_set;
 	xmlSAXHandler sax;
@@ -791,8 +787,8 @@ parse_report(struct bytesrc *src, const char *where,
 	st.ctxt = xmlCreatePushParserCtxt(&sax, &st, NULL, 0, where);
 	if (st.ctxt == NULL)
 		abort(); /* only fails on out of memory */
-	xmlCtxtUseOptions(st.ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR |
-	    XML_PARSE_NOWARNING);
+	xmlCtxtUseOptions(
+	    st.ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 
 	for (;;) {
 		err_clear(&rerr);

@@ -44,7 +44,6 @@ struct report_sink {
  * the stream.  name is used in libxml2 messages only.
  */
 int parse_report(struct bytesrc *src, const char *where,
-    const struct limits *lim, const struct report_sink *sink,
-    struct err *err);
+    const struct limits *lim, const struct report_sink *sink, struct err *err);
 
 #endif

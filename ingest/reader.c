@@ -10,9 +10,9 @@
 
 /* Where an item sits in a container decides what is worth a complaint. */
 enum context {
-	AT_TOP,	      /* the input itself, or what a gzip stream holds */
-	IN_ARCHIVE,   /* a zip member: other files are left alone */
-	IN_MAIL,      /* a MIME part: bodies and logos are left alone */
+	AT_TOP, /* the input itself, or what a gzip stream holds */
+	IN_ARCHIVE, /* a zip member: other files are left alone */
+	IN_MAIL, /* a MIME part: bodies and logos are left alone */
 };
 
 struct rstate {
@@ -50,15 +50,14 @@ problem(struct rstate *rs, struct err *why)
 		rs->stats->refused++;
 	if (rs->first.code == ERR_OK || fatal(why->code) ||
 	    (rs->first.code == ERR_NOT_AGGREGATE &&
-		why->code != ERR_NOT_AGGREGATE))
+	        why->code != ERR_NOT_AGGREGATE))
 		rs->first = *why;
 	if (rs->sink->problem != NULL)
 		rs->sink->problem(rs->sink->reports.ctx, why);
 }
 
 static int
-on_item(void *argp, struct bytesrc *inner, const char *label,
-    struct err *err)
+on_item(void *argp, struct bytesrc *inner, const char *label, struct err *err)
 {
 	struct item_arg *arg = argp;
 	struct rstate *rs = arg->rs;
@@ -96,12 +95,12 @@ xml_candidate(struct bytesrc *src, struct err *err)
 		return 1;
 	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
 		i = 3;
-	while (i < (size_t)n && (p[i] == ' ' || p[i] == '\t' ||
-				    p[i] == '\r' || p[i] == '\n'))
+	while (i < (size_t)n &&
+	    (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
 		i++;
-	return (size_t)n - i >= 5 && (memcmp(p + i, "<?xml", 5) == 0 ||
-					 memcmp(p + i, "<feed", 5) == 0 ||
-					 memcmp(p + i, "<!--", 4) == 0);
+	return (size_t)n - i >= 5 &&
+	    (memcmp(p + i, "<?xml", 5) == 0 || memcmp(p + i, "<feed", 5) == 0 ||
+	        memcmp(p + i, "<!--", 4) == 0);
 }
 
 /* RFC 8460 reports are JSON with these members. */
@@ -121,8 +120,8 @@ run_container(struct rstate *rs, const struct unpack_backend *b,
 {
 	struct item_arg arg = {rs, inner_ctx};
 	struct err err;
-	unsigned before = rs->stats->reports + rs->stats->refused +
-	    rs->stats->skipped;
+	unsigned before =
+	    rs->stats->reports + rs->stats->refused + rs->stats->skipped;
 	int rc;
 
 	err_clear(&err);
@@ -133,8 +132,9 @@ run_container(struct rstate *rs, const struct unpack_backend *b,
 	}
 	if (rc < 0)
 		return rc;
-	if (b == &unpack_mail && rs->stats->reports + rs->stats->refused +
-		rs->stats->skipped == before) {
+	if (b == &unpack_mail &&
+	    rs->stats->reports + rs->stats->refused + rs->stats->skipped ==
+	        before) {
 		if (rs->env.hint == HINT_FAILURE_REPORT)
 			err_set(&err, ERR_NOT_AGGREGATE,
 			    "not an aggregate report (failure report)");
@@ -146,8 +146,9 @@ run_container(struct rstate *rs, const struct unpack_backend *b,
 			    "no DMARC report in this mail (no XML, gzip or "
 			    "zip part)");
 		problem(rs, &err);
-	} else if (b == &unpack_zip && rs->stats->reports + rs->stats->refused +
-		rs->stats->skipped == before) {
+	} else if (b == &unpack_zip &&
+	    rs->stats->reports + rs->stats->refused + rs->stats->skipped ==
+	        before) {
 		err_set(&err, ERR_MALFORMED, "zip archive holds no XML report");
 		problem(rs, &err);
 	}
@@ -182,8 +183,8 @@ read_any(struct rstate *rs, struct bytesrc *src, enum context ctx)
 
 	switch (kind) {
 	case CONTENT_XML:
-		rc = parse_report(src, rs->where, rs->lim, &rs->sink->reports,
-		    &err);
+		rc = parse_report(
+		    src, rs->where, rs->lim, &rs->sink->reports, &err);
 		if (rc == 0) {
 			rs->stats->reports++;
 			return 0;
@@ -222,15 +223,15 @@ read_any(struct rstate *rs, struct bytesrc *src, enum context ctx)
 	else
 		err_set(&err, ERR_MALFORMED,
 		    "unrecognised content: not XML, gzip, zip or a mail%s",
-		    kind == CONTENT_JSON ? " (JSON that is no TLS report)" : "");
+		    kind == CONTENT_JSON ? " (JSON that is no TLS report)"
+		                         : "");
 	problem(rs, &err);
 	return 0;
 }
 
 int
 reader_read(struct bytesrc *src, const struct limits *lim,
-    const struct reader_sink *sink, struct reader_stats *stats,
-    struct err *err)
+    const struct reader_sink *sink, struct reader_stats *stats, struct err *err)
 {
 	struct rstate rs;
 	int rc;

@@ -20,7 +20,7 @@ looks_like_header(const unsigned char *p, size_t n)
 
 	while (i < n && i < 77 &&
 	    ((p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= 'a' && p[i] <= 'z') ||
-		(p[i] >= '0' && p[i] <= '9') || p[i] == '-' || p[i] == '_'))
+	        (p[i] >= '0' && p[i] <= '9') || p[i] == '-' || p[i] == '_'))
 		i++;
 	return i > 0 && i < n && p[i] == ':';
 }
@@ -45,9 +45,9 @@ unpack_sniff(struct bytesrc *src, enum content_kind *kind, struct err *err)
 		return 0;
 	}
 	/* UTF-16 and UTF-32 documents: a BOM, or "<" with zero bytes. */
-	if (n >= 2 && ((p[0] == 0xfe && p[1] == 0xff) ||
-			  (p[0] == 0xff && p[1] == 0xfe) ||
-			  (p[0] == 0 && p[1] == '<') || (p[0] == '<' && p[1] == 0))) {
+	if (n >= 2 &&
+	    ((p[0] == 0xfe && p[1] == 0xff) || (p[0] == 0xff && p[1] == 0xfe) ||
+	        (p[0] == 0 && p[1] == '<') || (p[0] == '<' && p[1] == 0))) {
 		*kind = CONTENT_XML;
 		return 0;
 	}
@@ -64,8 +64,7 @@ unpack_sniff(struct bytesrc *src, enum content_kind *kind, struct err *err)
 	while (i < n && is_space(p[i]))
 		i++;
 	if (i == n)
-		*kind = src->eof ? CONTENT_EMPTY :
-		    CONTENT_UNKNOWN;
+		*kind = src->eof ? CONTENT_EMPTY : CONTENT_UNKNOWN;
 	else if (p[i] == '<')
 		*kind = CONTENT_XML;
 	else if (p[i] == '{')
@@ -98,8 +97,8 @@ unpack_kind_name(enum content_kind kind)
 }
 
 int
-unpack_account(struct unpack_env *env, uint64_t n, uint64_t in,
-    uint64_t out, struct err *err)
+unpack_account(struct unpack_env *env, uint64_t n, uint64_t in, uint64_t out,
+    struct err *err)
 {
 	const struct limits *lim = env->lim;
 

@@ -21,12 +21,12 @@ struct err;
 struct limits;
 
 enum content_kind {
-	CONTENT_EMPTY,	 /* no bytes, or only white space */
-	CONTENT_XML,	 /* "<" after an optional BOM and white space */
-	CONTENT_GZIP,	 /* 1f 8b */
-	CONTENT_ZIP,	 /* PK 03 04, or PK 05 06 (empty archive) */
-	CONTENT_MAIL,	 /* a "From " line or RFC 5322 header fields */
-	CONTENT_JSON,	 /* "{": an SMTP TLS report, or something else */
+	CONTENT_EMPTY, /* no bytes, or only white space */
+	CONTENT_XML, /* "<" after an optional BOM and white space */
+	CONTENT_GZIP, /* 1f 8b */
+	CONTENT_ZIP, /* PK 03 04, or PK 05 06 (empty archive) */
+	CONTENT_MAIL, /* a "From " line or RFC 5322 header fields */
+	CONTENT_JSON, /* "{": an SMTP TLS report, or something else */
 	CONTENT_UNKNOWN, /* anything else */
 };
 
@@ -34,15 +34,15 @@ enum content_kind {
 enum unpack_hint {
 	HINT_NONE = 0,
 	HINT_FAILURE_REPORT = 1, /* ARF: message/feedback-report (ruf) */
-	HINT_TLS_REPORT = 2,	 /* RFC 8460: report-type=tlsrpt */
+	HINT_TLS_REPORT = 2, /* RFC 8460: report-type=tlsrpt */
 };
 
 /* State shared by every layer of one input. */
 struct unpack_env {
 	const struct limits *lim;
 	uint64_t inflated; /* bytes inflated so far, all layers; limit
-			      decompressed_bytes */
-	int hint;	   /* enum unpack_hint, set by the mail backend */
+	                      decompressed_bytes */
+	int hint; /* enum unpack_hint, set by the mail backend */
 };
 
 /*
@@ -52,8 +52,8 @@ struct unpack_env {
  * Returns 0 to go on, or a negative err_code (err set) to stop the whole
  * container, which then returns that code.
  */
-typedef int (*unpack_item_fn)(void *arg, struct bytesrc *inner,
-    const char *label, struct err *err);
+typedef int (*unpack_item_fn)(
+    void *arg, struct bytesrc *inner, const char *label, struct err *err);
 
 struct unpack_backend {
 	const char *name; /* "gzip", "zip", "mail" */
@@ -68,8 +68,7 @@ extern const struct unpack_backend unpack_zip;
 extern const struct unpack_backend unpack_mail;
 
 /* Looks at the first bytes of src (without consuming them). */
-int unpack_sniff(struct bytesrc *src, enum content_kind *kind,
-    struct err *err);
+int unpack_sniff(struct bytesrc *src, enum content_kind *kind, struct err *err);
 const char *unpack_kind_name(enum content_kind kind);
 
 /*

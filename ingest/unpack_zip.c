@@ -58,8 +58,8 @@ zm_read(struct bytesrc *src, void *buf, size_t len, struct err *err)
 	/* libzip checks the CRC (and the size) when the member ends. */
 	n = zip_fread(m->zf, buf, len);
 	if (n < 0) {
-		err_set(err, ERR_MALFORMED, "zip: %s",
-		    zip_file_strerror(m->zf));
+		err_set(
+		    err, ERR_MALFORMED, "zip: %s", zip_file_strerror(m->zf));
 		return zm_fail(m, ERR_MALFORMED, err);
 	}
 	if ((uint64_t)n > len) {

@@ -68,7 +68,8 @@ is_utf8_document(const unsigned char *p, size_t n)
 	while (enc < end && *enc != q && i + 1 < sizeof(name))
 		name[i++] = *enc++;
 	name[i] = '\0';
-	return strcasecmp(name, "utf-8") == 0 || strcasecmp(name, "utf8") == 0 ||
+	return strcasecmp(name, "utf-8") == 0 ||
+	    strcasecmp(name, "utf8") == 0 ||
 	    strcasecmp(name, "us-ascii") == 0 || strcasecmp(name, "ascii") == 0;
 }
 

@@ -50,9 +50,9 @@ text_record(FILE *fp, const struct dmarc_record *rec, uint64_t nth)
 		fprintf(fp, "      reason %s%s%s\n",
 		    safe(rec->reasons[i].type, a, sizeof(a)),
 		    rec->reasons[i].comment ? ": " : "",
-		    rec->reasons[i].comment ?
-			safe(rec->reasons[i].comment, f, sizeof(f)) :
-			"");
+		    rec->reasons[i].comment
+		        ? safe(rec->reasons[i].comment, f, sizeof(f))
+		        : "");
 }
 
 static void
@@ -73,7 +73,8 @@ text_head(FILE *fp, const struct dmarc_report *rep, const char *input,
 	fprintf(fp, "  input    %s%s%s\n", safe(input, dom, sizeof(dom)),
 	    where[0] ? ": " : "", where);
 	if (rep->email != NULL)
-		fprintf(fp, "  contact  %s\n", safe(rep->email, em, sizeof(em)));
+		fprintf(
+		    fp, "  contact  %s\n", safe(rep->email, em, sizeof(em)));
 	fprintf(fp, "  policy   p=%s sp=%s np=%s adkim=%s aspf=%s testing=%s",
 	    safe(p->p, pp, sizeof(pp)), safe(p->sp, sp, sizeof(sp)),
 	    safe(p->np, np, sizeof(np)), safe(p->adkim, ak, sizeof(ak)),
@@ -84,8 +85,8 @@ text_head(FILE *fp, const struct dmarc_report *rep, const char *input,
 	for (size_t i = 0; i < rep->n_errors; i++)
 		fprintf(fp, "  reporter error: %s\n",
 		    safe(rep->errors[i], dom, sizeof(dom)));
-	fprintf(fp, "  %-39s %10s  %-10s %-5s %-5s %s\n", "source ip",
-	    "count", "disposition", "dkim", "spf", "header_from");
+	fprintf(fp, "  %-39s %10s  %-10s %-5s %-5s %s\n", "source ip", "count",
+	    "disposition", "dkim", "spf", "header_from");
 }
 
 static void
@@ -102,8 +103,8 @@ text_tail(FILE *fp, const struct dmarc_report *rep)
 		fprintf(fp, "  warning: %s\n",
 		    safe(rep->warnings[i], w, sizeof(w)));
 	if (rep->warnings_over > 0)
-		fprintf(fp, "  (%" PRIu64 " more warnings)\n",
-		    rep->warnings_over);
+		fprintf(
+		    fp, "  (%" PRIu64 " more warnings)\n", rep->warnings_over);
 	fputc('\n', fp);
 }
 

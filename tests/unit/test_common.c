@@ -26,8 +26,9 @@ test_err_prefix(void **state)
 	err_set(&err, ERR_MALFORMED, "invalid block type");
 	assert_int_equal(err_prefix(&err, "gzip"), ERR_MALFORMED);
 	err_prefix(&err, "attachment '%s'", "a.gz");
-	assert_string_equal(err.msg, "attachment 'a.gz': gzip: invalid block "
-				     "type");
+	assert_string_equal(err.msg,
+	    "attachment 'a.gz': gzip: invalid block "
+	    "type");
 	/* A prefix longer than the buffer never overflows it. */
 	char big[2000];
 	memset(big, 'x', sizeof(big) - 1);
@@ -66,16 +67,11 @@ test_ip_normalize(void **state)
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-	    {"192.0.2.1", "192.0.2.1"},
-	    {"2001:DB8:0:0:0:0:0:1", "2001:db8::1"},
+	    {"192.0.2.1", "192.0.2.1"}, {"2001:DB8:0:0:0:0:0:1", "2001:db8::1"},
 	    {"2001:0db8:0000:0000:0001:0000:0000:0001", "2001:db8::1:0:0:1"},
-	    {"::ffff:192.0.2.7", "192.0.2.7"},
-	    {"::1", "::1"},
-	    {"999.1.1.1", NULL},
-	    {"1.2.3.4/24", NULL},
-	    {"fe80::1%eth0", NULL},
-	    {"", NULL},
-	    {"not-an-ip", NULL},
+	    {"::ffff:192.0.2.7", "192.0.2.7"}, {"::1", "::1"},
+	    {"999.1.1.1", NULL}, {"1.2.3.4/24", NULL}, {"fe80::1%eth0", NULL},
+	    {"", NULL}, {"not-an-ip", NULL},
 	    {" 1.2.3.4", NULL}, /* the parser trims; this layer does not */
 	};
 	char out[IP_TEXT_MAX];
@@ -114,8 +110,7 @@ test_text(void **state)
 	assert_true(strlen(out) < sizeof(out));
 	assert_non_null(strstr(out, "..."));
 
-	assert_int_equal(utf8_seq_len((const unsigned char *)"\xc3\xa9", 2),
-	    2);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xc3\xa9", 2), 2);
 	assert_int_equal(utf8_seq_len((const unsigned char *)"\xc0\xaf", 2),
 	    0); /* overlong */
 	assert_int_equal(
@@ -135,8 +130,8 @@ test_json_string(void **state)
 	fputc(' ', fp);
 	json_string(fp, NULL);
 	fclose(fp);
-	assert_string_equal(buf,
-	    "\"a\\\"b\\\\c\\u000a\\u0001\xc3\xa9\\ufffd\" null");
+	assert_string_equal(
+	    buf, "\"a\\\"b\\\\c\\u000a\\u0001\xc3\xa9\\ufffd\" null");
 	free(buf);
 }
 
@@ -184,8 +179,8 @@ test_bytesrc_fd_limit(void **state)
 	bytesrc_free(src);
 
 	src = bytesrc_mem_new("abc", 3);
-	assert_int_equal(bytesrc_slurp(src, 2, "zz", &all, &len, &err),
-	    ERR_LIMIT);
+	assert_int_equal(
+	    bytesrc_slurp(src, 2, "zz", &all, &len, &err), ERR_LIMIT);
 	assert_non_null(strstr(err.msg, "limit zz"));
 	bytesrc_free(src);
 	(void)buf;

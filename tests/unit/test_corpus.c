@@ -27,8 +27,8 @@
 
 struct expect {
 	const char *path; /* below the corpus directory */
-	int rc;		  /* reader_read's return */
-	const char *msg;  /* in the first problem, when rc != 0 */
+	int rc; /* reader_read's return */
+	const char *msg; /* in the first problem, when rc != 0 */
 	const char *org, *id, *domain;
 	int64_t begin, end;
 	uint64_t records, messages;
@@ -37,106 +37,106 @@ struct expect {
 
 #define PD "parsedmarc/samples/"
 #define AG PD "aggregate/"
-#define FAILURE_REPORT ERR_NOT_AGGREGATE, "not an aggregate report (failure report)"
+#define FAILURE_REPORT                                                         \
+	ERR_NOT_AGGREGATE, "not an aggregate report (failure report)"
 #define TLS_REPORT ERR_NOT_AGGREGATE, "not an aggregate report (TLS report)"
 
 static const struct expect corpus[] = {
     {"draft-ietf-dmarc-aggregate-reporting/dmarc-xml-0.2.xml", 0, NULL,
-	"Sample Reporter", "3v98abbp8ya9n3va8yr8oa3ya", "example.com",
-	302832000, 302918399, 1, 123, NULL},
+        "Sample Reporter", "3v98abbp8ya9n3va8yr8oa3ya", "example.com",
+        302832000, 302918399, 1, 123, NULL},
     {"draft-ietf-dmarc-aggregate-reporting/dmarc-xmlalt-0.2.xml", 0, NULL,
-	"Sample Reporter", "3v98abbp8ya9n3va8yr8oa3ya", "example.com",
-	161212415, 161221511, 1, 123, NULL},
+        "Sample Reporter", "3v98abbp8ya9n3va8yr8oa3ya", "example.com",
+        161212415, 161221511, 1, 123, NULL},
     {"draft-ietf-dmarc-aggregate-reporting/dmarc-xml-0.2.xsd",
-	ERR_NOT_AGGREGATE, "root element is <schema>"},
+        ERR_NOT_AGGREGATE, "root element is <schema>"},
     {"mail-dmarc/share/rua-schema.xsd", ERR_NOT_AGGREGATE,
-	"root element is <schema>"},
+        "root element is <schema>"},
     {"parsedmarc/_history/16a4be2/samples/"
      "estadocuenta1.infonacot.gob.mx!example.com!1536853302!1536939702!2940"
      ".xml.sample",
-	0, NULL, "XYZ Corporation", "2940", "example.com", 1536853302,
-	1536939702, 1, 1, NULL},
+        0, NULL, "XYZ Corporation", "2940", "example.com", 1536853302,
+        1536939702, 1, 1, NULL},
     {"parsedmarc/_history/d0bb858/samples/aggregate/"
      "zoho.com!example.com!1581753600!1581840000.xml",
-	0, NULL, "zoho.com", "e2cb5d97-dcbb-470f-b2dd-45519a2abbb3",
-	"example.com", 1581753600, 1581840000, 8, 9, NULL},
+        0, NULL, "zoho.com", "e2cb5d97-dcbb-470f-b2dd-45519a2abbb3",
+        "example.com", 1581753600, 1581840000, 8, 9, NULL},
     {AG "!example.com!1538204542!1538463818.xml", 0, NULL, "",
-	"example.com:1538463741", "example.com", 1538413632, 1538413632, 1,
-	1, "report has no <org_name>"},
+        "example.com:1538463741", "example.com", 1538413632, 1538413632, 1, 1,
+        "report has no <org_name>"},
     {AG "!large-example.com!1711897200!1711983600.xml", 0, NULL, "",
-	"example.com:1711897200", "example.com", 1711897200, 1711983600,
-	2286, 2286, "report has no <org_name>"},
+        "example.com:1711897200", "example.com", 1711897200, 1711983600, 2286,
+        2286, "report has no <org_name>"},
     {AG "Report domain- borschow.com Submitter- google.com Report-ID- "
-	"949348866075514174.eml",
-	0, NULL, "google.com", "949348866075514174", "borschow.com",
-	1549929600, 1550015999, 1, 1, NULL},
+        "949348866075514174.eml",
+        0, NULL, "google.com", "949348866075514174", "borschow.com", 1549929600,
+        1550015999, 1, 1, NULL},
     {AG "addisonfoods.com!example.com!1536105600!1536191999.xml", 0, NULL,
-	"addisonfoods.com", "3ceb5548498640beaeb47327e202b0b9",
-	"example.com", 1536105600, 1536191999, 1, 1, NULL},
+        "addisonfoods.com", "3ceb5548498640beaeb47327e202b0b9", "example.com",
+        1536105600, 1536191999, 1, 1, NULL},
     {AG "empty_reason.xml", 0, NULL, "example.org", "20240125141224705995",
-	"example.com", 1706159544, 1706185733, 1, 2, NULL},
+        "example.com", 1706159544, 1706185733, 1, 2, NULL},
     {AG "estadocuenta1.infonacot.gob.mx!example.com!1536853302!1536939702!"
-	"2940.xml.zip",
-	0, NULL, "XYZ Corporation", "2940", "example.com", 1536853302,
-	1536939702, 1, 1, NULL},
+        "2940.xml.zip",
+        0, NULL, "XYZ Corporation", "2940", "example.com", 1536853302,
+        1536939702, 1, 1, NULL},
     {AG "example.net!example.com!1529366400!1529452799.xml", 0, NULL,
-	"example.net", "b043f0e264cf4ea995e93765242f6dfb", "example.com",
-	1529366400, 1529452799, 1, 1, "stray text between elements"},
-    {AG "fastmail.com!example.com!1516060800!1516147199!102675056.xml.gz",
-	0, NULL, "FastMail Pty Ltd", "102675056", "indemed.com", 1516060800,
-	1516147199, 1, 1, NULL},
-    {AG "ikea.com!example.de!1538690400!1538776800.xml", 0, NULL,
-	"ikea.com", "aggr_report_2018_10_05_5bc7e9b4f3e8a", "example.de",
-	1538690400, 1538776800, 1, 1, "wrapped in an unexpected <schema>"},
+        "example.net", "b043f0e264cf4ea995e93765242f6dfb", "example.com",
+        1529366400, 1529452799, 1, 1, "stray text between elements"},
+    {AG "fastmail.com!example.com!1516060800!1516147199!102675056.xml.gz", 0,
+        NULL, "FastMail Pty Ltd", "102675056", "indemed.com", 1516060800,
+        1516147199, 1, 1, NULL},
+    {AG "ikea.com!example.de!1538690400!1538776800.xml", 0, NULL, "ikea.com",
+        "aggr_report_2018_10_05_5bc7e9b4f3e8a", "example.de", 1538690400,
+        1538776800, 1, 1, "wrapped in an unexpected <schema>"},
     {AG "invalid_utf_8.xml", 0, NULL, "", "example.com:1538463741",
-	"example.com", 1538413632, 1538413632, 1, 1,
-	"1 invalid UTF-8 byte(s) replaced with U+FFFD"},
+        "example.com", 1538413632, 1538413632, 1, 1,
+        "1 invalid UTF-8 byte(s) replaced with U+FFFD"},
     {AG "invalid_xml.xml", ERR_MALFORMED,
-	"XML error at line 5: error parsing attribute name"},
+        "XML error at line 5: error parsing attribute name"},
     {AG "mimecast-weird-gzip.eml", 0, NULL, "Mimecast",
-	"157a5fe30ec76f4bc0d8bccfc96c118a167a1280fee7c7465af5115e73082e5e",
-	"ab.id.au", 1693353600, 1693439999, 1, 1, NULL},
-    {AG "old_draft_from_wiki.xml", 0, NULL, "acme.com",
-	"9391651994964116463", "example.com", 1335571200, 1335657599, 1, 2,
-	NULL},
-    {AG "protection.outlook.com!example.com!1711756800!1711843200.xml", 0,
-	NULL, "Outlook.com", "cfeafefe4129445e8c81018bd9177197",
-	"example.com", 1711756800, 1711843200, 1, 1, NULL},
-    {AG "rfc9990-example.net!example.com!1700000000!1700086399.xml", 0,
-	NULL, "example.net", "dmarcbis-test-report-001", "example.com",
-	1700000000, 1700086399, 2, 7, NULL},
+        "157a5fe30ec76f4bc0d8bccfc96c118a167a1280fee7c7465af5115e73082e5e",
+        "ab.id.au", 1693353600, 1693439999, 1, 1, NULL},
+    {AG "old_draft_from_wiki.xml", 0, NULL, "acme.com", "9391651994964116463",
+        "example.com", 1335571200, 1335657599, 1, 2, NULL},
+    {AG "protection.outlook.com!example.com!1711756800!1711843200.xml", 0, NULL,
+        "Outlook.com", "cfeafefe4129445e8c81018bd9177197", "example.com",
+        1711756800, 1711843200, 1, 1, NULL},
+    {AG "rfc9990-example.net!example.com!1700000000!1700086399.xml", 0, NULL,
+        "example.net", "dmarcbis-test-report-001", "example.com", 1700000000,
+        1700086399, 2, 7, NULL},
     {AG "rfc9990-sample.xml", 0, NULL, "Sample Reporter",
-	"3v98abbp8ya9n3va8yr8oa3ya", "example.com", 302832000, 302918399, 1,
-	123, NULL},
+        "3v98abbp8ya9n3va8yr8oa3ya", "example.com", 302832000, 302918399, 1,
+        123, NULL},
     {AG "twilight.eml", 0, NULL, "google.com", "1627703331531660819",
-	"twlnet.com", 1549756800, 1549843199, 1, 1, NULL},
-    {AG "usssa.com!example.com!1538784000!1538870399.xml", 0, NULL,
-	"usssa.com", "8953b4d4a4ee4218b6ac0e2cb2667ee1", "example.com",
-	1538784000, 1538870399, 2, 2, NULL},
-    {AG "veeam.com!example.com!1530133200!1530219600.xml", 0, NULL,
-	"veeam.com", "sonexushealth.com:1530233361", "example.com",
-	1530133200, 1530219600, 1, 1, NULL},
+        "twlnet.com", 1549756800, 1549843199, 1, 1, NULL},
+    {AG "usssa.com!example.com!1538784000!1538870399.xml", 0, NULL, "usssa.com",
+        "8953b4d4a4ee4218b6ac0e2cb2667ee1", "example.com", 1538784000,
+        1538870399, 2, 2, NULL},
+    {AG "veeam.com!example.com!1530133200!1530219600.xml", 0, NULL, "veeam.com",
+        "sonexushealth.com:1530233361", "example.com", 1530133200, 1530219600,
+        1, 1, NULL},
     {PD "aggregate_invalid/report_with_upper_cased_pass.xml", 0, NULL,
-	"example.com", "aggr_report_example.com_20191202_1638", "example.com",
-	1574955300, 1575304683, 1, 1, NULL},
+        "example.com", "aggr_report_example.com_20191202_1638", "example.com",
+        1574955300, 1575304683, 1, 1, NULL},
     {PD "empty.xml", ERR_MALFORMED, "empty input"},
     {PD "extract_report/changed-input.xml", 0, NULL, "fred.com",
-	"11038226378739404135", "example.com", 1718236800, 1718323199, 20,
-	3047, NULL},
+        "11038226378739404135", "example.com", 1718236800, 1718323199, 20, 3047,
+        NULL},
     {PD "extract_report/nice-input.xml", 0, NULL, "google.com",
-	"11038226378739404135", "example.com", 1718236800, 1718323199, 20,
-	3047, NULL},
+        "11038226378739404135", "example.com", 1718236800, 1718323199, 20, 3047,
+        NULL},
     {PD "extract_report/nice-input.xml.gz", 0, NULL, "google.com",
-	"11038226378739404135", "example.com", 1718236800, 1718323199, 20,
-	3047, NULL},
+        "11038226378739404135", "example.com", 1718236800, 1718323199, 20, 3047,
+        NULL},
     {PD "extract_report/nice-input.xml.zip", 0, NULL, "google.com",
-	"11038226378739404135", "example.com", 1718236800, 1718323199, 20,
-	3047, NULL},
+        "11038226378739404135", "example.com", 1718236800, 1718323199, 20, 3047,
+        NULL},
     {PD "failure/DMARC Failure Report for domain.de "
-	"(mail-from=sharepoint@domain.de, ip=10.10.10.10).eml",
-	FAILURE_REPORT},
+        "(mail-from=sharepoint@domain.de, ip=10.10.10.10).eml",
+        FAILURE_REPORT},
     {PD "failure/[Netease DMARC Failure Report] Rent Reminder.eml",
-	FAILURE_REPORT},
+        FAILURE_REPORT},
     {PD "failure/dmarc_ruf_report_linkedin.crlf.eml", FAILURE_REPORT},
     {PD "failure/dmarc_ruf_report_linkedin.eml", FAILURE_REPORT},
     {PD "failure/exim_plain_text_only_no_arf_part.eml", FAILURE_REPORT},
@@ -176,8 +176,8 @@ on_report(void *ctx, const struct dmarc_report *rep, const char *where,
 
 	if (o->reports++ > 0)
 		return 0;
-	snprintf(o->org, sizeof(o->org), "%s",
-	    rep->org_name ? rep->org_name : "");
+	snprintf(
+	    o->org, sizeof(o->org), "%s", rep->org_name ? rep->org_name : "");
 	snprintf(o->id, sizeof(o->id), "%s", rep->report_id);
 	snprintf(o->domain, sizeof(o->domain), "%s", rep->policy.domain);
 	o->begin = rep->begin;
@@ -205,8 +205,7 @@ read_file(const char *rel, struct outcome *o, int *rc)
 	char path[4096];
 	struct limits lim;
 	struct reader_stats stats;
-	struct reader_sink sink = {{o, on_record, on_report, NULL},
-	    on_problem};
+	struct reader_sink sink = {{o, on_record, on_report, NULL}, on_problem};
 	struct err err;
 	struct bytesrc *src;
 	int fd;
@@ -244,14 +243,14 @@ test_each_corpus_file(void **state)
 			    o.begin == e->begin && o.end == e->end &&
 			    o.records == e->records &&
 			    o.messages == e->messages &&
-			    (e->warning ? strstr(o.warnings, e->warning) != NULL :
-					  o.warnings[0] == '\0');
+			    (e->warning ? strstr(o.warnings, e->warning) != NULL
+			                : o.warnings[0] == '\0');
 		}
 		if (!ok) {
 			print_error("%s:\n  got rc=%d reports=%d org='%s' "
-				    "id='%s' domain='%s' %lld-%lld "
-				    "records=%llu messages=%llu\n  "
-				    "warnings='%s'\n  problem='%s'\n",
+			            "id='%s' domain='%s' %lld-%lld "
+			            "records=%llu messages=%llu\n  "
+			            "warnings='%s'\n  problem='%s'\n",
 			    e->path, rc, o.reports, o.org, o.id, o.domain,
 			    (long long)o.begin, (long long)o.end,
 			    (unsigned long long)o.records,
@@ -280,7 +279,8 @@ count_unlisted(const char *dir, const char *rel)
 		struct stat sb;
 		int found = 0;
 
-		if (de->d_name[0] == '.' || strcmp(de->d_name, "MANIFEST.tsv") == 0)
+		if (de->d_name[0] == '.' ||
+		    strcmp(de->d_name, "MANIFEST.tsv") == 0)
 			continue;
 		snprintf(sub, sizeof(sub), "%s%s%s", rel, rel[0] ? "/" : "",
 		    de->d_name);
@@ -292,8 +292,8 @@ count_unlisted(const char *dir, const char *rel)
 		for (size_t i = 0; i < NCORPUS; i++)
 			found |= strcmp(corpus[i].path, sub) == 0;
 		if (!found) {
-			print_error("corpus file without expectation: %s\n",
-			    sub);
+			print_error(
+			    "corpus file without expectation: %s\n", sub);
 			missing++;
 		}
 	}

@@ -63,8 +63,7 @@ sink_record(void *ctx, const struct dmarc_report *rep,
 	for (size_t i = 0; i < rec->n_spf; i++)
 		add(s->records_text, sizeof(s->records_text),
 		    " spf=%s:%s:%s:%s", S(rec->spf_results[i].domain),
-		    S(rec->spf_results[i].scope),
-		    S(rec->spf_results[i].result),
+		    S(rec->spf_results[i].scope), S(rec->spf_results[i].result),
 		    S(rec->spf_results[i].human_result));
 	add(s->records_text, sizeof(s->records_text), "]");
 	return 0;
@@ -213,9 +212,8 @@ check_full(int drip)
 
 	limits_init(&lim);
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(run(full_rfc7489, strlen(full_rfc7489), &lim, &s,
-			     &err, drip),
-	    0);
+	assert_int_equal(
+	    run(full_rfc7489, strlen(full_rfc7489), &lim, &s, &err, drip), 0);
 	assert_int_equal(s.reports, 1);
 	assert_string_equal(s.report_text,
 	    "org=google.com email=noreply-dmarc-support@google.com "
@@ -253,24 +251,25 @@ test_dmarcbis(void **state)
 	struct err err;
 
 	assert_int_equal(
-	    parse_str("<feedback xmlns=\"urn:ietf:params:xml:ns:dmarc-2.0\">"
-		      "<report_metadata><org_name>o</org_name><report_id>x"
-		      "</report_id><generator>gen 1.0</generator><date_range>"
-		      "<begin>1</begin><end>2</end></date_range>"
-		      "</report_metadata><policy_published><domain>d.example"
-		      "</domain><p>reject</p><np>Quarantine</np><testing>Y"
-		      "</testing><discovery_method>TreeWalk</discovery_method>"
-		      "</policy_published>" REC("192.0.2.1", "3")
-		      "<record><row><source_ip>192.0.2.2</source_ip><count>1"
-		      "</count><policy_evaluated><disposition>pass"
-		      "</disposition></policy_evaluated></row></record>"
-		      "</feedback>",
-		&s, &err),
+	    parse_str(
+	        "<feedback xmlns=\"urn:ietf:params:xml:ns:dmarc-2.0\">"
+	        "<report_metadata><org_name>o</org_name><report_id>x"
+	        "</report_id><generator>gen 1.0</generator><date_range>"
+	        "<begin>1</begin><end>2</end></date_range>"
+	        "</report_metadata><policy_published><domain>d.example"
+	        "</domain><p>reject</p><np>Quarantine</np><testing>Y"
+	        "</testing><discovery_method>TreeWalk</discovery_method>"
+	        "</policy_published>" REC("192.0.2.1",
+	            "3") "<record><row><source_ip>192.0.2.2</source_ip><count>1"
+	                 "</count><policy_evaluated><disposition>pass"
+	                 "</disposition></policy_evaluated></row></record>"
+	                 "</feedback>",
+	        &s, &err),
 	    0);
 	assert_non_null(strstr(s.report_text,
 	    "gen=gen 1.0 v=(null) ns=urn:ietf:params:xml:ns:dmarc-2.0"));
-	assert_non_null(strstr(s.report_text,
-	    "p=reject sp=(null) np=quarantine pct=-1"));
+	assert_non_null(
+	    strstr(s.report_text, "p=reject sp=(null) np=quarantine pct=-1"));
 	assert_non_null(strstr(s.report_text, "t=y disc=treewalk"));
 	assert_non_null(strstr(s.records_text, "[192.0.2.2 1 pass/"));
 	assert_int_equal(s.messages, 4);
@@ -285,15 +284,17 @@ test_any_order_and_unknown_elements(void **state)
 	/* Records first, metadata last, extensions and unknown elements
 	 * anywhere: all read by name and parent. */
 	assert_int_equal(
-	    parse_str("<feedback>" REC("192.0.2.1", "1")
-		      "<extension><record><row><source_ip>10.0.0.1</source_ip>"
-		      "</row></record></extension>"
-		      "<policy_published><whatever>x</whatever><p>none</p>"
-		      "<domain>example.com</domain></policy_published>"
-		      "<report_metadata><date_range><end>20</end><begin>10"
-		      "</begin></date_range><report_id>r</report_id>"
-		      "<org_name>o</org_name></report_metadata></feedback>",
-		&s, &err),
+	    parse_str(
+	        "<feedback>" REC("192.0.2.1",
+	            "1") "<extension><record><row><source_ip>10.0.0.1</"
+	                 "source_ip>"
+	                 "</row></record></extension>"
+	                 "<policy_published><whatever>x</whatever><p>none</p>"
+	                 "<domain>example.com</domain></policy_published>"
+	                 "<report_metadata><date_range><end>20</end><begin>10"
+	                 "</begin></date_range><report_id>r</report_id>"
+	                 "<org_name>o</org_name></report_metadata></feedback>",
+	        &s, &err),
 	    0);
 	assert_int_equal(s.records, 1);
 	assert_non_null(strstr(s.report_text, "10-20 dom=example.com"));
@@ -306,9 +307,10 @@ test_unknown_namespace_warns(void **state)
 	struct seen s;
 	struct err err;
 
-	assert_int_equal(parse_str("<feedback xmlns=\"http://x.example/ns\">"
-				   HEAD REC("192.0.2.1", "1") "</feedback>",
-			     &s, &err),
+	assert_int_equal(
+	    parse_str("<feedback xmlns=\"http://x.example/ns\">" HEAD REC(
+	                  "192.0.2.1", "1") "</feedback>",
+	        &s, &err),
 	    0);
 	assert_non_null(strstr(s.warnings, "unknown XML namespace"));
 }
@@ -320,18 +322,18 @@ test_bad_records_dropped(void **state)
 		const char *rec, *warning;
 	} cases[] = {
 	    {REC("999.1.1.1", "1"),
-		"record 1 dropped: <source_ip> '999.1.1.1' is not an IP "
-		"address"},
+	        "record 1 dropped: <source_ip> '999.1.1.1' is not an IP "
+	        "address"},
 	    {REC("192.0.2.1", "-4"),
-		"record 1 dropped: <count> '-4' is not a whole number"},
+	        "record 1 dropped: <count> '-4' is not a whole number"},
 	    {REC("192.0.2.1", "ten"), "<count> 'ten' is not"},
 	    {REC("192.0.2.1", "9223372036854775808"),
-		"<count> '9223372036854775808'"},
+	        "<count> '9223372036854775808'"},
 	    {REC("192.0.2.1", ""), "<count> '' is not"},
 	    {"<record><row><count>1</count></row></record>",
-		"record 1 dropped: it has no <source_ip>"},
+	        "record 1 dropped: it has no <source_ip>"},
 	    {"<record><row><source_ip>192.0.2.1</source_ip></row></record>",
-		"record 1 dropped: it has no <count>"},
+	        "record 1 dropped: it has no <count>"},
 	};
 	char xml[2048];
 
@@ -361,28 +363,27 @@ test_refused(void **state)
 		const char *msg;
 	} cases[] = {
 	    {"<feedback>" REC("192.0.2.1", "1") "</feedback>", ERR_MALFORMED,
-		"report has no <report_id>"},
+	        "report has no <report_id>"},
 	    {"<feedback><report_metadata><report_id>r</report_id>"
 	     "<date_range><begin>1</begin><end>2</end></date_range>"
 	     "</report_metadata></feedback>",
-		ERR_MALFORMED, "no <policy_published><domain>"},
+	        ERR_MALFORMED, "no <policy_published><domain>"},
 	    {"<feedback><report_metadata><report_id>r</report_id>"
 	     "</report_metadata><policy_published><domain>d</domain>"
 	     "</policy_published></feedback>",
-		ERR_MALFORMED, "no <date_range>"},
+	        ERR_MALFORMED, "no <date_range>"},
 	    {"<feedback><report_metadata><date_range><begin>yesterday"
 	     "</begin></date_range></report_metadata></feedback>",
-		ERR_MALFORMED, "<begin> 'yesterday' is not a time"},
+	        ERR_MALFORMED, "<begin> 'yesterday' is not a time"},
 	    {"<feedback>" HEAD, ERR_MALFORMED, "XML error at line 1"},
 	    {"<feedback>" HEAD "<record></feedback>", ERR_MALFORMED,
-		"XML error"},
+	        "XML error"},
 	    {"<html><body>hello</body></html>", ERR_NOT_AGGREGATE,
-		"root element is <html>"},
+	        "root element is <html>"},
 	    {"<?xml version=\"1.0\"?><!DOCTYPE feedback [<!ENTITY x "
 	     "SYSTEM \"file:///etc/passwd\">]><feedback>&x;</feedback>",
-		ERR_MALFORMED, "DOCTYPE"},
-	    {"<feedback>&undefined;</feedback>", ERR_MALFORMED,
-		"XML error"},
+	        ERR_MALFORMED, "DOCTYPE"},
+	    {"<feedback>&undefined;</feedback>", ERR_MALFORMED, "XML error"},
 	    {"", ERR_MALFORMED, "XML"},
 	};
 
@@ -391,7 +392,8 @@ test_refused(void **state)
 		struct err err;
 		int rc = parse_str(cases[i].xml, &s, &err);
 
-		if (rc != cases[i].code || strstr(err.msg, cases[i].msg) == NULL)
+		if (rc != cases[i].code ||
+		    strstr(err.msg, cases[i].msg) == NULL)
 			fail_msg("case %zu: got %d '%s', want %d '%s'", i, rc,
 			    err.msg, cases[i].code, cases[i].msg);
 		assert_int_equal(s.reports, 0);
@@ -406,8 +408,8 @@ test_records_before_refusal_are_discarded(void **state)
 
 	/* Two good records, then the report turns out to have no id. */
 	assert_int_equal(parse_str("<feedback>" REC("192.0.2.1", "1")
-				       REC("192.0.2.2", "1") "</feedback>",
-			     &s, &err),
+	                               REC("192.0.2.2", "1") "</feedback>",
+	                     &s, &err),
 	    ERR_MALFORMED);
 	assert_int_equal(s.records, 2);
 	assert_int_equal(s.discards, 1);
@@ -486,18 +488,20 @@ test_salvage(void **state)
 	struct err err;
 	struct limits lim;
 	/* A stray wrapper left unclosed, as one real reporter sends. */
-	static const char wrapped[] = "<?xml version=\"1.0\"?> <xs:schema "
-				      "xmlns:xs=\"http://www.w3.org/2001/"
-				      "XMLSchema\">\n<feedback>" HEAD
-	    REC("192.0.2.1", "1") "</feedback>";
+	static const char wrapped[] =
+	    "<?xml version=\"1.0\"?> <xs:schema "
+	    "xmlns:xs=\"http://www.w3.org/2001/"
+	    "XMLSchema\">\n<feedback>" HEAD REC("192.0.2.1", "1") "</feedback>";
 	/* A Latin-1 byte in a UTF-8 document, at every chunk boundary. */
-	static const char latin1[] = "<feedback>" HEAD
+	static const char latin1[] =
+	    "<feedback>" HEAD
 	    "<record><row><source_ip>192.0.2.1</source_ip><count>1</count>"
 	    "</row><identifiers><header_from>caf\xe9.example</header_from>"
 	    "</identifiers></record></feedback>";
 
 	assert_int_equal(parse_str(wrapped, &s, &err), 0);
-	assert_non_null(strstr(s.warnings, "wrapped in an unexpected <schema>"));
+	assert_non_null(
+	    strstr(s.warnings, "wrapped in an unexpected <schema>"));
 	assert_non_null(strstr(s.warnings, "after </feedback> ignored"));
 
 	limits_init(&lim);
@@ -514,18 +518,18 @@ test_salvage(void **state)
 	/* Declared Latin-1 is not invalid: libxml2 converts it. */
 	assert_int_equal(
 	    parse_str("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"
-		      "<feedback>" HEAD "<record><row><source_ip>192.0.2.1"
-		      "</source_ip><count>1</count></row><identifiers>"
-		      "<header_from>caf\xe9</header_from></identifiers>"
-		      "</record></feedback>",
-		&s, &err),
+	              "<feedback>" HEAD "<record><row><source_ip>192.0.2.1"
+	              "</source_ip><count>1</count></row><identifiers>"
+	              "<header_from>caf\xe9</header_from></identifiers>"
+	              "</record></feedback>",
+	        &s, &err),
 	    0);
 	assert_non_null(strstr(s.records_text, "hf=caf\xc3\xa9 "));
 	assert_string_equal(s.warnings, "");
 
 	/* An invalid byte in an element name is not a value to repair. */
-	assert_int_equal(parse_str("<feedback><org\xff>x</org\xff></feedback>",
-			     &s, &err),
+	assert_int_equal(
+	    parse_str("<feedback><org\xff>x</org\xff></feedback>", &s, &err),
 	    ERR_MALFORMED);
 	assert_non_null(strstr(err.msg, "element name"));
 }
@@ -533,9 +537,9 @@ test_salvage(void **state)
 static void
 test_utf16_with_bom(void **state)
 {
-	static const char ascii[] = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>"
-				    "<feedback>" HEAD REC("192.0.2.1", "5")
-	    "</feedback>";
+	static const char ascii[] =
+	    "<?xml version=\"1.0\" encoding=\"UTF-16\"?>"
+	    "<feedback>" HEAD REC("192.0.2.1", "5") "</feedback>";
 	char utf16[sizeof(ascii) * 2 + 2];
 	size_t n = 0;
 	struct seen s;
@@ -563,11 +567,11 @@ test_cdata_and_entities(void **state)
 
 	assert_int_equal(
 	    parse_str("<feedback><report_metadata><org_name><![CDATA[A&B]]>"
-		      "</org_name><email>x&amp;y&#64;z</email><report_id>r"
-		      "</report_id><date_range><begin>1</begin><end>2</end>"
-		      "</date_range></report_metadata><policy_published>"
-		      "<domain>d</domain></policy_published></feedback>",
-		&s, &err),
+	              "</org_name><email>x&amp;y&#64;z</email><report_id>r"
+	              "</report_id><date_range><begin>1</begin><end>2</end>"
+	              "</date_range></report_metadata><policy_published>"
+	              "<domain>d</domain></policy_published></feedback>",
+	        &s, &err),
 	    0);
 	assert_non_null(strstr(s.report_text, "org=A&B email=x&y@z"));
 	assert_non_null(strstr(s.warnings, "report has no records"));

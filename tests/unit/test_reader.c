@@ -64,8 +64,7 @@ static int
 read_buf(const void *buf, size_t len, const struct limits *lim,
     struct outcome *o, struct reader_stats *stats)
 {
-	struct reader_sink sink = {{o, on_record, on_report, NULL},
-	    on_problem};
+	struct reader_sink sink = {{o, on_record, on_report, NULL}, on_problem};
 	struct bytesrc *src = bytesrc_mem_new(buf, len);
 	struct err err;
 	int rc;
@@ -85,9 +84,8 @@ gz(const void *buf, size_t len, size_t *out_len)
 	unsigned char *out = malloc(cap);
 
 	memset(&z, 0, sizeof(z));
-	assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 31, 8,
-			     Z_DEFAULT_STRATEGY),
-	    Z_OK);
+	assert_int_equal(
+	    deflateInit2(&z, 9, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
 	z.next_in = (unsigned char *)buf;
 	z.avail_in = (uInt)len;
 	z.next_out = out;
@@ -137,12 +135,12 @@ test_mail_parts(void **state)
 	struct outcome o;
 	struct reader_stats st;
 	size_t glen;
-	unsigned char *g = gz(REPORT("in-gzip"), strlen(REPORT("in-gzip")),
-	    &glen);
+	unsigned char *g =
+	    gz(REPORT("in-gzip"), strlen(REPORT("in-gzip")), &glen);
 	char *b64 = malloc(glen * 2 + 4);
 	char mail[8192];
 	static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklm"
-				       "nopqrstuvwxyz0123456789+/";
+	                               "nopqrstuvwxyz0123456789+/";
 	size_t n = 0;
 
 	for (size_t i = 0; i < glen; i += 3) {
@@ -180,8 +178,9 @@ test_mail_parts(void **state)
 	assert_string_equal(o.ids, "in-gzip ");
 	assert_non_null(strstr(o.wheres, "part 4 application/gzip 'r.xml.gz'"));
 	assert_int_equal(st.refused, 1);
-	assert_non_null(strstr(o.problems, "part 5 text/xml 'bad.xml': XML "
-					   "error"));
+	assert_non_null(strstr(o.problems,
+	    "part 5 text/xml 'bad.xml': XML "
+	    "error"));
 	assert_null(strstr(o.problems, "html"));
 	free(g);
 	free(b64);
@@ -194,11 +193,11 @@ test_mail_without_report(void **state)
 	struct outcome o;
 	struct reader_stats st;
 	static const char mail[] = "From: a@example.net\nSubject: hi\n\n"
-				   "Just words.\n";
+	                           "Just words.\n";
 
 	limits_init(&lim);
-	assert_int_equal(read_buf(mail, strlen(mail), &lim, &o, &st),
-	    ERR_MALFORMED);
+	assert_int_equal(
+	    read_buf(mail, strlen(mail), &lim, &o, &st), ERR_MALFORMED);
 	assert_non_null(strstr(o.problems, "no DMARC report in this mail"));
 }
 
@@ -212,10 +211,12 @@ test_top_level_kinds(void **state)
 	} cases[] = {
 	    {"", ERR_MALFORMED, "empty input"},
 	    {" \r\n\t ", ERR_MALFORMED, "empty input"},
-	    {"\x7f" "ELF binary", ERR_MALFORMED, "unrecognised content"},
+	    {"\x7f"
+	     "ELF binary",
+	        ERR_MALFORMED, "unrecognised content"},
 	    {"{\"a\": 1}", ERR_MALFORMED, "JSON that is no TLS report"},
 	    {"{\"organization-name\":\"x\",\"policies\":[]}", ERR_NOT_AGGREGATE,
-		"(TLS report)"},
+	        "(TLS report)"},
 	    {"<html></html>", ERR_NOT_AGGREGATE, "root element is <html>"},
 	};
 	struct limits lim;
@@ -224,10 +225,11 @@ test_top_level_kinds(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct outcome o;
 		struct reader_stats st;
-		int rc = read_buf(cases[i].in, strlen(cases[i].in), &lim, &o,
-		    &st);
+		int rc =
+		    read_buf(cases[i].in, strlen(cases[i].in), &lim, &o, &st);
 
-		if (rc != cases[i].rc || strstr(o.problems, cases[i].msg) == NULL)
+		if (rc != cases[i].rc ||
+		    strstr(o.problems, cases[i].msg) == NULL)
 			fail_msg("case %zu: got %d '%s'", i, rc, o.problems);
 	}
 }
