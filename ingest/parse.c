@@ -284,6 +284,12 @@ on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 				st->outer = xstrdup(st->root);
 			begin_feedback(st, (const char *)uri);
 		} else {
+			/* One report per document: say so rather than drop a
+			 * second one unseen. */
+			if (st->done && strcmp(name, "feedback") == 0)
+				report_warn(&st->rep,
+				    "a second <feedback> in the same document "
+				    "was ignored");
 			id = E_OUTSIDE;
 		}
 	} else if (parent == E_SKIP) {

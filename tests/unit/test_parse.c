@@ -500,9 +500,18 @@ test_salvage(void **state)
 	    "</identifiers></record></feedback>";
 
 	assert_int_equal(parse_str(wrapped, &s, &err), 0);
+	assert_int_equal(s.records, 1);
 	assert_non_null(
 	    strstr(s.warnings, "wrapped in an unexpected <schema>"));
 	assert_non_null(strstr(s.warnings, "after </feedback> ignored"));
+
+	/* Two reports in one wrapper: the first is read, the second named. */
+	assert_int_equal(
+	    parse_str("<w><feedback>" HEAD REC("192.0.2.1",
+	                  "1") "</feedback><feedback>" HEAD "</feedback></w>",
+	        &s, &err),
+	    0);
+	assert_non_null(strstr(s.warnings, "a second <feedback>"));
 
 	limits_init(&lim);
 	for (int drip = 0; drip < 2; drip++) {
