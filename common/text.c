@@ -69,6 +69,25 @@ text_fold_enum(char *s, const char *const *words)
 	return 0;
 }
 
+/*
+ * Control characters (C0, DEL, C1: U+0080..U+009F, where U+009B is a CSI
+ * that terminals obey) and bidirectional overrides (U+202A..U+202E,
+ * U+2066..U+2069) can rewrite what a terminal or log shows.
+ */
+static int
+printable(const unsigned char *p, size_t n)
+{
+	if (n == 1)
+		return *p >= 0x20 && *p != 0x7f;
+	if (n == 2)
+		return !(p[0] == 0xc2 && p[1] < 0xa0);
+	if (n == 3 && p[0] == 0xe2 && p[1] == 0x80)
+		return !(p[2] >= 0xaa && p[2] <= 0xae);
+	if (n == 3 && p[0] == 0xe2 && p[1] == 0x81)
+		return !(p[2] >= 0xa6 && p[2] <= 0xa9);
+	return 1;
+}
+
 void
 text_printable(const char *s, char *out, size_t outsz)
 {
@@ -86,12 +105,9 @@ text_printable(const char *s, char *out, size_t outsz)
 			o += 3;
 			break;
 		}
-		if (n == 1 && (*p < 0x20 || *p == 0x7f)) {
+		if (n == 0 || !printable(p, n)) {
 			out[o++] = '?';
-			p++;
-		} else if (n == 0) {
-			out[o++] = '?';
-			p++;
+			p += n ? n : 1;
 		} else {
 			memcpy(out + o, p, n);
 			o += n;

@@ -182,6 +182,7 @@ struct pstate {
 	int stray_warned;
 	uint64_t bad_utf8;
 	int seen_begin, seen_end;
+	int at_end; /* the last chunk is being parsed: errors mean cut short */
 	int rec_has_count;
 	uint64_t records_seen;
 	int records_handed; /* sink->record was called at least once */
@@ -740,7 +741,16 @@ on_xml_error(void *ctx, xmlErrorPtr e)
 		xmlStopParser(st->ctxt);
 		return;
 	}
-	fail(st, ERR_MALFORMED, "XML error at line %d: %s", e->line, msg);
+	/* Errors that only show at the end mean the data stopped early;
+	 * libxml2's words for that ("Extra content", "expected '>'") mislead.
+	 */
+	if (st->at_end)
+		fail(st, ERR_MALFORMED,
+		    "XML ends before the report does: truncated? (line %d: %s)",
+		    e->line, msg);
+	else
+		fail(st, ERR_MALFORMED, "XML error at line %d: %s", e->line,
+		    msg);
 }
 
 static xmlParserInputPtr
@@ -813,6 +823,7 @@ parse_report(struct bytesrc *src, const char *where, const struct limits *lim,
 			}
 			break;
 		}
+		st.at_end = n == 0;
 		xmlParseChunk(st.ctxt, (const char *)buf, (int)n, n == 0);
 		if (st.failed || n == 0 || st.ctxt->instate == XML_PARSER_EOF)
 			break;

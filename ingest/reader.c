@@ -64,8 +64,9 @@ on_item(void *argp, struct bytesrc *inner, const char *label, struct err *err)
 	size_t keep = strlen(rs->where);
 	int rc = 0;
 
-	snprintf(rs->where + keep, sizeof(rs->where) - keep, "%s%s",
-	    keep ? ": " : "", label);
+	if (label[0] != '\0')
+		snprintf(rs->where + keep, sizeof(rs->where) - keep, "%s%s",
+		    keep ? ": " : "", label);
 	if (inner == NULL) {
 		problem(rs, err);
 		rc = fatal(err->code) ? err->code : 0;

@@ -47,7 +47,8 @@ struct unpack_env {
 
 /*
  * Called once per inner stream.  label says where it is, for messages
- * ("zip member 'a.xml'", "part 2 application/gzip 'r.xml.gz'").  When the
+ * ("zip member 'a.xml'", "part 2 application/gzip 'r.xml.gz'"); a
+ * transparent layer (gzip) passes "".  When the
  * container could not open this item, inner is NULL and err says why.
  * Returns 0 to go on, or a negative err_code (err set) to stop the whole
  * container, which then returns that code.

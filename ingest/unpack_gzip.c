@@ -212,7 +212,9 @@ gzip_each(struct bytesrc *src, struct unpack_env *env, unpack_item_fn fn,
 		return err_set(
 		    err, ERR_MALFORMED, "gzip: cannot initialise zlib");
 	}
-	rc = fn(arg, &g->base, "gzip", err);
+	/* Transparent: no label, so places read "attachment x: zip member y".
+	 */
+	rc = fn(arg, &g->base, "", err);
 	bytesrc_free(&g->base);
 	return rc < 0 ? rc : 0;
 }

@@ -28,6 +28,7 @@ struct zmsrc {
 	zip_file_t *zf;
 	struct unpack_env *env;
 	uint64_t comp_size; /* as declared: the ratio's denominator */
+	uint64_t size; /* as declared; UINT64_MAX when unknown */
 	uint64_t out; /* bytes inflated from this member so far */
 	int failed;
 	struct err fail; /* returned again after a failure */
@@ -69,9 +70,17 @@ zm_read(struct bytesrc *src, void *buf, size_t len, struct err *err)
 	if (n == 0)
 		return 0;
 	m->out += (uint64_t)n;
+	/* libzip would notice at the end; stop a liar now, since the
+	 * declared sizes are what the ratio was checked against. */
+	if (m->out > m->size) {
+		err_set(err, ERR_MALFORMED,
+		    "zip: member inflates past its declared %llu bytes",
+		    (unsigned long long)m->size);
+		return zm_fail(m, ERR_MALFORMED, err);
+	}
 	rc = unpack_account(m->env, (uint64_t)n, m->comp_size, m->out, err);
 	if (rc < 0) {
-		err_prefix(err, "zip member");
+		err_prefix(err, "zip");
 		return zm_fail(m, rc, err);
 	}
 	return (ssize_t)n;
@@ -130,6 +139,14 @@ check_member(
 		    "member declares %llu bytes, more than the %llu left "
 		    "(limit decompressed_bytes)",
 		    (unsigned long long)st->size, (unsigned long long)left);
+	/* The declared sizes tell a bomb before a byte is inflated. */
+	if ((st->valid & ZIP_STAT_SIZE) && (st->valid & ZIP_STAT_COMP_SIZE) &&
+	    st->size > env->lim->ratio_after &&
+	    st->size / (st->comp_size ? st->comp_size : 1) > env->lim->ratio)
+		return err_set(err, ERR_LIMIT,
+		    "member declares a compression ratio over %llu:1 (limit "
+		    "ratio): a decompression bomb?",
+		    (unsigned long long)env->lim->ratio);
 	return 0;
 }
 
@@ -155,6 +172,7 @@ open_member(zip_t *za, zip_uint64_t i, const zip_stat_t *st,
 	m->comp_size = 1;
 	if ((st->valid & ZIP_STAT_COMP_SIZE) && st->comp_size > 0)
 		m->comp_size = st->comp_size;
+	m->size = (st->valid & ZIP_STAT_SIZE) ? st->size : UINT64_MAX;
 	return &m->base;
 }
 

@@ -9,13 +9,19 @@
 #include <string.h>
 #include <strings.h>
 
+#define FIX_IN 16384
+
 struct fixsrc {
 	struct bytesrc base;
 	struct bytesrc *inner;
 	uint64_t *replaced;
 	int decided, active;
-	unsigned char in[16384];
+	unsigned char in[FIX_IN];
 	size_t carry; /* bytes of an unfinished sequence kept at in[0] */
+	/* Repaired bytes not yet handed out: one input byte can become three,
+	 * so output is staged here and any read size works. */
+	unsigned char out[3 * FIX_IN];
+	size_t out_len, out_off;
 };
 
 /* Expected length of the sequence a lead byte starts, 0 if never valid. */
@@ -73,13 +79,56 @@ is_utf8_document(const unsigned char *p, size_t n)
 	    strcasecmp(name, "us-ascii") == 0 || strcasecmp(name, "ascii") == 0;
 }
 
+/* Reads one chunk from inner and repairs it into f->out. */
+static int
+refill(struct fixsrc *f, struct err *err)
+{
+	size_t have, i = 0, o = 0;
+	ssize_t n;
+
+	n = bytesrc_read(
+	    f->inner, f->in + f->carry, sizeof(f->in) - f->carry, err);
+	if (n < 0)
+		return (int)n;
+	have = f->carry + (size_t)n;
+	f->carry = 0;
+	while (i < have) {
+		size_t ok = utf8_seq_len(f->in + i, have - i);
+
+		if (ok > 0) {
+			memcpy(f->out + o, f->in + i, ok);
+			o += ok;
+			i += ok;
+			continue;
+		}
+		/* An unfinished sequence at the end of this chunk: keep it
+		 * for the next read unless the stream has ended. */
+		if (n > 0 && lead_len(f->in[i]) > have - i) {
+			size_t j = i + 1;
+
+			while (j < have && (f->in[j] & 0xc0) == 0x80)
+				j++;
+			if (j == have) {
+				f->carry = have - i;
+				memmove(f->in, f->in + i, f->carry);
+				break;
+			}
+		}
+		memcpy(f->out + o, "\xef\xbf\xbd", 3);
+		o += 3;
+		i++;
+		(*f->replaced)++;
+	}
+	f->out_len = o;
+	f->out_off = 0;
+	return n == 0 ? 0 : 1;
+}
+
 static ssize_t
 fix_read(struct bytesrc *src, void *buf, size_t len, struct err *err)
 {
 	struct fixsrc *f = (struct fixsrc *)src;
-	unsigned char *out = buf;
-	size_t want, have, i = 0, o = 0;
-	ssize_t n;
+	size_t avail;
 
 	if (!f->decided) {
 		const unsigned char *head;
@@ -92,57 +141,20 @@ fix_read(struct bytesrc *src, void *buf, size_t len, struct err *err)
 	}
 	if (!f->active)
 		return bytesrc_read(f->inner, buf, len, err);
+	while (f->out_off == f->out_len) {
+		int rc = refill(f, err);
 
-	/* Each input byte makes at most 3 output bytes. */
-	want = len / 3;
-	if (want > sizeof(f->in) - f->carry)
-		want = sizeof(f->in) - f->carry;
-	if (want == 0)
-		want = 1;
-	n = bytesrc_read(f->inner, f->in + f->carry, want, err);
-	if (n < 0)
-		return n;
-	if (n == 0 && f->carry == 0)
-		return 0;
-	have = f->carry + (size_t)n;
-	f->carry = 0;
-	while (i < have && o + 3 <= len) {
-		size_t need = lead_len(f->in[i]);
-		size_t ok = utf8_seq_len(f->in + i, have - i);
-
-		if (ok > 0) {
-			memcpy(out + o, f->in + i, ok);
-			o += ok;
-			i += ok;
-			continue;
-		}
-		/* An unfinished sequence at the end of this chunk: keep it
-		 * for the next read unless the stream has ended. */
-		if (n > 0 && need > have - i) {
-			size_t j = i + 1;
-
-			while (j < have && (f->in[j] & 0xc0) == 0x80)
-				j++;
-			if (j == have) {
-				f->carry = have - i;
-				memmove(f->in, f->in + i, f->carry);
-				i = have;
-				break;
-			}
-		}
-		memcpy(out + o, "\xef\xbf\xbd", 3);
-		o += 3;
-		i++;
-		(*f->replaced)++;
+		if (rc < 0)
+			return rc;
+		if (rc == 0 && f->out_len == 0)
+			return 0;
 	}
-	if (i < have) {
-		/* Output full: keep the rest for the next call. */
-		memmove(f->in + f->carry, f->in + i, have - i);
-		f->carry += have - i;
-	}
-	if (o == 0 && f->carry > 0 && n > 0)
-		return fix_read(src, buf, len, err);
-	return (ssize_t)o;
+	avail = f->out_len - f->out_off;
+	if (len > avail)
+		len = avail;
+	memcpy(buf, f->out + f->out_off, len);
+	f->out_off += len;
+	return (ssize_t)len;
 }
 
 static void

@@ -375,7 +375,8 @@ test_refused(void **state)
 	    {"<feedback><report_metadata><date_range><begin>yesterday"
 	     "</begin></date_range></report_metadata></feedback>",
 	        ERR_MALFORMED, "<begin> 'yesterday' is not a time"},
-	    {"<feedback>" HEAD, ERR_MALFORMED, "XML error at line 1"},
+	    {"<feedback>" HEAD, ERR_MALFORMED,
+	        "XML ends before the report does: truncated?"},
 	    {"<feedback>" HEAD "<record></feedback>", ERR_MALFORMED,
 	        "XML error"},
 	    {"<html><body>hello</body></html>", ERR_NOT_AGGREGATE,
