@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,13 +50,44 @@ struct parse_out {
 	const char *input;
 };
 
-static void
-scratch_reset(struct parse_out *out)
+/* An unlinked file in $TMPDIR (tmpfile() ignores TMPDIR). */
+static FILE *
+scratch_open(void)
 {
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	FILE *fp;
+	int fd;
+
+	if (dir == NULL || dir[0] == '\0')
+		dir = "/tmp";
+	snprintf(path, sizeof(path), "%s/dmarcsift.XXXXXX", dir);
+	if ((fd = mkstemp(path)) < 0)
+		return NULL;
+	unlink(path);
+	if ((fp = fdopen(fd, "w+")) == NULL)
+		close(fd);
+	return fp;
+}
+
+static int
+scratch_reset(struct parse_out *out, struct err *err)
+{
+	out->nrec = 0;
 	rewind(out->scratch);
 	if (ftruncate(fileno(out->scratch), 0) < 0)
-		log_warn("cannot truncate scratch file: %s", strerror(errno));
-	out->nrec = 0;
+		return err_set(err, ERR_SINK,
+		    "cannot empty the scratch file: %s", strerror(errno));
+	return 0;
+}
+
+static int
+scratch_error(struct err *err)
+{
+	return err_set(err, ERR_SINK,
+	    "cannot write the scratch file in $TMPDIR (or /tmp): %s; is it "
+	    "full?",
+	    strerror(errno));
 }
 
 static int
@@ -65,11 +97,7 @@ out_record(void *ctx, const struct dmarc_report *rep,
 	struct parse_out *out = ctx;
 
 	out->fmt->record(out->scratch, rec, out->nrec++);
-	if (ferror(out->scratch))
-		return err_set(err, ERR_SINK,
-		    "cannot write the scratch file (is the temporary "
-		    "directory full?)");
-	return 0;
+	return ferror(out->scratch) ? scratch_error(err) : 0;
 }
 
 static int
@@ -78,25 +106,40 @@ out_report(void *ctx, const struct dmarc_report *rep, const char *where,
 {
 	struct parse_out *out = ctx;
 	char buf[65536];
+	off_t left;
 	size_t n;
 
-	fflush(out->scratch);
+	/* Check before rewind(), which clears the error flag. */
+	if (fflush(out->scratch) != 0 || ferror(out->scratch))
+		return scratch_error(err);
+	left = ftello(out->scratch);
 	rewind(out->scratch);
 	out->fmt->head(stdout, rep, out->input, where);
-	while ((n = fread(buf, 1, sizeof(buf), out->scratch)) > 0)
+	while (left > 0 &&
+	    (n = fread(buf, 1,
+	         (size_t)left < sizeof(buf) ? (size_t)left : sizeof(buf),
+	         out->scratch)) > 0) {
 		fwrite(buf, 1, n, stdout);
+		left -= (off_t)n;
+	}
+	if (left != 0)
+		return err_set(err, ERR_SINK,
+		    "cannot read back the scratch file: %s", strerror(errno));
 	out->fmt->tail(stdout, rep);
-	scratch_reset(out);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		return err_set(err, ERR_SINK,
 		    "cannot write standard output: %s", strerror(errno));
-	return 0;
+	return scratch_reset(out, err);
 }
 
 static void
 out_discard(void *ctx)
 {
-	scratch_reset(ctx);
+	struct parse_out *out = ctx;
+	struct err err;
+
+	/* A failure here shows again at the next write to the file. */
+	(void)scratch_reset(out, &err);
 }
 
 static void
@@ -182,7 +225,7 @@ cmd_parse(int argc, char **argv)
 		log_error("parse: no input given; use - for standard input");
 		return EXIT_CANNOT_RUN;
 	}
-	out.scratch = tmpfile();
+	out.scratch = scratch_open();
 	if (out.scratch == NULL) {
 		log_error("cannot create a scratch file: %s (set TMPDIR to a "
 		          "writable directory)",
@@ -213,9 +256,13 @@ cmd_parse(int argc, char **argv)
 		log_info("%s: %u report(s), %u refused, %u skipped", out.input,
 		    stats.reports, stats.refused, stats.skipped);
 		if (rc == ERR_SINK) {
-			log_error("%s: %s", out.input, err.msg);
+			log_error("%s", err.msg);
 			status = EXIT_CANNOT_RUN;
 			break;
+		}
+		if (rc == ERR_IO) {
+			log_error("%s: %s", out.input, err.msg);
+			status = EXIT_CANNOT_RUN;
 		}
 	}
 	fclose(out.scratch);

@@ -24,7 +24,7 @@ json_string(FILE *fp, const char *s)
 			fprintf(fp, "\\u%04x", *p++);
 		} else if (*p < 0x80) {
 			fputc(*p++, fp);
-		} else if ((n = utf8_seq_len(p, strlen((const char *)p))) > 0) {
+		} else if ((n = utf8_seq_len(p, 4)) > 0) {
 			fwrite(p, 1, n, fp);
 			p += n;
 		} else {

@@ -100,9 +100,12 @@ text_printable(const char *s, char *out, size_t outsz)
 		size_t n = utf8_seq_len(
 		    p, len - (size_t)(p - (const unsigned char *)s));
 
-		if (o + n + 4 >= outsz && outsz > 4) {
-			memcpy(out + o, "...", 3);
-			o += 3;
+		if (o + (n ? n : 1) + 4 >= outsz) {
+			/* Room for "..." when the buffer allows, else stop. */
+			if (o + 4 <= outsz) {
+				memcpy(out + o, "...", 3);
+				o += 3;
+			}
 			break;
 		}
 		if (n == 0 || !printable(p, n)) {

@@ -6,7 +6,9 @@
 
 #include <stddef.h>
 
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 if it is invalid. */
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 if it is invalid.
+ * Reads at most avail bytes, and stops at a NUL (never a continuation), so
+ * avail may exceed what is left of a NUL-terminated string. */
 size_t utf8_seq_len(const unsigned char *p, size_t avail);
 
 /* Trims XML white space from both ends in place; returns the new length. */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/SAX2.h>
 #include <libxml/parserInternals.h>
 
 /*
@@ -178,8 +179,8 @@ struct pstate {
 	char *root; /* name of the root element */
 	char *text; /* text of the current leaf, at most string_bytes */
 	size_t text_len, text_cap;
-	int collecting;
-	int stray_warned;
+	size_t leaf_depth; /* depth of the leaf whose text we keep, or 0 */
+	int stray_warned, errors_warned;
 	uint64_t bad_utf8;
 	int seen_begin, seen_end;
 	int at_end; /* the last chunk is being parsed: errors mean cut short */
@@ -219,6 +220,15 @@ lookup(enum elem parent, const char *name, int *leaf)
 	}
 	*leaf = 0;
 	return E_SKIP;
+}
+
+static const char *
+elem_name(enum elem id)
+{
+	for (size_t i = 0; i < NELEMS; i++)
+		if (elems[i].id == id)
+			return elems[i].name;
+	return "?";
 }
 
 static void
@@ -264,6 +274,13 @@ on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 
 	if (st->failed)
 		return;
+	if (st->depth + 1 > st->lim->xml_depth && st->done) {
+		/* Past a complete report: not worth refusing it for. */
+		report_warn(&st->rep,
+		    "deeply nested content after </feedback> ignored");
+		xmlStopParser(st->ctxt);
+		return;
+	}
 	if (st->depth + 1 > st->lim->xml_depth) {
 		fail(st, ERR_LIMIT,
 		    "XML nested deeper than %llu elements (limit xml_depth)",
@@ -272,12 +289,17 @@ on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	}
 	if (st->bad_utf8 > 0 && strstr(name, "\xef\xbf\xbd") != NULL) {
 		fail(st, ERR_MALFORMED,
-		    "invalid UTF-8 in an element name, not in a value");
+		    "invalid UTF-8 in an element name at line %d, not in a "
+		    "value",
+		    xmlSAX2GetLineNumber(st->ctxt));
 		return;
 	}
 	if (st->depth == 0)
 		st->root = xstrdup(name);
-	if (parent == E_OUTSIDE || st->depth == 0) {
+	if (st->leaf_depth != 0) {
+		/* Markup inside a value: skip it, keep the value's text. */
+		id = E_SKIP;
+	} else if (parent == E_OUTSIDE) {
 		if (strcmp(name, "feedback") == 0 && !st->in_feedback &&
 		    !st->done) {
 			id = E_FEEDBACK;
@@ -338,8 +360,10 @@ on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		break;
 	}
 	st->stack[++st->depth] = id;
-	st->collecting = leaf;
-	st->text_len = 0;
+	if (leaf) {
+		st->leaf_depth = st->depth;
+		st->text_len = 0;
+	}
 }
 
 static void
@@ -350,7 +374,9 @@ on_text(void *ctx, const xmlChar *ch, int len)
 
 	if (st->failed)
 		return;
-	if (!st->collecting) {
+	if (st->leaf_depth != 0 && st->leaf_depth != st->depth)
+		return; /* inside markup within a value */
+	if (st->leaf_depth == 0) {
 		enum elem cur = st->stack[st->depth];
 
 		/* Text between elements: white space, or the odd stray
@@ -371,8 +397,10 @@ on_text(void *ctx, const xmlChar *ch, int len)
 	}
 	if (st->text_len + n > st->lim->string_bytes) {
 		fail(st, ERR_LIMIT,
-		    "a text value is longer than %llu bytes (limit "
+		    "<%s> at line %d is longer than %llu bytes (limit "
 		    "string_bytes)",
+		    elem_name(st->stack[st->depth]),
+		    xmlSAX2GetLineNumber(st->ctxt),
 		    (unsigned long long)st->lim->string_bytes);
 		return;
 	}
@@ -506,6 +534,11 @@ end_leaf(struct pstate *st, enum elem id)
 	case E_ERROR:
 		if (r->n_errors < st->lim->auth_results)
 			report_add_error(r, st->text);
+		else if (!st->errors_warned++)
+			report_warn(r,
+			    "more than %llu <error> elements; the rest "
+			    "ignored (limit auth_results)",
+			    (unsigned long long)st->lim->auth_results);
 		break;
 	case E_BEGIN:
 		set_time(st, &r->begin, &st->seen_begin, "begin");
@@ -550,7 +583,9 @@ end_leaf(struct pstate *st, enum elem id)
 			text_printable(st->text, shown, sizeof(shown));
 			report_warn(
 			    r, "<pct> '%s' is not 0..100; ignored", shown);
-		} else if (p->pct < 0) {
+		} else if (p->pct >= 0) {
+			report_warn(r, "repeated <pct> ignored");
+		} else {
 			p->pct = (int)v;
 		}
 		break;
@@ -566,6 +601,13 @@ end_leaf(struct pstate *st, enum elem id)
 		}
 		break;
 	case E_COUNT:
+		if (st->rec_has_count) {
+			report_warn(r,
+			    "record %" PRIu64 ": repeated <count> "
+			    "ignored",
+			    rec->index);
+			break;
+		}
 		if (parse_u64(st->text, &rec->count) < 0 ||
 		    rec->count > INT64_MAX)
 			bad_record(st,
@@ -699,9 +741,10 @@ on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 
 	if (st->failed || st->depth == 0)
 		return;
-	if (st->collecting)
+	if (st->leaf_depth == st->depth) {
 		end_leaf(st, id);
-	st->collecting = 0;
+		st->leaf_depth = 0;
+	}
 	if (id == E_RECORD && !st->failed)
 		end_record(st);
 	else if (id == E_FEEDBACK)

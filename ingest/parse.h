@@ -41,7 +41,8 @@ struct report_sink {
  * otherwise a negative err_code with err set: ERR_MALFORMED (bad XML,
  * missing required fields, a DOCTYPE), ERR_LIMIT, ERR_NOT_AGGREGATE (well-
  * formed XML that is not a <feedback> report), ERR_SINK, or the error of
- * the stream.  name is used in libxml2 messages only.
+ * the stream.  where (the report's place in its input) is passed on to
+ * sink->report() and names the document for libxml2.
  */
 int parse_report(struct bytesrc *src, const char *where,
     const struct limits *lim, const struct report_sink *sink, struct err *err);

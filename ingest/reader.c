@@ -3,6 +3,7 @@
 #include "bytesrc.h"
 #include "err.h"
 #include "limits.h"
+#include "log.h"
 #include "unpack.h"
 
 #include <stdio.h>
@@ -52,7 +53,9 @@ problem(struct rstate *rs, struct err *why)
 	    (rs->first.code == ERR_NOT_AGGREGATE &&
 	        why->code != ERR_NOT_AGGREGATE))
 		rs->first = *why;
-	if (rs->sink->problem != NULL)
+	/* The sink's own failure (output, database) is not news to it and
+	 * not a fault of this input: it comes back through the return. */
+	if (rs->sink->problem != NULL && !fatal(why->code))
 		rs->sink->problem(rs->sink->reports.ctx, why);
 }
 
@@ -133,26 +136,24 @@ run_container(struct rstate *rs, const struct unpack_backend *b,
 	}
 	if (rc < 0)
 		return rc;
-	if (b == &unpack_mail &&
-	    rs->stats->reports + rs->stats->refused + rs->stats->skipped ==
-	        before) {
-		if (rs->env.hint == HINT_FAILURE_REPORT)
-			err_set(&err, ERR_NOT_AGGREGATE,
-			    "not an aggregate report (failure report)");
-		else if (rs->env.hint == HINT_TLS_REPORT)
-			err_set(&err, ERR_NOT_AGGREGATE,
-			    "not an aggregate report (TLS report)");
-		else
-			err_set(&err, ERR_MALFORMED,
-			    "no DMARC report in this mail (no XML, gzip or "
-			    "zip part)");
-		problem(rs, &err);
-	} else if (b == &unpack_zip &&
-	    rs->stats->reports + rs->stats->refused + rs->stats->skipped ==
-	        before) {
+	if (rs->stats->reports + rs->stats->refused + rs->stats->skipped !=
+	    before)
+		return 0;
+	/* The container yielded nothing at all: say what it was. */
+	if (b == &unpack_mail && rs->env.hint == HINT_FAILURE_REPORT)
+		err_set(&err, ERR_NOT_AGGREGATE,
+		    "not an aggregate report (failure report)");
+	else if (b == &unpack_mail && rs->env.hint == HINT_TLS_REPORT)
+		err_set(&err, ERR_NOT_AGGREGATE,
+		    "not an aggregate report (TLS report)");
+	else if (b == &unpack_mail)
+		err_set(&err, ERR_MALFORMED,
+		    "no DMARC report in this mail (no XML, gzip or zip part)");
+	else if (b == &unpack_zip)
 		err_set(&err, ERR_MALFORMED, "zip archive holds no XML report");
-		problem(rs, &err);
-	}
+	else
+		return 0;
+	problem(rs, &err);
 	return 0;
 }
 
@@ -181,6 +182,8 @@ read_any(struct rstate *rs, struct bytesrc *src, enum context ctx)
 	}
 	if (ctx == IN_MAIL && kind == CONTENT_XML && !xml_candidate(src, &err))
 		kind = CONTENT_UNKNOWN;
+	log_debug("%s: content is %s", rs->where[0] ? rs->where : "input",
+	    unpack_kind_name(kind));
 
 	switch (kind) {
 	case CONTENT_XML:
@@ -190,9 +193,13 @@ read_any(struct rstate *rs, struct bytesrc *src, enum context ctx)
 			rs->stats->reports++;
 			return 0;
 		}
-		/* An HTML body or other XML in a mail is no complaint. */
-		if (rc == ERR_NOT_AGGREGATE && ctx == IN_MAIL)
-			return 0;
+		if (rc == ERR_NOT_AGGREGATE) {
+			/* An HTML body in a mail, a manifest in a zip: no
+			 * complaint.  Given on its own it is a wrong input. */
+			if (ctx != AT_TOP)
+				return 0;
+			err.code = ERR_MALFORMED;
+		}
 		problem(rs, &err);
 		return fatal(rc) ? rc : 0;
 	case CONTENT_GZIP:

@@ -17,7 +17,7 @@ struct dmarc_report;
 struct parsed_format {
 	/* nth is 0 for the first record of a report. */
 	void (*record)(FILE *fp, const struct dmarc_record *rec, uint64_t nth);
-	/* input names the file or "-"; where is the place inside it. */
+	/* input names the file (or "<stdin>"); where is the place inside it. */
 	void (*head)(FILE *fp, const struct dmarc_report *rep,
 	    const char *input, const char *where);
 	void (*tail)(FILE *fp, const struct dmarc_report *rep);

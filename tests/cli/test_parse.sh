@@ -45,7 +45,7 @@ jq -e . "$tmp/out" >/dev/null || {
 	fails=$((fails + 1))
 }
 # The documented keys are all there, with the documented types.
-jq -e 'select(.org_name == "google.com") |
+jq -e -s 'map(select(.org_name == "google.com"))[0] |
 	.report_id == "1183372264936209112" and .domain == "example.com" and
 	.begin == 1763078400 and .end == 1763164799 and
 	.policy.p == "none" and .policy.pct == 100 and .policy.np == null and
@@ -60,7 +60,7 @@ jq -e 'select(.org_name == "google.com") |
 	echo "FAIL samples: google.com report fields" >&2
 	fails=$((fails + 1))
 }
-jq -e 'select(.org_name == "Enterprise Outlook") |
+jq -e -s 'map(select(.org_name == "Enterprise Outlook"))[0] |
 	(.where | startswith("part 2 application/gzip")) and
 	.records[2].reasons[0].type == "local_policy"' "$tmp/out" \
 	>/dev/null || {
@@ -69,7 +69,8 @@ jq -e 'select(.org_name == "Enterprise Outlook") |
 }
 
 # Standard input, and the text format.
-check stdin 0 sh -c "\"$bin\" parse - <\"$samples\"/yahoo.com*.zip"
+yahoo=$(ls "$samples"/yahoo.com*.zip)
+check stdin 0 sh -c '"$1" parse - <"$2"' sh "$bin" "$yahoo"
 expect stdin "$tmp/out" '^Report 1763164800.611952 from Yahoo for example.com'
 expect stdin "$tmp/out" '3 record\(s\), 112 message\(s\)'
 
@@ -97,6 +98,16 @@ check limit 1 "$bin" parse --limit records=2 "$samples"/google.com*
 expect limit "$tmp/err" 'limit records'
 check badlimit 2 "$bin" parse --limit nope=1 "$samples"/google.com*
 expect badlimit "$tmp/err" "unknown limit 'nope'"
+
+# Output that cannot be written: exit 2, said once, not blamed on the input.
+if [ -w /dev/full ]; then
+	check full 2 sh -c '"$1" parse "$2" >/dev/full' sh "$bin" "$yahoo"
+	expect full "$tmp/err" 'cannot write standard output'
+	[ "$(wc -l <"$tmp/err")" -eq 1 ] || {
+		echo "FAIL full: want one stderr line" >&2
+		fails=$((fails + 1))
+	}
+fi
 
 # Usage errors and unreadable files exit 2; --help exits 0.
 check noinput 2 "$bin" parse

@@ -48,9 +48,9 @@ static const struct expect corpus[] = {
     {"draft-ietf-dmarc-aggregate-reporting/dmarc-xmlalt-0.2.xml", 0, NULL,
         "Sample Reporter", "3v98abbp8ya9n3va8yr8oa3ya", "example.com",
         161212415, 161221511, 1, 123, NULL},
-    {"draft-ietf-dmarc-aggregate-reporting/dmarc-xml-0.2.xsd",
-        ERR_NOT_AGGREGATE, "root element is <schema>"},
-    {"mail-dmarc/share/rua-schema.xsd", ERR_NOT_AGGREGATE,
+    {"draft-ietf-dmarc-aggregate-reporting/dmarc-xml-0.2.xsd", ERR_MALFORMED,
+        "root element is <schema>"},
+    {"mail-dmarc/share/rua-schema.xsd", ERR_MALFORMED,
         "root element is <schema>"},
     {"parsedmarc/_history/16a4be2/samples/"
      "estadocuenta1.infonacot.gob.mx!example.com!1536853302!1536939702!2940"

@@ -1897,7 +1897,7 @@ static const struct hcase cases[] = {
     {"two <feedback> in one wrapper", gen_two_feedbacks, "", NULL, 0, NULL, 0,
         0, 1, 1, "feedback", 0, check_second_feedback},
     {"XML that is not <feedback>", gen_literal,
-        "<?xml version=\"1.0\"?><html><body>hi</body></html>", NULL, NAG,
+        "<?xml version=\"1.0\"?><html><body>hi</body></html>", NULL, MAL,
         "root element is <html>", 0, 1, 0, 0, NULL},
 
     /* Mail. */

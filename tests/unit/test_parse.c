@@ -545,6 +545,42 @@ test_salvage(void **state)
 }
 
 static void
+test_review_cases(void **state)
+{
+	struct seen s;
+	struct err err;
+	char xml[4096];
+
+	/* Markup inside a value is skipped; the value's own text stays. */
+	assert_int_equal(
+	    parse_str("<feedback><report_metadata><org_name>o</org_name>"
+	              "<report_id>ab<b>zz</b>c</report_id><date_range><begin>1"
+	              "</begin><end>2</end></date_range></report_metadata>"
+	              "<policy_published><domain>d</domain>"
+	              "</policy_published></feedback>",
+	        &s, &err),
+	    0);
+	assert_non_null(strstr(s.report_text, "id=abc "));
+
+	/* A repeated <count> keeps the first and says so. */
+	assert_int_equal(
+	    parse_str("<feedback>" HEAD "<record><row><source_ip>192.0.2.1"
+	              "</source_ip><count>5</count><count>x"
+	              "</count></row></record></feedback>",
+	        &s, &err),
+	    0);
+	assert_int_equal(s.messages, 5);
+	assert_non_null(strstr(s.warnings, "record 1: repeated <count>"));
+
+	/* Deep junk after a complete report does not refuse it. */
+	strcpy(xml, "<w><feedback>" HEAD REC("192.0.2.1", "1") "</feedback>");
+	for (int i = 0; i < 40; i++)
+		strcat(xml, "<a>");
+	assert_int_equal(parse_str(xml, &s, &err), 0);
+	assert_non_null(strstr(s.warnings, "after </feedback> ignored"));
+}
+
+static void
 test_utf16_with_bom(void **state)
 {
 	static const char ascii[] =
@@ -602,6 +638,7 @@ main(void)
 	    cmocka_unit_test(test_sink_failure_stops),
 	    cmocka_unit_test(test_limits_enforced),
 	    cmocka_unit_test(test_salvage),
+	    cmocka_unit_test(test_review_cases),
 	    cmocka_unit_test(test_utf16_with_bom),
 	    cmocka_unit_test(test_cdata_and_entities),
 	};

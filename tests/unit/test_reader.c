@@ -217,7 +217,9 @@ test_top_level_kinds(void **state)
 	    {"{\"a\": 1}", ERR_MALFORMED, "JSON that is no TLS report"},
 	    {"{\"organization-name\":\"x\",\"policies\":[]}", ERR_NOT_AGGREGATE,
 	        "(TLS report)"},
-	    {"<html></html>", ERR_NOT_AGGREGATE, "root element is <html>"},
+	    /* Only failure and TLS reports are skipped; other XML given on
+	     * its own is the wrong input. */
+	    {"<html></html>", ERR_MALFORMED, "root element is <html>"},
 	};
 	struct limits lim;
 
