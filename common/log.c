@@ -17,6 +17,9 @@ log_verbosity(void)
 	return verbosity;
 }
 
+static void vlog(int level, const char *tag, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 vlog(int level, const char *tag, const char *fmt, va_list ap)
 {

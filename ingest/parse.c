@@ -2,7 +2,7 @@
 
 #include "bytesrc.h"
 #include "err.h"
-#include "limits.h"
+#include "input_limits.h"
 #include "report.h"
 #include "text.h"
 #include "utf8fix.h"

@@ -19,7 +19,7 @@
 
 #include "bytesrc.h"
 #include "err.h"
-#include "limits.h"
+#include "input_limits.h"
 #include "text.h"
 
 #include <gmime/gmime.h>
@@ -41,8 +41,7 @@
 #define MAIL_MAX_HEADER_BYTES (512 * 1024)
 
 #define MAIL_LABEL_MAX 1024
-/* One read; keeps a count within ssize_t.  (Not SSIZE_MAX: our limits.h
- * hides the system one.) */
+/* One read; keeps a count well within ssize_t. */
 #define PART_READ_MAX (1U << 30)
 
 /* GMime keeps global tables; set up once, on first use (dmarcsift unpacks

@@ -10,7 +10,7 @@
 
 #include "bytesrc.h"
 #include "err.h"
-#include "limits.h"
+#include "input_limits.h"
 #include "text.h"
 #include "xalloc.h"
 

@@ -9,7 +9,7 @@
 #include "err.h"
 #include "ipaddr.h"
 #include "json.h"
-#include "limits.h"
+#include "input_limits.h"
 #include "report.h"
 #include "text.h"
 

@@ -22,7 +22,7 @@
 
 #include "bytesrc.h"
 #include "err.h"
-#include "limits.h"
+#include "input_limits.h"
 #include "reader.h"
 #include "report.h"
 #include "xalloc.h"

@@ -7,7 +7,7 @@
 
 #include "bytesrc.h"
 #include "err.h"
-#include "limits.h"
+#include "input_limits.h"
 #include "parse.h"
 #include "report.h"
 

@@ -9,7 +9,7 @@
 
 #include "bytesrc.h"
 #include "err.h"
-#include "limits.h"
+#include "input_limits.h"
 #include "unpack.h"
 #include "xalloc.h"
 

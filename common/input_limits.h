@@ -1,13 +1,13 @@
 /*
- * limits: ceilings on everything an untrusted input can make us spend.
+ * input_limits: ceilings on everything an untrusted input can make us spend.
  *
  * One table describes every limit (name, default, range, meaning); the
  * command line sets them with --limit NAME=VALUE and later the config file
  * uses the same names.  Crossing a limit refuses that one input with a
  * message that names the limit, so the user knows which knob to turn.
  */
-#ifndef DMARCSIFT_LIMITS_H
-#define DMARCSIFT_LIMITS_H
+#ifndef DMARCSIFT_INPUT_LIMITS_H
+#define DMARCSIFT_INPUT_LIMITS_H
 
 #include <stdint.h>
 #include <stdio.h>
