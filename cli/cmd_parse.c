@@ -5,7 +5,7 @@
 
 #include "bytesrc.h"
 #include "err.h"
-#include "limits.h"
+#include "input_limits.h"
 #include "log.h"
 #include "parsed.h"
 #include "reader.h"
