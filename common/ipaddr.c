@@ -10,8 +10,16 @@ ip_normalize(const char *text, char out[IP_TEXT_MAX])
 	static const unsigned char mapped[12] = {
 	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
-	if (inet_pton(AF_INET, text, a) == 1)
-		return inet_ntop(AF_INET, a, out, IP_TEXT_MAX) ? 0 : -1;
+	/* glibc's inet_pton takes only plain dotted quads (no leading zeros,
+	 * no short forms), which are already canonical: copy, skip sprintf. */
+	if (inet_pton(AF_INET, text, a) == 1) {
+		size_t n = strlen(text);
+
+		if (n >= IP_TEXT_MAX)
+			return -1;
+		memcpy(out, text, n + 1);
+		return 0;
+	}
 	if (inet_pton(AF_INET6, text, a) != 1)
 		return -1;
 	if (memcmp(a, mapped, sizeof(mapped)) == 0)

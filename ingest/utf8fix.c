@@ -93,14 +93,25 @@ refill(struct fixsrc *f, struct err *err)
 	have = f->carry + (size_t)n;
 	f->carry = 0;
 	while (i < have) {
-		size_t ok = utf8_seq_len(f->in + i, have - i);
+		size_t start = i;
 
-		if (ok > 0) {
-			memcpy(f->out + o, f->in + i, ok);
-			o += ok;
+		/* Valid text (nearly all of it) goes out in one copy; only a
+		 * bad byte takes the slow path below. */
+		while (i < have) {
+			size_t ok;
+
+			if (f->in[i] < 0x80) {
+				i++;
+				continue;
+			}
+			if ((ok = utf8_seq_len(f->in + i, have - i)) == 0)
+				break;
 			i += ok;
-			continue;
 		}
+		memcpy(f->out + o, f->in + start, i - start);
+		o += i - start;
+		if (i == have)
+			break;
 		/* An unfinished sequence at the end of this chunk: keep it
 		 * for the next read unless the stream has ended. */
 		if (n > 0 && lead_len(f->in[i]) > have - i) {
