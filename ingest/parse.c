@@ -796,6 +796,33 @@ on_xml_error(void *ctx, xmlErrorPtr e)
 		    msg);
 }
 
+/*
+ * libxml2 reports some trouble (a byte its encoder cannot convert) only
+ * through the generic error handler, which prints to stderr.  Keep the first
+ * such message of a parse for our own refusal instead.
+ */
+static char generic_msg[256];
+
+static void quiet_generic_error(void *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+quiet_generic_error(void *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	size_t len;
+
+	if (generic_msg[0] != '\0')
+		return;
+	va_start(ap, fmt);
+	vsnprintf(generic_msg, sizeof(generic_msg), fmt, ap);
+	va_end(ap);
+	len = strlen(generic_msg);
+	while (len > 0 &&
+	    (generic_msg[len - 1] == '\n' || generic_msg[len - 1] == ' '))
+		generic_msg[--len] = '\0';
+}
+
 static xmlParserInputPtr
 refuse_entity_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 {
@@ -820,6 +847,7 @@ parse_report(struct bytesrc *src, const char *where, const struct limits *lim,
 
 	if (!loader_set) {
 		xmlSetExternalEntityLoader(refuse_entity_loader);
+		xmlSetGenericErrorFunc(NULL, quiet_generic_error);
 		loader_set = 1;
 	}
 	memset(&sax, 0, sizeof(sax));
@@ -831,6 +859,7 @@ parse_report(struct bytesrc *src, const char *where, const struct limits *lim,
 	sax.internalSubset = on_doctype;
 	sax.serror = on_xml_error;
 
+	generic_msg[0] = '\0';
 	memset(&st, 0, sizeof(st));
 	st.lim = lim;
 	st.sink = sink;
@@ -886,6 +915,12 @@ parse_report(struct bytesrc *src, const char *where, const struct limits *lim,
 			    "XML ends before the report does");
 		}
 	}
+	/* A conversion failure ends the input early: say what it was. */
+	if (st.failed == ERR_MALFORMED && generic_msg[0] != '\0' &&
+	    strstr(err->msg, "XML ends before") != NULL)
+		err_set(err, ERR_MALFORMED,
+		    "cannot decode the XML in its declared encoding (%s)",
+		    generic_msg);
 	if (!st.failed) {
 		if (st.bad_utf8 > 0)
 			report_warn(&st.rep,

@@ -386,6 +386,13 @@ test_refused(void **state)
 	        ERR_MALFORMED, "DOCTYPE"},
 	    {"<feedback>&undefined;</feedback>", ERR_MALFORMED, "XML error"},
 	    {"", ERR_MALFORMED, "XML"},
+	    /* libxml2 says this only through its generic error channel. */
+	    {"<?xml version=\"1.0\" encoding=\"EUC-JP\"?><feedback>"
+	     "\xff\xff\xff</feedback>",
+	        ERR_MALFORMED,
+	        "cannot decode the XML in its declared encoding"},
+	    {"<?xml version=\"1.0\" encoding=\"no-such\"?><feedback/>",
+	        ERR_MALFORMED, "Unsupported encoding no-such"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
