@@ -32,7 +32,7 @@ text_record(FILE *fp, const struct dmarc_record *rec, uint64_t nth)
 {
 	char a[64], b[64], c[64], d[128], e[128], f[128];
 
-	fprintf(fp, "  %-39s %10" PRIu64 "  %-10s %-5s %-5s %s\n",
+	fprintf(fp, "  %-39s %10" PRIu64 "  %-11s %-5s %-5s %s\n",
 	    rec->source_ip, rec->count, safe(rec->disposition, a, sizeof(a)),
 	    safe(rec->dkim, b, sizeof(b)), safe(rec->spf, c, sizeof(c)),
 	    safe(rec->header_from, d, sizeof(d)));
@@ -85,7 +85,7 @@ text_head(FILE *fp, const struct dmarc_report *rep, const char *input,
 	for (size_t i = 0; i < rep->n_errors; i++)
 		fprintf(fp, "  reporter error: %s\n",
 		    safe(rep->errors[i], dom, sizeof(dom)));
-	fprintf(fp, "  %-39s %10s  %-10s %-5s %-5s %s\n", "source ip", "count",
+	fprintf(fp, "  %-39s %10s  %-11s %-5s %-5s %s\n", "source ip", "count",
 	    "disposition", "dkim", "spf", "header_from");
 }
 
