@@ -11,6 +11,7 @@
 #include "json.h"
 #include "input_limits.h"
 #include "report.h"
+#include "sha256.h"
 #include "text.h"
 
 #include <stdio.h>
@@ -203,6 +204,49 @@ test_report_warnings_bounded(void **state)
 	assert_int_equal(rep.policy.pct, -1);
 }
 
+static void
+test_sha256_vectors(void **state)
+{
+	/* FIPS 180-2 examples, and the empty string. */
+	static const struct {
+		const char *in, *hex;
+	} v[] = {
+	    {"",
+	        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b8"
+	        "55"},
+	    {"abc",
+	        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015"
+	        "ad"},
+	    {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06"
+	        "c1"},
+	};
+	unsigned char d[SHA256_LEN];
+	char hex[65];
+	struct sha256 s;
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		sha256_init(&s);
+		sha256_update(&s, v[i].in, strlen(v[i].in));
+		sha256_final(&s, d);
+		sha256_hex(d, hex);
+		assert_string_equal(hex, v[i].hex);
+	}
+	/* A million 'a's fed in uneven pieces: every buffer boundary. */
+	sha256_init(&s);
+	for (size_t done = 0, step = 1; done < 1000000; step = step % 97 + 1) {
+		static const char a[128] = {[0 ... 127] = 'a'};
+		size_t n = done + step > 1000000 ? 1000000 - done : step;
+
+		sha256_update(&s, a, n);
+		done += n;
+	}
+	sha256_final(&s, d);
+	sha256_hex(d, hex);
+	assert_string_equal(hex,
+	    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
 int
 main(void)
 {
@@ -215,6 +259,7 @@ main(void)
 	    cmocka_unit_test(test_bytesrc_peek_then_read),
 	    cmocka_unit_test(test_bytesrc_fd_limit),
 	    cmocka_unit_test(test_report_warnings_bounded),
+	    cmocka_unit_test(test_sha256_vectors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
