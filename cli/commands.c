@@ -4,6 +4,7 @@
 
 /* Every subcommand is registered here, and only here. */
 const struct command commands[] = {
+    {"db", cmd_db, "the database: migrate it, show its schema version"},
     {"parse", cmd_parse,
         "read reports from files, mail or stdin and print them"},
     {NULL, NULL, NULL},

@@ -68,6 +68,8 @@ err_code_name(int code)
 		return "usage";
 	case ERR_SINK:
 		return "output error";
+	case ERR_DB:
+		return "database error";
 	}
 	return "error";
 }

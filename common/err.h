@@ -18,6 +18,7 @@ enum err_code {
 	ERR_IO = -4, /* cannot read a file, stdin, ... */
 	ERR_USAGE = -5, /* bad option or value from the user */
 	ERR_SINK = -6, /* the consumer of reports failed */
+	ERR_DB = -7, /* the database refused or went away */
 };
 
 struct err {

@@ -5,7 +5,7 @@
 set -eu
 
 build_pkgs="build-essential cmake pkg-config libxml2-dev zlib1g-dev \
-libzip-dev libgmime-3.0-dev"
+libzip-dev libgmime-3.0-dev libpq-dev"
 test_pkgs="libcmocka-dev jq"
 
 case "${1:-build}" in

@@ -1,0 +1,218 @@
+#include "db.h"
+
+#include "err.h"
+#include "log.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+struct db {
+	PGconn *conn;
+	char sqlstate[6];
+};
+
+/* The server's message: primary, then detail and hint when present. */
+static int
+db_error(struct db *db, const PGresult *res, const char *what, struct err *err)
+{
+	const char *primary = NULL, *detail = NULL, *hint = NULL, *state;
+
+	db->sqlstate[0] = '\0';
+	if (res != NULL) {
+		primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+		hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		if (state != NULL)
+			snprintf(
+			    db->sqlstate, sizeof(db->sqlstate), "%s", state);
+	}
+	if (primary == NULL) {
+		size_t len;
+
+		primary = PQerrorMessage(db->conn);
+		len = strlen(primary);
+		/* libpq's own messages end in a newline. */
+		return err_set(err, ERR_DB, "%s: %.*s", what,
+		    (int)(len > 0 && primary[len - 1] == '\n' ? len - 1 : len),
+		    primary);
+	}
+	return err_set(err, ERR_DB, "%s: %s%s%s%s%s", what, primary,
+	    detail ? " (" : "", detail ? detail : "", detail ? ")" : "",
+	    hint ? hint : "");
+}
+
+static void
+on_notice(void *arg, const char *message)
+{
+	size_t len = strlen(message);
+
+	log_debug("postgres: %.*s",
+	    (int)(len > 0 && message[len - 1] == '\n' ? len - 1 : len),
+	    message);
+}
+
+int
+db_connect(struct db **out, const char *conninfo, struct err *err)
+{
+	/* The conninfo goes in as "dbname" with expansion on, so a URL or
+	 * key=value string works, and "" leaves everything to PG* and
+	 * pg_service.conf. */
+	const char *keys[] = {
+	    "dbname", "application_name", "client_encoding", NULL};
+	const char *vals[] = {conninfo, "dmarcsift", "UTF8", NULL};
+	struct db *db = xcalloc(1, sizeof(*db));
+
+	db->conn = PQconnectdbParams(keys, vals, 1);
+	if (db->conn == NULL)
+		abort(); /* only on out of memory */
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		db_error(db, NULL, "cannot connect to the database", err);
+		db_close(db);
+		return ERR_DB;
+	}
+	PQsetNoticeProcessor(db->conn, on_notice, NULL);
+	*out = db;
+	return 0;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	PQfinish(db->conn);
+	free(db);
+}
+
+int
+db_value_bin(struct db *db, const char *sql, int n, const char *const *params,
+    const int *lens, const int *binary, char **out, struct err *err)
+{
+	PGresult *res;
+	int rc = 0;
+
+	if (out != NULL)
+		*out = NULL;
+	if (n == 0 && out == NULL)
+		res = PQexec(db->conn, sql);
+	else
+		res = PQexecParams(
+		    db->conn, sql, n, NULL, params, lens, binary, 0);
+	switch (PQresultStatus(res)) {
+	case PGRES_COMMAND_OK:
+		break;
+	case PGRES_TUPLES_OK:
+		if (out != NULL && PQntuples(res) > 0 && PQnfields(res) > 0 &&
+		    !PQgetisnull(res, 0, 0))
+			*out = xstrdup(PQgetvalue(res, 0, 0));
+		break;
+	default:
+		rc = db_error(db, res, "database", err);
+		break;
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+db_exec(struct db *db, const char *sql, int n, const char *const *params,
+    struct err *err)
+{
+	return db_value_bin(db, sql, n, params, NULL, NULL, NULL, err);
+}
+
+int
+db_value(struct db *db, const char *sql, int n, const char *const *params,
+    char **out, struct err *err)
+{
+	return db_value_bin(db, sql, n, params, NULL, NULL, out, err);
+}
+
+int
+db_begin(struct db *db, struct err *err)
+{
+	return db_exec(db, "BEGIN", 0, NULL, err);
+}
+
+int
+db_commit(struct db *db, struct err *err)
+{
+	return db_exec(db, "COMMIT", 0, NULL, err);
+}
+
+void
+db_rollback(struct db *db)
+{
+	PQclear(PQexec(db->conn, "ROLLBACK"));
+}
+
+int
+db_copy_start(struct db *db, const char *sql, struct err *err)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	int rc = 0;
+
+	if (PQresultStatus(res) != PGRES_COPY_IN)
+		rc = db_error(db, res, "cannot start COPY", err);
+	PQclear(res);
+	return rc;
+}
+
+int
+db_copy_write(struct db *db, const char *buf, size_t len, struct err *err)
+{
+	/* libpq takes an int: feed big buffers in pieces. */
+	while (len > 0) {
+		int n = len > (1 << 30) ? (1 << 30) : (int)len;
+
+		if (PQputCopyData(db->conn, buf, n) != 1)
+			return db_error(db, NULL, "COPY", err);
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Collects the results that end a COPY; returns the first error. */
+static int
+copy_results(struct db *db, struct err *err)
+{
+	PGresult *res;
+	int rc = 0;
+
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
+			rc = db_error(db, res, "COPY", err);
+		PQclear(res);
+	}
+	return rc;
+}
+
+int
+db_copy_finish(struct db *db, struct err *err)
+{
+	if (PQputCopyEnd(db->conn, NULL) != 1)
+		return db_error(db, NULL, "COPY", err);
+	return copy_results(db, err);
+}
+
+void
+db_copy_cancel(struct db *db)
+{
+	struct err ignored;
+
+	if (PQputCopyEnd(db->conn, "cancelled by dmarcsift") == 1)
+		(void)copy_results(db, &ignored);
+}
+
+int
+db_retryable(const struct db *db)
+{
+	/* deadlock_detected, serialization_failure */
+	return strcmp(db->sqlstate, "40P01") == 0 ||
+	    strcmp(db->sqlstate, "40001") == 0;
+}

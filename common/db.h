@@ -1,0 +1,70 @@
+/*
+ * db: the PostgreSQL connection, the only place that speaks libpq.
+ *
+ * Statements are always parameterised or streamed with COPY; nothing here
+ * builds SQL from data.  Errors come back as ERR_DB with PostgreSQL's
+ * primary message and, where it has them, its detail and hint.
+ */
+#ifndef DMARCSIFT_DB_H
+#define DMARCSIFT_DB_H
+
+#include <stddef.h>
+
+struct err;
+struct db;
+
+/*
+ * Connects with a libpq conninfo string or URL ("" uses the PG* variables
+ * and pg_service.conf as libpq does).  *out is the caller's, closed with
+ * db_close() (which accepts NULL).
+ */
+int db_connect(struct db **out, const char *conninfo, struct err *err);
+void db_close(struct db *db);
+
+/*
+ * Runs one statement with text parameters (NULL is SQL NULL).  sql may
+ * hold several statements when n is 0.
+ */
+int db_exec(struct db *db, const char *sql, int n, const char *const *params,
+    struct err *err);
+/*
+ * Like db_exec, and returns the first column of the first row in *out
+ * (the caller's, free()); *out is NULL when there is no row or it is NULL.
+ */
+int db_value(struct db *db, const char *sql, int n, const char *const *params,
+    char **out, struct err *err);
+/*
+ * One statement whose parameters may be binary: where binary[i] is set,
+ * params[i] is lens[i] raw bytes (for bytea).  *out as for db_value when
+ * out is not NULL.
+ */
+int db_value_bin(struct db *db, const char *sql, int n,
+    const char *const *params, const int *lens, const int *binary, char **out,
+    struct err *err);
+
+int db_begin(struct db *db, struct err *err);
+int db_commit(struct db *db, struct err *err);
+/* Rolls back; a connection that cannot even do that is left to close. */
+void db_rollback(struct db *db);
+
+/* COPY ... FROM STDIN: start, write rows in COPY text format, finish.
+ * db_copy_cancel() ends a started COPY with an error and no rows. */
+int db_copy_start(struct db *db, const char *sql, struct err *err);
+int db_copy_write(struct db *db, const char *buf, size_t len, struct err *err);
+int db_copy_finish(struct db *db, struct err *err);
+void db_copy_cancel(struct db *db);
+
+/* Whether the last error was a deadlock or serialization failure, after
+ * which the whole transaction may simply be tried again. */
+int db_retryable(const struct db *db);
+
+/*
+ * Applies the migrations this binary knows and the database lacks, each in
+ * its own transaction, serialised between concurrent callers.  A database
+ * newer than the binary is an error.  *applied counts what was applied.
+ */
+int db_migrate(struct db *db, int *applied, struct err *err);
+/* The schema version of the database (0 for none). */
+int db_schema_version(struct db *db, int *version, struct err *err);
+
+#endif

@@ -1,0 +1,22 @@
+# Writes OUT, a C file holding every migration in FILES (a comma-separated
+# list of sql/NNN_name.sql paths) as a byte array, so the binary carries its schema
+# and needs nothing from the source tree at run time.
+set(body "/* Generated from the files in sql/ by sql/embed.cmake; do not edit. */\n")
+string(APPEND body "#include <stddef.h>\n")
+string(APPEND body "#include \"migrations.h\"\n\n")
+set(table "")
+string(REPLACE "," ";" FILES "${FILES}")
+list(SORT FILES)
+foreach(f IN LISTS FILES)
+  get_filename_component(name ${f} NAME)
+  string(REGEX MATCH "^([0-9]+)_" _ ${name})
+  math(EXPR version "${CMAKE_MATCH_1}")
+  file(READ ${f} hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(APPEND body "static const char m${version}[] = {${bytes}0};\n")
+  string(APPEND table "    {${version}, \"${name}\", m${version}},\n")
+endforeach()
+string(APPEND body "\nconst struct migration migrations[] = {\n${table}")
+string(APPEND body "    {0, NULL, NULL},\n};\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)
