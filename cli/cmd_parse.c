@@ -143,7 +143,7 @@ out_discard(void *ctx)
 }
 
 static void
-out_problem(void *ctx, const struct err *why)
+out_problem(void *ctx, const char *where, const struct err *why)
 {
 	struct parse_out *out = ctx;
 

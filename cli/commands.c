@@ -5,6 +5,8 @@
 /* Every subcommand is registered here, and only here. */
 const struct command commands[] = {
     {"db", cmd_db, "the database: migrate it, show its schema version"},
+    {"ingest", cmd_ingest,
+        "store reports from files, directories, Maildir, mbox or stdin"},
     {"parse", cmd_parse,
         "read reports from files, mail or stdin and print them"},
     {NULL, NULL, NULL},

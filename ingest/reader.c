@@ -56,7 +56,7 @@ problem(struct rstate *rs, struct err *why)
 	/* The sink's own failure (output, database) is not news to it and
 	 * not a fault of this input: it comes back through the return. */
 	if (rs->sink->problem != NULL && !fatal(why->code))
-		rs->sink->problem(rs->sink->reports.ctx, why);
+		rs->sink->problem(rs->sink->reports.ctx, rs->where, why);
 }
 
 static int

@@ -19,10 +19,11 @@ struct limits;
 
 struct reader_sink {
 	struct report_sink reports;
-	/* A part yielded no report.  why->code is ERR_NOT_AGGREGATE for a
-	 * failure or TLS report (skipped, not broken), else the refusal;
-	 * why->msg starts with the place in the input when there is one. */
-	void (*problem)(void *ctx, const struct err *why);
+	/* A part yielded no report.  where is its place in the input ("" at
+	 * top level); why->code is ERR_NOT_AGGREGATE for a failure or TLS
+	 * report (skipped, not broken), else the refusal; why->msg is
+	 * "where: reason", or just the reason when where is "". */
+	void (*problem)(void *ctx, const char *where, const struct err *why);
 };
 
 struct reader_stats {

@@ -14,6 +14,7 @@
 #ifndef DMARCSIFT_UNPACK_H
 #define DMARCSIFT_UNPACK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct bytesrc;
@@ -79,5 +80,12 @@ const char *unpack_kind_name(enum content_kind kind);
  */
 int unpack_account(struct unpack_env *env, uint64_t n, uint64_t in,
     uint64_t out, struct err *err);
+
+/*
+ * gzip-compresses len bytes (under 4 GiB) of buf into a new buffer, the
+ * caller's (*out, free()), for archiving inputs.  Returns 0 or -1.
+ */
+int unpack_gzip_compress(
+    const void *buf, size_t len, unsigned char **out, size_t *out_len);
 
 #endif

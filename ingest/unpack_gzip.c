@@ -220,3 +220,33 @@ gzip_each(struct bytesrc *src, struct unpack_env *env, unpack_item_fn fn,
 }
 
 const struct unpack_backend unpack_gzip = {"gzip", gzip_each};
+
+int
+unpack_gzip_compress(
+    const void *buf, size_t len, unsigned char **out, size_t *out_len)
+{
+	z_stream z;
+	uLong cap;
+	unsigned char *dst;
+	int rc;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+	    Z_OK)
+		abort(); /* only on out of memory */
+	cap = deflateBound(&z, (uLong)len);
+	dst = xmalloc(cap);
+	z.next_in = (Bytef *)buf;
+	z.avail_in = (uInt)len;
+	z.next_out = dst;
+	z.avail_out = (uInt)cap;
+	rc = deflate(&z, Z_FINISH);
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END) {
+		free(dst);
+		return -1;
+	}
+	*out = dst;
+	*out_len = z.total_out;
+	return 0;
+}

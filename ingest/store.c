@@ -1,0 +1,719 @@
+#include "store.h"
+
+#include "bytesrc.h"
+#include "db.h"
+#include "err.h"
+#include "input_limits.h"
+#include "json.h"
+#include "log.h"
+#include "reader.h"
+#include "report.h"
+#include "sha256.h"
+#include "unpack.h"
+#include "xalloc.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A growable text buffer for COPY rows. */
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static void
+buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->p = xrealloc(b->p, b->cap);
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+/* A field in COPY text format, then a tab (or a newline for the last). */
+static void
+put_text(struct buf *b, const char *s, char sep)
+{
+	const char *run = s;
+
+	if (s == NULL) {
+		buf_add(b, "\\N", 2);
+	} else {
+		for (; *s != '\0'; s++) {
+			const char *esc = *s == '\\' ? "\\\\"
+			    : *s == '\t'             ? "\\t"
+			    : *s == '\n'             ? "\\n"
+			    : *s == '\r'             ? "\\r"
+			                             : NULL;
+
+			if (esc == NULL)
+				continue;
+			buf_add(b, run, (size_t)(s - run));
+			buf_add(b, esc, strlen(esc));
+			run = s + 1;
+		}
+		buf_add(b, run, (size_t)(s - run));
+	}
+	buf_add(b, &sep, 1);
+}
+
+static void
+put_u64(struct buf *b, uint64_t v, char sep)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%" PRIu64, v);
+	put_text(b, num, sep);
+}
+
+/* Results below a record wait in scratch files while the records COPY
+ * runs, then follow in COPYs of their own. */
+enum aux { AUX_REASON, AUX_DKIM, AUX_SPF, NAUX };
+
+static const char *const aux_copy[NAUX] = {
+    "COPY record_reasons (report, idx, n, type, comment) FROM STDIN",
+    "COPY dkim_results (report, idx, n, domain, selector, result, "
+    "human_result) FROM STDIN",
+    "COPY spf_results (report, idx, n, domain, scope, result, "
+    "human_result) FROM STDIN",
+};
+
+struct store {
+	struct db *db;
+	const struct limits *lim;
+	char run_id[24];
+	struct store_counts total;
+
+	/* The input being stored. */
+	char input_id[24];
+	struct store_counts cur;
+	unsigned problem_n;
+	int db_failed; /* a database error inside a reader callback */
+	struct err db_err;
+	/* Problems are told to the caller only once committed, so that a
+	 * retried transaction does not tell them twice. */
+	struct {
+		char *where;
+		struct err why;
+	} pending[32];
+	unsigned n_pending, pending_over;
+
+	/* The report being stored. */
+	int in_report, copying;
+	char report_id[24];
+	struct sha256 content;
+	struct buf line, copy;
+	FILE *aux[NAUX];
+	int aux_used[NAUX];
+};
+
+static void drop_pending(struct store *st);
+
+/* Keeps a database failure for store_input; the reader sees ERR_SINK,
+ * which stops the whole input. */
+static int
+sink_fail(struct store *st, const struct err *dberr, struct err *err)
+{
+	if (!st->db_failed) {
+		st->db_failed = 1;
+		st->db_err = *dberr;
+	}
+	if (err != dberr)
+		*err = *dberr;
+	err->code = ERR_SINK;
+	return ERR_SINK;
+}
+
+static int
+begin_report(struct store *st, struct err *err)
+{
+	char *id = NULL;
+	int rc;
+
+	if ((rc = db_value(st->db, "SELECT nextval('reports_id_seq')", 0, NULL,
+	         &id, err)) < 0 ||
+	    (rc = db_exec(st->db, "SAVEPOINT report", 0, NULL, err)) < 0) {
+		free(id);
+		return sink_fail(st, err, err);
+	}
+	snprintf(st->report_id, sizeof(st->report_id), "%s", id);
+	free(id);
+	sha256_init(&st->content);
+	for (int a = 0; a < NAUX; a++) {
+		rewind(st->aux[a]);
+		if (ftruncate(fileno(st->aux[a]), 0) < 0) {
+			struct err e;
+
+			err_set(&e, ERR_DB, "cannot empty a scratch file");
+			return sink_fail(st, &e, err);
+		}
+		st->aux_used[a] = 0;
+	}
+	st->in_report = 1;
+	return 0;
+}
+
+static int
+flush_copy(struct store *st, struct err *err)
+{
+	int rc = db_copy_write(st->db, st->copy.p, st->copy.len, err);
+
+	st->copy.len = 0;
+	return rc < 0 ? sink_fail(st, err, err) : 0;
+}
+
+/* Hashes a row (without its report id) and writes it to aux file a. */
+static int
+aux_row(struct store *st, enum aux a, struct err *err)
+{
+	sha256_update(&st->content, st->line.p, st->line.len);
+	if (fprintf(st->aux[a], "%s\t", st->report_id) < 0 ||
+	    fwrite(st->line.p, 1, st->line.len, st->aux[a]) != st->line.len) {
+		struct err e;
+
+		err_set(&e, ERR_DB,
+		    "cannot write a scratch file (is $TMPDIR "
+		    "full?)");
+		return sink_fail(st, &e, err);
+	}
+	st->aux_used[a] = 1;
+	return 0;
+}
+
+static int
+st_record(void *ctx, const struct dmarc_report *rep,
+    const struct dmarc_record *rec, struct err *err)
+{
+	struct store *st = ctx;
+	struct buf *l = &st->line;
+	int rc;
+
+	if (!st->in_report) {
+		if ((rc = begin_report(st, err)) < 0)
+			return rc;
+		if ((rc = db_copy_start(st->db,
+		         "COPY records (report, idx, source_ip, count, "
+		         "disposition, dkim, spf, header_from, envelope_from, "
+		         "envelope_to) FROM STDIN",
+		         err)) < 0)
+			return sink_fail(st, err, err);
+		st->copying = 1;
+	}
+	l->len = 0;
+	put_u64(l, rec->index, '\t');
+	put_text(l, rec->source_ip, '\t');
+	put_u64(l, rec->count, '\t');
+	put_text(l, rec->disposition, '\t');
+	put_text(l, rec->dkim, '\t');
+	put_text(l, rec->spf, '\t');
+	put_text(l, rec->header_from, '\t');
+	put_text(l, rec->envelope_from, '\t');
+	put_text(l, rec->envelope_to, '\n');
+	sha256_update(&st->content, l->p, l->len);
+	buf_add(&st->copy, st->report_id, strlen(st->report_id));
+	buf_add(&st->copy, "\t", 1);
+	buf_add(&st->copy, l->p, l->len);
+	if (st->copy.len >= 64 * 1024 && (rc = flush_copy(st, err)) < 0)
+		return rc;
+
+	for (size_t i = 0; i < rec->n_reasons; i++) {
+		l->len = 0;
+		put_u64(l, rec->index, '\t');
+		put_u64(l, i + 1, '\t');
+		put_text(l, rec->reasons[i].type, '\t');
+		put_text(l, rec->reasons[i].comment, '\n');
+		if ((rc = aux_row(st, AUX_REASON, err)) < 0)
+			return rc;
+	}
+	for (size_t i = 0; i < rec->n_dkim; i++) {
+		const struct dmarc_dkim_result *d = &rec->dkim_results[i];
+
+		l->len = 0;
+		put_u64(l, rec->index, '\t');
+		put_u64(l, i + 1, '\t');
+		put_text(l, d->domain, '\t');
+		put_text(l, d->selector, '\t');
+		put_text(l, d->result, '\t');
+		put_text(l, d->human_result, '\n');
+		if ((rc = aux_row(st, AUX_DKIM, err)) < 0)
+			return rc;
+	}
+	for (size_t i = 0; i < rec->n_spf; i++) {
+		const struct dmarc_spf_result *s = &rec->spf_results[i];
+
+		l->len = 0;
+		put_u64(l, rec->index, '\t');
+		put_u64(l, i + 1, '\t');
+		put_text(l, s->domain, '\t');
+		put_text(l, s->scope, '\t');
+		put_text(l, s->result, '\t');
+		put_text(l, s->human_result, '\n');
+		if ((rc = aux_row(st, AUX_SPF, err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Streams a scratch file into its table. */
+static int
+copy_aux(struct store *st, enum aux a, struct err *err)
+{
+	char chunk[65536];
+	size_t n;
+	int rc;
+
+	if (fflush(st->aux[a]) != 0)
+		return err_set(err, ERR_DB, "cannot write a scratch file");
+	rewind(st->aux[a]);
+	if ((rc = db_copy_start(st->db, aux_copy[a], err)) < 0)
+		return rc;
+	while ((n = fread(chunk, 1, sizeof(chunk), st->aux[a])) > 0)
+		if ((rc = db_copy_write(st->db, chunk, n, err)) < 0)
+			return rc;
+	if (ferror(st->aux[a])) {
+		db_copy_cancel(st->db);
+		return err_set(err, ERR_DB, "cannot read a scratch file");
+	}
+	return db_copy_finish(st->db, err);
+}
+
+/* A JSON array of strings, for text[] columns (no quoting rules to get
+ * wrong).  The caller frees the result. */
+static char *
+json_array(char *const *items, size_t n, uint64_t more)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+
+	if (fp == NULL)
+		abort();
+	fputc('[', fp);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			fputc(',', fp);
+		json_string(fp, items[i]);
+	}
+	if (more > 0)
+		fprintf(fp, "%s\"%" PRIu64 " more\"", n ? "," : "", more);
+	fputc(']', fp);
+	fclose(fp);
+	return out;
+}
+
+/* What the report says, in a fixed order, into the content hash. */
+static void
+hash_metadata(struct sha256 *h, const struct dmarc_report *rep)
+{
+	const struct dmarc_policy *p = &rep->policy;
+	const char *fields[] = {rep->org_name, rep->email,
+	    rep->extra_contact_info, rep->report_id, rep->generator,
+	    rep->version, p->domain, p->adkim, p->aspf, p->p, p->sp, p->np,
+	    p->fo, p->testing, p->discovery_method};
+	char num[64];
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		/* \x1e marks NULL, \x1f ends a field: unambiguous. */
+		if (fields[i] == NULL)
+			sha256_update(h, "\x1e", 1);
+		else
+			sha256_update(h, fields[i], strlen(fields[i]));
+		sha256_update(h, "\x1f", 1);
+	}
+	snprintf(num, sizeof(num), "%" PRId64 "\x1f%" PRId64 "\x1f%d\x1f",
+	    rep->begin, rep->end, p->pct);
+	sha256_update(h, num, strlen(num));
+	for (size_t i = 0; i < rep->n_errors; i++) {
+		sha256_update(h, rep->errors[i], strlen(rep->errors[i]));
+		sha256_update(h, "\x1f", 1);
+	}
+}
+
+static int
+st_report(void *ctx, const struct dmarc_report *rep, const char *where,
+    struct err *err)
+{
+	struct store *st = ctx;
+	const struct dmarc_policy *p = &rep->policy;
+	unsigned char digest[SHA256_LEN];
+	char hex[3 + 2 * SHA256_LEN], begin[24], end[24], pct[8];
+	char nrec[24], ndrop[24], msgs[24];
+	char *errors, *warnings, *newid = NULL;
+	int rc;
+
+	if (!st->in_report && (rc = begin_report(st, err)) < 0)
+		return rc;
+	if (st->copying) {
+		st->copying = 0;
+		if ((rc = flush_copy(st, err)) < 0)
+			return rc;
+		if ((rc = db_copy_finish(st->db, err)) < 0)
+			return sink_fail(st, err, err);
+	}
+	for (int a = 0; a < NAUX; a++)
+		if (st->aux_used[a] && (rc = copy_aux(st, a, err)) < 0)
+			return sink_fail(st, err, err);
+
+	hash_metadata(&st->content, rep);
+	sha256_final(&st->content, digest);
+	memcpy(hex, "\\x", 2);
+	sha256_hex(digest, hex + 2);
+	snprintf(begin, sizeof(begin), "%" PRId64, rep->begin);
+	snprintf(end, sizeof(end), "%" PRId64, rep->end);
+	snprintf(pct, sizeof(pct), "%d", p->pct);
+	snprintf(nrec, sizeof(nrec), "%" PRIu64, rep->n_records);
+	snprintf(ndrop, sizeof(ndrop), "%" PRIu64, rep->n_dropped);
+	snprintf(msgs, sizeof(msgs), "%" PRIu64, rep->messages);
+	errors = json_array(rep->errors, rep->n_errors, 0);
+	warnings =
+	    json_array(rep->warnings, rep->n_warnings, rep->warnings_over);
+	{
+		const char *params[] = {st->report_id, st->input_id, where,
+		    rep->org_name ? rep->org_name : "", rep->email,
+		    rep->extra_contact_info, rep->report_id, rep->generator,
+		    rep->version, rep->ns, errors, p->domain, begin, end,
+		    p->adkim, p->aspf, p->p, p->sp, p->np,
+		    p->pct >= 0 ? pct : NULL, p->fo, p->testing,
+		    p->discovery_method, nrec, ndrop, msgs, warnings, hex};
+
+		rc = db_value(st->db,
+		    "INSERT INTO reports (id, input, place, org_name, email, "
+		    "extra_contact_info, report_id, generator, version, "
+		    "namespace, errors, domain, date_begin, date_end, adkim, "
+		    "aspf, p, sp, np, pct, fo, testing, discovery_method, "
+		    "record_count, records_dropped, messages, warnings, "
+		    "content_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+		    "$9, $10, ARRAY(SELECT jsonb_array_elements_text($11)), "
+		    "$12, to_timestamp($13), to_timestamp($14), $15, $16, $17, "
+		    "$18, $19, $20, $21, $22, $23, $24, $25, $26, "
+		    "ARRAY(SELECT jsonb_array_elements_text($27)), $28) "
+		    "ON CONFLICT (org_name, report_id, domain, date_begin, "
+		    "date_end, content_sha256) DO NOTHING RETURNING id",
+		    (int)(sizeof(params) / sizeof(params[0])), params, &newid,
+		    err);
+	}
+	free(errors);
+	free(warnings);
+	st->in_report = 0;
+	if (rc < 0)
+		return sink_fail(st, err, err);
+	if (newid == NULL) {
+		/* Stored before, from another input: drop this copy. */
+		rc = db_exec(
+		    st->db, "ROLLBACK TO SAVEPOINT report", 0, NULL, err);
+		st->cur.reports_duplicate++;
+	} else {
+		rc = db_exec(st->db, "RELEASE SAVEPOINT report", 0, NULL, err);
+		st->cur.reports_new++;
+		st->cur.records_new += rep->n_records;
+	}
+	free(newid);
+	return rc < 0 ? sink_fail(st, err, err) : 0;
+}
+
+static void
+st_discard(void *ctx)
+{
+	struct store *st = ctx;
+	struct err err;
+
+	if (st->copying) {
+		db_copy_cancel(st->db);
+		st->copying = 0;
+		st->copy.len = 0;
+	}
+	if (st->in_report &&
+	    db_exec(st->db, "ROLLBACK TO SAVEPOINT report", 0, NULL, &err) < 0)
+		sink_fail(st, &err, &err);
+	st->in_report = 0;
+}
+
+static void
+st_problem(void *ctx, const char *where, const struct err *why)
+{
+	struct store *st = ctx;
+	const char *reason = why->msg;
+	size_t wlen = strlen(where);
+	char n[16];
+	struct err err;
+
+	if (st->db_failed)
+		return;
+	/* why->msg is "where: reason": keep the two apart. */
+	if (wlen > 0 && strncmp(reason, where, wlen) == 0 &&
+	    strncmp(reason + wlen, ": ", 2) == 0)
+		reason += wlen + 2;
+	if (why->code == ERR_NOT_AGGREGATE)
+		st->cur.skipped++;
+	else
+		st->cur.refused++;
+	if (st->n_pending < sizeof(st->pending) / sizeof(st->pending[0])) {
+		st->pending[st->n_pending].where = xstrdup(where);
+		st->pending[st->n_pending].why = *why;
+		st->n_pending++;
+	} else {
+		st->pending_over++;
+	}
+	snprintf(n, sizeof(n), "%u", ++st->problem_n);
+	{
+		const char *params[] = {st->input_id, n, where,
+		    why->code == ERR_NOT_AGGREGATE ? "skipped" : "refused",
+		    err_code_name(why->code), reason};
+
+		if (db_exec(st->db,
+		        "INSERT INTO input_problems (input, n, place, kind, "
+		        "code, reason) VALUES ($1, $2, $3, $4, $5, $6)",
+		        6, params, &err) < 0)
+			sink_fail(st, &err, &err);
+	}
+}
+
+int
+store_new(struct store **out, struct db *db, const struct limits *lim,
+    const char *command, struct err *err)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+	char *id = NULL;
+	int rc;
+
+	st->db = db;
+	st->lim = lim;
+	for (int a = 0; a < NAUX; a++) {
+		if ((st->aux[a] = tmpfile()) == NULL) {
+			store_free(st);
+			return err_set(err, ERR_IO,
+			    "cannot create a scratch file in /tmp");
+		}
+	}
+	rc = db_value(db,
+	    "INSERT INTO ingest_runs (command) VALUES ($1) RETURNING id", 1,
+	    &command, &id, err);
+	if (rc < 0) {
+		store_free(st);
+		return rc;
+	}
+	snprintf(st->run_id, sizeof(st->run_id), "%s", id);
+	free(id);
+	*out = st;
+	return 0;
+}
+
+/* One attempt at storing an input: a transaction, committed or not. */
+static int
+store_once(struct store *st, const unsigned char *buf, size_t len, int complete,
+    const char *source, const char *name, const char *hex,
+    const unsigned char *gz, size_t gzlen, struct err *err)
+{
+	struct reader_sink sink = {
+	    {st, st_record, st_report, st_discard}, st_problem};
+	struct reader_stats stats;
+	char size[24], *id = NULL, nrep[16];
+	const char *outcome;
+	int rc;
+
+	memset(&st->cur, 0, sizeof(st->cur));
+	drop_pending(st);
+	st->problem_n = 0;
+	st->db_failed = 0;
+	snprintf(size, sizeof(size), "%zu", len);
+	if ((rc = db_begin(st->db, err)) < 0)
+		return rc;
+	{
+		const char *params[] = {hex, size, (const char *)gz,
+		    complete ? "true" : "false", source, name};
+		const int lens[] = {0, 0, (int)gzlen, 0, 0, 0};
+		const int binary[] = {0, 0, 1, 0, 0, 0};
+
+		rc = db_value_bin(st->db,
+		    "INSERT INTO inputs (sha256, size, raw_gz, raw_complete, "
+		    "source, source_name, outcome) VALUES ($1, $2, $3, $4, $5, "
+		    "$6, 'refused') ON CONFLICT (sha256) DO NOTHING RETURNING "
+		    "id",
+		    6, params, lens, binary, &id, err);
+	}
+	if (rc < 0)
+		goto fail;
+	if (id == NULL) {
+		/* Stored by an earlier (or concurrent) run. */
+		db_rollback(st->db);
+		st->cur.inputs_duplicate = 1;
+		return 0;
+	}
+	snprintf(st->input_id, sizeof(st->input_id), "%s", id);
+	free(id);
+	st->cur.inputs_new = 1;
+
+	if (!complete) {
+		struct err why;
+
+		err_set(&why, ERR_LIMIT,
+		    "input larger than %llu bytes (limit input_bytes)",
+		    (unsigned long long)st->lim->input_bytes);
+		st_problem(st, "", &why);
+	} else {
+		struct bytesrc *src = bytesrc_mem_new(buf, len);
+		struct err rerr;
+
+		rc = reader_read(src, st->lim, &sink, &stats, &rerr);
+		bytesrc_free(src);
+	}
+	if (st->db_failed) {
+		*err = st->db_err;
+		err->code = ERR_DB;
+		rc = ERR_DB;
+		goto fail;
+	}
+	if (st->cur.reports_new + st->cur.reports_duplicate > 0)
+		outcome = st->cur.refused > 0 ? "partial" : "reports";
+	else
+		outcome = st->cur.refused > 0 ? "refused"
+		    : st->cur.skipped > 0     ? "skipped"
+		                              : "refused";
+	snprintf(nrep, sizeof(nrep), "%u",
+	    st->cur.reports_new + st->cur.reports_duplicate);
+	{
+		const char *params[] = {st->input_id, outcome, nrep};
+
+		if ((rc = db_exec(st->db,
+		         "UPDATE inputs SET outcome = $2, report_count = $3 "
+		         "WHERE id = $1",
+		         3, params, err)) < 0)
+			goto fail;
+	}
+	if ((rc = db_commit(st->db, err)) < 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(st->db);
+	return rc;
+}
+
+/* Tells the caller about the problems now committed with the input. */
+static void
+replay_problems(struct store *st,
+    void (*problem)(void *, const char *, const struct err *), void *arg)
+{
+	for (unsigned i = 0; i < st->n_pending; i++) {
+		if (problem != NULL)
+			problem(arg, st->pending[i].where, &st->pending[i].why);
+		free(st->pending[i].where);
+	}
+	if (problem != NULL && st->pending_over > 0) {
+		struct err more;
+
+		err_set(&more, ERR_MALFORMED,
+		    "%u more problem(s); see the input_problems table",
+		    st->pending_over);
+		problem(arg, "", &more);
+	}
+	st->n_pending = 0;
+	st->pending_over = 0;
+}
+
+static void
+drop_pending(struct store *st)
+{
+	for (unsigned i = 0; i < st->n_pending; i++)
+		free(st->pending[i].where);
+	st->n_pending = 0;
+	st->pending_over = 0;
+}
+
+int
+store_input(struct store *st, const unsigned char *buf, size_t len,
+    int complete, const char *source, const char *name,
+    void (*problem)(void *arg, const char *where, const struct err *why),
+    void *arg, struct store_counts *counts, struct err *err)
+{
+	unsigned char digest[SHA256_LEN], *gz;
+	char hex[3 + 2 * SHA256_LEN];
+	size_t gzlen;
+	struct sha256 h;
+	int rc = 0;
+
+	sha256_init(&h);
+	sha256_update(&h, buf, len);
+	sha256_final(&h, digest);
+	memcpy(hex, "\\x", 2);
+	sha256_hex(digest, hex + 2);
+	if (unpack_gzip_compress(buf, len, &gz, &gzlen) < 0)
+		return err_set(err, ERR_IO, "cannot compress the input");
+	/* A deadlock between concurrent runs is resolved by trying again. */
+	for (int attempt = 1; attempt <= 3; attempt++) {
+		rc = store_once(
+		    st, buf, len, complete, source, name, hex, gz, gzlen, err);
+		if (rc == 0 || !db_retryable(st->db))
+			break;
+		log_debug("%s: %s; trying again", name, err->msg);
+	}
+	free(gz);
+	if (rc < 0) {
+		drop_pending(st);
+		return rc;
+	}
+	replay_problems(st, problem, arg);
+	*counts = st->cur;
+	st->total.inputs_new += st->cur.inputs_new;
+	st->total.inputs_duplicate += st->cur.inputs_duplicate;
+	st->total.reports_new += st->cur.reports_new;
+	st->total.reports_duplicate += st->cur.reports_duplicate;
+	st->total.refused += st->cur.refused;
+	st->total.skipped += st->cur.skipped;
+	st->total.records_new += st->cur.records_new;
+	return 0;
+}
+
+const struct store_counts *
+store_totals(const struct store *st)
+{
+	return &st->total;
+}
+
+int
+store_finish(struct store *st, struct err *err)
+{
+	const struct store_counts *t = &st->total;
+	char v[7][24];
+	int rc;
+
+	snprintf(v[0], sizeof(v[0]), "%u", t->inputs_new);
+	snprintf(v[1], sizeof(v[1]), "%u", t->inputs_duplicate);
+	snprintf(v[2], sizeof(v[2]), "%u", t->reports_new);
+	snprintf(v[3], sizeof(v[3]), "%u", t->reports_duplicate);
+	snprintf(v[4], sizeof(v[4]), "%" PRIu64, t->records_new);
+	snprintf(v[5], sizeof(v[5]), "%u", t->refused);
+	snprintf(v[6], sizeof(v[6]), "%u", t->skipped);
+	{
+		const char *params[] = {
+		    st->run_id, v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
+
+		rc = db_exec(st->db,
+		    "UPDATE ingest_runs SET finished_at = now(), inputs_new = "
+		    "$2, inputs_duplicate = $3, reports_new = $4, "
+		    "reports_duplicate = $5, records_new = $6, refused = $7, "
+		    "skipped = $8 WHERE id = $1",
+		    8, params, err);
+	}
+	store_free(st);
+	return rc;
+}
+
+void
+store_free(struct store *st)
+{
+	if (st == NULL)
+		return;
+	for (int a = 0; a < NAUX; a++)
+		if (st->aux[a] != NULL)
+			fclose(st->aux[a]);
+	drop_pending(st);
+	free(st->line.p);
+	free(st->copy.p);
+	free(st);
+}

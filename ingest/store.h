@@ -1,0 +1,62 @@
+/*
+ * store: inputs into PostgreSQL, each exactly once.
+ *
+ * One input (a file, a mail) is one transaction: its archived bytes, every
+ * report it yields with records and results (streamed with COPY), and the
+ * reason for every part that yields none.  Killed at any moment, a run
+ * leaves no partial input; run again, it completes the work.
+ *
+ * An input already stored (same SHA-256) changes nothing; so does a report
+ * already stored from another input (same reporter, report_id, domain,
+ * range and content).  Concurrent runs over the same inputs insert nothing
+ * twice: the unique keys make the later transaction wait and then skip.
+ */
+#ifndef DMARCSIFT_STORE_H
+#define DMARCSIFT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct err;
+struct limits;
+struct store;
+
+/* What became of inputs: for one input, or summed over a run. */
+struct store_counts {
+	unsigned inputs_new, inputs_duplicate;
+	unsigned reports_new, reports_duplicate;
+	unsigned refused, skipped;
+	uint64_t records_new;
+};
+
+/*
+ * Starts a run (a row in ingest_runs) on db, which stays the caller's and
+ * must outlive the store.  command describes the run for that row.
+ */
+int store_new(struct store **out, struct db *db, const struct limits *lim,
+    const char *command, struct err *err);
+
+/*
+ * Stores one input: len bytes of buf, all of it unless complete is 0 (the
+ * input was larger than limit input_bytes: the head is archived and the
+ * input refused).  source is "file", "stdin", ...; name says where it
+ * came from.  problem, when not NULL, hears about every part refused or
+ * skipped.  *counts (the caller's) receives this input's outcome and is
+ * added to the run's.  Returns 0, or ERR_DB when the database failed (the
+ * input is then not stored, and the run should stop).
+ */
+int store_input(struct store *st, const unsigned char *buf, size_t len,
+    int complete, const char *source, const char *name,
+    void (*problem)(void *arg, const char *where, const struct err *why),
+    void *arg, struct store_counts *counts, struct err *err);
+
+/* The run's totals so far. */
+const struct store_counts *store_totals(const struct store *st);
+
+/* Records the run's end and counts in ingest_runs; frees st. */
+int store_finish(struct store *st, struct err *err);
+/* Frees st without recording the end (after a database failure). */
+void store_free(struct store *st);
+
+#endif
