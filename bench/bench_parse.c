@@ -61,7 +61,7 @@ on_report(void *ctx, const struct dmarc_report *rep, const char *where,
 }
 
 static void
-on_problem(void *ctx, const struct err *why)
+on_problem(void *ctx, const char *where, const struct err *why)
 {
 	struct counts *c = ctx;
 

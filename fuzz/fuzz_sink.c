@@ -155,7 +155,7 @@ fuzz_touch_err(struct fuzz_sink *fs, const struct err *err)
 }
 
 static void
-on_problem(void *ctx, const struct err *why)
+on_problem(void *ctx, const char *where, const struct err *why)
 {
 	struct fuzz_sink *fs = ctx;
 

@@ -1464,7 +1464,7 @@ sink_discard(void *ctx)
 }
 
 static void
-sink_problem(void *ctx, const struct err *why)
+sink_problem(void *ctx, const char *where, const struct err *why)
 {
 	struct outcome *o = ctx;
 
