@@ -165,7 +165,7 @@ static int
 read_bounded(
     int fd, uint64_t limit, unsigned char **out, size_t *len, int *complete)
 {
-	size_t cap = 64 * 1024, n = 0;
+	size_t cap = limit < 64 * 1024 ? (size_t)limit : 64 * 1024, n = 0;
 	unsigned char *buf = xmalloc(cap);
 	ssize_t got;
 

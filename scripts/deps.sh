@@ -6,7 +6,7 @@ set -eu
 
 build_pkgs="build-essential cmake pkg-config libxml2-dev zlib1g-dev \
 libzip-dev libgmime-3.0-dev libpq-dev"
-test_pkgs="libcmocka-dev jq"
+test_pkgs="libcmocka-dev jq postgresql"
 
 case "${1:-build}" in
 build) want=$build_pkgs ;;
