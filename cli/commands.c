@@ -9,5 +9,7 @@ const struct command commands[] = {
         "store reports from files, directories, Maildir, mbox or stdin"},
     {"parse", cmd_parse,
         "read reports from files, mail or stdin and print them"},
+    {"reparse", cmd_reparse,
+        "parse stored inputs again from their archived bytes"},
     {NULL, NULL, NULL},
 };

@@ -25,6 +25,7 @@ struct command {
 int cmd_db(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
+int cmd_reparse(int argc, char **argv);
 
 /* The table, ending with a NULL name. */
 extern const struct command commands[];

@@ -504,23 +504,75 @@ store_new(struct store **out, struct db *db, const struct limits *lim,
 	return 0;
 }
 
+/*
+ * Reads an input into the open transaction: its reports, its problems and
+ * its outcome, under st->input_id.
+ */
+static int
+store_body(struct store *st, const unsigned char *buf, size_t len, int complete,
+    struct err *err)
+{
+	struct reader_sink sink = {
+	    {st, st_record, st_report, st_discard}, st_problem};
+	struct reader_stats stats;
+	const char *outcome;
+	char nrep[16];
+
+	if (!complete) {
+		struct err why;
+
+		err_set(&why, ERR_LIMIT,
+		    "input larger than %llu bytes (limit input_bytes)",
+		    (unsigned long long)st->lim->input_bytes);
+		st_problem(st, "", &why);
+	} else {
+		struct bytesrc *src = bytesrc_mem_new(buf, len);
+		struct err rerr;
+
+		(void)reader_read(src, st->lim, &sink, &stats, &rerr);
+		bytesrc_free(src);
+	}
+	if (st->db_failed) {
+		*err = st->db_err;
+		return err->code = ERR_DB;
+	}
+	if (st->cur.reports_new + st->cur.reports_duplicate > 0)
+		outcome = st->cur.refused > 0 ? "partial" : "reports";
+	else
+		outcome = st->cur.refused > 0 ? "refused"
+		    : st->cur.skipped > 0     ? "skipped"
+		                              : "refused";
+	snprintf(nrep, sizeof(nrep), "%u",
+	    st->cur.reports_new + st->cur.reports_duplicate);
+	{
+		const char *params[] = {st->input_id, outcome, nrep};
+
+		return db_exec(st->db,
+		    "UPDATE inputs SET outcome = $2, report_count = $3 WHERE "
+		    "id = $1",
+		    3, params, err);
+	}
+}
+
+static void
+reset_input(struct store *st)
+{
+	memset(&st->cur, 0, sizeof(st->cur));
+	drop_pending(st);
+	st->problem_n = 0;
+	st->db_failed = 0;
+}
+
 /* One attempt at storing an input: a transaction, committed or not. */
 static int
 store_once(struct store *st, const unsigned char *buf, size_t len, int complete,
     const char *source, const char *name, const char *hex,
     const unsigned char *gz, size_t gzlen, struct err *err)
 {
-	struct reader_sink sink = {
-	    {st, st_record, st_report, st_discard}, st_problem};
-	struct reader_stats stats;
-	char size[24], *id = NULL, nrep[16];
-	const char *outcome;
+	char size[24], *id = NULL;
 	int rc;
 
-	memset(&st->cur, 0, sizeof(st->cur));
-	drop_pending(st);
-	st->problem_n = 0;
-	st->db_failed = 0;
+	reset_input(st);
 	snprintf(size, sizeof(size), "%zu", len);
 	if ((rc = db_begin(st->db, err)) < 0)
 		return rc;
@@ -548,49 +600,90 @@ store_once(struct store *st, const unsigned char *buf, size_t len, int complete,
 	snprintf(st->input_id, sizeof(st->input_id), "%s", id);
 	free(id);
 	st->cur.inputs_new = 1;
-
-	if (!complete) {
-		struct err why;
-
-		err_set(&why, ERR_LIMIT,
-		    "input larger than %llu bytes (limit input_bytes)",
-		    (unsigned long long)st->lim->input_bytes);
-		st_problem(st, "", &why);
-	} else {
-		struct bytesrc *src = bytesrc_mem_new(buf, len);
-		struct err rerr;
-
-		rc = reader_read(src, st->lim, &sink, &stats, &rerr);
-		bytesrc_free(src);
-	}
-	if (st->db_failed) {
-		*err = st->db_err;
-		err->code = ERR_DB;
-		rc = ERR_DB;
-		goto fail;
-	}
-	if (st->cur.reports_new + st->cur.reports_duplicate > 0)
-		outcome = st->cur.refused > 0 ? "partial" : "reports";
-	else
-		outcome = st->cur.refused > 0 ? "refused"
-		    : st->cur.skipped > 0     ? "skipped"
-		                              : "refused";
-	snprintf(nrep, sizeof(nrep), "%u",
-	    st->cur.reports_new + st->cur.reports_duplicate);
-	{
-		const char *params[] = {st->input_id, outcome, nrep};
-
-		if ((rc = db_exec(st->db,
-		         "UPDATE inputs SET outcome = $2, report_count = $3 "
-		         "WHERE id = $1",
-		         3, params, err)) < 0)
-			goto fail;
-	}
-	if ((rc = db_commit(st->db, err)) < 0)
+	if ((rc = store_body(st, buf, len, complete, err)) < 0 ||
+	    (rc = db_commit(st->db, err)) < 0)
 		goto fail;
 	return 0;
 fail:
 	db_rollback(st->db);
+	return rc;
+}
+
+/* Hex digits to bytes, for bytea read back as text. */
+static int
+unhex(const char *hex, unsigned char **out, size_t *len)
+{
+	size_t n;
+	unsigned char *buf;
+
+	if (strncmp(hex, "\\x", 2) != 0)
+		return -1;
+	hex += 2;
+	n = strlen(hex) / 2;
+	buf = xmalloc(n ? n : 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1) {
+			free(buf);
+			return -1;
+		}
+		buf[i] = (unsigned char)v;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* One attempt at parsing a stored input again. */
+static int
+reparse_once(struct store *st, const char *input_id, struct err *err)
+{
+	const char *params[] = {input_id};
+	char *hex = NULL, *complete = NULL;
+	unsigned char *gz = NULL, *buf = NULL;
+	size_t gzlen, len;
+	int rc;
+
+	reset_input(st);
+	snprintf(st->input_id, sizeof(st->input_id), "%s", input_id);
+	if ((rc = db_begin(st->db, err)) < 0)
+		return rc;
+	/* Locks the input against a concurrent reparse of the same one. */
+	if ((rc = db_value(st->db,
+	         "SELECT raw_complete FROM inputs WHERE id = $1 FOR UPDATE", 1,
+	         params, &complete, err)) < 0 ||
+	    (rc = db_value(st->db, "SELECT raw_gz FROM inputs WHERE id = $1", 1,
+	         params, &hex, err)) < 0)
+		goto out;
+	if (hex == NULL || complete == NULL) {
+		rc = err_set(
+		    err, ERR_DB, "input %s is not in the database", input_id);
+		goto out;
+	}
+	if (unhex(hex, &gz, &gzlen) < 0 ||
+	    unpack_gzip_decompress(
+	        gz, gzlen, st->lim->input_bytes, &buf, &len) < 0) {
+		rc = err_set(err, ERR_DB,
+		    "input %s: the archived bytes cannot be read back",
+		    input_id);
+		goto out;
+	}
+	if ((rc = db_exec(st->db, "DELETE FROM reports WHERE input = $1", 1,
+	         params, err)) < 0 ||
+	    (rc = db_exec(st->db, "DELETE FROM input_problems WHERE input = $1",
+	         1, params, err)) < 0 ||
+	    (rc = store_body(st, buf, len, strcmp(complete, "t") == 0, err)) <
+	        0 ||
+	    (rc = db_commit(st->db, err)) < 0)
+		goto out;
+out:
+	if (rc < 0)
+		db_rollback(st->db);
+	free(hex);
+	free(complete);
+	free(gz);
+	free(buf);
 	return rc;
 }
 
@@ -623,6 +716,20 @@ drop_pending(struct store *st)
 		free(st->pending[i].where);
 	st->n_pending = 0;
 	st->pending_over = 0;
+}
+
+/* Hands this input's counts to the caller and adds them to the run's. */
+static void
+add_totals(struct store *st, struct store_counts *counts)
+{
+	*counts = st->cur;
+	st->total.inputs_new += st->cur.inputs_new;
+	st->total.inputs_duplicate += st->cur.inputs_duplicate;
+	st->total.reports_new += st->cur.reports_new;
+	st->total.reports_duplicate += st->cur.reports_duplicate;
+	st->total.refused += st->cur.refused;
+	st->total.skipped += st->cur.skipped;
+	st->total.records_new += st->cur.records_new;
 }
 
 int
@@ -658,14 +765,28 @@ store_input(struct store *st, const unsigned char *buf, size_t len,
 		return rc;
 	}
 	replay_problems(st, problem, arg);
-	*counts = st->cur;
-	st->total.inputs_new += st->cur.inputs_new;
-	st->total.inputs_duplicate += st->cur.inputs_duplicate;
-	st->total.reports_new += st->cur.reports_new;
-	st->total.reports_duplicate += st->cur.reports_duplicate;
-	st->total.refused += st->cur.refused;
-	st->total.skipped += st->cur.skipped;
-	st->total.records_new += st->cur.records_new;
+	add_totals(st, counts);
+	return 0;
+}
+
+int
+store_reparse(struct store *st, const char *input_id,
+    void (*problem)(void *arg, const char *where, const struct err *why),
+    void *arg, struct store_counts *counts, struct err *err)
+{
+	int rc = 0;
+
+	for (int attempt = 1; attempt <= 3; attempt++) {
+		rc = reparse_once(st, input_id, err);
+		if (rc == 0 || !db_retryable(st->db))
+			break;
+	}
+	if (rc < 0) {
+		drop_pending(st);
+		return rc;
+	}
+	replay_problems(st, problem, arg);
+	add_totals(st, counts);
 	return 0;
 }
 

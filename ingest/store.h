@@ -51,6 +51,16 @@ int store_input(struct store *st, const unsigned char *buf, size_t len,
     void (*problem)(void *arg, const char *where, const struct err *why),
     void *arg, struct store_counts *counts, struct err *err);
 
+/*
+ * Parses a stored input (by its inputs.id) again from its archived bytes,
+ * replacing its reports and problems in one transaction: what a parser fix
+ * changes shows, and nothing else does.  Counts and errors as for
+ * store_input().
+ */
+int store_reparse(struct store *st, const char *input_id,
+    void (*problem)(void *arg, const char *where, const struct err *why),
+    void *arg, struct store_counts *counts, struct err *err);
+
 /* The run's totals so far. */
 const struct store_counts *store_totals(const struct store *st);
 

@@ -88,4 +88,11 @@ int unpack_account(struct unpack_env *env, uint64_t n, uint64_t in,
 int unpack_gzip_compress(
     const void *buf, size_t len, unsigned char **out, size_t *out_len);
 
+/*
+ * Inflates one gzip member of buf into a new buffer (the caller's), for
+ * archived inputs; more than max bytes, or bad data, returns -1.
+ */
+int unpack_gzip_decompress(const void *buf, size_t len, uint64_t max,
+    unsigned char **out, size_t *out_len);
+
 #endif

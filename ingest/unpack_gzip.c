@@ -250,3 +250,44 @@ unpack_gzip_compress(
 	*out_len = z.total_out;
 	return 0;
 }
+
+int
+unpack_gzip_decompress(const void *buf, size_t len, uint64_t max,
+    unsigned char **out, size_t *out_len)
+{
+	z_stream z;
+	size_t cap = len * 4 + 1024, n = 0;
+	unsigned char *dst;
+	int rc = Z_OK;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 15 + 16) != Z_OK)
+		abort(); /* only on out of memory */
+	if (cap > max + 1)
+		cap = (size_t)max + 1;
+	dst = xmalloc(cap);
+	z.next_in = (Bytef *)buf;
+	z.avail_in = (uInt)len;
+	while (rc != Z_STREAM_END) {
+		if (n == cap) {
+			if (cap > max)
+				break;
+			cap = cap * 2 > max + 1 ? (size_t)max + 1 : cap * 2;
+			dst = xrealloc(dst, cap);
+		}
+		z.next_out = dst + n;
+		z.avail_out = (uInt)(cap - n);
+		rc = inflate(&z, Z_NO_FLUSH);
+		n = cap - z.avail_out;
+		if (rc != Z_OK && rc != Z_STREAM_END)
+			break;
+	}
+	inflateEnd(&z);
+	if (rc != Z_STREAM_END || n > max) {
+		free(dst);
+		return -1;
+	}
+	*out = dst;
+	*out_len = n;
+	return 0;
+}

@@ -1,0 +1,193 @@
+/*
+ * dmarcsift reparse: parse stored inputs again from their archived bytes.
+ */
+#include "commands.h"
+
+#include "db.h"
+#include "dbconn.h"
+#include "err.h"
+#include "input_limits.h"
+#include "log.h"
+#include "store.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+help(FILE *fp)
+{
+	fputs(
+	    "usage: dmarcsift reparse [--db CONNINFO] [--all | --input ID...] "
+	    "[--limit N=V]...\n\n"
+	    "Parses stored inputs again from their archived bytes and "
+	    "replaces what\nthey yielded, one transaction per input: after "
+	    "an upgrade that reads more\nreports, or with raised limits.  By "
+	    "default, the inputs that were refused\nin whole or in part.\n\n"
+	    "  --all         every stored input\n"
+	    "  --input ID    this input (inputs.id); may be repeated\n"
+	    "  --db CONNINFO a libpq conninfo string or postgresql:// URL; "
+	    "default\n"
+	    "                $DMARCSIFT_DB\n"
+	    "  --limit N=V   change a limit (see dmarcsift parse --help)\n"
+	    "  -v, -q        more detail / errors only\n"
+	    "  -h, --help    this text\n\n"
+	    "Exit status: 0 done, 1 some inputs are still refused, 2 could "
+	    "not run.\n",
+	    fp);
+}
+
+static void
+on_problem(void *arg, const char *where, const struct err *why)
+{
+	const char *id = arg;
+
+	if (why->code == ERR_NOT_AGGREGATE)
+		log_info("input %s: %s; skipped", id, why->msg);
+	else
+		log_warn("input %s: %s", id, why->msg);
+}
+
+/* The next input to parse again after id prev, or NULL when done. */
+static int
+next_input(
+    struct db *db, const char *prev, int all, char **out, struct err *err)
+{
+	const char *params[] = {prev, all ? "true" : "false"};
+
+	return db_value(db,
+	    "SELECT min(id) FROM inputs WHERE id > $1 AND ($2 OR outcome IN "
+	    "('refused', 'partial'))",
+	    2, params, out, err);
+}
+
+int
+cmd_reparse(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"all", no_argument, NULL, 'a'},
+	    {"input", required_argument, NULL, 'i'},
+	    {"limit", required_argument, NULL, 'L'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *dbopt = NULL;
+	char **ids = NULL;
+	size_t nids = 0;
+	int all = 0, c, rc = 0;
+	struct limits lim;
+	struct store *st = NULL;
+	struct db *db = NULL;
+	struct store_counts counts;
+	const struct store_counts *t;
+	struct err err;
+	unsigned done = 0;
+
+	limits_init(&lim);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hqv", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			dbopt = optarg;
+			break;
+		case 'v':
+			log_set_verbosity(log_verbosity() + 1);
+			break;
+		case 'q':
+			log_set_verbosity(0);
+			break;
+		case 'a':
+			all = 1;
+			break;
+		case 'i':
+			if (strspn(optarg, "0123456789") != strlen(optarg) ||
+			    optarg[0] == '\0') {
+				log_error("--input wants a number (inputs.id), "
+				          "got '%s'",
+				    optarg);
+				free(ids);
+				return EXIT_CANNOT_RUN;
+			}
+			ids = realloc(ids, (nids + 1) * sizeof(*ids));
+			if (ids == NULL)
+				abort();
+			ids[nids++] = optarg;
+			break;
+		case 'L':
+			if (limits_set(&lim, optarg, &err) < 0) {
+				log_error("%s", err.msg);
+				free(ids);
+				return EXIT_CANNOT_RUN;
+			}
+			break;
+		case 'h':
+			help(stdout);
+			free(ids);
+			return EXIT_OK;
+		default:
+			help(stderr);
+			free(ids);
+			return EXIT_CANNOT_RUN;
+		}
+	}
+	if (optind != argc || (all && nids > 0)) {
+		help(stderr);
+		free(ids);
+		return EXIT_CANNOT_RUN;
+	}
+	if (dbconn_open(dbopt, &db, &err) < 0 ||
+	    store_new(&st, db, &lim, "reparse", &err) < 0) {
+		log_error("%s", err.msg);
+		db_close(db);
+		free(ids);
+		return EXIT_CANNOT_RUN;
+	}
+	if (nids > 0) {
+		for (size_t i = 0; i < nids && rc == 0; i++, done++)
+			rc = store_reparse(
+			    st, ids[i], on_problem, ids[i], &counts, &err);
+	} else {
+		char *id = NULL, *prev = strdup("0");
+
+		/* One input at a time: memory does not grow with the
+		 * archive. */
+		while (rc == 0 && prev != NULL &&
+		    (rc = next_input(db, prev, all, &id, &err)) == 0 &&
+		    id != NULL) {
+			rc = store_reparse(
+			    st, id, on_problem, id, &counts, &err);
+			done++;
+			free(prev);
+			prev = id;
+			id = NULL;
+		}
+		free(prev);
+		free(id);
+	}
+	free(ids);
+	if (rc < 0) {
+		log_error("%s", err.msg);
+		store_free(st);
+		db_close(db);
+		return EXIT_CANNOT_RUN;
+	}
+	t = store_totals(st);
+	if (log_verbosity() > 0)
+		printf("%u input(s) parsed again: %u report(s) stored, %u "
+		       "already stored from other inputs; %u refused, %u "
+		       "skipped; %" PRIu64 " record(s)\n",
+		    done, t->reports_new, t->reports_duplicate, t->refused,
+		    t->skipped, t->records_new);
+	rc = t->refused > 0 ? EXIT_SOME_FAILED : EXIT_OK;
+	if (store_finish(st, &err) < 0) {
+		log_error("%s", err.msg);
+		rc = EXIT_CANNOT_RUN;
+	}
+	db_close(db);
+	return rc;
+}
