@@ -11,5 +11,7 @@ const struct command commands[] = {
         "read reports from files, mail or stdin and print them"},
     {"reparse", cmd_reparse,
         "parse stored inputs again from their archived bytes"},
+    {"summary", cmd_summary,
+        "per domain: reports, messages, pass rate, top failing sources"},
     {NULL, NULL, NULL},
 };

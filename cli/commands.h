@@ -26,6 +26,7 @@ int cmd_db(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
 int cmd_reparse(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
 
 /* The table, ending with a NULL name. */
 extern const struct command commands[];

@@ -133,6 +133,36 @@ db_value(struct db *db, const char *sql, int n, const char *const *params,
 }
 
 int
+db_each(struct db *db, const char *sql, int n, const char *const *params,
+    int (*fn)(void *arg, int ncols, const char *const *vals, struct err *err),
+    void *arg, struct err *err)
+{
+	PGresult *res =
+	    PQexecParams(db->conn, sql, n, NULL, params, NULL, NULL, 0);
+	int rc = 0, rows, cols;
+	const char **vals;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		rc = db_error(db, res, "database", err);
+		PQclear(res);
+		return rc;
+	}
+	rows = PQntuples(res);
+	cols = PQnfields(res);
+	vals = xcalloc((size_t)cols + 1, sizeof(*vals));
+	for (int r = 0; r < rows && rc == 0; r++) {
+		for (int c = 0; c < cols; c++)
+			vals[c] = PQgetisnull(res, r, c)
+			    ? NULL
+			    : PQgetvalue(res, r, c);
+		rc = fn(arg, cols, vals, err);
+	}
+	free(vals);
+	PQclear(res);
+	return rc;
+}
+
+int
 db_begin(struct db *db, struct err *err)
 {
 	return db_exec(db, "BEGIN", 0, NULL, err);

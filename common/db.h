@@ -42,6 +42,15 @@ int db_value_bin(struct db *db, const char *sql, int n,
     const char *const *params, const int *lens, const int *binary, char **out,
     struct err *err);
 
+/*
+ * Runs a query and calls fn once per row with its text values (NULL for
+ * SQL NULL), borrowed for the call; fn returns 0 to go on or a negative
+ * err_code to stop.
+ */
+int db_each(struct db *db, const char *sql, int n, const char *const *params,
+    int (*fn)(void *arg, int ncols, const char *const *vals, struct err *err),
+    void *arg, struct err *err);
+
 int db_begin(struct db *db, struct err *err);
 int db_commit(struct db *db, struct err *err);
 /* Rolls back; a connection that cannot even do that is left to close. */

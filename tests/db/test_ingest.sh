@@ -154,6 +154,10 @@ snapshot() {
 }
 ref=$(newdb)
 "$bin" ingest -q --db "$ref" "$samples" || fail "reparse: reference ingest"
+# The summary of the samples, against its golden file.
+"$bin" summary --db "$ref" >"$tmp/summary" || fail "summary: exit $?"
+diff -u "$(dirname "$samples")/summary-samples.txt" "$tmp/summary" >&2 ||
+	fail "summary: differs from tests/data/summary-samples.txt"
 db=$(newdb)
 "$bin" ingest -q --db "$db" --limit records=2 "$samples" 2>/dev/null
 [ $? -eq 1 ] || fail "reparse: want the tight limit to refuse some inputs"

@@ -1,0 +1,82 @@
+/*
+ * dmarcsift summary: per domain, what the stored reports say.
+ */
+#include "commands.h"
+
+#include "db.h"
+#include "dbconn.h"
+#include "err.h"
+#include "log.h"
+#include "summary.h"
+#include "summary_text.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+static void
+help(FILE *fp)
+{
+	fputs("usage: dmarcsift summary [--db CONNINFO] [--domain DOMAIN]\n\n"
+	      "Per policy domain: the reports stored and the days they cover, "
+	      "messages,\nthe DMARC pass rate (as the receivers evaluated "
+	      "it), and the source IPs\nwith the most failing messages.\n\n"
+	      "  --domain D      only this domain\n"
+	      "  --db CONNINFO   a libpq conninfo string or postgresql:// URL; "
+	      "default\n"
+	      "                  $DMARCSIFT_DB\n"
+	      "  -h, --help      this text\n\n"
+	      "Exit status: 0 done, 2 could not run.\n",
+	    fp);
+}
+
+int
+cmd_summary(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"domain", required_argument, NULL, 'D'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *dbopt = NULL, *domain = NULL;
+	struct summary *s = NULL;
+	struct db *db = NULL;
+	struct err err;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			dbopt = optarg;
+			break;
+		case 'D':
+			domain = optarg;
+			break;
+		case 'h':
+			help(stdout);
+			return EXIT_OK;
+		default:
+			help(stderr);
+			return EXIT_CANNOT_RUN;
+		}
+	}
+	if (optind != argc) {
+		help(stderr);
+		return EXIT_CANNOT_RUN;
+	}
+	if (dbconn_open(dbopt, &db, &err) < 0 ||
+	    summary_compute(db, domain, &s, &err) < 0) {
+		log_error("%s", err.msg);
+		db_close(db);
+		return EXIT_CANNOT_RUN;
+	}
+	summary_text(stdout, s, domain);
+	summary_free(s);
+	db_close(db);
+	if (fflush(stdout) != 0) {
+		log_error("cannot write standard output");
+		return EXIT_CANNOT_RUN;
+	}
+	return EXIT_OK;
+}
