@@ -7,6 +7,7 @@
 #include "dbconn.h"
 #include "err.h"
 #include "log.h"
+#include "pgcluster.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -15,21 +16,68 @@
 static void
 help(FILE *fp)
 {
-	fputs("usage: dmarcsift db migrate [--db CONNINFO]\n"
-	      "       dmarcsift db version [--db CONNINFO]\n\n"
+	fputs("usage: dmarcsift db migrate|version [--db CONNINFO]\n"
+	      "       dmarcsift db start|stop|status\n\n"
 	      "  migrate   apply the schema migrations the database lacks "
 	      "(every command\n"
 	      "            that uses the database does this first)\n"
-	      "  version   print the schema version of the database and of "
-	      "this binary\n\n"
+	      "  version   print the schema version of the database\n"
+	      "  start     create (on first use) and start the private "
+	      "cluster\n"
+	      "  stop      stop the private cluster\n"
+	      "  status    say whether the private cluster runs (exit 0) or "
+	      "not (exit 3)\n\n"
 	      "  --db CONNINFO   a libpq conninfo string or postgresql:// URL "
 	      "(PG* variables\n"
 	      "                  and pg_service.conf work as usual); default "
-	      "$DMARCSIFT_DB\n"
+	      "$DMARCSIFT_DB,\n"
+	      "                  else the private cluster\n"
 	      "  -h, --help      this text\n\n"
+	      "The private cluster is dmarcsift's own PostgreSQL, used when no "
+	      "database is\ngiven: in $XDG_DATA_HOME/dmarcsift/pg (as root "
+	      "/var/lib/dmarcsift/pg, run\nby the postgres user; "
+	      "$DMARCSIFT_HOME/pg when that is set), listening only on\na "
+	      "unix socket there.  Every command starts it when needed.\n\n"
 	      "Exit status: 0 done, 2 could not run (no database, refused "
 	      "connection,\na database newer than this dmarcsift).\n",
 	    fp);
+}
+
+/* start, stop, status: the private cluster itself. */
+static int
+cluster_verb(const char *verb)
+{
+	struct pgcluster pc;
+	struct err err;
+	int exists = 0, running = 0;
+
+	if (pgcluster_locate(&pc, &err) < 0) {
+		log_error("%s", err.msg);
+		return EXIT_CANNOT_RUN;
+	}
+	if (strcmp(verb, "start") == 0 && pgcluster_start(&pc, &err) < 0) {
+		log_error("%s", err.msg);
+		return EXIT_CANNOT_RUN;
+	}
+	if (strcmp(verb, "stop") == 0 && pgcluster_stop(&pc, &err) < 0) {
+		log_error("%s", err.msg);
+		return EXIT_CANNOT_RUN;
+	}
+	if (pgcluster_status(&pc, &exists, &running, &err) < 0) {
+		log_error("%s", err.msg);
+		return EXIT_CANNOT_RUN;
+	}
+	if (strcmp(verb, "status") != 0) {
+		log_info("private cluster %s: %s", pc.dir,
+		    running ? "running" : "stopped");
+		return EXIT_OK;
+	}
+	printf("%s: %s\n", pc.dir,
+	    running      ? "running"
+	        : exists ? "stopped"
+	                 : "not created (dmarcsift db start makes it)");
+	/* Like pg_ctl status and LSB init scripts: 3 is "not running". */
+	return running ? EXIT_OK : 3;
 }
 
 int
@@ -64,6 +112,16 @@ cmd_db(int argc, char **argv)
 		return EXIT_CANNOT_RUN;
 	}
 	verb = argv[optind];
+	if (strcmp(verb, "start") == 0 || strcmp(verb, "stop") == 0 ||
+	    strcmp(verb, "status") == 0) {
+		if (dbopt != NULL) {
+			log_error("db %s: --db names another database; start, "
+			          "stop and status are for the private cluster",
+			    verb);
+			return EXIT_CANNOT_RUN;
+		}
+		return cluster_verb(verb);
+	}
 	if (strcmp(verb, "migrate") != 0 && strcmp(verb, "version") != 0) {
 		log_error(
 		    "db: unknown action '%s'; see dmarcsift db --help", verb);

@@ -3,6 +3,7 @@
 #include "db.h"
 #include "err.h"
 #include "log.h"
+#include "pgcluster.h"
 
 #include <stdlib.h>
 
@@ -21,13 +22,17 @@ int
 dbconn_open(const char *opt, struct db **out, struct err *err)
 {
 	const char *conninfo = dbconn_conninfo(opt);
+	struct pgcluster pc;
 	struct db *db;
 	int applied, rc;
 
-	if (conninfo == NULL)
-		return err_set(err, ERR_USAGE,
-		    "no database given: use --db CONNINFO (a libpq conninfo "
-		    "or postgresql:// URL) or set DMARCSIFT_DB");
+	if (conninfo == NULL) {
+		/* No database named: dmarcsift's own, made when needed. */
+		if ((rc = pgcluster_locate(&pc, err)) < 0 ||
+		    (rc = pgcluster_start(&pc, err)) < 0)
+			return rc;
+		conninfo = pc.conninfo;
+	}
 	if ((rc = db_connect(&db, conninfo, err)) < 0)
 		return rc;
 	if ((rc = db_migrate(db, &applied, err)) < 0) {

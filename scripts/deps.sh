@@ -1,18 +1,21 @@
 #!/bin/sh
-# deps.sh build|test: make sure the Debian packages dmarcsift needs are
-# installed.  As root it installs what is missing with apt-get; as anyone
+# deps.sh build|run|test: make sure the Debian packages dmarcsift needs to
+# build, to run (a PostgreSQL server for the private cluster), or to test
+# are installed.  As root it installs what is missing with apt-get; as anyone
 # else it prints the one apt-get line to run and fails.
 set -eu
 
 build_pkgs="build-essential cmake pkg-config libxml2-dev zlib1g-dev \
 libzip-dev libgmime-3.0-dev libpq-dev"
-test_pkgs="libcmocka-dev jq postgresql"
+run_pkgs="postgresql"
+test_pkgs="libcmocka-dev jq"
 
 case "${1:-build}" in
 build) want=$build_pkgs ;;
-test) want="$build_pkgs $test_pkgs" ;;
+run) want="$build_pkgs $run_pkgs" ;;
+test) want="$build_pkgs $run_pkgs $test_pkgs" ;;
 *)
-	echo "usage: $0 build|test" >&2
+	echo "usage: $0 build|run|test" >&2
 	exit 2
 	;;
 esac
