@@ -1,10 +1,11 @@
 #!/bin/sh
 # dmarcsift ingest against a real PostgreSQL (started by tests/harness/pg):
 # exactly once, nothing lost, consistent after SIGKILL, safe in parallel.
-# usage: test_ingest.sh DMARCSIFT DMARCSIFT_GEN SAMPLES_DIR CORPUS_DIR
+# usage: test_ingest.sh DMARCSIFT DMARCSIFT_GEN SAMPLES_DIR CORPUS_DIR HOSTILE
+# (HOSTILE: test_hostile, which writes its generated attacks with --write)
 # needs: DMARCSIFT_TEST_DB (a conninfo), psql
 set -u
-bin=$1 gen=$2 samples=$3 corpus=$4
+bin=$1 gen=$2 samples=$3 corpus=$4 hostile=$5
 : "${DMARCSIFT_TEST_DB:?run me through tests/harness/pg run}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -173,6 +174,25 @@ db=$(newdb)
 [ "$(q "$db" "SELECT count(*) FROM failed_inputs")" = 0 ] ||
 	fail "reparse: old problems left behind"
 consistent "$db" reparse
+
+# 7. Every generated attack: stored, as reports or with its reason; the
+# database stays consistent; a second run changes nothing.
+mkdir "$tmp/hostile"
+"$hostile" --write "$tmp/hostile" || exit 2
+distinct=$(sha256sum "$tmp"/hostile/* |
+	cut -d' ' -f1 | sort -u | wc -l)
+db=$(newdb)
+"$bin" ingest -q --db "$db" "$tmp/hostile" 2>/dev/null
+[ $? -eq 1 ] || fail "hostile: want exit 1"
+[ "$(q "$db" "SELECT count(*) FROM inputs")" = "$distinct" ] ||
+	fail "hostile: $(q "$db" "SELECT count(*) FROM inputs") inputs stored, want $distinct"
+[ "$(q "$db" "SELECT count(*) FROM inputs i WHERE outcome IN ('refused',
+	'partial') AND NOT EXISTS (SELECT 1 FROM input_problems p
+	WHERE p.input = i.id)")" = 0 ] || fail "hostile: a refusal without a reason"
+first=$(counts "$db")
+"$bin" ingest -q --db "$db" "$tmp/hostile" || fail "hostile again: want exit 0"
+[ "$(counts "$db")" = "$first" ] || fail "hostile again changed counts"
+consistent "$db" hostile
 
 if [ "$fails" -gt 0 ]; then
 	echo "$fails check(s) failed" >&2

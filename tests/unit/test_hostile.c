@@ -2169,11 +2169,39 @@ group_teardown(void **state)
 	return rc;
 }
 
-int
-main(void)
+/*
+ * --write DIR: writes every generated input to DIR/NNN.in instead of
+ * testing, so tests/db/test_ingest.sh can store them all in a database.
+ */
+static int
+write_inputs(const char *dir)
 {
-	struct CMUnitTest *tests = xcalloc(NCASES, sizeof(*tests));
+	for (size_t i = 0; i < NCASES; i++) {
+		struct buf in = {0};
+		char path[4096];
+		FILE *fp;
+
+		cases[i].gen(&in, cases[i].arg);
+		snprintf(path, sizeof(path), "%s/%03zu.in", dir, i);
+		if ((fp = fopen(path, "wb")) == NULL ||
+		    fwrite(in.p, 1, in.len, fp) != in.len || fclose(fp) != 0) {
+			perror(path);
+			return 1;
+		}
+		free(in.p);
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct CMUnitTest *tests;
 	int rc;
+
+	if (argc == 3 && strcmp(argv[1], "--write") == 0)
+		return write_inputs(argv[2]);
+	tests = xcalloc(NCASES, sizeof(*tests));
 
 	for (size_t i = 0; i < NCASES; i++) {
 		tests[i].name = cases[i].name;
