@@ -3,6 +3,7 @@
  */
 #include "commands.h"
 
+#include "cliopt.h"
 #include "db.h"
 #include "dbconn.h"
 #include "err.h"
@@ -84,26 +85,28 @@ int
 cmd_db(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},
 	    {"help", no_argument, NULL, 'h'},
+	    CLIOPT_DATABASE,
 	    {NULL, 0, NULL, 0},
 	};
-	const char *dbopt = NULL, *verb;
+	const char *verb;
+	struct cliopt co;
 	struct db *db = NULL;
 	struct err err;
-	int c, version = 0;
+	int c, h, version = 0;
 
+	cliopt_init(&co);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hvq", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd':
-			dbopt = optarg;
-			break;
 		case 'h':
 			help(stdout);
 			return EXIT_OK;
 		default:
-			help(stderr);
+			if ((h = cliopt_handle(&co, c, optarg)) > 0)
+				break;
+			if (h == 0)
+				help(stderr);
 			return EXIT_CANNOT_RUN;
 		}
 	}
@@ -114,7 +117,7 @@ cmd_db(int argc, char **argv)
 	verb = argv[optind];
 	if (strcmp(verb, "start") == 0 || strcmp(verb, "stop") == 0 ||
 	    strcmp(verb, "status") == 0) {
-		if (dbopt != NULL) {
+		if (co.db != NULL) {
 			log_error("db %s: --db names another database; start, "
 			          "stop and status are for the private cluster",
 			    verb);
@@ -127,7 +130,7 @@ cmd_db(int argc, char **argv)
 		    "db: unknown action '%s'; see dmarcsift db --help", verb);
 		return EXIT_CANNOT_RUN;
 	}
-	if (dbconn_open(dbopt, &db, &err) < 0 ||
+	if (dbconn_open(co.db, &db, &err) < 0 ||
 	    db_schema_version(db, &version, &err) < 0) {
 		log_error("%s", err.msg);
 		db_close(db);

@@ -3,6 +3,7 @@
  */
 #include "commands.h"
 
+#include "cliopt.h"
 #include "db.h"
 #include "dbconn.h"
 #include "err.h"
@@ -114,49 +115,34 @@ int
 cmd_ingest(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},
-	    {"limit", required_argument, NULL, 'L'},
 	    {"help", no_argument, NULL, 'h'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"quiet", no_argument, NULL, 'q'},
+	    CLIOPT_COMMON,
+	    CLIOPT_DATABASE,
 	    {NULL, 0, NULL, 0},
 	};
 	struct ingest in = {0};
 	struct source_sink sink = {&in, on_input, on_unreadable};
-	struct limits lim;
+	struct cliopt co;
 	struct db *db = NULL;
 	struct err err;
 	struct timespec t0, t1;
 	const struct store_counts *t;
-	const char *dbopt = NULL;
 	char **list = NULL;
 	size_t count = 0;
-	int c, rc = 0, status = EXIT_OK;
+	int c, h, rc = 0, status = EXIT_OK;
 
-	limits_init(&lim);
+	cliopt_init(&co);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hvq", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd':
-			dbopt = optarg;
-			break;
-		case 'L':
-			if (limits_set(&lim, optarg, &err) < 0) {
-				log_error("%s", err.msg);
-				return EXIT_CANNOT_RUN;
-			}
-			break;
-		case 'v':
-			log_set_verbosity(log_verbosity() + 1);
-			break;
-		case 'q':
-			log_set_verbosity(0);
-			break;
 		case 'h':
 			help(stdout);
 			return EXIT_OK;
 		default:
-			help(stderr);
+			if ((h = cliopt_handle(&co, c, optarg)) > 0)
+				break;
+			if (h == 0)
+				help(stderr);
 			return EXIT_CANNOT_RUN;
 		}
 	}
@@ -167,20 +153,20 @@ cmd_ingest(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (source_list(argv + optind, argc - optind, &list, &count, &err) <
 	        0 ||
-	    dbconn_open(dbopt, &db, &err) < 0 ||
-	    store_new(&in.store, db, &lim, "ingest", &err) < 0) {
+	    dbconn_open(co.db, &db, &err) < 0 ||
+	    store_new(&in.store, db, &co.lim, "ingest", &err) < 0) {
 		log_error("%s", err.msg);
 		source_list_free(list, count);
 		db_close(db);
 		return EXIT_CANNOT_RUN;
 	}
-	in.lim = &lim;
+	in.lim = &co.lim;
 	in.total = count;
 	in.progress =
 	    isatty(STDERR_FILENO) && log_verbosity() == 1 && count > 1;
 	for (size_t i = 0; i < count && rc == 0; i++) {
 		progress(&in, list[i]);
-		rc = source_read(list[i], &lim, &sink, &err);
+		rc = source_read(list[i], &co.lim, &sink, &err);
 		in.done++;
 	}
 	progress_clear(&in);

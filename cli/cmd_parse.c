@@ -4,6 +4,7 @@
 #include "commands.h"
 
 #include "bytesrc.h"
+#include "cliopt.h"
 #include "err.h"
 #include "input_limits.h"
 #include "log.h"
@@ -188,36 +189,33 @@ cmd_parse(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'},
-	    {"limit", required_argument, NULL, 'L'},
 	    {"help", no_argument, NULL, 'h'},
+	    CLIOPT_COMMON,
 	    {NULL, 0, NULL, 0},
 	};
-	struct limits lim;
+	struct cliopt co;
 	struct parse_out out = {&parsed_text, NULL, 0, NULL};
 	struct reader_sink sink = {
 	    {&out, out_record, out_report, out_discard}, out_problem};
 	struct err err;
 	unsigned reports = 0, refused = 0, skipped = 0;
-	int c, status = EXIT_OK;
+	int c, h, status = EXIT_OK;
 
-	limits_init(&lim);
+	cliopt_init(&co);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hvq", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			out.fmt = &parsed_json;
-			break;
-		case 'L':
-			if (limits_set(&lim, optarg, &err) < 0) {
-				log_error("%s", err.msg);
-				return EXIT_CANNOT_RUN;
-			}
 			break;
 		case 'h':
 			help(stdout);
 			return EXIT_OK;
 		default:
-			help(stderr);
+			if ((h = cliopt_handle(&co, c, optarg)) > 0)
+				break;
+			if (h == 0)
+				help(stderr);
 			return EXIT_CANNOT_RUN;
 		}
 	}
@@ -240,7 +238,7 @@ cmd_parse(int argc, char **argv)
 
 		out.input = strcmp(argv[i], "-") == 0 ? "<stdin>" : argv[i];
 		err_clear(&err);
-		if (open_input(argv[i], &lim, &src, &err) < 0) {
+		if (open_input(argv[i], &co.lim, &src, &err) < 0) {
 			log_error("%s: %s", out.input, err.msg);
 			if (err.code == ERR_LIMIT)
 				refused++;
@@ -248,7 +246,7 @@ cmd_parse(int argc, char **argv)
 				status = EXIT_CANNOT_RUN;
 			continue;
 		}
-		rc = reader_read(src, &lim, &sink, &stats, &err);
+		rc = reader_read(src, &co.lim, &sink, &stats, &err);
 		bytesrc_free(src);
 		reports += stats.reports;
 		refused += stats.refused;

@@ -3,12 +3,14 @@
  */
 #include "commands.h"
 
+#include "cliopt.h"
 #include "db.h"
 #include "dbconn.h"
 #include "err.h"
 #include "input_limits.h"
 #include "log.h"
 #include "store.h"
+#include "xalloc.h"
 
 #include <getopt.h>
 #include <inttypes.h>
@@ -67,20 +69,17 @@ int
 cmd_reparse(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},
 	    {"all", no_argument, NULL, 'a'},
 	    {"input", required_argument, NULL, 'i'},
-	    {"limit", required_argument, NULL, 'L'},
 	    {"help", no_argument, NULL, 'h'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"quiet", no_argument, NULL, 'q'},
+	    CLIOPT_COMMON,
+	    CLIOPT_DATABASE,
 	    {NULL, 0, NULL, 0},
 	};
-	const char *dbopt = NULL;
 	char **ids = NULL;
 	size_t nids = 0;
-	int all = 0, c, rc = 0;
-	struct limits lim;
+	int all = 0, c, h, rc = 0;
+	struct cliopt co;
 	struct store *st = NULL;
 	struct db *db = NULL;
 	struct store_counts counts;
@@ -88,19 +87,10 @@ cmd_reparse(int argc, char **argv)
 	struct err err;
 	unsigned done = 0;
 
-	limits_init(&lim);
+	cliopt_init(&co);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hqv", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd':
-			dbopt = optarg;
-			break;
-		case 'v':
-			log_set_verbosity(log_verbosity() + 1);
-			break;
-		case 'q':
-			log_set_verbosity(0);
-			break;
 		case 'a':
 			all = 1;
 			break;
@@ -113,24 +103,18 @@ cmd_reparse(int argc, char **argv)
 				free(ids);
 				return EXIT_CANNOT_RUN;
 			}
-			ids = realloc(ids, (nids + 1) * sizeof(*ids));
-			if (ids == NULL)
-				abort();
+			ids = xrealloc(ids, (nids + 1) * sizeof(*ids));
 			ids[nids++] = optarg;
-			break;
-		case 'L':
-			if (limits_set(&lim, optarg, &err) < 0) {
-				log_error("%s", err.msg);
-				free(ids);
-				return EXIT_CANNOT_RUN;
-			}
 			break;
 		case 'h':
 			help(stdout);
 			free(ids);
 			return EXIT_OK;
 		default:
-			help(stderr);
+			if ((h = cliopt_handle(&co, c, optarg)) > 0)
+				break;
+			if (h == 0)
+				help(stderr);
 			free(ids);
 			return EXIT_CANNOT_RUN;
 		}
@@ -140,8 +124,8 @@ cmd_reparse(int argc, char **argv)
 		free(ids);
 		return EXIT_CANNOT_RUN;
 	}
-	if (dbconn_open(dbopt, &db, &err) < 0 ||
-	    store_new(&st, db, &lim, "reparse", &err) < 0) {
+	if (dbconn_open(co.db, &db, &err) < 0 ||
+	    store_new(&st, db, &co.lim, "reparse", &err) < 0) {
 		log_error("%s", err.msg);
 		db_close(db);
 		free(ids);
@@ -152,11 +136,11 @@ cmd_reparse(int argc, char **argv)
 			rc = store_reparse(
 			    st, ids[i], on_problem, ids[i], &counts, &err);
 	} else {
-		char *id = NULL, *prev = strdup("0");
+		char *id = NULL, *prev = xstrdup("0");
 
 		/* One input at a time: memory does not grow with the
 		 * archive. */
-		while (rc == 0 && prev != NULL &&
+		while (rc == 0 &&
 		    (rc = next_input(db, prev, all, &id, &err)) == 0 &&
 		    id != NULL) {
 			rc = store_reparse(

@@ -3,6 +3,7 @@
  */
 #include "commands.h"
 
+#include "cliopt.h"
 #include "db.h"
 #include "dbconn.h"
 #include "err.h"
@@ -33,23 +34,22 @@ int
 cmd_summary(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},
 	    {"domain", required_argument, NULL, 'D'},
 	    {"help", no_argument, NULL, 'h'},
+	    CLIOPT_DATABASE,
 	    {NULL, 0, NULL, 0},
 	};
-	const char *dbopt = NULL, *domain = NULL;
+	const char *domain = NULL;
+	struct cliopt co;
 	struct summary *s = NULL;
 	struct db *db = NULL;
 	struct err err;
-	int c;
+	int c, h;
 
+	cliopt_init(&co);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hvq", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd':
-			dbopt = optarg;
-			break;
 		case 'D':
 			domain = optarg;
 			break;
@@ -57,7 +57,10 @@ cmd_summary(int argc, char **argv)
 			help(stdout);
 			return EXIT_OK;
 		default:
-			help(stderr);
+			if ((h = cliopt_handle(&co, c, optarg)) > 0)
+				break;
+			if (h == 0)
+				help(stderr);
 			return EXIT_CANNOT_RUN;
 		}
 	}
@@ -65,7 +68,7 @@ cmd_summary(int argc, char **argv)
 		help(stderr);
 		return EXIT_CANNOT_RUN;
 	}
-	if (dbconn_open(dbopt, &db, &err) < 0 ||
+	if (dbconn_open(co.db, &db, &err) < 0 ||
 	    summary_compute(db, domain, &s, &err) < 0) {
 		log_error("%s", err.msg);
 		db_close(db);
