@@ -44,12 +44,31 @@ help(FILE *fp)
 static void
 on_problem(void *arg, const char *where, const struct err *why)
 {
-	const char *id = arg;
+	const char *label = arg;
 
 	if (why->code == ERR_NOT_AGGREGATE)
-		log_info("input %s: %s; skipped", id, why->msg);
+		log_info("%s: %s; skipped", label, why->msg);
 	else
-		log_warn("input %s: %s", id, why->msg);
+		log_warn("%s: %s", label, why->msg);
+}
+
+/* Parses input id again; messages name it by id and where it came from. */
+static int
+reparse_one(struct store *st, struct db *db, const char *id,
+    struct store_counts *counts, struct err *err)
+{
+	const char *params[] = {id};
+	char *name = NULL, *label;
+	int rc;
+
+	if ((rc = db_value(db, "SELECT source_name FROM inputs WHERE id = $1",
+	         1, params, &name, err)) < 0)
+		return rc;
+	label = xasprintf("input %s (%s)", id, name ? name : "not stored");
+	rc = store_reparse(st, id, on_problem, label, counts, err);
+	free(label);
+	free(name);
+	return rc;
 }
 
 /* The next input to parse again after id prev, or NULL when done. */
@@ -133,8 +152,7 @@ cmd_reparse(int argc, char **argv)
 	}
 	if (nids > 0) {
 		for (size_t i = 0; i < nids && rc == 0; i++, done++)
-			rc = store_reparse(
-			    st, ids[i], on_problem, ids[i], &counts, &err);
+			rc = reparse_one(st, db, ids[i], &counts, &err);
 	} else {
 		char *id = NULL, *prev = xstrdup("0");
 
@@ -143,8 +161,7 @@ cmd_reparse(int argc, char **argv)
 		while (rc == 0 &&
 		    (rc = next_input(db, prev, all, &id, &err)) == 0 &&
 		    id != NULL) {
-			rc = store_reparse(
-			    st, id, on_problem, id, &counts, &err);
+			rc = reparse_one(st, db, id, &counts, &err);
 			done++;
 			free(prev);
 			prev = id;

@@ -46,6 +46,16 @@ is_dir(const char *path)
 	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+/* Inside a walk, a symlink to a directory is not followed (as find does):
+ * a loop of links would otherwise be walked over and over. */
+static int
+is_real_dir(const char *path)
+{
+	struct stat sb;
+
+	return lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
 /* A Maildir's tmp/ holds mail still being delivered: never read it. */
 static int
 maildir_tmp(const char *dir, const char *entry)
@@ -76,9 +86,11 @@ walk(const char *dir, struct list *out, int depth)
 	if (here.n > 0)
 		qsort(here.items, here.n, sizeof(*here.items), by_name);
 	for (size_t i = 0; i < here.n; i++) {
-		if (is_dir(here.items[i])) {
+		if (is_real_dir(here.items[i])) {
 			walk(here.items[i], out, depth + 1);
 			free(here.items[i]);
+		} else if (is_dir(here.items[i])) {
+			free(here.items[i]); /* a linked directory */
 		} else {
 			list_add(out, here.items[i]);
 		}

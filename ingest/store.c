@@ -609,6 +609,16 @@ fail:
 	return rc;
 }
 
+static int
+nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
 /* Hex digits to bytes, for bytea read back as text. */
 static int
 unhex(const char *hex, unsigned char **out, size_t *len)
@@ -622,13 +632,13 @@ unhex(const char *hex, unsigned char **out, size_t *len)
 	n = strlen(hex) / 2;
 	buf = xmalloc(n ? n : 1);
 	for (size_t i = 0; i < n; i++) {
-		unsigned v;
+		int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
 
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1) {
+		if (hi < 0 || lo < 0) {
 			free(buf);
 			return -1;
 		}
-		buf[i] = (unsigned char)v;
+		buf[i] = (unsigned char)(hi << 4 | lo);
 	}
 	*out = buf;
 	*len = n;
