@@ -1,0 +1,1 @@
+# Tests for the analyze area (filled in as it lands).

@@ -1,0 +1,1 @@
+# Tests for the config area (filled in as it lands).

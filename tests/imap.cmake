@@ -1,0 +1,1 @@
+# Tests for the imap area (filled in as it lands).
