@@ -1,24 +1,101 @@
 #include "cliopt.h"
 
+#include "config.h"
 #include "err.h"
 #include "log.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/*
+ * The settings of this run (one command per process): flags go in as they
+ * come, the files and the environment below them on the first
+ * cliopt_settings().
+ */
+static struct config *settings;
+static char *config_path; /* --config FILE */
+static int loaded;
 
 void
 cliopt_init(struct cliopt *co)
 {
 	co->db = NULL;
 	limits_init(&co->lim);
+	cliopt_cleanup();
+	settings = config_new();
+}
+
+void
+cliopt_cleanup(void)
+{
+	config_free(settings);
+	settings = NULL;
+	free(config_path);
+	config_path = NULL;
+	loaded = 0;
+}
+
+/* --config FILE: said at once when it cannot be read, by every command. */
+static int
+set_config_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0) {
+		log_error(
+		    "--config %s: cannot read: %s", path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	free(config_path);
+	config_path = xstrdup(path);
+	return 1;
 }
 
 int
 cliopt_handle(struct cliopt *co, int c, const char *arg)
 {
 	struct err err;
+	char *flag;
+	size_t n;
+	int rc;
 
-	switch (c) {
-	case CLIOPT_DB:
-		co->db = arg;
+	if (c >= CLIOPT_SETTING && c < CLIOPT_SETTING + CONFIG_NKEYS) {
+		enum config_key k = c - CLIOPT_SETTING;
+
+		if (settings == NULL)
+			settings = config_new();
+		flag = xasprintf("--%s", config_settings[k].flag);
+		rc = config_set(settings, k, arg, CONFIG_FROM_FLAG, flag, &err);
+		if (rc < 0) {
+			/* "imap_batch: ..." reads "--imap-batch: ...". */
+			n = strlen(config_settings[k].name);
+			if (strncmp(err.msg, config_settings[k].name, n) == 0 &&
+			    err.msg[n] == ':')
+				log_error("%s%s", flag, err.msg + n);
+			else
+				log_error("%s: %s", flag, err.msg);
+		}
+		free(flag);
+		if (rc < 0)
+			return -1;
+		if (k == CONFIG_DB)
+			co->db = arg;
 		return 1;
+	}
+	switch (c) {
+	case CLIOPT_CONFIG:
+		return set_config_file(arg);
+	case CLIOPT_NO_PASSWORD:
+		log_error("--imap-password: a password is never taken on the "
+		          "command line (other users can see it); use "
+		          "--imap-password-file FILE or --imap-password-env "
+		          "VARIABLE");
+		return -1;
 	case CLIOPT_LIMIT:
 		if (limits_set(&co->lim, arg, &err) < 0) {
 			log_error("%s", err.msg);
@@ -32,5 +109,21 @@ cliopt_handle(struct cliopt *co, int c, const char *arg)
 		log_set_verbosity(0);
 		return 1;
 	}
+	return 0;
+}
+
+int
+cliopt_settings(const struct config **out, struct err *err)
+{
+	int rc;
+
+	if (settings == NULL)
+		settings = config_new();
+	if (!loaded) {
+		if ((rc = config_load(settings, config_path, err)) < 0)
+			return rc;
+		loaded = 1;
+	}
+	*out = settings;
 	return 0;
 }

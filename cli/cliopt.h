@@ -1,25 +1,39 @@
 /*
  * cliopt: the options commands share, handled in one place.
  *
- * A command lists CLIOPT_COMMON (--limit, -v, -q) and, when it uses the
- * database, CLIOPT_DATABASE (--db) in its getopt_long table, "vq" in its
- * short options, and passes every option its own switch does not know to
- * cliopt_handle().
+ * A command lists in its getopt_long table CLIOPT_COMMON (--limit, -v, -q)
+ * and, by the settings it uses: CLIOPT_DATABASE (--db and --config FILE),
+ * CLIOPT_IMAP (a flag for every imap_* setting; with CLIOPT_DATABASE or
+ * CLIOPT_CONFIG_FILE).  It puts "vq" in its short options and passes every
+ * option its own switch does not know to cliopt_handle().  After parsing,
+ * cliopt_settings() gives the settings of this run: files, environment and
+ * flags together.
+ *
+ * The flag of a setting is its key with '-' for '_' (imap_batch:
+ * --imap-batch VALUE), made from the table in common/config.h: a new row
+ * there is a new flag here.
  */
 #ifndef DMARCSIFT_CLIOPT_H
 #define DMARCSIFT_CLIOPT_H
 
+#include "config.h"
 #include "input_limits.h"
 
 #include <getopt.h>
+
+struct err;
 
 struct cliopt {
 	const char *db; /* --db CONNINFO, or NULL */
 	struct limits lim; /* with --limit NAME=VALUE applied */
 };
 
-#define CLIOPT_DB 0x100
 #define CLIOPT_LIMIT 0x101
+#define CLIOPT_CONFIG 0x102
+#define CLIOPT_NO_PASSWORD 0x103
+/* The flag of setting k has the value CLIOPT_SETTING + k. */
+#define CLIOPT_SETTING 0x200
+#define CLIOPT_DB (CLIOPT_SETTING + CONFIG_DB)
 
 #define CLIOPT_COMMON                                                          \
 	{"limit", required_argument, NULL, CLIOPT_LIMIT},                      \
@@ -27,12 +41,44 @@ struct cliopt {
 	{                                                                      \
 		"quiet", no_argument, NULL, 'q'                                \
 	}
-#define CLIOPT_DATABASE                                                        \
+
+/*
+ * The flags of one group, picked from the table by its GROUP column: each row
+ * becomes an option (with a trailing comma) or nothing.
+ */
+#define CLIOPT_FLAG_(id, flag)                                                 \
+	{flag, required_argument, NULL, CLIOPT_SETTING + CONFIG_##id},
+#define CLIOPT_IN_DB_DB CLIOPT_FLAG_
+#define CLIOPT_IN_DB_IMAP(id, flag)
+#define CLIOPT_IN_IMAP_DB(id, flag)
+#define CLIOPT_IN_IMAP_IMAP CLIOPT_FLAG_
+#define CLIOPT_DB_ROW_(id, name, flag, group, ...)                             \
+	CLIOPT_IN_DB_##group(id, flag)
+#define CLIOPT_IMAP_ROW_(id, name, flag, group, ...)                           \
+	CLIOPT_IN_IMAP_##group(id, flag)
+
+/* --config FILE alone, for a command with settings but no database. */
+#define CLIOPT_CONFIG_FILE                                                     \
 	{                                                                      \
-		"db", required_argument, NULL, CLIOPT_DB                       \
+		"config", required_argument, NULL, CLIOPT_CONFIG               \
+	}
+/* --db CONNINFO and --config FILE: for every command that reads settings. */
+#define CLIOPT_DATABASE CONFIG_SETTINGS(CLIOPT_DB_ROW_) CLIOPT_CONFIG_FILE
+/*
+ * --imap-url URL and the rest; --imap-password is there to be refused with a
+ * hint (passwords never go on the command line).  A command that lists it
+ * lists CLIOPT_DATABASE too, or CLIOPT_CONFIG_FILE when it has no database.
+ */
+#define CLIOPT_IMAP                                                            \
+	CONFIG_SETTINGS(CLIOPT_IMAP_ROW_)                                      \
+	{                                                                      \
+		"imap-password", required_argument, NULL, CLIOPT_NO_PASSWORD   \
 	}
 
-/* Defaults: no --db, the default limits. */
+/*
+ * Defaults: no --db, the default limits, no flags.  Forgets the settings of
+ * an earlier cliopt_init().
+ */
 void cliopt_init(struct cliopt *co);
 /*
  * Handles option c (with its optarg) when it is a shared one.  Returns 1
@@ -40,5 +86,14 @@ void cliopt_init(struct cliopt *co);
  * caller to report), -1 for a bad value (already said on stderr).
  */
 int cliopt_handle(struct cliopt *co, int c, const char *arg);
+/*
+ * The settings of this run: the config files (or --config FILE), then
+ * $DMARCSIFT_DB, then the flags given to cliopt_handle().  Read on the first
+ * call, which comes after option parsing; dbconn_open() makes it.  *out is
+ * borrowed until cliopt_cleanup().  Errors (a bad file) are exit status 2.
+ */
+int cliopt_settings(const struct config **out, struct err *err);
+/* Frees the settings; main() calls it after the command. */
+void cliopt_cleanup(void);
 
 #endif

@@ -4,6 +4,8 @@
 
 /* Every subcommand is registered here, and only here. */
 const struct command commands[] = {
+    {"config", cmd_config,
+        "print the settings in effect and where each comes from"},
     {"db", cmd_db, "the database: migrate it, show its schema version"},
     {"ingest", cmd_ingest,
         "store reports from files, directories, Maildir, mbox or stdin"},

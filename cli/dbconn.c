@@ -1,37 +1,33 @@
 #include "dbconn.h"
 
+#include "cliopt.h"
+#include "config.h"
 #include "db.h"
 #include "err.h"
 #include "log.h"
 #include "pgcluster.h"
 
-#include <stdlib.h>
-
-const char *
-dbconn_conninfo(const char *opt)
-{
-	const char *env;
-
-	if (opt != NULL)
-		return opt;
-	env = getenv("DMARCSIFT_DB");
-	return env != NULL && env[0] != '\0' ? env : NULL;
-}
-
 int
 dbconn_open(const char *opt, struct db **out, struct err *err)
 {
-	const char *conninfo = dbconn_conninfo(opt);
+	const struct config *cfg;
+	const char *conninfo;
 	struct pgcluster pc;
 	struct db *db;
 	int applied, rc;
 
+	if ((rc = cliopt_settings(&cfg, err)) < 0)
+		return rc;
+	conninfo =
+	    opt != NULL && opt[0] != '\0' ? opt : config_str(cfg, CONFIG_DB);
 	if (conninfo == NULL) {
 		/* No database named: dmarcsift's own, made when needed. */
 		if ((rc = pgcluster_locate(&pc, err)) < 0 ||
 		    (rc = pgcluster_start(&pc, err)) < 0)
 			return rc;
 		conninfo = pc.conninfo;
+	} else {
+		log_debug("database from %s", config_origin(cfg, CONFIG_DB));
 	}
 	if ((rc = db_connect(&db, conninfo, err)) < 0)
 		return rc;

@@ -8,16 +8,12 @@ struct db;
 struct err;
 
 /*
- * The conninfo to use: the --db value when given, else $DMARCSIFT_DB.
- * Returns NULL when neither is set: then the private cluster is used.
- */
-const char *dbconn_conninfo(const char *opt);
-
-/*
- * Connects to dbconn_conninfo(opt), or to the private cluster (created and
- * started when needed) when there is none, and applies pending migrations,
- * as every command that touches the database does first.  *out is the
- * caller's.
+ * Connects to the database the settings name (cliopt_settings(): --db, else
+ * $DMARCSIFT_DB, else db in the config file), or to the private cluster
+ * (created and started when needed) when none does or the value is empty,
+ * and applies pending migrations, as every command that touches the database
+ * does first.  opt is the --db value the command saw, or NULL; it wins.  A
+ * bad config file fails here.  *out is the caller's.
  */
 int dbconn_open(const char *opt, struct db **out, struct err *err);
 

@@ -6,6 +6,7 @@
  */
 #include "commands.h"
 
+#include "cliopt.h"
 #include "log.h"
 
 #include <stdio.h>
@@ -46,7 +47,7 @@ find_command(const char *name)
 int
 main(int argc, char **argv)
 {
-	int i = 1, verbosity = 1;
+	int i = 1, verbosity = 1, status;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
@@ -90,13 +91,18 @@ main(int argc, char **argv)
 			return EXIT_CANNOT_RUN;
 		}
 		help_argv[0] = argv[i + 1];
-		return c->run(2, help_argv);
+		status = c->run(2, help_argv);
+		cliopt_cleanup();
+		return status;
 	}
 	{
 		const struct command *c = find_command(argv[i]);
 
-		if (c != NULL)
-			return c->run(argc - i, argv + i);
+		if (c != NULL) {
+			status = c->run(argc - i, argv + i);
+			cliopt_cleanup();
+			return status;
+		}
 	}
 	log_error("unknown command '%s'; see dmarcsift --help", argv[i]);
 	return EXIT_CANNOT_RUN;

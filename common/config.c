@@ -1,0 +1,1170 @@
+#include "config.h"
+
+#include "err.h"
+#include "log.h"
+#include "xalloc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef DMARCSIFT_SYSCONFDIR
+#define DMARCSIFT_SYSCONFDIR "/etc/dmarcsift"
+#endif
+
+#define CONFIG_NAME "dmarcsift.conf"
+/* How long a token command may take. */
+#define TOKEN_COMMAND_SECONDS 60
+
+#define CONFIG_ROW_(                                                           \
+    id, name, flag, group, type, dflt, min, max, words, mask, help)            \
+	[CONFIG_##id] = {name, flag, CONFIG_GROUP_##group, CONFIG_##type,      \
+	    dflt, min, max, words, mask, help},
+const struct config_setting config_settings[CONFIG_NKEYS] = {
+    CONFIG_SETTINGS(CONFIG_ROW_)};
+#undef CONFIG_ROW_
+
+struct config_value {
+	char *value; /* checked and in canonical form */
+	char *origin;
+	enum config_level level;
+};
+
+struct config_seen {
+	char *path;
+	int found;
+};
+
+struct config {
+	struct config_value v[CONFIG_NKEYS];
+	struct config_seen files[2];
+	size_t nfiles;
+};
+
+struct config *
+config_new(void)
+{
+	struct config *cfg = xcalloc(1, sizeof(*cfg));
+
+	for (int k = 0; k < CONFIG_NKEYS; k++) {
+		cfg->v[k].value = xstrdup(config_settings[k].dflt);
+		cfg->v[k].origin = xstrdup("default");
+		cfg->v[k].level = CONFIG_FROM_DEFAULT;
+	}
+	return cfg;
+}
+
+void
+config_free(struct config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	for (int k = 0; k < CONFIG_NKEYS; k++) {
+		free(cfg->v[k].value);
+		free(cfg->v[k].origin);
+	}
+	for (size_t i = 0; i < cfg->nfiles; i++)
+		free(cfg->files[i].path);
+	free(cfg);
+}
+
+int
+config_key(const char *name)
+{
+	for (int k = 0; k < CONFIG_NKEYS; k++)
+		if (strcmp(config_settings[k].name, name) == 0)
+			return k;
+	return -1;
+}
+
+/* Edit distance, for "did you mean"; long names are cut short. */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strnlen(a, 63), lb = strnlen(b, 63);
+	size_t row[64], prev, tmp;
+
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			tmp = row[j];
+			row[j] = prev + (a[i - 1] != b[j - 1]);
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			if (tmp + 1 < row[j])
+				row[j] = tmp + 1;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+/* The key closest to an unknown name, or NULL when none is close. */
+static const char *
+suggest(const char *name)
+{
+	const char *best = NULL;
+	size_t d, bestd = 3;
+
+	for (int k = 0; k < CONFIG_NKEYS; k++) {
+		d = distance(name, config_settings[k].name);
+		if (d < bestd) {
+			bestd = d;
+			best = config_settings[k].name;
+		}
+	}
+	return best;
+}
+
+/* Whether word is one of the '|'-separated words; *index is its place. */
+static int
+word_in(const char *words, const char *word, size_t len, int *index)
+{
+	const char *p = words, *end;
+	int i = 0;
+
+	for (;; i++) {
+		end = strchr(p, '|');
+		if (end == NULL)
+			end = p + strlen(p);
+		if ((size_t)(end - p) == len &&
+		    strncasecmp(p, word, len) == 0) {
+			*index = i;
+			return 1;
+		}
+		if (*end == '\0')
+			return 0;
+		p = end + 1;
+	}
+}
+
+/* The words "a|b|c" as "a, b or c", for messages. */
+static char *
+words_text(const char *words)
+{
+	char *s = xmalloc(strlen(words) * 2 + 8), *o = s;
+	const char *last = strrchr(words, '|');
+
+	for (const char *p = words; *p != '\0'; p++) {
+		if (*p != '|') {
+			*o++ = *p;
+		} else if (p == last) {
+			memcpy(o, " or ", 4);
+			o += 4;
+		} else {
+			memcpy(o, ", ", 2);
+			o += 2;
+		}
+	}
+	*o = '\0';
+	return s;
+}
+
+/* The schemes "a|b" as "a://HOST[:PORT] or b://HOST[:PORT]". */
+static char *
+schemes_text(const char *words)
+{
+	const char *tail = "://HOST[:PORT]";
+	char *s = xmalloc(strlen(words) * (strlen(tail) + 4) + 8), *o = s;
+	const char *last = strrchr(words, '|');
+
+	for (const char *p = words;; p++) {
+		if (*p == '|' || *p == '\0') {
+			memcpy(o, tail, strlen(tail));
+			o += strlen(tail);
+		}
+		if (*p == '\0')
+			break;
+		if (*p != '|') {
+			*o++ = *p;
+		} else if (p == last) {
+			memcpy(o, " or ", 4);
+			o += 4;
+		} else {
+			memcpy(o, ", ", 2);
+			o += 2;
+		}
+	}
+	*o = '\0';
+	return s;
+}
+
+static int
+check_int(const struct config_setting *s, const char *value, char **canon,
+    struct err *err)
+{
+	long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoll(value, &end, 10);
+	if (!isdigit((unsigned char)value[0]) || *end != '\0' || errno != 0 ||
+	    v < s->min || v > s->max)
+		return err_set(err, ERR_USAGE,
+		    "%s: want a whole number from %lld to %lld, got '%s'",
+		    s->name, s->min, s->max, value);
+	*canon = xasprintf("%lld", v);
+	return 0;
+}
+
+static int
+check_bool(const struct config_setting *s, const char *value, char **canon,
+    struct err *err)
+{
+	int i;
+
+	if (word_in("yes|true|on|1", value, strlen(value), &i))
+		*canon = xstrdup("yes");
+	else if (word_in("no|false|off|0", value, strlen(value), &i))
+		*canon = xstrdup("no");
+	else
+		return err_set(err, ERR_USAGE,
+		    "%s: want yes or no (true/false, on/off, 1/0), got '%s'",
+		    s->name, value);
+	return 0;
+}
+
+static int
+check_enum(const struct config_setting *s, const char *value, char **canon,
+    struct err *err)
+{
+	char *w;
+	int i;
+
+	if (!word_in(s->words, value, strlen(value), &i)) {
+		w = words_text(s->words);
+		err_set(
+		    err, ERR_USAGE, "%s: want %s, got '%s'", s->name, w, value);
+		free(w);
+		return ERR_USAGE;
+	}
+	*canon = xstrdup(value);
+	for (char *p = *canon; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return 0;
+}
+
+/*
+ * A server URL: an allowed scheme, a host, maybe a port, no password and no
+ * path.  Messages never repeat the value: it might hold a password.
+ */
+static int
+check_url(const struct config_setting *s, const char *value, struct err *err)
+{
+	const char *sep = strstr(value, "://"), *auth, *end, *at, *host, *port;
+	char *w;
+	int i;
+
+	if (sep == NULL || !word_in(s->words, value, sep - value, &i)) {
+		w = schemes_text(s->words);
+		err_set(err, ERR_USAGE, "%s: want %s", s->name, w);
+		free(w);
+		return ERR_USAGE;
+	}
+	if (strpbrk(value, " \t") != NULL)
+		return err_set(
+		    err, ERR_USAGE, "%s: a URL has no blanks", s->name);
+	auth = sep + 3;
+	end = auth + strcspn(auth, "/?#");
+	/* The secret's keys are named after the URL's: imap_url has
+	 * imap_password_file. */
+	at = memrchr(auth, '@', end - auth);
+	if (at != NULL && memchr(auth, ':', at - auth) != NULL)
+		return err_set(err, ERR_USAGE,
+		    "%s: a password in the URL is refused (others could see "
+		    "it); see %.*s_password_file and %.*s_password_env",
+		    s->name, (int)(strlen(s->name) - 4), s->name,
+		    (int)(strlen(s->name) - 4), s->name);
+	host = at != NULL ? at + 1 : auth;
+	if (*host == '[') {
+		const char *close = memchr(host, ']', end - host);
+
+		port = close != NULL ? close + 1 : NULL;
+		if (close == NULL || close == host + 1 ||
+		    (port < end && *port != ':'))
+			return err_set(err, ERR_USAGE,
+			    "%s: bad IPv6 address in the URL", s->name);
+	} else {
+		port = memchr(host, ':', end - host);
+		if (port == NULL)
+			port = end;
+		if (port == host)
+			return err_set(err, ERR_USAGE,
+			    "%s: the URL names no host", s->name);
+	}
+	if (port < end) {
+		long n = 0;
+		const char *p = port + 1;
+
+		for (; p < end && isdigit((unsigned char)*p) && n <= 65535; p++)
+			n = n * 10 + (*p - '0');
+		if (p != end || p == port + 1 || n < 1 || n > 65535)
+			return err_set(err, ERR_USAGE,
+			    "%s: the port in the URL is not a number from 1 to "
+			    "65535",
+			    s->name);
+	}
+	if (*end != '\0' && strcmp(end, "/") != 0)
+		return err_set(err, ERR_USAGE,
+		    "%s: the URL names only the server; set the folder with "
+		    "imap_mailbox",
+		    s->name);
+	return 0;
+}
+
+static int
+check_envvar(const struct config_setting *s, const char *value, struct err *err)
+{
+	if (isdigit((unsigned char)value[0]) ||
+	    strspn(value,
+	        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	        "0123456789_") != strlen(value))
+		return err_set(err, ERR_USAGE,
+		    "%s: want the name of an environment variable (letters, "
+		    "digits, _), got '%s'",
+		    s->name, value);
+	return 0;
+}
+
+/* Checks value for s; *canon is the form to keep. */
+static int
+check_value(const struct config_setting *s, const char *value, char **canon,
+    struct err *err)
+{
+	int rc;
+
+	*canon = NULL;
+	if (strlen(value) > CONFIG_LINE_MAX)
+		return err_set(err, ERR_USAGE, "%s: value longer than %d bytes",
+		    s->name, CONFIG_LINE_MAX);
+	for (const char *p = value; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return err_set(err, ERR_USAGE,
+			    "%s: control characters are not allowed in a "
+			    "value",
+			    s->name);
+	if (value[0] == '\0') {
+		if (s->type == CONFIG_INT || s->type == CONFIG_BOOL ||
+		    s->type == CONFIG_ENUM)
+			return err_set(
+			    err, ERR_USAGE, "%s: want a value", s->name);
+		*canon = xstrdup("");
+		return 0;
+	}
+	switch (s->type) {
+	case CONFIG_INT:
+		return check_int(s, value, canon, err);
+	case CONFIG_BOOL:
+		return check_bool(s, value, canon, err);
+	case CONFIG_ENUM:
+		return check_enum(s, value, canon, err);
+	case CONFIG_URL:
+		rc = check_url(s, value, err);
+		break;
+	case CONFIG_ENVVAR:
+		rc = check_envvar(s, value, err);
+		break;
+	default:
+		rc = 0;
+		break;
+	}
+	if (rc == 0)
+		*canon = xstrdup(value);
+	return rc;
+}
+
+int
+config_set(struct config *cfg, enum config_key key, const char *value,
+    enum config_level level, const char *origin, struct err *err)
+{
+	struct config_value *v;
+	char *canon;
+	int rc;
+
+	if ((unsigned)key >= CONFIG_NKEYS)
+		return err_set(err, ERR_USAGE, "no such setting");
+	if ((rc = check_value(&config_settings[key], value, &canon, err)) < 0)
+		return rc;
+	v = &cfg->v[key];
+	if (level < v->level) {
+		free(canon);
+		return 0;
+	}
+	free(v->value);
+	free(v->origin);
+	v->value = canon;
+	v->origin = xstrdup(origin);
+	v->level = level;
+	return 0;
+}
+
+/* Blanks: space and tab. */
+static const char *
+skip_blank(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/*
+ * The value after '=' into out (at least strlen(p) + 1 bytes): quoted with
+ * \" and \\, or bare up to a '#' after a blank; blanks around it go.
+ */
+static int
+parse_value(const char *p, char *out, struct err *err)
+{
+	char *o = out;
+
+	p = skip_blank(p);
+	if (*p == '"') {
+		for (p++; *p != '"'; p++) {
+			if (*p == '\0')
+				return err_set(err, ERR_USAGE,
+				    "missing the closing '\"' of the value");
+			if (*p == '\\') {
+				p++;
+				if (*p != '"' && *p != '\\')
+					return err_set(err, ERR_USAGE,
+					    "in quotes, a backslash goes only "
+					    "before \" or \\");
+			}
+			*o++ = *p;
+		}
+		p = skip_blank(p + 1);
+		if (*p != '\0' && *p != '#')
+			return err_set(err, ERR_USAGE,
+			    "text after the closing '\"' of the value");
+		*o = '\0';
+		return 0;
+	}
+	for (; *p != '\0'; p++) {
+		if (*p == '#' && (o == out || o[-1] == ' ' || o[-1] == '\t'))
+			break;
+		*o++ = *p;
+	}
+	while (o > out && (o[-1] == ' ' || o[-1] == '\t'))
+		o--;
+	*o = '\0';
+	return 0;
+}
+
+/*
+ * One line (NUL-terminated, no line end).  first[] holds the line where each
+ * key was set in this file, to refuse a second time.
+ */
+static int
+parse_line(struct config *cfg, const char *path, unsigned lineno,
+    const char *line, enum config_level level, unsigned *first, struct err *err)
+{
+	const char *p = skip_blank(line), *name = p, *hint;
+	char *key, *value, *origin;
+	size_t nlen;
+	int k, rc;
+
+	if (*p == '\0' || *p == '#')
+		return 0;
+	while (*p != '\0' && *p != '=' && *p != ' ' && *p != '\t')
+		p++;
+	nlen = p - name;
+	p = skip_blank(p);
+	if (*p != '=' || nlen == 0)
+		return err_set(err, ERR_USAGE,
+		    "%s:%u: want 'key = value' (or a # comment)", path, lineno);
+	key = xstrndup(name, nlen);
+	if ((k = config_key(key)) < 0) {
+		hint = suggest(key);
+		if (hint != NULL)
+			err_set(err, ERR_USAGE,
+			    "%s:%u: unknown setting '%s' (did you mean %s?)",
+			    path, lineno, key, hint);
+		else
+			err_set(err, ERR_USAGE,
+			    "%s:%u: unknown setting '%s' (dmarcsift config "
+			    "--help lists them)",
+			    path, lineno, key);
+		free(key);
+		return ERR_USAGE;
+	}
+	free(key);
+	if (first[k] != 0)
+		return err_set(err, ERR_USAGE,
+		    "%s:%u: %s is set twice in this file (first on line %u)",
+		    path, lineno, config_settings[k].name, first[k]);
+	first[k] = lineno;
+	value = xmalloc(strlen(p + 1) + 1);
+	if ((rc = parse_value(p + 1, value, err)) < 0) {
+		free(value);
+		return err_prefix(
+		    err, "%s:%u: %s", path, lineno, config_settings[k].name);
+	}
+	origin = xasprintf("%s:%u", path, lineno);
+	rc = config_set(cfg, k, value, level, origin, err);
+	free(origin);
+	free(value);
+	if (rc < 0)
+		return err_prefix(err, "%s:%u", path, lineno);
+	return 0;
+}
+
+/* Reads all of fd, at most max bytes (more is ERR_LIMIT); *len is the size. */
+static int
+read_all(int fd, char *buf, size_t max, size_t *len, struct err *err)
+{
+	ssize_t n;
+
+	*len = 0;
+	for (;;) {
+		n = read(fd, buf + *len, max + 1 - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return err_set(
+			    err, ERR_IO, "cannot read: %s", strerror(errno));
+		if (n == 0)
+			return 0;
+		*len += n;
+		if (*len > max)
+			return err_set(
+			    err, ERR_LIMIT, "longer than %zu bytes", max);
+	}
+}
+
+static void
+note_file(struct config *cfg, const char *path, int found)
+{
+	if (cfg->nfiles < sizeof(cfg->files) / sizeof(cfg->files[0])) {
+		cfg->files[cfg->nfiles].path = xstrdup(path);
+		cfg->files[cfg->nfiles++].found = found;
+	}
+}
+
+int
+config_read_file(struct config *cfg, const char *path, enum config_level level,
+    int must_exist, struct err *err)
+{
+	unsigned first[CONFIG_NKEYS] = {0}, lineno = 0;
+	struct stat sb;
+	char *buf, *line, *nl, *end;
+	size_t len;
+	int fd, rc = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT && !must_exist) {
+			note_file(cfg, path, 0);
+			return 0;
+		}
+		return err_set(err, ERR_IO, "cannot read config file %s: %s",
+		    path, strerror(errno));
+	}
+	if (fstat(fd, &sb) < 0 || S_ISDIR(sb.st_mode)) {
+		close(fd);
+		return err_set(err, ERR_IO,
+		    "cannot read config file %s: is a directory", path);
+	}
+	if (S_ISREG(sb.st_mode) && (sb.st_mode & (S_IWGRP | S_IWOTH)))
+		log_warn("config file %s may be changed by others (chmod go-w "
+		         "it)",
+		    path);
+	note_file(cfg, path, 1);
+	buf = xmalloc(CONFIG_FILE_MAX + 2);
+	rc = read_all(fd, buf, CONFIG_FILE_MAX, &len, err);
+	close(fd);
+	if (rc < 0) {
+		free(buf);
+		return err_prefix(err, "config file %s", path);
+	}
+	buf[len] = '\0';
+	end = buf + len;
+	for (line = buf; line < end && rc == 0; line = nl + 1) {
+		lineno++;
+		nl = memchr(line, '\n', end - line);
+		if (nl == NULL)
+			nl = end;
+		if (memchr(line, '\0', nl - line) != NULL) {
+			rc = err_set(err, ERR_USAGE,
+			    "%s:%u: a NUL byte; a config file is text", path,
+			    lineno);
+			break;
+		}
+		if (nl - line > CONFIG_LINE_MAX) {
+			rc = err_set(err, ERR_USAGE,
+			    "%s:%u: line longer than %d bytes", path, lineno,
+			    CONFIG_LINE_MAX);
+			break;
+		}
+		*nl = '\0';
+		if (nl > line && nl[-1] == '\r')
+			nl[-1] = '\0';
+		rc = parse_line(cfg, path, lineno, line, level, first, err);
+	}
+	free(buf);
+	return rc;
+}
+
+char *
+config_system_path(void)
+{
+	const char *dir = getenv("DMARCSIFT_SYSCONFDIR");
+
+	if (dir == NULL || dir[0] == '\0')
+		dir = DMARCSIFT_SYSCONFDIR;
+	return xasprintf("%s/%s", dir, CONFIG_NAME);
+}
+
+char *
+config_user_path(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	struct passwd *pw;
+
+	/* The XDG spec: a relative XDG_CONFIG_HOME is ignored. */
+	if (xdg != NULL && xdg[0] == '/')
+		return xasprintf("%s/dmarcsift/%s", xdg, CONFIG_NAME);
+	if ((home == NULL || home[0] != '/') &&
+	    (pw = getpwuid(getuid())) != NULL)
+		home = pw->pw_dir;
+	if (home == NULL || home[0] != '/')
+		return NULL;
+	return xasprintf("%s/.config/dmarcsift/%s", home, CONFIG_NAME);
+}
+
+int
+config_load(struct config *cfg, const char *file, struct err *err)
+{
+	const char *env;
+	char *sys, *user;
+	int rc;
+
+	if (file == NULL && (env = getenv("DMARCSIFT_CONFIG")) != NULL &&
+	    env[0] != '\0')
+		file = env;
+	if (file != NULL) {
+		if ((rc = config_read_file(
+		         cfg, file, CONFIG_FROM_USER, 1, err)) < 0)
+			return rc;
+	} else {
+		sys = config_system_path();
+		user = config_user_path();
+		rc = config_read_file(cfg, sys, CONFIG_FROM_SYSTEM, 0, err);
+		if (rc == 0 && user != NULL && strcmp(user, sys) != 0)
+			rc = config_read_file(
+			    cfg, user, CONFIG_FROM_USER, 0, err);
+		free(sys);
+		free(user);
+		if (rc < 0)
+			return rc;
+	}
+	env = getenv("DMARCSIFT_DB");
+	if (env != NULL && env[0] != '\0' &&
+	    (rc = config_set(cfg, CONFIG_DB, env, CONFIG_FROM_ENV,
+	         "DMARCSIFT_DB", err)) < 0)
+		return err_prefix(err, "DMARCSIFT_DB");
+	return config_check(cfg, err);
+}
+
+size_t
+config_file_count(const struct config *cfg)
+{
+	return cfg->nfiles;
+}
+
+const char *
+config_file(const struct config *cfg, size_t i, int *found)
+{
+	if (i >= cfg->nfiles)
+		return NULL;
+	*found = cfg->files[i].found;
+	return cfg->files[i].path;
+}
+
+/* Refuses two keys set at once, naming where each was set. */
+static int
+exclusive(const struct config *cfg, enum config_key a, enum config_key b,
+    const char *why, struct err *err)
+{
+	if (config_str(cfg, a) == NULL || config_str(cfg, b) == NULL)
+		return 0;
+	return err_set(err, ERR_USAGE,
+	    "%s (from %s) and %s (from %s) are both set: %s; an empty value "
+	    "unsets one",
+	    config_settings[a].name, config_origin(cfg, a),
+	    config_settings[b].name, config_origin(cfg, b), why);
+}
+
+int
+config_check(const struct config *cfg, struct err *err)
+{
+	static const struct {
+		enum config_key a, b;
+		const char *why;
+	} pairs[] = {
+	    {CONFIG_IMAP_PASSWORD_FILE, CONFIG_IMAP_PASSWORD_ENV,
+	        "the password comes from one of them"},
+	    {CONFIG_IMAP_OAUTH2_TOKEN_FILE, CONFIG_IMAP_OAUTH2_TOKEN_COMMAND,
+	        "the token comes from one of them"},
+	    {CONFIG_IMAP_PASSWORD_FILE, CONFIG_IMAP_OAUTH2_TOKEN_FILE,
+	        "log in with a password or a token"},
+	    {CONFIG_IMAP_PASSWORD_FILE, CONFIG_IMAP_OAUTH2_TOKEN_COMMAND,
+	        "log in with a password or a token"},
+	    {CONFIG_IMAP_PASSWORD_ENV, CONFIG_IMAP_OAUTH2_TOKEN_FILE,
+	        "log in with a password or a token"},
+	    {CONFIG_IMAP_PASSWORD_ENV, CONFIG_IMAP_OAUTH2_TOKEN_COMMAND,
+	        "log in with a password or a token"},
+	};
+	int rc;
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		if ((rc = exclusive(
+		         cfg, pairs[i].a, pairs[i].b, pairs[i].why, err)) < 0)
+			return rc;
+	return 0;
+}
+
+const char *
+config_str(const struct config *cfg, enum config_key key)
+{
+	const char *v = cfg->v[key].value;
+
+	return v[0] != '\0' ? v : NULL;
+}
+
+long long
+config_int(const struct config *cfg, enum config_key key)
+{
+	return strtoll(cfg->v[key].value, NULL, 10);
+}
+
+int
+config_bool(const struct config *cfg, enum config_key key)
+{
+	return strcmp(cfg->v[key].value, "yes") == 0;
+}
+
+int
+config_enum(const struct config *cfg, enum config_key key)
+{
+	const char *v = cfg->v[key].value;
+	int i = 0;
+
+	if (config_settings[key].words == NULL ||
+	    !word_in(config_settings[key].words, v, strlen(v), &i))
+		return 0;
+	return i;
+}
+
+const char *
+config_origin(const struct config *cfg, enum config_key key)
+{
+	return cfg->v[key].origin;
+}
+
+enum config_level
+config_level(const struct config *cfg, enum config_key key)
+{
+	return cfg->v[key].level;
+}
+
+#define MASK "********"
+
+/* A growing copy of a string with some spans replaced. */
+struct masked {
+	char *s;
+	size_t len, cap;
+};
+
+static void
+put(struct masked *m, const char *p, size_t n)
+{
+	/* A span is never longer than what it comes from; the check also
+	 * tells the optimiser so. */
+	if (n > PTRDIFF_MAX)
+		abort();
+	if (m->len + n + 1 > m->cap) {
+		m->cap = (m->len + n + 1) * 2;
+		m->s = xrealloc(m->s, m->cap);
+	}
+	memcpy(m->s + m->len, p, n);
+	m->len += n;
+	m->s[m->len] = '\0';
+}
+
+/* scheme://[user[:password]@]host...[?a=b&password=c]: both hidden. */
+static char *
+mask_url(const char *v, const char *sep)
+{
+	struct masked m = {NULL, 0, 0};
+	const char *auth = sep + 3, *query = strchr(auth, '?'), *at, *colon;
+	const char *p, *amp;
+
+	/* The last '@' before the query: a password that holds '/' still
+	 * hides. */
+	at = memrchr(auth, '@', (query ? query : auth + strlen(auth)) - auth);
+	colon = at ? memchr(auth, ':', at - auth) : NULL;
+	if (colon != NULL) {
+		put(&m, v, colon + 1 - v);
+		put(&m, MASK, strlen(MASK));
+		p = at;
+	} else {
+		p = v;
+	}
+	if (query == NULL) {
+		put(&m, p, strlen(p));
+		return m.s;
+	}
+	put(&m, p, query + 1 - p);
+	for (p = query + 1; *p != '\0'; p = amp + 1) {
+		amp = p + strcspn(p, "&#");
+		if (strncmp(p, "password=", 9) == 0) {
+			put(&m, p, 9);
+			put(&m, MASK, strlen(MASK));
+		} else {
+			put(&m, p, amp - p);
+		}
+		if (*amp == '\0')
+			break;
+		put(&m, amp, 1);
+		if (*amp == '#') {
+			put(&m, amp + 1, strlen(amp + 1));
+			break;
+		}
+	}
+	return m.s;
+}
+
+/*
+ * keyword = value pairs as libpq reads them: values bare (backslash escapes)
+ * or in single quotes.  What cannot be read is hidden whole.
+ */
+static char *
+mask_conninfo(const char *v)
+{
+	struct masked m = {NULL, 0, 0};
+	const char *p = v, *kw, *val;
+	size_t kwlen;
+
+	put(&m, "", 0);
+	while (*p != '\0') {
+		const char *start = p;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		kw = p;
+		while (*p != '\0' && *p != '=' && !isspace((unsigned char)*p))
+			p++;
+		kwlen = p - kw;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (kwlen == 0 && *p == '\0') {
+			put(&m, start, p - start);
+			break;
+		}
+		if (*p != '=' || kwlen == 0) {
+			put(&m, start, kw - start);
+			put(&m, MASK, strlen(MASK));
+			break;
+		}
+		p++;
+		while (isspace((unsigned char)*p))
+			p++;
+		put(&m, start, p - start);
+		val = p;
+		if (*p == '\'') {
+			for (p++; *p != '\0' && *p != '\''; p++)
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+			if (*p == '\0') {
+				put(&m, MASK, strlen(MASK));
+				break;
+			}
+			p++;
+		} else {
+			for (; *p != '\0' && !isspace((unsigned char)*p); p++)
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+		}
+		if (kwlen == 8 && strncmp(kw, "password", 8) == 0)
+			put(&m, MASK, strlen(MASK));
+		else
+			put(&m, val, p - val);
+	}
+	return m.s;
+}
+
+char *
+config_mask(const char *value)
+{
+	const char *sep = strstr(value, "://");
+	size_t n = strspn(value,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+."
+	    "-");
+
+	if (sep != NULL && n > 0 && value + n == sep)
+		return mask_url(value, sep);
+	return mask_conninfo(value);
+}
+
+char *
+config_display(const struct config *cfg, enum config_key key)
+{
+	const char *v = cfg->v[key].value;
+
+	return config_settings[key].mask ? config_mask(v) : xstrdup(v);
+}
+
+void
+config_print_help(FILE *fp, unsigned groups)
+{
+	for (int k = 0; k < CONFIG_NKEYS; k++) {
+		const struct config_setting *s = &config_settings[k];
+		char *w;
+
+		if ((s->group & groups) == 0)
+			continue;
+		fprintf(fp, "  %s =%s%s\n      %s", s->name,
+		    s->dflt[0] != '\0' ? " " : "", s->dflt, s->help);
+		if (s->type == CONFIG_INT)
+			fprintf(fp, "; %lld to %lld", s->min, s->max);
+		if (s->type == CONFIG_ENUM) {
+			w = words_text(s->words);
+			fprintf(fp, ": %s", w);
+			free(w);
+		}
+		fputc('\n', fp);
+	}
+}
+
+void
+config_secret_free(char *secret)
+{
+	if (secret == NULL)
+		return;
+	explicit_bzero(secret, strlen(secret));
+	free(secret);
+}
+
+/* The first line of buf[0..len) as a secret, or an error (no content). */
+static int
+first_line(const char *buf, size_t len, char **out, struct err *err)
+{
+	size_t n = 0;
+
+	while (n < len && buf[n] != '\n')
+		n++;
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	if (memchr(buf, '\0', n) != NULL)
+		return err_set(err, ERR_USAGE, "holds a NUL byte");
+	if (n == 0)
+		return err_set(err, ERR_USAGE, "the first line is empty");
+	*out = xstrndup(buf, n);
+	return 0;
+}
+
+int
+config_read_secret_file(const char *path, char **out, struct err *err)
+{
+	char buf[CONFIG_SECRET_MAX + 1];
+	struct stat sb;
+	size_t len = 0;
+	int fd, rc;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return err_set(
+		    err, ERR_IO, "cannot open %s: %s", path, strerror(errno));
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return err_set(err, ERR_IO, "%s: not a regular file", path);
+	}
+	if (sb.st_mode & S_IROTH)
+		log_warn("%s holds a secret and everybody may read it (chmod "
+		         "o-r it)",
+		    path);
+	rc = read_all(fd, buf, CONFIG_SECRET_MAX, &len, err);
+	close(fd);
+	if (rc == 0)
+		rc = first_line(buf, len, out, err);
+	explicit_bzero(buf, sizeof(buf));
+	if (rc < 0)
+		return err_prefix(err, "%s", path);
+	return 0;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits for pid until deadline, then kills it; *status as from waitpid. */
+static void
+reap(pid_t pid, long long deadline, int *status)
+{
+	struct timespec tick = {0, 10 * 1000 * 1000};
+	pid_t r;
+
+	while ((r = waitpid(pid, status, WNOHANG)) == 0 && now_ms() < deadline)
+		nanosleep(&tick, NULL);
+	if (r == 0) {
+		kill(pid, SIGKILL);
+		while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+			;
+	}
+}
+
+/* Reads the child's output until EOF, too much or the deadline. */
+static int
+read_child(int fd, char *buf, size_t max, size_t *len, long long deadline,
+    struct err *err)
+{
+	struct pollfd pfd = {fd, POLLIN, 0};
+	long long left;
+	ssize_t n;
+
+	*len = 0;
+	for (;;) {
+		left = deadline - now_ms();
+		if (left <= 0)
+			return err_set(err, ERR_IO,
+			    "the command took longer than %d seconds",
+			    TOKEN_COMMAND_SECONDS);
+		if (poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left) < 0) {
+			if (errno == EINTR)
+				continue;
+			return err_set(
+			    err, ERR_IO, "poll: %s", strerror(errno));
+		}
+		n = read(fd, buf + *len, max + 1 - *len);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0)
+			return err_set(err, ERR_IO,
+			    "cannot read the command's output: %s",
+			    strerror(errno));
+		if (n == 0)
+			return 0;
+		*len += n;
+		if (*len > max)
+			return err_set(err, ERR_LIMIT,
+			    "the command printed more than %zu bytes", max);
+	}
+}
+
+int
+config_run_token_command(const char *cmd, char **out, struct err *err)
+{
+	char buf[CONFIG_SECRET_MAX + 1];
+	long long deadline = now_ms() + TOKEN_COMMAND_SECONDS * 1000LL;
+	size_t len = 0;
+	int fds[2], devnull, status = 0, rc;
+	pid_t pid;
+
+	*out = NULL;
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return err_set(
+		    err, ERR_IO, "cannot make a pipe: %s", strerror(errno));
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return err_set(err, ERR_IO, "cannot fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		devnull = open("/dev/null", O_RDONLY);
+		if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0 ||
+		    dup2(fds[1], STDOUT_FILENO) < 0)
+			_exit(127);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	rc = read_child(fds[0], buf, CONFIG_SECRET_MAX, &len, deadline, err);
+	close(fds[0]);
+	if (rc < 0) {
+		/* Too much or too slow: it is not waited for. */
+		kill(pid, SIGKILL);
+		deadline = now_ms() + 5000;
+	}
+	reap(pid, deadline, &status);
+	if (rc == 0 && WIFSIGNALED(status))
+		rc = err_set(err, ERR_IO, "the command was killed by signal %d",
+		    WTERMSIG(status));
+	else if (rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		rc = err_set(err, ERR_IO, "the command exited with status %d%s",
+		    WEXITSTATUS(status),
+		    WEXITSTATUS(status) == 127 ? " (command not found?)" : "");
+	if (rc == 0 && (rc = first_line(buf, len, out, err)) < 0)
+		err_set(err, ERR_IO, "the command printed no token");
+	explicit_bzero(buf, sizeof(buf));
+	return rc;
+}
+
+int
+config_imap_password(const struct config *cfg, char **out, struct err *err)
+{
+	const char *file = config_str(cfg, CONFIG_IMAP_PASSWORD_FILE);
+	const char *var = config_str(cfg, CONFIG_IMAP_PASSWORD_ENV), *v;
+	int rc;
+
+	*out = NULL;
+	if ((rc = config_check(cfg, err)) < 0)
+		return rc;
+	if (file != NULL) {
+		if ((rc = config_read_secret_file(file, out, err)) < 0)
+			return err_prefix(err, "imap_password_file");
+		return 0;
+	}
+	if (var == NULL)
+		return 0;
+	v = getenv(var);
+	if (v == NULL || v[0] == '\0')
+		return err_set(err, ERR_USAGE,
+		    "imap_password_env: the environment variable %s is not set",
+		    var);
+	if (strpbrk(v, "\r\n") != NULL)
+		return err_set(err, ERR_USAGE,
+		    "imap_password_env: the environment variable %s holds a "
+		    "line break",
+		    var);
+	*out = xstrdup(v);
+	return 0;
+}
+
+int
+config_imap_oauth2_token(const struct config *cfg, char **out, struct err *err)
+{
+	const char *file = config_str(cfg, CONFIG_IMAP_OAUTH2_TOKEN_FILE);
+	const char *cmd = config_str(cfg, CONFIG_IMAP_OAUTH2_TOKEN_COMMAND);
+	int rc;
+
+	*out = NULL;
+	if ((rc = config_check(cfg, err)) < 0)
+		return rc;
+	if (file != NULL && (rc = config_read_secret_file(file, out, err)) < 0)
+		return err_prefix(err, "imap_oauth2_token_file");
+	if (cmd != NULL && (rc = config_run_token_command(cmd, out, err)) < 0)
+		return err_prefix(err, "imap_oauth2_token_command");
+	return 0;
+}

@@ -1,0 +1,262 @@
+/*
+ * config: the settings, from a `key = value` file, the environment and the
+ * command line.
+ *
+ * One table, CONFIG_SETTINGS below, describes every setting: its name in the
+ * file, its command-line flag, the group of commands that use it, its type,
+ * default, range or allowed words, and a line of help.  It is the only place
+ * to add a setting: the key enum, the parser, the flags (cli/cliopt.h), the
+ * help and `dmarcsift config` all come from it.
+ *
+ * Precedence, highest first: a command-line flag; the environment (only
+ * DMARCSIFT_DB, for db); the per-user file; the system file; the default.
+ * Each value remembers where it came from ("default", "FILE:LINE", "--flag",
+ * "DMARCSIFT_DB").
+ *
+ * Secrets (the IMAP password, an OAuth2 token) are never values here: the
+ * settings name a file, an environment variable or a command that yields
+ * them, and config_imap_password() / config_imap_oauth2_token() fetch them
+ * when they are needed.  A db conninfo may carry a password; config_mask()
+ * hides it for display.
+ */
+#ifndef DMARCSIFT_CONFIG_H
+#define DMARCSIFT_CONFIG_H
+
+#include <stdio.h>
+
+struct err;
+
+/*
+ * S(ID, "key", "flag", GROUP, TYPE, "default", min, max, words, mask, help)
+ *
+ * TYPE is STRING, PATH, ENVVAR (a variable's name), COMMAND (for /bin/sh -c),
+ * URL (words: the allowed schemes), INT (min..max), BOOL (yes/no, true/false,
+ * on/off, 1/0) or ENUM (words: the allowed values, first is 0).  An empty
+ * string value means "not set".  mask is 1 when the value may hold a password
+ * to hide in `dmarcsift config`.  The flag is the key with '-' for '_'.
+ *
+ * IMAP folder names use '/' between levels whatever the server's separator.
+ */
+/* clang-format off */
+#define CONFIG_SETTINGS(S)                                                     \
+	S(DB, "db", "db", DB, STRING, "", 0, 0, NULL, 1,                       \
+	    "a libpq conninfo or postgresql:// URL; empty: dmarcsift's own "   \
+	    "cluster")                                                         \
+	S(IMAP_URL, "imap_url", "imap-url", IMAP, URL, "", 0, 0,               \
+	    "imaps|imap", 1,                                                   \
+	    "imaps://host[:port] (TLS), or imap://host[:port] (STARTTLS)")     \
+	S(IMAP_USER, "imap_user", "imap-user", IMAP, STRING, "", 0, 0, NULL,   \
+	    0, "login name")                                                   \
+	S(IMAP_PASSWORD_FILE, "imap_password_file", "imap-password-file",      \
+	    IMAP, PATH, "", 0, 0, NULL, 0,                                     \
+	    "file whose first line is the password")                           \
+	S(IMAP_PASSWORD_ENV, "imap_password_env", "imap-password-env", IMAP,   \
+	    ENVVAR, "", 0, 0, NULL, 0,                                         \
+	    "environment variable that holds the password")                    \
+	S(IMAP_OAUTH2_TOKEN_FILE, "imap_oauth2_token_file",                    \
+	    "imap-oauth2-token-file", IMAP, PATH, "", 0, 0, NULL, 0,           \
+	    "file whose first line is an OAuth2 bearer token (XOAUTH2)")       \
+	S(IMAP_OAUTH2_TOKEN_COMMAND, "imap_oauth2_token_command",              \
+	    "imap-oauth2-token-command", IMAP, COMMAND, "", 0, 0, NULL, 0,     \
+	    "shell command that prints an OAuth2 bearer token")                \
+	S(IMAP_MAILBOX, "imap_mailbox", "imap-mailbox", IMAP, STRING,          \
+	    "INBOX", 0, 0, NULL, 0, "folder to read reports from")             \
+	S(IMAP_PROCESSED, "imap_processed", "imap-processed", IMAP, STRING,    \
+	    "DMARC/Processed", 0, 0, NULL, 0,                                  \
+	    "folder for mail whose reports were stored")                       \
+	S(IMAP_ERRORS, "imap_errors", "imap-errors", IMAP, STRING,             \
+	    "DMARC/Errors", 0, 0, NULL, 0,                                     \
+	    "folder for mail that could not be read")                          \
+	S(IMAP_OTHER, "imap_other", "imap-other", IMAP, STRING, "", 0, 0,      \
+	    NULL, 0, "folder for failure and TLS reports; empty: as "          \
+	    "imap_processed")                                                  \
+	S(IMAP_AFTER, "imap_after", "imap-after", IMAP, ENUM, "move", 0, 0,    \
+	    "move|seen|delete", 0,                                             \
+	    "what to do with a mail once its reports are stored")              \
+	S(IMAP_BATCH, "imap_batch", "imap-batch", IMAP, INT, "200", 1, 10000,  \
+	    NULL, 0, "mails fetched and stored per batch")                     \
+	S(IMAP_CONNECT_TIMEOUT, "imap_connect_timeout",                        \
+	    "imap-connect-timeout", IMAP, INT, "30", 1, 3600, NULL, 0,         \
+	    "seconds to connect and log in")                                   \
+	S(IMAP_TIMEOUT, "imap_timeout", "imap-timeout", IMAP, INT, "300", 1,   \
+	    86400, NULL, 0, "seconds without progress before giving up")       \
+	S(IMAP_CAFILE, "imap_cafile", "imap-cafile", IMAP, PATH, "", 0, 0,     \
+	    NULL, 0, "CA certificates (PEM) to trust; empty: the system's")    \
+	S(IMAP_TLS_VERIFY, "imap_tls_verify", "imap-tls-verify", IMAP, BOOL,   \
+	    "yes", 0, 0, NULL, 0,                                              \
+	    "check the server's certificate and name; 'no' only for test "     \
+	    "setups")                                                          \
+	S(IMAP_ALLOW_PLAIN, "imap_allow_plain", "imap-allow-plain", IMAP,      \
+	    BOOL, "no", 0, 0, NULL, 0,                                         \
+	    "imap:// goes on without STARTTLS; only for test setups")
+/* clang-format on */
+
+#define CONFIG_KEY_(id, ...) CONFIG_##id,
+enum config_key { CONFIG_SETTINGS(CONFIG_KEY_) CONFIG_NKEYS };
+#undef CONFIG_KEY_
+
+/* The commands that use a setting: a command takes the flags of its groups. */
+enum config_group {
+	CONFIG_GROUP_DB = 1,
+	CONFIG_GROUP_IMAP = 2,
+};
+
+enum config_type {
+	CONFIG_STRING,
+	CONFIG_PATH,
+	CONFIG_ENVVAR,
+	CONFIG_COMMAND,
+	CONFIG_URL,
+	CONFIG_INT,
+	CONFIG_BOOL,
+	CONFIG_ENUM,
+};
+
+/* The words of imap_after, in their order in the table. */
+enum config_after {
+	CONFIG_AFTER_MOVE,
+	CONFIG_AFTER_SEEN,
+	CONFIG_AFTER_DELETE,
+};
+
+struct config_setting {
+	const char *name; /* in the file: imap_url */
+	const char *flag; /* on the command line, without "--": imap-url */
+	enum config_group group;
+	enum config_type type;
+	const char *dflt;
+	long long min, max; /* CONFIG_INT */
+	const char *words; /* CONFIG_ENUM, CONFIG_URL: "a|b|c" */
+	int mask; /* may hold a password: hide it for display */
+	const char *help;
+};
+
+/* The table, indexed by enum config_key. */
+extern const struct config_setting config_settings[CONFIG_NKEYS];
+
+/* Where a value comes from; a value replaces one of the same or a lower
+ * level. */
+enum config_level {
+	CONFIG_FROM_DEFAULT,
+	CONFIG_FROM_SYSTEM, /* the system-wide file */
+	CONFIG_FROM_USER, /* the per-user file, or --config FILE */
+	CONFIG_FROM_ENV,
+	CONFIG_FROM_FLAG,
+};
+
+/* Longest line in a config file, and the largest file. */
+#define CONFIG_LINE_MAX 4096
+#define CONFIG_FILE_MAX (1024 * 1024)
+/* Largest secret file and token command output. */
+#define CONFIG_SECRET_MAX 4096
+
+struct config;
+
+/* Every setting at its default.  Free with config_free(). */
+struct config *config_new(void);
+void config_free(struct config *cfg);
+
+/* The key called name, or -1. */
+int config_key(const char *name);
+
+/*
+ * Checks value for key and makes it the key's value when level is at least
+ * that of the current value; origin says where it came from ("--imap-url").
+ * An empty value unsets a string and is refused for INT, BOOL and ENUM.
+ * Errors (ERR_USAGE) name the key, never a value that may hold a secret.
+ */
+int config_set(struct config *cfg, enum config_key key, const char *value,
+    enum config_level level, const char *origin, struct err *err);
+
+/*
+ * Reads one config file at level.  A missing file is fine (0) unless
+ * must_exist.  It stops at the first bad line (ERR_USAGE, "FILE:LINE: ..."),
+ * with the lines before it applied; an unreadable file is ERR_IO, one over
+ * CONFIG_FILE_MAX ERR_LIMIT.  A file others may write is used with a warning.
+ */
+int config_read_file(struct config *cfg, const char *path,
+    enum config_level level, int must_exist, struct err *err);
+
+/*
+ * The files: with file (--config) or else $DMARCSIFT_CONFIG, that one file
+ * only, which must exist; otherwise the system file then the per-user file
+ * (config_system_path(), config_user_path()), either may be missing.  Then
+ * $DMARCSIFT_DB, then config_check().  Values already set at a higher level
+ * (flags) stay.
+ */
+int config_load(struct config *cfg, const char *file, struct err *err);
+
+/*
+ * $DMARCSIFT_SYSCONFDIR/dmarcsift.conf when that is set (for tests and
+ * relocated installs), else /etc/dmarcsift/dmarcsift.conf (the build's
+ * DMARCSIFT_SYSCONFDIR).  Owned by the caller.
+ */
+char *config_system_path(void);
+/*
+ * $XDG_CONFIG_HOME/dmarcsift/dmarcsift.conf, else ~/.config/dmarcsift/...
+ * (root too has its own); NULL when there is no home.  Owned by the caller.
+ */
+char *config_user_path(void);
+
+/* The files config_load() looked at, in order; *found says if it was read. */
+size_t config_file_count(const struct config *cfg);
+const char *config_file(const struct config *cfg, size_t i, int *found);
+
+/* Settings that contradict each other: two passwords, password and token. */
+int config_check(const struct config *cfg, struct err *err);
+
+/*
+ * Values, borrowed from cfg.  config_str() is NULL for an empty value;
+ * config_int(), config_bool() and config_enum() (the index of the word) read
+ * values config_set() checked.
+ */
+const char *config_str(const struct config *cfg, enum config_key key);
+long long config_int(const struct config *cfg, enum config_key key);
+int config_bool(const struct config *cfg, enum config_key key);
+int config_enum(const struct config *cfg, enum config_key key);
+/* "default", "FILE:LINE", "--flag" or "DMARCSIFT_DB". */
+const char *config_origin(const struct config *cfg, enum config_key key);
+enum config_level config_level(const struct config *cfg, enum config_key key);
+
+/*
+ * value with any password hidden: "password=..." in a libpq conninfo, the
+ * password in a URL's "user:password@" or its "?password=" parameter become
+ * "********".  Owned by the caller.
+ */
+char *config_mask(const char *value);
+/* The value of key for display: masked when the table says so; the
+ * caller's. */
+char *config_display(const struct config *cfg, enum config_key key);
+
+/* The table for --help: the keys of groups (a mask) with default and help. */
+void config_print_help(FILE *fp, unsigned groups);
+
+/*
+ * The first line of the file at path, without its line end: for passwords
+ * and tokens.  The file must be a regular file of at most CONFIG_SECRET_MAX
+ * bytes and not empty; one readable by everybody is used with a warning.
+ * Errors name the file, never its content.  Free *out with
+ * config_secret_free().
+ */
+int config_read_secret_file(const char *path, char **out, struct err *err);
+/*
+ * Runs cmd with /bin/sh -c, stdin from /dev/null, and takes the first line of
+ * what it prints (at most CONFIG_SECRET_MAX bytes, within 60 seconds).  A
+ * non-zero exit, a signal, no output or too much is an error that names the
+ * exit status, never the output.  Free *out with config_secret_free().
+ */
+int config_run_token_command(const char *cmd, char **out, struct err *err);
+/* Overwrites and frees a secret; NULL does nothing. */
+void config_secret_free(char *secret);
+
+/*
+ * The IMAP password from imap_password_file or the variable imap_password_env
+ * names; *out is NULL when neither is set.  Free it with
+ * config_secret_free().
+ */
+int config_imap_password(const struct config *cfg, char **out, struct err *err);
+/* The OAuth2 token from imap_oauth2_token_file or _command, likewise. */
+int config_imap_oauth2_token(
+    const struct config *cfg, char **out, struct err *err);
+
+#endif
