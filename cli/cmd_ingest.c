@@ -12,18 +12,27 @@
 #include "source.h"
 #include "store.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Workers beyond a few only queue up on the database's locks and disk. */
+#define MAX_JOBS 16
 
 static void
 help(FILE *fp)
 {
 	fputs("usage: dmarcsift ingest [--db CONNINFO] [--limit NAME=VALUE]... "
-	      "PATH...\n\n"
+	      "[-j N] PATH...\n\n"
 	      "Stores the reports in files, directories (recursively), Maildir "
 	      "folders,\nmbox files or standard input (-) in the database, "
 	      "each exactly once:\nrunning it again over the same inputs "
@@ -33,6 +42,10 @@ help(FILE *fp)
 	      "default\n"
 	      "                  $DMARCSIFT_DB\n"
 	      "  --limit N=V     change a limit (see dmarcsift parse --help)\n"
+	      "  -j, --jobs N    inputs stored at once, each over a connection "
+	      "of its\n"
+	      "                  own (default: the number of CPUs, at most "
+	      "8)\n"
 	      "  -v              one line per input\n"
 	      "  -q              nothing but errors (no summary)\n"
 	      "  -h, --help      this text\n\n"
@@ -42,21 +55,41 @@ help(FILE *fp)
 	    fp);
 }
 
+/* What the workers share: in memory mapped shared when they are
+ * processes, so a worker's progress and counts reach the parent. */
+struct shared {
+	size_t next; /* the next input in the list to take */
+	size_t done;
+	unsigned unreadable;
+	int failed; /* a worker stopped on a database error */
+	struct store_counts sum;
+	char why[1024]; /* the first worker failure */
+};
+
 struct ingest {
 	struct store *store;
 	const struct limits *lim;
-	size_t done, total;
+	char **list;
+	size_t total;
 	int progress; /* a terminal is watching */
-	unsigned unreadable;
+	int draw; /* this process draws the progress line per input */
 	const char *name; /* the input being stored */
+	struct shared *sh;
 };
+
+static size_t
+take(size_t *p)
+{
+	return __atomic_fetch_add(p, 1, __ATOMIC_SEQ_CST);
+}
 
 static void
 progress(struct ingest *in, const char *name)
 {
 	if (!in->progress)
 		return;
-	fprintf(stderr, "\r\033[K[%zu/%zu] %.60s", in->done, in->total, name);
+	fprintf(stderr, "\r\033[K[%zu/%zu] %.60s",
+	    __atomic_load_n(&in->sh->done, __ATOMIC_SEQ_CST), in->total, name);
 	fflush(stderr);
 }
 
@@ -107,8 +140,143 @@ on_unreadable(void *arg, const char *name, const char *why)
 	struct ingest *in = arg;
 
 	progress_clear(in);
-	in->unreadable++;
+	__atomic_add_fetch(&in->sh->unreadable, 1, __ATOMIC_SEQ_CST);
 	log_error("%s: cannot read: %s", name, why);
+}
+
+/*
+ * Takes inputs from the shared list until none is left or a worker failed;
+ * the same loop runs in the command itself (one job) and in each worker.
+ */
+static void
+work(struct ingest *in)
+{
+	struct source_sink sink = {in, on_input, on_unreadable};
+	struct shared *sh = in->sh;
+	struct err err;
+	size_t i;
+
+	while (!__atomic_load_n(&sh->failed, __ATOMIC_SEQ_CST) &&
+	    (i = take(&sh->next)) < in->total) {
+		if (in->draw)
+			progress(in, in->list[i]);
+		if (source_read(in->list[i], in->lim, &sink, &err) < 0) {
+			/* First failure wins; the others stop after their
+			 * current input. */
+			if (!__atomic_exchange_n(
+			        &sh->failed, 1, __ATOMIC_SEQ_CST))
+				snprintf(
+				    sh->why, sizeof(sh->why), "%s", err.msg);
+		}
+		__atomic_add_fetch(&sh->done, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+/* A worker process: a connection and a store of its own, the run's row. */
+static void
+worker(struct ingest *in, struct db *parent_db, struct store *run)
+{
+	const struct store_counts *t;
+	struct shared *sh = in->sh;
+	struct db *db = NULL;
+	struct err err;
+
+	/* Dies with the command: a killed ingest stops all of it. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(EXIT_CANNOT_RUN);
+	if (db_connect_like(&db, parent_db, &err) < 0 ||
+	    store_new_worker(&in->store, run, db, &err) < 0) {
+		if (!__atomic_exchange_n(&sh->failed, 1, __ATOMIC_SEQ_CST))
+			snprintf(sh->why, sizeof(sh->why), "%s", err.msg);
+		_exit(EXIT_CANNOT_RUN);
+	}
+	work(in);
+	t = store_totals(in->store);
+	__atomic_add_fetch(
+	    &sh->sum.inputs_new, t->inputs_new, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(
+	    &sh->sum.inputs_duplicate, t->inputs_duplicate, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(
+	    &sh->sum.reports_new, t->reports_new, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(
+	    &sh->sum.reports_duplicate, t->reports_duplicate, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&sh->sum.refused, t->refused, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&sh->sum.skipped, t->skipped, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(
+	    &sh->sum.records_new, t->records_new, __ATOMIC_SEQ_CST);
+	store_free(in->store);
+	db_close(db);
+	/* Not exit(): the parent's connection, inherited, is the parent's
+	 * to close. */
+	fflush(stdout);
+	fflush(stderr);
+	_exit(EXIT_OK);
+}
+
+/*
+ * Runs jobs worker processes over the list and waits for them, drawing
+ * the progress line meanwhile.  Returns 0, or -1 when a worker could not
+ * be started or died (said on stderr).
+ */
+static int
+run_workers(struct ingest *in, struct db *db, int jobs)
+{
+	pid_t pids[MAX_JOBS];
+	int started = 0, rc = 0;
+
+	fflush(stdout);
+	fflush(stderr);
+	for (; started < jobs; started++) {
+		if ((pids[started] = fork()) < 0) {
+			log_error("ingest: cannot start a worker: %s",
+			    strerror(errno));
+			__atomic_store_n(&in->sh->failed, 1, __ATOMIC_SEQ_CST);
+			rc = -1;
+			break;
+		}
+		if (pids[started] == 0)
+			worker(in, db, in->store);
+	}
+	for (int left = started; left > 0;) {
+		const struct timespec tick = {0, 200 * 1000 * 1000};
+		int status;
+		pid_t pid = waitpid(-1, &status, in->progress ? WNOHANG : 0);
+
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pid == 0) {
+			progress(in, "");
+			nanosleep(&tick, NULL);
+			continue;
+		}
+		left--;
+		if (WIFSIGNALED(status) ||
+		    (WIFEXITED(status) && WEXITSTATUS(status) != EXIT_OK &&
+		        !in->sh->failed)) {
+			progress_clear(in);
+			log_error("ingest: a worker %s %d; the inputs it was "
+			          "storing were rolled back",
+			    WIFSIGNALED(status) ? "was killed by signal"
+			                        : "exited with",
+			    WIFSIGNALED(status) ? WTERMSIG(status)
+			                        : WEXITSTATUS(status));
+			__atomic_store_n(&in->sh->failed, 1, __ATOMIC_SEQ_CST);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+static int
+default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
 int
@@ -116,28 +284,42 @@ cmd_ingest(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"help", no_argument, NULL, 'h'},
+	    {"jobs", required_argument, NULL, 'j'},
 	    CLIOPT_COMMON,
 	    CLIOPT_DATABASE,
 	    {NULL, 0, NULL, 0},
 	};
 	struct ingest in = {0};
-	struct source_sink sink = {&in, on_input, on_unreadable};
+	struct shared *sh;
 	struct cliopt co;
 	struct db *db = NULL;
 	struct err err;
 	struct timespec t0, t1;
 	const struct store_counts *t;
-	char **list = NULL;
+	char **list = NULL, *end;
 	size_t count = 0;
+	long jobs = default_jobs();
 	int c, h, rc = 0, status = EXIT_OK;
 
 	cliopt_init(&co);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "hvq", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hj:vq", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			help(stdout);
 			return EXIT_OK;
+		case 'j':
+			errno = 0;
+			jobs = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || jobs < 1 ||
+			    jobs > MAX_JOBS) {
+				log_error(
+				    "ingest: --jobs wants a number from 1 "
+				    "to %d, not '%s'",
+				    MAX_JOBS, optarg);
+				return EXIT_CANNOT_RUN;
+			}
+			break;
 		default:
 			if ((h = cliopt_handle(&co, c, optarg)) > 0)
 				break;
@@ -160,21 +342,42 @@ cmd_ingest(int argc, char **argv)
 		db_close(db);
 		return EXIT_CANNOT_RUN;
 	}
+	if ((size_t)jobs > count)
+		jobs = count > 0 ? (long)count : 1;
+	/* Shared with the workers when there are several. */
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
+		log_error(
+		    "ingest: cannot map shared memory: %s", strerror(errno));
+		store_free(in.store);
+		source_list_free(list, count);
+		db_close(db);
+		return EXIT_CANNOT_RUN;
+	}
+	memset(sh, 0, sizeof(*sh));
+	in.sh = sh;
 	in.lim = &co.lim;
+	in.list = list;
 	in.total = count;
 	in.progress =
 	    isatty(STDERR_FILENO) && log_verbosity() == 1 && count > 1;
-	for (size_t i = 0; i < count && rc == 0; i++) {
-		progress(&in, list[i]);
-		rc = source_read(list[i], &co.lim, &sink, &err);
-		in.done++;
+	if (jobs == 1) {
+		in.draw = in.progress;
+		work(&in);
+	} else {
+		rc = run_workers(&in, db, (int)jobs);
+		store_add(in.store, &sh->sum);
 	}
 	progress_clear(&in);
-	if (rc < 0) {
+	if (rc < 0 || sh->failed) {
 		/* The input being stored was rolled back: nothing partial. */
-		log_error(
-		    "%s; stopped (inputs stored so far are complete)", err.msg);
+		if (sh->why[0] != '\0')
+			log_error("%s; stopped (inputs stored so far are "
+			          "complete)",
+			    sh->why);
 		store_free(in.store);
+		munmap(sh, sizeof(*sh));
 		source_list_free(list, count);
 		db_close(db);
 		return EXIT_CANNOT_RUN;
@@ -190,8 +393,9 @@ cmd_ingest(int argc, char **argv)
 		    t->records_new,
 		    (double)(t1.tv_sec - t0.tv_sec) +
 		        (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-	if (t->refused > 0 || in.unreadable > 0)
+	if (t->refused > 0 || sh->unreadable > 0)
 		status = EXIT_SOME_FAILED;
+	munmap(sh, sizeof(*sh));
 	if (store_finish(in.store, &err) < 0) {
 		log_error("%s", err.msg);
 		status = EXIT_CANNOT_RUN;

@@ -55,18 +55,13 @@ on_notice(void *arg, const char *message)
 	    message);
 }
 
-int
-db_connect(struct db **out, const char *conninfo, struct err *err)
+static int
+connect_params(struct db **out, const char *const *keys,
+    const char *const *vals, int expand, struct err *err)
 {
-	/* The conninfo goes in as "dbname" with expansion on, so a URL or
-	 * key=value string works, and "" leaves everything to PG* and
-	 * pg_service.conf. */
-	const char *keys[] = {
-	    "dbname", "application_name", "client_encoding", NULL};
-	const char *vals[] = {conninfo, "dmarcsift", "UTF8", NULL};
 	struct db *db = xcalloc(1, sizeof(*db));
 
-	db->conn = PQconnectdbParams(keys, vals, 1);
+	db->conn = PQconnectdbParams(keys, vals, expand);
 	if (db->conn == NULL)
 		abort(); /* only on out of memory */
 	if (PQstatus(db->conn) != CONNECTION_OK) {
@@ -77,6 +72,48 @@ db_connect(struct db **out, const char *conninfo, struct err *err)
 	PQsetNoticeProcessor(db->conn, on_notice, NULL);
 	*out = db;
 	return 0;
+}
+
+int
+db_connect(struct db **out, const char *conninfo, struct err *err)
+{
+	/* The conninfo goes in as "dbname" with expansion on, so a URL or
+	 * key=value string works, and "" leaves everything to PG* and
+	 * pg_service.conf. */
+	const char *keys[] = {
+	    "dbname", "application_name", "client_encoding", NULL};
+	const char *vals[] = {conninfo, "dmarcsift", "UTF8", NULL};
+
+	return connect_params(out, keys, vals, 1, err);
+}
+
+int
+db_connect_like(struct db **out, const struct db *like, struct err *err)
+{
+	PQconninfoOption *opts = PQconninfo(like->conn), *o;
+	const char **keys, **vals;
+	size_t n = 0;
+	int rc;
+
+	if (opts == NULL)
+		abort(); /* only on out of memory */
+	for (o = opts; o->keyword != NULL; o++)
+		n++;
+	keys = xcalloc(n + 1, sizeof(*keys));
+	vals = xcalloc(n + 1, sizeof(*vals));
+	n = 0;
+	for (o = opts; o->keyword != NULL; o++) {
+		if (o->val == NULL)
+			continue;
+		keys[n] = o->keyword;
+		vals[n] = o->val;
+		n++;
+	}
+	rc = connect_params(out, keys, vals, 0, err);
+	free(keys);
+	free(vals);
+	PQconninfoFree(opts);
+	return rc;
 }
 
 void
@@ -159,6 +196,106 @@ db_each(struct db *db, const char *sql, int n, const char *const *params,
 	}
 	free(vals);
 	PQclear(res);
+	return rc;
+}
+
+int
+db_prepare(
+    struct db *db, const char *name, const char *sql, int n, struct err *err)
+{
+	PGresult *res = PQprepare(db->conn, name, sql, n, NULL);
+	int rc = 0;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		rc = db_error(db, res, "database", err);
+		/* Prepared earlier in this session: the same statement. */
+		if (strcmp(db->sqlstate, "42P05") == 0)
+			rc = 0;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* Reads one statement's results in pipeline mode, up to its NULL. */
+static int
+pipeline_result(
+    struct db *db, const struct db_stmt *st, int rc, struct err *err)
+{
+	PGresult *res;
+
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		switch (PQresultStatus(res)) {
+		case PGRES_COMMAND_OK:
+			break;
+		case PGRES_TUPLES_OK:
+			if (st->value != NULL && PQntuples(res) > 0 &&
+			    PQnfields(res) > 0 && !PQgetisnull(res, 0, 0))
+				*st->value = xstrdup(PQgetvalue(res, 0, 0));
+			break;
+		case PGRES_PIPELINE_ABORTED:
+			/* Skipped after an earlier failure, already told. */
+			break;
+		default:
+			if (rc == 0)
+				rc = db_error(db, res, "database", err);
+			break;
+		}
+		PQclear(res);
+	}
+	return rc;
+}
+
+int
+db_pipeline(struct db *db, const struct db_stmt *stmts, int n, struct err *err)
+{
+	PGresult *res;
+	int rc = 0, sent = 0;
+
+	for (int i = 0; i < n; i++)
+		if (stmts[i].value != NULL)
+			*stmts[i].value = NULL;
+	if (PQenterPipelineMode(db->conn) != 1)
+		return db_error(db, NULL, "database", err);
+	for (; sent < n; sent++) {
+		const struct db_stmt *st = &stmts[sent];
+
+		int ok = st->prepared
+		    ? PQsendQueryPrepared(db->conn, st->sql, st->n, st->params,
+		          st->lens, st->binary, 0)
+		    : PQsendQueryParams(db->conn, st->sql, st->n, NULL,
+		          st->params, st->lens, st->binary, 0);
+
+		if (ok != 1) {
+			rc = db_error(db, NULL, "database", err);
+			break;
+		}
+	}
+	if (PQpipelineSync(db->conn) != 1) {
+		/* The connection is gone: nothing more will come back. */
+		if (rc == 0)
+			rc = db_error(db, NULL, "database", err);
+		return rc;
+	}
+	for (int i = 0; i < sent; i++)
+		rc = pipeline_result(db, &stmts[i], rc, err);
+	/* The sync point ends the pipeline's results. */
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		ExecStatusType s = PQresultStatus(res);
+
+		PQclear(res);
+		if (s == PGRES_PIPELINE_SYNC)
+			break;
+		if (rc == 0 && s == PGRES_FATAL_ERROR)
+			rc = db_error(db, NULL, "database", err);
+	}
+	if (PQexitPipelineMode(db->conn) != 1 && rc == 0)
+		rc = db_error(db, NULL, "database", err);
+	if (rc < 0)
+		for (int i = 0; i < n; i++)
+			if (stmts[i].value != NULL) {
+				free(*stmts[i].value);
+				*stmts[i].value = NULL;
+			}
 	return rc;
 }
 

@@ -20,6 +20,11 @@ struct db;
  */
 int db_connect(struct db **out, const char *conninfo, struct err *err);
 void db_close(struct db *db);
+/*
+ * Opens another connection to the database db is connected to, with the
+ * same parameters (for a second worker).  *out as for db_connect().
+ */
+int db_connect_like(struct db **out, const struct db *db, struct err *err);
 
 /*
  * Runs one statement with text parameters (NULL is SQL NULL).  sql may
@@ -50,6 +55,37 @@ int db_value_bin(struct db *db, const char *sql, int n,
 int db_each(struct db *db, const char *sql, int n, const char *const *params,
     int (*fn)(void *arg, int ncols, const char *const *vals, struct err *err),
     void *arg, struct err *err);
+
+/*
+ * Prepares sql under name for the rest of the session, so that a statement
+ * run for every input is parsed and planned once.  A name prepared before
+ * in the session is kept as it is.
+ */
+int db_prepare(
+    struct db *db, const char *name, const char *sql, int n, struct err *err);
+
+/*
+ * One statement of a pipeline.  Parameters as for db_value_bin (lens and
+ * binary may be NULL for all-text); when value is not NULL it receives
+ * the first column of the first row (the caller's, free()), or NULL.
+ * With prepared set, sql is the name given to db_prepare().
+ */
+struct db_stmt {
+	const char *sql;
+	int n;
+	const char *const *params;
+	const int *lens, *binary;
+	char **value;
+	int prepared;
+};
+
+/*
+ * Sends n statements at once and reads their results (libpq's pipeline
+ * mode): one round trip to the server instead of n.  After a failure the
+ * server skips the rest; the first error is returned.  Not for COPY.
+ */
+int db_pipeline(
+    struct db *db, const struct db_stmt *stmts, int n, struct err *err);
 
 int db_begin(struct db *db, struct err *err);
 int db_commit(struct db *db, struct err *err);

@@ -36,30 +36,41 @@ buf_add(struct buf *b, const char *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
+/*
+ * s escaped for a COPY text field; in_array: also as a double-quoted
+ * element of an array literal, whose '"' and backslash take a backslash that
+ * COPY then doubles.
+ */
+static void
+put_escaped(struct buf *b, const char *s, int in_array)
+{
+	const char *run = s;
+
+	for (; *s != '\0'; s++) {
+		const char *esc = *s == '\\' ? (in_array ? "\\\\\\\\" : "\\\\")
+		    : *s == '"' && in_array  ? "\\\\\""
+		    : *s == '\t'             ? "\\t"
+		    : *s == '\n'             ? "\\n"
+		    : *s == '\r'             ? "\\r"
+		                             : NULL;
+
+		if (esc == NULL)
+			continue;
+		buf_add(b, run, (size_t)(s - run));
+		buf_add(b, esc, strlen(esc));
+		run = s + 1;
+	}
+	buf_add(b, run, (size_t)(s - run));
+}
+
 /* A field in COPY text format, then a tab (or a newline for the last). */
 static void
 put_text(struct buf *b, const char *s, char sep)
 {
-	const char *run = s;
-
-	if (s == NULL) {
+	if (s == NULL)
 		buf_add(b, "\\N", 2);
-	} else {
-		for (; *s != '\0'; s++) {
-			const char *esc = *s == '\\' ? "\\\\"
-			    : *s == '\t'             ? "\\t"
-			    : *s == '\n'             ? "\\n"
-			    : *s == '\r'             ? "\\r"
-			                             : NULL;
-
-			if (esc == NULL)
-				continue;
-			buf_add(b, run, (size_t)(s - run));
-			buf_add(b, esc, strlen(esc));
-			run = s + 1;
-		}
-		buf_add(b, run, (size_t)(s - run));
-	}
+	else
+		put_escaped(b, s, 0);
 	buf_add(b, &sep, 1);
 }
 
@@ -72,16 +83,33 @@ put_u64(struct buf *b, uint64_t v, char sep)
 	put_text(b, num, sep);
 }
 
-/* Results below a record wait in scratch files while the records COPY
- * runs, then follow in COPYs of their own. */
-enum aux { AUX_REASON, AUX_DKIM, AUX_SPF, NAUX };
-
-static const char *const aux_copy[NAUX] = {
-    "COPY record_reasons (report, idx, n, type, comment) FROM STDIN",
-    "COPY dkim_results (report, idx, n, domain, selector, result, "
-    "human_result) FROM STDIN",
-    "COPY spf_results (report, idx, n, domain, scope, result, "
-    "human_result) FROM STDIN",
+/* The statements run for every input: parsed and planned once a run. */
+static const struct {
+	const char *name, *sql;
+	int n;
+} queries[] = {
+    {"ds_input",
+        "INSERT INTO inputs (sha256, size, raw_gz, raw_complete, source, "
+        "source_name, outcome) VALUES ($1, $2, $3, $4, $5, $6, "
+        "'refused') ON CONFLICT (sha256) DO NOTHING RETURNING id",
+        6},
+    {"ds_next_id", "SELECT nextval('reports_id_seq')", 0},
+    {"ds_report",
+        "INSERT INTO reports (id, input, place, org_name, email, "
+        "extra_contact_info, report_id, generator, version, namespace, "
+        "errors, domain, date_begin, date_end, adkim, aspf, p, sp, np, "
+        "pct, fo, testing, discovery_method, record_count, "
+        "records_dropped, messages, warnings, content_sha256) VALUES ($1, "
+        "$2, $3, $4, $5, $6, $7, $8, $9, $10, "
+        "ARRAY(SELECT jsonb_array_elements_text($11)), $12, "
+        "to_timestamp($13), to_timestamp($14), $15, $16, $17, $18, $19, "
+        "$20, $21, $22, $23, $24, $25, $26, "
+        "ARRAY(SELECT jsonb_array_elements_text($27)), $28) ON CONFLICT "
+        "(org_name, report_id, domain, date_begin, date_end, "
+        "content_sha256) DO NOTHING RETURNING id",
+        28},
+    {"ds_outcome",
+        "UPDATE inputs SET outcome = $2, report_count = $3 WHERE id = $1", 3},
 };
 
 struct store {
@@ -103,14 +131,17 @@ struct store {
 		struct err why;
 	} pending[32];
 	unsigned n_pending, pending_over;
+	/* A report id taken from the sequence ahead of need, in the round
+	 * trip of an earlier statement ("" when there is none). */
+	char next_id[24];
 
-	/* The report being stored. */
+	/* The report being stored: its records go straight into a COPY
+	 * while the parser reads on; the report row follows them. */
 	int in_report, copying;
+	uint64_t copied; /* records sent in this report's COPY */
 	char report_id[24];
 	struct sha256 content;
 	struct buf line, copy;
-	FILE *aux[NAUX];
-	int aux_used[NAUX];
 };
 
 static void drop_pending(struct store *st);
@@ -130,32 +161,37 @@ sink_fail(struct store *st, const struct err *dberr, struct err *err)
 	return ERR_SINK;
 }
 
+/* Takes the id for the next report: the one fetched ahead, or a new one. */
 static int
-begin_report(struct store *st, struct err *err)
+take_report_id(struct store *st, struct err *err)
 {
 	char *id = NULL;
 	int rc;
 
-	if ((rc = db_value(st->db, "SELECT nextval('reports_id_seq')", 0, NULL,
-	         &id, err)) < 0 ||
-	    (rc = db_exec(st->db, "SAVEPOINT report", 0, NULL, err)) < 0) {
-		free(id);
-		return sink_fail(st, err, err);
-	}
-	snprintf(st->report_id, sizeof(st->report_id), "%s", id);
-	free(id);
-	sha256_init(&st->content);
-	for (int a = 0; a < NAUX; a++) {
-		rewind(st->aux[a]);
-		if (ftruncate(fileno(st->aux[a]), 0) < 0) {
-			struct err e;
+	if (st->next_id[0] == '\0') {
+		const struct db_stmt next = {
+		    "ds_next_id", 0, NULL, NULL, NULL, &id, 1};
 
-			err_set(&e, ERR_DB, "cannot empty a scratch file");
-			return sink_fail(st, &e, err);
-		}
-		st->aux_used[a] = 0;
+		if ((rc = db_pipeline(st->db, &next, 1, err)) < 0)
+			return rc;
+		snprintf(st->next_id, sizeof(st->next_id), "%s", id);
+		free(id);
 	}
+	memcpy(st->report_id, st->next_id, sizeof(st->report_id));
+	st->next_id[0] = '\0';
+	return 0;
+}
+
+static int
+begin_report(struct store *st, struct err *err)
+{
+	int rc;
+
+	if ((rc = take_report_id(st, err)) < 0)
+		return sink_fail(st, err, err);
+	sha256_init(&st->content);
 	st->in_report = 1;
+	st->copied = 0;
 	return 0;
 }
 
@@ -168,22 +204,156 @@ flush_copy(struct store *st, struct err *err)
 	return rc < 0 ? sink_fail(st, err, err) : 0;
 }
 
-/* Hashes a row (without its report id) and writes it to aux file a. */
+/* Ends this report's COPY, if one is running. */
 static int
-aux_row(struct store *st, enum aux a, struct err *err)
+end_copy(struct store *st, struct err *err)
 {
-	sha256_update(&st->content, st->line.p, st->line.len);
-	if (fprintf(st->aux[a], "%s\t", st->report_id) < 0 ||
-	    fwrite(st->line.p, 1, st->line.len, st->aux[a]) != st->line.len) {
-		struct err e;
+	int rc;
 
-		err_set(&e, ERR_DB,
-		    "cannot write a scratch file (is $TMPDIR "
-		    "full?)");
-		return sink_fail(st, &e, err);
-	}
-	st->aux_used[a] = 1;
+	if (!st->copying)
+		return 0;
+	st->copying = 0;
+	if ((rc = flush_copy(st, err)) < 0)
+		return rc;
+	if ((rc = db_copy_finish(st->db, err)) < 0)
+		return sink_fail(st, err, err);
 	return 0;
+}
+
+/* Removes the records this report sent: it is a duplicate, or the
+ * parser gave up on it. */
+static int
+drop_records(struct store *st, struct err *err)
+{
+	const char *params[] = {st->report_id};
+
+	if (st->copied == 0)
+		return 0;
+	if (db_exec(st->db, "DELETE FROM records WHERE report = $1", 1, params,
+	        err) < 0)
+		return sink_fail(st, err, err);
+	return 0;
+}
+
+/*
+ * An array element in PostgreSQL's array syntax, inside a COPY text
+ * field: double-quoted with '"' and '\' escaped for the array, then every
+ * backslash doubled and control characters escaped for COPY.
+ */
+static void
+put_elem(struct buf *b, const char *s)
+{
+	if (s == NULL) {
+		buf_add(b, "NULL", 4);
+		return;
+	}
+	buf_add(b, "\"", 1);
+	put_escaped(b, s, 1);
+	buf_add(b, "\"", 1);
+}
+
+/* One row of a two-dimensional array: {"a","b",NULL}. */
+static void
+put_row(struct buf *b, size_t i, const char *const *fields, size_t n)
+{
+	buf_add(b, i == 0 ? "{" : ",{", i == 0 ? 1 : 2);
+	for (size_t f = 0; f < n; f++) {
+		if (f > 0)
+			buf_add(b, ",", 1);
+		put_elem(b, fields[f]);
+	}
+	buf_add(b, "}", 1);
+}
+
+static void
+put_open(struct buf *b, size_t n)
+{
+	buf_add(b, n == 0 ? "{}" : "{", n == 0 ? 2 : 1);
+}
+
+static void
+put_close(struct buf *b, size_t n, char sep)
+{
+	if (n > 0)
+		buf_add(b, "}", 1);
+	buf_add(b, &sep, 1);
+}
+
+/*
+ * Feeds the content hash the same bytes for a record whatever the table
+ * layout (they were once rows of their own tables): the record line, then
+ * a line per reason, DKIM result and SPF result, each without the report
+ * id.  Reports stored before migration 003 keep matching their copies.
+ */
+static void
+hash_results(struct store *st, const struct dmarc_record *rec)
+{
+	struct buf *l = &st->line;
+
+	for (size_t i = 0; i < rec->n_reasons; i++) {
+		l->len = 0;
+		put_u64(l, rec->index, '\t');
+		put_u64(l, i + 1, '\t');
+		put_text(l, rec->reasons[i].type, '\t');
+		put_text(l, rec->reasons[i].comment, '\n');
+		sha256_update(&st->content, l->p, l->len);
+	}
+	for (size_t i = 0; i < rec->n_dkim; i++) {
+		const struct dmarc_dkim_result *d = &rec->dkim_results[i];
+
+		l->len = 0;
+		put_u64(l, rec->index, '\t');
+		put_u64(l, i + 1, '\t');
+		put_text(l, d->domain, '\t');
+		put_text(l, d->selector, '\t');
+		put_text(l, d->result, '\t');
+		put_text(l, d->human_result, '\n');
+		sha256_update(&st->content, l->p, l->len);
+	}
+	for (size_t i = 0; i < rec->n_spf; i++) {
+		const struct dmarc_spf_result *s = &rec->spf_results[i];
+
+		l->len = 0;
+		put_u64(l, rec->index, '\t');
+		put_u64(l, i + 1, '\t');
+		put_text(l, s->domain, '\t');
+		put_text(l, s->scope, '\t');
+		put_text(l, s->result, '\t');
+		put_text(l, s->human_result, '\n');
+		sha256_update(&st->content, l->p, l->len);
+	}
+}
+
+/* The record's results as the three array columns that end its row. */
+static void
+put_results(struct buf *b, const struct dmarc_record *rec)
+{
+	put_open(b, rec->n_dkim);
+	for (size_t i = 0; i < rec->n_dkim; i++) {
+		const struct dmarc_dkim_result *d = &rec->dkim_results[i];
+		const char *f[] = {
+		    d->domain, d->selector, d->result, d->human_result};
+
+		put_row(b, i, f, 4);
+	}
+	put_close(b, rec->n_dkim, '\t');
+	put_open(b, rec->n_spf);
+	for (size_t i = 0; i < rec->n_spf; i++) {
+		const struct dmarc_spf_result *s = &rec->spf_results[i];
+		const char *f[] = {
+		    s->domain, s->scope, s->result, s->human_result};
+
+		put_row(b, i, f, 4);
+	}
+	put_close(b, rec->n_spf, '\t');
+	put_open(b, rec->n_reasons);
+	for (size_t i = 0; i < rec->n_reasons; i++) {
+		const char *f[] = {
+		    rec->reasons[i].type, rec->reasons[i].comment};
+
+		put_row(b, i, f, 2);
+	}
+	put_close(b, rec->n_reasons, '\n');
 }
 
 static int
@@ -194,13 +364,14 @@ st_record(void *ctx, const struct dmarc_report *rep,
 	struct buf *l = &st->line;
 	int rc;
 
-	if (!st->in_report) {
-		if ((rc = begin_report(st, err)) < 0)
-			return rc;
+	if (!st->in_report && (rc = begin_report(st, err)) < 0)
+		return rc;
+	if (!st->copying) {
 		if ((rc = db_copy_start(st->db,
 		         "COPY records (report, idx, source_ip, count, "
 		         "disposition, dkim, spf, header_from, envelope_from, "
-		         "envelope_to) FROM STDIN",
+		         "envelope_to, dkim_auth, spf_auth, reasons) FROM "
+		         "STDIN",
 		         err)) < 0)
 			return sink_fail(st, err, err);
 		st->copying = 1;
@@ -218,69 +389,15 @@ st_record(void *ctx, const struct dmarc_report *rep,
 	sha256_update(&st->content, l->p, l->len);
 	buf_add(&st->copy, st->report_id, strlen(st->report_id));
 	buf_add(&st->copy, "\t", 1);
+	/* The line's newline becomes the tab before the arrays. */
+	l->p[l->len - 1] = '\t';
 	buf_add(&st->copy, l->p, l->len);
+	put_results(&st->copy, rec);
+	hash_results(st, rec);
+	st->copied++;
 	if (st->copy.len >= 64 * 1024 && (rc = flush_copy(st, err)) < 0)
 		return rc;
-
-	for (size_t i = 0; i < rec->n_reasons; i++) {
-		l->len = 0;
-		put_u64(l, rec->index, '\t');
-		put_u64(l, i + 1, '\t');
-		put_text(l, rec->reasons[i].type, '\t');
-		put_text(l, rec->reasons[i].comment, '\n');
-		if ((rc = aux_row(st, AUX_REASON, err)) < 0)
-			return rc;
-	}
-	for (size_t i = 0; i < rec->n_dkim; i++) {
-		const struct dmarc_dkim_result *d = &rec->dkim_results[i];
-
-		l->len = 0;
-		put_u64(l, rec->index, '\t');
-		put_u64(l, i + 1, '\t');
-		put_text(l, d->domain, '\t');
-		put_text(l, d->selector, '\t');
-		put_text(l, d->result, '\t');
-		put_text(l, d->human_result, '\n');
-		if ((rc = aux_row(st, AUX_DKIM, err)) < 0)
-			return rc;
-	}
-	for (size_t i = 0; i < rec->n_spf; i++) {
-		const struct dmarc_spf_result *s = &rec->spf_results[i];
-
-		l->len = 0;
-		put_u64(l, rec->index, '\t');
-		put_u64(l, i + 1, '\t');
-		put_text(l, s->domain, '\t');
-		put_text(l, s->scope, '\t');
-		put_text(l, s->result, '\t');
-		put_text(l, s->human_result, '\n');
-		if ((rc = aux_row(st, AUX_SPF, err)) < 0)
-			return rc;
-	}
 	return 0;
-}
-
-/* Streams a scratch file into its table. */
-static int
-copy_aux(struct store *st, enum aux a, struct err *err)
-{
-	char chunk[65536];
-	size_t n;
-	int rc;
-
-	if (fflush(st->aux[a]) != 0)
-		return err_set(err, ERR_DB, "cannot write a scratch file");
-	rewind(st->aux[a]);
-	if ((rc = db_copy_start(st->db, aux_copy[a], err)) < 0)
-		return rc;
-	while ((n = fread(chunk, 1, sizeof(chunk), st->aux[a])) > 0)
-		if ((rc = db_copy_write(st->db, chunk, n, err)) < 0)
-			return rc;
-	if (ferror(st->aux[a])) {
-		db_copy_cancel(st->db);
-		return err_set(err, ERR_DB, "cannot read a scratch file");
-	}
-	return db_copy_finish(st->db, err);
 }
 
 /* A JSON array of strings, for text[] columns (no quoting rules to get
@@ -344,21 +461,13 @@ st_report(void *ctx, const struct dmarc_report *rep, const char *where,
 	unsigned char digest[SHA256_LEN];
 	char hex[3 + 2 * SHA256_LEN], begin[24], end[24], pct[8];
 	char nrec[24], ndrop[24], msgs[24];
-	char *errors, *warnings, *newid = NULL;
+	char *errors, *warnings, *newid = NULL, *nextid = NULL;
 	int rc;
 
 	if (!st->in_report && (rc = begin_report(st, err)) < 0)
 		return rc;
-	if (st->copying) {
-		st->copying = 0;
-		if ((rc = flush_copy(st, err)) < 0)
-			return rc;
-		if ((rc = db_copy_finish(st->db, err)) < 0)
-			return sink_fail(st, err, err);
-	}
-	for (int a = 0; a < NAUX; a++)
-		if (st->aux_used[a] && (rc = copy_aux(st, a, err)) < 0)
-			return sink_fail(st, err, err);
+	if ((rc = end_copy(st, err)) < 0)
+		return rc;
 
 	hash_metadata(&st->content, rep);
 	sha256_final(&st->content, digest);
@@ -382,39 +491,33 @@ st_report(void *ctx, const struct dmarc_report *rep, const char *where,
 		    p->pct >= 0 ? pct : NULL, p->fo, p->testing,
 		    p->discovery_method, nrec, ndrop, msgs, warnings, hex};
 
-		rc = db_value(st->db,
-		    "INSERT INTO reports (id, input, place, org_name, email, "
-		    "extra_contact_info, report_id, generator, version, "
-		    "namespace, errors, domain, date_begin, date_end, adkim, "
-		    "aspf, p, sp, np, pct, fo, testing, discovery_method, "
-		    "record_count, records_dropped, messages, warnings, "
-		    "content_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-		    "$9, $10, ARRAY(SELECT jsonb_array_elements_text($11)), "
-		    "$12, to_timestamp($13), to_timestamp($14), $15, $16, $17, "
-		    "$18, $19, $20, $21, $22, $23, $24, $25, $26, "
-		    "ARRAY(SELECT jsonb_array_elements_text($27)), $28) "
-		    "ON CONFLICT (org_name, report_id, domain, date_begin, "
-		    "date_end, content_sha256) DO NOTHING RETURNING id",
-		    (int)(sizeof(params) / sizeof(params[0])), params, &newid,
-		    err);
+		/* The next report's id comes back in the same round trip. */
+		struct db_stmt stmts[] = {
+		    {"ds_report", (int)(sizeof(params) / sizeof(params[0])),
+		        params, NULL, NULL, &newid, 1},
+		    {"ds_next_id", 0, NULL, NULL, NULL, &nextid, 1},
+		};
+
+		rc = db_pipeline(st->db, stmts, 2, err);
 	}
 	free(errors);
 	free(warnings);
 	st->in_report = 0;
+	if (nextid != NULL)
+		snprintf(st->next_id, sizeof(st->next_id), "%s", nextid);
+	free(nextid);
 	if (rc < 0)
 		return sink_fail(st, err, err);
 	if (newid == NULL) {
 		/* Stored before, from another input: drop this copy. */
-		rc = db_exec(
-		    st->db, "ROLLBACK TO SAVEPOINT report", 0, NULL, err);
+		rc = drop_records(st, err);
 		st->cur.reports_duplicate++;
 	} else {
-		rc = db_exec(st->db, "RELEASE SAVEPOINT report", 0, NULL, err);
 		st->cur.reports_new++;
 		st->cur.records_new += rep->n_records;
 	}
 	free(newid);
-	return rc < 0 ? sink_fail(st, err, err) : 0;
+	return rc;
 }
 
 static void
@@ -423,14 +526,12 @@ st_discard(void *ctx)
 	struct store *st = ctx;
 	struct err err;
 
-	if (st->copying) {
-		db_copy_cancel(st->db);
-		st->copying = 0;
-		st->copy.len = 0;
-	}
-	if (st->in_report &&
-	    db_exec(st->db, "ROLLBACK TO SAVEPOINT report", 0, NULL, &err) < 0)
-		sink_fail(st, &err, &err);
+	/* The rows sent so far are complete rows: end the COPY normally and
+	 * delete them, which keeps the transaction usable. */
+	if (st->in_report && end_copy(st, &err) == 0)
+		(void)drop_records(st, &err);
+	st->copying = 0;
+	st->copy.len = 0;
 	st->in_report = 0;
 }
 
@@ -474,23 +575,48 @@ st_problem(void *ctx, const char *where, const struct err *why)
 	}
 }
 
+static int
+prepare_all(struct db *db, struct err *err)
+{
+	int rc;
+
+	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
+		if ((rc = db_prepare(db, queries[i].name, queries[i].sql,
+		         queries[i].n, err)) < 0)
+			return rc;
+	return 0;
+}
+
+int
+store_new_worker(
+    struct store **out, const struct store *run, struct db *db, struct err *err)
+{
+	struct store *st;
+	int rc;
+
+	if ((rc = prepare_all(db, err)) < 0)
+		return rc;
+	st = xcalloc(1, sizeof(*st));
+	st->db = db;
+	st->lim = run->lim;
+	memcpy(st->run_id, run->run_id, sizeof(st->run_id));
+	*out = st;
+	return 0;
+}
+
 int
 store_new(struct store **out, struct db *db, const struct limits *lim,
     const char *command, struct err *err)
 {
-	struct store *st = xcalloc(1, sizeof(*st));
+	struct store *st;
 	char *id = NULL;
 	int rc;
 
+	if ((rc = prepare_all(db, err)) < 0)
+		return rc;
+	st = xcalloc(1, sizeof(*st));
 	st->db = db;
 	st->lim = lim;
-	for (int a = 0; a < NAUX; a++) {
-		if ((st->aux[a] = tmpfile()) == NULL) {
-			store_free(st);
-			return err_set(err, ERR_IO,
-			    "cannot create a scratch file in /tmp");
-		}
-	}
 	rc = db_value(db,
 	    "INSERT INTO ingest_runs (command) VALUES ($1) RETURNING id", 1,
 	    &command, &id, err);
@@ -505,8 +631,8 @@ store_new(struct store **out, struct db *db, const struct limits *lim,
 }
 
 /*
- * Reads an input into the open transaction: its reports, its problems and
- * its outcome, under st->input_id.
+ * Reads an input into the open transaction, under st->input_id, then
+ * records its outcome and commits, in one round trip.
  */
 static int
 store_body(struct store *st, const unsigned char *buf, size_t len, int complete,
@@ -546,11 +672,12 @@ store_body(struct store *st, const unsigned char *buf, size_t len, int complete,
 	    st->cur.reports_new + st->cur.reports_duplicate);
 	{
 		const char *params[] = {st->input_id, outcome, nrep};
+		const struct db_stmt stmts[] = {
+		    {"ds_outcome", 3, params, NULL, NULL, NULL, 1},
+		    {"COMMIT", 0, NULL, NULL, NULL, NULL, 0},
+		};
 
-		return db_exec(st->db,
-		    "UPDATE inputs SET outcome = $2, report_count = $3 WHERE "
-		    "id = $1",
-		    3, params, err);
+		return db_pipeline(st->db, stmts, 2, err);
 	}
 }
 
@@ -561,6 +688,9 @@ reset_input(struct store *st)
 	drop_pending(st);
 	st->problem_n = 0;
 	st->db_failed = 0;
+	st->in_report = 0;
+	st->copying = 0;
+	st->copy.len = 0;
 }
 
 /* One attempt at storing an input: a transaction, committed or not. */
@@ -569,26 +699,30 @@ store_once(struct store *st, const unsigned char *buf, size_t len, int complete,
     const char *source, const char *name, const char *hex,
     const unsigned char *gz, size_t gzlen, struct err *err)
 {
-	char size[24], *id = NULL;
+	char size[24], *id = NULL, *nextid = NULL;
 	int rc;
 
 	reset_input(st);
 	snprintf(size, sizeof(size), "%zu", len);
-	if ((rc = db_begin(st->db, err)) < 0)
-		return rc;
 	{
+		/* BEGIN, the input row, and the first report's id: one round
+		 * trip. */
 		const char *params[] = {hex, size, (const char *)gz,
 		    complete ? "true" : "false", source, name};
 		const int lens[] = {0, 0, (int)gzlen, 0, 0, 0};
 		const int binary[] = {0, 0, 1, 0, 0, 0};
+		const struct db_stmt stmts[] = {
+		    {"BEGIN", 0, NULL, NULL, NULL, NULL, 0},
+		    {"ds_input", 6, params, lens, binary, &id, 1},
+		    {"ds_next_id", 0, NULL, NULL, NULL,
+		        st->next_id[0] == '\0' ? &nextid : NULL, 1},
+		};
 
-		rc = db_value_bin(st->db,
-		    "INSERT INTO inputs (sha256, size, raw_gz, raw_complete, "
-		    "source, source_name, outcome) VALUES ($1, $2, $3, $4, $5, "
-		    "$6, 'refused') ON CONFLICT (sha256) DO NOTHING RETURNING "
-		    "id",
-		    6, params, lens, binary, &id, err);
+		rc = db_pipeline(st->db, stmts, 3, err);
 	}
+	if (nextid != NULL)
+		snprintf(st->next_id, sizeof(st->next_id), "%s", nextid);
+	free(nextid);
 	if (rc < 0)
 		goto fail;
 	if (id == NULL) {
@@ -599,12 +733,13 @@ store_once(struct store *st, const unsigned char *buf, size_t len, int complete,
 	}
 	snprintf(st->input_id, sizeof(st->input_id), "%s", id);
 	free(id);
+	id = NULL;
 	st->cur.inputs_new = 1;
-	if ((rc = store_body(st, buf, len, complete, err)) < 0 ||
-	    (rc = db_commit(st->db, err)) < 0)
+	if ((rc = store_body(st, buf, len, complete, err)) < 0)
 		goto fail;
 	return 0;
 fail:
+	free(id);
 	db_rollback(st->db);
 	return rc;
 }
@@ -684,8 +819,7 @@ reparse_once(struct store *st, const char *input_id, struct err *err)
 	    (rc = db_exec(st->db, "DELETE FROM input_problems WHERE input = $1",
 	         1, params, err)) < 0 ||
 	    (rc = store_body(st, buf, len, strcmp(complete, "t") == 0, err)) <
-	        0 ||
-	    (rc = db_commit(st->db, err)) < 0)
+	        0)
 		goto out;
 out:
 	if (rc < 0)
@@ -728,18 +862,24 @@ drop_pending(struct store *st)
 	st->pending_over = 0;
 }
 
+void
+store_add(struct store *run, const struct store_counts *c)
+{
+	run->total.inputs_new += c->inputs_new;
+	run->total.inputs_duplicate += c->inputs_duplicate;
+	run->total.reports_new += c->reports_new;
+	run->total.reports_duplicate += c->reports_duplicate;
+	run->total.refused += c->refused;
+	run->total.skipped += c->skipped;
+	run->total.records_new += c->records_new;
+}
+
 /* Hands this input's counts to the caller and adds them to the run's. */
 static void
 add_totals(struct store *st, struct store_counts *counts)
 {
 	*counts = st->cur;
-	st->total.inputs_new += st->cur.inputs_new;
-	st->total.inputs_duplicate += st->cur.inputs_duplicate;
-	st->total.reports_new += st->cur.reports_new;
-	st->total.reports_duplicate += st->cur.reports_duplicate;
-	st->total.refused += st->cur.refused;
-	st->total.skipped += st->cur.skipped;
-	st->total.records_new += st->cur.records_new;
+	store_add(st, &st->cur);
 }
 
 int
@@ -751,12 +891,13 @@ store_input(struct store *st, const unsigned char *buf, size_t len,
 	unsigned char digest[SHA256_LEN], *gz;
 	char hex[3 + 2 * SHA256_LEN];
 	size_t gzlen;
-	struct sha256 h;
+	struct sha256 h = {0};
 	int rc = 0;
 
 	sha256_init(&h);
 	sha256_update(&h, buf, len);
 	sha256_final(&h, digest);
+	sha256_free(&h);
 	memcpy(hex, "\\x", 2);
 	sha256_hex(digest, hex + 2);
 	if (unpack_gzip_compress(buf, len, &gz, &gzlen) < 0)
@@ -840,10 +981,8 @@ store_free(struct store *st)
 {
 	if (st == NULL)
 		return;
-	for (int a = 0; a < NAUX; a++)
-		if (st->aux[a] != NULL)
-			fclose(st->aux[a]);
 	drop_pending(st);
+	sha256_free(&st->content);
 	free(st->line.p);
 	free(st->copy.p);
 	free(st);

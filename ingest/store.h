@@ -38,6 +38,16 @@ int store_new(struct store **out, struct db *db, const struct limits *lim,
     const char *command, struct err *err);
 
 /*
+ * Another store for the same run, over another connection db (a second
+ * worker): it writes no run row of its own.  Its counts reach the run
+ * through store_add().  Freed with store_free().
+ */
+int store_new_worker(struct store **out, const struct store *run, struct db *db,
+    struct err *err);
+/* Adds counts (a worker's totals) to the run's. */
+void store_add(struct store *run, const struct store_counts *counts);
+
+/*
  * Stores one input: len bytes of buf, all of it unless complete is 0 (the
  * input was larger than limit input_bytes: the head is archived and the
  * input refused).  source is "file", "stdin", ...; name says where it

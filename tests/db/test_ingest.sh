@@ -194,6 +194,84 @@ first=$(counts "$db")
 [ "$(counts "$db")" = "$first" ] || fail "hostile again changed counts"
 consistent "$db" hostile
 
+# 8. Awkward strings come back from the views exactly as the parser read
+# them: quotes, backslashes, braces, commas, tabs, "NULL", non-ASCII.
+cat >"$tmp/awkward.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<feedback>
+  <report_metadata><org_name>Awk "Org"</org_name><email>a@b.example</email>
+    <report_id>awk-1</report_id>
+    <date_range><begin>1763078400</begin><end>1763164799</end></date_range>
+  </report_metadata>
+  <policy_published><domain>example.com</domain><p>none</p></policy_published>
+  <record>
+    <row><source_ip>192.0.2.7</source_ip><count>3</count>
+      <policy_evaluated><disposition>none</disposition><dkim>fail</dkim>
+        <spf>fail</spf>
+        <reason><type>other</type><comment>a "quoted" \back\\slash, {brace}</comment></reason>
+        <reason><type>forwarded</type></reason>
+      </policy_evaluated></row>
+    <identifiers><header_from>example.com</header_from></identifiers>
+    <auth_results>
+      <dkim><domain>example.com</domain><selector>s{1},"x"</selector>
+        <result>fail</result><human_result>tab&#9;nl&#10;cr&#13;NULL \N é</human_result></dkim>
+      <dkim><domain>esp.example</domain><result>pass</result></dkim>
+      <spf><domain>NULL</domain><scope>mfrom</scope><result>softfail</result></spf>
+    </auth_results>
+  </record>
+  <record>
+    <row><source_ip>2001:db8::1</source_ip><count>1</count>
+      <policy_evaluated><disposition>none</disposition><dkim>pass</dkim>
+        <spf>pass</spf></policy_evaluated></row>
+    <identifiers><header_from>example.com</header_from></identifiers>
+    <auth_results><spf><domain>example.com</domain><result>pass</result></spf></auth_results>
+  </record>
+</feedback>
+EOF
+db=$(newdb)
+"$bin" ingest -q --db "$db" "$tmp/awkward.xml" || fail "awkward: want exit 0"
+"$bin" parse --json "$tmp/awkward.xml" | jq -S -s '[.[].records[] |
+	{dkim: [.dkim_results[] | [.domain, .selector, .result, .human_result]],
+	 spf: [.spf_results[] | [.domain, .scope, .result, .human_result]],
+	 reasons: [.reasons[] | [.type, .comment]]}]' >"$tmp/want.json"
+q "$db" "SELECT json_agg(json_build_object(
+	'dkim', (SELECT coalesce(json_agg(json_build_array(domain, selector,
+		result, human_result) ORDER BY n), '[]') FROM dkim_results d
+		WHERE d.report = r.report AND d.idx = r.idx),
+	'spf', (SELECT coalesce(json_agg(json_build_array(domain, scope,
+		result, human_result) ORDER BY n), '[]') FROM spf_results s
+		WHERE s.report = r.report AND s.idx = r.idx),
+	'reasons', (SELECT coalesce(json_agg(json_build_array(type, comment)
+		ORDER BY n), '[]') FROM record_reasons x
+		WHERE x.report = r.report AND x.idx = r.idx)) ORDER BY r.idx)
+	FROM records r" | jq -S . >"$tmp/got.json"
+grep -q 'tab\\tnl\\ncr' "$tmp/want.json" ||
+	fail "awkward: the parser did not keep the control characters"
+diff -u "$tmp/want.json" "$tmp/got.json" >&2 ||
+	fail "awkward: the views do not give back what was parsed"
+
+# 9. One worker or several: the same rows.
+one=$(newdb)
+"$bin" ingest -q -j 1 --db "$one" "$corpus" "$samples" 2>/dev/null
+many=$(newdb)
+"$bin" ingest -q -j 3 --db "$many" "$corpus" "$samples" 2>/dev/null
+[ $? -eq 1 ] || fail "jobs: want exit 1 (refused inputs) with -j 3"
+[ "$(counts "$one")" = "$(counts "$many")" ] ||
+	fail "jobs: -j 1 gives $(counts "$one"), -j 3 gives $(counts "$many")"
+[ "$(snapshot "$one")" = "$(snapshot "$many")" ] || fail "jobs: rows differ"
+[ "$(q "$many" "SELECT count(*) FROM ingest_runs WHERE finished_at IS NOT NULL
+	AND reports_new = 27")" = 1 ] || fail "jobs: one run row with the workers' counts"
+
+# 10. Deleting inputs deletes their reports and those reports' records.
+q "$many" "DELETE FROM inputs WHERE id IN (SELECT input FROM reports
+	WHERE org_name = 'Sample Reporter')" >/dev/null
+[ "$(q "$many" "SELECT count(*) FROM records r WHERE NOT EXISTS
+	(SELECT 1 FROM reports WHERE id = r.report)")" = 0 ] ||
+	fail "delete: records left without their report"
+[ "$(q "$many" "SELECT count(*) FROM reports")" -lt 27 ] ||
+	fail "delete: no report went with its input"
+consistent "$many" delete
+
 if [ "$fails" -gt 0 ]; then
 	echo "$fails check(s) failed" >&2
 	exit 1

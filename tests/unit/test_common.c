@@ -223,7 +223,7 @@ test_sha256_vectors(void **state)
 	};
 	unsigned char d[SHA256_LEN];
 	char hex[65];
-	struct sha256 s;
+	struct sha256 s = {0};
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		sha256_init(&s);
@@ -242,6 +242,7 @@ test_sha256_vectors(void **state)
 		done += n;
 	}
 	sha256_final(&s, d);
+	sha256_free(&s);
 	sha256_hex(d, hex);
 	assert_string_equal(hex,
 	    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
