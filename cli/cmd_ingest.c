@@ -7,6 +7,7 @@
 #include "db.h"
 #include "dbconn.h"
 #include "err.h"
+#include "ingest_imap.h"
 #include "input_limits.h"
 #include "log.h"
 #include "source.h"
@@ -31,16 +32,26 @@
 static void
 help(FILE *fp)
 {
-	fputs("usage: dmarcsift ingest [--db CONNINFO] [--limit NAME=VALUE]... "
-	      "[-j N] PATH...\n\n"
+	fputs("usage: dmarcsift ingest [OPTION]... PATH...\n"
+	      "       dmarcsift ingest --imap [OPTION]...\n\n"
 	      "Stores the reports in files, directories (recursively), Maildir "
 	      "folders,\nmbox files or standard input (-) in the database, "
 	      "each exactly once:\nrunning it again over the same inputs "
 	      "changes nothing.  An input that\nyields no report is kept "
 	      "with its reason (see the failed_inputs view).\n\n"
+	      "With --imap it reads the mailbox the settings name (imap_url, "
+	      "imap_user,\na password or token; see dmarcsift config --help): "
+	      "each new mail is stored,\nthen moved to imap_processed (or "
+	      "flagged seen, or deleted: imap_after);\nmail without a report "
+	      "goes to imap_errors.  Mail stays unseen until it is\nstored.  "
+	      "A second run while one works on the mailbox exits at once.\n\n"
 	      "  --db CONNINFO   a libpq conninfo string or postgresql:// URL; "
-	      "default\n"
-	      "                  $DMARCSIFT_DB\n"
+	      "default:\n"
+	      "                  $DMARCSIFT_DB, then db in the config file\n"
+	      "  --config FILE   read settings from FILE only\n"
+	      "  --imap          read the configured IMAP mailbox\n"
+	      "  --imap-KEY V    override the setting imap_KEY (e.g. "
+	      "--imap-url)\n"
 	      "  --limit N=V     change a limit (see dmarcsift parse --help)\n"
 	      "  -j, --jobs N    inputs stored at once, each over a connection "
 	      "of its\n"
@@ -49,9 +60,10 @@ help(FILE *fp)
 	      "  -v              one line per input\n"
 	      "  -q              nothing but errors (no summary)\n"
 	      "  -h, --help      this text\n\n"
-	      "Exit status: 0 all stored, 1 some inputs refused (they are "
-	      "stored with\ntheir reason), 2 could not run (no database, bad "
-	      "usage).\n",
+	      "Exit status: 0 all stored (or the mailbox was busy), 1 some "
+	      "inputs refused\n(they are stored with their reason), 2 could "
+	      "not run or stopped (no\ndatabase, login refused, connection "
+	      "lost, bad usage).\n",
 	    fp);
 }
 
@@ -285,8 +297,10 @@ cmd_ingest(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"help", no_argument, NULL, 'h'},
 	    {"jobs", required_argument, NULL, 'j'},
+	    {"imap", no_argument, NULL, 'I'},
 	    CLIOPT_COMMON,
 	    CLIOPT_DATABASE,
+	    CLIOPT_IMAP,
 	    {NULL, 0, NULL, 0},
 	};
 	struct ingest in = {0};
@@ -299,7 +313,7 @@ cmd_ingest(int argc, char **argv)
 	char **list = NULL, *end;
 	size_t count = 0;
 	long jobs = default_jobs();
-	int c, h, rc = 0, status = EXIT_OK;
+	int c, h, rc = 0, status = EXIT_OK, imap = 0;
 
 	cliopt_init(&co);
 	optind = 1;
@@ -308,6 +322,9 @@ cmd_ingest(int argc, char **argv)
 		case 'h':
 			help(stdout);
 			return EXIT_OK;
+		case 'I':
+			imap = 1;
+			break;
 		case 'j':
 			errno = 0;
 			jobs = strtol(optarg, &end, 10);
@@ -328,8 +345,17 @@ cmd_ingest(int argc, char **argv)
 			return EXIT_CANNOT_RUN;
 		}
 	}
+	if (imap) {
+		if (optind < argc) {
+			log_error("ingest: --imap reads the mailbox; give no "
+			          "PATH with it");
+			return EXIT_CANNOT_RUN;
+		}
+		return ingest_imap(&co);
+	}
 	if (optind == argc) {
-		log_error("ingest: no input given; use - for standard input");
+		log_error("ingest: no input given; use - for standard input, "
+		          "or --imap for the mailbox in the settings");
 		return EXIT_CANNOT_RUN;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);

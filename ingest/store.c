@@ -110,6 +110,16 @@ static const struct {
         28},
     {"ds_outcome",
         "UPDATE inputs SET outcome = $2, report_count = $3 WHERE id = $1", 3},
+    {"ds_mail",
+        "INSERT INTO imap_messages (account, mailbox, uidvalidity, uid, "
+        "message_id, input, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+        "ON CONFLICT DO NOTHING",
+        7},
+    {"ds_mail_again",
+        "INSERT INTO imap_messages (account, mailbox, uidvalidity, uid, "
+        "message_id, input, outcome) SELECT $1, $2, $3, $4, $5, id, "
+        "'duplicate' FROM inputs WHERE sha256 = $6 ON CONFLICT DO NOTHING",
+        6},
 };
 
 struct store {
@@ -131,6 +141,10 @@ struct store {
 		struct err why;
 	} pending[32];
 	unsigned n_pending, pending_over;
+	/* The mail the input is, when it came from a mailbox (NULL
+	 * otherwise), and the outcome it got. */
+	const struct store_mail *mail;
+	char outcome[16];
 	/* A report id taken from the sequence ahead of need, in the round
 	 * trip of an earlier statement ("" when there is none). */
 	char next_id[24];
@@ -670,15 +684,47 @@ store_body(struct store *st, const unsigned char *buf, size_t len, int complete,
 		                              : "refused";
 	snprintf(nrep, sizeof(nrep), "%u",
 	    st->cur.reports_new + st->cur.reports_duplicate);
+	snprintf(st->outcome, sizeof(st->outcome), "%s", outcome);
 	{
 		const char *params[] = {st->input_id, outcome, nrep};
-		const struct db_stmt stmts[] = {
+		const struct store_mail *m = st->mail;
+		char uv[16], uid[16];
+		const char *mparams[] = {m ? m->account : NULL,
+		    m ? m->mailbox : NULL, uv, uid, m ? m->message_id : NULL,
+		    st->input_id, outcome};
+		struct db_stmt stmts[] = {
 		    {"ds_outcome", 3, params, NULL, NULL, NULL, 1},
+		    {"ds_mail", 7, mparams, NULL, NULL, NULL, 1},
 		    {"COMMIT", 0, NULL, NULL, NULL, NULL, 0},
 		};
 
-		return db_pipeline(st->db, stmts, 2, err);
+		if (m == NULL) {
+			stmts[1] = stmts[2];
+			return db_pipeline(st->db, stmts, 2, err);
+		}
+		snprintf(uv, sizeof(uv), "%" PRIu32, m->uidvalidity);
+		snprintf(uid, sizeof(uid), "%" PRIu32, m->uid);
+		return db_pipeline(st->db, stmts, 3, err);
 	}
+}
+
+/* The input was stored before: the mail is recorded against that input. */
+static int
+mail_again(struct store *st, const char *hex, struct err *err)
+{
+	const struct store_mail *m = st->mail;
+	char uv[16], uid[16];
+	const char *params[] = {
+	    m->account, m->mailbox, uv, uid, m->message_id, hex};
+	const struct db_stmt stmts[] = {
+	    {"ds_mail_again", 6, params, NULL, NULL, NULL, 1},
+	    {"COMMIT", 0, NULL, NULL, NULL, NULL, 0},
+	};
+
+	snprintf(uv, sizeof(uv), "%" PRIu32, m->uidvalidity);
+	snprintf(uid, sizeof(uid), "%" PRIu32, m->uid);
+	snprintf(st->outcome, sizeof(st->outcome), "duplicate");
+	return db_pipeline(st->db, stmts, 2, err);
 }
 
 static void
@@ -727,8 +773,14 @@ store_once(struct store *st, const unsigned char *buf, size_t len, int complete,
 		goto fail;
 	if (id == NULL) {
 		/* Stored by an earlier (or concurrent) run. */
-		db_rollback(st->db);
 		st->cur.inputs_duplicate = 1;
+		if (st->mail == NULL) {
+			db_rollback(st->db);
+			snprintf(st->outcome, sizeof(st->outcome), "duplicate");
+			return 0;
+		}
+		if ((rc = mail_again(st, hex, err)) < 0)
+			goto fail;
 		return 0;
 	}
 	snprintf(st->input_id, sizeof(st->input_id), "%s", id);
@@ -888,6 +940,22 @@ store_input(struct store *st, const unsigned char *buf, size_t len,
     void (*problem)(void *arg, const char *where, const struct err *why),
     void *arg, struct store_counts *counts, struct err *err)
 {
+	return store_mail(st, buf, len, complete, source, name, NULL, problem,
+	    arg, counts, err);
+}
+
+const char *
+store_outcome(const struct store *st)
+{
+	return st->outcome;
+}
+
+int
+store_mail(struct store *st, const unsigned char *buf, size_t len, int complete,
+    const char *source, const char *name, const struct store_mail *mail,
+    void (*problem)(void *arg, const char *where, const struct err *why),
+    void *arg, struct store_counts *counts, struct err *err)
+{
 	unsigned char digest[SHA256_LEN], *gz;
 	char hex[3 + 2 * SHA256_LEN];
 	size_t gzlen;
@@ -903,6 +971,7 @@ store_input(struct store *st, const unsigned char *buf, size_t len,
 	if (unpack_gzip_compress(buf, len, &gz, &gzlen) < 0)
 		return err_set(err, ERR_IO, "cannot compress the input");
 	/* A deadlock between concurrent runs is resolved by trying again. */
+	st->mail = mail;
 	for (int attempt = 1; attempt <= 3; attempt++) {
 		rc = store_once(
 		    st, buf, len, complete, source, name, hex, gz, gzlen, err);
@@ -910,6 +979,7 @@ store_input(struct store *st, const unsigned char *buf, size_t len,
 			break;
 		log_debug("%s: %s; trying again", name, err->msg);
 	}
+	st->mail = NULL;
 	free(gz);
 	if (rc < 0) {
 		drop_pending(st);

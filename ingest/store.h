@@ -61,6 +61,31 @@ int store_input(struct store *st, const unsigned char *buf, size_t len,
     void (*problem)(void *arg, const char *where, const struct err *why),
     void *arg, struct store_counts *counts, struct err *err);
 
+/* A mail in an IMAP mailbox, by the identity IMAP gives it. */
+struct store_mail {
+	const char *account; /* user@host:port */
+	const char *mailbox;
+	uint32_t uidvalidity, uid;
+	const char *message_id; /* NULL when it has none */
+};
+
+/*
+ * store_input() for a mail from a mailbox: the mail's row in imap_messages
+ * (what it became, with the action still to take) goes in the same
+ * transaction as its input and reports.  The same bytes stored before
+ * (another copy of the mail) give the outcome "duplicate" and a row that
+ * points at the earlier input.  mail is borrowed for the call.
+ */
+int store_mail(struct store *st, const unsigned char *buf, size_t len,
+    int complete, const char *source, const char *name,
+    const struct store_mail *mail,
+    void (*problem)(void *arg, const char *where, const struct err *why),
+    void *arg, struct store_counts *counts, struct err *err);
+
+/* The outcome of the last input stored: "reports", "partial", "refused",
+ * "skipped" or "duplicate" (borrowed until the next input). */
+const char *store_outcome(const struct store *st);
+
 /*
  * Parses a stored input (by its inputs.id) again from its archived bytes,
  * replacing its reports and problems in one transaction: what a parser fix

@@ -1,1 +1,19 @@
-# Tests for the imap area (filled in as it lands).
+# Tests for the imap area: ingest/imap.c against a real Dovecot started on
+# loopback by tests/harness/dovecot (see tests/harness/README.md).
+add_executable(test_imap imap/test_imap.c ${DS_SRC}/ingest/imap.c)
+target_include_directories(test_imap PRIVATE ${DS_SRC}/ingest)
+target_link_libraries(test_imap PRIVATE dscommon PkgConfig::LIBCURL
+  PkgConfig::CMOCKA)
+target_compile_definitions(test_imap PRIVATE
+  DS_CORPUS="${DS_CORPUS}" DS_TESTDATA="${CMAKE_CURRENT_SOURCE_DIR}/data")
+add_test(NAME imap/client COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/dovecot
+  run $<TARGET_FILE:test_imap>)
+set_tests_properties(imap/client PROPERTIES LABELS imap TIMEOUT 300)
+
+# dmarcsift ingest --imap: the real binary, a real Dovecot, a real PostgreSQL.
+add_test(NAME imap/ingest COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg run
+  ${CMAKE_CURRENT_SOURCE_DIR}/harness/dovecot run
+  sh ${CMAKE_CURRENT_SOURCE_DIR}/mailbox/test_mailbox.sh
+  $<TARGET_FILE:dmarcsift> $<TARGET_FILE:bench_gen> ${DS_CORPUS}
+  $<TARGET_FILE:test_hostile> ${CMAKE_CURRENT_SOURCE_DIR}/harness)
+set_tests_properties(imap/ingest PROPERTIES LABELS imap TIMEOUT 600)

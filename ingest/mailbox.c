@@ -1,0 +1,424 @@
+#include "mailbox.h"
+
+#include "db.h"
+#include "err.h"
+#include "imap.h"
+#include "input_limits.h"
+#include "log.h"
+#include "store.h"
+#include "xalloc.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The advisory lock class for mailboxes (any constant of our own). */
+#define LOCK_CLASS "1684892019"
+
+struct run {
+	const struct mailbox_opts *o;
+	struct db *db;
+	struct store *st;
+	const struct limits *lim;
+	const struct mailbox_hooks *hooks;
+	struct mailbox_counts *c;
+	struct imap *im;
+	char uidvalidity[16];
+	/* Folder names as the server spells them. */
+	char *processed, *errors, *other;
+	const char *cur_name; /* the mail being stored, for problems */
+};
+
+/* A Message-ID is at most a header line: RFC 5322's 998 characters. */
+#define MSGID_MAX 998
+
+char *
+mailbox_message_id(const unsigned char *buf, size_t len)
+{
+	static const char field[] = "message-id:";
+	const size_t flen = sizeof(field) - 1;
+	char out[MSGID_MAX + 1];
+	size_t i = 0, n = 0;
+
+	while (i < len) {
+		size_t eol = i;
+
+		while (eol < len && buf[eol] != '\n')
+			eol++;
+		/* The header ends at the first empty line. */
+		if (eol == i || (eol == i + 1 && buf[i] == '\r'))
+			return NULL;
+		if (eol - i > flen &&
+		    strncasecmp((const char *)buf + i, field, flen) == 0)
+			break;
+		i = eol + 1;
+	}
+	if (i >= len)
+		return NULL;
+	/* The value, unfolded: continuation lines start with a blank. */
+	for (i += flen; i < len; i++) {
+		unsigned char ch = buf[i];
+
+		if (ch == '\r')
+			continue;
+		if (ch == '\n') {
+			if (i + 1 < len &&
+			    (buf[i + 1] == ' ' || buf[i + 1] == '\t'))
+				continue;
+			break;
+		}
+		if (ch == ' ' || ch == '\t') {
+			if (n > 0 && out[n - 1] != ' ' && n < MSGID_MAX)
+				out[n++] = ' ';
+			continue;
+		}
+		/* Control bytes and non-ASCII are not in a Message-ID: keep
+		 * nothing rather than something a terminal would act on. */
+		if (ch < 0x20 || ch >= 0x7f)
+			return NULL;
+		if (n >= MSGID_MAX)
+			return NULL;
+		out[n++] = (char)ch;
+	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		return NULL;
+	out[n] = '\0';
+	return xstrdup(out);
+}
+
+/* A configured folder name ("DMARC/Processed") in the server's spelling. */
+static int
+folder_name(const char *name, char sep, char **out, struct err *err)
+{
+	char *s = xstrdup(name);
+
+	if (sep != '/') {
+		for (char *p = s; *p != '\0'; p++) {
+			if (*p != '/')
+				continue;
+			if (sep == '\0') {
+				free(s);
+				return err_set(err, ERR_USAGE,
+				    "imap: folder '%s' has levels, but the "
+				    "server has no hierarchy; choose a name "
+				    "without '/'",
+				    name);
+			}
+			*p = sep;
+		}
+	}
+	*out = s;
+	return 0;
+}
+
+static int
+lock_mailbox(struct run *r, int *got, struct err *err)
+{
+	char key[1024], *v = NULL;
+	const char *params[] = {key};
+	int rc;
+
+	snprintf(key, sizeof(key), "%s %s", r->o->account, r->o->mailbox);
+	rc = db_value(r->db,
+	    "SELECT pg_try_advisory_lock(" LOCK_CLASS ", hashtext($1))", 1,
+	    params, &v, err);
+	*got = rc == 0 && v != NULL && strcmp(v, "t") == 0;
+	free(v);
+	return rc;
+}
+
+static void
+unlock_mailbox(struct run *r)
+{
+	char key[1024];
+	const char *params[] = {key};
+	struct err ignored;
+
+	snprintf(key, sizeof(key), "%s %s", r->o->account, r->o->mailbox);
+	(void)db_exec(r->db,
+	    "SELECT pg_advisory_unlock(" LOCK_CLASS ", hashtext($1))", 1,
+	    params, &ignored);
+}
+
+/* Where a mail goes after being stored with outcome. */
+static const char *
+destination(const struct run *r, const char *outcome)
+{
+	if (strcmp(outcome, "refused") == 0)
+		return r->errors;
+	if (strcmp(outcome, "skipped") == 0 && r->other != NULL)
+		return r->other;
+	return r->processed;
+}
+
+static int
+mark_done(struct run *r, uint32_t uid, const char *action, struct err *err)
+{
+	char u[16];
+	const char *params[] = {
+	    r->o->account, r->o->mailbox, r->uidvalidity, u, action};
+
+	snprintf(u, sizeof(u), "%" PRIu32, uid);
+	return db_exec(r->db,
+	    "UPDATE imap_messages SET action = $5, done_at = now() WHERE "
+	    "account = $1 AND mailbox = $2 AND uidvalidity = $3 AND uid = $4",
+	    5, params, err);
+}
+
+/*
+ * Takes the action for a stored mail: refused mail always goes to the
+ * errors folder, for a person to look at; the rest as configured.
+ */
+static int
+act(struct run *r, uint32_t uid, const char *outcome, struct err *err)
+{
+	char action[512];
+	int rc;
+
+	if (strcmp(outcome, "refused") == 0 || r->o->after == MAILBOX_MOVE) {
+		const char *dest = destination(r, outcome);
+
+		rc = imap_move(r->im, r->o->mailbox, uid, dest, err);
+		snprintf(action, sizeof(action), "moved to %s", dest);
+	} else if (r->o->after == MAILBOX_SEEN) {
+		rc = imap_mark_seen(r->im, r->o->mailbox, uid, err);
+		snprintf(action, sizeof(action), "marked seen");
+	} else {
+		rc = imap_delete(r->im, r->o->mailbox, uid, err);
+		snprintf(action, sizeof(action), "deleted");
+	}
+	if (rc < 0)
+		return err_prefix(err, "%s uid %" PRIu32, r->o->mailbox, uid);
+	if (rc == IMAP_MISSING)
+		snprintf(action, sizeof(action), "gone from the mailbox");
+	else if (rc == IMAP_KEPT)
+		/* No UIDPLUS: copied and flagged, the expunge is the user's. */
+		strncat(action, " (flagged \\Deleted, not expunged)",
+		    sizeof(action) - strlen(action) - 1);
+	else
+		r->c->actions++;
+	return mark_done(r, uid, action, err);
+}
+
+static void
+on_problem(void *arg, const char *where, const struct err *why)
+{
+	struct run *r = arg;
+
+	if (r->hooks != NULL && r->hooks->problem != NULL)
+		r->hooks->problem(r->hooks->arg, r->cur_name, where, why);
+}
+
+/* Fetches and stores one new mail, then takes its action. */
+static int
+store_one(struct run *r, const struct imap_msg *m, struct err *err)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	int truncated = 0, rc;
+	char name[1200], *msgid;
+	struct store_counts counts;
+	struct store_mail mail;
+	const char *outcome;
+
+	snprintf(name, sizeof(name), "%s %s uid %" PRIu32, r->o->account,
+	    r->o->mailbox, m->uid);
+	rc = imap_fetch(r->im, r->o->mailbox, m->uid, r->lim->input_bytes, &buf,
+	    &len, &truncated, err);
+	if (rc == IMAP_MISSING)
+		return 0; /* moved or expunged meanwhile: nothing to do */
+	if (rc < 0)
+		return err_prefix(
+		    err, "%s uid %" PRIu32, r->o->mailbox, m->uid);
+	msgid = mailbox_message_id(buf, len);
+	mail.account = r->o->account;
+	mail.mailbox = r->o->mailbox;
+	mail.uidvalidity = (uint32_t)strtoul(r->uidvalidity, NULL, 10);
+	mail.uid = m->uid;
+	mail.message_id = msgid;
+	r->cur_name = name;
+	rc = store_mail(r->st, buf, len, !truncated, "imap", name, &mail,
+	    on_problem, r, &counts, err);
+	free(buf);
+	free(msgid);
+	if (rc < 0)
+		return rc;
+	outcome = store_outcome(r->st);
+	r->c->stored++;
+	if (strcmp(outcome, "refused") == 0)
+		r->c->refused++;
+	else if (strcmp(outcome, "skipped") == 0)
+		r->c->skipped++;
+	if (r->hooks != NULL && r->hooks->mail != NULL)
+		r->hooks->mail(r->hooks->arg, name, outcome);
+	return act(r, m->uid, outcome, err);
+}
+
+/* What the database knows of a batch of UIDs. */
+struct known {
+	uint32_t uid;
+	int done;
+	char outcome[16];
+};
+
+struct known_set {
+	struct known *k;
+	size_t n;
+};
+
+static int
+add_known(void *arg, int ncols, const char *const *v, struct err *err)
+{
+	struct known_set *ks = arg;
+	struct known *k = &ks->k[ks->n++];
+
+	k->uid = (uint32_t)strtoul(v[0], NULL, 10);
+	k->done = strcmp(v[1], "t") == 0;
+	snprintf(k->outcome, sizeof(k->outcome), "%s", v[2]);
+	return 0;
+}
+
+static const struct known *
+find_known(const struct known_set *ks, uint32_t uid)
+{
+	for (size_t i = 0; i < ks->n; i++)
+		if (ks->k[i].uid == uid)
+			return &ks->k[i];
+	return NULL;
+}
+
+static int
+lookup_batch(struct run *r, const struct imap_msg *msgs, size_t n,
+    struct known_set *ks, struct err *err)
+{
+	/* {uid,uid,...}: at most 11 bytes a UID. */
+	char *list = xmalloc(n * 11 + 3), *p = list;
+	const char *params[] = {
+	    r->o->account, r->o->mailbox, r->uidvalidity, list};
+	int rc;
+
+	*p++ = '{';
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s%" PRIu32, i ? "," : "", msgs[i].uid);
+	*p++ = '}';
+	*p = '\0';
+	ks->k = xcalloc(n ? n : 1, sizeof(*ks->k));
+	ks->n = 0;
+	rc = db_each(r->db,
+	    "SELECT uid, done_at IS NOT NULL, outcome FROM imap_messages "
+	    "WHERE account = $1 AND mailbox = $2 AND uidvalidity = $3 AND "
+	    "uid = ANY($4::bigint[])",
+	    4, params, add_known, ks, err);
+	free(list);
+	return rc;
+}
+
+/* Mail stored but not acted on, no longer in the mailbox: moved by hand. */
+static int
+forget_gone(struct run *r, uint32_t last_uid, struct err *err)
+{
+	char last[16];
+	const char *params[] = {
+	    r->o->account, r->o->mailbox, r->uidvalidity, last};
+
+	snprintf(last, sizeof(last), "%" PRIu32, last_uid);
+	return db_exec(r->db,
+	    "UPDATE imap_messages SET action = 'gone from the mailbox', "
+	    "done_at = now() WHERE account = $1 AND mailbox = $2 AND "
+	    "uidvalidity = $3 AND done_at IS NULL AND uid <= $4",
+	    4, params, err);
+}
+
+static int
+work(struct run *r, struct err *err)
+{
+	const struct mailbox_opts *o = r->o;
+	struct imap_status status;
+	uint32_t after = 0;
+	char sep;
+	int rc;
+
+	if ((rc = imap_separator(r->im, &sep, err)) < 0 ||
+	    (rc = folder_name(o->processed, sep, &r->processed, err)) < 0 ||
+	    (rc = folder_name(o->errors, sep, &r->errors, err)) < 0 ||
+	    (o->other != NULL &&
+	        (rc = folder_name(o->other, sep, &r->other, err)) < 0))
+		return rc;
+	if ((rc = imap_create(r->im, r->errors, err)) < 0 ||
+	    (o->after == MAILBOX_MOVE &&
+	        ((rc = imap_create(r->im, r->processed, err)) < 0 ||
+	            (r->other != NULL &&
+	                (rc = imap_create(r->im, r->other, err)) < 0))))
+		return rc;
+	if ((rc = imap_examine(r->im, o->mailbox, &status, err)) < 0)
+		return rc;
+	snprintf(r->uidvalidity, sizeof(r->uidvalidity), "%" PRIu32,
+	    status.uidvalidity);
+	for (;;) {
+		struct imap_msg *msgs = NULL;
+		struct known_set ks = {NULL, 0};
+		size_t n = 0;
+
+		if ((rc = imap_list(r->im, o->mailbox, after, o->batch, &msgs,
+		         &n, err)) < 0)
+			return rc;
+		if (n == 0) {
+			free(msgs);
+			break;
+		}
+		if ((rc = lookup_batch(r, msgs, n, &ks, err)) < 0) {
+			free(msgs);
+			free(ks.k);
+			return rc;
+		}
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			const struct known *k = find_known(&ks, msgs[i].uid);
+
+			after = msgs[i].uid;
+			r->c->listed++;
+			if (k != NULL && k->done)
+				continue; /* kept in place (seen mode) */
+			if (k != NULL) {
+				/* Stored by a run that died before acting. */
+				r->c->finished++;
+				rc = act(r, k->uid, k->outcome, err);
+				continue;
+			}
+			rc = store_one(r, &msgs[i], err);
+		}
+		free(msgs);
+		free(ks.k);
+		if (rc < 0)
+			return rc;
+	}
+	return forget_gone(r, after, err);
+}
+
+int
+mailbox_run(const struct mailbox_opts *o, struct db *db, struct store *st,
+    const struct limits *lim, const struct mailbox_hooks *hooks,
+    struct mailbox_counts *c, struct err *err)
+{
+	struct run r = {
+	    o, db, st, lim, hooks, c, NULL, "", NULL, NULL, NULL, NULL};
+	int got, rc;
+
+	memset(c, 0, sizeof(*c));
+	if ((rc = lock_mailbox(&r, &got, err)) < 0)
+		return rc;
+	if (!got)
+		return MAILBOX_BUSY;
+	if ((rc = imap_open(&r.im, &o->imap, err)) == 0)
+		rc = work(&r, err);
+	imap_close(r.im);
+	unlock_mailbox(&r);
+	free(r.processed);
+	free(r.errors);
+	free(r.other);
+	return rc;
+}

@@ -1,0 +1,85 @@
+/*
+ * mailbox: one cron run over an IMAP mailbox.
+ *
+ * Every mail not stored before is fetched without setting \Seen, stored
+ * with its reports in one transaction (store_mail(): the mail's row in
+ * imap_messages goes with it), and only after the commit moved to the
+ * processed folder (or flagged seen, or deleted, as configured).  Mail that
+ * yields no report goes to the errors folder; failure and TLS reports to the
+ * "other" folder.  A run that dies anywhere loses nothing: the next one
+ * finds the stored mail whose action is still to take and takes it.
+ *
+ * Overlapping runs on one mailbox are kept apart by a PostgreSQL advisory
+ * lock: the second one finds the mailbox busy and stops at once.
+ */
+#ifndef DMARCSIFT_MAILBOX_H
+#define DMARCSIFT_MAILBOX_H
+
+#include "imap.h"
+
+#include <stddef.h>
+
+struct db;
+struct err;
+struct limits;
+struct store;
+
+enum mailbox_after {
+	MAILBOX_MOVE, /* to the processed (or other) folder */
+	MAILBOX_SEEN, /* flag \Seen and leave it */
+	MAILBOX_DELETE, /* delete it: its bytes are archived in the database */
+};
+
+struct mailbox_opts {
+	struct imap_opts imap;
+	const char *account; /* user@host:port: names the mailbox's rows */
+	const char *mailbox; /* the folder to read, e.g. INBOX */
+	/* Folders with '/' between levels, mapped to the server's separator.
+	 * other NULL: failure and TLS reports go to processed. */
+	const char *processed, *errors, *other;
+	enum mailbox_after after;
+	size_t batch; /* mails listed and stored per round */
+};
+
+struct mailbox_counts {
+	unsigned listed; /* mails looked at */
+	unsigned stored; /* stored this run */
+	unsigned finished; /* stored before; only the action was left */
+	unsigned refused; /* stored without a report, moved to errors */
+	unsigned skipped; /* failure and TLS reports */
+	unsigned actions; /* moves, flags and deletions done */
+};
+
+/*
+ * Hears about each mail stored (for -v and the progress line): its name
+ * ("INBOX uid 42"), and its outcome.  problem() is told each refused part.
+ */
+struct mailbox_hooks {
+	void *arg;
+	void (*mail)(void *arg, const char *name, const char *outcome);
+	void (*problem)(void *arg, const char *name, const char *where,
+	    const struct err *why);
+};
+
+#define MAILBOX_BUSY 1
+
+/*
+ * Runs over o->mailbox with store st (on db) and the limits lim (a mail
+ * larger than input_bytes is kept cut and refused).  Returns 0 when done,
+ * MAILBOX_BUSY when another run holds the mailbox, or a negative err_code
+ * (login refused, connection lost, database gone): what was committed
+ * stays, and the next run goes on from there.  *c counts what happened,
+ * also on failure.
+ */
+int mailbox_run(const struct mailbox_opts *o, struct db *db, struct store *st,
+    const struct limits *lim, const struct mailbox_hooks *hooks,
+    struct mailbox_counts *c, struct err *err);
+
+/*
+ * The Message-ID of a mail (without angle brackets' surroundings trimmed,
+ * unfolded, control characters refused), from its header only; NULL when
+ * it has none.  The caller frees the result.  Exposed for tests.
+ */
+char *mailbox_message_id(const unsigned char *buf, size_t len);
+
+#endif
