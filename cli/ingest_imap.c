@@ -58,21 +58,22 @@ on_problem(
 		log_error("%s: %s", name, why->msg);
 }
 
-/* "user@host:port" from the URL (scheme://host[:port][/]) and the user. */
+/*
+ * "user@host" from the URL (scheme://host[:port][/]) and the user: the
+ * mailbox's identity in imap_messages, the same over imaps:// and imap://.
+ */
 static void
 account_name(const char *url, const char *user, char *out, size_t len)
 {
 	const char *host = strstr(url, "://");
-	int imaps = strncmp(url, "imaps:", 6) == 0;
 	size_t hlen;
 
 	host = host ? host + 3 : url;
-	hlen = strcspn(host, "/");
-	if (memchr(host, ':', hlen) != NULL || (hlen > 0 && host[0] == '['))
-		snprintf(out, len, "%s@%.*s", user, (int)hlen, host);
+	if (host[0] == '[')
+		hlen = strcspn(host, "]") + 1; /* an IPv6 literal */
 	else
-		snprintf(out, len, "%s@%.*s:%s", user, (int)hlen, host,
-		    imaps ? "993" : "143");
+		hlen = strcspn(host, ":/");
+	snprintf(out, len, "%s@%.*s", user, (int)hlen, host);
 }
 
 /* The mailbox options from the settings; secrets are the caller's. */

@@ -32,7 +32,7 @@ enum mailbox_after {
 
 struct mailbox_opts {
 	struct imap_opts imap;
-	const char *account; /* user@host:port: names the mailbox's rows */
+	const char *account; /* user@host: names the mailbox's rows */
 	const char *mailbox; /* the folder to read, e.g. INBOX */
 	/* Folders with '/' between levels, mapped to the server's separator.
 	 * other NULL: failure and TLS reports go to processed. */

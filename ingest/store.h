@@ -63,7 +63,7 @@ int store_input(struct store *st, const unsigned char *buf, size_t len,
 
 /* A mail in an IMAP mailbox, by the identity IMAP gives it. */
 struct store_mail {
-	const char *account; /* user@host:port */
+	const char *account; /* user@host */
 	const char *mailbox;
 	uint32_t uidvalidity, uid;
 	const char *message_id; /* NULL when it has none */

@@ -4,7 +4,7 @@
 -- two finds the row and only finishes the move.
 
 CREATE TABLE imap_messages (
-	account     text NOT NULL,  -- user@host:port
+	account     text NOT NULL,  -- user@host
 	mailbox     text NOT NULL,
 	uidvalidity bigint NOT NULL,
 	uid         bigint NOT NULL,

@@ -121,8 +121,10 @@ grep -q "login refused" "$tmp/err" || fail "wrong password: message is '$(cat "$
 	--imap-user "$DMARCSIFT_TEST_IMAP_USER" $pw 2>"$tmp/err"
 [ $? -eq 2 ] || fail "no CA: want exit 2"
 
-# 3. The whole mailbox over implicit TLS.
-"$bin" ingest --imap -q --db "$db" --imap-url "$imaps" $common $pw 2>"$tmp/err"
+# 3. The whole mailbox over implicit TLS; failure and TLS reports to a
+# folder of their own.
+"$bin" ingest --imap -q --db "$db" --imap-url "$imaps" $common $pw \
+	--imap-other DMARC/Other 2>"$tmp/err"
 rc=$?
 [ $rc -eq 1 ] || fail "mailbox: want exit 1 (refused mail), got $rc: $(tail -3 "$tmp/err")"
 [ "$(reports "$db")" = "$(reports "$ref")" ] ||
@@ -130,9 +132,13 @@ rc=$?
 [ "$(count INBOX)" = 0 ] || fail "mailbox: $(count INBOX) mail(s) left in INBOX"
 [ "$(count DMARC.Errors)" = "$refused" ] ||
 	fail "mailbox: $(count DMARC.Errors) in Errors, want $refused"
-[ "$(($(count DMARC.Processed) + $(count DMARC.Errors)))" = "$total" ] ||
-	fail "mailbox: mails lost: $(count DMARC.Processed) + $(count DMARC.Errors) of $total"
-[ "$(seen DMARC.Processed)" = 0 ] && [ "$(seen DMARC.Errors)" = 0 ] ||
+skipped=$(q "$ref" "SELECT count(*) FROM inputs WHERE outcome = 'skipped'")
+[ "$skipped" -gt 0 ] && [ "$(count DMARC.Other)" = "$skipped" ] ||
+	fail "mailbox: $(count DMARC.Other) in Other, want $skipped failure/TLS reports"
+[ "$(($(count DMARC.Processed) + $(count DMARC.Errors) + $(count DMARC.Other)))" = "$total" ] ||
+	fail "mailbox: mails lost: $(count DMARC.Processed) + $(count DMARC.Errors) + $(count DMARC.Other) of $total"
+[ "$(seen DMARC.Processed)" = 0 ] && [ "$(seen DMARC.Errors)" = 0 ] &&
+	[ "$(seen DMARC.Other)" = 0 ] ||
 	fail "mailbox: mail marked seen by the fetch"
 [ "$(q "$db" "SELECT count(*) FROM imap_messages WHERE done_at IS NULL")" = 0 ] ||
 	fail "mailbox: actions left undone"
@@ -167,9 +173,21 @@ dups=$(q "$db" "SELECT count(*) FROM imap_messages WHERE outcome = 'duplicate'")
 [ "$(q "$db" "SELECT count(*) FROM imap_messages")" = "$((total + again))" ] ||
 	fail "seen again: mails recorded twice"
 
+# A run that died between its commit and its move: the next run only moves.
+q "$db" "UPDATE imap_messages SET done_at = NULL, action = NULL WHERE uid IN
+	(SELECT uid FROM imap_messages WHERE action = 'marked seen'
+	ORDER BY uid LIMIT 3)" >/dev/null
+"$bin" ingest --imap -v --db "$db" --imap-url "$imaps" $common $pw 2>/dev/null >"$tmp/out" ||
+	fail "finish: want exit 0"
+grep -q "3 finished from an earlier run" "$tmp/out" || fail "finish: $(cat "$tmp/out")"
+[ "$(count INBOX)" = "$((again - 3))" ] || fail "finish: want 3 mails moved out of INBOX"
+[ "$(q "$db" "SELECT count(*) FROM imap_messages WHERE done_at IS NULL")" = 0 ] ||
+	fail "finish: actions left undone"
+[ "$(q "$db" "SELECT count(*) FROM reports")" = "$before" ] || fail "finish: reports changed"
+
 # 6. A run holding the mailbox: the next one exits 0 at once.
 psql "$db" -qAtc "SELECT pg_advisory_lock(1684892019,
-	hashtext('$DMARCSIFT_TEST_IMAP_USER@$host:$DMARCSIFT_TEST_IMAPS_PORT INBOX'));
+	hashtext('$DMARCSIFT_TEST_IMAP_USER@$host INBOX'));
 	SELECT pg_sleep(5)" >/dev/null &
 sleep 1
 "$bin" ingest --imap -v --db "$db" --imap-url "$imaps" $common $pw 2>"$tmp/err" ||
