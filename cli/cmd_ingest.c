@@ -85,6 +85,7 @@ struct ingest {
 	size_t total;
 	int progress; /* a terminal is watching */
 	int draw; /* this process draws the progress line per input */
+	pid_t parent; /* the command, for its workers */
 	const char *name; /* the input being stored */
 	struct shared *sh;
 };
@@ -193,9 +194,10 @@ worker(struct ingest *in, struct db *parent_db, struct store *run)
 	struct db *db = NULL;
 	struct err err;
 
-	/* Dies with the command: a killed ingest stops all of it. */
+	/* Dies with the command: a killed ingest stops all of it.  The
+	 * parent may have died before the request: then it is not ours. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() == 1)
+	if (getppid() != in->parent)
 		_exit(EXIT_CANNOT_RUN);
 	if (db_connect_like(&db, parent_db, &err) < 0 ||
 	    store_new_worker(&in->store, run, db, &err) < 0) {
@@ -239,6 +241,7 @@ run_workers(struct ingest *in, struct db *db, int jobs)
 
 	fflush(stdout);
 	fflush(stderr);
+	in->parent = getpid();
 	for (; started < jobs; started++) {
 		if ((pids[started] = fork()) < 0) {
 			log_error("ingest: cannot start a worker: %s",

@@ -15,6 +15,7 @@
 #include "mailbox.h"
 #include "store.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -74,6 +75,9 @@ account_name(const char *url, const char *user, char *out, size_t len)
 	else
 		hlen = strcspn(host, ":/");
 	snprintf(out, len, "%s@%.*s", user, (int)hlen, host);
+	/* Host names are case-insensitive: one spelling, one account. */
+	for (char *p = strrchr(out, '@') + 1; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
 }
 
 /* The mailbox options from the settings; secrets are the caller's. */
@@ -179,16 +183,18 @@ ingest_imap(struct cliopt *co)
 		log_info("%s %s: another run is reading this mailbox; nothing "
 		         "to do",
 		    account, o.mailbox);
-		store_free(st);
+		rc = store_finish(st, &err);
 		db_close(db);
-		return EXIT_OK;
+		return rc < 0 ? EXIT_CANNOT_RUN : EXIT_OK;
 	}
 	if (rc < 0) {
 		log_error("%s; stopped (mail stored so far is complete; the "
 		          "next run goes on)",
 		    err.msg);
 		status = EXIT_CANNOT_RUN;
-	} else if (c.refused > 0) {
+	} else if (store_totals(st)->refused > 0 || c.refused > 0) {
+		/* Some part of some mail refused, as for files; or a copy of a
+		 * refused mail went to the errors folder again. */
 		status = EXIT_SOME_FAILED;
 	}
 	if (log_verbosity() > 0 && (rc >= 0 || c.listed > 0)) {

@@ -245,6 +245,22 @@ pipeline_result(
 	return rc;
 }
 
+/*
+ * Leaves pipeline mode after a failure, reading what is still owed, so that
+ * later calls (a ROLLBACK) can run and the caller's error stays the one it
+ * sees.  A connection that is gone is left as it is.
+ */
+static void
+pipeline_abandon(struct db *db)
+{
+	for (int guard = 0;
+	     guard < 10000 && PQpipelineStatus(db->conn) != PQ_PIPELINE_OFF &&
+	     PQstatus(db->conn) == CONNECTION_OK &&
+	     PQexitPipelineMode(db->conn) != 1;
+	     guard++)
+		PQclear(PQgetResult(db->conn));
+}
+
 int
 db_pipeline(struct db *db, const struct db_stmt *stmts, int n, struct err *err)
 {
@@ -274,7 +290,8 @@ db_pipeline(struct db *db, const struct db_stmt *stmts, int n, struct err *err)
 		/* The connection is gone: nothing more will come back. */
 		if (rc == 0)
 			rc = db_error(db, NULL, "database", err);
-		return rc;
+		pipeline_abandon(db);
+		goto out;
 	}
 	for (int i = 0; i < sent; i++)
 		rc = pipeline_result(db, &stmts[i], rc, err);
@@ -288,8 +305,12 @@ db_pipeline(struct db *db, const struct db_stmt *stmts, int n, struct err *err)
 		if (rc == 0 && s == PGRES_FATAL_ERROR)
 			rc = db_error(db, NULL, "database", err);
 	}
-	if (PQexitPipelineMode(db->conn) != 1 && rc == 0)
-		rc = db_error(db, NULL, "database", err);
+	if (PQexitPipelineMode(db->conn) != 1) {
+		if (rc == 0)
+			rc = db_error(db, NULL, "database", err);
+		pipeline_abandon(db);
+	}
+out:
 	if (rc < 0)
 		for (int i = 0; i < n; i++)
 			if (stmts[i].value != NULL) {
@@ -382,4 +403,11 @@ db_retryable(const struct db *db)
 	/* deadlock_detected, serialization_failure */
 	return strcmp(db->sqlstate, "40P01") == 0 ||
 	    strcmp(db->sqlstate, "40001") == 0;
+}
+
+int
+db_data_error(const struct db *db)
+{
+	return strncmp(db->sqlstate, "22", 2) == 0 ||
+	    strncmp(db->sqlstate, "23", 2) == 0;
 }

@@ -1,5 +1,7 @@
 #include "err.h"
 
+#include "text.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +15,7 @@ err_set(struct err *err, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	text_utf8_cut(err->msg);
 	return code;
 }
 
@@ -40,6 +43,7 @@ err_prefix(struct err *err, const char *fmt, ...)
 	err->msg[plen] = ':';
 	err->msg[plen + 1] = ' ';
 	err->msg[plen + 2 + mlen] = '\0';
+	text_utf8_cut(err->msg);
 	return err->code;
 }
 

@@ -119,3 +119,21 @@ text_printable(const char *s, char *out, size_t outsz)
 	}
 	out[o] = '\0';
 }
+
+void
+text_utf8_cut(char *s)
+{
+	size_t len = strlen(s), start = len;
+
+	/* Back over at most three continuation bytes to the lead byte. */
+	while (start > 0 && len - start < 4 &&
+	    ((unsigned char)s[start - 1] & 0xc0) == 0x80)
+		start--;
+	if (start == 0 || len - start >= 4)
+		return;
+	start--;
+	if ((unsigned char)s[start] < 0x80)
+		return; /* ASCII last: nothing cut */
+	if (utf8_seq_len((const unsigned char *)s + start, len - start) == 0)
+		s[start] = '\0';
+}

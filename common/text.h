@@ -11,6 +11,13 @@
  * avail may exceed what is left of a NUL-terminated string. */
 size_t utf8_seq_len(const unsigned char *p, size_t avail);
 
+/*
+ * Cuts s before a UTF-8 sequence left incomplete at its end (as a cut to a
+ * fixed size leaves it), so that what remains is still valid UTF-8 when it
+ * was before the cut.  The database refuses a broken sequence.
+ */
+void text_utf8_cut(char *s);
+
 /* Trims XML white space from both ends in place; returns the new length. */
 size_t text_trim(char *s, size_t len);
 

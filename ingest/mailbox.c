@@ -318,20 +318,33 @@ lookup_batch(struct run *r, const struct imap_msg *msgs, size_t n,
 	return rc;
 }
 
-/* Mail stored but not acted on, no longer in the mailbox: moved by hand. */
+/*
+ * Mail stored but not acted on that the whole pass did not find (moved by
+ * hand), or that belongs to an older UIDVALIDITY: its action is void.
+ * bound: UIDs below it were there to be listed when the pass began.
+ */
 static int
-forget_gone(struct run *r, uint32_t last_uid, struct err *err)
+forget_gone(struct run *r, uint32_t bound, struct err *err)
 {
-	char last[16];
+	char b[16];
 	const char *params[] = {
-	    r->o->account, r->o->mailbox, r->uidvalidity, last};
+	    r->o->account, r->o->mailbox, r->uidvalidity, b};
 
-	snprintf(last, sizeof(last), "%" PRIu32, last_uid);
+	snprintf(b, sizeof(b), "%" PRIu32, bound);
 	return db_exec(r->db,
 	    "UPDATE imap_messages SET action = 'gone from the mailbox', "
 	    "done_at = now() WHERE account = $1 AND mailbox = $2 AND "
-	    "uidvalidity = $3 AND done_at IS NULL AND uid <= $4",
+	    "done_at IS NULL AND (uidvalidity <> $3 OR uid < $4)",
 	    4, params, err);
+}
+
+/* The same folder under two names: INBOX is case-insensitive. */
+static int
+same_folder(const char *a, const char *b)
+{
+	if (strcasecmp(a, "INBOX") == 0 || strcasecmp(b, "INBOX") == 0)
+		return strcasecmp(a, b) == 0;
+	return strcmp(a, b) == 0;
 }
 
 static int
@@ -349,6 +362,16 @@ work(struct run *r, struct err *err)
 	    (o->other != NULL &&
 	        (rc = folder_name(o->other, sep, &r->other, err)) < 0))
 		return rc;
+	/* Moving mail into the folder it is read from would go round for
+	 * ever: each move gives it a new, higher UID. */
+	if (same_folder(r->errors, o->mailbox) ||
+	    (o->after == MAILBOX_MOVE &&
+	        (same_folder(r->processed, o->mailbox) ||
+	            (r->other != NULL && same_folder(r->other, o->mailbox)))))
+		return err_set(err, ERR_USAGE,
+		    "imap: the folders for processed mail, errors and other "
+		    "reports must not be the mailbox read ('%s')",
+		    o->mailbox);
 	if ((rc = imap_create(r->im, r->errors, err)) < 0 ||
 	    (o->after == MAILBOX_MOVE &&
 	        ((rc = imap_create(r->im, r->processed, err)) < 0 ||
@@ -396,7 +419,8 @@ work(struct run *r, struct err *err)
 		if (rc < 0)
 			return rc;
 	}
-	return forget_gone(r, after, err);
+	return forget_gone(
+	    r, status.uidnext > 0 ? status.uidnext : after + 1, err);
 }
 
 int

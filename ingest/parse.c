@@ -479,6 +479,8 @@ bad_record(struct pstate *st, const char *fmt, ...)
 	st->rec_bad = st->rec_bad_buf;
 }
 
+#define MAX_TIME 253402300799ULL /* 9999-12-31T23:59:59Z */
+
 static void
 set_time(struct pstate *st, int64_t *field, int *seen, const char *what)
 {
@@ -489,11 +491,12 @@ set_time(struct pstate *st, int64_t *field, int *seen, const char *what)
 		report_warn(&st->rep, "repeated <%s> ignored", what);
 		return;
 	}
-	if (parse_u64(st->text, &v) < 0 || v > INT64_MAX) {
+	/* Up to the end of year 9999: what a database stores as a time. */
+	if (parse_u64(st->text, &v) < 0 || v > MAX_TIME) {
 		text_printable(st->text, shown, sizeof(shown));
 		fail(st, ERR_MALFORMED,
 		    "date_range <%s> '%s' is not a time in seconds since "
-		    "1970",
+		    "1970 (up to the year 9999)",
 		    what, shown);
 		return;
 	}
@@ -695,9 +698,15 @@ end_record(struct pstate *st)
 		return;
 	}
 	st->rep.n_records++;
-	st->rep.messages = rec->count > UINT64_MAX - st->rep.messages
-	    ? UINT64_MAX
-	    : st->rep.messages + rec->count;
+	/* A total a database can hold: absurd counts stop at 2^63-1. */
+	if (rec->count > (uint64_t)INT64_MAX - st->rep.messages) {
+		if (st->rep.messages < (uint64_t)INT64_MAX)
+			report_warn(&st->rep,
+			    "message total over 2^63-1; counted as 2^63-1");
+		st->rep.messages = INT64_MAX;
+	} else {
+		st->rep.messages += rec->count;
+	}
 	st->records_handed = 1;
 	if (st->sink->record(st->sink->ctx, &st->rep, rec, st->err) < 0) {
 		st->failed = st->err->code ? st->err->code : ERR_SINK;

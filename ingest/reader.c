@@ -4,6 +4,7 @@
 #include "err.h"
 #include "input_limits.h"
 #include "log.h"
+#include "text.h"
 #include "unpack.h"
 
 #include <stdio.h>
@@ -67,9 +68,11 @@ on_item(void *argp, struct bytesrc *inner, const char *label, struct err *err)
 	size_t keep = strlen(rs->where);
 	int rc = 0;
 
-	if (label[0] != '\0')
+	if (label[0] != '\0') {
 		snprintf(rs->where + keep, sizeof(rs->where) - keep, "%s%s",
 		    keep ? ": " : "", label);
+		text_utf8_cut(rs->where);
+	}
 	if (inner == NULL) {
 		problem(rs, err);
 		rc = fatal(err->code) ? err->code : 0;

@@ -115,10 +115,16 @@ static const struct {
         "message_id, input, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7) "
         "ON CONFLICT DO NOTHING",
         7},
+    /* The same bytes came before: the mail is recorded against that
+     * input, and takes its fate when it held no report (refused mail goes
+     * to the errors folder again, and is never deleted). */
     {"ds_mail_again",
-        "INSERT INTO imap_messages (account, mailbox, uidvalidity, uid, "
-        "message_id, input, outcome) SELECT $1, $2, $3, $4, $5, id, "
-        "'duplicate' FROM inputs WHERE sha256 = $6 ON CONFLICT DO NOTHING",
+        "WITH i AS (SELECT id, CASE WHEN NOT raw_complete OR outcome = "
+        "'refused' THEN 'refused' WHEN outcome = 'skipped' THEN 'skipped' "
+        "ELSE 'duplicate' END AS o FROM inputs WHERE sha256 = $6), "
+        "ins AS (INSERT INTO imap_messages (account, mailbox, uidvalidity, "
+        "uid, message_id, input, outcome) SELECT $1, $2, $3, $4, $5, id, o "
+        "FROM i ON CONFLICT DO NOTHING) SELECT o FROM i",
         6},
 };
 
@@ -141,6 +147,8 @@ struct store {
 		struct err why;
 	} pending[32];
 	unsigned n_pending, pending_over;
+	/* When set, the input is stored refused for this reason, unread. */
+	const struct err *refuse;
 	/* The mail the input is, when it came from a mailbox (NULL
 	 * otherwise), and the outcome it got. */
 	const struct store_mail *mail;
@@ -658,7 +666,9 @@ store_body(struct store *st, const unsigned char *buf, size_t len, int complete,
 	const char *outcome;
 	char nrep[16];
 
-	if (!complete) {
+	if (st->refuse != NULL) {
+		st_problem(st, "", st->refuse);
+	} else if (!complete) {
 		struct err why;
 
 		err_set(&why, ERR_LIMIT,
@@ -713,18 +723,22 @@ static int
 mail_again(struct store *st, const char *hex, struct err *err)
 {
 	const struct store_mail *m = st->mail;
-	char uv[16], uid[16];
+	char uv[16], uid[16], *outcome = NULL;
 	const char *params[] = {
 	    m->account, m->mailbox, uv, uid, m->message_id, hex};
 	const struct db_stmt stmts[] = {
-	    {"ds_mail_again", 6, params, NULL, NULL, NULL, 1},
+	    {"ds_mail_again", 6, params, NULL, NULL, &outcome, 1},
 	    {"COMMIT", 0, NULL, NULL, NULL, NULL, 0},
 	};
+	int rc;
 
 	snprintf(uv, sizeof(uv), "%" PRIu32, m->uidvalidity);
 	snprintf(uid, sizeof(uid), "%" PRIu32, m->uid);
-	snprintf(st->outcome, sizeof(st->outcome), "duplicate");
-	return db_pipeline(st->db, stmts, 2, err);
+	rc = db_pipeline(st->db, stmts, 2, err);
+	snprintf(st->outcome, sizeof(st->outcome), "%s",
+	    outcome != NULL ? outcome : "duplicate");
+	free(outcome);
+	return rc;
 }
 
 static void
@@ -978,6 +992,18 @@ store_mail(struct store *st, const unsigned char *buf, size_t len, int complete,
 		if (rc == 0 || !db_retryable(st->db))
 			break;
 		log_debug("%s: %s; trying again", name, err->msg);
+	}
+	if (rc < 0 && db_data_error(st->db)) {
+		/* A value the parser let through and the database refused:
+		 * this input is refused (and kept), the run goes on. */
+		struct err why;
+
+		err_set(&why, ERR_MALFORMED,
+		    "the database refused what this input holds: %s", err->msg);
+		st->refuse = &why;
+		rc = store_once(
+		    st, buf, len, complete, source, name, hex, gz, gzlen, err);
+		st->refuse = NULL;
 	}
 	st->mail = NULL;
 	free(gz);

@@ -73,8 +73,10 @@ struct store_mail {
  * store_input() for a mail from a mailbox: the mail's row in imap_messages
  * (what it became, with the action still to take) goes in the same
  * transaction as its input and reports.  The same bytes stored before
- * (another copy of the mail) give the outcome "duplicate" and a row that
- * points at the earlier input.  mail is borrowed for the call.
+ * (another copy of the mail) give a row that points at the earlier input,
+ * with the outcome "duplicate" -- or "refused" or "skipped" when that is
+ * what the earlier input came to, so the copy goes where the first went.
+ * mail is borrowed for the call.
  */
 int store_mail(struct store *st, const unsigned char *buf, size_t len,
     int complete, const char *source, const char *name,

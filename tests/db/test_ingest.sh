@@ -272,6 +272,35 @@ q "$many" "DELETE FROM inputs WHERE id IN (SELECT input FROM reports
 	fail "delete: no report went with its input"
 consistent "$many" delete
 
+# 11. Values the database refuses: the input is refused with the database's
+# reason and the run goes on; absurd dates are refused by the parser, absurd
+# counts capped.
+db=$(newdb)
+"$bin" db migrate --db "$db" || fail "refuse: migrate"
+q "$db" "ALTER TABLE reports ADD CONSTRAINT test_refuse
+	CHECK (org_name <> 'Awk \"Org\"')" >/dev/null
+sed 's/<end>1763164799</<end>99999999999999</; s/awk-1/awk-2/' \
+	"$tmp/awkward.xml" >"$tmp/farfuture.xml"
+sed 's/<count>3</<count>9223372036854775807</; s/<count>1</<count>9223372036854775807</;
+	s/awk-1/awk-3/; s/Awk "Org"/Big Org/' "$tmp/awkward.xml" >"$tmp/huge.xml"
+"$bin" ingest -q -j 1 --db "$db" "$tmp/awkward.xml" "$tmp/farfuture.xml" \
+	"$tmp/huge.xml" "$samples" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "refuse: want exit 1"
+[ "$(q "$db" "SELECT count(*) FROM reports")" = 5 ] ||
+	fail "refuse: want the 4 samples and the huge report stored"
+r=$(q "$db" "SELECT reason FROM failed_inputs WHERE source_name LIKE '%/awkward.xml'")
+case "$r" in
+"the database refused what this input holds: "*test_refuse*) ;;
+*) fail "refuse: reason is '$r'" ;;
+esac
+r=$(q "$db" "SELECT reason FROM failed_inputs WHERE source_name LIKE '%/farfuture.xml'")
+case "$r" in
+*"up to the year 9999"*) ;;
+*) fail "refuse: far future reason is '$r'" ;;
+esac
+[ "$(q "$db" "SELECT messages FROM reports WHERE org_name = 'Big Org'")" = 9223372036854775807 ] ||
+	fail "refuse: the huge total is not capped at 2^63-1"
+
 if [ "$fails" -gt 0 ]; then
 	echo "$fails check(s) failed" >&2
 	exit 1

@@ -204,6 +204,40 @@ test_report_warnings_bounded(void **state)
 	assert_int_equal(rep.policy.pct, -1);
 }
 
+/* A cut to a fixed size never leaves half a UTF-8 character behind. */
+static void
+test_utf8_cut(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} v[] = {
+	    {"", ""}, {"abc", "abc"},
+	    {"ab\xc3\xa9", "ab\xc3\xa9"}, /* whole 2-byte */
+	    {"ab\xc3", "ab"}, /* lead only */
+	    {"a\xe2\x82\xac", "a\xe2\x82\xac"}, /* whole 3-byte */
+	    {"a\xe2\x82", "a"}, /* 2 of 3 */
+	    {"\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"}, /* whole 4-byte */
+	    {"x\xf0\x9f\x98", "x"}, /* 3 of 4 */
+	    {"x\x80\x80\x80\x80", "x\x80\x80\x80\x80"}, /* not ours to fix */
+	};
+	char buf[32];
+	struct err e;
+	char big[2048];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", v[i].in);
+		text_utf8_cut(buf);
+		assert_string_equal(buf, v[i].want);
+	}
+	/* err_set cuts long messages on a character boundary. */
+	memset(big, 0, sizeof(big));
+	for (size_t i = 0; i + 3 < sizeof(big) - 1; i += 3)
+		memcpy(big + i, "\xe2\x82\xac", 3);
+	err_set(&e, ERR_MALFORMED, "x%s", big);
+	assert_int_equal(strlen(e.msg) % 3, 1);
+}
+
 static void
 test_sha256_vectors(void **state)
 {
@@ -261,6 +295,7 @@ main(void)
 	    cmocka_unit_test(test_bytesrc_fd_limit),
 	    cmocka_unit_test(test_report_warnings_bounded),
 	    cmocka_unit_test(test_sha256_vectors),
+	    cmocka_unit_test(test_utf8_cut),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
