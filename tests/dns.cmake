@@ -1,0 +1,27 @@
+# Tests for DNS: analyze/resolve.c (c-ares) and analyze/dnscheck.c, against
+# a real dnsmasq that tests/harness/dnsmasq starts on loopback with the
+# records of tests/dns/zone.conf; the parsers alone, with no server.
+#
+#   ctest -L dns
+
+# ds_dns_test(NAME [SERVER]): tests/dns/NAME.c linked with dsanalyze; with
+# SERVER it runs under the harness.
+function(ds_dns_test name)
+  cmake_parse_arguments(T "SERVER" "" "" ${ARGN})
+  add_executable(${name} dns/${name}.c)
+  target_link_libraries(${name} PRIVATE dsanalyze dscommon PkgConfig::CMOCKA)
+  # Expectation tables leave trailing fields out on purpose.
+  target_compile_options(${name} PRIVATE -Wno-missing-field-initializers)
+  if(T_SERVER)
+    add_test(NAME dns/${name} COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/dnsmasq
+      run --zone ${CMAKE_CURRENT_SOURCE_DIR}/dns/zone.conf $<TARGET_FILE:${name}>)
+    set_tests_properties(dns/${name} PROPERTIES LABELS dns TIMEOUT 300)
+  else()
+    add_test(NAME dns/${name} COMMAND ${name})
+    set_tests_properties(dns/${name} PROPERTIES LABELS "dns;unit" TIMEOUT 120)
+  endif()
+endfunction()
+
+ds_dns_test(test_dnscheck_parse)
+ds_dns_test(test_resolve SERVER)
+ds_dns_test(test_dnscheck SERVER)
