@@ -236,21 +236,22 @@ worker(struct ingest *in, struct db *parent_db, struct store *run)
 static int
 run_workers(struct ingest *in, struct db *db, int jobs)
 {
-	pid_t pids[MAX_JOBS];
 	int started = 0, rc = 0;
 
 	fflush(stdout);
 	fflush(stderr);
 	in->parent = getpid();
 	for (; started < jobs; started++) {
-		if ((pids[started] = fork()) < 0) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
 			log_error("ingest: cannot start a worker: %s",
 			    strerror(errno));
 			__atomic_store_n(&in->sh->failed, 1, __ATOMIC_SEQ_CST);
 			rc = -1;
 			break;
 		}
-		if (pids[started] == 0)
+		if (pid == 0)
 			worker(in, db, in->store);
 	}
 	for (int left = started; left > 0;) {
