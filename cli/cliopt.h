@@ -4,10 +4,10 @@
  * A command lists in its getopt_long table CLIOPT_COMMON (--limit, -v, -q)
  * and, by the settings it uses: CLIOPT_DATABASE (--db and --config FILE),
  * CLIOPT_IMAP (a flag for every imap_* setting; with CLIOPT_DATABASE or
- * CLIOPT_CONFIG_FILE).  It puts "vq" in its short options and passes every
- * option its own switch does not know to cliopt_handle().  After parsing,
- * cliopt_settings() gives the settings of this run: files, environment and
- * flags together.
+ * CLIOPT_CONFIG_FILE), CLIOPT_DNS (dns_servers and dns_timeout, likewise).  It
+ * puts "vq" in its short options and passes every option its own switch does
+ * not know to cliopt_handle().  After parsing, cliopt_settings() gives the
+ * settings of this run: files, environment and flags together.
  *
  * The flag of a setting is its key with '-' for '_' (imap_batch:
  * --imap-batch VALUE), made from the table in common/config.h: a new row
@@ -50,12 +50,19 @@ struct cliopt {
 	{flag, required_argument, NULL, CLIOPT_SETTING + CONFIG_##id},
 #define CLIOPT_IN_DB_DB CLIOPT_FLAG_
 #define CLIOPT_IN_DB_IMAP(id, flag)
+#define CLIOPT_IN_DB_DNS(id, flag)
 #define CLIOPT_IN_IMAP_DB(id, flag)
 #define CLIOPT_IN_IMAP_IMAP CLIOPT_FLAG_
+#define CLIOPT_IN_IMAP_DNS(id, flag)
+#define CLIOPT_IN_DNS_DB(id, flag)
+#define CLIOPT_IN_DNS_IMAP(id, flag)
+#define CLIOPT_IN_DNS_DNS CLIOPT_FLAG_
 #define CLIOPT_DB_ROW_(id, name, flag, group, ...)                             \
 	CLIOPT_IN_DB_##group(id, flag)
 #define CLIOPT_IMAP_ROW_(id, name, flag, group, ...)                           \
 	CLIOPT_IN_IMAP_##group(id, flag)
+#define CLIOPT_DNS_ROW_(id, name, flag, group, ...)                            \
+	CLIOPT_IN_DNS_##group(id, flag)
 
 /* --config FILE alone, for a command with settings but no database. */
 #define CLIOPT_CONFIG_FILE                                                     \
@@ -73,6 +80,18 @@ struct cliopt {
 	CONFIG_SETTINGS(CLIOPT_IMAP_ROW_)                                      \
 	{                                                                      \
 		"imap-password", required_argument, NULL, CLIOPT_NO_PASSWORD   \
+	}
+
+/*
+ * --dns-servers LIST and --dns-timeout MS, with --nameserver LIST as another
+ * name for --dns-servers.  A command that lists it lists CLIOPT_DATABASE
+ * too, or CLIOPT_CONFIG_FILE when it has no database.
+ */
+#define CLIOPT_DNS                                                             \
+	CONFIG_SETTINGS(CLIOPT_DNS_ROW_)                                       \
+	{                                                                      \
+		"nameserver", required_argument, NULL,                         \
+		    CLIOPT_SETTING + CONFIG_DNS_SERVERS                        \
 	}
 
 /*

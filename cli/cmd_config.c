@@ -42,7 +42,8 @@ help(FILE *fp)
 	    "  -h, --help      this text\n\n"
 	    "Settings (with their defaults):\n",
 	    sys, user != NULL ? user : "(no home directory: none)");
-	config_print_help(fp, CONFIG_GROUP_DB | CONFIG_GROUP_IMAP);
+	config_print_help(
+	    fp, CONFIG_GROUP_DB | CONFIG_GROUP_IMAP | CONFIG_GROUP_DNS);
 	fputs("\nExit status: 0 done, 2 a bad setting, file or key.\n", fp);
 	free(sys);
 	free(user);
@@ -114,6 +115,7 @@ cmd_config(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    CLIOPT_DATABASE,
 	    CLIOPT_IMAP,
+	    CLIOPT_DNS,
 	    {NULL, 0, NULL, 0},
 	};
 	const struct config *cfg;

@@ -4,6 +4,8 @@
 
 /* Every subcommand is registered here, and only here. */
 const struct command commands[] = {
+    {"check", cmd_check,
+        "the DNS records a sending domain needs, against the reports"},
     {"config", cmd_config,
         "print the settings in effect and where each comes from"},
     {"db", cmd_db, "the database: migrate it, show its schema version"},

@@ -88,7 +88,13 @@ struct err;
 	    "setups")                                                          \
 	S(IMAP_ALLOW_PLAIN, "imap_allow_plain", "imap-allow-plain", IMAP,      \
 	    BOOL, "no", 0, 0, NULL, 0,                                         \
-	    "imap:// goes on without STARTTLS; only for test setups")
+	    "imap:// goes on without STARTTLS; only for test setups")          \
+	S(DNS_SERVERS, "dns_servers", "dns-servers", DNS, STRING, "", 0, 0,    \
+	    NULL, 0, "name servers, HOST[:PORT][,...] (at most 8); empty: "    \
+	    "the system's")                                                    \
+	S(DNS_TIMEOUT, "dns_timeout", "dns-timeout", DNS, INT, "3000", 10,     \
+	    60000, NULL, 0, "milliseconds to wait for an answer (a retry "     \
+	    "waits twice as long)")
 /* clang-format on */
 
 #define CONFIG_KEY_(id, ...) CONFIG_##id,
@@ -99,6 +105,7 @@ enum config_key { CONFIG_SETTINGS(CONFIG_KEY_) CONFIG_NKEYS };
 enum config_group {
 	CONFIG_GROUP_DB = 1,
 	CONFIG_GROUP_IMAP = 2,
+	CONFIG_GROUP_DNS = 4,
 };
 
 enum config_type {

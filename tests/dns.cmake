@@ -1,6 +1,7 @@
-# Tests for DNS: analyze/resolve.c (c-ares) and analyze/dnscheck.c, against
-# a real dnsmasq that tests/harness/dnsmasq starts on loopback with the
-# records of tests/dns/zone.conf; the parsers alone, with no server.
+# Tests for DNS: analyze/resolve.c (c-ares), analyze/dnscheck.c and
+# `dmarcsift check`, against a real dnsmasq that tests/harness/dnsmasq starts
+# on loopback with the records of tests/dns/zone.conf; the parsers alone,
+# with no server.
 #
 #   ctest -L dns
 
@@ -25,3 +26,11 @@ endfunction()
 ds_dns_test(test_dnscheck_parse)
 ds_dns_test(test_resolve SERVER)
 ds_dns_test(test_dnscheck SERVER)
+
+# dmarcsift check: the real binary, a real dnsmasq and a real PostgreSQL
+# holding the reports the script writes.
+add_test(NAME dns/check COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg run
+  ${CMAKE_CURRENT_SOURCE_DIR}/harness/dnsmasq run
+  --zone ${CMAKE_CURRENT_SOURCE_DIR}/dns/zone.conf
+  sh ${CMAKE_CURRENT_SOURCE_DIR}/dns/test_check.sh $<TARGET_FILE:dmarcsift>)
+set_tests_properties(dns/check PROPERTIES LABELS "dns;db" TIMEOUT 300)

@@ -80,7 +80,8 @@ test_table(void **state)
 		assert_int_equal(config_key(s->name), k);
 		assert_non_null(s->help);
 		assert_true(s->group == CONFIG_GROUP_DB ||
-		    s->group == CONFIG_GROUP_IMAP);
+		    s->group == CONFIG_GROUP_IMAP ||
+		    s->group == CONFIG_GROUP_DNS);
 		/* Every default passes its own check. */
 		if (config_set(cfg, k, s->dflt, CONFIG_FROM_FLAG, "t", &err) <
 		    0)

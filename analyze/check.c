@@ -1,0 +1,948 @@
+/*
+ * check: the DNS of a sending domain against what the reports say.
+ *
+ * Read in this order: findings and small helpers; check_new() and what the
+ * user gives; check_gather() (the database: report count, selectors,
+ * sources with our verdict, the policy receivers saw); check_run() (the
+ * DNS through dnscheck, the published policy, then the comparisons).
+ */
+#include "check.h"
+
+#include "db.h"
+#include "err.h"
+#include "report.h"
+#include "resolve.h"
+#include "verdict.h"
+#include "xalloc.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ------------------------------------------------------------------------
+ * Findings and helpers. */
+
+/* Copies s to out as printable ASCII: other bytes become '?'; long text is
+ * cut with "...". */
+static void
+ascii_printable(const char *s, char *out, size_t outsz)
+{
+	size_t i, o = 0, len = strlen(s);
+
+	for (i = 0; i < len && o + 1 < outsz; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (o + 4 >= outsz && i + 1 < len) {
+			if (o + 4 <= outsz) {
+				memcpy(out + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		out[o++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	out[o] = '\0';
+}
+
+static char *
+dup_printable(const char *s)
+{
+	char buf[DNSCHECK_TEXT_MAX];
+
+	ascii_printable(s, buf, sizeof(buf));
+	return xstrdup(buf);
+}
+
+static void add_finding(struct dnscheck_list *l, const char *id,
+    enum dnscheck_status st, const char *subject, const char *fix,
+    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void
+add_finding(struct dnscheck_list *l, const char *id, enum dnscheck_status st,
+    const char *subject, const char *fix, const char *fmt, ...)
+{
+	struct dnscheck_finding *f;
+	char buf[DNSCHECK_TEXT_MAX];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(buf))
+		memcpy(buf + sizeof(buf) - 4, "...", 4);
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 32;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	f = &l->v[l->n++];
+	f->id = id;
+	f->status = st;
+	f->subject = dup_printable(subject != NULL ? subject : "");
+	f->text = dup_printable(buf);
+	f->fix = fix != NULL ? dup_printable(fix) : NULL;
+}
+
+static uint64_t
+num(const char *s)
+{
+	return s != NULL ? strtoull(s, NULL, 10) : 0;
+}
+
+static const char *const tag_names[CHECK_NTAGS] = {
+    [CHECK_TAG_P] = "p",
+    [CHECK_TAG_SP] = "sp",
+    [CHECK_TAG_ADKIM] = "adkim",
+    [CHECK_TAG_ASPF] = "aspf",
+    [CHECK_TAG_PCT] = "pct",
+};
+
+const char *
+check_tag_name(enum check_tag t)
+{
+	return (unsigned)t < CHECK_NTAGS ? tag_names[t] : "?";
+}
+
+/* ------------------------------------------------------------------------
+ * The check and what the user gives. */
+
+int
+check_new(struct check **out, const char *domain, int days, struct err *err)
+{
+	char dom[ORGDOMAIN_MAX], shown[80];
+	struct check *c;
+	const char *p;
+
+	for (p = domain != NULL ? domain : ""; *p != '\0'; p++) {
+		if ((unsigned char)*p >= 0x80)
+			break;
+	}
+	if (domain == NULL || *p != '\0' ||
+	    orgdomain_normalize(domain, dom, sizeof(dom)) < 0) {
+		ascii_printable(
+		    domain != NULL ? domain : "", shown, sizeof(shown));
+		return err_set(err, ERR_USAGE,
+		    "'%s' is not a domain name (IDNs in A-label form, xn--)",
+		    shown);
+	}
+	if (days == 0)
+		days = CHECK_DAYS_DEFAULT;
+	if (days < 1 || days > CHECK_DAYS_MAX)
+		return err_set(err, ERR_USAGE, "days: want 1 to %d, got %d",
+		    CHECK_DAYS_MAX, days);
+	c = xcalloc(1, sizeof(*c));
+	memcpy(c->domain, dom, sizeof(dom));
+	c->days = days;
+	*out = c;
+	return 0;
+}
+
+void
+check_free(struct check *c)
+{
+	if (c == NULL)
+		return;
+	free(c->sel);
+	free(c->ips);
+	free(c->src);
+	free(c->nets);
+	for (int t = 0; t < CHECK_NTAGS; t++) {
+		for (size_t i = 0; i < c->nsaid[t]; i++)
+			free(c->said[t][i].value);
+		free(c->said[t]);
+	}
+	dnscheck_list_free(&c->findings);
+	free(c);
+}
+
+/*
+ * Writes s lower-cased to out when it is a selector we would look up:
+ * labels of letters, digits, '-' and '_' (1-63 bytes each), separated by
+ * dots, shorter than CHECK_SELECTOR_MAX.  Returns 0, or -1.
+ */
+static int
+selector_norm(const char *s, char out[CHECK_SELECTOR_MAX])
+{
+	size_t i, len = strlen(s), label = 0;
+
+	if (len == 0 || len >= CHECK_SELECTOR_MAX)
+		return -1;
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '.') {
+			if (label == 0)
+				return -1;
+			label = 0;
+		} else if (isalnum(ch) || ch == '-' || ch == '_') {
+			if (++label > 63)
+				return -1;
+		} else {
+			return -1;
+		}
+		out[i] = (char)tolower(ch);
+	}
+	out[len] = '\0';
+	return label == 0 ? -1 : 0;
+}
+
+/* The selector named name (normalized), added when new; NULL when the
+ * list is full. */
+static struct check_selector *
+selector_get(struct check *c, const char *name)
+{
+	struct check_selector *s;
+
+	for (size_t i = 0; i < c->nsel; i++) {
+		if (strcmp(c->sel[i].name, name) == 0)
+			return &c->sel[i];
+	}
+	if (c->nsel >= CHECK_MAX_SELECTORS + CHECK_MAX_GIVEN)
+		return NULL;
+	c->sel = xrealloc(c->sel, (c->nsel + 1) * sizeof(*c->sel));
+	s = &c->sel[c->nsel++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	return s;
+}
+
+int
+check_add_selector(struct check *c, const char *name, struct err *err)
+{
+	char norm[CHECK_SELECTOR_MAX], shown[80];
+	struct check_selector *s;
+	size_t given = 0;
+
+	if (selector_norm(name, norm) < 0) {
+		ascii_printable(name, shown, sizeof(shown));
+		return err_set(err, ERR_USAGE,
+		    "'%s' is not a DKIM selector (DNS labels: letters, "
+		    "digits, '-', '_')",
+		    shown);
+	}
+	for (size_t i = 0; i < c->nsel; i++)
+		given += (c->sel[i].from & CHECK_FROM_OPTION) != 0;
+	if (given >= CHECK_MAX_GIVEN || (s = selector_get(c, norm)) == NULL)
+		return err_set(
+		    err, ERR_USAGE, "more than %d selectors", CHECK_MAX_GIVEN);
+	s->from |= CHECK_FROM_OPTION;
+	return 0;
+}
+
+/* The address ip (canonical), added when new; NULL when full. */
+static struct check_ip *
+ip_get(struct check *c, const char *ip)
+{
+	struct check_ip *a;
+
+	for (size_t i = 0; i < c->nip; i++) {
+		if (strcmp(c->ips[i].ip, ip) == 0)
+			return &c->ips[i];
+	}
+	if (c->nip >= CHECK_MAX_PTR_IPS + CHECK_MAX_GIVEN)
+		return NULL;
+	c->ips = xrealloc(c->ips, (c->nip + 1) * sizeof(*c->ips));
+	a = &c->ips[c->nip++];
+	memset(a, 0, sizeof(*a));
+	memcpy(a->ip, ip, sizeof(a->ip));
+	return a;
+}
+
+int
+check_add_ip(struct check *c, const char *ip, struct err *err)
+{
+	char canon[IP_TEXT_MAX], shown[80];
+	struct check_ip *a;
+
+	if (ip_normalize(ip, canon) < 0) {
+		ascii_printable(ip, shown, sizeof(shown));
+		return err_set(
+		    err, ERR_USAGE, "'%s' is not an IP address", shown);
+	}
+	if (c->nip >= CHECK_MAX_GIVEN || (a = ip_get(c, canon)) == NULL)
+		return err_set(
+		    err, ERR_USAGE, "more than %d addresses", CHECK_MAX_GIVEN);
+	a->from |= CHECK_FROM_OPTION;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * The database.  Every statement is parameterised: $1 the domain
+ * (lower-case), $2 the days.  A report counts when its date range ends
+ * within the period. */
+
+#define IN_PERIOD "r.date_end > now() - make_interval(days => $2::int)"
+
+static int
+get_count(void *arg, int ncols, const char *const *v, struct err *err)
+{
+	*(uint64_t *)arg = num(v[0]);
+	return 0;
+}
+
+static int
+add_selector(void *arg, int ncols, const char *const *v, struct err *err)
+{
+	struct check *c = arg;
+	char norm[CHECK_SELECTOR_MAX];
+	struct check_selector *s;
+	size_t from_reports = 0;
+
+	/* Garbage a reporter wrote is not looked up. */
+	if (v[0] == NULL || selector_norm(v[0], norm) < 0)
+		return 0;
+	for (size_t i = 0; i < c->nsel; i++)
+		from_reports += (c->sel[i].from & CHECK_FROM_REPORTS) != 0;
+	if (from_reports >= CHECK_MAX_SELECTORS)
+		return 0;
+	if ((s = selector_get(c, norm)) == NULL)
+		return 0;
+	s->from |= CHECK_FROM_REPORTS;
+	s->messages += num(v[1]);
+	s->failed += num(v[2]);
+	return 0;
+}
+
+/*
+ * The sources: records grouped by everything the verdict reads, each
+ * group followed by its DKIM results (kind 1) and SPF results (kind 2),
+ * in address order, so that one pass evaluates every group and adds it to
+ * its source.
+ */
+static const char sources_sql[] =
+    "WITH g AS (SELECT row_number() OVER () AS k, rec.source_ip AS ip, "
+    "sum(rec.count) AS messages, rec.dkim, rec.spf, rec.header_from, "
+    "rec.envelope_from, rec.dkim_auth, rec.spf_auth, r.domain, r.adkim, "
+    "r.aspf FROM reports r JOIN records rec ON rec.report = r.id "
+    "WHERE " IN_PERIOD " AND (lower(r.domain) = $1 OR "
+    "lower(rec.header_from) = $1) "
+    "GROUP BY rec.source_ip, rec.dkim, rec.spf, rec.header_from, "
+    "rec.envelope_from, rec.dkim_auth, rec.spf_auth, r.domain, r.adkim, "
+    "r.aspf) "
+    "SELECT ip, k, 0 AS kind, 0 AS n, host(ip), messages::text, dkim, spf, "
+    "header_from, envelope_from, domain, adkim, aspf FROM g "
+    "UNION ALL SELECT ip, k, 1, n, NULL, NULL, dkim_auth[n][1], "
+    "dkim_auth[n][2], dkim_auth[n][3], NULL, NULL, NULL, NULL "
+    "FROM g, generate_subscripts(dkim_auth, 1) AS n "
+    "UNION ALL SELECT ip, k, 2, n, NULL, NULL, spf_auth[n][1], "
+    "spf_auth[n][2], spf_auth[n][3], NULL, NULL, NULL, NULL "
+    "FROM g, generate_subscripts(spf_auth, 1) AS n "
+    "ORDER BY 1, 2, 3, 4";
+
+struct gather {
+	struct check *c;
+	const struct orgdomain *od;
+	int open; /* rec holds a group */
+	struct dmarc_record rec;
+	struct dmarc_policy pol;
+};
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* Evaluates the group in g->rec and adds it to its source. */
+static void
+finish_group(struct gather *g)
+{
+	struct check *c = g->c;
+	struct check_source *s;
+	struct verdict v;
+
+	if (!g->open)
+		return;
+	g->open = 0;
+	verdict_eval(g->od, &g->rec, &g->pol, &v);
+	if (g->rec.source_ip[0] != '\0' &&
+	    strcmp(v.header_from, c->domain) == 0) {
+		s = c->nsrc > 0 ? &c->src[c->nsrc - 1] : NULL;
+		if (s == NULL || strcmp(s->ip, g->rec.source_ip) != 0) {
+			c->src =
+			    xrealloc(c->src, (c->nsrc + 1) * sizeof(*c->src));
+			s = &c->src[c->nsrc++];
+			memset(s, 0, sizeof(*s));
+			memcpy(s->ip, g->rec.source_ip, sizeof(s->ip));
+		}
+		s->messages += g->rec.count;
+		if (v.pass)
+			s->passed += g->rec.count;
+		if (v.dkim_aligned)
+			s->dkim_aligned += g->rec.count;
+	}
+	record_reset(&g->rec);
+	free(g->pol.domain);
+	free(g->pol.adkim);
+	free(g->pol.aspf);
+	memset(&g->pol, 0, sizeof(g->pol));
+}
+
+static int
+add_group_row(void *arg, int ncols, const char *const *v, struct err *err)
+{
+	struct gather *g = arg;
+	int kind = atoi(v[2]);
+
+	if (kind == 0) {
+		finish_group(g);
+		g->open = 1;
+		if (v[4] == NULL || ip_normalize(v[4], g->rec.source_ip) < 0)
+			g->rec.source_ip[0] = '\0';
+		g->rec.count = num(v[5]);
+		g->rec.dkim = dup_or_null(v[6]);
+		g->rec.spf = dup_or_null(v[7]);
+		g->rec.header_from = dup_or_null(v[8]);
+		g->rec.envelope_from = dup_or_null(v[9]);
+		g->pol.domain = dup_or_null(v[10]);
+		g->pol.adkim = dup_or_null(v[11]);
+		g->pol.aspf = dup_or_null(v[12]);
+		g->pol.pct = -1;
+	} else if (g->open && kind == 1) {
+		struct dmarc_dkim_result *d = record_add_dkim(&g->rec);
+
+		d->domain = dup_or_null(v[6]);
+		d->selector = dup_or_null(v[7]);
+		d->result = dup_or_null(v[8]);
+	} else if (g->open && kind == 2) {
+		struct dmarc_spf_result *s = record_add_spf(&g->rec);
+
+		s->domain = dup_or_null(v[6]);
+		s->scope = dup_or_null(v[7]);
+		s->result = dup_or_null(v[8]);
+	}
+	return 0;
+}
+
+/* Adds n reports that said value (NULL: nothing) for tag t. */
+static void
+said_add(struct check *c, enum check_tag t, const char *value, uint64_t n)
+{
+	char shown[24];
+	struct check_said *s;
+
+	if (value != NULL)
+		ascii_printable(value, shown, sizeof(shown));
+	for (size_t i = 0; i < c->nsaid[t]; i++) {
+		s = &c->said[t][i];
+		if ((value == NULL && s->value == NULL) ||
+		    (value != NULL && s->value != NULL &&
+		        strcmp(s->value, shown) == 0)) {
+			s->reports += n;
+			return;
+		}
+	}
+	c->said[t] =
+	    xrealloc(c->said[t], (c->nsaid[t] + 1) * sizeof(*c->said[t]));
+	s = &c->said[t][c->nsaid[t]++];
+	s->value = value != NULL ? xstrdup(shown) : NULL;
+	s->reports = n;
+}
+
+static int
+add_policy(void *arg, int ncols, const char *const *v, struct err *err)
+{
+	struct check *c = arg;
+	uint64_t n = num(v[CHECK_NTAGS]);
+
+	for (int t = 0; t < CHECK_NTAGS; t++)
+		said_add(c, t, v[t], n);
+	return 0;
+}
+
+int
+check_gather(
+    struct check *c, struct db *db, const struct orgdomain *od, struct err *err)
+{
+	struct gather g;
+	char days[16];
+	const char *params[] = {c->domain, days};
+	int rc;
+
+	snprintf(days, sizeof(days), "%d", c->days);
+	rc = db_each(db,
+	    "SELECT count(*) FROM reports r WHERE " IN_PERIOD
+	    " AND (lower(r.domain) = $1 OR EXISTS (SELECT 1 FROM records rec "
+	    "WHERE rec.report = r.id AND lower(rec.header_from) = $1))",
+	    2, params, get_count, &c->reports, err);
+	if (rc == 0)
+		rc = db_each(db,
+		    "SELECT lower(rec.dkim_auth[n][2]), sum(rec.count), "
+		    "coalesce(sum(rec.count) FILTER (WHERE "
+		    "lower(rec.dkim_auth[n][3]) = 'fail'), 0) "
+		    "FROM reports r JOIN records rec ON rec.report = r.id, "
+		    "generate_subscripts(rec.dkim_auth, 1) AS n "
+		    "WHERE " IN_PERIOD
+		    " AND rtrim(lower(rec.dkim_auth[n][1]), '.') = $1 "
+		    "AND coalesce(rec.dkim_auth[n][2], '') <> '' "
+		    "GROUP BY 1 ORDER BY 2 DESC, 1",
+		    2, params, add_selector, c, err);
+	if (rc == 0) {
+		memset(&g, 0, sizeof(g));
+		g.c = c;
+		g.od = od;
+		rc =
+		    db_each(db, sources_sql, 2, params, add_group_row, &g, err);
+		finish_group(&g);
+	}
+	if (rc == 0)
+		rc = db_each(db,
+		    "SELECT lower(r.p), lower(r.sp), lower(r.adkim), "
+		    "lower(r.aspf), r.pct::text, count(*) FROM reports r "
+		    "WHERE lower(r.domain) = $1 AND " IN_PERIOD
+		    " GROUP BY 1, 2, 3, 4, 5 ORDER BY 6 DESC",
+		    2, params, add_policy, c, err);
+	if (rc < 0)
+		return err_prefix(
+		    err, "reading the reports about %s", c->domain);
+	c->gathered = 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * The published DMARC record, read again for the tags dnscheck does not
+ * keep. */
+
+static int
+is_wsp(int ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* 1 when text starts with v=DMARC1 (as dnscheck reads it). */
+static int
+is_dmarc(const char *text, size_t len)
+{
+	size_t p = 0;
+
+	while (p < len && is_wsp(text[p]))
+		p++;
+	if (p >= len || (text[p] != 'v' && text[p] != 'V'))
+		return 0;
+	for (p++; p < len && is_wsp(text[p]); p++)
+		;
+	if (p >= len || text[p] != '=')
+		return 0;
+	for (p++; p < len && is_wsp(text[p]); p++)
+		;
+	if (len - p < 6 || strncmp(text + p, "DMARC1", 6) != 0)
+		return 0;
+	for (p += 6; p < len && is_wsp(text[p]); p++)
+		;
+	return p == len || text[p] == ';';
+}
+
+/* The one DMARC record of res, or NULL with *n the number found. */
+static const struct resolve_record *
+one_dmarc(const struct resolve_result *res, size_t *n)
+{
+	const struct resolve_record *rec = NULL;
+
+	*n = 0;
+	if (res->status != RESOLVE_OK)
+		return NULL;
+	for (size_t i = 0; i < res->n; i++) {
+		if (memchr(res->rr[i].text, '\0', res->rr[i].len) == NULL &&
+		    is_dmarc(res->rr[i].text, res->rr[i].len) && (*n)++ == 0)
+			rec = &res->rr[i];
+	}
+	return *n == 1 ? rec : NULL;
+}
+
+/* Reads the tags of interest of a record (NUL-terminated) into pub. */
+static void
+read_tags(const char *text, struct check_published *pub)
+{
+	const char *p = text;
+
+	while (*p != '\0') {
+		const char *start = p, *end, *eq, *ns, *ne, *vs, *ve;
+
+		while (*p != '\0' && *p != ';')
+			p++;
+		end = p;
+		if (*p == ';')
+			p++;
+		eq = memchr(start, '=', end - start);
+		if (eq == NULL)
+			continue;
+		for (ns = start; ns < eq && isspace((unsigned char)*ns); ns++)
+			;
+		for (ne = eq; ne > ns && isspace((unsigned char)ne[-1]); ne--)
+			;
+		for (vs = eq + 1; vs < end && isspace((unsigned char)*vs); vs++)
+			;
+		for (ve = end; ve > vs && isspace((unsigned char)ve[-1]); ve--)
+			;
+		for (int t = 0; t < CHECK_NTAGS; t++) {
+			char *dst = pub->tag[t];
+			size_t i, n = ve - vs;
+
+			if ((size_t)(ne - ns) != strlen(tag_names[t]) ||
+			    strncasecmp(ns, tag_names[t], ne - ns) != 0 ||
+			    dst[0] != '\0')
+				continue;
+			if (n >= sizeof(pub->tag[t]))
+				n = sizeof(pub->tag[t]) - 1;
+			for (i = 0; i < n; i++) {
+				unsigned char ch = (unsigned char)vs[i];
+
+				dst[i] = ch > 0x20 && ch < 0x7f
+				    ? (char)tolower(ch)
+				    : '?';
+			}
+			dst[n] = '\0';
+		}
+	}
+}
+
+/* The record that applies: _dmarc.DOMAIN, else the organizational
+ * domain's.  Leaves pub->found 0 on trouble, none or several. */
+static int
+read_published(struct check *c, struct resolver *r, const struct orgdomain *od,
+    struct err *err)
+{
+	char org[ORGDOMAIN_MAX], name[300], oname[300];
+	struct resolve_result res, ores;
+	const struct resolve_record *rec;
+	size_t n, on;
+	int sub, rc;
+
+	memset(&ores, 0, sizeof(ores));
+	sub = orgdomain_get(od, c->domain, org, sizeof(org)) == 0 &&
+	    strcmp(org, c->domain) != 0;
+	snprintf(name, sizeof(name), "_dmarc.%s", c->domain);
+	snprintf(oname, sizeof(oname), "_dmarc.%s", org);
+	resolve_into(r, RESOLVE_TXT, name, &res);
+	if (sub)
+		resolve_into(r, RESOLVE_TXT, oname, &ores);
+	if ((rc = resolve_wait(r, err)) == 0 &&
+	    !resolve_status_trouble(res.status)) {
+		rec = one_dmarc(&res, &n);
+		if (rec == NULL && n == 0 && sub &&
+		    !resolve_status_trouble(ores.status)) {
+			rec = one_dmarc(&ores, &on);
+			snprintf(name, sizeof(name), "%s", oname);
+		}
+		if (rec != NULL) {
+			c->published.found = 1;
+			snprintf(c->published.record,
+			    sizeof(c->published.record), "%s", name);
+			read_tags(rec->text, &c->published);
+		}
+	}
+	resolve_result_clear(&res);
+	if (sub)
+		resolve_result_clear(&ores);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * The comparisons. */
+
+/* The value of tag t in force: the published one, or its default. */
+static void
+effective(const struct check_published *pub, enum check_tag t, char *out,
+    size_t outsz)
+{
+	const char *v = pub->tag[t];
+
+	if (v[0] == '\0') {
+		switch (t) {
+		case CHECK_TAG_SP:
+			v = pub->tag[CHECK_TAG_P];
+			break;
+		case CHECK_TAG_ADKIM:
+		case CHECK_TAG_ASPF:
+			v = "r";
+			break;
+		case CHECK_TAG_PCT:
+			v = "100";
+			break;
+		default:
+			break;
+		}
+	}
+	if (t == CHECK_TAG_PCT && v[0] != '\0' &&
+	    strspn(v, "0123456789") == strlen(v) && strlen(v) <= 3)
+		snprintf(out, outsz, "%d", atoi(v));
+	else
+		snprintf(out, outsz, "%s", v);
+}
+
+static void
+compare_policy(struct check *c)
+{
+	const struct check_published *pub = &c->published;
+	char want[16], list[DNSCHECK_TEXT_MAX], fix[1024];
+	uint64_t nrep = 0;
+	int drift = 0;
+
+	/* Every report about the domain says p=, or leaves it out. */
+	for (size_t i = 0; i < c->nsaid[CHECK_TAG_P]; i++)
+		nrep += c->said[CHECK_TAG_P][i].reports;
+	if (!pub->found || nrep == 0)
+		return; /* dmarc.record says why; or no policy reported */
+	snprintf(fix, sizeof(fix),
+	    "if you changed %s lately, wait for caches to expire; if not, "
+	    "make every name server of %s serve the same record",
+	    pub->record, c->domain);
+	for (int t = 0; t < CHECK_NTAGS; t++) {
+		uint64_t said = 0, other = 0;
+		size_t len = 0;
+
+		effective(pub, t, want, sizeof(want));
+		if (want[0] == '\0')
+			continue;
+		list[0] = '\0';
+		for (size_t i = 0; i < c->nsaid[t]; i++) {
+			const struct check_said *s = &c->said[t][i];
+
+			if (s->value == NULL)
+				continue;
+			said += s->reports;
+			if (strcmp(s->value, want) == 0)
+				continue;
+			other += s->reports;
+			if (len < sizeof(list))
+				len += snprintf(list + len, sizeof(list) - len,
+				    "%s%s=%s in %llu", len ? ", " : "",
+				    tag_names[t], s->value,
+				    (unsigned long long)s->reports);
+		}
+		if (other == 0)
+			continue;
+		drift++;
+		add_finding(&c->findings, "reports.policy", DNSCHECK_WARN,
+		    pub->record, fix,
+		    "%s=%s%s is published, but %llu of %llu reports of the "
+		    "last %d days say otherwise: %s",
+		    tag_names[t], want, pub->tag[t][0] ? "" : " (by default)",
+		    (unsigned long long)other, (unsigned long long)said,
+		    c->days, list);
+	}
+	if (drift == 0)
+		add_finding(&c->findings, "reports.policy", DNSCHECK_PASS,
+		    pub->record, NULL,
+		    "the %llu report%s of the last %d days saw the policy "
+		    "published",
+		    (unsigned long long)nrep, nrep == 1 ? "" : "s", c->days);
+}
+
+static const char *
+spf_word(char r)
+{
+	switch (r) {
+	case '+':
+		return "pass";
+	case '-':
+		return "fail";
+	case '~':
+		return "softfail";
+	default:
+		return "neutral";
+	}
+}
+
+static void
+compare_spf(struct check *c, const struct dnscheck_spf *spf)
+{
+	char fix[1024];
+	size_t legit = 0, uncovered = 0;
+	uint64_t left_msgs = 0;
+
+	if (spf == NULL)
+		return; /* spf.record says why */
+	for (size_t i = 0; i < c->nsrc; i++) {
+		struct check_source *s = &c->src[i];
+
+		s->spf =
+		    (char)dnscheck_spf_covers(spf, s->ip, &s->spf_uncertain);
+		if (s->dkim_aligned == 0)
+			continue;
+		legit++;
+		if (s->spf == '+')
+			continue;
+		if (uncovered++ >= CHECK_MAX_LISTED) {
+			left_msgs += s->dkim_aligned;
+			continue;
+		}
+		snprintf(fix, sizeof(fix),
+		    "add %s:%s (or the include: of the service that sends from "
+		    "it) to the SPF record of %s",
+		    strchr(s->ip, ':') ? "ip6" : "ip4", s->ip, c->domain);
+		add_finding(&c->findings, "reports.spf", DNSCHECK_WARN, s->ip,
+		    fix,
+		    "%s sent %llu message%s with aligned, passing DKIM, but "
+		    "SPF %sgives it %s: mail from it fails DMARC when its "
+		    "signature breaks",
+		    s->ip, (unsigned long long)s->dkim_aligned,
+		    s->dkim_aligned == 1 ? "" : "s",
+		    s->spf_uncertain ? "probably " : "", spf_word(s->spf));
+	}
+	if (uncovered > CHECK_MAX_LISTED)
+		add_finding(&c->findings, "reports.spf", DNSCHECK_WARN,
+		    c->domain, "see dmarcsift check --json for the list",
+		    "%zu more sources with aligned DKIM (%llu messages) are "
+		    "not authorised by SPF",
+		    uncovered - CHECK_MAX_LISTED,
+		    (unsigned long long)left_msgs);
+	if (uncovered == 0)
+		add_finding(&c->findings, "reports.spf", DNSCHECK_PASS,
+		    c->domain, NULL,
+		    "SPF authorises all %zu source%s that sent with aligned "
+		    "DKIM",
+		    legit, legit == 1 ? "" : "s");
+}
+
+static void
+compare_dkim(struct check *c)
+{
+	char subject[CHECK_SELECTOR_MAX + ORGDOMAIN_MAX + 16], fix[1024];
+	size_t seen = 0, failing = 0;
+
+	for (size_t i = 0; i < c->nsel; i++) {
+		const struct check_selector *s = &c->sel[i];
+
+		if (!(s->from & CHECK_FROM_REPORTS))
+			continue;
+		seen++;
+		if (s->failed == 0)
+			continue;
+		failing++;
+		snprintf(subject, sizeof(subject), "%s._domainkey.%s", s->name,
+		    c->domain);
+		snprintf(fix, sizeof(fix),
+		    "make sure %s holds the key the signer of selector %s "
+		    "uses; mail changed on the way (lists, forwarders) also "
+		    "fails",
+		    subject, s->name);
+		add_finding(&c->findings, "reports.dkim", DNSCHECK_WARN,
+		    subject, fix,
+		    "receivers saw DKIM fail for %llu of %llu message%s "
+		    "signed d=%s s=%s",
+		    (unsigned long long)s->failed,
+		    (unsigned long long)s->messages,
+		    s->messages == 1 ? "" : "s", c->domain, s->name);
+	}
+	if (failing == 0 && seen > 0)
+		add_finding(&c->findings, "reports.dkim", DNSCHECK_PASS,
+		    c->domain, NULL,
+		    "no DKIM failure reported for the %zu selector%s seen",
+		    seen, seen == 1 ? "" : "s");
+}
+
+/* ------------------------------------------------------------------------
+ * The run. */
+
+static int
+by_passed(const void *a, const void *b)
+{
+	const struct check_source *x = *(const struct check_source *const *)a;
+	const struct check_source *y = *(const struct check_source *const *)b;
+
+	if (x->passed != y->passed)
+		return x->passed > y->passed ? -1 : 1;
+	return strcmp(x->ip, y->ip);
+}
+
+/* The sending IPs: those given, then those whose mail passed, most first. */
+static void
+pick_ips(struct check *c)
+{
+	const struct check_source **v;
+	size_t n = 0, taken = 0;
+	struct check_ip *a;
+
+	v = xcalloc(c->nsrc + 1, sizeof(*v));
+	for (size_t i = 0; i < c->nsrc; i++) {
+		if (c->src[i].passed > 0)
+			v[n++] = &c->src[i];
+	}
+	qsort(v, n, sizeof(*v), by_passed);
+	for (size_t i = 0; i < n; i++) {
+		if (taken >= CHECK_MAX_PTR_IPS) {
+			c->ips_left_out++;
+			continue;
+		}
+		if ((a = ip_get(c, v[i]->ip)) != NULL) {
+			a->from |= CHECK_FROM_REPORTS;
+			taken++;
+		}
+	}
+	free(v);
+}
+
+int
+check_run(struct check *c, struct resolver *r, const struct orgdomain *od,
+    struct err *err)
+{
+	struct dnscheck_spf *spf = NULL;
+	const struct dnscheck_net *nets;
+	const char **names = NULL;
+	size_t n;
+	int rc;
+
+	if ((rc = dnscheck_dmarc(r, od, c->domain, &c->findings, err)) < 0 ||
+	    (rc = read_published(c, r, od, err)) < 0 ||
+	    (rc = dnscheck_spf(r, c->domain, &c->findings, &spf, err)) < 0)
+		goto done;
+	nets = dnscheck_spf_networks(spf, &n);
+	if (spf != NULL && n > 0) {
+		c->nets = xcalloc(n, sizeof(*c->nets));
+		for (size_t i = 0; i < n; i++) {
+			snprintf(c->nets[i].text, sizeof(c->nets[i].text), "%s",
+			    nets[i].text);
+			ascii_printable(nets[i].via ? nets[i].via : "",
+			    c->nets[i].via, sizeof(c->nets[i].via));
+		}
+		c->nnet = n;
+	}
+
+	names = xcalloc(c->nsel + 1, sizeof(*names));
+	for (size_t i = 0; i < c->nsel; i++)
+		names[i] = c->sel[i].name;
+	if (c->nsel == 0)
+		add_finding(&c->findings, "dkim.selectors", DNSCHECK_WARN,
+		    c->domain,
+		    "name the selectors your mail is signed with: --selector "
+		    "NAME",
+		    "no DKIM selector to check: %s",
+		    c->gathered ? "the reports of the period show no signature"
+		                  " of the domain"
+		                : "none given");
+	else if ((rc = dnscheck_dkim(
+	              r, c->domain, names, c->nsel, &c->findings, err)) < 0)
+		goto done;
+	if ((rc = dnscheck_mx(r, c->domain, &c->findings, err)) < 0)
+		goto done;
+
+	pick_ips(c);
+	free(names);
+	names = xcalloc(c->nip + 1, sizeof(*names));
+	for (size_t i = 0; i < c->nip; i++)
+		names[i] = c->ips[i].ip;
+	if ((rc = dnscheck_ptr(r, names, c->nip, &c->findings, err)) < 0)
+		goto done;
+
+	if (c->gathered && c->reports == 0) {
+		add_finding(&c->findings, "reports.data", DNSCHECK_WARN,
+		    c->domain,
+		    "check that rua= reaches the mailbox dmarcsift reads, and "
+		    "ingest: dmarcsift ingest --imap",
+		    "no report about %s from the last %d days is stored: what "
+		    "receivers see is not compared",
+		    c->domain, c->days);
+	} else if (c->gathered) {
+		compare_policy(c);
+		compare_spf(c, spf);
+		compare_dkim(c);
+	}
+done:
+	free(names);
+	dnscheck_spf_free(spf);
+	return rc;
+}

@@ -1,0 +1,189 @@
+#include "check_json.h"
+
+#include "check.h"
+#include "dnscheck.h"
+#include "json.h"
+
+static void
+str(FILE *fp, const char *key, const char *val, int first)
+{
+	json_key(fp, key, first);
+	json_string(fp, val);
+}
+
+static void
+u64(FILE *fp, const char *key, uint64_t v, int first)
+{
+	json_key(fp, key, first);
+	fprintf(fp, "%llu", (unsigned long long)v);
+}
+
+static const char *
+from_name(unsigned from)
+{
+	if (from == (CHECK_FROM_REPORTS | CHECK_FROM_OPTION))
+		return "both";
+	return from == CHECK_FROM_OPTION ? "option" : "reports";
+}
+
+static const char *
+spf_name(char r)
+{
+	switch (r) {
+	case '+':
+		return "pass";
+	case '-':
+		return "fail";
+	case '~':
+		return "softfail";
+	case '?':
+		return "neutral";
+	}
+	return NULL;
+}
+
+static void
+items(FILE *fp, const struct check *c)
+{
+	const struct dnscheck_list *l = &c->findings;
+
+	json_key(fp, "items", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct dnscheck_finding *f = &l->v[i];
+
+		fputs(i ? ",{" : "{", fp);
+		str(fp, "id", f->id, 1);
+		str(fp, "status", dnscheck_status_name(f->status), 0);
+		str(fp, "subject", f->subject, 0);
+		str(fp, "text", f->text, 0);
+		str(fp, "fix", f->status != DNSCHECK_PASS ? f->fix : NULL, 0);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+}
+
+static void
+policy(FILE *fp, const struct check *c)
+{
+	const struct check_published *pub = &c->published;
+
+	json_key(fp, "policy", 0);
+	fputc('{', fp);
+	json_key(fp, "published", 1);
+	if (!pub->found) {
+		fputs("null", fp);
+	} else {
+		fputc('{', fp);
+		str(fp, "record", pub->record, 1);
+		for (int t = 0; t < CHECK_NTAGS; t++)
+			str(fp, check_tag_name(t),
+			    pub->tag[t][0] ? pub->tag[t] : NULL, 0);
+		fputc('}', fp);
+	}
+	json_key(fp, "reported", 0);
+	if (!c->gathered) {
+		fputs("null", fp);
+	} else {
+		fputc('{', fp);
+		for (int t = 0; t < CHECK_NTAGS; t++) {
+			json_key(fp, check_tag_name(t), t == 0);
+			fputc('[', fp);
+			for (size_t i = 0; i < c->nsaid[t]; i++) {
+				fputs(i ? ",{" : "{", fp);
+				str(fp, "value", c->said[t][i].value, 1);
+				u64(fp, "reports", c->said[t][i].reports, 0);
+				fputc('}', fp);
+			}
+			fputc(']', fp);
+		}
+		fputc('}', fp);
+	}
+	fputc('}', fp);
+}
+
+void
+check_json(FILE *fp, const struct check *c)
+{
+	const struct dnscheck_list *l = &c->findings;
+	size_t count[DNSCHECK_DNSERROR + 1] = {0};
+
+	for (size_t i = 0; i < l->n; i++)
+		count[l->v[i].status]++;
+	fputc('{', fp);
+	str(fp, "domain", c->domain, 1);
+	str(fp, "status", dnscheck_status_name(dnscheck_worst(l)), 0);
+	json_key(fp, "counts", 0);
+	fputc('{', fp);
+	for (int s = DNSCHECK_PASS; s <= DNSCHECK_DNSERROR; s++)
+		u64(fp, dnscheck_status_name(s), count[s], s == DNSCHECK_PASS);
+	fputc('}', fp);
+
+	json_key(fp, "reports", 0);
+	fputc('{', fp);
+	json_key(fp, "read", 1);
+	fputs(c->gathered ? "true" : "false", fp);
+	json_key(fp, "days", 0);
+	fprintf(fp, "%d", c->days);
+	json_key(fp, "count", 0);
+	if (c->gathered)
+		fprintf(fp, "%llu", (unsigned long long)c->reports);
+	else
+		fputs("null", fp);
+	fputc('}', fp);
+
+	items(fp, c);
+
+	json_key(fp, "selectors", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < c->nsel; i++) {
+		fputs(i ? ",{" : "{", fp);
+		str(fp, "selector", c->sel[i].name, 1);
+		str(fp, "from", from_name(c->sel[i].from), 0);
+		u64(fp, "messages", c->sel[i].messages, 0);
+		u64(fp, "failed", c->sel[i].failed, 0);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+
+	json_key(fp, "ips", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < c->nip; i++) {
+		fputs(i ? ",{" : "{", fp);
+		str(fp, "ip", c->ips[i].ip, 1);
+		str(fp, "from", from_name(c->ips[i].from), 0);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+	u64(fp, "ips_not_checked", c->ips_left_out, 0);
+
+	json_key(fp, "sources", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < c->nsrc; i++) {
+		const struct check_source *s = &c->src[i];
+
+		fputs(i ? ",{" : "{", fp);
+		str(fp, "ip", s->ip, 1);
+		u64(fp, "messages", s->messages, 0);
+		u64(fp, "passed", s->passed, 0);
+		u64(fp, "dkim_aligned", s->dkim_aligned, 0);
+		str(fp, "spf", spf_name(s->spf), 0);
+		json_key(fp, "spf_uncertain", 0);
+		fputs(s->spf_uncertain ? "true" : "false", fp);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+
+	json_key(fp, "spf_networks", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < c->nnet; i++) {
+		fputs(i ? ",{" : "{", fp);
+		str(fp, "network", c->nets[i].text, 1);
+		str(fp, "via", c->nets[i].via, 0);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+
+	policy(fp, c);
+	fputs("}\n", fp);
+}

@@ -1,0 +1,314 @@
+#!/bin/sh
+# dmarcsift check against a real dnsmasq serving tests/dns/zone.conf and a
+# real PostgreSQL holding reports written here.
+# usage: test_check.sh DMARCSIFT
+# needs: DMARCSIFT_TEST_DB (tests/harness/pg run), DMARCSIFT_TEST_DNS,
+# DNSMASQ_DIR and DMARCSIFT_TEST_DNSMASQ (tests/harness/dnsmasq run), psql, jq
+set -u
+bin=$1
+: "${DMARCSIFT_TEST_DB:?run me through tests/harness/pg run}"
+: "${DMARCSIFT_TEST_DNS:?run me through tests/harness/dnsmasq run}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+dns=$DMARCSIFT_TEST_DNS
+# The settings files of the machine stay out of it.
+export DMARCSIFT_CONFIG="$tmp/empty.conf"
+: >"$DMARCSIFT_CONFIG"
+unset DMARCSIFT_DB NO_COLOR
+
+fail() {
+	echo "FAIL $*" >&2
+	fails=$((fails + 1))
+}
+
+# newdb NAME: a fresh database for a scenario; prints its conninfo.
+newdb() {
+	PGOPTIONS='-c client_min_messages=warning' psql "$DMARCSIFT_TEST_DB" \
+		-qAtc "DROP DATABASE IF EXISTS check_$1" \
+		-c "CREATE DATABASE check_$1" >/dev/null || exit 2
+	echo "$DMARCSIFT_TEST_DB dbname=check_$1"
+}
+
+# check NAME WANT_STATUS ARGS...: runs dmarcsift check ARGS with the test
+# server, output in $tmp/NAME.out and .err; fails unless the exit status is
+# WANT_STATUS.
+check() {
+	ck_name=$1 ck_want=$2
+	shift 2
+	"$bin" check --dns-servers "$dns" "$@" >"$tmp/$ck_name.out" \
+		2>"$tmp/$ck_name.err"
+	ck_rc=$?
+	if [ "$ck_rc" -ne "$ck_want" ]; then
+		fail "$ck_name: exit $ck_rc, want $ck_want"
+		sed 's/^/    /' "$tmp/$ck_name.out" "$tmp/$ck_name.err" >&2
+	fi
+	# Under ASan/UBSan a finding exits 1 too: look for their reports.
+	if grep -Eq 'Sanitizer|runtime error' "$tmp/$ck_name.err"; then
+		fail "$ck_name: sanitizer report"
+		cat "$tmp/$ck_name.err" >&2
+	fi
+}
+
+# jqt NAME FILTER: the JSON of check NAME satisfies FILTER.
+jqt() {
+	jq -e "$2" "$tmp/$1.out" >/dev/null 2>&1 || fail "$1: not true: $2"
+}
+
+# status NAME ID SUBJECT: the status of item ID about SUBJECT ("" if none,
+# several lines if several).
+status() {
+	jq -r --arg id "$2" --arg s "$3" \
+		'.items[] | select(.id == $id and .subject == $s) | .status' \
+		"$tmp/$1.out" 2>/dev/null
+}
+
+want() { # want NAME ID SUBJECT STATUS
+	got=$(status "$1" "$2" "$3")
+	[ "$got" = "$4" ] || fail "$1: $2 $3 is '$got', want '$4'"
+}
+
+# Reports.  rec IP COUNT HEADER_FROM DKIM_D SELECTOR DKIM_RESULT SPF_D
+# SPF_RESULT writes one record; report ORG ID DOMAIN DAYS_AGO POLICY
+# wraps the records in $tmp/recs.
+now=$(date +%s)
+rec() {
+	pe_dkim=fail pe_spf=fail
+	[ "$6" = pass ] && pe_dkim=pass
+	[ "$8" = pass ] && pe_spf=pass
+	cat >>"$tmp/recs" <<EOF
+  <record>
+    <row><source_ip>$1</source_ip><count>$2</count>
+      <policy_evaluated><disposition>none</disposition><dkim>$pe_dkim</dkim>
+        <spf>$pe_spf</spf></policy_evaluated></row>
+    <identifiers><header_from>$3</header_from></identifiers>
+    <auth_results>
+      <dkim><domain>$4</domain><selector>$5</selector><result>$6</result></dkim>
+      <spf><domain>$7</domain><scope>mfrom</scope><result>$8</result></spf>
+    </auth_results>
+  </record>
+EOF
+}
+report() {
+	end=$((now - $4 * 86400))
+	begin=$((end - 86400))
+	{
+		cat <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<feedback>
+  <report_metadata><org_name>$1</org_name><email>r@$1.example</email>
+    <report_id>$2</report_id>
+    <date_range><begin>$begin</begin><end>$end</end></date_range>
+  </report_metadata>
+  <policy_published><domain>$3</domain>$5</policy_published>
+EOF
+		cat "$tmp/recs"
+		echo "</feedback>"
+	} >"$tmp/reports/$2.xml"
+	: >"$tmp/recs"
+}
+mkdir "$tmp/reports"
+: >"$tmp/recs"
+
+# 1. A good domain, DNS only: every item passes, exit 0; text and JSON.
+check good 0 --no-db --selector s2048 --selector ed --ip 192.0.2.10 good.test
+grep -q '^20 pass, 0 warn, 0 fail, 0 dnserror$' "$tmp/good.out" ||
+	fail "good: counts line: $(tail -1 "$tmp/good.out")"
+grep -q 'fix:' "$tmp/good.out" && fail "good: a fix where all passed"
+esc=$(printf '\033')
+grep -q "$esc" "$tmp/good.out" && fail "good: colour codes in a pipe"
+grep -q '^  SPF authorises: 192.0.2.0/25, 2001:db8:1::/48, .*198.51.100.0/24 (_spf.good.test)$' \
+	"$tmp/good.out" || fail "good: the networks SPF authorises"
+check good_json 0 --no-db --json --selector s2048 --selector ed \
+	--ip 192.0.2.10 good.test
+jqt good_json '.domain == "good.test" and .status == "pass"'
+jqt good_json '.counts == {"pass": 20, "warn": 0, "fail": 0, "dnserror": 0}'
+jqt good_json '.reports == {"read": false, "days": 30, "count": null}'
+jqt good_json '[.items[] | keys] | unique == [["fix", "id", "status",
+	"subject", "text"]]'
+jqt good_json 'all(.items[]; .status == "pass" and .fix == null)'
+jqt good_json '[.items[].id] | unique == ["dkim.key", "dkim.record",
+	"dkim.syntax", "dmarc.policy", "dmarc.record", "dmarc.rua",
+	"dmarc.syntax", "mx.host", "mx.record", "ptr.fcrdns", "ptr.generic",
+	"ptr.record", "spf.all", "spf.lookups", "spf.record", "spf.syntax",
+	"spf.void"]'
+jqt good_json '.selectors == [{"selector": "s2048", "from": "option",
+	"messages": 0, "failed": 0}, {"selector": "ed", "from": "option",
+	"messages": 0, "failed": 0}]'
+jqt good_json '.ips == [{"ip": "192.0.2.10", "from": "option"}]'
+jqt good_json '.ips_not_checked == 0 and .sources == []'
+jqt good_json '.spf_networks[0] == {"network": "192.0.2.0/25",
+	"via": "good.test"}'
+jqt good_json '.policy == {"published": {"record": "_dmarc.good.test",
+	"p": "reject", "sp": null, "adkim": "s", "aspf": "r", "pct": null},
+	"reported": null}'
+# The multi-string key record was joined: it parses, 2048 bits.
+want good_json dkim.key s2048._domainkey.good.test pass
+
+# 2. The good domain with its reports: the selector and the sending
+# address come from the database; what receivers saw agrees.
+db=$(newdb good)
+rec 192.0.2.10 5 good.test good.test s2048 pass good.test pass
+report google.example g-1 good.test 2 \
+	'<adkim>s</adkim><aspf>r</aspf><p>reject</p><sp>reject</sp><pct>100</pct>'
+rec 192.0.2.10 3 good.test good.test s2048 pass good.test pass
+report yahoo.example y-1 good.test 5 '<adkim>s</adkim><p>reject</p>'
+"$bin" ingest -q --db "$db" "$tmp/reports" || fail "good db: ingest"
+rm -f "$tmp/reports"/*
+check good_db 0 --db "$db" --json good.test
+jqt good_db '.status == "pass" and .reports == {"read": true, "days": 30,
+	"count": 2}'
+jqt good_db '.selectors == [{"selector": "s2048", "from": "reports",
+	"messages": 8, "failed": 0}]'
+jqt good_db '.ips == [{"ip": "192.0.2.10", "from": "reports"}]'
+jqt good_db '.sources == [{"ip": "192.0.2.10", "messages": 8, "passed": 8,
+	"dkim_aligned": 8, "spf": "pass", "spf_uncertain": false}]'
+jqt good_db '.policy.reported.p == [{"value": "reject", "reports": 2}]'
+jqt good_db '.policy.reported.aspf | sort_by(.reports) == [{"value": "r",
+	"reports": 1}, {"value": null, "reports": 1}]'
+want good_db dkim.key s2048._domainkey.good.test pass
+want good_db ptr.fcrdns 192.0.2.10 pass
+want good_db reports.policy _dmarc.good.test pass
+want good_db reports.spf good.test pass
+want good_db reports.dkim good.test pass
+# An --ip and a --selector the reports also name count once.
+check good_both 0 --db "$db" --json --ip 192.0.2.10 --selector S2048 good.test
+jqt good_both '.ips == [{"ip": "192.0.2.10", "from": "both"}] and
+	.selectors[0].from == "both" and (.selectors | length) == 1'
+
+# 3. A broken domain: two DMARC records, SPF over 10 lookups, a 1024-bit
+# key, a missing selector; the selectors come from its reports.
+db=$(newdb bad)
+rec 192.0.2.10 4 checkbad.test checkbad.test k1024 pass checkbad.test pass
+rec 192.0.2.10 2 checkbad.test checkbad.test gone fail checkbad.test pass
+report google.example b-1 checkbad.test 1 '<p>none</p>'
+"$bin" ingest -q --db "$db" "$tmp/reports" || fail "bad: ingest"
+rm -f "$tmp/reports"/*
+check bad 1 --db "$db" --json checkbad.test
+jqt bad '.status == "fail" and .counts.fail >= 3 and .counts.warn >= 2'
+want bad dmarc.record _dmarc.checkbad.test fail
+want bad spf.lookups checkbad.test fail
+want bad dkim.key k1024._domainkey.checkbad.test warn
+want bad dkim.record gone._domainkey.checkbad.test fail
+want bad reports.dkim gone._domainkey.checkbad.test warn
+jqt bad '.items[] | select(.id == "dmarc.record") | .text |
+	test("2 DMARC records")'
+jqt bad '.items[] | select(.id == "spf.lookups") | .text | test("^12 ")'
+jqt bad '.items[] | select(.id == "dkim.record" and .status == "fail") |
+	.fix | test("^publish TXT gone._domainkey.checkbad.test ")'
+jqt bad '[.selectors[].selector] | sort == ["gone", "k1024"]'
+jqt bad '.policy.published == null'
+# No policy to compare with: no reports.policy item.
+jqt bad '[.items[] | select(.id == "reports.policy")] == []'
+# The same in text, DNS only, with the selectors given: fixes shown.
+check bad_text 1 --no-db --selector k1024 --selector gone checkbad.test
+grep -q '^  fail     dmarc.record    _dmarc.checkbad.test: 2 DMARC records' \
+	"$tmp/bad_text.out" || fail "bad text: the dmarc.record line"
+grep -q '^                           fix: keep exactly one v=DMARC1 TXT record$' \
+	"$tmp/bad_text.out" || fail "bad text: the fix line"
+grep -q '^  warn     dkim.key        k1024._domainkey.checkbad.test: ' \
+	"$tmp/bad_text.out" || fail "bad text: the dkim.key line"
+
+# 4. Drift, uncovered sources, failing selectors; the period.
+db=$(newdb drift)
+for org in a b c; do
+	rec 203.0.113.9 4 drift.test drift.test sel1 pass drift.test fail
+	rec 198.18.0.7 2 drift.test drift.test sel1 fail drift.test pass
+	rec 192.0.2.200 1 drift.test spoof.example x1 pass spoof.example fail
+	report $org.example d-$org drift.test 3 '<p>none</p><pct>50</pct>'
+done
+rec 203.0.113.9 1 drift.test drift.test sel1 pass drift.test fail
+report d.example d-d drift.test 1 '<p>reject</p><adkim>r</adkim><pct>100</pct>'
+# 70 days old: outside the default period.
+rec 192.0.2.99 9 drift.test drift.test old pass drift.test pass
+report e.example d-old drift.test 70 '<p>quarantine</p>'
+"$bin" ingest -q --db "$db" "$tmp/reports" || fail "drift: ingest"
+rm -f "$tmp/reports"/*
+check drift 1 --db "$db" --json drift.test
+jqt drift '.reports.count == 4'
+jqt drift '.selectors == [{"selector": "sel1", "from": "reports",
+	"messages": 19, "failed": 6}]'
+jqt drift '.ips == [{"ip": "203.0.113.9", "from": "reports"},
+	{"ip": "198.18.0.7", "from": "reports"}]'
+jqt drift '[.sources[].ip] == ["192.0.2.200", "198.18.0.7", "203.0.113.9"]'
+jqt drift '.sources[] | select(.ip == "203.0.113.9") | .passed == 13 and
+	.dkim_aligned == 13 and .spf == "fail"'
+jqt drift '.sources[] | select(.ip == "192.0.2.200") | .passed == 0'
+want drift dkim.key sel1._domainkey.drift.test pass
+want drift ptr.record 203.0.113.9 pass
+want drift ptr.generic 203.0.113.9 pass
+want drift ptr.generic 198.18.0.7 warn
+want drift reports.spf 203.0.113.9 warn
+want drift reports.dkim sel1._domainkey.drift.test warn
+jqt drift '[.items[] | select(.id == "reports.policy") | .status] ==
+	["warn", "warn"]'
+jqt drift '[.items[] | select(.id == "reports.policy") | .text] == [
+	"p=reject is published, but 3 of 4 reports of the last 30 days say otherwise: p=none in 3",
+	"pct=100 (by default) is published, but 3 of 4 reports of the last 30 days say otherwise: pct=50 in 3"]'
+jqt drift '.policy.reported.p | sort_by(.value) == [{"value": "none",
+	"reports": 3}, {"value": "reject", "reports": 1}]'
+jqt drift '.policy.published.record == "_dmarc.drift.test" and
+	.policy.published.p == "reject"'
+# A longer period takes the old report in.
+check drift_days 1 --db "$db" --json --days 100 drift.test
+jqt drift_days '.reports.count == 5 and
+	([.selectors[].selector] | sort) == ["old", "sel1"]'
+jqt drift_days '[.ips[].ip] | index("192.0.2.99") != null'
+# No report for the domain in the period: said, and nothing compared.
+check none_db 1 --db "$db" --json --selector s2048 good.test
+want none_db reports.data good.test warn
+jqt none_db '[.items[] | select(.id | startswith("reports."))] | length == 1'
+jqt none_db '.reports.count == 0 and .ips == []'
+check none_sel 1 --no-db --json good.test
+want none_sel dkim.selectors good.test warn
+
+# 5. Settings: dns_servers from a config file, --nameserver, --dns-timeout.
+printf 'dns_servers = %s\ndns_timeout = 500\n' "$dns" >"$tmp/dns.conf"
+"$bin" check --config "$tmp/dns.conf" --no-db --selector s2048 \
+	--ip 192.0.2.10 good.test >/dev/null 2>&1 ||
+	fail "config: dns_servers from the file"
+"$bin" check --nameserver "$dns" --dns-timeout 800 --no-db \
+	--selector s2048 --ip 192.0.2.10 good.test >/dev/null 2>&1 ||
+	fail "--nameserver"
+[ "$("$bin" config --config "$tmp/dns.conf" dns_timeout)" = 500 ] ||
+	fail "config: dns_timeout"
+
+# 6. The server gone: every item is dnserror, none says a record is missing.
+"$DMARCSIFT_TEST_DNSMASQ" stop-server "$DNSMASQ_DIR" || fail "stop-server"
+check down 1 --no-db --json --dns-timeout 200 --selector s2048 \
+	--ip 192.0.2.10 good.test
+jqt down '.status == "dnserror" and (.items | length) >= 5'
+jqt down 'all(.items[]; .status == "dnserror")'
+jqt down '[.items[].id] | sort == ["dkim.record", "dmarc.record",
+	"mx.record", "ptr.record", "spf.record"]'
+grep -Eiq 'no (DMARC|SPF|DKIM|MX|PTR)|missing|does not exist' \
+	"$tmp/down.out" && fail "down: trouble reported as a missing record"
+check down_db 1 --db "$db" --json --dns-timeout 200 drift.test
+jqt down_db '[.items[] | select(.id | startswith("reports.") | not) |
+	.status] | unique == ["dnserror"]'
+jqt down_db '[.items[] | select(.id == "reports.policy" or
+	.id == "reports.spf")] == []'
+"$DMARCSIFT_TEST_DNSMASQ" start-server "$DNSMASQ_DIR" || fail "start-server"
+
+# 7. Could not run: exit 2, and a word on stderr.
+for d in 'bad..domain' 'exa mple.test' '192.0.2.1' '' 'd\303\251j\303\240.test'; do
+	check usage 2 --no-db "$(printf "$d")"
+	[ -s "$tmp/usage.err" ] || fail "usage: '$d' refused without a word"
+done
+check usage 2 --no-db
+check usage 2 --no-db good.test drift.test
+check usage 2 --no-db --ip 300.1.2.3 good.test
+check usage 2 --no-db --selector 'a b' good.test
+check usage 2 --no-db --days 0 good.test
+check usage 2 --no-db --dns-servers 'not a server!' good.test
+grep -q 'dns_servers (--dns-servers)' "$tmp/usage.err" ||
+	fail "usage: the bad server list is not named: $(cat "$tmp/usage.err")"
+check usage 2 --db "host=$tmp port=1" good.test
+"$bin" check --help >"$tmp/help" 2>&1 || fail "help: exit $?"
+grep -q 'dns_timeout = 3000' "$tmp/help" || fail "help: the DNS settings"
+
+if [ "$fails" -gt 0 ]; then
+	echo "$fails check(s) failed" >&2
+	exit 1
+fi
+echo "all checks passed"
