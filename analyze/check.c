@@ -12,6 +12,7 @@
 #include "err.h"
 #include "report.h"
 #include "resolve.h"
+#include "text.h"
 #include "verdict.h"
 #include "xalloc.h"
 
@@ -24,67 +25,6 @@
 
 /* ------------------------------------------------------------------------
  * Findings and helpers. */
-
-/* Copies s to out as printable ASCII: other bytes become '?'; long text is
- * cut with "...". */
-static void
-ascii_printable(const char *s, char *out, size_t outsz)
-{
-	size_t i, o = 0, len = strlen(s);
-
-	for (i = 0; i < len && o + 1 < outsz; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (o + 4 >= outsz && i + 1 < len) {
-			if (o + 4 <= outsz) {
-				memcpy(out + o, "...", 3);
-				o += 3;
-			}
-			break;
-		}
-		out[o++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-	}
-	out[o] = '\0';
-}
-
-static char *
-dup_printable(const char *s)
-{
-	char buf[DNSCHECK_TEXT_MAX];
-
-	ascii_printable(s, buf, sizeof(buf));
-	return xstrdup(buf);
-}
-
-static void add_finding(struct dnscheck_list *l, const char *id,
-    enum dnscheck_status st, const char *subject, const char *fix,
-    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static void
-add_finding(struct dnscheck_list *l, const char *id, enum dnscheck_status st,
-    const char *subject, const char *fix, const char *fmt, ...)
-{
-	struct dnscheck_finding *f;
-	char buf[DNSCHECK_TEXT_MAX];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n >= (int)sizeof(buf))
-		memcpy(buf + sizeof(buf) - 4, "...", 4);
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 32;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
-	}
-	f = &l->v[l->n++];
-	f->id = id;
-	f->status = st;
-	f->subject = dup_printable(subject != NULL ? subject : "");
-	f->text = dup_printable(buf);
-	f->fix = fix != NULL ? dup_printable(fix) : NULL;
-}
 
 static uint64_t
 num(const char *s)
@@ -122,7 +62,7 @@ check_new(struct check **out, const char *domain, int days, struct err *err)
 	}
 	if (domain == NULL || *p != '\0' ||
 	    orgdomain_normalize(domain, dom, sizeof(dom)) < 0) {
-		ascii_printable(
+		text_printable(
 		    domain != NULL ? domain : "", shown, sizeof(shown));
 		return err_set(err, ERR_USAGE,
 		    "'%s' is not a domain name (IDNs in A-label form, xn--)",
@@ -217,7 +157,7 @@ check_add_selector(struct check *c, const char *name, struct err *err)
 	size_t given = 0;
 
 	if (selector_norm(name, norm) < 0) {
-		ascii_printable(name, shown, sizeof(shown));
+		text_printable(name, shown, sizeof(shown));
 		return err_set(err, ERR_USAGE,
 		    "'%s' is not a DKIM selector (DNS labels: letters, "
 		    "digits, '-', '_')",
@@ -258,7 +198,7 @@ check_add_ip(struct check *c, const char *ip, struct err *err)
 	struct check_ip *a;
 
 	if (ip_normalize(ip, canon) < 0) {
-		ascii_printable(ip, shown, sizeof(shown));
+		text_printable(ip, shown, sizeof(shown));
 		return err_set(
 		    err, ERR_USAGE, "'%s' is not an IP address", shown);
 	}
@@ -425,7 +365,7 @@ said_add(struct check *c, enum check_tag t, const char *value, uint64_t n)
 	struct check_said *s;
 
 	if (value != NULL)
-		ascii_printable(value, shown, sizeof(shown));
+		text_printable(value, shown, sizeof(shown));
 	for (size_t i = 0; i < c->nsaid[t]; i++) {
 		s = &c->said[t][i];
 		if ((value == NULL && s->value == NULL) ||
@@ -716,7 +656,7 @@ compare_policy(struct check *c)
 		if (other == 0)
 			continue;
 		drift++;
-		add_finding(&c->findings, "reports.policy", DNSCHECK_WARN,
+		dnscheck_add(&c->findings, "reports.policy", DNSCHECK_WARN,
 		    pub->record, fix,
 		    "%s=%s%s is published, but %llu of %llu reports of the "
 		    "last %d days say otherwise: %s",
@@ -725,7 +665,7 @@ compare_policy(struct check *c)
 		    c->days, list);
 	}
 	if (drift == 0)
-		add_finding(&c->findings, "reports.policy", DNSCHECK_PASS,
+		dnscheck_add(&c->findings, "reports.policy", DNSCHECK_PASS,
 		    pub->record, NULL,
 		    "the %llu report%s of the last %d days saw the policy "
 		    "published",
@@ -774,7 +714,7 @@ compare_spf(struct check *c, const struct dnscheck_spf *spf)
 		    "add %s:%s (or the include: of the service that sends from "
 		    "it) to the SPF record of %s",
 		    strchr(s->ip, ':') ? "ip6" : "ip4", s->ip, c->domain);
-		add_finding(&c->findings, "reports.spf", DNSCHECK_WARN, s->ip,
+		dnscheck_add(&c->findings, "reports.spf", DNSCHECK_WARN, s->ip,
 		    fix,
 		    "%s sent %llu message%s with aligned, passing DKIM, but "
 		    "SPF %sgives it %s: mail from it fails DMARC when its "
@@ -784,14 +724,14 @@ compare_spf(struct check *c, const struct dnscheck_spf *spf)
 		    s->spf_uncertain ? "probably " : "", spf_word(s->spf));
 	}
 	if (uncovered > CHECK_MAX_LISTED)
-		add_finding(&c->findings, "reports.spf", DNSCHECK_WARN,
+		dnscheck_add(&c->findings, "reports.spf", DNSCHECK_WARN,
 		    c->domain, "see dmarcsift check --json for the list",
 		    "%zu more sources with aligned DKIM (%llu messages) are "
 		    "not authorised by SPF",
 		    uncovered - CHECK_MAX_LISTED,
 		    (unsigned long long)left_msgs);
 	if (uncovered == 0)
-		add_finding(&c->findings, "reports.spf", DNSCHECK_PASS,
+		dnscheck_add(&c->findings, "reports.spf", DNSCHECK_PASS,
 		    c->domain, NULL,
 		    "SPF authorises all %zu source%s that sent with aligned "
 		    "DKIM",
@@ -820,7 +760,7 @@ compare_dkim(struct check *c)
 		    "uses; mail changed on the way (lists, forwarders) also "
 		    "fails",
 		    subject, s->name);
-		add_finding(&c->findings, "reports.dkim", DNSCHECK_WARN,
+		dnscheck_add(&c->findings, "reports.dkim", DNSCHECK_WARN,
 		    subject, fix,
 		    "receivers saw DKIM fail for %llu of %llu message%s "
 		    "signed d=%s s=%s",
@@ -829,7 +769,7 @@ compare_dkim(struct check *c)
 		    s->messages == 1 ? "" : "s", c->domain, s->name);
 	}
 	if (failing == 0 && seen > 0)
-		add_finding(&c->findings, "reports.dkim", DNSCHECK_PASS,
+		dnscheck_add(&c->findings, "reports.dkim", DNSCHECK_PASS,
 		    c->domain, NULL,
 		    "no DKIM failure reported for the %zu selector%s seen",
 		    seen, seen == 1 ? "" : "s");
@@ -896,7 +836,7 @@ check_run(struct check *c, struct resolver *r, const struct orgdomain *od,
 		for (size_t i = 0; i < n; i++) {
 			snprintf(c->nets[i].text, sizeof(c->nets[i].text), "%s",
 			    nets[i].text);
-			ascii_printable(nets[i].via ? nets[i].via : "",
+			text_printable(nets[i].via ? nets[i].via : "",
 			    c->nets[i].via, sizeof(c->nets[i].via));
 		}
 		c->nnet = n;
@@ -906,7 +846,7 @@ check_run(struct check *c, struct resolver *r, const struct orgdomain *od,
 	for (size_t i = 0; i < c->nsel; i++)
 		names[i] = c->sel[i].name;
 	if (c->nsel == 0)
-		add_finding(&c->findings, "dkim.selectors", DNSCHECK_WARN,
+		dnscheck_add(&c->findings, "dkim.selectors", DNSCHECK_WARN,
 		    c->domain,
 		    "name the selectors your mail is signed with: --selector "
 		    "NAME",
@@ -929,7 +869,7 @@ check_run(struct check *c, struct resolver *r, const struct orgdomain *od,
 		goto done;
 
 	if (c->gathered && c->reports == 0) {
-		add_finding(&c->findings, "reports.data", DNSCHECK_WARN,
+		dnscheck_add(&c->findings, "reports.data", DNSCHECK_WARN,
 		    c->domain,
 		    "check that rua= reaches the mailbox dmarcsift reads, and "
 		    "ingest: dmarcsift ingest --imap",

@@ -130,12 +130,8 @@ dup_printable(const char *s)
 	return xstrdup(printable_n(s, strlen(s), buf, sizeof(buf)));
 }
 
-static void add_finding(struct dnscheck_list *l, const char *id,
-    enum dnscheck_status st, const char *subject, const char *fix,
-    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static void
-add_finding(struct dnscheck_list *l, const char *id, enum dnscheck_status st,
+void
+dnscheck_add(struct dnscheck_list *l, const char *id, enum dnscheck_status st,
     const char *subject, const char *fix, const char *fmt, ...)
 {
 	struct dnscheck_finding *f;
@@ -183,7 +179,7 @@ dns_trouble(struct dnscheck_list *out, const char *id,
 {
 	if (!resolve_status_trouble(res->status))
 		return 0;
-	add_finding(out, id, DNSCHECK_DNSERROR, subject,
+	dnscheck_add(out, id, DNSCHECK_DNSERROR, subject,
 	    "check the domain's name servers, or try again later",
 	    "%s lookup of %s got no answer: %s%s%s%s",
 	    resolve_type_name(res->type), subject, trouble_name(res->status),
@@ -364,14 +360,14 @@ record_bytes_ok(const char *text, size_t len, const char *id,
     const char *subject, struct dnscheck_list *out)
 {
 	if (len > RECORD_MAX) {
-		add_finding(out, id, DNSCHECK_FAIL, subject,
+		dnscheck_add(out, id, DNSCHECK_FAIL, subject,
 		    "publish a shorter record",
 		    "the record is %zu bytes long, more than %d", len,
 		    RECORD_MAX);
 		return 0;
 	}
 	if (memchr(text, '\0', len) != NULL) {
-		add_finding(out, id, DNSCHECK_FAIL, subject,
+		dnscheck_add(out, id, DNSCHECK_FAIL, subject,
 		    "publish the record again without the NUL byte",
 		    "the record holds a NUL byte");
 		return 0;
@@ -511,15 +507,15 @@ parse_uris(const struct tag *t, const char *subject, char **list, size_t *n,
 		u = t->val + s;
 		printable_n(u, e - s, shown, sizeof(shown));
 		if (e == s) {
-			add_finding(out, "dmarc.syntax", DNSCHECK_FAIL, subject,
-			    "list URIs separated by single commas",
+			dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL,
+			    subject, "list URIs separated by single commas",
 			    "%s= holds an empty URI", t->name);
 			bad++;
 			continue;
 		}
 		if (e - s < 7 || strncasecmp(u, "mailto:", 7) != 0) {
-			add_finding(out, "dmarc.syntax", DNSCHECK_WARN, subject,
-			    "use mailto: URIs",
+			dnscheck_add(out, "dmarc.syntax", DNSCHECK_WARN,
+			    subject, "use mailto: URIs",
 			    "%s= URI '%s' is not mailto:, which is the only"
 			    " scheme receivers use",
 			    t->name, shown);
@@ -533,7 +529,7 @@ parse_uris(const struct tag *t, const char *subject, char **list, size_t *n,
 			if (m > k && strchr("kKmMgGtT", t->val[m - 1]))
 				m--;
 			if (!all_digits(t->val + k, m - k)) {
-				add_finding(out, "dmarc.syntax", DNSCHECK_FAIL,
+				dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL,
 				    subject,
 				    "write the size as !10m, or drop it",
 				    "%s= URI '%s' has a bad size limit",
@@ -546,8 +542,8 @@ parse_uris(const struct tag *t, const char *subject, char **list, size_t *n,
 			;
 		/* at is past the last '@', or s + 7 when there is none. */
 		if (at <= s + 8 || at >= bang || bang - at >= sizeof(dom)) {
-			add_finding(out, "dmarc.syntax", DNSCHECK_FAIL, subject,
-			    "write mailto:local-part@domain",
+			dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL,
+			    subject, "write mailto:local-part@domain",
 			    "%s= URI '%s' is not a mail address", t->name,
 			    shown);
 			bad++;
@@ -556,15 +552,15 @@ parse_uris(const struct tag *t, const char *subject, char **list, size_t *n,
 		memcpy(dom, t->val + at, bang - at);
 		dom[bang - at] = '\0';
 		if (!domain_ok(dom)) {
-			add_finding(out, "dmarc.syntax", DNSCHECK_FAIL, subject,
-			    "write mailto:local-part@domain",
+			dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL,
+			    subject, "write mailto:local-part@domain",
 			    "%s= URI '%s' has no valid domain", t->name, shown);
 			bad++;
 			continue;
 		}
 		if (*n >= DNSCHECK_MAX_URIS) {
-			add_finding(out, "dmarc.syntax", DNSCHECK_WARN, subject,
-			    "list fewer addresses",
+			dnscheck_add(out, "dmarc.syntax", DNSCHECK_WARN,
+			    subject, "list fewer addresses",
 			    "%s= lists more than %d URIs; the rest are not"
 			    " checked",
 			    t->name, DNSCHECK_MAX_URIS);
@@ -588,7 +584,7 @@ dnscheck_parse_dmarc(const char *text, size_t len, const char *subject,
 	if (!record_bytes_ok(text, len, "dmarc.syntax", subject, out))
 		return -1;
 	if (!is_dmarc_record(text, len, &near)) {
-		add_finding(out, "dmarc.syntax", DNSCHECK_FAIL, subject,
+		dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL, subject,
 		    "start the record with v=DMARC1;",
 		    near ? "the record starts with a v= other than exactly"
 		           " DMARC1: receivers ignore it"
@@ -598,7 +594,7 @@ dnscheck_parse_dmarc(const char *text, size_t len, const char *subject,
 	}
 	n = tag_list(text, len, tags, why, sizeof(why));
 	if (n < 0) {
-		add_finding(out, "dmarc.syntax", DNSCHECK_FAIL, subject,
+		dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL, subject,
 		    "write tags as name=value separated by ';'",
 		    "the record is not a valid tag list: %s", why);
 		return -1;
@@ -610,8 +606,8 @@ dnscheck_parse_dmarc(const char *text, size_t len, const char *subject,
 				break;
 		}
 		if (j < i) {
-			add_finding(out, "dmarc.syntax", DNSCHECK_FAIL, subject,
-			    "keep one of each tag",
+			dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL,
+			    subject, "keep one of each tag",
 			    "tag %s= appears more than once", tags[i].name);
 			bad++;
 		}
@@ -626,7 +622,7 @@ dnscheck_parse_dmarc(const char *text, size_t len, const char *subject,
 			                              : d->np;
 
 			if (dst[0] == '\0' && !is_policy(t, dst)) {
-				add_finding(out, "dmarc.syntax", DNSCHECK_FAIL,
+				dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL,
 				    subject, "use none, quarantine or reject",
 				    "%s=%s is not none, quarantine or reject",
 				    t->name, shown);
@@ -635,14 +631,14 @@ dnscheck_parse_dmarc(const char *text, size_t len, const char *subject,
 		} else if (strcmp(t->name, "adkim") == 0 ||
 		    strcmp(t->name, "aspf") == 0) {
 			if (!val_is(t, "r") && !val_is(t, "s")) {
-				add_finding(out, "dmarc.syntax", DNSCHECK_FAIL,
+				dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL,
 				    subject, "use r (relaxed) or s (strict)",
 				    "%s=%s is not r or s", t->name, shown);
 				bad++;
 			}
 		} else if (strcmp(t->name, "t") == 0) {
 			if (!val_is(t, "y") && !val_is(t, "n")) {
-				add_finding(out, "dmarc.syntax", DNSCHECK_FAIL,
+				dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL,
 				    subject, "use t=y or t=n",
 				    "t=%s is not y or n", shown);
 				bad++;
@@ -650,14 +646,14 @@ dnscheck_parse_dmarc(const char *text, size_t len, const char *subject,
 		} else if (strcmp(t->name, "psd") == 0) {
 			if (!val_is(t, "y") && !val_is(t, "n") &&
 			    !val_is(t, "u")) {
-				add_finding(out, "dmarc.syntax", DNSCHECK_FAIL,
+				dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL,
 				    subject, "use psd=y, n or u",
 				    "psd=%s is not y, n or u", shown);
 				bad++;
 			}
 		} else if (strcmp(t->name, "fo") == 0) {
 			if (!flag_list_ok(t, "01ds")) {
-				add_finding(out, "dmarc.syntax", DNSCHECK_FAIL,
+				dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL,
 				    subject,
 				    "use 0, 1, d or s, separated by ':'",
 				    "fo=%s is not a list of 0, 1, d and s",
@@ -688,7 +684,7 @@ dnscheck_parse_dmarc(const char *text, size_t len, const char *subject,
 			else if (strcmp(t->name, "rf") == 0 &&
 			    !val_is(t, "afrf"))
 				note = " (and its value is not afrf)";
-			add_finding(out, "dmarc.retired", DNSCHECK_WARN,
+			dnscheck_add(out, "dmarc.retired", DNSCHECK_WARN,
 			    subject,
 			    strcmp(t->name, "pct") == 0
 			        ? "drop pct=; use t=y while testing a policy"
@@ -699,42 +695,42 @@ dnscheck_parse_dmarc(const char *text, size_t len, const char *subject,
 		} else if (strcmp(t->name, "v") == 0) {
 			/* A second v=: counted as a duplicate above. */
 		} else {
-			add_finding(out, "dmarc.syntax", DNSCHECK_WARN, subject,
-			    "remove the tag, or fix its name",
+			dnscheck_add(out, "dmarc.syntax", DNSCHECK_WARN,
+			    subject, "remove the tag, or fix its name",
 			    "unknown tag %s= is ignored by receivers", t->name);
 		}
 	}
 	if (bad == 0 && !dnscheck_find(out, "dmarc.syntax"))
-		add_finding(out, "dmarc.syntax", DNSCHECK_PASS, subject, NULL,
+		dnscheck_add(out, "dmarc.syntax", DNSCHECK_PASS, subject, NULL,
 		    "the record is well formed");
 
 	if (d->p[0] == '\0') {
-		add_finding(out, "dmarc.policy", DNSCHECK_WARN, subject,
+		dnscheck_add(out, "dmarc.policy", DNSCHECK_WARN, subject,
 		    "add p=none to start, then quarantine or reject",
 		    "no valid p=: receivers apply none (or, under RFC 7489,"
 		    " may ignore the record)");
 	} else if (strcmp(d->p, "none") == 0) {
-		add_finding(out, "dmarc.policy", DNSCHECK_WARN, subject,
+		dnscheck_add(out, "dmarc.policy", DNSCHECK_WARN, subject,
 		    "move to p=quarantine, then p=reject, once reports show"
 		    " your mail passes",
 		    "p=none: failing mail is only reported, not refused");
 	} else if (strcmp(d->sp, "none") == 0 || strcmp(d->np, "none") == 0) {
-		add_finding(out, "dmarc.policy", DNSCHECK_WARN, subject,
+		dnscheck_add(out, "dmarc.policy", DNSCHECK_WARN, subject,
 		    "drop sp=none / np=none, or raise them",
 		    "p=%s, but %s=none leaves %s unprotected", d->p,
 		    strcmp(d->sp, "none") == 0 ? "sp" : "np",
 		    strcmp(d->sp, "none") == 0 ? "subdomains"
 		                               : "non-existent subdomains");
 	} else {
-		add_finding(out, "dmarc.policy", DNSCHECK_PASS, subject, NULL,
+		dnscheck_add(out, "dmarc.policy", DNSCHECK_PASS, subject, NULL,
 		    "p=%s", d->p);
 	}
 	if (d->nrua == 0)
-		add_finding(out, "dmarc.rua", DNSCHECK_WARN, subject,
+		dnscheck_add(out, "dmarc.rua", DNSCHECK_WARN, subject,
 		    "add rua=mailto:ADDRESS to receive aggregate reports",
 		    "no usable rua=: nobody sends you aggregate reports");
 	else
-		add_finding(out, "dmarc.rua", DNSCHECK_PASS, subject, NULL,
+		dnscheck_add(out, "dmarc.rua", DNSCHECK_PASS, subject, NULL,
 		    "aggregate reports go to %zu address%s", d->nrua,
 		    d->nrua == 1 ? "" : "es");
 	return 0;
@@ -805,7 +801,7 @@ check_report_auth(struct resolver *r, const struct orgdomain *od,
 				found = 1;
 		}
 		if (found) {
-			add_finding(out, "dmarc.auth", DNSCHECK_PASS, name,
+			dnscheck_add(out, "dmarc.auth", DNSCHECK_PASS, name,
 			    NULL, "%s accepts reports about %s", ac[i].dest,
 			    policy_domain);
 			continue;
@@ -815,7 +811,7 @@ check_report_auth(struct resolver *r, const struct orgdomain *od,
 		    " reports to"
 		    " an address of your own",
 		    ac[i].dest, name);
-		add_finding(out, "dmarc.auth", DNSCHECK_FAIL, name, fix,
+		dnscheck_add(out, "dmarc.auth", DNSCHECK_FAIL, name, fix,
 		    "%s is outside %s and does not authorise reports about"
 		    " it (%s): receivers will not send them there",
 		    ac[i].uri, org,
@@ -880,7 +876,7 @@ dnscheck_dmarc(struct resolver *r, const struct orgdomain *od,
 		goto done;
 	n = dmarc_records(&res, &rec, &near);
 	if (n > 1) {
-		add_finding(out, "dmarc.record", DNSCHECK_FAIL, name,
+		dnscheck_add(out, "dmarc.record", DNSCHECK_FAIL, name,
 		    "keep exactly one v=DMARC1 TXT record",
 		    "%zu DMARC records: receivers ignore them all", n);
 		goto done;
@@ -890,7 +886,7 @@ dnscheck_dmarc(struct resolver *r, const struct orgdomain *od,
 			goto done;
 		on = dmarc_records(&ores, &orec, &onear);
 		if (on == 1) {
-			add_finding(out, "dmarc.record", DNSCHECK_PASS, name,
+			dnscheck_add(out, "dmarc.record", DNSCHECK_PASS, name,
 			    NULL,
 			    "no record of its own: the organizational"
 			    " domain's record at %s applies",
@@ -905,7 +901,7 @@ dnscheck_dmarc(struct resolver *r, const struct orgdomain *od,
 			goto done;
 		}
 		if (on > 1) {
-			add_finding(out, "dmarc.record", DNSCHECK_FAIL, oname,
+			dnscheck_add(out, "dmarc.record", DNSCHECK_FAIL, oname,
 			    "keep exactly one v=DMARC1 TXT record",
 			    "no record at %s, and %zu DMARC records at the"
 			    " organizational domain: receivers ignore them",
@@ -918,7 +914,7 @@ dnscheck_dmarc(struct resolver *r, const struct orgdomain *od,
 		    "publish TXT %.260s \"v=DMARC1; p=none;"
 		    " rua=mailto:dmarc-reports@%.253s\"",
 		    name, sub ? org : dom);
-		add_finding(out, "dmarc.record", DNSCHECK_FAIL, name, fix,
+		dnscheck_add(out, "dmarc.record", DNSCHECK_FAIL, name, fix,
 		    "no DMARC record%s%s%s%s",
 		    near || onear ? " (a record starts with a v= other than"
 		                    " exactly DMARC1)"
@@ -928,7 +924,7 @@ dnscheck_dmarc(struct resolver *r, const struct orgdomain *od,
 		    sub ? ", nor at " : "", sub ? oname : "");
 		goto done;
 	}
-	add_finding(
+	dnscheck_add(
 	    out, "dmarc.record", DNSCHECK_PASS, name, NULL, "one DMARC record");
 	dnscheck_parse_dmarc(rec->text, rec->len, name, &d, out);
 	if (d.valid)
@@ -1262,7 +1258,7 @@ dnscheck_parse_spf(const char *text, size_t len, const char *subject,
 	if (!record_bytes_ok(text, len, "spf.syntax", subject, out))
 		return -1;
 	if (!is_spf_record(text, len)) {
-		add_finding(out, "spf.syntax", DNSCHECK_FAIL, subject,
+		dnscheck_add(out, "spf.syntax", DNSCHECK_FAIL, subject,
 		    "start the record with v=spf1 and a space",
 		    "the record does not start with v=spf1");
 		return -1;
@@ -1280,7 +1276,7 @@ dnscheck_parse_spf(const char *text, size_t len, const char *subject,
 			pos++;
 		printable_n(text + s, pos - s, shown, sizeof(shown));
 		if (terms->n >= DNSCHECK_SPF_MAX_TERMS) {
-			add_finding(out, "spf.syntax", DNSCHECK_FAIL, subject,
+			dnscheck_add(out, "spf.syntax", DNSCHECK_FAIL, subject,
 			    "publish a shorter record", "more than %d terms",
 			    DNSCHECK_SPF_MAX_TERMS);
 			goto bad;
@@ -1288,7 +1284,7 @@ dnscheck_parse_spf(const char *text, size_t len, const char *subject,
 		t = &terms->t[terms->n];
 		if (parse_spf_term(text + s, pos - s, t, why, sizeof(why)) <
 		    0) {
-			add_finding(out, "spf.syntax", DNSCHECK_FAIL, subject,
+			dnscheck_add(out, "spf.syntax", DNSCHECK_FAIL, subject,
 			    "fix or remove the term (RFC 7208 section 5)",
 			    "'%s': %s: receivers return permerror", shown, why);
 			goto bad;
@@ -1304,24 +1300,24 @@ dnscheck_parse_spf(const char *text, size_t len, const char *subject,
 		macros += t->macro;
 	}
 	if (redirects > 1 || exps > 1) {
-		add_finding(out, "spf.syntax", DNSCHECK_FAIL, subject,
+		dnscheck_add(out, "spf.syntax", DNSCHECK_FAIL, subject,
 		    "keep one of each modifier",
 		    "%s= appears more than once: receivers return permerror",
 		    redirects > 1 ? "redirect" : "exp");
 		goto bad;
 	}
 	if (after_all > 0)
-		add_finding(out, "spf.syntax", DNSCHECK_WARN, subject,
+		dnscheck_add(out, "spf.syntax", DNSCHECK_WARN, subject,
 		    "move all to the end",
 		    "%d term%s after all %s never reached", after_all,
 		    after_all == 1 ? "" : "s", after_all == 1 ? "is" : "are");
 	if (ptrs > 0)
-		add_finding(out, "spf.ptr", DNSCHECK_WARN, subject,
+		dnscheck_add(out, "spf.ptr", DNSCHECK_WARN, subject,
 		    "replace ptr with ip4/ip6 or a terms",
 		    "the ptr mechanism is deprecated (RFC 7208 section"
 		    " 5.5): slow, and some receivers skip it");
 	if (macros > 0)
-		add_finding(out, "spf.macro", DNSCHECK_WARN, subject, NULL,
+		dnscheck_add(out, "spf.macro", DNSCHECK_WARN, subject, NULL,
 		    "%d term%s with macros, which depend on the message and"
 		    " are not evaluated here",
 		    macros, macros == 1 ? "" : "s");
@@ -1434,7 +1430,7 @@ spf_budget(struct spf_eval *ev, int need, const char *name)
 		return 1;
 	}
 	if (!ev->budget_noted)
-		add_finding(ev->out, "spf.lookups", DNSCHECK_FAIL, name,
+		dnscheck_add(ev->out, "spf.lookups", DNSCHECK_FAIL, name,
 		    "flatten the record: fewer includes, ip4/ip6 instead of"
 		    " a and mx",
 		    "the record needs more than %d DNS queries; stopped"
@@ -1524,7 +1520,7 @@ count_void(struct spf_eval *ev, const char *name)
 {
 	ev->voids++;
 	if (ev->voids == SPF_VOID_LIMIT + 1)
-		add_finding(ev->out, "spf.void", DNSCHECK_FAIL, name,
+		dnscheck_add(ev->out, "spf.void", DNSCHECK_FAIL, name,
 		    "remove terms that name hosts or domains without"
 		    " records",
 		    "more than %d lookups found nothing (the latest: %s):"
@@ -1559,7 +1555,7 @@ eval_terms(struct spf_eval *ev, struct spf_node *node)
 			break;
 		case SPF_REDIRECT:
 			if (has_all) {
-				add_finding(ev->out, "spf.syntax",
+				dnscheck_add(ev->out, "spf.syntax",
 				    DNSCHECK_WARN, node->domain,
 				    "drop redirect= or all",
 				    "redirect= is ignored, as the record has"
@@ -1579,7 +1575,7 @@ eval_terms(struct spf_eval *ev, struct spf_node *node)
 			}
 			if (k < (size_t)ev->depth) {
 				ev->loops++;
-				add_finding(ev->out, "spf.loop", DNSCHECK_FAIL,
+				dnscheck_add(ev->out, "spf.loop", DNSCHECK_FAIL,
 				    node->domain,
 				    "remove the include or redirect that"
 				    " closes the loop",
@@ -1627,7 +1623,7 @@ eval_terms(struct spf_eval *ev, struct spf_node *node)
 			} else if (is_void(&res)) {
 				count_void(ev, target);
 			} else if (res.n > MX_MAX_HOSTS) {
-				add_finding(ev->out, "spf.lookups",
+				dnscheck_add(ev->out, "spf.lookups",
 				    DNSCHECK_FAIL, target,
 				    "use ip4/ip6 for the mail servers",
 				    "mx:%s has %zu MX hosts, more than %d:"
@@ -1694,25 +1690,25 @@ spf_fetch(struct spf_eval *ev, const char *domain, const char *why)
 			    "publish TXT %s \"v=spf1 mx -all\" (listing the"
 			    " servers that send its mail)",
 			    domain);
-			add_finding(ev->out, id, DNSCHECK_FAIL, domain, fix,
+			dnscheck_add(ev->out, id, DNSCHECK_FAIL, domain, fix,
 			    "no SPF record%s",
 			    res.status == RESOLVE_NXDOMAIN
 			        ? ": the name does not exist"
 			        : "");
 		} else {
-			add_finding(ev->out, id, DNSCHECK_FAIL, domain,
+			dnscheck_add(ev->out, id, DNSCHECK_FAIL, domain,
 			    "fix or remove the include/redirect",
 			    "%s:%s finds no SPF record: receivers return"
 			    " permerror",
 			    why, domain);
 		}
 	} else if (n > 1) {
-		add_finding(ev->out, id, DNSCHECK_FAIL, domain,
+		dnscheck_add(ev->out, id, DNSCHECK_FAIL, domain,
 		    "merge them into one v=spf1 record",
 		    "%zu SPF records: receivers return permerror", n);
 	} else {
 		if (why == NULL)
-			add_finding(ev->out, id, DNSCHECK_PASS, domain, NULL,
+			dnscheck_add(ev->out, id, DNSCHECK_PASS, domain, NULL,
 			    "one SPF record");
 		if (dnscheck_parse_spf(rec->text, rec->len, domain,
 		        &node->terms, ev->out) == 0) {
@@ -1810,49 +1806,49 @@ dnscheck_spf(struct resolver *r, const char *domain, struct dnscheck_list *out,
 	for (i = before; i < out->n; i++)
 		syntax |= strcmp(out->v[i].id, "spf.syntax") == 0;
 	if (!syntax)
-		add_finding(out, "spf.syntax", DNSCHECK_PASS, dom, NULL,
+		dnscheck_add(out, "spf.syntax", DNSCHECK_PASS, dom, NULL,
 		    "the record%s well formed",
 		    spf->nodes->next_alloc != NULL ? "s it includes are"
 		                                   : " is");
 	if (ev.lookups > SPF_LOOKUP_LIMIT)
-		add_finding(out, "spf.lookups", DNSCHECK_FAIL, dom,
+		dnscheck_add(out, "spf.lookups", DNSCHECK_FAIL, dom,
 		    "flatten the record: fewer includes, ip4/ip6 instead of a"
 		    " and mx, drop ptr",
 		    "%d DNS-querying terms (include, a, mx, ptr, exists,"
 		    " redirect), more than %d: receivers return permerror",
 		    ev.lookups, SPF_LOOKUP_LIMIT);
 	else
-		add_finding(out, "spf.lookups", DNSCHECK_PASS, dom, NULL,
+		dnscheck_add(out, "spf.lookups", DNSCHECK_PASS, dom, NULL,
 		    "%d of %d DNS-querying terms", ev.lookups,
 		    SPF_LOOKUP_LIMIT);
 	if (ev.voids <= SPF_VOID_LIMIT)
-		add_finding(out, "spf.void", DNSCHECK_PASS, dom, NULL,
+		dnscheck_add(out, "spf.void", DNSCHECK_PASS, dom, NULL,
 		    "%d of %d lookups found nothing", ev.voids, SPF_VOID_LIMIT);
 
 	collect_auth(spf, spf->root, 0, &plus_all);
 	all = final_all(spf->root, 0);
 	if (all == '+') {
-		add_finding(out, "spf.all", DNSCHECK_FAIL, dom,
+		dnscheck_add(out, "spf.all", DNSCHECK_FAIL, dom,
 		    "end the record with -all or ~all",
 		    "+all: every address in the world may send as %s", dom);
 	} else if (plus_all != NULL) {
 		snprintf(fix, sizeof(fix), "remove the include of %s",
 		    plus_all->domain);
-		add_finding(out, "spf.all", DNSCHECK_FAIL, dom, fix,
+		dnscheck_add(out, "spf.all", DNSCHECK_FAIL, dom, fix,
 		    "the included record of %s ends in +all: every address"
 		    " passes",
 		    plus_all->domain);
 	} else if (all == '?') {
-		add_finding(out, "spf.all", DNSCHECK_WARN, dom,
+		dnscheck_add(out, "spf.all", DNSCHECK_WARN, dom,
 		    "end the record with -all or ~all",
 		    "?all: mail from other addresses is neutral, as if there"
 		    " were no SPF");
 	} else if (all == 0) {
-		add_finding(out, "spf.all", DNSCHECK_WARN, dom,
+		dnscheck_add(out, "spf.all", DNSCHECK_WARN, dom,
 		    "end the record with -all or ~all",
 		    "no all: mail from other addresses is neutral");
 	} else {
-		add_finding(out, "spf.all", DNSCHECK_PASS, dom, NULL,
+		dnscheck_add(out, "spf.all", DNSCHECK_PASS, dom, NULL,
 		    "%call: other addresses %s", all,
 		    all == '-' ? "fail" : "soft-fail");
 	}
@@ -2119,7 +2115,7 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 		return -1;
 	n = tag_list(text, len, tags, why, sizeof(why));
 	if (n < 0) {
-		add_finding(out, "dkim.syntax", DNSCHECK_FAIL, subject,
+		dnscheck_add(out, "dkim.syntax", DNSCHECK_FAIL, subject,
 		    "write tags as name=value separated by ';'",
 		    "the key record is not a valid tag list: %s", why);
 		return -1;
@@ -2127,7 +2123,7 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 	for (i = 1; i < n; i++) {
 		for (j = 0; j < i; j++) {
 			if (strcmp(tags[i].name, tags[j].name) == 0) {
-				add_finding(out, "dkim.syntax", DNSCHECK_FAIL,
+				dnscheck_add(out, "dkim.syntax", DNSCHECK_FAIL,
 				    subject, "keep one of each tag",
 				    "tag %s= appears more than once: verifiers"
 				    " ignore the key",
@@ -2140,14 +2136,14 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 	if (v != NULL &&
 	    (v != &tags[0] || v->vlen != 5 ||
 	        strncmp(v->val, "DKIM1", 5) != 0)) {
-		add_finding(out, "dkim.syntax", DNSCHECK_FAIL, subject,
+		dnscheck_add(out, "dkim.syntax", DNSCHECK_FAIL, subject,
 		    "start the record with v=DKIM1; or leave v= out",
 		    "v= must come first and be exactly DKIM1");
 		return -1;
 	}
 	p = tag_get(tags, n, "p");
 	if (p == NULL) {
-		add_finding(out, "dkim.syntax", DNSCHECK_FAIL, subject,
+		dnscheck_add(out, "dkim.syntax", DNSCHECK_FAIL, subject,
 		    "publish the public key in p=",
 		    "no p= tag: this is not a key record");
 		return -1;
@@ -2156,7 +2152,7 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 	if (h != NULL) {
 		printable_n(h->val, h->vlen, shown, sizeof(shown));
 		if (strstr(shown, "sha256") == NULL) {
-			add_finding(out, "dkim.key", DNSCHECK_FAIL, subject,
+			dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
 			    "drop h=, or write h=sha256",
 			    "h=%s does not allow sha256; sha1 must not be"
 			    " used (RFC 8301)",
@@ -2169,13 +2165,13 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 		printable_n(s->val, s->vlen, shown, sizeof(shown));
 		if (strchr(shown, '*') == NULL &&
 		    strstr(shown, "email") == NULL) {
-			add_finding(out, "dkim.key", DNSCHECK_FAIL, subject,
+			dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
 			    "drop s=, or write s=email",
 			    "s=%s: the key is not for email", shown);
 			return -1;
 		}
 	}
-	add_finding(out, "dkim.syntax", DNSCHECK_PASS, subject, NULL,
+	dnscheck_add(out, "dkim.syntax", DNSCHECK_PASS, subject, NULL,
 	    "the key record is well formed");
 	t = tag_get(tags, n, "t");
 	if (t != NULL) {
@@ -2189,13 +2185,13 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 				break;
 		}
 		if (shown[i] != '\0')
-			add_finding(out, "dkim.testing", DNSCHECK_WARN, subject,
-			    "remove t=y once signing works",
+			dnscheck_add(out, "dkim.testing", DNSCHECK_WARN,
+			    subject, "remove t=y once signing works",
 			    "t=y: the domain is testing DKIM, and verifiers"
 			    " may treat its signatures as absent");
 	}
 	if (p->vlen == 0) {
-		add_finding(out, "dkim.key", DNSCHECK_FAIL, subject,
+		dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
 		    "publish the current key, or stop signing with this"
 		    " selector",
 		    "the key is revoked (empty p=): signatures with this"
@@ -2204,7 +2200,7 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 	}
 	klen = b64_decode(p->val, p->vlen, key, sizeof(key));
 	if (klen <= 0) {
-		add_finding(out, "dkim.key", DNSCHECK_FAIL, subject,
+		dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
 		    "publish the key as base64 without quotes or breaks",
 		    "p= is not base64 (or longer than %d bytes)", KEY_MAX);
 		return -1;
@@ -2212,41 +2208,41 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 	k = tag_get(tags, n, "k");
 	if (k != NULL && val_is(k, "ed25519")) {
 		if (klen != 32) {
-			add_finding(out, "dkim.key", DNSCHECK_FAIL, subject,
+			dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
 			    "publish the bare 32-byte key in base64 (RFC 8463)",
 			    "an ed25519 p= must hold 32 bytes, not %d", klen);
 			return -1;
 		}
-		add_finding(out, "dkim.key", DNSCHECK_PASS, subject, NULL,
+		dnscheck_add(out, "dkim.key", DNSCHECK_PASS, subject, NULL,
 		    "ed25519 key");
 		return 0;
 	}
 	if (k != NULL && !val_is(k, "rsa")) {
 		printable_n(k->val, k->vlen, shown, sizeof(shown));
-		add_finding(out, "dkim.key", DNSCHECK_FAIL, subject,
+		dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
 		    "use k=rsa or k=ed25519",
 		    "k=%s is not a key type verifiers know", shown);
 		return -1;
 	}
 	bits = rsa_bits(key, (size_t)klen, &kwhy);
 	if (bits < 0) {
-		add_finding(out, "dkim.key", DNSCHECK_FAIL, subject,
+		dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
 		    "publish the output of openssl rsa -pubout, base64", "%s",
 		    kwhy);
 		return -1;
 	}
 	if (bits < 1024)
-		add_finding(out, "dkim.key", DNSCHECK_FAIL, subject,
+		dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
 		    "make a 2048-bit key and publish it under a new selector",
 		    "RSA key of %d bits: verifiers refuse keys under 1024"
 		    " bits (RFC 8301)",
 		    bits);
 	else if (bits < 2048)
-		add_finding(out, "dkim.key", DNSCHECK_WARN, subject,
+		dnscheck_add(out, "dkim.key", DNSCHECK_WARN, subject,
 		    "make a 2048-bit key and publish it under a new selector",
 		    "RSA key of %d bits: 2048 is recommended", bits);
 	else
-		add_finding(out, "dkim.key", DNSCHECK_PASS, subject, NULL,
+		dnscheck_add(out, "dkim.key", DNSCHECK_PASS, subject, NULL,
 		    "RSA key of %d bits", bits);
 	return 0;
 }
@@ -2295,7 +2291,7 @@ dnscheck_dkim(struct resolver *r, const char *domain,
 		snprintf(name, sizeof(name), "%s._domainkey.%s",
 		    selectors[i] != NULL ? selectors[i] : "", dom);
 		if (res[i].status == RESOLVE_BADNAME) {
-			add_finding(out, "dkim.record", DNSCHECK_FAIL, name,
+			dnscheck_add(out, "dkim.record", DNSCHECK_FAIL, name,
 			    "selectors are DNS labels: letters, digits, '-'",
 			    "'%s' is not a usable selector",
 			    selectors[i] != NULL ? selectors[i] : "");
@@ -2312,7 +2308,7 @@ dnscheck_dkim(struct resolver *r, const char *domain,
 			    "publish TXT %s \"v=DKIM1; k=rsa; p=<base64 public"
 			    " key>\" (your mail system shows it)",
 			    name);
-			add_finding(out, "dkim.record", DNSCHECK_FAIL, name,
+			dnscheck_add(out, "dkim.record", DNSCHECK_FAIL, name,
 			    fix, "no DKIM key for selector %s%s", selectors[i],
 			    res[i].status == RESOLVE_OK
 			        ? " (TXT records, none a key)"
@@ -2320,13 +2316,13 @@ dnscheck_dkim(struct resolver *r, const char *domain,
 			continue;
 		}
 		if (nkeys > 1)
-			add_finding(out, "dkim.record", DNSCHECK_WARN, name,
+			dnscheck_add(out, "dkim.record", DNSCHECK_WARN, name,
 			    "keep one key record per selector",
 			    "%zu key records: verifiers may use any of them;"
 			    " the first is checked",
 			    nkeys);
 		else
-			add_finding(out, "dkim.record", DNSCHECK_PASS, name,
+			dnscheck_add(out, "dkim.record", DNSCHECK_PASS, name,
 			    NULL, "one key record");
 		dnscheck_parse_dkim(key->text, key->len, name, out);
 	}
@@ -2360,7 +2356,7 @@ dnscheck_mx(struct resolver *r, const char *domain, struct dnscheck_list *out,
 		    "publish MX records for %s naming the hosts that receive"
 		    " its mail",
 		    dom);
-		add_finding(out, "mx.record", DNSCHECK_FAIL, dom, fix,
+		dnscheck_add(out, "mx.record", DNSCHECK_FAIL, dom, fix,
 		    "%s: mail to the domain (bounces, replies) has nowhere to"
 		    " go, and receivers may refuse it as a sender",
 		    mx.status == RESOLVE_NXDOMAIN ? "the domain does not exist"
@@ -2368,18 +2364,18 @@ dnscheck_mx(struct resolver *r, const char *domain, struct dnscheck_list *out,
 		goto done;
 	}
 	if (mx.n == 1 && mx.rr[0].text[0] == '\0') {
-		add_finding(out, "mx.record", DNSCHECK_WARN, dom,
+		dnscheck_add(out, "mx.record", DNSCHECK_WARN, dom,
 		    "publish real MX records if the domain should receive"
 		    " mail",
 		    "null MX (RFC 7505): the domain accepts no mail, so"
 		    " bounces and replies to it are lost");
 		goto done;
 	}
-	add_finding(out, "mx.record", DNSCHECK_PASS, dom, NULL,
+	dnscheck_add(out, "mx.record", DNSCHECK_PASS, dom, NULL,
 	    "%zu MX record%s", mx.n, mx.n == 1 ? "" : "s");
 	for (i = 0; i < mx.n && nh < MX_MAX_HOSTS; i++) {
 		if (!mx.rr[i].hostname) {
-			add_finding(out, "mx.host", DNSCHECK_FAIL,
+			dnscheck_add(out, "mx.host", DNSCHECK_FAIL,
 			    mx.rr[i].text, "name a host in the MX record",
 			    "MX %s is not a host name", mx.rr[i].text);
 			continue;
@@ -2395,17 +2391,17 @@ dnscheck_mx(struct resolver *r, const char *domain, struct dnscheck_list *out,
 		if (rc == 0) {
 			if (a[i].status == RESOLVE_OK ||
 			    aaaa[i].status == RESOLVE_OK) {
-				add_finding(out, "mx.host", DNSCHECK_PASS, host,
-				    NULL, "%s has an address", host);
+				dnscheck_add(out, "mx.host", DNSCHECK_PASS,
+				    host, NULL, "%s has an address", host);
 			} else if (!dns_trouble(out, "mx.host", &a[i], host) &&
 			    !dns_trouble(out, "mx.host", &aaaa[i], host)) {
 				snprintf(fix, sizeof(fix),
 				    "publish an A or AAAA record for %s, or"
 				    " remove it from the MX records",
 				    host);
-				add_finding(out, "mx.host", DNSCHECK_FAIL, host,
-				    fix, "MX host %s has no A or AAAA record",
-				    host);
+				dnscheck_add(out, "mx.host", DNSCHECK_FAIL,
+				    host, fix,
+				    "MX host %s has no A or AAAA record", host);
 			}
 		}
 		resolve_result_clear(&a[i]);
@@ -2549,7 +2545,7 @@ dnscheck_ptr(struct resolver *r, const char *const *ips, size_t nip,
 		const char *ip = f[i].ip;
 
 		if (resolve_status_trouble(f[i].status)) {
-			add_finding(out, "ptr.record", DNSCHECK_DNSERROR, ip,
+			dnscheck_add(out, "ptr.record", DNSCHECK_DNSERROR, ip,
 			    "check the reverse zone's name servers, or try"
 			    " again later",
 			    "PTR lookup of %s got no answer: %s", ip,
@@ -2557,7 +2553,7 @@ dnscheck_ptr(struct resolver *r, const char *const *ips, size_t nip,
 			continue;
 		}
 		if (f[i].status != RESOLVE_OK || f[i].name == NULL) {
-			add_finding(out, "ptr.record", DNSCHECK_FAIL, ip,
+			dnscheck_add(out, "ptr.record", DNSCHECK_FAIL, ip,
 			    "ask whoever runs the address (your provider) for"
 			    " a PTR record naming the host, e.g. mail.DOMAIN",
 			    "%s has no PTR record: many receivers refuse or"
@@ -2565,19 +2561,19 @@ dnscheck_ptr(struct resolver *r, const char *const *ips, size_t nip,
 			    ip);
 			continue;
 		}
-		add_finding(out, "ptr.record", DNSCHECK_PASS, ip, NULL,
+		dnscheck_add(out, "ptr.record", DNSCHECK_PASS, ip, NULL,
 		    "%s is %s", ip, f[i].name);
 		if (f[i].confirmed) {
-			add_finding(out, "ptr.fcrdns", DNSCHECK_PASS, ip, NULL,
+			dnscheck_add(out, "ptr.fcrdns", DNSCHECK_PASS, ip, NULL,
 			    "%s resolves back to %s", f[i].name, ip);
 		} else if (resolve_status_trouble(f[i].fwd_status)) {
-			add_finding(out, "ptr.fcrdns", DNSCHECK_DNSERROR, ip,
+			dnscheck_add(out, "ptr.fcrdns", DNSCHECK_DNSERROR, ip,
 			    "try again later",
 			    "could not tell whether %s resolves back to %s:"
 			    " %s",
 			    f[i].name, ip, trouble_name(f[i].fwd_status));
 		} else if (f[i].fwd_status == RESOLVE_BADNAME) {
-			add_finding(out, "ptr.fcrdns", DNSCHECK_FAIL, ip,
+			dnscheck_add(out, "ptr.fcrdns", DNSCHECK_FAIL, ip,
 			    "have the PTR name the host, e.g. mail.DOMAIN",
 			    "%s is not a host name, so it cannot resolve back"
 			    " to %s",
@@ -2587,7 +2583,7 @@ dnscheck_ptr(struct resolver *r, const char *const *ips, size_t nip,
 			    "publish %s %s for %s, or have the PTR name a host"
 			    " that has it",
 			    strchr(ip, ':') ? "AAAA" : "A", ip, f[i].name);
-			add_finding(out, "ptr.fcrdns", DNSCHECK_FAIL, ip, fix,
+			dnscheck_add(out, "ptr.fcrdns", DNSCHECK_FAIL, ip, fix,
 			    "%s does not resolve back to %s (%s)", f[i].name,
 			    ip,
 			    f[i].fwd_status == RESOLVE_OK
@@ -2597,15 +2593,15 @@ dnscheck_ptr(struct resolver *r, const char *const *ips, size_t nip,
 			        : "the name has no address");
 		}
 		if (dnscheck_name_generic(f[i].name, ip))
-			add_finding(out, "ptr.generic", DNSCHECK_WARN, ip,
+			dnscheck_add(out, "ptr.generic", DNSCHECK_WARN, ip,
 			    "have the PTR name the mail server, e.g."
 			    " mail.DOMAIN",
 			    "%s looks like a dynamic or residential address:"
 			    " receivers may refuse mail from it",
 			    f[i].name);
 		else
-			add_finding(out, "ptr.generic", DNSCHECK_PASS, ip, NULL,
-			    "%s does not look dynamic", f[i].name);
+			dnscheck_add(out, "ptr.generic", DNSCHECK_PASS, ip,
+			    NULL, "%s does not look dynamic", f[i].name);
 	}
 done:
 	for (i = 0; i < nip; i++)

@@ -86,6 +86,14 @@ struct dnscheck_list {
 };
 
 void dnscheck_list_free(struct dnscheck_list *l);
+/*
+ * Appends a finding: id is a static string; subject, fix (NULL when it
+ * passed) and the formatted text are copied, made printable and bounded,
+ * since they may hold names from DNS or reports.
+ */
+void dnscheck_add(struct dnscheck_list *l, const char *id,
+    enum dnscheck_status st, const char *subject, const char *fix,
+    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* "pass", "warn", "fail", "dnserror". */
 const char *dnscheck_status_name(enum dnscheck_status s);
 /* The worst status in the list (PASS for an empty list); DNSERROR ranks
