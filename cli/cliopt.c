@@ -96,6 +96,12 @@ cliopt_handle(struct cliopt *co, int c, const char *arg)
 		          "--imap-password-file FILE or --imap-password-env "
 		          "VARIABLE");
 		return -1;
+	case CLIOPT_NO_SMTP_PASSWORD:
+		log_error("--smtp-password: a password is never taken on the "
+		          "command line (other users can see it); use "
+		          "--smtp-password-file FILE or --smtp-password-env "
+		          "VARIABLE");
+		return -1;
 	case CLIOPT_LIMIT:
 		if (limits_set(&co->lim, arg, &err) < 0) {
 			log_error("%s", err.msg);

@@ -4,7 +4,8 @@
  * A command lists in its getopt_long table CLIOPT_COMMON (--limit, -v, -q)
  * and, by the settings it uses: CLIOPT_DATABASE (--db and --config FILE),
  * CLIOPT_IMAP (a flag for every imap_* setting; with CLIOPT_DATABASE or
- * CLIOPT_CONFIG_FILE), CLIOPT_DNS (dns_servers and dns_timeout, likewise).  It
+ * CLIOPT_CONFIG_FILE), CLIOPT_DNS (dns_servers, dns_timeout and offline,
+ * likewise), CLIOPT_ANALYSIS and CLIOPT_SMTP.  It
  * puts "vq" in its short options and passes every option its own switch does
  * not know to cliopt_handle().  After parsing, cliopt_settings() gives the
  * settings of this run: files, environment and flags together.
@@ -31,6 +32,7 @@ struct cliopt {
 #define CLIOPT_LIMIT 0x101
 #define CLIOPT_CONFIG 0x102
 #define CLIOPT_NO_PASSWORD 0x103
+#define CLIOPT_NO_SMTP_PASSWORD 0x104
 /* The flag of setting k has the value CLIOPT_SETTING + k. */
 #define CLIOPT_SETTING 0x200
 #define CLIOPT_DB (CLIOPT_SETTING + CONFIG_DB)
@@ -44,25 +46,27 @@ struct cliopt {
 
 /*
  * The flags of one group, picked from the table by its GROUP column: each row
- * becomes an option (with a trailing comma) or nothing.
+ * becomes an option (with a trailing comma) or nothing.  CLIOPT_G_<group>
+ * picks its own place among five arguments, one a group, so that a row's
+ * GROUP chooses whether the flag is there.
  */
 #define CLIOPT_FLAG_(id, flag)                                                 \
 	{flag, required_argument, NULL, CLIOPT_SETTING + CONFIG_##id},
-#define CLIOPT_IN_DB_DB CLIOPT_FLAG_
-#define CLIOPT_IN_DB_IMAP(id, flag)
-#define CLIOPT_IN_DB_DNS(id, flag)
-#define CLIOPT_IN_IMAP_DB(id, flag)
-#define CLIOPT_IN_IMAP_IMAP CLIOPT_FLAG_
-#define CLIOPT_IN_IMAP_DNS(id, flag)
-#define CLIOPT_IN_DNS_DB(id, flag)
-#define CLIOPT_IN_DNS_IMAP(id, flag)
-#define CLIOPT_IN_DNS_DNS CLIOPT_FLAG_
+#define CLIOPT_G_DB(db, imap, dns, analysis, smtp) db
+#define CLIOPT_G_IMAP(db, imap, dns, analysis, smtp) imap
+#define CLIOPT_G_DNS(db, imap, dns, analysis, smtp) dns
+#define CLIOPT_G_ANALYSIS(db, imap, dns, analysis, smtp) analysis
+#define CLIOPT_G_SMTP(db, imap, dns, analysis, smtp) smtp
 #define CLIOPT_DB_ROW_(id, name, flag, group, ...)                             \
-	CLIOPT_IN_DB_##group(id, flag)
+	CLIOPT_G_##group(CLIOPT_FLAG_(id, flag), , , , )
 #define CLIOPT_IMAP_ROW_(id, name, flag, group, ...)                           \
-	CLIOPT_IN_IMAP_##group(id, flag)
+	CLIOPT_G_##group(, CLIOPT_FLAG_(id, flag), , , )
 #define CLIOPT_DNS_ROW_(id, name, flag, group, ...)                            \
-	CLIOPT_IN_DNS_##group(id, flag)
+	CLIOPT_G_##group(, , CLIOPT_FLAG_(id, flag), , )
+#define CLIOPT_ANALYSIS_ROW_(id, name, flag, group, ...)                       \
+	CLIOPT_G_##group(, , , CLIOPT_FLAG_(id, flag), )
+#define CLIOPT_SMTP_ROW_(id, name, flag, group, ...)                           \
+	CLIOPT_G_##group(, , , , CLIOPT_FLAG_(id, flag))
 
 /* --config FILE alone, for a command with settings but no database. */
 #define CLIOPT_CONFIG_FILE                                                     \
@@ -92,6 +96,24 @@ struct cliopt {
 	{                                                                      \
 		"nameserver", required_argument, NULL,                         \
 		    CLIOPT_SETTING + CONFIG_DNS_SERVERS                        \
+	}
+
+/*
+ * --services-file, --trusted-sources and the readiness thresholds, for the
+ * commands that classify sources.  Listed with CLIOPT_DATABASE.
+ */
+#define CLIOPT_ANALYSIS CONFIG_SETTINGS(CLIOPT_ANALYSIS_ROW_)
+
+/*
+ * --smtp-url URL and the rest, for a command that sends mail; with
+ * CLIOPT_DATABASE or CLIOPT_CONFIG_FILE.  --smtp-password is there to be
+ * refused with a hint.
+ */
+#define CLIOPT_SMTP                                                            \
+	CONFIG_SETTINGS(CLIOPT_SMTP_ROW_)                                      \
+	{                                                                      \
+		"smtp-password", required_argument, NULL,                      \
+		    CLIOPT_NO_SMTP_PASSWORD                                    \
 	}
 
 /*

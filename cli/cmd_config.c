@@ -42,8 +42,9 @@ help(FILE *fp)
 	    "  -h, --help      this text\n\n"
 	    "Settings (with their defaults):\n",
 	    sys, user != NULL ? user : "(no home directory: none)");
-	config_print_help(
-	    fp, CONFIG_GROUP_DB | CONFIG_GROUP_IMAP | CONFIG_GROUP_DNS);
+	config_print_help(fp,
+	    CONFIG_GROUP_DB | CONFIG_GROUP_IMAP | CONFIG_GROUP_DNS |
+	        CONFIG_GROUP_ANALYSIS | CONFIG_GROUP_SMTP);
 	fputs("\nExit status: 0 done, 2 a bad setting, file or key.\n", fp);
 	free(sys);
 	free(user);

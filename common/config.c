@@ -728,6 +728,8 @@ config_check(const struct config *cfg, struct err *err)
 	        "log in with a password or a token"},
 	    {CONFIG_IMAP_PASSWORD_ENV, CONFIG_IMAP_OAUTH2_TOKEN_COMMAND,
 	        "log in with a password or a token"},
+	    {CONFIG_SMTP_PASSWORD_FILE, CONFIG_SMTP_PASSWORD_ENV,
+	        "the password comes from one of them"},
 	};
 	int rc;
 
@@ -1121,11 +1123,15 @@ config_run_token_command(const char *cmd, char **out, struct err *err)
 	return rc;
 }
 
-int
-config_imap_password(const struct config *cfg, char **out, struct err *err)
+/* The password from the file setting, else the variable the env setting
+ * names; *out NULL when neither is set. */
+static int
+password_from(const struct config *cfg, enum config_key file_key,
+    enum config_key env_key, char **out, struct err *err)
 {
-	const char *file = config_str(cfg, CONFIG_IMAP_PASSWORD_FILE);
-	const char *var = config_str(cfg, CONFIG_IMAP_PASSWORD_ENV), *v;
+	const char *file = config_str(cfg, file_key);
+	const char *var = config_str(cfg, env_key), *v;
+	const char *env_name = config_settings[env_key].name;
 	int rc;
 
 	*out = NULL;
@@ -1133,7 +1139,8 @@ config_imap_password(const struct config *cfg, char **out, struct err *err)
 		return rc;
 	if (file != NULL) {
 		if ((rc = config_read_secret_file(file, out, err)) < 0)
-			return err_prefix(err, "imap_password_file");
+			return err_prefix(
+			    err, "%s", config_settings[file_key].name);
 		return 0;
 	}
 	if (var == NULL)
@@ -1141,15 +1148,28 @@ config_imap_password(const struct config *cfg, char **out, struct err *err)
 	v = getenv(var);
 	if (v == NULL || v[0] == '\0')
 		return err_set(err, ERR_USAGE,
-		    "imap_password_env: the environment variable %s is not set",
+		    "%s: the environment variable %s is not set", env_name,
 		    var);
 	if (strpbrk(v, "\r\n") != NULL)
 		return err_set(err, ERR_USAGE,
-		    "imap_password_env: the environment variable %s holds a "
-		    "line break",
-		    var);
+		    "%s: the environment variable %s holds a line break",
+		    env_name, var);
 	*out = xstrdup(v);
 	return 0;
+}
+
+int
+config_imap_password(const struct config *cfg, char **out, struct err *err)
+{
+	return password_from(
+	    cfg, CONFIG_IMAP_PASSWORD_FILE, CONFIG_IMAP_PASSWORD_ENV, out, err);
+}
+
+int
+config_smtp_password(const struct config *cfg, char **out, struct err *err)
+{
+	return password_from(
+	    cfg, CONFIG_SMTP_PASSWORD_FILE, CONFIG_SMTP_PASSWORD_ENV, out, err);
 }
 
 int

@@ -94,7 +94,54 @@ struct err;
 	    "the system's")                                                    \
 	S(DNS_TIMEOUT, "dns_timeout", "dns-timeout", DNS, INT, "3000", 10,     \
 	    60000, NULL, 0, "milliseconds to wait for an answer (a retry "     \
-	    "waits twice as long)")
+	    "waits twice as long)")                                            \
+	S(OFFLINE, "offline", "offline", DNS, BOOL, "no", 0, 0, NULL, 0,       \
+	    "no DNS lookups: names come from the cache only")                  \
+	S(SERVICES_FILE, "services_file", "services-file", ANALYSIS, PATH,    \
+	    "", 0, 0, NULL, 0, "your own sending services, added to the "      \
+	    "built-in list (kind TAB domain TAB service a line)")              \
+	S(TRUSTED_SOURCES, "trusted_sources", "trusted-sources", ANALYSIS,     \
+	    STRING, "", 0, 0, NULL, 0, "IPs, networks and service names "      \
+	    "that send for you, comma-separated: always legitimate")           \
+	S(LEGIT_SHARE, "legit_share", "legit-share", ANALYSIS, INT, "10", 1,   \
+	    100, NULL, 0, "percent of a source's mail that must pass "         \
+	    "aligned for the source to count as legitimate")                   \
+	S(READY_DAYS, "ready_days", "ready-days", ANALYSIS, INT, "14", 1, 366, \
+	    NULL, 0, "days of reports judged, and needed, before a step")      \
+	S(READY_PASS_RATE, "ready_pass_rate", "ready-pass-rate", ANALYSIS,     \
+	    INT, "98", 50, 100, NULL, 0, "percent of legitimate mail that "    \
+	    "must pass DMARC before a step")                                   \
+	S(READY_SOURCE_SHARE, "ready_source_share", "ready-source-share",      \
+	    ANALYSIS, INT, "1", 0, 100, NULL, 0, "percent of all mail a "      \
+	    "failing legitimate source may have and still allow a step")       \
+	S(READY_STABLE_DAYS, "ready_stable_days", "ready-stable-days",         \
+	    ANALYSIS, INT, "7", 0, 366, NULL, 0,                               \
+	    "days a policy must have been in force before the next step")      \
+	S(SMTP_URL, "smtp_url", "smtp-url", SMTP, URL, "", 0, 0, "smtps|smtp", \
+	    1, "smtps://host[:port] (TLS), or smtp://host[:port] (STARTTLS)")  \
+	S(SMTP_USER, "smtp_user", "smtp-user", SMTP, STRING, "", 0, 0, NULL,   \
+	    0, "login name; empty: send without logging in")                   \
+	S(SMTP_PASSWORD_FILE, "smtp_password_file", "smtp-password-file",      \
+	    SMTP, PATH, "", 0, 0, NULL, 0,                                     \
+	    "file whose first line is the password")                           \
+	S(SMTP_PASSWORD_ENV, "smtp_password_env", "smtp-password-env", SMTP,   \
+	    ENVVAR, "", 0, 0, NULL, 0,                                         \
+	    "environment variable that holds the password")                    \
+	S(SMTP_FROM, "smtp_from", "smtp-from", SMTP, STRING, "", 0, 0, NULL,   \
+	    0, "sender address of report mail; empty: dmarcsift@ the host")    \
+	S(MAIL_TO, "mail_to", "mail-to", SMTP, STRING, "", 0, 0, NULL, 0,      \
+	    "where report --mail sends, comma-separated addresses")            \
+	S(SMTP_CAFILE, "smtp_cafile", "smtp-cafile", SMTP, PATH, "", 0, 0,     \
+	    NULL, 0, "CA certificates (PEM) to trust; empty: the system's")    \
+	S(SMTP_TLS_VERIFY, "smtp_tls_verify", "smtp-tls-verify", SMTP, BOOL,   \
+	    "yes", 0, 0, NULL, 0,                                              \
+	    "check the server's certificate and name; 'no' only for test "     \
+	    "setups")                                                          \
+	S(SMTP_ALLOW_PLAIN, "smtp_allow_plain", "smtp-allow-plain", SMTP,      \
+	    BOOL, "no", 0, 0, NULL, 0,                                         \
+	    "smtp:// goes on without STARTTLS; only for test setups")          \
+	S(SMTP_TIMEOUT, "smtp_timeout", "smtp-timeout", SMTP, INT, "60", 1,    \
+	    3600, NULL, 0, "seconds to send a mail before giving up")
 /* clang-format on */
 
 #define CONFIG_KEY_(id, ...) CONFIG_##id,
@@ -106,6 +153,8 @@ enum config_group {
 	CONFIG_GROUP_DB = 1,
 	CONFIG_GROUP_IMAP = 2,
 	CONFIG_GROUP_DNS = 4,
+	CONFIG_GROUP_ANALYSIS = 8,
+	CONFIG_GROUP_SMTP = 16,
 };
 
 enum config_type {
@@ -262,6 +311,8 @@ void config_secret_free(char *secret);
  * config_secret_free().
  */
 int config_imap_password(const struct config *cfg, char **out, struct err *err);
+/* The SMTP password from smtp_password_file or smtp_password_env, likewise. */
+int config_smtp_password(const struct config *cfg, char **out, struct err *err);
 /* The OAuth2 token from imap_oauth2_token_file or _command, likewise. */
 int config_imap_oauth2_token(
     const struct config *cfg, char **out, struct err *err);

@@ -81,7 +81,9 @@ test_table(void **state)
 		assert_non_null(s->help);
 		assert_true(s->group == CONFIG_GROUP_DB ||
 		    s->group == CONFIG_GROUP_IMAP ||
-		    s->group == CONFIG_GROUP_DNS);
+		    s->group == CONFIG_GROUP_DNS ||
+		    s->group == CONFIG_GROUP_ANALYSIS ||
+		    s->group == CONFIG_GROUP_SMTP);
 		/* Every default passes its own check. */
 		if (config_set(cfg, k, s->dflt, CONFIG_FROM_FLAG, "t", &err) <
 		    0)
