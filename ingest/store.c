@@ -1,6 +1,7 @@
 #include "store.h"
 
 #include "bytesrc.h"
+#include "copybuf.h"
 #include "db.h"
 #include "err.h"
 #include "input_limits.h"
@@ -17,71 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* A growable text buffer for COPY rows. */
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->p = xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-/*
- * s escaped for a COPY text field; in_array: also as a double-quoted
- * element of an array literal, whose '"' and backslash take a backslash that
- * COPY then doubles.
- */
-static void
-put_escaped(struct buf *b, const char *s, int in_array)
-{
-	const char *run = s;
-
-	for (; *s != '\0'; s++) {
-		const char *esc = *s == '\\' ? (in_array ? "\\\\\\\\" : "\\\\")
-		    : *s == '"' && in_array  ? "\\\\\""
-		    : *s == '\t'             ? "\\t"
-		    : *s == '\n'             ? "\\n"
-		    : *s == '\r'             ? "\\r"
-		                             : NULL;
-
-		if (esc == NULL)
-			continue;
-		buf_add(b, run, (size_t)(s - run));
-		buf_add(b, esc, strlen(esc));
-		run = s + 1;
-	}
-	buf_add(b, run, (size_t)(s - run));
-}
-
-/* A field in COPY text format, then a tab (or a newline for the last). */
-static void
-put_text(struct buf *b, const char *s, char sep)
-{
-	if (s == NULL)
-		buf_add(b, "\\N", 2);
-	else
-		put_escaped(b, s, 0);
-	buf_add(b, &sep, 1);
-}
-
-static void
-put_u64(struct buf *b, uint64_t v, char sep)
-{
-	char num[24];
-
-	snprintf(num, sizeof(num), "%" PRIu64, v);
-	put_text(b, num, sep);
-}
 
 /* The statements run for every input: parsed and planned once a run. */
 static const struct {
@@ -163,7 +99,7 @@ struct store {
 	uint64_t copied; /* records sent in this report's COPY */
 	char report_id[24];
 	struct sha256 content;
-	struct buf line, copy;
+	struct copybuf line, copy;
 };
 
 static void drop_pending(struct store *st);
@@ -263,42 +199,42 @@ drop_records(struct store *st, struct err *err)
  * backslash doubled and control characters escaped for COPY.
  */
 static void
-put_elem(struct buf *b, const char *s)
+put_elem(struct copybuf *b, const char *s)
 {
 	if (s == NULL) {
-		buf_add(b, "NULL", 4);
+		copybuf_add(b, "NULL", 4);
 		return;
 	}
-	buf_add(b, "\"", 1);
-	put_escaped(b, s, 1);
-	buf_add(b, "\"", 1);
+	copybuf_add(b, "\"", 1);
+	copybuf_escaped(b, s, 1);
+	copybuf_add(b, "\"", 1);
 }
 
 /* One row of a two-dimensional array: {"a","b",NULL}. */
 static void
-put_row(struct buf *b, size_t i, const char *const *fields, size_t n)
+put_row(struct copybuf *b, size_t i, const char *const *fields, size_t n)
 {
-	buf_add(b, i == 0 ? "{" : ",{", i == 0 ? 1 : 2);
+	copybuf_add(b, i == 0 ? "{" : ",{", i == 0 ? 1 : 2);
 	for (size_t f = 0; f < n; f++) {
 		if (f > 0)
-			buf_add(b, ",", 1);
+			copybuf_add(b, ",", 1);
 		put_elem(b, fields[f]);
 	}
-	buf_add(b, "}", 1);
+	copybuf_add(b, "}", 1);
 }
 
 static void
-put_open(struct buf *b, size_t n)
+put_open(struct copybuf *b, size_t n)
 {
-	buf_add(b, n == 0 ? "{}" : "{", n == 0 ? 2 : 1);
+	copybuf_add(b, n == 0 ? "{}" : "{", n == 0 ? 2 : 1);
 }
 
 static void
-put_close(struct buf *b, size_t n, char sep)
+put_close(struct copybuf *b, size_t n, char sep)
 {
 	if (n > 0)
-		buf_add(b, "}", 1);
-	buf_add(b, &sep, 1);
+		copybuf_add(b, "}", 1);
+	copybuf_add(b, &sep, 1);
 }
 
 /*
@@ -310,45 +246,45 @@ put_close(struct buf *b, size_t n, char sep)
 static void
 hash_results(struct store *st, const struct dmarc_record *rec)
 {
-	struct buf *l = &st->line;
+	struct copybuf *l = &st->line;
 
 	for (size_t i = 0; i < rec->n_reasons; i++) {
 		l->len = 0;
-		put_u64(l, rec->index, '\t');
-		put_u64(l, i + 1, '\t');
-		put_text(l, rec->reasons[i].type, '\t');
-		put_text(l, rec->reasons[i].comment, '\n');
+		copybuf_u64(l, rec->index, '\t');
+		copybuf_u64(l, i + 1, '\t');
+		copybuf_text(l, rec->reasons[i].type, '\t');
+		copybuf_text(l, rec->reasons[i].comment, '\n');
 		sha256_update(&st->content, l->p, l->len);
 	}
 	for (size_t i = 0; i < rec->n_dkim; i++) {
 		const struct dmarc_dkim_result *d = &rec->dkim_results[i];
 
 		l->len = 0;
-		put_u64(l, rec->index, '\t');
-		put_u64(l, i + 1, '\t');
-		put_text(l, d->domain, '\t');
-		put_text(l, d->selector, '\t');
-		put_text(l, d->result, '\t');
-		put_text(l, d->human_result, '\n');
+		copybuf_u64(l, rec->index, '\t');
+		copybuf_u64(l, i + 1, '\t');
+		copybuf_text(l, d->domain, '\t');
+		copybuf_text(l, d->selector, '\t');
+		copybuf_text(l, d->result, '\t');
+		copybuf_text(l, d->human_result, '\n');
 		sha256_update(&st->content, l->p, l->len);
 	}
 	for (size_t i = 0; i < rec->n_spf; i++) {
 		const struct dmarc_spf_result *s = &rec->spf_results[i];
 
 		l->len = 0;
-		put_u64(l, rec->index, '\t');
-		put_u64(l, i + 1, '\t');
-		put_text(l, s->domain, '\t');
-		put_text(l, s->scope, '\t');
-		put_text(l, s->result, '\t');
-		put_text(l, s->human_result, '\n');
+		copybuf_u64(l, rec->index, '\t');
+		copybuf_u64(l, i + 1, '\t');
+		copybuf_text(l, s->domain, '\t');
+		copybuf_text(l, s->scope, '\t');
+		copybuf_text(l, s->result, '\t');
+		copybuf_text(l, s->human_result, '\n');
 		sha256_update(&st->content, l->p, l->len);
 	}
 }
 
 /* The record's results as the three array columns that end its row. */
 static void
-put_results(struct buf *b, const struct dmarc_record *rec)
+put_results(struct copybuf *b, const struct dmarc_record *rec)
 {
 	put_open(b, rec->n_dkim);
 	for (size_t i = 0; i < rec->n_dkim; i++) {
@@ -383,7 +319,7 @@ st_record(void *ctx, const struct dmarc_report *rep,
     const struct dmarc_record *rec, struct err *err)
 {
 	struct store *st = ctx;
-	struct buf *l = &st->line;
+	struct copybuf *l = &st->line;
 	int rc;
 
 	if (!st->in_report && (rc = begin_report(st, err)) < 0)
@@ -399,21 +335,21 @@ st_record(void *ctx, const struct dmarc_report *rep,
 		st->copying = 1;
 	}
 	l->len = 0;
-	put_u64(l, rec->index, '\t');
-	put_text(l, rec->source_ip, '\t');
-	put_u64(l, rec->count, '\t');
-	put_text(l, rec->disposition, '\t');
-	put_text(l, rec->dkim, '\t');
-	put_text(l, rec->spf, '\t');
-	put_text(l, rec->header_from, '\t');
-	put_text(l, rec->envelope_from, '\t');
-	put_text(l, rec->envelope_to, '\n');
+	copybuf_u64(l, rec->index, '\t');
+	copybuf_text(l, rec->source_ip, '\t');
+	copybuf_u64(l, rec->count, '\t');
+	copybuf_text(l, rec->disposition, '\t');
+	copybuf_text(l, rec->dkim, '\t');
+	copybuf_text(l, rec->spf, '\t');
+	copybuf_text(l, rec->header_from, '\t');
+	copybuf_text(l, rec->envelope_from, '\t');
+	copybuf_text(l, rec->envelope_to, '\n');
 	sha256_update(&st->content, l->p, l->len);
-	buf_add(&st->copy, st->report_id, strlen(st->report_id));
-	buf_add(&st->copy, "\t", 1);
+	copybuf_add(&st->copy, st->report_id, strlen(st->report_id));
+	copybuf_add(&st->copy, "\t", 1);
 	/* The line's newline becomes the tab before the arrays. */
 	l->p[l->len - 1] = '\t';
-	buf_add(&st->copy, l->p, l->len);
+	copybuf_add(&st->copy, l->p, l->len);
 	put_results(&st->copy, rec);
 	hash_results(st, rec);
 	st->copied++;
