@@ -11,6 +11,7 @@
 
 #include "err.h"
 #include "orgdomain.h"
+#include "sha256.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -425,4 +426,23 @@ size_t
 services_count(const struct services *s)
 {
 	return s->distinct;
+}
+
+void
+services_digest(const struct services *s, unsigned char out[32])
+{
+	struct sha256 h = {0};
+
+	sha256_init(&h);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct entry *e = &s->e[i];
+		unsigned char tag[2] = {e->kind, e->user};
+
+		sha256_update(&h, tag, sizeof(tag));
+		/* With their NULs, so that field borders count. */
+		sha256_update(&h, e->domain, strlen(e->domain) + 1);
+		sha256_update(&h, e->service, strlen(e->service) + 1);
+	}
+	sha256_final(&h, out);
+	sha256_free(&h);
 }

@@ -61,6 +61,13 @@ const char *services_lookup(
 size_t services_entries(const struct services *s);
 size_t services_count(const struct services *s);
 
+/*
+ * SHA-256 of every entry (kind, domain, service, whose), in order: it
+ * changes when the built-in list or the user's file does, so that what was
+ * computed with the old list can be computed again.
+ */
+void services_digest(const struct services *s, unsigned char out[32]);
+
 /* "ptr", "dkim", "spf", "any"; and back (-1 for an unknown word). */
 const char *services_kind_name(enum services_kind kind);
 int services_kind_parse(const char *word);

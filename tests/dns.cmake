@@ -34,3 +34,13 @@ add_test(NAME dns/check COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg run
   --zone ${CMAKE_CURRENT_SOURCE_DIR}/dns/zone.conf
   sh ${CMAKE_CURRENT_SOURCE_DIR}/dns/test_check.sh $<TARGET_FILE:dmarcsift>)
 set_tests_properties(dns/check PROPERTIES LABELS "dns;db" TIMEOUT 300)
+
+# analyze/rdns.c: the reverse-DNS cache, against a real dnsmasq and a real
+# PostgreSQL (the schema from the migrations, reports written by the test).
+add_executable(test_rdns dns/test_rdns.c)
+target_link_libraries(test_rdns PRIVATE dsanalyze dsdb dscommon
+  PkgConfig::CMOCKA)
+add_test(NAME dns/test_rdns COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg run
+  ${CMAKE_CURRENT_SOURCE_DIR}/harness/dnsmasq run
+  --zone ${CMAKE_CURRENT_SOURCE_DIR}/dns/zone.conf $<TARGET_FILE:test_rdns>)
+set_tests_properties(dns/test_rdns PROPERTIES LABELS "dns;db" TIMEOUT 300)

@@ -1,0 +1,338 @@
+/*
+ * analysis: record_verdicts kept up to date; see analysis.h.
+ *
+ * Records are read back one batch of reports at a time as flat rows, one
+ * for the record and one for each DKIM result, SPF result and reason, in
+ * order, so the arrays are never parsed here: PostgreSQL unnests them.
+ */
+#include "analysis.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "copybuf.h"
+#include "db.h"
+#include "err.h"
+#include "rdns.h"
+#include "report.h"
+#include "services.h"
+#include "sha256.h"
+#include "verdict.h"
+#include "xalloc.h"
+
+/* A batch: reports until this many records (at least one report). */
+#define BATCH_RECORDS 20000
+#define BATCH_REPORTS 2000
+
+/* Any 64-bit key; others' advisory locks use other numbers. */
+#define LOCK_SQL "SELECT pg_advisory_lock(7243001)"
+#define UNLOCK_SQL "SELECT pg_advisory_unlock(7243001)"
+
+#define PENDING                                                                \
+	"FROM reports r WHERE r.record_count > 0 AND NOT EXISTS (SELECT 1 "    \
+	"FROM record_verdicts v WHERE v.report = r.id)"
+
+/* k: 0 the record with its report's policy, 1 DKIM, 2 SPF, 3 reason. */
+static const char rows_sql[] =
+    "SELECT rec.report, rec.idx, 0 AS k, 0 AS n, r.domain, r.adkim, "
+    "r.aspf, rec.header_from, rec.envelope_from, rec.dkim, rec.spf "
+    "FROM records rec JOIN reports r ON r.id = rec.report "
+    "WHERE rec.report = ANY ($1::bigint[]) "
+    "UNION ALL SELECT report, idx, 1, n, domain, selector, result, NULL, "
+    "NULL, NULL, NULL FROM dkim_results WHERE report = ANY ($1::bigint[]) "
+    "UNION ALL SELECT report, idx, 2, n, domain, scope, result, NULL, NULL, "
+    "NULL, NULL FROM spf_results WHERE report = ANY ($1::bigint[]) "
+    "UNION ALL SELECT report, idx, 3, n, type, comment, NULL, NULL, NULL, "
+    "NULL, NULL FROM record_reasons WHERE report = ANY ($1::bigint[]) "
+    "ORDER BY 1, 2, 3, 4";
+
+struct judge {
+	const struct orgdomain *od;
+	const struct services *sv;
+	struct copybuf out;
+	uint64_t records;
+	/* The record being assembled; report "" before the first row. */
+	char report[24], idx[16];
+	struct dmarc_record rec;
+	struct dmarc_policy pol;
+};
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+static void
+policy_reset(struct dmarc_policy *p)
+{
+	free(p->domain);
+	free(p->adkim);
+	free(p->aspf);
+	memset(p, 0, sizeof(*p));
+	p->pct = -1;
+}
+
+static const char *
+service_of(const struct services *sv, enum services_kind kind, const char *d)
+{
+	return d[0] != '\0' ? services_lookup(sv, kind, d) : NULL;
+}
+
+/* Judges the assembled record and appends its row. */
+static void
+flush(struct judge *j)
+{
+	struct verdict v;
+	struct copybuf *b = &j->out;
+	const char *disagree[] = {"{}", "{dkim}", "{spf}", "{dkim,spf}"};
+
+	if (j->report[0] == '\0')
+		return;
+	verdict_eval(j->od, &j->rec, &j->pol, &v);
+	copybuf_text(b, j->report, '\t');
+	copybuf_text(b, j->idx, '\t');
+	copybuf_text(b, v.header_from, '\t');
+	copybuf_bool(b, v.dkim_aligned, '\t');
+	copybuf_bool(b, v.spf_aligned, '\t');
+	copybuf_bool(b, v.pass, '\t');
+	copybuf_bool(b,
+	    v.rcv_pass == VERDICT_RCV_ABSENT ? -1
+	                                     : v.rcv_pass == VERDICT_RCV_PASS,
+	    '\t');
+	copybuf_text(b, disagree[v.disagree & 3u], '\t');
+	copybuf_text(b, verdict_cause_name(v.cause), '\t');
+	copybuf_text(b, verdict_cause_name(v.auth_cause), '\t');
+	copybuf_text(b, v.override, '\t');
+	copybuf_text(b, v.dkim_domain, '\t');
+	copybuf_text(b, v.dkim_result != NULL ? v.dkim_result : "none", '\t');
+	copybuf_text(b, v.spf_domain, '\t');
+	copybuf_text(b, v.spf_result != NULL ? v.spf_result : "none", '\t');
+	copybuf_text(b, service_of(j->sv, SERVICES_DKIM, v.dkim_domain), '\t');
+	copybuf_text(b, service_of(j->sv, SERVICES_SPF, v.spf_domain), '\n');
+	j->records++;
+	record_reset(&j->rec);
+	policy_reset(&j->pol);
+	j->report[0] = '\0';
+}
+
+static int
+on_row(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct judge *j = arg;
+
+	if (ncols != 11 || c[0] == NULL || c[1] == NULL || c[2] == NULL)
+		return err_set(err, ERR_DB, "unexpected row reading records");
+	if (strcmp(c[0], j->report) != 0 || strcmp(c[1], j->idx) != 0) {
+		flush(j);
+		snprintf(j->report, sizeof(j->report), "%s", c[0]);
+		snprintf(j->idx, sizeof(j->idx), "%s", c[1]);
+	}
+	switch (c[2][0]) {
+	case '0':
+		j->pol.domain = dup_or_null(c[4]);
+		j->pol.adkim = dup_or_null(c[5]);
+		j->pol.aspf = dup_or_null(c[6]);
+		j->rec.header_from = dup_or_null(c[7]);
+		j->rec.envelope_from = dup_or_null(c[8]);
+		j->rec.dkim = dup_or_null(c[9]);
+		j->rec.spf = dup_or_null(c[10]);
+		break;
+	case '1': {
+		struct dmarc_dkim_result *d = record_add_dkim(&j->rec);
+
+		d->domain = dup_or_null(c[4]);
+		d->selector = dup_or_null(c[5]);
+		d->result = dup_or_null(c[6]);
+		break;
+	}
+	case '2': {
+		struct dmarc_spf_result *s = record_add_spf(&j->rec);
+
+		s->domain = dup_or_null(c[4]);
+		s->scope = dup_or_null(c[5]);
+		s->result = dup_or_null(c[6]);
+		break;
+	}
+	case '3': {
+		struct dmarc_reason *r = record_add_reason(&j->rec);
+
+		r->type = dup_or_null(c[4]);
+		r->comment = dup_or_null(c[5]);
+		break;
+	}
+	default:
+		return err_set(
+		    err, ERR_DB, "unexpected row kind reading records");
+	}
+	return 0;
+}
+
+/* Collects up to a batch of pending report ids as an array literal. */
+static int
+on_id(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct {
+		struct copybuf ids;
+		uint64_t records;
+	} *b = arg;
+
+	(void)err;
+	if (ncols != 2 || c[0] == NULL || b->records >= BATCH_RECORDS)
+		return 0;
+	copybuf_add(&b->ids, b->ids.len == 0 ? "{" : ",", 1);
+	copybuf_add(&b->ids, c[0], strlen(c[0]));
+	b->records += c[1] != NULL ? strtoull(c[1], NULL, 10) : 0;
+	return 0;
+}
+
+/* Judges one batch; 1 done, 0 nothing left. */
+static int
+one_batch(struct db *db, struct judge *j, struct err *err)
+{
+	struct {
+		struct copybuf ids;
+		uint64_t records;
+	} b = {{0}, 0};
+	char limit[16];
+	const char *p[1];
+	int rc;
+
+	snprintf(limit, sizeof(limit), "%d", BATCH_REPORTS);
+	p[0] = limit;
+	rc = db_each(db,
+	    "SELECT r.id, r.record_count " PENDING " ORDER BY r.id LIMIT $1", 1,
+	    p, on_id, &b, err);
+	if (rc < 0 || b.ids.len == 0) {
+		copybuf_free(&b.ids);
+		return rc < 0 ? rc : 0;
+	}
+	copybuf_add(&b.ids, "}", 1);
+	p[0] = b.ids.p;
+	j->out.len = 0;
+	if ((rc = db_begin(db, err)) < 0)
+		goto out;
+	rc = db_each(db, rows_sql, 1, p, on_row, j, err);
+	flush(j);
+	if (rc < 0)
+		goto fail;
+	if ((rc = db_copy_start(db,
+	         "COPY record_verdicts (report, idx, header_from, "
+	         "dkim_aligned, spf_aligned, pass, rcv_pass, disagree, cause, "
+	         "auth_cause, override, dkim_domain, dkim_result, spf_domain, "
+	         "spf_result, dkim_service, spf_service) FROM STDIN",
+	         err)) < 0)
+		goto fail;
+	if (j->out.len > 0 &&
+	    (rc = db_copy_write(db, j->out.p, j->out.len, err)) < 0) {
+		db_copy_cancel(db);
+		goto fail;
+	}
+	if ((rc = db_copy_finish(db, err)) < 0 || (rc = db_commit(db, err)) < 0)
+		goto fail;
+	rc = 1;
+	goto out;
+fail:
+	db_rollback(db);
+out:
+	copybuf_free(&b.ids);
+	return rc;
+}
+
+/* Starts over when the rules or the services changed. */
+static int
+check_state(
+    struct db *db, const struct services *sv, int *recomputed, struct err *err)
+{
+	unsigned char digest[SHA256_LEN];
+	char hex[65], want[80], *have = NULL;
+	const char *p[2];
+	int rc;
+
+	services_digest(sv, digest);
+	sha256_hex(digest, hex);
+	snprintf(want, sizeof(want), "%d:%s", ANALYSIS_RULES_VERSION, hex);
+	if ((rc = db_value(db,
+	         "SELECT rules_version || ':' || encode(services_sha256, "
+	         "'hex') "
+	         "FROM analysis_state",
+	         0, NULL, &have, err)) < 0)
+		return rc;
+	*recomputed = have == NULL || strcmp(have, want) != 0;
+	free(have);
+	if (!*recomputed)
+		return 0;
+	snprintf(want, sizeof(want), "%d", ANALYSIS_RULES_VERSION);
+	p[0] = want;
+	p[1] = hex;
+	if ((rc = db_begin(db, err)) < 0)
+		return rc;
+	if ((rc = db_exec(db, "TRUNCATE record_verdicts", 0, NULL, err)) < 0 ||
+	    (rc = db_exec(db,
+	         "INSERT INTO analysis_state (rules_version, services_sha256) "
+	         "VALUES ($1, decode($2, 'hex')) ON CONFLICT (one) DO UPDATE "
+	         "SET rules_version = EXCLUDED.rules_version, services_sha256 "
+	         "= "
+	         "EXCLUDED.services_sha256, updated_at = now()",
+	         2, p, err)) < 0 ||
+	    (rc = rdns_reservice(db, sv, err)) < 0 ||
+	    (rc = db_commit(db, err)) < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return 0;
+}
+
+int
+analysis_refresh(struct db *db, const struct orgdomain *od,
+    const struct services *sv, void (*progress)(uint64_t done, uint64_t total),
+    struct analysis_stats *st, struct err *err)
+{
+	struct judge j;
+	char *total_s = NULL;
+	uint64_t total = 0;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	memset(&j, 0, sizeof(j));
+	j.od = od;
+	j.sv = sv;
+	j.pol.pct = -1;
+	if ((rc = db_exec(db, LOCK_SQL, 0, NULL, err)) < 0)
+		return rc;
+	if ((rc = check_state(db, sv, &st->recomputed, err)) < 0)
+		goto out;
+	if (progress != NULL) {
+		if ((rc = db_value(db, "SELECT sum(r.record_count) " PENDING, 0,
+		         NULL, &total_s, err)) < 0)
+			goto out;
+		total = total_s != NULL ? strtoull(total_s, NULL, 10) : 0;
+		free(total_s);
+	}
+	while ((rc = one_batch(db, &j, err)) > 0) {
+		/* Reports that claim records but have none stored would come
+		 * back forever. */
+		if (j.records == st->records) {
+			rc = err_set(err, ERR_DB,
+			    "reports without their records; run `dmarcsift "
+			    "reparse` over them");
+			break;
+		}
+		st->records = j.records;
+		if (progress != NULL)
+			progress(j.records, total);
+	}
+out:
+	record_reset(&j.rec);
+	policy_reset(&j.pol);
+	copybuf_free(&j.out);
+	{
+		/* Unlock even after an error; the session may be gone. */
+		struct err ignored;
+
+		db_exec(db, UNLOCK_SQL, 0, NULL, &ignored);
+	}
+	return rc < 0 ? rc : 0;
+}

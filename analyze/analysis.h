@@ -1,0 +1,42 @@
+/*
+ * analysis: keeps the stored verdicts (table record_verdicts,
+ * sql/005_analysis.sql) up to date with the records, so that the views
+ * and the commands built on them see every record.
+ *
+ * Each record without a verdict is read back (with its DKIM and SPF
+ * results and reasons), judged by verdict_eval() and written with COPY, a
+ * batch of reports per transaction: a run killed half-way leaves whole
+ * reports judged and the next run goes on.  When the rules (this module's
+ * ANALYSIS_RULES_VERSION) or the list of services changed since the
+ * verdicts were computed, every verdict is computed again, and the rdns
+ * cache's service names with them.  Concurrent refreshes take turns (an
+ * advisory lock).
+ */
+#ifndef DMARCSIFT_ANALYSIS_H
+#define DMARCSIFT_ANALYSIS_H
+
+#include <stdint.h>
+
+struct db;
+struct err;
+struct orgdomain;
+struct services;
+
+/* Bump when verdict.c or the columns it fills change meaning. */
+#define ANALYSIS_RULES_VERSION 1
+
+struct analysis_stats {
+	uint64_t records; /* verdicts computed now */
+	int recomputed; /* 1: the rules or services changed, all redone */
+};
+
+/*
+ * Brings record_verdicts up to date.  ERR_DB when the database fails.
+ * progress, when not NULL, is called after each batch with the records
+ * judged so far and the number there were to judge.
+ */
+int analysis_refresh(struct db *db, const struct orgdomain *od,
+    const struct services *sv, void (*progress)(uint64_t done, uint64_t total),
+    struct analysis_stats *st, struct err *err);
+
+#endif

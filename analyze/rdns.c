@@ -1,0 +1,466 @@
+/* rdns.c: the reverse-DNS cache; see rdns.h. */
+#include "rdns.h"
+
+#include "db.h"
+#include "err.h"
+#include "orgdomain.h"
+#include "resolve.h"
+#include "services.h"
+#include "text.h"
+#include "xalloc.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Addresses looked up together.  resolve_wait() returns when the last of a
+ * batch is done, so each batch ends on its slowest lookup: big enough that
+ * this tail is small beside the batch, small enough to bound memory and to
+ * keep what was found when a long run is interrupted (each batch is stored
+ * as it ends).  The resolver keeps RESOLVE_MAX_INFLIGHT of them in flight.
+ */
+#define RDNS_BATCH 4096
+/*
+ * The first batch, as many as are in flight at once.  When every lookup of
+ * a batch timed out, the servers are taken for dead and the addresses left
+ * are stored as timeouts without being asked: otherwise each would wait
+ * its full timeout, RESOLVE_MAX_INFLIGHT at a time, minutes for a few
+ * thousand addresses.
+ */
+#define RDNS_PROBE RESOLVE_MAX_INFLIGHT
+
+/* A service name as stored: printable, and bounded even if the user's
+ * file holds multi-byte characters. */
+#define RDNS_SERVICE_MAX (4 * SERVICES_NAME_MAX + 1)
+
+/* The source IPs of the period, each with whether an unexpired answer is
+ * cached.  In address order, so that two runs at once upsert the same rows
+ * in the same order and do not deadlock. */
+static const char want_sql[] =
+    "SELECT host(s.ip), d.ip IS NOT NULL "
+    "FROM (SELECT DISTINCT host(source_ip)::inet AS ip FROM record_facts "
+    "      WHERE ($1::text IS NULL OR domain = $1::text) "
+    "        AND date_begin >= to_timestamp($2::bigint)) s "
+    "LEFT JOIN rdns d ON d.ip = s.ip AND d.expires_at > now() "
+    "ORDER BY s.ip";
+
+/* One statement for a batch.  For an address whose lookup failed (keep)
+ * the name found before, if any, stays with its columns: a server that
+ * did not answer says nothing about it.  Its status and expiry are new. */
+static const char store_sql[] =
+    "INSERT INTO rdns AS d (ip, status, name, confirmed, orgdomain, "
+    "    service, resolved_at, expires_at) "
+    "SELECT u.ip, u.status, "
+    "       CASE WHEN u.keep THEN o.name ELSE u.name END, "
+    "       CASE WHEN u.keep THEN o.confirmed ELSE u.confirmed END, "
+    "       CASE WHEN u.keep THEN o.orgdomain ELSE u.orgdomain END, "
+    "       CASE WHEN u.keep THEN o.service ELSE u.service END, "
+    "       now(), now() + make_interval(secs => u.ttl) "
+    "FROM unnest($1::inet[], $2::text[], $3::text[], $4::boolean[], "
+    "            $5::text[], $6::text[], $7::integer[], $8::boolean[]) "
+    "     AS u(ip, status, name, confirmed, orgdomain, service, ttl, keep) "
+    "LEFT JOIN rdns o ON o.ip = u.ip "
+    "ON CONFLICT (ip) DO UPDATE SET status = excluded.status, "
+    "    name = excluded.name, confirmed = excluded.confirmed, "
+    "    orgdomain = excluded.orgdomain, service = excluded.service, "
+    "    resolved_at = excluded.resolved_at, "
+    "    expires_at = excluded.expires_at";
+
+/* ------------------------------------------------------------------------
+ * Array literals ('{"a",NULL,"b"}') for parameters such as $1::text[]:
+ * one statement carries a whole batch. */
+
+struct arr {
+	char *p; /* NUL-terminated once arr_end() ran */
+	size_t len, cap;
+};
+
+static void
+arr_put(struct arr *a, const char *s, size_t n)
+{
+	if (a->len + n + 1 > a->cap) {
+		a->cap = a->cap == 0 ? 256 : a->cap;
+		while (a->len + n + 1 > a->cap)
+			a->cap *= 2;
+		a->p = xrealloc(a->p, a->cap);
+	}
+	memcpy(a->p + a->len, s, n);
+	a->len += n;
+	a->p[a->len] = '\0';
+}
+
+/* Appends one element; s NULL is SQL NULL.  Quoted, with '"' and '\'
+ * escaped, so any text is one element. */
+static void
+arr_elem(struct arr *a, const char *s)
+{
+	arr_put(a, a->len == 0 ? "{" : ",", 1);
+	if (s == NULL) {
+		arr_put(a, "NULL", 4);
+		return;
+	}
+	arr_put(a, "\"", 1);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			arr_put(a, "\\", 1);
+		arr_put(a, s, 1);
+	}
+	arr_put(a, "\"", 1);
+}
+
+static const char *
+arr_end(struct arr *a)
+{
+	arr_put(a, a->len == 0 ? "{}" : "}", a->len == 0 ? 2 : 1);
+	return a->p;
+}
+
+static void
+arr_free(struct arr *a)
+{
+	free(a->p);
+	memset(a, 0, sizeof(*a));
+}
+
+/* ------------------------------------------------------------------------
+ * Refresh. */
+
+struct want {
+	char **ip; /* addresses to look up, owned */
+	size_t n, cap;
+	size_t wanted, fresh;
+};
+
+static int
+add_want(void *arg, int ncols, const char *const *v, struct err *err)
+{
+	struct want *w = arg;
+
+	(void)ncols;
+	(void)err;
+	w->wanted++;
+	if (v[1] != NULL && v[1][0] == 't') {
+		w->fresh++;
+		return 0;
+	}
+	if (w->n == w->cap) {
+		w->cap = w->cap == 0 ? 64 : 2 * w->cap;
+		w->ip = xrealloc(w->ip, w->cap * sizeof(*w->ip));
+	}
+	w->ip[w->n++] = xstrdup(v[0] != NULL ? v[0] : "");
+	return 0;
+}
+
+static unsigned
+bound_ttl(unsigned ttl)
+{
+	if (ttl < RDNS_TTL_MIN)
+		return RDNS_TTL_MIN;
+	return ttl > RDNS_TTL_MAX ? RDNS_TTL_MAX : ttl;
+}
+
+/* Whether the lookup of f failed in part or whole: a name whose forward
+ * lookups failed could not be confirmed or refuted. */
+static int
+fcrdns_trouble(const struct resolve_fcrdns *f)
+{
+	if (resolve_status_trouble(f->status))
+		return 1;
+	return f->name != NULL && !f->confirmed &&
+	    resolve_status_trouble(f->fwd_status);
+}
+
+/* How long the answer in f is kept (rdns.h). */
+static unsigned
+fcrdns_ttl(const struct resolve_fcrdns *f)
+{
+	unsigned ttl;
+
+	if (resolve_status_trouble(f->status))
+		return RDNS_TTL_TROUBLE;
+	if (f->status != RESOLVE_OK) /* NXDOMAIN, NODATA, BADNAME */
+		return f->ttl > 0 ? bound_ttl(f->ttl) : RDNS_TTL_NEGATIVE;
+	ttl = bound_ttl(f->ttl);
+	/* Ask again soon to settle what the forward lookups could not. */
+	if (fcrdns_trouble(f) && ttl > RDNS_TTL_TROUBLE)
+		ttl = RDNS_TTL_TROUBLE;
+	return ttl;
+}
+
+struct rows {
+	struct arr ip, status, name, confirmed, orgdomain, service, ttl, keep;
+	size_t n;
+};
+
+static void
+rows_free(struct rows *w)
+{
+	arr_free(&w->ip);
+	arr_free(&w->status);
+	arr_free(&w->name);
+	arr_free(&w->confirmed);
+	arr_free(&w->orgdomain);
+	arr_free(&w->service);
+	arr_free(&w->ttl);
+	arr_free(&w->keep);
+	w->n = 0;
+}
+
+/* Adds the row of ip, whose lookup is f. */
+static void
+rows_add(struct rows *w, const char *ip, const struct resolve_fcrdns *f,
+    const struct orgdomain *od, const struct services *sv)
+{
+	char name[RESOLVE_NAME_MAX], org[ORGDOMAIN_MAX], svc[RDNS_SERVICE_MAX];
+	char ttl[16];
+	const char *nm = NULL, *conf = NULL, *o = NULL, *s = NULL;
+
+	if (f->name != NULL) {
+		/* Printable already (resolve.h); this keeps it so whatever
+		 * the resolver becomes. */
+		text_printable(f->name, name, sizeof(name));
+		nm = name;
+		if (f->confirmed)
+			conf = "t";
+		else if (!resolve_status_trouble(f->fwd_status))
+			conf = "f";
+		if (od != NULL && orgdomain_get(od, nm, org, sizeof(org)) == 0)
+			o = org;
+		if (f->confirmed && sv != NULL) {
+			s = services_lookup(sv, SERVICES_PTR, nm);
+			if (s != NULL) {
+				text_printable(s, svc, sizeof(svc));
+				s = svc;
+			}
+		}
+	}
+	snprintf(ttl, sizeof(ttl), "%u", fcrdns_ttl(f));
+	arr_elem(&w->ip, ip);
+	arr_elem(&w->status, resolve_status_name(f->status));
+	arr_elem(&w->name, nm);
+	arr_elem(&w->confirmed, conf);
+	arr_elem(&w->orgdomain, o);
+	arr_elem(&w->service, s);
+	arr_elem(&w->ttl, ttl);
+	arr_elem(&w->keep, resolve_status_trouble(f->status) ? "t" : "f");
+	w->n++;
+}
+
+static int
+rows_store(struct db *db, struct rows *w, struct err *err)
+{
+	const char *params[8];
+	int rc;
+
+	if (w->n == 0)
+		return 0;
+	params[0] = arr_end(&w->ip);
+	params[1] = arr_end(&w->status);
+	params[2] = arr_end(&w->name);
+	params[3] = arr_end(&w->confirmed);
+	params[4] = arr_end(&w->orgdomain);
+	params[5] = arr_end(&w->service);
+	params[6] = arr_end(&w->ttl);
+	params[7] = arr_end(&w->keep);
+	rc = db_exec(db, store_sql, 8, params, err);
+	if (rc < 0)
+		err_prefix(err, "cannot store reverse dns");
+	return rc;
+}
+
+/* Stores n addresses as timeouts without asking (see RDNS_PROBE). */
+static int
+store_unasked(struct db *db, char *const *ip, size_t n, struct rdns_stats *st,
+    struct err *err)
+{
+	struct resolve_fcrdns f;
+	struct rows w;
+	size_t i;
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	f.status = RESOLVE_TIMEOUT;
+	f.fwd_status = RESOLVE_TIMEOUT;
+	memset(&w, 0, sizeof(w));
+	for (i = 0; i < n; i++)
+		rows_add(&w, ip[i], &f, NULL, NULL);
+	st->trouble += n;
+	rc = rows_store(db, &w, err);
+	rows_free(&w);
+	return rc;
+}
+
+/* Looks up n addresses and stores what was found; *timeouts counts the
+ * lookups that timed out. */
+static int
+refresh_batch(struct db *db, struct resolver *r, const struct orgdomain *od,
+    const struct services *sv, char *const *ip, size_t n, struct rdns_stats *st,
+    size_t *timeouts, struct err *err)
+{
+	struct resolve_fcrdns *f = xcalloc(n, sizeof(*f));
+	struct rows w;
+	size_t i;
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	for (i = 0; i < n; i++)
+		resolve_ptr_confirmed(r, ip[i], &f[i]);
+	rc = resolve_wait(r, err);
+	if (rc < 0) {
+		/* The rest were cancelled: nothing of this batch is an
+		 * answer. */
+		err_prefix(err, "reverse dns");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		rows_add(&w, ip[i], &f[i], od, sv);
+		if (f[i].status == RESOLVE_TIMEOUT)
+			(*timeouts)++;
+		if (fcrdns_trouble(&f[i]))
+			st->trouble++;
+		else
+			st->resolved++;
+	}
+	rc = rows_store(db, &w, err);
+out:
+	for (i = 0; i < n; i++)
+		resolve_fcrdns_clear(&f[i]);
+	free(f);
+	rows_free(&w);
+	return rc;
+}
+
+int
+rdns_refresh(struct db *db, struct resolver *r, const struct orgdomain *od,
+    const struct services *sv, const char *domain, int64_t since,
+    void (*progress)(size_t done, size_t total), struct rdns_stats *st,
+    struct err *err)
+{
+	struct rdns_stats local;
+	struct want w;
+	char since_text[24];
+	const char *params[2];
+	size_t i, n, timeouts;
+	int rc, dead = 0;
+
+	if (st == NULL)
+		st = &local;
+	memset(st, 0, sizeof(*st));
+	memset(&w, 0, sizeof(w));
+	snprintf(since_text, sizeof(since_text), "%" PRId64, since);
+	params[0] = domain;
+	params[1] = since_text;
+	rc = db_each(db, want_sql, 2, params, add_want, &w, err);
+	if (rc < 0) {
+		err_prefix(err, "cannot read source addresses");
+		goto out;
+	}
+	st->wanted = w.wanted;
+	st->fresh = w.fresh;
+	/* The probe is spread over the addresses: neighbours often share
+	 * their name servers, and one provider's dead ones must not look
+	 * like ours. */
+	if (w.n > RDNS_PROBE) {
+		for (i = 1; i < RDNS_PROBE; i++) {
+			char *t = w.ip[i];
+
+			w.ip[i] = w.ip[i * (w.n / RDNS_PROBE)];
+			w.ip[i * (w.n / RDNS_PROBE)] = t;
+		}
+	}
+	if (progress != NULL && w.n > 0)
+		progress(0, w.n);
+	for (i = 0; i < w.n && rc == 0; i += n) {
+		n = i == 0 ? RDNS_PROBE : RDNS_BATCH;
+		if (n > w.n - i)
+			n = w.n - i;
+		timeouts = 0;
+		if (dead) {
+			rc = store_unasked(db, w.ip + i, n, st, err);
+		} else {
+			rc = refresh_batch(
+			    db, r, od, sv, w.ip + i, n, st, &timeouts, err);
+			dead = timeouts == n;
+		}
+		if (rc == 0 && progress != NULL)
+			progress(i + n, w.n);
+	}
+out:
+	for (i = 0; i < w.n; i++)
+		free(w.ip[i]);
+	free(w.ip);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Reservice. */
+
+struct reservice {
+	const struct services *sv;
+	struct arr ip, name, service;
+	size_t n;
+};
+
+static int
+reservice_row(void *arg, int ncols, const char *const *v, struct err *err)
+{
+	struct reservice *rs = arg;
+	const char *ip = v[0], *name = v[1], *confirmed = v[2], *old = v[3];
+	const char *s = NULL;
+	char svc[RDNS_SERVICE_MAX];
+
+	(void)ncols;
+	(void)err;
+	if (name != NULL && confirmed != NULL && confirmed[0] == 't' &&
+	    rs->sv != NULL) {
+		s = services_lookup(rs->sv, SERVICES_PTR, name);
+		if (s != NULL) {
+			text_printable(s, svc, sizeof(svc));
+			s = svc;
+		}
+	}
+	if ((s == NULL && old == NULL) ||
+	    (s != NULL && old != NULL && strcmp(s, old) == 0))
+		return 0;
+	arr_elem(&rs->ip, ip);
+	arr_elem(&rs->name, name);
+	arr_elem(&rs->service, s);
+	rs->n++;
+	return 0;
+}
+
+int
+rdns_reservice(struct db *db, const struct services *sv, struct err *err)
+{
+	struct reservice rs;
+	const char *params[3];
+	int rc;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.sv = sv;
+	rc = db_each(db,
+	    "SELECT host(ip), name, confirmed, service FROM rdns "
+	    "WHERE (confirmed AND name IS NOT NULL) OR service IS NOT NULL",
+	    0, NULL, reservice_row, &rs, err);
+	if (rc == 0 && rs.n > 0) {
+		params[0] = arr_end(&rs.ip);
+		params[1] = arr_end(&rs.name);
+		params[2] = arr_end(&rs.service);
+		/* Only where the name is still the one read: a refresh in
+		 * between has set the service of a new name itself. */
+		rc = db_exec(db,
+		    "UPDATE rdns d SET service = u.service "
+		    "FROM unnest($1::inet[], $2::text[], $3::text[]) "
+		    "     AS u(ip, name, service) "
+		    "WHERE d.ip = u.ip AND d.name IS NOT DISTINCT FROM u.name",
+		    3, params, err);
+	}
+	if (rc < 0)
+		err_prefix(err, "cannot update services of reverse dns");
+	arr_free(&rs.ip);
+	arr_free(&rs.name);
+	arr_free(&rs.service);
+	return rc;
+}

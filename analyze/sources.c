@@ -1,0 +1,301 @@
+/*
+ * sources: the rows of source_overview() as structs; see sources.h.
+ */
+#include "sources.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "copybuf.h"
+#include "db.h"
+#include "err.h"
+#include "ipaddr.h"
+#include "xalloc.h"
+
+static const char *const class_names[SOURCE_NCLASSES] = {
+    [SOURCE_LEGITIMATE] = "legitimate",
+    [SOURCE_FORWARDER] = "forwarder",
+    [SOURCE_UNKNOWN] = "unknown",
+    [SOURCE_SPOOFING] = "spoofing",
+};
+
+const char *
+source_class_name(enum source_class c)
+{
+	return (unsigned)c < SOURCE_NCLASSES ? class_names[c] : "unknown";
+}
+
+int
+source_class_parse(const char *name)
+{
+	for (int i = 0; i < SOURCE_NCLASSES; i++)
+		if (strcmp(name, class_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static void
+strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+source_clear(struct source *s)
+{
+	free(s->ip);
+	free(s->service);
+	free(s->ptr);
+	free(s->cause);
+	strv_free(s->dkim_domains, s->n_dkim);
+	strv_free(s->spf_domains, s->n_spf);
+	memset(s, 0, sizeof(*s));
+}
+
+static char **
+strv_copy(char *const *v, size_t n)
+{
+	char **out = n > 0 ? xcalloc(n, sizeof(*out)) : NULL;
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+void
+source_copy(struct source *dst, const struct source *src)
+{
+	*dst = *src;
+	dst->ip = dup_or_null(src->ip);
+	dst->service = dup_or_null(src->service);
+	dst->ptr = dup_or_null(src->ptr);
+	dst->cause = dup_or_null(src->cause);
+	dst->dkim_domains = strv_copy(src->dkim_domains, src->n_dkim);
+	dst->spf_domains = strv_copy(src->spf_domains, src->n_spf);
+}
+
+void
+sources_free(struct source_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		source_clear(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/*
+ * A text[] as PostgreSQL prints it, {a,"b c",...}, split into strings.
+ * The elements here are domain names, but a stranger's bytes may be
+ * anything: quoted elements with backslash escapes are undone.
+ */
+static char **
+parse_array(const char *s, size_t *n)
+{
+	char **v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	if (s == NULL || *s != '{')
+		return NULL;
+	s++;
+	while (*s != '\0' && *s != '}') {
+		struct copybuf e = {0};
+
+		if (*s == '"') {
+			for (s++; *s != '\0' && *s != '"'; s++) {
+				if (*s == '\\' && s[1] != '\0')
+					s++;
+				copybuf_add(&e, s, 1);
+			}
+			if (*s == '"')
+				s++;
+		} else {
+			const char *end = s + strcspn(s, ",}");
+
+			copybuf_add(&e, s, (size_t)(end - s));
+			s = end;
+		}
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 4;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[(*n)++] = e.p != NULL ? e.p : xstrdup("");
+		if (*s == ',')
+			s++;
+	}
+	return v;
+}
+
+struct reader {
+	struct source_list *l;
+	size_t cap;
+};
+
+static uint64_t
+u64_of(const char *s)
+{
+	/* numeric sums print as integers; a negative or missing one is 0. */
+	return s != NULL && *s != '-' ? strtoull(s, NULL, 10) : 0;
+}
+
+static int
+on_source(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct reader *r = arg;
+	struct source *s;
+	int cls;
+
+	if (ncols != 15 || c[0] == NULL || c[1] == NULL)
+		return err_set(
+		    err, ERR_DB, "unexpected row from source_overview");
+	if (r->l->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->l->v = xrealloc(r->l->v, r->cap * sizeof(*r->l->v));
+	}
+	s = &r->l->v[r->l->n++];
+	memset(s, 0, sizeof(*s));
+	s->ip = xstrdup(c[0]);
+	cls = source_class_parse(c[1]);
+	s->cls = cls >= 0 ? (enum source_class)cls : SOURCE_UNKNOWN;
+	s->service = dup_or_null(c[2]);
+	s->ptr = dup_or_null(c[3]);
+	s->messages = u64_of(c[4]);
+	s->passed = u64_of(c[5]);
+	s->failed = u64_of(c[6]);
+	s->forwarded = u64_of(c[7]);
+	s->cause = dup_or_null(c[8]);
+	s->cause_messages = u64_of(c[9]);
+	s->dkim_domains = parse_array(c[10], &s->n_dkim);
+	s->spf_domains = parse_array(c[11], &s->n_spf);
+	s->reporters = u64_of(c[12]);
+	s->first_seen = c[13] != NULL ? strtoll(c[13], NULL, 10) : 0;
+	s->last_seen = c[14] != NULL ? strtoll(c[14], NULL, 10) : 0;
+	return 0;
+}
+
+/* trusted_sources as a text[] literal; ERR_USAGE for a bad entry. */
+static int
+trusted_array(const char *list, struct copybuf *out, struct err *err)
+{
+	const char *p = list != NULL ? list : "";
+
+	copybuf_add(out, "{", 1);
+	while (*p != '\0') {
+		const char *end = p + strcspn(p, ",");
+		char item[128], ip[IP_TEXT_MAX];
+		size_t len;
+
+		while (p < end && isspace((unsigned char)*p))
+			p++;
+		len = (size_t)(end - p);
+		while (len > 0 && isspace((unsigned char)p[len - 1]))
+			len--;
+		if (len >= sizeof(item))
+			return err_set(err, ERR_USAGE,
+			    "trusted_sources: an entry is longer than %zu "
+			    "bytes",
+			    sizeof(item) - 1);
+		memcpy(item, p, len);
+		item[len] = '\0';
+		p = *end == ',' ? end + 1 : end;
+		if (len == 0)
+			continue;
+		for (size_t i = 0; i < len; i++)
+			if ((unsigned char)item[i] < 0x20 || item[i] == '"' ||
+			    item[i] == '\\' || item[i] == 0x7f)
+				return err_set(err, ERR_USAGE,
+				    "trusted_sources: an entry holds a control "
+				    "character, a quote or a backslash");
+		/* A network must parse, so a typo is not silently a name. */
+		if (strchr(item, '/') != NULL) {
+			char addr[128];
+			char *slash;
+			long bits;
+
+			snprintf(addr, sizeof(addr), "%s", item);
+			slash = strchr(addr, '/');
+			*slash = '\0';
+			bits = strtol(slash + 1, NULL, 10);
+			if (ip_normalize(addr, ip) < 0 || bits < 0 ||
+			    bits > (strchr(ip, ':') != NULL ? 128 : 32) ||
+			    strspn(slash + 1, "0123456789") !=
+			        strlen(slash + 1) ||
+			    slash[1] == '\0')
+				return err_set(err, ERR_USAGE,
+				    "trusted_sources: '%s' is not a network "
+				    "(ADDRESS/BITS)",
+				    item);
+		}
+		if (out->len > 1)
+			copybuf_add(out, ",", 1);
+		copybuf_add(out, "\"", 1);
+		copybuf_add(out, item, len);
+		copybuf_add(out, "\"", 1);
+	}
+	copybuf_add(out, "}", 1);
+	return 0;
+}
+
+int
+source_rules_trusted(
+    const struct source_rules *rules, char **out, struct err *err)
+{
+	struct copybuf b = {0};
+	int rc = trusted_array(rules->trusted, &b, err);
+
+	if (rc < 0) {
+		copybuf_free(&b);
+		*out = NULL;
+		return rc;
+	}
+	*out = b.p;
+	return 0;
+}
+
+int
+sources_read(struct db *db, const char *domain, int64_t since, int64_t until,
+    const struct source_rules *rules, struct source_list *out, struct err *err)
+{
+	struct reader r = {out, 0};
+	struct copybuf trusted = {0};
+	char since_s[24], until_s[24], share[16];
+	const char *p[5];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = trusted_array(rules->trusted, &trusted, err)) < 0)
+		goto out;
+	snprintf(since_s, sizeof(since_s), "%lld", (long long)since);
+	snprintf(until_s, sizeof(until_s), "%lld", (long long)until);
+	snprintf(share, sizeof(share), "%d", rules->legit_share);
+	p[0] = domain;
+	p[1] = since_s;
+	p[2] = until < INT64_MAX ? until_s : NULL;
+	p[3] = share;
+	p[4] = trusted.p;
+	rc = db_each(db,
+	    "SELECT source_ip, class, service, ptr, messages, passed, failed, "
+	    "forwarded, cause, cause_messages, dkim_domains, spf_domains, "
+	    "reporters, extract(epoch FROM first_seen)::bigint, "
+	    "extract(epoch FROM last_seen)::bigint "
+	    "FROM source_overview($1, to_timestamp($2), "
+	    "coalesce(to_timestamp($3), 'infinity'), $4::numeric / 100, "
+	    "$5::text[])",
+	    5, p, on_source, &r, err);
+	if (rc < 0)
+		sources_free(out);
+out:
+	copybuf_free(&trusted);
+	return rc;
+}

@@ -1,0 +1,95 @@
+/*
+ * sources: the sources (IP addresses) that sent mail as a domain over a
+ * period, each in a class, with its volume, main failure cause and name.
+ *
+ * Read from the SQL function source_overview() (sql/005_analysis.sql), so
+ * that the commands and psql give the same numbers.  The classes:
+ *   legitimate  trusted in config, or passes aligned for at least
+ *               legit_share percent of its mail, or a service that passes
+ *               aligned for the domain elsewhere
+ *   forwarder   half or more of its failing mail failed by forwarding or
+ *               a mailing list: not the domain owner's to fix
+ *   spoofing    nothing in its mail passes or authenticates
+ *   unknown     authenticates as someone else (an ESP not set up, or a
+ *               spoofer using one)
+ * Verdicts must be up to date first: analysis_refresh() (analysis.h).
+ */
+#ifndef DMARCSIFT_SOURCES_H
+#define DMARCSIFT_SOURCES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct err;
+
+enum source_class {
+	SOURCE_LEGITIMATE,
+	SOURCE_FORWARDER,
+	SOURCE_UNKNOWN,
+	SOURCE_SPOOFING,
+	SOURCE_NCLASSES
+};
+
+struct source {
+	char *ip; /* canonical text form */
+	enum source_class cls;
+	char *service; /* "SendGrid", or NULL when not known */
+	char *ptr; /* reverse DNS name from the cache, or NULL */
+	uint64_t messages, passed, failed;
+	uint64_t forwarded; /* failed by forwarding or a list */
+	/* Machine name of the cause of most of its failing mail
+	 * (verdict_cause_name()), NULL when none failed. */
+	char *cause;
+	uint64_t cause_messages;
+	char **dkim_domains; /* DKIM d= seen, sorted; n_dkim of them */
+	size_t n_dkim;
+	char **spf_domains; /* SPF domains seen, sorted */
+	size_t n_spf;
+	uint64_t reporters;
+	int64_t first_seen, last_seen; /* Unix seconds, within the period */
+};
+
+struct source_list {
+	struct source *v; /* most failed messages first */
+	size_t n;
+};
+
+/* What classifies a source; from the config (analysis group). */
+struct source_rules {
+	int legit_share; /* percent, 1..100 */
+	/* trusted_sources as given: IPs, networks, service names,
+	 * comma-separated; NULL or "" for none. */
+	const char *trusted;
+};
+
+/*
+ * The sources of domain whose reports begin in [since, until) (Unix
+ * seconds; until INT64_MAX for no end), most failed first.  *out is
+ * overwritten; free it with sources_free().  ERR_DB on failure,
+ * ERR_USAGE for a trusted entry that is neither an address, a network nor
+ * a name.
+ */
+int sources_read(struct db *db, const char *domain, int64_t since,
+    int64_t until, const struct source_rules *rules, struct source_list *out,
+    struct err *err);
+void sources_free(struct source_list *l);
+
+/*
+ * rules->trusted as a PostgreSQL text[] literal for the SQL functions'
+ * p_trusted, checked: a network must be ADDRESS/BITS; no entry may hold a
+ * control character, a quote or a backslash (ERR_USAGE).  *out is the
+ * caller's (free()).
+ */
+int source_rules_trusted(
+    const struct source_rules *rules, char **out, struct err *err);
+/* Frees what s holds (not s); used by lists that copy sources. */
+void source_clear(struct source *s);
+/* A deep copy of src into *dst. */
+void source_copy(struct source *dst, const struct source *src);
+
+/* "legitimate", "forwarder", "unknown", "spoofing"; and back (-1). */
+const char *source_class_name(enum source_class c);
+int source_class_parse(const char *name);
+
+#endif
