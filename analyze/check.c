@@ -580,6 +580,25 @@ read_published(struct check *c, struct resolver *r, const struct orgdomain *od,
 	return rc;
 }
 
+int
+check_dmarc_text(
+    struct resolver *r, const char *domain, char **out, struct err *err)
+{
+	struct resolve_result res;
+	const struct resolve_record *rec;
+	char name[300];
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	snprintf(name, sizeof(name), "_dmarc.%s", domain);
+	resolve_into(r, RESOLVE_TXT, name, &res);
+	if ((rc = resolve_wait(r, err)) == 0 && (rec = one_dmarc(&res, &n)))
+		*out = xstrndup(rec->text, rec->len);
+	resolve_result_clear(&res);
+	return rc;
+}
+
 /* ------------------------------------------------------------------------
  * The comparisons. */
 

@@ -188,4 +188,13 @@ int check_gather(struct check *c, struct db *db, const struct orgdomain *od,
 int check_run(struct check *c, struct resolver *r, const struct orgdomain *od,
     struct err *err);
 
+/*
+ * The text of the one DMARC record at _dmarc.DOMAIN (the domain's own, not
+ * its organizational domain's), for `advise` to build the next record
+ * from.  *out is NULL when there is none, several, or DNS trouble; else
+ * the caller's (free()).  ERR_IO when the resolver fails.
+ */
+int check_dmarc_text(
+    struct resolver *r, const char *domain, char **out, struct err *err);
+
 #endif

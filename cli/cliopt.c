@@ -70,6 +70,9 @@ cliopt_handle(struct cliopt *co, int c, const char *arg)
 		if (settings == NULL)
 			settings = config_new();
 		flag = xasprintf("--%s", config_settings[k].flag);
+		/* A yes/no flag alone means yes: --offline. */
+		if (arg == NULL && config_settings[k].type == CONFIG_BOOL)
+			arg = "yes";
 		rc = config_set(settings, k, arg, CONFIG_FROM_FLAG, flag, &err);
 		if (rc < 0) {
 			/* "imap_batch: ..." reads "--imap-batch: ...". */

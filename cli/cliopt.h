@@ -50,23 +50,32 @@ struct cliopt {
  * picks its own place among five arguments, one a group, so that a row's
  * GROUP chooses whether the flag is there.
  */
-#define CLIOPT_FLAG_(id, flag)                                                 \
-	{flag, required_argument, NULL, CLIOPT_SETTING + CONFIG_##id},
+#define CLIOPT_FLAG_(id, flag, type)                                           \
+	{flag, CLIOPT_ARG_##type, NULL, CLIOPT_SETTING + CONFIG_##id},
+/* A yes/no setting's flag may stand alone (--offline, --offline=no). */
+#define CLIOPT_ARG_STRING required_argument
+#define CLIOPT_ARG_PATH required_argument
+#define CLIOPT_ARG_ENVVAR required_argument
+#define CLIOPT_ARG_COMMAND required_argument
+#define CLIOPT_ARG_URL required_argument
+#define CLIOPT_ARG_INT required_argument
+#define CLIOPT_ARG_ENUM required_argument
+#define CLIOPT_ARG_BOOL optional_argument
 #define CLIOPT_G_DB(db, imap, dns, analysis, smtp) db
 #define CLIOPT_G_IMAP(db, imap, dns, analysis, smtp) imap
 #define CLIOPT_G_DNS(db, imap, dns, analysis, smtp) dns
 #define CLIOPT_G_ANALYSIS(db, imap, dns, analysis, smtp) analysis
 #define CLIOPT_G_SMTP(db, imap, dns, analysis, smtp) smtp
-#define CLIOPT_DB_ROW_(id, name, flag, group, ...)                             \
-	CLIOPT_G_##group(CLIOPT_FLAG_(id, flag), , , , )
-#define CLIOPT_IMAP_ROW_(id, name, flag, group, ...)                           \
-	CLIOPT_G_##group(, CLIOPT_FLAG_(id, flag), , , )
-#define CLIOPT_DNS_ROW_(id, name, flag, group, ...)                            \
-	CLIOPT_G_##group(, , CLIOPT_FLAG_(id, flag), , )
-#define CLIOPT_ANALYSIS_ROW_(id, name, flag, group, ...)                       \
-	CLIOPT_G_##group(, , , CLIOPT_FLAG_(id, flag), )
-#define CLIOPT_SMTP_ROW_(id, name, flag, group, ...)                           \
-	CLIOPT_G_##group(, , , , CLIOPT_FLAG_(id, flag))
+#define CLIOPT_DB_ROW_(id, name, flag, group, type, ...)                       \
+	CLIOPT_G_##group(CLIOPT_FLAG_(id, flag, type), , , , )
+#define CLIOPT_IMAP_ROW_(id, name, flag, group, type, ...)                     \
+	CLIOPT_G_##group(, CLIOPT_FLAG_(id, flag, type), , , )
+#define CLIOPT_DNS_ROW_(id, name, flag, group, type, ...)                      \
+	CLIOPT_G_##group(, , CLIOPT_FLAG_(id, flag, type), , )
+#define CLIOPT_ANALYSIS_ROW_(id, name, flag, group, type, ...)                 \
+	CLIOPT_G_##group(, , , CLIOPT_FLAG_(id, flag, type), )
+#define CLIOPT_SMTP_ROW_(id, name, flag, group, type, ...)                     \
+	CLIOPT_G_##group(, , , , CLIOPT_FLAG_(id, flag, type))
 
 /* --config FILE alone, for a command with settings but no database. */
 #define CLIOPT_CONFIG_FILE                                                     \
@@ -100,7 +109,8 @@ struct cliopt {
 
 /*
  * --services-file, --trusted-sources and the readiness thresholds, for the
- * commands that classify sources.  Listed with CLIOPT_DATABASE.
+ * commands that classify sources.  Its rows end in commas: list it just
+ * before another group (CLIOPT_ANALYSIS CLIOPT_DNS,), with no comma.
  */
 #define CLIOPT_ANALYSIS CONFIG_SETTINGS(CLIOPT_ANALYSIS_ROW_)
 

@@ -3,6 +3,7 @@
  */
 #include "commands.h"
 
+#include "analysis_env.h"
 #include "cliopt.h"
 #include "db.h"
 #include "dbconn.h"
@@ -430,6 +431,8 @@ cmd_ingest(int argc, char **argv)
 		log_error("%s", err.msg);
 		status = EXIT_CANNOT_RUN;
 	}
+	if (analysis_judge_new(db) < 0)
+		status = EXIT_CANNOT_RUN;
 	source_list_free(list, count);
 	db_close(db);
 	return status;

@@ -4,6 +4,8 @@
 
 /* Every subcommand is registered here, and only here. */
 const struct command commands[] = {
+    {"advise", cmd_advise,
+        "is the domain ready for the next policy step, and which record"},
     {"check", cmd_check,
         "the DNS records a sending domain needs, against the reports"},
     {"config", cmd_config,
@@ -15,6 +17,8 @@ const struct command commands[] = {
         "read reports from files, mail or stdin and print them"},
     {"reparse", cmd_reparse,
         "parse stored inputs again from their archived bytes"},
+    {"sources", cmd_sources,
+        "the sources that fail DMARC: who they are, why, and the fix"},
     {"summary", cmd_summary,
         "per domain: reports, messages, pass rate, top failing sources"},
     {NULL, NULL, NULL},

@@ -1,0 +1,51 @@
+/*
+ * advise: everything `dmarcsift advise --domain D` says, gathered from the
+ * database (policy_now, readiness_inputs(), source_overview()) and judged
+ * by readiness.h.  Shown by reports/advise_text.c and advise_json.c.
+ */
+#ifndef DMARCSIFT_ADVISE_H
+#define DMARCSIFT_ADVISE_H
+
+#include <stdint.h>
+
+#include "readiness.h"
+#include "sources.h"
+
+struct db;
+struct err;
+
+struct advice {
+	char domain[256];
+	int days; /* the period judged: the days before until */
+	int64_t until; /* Unix seconds */
+	struct readiness_thresholds thresholds;
+	struct policy_state now;
+	struct readiness_inputs in; /* in.failing points into sources */
+	struct readiness r;
+	/* Every source of the period: the failing legitimate ones first,
+	 * then the rest, each part most failed first. */
+	struct source_list sources;
+	char *published; /* the DMARC record looked up, or NULL */
+	int has_whatif;
+	struct whatif whatif; /* when has_whatif */
+};
+
+struct advise_options {
+	const char *domain;
+	int64_t until; /* end of the period judged, Unix seconds */
+	struct readiness_thresholds thresholds;
+	struct source_rules rules;
+	/* The DMARC record published for the domain, looked up by the
+	 * command (NULL: offline, or none); copied. */
+	const char *published;
+	/* A what-if to compute ("quarantine" or "reject"), or NULL. */
+	const char *whatif_policy;
+	int whatif_pct;
+};
+
+/* Gathers and judges.  *out is overwritten; advice_free() it. */
+int advise_compute(struct db *db, const struct advise_options *o,
+    struct advice *out, struct err *err);
+void advice_free(struct advice *a);
+
+#endif

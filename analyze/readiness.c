@@ -1,0 +1,828 @@
+#include "readiness.h"
+
+#include "err.h"
+#include "text.h"
+#include "verdict.h"
+#include "xalloc.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define DAY 86400
+
+static const char *const step_policies[] = {
+    "p=none",
+    "p=quarantine; t=y; pct=0",
+    "p=quarantine",
+    "p=reject; t=y; pct=0",
+    "p=reject",
+};
+
+#define NSTEPS ((int)(sizeof(step_policies) / sizeof(step_policies[0])))
+
+void
+readiness_thresholds_default(struct readiness_thresholds *t)
+{
+	t->days = 14;
+	t->pass_rate = 98;
+	t->source_share = 1;
+	t->stable_days = 7;
+}
+
+/* Formats into a fixed buffer; a cut leaves valid UTF-8 (names from
+ * strangers may carry multi-byte characters). */
+static void __attribute__((format(printf, 3, 4)))
+put(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(buf, size, fmt, ap) >= (int)size)
+		text_utf8_cut(buf);
+	va_end(ap);
+}
+
+static const char *
+plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* 0 none, 1 quarantine, 2 reject, -1 neither (absent or garbage). */
+static int
+strength(const char *p)
+{
+	if (strcasecmp(p, "none") == 0)
+		return 0;
+	if (strcasecmp(p, "quarantine") == 0)
+		return 1;
+	if (strcasecmp(p, "reject") == 0)
+		return 2;
+	return -1;
+}
+
+static const char *const policy_words[] = {"none", "quarantine", "reject"};
+
+/* The policy word for p, static, or NULL: only our own words reach the
+ * output, never what a report carried. */
+static const char *
+policy_word(const char *p)
+{
+	int s = strength(p);
+
+	return s < 0 ? NULL : policy_words[s];
+}
+
+int
+readiness_step_of(const struct policy_state *now)
+{
+	int testing;
+
+	if (now == NULL || !now->known)
+		return 0;
+	testing = strcasecmp(now->testing, "y") == 0 ||
+	    (now->pct >= 0 && now->pct < 100);
+	switch (strength(now->p)) {
+	case 1:
+		return testing ? 1 : 2;
+	case 2:
+		return testing ? 3 : 4;
+	}
+	return 0;
+}
+
+const char *
+readiness_step_policy(int step)
+{
+	if (step < 0 || step >= NSTEPS)
+		return "";
+	return step_policies[step];
+}
+
+/* 64 x 64 -> 128 bits, in halves, for exact ratios of any counts. */
+static void
+mul128(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo)
+{
+	uint64_t al = a & 0xffffffffu, ah = a >> 32;
+	uint64_t bl = b & 0xffffffffu, bh = b >> 32;
+	uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
+
+	*lo = (mid << 32) | (ll & 0xffffffffu);
+	*hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+}
+
+/* (hi:lo) / d, bit by bit; hi < d so the quotient fits.  *rem: the
+ * remainder. */
+static uint64_t
+div128(uint64_t hi, uint64_t lo, uint64_t d, uint64_t *rem)
+{
+	uint64_t q = 0, r = hi;
+
+	for (int i = 63; i >= 0; i--) {
+		uint64_t carry = r >> 63;
+
+		r = (r << 1) | ((lo >> i) & 1);
+		q <<= 1;
+		if (carry || r >= d) {
+			r -= d;
+			q |= 1;
+		}
+	}
+	*rem = r;
+	return q;
+}
+
+uint64_t
+readiness_ratio(uint64_t part, uint64_t whole, uint64_t scale, int up)
+{
+	uint64_t hi, lo, q, rem;
+
+	if (whole == 0)
+		return 0;
+	if (part > whole)
+		part = whole;
+	mul128(part, scale, &hi, &lo);
+	q = div128(hi, lo, whole, &rem);
+	return up && rem != 0 ? q + 1 : q;
+}
+
+/* A per-mille value as "97.2". */
+static void
+permille_text(uint64_t pm, char *buf, size_t size)
+{
+	put(buf, size, "%" PRIu64 ".%" PRIu64, pm / 10, pm % 10);
+}
+
+static void
+day_text(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%d", &tm) == 0)
+		put(buf, size, "%" PRId64, t);
+}
+
+/*
+ * "p=quarantine; pct=50".  Only the values this module knows reach the
+ * text: the struct may hold whatever a report said.  with_sub adds sp and
+ * np where they differ from what they default to (reporters fill the
+ * defaults in: sp from p, np from sp).
+ */
+static void
+policy_text(
+    const struct policy_state *now, int with_sub, char *buf, size_t size)
+{
+	const char *p = policy_word(now->p);
+	const char *sp = policy_word(now->sp), *np = policy_word(now->np);
+	char sub[48] = "", pct[16] = "";
+
+	buf[0] = '\0';
+	if (!now->known || p == NULL)
+		return;
+	if (with_sub && sp != NULL && strcmp(sp, p) != 0)
+		put(sub, sizeof(sub), "; sp=%s", sp);
+	if (with_sub && np != NULL && strcmp(np, sp != NULL ? sp : p) != 0)
+		put(sub + strlen(sub), sizeof(sub) - strlen(sub), "; np=%s",
+		    np);
+	if (now->pct >= 0 && now->pct < 100)
+		put(pct, sizeof(pct), "; pct=%d", now->pct);
+	put(buf, size, "p=%s%s%s%s", p, sub, pct,
+	    strcasecmp(now->testing, "y") == 0 ? "; t=y" : "");
+}
+
+/*
+ * The next record.
+ */
+
+#define MAX_TAGS 32
+
+struct tag {
+	const char *name, *value;
+	int optional; /* may be left out when the record grows too long */
+};
+
+struct record {
+	struct tag v[MAX_TAGS + 4];
+	size_t n;
+};
+
+static void
+add(struct record *r, const char *name, const char *value, int optional)
+{
+	if (r->n < sizeof(r->v) / sizeof(r->v[0]))
+		r->v[r->n++] = (struct tag){name, value, optional};
+}
+
+/* p, and t and pct after it when the step is a test and the record does
+ * not have them already in their own place. */
+static void
+add_policy(struct record *r, int next, int has_t, int has_pct)
+{
+	int testing = next == 1 || next == 3;
+
+	add(r, "p", next <= 2 ? "quarantine" : "reject", 0);
+	if (testing && !has_t)
+		add(r, "t", "y", 0);
+	if (testing && !has_pct)
+		add(r, "pct", "0", 0);
+}
+
+/* Writes the record, leaving out optional tags from the end until it
+ * fits: a cut tag would say something else. */
+static void
+record_write(struct record *r, char *out, size_t size)
+{
+	size_t total, o = 0;
+
+	for (;;) {
+		total = 0;
+		for (size_t i = 0; i < r->n; i++)
+			total += (i ? 2 : 0) + strlen(r->v[i].name) + 1 +
+			    strlen(r->v[i].value);
+		if (total < size)
+			break;
+		size_t i = r->n;
+		while (i > 0 && !r->v[i - 1].optional)
+			i--;
+		if (i == 0)
+			break; /* cannot happen: ours alone are short */
+		memmove(&r->v[i - 1], &r->v[i], (r->n - i) * sizeof(r->v[0]));
+		r->n--;
+	}
+	out[0] = '\0';
+	for (size_t i = 0; i < r->n; i++) {
+		put(out + o, size - o, "%s%s=%s", i ? "; " : "", r->v[i].name,
+		    r->v[i].value);
+		o += strlen(out + o);
+		if (o + 1 >= size)
+			break;
+	}
+}
+
+/* Spaces around s (tabs are spaces by now), cut off in place. */
+static char *
+trim(char *s)
+{
+	size_t n;
+
+	while (*s == ' ')
+		s++;
+	n = strlen(s);
+	while (n > 0 && s[n - 1] == ' ')
+		s[--n] = '\0';
+	return s;
+}
+
+/* A tag name: 1 to 16 ASCII letters and digits (in any locale). */
+static int
+name_ok(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++, n++)
+		if (n >= 16 ||
+		    !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		        (*s >= '0' && *s <= '9')))
+			return 0;
+	return n > 0;
+}
+
+/*
+ * The published record with p, t and pct set for step next, its other
+ * tags kept in their order.  Returns 0 when published is not a DMARC
+ * record (no "v=DMARC1" first).  The record came from DNS, that is from
+ * anyone: only printable ASCII survives, without '"' and '\' (they would
+ * end the quoted TXT string), and a tag whose name is not a plain word is
+ * dropped.
+ */
+static int
+from_published(const char *published, int next, char *out, size_t size)
+{
+	struct record r = {.n = 0};
+	char *copy, *tok, *save = NULL;
+	size_t o = 0;
+	int has_p = 0, has_t = 0, has_pct = 0, first = 1, ok = 0;
+	int testing = next == 1 || next == 3;
+	struct {
+		char *name, *value;
+	} tags[MAX_TAGS];
+	size_t ntags = 0;
+
+	copy = xmalloc(strlen(published) + 1);
+	for (const char *p = published; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '\t')
+			c = ' ';
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+			copy[o++] = (char)c;
+	}
+	copy[o] = '\0';
+
+	for (tok = strtok_r(copy, ";", &save); tok != NULL;
+	     tok = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(tok, '='), *name, *value;
+		int dup = 0;
+
+		if (eq == NULL) {
+			if (first)
+				goto done;
+			continue;
+		}
+		*eq = '\0';
+		name = trim(tok);
+		value = trim(eq + 1);
+		if (first) {
+			if (strcasecmp(name, "v") != 0 ||
+			    strcasecmp(value, "DMARC1") != 0)
+				goto done;
+			first = 0;
+			continue;
+		}
+		if (!name_ok(name) || *value == '\0' ||
+		    strcasecmp(name, "v") == 0)
+			continue;
+		for (size_t i = 0; i < ntags; i++)
+			dup |= strcasecmp(tags[i].name, name) == 0;
+		if (dup || ntags == MAX_TAGS)
+			continue;
+		has_p |= strcasecmp(name, "p") == 0;
+		has_t |= strcasecmp(name, "t") == 0;
+		has_pct |= strcasecmp(name, "pct") == 0;
+		tags[ntags].name = name;
+		tags[ntags++].value = value;
+	}
+	if (first)
+		goto done;
+
+	add(&r, "v", "DMARC1", 0);
+	if (!has_p)
+		add_policy(&r, next, has_t, has_pct);
+	for (size_t i = 0; i < ntags; i++) {
+		const char *name = tags[i].name;
+
+		if (strcasecmp(name, "p") == 0)
+			add_policy(&r, next, has_t, has_pct);
+		else if (strcasecmp(name, "t") == 0) {
+			if (testing)
+				add(&r, "t", "y", 0);
+		} else if (strcasecmp(name, "pct") == 0) {
+			if (testing)
+				add(&r, "pct", "0", 0);
+		} else
+			add(&r, name, tags[i].value, 1);
+	}
+	record_write(&r, out, size);
+	ok = 1;
+done:
+	free(copy);
+	return ok;
+}
+
+/*
+ * Without a published record: the policy of step next, and of the reported
+ * policy what the record must have said.  Reporters fill in sp with p and
+ * np with sp when the record left them out, so sp is kept only when it
+ * differs from p, np only when it differs from the sp in force, and
+ * adkim/aspf only when strict (relaxed is the default).
+ */
+static void
+from_reported(const struct policy_state *now, int next, char *out, size_t size)
+{
+	struct record r = {.n = 0};
+	const char *p = policy_word(now->p);
+	const char *sp = policy_word(now->sp), *np = policy_word(now->np);
+	const char *eff_sp;
+
+	add(&r, "v", "DMARC1", 0);
+	add_policy(&r, next, 0, 0);
+	if (now->known && p != NULL) {
+		if (sp != NULL && strcmp(sp, p) != 0)
+			add(&r, "sp", sp, 0);
+		eff_sp = sp != NULL ? sp : p;
+		if (np != NULL && strcmp(np, eff_sp) != 0)
+			add(&r, "np", np, 0);
+		if (strcasecmp(now->adkim, "s") == 0)
+			add(&r, "adkim", "s", 0);
+		if (strcasecmp(now->aspf, "s") == 0)
+			add(&r, "aspf", "s", 0);
+	}
+	add(&r, "rua", "mailto:YOUR-ADDRESS", 0);
+	record_write(&r, out, size);
+}
+
+/*
+ * The reasons.
+ */
+
+static struct readiness_reason *
+reason(struct readiness *out, const char *code, int met)
+{
+	struct readiness_reason *r;
+
+	if (out->n_reasons >= READINESS_MAX_REASONS)
+		return NULL;
+	r = &out->reasons[out->n_reasons++];
+	r->code = code;
+	r->met = met;
+	r->text[0] = '\0';
+	return r;
+}
+
+static void
+reason_data(const struct readiness_thresholds *t,
+    const struct readiness_inputs *in, struct readiness *out)
+{
+	struct readiness_reason *r;
+	char first[16], last[16];
+
+	r = reason(out, "data", in->days_with_data >= (uint64_t)t->days);
+	if (r == NULL)
+		return;
+	if (in->days_with_data == 0) {
+		put(r->text, sizeof(r->text),
+		    "no reports in the last %d days (needs %d day%s with "
+		    "reports)",
+		    t->days, t->days, plural((uint64_t)t->days));
+		return;
+	}
+	text_printable(in->first_day, first, sizeof(first));
+	text_printable(in->last_day, last, sizeof(last));
+	put(r->text, sizeof(r->text),
+	    "%" PRIu64 " day%s with reports (%s to %s) from %" PRIu64
+	    " reporter%s, %" PRIu64 " message%s (needs %d day%s)",
+	    in->days_with_data, plural(in->days_with_data), first, last,
+	    in->reporters, plural(in->reporters), in->messages,
+	    plural(in->messages), t->days, plural((uint64_t)t->days));
+}
+
+static void
+reason_pass_rate(const struct readiness_thresholds *t,
+    const struct readiness_inputs *in, struct readiness *out)
+{
+	struct readiness_reason *r;
+	uint64_t pm;
+	char rate[32];
+
+	if (in->legit_messages == 0) {
+		r = reason(out, "pass_rate", 0);
+		if (r != NULL)
+			put(r->text, sizeof(r->text),
+			    "no legitimate mail in the last %d days: nothing "
+			    "shows yet that your own mail passes DMARC (needs "
+			    "%d%%)",
+			    t->days, t->pass_rate);
+		return;
+	}
+	/* Rounded down, and compared as such: floor(x) >= n exactly when
+	 * x >= n, so 99.95% is never shown or taken as 100%. */
+	pm = readiness_ratio(in->legit_passed, in->legit_messages, 1000, 0);
+	r = reason(out, "pass_rate",
+	    t->pass_rate <= 0 || pm >= (uint64_t)t->pass_rate * 10);
+	if (r == NULL)
+		return;
+	permille_text(pm, rate, sizeof(rate));
+	put(r->text, sizeof(r->text),
+	    "%s%% of legitimate mail passed DMARC in the last %d days: %" PRIu64
+	    " of %" PRIu64 " message%s (needs %d%%)",
+	    rate, t->days,
+	    in->legit_passed < in->legit_messages ? in->legit_passed
+	                                          : in->legit_messages,
+	    in->legit_messages, plural(in->legit_messages), t->pass_rate);
+}
+
+/* "192.0.2.1 (SendGrid)", "192.0.2.1 (mail.example.net)" or the address
+ * alone; printable whatever the names hold. */
+static void
+source_name(const struct source *s, char *buf, size_t size)
+{
+	char ip[64], name[96];
+	const char *n = s->service != NULL && s->service[0] != '\0' ? s->service
+	    : s->ptr != NULL && s->ptr[0] != '\0'                   ? s->ptr
+	                                                            : NULL;
+
+	text_printable(s->ip != NULL ? s->ip : "?", ip, sizeof(ip));
+	if (n == NULL) {
+		put(buf, size, "%s", ip);
+		return;
+	}
+	text_printable(n, name, sizeof(name));
+	put(buf, size, "%s (%s)", ip, name);
+}
+
+static const char *
+cause_text(const char *cause)
+{
+	int c = verdict_cause_from_name(cause);
+
+	return c < 0 ? "cause not known" : verdict_cause_text(c);
+}
+
+static void
+reason_sources(const struct readiness_thresholds *t,
+    const struct readiness_inputs *in, struct readiness *out)
+{
+	struct readiness_reason *r;
+	const struct source *worst = NULL;
+	size_t blocking = 0;
+	uint64_t nfail = in->legit_failing_sources, pm;
+	uint64_t limit =
+	    t->source_share < 0 ? 0 : (uint64_t)t->source_share * 10;
+	char name[200], share[32], more[64];
+
+	if (nfail < in->n_failing)
+		nfail = in->n_failing;
+	for (size_t i = 0; i < in->n_failing; i++) {
+		const struct source *s = &in->failing[i];
+
+		/* Rounded up: ceil(x) > n exactly when x > n. */
+		if (s->failed > 0 &&
+		    (in->messages == 0 ||
+		        readiness_ratio(s->failed, in->messages, 1000, 1) >
+		            limit)) {
+			if (blocking++ == 0 || s->failed > worst->failed)
+				worst = s;
+		}
+	}
+	r = reason(out, "sources", blocking == 0);
+	if (r == NULL)
+		return;
+	if (blocking == 0 && in->n_failing > 0) {
+		worst = &in->failing[0];
+		for (size_t i = 1; i < in->n_failing; i++)
+			if (in->failing[i].failed > worst->failed)
+				worst = &in->failing[i];
+	}
+	if (worst == NULL) {
+		if (nfail == 0)
+			put(r->text, sizeof(r->text),
+			    "no legitimate source fails DMARC");
+		else
+			put(r->text, sizeof(r->text),
+			    "%" PRIu64 " legitimate source%s fail%s DMARC, "
+			    "none above %d%% of all mail",
+			    nfail, plural(nfail), nfail == 1 ? "s" : "",
+			    t->source_share);
+		return;
+	}
+	source_name(worst, name, sizeof(name));
+	pm = readiness_ratio(worst->failed, in->messages, 1000, 1);
+	permille_text(pm, share, sizeof(share));
+	if (blocking == 0) {
+		put(r->text, sizeof(r->text),
+		    "%" PRIu64 " legitimate source%s still fail%s DMARC, none "
+		    "above %d%% of all mail: the most, %s, failed %" PRIu64
+		    " message%s (%s%%)",
+		    nfail, plural(nfail), nfail == 1 ? "s" : "",
+		    t->source_share, name, worst->failed, plural(worst->failed),
+		    share);
+		return;
+	}
+	more[0] = '\0';
+	if (blocking > 1)
+		put(more, sizeof(more), "; and %zu more above the limit",
+		    blocking - 1);
+	put(r->text, sizeof(r->text),
+	    "%s failed %" PRIu64 " of its %" PRIu64 " message%s, %s%% of all "
+	    "mail (at most %d%%): %s%s",
+	    name, worst->failed, worst->messages, plural(worst->messages),
+	    share, t->source_share, cause_text(worst->cause), more);
+}
+
+static void
+reason_stable(const struct readiness_thresholds *t,
+    const struct policy_state *now, struct readiness *out)
+{
+	struct readiness_reason *r;
+	int64_t held = 0;
+	char since[32], pol[80];
+
+	/* since covers p, pct and t only: say no more than that. */
+	policy_text(now, 0, pol, sizeof(pol));
+	if (out->step_now == 0) {
+		r = reason(out, "stable", 1);
+		if (r != NULL)
+			put(r->text, sizeof(r->text),
+			    "%s: no earlier step to hold before the first one",
+			    pol[0] ? pol : "no policy reported");
+		return;
+	}
+	if (now->since > 0 && now->reported_at > now->since)
+		held = (now->reported_at - now->since) / DAY;
+	r = reason(out, "stable",
+	    held >= (int64_t)(t->stable_days < 0 ? 0 : t->stable_days));
+	if (r == NULL)
+		return;
+	day_text(now->since, since, sizeof(since));
+	put(r->text, sizeof(r->text),
+	    "%s has been reported for %" PRId64 " day%s, since %s (needs %d)",
+	    pol, held, plural((uint64_t)held), since, t->stable_days);
+}
+
+static void
+reason_new(const struct readiness_inputs *in, struct readiness *out)
+{
+	struct readiness_reason *r;
+
+	r = reason(out, "new_sources", in->new_sources == 0 ? 1 : -1);
+	if (r == NULL)
+		return;
+	if (in->new_sources == 0)
+		put(r->text, sizeof(r->text),
+		    "no new sources in the last 7 days");
+	else
+		put(r->text, sizeof(r->text),
+		    "%" PRIu64 " source%s first seen in the last 7 days sent "
+		    "%" PRIu64 " message%s: set up any that are yours (SPF, "
+		    "DKIM) before the step",
+		    in->new_sources, plural(in->new_sources), in->new_messages,
+		    plural(in->new_messages));
+}
+
+/*
+ * sp and np: advice only where it changes what receivers do.
+ *   sp  no mail from subdomains over a full period: sp=reject (nobody
+ *       may use them); subdomain mail that passes while an explicit sp
+ *       keeps subdomains below p: drop sp so they follow p.
+ *   np  subdomain names that sent only failing mail (likely made up) and
+ *       the np in force (np, else sp, else p) is not reject: np=reject.
+ */
+static void
+subdomain_advice(const struct readiness_thresholds *t, const char *domain,
+    const struct policy_state *now, const struct readiness_inputs *in,
+    struct readiness *out)
+{
+	int p = strength(now->p), sp = strength(now->sp), np;
+	int eff_sp, eff_np;
+	char dom[256];
+
+	out->sp_advice[0] = out->np_advice[0] = '\0';
+	if (!now->known || p < 0 || in->messages == 0)
+		return;
+	text_printable(domain != NULL ? domain : "", dom, sizeof(dom));
+	np = strength(now->np);
+	eff_sp = sp >= 0 ? sp : p;
+	eff_np = np >= 0 ? np : eff_sp;
+
+	if (in->sub_messages == 0) {
+		if (eff_sp < 2 && in->days_with_data >= (uint64_t)t->days)
+			put(out->sp_advice, sizeof(out->sp_advice),
+			    "no mail came from subdomains of %s in the last %d "
+			    "days: add sp=reject so nobody can send as them (a "
+			    "subdomain with its own _dmarc record keeps its "
+			    "policy)",
+			    dom, t->days);
+	} else if (in->sub_passed > 0 && sp >= 0 && sp < p) {
+		put(out->sp_advice, sizeof(out->sp_advice),
+		    "subdomains of %s send mail that passes DMARC (%" PRIu64
+		    " of %" PRIu64 " message%s) but sp=%s keeps them below "
+		    "p=%s: remove sp= so they follow p",
+		    dom,
+		    in->sub_passed < in->sub_messages ? in->sub_passed
+		                                      : in->sub_messages,
+		    in->sub_messages, plural(in->sub_messages),
+		    policy_words[sp], policy_words[p]);
+	}
+
+	if (in->sub_names_failing > 0 && eff_np < 2)
+		put(out->np_advice, sizeof(out->np_advice),
+		    "%" PRIu64 " subdomain name%s of %s sent only failing mail "
+		    "(of %" PRIu64 " seen): if they do not exist, add "
+		    "np=reject so receivers refuse mail from non-existent "
+		    "subdomains (RFC 9989)",
+		    in->sub_names_failing, plural(in->sub_names_failing), dom,
+		    in->sub_names > in->sub_names_failing
+		        ? in->sub_names
+		        : in->sub_names_failing);
+}
+
+void
+readiness_judge(const struct readiness_thresholds *t, const char *domain,
+    const struct policy_state *now, const struct readiness_inputs *in,
+    struct readiness *out)
+{
+	int next;
+
+	memset(out, 0, sizeof(*out));
+	out->step_now = readiness_step_of(now);
+	policy_text(now, 1, out->policy_now, sizeof(out->policy_now));
+	next = out->step_now + 1 < NSTEPS ? out->step_now + 1 : -1;
+	out->next_step_no = next;
+	if (next >= 0) {
+		put(out->next_step, sizeof(out->next_step), "%s",
+		    step_policies[next]);
+		if (in->published == NULL ||
+		    !from_published(in->published, next, out->next_record,
+		        sizeof(out->next_record)))
+			from_reported(now, next, out->next_record,
+			    sizeof(out->next_record));
+	}
+
+	reason_data(t, in, out);
+	reason_pass_rate(t, in, out);
+	reason_sources(t, in, out);
+	reason_stable(t, now, out);
+	reason_new(in, out);
+
+	out->ready = next >= 0;
+	for (size_t i = 0; i < out->n_reasons; i++)
+		if (out->reasons[i].met == 0)
+			out->ready = 0;
+	subdomain_advice(t, domain, now, in, out);
+}
+
+/*
+ * What-if.
+ */
+
+/* failed * pct / 100 rounded down, without overflow: failed = 100q + r. */
+static uint64_t
+share_of(uint64_t failed, int pct)
+{
+	return failed / 100 * (uint64_t)pct +
+	    failed % 100 * (uint64_t)pct / 100;
+}
+
+static uint64_t
+sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static int
+by_affected(const void *a, const void *b)
+{
+	const struct whatif_source *x = a, *y = b;
+
+	if (x->affected != y->affected)
+		return x->affected > y->affected ? -1 : 1;
+	if (x->src->messages != y->src->messages)
+		return x->src->messages > y->src->messages ? -1 : 1;
+	return strcmp(x->src->ip != NULL ? x->src->ip : "",
+	    y->src->ip != NULL ? y->src->ip : "");
+}
+
+int
+whatif_compute(const char *policy, int pct, const struct source_list *l,
+    struct whatif *out, struct err *err)
+{
+	char shown[64];
+	int s = policy != NULL ? strength(policy) : -1;
+
+	memset(out, 0, sizeof(*out));
+	if (s < 1) {
+		text_printable(
+		    policy != NULL ? policy : "", shown, sizeof(shown));
+		return err_set(err, ERR_USAGE,
+		    "what-if: policy must be quarantine or reject, not '%s'",
+		    shown);
+	}
+	if (pct < 0 || pct > 100)
+		return err_set(err, ERR_USAGE,
+		    "what-if: pct must be 0 to 100, not %d", pct);
+	strcpy(out->policy, policy_words[s]);
+	out->pct = pct;
+	if (l == NULL || l->n == 0)
+		return 0;
+	out->v = xcalloc(l->n, sizeof(*out->v));
+	for (size_t i = 0; i < l->n; i++) {
+		const struct source *src = &l->v[i];
+		uint64_t hit = share_of(src->failed, pct);
+		unsigned cls = (unsigned)src->cls < SOURCE_NCLASSES
+		    ? (unsigned)src->cls
+		    : SOURCE_UNKNOWN;
+
+		out->messages = sat_add(out->messages, src->messages);
+		if (hit == 0)
+			continue;
+		out->affected[cls] = sat_add(out->affected[cls], hit);
+		out->total_affected = sat_add(out->total_affected, hit);
+		out->v[out->n].src = src;
+		out->v[out->n++].affected = hit;
+	}
+	if (out->n == 0) {
+		free(out->v);
+		out->v = NULL;
+	} else {
+		qsort(out->v, out->n, sizeof(*out->v), by_affected);
+	}
+	return 0;
+}
+
+void
+whatif_free(struct whatif *w)
+{
+	if (w == NULL)
+		return;
+	free(w->v);
+	w->v = NULL;
+	w->n = 0;
+}

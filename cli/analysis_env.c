@@ -1,0 +1,262 @@
+/* analysis_env: the set-up of the analysis commands; see analysis_env.h. */
+#include "analysis_env.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analysis.h"
+#include "check.h"
+#include "cliopt.h"
+#include "config.h"
+#include "db.h"
+#include "dbconn.h"
+#include "err.h"
+#include "log.h"
+#include "orgdomain.h"
+#include "rdns.h"
+#include "resolve.h"
+#include "services.h"
+
+/* Rounds over the name servers for each lookup. */
+#define ENV_DNS_TRIES 2
+
+static int tty_progress;
+
+static void
+judged(uint64_t done, uint64_t total)
+{
+	if (tty_progress)
+		fprintf(stderr, "\r\033[Kjudging records: %llu/%llu",
+		    (unsigned long long)done, (unsigned long long)total);
+}
+
+static void
+resolved(size_t done, size_t total)
+{
+	if (tty_progress)
+		fprintf(stderr, "\r\033[Kreverse DNS: %zu/%zu", done, total);
+}
+
+static void
+progress_end(void)
+{
+	if (tty_progress)
+		fputs("\r\033[K", stderr);
+}
+
+/* Reverse DNS for the period's sources; trouble is only a warning. */
+static void
+lookup_names(struct analysis_env *e, const char *domain, int64_t since)
+{
+	struct resolver *r = NULL;
+	struct rdns_stats st;
+	struct err err;
+
+	if (resolve_new(&r, config_str(e->cfg, CONFIG_DNS_SERVERS),
+	        (int)config_int(e->cfg, CONFIG_DNS_TIMEOUT), ENV_DNS_TRIES,
+	        &err) < 0) {
+		log_warn("dns_servers (%s): %s; sources are shown without "
+		         "names",
+		    config_origin(e->cfg, CONFIG_DNS_SERVERS), err.msg);
+		return;
+	}
+	if (rdns_refresh(
+	        e->db, r, e->od, e->sv, domain, since, resolved, &st, &err) < 0)
+		log_warn("reverse DNS: %s; sources are shown with the names "
+		         "known before",
+		    err.msg);
+	else if (st.trouble > 0)
+		log_warn("reverse DNS: %zu of %zu addresses could not be "
+		         "looked up (DNS trouble); they are tried again later",
+		    st.trouble, st.wanted);
+	progress_end();
+	resolve_free(r);
+}
+
+int
+analysis_env_open(struct analysis_env *e, const char *db_opt,
+    const char *domain, int64_t until, int days)
+{
+	struct analysis_stats st;
+	struct err err;
+
+	memset(e, 0, sizeof(*e));
+	tty_progress = isatty(STDERR_FILENO) && log_verbosity() >= 0;
+	if (cliopt_settings(&e->cfg, &err) < 0) {
+		log_error("%s", err.msg);
+		return -1;
+	}
+	e->offline = config_bool(e->cfg, CONFIG_OFFLINE);
+	e->rules.legit_share = (int)config_int(e->cfg, CONFIG_LEGIT_SHARE);
+	e->rules.trusted = config_str(e->cfg, CONFIG_TRUSTED_SOURCES);
+	e->thresholds.days = (int)config_int(e->cfg, CONFIG_READY_DAYS);
+	e->thresholds.pass_rate =
+	    (int)config_int(e->cfg, CONFIG_READY_PASS_RATE);
+	e->thresholds.source_share =
+	    (int)config_int(e->cfg, CONFIG_READY_SOURCE_SHARE);
+	e->thresholds.stable_days =
+	    (int)config_int(e->cfg, CONFIG_READY_STABLE_DAYS);
+
+	if (orgdomain_open(&e->od, NULL, &err) < 0) {
+		log_error("%s", err.msg);
+		return -1;
+	}
+	if (orgdomain_builtin(e->od))
+		log_warn("no Public Suffix List file found: using libpsl's "
+		         "built-in list, which may be stale");
+	if (services_load(
+	        &e->sv, config_str(e->cfg, CONFIG_SERVICES_FILE), &err) < 0) {
+		log_error("services_file (%s): %s",
+		    config_origin(e->cfg, CONFIG_SERVICES_FILE), err.msg);
+		return -1;
+	}
+	if (dbconn_open(db_opt, &e->db, &err) < 0) {
+		log_error("%s", err.msg);
+		return -1;
+	}
+	if (analysis_refresh(e->db, e->od, e->sv, judged, &st, &err) < 0) {
+		progress_end();
+		log_error("judging the stored records: %s", err.msg);
+		return -1;
+	}
+	progress_end();
+	if (st.records > 0)
+		log_info("judged %llu record(s)%s",
+		    (unsigned long long)st.records,
+		    st.recomputed ? " (rules or services changed: all again)"
+		                  : "");
+	if (days <= 0)
+		days = e->thresholds.days;
+	if (!e->offline)
+		lookup_names(e, domain, until - (int64_t)days * 86400);
+	return 0;
+}
+
+int
+analysis_judge_new(struct db *db)
+{
+	const struct config *cfg;
+	struct orgdomain *od = NULL;
+	struct services *sv = NULL;
+	struct analysis_stats st;
+	struct err err;
+	int rc = -1;
+
+	tty_progress = isatty(STDERR_FILENO) && log_verbosity() >= 0;
+	if (cliopt_settings(&cfg, &err) < 0 ||
+	    orgdomain_open(&od, NULL, &err) < 0) {
+		log_error("%s", err.msg);
+		goto out;
+	}
+	if (services_load(&sv, config_str(cfg, CONFIG_SERVICES_FILE), &err) <
+	    0) {
+		log_error("services_file (%s): %s",
+		    config_origin(cfg, CONFIG_SERVICES_FILE), err.msg);
+		goto out;
+	}
+	if (analysis_refresh(db, od, sv, judged, &st, &err) < 0) {
+		progress_end();
+		log_error("judging the stored records: %s (the reports are "
+		          "stored; the next run judges them)",
+		    err.msg);
+		goto out;
+	}
+	progress_end();
+	rc = 0;
+out:
+	services_free(sv);
+	orgdomain_free(od);
+	return rc;
+}
+
+void
+analysis_env_close(struct analysis_env *e)
+{
+	db_close(e->db);
+	services_free(e->sv);
+	orgdomain_free(e->od);
+	memset(e, 0, sizeof(*e));
+}
+
+int
+analysis_parse_days(const char *s)
+{
+	char *end;
+	long v;
+
+	if (strcmp(s, "week") == 0)
+		return 7;
+	if (strcmp(s, "month") == 0)
+		return 30;
+	v = strtol(s, &end, 10);
+	if (end == s || (*end != '\0' && strcmp(end, "d") != 0) || v < 1 ||
+	    v > 366)
+		return -1;
+	return (int)v;
+}
+
+int
+analysis_parse_until(const char *s, int64_t *out)
+{
+	struct tm tm;
+	char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (end == NULL || *end != '\0' || tm.tm_year < 70 || tm.tm_year > 1100)
+		return -1;
+	*out = (int64_t)timegm(&tm);
+	return 0;
+}
+
+char *
+analysis_published(const struct analysis_env *e, const char *domain)
+{
+	struct resolver *r = NULL;
+	struct err err;
+	char *text = NULL;
+
+	if (e->offline)
+		return NULL;
+	if (resolve_new(&r, config_str(e->cfg, CONFIG_DNS_SERVERS),
+	        (int)config_int(e->cfg, CONFIG_DNS_TIMEOUT), ENV_DNS_TRIES,
+	        &err) < 0 ||
+	    check_dmarc_text(r, domain, &text, &err) < 0)
+		log_warn("looking up _dmarc.%s: %s", domain, err.msg);
+	resolve_free(r);
+	return text;
+}
+
+int64_t
+analysis_end_of_today(void)
+{
+	int64_t now = (int64_t)time(NULL);
+
+	return now - now % 86400 + 86400;
+}
+
+int
+analysis_domain_arg(const char *s, char *out, size_t outlen)
+{
+	size_t n = strlen(s);
+
+	if (n > 0 && s[n - 1] == '.')
+		n--;
+	if (n == 0 || n > 253 || n >= outlen)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		        c == '-' || c == '_' || c == '.'))
+			return -1;
+		out[i] = c;
+	}
+	out[n] = '\0';
+	return 0;
+}

@@ -1,0 +1,76 @@
+/*
+ * analysis_env: what `sources`, `advise` and `report` set up before they
+ * read anything: the settings, the database, the Public Suffix List, the
+ * services list (with services_file), the stored verdicts brought up to
+ * date, and, unless offline, the reverse DNS of the period's sources.
+ */
+#ifndef DMARCSIFT_ANALYSIS_ENV_H
+#define DMARCSIFT_ANALYSIS_ENV_H
+
+#include <stdint.h>
+
+#include "readiness.h"
+#include "sources.h"
+
+struct config;
+struct db;
+struct orgdomain;
+struct services;
+
+struct analysis_env {
+	const struct config *cfg; /* borrowed from cliopt_settings() */
+	struct db *db;
+	struct orgdomain *od;
+	struct services *sv;
+	struct source_rules rules; /* legit_share, trusted_sources */
+	struct readiness_thresholds thresholds; /* ready_* */
+	int offline; /* --offline: no DNS lookups */
+};
+
+/*
+ * Opens everything (see above); domain (NULL: all) and the days days
+ * before until say whose sources to look up in DNS (days 0: ready_days).
+ * Problems are said on stderr; returns 0, or -1 and the command exits with
+ * EXIT_CANNOT_RUN.  DNS trouble is not a problem: names stay unknown.  Close
+ * with analysis_env_close() either way.
+ */
+int analysis_env_open(struct analysis_env *e, const char *db_opt,
+    const char *domain, int64_t until, int days);
+void analysis_env_close(struct analysis_env *e);
+
+/*
+ * For ingest, after storing: brings the stored verdicts up to date, so
+ * that psql users see the new records in the analysis views.  Problems
+ * are said on stderr; returns 0 or -1.
+ */
+int analysis_judge_new(struct db *db);
+
+/*
+ * A period argument: "Nd" (days), "week" (7), "month" (30), or a bare
+ * number of days; 1..366.  Returns the days, or -1.
+ */
+int analysis_parse_days(const char *s);
+
+/*
+ * --until DATE: YYYY-MM-DD, the UTC midnight that ends a period (the day
+ * itself is left out).  Returns 0 with *out set, or -1.
+ */
+int analysis_parse_until(const char *s, int64_t *out);
+
+/*
+ * The DMARC record published at _dmarc.DOMAIN, or NULL when offline, when
+ * there is none, or the DNS fails (said with log_warn).  The caller's.
+ */
+char *analysis_published(const struct analysis_env *e, const char *domain);
+
+/* Today's UTC midnight plus one day: periods end at the end of today. */
+int64_t analysis_end_of_today(void);
+
+/*
+ * A --domain value, checked and lower-cased into out (a name of at most
+ * 253 bytes of letters, digits, '-', '_' and dots).  -1 when it is not
+ * one.
+ */
+int analysis_domain_arg(const char *s, char *out, size_t outlen);
+
+#endif

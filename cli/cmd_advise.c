@@ -1,0 +1,198 @@
+/*
+ * dmarcsift advise --domain D: is the domain ready for the next step of
+ * its DMARC policy, with the evidence, and the TXT record to publish.
+ */
+#include "commands.h"
+
+#include "advise.h"
+#include "advise_render.h"
+#include "analysis_env.h"
+#include "cliopt.h"
+#include "config.h"
+#include "err.h"
+#include "log.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define OPT_JSON 0x301
+#define OPT_DOMAIN 0x302
+#define OPT_WHATIF 0x303
+#define OPT_UNTIL 0x304
+
+static void
+help(FILE *fp)
+{
+	fputs(
+	    "usage: dmarcsift advise --domain DOMAIN [--what-if POLICY[:PCT]] "
+	    "[--json]\n"
+	    "                        [--until DATE] [--offline] [--db "
+	    "CONNINFO]\n\n"
+	    "Says which DMARC policy receivers see now, whether the domain "
+	    "is ready for the\nnext step, why or why not (days of data, "
+	    "pass rate of legitimate mail,\nlegitimate sources still "
+	    "failing, new sources), and the exact TXT record to\npublish "
+	    "next.  The steps: p=none, p=quarantine with t=y and pct=0 "
+	    "(testing),\np=quarantine, p=reject with t=y and pct=0, "
+	    "p=reject.\n\n"
+	    "  --domain DOMAIN      the policy domain (required)\n"
+	    "  --what-if POLICY     also show what quarantine or reject "
+	    "(at PCT percent,\n"
+	    "                       default 100) would have done to the "
+	    "period's mail,\n"
+	    "                       per source, legitimate or not\n"
+	    "  --until DATE         judge the days before DATE "
+	    "(YYYY-MM-DD; default: up to\n"
+	    "                       today)\n"
+	    "  --json               one JSON object (keys in "
+	    "reports/README.md)\n"
+	    "  --offline            no DNS lookups: names from the cache; "
+	    "the next record is\n"
+	    "                       built from the reported policy\n"
+	    "  --db CONNINFO        a libpq conninfo string or postgresql:// "
+	    "URL\n"
+	    "  --config FILE        read this settings file\n"
+	    "  -h, --help           this text\n\n"
+	    "Settings (--KEY VALUE, or KEY = VALUE in the config file):\n",
+	    fp);
+	config_print_help(fp, CONFIG_GROUP_ANALYSIS | CONFIG_GROUP_DNS);
+	fputs("\nExit status: 0 ready for the next step (or at p=reject "
+	      "already), 1 not ready,\n2 could not run.  Monitoring can also "
+	      "read \"ready\" from --json.\n",
+	    fp);
+}
+
+/* "reject" or "quarantine:25" into policy and pct; -1 when bad. */
+static int
+whatif_arg(const char *s, char *policy, size_t size, int *pct)
+{
+	const char *colon = strchr(s, ':');
+	size_t n = colon != NULL ? (size_t)(colon - s) : strlen(s);
+	char *end;
+	long v = 100;
+
+	if (n >= size)
+		return -1;
+	memcpy(policy, s, n);
+	policy[n] = '\0';
+	if (strcmp(policy, "quarantine") != 0 && strcmp(policy, "reject") != 0)
+		return -1;
+	if (colon != NULL) {
+		v = strtol(colon + 1, &end, 10);
+		if (end == colon + 1 || *end != '\0' || v < 0 || v > 100)
+			return -1;
+	}
+	*pct = (int)v;
+	return 0;
+}
+
+int
+cmd_advise(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"domain", required_argument, NULL, OPT_DOMAIN},
+	    {"what-if", required_argument, NULL, OPT_WHATIF},
+	    {"until", required_argument, NULL, OPT_UNTIL},
+	    {"help", no_argument, NULL, 'h'},
+	    CLIOPT_COMMON,
+	    CLIOPT_DATABASE,
+	    CLIOPT_ANALYSIS /* no comma: its rows carry their own */
+	        CLIOPT_DNS,
+	    {NULL, 0, NULL, 0},
+	};
+	char domain[256] = "", policy[16] = "";
+	int json = 0, pct = 100, c, h, status = EXIT_CANNOT_RUN;
+	int64_t until = analysis_end_of_today();
+	struct analysis_env env = {0};
+	struct advise_options o;
+	struct advice a;
+	struct cliopt co;
+	struct err err;
+	char *published = NULL;
+
+	memset(&a, 0, sizeof(a));
+	cliopt_init(&co);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hvq", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			json = 1;
+			break;
+		case OPT_DOMAIN:
+			if (analysis_domain_arg(
+			        optarg, domain, sizeof(domain)) < 0) {
+				log_error("--domain: '%s' is not a domain name",
+				    optarg);
+				return EXIT_CANNOT_RUN;
+			}
+			break;
+		case OPT_WHATIF:
+			if (whatif_arg(optarg, policy, sizeof(policy), &pct) <
+			    0) {
+				log_error(
+				    "--what-if: want quarantine or reject, "
+				    "with :PCT (0 to 100) if you like, got "
+				    "'%s'",
+				    optarg);
+				return EXIT_CANNOT_RUN;
+			}
+			break;
+		case OPT_UNTIL:
+			if (analysis_parse_until(optarg, &until) < 0) {
+				log_error(
+				    "--until: want a date YYYY-MM-DD, got "
+				    "'%s'",
+				    optarg);
+				return EXIT_CANNOT_RUN;
+			}
+			break;
+		case 'h':
+			help(stdout);
+			return EXIT_OK;
+		default:
+			if ((h = cliopt_handle(&co, c, optarg)) > 0)
+				break;
+			if (h == 0)
+				help(stderr);
+			return EXIT_CANNOT_RUN;
+		}
+	}
+	if (optind != argc || domain[0] == '\0') {
+		log_error("advise: give the domain with --domain DOMAIN");
+		help(stderr);
+		return EXIT_CANNOT_RUN;
+	}
+	if (analysis_env_open(&env, co.db, domain, until, 0) < 0)
+		goto done;
+	published = analysis_published(&env, domain);
+	memset(&o, 0, sizeof(o));
+	o.domain = domain;
+	o.until = until;
+	o.thresholds = env.thresholds;
+	o.rules = env.rules;
+	o.published = published;
+	o.whatif_policy = policy[0] != '\0' ? policy : NULL;
+	o.whatif_pct = pct;
+	if (advise_compute(env.db, &o, &a, &err) < 0) {
+		log_error("%s", err.msg);
+		goto done;
+	}
+	if ((json ? advise_json(stdout, &a)
+	          : advise_text(stdout, &a,
+	                isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL)) <
+	        0 ||
+	    fflush(stdout) != 0) {
+		log_error("cannot write standard output");
+		goto done;
+	}
+	status = a.r.ready || a.r.next_step_no < 0 ? EXIT_OK : EXIT_SOME_FAILED;
+done:
+	advice_free(&a);
+	free(published);
+	analysis_env_close(&env);
+	return status;
+}

@@ -1,0 +1,305 @@
+#include "advise_render.h"
+
+#include "advise.h"
+#include "text.h"
+#include "verdict.h"
+
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#define BOLD "\033[1m"
+#define GREEN "\033[32m"
+#define YELLOW "\033[33m"
+#define RED "\033[1;31m"
+#define RESET "\033[0m"
+
+/* Rows listed in a table; --json has them all. */
+#define TEXT_ROWS 10
+
+/* Longest address and name shown (text_printable() keeps four bytes
+ * spare): an IPv6 address has at most 39 characters. */
+#define IP_MAX 39
+#define NAME_MAX_COL 30
+
+/* Values come from strangers: never let one reach a terminal raw.  "-"
+ * for none. */
+static const char *
+safe(const char *s, char *buf, size_t len)
+{
+	if (s == NULL || s[0] == '\0')
+		return "-";
+	text_printable(s, buf, len);
+	return buf;
+}
+
+static const char *
+on(int color, const char *code)
+{
+	return color ? code : "";
+}
+
+static void
+heading(FILE *fp, const char *title, int color)
+{
+	fprintf(fp, "\n%s%s%s\n", on(color, BOLD), title, on(color, RESET));
+}
+
+/* The date of t, and with with_time its hour and minute. */
+static void
+when(int64_t t, int with_time, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	size_t n = 0;
+
+	if (gmtime_r(&tt, &tm) != NULL)
+		n = with_time ? strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm)
+		              : strftime(buf, len, "%Y-%m-%d", &tm);
+	if (n == 0)
+		snprintf(buf, len, "%" PRId64, t);
+}
+
+/* The service, else the PTR name, of a source. */
+static const char *
+name_of(const struct source *s, char *buf, size_t len)
+{
+	if (s->service != NULL && s->service[0] != '\0')
+		return safe(s->service, buf, len);
+	return safe(s->ptr, buf, len);
+}
+
+static int
+width(const char *s)
+{
+	return (int)strlen(s);
+}
+
+static void
+summary(FILE *fp, const struct advice *a, int color)
+{
+	const struct readiness *r = &a->r;
+	char dom[256], until[32], at[32], pol[96], next[96];
+
+	safe(a->domain, dom, sizeof(dom));
+	when(a->until, 1, until, sizeof(until));
+	fprintf(fp, "%s%s%s: DMARC policy advice, the %d days to %s\n",
+	    on(color, BOLD), dom, on(color, RESET), a->days, until);
+
+	if (r->policy_now[0] != '\0' && a->now.known) {
+		when(a->now.reported_at, 0, at, sizeof(at));
+		fprintf(fp,
+		    "\nPolicy now: %s (step %d of 4, last reported %s)\n",
+		    safe(r->policy_now, pol, sizeof(pol)), r->step_now, at);
+	} else {
+		fputs("\nPolicy now: not known (no report says)\n", fp);
+	}
+
+	safe(r->next_step, next, sizeof(next));
+	if (r->next_step_no < 0)
+		fputs("Verdict:    at the last step, nothing further to "
+		      "publish\n",
+		    fp);
+	else if (r->ready)
+		fprintf(fp, "Verdict:    %sREADY%s for %s (step %d)\n",
+		    on(color, GREEN), on(color, RESET), next, r->next_step_no);
+	else
+		fprintf(fp, "Verdict:    %sNOT READY%s for %s (step %d)\n",
+		    on(color, RED), on(color, RESET), next, r->next_step_no);
+}
+
+static void
+reasons(FILE *fp, const struct readiness *r, int color)
+{
+	char text[320], code[32];
+
+	heading(fp, "Why", color);
+	for (size_t i = 0; i < r->n_reasons; i++) {
+		const struct readiness_reason *x = &r->reasons[i];
+		const char *mark = x->met > 0 ? "ok"
+		    : x->met == 0             ? "no"
+		                              : "!!";
+		const char *col = x->met > 0 ? GREEN
+		    : x->met == 0            ? RED
+		                             : YELLOW;
+
+		fprintf(fp, "  %s%s%s  %-12s %s\n", on(color, col), mark,
+		    on(color, RESET), safe(x->code, code, sizeof(code)),
+		    safe(x->text, text, sizeof(text)));
+	}
+}
+
+static void
+failing(FILE *fp, const struct advice *a, int color)
+{
+	const struct readiness_inputs *in = &a->in;
+	size_t rows = in->n_failing < TEXT_ROWS ? in->n_failing : TEXT_ROWS;
+	int wip = 7, wname = 4, wcount = 15;
+	char ip[IP_MAX + 5], name[NAME_MAX_COL + 5], count[48], cause[64];
+
+	if (in->n_failing == 0 || in->failing == NULL)
+		return;
+	for (size_t i = 0; i < rows; i++) {
+		const struct source *s = &in->failing[i];
+		int w;
+
+		w = width(safe(s->ip, ip, sizeof(ip)));
+		wip = w > wip ? w : wip;
+		w = width(name_of(s, name, sizeof(name)));
+		wname = w > wname ? w : wname;
+		w = snprintf(count, sizeof(count), "%" PRIu64 "/%" PRIu64,
+		    s->failed, s->messages);
+		wcount = w > wcount ? w : wcount;
+	}
+	heading(fp, "Failing legitimate sources", color);
+	fprintf(fp, "  %-*s  %-*s  %*s\n", wip, "address", wname, "name",
+	    wcount, "failed/messages");
+	for (size_t i = 0; i < rows; i++) {
+		const struct source *s = &in->failing[i];
+		int c = verdict_cause_from_name(s->cause);
+
+		snprintf(count, sizeof(count), "%" PRIu64 "/%" PRIu64,
+		    s->failed, s->messages);
+		fprintf(fp, "  %-*s  %-*s  %*s\n", wip,
+		    safe(s->ip, ip, sizeof(ip)), wname,
+		    name_of(s, name, sizeof(name)), wcount, count);
+		/* The cause and its fix under the row: too long for a column.
+		 */
+		if (c > 0)
+			fprintf(fp, "      %s\n      fix: %s\n",
+			    verdict_cause_text(c), verdict_cause_fix(c));
+		else if (c < 0 && s->cause != NULL)
+			fprintf(fp,
+			    "      cause %s (not known to this version)\n",
+			    safe(s->cause, cause, sizeof(cause)));
+	}
+	if (in->n_failing > rows)
+		fprintf(fp, "  and %zu more (--json lists them)\n",
+		    in->n_failing - rows);
+}
+
+/* Zone-file syntax: one quoted string holds at most 255 bytes, so a
+ * longer record is several strings (receivers join them); quote and
+ * backslash escaped, should a record ever hold one. */
+static void
+zone_txt(FILE *fp, const char *s)
+{
+	size_t n = 0;
+
+	fputc('"', fp);
+	for (; *s != '\0'; s++, n++) {
+		if (n == 255) {
+			fputs("\" \"", fp);
+			n = 0;
+		}
+		if (*s == '"' || *s == '\\')
+			fputc('\\', fp);
+		fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+static void
+next_record(FILE *fp, const struct advice *a, int color)
+{
+	const struct readiness *r = &a->r;
+	char dom[256], rec[640], next[96];
+
+	if (r->next_step_no < 0 || r->next_record[0] == '\0')
+		return;
+	heading(fp, "Next step", color);
+	fprintf(fp, "  %s: publish at _dmarc.%s\n",
+	    safe(r->next_step, next, sizeof(next)),
+	    safe(a->domain, dom, sizeof(dom)));
+	fprintf(fp, "  _dmarc.%s. TXT ", dom);
+	zone_txt(fp, safe(r->next_record, rec, sizeof(rec)));
+	fputc('\n', fp);
+	if (a->published == NULL)
+		fputs(
+		    "  (no record found in DNS to start from: put your report "
+		    "address in rua)\n",
+		    fp);
+	if (!r->ready)
+		fputs("  Not yet: wait until the reasons above are met.\n", fp);
+}
+
+static void
+subdomains(FILE *fp, const struct readiness *r, int color)
+{
+	char text[320];
+
+	if (r->sp_advice[0] == '\0' && r->np_advice[0] == '\0')
+		return;
+	heading(fp, "Subdomains", color);
+	if (r->sp_advice[0] != '\0')
+		fprintf(
+		    fp, "  sp: %s\n", safe(r->sp_advice, text, sizeof(text)));
+	if (r->np_advice[0] != '\0')
+		fprintf(
+		    fp, "  np: %s\n", safe(r->np_advice, text, sizeof(text)));
+}
+
+static void
+whatif(FILE *fp, const struct advice *a, int color)
+{
+	const struct whatif *w = &a->whatif;
+	size_t rows = w->n < TEXT_ROWS ? w->n : TEXT_ROWS;
+	int reject = strcmp(w->policy, "reject") == 0;
+	int wip = 7, wname = 4;
+	char title[96], ip[IP_MAX + 5], name[NAME_MAX_COL + 5];
+
+	if (w->pct < 100)
+		snprintf(title, sizeof(title), "What if p=%s; pct=%d",
+		    reject ? "reject" : "quarantine", w->pct);
+	else
+		snprintf(title, sizeof(title), "What if p=%s",
+		    reject ? "reject" : "quarantine");
+	heading(fp, title, color);
+	fprintf(fp,
+	    "  %" PRIu64 " of %" PRIu64 " message%s would have been %s: "
+	    "legitimate %" PRIu64 ", forwarder %" PRIu64 ", unknown %" PRIu64
+	    ", spoofing %" PRIu64 "\n",
+	    w->total_affected, w->messages, w->messages == 1 ? "" : "s",
+	    reject ? "rejected" : "quarantined", w->affected[SOURCE_LEGITIMATE],
+	    w->affected[SOURCE_FORWARDER], w->affected[SOURCE_UNKNOWN],
+	    w->affected[SOURCE_SPOOFING]);
+	if (rows == 0 || w->v == NULL)
+		return;
+	for (size_t i = 0; i < rows; i++) {
+		int x = width(safe(w->v[i].src->ip, ip, sizeof(ip)));
+
+		wip = x > wip ? x : wip;
+		x = width(name_of(w->v[i].src, name, sizeof(name)));
+		wname = x > wname ? x : wname;
+	}
+	fprintf(fp, "  %-*s  %-10s  %-*s  %12s  %12s\n", wip, "address",
+	    "class", wname, "name", "affected", "messages");
+	for (size_t i = 0; i < rows; i++) {
+		const struct source *s = w->v[i].src;
+
+		fprintf(fp,
+		    "  %-*s  %-10s  %-*s  %12" PRIu64 "  %12" PRIu64 "\n", wip,
+		    safe(s->ip, ip, sizeof(ip)), source_class_name(s->cls),
+		    wname, name_of(s, name, sizeof(name)), w->v[i].affected,
+		    s->messages);
+	}
+	if (w->n > rows)
+		fprintf(
+		    fp, "  and %zu more (--json lists them)\n", w->n - rows);
+}
+
+int
+advise_text(FILE *fp, const struct advice *a, int color)
+{
+	color = color == 1;
+	summary(fp, a, color);
+	reasons(fp, &a->r, color);
+	failing(fp, a, color);
+	next_record(fp, a, color);
+	subdomains(fp, &a->r, color);
+	if (a->has_whatif)
+		whatif(fp, a, color);
+	if (fflush(fp) != 0 || ferror(fp))
+		return -1;
+	return 0;
+}

@@ -1,0 +1,28 @@
+/*
+ * sources_render: `dmarcsift sources` as text or JSON.
+ *
+ * Both take the sources of one domain over a period (analyze/sources.h),
+ * most failed first.  all 0: only the sources with failing mail.
+ * Returns 0, or -1 when writing fails.
+ */
+#ifndef DMARCSIFT_SOURCES_RENDER_H
+#define DMARCSIFT_SOURCES_RENDER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sources.h"
+
+struct sources_view {
+	const char *domain;
+	int days;
+	int64_t since, until; /* Unix seconds */
+	const struct source_list *list;
+	int all;
+	int offline; /* names from the cache only */
+};
+
+int sources_text(FILE *fp, const struct sources_view *v, int color);
+int sources_json(FILE *fp, const struct sources_view *v);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * sources_text: failing sources ranked by volume, one block each: the
+ * address, its name, the class, volume, cause and the fix in one line.
+ */
+#include "sources_render.h"
+
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include "text.h"
+#include "verdict.h"
+
+#define BOLD "\033[1m"
+#define DIM "\033[2m"
+#define RED "\033[31m"
+#define RESET "\033[0m"
+
+static void
+day_of(int64_t t, char out[11])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 11, "%Y-%m-%d", &tm) == 0)
+		strcpy(out, "?");
+}
+
+/* The name to show: service, then PTR, then "-". */
+static void
+name_of(const struct source *s, char *out, size_t size)
+{
+	char svc[128], ptr[256];
+
+	text_printable(s->service != NULL ? s->service : "", svc, sizeof(svc));
+	text_printable(s->ptr != NULL ? s->ptr : "", ptr, sizeof(ptr));
+	if (svc[0] != '\0' && ptr[0] != '\0')
+		snprintf(out, size, "%s (%s)", svc, ptr);
+	else if (svc[0] != '\0' || ptr[0] != '\0')
+		snprintf(out, size, "%s", svc[0] != '\0' ? svc : ptr);
+	else
+		snprintf(out, size, "-");
+}
+
+static void
+percent(uint64_t part, uint64_t whole, char out[16])
+{
+	if (whole == 0)
+		snprintf(out, 16, "-");
+	else
+		snprintf(
+		    out, 16, "%.1f%%", 100.0 * (double)part / (double)whole);
+}
+
+int
+sources_text(FILE *fp, const struct sources_view *v, int color)
+{
+	char from[11], to[11], dom[256];
+	uint64_t shown = 0, total = 0, failed = 0;
+	size_t n = 0;
+
+	day_of(v->since, from);
+	day_of(v->until - 1, to);
+	text_printable(v->domain, dom, sizeof(dom));
+	for (size_t i = 0; i < v->list->n; i++) {
+		total += v->list->v[i].messages;
+		failed += v->list->v[i].failed;
+	}
+	fprintf(fp, "%s%s%s: %s sources, %s to %s (%d days)\n",
+	    color ? BOLD : "", dom, color ? RESET : "",
+	    v->all ? "all" : "failing", from, to, v->days);
+	fprintf(fp, "%" PRIu64 " messages, %" PRIu64 " failed DMARC\n\n", total,
+	    failed);
+	for (size_t i = 0; i < v->list->n; i++) {
+		const struct source *s = &v->list->v[i];
+		char name[400], rate[16], first[11], last[11];
+		int cause =
+		    s->cause != NULL ? verdict_cause_from_name(s->cause) : -1;
+
+		if (!v->all && s->failed == 0)
+			continue;
+		n++;
+		shown += s->failed;
+		name_of(s, name, sizeof(name));
+		percent(s->failed, s->messages, rate);
+		day_of(s->first_seen, first);
+		day_of(s->last_seen, last);
+		fprintf(fp, "%s%-39s%s %s\n", color ? BOLD : "", s->ip,
+		    color ? RESET : "", name);
+		fprintf(fp,
+		    "  %-10s  %" PRIu64 " of %" PRIu64
+		    " failed (%s)  seen %s to %s, %" PRIu64 " reporter(s)\n",
+		    source_class_name(s->cls), s->failed, s->messages, rate,
+		    first, last, s->reporters);
+		if (cause > 0) {
+			fprintf(fp, "  %scause:%s %s\n", color ? RED : "",
+			    color ? RESET : "",
+			    verdict_cause_text((enum verdict_cause)cause));
+			if (s->cls == SOURCE_FORWARDER)
+				fprintf(fp,
+				    "  %sfix:%s nothing to do: "
+				    "forwarders and lists are not yours "
+				    "to fix\n",
+				    color ? DIM : "", color ? RESET : "");
+			else if (s->cls == SOURCE_SPOOFING)
+				fprintf(fp,
+				    "  %sfix:%s none needed: not "
+				    "your mail; p=quarantine or "
+				    "p=reject stops it\n",
+				    color ? DIM : "", color ? RESET : "");
+			else
+				fprintf(fp, "  %sfix:%s %s\n", color ? DIM : "",
+				    color ? RESET : "",
+				    verdict_cause_fix(
+				        (enum verdict_cause)cause));
+		}
+		if (s->n_dkim > 0 || s->n_spf > 0) {
+			char d[256];
+
+			fputs("  signed by:", fp);
+			for (size_t k = 0; k < s->n_dkim && k < 5; k++) {
+				text_printable(
+				    s->dkim_domains[k], d, sizeof(d));
+				fprintf(fp, " %s", d);
+			}
+			if (s->n_dkim == 0)
+				fputs(" -", fp);
+			fputs("; SPF domain:", fp);
+			for (size_t k = 0; k < s->n_spf && k < 5; k++) {
+				text_printable(s->spf_domains[k], d, sizeof(d));
+				fprintf(fp, " %s", d);
+			}
+			if (s->n_spf == 0)
+				fputs(" -", fp);
+			fputc('\n', fp);
+		}
+		fputc('\n', fp);
+	}
+	if (n == 0)
+		fprintf(fp, "No %s in this period.\n",
+		    v->all ? "sources" : "source failed DMARC");
+	if (v->offline)
+		fputs("(offline: names from the cache only)\n", fp);
+	return ferror(fp) ? -1 : 0;
+}
