@@ -322,9 +322,10 @@ check_url(const struct config_setting *s, const char *value, struct err *err)
 	}
 	if (*end != '\0' && strcmp(end, "/") != 0)
 		return err_set(err, ERR_USAGE,
-		    "%s: the URL names only the server; set the folder with "
-		    "imap_mailbox",
-		    s->name);
+		    "%s: the URL names only the server%s", s->name,
+		    strncmp(s->name, "imap", 4) == 0
+		        ? "; set the folder with imap_mailbox"
+		        : "");
 	return 0;
 }
 
