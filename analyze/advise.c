@@ -11,17 +11,23 @@
 
 #include "db.h"
 #include "err.h"
-#include "text.h"
 #include "xalloc.h"
 
+/* A policy word from a stranger's report: printable ASCII, lower-cased,
+ * cut to fit ('?' for anything else). */
 static void
 copy_word(char *dst, size_t size, const char *s)
 {
-	/* Policy words come from strangers' reports: printable, bounded. */
-	text_printable(s != NULL ? s : "", dst, size);
-	for (char *p = dst; *p != '\0'; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
+	size_t i = 0;
+
+	for (; s != NULL && s[i] != '\0' && i + 1 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		dst[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a')
+		    : c > 0x20 && c < 0x7f    ? (char)c
+		                              : '?';
+	}
+	dst[i] = '\0';
 }
 
 static int
