@@ -17,6 +17,8 @@ const struct command commands[] = {
         "read reports from files, mail or stdin and print them"},
     {"reparse", cmd_reparse,
         "parse stored inputs again from their archived bytes"},
+    {"report", cmd_report,
+        "the weekly summary: text, Markdown, HTML, JSON, CSV, or mailed"},
     {"sources", cmd_sources,
         "the sources that fail DMARC: who they are, why, and the fix"},
     {"summary", cmd_summary,

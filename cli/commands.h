@@ -29,6 +29,7 @@ int cmd_ingest(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
 int cmd_reparse(int argc, char **argv);
 int cmd_advise(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_sources(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 

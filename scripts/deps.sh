@@ -10,8 +10,11 @@ libzip-dev libgmime-3.0-dev libpq-dev libcurl4-openssl-dev libssl-dev \
 libpsl-dev libc-ares-dev"
 # publicsuffix: the list libpsl reads at run time, kept fresh by Debian.
 run_pkgs="postgresql publicsuffix ca-certificates"
-# Real servers on loopback for the integration tests.
-test_pkgs="libcmocka-dev jq dovecot-imapd openssl dnsmasq-base"
+# Real servers on loopback for the integration tests (Dovecot for IMAP,
+# dnsmasq for DNS, aiosmtpd for SMTP), and Chromium plus xmllint to check
+# that the HTML report renders and is well-formed.
+test_pkgs="libcmocka-dev jq dovecot-imapd openssl dnsmasq-base \
+python3-aiosmtpd chromium libxml2-utils"
 
 case "${1:-build}" in
 build) want=$build_pkgs ;;

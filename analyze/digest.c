@@ -1,0 +1,516 @@
+/*
+ * digest: the periodic summary computed from the database; see digest.h.
+ *
+ * The numbers come from the same views and functions as `sources` and
+ * `advise` (record_analysis, source_overview(), readiness_inputs()), so the
+ * summary never disagrees with them.
+ */
+#include "digest.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "advise.h"
+#include "db.h"
+#include "err.h"
+#include "xalloc.h"
+
+static uint64_t
+u64_of(const char *s)
+{
+	return s != NULL && *s != '-' ? strtoull(s, NULL, 10) : 0;
+}
+
+static void
+day_text(int64_t t, char out[11])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* ---- domains ---------------------------------------------------------- */
+
+struct names {
+	char **v;
+	size_t n, cap;
+};
+
+static int
+on_name(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct names *l = arg;
+
+	(void)err;
+	if (ncols < 1 || c[0] == NULL)
+		return 0;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = xstrdup(c[0]);
+	return 0;
+}
+
+static void
+names_free(struct names *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+/* ---- volume ----------------------------------------------------------- */
+
+struct volume {
+	uint64_t messages, passed;
+};
+
+static int
+on_volume(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct volume *v = arg;
+
+	(void)err;
+	if (ncols == 2) {
+		v->messages = u64_of(c[0]);
+		v->passed = u64_of(c[1]);
+	}
+	return 0;
+}
+
+static int
+on_day(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct digest_domain *d = arg;
+
+	(void)err;
+	if (ncols != 3 || c[0] == NULL)
+		return 0;
+	for (size_t i = 0; i < d->ndays; i++)
+		if (strcmp(d->days[i].day, c[0]) == 0) {
+			d->days[i].messages = u64_of(c[1]);
+			d->days[i].passed = u64_of(c[2]);
+		}
+	return 0;
+}
+
+#define VOLUME_WHERE                                                           \
+	"FROM record_analysis WHERE lower(domain) = $1 AND date_begin >= "     \
+	"to_timestamp($2) AND date_begin < to_timestamp($3)"
+
+static int
+read_volume(struct db *db, const char *domain, int64_t a, int64_t b,
+    struct volume *v, struct err *err)
+{
+	char as[24], bs[24];
+	const char *p[3] = {domain, as, bs};
+
+	snprintf(as, sizeof(as), "%lld", (long long)a);
+	snprintf(bs, sizeof(bs), "%lld", (long long)b);
+	memset(v, 0, sizeof(*v));
+	return db_each(db,
+	    "SELECT coalesce(sum(messages), 0), coalesce(sum(messages) FILTER "
+	    "(WHERE pass), 0) " VOLUME_WHERE,
+	    3, p, on_volume, v, err);
+}
+
+static int
+read_days(struct db *db, const struct digest *dg, struct digest_domain *d,
+    struct err *err)
+{
+	char as[24], bs[24];
+	const char *p[3] = {d->domain, as, bs};
+
+	d->ndays = (size_t)((dg->until - dg->since) / 86400);
+	d->days = xcalloc(d->ndays + 1, sizeof(*d->days));
+	for (size_t i = 0; i < d->ndays; i++)
+		day_text(dg->since + (int64_t)i * 86400, d->days[i].day);
+	snprintf(as, sizeof(as), "%lld", (long long)dg->since);
+	snprintf(bs, sizeof(bs), "%lld", (long long)dg->until);
+	return db_each(db,
+	    "SELECT day::text, sum(messages), coalesce(sum(messages) FILTER "
+	    "(WHERE pass), 0) " VOLUME_WHERE " GROUP BY day",
+	    3, p, on_day, d, err);
+}
+
+/* ---- source lists ----------------------------------------------------- */
+
+static void
+take(struct digest_sources *to, const struct source *s)
+{
+	if (to->n >= DIGEST_TOP) {
+		to->more++;
+		return;
+	}
+	if (to->v == NULL)
+		to->v = xcalloc(DIGEST_TOP, sizeof(*to->v));
+	source_copy(&to->v[to->n++], s);
+}
+
+static void
+digest_sources_free(struct digest_sources *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		source_clear(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int
+find_ip(const struct source_list *l, const char *ip)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].ip, ip) == 0)
+			return 1;
+	return 0;
+}
+
+/* The addresses that sent as the domain before the period. */
+static int
+read_seen_before(struct db *db, const char *domain, int64_t since,
+    struct names *out, struct err *err)
+{
+	char ss[24];
+	const char *p[2] = {domain, ss};
+
+	snprintf(ss, sizeof(ss), "%lld", (long long)since);
+	return db_each(db,
+	    "SELECT DISTINCT host(source_ip) FROM record_facts WHERE "
+	    "lower(domain) = $1 AND date_begin < to_timestamp($2)",
+	    2, p, on_name, out, err);
+}
+
+static int
+seen_in(const struct names *l, const char *ip)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], ip) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+fill_sources(struct db *db, const struct digest *dg,
+    const struct digest_options *o, struct digest_domain *d, struct err *err)
+{
+	struct source_list now = {0}, before = {0};
+	struct names seen = {0};
+	int rc;
+
+	if ((rc = sources_read(db, d->domain, dg->since, dg->until, &o->rules,
+	         &now, err)) < 0 ||
+	    (rc = sources_read(db, d->domain, dg->prev_since, dg->since,
+	         &o->rules, &before, err)) < 0 ||
+	    (rc = read_seen_before(db, d->domain, dg->since, &seen, err)) < 0)
+		goto out;
+	for (size_t i = 0; i < now.n; i++) {
+		const struct source *s = &now.v[i];
+
+		if (s->cls == SOURCE_LEGITIMATE && s->failed > 0)
+			take(&d->failing_legit, s);
+		if ((s->cls == SOURCE_SPOOFING || s->cls == SOURCE_UNKNOWN) &&
+		    s->failed > 0)
+			take(&d->spoofing, s);
+	}
+	/* New and stopped, biggest first (the lists are most failed
+	 * first). */
+	for (size_t i = 0; i < now.n; i++)
+		if (!seen_in(&seen, now.v[i].ip))
+			take(&d->new_sources, &now.v[i]);
+	for (size_t i = 0; i < before.n; i++)
+		if (!find_ip(&now, before.v[i].ip))
+			take(&d->stopped, &before.v[i]);
+out:
+	sources_free(&now);
+	sources_free(&before);
+	names_free(&seen);
+	return rc;
+}
+
+/* ---- reporters -------------------------------------------------------- */
+
+struct reporters {
+	struct digest_domain *d;
+	const struct digest *dg;
+	size_t cap;
+};
+
+static struct digest_reporter *
+reporter(struct reporters *r, const char *name)
+{
+	struct digest_domain *d = r->d;
+
+	for (size_t i = 0; i < d->nreporters; i++)
+		if (strcmp(d->reporters[i].name, name) == 0)
+			return &d->reporters[i];
+	if (d->nreporters == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 8;
+		d->reporters =
+		    xrealloc(d->reporters, r->cap * sizeof(*d->reporters));
+	}
+	memset(&d->reporters[d->nreporters], 0, sizeof(*d->reporters));
+	d->reporters[d->nreporters].name = xstrdup(name);
+	d->reporters[d->nreporters].days = xcalloc(d->ndays + 1, 1);
+	memset(d->reporters[d->nreporters].days, '0', d->ndays);
+	return &d->reporters[d->nreporters++];
+}
+
+/* org_name, reports, messages, day offset (NULL: the period before). */
+static int
+on_reporter(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct reporters *r = arg;
+	struct digest_reporter *rep;
+
+	(void)err;
+	if (ncols != 4 || c[0] == NULL)
+		return 0;
+	rep = reporter(r, c[0]);
+	if (c[3] == NULL) {
+		/* Only the period before: silent now unless seen below. */
+		if (rep->reports == 0)
+			rep->silent = 1;
+		return 0;
+	}
+	rep->silent = 0;
+	rep->reports += u64_of(c[1]);
+	rep->messages += u64_of(c[2]);
+	{
+		long off = strtol(c[3], NULL, 10);
+
+		if (off >= 0 && (size_t)off < r->d->ndays &&
+		    rep->days[off] == '0') {
+			rep->days[off] = '1';
+			rep->ndays_covered++;
+		}
+	}
+	return 0;
+}
+
+static int
+cmp_reporter(const void *a, const void *b)
+{
+	const struct digest_reporter *x = a, *y = b;
+
+	if (x->messages != y->messages)
+		return x->messages < y->messages ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+static int
+read_reporters(struct db *db, const struct digest *dg, struct digest_domain *d,
+    struct err *err)
+{
+	struct reporters r = {d, dg, 0};
+	char ps[24], ss[24], us[24];
+	const char *p[4] = {d->domain, ps, ss, us};
+	int rc;
+
+	snprintf(ps, sizeof(ps), "%lld", (long long)dg->prev_since);
+	snprintf(ss, sizeof(ss), "%lld", (long long)dg->since);
+	snprintf(us, sizeof(us), "%lld", (long long)dg->until);
+	/* The period before first, so that a reporter of both periods ends
+	 * up not silent. */
+	rc = db_each(db,
+	    "SELECT org_name, count(*), sum(messages), CASE WHEN date_begin "
+	    ">= to_timestamp($3) THEN ((extract(epoch FROM date_begin) - "
+	    "$3::bigint) / 86400)::bigint END AS off FROM reports WHERE "
+	    "lower(domain) = $1 AND date_begin >= to_timestamp($2) AND "
+	    "date_begin < to_timestamp($4) GROUP BY org_name, off "
+	    "ORDER BY off NULLS FIRST, org_name",
+	    4, p, on_reporter, &r, err);
+	if (rc == 0 && d->nreporters > 1)
+		qsort(d->reporters, d->nreporters, sizeof(*d->reporters),
+		    cmp_reporter);
+	return rc;
+}
+
+/* ---- refused inputs --------------------------------------------------- */
+
+static int
+on_refused(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct digest *dg = arg;
+	struct digest_refused *f;
+
+	(void)err;
+	if (ncols != 4 || c[0] == NULL)
+		return 0;
+	if (dg->nrefused >= DIGEST_TOP) {
+		dg->refused_more++;
+		return 0;
+	}
+	if (dg->refused == NULL)
+		dg->refused = xcalloc(DIGEST_TOP, sizeof(*dg->refused));
+	f = &dg->refused[dg->nrefused++];
+	f->input = strtoll(c[0], NULL, 10);
+	f->source_name = xstrdup(c[1] != NULL ? c[1] : "");
+	f->reason = xstrdup(c[2] != NULL ? c[2] : "");
+	f->received_at = c[3] != NULL ? strtoll(c[3], NULL, 10) : 0;
+	return 0;
+}
+
+static int
+read_refused(struct db *db, struct digest *dg, struct err *err)
+{
+	char ss[24], us[24];
+	const char *p[2] = {ss, us};
+
+	snprintf(ss, sizeof(ss), "%lld", (long long)dg->since);
+	snprintf(us, sizeof(us), "%lld", (long long)dg->until);
+	return db_each(db,
+	    "SELECT DISTINCT ON (i.id) i.id, i.source_name, p.reason, "
+	    "extract(epoch FROM i.received_at)::bigint FROM inputs i JOIN "
+	    "input_problems p ON p.input = i.id AND p.kind = 'refused' WHERE "
+	    "i.received_at >= to_timestamp($1) AND i.received_at < "
+	    "to_timestamp($2) ORDER BY i.id, p.n",
+	    2, p, on_refused, dg, err);
+}
+
+/* ---- the whole -------------------------------------------------------- */
+
+static int
+fill_domain(struct db *db, const struct digest *dg,
+    const struct digest_options *o, struct digest_domain *d, struct err *err)
+{
+	struct volume now, before;
+	struct advise_options ao;
+	struct advice a;
+	int rc;
+
+	if ((rc = read_volume(db, d->domain, dg->since, dg->until, &now, err)) <
+	        0 ||
+	    (rc = read_volume(
+	         db, d->domain, dg->prev_since, dg->since, &before, err)) < 0)
+		return rc;
+	d->messages = now.messages;
+	d->passed = now.passed;
+	d->prev_messages = before.messages;
+	d->prev_passed = before.passed;
+	{
+		char ps[24], ss[24], *n = NULL;
+		const char *p[3] = {d->domain, ps, ss};
+
+		snprintf(ps, sizeof(ps), "%lld", (long long)dg->prev_since);
+		snprintf(ss, sizeof(ss), "%lld", (long long)dg->since);
+		if ((rc = db_value(db,
+		         "SELECT count(*) FROM reports WHERE lower(domain) = "
+		         "$1 "
+		         "AND date_begin >= to_timestamp($2) AND date_begin < "
+		         "to_timestamp($3)",
+		         3, p, &n, err)) < 0)
+			return rc;
+		d->has_prev = n != NULL && strcmp(n, "0") != 0;
+		free(n);
+	}
+	if ((rc = read_days(db, dg, d, err)) < 0 ||
+	    (rc = fill_sources(db, dg, o, d, err)) < 0 ||
+	    (rc = read_reporters(db, dg, d, err)) < 0)
+		return rc;
+
+	memset(&ao, 0, sizeof(ao));
+	ao.domain = d->domain;
+	ao.until = dg->until;
+	ao.thresholds = o->thresholds;
+	ao.rules = o->rules;
+	ao.published =
+	    o->published != NULL ? o->published(o->arg, d->domain) : NULL;
+	if ((rc = advise_compute(db, &ao, &a, err)) < 0)
+		return rc;
+	d->policy = a.now;
+	d->readiness = a.r;
+	advice_free(&a);
+	return 0;
+}
+
+int
+digest_compute(struct db *db, const struct digest_options *o,
+    struct digest **out, struct err *err)
+{
+	struct digest *dg = xcalloc(1, sizeof(*dg));
+	struct names domains = {0};
+	int rc;
+
+	*out = NULL;
+	if (o->days < 1 || o->days > DIGEST_MAX_DAYS) {
+		free(dg);
+		return err_set(err, ERR_USAGE, "a period of 1 to %d days",
+		    DIGEST_MAX_DAYS);
+	}
+	snprintf(dg->period, sizeof(dg->period), "%s", o->period);
+	dg->until = o->until - o->until % 86400;
+	dg->since = dg->until - (int64_t)o->days * 86400;
+	dg->prev_since = dg->since - (int64_t)o->days * 86400;
+	dg->generated_at = (int64_t)time(NULL);
+	dg->thresholds = o->thresholds;
+
+	if (o->domain != NULL) {
+		on_name(&domains, 1, (const char *const[]){o->domain}, err);
+	} else {
+		char ps[24], us[24];
+		const char *p[2] = {ps, us};
+
+		snprintf(ps, sizeof(ps), "%lld", (long long)dg->prev_since);
+		snprintf(us, sizeof(us), "%lld", (long long)dg->until);
+		if ((rc = db_each(db,
+		         "SELECT DISTINCT lower(domain) FROM reports WHERE "
+		         "date_begin >= to_timestamp($1) AND date_begin < "
+		         "to_timestamp($2) ORDER BY 1",
+		         2, p, on_name, &domains, err)) < 0)
+			goto fail;
+	}
+	dg->domains = xcalloc(domains.n + 1, sizeof(*dg->domains));
+	for (size_t i = 0; i < domains.n; i++) {
+		struct digest_domain *d = &dg->domains[dg->n++];
+
+		d->domain = domains.v[i];
+		domains.v[i] = NULL;
+		if ((rc = fill_domain(db, dg, o, d, err)) < 0)
+			goto fail;
+	}
+	if ((rc = read_refused(db, dg, err)) < 0)
+		goto fail;
+	names_free(&domains);
+	*out = dg;
+	return 0;
+fail:
+	names_free(&domains);
+	digest_free(dg);
+	return rc;
+}
+
+void
+digest_free(struct digest *dg)
+{
+	if (dg == NULL)
+		return;
+	for (size_t i = 0; i < dg->n; i++) {
+		struct digest_domain *d = &dg->domains[i];
+
+		free(d->domain);
+		free(d->days);
+		digest_sources_free(&d->failing_legit);
+		digest_sources_free(&d->new_sources);
+		digest_sources_free(&d->stopped);
+		digest_sources_free(&d->spoofing);
+		for (size_t k = 0; k < d->nreporters; k++) {
+			free(d->reporters[k].name);
+			free(d->reporters[k].days);
+		}
+		free(d->reporters);
+		dnscheck_list_free(&d->dns);
+	}
+	free(dg->domains);
+	for (size_t i = 0; i < dg->nrefused; i++) {
+		free(dg->refused[i].source_name);
+		free(dg->refused[i].reason);
+	}
+	free(dg->refused);
+	free(dg);
+}

@@ -1,0 +1,120 @@
+/*
+ * digest: what the weekly (or monthly, or N-day) summary says, per
+ * domain, computed from the database for one period and the period
+ * before it.  Filled by digest_compute(); shown by reports/digest_*.c in
+ * text, Markdown, HTML, JSON and CSV.  Nothing here prints.
+ *
+ * Periods are whole UTC days: [since, until), and the previous period is
+ * the same length just before it.  A report counts for the period its
+ * date range begins in.
+ */
+#ifndef DMARCSIFT_DIGEST_H
+#define DMARCSIFT_DIGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dnscheck.h"
+#include "readiness.h"
+#include "sources.h"
+
+struct db;
+struct err;
+
+/* Lists of sources are cut at this many entries (the count of the rest is
+ * kept). */
+#define DIGEST_TOP 10
+/* Most days a period may have. */
+#define DIGEST_MAX_DAYS 366
+
+struct digest_day {
+	char day[11]; /* YYYY-MM-DD */
+	uint64_t messages, passed; /* our DMARC verdict */
+};
+
+struct digest_reporter {
+	char *name; /* org_name */
+	uint64_t reports, messages;
+	/* Days of the period with a report from it: a string of '1' and
+	 * '0', one per day of the period, in order. */
+	char *days;
+	int ndays_covered;
+	int silent; /* sent reports in the previous period, none in this */
+};
+
+/* A list of sources cut at DIGEST_TOP; more says how many were left out. */
+struct digest_sources {
+	struct source *v;
+	size_t n, more;
+};
+
+struct digest_domain {
+	char *domain;
+	uint64_t messages, passed; /* this period */
+	uint64_t prev_messages, prev_passed; /* the period before */
+	int has_prev; /* any report in the period before */
+	struct digest_day *days; /* every day of the period, zeros too */
+	size_t ndays;
+
+	struct policy_state policy;
+	struct readiness readiness;
+
+	struct digest_sources failing_legit; /* legitimate, with failures */
+	struct digest_sources new_sources; /* first seen in this period */
+	struct digest_sources stopped; /* sent in the period before, not now */
+	struct digest_sources spoofing; /* class spoofing or unknown, most
+	                                   failed first */
+	struct digest_reporter *reporters; /* most messages first */
+	size_t nreporters;
+
+	/* `dmarcsift check`'s DNS findings, when lookups were allowed. */
+	int dns_checked;
+	struct dnscheck_list dns;
+};
+
+/* An input refused in the period (not tied to one domain). */
+struct digest_refused {
+	int64_t input;
+	char *source_name; /* path, or mailbox and UID */
+	char *reason; /* the first problem's reason */
+	int64_t received_at; /* Unix seconds */
+};
+
+struct digest {
+	char period[16]; /* "week", "month" or "Nd" as asked */
+	int64_t since, until, prev_since; /* Unix seconds, UTC midnights */
+	int64_t generated_at;
+	struct readiness_thresholds thresholds; /* as judged */
+	struct digest_domain *domains; /* by domain name */
+	size_t n;
+	struct digest_refused *refused; /* oldest first, at most DIGEST_TOP */
+	size_t nrefused, refused_more;
+};
+
+/*
+ * Options of one digest.  domain NULL: every domain with reports in the
+ * period or the one before.
+ */
+struct digest_options {
+	const char *domain;
+	int days; /* length of the period, 1..DIGEST_MAX_DAYS */
+	char period[16]; /* its name for display */
+	int64_t until; /* end of the period: a UTC midnight */
+	struct source_rules rules;
+	struct readiness_thresholds thresholds;
+	/* The DMARC record published for a domain, for the next record the
+	 * readiness gives; NULL (or a NULL answer): not looked up.  The
+	 * string is borrowed until the next call. */
+	const char *(*published)(void *arg, const char *domain);
+	void *arg;
+};
+
+/*
+ * Computes the digest.  *out is the caller's: digest_free().  The DNS
+ * section is left empty (dns_checked 0); the command fills it.
+ */
+int digest_compute(struct db *db, const struct digest_options *o,
+    struct digest **out, struct err *err);
+void digest_free(struct digest *d);
+
+#endif

@@ -1,0 +1,433 @@
+/*
+ * dmarcsift report: the periodic summary (a week by default) per domain,
+ * as text, Markdown, HTML, JSON or CSV, printed or mailed.
+ */
+#include "commands.h"
+
+#include "analysis_env.h"
+#include "check.h"
+#include "cliopt.h"
+#include "config.h"
+#include "digest.h"
+#include "digest_render.h"
+#include "err.h"
+#include "log.h"
+#include "mailout.h"
+#include "resolve.h"
+#include "xalloc.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define OPT_DOMAIN 0x301
+#define OPT_PERIOD 0x302
+#define OPT_FORMAT 0x303
+#define OPT_TABLE 0x304
+#define OPT_UNTIL 0x305
+#define OPT_MAIL 0x306
+#define OPT_NO_DNS_CHECK 0x307
+
+/* Rounds over the name servers for each lookup. */
+#define REPORT_DNS_TRIES 2
+/* Most addresses report --mail-to takes. */
+#define REPORT_MAX_TO 32
+
+enum format { F_TEXT, F_MARKDOWN, F_HTML, F_JSON, F_CSV };
+static const char *const format_names[] = {
+    "text", "markdown", "html", "json", "csv", NULL};
+
+static void
+help(FILE *fp)
+{
+	fputs("usage: dmarcsift report [--domain DOMAIN|all] [--period "
+	      "week|month|Nd]\n"
+	      "                        [--format text|markdown|html|json|csv] "
+	      "[--table NAME]\n"
+	      "                        [--until DATE] [--mail-to ADDR[,...] | "
+	      "--mail]\n"
+	      "                        [--offline] [--no-dns-check] [--db "
+	      "CONNINFO]\n\n"
+	      "The summary of a period for people and machines, per domain: "
+	      "messages and\nDMARC pass rate against the period before, day "
+	      "by day; the policy in force\nand whether the domain is ready "
+	      "for the next step; failing legitimate sources\nwith cause and "
+	      "fix; new, stopped and spoofing sources; reporters and the days\n"
+	      "they covered; a DNS health check (unless offline); inputs "
+	      "refused.\n\n"
+	      "  --domain DOMAIN  one domain; default all with reports in "
+	      "the period or the\n"
+	      "                   one before\n"
+	      "  --period P       week (default), month, or Nd (1 to 366 "
+	      "days), ending today\n"
+	      "  --until DATE     end the period before DATE (YYYY-MM-DD) "
+	      "instead\n"
+	      "  --format F       text (default; colour on a terminal), "
+	      "markdown, html (one\n"
+	      "                   self-contained file with charts), json "
+	      "(keys in\n"
+	      "                   reports/README.md), csv\n"
+	      "  --table NAME     for csv: days (default), sources, "
+	      "reporters or refused\n"
+	      "  --mail-to ADDRS  mail it (text and HTML in one mail) "
+	      "through smtp_url\n"
+	      "                   instead of printing; comma-separated\n"
+	      "  --mail           mail it to the mail_to setting\n"
+	      "  --offline        no DNS: names from the cache, no DNS "
+	      "health check\n"
+	      "  --no-dns-check   no DNS health check, names still looked "
+	      "up\n"
+	      "  --db CONNINFO    a libpq conninfo string or postgresql:// "
+	      "URL\n"
+	      "  --config FILE    read this settings file\n"
+	      "  -h, --help       this text\n\n"
+	      "Settings (--KEY VALUE, or KEY = VALUE in the config file):\n",
+	    fp);
+	config_print_help(
+	    fp, CONFIG_GROUP_ANALYSIS | CONFIG_GROUP_DNS | CONFIG_GROUP_SMTP);
+	fputs("\nExit status: 0 written or sent, 2 could not run (or the "
+	      "mail was not sent).\n",
+	    fp);
+}
+
+/* The published record of each domain, for the next record to publish. */
+struct lookup {
+	const struct analysis_env *env;
+	char *last;
+};
+
+static const char *
+published(void *arg, const char *domain)
+{
+	struct lookup *l = arg;
+
+	free(l->last);
+	l->last = analysis_published(l->env, domain);
+	return l->last;
+}
+
+/* `dmarcsift check`'s findings for each domain: the DNS health section. */
+static void
+dns_health(struct analysis_env *env, struct digest *dg, int days)
+{
+	struct resolver *r = NULL;
+	struct err err;
+
+	if (resolve_new(&r, config_str(env->cfg, CONFIG_DNS_SERVERS),
+	        (int)config_int(env->cfg, CONFIG_DNS_TIMEOUT), REPORT_DNS_TRIES,
+	        &err) < 0) {
+		log_warn("dns_servers: %s; no DNS health section", err.msg);
+		return;
+	}
+	for (size_t i = 0; i < dg->n; i++) {
+		struct digest_domain *d = &dg->domains[i];
+		struct check *c = NULL;
+
+		if (check_new(&c, d->domain, days, &err) < 0 ||
+		    check_gather(c, env->db, env->od, &err) < 0 ||
+		    check_run(c, r, env->od, &err) < 0) {
+			log_warn("DNS health of %s: %s", d->domain, err.msg);
+		} else {
+			/* The findings move to the digest. */
+			d->dns = c->findings;
+			memset(&c->findings, 0, sizeof(c->findings));
+			d->dns_checked = 1;
+		}
+		check_free(c);
+	}
+	resolve_free(r);
+}
+
+static int
+render(FILE *fp, const struct digest *dg, enum format f, const char *table,
+    int color)
+{
+	switch (f) {
+	case F_TEXT:
+		return digest_text(fp, dg, color);
+	case F_MARKDOWN:
+		return digest_markdown(fp, dg);
+	case F_HTML:
+		return digest_html(fp, dg);
+	case F_JSON:
+		return digest_json(fp, dg);
+	case F_CSV:
+		return digest_csv(fp, dg, table);
+	}
+	return -1;
+}
+
+/* The whole document in memory (for the mail); NULL when it fails. */
+static char *
+render_mem(const struct digest *dg, enum format f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (fp == NULL)
+		return NULL;
+	if (render(fp, dg, f, NULL, 0) < 0) {
+		fclose(fp);
+		free(buf);
+		return NULL;
+	}
+	if (fclose(fp) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void
+subject_of(const struct digest *dg, char *out, size_t size)
+{
+	char from[11], to[11];
+	time_t a = (time_t)dg->since, b = (time_t)(dg->until - 86400);
+	struct tm tm;
+
+	gmtime_r(&a, &tm);
+	strftime(from, sizeof(from), "%Y-%m-%d", &tm);
+	gmtime_r(&b, &tm);
+	strftime(to, sizeof(to), "%Y-%m-%d", &tm);
+	if (dg->n == 1 && dg->domains[0].messages > 0)
+		snprintf(out, size, "DMARC report %s: %.1f%% pass, %s to %s",
+		    dg->domains[0].domain,
+		    100.0 * (double)dg->domains[0].passed /
+		        (double)dg->domains[0].messages,
+		    from, to);
+	else if (dg->n == 1)
+		snprintf(out, size, "DMARC report %s: no mail, %s to %s",
+		    dg->domains[0].domain, from, to);
+	else
+		snprintf(out, size, "DMARC report, %zu domains, %s to %s",
+		    dg->n, from, to);
+}
+
+/* Splits a comma-separated list in place into to[]; -1 when too many. */
+static int
+split_to(char *list, const char **to, size_t *n)
+{
+	*n = 0;
+	for (char *tok = strtok(list, ", "); tok != NULL;
+	     tok = strtok(NULL, ", ")) {
+		if (*n == REPORT_MAX_TO)
+			return -1;
+		to[(*n)++] = tok;
+	}
+	return *n > 0 ? 0 : -1;
+}
+
+static int
+send(const struct analysis_env *env, const struct digest *dg, const char *list)
+{
+	char *text = render_mem(dg, F_TEXT), *html = render_mem(dg, F_HTML);
+	char *copy = xstrdup(list), subject[300];
+	const char *to[REPORT_MAX_TO];
+	struct mail_message m;
+	struct err err;
+	size_t nto;
+	int rc = -1;
+
+	if (text == NULL || html == NULL) {
+		log_error("cannot format the report for the mail");
+		goto out;
+	}
+	if (split_to(copy, to, &nto) < 0) {
+		log_error("--mail-to: give 1 to %d addresses, comma-separated",
+		    REPORT_MAX_TO);
+		goto out;
+	}
+	subject_of(dg, subject, sizeof(subject));
+	memset(&m, 0, sizeof(m));
+	m.to = to;
+	m.nto = nto;
+	m.subject = subject;
+	m.text = text;
+	m.html = html;
+	if (mailout_send(env->cfg, &m, &err) < 0) {
+		log_error("report not sent: %s", err.msg);
+		goto out;
+	}
+	log_info("report sent to %s", list);
+	rc = 0;
+out:
+	free(text);
+	free(html);
+	free(copy);
+	return rc;
+}
+
+int
+cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"domain", required_argument, NULL, OPT_DOMAIN},
+	    {"period", required_argument, NULL, OPT_PERIOD},
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"table", required_argument, NULL, OPT_TABLE},
+	    {"until", required_argument, NULL, OPT_UNTIL},
+	    {"mail", no_argument, NULL, OPT_MAIL},
+	    {"no-dns-check", no_argument, NULL, OPT_NO_DNS_CHECK},
+	    {"help", no_argument, NULL, 'h'},
+	    CLIOPT_COMMON,
+	    CLIOPT_DATABASE,
+	    CLIOPT_ANALYSIS /* no comma: its rows carry their own */
+	        CLIOPT_DNS,
+	    CLIOPT_SMTP,
+	    {NULL, 0, NULL, 0},
+	};
+	char domain[256] = "";
+	const char *table = "days", *mail_to = NULL;
+	int c, h, mail = 0, dns_check = 1, status = EXIT_CANNOT_RUN;
+	enum format f = F_TEXT;
+	struct analysis_env env = {0};
+	struct digest_options o;
+	struct lookup lk = {NULL, NULL};
+	struct digest *dg = NULL;
+	struct cliopt co;
+	struct err err;
+
+	memset(&o, 0, sizeof(o));
+	o.days = 7;
+	snprintf(o.period, sizeof(o.period), "week");
+	o.until = analysis_end_of_today();
+	cliopt_init(&co);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hvq", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DOMAIN:
+			if (strcmp(optarg, "all") == 0)
+				domain[0] = '\0';
+			else if (analysis_domain_arg(
+			             optarg, domain, sizeof(domain)) < 0) {
+				log_error("--domain: '%s' is not a domain name",
+				    optarg);
+				return EXIT_CANNOT_RUN;
+			}
+			break;
+		case OPT_PERIOD:
+			if ((o.days = analysis_parse_days(optarg)) < 0) {
+				log_error("--period: want week, month or Nd (1 "
+				          "to 366 days), got '%s'",
+				    optarg);
+				return EXIT_CANNOT_RUN;
+			}
+			if (strcmp(optarg, "week") == 0 ||
+			    strcmp(optarg, "month") == 0)
+				snprintf(
+				    o.period, sizeof(o.period), "%s", optarg);
+			else
+				snprintf(
+				    o.period, sizeof(o.period), "%dd", o.days);
+			break;
+		case OPT_FORMAT: {
+			int k = -1;
+
+			for (int i = 0; format_names[i] != NULL; i++)
+				if (strcmp(optarg, format_names[i]) == 0)
+					k = i;
+			if (k < 0) {
+				log_error(
+				    "--format: want text, markdown, html, "
+				    "json or csv, got '%s'",
+				    optarg);
+				return EXIT_CANNOT_RUN;
+			}
+			f = (enum format)k;
+			break;
+		}
+		case OPT_TABLE: {
+			int ok = 0;
+
+			for (int i = 0; digest_csv_tables[i] != NULL; i++)
+				ok |= strcmp(optarg, digest_csv_tables[i]) == 0;
+			if (!ok) {
+				log_error("--table: want days, sources, "
+				          "reporters or refused, got '%s'",
+				    optarg);
+				return EXIT_CANNOT_RUN;
+			}
+			table = optarg;
+			break;
+		}
+		case OPT_UNTIL:
+			if (analysis_parse_until(optarg, &o.until) < 0) {
+				log_error(
+				    "--until: want a date YYYY-MM-DD, got "
+				    "'%s'",
+				    optarg);
+				return EXIT_CANNOT_RUN;
+			}
+			break;
+		case OPT_MAIL:
+			mail = 1;
+			break;
+		case OPT_NO_DNS_CHECK:
+			dns_check = 0;
+			break;
+		case CLIOPT_SETTING + CONFIG_MAIL_TO:
+			mail = 1;
+			if ((h = cliopt_handle(&co, c, optarg)) < 0)
+				return EXIT_CANNOT_RUN;
+			break;
+		case 'h':
+			help(stdout);
+			return EXIT_OK;
+		default:
+			if ((h = cliopt_handle(&co, c, optarg)) > 0)
+				break;
+			if (h == 0)
+				help(stderr);
+			return EXIT_CANNOT_RUN;
+		}
+	}
+	if (optind != argc) {
+		log_error("report: unexpected argument '%s'", argv[optind]);
+		help(stderr);
+		return EXIT_CANNOT_RUN;
+	}
+	if (analysis_env_open(
+	        &env, co.db, domain[0] ? domain : NULL, o.until, o.days) < 0)
+		goto done;
+	if (mail && (mail_to = config_str(env.cfg, CONFIG_MAIL_TO)) == NULL) {
+		log_error("--mail: set mail_to in the config file, or give "
+		          "--mail-to ADDR");
+		goto done;
+	}
+	o.domain = domain[0] ? domain : NULL;
+	o.rules = env.rules;
+	o.thresholds = env.thresholds;
+	lk.env = &env;
+	if (!env.offline) {
+		o.published = published;
+		o.arg = &lk;
+	}
+	if (digest_compute(env.db, &o, &dg, &err) < 0) {
+		log_error("%s", err.msg);
+		goto done;
+	}
+	if (!env.offline && dns_check)
+		dns_health(&env, dg, o.days < 30 ? 30 : o.days);
+	if (mail_to != NULL) {
+		if (send(&env, dg, mail_to) == 0)
+			status = EXIT_OK;
+		goto done;
+	}
+	if (render(stdout, dg, f, table,
+	        f == F_TEXT && isatty(STDOUT_FILENO) &&
+	            getenv("NO_COLOR") == NULL) < 0 ||
+	    fflush(stdout) != 0) {
+		log_error("cannot write standard output");
+		goto done;
+	}
+	status = EXIT_OK;
+done:
+	digest_free(dg);
+	free(lk.last);
+	analysis_env_close(&env);
+	return status;
+}

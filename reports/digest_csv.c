@@ -1,0 +1,212 @@
+/*
+ * digest_csv: one table of the periodic summary as CSV (RFC 4180: a
+ * header row, CRLF line ends, fields quoted when they hold a comma, a
+ * quote, CR or LF, quotes doubled).  The tables and their columns are
+ * documented in reports/README.md.
+ *
+ * Text cells are strangers' strings bound for a spreadsheet: control
+ * characters and invalid UTF-8 become '?' (text_printable()), and a cell
+ * that would begin with = + - @ TAB or CR gets a leading single quote, so
+ * that no spreadsheet runs it as a formula (CSV injection).  Numbers and
+ * times are ours and written as they are.
+ */
+#include "digest_render.h"
+
+#include "digest.h"
+#include "text.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+const char *const digest_csv_tables[] = {
+    "days", "sources", "reporters", "refused", NULL};
+
+/* Longest text cell, in bytes; longer text is cut with "...". */
+#define CELL_MAX 4096
+
+/* A text cell, after a comma unless first. */
+static void
+cell(FILE *fp, const char *s, int first)
+{
+	char buf[CELL_MAX];
+	int quote;
+
+	if (!first)
+		fputc(',', fp);
+	if (s == NULL)
+		return;
+	text_printable(s, buf, sizeof(buf));
+	quote = strpbrk(buf, ",\"\r\n") != NULL;
+	if (quote)
+		fputc('"', fp);
+	if (strchr("=+-@\t\r", buf[0]) != NULL && buf[0] != '\0')
+		fputc('\'', fp);
+	for (const char *p = buf; *p != '\0'; p++) {
+		if (*p == '"')
+			fputc('"', fp);
+		fputc(*p, fp);
+	}
+	if (quote)
+		fputc('"', fp);
+}
+
+static void
+num(FILE *fp, uint64_t v)
+{
+	fprintf(fp, ",%" PRIu64, v);
+}
+
+static void
+endrow(FILE *fp)
+{
+	fputs("\r\n", fp);
+}
+
+/* ",2026-11-16T00:00:00Z", or an empty field for an unknown time. */
+static void
+when(FILE *fp, int64_t t)
+{
+	char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	fputc(',', fp);
+	if (t <= 0 || t > INT64_C(253402300799) || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return;
+	fputs(buf, fp);
+}
+
+static void
+days(FILE *fp, const struct digest *d)
+{
+	fputs("domain,day,messages,passed,failed,pass_rate", fp);
+	endrow(fp);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct digest_domain *dd = &d->domains[i];
+
+		for (size_t j = 0; j < dd->ndays; j++) {
+			const struct digest_day *day = &dd->days[j];
+			uint64_t failed = day->messages >= day->passed
+			    ? day->messages - day->passed
+			    : 0;
+
+			cell(fp, dd->domain, 1);
+			cell(fp, day->day, 0);
+			num(fp, day->messages);
+			num(fp, day->passed);
+			num(fp, failed);
+			fputc(',', fp);
+			/* Empty, not 0, on a day without mail. */
+			if (day->messages > 0)
+				fprintf(fp, "%.2f",
+				    100.0 * (double)day->passed /
+				        (double)day->messages);
+			endrow(fp);
+		}
+	}
+}
+
+static void
+source_rows(FILE *fp, const char *domain, const char *list,
+    const struct digest_sources *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct source *s = &l->v[i];
+
+		cell(fp, domain, 1);
+		cell(fp, list, 0);
+		cell(fp, s->ip, 0);
+		cell(fp, source_class_name(s->cls), 0);
+		cell(fp, s->service, 0);
+		cell(fp, s->ptr, 0);
+		num(fp, s->messages);
+		num(fp, s->passed);
+		num(fp, s->failed);
+		cell(fp, s->cause, 0);
+		when(fp, s->first_seen);
+		when(fp, s->last_seen);
+		endrow(fp);
+	}
+}
+
+static void
+sources(FILE *fp, const struct digest *d)
+{
+	fputs("domain,list,ip,class,service,ptr,messages,passed,failed,cause,"
+	      "first_seen,last_seen",
+	    fp);
+	endrow(fp);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct digest_domain *dd = &d->domains[i];
+
+		source_rows(
+		    fp, dd->domain, "failing_legitimate", &dd->failing_legit);
+		source_rows(fp, dd->domain, "new", &dd->new_sources);
+		source_rows(fp, dd->domain, "stopped", &dd->stopped);
+		source_rows(fp, dd->domain, "spoofing", &dd->spoofing);
+	}
+}
+
+static void
+reporters(FILE *fp, const struct digest *d)
+{
+	fputs("domain,reporter,reports,messages,days_covered,silent", fp);
+	endrow(fp);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct digest_domain *dd = &d->domains[i];
+
+		for (size_t j = 0; j < dd->nreporters; j++) {
+			const struct digest_reporter *r = &dd->reporters[j];
+
+			cell(fp, dd->domain, 1);
+			cell(fp, r->name, 0);
+			num(fp, r->reports);
+			num(fp, r->messages);
+			fprintf(
+			    fp, ",%d,%d", r->ndays_covered, r->silent ? 1 : 0);
+			endrow(fp);
+		}
+	}
+}
+
+static void
+refused(FILE *fp, const struct digest *d)
+{
+	fputs("input,source_name,received_at,reason", fp);
+	endrow(fp);
+	for (size_t i = 0; i < d->nrefused; i++) {
+		const struct digest_refused *r = &d->refused[i];
+
+		fprintf(fp, "%" PRId64, r->input);
+		cell(fp, r->source_name, 0);
+		when(fp, r->received_at);
+		cell(fp, r->reason, 0);
+		endrow(fp);
+	}
+}
+
+int
+digest_csv(FILE *fp, const struct digest *d, const char *table)
+{
+	static void (*const writers[])(FILE *, const struct digest *) = {
+	    days, sources, reporters, refused};
+	size_t i;
+
+	for (i = 0; table != NULL && digest_csv_tables[i] != NULL; i++)
+		if (strcmp(table, digest_csv_tables[i]) == 0)
+			break;
+	if (table == NULL || digest_csv_tables[i] == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	writers[i](fp, d);
+	if (fflush(fp) != 0 || ferror(fp)) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}

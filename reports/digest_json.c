@@ -1,0 +1,312 @@
+/*
+ * digest_json: the periodic summary as one JSON document.  The keys are a
+ * stable interface, documented in reports/README.md ("dmarcsift report");
+ * add keys there when adding them here, never rename one.
+ */
+#include "digest_render.h"
+
+#include "digest.h"
+#include "json.h"
+#include "verdict.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <time.h>
+
+static void
+str(FILE *fp, const char *key, const char *val, int first)
+{
+	json_key(fp, key, first);
+	json_string(fp, val);
+}
+
+/* An empty string is "not said": null, so that consumers test one
+ * thing. */
+static void
+str_or_null(FILE *fp, const char *key, const char *val, int first)
+{
+	str(fp, key, val != NULL && val[0] != '\0' ? val : NULL, first);
+}
+
+static void
+u64(FILE *fp, const char *key, uint64_t v, int first)
+{
+	json_key(fp, key, first);
+	fprintf(fp, "%" PRIu64, v);
+}
+
+static void
+boolean(FILE *fp, const char *key, int v, int first)
+{
+	json_key(fp, key, first);
+	fputs(v ? "true" : "false", fp);
+}
+
+/* "2026-11-16T00:00:00Z", or null for 0 (not known) and for what gmtime
+ * cannot place in years 1..9999. */
+static void
+when(FILE *fp, const char *key, int64_t t, int first)
+{
+	char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	json_key(fp, key, first);
+	if (t <= 0 || t > INT64_C(253402300799) || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+		fputs("null", fp);
+		return;
+	}
+	json_string(fp, buf);
+}
+
+/* Percent passing, two decimals; null without messages. */
+static void
+rate(FILE *fp, const char *key, uint64_t passed, uint64_t messages, int first)
+{
+	json_key(fp, key, first);
+	if (messages == 0)
+		fputs("null", fp);
+	else
+		fprintf(fp, "%.2f", 100.0 * (double)passed / (double)messages);
+}
+
+static void
+source(FILE *fp, const struct source *s)
+{
+	int c = verdict_cause_from_name(s->cause);
+
+	fputc('{', fp);
+	str(fp, "ip", s->ip, 1);
+	str(fp, "class", source_class_name(s->cls), 0);
+	str(fp, "service", s->service, 0);
+	str(fp, "ptr", s->ptr, 0);
+	u64(fp, "messages", s->messages, 0);
+	u64(fp, "passed", s->passed, 0);
+	u64(fp, "failed", s->failed, 0);
+	u64(fp, "forwarded", s->forwarded, 0);
+	str(fp, "cause", s->cause, 0);
+	/* A cause this build does not know keeps its name, without words. */
+	str(fp, "cause_text", c >= 0 ? verdict_cause_text(c) : NULL, 0);
+	str(fp, "fix", c >= 0 ? verdict_cause_fix(c) : NULL, 0);
+	json_key(fp, "dkim_domains", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < s->n_dkim; i++) {
+		if (i > 0)
+			fputc(',', fp);
+		json_string(fp, s->dkim_domains[i]);
+	}
+	fputc(']', fp);
+	json_key(fp, "spf_domains", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < s->n_spf; i++) {
+		if (i > 0)
+			fputc(',', fp);
+		json_string(fp, s->spf_domains[i]);
+	}
+	fputc(']', fp);
+	u64(fp, "reporters", s->reporters, 0);
+	when(fp, "first_seen", s->first_seen, 0);
+	when(fp, "last_seen", s->last_seen, 0);
+	fputc('}', fp);
+}
+
+static void
+sources(FILE *fp, const char *key, const struct digest_sources *l)
+{
+	json_key(fp, key, 0);
+	fputs("{\"sources\":[", fp);
+	for (size_t i = 0; i < l->n; i++) {
+		if (i > 0)
+			fputc(',', fp);
+		source(fp, &l->v[i]);
+	}
+	fputc(']', fp);
+	u64(fp, "more", l->more, 0);
+	fputc('}', fp);
+}
+
+static void
+policy(FILE *fp, const struct policy_state *p)
+{
+	json_key(fp, "policy", 0);
+	if (!p->known) {
+		fputs("null", fp);
+		return;
+	}
+	fputc('{', fp);
+	str_or_null(fp, "p", p->p, 1);
+	str_or_null(fp, "sp", p->sp, 0);
+	str_or_null(fp, "np", p->np, 0);
+	json_key(fp, "pct", 0);
+	if (p->pct < 0)
+		fputs("null", fp);
+	else
+		fprintf(fp, "%d", p->pct);
+	str_or_null(fp, "testing", p->testing, 0);
+	str_or_null(fp, "adkim", p->adkim, 0);
+	str_or_null(fp, "aspf", p->aspf, 0);
+	when(fp, "reported_at", p->reported_at, 0);
+	when(fp, "since", p->since, 0);
+	fputc('}', fp);
+}
+
+static void
+readiness(FILE *fp, const struct readiness *r)
+{
+	json_key(fp, "readiness", 0);
+	fputc('{', fp);
+	boolean(fp, "ready", r->ready, 1);
+	json_key(fp, "step_now", 0);
+	fprintf(fp, "%d", r->step_now);
+	str_or_null(fp, "policy_now", r->policy_now, 0);
+	json_key(fp, "next_step_no", 0);
+	if (r->next_step_no < 0)
+		fputs("null", fp);
+	else
+		fprintf(fp, "%d", r->next_step_no);
+	str_or_null(fp, "next_step", r->next_step, 0);
+	str_or_null(fp, "next_record", r->next_record, 0);
+	json_key(fp, "reasons", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < r->n_reasons && i < READINESS_MAX_REASONS; i++) {
+		const struct readiness_reason *re = &r->reasons[i];
+
+		fputs(i ? ",{" : "{", fp);
+		str(fp, "code", re->code, 1);
+		/* met: true, false (blocks), or null for a warning only. */
+		json_key(fp, "met", 0);
+		fputs(re->met < 0 ? "null" : re->met ? "true" : "false", fp);
+		str(fp, "text", re->text, 0);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+	str_or_null(fp, "sp_advice", r->sp_advice, 0);
+	str_or_null(fp, "np_advice", r->np_advice, 0);
+	fputc('}', fp);
+}
+
+static void
+reporters(FILE *fp, const struct digest_domain *dd)
+{
+	json_key(fp, "reporters", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < dd->nreporters; i++) {
+		const struct digest_reporter *r = &dd->reporters[i];
+
+		fputs(i ? ",{" : "{", fp);
+		str(fp, "name", r->name, 1);
+		u64(fp, "reports", r->reports, 0);
+		u64(fp, "messages", r->messages, 0);
+		str(fp, "days", r->days != NULL ? r->days : "", 0);
+		json_key(fp, "days_covered", 0);
+		fprintf(fp, "%d", r->ndays_covered);
+		boolean(fp, "silent", r->silent, 0);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+}
+
+static void
+dns(FILE *fp, const struct digest_domain *dd)
+{
+	json_key(fp, "dns", 0);
+	if (!dd->dns_checked) {
+		fputs("null", fp);
+		return;
+	}
+	fputc('[', fp);
+	for (size_t i = 0; i < dd->dns.n; i++) {
+		const struct dnscheck_finding *f = &dd->dns.v[i];
+
+		fputs(i ? ",{" : "{", fp);
+		str(fp, "id", f->id, 1);
+		str(fp, "status", dnscheck_status_name(f->status), 0);
+		str(fp, "subject", f->subject, 0);
+		str(fp, "text", f->text, 0);
+		str(fp, "fix", f->status != DNSCHECK_PASS ? f->fix : NULL, 0);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+}
+
+static void
+domain(FILE *fp, const struct digest_domain *dd)
+{
+	fputc('{', fp);
+	str(fp, "domain", dd->domain, 1);
+	u64(fp, "messages", dd->messages, 0);
+	u64(fp, "passed", dd->passed, 0);
+	rate(fp, "pass_rate", dd->passed, dd->messages, 0);
+	json_key(fp, "previous", 0);
+	if (!dd->has_prev) {
+		fputs("null", fp);
+	} else {
+		fputc('{', fp);
+		u64(fp, "messages", dd->prev_messages, 1);
+		u64(fp, "passed", dd->prev_passed, 0);
+		rate(fp, "pass_rate", dd->prev_passed, dd->prev_messages, 0);
+		fputc('}', fp);
+	}
+	json_key(fp, "days", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < dd->ndays; i++) {
+		fputs(i ? ",{" : "{", fp);
+		str(fp, "day", dd->days[i].day, 1);
+		u64(fp, "messages", dd->days[i].messages, 0);
+		u64(fp, "passed", dd->days[i].passed, 0);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+	policy(fp, &dd->policy);
+	readiness(fp, &dd->readiness);
+	sources(fp, "failing_legitimate", &dd->failing_legit);
+	sources(fp, "new_sources", &dd->new_sources);
+	sources(fp, "stopped_sources", &dd->stopped);
+	sources(fp, "spoofing_sources", &dd->spoofing);
+	reporters(fp, dd);
+	dns(fp, dd);
+	fputc('}', fp);
+}
+
+int
+digest_json(FILE *fp, const struct digest *d)
+{
+	fputs("{\"period\":{", fp);
+	str(fp, "name", d->period, 1);
+	when(fp, "since", d->since, 0);
+	when(fp, "until", d->until, 0);
+	when(fp, "previous_since", d->prev_since, 0);
+	fputc('}', fp);
+	when(fp, "generated_at", d->generated_at, 0);
+	json_key(fp, "domains", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < d->n; i++) {
+		if (i > 0)
+			fputc(',', fp);
+		domain(fp, &d->domains[i]);
+	}
+	fputc(']', fp);
+	json_key(fp, "refused", 0);
+	fputs("{\"inputs\":[", fp);
+	for (size_t i = 0; i < d->nrefused; i++) {
+		const struct digest_refused *r = &d->refused[i];
+
+		fputs(i ? ",{" : "{", fp);
+		json_key(fp, "input", 1);
+		fprintf(fp, "%" PRId64, r->input);
+		str(fp, "source_name", r->source_name, 0);
+		when(fp, "received_at", r->received_at, 0);
+		str(fp, "reason", r->reason, 0);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+	u64(fp, "more", d->refused_more, 0);
+	fputs("}}\n", fp);
+	if (fflush(fp) != 0 || ferror(fp)) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}

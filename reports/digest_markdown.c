@@ -1,0 +1,597 @@
+/*
+ * digest_markdown: the periodic summary as GitHub-flavoured Markdown, for
+ * a wiki page, an issue or a chat that renders it.
+ *
+ * Strings from outside never become Markdown: names (domains, addresses,
+ * PTR names, services, reporters, paths) are shown in code spans whose
+ * backtick fence is longer than any run inside, other text has every
+ * character Markdown gives a meaning backslash-escaped, and a TXT record
+ * goes in a fenced block longer than any backtick run it holds.  All of it
+ * goes through text_printable() first: no control character, no newline
+ * that would end a table row.  In tables '|' is escaped even inside code
+ * spans, as GFM splits cells before it reads spans.
+ */
+#include "digest_render.h"
+
+#include "digest.h"
+#include "text.h"
+#include "verdict.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+/* Bytes kept of one string from outside. */
+#define SAFE_MAX 1024
+/* Most columns of a reporter's days. */
+#define REPORTER_BAR 35
+
+/* Escaped text (not a name); NULL or "" shows as "-". */
+static void
+md_text(FILE *fp, const char *s)
+{
+	char buf[SAFE_MAX];
+
+	if (s == NULL || s[0] == '\0') {
+		fputc('-', fp);
+		return;
+	}
+	text_printable(s, buf, sizeof(buf));
+	for (const char *p = buf; *p != '\0'; p++) {
+		/* What starts emphasis, code, links, HTML, entities, math,
+		 * mentions, headings, strikethrough and table cells. */
+		if (strchr("\\`*_[]<>|~#&!$@{}", *p) != NULL)
+			fputc('\\', fp);
+		fputc(*p, fp);
+	}
+}
+
+/* Longest run of c in s. */
+static size_t
+run_of(const char *s, char c)
+{
+	size_t best = 0, n = 0;
+
+	for (; *s != '\0'; s++) {
+		n = *s == c ? n + 1 : 0;
+		if (n > best)
+			best = n;
+	}
+	return best;
+}
+
+static void
+ticks(FILE *fp, size_t n)
+{
+	while (n-- > 0)
+		fputc('`', fp);
+}
+
+/* A name in a code span; in_table escapes '|'.  NULL or "" shows as
+ * "-". */
+static void
+md_code(FILE *fp, const char *s, int in_table)
+{
+	char buf[SAFE_MAX];
+	size_t fence, len;
+	int pad;
+
+	if (s == NULL || s[0] == '\0') {
+		fputc('-', fp);
+		return;
+	}
+	text_printable(s, buf, sizeof(buf));
+	len = strlen(buf);
+	fence = run_of(buf, '`') + 1;
+	/* A space each side is stripped by the reader: it keeps a backtick
+	 * at either end from joining the fence. */
+	pad = buf[0] == '`' || buf[len - 1] == '`' || buf[0] == ' ' ||
+	    buf[len - 1] == ' ';
+	ticks(fp, fence);
+	if (pad)
+		fputc(' ', fp);
+	for (const char *p = buf; *p != '\0'; p++) {
+		if (*p == '|' && in_table)
+			fputc('\\', fp);
+		fputc(*p, fp);
+	}
+	if (pad)
+		fputc(' ', fp);
+	ticks(fp, fence);
+}
+
+/* "2026-11-16", "2026-11-16 06:00", or "?". */
+static const char *
+date(int64_t t, char *buf, size_t len, int with_time)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || t > INT64_C(253402300799) || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(
+	        buf, len, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d", &tm) == 0)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+static const char *
+percent(uint64_t part, uint64_t whole, char *buf, size_t len)
+{
+	if (whole == 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(
+		    buf, len, "%.1f%%", 100.0 * (double)part / (double)whole);
+	return buf;
+}
+
+static void
+more(FILE *fp, size_t n)
+{
+	if (n > 0)
+		fprintf(fp, "\nand %zu more.\n", n);
+}
+
+static void
+totals(FILE *fp, const struct digest_domain *dd)
+{
+	uint64_t now = dd->messages, then = dd->prev_messages;
+	char a[32], b[32];
+
+	if (now == 0) {
+		if (!dd->has_prev)
+			fputs("No reports about this domain in this period or "
+			      "the one before.\n",
+			    fp);
+		else
+			fprintf(fp,
+			    "No reports about this domain this period; the "
+			    "period before had %" PRIu64 " messages, %s "
+			    "passing DMARC.\n",
+			    then, percent(dd->prev_passed, then, a, sizeof(a)));
+		return;
+	}
+	fprintf(fp, "**%" PRIu64 " messages, %s pass DMARC.**", now,
+	    percent(dd->passed, now, a, sizeof(a)));
+	if (!dd->has_prev) {
+		fputs(" First period: no reports in the period before to "
+		      "compare with.\n",
+		    fp);
+	} else if (then == 0) {
+		fputs(" Previous period: reports, but no messages.\n", fp);
+	} else {
+		double points = 100.0 * (double)dd->passed / (double)now -
+		    100.0 * (double)dd->prev_passed / (double)then;
+
+		snprintf(b, sizeof(b), "%+.1f", points);
+		fprintf(fp,
+		    " Previous period: %" PRIu64
+		    " messages, %s pass (%s%" PRIu64 " messages, %s points).\n",
+		    then, percent(dd->prev_passed, then, a, sizeof(a)),
+		    now >= then ? "+" : "-",
+		    now >= then ? now - then : then - now,
+		    strcmp(b, "-0.0") == 0 ? "+0.0" : b);
+	}
+}
+
+static void
+days(FILE *fp, const struct digest_domain *dd)
+{
+	char buf[32], day[sizeof(dd->days[0].day) + 1];
+
+	if (dd->messages == 0 || dd->ndays == 0)
+		return;
+	fputs("\n### Day by day\n\n"
+	      "| Day | Messages | Passed | Failed | Pass rate |\n"
+	      "|:---|---:|---:|---:|---:|\n",
+	    fp);
+	for (size_t i = 0; i < dd->ndays; i++) {
+		const struct digest_day *d = &dd->days[i];
+
+		memcpy(day, d->day, sizeof(d->day));
+		day[sizeof(d->day)] = '\0';
+		fputs("| ", fp);
+		md_text(fp, day);
+		fprintf(fp,
+		    " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %s |\n",
+		    d->messages, d->passed,
+		    d->messages >= d->passed ? d->messages - d->passed : 0,
+		    percent(d->passed, d->messages, buf, sizeof(buf)));
+	}
+}
+
+/* Appends "; tag=value" to buf when value is said. */
+static void
+tag(char *buf, size_t size, const char *name, const char *value)
+{
+	char v[64];
+	size_t len = strlen(buf);
+
+	if (value[0] == '\0' || len >= size)
+		return;
+	text_printable(value, v, sizeof(v));
+	snprintf(
+	    buf + len, size - len, "%s%s=%s", len > 0 ? "; " : "", name, v);
+}
+
+static void
+policy(FILE *fp, const struct digest_domain *dd)
+{
+	const struct policy_state *p = &dd->policy;
+	char line[256] = "", pct[16], when[32];
+
+	fputs("\n### Policy and readiness\n\n", fp);
+	if (!p->known) {
+		fputs("Policy in force: none reported yet (no receiver has "
+		      "reported the domain's policy).\n",
+		    fp);
+		return;
+	}
+	tag(line, sizeof(line), "p", p->p[0] != '\0' ? p->p : "?");
+	tag(line, sizeof(line), "sp", p->sp);
+	tag(line, sizeof(line), "np", p->np);
+	if (p->pct >= 0) {
+		snprintf(pct, sizeof(pct), "%d", p->pct);
+		tag(line, sizeof(line), "pct", pct);
+	}
+	tag(line, sizeof(line), "t", p->testing);
+	tag(line, sizeof(line), "adkim", p->adkim);
+	tag(line, sizeof(line), "aspf", p->aspf);
+	fputs("Policy in force: ", fp);
+	md_code(fp, line, 0);
+	if (p->since > 0)
+		fprintf(fp, " (as reported since %s)",
+		    date(p->since, when, sizeof(when), 0));
+	fputs(".\n", fp);
+}
+
+/* A fenced block of one line: the fence is longer than any backtick run
+ * in it, so nothing inside closes it. */
+static void
+fence(FILE *fp, const char *s)
+{
+	char buf[SAFE_MAX];
+	size_t n;
+
+	text_printable(s, buf, sizeof(buf));
+	n = run_of(buf, '`') + 1;
+	if (n < 3)
+		n = 3;
+	fputc('\n', fp);
+	ticks(fp, n);
+	fprintf(fp, "\n%s\n", buf);
+	ticks(fp, n);
+	fputc('\n', fp);
+}
+
+static void
+readiness(FILE *fp, const struct digest_domain *dd)
+{
+	const struct readiness *r = &dd->readiness;
+	size_t n = r->n_reasons < READINESS_MAX_REASONS ? r->n_reasons
+	                                                : READINESS_MAX_REASONS;
+	char text[sizeof(r->reasons[0].text) + 1];
+
+	fputc('\n', fp);
+	if (r->next_step_no < 0) {
+		fputs("Readiness: at the last step (`p=reject`): failing mail "
+		      "is refused; nothing further to publish.\n",
+		    fp);
+	} else {
+		fprintf(fp, "Readiness: step %d of 4 (", r->step_now);
+		md_code(fp, r->policy_now, 0);
+		fprintf(fp, "); next step %d: ", r->next_step_no);
+		md_code(fp, r->next_step, 0);
+		if (!r->ready)
+			fputs(". **Not ready yet.**\n", fp);
+		else if (r->next_record[0] != '\0')
+			fputs(". **Ready**: publish the record below.\n", fp);
+		else
+			fputs(". **Ready** for the next step.\n", fp);
+	}
+	if (n > 0)
+		fputs("\n| | Condition | Evidence |\n|---|---|---|\n", fp);
+	for (size_t i = 0; i < n; i++) {
+		const struct readiness_reason *re = &r->reasons[i];
+
+		memcpy(text, re->text, sizeof(re->text));
+		text[sizeof(re->text)] = '\0';
+		fprintf(fp, "| %s | ",
+		    re->met > 0        ? "yes"
+		        : re->met == 0 ? "**no**"
+		                       : "note");
+		md_text(fp, re->code);
+		fputs(" | ", fp);
+		md_text(fp, text);
+		fputs(" |\n", fp);
+	}
+	if (r->sp_advice[0] != '\0' || r->np_advice[0] != '\0')
+		fputc('\n', fp);
+	if (r->sp_advice[0] != '\0') {
+		fputs("- Subdomains (`sp=`): ", fp);
+		md_text(fp, r->sp_advice);
+		fputc('\n', fp);
+	}
+	if (r->np_advice[0] != '\0') {
+		fputs("- Non-existent subdomains (`np=`): ", fp);
+		md_text(fp, r->np_advice);
+		fputc('\n', fp);
+	}
+	if (r->next_step_no >= 0 && r->next_record[0] != '\0') {
+		char rec[sizeof(r->next_record) + 1], name[SAFE_MAX + 8];
+
+		memcpy(rec, r->next_record, sizeof(r->next_record));
+		rec[sizeof(r->next_record)] = '\0';
+		snprintf(name, sizeof(name), "_dmarc.%s",
+		    dd->domain != NULL ? dd->domain : "");
+		fprintf(fp, "\nNext record, %s at ",
+		    r->ready ? "to publish now" : "to publish when ready");
+		md_code(fp, name, 0);
+		fputs(":\n", fp);
+		fence(fp, rec);
+	}
+}
+
+enum list_kind { LIST_FAILING, LIST_NEW, LIST_STOPPED, LIST_SPOOFING };
+
+static void
+causes(FILE *fp, const struct digest_sources *l)
+{
+	int seen[VERDICT_NCAUSES] = {0}, any = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		int c = verdict_cause_from_name(l->v[i].cause);
+
+		if (c < 0 || c == VERDICT_NONE || seen[c])
+			continue;
+		if (!any)
+			fputs("\n| Cause | What happened | Fix |\n"
+			      "|---|---|---|\n",
+			    fp);
+		any = seen[c] = 1;
+		fputs("| ", fp);
+		md_code(fp, verdict_cause_name(c), 1);
+		fputs(" | ", fp);
+		md_text(fp, verdict_cause_text(c));
+		fputs(" | ", fp);
+		md_text(fp, verdict_cause_fix(c));
+		fputs(" |\n", fp);
+	}
+}
+
+static void
+source_list(FILE *fp, const char *title, const struct digest_sources *l,
+    enum list_kind kind)
+{
+	int failing = kind == LIST_FAILING || kind == LIST_SPOOFING;
+	char when[32];
+
+	if (l->n == 0 && l->more == 0) {
+		fprintf(fp, "\n### %s: none\n", title);
+		return;
+	}
+	fprintf(fp, "\n### %s (%zu)\n\n", title, l->n + l->more);
+	fprintf(fp,
+	    "| IP | Class | Service | Name (PTR) | Messages | %s | %s |\n"
+	    "|---|---|---|---|---:|---:|---|\n",
+	    failing ? "Failed" : "Passed",
+	    failing                ? "Cause"
+	        : kind == LIST_NEW ? "First seen"
+	                           : "Last seen");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct source *s = &l->v[i];
+
+		fputs("| ", fp);
+		md_code(fp, s->ip, 1);
+		fprintf(fp, " | %s | ", source_class_name(s->cls));
+		md_text(fp, s->service);
+		fputs(" | ", fp);
+		md_code(fp, s->ptr, 1);
+		fprintf(fp, " | %" PRIu64 " | %" PRIu64 " | ", s->messages,
+		    failing ? s->failed : s->passed);
+		if (failing)
+			md_code(fp, s->cause, 1);
+		else
+			fputs(date(kind == LIST_NEW ? s->first_seen
+			                            : s->last_seen,
+			          when, sizeof(when), 0),
+			    fp);
+		fputs(" |\n", fp);
+	}
+	more(fp, l->more);
+	if (kind == LIST_FAILING)
+		causes(fp, l);
+}
+
+/* One column a day, or a few days a column for long periods: ■ all
+ * covered, ▣ some, □ none. */
+static void
+reporter_days(FILE *fp, const char *days)
+{
+	size_t len = days != NULL ? strlen(days) : 0;
+	size_t per = (len + REPORTER_BAR - 1) / REPORTER_BAR;
+
+	if (per == 0)
+		per = 1;
+	for (size_t i = 0; i < len; i += per) {
+		size_t got = 0, n = 0;
+
+		for (size_t j = i; j < len && j < i + per; j++, n++)
+			got += days[j] == '1';
+		fputs(got == n    ? "\xe2\x96\xa0"
+		        : got > 0 ? "\xe2\x96\xa3"
+		                  : "\xe2\x96\xa1",
+		    fp);
+	}
+	if (len == 0)
+		fputc('-', fp);
+}
+
+static void
+reporters(FILE *fp, const struct digest_domain *dd)
+{
+	if (dd->nreporters == 0) {
+		fputs("\n### Reporters: none\n", fp);
+		return;
+	}
+	fprintf(fp,
+	    "\n### Reporters (%zu)\n\n"
+	    "| Reporter | Reports | Messages | Days | Covered |\n"
+	    "|---|---:|---:|---|---:|\n",
+	    dd->nreporters);
+	for (size_t i = 0; i < dd->nreporters; i++) {
+		const struct digest_reporter *r = &dd->reporters[i];
+
+		fputs("| ", fp);
+		md_code(fp, r->name, 1);
+		fprintf(fp, " | %" PRIu64 " | %" PRIu64 " | ", r->reports,
+		    r->messages);
+		reporter_days(fp, r->days);
+		fprintf(fp, " | %d/%zu |\n", r->ndays_covered,
+		    r->days != NULL ? strlen(r->days) : 0);
+	}
+	for (size_t i = 0, first = 1; i < dd->nreporters; i++) {
+		if (!dd->reporters[i].silent)
+			continue;
+		fputs(first ? "\n- " : "- ", fp);
+		first = 0;
+		md_code(fp, dd->reporters[i].name, 0);
+		fputs(" went silent: it sent reports in the period before, "
+		      "none in this one.\n",
+		    fp);
+	}
+}
+
+static void
+dns(FILE *fp, const struct digest_domain *dd)
+{
+	size_t count[DNSCHECK_DNSERROR + 1] = {0}, bad = 0;
+
+	if (!dd->dns_checked) {
+		fputs("\n### DNS health: not checked this time\n", fp);
+		return;
+	}
+	for (size_t i = 0; i < dd->dns.n; i++)
+		if ((unsigned)dd->dns.v[i].status <= DNSCHECK_DNSERROR)
+			count[dd->dns.v[i].status]++;
+	bad = dd->dns.n - count[DNSCHECK_PASS];
+	if (dd->dns.n == 0) {
+		fputs("\n### DNS health: nothing checked\n", fp);
+		return;
+	}
+	if (bad == 0) {
+		fprintf(
+		    fp, "\n### DNS health: all %zu checks pass\n", dd->dns.n);
+		return;
+	}
+	fprintf(fp,
+	    "\n### DNS health: %zu pass, %zu warn, %zu fail, %zu dnserror\n\n"
+	    "| Status | Check | Subject | Finding | Fix |\n"
+	    "|---|---|---|---|---|\n",
+	    count[DNSCHECK_PASS], count[DNSCHECK_WARN], count[DNSCHECK_FAIL],
+	    count[DNSCHECK_DNSERROR]);
+	for (size_t i = 0; i < dd->dns.n; i++) {
+		const struct dnscheck_finding *f = &dd->dns.v[i];
+
+		if (f->status == DNSCHECK_PASS)
+			continue;
+		fprintf(fp, "| %s | ", dnscheck_status_name(f->status));
+		md_code(fp, f->id, 1);
+		fputs(" | ", fp);
+		md_code(fp, f->subject, 1);
+		fputs(" | ", fp);
+		md_text(fp, f->text);
+		fputs(" | ", fp);
+		md_text(fp, f->fix);
+		fputs(" |\n", fp);
+	}
+}
+
+static void
+domain(FILE *fp, const struct digest_domain *dd)
+{
+	fputs("\n## ", fp);
+	md_text(fp, dd->domain);
+	fputs("\n\n", fp);
+	totals(fp, dd);
+	days(fp, dd);
+	policy(fp, dd);
+	readiness(fp, dd);
+	if (dd->messages > 0) {
+		source_list(fp, "Failing legitimate sources",
+		    &dd->failing_legit, LIST_FAILING);
+		source_list(
+		    fp, "New sources this period", &dd->new_sources, LIST_NEW);
+	}
+	/* Nothing can stop in a first period. */
+	if (dd->has_prev)
+		source_list(fp, "Sources that stopped sending", &dd->stopped,
+		    LIST_STOPPED);
+	if (dd->messages > 0)
+		source_list(
+		    fp, "Top spoofing sources", &dd->spoofing, LIST_SPOOFING);
+	if (dd->messages > 0 || dd->has_prev)
+		reporters(fp, dd);
+	dns(fp, dd);
+}
+
+static void
+refused(FILE *fp, const struct digest *d)
+{
+	char when[32];
+
+	if (d->nrefused == 0 && d->refused_more == 0) {
+		fputs("\n## Inputs refused during the period: none\n", fp);
+		return;
+	}
+	fprintf(fp,
+	    "\n## Inputs refused during the period (%zu)\n\n"
+	    "| Input | Received (UTC) | Source | Reason |\n"
+	    "|---:|---|---|---|\n",
+	    d->nrefused + d->refused_more);
+	for (size_t i = 0; i < d->nrefused; i++) {
+		const struct digest_refused *r = &d->refused[i];
+
+		fprintf(fp, "| %" PRId64 " | %s | ", r->input,
+		    date(r->received_at, when, sizeof(when), 1));
+		md_code(fp, r->source_name, 1);
+		fputs(" | ", fp);
+		md_text(fp, r->reason);
+		fputs(" |\n", fp);
+	}
+	more(fp, d->refused_more);
+	fputs("\n`dmarcsift reparse` reads them again after an upgrade or "
+	      "with raised limits.\n",
+	    fp);
+}
+
+int
+digest_markdown(FILE *fp, const struct digest *d)
+{
+	char a[32], b[32], c[32], e[32], g[32];
+	int64_t ndays = d->until > d->since ? (d->until - d->since) / 86400 : 0;
+
+	fputs("# DMARC report, ", fp);
+	md_text(fp, d->period);
+	fprintf(fp,
+	    ": %s to %s\n\n%" PRId64 " day%s (UTC), compared with %s to %s. "
+	    "Generated %s UTC.\n",
+	    date(d->since, a, sizeof(a), 0),
+	    date(d->until - 86400, b, sizeof(b), 0), ndays,
+	    ndays == 1 ? "" : "s", date(d->prev_since, c, sizeof(c), 0),
+	    date(d->since - 86400, e, sizeof(e), 0),
+	    date(d->generated_at, g, sizeof(g), 1));
+	if (d->n == 0)
+		fputs("\nNo DMARC reports in this period or the one before.\n",
+		    fp);
+	for (size_t i = 0; i < d->n; i++)
+		domain(fp, &d->domains[i]);
+	refused(fp, d);
+	if (fflush(fp) != 0 || ferror(fp)) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,940 @@
+/*
+ * digest_text: the periodic summary for a terminal and for cron's mail.
+ *
+ * Lines aim at WIDTH columns: tables give what is left to one flexible
+ * column and cut longer cells with "...", prose is wrapped; only a TXT
+ * record (which must be copied whole) may run longer.  Widths count code
+ * points.  Every string from outside goes through text_printable(), so no
+ * control character or escape sequence reaches the terminal; ANSI colour
+ * is ours alone, and only when color is 1.
+ *
+ * Bars are ASCII without colour, for mail: the day series draws passed
+ * mail as '#' and failed as 'x'; a reporter's days are '#' (a report that
+ * day) and '.' (none).  With colour they are coloured blocks.
+ */
+#include "digest_render.h"
+
+#include "digest.h"
+#include "text.h"
+#include "verdict.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define WIDTH 100
+/* Bytes kept of one string from outside (names are at most 255 in DNS). */
+#define SAFE_MAX 1024
+/* Columns of the daily volume bar, and most of a reporter's days bar. */
+#define DAY_BAR 40
+#define REPORTER_BAR 35
+
+#define BOLD "\033[1m"
+#define GREEN "\033[32m"
+#define RED "\033[31m"
+#define YELLOW "\033[33m"
+#define RESET "\033[0m"
+
+struct out {
+	FILE *fp;
+	int color;
+};
+
+/* An ANSI sequence, or nothing without colour. */
+static const char *
+ansi(const struct out *o, const char *seq)
+{
+	return o->color ? seq : "";
+}
+
+/* s made printable into buf (SAFE_MAX bytes); "-" for NULL or empty. */
+static const char *
+safe(const char *s, char *buf)
+{
+	if (s == NULL || s[0] == '\0')
+		return "-";
+	text_printable(s, buf, SAFE_MAX);
+	return buf;
+}
+
+/* Code points in s (valid UTF-8, as text_printable() leaves it). */
+static size_t
+cps(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Bytes of the first n code points of s. */
+static size_t
+cp_bytes(const char *s, size_t n)
+{
+	const char *p = s;
+
+	while (*p != '\0') {
+		if (((unsigned char)*p & 0xc0) != 0x80) {
+			if (n == 0)
+				break;
+			n--;
+		}
+		p++;
+	}
+	return (size_t)(p - s);
+}
+
+/* Cuts s in place to at most width code points, ending in "..." when
+ * cut. */
+static void
+fit(char *s, size_t width)
+{
+	if (cps(s) <= width)
+		return;
+	if (width < 4) {
+		s[cp_bytes(s, width)] = '\0';
+		return;
+	}
+	strcpy(s + cp_bytes(s, width - 3), "...");
+}
+
+static void
+spaces(FILE *fp, size_t n)
+{
+	while (n-- > 0)
+		fputc(' ', fp);
+}
+
+/*
+ * Writes text (printable) wrapped at WIDTH, the caller having written used
+ * columns of the first line; further lines start with indent spaces.  A
+ * word too long for a line is split.
+ */
+static void
+wrap(FILE *fp, size_t used, size_t indent, const char *text)
+{
+	const char *p = text;
+	size_t col = used, start = used;
+
+	while (*p != '\0') {
+		const char *q;
+		size_t wlen;
+
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		for (q = p; *q != '\0' && *q != ' '; q++)
+			;
+		wlen = cps(p) - cps(q);
+		if (col > start && col + 1 + wlen > WIDTH) {
+			fputc('\n', fp);
+			spaces(fp, indent);
+			col = start = indent;
+		}
+		if (col > start) {
+			fputc(' ', fp);
+			col++;
+		}
+		while (col + wlen > WIDTH && WIDTH > col) {
+			size_t n = cp_bytes(p, WIDTH - col);
+
+			fwrite(p, 1, n, fp);
+			wlen -= WIDTH - col;
+			p += n;
+			fputc('\n', fp);
+			spaces(fp, indent);
+			col = start = indent;
+		}
+		fwrite(p, 1, (size_t)(q - p), fp);
+		col += wlen;
+		p = q;
+	}
+	fputc('\n', fp);
+}
+
+/* wrap() for text from outside. */
+static void
+wrap_safe(FILE *fp, size_t used, size_t indent, const char *s)
+{
+	char buf[SAFE_MAX];
+
+	wrap(fp, used, indent, safe(s, buf));
+}
+
+/* A line of prose of ours with values in it, wrapped at WIDTH. */
+static void say(FILE *fp, size_t indent, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+say(FILE *fp, size_t indent, const char *fmt, ...)
+{
+	char buf[2 * SAFE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	spaces(fp, indent);
+	wrap(fp, indent, indent + 2, buf);
+}
+
+static void
+heading(const struct out *o, const char *title)
+{
+	fprintf(o->fp, "\n%s%s%s\n", ansi(o, BOLD), title, ansi(o, RESET));
+}
+
+/* "2026-11-16", or "?" for a time gmtime cannot place. */
+static const char *
+date(int64_t t, char *buf, size_t len, int with_time)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || t > INT64_C(253402300799) || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(
+	        buf, len, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d", &tm) == 0)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+#define DAY_FMT 0
+#define TIME_FMT 1
+
+static const char *
+percent(uint64_t part, uint64_t whole, char *buf, size_t len)
+{
+	if (whole == 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.1f%%", 100.0 * (double)part / whole);
+	return buf;
+}
+
+/* ------------------------------------------------------------------------
+ * Tables: cells are copied printable; widths are measured when printed. */
+
+#define MAXCOL 7
+
+struct table {
+	size_t ncol;
+	const char *head[MAXCOL];
+	int right[MAXCOL]; /* numbers */
+	int flex; /* the column that gives way to WIDTH, -1 none */
+	char **cell; /* nrows * ncol, owned */
+	size_t nrows;
+};
+
+/* Adds a row of ncol strings (NULL or "" shows as "-"). */
+static void
+row(struct table *t, ...)
+{
+	char buf[SAFE_MAX];
+	va_list ap;
+
+	t->cell =
+	    xrealloc(t->cell, (t->nrows + 1) * t->ncol * sizeof(*t->cell));
+	va_start(ap, t);
+	for (size_t c = 0; c < t->ncol; c++)
+		t->cell[t->nrows * t->ncol + c] =
+		    xstrdup(safe(va_arg(ap, const char *), buf));
+	va_end(ap);
+	t->nrows++;
+}
+
+static void
+table_print(const struct out *o, struct table *t, size_t indent)
+{
+	size_t w[MAXCOL], total = indent;
+
+	for (size_t c = 0; c < t->ncol; c++) {
+		w[c] = cps(t->head[c]);
+		for (size_t r = 0; r < t->nrows; r++) {
+			size_t n = cps(t->cell[r * t->ncol + c]);
+
+			if (n > w[c])
+				w[c] = n;
+		}
+		total += w[c] + (c > 0 ? 2 : 0);
+	}
+	/* Over WIDTH: the flexible column gives way first, then the widest
+	 * other text column, none below 8; numbers are never cut. */
+	while (total > WIDTH) {
+		size_t c =
+		    t->flex >= 0 && w[t->flex] > 8 ? (size_t)t->flex : MAXCOL;
+
+		for (size_t k = 0; c == MAXCOL && k < t->ncol; k++)
+			if (!t->right[k] && w[k] > 8 &&
+			    (c == MAXCOL || w[k] > w[c]))
+				c = k;
+		if (c == MAXCOL)
+			break;
+		w[c]--;
+		total--;
+	}
+	for (size_t r = 0; r <= t->nrows; r++) {
+		spaces(o->fp, indent);
+		if (r == 0)
+			fputs(ansi(o, BOLD), o->fp);
+		for (size_t c = 0; c < t->ncol; c++) {
+			char buf[SAFE_MAX];
+			size_t n;
+			int last = c + 1 == t->ncol;
+
+			snprintf(buf, sizeof(buf), "%s",
+			    r == 0 ? t->head[c]
+			           : t->cell[(r - 1) * t->ncol + c]);
+			fit(buf, w[c]);
+			n = cps(buf);
+			if (c > 0)
+				spaces(o->fp, 2);
+			if (t->right[c])
+				spaces(o->fp, w[c] - n);
+			fputs(buf, o->fp);
+			if (!t->right[c] && !last)
+				spaces(o->fp, w[c] - n);
+		}
+		if (r == 0)
+			fputs(ansi(o, RESET), o->fp);
+		fputc('\n', o->fp);
+	}
+	for (size_t i = 0; i < t->nrows * t->ncol; i++)
+		free(t->cell[i]);
+	free(t->cell);
+	t->cell = NULL;
+	t->nrows = 0;
+}
+
+/* ------------------------------------------------------------------------
+ * The sections of a domain. */
+
+static void
+totals(const struct out *o, const struct digest_domain *dd)
+{
+	FILE *fp = o->fp;
+	uint64_t now = dd->messages, then = dd->prev_messages;
+	char a[32], b[32];
+	double points;
+
+	if (now == 0) {
+		if (!dd->has_prev)
+			say(fp, 0,
+			    "No reports about this domain in this period "
+			    "or the one before.");
+		else
+			say(fp, 0,
+			    "No reports about this domain this period; the "
+			    "period before had %" PRIu64 " messages, %s "
+			    "passing DMARC.",
+			    then, percent(dd->prev_passed, then, a, sizeof(a)));
+		return;
+	}
+	fprintf(fp, "Messages    %" PRIu64 ", %s pass DMARC\n", now,
+	    percent(dd->passed, now, a, sizeof(a)));
+	if (!dd->has_prev) {
+		say(fp, 12,
+		    "First period: no reports in the period before to "
+		    "compare with.");
+		return;
+	}
+	if (then == 0) {
+		say(fp, 12, "Previous period: reports, but no messages.");
+		return;
+	}
+	points = 100.0 * (double)dd->passed / (double)now -
+	    100.0 * (double)dd->prev_passed / (double)then;
+	snprintf(b, sizeof(b), "%+.1f", points);
+	say(fp, 12,
+	    "Previous period: %" PRIu64 ", %s pass (%s%" PRIu64
+	    " messages, %s points)",
+	    then, percent(dd->prev_passed, then, a, sizeof(a)),
+	    now >= then ? "+" : "-", now >= then ? now - then : then - now,
+	    strcmp(b, "-0.0") == 0 ? "+0.0" : b);
+}
+
+/* Day of the week of "YYYY-MM-DD" ("Mon"), "   " when it is not one. */
+static const char *
+weekday(const char *day)
+{
+	static const char *const names[] = {
+	    "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	int y, m, d;
+	struct tm tm = {0};
+	time_t t;
+
+	if (sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 ||
+	    d < 1 || d > 31)
+		return "   ";
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = 12;
+	t = timegm(&tm);
+	if (t == (time_t)-1 || gmtime_r(&t, &tm) == NULL)
+		return "   ";
+	return names[tm.tm_wday];
+}
+
+static void
+bar(const struct out *o, size_t n, const char *ascii, const char *seq,
+    const char *block)
+{
+	if (n == 0)
+		return;
+	fputs(ansi(o, seq), o->fp);
+	while (n-- > 0)
+		fputs(o->color ? block : ascii, o->fp);
+	fputs(ansi(o, RESET), o->fp);
+}
+
+static void
+days(const struct out *o, const struct digest_domain *dd)
+{
+	FILE *fp = o->fp;
+	uint64_t max = 0;
+	int wm = 8, wp = 6;
+	size_t room;
+	char buf[32];
+
+	if (dd->messages == 0 || dd->ndays == 0)
+		return;
+	for (size_t i = 0; i < dd->ndays; i++) {
+		int n = snprintf(
+		    buf, sizeof(buf), "%" PRIu64, dd->days[i].messages);
+
+		if (dd->days[i].messages > max)
+			max = dd->days[i].messages;
+		if (n > wm)
+			wm = n;
+		if (n > wp)
+			wp = n;
+	}
+	/* The bar gives way to long numbers. */
+	room = WIDTH - (2 + 14 + 2 + (size_t)wm + 2 + (size_t)wp + 2 + 6 + 2);
+	if (room > DAY_BAR)
+		room = DAY_BAR;
+	heading(o, "Day by day");
+	fprintf(fp, "  %s%-14s  %*s  %*s  %6s%s\n", ansi(o, BOLD), "day", wm,
+	    "messages", wp, "passed", "pass", ansi(o, RESET));
+	for (size_t i = 0; i < dd->ndays; i++) {
+		const struct digest_day *day = &dd->days[i];
+		size_t all = 0, ok = 0;
+		char raw[sizeof(day->day) + 1], daybuf[32];
+
+		/* Never trust the array to be terminated. */
+		memcpy(raw, day->day, sizeof(day->day));
+		raw[sizeof(day->day)] = '\0';
+		text_printable(raw, daybuf, sizeof(daybuf));
+		if (max > 0 && day->messages > 0) {
+			double scale = (double)room / (double)max;
+
+			all = (size_t)((double)day->messages * scale + 0.5);
+			ok = (size_t)((double)day->passed * scale + 0.5);
+			if (all == 0)
+				all = 1;
+			if (ok > all)
+				ok = all;
+			/* Some failed mail always shows. */
+			if (day->passed < day->messages && ok == all)
+				ok = all - 1;
+		}
+		fprintf(fp, "  %s %-10s  %*" PRIu64 "  %*" PRIu64 "  %6s",
+		    weekday(daybuf), daybuf, wm, day->messages, wp, day->passed,
+		    percent(day->passed, day->messages, buf, sizeof(buf)));
+		if (all > 0) {
+			fputs("  ", fp);
+			bar(o, ok, "#", GREEN, "\xe2\x96\x88");
+			bar(o, all - ok, "x", RED, "\xe2\x96\x88");
+		}
+		fputc('\n', fp);
+	}
+}
+
+/* Appends "; tag=value" to buf when value is said. */
+static void
+tag(char *buf, size_t size, const char *name, const char *value)
+{
+	char v[64];
+	size_t len = strlen(buf);
+
+	if (value[0] == '\0' || len >= size)
+		return;
+	text_printable(value, v, sizeof(v));
+	snprintf(
+	    buf + len, size - len, "%s%s=%s", len > 0 ? "; " : "", name, v);
+}
+
+static void
+policy(const struct out *o, const struct digest_domain *dd)
+{
+	const struct policy_state *p = &dd->policy;
+	char line[256] = "", pct[16], when[32];
+	size_t len;
+
+	heading(o, "Policy and readiness");
+	fputs("Policy      ", o->fp);
+	if (!p->known) {
+		wrap(o->fp, 12, 14,
+		    "none reported yet: no receiver has "
+		    "reported the domain's policy.");
+		return;
+	}
+	tag(line, sizeof(line), "p", p->p[0] != '\0' ? p->p : "?");
+	tag(line, sizeof(line), "sp", p->sp);
+	tag(line, sizeof(line), "np", p->np);
+	if (p->pct >= 0) {
+		snprintf(pct, sizeof(pct), "%d", p->pct);
+		tag(line, sizeof(line), "pct", pct);
+	}
+	tag(line, sizeof(line), "t", p->testing);
+	tag(line, sizeof(line), "adkim", p->adkim);
+	tag(line, sizeof(line), "aspf", p->aspf);
+	len = strlen(line);
+	if (p->since > 0)
+		snprintf(line + len, sizeof(line) - len,
+		    " (as reported since %s)",
+		    date(p->since, when, sizeof(when), DAY_FMT));
+	wrap(o->fp, 12, 14, line);
+}
+
+/* A reason's mark: met, blocks, or a warning only. */
+static const char *
+met_word(int met, const char **seq)
+{
+	if (met > 0) {
+		*seq = GREEN;
+		return "ok";
+	}
+	if (met == 0) {
+		*seq = RED;
+		return "no";
+	}
+	*seq = YELLOW;
+	return "note";
+}
+
+static void
+readiness(const struct out *o, const struct digest_domain *dd)
+{
+	const struct readiness *r = &dd->readiness;
+	FILE *fp = o->fp;
+	char a[SAFE_MAX], b[SAFE_MAX];
+	size_t n = r->n_reasons < READINESS_MAX_REASONS ? r->n_reasons
+	                                                : READINESS_MAX_REASONS;
+
+	fputs("Readiness   ", fp);
+	if (r->next_step_no < 0) {
+		wrap(fp, 12, 14,
+		    "at the last step (p=reject): failing mail is "
+		    "refused; nothing further to publish.");
+	} else {
+		char line[3 * SAFE_MAX];
+
+		snprintf(line, sizeof(line),
+		    "step %d of 4 (%s); next step %d: %s", r->step_now,
+		    safe(r->policy_now, a), r->next_step_no,
+		    safe(r->next_step, b));
+		wrap(fp, 12, 14, line);
+		spaces(fp, 12);
+		if (r->ready)
+			fprintf(fp, "%sready%s%s\n", ansi(o, GREEN),
+			    ansi(o, RESET),
+			    r->next_record[0] != '\0'
+			        ? ": publish the record below."
+			        : " for the next step.");
+		else
+			fprintf(fp, "%snot ready yet%s\n", ansi(o, YELLOW),
+			    ansi(o, RESET));
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct readiness_reason *re = &r->reasons[i];
+		const char *seq, *w = met_word(re->met, &seq);
+		char code[SAFE_MAX];
+		char text[sizeof(re->text) + 1];
+
+		memcpy(text, re->text, sizeof(re->text));
+		text[sizeof(re->text)] = '\0';
+		snprintf(code, sizeof(code), "%s", safe(re->code, a));
+		fit(code, 12);
+		fprintf(fp, "  %s%-4s%s  %-12s  ", ansi(o, seq), w,
+		    ansi(o, RESET), code);
+		wrap_safe(fp, 22, 22, text);
+	}
+	if (r->sp_advice[0] != '\0') {
+		fputs("  sp=  ", fp);
+		wrap_safe(fp, 7, 7, r->sp_advice);
+	}
+	if (r->np_advice[0] != '\0') {
+		fputs("  np=  ", fp);
+		wrap_safe(fp, 7, 7, r->np_advice);
+	}
+	if (r->next_step_no >= 0 && r->next_record[0] != '\0') {
+		/* A record is copied whole: one line however long. */
+		say(fp, 0, "Next record, %s at _dmarc.%s:",
+		    r->ready ? "to publish now" : "to publish when ready",
+		    safe(dd->domain, a));
+		fprintf(fp, "  %s\n", safe(r->next_record, b));
+	}
+}
+
+/* "Service, ptr", either, or "-". */
+static const char *
+source_name(const struct source *s, char *buf)
+{
+	char a[SAFE_MAX], b[SAFE_MAX];
+	int hs = s->service != NULL && s->service[0] != '\0';
+	int hp = s->ptr != NULL && s->ptr[0] != '\0';
+
+	if (!hs && !hp)
+		return "-";
+	/* Each part is cut to leave room for both. */
+	text_printable(hs ? s->service : "", a, SAFE_MAX / 2 - 2);
+	text_printable(hp ? s->ptr : "", b, SAFE_MAX / 2 - 2);
+	strcpy(buf, a);
+	if (hs && hp)
+		strcat(buf, ", ");
+	strcat(buf, b);
+	return buf;
+}
+
+static const char *
+u64s(uint64_t v, char *buf)
+{
+	snprintf(buf, 24, "%" PRIu64, v);
+	return buf;
+}
+
+enum list_kind { LIST_FAILING, LIST_NEW, LIST_STOPPED, LIST_SPOOFING };
+
+static void
+more(FILE *fp, size_t n)
+{
+	if (n > 0)
+		fprintf(fp, "  and %zu more\n", n);
+}
+
+/* Each cause of the list once, with its fix. */
+static void
+causes(const struct out *o, const struct digest_sources *l)
+{
+	int seen[VERDICT_NCAUSES] = {0};
+
+	for (size_t i = 0; i < l->n; i++) {
+		int c = verdict_cause_from_name(l->v[i].cause);
+		char line[SAFE_MAX];
+
+		if (c < 0 || c == VERDICT_NONE || seen[c])
+			continue;
+		seen[c] = 1;
+		snprintf(line, sizeof(line), "%s: %s", verdict_cause_name(c),
+		    verdict_cause_text(c));
+		spaces(o->fp, 2);
+		wrap(o->fp, 2, 4, line);
+		fputs("    fix: ", o->fp);
+		wrap(o->fp, 9, 9, verdict_cause_fix(c));
+	}
+}
+
+static void
+source_list(const struct out *o, const char *title,
+    const struct digest_sources *l, enum list_kind kind)
+{
+	struct table t = {0};
+	char name[SAFE_MAX], m[24], p[24], f[24], when[32], hdr[128];
+
+	if (l->n == 0 && l->more == 0) {
+		snprintf(hdr, sizeof(hdr), "%s: none", title);
+		heading(o, hdr);
+		return;
+	}
+	snprintf(hdr, sizeof(hdr), "%s (%zu)", title, l->n + l->more);
+	heading(o, hdr);
+	t.flex = 2;
+	t.ncol = 6;
+	t.head[0] = "ip";
+	t.head[1] = "class";
+	t.head[2] = "service, name";
+	t.head[3] = "messages";
+	t.right[3] = 1;
+	switch (kind) {
+	case LIST_FAILING:
+	case LIST_SPOOFING:
+		t.ncol = 6;
+		t.head[1] = "class";
+		t.head[4] = "failed";
+		t.right[4] = 1;
+		t.head[5] = "cause";
+		break;
+	case LIST_NEW:
+		t.head[4] = "passed";
+		t.right[4] = 1;
+		t.head[5] = "first seen";
+		break;
+	case LIST_STOPPED:
+		t.head[4] = "passed";
+		t.right[4] = 1;
+		t.head[5] = "last seen";
+		break;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		const struct source *s = &l->v[i];
+		const char *last;
+
+		if (kind == LIST_FAILING || kind == LIST_SPOOFING)
+			last = s->cause;
+		else
+			last = date(
+			    kind == LIST_NEW ? s->first_seen : s->last_seen,
+			    when, sizeof(when), DAY_FMT);
+		row(&t, s->ip, source_class_name(s->cls), source_name(s, name),
+		    u64s(s->messages, m),
+		    kind == LIST_FAILING || kind == LIST_SPOOFING
+		        ? u64s(s->failed, f)
+		        : u64s(s->passed, p),
+		    last);
+	}
+	table_print(o, &t, 2);
+	more(o->fp, l->more);
+	if (kind == LIST_FAILING)
+		causes(o, l);
+}
+
+/* A reporter's days: one column a day, or a few days a column for long
+ * periods ('#' all covered, '+' some, '.' none). */
+static void
+reporter_days(const struct out *o, const char *days)
+{
+	size_t len = days != NULL ? strlen(days) : 0;
+	size_t per = (len + REPORTER_BAR - 1) / REPORTER_BAR;
+
+	if (per == 0)
+		per = 1;
+	for (size_t i = 0; i < len; i += per) {
+		size_t got = 0, n = 0;
+
+		for (size_t j = i; j < len && j < i + per; j++, n++)
+			got += days[j] == '1';
+		if (got == n)
+			bar(o, 1, "#", GREEN, "\xe2\x96\xa0");
+		else if (got > 0)
+			bar(o, 1, "+", YELLOW, "\xe2\x96\xa3");
+		else
+			bar(o, 1, ".", "", "\xe2\x96\xa1");
+	}
+}
+
+static void
+reporters(const struct out *o, const struct digest_domain *dd)
+{
+	char name[SAFE_MAX], hdr[64];
+	size_t wn = 8, wr = 7, wm = 8;
+
+	if (dd->nreporters == 0) {
+		heading(o, "Reporters: none");
+		return;
+	}
+	snprintf(hdr, sizeof(hdr), "Reporters (%zu)", dd->nreporters);
+	heading(o, hdr);
+	for (size_t i = 0; i < dd->nreporters; i++) {
+		char buf[24];
+		size_t n;
+
+		n = cps(safe(dd->reporters[i].name, name));
+		if (n > wn)
+			wn = n;
+		n = strlen(u64s(dd->reporters[i].reports, buf));
+		if (n > wr)
+			wr = n;
+		n = strlen(u64s(dd->reporters[i].messages, buf));
+		if (n > wm)
+			wm = n;
+	}
+	/* The name gives way to the bar and numbers. */
+	if (2 + wn + 2 + wr + 2 + wm + 2 + REPORTER_BAR + 8 > WIDTH)
+		wn = WIDTH - (2 + 2 + wr + 2 + wm + 2 + REPORTER_BAR + 8);
+	fprintf(o->fp, "  %s%-*s  %*s  %*s  days%s\n", ansi(o, BOLD), (int)wn,
+	    "reporter", (int)wr, "reports", (int)wm, "messages",
+	    ansi(o, RESET));
+	for (size_t i = 0; i < dd->nreporters; i++) {
+		const struct digest_reporter *r = &dd->reporters[i];
+		size_t len = r->days != NULL ? strlen(r->days) : 0;
+
+		safe(r->name, name);
+		fit(name, wn);
+		fprintf(o->fp, "  %s", name);
+		spaces(o->fp, wn - cps(name));
+		fprintf(o->fp, "  %*" PRIu64 "  %*" PRIu64 "  ", (int)wr,
+		    r->reports, (int)wm, r->messages);
+		reporter_days(o, r->days);
+		fprintf(o->fp, " %d/%zu\n", r->ndays_covered, len);
+	}
+	for (size_t i = 0; i < dd->nreporters; i++) {
+		const struct digest_reporter *r = &dd->reporters[i];
+		char line[SAFE_MAX + 128];
+
+		if (!r->silent)
+			continue;
+		snprintf(line, sizeof(line),
+		    "%s went silent: it sent reports in the period before, "
+		    "none in this one.",
+		    safe(r->name, name));
+		fprintf(o->fp, "  %s!%s ", ansi(o, YELLOW), ansi(o, RESET));
+		wrap(o->fp, 4, 4, line);
+	}
+}
+
+static const char *
+status_seq(enum dnscheck_status s)
+{
+	return s == DNSCHECK_WARN ? YELLOW : RED;
+}
+
+static void
+dns(const struct out *o, const struct digest_domain *dd)
+{
+	size_t count[DNSCHECK_DNSERROR + 1] = {0};
+	char hdr[160];
+
+	if (!dd->dns_checked) {
+		heading(o, "DNS health: not checked this time");
+		return;
+	}
+	for (size_t i = 0; i < dd->dns.n; i++)
+		if ((unsigned)dd->dns.v[i].status <= DNSCHECK_DNSERROR)
+			count[dd->dns.v[i].status]++;
+	if (dd->dns.n == 0)
+		snprintf(hdr, sizeof(hdr), "DNS health: nothing checked");
+	else if (count[DNSCHECK_PASS] == dd->dns.n)
+		snprintf(hdr, sizeof(hdr), "DNS health: all %zu checks pass",
+		    dd->dns.n);
+	else
+		snprintf(hdr, sizeof(hdr),
+		    "DNS health: %zu pass, %zu warn, %zu fail, %zu dnserror",
+		    count[DNSCHECK_PASS], count[DNSCHECK_WARN],
+		    count[DNSCHECK_FAIL], count[DNSCHECK_DNSERROR]);
+	heading(o, hdr);
+	for (size_t i = 0; i < dd->dns.n; i++) {
+		const struct dnscheck_finding *f = &dd->dns.v[i];
+		char a[SAFE_MAX], b[SAFE_MAX], line[2 * SAFE_MAX + 4];
+		char id[SAFE_MAX];
+
+		if (f->status == DNSCHECK_PASS)
+			continue;
+		snprintf(id, sizeof(id), "%s", safe(f->id, a));
+		fit(id, 13);
+		fprintf(o->fp, "  %s%-8s%s %-13s ",
+		    ansi(o, status_seq(f->status)),
+		    dnscheck_status_name(f->status), ansi(o, RESET), id);
+		snprintf(line, sizeof(line), "%s: %s", safe(f->subject, a),
+		    safe(f->text, b));
+		wrap(o->fp, 25, 25, line);
+		if (f->fix != NULL && f->fix[0] != '\0') {
+			spaces(o->fp, 25);
+			fputs("fix: ", o->fp);
+			wrap_safe(o->fp, 30, 30, f->fix);
+		}
+	}
+}
+
+static void
+domain(const struct out *o, const struct digest_domain *dd)
+{
+	char name[SAFE_MAX];
+	size_t n;
+
+	safe(dd->domain, name);
+	fit(name, WIDTH);
+	n = cps(name);
+	fprintf(o->fp, "\n%s%s%s\n", ansi(o, BOLD), name, ansi(o, RESET));
+	while (n-- > 0)
+		fputc('=', o->fp);
+	fputc('\n', o->fp);
+	totals(o, dd);
+	days(o, dd);
+	policy(o, dd);
+	readiness(o, dd);
+	if (dd->messages > 0) {
+		source_list(o, "Failing legitimate sources", &dd->failing_legit,
+		    LIST_FAILING);
+		source_list(
+		    o, "New sources this period", &dd->new_sources, LIST_NEW);
+	}
+	/* Nothing can stop in a first period. */
+	if (dd->has_prev)
+		source_list(o, "Sources that stopped sending", &dd->stopped,
+		    LIST_STOPPED);
+	if (dd->messages > 0)
+		source_list(
+		    o, "Top spoofing sources", &dd->spoofing, LIST_SPOOFING);
+	if (dd->messages > 0 || dd->has_prev)
+		reporters(o, dd);
+	dns(o, dd);
+}
+
+static void
+refused(const struct out *o, const struct digest *d)
+{
+	char hdr[64], when[32];
+
+	if (d->nrefused == 0 && d->refused_more == 0) {
+		heading(o, "Inputs refused during the period: none");
+		return;
+	}
+	snprintf(hdr, sizeof(hdr), "Inputs refused during the period (%zu)",
+	    d->nrefused + d->refused_more);
+	heading(o, hdr);
+	for (size_t i = 0; i < d->nrefused; i++) {
+		const struct digest_refused *r = &d->refused[i];
+		int n;
+
+		n = fprintf(o->fp, "  #%" PRId64 "  %s  ", r->input,
+		    date(r->received_at, when, sizeof(when), TIME_FMT));
+		wrap_safe(o->fp, n > 0 ? (size_t)n : 0, 6, r->source_name);
+		spaces(o->fp, 6);
+		wrap_safe(o->fp, 6, 6, r->reason);
+	}
+	more(o->fp, d->refused_more);
+	say(o->fp, 2,
+	    "`dmarcsift reparse` reads them again after an upgrade "
+	    "or with raised limits.");
+}
+
+int
+digest_text(FILE *fp, const struct digest *d, int color)
+{
+	struct out o = {fp, color == 1};
+	char a[32], b[32], c[32], e[32], name[SAFE_MAX];
+	int64_t days = d->until > d->since ? (d->until - d->since) / 86400 : 0;
+
+	fprintf(fp, "%sDMARC report, %s%s: %s to %s (%" PRId64 " day%s, UTC)\n",
+	    ansi(&o, BOLD), safe(d->period, name), ansi(&o, RESET),
+	    date(d->since, a, sizeof(a), DAY_FMT),
+	    date(d->until - 86400, b, sizeof(b), DAY_FMT), days,
+	    days == 1 ? "" : "s");
+	fprintf(fp, "Compared with %s to %s.  Generated %s UTC.\n",
+	    date(d->prev_since, c, sizeof(c), DAY_FMT),
+	    date(d->since - 86400, e, sizeof(e), DAY_FMT),
+	    date(d->generated_at, name, sizeof(name), TIME_FMT));
+	if (d->n == 0) {
+		fputc('\n', fp);
+		say(fp, 0,
+		    "No DMARC reports in this period or the one "
+		    "before.");
+	}
+	for (size_t i = 0; i < d->n; i++)
+		domain(&o, &d->domains[i]);
+	refused(&o, d);
+	if (fflush(fp) != 0 || ferror(fp)) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,235 @@
+#!/bin/sh
+# dmarcsift sources, advise and report on fixture reports with known
+# answers, against a real PostgreSQL and a real dnsmasq serving
+# tests/analysis/zone.conf (reverse DNS, published DMARC records).
+# usage: test_analysis.sh DMARCSIFT GOLDEN_DIR
+# needs: DMARCSIFT_TEST_DB (tests/harness/pg run), DMARCSIFT_TEST_DNS
+# (tests/harness/dnsmasq run), psql, jq.  DS_UPDATE_GOLDEN=1 rewrites the
+# golden files instead of comparing.
+set -u
+bin=$1
+golden=$2
+here=$(cd "$(dirname "$0")" && pwd)
+: "${DMARCSIFT_TEST_DB:?run me through tests/harness/pg run}"
+: "${DMARCSIFT_TEST_DNS:?run me through tests/harness/dnsmasq run}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+export DMARCSIFT_CONFIG="$tmp/empty.conf"
+: >"$DMARCSIFT_CONFIG"
+unset DMARCSIFT_DB NO_COLOR
+. "$here/gen.sh"
+
+fail() {
+	echo "FAIL $*" >&2
+	fails=$((fails + 1))
+}
+
+PGOPTIONS='-c client_min_messages=warning' psql "$DMARCSIFT_TEST_DB" \
+	-qAtc "DROP DATABASE IF EXISTS analysis" -c "CREATE DATABASE analysis" \
+	>/dev/null || exit 2
+db="$DMARCSIFT_TEST_DB dbname=analysis"
+q() { psql "$db" -qAtX -F'|' -c "$1"; }
+
+# run NAME WANT ARGS...: dmarcsift ARGS, output in $tmp/NAME.out/.err.
+run() {
+	r_name=$1 r_want=$2
+	shift 2
+	"$bin" "$@" >"$tmp/$r_name.out" 2>"$tmp/$r_name.err"
+	r_rc=$?
+	if [ "$r_rc" -ne "$r_want" ]; then
+		fail "$r_name: exit $r_rc, want $r_want"
+		sed 's/^/    /' "$tmp/$r_name.out" "$tmp/$r_name.err" >&2
+	fi
+	if grep -Eq 'Sanitizer|runtime error' "$tmp/$r_name.err"; then
+		fail "$r_name: sanitizer report"
+		cat "$tmp/$r_name.err" >&2
+	fi
+}
+
+jqt() {
+	jq -e "$2" "$tmp/$1.out" >/dev/null 2>&1 || fail "$1: not true: $2"
+}
+
+# golden NAME FILE: FILE matches $golden/NAME (lines saying when the
+# report was made are left out).
+golden() {
+	sed -e '/[Gg]enerated/d' -e '/"generated_at"/d' "$2" >"$tmp/g.$1"
+	if [ "${DS_UPDATE_GOLDEN:-}" = 1 ]; then
+		cp "$tmp/g.$1" "$golden/$1"
+	elif ! cmp -s "$tmp/g.$1" "$golden/$1"; then
+		fail "golden $1 differs:"
+		diff -u "$golden/$1" "$tmp/g.$1" | head -40 >&2
+	fi
+}
+
+day0=1772323200 # 2026-03-01
+until=2026-03-21
+mkdir "$tmp/in"
+
+# --- One record per cause, in verdict.h's order. ----------------------------
+report "$tmp/in/causes.xml" google.com cause.test $day0 none \
+	'192.0.2.1|1|cause.test|cause.test:pass|cause.test:pass|' \
+	'192.0.2.2|1|cause.test|cause.test:fail||mailing_list' \
+	'192.0.2.3|1|cause.test|||forwarded' \
+	'192.0.2.4|1|cause.test||cause.test:fail|local_policy' \
+	'192.0.2.5|1|cause.test|other.test:pass|cause.test:fail|' \
+	'192.0.2.6|1|cause.test|cause.test:fail|bounce.other.test:softfail|' \
+	'192.0.2.7|1|cause.test|esp.test:pass|esp.test:pass|' \
+	'192.0.2.8|1|cause.test||bounce.esp.test:pass|' \
+	'192.0.2.9|1|cause.test||cause.test:permerror|' \
+	'192.0.2.11|1|cause.test|||' \
+	'192.0.2.12|1|cause.test||cause.test:fail|' \
+	'192.0.2.13|1|cause.test|||local_policy:arc=pass' \
+	'192.0.2.14|1|sub.cause.test|cause.test:pass||'
+
+# --- Readiness: ready, blocked by a named source, too young. ----------------
+d=0
+while [ $d -lt 20 ]; do
+	t=$((day0 + d * 86400))
+	report "$tmp/in/ready-$d.xml" google.com ready.test $t none \
+		'192.0.2.10|500|ready.test|ready.test:pass|ready.test:pass|' \
+		'198.51.100.7|10|ready.test||ready.test:fail|'
+	report "$tmp/in/ready-y-$d.xml" yahoo.com ready.test $t none \
+		'192.0.2.10|200|ready.test|ready.test:pass|ready.test:pass|'
+	# SendGrid signs 30 of 100 with the domain's key, 70 with its own.
+	report "$tmp/in/blocked-$d.xml" google.com blocked.test $t none \
+		'192.0.2.30|500|blocked.test|blocked.test:pass|blocked.test:pass|' \
+		'198.51.100.20|30|blocked.test|blocked.test:pass|sendgrid.net:pass|' \
+		'198.51.100.20|70|blocked.test|sendgrid.net:pass|sendgrid.net:pass|' \
+		'198.51.100.7|10|blocked.test|||'
+	d=$((d + 1))
+done
+d=15
+while [ $d -lt 20 ]; do
+	report "$tmp/in/young-$d.xml" google.com young.test \
+		$((day0 + d * 86400)) none \
+		'192.0.2.40|100|young.test|young.test:pass|young.test:pass|'
+	d=$((d + 1))
+done
+
+run ingest 0 ingest --db "$db" -q "$tmp/in"
+# Every record judged by the ingest itself.
+[ "$(q "SELECT count(*) FROM records")" = \
+	"$(q "SELECT count(*) FROM record_verdicts")" ] ||
+	fail "ingest left records without a verdict"
+
+# The causes, in order.
+q "SELECT host(source_ip), cause FROM record_analysis
+   WHERE domain = 'cause.test' ORDER BY idx" >"$tmp/causes"
+cat >"$tmp/causes.want" <<'END'
+192.0.2.1|none
+192.0.2.2|mailing_list
+192.0.2.3|forwarded
+192.0.2.4|receiver_override
+192.0.2.5|forwarded
+192.0.2.6|dkim_fail
+192.0.2.7|dkim_unaligned
+192.0.2.8|spf_unaligned
+192.0.2.9|spf_error
+192.0.2.11|no_auth
+192.0.2.12|auth_fail
+192.0.2.13|forwarded
+192.0.2.14|none
+END
+cmp -s "$tmp/causes" "$tmp/causes.want" ||
+	{ fail "causes:"; diff "$tmp/causes.want" "$tmp/causes" >&2; }
+
+# Classes of the cause.test sources: forwarders kept apart, spoofing.
+q "SELECT host(source_ip), class FROM source_overview('cause.test',
+   '2026-03-01', '2026-03-02') WHERE source_ip IN ('192.0.2.3',
+   '192.0.2.11', '192.0.2.1', '192.0.2.7') ORDER BY 1" >"$tmp/classes"
+printf '%s\n' '192.0.2.1|legitimate' '192.0.2.11|spoofing' \
+	'192.0.2.3|forwarder' '192.0.2.7|unknown' >"$tmp/classes.want"
+cmp -s "$tmp/classes" "$tmp/classes.want" ||
+	{ fail "classes:"; diff "$tmp/classes.want" "$tmp/classes" >&2; }
+
+# --- sources: names from DNS, then from the cache. --------------------------
+run sources 0 sources --db "$db" --dns-servers "$DMARCSIFT_TEST_DNS" \
+	--domain blocked.test --since 14d --until $until
+golden sources-blocked.txt "$tmp/sources.out"
+run sources_json 0 sources --db "$db" --offline --domain blocked.test \
+	--since 14d --until $until --json
+jqt sources_json '.sources | length == 2'
+jqt sources_json '.sources[0] | .ip == "198.51.100.20" and
+	.class == "legitimate" and .service == "SendGrid" and
+	.ptr == "o1.ptr4321.sendgrid.net" and .failed == 980 and
+	.cause == "dkim_unaligned" and (.fix | length > 10)'
+jqt sources_json '.sources[1] | .ip == "198.51.100.7" and
+	.class == "spoofing" and .ptr == null and .cause == "no_auth"'
+[ "$(q "SELECT count(*) FROM rdns WHERE status = 'ok' AND confirmed")" \
+	-ge 1 ] || fail "rdns: no confirmed name cached"
+run sources_all 0 sources --db "$db" --offline --domain BLOCKED.test. \
+	--since 14d --until $until --all --json
+jqt sources_all '.sources | length == 3'
+
+# --- advise: the three outcomes. --------------------------------------------
+run advise_ready 0 advise --db "$db" --dns-servers "$DMARCSIFT_TEST_DNS" \
+	--domain ready.test --until $until --json
+jqt advise_ready '.ready == true and .step_now == 0'
+jqt advise_ready '.next_record | test("p=quarantine") and test("t=y") and
+	test("pct=0") and test("rua=mailto:dmarc@ready.test") and
+	test("fo=1")'
+run advise_blocked 1 advise --db "$db" --offline --domain blocked.test \
+	--until $until --what-if reject
+golden advise-blocked.txt "$tmp/advise_blocked.out"
+run advise_blocked_json 1 advise --db "$db" --offline \
+	--domain blocked.test --until $until --json --what-if reject
+jqt advise_blocked_json '.ready == false'
+jqt advise_blocked_json '[.reasons[] | select(.blocks) | .code] ==
+	["pass_rate", "sources"]'
+jqt advise_blocked_json '.reasons[] | select(.code == "sources") |
+	.text | test("198.51.100.20") or test("SendGrid")'
+jqt advise_blocked_json '.failing_legit_sources[0].ip == "198.51.100.20"'
+jqt advise_blocked_json '.whatif.affected.legitimate == 980 and
+	.whatif.affected.spoofing == 140'
+# The same numbers from SQL.
+q "SELECT messages, legit_messages, legit_passed FROM
+   readiness_inputs('blocked.test', 14, '2026-03-21')" >"$tmp/sql"
+jq -r '.evidence | "\(.messages)|\(.legit_messages)|\(.legit_passed)"' \
+	"$tmp/advise_blocked_json.out" >"$tmp/cli"
+cmp -s "$tmp/sql" "$tmp/cli" ||
+	fail "advise and readiness_inputs() differ: $(cat "$tmp/sql") vs $(cat "$tmp/cli")"
+run advise_young 1 advise --db "$db" --offline --domain young.test \
+	--until $until --json
+jqt advise_young '.ready == false and
+	([.reasons[] | select(.blocks) | .code] == ["data"])'
+run advise_none 1 advise --db "$db" --offline --domain nothing.test \
+	--until $until --json
+jqt advise_none '.ready == false'
+
+# --- report: every format, from the same database. --------------------------
+for f in text markdown json html; do
+	run report_$f 0 report --db "$db" --offline --until $until \
+		--period week --format $f
+	golden report.$f "$tmp/report_$f.out"
+done
+for t in days sources reporters refused; do
+	run report_csv_$t 0 report --db "$db" --offline --until $until \
+		--format csv --table $t
+	golden report-$t.csv "$tmp/report_csv_$t.out"
+done
+jqt report_json '[.domains[].domain] == ["blocked.test", "ready.test",
+	"young.test"]'
+# An empty period is a report, not an error.
+run report_empty 0 report --db "$db" --offline --until 2020-01-01
+run report_one 0 report --db "$db" --domain young.test --offline \
+	--until $until --format json
+jqt report_one '.domains | length == 1'
+# With DNS: the health section.
+run report_dns 0 report --db "$db" --dns-servers "$DMARCSIFT_TEST_DNS" \
+	--domain ready.test --until $until --format json
+jqt report_dns '.domains[0].dns | length > 0'
+
+# Bad arguments say so and exit 2.
+run bad_domain 2 sources --db "$db" --domain 'a b'
+run bad_period 2 report --db "$db" --period 0d
+run bad_whatif 2 advise --db "$db" --domain ready.test --what-if drop
+run bad_trusted 2 sources --db "$db" --domain ready.test --offline \
+	--trusted-sources 192.0.2.0/99
+
+if [ "$fails" -gt 0 ]; then
+	echo "$fails failure(s)" >&2
+	exit 1
+fi
+echo "analysis: all passed"

@@ -1,0 +1,138 @@
+#!/bin/sh
+# The JSON of `dmarcsift report` has the shape reports/README.md documents:
+# every key, and only those, with its type, for each fixture of
+# tests/unit/digest_fixture.h; strings come back exactly (hostile ones too).
+#
+#   sh test_formats.sh PATH/TO/test_digest_formats
+set -eu
+
+bin=$1
+command -v jq >/dev/null || { echo "jq is needed" >&2; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Prints one line per broken rule; nothing when the document conforms.
+shape='
+def iso: type == "string" and test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$");
+def iso_or_null: . == null or iso;
+def int: type == "number" and . == floor;
+def uint: int and . >= 0;
+def str_or_null: . == null or type == "string";
+def keys_are($k): type == "object" and (keys == ($k | sort));
+def rule($ok; $msg): if $ok then empty else $msg end;
+
+def source($p):
+  rule(keys_are(["ip","class","service","ptr","messages","passed","failed",
+    "forwarded","cause","cause_text","fix","dkim_domains","spf_domains",
+    "reporters","first_seen","last_seen"]); "\($p): keys \(keys)"),
+  rule(.ip | type == "string"; "\($p).ip"),
+  rule(.class | IN("legitimate","forwarder","unknown","spoofing"); "\($p).class"),
+  rule([.service, .ptr, .cause, .cause_text, .fix] | all(str_or_null); "\($p) strings"),
+  rule([.messages, .passed, .failed, .forwarded, .reporters] | all(uint); "\($p) counts"),
+  rule([.dkim_domains, .spf_domains] | all(type == "array" and all(.[]; type == "string")); "\($p) domain lists"),
+  rule([.first_seen, .last_seen] | all(iso_or_null); "\($p) times");
+
+def list($p):
+  rule(keys_are(["sources","more"]); "\($p): keys"),
+  rule(.more | uint; "\($p).more"),
+  (.sources | to_entries[] | .key as $i | .value | source("\($p).sources[\($i)]"));
+
+def domain($p):
+  rule(keys_are(["domain","messages","passed","pass_rate","previous","days",
+    "policy","readiness","failing_legitimate","new_sources","stopped_sources",
+    "spoofing_sources","reporters","dns"]); "\($p): keys \(keys)"),
+  rule(.domain | type == "string"; "\($p).domain"),
+  rule([.messages, .passed] | all(uint); "\($p) counts"),
+  rule(.pass_rate == null or (.pass_rate | type == "number" and . >= 0 and . <= 100); "\($p).pass_rate"),
+  rule((.messages == 0) == (.pass_rate == null); "\($p).pass_rate null iff no messages"),
+  rule(.previous == null or (.previous | keys_are(["messages","passed","pass_rate"])
+    and (.messages | uint) and (.passed | uint)
+    and (.pass_rate == null or (.pass_rate | type == "number"))); "\($p).previous"),
+  rule(.days | type == "array" and all(.[]; keys_are(["day","messages","passed"])
+    and (.day | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")) and (.messages | uint)
+    and (.passed | uint)); "\($p).days"),
+  rule(.policy == null or (.policy | keys_are(["p","sp","np","pct","testing",
+    "adkim","aspf","reported_at","since"])
+    and ([.p, .sp, .np, .testing, .adkim, .aspf] | all(str_or_null))
+    and (.pct == null or (.pct | int)) and ([.reported_at, .since] | all(iso_or_null))); "\($p).policy"),
+  (.readiness as $r |
+    rule($r | keys_are(["ready","step_now","policy_now","next_step_no",
+      "next_step","next_record","reasons","sp_advice","np_advice"]); "\($p).readiness keys"),
+    rule($r.ready | type == "boolean"; "\($p).readiness.ready"),
+    rule($r.step_now | int and . >= 0 and . <= 4; "\($p).readiness.step_now"),
+    rule($r.next_step_no == null or ($r.next_step_no | int); "\($p).readiness.next_step_no"),
+    rule([$r.policy_now, $r.next_step, $r.next_record, $r.sp_advice, $r.np_advice] | all(str_or_null); "\($p).readiness strings"),
+    rule($r.reasons | type == "array" and all(.[]; keys_are(["code","met","text"])
+      and (.code | type == "string") and (.met | . == null or type == "boolean")
+      and (.text | type == "string")); "\($p).readiness.reasons")),
+  (.failing_legitimate | list("\($p).failing_legitimate")),
+  (.new_sources | list("\($p).new_sources")),
+  (.stopped_sources | list("\($p).stopped_sources")),
+  (.spoofing_sources | list("\($p).spoofing_sources")),
+  rule(.reporters | type == "array" and all(.[]; keys_are(["name","reports",
+    "messages","days","days_covered","silent"]) and (.name | type == "string")
+    and (.reports | uint) and (.messages | uint) and (.days | type == "string")
+    and (.days_covered | int) and (.silent | type == "boolean")); "\($p).reporters"),
+  rule(.dns == null or (.dns | type == "array" and all(.[]; keys_are(["id",
+    "status","subject","text","fix"]) and (.status | IN("pass","warn","fail","dnserror"))
+    and ([.id, .subject, .text] | all(type == "string")) and (.fix | str_or_null))); "\($p).dns");
+
+rule(keys_are(["period","generated_at","domains","refused"]); "top keys \(keys)"),
+rule(.period | keys_are(["name","since","until","previous_since"])
+  and (.name | type == "string") and ([.since, .until, .previous_since] | all(iso)); "period"),
+rule(.generated_at | iso; "generated_at"),
+rule(.domains | type == "array"; "domains"),
+(.domains | to_entries[] | .key as $i | .value | domain("domains[\($i)]")),
+rule(.refused | keys_are(["inputs","more"]) and (.more | uint)
+  and (.inputs | type == "array" and all(.[]; keys_are(["input","source_name",
+  "received_at","reason"]) and (.input | int) and (.source_name | type == "string")
+  and (.received_at | iso_or_null) and (.reason | type == "string"))); "refused")
+'
+
+fail=0
+for fx in realistic empty first nodata hostile; do
+	"$bin" --emit json "$fx" >"$tmp/$fx.json"
+	jq -r "$shape" "$tmp/$fx.json" >"$tmp/$fx.err" || {
+		echo "$fx: jq could not read the JSON" >&2
+		fail=1
+		continue
+	}
+	if [ -s "$tmp/$fx.err" ]; then
+		echo "$fx: does not match the documented shape:" >&2
+		sed 's/^/  /' "$tmp/$fx.err" >&2
+		fail=1
+	fi
+done
+
+# Values, decoded by jq: what the fixtures hold.
+expect() { # FIXTURE FILTER EXPECTED-JSON, compared as values by jq
+	if ! jq -e --argjson want "$3" "($2) == \$want" "$tmp/$1.json" \
+	    >/dev/null; then
+		echo "$1: $2 gave $(jq -c "$2" "$tmp/$1.json" | od -c | head -5)," \
+		    "expected $3" >&2
+		fail=1
+	fi
+}
+expect realistic '[.domains[].domain]' '["example.com","example.org","example.net","example.edu"]'
+expect realistic '.domains[3].readiness | [.step_now, .next_step_no, .next_step, .next_record]' '[4,null,null,null]'
+expect realistic '.domains[0] | [.messages, .passed, .pass_rate]' '[10182,9806,96.31]'
+expect realistic '.domains[0].previous' '{"messages":9650,"passed":9101,"pass_rate":94.31}'
+expect realistic '.domains[0].failing_legitimate | [.sources[0].ip, .sources[0].failed, .sources[0].cause, .more]' '["192.0.2.25",149,"spf_unaligned",3]'
+expect realistic '.domains[0].failing_legitimate.sources[0] | [.first_seen, .last_seen, .dkim_domains]' '["2026-11-09T00:00:00Z","2026-11-15T01:00:00Z",["sendgrid.net"]]'
+expect realistic '.domains[0].reporters[3] | [.name, .days, .days_covered, .silent]' '["Mail.Ru","0000000",0,true]'
+expect realistic '[.domains[0].readiness.reasons[].met]' '[true,false,false,null]'
+expect realistic '[.domains[0].dns[] | select(.status != "pass") | .id]' '["dmarc.policy","spf.lookups"]'
+expect realistic '.domains[0].dns[0].fix' 'null'
+expect realistic '[.domains[1].previous, .domains[1].readiness.ready, .domains[1].dns]' '[null,true,null]'
+expect realistic '.domains[2] | [.messages, .pass_rate, .days[0]]' '[0,null,{"day":"2026-11-09","messages":0,"passed":0}]'
+expect realistic '.refused | [.inputs[0].input, .inputs[0].received_at, .more]' '[4711,"2026-11-10T04:00:00Z",1]'
+expect empty '[.domains, .refused]' '[[],{"inputs":[],"more":0}]'
+expect nodata '.domains[0] | [.policy, .readiness.next_record, (.days | length)]' '[null,null,30]'
+expect hostile '.domains[0].reporters[0].name' '"\u001b]0;owned\u0007\u001b[2J\u001b[31mred\u009b31m"'
+expect hostile '.domains[0].new_sources.sources[0].service' '"a,b\"c\r\nd"'
+expect hostile '.domains[0].failing_legitimate.sources[1].ip | length' '300'
+expect hostile '.domains[0].failing_legitimate.sources[1].service | length' '300'
+expect hostile '.refused.inputs[1].reason | length' '400'
+
+[ "$fail" = 0 ] && echo "json shape and values: ok"
+exit "$fail"
