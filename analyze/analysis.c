@@ -26,13 +26,19 @@
 #define BATCH_RECORDS 20000
 #define BATCH_REPORTS 2000
 
-/* Any 64-bit key; others' advisory locks use other numbers. */
-#define LOCK_SQL "SELECT pg_advisory_lock(7243001)"
+/* Any 64-bit key; others' advisory locks use other numbers.  A run waits
+ * for another's rebuild at most lock_timeout, so cron never hangs. */
+#define LOCK_SQL                                                               \
+	"SET lock_timeout = '10min'; SELECT pg_advisory_lock(7243001); "       \
+	"RESET lock_timeout"
 #define UNLOCK_SQL "SELECT pg_advisory_unlock(7243001)"
 
+/* Reports with records and no verdicts (a report whose records are gone
+ * would otherwise come back forever). */
 #define PENDING                                                                \
 	"FROM reports r WHERE r.record_count > 0 AND NOT EXISTS (SELECT 1 "    \
-	"FROM record_verdicts v WHERE v.report = r.id)"
+	"FROM record_verdicts v WHERE v.report = r.id) AND EXISTS (SELECT 1 "  \
+	"FROM records x WHERE x.report = r.id)"
 
 /* k: 0 the record with its report's policy, 1 DKIM, 2 SPF, 3 reason. */
 static const char rows_sql[] =
@@ -316,8 +322,7 @@ analysis_refresh(struct db *db, const struct orgdomain *od,
 		 * back forever. */
 		if (j.records == st->records) {
 			rc = err_set(err, ERR_DB,
-			    "reports without their records; run `dmarcsift "
-			    "reparse` over them");
+			    "a batch of reports gave no records to judge");
 			break;
 		}
 		st->records = j.records;

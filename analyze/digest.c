@@ -319,8 +319,8 @@ read_reporters(struct db *db, const struct digest *dg, struct digest_domain *d,
 	 * up not silent. */
 	rc = db_each(db,
 	    "SELECT org_name, count(*), sum(messages), CASE WHEN date_begin "
-	    ">= to_timestamp($3) THEN ((extract(epoch FROM date_begin) - "
-	    "$3::bigint) / 86400)::bigint END AS off FROM reports WHERE "
+	    ">= to_timestamp($3) THEN (extract(epoch FROM date_begin)::bigint "
+	    "- $3::bigint) / 86400 END AS off FROM reports WHERE "
 	    "lower(domain) = $1 AND date_begin >= to_timestamp($2) AND "
 	    "date_begin < to_timestamp($4) GROUP BY org_name, off "
 	    "ORDER BY off NULLS FIRST, org_name",
@@ -421,8 +421,10 @@ fill_domain(struct db *db, const struct digest *dg,
 	ao.rules = o->rules;
 	ao.published =
 	    o->published != NULL ? o->published(o->arg, d->domain) : NULL;
-	if ((rc = advise_compute(db, &ao, &a, err)) < 0)
+	if ((rc = advise_compute(db, &ao, &a, err)) < 0) {
+		advice_free(&a);
 		return rc;
+	}
 	d->policy = a.now;
 	d->readiness = a.r;
 	advice_free(&a);

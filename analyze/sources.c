@@ -217,8 +217,16 @@ trusted_array(const char *list, struct copybuf *out, struct err *err)
 				return err_set(err, ERR_USAGE,
 				    "trusted_sources: an entry holds a control "
 				    "character, a quote or a backslash");
-		/* A network must parse, so a typo is not silently a name. */
-		if (strchr(item, '/') != NULL) {
+		/* What looks like an address or a network must parse (SQL casts
+		 * it), so a typo is not silently a name either. */
+		if (strchr(item, '/') == NULL &&
+		    strspn(item, "0123456789abcdefABCDEF.:") == len) {
+			if (ip_normalize(item, ip) < 0)
+				return err_set(err, ERR_USAGE,
+				    "trusted_sources: '%s' is not an address "
+				    "(a service name needs a letter past f)",
+				    item);
+		} else if (strchr(item, '/') != NULL) {
 			char addr[128];
 			char *slash;
 			long bits;

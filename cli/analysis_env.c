@@ -208,7 +208,15 @@ analysis_parse_until(const char *s, int64_t *out)
 	end = strptime(s, "%Y-%m-%d", &tm);
 	if (end == NULL || *end != '\0' || tm.tm_year < 70 || tm.tm_year > 1100)
 		return -1;
-	*out = (int64_t)timegm(&tm);
+	{
+		/* timegm() makes 2026-02-31 into March 3rd (in tm too). */
+		int mday = tm.tm_mday, mon = tm.tm_mon;
+		time_t t = timegm(&tm);
+
+		if (tm.tm_mday != mday || tm.tm_mon != mon)
+			return -1;
+		*out = (int64_t)t;
+	}
 	return 0;
 }
 

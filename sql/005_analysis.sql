@@ -212,7 +212,7 @@ WITH s AS (
 ), f AS (
 	SELECT count(DISTINCT day) AS days, min(day) AS first_day,
 	       max(day) AS last_day, count(DISTINCT reporter) AS reporters
-	FROM record_facts
+	FROM record_analysis
 	WHERE lower(domain) = lower(p_domain)
 	  AND date_begin >= p_until - make_interval(days => p_days)
 	  AND date_begin < p_until
@@ -233,8 +233,8 @@ SELECT f.days, f.first_day, f.last_day, f.reporters,
        coalesce((SELECT sum(messages) FROM s WHERE class = 'forwarder'), 0),
        coalesce((SELECT sum(messages) FROM s WHERE class = 'spoofing'), 0),
        coalesce((SELECT sum(messages) FROM s WHERE class = 'unknown'), 0),
-       (SELECT count(*) FROM seen
-	WHERE first_seen >= p_until - interval '7 days'),
+       (SELECT count(*) FROM s JOIN seen USING (source_ip)
+	WHERE seen.first_seen >= p_until - interval '7 days'),
        coalesce((SELECT sum(s.messages) FROM s JOIN seen USING (source_ip)
 	         WHERE seen.first_seen >= p_until - interval '7 days'), 0)
 FROM f

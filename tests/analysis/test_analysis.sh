@@ -108,6 +108,15 @@ while [ $d -lt 20 ]; do
 	d=$((d + 1))
 done
 
+# Reports that begin at noon count for their own day.
+d=14
+while [ $d -lt 20 ]; do
+	report "$tmp/in/noon-$d.xml" google.com noon.test \
+		$((day0 + d * 86400 + 43200)) none \
+		'192.0.2.50|10|noon.test|noon.test:pass|noon.test:pass|'
+	d=$((d + 1))
+done
+
 run ingest 0 ingest --db "$db" -q "$tmp/in"
 # Every record judged by the ingest itself.
 [ "$(q "SELECT count(*) FROM records")" = \
@@ -209,8 +218,10 @@ for t in days sources reporters refused; do
 		--format csv --table $t
 	golden report-$t.csv "$tmp/report_csv_$t.out"
 done
-jqt report_json '[.domains[].domain] == ["blocked.test", "ready.test",
-	"young.test"]'
+jqt report_json '[.domains[].domain] == ["blocked.test", "noon.test",
+	"ready.test", "young.test"]'
+jqt report_json '.domains[1].reporters[0] | .days == "0111111" and
+	.days_covered == 6'
 # An empty period is a report, not an error.
 run report_empty 0 report --db "$db" --offline --until 2020-01-01
 run report_one 0 report --db "$db" --domain young.test --offline \
@@ -227,6 +238,11 @@ run bad_period 2 report --db "$db" --period 0d
 run bad_whatif 2 advise --db "$db" --domain ready.test --what-if drop
 run bad_trusted 2 sources --db "$db" --domain ready.test --offline \
 	--trusted-sources 192.0.2.0/99
+run bad_trusted_ip 2 sources --db "$db" --domain ready.test --offline \
+	--trusted-sources 'SendGrid, 10.0.0.256'
+run good_trusted 0 sources --db "$db" --domain ready.test --offline \
+	--trusted-sources 'SendGrid, 192.0.2.0/24, 2001:db8::1' --until $until
+run bad_until 2 report --db "$db" --offline --until 2026-02-31
 
 if [ "$fails" -gt 0 ]; then
 	echo "$fails failure(s)" >&2
