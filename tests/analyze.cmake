@@ -5,11 +5,14 @@ ds_unit_test(test_verdict LIBS dsanalyze)
 ds_unit_test(test_services LIBS dsanalyze)
 
 # dmarcsift sources, advise and report: the real binary on fixture reports
-# with known answers, a real PostgreSQL and a real dnsmasq; golden files in
+# with known answers, a real PostgreSQL, a real dnsmasq and a real SMTP
+# server (the mailed report); golden files in
 # tests/data/analysis (DS_UPDATE_GOLDEN=1 rewrites them).
 add_test(NAME analysis/commands COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg
   run ${CMAKE_CURRENT_SOURCE_DIR}/harness/dnsmasq run
   --zone ${CMAKE_CURRENT_SOURCE_DIR}/analysis/zone.conf
+  ${CMAKE_CURRENT_SOURCE_DIR}/harness/smtp run
   sh ${CMAKE_CURRENT_SOURCE_DIR}/analysis/test_analysis.sh
   $<TARGET_FILE:dmarcsift> ${CMAKE_CURRENT_SOURCE_DIR}/data/analysis)
-set_tests_properties(analysis/commands PROPERTIES LABELS "db;dns" TIMEOUT 300)
+set_tests_properties(analysis/commands PROPERTIES LABELS "db;dns;smtp"
+  TIMEOUT 300)

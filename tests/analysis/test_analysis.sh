@@ -4,7 +4,8 @@
 # tests/analysis/zone.conf (reverse DNS, published DMARC records).
 # usage: test_analysis.sh DMARCSIFT GOLDEN_DIR
 # needs: DMARCSIFT_TEST_DB (tests/harness/pg run), DMARCSIFT_TEST_DNS
-# (tests/harness/dnsmasq run), psql, jq.  DS_UPDATE_GOLDEN=1 rewrites the
+# (tests/harness/dnsmasq run), SMTP_PLAIN_URL and SMTP_MAILDIR
+# (tests/harness/smtp run), psql, jq.  DS_UPDATE_GOLDEN=1 rewrites the
 # golden files instead of comparing.
 set -u
 bin=$1
@@ -231,6 +232,24 @@ jqt report_one '.domains | length == 1'
 run report_dns 0 report --db "$db" --dns-servers "$DMARCSIFT_TEST_DNS" \
 	--domain ready.test --until $until --format json
 jqt report_dns '.domains[0].dns | length > 0'
+
+# Mailed: one mail with both parts, through a real SMTP server.
+run report_mail 0 report --db "$db" --offline --until $until \
+	--mail-to postmaster@ready.test,second@ready.test \
+	--smtp-url "$SMTP_PLAIN_URL" --smtp-allow-plain --smtp-from dmarc@ready.test
+m="$SMTP_MAILDIR/000001.eml"
+if [ ! -f "$m" ]; then
+	fail "report_mail: no mail arrived"
+else
+	grep -q '^Content-Type: multipart/alternative' "$m" ||
+		fail "report_mail: not multipart/alternative"
+	grep -q '^Content-Type: text/html' "$m" || fail "report_mail: no HTML part"
+	grep -q '^Subject: DMARC report, 4 domains' "$m" ||
+		fail "report_mail: subject: $(grep '^Subject' "$m")"
+	[ "$(grep -c '^to' "$SMTP_MAILDIR/000001.env")" = 2 ] ||
+		fail "report_mail: not sent to both recipients"
+fi
+run report_nomail 2 report --db "$db" --offline --until $until --mail
 
 # Bad arguments say so and exit 2.
 run bad_domain 2 sources --db "$db" --domain 'a b'
