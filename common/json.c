@@ -2,7 +2,9 @@
 
 #include "text.h"
 
+#include <inttypes.h>
 #include <string.h>
+#include <time.h>
 
 void
 json_string(FILE *fp, const char *s)
@@ -42,4 +44,59 @@ json_key(FILE *fp, const char *key, int first)
 		fputc(',', fp);
 	json_string(fp, key);
 	fputc(':', fp);
+}
+
+void
+json_time(FILE *fp, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char buf[32];
+
+	if (t <= 0 || t > INT64_C(253402300799) || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		fputs("null", fp);
+	else
+		json_string(fp, buf);
+}
+
+void
+json_kv_str(FILE *fp, const char *key, const char *v, int first)
+{
+	json_key(fp, key, first);
+	json_string(fp, v);
+}
+
+void
+json_kv_opt(FILE *fp, const char *key, const char *v, int first)
+{
+	json_kv_str(fp, key, v != NULL && v[0] != '\0' ? v : NULL, first);
+}
+
+void
+json_kv_u64(FILE *fp, const char *key, uint64_t v, int first)
+{
+	json_key(fp, key, first);
+	fprintf(fp, "%" PRIu64, v);
+}
+
+void
+json_kv_int(FILE *fp, const char *key, int v, int first)
+{
+	json_key(fp, key, first);
+	fprintf(fp, "%d", v);
+}
+
+void
+json_kv_bool(FILE *fp, const char *key, int v, int first)
+{
+	json_key(fp, key, first);
+	fputs(v ? "true" : "false", fp);
+}
+
+void
+json_kv_time(FILE *fp, const char *key, int64_t t, int first)
+{
+	json_key(fp, key, first);
+	json_time(fp, t);
 }

@@ -62,57 +62,6 @@
 #include <time.h>
 
 static void
-str(FILE *fp, const char *key, const char *val, int first)
-{
-	json_key(fp, key, first);
-	json_string(fp, val);
-}
-
-/* A string that is "" when absent: null then. */
-static void
-opt(FILE *fp, const char *key, const char *val, int first)
-{
-	str(fp, key, val != NULL && val[0] != '\0' ? val : NULL, first);
-}
-
-static void
-u64(FILE *fp, const char *key, uint64_t v, int first)
-{
-	json_key(fp, key, first);
-	fprintf(fp, "%" PRIu64, v);
-}
-
-static void
-num(FILE *fp, const char *key, int v, int first)
-{
-	json_key(fp, key, first);
-	fprintf(fp, "%d", v);
-}
-
-static void
-boolean(FILE *fp, const char *key, int v, int first)
-{
-	json_key(fp, key, first);
-	fputs(v ? "true" : "false", fp);
-}
-
-/* Unix seconds as ISO 8601; null for 0 (not known). */
-static void
-when(FILE *fp, const char *key, int64_t t, int first)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char buf[40];
-
-	json_key(fp, key, first);
-	if (t == 0 || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		fputs("null", fp);
-	else
-		json_string(fp, buf);
-}
-
-static void
 policy_now(FILE *fp, const struct advice *a)
 {
 	const struct policy_state *now = &a->now;
@@ -123,19 +72,19 @@ policy_now(FILE *fp, const struct advice *a)
 		return;
 	}
 	fputc('{', fp);
-	opt(fp, "p", now->p, 1);
-	opt(fp, "sp", now->sp, 0);
-	opt(fp, "np", now->np, 0);
+	json_kv_opt(fp, "p", now->p, 1);
+	json_kv_opt(fp, "sp", now->sp, 0);
+	json_kv_opt(fp, "np", now->np, 0);
 	json_key(fp, "pct", 0);
 	if (now->pct < 0)
 		fputs("null", fp);
 	else
 		fprintf(fp, "%d", now->pct);
-	opt(fp, "t", now->testing, 0);
-	opt(fp, "adkim", now->adkim, 0);
-	opt(fp, "aspf", now->aspf, 0);
-	when(fp, "reported_at", now->reported_at, 0);
-	when(fp, "since", now->since, 0);
+	json_kv_opt(fp, "t", now->testing, 0);
+	json_kv_opt(fp, "adkim", now->adkim, 0);
+	json_kv_opt(fp, "aspf", now->aspf, 0);
+	json_kv_time(fp, "reported_at", now->reported_at, 0);
+	json_kv_time(fp, "since", now->since, 0);
 	fputc('}', fp);
 }
 
@@ -148,10 +97,10 @@ reasons(FILE *fp, const struct readiness *r)
 		const struct readiness_reason *x = &r->reasons[i];
 
 		fputs(i ? ",{" : "{", fp);
-		str(fp, "code", x->code, 1);
-		boolean(fp, "met", x->met > 0, 0);
-		boolean(fp, "blocks", x->met == 0, 0);
-		str(fp, "text", x->text, 0);
+		json_kv_str(fp, "code", x->code, 1);
+		json_kv_bool(fp, "met", x->met > 0, 0);
+		json_kv_bool(fp, "blocks", x->met == 0, 0);
+		json_kv_str(fp, "text", x->text, 0);
 		fputc('}', fp);
 	}
 	fputc(']', fp);
@@ -162,12 +111,12 @@ evidence(FILE *fp, const struct readiness_inputs *in)
 {
 	json_key(fp, "evidence", 0);
 	fputc('{', fp);
-	u64(fp, "days_with_data", in->days_with_data, 1);
-	u64(fp, "reporters", in->reporters, 0);
-	u64(fp, "messages", in->messages, 0);
-	u64(fp, "passed", in->passed, 0);
-	u64(fp, "legit_messages", in->legit_messages, 0);
-	u64(fp, "legit_passed", in->legit_passed, 0);
+	json_kv_u64(fp, "days_with_data", in->days_with_data, 1);
+	json_kv_u64(fp, "reporters", in->reporters, 0);
+	json_kv_u64(fp, "messages", in->messages, 0);
+	json_kv_u64(fp, "passed", in->passed, 0);
+	json_kv_u64(fp, "legit_messages", in->legit_messages, 0);
+	json_kv_u64(fp, "legit_passed", in->legit_passed, 0);
 	json_key(fp, "legit_pass_rate", 0);
 	if (in->legit_messages == 0) {
 		fputs("null", fp);
@@ -177,17 +126,17 @@ evidence(FILE *fp, const struct readiness_inputs *in)
 
 		fprintf(fp, "%" PRIu64 ".%02" PRIu64, r / 100, r % 100);
 	}
-	u64(fp, "legit_failing_sources", in->legit_failing_sources, 0);
-	u64(fp, "legit_failed", in->legit_failed, 0);
-	u64(fp, "forwarded", in->forwarded, 0);
-	u64(fp, "spoofing", in->spoofing, 0);
-	u64(fp, "unknown", in->unknown, 0);
-	u64(fp, "new_sources", in->new_sources, 0);
-	u64(fp, "new_messages", in->new_messages, 0);
-	u64(fp, "sub_messages", in->sub_messages, 0);
-	u64(fp, "sub_passed", in->sub_passed, 0);
-	u64(fp, "sub_names", in->sub_names, 0);
-	u64(fp, "sub_names_failing", in->sub_names_failing, 0);
+	json_kv_u64(fp, "legit_failing_sources", in->legit_failing_sources, 0);
+	json_kv_u64(fp, "legit_failed", in->legit_failed, 0);
+	json_kv_u64(fp, "forwarded", in->forwarded, 0);
+	json_kv_u64(fp, "spoofing", in->spoofing, 0);
+	json_kv_u64(fp, "unknown", in->unknown, 0);
+	json_kv_u64(fp, "new_sources", in->new_sources, 0);
+	json_kv_u64(fp, "new_messages", in->new_messages, 0);
+	json_kv_u64(fp, "sub_messages", in->sub_messages, 0);
+	json_kv_u64(fp, "sub_passed", in->sub_passed, 0);
+	json_kv_u64(fp, "sub_names", in->sub_names, 0);
+	json_kv_u64(fp, "sub_names_failing", in->sub_names_failing, 0);
 	fputc('}', fp);
 }
 
@@ -201,17 +150,18 @@ failing(FILE *fp, const struct readiness_inputs *in)
 		int c = verdict_cause_from_name(s->cause);
 
 		fputs(i ? ",{" : "{", fp);
-		str(fp, "ip", s->ip, 1);
-		str(fp, "service", s->service, 0);
-		str(fp, "ptr", s->ptr, 0);
-		u64(fp, "messages", s->messages, 0);
-		u64(fp, "passed", s->passed, 0);
-		u64(fp, "failed", s->failed, 0);
-		str(fp, "cause", s->cause, 0);
-		str(fp, "cause_text", c >= 0 ? verdict_cause_text(c) : NULL, 0);
-		str(fp, "fix", c > 0 ? verdict_cause_fix(c) : NULL, 0);
-		when(fp, "first_seen", s->first_seen, 0);
-		when(fp, "last_seen", s->last_seen, 0);
+		json_kv_str(fp, "ip", s->ip, 1);
+		json_kv_str(fp, "service", s->service, 0);
+		json_kv_str(fp, "ptr", s->ptr, 0);
+		json_kv_u64(fp, "messages", s->messages, 0);
+		json_kv_u64(fp, "passed", s->passed, 0);
+		json_kv_u64(fp, "failed", s->failed, 0);
+		json_kv_str(fp, "cause", s->cause, 0);
+		json_kv_str(
+		    fp, "cause_text", c >= 0 ? verdict_cause_text(c) : NULL, 0);
+		json_kv_str(fp, "fix", c > 0 ? verdict_cause_fix(c) : NULL, 0);
+		json_kv_time(fp, "first_seen", s->first_seen, 0);
+		json_kv_time(fp, "last_seen", s->last_seen, 0);
 		fputc('}', fp);
 	}
 	fputc(']', fp);
@@ -228,15 +178,15 @@ whatif(FILE *fp, const struct advice *a)
 		return;
 	}
 	fputc('{', fp);
-	str(fp, "policy", w->policy, 1);
-	num(fp, "pct", w->pct, 0);
-	u64(fp, "messages", w->messages, 0);
-	u64(fp, "total_affected", w->total_affected, 0);
+	json_kv_str(fp, "policy", w->policy, 1);
+	json_kv_int(fp, "pct", w->pct, 0);
+	json_kv_u64(fp, "messages", w->messages, 0);
+	json_kv_u64(fp, "total_affected", w->total_affected, 0);
 	json_key(fp, "affected", 0);
 	fputc('{', fp);
 	for (int c = 0; c < SOURCE_NCLASSES; c++)
-		u64(fp, source_class_name((enum source_class)c), w->affected[c],
-		    c == 0);
+		json_kv_u64(fp, source_class_name((enum source_class)c),
+		    w->affected[c], c == 0);
 	fputc('}', fp);
 	json_key(fp, "sources", 0);
 	fputc('[', fp);
@@ -244,13 +194,13 @@ whatif(FILE *fp, const struct advice *a)
 		const struct source *s = w->v[i].src;
 
 		fputs(i ? ",{" : "{", fp);
-		str(fp, "ip", s->ip, 1);
-		str(fp, "class", source_class_name(s->cls), 0);
-		str(fp, "service", s->service, 0);
-		str(fp, "ptr", s->ptr, 0);
-		u64(fp, "messages", s->messages, 0);
-		u64(fp, "failed", s->failed, 0);
-		u64(fp, "affected", w->v[i].affected, 0);
+		json_kv_str(fp, "ip", s->ip, 1);
+		json_kv_str(fp, "class", source_class_name(s->cls), 0);
+		json_kv_str(fp, "service", s->service, 0);
+		json_kv_str(fp, "ptr", s->ptr, 0);
+		json_kv_u64(fp, "messages", s->messages, 0);
+		json_kv_u64(fp, "failed", s->failed, 0);
+		json_kv_u64(fp, "affected", w->v[i].affected, 0);
 		fputc('}', fp);
 	}
 	fputs("]}", fp);
@@ -265,43 +215,43 @@ advise_json(FILE *fp, const struct advice *a)
 	char name[sizeof(a->domain) + 16];
 
 	fputc('{', fp);
-	str(fp, "domain", a->domain, 1);
+	json_kv_str(fp, "domain", a->domain, 1);
 	json_key(fp, "period", 0);
 	fputc('{', fp);
-	num(fp, "days", a->days, 1);
-	when(fp, "until", a->until, 0);
-	opt(fp, "first_day", a->in.first_day, 0);
-	opt(fp, "last_day", a->in.last_day, 0);
+	json_kv_int(fp, "days", a->days, 1);
+	json_kv_time(fp, "until", a->until, 0);
+	json_kv_opt(fp, "first_day", a->in.first_day, 0);
+	json_kv_opt(fp, "last_day", a->in.last_day, 0);
 	fputc('}', fp);
 
 	policy_now(fp, a);
-	opt(fp, "policy_now_text", r->policy_now, 0);
-	num(fp, "step_now", r->step_now, 0);
-	boolean(fp, "ready", r->ready, 0);
-	opt(fp, "next_step", last ? NULL : r->next_step, 0);
+	json_kv_opt(fp, "policy_now_text", r->policy_now, 0);
+	json_kv_int(fp, "step_now", r->step_now, 0);
+	json_kv_bool(fp, "ready", r->ready, 0);
+	json_kv_opt(fp, "next_step", last ? NULL : r->next_step, 0);
 	json_key(fp, "next_step_no", 0);
 	if (last)
 		fputs("null", fp);
 	else
 		fprintf(fp, "%d", r->next_step_no);
-	opt(fp, "next_record", last ? NULL : r->next_record, 0);
+	json_kv_opt(fp, "next_record", last ? NULL : r->next_record, 0);
 	snprintf(name, sizeof(name), "_dmarc.%s.", a->domain);
-	str(fp, "next_record_name", name, 0);
-	str(fp, "published", a->published, 0);
+	json_kv_str(fp, "next_record_name", name, 0);
+	json_kv_str(fp, "published", a->published, 0);
 	reasons(fp, r);
 
 	json_key(fp, "thresholds", 0);
 	fputc('{', fp);
-	num(fp, "days", t->days, 1);
-	num(fp, "pass_rate", t->pass_rate, 0);
-	num(fp, "source_share", t->source_share, 0);
-	num(fp, "stable_days", t->stable_days, 0);
+	json_kv_int(fp, "days", t->days, 1);
+	json_kv_int(fp, "pass_rate", t->pass_rate, 0);
+	json_kv_int(fp, "source_share", t->source_share, 0);
+	json_kv_int(fp, "stable_days", t->stable_days, 0);
 	fputc('}', fp);
 
 	evidence(fp, &a->in);
 	failing(fp, &a->in);
-	opt(fp, "sp_advice", r->sp_advice, 0);
-	opt(fp, "np_advice", r->np_advice, 0);
+	json_kv_opt(fp, "sp_advice", r->sp_advice, 0);
+	json_kv_opt(fp, "np_advice", r->np_advice, 0);
 	whatif(fp, a);
 	fputs("}\n", fp);
 	if (fflush(fp) != 0 || ferror(fp))

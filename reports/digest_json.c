@@ -13,53 +13,6 @@
 #include <inttypes.h>
 #include <time.h>
 
-static void
-str(FILE *fp, const char *key, const char *val, int first)
-{
-	json_key(fp, key, first);
-	json_string(fp, val);
-}
-
-/* An empty string is "not said": null, so that consumers test one
- * thing. */
-static void
-str_or_null(FILE *fp, const char *key, const char *val, int first)
-{
-	str(fp, key, val != NULL && val[0] != '\0' ? val : NULL, first);
-}
-
-static void
-u64(FILE *fp, const char *key, uint64_t v, int first)
-{
-	json_key(fp, key, first);
-	fprintf(fp, "%" PRIu64, v);
-}
-
-static void
-boolean(FILE *fp, const char *key, int v, int first)
-{
-	json_key(fp, key, first);
-	fputs(v ? "true" : "false", fp);
-}
-
-/* "2026-11-16T00:00:00Z", or null for 0 (not known) and for what gmtime
- * cannot place in years 1..9999. */
-static void
-when(FILE *fp, const char *key, int64_t t, int first)
-{
-	char buf[32];
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	json_key(fp, key, first);
-	if (t <= 0 || t > INT64_C(253402300799) || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
-		fputs("null", fp);
-		return;
-	}
-	json_string(fp, buf);
-}
-
 /* Percent passing, two decimals; null without messages. */
 static void
 rate(FILE *fp, const char *key, uint64_t passed, uint64_t messages, int first)
@@ -77,18 +30,18 @@ source(FILE *fp, const struct source *s)
 	int c = verdict_cause_from_name(s->cause);
 
 	fputc('{', fp);
-	str(fp, "ip", s->ip, 1);
-	str(fp, "class", source_class_name(s->cls), 0);
-	str(fp, "service", s->service, 0);
-	str(fp, "ptr", s->ptr, 0);
-	u64(fp, "messages", s->messages, 0);
-	u64(fp, "passed", s->passed, 0);
-	u64(fp, "failed", s->failed, 0);
-	u64(fp, "forwarded", s->forwarded, 0);
-	str(fp, "cause", s->cause, 0);
+	json_kv_str(fp, "ip", s->ip, 1);
+	json_kv_str(fp, "class", source_class_name(s->cls), 0);
+	json_kv_str(fp, "service", s->service, 0);
+	json_kv_str(fp, "ptr", s->ptr, 0);
+	json_kv_u64(fp, "messages", s->messages, 0);
+	json_kv_u64(fp, "passed", s->passed, 0);
+	json_kv_u64(fp, "failed", s->failed, 0);
+	json_kv_u64(fp, "forwarded", s->forwarded, 0);
+	json_kv_str(fp, "cause", s->cause, 0);
 	/* A cause this build does not know keeps its name, without words. */
-	str(fp, "cause_text", c >= 0 ? verdict_cause_text(c) : NULL, 0);
-	str(fp, "fix", c >= 0 ? verdict_cause_fix(c) : NULL, 0);
+	json_kv_str(fp, "cause_text", c >= 0 ? verdict_cause_text(c) : NULL, 0);
+	json_kv_str(fp, "fix", c >= 0 ? verdict_cause_fix(c) : NULL, 0);
 	json_key(fp, "dkim_domains", 0);
 	fputc('[', fp);
 	for (size_t i = 0; i < s->n_dkim; i++) {
@@ -105,9 +58,9 @@ source(FILE *fp, const struct source *s)
 		json_string(fp, s->spf_domains[i]);
 	}
 	fputc(']', fp);
-	u64(fp, "reporters", s->reporters, 0);
-	when(fp, "first_seen", s->first_seen, 0);
-	when(fp, "last_seen", s->last_seen, 0);
+	json_kv_u64(fp, "reporters", s->reporters, 0);
+	json_kv_time(fp, "first_seen", s->first_seen, 0);
+	json_kv_time(fp, "last_seen", s->last_seen, 0);
 	fputc('}', fp);
 }
 
@@ -122,7 +75,7 @@ sources(FILE *fp, const char *key, const struct digest_sources *l)
 		source(fp, &l->v[i]);
 	}
 	fputc(']', fp);
-	u64(fp, "more", l->more, 0);
+	json_kv_u64(fp, "more", l->more, 0);
 	fputc('}', fp);
 }
 
@@ -135,19 +88,19 @@ policy(FILE *fp, const struct policy_state *p)
 		return;
 	}
 	fputc('{', fp);
-	str_or_null(fp, "p", p->p, 1);
-	str_or_null(fp, "sp", p->sp, 0);
-	str_or_null(fp, "np", p->np, 0);
+	json_kv_opt(fp, "p", p->p, 1);
+	json_kv_opt(fp, "sp", p->sp, 0);
+	json_kv_opt(fp, "np", p->np, 0);
 	json_key(fp, "pct", 0);
 	if (p->pct < 0)
 		fputs("null", fp);
 	else
 		fprintf(fp, "%d", p->pct);
-	str_or_null(fp, "testing", p->testing, 0);
-	str_or_null(fp, "adkim", p->adkim, 0);
-	str_or_null(fp, "aspf", p->aspf, 0);
-	when(fp, "reported_at", p->reported_at, 0);
-	when(fp, "since", p->since, 0);
+	json_kv_opt(fp, "testing", p->testing, 0);
+	json_kv_opt(fp, "adkim", p->adkim, 0);
+	json_kv_opt(fp, "aspf", p->aspf, 0);
+	json_kv_time(fp, "reported_at", p->reported_at, 0);
+	json_kv_time(fp, "since", p->since, 0);
 	fputc('}', fp);
 }
 
@@ -156,33 +109,33 @@ readiness(FILE *fp, const struct readiness *r)
 {
 	json_key(fp, "readiness", 0);
 	fputc('{', fp);
-	boolean(fp, "ready", r->ready, 1);
+	json_kv_bool(fp, "ready", r->ready, 1);
 	json_key(fp, "step_now", 0);
 	fprintf(fp, "%d", r->step_now);
-	str_or_null(fp, "policy_now", r->policy_now, 0);
+	json_kv_opt(fp, "policy_now", r->policy_now, 0);
 	json_key(fp, "next_step_no", 0);
 	if (r->next_step_no < 0)
 		fputs("null", fp);
 	else
 		fprintf(fp, "%d", r->next_step_no);
-	str_or_null(fp, "next_step", r->next_step, 0);
-	str_or_null(fp, "next_record", r->next_record, 0);
+	json_kv_opt(fp, "next_step", r->next_step, 0);
+	json_kv_opt(fp, "next_record", r->next_record, 0);
 	json_key(fp, "reasons", 0);
 	fputc('[', fp);
 	for (size_t i = 0; i < r->n_reasons && i < READINESS_MAX_REASONS; i++) {
 		const struct readiness_reason *re = &r->reasons[i];
 
 		fputs(i ? ",{" : "{", fp);
-		str(fp, "code", re->code, 1);
+		json_kv_str(fp, "code", re->code, 1);
 		/* met: true, false (blocks), or null for a warning only. */
 		json_key(fp, "met", 0);
 		fputs(re->met < 0 ? "null" : re->met ? "true" : "false", fp);
-		str(fp, "text", re->text, 0);
+		json_kv_str(fp, "text", re->text, 0);
 		fputc('}', fp);
 	}
 	fputc(']', fp);
-	str_or_null(fp, "sp_advice", r->sp_advice, 0);
-	str_or_null(fp, "np_advice", r->np_advice, 0);
+	json_kv_opt(fp, "sp_advice", r->sp_advice, 0);
+	json_kv_opt(fp, "np_advice", r->np_advice, 0);
 	fputc('}', fp);
 }
 
@@ -195,13 +148,13 @@ reporters(FILE *fp, const struct digest_domain *dd)
 		const struct digest_reporter *r = &dd->reporters[i];
 
 		fputs(i ? ",{" : "{", fp);
-		str(fp, "name", r->name, 1);
-		u64(fp, "reports", r->reports, 0);
-		u64(fp, "messages", r->messages, 0);
-		str(fp, "days", r->days != NULL ? r->days : "", 0);
+		json_kv_str(fp, "name", r->name, 1);
+		json_kv_u64(fp, "reports", r->reports, 0);
+		json_kv_u64(fp, "messages", r->messages, 0);
+		json_kv_str(fp, "days", r->days != NULL ? r->days : "", 0);
 		json_key(fp, "days_covered", 0);
 		fprintf(fp, "%d", r->ndays_covered);
-		boolean(fp, "silent", r->silent, 0);
+		json_kv_bool(fp, "silent", r->silent, 0);
 		fputc('}', fp);
 	}
 	fputc(']', fp);
@@ -220,11 +173,12 @@ dns(FILE *fp, const struct digest_domain *dd)
 		const struct dnscheck_finding *f = &dd->dns.v[i];
 
 		fputs(i ? ",{" : "{", fp);
-		str(fp, "id", f->id, 1);
-		str(fp, "status", dnscheck_status_name(f->status), 0);
-		str(fp, "subject", f->subject, 0);
-		str(fp, "text", f->text, 0);
-		str(fp, "fix", f->status != DNSCHECK_PASS ? f->fix : NULL, 0);
+		json_kv_str(fp, "id", f->id, 1);
+		json_kv_str(fp, "status", dnscheck_status_name(f->status), 0);
+		json_kv_str(fp, "subject", f->subject, 0);
+		json_kv_str(fp, "text", f->text, 0);
+		json_kv_str(
+		    fp, "fix", f->status != DNSCHECK_PASS ? f->fix : NULL, 0);
 		fputc('}', fp);
 	}
 	fputc(']', fp);
@@ -234,17 +188,17 @@ static void
 domain(FILE *fp, const struct digest_domain *dd)
 {
 	fputc('{', fp);
-	str(fp, "domain", dd->domain, 1);
-	u64(fp, "messages", dd->messages, 0);
-	u64(fp, "passed", dd->passed, 0);
+	json_kv_str(fp, "domain", dd->domain, 1);
+	json_kv_u64(fp, "messages", dd->messages, 0);
+	json_kv_u64(fp, "passed", dd->passed, 0);
 	rate(fp, "pass_rate", dd->passed, dd->messages, 0);
 	json_key(fp, "previous", 0);
 	if (!dd->has_prev) {
 		fputs("null", fp);
 	} else {
 		fputc('{', fp);
-		u64(fp, "messages", dd->prev_messages, 1);
-		u64(fp, "passed", dd->prev_passed, 0);
+		json_kv_u64(fp, "messages", dd->prev_messages, 1);
+		json_kv_u64(fp, "passed", dd->prev_passed, 0);
 		rate(fp, "pass_rate", dd->prev_passed, dd->prev_messages, 0);
 		fputc('}', fp);
 	}
@@ -252,9 +206,9 @@ domain(FILE *fp, const struct digest_domain *dd)
 	fputc('[', fp);
 	for (size_t i = 0; i < dd->ndays; i++) {
 		fputs(i ? ",{" : "{", fp);
-		str(fp, "day", dd->days[i].day, 1);
-		u64(fp, "messages", dd->days[i].messages, 0);
-		u64(fp, "passed", dd->days[i].passed, 0);
+		json_kv_str(fp, "day", dd->days[i].day, 1);
+		json_kv_u64(fp, "messages", dd->days[i].messages, 0);
+		json_kv_u64(fp, "passed", dd->days[i].passed, 0);
 		fputc('}', fp);
 	}
 	fputc(']', fp);
@@ -273,12 +227,12 @@ int
 digest_json(FILE *fp, const struct digest *d)
 {
 	fputs("{\"period\":{", fp);
-	str(fp, "name", d->period, 1);
-	when(fp, "since", d->since, 0);
-	when(fp, "until", d->until, 0);
-	when(fp, "previous_since", d->prev_since, 0);
+	json_kv_str(fp, "name", d->period, 1);
+	json_kv_time(fp, "since", d->since, 0);
+	json_kv_time(fp, "until", d->until, 0);
+	json_kv_time(fp, "previous_since", d->prev_since, 0);
 	fputc('}', fp);
-	when(fp, "generated_at", d->generated_at, 0);
+	json_kv_time(fp, "generated_at", d->generated_at, 0);
 	json_key(fp, "domains", 0);
 	fputc('[', fp);
 	for (size_t i = 0; i < d->n; i++) {
@@ -295,13 +249,13 @@ digest_json(FILE *fp, const struct digest *d)
 		fputs(i ? ",{" : "{", fp);
 		json_key(fp, "input", 1);
 		fprintf(fp, "%" PRId64, r->input);
-		str(fp, "source_name", r->source_name, 0);
-		when(fp, "received_at", r->received_at, 0);
-		str(fp, "reason", r->reason, 0);
+		json_kv_str(fp, "source_name", r->source_name, 0);
+		json_kv_time(fp, "received_at", r->received_at, 0);
+		json_kv_str(fp, "reason", r->reason, 0);
 		fputc('}', fp);
 	}
 	fputc(']', fp);
-	u64(fp, "more", d->refused_more, 0);
+	json_kv_u64(fp, "more", d->refused_more, 0);
 	fputs("}}\n", fp);
 	if (fflush(fp) != 0 || ferror(fp)) {
 		if (errno == 0)

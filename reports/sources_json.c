@@ -11,20 +11,6 @@
 #include "verdict.h"
 
 static void
-json_time(FILE *fp, int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char buf[32];
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		fputs("null", fp);
-	else
-		json_string(fp, buf);
-}
-
-static void
 json_strv(FILE *fp, char *const *v, size_t n)
 {
 	fputc('[', fp);
