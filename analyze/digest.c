@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "advise.h"
+#include "clock.h"
 #include "db.h"
 #include "err.h"
 #include "xalloc.h"
@@ -449,7 +450,7 @@ digest_compute(struct db *db, const struct digest_options *o,
 	dg->until = o->until - o->until % 86400;
 	dg->since = dg->until - (int64_t)o->days * 86400;
 	dg->prev_since = dg->since - (int64_t)o->days * 86400;
-	dg->generated_at = (int64_t)time(NULL);
+	dg->generated_at = clock_now();
 	dg->thresholds = o->thresholds;
 
 	if (o->domain != NULL) {

@@ -10,6 +10,7 @@
 #include "analysis.h"
 #include "check.h"
 #include "cliopt.h"
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "dbconn.h"
@@ -239,11 +240,9 @@ analysis_published(const struct analysis_env *e, const char *domain)
 }
 
 int64_t
-analysis_end_of_today(void)
+analysis_default_until(void)
 {
-	int64_t now = (int64_t)time(NULL);
-
-	return now - now % 86400 + 86400;
+	return clock_last_complete_day_end();
 }
 
 int

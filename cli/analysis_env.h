@@ -63,8 +63,12 @@ int analysis_parse_until(const char *s, int64_t *out);
  */
 char *analysis_published(const struct analysis_env *e, const char *domain);
 
-/* Today's UTC midnight plus one day: periods end at the end of today. */
-int64_t analysis_end_of_today(void);
+/*
+ * Where a period ends by default: today's UTC midnight (clock.h), the end
+ * of the last complete day.  Receivers send a day's report after the day
+ * ends, so a period ending later would end with a day nobody reported yet.
+ */
+int64_t analysis_default_until(void);
 
 /*
  * A --domain value, checked and lower-cased into out (a name of at most

@@ -106,7 +106,7 @@ cmd_advise(int argc, char **argv)
 	};
 	char domain[256] = "", policy[16] = "";
 	int json = 0, pct = 100, c, h, status = EXIT_CANNOT_RUN;
-	int64_t until = analysis_end_of_today();
+	int64_t until = analysis_default_until();
 	struct analysis_env env = {0};
 	struct advise_options o;
 	struct advice a;

@@ -294,7 +294,7 @@ cmd_report(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.days = 7;
 	snprintf(o.period, sizeof(o.period), "week");
-	o.until = analysis_end_of_today();
+	o.until = analysis_default_until();
 	cliopt_init(&co);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hvq", opts, NULL)) != -1) {

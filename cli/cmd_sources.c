@@ -88,7 +88,7 @@ cmd_sources(int argc, char **argv)
 	struct sources_view view;
 	struct cliopt co;
 	struct err err;
-	int64_t until = analysis_end_of_today(), since;
+	int64_t until = analysis_default_until(), since;
 
 	cliopt_init(&co);
 	optind = 1;

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "config.h"
 #include "err.h"
 #include "log.h"
@@ -823,7 +824,7 @@ mailout_send(
 		mm.from = config_str(cfg, CONFIG_SMTP_FROM);
 	if (mm.from == NULL)
 		mm.from = from_owned = default_from();
-	if (mailout_build(&mm, (int64_t)time(NULL), &msg, &len, err)) {
+	if (mailout_build(&mm, clock_now(), &msg, &len, err)) {
 		ret = err->code;
 		goto out;
 	}

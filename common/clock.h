@@ -1,0 +1,29 @@
+/*
+ * clock: what time it is, for everything that says "today" or "now".
+ *
+ * DMARCSIFT_NOW fixes the clock for tests and golden files: Unix seconds
+ * ("1781049600") or a UTC date or instant ("2026-06-10",
+ * "2026-06-10T08:30:00Z").  Anything else is ignored with a warning once,
+ * and the real clock is used.
+ */
+#ifndef DMARCSIFT_CLOCK_H
+#define DMARCSIFT_CLOCK_H
+
+#include <stdint.h>
+
+/* Unix seconds now (or DMARCSIFT_NOW). */
+int64_t clock_now(void);
+
+/* The UTC midnight that starts the day of t. */
+int64_t clock_day_start(int64_t t);
+
+/*
+ * The end of the last complete UTC day: today's midnight.  Receivers
+ * report a day after it ends, so periods that end here are whole.
+ */
+int64_t clock_last_complete_day_end(void);
+
+/* YYYY-MM-DD[THH:MM:SS[Z]] (UTC) or Unix seconds into *out; 0, or -1. */
+int clock_parse(const char *s, int64_t *out);
+
+#endif
