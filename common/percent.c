@@ -1,0 +1,126 @@
+/* percent: one rule for every percentage shown; see percent.h. */
+#include "percent.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+/* a * b as 128 bits, in 32-bit halves. */
+static void
+mul_wide(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo)
+{
+	uint64_t al = a & 0xffffffffu, ah = a >> 32;
+	uint64_t bl = b & 0xffffffffu, bh = b >> 32;
+	uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
+
+	*lo = (mid << 32) | (ll & 0xffffffffu);
+	*hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+}
+
+/* (hi:lo) / d by shifting and subtracting; hi < d, so the quotient fits in
+ * 64 bits.  *rem: the remainder. */
+static uint64_t
+div_wide(uint64_t hi, uint64_t lo, uint64_t d, uint64_t *rem)
+{
+	uint64_t q = 0, r = hi;
+
+	for (int i = 63; i >= 0; i--) {
+		uint64_t top = r >> 63;
+
+		r = (r << 1) | ((lo >> i) & 1);
+		q <<= 1;
+		if (top || r >= d) {
+			r -= d;
+			q |= 1;
+		}
+	}
+	*rem = r;
+	return q;
+}
+
+uint64_t
+percent_ratio(uint64_t part, uint64_t whole, uint64_t scale, int up)
+{
+	uint64_t hi, lo, q, rem;
+
+	if (whole == 0)
+		return 0;
+	if (part > whole)
+		part = whole;
+	/* part <= whole, so part * scale / whole <= scale: hi < whole. */
+	mul_wide(part, scale, &hi, &lo);
+	q = div_wide(hi, lo, whole, &rem);
+	return up && rem != 0 ? q + 1 : q;
+}
+
+static int
+tenths_text(uint64_t part, uint64_t whole, int up, char *buf, size_t size)
+{
+	uint64_t t;
+
+	if (whole == 0) {
+		snprintf(buf, size, "-");
+		return -1;
+	}
+	t = percent_ratio(part, whole, 1000, up);
+	snprintf(buf, size, "%" PRIu64 ".%" PRIu64, t / 10, t % 10);
+	return 0;
+}
+
+int
+percent_text(uint64_t part, uint64_t whole, char *buf, size_t size)
+{
+	return tenths_text(part, whole, 0, buf, size);
+}
+
+int
+percent_failed_text(uint64_t part, uint64_t whole, char *buf, size_t size)
+{
+	return tenths_text(part, whole, 1, buf, size);
+}
+
+int
+percent_points(uint64_t part, uint64_t whole, uint64_t prev_part,
+    uint64_t prev_whole, char *buf, size_t size)
+{
+	int now, then, d;
+
+	if (whole == 0 || prev_whole == 0) {
+		snprintf(buf, size, "-");
+		return 0;
+	}
+	/* Both are 0..1000, so the difference fits an int. */
+	now = (int)percent_ratio(part, whole, 1000, 0);
+	then = (int)percent_ratio(prev_part, prev_whole, 1000, 0);
+	d = now - then;
+	snprintf(buf, size, "%c%d.%d", d < 0 ? '-' : '+', (d < 0 ? -d : d) / 10,
+	    (d < 0 ? -d : d) % 10);
+	return d;
+}
+
+int
+percent_change_text(uint64_t now, uint64_t then, char *buf, size_t size)
+{
+	uint64_t up, hi, lo, rem, pct;
+
+	if (then == 0) {
+		snprintf(buf, size, "-");
+		return -1;
+	}
+	if (now < then) {
+		pct = percent_ratio(then - now, then, 100, 0);
+		snprintf(buf, size, "%c%" PRIu64, pct > 0 ? '-' : '+', pct);
+		return 0;
+	}
+	up = now - then;
+	/* 100 times as many more or above: +10000% and up. */
+	if (up / then >= 100) {
+		snprintf(buf, size, "-");
+		return -1;
+	}
+	/* up < 100 * then: the quotient is at most 9999, and hi < then. */
+	mul_wide(up, 100, &hi, &lo);
+	pct = div_wide(hi, lo, then, &rem);
+	snprintf(buf, size, "+%" PRIu64, pct);
+	return 0;
+}
