@@ -101,26 +101,23 @@ percent_points(uint64_t part, uint64_t whole, uint64_t prev_part,
 int
 percent_change_text(uint64_t now, uint64_t then, char *buf, size_t size)
 {
-	uint64_t up, hi, lo, rem, pct;
+	uint64_t diff, hi, lo, rem, pct;
 
-	if (then == 0) {
+	if (then == 0 || (now > then && (now - then) / then >= 100)) {
 		snprintf(buf, size, "-");
 		return -1;
 	}
-	if (now < then) {
-		pct = percent_ratio(then - now, then, 100, 0);
-		snprintf(buf, size, "%c%" PRIu64, pct > 0 ? '-' : '+', pct);
-		return 0;
-	}
-	up = now - then;
-	/* 100 times as many more or above: +10000% and up. */
-	if (up / then >= 100) {
+	/* diff < 100 * then: twice the percentage, rounded down, is below
+	 * 20000, and hi < then.  Adding one before halving rounds a half
+	 * away from zero. */
+	diff = now >= then ? now - then : then - now;
+	mul_wide(diff, 200, &hi, &lo);
+	pct = (div_wide(hi, lo, then, &rem) + 1) / 2;
+	if (now > then && pct > 9999) {
 		snprintf(buf, size, "-");
 		return -1;
 	}
-	/* up < 100 * then: the quotient is at most 9999, and hi < then. */
-	mul_wide(up, 100, &hi, &lo);
-	pct = div_wide(hi, lo, then, &rem);
-	snprintf(buf, size, "+%" PRIu64, pct);
+	snprintf(
+	    buf, size, "%c%" PRIu64, now < then && pct > 0 ? '-' : '+', pct);
 	return 0;
 }

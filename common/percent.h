@@ -55,10 +55,11 @@ int percent_points(uint64_t part, uint64_t whole, uint64_t prev_part,
     uint64_t prev_whole, char *buf, size_t size);
 
 /*
- * How much now is above or below then, in whole percent rounded toward
- * zero (a change is never shown bigger than it was): "+12", "-3", "+0".
- * Returns 0, or -1 with buf "-" when then is 0 or the change is above
- * +9999% (too long a number to help: say "over 100 times" instead).
+ * How much now is above or below then, in whole percent: "+12", "-3",
+ * "+0".  A change in volume is neither good nor bad news, so it is
+ * rounded to the nearest (a half away from zero).  Returns 0, or -1 with
+ * buf "-" when then is 0 or the change would show above +9999% (too long
+ * a number to help: say "over 100 times" instead).
  */
 int percent_change_text(uint64_t now, uint64_t then, char *buf, size_t size);
 
