@@ -34,7 +34,8 @@
  *                          spoofing, unknown, new_sources, new_messages,
  *                          sub_messages, sub_passed, sub_names,
  *                          sub_names_failing}: legit_pass_rate is a percent
- *                          rounded down to two decimals (never shows a
+ *                          rounded down to one decimal, the digits of the
+ *                          pass_rate reason (percent.h: never shows a
  *                          threshold that is not reached), null without
  *                          legitimate mail; forwarded, spoofing and unknown
  *                          are messages of sources in those classes
@@ -55,9 +56,9 @@
 
 #include "advise.h"
 #include "json.h"
+#include "percent.h"
 #include "verdict.h"
 
-#include <inttypes.h>
 #include <string.h>
 #include <time.h>
 
@@ -109,6 +110,8 @@ reasons(FILE *fp, const struct readiness *r)
 static void
 evidence(FILE *fp, const struct readiness_inputs *in)
 {
+	char rate[PERCENT_LEN];
+
 	json_key(fp, "evidence", 0);
 	fputc('{', fp);
 	json_kv_u64(fp, "days_with_data", in->days_with_data, 1);
@@ -118,14 +121,11 @@ evidence(FILE *fp, const struct readiness_inputs *in)
 	json_kv_u64(fp, "legit_messages", in->legit_messages, 0);
 	json_kv_u64(fp, "legit_passed", in->legit_passed, 0);
 	json_key(fp, "legit_pass_rate", 0);
-	if (in->legit_messages == 0) {
-		fputs("null", fp);
-	} else {
-		uint64_t r = readiness_ratio(
-		    in->legit_passed, in->legit_messages, 10000, 0);
-
-		fprintf(fp, "%" PRIu64 ".%02" PRIu64, r / 100, r % 100);
-	}
+	fputs(percent_text(
+	          in->legit_passed, in->legit_messages, rate, sizeof(rate)) < 0
+	        ? "null"
+	        : rate,
+	    fp);
 	json_kv_u64(fp, "legit_failing_sources", in->legit_failing_sources, 0);
 	json_kv_u64(fp, "legit_failed", in->legit_failed, 0);
 	json_kv_u64(fp, "forwarded", in->forwarded, 0);

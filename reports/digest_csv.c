@@ -13,6 +13,7 @@
 #include "digest_render.h"
 
 #include "digest.h"
+#include "percent.h"
 #include "text.h"
 
 #include <errno.h>
@@ -89,6 +90,7 @@ days(FILE *fp, const struct digest *d)
 
 		for (size_t j = 0; j < dd->ndays; j++) {
 			const struct digest_day *day = &dd->days[j];
+			char rate[PERCENT_LEN];
 			uint64_t failed = day->messages >= day->passed
 			    ? day->messages - day->passed
 			    : 0;
@@ -99,11 +101,11 @@ days(FILE *fp, const struct digest *d)
 			num(fp, day->passed);
 			num(fp, failed);
 			fputc(',', fp);
-			/* Empty, not 0, on a day without mail. */
-			if (day->messages > 0)
-				fprintf(fp, "%.2f",
-				    100.0 * (double)day->passed /
-				        (double)day->messages);
+			/* Rounded down as everywhere (percent.h); empty, not
+			 * 0, on a day without mail. */
+			if (percent_text(day->passed, day->messages, rate,
+			        sizeof(rate)) == 0)
+				fputs(rate, fp);
 			endrow(fp);
 		}
 	}

@@ -11,6 +11,7 @@
 
 #include "digest.h"
 #include "dnscheck.h"
+#include "percent.h"
 #include "svg.h"
 #include "text.h"
 #include "verdict.h"
@@ -135,31 +136,29 @@ put_count(FILE *fp, uint64_t v)
 	fputs(count(buf, sizeof(buf), v), fp);
 }
 
-/* num / den as a percentage, capped at 100; den must not be 0. */
-static double
-rate(uint64_t num, uint64_t den)
-{
-	if (num >= den)
-		return 100.0;
-	return (double)num / (double)den * 100.0;
-}
-
-/* A percentage cut (not rounded) to one decimal, and never 100% unless
- * all mail passed: 99.96% is not everything, and in doubles 2^64-3 of
- * 2^64-1 is exactly 100. */
+/* A pass rate, "99.9%": rounded down, so never 100% unless all mail
+ * passed (percent.h); "n/a" without mail. */
 static void
 put_rate(FILE *fp, uint64_t num, uint64_t den)
 {
-	double p;
+	char p[PERCENT_LEN];
 
-	if (den == 0) {
+	if (percent_text(num, den, p, sizeof(p)) < 0)
 		fputs("n/a", fp);
-		return;
-	}
-	p = (double)(long)(rate(num, den) * 10) / 10;
-	if (num < den && p > 99.9)
-		p = 99.9;
-	fprintf(fp, "%.1f%%", p);
+	else
+		fprintf(fp, "%s%%", p);
+}
+
+/* A share of failing mail: rounded up, so never 0% while any failed. */
+static void
+put_failed_rate(FILE *fp, uint64_t num, uint64_t den)
+{
+	char p[PERCENT_LEN];
+
+	if (percent_failed_text(num, den, p, sizeof(p)) < 0)
+		fputs("n/a", fp);
+	else
+		fprintf(fp, "%s%%", p);
 }
 
 /* A UTC date, or "?" for a time gmtime() cannot show. */
@@ -413,15 +412,14 @@ key_figures(FILE *fp, const struct digest_domain *dd)
 	} else if (dd->prev_messages == 0) {
 		fputs("none the period before", fp);
 	} else {
-		double change =
-		    ((double)dd->messages - (double)dd->prev_messages) /
-		    (double)dd->prev_messages * 100.0;
+		char change[PERCENT_LEN];
 
-		/* Beyond that, a percentage is only a long number. */
-		if (change > 9999.0)
+		/* Beyond +9999%, a percentage is only a long number. */
+		if (percent_change_text(dd->messages, dd->prev_messages, change,
+		        sizeof(change)) < 0)
 			fputs("over 100 times as many as ", fp);
 		else
-			fprintf(fp, "%+.0f%% vs ", change);
+			fprintf(fp, "%s%% vs ", change);
 		put_count(fp, dd->prev_messages);
 		fputs(" the period before", fp);
 	}
@@ -435,15 +433,16 @@ key_figures(FILE *fp, const struct digest_domain *dd)
 	} else if (dd->prev_messages == 0 || dd->messages == 0) {
 		fputs("no rate to compare", fp);
 	} else {
-		double diff = rate(dd->passed, dd->messages) -
-		    rate(dd->prev_passed, dd->prev_messages);
+		char points[PERCENT_LEN];
+		int diff = percent_points(dd->passed, dd->messages,
+		    dd->prev_passed, dd->prev_messages, points, sizeof(points));
 
-		if (diff > -0.05 && diff < 0.05)
+		if (diff == 0)
 			fputs("unchanged", fp);
 		else
 			fprintf(fp,
-			    "<span style=\"color:%s;\">%+.1f points</span>",
-			    diff > 0 ? GREEN : RED, diff);
+			    "<span style=\"color:%s;\">%s points</span>",
+			    diff > 0 ? GREEN : RED, points);
 		fputs(" vs ", fp);
 		put_rate(fp, dd->prev_passed, dd->prev_messages);
 	}
@@ -452,7 +451,7 @@ key_figures(FILE *fp, const struct digest_domain *dd)
 	figure_open(fp, "Failed DMARC");
 	put_count(fp, failed);
 	figure_detail(fp);
-	put_rate(fp, failed, dd->messages);
+	put_failed_rate(fp, failed, dd->messages);
 	fputs(" of messages", fp);
 	figure_close(fp);
 	fputs("</tr></table>\n", fp);

@@ -7,21 +7,23 @@
 
 #include "digest.h"
 #include "json.h"
+#include "percent.h"
 #include "verdict.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <time.h>
 
-/* Percent passing, two decimals; null without messages. */
+/* Percent passing, one decimal rounded down, the digits the other formats
+ * show (percent.h); null without messages. */
 static void
 rate(FILE *fp, const char *key, uint64_t passed, uint64_t messages, int first)
 {
+	char p[PERCENT_LEN];
+
 	json_key(fp, key, first);
-	if (messages == 0)
-		fputs("null", fp);
-	else
-		fprintf(fp, "%.2f", 100.0 * (double)passed / (double)messages);
+	fputs(
+	    percent_text(passed, messages, p, sizeof(p)) < 0 ? "null" : p, fp);
 }
 
 static void

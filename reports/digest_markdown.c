@@ -14,6 +14,7 @@
 #include "digest_render.h"
 
 #include "digest.h"
+#include "percent.h"
 #include "text.h"
 #include "verdict.h"
 
@@ -115,14 +116,16 @@ date(int64_t t, char *buf, size_t len, int with_time)
 	return buf;
 }
 
+/* A pass rate, "99.9%" (percent.h: rounded down), "-" without mail. */
 static const char *
 percent(uint64_t part, uint64_t whole, char *buf, size_t len)
 {
-	if (whole == 0)
+	char p[PERCENT_LEN];
+
+	if (percent_text(part, whole, p, sizeof(p)) < 0)
 		snprintf(buf, len, "-");
 	else
-		snprintf(
-		    buf, len, "%.1f%%", 100.0 * (double)part / (double)whole);
+		snprintf(buf, len, "%s%%", p);
 	return buf;
 }
 
@@ -137,7 +140,7 @@ static void
 totals(FILE *fp, const struct digest_domain *dd)
 {
 	uint64_t now = dd->messages, then = dd->prev_messages;
-	char a[32], b[32];
+	char a[32], b[PERCENT_LEN];
 
 	if (now == 0) {
 		if (!dd->has_prev)
@@ -161,17 +164,14 @@ totals(FILE *fp, const struct digest_domain *dd)
 	} else if (then == 0) {
 		fputs(" Previous period: reports, but no messages.\n", fp);
 	} else {
-		double points = 100.0 * (double)dd->passed / (double)now -
-		    100.0 * (double)dd->prev_passed / (double)then;
-
-		snprintf(b, sizeof(b), "%+.1f", points);
+		percent_points(
+		    dd->passed, now, dd->prev_passed, then, b, sizeof(b));
 		fprintf(fp,
 		    " Previous period: %" PRIu64
 		    " messages, %s pass (%s%" PRIu64 " messages, %s points).\n",
 		    then, percent(dd->prev_passed, then, a, sizeof(a)),
 		    now >= then ? "+" : "-",
-		    now >= then ? now - then : then - now,
-		    strcmp(b, "-0.0") == 0 ? "+0.0" : b);
+		    now >= then ? now - then : then - now, b);
 	}
 }
 

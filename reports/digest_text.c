@@ -15,6 +15,7 @@
 #include "digest_render.h"
 
 #include "digest.h"
+#include "percent.h"
 #include "text.h"
 #include "verdict.h"
 #include "xalloc.h"
@@ -208,13 +209,16 @@ date(int64_t t, char *buf, size_t len, int with_time)
 #define DAY_FMT 0
 #define TIME_FMT 1
 
+/* A pass rate, "99.9%" (percent.h: rounded down), "-" without mail. */
 static const char *
 percent(uint64_t part, uint64_t whole, char *buf, size_t len)
 {
-	if (whole == 0)
+	char p[PERCENT_LEN];
+
+	if (percent_text(part, whole, p, sizeof(p)) < 0)
 		snprintf(buf, len, "-");
 	else
-		snprintf(buf, len, "%.1f%%", 100.0 * (double)part / whole);
+		snprintf(buf, len, "%s%%", p);
 	return buf;
 }
 
@@ -320,8 +324,7 @@ totals(const struct out *o, const struct digest_domain *dd)
 {
 	FILE *fp = o->fp;
 	uint64_t now = dd->messages, then = dd->prev_messages;
-	char a[32], b[32];
-	double points;
+	char a[32], b[PERCENT_LEN];
 
 	if (now == 0) {
 		if (!dd->has_prev)
@@ -348,15 +351,12 @@ totals(const struct out *o, const struct digest_domain *dd)
 		say(fp, 12, "Previous period: reports, but no messages.");
 		return;
 	}
-	points = 100.0 * (double)dd->passed / (double)now -
-	    100.0 * (double)dd->prev_passed / (double)then;
-	snprintf(b, sizeof(b), "%+.1f", points);
+	percent_points(dd->passed, now, dd->prev_passed, then, b, sizeof(b));
 	say(fp, 12,
 	    "Previous period: %" PRIu64 ", %s pass (%s%" PRIu64
 	    " messages, %s points)",
 	    then, percent(dd->prev_passed, then, a, sizeof(a)),
-	    now >= then ? "+" : "-", now >= then ? now - then : then - now,
-	    strcmp(b, "-0.0") == 0 ? "+0.0" : b);
+	    now >= then ? "+" : "-", now >= then ? now - then : then - now, b);
 }
 
 /* Day of the week of "YYYY-MM-DD" ("Mon"), "   " when it is not one. */

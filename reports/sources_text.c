@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "percent.h"
 #include "text.h"
 #include "verdict.h"
 
@@ -43,14 +44,17 @@ name_of(const struct source *s, char *out, size_t size)
 		snprintf(out, size, "-");
 }
 
+/* A share of failing mail, "70.0%": rounded up, so never 0% while any
+ * failed (percent.h); "-" without mail. */
 static void
-percent(uint64_t part, uint64_t whole, char out[16])
+failed_share(uint64_t part, uint64_t whole, char out[16])
 {
-	if (whole == 0)
+	char p[PERCENT_LEN];
+
+	if (percent_failed_text(part, whole, p, sizeof(p)) < 0)
 		snprintf(out, 16, "-");
 	else
-		snprintf(
-		    out, 16, "%.1f%%", 100.0 * (double)part / (double)whole);
+		snprintf(out, 16, "%s%%", p);
 }
 
 int
@@ -83,7 +87,7 @@ sources_text(FILE *fp, const struct sources_view *v, int color)
 		n++;
 		shown += s->failed;
 		name_of(s, name, sizeof(name));
-		percent(s->failed, s->messages, rate);
+		failed_share(s->failed, s->messages, rate);
 		day_of(s->first_seen, first);
 		day_of(s->last_seen, last);
 		fprintf(fp, "%s%-39s%s %s\n", color ? BOLD : "", s->ip,

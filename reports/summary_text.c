@@ -1,17 +1,21 @@
 #include "summary_text.h"
 
+#include "percent.h"
 #include "summary.h"
 #include "text.h"
 
 #include <inttypes.h>
 
+/* A pass rate, rounded down as in every report (percent.h). */
 static void
 rate(FILE *fp, uint64_t part, uint64_t whole)
 {
-	if (whole == 0)
+	char p[PERCENT_LEN];
+
+	if (percent_text(part, whole, p, sizeof(p)) < 0)
 		fputs("     -", fp);
 	else
-		fprintf(fp, "%5.1f%%", 100.0 * (double)part / (double)whole);
+		fprintf(fp, "%5s%%", p);
 }
 
 void

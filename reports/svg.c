@@ -1,5 +1,6 @@
 #include "svg.h"
 
+#include "percent.h"
 #include "text.h"
 
 #include <string.h>
@@ -409,23 +410,14 @@ rate_label(const void *v, size_t i)
 	return ((const struct svg_rate *)v)[i].label;
 }
 
-/* num / den in percent, capped at 100; den must not be 0. */
+/* num / den in percent, capped at 100, for where a point is drawn (a
+ * label shows percent_text()); den must not be 0. */
 static double
 percent(uint64_t n, uint64_t d)
 {
 	if (n >= d)
 		return 100.0;
 	return (double)n / (double)d * 100.0;
-}
-
-/* The same cut (not rounded) to tenths, and never 100 unless all passed:
- * doubles make 2^64-3 of 2^64-1 exactly 100. */
-static double
-percent_shown(uint64_t n, uint64_t d)
-{
-	double p = (double)(long)(percent(n, d) * 10) / 10;
-
-	return n < d && p > 99.9 ? 99.9 : p;
 }
 
 int
@@ -496,6 +488,7 @@ svg_rate_line(FILE *fp, const char *title, const struct svg_rate *v, size_t n,
 	}
 	fputs("\"/>", fp);
 	for (size_t i = 0; i < n && n <= MAX_MARKS; i++) {
+		char shown[PERCENT_LEN];
 		double p;
 
 		if (v[i].den == 0)
@@ -507,8 +500,10 @@ svg_rate_line(FILE *fp, const char *title, const struct svg_rate *v, size_t n,
 		num(fp, base - PLOT_H * (p - lo) / (100 - lo));
 		fputs("\" r=\"3\" fill=\"" SVG_LINE "\"><title>", fp);
 		svg_escape(fp, v[i].label, 40);
-		fprintf(fp, ": %.1f%%</title></circle>",
-		    percent_shown(v[i].num, v[i].den));
+		/* The label as every report shows a pass rate; the point
+		 * itself where the exact rate is. */
+		percent_text(v[i].num, v[i].den, shown, sizeof(shown));
+		fprintf(fp, ": %s%%</title></circle>", shown);
 	}
 	x_labels(fp, n, rate_label, v);
 	return close_svg(fp);

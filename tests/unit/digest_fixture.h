@@ -16,6 +16,8 @@
  *   fx_first()      one domain, first period (no previous)
  *   fx_nodata()     one domain with no data at all, policy unknown
  *   fx_hostile()    every string a stranger could choose, hostile
+ *   fx_almost()     one day, 9,996 of 10,000 passed (not golden: for the
+ *                   digits every format must agree on)
  */
 #ifndef DMARCSIFT_TEST_DIGEST_FIXTURE_H
 #define DMARCSIFT_TEST_DIGEST_FIXTURE_H
@@ -381,6 +383,21 @@ fx_nodata(void)
 	dd->policy.known = 0;
 	fx_readiness(dd, 0, 0, "p=none", "p=quarantine; t=y; pct=0", "");
 	fx_reason(dd, "data", 0, "0 days with reports (14 needed)");
+	return d;
+}
+
+/* 9,996 of 10,000 passed (99.96%): a rate that must show as 99.9, never
+ * 100.0, in every format; the period before 9,950 of 10,000 (99.5). */
+static inline struct digest *
+fx_almost(void)
+{
+	static const uint64_t m[1] = {10000};
+	static const uint64_t p[1] = {9996};
+	struct digest *d = fx_new("1d", FX_SINCE, 1);
+	struct digest_domain *dd = fx_domain(d, "almost.example");
+
+	fx_days(dd, m, p);
+	fx_prev(dd, 10000, 9950);
 	return d;
 }
 

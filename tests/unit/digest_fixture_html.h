@@ -365,6 +365,27 @@ fixture_html_huge(void)
 	return d;
 }
 
+/* 9,996 of 10,000 passed on the first day (99.96%), 9,950 of 10,000 the
+ * period before: a rate that must show as 99.9%, never 100%, and 4 failed
+ * that must show as 0.1%, never 0%. */
+static inline struct digest *
+fixture_html_almost(void)
+{
+	static const uint64_t msgs[] = {10000, 0, 0, 0, 0, 0, 0};
+	static const uint64_t pass[] = {9996, 0, 0, 0, 0, 0, 0};
+	struct digest *d = fixture_digest(1);
+	struct digest_domain *dd = &d->domains[0];
+
+	dd->domain = xstrdup("almost.example");
+	fixture_days(dd, 7, msgs, pass);
+	dd->has_prev = 1;
+	dd->prev_messages = 10000;
+	dd->prev_passed = 9950;
+	fixture_policy(dd, "none", 0);
+	dd->readiness.next_step_no = 1;
+	return d;
+}
+
 /* A name of 300 characters. */
 #define FIXTURE_LONG_LEN 300
 

@@ -29,6 +29,7 @@
 
 #include "digest_fixture.h"
 #include "digest_render.h"
+#include "percent.h"
 #include "text.h"
 
 #define GOLDEN_DIR DS_TESTDATA "/digest/formats"
@@ -303,10 +304,11 @@ test_text_content(void **state)
 	assert_non_null(strstr(out,
 	    "Previous period: 9650, 94.3% pass "
 	    "(+532 messages, +2.0 points)"));
-	/* Aligned: the day rows' numbers end in the same column. */
+	/* Aligned: the day rows' numbers end in the same column.  1660 of
+	 * 1712 is 96.96...%: a pass rate is rounded down. */
 	assert_non_null(strstr(out,
 	    "  Mon 2026-11-09      1712    1660  "
-	    " 97.0%  "));
+	    " 96.9%  "));
 	assert_non_null(strstr(out,
 	    "  Sat 2026-11-14       802     790  "
 	    " 98.5%  "));
@@ -994,10 +996,11 @@ check_csv_days(const struct digest *d, struct csv *c)
 			expect_u64(f[2], day->messages);
 			expect_u64(f[3], day->passed);
 			expect_u64(f[4], day->messages - day->passed);
-			if (day->messages > 0)
-				snprintf(rate, sizeof(rate), "%.2f",
-				    100.0 * (double)day->passed /
-				        (double)day->messages);
+			/* The digits of every other format (percent.h,
+			 * tested on its own); empty without mail. */
+			if (percent_text(day->passed, day->messages, rate,
+			        sizeof(rate)) < 0)
+				rate[0] = '\0';
 			assert_string_equal(f[5], rate);
 		}
 	}
@@ -1179,6 +1182,47 @@ test_csv_unknown_table(void **state)
 }
 
 /* A full disk: each format says so. */
+/* One rule for percentages (common/percent.h), the same digits in every
+ * format: 9,996 of 10,000 is 99.9, never 100.0; 99.5 the period before,
+ * +0.4 points. */
+static void
+test_same_digits(void **state)
+{
+	static const struct {
+		const char *format;
+		const char *want[3];
+	} cases[] = {
+	    {"text",
+	        {"Messages    10000, 99.9% pass DMARC",
+	            "10000, 99.5% pass (+0 messages, +0.4 points)",
+	            " 99.9%  "}},
+	    {"markdown",
+	        {"**10000 messages, 99.9% pass DMARC.**",
+	            "10000 messages, 99.5% pass (+0 messages, +0.4 points)",
+	            "| 4 | 99.9% |"}},
+	    {"json",
+	        {"\"messages\":10000,\"passed\":9996,\"pass_rate\":99.9,",
+	            "\"previous\":{\"messages\":10000,\"passed\":9950,"
+	            "\"pass_rate\":99.5}"}},
+	    {"csv:days", {",2026-11-09,10000,9996,4,99.9\r\n"}},
+	};
+	struct digest *d = fx_almost();
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out = render_ok(d, cases[i].format);
+
+		for (size_t j = 0; j < 3 && cases[i].want[j] != NULL; j++)
+			if (strstr(out, cases[i].want[j]) == NULL)
+				fail_msg("%s lacks \"%s\":\n%s",
+				    cases[i].format, cases[i].want[j], out);
+		if (strstr(out, "100.0") != NULL)
+			fail_msg("%s shows 100.0:\n%s", cases[i].format, out);
+		free(out);
+	}
+	digest_free(d);
+}
+
 static void
 test_write_failure(void **state)
 {
@@ -1246,6 +1290,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_csv),
 	    cmocka_unit_test(test_csv_hostile),
 	    cmocka_unit_test(test_csv_unknown_table),
+	    cmocka_unit_test(test_same_digits),
 	    cmocka_unit_test(test_write_failure),
 	};
 

@@ -616,6 +616,25 @@ test_huge(void **state)
 	free(out);
 }
 
+/* One rule for percentages (common/percent.h), the digits of every other
+ * format: 9,996 of 10,000 is 99.9%, its 4 failed 0.1%, +0.4 points on
+ * 99.5%. */
+static void
+test_almost_all_passed(void **state)
+{
+	char *out = render_free(fixture_html_almost());
+
+	(void)state;
+	check_document(out);
+	contains(out, ">99.9%<");
+	contains(out, "+0.4 points</span> vs 99.5%");
+	contains(out, ">0.1% of messages");
+	contains(out, ": 99.9%</title></circle>");
+	lacks(out, "100.0%");
+	lacks(out, "0.0%");
+	free(out);
+}
+
 /* Anyone can send reports: a flood of reporters is cut, and counted. */
 static void
 test_many_reporters(void **state)
@@ -679,6 +698,7 @@ main(void)
 	    cmocka_unit_test(test_no_data),
 	    cmocka_unit_test(test_hostile),
 	    cmocka_unit_test(test_huge),
+	    cmocka_unit_test(test_almost_all_passed),
 	    cmocka_unit_test(test_many_reporters),
 	    cmocka_unit_test(test_write_error),
 	};
