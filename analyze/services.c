@@ -1,6 +1,7 @@
 /*
  * services: a sorted array of (domain, kind, source) entries, searched with
- * a binary search for each suffix of the name asked about.
+ * a binary search for each suffix of the name asked about; each entry
+ * carries its service name and role.
  */
 #include "services.h"
 
@@ -25,6 +26,7 @@ struct entry {
 	char *domain;
 	char *service;
 	unsigned char kind; /* enum services_kind */
+	unsigned char role; /* enum services_role */
 	unsigned char user; /* 1: from the user's file */
 	size_t line;
 };
@@ -44,6 +46,14 @@ static const char *const kind_names[] = {
 
 #define NKINDS (sizeof(kind_names) / sizeof(kind_names[0]))
 
+static const char *const role_names[] = {
+    [SERVICES_ROLE_NONE] = "none",
+    [SERVICES_ROLE_FORWARDER] = "forwarder",
+    [SERVICES_ROLE_LIST] = "list",
+};
+
+#define NROLES (sizeof(role_names) / sizeof(role_names[0]))
+
 const char *
 services_kind_name(enum services_kind kind)
 {
@@ -62,6 +72,28 @@ services_kind_parse(const char *word)
 	for (k = 0; k < NKINDS; k++)
 		if (strcmp(word, kind_names[k]) == 0)
 			return (int)k;
+	return -1;
+}
+
+const char *
+services_role_name(enum services_role role)
+{
+	if ((unsigned)role >= NROLES)
+		return "unknown";
+	return role_names[role];
+}
+
+int
+services_role_parse(const char *word)
+{
+	size_t r;
+
+	if (word == NULL)
+		return -1;
+	/* "none" is what no fourth field says; a file does not write it. */
+	for (r = SERVICES_ROLE_NONE + 1; r < NROLES; r++)
+		if (strcmp(word, role_names[r]) == 0)
+			return (int)r;
 	return -1;
 }
 
@@ -144,18 +176,18 @@ static int
 parse_line(struct services *s, char *line, const char *src, size_t lineno,
     int user, struct err *err)
 {
-	char *f[3], shown[64], dom[ORGDOMAIN_MAX];
+	char *f[4], shown[64], dom[ORGDOMAIN_MAX];
 	struct entry *e;
 	size_t nf;
-	int kind;
+	int kind, role = SERVICES_ROLE_NONE;
 
-	nf = split_fields(line, f, 3);
-	if (nf != 3)
+	nf = split_fields(line, f, 4);
+	if (nf < 3 || nf > 4)
 		return err_set(err, ERR_MALFORMED,
-		    "%s:%zu: expected 3 tab-separated fields (kind, domain, "
-		    "service), found %s",
+		    "%s:%zu: expected 3 or 4 tab-separated fields (kind, "
+		    "domain, service, role), found %s",
 		    src, lineno,
-		    nf > 3        ? "more"
+		    nf > 4        ? "more"
 		        : nf == 2 ? "2"
 		                  : "1");
 	if ((kind = services_kind_parse(f[0])) < 0) {
@@ -177,6 +209,12 @@ parse_line(struct services *s, char *line, const char *src, size_t lineno,
 		    "UTF-8 text)",
 		    src, lineno, shown, SERVICES_NAME_MAX);
 	}
+	if (nf == 4 && (role = services_role_parse(f[3])) < 0) {
+		text_printable(f[3], shown, sizeof(shown));
+		return err_set(err, ERR_MALFORMED,
+		    "%s:%zu: unknown role '%s' (expected forwarder or list)",
+		    src, lineno, shown);
+	}
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 512;
 		s->e = xrealloc(s->e, s->cap * sizeof(*s->e));
@@ -185,6 +223,7 @@ parse_line(struct services *s, char *line, const char *src, size_t lineno,
 	e->domain = xstrdup(dom);
 	e->service = xstrdup(f[2]);
 	e->kind = (unsigned char)kind;
+	e->role = (unsigned char)role;
 	e->user = (unsigned char)user;
 	e->line = lineno;
 	return 0;
@@ -371,7 +410,7 @@ find_domain(const struct services *s, const char *domain)
 }
 
 /* Among the entries for one domain (user's first, then by kind). */
-static const char *
+static const struct entry *
 pick(const struct services *s, size_t i, enum services_kind kind)
 {
 	const struct entry *fallback = NULL;
@@ -383,37 +422,49 @@ pick(const struct services *s, size_t i, enum services_kind kind)
 
 		if (e->user != user) {
 			if (fallback != NULL)
-				return fallback->service;
+				return fallback;
 			user = e->user;
 		}
 		if (kind == SERVICES_ANY || e->kind == kind)
-			return e->service;
+			return e;
 		if (e->kind == SERVICES_ANY)
 			fallback = e;
 	}
-	return fallback != NULL ? fallback->service : NULL;
+	return fallback;
+}
+
+const char *
+services_find(const struct services *s, enum services_kind kind,
+    const char *domain, enum services_role *role)
+{
+	char norm[ORGDOMAIN_MAX];
+	const struct entry *hit = NULL;
+	const char *p;
+	size_t i;
+
+	if ((unsigned)kind < NKINDS &&
+	    orgdomain_normalize(domain, norm, sizeof(norm)) == 0) {
+		for (p = norm;;) {
+			if ((i = find_domain(s, p)) < s->n &&
+			    (hit = pick(s, i, kind)) != NULL)
+				break;
+			/* The next suffix on a label boundary. */
+			if ((p = strchr(p, '.')) == NULL)
+				break;
+			p++;
+		}
+	}
+	if (role != NULL)
+		*role = hit != NULL ? (enum services_role)hit->role
+		                    : SERVICES_ROLE_NONE;
+	return hit != NULL ? hit->service : NULL;
 }
 
 const char *
 services_lookup(
     const struct services *s, enum services_kind kind, const char *domain)
 {
-	char norm[ORGDOMAIN_MAX];
-	const char *p, *hit;
-	size_t i;
-
-	if ((unsigned)kind >= NKINDS ||
-	    orgdomain_normalize(domain, norm, sizeof(norm)) < 0)
-		return NULL;
-	for (p = norm;;) {
-		if ((i = find_domain(s, p)) < s->n &&
-		    (hit = pick(s, i, kind)) != NULL)
-			return hit;
-		/* The next suffix on a label boundary. */
-		if ((p = strchr(p, '.')) == NULL)
-			return NULL;
-		p++;
-	}
+	return services_find(s, kind, domain, NULL);
 }
 
 size_t
@@ -436,7 +487,7 @@ services_digest(const struct services *s, unsigned char out[32])
 	sha256_init(&h);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct entry *e = &s->e[i];
-		unsigned char tag[2] = {e->kind, e->user};
+		unsigned char tag[3] = {e->kind, e->role, e->user};
 
 		sha256_update(&h, tag, sizeof(tag));
 		/* With their NULs, so that field borders count. */

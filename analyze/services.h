@@ -3,12 +3,19 @@
  * "SendGrid"), from a curated list compiled into the program
  * (analyze/data/services.tsv) and an optional file of the user's.
  *
- * Both files have one entry a line: kind TAB domain TAB service, where kind
- * says which identifier the domain is matched against:
+ * Both files have one entry a line: kind TAB domain TAB service, and
+ * optionally TAB role.  kind says which identifier the domain is matched
+ * against:
  *   ptr   the reverse-DNS name of a source IP
  *   dkim  a DKIM d= domain
  *   spf   an SPF (return-path, MAIL FROM) domain
  *   any   all of them
+ * role, when present, says the service resends other people's mail, so that
+ * its passing signature or bounce domain on a failing record is evidence of
+ * forwarding rather than of a sender to set up (verdict.h):
+ *   forwarder  a forwarding or alias service
+ *   list       a mailing-list service
+ * Without it the service sends its own customers' mail.
  * Blank lines and lines starting with '#' are skipped.  A domain matches
  * itself and every name below it on a label boundary: google.com matches
  * mail-sor-f41.google.com but not notgoogle.com.
@@ -32,6 +39,12 @@ enum services_kind {
 	SERVICES_SPF,
 };
 
+enum services_role {
+	SERVICES_ROLE_NONE, /* sends mail of its own customers */
+	SERVICES_ROLE_FORWARDER,
+	SERVICES_ROLE_LIST,
+};
+
 /* Ceilings for the user's file. */
 #define SERVICES_FILE_MAX (8u << 20) /* bytes */
 #define SERVICES_LINE_MAX 1024 /* bytes, newline excluded */
@@ -41,8 +54,8 @@ enum services_kind {
  * Loads the built-in list and, when user_file is not NULL, the user's file
  * on top.  ERR_IO when the file cannot be read, ERR_LIMIT past
  * SERVICES_FILE_MAX, ERR_MALFORMED for a bad line ("path:12: unknown kind
- * 'mx'"); a domain listed twice with the same kind in one file is an
- * error.  *out belongs to the caller: services_free().
+ * 'mx'", "path:3: unknown role 'relay'"); a domain listed twice with the same
+ * kind in one file is an error.  *out belongs to the caller: services_free().
  */
 int services_load(
     struct services **out, const char *user_file, struct err *err);
@@ -57,12 +70,20 @@ void services_free(struct services *s);
 const char *services_lookup(
     const struct services *s, enum services_kind kind, const char *domain);
 
+/*
+ * services_lookup(), and the role of the entry found through *role (when
+ * role is not NULL): SERVICES_ROLE_NONE when there is no entry or it has
+ * no role.
+ */
+const char *services_find(const struct services *s, enum services_kind kind,
+    const char *domain, enum services_role *role);
+
 /* Number of entries, and of distinct service names among them. */
 size_t services_entries(const struct services *s);
 size_t services_count(const struct services *s);
 
 /*
- * SHA-256 of every entry (kind, domain, service, whose), in order: it
+ * SHA-256 of every entry (kind, domain, service, role, whose), in order: it
  * changes when the built-in list or the user's file does, so that what was
  * computed with the old list can be computed again.
  */
@@ -71,5 +92,9 @@ void services_digest(const struct services *s, unsigned char out[32]);
 /* "ptr", "dkim", "spf", "any"; and back (-1 for an unknown word). */
 const char *services_kind_name(enum services_kind kind);
 int services_kind_parse(const char *word);
+/* "none", "forwarder", "list"; and back for the words a file may give,
+ * "forwarder" and "list" (-1 for any other). */
+const char *services_role_name(enum services_role role);
+int services_role_parse(const char *word);
 
 #endif

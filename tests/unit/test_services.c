@@ -106,6 +106,71 @@ test_services_builtin(void **state)
 	    services_lookup(builtin, (enum services_kind)42, "google.com"));
 }
 
+/* The roles of the built-in list: only services that resend others' mail,
+ * and never a service that sends its customers' own. */
+static const struct {
+	enum services_kind kind;
+	const char *domain;
+	enum services_role role;
+} roles[] = {
+    {SERVICES_DKIM, "googlegroups.com", SERVICES_ROLE_LIST},
+    {SERVICES_SPF, "bounce.googlegroups.com", SERVICES_ROLE_LIST},
+    {SERVICES_DKIM, "groups.io", SERVICES_ROLE_LIST},
+    {SERVICES_SPF, "freelists.org", SERVICES_ROLE_LIST},
+    {SERVICES_SPF, "lists.sourceforge.net", SERVICES_ROLE_LIST},
+    {SERVICES_DKIM, "sendgrid.net", SERVICES_ROLE_NONE},
+    {SERVICES_DKIM, "amazonses.com", SERVICES_ROLE_NONE},
+    {SERVICES_DKIM, "mcsv.net", SERVICES_ROLE_NONE},
+    {SERVICES_DKIM, "gmail.com", SERVICES_ROLE_NONE},
+    {SERVICES_DKIM, "google.com", SERVICES_ROLE_NONE},
+    {SERVICES_DKIM, "onmicrosoft.com", SERVICES_ROLE_NONE},
+    {SERVICES_DKIM, "mimecast.com", SERVICES_ROLE_NONE},
+    {SERVICES_SPF, "sourceforge.net", SERVICES_ROLE_NONE},
+    {SERVICES_DKIM, "example.com", SERVICES_ROLE_NONE},
+    {SERVICES_DKIM, NULL, SERVICES_ROLE_NONE},
+};
+
+static void
+test_services_roles(void **state)
+{
+	enum services_role got;
+	const char *name;
+	size_t i;
+
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		got = (enum services_role)99;
+		name = services_find(
+		    builtin, roles[i].kind, roles[i].domain, &got);
+		if (got != roles[i].role)
+			fail_msg("case %zu '%s': role %s, want %s", i,
+			    roles[i].domain ? roles[i].domain : "(null)",
+			    services_role_name(got),
+			    services_role_name(roles[i].role));
+		/* The same entry as services_lookup(). */
+		assert_ptr_equal(name,
+		    services_lookup(builtin, roles[i].kind, roles[i].domain));
+	}
+	assert_string_equal(
+	    services_find(builtin, SERVICES_DKIM, "googlegroups.com", NULL),
+	    "Google Groups");
+	assert_null(services_find(
+	    builtin, (enum services_kind)42, "googlegroups.com", &got));
+	assert_int_equal(got, SERVICES_ROLE_NONE);
+
+	assert_int_equal(services_role_parse("list"), SERVICES_ROLE_LIST);
+	assert_int_equal(
+	    services_role_parse("forwarder"), SERVICES_ROLE_FORWARDER);
+	assert_int_equal(services_role_parse("none"), -1);
+	assert_int_equal(services_role_parse(""), -1);
+	assert_int_equal(services_role_parse(NULL), -1);
+	assert_string_equal(services_role_name(SERVICES_ROLE_LIST), "list");
+	assert_string_equal(
+	    services_role_name(SERVICES_ROLE_FORWARDER), "forwarder");
+	assert_string_equal(services_role_name(SERVICES_ROLE_NONE), "none");
+	assert_string_equal(
+	    services_role_name((enum services_role)7), "unknown");
+}
+
 static void
 test_services_count(void **state)
 {
@@ -205,11 +270,16 @@ static const struct {
     {"any\tok.example\tOK\nmx\texample.com\tX\n", ERR_MALFORMED,
         ":2: unknown kind 'mx'"},
     {"any\texample.com\n", ERR_MALFORMED,
-        ":1: expected 3 tab-separated fields"},
+        ":1: expected 3 or 4 tab-separated fields (kind, domain, service, "
+        "role), found 2"},
     {"any example.com Example\n", ERR_MALFORMED,
-        ":1: expected 3 tab-separated fields"},
+        ":1: expected 3 or 4 tab-separated fields"},
     {"any\texample.com\tA\tB\n", ERR_MALFORMED,
-        ":1: expected 3 tab-separated fields"},
+        ":1: unknown role 'B' (expected forwarder or list)"},
+    {"any\texample.com\tA\tnone\n", ERR_MALFORMED, ":1: unknown role 'none'"},
+    {"any\texample.com\tA\tList\n", ERR_MALFORMED, ":1: unknown role 'List'"},
+    {"any\texample.com\tA\tlist\tB\n", ERR_MALFORMED,
+        ":1: expected 3 or 4 tab-separated fields"},
     {"\n\nany\texa mple.com\tX\n", ERR_MALFORMED,
         ":3: invalid domain 'exa mple.com'"},
     {"any\t192.0.2.1\tX\n", ERR_MALFORMED, ":1: invalid domain"},
@@ -220,6 +290,66 @@ static const struct {
     {"any\tok.example\tA\nany\tb.example\tB\nany\tOK.example.\tC\n",
         ERR_MALFORMED, ":3: any ok.example listed twice (also line 1)"},
 };
+
+/* The user's roles: a fourth field, and the entry that wins brings its
+ * role (or none) with it. */
+static void
+test_services_user_roles(void **state)
+{
+	static const char text[] =
+	    "any\tfwd.example\tOur forwarder\tforwarder\n"
+	    "dkim\tlists.example.org\tOur list host\t\tlist  \n"
+	    "spf\tlists.example.org\tOur list bounces\n"
+	    "dkim\tgooglegroups.com\tGroups, not a list here\n";
+	unsigned char d1[32], d2[32];
+	enum services_role role;
+	struct services *s, *s2;
+	struct err err;
+
+	err_clear(&err);
+	assert_int_equal(
+	    services_load(&s, write_tmp(text, strlen(text)), &err), 0);
+	unlink(tmp_path);
+	assert_string_equal(
+	    services_find(s, SERVICES_SPF, "srs.fwd.example", &role),
+	    "Our forwarder");
+	assert_int_equal(role, SERVICES_ROLE_FORWARDER);
+	assert_string_equal(
+	    services_find(s, SERVICES_DKIM, "lists.example.org", &role),
+	    "Our list host");
+	assert_int_equal(role, SERVICES_ROLE_LIST);
+	assert_string_equal(
+	    services_find(s, SERVICES_SPF, "lists.example.org", &role),
+	    "Our list bounces");
+	assert_int_equal(role, SERVICES_ROLE_NONE);
+	/* The user's entry wins, without the built-in role. */
+	assert_string_equal(
+	    services_find(s, SERVICES_DKIM, "googlegroups.com", &role),
+	    "Groups, not a list here");
+	assert_int_equal(role, SERVICES_ROLE_NONE);
+	assert_non_null(
+	    services_find(s, SERVICES_SPF, "googlegroups.com", &role));
+	assert_int_equal(role, SERVICES_ROLE_LIST);
+
+	/* A role is part of the digest: changing it recomputes verdicts. */
+	services_digest(s, d1);
+	services_free(s);
+	{
+		static const char other[] =
+		    "any\tfwd.example\tOur forwarder\tlist\n"
+		    "dkim\tlists.example.org\tOur list host\tlist\n"
+		    "spf\tlists.example.org\tOur list bounces\n"
+		    "dkim\tgooglegroups.com\tGroups, not a list here\n";
+
+		assert_int_equal(
+		    services_load(&s2, write_tmp(other, strlen(other)), &err),
+		    0);
+		unlink(tmp_path);
+	}
+	services_digest(s2, d2);
+	assert_memory_not_equal(d1, d2, sizeof(d1));
+	services_free(s2);
+}
 
 static void
 test_services_user_errors(void **state)
@@ -317,9 +447,11 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_services_builtin),
+	    cmocka_unit_test(test_services_roles),
 	    cmocka_unit_test(test_services_count),
 	    cmocka_unit_test(test_services_kinds),
 	    cmocka_unit_test(test_services_user),
+	    cmocka_unit_test(test_services_user_roles),
 	    cmocka_unit_test(test_services_user_errors),
 	    cmocka_unit_test(test_services_user_limits),
 	    cmocka_unit_test(test_services_speed),
