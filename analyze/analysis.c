@@ -97,7 +97,7 @@ flush(struct judge *j)
 
 	if (j->report[0] == '\0')
 		return;
-	verdict_eval(j->od, &j->rec, &j->pol, &v);
+	verdict_eval_services(j->od, j->sv, &j->rec, &j->pol, &v);
 	copybuf_text(b, j->report, '\t');
 	copybuf_text(b, j->idx, '\t');
 	copybuf_text(b, v.header_from, '\t');

@@ -8,6 +8,7 @@
 
 #include "align.h"
 #include "report.h"
+#include "services.h"
 
 /* An SPF or DKIM result word, as far as DMARC cares. */
 enum res {
@@ -39,7 +40,8 @@ static const struct {
 } causes[VERDICT_NCAUSES] = {
     [VERDICT_NONE] = {"none", "passes DMARC", "nothing to do"},
     [VERDICT_MAILING_LIST] = {"mailing_list",
-        "mailing list: the receiver says a list resent the message",
+        "mailing list: a list resent the message (the receiver says so, "
+        "or a known list service signed or sent it)",
         "nothing to fix at your end: lists change and resend messages, "
         "which breaks SPF and often DKIM"},
     [VERDICT_FORWARDED] = {"forwarded",
@@ -58,6 +60,11 @@ static const struct {
         "if this source is yours, check its DKIM key in DNS and that "
         "nothing rewrites mail after signing; lists and forwarders "
         "cause it too"},
+    [VERDICT_STRICT_UNALIGNED] = {"strict_unaligned",
+        "strict alignment: DKIM or SPF passes for another name in your "
+        "domain, but adkim=s or aspf=s requires the exact From domain",
+        "sign with the exact From domain, or relax alignment (adkim=r / "
+        "aspf=r)"},
     [VERDICT_DKIM_UNALIGNED] = {"dkim_unaligned",
         "DKIM passes but signed by another domain",
         "turn on DKIM for your domain at that service (custom DKIM or "
@@ -181,9 +188,37 @@ counted_spf(const struct dmarc_record *rec, const char **scope)
 	return -1;
 }
 
+/* What the failing results show beyond alignment, for the cause. */
+struct evidence {
+	int unaligned_pass; /* a DKIM signature not aligned passes */
+	int aligned_bad; /* an aligned signature is there and does not pass */
+	int any; /* any signature with a result other than none */
+	/* A signature of another domain passes that the services list does
+	 * not know as a sender (unknown, or with a role). */
+	int foreign_resigner;
+	int strict_only; /* DKIM or SPF passes for the org, strict refuses */
+	unsigned roles; /* 1u << services_role of passing foreign results */
+};
+
+/* The role sv gives domain for that kind, as a bit of evidence.roles (0
+ * for no role); *known, when not NULL, says whether sv knows the domain. */
+static unsigned
+role_bit(const struct services *sv, enum services_kind kind, const char *domain,
+    int *known)
+{
+	enum services_role role = SERVICES_ROLE_NONE;
+	int found;
+
+	found = sv != NULL && services_find(sv, kind, domain, &role) != NULL;
+	if (known != NULL)
+		*known = found;
+	return role != SERVICES_ROLE_NONE ? 1u << role : 0;
+}
+
 static void
-eval_spf(const struct orgdomain *od, const struct dmarc_record *rec,
-    struct verdict *v, enum res *spf, int *spf_dom_aligned)
+eval_spf(const struct orgdomain *od, const struct services *sv,
+    const struct dmarc_record *rec, struct verdict *v, struct evidence *ev,
+    enum res *spf, int *spf_dom_aligned)
 {
 	const char *dom;
 	long i;
@@ -204,24 +239,44 @@ eval_spf(const struct orgdomain *od, const struct dmarc_record *rec,
 	*spf_dom_aligned =
 	    align_domains(od, v->spf_domain, v->header_from, v->strict_spf);
 	v->spf_aligned = *spf == RES_PASS && *spf_dom_aligned;
+	if (*spf != RES_PASS || *spf_dom_aligned)
+		return;
+	if (v->strict_spf &&
+	    align_domains(od, v->spf_domain, v->header_from, 0))
+		ev->strict_only = 1;
+	else
+		ev->roles |= role_bit(sv, SERVICES_SPF, v->spf_domain, NULL);
 }
 
-struct dkim_summary {
-	int unaligned_pass; /* a signature of another domain passes */
-	int aligned_bad; /* an aligned signature is there and does not pass */
-	int any; /* any signature with a result other than none */
-};
+/* A DKIM signature that passes without aligning: the owner's under
+ * strict alignment, or another domain's. */
+static void
+note_unaligned_pass(const struct orgdomain *od, const struct services *sv,
+    const char *domain, const struct verdict *v, struct evidence *ev)
+{
+	unsigned bit;
+	int known;
+
+	ev->unaligned_pass = 1;
+	if (v->strict_dkim && align_domains(od, domain, v->header_from, 0)) {
+		ev->strict_only = 1;
+		return;
+	}
+	bit = role_bit(sv, SERVICES_DKIM, domain, &known);
+	ev->roles |= bit;
+	if (!known || bit != 0)
+		ev->foreign_resigner = 1;
+}
 
 static void
-eval_dkim(const struct orgdomain *od, const struct dmarc_record *rec,
-    struct verdict *v, struct dkim_summary *ds)
+eval_dkim(const struct orgdomain *od, const struct services *sv,
+    const struct dmarc_record *rec, struct verdict *v, struct evidence *ev)
 {
 	/* Rank of the d= shown: 4 aligned pass, 3 pass, 2 aligned, 1 any. */
 	int best = 0, rank, aligned;
 	enum res r;
 	size_t i;
 
-	memset(ds, 0, sizeof(*ds));
 	v->dkim_result = res_names[RES_NONE];
 	for (i = 0; i < rec->n_dkim; i++) {
 		const struct dmarc_dkim_result *d = &rec->dkim_results[i];
@@ -230,13 +285,13 @@ eval_dkim(const struct orgdomain *od, const struct dmarc_record *rec,
 		aligned = align_domains(
 		    od, d->domain, v->header_from, v->strict_dkim);
 		if (r != RES_NONE)
-			ds->any = 1;
+			ev->any = 1;
 		if (r == RES_PASS && aligned)
 			v->dkim_aligned = 1;
 		else if (r == RES_PASS)
-			ds->unaligned_pass = 1;
+			note_unaligned_pass(od, sv, d->domain, v, ev);
 		else if (r != RES_NONE && aligned)
-			ds->aligned_bad = 1;
+			ev->aligned_bad = 1;
 		if (r == RES_PASS)
 			rank = aligned ? 4 : 3;
 		else
@@ -251,22 +306,28 @@ eval_dkim(const struct orgdomain *od, const struct dmarc_record *rec,
 }
 
 static enum verdict_cause
-auth_cause(const struct verdict *v, const struct dkim_summary *ds, enum res spf,
+auth_cause(const struct verdict *v, const struct evidence *ev, enum res spf,
     int spf_dom_aligned)
 {
 	if (v->pass)
 		return VERDICT_NONE;
-	if (ds->unaligned_pass && (spf == RES_FAIL || spf == RES_SOFTFAIL))
+	if (ev->roles & (1u << SERVICES_ROLE_LIST))
+		return VERDICT_MAILING_LIST;
+	if (ev->roles & (1u << SERVICES_ROLE_FORWARDER))
 		return VERDICT_FORWARDED;
-	if (ds->aligned_bad)
+	if (ev->aligned_bad && ev->foreign_resigner)
+		return VERDICT_FORWARDED;
+	if (ev->aligned_bad)
 		return VERDICT_DKIM_FAIL;
-	if (ds->unaligned_pass)
+	if (ev->strict_only)
+		return VERDICT_STRICT_UNALIGNED;
+	if (ev->unaligned_pass)
 		return VERDICT_DKIM_UNALIGNED;
 	if (spf == RES_PASS)
 		return VERDICT_SPF_UNALIGNED;
 	if ((spf == RES_PERMERROR || spf == RES_TEMPERROR) && spf_dom_aligned)
 		return VERDICT_SPF_ERROR;
-	if (!ds->any && spf == RES_NONE)
+	if (!ev->any && spf == RES_NONE)
 		return VERDICT_NO_AUTH;
 	return VERDICT_AUTH_FAIL;
 }
@@ -304,15 +365,17 @@ reason_cause(const struct dmarc_record *rec, struct verdict *v)
 }
 
 void
-verdict_eval(const struct orgdomain *od, const struct dmarc_record *rec,
-    const struct dmarc_policy *policy, struct verdict *v)
+verdict_eval_services(const struct orgdomain *od, const struct services *sv,
+    const struct dmarc_record *rec, const struct dmarc_policy *policy,
+    struct verdict *v)
 {
-	struct dkim_summary ds;
+	struct evidence ev;
 	enum verdict_cause rc;
 	enum res spf;
 	int spf_dom_aligned;
 
 	memset(v, 0, sizeof(*v));
+	memset(&ev, 0, sizeof(ev));
 	if (policy != NULL) {
 		v->strict_dkim = is_strict(policy->adkim);
 		v->strict_spf = is_strict(policy->aspf);
@@ -326,8 +389,8 @@ verdict_eval(const struct orgdomain *od, const struct dmarc_record *rec,
 		v->header_from_policy = 1;
 	}
 
-	eval_dkim(od, rec, v, &ds);
-	eval_spf(od, rec, v, &spf, &spf_dom_aligned);
+	eval_dkim(od, sv, rec, v, &ev);
+	eval_spf(od, sv, rec, v, &ev, &spf, &spf_dom_aligned);
 	v->pass = v->dkim_aligned || v->spf_aligned;
 
 	v->rcv_dkim = rcv_parse(rec->dkim);
@@ -344,9 +407,16 @@ verdict_eval(const struct orgdomain *od, const struct dmarc_record *rec,
 	if (v->rcv_spf != VERDICT_RCV_ABSENT && v->rcv_spf != v->spf_aligned)
 		v->disagree |= VERDICT_DISAGREE_SPF;
 
-	v->auth_cause = auth_cause(v, &ds, spf, spf_dom_aligned);
+	v->auth_cause = auth_cause(v, &ev, spf, spf_dom_aligned);
 	rc = reason_cause(rec, v);
 	v->cause = v->pass || rc == VERDICT_NONE ? v->auth_cause : rc;
+}
+
+void
+verdict_eval(const struct orgdomain *od, const struct dmarc_record *rec,
+    const struct dmarc_policy *policy, struct verdict *v)
+{
+	verdict_eval_services(od, NULL, rec, policy, v);
 }
 
 const char *

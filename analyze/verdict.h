@@ -4,7 +4,9 @@
  *
  * Pure: no database, no DNS.  Alignment is recomputed from the record's
  * auth_results and identifiers (align.h), relaxed or strict as the policy's
- * adkim/aspf say (anything but "s" is relaxed, the default).
+ * adkim/aspf say (anything but "s" is relaxed, the default).  The list of
+ * services (services.h), when given, says which signers and bounce domains
+ * belong to a mailing-list or forwarding service (their role).
  *
  * The identifiers:
  * - header_from: the record's, normalized.  When the reporter left it out
@@ -20,6 +22,10 @@
  *   scopes are ignored.  SPF passes for DMARC when that result is "pass"
  *   and its domain aligns with header_from.
  * - Results and reason types compare ignoring ASCII case.
+ * - Another domain: one not in header_from's organizational domain (not
+ *   aligned even relaxed).  A name in it that only strict alignment
+ *   refuses (mail.example.com under adkim=s for example.com) is the
+ *   owner's own, not another domain.
  *
  * The cause, first match wins:
  *  1. none: our DMARC passes (an aligned DKIM or SPF pass), whatever the
@@ -31,23 +37,42 @@
  *  4. receiver_override: a receiver reason of type local_policy,
  *     trusted_forwarder, sampled_out or policy_test_mode: the receiver
  *     applied its own rule or the policy's test mode (pct, t=y).
- *  5. forwarded: the forwarding pattern.  A DKIM signature of another
- *     domain passes while the counted SPF result is fail or softfail: the
- *     message left a legitimate sender (its signature survived) but came
- *     from an address the envelope domain does not authorize, which is
- *     what a forwarder that keeps the envelope produces.  (An ESP that
- *     sends with your envelope domain without being in your SPF record
- *     looks the same; dkim_domain shows which service signed.)
- *  6. dkim_fail: a DKIM signature aligned with header_from is present but
+ *  5. mailing_list or forwarded: a known service resent it.  A DKIM
+ *     signature of another domain passes and the services list gives its
+ *     d= (kind dkim) a role, or the counted SPF result passes for another
+ *     domain that the list gives a role (kind spf): role list makes it
+ *     mailing_list, role forwarder forwarded; list wins when both are
+ *     seen.  Only passing results count: anyone can claim a domain that
+ *     then fails.
+ *  6. forwarded: re-signed on the way.  A DKIM signature aligned with
+ *     header_from is present and does not pass, while a signature of
+ *     another domain passes that the services list does not know as a
+ *     sender of its own customers' mail (it is unknown, or has a role):
+ *     a list or forwarder changed the message, breaking the owner's
+ *     signature, and signed it itself.  Called forwarded, not
+ *     mailing_list: nothing tells a list from a forwarder or gateway that
+ *     rewrites.  When the passing signer is a known sending service (no
+ *     role: Amazon SES, SendGrid, Mailchimp sign with their own domain
+ *     beside the customer's), the owner's key at that service is what
+ *     failed, and step 7 says so.  A spoofer can fake this by adding a
+ *     broken signature for the domain; the receiver cannot tell either.
+ *     Without such evidence (a reason, a known service, a broken own
+ *     signature) a passing signature of another domain is not taken for
+ *     forwarding: spoofers sign with throwaway domains of their own.
+ *  7. dkim_fail: a DKIM signature aligned with header_from is present but
  *     does not pass (fail, neutral, policy, temperror, permerror): content
  *     changed on the way (lists, forwarders, footers) or a wrong key.
- *  7. dkim_unaligned: a DKIM signature passes, but for another domain.
- *  8. spf_unaligned: SPF passes, but for another domain (the bounce domain
+ *  8. strict_unaligned: a DKIM signature passes, or the counted SPF result
+ *     passes, for a domain in header_from's organizational domain that
+ *     adkim=s (aspf=s) refuses: the owner's own subdomain or parent, not
+ *     the exact From domain.
+ *  9. dkim_unaligned: a DKIM signature passes, but for another domain.
+ * 10. spf_unaligned: SPF passes, but for another domain (the bounce domain
  *     of the service that sent).
- *  9. spf_error: SPF for an aligned domain is permerror or temperror.
- * 10. no_auth: no result at all: no signature, and no counted SPF result
+ * 11. spf_error: SPF for an aligned domain is permerror or temperror.
+ * 12. no_auth: no result at all: no signature, and no counted SPF result
  *     (or one of "none").
- * 11. auth_fail: anything else: SPF fails (or is neutral, or errs for
+ * 13. auth_fail: anything else: SPF fails (or is neutral, or errs for
  *     another domain) and no DKIM passes.
  * auth_cause is the same chain without steps 2-4: what the authentication
  * results alone say, for grouping when the receiver's reason hides it (a
@@ -64,6 +89,7 @@
 
 struct dmarc_policy;
 struct dmarc_record;
+struct services;
 
 enum verdict_cause {
 	VERDICT_NONE = 0,
@@ -71,6 +97,7 @@ enum verdict_cause {
 	VERDICT_FORWARDED,
 	VERDICT_RECEIVER_OVERRIDE,
 	VERDICT_DKIM_FAIL,
+	VERDICT_STRICT_UNALIGNED,
 	VERDICT_DKIM_UNALIGNED,
 	VERDICT_SPF_UNALIGNED,
 	VERDICT_SPF_ERROR,
@@ -124,10 +151,17 @@ struct verdict {
 };
 
 /*
- * Evaluates rec under policy into *v (overwritten whole).  policy may be
- * NULL (relaxed both ways, no fallback for header_from).  Never fails:
- * missing and garbage fields give a defined answer as documented above.
+ * Evaluates rec under policy into *v (overwritten whole), with sv for the
+ * roles of services (step 5, and whether step 6 applies).  policy may be
+ * NULL (relaxed both ways, no fallback for header_from); sv may be NULL (no
+ * service is known: step 5 never applies, step 6 takes every signer).
+ * Never fails: missing and garbage fields give a defined answer as
+ * documented above.  sv is only read.
  */
+void verdict_eval_services(const struct orgdomain *od,
+    const struct services *sv, const struct dmarc_record *rec,
+    const struct dmarc_policy *policy, struct verdict *v);
+/* verdict_eval_services() with sv NULL. */
 void verdict_eval(const struct orgdomain *od, const struct dmarc_record *rec,
     const struct dmarc_policy *policy, struct verdict *v);
 
