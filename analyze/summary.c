@@ -55,15 +55,16 @@ summary_compute(
 	int rc;
 
 	/* Volumes come from the records, so a report's own counters and
-	 * its rows can never disagree in what is shown. */
+	 * its rows can never disagree in what is shown; "passed" is our
+	 * verdict (record_analysis), the one every other command shows. */
 	rc = db_each(db,
 	    "SELECT r.domain, count(*), count(DISTINCT r.org_name), "
 	    "coalesce(sum(v.messages), 0), coalesce(sum(v.passed), 0), "
 	    "to_char(min(r.date_begin) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), "
 	    "to_char(max(r.date_end) AT TIME ZONE 'UTC', 'YYYY-MM-DD') "
 	    "FROM reports r LEFT JOIN LATERAL (SELECT sum(messages) AS "
-	    "messages, sum(messages) FILTER (WHERE dmarc_pass) AS passed "
-	    "FROM record_facts f WHERE f.report = r.id) v ON true "
+	    "messages, sum(messages) FILTER (WHERE pass) AS passed "
+	    "FROM record_analysis a WHERE a.report = r.id) v ON true "
 	    "WHERE $1::text IS NULL OR r.domain = $1 "
 	    "GROUP BY r.domain ORDER BY r.domain",
 	    1, params, add_domain, s, err);
@@ -72,9 +73,10 @@ summary_compute(
 		const char *p2[] = {s->domains[i].domain, limit};
 
 		rc = db_each(db,
-		    "SELECT host(source_ip), messages, failed FROM "
-		    "source_volume WHERE domain = $1 AND failed > 0 ORDER BY "
-		    "failed DESC, source_ip LIMIT $2",
+		    "SELECT host(source_ip), sum(messages), sum(failed) "
+		    "FROM source_daily WHERE domain = $1 GROUP BY source_ip "
+		    "HAVING sum(failed) > 0 ORDER BY sum(failed) DESC, "
+		    "source_ip LIMIT $2",
 		    2, p2, add_source, &s->domains[i], err);
 	}
 	if (rc < 0) {

@@ -1,8 +1,10 @@
 /*
- * dmarcsift summary: per domain, what the stored reports say.
+ * dmarcsift summary: per domain, what the stored reports say, judged by
+ * dmarcsift (the stored verdicts brought up to date first).
  */
 #include "commands.h"
 
+#include "analysis_env.h"
 #include "cliopt.h"
 #include "db.h"
 #include "dbconn.h"
@@ -19,12 +21,16 @@ help(FILE *fp)
 {
 	fputs("usage: dmarcsift summary [--db CONNINFO] [--domain DOMAIN]\n\n"
 	      "Per policy domain: the reports stored and the days they cover, "
-	      "messages,\nthe DMARC pass rate (as the receivers evaluated "
-	      "it), and the source IPs\nwith the most failing messages.\n\n"
+	      "messages,\nthe DMARC pass rate, and the source IPs with the "
+	      "most failing messages.\nPassing and failing are dmarcsift's "
+	      "own verdict, alignment recomputed from\neach record's DKIM "
+	      "and SPF results, as sources, advise and report show it;\n"
+	      "records not judged yet are judged first.\n\n"
 	      "  --domain D      only this domain\n"
 	      "  --db CONNINFO   a libpq conninfo string or postgresql:// URL; "
 	      "default\n"
 	      "                  $DMARCSIFT_DB\n"
+	      "  --config FILE   read this settings file (services_file)\n"
 	      "  -h, --help      this text\n\n"
 	      "Exit status: 0 done, 2 could not run.\n",
 	    fp);
@@ -68,8 +74,18 @@ cmd_summary(int argc, char **argv)
 		help(stderr);
 		return EXIT_CANNOT_RUN;
 	}
-	if (dbconn_open(co.db, &db, &err) < 0 ||
-	    summary_compute(db, domain, &s, &err) < 0) {
+	if (dbconn_open(co.db, &db, &err) < 0) {
+		log_error("%s", err.msg);
+		db_close(db);
+		return EXIT_CANNOT_RUN;
+	}
+	/* Our verdicts, current, or no numbers at all: a summary of some
+	 * records would look like one of all. */
+	if (analysis_judge_new(db) < 0) {
+		db_close(db);
+		return EXIT_CANNOT_RUN;
+	}
+	if (summary_compute(db, domain, &s, &err) < 0) {
 		log_error("%s", err.msg);
 		db_close(db);
 		return EXIT_CANNOT_RUN;

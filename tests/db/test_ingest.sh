@@ -301,6 +301,26 @@ esac
 [ "$(q "$db" "SELECT messages FROM reports WHERE org_name = 'Big Org'")" = 9223372036854775807 ] ||
 	fail "refuse: the huge total is not capped at 2^63-1"
 
+# 12. The summary counts dmarcsift's verdict, not the receivers': one
+# stored verdict turned to a failure (its receiver said pass) moves that
+# record's messages to the failing side and its source into the list; the
+# rate is record_analysis's, rounded down to tenths (common/percent.h).
+db=$(newdb)
+"$bin" ingest -q --db "$db" "$samples" || fail "verdict: ingest"
+q "$db" "UPDATE record_verdicts v SET pass = false FROM (SELECT report, idx
+	FROM record_analysis WHERE dmarc_pass AND pass
+	ORDER BY messages DESC, report, idx LIMIT 1) f
+	WHERE v.report = f.report AND v.idx = f.idx" >/dev/null
+ip=$(q "$db" "SELECT host(source_ip) FROM record_analysis
+	WHERE dmarc_pass AND NOT pass")
+pm=$(q "$db" "SELECT div(1000 * sum(messages) FILTER (WHERE pass),
+	sum(messages)) FROM record_analysis")
+"$bin" summary --db "$db" >"$tmp/summary" || fail "verdict: summary exit $?"
+grep -q "DMARC pass *$((pm / 10))\.$((pm % 10))%\$" "$tmp/summary" &&
+	grep -q "^    $ip " "$tmp/summary" ||
+	fail "verdict: want $ip failing and $pm per mille passing in:
+$(cat "$tmp/summary")"
+
 if [ "$fails" -gt 0 ]; then
 	echo "$fails check(s) failed" >&2
 	exit 1
