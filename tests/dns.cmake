@@ -44,3 +44,17 @@ add_test(NAME dns/test_rdns COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg run
   ${CMAKE_CURRENT_SOURCE_DIR}/harness/dnsmasq run
   --zone ${CMAKE_CURRENT_SOURCE_DIR}/dns/zone.conf $<TARGET_FILE:test_rdns>)
 set_tests_properties(dns/test_rdns PROPERTIES LABELS "dns;db" TIMEOUT 300)
+
+# analyze/asn.c: the parsers of IP-to-ASN answers, hostile ones included,
+# with no server.
+ds_dns_test(test_asn_parse)
+
+# analyze/asn.c and source_name(): the network and owner of source
+# addresses, against a real dnsmasq and a real PostgreSQL.
+add_executable(test_asn dns/test_asn.c)
+target_link_libraries(test_asn PRIVATE dsanalyze dsdb dscommon
+  PkgConfig::CMOCKA)
+add_test(NAME dns/test_asn COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg run
+  ${CMAKE_CURRENT_SOURCE_DIR}/harness/dnsmasq run
+  --zone ${CMAKE_CURRENT_SOURCE_DIR}/dns/zone.conf $<TARGET_FILE:test_asn>)
+set_tests_properties(dns/test_asn PROPERTIES LABELS "dns;db" TIMEOUT 300)

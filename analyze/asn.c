@@ -1,0 +1,839 @@
+/* asn.c: the network and owner of source addresses; see asn.h. */
+#include "asn.h"
+
+#include "db.h"
+#include "err.h"
+#include "resolve.h"
+#include "text.h"
+#include "xalloc.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Addresses looked up together, and the first batch, a probe: as in
+ * rdns.c, for the same reasons. */
+#define ASN_BATCH 4096
+#define ASN_PROBE RESOLVE_MAX_INFLIGHT
+/* Fields read from a record; a last one takes the rest. */
+#define MAX_FIELDS 8
+
+/* ------------------------------------------------------------------------
+ * Parsing.  A record is fields separated by '|', each trimmed of spaces. */
+
+struct field {
+	const char *b, *e; /* [b, e) */
+};
+
+static void
+trim(struct field *f)
+{
+	while (f->b < f->e && *f->b == ' ')
+		f->b++;
+	while (f->e > f->b && f->e[-1] == ' ')
+		f->e--;
+}
+
+/* Splits s (len bytes) at '|' into at most max fields, the last taking
+ * the rest; returns how many. */
+static size_t
+split(const char *s, size_t len, struct field *f, size_t max)
+{
+	const char *p = s, *end = s + len;
+	size_t n = 0;
+
+	for (;;) {
+		const char *bar =
+		    n + 1 < max ? memchr(p, '|', (size_t)(end - p)) : NULL;
+
+		f[n].b = p;
+		f[n].e = bar != NULL ? bar : end;
+		trim(&f[n]);
+		n++;
+		if (bar == NULL)
+			return n;
+		p = bar + 1;
+	}
+}
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* A decimal number in [b, e): digits only, no leading zero, 1..max. */
+static int
+parse_number(const char *b, const char *e, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *p;
+
+	if (b == e || e - b > 10 || *b == '0')
+		return -1;
+	for (p = b; p < e; p++) {
+		if (!is_digit(*p))
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_asn(const char *b, const char *e, uint32_t *out)
+{
+	uint64_t v;
+
+	if (parse_number(b, e, UINT32_MAX, &v) < 0)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* A country: none, or two letters (upper-cased into out). */
+static int
+parse_country(const struct field *f, char out[3])
+{
+	out[0] = '\0';
+	if (f->e == f->b)
+		return 0;
+	if (f->e - f->b != 2 || !is_alpha(f->b[0]) || !is_alpha(f->b[1]))
+		return -1;
+	out[0] = (char)(f->b[0] & ~0x20);
+	out[1] = (char)(f->b[1] & ~0x20);
+	out[2] = '\0';
+	return 0;
+}
+
+/* The family and bytes of the address ip. */
+static int
+address(const char *ip, unsigned char a[16])
+{
+	if (ip == NULL)
+		return -1;
+	if (inet_pton(AF_INET, ip, a) == 1)
+		return AF_INET;
+	if (inet_pton(AF_INET6, ip, a) == 1)
+		return AF_INET6;
+	return -1;
+}
+
+/*
+ * The prefix in f, of the family of ip, holding ip, with no host bits set,
+ * 1 bit long at least: its canonical text into out, its length into
+ * *plen.
+ */
+static int
+parse_prefix(const char *ip, const struct field *f, struct asn_origin *out)
+{
+	unsigned char a[16], p[16];
+	char text[IP_TEXT_MAX];
+	const char *slash;
+	size_t alen, i;
+	uint64_t bits;
+	int family;
+
+	if ((family = address(ip, a)) < 0)
+		return -1;
+	alen = family == AF_INET ? 4 : 16;
+	slash = memchr(f->b, '/', (size_t)(f->e - f->b));
+	if (slash == NULL || slash == f->b || slash - f->b >= IP_TEXT_MAX)
+		return -1;
+	memcpy(text, f->b, (size_t)(slash - f->b));
+	text[slash - f->b] = '\0';
+	if (inet_pton(family, text, p) != 1)
+		return -1;
+	if (parse_number(slash + 1, f->e, alen * 8, &bits) < 0)
+		return -1;
+	for (i = 0; i < alen; i++) {
+		unsigned keep = bits >= (i + 1) * 8 ? 8
+		    : bits > i * 8                  ? (unsigned)(bits - i * 8)
+		                                    : 0;
+		unsigned char mask = (unsigned char)(0xff00u >> keep);
+
+		if ((p[i] & ~mask) != 0 || (a[i] & mask) != p[i])
+			return -1;
+	}
+	if (inet_ntop(family, p, text, sizeof(text)) == NULL)
+		return -1;
+	snprintf(
+	    out->prefix, sizeof(out->prefix), "%s/%u", text, (unsigned)bits);
+	out->plen = (unsigned)bits;
+	return 0;
+}
+
+int
+asn_parse_origin(
+    const char *ip, const char *txt, size_t len, struct asn_origin *out)
+{
+	struct field f[MAX_FIELDS];
+	const char *p, *sp;
+	uint32_t other;
+	size_t i, n;
+
+	memset(out, 0, sizeof(*out));
+	if (txt == NULL || len > ASN_TXT_MAX)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)txt[i] < 0x20 ||
+		    (unsigned char)txt[i] > 0x7e)
+			goto bad;
+	}
+	n = split(txt, len, f, MAX_FIELDS);
+	if (n < 3)
+		goto bad;
+	/* One AS number or more (a prefix several announce), by spaces. */
+	for (p = f[0].b; p < f[0].e; p = sp) {
+		sp = memchr(p, ' ', (size_t)(f[0].e - p));
+		if (sp == NULL)
+			sp = f[0].e;
+		if (parse_asn(p, sp, p == f[0].b ? &out->asn : &other) < 0)
+			goto bad;
+		while (sp < f[0].e && *sp == ' ')
+			sp++;
+	}
+	if (out->asn == 0 || parse_prefix(ip, &f[1], out) < 0 ||
+	    parse_country(&f[2], out->country) < 0)
+		goto bad;
+	return 0;
+bad:
+	memset(out, 0, sizeof(*out));
+	return -1;
+}
+
+int
+asn_pick_origin(
+    const char *ip, const struct resolve_result *res, struct asn_origin *out)
+{
+	struct asn_origin o;
+	size_t i;
+	int found = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (res == NULL || res->status != RESOLVE_OK)
+		return -1;
+	for (i = 0; i < res->n; i++) {
+		if (asn_parse_origin(ip, res->rr[i].text, res->rr[i].len, &o) <
+		    0)
+			continue;
+		if (!found || o.plen > out->plen ||
+		    (o.plen == out->plen && o.asn < out->asn))
+			*out = o;
+		found = 1;
+	}
+	return found ? 0 : -1;
+}
+
+/* The short form of a name (asn.h), into out. */
+static void
+handle_of(const struct field *name, char out[ASN_HANDLE_MAX])
+{
+	struct field h = *name;
+	const char *p;
+	size_t n;
+
+	for (p = h.b; p + 3 <= h.e; p++) {
+		if (memcmp(p, " - ", 3) == 0) {
+			h.e = p;
+			break;
+		}
+	}
+	if (h.e == name->e && h.e - h.b > 4 && h.e[-3] == ' ' &&
+	    h.e[-4] == ',' && is_alpha(h.e[-1]) && is_alpha(h.e[-2]))
+		h.e -= 4;
+	trim(&h);
+	n = (size_t)(h.e - h.b);
+	if (n > ASN_HANDLE_MAX - 1)
+		n = ASN_HANDLE_MAX - 1;
+	memcpy(out, h.b, n);
+	out[n] = '\0';
+	text_utf8_cut(out);
+	n = strlen(out);
+	while (n > 0 && out[n - 1] == ' ')
+		out[--n] = '\0';
+}
+
+int
+asn_parse_name(uint32_t asn, const char *txt, size_t len, struct asn_name *out)
+{
+	struct field f[5];
+	uint32_t got;
+	size_t i, n, k;
+
+	memset(out, 0, sizeof(*out));
+	if (txt == NULL || len > ASN_TXT_MAX)
+		return -1;
+	for (i = 0; i < len; i += k) {
+		const unsigned char *u = (const unsigned char *)txt + i;
+
+		k = utf8_seq_len(u, len - i);
+		if (k == 0 || u[0] < 0x20 || u[0] == 0x7f)
+			goto bad;
+		/* C1 controls (U+0080..U+009F), and the bidirectional
+		 * overrides and isolates (U+202A..U+202E, U+2066..U+2069)
+		 * that would turn the text around on a terminal. */
+		if (k == 2 && u[0] == 0xc2 && u[1] < 0xa0)
+			goto bad;
+		if (k == 3 && u[0] == 0xe2 &&
+		    ((u[1] == 0x80 && u[2] >= 0xaa && u[2] <= 0xae) ||
+		        (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9)))
+			goto bad;
+	}
+	n = split(txt, len, f, 5);
+	if (n < 2 || parse_asn(f[0].b, f[0].e, &got) < 0 || got != asn ||
+	    parse_country(&f[1], out->country) < 0)
+		goto bad;
+	if (n == 5) {
+		memcpy(out->name, f[4].b, (size_t)(f[4].e - f[4].b));
+		out->name[f[4].e - f[4].b] = '\0';
+		handle_of(&f[4], out->handle);
+	}
+	return 0;
+bad:
+	memset(out, 0, sizeof(*out));
+	return -1;
+}
+
+int
+asn_origin_qname(const char *ip, const char *zone, char *out, size_t outlen)
+{
+	char norm[IP_TEXT_MAX], rev[80];
+	size_t keep;
+	int v6, n;
+
+	if (ip == NULL || ip_normalize(ip, norm) < 0 ||
+	    resolve_reverse_name(norm, rev, sizeof(rev)) < 0)
+		return -1;
+	v6 = strchr(norm, ':') != NULL;
+	/* Without "in-addr.arpa" / "ip6.arpa", the final dot kept. */
+	keep = strlen(rev) - strlen(v6 ? "ip6.arpa" : "in-addr.arpa");
+	n = snprintf(out, outlen, "%.*sorigin%s.%s", (int)keep, rev,
+	    v6 ? "6" : "", zone != NULL ? zone : ASN_ZONE);
+	return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
+int
+asn_name_qname(uint32_t asn, const char *zone, char *out, size_t outlen)
+{
+	int n = snprintf(out, outlen, "AS%" PRIu32 ".%s", asn,
+	    zone != NULL ? zone : ASN_ZONE);
+
+	return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Array literals ('{"a",NULL,"b"}') for parameters such as $1::text[], so
+ * that one statement carries a batch.  (The same as rdns.c's.) */
+
+struct arr {
+	char *p;
+	size_t len, cap;
+};
+
+static void
+arr_put(struct arr *a, const char *s, size_t n)
+{
+	if (a->len + n + 1 > a->cap) {
+		a->cap = a->cap == 0 ? 256 : a->cap;
+		while (a->len + n + 1 > a->cap)
+			a->cap *= 2;
+		a->p = xrealloc(a->p, a->cap);
+	}
+	memcpy(a->p + a->len, s, n);
+	a->len += n;
+	a->p[a->len] = '\0';
+}
+
+/* Appends one element, quoted, '"' and '\' escaped; NULL is SQL NULL. */
+static void
+arr_elem(struct arr *a, const char *s)
+{
+	arr_put(a, a->len == 0 ? "{" : ",", 1);
+	if (s == NULL) {
+		arr_put(a, "NULL", 4);
+		return;
+	}
+	arr_put(a, "\"", 1);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			arr_put(a, "\\", 1);
+		arr_put(a, s, 1);
+	}
+	arr_put(a, "\"", 1);
+}
+
+static const char *
+arr_end(struct arr *a)
+{
+	arr_put(a, a->len == 0 ? "{}" : "}", a->len == 0 ? 2 : 1);
+	return a->p;
+}
+
+static void
+arr_free(struct arr *a)
+{
+	free(a->p);
+	memset(a, 0, sizeof(*a));
+}
+
+/* ------------------------------------------------------------------------
+ * A set of AS numbers (never 0): those whose name is cached and fresh, or
+ * already looked up in this run. */
+
+struct asset {
+	uint32_t *v;
+	size_t n, cap; /* cap: 0 or a power of two */
+};
+
+static size_t
+asset_slot(const struct asset *s, uint32_t asn)
+{
+	size_t i = (size_t)(asn * 2654435761u) & (s->cap - 1);
+
+	while (s->v[i] != 0 && s->v[i] != asn)
+		i = (i + 1) & (s->cap - 1);
+	return i;
+}
+
+static int
+asset_has(const struct asset *s, uint32_t asn)
+{
+	return s->cap > 0 && s->v[asset_slot(s, asn)] == asn;
+}
+
+/* Adds asn; returns 1 when it was not there. */
+static int
+asset_add(struct asset *s, uint32_t asn)
+{
+	size_t i;
+
+	if (asset_has(s, asn))
+		return 0;
+	if (2 * (s->n + 1) > s->cap) {
+		struct asset g = {NULL, 0, s->cap == 0 ? 64 : 2 * s->cap};
+
+		g.v = xcalloc(g.cap, sizeof(*g.v));
+		for (i = 0; i < s->cap; i++) {
+			if (s->v[i] != 0) {
+				g.v[asset_slot(&g, s->v[i])] = s->v[i];
+				g.n++;
+			}
+		}
+		free(s->v);
+		*s = g;
+	}
+	s->v[asset_slot(s, asn)] = asn;
+	s->n++;
+	return 1;
+}
+
+static int
+fresh_row(void *arg, int ncols, const char *const *v, struct err *err)
+{
+	uint32_t asn;
+
+	(void)ncols;
+	(void)err;
+	if (v[0] != NULL && parse_asn(v[0], v[0] + strlen(v[0]), &asn) == 0)
+		asset_add(arg, asn);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Refresh. */
+
+/* The source IPs of the period that the reverse DNS gives no name, each
+ * with whether an unexpired answer is cached.  In address order, so that
+ * two runs at once upsert in the same order. */
+static const char want_sql[] =
+    "SELECT host(s.ip), o.ip IS NOT NULL "
+    "FROM (SELECT DISTINCT host(source_ip)::inet AS ip FROM record_facts "
+    "      WHERE ($1::text IS NULL OR lower(domain) = lower($1::text)) "
+    "        AND date_begin >= to_timestamp($2::bigint)) s "
+    "LEFT JOIN ip_owner o ON o.ip = s.ip AND o.expires_at > now() "
+    "WHERE NOT EXISTS (SELECT 1 FROM rdns d WHERE d.ip = s.ip "
+    "    AND d.confirmed AND (d.orgdomain IS NOT NULL "
+    "                         OR d.service IS NOT NULL)) "
+    "ORDER BY s.ip";
+
+/* For an address (an AS) whose lookup failed (keep), the values found
+ * before stay; its status and expiry are new. */
+static const char store_owner_sql[] =
+    "INSERT INTO ip_owner AS d (ip, status, asn, prefix, country, "
+    "    resolved_at, expires_at) "
+    "SELECT u.ip, u.status, "
+    "       CASE WHEN u.keep THEN o.asn ELSE u.asn END, "
+    "       CASE WHEN u.keep THEN o.prefix ELSE u.prefix END, "
+    "       CASE WHEN u.keep THEN o.country ELSE u.country END, "
+    "       now(), now() + make_interval(secs => u.ttl) "
+    "FROM unnest($1::inet[], $2::text[], $3::bigint[], $4::cidr[], "
+    "            $5::text[], $6::integer[], $7::boolean[]) "
+    "     AS u(ip, status, asn, prefix, country, ttl, keep) "
+    "LEFT JOIN ip_owner o ON o.ip = u.ip "
+    "ON CONFLICT (ip) DO UPDATE SET status = excluded.status, "
+    "    asn = excluded.asn, prefix = excluded.prefix, "
+    "    country = excluded.country, resolved_at = excluded.resolved_at, "
+    "    expires_at = excluded.expires_at";
+
+static const char store_name_sql[] =
+    "INSERT INTO as_names AS d (asn, status, handle, name, country, "
+    "    resolved_at, expires_at) "
+    "SELECT u.asn, u.status, "
+    "       CASE WHEN u.keep THEN o.handle ELSE u.handle END, "
+    "       CASE WHEN u.keep THEN o.name ELSE u.name END, "
+    "       CASE WHEN u.keep THEN o.country ELSE u.country END, "
+    "       now(), now() + make_interval(secs => u.ttl) "
+    "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], "
+    "            $5::text[], $6::integer[], $7::boolean[]) "
+    "     AS u(asn, status, handle, name, country, ttl, keep) "
+    "LEFT JOIN as_names o ON o.asn = u.asn "
+    "ON CONFLICT (asn) DO UPDATE SET status = excluded.status, "
+    "    handle = excluded.handle, name = excluded.name, "
+    "    country = excluded.country, resolved_at = excluded.resolved_at, "
+    "    expires_at = excluded.expires_at";
+
+struct want {
+	char **ip; /* addresses to look up, owned */
+	size_t n, cap;
+	size_t wanted, fresh;
+};
+
+static int
+add_want(void *arg, int ncols, const char *const *v, struct err *err)
+{
+	struct want *w = arg;
+
+	(void)ncols;
+	(void)err;
+	w->wanted++;
+	if (v[1] != NULL && v[1][0] == 't') {
+		w->fresh++;
+		return 0;
+	}
+	if (w->n == w->cap) {
+		w->cap = w->cap == 0 ? 64 : 2 * w->cap;
+		w->ip = xrealloc(w->ip, w->cap * sizeof(*w->ip));
+	}
+	w->ip[w->n++] = xstrdup(v[0] != NULL ? v[0] : "");
+	return 0;
+}
+
+static unsigned
+bound_ttl(unsigned ttl)
+{
+	if (ttl < ASN_TTL_MIN)
+		return ASN_TTL_MIN;
+	return ttl > ASN_TTL_MAX ? ASN_TTL_MAX : ttl;
+}
+
+/* How long the answer res is kept (asn.h). */
+static unsigned
+answer_ttl(const struct resolve_result *res)
+{
+	if (resolve_status_trouble(res->status))
+		return ASN_TTL_TROUBLE;
+	if (res->status == RESOLVE_OK)
+		return bound_ttl(res->ttl);
+	/* NXDOMAIN, NODATA, BADNAME */
+	return res->ttl > 0 ? bound_ttl(res->ttl) : ASN_TTL_NEGATIVE;
+}
+
+/* The status stored for res: "malformed" for an answer without a good
+ * record. */
+static const char *
+answer_status(const struct resolve_result *res, int good)
+{
+	if (res->status == RESOLVE_OK && !good)
+		return "malformed";
+	return resolve_status_name(res->status);
+}
+
+/* Rows for one statement: ip_owner's or as_names's columns, in order. */
+struct rows {
+	struct arr key, status, a, b, c, ttl, keep;
+	size_t n;
+};
+
+static void
+rows_free(struct rows *w)
+{
+	arr_free(&w->key);
+	arr_free(&w->status);
+	arr_free(&w->a);
+	arr_free(&w->b);
+	arr_free(&w->c);
+	arr_free(&w->ttl);
+	arr_free(&w->keep);
+	w->n = 0;
+}
+
+static void
+rows_add(struct rows *w, const char *key, const struct resolve_result *res,
+    const char *status, const char *a, const char *b, const char *c)
+{
+	char ttl[16];
+
+	snprintf(ttl, sizeof(ttl), "%u", answer_ttl(res));
+	arr_elem(&w->key, key);
+	arr_elem(&w->status, status);
+	arr_elem(&w->a, a);
+	arr_elem(&w->b, b);
+	arr_elem(&w->c, c);
+	arr_elem(&w->ttl, ttl);
+	arr_elem(&w->keep, resolve_status_trouble(res->status) ? "t" : "f");
+	w->n++;
+}
+
+static int
+rows_store(struct db *db, const char *sql, struct rows *w, struct err *err)
+{
+	const char *params[7];
+
+	if (w->n == 0)
+		return 0;
+	params[0] = arr_end(&w->key);
+	params[1] = arr_end(&w->status);
+	params[2] = arr_end(&w->a);
+	params[3] = arr_end(&w->b);
+	params[4] = arr_end(&w->c);
+	params[5] = arr_end(&w->ttl);
+	params[6] = arr_end(&w->keep);
+	return db_exec(db, sql, 7, params, err);
+}
+
+/* The row of an address whose origin lookup is res. */
+static void
+add_owner(struct rows *w, const char *ip, const struct resolve_result *res,
+    struct asn_origin *o)
+{
+	char asn[16];
+	int good = asn_pick_origin(ip, res, o) == 0;
+
+	snprintf(asn, sizeof(asn), "%" PRIu32, o->asn);
+	rows_add(w, ip, res, answer_status(res, good), good ? asn : NULL,
+	    good ? o->prefix : NULL,
+	    good && o->country[0] != '\0' ? o->country : NULL);
+}
+
+/* Stores n addresses as timeouts without asking (see ASN_PROBE). */
+static int
+store_unasked(struct db *db, char *const *ip, size_t n, struct asn_stats *st,
+    struct err *err)
+{
+	struct resolve_result res;
+	struct rows w;
+	size_t i;
+	int rc;
+
+	memset(&res, 0, sizeof(res));
+	res.status = RESOLVE_TIMEOUT;
+	memset(&w, 0, sizeof(w));
+	for (i = 0; i < n; i++)
+		rows_add(&w, ip[i], &res, resolve_status_name(res.status), NULL,
+		    NULL, NULL);
+	st->trouble += n;
+	rc = rows_store(db, store_owner_sql, &w, err);
+	if (rc < 0)
+		err_prefix(err, "cannot store address owners");
+	rows_free(&w);
+	return rc;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Looks up the names of the n AS numbers in asn (sorted here) and stores
+ * them. */
+static int
+names_batch(struct db *db, struct resolver *r, const char *zone, uint32_t *asn,
+    size_t n, struct asn_stats *st, struct err *err)
+{
+	struct resolve_result *res;
+	struct rows w;
+	char qname[ASN_QNAME_MAX], key[16];
+	size_t i, j;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	qsort(asn, n, sizeof(*asn), cmp_u32);
+	res = xcalloc(n, sizeof(*res));
+	memset(&w, 0, sizeof(w));
+	for (i = 0; i < n; i++) {
+		if (asn_name_qname(asn[i], zone, qname, sizeof(qname)) < 0)
+			qname[0] = '\0'; /* not sent: RESOLVE_BADNAME */
+		resolve_into(r, RESOLVE_TXT, qname, &res[i]);
+	}
+	rc = resolve_wait(r, err);
+	if (rc < 0) {
+		err_prefix(err, "AS names");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		struct asn_name nm;
+		int good = 0;
+
+		memset(&nm, 0, sizeof(nm));
+		for (j = 0; res[i].status == RESOLVE_OK && j < res[i].n; j++) {
+			if (asn_parse_name(asn[i], res[i].rr[j].text,
+			        res[i].rr[j].len, &nm) == 0) {
+				good = 1;
+				break;
+			}
+		}
+		snprintf(key, sizeof(key), "%" PRIu32, asn[i]);
+		rows_add(&w, key, &res[i], answer_status(&res[i], good),
+		    good && nm.handle[0] != '\0' ? nm.handle : NULL,
+		    good && nm.name[0] != '\0' ? nm.name : NULL,
+		    good && nm.country[0] != '\0' ? nm.country : NULL);
+		st->names++;
+		if (resolve_status_trouble(res[i].status))
+			st->names_trouble++;
+	}
+	rc = rows_store(db, store_name_sql, &w, err);
+	if (rc < 0)
+		err_prefix(err, "cannot store AS names");
+out:
+	for (i = 0; i < n; i++)
+		resolve_result_clear(&res[i]);
+	free(res);
+	rows_free(&w);
+	return rc;
+}
+
+/* Looks up the origin of n addresses, then the names of the ASes found
+ * that known does not hold (added to it), and stores both; *timeouts
+ * counts the origin lookups that timed out. */
+static int
+refresh_batch(struct db *db, struct resolver *r, const char *zone,
+    char *const *ip, size_t n, struct asset *known, struct asn_stats *st,
+    size_t *timeouts, struct err *err)
+{
+	struct resolve_result *res = xcalloc(n, sizeof(*res));
+	uint32_t *todo = xcalloc(n, sizeof(*todo));
+	char qname[ASN_QNAME_MAX];
+	struct rows w;
+	size_t i, ntodo = 0;
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	for (i = 0; i < n; i++) {
+		if (asn_origin_qname(ip[i], zone, qname, sizeof(qname)) < 0)
+			qname[0] = '\0'; /* not sent: RESOLVE_BADNAME */
+		resolve_into(r, RESOLVE_TXT, qname, &res[i]);
+	}
+	rc = resolve_wait(r, err);
+	if (rc < 0) {
+		/* The rest were cancelled: nothing of this batch is an
+		 * answer. */
+		err_prefix(err, "address owners");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		struct asn_origin o;
+
+		add_owner(&w, ip[i], &res[i], &o);
+		if (o.asn != 0 && asset_add(known, o.asn))
+			todo[ntodo++] = o.asn;
+		if (res[i].status == RESOLVE_TIMEOUT)
+			(*timeouts)++;
+		if (resolve_status_trouble(res[i].status))
+			st->trouble++;
+		else
+			st->resolved++;
+	}
+	rc = rows_store(db, store_owner_sql, &w, err);
+	if (rc < 0)
+		err_prefix(err, "cannot store address owners");
+	else
+		rc = names_batch(db, r, zone, todo, ntodo, st, err);
+out:
+	for (i = 0; i < n; i++)
+		resolve_result_clear(&res[i]);
+	free(res);
+	free(todo);
+	rows_free(&w);
+	return rc;
+}
+
+int
+asn_refresh(struct db *db, struct resolver *r, const char *zone,
+    const char *domain, int64_t since,
+    void (*progress)(size_t done, size_t total), struct asn_stats *st,
+    struct err *err)
+{
+	struct asn_stats local;
+	struct asset known = {NULL, 0, 0};
+	struct want w;
+	char since_text[24];
+	const char *params[2];
+	size_t i, n, timeouts;
+	int rc, dead = 0;
+
+	if (st == NULL)
+		st = &local;
+	memset(st, 0, sizeof(*st));
+	memset(&w, 0, sizeof(w));
+	snprintf(since_text, sizeof(since_text), "%" PRId64, since);
+	params[0] = domain;
+	params[1] = since_text;
+	rc = db_each(db, want_sql, 2, params, add_want, &w, err);
+	if (rc == 0 && w.n > 0)
+		rc = db_each(db,
+		    "SELECT asn FROM as_names WHERE expires_at > now()", 0,
+		    NULL, fresh_row, &known, err);
+	if (rc < 0) {
+		err_prefix(err, "cannot read source addresses");
+		goto out;
+	}
+	st->wanted = w.wanted;
+	st->fresh = w.fresh;
+	/* The probe is spread over the addresses, as in rdns.c. */
+	if (w.n > ASN_PROBE) {
+		for (i = 1; i < ASN_PROBE; i++) {
+			char *t = w.ip[i];
+
+			w.ip[i] = w.ip[i * (w.n / ASN_PROBE)];
+			w.ip[i * (w.n / ASN_PROBE)] = t;
+		}
+	}
+	if (progress != NULL && w.n > 0)
+		progress(0, w.n);
+	for (i = 0; i < w.n && rc == 0; i += n) {
+		n = i == 0 ? ASN_PROBE : ASN_BATCH;
+		if (n > w.n - i)
+			n = w.n - i;
+		timeouts = 0;
+		if (dead) {
+			rc = store_unasked(db, w.ip + i, n, st, err);
+		} else {
+			rc = refresh_batch(db, r, zone, w.ip + i, n, &known, st,
+			    &timeouts, err);
+			dead = timeouts == n;
+		}
+		if (rc == 0 && progress != NULL)
+			progress(i + n, w.n);
+	}
+out:
+	for (i = 0; i < w.n; i++)
+		free(w.ip[i]);
+	free(w.ip);
+	free(known.v);
+	return rc;
+}
