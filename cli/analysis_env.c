@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "analysis.h"
+#include "asn.h"
 #include "check.h"
 #include "cliopt.h"
 #include "clock.h"
@@ -42,18 +43,27 @@ resolved(size_t done, size_t total)
 }
 
 static void
+owners(size_t done, size_t total)
+{
+	if (tty_progress)
+		fprintf(stderr, "\r\033[Knetworks: %zu/%zu", done, total);
+}
+
+static void
 progress_end(void)
 {
 	if (tty_progress)
 		fputs("\r\033[K", stderr);
 }
 
-/* Reverse DNS for the period's sources; trouble is only a warning. */
+/* Names for the period's sources: reverse DNS, then the network (origin
+ * AS) of those it leaves without a name; trouble is only a warning. */
 static void
 lookup_names(struct analysis_env *e, const char *domain, int64_t since)
 {
 	struct resolver *r = NULL;
 	struct rdns_stats st;
+	struct asn_stats ast;
 	struct err err;
 
 	if (resolve_new(&r, config_str(e->cfg, CONFIG_DNS_SERVERS),
@@ -73,6 +83,16 @@ lookup_names(struct analysis_env *e, const char *domain, int64_t since)
 		log_warn("reverse DNS: %zu of %zu addresses could not be "
 		         "looked up (DNS trouble); they are tried again later",
 		    st.trouble, st.wanted);
+	progress_end();
+	if (asn_refresh(e->db, r, NULL, domain, since, owners, &ast, &err) < 0)
+		log_warn("networks: %s; sources are shown with the names "
+		         "known before",
+		    err.msg);
+	else if (ast.trouble + ast.names_trouble > 0)
+		log_warn("networks: %zu of %zu addresses and %zu of %zu AS "
+		         "names could not be looked up (DNS trouble); they are "
+		         "tried again later",
+		    ast.trouble, ast.wanted, ast.names_trouble, ast.names);
 	progress_end();
 	resolve_free(r);
 }

@@ -58,3 +58,11 @@ add_test(NAME dns/test_asn COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg run
   ${CMAKE_CURRENT_SOURCE_DIR}/harness/dnsmasq run
   --zone ${CMAKE_CURRENT_SOURCE_DIR}/dns/zone.conf $<TARGET_FILE:test_asn>)
 set_tests_properties(dns/test_asn PROPERTIES LABELS "dns;db" TIMEOUT 300)
+
+# The same through the real binary: `dmarcsift sources` online, --offline
+# and with the server gone.
+add_test(NAME dns/names COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg run
+  ${CMAKE_CURRENT_SOURCE_DIR}/harness/dnsmasq run
+  --zone ${CMAKE_CURRENT_SOURCE_DIR}/dns/zone.conf
+  sh ${CMAKE_CURRENT_SOURCE_DIR}/dns/test_names.sh $<TARGET_FILE:dmarcsift>)
+set_tests_properties(dns/names PROPERTIES LABELS "dns;db" TIMEOUT 300)
