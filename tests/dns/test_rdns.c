@@ -539,6 +539,19 @@ test_reservice(void **state)
 	assert_int_equal(rdns_reservice(db, sv_user, &err), 0);
 }
 
+/* Reports name the policy domain in any case: its sources are found
+ * whatever the case asked, as source_overview() finds them. */
+static void
+test_domain_case(void **state)
+{
+	struct rdns_stats st;
+
+	sql("UPDATE reports SET domain = 'RDNS.Test' WHERE report_id = 'r1'");
+	st = refresh(sv_user, "rdns.test");
+	sql("UPDATE reports SET domain = 'rdns.test' WHERE report_id = 'r1'");
+	expect_stats(st, 7, 0, 6, 1);
+}
+
 /* A database without the table: ERR_DB, and the connection lives on. */
 static void
 test_db_error(void **state)
@@ -580,6 +593,7 @@ main(void)
 	    cmocka_unit_test_setup(test_bulk, empty_cache),
 	    cmocka_unit_test_setup(test_silent, empty_cache),
 	    cmocka_unit_test_setup(test_reservice, empty_cache),
+	    cmocka_unit_test_setup(test_domain_case, empty_cache),
 	    cmocka_unit_test_setup(test_db_error, empty_cache),
 	};
 
