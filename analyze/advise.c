@@ -63,13 +63,17 @@ read_policy(struct db *db, const char *domain, const char *until,
 
 	memset(now, 0, sizeof(*now));
 	now->pct = -1;
+	/* One policy written two ways is one policy: an absent pct is 100
+	 * (RFC 7489 6.3), an absent testing n (RFC 9989). */
 	return db_each(db,
-	    "WITH r AS (SELECT * FROM reports WHERE lower(domain) = lower($1) "
-	    "AND date_begin < to_timestamp($2)), latest AS (SELECT * FROM r "
-	    "ORDER BY date_end DESC, id DESC LIMIT 1), change AS (SELECT "
-	    "max(r.date_end) AS at FROM r, latest l WHERE (r.p, r.pct, "
-	    "r.testing) IS DISTINCT FROM (l.p, l.pct, l.testing)) "
-	    "SELECT l.p, l.sp, l.np, l.pct, l.testing, l.adkim, l.aspf, "
+	    "WITH r AS (SELECT *, lower(p) AS np_, coalesce(pct, 100) AS npct, "
+	    "coalesce(lower(testing), 'n') AS nt FROM reports WHERE "
+	    "lower(domain) = lower($1) AND date_begin < to_timestamp($2)), "
+	    "latest AS (SELECT * FROM r ORDER BY date_end DESC, id DESC "
+	    "LIMIT 1), change AS (SELECT max(r.date_end) AS at FROM r, latest "
+	    "l WHERE (r.np_, r.npct, r.nt) IS DISTINCT FROM (l.np_, l.npct, "
+	    "l.nt)) "
+	    "SELECT l.p, l.sp, l.np, l.npct, l.nt, l.adkim, l.aspf, "
 	    "extract(epoch FROM l.date_end)::bigint, (SELECT "
 	    "extract(epoch FROM min(r.date_begin))::bigint FROM r, change c "
 	    "WHERE c.at IS NULL OR r.date_begin >= c.at) FROM latest l",
@@ -87,7 +91,7 @@ on_inputs(void *arg, int ncols, const char *const *c, struct err *err)
 {
 	struct readiness_inputs *in = arg;
 
-	if (ncols != 15)
+	if (ncols != 22)
 		return err_set(
 		    err, ERR_DB, "unexpected row from readiness_inputs");
 	in->days_with_data = u64_of(c[0]);
@@ -98,37 +102,75 @@ on_inputs(void *arg, int ncols, const char *const *c, struct err *err)
 	in->passed = u64_of(c[5]);
 	in->legit_messages = u64_of(c[6]);
 	in->legit_passed = u64_of(c[7]);
-	in->legit_failing_sources = u64_of(c[8]);
-	in->legit_failed = u64_of(c[9]);
-	in->forwarded = u64_of(c[10]);
-	in->spoofing = u64_of(c[11]);
-	in->unknown = u64_of(c[12]);
-	in->new_sources = u64_of(c[13]);
-	in->new_messages = u64_of(c[14]);
+	in->unknown_messages = u64_of(c[8]);
+	in->unknown_passed = u64_of(c[9]);
+	/* c[10], c[11]: failing sources and mail that may be the owner's;
+	 * readiness_judge() counts them from the sources. */
+	in->forwarded = u64_of(c[12]);
+	in->spoofing = u64_of(c[13]);
+	in->ignored = u64_of(c[14]);
+	in->new_sources = u64_of(c[15]);
+	in->new_messages = u64_of(c[16]);
+	in->sub_messages = u64_of(c[17]);
+	in->sub_passed = u64_of(c[18]);
+	in->sub_names = u64_of(c[19]);
+	in->sub_names_failing = u64_of(c[20]);
+	in->sub_mine_failed = u64_of(c[21]);
 	return 0;
 }
 
 static int
-on_sub(void *arg, int ncols, const char *const *c, struct err *err)
+on_confirm(void *arg, int ncols, const char *const *c, struct err *err)
 {
-	struct readiness_inputs *in = arg;
+	struct policy_confirm *cf = arg;
 
-	if (ncols != 4)
-		return err_set(
-		    err, ERR_DB, "unexpected row reading subdomains");
-	in->sub_messages = u64_of(c[0]);
-	in->sub_passed = u64_of(c[1]);
-	in->sub_names = u64_of(c[2]);
-	in->sub_names_failing = u64_of(c[3]);
+	if (ncols != 3)
+		return err_set(err, ERR_DB, "unexpected row reading reporters");
+	cf->reporters = u64_of(c[0]);
+	cf->confirming = u64_of(c[1]);
+	cf->since = c[2] != NULL ? strtoll(c[2], NULL, 10) : 0;
 	return 0;
+}
+
+/*
+ * When DNS publishes another policy than the latest report gives: how
+ * many reporters of the period give it in their latest report, and since
+ * when every report has (0: the latest does not).
+ */
+static int
+read_confirm(struct db *db, const char *domain, const char *since,
+    const char *until, const struct policy_state *pub,
+    struct policy_confirm *out, struct err *err)
+{
+	char pct[8];
+	const char *p[6] = {domain, since, until, pub->p, pct, pub->testing};
+
+	snprintf(pct, sizeof(pct), "%d", pub->pct);
+	memset(out, 0, sizeof(*out));
+	return db_each(db,
+	    "WITH r AS (SELECT *, (lower(p), coalesce(pct, 100), "
+	    "coalesce(lower(testing), 'n')) = ($4, $5::int, $6) AS same FROM "
+	    "reports WHERE lower(domain) = lower($1) AND date_begin < "
+	    "to_timestamp($3)), last AS (SELECT DISTINCT ON (org_name) "
+	    "org_name, same FROM r WHERE date_begin >= to_timestamp($2) "
+	    "ORDER BY org_name, date_end DESC, id DESC), other AS (SELECT "
+	    "max(date_end) AS at FROM r WHERE NOT same) "
+	    "SELECT (SELECT count(*) FROM last), (SELECT count(*) FROM last "
+	    "WHERE same), (SELECT extract(epoch FROM min(r.date_begin))::bigint "
+	    "FROM r, other o WHERE r.same AND (o.at IS NULL OR r.date_begin >= "
+	    "o.at) AND (SELECT same FROM r ORDER BY date_end DESC, id DESC "
+	    "LIMIT 1))",
+	    6, p, on_confirm, out, err);
 }
 
 int
 advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
     struct err *err)
 {
-	char until[24], since[24], days[16], share[16], *trusted = NULL;
-	const char *p[5];
+	char until[24], since[24], days[16], share[16];
+	char *trusted = NULL, *ignored = NULL;
+	struct policy_state pub = {0};
+	const char *p[6];
 	int rc;
 
 	memset(a, 0, sizeof(*a));
@@ -149,68 +191,60 @@ advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
 	         o->until - (int64_t)a->days * 86400, o->until, &o->rules,
 	         &a->sources, err)) < 0)
 		return rc;
-	if ((rc = source_rules_trusted(&o->rules, &trusted, err)) < 0)
-		return rc;
+	if ((rc = source_list_array("trusted_sources", o->rules.trusted,
+	         &trusted, err)) < 0 ||
+	    (rc = source_list_array("ignored_sources", o->rules.ignored,
+	         &ignored, err)) < 0)
+		goto out;
 	p[0] = o->domain;
 	p[1] = days;
 	p[2] = until;
 	p[3] = share;
 	p[4] = trusted;
+	p[5] = ignored;
 	rc = db_each(db,
 	    "SELECT * FROM readiness_inputs($1, $2::int, to_timestamp($3), "
-	    "$4::numeric / 100, $5::text[])",
-	    5, p, on_inputs, &a->in, err);
-	free(trusted);
+	    "$4::numeric / 100, $5::text[], $6::text[])",
+	    6, p, on_inputs, &a->in, err);
 	if (rc < 0)
-		return rc;
-	p[1] = since;
-	rc = db_each(db,
-	    "SELECT coalesce(sum(m), 0), coalesce(sum(ok), 0), count(*), "
-	    "count(*) FILTER (WHERE ok = 0) FROM (SELECT aligned_to, "
-	    "sum(messages) AS m, coalesce(sum(messages) FILTER (WHERE pass), "
-	    "0) AS ok FROM record_analysis WHERE lower(domain) = lower($1) "
-	    "AND date_begin >= to_timestamp($2) AND date_begin < "
-	    "to_timestamp($3) AND right(aligned_to, length($1) + 1) = '.' || "
-	    "lower($1) GROUP BY aligned_to) s",
-	    3, p, on_sub, &a->in, err);
-	if (rc < 0)
-		return rc;
+		goto out;
+	if (a->published != NULL &&
+	    readiness_parse_record(a->published, &pub) == 0 &&
+	    (rc = read_confirm(db, o->domain, since, until, &pub,
+	         &a->in.confirm, err)) < 0)
+		goto out;
 
-	/* The failing legitimate sources go first, in their order (most
-	 * failed first), so that in.failing can point at them. */
-	{
-		struct source *v = xcalloc(a->sources.n + 1, sizeof(*v));
-		size_t k = 0;
-
-		for (int pass = 0; pass < 2; pass++)
-			for (size_t i = 0; i < a->sources.n; i++) {
-				const struct source *s = &a->sources.v[i];
-				int first = s->cls == SOURCE_LEGITIMATE &&
-				    s->failed > 0;
-
-				if (first == (pass == 0))
-					v[k++] = *s;
-				if (pass == 0 && first)
-					a->in.n_failing++;
-			}
-		free(a->sources.v);
-		a->sources.v = v;
-		a->in.failing = v;
-	}
+	a->in.sources = a->sources.v;
+	a->in.n_sources = a->sources.n;
 	a->in.published = a->published;
 	readiness_judge(&a->thresholds, a->domain, &a->now, &a->in, &a->r);
-	if (o->whatif_policy != NULL) {
-		if ((rc = whatif_compute(o->whatif_policy, o->whatif_pct,
-		         &a->sources, &a->whatif, err)) < 0)
-			return rc;
+	if (o->whatif != NULL) {
+		struct policy_spec spec;
+		const struct policy_state *base =
+		    a->published != NULL && pub.known ? &pub : &a->now;
+
+		if (whatif_parse(o->whatif, base, &spec) < 0) {
+			rc = err_set(err, ERR_USAGE,
+			    "--what-if: want quarantine or reject, with :PCT, "
+			    "or a policy like 'p=reject; sp=none'");
+			goto out;
+		}
+		if ((rc = whatif_compute(&spec, &a->sources, &a->whatif,
+		         err)) < 0)
+			goto out;
 		a->has_whatif = 1;
 	}
-	return 0;
+	rc = 0;
+out:
+	free(trusted);
+	free(ignored);
+	return rc;
 }
 
 void
 advice_free(struct advice *a)
 {
+	readiness_free(&a->r);
 	sources_free(&a->sources);
 	free(a->published);
 	if (a->has_whatif)

@@ -20,10 +20,9 @@ struct advice {
 	int64_t until; /* Unix seconds */
 	struct readiness_thresholds thresholds;
 	struct policy_state now;
-	struct readiness_inputs in; /* in.failing points into sources */
+	struct readiness_inputs in; /* in.sources points into sources */
 	struct readiness r;
-	/* Every source of the period: the failing legitimate ones first,
-	 * then the rest, each part most failed first. */
+	/* Every source of the period, most failed first. */
 	struct source_list sources;
 	char *published; /* the DMARC record looked up, or NULL */
 	int has_whatif;
@@ -38,9 +37,9 @@ struct advise_options {
 	/* The DMARC record published for the domain, looked up by the
 	 * command (NULL: offline, or none); copied. */
 	const char *published;
-	/* A what-if to compute ("quarantine" or "reject"), or NULL. */
-	const char *whatif_policy;
-	int whatif_pct;
+	/* A what-if to compute, as --what-if gave it (whatif_parse()), or
+	 * NULL. */
+	const char *whatif;
 };
 
 /* Gathers and judges.  *out is overwritten; advice_free() it. */

@@ -47,6 +47,12 @@ put(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
+static uint64_t
+sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 static const char *
 plural(uint64_t n)
 {
@@ -87,6 +93,7 @@ readiness_step_of(const struct policy_state *now)
 		return 0;
 	testing = strcasecmp(now->testing, "y") == 0 ||
 	    (now->pct >= 0 && now->pct < 100);
+	/* A published np or sp does not change the step: p does. */
 	switch (strength(now->p)) {
 	case 1:
 		return testing ? 1 : 2;
@@ -221,14 +228,15 @@ add(struct record *r, const char *name, const char *value, int optional)
 		r->v[r->n++] = (struct tag){name, value, optional};
 }
 
-/* p, and t and pct after it when the step is a test and the record does
- * not have them already in their own place. */
+/* p of step, and t and pct after it when the step is a test and the
+ * record does not have them already in their own place. */
 static void
 add_policy(struct record *r, int next, int has_t, int has_pct)
 {
 	int testing = next == 1 || next == 3;
 
-	add(r, "p", next <= 2 ? "quarantine" : "reject", 0);
+	add(r, "p", next == 0 ? "none" : next <= 2 ? "quarantine" : "reject",
+	    0);
 	if (testing && !has_t)
 		add(r, "t", "y", 0);
 	if (testing && !has_pct)
@@ -295,46 +303,51 @@ name_ok(const char *s)
 	return n > 0;
 }
 
-/*
- * The published record with p, t and pct set for step next, its other
- * tags kept in their order.  Returns 0 when published is not a DMARC
- * record (no "v=DMARC1" first).  The record came from DNS, that is from
- * anyone: only printable ASCII survives, without '"' and '\' (they would
- * end the quoted TXT string), and a tag whose name is not a plain word is
- * dropped.
- */
-static int
-from_published(const char *published, int next, char *out, size_t size)
-{
-	struct record r = {.n = 0};
-	char *copy, *tok, *save = NULL;
-	size_t o = 0;
-	int has_p = 0, has_t = 0, has_pct = 0, first = 1, ok = 0;
-	int testing = next == 1 || next == 3;
+/* A record's tags, parsed from a printable copy of its text. */
+struct tags {
+	char *copy;
 	struct {
 		char *name, *value;
-	} tags[MAX_TAGS];
-	size_t ntags = 0;
+	} v[MAX_TAGS];
+	size_t n;
+	int has_p, has_t, has_pct;
+};
 
-	copy = xmalloc(strlen(published) + 1);
-	for (const char *p = published; *p != '\0'; p++) {
+/*
+ * Splits a DMARC record into its tags after "v=DMARC1" (which must come
+ * first).  The record came from DNS, that is from anyone: only printable
+ * ASCII survives, without '"' and '\' (they would end the quoted TXT
+ * string); a tag whose name is not a plain word, an empty value, and a
+ * repeated tag are dropped.  Returns 0, or -1 when it is not a DMARC
+ * record; t->copy is freed by the caller either way.
+ */
+static int
+tags_parse(const char *text, struct tags *t)
+{
+	char *tok, *save = NULL;
+	size_t o = 0;
+	int first = 1;
+
+	memset(t, 0, sizeof(*t));
+	t->copy = xmalloc(strlen(text) + 1);
+	for (const char *p = text; *p != '\0'; p++) {
 		unsigned char c = (unsigned char)*p;
 
 		if (c == '\t')
 			c = ' ';
 		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-			copy[o++] = (char)c;
+			t->copy[o++] = (char)c;
 	}
-	copy[o] = '\0';
+	t->copy[o] = '\0';
 
-	for (tok = strtok_r(copy, ";", &save); tok != NULL;
+	for (tok = strtok_r(t->copy, ";", &save); tok != NULL;
 	     tok = strtok_r(NULL, ";", &save)) {
 		char *eq = strchr(tok, '='), *name, *value;
 		int dup = 0;
 
 		if (eq == NULL) {
 			if (first)
-				goto done;
+				return -1;
 			continue;
 		}
 		*eq = '\0';
@@ -343,34 +356,96 @@ from_published(const char *published, int next, char *out, size_t size)
 		if (first) {
 			if (strcasecmp(name, "v") != 0 ||
 			    strcasecmp(value, "DMARC1") != 0)
-				goto done;
+				return -1;
 			first = 0;
 			continue;
 		}
 		if (!name_ok(name) || *value == '\0' ||
 		    strcasecmp(name, "v") == 0)
 			continue;
-		for (size_t i = 0; i < ntags; i++)
-			dup |= strcasecmp(tags[i].name, name) == 0;
-		if (dup || ntags == MAX_TAGS)
+		for (size_t i = 0; i < t->n; i++)
+			dup |= strcasecmp(t->v[i].name, name) == 0;
+		if (dup || t->n == MAX_TAGS)
 			continue;
-		has_p |= strcasecmp(name, "p") == 0;
-		has_t |= strcasecmp(name, "t") == 0;
-		has_pct |= strcasecmp(name, "pct") == 0;
-		tags[ntags].name = name;
-		tags[ntags++].value = value;
+		t->has_p |= strcasecmp(name, "p") == 0;
+		t->has_t |= strcasecmp(name, "t") == 0;
+		t->has_pct |= strcasecmp(name, "pct") == 0;
+		t->v[t->n].name = name;
+		t->v[t->n++].value = value;
 	}
-	if (first)
-		goto done;
+	return first ? -1 : 0;
+}
 
+static const char *
+tag(const struct tags *t, const char *name)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (strcasecmp(t->v[i].name, name) == 0)
+			return t->v[i].value;
+	return NULL;
+}
+
+int
+readiness_parse_record(const char *text, struct policy_state *out)
+{
+	struct tags t;
+	const char *v;
+	int ok = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->pct = 100;
+	strcpy(out->testing, "n");
+	if (text == NULL || tags_parse(text, &t) < 0 ||
+	    (v = tag(&t, "p")) == NULL || policy_word(v) == NULL)
+		goto done;
+	strcpy(out->p, policy_word(v));
+	if ((v = tag(&t, "sp")) != NULL && policy_word(v) != NULL)
+		strcpy(out->sp, policy_word(v));
+	if ((v = tag(&t, "np")) != NULL && policy_word(v) != NULL)
+		strcpy(out->np, policy_word(v));
+	if ((v = tag(&t, "pct")) != NULL) {
+		char *end;
+		long n = strtol(v, &end, 10);
+
+		/* RFC 7489 6.3: an invalid pct is 100. */
+		if (*end == '\0' && end != v && n >= 0 && n <= 100)
+			out->pct = (int)n;
+	}
+	if ((v = tag(&t, "t")) != NULL && strcasecmp(v, "y") == 0)
+		strcpy(out->testing, "y");
+	if ((v = tag(&t, "adkim")) != NULL && strcasecmp(v, "s") == 0)
+		strcpy(out->adkim, "s");
+	if ((v = tag(&t, "aspf")) != NULL && strcasecmp(v, "s") == 0)
+		strcpy(out->aspf, "s");
+	out->known = 1;
+	ok = 0;
+done:
+	free(t.copy);
+	return ok;
+}
+
+/*
+ * The published record with p, t and pct set for step next, its other
+ * tags kept in their order.  Returns 0 when published is not a DMARC
+ * record (no "v=DMARC1" first).
+ */
+static int
+from_published(const char *published, int next, char *out, size_t size)
+{
+	struct record r = {.n = 0};
+	struct tags t;
+	int testing = next == 1 || next == 3, ok = 0;
+
+	if (tags_parse(published, &t) < 0)
+		goto done;
 	add(&r, "v", "DMARC1", 0);
-	if (!has_p)
-		add_policy(&r, next, has_t, has_pct);
-	for (size_t i = 0; i < ntags; i++) {
-		const char *name = tags[i].name;
+	if (!t.has_p)
+		add_policy(&r, next, t.has_t, t.has_pct);
+	for (size_t i = 0; i < t.n; i++) {
+		const char *name = t.v[i].name;
 
 		if (strcasecmp(name, "p") == 0)
-			add_policy(&r, next, has_t, has_pct);
+			add_policy(&r, next, t.has_t, t.has_pct);
 		else if (strcasecmp(name, "t") == 0) {
 			if (testing)
 				add(&r, "t", "y", 0);
@@ -378,12 +453,12 @@ from_published(const char *published, int next, char *out, size_t size)
 			if (testing)
 				add(&r, "pct", "0", 0);
 		} else
-			add(&r, name, tags[i].value, 1);
+			add(&r, name, t.v[i].value, 1);
 	}
 	record_write(&r, out, size);
 	ok = 1;
 done:
-	free(copy);
+	free(t.copy);
 	return ok;
 }
 
@@ -417,6 +492,15 @@ from_reported(const struct policy_state *now, int next, char *out, size_t size)
 	}
 	add(&r, "rua", "mailto:YOUR-ADDRESS", 0);
 	record_write(&r, out, size);
+}
+
+/* The record of step for a policy state: the published one's tags are
+ * not at hand here, so from what the state says. */
+static void
+from_published_state(
+    const struct policy_state *st, int step, char *out, size_t size)
+{
+	from_reported(st, step, out, size);
 }
 
 /*
@@ -469,53 +553,36 @@ reason_pass_rate(const struct readiness_thresholds *t,
     const struct readiness_inputs *in, struct readiness *out)
 {
 	struct readiness_reason *r;
-	uint64_t pm;
+	uint64_t pm, mine, ok;
 	char rate[32];
 
-	if (in->legit_messages == 0) {
+	mine = sat_add(in->legit_messages, in->unknown_messages);
+	ok = sat_add(in->legit_passed, in->unknown_passed);
+	if (ok > mine)
+		ok = mine;
+	if (mine == 0) {
 		r = reason(out, "pass_rate", 0);
 		if (r != NULL)
 			put(r->text, sizeof(r->text),
-			    "no legitimate mail in the last %d days: nothing "
-			    "shows yet that your own mail passes DMARC (needs "
-			    "%d%%)",
+			    "no mail that may be yours in the last %d days: "
+			    "nothing shows yet that your own mail passes DMARC "
+			    "(needs %d%%)",
 			    t->days, t->pass_rate);
 		return;
 	}
 	/* Rounded down, and compared as such: floor(x) >= n exactly when
 	 * x >= n, so 99.95% is never shown or taken as 100%. */
-	pm = readiness_ratio(in->legit_passed, in->legit_messages, 1000, 0);
+	pm = readiness_ratio(ok, mine, 1000, 0);
 	r = reason(out, "pass_rate",
 	    t->pass_rate <= 0 || pm >= (uint64_t)t->pass_rate * 10);
 	if (r == NULL)
 		return;
 	permille_text(pm, rate, sizeof(rate));
 	put(r->text, sizeof(r->text),
-	    "%s%% of legitimate mail passed DMARC in the last %d days: %" PRIu64
-	    " of %" PRIu64 " message%s (needs %d%%)",
-	    rate, t->days,
-	    in->legit_passed < in->legit_messages ? in->legit_passed
-	                                          : in->legit_messages,
-	    in->legit_messages, plural(in->legit_messages), t->pass_rate);
-}
-
-/* "192.0.2.1 (SendGrid)", "192.0.2.1 (mail.example.net)" or the address
- * alone; printable whatever the names hold. */
-static void
-source_name(const struct source *s, char *buf, size_t size)
-{
-	char ip[64], name[96];
-	const char *n = s->service != NULL && s->service[0] != '\0' ? s->service
-	    : s->ptr != NULL && s->ptr[0] != '\0'                   ? s->ptr
-	                                                            : NULL;
-
-	text_printable(s->ip != NULL ? s->ip : "?", ip, sizeof(ip));
-	if (n == NULL) {
-		put(buf, size, "%s", ip);
-		return;
-	}
-	text_printable(n, name, sizeof(name));
-	put(buf, size, "%s (%s)", ip, name);
+	    "%s%% of the mail that may be yours passed DMARC in the last %d "
+	    "days: %" PRIu64 " of %" PRIu64 " message%s, from legitimate and "
+	    "unknown sources (needs %d%%)",
+	    rate, t->days, ok, mine, plural(mine), t->pass_rate);
 }
 
 static const char *
@@ -526,85 +593,255 @@ cause_text(const char *cause)
 	return c < 0 ? "cause not known" : verdict_cause_text(c);
 }
 
+/*
+ * The senders.
+ */
+
+void
+readiness_spec_of(const struct policy_state *st, struct policy_spec *out)
+{
+	int p = strength(st->p), sp = strength(st->sp), np = strength(st->np);
+
+	out->p = p < 0 ? 0 : p;
+	/* Reporters fill sp in with p and np with sp: only a value that
+	 * differs says something of its own. */
+	out->sp = sp >= 0 && sp != out->p ? sp : -1;
+	out->np = np >= 0 && np != (out->sp >= 0 ? out->sp : out->p) ? np : -1;
+	out->pct = st->pct >= 0 && st->pct <= 100 ? st->pct : 100;
+	out->testing = strcasecmp(st->testing, "y") == 0;
+}
+
+/* failed * pct / 100 rounded down, without overflow: failed = 100q + r. */
+static uint64_t
+share_of(uint64_t failed, int pct)
+{
+	return failed / 100 * (uint64_t)pct +
+	    failed % 100 * (uint64_t)pct / 100;
+}
+
+uint64_t
+readiness_hit(const struct source *s, const struct policy_spec *pol)
+{
+	int sp = pol->sp >= 0 ? pol->sp : pol->p;
+	int np = pol->np >= 0 ? pol->np : sp;
+	uint64_t sub = s->failed_sub < s->failed ? s->failed_sub : s->failed;
+	uint64_t made_up = s->failed_np < sub ? s->failed_np : sub;
+	uint64_t hit = 0;
+
+	if (pol->p >= 1)
+		hit = sat_add(hit, s->failed - sub);
+	if (sp >= 1)
+		hit = sat_add(hit, sub - made_up);
+	if (np >= 1)
+		hit = sat_add(hit, made_up);
+	return share_of(hit, pol->pct);
+}
+
+/* The policy of step next as it will be published: p of the step at full
+ * strength, sp and np as they are now. */
+static void
+next_spec(const struct policy_state *base, int next, struct policy_spec *out)
+{
+	readiness_spec_of(base, out);
+	out->p = next <= 0 ? 0 : next <= 2 ? 1 : 2;
+	out->pct = 100;
+	out->testing = 0;
+}
+
+static int
+by_who(const void *a, const void *b)
+{
+	const struct source *x = *(const struct source *const *)a;
+	const struct source *y = *(const struct source *const *)b;
+
+	return strcmp(x->who != NULL ? x->who : x->ip,
+	    y->who != NULL ? y->who : y->ip);
+}
+
+static int
+by_hit(const void *a, const void *b)
+{
+	const struct readiness_group *x = a, *y = b;
+
+	if (x->blocks != y->blocks)
+		return x->blocks ? -1 : 1;
+	if (x->hit != y->hit)
+		return x->hit > y->hit ? -1 : 1;
+	if (x->failed != y->failed)
+		return x->failed > y->failed ? -1 : 1;
+	return strcmp(x->who, y->who);
+}
+
+/* Groups the failing sources that may be the owner's by who sends, with
+ * what the next step would hit: one sort, one pass. */
+static void
+group_senders(const struct readiness_thresholds *t,
+    const struct readiness_inputs *in, const struct policy_spec *pol,
+    struct readiness *out)
+{
+	const struct source **v;
+	size_t n = 0;
+	uint64_t limit = t->source_share < 0 ? 0 : (uint64_t)t->source_share * 10;
+
+	if (in->n_sources == 0 || in->sources == NULL)
+		return;
+	v = xcalloc(in->n_sources, sizeof(*v));
+	for (size_t i = 0; i < in->n_sources; i++) {
+		const struct source *s = &in->sources[i];
+
+		if ((s->cls == SOURCE_LEGITIMATE || s->cls == SOURCE_UNKNOWN) &&
+		    s->failed > 0)
+			v[n++] = s;
+	}
+	if (n == 0) {
+		free(v);
+		return;
+	}
+	qsort(v, n, sizeof(*v), by_who);
+	out->groups = xcalloc(n, sizeof(*out->groups));
+	for (size_t i = 0; i < n; i++) {
+		const struct source *s = v[i];
+		const char *who = s->who != NULL ? s->who : s->ip;
+		struct readiness_group *g = out->n_groups > 0
+		    ? &out->groups[out->n_groups - 1]
+		    : NULL;
+
+		if (g == NULL || strcmp(g->who, who) != 0) {
+			g = &out->groups[out->n_groups++];
+			g->who = who;
+			g->cls = SOURCE_UNKNOWN;
+		}
+		if (s->cls == SOURCE_LEGITIMATE)
+			g->cls = SOURCE_LEGITIMATE;
+		g->n_sources++;
+		g->messages = sat_add(g->messages, s->messages);
+		g->passed = sat_add(g->passed, s->passed);
+		g->failed = sat_add(g->failed, s->failed);
+		g->hit = sat_add(g->hit, readiness_hit(s, pol));
+		if (g->top == NULL || s->failed > g->top->failed)
+			g->top = s;
+	}
+	free(v);
+	for (size_t i = 0; i < out->n_groups; i++) {
+		struct readiness_group *g = &out->groups[i];
+
+		/* Rounded up: ceil(x) > n exactly when x > n. */
+		g->blocks = g->hit > 0 &&
+		    (in->messages == 0 ||
+		        readiness_ratio(g->hit, in->messages, 1000, 1) > limit);
+		out->n_blocking += g->blocks != 0;
+	}
+	qsort(out->groups, out->n_groups, sizeof(*out->groups), by_hit);
+}
+
+/* "SendGrid (3 addresses)", "mail.example.net (192.0.2.1)" or the
+ * address; printable whatever the names hold. */
+static void
+group_name(const struct readiness_group *g, char *buf, size_t size)
+{
+	char who[128], ip[64];
+
+	text_printable(g->who, who, sizeof(who));
+	if (g->n_sources > 1)
+		put(buf, size, "%s (%zu addresses)", who, g->n_sources);
+	else if (g->top != NULL && g->top->ip != NULL &&
+	    strcmp(g->top->ip, g->who) != 0) {
+		text_printable(g->top->ip, ip, sizeof(ip));
+		put(buf, size, "%s (%s)", who, ip);
+	} else
+		put(buf, size, "%s", who);
+}
+
 static void
 reason_sources(const struct readiness_thresholds *t,
     const struct readiness_inputs *in, struct readiness *out)
 {
 	struct readiness_reason *r;
-	const struct source *worst = NULL;
-	size_t blocking = 0;
-	uint64_t nfail = in->legit_failing_sources, pm;
-	uint64_t limit =
-	    t->source_share < 0 ? 0 : (uint64_t)t->source_share * 10;
+	const struct readiness_group *worst;
+	uint64_t pm;
 	char name[200], share[32], more[64];
 
-	if (nfail < in->n_failing)
-		nfail = in->n_failing;
-	for (size_t i = 0; i < in->n_failing; i++) {
-		const struct source *s = &in->failing[i];
-
-		/* Rounded up: ceil(x) > n exactly when x > n. */
-		if (s->failed > 0 &&
-		    (in->messages == 0 ||
-		        readiness_ratio(s->failed, in->messages, 1000, 1) >
-		            limit)) {
-			if (blocking++ == 0 || s->failed > worst->failed)
-				worst = s;
-		}
-	}
-	r = reason(out, "sources", blocking == 0);
+	r = reason(out, "sources", out->n_blocking == 0);
 	if (r == NULL)
 		return;
-	if (blocking == 0 && in->n_failing > 0) {
-		worst = &in->failing[0];
-		for (size_t i = 1; i < in->n_failing; i++)
-			if (in->failing[i].failed > worst->failed)
-				worst = &in->failing[i];
-	}
-	if (worst == NULL) {
-		if (nfail == 0)
-			put(r->text, sizeof(r->text),
-			    "no legitimate source fails DMARC");
-		else
-			put(r->text, sizeof(r->text),
-			    "%" PRIu64 " legitimate source%s fail%s DMARC, "
-			    "none above %d%% of all mail",
-			    nfail, plural(nfail), nfail == 1 ? "s" : "",
-			    t->source_share);
+	if (out->n_groups == 0) {
+		put(r->text, sizeof(r->text),
+		    "no sender that may be yours fails DMARC");
 		return;
 	}
-	source_name(worst, name, sizeof(name));
-	pm = readiness_ratio(worst->failed, in->messages, 1000, 1);
+	worst = &out->groups[0];
+	group_name(worst, name, sizeof(name));
+	pm = readiness_ratio(worst->hit, in->messages, 1000, 1);
 	permille_text(pm, share, sizeof(share));
-	if (blocking == 0) {
+	if (out->n_blocking == 0) {
 		put(r->text, sizeof(r->text),
-		    "%" PRIu64 " legitimate source%s still fail%s DMARC, none "
-		    "above %d%% of all mail: the most, %s, failed %" PRIu64
-		    " message%s (%s%%)",
-		    nfail, plural(nfail), nfail == 1 ? "s" : "",
-		    t->source_share, name, worst->failed, plural(worst->failed),
-		    share);
+		    "%zu sender%s that may be yours still fail%s DMARC, none "
+		    "above %d%% of all mail: the most, %s, %" PRIu64
+		    " message%s the step would hit (%s%%)",
+		    out->n_groups, out->n_groups == 1 ? "" : "s",
+		    out->n_groups == 1 ? "s" : "", t->source_share, name,
+		    worst->hit, plural(worst->hit), share);
 		return;
 	}
 	more[0] = '\0';
-	if (blocking > 1)
+	if (out->n_blocking > 1)
 		put(more, sizeof(more), "; and %zu more above the limit",
-		    blocking - 1);
+		    out->n_blocking - 1);
 	put(r->text, sizeof(r->text),
-	    "%s failed %" PRIu64 " of its %" PRIu64 " message%s, %s%% of all "
-	    "mail (at most %d%%): %s%s",
-	    name, worst->failed, worst->messages, plural(worst->messages),
-	    share, t->source_share, cause_text(worst->cause), more);
+	    "%s%s: the step would hit %" PRIu64 " of its %" PRIu64
+	    " message%s, %s%% of all mail (at most %d%%): %s%s",
+	    worst->cls == SOURCE_LEGITIMATE ? "" : "unknown sender ", name,
+	    worst->hit, worst->messages, plural(worst->messages), share,
+	    t->source_share,
+	    cause_text(worst->top != NULL ? worst->top->cause : NULL), more);
 }
 
 static void
 reason_stable(const struct readiness_thresholds *t,
-    const struct policy_state *now, struct readiness *out)
+    const struct policy_state *now, const struct readiness_inputs *in,
+    struct readiness *out)
 {
 	struct readiness_reason *r;
-	int64_t held = 0;
-	char since[32], pol[80];
+	int64_t held = 0, since = now->since, until = now->reported_at;
+	char when[32], pol[80];
 
+	if (out->step_published >= 0 &&
+	    out->step_published != out->step_reported) {
+		/* DNS says another policy than the latest report: the owner
+		 * changed it.  Wait until every reporter shows it. */
+		const struct policy_confirm *c = &in->confirm;
+
+		put(pol, sizeof(pol), "%s", out->policy_published);
+		if (c->since > 0 && until > c->since)
+			held = (until - c->since) / DAY;
+		r = reason(out, "stable",
+		    c->since > 0 && c->confirming >= c->reporters &&
+		        held >= (int64_t)(t->stable_days < 0 ? 0
+		                                             : t->stable_days));
+		out->waiting = r != NULL && !r->met;
+		if (r == NULL)
+			return;
+		if (c->since == 0) {
+			day_text(until, when, sizeof(when));
+			put(r->text, sizeof(r->text),
+			    "%s is published, but receivers still report %s "
+			    "(latest report ends %s; %" PRIu64 " of %" PRIu64
+			    " reporter%s show the new policy): wait until they "
+			    "have shown it for %d days",
+			    pol, out->policy_now[0] ? out->policy_now : "nothing",
+			    when, c->confirming, c->reporters,
+			    plural(c->reporters), t->stable_days);
+			return;
+		}
+		day_text(c->since, when, sizeof(when));
+		put(r->text, sizeof(r->text),
+		    "%s is published; receivers report it since %s, %" PRId64
+		    " day%s (%" PRIu64 " of %" PRIu64 " reporter%s; needs %d "
+		    "days, every reporter)",
+		    pol, when, held, plural((uint64_t)held), c->confirming,
+		    c->reporters, plural(c->reporters), t->stable_days);
+		return;
+	}
 	/* since covers p, pct and t only: say no more than that. */
 	policy_text(now, 0, pol, sizeof(pol));
 	if (out->step_now == 0) {
@@ -615,16 +852,71 @@ reason_stable(const struct readiness_thresholds *t,
 			    pol[0] ? pol : "no policy reported");
 		return;
 	}
-	if (now->since > 0 && now->reported_at > now->since)
-		held = (now->reported_at - now->since) / DAY;
+	if (since > 0 && until > since)
+		held = (until - since) / DAY;
 	r = reason(out, "stable",
 	    held >= (int64_t)(t->stable_days < 0 ? 0 : t->stable_days));
 	if (r == NULL)
 		return;
-	day_text(now->since, since, sizeof(since));
+	day_text(since, when, sizeof(when));
 	put(r->text, sizeof(r->text),
 	    "%s has been reported for %" PRId64 " day%s, since %s (needs %d)",
-	    pol, held, plural((uint64_t)held), since, t->stable_days);
+	    pol, held, plural((uint64_t)held), when, t->stable_days);
+}
+
+/* After a step: is legitimate mail being lost? */
+static void
+reason_watch(const struct readiness_thresholds *t, const char *domain,
+    const struct policy_state *base, const struct readiness_inputs *in,
+    struct readiness *out)
+{
+	struct readiness_reason *r;
+	uint64_t lost = 0, pm, limit;
+	char share[32], prev[80];
+
+	(void)domain;
+	if (out->step_now < 1)
+		return;
+	for (size_t i = 0; i < in->n_sources; i++) {
+		const struct source *s = &in->sources[i];
+
+		if (s->cls == SOURCE_LEGITIMATE)
+			lost = sat_add(
+			    lost, sat_add(s->quarantined, s->rejected));
+	}
+	limit = t->source_share < 0 ? 0 : (uint64_t)t->source_share * 10;
+	pm = readiness_ratio(lost, in->messages, 1000, 1);
+	r = reason(out, "watch",
+	    lost == 0 ? 1 : pm > limit || in->messages == 0 ? 0 : -1);
+	if (r == NULL)
+		return;
+	if (lost == 0) {
+		put(r->text, sizeof(r->text),
+		    "receivers quarantined or rejected none of your legitimate "
+		    "mail in the last %d days",
+		    t->days);
+		return;
+	}
+	permille_text(pm, share, sizeof(share));
+	if (r->met == 0) {
+		put(prev, sizeof(prev), "%s",
+		    readiness_step_policy(out->step_now - 1));
+		if (base->known)
+			from_published_state(base, out->step_now - 1,
+			    out->rollback_record, sizeof(out->rollback_record));
+		put(r->text, sizeof(r->text),
+		    "receivers quarantined or rejected %" PRIu64 " message%s "
+		    "of your legitimate mail in the last %d days, %s%% of all "
+		    "mail (at most %d%%): roll back to %s until its senders "
+		    "pass",
+		    lost, plural(lost), t->days, share, t->source_share, prev);
+		return;
+	}
+	put(r->text, sizeof(r->text),
+	    "receivers quarantined or rejected %" PRIu64 " message%s of your "
+	    "legitimate mail in the last %d days (%s%% of all mail): fix its "
+	    "senders before the next step",
+	    lost, plural(lost), t->days, share);
 }
 
 static void
@@ -651,7 +943,8 @@ reason_new(const struct readiness_inputs *in, struct readiness *out)
  * sp and np: advice only where it changes what receivers do.
  *   sp  no mail from subdomains over a full period: sp=reject (nobody
  *       may use them); subdomain mail that passes while an explicit sp
- *       keeps subdomains below p: drop sp so they follow p.
+ *       keeps subdomains below p, and no sender that may be yours fails
+ *       from a subdomain: drop sp so they follow p.
  *   np  subdomain names that sent only failing mail (likely made up) and
  *       the np in force (np, else sp, else p) is not reject: np=reject.
  */
@@ -680,7 +973,8 @@ subdomain_advice(const struct readiness_thresholds *t, const char *domain,
 			    "subdomain with its own _dmarc record keeps its "
 			    "policy)",
 			    dom, t->days);
-	} else if (in->sub_passed > 0 && sp >= 0 && sp < p) {
+	} else if (in->sub_passed > 0 && sp >= 0 && sp < p &&
+	    in->sub_mine_failed == 0) {
 		put(out->sp_advice, sizeof(out->sp_advice),
 		    "subdomains of %s send mail that passes DMARC (%" PRIu64
 		    " of %" PRIu64 " message%s) but sp=%s keeps them below "
@@ -690,6 +984,13 @@ subdomain_advice(const struct readiness_thresholds *t, const char *domain,
 		                                      : in->sub_messages,
 		    in->sub_messages, plural(in->sub_messages),
 		    policy_words[sp], policy_words[p]);
+	} else if (sp >= 0 && sp < p && in->sub_mine_failed > 0) {
+		put(out->sp_advice, sizeof(out->sp_advice),
+		    "keep sp=%s for now: %" PRIu64 " message%s From subdomains "
+		    "of %s, of senders that may be yours, failed DMARC; fix "
+		    "them before subdomains follow p=%s",
+		    policy_words[sp], in->sub_mine_failed,
+		    plural(in->sub_mine_failed), dom, policy_words[p]);
 	}
 
 	if (in->sub_names_failing > 0 && eff_np < 2)
@@ -709,10 +1010,28 @@ readiness_judge(const struct readiness_thresholds *t, const char *domain,
     const struct policy_state *now, const struct readiness_inputs *in,
     struct readiness *out)
 {
+	struct policy_state pub;
+	const struct policy_state *base = now;
+	struct policy_spec pol;
 	int next;
 
 	memset(out, 0, sizeof(*out));
-	out->step_now = readiness_step_of(now);
+	out->step_reported = now != NULL && now->known
+	    ? readiness_step_of(now)
+	    : -1;
+	out->step_published = -1;
+	if (in->published != NULL &&
+	    readiness_parse_record(in->published, &pub) == 0) {
+		out->step_published = readiness_step_of(&pub);
+		policy_text(&pub, 1, out->policy_published,
+		    sizeof(out->policy_published));
+		base = &pub;
+	}
+	/* What the owner published is where the domain stands: never
+	 * advise a step back to what receivers still report. */
+	out->step_now = out->step_published >= 0 ? out->step_published
+	    : out->step_reported >= 0            ? out->step_reported
+	                                         : 0;
 	policy_text(now, 1, out->policy_now, sizeof(out->policy_now));
 	next = out->step_now + 1 < NSTEPS ? out->step_now + 1 : -1;
 	out->next_step_no = next;
@@ -725,37 +1044,36 @@ readiness_judge(const struct readiness_thresholds *t, const char *domain,
 			from_reported(now, next, out->next_record,
 			    sizeof(out->next_record));
 	}
+	next_spec(base, next >= 0 ? next : out->step_now, &pol);
+	group_senders(t, in, &pol, out);
 
 	reason_data(t, in, out);
 	reason_pass_rate(t, in, out);
 	reason_sources(t, in, out);
-	reason_stable(t, now, out);
+	reason_stable(t, now, in, out);
+	reason_watch(t, domain, base, in, out);
 	reason_new(in, out);
 
 	out->ready = next >= 0;
 	for (size_t i = 0; i < out->n_reasons; i++)
 		if (out->reasons[i].met == 0)
 			out->ready = 0;
-	subdomain_advice(t, domain, now, in, out);
+	subdomain_advice(t, domain, base, in, out);
+}
+
+void
+readiness_free(struct readiness *r)
+{
+	if (r == NULL)
+		return;
+	free(r->groups);
+	r->groups = NULL;
+	r->n_groups = r->n_blocking = 0;
 }
 
 /*
  * What-if.
  */
-
-/* failed * pct / 100 rounded down, without overflow: failed = 100q + r. */
-static uint64_t
-share_of(uint64_t failed, int pct)
-{
-	return failed / 100 * (uint64_t)pct +
-	    failed % 100 * (uint64_t)pct / 100;
-}
-
-static uint64_t
-sat_add(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
 
 static int
 by_affected(const void *a, const void *b)
@@ -770,32 +1088,44 @@ by_affected(const void *a, const void *b)
 	    y->src->ip != NULL ? y->src->ip : "");
 }
 
+/* "p=reject; sp=none; pct=50": what a what-if applies. */
+static void
+spec_text(const struct policy_spec *pol, char *buf, size_t size)
+{
+	char sub[48] = "", pct[16] = "";
+
+	if (pol->sp >= 0 && pol->sp != pol->p)
+		put(sub, sizeof(sub), "; sp=%s", policy_words[pol->sp]);
+	if (pol->np >= 0 && pol->np != (pol->sp >= 0 ? pol->sp : pol->p))
+		put(sub + strlen(sub), sizeof(sub) - strlen(sub), "; np=%s",
+		    policy_words[pol->np]);
+	if (pol->pct < 100)
+		put(pct, sizeof(pct), "; pct=%d", pol->pct);
+	put(buf, size, "p=%s%s%s", policy_words[pol->p], sub, pct);
+}
+
 int
-whatif_compute(const char *policy, int pct, const struct source_list *l,
+whatif_compute(const struct policy_spec *pol, const struct source_list *l,
     struct whatif *out, struct err *err)
 {
-	char shown[64];
-	int s = policy != NULL ? strength(policy) : -1;
-
 	memset(out, 0, sizeof(*out));
-	if (s < 1) {
-		text_printable(
-		    policy != NULL ? policy : "", shown, sizeof(shown));
+	if (pol == NULL || pol->p < 1 || pol->p > 2)
 		return err_set(err, ERR_USAGE,
-		    "what-if: policy must be quarantine or reject, not '%s'",
-		    shown);
-	}
-	if (pct < 0 || pct > 100)
+		    "what-if: policy must be quarantine or reject");
+	if (pol->pct < 0 || pol->pct > 100)
 		return err_set(err, ERR_USAGE,
-		    "what-if: pct must be 0 to 100, not %d", pct);
-	strcpy(out->policy, policy_words[s]);
-	out->pct = pct;
+		    "what-if: pct must be 0 to 100, not %d", pol->pct);
+	if (pol->sp > 2 || pol->np > 2)
+		return err_set(err, ERR_USAGE, "what-if: sp or np out of range");
+	out->spec = *pol;
+	out->reject = pol->p == 2;
+	spec_text(pol, out->policy, sizeof(out->policy));
 	if (l == NULL || l->n == 0)
 		return 0;
 	out->v = xcalloc(l->n, sizeof(*out->v));
 	for (size_t i = 0; i < l->n; i++) {
 		const struct source *src = &l->v[i];
-		uint64_t hit = share_of(src->failed, pct);
+		uint64_t hit = readiness_hit(src, pol);
 		unsigned cls = (unsigned)src->cls < SOURCE_NCLASSES
 		    ? (unsigned)src->cls
 		    : SOURCE_UNKNOWN;
@@ -825,4 +1155,58 @@ whatif_free(struct whatif *w)
 	free(w->v);
 	w->v = NULL;
 	w->n = 0;
+}
+
+int
+whatif_parse(
+    const char *arg, const struct policy_state *base, struct policy_spec *out)
+{
+	struct policy_state st;
+	char word[16], *colon, *end;
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	if (arg == NULL)
+		return -1;
+	if (strchr(arg, '=') != NULL) {
+		/* Record syntax: what it leaves out follows p. */
+		char rec[512];
+
+		if (strlen(arg) > 400)
+			return -1;
+		put(rec, sizeof(rec), "v=DMARC1; %s", arg);
+		if (readiness_parse_record(rec, &st) < 0)
+			return -1;
+		readiness_spec_of(&st, out);
+		/* Explicit sp=reject with p=reject says no more than p. */
+		if (st.sp[0] != '\0')
+			out->sp = strength(st.sp);
+		if (st.np[0] != '\0')
+			out->np = strength(st.np);
+		out->testing = 0;
+		return out->p >= 1 ? 0 : -1;
+	}
+	n = strcspn(arg, ":");
+	if (n == 0 || n >= sizeof(word))
+		return -1;
+	memcpy(word, arg, n);
+	word[n] = '\0';
+	if (base != NULL && base->known)
+		readiness_spec_of(base, out);
+	else
+		out->sp = out->np = -1;
+	out->p = strength(word);
+	out->pct = 100;
+	out->testing = 0;
+	if (out->p < 1)
+		return -1;
+	colon = strchr(arg, ':');
+	if (colon != NULL) {
+		long v = strtol(colon + 1, &end, 10);
+
+		if (*end != '\0' || end == colon + 1 || v < 0 || v > 100)
+			return -1;
+		out->pct = (int)v;
+	}
+	return 0;
 }

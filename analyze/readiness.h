@@ -19,31 +19,57 @@
  * (quarantine with pct=50 is step 1: it is on the way to 2).  The next
  * step is the one above; step 4 has none.
  *
+ * Which step the domain is on: the step of the record published in DNS
+ * when it was looked up (the owner's latest word), else the step of the
+ * policy receivers report.  A policy written two ways is one policy: an
+ * absent pct is 100 (RFC 7489 6.3), an absent t is n (RFC 9989).
+ *
  * Ready for the next step when all of these hold (each is a reason, kept
  * in the result whether it holds or not, in this order):
- *   data         at least days days with reports in the period
- *   pass_rate    legitimate mail passes DMARC at or above pass_rate
- *                percent (no legitimate mail: not met)
- *   sources      no legitimate source's failing mail is more than
- *                source_share percent of all mail in the period (a big
- *                sender failing a little is pass_rate's business)
- *   stable       the current policy has been reported for at least
- *                stable_days days (not asked of step 0)
+ *   data         reports cover at least days UTC days of the period (a
+ *                report counts for every day its range covers)
+ *   pass_rate    of the mail that may be the owner's (sources classed
+ *                legitimate or unknown: everything but spoofing,
+ *                forwarders and ignored sources), at least pass_rate
+ *                percent passes DMARC (none at all: not met)
+ *   sources      no sender (sources grouped by who sends: a service, a
+ *                PTR domain, an address) that may be the owner's has more
+ *                failing mail that the next step would hit than
+ *                source_share percent of all mail.  Each sender above it
+ *                is named in groups with the fix or, for one not known to
+ *                be the owner's, the decision: trusted_sources or
+ *                ignored_sources.
+ *   stable       the policy in force has held for stable_days days: as
+ *                receivers report it, or, when DNS publishes another
+ *                policy than receivers report, since every reporter of
+ *                the period confirms the published one (until then the
+ *                domain is waiting: never a step back to the older policy)
+ *   watch        (from step 1) legitimate mail that receivers quarantined
+ *                or rejected is at most source_share percent of all mail;
+ *                above it, the advice is to roll back one step
  * New sources (first seen in the last 7 days) are a warning reason that
  * never blocks: a new legitimate sender should be set up before a step.
  * At step 4 the reasons are still given (they say how the domain fares)
  * but ready is 0: there is no step left.
  *
- * The period judged is the thresholds' days (ready_days) before the end
- * the caller chose; the texts say "in the last N days" with that N.
- * Rates are compared exactly, in integers, and shown rounded towards the
- * side that keeps text and verdict in agreement: a pass rate rounded down
- * (99.99% against 100% shows 99.9%), a share of mail rounded up.
+ * What the next step would hit: of a source's failing mail, what comes
+ * From the domain itself (p), from its subdomains (sp; sp absent: p),
+ * and from subdomain names none of whose mail passes (likely made up: np;
+ * np absent: sp), each counted when that policy is quarantine or reject
+ * at full strength (a test step, t=y or pct=0, is judged as the step it
+ * leads to).
+ *
+ * The period judged is the thresholds' days before the end the caller
+ * chose; the texts say "in the last N days" with that N.  Rates are
+ * compared exactly, in integers, and shown rounded towards the side that
+ * keeps text and verdict in agreement: a pass rate rounded down (99.99%
+ * against 100% shows 99.9%), a share of mail rounded up.
  *
  * sp and np advice is given only where it changes what receivers do:
  *   sp  no mail from subdomains over a full period and the sp in force
  *       (sp, else p) is not reject: sp=reject; subdomain mail that passes
- *       while an explicit sp is weaker than p: drop sp so it follows p.
+ *       while an explicit sp is weaker than p, and no subdomain mail of a
+ *       sender that may be the owner's fails: drop sp so it follows p.
  *   np  subdomain names that sent only failing mail (likely made up) and
  *       the np in force (np, else sp, else p) is not reject: np=reject
  *       (RFC 9989).
@@ -77,13 +103,21 @@ struct readiness_thresholds {
 /* Defaults: 14, 98, 1, 7, the config's. */
 void readiness_thresholds_default(struct readiness_thresholds *t);
 
-/* The policy receivers report now (view policy_now).  Empty strings and
- * -1 for what they left out. */
+/* A policy as receivers apply it: strengths 0 none, 1 quarantine, 2
+ * reject; sp and np -1 when absent (sp follows p, np follows sp). */
+struct policy_spec {
+	int p, sp, np;
+	int pct; /* 0..100 */
+	int testing; /* t=y */
+};
+
+/* A policy: as receivers report it now (view policy_now), or as
+ * published.  Empty strings for what it left out. */
 struct policy_state {
-	int known; /* 0: no report about the domain at all */
+	int known; /* 0: no report about the domain at all / no record */
 	char p[16], sp[16], np[16]; /* lower-cased: none, quarantine, reject */
-	int pct; /* 0..100, -1 absent */
-	char testing[8]; /* "y", "n" or "" */
+	int pct; /* 0..100; absent is 100 */
+	char testing[8]; /* "y" or "n"; absent is "n" */
 	char adkim[4], aspf[4]; /* "r", "s" or "" */
 	int64_t reported_at; /* end of the report that said it, Unix s */
 	/* Start of the oldest report in an unbroken run of reports that give
@@ -91,44 +125,78 @@ struct policy_state {
 	int64_t since;
 };
 
+/* What receivers say about the published policy, when DNS publishes
+ * another one than the latest report gives. */
+struct policy_confirm {
+	uint64_t reporters; /* reporters of the period */
+	uint64_t confirming; /* of them, those whose latest report gives it */
+	/* Since when every report gives it (start of that unbroken run), 0
+	 * when the latest report does not. */
+	int64_t since;
+};
+
 struct readiness_inputs {
-	uint64_t days_with_data;
+	uint64_t days_with_data; /* UTC days covered by reports */
 	char first_day[11], last_day[11]; /* YYYY-MM-DD, "" without data */
 	uint64_t reporters;
 	uint64_t messages, passed; /* all mail */
+	/* Per class: legitimate and unknown together are the mail that may
+	 * be the owner's. */
 	uint64_t legit_messages, legit_passed;
-	uint64_t legit_failing_sources, legit_failed;
-	uint64_t forwarded, spoofing, unknown; /* messages per class */
+	uint64_t unknown_messages, unknown_passed;
+	uint64_t forwarded, spoofing, ignored; /* messages per class */
 	uint64_t new_sources, new_messages; /* first seen in the last 7 days */
 	/* Mail whose header_from is a subdomain of the domain, and how much
 	 * of it passed; names: distinct such subdomains, and those with no
-	 * passing mail at all (likely made up: abuse of non-existent names). */
+	 * passing mail at all (likely made up: abuse of non-existent names);
+	 * sub_mine_failed: failing subdomain mail of senders that may be the
+	 * owner's. */
 	uint64_t sub_messages, sub_passed;
 	uint64_t sub_names, sub_names_failing;
-	/* The legitimate sources with failing mail, most failed first;
-	 * borrowed. */
-	const struct source *failing;
-	size_t n_failing;
+	uint64_t sub_mine_failed;
+	/* Every source of the period (borrowed): grouped and judged here. */
+	const struct source *sources;
+	size_t n_sources;
 	/* The domain's DMARC record as published now, or NULL when it was not
 	 * looked up (--offline) or not found; the next record keeps its other
 	 * tags (rua, ruf, fo, ...). */
 	const char *published;
+	/* When published gives another policy than the latest report. */
+	struct policy_confirm confirm;
 };
 
 /* One condition of readiness, or one warning. */
 struct readiness_reason {
 	const char *code; /* "data", "pass_rate", "sources", "stable",
-	                     "new_sources": static */
+	                     "watch", "new_sources": static */
 	int met; /* 1 met, 0 not met (blocks), -1 a warning only */
 	char text[300]; /* one line with the evidence, for a person */
 };
 
 #define READINESS_MAX_REASONS 8
 
+/* The sources of one sender that may be the owner's and fail. */
+struct readiness_group {
+	const char *who; /* borrowed from the sources */
+	/* legitimate when any of its sources is, else unknown. */
+	enum source_class cls;
+	size_t n_sources;
+	uint64_t messages, passed, failed;
+	uint64_t hit; /* failing mail the next step would hit */
+	/* The source with the most failing mail: its cause and service name
+	 * the group's. */
+	const struct source *top;
+	int blocks; /* hit is over source_share of all mail */
+};
+
 struct readiness {
 	int step_now; /* 0..4, see the ladder */
+	int step_reported; /* the step receivers report, -1 none */
+	int step_published; /* the step of the published record, -1 none */
 	int ready; /* 1: go to next_step now */
+	int waiting; /* a published step receivers do not confirm yet */
 	char policy_now[80]; /* "p=quarantine; pct=50" */
+	char policy_published[80]; /* "" when no record was looked up */
 	char next_step[80]; /* "p=reject; t=y; pct=0", "" at step 4 */
 	int next_step_no; /* step_now + 1, or -1 at step 4 */
 	/* The whole TXT record to publish at _dmarc.DOMAIN, "" at step 4;
@@ -136,8 +204,15 @@ struct readiness {
 	 * the reported policy with "rua=mailto:YOUR-ADDRESS" when there is
 	 * no published record. */
 	char next_record[600];
+	/* When legitimate mail is being lost after a step: the record of the
+	 * step before, "" otherwise. */
+	char rollback_record[600];
 	struct readiness_reason reasons[READINESS_MAX_REASONS];
 	size_t n_reasons;
+	/* Senders that may be the owner's with failing mail, most hit first;
+	 * the blocking ones first.  Owned: readiness_free(). */
+	struct readiness_group *groups;
+	size_t n_groups, n_blocking;
 	/* Advice on sp= and np= for subdomains, one line each, "" for none. */
 	char sp_advice[300];
 	char np_advice[300];
@@ -145,16 +220,33 @@ struct readiness {
 
 /*
  * Judges the inputs against the thresholds.  domain is the policy domain
- * (for the record's comments and advice).  Never fails.
+ * (for the record's comments and advice).  Never fails; *out is
+ * overwritten, and readiness_free() releases it.
  */
 void readiness_judge(const struct readiness_thresholds *t, const char *domain,
     const struct policy_state *now, const struct readiness_inputs *in,
     struct readiness *out);
+void readiness_free(struct readiness *r);
+
+/*
+ * A DMARC record's policy ("v=DMARC1; p=reject; sp=none; pct=50"): 0 with
+ * *out filled (known, p, sp, np, pct, testing, adkim, aspf; absent pct
+ * 100, absent t "n"), -1 when it is not a DMARC record with a valid p.
+ */
+int readiness_parse_record(const char *text, struct policy_state *out);
 
 /* The step a policy is on (see the ladder), and the policy text of a step
  * ("p=quarantine; t=y; pct=0"). */
 int readiness_step_of(const struct policy_state *now);
 const char *readiness_step_policy(int step);
+
+/* The policy a state gives, as strengths (sp and np -1 when they only
+ * follow p and sp). */
+void readiness_spec_of(const struct policy_state *st, struct policy_spec *out);
+
+/* Of a source's failing mail, what policy would hit at its pct (rounded
+ * down). */
+uint64_t readiness_hit(const struct source *s, const struct policy_spec *pol);
 
 /* part * scale / whole rounded down (up: rounded up), exact for any
  * counts; part is taken as at most whole, and whole 0 gives 0.  With scale
@@ -168,8 +260,9 @@ struct whatif_source {
 };
 
 struct whatif {
-	char policy[16]; /* "quarantine" or "reject" */
-	int pct; /* 0..100, of failing mail the policy applies to */
+	struct policy_spec spec;
+	char policy[96]; /* "p=reject; sp=none; pct=50" */
+	int reject; /* p is reject */
 	uint64_t messages; /* all mail of the period */
 	uint64_t affected[SOURCE_NCLASSES]; /* hit, per class */
 	uint64_t total_affected;
@@ -178,14 +271,23 @@ struct whatif {
 };
 
 /*
- * For policy ("quarantine" or "reject") at pct percent (100 for all),
- * what the sources' failing mail would have met: failed * pct / 100,
- * rounded down, per source.  ERR_USAGE for another policy or pct out of
+ * For a policy (p quarantine or reject; sp and np as given, -1 to follow
+ * p and sp) at its pct, what the sources' failing mail would have met
+ * (readiness_hit()), per source.  ERR_USAGE for p none or pct out of
  * 0..100.  Sums saturate at UINT64_MAX rather than wrap.  *out's list is
  * the caller's: whatif_free(); it points into l, which must outlive it.
  */
-int whatif_compute(const char *policy, int pct, const struct source_list *l,
+int whatif_compute(const struct policy_spec *pol, const struct source_list *l,
     struct whatif *out, struct err *err);
 void whatif_free(struct whatif *w);
+
+/*
+ * A --what-if argument: "reject", "quarantine:25", or a policy in record
+ * syntax ("p=reject; sp=none; pct=50").  sp and np left out come from
+ * base (the published or reported policy; NULL: they follow p).  0, or -1
+ * when it is neither.
+ */
+int whatif_parse(
+    const char *arg, const struct policy_state *base, struct policy_spec *out);
 
 #endif

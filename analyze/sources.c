@@ -19,6 +19,7 @@ static const char *const class_names[SOURCE_NCLASSES] = {
     [SOURCE_FORWARDER] = "forwarder",
     [SOURCE_UNKNOWN] = "unknown",
     [SOURCE_SPOOFING] = "spoofing",
+    [SOURCE_IGNORED] = "ignored",
 };
 
 const char *
@@ -51,6 +52,7 @@ source_clear(struct source *s)
 	free(s->service);
 	free(s->ptr);
 	free(s->cause);
+	free(s->who);
 	strv_free(s->dkim_domains, s->n_dkim);
 	strv_free(s->spf_domains, s->n_spf);
 	memset(s, 0, sizeof(*s));
@@ -80,6 +82,7 @@ source_copy(struct source *dst, const struct source *src)
 	dst->service = dup_or_null(src->service);
 	dst->ptr = dup_or_null(src->ptr);
 	dst->cause = dup_or_null(src->cause);
+	dst->who = dup_or_null(src->who);
 	dst->dkim_domains = strv_copy(src->dkim_domains, src->n_dkim);
 	dst->spf_domains = strv_copy(src->spf_domains, src->n_spf);
 }
@@ -156,7 +159,7 @@ on_source(void *arg, int ncols, const char *const *c, struct err *err)
 	struct source *s;
 	int cls;
 
-	if (ncols != 15 || c[0] == NULL || c[1] == NULL)
+	if (ncols != 20 || c[0] == NULL || c[1] == NULL)
 		return err_set(
 		    err, ERR_DB, "unexpected row from source_overview");
 	if (r->l->n == r->cap) {
@@ -181,12 +184,18 @@ on_source(void *arg, int ncols, const char *const *c, struct err *err)
 	s->reporters = u64_of(c[12]);
 	s->first_seen = c[13] != NULL ? strtoll(c[13], NULL, 10) : 0;
 	s->last_seen = c[14] != NULL ? strtoll(c[14], NULL, 10) : 0;
+	s->failed_sub = u64_of(c[15]);
+	s->failed_np = u64_of(c[16]);
+	s->quarantined = u64_of(c[17]);
+	s->rejected = u64_of(c[18]);
+	s->who = xstrdup(c[19] != NULL ? c[19] : s->ip);
 	return 0;
 }
 
-/* trusted_sources as a text[] literal; ERR_USAGE for a bad entry. */
+/* A list of sources as a text[] literal; ERR_USAGE for a bad entry. */
 static int
-trusted_array(const char *list, struct copybuf *out, struct err *err)
+list_array(const char *setting, const char *list, struct copybuf *out,
+    struct err *err)
 {
 	const char *p = list != NULL ? list : "";
 
@@ -203,9 +212,8 @@ trusted_array(const char *list, struct copybuf *out, struct err *err)
 			len--;
 		if (len >= sizeof(item))
 			return err_set(err, ERR_USAGE,
-			    "trusted_sources: an entry is longer than %zu "
-			    "bytes",
-			    sizeof(item) - 1);
+			    "%s: an entry is longer than %zu bytes",
+			    setting, sizeof(item) - 1);
 		memcpy(item, p, len);
 		item[len] = '\0';
 		p = *end == ',' ? end + 1 : end;
@@ -215,17 +223,18 @@ trusted_array(const char *list, struct copybuf *out, struct err *err)
 			if ((unsigned char)item[i] < 0x20 || item[i] == '"' ||
 			    item[i] == '\\' || item[i] == 0x7f)
 				return err_set(err, ERR_USAGE,
-				    "trusted_sources: an entry holds a control "
-				    "character, a quote or a backslash");
+				    "%s: an entry holds a control character, a "
+				    "quote or a backslash",
+				    setting);
 		/* What looks like an address or a network must parse (SQL casts
 		 * it), so a typo is not silently a name either. */
 		if (strchr(item, '/') == NULL &&
 		    strspn(item, "0123456789abcdefABCDEF.:") == len) {
 			if (ip_normalize(item, ip) < 0)
 				return err_set(err, ERR_USAGE,
-				    "trusted_sources: '%s' is not an address "
-				    "(a service name needs a letter past f)",
-				    item);
+				    "%s: '%s' is not an address (a service "
+				    "name needs a letter past f)",
+				    setting, item);
 		} else if (strchr(item, '/') != NULL) {
 			char addr[128];
 			char *slash;
@@ -241,9 +250,8 @@ trusted_array(const char *list, struct copybuf *out, struct err *err)
 			        strlen(slash + 1) ||
 			    slash[1] == '\0')
 				return err_set(err, ERR_USAGE,
-				    "trusted_sources: '%s' is not a network "
-				    "(ADDRESS/BITS)",
-				    item);
+				    "%s: '%s' is not a network (ADDRESS/BITS)",
+				    setting, item);
 		}
 		if (out->len > 1)
 			copybuf_add(out, ",", 1);
@@ -256,11 +264,11 @@ trusted_array(const char *list, struct copybuf *out, struct err *err)
 }
 
 int
-source_rules_trusted(
-    const struct source_rules *rules, char **out, struct err *err)
+source_list_array(
+    const char *setting, const char *list, char **out, struct err *err)
 {
 	struct copybuf b = {0};
-	int rc = trusted_array(rules->trusted, &b, err);
+	int rc = list_array(setting, list, &b, err);
 
 	if (rc < 0) {
 		copybuf_free(&b);
@@ -276,13 +284,16 @@ sources_read(struct db *db, const char *domain, int64_t since, int64_t until,
     const struct source_rules *rules, struct source_list *out, struct err *err)
 {
 	struct reader r = {out, 0};
-	struct copybuf trusted = {0};
+	struct copybuf trusted = {0}, ignored = {0};
 	char since_s[24], until_s[24], share[16];
-	const char *p[5];
+	const char *p[6];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = trusted_array(rules->trusted, &trusted, err)) < 0)
+	if ((rc = list_array("trusted_sources", rules->trusted, &trusted,
+	         err)) < 0 ||
+	    (rc = list_array("ignored_sources", rules->ignored, &ignored,
+	         err)) < 0)
 		goto out;
 	snprintf(since_s, sizeof(since_s), "%lld", (long long)since);
 	snprintf(until_s, sizeof(until_s), "%lld", (long long)until);
@@ -292,18 +303,21 @@ sources_read(struct db *db, const char *domain, int64_t since, int64_t until,
 	p[2] = until < INT64_MAX ? until_s : NULL;
 	p[3] = share;
 	p[4] = trusted.p;
+	p[5] = ignored.p;
 	rc = db_each(db,
 	    "SELECT source_ip, class, service, ptr, messages, passed, failed, "
 	    "forwarded, cause, cause_messages, dkim_domains, spf_domains, "
 	    "reporters, extract(epoch FROM first_seen)::bigint, "
-	    "extract(epoch FROM last_seen)::bigint "
+	    "extract(epoch FROM last_seen)::bigint, failed_sub, failed_np, "
+	    "quarantined, rejected, who "
 	    "FROM source_overview($1, to_timestamp($2), "
 	    "coalesce(to_timestamp($3), 'infinity'), $4::numeric / 100, "
-	    "$5::text[])",
-	    5, p, on_source, &r, err);
+	    "$5::text[], $6::text[])",
+	    6, p, on_source, &r, err);
 	if (rc < 0)
 		sources_free(out);
 out:
 	copybuf_free(&trusted);
+	copybuf_free(&ignored);
 	return rc;
 }

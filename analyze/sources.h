@@ -9,9 +9,11 @@
  *               aligned for the domain elsewhere
  *   forwarder   half or more of its failing mail failed by forwarding or
  *               a mailing list: not the domain owner's to fix
- *   spoofing    nothing in its mail passes or authenticates
+ *   spoofing    nothing passes, no known service, and nothing
+ *               authenticates but a throwaway domain's own DKIM
  *   unknown     authenticates as someone else (an ESP not set up, or a
- *               spoofer using one)
+ *               spoofer using one): it may be the owner's mail
+ *   ignored     in ignored_sources: the owner said it is not theirs
  * Verdicts must be up to date first: analysis_refresh() (analysis.h).
  */
 #ifndef DMARCSIFT_SOURCES_H
@@ -28,6 +30,7 @@ enum source_class {
 	SOURCE_FORWARDER,
 	SOURCE_UNKNOWN,
 	SOURCE_SPOOFING,
+	SOURCE_IGNORED, /* in ignored_sources: the owner said not theirs */
 	SOURCE_NCLASSES
 };
 
@@ -48,6 +51,15 @@ struct source {
 	size_t n_spf;
 	uint64_t reporters;
 	int64_t first_seen, last_seen; /* Unix seconds, within the period */
+	/* Of its failing mail, what came From a subdomain of the domain (sp
+	 * applies), and of that what came from subdomain names none of whose
+	 * mail passed (likely made up: np applies). */
+	uint64_t failed_sub, failed_np;
+	/* What receivers did to its mail (disposition). */
+	uint64_t quarantined, rejected;
+	/* Who sends: its service, else the organizational domain of its
+	 * confirmed PTR name, else the address.  Sources are grouped by it. */
+	char *who;
 };
 
 struct source_list {
@@ -58,9 +70,12 @@ struct source_list {
 /* What classifies a source; from the config (analysis group). */
 struct source_rules {
 	int legit_share; /* percent, 1..100 */
-	/* trusted_sources as given: IPs, networks, service names,
-	 * comma-separated; NULL or "" for none. */
+	/* trusted_sources and ignored_sources as given: IPs, networks,
+	 * service names, comma-separated; NULL or "" for none.  Trusted
+	 * sources are the owner's (legitimate); ignored ones are not (class
+	 * ignored: they never block a step). */
 	const char *trusted;
+	const char *ignored;
 };
 
 /*
@@ -76,19 +91,21 @@ int sources_read(struct db *db, const char *domain, int64_t since,
 void sources_free(struct source_list *l);
 
 /*
- * rules->trusted as a PostgreSQL text[] literal for the SQL functions'
- * p_trusted, checked: a network must be ADDRESS/BITS; no entry may hold a
- * control character, a quote or a backslash (ERR_USAGE).  *out is the
+ * A list of sources (trusted_sources, ignored_sources) as a PostgreSQL
+ * text[] literal for the SQL functions' p_trusted and p_ignored, checked:
+ * a network must be ADDRESS/BITS; no entry may hold a control character,
+ * a quote or a backslash (ERR_USAGE naming the setting).  *out is the
  * caller's (free()).
  */
-int source_rules_trusted(
-    const struct source_rules *rules, char **out, struct err *err);
+int source_list_array(
+    const char *setting, const char *list, char **out, struct err *err);
 /* Frees what s holds (not s); used by lists that copy sources. */
 void source_clear(struct source *s);
 /* A deep copy of src into *dst. */
 void source_copy(struct source *dst, const struct source *src);
 
-/* "legitimate", "forwarder", "unknown", "spoofing"; and back (-1). */
+/* "legitimate", "forwarder", "unknown", "spoofing", "ignored"; and back
+ * (-1). */
 const char *source_class_name(enum source_class c);
 int source_class_parse(const char *name);
 

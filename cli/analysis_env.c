@@ -113,6 +113,7 @@ analysis_env_open(struct analysis_env *e, const char *db_opt,
 	e->offline = config_bool(e->cfg, CONFIG_OFFLINE);
 	e->rules.legit_share = (int)config_int(e->cfg, CONFIG_LEGIT_SHARE);
 	e->rules.trusted = config_str(e->cfg, CONFIG_TRUSTED_SOURCES);
+	e->rules.ignored = config_str(e->cfg, CONFIG_IGNORED_SOURCES);
 	e->thresholds.days = (int)config_int(e->cfg, CONFIG_READY_DAYS);
 	e->thresholds.pass_rate =
 	    (int)config_int(e->cfg, CONFIG_READY_PASS_RATE);

@@ -65,30 +65,6 @@ help(FILE *fp)
 	    fp);
 }
 
-/* "reject" or "quarantine:25" into policy and pct; -1 when bad. */
-static int
-whatif_arg(const char *s, char *policy, size_t size, int *pct)
-{
-	const char *colon = strchr(s, ':');
-	size_t n = colon != NULL ? (size_t)(colon - s) : strlen(s);
-	char *end;
-	long v = 100;
-
-	if (n >= size)
-		return -1;
-	memcpy(policy, s, n);
-	policy[n] = '\0';
-	if (strcmp(policy, "quarantine") != 0 && strcmp(policy, "reject") != 0)
-		return -1;
-	if (colon != NULL) {
-		v = strtol(colon + 1, &end, 10);
-		if (end == colon + 1 || *end != '\0' || v < 0 || v > 100)
-			return -1;
-	}
-	*pct = (int)v;
-	return 0;
-}
-
 int
 cmd_advise(int argc, char **argv)
 {
@@ -104,8 +80,9 @@ cmd_advise(int argc, char **argv)
 	        CLIOPT_DNS,
 	    {NULL, 0, NULL, 0},
 	};
-	char domain[256] = "", policy[16] = "";
-	int json = 0, pct = 100, c, h, status = EXIT_CANNOT_RUN;
+	char domain[256] = "";
+	const char *whatif = NULL;
+	int json = 0, c, h, status = EXIT_CANNOT_RUN;
 	int64_t until = analysis_default_until();
 	struct analysis_env env = {0};
 	struct advise_options o;
@@ -130,17 +107,21 @@ cmd_advise(int argc, char **argv)
 				return EXIT_CANNOT_RUN;
 			}
 			break;
-		case OPT_WHATIF:
-			if (whatif_arg(optarg, policy, sizeof(policy), &pct) <
-			    0) {
+		case OPT_WHATIF: {
+			struct policy_spec spec;
+
+			if (whatif_parse(optarg, NULL, &spec) < 0) {
 				log_error(
 				    "--what-if: want quarantine or reject, "
-				    "with :PCT (0 to 100) if you like, got "
+				    "with :PCT (0 to 100) if you like, or a "
+				    "policy like 'p=reject; sp=none', got "
 				    "'%s'",
 				    optarg);
 				return EXIT_CANNOT_RUN;
 			}
+			whatif = optarg;
 			break;
+		}
 		case OPT_UNTIL:
 			if (analysis_parse_until(optarg, &until) < 0) {
 				log_error(
@@ -175,8 +156,7 @@ cmd_advise(int argc, char **argv)
 	o.thresholds = env.thresholds;
 	o.rules = env.rules;
 	o.published = published;
-	o.whatif_policy = policy[0] != '\0' ? policy : NULL;
-	o.whatif_pct = pct;
+	o.whatif = whatif;
 	if (advise_compute(env.db, &o, &a, &err) < 0) {
 		log_error("%s", err.msg);
 		goto done;

@@ -103,17 +103,20 @@ struct err;
 	S(TRUSTED_SOURCES, "trusted_sources", "trusted-sources", ANALYSIS,     \
 	    STRING, "", 0, 0, NULL, 0, "IPs, networks and service names "      \
 	    "that send for you, comma-separated: always legitimate")           \
+	S(IGNORED_SOURCES, "ignored_sources", "ignored-sources", ANALYSIS,     \
+	    STRING, "", 0, 0, NULL, 0, "IPs, networks and service names "      \
+	    "that are not yours, comma-separated: they never block a step")    \
 	S(LEGIT_SHARE, "legit_share", "legit-share", ANALYSIS, INT, "10", 1,   \
 	    100, NULL, 0, "percent of a source's mail that must pass "         \
 	    "aligned for the source to count as legitimate")                   \
 	S(READY_DAYS, "ready_days", "ready-days", ANALYSIS, INT, "14", 1, 366, \
 	    NULL, 0, "days of reports judged, and needed, before a step")      \
 	S(READY_PASS_RATE, "ready_pass_rate", "ready-pass-rate", ANALYSIS,     \
-	    INT, "98", 50, 100, NULL, 0, "percent of legitimate mail that "    \
-	    "must pass DMARC before a step")                                   \
+	    INT, "98", 50, 100, NULL, 0, "percent of the mail that may be "    \
+	    "yours that must pass DMARC before a step")                                   \
 	S(READY_SOURCE_SHARE, "ready_source_share", "ready-source-share",      \
-	    ANALYSIS, INT, "1", 0, 100, NULL, 0, "percent of all mail a "      \
-	    "failing legitimate source may have and still allow a step")       \
+	    ANALYSIS, INT, "1", 0, 100, NULL, 0, "percent of all mail that one "     \
+	    "sender's failing mail may reach and still allow a step")       \
 	S(READY_STABLE_DAYS, "ready_stable_days", "ready-stable-days",         \
 	    ANALYSIS, INT, "7", 0, 366, NULL, 0,                               \
 	    "days a policy must have been in force before the next step")      \

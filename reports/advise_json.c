@@ -15,39 +15,57 @@
  *   policy_now_text        "p=quarantine; pct=50", or null
  *   step_now               0..4: 0 p=none, 1 p=quarantine; t=y; pct=0
  *                          (or any pct below 100), 2 p=quarantine,
- *                          3 p=reject in test, 4 p=reject
+ *                          3 p=reject in test, 4 p=reject: the step of
+ *                          the published record when one was looked up,
+ *                          else the reported one
+ *   step_reported          the step receivers report, null without reports
+ *   step_published         the step of the record in DNS, null when not
+ *                          looked up or not a DMARC record
+ *   policy_published_text  "p=reject", or null
  *   ready                  true: publish next_record now
+ *   waiting                true: DNS publishes a policy receivers do not
+ *                          show yet (wait, never step back)
  *   next_step              the policy of the next step, null at step 4
  *   next_step_no           step_now + 1, null at step 4
  *   next_record            the whole TXT record to publish, null at step 4
  *   next_record_name       "_dmarc.DOMAIN.", where to publish it
  *   published              the DMARC record found in DNS, or null
+ *   rollback_record        the record of the step before, when
+ *                          legitimate mail is being quarantined or
+ *                          rejected above source_share; else null
  *   reasons                [{code, met, blocks, text}] in this order:
- *                          data, pass_rate, sources, stable (conditions:
- *                          blocks is true when one is not met), then
- *                          new_sources (a warning: met false when there
- *                          are new sources, blocks always false)
+ *                          data, pass_rate, sources, stable, watch (from
+ *                          step 1) (conditions: blocks is true when one
+ *                          is not met), then new_sources (a warning: met
+ *                          false when there are new sources, blocks
+ *                          always false); watch may also be a warning
  *   thresholds             {days, pass_rate, source_share, stable_days}
  *   evidence               {days_with_data, reporters, messages, passed,
- *                          legit_messages, legit_passed, legit_pass_rate,
- *                          legit_failing_sources, legit_failed, forwarded,
- *                          spoofing, unknown, new_sources, new_messages,
+ *                          legit_messages, legit_passed, unknown_messages,
+ *                          unknown_passed, mine_pass_rate, forwarded,
+ *                          spoofing, ignored, new_sources, new_messages,
  *                          sub_messages, sub_passed, sub_names,
- *                          sub_names_failing}: legit_pass_rate is a percent
- *                          rounded down to one decimal, the digits of the
- *                          pass_rate reason (percent.h: never shows a
- *                          threshold that is not reached), null without
- *                          legitimate mail; forwarded, spoofing and unknown
- *                          are messages of sources in those classes
- *   failing_legit_sources  [{ip, service, ptr, messages, passed, failed,
- *                          cause, cause_text, fix, first_seen, last_seen}],
- *                          most failed first; cause is the machine name
- *                          (spf_unaligned, dkim_unaligned, ...)
+ *                          sub_names_failing, sub_mine_failed}: mine is
+ *                          legitimate and unknown together (the mail that
+ *                          may be the owner's); mine_pass_rate a percent
+ *                          with one decimal, rounded down, null without
+ *                          such mail; forwarded, spoofing and ignored are
+ *                          messages of sources in those classes
+ *   failing_senders        [{who, class, service, messages, passed, failed,
+ *                          hit, blocks, cause, cause_text, fix,
+ *                          sources[{ip, ptr, messages, failed, first_seen,
+ *                          last_seen}]}]: senders that may be the owner's
+ *                          with failing mail, grouped by who sends (class
+ *                          legitimate or unknown), blocking ones first,
+ *                          then most hit: hit is the failing mail the next
+ *                          step would hit
  *   sp_advice, np_advice   one line each, or null when there is nothing
  *                          to change
  *   whatif                 null unless asked, else {policy, pct, messages,
  *                          total_affected, affected{legitimate, forwarder,
- *                          unknown, spoofing}, sources[{ip, class, service,
+ *                          unknown, spoofing, ignored}: policy is the
+ *                          whole policy applied ("p=reject; sp=none"),
+ *                          sp and np included; sources[{ip, class, service,
  *                          ptr, messages, failed, affected}]}: the failing
  *                          mail the policy would have hit, sources with
  *                          any, most first
@@ -110,6 +128,8 @@ reasons(FILE *fp, const struct readiness *r)
 static void
 evidence(FILE *fp, const struct readiness_inputs *in)
 {
+	uint64_t mine = in->legit_messages + in->unknown_messages;
+	uint64_t ok = in->legit_passed + in->unknown_passed;
 	char rate[PERCENT_LEN];
 
 	json_key(fp, "evidence", 0);
@@ -120,49 +140,70 @@ evidence(FILE *fp, const struct readiness_inputs *in)
 	json_kv_u64(fp, "passed", in->passed, 0);
 	json_kv_u64(fp, "legit_messages", in->legit_messages, 0);
 	json_kv_u64(fp, "legit_passed", in->legit_passed, 0);
-	json_key(fp, "legit_pass_rate", 0);
-	fputs(percent_text(
-	          in->legit_passed, in->legit_messages, rate, sizeof(rate)) < 0
-	        ? "null"
-	        : rate,
+	json_kv_u64(fp, "unknown_messages", in->unknown_messages, 0);
+	json_kv_u64(fp, "unknown_passed", in->unknown_passed, 0);
+	json_key(fp, "mine_pass_rate", 0);
+	fputs(percent_text(ok, mine, rate, sizeof(rate)) < 0 ? "null" : rate,
 	    fp);
-	json_kv_u64(fp, "legit_failing_sources", in->legit_failing_sources, 0);
-	json_kv_u64(fp, "legit_failed", in->legit_failed, 0);
 	json_kv_u64(fp, "forwarded", in->forwarded, 0);
 	json_kv_u64(fp, "spoofing", in->spoofing, 0);
-	json_kv_u64(fp, "unknown", in->unknown, 0);
+	json_kv_u64(fp, "ignored", in->ignored, 0);
 	json_kv_u64(fp, "new_sources", in->new_sources, 0);
 	json_kv_u64(fp, "new_messages", in->new_messages, 0);
 	json_kv_u64(fp, "sub_messages", in->sub_messages, 0);
 	json_kv_u64(fp, "sub_passed", in->sub_passed, 0);
 	json_kv_u64(fp, "sub_names", in->sub_names, 0);
 	json_kv_u64(fp, "sub_names_failing", in->sub_names_failing, 0);
+	json_kv_u64(fp, "sub_mine_failed", in->sub_mine_failed, 0);
 	fputc('}', fp);
 }
 
 static void
-failing(FILE *fp, const struct readiness_inputs *in)
+failing(FILE *fp, const struct advice *a)
 {
-	json_key(fp, "failing_legit_sources", 0);
+	const struct readiness *r = &a->r;
+
+	json_key(fp, "failing_senders", 0);
 	fputc('[', fp);
-	for (size_t i = 0; in->failing != NULL && i < in->n_failing; i++) {
-		const struct source *s = &in->failing[i];
-		int c = verdict_cause_from_name(s->cause);
+	for (size_t i = 0; r->groups != NULL && i < r->n_groups; i++) {
+		const struct readiness_group *g = &r->groups[i];
+		const struct source *top = g->top;
+		int c = top != NULL ? verdict_cause_from_name(top->cause) : -1;
+		size_t k = 0;
 
 		fputs(i ? ",{" : "{", fp);
-		json_kv_str(fp, "ip", s->ip, 1);
-		json_kv_str(fp, "service", s->service, 0);
-		json_kv_str(fp, "ptr", s->ptr, 0);
-		json_kv_u64(fp, "messages", s->messages, 0);
-		json_kv_u64(fp, "passed", s->passed, 0);
-		json_kv_u64(fp, "failed", s->failed, 0);
-		json_kv_str(fp, "cause", s->cause, 0);
+		json_kv_str(fp, "who", g->who, 1);
+		json_kv_str(fp, "class", source_class_name(g->cls), 0);
+		json_kv_str(fp, "service", top != NULL ? top->service : NULL, 0);
+		json_kv_u64(fp, "messages", g->messages, 0);
+		json_kv_u64(fp, "passed", g->passed, 0);
+		json_kv_u64(fp, "failed", g->failed, 0);
+		json_kv_u64(fp, "hit", g->hit, 0);
+		json_kv_bool(fp, "blocks", g->blocks, 0);
+		json_kv_str(fp, "cause", top != NULL ? top->cause : NULL, 0);
 		json_kv_str(
 		    fp, "cause_text", c >= 0 ? verdict_cause_text(c) : NULL, 0);
 		json_kv_str(fp, "fix", c > 0 ? verdict_cause_fix(c) : NULL, 0);
-		json_kv_time(fp, "first_seen", s->first_seen, 0);
-		json_kv_time(fp, "last_seen", s->last_seen, 0);
-		fputc('}', fp);
+		json_key(fp, "sources", 0);
+		fputc('[', fp);
+		for (size_t j = 0; j < a->sources.n; j++) {
+			const struct source *s = &a->sources.v[j];
+
+			if (s->who == NULL || strcmp(s->who, g->who) != 0 ||
+			    (s->cls != SOURCE_LEGITIMATE &&
+			        s->cls != SOURCE_UNKNOWN) ||
+			    s->failed == 0)
+				continue;
+			fputs(k++ ? ",{" : "{", fp);
+			json_kv_str(fp, "ip", s->ip, 1);
+			json_kv_str(fp, "ptr", s->ptr, 0);
+			json_kv_u64(fp, "messages", s->messages, 0);
+			json_kv_u64(fp, "failed", s->failed, 0);
+			json_kv_time(fp, "first_seen", s->first_seen, 0);
+			json_kv_time(fp, "last_seen", s->last_seen, 0);
+			fputc('}', fp);
+		}
+		fputs("]}", fp);
 	}
 	fputc(']', fp);
 }
@@ -179,7 +220,7 @@ whatif(FILE *fp, const struct advice *a)
 	}
 	fputc('{', fp);
 	json_kv_str(fp, "policy", w->policy, 1);
-	json_kv_int(fp, "pct", w->pct, 0);
+	json_kv_int(fp, "pct", w->spec.pct, 0);
 	json_kv_u64(fp, "messages", w->messages, 0);
 	json_kv_u64(fp, "total_affected", w->total_affected, 0);
 	json_key(fp, "affected", 0);
@@ -227,7 +268,19 @@ advise_json(FILE *fp, const struct advice *a)
 	policy_now(fp, a);
 	json_kv_opt(fp, "policy_now_text", r->policy_now, 0);
 	json_kv_int(fp, "step_now", r->step_now, 0);
+	json_key(fp, "step_reported", 0);
+	if (r->step_reported < 0)
+		fputs("null", fp);
+	else
+		fprintf(fp, "%d", r->step_reported);
+	json_key(fp, "step_published", 0);
+	if (r->step_published < 0)
+		fputs("null", fp);
+	else
+		fprintf(fp, "%d", r->step_published);
+	json_kv_opt(fp, "policy_published_text", r->policy_published, 0);
 	json_kv_bool(fp, "ready", r->ready, 0);
+	json_kv_bool(fp, "waiting", r->waiting, 0);
 	json_kv_opt(fp, "next_step", last ? NULL : r->next_step, 0);
 	json_key(fp, "next_step_no", 0);
 	if (last)
@@ -238,6 +291,7 @@ advise_json(FILE *fp, const struct advice *a)
 	snprintf(name, sizeof(name), "_dmarc.%s.", a->domain);
 	json_kv_str(fp, "next_record_name", name, 0);
 	json_kv_str(fp, "published", a->published, 0);
+	json_kv_opt(fp, "rollback_record", r->rollback_record, 0);
 	reasons(fp, r);
 
 	json_key(fp, "thresholds", 0);
@@ -249,7 +303,7 @@ advise_json(FILE *fp, const struct advice *a)
 	fputc('}', fp);
 
 	evidence(fp, &a->in);
-	failing(fp, &a->in);
+	failing(fp, a);
 	json_kv_opt(fp, "sp_advice", r->sp_advice, 0);
 	json_kv_opt(fp, "np_advice", r->np_advice, 0);
 	whatif(fp, a);

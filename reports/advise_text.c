@@ -79,21 +79,27 @@ static void
 summary(FILE *fp, const struct advice *a, int color)
 {
 	const struct readiness *r = &a->r;
-	char dom[256], until[32], at[32], pol[96], next[96];
+	char dom[256], first[32], last[32], at[32], pol[96], next[96];
 
 	safe(a->domain, dom, sizeof(dom));
-	when(a->until, 1, until, sizeof(until));
-	fprintf(fp, "%s%s%s: DMARC policy advice, the %d days to %s\n",
-	    on(color, BOLD), dom, on(color, RESET), a->days, until);
+	when(a->until - (int64_t)a->days * 86400, 0, first, sizeof(first));
+	when(a->until - 86400, 0, last, sizeof(last));
+	fprintf(fp, "%s%s%s: DMARC policy advice, the %d days %s to %s\n",
+	    on(color, BOLD), dom, on(color, RESET), a->days, first, last);
 
 	if (r->policy_now[0] != '\0' && a->now.known) {
 		when(a->now.reported_at, 0, at, sizeof(at));
 		fprintf(fp,
 		    "\nPolicy now: %s (step %d of 4, last reported %s)\n",
-		    safe(r->policy_now, pol, sizeof(pol)), r->step_now, at);
+		    safe(r->policy_now, pol, sizeof(pol)), r->step_reported,
+		    at);
 	} else {
 		fputs("\nPolicy now: not known (no report says)\n", fp);
 	}
+	if (r->step_published >= 0 && r->step_published != r->step_reported)
+		fprintf(fp, "Published:  %s (step %d of 4) in DNS now\n",
+		    safe(r->policy_published, pol, sizeof(pol)),
+		    r->step_published);
 
 	safe(r->next_step, next, sizeof(next));
 	if (r->next_step_no < 0)
@@ -103,6 +109,16 @@ summary(FILE *fp, const struct advice *a, int color)
 	else if (r->ready)
 		fprintf(fp, "Verdict:    %sREADY%s for %s (step %d)\n",
 		    on(color, GREEN), on(color, RESET), next, r->next_step_no);
+	else if (r->rollback_record[0] != '\0')
+		fprintf(fp,
+		    "Verdict:    %sROLL BACK%s: legitimate mail is being lost "
+		    "(see watch)\n",
+		    on(color, RED), on(color, RESET));
+	else if (r->waiting)
+		fprintf(fp,
+		    "Verdict:    %sWAIT%s: receivers do not show the published "
+		    "policy yet; then %s (step %d)\n",
+		    on(color, YELLOW), on(color, RESET), next, r->next_step_no);
 	else
 		fprintf(fp, "Verdict:    %sNOT READY%s for %s (step %d)\n",
 		    on(color, RED), on(color, RESET), next, r->next_step_no);
@@ -129,53 +145,104 @@ reasons(FILE *fp, const struct readiness *r, int color)
 	}
 }
 
+/* trusted_sources / ignored_sources value naming a group: its service,
+ * else its addresses. */
+static void
+setting_value(FILE *fp, const struct advice *a, const struct readiness_group *g)
+{
+	char buf[IP_MAX + 5];
+	size_t shown = 0;
+
+	if (g->top != NULL && g->top->service != NULL &&
+	    g->top->service[0] != '\0') {
+		fputs(safe(g->top->service, buf, sizeof(buf)), fp);
+		return;
+	}
+	for (size_t i = 0; i < a->sources.n && shown < 5; i++) {
+		const struct source *s = &a->sources.v[i];
+
+		if (s->who == NULL || strcmp(s->who, g->who) != 0 ||
+		    (s->cls != SOURCE_LEGITIMATE && s->cls != SOURCE_UNKNOWN))
+			continue;
+		fprintf(fp, "%s%s", shown++ ? "," : "",
+		    safe(s->ip, buf, sizeof(buf)));
+	}
+	if (g->n_sources > shown)
+		fputs(",...", fp);
+}
+
+/* The addresses of a group, one level down. */
+static void
+group_addresses(FILE *fp, const struct advice *a, const struct readiness_group *g)
+{
+	char ip[IP_MAX + 5];
+	size_t shown = 0;
+
+	if (g->n_sources == 1 && g->top != NULL &&
+	    strcmp(g->who, g->top->ip) == 0)
+		return;
+	for (size_t i = 0; i < a->sources.n && shown < 5; i++) {
+		const struct source *s = &a->sources.v[i];
+
+		if (s->who == NULL || strcmp(s->who, g->who) != 0 ||
+		    (s->cls != SOURCE_LEGITIMATE &&
+		        s->cls != SOURCE_UNKNOWN) ||
+		    s->failed == 0)
+			continue;
+		fprintf(fp,
+		    "        %-*s  %" PRIu64 " of %" PRIu64 " failed\n", IP_MAX,
+		    safe(s->ip, ip, sizeof(ip)), s->failed, s->messages);
+		shown++;
+	}
+	if (g->n_sources > shown)
+		fprintf(fp, "        and %zu more\n", g->n_sources - shown);
+}
+
 static void
 failing(FILE *fp, const struct advice *a, int color)
 {
-	const struct readiness_inputs *in = &a->in;
-	size_t rows = in->n_failing < TEXT_ROWS ? in->n_failing : TEXT_ROWS;
-	int wip = 7, wname = 4, wcount = 15;
-	char ip[IP_MAX + 5], name[NAME_MAX_COL + 5], count[48], cause[64];
+	const struct readiness *r = &a->r;
+	size_t rows = r->n_groups < TEXT_ROWS ? r->n_groups : TEXT_ROWS;
+	char who[NAME_MAX_COL + 64], cause[64];
 
-	if (in->n_failing == 0 || in->failing == NULL)
+	if (r->n_groups == 0 || r->groups == NULL)
 		return;
+	heading(fp, "Senders that may be yours and fail DMARC", color);
 	for (size_t i = 0; i < rows; i++) {
-		const struct source *s = &in->failing[i];
-		int w;
+		const struct readiness_group *g = &r->groups[i];
+		int c = g->top != NULL ? verdict_cause_from_name(g->top->cause)
+		                       : -1;
 
-		w = width(safe(s->ip, ip, sizeof(ip)));
-		wip = w > wip ? w : wip;
-		w = width(name_of(s, name, sizeof(name)));
-		wname = w > wname ? w : wname;
-		w = snprintf(count, sizeof(count), "%" PRIu64 "/%" PRIu64,
-		    s->failed, s->messages);
-		wcount = w > wcount ? w : wcount;
-	}
-	heading(fp, "Failing legitimate sources", color);
-	fprintf(fp, "  %-*s  %-*s  %*s\n", wip, "address", wname, "name",
-	    wcount, "failed/messages");
-	for (size_t i = 0; i < rows; i++) {
-		const struct source *s = &in->failing[i];
-		int c = verdict_cause_from_name(s->cause);
-
-		snprintf(count, sizeof(count), "%" PRIu64 "/%" PRIu64,
-		    s->failed, s->messages);
-		fprintf(fp, "  %-*s  %-*s  %*s\n", wip,
-		    safe(s->ip, ip, sizeof(ip)), wname,
-		    name_of(s, name, sizeof(name)), wcount, count);
-		/* The cause and its fix under the row: too long for a column.
-		 */
+		fprintf(fp,
+		    "  %s%s%s  %s, %zu address%s: %" PRIu64 " of %" PRIu64
+		    " failed; the step would hit %" PRIu64 "%s\n",
+		    on(color, g->blocks ? RED : YELLOW),
+		    g->blocks ? "blocks" : "      ", on(color, RESET),
+		    safe(g->who, who, sizeof(who)), g->n_sources,
+		    g->n_sources == 1 ? "" : "es", g->failed, g->messages,
+		    g->hit,
+		    g->cls == SOURCE_LEGITIMATE ? "" : " (not known to be yours)");
 		if (c > 0)
-			fprintf(fp, "      %s\n      fix: %s\n",
+			fprintf(fp, "      cause: %s\n      fix: %s\n",
 			    verdict_cause_text(c), verdict_cause_fix(c));
-		else if (c < 0 && s->cause != NULL)
+		else if (c < 0 && g->top != NULL && g->top->cause != NULL)
 			fprintf(fp,
 			    "      cause %s (not known to this version)\n",
-			    safe(s->cause, cause, sizeof(cause)));
+			    safe(g->top->cause, cause, sizeof(cause)));
+		if (g->cls != SOURCE_LEGITIMATE) {
+			fputs("      decide: yours? set it up as above, and "
+			      "trusted_sources = ",
+			    fp);
+			setting_value(fp, a, g);
+			fputs("\n              not yours? ignored_sources = ", fp);
+			setting_value(fp, a, g);
+			fputc('\n', fp);
+		}
+		group_addresses(fp, a, g);
 	}
-	if (in->n_failing > rows)
+	if (r->n_groups > rows)
 		fprintf(fp, "  and %zu more (--json lists them)\n",
-		    in->n_failing - rows);
+		    r->n_groups - rows);
 }
 
 /* Zone-file syntax: one quoted string holds at most 255 bytes, so a
@@ -221,6 +288,12 @@ next_record(FILE *fp, const struct advice *a, int color)
 		    fp);
 	if (!r->ready)
 		fputs("  Not yet: wait until the reasons above are met.\n", fp);
+	if (r->rollback_record[0] != '\0') {
+		heading(fp, "Roll back", color);
+		fprintf(fp, "  _dmarc.%s. TXT ", dom);
+		zone_txt(fp, safe(r->rollback_record, rec, sizeof(rec)));
+		fputc('\n', fp);
+	}
 }
 
 static void
@@ -244,25 +317,20 @@ whatif(FILE *fp, const struct advice *a, int color)
 {
 	const struct whatif *w = &a->whatif;
 	size_t rows = w->n < TEXT_ROWS ? w->n : TEXT_ROWS;
-	int reject = strcmp(w->policy, "reject") == 0;
 	int wip = 7, wname = 4;
-	char title[96], ip[IP_MAX + 5], name[NAME_MAX_COL + 5];
+	char title[128], ip[IP_MAX + 5], name[NAME_MAX_COL + 5];
 
-	if (w->pct < 100)
-		snprintf(title, sizeof(title), "What if p=%s; pct=%d",
-		    reject ? "reject" : "quarantine", w->pct);
-	else
-		snprintf(title, sizeof(title), "What if p=%s",
-		    reject ? "reject" : "quarantine");
+	snprintf(title, sizeof(title), "What if %s", w->policy);
 	heading(fp, title, color);
 	fprintf(fp,
 	    "  %" PRIu64 " of %" PRIu64 " message%s would have been %s: "
-	    "legitimate %" PRIu64 ", forwarder %" PRIu64 ", unknown %" PRIu64
-	    ", spoofing %" PRIu64 "\n",
+	    "legitimate %" PRIu64 ", unknown %" PRIu64 ", forwarder %" PRIu64
+	    ", spoofing %" PRIu64 ", ignored %" PRIu64 "\n",
 	    w->total_affected, w->messages, w->messages == 1 ? "" : "s",
-	    reject ? "rejected" : "quarantined", w->affected[SOURCE_LEGITIMATE],
-	    w->affected[SOURCE_FORWARDER], w->affected[SOURCE_UNKNOWN],
-	    w->affected[SOURCE_SPOOFING]);
+	    w->reject ? "rejected" : "quarantined",
+	    w->affected[SOURCE_LEGITIMATE], w->affected[SOURCE_UNKNOWN],
+	    w->affected[SOURCE_FORWARDER], w->affected[SOURCE_SPOOFING],
+	    w->affected[SOURCE_IGNORED]);
 	if (rows == 0 || w->v == NULL)
 		return;
 	for (size_t i = 0; i < rows; i++) {
