@@ -156,7 +156,8 @@ read_confirm(struct db *db, const char *domain, const char *since,
 	    "ORDER BY org_name, date_end DESC, id DESC), other AS (SELECT "
 	    "max(date_end) AS at FROM r WHERE NOT same) "
 	    "SELECT (SELECT count(*) FROM last), (SELECT count(*) FROM last "
-	    "WHERE same), (SELECT extract(epoch FROM min(r.date_begin))::bigint "
+	    "WHERE same), (SELECT extract(epoch FROM "
+	    "min(r.date_begin))::bigint "
 	    "FROM r, other o WHERE r.same AND (o.at IS NULL OR r.date_begin >= "
 	    "o.at) AND (SELECT same FROM r ORDER BY date_end DESC, id DESC "
 	    "LIMIT 1))",
@@ -191,10 +192,10 @@ advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
 	         o->until - (int64_t)a->days * 86400, o->until, &o->rules,
 	         &a->sources, err)) < 0)
 		return rc;
-	if ((rc = source_list_array("trusted_sources", o->rules.trusted,
-	         &trusted, err)) < 0 ||
-	    (rc = source_list_array("ignored_sources", o->rules.ignored,
-	         &ignored, err)) < 0)
+	if ((rc = source_list_array(
+	         "trusted_sources", o->rules.trusted, &trusted, err)) < 0 ||
+	    (rc = source_list_array(
+	         "ignored_sources", o->rules.ignored, &ignored, err)) < 0)
 		goto out;
 	p[0] = o->domain;
 	p[1] = days;
@@ -210,8 +211,8 @@ advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
 		goto out;
 	if (a->published != NULL &&
 	    readiness_parse_record(a->published, &pub) == 0 &&
-	    (rc = read_confirm(db, o->domain, since, until, &pub,
-	         &a->in.confirm, err)) < 0)
+	    (rc = read_confirm(
+	         db, o->domain, since, until, &pub, &a->in.confirm, err)) < 0)
 		goto out;
 
 	a->in.sources = a->sources.v;
@@ -229,8 +230,8 @@ advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
 			    "or a policy like 'p=reject; sp=none'");
 			goto out;
 		}
-		if ((rc = whatif_compute(&spec, &a->sources, &a->whatif,
-		         err)) < 0)
+		if ((rc = whatif_compute(&spec, &a->sources, &a->whatif, err)) <
+		    0)
 			goto out;
 		a->has_whatif = 1;
 	}

@@ -235,7 +235,10 @@ add_policy(struct record *r, int next, int has_t, int has_pct)
 {
 	int testing = next == 1 || next == 3;
 
-	add(r, "p", next == 0 ? "none" : next <= 2 ? "quarantine" : "reject",
+	add(r, "p",
+	    next == 0       ? "none"
+	        : next <= 2 ? "quarantine"
+	                    : "reject",
 	    0);
 	if (testing && !has_t)
 		add(r, "t", "y", 0);
@@ -654,8 +657,8 @@ by_who(const void *a, const void *b)
 	const struct source *x = *(const struct source *const *)a;
 	const struct source *y = *(const struct source *const *)b;
 
-	return strcmp(x->who != NULL ? x->who : x->ip,
-	    y->who != NULL ? y->who : y->ip);
+	return strcmp(
+	    x->who != NULL ? x->who : x->ip, y->who != NULL ? y->who : y->ip);
 }
 
 static int
@@ -681,7 +684,8 @@ group_senders(const struct readiness_thresholds *t,
 {
 	const struct source **v;
 	size_t n = 0;
-	uint64_t limit = t->source_share < 0 ? 0 : (uint64_t)t->source_share * 10;
+	uint64_t limit =
+	    t->source_share < 0 ? 0 : (uint64_t)t->source_share * 10;
 
 	if (in->n_sources == 0 || in->sources == NULL)
 		return;
@@ -702,9 +706,8 @@ group_senders(const struct readiness_thresholds *t,
 	for (size_t i = 0; i < n; i++) {
 		const struct source *s = v[i];
 		const char *who = s->who != NULL ? s->who : s->ip;
-		struct readiness_group *g = out->n_groups > 0
-		    ? &out->groups[out->n_groups - 1]
-		    : NULL;
+		struct readiness_group *g =
+		    out->n_groups > 0 ? &out->groups[out->n_groups - 1] : NULL;
 
 		if (g == NULL || strcmp(g->who, who) != 0) {
 			g = &out->groups[out->n_groups++];
@@ -816,8 +819,8 @@ reason_stable(const struct readiness_thresholds *t,
 			held = (until - c->since) / DAY;
 		r = reason(out, "stable",
 		    c->since > 0 && c->confirming >= c->reporters &&
-		        held >= (int64_t)(t->stable_days < 0 ? 0
-		                                             : t->stable_days));
+		        held >=
+		            (int64_t)(t->stable_days < 0 ? 0 : t->stable_days));
 		out->waiting = r != NULL && !r->met;
 		if (r == NULL)
 			return;
@@ -828,7 +831,8 @@ reason_stable(const struct readiness_thresholds *t,
 			    "(latest report ends %s; %" PRIu64 " of %" PRIu64
 			    " reporter%s show the new policy): wait until they "
 			    "have shown it for %d days",
-			    pol, out->policy_now[0] ? out->policy_now : "nothing",
+			    pol,
+			    out->policy_now[0] ? out->policy_now : "nothing",
 			    when, c->confirming, c->reporters,
 			    plural(c->reporters), t->stable_days);
 			return;
@@ -881,13 +885,15 @@ reason_watch(const struct readiness_thresholds *t, const char *domain,
 		const struct source *s = &in->sources[i];
 
 		if (s->cls == SOURCE_LEGITIMATE)
-			lost = sat_add(
-			    lost, sat_add(s->quarantined, s->rejected));
+			lost =
+			    sat_add(lost, sat_add(s->quarantined, s->rejected));
 	}
 	limit = t->source_share < 0 ? 0 : (uint64_t)t->source_share * 10;
 	pm = readiness_ratio(lost, in->messages, 1000, 1);
 	r = reason(out, "watch",
-	    lost == 0 ? 1 : pm > limit || in->messages == 0 ? 0 : -1);
+	    lost == 0                             ? 1
+	        : pm > limit || in->messages == 0 ? 0
+	                                          : -1);
 	if (r == NULL)
 		return;
 	if (lost == 0) {
@@ -1016,9 +1022,8 @@ readiness_judge(const struct readiness_thresholds *t, const char *domain,
 	int next;
 
 	memset(out, 0, sizeof(*out));
-	out->step_reported = now != NULL && now->known
-	    ? readiness_step_of(now)
-	    : -1;
+	out->step_reported =
+	    now != NULL && now->known ? readiness_step_of(now) : -1;
 	out->step_published = -1;
 	if (in->published != NULL &&
 	    readiness_parse_record(in->published, &pub) == 0) {
@@ -1116,7 +1121,8 @@ whatif_compute(const struct policy_spec *pol, const struct source_list *l,
 		return err_set(err, ERR_USAGE,
 		    "what-if: pct must be 0 to 100, not %d", pol->pct);
 	if (pol->sp > 2 || pol->np > 2)
-		return err_set(err, ERR_USAGE, "what-if: sp or np out of range");
+		return err_set(
+		    err, ERR_USAGE, "what-if: sp or np out of range");
 	out->spec = *pol;
 	out->reject = pol->p == 2;
 	spec_text(pol, out->policy, sizeof(out->policy));

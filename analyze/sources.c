@@ -194,8 +194,8 @@ on_source(void *arg, int ncols, const char *const *c, struct err *err)
 
 /* A list of sources as a text[] literal; ERR_USAGE for a bad entry. */
 static int
-list_array(const char *setting, const char *list, struct copybuf *out,
-    struct err *err)
+list_array(
+    const char *setting, const char *list, struct copybuf *out, struct err *err)
 {
 	const char *p = list != NULL ? list : "";
 
@@ -212,8 +212,8 @@ list_array(const char *setting, const char *list, struct copybuf *out,
 			len--;
 		if (len >= sizeof(item))
 			return err_set(err, ERR_USAGE,
-			    "%s: an entry is longer than %zu bytes",
-			    setting, sizeof(item) - 1);
+			    "%s: an entry is longer than %zu bytes", setting,
+			    sizeof(item) - 1);
 		memcpy(item, p, len);
 		item[len] = '\0';
 		p = *end == ',' ? end + 1 : end;
@@ -290,10 +290,10 @@ sources_read(struct db *db, const char *domain, int64_t since, int64_t until,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = list_array("trusted_sources", rules->trusted, &trusted,
-	         err)) < 0 ||
-	    (rc = list_array("ignored_sources", rules->ignored, &ignored,
-	         err)) < 0)
+	if ((rc = list_array(
+	         "trusted_sources", rules->trusted, &trusted, err)) < 0 ||
+	    (rc = list_array(
+	         "ignored_sources", rules->ignored, &ignored, err)) < 0)
 		goto out;
 	snprintf(since_s, sizeof(since_s), "%lld", (long long)since);
 	snprintf(until_s, sizeof(until_s), "%lld", (long long)until);

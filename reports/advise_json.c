@@ -143,8 +143,8 @@ evidence(FILE *fp, const struct readiness_inputs *in)
 	json_kv_u64(fp, "unknown_messages", in->unknown_messages, 0);
 	json_kv_u64(fp, "unknown_passed", in->unknown_passed, 0);
 	json_key(fp, "mine_pass_rate", 0);
-	fputs(percent_text(ok, mine, rate, sizeof(rate)) < 0 ? "null" : rate,
-	    fp);
+	fputs(
+	    percent_text(ok, mine, rate, sizeof(rate)) < 0 ? "null" : rate, fp);
 	json_kv_u64(fp, "forwarded", in->forwarded, 0);
 	json_kv_u64(fp, "spoofing", in->spoofing, 0);
 	json_kv_u64(fp, "ignored", in->ignored, 0);
@@ -174,7 +174,8 @@ failing(FILE *fp, const struct advice *a)
 		fputs(i ? ",{" : "{", fp);
 		json_kv_str(fp, "who", g->who, 1);
 		json_kv_str(fp, "class", source_class_name(g->cls), 0);
-		json_kv_str(fp, "service", top != NULL ? top->service : NULL, 0);
+		json_kv_str(
+		    fp, "service", top != NULL ? top->service : NULL, 0);
 		json_kv_u64(fp, "messages", g->messages, 0);
 		json_kv_u64(fp, "passed", g->passed, 0);
 		json_kv_u64(fp, "failed", g->failed, 0);

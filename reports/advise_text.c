@@ -173,7 +173,8 @@ setting_value(FILE *fp, const struct advice *a, const struct readiness_group *g)
 
 /* The addresses of a group, one level down. */
 static void
-group_addresses(FILE *fp, const struct advice *a, const struct readiness_group *g)
+group_addresses(
+    FILE *fp, const struct advice *a, const struct readiness_group *g)
 {
 	char ip[IP_MAX + 5];
 	size_t shown = 0;
@@ -185,13 +186,12 @@ group_addresses(FILE *fp, const struct advice *a, const struct readiness_group *
 		const struct source *s = &a->sources.v[i];
 
 		if (s->who == NULL || strcmp(s->who, g->who) != 0 ||
-		    (s->cls != SOURCE_LEGITIMATE &&
-		        s->cls != SOURCE_UNKNOWN) ||
+		    (s->cls != SOURCE_LEGITIMATE && s->cls != SOURCE_UNKNOWN) ||
 		    s->failed == 0)
 			continue;
-		fprintf(fp,
-		    "        %-*s  %" PRIu64 " of %" PRIu64 " failed\n", IP_MAX,
-		    safe(s->ip, ip, sizeof(ip)), s->failed, s->messages);
+		fprintf(fp, "        %-*s  %" PRIu64 " of %" PRIu64 " failed\n",
+		    IP_MAX, safe(s->ip, ip, sizeof(ip)), s->failed,
+		    s->messages);
 		shown++;
 	}
 	if (g->n_sources > shown)
@@ -221,7 +221,8 @@ failing(FILE *fp, const struct advice *a, int color)
 		    safe(g->who, who, sizeof(who)), g->n_sources,
 		    g->n_sources == 1 ? "" : "es", g->failed, g->messages,
 		    g->hit,
-		    g->cls == SOURCE_LEGITIMATE ? "" : " (not known to be yours)");
+		    g->cls == SOURCE_LEGITIMATE ? ""
+		                                : " (not known to be yours)");
 		if (c > 0)
 			fprintf(fp, "      cause: %s\n      fix: %s\n",
 			    verdict_cause_text(c), verdict_cause_fix(c));
@@ -234,7 +235,8 @@ failing(FILE *fp, const struct advice *a, int color)
 			      "trusted_sources = ",
 			    fp);
 			setting_value(fp, a, g);
-			fputs("\n              not yours? ignored_sources = ", fp);
+			fputs("\n              not yours? ignored_sources = ",
+			    fp);
 			setting_value(fp, a, g);
 			fputc('\n', fp);
 		}
