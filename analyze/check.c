@@ -8,6 +8,8 @@
  */
 #include "check.h"
 
+#include "clock.h"
+
 #include "db.h"
 #include "err.h"
 #include "report.h"
@@ -76,6 +78,7 @@ check_new(struct check **out, const char *domain, int days, struct err *err)
 	c = xcalloc(1, sizeof(*c));
 	memcpy(c->domain, dom, sizeof(dom));
 	c->days = days;
+	c->until = clock_now();
 	*out = c;
 	return 0;
 }
@@ -211,10 +214,12 @@ check_add_ip(struct check *c, const char *ip, struct err *err)
 
 /* ------------------------------------------------------------------------
  * The database.  Every statement is parameterised: $1 the domain
- * (lower-case), $2 the days.  A report counts when its date range ends
- * within the period. */
+ * (lower-case), $2 the days, $3 the end of the period (Unix seconds).  A
+ * report counts when its date range overlaps the period. */
 
-#define IN_PERIOD "r.date_end > now() - make_interval(days => $2::int)"
+#define IN_PERIOD                                                              \
+	"r.date_end > to_timestamp($3::bigint) - make_interval(days => "       \
+	"$2::int) AND r.date_begin < to_timestamp($3::bigint)"
 
 static int
 get_count(void *arg, int ncols, const char *const *v, struct err *err)
@@ -398,16 +403,17 @@ check_gather(
     struct check *c, struct db *db, const struct orgdomain *od, struct err *err)
 {
 	struct gather g;
-	char days[16];
-	const char *params[] = {c->domain, days};
+	char days[16], until[24];
+	const char *params[] = {c->domain, days, until};
 	int rc;
 
 	snprintf(days, sizeof(days), "%d", c->days);
+	snprintf(until, sizeof(until), "%lld", (long long)c->until);
 	rc = db_each(db,
 	    "SELECT count(*) FROM reports r WHERE " IN_PERIOD
 	    " AND (lower(r.domain) = $1 OR EXISTS (SELECT 1 FROM records rec "
 	    "WHERE rec.report = r.id AND lower(rec.header_from) = $1))",
-	    2, params, get_count, &c->reports, err);
+	    3, params, get_count, &c->reports, err);
 	if (rc == 0)
 		rc = db_each(db,
 		    "SELECT lower(rec.dkim_auth[n][2]), sum(rec.count), "
@@ -419,13 +425,13 @@ check_gather(
 		    " AND rtrim(lower(rec.dkim_auth[n][1]), '.') = $1 "
 		    "AND coalesce(rec.dkim_auth[n][2], '') <> '' "
 		    "GROUP BY 1 ORDER BY 2 DESC, 1",
-		    2, params, add_selector, c, err);
+		    3, params, add_selector, c, err);
 	if (rc == 0) {
 		memset(&g, 0, sizeof(g));
 		g.c = c;
 		g.od = od;
 		rc =
-		    db_each(db, sources_sql, 2, params, add_group_row, &g, err);
+		    db_each(db, sources_sql, 3, params, add_group_row, &g, err);
 		finish_group(&g);
 	}
 	if (rc == 0)
@@ -434,7 +440,7 @@ check_gather(
 		    "lower(r.aspf), r.pct::text, count(*) FROM reports r "
 		    "WHERE lower(r.domain) = $1 AND " IN_PERIOD
 		    " GROUP BY 1, 2, 3, 4, 5 ORDER BY 6 DESC",
-		    2, params, add_policy, c, err);
+		    3, params, add_policy, c, err);
 	if (rc < 0)
 		return err_prefix(
 		    err, "reading the reports about %s", c->domain);

@@ -132,6 +132,9 @@ struct check_published {
 struct check {
 	char domain[ORGDOMAIN_MAX];
 	int days;
+	/* The end of the period, Unix seconds: now (clock.h) unless the
+	 * caller sets it between check_new() and check_gather(). */
+	int64_t until;
 	int gathered; /* check_gather() ran */
 	uint64_t reports; /* reports about the domain in the period */
 

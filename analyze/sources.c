@@ -321,3 +321,57 @@ out:
 	copybuf_free(&ignored);
 	return rc;
 }
+
+static int
+on_span(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct domain_span *d = arg;
+
+	if (ncols != 3)
+		return err_set(err, ERR_DB, "unexpected row reading reports");
+	d->reports = u64_of(c[0]);
+	d->first = c[1] != NULL ? strtoll(c[1], NULL, 10) : 0;
+	d->last = c[2] != NULL ? strtoll(c[2], NULL, 10) : 0;
+	return 0;
+}
+
+static int
+on_other(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct domain_span *d = arg;
+	size_t n = strlen(d->others);
+
+	(void)err;
+	if (ncols != 1 || c[0] == NULL)
+		return 0;
+	/* Names from strangers' reports: printable only, cut whole. */
+	if (n + strlen(c[0]) + 3 >= sizeof(d->others))
+		return 0;
+	snprintf(d->others + n, sizeof(d->others) - n, "%s%s", n ? ", " : "",
+	    c[0]);
+	for (char *p = d->others + n; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
+	return 0;
+}
+
+int
+sources_domain_span(struct db *db, const char *domain,
+    struct domain_span *out, struct err *err)
+{
+	const char *p[1] = {domain};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = db_each(db,
+	    "SELECT count(*), extract(epoch FROM min(date_begin))::bigint, "
+	    "extract(epoch FROM max(date_end))::bigint FROM reports WHERE "
+	    "lower(domain) = lower($1)",
+	    1, p, on_span, out, err);
+	if (rc < 0 || out->reports > 0)
+		return rc;
+	return db_each(db,
+	    "SELECT lower(domain) FROM reports GROUP BY 1 ORDER BY "
+	    "sum(messages) DESC, 1 LIMIT 5",
+	    0, NULL, on_other, out, err);
+}

@@ -90,6 +90,20 @@ int sources_read(struct db *db, const char *domain, int64_t since,
     struct err *err);
 void sources_free(struct source_list *l);
 
+/* Where a domain's data is: so that an empty period is never read as an
+ * all-clear. */
+struct domain_span {
+	uint64_t reports; /* reports about the domain, any time */
+	int64_t first, last; /* earliest date_begin, latest date_end */
+	/* When there are none: up to five domains that have reports, by
+	 * volume, comma-separated ("" when the database is empty). */
+	char others[300];
+};
+
+/* Fills *out for domain (any case).  ERR_DB on failure. */
+int sources_domain_span(struct db *db, const char *domain,
+    struct domain_span *out, struct err *err);
+
 /*
  * A list of sources (trusted_sources, ignored_sources) as a PostgreSQL
  * text[] literal for the SQL functions' p_trusted and p_ignored, checked:

@@ -260,6 +260,18 @@ analysis_published(const struct analysis_env *e, const char *domain)
 	return text;
 }
 
+/* YYYY-MM-DD of t (UTC). */
+static void
+day_of(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%d", &tm) == 0)
+		snprintf(buf, size, "%lld", (long long)t);
+}
+
 int64_t
 analysis_default_until(void)
 {
@@ -287,4 +299,47 @@ analysis_domain_arg(const char *s, char *out, size_t outlen)
 	}
 	out[n] = '\0';
 	return 0;
+}
+
+int
+analysis_period_check(const struct analysis_env *e, const char *domain,
+    int64_t since, int64_t until)
+{
+	struct domain_span span;
+	struct err err;
+	char a[16], b[16], last[16], next[16];
+
+	if (sources_domain_span(e->db, domain, &span, &err) < 0) {
+		log_error("%s", err.msg);
+		return -1;
+	}
+	if (span.reports == 0) {
+		if (span.others[0] != '\0')
+			log_error("no reports about %s are stored; domains with "
+			          "reports: %s",
+			    domain, span.others);
+		else
+			log_error("no reports about %s are stored (the "
+			          "database holds none yet: dmarcsift ingest)",
+			    domain);
+		return -1;
+	}
+	if (span.last > since && span.first < until)
+		return 0;
+	day_of(since, a, sizeof(a));
+	day_of(until - 86400, b, sizeof(b));
+	day_of(span.last, last, sizeof(last));
+	if (span.last <= since) {
+		/* --until is exclusive: the day after the last day. */
+		day_of(span.last + 86399, next, sizeof(next));
+		log_warn("no reports about %s from %s to %s; the latest ends "
+		         "%s: try --until %s",
+		    domain, a, b, last, next);
+	} else {
+		day_of(span.first, next, sizeof(next));
+		log_warn("no reports about %s from %s to %s; the earliest "
+		         "begins %s",
+		    domain, a, b, next);
+	}
+	return 1;
 }

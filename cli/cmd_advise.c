@@ -147,7 +147,9 @@ cmd_advise(int argc, char **argv)
 		help(stderr);
 		return EXIT_CANNOT_RUN;
 	}
-	if (analysis_env_open(&env, co.db, domain, until, 0) < 0)
+	if (analysis_env_open(&env, co.db, domain, until, 0) < 0 ||
+	    analysis_period_check(&env, domain,
+	        until - (int64_t)env.thresholds.days * 86400, until) < 0)
 		goto done;
 	published = analysis_published(&env, domain);
 	memset(&o, 0, sizeof(o));

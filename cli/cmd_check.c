@@ -4,6 +4,7 @@
  */
 #include "commands.h"
 
+#include "analysis_env.h"
 #include "check.h"
 #include "check_json.h"
 #include "check_text.h"
@@ -31,6 +32,7 @@
 #define OPT_SELECTOR 0x303
 #define OPT_IP 0x304
 #define OPT_DAYS 0x305
+#define OPT_UNTIL 0x306
 
 static void
 help(FILE *fp)
@@ -38,7 +40,7 @@ help(FILE *fp)
 	fprintf(fp,
 	    "usage: dmarcsift check [--json] [--no-db] [--selector NAME]... "
 	    "[--ip ADDR]...\n"
-	    "                       [--days N] [--db CONNINFO] "
+	    "                       [--days N] [--until DATE] [--db CONNINFO] "
 	    "[--dns-servers LIST] DOMAIN\n\n"
 	    "Checks the DNS records a sending domain needs, and compares "
 	    "them with what\nreceivers reported about it in the stored "
@@ -76,6 +78,8 @@ help(FILE *fp)
 	    "(repeatable)\n"
 	    "  --days N           the reports of the last N days "
 	    "(default %d)\n"
+	    "  --until DATE       end those days before DATE (YYYY-MM-DD); "
+	    "default: now\n"
 	    "  --db CONNINFO      a libpq conninfo string or postgresql:// "
 	    "URL; default\n"
 	    "                     $DMARCSIFT_DB\n"
@@ -173,6 +177,7 @@ cmd_check(int argc, char **argv)
 	    {"selector", required_argument, NULL, OPT_SELECTOR},
 	    {"ip", required_argument, NULL, OPT_IP},
 	    {"days", required_argument, NULL, OPT_DAYS},
+	    {"until", required_argument, NULL, OPT_UNTIL},
 	    {"help", no_argument, NULL, 'h'},
 	    CLIOPT_DATABASE,
 	    CLIOPT_DNS,
@@ -181,6 +186,7 @@ cmd_check(int argc, char **argv)
 	const char **sels = NULL, **ips = NULL;
 	size_t nsel = 0, nip = 0;
 	int json = 0, no_db = 0, days = CHECK_DAYS_DEFAULT, c, h;
+	int64_t until = 0;
 	int status = EXIT_CANNOT_RUN;
 	struct check *chk = NULL;
 	struct cliopt co;
@@ -212,6 +218,14 @@ cmd_check(int argc, char **argv)
 				goto done;
 			}
 			break;
+		case OPT_UNTIL:
+			if (analysis_parse_until(optarg, &until) < 0) {
+				log_error("--until: want a date YYYY-MM-DD, got "
+				          "'%s'",
+				    optarg);
+				goto done;
+			}
+			break;
 		case 'h':
 			help(stdout);
 			status = EXIT_OK;
@@ -236,6 +250,8 @@ cmd_check(int argc, char **argv)
 		log_error("check: %s", err.msg);
 		goto done;
 	}
+	if (until > 0)
+		chk->until = until;
 	for (size_t i = 0; i < nsel; i++) {
 		if (check_add_selector(chk, sels[i], &err) < 0) {
 			log_error("--selector: %s", err.msg);

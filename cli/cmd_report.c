@@ -126,8 +126,9 @@ dns_health(struct analysis_env *env, struct digest *dg, int days)
 		struct digest_domain *d = &dg->domains[i];
 		struct check *c = NULL;
 
-		if (check_new(&c, d->domain, days, &err) < 0 ||
-		    check_gather(c, env->db, env->od, &err) < 0 ||
+		if (check_new(&c, d->domain, days, &err) == 0)
+			c->until = dg->until; /* the report's period */
+		if (c == NULL || check_gather(c, env->db, env->od, &err) < 0 ||
 		    check_run(c, r, env->od, &err) < 0) {
 			log_warn("DNS health of %s: %s", d->domain, err.msg);
 		} else {

@@ -142,7 +142,8 @@ cmd_sources(int argc, char **argv)
 		return EXIT_CANNOT_RUN;
 	}
 	since = until - (int64_t)days * 86400;
-	if (analysis_env_open(&env, co.db, domain, until, days) < 0)
+	if (analysis_env_open(&env, co.db, domain, until, days) < 0 ||
+	    analysis_period_check(&env, domain, since, until) < 0)
 		goto done;
 	if (sources_read(
 	        env.db, domain, since, until, &env.rules, &list, &err) < 0) {
