@@ -101,9 +101,13 @@ on_day(void *arg, int ncols, const char *const *c, struct err *err)
 	return 0;
 }
 
+/* The UTC day of a Unix time parameter: periods are whole UTC days, and a
+ * report counts for every day it covers (record_facts.day). */
+#define DAY_OF(param) "(to_timestamp(" param ") AT TIME ZONE 'UTC')::date"
+
 #define VOLUME_WHERE                                                           \
-	"FROM record_analysis WHERE lower(domain) = $1 AND date_begin >= "     \
-	"to_timestamp($2) AND date_begin < to_timestamp($3)"
+	"FROM record_analysis WHERE domain = $1 AND day >= " DAY_OF(           \
+	    "$2") " AND day < " DAY_OF("$3")
 
 static int
 read_volume(struct db *db, const char *domain, int64_t a, int64_t b,
@@ -183,7 +187,7 @@ read_seen_before(struct db *db, const char *domain, int64_t since,
 	snprintf(ss, sizeof(ss), "%lld", (long long)since);
 	return db_each(db,
 	    "SELECT DISTINCT host(source_ip) FROM record_facts WHERE "
-	    "lower(domain) = $1 AND date_begin < to_timestamp($2)",
+	    "domain = $1 AND day < " DAY_OF("$2"),
 	    2, p, on_name, out, err);
 }
 
@@ -318,14 +322,24 @@ read_reporters(struct db *db, const struct digest *dg, struct digest_domain *d,
 	snprintf(us, sizeof(us), "%lld", (long long)dg->until);
 	/* The period before first, so that a reporter of both periods ends
 	 * up not silent. */
-	rc = db_each(db,
-	    "SELECT org_name, count(*), sum(messages), CASE WHEN date_begin "
-	    ">= to_timestamp($3) THEN (extract(epoch FROM date_begin)::bigint "
-	    "- $3::bigint) / 86400 END AS off FROM reports WHERE "
-	    "lower(domain) = $1 AND date_begin >= to_timestamp($2) AND "
-	    "date_begin < to_timestamp($4) GROUP BY org_name, off "
-	    "ORDER BY off NULLS FIRST, org_name",
-	    4, p, on_reporter, &r, err);
+	rc =
+	    db_each(db,
+	        "SELECT r.org_name, count(*), sum(day_share(r.messages, d.lo, "
+	        "d.hi, d.span)), CASE WHEN d.day >= " DAY_OF(
+	            "$3") " THEN d.day - " DAY_OF("$3") " END AS off FROM "
+	                                                "reports r JOIN "
+	                                                "report_days d ON "
+	                                                "d.report = r.id WHERE "
+	                                                "lower(r.domain) = $1 "
+	                                                "AND d.day >= " DAY_OF("$2") " AND d.day < " DAY_OF(
+	                                                    "$4") " GROUP BY "
+	                                                          "r.org_name, "
+	                                                          "off ORDER "
+	                                                          "BY off "
+	                                                          "NULLS "
+	                                                          "FIRST, "
+	                                                          "r.org_name",
+	        4, p, on_reporter, &r, err);
 	if (rc == 0 && d->nreporters > 1)
 		qsort(d->reporters, d->nreporters, sizeof(*d->reporters),
 		    cmp_reporter);
@@ -401,10 +415,9 @@ fill_domain(struct db *db, const struct digest *dg,
 		snprintf(ps, sizeof(ps), "%lld", (long long)dg->prev_since);
 		snprintf(ss, sizeof(ss), "%lld", (long long)dg->since);
 		if ((rc = db_value(db,
-		         "SELECT count(*) FROM reports WHERE lower(domain) = "
-		         "$1 "
-		         "AND date_begin >= to_timestamp($2) AND date_begin < "
-		         "to_timestamp($3)",
+		         "SELECT count(*) FROM reports r JOIN report_days d "
+		         "ON d.report = r.id WHERE lower(r.domain) = $1 AND "
+		         "d.day >= " DAY_OF("$2") " AND d.day < " DAY_OF("$3"),
 		         3, p, &n, err)) < 0)
 			return rc;
 		d->has_prev = n != NULL && strcmp(n, "0") != 0;
@@ -462,9 +475,10 @@ digest_compute(struct db *db, const struct digest_options *o,
 		snprintf(ps, sizeof(ps), "%lld", (long long)dg->prev_since);
 		snprintf(us, sizeof(us), "%lld", (long long)dg->until);
 		if ((rc = db_each(db,
-		         "SELECT DISTINCT lower(domain) FROM reports WHERE "
-		         "date_begin >= to_timestamp($1) AND date_begin < "
-		         "to_timestamp($2) ORDER BY 1",
+		         "SELECT DISTINCT lower(r.domain) FROM reports r JOIN "
+		         "report_days d ON d.report = r.id WHERE d.day "
+		         ">= " DAY_OF("$1") " AND d.day < " DAY_OF(
+		             "$2") " ORDER BY 1",
 		         2, p, on_name, &domains, err)) < 0)
 			goto fail;
 	}

@@ -652,16 +652,6 @@ next_spec(const struct policy_state *base, int next, struct policy_spec *out)
 }
 
 static int
-by_who(const void *a, const void *b)
-{
-	const struct source *x = *(const struct source *const *)a;
-	const struct source *y = *(const struct source *const *)b;
-
-	return strcmp(
-	    x->who != NULL ? x->who : x->ip, y->who != NULL ? y->who : y->ip);
-}
-
-static int
 by_hit(const void *a, const void *b)
 {
 	const struct readiness_group *x = a, *y = b;
@@ -670,20 +660,21 @@ by_hit(const void *a, const void *b)
 		return x->blocks ? -1 : 1;
 	if (x->hit != y->hit)
 		return x->hit > y->hit ? -1 : 1;
-	if (x->failed != y->failed)
-		return x->failed > y->failed ? -1 : 1;
-	return strcmp(x->who, y->who);
+	if (x->s.failed != y->s.failed)
+		return x->s.failed > y->s.failed ? -1 : 1;
+	return strcmp(x->s.who, y->s.who);
 }
 
-/* Groups the failing sources that may be the owner's by who sends, with
- * what the next step would hit: one sort, one pass. */
+/* Groups the failing sources that may be the owner's by who sends
+ * (sources_group()), with what the next step would hit. */
 static void
 group_senders(const struct readiness_thresholds *t,
     const struct readiness_inputs *in, const struct policy_spec *pol,
     struct readiness *out)
 {
 	const struct source **v;
-	size_t n = 0;
+	struct source_group *g;
+	size_t n = 0, ng;
 	uint64_t limit =
 	    t->source_share < 0 ? 0 : (uint64_t)t->source_share * 10;
 
@@ -697,43 +688,25 @@ group_senders(const struct readiness_thresholds *t,
 		    s->failed > 0)
 			v[n++] = s;
 	}
-	if (n == 0) {
-		free(v);
-		return;
-	}
-	qsort(v, n, sizeof(*v), by_who);
-	out->groups = xcalloc(n, sizeof(*out->groups));
-	for (size_t i = 0; i < n; i++) {
-		const struct source *s = v[i];
-		const char *who = s->who != NULL ? s->who : s->ip;
-		struct readiness_group *g =
-		    out->n_groups > 0 ? &out->groups[out->n_groups - 1] : NULL;
-
-		if (g == NULL || strcmp(g->who, who) != 0) {
-			g = &out->groups[out->n_groups++];
-			g->who = who;
-			g->cls = SOURCE_UNKNOWN;
-		}
-		if (s->cls == SOURCE_LEGITIMATE)
-			g->cls = SOURCE_LEGITIMATE;
-		g->n_sources++;
-		g->messages = sat_add(g->messages, s->messages);
-		g->passed = sat_add(g->passed, s->passed);
-		g->failed = sat_add(g->failed, s->failed);
-		g->hit = sat_add(g->hit, readiness_hit(s, pol));
-		if (g->top == NULL || s->failed > g->top->failed)
-			g->top = s;
-	}
+	sources_group(v, n, &g, &ng);
 	free(v);
-	for (size_t i = 0; i < out->n_groups; i++) {
-		struct readiness_group *g = &out->groups[i];
+	if (ng == 0)
+		return;
+	out->groups = xcalloc(ng, sizeof(*out->groups));
+	out->n_groups = ng;
+	for (size_t i = 0; i < ng; i++) {
+		struct readiness_group *x = &out->groups[i];
 
+		x->s = g[i];
+		for (size_t k = 0; k < x->s.n; k++)
+			x->hit = sat_add(x->hit, readiness_hit(x->s.v[k], pol));
 		/* Rounded up: ceil(x) > n exactly when x > n. */
-		g->blocks = g->hit > 0 &&
+		x->blocks = x->hit > 0 &&
 		    (in->messages == 0 ||
-		        readiness_ratio(g->hit, in->messages, 1000, 1) > limit);
-		out->n_blocking += g->blocks != 0;
+		        readiness_ratio(x->hit, in->messages, 1000, 1) > limit);
+		out->n_blocking += x->blocks != 0;
 	}
+	free(g); /* the members moved into out->groups */
 	qsort(out->groups, out->n_groups, sizeof(*out->groups), by_hit);
 }
 
@@ -744,12 +717,12 @@ group_name(const struct readiness_group *g, char *buf, size_t size)
 {
 	char who[128], ip[64];
 
-	text_printable(g->who, who, sizeof(who));
-	if (g->n_sources > 1)
-		put(buf, size, "%s (%zu addresses)", who, g->n_sources);
-	else if (g->top != NULL && g->top->ip != NULL &&
-	    strcmp(g->top->ip, g->who) != 0) {
-		text_printable(g->top->ip, ip, sizeof(ip));
+	text_printable(g->s.who, who, sizeof(who));
+	if (g->s.n > 1)
+		put(buf, size, "%s (%zu addresses)", who, g->s.n);
+	else if (g->s.v[0]->ip != NULL &&
+	    strcmp(g->s.v[0]->ip, g->s.who) != 0) {
+		text_printable(g->s.v[0]->ip, ip, sizeof(ip));
 		put(buf, size, "%s (%s)", who, ip);
 	} else
 		put(buf, size, "%s", who);
@@ -793,10 +766,9 @@ reason_sources(const struct readiness_thresholds *t,
 	put(r->text, sizeof(r->text),
 	    "%s%s: the step would hit %" PRIu64 " of its %" PRIu64
 	    " message%s, %s%% of all mail (at most %d%%): %s%s",
-	    worst->cls == SOURCE_LEGITIMATE ? "" : "unknown sender ", name,
-	    worst->hit, worst->messages, plural(worst->messages), share,
-	    t->source_share,
-	    cause_text(worst->top != NULL ? worst->top->cause : NULL), more);
+	    worst->s.cls == SOURCE_LEGITIMATE ? "" : "unknown sender ", name,
+	    worst->hit, worst->s.messages, plural(worst->s.messages), share,
+	    t->source_share, cause_text(worst->s.v[0]->cause), more);
 }
 
 static void
@@ -1071,6 +1043,8 @@ readiness_free(struct readiness *r)
 {
 	if (r == NULL)
 		return;
+	for (size_t i = 0; r->groups != NULL && i < r->n_groups; i++)
+		free(r->groups[i].s.v);
 	free(r->groups);
 	r->groups = NULL;
 	r->n_groups = r->n_blocking = 0;

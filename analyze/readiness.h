@@ -175,17 +175,11 @@ struct readiness_reason {
 
 #define READINESS_MAX_REASONS 8
 
-/* The sources of one sender that may be the owner's and fail. */
+/* One sender that may be the owner's and fails: its sources (s.v, most
+ * failed first; s.v[0] names the cause and the service). */
 struct readiness_group {
-	const char *who; /* borrowed from the sources */
-	/* legitimate when any of its sources is, else unknown. */
-	enum source_class cls;
-	size_t n_sources;
-	uint64_t messages, passed, failed;
+	struct source_group s; /* s.cls legitimate or unknown */
 	uint64_t hit; /* failing mail the next step would hit */
-	/* The source with the most failing mail: its cause and service name
-	 * the group's. */
-	const struct source *top;
 	int blocks; /* hit is over source_share of all mail */
 };
 

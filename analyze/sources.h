@@ -90,6 +90,26 @@ int sources_read(struct db *db, const char *domain, int64_t since,
     struct err *err);
 void sources_free(struct source_list *l);
 
+/* Sources of one sender: the addresses that share a `who`. */
+struct source_group {
+	const char *who; /* borrowed from the sources */
+	/* legitimate when any member is; else the class of the member with
+	 * the most failing mail (then the most mail). */
+	enum source_class cls;
+	const struct source **v; /* members, most failed first; borrowed */
+	size_t n;
+	uint64_t messages, passed, failed;
+};
+
+/*
+ * Groups n sources (pointers into a list) by who, each group's members
+ * most failed first, the groups most failed first (then most mail, then
+ * by name).  O(n log n).  *out is the caller's: source_groups_free().
+ */
+void sources_group(const struct source *const *v, size_t n,
+    struct source_group **out, size_t *nout);
+void source_groups_free(struct source_group *g, size_t n);
+
 /* Where a domain's data is: so that an empty period is never read as an
  * all-clear. */
 struct domain_span {
@@ -100,7 +120,8 @@ struct domain_span {
 	char others[300];
 };
 
-/* Fills *out for domain (any case).  ERR_DB on failure. */
+/* Fills *out for domain (any case; NULL: every domain).  ERR_DB on
+ * failure. */
 int sources_domain_span(struct db *db, const char *domain,
     struct domain_span *out, struct err *err);
 

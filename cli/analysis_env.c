@@ -308,15 +308,21 @@ analysis_period_check(const struct analysis_env *e, const char *domain,
 	struct domain_span span;
 	struct err err;
 	char a[16], b[16], last[16], next[16];
+	const char *what = domain != NULL ? domain : "any domain";
 
 	if (sources_domain_span(e->db, domain, &span, &err) < 0) {
 		log_error("%s", err.msg);
 		return -1;
 	}
+	if (span.reports == 0 && domain == NULL) {
+		log_error("no reports are stored yet: dmarcsift ingest");
+		return -1;
+	}
 	if (span.reports == 0) {
 		if (span.others[0] != '\0')
-			log_error("no reports about %s are stored; domains with "
-			          "reports: %s",
+			log_error(
+			    "no reports about %s are stored; domains with "
+			    "reports: %s",
 			    domain, span.others);
 		else
 			log_error("no reports about %s are stored (the "
@@ -334,12 +340,12 @@ analysis_period_check(const struct analysis_env *e, const char *domain,
 		day_of(span.last + 86399, next, sizeof(next));
 		log_warn("no reports about %s from %s to %s; the latest ends "
 		         "%s: try --until %s",
-		    domain, a, b, last, next);
+		    what, a, b, last, next);
 	} else {
 		day_of(span.first, next, sizeof(next));
 		log_warn("no reports about %s from %s to %s; the earliest "
 		         "begins %s",
-		    domain, a, b, next);
+		    what, a, b, next);
 	}
 	return 1;
 }

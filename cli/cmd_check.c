@@ -220,8 +220,9 @@ cmd_check(int argc, char **argv)
 			break;
 		case OPT_UNTIL:
 			if (analysis_parse_until(optarg, &until) < 0) {
-				log_error("--until: want a date YYYY-MM-DD, got "
-				          "'%s'",
+				log_error(
+				    "--until: want a date YYYY-MM-DD, got "
+				    "'%s'",
 				    optarg);
 				goto done;
 			}

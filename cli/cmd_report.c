@@ -13,6 +13,7 @@
 #include "err.h"
 #include "log.h"
 #include "mailout.h"
+#include "percent.h"
 #include "resolve.h"
 #include "xalloc.h"
 
@@ -186,7 +187,7 @@ render_mem(const struct digest *dg, enum format f)
 static void
 subject_of(const struct digest *dg, char *out, size_t size)
 {
-	char from[11], to[11];
+	char from[11], to[11], rate[PERCENT_LEN];
 	time_t a = (time_t)dg->since, b = (time_t)(dg->until - 86400);
 	struct tm tm;
 
@@ -194,12 +195,11 @@ subject_of(const struct digest *dg, char *out, size_t size)
 	strftime(from, sizeof(from), "%Y-%m-%d", &tm);
 	gmtime_r(&b, &tm);
 	strftime(to, sizeof(to), "%Y-%m-%d", &tm);
-	if (dg->n == 1 && dg->domains[0].messages > 0)
-		snprintf(out, size, "DMARC report %s: %.1f%% pass, %s to %s",
-		    dg->domains[0].domain,
-		    100.0 * (double)dg->domains[0].passed /
-		        (double)dg->domains[0].messages,
-		    from, to);
+	if (dg->n == 1 &&
+	    percent_text(dg->domains[0].passed, dg->domains[0].messages, rate,
+	        sizeof(rate)) == 0)
+		snprintf(out, size, "DMARC report %s: %s%% pass, %s to %s",
+		    dg->domains[0].domain, rate, from, to);
 	else if (dg->n == 1)
 		snprintf(out, size, "DMARC report %s: no mail, %s to %s",
 		    dg->domains[0].domain, from, to);
@@ -392,7 +392,9 @@ cmd_report(int argc, char **argv)
 		return EXIT_CANNOT_RUN;
 	}
 	if (analysis_env_open(
-	        &env, co.db, domain[0] ? domain : NULL, o.until, o.days) < 0)
+	        &env, co.db, domain[0] ? domain : NULL, o.until, o.days) < 0 ||
+	    analysis_period_check(&env, domain[0] ? domain : NULL,
+	        o.until - (int64_t)o.days * 86400, o.until) < 0)
 		goto done;
 	if (mail && (mail_to = config_str(env.cfg, CONFIG_MAIL_TO)) == NULL) {
 		log_error("--mail: set mail_to in the config file, or give "

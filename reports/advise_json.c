@@ -167,36 +167,30 @@ failing(FILE *fp, const struct advice *a)
 	fputc('[', fp);
 	for (size_t i = 0; r->groups != NULL && i < r->n_groups; i++) {
 		const struct readiness_group *g = &r->groups[i];
-		const struct source *top = g->top;
-		int c = top != NULL ? verdict_cause_from_name(top->cause) : -1;
-		size_t k = 0;
+		const struct source *top = g->s.v[0];
+		int c = verdict_cause_from_name(top->cause);
 
 		fputs(i ? ",{" : "{", fp);
-		json_kv_str(fp, "who", g->who, 1);
-		json_kv_str(fp, "class", source_class_name(g->cls), 0);
-		json_kv_str(
-		    fp, "service", top != NULL ? top->service : NULL, 0);
-		json_kv_u64(fp, "messages", g->messages, 0);
-		json_kv_u64(fp, "passed", g->passed, 0);
-		json_kv_u64(fp, "failed", g->failed, 0);
+		json_kv_str(fp, "who", g->s.who, 1);
+		json_kv_str(fp, "class", source_class_name(g->s.cls), 0);
+		json_kv_str(fp, "service", top->service, 0);
+		json_kv_u64(fp, "messages", g->s.messages, 0);
+		json_kv_u64(fp, "passed", g->s.passed, 0);
+		json_kv_u64(fp, "failed", g->s.failed, 0);
 		json_kv_u64(fp, "hit", g->hit, 0);
 		json_kv_bool(fp, "blocks", g->blocks, 0);
-		json_kv_str(fp, "cause", top != NULL ? top->cause : NULL, 0);
+		json_kv_str(fp, "cause", top->cause, 0);
 		json_kv_str(
 		    fp, "cause_text", c >= 0 ? verdict_cause_text(c) : NULL, 0);
 		json_kv_str(fp, "fix", c > 0 ? verdict_cause_fix(c) : NULL, 0);
 		json_key(fp, "sources", 0);
 		fputc('[', fp);
-		for (size_t j = 0; j < a->sources.n; j++) {
-			const struct source *s = &a->sources.v[j];
+		for (size_t k = 0; k < g->s.n; k++) {
+			const struct source *s = g->s.v[k];
 
-			if (s->who == NULL || strcmp(s->who, g->who) != 0 ||
-			    (s->cls != SOURCE_LEGITIMATE &&
-			        s->cls != SOURCE_UNKNOWN) ||
-			    s->failed == 0)
-				continue;
-			fputs(k++ ? ",{" : "{", fp);
+			fputs(k ? ",{" : "{", fp);
 			json_kv_str(fp, "ip", s->ip, 1);
+			json_kv_str(fp, "class", source_class_name(s->cls), 0);
 			json_kv_str(fp, "ptr", s->ptr, 0);
 			json_kv_u64(fp, "messages", s->messages, 0);
 			json_kv_u64(fp, "failed", s->failed, 0);

@@ -145,57 +145,23 @@ reasons(FILE *fp, const struct readiness *r, int color)
 	}
 }
 
-/* trusted_sources / ignored_sources value naming a group: its service,
+/* trusted_sources / ignored_sources value naming a sender: its service,
  * else its addresses. */
 static void
-setting_value(FILE *fp, const struct advice *a, const struct readiness_group *g)
+setting_value(FILE *fp, const struct source_group *g)
 {
 	char buf[IP_MAX + 5];
-	size_t shown = 0;
+	const struct source *top = g->v[0];
 
-	if (g->top != NULL && g->top->service != NULL &&
-	    g->top->service[0] != '\0') {
-		fputs(safe(g->top->service, buf, sizeof(buf)), fp);
+	if (top->service != NULL && top->service[0] != '\0') {
+		fputs(safe(top->service, buf, sizeof(buf)), fp);
 		return;
 	}
-	for (size_t i = 0; i < a->sources.n && shown < 5; i++) {
-		const struct source *s = &a->sources.v[i];
-
-		if (s->who == NULL || strcmp(s->who, g->who) != 0 ||
-		    (s->cls != SOURCE_LEGITIMATE && s->cls != SOURCE_UNKNOWN))
-			continue;
-		fprintf(fp, "%s%s", shown++ ? "," : "",
-		    safe(s->ip, buf, sizeof(buf)));
-	}
-	if (g->n_sources > shown)
+	for (size_t i = 0; i < g->n && i < 5; i++)
+		fprintf(fp, "%s%s", i ? "," : "",
+		    safe(g->v[i]->ip, buf, sizeof(buf)));
+	if (g->n > 5)
 		fputs(",...", fp);
-}
-
-/* The addresses of a group, one level down. */
-static void
-group_addresses(
-    FILE *fp, const struct advice *a, const struct readiness_group *g)
-{
-	char ip[IP_MAX + 5];
-	size_t shown = 0;
-
-	if (g->n_sources == 1 && g->top != NULL &&
-	    strcmp(g->who, g->top->ip) == 0)
-		return;
-	for (size_t i = 0; i < a->sources.n && shown < 5; i++) {
-		const struct source *s = &a->sources.v[i];
-
-		if (s->who == NULL || strcmp(s->who, g->who) != 0 ||
-		    (s->cls != SOURCE_LEGITIMATE && s->cls != SOURCE_UNKNOWN) ||
-		    s->failed == 0)
-			continue;
-		fprintf(fp, "        %-*s  %" PRIu64 " of %" PRIu64 " failed\n",
-		    IP_MAX, safe(s->ip, ip, sizeof(ip)), s->failed,
-		    s->messages);
-		shown++;
-	}
-	if (g->n_sources > shown)
-		fprintf(fp, "        and %zu more\n", g->n_sources - shown);
 }
 
 static void
@@ -203,47 +169,51 @@ failing(FILE *fp, const struct advice *a, int color)
 {
 	const struct readiness *r = &a->r;
 	size_t rows = r->n_groups < TEXT_ROWS ? r->n_groups : TEXT_ROWS;
-	char who[NAME_MAX_COL + 64], cause[64];
+	char who[NAME_MAX_COL + 64], ip[IP_MAX + 5], cause[64];
 
 	if (r->n_groups == 0 || r->groups == NULL)
 		return;
 	heading(fp, "Senders that may be yours and fail DMARC", color);
 	for (size_t i = 0; i < rows; i++) {
 		const struct readiness_group *g = &r->groups[i];
-		int c = g->top != NULL ? verdict_cause_from_name(g->top->cause)
-		                       : -1;
+		const struct source *top = g->s.v[0];
+		int c = verdict_cause_from_name(top->cause);
 
 		fprintf(fp,
-		    "  %s%s%s  %s, %zu address%s: %" PRIu64 " of %" PRIu64
-		    " failed; the step would hit %" PRIu64 "%s\n",
+		    "  %s%s%s %s: %" PRIu64 " of %" PRIu64 " message%s "
+		    "failed; the step would hit %" PRIu64 "\n",
 		    on(color, g->blocks ? RED : YELLOW),
-		    g->blocks ? "blocks" : "      ", on(color, RESET),
-		    safe(g->who, who, sizeof(who)), g->n_sources,
-		    g->n_sources == 1 ? "" : "es", g->failed, g->messages,
-		    g->hit,
-		    g->cls == SOURCE_LEGITIMATE ? ""
-		                                : " (not known to be yours)");
+		    g->blocks ? "blocks" : "below ", on(color, RESET),
+		    safe(g->s.who, who, sizeof(who)), g->s.failed,
+		    g->s.messages, g->s.messages == 1 ? "" : "s", g->hit);
 		if (c > 0)
-			fprintf(fp, "      cause: %s\n      fix: %s\n",
+			fprintf(fp, "         cause: %s\n         fix: %s\n",
 			    verdict_cause_text(c), verdict_cause_fix(c));
-		else if (c < 0 && g->top != NULL && g->top->cause != NULL)
+		else if (c < 0 && top->cause != NULL)
 			fprintf(fp,
-			    "      cause %s (not known to this version)\n",
-			    safe(g->top->cause, cause, sizeof(cause)));
-		if (g->cls != SOURCE_LEGITIMATE) {
-			fputs("      decide: yours? set it up as above, and "
-			      "trusted_sources = ",
+			    "         cause %s (not known to this version)\n",
+			    safe(top->cause, cause, sizeof(cause)));
+		if (g->s.cls != SOURCE_LEGITIMATE) {
+			fputs(
+			    "         not known to be yours: if it is, fix it "
+			    "and add it to trusted_sources\n"
+			    "         (",
 			    fp);
-			setting_value(fp, a, g);
-			fputs("\n              not yours? ignored_sources = ",
-			    fp);
-			setting_value(fp, a, g);
-			fputc('\n', fp);
+			setting_value(fp, &g->s);
+			fputs("); if not, to ignored_sources\n", fp);
 		}
-		group_addresses(fp, a, g);
+		for (size_t k = 0; k < g->s.n && k < 5; k++)
+			fprintf(fp,
+			    "         %-*s  %" PRIu64 " of %" PRIu64
+			    " failed\n",
+			    IP_MAX, safe(g->s.v[k]->ip, ip, sizeof(ip)),
+			    g->s.v[k]->failed, g->s.v[k]->messages);
+		if (g->s.n > 5)
+			fprintf(fp, "         and %zu more addresses\n",
+			    g->s.n - 5);
 	}
 	if (r->n_groups > rows)
-		fprintf(fp, "  and %zu more (--json lists them)\n",
+		fprintf(fp, "  and %zu more senders (--json lists them)\n",
 		    r->n_groups - rows);
 }
 

@@ -5,9 +5,11 @@
 #include "sources_render.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "json.h"
+#include "xalloc.h"
 #include "verdict.h"
 
 static void
@@ -20,6 +22,41 @@ json_strv(FILE *fp, char *const *v, size_t n)
 		json_string(fp, v[i]);
 	}
 	fputc(']', fp);
+}
+
+/* The same sources grouped by who sends, as the text shows them. */
+static void
+senders(FILE *fp, const struct sources_view *v)
+{
+	const struct source **p = xcalloc(v->list->n + 1, sizeof(*p));
+	struct source_group *g;
+	size_t n = 0, ng;
+
+	for (size_t i = 0; i < v->list->n; i++)
+		if (v->all || v->list->v[i].failed > 0)
+			p[n++] = &v->list->v[i];
+	sources_group(p, n, &g, &ng);
+	free(p);
+	json_key(fp, "senders", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < ng; i++) {
+		fputs(i ? ",{" : "{", fp);
+		json_kv_str(fp, "who", g[i].who, 1);
+		json_kv_str(fp, "class", source_class_name(g[i].cls), 0);
+		json_kv_u64(fp, "messages", g[i].messages, 0);
+		json_kv_u64(fp, "passed", g[i].passed, 0);
+		json_kv_u64(fp, "failed", g[i].failed, 0);
+		json_key(fp, "ips", 0);
+		fputc('[', fp);
+		for (size_t k = 0; k < g[i].n; k++) {
+			if (k > 0)
+				fputc(',', fp);
+			json_string(fp, g[i].v[k]->ip);
+		}
+		fputs("]}", fp);
+	}
+	fputc(']', fp);
+	source_groups_free(g, ng);
 }
 
 int
@@ -91,8 +128,12 @@ sources_json(FILE *fp, const struct sources_view *v)
 		json_time(fp, s->first_seen);
 		json_key(fp, "last_seen", 0);
 		json_time(fp, s->last_seen);
+		json_key(fp, "who", 0);
+		json_string(fp, s->who);
 		fputc('}', fp);
 	}
-	fputs("]}\n", fp);
+	fputc(']', fp);
+	senders(fp, v);
+	fputs("}\n", fp);
 	return ferror(fp) ? -1 : 0;
 }

@@ -5,12 +5,14 @@
 #include "sources_render.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "percent.h"
 #include "text.h"
 #include "verdict.h"
+#include "xalloc.h"
 
 #define BOLD "\033[1m"
 #define DIM "\033[2m"
@@ -57,93 +59,137 @@ failed_share(uint64_t part, uint64_t whole, char out[16])
 		snprintf(out, 16, "%s%%", p);
 }
 
+/* What a group's top member says about its failures: cause, fix and who
+ * signed. */
+static void
+explain(FILE *fp, const struct source *s, int color)
+{
+	int cause = s->cause != NULL ? verdict_cause_from_name(s->cause) : -1;
+
+	if (cause > 0) {
+		fprintf(fp, "  %scause:%s %s\n", color ? RED : "",
+		    color ? RESET : "",
+		    verdict_cause_text((enum verdict_cause)cause));
+		if (s->cls == SOURCE_FORWARDER)
+			fprintf(fp,
+			    "  %sfix:%s nothing to do: forwarders and lists "
+			    "are not yours to fix\n",
+			    color ? DIM : "", color ? RESET : "");
+		else if (s->cls == SOURCE_SPOOFING)
+			fprintf(fp,
+			    "  %sfix:%s none needed: not your mail; "
+			    "p=quarantine or p=reject stops it\n",
+			    color ? DIM : "", color ? RESET : "");
+		else if (s->cls == SOURCE_IGNORED)
+			fprintf(fp,
+			    "  %sfix:%s none: ignored_sources says it is not "
+			    "yours\n",
+			    color ? DIM : "", color ? RESET : "");
+		else
+			fprintf(fp, "  %sfix:%s %s\n", color ? DIM : "",
+			    color ? RESET : "",
+			    verdict_cause_fix((enum verdict_cause)cause));
+	}
+	if (s->n_dkim > 0 || s->n_spf > 0) {
+		char d[256];
+
+		fputs("  signed by:", fp);
+		for (size_t k = 0; k < s->n_dkim && k < 5; k++) {
+			text_printable(s->dkim_domains[k], d, sizeof(d));
+			fprintf(fp, " %s", d);
+		}
+		if (s->n_dkim == 0)
+			fputs(" -", fp);
+		fputs("; SPF domain:", fp);
+		for (size_t k = 0; k < s->n_spf && k < 5; k++) {
+			text_printable(s->spf_domains[k], d, sizeof(d));
+			fprintf(fp, " %s", d);
+		}
+		if (s->n_spf == 0)
+			fputs(" -", fp);
+		fputc('\n', fp);
+	}
+}
+
+/* Senders grouped by who sends, most failed first; a sender's addresses
+ * one level down. */
 int
 sources_text(FILE *fp, const struct sources_view *v, int color)
 {
 	char from[11], to[11], dom[256];
-	uint64_t shown = 0, total = 0, failed = 0;
-	size_t n = 0;
+	uint64_t total = 0, failed = 0;
+	const struct source **p;
+	struct source_group *g;
+	size_t n = 0, ng;
 
 	day_of(v->since, from);
 	day_of(v->until - 1, to);
 	text_printable(v->domain, dom, sizeof(dom));
+	p = xcalloc(v->list->n + 1, sizeof(*p));
 	for (size_t i = 0; i < v->list->n; i++) {
 		total += v->list->v[i].messages;
 		failed += v->list->v[i].failed;
+		if (v->all || v->list->v[i].failed > 0)
+			p[n++] = &v->list->v[i];
 	}
-	fprintf(fp, "%s%s%s: %s sources, %s to %s (%d days)\n",
+	sources_group(p, n, &g, &ng);
+	free(p);
+	fprintf(fp, "%s%s%s: %s senders, %s to %s (%d days)\n",
 	    color ? BOLD : "", dom, color ? RESET : "",
 	    v->all ? "all" : "failing", from, to, v->days);
 	fprintf(fp, "%" PRIu64 " messages, %" PRIu64 " failed DMARC\n\n", total,
 	    failed);
-	for (size_t i = 0; i < v->list->n; i++) {
-		const struct source *s = &v->list->v[i];
-		char name[400], rate[16], first[11], last[11];
-		int cause =
-		    s->cause != NULL ? verdict_cause_from_name(s->cause) : -1;
+	for (size_t i = 0; i < ng; i++) {
+		const struct source_group *x = &g[i];
+		const struct source *top = x->v[0];
+		char who[256], name[400], rate[16], first[11], last[11];
+		int64_t f = top->first_seen, l = top->last_seen;
 
-		if (!v->all && s->failed == 0)
-			continue;
-		n++;
-		shown += s->failed;
-		name_of(s, name, sizeof(name));
-		failed_share(s->failed, s->messages, rate);
-		day_of(s->first_seen, first);
-		day_of(s->last_seen, last);
-		fprintf(fp, "%s%-39s%s %s\n", color ? BOLD : "", s->ip,
+		for (size_t k = 1; k < x->n; k++) {
+			f = x->v[k]->first_seen < f ? x->v[k]->first_seen : f;
+			l = x->v[k]->last_seen > l ? x->v[k]->last_seen : l;
+		}
+		text_printable(x->who, who, sizeof(who));
+		if (x->n > 1)
+			snprintf(name, sizeof(name), "%zu addresses", x->n);
+		else if (strcmp(x->who, top->ip) != 0)
+			snprintf(name, sizeof(name), "%s", top->ip);
+		else
+			name_of(top, name, sizeof(name));
+		failed_share(x->failed, x->messages, rate);
+		day_of(f, first);
+		day_of(l, last);
+		fprintf(fp, "%s%-39s%s %s\n", color ? BOLD : "", who,
 		    color ? RESET : "", name);
 		fprintf(fp,
 		    "  %-10s  %" PRIu64 " of %" PRIu64
-		    " failed (%s)  seen %s to %s, %" PRIu64 " reporter(s)\n",
-		    source_class_name(s->cls), s->failed, s->messages, rate,
-		    first, last, s->reporters);
-		if (cause > 0) {
-			fprintf(fp, "  %scause:%s %s\n", color ? RED : "",
-			    color ? RESET : "",
-			    verdict_cause_text((enum verdict_cause)cause));
-			if (s->cls == SOURCE_FORWARDER)
-				fprintf(fp,
-				    "  %sfix:%s nothing to do: "
-				    "forwarders and lists are not yours "
-				    "to fix\n",
-				    color ? DIM : "", color ? RESET : "");
-			else if (s->cls == SOURCE_SPOOFING)
-				fprintf(fp,
-				    "  %sfix:%s none needed: not "
-				    "your mail; p=quarantine or "
-				    "p=reject stops it\n",
-				    color ? DIM : "", color ? RESET : "");
-			else
-				fprintf(fp, "  %sfix:%s %s\n", color ? DIM : "",
-				    color ? RESET : "",
-				    verdict_cause_fix(
-				        (enum verdict_cause)cause));
-		}
-		if (s->n_dkim > 0 || s->n_spf > 0) {
-			char d[256];
+		    " failed (%s)  seen %s to %s\n",
+		    source_class_name(x->cls), x->failed, x->messages, rate,
+		    first, last);
+		explain(fp, top, color);
+		if (x->n > 1)
+			for (size_t k = 0; k < x->n; k++) {
+				const struct source *s = x->v[k];
+				char nm[256];
 
-			fputs("  signed by:", fp);
-			for (size_t k = 0; k < s->n_dkim && k < 5; k++) {
-				text_printable(
-				    s->dkim_domains[k], d, sizeof(d));
-				fprintf(fp, " %s", d);
+				text_printable(s->ptr != NULL ? s->ptr : "", nm,
+				    sizeof(nm));
+				fprintf(fp,
+				    "    %-39s %" PRIu64 " of %" PRIu64
+				    " failed  %s%s%s\n",
+				    s->ip, s->failed, s->messages,
+				    s->cls != x->cls ? source_class_name(s->cls)
+				                     : "",
+				    s->cls != x->cls ? "  " : "", nm);
 			}
-			if (s->n_dkim == 0)
-				fputs(" -", fp);
-			fputs("; SPF domain:", fp);
-			for (size_t k = 0; k < s->n_spf && k < 5; k++) {
-				text_printable(s->spf_domains[k], d, sizeof(d));
-				fprintf(fp, " %s", d);
-			}
-			if (s->n_spf == 0)
-				fputs(" -", fp);
-			fputc('\n', fp);
-		}
 		fputc('\n', fp);
 	}
-	if (n == 0)
+	source_groups_free(g, ng);
+	if (ng == 0 && total == 0)
+		fputs("No reports in this period.\n", fp);
+	else if (ng == 0)
 		fprintf(fp, "No %s in this period.\n",
-		    v->all ? "sources" : "source failed DMARC");
+		    v->all ? "sources" : "sender failed DMARC");
 	if (v->offline)
 		fputs("(offline: names from the cache only)\n", fp);
 	return ferror(fp) ? -1 : 0;
