@@ -217,10 +217,12 @@ fill_sources(struct db *db, const struct digest *dg,
 	for (size_t i = 0; i < now.n; i++) {
 		const struct source *s = &now.v[i];
 
-		if (s->cls == SOURCE_LEGITIMATE && s->failed > 0)
-			take(&d->failing_legit, s);
-		if ((s->cls == SOURCE_SPOOFING || s->cls == SOURCE_UNKNOWN) &&
+		/* As advise judges them: legitimate and unknown senders may
+		 * be the owner's. */
+		if ((s->cls == SOURCE_LEGITIMATE || s->cls == SOURCE_UNKNOWN) &&
 		    s->failed > 0)
+			take(&d->failing_legit, s);
+		if (s->cls == SOURCE_SPOOFING && s->failed > 0)
 			take(&d->spoofing, s);
 	}
 	/* New and stopped, biggest first (the lists are most failed

@@ -59,7 +59,9 @@ struct digest_domain {
 	struct policy_state policy;
 	struct readiness readiness;
 
-	struct digest_sources failing_legit; /* legitimate, with failures */
+	/* Legitimate and unknown sources with failures: the mail that may be
+	 * the owner's, as advise counts it. */
+	struct digest_sources failing_legit;
 	struct digest_sources new_sources; /* first seen in this period */
 	struct digest_sources stopped; /* sent in the period before, not now */
 	struct digest_sources spoofing; /* class spoofing or unknown, most

@@ -145,7 +145,7 @@ sources(FILE *fp, const struct digest *d)
 		const struct digest_domain *dd = &d->domains[i];
 
 		source_rows(
-		    fp, dd->domain, "failing_legitimate", &dd->failing_legit);
+		    fp, dd->domain, "failing_yours", &dd->failing_legit);
 		source_rows(fp, dd->domain, "new", &dd->new_sources);
 		source_rows(fp, dd->domain, "stopped", &dd->stopped);
 		source_rows(fp, dd->domain, "spoofing", &dd->spoofing);

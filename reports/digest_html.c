@@ -611,9 +611,10 @@ failing_legit(FILE *fp, const struct digest_domain *dd)
 	const struct digest_sources *l = &dd->failing_legit;
 	size_t n = shown(l);
 
-	section(fp, "Your sources that fail DMARC");
+	section(fp, "Sources that may be yours and fail DMARC");
 	if (n == 0) {
-		sentence(fp, "No legitimate source failed DMARC this period.");
+		sentence(fp, "No source that may be yours failed DMARC this "
+		             "period.");
 		more(fp, l->more, "sources");
 		section_end(fp);
 		return;

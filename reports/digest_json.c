@@ -216,7 +216,7 @@ domain(FILE *fp, const struct digest_domain *dd)
 	fputc(']', fp);
 	policy(fp, &dd->policy);
 	readiness(fp, &dd->readiness);
-	sources(fp, "failing_legitimate", &dd->failing_legit);
+	sources(fp, "failing_yours", &dd->failing_legit);
 	sources(fp, "new_sources", &dd->new_sources);
 	sources(fp, "stopped_sources", &dd->stopped);
 	sources(fp, "spoofing_sources", &dd->spoofing);

@@ -519,7 +519,7 @@ domain(FILE *fp, const struct digest_domain *dd)
 	policy(fp, dd);
 	readiness(fp, dd);
 	if (dd->messages > 0) {
-		source_list(fp, "Failing legitimate sources",
+		source_list(fp, "Failing sources that may be yours",
 		    &dd->failing_legit, LIST_FAILING);
 		source_list(
 		    fp, "New sources this period", &dd->new_sources, LIST_NEW);

@@ -39,7 +39,7 @@ def list($p):
 
 def domain($p):
   rule(keys_are(["domain","messages","passed","pass_rate","previous","days",
-    "policy","readiness","failing_legitimate","new_sources","stopped_sources",
+    "policy","readiness","failing_yours","new_sources","stopped_sources",
     "spoofing_sources","reporters","dns"]); "\($p): keys \(keys)"),
   rule(.domain | type == "string"; "\($p).domain"),
   rule([.messages, .passed] | all(uint); "\($p) counts"),
@@ -65,7 +65,7 @@ def domain($p):
     rule($r.reasons | type == "array" and all(.[]; keys_are(["code","met","text"])
       and (.code | type == "string") and (.met | . == null or type == "boolean")
       and (.text | type == "string")); "\($p).readiness.reasons")),
-  (.failing_legitimate | list("\($p).failing_legitimate")),
+  (.failing_yours | list("\($p).failing_yours")),
   (.new_sources | list("\($p).new_sources")),
   (.stopped_sources | list("\($p).stopped_sources")),
   (.spoofing_sources | list("\($p).spoofing_sources")),
@@ -117,8 +117,8 @@ expect realistic '[.domains[].domain]' '["example.com","example.org","example.ne
 expect realistic '.domains[3].readiness | [.step_now, .next_step_no, .next_step, .next_record]' '[4,null,null,null]'
 expect realistic '.domains[0] | [.messages, .passed, .pass_rate]' '[10182,9806,96.3]'
 expect realistic '.domains[0].previous' '{"messages":9650,"passed":9101,"pass_rate":94.3}'
-expect realistic '.domains[0].failing_legitimate | [.sources[0].ip, .sources[0].failed, .sources[0].cause, .more]' '["192.0.2.25",149,"spf_unaligned",3]'
-expect realistic '.domains[0].failing_legitimate.sources[0] | [.first_seen, .last_seen, .dkim_domains]' '["2026-11-09T00:00:00Z","2026-11-15T01:00:00Z",["sendgrid.net"]]'
+expect realistic '.domains[0].failing_yours | [.sources[0].ip, .sources[0].failed, .sources[0].cause, .more]' '["192.0.2.25",149,"spf_unaligned",3]'
+expect realistic '.domains[0].failing_yours.sources[0] | [.first_seen, .last_seen, .dkim_domains]' '["2026-11-09T00:00:00Z","2026-11-15T01:00:00Z",["sendgrid.net"]]'
 expect realistic '.domains[0].reporters[3] | [.name, .days, .days_covered, .silent]' '["Mail.Ru","0000000",0,true]'
 expect realistic '[.domains[0].readiness.reasons[].met]' '[true,false,false,null]'
 expect realistic '[.domains[0].dns[] | select(.status != "pass") | .id]' '["dmarc.policy","spf.lookups"]'
@@ -130,8 +130,8 @@ expect empty '[.domains, .refused]' '[[],{"inputs":[],"more":0}]'
 expect nodata '.domains[0] | [.policy, .readiness.next_record, (.days | length)]' '[null,null,30]'
 expect hostile '.domains[0].reporters[0].name' '"\u001b]0;owned\u0007\u001b[2J\u001b[31mred\u009b31m"'
 expect hostile '.domains[0].new_sources.sources[0].service' '"a,b\"c\r\nd"'
-expect hostile '.domains[0].failing_legitimate.sources[1].ip | length' '300'
-expect hostile '.domains[0].failing_legitimate.sources[1].service | length' '300'
+expect hostile '.domains[0].failing_yours.sources[1].ip | length' '300'
+expect hostile '.domains[0].failing_yours.sources[1].service | length' '300'
 expect hostile '.refused.inputs[1].reason | length' '400'
 
 [ "$fail" = 0 ] && echo "json shape and values: ok"

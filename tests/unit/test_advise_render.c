@@ -36,7 +36,8 @@ static struct source srcs[] = {
         .cause_messages = 480,
         .reporters = 2,
         .first_seen = T0 - 13 * DAY,
-        .last_seen = T0 - DAY},
+        .last_seen = T0 - DAY,
+        .who = "SendGrid"},
     {.ip = "2001:db8:ffff:ffff:ffff:ffff:ffff:fff1",
         .cls = SOURCE_LEGITIMATE,
         .service = NULL,
@@ -108,8 +109,6 @@ advice_notready(struct advice *a)
 	a->in.passed = 8358;
 	a->in.legit_messages = 8800;
 	a->in.legit_passed = 8258;
-	a->in.legit_failing_sources = 3;
-	a->in.legit_failed = 542;
 	a->in.forwarded = 300;
 	a->in.spoofing = 900;
 	a->in.new_sources = 2;
@@ -117,8 +116,8 @@ advice_notready(struct advice *a)
 	a->in.sub_messages = 0;
 	a->in.sub_names = 4;
 	a->in.sub_names_failing = 0;
-	a->in.failing = srcs;
-	a->in.n_failing = 3;
+	a->in.sources = srcs;
+	a->in.n_sources = NSRC;
 	a->sources.v = srcs;
 	a->sources.n = NSRC;
 	a->published = "v=DMARC1; p=none; rua=mailto:dmarc@example.com; "
@@ -126,8 +125,9 @@ advice_notready(struct advice *a)
 	a->in.published = a->published;
 	readiness_judge(&a->thresholds, a->domain, &a->now, &a->in, &a->r);
 	a->has_whatif = 1;
-	assert_int_equal(
-	    whatif_compute("reject", 100, &a->sources, &a->whatif, &err), 0);
+	assert_int_equal(whatif_compute(&(struct policy_spec){2, -1, -1, 100, 0},
+	                     &a->sources, &a->whatif, &err),
+	    0);
 }
 
 /* At p=reject, all well, np advice; no what-if. */
@@ -174,8 +174,9 @@ advice_nodata(struct advice *a)
 	a->now.pct = -1;
 	readiness_judge(&a->thresholds, a->domain, &a->now, &a->in, &a->r);
 	a->has_whatif = 1;
-	assert_int_equal(
-	    whatif_compute("quarantine", 50, &a->sources, &a->whatif, &err), 0);
+	assert_int_equal(whatif_compute(&(struct policy_spec){1, -1, -1, 50, 0},
+	                     &a->sources, &a->whatif, &err),
+	    0);
 }
 
 static char *
@@ -456,9 +457,11 @@ assert_json(const char *s, size_t len, struct jp *j)
 }
 
 static const char *const json_keys[] = {"domain", "period", "policy_now",
-    "policy_now_text", "step_now", "ready", "next_step", "next_step_no",
-    "next_record", "next_record_name", "published", "reasons", "thresholds",
-    "evidence", "failing_legit_sources", "sp_advice", "np_advice", "whatif"};
+    "policy_now_text", "step_now", "step_reported", "step_published",
+    "policy_published_text", "ready", "waiting", "next_step", "next_step_no",
+    "next_record", "next_record_name", "published", "rollback_record",
+    "reasons", "thresholds", "evidence", "failing_senders", "sp_advice",
+    "np_advice", "whatif"};
 
 static void
 assert_keys(const struct jp *j)
@@ -526,10 +529,11 @@ test_notready(void **state)
 	assert_keys(&j);
 	assert_non_null(strstr(out, "\"ready\":false,"));
 	/* 8258 of 8800 is 93.84...: the 93.8 of the pass_rate reason. */
-	assert_non_null(strstr(out, "\"legit_pass_rate\":93.8,"));
-	assert_non_null(strstr(out, "\"text\":\"93.8% of legitimate"));
+	assert_non_null(strstr(out, "\"mine_pass_rate\":93.8,"));
+	assert_non_null(strstr(out, "\"text\":\"93.8% of the mail that may be yours"));
 	free(out);
 	whatif_free(&a.whatif);
+	readiness_free(&a.r);
 }
 
 static void
@@ -557,6 +561,7 @@ test_last(void **state)
 	    "\"next_step\":null,\"next_step_no\":null,\"next_record\":null,"));
 	assert_non_null(strstr(out, "\"whatif\":null}"));
 	free(out);
+	readiness_free(&a.r);
 }
 
 static void
@@ -578,9 +583,10 @@ test_nodata(void **state)
 	assert_json(out, len, &j);
 	assert_keys(&j);
 	assert_non_null(strstr(out, "\"policy_now\":null,"));
-	assert_non_null(strstr(out, "\"legit_pass_rate\":null,"));
+	assert_non_null(strstr(out, "\"mine_pass_rate\":null,"));
 	free(out);
 	whatif_free(&a.whatif);
+	readiness_free(&a.r);
 }
 
 /* Every byte value in every string a stranger controls: the text stays
@@ -601,18 +607,19 @@ test_hostile_everywhere(void **state)
 	memcpy(s, srcs, sizeof(s));
 	s[0].ip = s[0].service = s[0].ptr = s[0].cause = junk;
 	s[1].ptr = junk;
-	a.in.failing = s;
-	a.in.n_failing = 2;
+	a.in.sources = s;
+	a.in.n_sources = 2;
 	memcpy(a.domain, junk + 1, 255); /* 254 bytes and the NUL */
 	a.published = junk;
 	a.in.published = junk;
 	memcpy(a.now.sp, junk, sizeof(a.now.sp) - 1);
+	readiness_free(&a.r);
 	readiness_judge(&a.thresholds, a.domain, &a.now, &a.in, &a.r);
 	whatif_free(&a.whatif);
 	a.sources.v = s;
 	a.sources.n = 2;
-	assert_int_equal(whatif_compute("reject", 100, &a.sources, &a.whatif,
-	                     &(struct err){0}),
+	assert_int_equal(whatif_compute(&(struct policy_spec){2, -1, -1, 100, 0},
+	                     &a.sources, &a.whatif, &(struct err){0}),
 	    0);
 
 	out = render(&a, 0, 0, &len);
@@ -634,6 +641,7 @@ test_hostile_everywhere(void **state)
 	assert_keys(&j);
 	free(out);
 	whatif_free(&a.whatif);
+	readiness_free(&a.r);
 }
 
 /* A record over 255 bytes is written as several strings of at most 255;
@@ -659,6 +667,7 @@ test_long_record(void **state)
 	assert_memory_equal(line, want, o);
 	free(out);
 	whatif_free(&a.whatif);
+	readiness_free(&a.r);
 }
 
 static void
@@ -677,6 +686,7 @@ test_write_error(void **state)
 	assert_int_equal(advise_json(fp, &a), -1);
 	fclose(fp);
 	whatif_free(&a.whatif);
+	readiness_free(&a.r);
 }
 
 int

@@ -1038,7 +1038,7 @@ check_csv_sources(const struct digest *d, struct csv *c)
 	for (size_t i = 0; i < d->n; i++) {
 		const struct digest_domain *dd = &d->domains[i];
 
-		check_csv_list(c, &r, dd->domain, "failing_legitimate",
+		check_csv_list(c, &r, dd->domain, "failing_yours",
 		    &dd->failing_legit);
 		check_csv_list(c, &r, dd->domain, "new", &dd->new_sources);
 		check_csv_list(c, &r, dd->domain, "stopped", &dd->stopped);
@@ -1146,7 +1146,7 @@ test_csv_hostile(void **state)
 
 	(void)state;
 	/* Formulas are defused; commas and quotes are quoted. */
-	assert_non_null(strstr(out, ",failing_legitimate,'=1+2,legitimate,"));
+	assert_non_null(strstr(out, ",failing_yours,'=1+2,legitimate,"));
 	assert_non_null(strstr(out, ",new,'@SUM(A1),unknown,\"a,b\"\"c??d\","));
 	assert_non_null(strstr(out, ",stopped,'-cmd,forwarder,?Tab,?CR,"));
 	assert_non_null(strstr(out, ",spoofing,'+x,spoofing,`,``,"));
