@@ -101,13 +101,11 @@ on_day(void *arg, int ncols, const char *const *c, struct err *err)
 	return 0;
 }
 
-/* The UTC day of a Unix time parameter: periods are whole UTC days, and a
- * report counts for every day it covers (record_facts.day). */
-#define DAY_OF(param) "(to_timestamp(" param ") AT TIME ZONE 'UTC')::date"
-
+/* Periods are whole UTC days, and a report counts for every day it covers
+ * (record_facts.day); unix_day() is the UTC day of Unix seconds. */
 #define VOLUME_WHERE                                                           \
-	"FROM record_analysis WHERE domain = $1 AND day >= " DAY_OF(           \
-	    "$2") " AND day < " DAY_OF("$3")
+	"FROM record_analysis WHERE domain = $1 AND day >= unix_day($2) AND "  \
+	"day < unix_day($3)"
 
 static int
 read_volume(struct db *db, const char *domain, int64_t a, int64_t b,
@@ -187,7 +185,7 @@ read_seen_before(struct db *db, const char *domain, int64_t since,
 	snprintf(ss, sizeof(ss), "%lld", (long long)since);
 	return db_each(db,
 	    "SELECT DISTINCT host(source_ip) FROM record_facts WHERE "
-	    "domain = $1 AND day < " DAY_OF("$2"),
+	    "domain = $1 AND day < unix_day($2)",
 	    2, p, on_name, out, err);
 }
 
@@ -310,6 +308,17 @@ cmp_reporter(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* Reports and messages per reporter and day covered; a report counts
+ * once, on its first day in the window ($2 to $4), its messages shared out
+ * among its days. */
+static const char reporters_sql[] =
+    "SELECT r.org_name, count(*) FILTER (WHERE d.n = 0 OR d.day = "
+    "unix_day($2)), sum(day_share(r.messages, d.lo, d.hi, d.span)), CASE "
+    "WHEN d.day >= unix_day($3) THEN d.day - unix_day($3) END AS off FROM "
+    "reports r JOIN report_days d ON d.report = r.id WHERE lower(r.domain) "
+    "= $1 AND d.day >= unix_day($2) AND d.day < unix_day($4) GROUP BY "
+    "r.org_name, off ORDER BY off NULLS FIRST, r.org_name";
+
 static int
 read_reporters(struct db *db, const struct digest *dg, struct digest_domain *d,
     struct err *err)
@@ -324,24 +333,7 @@ read_reporters(struct db *db, const struct digest *dg, struct digest_domain *d,
 	snprintf(us, sizeof(us), "%lld", (long long)dg->until);
 	/* The period before first, so that a reporter of both periods ends
 	 * up not silent. */
-	rc =
-	    db_each(db,
-	        "SELECT r.org_name, count(*), sum(day_share(r.messages, d.lo, "
-	        "d.hi, d.span)), CASE WHEN d.day >= " DAY_OF(
-	            "$3") " THEN d.day - " DAY_OF("$3") " END AS off FROM "
-	                                                "reports r JOIN "
-	                                                "report_days d ON "
-	                                                "d.report = r.id WHERE "
-	                                                "lower(r.domain) = $1 "
-	                                                "AND d.day >= " DAY_OF("$2") " AND d.day < " DAY_OF(
-	                                                    "$4") " GROUP BY "
-	                                                          "r.org_name, "
-	                                                          "off ORDER "
-	                                                          "BY off "
-	                                                          "NULLS "
-	                                                          "FIRST, "
-	                                                          "r.org_name",
-	        4, p, on_reporter, &r, err);
+	rc = db_each(db, reporters_sql, 4, p, on_reporter, &r, err);
 	if (rc == 0 && d->nreporters > 1)
 		qsort(d->reporters, d->nreporters, sizeof(*d->reporters),
 		    cmp_reporter);
@@ -419,7 +411,8 @@ fill_domain(struct db *db, const struct digest *dg,
 		if ((rc = db_value(db,
 		         "SELECT count(*) FROM reports r JOIN report_days d "
 		         "ON d.report = r.id WHERE lower(r.domain) = $1 AND "
-		         "d.day >= " DAY_OF("$2") " AND d.day < " DAY_OF("$3"),
+		         "d.day >= unix_day($2) "
+		         "AND d.day < unix_day($3)",
 		         3, p, &n, err)) < 0)
 			return rc;
 		d->has_prev = n != NULL && strcmp(n, "0") != 0;
@@ -478,9 +471,9 @@ digest_compute(struct db *db, const struct digest_options *o,
 		snprintf(us, sizeof(us), "%lld", (long long)dg->until);
 		if ((rc = db_each(db,
 		         "SELECT DISTINCT lower(r.domain) FROM reports r JOIN "
-		         "report_days d ON d.report = r.id WHERE d.day "
-		         ">= " DAY_OF("$1") " AND d.day < " DAY_OF(
-		             "$2") " ORDER BY 1",
+		         "report_days d ON d.report = r.id WHERE d.day >= "
+		         "unix_day($1) AND d.day < "
+		         "unix_day($2) ORDER BY 1",
 		         2, p, on_name, &domains, err)) < 0)
 			goto fail;
 	}

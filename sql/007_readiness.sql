@@ -46,6 +46,12 @@ CROSS JOIN LATERAL (
 CROSS JOIN LATERAL generate_series(0, s.ndays - 1) AS g(i);
 COMMENT ON VIEW report_days IS 'The UTC days each report covers, and which part of its range falls on each';
 
+-- The UTC day of Unix seconds: what a period's bounds are, as days.
+CREATE FUNCTION unix_day(t bigint)
+RETURNS date LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT date '1970-01-01' + floor(t / 86400.0)::int
+$$;
+
 -- count's share of a report's range [lo, hi) of span: the shares of the
 -- days of one report add up to count exactly (floor at both ends).
 CREATE FUNCTION day_share(count bigint, lo numeric, hi numeric, span numeric)

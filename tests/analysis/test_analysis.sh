@@ -210,9 +210,25 @@ run advise_young 1 advise --db "$db" --offline --domain young.test \
 	--until $until --json
 jqt advise_young '.ready == false and
 	([.reasons[] | select(.blocks) | .code] == ["data"])'
-run advise_none 1 advise --db "$db" --offline --domain nothing.test \
+# A domain with no reports at all is an error that names the ones there are.
+run advise_none 2 advise --db "$db" --offline --domain nothing.test \
 	--until $until --json
-jqt advise_none '.ready == false'
+grep -q 'no reports about nothing.test are stored; domains with reports: ' \
+	"$tmp/advise_none.err" || fail "advise_none: $(cat "$tmp/advise_none.err")"
+[ -s "$tmp/advise_none.out" ] && fail "advise_none: printed a verdict"
+# A period without reports says where they are.
+run advise_early 1 advise --db "$db" --offline --domain ready.test \
+	--until 2026-01-01
+grep -q 'no reports about ready.test from 2025-12-18 to 2025-12-31; the earliest begins 2026-03-01' \
+	"$tmp/advise_early.err" || fail "advise_early: $(cat "$tmp/advise_early.err")"
+run advise_late 1 advise --db "$db" --offline --domain ready.test \
+	--until 2026-06-01
+grep -q 'the latest ends 2026-03-20: try --until 2026-03-21' \
+	"$tmp/advise_late.err" || fail "advise_late: $(cat "$tmp/advise_late.err")"
+# The default period ends at the last complete day (DMARCSIFT_NOW's
+# midnight): the same verdict as --until.
+run advise_default 0 advise --db "$db" --offline --domain ready.test --json
+jqt advise_default '.ready == true and .period.until == "2026-03-21T00:00:00Z"'
 
 # --- report: every format, from the same database. --------------------------
 for f in text markdown json html; do
