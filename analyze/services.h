@@ -78,6 +78,15 @@ const char *services_lookup(
 const char *services_find(const struct services *s, enum services_kind kind,
     const char *domain, enum services_role *role);
 
+/*
+ * The service name of s that equals name ignoring ASCII case (borrowed),
+ * or NULL; then *closest (when not NULL) is the known name nearest to it
+ * in edit distance ignoring case, or NULL when none is near (more than a
+ * quarter of its letters, plus one, apart).
+ */
+const char *services_name(
+    const struct services *s, const char *name, const char **closest);
+
 /* Number of entries, and of distinct service names among them. */
 size_t services_entries(const struct services *s);
 size_t services_count(const struct services *s);

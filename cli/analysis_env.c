@@ -1,6 +1,8 @@
 /* analysis_env: the set-up of the analysis commands; see analysis_env.h. */
 #include "analysis_env.h"
 
+#include <ctype.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +99,73 @@ lookup_names(struct analysis_env *e, const char *domain, int64_t since)
 	resolve_free(r);
 }
 
+/* The entries of a list of sources that are names must be services
+ * dmarcsift knows (a typo would silently match nothing), and no entry may
+ * be in both lists.  Addresses and networks are checked by sources.c. */
+static int
+check_names(const struct services *sv, const char *setting, const char *list,
+    const char *other)
+{
+	const char *p = list != NULL ? list : "";
+
+	while (*p != '\0') {
+		size_t len = strcspn(p, ",");
+		char item[128];
+		const char *near, *q;
+
+		while (len > 0 && isspace((unsigned char)*p)) {
+			p++;
+			len--;
+		}
+		snprintf(item, sizeof(item), "%.*s", (int)len, p);
+		p += len;
+		if (*p == ',')
+			p++;
+		for (len = strlen(item);
+		     len > 0 && isspace((unsigned char)item[len - 1]);)
+			item[--len] = '\0';
+		if (len == 0)
+			continue;
+		for (q = other != NULL ? other : ""; *q != '\0';) {
+			size_t n = strcspn(q, ",");
+
+			while (n > 0 && isspace((unsigned char)*q)) {
+				q++;
+				n--;
+			}
+			while (n > 0 && isspace((unsigned char)q[n - 1]))
+				n--;
+			if (n == len && strncasecmp(q, item, n) == 0) {
+				log_error("%s: '%s' is in trusted_sources and "
+				          "ignored_sources; say which it is",
+				    setting, item);
+				return -1;
+			}
+			q += strcspn(q, ",");
+			if (*q == ',')
+				q++;
+		}
+		if (strchr(item, '/') != NULL ||
+		    strspn(item, "0123456789abcdefABCDEF.:") == len)
+			continue;
+		if (services_name(sv, item, &near) != NULL)
+			continue;
+		if (near != NULL)
+			log_error("%s: '%s' is not a service dmarcsift knows; "
+			          "did you mean '%s'?",
+			    setting, item, near);
+		else
+			log_error(
+			    "%s: '%s' is not a service dmarcsift knows: "
+			    "give a name as `dmarcsift sources` shows it, "
+			    "an address or a network (or add the service "
+			    "to services_file)",
+			    setting, item);
+		return -1;
+	}
+	return 0;
+}
+
 int
 analysis_env_open(struct analysis_env *e, const char *db_opt,
     const char *domain, int64_t until, int days)
@@ -135,6 +204,11 @@ analysis_env_open(struct analysis_env *e, const char *db_opt,
 		    config_origin(e->cfg, CONFIG_SERVICES_FILE), err.msg);
 		return -1;
 	}
+	if (check_names(e->sv, "trusted_sources", e->rules.trusted,
+	        e->rules.ignored) < 0 ||
+	    check_names(e->sv, "ignored_sources", e->rules.ignored,
+	        e->rules.trusted) < 0)
+		return -1;
 	if (dbconn_open(db_opt, &e->db, &err) < 0) {
 		log_error("%s", err.msg);
 		return -1;

@@ -284,6 +284,16 @@ run bad_trusted_ip 2 sources --db "$db" --domain ready.test --offline \
 run good_trusted 0 sources --db "$db" --domain ready.test --offline \
 	--trusted-sources 'SendGrid, 192.0.2.0/24, 2001:db8::1' --until $until
 run bad_until 2 report --db "$db" --offline --until 2026-02-31
+# A service name neither list knows is refused, with the closest one.
+run bad_service 2 advise --db "$db" --offline --domain ready.test \
+	--trusted-sources SendGird
+grep -q "trusted_sources: 'SendGird' is not a service dmarcsift knows; did you mean 'SendGrid'?" \
+	"$tmp/bad_service.err" || fail "bad_service: $(cat "$tmp/bad_service.err")"
+run both_lists 2 advise --db "$db" --offline --domain ready.test \
+	--trusted-sources SendGrid --ignored-sources sendgrid
+run any_case 0 sources --db "$db" --offline --domain blocked.test \
+	--until $until --ignored-sources sendgrid --json
+jqt any_case '.sources[] | select(.ip == "198.51.100.20") | .class == "ignored"' 
 
 if [ "$fails" -gt 0 ]; then
 	echo "$fails failure(s)" >&2
