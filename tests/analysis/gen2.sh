@@ -1,0 +1,88 @@
+# Writes fixture DMARC aggregate reports that gen.sh cannot: any date
+# range, any set of policy_published tags (pct or testing left out,
+# adkim=s, ...), the DMARCbis namespace.  Sourced by test_scenarios.sh.
+#
+# report2 FILE ORG DOMAIN BEGIN END POLICY RECORD...
+#   BEGIN and END are Unix times, written as they are (a daily report is
+#   BEGIN, BEGIN+86399).
+#   POLICY is a blank-separated list of TAG=VALUE, written in that order
+#   as <TAG>VALUE</TAG> in policy_published after <domain>; a TAG left out
+#   is not written at all.  One pseudo-tag: ns=bis writes the report in
+#   the DMARCbis namespace (urn:ietf:params:xml:ns:dmarc-2.0, with
+#   <version>1.0</version>), and is not a policy tag.
+#   Each RECORD is IP|COUNT|HEADER_FROM|DKIM|SPF|REASON, as for gen.sh's
+#   report: DKIM and SPF "" or domain:result, REASON "" or type[:comment];
+#   the receiver's policy_evaluated is pass when the DKIM or SPF result is
+#   pass for HEADER_FROM's domain, else fail.
+report2() {
+	r2_file=$1 r2_org=$2 r2_dom=$3 r2_begin=$4 r2_end=$5 r2_pol=$6
+	shift 6
+	r2_ns=
+	for r2_t in $r2_pol; do
+		case $r2_t in ns=bis) r2_ns=bis ;; esac
+	done
+	{
+		printf '<?xml version="1.0" encoding="UTF-8"?>\n'
+		if [ "$r2_ns" = bis ]; then
+			printf '<feedback xmlns="urn:ietf:params:xml:ns:dmarc-2.0">\n'
+			printf '<version>1.0</version>\n'
+		else
+			printf '<feedback>\n'
+		fi
+		printf '<report_metadata><org_name>%s</org_name>' "$r2_org"
+		printf '<email>noreply@%s</email>' "$r2_org"
+		printf '<report_id>%s-%s-%s-%s</report_id>' "$r2_org" "$r2_dom" \
+			"$r2_begin" "$r2_end"
+		printf '<date_range><begin>%s</begin><end>%s</end></date_range>' \
+			"$r2_begin" "$r2_end"
+		printf '</report_metadata>\n'
+		printf '<policy_published><domain>%s</domain>' "$r2_dom"
+		for r2_t in $r2_pol; do
+			case $r2_t in
+			ns=*) ;;
+			*=*) printf '<%s>%s</%s>' "${r2_t%%=*}" "${r2_t#*=}" \
+				"${r2_t%%=*}" ;;
+			esac
+		done
+		printf '</policy_published>\n'
+		for r2_rec in "$@"; do
+			r2_ifs=$IFS
+			IFS='|'
+			set -f
+			# shellcheck disable=SC2086
+			set -- $r2_rec
+			set +f
+			IFS=$r2_ifs
+			ip=$1 count=$2 hfrom=$3 dkim=${4:-} spf=${5:-} reason=${6:-}
+			dk=fail sp=fail
+			case $dkim in "$hfrom":pass) dk=pass ;; esac
+			case $spf in "$hfrom":pass) sp=pass ;; esac
+			printf '<record><row><source_ip>%s</source_ip>' "$ip"
+			printf '<count>%s</count><policy_evaluated>' "$count"
+			printf '<disposition>none</disposition><dkim>%s</dkim>' "$dk"
+			printf '<spf>%s</spf>' "$sp"
+			if [ -n "$reason" ]; then
+				printf '<reason><type>%s</type>' "${reason%%:*}"
+				case $reason in
+				*:*) printf '<comment>%s</comment>' "${reason#*:}" ;;
+				esac
+				printf '</reason>'
+			fi
+			printf '</policy_evaluated></row>'
+			printf '<identifiers><header_from>%s</header_from>' "$hfrom"
+			printf '</identifiers><auth_results>'
+			if [ -n "$dkim" ]; then
+				printf '<dkim><domain>%s</domain><selector>s1</selector>' \
+					"${dkim%%:*}"
+				printf '<result>%s</result></dkim>' "${dkim#*:}"
+			fi
+			if [ -n "$spf" ]; then
+				printf '<spf><domain>%s</domain><scope>mfrom</scope>' \
+					"${spf%%:*}"
+				printf '<result>%s</result></spf>' "${spf#*:}"
+			fi
+			printf '</auth_results></record>\n'
+		done
+		printf '</feedback>\n'
+	} >"$r2_file"
+}

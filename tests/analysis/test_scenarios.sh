@@ -1,0 +1,349 @@
+#!/bin/sh
+# Scenario tests for readiness a domain owner can follow (issue 12): the
+# real binary on fixture reports, against a real PostgreSQL and a real
+# dnsmasq serving tests/analysis/scenarios.zone.  Every expected number is
+# derived here by hand from the fixtures (shell arithmetic, or a constant
+# with its derivation), never copied from a dmarcsift run.  Each scenario
+# has a domain of its own in one database.
+# usage: test_scenarios.sh DMARCSIFT
+# needs: DMARCSIFT_TEST_DB (tests/harness/pg run), DMARCSIFT_TEST_DNS
+# (tests/harness/dnsmasq run), psql, jq.
+set -u
+bin=$1
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -z "${DMARCSIFT_TEST_DB:-}" ] || [ -z "${DMARCSIFT_TEST_DNS:-}" ]; then
+	echo "skip: run me through tests/harness/pg run and tests/harness/dnsmasq run" >&2
+	exit 77
+fi
+for t in psql jq; do
+	command -v $t >/dev/null 2>&1 || { echo "skip: no $t" >&2; exit 77; }
+done
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+export DMARCSIFT_CONFIG="$tmp/empty.conf"
+: >"$DMARCSIFT_CONFIG"
+unset DMARCSIFT_DB NO_COLOR
+. "$here/gen.sh"
+. "$here/gen2.sh"
+
+fail() {
+	echo "FAIL $*" >&2
+	fails=$((fails + 1))
+}
+
+PGOPTIONS='-c client_min_messages=warning' psql "$DMARCSIFT_TEST_DB" \
+	-qAtc "DROP DATABASE IF EXISTS scenarios" -c "CREATE DATABASE scenarios" \
+	>/dev/null || exit 2
+db="$DMARCSIFT_TEST_DB dbname=scenarios"
+q() { psql "$db" -qAtX -F'|' -c "$1"; }
+
+# run NAME WANT ARGS...: dmarcsift ARGS, output in $tmp/NAME.out/.err;
+# WANT is an exit status, or !N for "anything but N".
+run() {
+	r_name=$1 r_want=$2
+	shift 2
+	"$bin" "$@" >"$tmp/$r_name.out" 2>"$tmp/$r_name.err"
+	r_rc=$?
+	case $r_want in
+	!*) [ "$r_rc" -ne "${r_want#!}" ] ;;
+	*) [ "$r_rc" -eq "$r_want" ] ;;
+	esac || {
+		fail "$r_name: exit $r_rc, want $r_want"
+		sed 's/^/    /' "$tmp/$r_name.out" "$tmp/$r_name.err" >&2
+	}
+	if grep -Eq 'Sanitizer|runtime error' "$tmp/$r_name.err"; then
+		fail "$r_name: sanitizer report"
+		cat "$tmp/$r_name.err" >&2
+	fi
+}
+
+# jqt NAME FILTER: FILTER is true of $tmp/NAME.out.
+jqt() {
+	jq -e "$2" "$tmp/$1.out" >/dev/null 2>&1 || {
+		fail "$1: not true: $2"
+		jq -c "${3:-.}" "$tmp/$1.out" 2>/dev/null | cut -c1-600 |
+			sed 's/^/    got: /' >&2
+	}
+}
+
+# eq WHAT GOT WANT
+eq() {
+	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
+}
+
+# The clock: every command runs on 2026-04-01, so the default period ends
+# at 2026-04-01T00:00:00Z and the last complete day is 2026-03-31.
+# 2026-03-01 is 1772323200; March has 31 days: +31*86400.
+now=$((1772323200 + 31 * 86400)) # 1775001600, 2026-04-01T00:00:00Z
+export DMARCSIFT_NOW=2026-04-01
+DAY=86400
+# dayb N: the start of the day N days before now (1: yesterday).
+dayb() { echo $((now - $1 * DAY)); }
+mkdir "$tmp/in"
+in=$tmp/in
+
+# --- 1. A daily feed ending yesterday is ready. ------------------------------
+# 21 daily reports, 00:00:00 to 23:59:59, the last one yesterday; 100
+# aligned passing messages a day; p=none.
+d=1
+while [ $d -le 21 ]; do
+	report "$in/s1-$d.xml" google.com daily.test "$(dayb $d)" none \
+		'192.0.2.10|100|daily.test|daily.test:pass|daily.test:pass|'
+	d=$((d + 1))
+done
+
+# --- 2. An unaligned ESP at 20% blocks and is named. -------------------------
+# Own server 800 a day passing; SendGrid 200 a day from two addresses,
+# 100 each, signed d=sendgrid.net and SPF for bounces.sendgrid.net: both
+# pass, neither aligned.  21 days, so the 14 judged are all full.
+d=1
+while [ $d -le 21 ]; do
+	report "$in/s2-$d.xml" google.com esp.test "$(dayb $d)" none \
+		'192.0.2.20|800|esp.test|esp.test:pass|esp.test:pass|' \
+		'198.51.100.21|100|esp.test|sendgrid.net:pass|bounces.sendgrid.net:pass|' \
+		'198.51.100.22|100|esp.test|sendgrid.net:pass|bounces.sendgrid.net:pass|'
+	d=$((d + 1))
+done
+
+# --- 3. Mixed pct/testing writers are stable. --------------------------------
+# Days 27..21 before now: p=none (reporter A).  Days 20..1: p=quarantine,
+# reporter A (RFC 7489: <pct>100</pct>, no testing) on even days,
+# reporter B (DMARCbis namespace: no pct, <testing>n</testing>) on odd
+# days.  Both say "p=quarantine at full strength", one policy.
+d=1
+while [ $d -le 27 ]; do
+	b=$(dayb $d)
+	rec='192.0.2.30|50|stable.test|stable.test:pass|stable.test:pass|'
+	if [ $d -gt 20 ]; then
+		report2 "$in/s3-$d.xml" a-reporter.example stable.test \
+			"$b" $((b + DAY - 1)) 'adkim=r aspf=r p=none sp=none pct=100' "$rec"
+	elif [ $((d % 2)) -eq 0 ]; then
+		report2 "$in/s3-$d.xml" a-reporter.example stable.test \
+			"$b" $((b + DAY - 1)) \
+			'adkim=r aspf=r p=quarantine sp=quarantine pct=100' "$rec"
+	else
+		report2 "$in/s3-$d.xml" b-reporter.example stable.test \
+			"$b" $((b + DAY - 1)) \
+			'ns=bis p=quarantine sp=quarantine testing=n' "$rec"
+	fi
+	d=$((d + 1))
+done
+
+# --- 4. Published ahead of reported. -----------------------------------------
+# Reports say p=none for 21 days; scenarios.zone publishes p=quarantine.
+d=1
+while [ $d -le 21 ]; do
+	report "$in/s4-$d.xml" google.com ahead.test "$(dayb $d)" none \
+		'192.0.2.40|100|ahead.test|ahead.test:pass|ahead.test:pass|'
+	d=$((d + 1))
+done
+
+# --- 5. sp=none what-if. -----------------------------------------------------
+# Yesterday: 30 messages From sub.whatif.test and 70 From whatif.test,
+# no authentication at all; p=none (gen.sh writes sp=none too, which is
+# what reporters fill in: it says nothing of its own).
+report "$in/s5.xml" google.com whatif.test "$(dayb 1)" none \
+	'203.0.113.5|30|sub.whatif.test|||' \
+	'203.0.113.6|70|whatif.test|||'
+
+# --- 6. A spoofer with its own d= is spoofing. -------------------------------
+report "$in/s6.xml" google.com spoof.test "$(dayb 1)" none \
+	'192.0.2.60|100|spoof.test|spoof.test:pass|spoof.test:pass|' \
+	'203.0.113.66|25|spoof.test|throwaway-example.net:pass|spoof.test:fail|'
+
+# --- 7. Case-split domains merge. ---------------------------------------------
+# Yesterday: reporter A writes the domain (and the From) as
+# Acme-Widgets.TEST, 40 messages; reporter B lower-case, 60 messages.
+report "$in/s7-a.xml" google.com Acme-Widgets.TEST "$(dayb 1)" none \
+	'192.0.2.70|40|Acme-Widgets.TEST|Acme-Widgets.TEST:pass|Acme-Widgets.TEST:pass|'
+report "$in/s7-b.xml" yahoo.com acme-widgets.test "$(dayb 1)" none \
+	'192.0.2.70|60|acme-widgets.test|acme-widgets.test:pass|acme-widgets.test:pass|'
+
+# --- 8. A 7-day report covers 7 days. ----------------------------------------
+# week.test: one report from the start of the day 10 days before now to
+# 7 days later minus one second (days 10..4 before now), one record of 70.
+wb=$(dayb 10)
+we=$((wb + 7 * DAY - 1))
+report2 "$in/s8.xml" google.com week.test "$wb" "$we" \
+	'adkim=r aspf=r p=none pct=100' \
+	'192.0.2.80|70|week.test|week.test:pass|week.test:pass|'
+# week10.test: the same range, one record of 10 (does not divide by 7).
+report2 "$in/s8b.xml" google.com week10.test "$wb" "$we" \
+	'adkim=r aspf=r p=none pct=100' \
+	'192.0.2.81|10|week10.test|week10.test:pass|week10.test:pass|'
+
+# --- 9. A period without data. -----------------------------------------------
+# 7 daily reports, days 37..31 before now: the last ends 30 days before
+# now, 16 days before the default 14-day period begins.
+d=31
+while [ $d -le 37 ]; do
+	report "$in/s9-$d.xml" google.com old.test "$(dayb $d)" none \
+		'192.0.2.90|100|old.test|old.test:pass|old.test:pass|'
+	d=$((d + 1))
+done
+
+run ingest 0 ingest --db "$db" -q "$in"
+
+# === 1 ======================================================================
+run s1 0 advise --db "$db" --offline --domain daily.test --json
+jqt s1 '.ready == true and .step_now == 0'
+jqt s1 '.reasons[] | select(.code == "data") | .met == true'
+# The period is the 14 days before now; reports cover all 21 days before.
+jqt s1 '.evidence.days_with_data == 14'
+jqt s1 ".evidence.messages == $((14 * 100)) and .evidence.passed == $((14 * 100))"
+jqt s1 '.period.first_day == "2026-03-18" and .period.last_day == "2026-03-31"'
+
+# === 2 ======================================================================
+# 14 days judged: all mail 14*1000, SendGrid's failing 14*200; the mail
+# that may be the owner's is all of it (own: legitimate, SendGrid:
+# unknown), 14*800 of 14*1000 passes: 80.0%, below 98%.
+run s2 1 advise --db "$db" --offline --domain esp.test --json
+jqt s2 '.ready == false'
+jqt s2 '.failing_senders[0] | .who == "SendGrid" and .class == "unknown"
+	and .blocks == true and (.sources | length) == 2'
+jqt s2 ".failing_senders[0].hit == $((14 * 200))"
+jqt s2 ".evidence.messages == $((14 * 1000))
+	and .evidence.legit_messages == $((14 * 800))
+	and .evidence.unknown_messages == $((14 * 200))
+	and .evidence.unknown_passed == 0"
+# 11200 * 1000 / 14000 = 800 per mille: 80.0%.
+eq "s2 pass rate" "$((14 * 800 * 1000 / (14 * 1000)))" 800
+jqt s2 '.evidence.mine_pass_rate == 80.0'
+jqt s2 '.reasons[] | select(.code == "pass_rate") | .met == false and
+	.blocks == true and (.text | contains("80.0%"))'
+jqt s2 '.reasons[] | select(.code == "sources") | .met == false'
+run s2_text 1 advise --db "$db" --offline --domain esp.test
+grep -Fq SendGrid "$tmp/s2_text.out" || fail "s2_text: SendGrid not named"
+# The owner says SendGrid is not theirs: it never blocks; what is left
+# (the own server) passes 100%.
+run s2_ignored 0 advise --db "$db" --offline --domain esp.test --json \
+	--ignored-sources SendGrid
+jqt s2_ignored '.ready == true'
+jqt s2_ignored '[.failing_senders[] | select(.who == "SendGrid" and .blocks)]
+	| length == 0'
+jqt s2_ignored ".evidence.ignored == $((14 * 200))
+	and .evidence.unknown_messages == 0"
+run s2_ignored_src 0 sources --db "$db" --offline --domain esp.test --json \
+	--ignored-sources SendGrid
+jqt s2_ignored_src '[.sources[] | select(.service == "SendGrid") | .class]
+	== ["ignored", "ignored"]'
+# The owner says SendGrid is theirs: legitimate, and it still blocks (its
+# mail does not align).
+run s2_trusted 1 advise --db "$db" --offline --domain esp.test --json \
+	--trusted-sources SendGrid
+jqt s2_trusted '.ready == false'
+jqt s2_trusted ".failing_senders[0] | .who == \"SendGrid\" and
+	.class == \"legitimate\" and .blocks == true and .hit == $((14 * 200))"
+
+# === 3 ======================================================================
+# p=quarantine since the report of day 20 before now, 2026-03-12; held to
+# the end of the latest report (now - 1 s): (20*86400 - 1) / 86400 = 19
+# whole days >= 7.  Everything else holds too (14 days, all passing):
+# ready, exit 0.
+run s3 0 advise --db "$db" --offline --domain stable.test --json
+jqt s3 '.step_now == 2 and .step_reported == 2'
+jqt s3 '.reasons[] | select(.code == "stable") | .met == true'
+jqt s3 '.policy_now | .p == "quarantine" and .pct == 100 and .t == "n"'
+jqt s3 '.policy_now.since == "2026-03-12T00:00:00Z"'
+eq "s3 held days" $(((20 * DAY - 1) / DAY)) 19
+# The view policy_now reads the latest report, B's (day 1 is odd), with
+# its absent pct as 100: what A writes.
+eq "s3 policy_now" "$(q "SELECT p, pct, testing FROM policy_now
+	WHERE domain = 'stable.test'")" "quarantine|100|n"
+
+# === 4 ======================================================================
+run s4 1 advise --db "$db" --dns-servers "$DMARCSIFT_TEST_DNS" \
+	--domain ahead.test --json
+jqt s4 '.waiting == true and .ready == false'
+jqt s4 '.step_published == 2 and .step_reported == 0 and .step_now == 2'
+jqt s4 '.next_step == "p=reject; t=y; pct=0" and .next_step_no == 3'
+jqt s4 '.next_record | test("p=reject") and test("t=y") and test("pct=0")
+	and test("rua=mailto:d@ahead.test") and (test("quarantine") | not)'
+jqt s4 '.reasons[] | select(.code == "stable") | .met == false'
+run s4_text 1 advise --db "$db" --dns-servers "$DMARCSIFT_TEST_DNS" \
+	--domain ahead.test
+if grep -Fq 'p=quarantine; t=y' "$tmp/s4_text.out"; then
+	fail "s4_text: proposes p=quarantine; t=y, a step back"
+	sed 's/^/    /' "$tmp/s4_text.out" >&2
+fi
+
+# === 5 ======================================================================
+# sp=none spares the 30 From sub.whatif.test: 70 hit; reject with sp
+# following p (the reported sp=none only repeats p=none): 30 + 70.
+run s5_sp 1 advise --db "$db" --offline --domain whatif.test --json \
+	--what-if 'p=reject; sp=none'
+jqt s5_sp '.whatif.total_affected == 70'
+jqt s5_sp '.whatif.policy == "p=reject; sp=none"'
+jqt s5_sp '.whatif.sources | length == 1 and .[0].ip == "203.0.113.6"'
+run s5_all 1 advise --db "$db" --offline --domain whatif.test --json \
+	--what-if reject
+jqt s5_all ".whatif.total_affected == $((30 + 70))"
+
+# === 6 ======================================================================
+run s6 0 sources --db "$db" --offline --domain spoof.test --json
+jqt s6 '[.sources[] | select(.ip == "203.0.113.66")] | length == 1'
+jqt s6 '.sources[] | select(.ip == "203.0.113.66") | .class == "spoofing"
+	and .cause == "dkim_unaligned" and .failed == 25'
+eq "s6 cause" "$(q "SELECT DISTINCT cause FROM record_analysis
+	WHERE domain = 'spoof.test' AND source_ip = '203.0.113.66'")" \
+	dkim_unaligned
+
+# === 7 ======================================================================
+eq "s7 daily_volume" "$(q "SELECT count(*), sum(messages) FROM daily_volume
+	WHERE domain ILIKE 'acme-widgets.test'")" "1|$((40 + 60))"
+eq "s7 passed" "$(q "SELECT passed FROM daily_volume
+	WHERE domain ILIKE 'acme-widgets.test'")" "$((40 + 60))"
+run s7 1 advise --db "$db" --offline --domain acme-widgets.test --json
+jqt s7 ".evidence.messages == $((40 + 60)) and .evidence.reporters == 2
+	and .evidence.days_with_data == 1"
+
+# === 8 ======================================================================
+# 70 over 7 days: the range is 7*86400-1 s, every day but the last a
+# full 86400 s: day k (0..6) gets floor(70*hi/span) - floor(70*lo/span),
+# and 70*86400/604799 = 10.00001..., so 10 each.
+span=$((7 * DAY - 1))
+eq "s8 facts" "$(q "SELECT count(*), sum(messages) FROM record_facts
+	WHERE domain = 'week.test'")" "7|70"
+eq "s8 daily_volume" "$(q "SELECT string_agg(messages::text, ' ' ORDER BY day)
+	FROM daily_volume WHERE domain = 'week.test'")" "10 10 10 10 10 10 10"
+eq "s8 days" "$(q "SELECT min(day), max(day) FROM daily_volume
+	WHERE domain = 'week.test'")" "2026-03-22|2026-03-28"
+eq "s8 readiness_inputs" "$(q "SELECT days_with_data, messages FROM
+	readiness_inputs('week.test', 14, to_timestamp($now))")" "7|70"
+run s8 1 advise --db "$db" --offline --domain week.test --json
+jqt s8 '.evidence.days_with_data == 7 and .evidence.messages == 70'
+# 10 over 7 days, by the same rule: floor(10*86400*k/604799) for k = 1..6
+# is 1 2 4 5 7 8, and 10 at k = 7: shares 1 1 2 1 2 1 2.
+want='' prev=0 k=1
+while [ $k -le 7 ]; do
+	hi=$((k * DAY))
+	[ $hi -gt $span ] && hi=$span
+	cur=$((10 * hi / span))
+	want="$want${want:+ }$((cur - prev))"
+	prev=$cur
+	k=$((k + 1))
+done
+eq "s8 shares (by hand)" "$want" "1 1 2 1 2 1 2"
+got=$(q "SELECT string_agg(messages::text, ' ' ORDER BY day) FROM record_facts
+	WHERE domain = 'week10.test'")
+eq "s8 week10 shares" "$got" "$want"
+eq "s8 week10 sum" "$(q "SELECT count(*), sum(messages),
+	bool_and(messages IN (1, 2)) FROM record_facts
+	WHERE domain = 'week10.test'")" "7|10|t"
+
+# === 9 ======================================================================
+# What it prints now (recorded on the readiness branch, this clock; the
+# message is being changed, so only the exit status is asserted): exit 1,
+# the usual JSON with first_day/last_day null, the data reason "no
+# reports in the last 14 days (needs 14 days with reports)", and on
+# stderr:
+#   dmarcsift: warning: no reports about old.test from 2026-03-18 to
+#   2026-03-31; the latest ends 2026-03-01: try --until 2026-03-02
+run s9 '!0' advise --db "$db" --offline --domain old.test --json
+
+if [ "$fails" -gt 0 ]; then
+	echo "$fails failure(s)" >&2
+	exit 1
+fi
+echo "scenarios: all passed"
