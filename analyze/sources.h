@@ -58,7 +58,8 @@ struct source {
 	/* What receivers did to its mail (disposition). */
 	uint64_t quarantined, rejected;
 	/* Who sends: its service, else the organizational domain of its
-	 * confirmed PTR name, else the address.  Sources are grouped by it. */
+	 * confirmed PTR name, else its network and owner ("AS64500
+	 * EXAMPLE-NET (US)"), else the address.  Sources are grouped by it. */
 	char *who;
 };
 

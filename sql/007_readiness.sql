@@ -156,8 +156,9 @@ $$;
 -- failed_sub: failing mail whose From is a subdomain (sp applies);
 -- failed_np: of that, from subdomain names none of whose mail passed in
 -- the period (likely non-existent: np applies).  quarantined, rejected:
--- what receivers did to its mail.  who: the name to group it under (its
--- service, else the organizational domain of its confirmed PTR, else the
+-- what receivers did to its mail.  who: the name to group it under
+-- (source_name(), migration 006: its service, else the organizational
+-- domain of its confirmed PTR, else its network and owner, else the
 -- address).
 CREATE FUNCTION source_overview(p_domain text, p_since timestamptz,
 		p_until timestamptz DEFAULT 'infinity',
@@ -252,10 +253,7 @@ SELECT p.source_ip,
        c.cause, coalesce(c.cause_messages, 0), coalesce(p.dkim_domains, '{}'),
        coalesce(p.spf_domains, '{}'), p.reporters, p.first_seen, p.last_seen,
        p.failed_sub, p.failed_np, p.quarantined, p.rejected,
-       coalesce(p.service,
-                (SELECT d.orgdomain FROM rdns d
-                 WHERE d.ip = p.source_ip AND d.confirmed
-                   AND d.orgdomain IS NOT NULL),
+       coalesce((SELECT n.who FROM source_name(p.source_ip, p.service) n),
                 host(p.source_ip))
 FROM per p
 LEFT JOIN causes c ON c.source_ip = p.source_ip
