@@ -194,13 +194,14 @@ failing(FILE *fp, const struct advice *a, int color)
 			    "         cause %s (not known to this version)\n",
 			    safe(top->cause, cause, sizeof(cause)));
 		if (g->s.cls != SOURCE_LEGITIMATE) {
-			fputs(
-			    "         not known to be yours: if it is, fix it "
-			    "and add it to trusted_sources\n"
-			    "         (",
+			/* Not known to be the owner's: the owner decides. */
+			fputs("         yours?     fix it as above, and add to "
+			      "trusted_sources: ",
 			    fp);
 			setting_value(fp, &g->s);
-			fputs("); if not, to ignored_sources\n", fp);
+			fputs("\n         not yours? add to ignored_sources: ", fp);
+			setting_value(fp, &g->s);
+			fputc('\n', fp);
 		}
 		for (size_t k = 0; k < g->s.n && k < 5; k++)
 			fprintf(fp,

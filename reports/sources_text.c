@@ -176,11 +176,12 @@ sources_text(FILE *fp, const struct sources_view *v, int color)
 				    sizeof(nm));
 				fprintf(fp,
 				    "    %-39s %" PRIu64 " of %" PRIu64
-				    " failed  %s%s%s\n",
+				    " failed%s%s%s%s\n",
 				    s->ip, s->failed, s->messages,
+				    s->cls != x->cls ? "  " : "",
 				    s->cls != x->cls ? source_class_name(s->cls)
 				                     : "",
-				    s->cls != x->cls ? "  " : "", nm);
+				    nm[0] != '\0' ? "  " : "", nm);
 			}
 		fputc('\n', fp);
 	}
