@@ -198,6 +198,49 @@ seen_in(const struct names *l, const char *ip)
 	return 0;
 }
 
+/*
+ * One row per sender (sources_group()), most failed first: the failing
+ * senders that may be the owner's (mine: legitimate and unknown, as advise
+ * judges them), or the spoofing ones.  A row is its top address with the
+ * sender's sums and n_addresses.
+ */
+static void
+take_senders(const struct source_list *l, struct digest_sources *to, int mine)
+{
+	const struct source **v = xcalloc(l->n + 1, sizeof(*v));
+	struct source_group *g;
+	size_t n = 0, ng;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct source *s = &l->v[i];
+		int is_mine =
+		    s->cls == SOURCE_LEGITIMATE || s->cls == SOURCE_UNKNOWN;
+
+		if (s->failed > 0 &&
+		    (mine ? is_mine : s->cls == SOURCE_SPOOFING))
+			v[n++] = s;
+	}
+	sources_group(v, n, &g, &ng);
+	free(v);
+	for (size_t i = 0; i < ng; i++) {
+		struct source row = *g[i].v[0];
+
+		row.cls = g[i].cls;
+		row.messages = g[i].messages;
+		row.passed = g[i].passed;
+		row.failed = g[i].failed;
+		row.n_addresses = g[i].n > 1 ? g[i].n : 0;
+		for (size_t k = 1; k < g[i].n; k++) {
+			if (g[i].v[k]->first_seen < row.first_seen)
+				row.first_seen = g[i].v[k]->first_seen;
+			if (g[i].v[k]->last_seen > row.last_seen)
+				row.last_seen = g[i].v[k]->last_seen;
+		}
+		take(to, &row);
+	}
+	source_groups_free(g, ng);
+}
+
 static int
 fill_sources(struct db *db, const struct digest *dg,
     const struct digest_options *o, struct digest_domain *d, struct err *err)
@@ -212,17 +255,8 @@ fill_sources(struct db *db, const struct digest *dg,
 	         &o->rules, &before, err)) < 0 ||
 	    (rc = read_seen_before(db, d->domain, dg->since, &seen, err)) < 0)
 		goto out;
-	for (size_t i = 0; i < now.n; i++) {
-		const struct source *s = &now.v[i];
-
-		/* As advise judges them: legitimate and unknown senders may
-		 * be the owner's. */
-		if ((s->cls == SOURCE_LEGITIMATE || s->cls == SOURCE_UNKNOWN) &&
-		    s->failed > 0)
-			take(&d->failing_legit, s);
-		if (s->cls == SOURCE_SPOOFING && s->failed > 0)
-			take(&d->spoofing, s);
-	}
+	take_senders(&now, &d->failing_legit, 1);
+	take_senders(&now, &d->spoofing, 0);
 	/* New and stopped, biggest first (the lists are most failed
 	 * first). */
 	for (size_t i = 0; i < now.n; i++)

@@ -61,6 +61,10 @@ struct source {
 	 * confirmed PTR name, else its network and owner ("AS64500
 	 * EXAMPLE-NET (US)"), else the address.  Sources are grouped by it. */
 	char *who;
+	/* In a summary's row for a whole sender (digest.h): how many addresses
+	 * it stands for, ip being the one with the most failing mail; 0 for
+	 * a row of one address. */
+	size_t n_addresses;
 };
 
 struct source_list {

@@ -296,6 +296,8 @@ td_source(FILE *fp, const struct source *s)
 
 	td(fp);
 	ip(fp, s->ip);
+	if (s->n_addresses > 1)
+		fprintf(fp, " and %zu more", s->n_addresses - 1);
 	if (service) {
 		fputs("<br/><b>", fp);
 		name(fp, s->service);

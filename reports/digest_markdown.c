@@ -384,6 +384,8 @@ source_list(FILE *fp, const char *title, const struct digest_sources *l,
 
 		fputs("| ", fp);
 		md_code(fp, s->ip, 1);
+		if (s->n_addresses > 1)
+			fprintf(fp, " and %zu more", s->n_addresses - 1);
 		fprintf(fp, " | %s | ", source_class_name(s->cls));
 		md_text(fp, s->service);
 		fputs(" | ", fp);

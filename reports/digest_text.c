@@ -584,6 +584,17 @@ readiness(const struct out *o, const struct digest_domain *dd)
 	}
 }
 
+/* The address, and for a sender of several "+N" more. */
+static const char *
+address_of(const struct source *s, char *buf, size_t size)
+{
+	if (s->n_addresses <= 1)
+		return s->ip;
+	snprintf(buf, size, "%.60s +%zu", s->ip != NULL ? s->ip : "?",
+	    s->n_addresses - 1);
+	return buf;
+}
+
 /* "Service, ptr", either, or "-". */
 static const char *
 source_name(const struct source *s, char *buf)
@@ -647,7 +658,8 @@ source_list(const struct out *o, const char *title,
     const struct digest_sources *l, enum list_kind kind)
 {
 	struct table t = {0};
-	char name[SAFE_MAX], m[24], p[24], f[24], when[32], hdr[128];
+	char name[SAFE_MAX], addr[SAFE_MAX], m[24], p[24], f[24], when[32];
+	char hdr[128];
 
 	if (l->n == 0 && l->more == 0) {
 		snprintf(hdr, sizeof(hdr), "%s: none", title);
@@ -693,7 +705,8 @@ source_list(const struct out *o, const char *title,
 			last = date(
 			    kind == LIST_NEW ? s->first_seen : s->last_seen,
 			    when, sizeof(when), DAY_FMT);
-		row(&t, s->ip, source_class_name(s->cls), source_name(s, name),
+		row(&t, address_of(s, addr, sizeof(addr)),
+		    source_class_name(s->cls), source_name(s, name),
 		    u64s(s->messages, m),
 		    kind == LIST_FAILING || kind == LIST_SPOOFING
 		        ? u64s(s->failed, f)

@@ -22,11 +22,11 @@ def keys_are($k): type == "object" and (keys == ($k | sort));
 def rule($ok; $msg): if $ok then empty else $msg end;
 
 def source($p):
-  rule(keys_are(["ip","class","service","ptr","messages","passed","failed",
+  rule(keys_are(["ip","addresses","class","service","ptr","messages","passed","failed",
     "forwarded","cause","cause_text","fix","dkim_domains","spf_domains",
     "reporters","first_seen","last_seen"]); "\($p): keys \(keys)"),
   rule(.ip | type == "string"; "\($p).ip"),
-  rule(.class | IN("legitimate","forwarder","unknown","spoofing"); "\($p).class"),
+  rule(.class | IN("legitimate","forwarder","unknown","spoofing","ignored"); "\($p).class"),
   rule([.service, .ptr, .cause, .cause_text, .fix] | all(str_or_null); "\($p) strings"),
   rule([.messages, .passed, .failed, .forwarded, .reporters] | all(uint); "\($p) counts"),
   rule([.dkim_domains, .spf_domains] | all(type == "array" and all(.[]; type == "string")); "\($p) domain lists"),
