@@ -54,19 +54,21 @@ summary_compute(
 	char limit[8];
 	int rc;
 
-	/* Volumes come from the records, so a report's own counters and
+	/* Domains are compared without case (RFC 4343): a reporter that
+	 * writes Example.COM does not split the domain.  Volumes come from
+	 * the records, so a report's own counters and
 	 * its rows can never disagree in what is shown; "passed" is our
 	 * verdict (record_analysis), the one every other command shows. */
 	rc = db_each(db,
-	    "SELECT r.domain, count(*), count(DISTINCT r.org_name), "
+	    "SELECT lower(r.domain), count(*), count(DISTINCT r.org_name), "
 	    "coalesce(sum(v.messages), 0), coalesce(sum(v.passed), 0), "
 	    "to_char(min(r.date_begin) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), "
 	    "to_char(max(r.date_end) AT TIME ZONE 'UTC', 'YYYY-MM-DD') "
 	    "FROM reports r LEFT JOIN LATERAL (SELECT sum(messages) AS "
 	    "messages, sum(messages) FILTER (WHERE pass) AS passed "
 	    "FROM record_analysis a WHERE a.report = r.id) v ON true "
-	    "WHERE $1::text IS NULL OR r.domain = $1 "
-	    "GROUP BY r.domain ORDER BY r.domain",
+	    "WHERE $1::text IS NULL OR lower(r.domain) = lower($1) "
+	    "GROUP BY lower(r.domain) ORDER BY lower(r.domain)",
 	    1, params, add_domain, s, err);
 	snprintf(limit, sizeof(limit), "%d", SUMMARY_TOP);
 	for (size_t i = 0; rc == 0 && i < s->n; i++) {

@@ -297,6 +297,12 @@ eq "s7 passed" "$(q "SELECT passed FROM daily_volume
 run s7 1 advise --db "$db" --offline --domain acme-widgets.test --json
 jqt s7 ".evidence.messages == $((40 + 60)) and .evidence.reporters == 2
 	and .evidence.days_with_data == 1"
+# summary, reporter_daily and source_volume merge the two spellings too.
+run s7sum 0 summary --db "$db" --domain acme-widgets.test
+eq "s7 summary lines" "$(grep -ci 'acme-widgets.test' "$tmp/s7sum.out")" 1
+eq "s7 reporter_daily" "$(q "SELECT count(DISTINCT domain), sum(messages)
+	FROM reporter_daily WHERE domain ILIKE 'acme-widgets.test'")" \
+	"1|$((40 + 60))"
 
 # === 8 ======================================================================
 # 70 over 7 days: the range is 7*86400-1 s, every day but the last a
