@@ -31,22 +31,26 @@ help(FILE *fp)
 	    "[--json]\n"
 	    "                        [--until DATE] [--offline] [--db "
 	    "CONNINFO]\n\n"
-	    "Says which DMARC policy receivers see now, whether the domain "
-	    "is ready for the\nnext step, why or why not (days of data, "
-	    "pass rate of legitimate mail,\nlegitimate sources still "
-	    "failing, new sources), and the exact TXT record to\npublish "
-	    "next.  The steps: p=none, p=quarantine with t=y and pct=0 "
-	    "(testing),\np=quarantine, p=reject with t=y and pct=0, "
-	    "p=reject.\n\n"
+	    "Says which DMARC policy receivers see now (and which DNS "
+	    "publishes), whether\nthe domain is ready for the next step, "
+	    "why or why not (days of data, pass\nrate of the mail that may "
+	    "be yours, senders still failing that the step would\nhit, "
+	    "named with the fix or the decision to make, how long the "
+	    "policy has held,\nwhat receivers did to your mail after a "
+	    "step), and the exact TXT record to\npublish next.  The steps: "
+	    "p=none, p=quarantine with t=y and pct=0 (testing),\n"
+	    "p=quarantine, p=reject with t=y and pct=0, p=reject.\n\n"
 	    "  --domain DOMAIN      the policy domain (required)\n"
 	    "  --what-if POLICY     also show what quarantine or reject "
 	    "(at PCT percent,\n"
 	    "                       default 100) would have done to the "
 	    "period's mail,\n"
-	    "                       per source, legitimate or not\n"
+	    "                       per source, legitimate or not; or a "
+	    "whole policy:\n"
+	    "                       'p=reject; sp=none; pct=50'\n"
 	    "  --until DATE         judge the days before DATE "
 	    "(YYYY-MM-DD; default: up to\n"
-	    "                       today)\n"
+	    "                       the last complete day, yesterday)\n"
 	    "  --json               one JSON object (keys in "
 	    "reports/README.md)\n"
 	    "  --offline            no DNS lookups: names from the cache; "
@@ -60,8 +64,10 @@ help(FILE *fp)
 	    fp);
 	config_print_help(fp, CONFIG_GROUP_ANALYSIS | CONFIG_GROUP_DNS);
 	fputs("\nExit status: 0 ready for the next step (or at p=reject "
-	      "already), 1 not ready,\n2 could not run.  Monitoring can also "
-	      "read \"ready\" from --json.\n",
+	      "already), 1 not ready\n(or waiting for receivers to show the "
+	      "published policy), 2 could not run\n(also: no report about "
+	      "DOMAIN is stored).  Monitoring can also read \"ready\"\nand "
+	      "\"waiting\" from --json.\n",
 	    fp);
 }
 
