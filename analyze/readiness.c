@@ -391,7 +391,7 @@ tag(const struct tags *t, const char *name)
 int
 readiness_parse_record(const char *text, struct policy_state *out)
 {
-	struct tags t;
+	struct tags t = {0};
 	const char *v;
 	int ok = -1;
 
@@ -421,6 +421,7 @@ readiness_parse_record(const char *text, struct policy_state *out)
 	if ((v = tag(&t, "aspf")) != NULL && strcasecmp(v, "s") == 0)
 		strcpy(out->aspf, "s");
 	out->known = 1;
+	out->from_record = 1;
 	ok = 0;
 done:
 	free(t.copy);
@@ -495,15 +496,6 @@ from_reported(const struct policy_state *now, int next, char *out, size_t size)
 	}
 	add(&r, "rua", "mailto:YOUR-ADDRESS", 0);
 	record_write(&r, out, size);
-}
-
-/* The record of step for a policy state: the published one's tags are
- * not at hand here, so from what the state says. */
-static void
-from_published_state(
-    const struct policy_state *st, int step, char *out, size_t size)
-{
-	from_reported(st, step, out, size);
 }
 
 /*
@@ -606,10 +598,18 @@ readiness_spec_of(const struct policy_state *st, struct policy_spec *out)
 	int p = strength(st->p), sp = strength(st->sp), np = strength(st->np);
 
 	out->p = p < 0 ? 0 : p;
-	/* Reporters fill sp in with p and np with sp: only a value that
-	 * differs says something of its own. */
-	out->sp = sp >= 0 && sp != out->p ? sp : -1;
-	out->np = np >= 0 && np != (out->sp >= 0 ? out->sp : out->p) ? np : -1;
+	if (st->from_record) {
+		/* A record says sp and np only when it means them. */
+		out->sp = sp;
+		out->np = np;
+	} else {
+		/* Reporters fill sp in with p and np with sp: only a value
+		 * that differs says something of its own. */
+		out->sp = sp >= 0 && sp != out->p ? sp : -1;
+		out->np = np >= 0 && np != (out->sp >= 0 ? out->sp : out->p)
+		    ? np
+		    : -1;
+	}
 	out->pct = st->pct >= 0 && st->pct <= 100 ? st->pct : 100;
 	out->testing = strcasecmp(st->testing, "y") == 0;
 }
@@ -780,8 +780,7 @@ reason_stable(const struct readiness_thresholds *t,
 	int64_t held = 0, since = now->since, until = now->reported_at;
 	char when[32], pol[80];
 
-	if (out->step_published >= 0 &&
-	    out->step_published != out->step_reported) {
+	if (out->published_differs) {
 		/* DNS says another policy than the latest report: the owner
 		 * changed it.  Wait until every reporter shows it. */
 		const struct policy_confirm *c = &in->confirm;
@@ -879,8 +878,11 @@ reason_watch(const struct readiness_thresholds *t, const char *domain,
 	if (r->met == 0) {
 		put(prev, sizeof(prev), "%s",
 		    readiness_step_policy(out->step_now - 1));
-		if (base->known)
-			from_published_state(base, out->step_now - 1,
+		/* The published record's tags kept, as for the next one. */
+		if (in->published == NULL ||
+		    !from_published(in->published, out->step_now - 1,
+		        out->rollback_record, sizeof(out->rollback_record)))
+			from_reported(base, out->step_now - 1,
 			    out->rollback_record, sizeof(out->rollback_record));
 		put(r->text, sizeof(r->text),
 		    "receivers quarantined or rejected %" PRIu64 " message%s "
@@ -983,6 +985,22 @@ subdomain_advice(const struct readiness_thresholds *t, const char *domain,
 		        : in->sub_names_failing);
 }
 
+/* The same p, pct and t (absent pct 100, absent t n): what receivers
+ * report and what is published agree. */
+static int
+same_policy(const struct policy_state *a, const struct policy_state *b)
+{
+	int pa, pb;
+
+	if (a == NULL || !a->known || !b->known)
+		return 0;
+	pa = a->pct >= 0 && a->pct <= 100 ? a->pct : 100;
+	pb = b->pct >= 0 && b->pct <= 100 ? b->pct : 100;
+	return strength(a->p) == strength(b->p) && pa == pb &&
+	    (strcasecmp(a->testing, "y") == 0) ==
+	    (strcasecmp(b->testing, "y") == 0);
+}
+
 void
 readiness_judge(const struct readiness_thresholds *t, const char *domain,
     const struct policy_state *now, const struct readiness_inputs *in,
@@ -1003,6 +1021,7 @@ readiness_judge(const struct readiness_thresholds *t, const char *domain,
 		policy_text(&pub, 1, out->policy_published,
 		    sizeof(out->policy_published));
 		base = &pub;
+		out->published_differs = same_policy(now, &pub) == 0;
 	}
 	/* What the owner published is where the domain stands: never
 	 * advise a step back to what receivers still report. */
@@ -1157,12 +1176,7 @@ whatif_parse(
 		put(rec, sizeof(rec), "v=DMARC1; %s", arg);
 		if (readiness_parse_record(rec, &st) < 0)
 			return -1;
-		readiness_spec_of(&st, out);
-		/* Explicit sp=reject with p=reject says no more than p. */
-		if (st.sp[0] != '\0')
-			out->sp = strength(st.sp);
-		if (st.np[0] != '\0')
-			out->np = strength(st.np);
+		readiness_spec_of(&st, out); /* a record: sp, np as given */
 		out->testing = 0;
 		return out->p >= 1 ? 0 : -1;
 	}

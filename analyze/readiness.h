@@ -115,6 +115,9 @@ struct policy_spec {
  * published.  Empty strings for what it left out. */
 struct policy_state {
 	int known; /* 0: no report about the domain at all / no record */
+	/* 1: parsed from a DMARC record, whose sp and np say something only
+	 * when present (reporters fill them in with p and sp). */
+	int from_record;
 	char p[16], sp[16], np[16]; /* lower-cased: none, quarantine, reject */
 	int pct; /* 0..100; absent is 100 */
 	char testing[8]; /* "y" or "n"; absent is "n" */
@@ -188,7 +191,9 @@ struct readiness {
 	int step_reported; /* the step receivers report, -1 none */
 	int step_published; /* the step of the published record, -1 none */
 	int ready; /* 1: go to next_step now */
-	int waiting; /* a published step receivers do not confirm yet */
+	int waiting; /* a published policy receivers do not confirm yet */
+	/* DNS publishes another p, pct or t than the latest report gives. */
+	int published_differs;
 	char policy_now[80]; /* "p=quarantine; pct=50" */
 	char policy_published[80]; /* "" when no record was looked up */
 	char next_step[80]; /* "p=reject; t=y; pct=0", "" at step 4 */
@@ -277,9 +282,10 @@ void whatif_free(struct whatif *w);
 
 /*
  * A --what-if argument: "reject", "quarantine:25", or a policy in record
- * syntax ("p=reject; sp=none; pct=50").  sp and np left out come from
- * base (the published or reported policy; NULL: they follow p).  0, or -1
- * when it is neither.
+ * syntax ("p=reject; sp=none; pct=50").  For a word, sp and np come from
+ * base (the published or reported policy; NULL: they follow p); a policy
+ * in record syntax is taken whole, what it leaves out following p.  0, or
+ * -1 when it is neither.
  */
 int whatif_parse(
     const char *arg, const struct policy_state *base, struct policy_spec *out);

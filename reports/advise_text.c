@@ -96,7 +96,7 @@ summary(FILE *fp, const struct advice *a, int color)
 	} else {
 		fputs("\nPolicy now: not known (no report says)\n", fp);
 	}
-	if (r->step_published >= 0 && r->step_published != r->step_reported)
+	if (r->published_differs)
 		fprintf(fp, "Published:  %s (step %d of 4) in DNS now\n",
 		    safe(r->policy_published, pol, sizeof(pol)),
 		    r->step_published);
@@ -199,7 +199,8 @@ failing(FILE *fp, const struct advice *a, int color)
 			      "trusted_sources: ",
 			    fp);
 			setting_value(fp, &g->s);
-			fputs("\n         not yours? add to ignored_sources: ", fp);
+			fputs("\n         not yours? add to ignored_sources: ",
+			    fp);
 			setting_value(fp, &g->s);
 			fputc('\n', fp);
 		}
