@@ -78,8 +78,8 @@ int64_t analysis_default_until(void);
 int analysis_domain_arg(const char *s, char *out, size_t outlen);
 
 /*
- * Whether domain (NULL: any) has data in [since, until), said on stderr so that an
- * empty answer is never read as an all-clear: 0 there are reports in the
+ * Whether domain (NULL: any) has data in [since, until), said on stderr so that
+ * an empty answer is never read as an all-clear: 0 there are reports in the
  * period; 1 there are none in it (the note names where the data is and
  * the --until to use); -1 the domain has no reports at all, or the
  * database failed (the command exits with EXIT_CANNOT_RUN).

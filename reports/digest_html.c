@@ -615,8 +615,9 @@ failing_legit(FILE *fp, const struct digest_domain *dd)
 
 	section(fp, "Sources that may be yours and fail DMARC");
 	if (n == 0) {
-		sentence(fp, "No source that may be yours failed DMARC this "
-		             "period.");
+		sentence(fp,
+		    "No source that may be yours failed DMARC this "
+		    "period.");
 		more(fp, l->more, "sources");
 		section_end(fp);
 		return;

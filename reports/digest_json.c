@@ -33,8 +33,8 @@ source(FILE *fp, const struct source *s)
 
 	fputc('{', fp);
 	json_kv_str(fp, "ip", s->ip, 1);
-	json_kv_u64(fp, "addresses", s->n_addresses > 1 ? s->n_addresses : 1,
-	    0);
+	json_kv_u64(
+	    fp, "addresses", s->n_addresses > 1 ? s->n_addresses : 1, 0);
 	json_kv_str(fp, "class", source_class_name(s->cls), 0);
 	json_kv_str(fp, "service", s->service, 0);
 	json_kv_str(fp, "ptr", s->ptr, 0);

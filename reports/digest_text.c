@@ -874,8 +874,8 @@ domain(const struct out *o, const struct digest_domain *dd)
 	policy(o, dd);
 	readiness(o, dd);
 	if (dd->messages > 0) {
-		source_list(o, "Failing sources that may be yours", &dd->failing_legit,
-		    LIST_FAILING);
+		source_list(o, "Failing sources that may be yours",
+		    &dd->failing_legit, LIST_FAILING);
 		source_list(
 		    o, "New sources this period", &dd->new_sources, LIST_NEW);
 	}

@@ -125,8 +125,9 @@ advice_notready(struct advice *a)
 	a->in.published = a->published;
 	readiness_judge(&a->thresholds, a->domain, &a->now, &a->in, &a->r);
 	a->has_whatif = 1;
-	assert_int_equal(whatif_compute(&(struct policy_spec){2, -1, -1, 100, 0},
-	                     &a->sources, &a->whatif, &err),
+	assert_int_equal(
+	    whatif_compute(&(struct policy_spec){2, -1, -1, 100, 0},
+	        &a->sources, &a->whatif, &err),
 	    0);
 }
 
@@ -530,7 +531,8 @@ test_notready(void **state)
 	assert_non_null(strstr(out, "\"ready\":false,"));
 	/* 8258 of 8800 is 93.84...: the 93.8 of the pass_rate reason. */
 	assert_non_null(strstr(out, "\"mine_pass_rate\":93.8,"));
-	assert_non_null(strstr(out, "\"text\":\"93.8% of the mail that may be yours"));
+	assert_non_null(
+	    strstr(out, "\"text\":\"93.8% of the mail that may be yours"));
 	free(out);
 	whatif_free(&a.whatif);
 	readiness_free(&a.r);
@@ -618,8 +620,9 @@ test_hostile_everywhere(void **state)
 	whatif_free(&a.whatif);
 	a.sources.v = s;
 	a.sources.n = 2;
-	assert_int_equal(whatif_compute(&(struct policy_spec){2, -1, -1, 100, 0},
-	                     &a.sources, &a.whatif, &(struct err){0}),
+	assert_int_equal(
+	    whatif_compute(&(struct policy_spec){2, -1, -1, 100, 0}, &a.sources,
+	        &a.whatif, &(struct err){0}),
 	    0);
 
 	out = render(&a, 0, 0, &len);

@@ -1038,8 +1038,8 @@ check_csv_sources(const struct digest *d, struct csv *c)
 	for (size_t i = 0; i < d->n; i++) {
 		const struct digest_domain *dd = &d->domains[i];
 
-		check_csv_list(c, &r, dd->domain, "failing_yours",
-		    &dd->failing_legit);
+		check_csv_list(
+		    c, &r, dd->domain, "failing_yours", &dd->failing_legit);
 		check_csv_list(c, &r, dd->domain, "new", &dd->new_sources);
 		check_csv_list(c, &r, dd->domain, "stopped", &dd->stopped);
 		check_csv_list(c, &r, dd->domain, "spoofing", &dd->spoofing);
