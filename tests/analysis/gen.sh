@@ -1,4 +1,5 @@
-# Writes fixture DMARC aggregate reports; sourced by test_analysis.sh.
+# Writes fixture DMARC aggregate reports; sourced by test_analysis.sh and
+# test_scenarios.sh.
 #
 # report FILE ORG DOMAIN BEGIN P RECORD...
 #   BEGIN is a Unix time (the day's start), the report covers one day.
@@ -11,26 +12,61 @@
 report() {
 	r_file=$1 r_org=$2 r_dom=$3 r_begin=$4 r_p=$5
 	shift 5
+	report2 "$r_file" "$r_org" "$r_dom" "$r_begin" $((r_begin + 86399)) \
+		"adkim=r aspf=r p=$r_p sp=$r_p pct=100" "$@"
+}
+
+# report2 FILE ORG DOMAIN BEGIN END POLICY RECORD...
+#   BEGIN and END are Unix times, written as they are (a daily report is
+#   BEGIN, BEGIN+86399).
+#   POLICY is a blank-separated list of TAG=VALUE, written in that order
+#   as <TAG>VALUE</TAG> in policy_published after <domain>; a TAG left out
+#   is not written at all.  One pseudo-tag: ns=bis writes the report in
+#   the DMARCbis namespace (urn:ietf:params:xml:ns:dmarc-2.0, with
+#   <version>1.0</version>), and is not a policy tag.
+#   Each RECORD is IP|COUNT|HEADER_FROM|DKIM|SPF|REASON, as for report:
+#   DKIM and SPF "" or domain:result, REASON "" or type[:comment];
+#   the receiver's policy_evaluated is pass when the DKIM or SPF result is
+#   pass for HEADER_FROM's domain, else fail.
+report2() {
+	r2_file=$1 r2_org=$2 r2_dom=$3 r2_begin=$4 r2_end=$5 r2_pol=$6
+	shift 6
+	r2_ns=
+	for r2_t in $r2_pol; do
+		case $r2_t in ns=bis) r2_ns=bis ;; esac
+	done
 	{
-		printf '<?xml version="1.0" encoding="UTF-8"?>\n<feedback>\n'
-		printf '<report_metadata><org_name>%s</org_name>' "$r_org"
-		printf '<email>noreply@%s</email>' "$r_org"
-		printf '<report_id>%s-%s-%s</report_id>' "$r_org" "$r_dom" "$r_begin"
+		printf '<?xml version="1.0" encoding="UTF-8"?>\n'
+		if [ "$r2_ns" = bis ]; then
+			printf '<feedback xmlns="urn:ietf:params:xml:ns:dmarc-2.0">\n'
+			printf '<version>1.0</version>\n'
+		else
+			printf '<feedback>\n'
+		fi
+		printf '<report_metadata><org_name>%s</org_name>' "$r2_org"
+		printf '<email>noreply@%s</email>' "$r2_org"
+		printf '<report_id>%s-%s-%s-%s</report_id>' "$r2_org" "$r2_dom" \
+			"$r2_begin" "$r2_end"
 		printf '<date_range><begin>%s</begin><end>%s</end></date_range>' \
-			"$r_begin" $((r_begin + 86399))
+			"$r2_begin" "$r2_end"
 		printf '</report_metadata>\n'
-		printf '<policy_published><domain>%s</domain><adkim>r</adkim>' "$r_dom"
-		printf '<aspf>r</aspf><p>%s</p><sp>%s</sp><pct>100</pct>' "$r_p" "$r_p"
+		printf '<policy_published><domain>%s</domain>' "$r2_dom"
+		for r2_t in $r2_pol; do
+			case $r2_t in
+			ns=*) ;;
+			*=*) printf '<%s>%s</%s>' "${r2_t%%=*}" "${r2_t#*=}" \
+				"${r2_t%%=*}" ;;
+			esac
+		done
 		printf '</policy_published>\n'
-		for r_rec in "$@"; do
-			# Empty fields stay in place; a trailing one may go.
-			r_ifs=$IFS
+		for r2_rec in "$@"; do
+			r2_ifs=$IFS
 			IFS='|'
 			set -f
 			# shellcheck disable=SC2086
-			set -- $r_rec
+			set -- $r2_rec
 			set +f
-			IFS=$r_ifs
+			IFS=$r2_ifs
 			ip=$1 count=$2 hfrom=$3 dkim=${4:-} spf=${5:-} reason=${6:-}
 			dk=fail sp=fail
 			case $dkim in "$hfrom":pass) dk=pass ;; esac
@@ -62,5 +98,5 @@ report() {
 			printf '</auth_results></record>\n'
 		done
 		printf '</feedback>\n'
-	} >"$r_file"
+	} >"$r2_file"
 }

@@ -25,7 +25,6 @@ export DMARCSIFT_CONFIG="$tmp/empty.conf"
 : >"$DMARCSIFT_CONFIG"
 unset DMARCSIFT_DB NO_COLOR
 . "$here/gen.sh"
-. "$here/gen2.sh"
 
 fail() {
 	echo "FAIL $*" >&2
