@@ -21,36 +21,8 @@ export DMARCSIFT_CONFIG="$tmp/empty.conf"
 unset DMARCSIFT_DB NO_COLOR
 . "$here/gen.sh"
 
-fail() {
-	echo "FAIL $*" >&2
-	fails=$((fails + 1))
-}
-
-PGOPTIONS='-c client_min_messages=warning' psql "$DMARCSIFT_TEST_DB" \
-	-qAtc "DROP DATABASE IF EXISTS analysis" -c "CREATE DATABASE analysis" \
-	>/dev/null || exit 2
-db="$DMARCSIFT_TEST_DB dbname=analysis"
-q() { psql "$db" -qAtX -F'|' -c "$1"; }
-
-# run NAME WANT ARGS...: dmarcsift ARGS, output in $tmp/NAME.out/.err.
-run() {
-	r_name=$1 r_want=$2
-	shift 2
-	"$bin" "$@" >"$tmp/$r_name.out" 2>"$tmp/$r_name.err"
-	r_rc=$?
-	if [ "$r_rc" -ne "$r_want" ]; then
-		fail "$r_name: exit $r_rc, want $r_want"
-		sed 's/^/    /' "$tmp/$r_name.out" "$tmp/$r_name.err" >&2
-	fi
-	if grep -Eq 'Sanitizer|runtime error' "$tmp/$r_name.err"; then
-		fail "$r_name: sanitizer report"
-		cat "$tmp/$r_name.err" >&2
-	fi
-}
-
-jqt() {
-	jq -e "$2" "$tmp/$1.out" >/dev/null 2>&1 || fail "$1: not true: $2"
-}
+. "$here/lib.sh"
+newdb analysis
 
 # golden NAME FILE: FILE matches $golden/NAME whole (the clock is fixed:
 # DMARCSIFT_NOW below).  A golden file is never empty.
