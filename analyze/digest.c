@@ -105,7 +105,8 @@ on_day(void *arg, int ncols, const char *const *c, struct err *err)
  * (record_facts.day); unix_day() is the UTC day of Unix seconds. */
 #define VOLUME_WHERE                                                           \
 	"FROM record_analysis WHERE domain = $1 AND day >= unix_day($2) AND "  \
-	"day < unix_day($3)"
+	"day < unix_day($3) AND date_begin >= to_timestamp($2::bigint - "      \
+	"32 * 86400) AND date_begin < to_timestamp($3::bigint)"
 
 static int
 read_volume(struct db *db, const char *domain, int64_t a, int64_t b,

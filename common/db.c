@@ -40,9 +40,9 @@ db_error(struct db *db, const PGresult *res, const char *what, struct err *err)
 		    (int)(len > 0 && primary[len - 1] == '\n' ? len - 1 : len),
 		    primary);
 	}
-	return err_set(err, ERR_DB, "%s: %s%s%s%s%s", what, primary,
+	return err_set(err, ERR_DB, "%s: %s%s%s%s%s%s", what, primary,
 	    detail ? " (" : "", detail ? detail : "", detail ? ")" : "",
-	    hint ? hint : "");
+	    hint ? "; " : "", hint ? hint : "");
 }
 
 static void
@@ -70,6 +70,21 @@ connect_params(struct db **out, const char *const *keys,
 		return ERR_DB;
 	}
 	PQsetNoticeProcessor(db->conn, on_notice, NULL);
+	/* The analysis is many small SQL functions and views: PostgreSQL's
+	 * JIT compiles them for seconds and saves nothing at the sizes one
+	 * command reads (measured: advise 5.0 s with it, 0.5 s without, on a
+	 * domain of 87,000 records). */
+	{
+		PGresult *res = PQexec(db->conn, "SET jit = off");
+
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			db_error(db, res, "cannot set up the session", err);
+			PQclear(res);
+			db_close(db);
+			return ERR_DB;
+		}
+		PQclear(res);
+	}
 	*out = db;
 	return 0;
 }

@@ -182,6 +182,10 @@ WITH recs AS (
 	WHERE domain = lower(p_domain)
 	  AND day >= (p_since AT TIME ZONE 'UTC')::date
 	  AND day < (p_until AT TIME ZONE 'UTC')::date
+	  -- A report covers at most 31 days from its first: this bound lets
+	  -- the index on (lower(domain), date_begin) narrow the scan.
+	  AND date_begin >= p_since - interval '32 days'
+	  AND date_begin < p_until
 ), names AS (
 	-- Subdomain names with no passing mail in the period.
 	SELECT aligned_to FROM recs WHERE sub
@@ -286,19 +290,26 @@ WITH s AS (
 	    p_until - make_interval(days => p_days), p_until, p_legit_share,
 	    p_trusted, p_ignored)
 ), f AS (
-	SELECT count(DISTINCT day) AS days, min(day) AS first_day,
-	       max(day) AS last_day, count(DISTINCT reporter) AS reporters
-	FROM record_facts
-	WHERE domain = lower(p_domain)
-	  AND day >= ((p_until AT TIME ZONE 'UTC') - make_interval(days => p_days))::date
-	  AND day < (p_until AT TIME ZONE 'UTC')::date
+	-- The days reports cover, from the reports alone.
+	SELECT count(DISTINCT d.day) AS days, min(d.day) AS first_day,
+	       max(d.day) AS last_day, count(DISTINCT r.org_name) AS reporters
+	FROM reports r
+	JOIN report_days d ON d.report = r.id
+	WHERE lower(r.domain) = lower(p_domain)
+	  AND d.day >= ((p_until AT TIME ZONE 'UTC') - make_interval(days => p_days))::date
+	  AND d.day < (p_until AT TIME ZONE 'UTC')::date
+	  AND r.date_begin >= p_until - make_interval(days => p_days + 32)
+	  AND r.date_begin < p_until
 ), seen AS (
-	-- First appearance of each source in everything stored.
-	SELECT source_ip, min(day) AS first_day
-	FROM record_facts
-	WHERE domain = lower(p_domain)
-	  AND day < (p_until AT TIME ZONE 'UTC')::date
-	GROUP BY source_ip
+	-- First appearance of each source in everything stored: the day its
+	-- first report begins is the first day that report covers.
+	SELECT rec.source_ip, (min(r.date_begin) AT TIME ZONE 'UTC')::date
+	           AS first_day
+	FROM reports r
+	JOIN records rec ON rec.report = r.id
+	WHERE lower(r.domain) = lower(p_domain)
+	  AND r.date_begin < p_until
+	GROUP BY rec.source_ip
 ), sub AS (
 	SELECT coalesce(sum(m), 0) AS m, coalesce(sum(ok), 0) AS ok,
 	       count(*) AS names, count(*) FILTER (WHERE ok = 0) AS failing
@@ -309,6 +320,8 @@ WITH s AS (
 	        AND day >= ((p_until AT TIME ZONE 'UTC')
 	                    - make_interval(days => p_days))::date
 	        AND day < (p_until AT TIME ZONE 'UTC')::date
+	        AND date_begin >= p_until - make_interval(days => p_days + 32)
+	        AND date_begin < p_until
 	        AND right(aligned_to, length(p_domain) + 1)
 	            = '.' || lower(p_domain)
 	      GROUP BY aligned_to) x
