@@ -3,6 +3,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "text.h"
+
+/* Longest line written; a longer one is cut with "...". */
+#define LOG_LINE_MAX 4096
+
 static int verbosity = 1;
 
 void
@@ -23,13 +28,16 @@ static void vlog(int level, const char *tag, const char *fmt, va_list ap)
 static void
 vlog(int level, const char *tag, const char *fmt, va_list ap)
 {
+	char raw[LOG_LINE_MAX], line[LOG_LINE_MAX];
+
 	if (level > verbosity)
 		return;
-	fputs("dmarcsift: ", stderr);
-	if (tag != NULL)
-		fputs(tag, stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	/* Messages quote outside data (domains, file names, server text):
+	 * whatever they hold, the line reaching a terminal or cron's mail is
+	 * printable, one line, with no escape, bidi override or separator. */
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	text_printable(raw, line, sizeof(line));
+	fprintf(stderr, "dmarcsift: %s%s\n", tag != NULL ? tag : "", line);
 }
 
 #define LOG_FN(name, level, tag)                                               \

@@ -71,8 +71,9 @@ text_fold_enum(char *s, const char *const *words)
 
 /*
  * Control characters (C0, DEL, C1: U+0080..U+009F, where U+009B is a CSI
- * that terminals obey) and bidirectional overrides (U+202A..U+202E,
- * U+2066..U+2069) can rewrite what a terminal or log shows.
+ * that terminals obey), bidirectional marks and overrides (U+200E,
+ * U+200F, U+202A..U+202E, U+2066..U+2069) and the line and paragraph
+ * separators (U+2028, U+2029) can rewrite what a terminal or log shows.
  */
 static int
 printable(const unsigned char *p, size_t n)
@@ -81,8 +82,11 @@ printable(const unsigned char *p, size_t n)
 		return *p >= 0x20 && *p != 0x7f;
 	if (n == 2)
 		return !(p[0] == 0xc2 && p[1] < 0xa0);
+	/* U+200E..F marks, U+2028..9 line and paragraph separators,
+	 * U+202A..E embeddings and overrides: they move or break a line. */
 	if (n == 3 && p[0] == 0xe2 && p[1] == 0x80)
-		return !(p[2] >= 0xaa && p[2] <= 0xae);
+		return !(p[2] == 0x8e || p[2] == 0x8f ||
+		    (p[2] >= 0xa8 && p[2] <= 0xae));
 	if (n == 3 && p[0] == 0xe2 && p[1] == 0x81)
 		return !(p[2] >= 0xa6 && p[2] <= 0xa9);
 	return 1;
