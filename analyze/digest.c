@@ -66,6 +66,12 @@ names_free(struct names *l)
 	free(l->v);
 }
 
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* ---- volume ----------------------------------------------------------- */
 
 struct volume {
@@ -417,6 +423,85 @@ read_refused(struct db *db, struct digest *dg, struct err *err)
 	    2, p, on_refused, dg, err);
 }
 
+/* ---- whose domains ---------------------------------------------------- */
+
+struct domain_rows {
+	struct digest *dg;
+	struct names *owned;
+};
+
+static int
+on_domain(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct domain_rows *r = arg;
+	struct digest *dg = r->dg;
+	uint64_t m;
+
+	(void)err;
+	if (ncols != 3 || c[0] == NULL)
+		return 0;
+	if (c[2] != NULL && strcmp(c[2], "t") == 0)
+		return on_name(r->owned, 1, c, err);
+	m = u64_of(c[1]);
+	dg->foreign_messages += m;
+	if (dg->nforeign >= DIGEST_TOP) {
+		dg->foreign_more++;
+		return 0;
+	}
+	if (dg->foreign == NULL)
+		dg->foreign = xcalloc(DIGEST_TOP, sizeof(*dg->foreign));
+	dg->foreign[dg->nforeign].domain = xstrdup(c[0]);
+	dg->foreign[dg->nforeign++].messages = m;
+	return 0;
+}
+
+/*
+ * The domains with reports in the two periods, split into the owner's
+ * (owned, a comma list; else 2 or more reporters, or 100 or more
+ * messages: a stranger's made-up reports are small and from one "reporter")
+ * and the foreign ones.  A domain in owned without reports is listed too:
+ * its silence is news.
+ */
+static int
+read_domains(struct db *db, struct digest *dg, const char *owned,
+    struct names *out, struct err *err)
+{
+	struct domain_rows r = {dg, out};
+	char ps[24], us[24], *list = NULL;
+	const char *p[3] = {ps, us, NULL};
+	int rc;
+
+	snprintf(ps, sizeof(ps), "%lld", (long long)dg->prev_since);
+	snprintf(us, sizeof(us), "%lld", (long long)dg->until);
+	if (owned != NULL && owned[0] != '\0') {
+		size_t n = strlen(owned);
+
+		/* Names checked by the caller: letters, digits, '-', '_', '.'
+		 * and the commas between them. */
+		list = xmalloc(n + 3);
+		snprintf(list, n + 3, "{%s}", owned);
+		p[2] = list;
+	}
+	rc = db_each(db,
+	    "WITH d AS (SELECT lower(r.domain) AS domain, count(DISTINCT "
+	    "r.org_name) AS reporters, sum(day_share(r.messages, d.lo, d.hi, "
+	    "d.span)) AS messages FROM reports r JOIN report_days d ON "
+	    "d.report = r.id WHERE d.day >= unix_day($1) AND d.day < "
+	    "unix_day($2) AND r.date_begin >= to_timestamp($1::bigint - 32 * "
+	    "86400) AND r.date_begin < to_timestamp($2::bigint) GROUP BY 1), "
+	    "o AS (SELECT DISTINCT lower(btrim(x)) AS domain FROM "
+	    "unnest($3::text[]) x WHERE btrim(x) <> '') "
+	    "SELECT coalesce(d.domain, o.domain), coalesce(d.messages, 0), "
+	    "CASE WHEN $3::text[] IS NOT NULL THEN o.domain IS NOT NULL ELSE "
+	    "d.reporters >= 2 OR d.messages >= 100 END FROM d FULL JOIN o "
+	    "ON o.domain = d.domain ORDER BY 2 DESC, 1",
+	    3, p, on_domain, &r, err);
+	free(list);
+	if (rc == 0 && out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_name);
+	return rc;
+}
+
 /* ---- the whole -------------------------------------------------------- */
 
 static int
@@ -498,19 +583,8 @@ digest_compute(struct db *db, const struct digest_options *o,
 
 	if (o->domain != NULL) {
 		on_name(&domains, 1, (const char *const[]){o->domain}, err);
-	} else {
-		char ps[24], us[24];
-		const char *p[2] = {ps, us};
-
-		snprintf(ps, sizeof(ps), "%lld", (long long)dg->prev_since);
-		snprintf(us, sizeof(us), "%lld", (long long)dg->until);
-		if ((rc = db_each(db,
-		         "SELECT DISTINCT lower(r.domain) FROM reports r JOIN "
-		         "report_days d ON d.report = r.id WHERE d.day >= "
-		         "unix_day($1) AND d.day < "
-		         "unix_day($2) ORDER BY 1",
-		         2, p, on_name, &domains, err)) < 0)
-			goto fail;
+	} else if ((rc = read_domains(db, dg, o->owned, &domains, err)) < 0) {
+		goto fail;
 	}
 	dg->domains = xcalloc(domains.n + 1, sizeof(*dg->domains));
 	for (size_t i = 0; i < domains.n; i++) {
@@ -559,5 +633,8 @@ digest_free(struct digest *dg)
 		free(dg->refused[i].reason);
 	}
 	free(dg->refused);
+	for (size_t i = 0; i < dg->nforeign; i++)
+		free(dg->foreign[i].domain);
+	free(dg->foreign);
 	free(dg);
 }

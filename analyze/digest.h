@@ -5,8 +5,14 @@
  * text, Markdown, HTML, JSON and CSV.  Nothing here prints.
  *
  * Periods are whole UTC days: [since, until), and the previous period is
- * the same length just before it.  A report counts for the period its
- * date range begins in.
+ * the same length just before it.  A report counts for every day its
+ * range covers, its messages shared out among them (record_facts).
+ *
+ * Whose domains: anyone can mail a report about any domain to the rua
+ * address.  Without --domain the digest covers the owner's domains (the
+ * setting `domains`, else those with reports from 2 or more reporters, or
+ * of 100 or more messages, over the two periods); the others are foreign:
+ * counted and named, never judged, checked over DNS or mailed.
  */
 #ifndef DMARCSIFT_DIGEST_H
 #define DMARCSIFT_DIGEST_H
@@ -82,6 +88,12 @@ struct digest_refused {
 	int64_t received_at; /* Unix seconds */
 };
 
+/* A domain in reports that is not the owner's. */
+struct digest_foreign {
+	char *domain;
+	uint64_t messages; /* over the period and the one before */
+};
+
 struct digest {
 	char period[16]; /* "week", "month" or "Nd" as asked */
 	int64_t since, until, prev_since; /* Unix seconds, UTC midnights */
@@ -91,14 +103,22 @@ struct digest {
 	size_t n;
 	struct digest_refused *refused; /* oldest first, at most DIGEST_TOP */
 	size_t nrefused, refused_more;
+	/* Foreign domains, most mail first, at most DIGEST_TOP (more: how
+	 * many were left out); their messages in all. */
+	struct digest_foreign *foreign;
+	size_t nforeign, foreign_more;
+	uint64_t foreign_messages;
 };
 
 /*
- * Options of one digest.  domain NULL: every domain with reports in the
- * period or the one before.
+ * Options of one digest.  domain NULL: the owner's domains (owned, else
+ * the rule above) with reports in the period or the one before.
  */
 struct digest_options {
 	const char *domain;
+	/* The setting `domains`: lower-case names, comma-separated, checked
+	 * by the caller; NULL or "" for the rule. */
+	const char *owned;
 	int days; /* length of the period, 1..DIGEST_MAX_DAYS */
 	char period[16]; /* its name for display */
 	int64_t until; /* end of the period: a UTC midnight */

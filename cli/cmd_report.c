@@ -110,12 +110,59 @@ published(void *arg, const char *domain)
 	return l->last;
 }
 
+/* The setting `domains`, checked and lower-cased into *out (the caller's;
+ * NULL when unset).  -1 on a name that is not one. */
+static int
+owned_domains(const struct analysis_env *env, char **out)
+{
+	const char *p = config_str(env->cfg, CONFIG_DOMAINS);
+	size_t cap, o = 0;
+	char *list;
+
+	*out = NULL;
+	if (p == NULL || *p == '\0')
+		return 0;
+	cap = strlen(p) + 1;
+	list = xmalloc(cap);
+	while (*p != '\0') {
+		size_t len = strcspn(p, ",");
+		char item[300], name[256];
+
+		snprintf(item, sizeof(item), "%.*s", (int)len, p);
+		p += len;
+		if (*p == ',')
+			p++;
+		{
+			char *a = item, *z = item + strlen(item);
+
+			while (*a == ' ' || *a == '\t')
+				a++;
+			while (z > a && (z[-1] == ' ' || z[-1] == '\t'))
+				*--z = '\0';
+			if (*a == '\0')
+				continue;
+			if (analysis_domain_arg(a, name, sizeof(name)) < 0) {
+				log_error(
+				    "domains: '%s' is not a domain name", a);
+				free(list);
+				return -1;
+			}
+		}
+		o += (size_t)snprintf(
+		    list + o, cap - o, "%s%s", o ? "," : "", name);
+	}
+	*out = list;
+	return 0;
+}
+
 /* `dmarcsift check`'s findings for each domain: the DNS health section. */
 static void
 dns_health(struct analysis_env *env, struct digest *dg, int days)
 {
 	struct resolver *r = NULL;
 	struct err err;
+	struct timespec t0, t1;
+	int budget = (int)config_int(env->cfg, CONFIG_DNS_BUDGET);
 
 	if (resolve_new(&r, config_str(env->cfg, CONFIG_DNS_SERVERS),
 	        (int)config_int(env->cfg, CONFIG_DNS_TIMEOUT), REPORT_DNS_TRIES,
@@ -123,22 +170,44 @@ dns_health(struct analysis_env *env, struct digest *dg, int days)
 		log_warn("dns_servers: %s; no DNS health section", err.msg);
 		return;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (size_t i = 0; i < dg->n; i++) {
 		struct digest_domain *d = &dg->domains[i];
 		struct check *c = NULL;
+		size_t trouble = 0;
 
+		/* A total budget: a silent resolver costs seconds, not a
+		 * timeout per lookup per domain. */
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (t1.tv_sec - t0.tv_sec >= budget) {
+			log_warn(
+			    "DNS health: the DNS budget of %d s is spent; %zu "
+			    "domain(s) not checked (dns_budget)",
+			    budget, dg->n - i);
+			break;
+		}
 		if (check_new(&c, d->domain, days, &err) == 0)
 			c->until = dg->until; /* the report's period */
 		if (c == NULL || check_gather(c, env->db, env->od, &err) < 0 ||
 		    check_run(c, r, env->od, &err) < 0) {
 			log_warn("DNS health of %s: %s", d->domain, err.msg);
 		} else {
+			for (size_t k = 0; k < c->findings.n; k++)
+				trouble += c->findings.v[k].status ==
+				    DNSCHECK_DNSERROR;
 			/* The findings move to the digest. */
 			d->dns = c->findings;
 			memset(&c->findings, 0, sizeof(c->findings));
 			d->dns_checked = 1;
 		}
 		check_free(c);
+		if (d->dns_checked && trouble > 0 && trouble == d->dns.n &&
+		    i + 1 < dg->n) {
+			log_warn("DNS health: no answer from DNS for %s; the "
+			         "other %zu domain(s) not checked",
+			    d->domain, dg->n - i - 1);
+			break;
+		}
 	}
 	resolve_free(r);
 }
@@ -289,6 +358,7 @@ cmd_report(int argc, char **argv)
 	struct digest_options o;
 	struct lookup lk = {NULL, NULL};
 	struct digest *dg = NULL;
+	char *owned = NULL;
 	struct cliopt co;
 	struct err err;
 
@@ -403,6 +473,9 @@ cmd_report(int argc, char **argv)
 	}
 	o.domain = domain[0] ? domain : NULL;
 	o.rules = env.rules;
+	if (owned_domains(&env, &owned) < 0)
+		goto done;
+	o.owned = owned;
 	o.thresholds = env.thresholds;
 	lk.env = &env;
 	if (!env.offline) {
@@ -431,6 +504,7 @@ cmd_report(int argc, char **argv)
 done:
 	digest_free(dg);
 	free(lk.last);
+	free(owned);
 	analysis_env_close(&env);
 	return status;
 }

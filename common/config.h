@@ -103,6 +103,12 @@ struct err;
 	S(TRUSTED_SOURCES, "trusted_sources", "trusted-sources", ANALYSIS,     \
 	    STRING, "", 0, 0, NULL, 0, "IPs, networks and service names "      \
 	    "that send for you, comma-separated: always legitimate")           \
+	S(DOMAINS, "domains", "domains", ANALYSIS, STRING, "", 0, 0, NULL, 0,  \
+	    "your domains, comma-separated: the ones report covers, checks "   \
+	    "over DNS and mails; empty: those with reports from 2 or more "    \
+	    "reporters, or of 100 or more messages")                           \
+	S(DNS_BUDGET, "dns_budget", "dns-budget", DNS, INT, "60", 1, 3600,     \
+	    NULL, 0, "seconds of DNS work one command may spend in all")       \
 	S(IGNORED_SOURCES, "ignored_sources", "ignored-sources", ANALYSIS,     \
 	    STRING, "", 0, 0, NULL, 0, "IPs, networks and service names "      \
 	    "that are not yours, comma-separated: they never block a step")    \

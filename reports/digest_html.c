@@ -1092,6 +1092,31 @@ overview(FILE *fp, const struct digest *d)
 	section_end(fp);
 }
 
+/* Domains in reports that are not the owner's: named, nothing more. */
+static void
+foreign(FILE *fp, const struct digest *d)
+{
+	if (d->nforeign == 0)
+		return;
+	section(fp, "Other domains in reports");
+	table_head(fp, "Domain|>Messages");
+	for (size_t i = 0; i < d->nforeign; i++) {
+		fputs("<tr>", fp);
+		fputs("<td style=\"" S_TD S_IP "\">", fp);
+		name(fp, d->foreign[i].domain);
+		fputs("</td>", fp);
+		td_num(fp);
+		put_count(fp, d->foreign[i].messages);
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</table>\n", fp);
+	more(fp, d->foreign_more, "domains");
+	sentence(fp,
+	    "Not yours by the setting domains (or too small to be): "
+	    "stored, not judged, checked or mailed.");
+	section_end(fp);
+}
+
 static void
 refused(FILE *fp, const struct digest *d)
 {
@@ -1190,6 +1215,7 @@ digest_html(FILE *fp, const struct digest *d)
 		for (size_t i = 0; i < d->n; i++)
 			domain(fp, d, &d->domains[i]);
 	}
+	foreign(fp, d);
 	refused(fp, d);
 	fputs("<tr><td style=\"padding:20px 24px;font-size:12px;color:" MUTED
 	      ";\">Made by dmarcsift from the DMARC aggregate reports "

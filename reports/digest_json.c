@@ -260,6 +260,18 @@ digest_json(FILE *fp, const struct digest *d)
 	}
 	fputc(']', fp);
 	json_kv_u64(fp, "more", d->refused_more, 0);
+	fputc('}', fp);
+	json_key(fp, "foreign", 0);
+	fputs("{\"domains\":[", fp);
+	for (size_t i = 0; i < d->nforeign; i++) {
+		fputs(i ? ",{" : "{", fp);
+		json_kv_str(fp, "domain", d->foreign[i].domain, 1);
+		json_kv_u64(fp, "messages", d->foreign[i].messages, 0);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+	json_kv_u64(fp, "more", d->foreign_more, 0);
+	json_kv_u64(fp, "messages", d->foreign_messages, 0);
 	fputs("}}\n", fp);
 	if (fflush(fp) != 0 || ferror(fp)) {
 		if (errno == 0)

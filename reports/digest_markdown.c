@@ -568,6 +568,27 @@ refused(FILE *fp, const struct digest *d)
 	    fp);
 }
 
+/* Domains in reports that are not the owner's: named, nothing more. */
+static void
+foreign(FILE *fp, const struct digest *d)
+{
+	if (d->nforeign == 0)
+		return;
+	fprintf(fp,
+	    "\n## Other domains in reports (%zu)\n\n"
+	    "| Domain | Messages |\n|---|---:|\n",
+	    d->nforeign + d->foreign_more);
+	for (size_t i = 0; i < d->nforeign; i++) {
+		fputs("| ", fp);
+		md_code(fp, d->foreign[i].domain, 1);
+		fprintf(fp, " | %" PRIu64 " |\n", d->foreign[i].messages);
+	}
+	more(fp, d->foreign_more);
+	fputs("\nNot yours by the setting `domains` (or too small to be): "
+	      "stored, not judged, checked or mailed.\n",
+	    fp);
+}
+
 int
 digest_markdown(FILE *fp, const struct digest *d)
 {
@@ -589,6 +610,7 @@ digest_markdown(FILE *fp, const struct digest *d)
 		    fp);
 	for (size_t i = 0; i < d->n; i++)
 		domain(fp, &d->domains[i]);
+	foreign(fp, d);
 	refused(fp, d);
 	if (fflush(fp) != 0 || ferror(fp)) {
 		if (errno == 0)

@@ -919,6 +919,30 @@ refused(const struct out *o, const struct digest *d)
 	    "or with raised limits.");
 }
 
+/* Domains in reports that are not the owner's: named, nothing more. */
+static void
+foreign(const struct out *o, const struct digest *d)
+{
+	char hdr[96], name[SAFE_MAX];
+
+	if (d->nforeign == 0)
+		return;
+	snprintf(hdr, sizeof(hdr), "Other domains in reports (%zu)",
+	    d->nforeign + d->foreign_more);
+	heading(o, hdr);
+	for (size_t i = 0; i < d->nforeign; i++) {
+		/* Cut to keep the line inside the page width. */
+		text_printable(d->foreign[i].domain, name, 64);
+		fprintf(o->fp, "  %-40s %10" PRIu64 " message%s\n", name,
+		    d->foreign[i].messages,
+		    d->foreign[i].messages == 1 ? "" : "s");
+	}
+	more(o->fp, d->foreign_more);
+	say(o->fp, 2,
+	    "Not yours by the setting `domains` (or too small to be): stored, "
+	    "not judged, checked or mailed.");
+}
+
 int
 digest_text(FILE *fp, const struct digest *d, int color)
 {
@@ -943,6 +967,7 @@ digest_text(FILE *fp, const struct digest *d, int color)
 	}
 	for (size_t i = 0; i < d->n; i++)
 		domain(&o, &d->domains[i]);
+	foreign(&o, d);
 	refused(&o, d);
 	if (fflush(fp) != 0 || ferror(fp)) {
 		if (errno == 0)

@@ -213,10 +213,26 @@ for t in days sources reporters refused; do
 		--format csv --table $t
 	golden report-$t.csv "$tmp/report_csv_$t.out"
 done
-jqt report_json '[.domains[].domain] == ["blocked.test", "noon.test",
-	"ready.test", "young.test"]'
-jqt report_json '.domains[1].reporters[0] | .days == "0111111" and
+# noon.test: one reporter, 60 messages over the two weeks: not the
+# owner's by the rule (2 or more reporters, or 100 or more messages), so
+# named as foreign and nothing more.
+jqt report_json '[.domains[].domain] == ["blocked.test", "ready.test",
+	"young.test"]'
+jqt report_json '.foreign | .domains == [{"domain": "noon.test",
+	"messages": 55}] and .more == 0 and .messages == 55'
+run report_noon 0 report --db "$db" --offline --until $until \
+	--domain noon.test --format json
+jqt report_noon '.domains[0].reporters[0] | .days == "0111111" and
 	.days_covered == 6'
+# The setting names the owner's domains: noon.test is one, blocked.test
+# not; a domain of the list without reports is listed too.
+run report_owned 0 report --db "$db" --offline --until $until \
+	--domains 'noon.test, ready.test,quiet.test' --format json
+jqt report_owned '[.domains[].domain] == ["noon.test", "quiet.test",
+	"ready.test"] and ([.foreign.domains[].domain] | sort) ==
+	["blocked.test", "young.test"]'
+run report_bad_owned 2 report --db "$db" --offline --until $until \
+	--domains 'a b.test'
 # An empty period is a report, not an error.
 run report_empty 0 report --db "$db" --offline --until 2020-01-01
 run report_one 0 report --db "$db" --domain young.test --offline \
@@ -238,7 +254,7 @@ else
 	grep -q '^Content-Type: multipart/alternative' "$m" ||
 		fail "report_mail: not multipart/alternative"
 	grep -q '^Content-Type: text/html' "$m" || fail "report_mail: no HTML part"
-	grep -q '^Subject: DMARC report, 4 domains' "$m" ||
+	grep -q '^Subject: DMARC report, 3 domains' "$m" ||
 		fail "report_mail: subject: $(grep '^Subject' "$m")"
 	[ "$(grep -c '^to' "$SMTP_MAILDIR/000001.env")" = 2 ] ||
 		fail "report_mail: not sent to both recipients"

@@ -77,7 +77,7 @@ def domain($p):
     "status","subject","text","fix"]) and (.status | IN("pass","warn","fail","dnserror"))
     and ([.id, .subject, .text] | all(type == "string")) and (.fix | str_or_null))); "\($p).dns");
 
-rule(keys_are(["period","generated_at","domains","refused"]); "top keys \(keys)"),
+rule(keys_are(["period","generated_at","domains","refused","foreign"]); "top keys \(keys)"),
 rule(.period | keys_are(["name","since","until","previous_since"])
   and (.name | type == "string") and ([.since, .until, .previous_since] | all(iso)); "period"),
 rule(.generated_at | iso; "generated_at"),

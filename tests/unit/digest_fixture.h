@@ -227,6 +227,16 @@ fx_refused(struct digest *d, int64_t input, const char *name,
 	r->received_at = at;
 }
 
+static inline void
+fx_foreign(struct digest *d, const char *domain, uint64_t messages)
+{
+	d->foreign =
+	    xrealloc(d->foreign, (d->nforeign + 1) * sizeof(*d->foreign));
+	d->foreign[d->nforeign].domain = xstrdup(domain);
+	d->foreign[d->nforeign++].messages = messages;
+	d->foreign_messages += messages;
+}
+
 /* ------------------------------------------------------------------------
  * The fixtures. */
 
@@ -343,6 +353,11 @@ fx_realistic(void)
 	    "not a DMARC report: root element is <html>",
 	    FX_SINCE + 3 * FX_DAY + 600);
 	d->refused_more = 1;
+	/* Reports about domains that are not the owner's. */
+	fx_foreign(d, "paypa1-secure.example", 3);
+	fx_foreign(d, "made-up.example", 1);
+	d->foreign_more = 2;
+	d->foreign_messages += 2;
 	return d;
 }
 
@@ -475,6 +490,8 @@ fx_hostile(void)
 	    d, INT64_MAX, FX_MD FX_ESC, FX_CSV "=HYPERLINK(\"x\")", INT64_MAX);
 	fx_refused(d, -1, longu, longw, 0);
 	d->refused_more = 7;
+	fx_foreign(d, FX_MD FX_ESC, 1);
+	fx_foreign(d, longa, UINT64_MAX - 1);
 	free(longa);
 	free(longu);
 	free(longw);

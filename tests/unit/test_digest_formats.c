@@ -847,7 +847,8 @@ test_json_content(void **state)
 	    "\"until\":\"2026-11-16T00:00:00Z\",\"previous_since\":"
 	    "\"2026-11-02T00:00:00Z\"},\"generated_at\":"
 	    "\"2026-11-16T06:15:00Z\",\"domains\":[],\"refused\":"
-	    "{\"inputs\":[],\"more\":0}}\n");
+	    "{\"inputs\":[],\"more\":0},\"foreign\":{\"domains\":[],"
+	    "\"more\":0,\"messages\":0}}\n");
 	free(out);
 	digest_free(d);
 }
