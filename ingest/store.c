@@ -98,7 +98,11 @@ struct store {
 	int in_report, copying;
 	uint64_t copied; /* records sent in this report's COPY */
 	char report_id[24];
-	struct sha256 content;
+	/* The content digest (see st_report): one digest per record, sorted
+	 * when the report ends, so the order of its records does not count. */
+	struct sha256 content, rec_hash;
+	unsigned char (*rec_digests)[SHA256_LEN];
+	size_t n_digests, cap_digests;
 	struct copybuf line, copy;
 };
 
@@ -147,7 +151,7 @@ begin_report(struct store *st, struct err *err)
 
 	if ((rc = take_report_id(st, err)) < 0)
 		return sink_fail(st, err, err);
-	sha256_init(&st->content);
+	st->n_digests = 0;
 	st->in_report = 1;
 	st->copied = 0;
 	return 0;
@@ -238,10 +242,10 @@ put_close(struct copybuf *b, size_t n, char sep)
 }
 
 /*
- * Feeds the content hash the same bytes for a record whatever the table
- * layout (they were once rows of their own tables): the record line, then
- * a line per reason, DKIM result and SPF result, each without the report
- * id.  Reports stored before migration 003 keep matching their copies.
+ * A record's canonical content, into st->rec_hash after its row: a line
+ * per reason, DKIM result and SPF result, each tagged with its kind and
+ * its place among its kind in the record (their order inside a record is
+ * the reporter's), never with the record's place in the report.
  */
 static void
 hash_results(struct store *st, const struct dmarc_record *rec)
@@ -250,36 +254,66 @@ hash_results(struct store *st, const struct dmarc_record *rec)
 
 	for (size_t i = 0; i < rec->n_reasons; i++) {
 		l->len = 0;
-		copybuf_u64(l, rec->index, '\t');
+		copybuf_add(l, "r\t", 2);
 		copybuf_u64(l, i + 1, '\t');
 		copybuf_text(l, rec->reasons[i].type, '\t');
 		copybuf_text(l, rec->reasons[i].comment, '\n');
-		sha256_update(&st->content, l->p, l->len);
+		sha256_update(&st->rec_hash, l->p, l->len);
 	}
 	for (size_t i = 0; i < rec->n_dkim; i++) {
 		const struct dmarc_dkim_result *d = &rec->dkim_results[i];
 
 		l->len = 0;
-		copybuf_u64(l, rec->index, '\t');
+		copybuf_add(l, "d\t", 2);
 		copybuf_u64(l, i + 1, '\t');
 		copybuf_text(l, d->domain, '\t');
 		copybuf_text(l, d->selector, '\t');
 		copybuf_text(l, d->result, '\t');
 		copybuf_text(l, d->human_result, '\n');
-		sha256_update(&st->content, l->p, l->len);
+		sha256_update(&st->rec_hash, l->p, l->len);
 	}
 	for (size_t i = 0; i < rec->n_spf; i++) {
 		const struct dmarc_spf_result *s = &rec->spf_results[i];
 
 		l->len = 0;
-		copybuf_u64(l, rec->index, '\t');
+		copybuf_add(l, "s\t", 2);
 		copybuf_u64(l, i + 1, '\t');
 		copybuf_text(l, s->domain, '\t');
 		copybuf_text(l, s->scope, '\t');
 		copybuf_text(l, s->result, '\t');
 		copybuf_text(l, s->human_result, '\n');
-		sha256_update(&st->content, l->p, l->len);
+		sha256_update(&st->rec_hash, l->p, l->len);
 	}
+}
+
+/* Ends a record's digest and keeps it for the report's. */
+static void
+keep_record_digest(struct store *st)
+{
+	if (st->n_digests == st->cap_digests) {
+		st->cap_digests = st->cap_digests ? 2 * st->cap_digests : 64;
+		st->rec_digests = xrealloc(st->rec_digests,
+		    st->cap_digests * sizeof(st->rec_digests[0]));
+	}
+	sha256_final(&st->rec_hash, st->rec_digests[st->n_digests++]);
+}
+
+/* Forgets the records' digests, and the memory of a big report's. */
+static void
+drop_digests(struct store *st)
+{
+	st->n_digests = 0;
+	if (st->cap_digests > 64 * 1024) {
+		free(st->rec_digests);
+		st->rec_digests = NULL;
+		st->cap_digests = 0;
+	}
+}
+
+static int
+cmp_digest(const void *a, const void *b)
+{
+	return memcmp(a, b, SHA256_LEN);
 }
 
 /* The record's results as the three array columns that end its row. */
@@ -320,6 +354,7 @@ st_record(void *ctx, const struct dmarc_report *rep,
 {
 	struct store *st = ctx;
 	struct copybuf *l = &st->line;
+	size_t idx_len;
 	int rc;
 
 	if (!st->in_report && (rc = begin_report(st, err)) < 0)
@@ -336,6 +371,7 @@ st_record(void *ctx, const struct dmarc_report *rep,
 	}
 	l->len = 0;
 	copybuf_u64(l, rec->index, '\t');
+	idx_len = l->len;
 	copybuf_text(l, rec->source_ip, '\t');
 	copybuf_u64(l, rec->count, '\t');
 	copybuf_text(l, rec->disposition, '\t');
@@ -344,7 +380,9 @@ st_record(void *ctx, const struct dmarc_report *rep,
 	copybuf_text(l, rec->header_from, '\t');
 	copybuf_text(l, rec->envelope_from, '\t');
 	copybuf_text(l, rec->envelope_to, '\n');
-	sha256_update(&st->content, l->p, l->len);
+	/* The digest takes the row without its idx. */
+	sha256_init(&st->rec_hash);
+	sha256_update(&st->rec_hash, l->p + idx_len, l->len - idx_len);
 	copybuf_add(&st->copy, st->report_id, strlen(st->report_id));
 	copybuf_add(&st->copy, "\t", 1);
 	/* The line's newline becomes the tab before the arrays. */
@@ -352,6 +390,7 @@ st_record(void *ctx, const struct dmarc_report *rep,
 	copybuf_add(&st->copy, l->p, l->len);
 	put_results(&st->copy, rec);
 	hash_results(st, rec);
+	keep_record_digest(st);
 	st->copied++;
 	if (st->copy.len >= 64 * 1024 && (rc = flush_copy(st, err)) < 0)
 		return rc;
@@ -418,7 +457,7 @@ st_report(void *ctx, const struct dmarc_report *rep, const char *where,
 	const struct dmarc_policy *p = &rep->policy;
 	unsigned char digest[SHA256_LEN];
 	char hex[3 + 2 * SHA256_LEN], begin[24], end[24], pct[8];
-	char nrec[24], ndrop[24], msgs[24];
+	char nrec[24], ndrop[24], msgs[24], num[48];
 	char *errors, *warnings, *newid = NULL, *nextid = NULL;
 	int rc;
 
@@ -427,8 +466,24 @@ st_report(void *ctx, const struct dmarc_report *rep, const char *where,
 	if ((rc = end_copy(st, err)) < 0)
 		return rc;
 
+	/*
+	 * content_sha256: SHA-256 of a version tag with the number of
+	 * records, the metadata, then the records' digests in sorted order.
+	 * A reporter that sends the report again with its records in another
+	 * order sends the same content.  Reports stored before this digest
+	 * (migration 008) keep theirs; sql/README.md says what that means.
+	 */
+	if (st->n_digests > 1)
+		qsort(st->rec_digests, st->n_digests, SHA256_LEN, cmp_digest);
+	snprintf(
+	    num, sizeof(num), "dmarcsift content 2\x1f%zu\x1f", st->n_digests);
+	sha256_init(&st->content);
+	sha256_update(&st->content, num, strlen(num));
 	hash_metadata(&st->content, rep);
+	for (size_t i = 0; i < st->n_digests; i++)
+		sha256_update(&st->content, st->rec_digests[i], SHA256_LEN);
 	sha256_final(&st->content, digest);
+	drop_digests(st);
 	memcpy(hex, "\\x", 2);
 	sha256_hex(digest, hex + 2);
 	snprintf(begin, sizeof(begin), "%" PRId64, rep->begin);
@@ -491,6 +546,7 @@ st_discard(void *ctx)
 	st->copying = 0;
 	st->copy.len = 0;
 	st->in_report = 0;
+	drop_digests(st);
 }
 
 static void
@@ -1015,6 +1071,8 @@ store_free(struct store *st)
 		return;
 	drop_pending(st);
 	sha256_free(&st->content);
+	sha256_free(&st->rec_hash);
+	free(st->rec_digests);
 	free(st->line.p);
 	free(st->copy.p);
 	free(st);
