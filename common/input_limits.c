@@ -42,6 +42,8 @@ static const struct limit_def limit_defs[] = {
         "attributes on one element, xmlns declarations included"},
     {"xml_markup_bytes", L(xml_markup_bytes), 64 * KiB, 1 * KiB, 8 * MiB,
         "one start tag, comment, processing instruction or CDATA section"},
+    {"cpu_ms", L(cpu_ms), 60000, 1, 86400000,
+        "CPU milliseconds spent reading one report"},
     {"records", L(records), 5000000, 1, 1000000000, "records in one report"},
     {"auth_results", L(auth_results), 100, 1, 100000,
         "DKIM results, SPF results or reasons in one record"},

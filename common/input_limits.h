@@ -24,6 +24,7 @@ struct limits {
 	uint64_t xml_depth; /* element nesting in a report */
 	uint64_t xml_attributes; /* attributes (xmlns too) on one element */
 	uint64_t xml_markup_bytes; /* one start tag, comment, PI or CDATA */
+	uint64_t cpu_ms; /* CPU time spent reading one report */
 	uint64_t records; /* records in one report */
 	uint64_t auth_results; /* dkim+spf results, reasons per record */
 	uint64_t string_bytes; /* one text value */

@@ -1933,6 +1933,8 @@ static const struct hcase cases[] = {
         NULL, 0, 0, 1, 1, NULL},
     {"CDATA of 8 MiB in an extension", gen_long_markup, "8192 cdata", NULL, LIM,
         "(limit xml_markup_bytes)", 0, 1, 0, 0, NULL, F_BOMB},
+    {"20,000 records in 1 ms of CPU", gen_records, "20000", "cpu_ms=1", LIM,
+        "took more than 1 ms of CPU time (limit cpu_ms)", 0, 1, 0, 0, NULL},
 
     /* Layers. */
     {"gzip in gzip: 3 layers", gen_gzip_nested, "3", NULL, 0, NULL, 0, 0, 1, 1,
