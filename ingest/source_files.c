@@ -47,7 +47,8 @@ is_dir(const char *path)
 }
 
 /* Inside a walk, a symlink to a directory is not followed (as find does):
- * a loop of links would otherwise be walked over and over. */
+ * a loop of links would otherwise be walked over and over.  It is listed,
+ * and source_read() names it. */
 static int
 is_real_dir(const char *path)
 {
@@ -86,11 +87,11 @@ walk(const char *dir, struct list *out, int depth)
 	if (here.n > 0)
 		qsort(here.items, here.n, sizeof(*here.items), by_name);
 	for (size_t i = 0; i < here.n; i++) {
+		/* Everything else is listed, links to directories too:
+		 * source_read() reads regular files and names the rest. */
 		if (is_real_dir(here.items[i])) {
 			walk(here.items[i], out, depth + 1);
 			free(here.items[i]);
-		} else if (is_dir(here.items[i])) {
-			free(here.items[i]); /* a linked directory */
 		} else {
 			list_add(out, here.items[i]);
 		}
@@ -214,19 +215,91 @@ read_bounded(
 	return 0;
 }
 
+static const char *
+kind(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "FIFO";
+	if (S_ISSOCK(mode))
+		return "socket";
+	if (S_ISCHR(mode))
+		return "character device";
+	if (S_ISBLK(mode))
+		return "block device";
+	if (S_ISDIR(mode))
+		return "directory";
+	return "unknown type";
+}
+
+/*
+ * Opens path for reading if it is a regular file, itself and not through
+ * a symbolic link; returns the descriptor, or -1 with the reason in why.
+ * lstat() first so that a device is never opened (opening one may do
+ * something); then open() without following a link and without waiting
+ * for a FIFO's writer, and fstat() on what was opened, for an entry
+ * replaced in between.
+ */
+static int
+open_regular(const char *path, char *why, size_t whysize)
+{
+	static const char link[] = "a symbolic link, not followed; skipped";
+	struct stat sb;
+	int fd, fl;
+
+	if (lstat(path, &sb) < 0) {
+		snprintf(why, whysize, "%s", strerror(errno));
+		return -1;
+	}
+	if (S_ISLNK(sb.st_mode)) {
+		snprintf(why, whysize, "%s", link);
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode))
+		goto not_regular;
+	fd = open(
+	    path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, whysize, "%s",
+		    errno == ELOOP ? link : strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) < 0) {
+		snprintf(why, whysize, "%s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		goto not_regular;
+	}
+	/* A regular file never blocks; the flag only guarded the open. */
+	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		snprintf(why, whysize, "%s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+not_regular:
+	snprintf(
+	    why, whysize, "not a regular file (%s); skipped", kind(sb.st_mode));
+	return -1;
+}
+
 int
 source_read(const char *path, const struct limits *lim,
     const struct source_sink *sink, struct err *err)
 {
 	int stdin_input = strcmp(path, "-") == 0;
-	int fd = stdin_input ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	struct source_input in = {stdin_input ? "stdin" : "file",
 	    stdin_input ? "<stdin>" : path, NULL, 0, 1};
 	unsigned char *buf = NULL;
-	int rc;
+	char why[128];
+	int fd, rc;
 
+	fd = stdin_input ? STDIN_FILENO : open_regular(path, why, sizeof(why));
 	if (fd < 0) {
-		sink->unreadable(sink->arg, path, strerror(errno));
+		sink->unreadable(sink->arg, path, why);
 		return 0;
 	}
 	rc = read_bounded(fd, lim->input_bytes, &buf, &in.len, &in.complete);
