@@ -9,6 +9,7 @@
 #include "analysis_env.h"
 #include "cliopt.h"
 #include "config.h"
+#include "dbconn.h"
 #include "err.h"
 #include "log.h"
 
@@ -153,6 +154,7 @@ cmd_advise(int argc, char **argv)
 		help(stderr);
 		return EXIT_CANNOT_RUN;
 	}
+	dbconn_reading();
 	if (analysis_env_open(&env, co.db, domain, until, 0) < 0 ||
 	    analysis_period_check(&env, domain,
 	        until - (int64_t)env.thresholds.days * 86400, until) < 0)

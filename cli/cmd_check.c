@@ -136,6 +136,7 @@ run(struct check *c, const struct cliopt *co, int no_db, int json)
 		log_warn("no Public Suffix List file found: using libpsl's "
 		         "built-in list, which may be stale");
 	if (!no_db) {
+		dbconn_reading();
 		if (dbconn_open(co->db, &db, &err) < 0 ||
 		    check_gather(c, db, od, &err) < 0) {
 			log_error("%s", err.msg);

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "cliopt.h"
 #include "config.h"
+#include "dbconn.h"
 #include "digest.h"
 #include "digest_render.h"
 #include "err.h"
@@ -461,6 +462,7 @@ cmd_report(int argc, char **argv)
 		help(stderr);
 		return EXIT_CANNOT_RUN;
 	}
+	dbconn_reading();
 	if (analysis_env_open(
 	        &env, co.db, domain[0] ? domain : NULL, o.until, o.days) < 0 ||
 	    analysis_period_check(&env, domain[0] ? domain : NULL,

@@ -7,6 +7,7 @@
 #include "analysis_env.h"
 #include "cliopt.h"
 #include "config.h"
+#include "dbconn.h"
 #include "err.h"
 #include "log.h"
 #include "sources.h"
@@ -147,6 +148,7 @@ cmd_sources(int argc, char **argv)
 		return EXIT_CANNOT_RUN;
 	}
 	since = until - (int64_t)days * 86400;
+	dbconn_reading();
 	if (analysis_env_open(&env, co.db, domain, until, days) < 0 ||
 	    analysis_period_check(&env, domain, since, until) < 0)
 		goto done;

@@ -74,6 +74,7 @@ cmd_summary(int argc, char **argv)
 		help(stderr);
 		return EXIT_CANNOT_RUN;
 	}
+	dbconn_reading();
 	if (dbconn_open(co.db, &db, &err) < 0) {
 		log_error("%s", err.msg);
 		db_close(db);

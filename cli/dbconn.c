@@ -7,6 +7,14 @@
 #include "log.h"
 #include "pgcluster.h"
 
+static int read_timeout; /* seconds, 0 for none */
+
+void
+dbconn_reading(void)
+{
+	read_timeout = DBCONN_READ_TIMEOUT;
+}
+
 int
 dbconn_open(const char *opt, struct db **out, struct err *err)
 {
@@ -28,6 +36,13 @@ dbconn_open(const char *opt, struct db **out, struct err *err)
 		conninfo = pc.conninfo;
 	} else {
 		log_debug("database from %s", config_origin(cfg, CONFIG_DB));
+		if ((conninfo == opt ||
+		        config_level(cfg, CONFIG_DB) == CONFIG_FROM_FLAG) &&
+		    db_conninfo_has_password(conninfo))
+			log_warn("the --db value holds a password, which "
+			         "other users can read in `ps` while dmarcsift "
+			         "runs: leave it out and put it in ~/.pgpass "
+			         "(or a file PGPASSFILE names, mode 0600)");
 	}
 	if ((rc = db_connect(&db, conninfo, err)) < 0)
 		return rc;
@@ -37,6 +52,11 @@ dbconn_open(const char *opt, struct db **out, struct err *err)
 	}
 	if (applied > 0)
 		log_info("applied %d schema migration(s)", applied);
+	if (read_timeout > 0 &&
+	    (rc = db_set_read_timeout(db, read_timeout, err)) < 0) {
+		db_close(db);
+		return rc;
+	}
 	*out = db;
 	return 0;
 }

@@ -809,7 +809,8 @@ put(struct masked *m, const char *p, size_t n)
 	m->s[m->len] = '\0';
 }
 
-/* scheme://[user[:password]@]host...[?a=b&password=c]: both hidden. */
+/* scheme://[user[:password]@]host...[?a=b&password=c&sslpassword=d]: all
+ * hidden. */
 static char *
 mask_url(const char *v, const char *sep)
 {
@@ -835,8 +836,9 @@ mask_url(const char *v, const char *sep)
 	put(&m, p, query + 1 - p);
 	for (p = query + 1; *p != '\0'; p = amp + 1) {
 		amp = p + strcspn(p, "&#");
-		if (strncmp(p, "password=", 9) == 0) {
-			put(&m, p, 9);
+		if (strncmp(p, "password=", 9) == 0 ||
+		    strncmp(p, "sslpassword=", 12) == 0) {
+			put(&m, p, strchr(p, '=') + 1 - p);
 			put(&m, MASK, strlen(MASK));
 		} else {
 			put(&m, p, amp - p);
@@ -903,7 +905,8 @@ mask_conninfo(const char *v)
 				if (*p == '\\' && p[1] != '\0')
 					p++;
 		}
-		if (kwlen == 8 && strncmp(kw, "password", 8) == 0)
+		if ((kwlen == 8 && strncmp(kw, "password", 8) == 0) ||
+		    (kwlen == 11 && strncmp(kw, "sslpassword", 11) == 0))
 			put(&m, MASK, strlen(MASK));
 		else
 			put(&m, val, p - val);

@@ -1,9 +1,12 @@
 #include "db.h"
 
+#include "copybuf.h"
 #include "err.h"
 #include "log.h"
 #include "xalloc.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +16,256 @@ struct db {
 	PGconn *conn;
 	char sqlstate[6];
 };
+
+#define SCRUBBED "***"
+/* A password shorter than this is not looked for in free text (it would
+ * hide every word it occurs in); password=... still hides it. */
+#define SECRET_MIN 3
+#define SECRETS_MAX 16
+
+struct secrets {
+	char *s[SECRETS_MAX];
+	int n;
+};
+
+static void
+secret_add(struct secrets *sc, const char *p, size_t len)
+{
+	if (len < SECRET_MIN || sc->n == SECRETS_MAX)
+		return;
+	for (int i = 0; i < sc->n; i++)
+		if (strlen(sc->s[i]) == len && memcmp(sc->s[i], p, len) == 0)
+			return;
+	sc->s[sc->n++] = xstrndup(p, len);
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* p[0..len) as written, percent-decoded (when it decodes) and with
+ * backslash escapes undone: the forms a message may quote it in. */
+static void
+secret_add_forms(struct secrets *sc, const char *p, size_t len)
+{
+	char *d = xmalloc(len + 1), *e = xmalloc(len + 1);
+	size_t dn = 0, en = 0;
+	int ok = 1;
+
+	secret_add(sc, p, len);
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] == '%') {
+			int hi =
+			    i + 2 < len ? hexval((unsigned char)p[i + 1]) : -1;
+			int lo = hi >= 0 ? hexval((unsigned char)p[i + 2]) : -1;
+
+			if (hi < 0 || lo < 0) {
+				ok = 0;
+				break;
+			}
+			d[dn++] = (char)(hi * 16 + lo);
+			i += 2;
+		} else {
+			d[dn++] = p[i];
+		}
+	}
+	if (ok)
+		secret_add(sc, d, dn);
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] == '\\' && i + 1 < len)
+			i++;
+		e[en++] = p[i];
+	}
+	secret_add(sc, e, en);
+	free(d);
+	free(e);
+}
+
+/*
+ * The passwords a conninfo or URL may hold, read leniently: it may be the
+ * very string libpq refused.  Every plausible reading is kept; hiding a
+ * little too much in an error message costs nothing.
+ */
+static void
+secrets_find(struct secrets *sc, const char *ci)
+{
+	const char *p, *auth, *at, *colon;
+
+	sc->n = 0;
+	if (ci == NULL)
+		return;
+	/* password=VALUE and sslpassword=VALUE, in a conninfo or a query. */
+	for (p = ci; (p = strstr(p, "password")) != NULL;) {
+		const char *v = p + 8, *end;
+
+		p = v;
+		while (isspace((unsigned char)*v))
+			v++;
+		if (*v != '=')
+			continue;
+		v++;
+		while (isspace((unsigned char)*v))
+			v++;
+		if (*v == '\'') {
+			for (end = ++v; *end != '\0' && *end != '\''; end++)
+				if (*end == '\\' && end[1] != '\0')
+					end++;
+			secret_add_forms(sc, v, end - v);
+			continue;
+		}
+		end = v + strcspn(v, " \t\n\r\f\v");
+		secret_add_forms(sc, v, end - v);
+		secret_add_forms(sc, v, strcspn(v, "&# \t\n\r\f\v"));
+	}
+	/* scheme://user:password@host: up to the first '@' (as libpq reads
+	 * it) and up to the last (as a person may mean it). */
+	if ((auth = strstr(ci, "://")) == NULL)
+		return;
+	auth += 3;
+	if ((at = strchr(auth, '@')) == NULL)
+		return;
+	if ((colon = memchr(auth, ':', at - auth)) != NULL)
+		secret_add_forms(sc, colon + 1, at - colon - 1);
+	at = strrchr(auth, '@');
+	if ((colon = memchr(auth, ':', at - auth)) != NULL)
+		secret_add_forms(sc, colon + 1, at - colon - 1);
+}
+
+static void
+secrets_free(struct secrets *sc)
+{
+	for (int i = 0; i < sc->n; i++)
+		free(sc->s[i]);
+	sc->n = 0;
+}
+
+/* Hides the values of password= and the userinfo password of URLs. */
+static char *
+scrub_patterns(const char *t)
+{
+	struct copybuf b = {0};
+	const char *p = t;
+
+	while (*p != '\0') {
+		if (strncmp(p, "password", 8) == 0) {
+			const char *v = p + 8;
+
+			while (*v == ' ' || *v == '\t')
+				v++;
+			if (*v == '=') {
+				v++;
+				while (*v == ' ' || *v == '\t')
+					v++;
+				copybuf_add(&b, p, v - p);
+				copybuf_add(&b, SCRUBBED, strlen(SCRUBBED));
+				if (*v == '\'') {
+					for (v++; *v != '\0' && *v != '\''; v++)
+						if (*v == '\\' && v[1] != '\0')
+							v++;
+					if (*v == '\'')
+						v++;
+				} else {
+					v += strcspn(v, "&#\" \t\n\r\f\v");
+				}
+				p = v;
+				continue;
+			}
+		}
+		if (strncmp(p, "://", 3) == 0) {
+			const char *a = p + 3;
+			size_t rlen = strcspn(a, "\" \t\n\r\f\v");
+			const char *at = memrchr(a, '@', rlen), *colon;
+
+			colon = at ? memchr(a, ':', at - a) : NULL;
+			if (colon != NULL) {
+				copybuf_add(&b, p, colon + 1 - p);
+				copybuf_add(&b, SCRUBBED, strlen(SCRUBBED));
+				p = at;
+				continue;
+			}
+		}
+		copybuf_add(&b, p, 1);
+		p++;
+	}
+	if (b.len == 0)
+		return xstrdup("");
+	return b.p;
+}
+
+char *
+db_scrub(const char *text, const char *conninfo)
+{
+	struct secrets sc;
+	struct copybuf b = {0};
+	const char *p = text;
+	char *out;
+
+	secrets_find(&sc, conninfo);
+	/* Longest first, so that a secret holding another goes whole. */
+	for (int i = 0; i < sc.n; i++)
+		for (int j = i + 1; j < sc.n; j++)
+			if (strlen(sc.s[j]) > strlen(sc.s[i])) {
+				char *tmp = sc.s[i];
+
+				sc.s[i] = sc.s[j];
+				sc.s[j] = tmp;
+			}
+	while (*p != '\0') {
+		int hit = 0;
+
+		for (int i = 0; i < sc.n && !hit; i++) {
+			size_t n = strlen(sc.s[i]);
+
+			if (strncmp(p, sc.s[i], n) == 0) {
+				copybuf_add(&b, SCRUBBED, strlen(SCRUBBED));
+				p += n;
+				hit = 1;
+			}
+		}
+		if (!hit) {
+			copybuf_add(&b, p, 1);
+			p++;
+		}
+	}
+	secrets_free(&sc);
+	out = scrub_patterns(b.len > 0 ? b.p : "");
+	copybuf_free(&b);
+	return out;
+}
+
+/*
+ * libpq's own message, safe to print: passwords hidden, its lines (several
+ * when several addresses were tried, a tab-indented hint) joined with "; ",
+ * no newline at the end.
+ */
+static void
+libpq_message(const char *msg, const char *conninfo, char *out, size_t outsz)
+{
+	char *clean = db_scrub(msg, conninfo);
+	size_t o = 0;
+
+	for (const char *p = clean; *p != '\0' && o + 1 < outsz; p++) {
+		if (*p == '\n') {
+			while (p[1] == '\n' || p[1] == '\t' || p[1] == ' ')
+				p++;
+			if (p[1] == '\0')
+				break;
+			if (o + 3 >= outsz)
+				break;
+			out[o++] = ';';
+			out[o++] = ' ';
+			continue;
+		}
+		out[o++] = *p;
+	}
+	out[o] = '\0';
+	free(clean);
+}
 
 /* The server's message: primary, then detail and hint when present. */
 static int
@@ -31,15 +284,18 @@ db_error(struct db *db, const PGresult *res, const char *what, struct err *err)
 			    db->sqlstate, sizeof(db->sqlstate), "%s", state);
 	}
 	if (primary == NULL) {
-		size_t len;
+		char msg[sizeof(err->msg)];
 
-		primary = PQerrorMessage(db->conn);
-		len = strlen(primary);
-		/* libpq's own messages end in a newline. */
-		return err_set(err, ERR_DB, "%s: %.*s", what,
-		    (int)(len > 0 && primary[len - 1] == '\n' ? len - 1 : len),
-		    primary);
+		libpq_message(PQerrorMessage(db->conn), NULL, msg, sizeof(msg));
+		return err_set(err, ERR_DB, "%s: %s", what, msg);
 	}
+	/* 57014 is also a cancel by hand; only the timeout gets advice. */
+	if (hint == NULL && strcmp(db->sqlstate, "57014") == 0 &&
+	    strstr(primary, "statement timeout") != NULL)
+		hint = "the database did not answer in time: is a table locked "
+		       "(a long ingest, a migration) or the server overloaded? "
+		       "options='-c statement_timeout=...' in the conninfo "
+		       "sets another limit";
 	return err_set(err, ERR_DB, "%s: %s%s%s%s%s%s", what, primary,
 	    detail ? " (" : "", detail ? detail : "", detail ? ")" : "",
 	    hint ? "; " : "", hint ? hint : "");
@@ -55,9 +311,21 @@ on_notice(void *arg, const char *message)
 	    message);
 }
 
+/* The value of keyword in libpq's options, or NULL. */
+static const char *
+option(const PQconninfoOption *opts, const char *keyword)
+{
+	for (; opts != NULL && opts->keyword != NULL; opts++)
+		if (strcmp(opts->keyword, keyword) == 0)
+			return opts->val != NULL && opts->val[0] != '\0'
+			    ? opts->val
+			    : NULL;
+	return NULL;
+}
+
 static int
 connect_params(struct db **out, const char *const *keys,
-    const char *const *vals, int expand, struct err *err)
+    const char *const *vals, int expand, const char *conninfo, struct err *err)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
 
@@ -65,7 +333,26 @@ connect_params(struct db **out, const char *const *keys,
 	if (db->conn == NULL)
 		abort(); /* only on out of memory */
 	if (PQstatus(db->conn) != CONNECTION_OK) {
-		db_error(db, NULL, "cannot connect to the database", err);
+		char msg[sizeof(err->msg)];
+		const char *raw = PQerrorMessage(db->conn);
+
+		libpq_message(raw, conninfo, msg, sizeof(msg));
+		if (strstr(raw, "timeout expired") != NULL) {
+			PQconninfoOption *o = PQconninfo(db->conn);
+			const char *t = option(o, "connect_timeout");
+
+			err_set(err, ERR_DB,
+			    "cannot connect to the database: %s; no answer "
+			    "within %s s: is a PostgreSQL server listening "
+			    "there, and is it up and not overloaded? "
+			    "(connect_timeout=SECONDS in the conninfo waits "
+			    "longer)",
+			    msg, t != NULL ? t : "the connect timeout's");
+			PQconninfoFree(o);
+		} else {
+			err_set(err, ERR_DB,
+			    "cannot connect to the database: %s", msg);
+		}
 		db_close(db);
 		return ERR_DB;
 	}
@@ -89,17 +376,150 @@ connect_params(struct db **out, const char *const *keys,
 	return 0;
 }
 
+/*
+ * A conninfo is key=value pairs or a postgresql:// URL: libpq would take
+ * anything else for a database name and fail later, on a socket, with no
+ * word about the real mistake.  Checked before any connection is tried;
+ * the value is never echoed with its password.
+ */
+static int
+conninfo_check(const char *conninfo, struct err *err)
+{
+	const char *p = conninfo + strspn(conninfo, " \t\n\r\f\v");
+	size_t scheme = strspn(p,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+."
+	    "-");
+	int url = strncmp(p, "postgresql://", 13) == 0 ||
+	    strncmp(p, "postgres://", 11) == 0;
+	PQconninfoOption *opts;
+	char *libpq_err = NULL, *shown;
+	int rc = 0;
+
+	if (*p == '\0')
+		return 0;
+	if (!url && scheme > 0 && p[scheme] == ':' && p[scheme + 1] == '/') {
+		shown = db_scrub(p, p);
+		rc = err_set(err, ERR_USAGE,
+		    "'%s' is not a PostgreSQL URL: a database URL begins with "
+		    "postgresql:// (or postgres://), as in "
+		    "postgresql://user@host:5432/dbname",
+		    shown);
+		free(shown);
+		return rc;
+	}
+	if (!url && strchr(p, '=') == NULL) {
+		shown = db_scrub(p, p);
+		rc = err_set(err, ERR_USAGE,
+		    "'%s' is neither a libpq conninfo nor a PostgreSQL URL: "
+		    "give key=value pairs ('host=/run/postgresql "
+		    "dbname=dmarc'; dbname=%s for a database of that name) or "
+		    "a URL (postgresql://user@host/dbname)",
+		    shown, shown);
+		free(shown);
+		return rc;
+	}
+	if ((opts = PQconninfoParse(p, &libpq_err)) != NULL) {
+		PQconninfoFree(opts);
+		return 0;
+	}
+	if (libpq_err == NULL)
+		abort(); /* only on out of memory */
+	{
+		char msg[sizeof(err->msg)];
+
+		libpq_message(libpq_err, p, msg, sizeof(msg));
+		rc = err_set(err, ERR_USAGE,
+		    "cannot read the database %s: %s%s",
+		    url ? "URL" : "conninfo", msg,
+		    url ? " (a URL is postgresql://[user[:password]@]host"
+		          "[:port][/dbname][?keyword=value&...], the keywords "
+		          "those of a conninfo; an @ : / ? # or % inside a "
+		          "part "
+		          "is written %40 %3A %2F %3F %23 %25)"
+		        : " (a conninfo is key=value pairs separated by "
+		          "spaces; a value that holds spaces or quotes goes in "
+		          "single quotes, with \\' and \\\\ inside)");
+	}
+	PQfreemem(libpq_err);
+	return rc;
+}
+
 int
 db_connect(struct db **out, const char *conninfo, struct err *err)
 {
 	/* The conninfo goes in as "dbname" with expansion on, so a URL or
 	 * key=value string works, and "" leaves everything to PG* and
-	 * pg_service.conf. */
-	const char *keys[] = {
-	    "dbname", "application_name", "client_encoding", NULL};
-	const char *vals[] = {conninfo, "dmarcsift", "UTF8", NULL};
+	 * pg_service.conf.  What comes before it is a default the conninfo
+	 * overrides; what comes after overrides the conninfo. */
+	char timeout[16], idle[16], interval[16], count[16], user_timeout[16];
+	const char *keys[10], *vals[10], *env = getenv("PGCONNECT_TIMEOUT");
+	int n = 0, rc;
 
-	return connect_params(out, keys, vals, 1, err);
+	if ((rc = conninfo_check(conninfo, err)) < 0)
+		return rc;
+	snprintf(timeout, sizeof(timeout), "%d", DB_CONNECT_TIMEOUT);
+	snprintf(idle, sizeof(idle), "%d", DB_KEEPALIVES_IDLE);
+	snprintf(interval, sizeof(interval), "%d", DB_KEEPALIVES_INTERVAL);
+	snprintf(count, sizeof(count), "%d", DB_KEEPALIVES_COUNT);
+	snprintf(user_timeout, sizeof(user_timeout), "%d", DB_TCP_USER_TIMEOUT);
+	if (env == NULL || env[0] == '\0') {
+		keys[n] = "connect_timeout";
+		vals[n++] = timeout;
+	}
+	keys[n] = "keepalives";
+	vals[n++] = "1";
+	keys[n] = "keepalives_idle";
+	vals[n++] = idle;
+	keys[n] = "keepalives_interval";
+	vals[n++] = interval;
+	keys[n] = "keepalives_count";
+	vals[n++] = count;
+	keys[n] = "tcp_user_timeout";
+	vals[n++] = user_timeout;
+	keys[n] = "dbname";
+	vals[n++] = conninfo;
+	keys[n] = "application_name";
+	vals[n++] = "dmarcsift";
+	keys[n] = "client_encoding";
+	vals[n++] = "UTF8";
+	keys[n] = NULL;
+	vals[n] = NULL;
+	return connect_params(out, keys, vals, 1, conninfo, err);
+}
+
+int
+db_conninfo_has_password(const char *conninfo)
+{
+	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+	int has;
+
+	if (opts == NULL)
+		return 0;
+	has = option(opts, "password") != NULL ||
+	    option(opts, "sslpassword") != NULL;
+	PQconninfoFree(opts);
+	return has;
+}
+
+int
+db_set_read_timeout(struct db *db, int seconds, struct err *err)
+{
+	char val[32], *now = NULL;
+	const char *p[1] = {val};
+	int rc;
+
+	snprintf(val, sizeof(val), "%ds", seconds);
+	/* "default": nobody set it; any other source is the user's word. */
+	if ((rc = db_value(db,
+	         "SELECT CASE WHEN source = 'default' THEN "
+	         "set_config('statement_timeout', $1, false) ELSE "
+	         "current_setting('statement_timeout') END "
+	         "FROM pg_settings WHERE name = 'statement_timeout'",
+	         1, p, &now, err)) < 0)
+		return err_prefix(err, "cannot set the statement timeout");
+	log_debug("statement timeout: %s", now != NULL ? now : "?");
+	free(now);
+	return 0;
 }
 
 int
@@ -124,7 +544,7 @@ db_connect_like(struct db **out, const struct db *like, struct err *err)
 		vals[n] = o->val;
 		n++;
 	}
-	rc = connect_params(out, keys, vals, 0, err);
+	rc = connect_params(out, keys, vals, 0, NULL, err);
 	free(keys);
 	free(vals);
 	PQconninfoFree(opts);
@@ -418,6 +838,14 @@ db_retryable(const struct db *db)
 	/* deadlock_detected, serialization_failure */
 	return strcmp(db->sqlstate, "40P01") == 0 ||
 	    strcmp(db->sqlstate, "40001") == 0;
+}
+
+int
+db_denied(const struct db *db)
+{
+	/* insufficient_privilege, read_only_sql_transaction */
+	return strcmp(db->sqlstate, "42501") == 0 ||
+	    strcmp(db->sqlstate, "25006") == 0;
 }
 
 int

@@ -14,9 +14,26 @@ struct err;
 struct db;
 
 /*
- * Connects with a libpq conninfo string or URL ("" uses the PG* variables
- * and pg_service.conf as libpq does).  *out is the caller's, closed with
- * db_close() (which accepts NULL).
+ * What db_connect() adds where the conninfo does not say otherwise: a
+ * connect timeout (seconds; PGCONNECT_TIMEOUT also wins over it) and TCP
+ * keepalives, so that a server that accepts and never answers, or a peer
+ * that vanished, fails the command instead of hanging it.  A service in
+ * pg_service.conf cannot override these; the conninfo can.
+ */
+#define DB_CONNECT_TIMEOUT 10
+#define DB_KEEPALIVES_IDLE 30
+#define DB_KEEPALIVES_INTERVAL 10
+#define DB_KEEPALIVES_COUNT 3
+/* Milliseconds sent data may stay unacknowledged before the connection is
+ * given up: keepalives alone never fire while data waits to be sent. */
+#define DB_TCP_USER_TIMEOUT 60000
+
+/*
+ * Connects with a libpq conninfo string (key=value ...) or a postgresql://
+ * URL ("" uses the PG* variables and pg_service.conf as libpq does).
+ * Anything else, a bare word or another scheme, is refused with a hint
+ * before any connection is tried.  Error messages never hold a password.
+ * *out is the caller's, closed with db_close() (which accepts NULL).
  */
 int db_connect(struct db **out, const char *conninfo, struct err *err);
 void db_close(struct db *db);
@@ -25,6 +42,16 @@ void db_close(struct db *db);
  * same parameters (for a second worker).  *out as for db_connect().
  */
 int db_connect_like(struct db **out, const struct db *db, struct err *err);
+
+/*
+ * For the commands that only read: every later statement of the session
+ * may run at most seconds (PostgreSQL's statement_timeout), so a locked
+ * table or a stuck server fails the command instead of hanging cron.  A
+ * statement_timeout the user set (options='-c statement_timeout=...' in the
+ * conninfo, PGOPTIONS, ALTER ROLE/DATABASE ... SET, postgresql.conf) is
+ * kept as it is.
+ */
+int db_set_read_timeout(struct db *db, int seconds, struct err *err);
 
 /*
  * Runs one statement with text parameters (NULL is SQL NULL).  sql may
@@ -106,6 +133,25 @@ int db_retryable(const struct db *db);
  * value out of range, a broken encoding, a violated check.  The statement
  * failed, not the connection. */
 int db_data_error(const struct db *db);
+
+/* Whether the last error was a missing privilege or a read-only session
+ * (SQLSTATE 42501, 25006): the role may not do that. */
+int db_denied(const struct db *db);
+
+/*
+ * Whether a conninfo or URL carries a password (password, sslpassword, or
+ * the user:password@ of a URL); 0 when it cannot be read.
+ */
+int db_conninfo_has_password(const char *conninfo);
+
+/*
+ * A copy of text (a libpq message) with every password hidden as "***":
+ * the values of password= and sslpassword=, the password of a URL's
+ * user:password@, and anything conninfo (which may be NULL, or the
+ * malformed string libpq refused) holds as a password, wherever it shows
+ * up.  The result is the caller's, free().
+ */
+char *db_scrub(const char *text, const char *conninfo);
 
 /*
  * Applies the migrations this binary knows and the database lacks, each in

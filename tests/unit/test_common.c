@@ -1,4 +1,5 @@
-/* Unit tests for common/: errors, limits, byte streams, IPs, text, JSON. */
+/* Unit tests for common/: errors, limits, byte streams, IPs, text, JSON,
+ * the secrets kept out of database messages. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,6 +7,8 @@
 #include <cmocka.h>
 
 #include "bytesrc.h"
+#include "config.h"
+#include "db.h"
 #include "err.h"
 #include "ipaddr.h"
 #include "json.h"
@@ -282,6 +285,90 @@ test_sha256_vectors(void **state)
 	    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+/* No password of a conninfo or URL survives in a libpq message. */
+static void
+test_db_scrub(void **state)
+{
+	static const struct {
+		const char *text, *conninfo, *want;
+	} cases[] = {
+	    /* libpq quotes the bad token alone: only the conninfo tells. */
+	    {"invalid percent-encoded token: \"s3cr%zzet\"",
+	        "postgresql://u:s3cr%zzet@h/db",
+	        "invalid percent-encoded token: \"***\""},
+	    {"invalid percent-encoded token: \"qq%zz\"",
+	        "postgresql://h/db?password=qq%zz",
+	        "invalid percent-encoded token: \"***\""},
+	    /* The whole URL echoed. */
+	    {"matching \"]\" in URI: \"postgresql://u:s3cret@[::1/db\"",
+	        "postgresql://u:s3cret@[::1/db",
+	        "matching \"]\" in URI: \"postgresql://u:***@[::1/db\""},
+	    {"in URI: \"postgres://u:pw@[::1\"", NULL,
+	        "in URI: \"postgres://u:***@[::1\""},
+	    /* Decoded, unescaped, quoted: every form a message may quote. */
+	    {"bad \"p@ss:1\"", "postgresql://u:p%40ss%3A1@h/", "bad \"***\""},
+	    {"near \"se cret\"", "host=x password='se cret'", "near \"***\""},
+	    {"near it\\s", "host=x password=it\\\\s", "near ***"},
+	    /* key=value in the text, even with no conninfo. */
+	    {"x password=abc y", NULL, "x password=*** y"},
+	    {"x sslpassword = 'a b\\' c' z", NULL, "x sslpassword = *** z"},
+	    {"?password=abc&sslmode=require", NULL,
+	        "?password=***&sslmode=require"},
+	    /* Nothing to hide: unchanged. */
+	    {"password authentication failed for user \"u\"",
+	        "postgresql://u:hunter2@h/db",
+	        "password authentication failed for user \"u\""},
+	    {"connection to server at \"127.0.0.1\", port 5 failed: "
+	     "timeout expired",
+	        "host=127.0.0.1 port=5",
+	        "connection to server at \"127.0.0.1\", port 5 failed: "
+	        "timeout expired"},
+	    /* Too short to look for in free text. */
+	    {"about ab", "password=ab", "about ab"},
+	    {"", "password=abc", ""},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = db_scrub(cases[i].text, cases[i].conninfo);
+
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: '%s' gave '%s', want '%s'", i,
+			    cases[i].text, got, cases[i].want);
+		free(got);
+	}
+	assert_true(db_conninfo_has_password("postgresql://u:pw@h/db"));
+	assert_true(db_conninfo_has_password("host=h sslpassword=x"));
+	assert_true(db_conninfo_has_password("postgresql://h/?password=x"));
+	assert_false(db_conninfo_has_password("host=h user=u"));
+	assert_false(db_conninfo_has_password("postgresql://u@h/db"));
+	assert_false(db_conninfo_has_password("garbage"));
+}
+
+/* dmarcsift config hides sslpassword like password. */
+static void
+test_config_mask_sslpassword(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+	    {"host=h sslpassword=abc sslkey=/k",
+	        "host=h sslpassword=******** sslkey=/k"},
+	    {"host=h sslpassword='a b' password=c",
+	        "host=h sslpassword=******** password=********"},
+	    {"postgresql://h/db?sslpassword=abc&sslmode=require",
+	        "postgresql://h/db?sslpassword=********&sslmode=require"},
+	    {"postgresql://u:pw@h/db?sslkey=/k&sslpassword=x",
+	        "postgresql://u:********@h/db?sslkey=/k&sslpassword=********"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = config_mask(cases[i].in);
+
+		assert_string_equal(got, cases[i].want);
+		free(got);
+	}
+}
+
 int
 main(void)
 {
@@ -296,6 +383,8 @@ main(void)
 	    cmocka_unit_test(test_report_warnings_bounded),
 	    cmocka_unit_test(test_sha256_vectors),
 	    cmocka_unit_test(test_utf8_cut),
+	    cmocka_unit_test(test_db_scrub),
+	    cmocka_unit_test(test_config_mask_sslpassword),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
