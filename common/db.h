@@ -156,7 +156,10 @@ char *db_scrub(const char *text, const char *conninfo);
 /*
  * Applies the migrations this binary knows and the database lacks, each in
  * its own transaction, serialised between concurrent callers.  A database
- * newer than the binary is an error.  *applied counts what was applied.
+ * that is up to date is only read (a SELECT), so a role that may only read
+ * can use it; a role that cannot apply what is missing gets an error that
+ * says who can.  A database newer than the binary is an error.  *applied
+ * counts what was applied.
  */
 int db_migrate(struct db *db, int *applied, struct err *err);
 /* The schema version of the database (0 for none). */

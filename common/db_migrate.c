@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Any constant will do; it only has to be the same for every dmarcsift. */
 #define MIGRATE_LOCK "7305611963"
@@ -29,16 +30,29 @@ db_schema_version(struct db *db, int *version, struct err *err)
 	char *v = NULL;
 	int rc;
 
-	rc = db_value(db,
-	    "SELECT CASE WHEN to_regclass('schema_migrations') IS NULL "
-	    "THEN 0 ELSE (SELECT coalesce(max(version), 0) FROM "
-	    "schema_migrations) END",
-	    0, NULL, &v, err);
-	if (rc < 0)
-		return rc;
+	/* Only reads: a role that may not create anything gets its answer.
+	 * Two statements, as a query naming a table that does not exist
+	 * fails before it runs. */
+	*version = 0;
+	if ((rc = db_value(db,
+	         "SELECT to_regclass('schema_migrations') IS NOT NULL", 0, NULL,
+	         &v, err)) < 0)
+		goto fail;
+	if (v == NULL || strcmp(v, "t") != 0) {
+		free(v);
+		return 0;
+	}
+	free(v);
+	v = NULL;
+	if ((rc = db_value(db,
+	         "SELECT coalesce(max(version), 0) FROM schema_migrations", 0,
+	         NULL, &v, err)) < 0)
+		goto fail;
 	*version = v ? atoi(v) : 0;
 	free(v);
 	return 0;
+fail:
+	return err_prefix(err, "cannot read the schema version");
 }
 
 /* Applies the next pending migration, if any: 1 applied, 0 none left. */
@@ -99,10 +113,31 @@ fail:
 int
 db_migrate(struct db *db, int *applied, struct err *err)
 {
-	int rc;
+	int current, start, rc;
 
 	*applied = 0;
+	if ((rc = db_schema_version(db, &current, err)) < 0)
+		return rc;
+	start = current;
+	if (current > latest_known())
+		return err_set(err, ERR_DB,
+		    "the database schema is version %d, newer than this "
+		    "dmarcsift knows (%d): upgrade dmarcsift",
+		    current, latest_known());
+	if (current == latest_known())
+		return 0;
 	while ((rc = apply_next(db, err)) > 0)
 		(*applied)++;
+	if (rc < 0 && db_denied(db)) {
+		struct err why = *err, ignored;
+
+		/* Say where it stopped: another migrator may have moved it. */
+		if (db_schema_version(db, &current, &ignored) < 0)
+			current = start + *applied;
+		rc = err_set(err, ERR_DB,
+		    "the schema is at %d, this dmarcsift needs %d: run "
+		    "`dmarcsift db migrate` as the owner (%s)",
+		    current, latest_known(), why.msg);
+	}
 	return rc;
 }
