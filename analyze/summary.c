@@ -64,7 +64,7 @@ summary_compute(
 	    "coalesce(sum(v.messages), 0), coalesce(sum(v.passed), 0), "
 	    "to_char(min(r.date_begin) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), "
 	    "to_char(max(r.date_end) AT TIME ZONE 'UTC', 'YYYY-MM-DD') "
-	    "FROM reports r LEFT JOIN LATERAL (SELECT sum(messages) AS "
+	    "FROM counted_reports r LEFT JOIN LATERAL (SELECT sum(messages) AS "
 	    "messages, sum(messages) FILTER (WHERE pass) AS passed "
 	    "FROM record_analysis a WHERE a.report = r.id) v ON true "
 	    "WHERE $1::text IS NULL OR lower(r.domain) = lower($1) "
