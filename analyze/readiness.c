@@ -1,6 +1,7 @@
 #include "readiness.h"
 
 #include "err.h"
+#include "percent.h"
 #include "text.h"
 #include "verdict.h"
 #include "xalloc.h"
@@ -111,52 +112,10 @@ readiness_step_policy(int step)
 	return step_policies[step];
 }
 
-/* 64 x 64 -> 128 bits, in halves, for exact ratios of any counts. */
-static void
-mul128(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo)
-{
-	uint64_t al = a & 0xffffffffu, ah = a >> 32;
-	uint64_t bl = b & 0xffffffffu, bh = b >> 32;
-	uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
-	uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
-
-	*lo = (mid << 32) | (ll & 0xffffffffu);
-	*hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
-}
-
-/* (hi:lo) / d, bit by bit; hi < d so the quotient fits.  *rem: the
- * remainder. */
-static uint64_t
-div128(uint64_t hi, uint64_t lo, uint64_t d, uint64_t *rem)
-{
-	uint64_t q = 0, r = hi;
-
-	for (int i = 63; i >= 0; i--) {
-		uint64_t carry = r >> 63;
-
-		r = (r << 1) | ((lo >> i) & 1);
-		q <<= 1;
-		if (carry || r >= d) {
-			r -= d;
-			q |= 1;
-		}
-	}
-	*rem = r;
-	return q;
-}
-
 uint64_t
 readiness_ratio(uint64_t part, uint64_t whole, uint64_t scale, int up)
 {
-	uint64_t hi, lo, q, rem;
-
-	if (whole == 0)
-		return 0;
-	if (part > whole)
-		part = whole;
-	mul128(part, scale, &hi, &lo);
-	q = div128(hi, lo, whole, &rem);
-	return up && rem != 0 ? q + 1 : q;
+	return percent_ratio(part, whole, scale, up);
 }
 
 /* A per-mille value as "97.2". */

@@ -247,9 +247,9 @@ void readiness_spec_of(const struct policy_state *st, struct policy_spec *out);
  * down). */
 uint64_t readiness_hit(const struct source *s, const struct policy_spec *pol);
 
-/* part * scale / whole rounded down (up: rounded up), exact for any
- * counts; part is taken as at most whole, and whole 0 gives 0.  With scale
- * 1000, per mille: what the reasons show. */
+/* percent_ratio() (common/percent.h): part * scale / whole rounded down
+ * (up: rounded up), exact for any counts.  With scale 1000, per mille:
+ * what the reasons show. */
 uint64_t readiness_ratio(uint64_t part, uint64_t whole, uint64_t scale, int up);
 
 /* What-if: a policy proposed, applied to a period's sources. */
