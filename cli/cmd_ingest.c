@@ -62,9 +62,10 @@ help(FILE *fp)
 	      "  -q              nothing but errors (no summary)\n"
 	      "  -h, --help      this text\n\n"
 	      "Exit status: 0 all stored (or the mailbox was busy), 1 some "
-	      "inputs refused\n(they are stored with their reason), 2 could "
-	      "not run or stopped (no\ndatabase, login refused, connection "
-	      "lost, bad usage).\n",
+	      "inputs refused\n(they are stored with their reason) or files "
+	      "skipped (unreadable, a symbolic\nlink, a FIFO or device), 2 "
+	      "could not run or stopped (no database, login\nrefused, "
+	      "connection lost, bad usage).\n",
 	    fp);
 }
 
