@@ -11,10 +11,11 @@ libpsl-dev libc-ares-dev"
 # publicsuffix: the list libpsl reads at run time, kept fresh by Debian.
 run_pkgs="postgresql publicsuffix ca-certificates"
 # Real servers on loopback for the integration tests (Dovecot for IMAP,
-# dnsmasq for DNS, aiosmtpd for SMTP), and Chromium plus xmllint to check
-# that the HTML report renders and is well-formed.
+# dnsmasq for DNS, aiosmtpd for SMTP), Chromium plus xmllint to check that
+# the HTML report renders and is well-formed, and ss (iproute2) to see the
+# keepalive timer of a database connection.
 test_pkgs="libcmocka-dev jq dovecot-imapd openssl dnsmasq-base \
-python3-aiosmtpd chromium libxml2-utils"
+python3-aiosmtpd chromium libxml2-utils iproute2"
 
 case "${1:-build}" in
 build) want=$build_pkgs ;;
