@@ -12,6 +12,7 @@
 #include "db.h"
 #include "err.h"
 #include "ipaddr.h"
+#include "text.h"
 #include "xalloc.h"
 
 static const char *const class_names[SOURCE_NCLASSES] = {
@@ -200,25 +201,17 @@ list_array(
 	const char *p = list != NULL ? list : "";
 
 	copybuf_add(out, "{", 1);
-	while (*p != '\0') {
-		const char *end = p + strcspn(p, ",");
+	for (;;) {
 		char item[128], ip[IP_TEXT_MAX];
-		size_t len;
+		long n = text_list_next(&p, item, sizeof(item));
+		size_t len = n > 0 ? (size_t)n : 0;
 
-		while (p < end && isspace((unsigned char)*p))
-			p++;
-		len = (size_t)(end - p);
-		while (len > 0 && isspace((unsigned char)p[len - 1]))
-			len--;
+		if (n < 0)
+			break;
 		if (len >= sizeof(item))
 			return err_set(err, ERR_USAGE,
 			    "%s: an entry is longer than %zu bytes", setting,
 			    sizeof(item) - 1);
-		memcpy(item, p, len);
-		item[len] = '\0';
-		p = *end == ',' ? end + 1 : end;
-		if (len == 0)
-			continue;
 		for (size_t i = 0; i < len; i++)
 			if ((unsigned char)item[i] < 0x20 || item[i] == '"' ||
 			    item[i] == '\\' || item[i] == 0x7f)

@@ -23,6 +23,7 @@
 #include "rdns.h"
 #include "resolve.h"
 #include "services.h"
+#include "text.h"
 
 /* Rounds over the name servers for each lookup. */
 #define ENV_DNS_TRIES 2
@@ -107,46 +108,21 @@ check_names(const struct services *sv, const char *setting, const char *list,
     const char *other)
 {
 	const char *p = list != NULL ? list : "";
+	char item[128], o[128];
+	long len;
 
-	while (*p != '\0') {
-		size_t len = strcspn(p, ",");
-		char item[128];
-		const char *near, *q;
+	while ((len = text_list_next(&p, item, sizeof(item))) >= 0) {
+		const char *near, *q = other != NULL ? other : "";
 
-		while (len > 0 && isspace((unsigned char)*p)) {
-			p++;
-			len--;
-		}
-		snprintf(item, sizeof(item), "%.*s", (int)len, p);
-		p += len;
-		if (*p == ',')
-			p++;
-		for (len = strlen(item);
-		     len > 0 && isspace((unsigned char)item[len - 1]);)
-			item[--len] = '\0';
-		if (len == 0)
-			continue;
-		for (q = other != NULL ? other : ""; *q != '\0';) {
-			size_t n = strcspn(q, ",");
-
-			while (n > 0 && isspace((unsigned char)*q)) {
-				q++;
-				n--;
-			}
-			while (n > 0 && isspace((unsigned char)q[n - 1]))
-				n--;
-			if (n == len && strncasecmp(q, item, n) == 0) {
+		while (text_list_next(&q, o, sizeof(o)) >= 0)
+			if (strcasecmp(o, item) == 0) {
 				log_error("%s: '%s' is in trusted_sources and "
 				          "ignored_sources; say which it is",
 				    setting, item);
 				return -1;
 			}
-			q += strcspn(q, ",");
-			if (*q == ',')
-				q++;
-		}
 		if (strchr(item, '/') != NULL ||
-		    strspn(item, "0123456789abcdefABCDEF.:") == len)
+		    strspn(item, "0123456789abcdefABCDEF.:") == strlen(item))
 			continue;
 		if (services_name(sv, item, &near) != NULL)
 			continue;

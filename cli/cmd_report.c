@@ -16,6 +16,7 @@
 #include "mailout.h"
 #include "percent.h"
 #include "resolve.h"
+#include "text.h"
 #include "xalloc.h"
 
 #include <getopt.h>
@@ -125,29 +126,15 @@ owned_domains(const struct analysis_env *env, char **out)
 		return 0;
 	cap = strlen(p) + 1;
 	list = xmalloc(cap);
-	while (*p != '\0') {
-		size_t len = strcspn(p, ",");
+	for (;;) {
 		char item[300], name[256];
 
-		snprintf(item, sizeof(item), "%.*s", (int)len, p);
-		p += len;
-		if (*p == ',')
-			p++;
-		{
-			char *a = item, *z = item + strlen(item);
-
-			while (*a == ' ' || *a == '\t')
-				a++;
-			while (z > a && (z[-1] == ' ' || z[-1] == '\t'))
-				*--z = '\0';
-			if (*a == '\0')
-				continue;
-			if (analysis_domain_arg(a, name, sizeof(name)) < 0) {
-				log_error(
-				    "domains: '%s' is not a domain name", a);
-				free(list);
-				return -1;
-			}
+		if (text_list_next(&p, item, sizeof(item)) < 0)
+			break;
+		if (analysis_domain_arg(item, name, sizeof(name)) < 0) {
+			log_error("domains: '%s' is not a domain name", item);
+			free(list);
+			return -1;
 		}
 		o += (size_t)snprintf(
 		    list + o, cap - o, "%s%s", o ? "," : "", name);

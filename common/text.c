@@ -1,5 +1,7 @@
 #include "text.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -140,4 +142,32 @@ text_utf8_cut(char *s)
 		return; /* ASCII last: nothing cut */
 	if (utf8_seq_len((const unsigned char *)s + start, len - start) == 0)
 		s[start] = '\0';
+}
+
+long
+text_list_next(const char **p, char *item, size_t size)
+{
+	const char *s = *p, *end;
+	size_t len;
+
+	for (;;) {
+		if (*s == '\0') {
+			*p = s;
+			return -1;
+		}
+		end = s + strcspn(s, ",");
+		while (s < end && isspace((unsigned char)*s))
+			s++;
+		len = (size_t)(end - s);
+		while (len > 0 && isspace((unsigned char)s[len - 1]))
+			len--;
+		if (len > 0)
+			break;
+		s = *end == ',' ? end + 1 : end;
+	}
+	if (size > 0)
+		snprintf(
+		    item, size, "%.*s", (int)(len < size ? len : size - 1), s);
+	*p = *end == ',' ? end + 1 : end;
+	return (long)len;
 }

@@ -34,4 +34,14 @@ int text_fold_enum(char *s, const char *const *words);
  */
 void text_printable(const char *s, char *out, size_t outsz);
 
+/*
+ * The next entry of a comma-separated list (a setting such as
+ * trusted_sources or domains) at *p, with the blanks around it cut,
+ * copied into item (size bytes, always terminated, cut when longer); *p
+ * moves past it and its comma.  Empty entries are skipped.  Returns the
+ * entry's length before any cut (compare with size to refuse a long one),
+ * or -1 at the end of the list.
+ */
+long text_list_next(const char **p, char *item, size_t size);
+
 #endif

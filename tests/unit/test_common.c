@@ -369,10 +369,36 @@ test_config_mask_sslpassword(void **state)
 	}
 }
 
+/* The comma lists of settings: blanks cut, empty entries skipped, a long
+ * entry cut but its length told. */
+static void
+test_text_list(void **state)
+{
+	const char *p = " SendGrid ,,\t192.0.2.0/24,  ,Mailchimp";
+	char item[16];
+
+	(void)state;
+	assert_int_equal(text_list_next(&p, item, sizeof(item)), 8);
+	assert_string_equal(item, "SendGrid");
+	assert_int_equal(text_list_next(&p, item, sizeof(item)), 12);
+	assert_string_equal(item, "192.0.2.0/24");
+	assert_int_equal(text_list_next(&p, item, sizeof(item)), 9);
+	assert_string_equal(item, "Mailchimp");
+	assert_int_equal(text_list_next(&p, item, sizeof(item)), -1);
+	assert_int_equal(text_list_next(&p, item, sizeof(item)), -1);
+
+	p = "averyveryverylongname.example";
+	assert_int_equal(text_list_next(&p, item, sizeof(item)), 29);
+	assert_string_equal(item, "averyveryverylo");
+	p = " , ,";
+	assert_int_equal(text_list_next(&p, item, sizeof(item)), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_text_list),
 	    cmocka_unit_test(test_err_prefix),
 	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_ip_normalize),
