@@ -278,16 +278,7 @@ asn_parse_name(uint32_t asn, const char *txt, size_t len, struct asn_name *out)
 		const unsigned char *u = (const unsigned char *)txt + i;
 
 		k = utf8_seq_len(u, len - i);
-		if (k == 0 || u[0] < 0x20 || u[0] == 0x7f)
-			goto bad;
-		/* C1 controls (U+0080..U+009F), and the bidirectional
-		 * overrides and isolates (U+202A..U+202E, U+2066..U+2069)
-		 * that would turn the text around on a terminal. */
-		if (k == 2 && u[0] == 0xc2 && u[1] < 0xa0)
-			goto bad;
-		if (k == 3 && u[0] == 0xe2 &&
-		    ((u[1] == 0x80 && u[2] >= 0xaa && u[2] <= 0xae) ||
-		        (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9)))
+		if (k == 0 || !text_char_printable(u, k))
 			goto bad;
 	}
 	n = split(txt, len, f, 5);

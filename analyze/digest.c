@@ -25,16 +25,6 @@ u64_of(const char *s)
 	return s != NULL && *s != '-' ? strtoull(s, NULL, 10) : 0;
 }
 
-static void
-day_text(int64_t t, char out[11])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 /* ---- domains ---------------------------------------------------------- */
 
 struct names {
@@ -140,7 +130,8 @@ read_days(struct db *db, const struct digest *dg, struct digest_domain *d,
 	d->ndays = (size_t)((dg->until - dg->since) / 86400);
 	d->days = xcalloc(d->ndays + 1, sizeof(*d->days));
 	for (size_t i = 0; i < d->ndays; i++)
-		day_text(dg->since + (int64_t)i * 86400, d->days[i].day);
+		clock_day_text(
+		    dg->since + (int64_t)i * 86400, d->days[i].day, 11);
 	snprintf(as, sizeof(as), "%lld", (long long)dg->since);
 	snprintf(bs, sizeof(bs), "%lld", (long long)dg->until);
 	return db_each(db,

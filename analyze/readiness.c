@@ -1,5 +1,6 @@
 #include "readiness.h"
 
+#include "clock.h"
 #include "err.h"
 #include "percent.h"
 #include "text.h"
@@ -123,17 +124,6 @@ static void
 permille_text(uint64_t pm, char *buf, size_t size)
 {
 	put(buf, size, "%" PRIu64 ".%" PRIu64, pm / 10, pm % 10);
-}
-
-static void
-day_text(int64_t t, char *buf, size_t size)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%d", &tm) == 0)
-		put(buf, size, "%" PRId64, t);
 }
 
 /*
@@ -755,7 +745,7 @@ reason_stable(const struct readiness_thresholds *t,
 		if (r == NULL)
 			return;
 		if (c->since == 0) {
-			day_text(until, when, sizeof(when));
+			clock_day_text(until, when, sizeof(when));
 			put(r->text, sizeof(r->text),
 			    "%s is published, but receivers still report %s "
 			    "(latest report ends %s; %" PRIu64 " of %" PRIu64
@@ -767,7 +757,7 @@ reason_stable(const struct readiness_thresholds *t,
 			    plural(c->reporters), t->stable_days);
 			return;
 		}
-		day_text(c->since, when, sizeof(when));
+		clock_day_text(c->since, when, sizeof(when));
 		put(r->text, sizeof(r->text),
 		    "%s is published; receivers report it since %s, %" PRId64
 		    " day%s (%" PRIu64 " of %" PRIu64 " reporter%s; needs %d "
@@ -792,7 +782,7 @@ reason_stable(const struct readiness_thresholds *t,
 	    held >= (int64_t)(t->stable_days < 0 ? 0 : t->stable_days));
 	if (r == NULL)
 		return;
-	day_text(since, when, sizeof(when));
+	clock_day_text(since, when, sizeof(when));
 	put(r->text, sizeof(r->text),
 	    "%s has been reported for %" PRId64 " day%s, since %s (needs %d)",
 	    pol, held, plural((uint64_t)held), when, t->stable_days);

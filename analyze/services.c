@@ -501,41 +501,6 @@ services_digest(const struct services *s, unsigned char out[32])
 	sha256_free(&h);
 }
 
-/* Edit distance between a and b ignoring ASCII case, for names of at most
- * SERVICES_NAME_MAX bytes (longer ones are far from everything). */
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t row[SERVICES_NAME_MAX + 1];
-
-	if (la > SERVICES_NAME_MAX || lb > SERVICES_NAME_MAX)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t cost = tolower((unsigned char)a[i - 1]) ==
-			        tolower((unsigned char)b[j - 1])
-			    ? 0
-			    : 1;
-			size_t best = diag + cost;
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
-
 const char *
 services_name(const struct services *s, const char *name, const char **closest)
 {
@@ -548,7 +513,7 @@ services_name(const struct services *s, const char *name, const char **closest)
 		if (strcasecmp(s->e[i].service, name) == 0)
 			return s->e[i].service;
 	for (size_t i = 0; s != NULL && i < s->n; i++) {
-		size_t d = distance(name, s->e[i].service);
+		size_t d = text_distance(name, s->e[i].service, 1);
 
 		if (d < best) {
 			best = d;

@@ -273,23 +273,10 @@ analysis_parse_days(const char *s)
 int
 analysis_parse_until(const char *s, int64_t *out)
 {
-	struct tm tm;
-	char *end;
-
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%Y-%m-%d", &tm);
-	if (end == NULL || *end != '\0' || tm.tm_year < 70 || tm.tm_year > 1100)
+	/* A date only, YYYY-MM-DD: not a time, not Unix seconds. */
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
 		return -1;
-	{
-		/* timegm() makes 2026-02-31 into March 3rd (in tm too). */
-		int mday = tm.tm_mday, mon = tm.tm_mon;
-		time_t t = timegm(&tm);
-
-		if (tm.tm_mday != mday || tm.tm_mon != mon)
-			return -1;
-		*out = (int64_t)t;
-	}
-	return 0;
+	return clock_parse(s, out);
 }
 
 char *
@@ -308,18 +295,6 @@ analysis_published(const struct analysis_env *e, const char *domain)
 		log_warn("looking up _dmarc.%s: %s", domain, err.msg);
 	resolve_free(r);
 	return text;
-}
-
-/* YYYY-MM-DD of t (UTC). */
-static void
-day_of(int64_t t, char *buf, size_t size)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%d", &tm) == 0)
-		snprintf(buf, size, "%lld", (long long)t);
 }
 
 int64_t
@@ -382,17 +357,17 @@ analysis_period_check(const struct analysis_env *e, const char *domain,
 	}
 	if (span.last > since && span.first < until)
 		return 0;
-	day_of(since, a, sizeof(a));
-	day_of(until - 86400, b, sizeof(b));
-	day_of(span.last, last, sizeof(last));
+	clock_day_text(since, a, sizeof(a));
+	clock_day_text(until - 86400, b, sizeof(b));
+	clock_day_text(span.last, last, sizeof(last));
 	if (span.last <= since) {
 		/* --until is exclusive: the day after the last day. */
-		day_of(span.last + 86399, next, sizeof(next));
+		clock_day_text(span.last + 86399, next, sizeof(next));
 		log_warn("no reports about %s from %s to %s; the latest ends "
 		         "%s: try --until %s",
 		    what, a, b, last, next);
 	} else {
-		day_of(span.first, next, sizeof(next));
+		clock_day_text(span.first, next, sizeof(next));
 		log_warn("no reports about %s from %s to %s; the earliest "
 		         "begins %s",
 		    what, a, b, next);

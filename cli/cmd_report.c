@@ -6,6 +6,7 @@
 
 #include "analysis_env.h"
 #include "check.h"
+#include "clock.h"
 #include "cliopt.h"
 #include "config.h"
 #include "dbconn.h"
@@ -245,13 +246,9 @@ static void
 subject_of(const struct digest *dg, char *out, size_t size)
 {
 	char from[11], to[11], rate[PERCENT_LEN];
-	time_t a = (time_t)dg->since, b = (time_t)(dg->until - 86400);
-	struct tm tm;
 
-	gmtime_r(&a, &tm);
-	strftime(from, sizeof(from), "%Y-%m-%d", &tm);
-	gmtime_r(&b, &tm);
-	strftime(to, sizeof(to), "%Y-%m-%d", &tm);
+	clock_day_text(dg->since, from, sizeof(from));
+	clock_day_text(dg->until - 86400, to, sizeof(to));
 	if (dg->n == 1 &&
 	    percent_text(dg->domains[0].passed, dg->domains[0].messages, rate,
 	        sizeof(rate)) == 0)

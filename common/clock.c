@@ -79,3 +79,14 @@ clock_last_complete_day_end(void)
 {
 	return clock_day_start(clock_now());
 }
+
+void
+clock_day_text(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%d", &tm) == 0)
+		snprintf(buf, size, "%lld", (long long)t);
+}

@@ -9,6 +9,7 @@
 #ifndef DMARCSIFT_CLOCK_H
 #define DMARCSIFT_CLOCK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Unix seconds now (or DMARCSIFT_NOW). */
@@ -22,6 +23,10 @@ int64_t clock_day_start(int64_t t);
  * report a day after it ends, so periods that end here are whole.
  */
 int64_t clock_last_complete_day_end(void);
+
+/* The UTC day of t as YYYY-MM-DD into buf (11 bytes or more; Unix
+ * seconds when t is out of range). */
+void clock_day_text(int64_t t, char *buf, size_t size);
 
 /* YYYY-MM-DD[THH:MM:SS[Z]] (UTC) or Unix seconds into *out; 0, or -1. */
 int clock_parse(const char *s, int64_t *out);

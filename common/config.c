@@ -2,6 +2,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "text.h"
 #include "xalloc.h"
 
 #include <ctype.h>
@@ -90,31 +91,6 @@ config_key(const char *name)
 	return -1;
 }
 
-/* Edit distance, for "did you mean"; long names are cut short. */
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t la = strnlen(a, 63), lb = strnlen(b, 63);
-	size_t row[64], prev, tmp;
-
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			tmp = row[j];
-			row[j] = prev + (a[i - 1] != b[j - 1]);
-			if (row[j - 1] + 1 < row[j])
-				row[j] = row[j - 1] + 1;
-			if (tmp + 1 < row[j])
-				row[j] = tmp + 1;
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
 /* The key closest to an unknown name, or NULL when none is close. */
 static const char *
 suggest(const char *name)
@@ -123,7 +99,7 @@ suggest(const char *name)
 	size_t d, bestd = 3;
 
 	for (int k = 0; k < CONFIG_NKEYS; k++) {
-		d = distance(name, config_settings[k].name);
+		d = text_distance(name, config_settings[k].name, 0);
 		if (d < bestd) {
 			bestd = d;
 			best = config_settings[k].name;

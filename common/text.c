@@ -77,8 +77,8 @@ text_fold_enum(char *s, const char *const *words)
  * U+200F, U+202A..U+202E, U+2066..U+2069) and the line and paragraph
  * separators (U+2028, U+2029) can rewrite what a terminal or log shows.
  */
-static int
-printable(const unsigned char *p, size_t n)
+int
+text_char_printable(const unsigned char *p, size_t n)
 {
 	if (n == 1)
 		return *p >= 0x20 && *p != 0x7f;
@@ -114,7 +114,7 @@ text_printable(const char *s, char *out, size_t outsz)
 			}
 			break;
 		}
-		if (n == 0 || !printable(p, n)) {
+		if (n == 0 || !text_char_printable(p, n)) {
 			out[o++] = '?';
 			p += n ? n : 1;
 		} else {
@@ -170,4 +170,32 @@ text_list_next(const char **p, char *item, size_t size)
 		    item, size, "%.*s", (int)(len < size ? len : size - 1), s);
 	*p = *end == ',' ? end + 1 : end;
 	return (long)len;
+}
+
+size_t
+text_distance(const char *a, const char *b, int nocase)
+{
+	size_t la = strnlen(a, 63), lb = strnlen(b, 63);
+	size_t row[64], prev, tmp;
+
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			int same = nocase ? tolower((unsigned char)a[i - 1]) ==
+			        tolower((unsigned char)b[j - 1])
+			                  : a[i - 1] == b[j - 1];
+
+			tmp = row[j];
+			row[j] = prev + !same;
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			if (tmp + 1 < row[j])
+				row[j] = tmp + 1;
+			prev = tmp;
+		}
+	}
+	return row[lb];
 }

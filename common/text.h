@@ -28,6 +28,19 @@ size_t text_trim(char *s, size_t len);
 int text_fold_enum(char *s, const char *const *words);
 
 /*
+ * Whether the UTF-8 sequence p of n bytes (utf8_seq_len()) is safe to show:
+ * not a control character (C0, DEL, C1), bidirectional mark or override,
+ * or line or paragraph separator.
+ */
+int text_char_printable(const unsigned char *p, size_t n);
+
+/*
+ * Edit distance between a and b (their first 63 bytes), ASCII case
+ * ignored when nocase: for "did you mean" suggestions.
+ */
+size_t text_distance(const char *a, const char *b, int nocase);
+
+/*
  * Copies s into out (size outsz, always terminated) for an error message:
  * control bytes and invalid UTF-8 become '?', and long text is cut with
  * "...", so a hostile name cannot mess up a terminal or a log line.

@@ -242,7 +242,8 @@ kind(mode_t mode)
 static int
 open_regular(const char *path, char *why, size_t whysize)
 {
-	static const char link[] = "a symbolic link, not followed; skipped";
+	static const char link[] = "a symbolic link, not followed (name its "
+	                           "target to read it); skipped";
 	struct stat sb;
 	int fd, fl;
 
