@@ -215,7 +215,8 @@ check_add_ip(struct check *c, const char *ip, struct err *err)
 /* ------------------------------------------------------------------------
  * The database.  Every statement is parameterised: $1 the domain
  * (lower-case), $2 the days, $3 the end of the period (Unix seconds).  A
- * report counts when its date range overlaps the period. */
+ * report counts when its date range overlaps the period, once however
+ * many copies of it arrived (counted_reports, migration 008). */
 
 #define IN_PERIOD                                                              \
 	"r.date_end > to_timestamp($3::bigint) - make_interval(days => "       \
@@ -261,7 +262,7 @@ static const char sources_sql[] =
     "WITH g AS (SELECT row_number() OVER () AS k, rec.source_ip AS ip, "
     "sum(rec.count) AS messages, rec.dkim, rec.spf, rec.header_from, "
     "rec.envelope_from, rec.dkim_auth, rec.spf_auth, r.domain, r.adkim, "
-    "r.aspf FROM reports r JOIN records rec ON rec.report = r.id "
+    "r.aspf FROM counted_reports r JOIN records rec ON rec.report = r.id "
     "WHERE " IN_PERIOD " AND (lower(r.domain) = $1 OR "
     "lower(rec.header_from) = $1) "
     "GROUP BY rec.source_ip, rec.dkim, rec.spf, rec.header_from, "
@@ -410,7 +411,7 @@ check_gather(
 	snprintf(days, sizeof(days), "%d", c->days);
 	snprintf(until, sizeof(until), "%lld", (long long)c->until);
 	rc = db_each(db,
-	    "SELECT count(*) FROM reports r WHERE " IN_PERIOD
+	    "SELECT count(*) FROM counted_reports r WHERE " IN_PERIOD
 	    " AND (lower(r.domain) = $1 OR EXISTS (SELECT 1 FROM records rec "
 	    "WHERE rec.report = r.id AND lower(rec.header_from) = $1))",
 	    3, params, get_count, &c->reports, err);
@@ -419,7 +420,8 @@ check_gather(
 		    "SELECT lower(rec.dkim_auth[n][2]), sum(rec.count), "
 		    "coalesce(sum(rec.count) FILTER (WHERE "
 		    "lower(rec.dkim_auth[n][3]) = 'fail'), 0) "
-		    "FROM reports r JOIN records rec ON rec.report = r.id, "
+		    "FROM counted_reports r JOIN records rec ON rec.report = "
+		    "r.id, "
 		    "generate_subscripts(rec.dkim_auth, 1) AS n "
 		    "WHERE " IN_PERIOD
 		    " AND rtrim(lower(rec.dkim_auth[n][1]), '.') = $1 "
@@ -437,7 +439,8 @@ check_gather(
 	if (rc == 0)
 		rc = db_each(db,
 		    "SELECT lower(r.p), lower(r.sp), lower(r.adkim), "
-		    "lower(r.aspf), r.pct::text, count(*) FROM reports r "
+		    "lower(r.aspf), r.pct::text, count(*) FROM counted_reports "
+		    "r "
 		    "WHERE lower(r.domain) = $1 AND " IN_PERIOD
 		    " GROUP BY 1, 2, 3, 4, 5 ORDER BY 6 DESC",
 		    3, params, add_policy, c, err);

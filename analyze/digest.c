@@ -348,7 +348,9 @@ static const char reporters_sql[] =
     "unix_day($2)), sum(day_share(r.messages, d.lo, d.hi, d.span)), CASE "
     "WHEN d.day >= unix_day($3) THEN d.day - unix_day($3) END AS off FROM "
     "reports r JOIN report_days d ON d.report = r.id WHERE lower(r.domain) "
-    "= $1 AND d.day >= unix_day($2) AND d.day < unix_day($4) GROUP BY "
+    "= $1 AND d.day >= unix_day($2) AND d.day < unix_day($4) AND "
+    "r.date_begin >= to_timestamp($2::bigint - 32 * 86400) AND "
+    "r.date_begin < to_timestamp($4::bigint) GROUP BY "
     "r.org_name, off ORDER BY off NULLS FIRST, r.org_name";
 
 static int
@@ -522,8 +524,10 @@ fill_domain(struct db *db, const struct digest *dg,
 		if ((rc = db_value(db,
 		         "SELECT count(*) FROM reports r JOIN report_days d "
 		         "ON d.report = r.id WHERE lower(r.domain) = $1 AND "
-		         "d.day >= unix_day($2) "
-		         "AND d.day < unix_day($3)",
+		         "d.day >= unix_day($2) AND d.day < unix_day($3) AND "
+		         "r.date_begin >= to_timestamp($2::bigint - 32 * "
+		         "86400) "
+		         "AND r.date_begin < to_timestamp($3::bigint)",
 		         3, p, &n, err)) < 0)
 			return rc;
 		d->has_prev = n != NULL && strcmp(n, "0") != 0;
@@ -547,6 +551,10 @@ fill_domain(struct db *db, const struct digest *dg,
 	}
 	d->policy = a.now;
 	d->readiness = a.r;
+	/* The sender groups point into a's sources, freed below: the
+	 * digest keeps the verdict and reasons only. */
+	d->readiness.groups = NULL;
+	d->readiness.n_groups = d->readiness.n_blocking = 0;
 	advice_free(&a);
 	return 0;
 }
