@@ -64,15 +64,17 @@ read_policy(struct db *db, const char *domain, const char *until,
 	memset(now, 0, sizeof(*now));
 	now->pct = -1;
 	/* One policy written two ways is one policy: an absent pct is 100
-	 * (RFC 7489 6.3), an absent testing n (RFC 9989). */
+	 * (RFC 7489 6.3), an absent testing n (RFC 9989), and a test step
+	 * is one step whether a reporter writes pct=0 or testing=y
+	 * (policy_key(), migration 007). */
 	return db_each(db,
-	    "WITH r AS (SELECT *, lower(p) AS np_, coalesce(pct, 100) AS npct, "
-	    "coalesce(lower(testing), 'n') AS nt FROM reports WHERE "
-	    "lower(domain) = lower($1) AND date_begin < to_timestamp($2)), "
+	    "WITH r AS (SELECT *, coalesce(pct, 100) AS npct, "
+	    "coalesce(lower(testing), 'n') AS nt, policy_key(p, pct, testing) "
+	    "AS k FROM reports WHERE lower(domain) = lower($1) AND date_begin "
+	    "< to_timestamp($2)), "
 	    "latest AS (SELECT * FROM r ORDER BY date_end DESC, id DESC "
 	    "LIMIT 1), change AS (SELECT max(r.date_end) AS at FROM r, latest "
-	    "l WHERE (r.np_, r.npct, r.nt) IS DISTINCT FROM (l.np_, l.npct, "
-	    "l.nt)) "
+	    "l WHERE r.k IS DISTINCT FROM l.k) "
 	    "SELECT l.p, l.sp, l.np, l.npct, l.nt, l.adkim, l.aspf, "
 	    "extract(epoch FROM l.date_end)::bigint, (SELECT "
 	    "extract(epoch FROM min(r.date_begin))::bigint FROM r, change c "
@@ -148,9 +150,9 @@ read_confirm(struct db *db, const char *domain, const char *since,
 	snprintf(pct, sizeof(pct), "%d", pub->pct);
 	memset(out, 0, sizeof(*out));
 	return db_each(db,
-	    "WITH r AS (SELECT *, (lower(p), coalesce(pct, 100), "
-	    "coalesce(lower(testing), 'n')) = ($4, $5::int, $6) AS same FROM "
-	    "reports WHERE lower(domain) = lower($1) AND date_begin < "
+	    "WITH r AS (SELECT *, policy_key(p, pct, testing) = "
+	    "policy_key($4, $5::int, $6) AS same FROM reports WHERE "
+	    "lower(domain) = lower($1) AND date_begin < "
 	    "to_timestamp($3)), last AS (SELECT DISTINCT ON (org_name) "
 	    "org_name, same FROM r WHERE date_begin >= to_timestamp($2) "
 	    "ORDER BY org_name, date_end DESC, id DESC), other AS (SELECT "

@@ -720,6 +720,15 @@ reason_sources(const struct readiness_thresholds *t,
 	    t->source_share, cause_text(worst->s.v[0]->cause), more);
 }
 
+/* Whole days from the start of a report to the end of a later one: date_end
+ * is the last second of a range (23:59:59), so 7 daily reports hold 7
+ * days. */
+static int64_t
+held_days(int64_t since, int64_t until)
+{
+	return (until - since + 1) / DAY;
+}
+
 static void
 reason_stable(const struct readiness_thresholds *t,
     const struct policy_state *now, const struct readiness_inputs *in,
@@ -736,7 +745,7 @@ reason_stable(const struct readiness_thresholds *t,
 
 		put(pol, sizeof(pol), "%s", out->policy_published);
 		if (c->since > 0 && until > c->since)
-			held = (until - c->since) / DAY;
+			held = held_days(c->since, until);
 		r = reason(out, "stable",
 		    c->since > 0 && c->confirming >= c->reporters &&
 		        held >=
@@ -777,7 +786,7 @@ reason_stable(const struct readiness_thresholds *t,
 		return;
 	}
 	if (since > 0 && until > since)
-		held = (until - since) / DAY;
+		held = held_days(since, until);
 	r = reason(out, "stable",
 	    held >= (int64_t)(t->stable_days < 0 ? 0 : t->stable_days));
 	if (r == NULL)
@@ -936,6 +945,8 @@ subdomain_advice(const struct readiness_thresholds *t, const char *domain,
 
 /* The same p, pct and t (absent pct 100, absent t n): what receivers
  * report and what is published agree. */
+/* The same policy as receivers apply it: the same step of the ladder (a
+ * test step written pct=0 or t=y is one), and the same partial pct. */
 static int
 same_policy(const struct policy_state *a, const struct policy_state *b)
 {
@@ -943,11 +954,9 @@ same_policy(const struct policy_state *a, const struct policy_state *b)
 
 	if (a == NULL || !a->known || !b->known)
 		return 0;
-	pa = a->pct >= 0 && a->pct <= 100 ? a->pct : 100;
-	pb = b->pct >= 0 && b->pct <= 100 ? b->pct : 100;
-	return strength(a->p) == strength(b->p) && pa == pb &&
-	    (strcasecmp(a->testing, "y") == 0) ==
-	    (strcasecmp(b->testing, "y") == 0);
+	pa = a->pct > 0 && a->pct < 100 ? a->pct : -1;
+	pb = b->pct > 0 && b->pct < 100 ? b->pct : -1;
+	return readiness_step_of(a) == readiness_step_of(b) && pa == pb;
 }
 
 void

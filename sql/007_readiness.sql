@@ -350,6 +350,27 @@ SELECT f.days, f.first_day, f.last_day, f.reporters,
 FROM f, sub
 $$;
 
+-- The step of the ladder a policy is on (readiness.h): 0 none,
+-- 1 quarantine in test (t=y, or pct below 100), 2 quarantine, 3 reject in
+-- test, 4 reject.  RFC 7489 reporters show a test step as pct=0, RFC 9989
+-- ones as testing=y: one step.  policy_key adds a partial pct (1 to 99),
+-- which is a policy of its own.
+CREATE FUNCTION policy_step(p text, pct integer, testing text)
+RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE lower(p)
+	 WHEN 'quarantine' THEN CASE WHEN lower(coalesce(testing, 'n')) = 'y'
+	                              OR coalesce(pct, 100) < 100 THEN 1 ELSE 2 END
+	 WHEN 'reject' THEN CASE WHEN lower(coalesce(testing, 'n')) = 'y'
+	                          OR coalesce(pct, 100) < 100 THEN 3 ELSE 4 END
+	 ELSE 0 END
+$$;
+
+CREATE FUNCTION policy_key(p text, pct integer, testing text)
+RETURNS integer[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT ARRAY[policy_step(p, pct, testing),
+             CASE WHEN pct BETWEEN 1 AND 99 THEN pct END]
+$$;
+
 -- The policy receivers last reported for each domain (the report that
 -- ends latest), with when that was; pct and testing with their defaults
 -- filled in (an absent pct is 100, RFC 7489 6.3; an absent t is n,

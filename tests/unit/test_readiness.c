@@ -2032,6 +2032,16 @@ test_published_pct(void **state)
 	assert_int_equal(r.waiting, 1);
 	assert_int_equal(find(&r, "stable")->met, 0);
 	assert_int_equal(r.ready, 0);
+	/* A test step is one step whether a reporter writes pct=0 (RFC
+	 * 7489) or testing=y (RFC 9989): not a change, not waited for. */
+	policy(&now, "quarantine", 0, "n");
+	in.published = "v=DMARC1; p=quarantine; t=y; pct=0";
+	judge(&now, &in, &r);
+	assert_int_equal(r.published_differs, 0);
+	assert_int_equal(r.waiting, 0);
+	policy(&now, "quarantine", 100, "y");
+	judge(&now, &in, &r);
+	assert_int_equal(r.published_differs, 0);
 	/* The same policy written with the defaults is not a change. */
 	policy(&now, "quarantine", 100, "n");
 	in.published = "v=DMARC1; p=quarantine; pct=100; t=n";
@@ -2041,10 +2051,35 @@ test_published_pct(void **state)
 	readiness_free(&r);
 }
 
+/* Seven daily reports, the first from 00:00:00, the last to 23:59:59,
+ * hold a policy for 7 days, which is what stable_days 7 asks. */
+static void
+test_stable_whole_days(void **state)
+{
+	struct policy_state now;
+	struct readiness_inputs in;
+	struct readiness r = {0};
+
+	policy(&now, "quarantine", 100, "n");
+	now.since = T0 - 7 * DAY;
+	now.reported_at = T0 - 1;
+	inputs(&in);
+	judge(&now, &in, &r);
+	assert_int_equal(find(&r, "stable")->met, 1);
+	assert_contains(find(&r, "stable")->text, "reported for 7 days");
+	/* Six such reports: 6 days, not enough. */
+	now.since = T0 - 6 * DAY;
+	judge(&now, &in, &r);
+	assert_int_equal(find(&r, "stable")->met, 0);
+	assert_contains(find(&r, "stable")->text, "reported for 6 days");
+	readiness_free(&r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup(test_stable_whole_days, setup),
 	    cmocka_unit_test_setup(test_published_sp_kept, setup),
 	    cmocka_unit_test_setup(test_published_pct, setup),
 	    cmocka_unit_test_setup(test_ready, setup),
