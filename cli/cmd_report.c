@@ -133,7 +133,10 @@ owned_domains(const struct analysis_env *env, char **out)
 		if (text_list_next(&p, item, sizeof(item)) < 0)
 			break;
 		if (analysis_domain_arg(item, name, sizeof(name)) < 0) {
-			log_error("domains: '%s' is not a domain name", item);
+			log_error("domains (%s): '%s' is not a domain name: "
+			          "give names of letters, digits, '-', '_' and "
+			          "'.', comma-separated",
+			    config_origin(env->cfg, CONFIG_DOMAINS), item);
 			free(list);
 			return -1;
 		}
