@@ -21,6 +21,7 @@
 #include <string.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -763,52 +764,79 @@ read_full(int fd, unsigned char *p, size_t n)
 }
 
 /* Answers over UDP (past 512 bytes only the question, with TC set, as
- * servers do) and over TCP, until killed. */
+ * servers do) and over TCP, until killed.  Every socket is polled at
+ * once: c-ares keeps its TCP connection open and goes on asking over
+ * UDP, so a server that served one connection to its end would leave
+ * those UDP questions to time out. */
+enum { FAKE_CONNS = 8 };
+
+static void
+fake_udp(int udp)
+{
+	unsigned char q[512], a[4096];
+	struct sockaddr_in from;
+	socklen_t flen = sizeof(from);
+	size_t len, qend;
+	ssize_t n;
+
+	n = recvfrom(udp, q, sizeof(q), 0, (struct sockaddr *)&from, &flen);
+	if (n <= 0 || (len = craft(q, (size_t)n, a)) == 0)
+		return;
+	if (len > 512) {
+		for (qend = 12; q[qend] != 0; qend += 1 + q[qend])
+			;
+		len = qend + 5;
+		a[2] |= 0x02;
+		put16(a, 6, 0);
+		put16(a, 8, 0);
+	}
+	sendto(udp, a, len, 0, (struct sockaddr *)&from, flen);
+}
+
+/* One framed question on a connection; -1 when it is to be closed. */
+static int
+fake_tcp(int c)
+{
+	unsigned char q[512], a[4096 + 2], l[2];
+	size_t len, ql;
+
+	if (read_full(c, l, 2) < 0)
+		return -1;
+	ql = (size_t)(l[0] << 8 | l[1]);
+	if (ql > sizeof(q) || read_full(c, q, ql) < 0 ||
+	    (len = craft(q, ql, a + 2)) == 0)
+		return -1;
+	put16(a, 0, (unsigned)len);
+	return write(c, a, len + 2) == (ssize_t)(len + 2) ? 0 : -1;
+}
+
 static void
 fake_server(int udp, int tcp)
 {
-	unsigned char q[512], a[4096 + 2];
+	struct pollfd pfd[2 + FAKE_CONNS];
+	size_t n = 2, i;
 
+	/* Dies with the test, even when an assertion ends it early. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	pfd[0] = (struct pollfd){udp, POLLIN, 0};
+	pfd[1] = (struct pollfd){tcp, POLLIN, 0};
 	for (;;) {
-		struct pollfd pfd[2] = {{udp, POLLIN, 0}, {tcp, POLLIN, 0}};
-		struct sockaddr_in from;
-		socklen_t flen = sizeof(from);
-		unsigned char l[2];
-		size_t len, qend, ql;
-		ssize_t n;
-		int c;
-
-		if (poll(pfd, 2, -1) <= 0)
+		if (poll(pfd, n, -1) <= 0)
 			continue;
-		if (pfd[0].revents & POLLIN) {
-			n = recvfrom(udp, q, sizeof(q), 0,
-			    (struct sockaddr *)&from, &flen);
-			if (n <= 0 || (len = craft(q, (size_t)n, a)) == 0)
+		if (pfd[0].revents & POLLIN)
+			fake_udp(udp);
+		for (i = 2; i < n; i++) {
+			if (pfd[i].revents == 0 || fake_tcp(pfd[i].fd) == 0)
 				continue;
-			if (len > 512) {
-				for (qend = 12; q[qend] != 0;
-				     qend += 1 + q[qend])
-					;
-				len = qend + 5;
-				a[2] |= 0x02;
-				put16(a, 6, 0);
-				put16(a, 8, 0);
-			}
-			sendto(udp, a, len, 0, (struct sockaddr *)&from, flen);
+			close(pfd[i].fd);
+			pfd[i--] = pfd[--n];
 		}
-		if (!(pfd[1].revents & POLLIN) ||
-		    (c = accept(tcp, NULL, NULL)) < 0)
-			continue;
-		while (read_full(c, l, 2) == 0) {
-			ql = (size_t)(l[0] << 8 | l[1]);
-			if (ql > sizeof(q) || read_full(c, q, ql) < 0 ||
-			    (len = craft(q, ql, a + 2)) == 0)
-				break;
-			put16(a, 0, (unsigned)len);
-			if (write(c, a, len + 2) != (ssize_t)(len + 2))
-				break;
+		if ((pfd[1].revents & POLLIN) && n < 2 + FAKE_CONNS) {
+			int c = accept(tcp, NULL, NULL);
+
+			if (c >= 0)
+				pfd[n++] = (struct pollfd){c, POLLIN, 0};
 		}
-		close(c);
 	}
 }
 
