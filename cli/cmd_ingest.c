@@ -368,7 +368,7 @@ cmd_ingest(int argc, char **argv)
 	if (source_list(argv + optind, argc - optind, &list, &count, &err) <
 	        0 ||
 	    dbconn_open(co.db, &db, &err) < 0 ||
-	    store_new(&in.store, db, &co.lim, "ingest", &err) < 0) {
+	    dbconn_store(db, &co.lim, "ingest", &in.store, &err) < 0) {
 		log_error("%s", err.msg);
 		source_list_free(list, count);
 		db_close(db);

@@ -144,7 +144,7 @@ cmd_reparse(int argc, char **argv)
 		return EXIT_CANNOT_RUN;
 	}
 	if (dbconn_open(co.db, &db, &err) < 0 ||
-	    store_new(&st, db, &co.lim, "reparse", &err) < 0) {
+	    dbconn_store(db, &co.lim, "reparse", &st, &err) < 0) {
 		log_error("%s", err.msg);
 		db_close(db);
 		free(ids);

@@ -6,6 +6,7 @@
 #include "err.h"
 #include "log.h"
 #include "pgcluster.h"
+#include "store.h"
 
 static int read_timeout; /* seconds, 0 for none */
 
@@ -58,5 +59,19 @@ dbconn_open(const char *opt, struct db **out, struct err *err)
 		return rc;
 	}
 	*out = db;
+	return 0;
+}
+
+int
+dbconn_store(struct db *db, const struct limits *lim, const char *command,
+    struct store **out, struct err *err)
+{
+	const struct config *cfg;
+	int rc;
+
+	if ((rc = cliopt_settings(&cfg, err)) < 0 ||
+	    (rc = store_new(out, db, lim, command, err)) < 0)
+		return rc;
+	store_trust(*out, config_str(cfg, CONFIG_AUTHSERV_ID));
 	return 0;
 }

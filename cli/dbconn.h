@@ -6,6 +6,8 @@
 
 struct db;
 struct err;
+struct limits;
+struct store;
 
 /*
  * Connects to the database the settings name (cliopt_settings(): --db, else
@@ -17,6 +19,13 @@ struct err;
  * bad config file fails here.  *out is the caller's.
  */
 int dbconn_open(const char *opt, struct db **out, struct err *err);
+
+/*
+ * A store (ingest/store.h) for a run of command on db, told the settings
+ * it uses (authserv_id).  *out is the caller's: store_finish().
+ */
+int dbconn_store(struct db *db, const struct limits *lim, const char *command,
+    struct store **out, struct err *err);
 
 /* Seconds a statement of a command that only reads may run. */
 #define DBCONN_READ_TIMEOUT 300

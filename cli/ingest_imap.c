@@ -163,7 +163,7 @@ ingest_imap(struct cliopt *co)
 	    (rc = options(cfg, &o, account, sizeof(account), &password, &token,
 	         &err)) < 0 ||
 	    (rc = dbconn_open(co->db, &db, &err)) < 0 ||
-	    (rc = store_new(&st, db, &co->lim, "ingest --imap", &err)) < 0) {
+	    (rc = dbconn_store(db, &co->lim, "ingest --imap", &st, &err)) < 0) {
 		log_error("%s", err.msg);
 		config_secret_free(password);
 		config_secret_free(token);

@@ -89,6 +89,10 @@ struct err;
 	S(IMAP_ALLOW_PLAIN, "imap_allow_plain", "imap-allow-plain", IMAP,      \
 	    BOOL, "no", 0, 0, NULL, 0,                                         \
 	    "imap:// goes on without STARTTLS; only for test setups")          \
+	S(AUTHSERV_ID, "authserv_id", "authserv-id", IMAP, STRING, "", 0, 0,  \
+	    NULL, 0, "your mail server's name in the Authentication-Results "  \
+	    "it adds (comma-separated): report mail it saw pass DKIM or "     \
+	    "DMARC for the reporter counts as genuine")                        \
 	S(DNS_SERVERS, "dns_servers", "dns-servers", DNS, STRING, "", 0, 0,    \
 	    NULL, 0, "name servers, HOST[:PORT][,...] (at most 8); empty: "    \
 	    "the system's")                                                    \

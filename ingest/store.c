@@ -7,6 +7,8 @@
 #include "input_limits.h"
 #include "json.h"
 #include "log.h"
+#include "mailauth.h"
+#include "orgdomain.h"
 #include "reader.h"
 #include "report.h"
 #include "sha256.h"
@@ -35,17 +37,28 @@ static const struct {
         "extra_contact_info, report_id, generator, version, namespace, "
         "errors, domain, date_begin, date_end, adkim, aspf, p, sp, np, "
         "pct, fo, testing, discovery_method, record_count, "
-        "records_dropped, messages, warnings, content_sha256) VALUES ($1, "
+        "records_dropped, messages, warnings, content_sha256, genuine, "
+        "genuine_why) VALUES ($1, "
         "$2, $3, $4, $5, $6, $7, $8, $9, $10, "
         "ARRAY(SELECT jsonb_array_elements_text($11)), $12, "
         "to_timestamp($13), to_timestamp($14), $15, $16, $17, $18, $19, "
         "$20, $21, $22, $23, $24, $25, $26, "
-        "ARRAY(SELECT jsonb_array_elements_text($27)), $28) ON CONFLICT "
-        "(org_name, report_id, domain, date_begin, date_end, "
+        "ARRAY(SELECT jsonb_array_elements_text($27)), $28, $29, $30) ON "
+        "CONFLICT (org_name, report_id, domain, date_begin, date_end, "
         "content_sha256) DO NOTHING RETURNING id",
-        28},
+        30},
+    /* A genuine copy of a report first stored from a mail that could not
+     * be checked, or failed: the report is genuine. */
+    {"ds_genuine",
+        "UPDATE reports SET genuine = true, genuine_why = $7 WHERE "
+        "org_name = $1 AND report_id = $2 AND domain = $3 AND date_begin = "
+        "to_timestamp($4) AND date_end = to_timestamp($5) AND "
+        "content_sha256 = $6 AND genuine IS NOT TRUE",
+        7},
     {"ds_outcome",
-        "UPDATE inputs SET outcome = $2, report_count = $3 WHERE id = $1", 3},
+        "UPDATE inputs SET outcome = $2, report_count = $3, mail_from = $4, "
+        "auth_top = $5, auth_by = $6, auth_results = $7 WHERE id = $1",
+        7},
     {"ds_mail",
         "INSERT INTO imap_messages (account, mailbox, uidvalidity, uid, "
         "message_id, input, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7) "
@@ -104,6 +117,14 @@ struct store {
 	unsigned char (*rec_digests)[SHA256_LEN];
 	size_t n_digests, cap_digests;
 	struct copybuf line, copy;
+
+	/* Which report mails are genuine (mailauth.h): the authserv_id
+	 * setting, what the input's header says, and the Public Suffix
+	 * List, loaded on first need. */
+	char *authserv;
+	struct mailauth auth;
+	struct orgdomain *od;
+	int od_failed;
 };
 
 static void drop_pending(struct store *st);
@@ -449,6 +470,26 @@ hash_metadata(struct sha256 *h, const struct dmarc_report *rep)
 	}
 }
 
+/* Whether the report's mail is genuine (1, 0, -1: could not tell), and
+ * why, from what store_body() read of the mail's header. */
+static int
+judge(
+    struct store *st, const struct dmarc_report *rep, char *why, size_t whylen)
+{
+	struct err err;
+
+	if (st->auth.state == MAILAUTH_FIELD && st->od == NULL &&
+	    !st->od_failed && orgdomain_open(&st->od, NULL, &err) < 0) {
+		log_warn("%s; report mail cannot be checked", err.msg);
+		st->od_failed = 1;
+	}
+	if (st->auth.state == MAILAUTH_FIELD && st->od == NULL) {
+		snprintf(why, whylen, "no Public Suffix List to check with");
+		return -1;
+	}
+	return mailauth_judge(&st->auth, st->od, rep->email, why, whylen);
+}
+
 static int
 st_report(void *ctx, const struct dmarc_report *rep, const char *where,
     struct err *err)
@@ -459,7 +500,8 @@ st_report(void *ctx, const struct dmarc_report *rep, const char *where,
 	char hex[3 + 2 * SHA256_LEN], begin[24], end[24], pct[8];
 	char nrec[24], ndrop[24], msgs[24], num[48];
 	char *errors, *warnings, *newid = NULL, *nextid = NULL;
-	int rc;
+	char why[MAILAUTH_TEXT_MAX + 2 * MAILAUTH_NAME_MAX + 64];
+	int rc, genuine;
 
 	if (!st->in_report && (rc = begin_report(st, err)) < 0)
 		return rc;
@@ -492,6 +534,7 @@ st_report(void *ctx, const struct dmarc_report *rep, const char *where,
 	snprintf(nrec, sizeof(nrec), "%" PRIu64, rep->n_records);
 	snprintf(ndrop, sizeof(ndrop), "%" PRIu64, rep->n_dropped);
 	snprintf(msgs, sizeof(msgs), "%" PRIu64, rep->messages);
+	genuine = judge(st, rep, why, sizeof(why));
 	errors = json_array(rep->errors, rep->n_errors, 0);
 	warnings =
 	    json_array(rep->warnings, rep->n_warnings, rep->warnings_over);
@@ -502,7 +545,11 @@ st_report(void *ctx, const struct dmarc_report *rep, const char *where,
 		    rep->version, rep->ns, errors, p->domain, begin, end,
 		    p->adkim, p->aspf, p->p, p->sp, p->np,
 		    p->pct >= 0 ? pct : NULL, p->fo, p->testing,
-		    p->discovery_method, nrec, ndrop, msgs, warnings, hex};
+		    p->discovery_method, nrec, ndrop, msgs, warnings, hex,
+		    genuine < 0   ? NULL
+		        : genuine ? "true"
+		                  : "false",
+		    why};
 
 		/* The next report's id comes back in the same round trip. */
 		struct db_stmt stmts[] = {
@@ -522,8 +569,18 @@ st_report(void *ctx, const struct dmarc_report *rep, const char *where,
 	if (rc < 0)
 		return sink_fail(st, err, err);
 	if (newid == NULL) {
-		/* Stored before, from another input: drop this copy. */
+		/* Stored before, from another input: drop this copy, and
+		 * vouch for the stored one when this copy is genuine. */
+		const char *params[] = {rep->org_name ? rep->org_name : "",
+		    rep->report_id, p->domain, begin, end, hex, why};
+
+		const struct db_stmt up = {
+		    "ds_genuine", 7, params, NULL, NULL, NULL, 1};
+
 		rc = drop_records(st, err);
+		if (rc == 0 && genuine == 1 &&
+		    db_pipeline(st->db, &up, 1, err) < 0)
+			rc = sink_fail(st, err, err);
 		st->cur.reports_duplicate++;
 	} else {
 		st->cur.reports_new++;
@@ -613,9 +670,19 @@ store_new_worker(
 	st = xcalloc(1, sizeof(*st));
 	st->db = db;
 	st->lim = run->lim;
+	store_trust(st, run->authserv);
 	memcpy(st->run_id, run->run_id, sizeof(st->run_id));
 	*out = st;
 	return 0;
+}
+
+void
+store_trust(struct store *st, const char *authserv_ids)
+{
+	free(st->authserv);
+	st->authserv = authserv_ids != NULL && *authserv_ids != '\0'
+	    ? xstrdup(authserv_ids)
+	    : NULL;
 }
 
 int
@@ -658,6 +725,7 @@ store_body(struct store *st, const unsigned char *buf, size_t len, int complete,
 	const char *outcome;
 	char nrep[16];
 
+	mailauth_scan(buf, len, st->authserv, &st->auth);
 	if (st->refuse != NULL) {
 		st_problem(st, "", st->refuse);
 	} else if (!complete) {
@@ -688,14 +756,18 @@ store_body(struct store *st, const unsigned char *buf, size_t len, int complete,
 	    st->cur.reports_new + st->cur.reports_duplicate);
 	snprintf(st->outcome, sizeof(st->outcome), "%s", outcome);
 	{
-		const char *params[] = {st->input_id, outcome, nrep};
+		const struct mailauth *a = &st->auth;
+		const char *params[] = {st->input_id, outcome, nrep,
+		    a->from[0] ? a->from : NULL, a->top[0] ? a->top : NULL,
+		    a->state == MAILAUTH_FIELD ? a->by : NULL,
+		    a->state == MAILAUTH_FIELD ? a->results : NULL};
 		const struct store_mail *m = st->mail;
 		char uv[16], uid[16];
 		const char *mparams[] = {m ? m->account : NULL,
 		    m ? m->mailbox : NULL, uv, uid, m ? m->message_id : NULL,
 		    st->input_id, outcome};
 		struct db_stmt stmts[] = {
-		    {"ds_outcome", 3, params, NULL, NULL, NULL, 1},
+		    {"ds_outcome", 7, params, NULL, NULL, NULL, 1},
 		    {"ds_mail", 7, mparams, NULL, NULL, NULL, 1},
 		    {"COMMIT", 0, NULL, NULL, NULL, NULL, 0},
 		};
@@ -1075,5 +1147,7 @@ store_free(struct store *st)
 	free(st->rec_digests);
 	free(st->line.p);
 	free(st->copy.p);
+	free(st->authserv);
+	orgdomain_free(st->od);
 	free(st);
 }

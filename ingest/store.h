@@ -38,6 +38,14 @@ int store_new(struct store **out, struct db *db, const struct limits *lim,
     const char *command, struct err *err);
 
 /*
+ * Names the authserv-ids (comma-separated, the authserv_id setting) whose
+ * Authentication-Results on a report mail are believed (mailauth.h); NULL
+ * or "": none, and every report's sender is "could not tell".  Copied;
+ * a worker store takes its run's.
+ */
+void store_trust(struct store *st, const char *authserv_ids);
+
+/*
  * Another store for the same run, over another connection db (a second
  * worker): it writes no run row of its own.  Its counts reach the run
  * through store_add().  Freed with store_free().
