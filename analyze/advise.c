@@ -11,6 +11,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* A policy word from a stranger's report: printable ASCII, lower-cased,
@@ -121,6 +122,43 @@ on_inputs(void *arg, int ncols, const char *const *c, struct err *err)
 	return 0;
 }
 
+/* The period's reporters (reporter_trust()), at most ADVISE_MAX_REPORTERS:
+ * the most messages first, so those left out carry the least. */
+#define ADVISE_MAX_REPORTERS 1000
+
+static int
+on_trust(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct advice *a = arg;
+	struct reporter_trust *t;
+
+	if (ncols != 13)
+		return err_set(
+		    err, ERR_DB, "unexpected row from reporter_trust");
+	if (a->n_trust >= ADVISE_MAX_REPORTERS)
+		return 0;
+	a->trust = xrealloc(a->trust, (a->n_trust + 1) * sizeof(*a->trust));
+	t = &a->trust[a->n_trust++];
+	memset(t, 0, sizeof(*t));
+	snprintf(t->name, sizeof(t->name), "%s", c[0] ? c[0] : "");
+	text_utf8_cut(t->name);
+	t->reports = u64_of(c[1]);
+	t->genuine = u64_of(c[2]);
+	t->failed = u64_of(c[3]);
+	t->unchecked = u64_of(c[4]);
+	t->messages = u64_of(c[5]);
+	t->genuine_messages = u64_of(c[6]);
+	t->failed_messages = u64_of(c[7]);
+	t->peak_daily = u64_of(c[8]);
+	t->usual_daily = u64_of(c[9]);
+	t->history_days = u64_of(c[10]);
+	snprintf(t->why, sizeof(t->why), "%s", c[11] ? c[11] : "");
+	text_utf8_cut(t->why);
+	snprintf(t->auth_top, sizeof(t->auth_top), "%s", c[12] ? c[12] : "");
+	text_utf8_cut(t->auth_top);
+	return 0;
+}
+
 static int
 on_confirm(void *arg, int ncols, const char *const *c, struct err *err)
 {
@@ -211,6 +249,13 @@ advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
 	    6, p, on_inputs, &a->in, err);
 	if (rc < 0)
 		goto out;
+	rc = db_each(db,
+	    "SELECT * FROM reporter_trust($1, to_timestamp($2), "
+	    "to_timestamp($3))",
+	    3, (const char *const[]){o->domain, since, until}, on_trust, a,
+	    err);
+	if (rc < 0)
+		goto out;
 	if (a->published != NULL &&
 	    readiness_parse_record(a->published, &pub) == 0 &&
 	    (rc = read_confirm(
@@ -220,6 +265,8 @@ advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
 	a->in.sources = a->sources.v;
 	a->in.n_sources = a->sources.n;
 	a->in.published = a->published;
+	a->in.trust = a->trust;
+	a->in.n_trust = a->n_trust;
 	readiness_judge(&a->thresholds, a->domain, &a->now, &a->in, &a->r);
 	if (o->whatif != NULL) {
 		struct policy_spec spec;
@@ -250,6 +297,7 @@ advice_free(struct advice *a)
 	readiness_free(&a->r);
 	sources_free(&a->sources);
 	free(a->published);
+	free(a->trust);
 	if (a->has_whatif)
 		whatif_free(&a->whatif);
 	memset(a, 0, sizeof(*a));

@@ -25,6 +25,10 @@ struct advice {
 	/* Every source of the period, most failed first. */
 	struct source_list sources;
 	char *published; /* the DMARC record looked up, or NULL */
+	/* The period's reporters and whether their reports are genuine,
+	 * most messages first; in.trust points here. */
+	struct reporter_trust *trust;
+	size_t n_trust;
 	int has_whatif;
 	struct whatif whatif; /* when has_whatif */
 };

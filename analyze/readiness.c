@@ -877,6 +877,124 @@ reason_new(const struct readiness_inputs *in, struct readiness *out)
 		    plural(in->new_messages));
 }
 
+int
+readiness_jump(const struct reporter_trust *rt)
+{
+	return rt->history_days >= READINESS_JUMP_HISTORY &&
+	    rt->peak_daily >= rt->usual_daily + READINESS_JUMP_MIN &&
+	    rt->peak_daily / READINESS_JUMP_FACTOR >= rt->usual_daily;
+}
+
+/* The reports' own evidence: genuine, forged, or could not tell. */
+static void
+reason_reports(const struct readiness_thresholds *t,
+    const struct readiness_inputs *in, struct readiness *out)
+{
+	const struct reporter_trust *failed = NULL, *jumped = NULL;
+	const struct reporter_trust *unchecked = NULL, *by = NULL;
+	uint64_t all = 0, nfailed = 0, nfailed_reports = 0, ngenuine = 0;
+	struct readiness_reason *r;
+	char name[96], why[160], top[96];
+
+	for (size_t i = 0; i < in->n_trust; i++) {
+		const struct reporter_trust *x = &in->trust[i];
+
+		all = sat_add(all, x->messages);
+		nfailed = sat_add(nfailed, x->failed_messages);
+		nfailed_reports = sat_add(nfailed_reports, x->failed);
+		ngenuine = sat_add(ngenuine, x->genuine_messages);
+		if (x->failed > 0 && failed == NULL)
+			failed = x;
+		if (x->unchecked > 0 && unchecked == NULL)
+			unchecked = x;
+		if (x->genuine > 0 && by == NULL)
+			by = x;
+		if (jumped == NULL && x->genuine < x->reports &&
+		    readiness_jump(x))
+			jumped = x;
+	}
+	if (all == 0)
+		return;
+	if (nfailed > 0 &&
+	    readiness_ratio(nfailed, all, 100, 1) > (uint64_t)t->source_share &&
+	    (r = reason(out, "reports", 0)) != NULL) {
+		char share[PERCENT_LEN];
+
+		percent_failed_text(nfailed, all, share, sizeof(share));
+		text_printable(failed->name, name, sizeof(name));
+		text_printable(failed->why, why, sizeof(why));
+		put(r->text, sizeof(r->text),
+		    "%s%% of the mail reported (%" PRIu64 " message%s, %" PRIu64
+		    " report%s) came in mail that failed authentication and is "
+		    "not counted; %s: %s. Forged, or authserv_id names the "
+		    "wrong "
+		    "server",
+		    share, nfailed, plural(nfailed), nfailed_reports,
+		    plural(nfailed_reports), name, why);
+		return;
+	}
+	if (jumped != NULL && (r = reason(out, "reports", 0)) != NULL) {
+		text_printable(jumped->name, name, sizeof(name));
+		put(r->text, sizeof(r->text),
+		    "%s claims %" PRIu64 " messages on one day, %" PRIu64
+		    " times its usual %" PRIu64 ", in reports that could not "
+		    "all be checked: if they are forged the numbers above are "
+		    "wrong; set authserv_id to check them",
+		    name, jumped->peak_daily,
+		    jumped->usual_daily
+		        ? jumped->peak_daily / jumped->usual_daily
+		        : 0,
+		    jumped->usual_daily);
+		return;
+	}
+	if (unchecked != NULL) {
+		char share[PERCENT_LEN];
+
+		if ((r = reason(out, "reports", -1)) == NULL)
+			return;
+		text_printable(unchecked->auth_top, top, sizeof(top));
+		if (ngenuine == 0 && nfailed == 0) {
+			if (top[0] != '\0' && strcmp(top, "(none)") != 0)
+				put(r->text, sizeof(r->text),
+				    "could not tell whether the reports are "
+				    "genuine: their mail was not checked; "
+				    "Authentication-Results on it are by %s: "
+				    "set authserv_id = %s, then run "
+				    "dmarcsift reparse --all",
+				    top, top);
+			else
+				put(r->text, sizeof(r->text),
+				    "could not tell whether the reports are "
+				    "genuine: none came in mail your server "
+				    "checked (set authserv_id)");
+			return;
+		}
+		percent_failed_text(
+		    all - ngenuine - nfailed, all, share, sizeof(share));
+		text_printable(unchecked->name, name, sizeof(name));
+		text_printable(unchecked->why, why, sizeof(why));
+		put(r->text, sizeof(r->text),
+		    "%s%% of the mail reported came in reports that could not "
+		    "be checked (%s: %s)",
+		    share, name, why);
+		return;
+	}
+	if ((r = reason(out, "reports", 1)) == NULL)
+		return;
+	text_printable(by != NULL ? by->auth_top : "", top, sizeof(top));
+	if (nfailed > 0)
+		put(r->text, sizeof(r->text),
+		    "the reports counted are genuine; %" PRIu64 " report%s "
+		    "(%" PRIu64 " message%s) failed authentication and %s not "
+		    "counted",
+		    nfailed_reports, plural(nfailed_reports), nfailed,
+		    plural(nfailed), nfailed_reports == 1 ? "is" : "are");
+	else
+		put(r->text, sizeof(r->text),
+		    "every report came in mail that passed DKIM or DMARC for "
+		    "its reporter");
+}
+
 /*
  * sp and np: advice only where it changes what receivers do.
  *   sp  no mail from subdomains over a full period: sp=reject (nobody
@@ -1006,6 +1124,7 @@ readiness_judge(const struct readiness_thresholds *t, const char *domain,
 	reason_sources(t, in, out);
 	reason_stable(t, now, in, out);
 	reason_watch(t, domain, base, in, out);
+	reason_reports(t, in, out);
 	reason_new(in, out);
 
 	out->ready = next >= 0;

@@ -47,6 +47,13 @@
  *   watch        (from step 1) legitimate mail that receivers quarantined
  *                or rejected is at most source_share percent of all mail;
  *                above it, the advice is to roll back one step
+ *   reports      the reports are genuine: reports whose mail failed
+ *                authentication at the owner's server (not counted) carry
+ *                at most source_share percent of the mail reported, and
+ *                no reporter whose reports could not all be checked
+ *                jumped (readiness_jump()).  Reports that could not be
+ *                checked at all (authserv_id not set, loose files) make
+ *                it a warning that says so plainly, never a block.
  * New sources (first seen in the last 7 days) are a warning reason that
  * never blocks: a new legitimate sender should be set up before a step.
  * At step 4 the reasons are still given (they say how the domain fares)
@@ -138,6 +145,31 @@ struct policy_confirm {
 	int64_t since;
 };
 
+/*
+ * A reporter of the period, and whether its reports are genuine (the mail
+ * passed DKIM or DMARC for it at the owner's server: ingest/mailauth.h),
+ * from the SQL function reporter_trust().  Reports that failed are not
+ * counted anywhere else.
+ */
+struct reporter_trust {
+	char name[128]; /* org_name, as reported (print it safely) */
+	uint64_t reports, genuine, failed, unchecked;
+	uint64_t messages, genuine_messages, failed_messages;
+	/* Counted mail on its busiest day of the period, and on its median
+	 * day of the 28 before (history_days of them; 0: none). */
+	uint64_t peak_daily, usual_daily, history_days;
+	char why[240]; /* why one report is not genuine, "" when all are */
+	char auth_top[128]; /* who put Authentication-Results on its mail */
+};
+
+/* A reporter's busiest day is a jump: at least READINESS_JUMP_FACTOR times
+ * its usual day, READINESS_JUMP_MIN messages above it, with at least
+ * READINESS_JUMP_HISTORY days of history. */
+#define READINESS_JUMP_FACTOR 10
+#define READINESS_JUMP_MIN 1000
+#define READINESS_JUMP_HISTORY 7
+int readiness_jump(const struct reporter_trust *rt);
+
 struct readiness_inputs {
 	uint64_t days_with_data; /* UTC days covered by reports */
 	char first_day[11], last_day[11]; /* YYYY-MM-DD, "" without data */
@@ -166,12 +198,15 @@ struct readiness_inputs {
 	const char *published;
 	/* When published gives another policy than the latest report. */
 	struct policy_confirm confirm;
+	/* The period's reporters, most messages first (borrowed). */
+	const struct reporter_trust *trust;
+	size_t n_trust;
 };
 
 /* One condition of readiness, or one warning. */
 struct readiness_reason {
 	const char *code; /* "data", "pass_rate", "sources", "stable",
-	                     "watch", "new_sources": static */
+	                     "watch", "reports", "new_sources": static */
 	int met; /* 1 met, 0 not met (blocks), -1 a warning only */
 	char text[300]; /* one line with the evidence, for a person */
 };

@@ -59,6 +59,21 @@
  *                          legitimate or unknown), blocking ones first,
  *                          then most hit: hit is the failing mail the next
  *                          step would hit
+ *   reporters              [{name, reports, genuine, failed, unchecked,
+ *                          messages, failed_messages, peak_daily,
+ *                          usual_daily, history_days, jump, why,
+ *                          auth_results_by}]: the reporters of reports
+ *                          that begin in the period, most messages first;
+ *                          genuine, failed and unchecked count reports
+ *                          whose mail passed DKIM or DMARC for the
+ *                          reporter at the owner's server, did not (they
+ *                          are not counted anywhere), or could not be
+ *                          checked; peak_daily and usual_daily: counted
+ *                          messages on the busiest day of the period and
+ *                          on the median day of the 28 before; jump: the
+ *                          first is far above the second; why: for one
+ *                          report not genuine; auth_results_by: who put
+ *                          Authentication-Results on the mail (null)
  *   sp_advice, np_advice   one line each, or null when there is nothing
  *                          to change
  *   whatif                 null unless asked, else {policy, pct, messages,
@@ -242,6 +257,33 @@ whatif(FILE *fp, const struct advice *a)
 	fputs("]}", fp);
 }
 
+static void
+reporters(FILE *fp, const struct advice *a)
+{
+	json_key(fp, "reporters", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < a->n_trust; i++) {
+		const struct reporter_trust *t = &a->trust[i];
+
+		fputs(i ? ",{" : "{", fp);
+		json_kv_str(fp, "name", t->name, 1);
+		json_kv_u64(fp, "reports", t->reports, 0);
+		json_kv_u64(fp, "genuine", t->genuine, 0);
+		json_kv_u64(fp, "failed", t->failed, 0);
+		json_kv_u64(fp, "unchecked", t->unchecked, 0);
+		json_kv_u64(fp, "messages", t->messages, 0);
+		json_kv_u64(fp, "failed_messages", t->failed_messages, 0);
+		json_kv_u64(fp, "peak_daily", t->peak_daily, 0);
+		json_kv_u64(fp, "usual_daily", t->usual_daily, 0);
+		json_kv_u64(fp, "history_days", t->history_days, 0);
+		json_kv_bool(fp, "jump", readiness_jump(t), 0);
+		json_kv_opt(fp, "why", t->why, 0);
+		json_kv_opt(fp, "auth_results_by", t->auth_top, 0);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+}
+
 int
 advise_json(FILE *fp, const struct advice *a)
 {
@@ -299,6 +341,7 @@ advise_json(FILE *fp, const struct advice *a)
 
 	evidence(fp, &a->in);
 	failing(fp, a);
+	reporters(fp, a);
 	json_kv_opt(fp, "sp_advice", r->sp_advice, 0);
 	json_kv_opt(fp, "np_advice", r->np_advice, 0);
 	whatif(fp, a);

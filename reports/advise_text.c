@@ -330,6 +330,43 @@ whatif(FILE *fp, const struct advice *a, int color)
 		    fp, "  and %zu more (--json lists them)\n", w->n - rows);
 }
 
+/* Reporters whose reports failed authentication or jumped: the evidence
+ * behind the "reports" reason, one line each. */
+static void
+reporters(FILE *fp, const struct advice *a, int color)
+{
+	char name[160], why[320];
+	int shown = 0;
+
+	for (size_t i = 0; i < a->n_trust; i++) {
+		const struct reporter_trust *t = &a->trust[i];
+		int jump = readiness_jump(t);
+
+		if (t->failed == 0 && !jump)
+			continue;
+		if (!shown++)
+			heading(fp, "Reporters to look at", color);
+		safe(t->name, name, sizeof(name));
+		if (t->failed > 0)
+			fprintf(fp,
+			    "  %s: %" PRIu64 " of %" PRIu64
+			    " report%s (%" PRIu64
+			    " messages) failed authentication, not counted: "
+			    "%s\n",
+			    name, t->failed, t->reports,
+			    t->reports == 1 ? "" : "s", t->failed_messages,
+			    safe(t->why, why, sizeof(why)));
+		if (jump)
+			fprintf(fp,
+			    "  %s: %" PRIu64 " messages on its busiest day, "
+			    "against %" PRIu64
+			    " on a usual day before; %" PRIu64 " of %" PRIu64
+			    " reports genuine\n",
+			    name, t->peak_daily, t->usual_daily, t->genuine,
+			    t->reports);
+	}
+}
+
 int
 advise_text(FILE *fp, const struct advice *a, int color)
 {
@@ -337,6 +374,7 @@ advise_text(FILE *fp, const struct advice *a, int color)
 	summary(fp, a, color);
 	reasons(fp, &a->r, color);
 	failing(fp, a, color);
+	reporters(fp, a, color);
 	next_record(fp, a, color);
 	subdomains(fp, &a->r, color);
 	if (a->has_whatif)

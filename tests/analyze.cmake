@@ -27,3 +27,11 @@ add_test(NAME analysis/scenarios COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg
   $<TARGET_FILE:dmarcsift>)
 set_tests_properties(analysis/scenarios PROPERTIES LABELS "db;dns"
   TIMEOUT 300 SKIP_RETURN_CODE 77)
+
+# Forged reports cannot flip the verdict (issue 17): report mails with the
+# owner's server's Authentication-Results, a real PostgreSQL.
+add_test(NAME analysis/genuine COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg
+  run sh ${CMAKE_CURRENT_SOURCE_DIR}/analysis/test_genuine.sh
+  $<TARGET_FILE:dmarcsift>)
+set_tests_properties(analysis/genuine PROPERTIES LABELS db TIMEOUT 300
+  SKIP_RETURN_CODE 77)

@@ -82,6 +82,17 @@ static struct source srcs[] = {
 
 /* Not ready at p=none: a named source fails, new sources, hostile names,
  * a published record, a what-if. */
+/* Two reporters: one genuine that jumped (a note only), one under a
+ * hostile name whose reports failed authentication, 1.5% of the mail
+ * reported: the reports reason blocks. */
+static struct reporter_trust trust[] = {
+    {"google.com", 14, 14, 0, 0, 9850, 9850, 0, 5000, 400, 21, "",
+        "mx.example.com"},
+    {"evil\x1b[31m\xe2\x80\xae.example", 3, 0, 3, 0, 150, 0, 150, 0, 0, 0,
+        "mx.example.com saw no DKIM or DMARC pass for evil.example (dkim=none)",
+        "mx.example.com"},
+};
+
 static void
 advice_notready(struct advice *a)
 {
@@ -123,6 +134,10 @@ advice_notready(struct advice *a)
 	a->published = "v=DMARC1; p=none; rua=mailto:dmarc@example.com; "
 	               "ruf=mailto:f@example.com; fo=1";
 	a->in.published = a->published;
+	a->trust = trust;
+	a->n_trust = 2;
+	a->in.trust = trust;
+	a->in.n_trust = 2;
 	readiness_judge(&a->thresholds, a->domain, &a->now, &a->in, &a->r);
 	a->has_whatif = 1;
 	assert_int_equal(
@@ -461,8 +476,8 @@ static const char *const json_keys[] = {"domain", "period", "policy_now",
     "policy_now_text", "step_now", "step_reported", "step_published",
     "policy_published_text", "ready", "waiting", "next_step", "next_step_no",
     "next_record", "next_record_name", "published", "rollback_record",
-    "reasons", "thresholds", "evidence", "failing_senders", "sp_advice",
-    "np_advice", "whatif"};
+    "reasons", "thresholds", "evidence", "failing_senders", "reporters",
+    "sp_advice", "np_advice", "whatif"};
 
 static void
 assert_keys(const struct jp *j)

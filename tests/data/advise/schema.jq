@@ -31,7 +31,7 @@ def advice:
   and (.next_record | str_or_null)
   and ((.next_record == null) == (.step_now == 4))
   and (.reasons | type) == "array" and all(.reasons[]; reason)
-  and ([.reasons[].code] - ["watch"] == ["data", "pass_rate", "sources",
+  and ([.reasons[].code] - ["watch", "reports"] == ["data", "pass_rate", "sources",
        "stable", "new_sources"])
   and (.ready == false or all(.reasons[]; .blocks == false))
   and (.thresholds | keys) == ["days", "pass_rate", "source_share",
