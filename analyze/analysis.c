@@ -25,6 +25,9 @@
 /* A batch: reports until this many records (at least one report). */
 #define BATCH_RECORDS 20000
 #define BATCH_REPORTS 2000
+/* Rows read, and verdicts written, at a time within a batch: a report of
+ * a million records is judged in bounded memory. */
+#define FETCH_ROWS "20000"
 
 /* Any 64-bit key; others' advisory locks use other numbers.  A run waits
  * for another's rebuild at most lock_timeout, so cron never hangs. */
@@ -41,8 +44,9 @@
 	"FROM records x WHERE x.report = r.id)"
 
 /* k: 0 the record with its report's policy, 1 DKIM, 2 SPF, 3 reason. */
-static const char rows_sql[] =
-    "SELECT rec.report, rec.idx, 0 AS k, 0 AS n, r.domain, r.adkim, "
+static const char rows_cursor_sql[] =
+    "DECLARE judge_rows NO SCROLL CURSOR FOR SELECT rec.report, rec.idx, 0 "
+    "AS k, 0 AS n, r.domain, r.adkim, "
     "r.aspf, rec.header_from, rec.envelope_from, rec.dkim, rec.spf "
     "FROM records rec JOIN reports r ON r.id = rec.report "
     "WHERE rec.report = ANY ($1::bigint[]) "
@@ -59,6 +63,7 @@ struct judge {
 	const struct services *sv;
 	struct copybuf out;
 	uint64_t records;
+	uint64_t fetched; /* rows of the last FETCH */
 	/* The record being assembled; report "" before the first row. */
 	char report[24], idx[16];
 	struct dmarc_record rec;
@@ -131,6 +136,7 @@ on_row(void *arg, int ncols, const char *const *c, struct err *err)
 
 	if (ncols != 11 || c[0] == NULL || c[1] == NULL || c[2] == NULL)
 		return err_set(err, ERR_DB, "unexpected row reading records");
+	j->fetched++;
 	if (strcmp(c[0], j->report) != 0 || strcmp(c[1], j->idx) != 0) {
 		flush(j);
 		snprintf(j->report, sizeof(j->report), "%s", c[0]);
@@ -194,6 +200,29 @@ on_id(void *arg, int ncols, const char *const *c, struct err *err)
 	return 0;
 }
 
+/* Writes the verdicts judged so far, and forgets them. */
+static int
+write_verdicts(struct db *db, struct judge *j, struct err *err)
+{
+	int rc;
+
+	if (j->out.len == 0)
+		return 0;
+	if ((rc = db_copy_start(db,
+	         "COPY record_verdicts (report, idx, header_from, "
+	         "dkim_aligned, spf_aligned, pass, rcv_pass, disagree, cause, "
+	         "auth_cause, override, dkim_domain, dkim_result, spf_domain, "
+	         "spf_result, dkim_service, spf_service) FROM STDIN",
+	         err)) < 0)
+		return rc;
+	if ((rc = db_copy_write(db, j->out.p, j->out.len, err)) < 0) {
+		db_copy_cancel(db);
+		return rc;
+	}
+	j->out.len = 0;
+	return db_copy_finish(db, err);
+}
+
 /* Judges one batch; 1 done, 0 nothing left. */
 static int
 one_batch(struct db *db, struct judge *j, struct err *err)
@@ -220,23 +249,24 @@ one_batch(struct db *db, struct judge *j, struct err *err)
 	j->out.len = 0;
 	if ((rc = db_begin(db, err)) < 0)
 		goto out;
-	rc = db_each(db, rows_sql, 1, p, on_row, j, err);
-	flush(j);
-	if (rc < 0)
+	/* A cursor, read FETCH_ROWS at a time, each part's verdicts written
+	 * before the next is read; a record cut between two parts is
+	 * judged with the next. */
+	if ((rc = db_exec(db, rows_cursor_sql, 1, p, err)) < 0)
 		goto fail;
-	if ((rc = db_copy_start(db,
-	         "COPY record_verdicts (report, idx, header_from, "
-	         "dkim_aligned, spf_aligned, pass, rcv_pass, disagree, cause, "
-	         "auth_cause, override, dkim_domain, dkim_result, spf_domain, "
-	         "spf_result, dkim_service, spf_service) FROM STDIN",
-	         err)) < 0)
-		goto fail;
-	if (j->out.len > 0 &&
-	    (rc = db_copy_write(db, j->out.p, j->out.len, err)) < 0) {
-		db_copy_cancel(db);
-		goto fail;
-	}
-	if ((rc = db_copy_finish(db, err)) < 0 || (rc = db_commit(db, err)) < 0)
+	do {
+		j->fetched = 0;
+		rc = db_each(db, "FETCH " FETCH_ROWS " FROM judge_rows", 0,
+		    NULL, on_row, j, err);
+		if (rc < 0)
+			goto fail;
+		if (j->fetched == 0)
+			flush(j);
+		if ((rc = write_verdicts(db, j, err)) < 0)
+			goto fail;
+	} while (j->fetched > 0);
+	if ((rc = db_exec(db, "CLOSE judge_rows", 0, NULL, err)) < 0 ||
+	    (rc = db_commit(db, err)) < 0)
 		goto fail;
 	rc = 1;
 	goto out;

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Judging a big report (issue 17, item 13): its records are read back and
+# their verdicts written a part at a time (analyze/analysis.c, FETCH_ROWS
+# rows), so a record's rows may be cut between two parts.  Every record
+# gets exactly one verdict, and a verdict that lost its DKIM or SPF rows
+# to a cut would disagree with the record's own arrays.
+# usage: test_judge.sh DMARCSIFT DMARCSIFT_GEN
+# needs: DMARCSIFT_TEST_DB (tests/harness/pg run), psql.
+set -u
+bin=$1 gen=$2
+here=$(cd "$(dirname "$0")/../analysis" && pwd)
+if [ -z "${DMARCSIFT_TEST_DB:-}" ]; then
+	echo "skip: run me through tests/harness/pg run" >&2
+	exit 77
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+export DMARCSIFT_CONFIG="$tmp/empty.conf"
+: >"$DMARCSIFT_CONFIG"
+unset DMARCSIFT_DB
+. "$here/lib.sh"
+newdb judge
+
+# 30,000 records in one report: with a DKIM and an SPF row each at least,
+# some 90,000 rows, four parts of 20,000 rows and more.
+"$gen" -r 30000 -s 7 -o "$tmp/big.xml" >/dev/null || exit 2
+run ingest 0 ingest --db "$db" -q "$tmp/big.xml"
+eq "one verdict per record" "$(q "SELECT count(*), count(DISTINCT (report,
+	idx)) FROM record_verdicts")" "30000|30000"
+eq "records without a verdict" "$(q "SELECT count(*) FROM records r
+	WHERE NOT EXISTS (SELECT 1 FROM record_verdicts v
+	WHERE v.report = r.report AND v.idx = r.idx)")" "0"
+# A verdict names a signing domain exactly when its record has a DKIM
+# result, and an SPF domain exactly when it has an SPF result.
+eq "dkim and spf kept with their record" "$(q "SELECT count(*) FROM records r
+	JOIN record_verdicts v ON v.report = r.report AND v.idx = r.idx
+	WHERE (cardinality(r.dkim_auth) > 0) <> (v.dkim_domain <> '')
+	   OR (cardinality(r.spf_auth) > 0) <> (v.spf_domain <> '')")" "0"
+
+if [ "$fails" -gt 0 ]; then
+	echo "$fails failure(s)" >&2
+	exit 1
+fi
+echo "judge: all passed"
