@@ -164,12 +164,17 @@ digest_sources_free(struct digest_sources *l)
 }
 
 static int
-find_ip(const struct source_list *l, const char *ip)
+cmp_str(const void *a, const void *b)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i].ip, ip) == 0)
-			return 1;
-	return 0;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* 1 when ip is in sorted, n strings in strcmp order. */
+static int
+in_sorted(const char *const *sorted, size_t n, const char *ip)
+{
+	return n > 0 &&
+	    bsearch(&ip, sorted, n, sizeof(*sorted), cmp_str) != NULL;
 }
 
 /* The addresses that sent as the domain before the period. */
@@ -185,15 +190,6 @@ read_seen_before(struct db *db, const char *domain, int64_t since,
 	    "SELECT DISTINCT host(source_ip) FROM record_facts WHERE "
 	    "domain = $1 AND day < unix_day($2)",
 	    2, p, on_name, out, err);
-}
-
-static int
-seen_in(const struct names *l, const char *ip)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], ip) == 0)
-			return 1;
-	return 0;
 }
 
 /*
@@ -245,6 +241,7 @@ fill_sources(struct db *db, const struct digest *dg,
 {
 	struct source_list now = {0}, before = {0};
 	struct names seen = {0};
+	const char **now_ips;
 	int rc;
 
 	if ((rc = sources_read(db, d->domain, dg->since, dg->until, &o->rules,
@@ -256,13 +253,23 @@ fill_sources(struct db *db, const struct digest *dg,
 	take_senders(&now, &d->failing_legit, 1);
 	take_senders(&now, &d->spoofing, 0);
 	/* New and stopped, biggest first (the lists are most failed
-	 * first). */
+	 * first); the addresses looked up sorted, never one list walked per
+	 * address of another: a month may hold a million of them. */
+	if (seen.n > 1)
+		qsort(seen.v, seen.n, sizeof(*seen.v), cmp_str);
+	now_ips = xcalloc(now.n + 1, sizeof(*now_ips));
 	for (size_t i = 0; i < now.n; i++)
-		if (!seen_in(&seen, now.v[i].ip))
+		now_ips[i] = now.v[i].ip;
+	if (now.n > 1)
+		qsort(now_ips, now.n, sizeof(*now_ips), cmp_str);
+	for (size_t i = 0; i < now.n; i++)
+		if (!in_sorted(
+		        (const char *const *)seen.v, seen.n, now.v[i].ip))
 			take(&d->new_sources, &now.v[i]);
 	for (size_t i = 0; i < before.n; i++)
-		if (!find_ip(&now, before.v[i].ip))
+		if (!in_sorted(now_ips, now.n, before.v[i].ip))
 			take(&d->stopped, &before.v[i]);
+	free(now_ips);
 out:
 	sources_free(&now);
 	sources_free(&before);
@@ -276,21 +283,37 @@ struct reporters {
 	struct digest_domain *d;
 	const struct digest *dg;
 	size_t cap;
+	/* d->reporters by name: indices in strcmp order, for a binary search
+	 * (strangers choose reporter names, as many as they like). */
+	size_t *by_name;
 };
 
 static struct digest_reporter *
 reporter(struct reporters *r, const char *name)
 {
 	struct digest_domain *d = r->d;
+	size_t lo = 0, hi = d->nreporters;
 
-	for (size_t i = 0; i < d->nreporters; i++)
-		if (strcmp(d->reporters[i].name, name) == 0)
-			return &d->reporters[i];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(d->reporters[r->by_name[mid]].name, name);
+
+		if (c == 0)
+			return &d->reporters[r->by_name[mid]];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	if (d->nreporters == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 8;
 		d->reporters =
 		    xrealloc(d->reporters, r->cap * sizeof(*d->reporters));
+		r->by_name = xrealloc(r->by_name, r->cap * sizeof(*r->by_name));
 	}
+	memmove(&r->by_name[lo + 1], &r->by_name[lo],
+	    (d->nreporters - lo) * sizeof(*r->by_name));
+	r->by_name[lo] = d->nreporters;
 	memset(&d->reporters[d->nreporters], 0, sizeof(*d->reporters));
 	d->reporters[d->nreporters].name = xstrdup(name);
 	d->reporters[d->nreporters].days = xcalloc(d->ndays + 1, 1);
@@ -357,7 +380,7 @@ static int
 read_reporters(struct db *db, const struct digest *dg, struct digest_domain *d,
     struct err *err)
 {
-	struct reporters r = {d, dg, 0};
+	struct reporters r = {d, dg, 0, NULL};
 	char ps[24], ss[24], us[24];
 	const char *p[4] = {d->domain, ps, ss, us};
 	int rc;
@@ -368,6 +391,7 @@ read_reporters(struct db *db, const struct digest *dg, struct digest_domain *d,
 	/* The period before first, so that a reporter of both periods ends
 	 * up not silent. */
 	rc = db_each(db, reporters_sql, 4, p, on_reporter, &r, err);
+	free(r.by_name);
 	if (rc == 0 && d->nreporters > 1)
 		qsort(d->reporters, d->nreporters, sizeof(*d->reporters),
 		    cmp_reporter);
