@@ -55,6 +55,7 @@ struct mail_walk {
 	struct err *err;
 	unsigned mail_no; /* 0: not an mbox, no "mail N: " prefix */
 	unsigned path[MAIL_MAX_DEPTH];
+	GMimeStream *whole; /* the stream the parser reads: every byte */
 };
 
 /* The decoded content of one leaf part, as a bytesrc. */
@@ -108,9 +109,42 @@ part_close(struct bytesrc *src)
 	g_free(p);
 }
 
+/*
+ * raw, or a stream of what GMime should have taken as the content.
+ *
+ * GMime (3.2.13) ends a part before the line end that belongs to the next
+ * boundary line, and takes that line end for CRLF whenever the boundary
+ * line itself ends in CRLF.  A part whose last line ends in a bare LF in
+ * an otherwise CRLF mail (a forwarding client's pasted attachment) thus
+ * loses its last byte: base64 its last group, a zip the end of its
+ * directory.  raw is then a part of whole that stops one byte before
+ * "\n--": the content goes on to that LF.  Nothing else is changed.
+ */
+static GMimeStream *
+content_stream(GMimeStream *raw, GMimeStream *whole)
+{
+	GByteArray *all;
+	gint64 end = raw->bound_end;
+	const guint8 *d;
+
+	if (whole == NULL || !GMIME_IS_STREAM_MEM(raw) ||
+	    !GMIME_IS_STREAM_MEM(whole))
+		return g_object_ref(raw);
+	all = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(raw));
+	if (all == NULL ||
+	    all != g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(whole)) ||
+	    end < raw->bound_start || end < 0 || (guint64)end + 4 > all->len)
+		return g_object_ref(raw);
+	d = all->data + end;
+	if (d[0] == '\r' || d[0] == '\n' || d[1] != '\n' || d[2] != '-' ||
+	    d[3] != '-')
+		return g_object_ref(raw);
+	return g_mime_stream_substream(whole, raw->bound_start, end + 1);
+}
+
 /* A stream of part's decoded content; the message must outlive it. */
 static struct partsrc *
-partsrc_new(GMimePart *part)
+partsrc_new(GMimePart *part, GMimeStream *whole)
 {
 	struct partsrc *p = g_new0(struct partsrc, 1);
 	GMimeDataWrapper *content = g_mime_part_get_content(part);
@@ -123,6 +157,7 @@ partsrc_new(GMimePart *part)
 	if (content == NULL ||
 	    (raw = g_mime_data_wrapper_get_stream(content)) == NULL)
 		return p;
+	raw = content_stream(raw, whole);
 	g_mime_stream_reset(raw);
 	enc = g_mime_data_wrapper_get_encoding(content);
 	switch (enc) {
@@ -134,10 +169,11 @@ partsrc_new(GMimePart *part)
 		g_mime_stream_filter_add(
 		    GMIME_STREAM_FILTER(p->stream), filter);
 		g_object_unref(filter);
+		g_object_unref(raw);
 		break;
 	default:
 		/* 7bit, 8bit, binary and unknown encodings: as is. */
-		p->stream = g_object_ref(raw);
+		p->stream = raw;
 		break;
 	}
 	return p;
@@ -242,7 +278,7 @@ emit_leaf(struct mail_walk *w, GMimePart *part, size_t depth)
 	int rc;
 
 	make_label(w, GMIME_OBJECT(part), depth, label, sizeof(label));
-	p = partsrc_new(part);
+	p = partsrc_new(part, w->whole);
 	rc = w->fn(w->arg, &p->base, label, w->err);
 	bytesrc_free(&p->base);
 	return rc < 0 ? rc : 0;
@@ -458,6 +494,7 @@ mail_each(struct bytesrc *src, struct unpack_env *env, unpack_item_fn fn,
 	/* The stream takes buf; g_free() is free() since GLib 2.46. */
 	bytes = g_byte_array_new_take(buf, len);
 	stream = g_mime_stream_mem_new_with_byte_array(bytes);
+	w.whole = stream;
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(
 	    parser, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);

@@ -645,6 +645,87 @@ test_forwarded_report(void **state)
 	free(enc);
 }
 
+/*
+ * A forwarded report (message/rfc822) in a CRLF mail whose attachment
+ * lines end in a bare LF, as some forwarding clients paste it: the
+ * attachment decodes to the report's zip byte for byte.  (GMime took the
+ * line end before the closing boundary for CRLF and cut the last base64
+ * group: "not a zip archive".)
+ */
+static void
+test_forwarded_lf_attachment_in_crlf(void **state)
+{
+	size_t zip_len;
+	unsigned char *zip = read_whole(
+	    CORPUS_SAMPLES "/extract_report/nice-input.xml.zip", &zip_len);
+	char *enc = b64(zip, zip_len, "\n");
+	struct sbuf b = {0};
+	struct collect c = {0};
+	const struct item *it;
+
+	(void)state;
+	sb_add(&b,
+	    "From: postmaster@example.com\r\n"
+	    "Subject: Fwd: Report domain: example.com\r\n"
+	    "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"outer\"\r\n"
+	    "\r\n"
+	    "--outer\r\n"
+	    "Content-Type: text/plain\r\n"
+	    "\r\n"
+	    "see attached\r\n"
+	    "--outer\r\n"
+	    "Content-Type: message/rfc822\r\n"
+	    "\r\n"
+	    "From: noreply-dmarc-support@google.com\r\n"
+	    "Subject: Report domain: example.com\r\n"
+	    "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"inner\"\r\n"
+	    "\r\n"
+	    "--inner\r\n"
+	    "Content-Type: text/plain\r\n"
+	    "\r\n"
+	    "report attached\r\n"
+	    "--inner\r\n"
+	    "Content-Type: application/zip; name=\"r.zip\"\r\n"
+	    "Content-Transfer-Encoding: base64\r\n"
+	    "Content-Disposition: attachment; filename=\"r.zip\"\r\n"
+	    "\r\n"
+	    "%s"
+	    "--inner--\r\n"
+	    "\r\n"
+	    "--outer--\r\n",
+	    enc);
+	/* The last group must carry padding, or no byte would be lost. */
+	assert_true(zip_len % 3 != 0);
+	assert_int_equal(run(b.s, &c, NULL), 0);
+	assert_int_equal(c.n, 3);
+	it = find_label(&c, "part 2.2 application/zip 'r.zip'");
+	assert_non_null(it);
+	assert_int_equal(it->len, zip_len);
+	assert_memory_equal(it->data, zip, zip_len);
+	/* A text part ending in a bare LF keeps its last character too. */
+	collect_free(&c);
+	free(b.s);
+	b = (struct sbuf){0};
+	sb_add(&b,
+	    "Content-Type: multipart/mixed; boundary=\"m\"\r\n"
+	    "\r\n"
+	    "--m\r\n"
+	    "Content-Type: text/xml\r\n"
+	    "\r\n"
+	    "<feedback/>\n"
+	    "--m--\r\n");
+	assert_int_equal(run(b.s, &c, NULL), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.items[0].len, 11);
+	assert_memory_equal(c.items[0].data, "<feedback/>", 11);
+	collect_free(&c);
+	free(b.s);
+	free(enc);
+	free(zip);
+}
+
 static void
 test_mbox_two_mails(void **state)
 {
@@ -1079,6 +1160,7 @@ main(void)
 	    cmocka_unit_test(test_base64_leading_junk),
 	    cmocka_unit_test(test_uuencode),
 	    cmocka_unit_test(test_forwarded_report),
+	    cmocka_unit_test(test_forwarded_lf_attachment_in_crlf),
 	    cmocka_unit_test(test_mbox_two_mails),
 	    cmocka_unit_test(test_hostile_name),
 	    cmocka_unit_test(test_hints),
