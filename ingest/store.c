@@ -28,9 +28,9 @@ static const struct {
 } queries[] = {
     {"ds_input",
         "INSERT INTO inputs (sha256, size, raw_gz, raw_complete, source, "
-        "source_name, outcome) VALUES ($1, $2, $3, $4, $5, $6, "
-        "'refused') ON CONFLICT (sha256) DO NOTHING RETURNING id",
-        6},
+        "source_name, outcome, run) VALUES ($1, $2, $3, $4, $5, $6, "
+        "'refused', $7) ON CONFLICT (sha256) DO NOTHING RETURNING id",
+        7},
     {"ds_next_id", "SELECT nextval('reports_id_seq')", 0},
     {"ds_report",
         "INSERT INTO reports (id, input, place, org_name, email, "
@@ -832,12 +832,12 @@ store_once(struct store *st, const unsigned char *buf, size_t len, int complete,
 		/* BEGIN, the input row, and the first report's id: one round
 		 * trip. */
 		const char *params[] = {hex, size, (const char *)gz,
-		    complete ? "true" : "false", source, name};
-		const int lens[] = {0, 0, (int)gzlen, 0, 0, 0};
-		const int binary[] = {0, 0, 1, 0, 0, 0};
+		    complete ? "true" : "false", source, name, st->run_id};
+		const int lens[] = {0, 0, (int)gzlen, 0, 0, 0, 0};
+		const int binary[] = {0, 0, 1, 0, 0, 0, 0};
 		const struct db_stmt stmts[] = {
 		    {"BEGIN", 0, NULL, NULL, NULL, NULL, 0},
-		    {"ds_input", 6, params, lens, binary, &id, 1},
+		    {"ds_input", 7, params, lens, binary, &id, 1},
 		    {"ds_next_id", 0, NULL, NULL, NULL,
 		        st->next_id[0] == '\0' ? &nextid : NULL, 1},
 		};
