@@ -15,9 +15,11 @@
  * Answers are read whole into one buffer with a ceiling, literals
  * included, then parsed: a literal's length is checked against the
  * ceiling before it is read, and the parser checks every length against
- * what arrived.
+ * what arrived.  Both are imap_resp.c, which sees only bytes (and is
+ * fuzzed on its own: fuzz/fuzz_imap.c).
  */
 #include "imap.h"
+#include "imap_resp.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -45,23 +47,8 @@
 #define KNOWN_MAX 8 /* mailboxes whose UIDVALIDITY is remembered */
 
 enum {
-	CAP_MOVE = 1,
-	CAP_UIDPLUS = 2,
-};
-
-/* One untagged response in resp.data. */
-struct span {
-	size_t off, len;
-};
-
-/* The answer to the last command. */
-struct resp {
-	unsigned char *data; /* untagged responses, as received */
-	size_t len, cap;
-	struct span *items;
-	size_t n, items_cap;
-	char status[4]; /* of the tagged response: OK, NO or BAD */
-	char text[TEXT_MAX + 1]; /* its text, printable */
+	CAP_MOVE = IMAP_RESP_CAP_MOVE,
+	CAP_UIDPLUS = IMAP_RESP_CAP_UIDPLUS,
 };
 
 struct imap {
@@ -82,52 +69,15 @@ struct imap {
 	} known[KNOWN_MAX]; /* the last mailboxes selected */
 	size_t limit; /* imap_set_response_limit(); 0: defaults */
 	char login_text[TEXT_MAX + 1]; /* the server's last NO at login */
-	char bye[TEXT_MAX + 1]; /* an untagged BYE */
-	struct resp r;
+	struct imap_resp r; /* the answer to the last command */
 	unsigned char in[16384];
 	size_t in_pos, in_len;
-};
-
-/* A parse cursor over one untagged response. */
-struct cur {
-	const unsigned char *p, *end;
-};
-
-/* Everything a FETCH response may tell that is of use here. */
-struct fetch {
-	uint32_t uid;
-	int has_uid, has_size, has_flags, has_body;
-	uint64_t size;
-	int seen, deleted;
-	const unsigned char *body; /* into the response, or qbody */
-	size_t body_len;
-	char qbody[1024]; /* a body sent as a quoted string */
 };
 
 static int curl_ready;
 
 /* ------------------------------------------------------------------------
  * Small helpers. */
-
-/* printable: src as text fit for a message: without its line end, bytes
- * outside printable ASCII as '?', cut to fit dst. */
-static void
-printable(char *dst, size_t size, const void *src, size_t n)
-{
-	const unsigned char *s = src;
-	size_t i, k = 0;
-
-	/* Line ends are not part of a text. */
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
-		n--;
-	for (i = 0; i < n && k + 1 < size; i++)
-		dst[k++] = s[i] >= 0x20 && s[i] < 0x7f ? (char)s[i] : '?';
-	if (i < n && size > 4) {
-		memcpy(dst + size - 4, "...", 3);
-		k = size - 1;
-	}
-	dst[k] = '\0';
-}
 
 static size_t
 ceiling(const struct imap *im, size_t dflt)
@@ -175,7 +125,7 @@ mbox_arg(const char *name, char *q, char *raw, struct err *err)
 		unsigned char c = (unsigned char)name[i];
 
 		if (c < 0x20 || c > 0x7e) {
-			printable(shown, sizeof(shown), name, len);
+			imap_printable(shown, sizeof(shown), name, len);
 			return err_set(err, ERR_USAGE,
 			    "imap: mailbox name '%s' is not printable ASCII "
 			    "(names in modified UTF-7 are not supported)",
@@ -278,7 +228,8 @@ fill(struct imap *im, const char *what, struct err *err)
 		if (rc == CURLE_OK)
 			return mark_broken(im, err, ERR_IO,
 			    "imap: %s closed the connection (%s)%s%s",
-			    im->where, what, im->bye[0] ? ": " : "", im->bye);
+			    im->where, what, im->r.bye[0] ? ": " : "",
+			    im->r.bye);
 		if (rc != CURLE_AGAIN)
 			return mark_broken(im, err, ERR_IO,
 			    "imap: cannot read from %s (%s): %s", im->where,
@@ -288,182 +239,53 @@ fill(struct imap *im, const char *what, struct err *err)
 	}
 }
 
-static int
-resp_append(struct imap *im, const unsigned char *p, size_t n, size_t max,
-    const char *what, struct err *err)
-{
-	struct resp *r = &im->r;
-
-	if (n > max - r->len)
-		return mark_broken(im, err, ERR_LIMIT,
-		    "imap: answer from %s to %s is over the limit of %zu "
-		    "bytes",
-		    im->where, what, max);
-	if (r->len + n > r->cap) {
-		size_t cap = r->cap ? r->cap : 4096;
-
-		while (cap < r->len + n)
-			cap = cap > max / 2 ? max : cap * 2;
-		r->data = xrealloc(r->data, cap);
-		r->cap = cap;
-	}
-	memcpy(r->data + r->len, p, n);
-	r->len += n;
-	return 0;
-}
-
-static void
-resp_push(struct resp *r, size_t off, size_t len)
-{
-	if (r->n == r->items_cap) {
-		r->items_cap = r->items_cap ? r->items_cap * 2 : 64;
-		r->items = xrealloc(r->items, r->items_cap * sizeof(*r->items));
-	}
-	r->items[r->n].off = off;
-	r->items[r->n].len = len;
-	r->n++;
-}
-
-/* literal_at_end: if the line (without its line end) ends in "{N}", the
- * announced length N. */
-static int
-literal_at_end(const unsigned char *l, size_t n, uint64_t *len)
-{
-	size_t i, digits = 0;
-	uint64_t v = 0;
-
-	if (n < 3 || l[n - 1] != '}')
-		return 0;
-	for (i = n - 1; i > 0 && l[i - 1] >= '0' && l[i - 1] <= '9'; i--)
-		digits++;
-	if (digits == 0 || digits > 10 || i == 0 || l[i - 1] != '{')
-		return 0;
-	for (; i < n - 1; i++)
-		v = v * 10 + (uint64_t)(l[i] - '0');
-	*len = v;
-	return 1;
-}
-
-static int
-is_status_word(const unsigned char *p, size_t n)
-{
-	static const char *const words[] = {
-	    "OK", "NO", "BAD", "BYE", "PREAUTH"};
-	size_t i, w;
-
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		w = strlen(words[i]);
-		if (n >= w && strncasecmp((const char *)p, words[i], w) == 0 &&
-		    (n == w || p[w] == ' '))
-			return 1;
-	}
-	return 0;
-}
-
 /*
- * read_response: reads the answer to the command tagged tag into im->r:
- * each untagged response whole (its literals inline) as one span of
- * r.data, and the tagged status and text.  At most max bytes; more is
- * ERR_LIMIT and breaks the connection, since the rest is not read.
+ * read_response: reads the answer to the command tagged tag into im->r
+ * (imap_resp.c splits it).  At most max bytes; more is ERR_LIMIT and
+ * breaks the connection, since the rest is not read.
  */
 static int
 read_response(struct imap *im, const char *tag, size_t max, const char *what,
     struct err *err)
 {
-	struct resp *r = &im->r;
-	size_t taglen = strlen(tag), start = 0, line = 0;
-	uint64_t lit = 0;
-	int first = 1, status = 0;
+	struct imap_resp *r = &im->r;
 
-	r->len = 0;
-	r->n = 0;
-	r->status[0] = '\0';
-	r->text[0] = '\0';
+	imap_resp_begin(r, tag, max);
 	for (;;) {
-		const unsigned char *p, *l, *lf;
-		size_t avail, k, ll;
+		size_t used = 0;
+		int rc;
 
 		if (im->in_pos == im->in_len && fill(im, what, err))
 			return err->code;
-		p = im->in + im->in_pos;
-		avail = im->in_len - im->in_pos;
-		if (lit > 0) {
-			k = lit < avail ? (size_t)lit : avail;
-			if (resp_append(im, p, k, max, what, err))
-				return err->code;
-			im->in_pos += k;
-			lit -= k;
-			line = r->len; /* the response goes on after it */
+		rc = imap_resp_feed(
+		    r, im->in + im->in_pos, im->in_len - im->in_pos, &used);
+		im->in_pos += used;
+		switch (rc) {
+		case IMAP_RESP_MORE:
 			continue;
-		}
-		lf = memchr(p, '\n', avail);
-		k = lf ? (size_t)(lf - p) + 1 : avail;
-		if (resp_append(im, p, k, max, what, err))
-			return err->code;
-		im->in_pos += k;
-		if (lf == NULL)
-			continue;
-
-		l = r->data + line;
-		ll = r->len - line - 1;
-		if (ll > 0 && l[ll - 1] == '\r')
-			ll--;
-		if (first) {
-			if (ll > taglen && memcmp(l, tag, taglen) == 0 &&
-			    l[taglen] == ' ') {
-				const unsigned char *s = l + taglen + 1;
-				size_t sn = ll - taglen - 1, w;
-
-				for (w = 0; w < sn && w < 3 && s[w] != ' '; w++)
-					r->status[w] = (char)s[w];
-				r->status[w] = '\0';
-				if (strcmp(r->status, "OK") != 0 &&
-				    strcmp(r->status, "NO") != 0 &&
-				    strcmp(r->status, "BAD") != 0) {
-					printable(
-					    r->text, sizeof(r->text), s, sn);
-					return mark_broken(im, err, ERR_IO,
-					    "imap: strange answer from %s to "
-					    "%s: '%s'",
-					    im->where, what, r->text);
-				}
-				if (w < sn)
-					w++;
-				printable(
-				    r->text, sizeof(r->text), s + w, sn - w);
-				r->len = start;
-				return 0;
-			}
-			if (ll < 2 || l[0] != '*' || l[1] != ' ') {
-				char shown[64];
-
-				printable(shown, sizeof(shown), l, ll);
-				return mark_broken(im, err, ERR_IO,
-				    "imap: unexpected line from %s in the "
-				    "answer to %s: '%s'",
-				    im->where, what, shown);
-			}
-			status = is_status_word(l + 2, ll - 2);
-			if (ll >= 5 &&
-			    strncasecmp((const char *)l + 2, "BYE", 3) == 0)
-				printable(
-				    im->bye, sizeof(im->bye), l + 2, ll - 2);
-		}
-		/* Text in an OK, NO, BAD or BYE holds no literal. */
-		if (!status && literal_at_end(l, ll, &lit)) {
-			if (lit > max - r->len)
+		case IMAP_RESP_DONE:
+			return 0;
+		case IMAP_RESP_E_LIMIT:
+			if (r->literal > 0)
 				return mark_broken(im, err, ERR_LIMIT,
 				    "imap: answer from %s to %s is over the "
 				    "limit of %zu bytes (a literal of %llu)",
 				    im->where, what, max,
-				    (unsigned long long)lit);
-			first = 0;
-			line = r->len;
-			continue;
+				    (unsigned long long)r->literal);
+			return mark_broken(im, err, ERR_LIMIT,
+			    "imap: answer from %s to %s is over the limit of "
+			    "%zu bytes",
+			    im->where, what, max);
+		case IMAP_RESP_E_STATUS:
+			return mark_broken(im, err, ERR_IO,
+			    "imap: strange answer from %s to %s: '%s'",
+			    im->where, what, r->text);
+		default:
+			return mark_broken(im, err, ERR_IO,
+			    "imap: unexpected line from %s in the answer to "
+			    "%s: '%s'",
+			    im->where, what, r->text);
 		}
-		resp_push(r, start, r->len - start);
-		start = line = r->len;
-		first = 1;
 	}
 }
 
@@ -496,7 +318,7 @@ command(struct imap *im, size_t max, struct err *err, const char *fmt, ...)
 		return err_set(err, ERR_USAGE, "imap: command too long");
 	snprintf(tag, sizeof(tag), "d%u", ++im->tag);
 	n = snprintf(line, sizeof(line), "%s %s\r\n", tag, body);
-	printable(what, sizeof(what), body, strlen(body));
+	imap_printable(what, sizeof(what), body, strlen(body));
 	log_debug("imap: %s: > %s %s", im->where, tag, what);
 	if (send_all(im, line, (size_t)n, what, err) ||
 	    read_response(im, tag, max, what, err))
@@ -514,252 +336,19 @@ resp_ok(const struct imap *im)
 }
 
 /* ------------------------------------------------------------------------
- * Parsing untagged responses. */
-
-static void
-cur_item(const struct imap *im, size_t i, struct cur *c)
-{
-	c->p = im->r.data + im->r.items[i].off;
-	c->end = c->p + im->r.items[i].len;
-}
+ * Reading answers: imap_resp.c does it; these name what is asked here. */
 
 static int
-c_peek(const struct cur *c)
+untagged(const struct imap *im, size_t i, const char *word, struct imap_cur *c)
 {
-	return c->p < c->end ? *c->p : -1;
+	return imap_resp_untagged(&im->r, i, word, c);
 }
 
-static int
-c_char(struct cur *c, int ch)
-{
-	if (c_peek(c) != ch)
-		return 0;
-	c->p++;
-	return 1;
-}
-
-static int
-atom_char(int ch)
-{
-	return ch > 0x20 && ch < 0x7f && ch != '(' && ch != ')' && ch != '{' &&
-	    ch != '"' && ch != '[' && ch != ']';
-}
-
-/* c_word: the atom w (any case), not followed by more of an atom. */
-static int
-c_word(struct cur *c, const char *w)
-{
-	size_t n = strlen(w);
-
-	if ((size_t)(c->end - c->p) < n ||
-	    strncasecmp((const char *)c->p, w, n) != 0)
-		return 0;
-	if (c->p + n < c->end && atom_char(c->p[n]))
-		return 0;
-	c->p += n;
-	return 1;
-}
-
-static int
-c_number(struct cur *c, uint64_t *v)
-{
-	int digits = 0;
-
-	*v = 0;
-	while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
-		if (++digits > 19)
-			return 0;
-		*v = *v * 10 + (uint64_t)(*c->p++ - '0');
-	}
-	return digits > 0;
-}
-
-static int
-c_u32(struct cur *c, uint32_t *v)
-{
-	uint64_t x;
-
-	if (!c_number(c, &x) || x > UINT32_MAX)
-		return 0;
-	*v = (uint32_t)x;
-	return 1;
-}
-
-/* c_literal: "{N}" CRLF and N bytes, all within the response. */
-static int
-c_literal(struct cur *c, const unsigned char **s, size_t *n)
-{
-	uint64_t len;
-
-	if (!c_char(c, '{') || !c_number(c, &len) || !c_char(c, '}'))
-		return 0;
-	c_char(c, '\r');
-	if (!c_char(c, '\n') || len > (uint64_t)(c->end - c->p))
-		return 0;
-	*s = c->p;
-	*n = (size_t)len;
-	c->p += len;
-	return 1;
-}
-
-/*
- * c_string: a quoted string, a literal, an atom, or NIL (*s NULL).  A
- * quoted string is decoded into tmp (size bytes); the others point into
- * the response.
- */
-static int
-c_string(
-    struct cur *c, const unsigned char **s, size_t *n, char *tmp, size_t size)
-{
-	const unsigned char *a;
-	size_t k = 0;
-
-	if (c_peek(c) == '{')
-		return c_literal(c, s, n);
-	if (c_char(c, '"')) {
-		for (;;) {
-			int ch = c_peek(c);
-
-			if (ch < 0 || ch == '\r' || ch == '\n')
-				return 0;
-			c->p++;
-			if (ch == '"')
-				break;
-			if (ch == '\\') {
-				ch = c_peek(c);
-				if (ch != '"' && ch != '\\')
-					return 0;
-				c->p++;
-			}
-			if (k + 1 >= size)
-				return 0;
-			tmp[k++] = (char)ch;
-		}
-		tmp[k] = '\0';
-		*s = (const unsigned char *)tmp;
-		*n = k;
-		return 1;
-	}
-	a = c->p;
-	while (c->p < c->end && (atom_char(*c->p) || *c->p == ']'))
-		c->p++;
-	if (c->p == a)
-		return 0;
-	if (c->p - a == 3 && strncasecmp((const char *)a, "NIL", 3) == 0) {
-		*s = NULL;
-		*n = 0;
-		return 1;
-	}
-	*s = a;
-	*n = (size_t)(c->p - a);
-	return 1;
-}
-
-/* c_skip: any one value: a list, a string, a literal, an atom. */
-static int
-c_skip(struct cur *c, int depth)
-{
-	const unsigned char *s;
-	size_t n;
-	char tmp[1024];
-
-	if (depth > 32)
-		return 0;
-	if (c_char(c, '(')) {
-		while (!c_char(c, ')')) {
-			if (c_peek(c) < 0 || !c_skip(c, depth + 1))
-				return 0;
-			c_char(c, ' ');
-		}
-		return 1;
-	}
-	if (c_peek(c) == '"' || c_peek(c) == '{')
-		return c_string(c, &s, &n, tmp, sizeof(tmp));
-	s = c->p;
-	while (c->p < c->end && (atom_char(*c->p) || *c->p == '[')) {
-		if (*c->p == '[') {
-			while (c->p < c->end && *c->p != ']')
-				c->p++;
-			if (!c_char(c, ']'))
-				return 0;
-		} else
-			c->p++;
-	}
-	return c->p > s;
-}
-
-/* c_key: a FETCH item name such as UID or BODY[]<0>, into key. */
-static int
-c_key(struct cur *c, char *key, size_t size)
-{
-	const unsigned char *s = c->p;
-
-	while (c->p < c->end && (atom_char(*c->p) || *c->p == '[')) {
-		if (*c->p == '[') {
-			while (c->p < c->end && *c->p != ']')
-				c->p++;
-			if (!c_char(c, ']'))
-				return 0;
-		} else
-			c->p++;
-	}
-	if (c->p == s || (size_t)(c->p - s) >= size)
-		return 0;
-	memcpy(key, s, (size_t)(c->p - s));
-	key[c->p - s] = '\0';
-	return 1;
-}
-
-/* c_flags: a parenthesized list of flags; notes \Seen and \Deleted. */
-static int
-c_flags(struct cur *c, struct fetch *f)
-{
-	if (!c_char(c, '('))
-		return 0;
-	while (!c_char(c, ')')) {
-		const unsigned char *s = c->p;
-		size_t n;
-
-		c_char(c, '\\');
-		while (c->p < c->end && (atom_char(*c->p) || *c->p == ']'))
-			c->p++;
-		n = (size_t)(c->p - s);
-		if (n == 0)
-			return 0;
-		if (n == 5 && strncasecmp((const char *)s, "\\Seen", 5) == 0)
-			f->seen = 1;
-		if (n == 8 && strncasecmp((const char *)s, "\\Deleted", 8) == 0)
-			f->deleted = 1;
-		c_char(c, ' ');
-	}
-	f->has_flags = 1;
-	return 1;
-}
-
-/* untagged: if untagged response i is "* WORD ...", the cursor after
- * "WORD" (and its space). */
-static int
-untagged(const struct imap *im, size_t i, const char *word, struct cur *c)
-{
-	cur_item(im, i, c);
-	if (!c_char(c, '*') || !c_char(c, ' ') || !c_word(c, word))
-		return 0;
-	c_char(c, ' ');
-	return 1;
-}
-
-/* numbered: if untagged response i is "* N WORD ...", N and the cursor
- * after WORD. */
 static int
 numbered(const struct imap *im, size_t i, const char *word, uint32_t *num,
-    struct cur *c)
+    struct imap_cur *c)
 {
-	cur_item(im, i, c);
-	if (!c_char(c, '*') || !c_char(c, ' ') || !c_u32(c, num) ||
-	    !c_char(c, ' ') || !c_word(c, word))
-		return 0;
-	c_char(c, ' ');
-	return 1;
+	return imap_resp_numbered(&im->r, i, word, num, c);
 }
 
 /*
@@ -772,59 +361,7 @@ numbered(const struct imap *im, size_t i, const char *word, uint32_t *num,
 static void
 note_changes(struct imap *im)
 {
-	uint32_t num;
-	struct cur c;
-	size_t i;
-
-	for (i = 0; i < im->r.n; i++) {
-		if (numbered(im, i, "EXISTS", &num, &c)) {
-			if (num != im->exists)
-				im->changes++;
-			im->exists = num;
-		} else if (numbered(im, i, "EXPUNGE", &num, &c)) {
-			if (im->exists > 0)
-				im->exists--;
-			im->changes++;
-		}
-	}
-}
-
-/* parse_fetch: the items of a FETCH response, cursor after "FETCH ". */
-static int
-parse_fetch(struct cur *c, struct fetch *f)
-{
-	char key[64];
-	uint64_t v;
-
-	memset(f, 0, sizeof(*f));
-	if (!c_char(c, '('))
-		return 0;
-	while (!c_char(c, ')')) {
-		if (!c_key(c, key, sizeof(key)) || !c_char(c, ' '))
-			return 0;
-		if (strcasecmp(key, "UID") == 0) {
-			if (!c_u32(c, &f->uid))
-				return 0;
-			f->has_uid = 1;
-		} else if (strcasecmp(key, "RFC822.SIZE") == 0) {
-			if (!c_number(c, &v))
-				return 0;
-			f->size = v;
-			f->has_size = 1;
-		} else if (strcasecmp(key, "FLAGS") == 0) {
-			if (!c_flags(c, f))
-				return 0;
-		} else if (strncasecmp(key, "BODY[]", 6) == 0) {
-			if (!c_string(c, &f->body, &f->body_len, f->qbody,
-			        sizeof(f->qbody)))
-				return 0;
-			f->has_body = 1;
-		} else if (!c_skip(c, 0)) {
-			return 0;
-		}
-		c_char(c, ' ');
-	}
-	return 1;
+	im->changes += imap_resp_changes(&im->r, &im->exists);
 }
 
 static int
@@ -832,75 +369,6 @@ bad_answer(struct imap *im, const char *what, struct err *err)
 {
 	return mark_broken(im, err, ERR_IO,
 	    "imap: cannot parse the answer from %s to %s", im->where, what);
-}
-
-/* code_in: if text (of an OK or NO) starts with "[NAME", what follows. */
-static const char *
-code_in(const char *text, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (text[0] != '[' || strncasecmp(text + 1, name, n) != 0)
-		return NULL;
-	if (text[n + 1] != ' ' && text[n + 1] != ']')
-		return NULL;
-	return text + n + 1;
-}
-
-/* set_has: whether the UID set ("1:3,7") holds uid. */
-static int
-set_has(const char *set, uint32_t uid)
-{
-	struct cur c;
-	uint32_t a, b;
-
-	c.p = (const unsigned char *)set;
-	c.end = c.p + strlen(set);
-	for (;;) {
-		if (!c_u32(&c, &a))
-			return 0;
-		b = a;
-		if (c_char(&c, ':') && !c_u32(&c, &b))
-			return 0;
-		if ((uid >= a && uid <= b) || (uid >= b && uid <= a))
-			return 1;
-		if (!c_char(&c, ','))
-			return 0;
-	}
-}
-
-/* copyuid_has: whether text starts with [COPYUID V SRC DST] with uid in
- * SRC. */
-static int
-copyuid_has(const char *text, uint32_t uid)
-{
-	const char *p = code_in(text, "COPYUID");
-	char set[TEXT_MAX + 1];
-	size_t n;
-
-	if (p == NULL || *p++ != ' ')
-		return 0;
-	p += strspn(p, "0123456789");
-	if (*p++ != ' ')
-		return 0;
-	n = strcspn(p, " ]");
-	if (n >= sizeof(set))
-		return 0;
-	memcpy(set, p, n);
-	set[n] = '\0';
-	return set_has(set, uid);
-}
-
-/* The untagged OK responses of the last answer, as text after "* OK ". */
-static int
-untagged_ok_text(const struct imap *im, size_t i, char *text, size_t size)
-{
-	struct cur c;
-
-	if (!untagged(im, i, "OK", &c))
-		return 0;
-	printable(text, size, c.p, (size_t)(c.end - c.p));
-	return 1;
 }
 
 /* ------------------------------------------------------------------------
@@ -932,7 +400,7 @@ debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
 			else if (tn >= 4 && memcmp(t, "BAD ", 4) == 0)
 				w = 4;
 			if (w > 0)
-				printable(im->login_text,
+				imap_printable(im->login_text,
 				    sizeof(im->login_text), t + w, tn - w);
 		}
 		p = e + 1;
@@ -1078,31 +546,13 @@ login_error(struct imap *im, CURLcode rc, const char *errbuf,
 static int
 load_caps(struct imap *im, struct err *err)
 {
-	struct cur c;
-	size_t i;
-
 	if (command(im, ceiling(im, RESPONSE_MAX), err, "CAPABILITY"))
 		return err->code;
 	if (!resp_ok(im))
 		return err_set(err, ERR_IO,
 		    "imap: CAPABILITY refused by %s: %s", im->where,
 		    im->r.text);
-	im->caps = 0;
-	for (i = 0; i < im->r.n; i++) {
-		if (!untagged(im, i, "CAPABILITY", &c))
-			continue;
-		while (c.p < c.end) {
-			if (c_word(&c, "MOVE"))
-				im->caps |= CAP_MOVE;
-			else if (c_word(&c, "UIDPLUS"))
-				im->caps |= CAP_UIDPLUS;
-			else
-				while (c.p < c.end && *c.p != ' ')
-					c.p++;
-			while (c.p < c.end && *c.p == ' ')
-				c.p++;
-		}
-	}
+	im->caps = imap_resp_caps(&im->r);
 	return 0;
 }
 
@@ -1137,7 +587,7 @@ imap_open(struct imap **out, const struct imap_opts *o, struct err *err)
 		free(im);
 		return err->code;
 	}
-	printable(im->user, sizeof(im->user), o->user, strlen(o->user));
+	imap_printable(im->user, sizeof(im->user), o->user, strlen(o->user));
 	im->timeout_s = o->timeout_s ? o->timeout_s : TIMEOUT_S;
 
 	if (!curl_ready) {
@@ -1229,8 +679,7 @@ imap_close(struct imap *im)
 	free(im->selected);
 	for (i = 0; i < KNOWN_MAX; i++)
 		free(im->known[i].mailbox);
-	free(im->r.data);
-	free(im->r.items);
+	imap_resp_free(&im->r);
 	free(im);
 }
 
@@ -1258,8 +707,8 @@ imap_set_response_limit(struct imap *im, size_t bytes)
 int
 imap_separator(struct imap *im, char *sep, struct err *err)
 {
-	const unsigned char *s;
-	struct cur c;
+	const unsigned char *name;
+	struct imap_cur c;
 	char tmp[8];
 	size_t i, n;
 
@@ -1272,11 +721,9 @@ imap_separator(struct imap *im, char *sep, struct err *err)
 	for (i = 0; i < im->r.n; i++) {
 		if (!untagged(im, i, "LIST", &c))
 			continue;
-		if (!c_skip(&c, 0) || !c_char(&c, ' ') ||
-		    !c_string(&c, &s, &n, tmp, sizeof(tmp)) ||
-		    (s != NULL && n != 1))
+		if (!imap_resp_list(
+		        &im->r, i, sep, &name, &n, tmp, sizeof(tmp)))
 			return bad_answer(im, "LIST", err);
-		*sep = s != NULL ? (char)s[0] : '\0';
 		return 0;
 	}
 	return mark_broken(im, err, ERR_IO,
@@ -1288,9 +735,8 @@ static int
 listed(struct imap *im, const char *q, const char *raw, int *found,
     struct err *err)
 {
-	char tmp[MBOX_Q_SIZE];
+	char tmp[MBOX_Q_SIZE], sep;
 	const unsigned char *s;
-	struct cur c;
 	size_t i, n;
 
 	*found = 0;
@@ -1299,10 +745,7 @@ listed(struct imap *im, const char *q, const char *raw, int *found,
 	if (!resp_ok(im))
 		return 0;
 	for (i = 0; i < im->r.n; i++) {
-		if (!untagged(im, i, "LIST", &c))
-			continue;
-		if (!c_skip(&c, 0) || !c_char(&c, ' ') || !c_skip(&c, 0) ||
-		    !c_char(&c, ' ') || !c_string(&c, &s, &n, tmp, sizeof(tmp)))
+		if (!imap_resp_list(&im->r, i, &sep, &s, &n, tmp, sizeof(tmp)))
 			continue;
 		if (s != NULL && n == strlen(raw) && memcmp(s, raw, n) == 0)
 			*found = 1;
@@ -1320,7 +763,7 @@ imap_create(struct imap *im, const char *mailbox, struct err *err)
 		return err->code;
 	if (command(im, ceiling(im, RESPONSE_MAX), err, "CREATE %s", q))
 		return err->code;
-	if (resp_ok(im) || code_in(im->r.text, "ALREADYEXISTS") != NULL)
+	if (resp_ok(im) || imap_resp_code(im->r.text, "ALREADYEXISTS") != NULL)
 		return 0;
 	/* Not every server says ALREADYEXISTS: look. */
 	memcpy(why, im->r.text, sizeof(why));
@@ -1344,7 +787,6 @@ select_mailbox(struct imap *im, const char *mailbox, int rw,
 	char q[MBOX_Q_SIZE];
 	struct imap_status s = {0, 0, 0};
 	struct known known;
-	struct cur c;
 	size_t i;
 
 	if (mbox_arg(mailbox, q, NULL, err))
@@ -1360,18 +802,7 @@ select_mailbox(struct imap *im, const char *mailbox, int rw,
 	if (!resp_ok(im))
 		return err_set(err, ERR_IO, "imap: cannot open mailbox %s: %s",
 		    mailbox, im->r.text);
-	for (i = 0; i < im->r.n; i++) {
-		uint32_t num;
-
-		if (numbered(im, i, "EXISTS", &num, &c)) {
-			s.exists = num;
-		} else if (untagged(im, i, "OK", &c) && c_char(&c, '[')) {
-			if (c_word(&c, "UIDVALIDITY") && c_char(&c, ' '))
-				c_u32(&c, &s.uidvalidity);
-			else if (c_word(&c, "UIDNEXT") && c_char(&c, ' '))
-				c_u32(&c, &s.uidnext);
-		}
-	}
+	imap_resp_select(&im->r, &s.exists, &s.uidvalidity, &s.uidnext);
 	if (s.uidvalidity == 0)
 		return err_set(err, ERR_IO,
 		    "imap: %s gave no UIDVALIDITY for mailbox %s", im->where,
@@ -1438,10 +869,6 @@ static int
 search_uids(struct imap *im, const char *mailbox, const char *criteria,
     uint32_t **uids, size_t *n, struct err *err)
 {
-	size_t i, cap = 0, k = 0;
-	uint32_t *u = NULL, v;
-	struct cur c;
-
 	*uids = NULL;
 	*n = 0;
 	if (command(
@@ -1450,30 +877,7 @@ search_uids(struct imap *im, const char *mailbox, const char *criteria,
 	if (!resp_ok(im))
 		return err_set(err, ERR_IO,
 		    "imap: cannot search mailbox %s: %s", mailbox, im->r.text);
-	for (i = 0; i < im->r.n; i++) {
-		if (!untagged(im, i, "SEARCH", &c))
-			continue;
-		while (c_u32(&c, &v)) {
-			if (k == cap) {
-				cap = cap ? cap * 2 : 64;
-				u = xrealloc(u, cap * sizeof(*u));
-			}
-			u[k++] = v;
-			if (!c_char(&c, ' '))
-				break;
-		}
-	}
-	if (k > 1) {
-		size_t j = 0;
-
-		qsort(u, k, sizeof(*u), cmp_u32);
-		for (i = 0; i < k; i++)
-			if (j == 0 || u[j - 1] != u[i])
-				u[j++] = u[i];
-		k = j;
-	}
-	*uids = u;
-	*n = k;
+	imap_resp_search(&im->r, uids, n);
 	return 0;
 }
 
@@ -1508,8 +912,8 @@ list_once(struct imap *im, const char *mailbox, uint32_t after_uid, size_t max,
 {
 	char crit[32];
 	struct imap_msg *m;
-	struct fetch f;
-	struct cur c;
+	struct imap_fetch f;
+	struct imap_cur c;
 	uint32_t *u, seq, lo, hi;
 	size_t i, k, nu, first;
 
@@ -1537,7 +941,7 @@ list_once(struct imap *im, const char *mailbox, uint32_t after_uid, size_t max,
 	for (i = 0; i < im->r.n; i++) {
 		if (!numbered(im, i, "FETCH", &seq, &c))
 			continue;
-		if (!parse_fetch(&c, &f)) {
+		if (!imap_resp_fetch(&c, &f)) {
 			free(m);
 			*n = 0;
 			return bad_answer(im, "UID FETCH", err);
@@ -1594,8 +998,8 @@ int
 imap_fetch(struct imap *im, const char *mailbox, uint32_t uid, size_t max_bytes,
     unsigned char **buf, size_t *len, int *truncated, struct err *err)
 {
-	struct fetch f;
-	struct cur c;
+	struct imap_fetch f;
+	struct imap_cur c;
 	uint32_t seq;
 	size_t i, extra;
 	unsigned before;
@@ -1619,7 +1023,7 @@ imap_fetch(struct imap *im, const char *mailbox, uint32_t uid, size_t max_bytes,
 		        uid, max_bytes))
 			return err->code;
 		if (!resp_ok(im)) {
-			if (code_in(im->r.text, "EXPUNGEISSUED") != NULL)
+			if (imap_resp_code(im->r.text, "EXPUNGEISSUED") != NULL)
 				return IMAP_MISSING;
 			return err_set(err, ERR_IO,
 			    "imap: cannot fetch uid %u from mailbox %s: %s",
@@ -1628,7 +1032,7 @@ imap_fetch(struct imap *im, const char *mailbox, uint32_t uid, size_t max_bytes,
 		for (i = 0; i < im->r.n; i++) {
 			if (!numbered(im, i, "FETCH", &seq, &c))
 				continue;
-			if (!parse_fetch(&c, &f))
+			if (!imap_resp_fetch(&c, &f))
 				return bad_answer(im, "UID FETCH", err);
 			if (!f.has_uid || f.uid != uid || !f.has_body)
 				continue;
@@ -1660,8 +1064,8 @@ static int
 add_flag(struct imap *im, const char *mailbox, uint32_t uid, const char *flag,
     struct err *err)
 {
-	struct fetch f;
-	struct cur c;
+	struct imap_fetch f;
+	struct imap_cur c;
 	uint32_t seq;
 	size_t i;
 	unsigned before;
@@ -1673,7 +1077,7 @@ add_flag(struct imap *im, const char *mailbox, uint32_t uid, const char *flag,
 		        "UID STORE %u +FLAGS (%s)", uid, flag))
 			return err->code;
 		if (!resp_ok(im)) {
-			if (code_in(im->r.text, "EXPUNGEISSUED") != NULL)
+			if (imap_resp_code(im->r.text, "EXPUNGEISSUED") != NULL)
 				return IMAP_MISSING;
 			return err_set(err, ERR_IO,
 			    "imap: cannot set %s on uid %u in mailbox %s: %s",
@@ -1682,7 +1086,7 @@ add_flag(struct imap *im, const char *mailbox, uint32_t uid, const char *flag,
 		for (i = 0; i < im->r.n; i++) {
 			if (!numbered(im, i, "FETCH", &seq, &c))
 				continue;
-			if (!parse_fetch(&c, &f))
+			if (!imap_resp_fetch(&c, &f))
 				return bad_answer(im, "UID STORE", err);
 			if (!f.has_uid || f.uid != uid || !f.has_flags)
 				continue;
@@ -1731,7 +1135,7 @@ move_once(struct imap *im, const char *mailbox, uint32_t uid, const char *dest,
 {
 	char text[TEXT_MAX + 1];
 	uint32_t seq;
-	struct cur c;
+	struct imap_cur c;
 	size_t i;
 
 	if (command(
@@ -1742,11 +1146,11 @@ move_once(struct imap *im, const char *mailbox, uint32_t uid, const char *dest,
 		    "imap: cannot move uid %u from mailbox %s to %s: %s", uid,
 		    mailbox, dest, im->r.text);
 	/* COPYUID comes in an untagged OK; an EXPUNGE tells too. */
-	*moved = copyuid_has(im->r.text, uid);
+	*moved = imap_resp_copyuid_has(im->r.text, uid);
 	for (i = 0; i < im->r.n && !*moved; i++)
 		*moved = numbered(im, i, "EXPUNGE", &seq, &c) ||
-		    (untagged_ok_text(im, i, text, sizeof(text)) &&
-		        copyuid_has(text, uid));
+		    (imap_resp_ok_text(&im->r, i, text, sizeof(text)) &&
+		        imap_resp_copyuid_has(text, uid));
 	return 0;
 }
 
@@ -1763,7 +1167,8 @@ copy_once(struct imap *im, const char *mailbox, uint32_t uid, const char *dest,
 		return err_set(err, ERR_IO,
 		    "imap: cannot copy uid %u from mailbox %s to %s: %s", uid,
 		    mailbox, dest, im->r.text);
-	*copied = !(im->caps & CAP_UIDPLUS) || copyuid_has(im->r.text, uid);
+	*copied =
+	    !(im->caps & CAP_UIDPLUS) || imap_resp_copyuid_has(im->r.text, uid);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 # Tests for the imap area: ingest/imap.c against a real Dovecot started on
 # loopback by tests/harness/dovecot (see tests/harness/README.md).
-add_executable(test_imap imap/test_imap.c ${DS_SRC}/ingest/imap.c)
+add_executable(test_imap imap/test_imap.c ${DS_SRC}/ingest/imap.c
+  ${DS_SRC}/ingest/imap_resp.c)
 target_include_directories(test_imap PRIVATE ${DS_SRC}/ingest)
 target_link_libraries(test_imap PRIVATE dscommon PkgConfig::LIBCURL
   PkgConfig::CMOCKA)
