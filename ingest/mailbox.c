@@ -10,6 +10,8 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <netdb.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,9 @@
 
 /* The advisory lock class for mailboxes (any constant of our own). */
 #define LOCK_CLASS "1684892019"
+/* Lock keys: the account's own and one per address of its host. */
+#define LOCK_KEYS_MAX 17
+#define LOCK_KEY_MAX 1100
 
 struct run {
 	const struct mailbox_opts *o;
@@ -30,6 +35,8 @@ struct run {
 	/* Folder names as the server spells them. */
 	char *processed, *errors, *other;
 	const char *cur_name; /* the mail being stored, for problems */
+	char keys[LOCK_KEYS_MAX][LOCK_KEY_MAX]; /* see mailbox.h */
+	size_t nkeys, locked;
 };
 
 /* A Message-ID is at most a header line: RFC 5322's 998 characters. */
@@ -117,32 +124,126 @@ folder_name(const char *name, char sep, char **out, struct err *err)
 }
 
 static int
-lock_mailbox(struct run *r, int *got, struct err *err)
+cmp_key(const void *a, const void *b)
 {
-	char key[1024], *v = NULL;
-	const char *params[] = {key};
+	return strcmp(a, b);
+}
+
+/* Adds "user@host MAILBOX" (host NULL: "user MAILBOX") to the keys
+ * unless it is there (or too long). */
+static void
+add_key(struct run *r, const char *user, size_t ulen, const char *host)
+{
+	const char *mbox = r->o->mailbox;
+	char *k;
+	int n;
+
+	if (r->nkeys == LOCK_KEYS_MAX)
+		return;
+	if (strcasecmp(mbox, "INBOX") == 0)
+		mbox = "INBOX";
+	k = r->keys[r->nkeys];
+	n = snprintf(k, LOCK_KEY_MAX, "%.*s%s%s %s", (int)ulen, user,
+	    host != NULL ? "@" : "", host != NULL ? host : "", mbox);
+	if (n < 0 || n >= LOCK_KEY_MAX)
+		return;
+	for (size_t i = 0; i < r->nkeys; i++)
+		if (strcmp(r->keys[i], k) == 0)
+			return;
+	r->nkeys++;
+}
+
+/*
+ * The lock keys (see mailbox.h): the account as named, then the account
+ * at every address its host resolves to.  A host that does not resolve
+ * gives only the first; the connection will say what is wrong.
+ */
+static void
+lock_keys(struct run *r)
+{
+	const char *account = r->o->account, *at = strrchr(account, '@');
+	char host[NI_MAXHOST], addr[NI_MAXHOST];
+	struct addrinfo hints, *res = NULL, *ai;
+	size_t hlen, ulen;
 	int rc;
 
-	snprintf(key, sizeof(key), "%s %s", r->o->account, r->o->mailbox);
-	rc = db_value(r->db,
-	    "SELECT pg_try_advisory_lock(" LOCK_CLASS ", hashtext($1))", 1,
-	    params, &v, err);
-	*got = rc == 0 && v != NULL && strcmp(v, "t") == 0;
-	free(v);
-	return rc;
+	r->nkeys = 0;
+	add_key(r, account, strlen(account), NULL);
+	if (at == NULL)
+		return;
+	ulen = (size_t)(at - account);
+	hlen = strlen(at + 1);
+	/* An IPv6 literal is named in brackets. */
+	if (hlen >= 2 && at[1] == '[' && at[hlen] == ']')
+		snprintf(host, sizeof(host), "%.*s", (int)(hlen - 2), at + 2);
+	else
+		snprintf(host, sizeof(host), "%s", at + 1);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if ((rc = getaddrinfo(host, NULL, &hints, &res)) != 0) {
+		log_debug("imap: cannot resolve %s for the mailbox lock: %s",
+		    host, gai_strerror(rc));
+		return;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		char bracketed[NI_MAXHOST + 2];
+
+		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, addr, sizeof(addr),
+		        NULL, 0, NI_NUMERICHOST) != 0)
+			continue;
+		if (ai->ai_family == AF_INET6) {
+			snprintf(bracketed, sizeof(bracketed), "[%s]", addr);
+			add_key(r, account, ulen, bracketed);
+		} else
+			add_key(r, account, ulen, addr);
+	}
+	freeaddrinfo(res);
+	/* The same order for every run: no two wait on each other. */
+	qsort(r->keys, r->nkeys, sizeof(r->keys[0]), cmp_key);
 }
 
 static void
 unlock_mailbox(struct run *r)
 {
-	char key[1024];
-	const char *params[] = {key};
 	struct err ignored;
 
-	snprintf(key, sizeof(key), "%s %s", r->o->account, r->o->mailbox);
-	(void)db_exec(r->db,
-	    "SELECT pg_advisory_unlock(" LOCK_CLASS ", hashtext($1))", 1,
-	    params, &ignored);
+	while (r->locked > 0) {
+		const char *params[] = {r->keys[--r->locked]};
+
+		(void)db_exec(r->db,
+		    "SELECT pg_advisory_unlock(" LOCK_CLASS ", hashtext($1))",
+		    1, params, &ignored);
+	}
+}
+
+/* Takes every key of the mailbox's lock, or none (*got 0: busy). */
+static int
+lock_mailbox(struct run *r, int *got, struct err *err)
+{
+	int rc = 0;
+
+	*got = 0;
+	lock_keys(r);
+	r->locked = 0;
+	while (r->locked < r->nkeys) {
+		const char *params[] = {r->keys[r->locked]};
+		char *v = NULL;
+		int yes;
+
+		rc = db_value(r->db,
+		    "SELECT pg_try_advisory_lock(" LOCK_CLASS ", hashtext($1))",
+		    1, params, &v, err);
+		yes = rc == 0 && v != NULL && strcmp(v, "t") == 0;
+		free(v);
+		if (!yes)
+			break;
+		r->locked++;
+	}
+	*got = r->locked == r->nkeys;
+	if (!*got)
+		unlock_mailbox(r);
+	return rc;
 }
 
 /* Where a mail goes after being stored with outcome. */
@@ -429,7 +530,7 @@ mailbox_run(const struct mailbox_opts *o, struct db *db, struct store *st,
     struct mailbox_counts *c, struct err *err)
 {
 	struct run r = {
-	    o, db, st, lim, hooks, c, NULL, "", NULL, NULL, NULL, NULL};
+	    .o = o, .db = db, .st = st, .lim = lim, .hooks = hooks, .c = c};
 	int got, rc;
 
 	memset(c, 0, sizeof(*c));

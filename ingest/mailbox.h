@@ -9,8 +9,20 @@
  * "other" folder.  A run that dies anywhere loses nothing: the next one
  * finds the stored mail whose action is still to take and takes it.
  *
- * Overlapping runs on one mailbox are kept apart by a PostgreSQL advisory
- * lock: the second one finds the mailbox busy and stops at once.
+ * Overlapping runs on one mailbox are kept apart by PostgreSQL advisory
+ * locks: the second one finds the mailbox busy and stops at once.  One
+ * server has many names (localhost, 127.0.0.1, ::1, a CNAME), so a run
+ * takes a lock per key, all or none (pg_try_advisory_lock(1684892019,
+ * hashtext(KEY)), in sorted order), and two runs that share any key
+ * exclude each other:
+ *   - "ACCOUNT MAILBOX", the account as given (user@host);
+ *   - "USER@ADDR MAILBOX" for every address the host resolves to
+ *     (getaddrinfo, numeric form: 127.0.0.1, [::1]), at most 16.
+ * MAILBOX is INBOX in upper case whatever case names it.  The port is not
+ * in the key: imap:// and imaps:// reach the same mailbox.  So a run on
+ * imaps://localhost takes "dmarc@localhost INBOX", "dmarc@127.0.0.1 INBOX"
+ * and "dmarc@[::1] INBOX", and one on imaps://127.0.0.1 (whose account key
+ * is its address key) finds the second taken.
  */
 #ifndef DMARCSIFT_MAILBOX_H
 #define DMARCSIFT_MAILBOX_H
