@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dmarc_record.h"
 #include "dnscheck.h"
 #include "err.h"
 #include "ipaddr.h"
@@ -185,12 +186,6 @@ dns_trouble(struct dnscheck_list *out, const char *id,
 	    resolve_type_name(res->type), subject, trouble_name(res->status),
 	    res->detail[0] ? " (" : "", res->detail, res->detail[0] ? ")" : "");
 	return 1;
-}
-
-static int
-is_wsp(unsigned char c)
-{
-	return c == ' ' || c == '\t';
 }
 
 /* FWS of RFC 6376 (folded white space): blanks and line breaks. */
@@ -390,81 +385,6 @@ dnscheck_dmarc_clear(struct dnscheck_dmarc *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/*
- * 1 when text starts with the tag v=DMARC1: "v" in either case, blanks
- * around '=', "DMARC1" exactly (RFC 7489 section 6.4 ABNF).  *near is set
- * when it starts with v=dmarc1 in another case, which receivers ignore.
- */
-static int
-is_dmarc_record(const char *text, size_t len, int *near)
-{
-	size_t p = 0;
-
-	*near = 0;
-	while (p < len && is_wsp((unsigned char)text[p]))
-		p++;
-	if (p >= len || (text[p] != 'v' && text[p] != 'V'))
-		return 0;
-	p++;
-	while (p < len && is_wsp((unsigned char)text[p]))
-		p++;
-	if (p >= len || text[p] != '=')
-		return 0;
-	p++;
-	while (p < len && is_wsp((unsigned char)text[p]))
-		p++;
-	if (len - p < 6 || strncasecmp(text + p, "DMARC1", 6) != 0)
-		return 0;
-	if (strncmp(text + p, "DMARC1", 6) != 0) {
-		*near = 1;
-		return 0;
-	}
-	p += 6;
-	while (p < len && is_wsp((unsigned char)text[p]))
-		p++;
-	return p == len || text[p] == ';';
-}
-
-static int
-is_policy(const struct tag *t, char out[12])
-{
-	static const char *const words[] = {"none", "quarantine", "reject"};
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		if (val_is(t, words[i])) {
-			snprintf(out, 12, "%s", words[i]);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* A list of single-character flags separated by ':' from allowed. */
-static int
-flag_list_ok(const struct tag *t, const char *allowed)
-{
-	size_t i = 0;
-
-	if (t->vlen == 0)
-		return 0;
-	while (i < t->vlen) {
-		while (i < t->vlen && is_fws((unsigned char)t->val[i]))
-			i++;
-		if (i >= t->vlen ||
-		    !strchr(allowed, tolower((unsigned char)t->val[i])))
-			return 0;
-		i++;
-		while (i < t->vlen && is_fws((unsigned char)t->val[i]))
-			i++;
-		if (i < t->vlen && t->val[i++] != ':')
-			return 0;
-		if (i == t->vlen && t->val[i - 1] == ':')
-			return 0;
-	}
-	return 1;
-}
-
 static int
 all_digits(const char *s, size_t n)
 {
@@ -485,8 +405,8 @@ all_digits(const char *s, size_t n)
  * the number of syntax errors.
  */
 static int
-parse_uris(const struct tag *t, const char *subject, char **list, size_t *n,
-    struct dnscheck_list *out)
+parse_uris(const struct dmarc_tag *t, const char *subject, char **list,
+    size_t *n, struct dnscheck_list *out)
 {
 	size_t pos = 0;
 	int bad = 0;
@@ -575,84 +495,80 @@ int
 dnscheck_parse_dmarc(const char *text, size_t len, const char *subject,
     struct dnscheck_dmarc *d, struct dnscheck_list *out)
 {
-	struct tag tags[MAX_TAGS];
-	char why[160], shown[64];
-	int n, i, j, near, bad = 0;
-	const struct tag *t;
+	struct dmarc_record rec;
+	char shown[64];
+	size_t i;
+	int bad = 0;
 
 	memset(d, 0, sizeof(*d));
 	if (!record_bytes_ok(text, len, "dmarc.syntax", subject, out))
 		return -1;
-	if (!is_dmarc_record(text, len, &near)) {
+	if (dmarc_record_parse(text, len, &rec) < 0) {
 		dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL, subject,
 		    "start the record with v=DMARC1;",
-		    near ? "the record starts with a v= other than exactly"
-		           " DMARC1: receivers ignore it"
-		         : "the record does not start with v=DMARC1:"
-		           " receivers ignore it");
+		    rec.near ? "the record starts with a v= other than exactly"
+		               " DMARC1: receivers ignore it"
+		             : "the record does not start with v=DMARC1:"
+		               " receivers ignore it");
 		return -1;
 	}
-	n = tag_list(text, len, tags, why, sizeof(why));
-	if (n < 0) {
+	if (rec.nskipped > 0) {
 		dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL, subject,
 		    "write tags as name=value separated by ';'",
-		    "the record is not a valid tag list: %s", why);
+		    "the record is not a valid tag list: %s", rec.why);
 		return -1;
 	}
 	d->valid = 1;
-	for (i = 1; i < n; i++) {
-		for (j = 0; j < i; j++) {
-			if (strcmp(tags[i].name, tags[j].name) == 0)
-				break;
-		}
-		if (j < i) {
+	for (i = 1; i < rec.ntags; i++) {
+		if (rec.tag[i].repeat) {
 			dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL,
 			    subject, "keep one of each tag",
-			    "tag %s= appears more than once", tags[i].name);
+			    "tag %s= appears more than once", rec.tag[i].name);
 			bad++;
 		}
 	}
-	for (i = 1; i < n; i++) {
-		t = &tags[i];
-		printable_n(t->val, t->vlen, shown, sizeof(shown));
-		if (strcmp(t->name, "p") == 0 || strcmp(t->name, "sp") == 0 ||
-		    strcmp(t->name, "np") == 0) {
-			char *dst = t->name[0] == 'p' ? d->p
-			    : t->name[0] == 's'       ? d->sp
-			                              : d->np;
+	/* A repeated tag is ignored (dmarc_record.h): only the first is
+	 * judged. */
+	for (i = 1; i < rec.ntags; i++) {
+		const struct dmarc_tag *t = &rec.tag[i];
+		const char *n = t->name;
+		int valid = dmarc_tag_valid(t);
 
-			if (dst[0] == '\0' && !is_policy(t, dst)) {
+		if (t->repeat)
+			continue;
+		printable_n(t->val, t->vlen, shown, sizeof(shown));
+		if (strcmp(n, "p") == 0 || strcmp(n, "sp") == 0 ||
+		    strcmp(n, "np") == 0) {
+			if (!valid) {
 				dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL,
 				    subject, "use none, quarantine or reject",
 				    "%s=%s is not none, quarantine or reject",
-				    t->name, shown);
+				    n, shown);
 				bad++;
 			}
-		} else if (strcmp(t->name, "adkim") == 0 ||
-		    strcmp(t->name, "aspf") == 0) {
-			if (!val_is(t, "r") && !val_is(t, "s")) {
+		} else if (strcmp(n, "adkim") == 0 || strcmp(n, "aspf") == 0) {
+			if (!valid) {
 				dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL,
 				    subject, "use r (relaxed) or s (strict)",
-				    "%s=%s is not r or s", t->name, shown);
+				    "%s=%s is not r or s", n, shown);
 				bad++;
 			}
-		} else if (strcmp(t->name, "t") == 0) {
-			if (!val_is(t, "y") && !val_is(t, "n")) {
+		} else if (strcmp(n, "t") == 0) {
+			if (!valid) {
 				dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL,
 				    subject, "use t=y or t=n",
 				    "t=%s is not y or n", shown);
 				bad++;
 			}
-		} else if (strcmp(t->name, "psd") == 0) {
-			if (!val_is(t, "y") && !val_is(t, "n") &&
-			    !val_is(t, "u")) {
+		} else if (strcmp(n, "psd") == 0) {
+			if (!valid) {
 				dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL,
 				    subject, "use psd=y, n or u",
 				    "psd=%s is not y, n or u", shown);
 				bad++;
 			}
-		} else if (strcmp(t->name, "fo") == 0) {
-			if (!flag_list_ok(t, "01ds")) {
+		} else if (strcmp(n, "fo") == 0) {
+			if (!valid) {
 				dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL,
 				    subject,
 				    "use 0, 1, d or s, separated by ':'",
@@ -660,49 +576,48 @@ dnscheck_parse_dmarc(const char *text, size_t len, const char *subject,
 				    shown);
 				bad++;
 			}
-		} else if (strcmp(t->name, "rua") == 0) {
-			if (d->nrua == 0)
-				bad += parse_uris(
-				    t, subject, d->rua, &d->nrua, out);
-		} else if (strcmp(t->name, "ruf") == 0) {
-			if (d->nruf == 0)
-				bad += parse_uris(
-				    t, subject, d->ruf, &d->nruf, out);
-		} else if (strcmp(t->name, "pct") == 0 ||
-		    strcmp(t->name, "rf") == 0 || strcmp(t->name, "ri") == 0) {
+		} else if (strcmp(n, "rua") == 0) {
+			bad += parse_uris(t, subject, d->rua, &d->nrua, out);
+		} else if (strcmp(n, "ruf") == 0) {
+			bad += parse_uris(t, subject, d->ruf, &d->nruf, out);
+		} else if (strcmp(n, "pct") == 0 || strcmp(n, "rf") == 0 ||
+		    strcmp(n, "ri") == 0) {
+			int pct = strcmp(n, "pct") == 0;
 			const char *note = "";
 
-			if (strcmp(t->name, "pct") == 0 &&
-			    (!all_digits(t->val, t->vlen) || atoi(shown) > 100))
+			if (pct && !valid)
 				note = " (and its value is not 0-100)";
-			else if (strcmp(t->name, "pct") == 0 &&
-			    atoi(shown) < 100)
+			else if (pct && rec.pol.pct < 100)
 				note = ", to that share of failing mail only";
-			else if (strcmp(t->name, "ri") == 0 &&
-			    !all_digits(t->val, t->vlen))
-				note = " (and its value is not a number)";
-			else if (strcmp(t->name, "rf") == 0 &&
-			    !val_is(t, "afrf"))
-				note = " (and its value is not afrf)";
+			else if (!pct && !valid)
+				note = strcmp(n, "ri") == 0
+				    ? " (and its value is not a number)"
+				    : " (and its value is not afrf)";
 			dnscheck_add(out, "dmarc.retired", DNSCHECK_WARN,
 			    subject,
-			    strcmp(t->name, "pct") == 0
-			        ? "drop pct=; use t=y while testing a policy"
+			    pct ? "drop pct=; use t=y while testing a policy"
 			        : "drop the tag",
 			    "%s=%s is retired by RFC 9989; RFC 7489 receivers"
 			    " still apply it%s",
-			    t->name, shown, note);
-		} else if (strcmp(t->name, "v") == 0) {
-			/* A second v=: counted as a duplicate above. */
-		} else {
+			    n, shown, note);
+		} else if (valid < 0) {
 			dnscheck_add(out, "dmarc.syntax", DNSCHECK_WARN,
 			    subject, "remove the tag, or fix its name",
-			    "unknown tag %s= is ignored by receivers", t->name);
+			    "unknown tag %s= is ignored by receivers", n);
 		}
 	}
 	if (bad == 0 && !dnscheck_find(out, "dmarc.syntax"))
 		dnscheck_add(out, "dmarc.syntax", DNSCHECK_PASS, subject, NULL,
 		    "the record is well formed");
+	if (rec.pol.p >= 0)
+		snprintf(
+		    d->p, sizeof(d->p), "%s", dmarc_policy_word(rec.pol.p));
+	if (rec.pol.sp >= 0)
+		snprintf(
+		    d->sp, sizeof(d->sp), "%s", dmarc_policy_word(rec.pol.sp));
+	if (rec.pol.np >= 0)
+		snprintf(
+		    d->np, sizeof(d->np), "%s", dmarc_policy_word(rec.pol.np));
 
 	if (d->p[0] == '\0') {
 		dnscheck_add(out, "dmarc.policy", DNSCHECK_WARN, subject,
@@ -789,15 +704,15 @@ check_report_auth(struct resolver *r, const struct orgdomain *od,
 	rc = resolve_wait(r, err);
 	for (i = 0; i < n && rc == 0; i++) {
 		struct resolve_result *res = &ac[i].res;
-		int found = 0, near;
+		int found = 0;
 
 		snprintf(name, sizeof(name), "%.253s._report._dmarc.%.253s",
 		    policy_domain, ac[i].dest);
 		if (dns_trouble(out, "dmarc.auth", res, name))
 			continue;
 		for (k = 0; k < res->n; k++) {
-			if (is_dmarc_record(
-			        res->rr[k].text, res->rr[k].len, &near))
+			if (dmarc_record_is(
+			        res->rr[k].text, res->rr[k].len, NULL))
 				found = 1;
 		}
 		if (found) {
@@ -824,116 +739,81 @@ check_report_auth(struct resolver *r, const struct orgdomain *od,
 	return rc;
 }
 
-/* Counts the v=DMARC1 records of res; *first is the first one. */
-static size_t
-dmarc_records(const struct resolve_result *res,
-    const struct resolve_record **first, int *near_any)
-{
-	size_t i, n = 0;
-	int near;
-
-	*first = NULL;
-	*near_any = 0;
-	if (res->status != RESOLVE_OK)
-		return 0;
-	for (i = 0; i < res->n; i++) {
-		if (is_dmarc_record(res->rr[i].text, res->rr[i].len, &near)) {
-			if (n++ == 0)
-				*first = &res->rr[i];
-		} else if (near) {
-			*near_any = 1;
-		}
-	}
-	return n;
-}
-
 int
 dnscheck_dmarc(struct resolver *r, const struct orgdomain *od,
     const char *domain, struct dnscheck_list *out, struct err *err)
 {
-	char dom[ORGDOMAIN_MAX], org[ORGDOMAIN_MAX], name[300], oname[300];
-	char fix[600];
-	struct resolve_result res, ores;
-	const struct resolve_record *rec, *orec = NULL;
-	struct dnscheck_dmarc d;
-	size_t n, on = 0;
-	int rc, near, onear = 0, sub;
+	char dom[ORGDOMAIN_MAX];
+	struct dmarc_lookup l;
+	int rc;
 
 	if ((rc = domain_arg(domain, dom, err)) < 0)
 		return rc;
-	memset(&ores, 0, sizeof(ores));
-	sub = orgdomain_get(od, dom, org, sizeof(org)) == 0 &&
-	    strcmp(org, dom) != 0;
-	snprintf(name, sizeof(name), "_dmarc.%s", dom);
-	snprintf(oname, sizeof(oname), "_dmarc.%s", org);
-	resolve_into(r, RESOLVE_TXT, name, &res);
-	if (sub)
-		resolve_into(r, RESOLVE_TXT, oname, &ores);
-	if ((rc = resolve_wait(r, err)) < 0)
-		goto done;
+	if ((rc = dmarc_lookup(r, od, dom, &l, err)) == 0)
+		rc = dnscheck_dmarc_found(r, od, &l, out, err);
+	dmarc_lookup_clear(&l);
+	return rc;
+}
 
-	if (dns_trouble(out, "dmarc.record", &res, name))
-		goto done;
-	n = dmarc_records(&res, &rec, &near);
-	if (n > 1) {
-		dnscheck_add(out, "dmarc.record", DNSCHECK_FAIL, name,
+int
+dnscheck_dmarc_found(struct resolver *r, const struct orgdomain *od,
+    const struct dmarc_lookup *l, struct dnscheck_list *out, struct err *err)
+{
+	const struct resolve_record *rec = l->record;
+	const char *where = l->at_org ? l->org_name : l->name;
+	int sub = l->org_name[0] != '\0', rc = 0;
+	struct dnscheck_dmarc d;
+	char fix[600];
+
+	if (dns_trouble(out, "dmarc.record", &l->own, l->name))
+		return 0;
+	if (l->count > 1) {
+		dnscheck_add(out, "dmarc.record", DNSCHECK_FAIL, l->name,
 		    "keep exactly one v=DMARC1 TXT record",
-		    "%zu DMARC records: receivers ignore them all", n);
-		goto done;
+		    "%zu DMARC records: receivers ignore them all", l->count);
+		return 0;
 	}
-	if (n == 0 && sub) {
-		if (dns_trouble(out, "dmarc.record", &ores, oname))
-			goto done;
-		on = dmarc_records(&ores, &orec, &onear);
-		if (on == 1) {
-			dnscheck_add(out, "dmarc.record", DNSCHECK_PASS, name,
-			    NULL,
-			    "no record of its own: the organizational"
-			    " domain's record at %s applies",
-			    oname);
-			memset(&d, 0, sizeof(d));
-			dnscheck_parse_dmarc(
-			    orec->text, orec->len, oname, &d, out);
-			if (d.valid)
-				rc =
-				    check_report_auth(r, od, org, &d, out, err);
-			dnscheck_dmarc_clear(&d);
-			goto done;
-		}
-		if (on > 1) {
-			dnscheck_add(out, "dmarc.record", DNSCHECK_FAIL, oname,
-			    "keep exactly one v=DMARC1 TXT record",
+	if (l->count == 0 && l->asked_org) {
+		if (dns_trouble(out, "dmarc.record", &l->org_res, l->org_name))
+			return 0;
+		if (l->org_count > 1) {
+			dnscheck_add(out, "dmarc.record", DNSCHECK_FAIL,
+			    l->org_name, "keep exactly one v=DMARC1 TXT record",
 			    "no record at %s, and %zu DMARC records at the"
 			    " organizational domain: receivers ignore them",
-			    name, on);
-			goto done;
+			    l->name, l->org_count);
+			return 0;
 		}
 	}
-	if (n == 0) {
+	if (rec == NULL) {
 		snprintf(fix, sizeof(fix),
 		    "publish TXT %.260s \"v=DMARC1; p=none;"
 		    " rua=mailto:dmarc-reports@%.253s\"",
-		    name, sub ? org : dom);
-		dnscheck_add(out, "dmarc.record", DNSCHECK_FAIL, name, fix,
+		    l->name, sub ? l->org : l->domain);
+		dnscheck_add(out, "dmarc.record", DNSCHECK_FAIL, l->name, fix,
 		    "no DMARC record%s%s%s%s",
-		    near || onear ? " (a record starts with a v= other than"
-		                    " exactly DMARC1)"
-		                  : "",
-		    res.status == RESOLVE_NXDOMAIN ? ": the name does not exist"
-		                                   : "",
-		    sub ? ", nor at " : "", sub ? oname : "");
-		goto done;
+		    l->near ? " (a record starts with a v= other than"
+		              " exactly DMARC1)"
+		            : "",
+		    l->own.status == RESOLVE_NXDOMAIN
+		        ? ": the name does not exist"
+		        : "",
+		    sub ? ", nor at " : "", sub ? l->org_name : "");
+		return 0;
 	}
-	dnscheck_add(
-	    out, "dmarc.record", DNSCHECK_PASS, name, NULL, "one DMARC record");
-	dnscheck_parse_dmarc(rec->text, rec->len, name, &d, out);
+	if (l->at_org)
+		dnscheck_add(out, "dmarc.record", DNSCHECK_PASS, l->name, NULL,
+		    "no record of its own: the organizational"
+		    " domain's record at %s applies",
+		    l->org_name);
+	else
+		dnscheck_add(out, "dmarc.record", DNSCHECK_PASS, l->name, NULL,
+		    "one DMARC record");
+	dnscheck_parse_dmarc(rec->text, rec->len, where, &d, out);
 	if (d.valid)
-		rc = check_report_auth(r, od, dom, &d, out, err);
+		rc = check_report_auth(
+		    r, od, l->at_org ? l->org : l->domain, &d, out, err);
 	dnscheck_dmarc_clear(&d);
-done:
-	resolve_result_clear(&res);
-	if (sub)
-		resolve_result_clear(&ores);
 	return rc;
 }
 

@@ -50,6 +50,7 @@
 
 #include <stddef.h>
 
+struct dmarc_lookup;
 struct err;
 struct orgdomain;
 struct resolver;
@@ -119,6 +120,13 @@ const struct dnscheck_finding *dnscheck_find(
  */
 int dnscheck_dmarc(struct resolver *r, const struct orgdomain *od,
     const char *domain, struct dnscheck_list *out, struct err *err);
+/*
+ * The same for a record dmarc_lookup() (dmarc_record.h) already found, so
+ * a caller that needs the record too asks the DNS once: only the report
+ * authorisation records are looked up here.
+ */
+int dnscheck_dmarc_found(struct resolver *r, const struct orgdomain *od,
+    const struct dmarc_lookup *l, struct dnscheck_list *out, struct err *err);
 
 /* The SPF record of a domain, evaluated as far as DNS allows. */
 struct dnscheck_spf;
@@ -198,9 +206,11 @@ struct dnscheck_dmarc {
 	char *ruf[DNSCHECK_MAX_URIS];
 };
 
-/* Parses a DMARC record.  Returns 0 when the record is usable (v=DMARC1
- * first, no fatal error), -1 when it is not; *d is filled either way and
- * released with dnscheck_dmarc_clear(). */
+/* Parses a DMARC record (dmarc_record_parse()) and judges each tag.
+ * Returns 0 when the record is usable (v=DMARC1 first, every part a tag),
+ * -1 when it is not; *d is filled either way and released with
+ * dnscheck_dmarc_clear().  A repeated tag is a finding, and only its first
+ * occurrence counts. */
 int dnscheck_parse_dmarc(const char *text, size_t len, const char *subject,
     struct dnscheck_dmarc *d, struct dnscheck_list *out);
 void dnscheck_dmarc_clear(struct dnscheck_dmarc *d);
