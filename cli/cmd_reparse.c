@@ -3,6 +3,7 @@
  */
 #include "commands.h"
 
+#include "analysis_env.h"
 #include "cliopt.h"
 #include "db.h"
 #include "dbconn.h"
@@ -189,6 +190,11 @@ cmd_reparse(int argc, char **argv)
 		log_error("%s", err.msg);
 		rc = EXIT_CANNOT_RUN;
 	}
+	/* The reports parsed again are new rows: judged before we exit, so
+	 * that the analysis views (and psql) see them at once, as after
+	 * ingest. */
+	if (analysis_judge_new(db) < 0)
+		rc = EXIT_CANNOT_RUN;
 	db_close(db);
 	return rc;
 }
