@@ -6,6 +6,7 @@
 #include "xalloc.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,7 +268,24 @@ libpq_message(const char *msg, const char *conninfo, char *out, size_t outsz)
 	free(clean);
 }
 
-/* The server's message: primary, then detail and hint when present. */
+/*
+ * A detail or hint as one part of a longer line: the server writes them as
+ * sentences, and the full stop that ends one would stand before the next
+ * part's separator ("device; Check free disk space.; stopped").
+ */
+static int
+sentence_len(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (
+	    n > 0 && (s[n - 1] == '.' || s[n - 1] == ' ' || s[n - 1] == '\n'))
+		n--;
+	return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+/* The server's message: primary, then detail and hint when present, each
+ * set off from the one before. */
 static int
 db_error(struct db *db, const PGresult *res, const char *what, struct err *err)
 {
@@ -296,9 +314,14 @@ db_error(struct db *db, const PGresult *res, const char *what, struct err *err)
 		       "(a long ingest, a migration) or the server overloaded? "
 		       "options='-c statement_timeout=...' in the conninfo "
 		       "sets another limit";
-	return err_set(err, ERR_DB, "%s: %s%s%s%s%s%s", what, primary,
-	    detail ? " (" : "", detail ? detail : "", detail ? ")" : "",
-	    hint ? "; " : "", hint ? hint : "");
+	if (detail == NULL)
+		detail = "";
+	if (hint == NULL)
+		hint = "";
+	return err_set(err, ERR_DB, "%s: %.*s%s%.*s%s%s%.*s", what,
+	    sentence_len(primary), primary, detail[0] ? " (" : "",
+	    sentence_len(detail), detail, detail[0] ? ")" : "",
+	    hint[0] ? "; hint: " : "", sentence_len(hint), hint);
 }
 
 static void
