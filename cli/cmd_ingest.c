@@ -289,6 +289,46 @@ run_workers(struct ingest *in, struct db *db, int jobs)
 	return rc;
 }
 
+/*
+ * Closes the rows of earlier runs that died unfinished (killed, stopped on
+ * a database error, cut off by a server restart): marked interrupted, with
+ * the counts of what they stored (sql/010_runs.sql).  Only said: a run can
+ * go on without it.
+ */
+static void
+close_dead_runs(struct db *db)
+{
+	struct err err;
+	char *n = NULL;
+
+	if (db_value(db, "SELECT close_dead_runs()", 0, NULL, &n, &err) < 0)
+		log_warn(
+		    "cannot close the rows of interrupted runs: %s", err.msg);
+	else if (n != NULL && strcmp(n, "0") != 0)
+		log_info("%s earlier run(s) found interrupted; their rows in "
+		         "ingest_runs now say so, with what they stored",
+		    n);
+	free(n);
+}
+
+/* The line that says what a run stored, also when it stopped early. */
+static void
+print_summary(const struct store_counts *t, const struct timespec *t0)
+{
+	struct timespec t1;
+
+	if (log_verbosity() <= 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("%u input(s) new, %u already stored; %u report(s) new, %u "
+	       "already stored; %u refused, %u skipped; %" PRIu64
+	       " record(s); %.1f s\n",
+	    t->inputs_new, t->inputs_duplicate, t->reports_new,
+	    t->reports_duplicate, t->refused, t->skipped, t->records_new,
+	    (double)(t1.tv_sec - t0->tv_sec) +
+	        (double)(t1.tv_nsec - t0->tv_nsec) / 1e9);
+}
+
 static int
 default_jobs(void)
 {
@@ -314,7 +354,7 @@ cmd_ingest(int argc, char **argv)
 	struct cliopt co;
 	struct db *db = NULL;
 	struct err err;
-	struct timespec t0, t1;
+	struct timespec t0;
 	const struct store_counts *t;
 	char **list = NULL, *end;
 	size_t count = 0;
@@ -357,6 +397,15 @@ cmd_ingest(int argc, char **argv)
 			          "PATH with it");
 			return EXIT_CANNOT_RUN;
 		}
+		/* The rows of dead runs first, over a connection of its own:
+		 * the mailbox run opens its own. */
+		if (dbconn_open(co.db, &db, &err) < 0) {
+			log_error("%s", err.msg);
+			db_close(db);
+			return EXIT_CANNOT_RUN;
+		}
+		close_dead_runs(db);
+		db_close(db);
 		return ingest_imap(&co);
 	}
 	if (optind == argc) {
@@ -367,8 +416,14 @@ cmd_ingest(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (source_list(argv + optind, argc - optind, &list, &count, &err) <
 	        0 ||
-	    dbconn_open(co.db, &db, &err) < 0 ||
-	    dbconn_store(db, &co.lim, "ingest", &in.store, &err) < 0) {
+	    dbconn_open(co.db, &db, &err) < 0) {
+		log_error("%s", err.msg);
+		source_list_free(list, count);
+		db_close(db);
+		return EXIT_CANNOT_RUN;
+	}
+	close_dead_runs(db);
+	if (dbconn_store(db, &co.lim, "ingest", &in.store, &err) < 0) {
 		log_error("%s", err.msg);
 		source_list_free(list, count);
 		db_close(db);
@@ -403,11 +458,16 @@ cmd_ingest(int argc, char **argv)
 	}
 	progress_clear(&in);
 	if (rc < 0 || sh->failed) {
-		/* The input being stored was rolled back: nothing partial. */
+		/* The input being stored was rolled back: nothing partial.
+		 * The run's row is left unfinished, for the next run to close
+		 * as interrupted; what was stored is said here. */
 		if (sh->why[0] != '\0')
-			log_error("%s; stopped (inputs stored so far are "
-			          "complete)",
+			log_error(
+			    "%s; ingest stopped (the inputs stored before "
+			    "are complete)",
 			    sh->why);
+		print_summary(store_totals(in.store), &t0);
+		fflush(stdout);
 		store_free(in.store);
 		munmap(sh, sizeof(*sh));
 		source_list_free(list, count);
@@ -415,16 +475,7 @@ cmd_ingest(int argc, char **argv)
 		return EXIT_CANNOT_RUN;
 	}
 	t = store_totals(in.store);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (log_verbosity() > 0)
-		printf("%u input(s) new, %u already stored; %u report(s) new, "
-		       "%u already stored; %u refused, %u skipped; %" PRIu64
-		       " record(s); %.1f s\n",
-		    t->inputs_new, t->inputs_duplicate, t->reports_new,
-		    t->reports_duplicate, t->refused, t->skipped,
-		    t->records_new,
-		    (double)(t1.tv_sec - t0.tv_sec) +
-		        (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	print_summary(t, &t0);
 	if (t->refused > 0 || sh->unreadable > 0)
 		status = EXIT_SOME_FAILED;
 	munmap(sh, sizeof(*sh));

@@ -53,6 +53,23 @@ on_problem(void *arg, const char *where, const struct err *why)
 		log_warn("%s: %s", label, why->msg);
 }
 
+/* Closes the rows of earlier runs that died unfinished (as ingest does). */
+static void
+close_dead_runs(struct db *db)
+{
+	struct err err;
+	char *n = NULL;
+
+	if (db_value(db, "SELECT close_dead_runs()", 0, NULL, &n, &err) < 0)
+		log_warn(
+		    "cannot close the rows of interrupted runs: %s", err.msg);
+	else if (n != NULL && strcmp(n, "0") != 0)
+		log_info("%s earlier run(s) found interrupted; their rows in "
+		         "ingest_runs now say so, with what they stored",
+		    n);
+	free(n);
+}
+
 /* Parses input id again; messages name it by id and where it came from. */
 static int
 reparse_one(struct store *st, struct db *db, const char *id,
@@ -144,8 +161,14 @@ cmd_reparse(int argc, char **argv)
 		free(ids);
 		return EXIT_CANNOT_RUN;
 	}
-	if (dbconn_open(co.db, &db, &err) < 0 ||
-	    dbconn_store(db, &co.lim, "reparse", &st, &err) < 0) {
+	if (dbconn_open(co.db, &db, &err) < 0) {
+		log_error("%s", err.msg);
+		db_close(db);
+		free(ids);
+		return EXIT_CANNOT_RUN;
+	}
+	close_dead_runs(db);
+	if (dbconn_store(db, &co.lim, "reparse", &st, &err) < 0) {
 		log_error("%s", err.msg);
 		db_close(db);
 		free(ids);

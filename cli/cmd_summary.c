@@ -25,7 +25,9 @@ help(FILE *fp)
 	      "most failing messages.\nPassing and failing are dmarcsift's "
 	      "own verdict, alignment recomputed from\neach record's DKIM "
 	      "and SPF results, as sources, advise and report show it;\n"
-	      "records not judged yet are judged first.\n\n"
+	      "records not judged yet are judged first.  Ingest runs of the "
+	      "last 7 days\nthat stopped before they finished (killed, or a "
+	      "database error) are\nnamed, with what each stored.\n\n"
 	      "  --domain D      only this domain\n"
 	      "  --db CONNINFO   a libpq conninfo string or postgresql:// URL; "
 	      "default\n"
@@ -34,6 +36,46 @@ help(FILE *fp)
 	      "  -h, --help      this text\n\n"
 	      "Exit status: 0 done, 2 could not run.\n",
 	    fp);
+}
+
+/*
+ * Ingest runs that died before they finished (killed, stopped on a
+ * database error), of the last 7 days: what each stored is in the
+ * database, and whoever runs ingest from cron should hear that runs die.
+ * Their rows are closed first (sql/010_runs.sql); a role that may not
+ * (read-only) sees those closed before.
+ */
+static int
+one_run(void *arg, int ncols, const char *const *v, struct err *err)
+{
+	unsigned *n = arg;
+
+	(void)ncols;
+	(void)err;
+	if ((*n)++ == 0)
+		printf("\nIngest runs that stopped before they finished (the "
+		       "last 7 days):\n");
+	printf("  run %s (%s), started %s UTC: interrupted; %s input(s), %s "
+	       "report(s), %s record(s) stored\n",
+	    v[0], v[1], v[2], v[3], v[4], v[5]);
+	return 0;
+}
+
+static int
+interrupted_runs(struct db *db, struct err *err)
+{
+	unsigned n = 0;
+	int rc;
+
+	if ((rc = db_exec(db, "SELECT close_dead_runs()", 0, NULL, err)) < 0 &&
+	    !db_denied(db))
+		return rc;
+	return db_each(db,
+	    "SELECT id, command, to_char(started_at AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD HH24:MI'), inputs_new, reports_new, "
+	    "records_new FROM ingest_runs WHERE status = 'interrupted' AND "
+	    "started_at > now() - interval '7 days' ORDER BY id",
+	    0, NULL, one_run, &n, err);
 }
 
 int
@@ -93,6 +135,11 @@ cmd_summary(int argc, char **argv)
 	}
 	summary_text(stdout, s, domain);
 	summary_free(s);
+	if (domain == NULL && interrupted_runs(db, &err) < 0) {
+		log_error("%s", err.msg);
+		db_close(db);
+		return EXIT_CANNOT_RUN;
+	}
 	db_close(db);
 	if (fflush(stdout) != 0) {
 		log_error("cannot write standard output");

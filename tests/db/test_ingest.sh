@@ -331,6 +331,81 @@ grep -q "DMARC pass *$((pm / 10))\.$((pm % 10))%\$" "$tmp/summary" &&
 	fail "verdict: want $ip failing and $pm per mille passing in:
 $(cat "$tmp/summary")"
 
+# 13. A killed run's row tells the truth (issue 17, item 12): the next
+# run finds it unfinished with its process gone and closes it as
+# interrupted, with the counts of what it stored.
+db=$(newdb)
+"$bin" ingest -q --db "$db" "$tmp/many" &
+pid=$!
+i=0
+until [ "$(q "$db" "SELECT count(*) FROM inputs" 2>/dev/null || echo 0)" -ge 30 ]; do
+	i=$((i + 1))
+	[ $i -lt 600 ] || break
+	sleep 0.05
+done
+kill -KILL "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+# The workers die with it; wait until their connections are gone.
+i=0
+while [ "$(q "$db" "SELECT count(*) FROM pg_stat_activity WHERE
+	datname = current_database() AND backend_type = 'client backend'
+	AND pid <> pg_backend_pid()")" != 0 ] &&
+	[ $i -lt 100 ]; do
+	i=$((i + 1))
+	sleep 0.05
+done
+had=$(q "$db" "SELECT count(*) || '|' || (SELECT count(*) FROM reports) ||
+	'|' || (SELECT count(*) FROM records) FROM inputs")
+case "$had" in
+0\|* | 400\|*) fail "killed run: want it killed mid-run, stored $had" ;;
+esac
+[ "$(q "$db" "SELECT status || '|' || inputs_new FROM ingest_runs")" = "running|0" ] ||
+	fail "killed run: before the next run, its row is $(q "$db" "SELECT status, inputs_new FROM ingest_runs")"
+"$bin" ingest -q --db "$db" "$tmp/many" || fail "killed run: the next run failed"
+r=$(q "$db" "SELECT status || '|' || inputs_new || '|' || reports_new || '|' ||
+	records_new FROM ingest_runs ORDER BY id LIMIT 1")
+[ "$r" = "interrupted|$had" ] ||
+	fail "killed run: its row is '$r', want 'interrupted|$had' (inputs|reports|records)"
+n=${had%%|*}
+r=$(q "$db" "SELECT status || '|' || inputs_new || '|' || inputs_duplicate
+	FROM ingest_runs ORDER BY id OFFSET 1")
+[ "$r" = "finished|$((400 - n))|$n" ] ||
+	fail "killed run: the next run's row is '$r', want 'finished|$((400 - n))|$n'"
+"$bin" summary --db "$db" >"$tmp/summary" 2>&1
+grep -q "^  run 1 (ingest), started .* UTC: interrupted; $n input(s), " "$tmp/summary" ||
+	fail "killed run: the summary does not name it:
+$(cat "$tmp/summary")"
+
+# 14. A database error mid-run (here a full disk, raised by a trigger after
+# six inputs): one error line that reads, and the summary line of what was
+# stored before it stopped (issue 17, item 12).
+db=$(newdb)
+"$bin" db migrate --db "$db" || fail "disk full: migrate"
+q "$db" "CREATE FUNCTION test_full() RETURNS trigger LANGUAGE plpgsql AS \$\$
+	BEGIN
+		IF (SELECT count(*) FROM inputs) >= 6 THEN
+			RAISE EXCEPTION 'could not extend file \"base/1/2\": No space left on device'
+			USING ERRCODE = 'disk_full', HINT = 'Check free disk space.';
+		END IF;
+		RETURN NEW;
+	END \$\$;
+	CREATE TRIGGER test_full BEFORE INSERT ON inputs
+	FOR EACH ROW EXECUTE FUNCTION test_full()" >/dev/null
+"$bin" ingest -j 1 --db "$db" "$tmp/many" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] || fail "disk full: want exit 2"
+want='dmarcsift: error: database: could not extend file "base/1/2": No space left on device; hint: Check free disk space; ingest stopped (the inputs stored before are complete)'
+[ "$(cat "$tmp/err")" = "$want" ] ||
+	fail "disk full: stderr is
+$(cat "$tmp/err")
+want
+$want"
+grep -q '^6 input(s) new, 0 already stored; 6 report(s) new, 0 already stored; 0 refused, 0 skipped; 1800 record(s); [0-9.]* s$' "$tmp/out" ||
+	fail "disk full: want the summary line of the 6 inputs stored, got '$(cat "$tmp/out")'"
+q "$db" "DROP TRIGGER test_full ON inputs" >/dev/null
+"$bin" ingest -q -j 1 --db "$db" "$tmp/many" || fail "disk full: the run after"
+[ "$(q "$db" "SELECT status || '|' || inputs_new FROM ingest_runs ORDER BY id LIMIT 1")" = "interrupted|6" ] ||
+	fail "disk full: the stopped run's row is $(q "$db" "SELECT status, inputs_new FROM ingest_runs ORDER BY id LIMIT 1")"
+
 if [ "$fails" -gt 0 ]; then
 	echo "$fails check(s) failed" >&2
 	exit 1
