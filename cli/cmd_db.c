@@ -18,7 +18,7 @@ static void
 help(FILE *fp)
 {
 	fputs("usage: dmarcsift db migrate|version [--db CONNINFO]\n"
-	      "       dmarcsift db start|stop|status\n\n"
+	      "       dmarcsift db start|stop|restart|status\n\n"
 	      "  migrate   apply the schema migrations the database lacks "
 	      "(every command\n"
 	      "            that uses the database does this first)\n"
@@ -26,8 +26,12 @@ help(FILE *fp)
 	      "  start     create (on first use) and start the private "
 	      "cluster\n"
 	      "  stop      stop the private cluster\n"
+	      "  restart   stop and start it again (with the installed "
+	      "PostgreSQL)\n"
 	      "  status    say whether the private cluster runs (exit 0) or "
-	      "not (exit 3)\n\n"
+	      "not (exit 3),\n"
+	      "            and whether it runs an old server binary that an "
+	      "upgrade replaced\n\n"
 	      "  --db CONNINFO   a libpq conninfo string or postgresql:// URL "
 	      "(PG* variables\n"
 	      "                  and pg_service.conf work as usual); default "
@@ -38,47 +42,73 @@ help(FILE *fp)
 	      "database is\ngiven: in $XDG_DATA_HOME/dmarcsift/pg (as root "
 	      "/var/lib/dmarcsift/pg, run\nby the postgres user; "
 	      "$DMARCSIFT_HOME/pg when that is set), listening only on\na "
-	      "unix socket there.  Every command starts it when needed.\n\n"
+	      "unix socket there.  Every command starts it when needed, and "
+	      "restarts "
+	      "it\nwhen a PostgreSQL minor upgrade replaced its server "
+	      "binary.  After a major\nupgrade (15 to 16) its data must be "
+	      "moved: see the README.\n\n"
 	      "Exit status: 0 done, 2 could not run (no database, refused "
 	      "connection,\na database newer than this dmarcsift).\n",
 	    fp);
 }
 
-/* start, stop, status: the private cluster itself. */
+/* start, stop, restart, status: the private cluster itself. */
 static int
 cluster_verb(const char *verb)
 {
 	struct pgcluster pc;
+	struct pgcluster_state st;
 	struct err err;
-	int exists = 0, running = 0;
+	int rc = 0;
 
 	if (pgcluster_locate(&pc, &err) < 0) {
 		log_error("%s", err.msg);
 		return EXIT_CANNOT_RUN;
 	}
-	if (strcmp(verb, "start") == 0 && pgcluster_start(&pc, &err) < 0) {
+	if (strcmp(verb, "start") == 0)
+		rc = pgcluster_start(&pc, &err);
+	else if (strcmp(verb, "restart") == 0)
+		rc = pgcluster_restart(&pc, &err);
+	else if (strcmp(verb, "stop") == 0)
+		rc = pgcluster_stop(&pc, &err);
+	if (rc < 0) {
 		log_error("%s", err.msg);
 		return EXIT_CANNOT_RUN;
 	}
-	if (strcmp(verb, "stop") == 0 && pgcluster_stop(&pc, &err) < 0) {
-		log_error("%s", err.msg);
-		return EXIT_CANNOT_RUN;
+	/* Stopped, even when a major upgrade left no binaries to say so. */
+	if (strcmp(verb, "stop") == 0) {
+		log_info("private cluster %s: stopped", pc.dir);
+		return EXIT_OK;
 	}
-	if (pgcluster_status(&pc, &exists, &running, &err) < 0) {
+	if (pgcluster_status(&pc, &st, &err) < 0) {
 		log_error("%s", err.msg);
 		return EXIT_CANNOT_RUN;
 	}
 	if (strcmp(verb, "status") != 0) {
 		log_info("private cluster %s: %s", pc.dir,
-		    running ? "running" : "stopped");
+		    st.running ? "running" : "stopped");
 		return EXIT_OK;
 	}
-	printf("%s: %s\n", pc.dir,
-	    running      ? "running"
-	        : exists ? "stopped"
-	                 : "not created (dmarcsift db start makes it)");
-	/* Like pg_ctl status and LSB init scripts: 3 is "not running". */
-	return running ? EXIT_OK : 3;
+	if (st.stale && st.deleted)
+		printf("%s: running an old server binary (deleted by an "
+		       "upgrade); `dmarcsift db restart` or any command "
+		       "restarts it\n",
+		    pc.dir);
+	else if (st.stale)
+		printf("%s: running an old server binary (%s%s the "
+		       "installed %s); `dmarcsift db restart` or any command "
+		       "restarts it\n",
+		    pc.dir, st.server[0] != '\0' ? st.server : "older than",
+		    st.server[0] != '\0' ? ", not" : "", st.installed);
+	else
+		printf("%s: %s\n", pc.dir,
+		    st.running      ? "running"
+		        : st.exists ? "stopped"
+		                    : "not created (dmarcsift db start makes "
+		                      "it)");
+	/* Like pg_ctl status and LSB init scripts: 3 is "not running".  A
+	 * stale server runs, and the next command mends it: 0. */
+	return st.running ? EXIT_OK : 3;
 }
 
 int
@@ -116,10 +146,12 @@ cmd_db(int argc, char **argv)
 	}
 	verb = argv[optind];
 	if (strcmp(verb, "start") == 0 || strcmp(verb, "stop") == 0 ||
-	    strcmp(verb, "status") == 0) {
+	    strcmp(verb, "restart") == 0 || strcmp(verb, "status") == 0) {
 		if (co.db != NULL) {
-			log_error("db %s: --db names another database; start, "
-			          "stop and status are for the private cluster",
+			log_error(
+			    "db %s: --db names another database; start, "
+			    "stop, restart and status are for the private "
+			    "cluster",
 			    verb);
 			return EXIT_CANNOT_RUN;
 		}

@@ -43,7 +43,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* VERSION/bin for each PostgreSQL installed; the environment variable
+ * replaces it, for tests and relocated installations. */
 #define PG_LIBDIR "/usr/lib/postgresql"
+#define PG_LIBDIR_ENV "DMARCSIFT_PG_LIBDIR"
 #define SERVER_USER "postgres" /* who runs the server when we are root */
 #define ROOT_HOME "/var/lib/dmarcsift"
 #define PORT "5432"
@@ -58,6 +61,7 @@ extern char **environ;
 /* Everything one operation needs to run the PostgreSQL programs. */
 struct ctx {
 	const char *dir;
+	char libdir[PATHSZ]; /* PG_LIBDIR or $DMARCSIFT_PG_LIBDIR */
 	char bindir[PATHSZ];
 	int switch_user; /* we are root: children become the server user */
 	uid_t uid; /* the server user */
@@ -309,6 +313,62 @@ has_cluster(const char *dir, int *exists, struct err *err)
 	    errno == EACCES ? " (it belongs to another user)" : "");
 }
 
+/* The pid in DIR/data/postmaster.pid, 0 when there is none. */
+static long
+postmaster_pid(const char *dir)
+{
+	char path[PATHSZ], buf[32];
+	long pid;
+
+	if (snprintf(path, sizeof(path), "%s/data/postmaster.pid", dir) >=
+	        (int)sizeof(path) ||
+	    read_small(path, buf, sizeof(buf)) < 0)
+		return 0;
+	pid = strtol(buf, NULL, 10);
+	return pid > 0 ? pid : 0;
+}
+
+/*
+ * A process that died stays visible to kill(pid, 0), and so to pg_ctl and
+ * to postgres' own check of postmaster.pid, until it is reaped, which can
+ * take a second or more: 1 when pid is such a zombie.
+ */
+static int
+zombie(long pid)
+{
+	char path[64], buf[512], *p;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if (read_small(path, buf, sizeof(buf)) < 0)
+		return 0;
+	/* The command name, in parentheses, may hold anything. */
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ')
+		return 0;
+	return p[2] == 'Z' || p[2] == 'X';
+}
+
+/*
+ * The pid of the postmaster in DIR/data/postmaster.pid when it is alive
+ * and a postgres (a stale file may name a pid that something else has
+ * now), else 0: for when pg_ctl, which would tell, is gone.
+ */
+static long
+live_postmaster(const char *dir)
+{
+	char path[64], buf[512], *p;
+	long pid = postmaster_pid(dir);
+
+	if (pid <= 0 || (kill((pid_t)pid, 0) < 0 && errno != EPERM) ||
+	    zombie(pid))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if (read_small(path, buf, sizeof(buf)) < 0 ||
+	    (p = strchr(buf, '(')) == NULL ||
+	    strncmp(p, "(postgres) ", 11) != 0)
+		return 0;
+	return pid;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Programs */
 
@@ -344,9 +404,10 @@ version_key(const char *name)
 	return major * 1000 + minor;
 }
 
-/* The newest PostgreSQL with everything a new cluster needs. */
-static int
-find_newest_bindir(struct ctx *c, struct err *err)
+/* The newest PostgreSQL in libdir with everything a new cluster needs, its
+ * bin directory in bindir; -1 when there is none, else its version_key(). */
+static long
+newest_bindir(const char *libdir, char *bindir)
 {
 	static const char *const progs[] = {
 	    "initdb", "pg_ctl", "postgres", "createdb", NULL};
@@ -356,29 +417,76 @@ find_newest_bindir(struct ctx *c, struct err *err)
 	DIR *d;
 	int i;
 
-	if ((d = opendir(PG_LIBDIR)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if ((key = version_key(de->d_name)) <= best)
-				continue;
-			if (snprintf(cand, sizeof(cand), PG_LIBDIR "/%s/bin",
-			        de->d_name) >= (int)sizeof(cand))
-				continue;
-			for (i = 0; progs[i] != NULL; i++)
-				if (!executable(cand, progs[i]))
-					break;
-			if (progs[i] != NULL)
-				continue;
-			best = key;
-			memcpy(c->bindir, cand, strlen(cand) + 1);
-		}
-		closedir(d);
+	if ((d = opendir(libdir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if ((key = version_key(de->d_name)) <= best)
+			continue;
+		if (snprintf(cand, sizeof(cand), "%s/%s/bin", libdir,
+		        de->d_name) >= (int)sizeof(cand))
+			continue;
+		for (i = 0; progs[i] != NULL; i++)
+			if (!executable(cand, progs[i]))
+				break;
+		if (progs[i] != NULL)
+			continue;
+		best = key;
+		memcpy(bindir, cand, strlen(cand) + 1);
 	}
-	if (best < 0)
+	closedir(d);
+	return best;
+}
+
+static int
+find_newest_bindir(struct ctx *c, struct err *err)
+{
+	if (newest_bindir(c->libdir, c->bindir) < 0)
 		return err_set(err, ERR_IO,
-		    "PostgreSQL server binaries not found in " PG_LIBDIR
-		    "/*/bin (initdb, pg_ctl, postgres, createdb): install "
-		    "the postgresql package");
+		    "PostgreSQL server binaries not found in %s/*/bin (initdb, "
+		    "pg_ctl, postgres, createdb): install the postgresql "
+		    "package",
+		    c->libdir);
 	return 0;
+}
+
+/*
+ * The cluster was made by PostgreSQL ver, whose binaries are gone: a major
+ * upgrade removed them.  No restart mends that; the data has to be dumped
+ * and loaded into a new cluster (README, "After a PostgreSQL major
+ * upgrade"), so say what to do, differently when the old server still
+ * runs: then it can be dumped right now.
+ */
+static int
+major_gone(const struct ctx *c, const char *ver, struct err *err)
+{
+	char newest[PATHSZ], now[64];
+	long key, pid;
+
+	key = newest_bindir(c->libdir, newest);
+	if (key < 0)
+		snprintf(now, sizeof(now), "and no other PostgreSQL is");
+	else if (key % 1000 != 0)
+		snprintf(now, sizeof(now), "PostgreSQL %ld.%ld is", key / 1000,
+		    key % 1000);
+	else
+		snprintf(now, sizeof(now), "PostgreSQL %ld is", key / 1000);
+	if ((pid = live_postmaster(c->dir)) > 0)
+		return err_set(err, ERR_IO,
+		    "the cluster in %s was made by PostgreSQL %s, whose server "
+		    "binaries are no longer in %s (%s), but its old server "
+		    "still runs: dump it now (pg_dump -Fc -h %s -U " DBUSER
+		    " -f dmarcsift.dump " DBNAME "), then load the dump into "
+		    "a new cluster as dmarcsift's README says under \"After a "
+		    "PostgreSQL major upgrade\"",
+		    c->dir, ver, c->bindir, now, c->dir);
+	return err_set(err, ERR_IO,
+	    "the cluster in %s was made by PostgreSQL %s, whose server "
+	    "binaries are no longer in %s (%s): a major upgrade needs the data "
+	    "moved: install PostgreSQL %s again (Debian: postgresql-%s), then "
+	    "follow dmarcsift's README under \"After a PostgreSQL major "
+	    "upgrade\" (pg_dump, db stop, move %s/data aside, db start, "
+	    "pg_restore)",
+	    c->dir, ver, c->bindir, now, ver, ver, c->dir);
 }
 
 /* The binaries of the version that made the cluster: those of another
@@ -397,15 +505,14 @@ find_cluster_bindir(struct ctx *c, struct err *err)
 	if (version_key(ver) < 0)
 		return err_set(
 		    err, ERR_IO, "%s holds no version: \"%s\"", path, ver);
-	snprintf(c->bindir, sizeof(c->bindir), PG_LIBDIR "/%s/bin", ver);
+	if (snprintf(c->bindir, sizeof(c->bindir), "%s/%s/bin", c->libdir,
+	        ver) >= (int)sizeof(c->bindir))
+		return err_set(
+		    err, ERR_IO, "path too long: %s/%s/bin", c->libdir, ver);
 	if (!executable(c->bindir, "pg_ctl") ||
 	    !executable(c->bindir, "postgres") ||
 	    !executable(c->bindir, "createdb"))
-		return err_set(err, ERR_IO,
-		    "the cluster in %s was made by PostgreSQL %s, but its "
-		    "server binaries are not in %s: install "
-		    "postgresql-%s (or pg_upgrade the cluster)",
-		    c->dir, ver, c->bindir, ver);
+		return major_gone(c, ver, err);
 	return 0;
 }
 
@@ -464,6 +571,7 @@ static int
 ctx_init(struct ctx *c, const struct pgcluster *pc, struct err *err)
 {
 	struct passwd *pw;
+	const char *env;
 	int n = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -471,6 +579,16 @@ ctx_init(struct ctx *c, const struct pgcluster *pc, struct err *err)
 	if (c->dir[0] != '/' || strlen(c->dir) >= PATHSZ - 32)
 		return err_set(err, ERR_USAGE,
 		    "bad PostgreSQL cluster directory \"%s\"", c->dir);
+	env = getenv(PG_LIBDIR_ENV);
+	if (env == NULL || env[0] == '\0')
+		env = PG_LIBDIR;
+	else if (env[0] != '/')
+		return err_set(err, ERR_USAGE,
+		    PG_LIBDIR_ENV " must be an absolute path, not \"%s\"", env);
+	if (snprintf(c->libdir, sizeof(c->libdir), "%s", env) >=
+	    (int)sizeof(c->libdir) - 32)
+		return err_set(
+		    err, ERR_USAGE, PG_LIBDIR_ENV " is too long: %s", env);
 	c->maxfd = sysconf(_SC_OPEN_MAX);
 	if (c->maxfd < 0 || c->maxfd > 65536)
 		c->maxfd = 65536;
@@ -832,38 +950,74 @@ create_cluster(struct ctx *c, struct err *err)
 	return 0;
 }
 
-/* The pid in DIR/data/postmaster.pid, 0 when there is none. */
+/* The start time of the postmaster, from line 3 of DIR/data/postmaster.pid
+ * (seconds since the epoch); 0 when unknown. */
 static long
-postmaster_pid(const char *dir)
+postmaster_started(const char *dir)
 {
-	char path[PATHSZ], buf[32];
-	long pid;
+	char path[PATHSZ], buf[256], *p;
+	int line;
 
 	if (snprintf(path, sizeof(path), "%s/data/postmaster.pid", dir) >=
 	        (int)sizeof(path) ||
 	    read_small(path, buf, sizeof(buf)) < 0)
 		return 0;
-	pid = strtol(buf, NULL, 10);
-	return pid > 0 ? pid : 0;
+	for (p = buf, line = 1; line < 3 && p != NULL; line++)
+		if ((p = strchr(p, '\n')) != NULL)
+			p++;
+	return p != NULL ? strtol(p, NULL, 10) : 0;
 }
 
 /*
- * A process that died stays visible to kill(pid, 0), and so to pg_ctl and
- * to postgres' own check of postmaster.pid, until it is reaped, which can
- * take a second or more: 1 when pid is such a zombie.
+ * Whether the postmaster pid runs the server binary that a start would run
+ * now, bindir/postgres: st->stale 0 when it does or when that cannot be
+ * told.  A minor upgrade of PostgreSQL replaces the binary and the
+ * libraries it loads (plpgsql among them) under a running server, which
+ * then fails in odd ways while it looks alive.  Linux says which file a
+ * process runs in /proc/PID/exe: with " (deleted)" after the path when the
+ * file was replaced, or another file than bindir/postgres.  Reading it
+ * takes the right to trace the process; without it (root without
+ * CAP_SYS_PTRACE, the server being another user) a binary installed after
+ * the server started is the sign.
  */
-static int
-zombie(long pid)
+static void
+server_binary(const struct ctx *c, long pid, struct pgcluster_state *st)
 {
-	char path[64], buf[512], *p;
+	static const char deleted[] = " (deleted)";
+	char link[64];
+	struct stat now, run;
+	ssize_t n;
+	size_t len;
+	long started;
 
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	if (read_small(path, buf, sizeof(buf)) < 0)
-		return 0;
-	/* The command name, in parentheses, may hold anything. */
-	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ')
-		return 0;
-	return p[2] == 'Z' || p[2] == 'X';
+	st->stale = st->deleted = 0;
+	st->server[0] = '\0';
+	if (snprintf(st->installed, sizeof(st->installed), "%s/postgres",
+	        c->bindir) >= (int)sizeof(st->installed) ||
+	    pid <= 0 || stat(st->installed, &now) < 0)
+		return;
+	snprintf(link, sizeof(link), "/proc/%ld/exe", pid);
+	n = readlink(link, st->server, sizeof(st->server) - 1);
+	if (n > 0) {
+		st->server[n] = '\0';
+		len = (size_t)n;
+		if (len > sizeof(deleted) - 1 &&
+		    strcmp(st->server + len - (sizeof(deleted) - 1), deleted) ==
+		        0) {
+			st->stale = st->deleted = 1;
+			return;
+		}
+		/* stat() of the link is the file the process runs. */
+		if (stat(link, &run) == 0 &&
+		    (run.st_dev != now.st_dev || run.st_ino != now.st_ino))
+			st->stale = 1;
+		return;
+	}
+	st->server[0] = '\0';
+	/* ctime, not mtime: a package keeps the mtime of its build. */
+	started = postmaster_started(c->dir);
+	if (started > 0 && (long)now.st_ctime > started)
+		st->stale = 1;
 }
 
 static int
@@ -1087,25 +1241,28 @@ pgcluster_locate(struct pgcluster *pc, struct err *err)
 
 int
 pgcluster_status(
-    const struct pgcluster *pc, int *exists, int *running, struct err *err)
+    const struct pgcluster *pc, struct pgcluster_state *st, struct err *err)
 {
 	struct ctx c;
 	int rc;
 
-	*exists = *running = 0;
-	if ((rc = has_cluster(pc->dir, exists, err)) < 0 || !*exists)
+	memset(st, 0, sizeof(*st));
+	if ((rc = has_cluster(pc->dir, &st->exists, err)) < 0 || !st->exists)
 		return rc;
 	if ((rc = ctx_init(&c, pc, err)) == 0 &&
-	    (rc = find_cluster_bindir(&c, err)) == 0)
-		rc = server_running(&c, running, err);
+	    (rc = find_cluster_bindir(&c, err)) == 0 &&
+	    (rc = server_running(&c, &st->running, err)) == 0 && st->running)
+		server_binary(&c, postmaster_pid(pc->dir), st);
 	ctx_free(&c);
 	return rc;
 }
 
-int
-pgcluster_start(const struct pgcluster *pc, struct err *err)
+/* Start (restart 0) or restart (1): see pgcluster.h. */
+static int
+start(const struct pgcluster *pc, int restart, struct err *err)
 {
 	char parent[PATHSZ], *slash;
+	struct pgcluster_state bin;
 	struct ctx c;
 	struct stat st;
 	int rc, lockfd = -1, exists, running;
@@ -1134,7 +1291,30 @@ pgcluster_start(const struct pgcluster *pc, struct err *err)
 	if ((rc = find_cluster_bindir(&c, err)) < 0 ||
 	    (rc = server_running(&c, &running, err)) < 0)
 		goto out;
-	if (!running && (rc = start_server(&c, err)) < 0)
+	if (running && !restart) {
+		/* Every command comes here first: the one place where a
+		 * server left behind by an upgrade is noticed and mended.
+		 * Sessions of other dmarcsift end with it; that server would
+		 * have failed them anyway. */
+		server_binary(&c, postmaster_pid(pc->dir), &bin);
+		if (bin.stale && bin.deleted)
+			log_warn(
+			    "restarting the PostgreSQL server in %s: it "
+			    "runs an old binary, %s, replaced by an upgrade",
+			    pc->dir, bin.server);
+		else if (bin.stale)
+			log_warn("restarting the PostgreSQL server in %s: it "
+			         "runs %s%s the installed %s",
+			    pc->dir,
+			    bin.server[0] != '\0' ? bin.server
+			                          : "a binary older than",
+			    bin.server[0] != '\0' ? ", not" : "",
+			    bin.installed);
+		restart = bin.stale;
+	}
+	if (running && restart && (rc = stop_server(&c, err)) < 0)
+		goto out;
+	if ((!running || restart) && (rc = start_server(&c, err)) < 0)
 		goto out;
 	rc = ensure_database(&c, err);
 out:
@@ -1145,18 +1325,64 @@ out:
 }
 
 int
+pgcluster_start(const struct pgcluster *pc, struct err *err)
+{
+	return start(pc, 0, err);
+}
+
+int
+pgcluster_restart(const struct pgcluster *pc, struct err *err)
+{
+	return start(pc, 1, err);
+}
+
+/* Stops the postmaster pid without pg_ctl: SIGINT is a fast shutdown;
+ * waits for it as pg_ctl -w would. */
+static int
+signal_stop(const char *dir, long pid, struct err *err)
+{
+	int i;
+
+	log_info("stopping the PostgreSQL server in %s (pid %ld) by signal: "
+	         "its pg_ctl is gone",
+	    dir, pid);
+	if (kill((pid_t)pid, SIGINT) < 0)
+		return errno == ESRCH ? 0
+		                      : err_set(err, ERR_IO,
+		                            "cannot stop the PostgreSQL server "
+		                            "in %s (pid %ld): %s",
+		                            dir, pid, strerror(errno));
+	for (i = 0; i < 10 * atoi(START_TIMEOUT); i++) {
+		if ((kill((pid_t)pid, 0) < 0 && errno == ESRCH) || zombie(pid))
+			return 0;
+		usleep(100 * 1000);
+	}
+	return err_set(err, ERR_IO,
+	    "cannot stop the PostgreSQL server in %s (pid %ld): it is still "
+	    "there after " START_TIMEOUT " seconds",
+	    dir, pid);
+}
+
+int
 pgcluster_stop(const struct pgcluster *pc, struct err *err)
 {
 	struct ctx c;
 	int rc, lockfd = -1, exists, running;
+	long pid;
 
 	memset(&c, 0, sizeof(c));
 	if ((rc = lock_cluster(pc->dir, 0, &lockfd, err)) < 0 || lockfd < 0 ||
-	    (rc = has_cluster(pc->dir, &exists, err)) < 0 || !exists)
+	    (rc = has_cluster(pc->dir, &exists, err)) < 0 || !exists ||
+	    (rc = ctx_init(&c, pc, err)) < 0)
 		goto out;
-	if ((rc = ctx_init(&c, pc, err)) < 0 ||
-	    (rc = find_cluster_bindir(&c, err)) < 0 ||
-	    (rc = server_running(&c, &running, err)) < 0)
+	if (find_cluster_bindir(&c, err) < 0) {
+		/* A major upgrade took pg_ctl away: the server it left
+		 * running must still be stoppable, as README tells. */
+		pid = live_postmaster(pc->dir);
+		rc = pid > 0 ? signal_stop(pc->dir, pid, err) : 0;
+		goto out;
+	}
+	if ((rc = server_running(&c, &running, err)) < 0)
 		goto out;
 	if (running)
 		rc = stop_server(&c, err);
