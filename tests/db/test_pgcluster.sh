@@ -1,7 +1,9 @@
 #!/bin/sh
 # dmarcsift's private PostgreSQL cluster (common/pgcluster.c) through the
 # real binary: made, started and stopped on demand, safe to start twice at
-# once.  Runs as root (the server then runs as postgres) or as anyone.
+# once, restarted after a minor upgrade replaced its server binary, and a
+# way out said after a major one.  Runs as root (the server then runs as
+# postgres) or as anyone.
 # usage: test_pgcluster.sh DMARCSIFT
 # needs: PostgreSQL server binaries in /usr/lib/postgresql/*/bin
 set -u
@@ -14,8 +16,8 @@ fail() {
 }
 
 # The cluster must come from DMARCSIFT_HOME alone: no database given, no
-# libpq settings of the caller's.
-unset DMARCSIFT_DB
+# libpq settings of the caller's, and the installed PostgreSQL.
+unset DMARCSIFT_DB DMARCSIFT_PG_LIBDIR
 for v in $(env | sed -n 's/^\(PG[A-Za-z0-9_]*\)=.*/\1/p'); do
 	unset "$v"
 done
@@ -50,8 +52,10 @@ stop_cluster() {
 # shellcheck disable=SC2317 # the EXIT trap
 cleanup() {
 	wait # for starts in the background, or they could outlive the stop
+	unset DMARCSIFT_PG_LIBDIR
 	stop_cluster "$home/pg"
 	stop_cluster "$home/h2/pg"
+	stop_cluster "$home/h3/pg"
 	rm -rf "$home"
 }
 trap cleanup EXIT
@@ -86,6 +90,11 @@ expect_version() {
 	if [ -z "$n" ] || [ "$n" -eq 0 ]; then
 		fail "$1: want 'database schema version N', N > 0, got '$out'"
 	fi
+}
+
+# pm_exe: what the postmaster of $DMARCSIFT_HOME/pg runs, by /proc.
+pm_exe() {
+	readlink "/proc/$(sed -n 1p "$DMARCSIFT_HOME/pg/data/postmaster.pid")/exe"
 }
 
 # 1. Nothing there yet.
@@ -144,6 +153,101 @@ DMARCSIFT_HOME=$home
 # 5. Finally stopped.
 "$bin" db stop || fail "final stop: exit $?"
 expect_status stopped 3
+
+# 6. A minor upgrade replaces the server binary under a running server
+# (Debian's 15.18 to 15.20), which then cannot load plpgsql: `db status`
+# says so, and the next command restarts it with the new binary.  The
+# "installed PostgreSQL" is a copy of the real one in a directory of our
+# own (DMARCSIFT_PG_LIBDIR), which the test can upgrade.  The server finds
+# its modules in ../lib next to its bin, its share files where they are.
+ver=$(cat "$home/pg/data/PG_VERSION")
+lib=$home/lib
+mkdir -p "$lib/$ver/bin"
+chmod -R 755 "$lib"
+ln -s "/usr/lib/postgresql/$ver/lib" "$lib/$ver/lib"
+for p in initdb pg_ctl postgres createdb; do
+	install -m 755 "/usr/lib/postgresql/$ver/bin/$p" "$lib/$ver/bin/$p" ||
+		fail "cannot copy $p"
+done
+DMARCSIFT_HOME=$home/h3
+DMARCSIFT_PG_LIBDIR=$lib
+export DMARCSIFT_PG_LIBDIR
+expect_version "with $lib"
+expect_status running 0
+exe=$(pm_exe)
+[ "$exe" = "$lib/$ver/bin/postgres" ] ||
+	fail "the server runs '$exe', not $lib/$ver/bin/postgres"
+pid1=$(sed -n 1p "$home/h3/pg/data/postmaster.pid")
+# The upgrade: a new file renamed over the old one, as dpkg does.
+if ! install -m 755 "$lib/$ver/bin/postgres" "$lib/$ver/bin/postgres.new" ||
+	! mv -f "$lib/$ver/bin/postgres.new" "$lib/$ver/bin/postgres"; then
+	fail "cannot replace $lib/$ver/bin/postgres"
+fi
+case $(pm_exe) in
+*" (deleted)") ;;
+*) fail "after the upgrade, /proc says the server runs '$(pm_exe)'" ;;
+esac
+expect_status "running an old server binary (deleted by an upgrade); \`dmarcsift db restart\` or any command restarts it" 0
+out=$("$bin" db version 2>&1)
+rc=$?
+[ "$rc" -eq 0 ] || fail "db version after the upgrade: exit $rc: $out"
+case $out in
+*"restarting the PostgreSQL server in $home/h3/pg: it runs an old binary"*) ;;
+*) fail "no word of the restart after the upgrade: '$out'" ;;
+esac
+pid2=$(sed -n 1p "$home/h3/pg/data/postmaster.pid")
+[ "$pid2" != "$pid1" ] || fail "the server was not restarted (pid $pid1)"
+exe=$(pm_exe)
+[ "$exe" = "$lib/$ver/bin/postgres" ] ||
+	fail "after the restart the server runs '$exe'"
+expect_status "$home/h3/pg: running" 0
+expect_version "after the restart"
+
+# The binary a start would use now is another file (PostgreSQL moved, or
+# the server was started from another installation): the same.
+DMARCSIFT_PG_LIBDIR=/usr/lib/postgresql
+expect_status "running an old server binary ($lib/$ver/bin/postgres, not the installed /usr/lib/postgresql/$ver/bin/postgres)" 0
+"$bin" db restart || fail "restart: exit $?"
+pid3=$(sed -n 1p "$home/h3/pg/data/postmaster.pid")
+[ "$pid3" != "$pid2" ] || fail "db restart did not restart (pid $pid2)"
+exe=$(pm_exe)
+[ "$exe" = "/usr/lib/postgresql/$ver/bin/postgres" ] ||
+	fail "after db restart the server runs '$exe'"
+expect_status "$home/h3/pg: running" 0
+"$bin" db restart || fail "restart of a current server: exit $?"
+expect_version "after db restart"
+
+# 7. A major upgrade (15 to 16) removed the binaries of the version that
+# made the cluster: no restart can mend that.  Every command says, in one
+# line, what to do, and exits 2; `db stop` still stops the old server.
+next=$((ver + 1))
+mkdir -p "$home/lib2"
+ln -s "$lib/$ver" "$home/lib2/$next"
+DMARCSIFT_PG_LIBDIR=$home/lib2
+# expect_major STEP WHAT: db version and db status exit 2 with a line
+# that says WHAT.
+expect_major() {
+	for verb in version status; do
+		out=$("$bin" db "$verb" 2>&1)
+		rc=$?
+		[ "$rc" -eq 2 ] || fail "$1: db $verb: want exit 2, got $rc: $out"
+		case $out in
+		*"made by PostgreSQL $ver, whose server binaries are no longer in $home/lib2/$ver/bin (PostgreSQL $next is)"*"$2"*"After a PostgreSQL major upgrade"*) ;;
+		*) fail "$1: db $verb: want the way out of a major upgrade, got '$out'" ;;
+		esac
+		[ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] ||
+			fail "$1: db $verb: want one line, got '$out'"
+	done
+}
+expect_major "old server running" "its old server still runs: dump it now (pg_dump -Fc -h $home/h3/pg"
+"$bin" db stop || fail "stop without the binaries: exit $?"
+[ ! -f "$home/h3/pg/data/postmaster.pid" ] ||
+	fail "db stop without the binaries left the server running"
+expect_major "stopped" "install PostgreSQL $ver again"
+DMARCSIFT_PG_LIBDIR=$lib
+expect_status "$home/h3/pg: stopped" 3
+unset DMARCSIFT_PG_LIBDIR
+DMARCSIFT_HOME=$home
 
 if [ "$fails" -gt 0 ]; then
 	echo "test_pgcluster: $fails failure(s)" >&2
