@@ -1226,6 +1226,147 @@ imap_move(struct imap *im, const char *mailbox, uint32_t uid, const char *dest,
 	return expunge_one(im, mailbox, uid, err);
 }
 
+/* meta: size and INTERNALDATE of uid in the selected mailbox; *found 0
+ * when it is not there. */
+static int
+meta(struct imap *im, const char *mailbox, uint32_t uid, struct imap_fetch *f,
+    int *found, struct err *err)
+{
+	struct imap_cur c;
+	uint32_t seq;
+	size_t i;
+	unsigned before;
+	int again;
+
+	*found = 0;
+	for (again = 1;; again = 0) {
+		before = im->changes;
+		if (command(im, ceiling(im, RESPONSE_MAX), err,
+		        "UID FETCH %u (UID RFC822.SIZE INTERNALDATE)", uid))
+			return err->code;
+		if (!resp_ok(im)) {
+			if (imap_resp_code(im->r.text, "EXPUNGEISSUED") != NULL)
+				return 0;
+			return err_set(err, ERR_IO,
+			    "imap: cannot fetch uid %u from mailbox %s: %s",
+			    uid, mailbox, im->r.text);
+		}
+		for (i = 0; i < im->r.n; i++) {
+			if (!numbered(im, i, "FETCH", &seq, &c))
+				continue;
+			if (!imap_resp_fetch(&c, f))
+				return bad_answer(im, "UID FETCH", err);
+			if (f->has_uid && f->uid == uid && f->has_size &&
+			    f->has_date) {
+				*found = 1;
+				return 0;
+			}
+		}
+		if (!again || im->changes == before)
+			return 0;
+	}
+}
+
+/*
+ * copy_in: whether dest holds a mail of size and INTERNALDATE date (and
+ * with that Message-ID, if not NULL): the copy an earlier move made.
+ * Leaves dest selected.
+ */
+static int
+copy_in(struct imap *im, const char *dest, uint64_t size, const char *date,
+    const char *message_id, int *yes, struct err *err)
+{
+	char crit[CMD_MAX - 64], set[CMD_MAX - 64];
+	struct imap_fetch f;
+	struct imap_cur c;
+	uint32_t *u, seq;
+	size_t i, n, k, first;
+	int len;
+
+	*yes = 0;
+	if (select_mailbox(im, dest, 0, NULL, err))
+		return err->code;
+	len = snprintf(
+	    crit, sizeof(crit), "SMALLER %llu", (unsigned long long)size + 1);
+	if (size > 0)
+		len += snprintf(crit + len, sizeof(crit) - (size_t)len,
+		    " LARGER %llu", (unsigned long long)size - 1);
+	/* Only a plain one: a Message-ID is printable ASCII already. */
+	if (message_id != NULL && strlen(message_id) < 500 &&
+	    strpbrk(message_id, " \"\\") == NULL)
+		snprintf(crit + len, sizeof(crit) - (size_t)len,
+		    " HEADER Message-ID \"%s\"", message_id);
+	if (search_uids(im, dest, crit, &u, &n, err))
+		return err->code;
+	/* The newest 40 are enough: a copy is as new as the move. */
+	first = n > 40 ? n - 40 : 0;
+	for (i = first, k = 0; i < n; i++)
+		k += (size_t)snprintf(set + k, sizeof(set) - k, "%s%u",
+		    i > first ? "," : "", u[i]);
+	free(u);
+	if (n == 0)
+		return 0;
+	if (command(im, ceiling(im, RESPONSE_MAX), err,
+	        "UID FETCH %s (UID RFC822.SIZE INTERNALDATE)", set))
+		return err->code;
+	if (!resp_ok(im))
+		return err_set(err, ERR_IO, "imap: cannot list mailbox %s: %s",
+		    dest, im->r.text);
+	for (i = 0; i < im->r.n; i++) {
+		if (!numbered(im, i, "FETCH", &seq, &c))
+			continue;
+		if (!imap_resp_fetch(&c, &f))
+			return bad_answer(im, "UID FETCH", err);
+		if (f.has_size && f.has_date && f.size == size &&
+		    strcmp(f.date, date) == 0) {
+			*yes = 1;
+			break;
+		}
+	}
+	return 0;
+}
+
+int
+imap_move_again(struct imap *im, const char *mailbox, uint32_t uid,
+    const char *dest, const char *message_id, struct err *err)
+{
+	char q[MBOX_Q_SIZE];
+	struct imap_fetch f;
+	int found, yes, rc;
+
+	if (uid == 0)
+		return err_set(err, ERR_USAGE, "imap: uid 0 does not exist");
+	if (mbox_arg(dest, q, NULL, err) ||
+	    select_mailbox(im, mailbox, 1, NULL, err) ||
+	    meta(im, mailbox, uid, &f, &found, err))
+		return err->code;
+	if (!found) {
+		if (present(im, mailbox, uid, &yes, err))
+			return err->code;
+		if (!yes)
+			return IMAP_MISSING; /* the earlier move happened */
+		return err_set(err, ERR_IO,
+		    "imap: %s gave no size and date for uid %u in mailbox %s",
+		    im->where, uid, mailbox);
+	}
+	if (copy_in(im, dest, f.size, f.date, message_id, &yes, err) ||
+	    select_mailbox(im, mailbox, 1, NULL, err))
+		return err->code;
+	if (!yes)
+		return imap_move(im, mailbox, uid, dest, err);
+	/* Copied, not removed: remove it, or dest would hold it twice. */
+	log_debug("imap: %s: uid %u of %s is in %s already (an earlier move "
+	          "copied it): removing the original",
+	    im->where, uid, mailbox, dest);
+	rc = add_flag(im, mailbox, uid, "\\Deleted", err);
+	if (rc != 0)
+		return rc;
+	if (!(im->caps & CAP_UIDPLUS))
+		return IMAP_KEPT;
+	rc = expunge_one(im, mailbox, uid, err);
+	return rc < 0 ? rc : IMAP_FINISHED;
+}
+
 int
 imap_mark_seen(
     struct imap *im, const char *mailbox, uint32_t uid, struct err *err)

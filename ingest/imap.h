@@ -42,6 +42,7 @@ struct imap;
 enum {
 	IMAP_MISSING = 1, /* no mail with that UID: expunged meanwhile */
 	IMAP_KEPT = 2, /* flagged \Deleted but left in place: no UIDPLUS */
+	IMAP_FINISHED = 3, /* imap_move_again(): the copy was there already */
 };
 
 struct imap_opts {
@@ -141,6 +142,26 @@ int imap_fetch(struct imap *im, const char *mailbox, uint32_t uid,
  */
 int imap_move(struct imap *im, const char *mailbox, uint32_t uid,
     const char *dest, struct err *err);
+
+/*
+ * imap_move() for a mail an earlier session was told to move and may have
+ * moved in part: its answer lost with the connection, or the server gone
+ * between the copy and the removal of the original (a MOVE is both, and so
+ * is COPY, \Deleted, UID EXPUNGE).  Moving again would leave dest holding
+ * the mail twice, so first:
+ *  - uid no longer in mailbox: IMAP_MISSING, nothing sent (the earlier
+ *    move happened);
+ *  - dest holds a mail of the same RFC822.SIZE and INTERNALDATE (both kept
+ *    by COPY and MOVE) and, when message_id (as in the header, "<...>") is
+ *    not NULL, with that Message-ID: the earlier move copied it.  Only the
+ *    original is removed (\Deleted and UID EXPUNGE): IMAP_FINISHED, or
+ *    IMAP_KEPT without UIDPLUS.  (An unrelated copy of the same mail that
+ *    arrived in the same second would be taken for it: the original is
+ *    then removed all the same, and dest holds the mail once.)
+ * Else it is moved as imap_move() does.  Leaves mailbox selected.
+ */
+int imap_move_again(struct imap *im, const char *mailbox, uint32_t uid,
+    const char *dest, const char *message_id, struct err *err);
 
 /* Sets \Seen.  IMAP_MISSING when there is no such UID. */
 int imap_mark_seen(

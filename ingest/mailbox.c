@@ -273,10 +273,13 @@ mark_done(struct run *r, uint32_t uid, const char *action, struct err *err)
 
 /*
  * Takes the action for a stored mail: refused mail always goes to the
- * errors folder, for a person to look at; the rest as configured.
+ * errors folder, for a person to look at; the rest as configured.  again:
+ * a run that died may have taken it in part (the mail's Message-ID in
+ * msgid, or NULL), so a move looks first whether it happened.
  */
 static int
-act(struct run *r, uint32_t uid, const char *outcome, struct err *err)
+act(struct run *r, uint32_t uid, const char *outcome, int again,
+    const char *msgid, struct err *err)
 {
 	char action[512];
 	int rc;
@@ -284,8 +287,17 @@ act(struct run *r, uint32_t uid, const char *outcome, struct err *err)
 	if (strcmp(outcome, "refused") == 0 || r->o->after == MAILBOX_MOVE) {
 		const char *dest = destination(r, outcome);
 
-		rc = imap_move(r->im, r->o->mailbox, uid, dest, err);
+		rc = again ? imap_move_again(
+		                 r->im, r->o->mailbox, uid, dest, msgid, err)
+		           : imap_move(r->im, r->o->mailbox, uid, dest, err);
 		snprintf(action, sizeof(action), "moved to %s", dest);
+		if (rc == IMAP_FINISHED) {
+			/* The copy an earlier run made; the original went now.
+			 */
+			snprintf(action, sizeof(action),
+			    "moved to %s (copied by an earlier run)", dest);
+			rc = 0;
+		}
 	} else if (r->o->after == MAILBOX_SEEN) {
 		rc = imap_mark_seen(r->im, r->o->mailbox, uid, err);
 		snprintf(action, sizeof(action), "marked seen");
@@ -357,7 +369,7 @@ store_one(struct run *r, const struct imap_msg *m, struct err *err)
 		r->c->skipped++;
 	if (r->hooks != NULL && r->hooks->mail != NULL)
 		r->hooks->mail(r->hooks->arg, name, outcome);
-	return act(r, m->uid, outcome, err);
+	return act(r, m->uid, outcome, 0, NULL, err);
 }
 
 /* What the database knows of a batch of UIDs. */
@@ -365,6 +377,7 @@ struct known {
 	uint32_t uid;
 	int done;
 	char outcome[16];
+	char msgid[256]; /* "" when none, or too long to matter */
 };
 
 struct known_set {
@@ -381,6 +394,8 @@ add_known(void *arg, int ncols, const char *const *v, struct err *err)
 	k->uid = (uint32_t)strtoul(v[0], NULL, 10);
 	k->done = strcmp(v[1], "t") == 0;
 	snprintf(k->outcome, sizeof(k->outcome), "%s", v[2]);
+	if (v[3] != NULL && strlen(v[3]) < sizeof(k->msgid))
+		memcpy(k->msgid, v[3], strlen(v[3]) + 1);
 	return 0;
 }
 
@@ -411,7 +426,8 @@ lookup_batch(struct run *r, const struct imap_msg *msgs, size_t n,
 	ks->k = xcalloc(n ? n : 1, sizeof(*ks->k));
 	ks->n = 0;
 	rc = db_each(r->db,
-	    "SELECT uid, done_at IS NOT NULL, outcome FROM imap_messages "
+	    "SELECT uid, done_at IS NOT NULL, outcome, message_id FROM "
+	    "imap_messages "
 	    "WHERE account = $1 AND mailbox = $2 AND uidvalidity = $3 AND "
 	    "uid = ANY($4::bigint[])",
 	    4, params, add_known, ks, err);
@@ -510,7 +526,8 @@ work(struct run *r, struct err *err)
 			if (k != NULL) {
 				/* Stored by a run that died before acting. */
 				r->c->finished++;
-				rc = act(r, k->uid, k->outcome, err);
+				rc = act(r, k->uid, k->outcome, 1,
+				    k->msgid[0] != '\0' ? k->msgid : NULL, err);
 				continue;
 			}
 			rc = store_one(r, &msgs[i], err);

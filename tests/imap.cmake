@@ -18,3 +18,10 @@ add_test(NAME imap/ingest COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg run
   $<TARGET_FILE:dmarcsift> $<TARGET_FILE:bench_gen> ${DS_CORPUS}
   $<TARGET_FILE:test_hostile> ${CMAKE_CURRENT_SOURCE_DIR}/harness)
 set_tests_properties(imap/ingest PROPERTIES LABELS imap TIMEOUT 600)
+
+# Runs after one that died in a move, and one server under two names.
+add_test(NAME imap/ingest-again COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg
+  run ${CMAKE_CURRENT_SOURCE_DIR}/harness/dovecot run
+  sh ${CMAKE_CURRENT_SOURCE_DIR}/imap/test_ingest_again.sh
+  $<TARGET_FILE:dmarcsift> ${DS_CORPUS} ${CMAKE_CURRENT_SOURCE_DIR}/harness)
+set_tests_properties(imap/ingest-again PROPERTIES LABELS imap TIMEOUT 300)
