@@ -478,9 +478,10 @@ parse_answer(const unsigned char *abuf, size_t alen, int qtype,
 		res->status = RESOLVE_REFUSED;
 		break;
 	default:
+		/* FORMERR, NOTIMP, ...: records sent with them go too. */
 		res->status = RESOLVE_OTHER;
 		snprintf(res->detail, sizeof(res->detail), "rcode %u", rcode);
-		return 0;
+		break;
 	}
 	if (res->status == RESOLVE_OK) {
 		res->ttl = ttl;
