@@ -7,12 +7,15 @@
 #include "config.h"
 #include "err.h"
 #include "log.h"
+#include "services.h"
+#include "text.h"
 #include "xalloc.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void
 help(FILE *fp)
@@ -21,10 +24,17 @@ help(FILE *fp)
 
 	fprintf(fp,
 	    "usage: dmarcsift config [--config FILE] [--KEY VALUE]... "
-	    "[KEY...]\n\n"
+	    "[KEY...]\n"
+	    "       dmarcsift config --check [--config FILE] [--KEY "
+	    "VALUE]...\n\n"
 	    "Prints the settings in effect as 'key = value' lines, each with "
 	    "where it\ncomes from; passwords in a conninfo or URL show as "
-	    "********.  With KEYs,\nprints just their values, one a line.\n\n"
+	    "********.  With KEYs,\nprints just their values, one a line.  "
+	    "With --check, reads every file and\nchecks every setting "
+	    "(addresses, networks, domains, name servers, the\nservices "
+	    "file and the service names in trusted_sources and "
+	    "ignored_sources)\nand prints 'ok', or each problem with "
+	    "where it is.\n\n"
 	    "Settings come from, highest first: a command-line flag "
 	    "(--imap-batch 50 for\nimap_batch), DMARCSIFT_DB (for db), the "
 	    "per-user file, the system file, the\ndefault.  The files:\n"
@@ -36,6 +46,7 @@ help(FILE *fp)
 	    "quotes (with \\\" and \\\\);\nan empty value unsets a key.  "
 	    "Passwords never go in the file or on the\ncommand line: name a "
 	    "file or a variable that holds them.\n\n"
+	    "  --check         check everything, say 'ok' or every problem\n"
 	    "  --config FILE   read this file instead of the default ones\n"
 	    "  --KEY VALUE     set a key, as --imap-url "
 	    "imaps://mail.example.com\n"
@@ -45,7 +56,9 @@ help(FILE *fp)
 	config_print_help(fp,
 	    CONFIG_GROUP_DB | CONFIG_GROUP_IMAP | CONFIG_GROUP_DNS |
 	        CONFIG_GROUP_ANALYSIS | CONFIG_GROUP_SMTP);
-	fputs("\nExit status: 0 done, 2 a bad setting, file or key.\n", fp);
+	fputs("\nExit status: 0 done (--check: all is well), 2 a bad "
+	      "setting, file or key.\n",
+	    fp);
 	free(sys);
 	free(user);
 }
@@ -109,20 +122,127 @@ print_all(const struct config *cfg)
 	}
 }
 
+static void
+tell(void *arg, const struct err *why)
+{
+	unsigned *n = arg;
+
+	(*n)++;
+	log_error("%s", why->msg);
+}
+
+/*
+ * The entries of trusted_sources or ignored_sources that are names must be
+ * services dmarcsift knows, and none may be in both lists: what the
+ * analysis commands refuse (cli/analysis_env.c), told here for each.
+ */
+static void
+check_names(const struct config *cfg, const struct services *sv,
+    enum config_key k, enum config_key other, unsigned *n)
+{
+	const char *p = config_str(cfg, k), *q, *near;
+	char item[128], o[128];
+
+	while (p != NULL && text_list_next(&p, item, sizeof(item)) >= 0) {
+		int both = 0;
+
+		for (q = config_str(cfg, other);
+		     q != NULL && text_list_next(&q, o, sizeof(o)) >= 0;)
+			both |= strcasecmp(o, item) == 0;
+		if (both && k == CONFIG_TRUSTED_SOURCES) {
+			log_error("%s (%s) and %s (%s) both list '%s'; say "
+			          "which it is",
+			    config_settings[k].name, config_origin(cfg, k),
+			    config_settings[other].name,
+			    config_origin(cfg, other), item);
+			(*n)++;
+		}
+		if (strchr(item, '/') != NULL ||
+		    strspn(item, "0123456789abcdefABCDEF.:") == strlen(item) ||
+		    services_name(sv, item, &near) != NULL)
+			continue;
+		(*n)++;
+		if (near != NULL)
+			log_error("%s (%s): '%s' is not a service dmarcsift "
+			          "knows; did you mean '%s'?",
+			    config_settings[k].name, config_origin(cfg, k),
+			    item, near);
+		else
+			log_error("%s (%s): '%s' is not a service dmarcsift "
+			          "knows: give a name as `dmarcsift sources` "
+			          "shows it, an address or a network (or add "
+			          "the service to services_file)",
+			    config_settings[k].name, config_origin(cfg, k),
+			    item);
+	}
+}
+
+/*
+ * --check: the flags, the files (every bad line, not only the first),
+ * $DMARCSIFT_DB, each value for what it means, then the services list as
+ * the analysis loads it and the service names against it.
+ */
+static int
+check_all(const char *file, const int *flag_key, char **flag_val, int nflags)
+{
+	struct config *cfg = config_new();
+	struct services *sv = NULL;
+	unsigned n = 0;
+	struct err err;
+
+	for (int i = 0; i < nflags; i++) {
+		char *origin =
+		    xasprintf("--%s", config_settings[flag_key[i]].flag);
+
+		if (config_set(cfg, flag_key[i], flag_val[i], CONFIG_FROM_FLAG,
+		        origin, &err) < 0) {
+			log_error("%s: %s", origin, err.msg);
+			n++;
+		}
+		free(origin);
+	}
+	(void)config_load_all(cfg, file, tell, &n);
+	if (n == 0) {
+		if (services_load(
+		        &sv, config_str(cfg, CONFIG_SERVICES_FILE), &err) < 0) {
+			log_error("services_file (%s): %s",
+			    config_origin(cfg, CONFIG_SERVICES_FILE), err.msg);
+			n++;
+		} else {
+			check_names(cfg, sv, CONFIG_TRUSTED_SOURCES,
+			    CONFIG_IGNORED_SOURCES, &n);
+			check_names(cfg, sv, CONFIG_IGNORED_SOURCES,
+			    CONFIG_TRUSTED_SOURCES, &n);
+		}
+		services_free(sv);
+	}
+	config_free(cfg);
+	if (n > 0) {
+		log_error("%u problem(s) in the settings", n);
+		return EXIT_CANNOT_RUN;
+	}
+	puts("ok");
+	return fflush(stdout) != 0 ? EXIT_CANNOT_RUN : EXIT_OK;
+}
+
 int
 cmd_config(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"help", no_argument, NULL, 'h'},
+	    {"check", no_argument, NULL, 'C'},
 	    CLIOPT_DATABASE,
 	    CLIOPT_IMAP,
 	    CLIOPT_DNS,
 	    {NULL, 0, NULL, 0},
 	};
 	const struct config *cfg;
+	const char *file = NULL;
 	struct cliopt co;
 	struct err err;
-	int c, h;
+	int c, h, check = 0, nflags = 0, rc;
+	int *flag_key = xcalloc((size_t)argc + 1, sizeof(*flag_key));
+	char **flag_val = xcalloc((size_t)argc + 1, sizeof(*flag_val));
 
 	cliopt_init(&co);
 	optind = 1;
@@ -130,15 +250,52 @@ cmd_config(int argc, char **argv)
 		switch (c) {
 		case 'h':
 			help(stdout);
+			free(flag_key);
+			free(flag_val);
 			return EXIT_OK;
+		case 'C':
+			check = 1;
+			break;
 		default:
+			/* A setting's flag: --check tells every bad one. */
+			if (c >= CLIOPT_SETTING &&
+			    c < CLIOPT_SETTING + CONFIG_NKEYS &&
+			    optarg != NULL) {
+				flag_key[nflags] = c - CLIOPT_SETTING;
+				flag_val[nflags++] = optarg;
+				break;
+			}
+			if (c == CLIOPT_CONFIG)
+				file = optarg;
 			if ((h = cliopt_handle(&co, c, optarg)) > 0)
 				break;
 			if (h == 0)
 				help(stderr);
+			free(flag_key);
+			free(flag_val);
 			return EXIT_CANNOT_RUN;
 		}
 	}
+	if (check) {
+		if (optind != argc) {
+			log_error("config: --check takes no KEY");
+			rc = EXIT_CANNOT_RUN;
+		} else {
+			rc = check_all(file, flag_key, flag_val, nflags);
+		}
+		free(flag_key);
+		free(flag_val);
+		return rc;
+	}
+	for (int i = 0; i < nflags; i++)
+		if (cliopt_handle(
+		        &co, CLIOPT_SETTING + flag_key[i], flag_val[i]) < 0) {
+			free(flag_key);
+			free(flag_val);
+			return EXIT_CANNOT_RUN;
+		}
+	free(flag_key);
+	free(flag_val);
 	for (int i = optind; i < argc; i++)
 		if (config_key(argv[i]) < 0) {
 			log_error("config: unknown setting '%s'; see dmarcsift "

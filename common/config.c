@@ -1,10 +1,12 @@
 #include "config.h"
 
 #include "err.h"
+#include "ipaddr.h"
 #include "log.h"
 #include "text.h"
 #include "xalloc.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -532,13 +534,81 @@ note_file(struct config *cfg, const char *path, int found)
 	}
 }
 
-int
-config_read_file(struct config *cfg, const char *path, enum config_level level,
-    int must_exist, struct err *err)
+/*
+ * The lines of buf (len bytes, NUL-terminated at buf[len], changed in
+ * place).  A bad line stops the reading, unless problem is set: then it
+ * hears of each and the reading goes on.  Returns 0 or the first error.
+ */
+static int
+read_lines(struct config *cfg, const char *path, char *buf, size_t len,
+    enum config_level level, void (*problem)(void *arg, const struct err *why),
+    void *arg, struct err *err)
 {
 	unsigned first[CONFIG_NKEYS] = {0}, lineno = 0;
+	char *line, *nl, *end = buf + len;
+	int rc, first_rc = 0;
+	struct err e;
+
+	for (line = buf; line < end; line = nl + 1) {
+		lineno++;
+		nl = memchr(line, '\n', end - line);
+		if (nl == NULL)
+			nl = end;
+		if (memchr(line, '\0', nl - line) != NULL) {
+			rc = err_set(&e, ERR_USAGE,
+			    "%s:%u: a NUL byte; a config file is text", path,
+			    lineno);
+		} else if (nl - line > CONFIG_LINE_MAX) {
+			rc = err_set(&e, ERR_USAGE,
+			    "%s:%u: line longer than %d bytes", path, lineno,
+			    CONFIG_LINE_MAX);
+		} else {
+			*nl = '\0';
+			if (nl > line && nl[-1] == '\r')
+				nl[-1] = '\0';
+			rc = parse_line(
+			    cfg, path, lineno, line, level, first, &e);
+		}
+		if (rc == 0)
+			continue;
+		if (first_rc == 0) {
+			first_rc = rc;
+			*err = e;
+		}
+		if (problem == NULL)
+			break;
+		problem(arg, &e);
+	}
+	return first_rc;
+}
+
+int
+config_read_buffer(struct config *cfg, const char *name, const char *buf,
+    size_t len, enum config_level level, struct err *err)
+{
+	char *copy;
+	int rc;
+
+	if (len > CONFIG_FILE_MAX)
+		return err_set(err, ERR_LIMIT,
+		    "config file %s: longer than %d bytes", name,
+		    CONFIG_FILE_MAX);
+	copy = xmalloc(len + 1);
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	rc = read_lines(cfg, name, copy, len, level, NULL, NULL, err);
+	free(copy);
+	return rc;
+}
+
+/* config_read_file(), telling problem of every bad line when it is set. */
+static int
+read_file(struct config *cfg, const char *path, enum config_level level,
+    int must_exist, void (*problem)(void *arg, const struct err *why),
+    void *arg, struct err *err)
+{
 	struct stat sb;
-	char *buf, *line, *nl, *end;
+	char *buf;
 	size_t len;
 	int fd, rc = 0;
 
@@ -569,31 +639,16 @@ config_read_file(struct config *cfg, const char *path, enum config_level level,
 		return err_prefix(err, "config file %s", path);
 	}
 	buf[len] = '\0';
-	end = buf + len;
-	for (line = buf; line < end && rc == 0; line = nl + 1) {
-		lineno++;
-		nl = memchr(line, '\n', end - line);
-		if (nl == NULL)
-			nl = end;
-		if (memchr(line, '\0', nl - line) != NULL) {
-			rc = err_set(err, ERR_USAGE,
-			    "%s:%u: a NUL byte; a config file is text", path,
-			    lineno);
-			break;
-		}
-		if (nl - line > CONFIG_LINE_MAX) {
-			rc = err_set(err, ERR_USAGE,
-			    "%s:%u: line longer than %d bytes", path, lineno,
-			    CONFIG_LINE_MAX);
-			break;
-		}
-		*nl = '\0';
-		if (nl > line && nl[-1] == '\r')
-			nl[-1] = '\0';
-		rc = parse_line(cfg, path, lineno, line, level, first, err);
-	}
+	rc = read_lines(cfg, path, buf, len, level, problem, arg, err);
 	free(buf);
 	return rc;
+}
+
+int
+config_read_file(struct config *cfg, const char *path, enum config_level level,
+    int must_exist, struct err *err)
+{
+	return read_file(cfg, path, level, must_exist, NULL, NULL, err);
 }
 
 char *
@@ -623,8 +678,44 @@ config_user_path(void)
 	return xasprintf("%s/.config/dmarcsift/%s", home, CONFIG_NAME);
 }
 
-int
-config_load(struct config *cfg, const char *file, struct err *err)
+/* Counts the problems told on the way (config_load_all()). */
+struct tally {
+	void (*problem)(void *arg, const struct err *why);
+	void *arg;
+	size_t n;
+};
+
+static void
+tell(void *arg, const struct err *why)
+{
+	struct tally *t = arg;
+
+	t->n++;
+	t->problem(t->arg, why);
+}
+
+/*
+ * One file for load(): with t, its bad lines are told one by one and so
+ * is a file that cannot be read; the loading goes on.
+ */
+static int
+load_file(struct config *cfg, const char *path, enum config_level level,
+    int must_exist, struct tally *t, struct err *err)
+{
+	int rc =
+	    read_file(cfg, path, level, must_exist, t ? tell : NULL, t, err);
+
+	if (rc < 0 && t != NULL) {
+		if (rc != ERR_USAGE) /* not a line: not told yet */
+			tell(t, err);
+		rc = 0;
+	}
+	return rc;
+}
+
+/* config_load(); with t, every problem is told and the loading goes on. */
+static int
+load(struct config *cfg, const char *file, struct tally *t, struct err *err)
 {
 	const char *env;
 	char *sys, *user;
@@ -634,16 +725,15 @@ config_load(struct config *cfg, const char *file, struct err *err)
 	    env[0] != '\0')
 		file = env;
 	if (file != NULL) {
-		if ((rc = config_read_file(
-		         cfg, file, CONFIG_FROM_USER, 1, err)) < 0)
+		if ((rc = load_file(cfg, file, CONFIG_FROM_USER, 1, t, err)) <
+		    0)
 			return rc;
 	} else {
 		sys = config_system_path();
 		user = config_user_path();
-		rc = config_read_file(cfg, sys, CONFIG_FROM_SYSTEM, 0, err);
+		rc = load_file(cfg, sys, CONFIG_FROM_SYSTEM, 0, t, err);
 		if (rc == 0 && user != NULL && strcmp(user, sys) != 0)
-			rc = config_read_file(
-			    cfg, user, CONFIG_FROM_USER, 0, err);
+			rc = load_file(cfg, user, CONFIG_FROM_USER, 0, t, err);
 		free(sys);
 		free(user);
 		if (rc < 0)
@@ -652,9 +742,33 @@ config_load(struct config *cfg, const char *file, struct err *err)
 	env = getenv("DMARCSIFT_DB");
 	if (env != NULL && env[0] != '\0' &&
 	    (rc = config_set(cfg, CONFIG_DB, env, CONFIG_FROM_ENV,
-	         "DMARCSIFT_DB", err)) < 0)
-		return err_prefix(err, "DMARCSIFT_DB");
-	return config_check(cfg, err);
+	         "DMARCSIFT_DB", err)) < 0) {
+		err_prefix(err, "DMARCSIFT_DB");
+		if (t == NULL)
+			return rc;
+		tell(t, err);
+	}
+	if (t == NULL)
+		return config_check(cfg, err);
+	config_problems(cfg, tell, t);
+	return 0;
+}
+
+int
+config_load(struct config *cfg, const char *file, struct err *err)
+{
+	return load(cfg, file, NULL, err);
+}
+
+size_t
+config_load_all(struct config *cfg, const char *file,
+    void (*problem)(void *arg, const struct err *why), void *arg)
+{
+	struct tally t = {problem, arg, 0};
+	struct err err;
+
+	(void)load(cfg, file, &t, &err);
+	return t.n;
 }
 
 size_t
@@ -686,8 +800,410 @@ exclusive(const struct config *cfg, enum config_key a, enum config_key b,
 	    config_settings[b].name, config_origin(cfg, b), why);
 }
 
-int
-config_check(const struct config *cfg, struct err *err)
+/* ------------------------------------------------------------------------
+ * What a value means, for the settings that have structure.  Each check
+ * says what is wrong without the setting's name, which config_problems()
+ * puts in front with where the value came from. */
+
+/* The longest entry of a list setting (an address, a network, a service
+ * or a domain name). */
+#define ENTRY_MAX 256
+
+/* Each entry of a comma-separated list through check; the first bad one
+ * is the error. */
+static int
+each_entry(const char *value, int (*check)(const char *item, struct err *err),
+    struct err *err)
+{
+	const char *p = value;
+	char item[ENTRY_MAX + 1], shown[80];
+	long n;
+	int rc;
+
+	while ((n = text_list_next(&p, item, sizeof(item))) >= 0) {
+		if ((size_t)n > ENTRY_MAX) {
+			text_printable(item, shown, sizeof(shown));
+			return err_set(err, ERR_USAGE,
+			    "'%s...' is longer than %d bytes", shown,
+			    ENTRY_MAX);
+		}
+		if ((rc = check(item, err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * trusted_sources, ignored_sources: an address, a network ADDRESS/BITS, or
+ * a service name (a word of letters; whether dmarcsift knows the service
+ * is checked where the list of services is loaded).  What looks like an
+ * address must be one, so that a typo is not silently a name.
+ */
+static int
+check_source(const char *item, struct err *err)
+{
+	char addr[ENTRY_MAX + 1], ip[IP_TEXT_MAX], *slash;
+	size_t len = strlen(item);
+	long bits, max;
+
+	if (len > 127)
+		return err_set(err, ERR_USAGE,
+		    "'%.40s...' is longer than 127 bytes", item);
+	if (strpbrk(item, "\"\\") != NULL)
+		return err_set(err, ERR_USAGE,
+		    "'%s': a quote or a backslash is neither an address nor "
+		    "a service name",
+		    item);
+	if ((slash = strchr(item, '/')) == NULL) {
+		if (strspn(item, "0123456789abcdefABCDEF.:") == len &&
+		    ip_normalize(item, ip) < 0)
+			return err_set(err, ERR_USAGE,
+			    "'%s' is not an IP address (a service name needs "
+			    "a letter past f)",
+			    item);
+		return 0;
+	}
+	snprintf(addr, sizeof(addr), "%.*s", (int)(slash - item), item);
+	if (ip_normalize(addr, ip) < 0)
+		return err_set(err, ERR_USAGE,
+		    "'%s' is not a network: '%s' is not an IP address "
+		    "(write ADDRESS/BITS)",
+		    item, addr);
+	max = strchr(ip, ':') != NULL ? 128 : 32;
+	errno = 0;
+	bits = strtol(slash + 1, NULL, 10);
+	if (slash[1] == '\0' ||
+	    strspn(slash + 1, "0123456789") != strlen(slash + 1) ||
+	    errno != 0 || bits > max)
+		return err_set(err, ERR_USAGE,
+		    "'%s' is not a network: the prefix length '%s' is not a "
+		    "number from 0 to %ld (IPv%d)",
+		    item, slash + 1, max, max == 32 ? 4 : 6);
+	return 0;
+}
+
+static int
+check_sources(const char *value, struct err *err)
+{
+	return each_entry(value, check_source, err);
+}
+
+/* A domain name: labels of letters, digits, '-' and '_', 1 to 63 bytes,
+ * 253 in all, a final dot allowed. */
+static int
+check_domain(const char *item, struct err *err)
+{
+	size_t n = strlen(item), label = 0;
+
+	if (n > 0 && item[n - 1] == '.')
+		n--;
+	if (n == 0 || n > 253)
+		return err_set(err, ERR_USAGE,
+		    "'%s' is not a domain name (1 to 253 bytes)", item);
+	for (size_t i = 0; i <= n; i++) {
+		unsigned char c = i < n ? (unsigned char)item[i] : '.';
+
+		if (c == '.') {
+			if (label == 0 || label > 63)
+				return err_set(err, ERR_USAGE,
+				    "'%s' is not a domain name (a label of 1 "
+				    "to 63 bytes between dots)",
+				    item);
+			label = 0;
+		} else if (isalnum(c) || c == '-' || c == '_') {
+			label++;
+		} else {
+			return err_set(err, ERR_USAGE,
+			    "'%s' is not a domain name (letters, digits, '-', "
+			    "'_' and dots)",
+			    item);
+		}
+	}
+	return 0;
+}
+
+static int
+check_domains(const char *value, struct err *err)
+{
+	return each_entry(value, check_domain, err);
+}
+
+/*
+ * authserv_id: the names a mail server writes first in its
+ * Authentication-Results (RFC 8601 authserv-id): no blanks, no ';', no
+ * quotes, printable ASCII.
+ */
+static int
+check_authserv(const char *item, struct err *err)
+{
+	for (const char *p = item; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f ||
+		    strchr(";\"()=", *p) != NULL)
+			return err_set(err, ERR_USAGE,
+			    "'%s' is not a server name as Authentication-"
+			    "Results writes it (no blanks, ';', '=', quotes or "
+			    "parentheses)",
+			    item);
+	return 0;
+}
+
+static int
+check_authserv_ids(const char *value, struct err *err)
+{
+	return each_entry(value, check_authserv, err);
+}
+
+/* A plain address, local@domain, that mail can be sent to as it is. */
+static int
+check_address(const char *item, struct err *err)
+{
+	const char *at = strchr(item, '@');
+
+	for (const char *p = item; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f ||
+		    strchr("<>,\"()\\;:[]", *p) != NULL)
+			return err_set(err, ERR_USAGE,
+			    "'%s' is not a plain address local@domain (no "
+			    "blanks, quotes, brackets or names)",
+			    item);
+	if (at == NULL || at == item || at[1] == '\0' ||
+	    strchr(at + 1, '@') != NULL)
+		return err_set(err, ERR_USAGE,
+		    "'%s' is not an address local@domain", item);
+	return check_domain(at + 1, err) < 0
+	    ? err_set(err, ERR_USAGE, "'%s': '%s' is not a domain name", item,
+	          at + 1)
+	    : 0;
+}
+
+static int
+check_addresses(const char *value, struct err *err)
+{
+	return each_entry(value, check_address, err);
+}
+
+static int
+check_one_address(const char *value, struct err *err)
+{
+	return check_address(value, err);
+}
+
+/* dns_servers: HOST[:PORT], HOST an IPv4 or IPv6 address ([V6]:PORT with
+ * a port), at most CONFIG_DNS_SERVERS_MAX of them. */
+static int
+check_server(const char *item, struct err *err)
+{
+	char host[ENTRY_MAX + 1];
+	const char *port = NULL, *close, *colon;
+	unsigned char bin[16];
+	long p;
+
+	if (item[0] == '[') {
+		if ((close = strchr(item, ']')) == NULL ||
+		    (close[1] != '\0' && close[1] != ':'))
+			return err_set(err, ERR_USAGE,
+			    "'%s' is not HOST[:PORT] ([IPV6]:PORT)", item);
+		snprintf(host, sizeof(host), "%.*s", (int)(close - item - 1),
+		    item + 1);
+		if (inet_pton(AF_INET6, host, bin) != 1)
+			return err_set(err, ERR_USAGE,
+			    "'%s': '%s' is not an IPv6 address", item, host);
+		port = close[1] == ':' ? close + 2 : NULL;
+	} else if ((colon = strchr(item, ':')) != NULL &&
+	    strchr(colon + 1, ':') != NULL) {
+		if (inet_pton(AF_INET6, item, bin) != 1)
+			return err_set(err, ERR_USAGE,
+			    "'%s' is not an IPv6 address (write [ADDRESS]:PORT "
+			    "for a port)",
+			    item);
+	} else {
+		snprintf(host, sizeof(host), "%.*s",
+		    (int)(colon != NULL ? (size_t)(colon - item)
+		                        : strlen(item)),
+		    item);
+		if (inet_pton(AF_INET, host, bin) != 1)
+			return err_set(err, ERR_USAGE,
+			    "'%s': '%s' is not an IPv4 or IPv6 address (name "
+			    "servers are given by address)",
+			    item, host);
+		port = colon != NULL ? colon + 1 : NULL;
+	}
+	if (port != NULL) {
+		errno = 0;
+		p = strtol(port, NULL, 10);
+		if (port[0] == '\0' ||
+		    strspn(port, "0123456789") != strlen(port) || errno != 0 ||
+		    p < 1 || p > 65535)
+			return err_set(err, ERR_USAGE,
+			    "'%s': the port is not a number from 1 to 65535",
+			    item);
+	}
+	return 0;
+}
+
+static int
+check_servers(const char *value, struct err *err)
+{
+	const char *p = value;
+	char item[ENTRY_MAX + 1];
+	int n = 0;
+
+	/* An empty entry is a mistake here, not nothing. */
+	for (const char *c = value;; c++) {
+		const char *q = c;
+
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q == ',' || *q == '\0')
+			return err_set(
+			    err, ERR_USAGE, "an empty entry in the list");
+		if ((c = strchr(q, ',')) == NULL)
+			break;
+	}
+	while (text_list_next(&p, item, sizeof(item)) >= 0)
+		n++;
+	if (n > CONFIG_DNS_SERVERS_MAX)
+		return err_set(err, ERR_USAGE, "more than %d servers",
+		    CONFIG_DNS_SERVERS_MAX);
+	return each_entry(value, check_server, err);
+}
+
+/* The kinds and roles of a services file (analyze/services.h). */
+#define SERVICES_KINDS "ptr|dkim|spf|any"
+#define SERVICES_ROLES "forwarder|list"
+#define SERVICES_LINE_MAX 1024
+#define SERVICES_FILE_MAX (8u << 20)
+
+/* Whether w is one of the '|'-separated words, case and all. */
+static int
+exact_word(const char *words, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (const char *p = words;; p++) {
+		if (strncmp(p, w, n) == 0 && (p[n] == '|' || p[n] == '\0'))
+			return 1;
+		if ((p = strchr(p, '|')) == NULL)
+			return 0;
+	}
+}
+
+/* One line of a services file: kind TAB domain TAB service [TAB role]. */
+static int
+check_services_line(
+    char *line, const char *path, unsigned lineno, struct err *err)
+{
+	char *f[5], *p = line, *end;
+	size_t nf = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '\0' || *p == '#')
+		return 0;
+	while (*p != '\0' && nf < 5) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		f[nf++] = p;
+		while (*p != '\0' && *p != '\t')
+			p++;
+		end = p;
+		while (end > f[nf - 1] && end[-1] == ' ')
+			end--;
+		if (*p != '\0')
+			p++;
+		*end = '\0';
+	}
+	if (nf < 3 || nf > 4)
+		return err_set(err, ERR_USAGE,
+		    "%s:%u: want 3 or 4 tab-separated fields (kind, domain, "
+		    "service, role), found %s",
+		    path, lineno,
+		    nf > 4        ? "more"
+		        : nf == 2 ? "2"
+		                  : "1");
+	if (!exact_word(SERVICES_KINDS, f[0]))
+		return err_set(err, ERR_USAGE,
+		    "%s:%u: unknown kind '%.40s' (want ptr, dkim, spf or any)",
+		    path, lineno, f[0]);
+	if (nf == 4 && !exact_word(SERVICES_ROLES, f[3]))
+		return err_set(err, ERR_USAGE,
+		    "%s:%u: unknown role '%.40s' (want forwarder or list)",
+		    path, lineno, f[3]);
+	return 0;
+}
+
+/*
+ * services_file: a regular file that can be read, of at most 8 MiB, whose
+ * lines have the shape of analyze/data/services.tsv.  What its entries say
+ * (a domain listed twice) is checked where the services are loaded.
+ */
+static int
+check_services_file(const char *path, struct err *err)
+{
+	struct stat sb;
+	char *buf, *line, *nl, *end;
+	size_t len;
+	unsigned lineno = 0;
+	int fd, rc = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return err_set(err, ERR_USAGE, "cannot read %s: %s", path,
+		    strerror(errno));
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return err_set(
+		    err, ERR_USAGE, "%s is not a regular file", path);
+	}
+	buf = xmalloc(SERVICES_FILE_MAX + 2);
+	rc = read_all(fd, buf, SERVICES_FILE_MAX, &len, err);
+	close(fd);
+	if (rc < 0) {
+		free(buf);
+		return err_prefix(err, "%s", path);
+	}
+	buf[len] = '\0';
+	end = buf + len;
+	for (line = buf; line < end && rc == 0; line = nl + 1) {
+		lineno++;
+		if ((nl = memchr(line, '\n', end - line)) == NULL)
+			nl = end;
+		if (memchr(line, '\0', nl - line) != NULL) {
+			rc = err_set(
+			    err, ERR_USAGE, "%s:%u: a NUL byte", path, lineno);
+			break;
+		}
+		*nl = '\0';
+		if (nl > line && nl[-1] == '\r')
+			nl[-1] = '\0';
+		if (strlen(line) > SERVICES_LINE_MAX)
+			rc = err_set(err, ERR_USAGE,
+			    "%s:%u: line longer than %d bytes", path, lineno,
+			    SERVICES_LINE_MAX);
+		else
+			rc = check_services_line(line, path, lineno, err);
+	}
+	free(buf);
+	return rc;
+}
+
+/* The check of each setting that has one; indexed by enum config_key. */
+static int (*const meaning[CONFIG_NKEYS])(const char *, struct err *) = {
+    [CONFIG_TRUSTED_SOURCES] = check_sources,
+    [CONFIG_IGNORED_SOURCES] = check_sources,
+    [CONFIG_DOMAINS] = check_domains,
+    [CONFIG_SERVICES_FILE] = check_services_file,
+    [CONFIG_DNS_SERVERS] = check_servers,
+    [CONFIG_AUTHSERV_ID] = check_authserv_ids,
+    [CONFIG_MAIL_TO] = check_addresses,
+    [CONFIG_SMTP_FROM] = check_one_address,
+};
+
+size_t
+config_problems(const struct config *cfg,
+    void (*problem)(void *arg, const struct err *why), void *arg)
 {
 	static const struct {
 		enum config_key a, b;
@@ -708,13 +1224,44 @@ config_check(const struct config *cfg, struct err *err)
 	    {CONFIG_SMTP_PASSWORD_FILE, CONFIG_SMTP_PASSWORD_ENV,
 	        "the password comes from one of them"},
 	};
-	int rc;
+	struct err e;
+	size_t n = 0;
 
+	for (int k = 0; k < CONFIG_NKEYS; k++) {
+		const char *v = config_str(cfg, k);
+
+		if (meaning[k] == NULL || v == NULL || meaning[k](v, &e) == 0)
+			continue;
+		err_prefix(&e, "%s (%s)", config_settings[k].name,
+		    config_origin(cfg, k));
+		problem(arg, &e);
+		n++;
+	}
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
-		if ((rc = exclusive(
-		         cfg, pairs[i].a, pairs[i].b, pairs[i].why, err)) < 0)
-			return rc;
-	return 0;
+		if (exclusive(cfg, pairs[i].a, pairs[i].b, pairs[i].why, &e) <
+		    0) {
+			problem(arg, &e);
+			n++;
+		}
+	return n;
+}
+
+static void
+keep_first(void *arg, const struct err *why)
+{
+	struct err *first = arg;
+
+	if (first->code == ERR_OK)
+		*first = *why;
+}
+
+int
+config_check(const struct config *cfg, struct err *err)
+{
+	err_clear(err);
+	if (config_problems(cfg, keep_first, err) == 0)
+		return 0;
+	return err->code;
 }
 
 const char *

@@ -271,8 +271,42 @@ char *config_user_path(void);
 size_t config_file_count(const struct config *cfg);
 const char *config_file(const struct config *cfg, size_t i, int *found);
 
-/* Settings that contradict each other: two passwords, password and token. */
+/*
+ * Reads a config file's text from memory: buf (len bytes, at most
+ * CONFIG_FILE_MAX, need not end in NUL) as config_read_file() reads a
+ * file, name standing for its path in origins and messages.
+ */
+int config_read_buffer(struct config *cfg, const char *name, const char *buf,
+    size_t len, enum config_level level, struct err *err);
+
+/* Most name servers dns_servers may list. */
+#define CONFIG_DNS_SERVERS_MAX 8
+
+/*
+ * What is wrong with the settings in effect, each problem told to problem()
+ * (whose err is borrowed for the call); returns how many.  The values of
+ * the settings that have structure are checked for what they mean:
+ * trusted_sources and ignored_sources (addresses, networks ADDRESS/BITS,
+ * service names), domains (domain names), services_file (a readable file
+ * of services.tsv's shape), dns_servers (HOST[:PORT], at most
+ * CONFIG_DNS_SERVERS_MAX), authserv_id (server names), mail_to and
+ * smtp_from (addresses).  Such a message reads "setting (origin): what":
+ * "trusted_sources (/etc/dmarcsift/dmarcsift.conf:4): '10.0.0.0/33' is not
+ * a network: ...".  Then settings that contradict each other: two
+ * passwords, a password and a token.
+ */
+size_t config_problems(const struct config *cfg,
+    void (*problem)(void *arg, const struct err *why), void *arg);
+/* The first of config_problems() as an error (ERR_USAGE), or 0. */
 int config_check(const struct config *cfg, struct err *err);
+
+/*
+ * config_load() for `dmarcsift config --check`: it goes on past every
+ * problem (a bad line, an unreadable file, a bad value) and tells each to
+ * problem(), then those of config_problems().  Returns how many.
+ */
+size_t config_load_all(struct config *cfg, const char *file,
+    void (*problem)(void *arg, const struct err *why), void *arg);
 
 /*
  * Values, borrowed from cfg.  config_str() is NULL for an empty value;

@@ -165,6 +165,93 @@ expect help "$tmp/out" 'move, seen or delete'
 check helpcmd 0 "$bin" help config
 check summaryhelp 0 "$bin" summary --help
 
+# Settings with structure are checked for what they mean when they are
+# loaded, by every command (issue 17, item 12): the message names the
+# setting, where it was set and what is wrong.  bad NAME LINE PATTERN
+bad() {
+	printf '%s\n' "$2" >"$tmp/bad.conf"
+	check "$1" 2 "$bin" config --config "$tmp/bad.conf"
+	expect "$1" "$tmp/err" "$3"
+	# Any command that reads settings refuses it before it starts.
+	check "$1-db" 2 "$bin" db version --config "$tmp/bad.conf" \
+		--db "host=$tmp/nosuch dbname=x"
+	expect "$1-db" "$tmp/err" "$3"
+}
+bad cidr 'trusted_sources = SendGrid, 10.0.0.0/33' \
+	"trusted_sources \\($tmp/bad.conf:1\\): '10.0.0.0/33' is not a network: the prefix length '33' is not a number from 0 to 32"
+bad cidr6 'ignored_sources = 2001:db8::/129' \
+	"ignored_sources \\($tmp/bad.conf:1\\): '2001:db8::/129' is not a network"
+bad badip 'trusted_sources = 10.0.0.256' \
+	"trusted_sources \\($tmp/bad.conf:1\\): '10.0.0.256' is not an IP address"
+bad netaddr 'trusted_sources = 10.0.0/8' \
+	"'10.0.0/8' is not a network: '10.0.0' is not an IP address"
+bad services "services_file = $tmp/nosuch.tsv" \
+	"services_file \\($tmp/bad.conf:1\\): cannot read $tmp/nosuch.tsv: No such file"
+printf 'any\texample.org\tRelay\nany example.net Relay\n' >"$tmp/svc.tsv"
+bad servicesparse "services_file = $tmp/svc.tsv" \
+	"services_file \\($tmp/bad.conf:1\\): $tmp/svc.tsv:2: want 3 or 4 tab-separated fields"
+printf 'mx\texample.org\tRelay\n' >"$tmp/svc.tsv"
+bad serviceskind "services_file = $tmp/svc.tsv" \
+	"$tmp/svc.tsv:1: unknown kind 'mx'"
+bad servicesdir "services_file = $tmp" \
+	"services_file .*: $tmp is not a regular file"
+bad domains 'domains = example.com, a..b' \
+	"domains \\($tmp/bad.conf:1\\): 'a..b' is not a domain name"
+bad domainchar 'domains = a b.test' "domains .*'a b.test' is not a domain name"
+bad dns 'dns_servers = 192.0.2.1:99999' \
+	"dns_servers \\($tmp/bad.conf:1\\): '192.0.2.1:99999': the port is not a number from 1 to 65535"
+bad dnsname 'dns_servers = ns.example.com' \
+	"'ns.example.com' is not an IPv4 or IPv6 address"
+bad dnsempty 'dns_servers = 192.0.2.1,,192.0.2.2' "dns_servers .*: an empty entry"
+bad dnsmany 'dns_servers = 1.1.1.1,1.1.1.2,1.1.1.3,1.1.1.4,1.1.1.5,1.1.1.6,1.1.1.7,1.1.1.8,1.1.1.9' \
+	"dns_servers .*: more than 8 servers"
+bad authserv 'authserv_id = mx.example.com, bad id' \
+	"authserv_id \\($tmp/bad.conf:1\\): 'bad id' is not a server name"
+bad mailto 'mail_to = you@example.com, nobody' \
+	"mail_to \\($tmp/bad.conf:1\\): 'nobody' is not an address local@domain"
+bad mailname 'mail_to = You <you@example.com>' "mail_to .*is not a plain address"
+bad smtpfrom 'smtp_from = dmarc@' "smtp_from .*'dmarc@' is not an address"
+# A flag is checked the same way, and named.
+check flagdns 2 "$bin" config --dns-servers 'not a server!'
+expect flagdns "$tmp/err" "dns_servers \\(--dns-servers\\): "
+# Good values of each pass.
+printf 'any\texample.org\tMy Relay\n# a comment\n\ndkim\trelay.example\tMy Relay\tforwarder\n' >"$tmp/svc.tsv"
+{
+	echo 'trusted_sources = SendGrid, My Relay, 192.0.2.0/24, 2001:db8::/32, 198.51.100.7'
+	echo 'ignored_sources = 203.0.113.0/24'
+	echo "services_file = $tmp/svc.tsv"
+	echo 'domains = example.com, mail.example.org.'
+	echo 'dns_servers = 192.0.2.53, [2001:db8::53]:5353, 2001:db8::54, 192.0.2.54:5353'
+	echo 'authserv_id = mx.example.com, tenant.mail.onmicrosoft.com'
+	echo 'mail_to = you@example.com, them@example.org'
+	echo 'smtp_from = dmarc@example.com'
+} >"$tmp/good.conf"
+check good 0 "$bin" config --config "$tmp/good.conf"
+
+# config --check: "ok", or every problem (each bad line, each bad value,
+# a service name nobody knows), exit 2.
+check checkok 0 "$bin" config --check --config "$tmp/good.conf"
+[ "$(cat "$tmp/out")" = ok ] || {
+	echo "FAIL checkok: stdout is '$(cat "$tmp/out")'" >&2
+	fails=$((fails + 1))
+}
+printf '%s\n' 'imap_batch = 0' 'trusted_sources = 10.0.0.0/33' 'bogus = 1' \
+	'dns_servers = ns.example.com' 'mail_to = nobody' >"$tmp/many.conf"
+check checkall 2 "$bin" config --check --config "$tmp/many.conf"
+expect checkall "$tmp/err" "$tmp/many.conf:1: imap_batch: want a whole number"
+expect checkall "$tmp/err" "$tmp/many.conf:3: unknown setting 'bogus'"
+expect checkall "$tmp/err" "trusted_sources \\($tmp/many.conf:2\\): '10.0.0.0/33'"
+expect checkall "$tmp/err" "dns_servers \\($tmp/many.conf:4\\): "
+expect checkall "$tmp/err" "mail_to \\($tmp/many.conf:5\\): "
+expect checkall "$tmp/err" "5 problem\\(s\\) in the settings"
+refute checkall "$tmp/out" "ok"
+printf '%s\n' 'trusted_sources = SendGird' >"$tmp/names.conf"
+check checknames 2 "$bin" config --check --config "$tmp/names.conf"
+expect checknames "$tmp/err" "trusted_sources \\($tmp/names.conf:1\\): 'SendGird' is not a service dmarcsift knows; did you mean 'SendGrid'\\?"
+check checkflag 2 "$bin" config --check --config "$tmp/good.conf" \
+	--dns-servers 192.0.2.1:0
+expect checkflag "$tmp/err" "dns_servers \\(--dns-servers\\): '192.0.2.1:0': the port"
+
 if [ "$fails" -gt 0 ]; then
 	echo "$fails check(s) failed" >&2
 	exit 1
