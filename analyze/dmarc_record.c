@@ -121,7 +121,7 @@ dmarc_policy_strength(const char *word, size_t len)
  * The tag list. */
 
 static void __attribute__((format(printf, 2, 3)))
-note(struct dmarc_record *rec, const char *fmt, ...)
+note(struct dmarc_txt *rec, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -158,7 +158,7 @@ shown(const char *s, size_t len, char out[48])
  * DMARC_MAX_TAGS; the others skipped and noted.
  */
 static void
-tag_list(const char *text, size_t len, struct dmarc_record *rec)
+tag_list(const char *text, size_t len, struct dmarc_txt *rec)
 {
 	size_t pos = 0;
 	char buf[48];
@@ -237,7 +237,7 @@ tag_list(const char *text, size_t len, struct dmarc_record *rec)
 }
 
 const struct dmarc_tag *
-dmarc_record_tag(const struct dmarc_record *rec, const char *name)
+dmarc_record_tag(const struct dmarc_txt *rec, const char *name)
 {
 	for (size_t i = 0; i < rec->ntags; i++) {
 		if (strcmp(rec->tag[i].name, name) == 0)
@@ -341,7 +341,7 @@ dmarc_tag_valid(const struct dmarc_tag *t)
 
 /* The first tag named name when its value is valid, else NULL. */
 static const struct dmarc_tag *
-valid_tag(const struct dmarc_record *rec, const char *name)
+valid_tag(const struct dmarc_txt *rec, const char *name)
 {
 	const struct dmarc_tag *t = dmarc_record_tag(rec, name);
 
@@ -349,7 +349,7 @@ valid_tag(const struct dmarc_record *rec, const char *name)
 }
 
 static void
-policy_of(const struct dmarc_record *rec, struct dmarc_policy *pol)
+policy_of(const struct dmarc_txt *rec, struct dmarc_in_force *pol)
 {
 	const struct dmarc_tag *t;
 
@@ -391,7 +391,7 @@ policy_of(const struct dmarc_record *rec, struct dmarc_policy *pol)
 
 /* Parses text whose version tag is checked by version_first(any_case). */
 static int
-parse(const char *text, size_t len, int any_case, struct dmarc_record *out)
+parse(const char *text, size_t len, int any_case, struct dmarc_txt *out)
 {
 	memset(out, 0, sizeof(*out));
 	policy_of(out, &out->pol);
@@ -418,7 +418,7 @@ parse(const char *text, size_t len, int any_case, struct dmarc_record *out)
 }
 
 int
-dmarc_record_parse(const char *text, size_t len, struct dmarc_record *out)
+dmarc_record_parse(const char *text, size_t len, struct dmarc_txt *out)
 {
 	return parse(text, len, 0, out);
 }
@@ -526,7 +526,7 @@ dmarc_record_build(
     const char *existing, const struct dmarc_build *b, char *out, size_t size)
 {
 	struct building r;
-	struct dmarc_record rec;
+	struct dmarc_txt rec;
 	char *copy = NULL;
 	size_t len = 0;
 	int from_existing = 0;

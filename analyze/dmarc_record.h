@@ -37,6 +37,11 @@
  *     a valid p asks for nothing); sp follows p, np follows sp; pct 100
  *     (1 to 3 digits, 0..100); t n; psd u; adkim and aspf r; fo "0".
  *
+ * Not to be confused with common/report.h: its struct dmarc_record is a
+ * row of an aggregate report and struct dmarc_policy the policy a report
+ * says was published; here the TXT record parsed is struct dmarc_txt and
+ * what it asks for is struct dmarc_in_force.
+ *
  * Every record read is untrusted input: the parser caps the tag count and
  * the length, and values are borrowed, never printed here.
  */
@@ -87,7 +92,7 @@ struct dmarc_tag {
 };
 
 /* The policy in force, defaults applied (see above). */
-struct dmarc_policy {
+struct dmarc_in_force {
 	int p; /* DMARC_NONE..DMARC_REJECT, or DMARC_ABSENT (or invalid) */
 	int sp, np; /* as written, DMARC_ABSENT when absent or invalid */
 	int sp_in_force; /* sp, else p */
@@ -104,14 +109,14 @@ struct dmarc_policy {
 
 /* A parsed record.  Everything borrowed points into the text parsed,
  * which must outlive it; nothing to free. */
-struct dmarc_record {
+struct dmarc_txt {
 	struct dmarc_tag tag[DMARC_MAX_TAGS]; /* tag[0] is v */
 	size_t ntags;
 	size_t nrepeats; /* tags noted as repeat */
 	size_t nskipped; /* parts that broke the rules, and tags past the cap */
 	char why[160]; /* the first part skipped, and why; "" when none */
 	int near; /* not DMARC: v=DMARC1 in another case */
-	struct dmarc_policy pol;
+	struct dmarc_in_force pol;
 };
 
 /*
@@ -120,11 +125,11 @@ struct dmarc_record {
  * it is not, with out->near and out->why saying why.  Records holding a
  * NUL byte parse, the part with it skipped.
  */
-int dmarc_record_parse(const char *text, size_t len, struct dmarc_record *out);
+int dmarc_record_parse(const char *text, size_t len, struct dmarc_txt *out);
 
 /* The first tag named name (lower-case), or NULL; borrowed from rec. */
 const struct dmarc_tag *dmarc_record_tag(
-    const struct dmarc_record *rec, const char *name);
+    const struct dmarc_txt *rec, const char *name);
 
 /*
  * Whether a tag's value is valid for its name: 1 valid, 0 invalid, -1 an

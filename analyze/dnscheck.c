@@ -495,7 +495,7 @@ int
 dnscheck_parse_dmarc(const char *text, size_t len, const char *subject,
     struct dnscheck_dmarc *d, struct dnscheck_list *out)
 {
-	struct dmarc_record rec;
+	struct dmarc_txt rec;
 	char shown[64];
 	size_t i;
 	int bad = 0;

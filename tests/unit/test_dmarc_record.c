@@ -19,7 +19,7 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static int
-parse(const char *text, struct dmarc_record *rec)
+parse(const char *text, struct dmarc_txt *rec)
 {
 	return dmarc_record_parse(text, strlen(text), rec);
 }
@@ -52,7 +52,7 @@ test_recognition(void **state)
 	    {"v=", 0, 0},
 	    {"v=DMARC", 0, 0},
 	};
-	struct dmarc_record rec;
+	struct dmarc_txt rec;
 
 	for (size_t i = 0; i < NELEM(cases); i++) {
 		int near = -1;
@@ -78,7 +78,7 @@ test_recognition(void **state)
 static void
 test_tags(void **state)
 {
-	struct dmarc_record rec;
+	struct dmarc_txt rec;
 	const struct dmarc_tag *t;
 	const char *text = "v = DMARC1 ;P = Quarantine;; RUA = mailto:a@b.test"
 	                   " , mailto:c@d.test!10m;\r\n fo\t=\t0:d ;";
@@ -128,7 +128,7 @@ test_skipped_parts(void **state)
 	    {"v=DMARC1; x=\xc3\xa9; p=reject",
 	        "the value of x= holds a control or non-ASCII byte"},
 	};
-	struct dmarc_record rec;
+	struct dmarc_txt rec;
 	char big[1024];
 	size_t o;
 
@@ -177,7 +177,7 @@ test_skipped_parts(void **state)
 static void
 test_repeated_tags(void **state)
 {
-	struct dmarc_record rec;
+	struct dmarc_txt rec;
 
 	assert_int_equal(parse("v=DMARC1; p=reject; p=none", &rec), 0);
 	assert_int_equal(rec.pol.p, DMARC_REJECT);
@@ -246,10 +246,10 @@ test_defaults(void **state)
 	        'u'},
 	    {"v=DMARC1", -1, -1, -1, -1, -1, 100, 0, 'r', 'r', 'u'},
 	};
-	struct dmarc_record rec;
+	struct dmarc_txt rec;
 
 	for (size_t i = 0; i < NELEM(cases); i++) {
-		const struct dmarc_policy *p = &rec.pol;
+		const struct dmarc_in_force *p = &rec.pol;
 
 		if (parse(cases[i].text, &rec) != 0)
 			fail_msg("'%s' not parsed", cases[i].text);
@@ -312,7 +312,7 @@ test_tag_valid(void **state)
 	    {"v=DMARC1", 1},
 	    {"v=dmarc1", 0},
 	};
-	struct dmarc_record rec;
+	struct dmarc_txt rec;
 	char text[64];
 
 	for (size_t i = 0; i < NELEM(cases); i++) {
