@@ -11,6 +11,7 @@
 #include "clock.h"
 
 #include "db.h"
+#include "dmarc_record.h"
 #include "err.h"
 #include "report.h"
 #include "resolve.h"
@@ -23,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* ------------------------------------------------------------------------
  * Findings and helpers. */
@@ -452,194 +452,80 @@ check_gather(
 }
 
 /* ------------------------------------------------------------------------
- * The published DMARC record, read again for the tags dnscheck does not
- * keep. */
+ * The published DMARC record: the one dmarc_lookup() found for dnscheck,
+ * read for the tags dnscheck does not keep. */
 
-static int
-is_wsp(int ch)
-{
-	return ch == ' ' || ch == '\t';
-}
-
-/* 1 when text starts with v=DMARC1 (as dnscheck reads it). */
-static int
-is_dmarc(const char *text, size_t len)
-{
-	size_t p = 0;
-
-	while (p < len && is_wsp(text[p]))
-		p++;
-	if (p >= len || (text[p] != 'v' && text[p] != 'V'))
-		return 0;
-	for (p++; p < len && is_wsp(text[p]); p++)
-		;
-	if (p >= len || text[p] != '=')
-		return 0;
-	for (p++; p < len && is_wsp(text[p]); p++)
-		;
-	if (len - p < 6 || strncmp(text + p, "DMARC1", 6) != 0)
-		return 0;
-	for (p += 6; p < len && is_wsp(text[p]); p++)
-		;
-	return p == len || text[p] == ';';
-}
-
-/* The one DMARC record of res, or NULL with *n the number found. */
-static const struct resolve_record *
-one_dmarc(const struct resolve_result *res, size_t *n)
-{
-	const struct resolve_record *rec = NULL;
-
-	*n = 0;
-	if (res->status != RESOLVE_OK)
-		return NULL;
-	for (size_t i = 0; i < res->n; i++) {
-		if (memchr(res->rr[i].text, '\0', res->rr[i].len) == NULL &&
-		    is_dmarc(res->rr[i].text, res->rr[i].len) && (*n)++ == 0)
-			rec = &res->rr[i];
-	}
-	return *n == 1 ? rec : NULL;
-}
-
-/* Reads the tags of interest of a record (NUL-terminated) into pub. */
 static void
-read_tags(const char *text, struct check_published *pub)
+read_published(struct check *c, const struct dmarc_lookup *l)
 {
-	const char *p = text;
+	struct check_published *pub = &c->published;
+	const struct dmarc_in_force *pol;
+	struct dmarc_txt rec;
 
-	while (*p != '\0') {
-		const char *start = p, *end, *eq, *ns, *ne, *vs, *ve;
+	if (l->record == NULL ||
+	    dmarc_record_parse(l->record->text, l->record->len, &rec) < 0)
+		return;
+	pol = &rec.pol;
+	pub->found = 1;
+	snprintf(pub->record, sizeof(pub->record), "%s",
+	    l->at_org ? l->org_name : l->name);
+	for (int t = 0; t < CHECK_NTAGS; t++) {
+		const struct dmarc_tag *tag =
+		    dmarc_record_tag(&rec, tag_names[t]);
+		char *v = pub->in_force[t];
+		size_t vsz = sizeof(pub->in_force[t]);
 
-		while (*p != '\0' && *p != ';')
-			p++;
-		end = p;
-		if (*p == ';')
-			p++;
-		eq = memchr(start, '=', end - start);
-		if (eq == NULL)
-			continue;
-		for (ns = start; ns < eq && isspace((unsigned char)*ns); ns++)
-			;
-		for (ne = eq; ne > ns && isspace((unsigned char)ne[-1]); ne--)
-			;
-		for (vs = eq + 1; vs < end && isspace((unsigned char)*vs); vs++)
-			;
-		for (ve = end; ve > vs && isspace((unsigned char)ve[-1]); ve--)
-			;
-		for (int t = 0; t < CHECK_NTAGS; t++) {
-			char *dst = pub->tag[t];
-			size_t i, n = ve - vs;
-
-			if ((size_t)(ne - ns) != strlen(tag_names[t]) ||
-			    strncasecmp(ns, tag_names[t], ne - ns) != 0 ||
-			    dst[0] != '\0')
-				continue;
-			if (n >= sizeof(pub->tag[t]))
-				n = sizeof(pub->tag[t]) - 1;
-			for (i = 0; i < n; i++) {
-				unsigned char ch = (unsigned char)vs[i];
-
-				dst[i] = ch > 0x20 && ch < 0x7f
-				    ? (char)tolower(ch)
-				    : '?';
-			}
-			dst[n] = '\0';
+		switch (t) {
+		case CHECK_TAG_P:
+			snprintf(v, vsz, "%s",
+			    pol->p >= 0 ? dmarc_policy_word(pol->p) : "");
+			break;
+		case CHECK_TAG_SP:
+			snprintf(v, vsz, "%s",
+			    pol->sp_in_force >= 0
+			        ? dmarc_policy_word(pol->sp_in_force)
+			        : "");
+			break;
+		case CHECK_TAG_ADKIM:
+			snprintf(v, vsz, "%c", pol->adkim);
+			break;
+		case CHECK_TAG_ASPF:
+			snprintf(v, vsz, "%c", pol->aspf);
+			break;
+		case CHECK_TAG_PCT:
+			snprintf(v, vsz, "%d", pol->pct);
+			break;
 		}
+		/* As written: when the first such tag is valid. */
+		if (tag != NULL && dmarc_tag_valid(tag) == 1 &&
+		    (t != CHECK_TAG_SP || pol->sp >= 0))
+			memcpy(pub->tag[t], v, sizeof(pub->tag[t]));
 	}
-}
-
-/* The record that applies: _dmarc.DOMAIN, else the organizational
- * domain's.  Leaves pub->found 0 on trouble, none or several. */
-static int
-read_published(struct check *c, struct resolver *r, const struct orgdomain *od,
-    struct err *err)
-{
-	char org[ORGDOMAIN_MAX], name[300], oname[300];
-	struct resolve_result res, ores;
-	const struct resolve_record *rec;
-	size_t n, on;
-	int sub, rc;
-
-	memset(&ores, 0, sizeof(ores));
-	sub = orgdomain_get(od, c->domain, org, sizeof(org)) == 0 &&
-	    strcmp(org, c->domain) != 0;
-	snprintf(name, sizeof(name), "_dmarc.%s", c->domain);
-	snprintf(oname, sizeof(oname), "_dmarc.%s", org);
-	resolve_into(r, RESOLVE_TXT, name, &res);
-	if (sub)
-		resolve_into(r, RESOLVE_TXT, oname, &ores);
-	if ((rc = resolve_wait(r, err)) == 0 &&
-	    !resolve_status_trouble(res.status)) {
-		rec = one_dmarc(&res, &n);
-		if (rec == NULL && n == 0 && sub &&
-		    !resolve_status_trouble(ores.status)) {
-			rec = one_dmarc(&ores, &on);
-			snprintf(name, sizeof(name), "%s", oname);
-		}
-		if (rec != NULL) {
-			c->published.found = 1;
-			snprintf(c->published.record,
-			    sizeof(c->published.record), "%s", name);
-			read_tags(rec->text, &c->published);
-		}
-	}
-	resolve_result_clear(&res);
-	if (sub)
-		resolve_result_clear(&ores);
-	return rc;
 }
 
 int
 check_dmarc_text(
     struct resolver *r, const char *domain, char **out, struct err *err)
 {
-	struct resolve_result res;
-	const struct resolve_record *rec;
-	char name[300];
-	size_t n;
+	struct dmarc_lookup l;
 	int rc;
 
 	*out = NULL;
-	snprintf(name, sizeof(name), "_dmarc.%s", domain);
-	resolve_into(r, RESOLVE_TXT, name, &res);
-	if ((rc = resolve_wait(r, err)) == 0 && (rec = one_dmarc(&res, &n)))
-		*out = xstrndup(rec->text, rec->len);
-	resolve_result_clear(&res);
+	rc = dmarc_lookup(r, NULL, domain, &l, err);
+	if (rc == ERR_USAGE) {
+		/* Not a name to look up: no record. */
+		err_clear(err);
+		rc = 0;
+	}
+	if (rc == 0 && l.record != NULL &&
+	    memchr(l.record->text, '\0', l.record->len) == NULL)
+		*out = xstrndup(l.record->text, l.record->len);
+	dmarc_lookup_clear(&l);
 	return rc;
 }
 
 /* ------------------------------------------------------------------------
  * The comparisons. */
-
-/* The value of tag t in force: the published one, or its default. */
-static void
-effective(const struct check_published *pub, enum check_tag t, char *out,
-    size_t outsz)
-{
-	const char *v = pub->tag[t];
-
-	if (v[0] == '\0') {
-		switch (t) {
-		case CHECK_TAG_SP:
-			v = pub->tag[CHECK_TAG_P];
-			break;
-		case CHECK_TAG_ADKIM:
-		case CHECK_TAG_ASPF:
-			v = "r";
-			break;
-		case CHECK_TAG_PCT:
-			v = "100";
-			break;
-		default:
-			break;
-		}
-	}
-	if (t == CHECK_TAG_PCT && v[0] != '\0' &&
-	    strspn(v, "0123456789") == strlen(v) && strlen(v) <= 3)
-		snprintf(out, outsz, "%d", atoi(v));
-	else
-		snprintf(out, outsz, "%s", v);
-}
 
 static void
 compare_policy(struct check *c)
@@ -662,7 +548,7 @@ compare_policy(struct check *c)
 		uint64_t said = 0, other = 0;
 		size_t len = 0;
 
-		effective(pub, t, want, sizeof(want));
+		snprintf(want, sizeof(want), "%s", pub->in_force[t]);
 		if (want[0] == '\0')
 			continue;
 		list[0] = '\0';
@@ -849,13 +735,21 @@ check_run(struct check *c, struct resolver *r, const struct orgdomain *od,
     struct err *err)
 {
 	struct dnscheck_spf *spf = NULL;
+	struct dmarc_lookup dmarc;
 	const struct dnscheck_net *nets;
 	const char **names = NULL;
 	size_t n;
 	int rc;
 
-	if ((rc = dnscheck_dmarc(r, od, c->domain, &c->findings, err)) < 0 ||
-	    (rc = read_published(c, r, od, err)) < 0 ||
+	/* One lookup of the DMARC record for the findings and the policy
+	 * compared with the reports. */
+	rc = dmarc_lookup(r, od, c->domain, &dmarc, err);
+	if (rc == 0)
+		rc = dnscheck_dmarc_found(r, od, &dmarc, &c->findings, err);
+	if (rc == 0)
+		read_published(c, &dmarc);
+	dmarc_lookup_clear(&dmarc);
+	if (rc < 0 ||
 	    (rc = dnscheck_spf(r, c->domain, &c->findings, &spf, err)) < 0)
 		goto done;
 	nets = dnscheck_spf_networks(spf, &n);

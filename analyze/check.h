@@ -118,15 +118,19 @@ struct check_said {
 
 /*
  * The published DMARC record that applies to the domain (its own, or the
- * organizational domain's), as far as check_run() could read it: found is
- * 1 when exactly one v=DMARC1 record answered, and then record names it
- * and tag[] holds each tag's value as published (lower-cased, "" when
- * absent).
+ * organizational domain's), as far as check_run() could read it
+ * (dmarc_record.h): found is 1 when exactly one v=DMARC1 record answered,
+ * and then record names it, tag[] holds each tag's value as published
+ * (lower-case; "" when absent or invalid, which receivers take as absent)
+ * and in_force[] the value receivers apply: the published one or its
+ * default (sp follows p, adkim and aspf r, pct 100; p "" when it has
+ * none).
  */
 struct check_published {
 	int found;
 	char record[300];
 	char tag[CHECK_NTAGS][16];
+	char in_force[CHECK_NTAGS][16];
 };
 
 struct check {
@@ -193,9 +197,10 @@ int check_run(struct check *c, struct resolver *r, const struct orgdomain *od,
 
 /*
  * The text of the one DMARC record at _dmarc.DOMAIN (the domain's own, not
- * its organizational domain's), for `advise` to build the next record
- * from.  *out is NULL when there is none, several, or DNS trouble; else
- * the caller's (free()).  ERR_IO when the resolver fails.
+ * its organizational domain's: dmarc_lookup() without the fallback), for
+ * `advise` to build the next record from.  *out is NULL when there is
+ * none, several, DNS trouble, domain is no domain name or the record holds
+ * a NUL byte; else the caller's (free()).  ERR_IO when the resolver fails.
  */
 int check_dmarc_text(
     struct resolver *r, const char *domain, char **out, struct err *err);

@@ -307,6 +307,34 @@ check usage 2 --db "host=$tmp port=1" good.test
 "$bin" check --help >"$tmp/help" 2>&1 || fail "help: exit $?"
 grep -q 'dns_timeout = 3000' "$tmp/help" || fail "help: the DNS settings"
 
+# Each TXT query for the DMARC record is sent once (issue 18: the findings
+# and the policy compared with the reports come from one lookup), as
+# dnsmasq's log of queries says: _dmarc.DOMAIN, and for a subdomain with no
+# record of its own, _dmarc.ORGDOMAIN.
+dnslog=${DNSMASQ_DIR:?run me through tests/harness/dnsmasq run}/dnsmasq.log
+queries() {
+	grep -ci "query\[TXT\] $1 from" "$dnslog"
+}
+# once NAME BEFORE: NAME was asked once more than BEFORE times, no more.
+once() {
+	on_n=0
+	while [ "$on_n" -lt 50 ] && [ "$(queries "$1")" -le "$2" ]; do
+		sleep 0.1
+		on_n=$((on_n + 1))
+	done
+	sleep 0.3 # dnsmasq writes its log as it goes: a second one would show
+	[ "$(queries "$1")" -eq $(($2 + 1)) ] ||
+		fail "queries: $1 asked $(($(queries "$1") - $2)) times, want 1"
+}
+q_own=$(queries _dmarc.good.test)
+"$bin" check --dns-servers "$dns" --no-db good.test >/dev/null 2>&1
+once _dmarc.good.test "$q_own"
+q_own=$(queries _dmarc.nodmarc.good.test)
+q_org=$(queries _dmarc.good.test)
+"$bin" check --dns-servers "$dns" --no-db nodmarc.good.test >/dev/null 2>&1
+once _dmarc.nodmarc.good.test "$q_own"
+once _dmarc.good.test "$q_org"
+
 if [ "$fails" -gt 0 ]; then
 	echo "$fails check(s) failed" >&2
 	exit 1

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "dmarc_record.h"
 #include "dnscheck.h"
 #include "err.h"
 #include "orgdomain.h"
@@ -321,6 +322,86 @@ test_dmarc(void **state)
 	expect("extok", &l, "dmarc.auth", DNSCHECK_PASS);
 	assert_int_equal(dnscheck_worst(&l), DNSCHECK_PASS);
 	dnscheck_list_free(&l);
+}
+
+/* dmarc_lookup(): the record found, where, how many; the organizational
+ * domain asked only when the domain has none of its own. */
+static void
+test_dmarc_lookup(void **state)
+{
+	struct dmarc_lookup l;
+	struct dmarc_txt rec;
+	struct err err;
+
+	err_clear(&err);
+	assert_int_equal(dmarc_lookup(r, od, "Good.Test.", &l, &err), 0);
+	assert_string_equal(l.name, "_dmarc.good.test");
+	assert_string_equal(l.org_name, "");
+	assert_int_equal(l.count, 1);
+	assert_int_equal(l.asked_org, 0);
+	assert_int_equal(l.at_org, 0);
+	assert_non_null(l.record);
+	assert_int_equal(
+	    dmarc_record_parse(l.record->text, l.record->len, &rec), 0);
+	assert_int_equal(rec.pol.p, DMARC_REJECT);
+	assert_int_equal(rec.pol.adkim, 's');
+	dmarc_lookup_clear(&l);
+
+	/* A subdomain without a record: the organizational domain's. */
+	assert_int_equal(
+	    dmarc_lookup(r, od, "mail.sub.good.test", &l, &err), 0);
+	assert_string_equal(l.name, "_dmarc.mail.sub.good.test");
+	assert_string_equal(l.org_name, "_dmarc.good.test");
+	assert_int_equal(l.count, 0);
+	assert_int_equal(l.asked_org, 1);
+	assert_int_equal(l.org_count, 1);
+	assert_int_equal(l.at_org, 1);
+	assert_non_null(l.record);
+	dmarc_lookup_clear(&l);
+
+	/* Without od, the domain's own only. */
+	assert_int_equal(
+	    dmarc_lookup(r, NULL, "mail.sub.good.test", &l, &err), 0);
+	assert_int_equal(l.asked_org, 0);
+	assert_string_equal(l.org_name, "");
+	assert_null(l.record);
+	dmarc_lookup_clear(&l);
+
+	/* Two records: none applies. */
+	assert_int_equal(dmarc_lookup(r, od, "two.test", &l, &err), 0);
+	assert_int_equal(l.count, 2);
+	assert_null(l.record);
+	dmarc_lookup_clear(&l);
+
+	/* v=dmarc1: not a record, but near one. */
+	assert_int_equal(dmarc_lookup(r, od, "case.test", &l, &err), 0);
+	assert_int_equal(l.count, 0);
+	assert_int_equal(l.near, 1);
+	assert_null(l.record);
+	dmarc_lookup_clear(&l);
+
+	/* A record in two strings is one text. */
+	assert_int_equal(dmarc_lookup(r, od, "drift.test", &l, &err), 0);
+	assert_non_null(l.record);
+	assert_int_equal(
+	    dmarc_record_parse(l.record->text, l.record->len, &rec), 0);
+	assert_int_equal(rec.pol.rua_len, strlen("mailto:d@drift.test"));
+	dmarc_lookup_clear(&l);
+
+	/* No name; DNS trouble: the organizational domain is not asked. */
+	assert_int_equal(dmarc_lookup(r, od, "nospf.test", &l, &err), 0);
+	assert_int_equal(l.own.status, RESOLVE_NXDOMAIN);
+	assert_null(l.record);
+	dmarc_lookup_clear(&l);
+	assert_int_equal(dmarc_lookup(r, od, "x.servfail.test", &l, &err), 0);
+	assert_true(resolve_status_trouble(l.own.status));
+	assert_int_equal(l.asked_org, 0);
+	assert_null(l.record);
+	dmarc_lookup_clear(&l);
+
+	assert_int_equal(
+	    dmarc_lookup(r, od, "not a domain", &l, &err), ERR_USAGE);
+	dmarc_lookup_clear(&l);
 }
 
 static void
@@ -641,6 +722,7 @@ main(void)
 	    cmocka_unit_test(test_good),
 	    cmocka_unit_test(test_spf_covers),
 	    cmocka_unit_test(test_dmarc),
+	    cmocka_unit_test(test_dmarc_lookup),
 	    cmocka_unit_test(test_dmarc_args),
 	    cmocka_unit_test(test_spf),
 	    cmocka_unit_test(test_dkim),
