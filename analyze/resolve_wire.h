@@ -36,17 +36,18 @@ char *resolve_wire_qname(const char *name);
  * type res->type, and fills res: status from the rcode and the records,
  * the records of the type asked (in answer order, along the CNAME chain
  * from the message's one question), ttl, dropped and detail, as struct
- * resolve_result says.  The question is taken as it is in the message:
- * c-ares has matched the answer to the query sent.  res->type and
+ * resolve_result says.  The question is taken as it is in the message;
+ * matching the answer to the query sent is c-ares' part.  res->type and
  * res->name are not changed; records res held before are freed.  Records
  * come with RESOLVE_OK only, whatever the message says.
  *
  * Returns 0.  Returns -1 when the message itself is malformed (a header,
  * question or record cut short or past the end, a bad name): res then
  * has status RESOLVE_OTHER, detail "malformed answer", no record and ttl
- * 0.  A record of the type asked that cannot be read is skipped; when no
- * other is left the status is RESOLVE_OTHER with the detail "malformed
- * record in the answer".
+ * 0.  A record of the type asked that cannot be read is skipped; when an
+ * answer without error (rcode 0) has no other, the status is RESOLVE_OTHER
+ * with the detail "malformed record in the answer".  Another rcode than
+ * those resolve.h names gives RESOLVE_OTHER with the detail "rcode N".
  */
 int resolve_wire_answer(
     const unsigned char *msg, size_t len, struct resolve_result *res);
