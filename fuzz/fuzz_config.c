@@ -45,14 +45,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc;
 
 	err_clear(&err);
-	rc = config_read_buffer(cfg, "fuzz.conf", (const char *)data, size,
-	    CONFIG_FROM_USER, &err);
+	rc = config_read_buffer(
+	    cfg, "fuzz.conf", (const char *)data, size, CONFIG_FROM_USER, &err);
 	check(rc == 0 || rc == ERR_USAGE || rc == ERR_LIMIT,
 	    "config_read_buffer returns 0, ERR_USAGE or ERR_LIMIT");
 	if (rc < 0)
 		check(err.code == rc &&
-		        strncmp(err.msg, "fuzz.conf", strlen("fuzz.conf")) ==
-		            0,
+		        strncmp(err.msg, "fuzz.conf", strlen("fuzz.conf")) == 0,
 		    "a refusal repeats its code and names the file");
 	for (int k = 0; k < CONFIG_NKEYS; k++) {
 		const char *v = config_str(cfg, k);
@@ -64,8 +63,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		copy = strdup(v);
 		check(copy != NULL, "memory");
-		check(config_set(cfg, k, copy, CONFIG_FROM_FLAG, "again",
-		          &err) == 0 &&
+		check(config_set(
+		          cfg, k, copy, CONFIG_FROM_FLAG, "again", &err) == 0 &&
 		        strcmp(config_str(cfg, k), copy) == 0,
 		    "a value kept is canonical: set again, it stays itself");
 		free(copy);
