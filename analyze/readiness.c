@@ -1,6 +1,7 @@
 #include "readiness.h"
 
 #include "clock.h"
+#include "dmarc_record.h"
 #include "err.h"
 #include "percent.h"
 #include "text.h"
@@ -155,226 +156,49 @@ policy_text(
 }
 
 /*
- * The next record.
+ * The next record: dmarc_record_build() (dmarc_record.h).
  */
 
-#define MAX_TAGS 32
-
-struct tag {
-	const char *name, *value;
-	int optional; /* may be left out when the record grows too long */
-};
-
-struct record {
-	struct tag v[MAX_TAGS + 4];
-	size_t n;
-};
-
+/* What the record of step next says: p, and t=y; pct=0 for a test. */
 static void
-add(struct record *r, const char *name, const char *value, int optional)
+step_build(int next, struct dmarc_build *b)
 {
-	if (r->n < sizeof(r->v) / sizeof(r->v[0]))
-		r->v[r->n++] = (struct tag){name, value, optional};
-}
-
-/* p of step, and t and pct after it when the step is a test and the
- * record does not have them already in their own place. */
-static void
-add_policy(struct record *r, int next, int has_t, int has_pct)
-{
-	int testing = next == 1 || next == 3;
-
-	add(r, "p",
-	    next == 0       ? "none"
-	        : next <= 2 ? "quarantine"
-	                    : "reject",
-	    0);
-	if (testing && !has_t)
-		add(r, "t", "y", 0);
-	if (testing && !has_pct)
-		add(r, "pct", "0", 0);
-}
-
-/* Writes the record, leaving out optional tags from the end until it
- * fits: a cut tag would say something else. */
-static void
-record_write(struct record *r, char *out, size_t size)
-{
-	size_t total, o = 0;
-
-	for (;;) {
-		total = 0;
-		for (size_t i = 0; i < r->n; i++)
-			total += (i ? 2 : 0) + strlen(r->v[i].name) + 1 +
-			    strlen(r->v[i].value);
-		if (total < size)
-			break;
-		size_t i = r->n;
-		while (i > 0 && !r->v[i - 1].optional)
-			i--;
-		if (i == 0)
-			break; /* cannot happen: ours alone are short */
-		memmove(&r->v[i - 1], &r->v[i], (r->n - i) * sizeof(r->v[0]));
-		r->n--;
-	}
-	out[0] = '\0';
-	for (size_t i = 0; i < r->n; i++) {
-		put(out + o, size - o, "%s%s=%s", i ? "; " : "", r->v[i].name,
-		    r->v[i].value);
-		o += strlen(out + o);
-		if (o + 1 >= size)
-			break;
-	}
-}
-
-/* Spaces around s (tabs are spaces by now), cut off in place. */
-static char *
-trim(char *s)
-{
-	size_t n;
-
-	while (*s == ' ')
-		s++;
-	n = strlen(s);
-	while (n > 0 && s[n - 1] == ' ')
-		s[--n] = '\0';
-	return s;
-}
-
-/* A tag name: 1 to 16 ASCII letters and digits (in any locale). */
-static int
-name_ok(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++, n++)
-		if (n >= 16 ||
-		    !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		        (*s >= '0' && *s <= '9')))
-			return 0;
-	return n > 0;
-}
-
-/* A record's tags, parsed from a printable copy of its text. */
-struct tags {
-	char *copy;
-	struct {
-		char *name, *value;
-	} v[MAX_TAGS];
-	size_t n;
-	int has_p, has_t, has_pct;
-};
-
-/*
- * Splits a DMARC record into its tags after "v=DMARC1" (which must come
- * first).  The record came from DNS, that is from anyone: only printable
- * ASCII survives, without '"' and '\' (they would end the quoted TXT
- * string); a tag whose name is not a plain word, an empty value, and a
- * repeated tag are dropped.  Returns 0, or -1 when it is not a DMARC
- * record; t->copy is freed by the caller either way.
- */
-static int
-tags_parse(const char *text, struct tags *t)
-{
-	char *tok, *save = NULL;
-	size_t o = 0;
-	int first = 1;
-
-	memset(t, 0, sizeof(*t));
-	t->copy = xmalloc(strlen(text) + 1);
-	for (const char *p = text; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c == '\t')
-			c = ' ';
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-			t->copy[o++] = (char)c;
-	}
-	t->copy[o] = '\0';
-
-	for (tok = strtok_r(t->copy, ";", &save); tok != NULL;
-	     tok = strtok_r(NULL, ";", &save)) {
-		char *eq = strchr(tok, '='), *name, *value;
-		int dup = 0;
-
-		if (eq == NULL) {
-			if (first)
-				return -1;
-			continue;
-		}
-		*eq = '\0';
-		name = trim(tok);
-		value = trim(eq + 1);
-		if (first) {
-			if (strcasecmp(name, "v") != 0 ||
-			    strcasecmp(value, "DMARC1") != 0)
-				return -1;
-			first = 0;
-			continue;
-		}
-		if (!name_ok(name) || *value == '\0' ||
-		    strcasecmp(name, "v") == 0)
-			continue;
-		for (size_t i = 0; i < t->n; i++)
-			dup |= strcasecmp(t->v[i].name, name) == 0;
-		if (dup || t->n == MAX_TAGS)
-			continue;
-		t->has_p |= strcasecmp(name, "p") == 0;
-		t->has_t |= strcasecmp(name, "t") == 0;
-		t->has_pct |= strcasecmp(name, "pct") == 0;
-		t->v[t->n].name = name;
-		t->v[t->n++].value = value;
-	}
-	return first ? -1 : 0;
-}
-
-static const char *
-tag(const struct tags *t, const char *name)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (strcasecmp(t->v[i].name, name) == 0)
-			return t->v[i].value;
-	return NULL;
+	memset(b, 0, sizeof(*b));
+	b->p = next == 0 ? DMARC_NONE
+	    : next <= 2  ? DMARC_QUARANTINE
+	                 : DMARC_REJECT;
+	b->testing = next == 1 || next == 3;
+	b->pct = b->testing ? 0 : 100;
+	b->sp = b->np = DMARC_ABSENT;
 }
 
 int
 readiness_parse_record(const char *text, struct policy_state *out)
 {
-	struct tags t = {0};
-	const char *v;
-	int ok = -1;
+	struct dmarc_txt rec;
+	const struct dmarc_in_force *pol = &rec.pol;
 
 	memset(out, 0, sizeof(*out));
 	out->pct = 100;
 	strcpy(out->testing, "n");
-	if (text == NULL || tags_parse(text, &t) < 0 ||
-	    (v = tag(&t, "p")) == NULL || policy_word(v) == NULL)
-		goto done;
-	strcpy(out->p, policy_word(v));
-	if ((v = tag(&t, "sp")) != NULL && policy_word(v) != NULL)
-		strcpy(out->sp, policy_word(v));
-	if ((v = tag(&t, "np")) != NULL && policy_word(v) != NULL)
-		strcpy(out->np, policy_word(v));
-	if ((v = tag(&t, "pct")) != NULL) {
-		char *end;
-		long n = strtol(v, &end, 10);
-
-		/* RFC 7489 6.3: an invalid pct is 100. */
-		if (*end == '\0' && end != v && n >= 0 && n <= 100)
-			out->pct = (int)n;
-	}
-	if ((v = tag(&t, "t")) != NULL && strcasecmp(v, "y") == 0)
+	if (text == NULL || dmarc_record_parse(text, strlen(text), &rec) < 0 ||
+	    pol->p < 0)
+		return -1;
+	strcpy(out->p, dmarc_policy_word(pol->p));
+	if (pol->sp >= 0)
+		strcpy(out->sp, dmarc_policy_word(pol->sp));
+	if (pol->np >= 0)
+		strcpy(out->np, dmarc_policy_word(pol->np));
+	out->pct = pol->pct;
+	if (pol->testing)
 		strcpy(out->testing, "y");
-	if ((v = tag(&t, "adkim")) != NULL && strcasecmp(v, "s") == 0)
+	if (pol->adkim == 's')
 		strcpy(out->adkim, "s");
-	if ((v = tag(&t, "aspf")) != NULL && strcasecmp(v, "s") == 0)
+	if (pol->aspf == 's')
 		strcpy(out->aspf, "s");
 	out->known = 1;
 	out->from_record = 1;
-	ok = 0;
-done:
-	free(t.copy);
-	return ok;
+	return 0;
 }
 
 /*
@@ -385,34 +209,10 @@ done:
 static int
 from_published(const char *published, int next, char *out, size_t size)
 {
-	struct record r = {.n = 0};
-	struct tags t;
-	int testing = next == 1 || next == 3, ok = 0;
+	struct dmarc_build b;
 
-	if (tags_parse(published, &t) < 0)
-		goto done;
-	add(&r, "v", "DMARC1", 0);
-	if (!t.has_p)
-		add_policy(&r, next, t.has_t, t.has_pct);
-	for (size_t i = 0; i < t.n; i++) {
-		const char *name = t.v[i].name;
-
-		if (strcasecmp(name, "p") == 0)
-			add_policy(&r, next, t.has_t, t.has_pct);
-		else if (strcasecmp(name, "t") == 0) {
-			if (testing)
-				add(&r, "t", "y", 0);
-		} else if (strcasecmp(name, "pct") == 0) {
-			if (testing)
-				add(&r, "pct", "0", 0);
-		} else
-			add(&r, name, t.v[i].value, 1);
-	}
-	record_write(&r, out, size);
-	ok = 1;
-done:
-	free(t.copy);
-	return ok;
+	step_build(next, &b);
+	return dmarc_record_build(published, &b, out, size);
 }
 
 /*
@@ -425,26 +225,25 @@ done:
 static void
 from_reported(const struct policy_state *now, int next, char *out, size_t size)
 {
-	struct record r = {.n = 0};
+	struct dmarc_build b;
 	const char *p = policy_word(now->p);
 	const char *sp = policy_word(now->sp), *np = policy_word(now->np);
 	const char *eff_sp;
 
-	add(&r, "v", "DMARC1", 0);
-	add_policy(&r, next, 0, 0);
+	step_build(next, &b);
 	if (now->known && p != NULL) {
 		if (sp != NULL && strcmp(sp, p) != 0)
-			add(&r, "sp", sp, 0);
+			b.sp = strength(sp);
 		eff_sp = sp != NULL ? sp : p;
 		if (np != NULL && strcmp(np, eff_sp) != 0)
-			add(&r, "np", np, 0);
+			b.np = strength(np);
 		if (strcasecmp(now->adkim, "s") == 0)
-			add(&r, "adkim", "s", 0);
+			b.adkim = 's';
 		if (strcasecmp(now->aspf, "s") == 0)
-			add(&r, "aspf", "s", 0);
+			b.aspf = 's';
 	}
-	add(&r, "rua", "mailto:YOUR-ADDRESS", 0);
-	record_write(&r, out, size);
+	b.rua = "mailto:YOUR-ADDRESS";
+	dmarc_record_build(NULL, &b, out, size);
 }
 
 /*

@@ -968,9 +968,10 @@ test_parse_record(void **state)
 	assert_string_equal(st.testing, "n");
 	assert_string_equal(st.sp, "");
 
-	/* Tags and values in any case; values come out lower-case. */
+	/* Tags and values in any case; values come out lower-case.  But
+	 * DMARC1 is exactly that (RFC 7489 6.4, RFC 9989): see below. */
 	assert_int_equal(readiness_parse_record(
-	                     "V=dmarc1; P=Reject; SP=None; NP=QUARANTINE; "
+	                     "V=DMARC1; P=Reject; SP=None; NP=QUARANTINE; "
 	                     "PCT=20; T=Y; ADKIM=S; Aspf=s",
 	                     &st),
 	    0);
@@ -988,6 +989,7 @@ test_parse_record(void **state)
 		    "p=reject; v=DMARC1", /* v not first */
 		    "v=spf1 -all",
 		    "v=DMARC2; p=reject",
+		    "v=dmarc1; p=reject", /* receivers ignore it */
 		    "v=DMARC1; sp=reject", /* no p */
 		    "v=DMARC1; p=bogus",
 		    "v=DMARC1; p=",
