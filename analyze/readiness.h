@@ -81,8 +81,9 @@
  *       the np in force (np, else sp, else p) is not reject: np=reject
  *       (RFC 9989).
  *
- * The next record, when inputs->published is a DMARC record ("v=DMARC1"
- * first): its tags in their order, p replaced, t and pct set for a test
+ * The next record (dmarc_record_build()), when inputs->published is a
+ * DMARC record ("v=DMARC1" first, in any case: the record written fixes
+ * it): its tags in their order, p replaced, t and pct set for a test
  * step (added after p when missing) and removed for a full one, a repeated
  * tag kept once, a tag whose name is not a plain word dropped.  It comes
  * from DNS, that is from anyone: only printable ASCII survives, without
@@ -263,9 +264,11 @@ void readiness_judge(const struct readiness_thresholds *t, const char *domain,
 void readiness_free(struct readiness *r);
 
 /*
- * A DMARC record's policy ("v=DMARC1; p=reject; sp=none; pct=50"): 0 with
- * *out filled (known, p, sp, np, pct, testing, adkim, aspf; absent pct
- * 100, absent t "n"), -1 when it is not a DMARC record with a valid p.
+ * A DMARC record's policy ("v=DMARC1; p=reject; sp=none; pct=50"), read by
+ * dmarc_record_parse() (dmarc_record.h: v=DMARC1 exactly, the first of a
+ * repeated tag, an invalid value as if absent): 0 with *out filled (known,
+ * p, sp, np, pct, testing, adkim, aspf; absent pct 100, absent t "n"), -1
+ * when it is not a DMARC record with a valid p.
  */
 int readiness_parse_record(const char *text, struct policy_state *out);
 
