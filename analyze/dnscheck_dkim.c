@@ -1,0 +1,520 @@
+/*
+ * dnscheck_dkim: DKIM key records (RFC 6376 section 3.6.1).  Read in this
+ * order: the tag-list splitter; base64 and a minimal DER reader, enough
+ * for the size of an RSA key; the record judged; the lookup per selector.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dnscheck.h"
+#include "dnscheck_int.h"
+#include "err.h"
+#include "orgdomain.h"
+#include "resolve.h"
+#include "xalloc.h"
+
+/* Tags in one DKIM record. */
+#define MAX_TAGS 32
+/* A decoded DKIM key: a 16384-bit RSA key is about 2 KB. */
+#define KEY_MAX 4096
+
+/* ------------------------------------------------------------------------
+ * Tag lists (RFC 6376 section 3.2, RFC 9989 section 4.7): "name=value"
+ * separated by ';', blanks around each part. */
+
+struct tag {
+	char name[16];
+	const char *val;
+	size_t vlen;
+};
+
+/*
+ * Splits text into tags.  Returns the number of tags, or -1 with why set:
+ * a part without '=', a bad tag name, a value with a control or non-ASCII
+ * byte, more than MAX_TAGS tags.  Empty parts (";;", a final ';') are
+ * skipped.
+ */
+static int
+tag_list(
+    const char *text, size_t len, struct tag *tags, char *why, size_t whysz)
+{
+	size_t pos = 0;
+	int n = 0;
+	char shown[64];
+
+	while (pos < len) {
+		size_t start = pos, end, eq, i, ns, ne, vs, ve;
+
+		while (pos < len && text[pos] != ';')
+			pos++;
+		end = pos;
+		if (pos < len)
+			pos++;
+		while (
+		    start < end && dnscheck_is_fws((unsigned char)text[start]))
+			start++;
+		while (end > start &&
+		    dnscheck_is_fws((unsigned char)text[end - 1]))
+			end--;
+		if (start == end)
+			continue;
+		for (eq = start; eq < end && text[eq] != '='; eq++)
+			;
+		if (eq == end) {
+			snprintf(why, whysz, "'%s' is not name=value",
+			    dnscheck_printable(text + start, end - start, shown,
+			        sizeof(shown)));
+			return -1;
+		}
+		ns = start;
+		ne = eq;
+		while (ne > ns && dnscheck_is_fws((unsigned char)text[ne - 1]))
+			ne--;
+		vs = eq + 1;
+		ve = end;
+		while (vs < ve && dnscheck_is_fws((unsigned char)text[vs]))
+			vs++;
+		if (ne == ns || ne - ns >= sizeof(tags[0].name) ||
+		    !isalpha((unsigned char)text[ns])) {
+			snprintf(why, whysz, "bad tag name '%s'",
+			    dnscheck_printable(
+			        text + ns, ne - ns, shown, sizeof(shown)));
+			return -1;
+		}
+		for (i = ns; i < ne; i++) {
+			unsigned char c = (unsigned char)text[i];
+
+			if (!isalnum(c) && c != '_') {
+				snprintf(why, whysz, "bad tag name '%s'",
+				    dnscheck_printable(text + ns, ne - ns,
+				        shown, sizeof(shown)));
+				return -1;
+			}
+		}
+		for (i = vs; i < ve; i++) {
+			unsigned char c = (unsigned char)text[i];
+
+			if ((c < 0x21 || c > 0x7e) && !dnscheck_is_fws(c)) {
+				snprintf(why, whysz,
+				    "the value of %.*s= holds a control or"
+				    " non-ASCII byte",
+				    (int)(ne - ns), text + ns);
+				return -1;
+			}
+		}
+		if (n >= MAX_TAGS) {
+			snprintf(why, whysz, "more than %d tags", MAX_TAGS);
+			return -1;
+		}
+		for (i = 0; i < ne - ns; i++)
+			tags[n].name[i] =
+			    (char)tolower((unsigned char)text[ns + i]);
+		tags[n].name[ne - ns] = '\0';
+		tags[n].val = text + vs;
+		tags[n].vlen = ve - vs;
+		n++;
+	}
+	return n;
+}
+
+/* The first tag named name, or NULL; *dup set when it appears again. */
+static const struct tag *
+tag_get(const struct tag *tags, int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(tags[i].name, name) == 0)
+			return &tags[i];
+	}
+	return NULL;
+}
+
+static int
+val_is(const struct tag *t, const char *word)
+{
+	return t->vlen == strlen(word) &&
+	    strncasecmp(t->val, word, t->vlen) == 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Base64, a minimal DER reader, the key record. */
+
+static int
+b64_val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* Decodes base64 (blanks ignored, '=' padding at the end only) into out;
+ * returns the byte count, or -1. */
+static int
+b64_decode(const char *s, size_t len, unsigned char *out, size_t outsz)
+{
+	uint32_t acc = 0;
+	size_t i, o = 0;
+	int bits = 0, pad = 0, chars = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int v;
+
+		if (dnscheck_is_fws(c))
+			continue;
+		if (c == '=') {
+			pad++;
+			chars++;
+			continue;
+		}
+		if (pad > 0 || (v = b64_val(c)) < 0)
+			return -1;
+		chars++;
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o >= outsz)
+				return -1;
+			out[o++] = (unsigned char)(acc >> bits);
+		}
+	}
+	if (pad > 2 || chars % 4 != 0)
+		return -1;
+	return (int)o;
+}
+
+/* Reads a DER header at *pos within [0, end): tag and content length. */
+static int
+der_next(const unsigned char *b, size_t end, size_t *pos, unsigned *tag,
+    size_t *clen)
+{
+	size_t p = *pos, l;
+	unsigned n;
+
+	if (p + 2 > end)
+		return -1;
+	*tag = b[p++];
+	l = b[p++];
+	if (l & 0x80) {
+		n = (unsigned)(l & 0x7f);
+		if (n == 0 || n > 3 || p + n > end)
+			return -1;
+		for (l = 0; n > 0; n--)
+			l = (l << 8) | b[p++];
+	}
+	if (l > end - p)
+		return -1;
+	*pos = p;
+	*clen = l;
+	return 0;
+}
+
+/* Bits of the INTEGER at *pos (the RSA modulus); -1 if not one. */
+static int
+der_int_bits(const unsigned char *b, size_t end, size_t *pos)
+{
+	unsigned tag, top;
+	size_t len, p;
+	int bits;
+
+	if (der_next(b, end, pos, &tag, &len) < 0 || tag != 0x02 || len == 0)
+		return -1;
+	p = *pos;
+	*pos += len;
+	while (len > 0 && b[p] == 0) {
+		p++;
+		len--;
+	}
+	if (len == 0)
+		return 0;
+	bits = (int)(len - 1) * 8;
+	for (top = b[p]; top != 0; top >>= 1)
+		bits++;
+	return bits;
+}
+
+/*
+ * The modulus size of an RSA public key: SubjectPublicKeyInfo (what
+ * `openssl rsa -pubout` writes and receivers accept) or a bare
+ * RSAPublicKey (RFC 6376's wording).  Returns bits, or -1 with why set.
+ */
+static int
+rsa_bits(const unsigned char *b, size_t len, const char **why)
+{
+	static const unsigned char rsa_oid[] = {
+	    0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
+	size_t pos = 0, clen, end, alg_end;
+	unsigned tag;
+
+	*why = "p= is not a DER public key";
+	if (der_next(b, len, &pos, &tag, &clen) < 0 || tag != 0x30)
+		return -1;
+	end = pos + clen;
+	if (pos < end && b[pos] == 0x02) /* RSAPublicKey */
+		return der_int_bits(b, end, &pos);
+	if (der_next(b, end, &pos, &tag, &clen) < 0 || tag != 0x30)
+		return -1;
+	alg_end = pos + clen;
+	if (der_next(b, alg_end, &pos, &tag, &clen) < 0 || tag != 0x06)
+		return -1;
+	if (clen != sizeof(rsa_oid) || memcmp(b + pos, rsa_oid, clen) != 0) {
+		*why = "p= holds a key of another algorithm than RSA";
+		return -1;
+	}
+	pos = alg_end;
+	if (der_next(b, end, &pos, &tag, &clen) < 0 || tag != 0x03 ||
+	    clen < 1 || b[pos] != 0)
+		return -1;
+	pos++;
+	end = pos + clen - 1;
+	if (der_next(b, end, &pos, &tag, &clen) < 0 || tag != 0x30)
+		return -1;
+	return der_int_bits(b, pos + clen, &pos);
+}
+
+int
+dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
+    struct dnscheck_list *out)
+{
+	struct tag tags[MAX_TAGS];
+	unsigned char key[KEY_MAX];
+	char why[160], shown[64];
+	const struct tag *k, *p, *h, *s, *t, *v;
+	const char *kwhy;
+	int n, i, j, bits, klen;
+
+	if (!dnscheck_record_bytes_ok(text, len, "dkim.syntax", subject, out))
+		return -1;
+	n = tag_list(text, len, tags, why, sizeof(why));
+	if (n < 0) {
+		dnscheck_add(out, "dkim.syntax", DNSCHECK_FAIL, subject,
+		    "write tags as name=value separated by ';'",
+		    "the key record is not a valid tag list: %s", why);
+		return -1;
+	}
+	for (i = 1; i < n; i++) {
+		for (j = 0; j < i; j++) {
+			if (strcmp(tags[i].name, tags[j].name) == 0) {
+				dnscheck_add(out, "dkim.syntax", DNSCHECK_FAIL,
+				    subject, "keep one of each tag",
+				    "tag %s= appears more than once: verifiers"
+				    " ignore the key",
+				    tags[i].name);
+				return -1;
+			}
+		}
+	}
+	v = tag_get(tags, n, "v");
+	if (v != NULL &&
+	    (v != &tags[0] || v->vlen != 5 ||
+	        strncmp(v->val, "DKIM1", 5) != 0)) {
+		dnscheck_add(out, "dkim.syntax", DNSCHECK_FAIL, subject,
+		    "start the record with v=DKIM1; or leave v= out",
+		    "v= must come first and be exactly DKIM1");
+		return -1;
+	}
+	p = tag_get(tags, n, "p");
+	if (p == NULL) {
+		dnscheck_add(out, "dkim.syntax", DNSCHECK_FAIL, subject,
+		    "publish the public key in p=",
+		    "no p= tag: this is not a key record");
+		return -1;
+	}
+	h = tag_get(tags, n, "h");
+	if (h != NULL) {
+		dnscheck_printable(h->val, h->vlen, shown, sizeof(shown));
+		if (strstr(shown, "sha256") == NULL) {
+			dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
+			    "drop h=, or write h=sha256",
+			    "h=%s does not allow sha256; sha1 must not be"
+			    " used (RFC 8301)",
+			    shown);
+			return -1;
+		}
+	}
+	s = tag_get(tags, n, "s");
+	if (s != NULL) {
+		dnscheck_printable(s->val, s->vlen, shown, sizeof(shown));
+		if (strchr(shown, '*') == NULL &&
+		    strstr(shown, "email") == NULL) {
+			dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
+			    "drop s=, or write s=email",
+			    "s=%s: the key is not for email", shown);
+			return -1;
+		}
+	}
+	dnscheck_add(out, "dkim.syntax", DNSCHECK_PASS, subject, NULL,
+	    "the key record is well formed");
+	t = tag_get(tags, n, "t");
+	if (t != NULL) {
+		dnscheck_printable(t->val, t->vlen, shown, sizeof(shown));
+		for (i = 0; shown[i] != '\0'; i++) {
+			if ((shown[i] == 'y' || shown[i] == 'Y') &&
+			    (i == 0 || shown[i - 1] == ':' ||
+			        dnscheck_is_fws((unsigned char)shown[i - 1])) &&
+			    (shown[i + 1] == '\0' || shown[i + 1] == ':' ||
+			        dnscheck_is_fws((unsigned char)shown[i + 1])))
+				break;
+		}
+		if (shown[i] != '\0')
+			dnscheck_add(out, "dkim.testing", DNSCHECK_WARN,
+			    subject, "remove t=y once signing works",
+			    "t=y: the domain is testing DKIM, and verifiers"
+			    " may treat its signatures as absent");
+	}
+	if (p->vlen == 0) {
+		dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
+		    "publish the current key, or stop signing with this"
+		    " selector",
+		    "the key is revoked (empty p=): signatures with this"
+		    " selector fail");
+		return 0;
+	}
+	klen = b64_decode(p->val, p->vlen, key, sizeof(key));
+	if (klen <= 0) {
+		dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
+		    "publish the key as base64 without quotes or breaks",
+		    "p= is not base64 (or longer than %d bytes)", KEY_MAX);
+		return -1;
+	}
+	k = tag_get(tags, n, "k");
+	if (k != NULL && val_is(k, "ed25519")) {
+		if (klen != 32) {
+			dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
+			    "publish the bare 32-byte key in base64 (RFC 8463)",
+			    "an ed25519 p= must hold 32 bytes, not %d", klen);
+			return -1;
+		}
+		dnscheck_add(out, "dkim.key", DNSCHECK_PASS, subject, NULL,
+		    "ed25519 key");
+		return 0;
+	}
+	if (k != NULL && !val_is(k, "rsa")) {
+		dnscheck_printable(k->val, k->vlen, shown, sizeof(shown));
+		dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
+		    "use k=rsa or k=ed25519",
+		    "k=%s is not a key type verifiers know", shown);
+		return -1;
+	}
+	bits = rsa_bits(key, (size_t)klen, &kwhy);
+	if (bits < 0) {
+		dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
+		    "publish the output of openssl rsa -pubout, base64", "%s",
+		    kwhy);
+		return -1;
+	}
+	if (bits < 1024)
+		dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
+		    "make a 2048-bit key and publish it under a new selector",
+		    "RSA key of %d bits: verifiers refuse keys under 1024"
+		    " bits (RFC 8301)",
+		    bits);
+	else if (bits < 2048)
+		dnscheck_add(out, "dkim.key", DNSCHECK_WARN, subject,
+		    "make a 2048-bit key and publish it under a new selector",
+		    "RSA key of %d bits: 2048 is recommended", bits);
+	else
+		dnscheck_add(out, "dkim.key", DNSCHECK_PASS, subject, NULL,
+		    "RSA key of %d bits", bits);
+	return 0;
+}
+
+/* 1 when the TXT record looks like a DKIM key record. */
+static int
+looks_like_key(const struct resolve_record *rr)
+{
+	struct tag tags[MAX_TAGS];
+	char why[16];
+	int n;
+
+	if (rr->len > DNSCHECK_RECORD_MAX || memchr(rr->text, '\0', rr->len))
+		return 1; /* judged, and refused, by the parser */
+	n = tag_list(rr->text, rr->len, tags, why, sizeof(why));
+	return n < 0 || tag_get(tags, n, "p") != NULL ||
+	    tag_get(tags, n, "v") != NULL || tag_get(tags, n, "k") != NULL;
+}
+
+int
+dnscheck_dkim(struct resolver *r, const char *domain,
+    const char *const *selectors, size_t nsel, struct dnscheck_list *out,
+    struct err *err)
+{
+	char dom[ORGDOMAIN_MAX], name[600], fix[700];
+	struct resolve_result *res;
+	size_t i, k;
+	int rc;
+
+	if ((rc = dnscheck_domain_arg(domain, dom, err)) < 0)
+		return rc;
+	if (nsel == 0)
+		return 0;
+	res = xcalloc(nsel, sizeof(*res));
+	for (i = 0; i < nsel; i++) {
+		snprintf(name, sizeof(name), "%s._domainkey.%s",
+		    selectors[i] != NULL ? selectors[i] : "", dom);
+		resolve_into(r, RESOLVE_TXT, name, &res[i]);
+	}
+	if ((rc = resolve_wait(r, err)) < 0)
+		goto done;
+	for (i = 0; i < nsel; i++) {
+		const struct resolve_record *key = NULL;
+		size_t nkeys = 0;
+
+		snprintf(name, sizeof(name), "%s._domainkey.%s",
+		    selectors[i] != NULL ? selectors[i] : "", dom);
+		if (res[i].status == RESOLVE_BADNAME) {
+			dnscheck_add(out, "dkim.record", DNSCHECK_FAIL, name,
+			    "selectors are DNS labels: letters, digits, '-'",
+			    "'%s' is not a usable selector",
+			    selectors[i] != NULL ? selectors[i] : "");
+			continue;
+		}
+		if (dnscheck_dns_trouble(out, "dkim.record", &res[i], name))
+			continue;
+		for (k = 0; k < res[i].n; k++) {
+			if (looks_like_key(&res[i].rr[k]) && nkeys++ == 0)
+				key = &res[i].rr[k];
+		}
+		if (nkeys == 0) {
+			snprintf(fix, sizeof(fix),
+			    "publish TXT %s \"v=DKIM1; k=rsa; p=<base64 public"
+			    " key>\" (your mail system shows it)",
+			    name);
+			dnscheck_add(out, "dkim.record", DNSCHECK_FAIL, name,
+			    fix, "no DKIM key for selector %s%s", selectors[i],
+			    res[i].status == RESOLVE_OK
+			        ? " (TXT records, none a key)"
+			        : "");
+			continue;
+		}
+		if (nkeys > 1)
+			dnscheck_add(out, "dkim.record", DNSCHECK_WARN, name,
+			    "keep one key record per selector",
+			    "%zu key records: verifiers may use any of them;"
+			    " the first is checked",
+			    nkeys);
+		else
+			dnscheck_add(out, "dkim.record", DNSCHECK_PASS, name,
+			    NULL, "one key record");
+		dnscheck_parse_dkim(key->text, key->len, name, out);
+	}
+done:
+	for (i = 0; i < nsel; i++)
+		resolve_result_clear(&res[i]);
+	free(res);
+	return rc;
+}

@@ -1,0 +1,69 @@
+/*
+ * dnscheck_int: what the files of dnscheck share, private to them (and to
+ * their unit tests).  dnscheck.h is the public interface; this header says
+ * which file does what and holds the helpers they have in common.
+ *
+ *   dnscheck.c        findings (the list, dnscheck_add()) and the helpers
+ *                     below; the resolver behind the SPF evaluator's
+ *                     lookups (dnscheck_spf())
+ *   dnscheck_dmarc.c  the DMARC record judged, tag by tag, and the report
+ *                     authorisation records; reading the record is
+ *                     dmarc_record.c's
+ *   dnscheck_spf.c    the SPF parser, the evaluation of a record with its
+ *                     includes and redirect (no DNS: lookups come through
+ *                     struct dnscheck_spf_dns), and matching an address
+ *   dnscheck_dkim.c   DKIM key records: tag list, base64, DER, key size
+ *   dnscheck_mx.c     MX records and an address for each host
+ *   dnscheck_ptr.c    reverse DNS, forward confirmation, generic names
+ */
+#ifndef DMARCSIFT_DNSCHECK_INT_H
+#define DMARCSIFT_DNSCHECK_INT_H
+
+#include <stddef.h>
+
+#include "dnscheck.h"
+#include "orgdomain.h"
+#include "resolve.h"
+
+struct err;
+
+/* Records longer than this are refused before parsing. */
+#define DNSCHECK_RECORD_MAX 8192
+/* MX hosts looked at, by the MX check and by an SPF mx term. */
+#define DNSCHECK_MX_MAX_HOSTS 10
+
+/*
+ * Copies len bytes of s to out as printable ASCII: other bytes become '?',
+ * and text too long for out is cut with "...".  Returns out.
+ */
+char *dnscheck_printable(const char *s, size_t len, char *out, size_t outsz);
+
+/* The trouble as people know it: SERVFAIL, REFUSED, timeout. */
+const char *dnscheck_trouble_name(enum resolve_status s);
+
+/* Appends a DNSERROR finding id about subject when res is DNS trouble
+ * (resolve_status_trouble()); returns 1 then, else 0. */
+int dnscheck_dns_trouble(struct dnscheck_list *out, const char *id,
+    const struct resolve_result *res, const char *subject);
+
+/* FWS of RFC 6376 (folded white space): blanks and line breaks. */
+static inline int
+dnscheck_is_fws(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Checks a domain argument: a usable name in ASCII (A-labels), lower-cased
+ * into out.  ERR_USAGE otherwise. */
+int dnscheck_domain_arg(
+    const char *domain, char out[ORGDOMAIN_MAX], struct err *err);
+
+/* 1 when s (NUL-terminated) is a domain name we would send. */
+int dnscheck_domain_ok(const char *s);
+
+/* Checks a record's bytes before parsing: no NUL, not overlong.  Returns
+ * 1 when fine, else 0 with an id finding (FAIL) appended to out. */
+int dnscheck_record_bytes_ok(const char *text, size_t len, const char *id,
+    const char *subject, struct dnscheck_list *out);
+
+#endif
