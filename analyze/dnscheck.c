@@ -2,7 +2,8 @@
  * dnscheck: the findings every check appends to, and the helpers the
  * checks share (dnscheck_int.h).  The checks themselves live by subject in
  * dnscheck_dmarc.c, dnscheck_spf.c, dnscheck_dkim.c, dnscheck_mx.c and
- * dnscheck_ptr.c.
+ * dnscheck_ptr.c.  The SPF evaluator sends no query: dnscheck_spf(), at the
+ * end, hands it the resolver.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -218,4 +219,29 @@ dnscheck_record_bytes_ok(const char *text, size_t len, const char *id,
 		return 0;
 	}
 	return 1;
+}
+
+/* ------------------------------------------------------------------------
+ * SPF over the resolver: the evaluator (dnscheck_spf.c) asks, the resolver
+ * answers. */
+
+static int
+spf_lookup(void *arg, const char *name, const enum resolve_type *types,
+    size_t n, struct resolve_result *res, struct err *err)
+{
+	struct resolver *r = arg;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		resolve_into(r, types[i], name, &res[i]);
+	return resolve_wait(r, err);
+}
+
+int
+dnscheck_spf(struct resolver *r, const char *domain, struct dnscheck_list *out,
+    struct dnscheck_spf **spf_out, struct err *err)
+{
+	const struct dnscheck_spf_dns dns = {spf_lookup, r};
+
+	return dnscheck_spf_eval(&dns, domain, out, spf_out, err);
 }

@@ -66,4 +66,27 @@ int dnscheck_domain_ok(const char *s);
 int dnscheck_record_bytes_ok(const char *text, size_t len, const char *id,
     const char *subject, struct dnscheck_list *out);
 
+/*
+ * The DNS as the SPF evaluator sees it, handed in so that the evaluator
+ * sends no query itself: dnscheck_spf() hands in the resolver, a test a
+ * table of answers.  lookup() answers name for each of the n types (n is
+ * 1, or 2 for A and AAAA asked together) into res[0..n-1]; the evaluator
+ * owns those results and releases them with resolve_result_clear().  It
+ * returns 0, or a negative err_code with err set when it could not ask at
+ * all (the resolver's event loop failed), which ends the evaluation with
+ * that error; every slot is filled (initialised) either way.
+ */
+struct dnscheck_spf_dns {
+	int (*lookup)(void *arg, const char *name,
+	    const enum resolve_type *types, size_t n,
+	    struct resolve_result *res, struct err *err);
+	void *arg;
+};
+
+/* dnscheck_spf() (dnscheck.h) with the answers of dns.  At most
+ * DNSCHECK_SPF_MAX_QUERIES lookups (an A and AAAA pair counts two) are
+ * asked. */
+int dnscheck_spf_eval(const struct dnscheck_spf_dns *dns, const char *domain,
+    struct dnscheck_list *out, struct dnscheck_spf **spf_out, struct err *err);
+
 #endif

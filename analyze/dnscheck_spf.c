@@ -416,7 +416,9 @@ bad:
 
 /* ------------------------------------------------------------------------
  * SPF: evaluation.  The record and what its includes and redirect lead to
- * form a tree of nodes; a/mx terms are expanded to networks. */
+ * form a tree of nodes; a/mx terms are expanded to networks.  Every
+ * answer comes through ev->dns (struct dnscheck_spf_dns): nothing here
+ * sends a query. */
 
 struct spf_node;
 
@@ -443,7 +445,7 @@ struct dnscheck_spf {
 };
 
 struct spf_eval {
-	struct resolver *r;
+	const struct dnscheck_spf_dns *dns;
 	struct dnscheck_list *out;
 	struct err *err;
 	struct dnscheck_spf *spf;
@@ -535,7 +537,7 @@ spf_query(struct spf_eval *ev, enum resolve_type type, const char *name,
 {
 	if (!spf_budget(ev, 1, name))
 		return 0;
-	if (resolve_one(ev->r, type, name, res, ev->err) < 0) {
+	if (ev->dns->lookup(ev->dns->arg, name, &type, 1, res, ev->err) < 0) {
 		resolve_result_clear(res);
 		ev->failed = 1;
 		return 0;
@@ -555,40 +557,39 @@ static int
 expand_host(struct spf_eval *ev, struct spf_node *node, struct spf_ext *ext,
     const char *name, int c4, int c6, int *voided)
 {
-	struct resolve_result a, aaaa;
+	static const enum resolve_type both[2] = {RESOLVE_A, RESOLVE_AAAA};
+	struct resolve_result res[2], *a = &res[0], *aaaa = &res[1];
 	unsigned char bin[16];
 	size_t i;
 	int found = 0, trouble = 0;
 
 	if (!spf_budget(ev, 2, name))
 		return -1;
-	resolve_into(ev->r, RESOLVE_A, name, &a);
-	resolve_into(ev->r, RESOLVE_AAAA, name, &aaaa);
-	if (resolve_wait(ev->r, ev->err) < 0) {
+	if (ev->dns->lookup(ev->dns->arg, name, both, 2, res, ev->err) < 0) {
 		ev->failed = 1;
-		resolve_result_clear(&a);
-		resolve_result_clear(&aaaa);
+		resolve_result_clear(a);
+		resolve_result_clear(aaaa);
 		return -1;
 	}
-	for (i = 0; i < a.n; i++) {
-		if (inet_pton(AF_INET, a.rr[i].text, bin) == 1) {
+	for (i = 0; i < a->n; i++) {
+		if (inet_pton(AF_INET, a->rr[i].text, bin) == 1) {
 			add_net(ev->spf, AF_INET, bin, c4, node->domain);
 			found++;
 		}
 	}
-	for (i = 0; i < aaaa.n; i++) {
-		if (inet_pton(AF_INET6, aaaa.rr[i].text, bin) == 1) {
+	for (i = 0; i < aaaa->n; i++) {
+		if (inet_pton(AF_INET6, aaaa->rr[i].text, bin) == 1) {
 			add_net(ev->spf, AF_INET6, bin, c6, node->domain);
 			found++;
 		}
 	}
 	ext->nnet += (size_t)found;
-	if (dnscheck_dns_trouble(ev->out, "spf.record", &a, name) ||
-	    dnscheck_dns_trouble(ev->out, "spf.record", &aaaa, name))
+	if (dnscheck_dns_trouble(ev->out, "spf.record", a, name) ||
+	    dnscheck_dns_trouble(ev->out, "spf.record", aaaa, name))
 		trouble = 1;
-	*voided = !trouble && is_void(&a) && is_void(&aaaa);
-	resolve_result_clear(&a);
-	resolve_result_clear(&aaaa);
+	*voided = !trouble && is_void(a) && is_void(aaaa);
+	resolve_result_clear(a);
+	resolve_result_clear(aaaa);
 	return trouble ? -1 : found;
 }
 
@@ -861,8 +862,8 @@ collect_auth(struct dnscheck_spf *spf, const struct spf_node *node, int depth,
 }
 
 int
-dnscheck_spf(struct resolver *r, const char *domain, struct dnscheck_list *out,
-    struct dnscheck_spf **spf_out, struct err *err)
+dnscheck_spf_eval(const struct dnscheck_spf_dns *dns, const char *domain,
+    struct dnscheck_list *out, struct dnscheck_spf **spf_out, struct err *err)
 {
 	char dom[ORGDOMAIN_MAX], fix[400];
 	struct spf_eval ev;
@@ -878,7 +879,7 @@ dnscheck_spf(struct resolver *r, const char *domain, struct dnscheck_list *out,
 		return rc;
 	spf = xcalloc(1, sizeof(*spf));
 	memset(&ev, 0, sizeof(ev));
-	ev.r = r;
+	ev.dns = dns;
 	ev.out = out;
 	ev.err = err;
 	ev.spf = spf;
