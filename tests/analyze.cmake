@@ -4,6 +4,8 @@ ds_unit_test(test_orgdomain LIBS dsanalyze)
 ds_unit_test(test_verdict LIBS dsanalyze)
 ds_unit_test(test_services LIBS dsanalyze)
 ds_unit_test(test_dmarc_record LIBS dsanalyze)
+# The SPF evaluator with its DNS handed in as a table.
+ds_unit_test(test_dnscheck_spf LIBS dsanalyze)
 
 # dmarcsift sources, advise and report: the real binary on fixture reports
 # with known answers, a real PostgreSQL, a real dnsmasq and a real SMTP
