@@ -44,6 +44,10 @@
  *
  * Every record read is untrusted input: parsers cap lengths and counts, and
  * text quoted in findings is made printable first.
+ *
+ * The checks live one subject per file, dnscheck_dmarc.c, dnscheck_spf.c,
+ * dnscheck_dkim.c, dnscheck_mx.c and dnscheck_ptr.c, around the findings
+ * in dnscheck.c; dnscheck_int.h says what each offers the others.
  */
 #ifndef DMARCSIFT_DNSCHECK_H
 #define DMARCSIFT_DNSCHECK_H
