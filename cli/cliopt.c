@@ -19,6 +19,8 @@
 static struct config *settings;
 static char *config_path; /* --config FILE */
 static int loaded;
+/* The run's limits: --limit at once, the config files when they are read. */
+static struct limits *limits;
 
 void
 cliopt_init(struct cliopt *co)
@@ -27,6 +29,7 @@ cliopt_init(struct cliopt *co)
 	limits_init(&co->lim);
 	cliopt_cleanup();
 	settings = config_new();
+	limits = &co->lim;
 }
 
 void
@@ -37,6 +40,7 @@ cliopt_cleanup(void)
 	free(config_path);
 	config_path = NULL;
 	loaded = 0;
+	limits = NULL;
 }
 
 /* --config FILE: said at once when it cannot be read, by every command. */
@@ -106,7 +110,10 @@ cliopt_handle(struct cliopt *co, int c, const char *arg)
 		          "VARIABLE");
 		return -1;
 	case CLIOPT_LIMIT:
-		if (limits_set(&co->lim, arg, &err) < 0) {
+		if (settings == NULL)
+			settings = config_new();
+		if (limits_set(&co->lim, arg, &err) < 0 ||
+		    limits_set_config(settings, arg, &err) < 0) {
 			log_error("%s", err.msg);
 			return -1;
 		}
@@ -132,6 +139,8 @@ cliopt_settings(const struct config **out, struct err *err)
 		if ((rc = config_load(settings, config_path, err)) < 0)
 			return rc;
 		loaded = 1;
+		if (limits != NULL)
+			limits_from_config(limits, settings);
 	}
 	*out = settings;
 	return 0;

@@ -2,7 +2,8 @@
  * cliopt: the options commands share, handled in one place.
  *
  * A command lists in its getopt_long table CLIOPT_COMMON (--limit, -v, -q)
- * and, by the settings it uses: CLIOPT_DATABASE (--db and --config FILE),
+ * and, by the settings it uses: CLIOPT_DATABASE (--db, --config FILE and a
+ * flag for each input limit, --input-bytes VALUE as --limit input_bytes=V),
  * CLIOPT_IMAP (a flag for every imap_* setting; with CLIOPT_DATABASE or
  * CLIOPT_CONFIG_FILE), CLIOPT_DNS (dns_servers, dns_timeout and offline,
  * likewise), CLIOPT_ANALYSIS and CLIOPT_SMTP.  It
@@ -26,7 +27,9 @@ struct err;
 
 struct cliopt {
 	const char *db; /* --db CONNINFO, or NULL */
-	struct limits lim; /* with --limit NAME=VALUE applied */
+	/* with --limit NAME=VALUE applied; the config's (files and flags too)
+	 * once cliopt_settings() has read them */
+	struct limits lim;
 };
 
 #define CLIOPT_LIMIT 0x101
@@ -59,6 +62,8 @@ struct cliopt {
 #define CLIOPT_ARG_COMMAND required_argument
 #define CLIOPT_ARG_URL required_argument
 #define CLIOPT_ARG_INT required_argument
+#define CLIOPT_ARG_COUNT required_argument
+#define CLIOPT_ARG_SIZE required_argument
 #define CLIOPT_ARG_ENUM required_argument
 #define CLIOPT_ARG_BOOL optional_argument
 #define CLIOPT_G_DB(db, imap, dns, analysis, smtp) db
@@ -140,7 +145,8 @@ int cliopt_handle(struct cliopt *co, int c, const char *arg);
 /*
  * The settings of this run: the config files (or --config FILE), then
  * $DMARCSIFT_DB, then the flags given to cliopt_handle().  Read on the first
- * call, which comes after option parsing; dbconn_open() makes it.  *out is
+ * call, which comes after option parsing; dbconn_open() makes it.  It sets
+ * the limits of the struct cliopt of cliopt_init() from them.  *out is
  * borrowed until cliopt_cleanup().  Errors (a bad file) are exit status 2.
  */
 int cliopt_settings(const struct config **out, struct err *err);

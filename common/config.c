@@ -33,9 +33,9 @@
 #define TOKEN_COMMAND_SECONDS 60
 
 #define CONFIG_ROW_(                                                           \
-    id, name, flag, group, type, dflt, min, max, words, mask, help)            \
+    id, name, flag, group, type, dflt, min, max, words, mask, env, help)       \
 	[CONFIG_##id] = {name, flag, CONFIG_GROUP_##group, CONFIG_##type,      \
-	    dflt, min, max, words, mask, help},
+	    dflt, min, max, words, mask, env, help},
 const struct config_setting config_settings[CONFIG_NKEYS] = {
     CONFIG_SETTINGS(CONFIG_ROW_)};
 #undef CONFIG_ROW_
@@ -201,6 +201,76 @@ check_int(const struct config_setting *s, const char *value, char **canon,
 	return 0;
 }
 
+int
+config_parse_size(const char *s, unsigned long long *out)
+{
+	unsigned long long v, mul = 1;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		mul = CONFIG_KiB, end++;
+	else if (*end == 'M')
+		mul = CONFIG_MiB, end++;
+	else if (*end == 'G')
+		mul = CONFIG_GiB, end++;
+	if (*end != '\0' || (mul > 1 && v > ULLONG_MAX / mul))
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+/* v with the largest of k, M, G that divides it, or plain; 0 is "0". */
+static char *
+size_text(unsigned long long v)
+{
+	if (v > 0 && v % CONFIG_KiB != 0)
+		return xasprintf("%llu", v);
+	if (v != 0 && v % CONFIG_GiB == 0)
+		return xasprintf("%lluG", v / CONFIG_GiB);
+	if (v != 0 && v % CONFIG_MiB == 0)
+		return xasprintf("%lluM", v / CONFIG_MiB);
+	if (v != 0 && v % CONFIG_KiB == 0)
+		return xasprintf("%lluk", v / CONFIG_KiB);
+	return xasprintf("%llu", v);
+}
+
+/*
+ * A COUNT or SIZE keeps a suffix when it was given one: "1024k" is "1M",
+ * "1024" is itself.  The range of a SIZE is told with k, M and G.
+ */
+static int
+check_size(const struct config_setting *s, const char *value, char **canon,
+    struct err *err)
+{
+	unsigned long long v;
+	char *lo, *hi;
+
+	if (config_parse_size(value, &v) < 0 ||
+	    v < (unsigned long long)s->min || v > (unsigned long long)s->max) {
+		lo = s->type == CONFIG_SIZE ? size_text(s->min)
+		                            : xasprintf("%lld", s->min);
+		hi = s->type == CONFIG_SIZE ? size_text(s->max)
+		                            : xasprintf("%lld", s->max);
+		err_set(err, ERR_USAGE,
+		    "%s: want a whole number from %s to %s (it may end in k, M "
+		    "or G), got '%s'",
+		    s->name, lo, hi, value);
+		free(lo);
+		free(hi);
+		return ERR_USAGE;
+	}
+	*canon = isdigit((unsigned char)value[strlen(value) - 1])
+	    ? xasprintf("%llu", v)
+	    : size_text(v);
+	return 0;
+}
+
 static int
 check_bool(const struct config_setting *s, const char *value, char **canon,
     struct err *err)
@@ -339,7 +409,8 @@ check_value(const struct config_setting *s, const char *value, char **canon,
 			    "value",
 			    s->name);
 	if (value[0] == '\0') {
-		if (s->type == CONFIG_INT || s->type == CONFIG_BOOL ||
+		if (s->type == CONFIG_INT || s->type == CONFIG_COUNT ||
+		    s->type == CONFIG_SIZE || s->type == CONFIG_BOOL ||
 		    s->type == CONFIG_ENUM)
 			return err_set(
 			    err, ERR_USAGE, "%s: want a value", s->name);
@@ -349,6 +420,9 @@ check_value(const struct config_setting *s, const char *value, char **canon,
 	switch (s->type) {
 	case CONFIG_INT:
 		return check_int(s, value, canon, err);
+	case CONFIG_COUNT:
+	case CONFIG_SIZE:
+		return check_size(s, value, canon, err);
 	case CONFIG_BOOL:
 		return check_bool(s, value, canon, err);
 	case CONFIG_ENUM:
@@ -739,11 +813,15 @@ load(struct config *cfg, const char *file, struct tally *t, struct err *err)
 		if (rc < 0)
 			return rc;
 	}
-	env = getenv("DMARCSIFT_DB");
-	if (env != NULL && env[0] != '\0' &&
-	    (rc = config_set(cfg, CONFIG_DB, env, CONFIG_FROM_ENV,
-	         "DMARCSIFT_DB", err)) < 0) {
-		err_prefix(err, "DMARCSIFT_DB");
+	for (int k = 0; k < CONFIG_NKEYS; k++) {
+		const char *var = config_settings[k].env;
+
+		if (var == NULL || (env = getenv(var)) == NULL ||
+		    env[0] == '\0' ||
+		    (rc = config_set(cfg, k, env, CONFIG_FROM_ENV, var, err)) ==
+		        0)
+			continue;
+		err_prefix(err, "%s", var);
 		if (t == NULL)
 			return rc;
 		tell(t, err);
@@ -1272,10 +1350,27 @@ config_str(const struct config *cfg, enum config_key key)
 	return v[0] != '\0' ? v : NULL;
 }
 
+/* An INT or SIZE value that config_set() checked, or a default. */
+static long long
+int_of(const struct config_setting *s, const char *v)
+{
+	unsigned long long n = 0;
+
+	if (s->type == CONFIG_COUNT || s->type == CONFIG_SIZE)
+		return config_parse_size(v, &n) == 0 ? (long long)n : 0;
+	return strtoll(v, NULL, 10);
+}
+
 long long
 config_int(const struct config *cfg, enum config_key key)
 {
-	return strtoll(cfg->v[key].value, NULL, 10);
+	return int_of(&config_settings[key], cfg->v[key].value);
+}
+
+long long
+config_default_int(enum config_key key)
+{
+	return int_of(&config_settings[key], config_settings[key].dflt);
 }
 
 int
@@ -1469,8 +1564,15 @@ config_print_help(FILE *fp, unsigned groups)
 			continue;
 		fprintf(fp, "  %s =%s%s\n      %s", s->name,
 		    s->dflt[0] != '\0' ? " " : "", s->dflt, s->help);
-		if (s->type == CONFIG_INT)
+		if (s->type == CONFIG_INT || s->type == CONFIG_COUNT)
 			fprintf(fp, "; %lld to %lld", s->min, s->max);
+		if (s->type == CONFIG_SIZE) {
+			char *lo = size_text(s->min), *hi = size_text(s->max);
+
+			fprintf(fp, "; %s to %s", lo, hi);
+			free(lo);
+			free(hi);
+		}
 		if (s->type == CONFIG_ENUM) {
 			w = words_text(s->words);
 			fprintf(fp, ": %s", w);

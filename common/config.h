@@ -2,16 +2,17 @@
  * config: the settings, from a `key = value` file, the environment and the
  * command line.
  *
- * One table, CONFIG_SETTINGS below, describes every setting: its name in the
- * file, its command-line flag, the group of commands that use it, its type,
- * default, range or allowed words, and a line of help.  It is the only place
+ * One table, CONFIG_SETTINGS below, describes every setting, the input
+ * limits among them: its name in the file, its command-line flag, the group
+ * of commands that use it, its type, default, range or allowed words, the
+ * environment variable that sets it, and a line of help.  It is the only place
  * to add a setting: the key enum, the parser, the flags (cli/cliopt.h), the
  * help and `dmarcsift config` all come from it.
  *
- * Precedence, highest first: a command-line flag; the environment (only
- * DMARCSIFT_DB, for db); the per-user file; the system file; the default.
- * Each value remembers where it came from ("default", "FILE:LINE", "--flag",
- * "DMARCSIFT_DB").
+ * Precedence, highest first: a command-line flag; the environment (the
+ * table's env column: DMARCSIFT_DB, for db); the per-user file; the system
+ * file; the default.  Each value remembers where it came from ("default",
+ * "FILE:LINE", "--flag", "--limit NAME", "DMARCSIFT_DB").
  *
  * Secrets (the IMAP password, an OAuth2 token) are never values here: the
  * settings name a file, an environment variable or a command that yields
@@ -26,135 +27,208 @@
 
 struct err;
 
+/* The multipliers of k, M and G in a SIZE value. */
+#define CONFIG_KiB 1024LL
+#define CONFIG_MiB (1024LL * 1024)
+#define CONFIG_GiB (1024LL * 1024 * 1024)
+
 /*
- * S(ID, "key", "flag", GROUP, TYPE, "default", min, max, words, mask, help)
+ * S(ID, "key", "flag", GROUP, TYPE, "default", min, max, words, mask, env,
+ *     help)
  *
  * TYPE is STRING, PATH, ENVVAR (a variable's name), COMMAND (for /bin/sh -c),
- * URL (words: the allowed schemes), INT (min..max), BOOL (yes/no, true/false,
- * on/off, 1/0) or ENUM (words: the allowed values, first is 0).  An empty
- * string value means "not set".  mask is 1 when the value may hold a password
- * to hide in `dmarcsift config`.  The flag is the key with '-' for '_'.
+ * URL (words: the allowed schemes), INT (min..max), COUNT (min..max, a
+ * whole number that may end in k, M or G: times 1024, 1024 * 1024 or
+ * 1024 * 1024 * 1024), SIZE (a COUNT of bytes, its range shown with k, M
+ * and G), BOOL (yes/no, true/false, on/off, 1/0) or ENUM (words: the allowed
+ * values, first is 0).  An empty string value means "not set".  mask is 1
+ * when the value may hold a password to hide in `dmarcsift config`.  The
+ * flag is the key with '-' for '_'.  env is the environment variable that
+ * sets it (between the files and the flags), or NULL.  Every setting may be
+ * set in the config file and by its flag.
  *
  * IMAP folder names use '/' between levels whatever the server's separator.
+ *
+ * The readiness thresholds (ready_*) and legit_share have their defaults
+ * here and nowhere else in C: readiness_thresholds_default() reads them.
+ * The SQL functions of sql/005_analysis.sql and sql/007_readiness.sql give
+ * their parameters defaults too (p_days 14, p_legit_share 0.10) for use by
+ * hand in psql; dmarcsift always passes every value from here.
+ *
+ * The input limits (input_bytes to warnings, COUNT and SIZE) are read into
+ * a struct limits by limits_from_config() (input_limits.h); --limit
+ * NAME=VALUE sets them too, as their flags do.  Their defaults are generous
+ * for real reports (the largest seen from big receivers are a few MB
+ * compressed and some hundred MB of XML), tight enough that a bomb is
+ * refused after a few MB of work.
  */
 /* clang-format off */
 #define CONFIG_SETTINGS(S)                                                     \
-	S(DB, "db", "db", DB, STRING, "", 0, 0, NULL, 1,                       \
+	S(DB, "db", "db", DB, STRING, "", 0, 0, NULL, 1, "DMARCSIFT_DB",       \
 	    "a libpq conninfo or postgresql:// URL; empty: dmarcsift's own "   \
 	    "cluster")                                                         \
 	S(IMAP_URL, "imap_url", "imap-url", IMAP, URL, "", 0, 0,               \
-	    "imaps|imap", 1,                                                   \
+	    "imaps|imap", 1, NULL,                                             \
 	    "imaps://host[:port] (TLS), or imap://host[:port] (STARTTLS)")     \
 	S(IMAP_USER, "imap_user", "imap-user", IMAP, STRING, "", 0, 0, NULL,   \
-	    0, "login name")                                                   \
+	    0, NULL, "login name")                                             \
 	S(IMAP_PASSWORD_FILE, "imap_password_file", "imap-password-file",      \
-	    IMAP, PATH, "", 0, 0, NULL, 0,                                     \
+	    IMAP, PATH, "", 0, 0, NULL, 0, NULL,                               \
 	    "file whose first line is the password")                           \
 	S(IMAP_PASSWORD_ENV, "imap_password_env", "imap-password-env", IMAP,   \
-	    ENVVAR, "", 0, 0, NULL, 0,                                         \
+	    ENVVAR, "", 0, 0, NULL, 0, NULL,                                   \
 	    "environment variable that holds the password")                    \
 	S(IMAP_OAUTH2_TOKEN_FILE, "imap_oauth2_token_file",                    \
-	    "imap-oauth2-token-file", IMAP, PATH, "", 0, 0, NULL, 0,           \
+	    "imap-oauth2-token-file", IMAP, PATH, "", 0, 0, NULL, 0, NULL,     \
 	    "file whose first line is an OAuth2 bearer token (XOAUTH2)")       \
 	S(IMAP_OAUTH2_TOKEN_COMMAND, "imap_oauth2_token_command",              \
 	    "imap-oauth2-token-command", IMAP, COMMAND, "", 0, 0, NULL, 0,     \
-	    "shell command that prints an OAuth2 bearer token")                \
+	    NULL, "shell command that prints an OAuth2 bearer token")          \
 	S(IMAP_MAILBOX, "imap_mailbox", "imap-mailbox", IMAP, STRING,          \
-	    "INBOX", 0, 0, NULL, 0, "folder to read reports from")             \
+	    "INBOX", 0, 0, NULL, 0, NULL, "folder to read reports from")       \
 	S(IMAP_PROCESSED, "imap_processed", "imap-processed", IMAP, STRING,    \
-	    "DMARC/Processed", 0, 0, NULL, 0,                                  \
+	    "DMARC/Processed", 0, 0, NULL, 0, NULL,                            \
 	    "folder for mail whose reports were stored")                       \
 	S(IMAP_ERRORS, "imap_errors", "imap-errors", IMAP, STRING,             \
-	    "DMARC/Errors", 0, 0, NULL, 0,                                     \
+	    "DMARC/Errors", 0, 0, NULL, 0, NULL,                               \
 	    "folder for mail that could not be read")                          \
 	S(IMAP_OTHER, "imap_other", "imap-other", IMAP, STRING, "", 0, 0,      \
-	    NULL, 0, "folder for failure and TLS reports; empty: as "          \
-	    "imap_processed")                                                  \
+	    NULL, 0, NULL,                                                     \
+	    "folder for failure and TLS reports; empty: as imap_processed")    \
 	S(IMAP_AFTER, "imap_after", "imap-after", IMAP, ENUM, "move", 0, 0,    \
-	    "move|seen|delete", 0,                                             \
+	    "move|seen|delete", 0, NULL,                                       \
 	    "what to do with a mail once its reports are stored")              \
 	S(IMAP_BATCH, "imap_batch", "imap-batch", IMAP, INT, "200", 1, 10000,  \
-	    NULL, 0, "mails fetched and stored per batch")                     \
+	    NULL, 0, NULL, "mails fetched and stored per batch")               \
 	S(IMAP_CONNECT_TIMEOUT, "imap_connect_timeout",                        \
-	    "imap-connect-timeout", IMAP, INT, "30", 1, 3600, NULL, 0,         \
+	    "imap-connect-timeout", IMAP, INT, "30", 1, 3600, NULL, 0, NULL,   \
 	    "seconds to connect and log in")                                   \
 	S(IMAP_TIMEOUT, "imap_timeout", "imap-timeout", IMAP, INT, "300", 1,   \
-	    86400, NULL, 0, "seconds without progress before giving up")       \
+	    86400, NULL, 0, NULL, "seconds without progress before giving up") \
 	S(IMAP_CAFILE, "imap_cafile", "imap-cafile", IMAP, PATH, "", 0, 0,     \
-	    NULL, 0, "CA certificates (PEM) to trust; empty: the system's")    \
+	    NULL, 0, NULL,                                                     \
+	    "CA certificates (PEM) to trust; empty: the system's")             \
 	S(IMAP_TLS_VERIFY, "imap_tls_verify", "imap-tls-verify", IMAP, BOOL,   \
-	    "yes", 0, 0, NULL, 0,                                              \
+	    "yes", 0, 0, NULL, 0, NULL,                                        \
 	    "check the server's certificate and name; 'no' only for test "     \
 	    "setups")                                                          \
 	S(IMAP_ALLOW_PLAIN, "imap_allow_plain", "imap-allow-plain", IMAP,      \
-	    BOOL, "no", 0, 0, NULL, 0,                                         \
+	    BOOL, "no", 0, 0, NULL, 0, NULL,                                   \
 	    "imap:// goes on without STARTTLS; only for test setups")          \
-	S(AUTHSERV_ID, "authserv_id", "authserv-id", IMAP, STRING, "", 0, 0,  \
-	    NULL, 0, "your mail server's name in the Authentication-Results "  \
-	    "it adds (comma-separated): report mail it saw pass DKIM or "     \
-	    "DMARC for the reporter counts as genuine")                        \
+	S(AUTHSERV_ID, "authserv_id", "authserv-id", IMAP, STRING, "", 0, 0,   \
+	    NULL, 0, NULL,                                                     \
+	    "your mail server's name in the Authentication-Results it adds "   \
+	    "(comma-separated): report mail it saw pass DKIM or DMARC for "    \
+	    "the reporter counts as genuine")                                  \
 	S(DNS_SERVERS, "dns_servers", "dns-servers", DNS, STRING, "", 0, 0,    \
-	    NULL, 0, "name servers, HOST[:PORT][,...] (at most 8); empty: "    \
-	    "the system's")                                                    \
+	    NULL, 0, NULL,                                                     \
+	    "name servers, HOST[:PORT][,...] (at most 8); empty: the "         \
+	    "system's")                                                        \
 	S(DNS_TIMEOUT, "dns_timeout", "dns-timeout", DNS, INT, "3000", 10,     \
-	    60000, NULL, 0, "milliseconds to wait for an answer (a retry "     \
-	    "waits twice as long)")                                            \
+	    60000, NULL, 0, NULL,                                              \
+	    "milliseconds to wait for an answer (a retry waits twice as "      \
+	    "long)")                                                           \
 	S(OFFLINE, "offline", "offline", DNS, BOOL, "no", 0, 0, NULL, 0,       \
-	    "no DNS lookups: names come from the cache only")                  \
-	S(SERVICES_FILE, "services_file", "services-file", ANALYSIS, PATH,    \
-	    "", 0, 0, NULL, 0, "your own sending services, added to the "      \
-	    "built-in list (kind TAB domain TAB service a line)")              \
+	    NULL, "no DNS lookups: names come from the cache only")            \
+	S(SERVICES_FILE, "services_file", "services-file", ANALYSIS, PATH,     \
+	    "", 0, 0, NULL, 0, NULL,                                           \
+	    "your own sending services, added to the built-in list (kind "     \
+	    "TAB domain TAB service a line)")                                  \
 	S(TRUSTED_SOURCES, "trusted_sources", "trusted-sources", ANALYSIS,     \
-	    STRING, "", 0, 0, NULL, 0, "IPs, networks and service names "      \
-	    "that send for you, comma-separated: always legitimate")           \
+	    STRING, "", 0, 0, NULL, 0, NULL,                                   \
+	    "IPs, networks and service names that send for you, "              \
+	    "comma-separated: always legitimate")                              \
 	S(DOMAINS, "domains", "domains", ANALYSIS, STRING, "", 0, 0, NULL, 0,  \
+	    NULL,                                                              \
 	    "your domains, comma-separated: the ones report covers, checks "   \
 	    "over DNS and mails; empty: those with reports from 2 or more "    \
 	    "reporters, or of 100 or more messages")                           \
 	S(DNS_BUDGET, "dns_budget", "dns-budget", DNS, INT, "60", 1, 3600,     \
-	    NULL, 0, "seconds of DNS work one command may spend in all")       \
+	    NULL, 0, NULL, "seconds of DNS work one command may spend in all") \
 	S(IGNORED_SOURCES, "ignored_sources", "ignored-sources", ANALYSIS,     \
-	    STRING, "", 0, 0, NULL, 0, "IPs, networks and service names "      \
-	    "that are not yours, comma-separated: they never block a step")    \
+	    STRING, "", 0, 0, NULL, 0, NULL,                                   \
+	    "IPs, networks and service names that are not yours, "             \
+	    "comma-separated: they never block a step")                        \
 	S(LEGIT_SHARE, "legit_share", "legit-share", ANALYSIS, INT, "10", 1,   \
-	    100, NULL, 0, "percent of a source's mail that must pass "         \
-	    "aligned for the source to count as legitimate")                   \
-	S(READY_DAYS, "ready_days", "ready-days", ANALYSIS, INT, "14", 1, 366, \
-	    NULL, 0, "days of reports judged, and needed, before a step")      \
+	    100, NULL, 0, NULL,                                                \
+	    "percent of a source's mail that must pass aligned for the "       \
+	    "source to count as legitimate")                                   \
+	S(READY_DAYS, "ready_days", "ready-days", ANALYSIS, INT, "14", 1,      \
+	    366, NULL, 0, NULL,                                                \
+	    "days of reports judged, and needed, before a step")               \
 	S(READY_PASS_RATE, "ready_pass_rate", "ready-pass-rate", ANALYSIS,     \
-	    INT, "98", 50, 100, NULL, 0, "percent of the mail that may be "    \
-	    "yours that must pass DMARC before a step")                                   \
+	    INT, "98", 50, 100, NULL, 0, NULL,                                 \
+	    "percent of the mail that may be yours that must pass DMARC "      \
+	    "before a step")                                                   \
 	S(READY_SOURCE_SHARE, "ready_source_share", "ready-source-share",      \
-	    ANALYSIS, INT, "1", 0, 100, NULL, 0, "percent of all mail that one "     \
-	    "sender's failing mail may reach and still allow a step")       \
+	    ANALYSIS, INT, "1", 0, 100, NULL, 0, NULL,                         \
+	    "percent of all mail that one sender's failing mail may reach "    \
+	    "and still allow a step")                                          \
 	S(READY_STABLE_DAYS, "ready_stable_days", "ready-stable-days",         \
-	    ANALYSIS, INT, "7", 0, 366, NULL, 0,                               \
+	    ANALYSIS, INT, "7", 0, 366, NULL, 0, NULL,                         \
 	    "days a policy must have been in force before the next step")      \
-	S(SMTP_URL, "smtp_url", "smtp-url", SMTP, URL, "", 0, 0, "smtps|smtp", \
-	    1, "smtps://host[:port] (TLS), or smtp://host[:port] (STARTTLS)")  \
+	S(SMTP_URL, "smtp_url", "smtp-url", SMTP, URL, "", 0, 0,               \
+	    "smtps|smtp", 1, NULL,                                             \
+	    "smtps://host[:port] (TLS), or smtp://host[:port] (STARTTLS)")     \
 	S(SMTP_USER, "smtp_user", "smtp-user", SMTP, STRING, "", 0, 0, NULL,   \
-	    0, "login name; empty: send without logging in")                   \
+	    0, NULL, "login name; empty: send without logging in")             \
 	S(SMTP_PASSWORD_FILE, "smtp_password_file", "smtp-password-file",      \
-	    SMTP, PATH, "", 0, 0, NULL, 0,                                     \
+	    SMTP, PATH, "", 0, 0, NULL, 0, NULL,                               \
 	    "file whose first line is the password")                           \
 	S(SMTP_PASSWORD_ENV, "smtp_password_env", "smtp-password-env", SMTP,   \
-	    ENVVAR, "", 0, 0, NULL, 0,                                         \
+	    ENVVAR, "", 0, 0, NULL, 0, NULL,                                   \
 	    "environment variable that holds the password")                    \
 	S(SMTP_FROM, "smtp_from", "smtp-from", SMTP, STRING, "", 0, 0, NULL,   \
-	    0, "sender address of report mail; empty: dmarcsift@ the host")    \
+	    0, NULL,                                                           \
+	    "sender address of report mail; empty: dmarcsift@ the host")       \
 	S(MAIL_TO, "mail_to", "mail-to", SMTP, STRING, "", 0, 0, NULL, 0,      \
-	    "where report --mail sends, comma-separated addresses")            \
+	    NULL, "where report --mail sends, comma-separated addresses")      \
 	S(SMTP_CAFILE, "smtp_cafile", "smtp-cafile", SMTP, PATH, "", 0, 0,     \
-	    NULL, 0, "CA certificates (PEM) to trust; empty: the system's")    \
+	    NULL, 0, NULL,                                                     \
+	    "CA certificates (PEM) to trust; empty: the system's")             \
 	S(SMTP_TLS_VERIFY, "smtp_tls_verify", "smtp-tls-verify", SMTP, BOOL,   \
-	    "yes", 0, 0, NULL, 0,                                              \
+	    "yes", 0, 0, NULL, 0, NULL,                                        \
 	    "check the server's certificate and name; 'no' only for test "     \
 	    "setups")                                                          \
 	S(SMTP_ALLOW_PLAIN, "smtp_allow_plain", "smtp-allow-plain", SMTP,      \
-	    BOOL, "no", 0, 0, NULL, 0,                                         \
+	    BOOL, "no", 0, 0, NULL, 0, NULL,                                   \
 	    "smtp:// goes on without STARTTLS; only for test setups")          \
 	S(SMTP_TIMEOUT, "smtp_timeout", "smtp-timeout", SMTP, INT, "60", 1,    \
-	    3600, NULL, 0, "seconds to send a mail before giving up")
+	    3600, NULL, 0, NULL, "seconds to send a mail before giving up")    \
+	S(INPUT_BYTES, "input_bytes", "input-bytes", DB, SIZE, "128M",         \
+	    1 * CONFIG_KiB, 64 * CONFIG_GiB, NULL, 0, NULL,                    \
+	    "size of one input (file or mail) as received")                    \
+	S(DECOMPRESSED_BYTES, "decompressed_bytes", "decompressed-bytes", DB,  \
+	    SIZE, "1G", 1 * CONFIG_KiB, 1024 * CONFIG_GiB, NULL, 0, NULL,      \
+	    "bytes inflated from one input, all layers together")              \
+	S(RATIO, "ratio", "ratio", DB, COUNT, "200", 2, 100000, NULL, 0, NULL, \
+	    "compression ratio allowed for one gzip stream or zip member")     \
+	S(RATIO_AFTER, "ratio_after", "ratio-after", DB, SIZE, "8M", 0,        \
+	    1024 * CONFIG_GiB, NULL, 0, NULL,                                  \
+	    "output size from which the ratio is enforced")                    \
+	S(ZIP_MEMBERS, "zip_members", "zip-members", DB, COUNT, "64", 1,       \
+	    100000, NULL, 0, NULL, "entries in one zip archive")               \
+	S(LAYERS, "layers", "layers", DB, COUNT, "6", 1, 32, NULL, 0, NULL,    \
+	    "nested containers (mail, zip, gzip) around one report")           \
+	S(XML_DEPTH, "xml_depth", "xml-depth", DB, COUNT, "32", 4, 200, NULL,  \
+	    0, NULL, "element nesting in a report")                            \
+	S(XML_ATTRIBUTES, "xml_attributes", "xml-attributes", DB, COUNT, "16", \
+	    1, 10000, NULL, 0, NULL,                                           \
+	    "attributes on one element, xmlns declarations included")          \
+	S(XML_MARKUP_BYTES, "xml_markup_bytes", "xml-markup-bytes", DB, SIZE,  \
+	    "64k", 1 * CONFIG_KiB, 8 * CONFIG_MiB, NULL, 0, NULL,              \
+	    "one start tag, comment, processing instruction or CDATA section") \
+	S(CPU_MS, "cpu_ms", "cpu-ms", DB, COUNT, "60000", 1, 86400000, NULL,   \
+	    0, NULL, "CPU milliseconds spent reading one report")              \
+	S(RECORDS, "records", "records", DB, COUNT, "5000000", 1, 1000000000,  \
+	    NULL, 0, NULL, "records in one report")                            \
+	S(AUTH_RESULTS, "auth_results", "auth-results", DB, COUNT, "100", 1,   \
+	    100000, NULL, 0, NULL,                                             \
+	    "DKIM results, SPF results or reasons in one record")              \
+	S(STRING_BYTES, "string_bytes", "string-bytes", DB, SIZE, "16k", 64,   \
+	    64 * CONFIG_MiB, NULL, 0, NULL, "length of one text value")        \
+	S(WARNINGS, "warnings", "warnings", DB, COUNT, "50", 1, 100000, NULL,  \
+	    0, NULL, "warnings kept per report (the rest are counted)")
 /* clang-format on */
 
 #define CONFIG_KEY_(id, ...) CONFIG_##id,
@@ -179,6 +253,8 @@ enum config_type {
 	CONFIG_INT,
 	CONFIG_BOOL,
 	CONFIG_ENUM,
+	CONFIG_COUNT,
+	CONFIG_SIZE,
 };
 
 /* The words of imap_after, in their order in the table. */
@@ -194,9 +270,10 @@ struct config_setting {
 	enum config_group group;
 	enum config_type type;
 	const char *dflt;
-	long long min, max; /* CONFIG_INT */
+	long long min, max; /* CONFIG_INT, CONFIG_COUNT, CONFIG_SIZE */
 	const char *words; /* CONFIG_ENUM, CONFIG_URL: "a|b|c" */
 	int mask; /* may hold a password: hide it for display */
+	const char *env; /* the environment variable that sets it, or NULL */
 	const char *help;
 };
 
@@ -250,8 +327,8 @@ int config_read_file(struct config *cfg, const char *path,
  * The files: with file (--config) or else $DMARCSIFT_CONFIG, that one file
  * only, which must exist; otherwise the system file then the per-user file
  * (config_system_path(), config_user_path()), either may be missing.  Then
- * $DMARCSIFT_DB, then config_check().  Values already set at a higher level
- * (flags) stay.
+ * the environment variables of the table ($DMARCSIFT_DB), then
+ * config_check().  Values already set at a higher level (flags) stay.
  */
 int config_load(struct config *cfg, const char *file, struct err *err);
 
@@ -310,8 +387,8 @@ size_t config_load_all(struct config *cfg, const char *file,
 
 /*
  * Values, borrowed from cfg.  config_str() is NULL for an empty value;
- * config_int(), config_bool() and config_enum() (the index of the word) read
- * values config_set() checked.
+ * config_int() (INT, COUNT, SIZE), config_bool() and config_enum() (the
+ * index of the word) read values config_set() checked.
  */
 const char *config_str(const struct config *cfg, enum config_key key);
 long long config_int(const struct config *cfg, enum config_key key);
@@ -330,6 +407,15 @@ char *config_mask(const char *value);
 /* The value of key for display: masked when the table says so; the
  * caller's. */
 char *config_display(const struct config *cfg, enum config_key key);
+
+/* The default of an INT, COUNT or SIZE setting, as config_int() reads it. */
+long long config_default_int(enum config_key key);
+
+/*
+ * A COUNT or SIZE value: digits, then maybe k or K (1024), M or G.  Returns
+ * 0 with *out, or -1 when s is not one or overflows.
+ */
+int config_parse_size(const char *s, unsigned long long *out);
 
 /* The table for --help: the keys of groups (a mask) with default and help. */
 void config_print_help(FILE *fp, unsigned groups);

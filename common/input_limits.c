@@ -1,123 +1,94 @@
 #include "input_limits.h"
 
+#include "config.h"
 #include "err.h"
+#include "xalloc.h"
 
-#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct limit_def {
-	const char *name;
-	size_t offset;
-	uint64_t dflt, min, max;
-	const char *what;
-};
-
-#define L(f) offsetof(struct limits, f)
-#define KiB 1024ULL
-#define MiB (1024ULL * 1024)
-#define GiB (1024ULL * 1024 * 1024)
-
 /*
- * Defaults: generous for real reports (the largest seen from big receivers
- * are a few MB compressed and some hundred MB of XML), tight enough that a
- * bomb is refused after a few MB of work.
+ * Where each limit of the settings table goes in struct limits.  Names,
+ * defaults, ranges and help are the table's (common/config.h).
  */
-static const struct limit_def limit_defs[] = {
-    {"input_bytes", L(input_bytes), 128 * MiB, 1 * KiB, 64 * GiB,
-        "size of one input (file or mail) as received"},
-    {"decompressed_bytes", L(decompressed_bytes), 1 * GiB, 1 * KiB, 1024 * GiB,
-        "bytes inflated from one input, all layers together"},
-    {"ratio", L(ratio), 200, 2, 100000,
-        "compression ratio allowed for one gzip stream or zip member"},
-    {"ratio_after", L(ratio_after), 8 * MiB, 0, 1024 * GiB,
-        "output size from which the ratio is enforced"},
-    {"zip_members", L(zip_members), 64, 1, 100000,
-        "entries in one zip archive"},
-    {"layers", L(layers), 6, 1, 32,
-        "nested containers (mail, zip, gzip) around one report"},
-    {"xml_depth", L(xml_depth), 32, 4, 200, "element nesting in a report"},
-    {"xml_attributes", L(xml_attributes), 16, 1, 10000,
-        "attributes on one element, xmlns declarations included"},
-    {"xml_markup_bytes", L(xml_markup_bytes), 64 * KiB, 1 * KiB, 8 * MiB,
-        "one start tag, comment, processing instruction or CDATA section"},
-    {"cpu_ms", L(cpu_ms), 60000, 1, 86400000,
-        "CPU milliseconds spent reading one report"},
-    {"records", L(records), 5000000, 1, 1000000000, "records in one report"},
-    {"auth_results", L(auth_results), 100, 1, 100000,
-        "DKIM results, SPF results or reasons in one record"},
-    {"string_bytes", L(string_bytes), 16 * KiB, 64, 64 * MiB,
-        "length of one text value"},
-    {"warnings", L(warnings), 50, 1, 100000,
-        "warnings kept per report (the rest are counted)"},
+struct limit_field {
+	enum config_key key;
+	size_t offset;
 };
 
-#define NDEFS (sizeof(limit_defs) / sizeof(limit_defs[0]))
+static const struct limit_field fields[] = {
+    {CONFIG_INPUT_BYTES, offsetof(struct limits, input_bytes)},
+    {CONFIG_DECOMPRESSED_BYTES, offsetof(struct limits, decompressed_bytes)},
+    {CONFIG_RATIO, offsetof(struct limits, ratio)},
+    {CONFIG_RATIO_AFTER, offsetof(struct limits, ratio_after)},
+    {CONFIG_ZIP_MEMBERS, offsetof(struct limits, zip_members)},
+    {CONFIG_LAYERS, offsetof(struct limits, layers)},
+    {CONFIG_XML_DEPTH, offsetof(struct limits, xml_depth)},
+    {CONFIG_XML_ATTRIBUTES, offsetof(struct limits, xml_attributes)},
+    {CONFIG_XML_MARKUP_BYTES, offsetof(struct limits, xml_markup_bytes)},
+    {CONFIG_CPU_MS, offsetof(struct limits, cpu_ms)},
+    {CONFIG_RECORDS, offsetof(struct limits, records)},
+    {CONFIG_AUTH_RESULTS, offsetof(struct limits, auth_results)},
+    {CONFIG_STRING_BYTES, offsetof(struct limits, string_bytes)},
+    {CONFIG_WARNINGS, offsetof(struct limits, warnings)},
+};
+
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
 static uint64_t *
-field(struct limits *lim, const struct limit_def *d)
+field(struct limits *lim, size_t i)
 {
-	return (uint64_t *)((char *)lim + d->offset);
+	return (uint64_t *)((char *)lim + fields[i].offset);
 }
 
 void
 limits_init(struct limits *lim)
 {
-	for (size_t i = 0; i < NDEFS; i++)
-		*field(lim, &limit_defs[i]) = limit_defs[i].dflt;
+	for (size_t i = 0; i < NFIELDS; i++)
+		*field(lim, i) = (uint64_t)config_default_int(fields[i].key);
 }
 
-static int
-parse_size(const char *s, uint64_t *out)
+void
+limits_from_config(struct limits *lim, const struct config *cfg)
 {
-	char *end;
-	unsigned long long v;
-	uint64_t mul = 1;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	if (*end == 'k' || *end == 'K')
-		mul = KiB, end++;
-	else if (*end == 'M')
-		mul = MiB, end++;
-	else if (*end == 'G')
-		mul = GiB, end++;
-	if (*end != '\0' || (mul > 1 && v > UINT64_MAX / mul))
-		return -1;
-	*out = v * mul;
-	return 0;
+	for (size_t i = 0; i < NFIELDS; i++)
+		*field(lim, i) = (uint64_t)config_int(cfg, fields[i].key);
 }
 
-int
-limits_set(struct limits *lim, const char *assignment, struct err *err)
+/*
+ * The limit that assignment ("name=value") names, as its index in fields,
+ * and its value checked against the table's range.
+ */
+static int
+parse_assignment(
+    const char *assignment, size_t *index, uint64_t *value, struct err *err)
 {
 	const char *eq = strchr(assignment, '=');
 	size_t nlen = eq ? (size_t)(eq - assignment) : 0;
-	uint64_t v;
+	unsigned long long v;
 
 	if (eq == NULL)
 		return err_set(err, ERR_USAGE,
 		    "--limit wants NAME=VALUE, got '%s'", assignment);
-	for (size_t i = 0; i < NDEFS; i++) {
-		const struct limit_def *d = &limit_defs[i];
+	for (size_t i = 0; i < NFIELDS; i++) {
+		const struct config_setting *s =
+		    &config_settings[fields[i].key];
 
-		if (strlen(d->name) != nlen ||
-		    strncmp(d->name, assignment, nlen) != 0)
+		if (strlen(s->name) != nlen ||
+		    strncmp(s->name, assignment, nlen) != 0)
 			continue;
-		if (parse_size(eq + 1, &v) < 0)
+		if (config_parse_size(eq + 1, &v) < 0)
 			return err_set(err, ERR_USAGE,
-			    "limit %s: '%s' is not a number", d->name, eq + 1);
-		if (v < d->min || v > d->max)
+			    "limit %s: '%s' is not a number", s->name, eq + 1);
+		if (v < (unsigned long long)s->min ||
+		    v > (unsigned long long)s->max)
 			return err_set(err, ERR_USAGE,
-			    "limit %s: %llu is outside %llu..%llu", d->name,
-			    (unsigned long long)v, (unsigned long long)d->min,
-			    (unsigned long long)d->max);
-		*field(lim, d) = v;
+			    "limit %s: %llu is outside %llu..%llu", s->name, v,
+			    (unsigned long long)s->min,
+			    (unsigned long long)s->max);
+		*index = i;
+		*value = v;
 		return 0;
 	}
 	return err_set(err, ERR_USAGE,
@@ -125,11 +96,48 @@ limits_set(struct limits *lim, const char *assignment, struct err *err)
 	    assignment);
 }
 
+int
+limits_set(struct limits *lim, const char *assignment, struct err *err)
+{
+	size_t i;
+	uint64_t v;
+	int rc;
+
+	if ((rc = parse_assignment(assignment, &i, &v, err)) < 0)
+		return rc;
+	*field(lim, i) = v;
+	return 0;
+}
+
+int
+limits_set_config(struct config *cfg, const char *assignment, struct err *err)
+{
+	const struct config_setting *s;
+	char *origin;
+	size_t i;
+	uint64_t v;
+	int rc;
+
+	if ((rc = parse_assignment(assignment, &i, &v, err)) < 0)
+		return rc;
+	s = &config_settings[fields[i].key];
+	origin = xasprintf("--limit %s", s->name);
+	rc = config_set(cfg, fields[i].key, strchr(assignment, '=') + 1,
+	    CONFIG_FROM_FLAG, origin, err);
+	free(origin);
+	return rc;
+}
+
 void
 limits_print_help(FILE *fp)
 {
 	fputs("Limits (--limit NAME=VALUE; sizes take k, M, G):\n", fp);
-	for (size_t i = 0; i < NDEFS; i++)
-		fprintf(fp, "  %-20s %12llu  %s\n", limit_defs[i].name,
-		    (unsigned long long)limit_defs[i].dflt, limit_defs[i].what);
+	for (size_t i = 0; i < NFIELDS; i++) {
+		const struct config_setting *s =
+		    &config_settings[fields[i].key];
+
+		fprintf(fp, "  %-20s %12llu  %s\n", s->name,
+		    (unsigned long long)config_default_int(fields[i].key),
+		    s->help);
+	}
 }

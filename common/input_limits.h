@@ -1,10 +1,12 @@
 /*
  * input_limits: ceilings on everything an untrusted input can make us spend.
  *
- * One table describes every limit (name, default, range, meaning); the
- * command line sets them with --limit NAME=VALUE and later the config file
- * uses the same names.  Crossing a limit refuses that one input with a
- * message that names the limit, so the user knows which knob to turn.
+ * The limits are rows of the settings table (common/config.h: name,
+ * default, range, meaning), so the config file sets them like any setting
+ * (input_bytes = 1M) and `dmarcsift config` shows them; the command line
+ * sets them with --limit NAME=VALUE.  Crossing a limit refuses that one
+ * input with a message that names the limit, so the user knows which knob
+ * to turn.
  */
 #ifndef DMARCSIFT_INPUT_LIMITS_H
 #define DMARCSIFT_INPUT_LIMITS_H
@@ -12,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct config;
 struct err;
 
 struct limits {
@@ -31,9 +34,22 @@ struct limits {
 	uint64_t warnings; /* warnings kept per report */
 };
 
+/* Every limit at the table's default. */
 void limits_init(struct limits *lim);
-/* Parses "name=value" (value may end in k, M or G) into lim. */
+/* Every limit as cfg has it: defaults, files, flags and --limit together. */
+void limits_from_config(struct limits *lim, const struct config *cfg);
+/*
+ * Parses "name=value" (value may end in k, M or G) into lim.  Errors
+ * (ERR_USAGE) say "unknown limit 'NAME'", "limit NAME: 'V' is not a number"
+ * or "limit NAME: V is outside MIN..MAX".
+ */
 int limits_set(struct limits *lim, const char *assignment, struct err *err);
+/*
+ * The same checks, then the value set in cfg as from a flag, origin
+ * "--limit NAME": --limit over the config files.
+ */
+int limits_set_config(
+    struct config *cfg, const char *assignment, struct err *err);
 /* Prints the table with defaults, for --help. */
 void limits_print_help(FILE *fp);
 
