@@ -1,9 +1,8 @@
 /*
  * analysis: record_verdicts kept up to date; see analysis.h.
  *
- * Records are read back one batch of reports at a time as flat rows, one
- * for the record and one for each DKIM result, SPF result and reason, in
- * order, so the arrays are never parsed here: PostgreSQL unnests them.
+ * Records are read back one batch of reports at a time, through
+ * record_reader.h, from a cursor a part at a time.
  */
 #include "analysis.h"
 
@@ -16,6 +15,7 @@
 #include "db.h"
 #include "err.h"
 #include "rdns.h"
+#include "record_reader.h"
 #include "report.h"
 #include "services.h"
 #include "sha256.h"
@@ -43,48 +43,23 @@
 	"FROM record_verdicts v WHERE v.report = r.id) AND EXISTS (SELECT 1 "  \
 	"FROM records x WHERE x.report = r.id)"
 
-/* k: 0 the record with its report's policy, 1 DKIM, 2 SPF, 3 reason. */
+/* The records of a batch of reports ($1, an array of ids), keyed by
+ * report and index. */
 static const char rows_cursor_sql[] =
-    "DECLARE judge_rows NO SCROLL CURSOR FOR SELECT rec.report, rec.idx, 0 "
-    "AS k, 0 AS n, r.domain, r.adkim, "
-    "r.aspf, rec.header_from, rec.envelope_from, rec.dkim, rec.spf "
-    "FROM records rec JOIN reports r ON r.id = rec.report "
-    "WHERE rec.report = ANY ($1::bigint[]) "
-    "UNION ALL SELECT report, idx, 1, n, domain, selector, result, NULL, "
-    "NULL, NULL, NULL FROM dkim_results WHERE report = ANY ($1::bigint[]) "
-    "UNION ALL SELECT report, idx, 2, n, domain, scope, result, NULL, NULL, "
-    "NULL, NULL FROM spf_results WHERE report = ANY ($1::bigint[]) "
-    "UNION ALL SELECT report, idx, 3, n, type, comment, NULL, NULL, NULL, "
-    "NULL, NULL FROM record_reasons WHERE report = ANY ($1::bigint[]) "
-    "ORDER BY 1, 2, 3, 4";
+    "DECLARE judge_rows NO SCROLL CURSOR FOR " RECORD_READER_ROWS(
+        "(SELECT rec.report AS k1, rec.idx AS k2, rec.source_ip, rec.count, "
+        "rec.header_from, rec.envelope_from, rec.dkim, rec.spf, r.domain, "
+        "r.adkim, r.aspf, rec.dkim_auth, rec.spf_auth, rec.reasons "
+        "FROM records rec JOIN reports r ON r.id = rec.report "
+        "WHERE rec.report = ANY ($1::bigint[])) AS g");
 
 struct judge {
 	const struct orgdomain *od;
 	const struct services *sv;
 	struct copybuf out;
 	uint64_t records;
-	uint64_t fetched; /* rows of the last FETCH */
-	/* The record being assembled; report "" before the first row. */
-	char report[24], idx[16];
-	struct dmarc_record rec;
-	struct dmarc_policy pol;
+	struct record_reader rr;
 };
-
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
-static void
-policy_reset(struct dmarc_policy *p)
-{
-	free(p->domain);
-	free(p->adkim);
-	free(p->aspf);
-	memset(p, 0, sizeof(*p));
-	p->pct = -1;
-}
 
 static const char *
 service_of(const struct services *sv, enum services_kind kind, const char *d)
@@ -92,19 +67,19 @@ service_of(const struct services *sv, enum services_kind kind, const char *d)
 	return d[0] != '\0' ? services_lookup(sv, kind, d) : NULL;
 }
 
-/* Judges the assembled record and appends its row. */
+/* Judges a record read back (record_reader_cb) and appends its row. */
 static void
-flush(struct judge *j)
+judge_record(void *arg, const char *report, const char *idx,
+    const struct dmarc_record *rec, const struct dmarc_policy *pol)
 {
+	struct judge *j = arg;
 	struct verdict v;
 	struct copybuf *b = &j->out;
 	const char *disagree[] = {"{}", "{dkim}", "{spf}", "{dkim,spf}"};
 
-	if (j->report[0] == '\0')
-		return;
-	verdict_eval_services(j->od, j->sv, &j->rec, &j->pol, &v);
-	copybuf_text(b, j->report, '\t');
-	copybuf_text(b, j->idx, '\t');
+	verdict_eval_services(j->od, j->sv, rec, pol, &v);
+	copybuf_text(b, report, '\t');
+	copybuf_text(b, idx, '\t');
 	copybuf_text(b, v.header_from, '\t');
 	copybuf_bool(b, v.dkim_aligned, '\t');
 	copybuf_bool(b, v.spf_aligned, '\t');
@@ -124,62 +99,6 @@ flush(struct judge *j)
 	copybuf_text(b, service_of(j->sv, SERVICES_DKIM, v.dkim_domain), '\t');
 	copybuf_text(b, service_of(j->sv, SERVICES_SPF, v.spf_domain), '\n');
 	j->records++;
-	record_reset(&j->rec);
-	policy_reset(&j->pol);
-	j->report[0] = '\0';
-}
-
-static int
-on_row(void *arg, int ncols, const char *const *c, struct err *err)
-{
-	struct judge *j = arg;
-
-	if (ncols != 11 || c[0] == NULL || c[1] == NULL || c[2] == NULL)
-		return err_set(err, ERR_DB, "unexpected row reading records");
-	j->fetched++;
-	if (strcmp(c[0], j->report) != 0 || strcmp(c[1], j->idx) != 0) {
-		flush(j);
-		snprintf(j->report, sizeof(j->report), "%s", c[0]);
-		snprintf(j->idx, sizeof(j->idx), "%s", c[1]);
-	}
-	switch (c[2][0]) {
-	case '0':
-		j->pol.domain = dup_or_null(c[4]);
-		j->pol.adkim = dup_or_null(c[5]);
-		j->pol.aspf = dup_or_null(c[6]);
-		j->rec.header_from = dup_or_null(c[7]);
-		j->rec.envelope_from = dup_or_null(c[8]);
-		j->rec.dkim = dup_or_null(c[9]);
-		j->rec.spf = dup_or_null(c[10]);
-		break;
-	case '1': {
-		struct dmarc_dkim_result *d = record_add_dkim(&j->rec);
-
-		d->domain = dup_or_null(c[4]);
-		d->selector = dup_or_null(c[5]);
-		d->result = dup_or_null(c[6]);
-		break;
-	}
-	case '2': {
-		struct dmarc_spf_result *s = record_add_spf(&j->rec);
-
-		s->domain = dup_or_null(c[4]);
-		s->scope = dup_or_null(c[5]);
-		s->result = dup_or_null(c[6]);
-		break;
-	}
-	case '3': {
-		struct dmarc_reason *r = record_add_reason(&j->rec);
-
-		r->type = dup_or_null(c[4]);
-		r->comment = dup_or_null(c[5]);
-		break;
-	}
-	default:
-		return err_set(
-		    err, ERR_DB, "unexpected row kind reading records");
-	}
-	return 0;
 }
 
 /* Collects up to a batch of pending report ids as an array literal. */
@@ -233,6 +152,7 @@ one_batch(struct db *db, struct judge *j, struct err *err)
 	} b = {{0}, 0};
 	char limit[16];
 	const char *p[1];
+	uint64_t before;
 	int rc;
 
 	snprintf(limit, sizeof(limit), "%d", BATCH_REPORTS);
@@ -255,16 +175,16 @@ one_batch(struct db *db, struct judge *j, struct err *err)
 	if ((rc = db_exec(db, rows_cursor_sql, 1, p, err)) < 0)
 		goto fail;
 	do {
-		j->fetched = 0;
+		before = j->rr.rows;
 		rc = db_each(db, "FETCH " FETCH_ROWS " FROM judge_rows", 0,
-		    NULL, on_row, j, err);
+		    NULL, record_reader_row, &j->rr, err);
 		if (rc < 0)
 			goto fail;
-		if (j->fetched == 0)
-			flush(j);
+		if (j->rr.rows == before)
+			record_reader_finish(&j->rr);
 		if ((rc = write_verdicts(db, j, err)) < 0)
 			goto fail;
-	} while (j->fetched > 0);
+	} while (j->rr.rows > before);
 	if ((rc = db_exec(db, "CLOSE judge_rows", 0, NULL, err)) < 0 ||
 	    (rc = db_commit(db, err)) < 0)
 		goto fail;
@@ -272,6 +192,7 @@ one_batch(struct db *db, struct judge *j, struct err *err)
 	goto out;
 fail:
 	db_rollback(db);
+	record_reader_clear(&j->rr);
 out:
 	copybuf_free(&b.ids);
 	return rc;
@@ -335,7 +256,7 @@ analysis_refresh(struct db *db, const struct orgdomain *od,
 	memset(&j, 0, sizeof(j));
 	j.od = od;
 	j.sv = sv;
-	j.pol.pct = -1;
+	record_reader_init(&j.rr, judge_record, &j);
 	if ((rc = db_exec(db, LOCK_SQL, 0, NULL, err)) < 0)
 		return rc;
 	if ((rc = check_state(db, sv, &st->recomputed, err)) < 0)
@@ -360,8 +281,7 @@ analysis_refresh(struct db *db, const struct orgdomain *od,
 			progress(j.records, total);
 	}
 out:
-	record_reset(&j.rec);
-	policy_reset(&j.pol);
+	record_reader_clear(&j.rr);
 	copybuf_free(&j.out);
 	{
 		/* Unlock even after an error; the session may be gone. */

@@ -13,6 +13,7 @@
 #include "db.h"
 #include "dmarc_record.h"
 #include "err.h"
+#include "record_reader.h"
 #include "report.h"
 #include "resolve.h"
 #include "text.h"
@@ -252,115 +253,56 @@ add_selector(void *arg, int ncols, const char *const *v, struct err *err)
 	return 0;
 }
 
-/*
- * The sources: records grouped by everything the verdict reads, each
- * group followed by its DKIM results (kind 1) and SPF results (kind 2),
- * in address order, so that one pass evaluates every group and adds it to
- * its source.
- */
-static const char sources_sql[] =
-    "WITH g AS (SELECT row_number() OVER () AS k, rec.source_ip AS ip, "
-    "sum(rec.count) AS messages, rec.dkim, rec.spf, rec.header_from, "
-    "rec.envelope_from, rec.dkim_auth, rec.spf_auth, r.domain, r.adkim, "
-    "r.aspf FROM counted_reports r JOIN records rec ON rec.report = r.id "
-    "WHERE " IN_PERIOD " AND (lower(r.domain) = $1 OR "
-    "lower(rec.header_from) = $1) "
-    "GROUP BY rec.source_ip, rec.dkim, rec.spf, rec.header_from, "
-    "rec.envelope_from, rec.dkim_auth, rec.spf_auth, r.domain, r.adkim, "
-    "r.aspf) "
-    "SELECT ip, k, 0 AS kind, 0 AS n, host(ip), messages::text, dkim, spf, "
-    "header_from, envelope_from, domain, adkim, aspf FROM g "
-    "UNION ALL SELECT ip, k, 1, n, NULL, NULL, dkim_auth[n][1], "
-    "dkim_auth[n][2], dkim_auth[n][3], NULL, NULL, NULL, NULL "
-    "FROM g, generate_subscripts(dkim_auth, 1) AS n "
-    "UNION ALL SELECT ip, k, 2, n, NULL, NULL, spf_auth[n][1], "
-    "spf_auth[n][2], spf_auth[n][3], NULL, NULL, NULL, NULL "
-    "FROM g, generate_subscripts(spf_auth, 1) AS n "
-    "ORDER BY 1, 2, 3, 4";
-
 struct gather {
 	struct check *c;
 	const struct orgdomain *od;
-	int open; /* rec holds a group */
-	struct dmarc_record rec;
-	struct dmarc_policy pol;
 };
 
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
+/*
+ * The sources: records grouped by everything the verdict reads, keyed by
+ * address and group, read back through record_reader.h, so that one pass
+ * evaluates every group and adds it to its source.
+ */
+static const char sources_sql[] =
+    "WITH g AS (SELECT rec.source_ip AS k1, row_number() OVER () AS k2, "
+    "rec.source_ip, sum(rec.count) AS count, rec.dkim, rec.spf, "
+    "rec.header_from, rec.envelope_from, r.domain, r.adkim, r.aspf, "
+    "rec.dkim_auth, rec.spf_auth, rec.reasons "
+    "FROM counted_reports r JOIN records rec ON rec.report = r.id "
+    "WHERE " IN_PERIOD " AND (lower(r.domain) = $1 OR "
+    "lower(rec.header_from) = $1) "
+    "GROUP BY rec.source_ip, rec.dkim, rec.spf, rec.header_from, "
+    "rec.envelope_from, rec.dkim_auth, rec.spf_auth, rec.reasons, "
+    "r.domain, r.adkim, r.aspf) " RECORD_READER_ROWS("g");
 
-/* Evaluates the group in g->rec and adds it to its source. */
+/* Evaluates a group read back (record_reader_cb) and adds it to its
+ * source. */
 static void
-finish_group(struct gather *g)
+add_group(void *arg, const char *k1, const char *k2,
+    const struct dmarc_record *rec, const struct dmarc_policy *pol)
 {
+	struct gather *g = arg;
 	struct check *c = g->c;
 	struct check_source *s;
 	struct verdict v;
 
-	if (!g->open)
+	(void)k1;
+	(void)k2;
+	verdict_eval(g->od, rec, pol, &v);
+	if (rec->source_ip[0] == '\0' || strcmp(v.header_from, c->domain) != 0)
 		return;
-	g->open = 0;
-	verdict_eval(g->od, &g->rec, &g->pol, &v);
-	if (g->rec.source_ip[0] != '\0' &&
-	    strcmp(v.header_from, c->domain) == 0) {
-		s = c->nsrc > 0 ? &c->src[c->nsrc - 1] : NULL;
-		if (s == NULL || strcmp(s->ip, g->rec.source_ip) != 0) {
-			c->src =
-			    xrealloc(c->src, (c->nsrc + 1) * sizeof(*c->src));
-			s = &c->src[c->nsrc++];
-			memset(s, 0, sizeof(*s));
-			memcpy(s->ip, g->rec.source_ip, sizeof(s->ip));
-		}
-		s->messages += g->rec.count;
-		if (v.pass)
-			s->passed += g->rec.count;
-		if (v.dkim_aligned)
-			s->dkim_aligned += g->rec.count;
+	s = c->nsrc > 0 ? &c->src[c->nsrc - 1] : NULL;
+	if (s == NULL || strcmp(s->ip, rec->source_ip) != 0) {
+		c->src = xrealloc(c->src, (c->nsrc + 1) * sizeof(*c->src));
+		s = &c->src[c->nsrc++];
+		memset(s, 0, sizeof(*s));
+		memcpy(s->ip, rec->source_ip, sizeof(s->ip));
 	}
-	record_reset(&g->rec);
-	free(g->pol.domain);
-	free(g->pol.adkim);
-	free(g->pol.aspf);
-	memset(&g->pol, 0, sizeof(g->pol));
-}
-
-static int
-add_group_row(void *arg, int ncols, const char *const *v, struct err *err)
-{
-	struct gather *g = arg;
-	int kind = atoi(v[2]);
-
-	if (kind == 0) {
-		finish_group(g);
-		g->open = 1;
-		if (v[4] == NULL || ip_normalize(v[4], g->rec.source_ip) < 0)
-			g->rec.source_ip[0] = '\0';
-		g->rec.count = num(v[5]);
-		g->rec.dkim = dup_or_null(v[6]);
-		g->rec.spf = dup_or_null(v[7]);
-		g->rec.header_from = dup_or_null(v[8]);
-		g->rec.envelope_from = dup_or_null(v[9]);
-		g->pol.domain = dup_or_null(v[10]);
-		g->pol.adkim = dup_or_null(v[11]);
-		g->pol.aspf = dup_or_null(v[12]);
-		g->pol.pct = -1;
-	} else if (g->open && kind == 1) {
-		struct dmarc_dkim_result *d = record_add_dkim(&g->rec);
-
-		d->domain = dup_or_null(v[6]);
-		d->selector = dup_or_null(v[7]);
-		d->result = dup_or_null(v[8]);
-	} else if (g->open && kind == 2) {
-		struct dmarc_spf_result *s = record_add_spf(&g->rec);
-
-		s->domain = dup_or_null(v[6]);
-		s->scope = dup_or_null(v[7]);
-		s->result = dup_or_null(v[8]);
-	}
-	return 0;
+	s->messages += rec->count;
+	if (v.pass)
+		s->passed += rec->count;
+	if (v.dkim_aligned)
+		s->dkim_aligned += rec->count;
 }
 
 /* Adds n reports that said value (NULL: nothing) for tag t. */
@@ -403,7 +345,8 @@ int
 check_gather(
     struct check *c, struct db *db, const struct orgdomain *od, struct err *err)
 {
-	struct gather g;
+	struct gather g = {c, od};
+	struct record_reader rr;
 	char days[16], until[24];
 	const char *params[] = {c->domain, days, until};
 	int rc;
@@ -429,12 +372,12 @@ check_gather(
 		    "GROUP BY 1 ORDER BY 2 DESC, 1",
 		    3, params, add_selector, c, err);
 	if (rc == 0) {
-		memset(&g, 0, sizeof(g));
-		g.c = c;
-		g.od = od;
-		rc =
-		    db_each(db, sources_sql, 3, params, add_group_row, &g, err);
-		finish_group(&g);
+		record_reader_init(&rr, add_group, &g);
+		rc = db_each(
+		    db, sources_sql, 3, params, record_reader_row, &rr, err);
+		if (rc == 0)
+			record_reader_finish(&rr);
+		record_reader_clear(&rr);
 	}
 	if (rc == 0)
 		rc = db_each(db,
