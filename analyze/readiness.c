@@ -1,6 +1,7 @@
 #include "readiness.h"
 
 #include "clock.h"
+#include "config.h"
 #include "dmarc_record.h"
 #include "err.h"
 #include "percent.h"
@@ -31,10 +32,10 @@ static const char *const step_policies[] = {
 void
 readiness_thresholds_default(struct readiness_thresholds *t)
 {
-	t->days = 14;
-	t->pass_rate = 98;
-	t->source_share = 1;
-	t->stable_days = 7;
+	t->days = (int)config_default_int(CONFIG_READY_DAYS);
+	t->pass_rate = (int)config_default_int(CONFIG_READY_PASS_RATE);
+	t->source_share = (int)config_default_int(CONFIG_READY_SOURCE_SHARE);
+	t->stable_days = (int)config_default_int(CONFIG_READY_STABLE_DAYS);
 }
 
 /* Formats into a fixed buffer; a cut leaves valid UTF-8 (names from

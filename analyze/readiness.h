@@ -108,7 +108,8 @@ struct readiness_thresholds {
 	int stable_days; /* ready_stable_days */
 };
 
-/* Defaults: 14, 98, 1, 7, the config's. */
+/* The defaults of ready_days, ready_pass_rate, ready_source_share and
+ * ready_stable_days in the settings table (common/config.h). */
 void readiness_thresholds_default(struct readiness_thresholds *t);
 
 /* A policy as receivers apply it: strengths 0 none, 1 quarantine, 2
