@@ -122,6 +122,47 @@ print_all(const struct config *cfg)
 	}
 }
 
+/*
+ * --list-settings, for tests (tests/cli/test_settings_readme.sh checks the
+ * README's tables against it) and not in --help: the table, one setting a
+ * line, tab-separated: key, type, default, range (MIN..MAX, the allowed
+ * words a|b, or -), where it may be set (file, its flag, --limit NAME=V
+ * for a limit, its environment variable), help.
+ */
+static void
+list_settings(void)
+{
+	static const char *const types[] = {
+	    [CONFIG_STRING] = "string",
+	    [CONFIG_PATH] = "path",
+	    [CONFIG_ENVVAR] = "envvar",
+	    [CONFIG_COMMAND] = "command",
+	    [CONFIG_URL] = "url",
+	    [CONFIG_INT] = "int",
+	    [CONFIG_BOOL] = "bool",
+	    [CONFIG_ENUM] = "enum",
+	    [CONFIG_COUNT] = "count",
+	    [CONFIG_SIZE] = "size",
+	};
+
+	for (int k = 0; k < CONFIG_NKEYS; k++) {
+		const struct config_setting *s = &config_settings[k];
+		int limit = s->type == CONFIG_COUNT || s->type == CONFIG_SIZE;
+
+		printf("%s\t%s\t%s\t", s->name, types[s->type], s->dflt);
+		if (s->type == CONFIG_INT || limit)
+			printf("%lld..%lld", s->min, s->max);
+		else
+			fputs(s->words != NULL ? s->words : "-", stdout);
+		printf("\tfile --%s", s->flag);
+		if (limit)
+			printf(" --limit %s=V", s->name);
+		if (s->env != NULL)
+			printf(" %s", s->env);
+		printf("\t%s\n", s->help);
+	}
+}
+
 static void
 tell(void *arg, const struct err *why)
 {
@@ -231,6 +272,7 @@ cmd_config(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"help", no_argument, NULL, 'h'},
 	    {"check", no_argument, NULL, 'C'},
+	    {"list-settings", no_argument, NULL, 'L'},
 	    CLIOPT_DATABASE,
 	    CLIOPT_IMAP,
 	    CLIOPT_DNS,
@@ -256,6 +298,11 @@ cmd_config(int argc, char **argv)
 		case 'C':
 			check = 1;
 			break;
+		case 'L':
+			list_settings();
+			free(flag_key);
+			free(flag_val);
+			return fflush(stdout) != 0 ? EXIT_CANNOT_RUN : EXIT_OK;
 		default:
 			/* A setting's flag: --check tells every bad one. */
 			if (c >= CLIOPT_SETTING &&

@@ -12,3 +12,9 @@ add_test(NAME db/limits_config COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg ru
   sh ${CMAKE_CURRENT_SOURCE_DIR}/db/test_limits_config.sh $<TARGET_FILE:dmarcsift>
   ${CMAKE_CURRENT_SOURCE_DIR}/data/samples)
 set_tests_properties(db/limits_config PROPERTIES LABELS db TIMEOUT 300)
+
+# The README's tables of settings and limits against the binary's table.
+add_test(NAME cli/settings_readme COMMAND sh
+  ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_settings_readme.sh
+  $<TARGET_FILE:dmarcsift> ${DS_SRC}/README.md)
+set_tests_properties(cli/settings_readme PROPERTIES LABELS cli TIMEOUT 60)
