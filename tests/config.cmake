@@ -1,6 +1,8 @@
 # Tests for the config area: the settings table, file syntax, precedence,
 # masking and secrets (unit), and `dmarcsift config` as a user runs it (cli).
 ds_unit_test(test_config)
+# The input limits as rows of the settings table.
+ds_unit_test(test_settings)
 
 add_test(NAME cli/config COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_config.sh
   $<TARGET_FILE:dmarcsift>)

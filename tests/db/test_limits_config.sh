@@ -67,9 +67,10 @@ grep -q "$tmp/bad.conf:2: records: want a whole number from 1 to 1000000000" \
 	"$tmp/err" || fail "bad: $(cat "$tmp/err")"
 "$bin" config --check --config "$tmp/bad.conf" >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] || fail "check: want exit 2"
-grep -q "$tmp/bad.conf:2: records:" "$tmp/err" &&
-	grep -q "$tmp/bad.conf:3: xml_depth: want a whole number from 4 to 200" \
-		"$tmp/err" || fail "check: $(cat "$tmp/err")"
+grep -q "$tmp/bad.conf:2: records:" "$tmp/err" ||
+	fail "check: line 2 not named: $(cat "$tmp/err")"
+grep -q "$tmp/bad.conf:3: xml_depth: want a whole number from 4 to 200" \
+	"$tmp/err" || fail "check: line 3 not named: $(cat "$tmp/err")"
 
 # 5. dmarcsift config shows a limit and where it comes from.
 "$bin" config --config "$tmp/tight.conf" >"$tmp/out" || fail "config: exit"
