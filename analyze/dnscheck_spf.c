@@ -616,10 +616,78 @@ count_void(struct spf_eval *ev, const char *name)
 		    SPF_VOID_LIMIT, name);
 }
 
+/* An include or redirect to target: follows it unless that closes a loop
+ * or goes too deep. */
+static void
+follow(struct spf_eval *ev, struct spf_node *node,
+    const struct dnscheck_spf_term *t, struct spf_ext *ext, const char *target)
+{
+	const char *what = t->kind == SPF_INCLUDE ? "include" : "redirect";
+	int k;
+
+	for (k = 0; k < ev->depth; k++) {
+		if (strcasecmp(ev->path[k], target) == 0)
+			break;
+	}
+	if (k < ev->depth) {
+		ev->loops++;
+		dnscheck_add(ev->out, "spf.loop", DNSCHECK_FAIL, node->domain,
+		    "remove the include or redirect that closes the loop",
+		    "%s:%s leads back to %s, which is on its own path:"
+		    " receivers return permerror",
+		    what, target, ev->path[k]);
+		ext->unknown = 1;
+		return;
+	}
+	if (ev->depth >= SPF_MAX_DEPTH) {
+		ext->unknown = 1;
+		return;
+	}
+	ext->child = spf_fetch(ev, target, what);
+	if (ext->child == NULL || !ext->child->usable)
+		ext->unknown = 1;
+}
+
+/* An mx term: target's MX hosts, each expanded to its addresses. */
+static void
+expand_mx(struct spf_eval *ev, struct spf_node *node,
+    const struct dnscheck_spf_term *t, struct spf_ext *ext, const char *target)
+{
+	struct resolve_result res;
+	size_t k;
+	int voided = 0;
+
+	if (!spf_query(ev, RESOLVE_MX, target, &res)) {
+		ext->unknown = 1;
+		return;
+	}
+	if (dnscheck_dns_trouble(ev->out, "spf.record", &res, target)) {
+		ext->unknown = 1;
+	} else if (is_void(&res)) {
+		count_void(ev, target);
+	} else if (res.n > DNSCHECK_MX_MAX_HOSTS) {
+		dnscheck_add(ev->out, "spf.lookups", DNSCHECK_FAIL, target,
+		    "use ip4/ip6 for the mail servers",
+		    "mx:%s has %zu MX hosts, more than %d: receivers return"
+		    " permerror",
+		    target, res.n, DNSCHECK_MX_MAX_HOSTS);
+		ext->unknown = 1;
+	} else {
+		for (k = 0; k < res.n; k++) {
+			if (!res.rr[k].hostname)
+				continue;
+			if (expand_host(ev, node, ext, res.rr[k].text, t->cidr4,
+			        t->cidr6, &voided) < 0)
+				ext->unknown = 1;
+		}
+	}
+	resolve_result_clear(&res);
+}
+
 static void
 eval_terms(struct spf_eval *ev, struct spf_node *node)
 {
-	size_t i, k;
+	size_t i;
 	int has_all = 0;
 
 	for (i = 0; i < node->terms.n; i++)
@@ -628,8 +696,7 @@ eval_terms(struct spf_eval *ev, struct spf_node *node)
 		struct dnscheck_spf_term *t = &node->terms.t[i];
 		struct spf_ext *ext = &node->ext[i];
 		const char *target = term_target(node, t);
-		struct resolve_result res;
-		int voided = 0, c4, c6;
+		int voided = 0;
 
 		ext->net0 = ev->spf->nnets;
 		switch (t->kind) {
@@ -653,36 +720,10 @@ eval_terms(struct spf_eval *ev, struct spf_node *node)
 			/* FALLTHROUGH */
 		case SPF_INCLUDE:
 			ev->lookups++;
-			if (t->macro) {
+			if (t->macro)
 				ext->unknown = 1;
-				break;
-			}
-			for (k = 0; k < (size_t)ev->depth; k++) {
-				if (strcasecmp(ev->path[k], target) == 0)
-					break;
-			}
-			if (k < (size_t)ev->depth) {
-				ev->loops++;
-				dnscheck_add(ev->out, "spf.loop", DNSCHECK_FAIL,
-				    node->domain,
-				    "remove the include or redirect that"
-				    " closes the loop",
-				    "%s:%s leads back to %s, which is on its"
-				    " own path: receivers return permerror",
-				    t->kind == SPF_INCLUDE ? "include"
-				                           : "redirect",
-				    target, ev->path[k]);
-				ext->unknown = 1;
-				break;
-			}
-			if (ev->depth >= SPF_MAX_DEPTH) {
-				ext->unknown = 1;
-				break;
-			}
-			ext->child = spf_fetch(ev, target,
-			    t->kind == SPF_INCLUDE ? "include" : "redirect");
-			if (ext->child == NULL || !ext->child->usable)
-				ext->unknown = 1;
+			else
+				follow(ev, node, t, ext, target);
 			break;
 		case SPF_A:
 			ev->lookups++;
@@ -698,40 +739,10 @@ eval_terms(struct spf_eval *ev, struct spf_node *node)
 			break;
 		case SPF_MX:
 			ev->lookups++;
-			if (t->macro) {
+			if (t->macro)
 				ext->unknown = 1;
-				break;
-			}
-			if (!spf_query(ev, RESOLVE_MX, target, &res)) {
-				ext->unknown = 1;
-				break;
-			}
-			if (dnscheck_dns_trouble(
-			        ev->out, "spf.record", &res, target)) {
-				ext->unknown = 1;
-			} else if (is_void(&res)) {
-				count_void(ev, target);
-			} else if (res.n > DNSCHECK_MX_MAX_HOSTS) {
-				dnscheck_add(ev->out, "spf.lookups",
-				    DNSCHECK_FAIL, target,
-				    "use ip4/ip6 for the mail servers",
-				    "mx:%s has %zu MX hosts, more than %d:"
-				    " receivers return permerror",
-				    target, res.n, DNSCHECK_MX_MAX_HOSTS);
-				ext->unknown = 1;
-			} else {
-				for (k = 0; k < res.n; k++) {
-					c4 = t->cidr4;
-					c6 = t->cidr6;
-					if (!res.rr[k].hostname)
-						continue;
-					if (expand_host(ev, node, ext,
-					        res.rr[k].text, c4, c6,
-					        &voided) < 0)
-						ext->unknown = 1;
-				}
-			}
-			resolve_result_clear(&res);
+			else
+				expand_mx(ev, node, t, ext, target);
 			break;
 		case SPF_PTR:
 		case SPF_EXISTS:
