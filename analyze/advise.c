@@ -36,7 +36,7 @@ on_policy(void *arg, int ncols, const char *const *c, struct err *err)
 {
 	struct policy_state *now = arg;
 
-	if (ncols != 9)
+	if (ncols != 11)
 		return err_set(
 		    err, ERR_DB, "unexpected row reading the policy");
 	now->known = 1;
@@ -49,38 +49,30 @@ on_policy(void *arg, int ncols, const char *const *c, struct err *err)
 	copy_word(now->aspf, sizeof(now->aspf), c[6]);
 	now->reported_at = c[7] != NULL ? strtoll(c[7], NULL, 10) : 0;
 	now->since = c[8] != NULL ? strtoll(c[8], NULL, 10) : now->reported_at;
+	now->confirming = c[9] != NULL ? strtoull(c[9], NULL, 10) : 0;
+	now->reporters = c[10] != NULL ? strtoull(c[10], NULL, 10) : 0;
 	return 0;
 }
 
 /*
- * The policy of the latest report before until, and since when reports
- * have said the same p, pct and t without a break.
+ * The policy in force by the reports before until: the newest change any
+ * reporter shows, since when, and how many reporters of the period give
+ * it (policy_in_force(), migration 011, which says why).
  */
 static int
-read_policy(struct db *db, const char *domain, const char *until,
-    struct policy_state *now, struct err *err)
+read_policy(struct db *db, const char *domain, const char *period_since,
+    const char *until, struct policy_state *now, struct err *err)
 {
-	const char *p[2] = {domain, until};
+	const char *p[3] = {domain, until, period_since};
 
 	memset(now, 0, sizeof(*now));
 	now->pct = -1;
-	/* One policy written two ways is one policy: an absent pct is 100
-	 * (RFC 7489 6.3), an absent testing n (RFC 9989), and a test step
-	 * is one step whether a reporter writes pct=0 or testing=y
-	 * (policy_key(), migration 007). */
 	return db_each(db,
-	    "WITH r AS (SELECT *, coalesce(pct, 100) AS npct, "
-	    "coalesce(lower(testing), 'n') AS nt, policy_key(p, pct, testing) "
-	    "AS k FROM reports WHERE lower(domain) = lower($1) AND date_begin "
-	    "< to_timestamp($2)), "
-	    "latest AS (SELECT * FROM r ORDER BY date_end DESC, id DESC "
-	    "LIMIT 1), change AS (SELECT max(r.date_end) AS at FROM r, latest "
-	    "l WHERE r.k IS DISTINCT FROM l.k) "
-	    "SELECT l.p, l.sp, l.np, l.npct, l.nt, l.adkim, l.aspf, "
-	    "extract(epoch FROM l.date_end)::bigint, (SELECT "
-	    "extract(epoch FROM min(r.date_begin))::bigint FROM r, change c "
-	    "WHERE c.at IS NULL OR r.date_begin >= c.at) FROM latest l",
-	    2, p, on_policy, now, err);
+	    "SELECT p, sp, np, pct, testing, adkim, aspf, "
+	    "extract(epoch FROM reported_at)::bigint, "
+	    "extract(epoch FROM since)::bigint, confirming, reporters "
+	    "FROM policy_in_force($1, to_timestamp($2), to_timestamp($3))",
+	    3, p, on_policy, now, err);
 }
 
 static uint64_t
@@ -226,7 +218,7 @@ advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
 	snprintf(days, sizeof(days), "%d", a->days);
 	snprintf(share, sizeof(share), "%d", o->rules.legit_share);
 
-	if ((rc = read_policy(db, o->domain, until, &a->now, err)) < 0)
+	if ((rc = read_policy(db, o->domain, since, until, &a->now, err)) < 0)
 		return rc;
 	if ((rc = sources_read(db, o->domain,
 	         o->until - (int64_t)a->days * 86400, o->until, &o->rules,

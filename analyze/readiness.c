@@ -537,6 +537,7 @@ reason_stable(const struct readiness_thresholds *t,
 	struct readiness_reason *r;
 	int64_t held = 0, since = now->since, until = now->reported_at;
 	char when[32], pol[80];
+	int all;
 
 	if (out->published_differs) {
 		/* DNS says another policy than the latest report: the owner
@@ -587,11 +588,24 @@ reason_stable(const struct readiness_thresholds *t,
 	}
 	if (since > 0 && until > since)
 		held = held_days(since, until);
+	/* A reporter still giving the old policy has not seen the step
+	 * (or the rollback) yet: what it disposes of is not known. */
+	all = now->confirming >= now->reporters;
 	r = reason(out, "stable",
-	    held >= (int64_t)(t->stable_days < 0 ? 0 : t->stable_days));
+	    all &&
+	        held >= (int64_t)(t->stable_days < 0 ? 0 : t->stable_days));
 	if (r == NULL)
 		return;
 	clock_day_text(since, when, sizeof(when));
+	if (!all) {
+		put(r->text, sizeof(r->text),
+		    "%s has been reported for %" PRId64 " day%s, since %s, "
+		    "by %" PRIu64 " of %" PRIu64 " reporter%s (needs %d "
+		    "days, every reporter): wait until the others show it",
+		    pol, held, plural((uint64_t)held), when, now->confirming,
+		    now->reporters, plural(now->reporters), t->stable_days);
+		return;
+	}
 	put(r->text, sizeof(r->text),
 	    "%s has been reported for %" PRId64 " day%s, since %s (needs %d)",
 	    pol, held, plural((uint64_t)held), when, t->stable_days);

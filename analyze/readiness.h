@@ -132,9 +132,13 @@ struct policy_state {
 	char testing[8]; /* "y" or "n"; absent is "n" */
 	char adkim[4], aspf[4]; /* "r", "s" or "" */
 	int64_t reported_at; /* end of the report that said it, Unix s */
-	/* Start of the oldest report in an unbroken run of reports that give
-	 * this same p/pct/testing, up to reported_at: how long it has held. */
+	/* Start of the unbroken run of reports giving this same
+	 * p/pct/testing, at the first reporter that gave it: how long it has
+	 * held. */
 	int64_t since;
+	/* Reporters of the period, and of them those whose latest report
+	 * gives this policy (0 and 0: not counted, as for a DNS record). */
+	uint64_t reporters, confirming;
 };
 
 /* What receivers say about the published policy, when DNS publishes

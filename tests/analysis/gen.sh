@@ -27,7 +27,8 @@ report() {
 #   Each RECORD is IP|COUNT|HEADER_FROM|DKIM|SPF|REASON, as for report:
 #   DKIM and SPF "" or domain:result, REASON "" or type[:comment];
 #   the receiver's policy_evaluated is pass when the DKIM or SPF result is
-#   pass for HEADER_FROM's domain, else fail.
+#   pass for HEADER_FROM's domain, else fail.  An optional seventh field
+#   is the disposition (none when absent): IP|COUNT|...|REASON|quarantine.
 report2() {
 	r2_file=$1 r2_org=$2 r2_dom=$3 r2_begin=$4 r2_end=$5 r2_pol=$6
 	shift 6
@@ -68,12 +69,14 @@ report2() {
 			set +f
 			IFS=$r2_ifs
 			ip=$1 count=$2 hfrom=$3 dkim=${4:-} spf=${5:-} reason=${6:-}
+			disp=${7:-none}
 			dk=fail sp=fail
 			case $dkim in "$hfrom":pass) dk=pass ;; esac
 			case $spf in "$hfrom":pass) sp=pass ;; esac
 			printf '<record><row><source_ip>%s</source_ip>' "$ip"
 			printf '<count>%s</count><policy_evaluated>' "$count"
-			printf '<disposition>none</disposition><dkim>%s</dkim>' "$dk"
+			printf '<disposition>%s</disposition><dkim>%s</dkim>' \
+				"$disp" "$dk"
 			printf '<spf>%s</spf>' "$sp"
 			if [ -n "$reason" ]; then
 				printf '<reason><type>%s</type>' "${reason%%:*}"

@@ -140,7 +140,38 @@ while [ $d -le 37 ]; do
 	d=$((d + 1))
 done
 
+# --- 10. A step that one reporter shows first. -------------------------------
+# 28 daily reports from each of two reporters.  google.com: 192.0.2.100
+# sends 1000 passing a day, 198.51.100.100 100 passing and 100 failing
+# (half its mail passes: legitimate), 203.0.113.100 20 with no
+# authentication (spoofing).  Its last 5 reports (days 5..1) give
+# p=quarantine and quarantine the failing mail.  yahoo.com: 300 passing a
+# day from 192.0.2.101, p=none throughout (it has not seen the step).
+# The reports end on the same days, so which is "latest" was the row id:
+# step.test stores Google first, step2.test Yahoo first; both must read
+# the same.
+s10() { # DOMAIN DIR-GOOGLE DIR-YAHOO
+	mkdir -p "$2" "$3"
+	d=1
+	while [ $d -le 28 ]; do
+		if [ $d -le 5 ]; then pol=quarantine; else pol=none; fi
+		report "$2/g-$d.xml" google.com "$1" "$(dayb $d)" $pol \
+			"192.0.2.100|1000|$1|$1:pass|$1:pass|" \
+			"198.51.100.100|100|$1|$1:pass|$1:pass|" \
+			"198.51.100.100|100|$1|esp.example:pass|esp.example:pass||$pol" \
+			"203.0.113.100|20|$1||||$pol"
+		report "$3/y-$d.xml" yahoo.com "$1" "$(dayb $d)" none \
+			"192.0.2.101|300|$1|$1:pass|$1:pass|"
+		d=$((d + 1))
+	done
+}
+s10 step.test "$tmp/s10/1g" "$tmp/s10/1y"
+s10 step2.test "$tmp/s10/2g" "$tmp/s10/2y"
+
 run ingest 0 ingest --db "$db" -q "$in"
+for x in 1g 1y 2y 2g; do
+	run "ingest-s10-$x" 0 ingest --db "$db" -q -j1 "$tmp/s10/$x"
+done
 
 # === 1 ======================================================================
 run s1 0 advise --db "$db" --offline --domain daily.test --json
@@ -304,6 +335,26 @@ eq "s8 week10 sum" "$(q "SELECT count(*), sum(messages),
 #   dmarcsift: warning: no reports about old.test from 2026-03-18 to
 #   2026-03-31; the latest ends 2026-03-01: try --until 2026-03-02
 run s9 '!0' advise --db "$db" --offline --domain old.test --json
+
+# === 10 =====================================================================
+# Whatever the order of storing, the policy in force is Google's
+# p=quarantine (the newest change: its run began 5 days before now, the
+# yahoo one 28), given by 1 of the 2 reporters of the period: not stable.
+# The 14 days judged hold 14 * (1000 + 200 + 20 + 300) = 21280 messages;
+# receivers quarantined 5 * 100 = 500 of legitimate 198.51.100.100
+# (the spoofer's 5 * 20 are not the owner's): 500 / 21280 = 23.5 per
+# mille, 2.4%, above ready_source_share (1%): roll back from step 2
+# (p=quarantine) to step 1 (p=quarantine; t=y; pct=0, the test step).
+for dom in step.test step2.test; do
+	run "s10-$dom" 1 advise --db "$db" --offline --domain $dom --json
+	jqt "s10-$dom" '.policy_now.p == "quarantine" and .step_now == 2
+		and .ready == false and .evidence.messages == 21280'
+	jqt "s10-$dom" '[.reasons[] | select(.code == "stable")][0] |
+		.blocks and (.text | test("by 1 of 2 reporters"))'
+	jqt "s10-$dom" '[.reasons[] | select(.code == "watch")][0] |
+		.blocks and (.text | test("500 messages of your legitimate mail in the last 14 days, 2.4%"))'
+	jqt "s10-$dom" '.rollback_record | test("; p=quarantine; t=y; pct=0;")'
+done
 
 if [ "$fails" -gt 0 ]; then
 	echo "$fails failure(s)" >&2
