@@ -14,6 +14,7 @@
 #include "copybuf.h"
 #include "db.h"
 #include "err.h"
+#include "locks.h"
 #include "rdns.h"
 #include "record_reader.h"
 #include "report.h"
@@ -29,12 +30,12 @@
  * a million records is judged in bounded memory. */
 #define FETCH_ROWS "20000"
 
-/* Any 64-bit key; others' advisory locks use other numbers.  A run waits
- * for another's rebuild at most lock_timeout, so cron never hangs. */
+/* A run waits for another's rebuild at most lock_timeout, so cron never
+ * hangs. */
 #define LOCK_SQL                                                               \
-	"SET lock_timeout = '10min'; SELECT pg_advisory_lock(7243001); "       \
-	"RESET lock_timeout"
-#define UNLOCK_SQL "SELECT pg_advisory_unlock(7243001)"
+	"SET lock_timeout = '10min'; SELECT pg_advisory_lock(" LOCK_JUDGE    \
+	"); RESET lock_timeout"
+#define UNLOCK_SQL "SELECT pg_advisory_unlock(" LOCK_JUDGE ")"
 
 /* Reports with records and no verdicts (a report whose records are gone
  * would otherwise come back forever). */

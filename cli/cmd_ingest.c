@@ -8,6 +8,7 @@
 #include "db.h"
 #include "dbconn.h"
 #include "err.h"
+#include "filelock.h"
 #include "ingest_imap.h"
 #include "input_limits.h"
 #include "log.h"
@@ -61,8 +62,9 @@ help(FILE *fp)
 	      "  -v              one line per input\n"
 	      "  -q              nothing but errors (no summary)\n"
 	      "  -h, --help      this text\n\n"
-	      "Exit status: 0 all stored (or the mailbox was busy), 1 some "
-	      "inputs refused\n(they are stored with their reason) or files "
+	      "Exit status: 0 all stored (or another run was storing the same "
+	      "paths or\nmailbox: nothing to do), 1 some inputs refused (they "
+	      "are stored with their\nreason) or files "
 	      "skipped (unreadable, a symbolic\nlink, a FIFO or device), 2 "
 	      "could not run or stopped (no database, login\nrefused, "
 	      "connection lost, bad usage).\n",
@@ -360,6 +362,8 @@ cmd_ingest(int argc, char **argv)
 	size_t count = 0;
 	long jobs = default_jobs();
 	int c, h, rc = 0, status = EXIT_OK, imap = 0;
+	struct filelock *fl = NULL;
+	const char *busy = NULL;
 
 	cliopt_init(&co);
 	optind = 1;
@@ -422,10 +426,27 @@ cmd_ingest(int argc, char **argv)
 		db_close(db);
 		return EXIT_CANNOT_RUN;
 	}
+	if (filelock_take(db, argv + optind, (size_t)(argc - optind), &fl,
+	        &busy, &err) < 0) {
+		log_error("%s", err.msg);
+		source_list_free(list, count);
+		db_close(db);
+		return EXIT_CANNOT_RUN;
+	}
+	if (fl == NULL) {
+		/* cron started us while the last run on these paths still
+		 * works: fine, it stores what is there. */
+		log_warn("ingest: another run is storing %s; nothing to do",
+		    busy);
+		source_list_free(list, count);
+		db_close(db);
+		return EXIT_OK;
+	}
 	close_dead_runs(db);
 	if (dbconn_store(db, &co.lim, "ingest", &in.store, &err) < 0) {
 		log_error("%s", err.msg);
 		source_list_free(list, count);
+		filelock_release(fl);
 		db_close(db);
 		return EXIT_CANNOT_RUN;
 	}
@@ -439,6 +460,7 @@ cmd_ingest(int argc, char **argv)
 		    "ingest: cannot map shared memory: %s", strerror(errno));
 		store_free(in.store);
 		source_list_free(list, count);
+		filelock_release(fl);
 		db_close(db);
 		return EXIT_CANNOT_RUN;
 	}
@@ -471,6 +493,7 @@ cmd_ingest(int argc, char **argv)
 		store_free(in.store);
 		munmap(sh, sizeof(*sh));
 		source_list_free(list, count);
+		filelock_release(fl);
 		db_close(db);
 		return EXIT_CANNOT_RUN;
 	}
@@ -486,6 +509,7 @@ cmd_ingest(int argc, char **argv)
 	if (analysis_judge_new(db) < 0)
 		status = EXIT_CANNOT_RUN;
 	source_list_free(list, count);
+	filelock_release(fl);
 	db_close(db);
 	return status;
 }

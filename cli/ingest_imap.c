@@ -181,7 +181,7 @@ ingest_imap(struct cliopt *co)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc == MAILBOX_BUSY) {
 		/* cron started us while the last run still works: fine. */
-		log_info("%s %s: another run is reading this mailbox; nothing "
+		log_warn("%s %s: another run is reading this mailbox; nothing "
 		         "to do",
 		    account, o.mailbox);
 		rc = store_finish(st, &err);

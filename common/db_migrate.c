@@ -4,6 +4,7 @@
 #include "db.h"
 
 #include "err.h"
+#include "locks.h"
 #include "log.h"
 #include "migrations.h"
 
@@ -11,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Any constant will do; it only has to be the same for every dmarcsift. */
-#define MIGRATE_LOCK "7305611963"
 
 static int
 latest_known(void)
@@ -68,7 +67,7 @@ apply_next(struct db *db, struct err *err)
 		return rc;
 	/* Serialise concurrent migrators; the lock ends with the
 	 * transaction. */
-	if ((rc = db_exec(db, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ")",
+	if ((rc = db_exec(db, "SELECT pg_advisory_xact_lock(" LOCK_MIGRATE ")",
 	         0, NULL, err)) < 0 ||
 	    (rc = db_exec(db,
 	         "CREATE TABLE IF NOT EXISTS schema_migrations ("

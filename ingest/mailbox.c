@@ -4,6 +4,7 @@
 #include "err.h"
 #include "imap.h"
 #include "input_limits.h"
+#include "locks.h"
 #include "log.h"
 #include "store.h"
 #include "xalloc.h"
@@ -17,8 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* The advisory lock class for mailboxes (any constant of our own). */
-#define LOCK_CLASS "1684892019"
 /* Lock keys: the account's own and one per address of its host. */
 #define LOCK_KEYS_MAX 17
 #define LOCK_KEY_MAX 1100
@@ -212,7 +211,7 @@ unlock_mailbox(struct run *r)
 		const char *params[] = {r->keys[--r->locked]};
 
 		(void)db_exec(r->db,
-		    "SELECT pg_advisory_unlock(" LOCK_CLASS ", hashtext($1))",
+		    "SELECT pg_advisory_unlock(" LOCK_CLASS_MAILBOX ", hashtext($1))",
 		    1, params, &ignored);
 	}
 }
@@ -232,7 +231,7 @@ lock_mailbox(struct run *r, int *got, struct err *err)
 		int yes;
 
 		rc = db_value(r->db,
-		    "SELECT pg_try_advisory_lock(" LOCK_CLASS ", hashtext($1))",
+		    "SELECT pg_try_advisory_lock(" LOCK_CLASS_MAILBOX ", hashtext($1))",
 		    1, params, &v, err);
 		yes = rc == 0 && v != NULL && strcmp(v, "t") == 0;
 		free(v);

@@ -1,0 +1,25 @@
+/*
+ * locks: every PostgreSQL advisory lock dmarcsift takes, in one place, so
+ * that no two uses pick the same number by accident.
+ *
+ * Single-key locks take a bigint; keyed locks take a class (an int4) and
+ * hashtext(KEY) as pg_advisory_lock(CLASS, hashtext(KEY)).  The numbers are
+ * SQL literals, written into the statements, and must never change: a run
+ * of an older dmarcsift beside a newer one must still be kept apart.
+ */
+#ifndef DMARCSIFT_LOCKS_H
+#define DMARCSIFT_LOCKS_H
+
+/* Schema migration (common/db_migrate.c): one at a time, per database. */
+#define LOCK_MIGRATE "7305611963"
+
+/* Judging stored records (analyze/analysis.c): one rebuild at a time. */
+#define LOCK_JUDGE "7243001"
+
+/* An IMAP mailbox (ingest/mailbox.c), class with keys "USER@HOST BOX". */
+#define LOCK_CLASS_MAILBOX "1684892019"
+
+/* A path given to ingest (ingest/filelock.c), class with keys "files PATH". */
+#define LOCK_CLASS_FILES "1718185061"
+
+#endif
