@@ -33,7 +33,7 @@
 /* A run waits for another's rebuild at most lock_timeout, so cron never
  * hangs. */
 #define LOCK_SQL                                                               \
-	"SET lock_timeout = '10min'; SELECT pg_advisory_lock(" LOCK_JUDGE    \
+	"SET lock_timeout = '10min'; SELECT pg_advisory_lock(" LOCK_JUDGE      \
 	"); RESET lock_timeout"
 #define UNLOCK_SQL "SELECT pg_advisory_unlock(" LOCK_JUDGE ")"
 

@@ -592,8 +592,7 @@ reason_stable(const struct readiness_thresholds *t,
 	 * (or the rollback) yet: what it disposes of is not known. */
 	all = now->confirming >= now->reporters;
 	r = reason(out, "stable",
-	    all &&
-	        held >= (int64_t)(t->stable_days < 0 ? 0 : t->stable_days));
+	    all && held >= (int64_t)(t->stable_days < 0 ? 0 : t->stable_days));
 	if (r == NULL)
 		return;
 	clock_day_text(since, when, sizeof(when));

@@ -436,8 +436,8 @@ cmd_ingest(int argc, char **argv)
 	if (fl == NULL) {
 		/* cron started us while the last run on these paths still
 		 * works: fine, it stores what is there. */
-		log_warn("ingest: another run is storing %s; nothing to do",
-		    busy);
+		log_warn(
+		    "ingest: another run is storing %s; nothing to do", busy);
 		source_list_free(list, count);
 		db_close(db);
 		return EXIT_OK;

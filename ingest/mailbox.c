@@ -211,7 +211,8 @@ unlock_mailbox(struct run *r)
 		const char *params[] = {r->keys[--r->locked]};
 
 		(void)db_exec(r->db,
-		    "SELECT pg_advisory_unlock(" LOCK_CLASS_MAILBOX ", hashtext($1))",
+		    "SELECT pg_advisory_unlock(" LOCK_CLASS_MAILBOX
+		    ", hashtext($1))",
 		    1, params, &ignored);
 	}
 }
@@ -231,7 +232,8 @@ lock_mailbox(struct run *r, int *got, struct err *err)
 		int yes;
 
 		rc = db_value(r->db,
-		    "SELECT pg_try_advisory_lock(" LOCK_CLASS_MAILBOX ", hashtext($1))",
+		    "SELECT pg_try_advisory_lock(" LOCK_CLASS_MAILBOX
+		    ", hashtext($1))",
 		    1, params, &v, err);
 		yes = rc == 0 && v != NULL && strcmp(v, "t") == 0;
 		free(v);
