@@ -486,6 +486,17 @@ reason_sources(const struct readiness_thresholds *t,
 	uint64_t pm;
 	char name[200], share[32], more[64];
 
+	if (in->messages == 0) {
+		/* Nothing reported is not "nothing fails": say it as such. */
+		r = reason(out, "sources", -1);
+		if (r != NULL)
+			put(r->text, sizeof(r->text),
+			    "no mail reported in the last %d days: no sender "
+			    "to "
+			    "judge",
+			    t->days);
+		return;
+	}
 	r = reason(out, "sources", out->n_blocking == 0);
 	if (r == NULL)
 		return;
