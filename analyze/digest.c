@@ -142,24 +142,34 @@ read_days(struct db *db, const struct digest *dg, struct digest_domain *d,
 
 /* ---- source lists ----------------------------------------------------- */
 
-static void
+/* Copies s to the end of the list; 0, or -1 when the list is full (more
+ * counts it). */
+static int
 take(struct digest_sources *to, const struct source *s)
 {
 	if (to->n >= DIGEST_TOP) {
 		to->more++;
-		return;
+		return -1;
 	}
 	if (to->v == NULL)
 		to->v = xcalloc(DIGEST_TOP, sizeof(*to->v));
 	source_copy(&to->v[to->n++], s);
+	return 0;
 }
 
 static void
 digest_sources_free(struct digest_sources *l)
 {
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
 		source_clear(&l->v[i]);
+		if (l->addrs == NULL)
+			continue;
+		for (size_t k = 0; k < l->addrs[i].n; k++)
+			source_clear(&l->addrs[i].v[k]);
+		free(l->addrs[i].v);
+	}
 	free(l->v);
+	free(l->addrs);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -196,7 +206,8 @@ read_seen_before(struct db *db, const char *domain, int64_t since,
  * One row per sender (sources_group()), most failed first: the failing
  * senders that may be the owner's (mine: legitimate and unknown, as advise
  * judges them), or the spoofing ones.  A row is its top address with the
- * sender's sums and n_addresses.
+ * sender's class, sums and n_addresses; a sender of several addresses has
+ * them in to->addrs with their own counts (digest.h).
  */
 static void
 take_senders(const struct source_list *l, struct digest_sources *to, int mine)
@@ -218,6 +229,7 @@ take_senders(const struct source_list *l, struct digest_sources *to, int mine)
 	free(v);
 	for (size_t i = 0; i < ng; i++) {
 		struct source row = *g[i].v[0];
+		struct digest_addresses *a;
 
 		row.cls = g[i].cls;
 		row.messages = g[i].messages;
@@ -225,12 +237,20 @@ take_senders(const struct source_list *l, struct digest_sources *to, int mine)
 		row.failed = g[i].failed;
 		row.n_addresses = g[i].n > 1 ? g[i].n : 0;
 		for (size_t k = 1; k < g[i].n; k++) {
+			row.forwarded += g[i].v[k]->forwarded;
 			if (g[i].v[k]->first_seen < row.first_seen)
 				row.first_seen = g[i].v[k]->first_seen;
 			if (g[i].v[k]->last_seen > row.last_seen)
 				row.last_seen = g[i].v[k]->last_seen;
 		}
-		take(to, &row);
+		if (take(to, &row) < 0 || g[i].n < 2)
+			continue;
+		if (to->addrs == NULL)
+			to->addrs = xcalloc(DIGEST_TOP, sizeof(*to->addrs));
+		a = &to->addrs[to->n - 1];
+		a->v = xcalloc(g[i].n, sizeof(*a->v));
+		for (size_t k = 0; k < g[i].n; k++)
+			source_copy(&a->v[a->n++], g[i].v[k]);
 	}
 	source_groups_free(g, ng);
 }

@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "dnscheck.h"
 #include "readiness.h"
@@ -48,11 +49,50 @@ struct digest_reporter {
 	int silent; /* sent reports in the previous period, none in this */
 };
 
-/* A list of sources cut at DIGEST_TOP; more says how many were left out. */
+/* One sender's addresses, each with its own counts, most failed first. */
+struct digest_addresses {
+	struct source *v;
+	size_t n;
+};
+
+/*
+ * A list of sources cut at DIGEST_TOP; more says how many were left out.
+ * In a list of senders (failing_legit, spoofing) a row is a whole sender
+ * (sources_group()): its who names it, its counts are the sums over its
+ * addresses, n_addresses says how many (0 for one) and addrs[i] holds them
+ * with their own counts (n 0 for a sender of one address, the row being
+ * that address).  ip is then the address with the most failing mail, never
+ * to be shown with the sender's counts.  addrs is NULL in a list of
+ * addresses (new_sources, stopped).
+ */
 struct digest_sources {
 	struct source *v;
+	struct digest_addresses *addrs;
 	size_t n, more;
 };
+
+/* The addresses of row i of l when it is a sender of several, else NULL. */
+static inline const struct digest_addresses *
+digest_addresses_of(const struct digest_sources *l, size_t i)
+{
+	return l->addrs != NULL && l->addrs[i].n > 1 ? &l->addrs[i] : NULL;
+}
+
+/* What names a row: who sends (sources.h: service, PTR domain or network
+ * owner; not the bare address it falls back to), else its service, else
+ * its PTR name; NULL when none is known. */
+static inline const char *
+digest_sender_name(const struct source *s)
+{
+	if (s->who != NULL && s->who[0] != '\0' &&
+	    (s->ip == NULL || strcmp(s->who, s->ip) != 0))
+		return s->who;
+	if (s->service != NULL && s->service[0] != '\0')
+		return s->service;
+	if (s->ptr != NULL && s->ptr[0] != '\0')
+		return s->ptr;
+	return NULL;
+}
 
 struct digest_domain {
 	char *domain;

@@ -80,10 +80,12 @@
  *                          total_affected, affected{legitimate, forwarder,
  *                          unknown, spoofing, ignored}: policy is the
  *                          whole policy applied ("p=reject; sp=none"),
- *                          sp and np included; sources[{ip, class, service,
- *                          ptr, messages, failed, affected}]}: the failing
- *                          mail the policy would have hit, sources with
- *                          any, most first
+ *                          sp and np included; sources[{ip, who, class,
+ *                          service, ptr, messages, failed, affected}]}: the
+ *                          failing mail the policy would have hit, sources
+ *                          with any, most first, one per address; who
+ *                          names the sender as `sources` groups them (the
+ *                          text groups by it)
  */
 #include "advise_render.h"
 
@@ -246,6 +248,9 @@ whatif(FILE *fp, const struct advice *a)
 
 		fputs(i ? ",{" : "{", fp);
 		json_kv_str(fp, "ip", s->ip, 1);
+		/* Who sends, as `sources` groups them (its address when
+		 * nothing names it). */
+		json_kv_str(fp, "who", s->who, 0);
 		json_kv_str(fp, "class", source_class_name(s->cls), 0);
 		json_kv_str(fp, "service", s->service, 0);
 		json_kv_str(fp, "ptr", s->ptr, 0);

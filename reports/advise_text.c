@@ -1,10 +1,12 @@
 #include "advise_render.h"
 
 #include "advise.h"
+#include "xalloc.h"
 #include "text.h"
 #include "verdict.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -60,10 +62,14 @@ when(int64_t t, int with_time, char *buf, size_t len)
 		snprintf(buf, len, "%" PRId64, t);
 }
 
-/* The service, else the PTR name, of a source. */
+/* Who sends (sources.h: service, PTR domain or network owner), else the
+ * service, else the PTR name, of a source. */
 static const char *
 name_of(const struct source *s, char *buf, size_t len)
 {
+	if (s->who != NULL && s->who[0] != '\0' &&
+	    (s->ip == NULL || strcmp(s->who, s->ip) != 0))
+		return safe(s->who, buf, len);
 	if (s->service != NULL && s->service[0] != '\0')
 		return safe(s->service, buf, len);
 	return safe(s->ptr, buf, len);
@@ -286,11 +292,39 @@ subdomains(FILE *fp, const struct readiness *r, int color)
 		    fp, "  np: %s\n", safe(r->np_advice, text, sizeof(text)));
 }
 
+static int
+by_src(const void *a, const void *b)
+{
+	const struct source *x = ((const struct whatif_source *)a)->src;
+	const struct source *y = ((const struct whatif_source *)b)->src;
+
+	return x < y ? -1 : x > y;
+}
+
+/* What the policy hits of a source: w sorted by source. */
+static uint64_t
+affected_of(const struct whatif_source *w, size_t n, const struct source *s)
+{
+	struct whatif_source key = {.src = s};
+	const struct whatif_source *f = bsearch(&key, w, n, sizeof(*w), by_src);
+
+	return f != NULL ? f->affected : 0;
+}
+
+/*
+ * The sources hit, grouped by who sends (sources_group(), as `sources`
+ * shows them): a line per sender with its sums, its addresses one level
+ * down with their own, when it has several.
+ */
 static void
 whatif(FILE *fp, const struct advice *a, int color)
 {
 	const struct whatif *w = &a->whatif;
-	size_t rows = w->n < TEXT_ROWS ? w->n : TEXT_ROWS;
+	const struct source **p;
+	struct whatif_source *sorted;
+	struct source_group *g;
+	uint64_t *hit;
+	size_t ng, rows;
 	int wip = 7, wname = 4;
 	char title[128], ip[IP_MAX + 5], name[NAME_MAX_COL + 5];
 
@@ -305,29 +339,63 @@ whatif(FILE *fp, const struct advice *a, int color)
 	    w->affected[SOURCE_LEGITIMATE], w->affected[SOURCE_UNKNOWN],
 	    w->affected[SOURCE_FORWARDER], w->affected[SOURCE_SPOOFING],
 	    w->affected[SOURCE_IGNORED]);
-	if (rows == 0 || w->v == NULL)
+	if (w->n == 0 || w->v == NULL)
 		return;
-	for (size_t i = 0; i < rows; i++) {
-		int x = width(safe(w->v[i].src->ip, ip, sizeof(ip)));
+	p = xcalloc(w->n, sizeof(*p));
+	sorted = xcalloc(w->n, sizeof(*sorted));
+	for (size_t i = 0; i < w->n; i++)
+		p[i] = w->v[i].src;
+	memcpy(sorted, w->v, w->n * sizeof(*sorted));
+	qsort(sorted, w->n, sizeof(*sorted), by_src);
+	sources_group(p, w->n, &g, &ng);
+	free(p);
+	hit = xcalloc(ng, sizeof(*hit));
+	for (size_t i = 0; i < ng; i++)
+		for (size_t k = 0; k < g[i].n; k++) {
+			uint64_t h = affected_of(sorted, w->n, g[i].v[k]);
 
-		wip = x > wip ? x : wip;
-		x = width(name_of(w->v[i].src, name, sizeof(name)));
+			hit[i] = hit[i] + h < hit[i] ? UINT64_MAX : hit[i] + h;
+		}
+	rows = ng < TEXT_ROWS ? ng : TEXT_ROWS;
+	for (size_t i = 0; i < rows; i++) {
+		int x = width(name_of(g[i].v[0], name, sizeof(name)));
+
 		wname = x > wname ? x : wname;
+		for (size_t k = 0; k < g[i].n; k++) {
+			x = width(safe(g[i].v[k]->ip, ip, sizeof(ip))) +
+			    (g[i].n > 1 ? 2 : 0);
+			wip = x > wip ? x : wip;
+		}
 	}
-	fprintf(fp, "  %-*s  %-10s  %-*s  %12s  %12s\n", wip, "address",
-	    "class", wname, "name", "affected", "messages");
+	fprintf(fp, "  %-*s  %-10s  %-*s  %12s  %12s\n", wname, "sender",
+	    "class", wip, "address", "affected", "messages");
 	for (size_t i = 0; i < rows; i++) {
-		const struct source *s = w->v[i].src;
+		char count[32];
 
+		snprintf(count, sizeof(count), "%zu addresses", g[i].n);
 		fprintf(fp,
-		    "  %-*s  %-10s  %-*s  %12" PRIu64 "  %12" PRIu64 "\n", wip,
-		    safe(s->ip, ip, sizeof(ip)), source_class_name(s->cls),
-		    wname, name_of(s, name, sizeof(name)), w->v[i].affected,
-		    s->messages);
+		    "  %-*s  %-10s  %-*s  %12" PRIu64 "  %12" PRIu64 "\n",
+		    wname, name_of(g[i].v[0], name, sizeof(name)),
+		    source_class_name(g[i].cls), wip,
+		    g[i].n > 1 ? count : safe(g[i].v[0]->ip, ip, sizeof(ip)),
+		    hit[i], g[i].messages);
+		for (size_t k = 0; g[i].n > 1 && k < g[i].n; k++) {
+			const struct source *s = g[i].v[k];
+
+			fprintf(fp,
+			    "  %-*s  %-10s    %-*s  %12" PRIu64 "  %12" PRIu64
+			    "\n",
+			    wname, "", source_class_name(s->cls), wip - 2,
+			    safe(s->ip, ip, sizeof(ip)),
+			    affected_of(sorted, w->n, s), s->messages);
+		}
 	}
-	if (w->n > rows)
-		fprintf(
-		    fp, "  and %zu more (--json lists them)\n", w->n - rows);
+	if (ng > rows)
+		fprintf(fp, "  and %zu more sender%s (--json lists them)\n",
+		    ng - rows, ng - rows == 1 ? "" : "s");
+	free(hit);
+	free(sorted);
+	source_groups_free(g, ng);
 }
 
 /* Reporters whose reports failed authentication or jumped: the evidence

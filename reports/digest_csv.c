@@ -112,25 +112,40 @@ days(FILE *fp, const struct digest *d)
 }
 
 static void
+source_row(
+    FILE *fp, const char *domain, const char *list, const struct source *s)
+{
+	cell(fp, domain, 1);
+	cell(fp, list, 0);
+	cell(fp, s->ip, 0);
+	cell(fp, source_class_name(s->cls), 0);
+	cell(fp, s->service, 0);
+	cell(fp, s->ptr, 0);
+	num(fp, s->messages);
+	num(fp, s->passed);
+	num(fp, s->failed);
+	cell(fp, s->cause, 0);
+	when(fp, s->first_seen);
+	when(fp, s->last_seen);
+	endrow(fp);
+}
+
+/* A row per address, with its own counts: a sender of several addresses
+ * is its addresses, one after the other, most failed first (no row
+ * carries a sender's sums). */
+static void
 source_rows(FILE *fp, const char *domain, const char *list,
     const struct digest_sources *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		const struct source *s = &l->v[i];
+		const struct digest_addresses *a = digest_addresses_of(l, i);
 
-		cell(fp, domain, 1);
-		cell(fp, list, 0);
-		cell(fp, s->ip, 0);
-		cell(fp, source_class_name(s->cls), 0);
-		cell(fp, s->service, 0);
-		cell(fp, s->ptr, 0);
-		num(fp, s->messages);
-		num(fp, s->passed);
-		num(fp, s->failed);
-		cell(fp, s->cause, 0);
-		when(fp, s->first_seen);
-		when(fp, s->last_seen);
-		endrow(fp);
+		if (a == NULL) {
+			source_row(fp, domain, list, &l->v[i]);
+			continue;
+		}
+		for (size_t k = 0; k < a->n; k++)
+			source_row(fp, domain, list, &a->v[k]);
 	}
 }
 

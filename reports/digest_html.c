@@ -286,21 +286,24 @@ ip(FILE *fp, const char *s)
 	fputs("</span>", fp);
 }
 
-/* The source cell: the address, then the service in bold and the PTR
- * name, or "no name" when neither is known. */
+/* The source cell: the address (for a sender of several, how many: they
+ * follow one level down), then who sends in bold and the PTR name, or "no
+ * name" when none is known. */
 static void
-td_source(FILE *fp, const struct source *s)
+td_source(FILE *fp, const struct source *s, const struct digest_addresses *a)
 {
-	int service = s->service != NULL && s->service[0] != '\0';
-	int ptr = s->ptr != NULL && s->ptr[0] != '\0';
+	const char *who = digest_sender_name(s);
+	int ptr = a == NULL && s->ptr != NULL && s->ptr[0] != '\0' &&
+	    (who == NULL || strcmp(who, s->ptr) != 0);
 
 	td(fp);
-	ip(fp, s->ip);
-	if (s->n_addresses > 1)
-		fprintf(fp, " and %zu more", s->n_addresses - 1);
-	if (service) {
+	if (a != NULL)
+		fprintf(fp, "%zu addresses", a->n);
+	else
+		ip(fp, s->ip);
+	if (who != NULL) {
 		fputs("<br/><b>", fp);
-		name(fp, s->service);
+		name(fp, who);
 		fputs("</b>", fp);
 	}
 	if (ptr) {
@@ -308,8 +311,22 @@ td_source(FILE *fp, const struct source *s)
 		name(fp, s->ptr);
 		fputs("</span>", fp);
 	}
-	if (!service && !ptr)
+	if (who == NULL && !ptr)
 		fputs("<br/><span style=\"" S_SMALL "\">no name</span>", fp);
+	fputs("</td>", fp);
+}
+
+/* An address of a sender, one level down: the address and its PTR name. */
+static void
+td_member(FILE *fp, const struct source *s)
+{
+	fputs("<td style=\"" S_TD "padding-left:18px;\">&#8627; ", fp);
+	ip(fp, s->ip);
+	if (s->ptr != NULL && s->ptr[0] != '\0') {
+		fputs("<br/><span style=\"" S_SMALL "\">", fp);
+		name(fp, s->ptr);
+		fputs("</span>", fp);
+	}
 	fputs("</td>", fp);
 }
 
@@ -627,8 +644,10 @@ failing_legit(FILE *fp, const struct digest_domain *dd)
 		const struct source *s = &l->v[i];
 		int c = verdict_cause_from_name(s->cause);
 
+		const struct digest_addresses *a = digest_addresses_of(l, i);
+
 		fputs("<tr>", fp);
-		td_source(fp, s);
+		td_source(fp, s, a);
 		td_fraction(fp, s->failed, s->messages);
 		td(fp);
 		if (c >= 0)
@@ -642,6 +661,17 @@ failing_legit(FILE *fp, const struct digest_domain *dd)
 		if (c >= 0)
 			esc(fp, verdict_cause_fix((enum verdict_cause)c));
 		fputs("</td></tr>\n", fp);
+		/* Its addresses, each with its own counts and cause. */
+		for (size_t k = 0; a != NULL && k < a->n; k++) {
+			fputs("<tr>", fp);
+			td_member(fp, &a->v[k]);
+			td_fraction(fp, a->v[k].failed, a->v[k].messages);
+			td(fp);
+			name(fp, a->v[k].cause);
+			fputs("</td>", fp);
+			td(fp);
+			fputs("</td></tr>\n", fp);
+		}
 	}
 	fputs("</table>\n", fp);
 	more(fp, l->more, "sources");
@@ -667,12 +697,15 @@ failing_bar_cmp(const void *a, const void *b)
 static void
 failing_bar_add(struct failing_bar *v, size_t *n, const struct source *s)
 {
-	const char *also =
-	    s->service != NULL && s->service[0] != '\0' ? s->service : s->ptr;
+	const char *also = digest_sender_name(s);
 
 	if (s->failed == 0)
 		return;
-	if (also != NULL && also[0] != '\0')
+	if (s->n_addresses > 1 && also != NULL)
+		/* A sender of several addresses: its name and its sums. */
+		snprintf(v[*n].label, sizeof(v[*n].label), "%s (%zu addresses)",
+		    also, s->n_addresses);
+	else if (also != NULL)
 		snprintf(v[*n].label, sizeof(v[*n].label), "%s (%s)",
 		    s->ip ? s->ip : "?", also);
 	else
@@ -744,7 +777,7 @@ new_sources(FILE *fp, const struct digest_domain *dd)
 		const struct source *s = &l->v[i];
 
 		fputs("<tr>", fp);
-		td_source(fp, s);
+		td_source(fp, s, NULL);
 		td_class(fp, s->cls);
 		td_num(fp);
 		put_count(fp, s->messages);
@@ -777,7 +810,7 @@ stopped_sources(FILE *fp, const struct digest_domain *dd)
 		const struct source *s = &l->v[i];
 
 		fputs("<tr>", fp);
-		td_source(fp, s);
+		td_source(fp, s, NULL);
 		td_class(fp, s->cls);
 		td_num(fp);
 		put_count(fp, s->messages);
@@ -829,8 +862,10 @@ spoofing(FILE *fp, const struct digest_domain *dd)
 	for (size_t i = 0; i < n; i++) {
 		const struct source *s = &l->v[i];
 
+		const struct digest_addresses *a = digest_addresses_of(l, i);
+
 		fputs("<tr>", fp);
-		td_source(fp, s);
+		td_source(fp, s, a);
 		td_class(fp, s->cls);
 		td_fraction(fp, s->failed, s->messages);
 		td(fp);
@@ -839,6 +874,15 @@ spoofing(FILE *fp, const struct digest_domain *dd)
 		if (s->n_dkim == 0 && s->n_spf == 0)
 			fputs("<span style=\"" S_SMALL "\">nothing</span>", fp);
 		fputs("</td></tr>\n", fp);
+		/* Its addresses, each with its own counts. */
+		for (size_t k = 0; a != NULL && k < a->n; k++) {
+			fputs("<tr>", fp);
+			td_member(fp, &a->v[k]);
+			td_class(fp, a->v[k].cls);
+			td_fraction(fp, a->v[k].failed, a->v[k].messages);
+			td(fp);
+			fputs("</td></tr>\n", fp);
+		}
 	}
 	fputs("</table>\n", fp);
 	more(fp, l->more, "sources");

@@ -26,18 +26,49 @@ rate(FILE *fp, const char *key, uint64_t passed, uint64_t messages, int first)
 	    percent_text(passed, messages, p, sizeof(p)) < 0 ? "null" : p, fp);
 }
 
+/* One address of a row, with its own counts. */
 static void
-source(FILE *fp, const struct source *s)
+address(FILE *fp, const struct source *s)
+{
+	fputc('{', fp);
+	json_kv_str(fp, "ip", s->ip, 1);
+	json_kv_str(fp, "class", source_class_name(s->cls), 0);
+	json_kv_str(fp, "service", s->service, 0);
+	json_kv_str(fp, "ptr", s->ptr, 0);
+	json_kv_u64(fp, "messages", s->messages, 0);
+	json_kv_u64(fp, "passed", s->passed, 0);
+	json_kv_u64(fp, "failed", s->failed, 0);
+	json_kv_u64(fp, "forwarded", s->forwarded, 0);
+	json_kv_str(fp, "cause", s->cause, 0);
+	json_kv_time(fp, "first_seen", s->first_seen, 0);
+	json_kv_time(fp, "last_seen", s->last_seen, 0);
+	fputc('}', fp);
+}
+
+/* A row: one address, or a whole sender (a of its addresses, NULL for
+ * one), its counts the sums; ip null for a sender of several. */
+static void
+source(FILE *fp, const struct source *s, const struct digest_addresses *a)
 {
 	int c = verdict_cause_from_name(s->cause);
 
 	fputc('{', fp);
-	json_kv_str(fp, "ip", s->ip, 1);
-	json_kv_u64(
-	    fp, "addresses", s->n_addresses > 1 ? s->n_addresses : 1, 0);
+	json_kv_str(fp, "ip", a != NULL ? NULL : s->ip, 1);
+	json_kv_str(fp, "who", digest_sender_name(s), 0);
+	json_kv_u64(fp, "addresses", a != NULL ? a->n : 1, 0);
+	json_key(fp, "members", 0);
+	fputc('[', fp);
+	if (a == NULL)
+		address(fp, s);
+	for (size_t i = 0; a != NULL && i < a->n; i++) {
+		if (i > 0)
+			fputc(',', fp);
+		address(fp, &a->v[i]);
+	}
+	fputc(']', fp);
 	json_kv_str(fp, "class", source_class_name(s->cls), 0);
 	json_kv_str(fp, "service", s->service, 0);
-	json_kv_str(fp, "ptr", s->ptr, 0);
+	json_kv_str(fp, "ptr", a != NULL ? NULL : s->ptr, 0);
 	json_kv_u64(fp, "messages", s->messages, 0);
 	json_kv_u64(fp, "passed", s->passed, 0);
 	json_kv_u64(fp, "failed", s->failed, 0);
@@ -76,7 +107,7 @@ sources(FILE *fp, const char *key, const struct digest_sources *l)
 	for (size_t i = 0; i < l->n; i++) {
 		if (i > 0)
 			fputc(',', fp);
-		source(fp, &l->v[i]);
+		source(fp, &l->v[i], digest_addresses_of(l, i));
 	}
 	fputc(']', fp);
 	json_kv_u64(fp, "more", l->more, 0);

@@ -373,33 +373,55 @@ source_list(FILE *fp, const char *title, const struct digest_sources *l,
 	}
 	fprintf(fp, "\n### %s (%zu)\n\n", title, l->n + l->more);
 	fprintf(fp,
-	    "| IP | Class | Service | Name (PTR) | Messages | %s | %s |\n"
+	    "| IP | Class | Sender | Name (PTR) | Messages | %s | %s |\n"
 	    "|---|---|---|---|---:|---:|---|\n",
 	    failing ? "Failed" : "Passed",
 	    failing                ? "Cause"
 	        : kind == LIST_NEW ? "First seen"
 	                           : "Last seen");
 	for (size_t i = 0; i < l->n; i++) {
-		const struct source *s = &l->v[i];
+		const struct digest_addresses *a = digest_addresses_of(l, i);
 
-		fputs("| ", fp);
-		md_code(fp, s->ip, 1);
-		if (s->n_addresses > 1)
-			fprintf(fp, " and %zu more", s->n_addresses - 1);
-		fprintf(fp, " | %s | ", source_class_name(s->cls));
-		md_text(fp, s->service);
-		fputs(" | ", fp);
-		md_code(fp, s->ptr, 1);
-		fprintf(fp, " | %" PRIu64 " | %" PRIu64 " | ", s->messages,
-		    failing ? s->failed : s->passed);
-		if (failing)
-			md_code(fp, s->cause, 1);
-		else
-			fputs(date(kind == LIST_NEW ? s->first_seen
-			                            : s->last_seen,
-			          when, sizeof(when), 0),
-			    fp);
-		fputs(" |\n", fp);
+		/* The sender, then its addresses with their own counts. */
+		for (size_t k = 0; k == 0 || (a != NULL && k <= a->n); k++) {
+			const struct source *s =
+			    k == 0 ? &l->v[i] : &a->v[k - 1];
+
+			fputs("| ", fp);
+			if (k == 0 && a != NULL)
+				fprintf(fp, "%zu addresses", a->n);
+			else {
+				if (k > 0)
+					fputs("\xe2\x86\xb3 ", fp); /* ↳ */
+				md_code(fp, s->ip, 1);
+			}
+			fprintf(fp, " | %s | ", source_class_name(s->cls));
+			/* The sender, when it says more than the PTR
+			 * column. */
+			if (k == 0) {
+				const char *who = digest_sender_name(s);
+
+				md_text(fp,
+				    who != NULL && s->ptr != NULL &&
+				            a == NULL &&
+				            strcmp(who, s->ptr) == 0
+				        ? NULL
+				        : who);
+			}
+			fputs(" | ", fp);
+			if (k > 0 || a == NULL)
+				md_code(fp, s->ptr, 1);
+			fprintf(fp, " | %" PRIu64 " | %" PRIu64 " | ",
+			    s->messages, failing ? s->failed : s->passed);
+			if (failing)
+				md_code(fp, s->cause, 1);
+			else
+				fputs(date(kind == LIST_NEW ? s->first_seen
+				                            : s->last_seen,
+				          when, sizeof(when), 0),
+				    fp);
+			fputs(" |\n", fp);
+		}
 	}
 	more(fp, l->more);
 	if (kind == LIST_FAILING)

@@ -584,34 +584,36 @@ readiness(const struct out *o, const struct digest_domain *dd)
 	}
 }
 
-/* The address, and for a sender of several "+N" more. */
+/* The address, or for a sender of several how many (they follow, one
+ * level down). */
 static const char *
-address_of(const struct source *s, char *buf, size_t size)
+address_of(const struct source *s, const struct digest_addresses *a, char *buf,
+    size_t size)
 {
-	if (s->n_addresses <= 1)
+	if (a == NULL)
 		return s->ip;
-	snprintf(buf, size, "%.60s +%zu", s->ip != NULL ? s->ip : "?",
-	    s->n_addresses - 1);
+	snprintf(buf, size, "%zu addresses", a->n);
 	return buf;
 }
 
-/* "Service, ptr", either, or "-". */
+/* Who sends and, for one address, its PTR name: "SendGrid,
+ * o1.sendgrid.net", either, or NULL. */
 static const char *
-source_name(const struct source *s, char *buf)
+source_name(const struct source *s, const struct digest_addresses *a, char *buf)
 {
-	char a[SAFE_MAX], b[SAFE_MAX];
-	int hs = s->service != NULL && s->service[0] != '\0';
-	int hp = s->ptr != NULL && s->ptr[0] != '\0';
+	char x[SAFE_MAX / 2], y[SAFE_MAX / 2];
+	const char *who = digest_sender_name(s);
+	int hp = a == NULL && s->ptr != NULL && s->ptr[0] != '\0' &&
+	    (who == NULL || strcmp(who, s->ptr) != 0);
 
-	if (!hs && !hp)
-		return "-";
+	if (who == NULL || !hp)
+		return who != NULL ? who : hp ? s->ptr : NULL;
 	/* Each part is cut to leave room for both. */
-	text_printable(hs ? s->service : "", a, SAFE_MAX / 2 - 2);
-	text_printable(hp ? s->ptr : "", b, SAFE_MAX / 2 - 2);
-	strcpy(buf, a);
-	if (hs && hp)
-		strcat(buf, ", ");
-	strcat(buf, b);
+	text_printable(who, x, sizeof(x) - 2);
+	text_printable(s->ptr, y, sizeof(y) - 2);
+	strcpy(buf, x);
+	strcat(buf, ", ");
+	strcat(buf, y);
 	return buf;
 }
 
@@ -672,7 +674,7 @@ source_list(const struct out *o, const char *title,
 	t.ncol = 6;
 	t.head[0] = "ip";
 	t.head[1] = "class";
-	t.head[2] = "service, name";
+	t.head[2] = "sender";
 	t.head[3] = "messages";
 	t.right[3] = 1;
 	switch (kind) {
@@ -696,22 +698,36 @@ source_list(const struct out *o, const char *title,
 		break;
 	}
 	for (size_t i = 0; i < l->n; i++) {
-		const struct source *s = &l->v[i];
-		const char *last;
+		const struct digest_addresses *a = digest_addresses_of(l, i);
 
-		if (kind == LIST_FAILING || kind == LIST_SPOOFING)
-			last = s->cause;
-		else
-			last = date(
-			    kind == LIST_NEW ? s->first_seen : s->last_seen,
-			    when, sizeof(when), DAY_FMT);
-		row(&t, address_of(s, addr, sizeof(addr)),
-		    source_class_name(s->cls), source_name(s, name),
-		    u64s(s->messages, m),
-		    kind == LIST_FAILING || kind == LIST_SPOOFING
-		        ? u64s(s->failed, f)
-		        : u64s(s->passed, p),
-		    last);
+		/* The sender, then its addresses with their own counts. */
+		for (size_t k = 0; k == 0 || (a != NULL && k <= a->n); k++) {
+			const struct source *s =
+			    k == 0 ? &l->v[i] : &a->v[k - 1];
+			const char *last, *ip, *who;
+
+			if (kind == LIST_FAILING || kind == LIST_SPOOFING)
+				last = s->cause;
+			else
+				last = date(kind == LIST_NEW ? s->first_seen
+				                             : s->last_seen,
+				    when, sizeof(when), DAY_FMT);
+			if (k == 0) {
+				ip = address_of(s, a, addr, sizeof(addr));
+				who = source_name(s, a, name);
+			} else {
+				snprintf(addr, sizeof(addr), "  %s",
+				    s->ip != NULL ? s->ip : "?");
+				ip = addr;
+				who = s->ptr; /* its own name */
+			}
+			row(&t, ip, source_class_name(s->cls), who,
+			    u64s(s->messages, m),
+			    kind == LIST_FAILING || kind == LIST_SPOOFING
+			        ? u64s(s->failed, f)
+			        : u64s(s->passed, p),
+			    last);
+		}
 	}
 	table_print(o, &t, 2);
 	more(o->fp, l->more);

@@ -21,11 +21,24 @@ def str_or_null: . == null or type == "string";
 def keys_are($k): type == "object" and (keys == ($k | sort));
 def rule($ok; $msg): if $ok then empty else $msg end;
 
+def member($p):
+  rule(keys_are(["ip","class","service","ptr","messages","passed","failed",
+    "forwarded","cause","first_seen","last_seen"]); "\($p): keys \(keys)"),
+  rule(.ip | type == "string"; "\($p).ip"),
+  rule(.class | IN("legitimate","forwarder","unknown","spoofing","ignored"); "\($p).class"),
+  rule([.service, .ptr, .cause] | all(str_or_null); "\($p) strings"),
+  rule([.messages, .passed, .failed, .forwarded] | all(uint); "\($p) counts"),
+  rule([.first_seen, .last_seen] | all(iso_or_null); "\($p) times");
+
 def source($p):
-  rule(keys_are(["ip","addresses","class","service","ptr","messages","passed","failed",
+  rule(keys_are(["ip","who","addresses","members","class","service","ptr","messages","passed","failed",
     "forwarded","cause","cause_text","fix","dkim_domains","spf_domains",
     "reporters","first_seen","last_seen"]); "\($p): keys \(keys)"),
-  rule(.ip | type == "string"; "\($p).ip"),
+  rule(.ip | str_or_null; "\($p).ip"),
+  rule(.who | str_or_null; "\($p).who"),
+  rule(.addresses as $n | .members | type == "array" and length == $n; "\($p).members"),
+  rule((.ip == null) == (.addresses > 1); "\($p).ip null iff several addresses"),
+  (.members | to_entries[] | .key as $i | .value | member("\($p).members[\($i)]")),
   rule(.class | IN("legitimate","forwarder","unknown","spoofing","ignored"); "\($p).class"),
   rule([.service, .ptr, .cause, .cause_text, .fix] | all(str_or_null); "\($p) strings"),
   rule([.messages, .passed, .failed, .forwarded, .reporters] | all(uint); "\($p) counts"),
