@@ -13,6 +13,7 @@
 #include "err.h"
 #include "ipaddr.h"
 #include "text.h"
+#include "verdict.h"
 #include "xalloc.h"
 
 static const char *const class_names[SOURCE_NCLASSES] = {
@@ -27,6 +28,27 @@ const char *
 source_class_name(enum source_class c)
 {
 	return (unsigned)c < SOURCE_NCLASSES ? class_names[c] : "unknown";
+}
+
+const char *
+source_fix(const struct source *s)
+{
+	int c = s->cause != NULL ? verdict_cause_from_name(s->cause) : -1;
+
+	if (c <= 0)
+		return NULL;
+	switch (s->cls) {
+	case SOURCE_FORWARDER:
+		return "nothing to do: forwarders and lists are not yours to "
+		       "fix";
+	case SOURCE_SPOOFING:
+		return "none needed: not your mail; p=quarantine or p=reject "
+		       "stops it";
+	case SOURCE_IGNORED:
+		return "none: ignored_sources says it is not yours";
+	default:
+		return verdict_cause_fix((enum verdict_cause)c);
+	}
 }
 
 int

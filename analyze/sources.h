@@ -149,4 +149,11 @@ void source_copy(struct source *dst, const struct source *src);
 const char *source_class_name(enum source_class c);
 int source_class_parse(const char *name);
 
+/*
+ * What to do about a failing source, by its class and then its cause
+ * (verdict_cause_fix()): the one text every command and format gives.
+ * NULL when nothing fails or the cause is not known to this build.
+ */
+const char *source_fix(const struct source *s);
+
 #endif

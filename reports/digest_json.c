@@ -76,7 +76,7 @@ source(FILE *fp, const struct source *s, const struct digest_addresses *a)
 	json_kv_str(fp, "cause", s->cause, 0);
 	/* A cause this build does not know keeps its name, without words. */
 	json_kv_str(fp, "cause_text", c >= 0 ? verdict_cause_text(c) : NULL, 0);
-	json_kv_str(fp, "fix", c >= 0 ? verdict_cause_fix(c) : NULL, 0);
+	json_kv_str(fp, "fix", source_fix(s), 0);
 	json_key(fp, "dkim_domains", 0);
 	fputc('[', fp);
 	for (size_t i = 0; i < s->n_dkim; i++) {

@@ -113,11 +113,7 @@ sources_json(FILE *fp, const struct sources_view *v)
 		    cause > 0 ? verdict_cause_text((enum verdict_cause)cause)
 		              : NULL);
 		json_key(fp, "fix", 0);
-		json_string(fp,
-		    cause > 0 && s->cls != SOURCE_FORWARDER &&
-		            s->cls != SOURCE_SPOOFING
-		        ? verdict_cause_fix((enum verdict_cause)cause)
-		        : NULL);
+		json_string(fp, source_fix(s));
 		json_key(fp, "dkim_domains", 0);
 		json_strv(fp, s->dkim_domains, s->n_dkim);
 		json_key(fp, "spf_domains", 0);

@@ -70,25 +70,8 @@ explain(FILE *fp, const struct source *s, int color)
 		fprintf(fp, "  %scause:%s %s\n", color ? RED : "",
 		    color ? RESET : "",
 		    verdict_cause_text((enum verdict_cause)cause));
-		if (s->cls == SOURCE_FORWARDER)
-			fprintf(fp,
-			    "  %sfix:%s nothing to do: forwarders and lists "
-			    "are not yours to fix\n",
-			    color ? DIM : "", color ? RESET : "");
-		else if (s->cls == SOURCE_SPOOFING)
-			fprintf(fp,
-			    "  %sfix:%s none needed: not your mail; "
-			    "p=quarantine or p=reject stops it\n",
-			    color ? DIM : "", color ? RESET : "");
-		else if (s->cls == SOURCE_IGNORED)
-			fprintf(fp,
-			    "  %sfix:%s none: ignored_sources says it is not "
-			    "yours\n",
-			    color ? DIM : "", color ? RESET : "");
-		else
-			fprintf(fp, "  %sfix:%s %s\n", color ? DIM : "",
-			    color ? RESET : "",
-			    verdict_cause_fix((enum verdict_cause)cause));
+		fprintf(fp, "  %sfix:%s %s\n", color ? DIM : "",
+		    color ? RESET : "", source_fix(s));
 	}
 	if (s->n_dkim > 0 || s->n_spf > 0) {
 		char d[256];
