@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "db.h"
 #include "err.h"
 #include "text.h"
@@ -214,14 +215,14 @@ advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
 	a->published = o->published != NULL ? xstrdup(o->published) : NULL;
 	snprintf(until, sizeof(until), "%lld", (long long)o->until);
 	snprintf(since, sizeof(since), "%lld",
-	    (long long)(o->until - (int64_t)a->days * 86400));
+	    (long long)(o->until - (int64_t)a->days * CLOCK_DAY));
 	snprintf(days, sizeof(days), "%d", a->days);
 	snprintf(share, sizeof(share), "%d", o->rules.legit_share);
 
 	if ((rc = read_policy(db, o->domain, since, until, &a->now, err)) < 0)
 		return rc;
 	if ((rc = sources_read(db, o->domain,
-	         o->until - (int64_t)a->days * 86400, o->until, &o->rules,
+	         o->until - (int64_t)a->days * CLOCK_DAY, o->until, &o->rules,
 	         &a->sources, err)) < 0)
 		return rc;
 	if ((rc = source_list_array(

@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "clock.h"
 #include "ipaddr.h"
 
 struct db;
@@ -48,7 +49,7 @@ struct resolver;
  * [ASN_TTL_MIN, ASN_TTL_MAX]; NXDOMAIN and NODATA for ASN_TTL_NEGATIVE
  * unless the answer says otherwise; trouble for ASN_TTL_TROUBLE. */
 #define ASN_TTL_MIN 300
-#define ASN_TTL_MAX (7 * 86400)
+#define ASN_TTL_MAX (7 * CLOCK_DAY)
 #define ASN_TTL_NEGATIVE 3600
 #define ASN_TTL_TROUBLE 900
 

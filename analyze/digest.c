@@ -127,11 +127,11 @@ read_days(struct db *db, const struct digest *dg, struct digest_domain *d,
 	char as[24], bs[24];
 	const char *p[3] = {d->domain, as, bs};
 
-	d->ndays = (size_t)((dg->until - dg->since) / 86400);
+	d->ndays = (size_t)((dg->until - dg->since) / CLOCK_DAY);
 	d->days = xcalloc(d->ndays + 1, sizeof(*d->days));
 	for (size_t i = 0; i < d->ndays; i++)
 		clock_day_text(
-		    dg->since + (int64_t)i * 86400, d->days[i].day, 11);
+		    dg->since + (int64_t)i * CLOCK_DAY, d->days[i].day, 11);
 	snprintf(as, sizeof(as), "%lld", (long long)dg->since);
 	snprintf(bs, sizeof(bs), "%lld", (long long)dg->until);
 	return db_each(db,
@@ -618,9 +618,9 @@ digest_compute(struct db *db, const struct digest_options *o,
 		    DIGEST_MAX_DAYS);
 	}
 	snprintf(dg->period, sizeof(dg->period), "%s", o->period);
-	dg->until = o->until - o->until % 86400;
-	dg->since = dg->until - (int64_t)o->days * 86400;
-	dg->prev_since = dg->since - (int64_t)o->days * 86400;
+	dg->until = o->until - o->until % CLOCK_DAY;
+	dg->since = dg->until - (int64_t)o->days * CLOCK_DAY;
+	dg->prev_since = dg->since - (int64_t)o->days * CLOCK_DAY;
 	dg->generated_at = clock_now();
 	dg->thresholds = o->thresholds;
 

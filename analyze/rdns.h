@@ -15,6 +15,7 @@
 #ifndef DMARCSIFT_RDNS_H
 #define DMARCSIFT_RDNS_H
 
+#include "clock.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,7 +31,7 @@ struct services;
  * REFUSED) for RDNS_TTL_TROUBLE, so a dead server does not slow every
  * run. */
 #define RDNS_TTL_MIN 300
-#define RDNS_TTL_MAX (7 * 86400)
+#define RDNS_TTL_MAX (7 * CLOCK_DAY)
 #define RDNS_TTL_NEGATIVE 3600
 #define RDNS_TTL_TROUBLE 900
 

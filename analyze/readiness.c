@@ -17,8 +17,6 @@
 #include <strings.h>
 #include <time.h>
 
-#define DAY 86400
-
 static const char *const step_policies[] = {
     "p=none",
     "p=quarantine; t=y; pct=0",
@@ -537,7 +535,7 @@ reason_sources(const struct readiness_thresholds *t,
 static int64_t
 held_days(int64_t since, int64_t until)
 {
-	return (until - since + 1) / DAY;
+	return (until - since + 1) / CLOCK_DAY;
 }
 
 static void

@@ -203,7 +203,7 @@ analysis_env_open(struct analysis_env *e, const char *db_opt,
 	if (days <= 0)
 		days = e->thresholds.days;
 	if (!e->offline)
-		lookup_names(e, domain, until - (int64_t)days * 86400);
+		lookup_names(e, domain, until - (int64_t)days * CLOCK_DAY);
 	return 0;
 }
 
@@ -358,7 +358,7 @@ analysis_period_check(const struct analysis_env *e, const char *domain,
 	if (span.last > since && span.first < until)
 		return 0;
 	clock_day_text(since, a, sizeof(a));
-	clock_day_text(until - 86400, b, sizeof(b));
+	clock_day_text(until - CLOCK_DAY, b, sizeof(b));
 	clock_day_text(span.last, last, sizeof(last));
 	if (span.last <= since) {
 		/* --until is exclusive: the day after the last day. */

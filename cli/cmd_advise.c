@@ -8,6 +8,7 @@
 #include "advise_render.h"
 #include "analysis_env.h"
 #include "cliopt.h"
+#include "clock.h"
 #include "config.h"
 #include "dbconn.h"
 #include "err.h"
@@ -157,7 +158,7 @@ cmd_advise(int argc, char **argv)
 	dbconn_reading();
 	if (analysis_env_open(&env, co.db, domain, until, 0) < 0 ||
 	    analysis_period_check(&env, domain,
-	        until - (int64_t)env.thresholds.days * 86400, until) < 0)
+	        until - (int64_t)env.thresholds.days * CLOCK_DAY, until) < 0)
 		goto done;
 	published = analysis_published(&env, domain);
 	memset(&o, 0, sizeof(o));

@@ -251,7 +251,7 @@ subject_of(const struct digest *dg, char *out, size_t size)
 	char from[11], to[11], rate[PERCENT_LEN];
 
 	clock_day_text(dg->since, from, sizeof(from));
-	clock_day_text(dg->until - 86400, to, sizeof(to));
+	clock_day_text(dg->until - CLOCK_DAY, to, sizeof(to));
 	if (dg->n == 1 &&
 	    percent_text(dg->domains[0].passed, dg->domains[0].messages, rate,
 	        sizeof(rate)) == 0)
@@ -453,7 +453,7 @@ cmd_report(int argc, char **argv)
 	if (analysis_env_open(
 	        &env, co.db, domain[0] ? domain : NULL, o.until, o.days) < 0 ||
 	    analysis_period_check(&env, domain[0] ? domain : NULL,
-	        o.until - (int64_t)o.days * 86400, o.until) < 0)
+	        o.until - (int64_t)o.days * CLOCK_DAY, o.until) < 0)
 		goto done;
 	if (mail && (mail_to = config_str(env.cfg, CONFIG_MAIL_TO)) == NULL) {
 		log_error("--mail: set mail_to in the config file, or give "

@@ -6,6 +6,7 @@
 
 #include "analysis_env.h"
 #include "cliopt.h"
+#include "clock.h"
 #include "config.h"
 #include "dbconn.h"
 #include "err.h"
@@ -147,7 +148,7 @@ cmd_sources(int argc, char **argv)
 		help(stderr);
 		return EXIT_CANNOT_RUN;
 	}
-	since = until - (int64_t)days * 86400;
+	since = until - (int64_t)days * CLOCK_DAY;
 	dbconn_reading();
 	if (analysis_env_open(&env, co.db, domain, until, days) < 0 ||
 	    analysis_period_check(&env, domain, since, until) < 0)

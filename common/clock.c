@@ -11,8 +11,6 @@
 
 #include "log.h"
 
-#define DAY 86400
-
 int
 clock_parse(const char *s, int64_t *out)
 {
@@ -69,9 +67,9 @@ clock_now(void)
 int64_t
 clock_day_start(int64_t t)
 {
-	int64_t r = t % DAY;
+	int64_t r = t % CLOCK_DAY;
 
-	return t - (r < 0 ? r + DAY : r);
+	return t - (r < 0 ? r + CLOCK_DAY : r);
 }
 
 int64_t

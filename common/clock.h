@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Seconds in a UTC day: DMARC days are UTC, without leap seconds. */
+#define CLOCK_DAY 86400
+
 /* Unix seconds now (or DMARCSIFT_NOW). */
 int64_t clock_now(void);
 

@@ -1,6 +1,7 @@
 #include "advise_render.h"
 
 #include "advise.h"
+#include "clock.h"
 #include "xalloc.h"
 #include "text.h"
 #include "verdict.h"
@@ -88,8 +89,8 @@ summary(FILE *fp, const struct advice *a, int color)
 	char dom[256], first[32], last[32], at[32], pol[96], next[96];
 
 	safe(a->domain, dom, sizeof(dom));
-	when(a->until - (int64_t)a->days * 86400, 0, first, sizeof(first));
-	when(a->until - 86400, 0, last, sizeof(last));
+	when(a->until - (int64_t)a->days * CLOCK_DAY, 0, first, sizeof(first));
+	when(a->until - CLOCK_DAY, 0, last, sizeof(last));
 	fprintf(fp, "%s%s%s: DMARC policy advice, the %d days %s to %s\n",
 	    on(color, BOLD), dom, on(color, RESET), a->days, first, last);
 

@@ -9,6 +9,7 @@
  */
 #include "digest_render.h"
 
+#include "clock.h"
 #include "digest.h"
 #include "dnscheck.h"
 #include "percent.h"
@@ -194,8 +195,8 @@ put_period(FILE *fp, const struct digest *d)
 
 	int64_t last = d->until;
 
-	if (d->until > d->since && d->until > INT64_MIN + 86400)
-		last = d->until - 86400;
+	if (d->until > d->since && d->until > INT64_MIN + CLOCK_DAY)
+		last = d->until - CLOCK_DAY;
 	fprintf(fp, "%s to %s", date(a, sizeof(a), d->since),
 	    date(b, sizeof(b), last));
 }

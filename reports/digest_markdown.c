@@ -13,6 +13,7 @@
  */
 #include "digest_render.h"
 
+#include "clock.h"
 #include "digest.h"
 #include "percent.h"
 #include "text.h"
@@ -615,7 +616,8 @@ int
 digest_markdown(FILE *fp, const struct digest *d)
 {
 	char a[32], b[32], c[32], e[32], g[32];
-	int64_t ndays = d->until > d->since ? (d->until - d->since) / 86400 : 0;
+	int64_t ndays =
+	    d->until > d->since ? (d->until - d->since) / CLOCK_DAY : 0;
 
 	fputs("# DMARC report, ", fp);
 	md_text(fp, d->period);
@@ -623,9 +625,9 @@ digest_markdown(FILE *fp, const struct digest *d)
 	    ": %s to %s\n\n%" PRId64 " day%s (UTC), compared with %s to %s. "
 	    "Generated %s UTC.\n",
 	    date(d->since, a, sizeof(a), 0),
-	    date(d->until - 86400, b, sizeof(b), 0), ndays,
+	    date(d->until - CLOCK_DAY, b, sizeof(b), 0), ndays,
 	    ndays == 1 ? "" : "s", date(d->prev_since, c, sizeof(c), 0),
-	    date(d->since - 86400, e, sizeof(e), 0),
+	    date(d->since - CLOCK_DAY, e, sizeof(e), 0),
 	    date(d->generated_at, g, sizeof(g), 1));
 	if (d->n == 0)
 		fputs("\nNo DMARC reports in this period or the one before.\n",

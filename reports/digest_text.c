@@ -14,6 +14,7 @@
  */
 #include "digest_render.h"
 
+#include "clock.h"
 #include "digest.h"
 #include "percent.h"
 #include "text.h"
@@ -964,16 +965,17 @@ digest_text(FILE *fp, const struct digest *d, int color)
 {
 	struct out o = {fp, color == 1};
 	char a[32], b[32], c[32], e[32], name[SAFE_MAX];
-	int64_t days = d->until > d->since ? (d->until - d->since) / 86400 : 0;
+	int64_t days =
+	    d->until > d->since ? (d->until - d->since) / CLOCK_DAY : 0;
 
 	fprintf(fp, "%sDMARC report, %s%s: %s to %s (%" PRId64 " day%s, UTC)\n",
 	    ansi(&o, BOLD), safe(d->period, name), ansi(&o, RESET),
 	    date(d->since, a, sizeof(a), DAY_FMT),
-	    date(d->until - 86400, b, sizeof(b), DAY_FMT), days,
+	    date(d->until - CLOCK_DAY, b, sizeof(b), DAY_FMT), days,
 	    days == 1 ? "" : "s");
 	fprintf(fp, "Compared with %s to %s.  Generated %s UTC.\n",
 	    date(d->prev_since, c, sizeof(c), DAY_FMT),
-	    date(d->since - 86400, e, sizeof(e), DAY_FMT),
+	    date(d->since - CLOCK_DAY, e, sizeof(e), DAY_FMT),
 	    date(d->generated_at, name, sizeof(name), TIME_FMT));
 	if (d->n == 0) {
 		fputc('\n', fp);
