@@ -3,6 +3,7 @@
 #include "config.h"
 #include "err.h"
 #include "log.h"
+#include "text.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -144,4 +145,89 @@ cliopt_settings(const struct config **out, struct err *err)
 	}
 	*out = settings;
 	return 0;
+}
+
+/* The long option nearest to name (at most 2 edits), or NULL. */
+static const char *
+nearest_option(const char *name, const struct option *opts)
+{
+	const char *best = NULL;
+	size_t d, bestd = 3;
+
+	for (const struct option *o = opts; o->name != NULL; o++) {
+		d = text_distance(name, o->name, 0);
+		if (d < bestd) {
+			bestd = d;
+			best = o->name;
+		}
+	}
+	return best;
+}
+
+/* help's text up to its first blank line: the usage lines. */
+static void
+usage_lines(void (*help)(FILE *))
+{
+	char *text = NULL, *blank;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+
+	if (mem == NULL) {
+		help(stderr);
+		return;
+	}
+	help(mem);
+	if (fclose(mem) != 0 || text == NULL) {
+		free(text);
+		help(stderr);
+		return;
+	}
+	if ((blank = strstr(text, "\n\n")) != NULL)
+		blank[1] = '\0';
+	fputs(text, stderr);
+	free(text);
+}
+
+void
+cliopt_bad_option(int c, char *const *argv, const char *shortopts,
+    const struct option *opts, void (*help)(FILE *))
+{
+	const struct option *o;
+
+	if (c != '?') {
+		/* In the table but not handled: a command's own slip. */
+		help(stderr);
+		return;
+	}
+	if (optopt == 0) {
+		/* An unknown long option: getopt has stepped past it. */
+		char name[64];
+		const char *arg = optind > 0 ? argv[optind - 1] : "";
+		const char *near;
+		size_t n;
+
+		arg += strspn(arg, "-");
+		n = strcspn(arg, "=");
+		snprintf(
+		    name, sizeof(name), "%.*s", (int)(n < 60 ? n : 60), arg);
+		near = nearest_option(name, opts);
+		if (near != NULL)
+			log_error("unknown option '--%s' (did you mean --%s?)",
+			    name, near);
+		else
+			log_error("unknown option '--%s'", name);
+	} else {
+		for (o = opts; o->name != NULL && o->val != optopt; o++)
+			;
+		if (o->name != NULL)
+			log_error("option '--%s' needs a value", o->name);
+		else if (optopt > ' ' && optopt < 127 &&
+		    strchr(shortopts, optopt) != NULL)
+			log_error("option '-%c' needs a value", optopt);
+		else if (optopt > ' ' && optopt < 127)
+			log_error("unknown option '-%c'", optopt);
+		else
+			log_error("unknown option");
+	}
+	usage_lines(help);
 }

@@ -22,6 +22,7 @@
 #include "input_limits.h"
 
 #include <getopt.h>
+#include <stdio.h>
 
 struct err;
 
@@ -142,6 +143,15 @@ void cliopt_init(struct cliopt *co);
  * caller to report), -1 for a bad value (already said on stderr).
  */
 int cliopt_handle(struct cliopt *co, int c, const char *arg);
+/*
+ * A usage error after getopt_long() returned c and cliopt_handle() did not
+ * know it: one line on stderr naming the option that is unknown (with the
+ * closest of opts when one is near: --domian, did you mean --domain?) or
+ * lacks its value, then the usage lines of help (its text up to the first
+ * blank line), not the whole help.  main() turns getopt's own message off.
+ */
+void cliopt_bad_option(int c, char *const *argv, const char *shortopts,
+    const struct option *opts, void (*help)(FILE *));
 /*
  * The settings of this run: the config files (or --config FILE), then
  * $DMARCSIFT_DB, then the flags given to cliopt_handle().  Read on the first

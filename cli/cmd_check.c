@@ -236,7 +236,7 @@ cmd_check(int argc, char **argv)
 			if ((h = cliopt_handle(&co, c, optarg)) > 0)
 				break;
 			if (h == 0)
-				help(stderr);
+				cliopt_bad_option(c, argv, "hvq", opts, help);
 			goto done;
 		}
 	}

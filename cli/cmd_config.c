@@ -317,7 +317,7 @@ cmd_config(int argc, char **argv)
 			if ((h = cliopt_handle(&co, c, optarg)) > 0)
 				break;
 			if (h == 0)
-				help(stderr);
+				cliopt_bad_option(c, argv, "hvq", opts, help);
 			free(flag_key);
 			free(flag_val);
 			return EXIT_CANNOT_RUN;

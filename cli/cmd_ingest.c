@@ -391,7 +391,7 @@ cmd_ingest(int argc, char **argv)
 			if ((h = cliopt_handle(&co, c, optarg)) > 0)
 				break;
 			if (h == 0)
-				help(stderr);
+				cliopt_bad_option(c, argv, "hj:vq", opts, help);
 			return EXIT_CANNOT_RUN;
 		}
 	}

@@ -215,7 +215,7 @@ cmd_parse(int argc, char **argv)
 			if ((h = cliopt_handle(&co, c, optarg)) > 0)
 				break;
 			if (h == 0)
-				help(stderr);
+				cliopt_bad_option(c, argv, "hvq", opts, help);
 			return EXIT_CANNOT_RUN;
 		}
 	}

@@ -152,7 +152,7 @@ cmd_reparse(int argc, char **argv)
 			if ((h = cliopt_handle(&co, c, optarg)) > 0)
 				break;
 			if (h == 0)
-				help(stderr);
+				cliopt_bad_option(c, argv, "hqv", opts, help);
 			free(ids);
 			return EXIT_CANNOT_RUN;
 		}

@@ -9,6 +9,7 @@
 #include "cliopt.h"
 #include "log.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,6 +50,9 @@ main(int argc, char **argv)
 {
 	int i = 1, verbosity = 1, status;
 
+	/* Commands say what is wrong with an option themselves, in one line
+	 * (cliopt_bad_option()). */
+	opterr = 0;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 
