@@ -248,8 +248,11 @@ take_senders(const struct source_list *l, struct digest_sources *to, int mine)
 		if (to->addrs == NULL)
 			to->addrs = xcalloc(DIGEST_TOP, sizeof(*to->addrs));
 		a = &to->addrs[to->n - 1];
-		a->v = xcalloc(g[i].n, sizeof(*a->v));
-		for (size_t k = 0; k < g[i].n; k++)
+		a->v = xcalloc(g[i].n < DIGEST_ADDRESSES_TOP
+		        ? g[i].n
+		        : DIGEST_ADDRESSES_TOP,
+		    sizeof(*a->v));
+		for (size_t k = 0; k < g[i].n && k < DIGEST_ADDRESSES_TOP; k++)
 			source_copy(&a->v[a->n++], g[i].v[k]);
 	}
 	source_groups_free(g, ng);

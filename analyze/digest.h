@@ -31,6 +31,8 @@ struct err;
 /* Lists of sources are cut at this many entries (the count of the rest is
  * kept). */
 #define DIGEST_TOP 10
+/* Addresses listed under one sender: a botnet sender may have 100,000. */
+#define DIGEST_ADDRESSES_TOP 10
 /* Most days a period may have. */
 #define DIGEST_MAX_DAYS 366
 
@@ -59,11 +61,11 @@ struct digest_addresses {
  * A list of sources cut at DIGEST_TOP; more says how many were left out.
  * In a list of senders (failing_legit, spoofing) a row is a whole sender
  * (sources_group()): its who names it, its counts are the sums over its
- * addresses, n_addresses says how many (0 for one) and addrs[i] holds them
- * with their own counts (n 0 for a sender of one address, the row being
- * that address).  ip is then the address with the most failing mail, never
- * to be shown with the sender's counts.  addrs is NULL in a list of
- * addresses (new_sources, stopped).
+ * addresses, n_addresses says how many (0 for one) and addrs[i] holds the
+ * DIGEST_ADDRESSES_TOP that failed most with their own counts (n 0 for a
+ * sender of one address, the row being that address).  ip is then the address
+ * with the most failing mail, never to be shown with the sender's counts. addrs
+ * is NULL in a list of addresses (new_sources, stopped).
  */
 struct digest_sources {
 	struct source *v;

@@ -19,6 +19,8 @@
 
 /* Rows listed in a table; --json has them all. */
 #define TEXT_ROWS 10
+/* Addresses listed under one sender (a botnet sender may have thousands). */
+#define TEXT_ADDRESSES 5
 
 /* Longest address and name shown (text_printable() keeps four bytes
  * spare): an IPv6 address has at most 39 characters. */
@@ -211,15 +213,15 @@ failing(FILE *fp, const struct advice *a, int color)
 			setting_value(fp, &g->s);
 			fputc('\n', fp);
 		}
-		for (size_t k = 0; k < g->s.n && k < 5; k++)
+		for (size_t k = 0; k < g->s.n && k < TEXT_ADDRESSES; k++)
 			fprintf(fp,
 			    "         %-*s  %" PRIu64 " of %" PRIu64
 			    " failed\n",
 			    IP_MAX, safe(g->s.v[k]->ip, ip, sizeof(ip)),
 			    g->s.v[k]->failed, g->s.v[k]->messages);
-		if (g->s.n > 5)
+		if (g->s.n > TEXT_ADDRESSES)
 			fprintf(fp, "         and %zu more addresses\n",
-			    g->s.n - 5);
+			    g->s.n - TEXT_ADDRESSES);
 	}
 	if (r->n_groups > rows)
 		fprintf(fp, "  and %zu more senders (--json lists them)\n",
@@ -362,7 +364,7 @@ whatif(FILE *fp, const struct advice *a, int color)
 		int x = width(name_of(g[i].v[0], name, sizeof(name)));
 
 		wname = x > wname ? x : wname;
-		for (size_t k = 0; k < g[i].n; k++) {
+		for (size_t k = 0; k < g[i].n && k < TEXT_ADDRESSES; k++) {
 			x = width(safe(g[i].v[k]->ip, ip, sizeof(ip))) +
 			    (g[i].n > 1 ? 2 : 0);
 			wip = x > wip ? x : wip;
@@ -380,7 +382,8 @@ whatif(FILE *fp, const struct advice *a, int color)
 		    source_class_name(g[i].cls), wip,
 		    g[i].n > 1 ? count : safe(g[i].v[0]->ip, ip, sizeof(ip)),
 		    hit[i], g[i].messages);
-		for (size_t k = 0; g[i].n > 1 && k < g[i].n; k++) {
+		for (size_t k = 0;
+		     g[i].n > 1 && k < g[i].n && k < TEXT_ADDRESSES; k++) {
 			const struct source *s = g[i].v[k];
 
 			fprintf(fp,
@@ -390,6 +393,9 @@ whatif(FILE *fp, const struct advice *a, int color)
 			    safe(s->ip, ip, sizeof(ip)),
 			    affected_of(sorted, w->n, s), s->messages);
 		}
+		if (g[i].n > TEXT_ADDRESSES)
+			fprintf(fp, "  %-*s  %-10s    and %zu more addresses\n",
+			    wname, "", "", g[i].n - TEXT_ADDRESSES);
 	}
 	if (ng > rows)
 		fprintf(fp, "  and %zu more sender%s (--json lists them)\n",

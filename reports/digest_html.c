@@ -299,7 +299,7 @@ td_source(FILE *fp, const struct source *s, const struct digest_addresses *a)
 
 	td(fp);
 	if (a != NULL)
-		fprintf(fp, "%zu addresses", a->n);
+		fprintf(fp, "%zu addresses", s->n_addresses);
 	else
 		ip(fp, s->ip);
 	if (who != NULL) {

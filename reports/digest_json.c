@@ -55,7 +55,7 @@ source(FILE *fp, const struct source *s, const struct digest_addresses *a)
 	fputc('{', fp);
 	json_kv_str(fp, "ip", a != NULL ? NULL : s->ip, 1);
 	json_kv_str(fp, "who", digest_sender_name(s), 0);
-	json_kv_u64(fp, "addresses", a != NULL ? a->n : 1, 0);
+	json_kv_u64(fp, "addresses", a != NULL ? s->n_addresses : 1, 0);
 	json_key(fp, "members", 0);
 	fputc('[', fp);
 	if (a == NULL)

@@ -390,7 +390,8 @@ source_list(FILE *fp, const char *title, const struct digest_sources *l,
 
 			fputs("| ", fp);
 			if (k == 0 && a != NULL)
-				fprintf(fp, "%zu addresses", a->n);
+				fprintf(
+				    fp, "%zu addresses", l->v[i].n_addresses);
 			else {
 				if (k > 0)
 					fputs("\xe2\x86\xb3 ", fp); /* ↳ */

@@ -593,7 +593,7 @@ address_of(const struct source *s, const struct digest_addresses *a, char *buf,
 {
 	if (a == NULL)
 		return s->ip;
-	snprintf(buf, size, "%zu addresses", a->n);
+	snprintf(buf, size, "%zu addresses", s->n_addresses);
 	return buf;
 }
 
