@@ -186,7 +186,13 @@ one_batch(struct db *db, struct judge *j, struct err *err)
 		if ((rc = write_verdicts(db, j, err)) < 0)
 			goto fail;
 	} while (j->rr.rows > before);
+	/* The rollup follows in the same transaction (sql/012), for the
+	 * batch and its copies: a report parsed again may count in place of
+	 * a copy stored after it. */
 	if ((rc = db_exec(db, "CLOSE judge_rows", 0, NULL, err)) < 0 ||
+	    (rc = db_exec(db,
+	         "SELECT source_days_sync(report_copies($1::bigint[]))", 1, p,
+	         err)) < 0 ||
 	    (rc = db_commit(db, err)) < 0)
 		goto fail;
 	rc = 1;
@@ -227,7 +233,9 @@ check_state(
 	p[1] = hex;
 	if ((rc = db_begin(db, err)) < 0)
 		return rc;
-	if ((rc = db_exec(db, "TRUNCATE record_verdicts", 0, NULL, err)) < 0 ||
+	if ((rc = db_exec(db,
+	         "TRUNCATE record_verdicts, source_days, source_days_reports",
+	         0, NULL, err)) < 0 ||
 	    (rc = db_exec(db,
 	         "INSERT INTO analysis_state (rules_version, services_sha256) "
 	         "VALUES ($1, decode($2, 'hex')) ON CONFLICT (one) DO UPDATE "

@@ -6,7 +6,9 @@
  * Each record without a verdict is read back (with its DKIM and SPF
  * results and reasons), judged by verdict_eval() and written with COPY, a
  * batch of reports per transaction: a run killed half-way leaves whole
- * reports judged and the next run goes on.  When the rules (this module's
+ * reports judged and the next run goes on.  The same transaction brings
+ * the rollup the commands read (source_days, sql/012_source_days.sql) in
+ * line with the batch.  When the rules (this module's
  * ANALYSIS_RULES_VERSION) or the list of services changed since the
  * verdicts were computed, every verdict is computed again, and the rdns
  * cache's service names with them.  Concurrent refreshes take turns (an

@@ -449,9 +449,10 @@ fresh_row(void *arg, int ncols, const char *const *v, struct err *err)
  * two runs at once upsert in the same order. */
 static const char want_sql[] =
     "SELECT host(s.ip), o.ip IS NOT NULL "
-    "FROM (SELECT DISTINCT host(source_ip)::inet AS ip FROM record_facts "
-    "      WHERE ($1::text IS NULL OR lower(domain) = lower($1::text)) "
-    "        AND date_begin >= to_timestamp($2::bigint)) s "
+    "FROM (SELECT DISTINCT host(x.source_ip)::inet AS ip "
+    "      FROM counted_reports r JOIN records x ON x.report = r.id "
+    "      WHERE ($1::text IS NULL OR lower(r.domain) = lower($1::text)) "
+    "        AND r.date_begin >= to_timestamp($2::bigint)) s "
     "LEFT JOIN ip_owner o ON o.ip = s.ip AND o.expires_at > now() "
     "WHERE NOT EXISTS (SELECT 1 FROM rdns d WHERE d.ip = s.ip "
     "    AND d.confirmed AND (d.orgdomain IS NOT NULL "

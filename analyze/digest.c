@@ -2,7 +2,7 @@
  * digest: the periodic summary computed from the database; see digest.h.
  *
  * The numbers come from the same views and functions as `sources` and
- * `advise` (record_analysis, source_overview(), readiness_inputs()), so the
+ * `advise` (source_days, source_overview(), readiness_inputs()), so the
  * summary never disagrees with them.
  */
 #include "digest.h"
@@ -98,11 +98,10 @@ on_day(void *arg, int ncols, const char *const *c, struct err *err)
 }
 
 /* Periods are whole UTC days, and a report counts for every day it covers
- * (record_facts.day); unix_day() is the UTC day of Unix seconds. */
+ * (source_days.day); unix_day() is the UTC day of Unix seconds. */
 #define VOLUME_WHERE                                                           \
-	"FROM record_analysis WHERE domain = $1 AND day >= unix_day($2) AND "  \
-	"day < unix_day($3) AND date_begin >= to_timestamp($2::bigint - "      \
-	"32 * 86400) AND date_begin < to_timestamp($3::bigint)"
+	"FROM source_days WHERE domain = $1 AND day >= unix_day($2) AND "      \
+	"day < unix_day($3)"
 
 static int
 read_volume(struct db *db, const char *domain, int64_t a, int64_t b,
@@ -197,7 +196,7 @@ read_seen_before(struct db *db, const char *domain, int64_t since,
 
 	snprintf(ss, sizeof(ss), "%lld", (long long)since);
 	return db_each(db,
-	    "SELECT DISTINCT host(source_ip) FROM record_facts WHERE "
+	    "SELECT DISTINCT host(source_ip) FROM source_days WHERE "
 	    "domain = $1 AND day < unix_day($2)",
 	    2, p, on_name, out, err);
 }

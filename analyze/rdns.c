@@ -40,9 +40,10 @@
  * in the same order and do not deadlock. */
 static const char want_sql[] =
     "SELECT host(s.ip), d.ip IS NOT NULL "
-    "FROM (SELECT DISTINCT host(source_ip)::inet AS ip FROM record_facts "
-    "      WHERE ($1::text IS NULL OR lower(domain) = lower($1::text)) "
-    "        AND date_begin >= to_timestamp($2::bigint)) s "
+    "FROM (SELECT DISTINCT host(x.source_ip)::inet AS ip "
+    "      FROM counted_reports r JOIN records x ON x.report = r.id "
+    "      WHERE ($1::text IS NULL OR lower(r.domain) = lower($1::text)) "
+    "        AND r.date_begin >= to_timestamp($2::bigint)) s "
     "LEFT JOIN rdns d ON d.ip = s.ip AND d.expires_at > now() "
     "ORDER BY s.ip";
 

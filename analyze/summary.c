@@ -58,7 +58,8 @@ summary_compute(
 	 * writes Example.COM does not split the domain.  Volumes come from
 	 * the records, so a report's own counters and
 	 * its rows can never disagree in what is shown; "passed" is our
-	 * verdict (record_analysis), the one every other command shows. */
+	 * verdict (source_days, the rollup of record_analysis), the one
+	 * every other command shows. */
 	rc = db_each(db,
 	    "SELECT lower(r.domain), count(*), count(DISTINCT r.org_name), "
 	    "coalesce(sum(v.messages), 0), coalesce(sum(v.passed), 0), "
@@ -66,7 +67,7 @@ summary_compute(
 	    "to_char(max(r.date_end) AT TIME ZONE 'UTC', 'YYYY-MM-DD') "
 	    "FROM counted_reports r LEFT JOIN LATERAL (SELECT sum(messages) AS "
 	    "messages, sum(messages) FILTER (WHERE pass) AS passed "
-	    "FROM record_analysis a WHERE a.report = r.id) v ON true "
+	    "FROM source_days a WHERE a.report = r.id) v ON true "
 	    "WHERE $1::text IS NULL OR lower(r.domain) = lower($1) "
 	    "GROUP BY lower(r.domain) ORDER BY lower(r.domain)",
 	    1, params, add_domain, s, err);

@@ -16,6 +16,10 @@
 /* Judging stored records (analyze/analysis.c): one rebuild at a time. */
 #define LOCK_JUDGE "7243001"
 
+/* Syncing the rollup source_days with the counted reports: written in
+ * sql/012_source_days.sql (source_days_sync()), held to the transaction. */
+#define LOCK_ROLLUP "7243002"
+
 /* An IMAP mailbox (ingest/mailbox.c), class with keys "USER@HOST BOX". */
 #define LOCK_CLASS_MAILBOX "1684892019"
 

@@ -33,6 +33,22 @@ want() {
 	[ "$got" = "$3" ] || fail "$1: want '$3', got '$got' from: $2"
 }
 
+# The rollup the commands read (source_days, sql/012) holds what the
+# records give, row for row: no counted report missing, none twice, no
+# copy or deleted report left in.
+exact() {
+	g="report, day, source_ip, pass, cause, sum(messages) AS m"
+	k="GROUP BY report, day, source_ip, pass, cause"
+	want "$1 rollup" "SELECT count(*) FROM (
+		(SELECT $g FROM source_days $k
+		 EXCEPT ALL SELECT $g FROM record_analysis $k)
+		UNION ALL
+		(SELECT $g FROM record_analysis $k
+		 EXCEPT ALL SELECT $g FROM source_days $k)) x" 0
+	want "$1 rollup reports" "SELECT count(*) FROM source_days_reports" \
+		"$(q "$db" "SELECT count(DISTINCT report) FROM record_analysis")"
+}
+
 # A report of 2025-11-14 (one UTC day): records given as arguments, each
 # "ip count comment", in that order.
 report() {
@@ -84,6 +100,7 @@ db=$(newdb)
 want "reversed" "SELECT count(*) || ' ' || (SELECT count(*) FROM reports) FROM inputs" "2 1"
 want "reversed" "SELECT sum(reports_duplicate) FROM ingest_runs" 1
 want "reversed" "SELECT messages FROM daily_volume WHERE domain = 'example.com'" $one
+exact "reversed"
 
 # 2. A repaired character and an upper-case domain: kept as copies, listed,
 # counted once.
@@ -94,6 +111,7 @@ want "copies" "SELECT copies || ' ' || cardinality(counted) || ' ' ||
 	(counted[1] = reports[1]) FROM report_id_reuse
 	WHERE org_name = 'Resender'" "3 1 true"
 want "copies" "SELECT messages FROM daily_volume WHERE domain = 'example.com'" $one
+exact "copies"
 want "copies" "SELECT sum(messages) FROM record_facts" $one
 want "copies" "SELECT sum(messages) FROM record_analysis" $one
 want "copies" "SELECT sum(messages) FROM source_volume" $one
@@ -116,12 +134,20 @@ want "next day" "SELECT string_agg(day || '=' || messages, ' ' ORDER BY day)
 grep -q " $((one + 10)) message(s)," "$tmp/summary" ||
 	fail "summary: want $((one + 10)) messages in: $(cat "$tmp/summary")"
 
+# 3b. The counted copy's input parsed again: its report is stored anew
+# and counts again in place of the copies, which the rollup drops.
+first=$(q "$db" "SELECT id FROM inputs WHERE source_name LIKE '%/first.xml'")
+"$bin" reparse -q --db "$db" --input "$first" || fail "reparse: exit $?"
+want "reparse" "SELECT messages FROM daily_volume WHERE day = '2025-11-14'" $one
+exact "reparse"
+
 # 4. The counted copy's input deleted: the next copy counts in its place.
 q "$db" "DELETE FROM inputs WHERE source_name LIKE '%/first.xml'" >/dev/null
 want "delete" "SELECT string_agg(regexp_replace(i.source_name, '.*/', ''), ' ')
 	FROM counted_reports c JOIN inputs i ON i.id = c.input
 	WHERE c.date_begin = to_timestamp($day)" repaired.xml
 want "delete" "SELECT messages FROM daily_volume WHERE day = '2025-11-14'" $one
+exact "delete"
 
 # 5. A report stored before the order-free digest (its digest made up
 # here), then its records in another order: stored beside it, counted once;
@@ -132,10 +158,12 @@ q "$db" "UPDATE reports SET content_sha256 = sha256('an older digest')" >/dev/nu
 "$bin" ingest -q --db "$db" "$tmp/reversed.xml" || fail "old: exit $?"
 want "old" "SELECT count(*) FROM reports" 2
 want "old" "SELECT messages FROM daily_volume" $one
+exact "old"
 "$bin" reparse -q --all --db "$db" || fail "old: reparse exit $?"
 want "old reparsed" "SELECT count(*) FROM reports" 1
 want "old reparsed" "SELECT count(*) FROM report_id_reuse" 0
 want "old reparsed" "SELECT sum(messages) FROM record_facts" $one
+exact "old reparsed"
 
 if [ "$fails" -gt 0 ]; then
 	echo "$fails check(s) failed" >&2
