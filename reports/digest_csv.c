@@ -111,9 +111,12 @@ days(FILE *fp, const struct digest *d)
 	}
 }
 
+/* sender: the name of the sender the address belongs to, as text and JSON
+ * show it (digest_sender_name() of its row), so that a spreadsheet can
+ * group the rows of one sender again. */
 static void
-source_row(
-    FILE *fp, const char *domain, const char *list, const struct source *s)
+source_row(FILE *fp, const char *domain, const char *list,
+    const struct source *s, const char *sender)
 {
 	cell(fp, domain, 1);
 	cell(fp, list, 0);
@@ -127,12 +130,14 @@ source_row(
 	cell(fp, s->cause, 0);
 	when(fp, s->first_seen);
 	when(fp, s->last_seen);
+	cell(fp, sender, 0);
 	endrow(fp);
 }
 
 /* A row per address, with its own counts: a sender of several addresses
  * is its addresses, one after the other, most failed first (no row
- * carries a sender's sums). */
+ * carries a sender's sums), each naming the sender.  The sender column is
+ * the last one so that readers counting columns (cut -f) keep working. */
 static void
 source_rows(FILE *fp, const char *domain, const char *list,
     const struct digest_sources *l)
@@ -140,12 +145,14 @@ source_rows(FILE *fp, const char *domain, const char *list,
 	for (size_t i = 0; i < l->n; i++) {
 		const struct digest_addresses *a = digest_addresses_of(l, i);
 
+		const char *sender = digest_sender_name(&l->v[i]);
+
 		if (a == NULL) {
-			source_row(fp, domain, list, &l->v[i]);
+			source_row(fp, domain, list, &l->v[i], sender);
 			continue;
 		}
 		for (size_t k = 0; k < a->n; k++)
-			source_row(fp, domain, list, &a->v[k]);
+			source_row(fp, domain, list, &a->v[k], sender);
 	}
 }
 
@@ -153,7 +160,7 @@ static void
 sources(FILE *fp, const struct digest *d)
 {
 	fputs("domain,list,ip,class,service,ptr,messages,passed,failed,cause,"
-	      "first_seen,last_seen",
+	      "first_seen,last_seen,sender",
 	    fp);
 	endrow(fp);
 	for (size_t i = 0; i < d->n; i++) {

@@ -34,6 +34,11 @@ printf '%s\n' 149.72.154.87,1338,1338 149.72.123.24,1032,1032 \
 	149.72.187.51,726,726 | diff - "$tmp/sg" >&2 ||
 	fail "csv: want SendGrid's three addresses with their own counts"
 grep -q ',3096,' "$tmp/csv" && fail "csv: a row carries the sender's 3096"
+# Each of them names its sender in the last column (issue 12).
+grep ',failing_yours,' "$tmp/csv" | grep ',SendGrid,' | cut -d, -f13 |
+	tr -d '\r' | sort -u >"$tmp/sender"
+echo SendGrid | diff - "$tmp/sender" >&2 ||
+	fail "csv: want the sender SendGrid on each of its rows"
 
 # JSON: the sender's sums, its addresses with theirs.
 report --format json >"$tmp/json" || fail "json exit $?"

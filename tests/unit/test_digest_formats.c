@@ -1008,26 +1008,41 @@ check_csv_days(const struct digest *d, struct csv *c)
 	assert_int_equal(r, c->n);
 }
 
+/* One row of the sources table: an address with its own counts, and the
+ * name of the sender it belongs to. */
+static void
+check_csv_source(char **f, const char *domain, const char *list,
+    const struct source *s, const char *sender)
+{
+	expect_text(f[0], domain);
+	assert_string_equal(f[1], list);
+	expect_text(f[2], s->ip);
+	assert_string_equal(f[3], source_class_name(s->cls));
+	expect_text(f[4], s->service);
+	expect_text(f[5], s->ptr);
+	expect_u64(f[6], s->messages);
+	expect_u64(f[7], s->passed);
+	expect_u64(f[8], s->failed);
+	expect_text(f[9], s->cause);
+	expect_time(f[10], s->first_seen);
+	expect_time(f[11], s->last_seen);
+	expect_text(f[12], sender);
+}
+
 static void
 check_csv_list(struct csv *c, size_t *r, const char *domain, const char *list,
     const struct digest_sources *l)
 {
 	for (size_t k = 0; k < l->n; k++) {
-		const struct source *s = &l->v[k];
-		char **f = next_row(c, r, 12);
+		const struct digest_addresses *a = digest_addresses_of(l, k);
+		size_t nrows = a != NULL ? a->n : 1;
 
-		expect_text(f[0], domain);
-		assert_string_equal(f[1], list);
-		expect_text(f[2], s->ip);
-		assert_string_equal(f[3], source_class_name(s->cls));
-		expect_text(f[4], s->service);
-		expect_text(f[5], s->ptr);
-		expect_u64(f[6], s->messages);
-		expect_u64(f[7], s->passed);
-		expect_u64(f[8], s->failed);
-		expect_text(f[9], s->cause);
-		expect_time(f[10], s->first_seen);
-		expect_time(f[11], s->last_seen);
+		/* A sender of several addresses is a row per address, each
+		 * naming the sender. */
+		for (size_t m = 0; m < nrows; m++)
+			check_csv_source(next_row(c, r, 13), domain, list,
+			    a != NULL ? &a->v[m] : &l->v[k],
+			    digest_sender_name(&l->v[k]));
 	}
 }
 
@@ -1101,7 +1116,7 @@ test_csv(void **state)
 	        check_csv_days},
 	    {"sources",
 	        "domain,list,ip,class,service,ptr,messages,passed,failed,"
-	        "cause,first_seen,last_seen",
+	        "cause,first_seen,last_seen,sender",
 	        check_csv_sources},
 	    {"reporters",
 	        "domain,reporter,reports,messages,days_covered,silent",
