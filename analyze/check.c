@@ -35,20 +35,6 @@ num(const char *s)
 	return s != NULL ? strtoull(s, NULL, 10) : 0;
 }
 
-static const char *const tag_names[CHECK_NTAGS] = {
-    [CHECK_TAG_P] = "p",
-    [CHECK_TAG_SP] = "sp",
-    [CHECK_TAG_ADKIM] = "adkim",
-    [CHECK_TAG_ASPF] = "aspf",
-    [CHECK_TAG_PCT] = "pct",
-};
-
-const char *
-check_tag_name(enum check_tag t)
-{
-	return (unsigned)t < CHECK_NTAGS ? tag_names[t] : "?";
-}
-
 /* ------------------------------------------------------------------------
  * The check and what the user gives. */
 
@@ -414,7 +400,7 @@ read_published(struct check *c, const struct dmarc_lookup *l)
 	    l->at_org ? l->org_name : l->name);
 	for (int t = 0; t < CHECK_NTAGS; t++) {
 		const struct dmarc_tag *tag =
-		    dmarc_record_tag(&rec, tag_names[t]);
+		    dmarc_record_tag(&rec, check_tag_name(t));
 		char *v = pub->in_force[t];
 		size_t vsz = sizeof(pub->in_force[t]);
 
@@ -507,7 +493,7 @@ compare_policy(struct check *c)
 			if (len < sizeof(list))
 				len += snprintf(list + len, sizeof(list) - len,
 				    "%s%s=%s in %llu", len ? ", " : "",
-				    tag_names[t], s->value,
+				    check_tag_name(t), s->value,
 				    (unsigned long long)s->reports);
 		}
 		if (other == 0)
@@ -517,7 +503,8 @@ compare_policy(struct check *c)
 		    pub->record, fix,
 		    "%s=%s%s is published, but %llu of %llu reports of the "
 		    "last %d days say otherwise: %s",
-		    tag_names[t], want, pub->tag[t][0] ? "" : " (by default)",
+		    check_tag_name(t), want,
+		    pub->tag[t][0] ? "" : " (by default)",
 		    (unsigned long long)other, (unsigned long long)said,
 		    c->days, list);
 	}

@@ -99,16 +99,6 @@ struct check_net {
 	char via[ORGDOMAIN_MAX];
 };
 
-/* The DMARC tags compared with the reports. */
-enum check_tag {
-	CHECK_TAG_P,
-	CHECK_TAG_SP,
-	CHECK_TAG_ADKIM,
-	CHECK_TAG_ASPF,
-	CHECK_TAG_PCT,
-	CHECK_NTAGS
-};
-
 /* One value of a tag, and how many reports said it; value NULL: the
  * reports left the tag out. */
 struct check_said {
@@ -176,9 +166,6 @@ int check_add_selector(struct check *c, const char *name, struct err *err);
 /* An address given by the user.  ERR_USAGE when it is not one, or one too
  * many. */
 int check_add_ip(struct check *c, const char *ip, struct err *err);
-
-/* The "check" tag names: "p", "sp", "adkim", "aspf", "pct". */
-const char *check_tag_name(enum check_tag t);
 
 /*
  * Reads what the stored reports say about the domain (see above).  od is

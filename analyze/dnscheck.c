@@ -20,22 +20,6 @@
 /* ------------------------------------------------------------------------
  * Findings. */
 
-const char *
-dnscheck_status_name(enum dnscheck_status s)
-{
-	switch (s) {
-	case DNSCHECK_PASS:
-		return "pass";
-	case DNSCHECK_WARN:
-		return "warn";
-	case DNSCHECK_FAIL:
-		return "fail";
-	case DNSCHECK_DNSERROR:
-		break;
-	}
-	return "dnserror";
-}
-
 void
 dnscheck_list_free(struct dnscheck_list *l)
 {
@@ -51,19 +35,6 @@ dnscheck_list_free(struct dnscheck_list *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = l->cap = 0;
-}
-
-enum dnscheck_status
-dnscheck_worst(const struct dnscheck_list *l)
-{
-	enum dnscheck_status w = DNSCHECK_PASS;
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		if (l->v[i].status > w)
-			w = l->v[i].status;
-	}
-	return w;
 }
 
 const struct dnscheck_finding *

@@ -54,17 +54,12 @@
 
 #include <stddef.h>
 
+#include "model.h"
+
 struct dmarc_lookup;
 struct err;
 struct orgdomain;
 struct resolver;
-
-enum dnscheck_status {
-	DNSCHECK_PASS,
-	DNSCHECK_WARN,
-	DNSCHECK_FAIL,
-	DNSCHECK_DNSERROR,
-};
 
 /* Longest explanation or fix kept; longer text is cut with "...". */
 #define DNSCHECK_TEXT_MAX 512
@@ -99,11 +94,6 @@ void dnscheck_list_free(struct dnscheck_list *l);
 void dnscheck_add(struct dnscheck_list *l, const char *id,
     enum dnscheck_status st, const char *subject, const char *fix,
     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-/* "pass", "warn", "fail", "dnserror". */
-const char *dnscheck_status_name(enum dnscheck_status s);
-/* The worst status in the list (PASS for an empty list); DNSERROR ranks
- * above FAIL. */
-enum dnscheck_status dnscheck_worst(const struct dnscheck_list *l);
 /* The first finding with this id, or NULL (borrowed from l). */
 const struct dnscheck_finding *dnscheck_find(
     const struct dnscheck_list *l, const char *id);

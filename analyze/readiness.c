@@ -699,14 +699,6 @@ reason_new(const struct readiness_inputs *in, struct readiness *out)
 		    plural(in->new_messages));
 }
 
-int
-readiness_jump(const struct reporter_trust *rt)
-{
-	return rt->history_days >= READINESS_JUMP_HISTORY &&
-	    rt->peak_daily >= rt->usual_daily + READINESS_JUMP_MIN &&
-	    rt->peak_daily / READINESS_JUMP_FACTOR >= rt->usual_daily;
-}
-
 /* The reports' own evidence: genuine, forged, or could not tell. */
 static void
 reason_reports(const struct readiness_thresholds *t,

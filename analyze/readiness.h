@@ -163,18 +163,10 @@ struct reporter_trust {
 	uint64_t messages, genuine_messages, failed_messages;
 	/* Counted mail on its busiest day of the period, and on its median
 	 * day of the 28 before (history_days of them; 0: none). */
-	uint64_t peak_daily, usual_daily, history_days;
+	uint64_t peak_daily, usual_daily, history_days; /* readiness_jump() */
 	char why[240]; /* why one report is not genuine, "" when all are */
 	char auth_top[128]; /* who put Authentication-Results on its mail */
 };
-
-/* A reporter's busiest day is a jump: at least READINESS_JUMP_FACTOR times
- * its usual day, READINESS_JUMP_MIN messages above it, with at least
- * READINESS_JUMP_HISTORY days of history. */
-#define READINESS_JUMP_FACTOR 10
-#define READINESS_JUMP_MIN 1000
-#define READINESS_JUMP_HISTORY 7
-int readiness_jump(const struct reporter_trust *rt);
 
 struct readiness_inputs {
 	uint64_t days_with_data; /* UTC days covered by reports */

@@ -22,17 +22,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model.h"
+
 struct db;
 struct err;
-
-enum source_class {
-	SOURCE_LEGITIMATE,
-	SOURCE_FORWARDER,
-	SOURCE_UNKNOWN,
-	SOURCE_SPOOFING,
-	SOURCE_IGNORED, /* in ignored_sources: the owner said not theirs */
-	SOURCE_NCLASSES
-};
 
 struct source {
 	char *ip; /* canonical text form */
@@ -95,7 +88,8 @@ int sources_read(struct db *db, const char *domain, int64_t since,
     struct err *err);
 void sources_free(struct source_list *l);
 
-/* Sources of one sender: the addresses that share a `who`. */
+/* Sources of one sender: the addresses that share a `who`, as
+ * sources_group() (model.h) makes them. */
 struct source_group {
 	const char *who; /* borrowed from the sources */
 	/* legitimate when any member is; else the class of the member with
@@ -105,15 +99,6 @@ struct source_group {
 	size_t n;
 	uint64_t messages, passed, failed;
 };
-
-/*
- * Groups n sources (pointers into a list) by who, each group's members
- * most failed first, the groups most failed first (then most mail, then
- * by name).  O(n log n).  *out is the caller's: source_groups_free().
- */
-void sources_group(const struct source *const *v, size_t n,
-    struct source_group **out, size_t *nout);
-void source_groups_free(struct source_group *g, size_t n);
 
 /* Where a domain's data is: so that an empty period is never read as an
  * all-clear. */
@@ -143,17 +128,5 @@ int source_list_array(
 void source_clear(struct source *s);
 /* A deep copy of src into *dst. */
 void source_copy(struct source *dst, const struct source *src);
-
-/* "legitimate", "forwarder", "unknown", "spoofing", "ignored"; and back
- * (-1). */
-const char *source_class_name(enum source_class c);
-int source_class_parse(const char *name);
-
-/*
- * What to do about a failing source, by its class and then its cause
- * (verdict_cause_fix()): the one text every command and format gives.
- * NULL when nothing fails or the cause is not known to this build.
- */
-const char *source_fix(const struct source *s);
 
 #endif

@@ -35,62 +35,6 @@ static const char *const res_names[] = {
     [RES_OTHER] = "unknown",
 };
 
-static const struct {
-	const char *name, *text, *fix;
-} causes[VERDICT_NCAUSES] = {
-    [VERDICT_NONE] = {"none", "passes DMARC", "nothing to do"},
-    [VERDICT_MAILING_LIST] = {"mailing_list",
-        "mailing list: a list resent the message (the receiver says so, "
-        "or a known list service signed or sent it)",
-        "nothing to fix at your end: lists change and resend messages, "
-        "which breaks SPF and often DKIM"},
-    [VERDICT_FORWARDED] = {"forwarded",
-        "forwarded: the message reached the receiver through a forwarder, "
-        "which breaks SPF",
-        "nothing to fix at your end; sign everything with DKIM for your "
-        "own domain, which survives forwarding"},
-    [VERDICT_RECEIVER_OVERRIDE] = {"receiver_override",
-        "receiver override: the receiver applied its own rule (local "
-        "policy, trusted forwarder, sampling or test mode)",
-        "nothing to fix for the override; the authentication cause shows "
-        "what failed underneath"},
-    [VERDICT_DKIM_FAIL] = {"dkim_fail",
-        "DKIM fails: a signature for your domain did not verify "
-        "(forwarding or content changes, or a wrong key)",
-        "if this source is yours, check its DKIM key in DNS and that "
-        "nothing rewrites mail after signing; lists and forwarders "
-        "cause it too"},
-    [VERDICT_STRICT_UNALIGNED] = {"strict_unaligned",
-        "strict alignment: DKIM or SPF passes for another name in your "
-        "domain, but adkim=s or aspf=s requires the exact From domain",
-        "sign with the exact From domain, or relax alignment (adkim=r / "
-        "aspf=r)"},
-    [VERDICT_DKIM_UNALIGNED] = {"dkim_unaligned",
-        "DKIM passes but signed by another domain",
-        "turn on DKIM for your domain at that service (custom DKIM or "
-        "domain authentication)"},
-    [VERDICT_SPF_UNALIGNED] = {"spf_unaligned",
-        "SPF passes but for another domain (the sender's bounce domain is "
-        "not yours)",
-        "set a custom return-path (MAIL FROM) on your domain at that "
-        "service, or turn on DKIM for your domain there"},
-    [VERDICT_SPF_ERROR] = {"spf_error",
-        "SPF error for your domain: the record is broken or DNS failed "
-        "(permerror, temperror)",
-        "check your SPF record: one record, valid syntax, at most 10 DNS "
-        "lookups"},
-    [VERDICT_NO_AUTH] = {"no_auth",
-        "unauthenticated: no SPF or DKIM result at all (spoofing, or a "
-        "sender you have not set up)",
-        "if you know this source, set up SPF and DKIM for it; if not, "
-        "p=quarantine or p=reject stops it"},
-    [VERDICT_AUTH_FAIL] = {"auth_fail",
-        "SPF fails and no DKIM passes (a sender missing from your SPF "
-        "record, or spoofing)",
-        "if you know this source, add it to your SPF record and turn on "
-        "DKIM there; if not, it is spoofing"},
-};
-
 /* Receiver reasons this module reads, in the spelling of RFC 7489 and
  * RFC 9990. */
 enum reason {
@@ -417,41 +361,4 @@ verdict_eval(const struct orgdomain *od, const struct dmarc_record *rec,
     const struct dmarc_policy *policy, struct verdict *v)
 {
 	verdict_eval_services(od, NULL, rec, policy, v);
-}
-
-const char *
-verdict_cause_name(enum verdict_cause c)
-{
-	if ((unsigned)c >= VERDICT_NCAUSES)
-		return "unknown";
-	return causes[c].name;
-}
-
-const char *
-verdict_cause_text(enum verdict_cause c)
-{
-	if ((unsigned)c >= VERDICT_NCAUSES)
-		return "unknown cause";
-	return causes[c].text;
-}
-
-const char *
-verdict_cause_fix(enum verdict_cause c)
-{
-	if ((unsigned)c >= VERDICT_NCAUSES)
-		return "";
-	return causes[c].fix;
-}
-
-int
-verdict_cause_from_name(const char *name)
-{
-	int c;
-
-	if (name == NULL)
-		return -1;
-	for (c = 0; c < VERDICT_NCAUSES; c++)
-		if (strcmp(name, causes[c].name) == 0)
-			return c;
-	return -1;
 }

@@ -85,26 +85,12 @@
 #ifndef DMARCSIFT_VERDICT_H
 #define DMARCSIFT_VERDICT_H
 
+#include "model.h"
 #include "orgdomain.h"
 
 struct dmarc_policy;
 struct dmarc_record;
 struct services;
-
-enum verdict_cause {
-	VERDICT_NONE = 0,
-	VERDICT_MAILING_LIST,
-	VERDICT_FORWARDED,
-	VERDICT_RECEIVER_OVERRIDE,
-	VERDICT_DKIM_FAIL,
-	VERDICT_STRICT_UNALIGNED,
-	VERDICT_DKIM_UNALIGNED,
-	VERDICT_SPF_UNALIGNED,
-	VERDICT_SPF_ERROR,
-	VERDICT_NO_AUTH,
-	VERDICT_AUTH_FAIL,
-	VERDICT_NCAUSES
-};
 
 /* The receiver's policy_evaluated dkim or spf. */
 #define VERDICT_RCV_ABSENT (-1) /* absent or neither pass nor fail */
@@ -164,14 +150,5 @@ void verdict_eval_services(const struct orgdomain *od,
 /* verdict_eval_services() with sv NULL. */
 void verdict_eval(const struct orgdomain *od, const struct dmarc_record *rec,
     const struct dmarc_policy *policy, struct verdict *v);
-
-/* Stable machine name ("spf_unaligned"); "unknown" out of range. */
-const char *verdict_cause_name(enum verdict_cause c);
-/* One line saying what happened, for a postmaster. */
-const char *verdict_cause_text(enum verdict_cause c);
-/* One line saying what to do about it. */
-const char *verdict_cause_fix(enum verdict_cause c);
-/* The cause with that machine name, or -1. */
-int verdict_cause_from_name(const char *name);
 
 #endif
