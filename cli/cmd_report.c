@@ -14,8 +14,7 @@
 #include "digest_render.h"
 #include "err.h"
 #include "log.h"
-#include "mailout.h"
-#include "percent.h"
+#include "report_mail.h"
 #include "resolve.h"
 #include "text.h"
 #include "xalloc.h"
@@ -37,9 +36,6 @@
 
 /* Rounds over the name servers for each lookup. */
 #define REPORT_DNS_TRIES 2
-/* Most addresses report --mail-to takes. */
-#define REPORT_MAX_TO 32
-
 enum format { F_TEXT, F_MARKDOWN, F_HTML, F_JSON, F_CSV };
 static const char *const format_names[] = {
     "text", "markdown", "html", "json", "csv", NULL};
@@ -245,77 +241,33 @@ render_mem(const struct digest *dg, enum format f)
 	return buf;
 }
 
-static void
-subject_of(const struct digest *dg, char *out, size_t size)
-{
-	char from[11], to[11], rate[PERCENT_LEN];
-
-	clock_day_text(dg->since, from, sizeof(from));
-	clock_day_text(dg->until - CLOCK_DAY, to, sizeof(to));
-	if (dg->n == 1 &&
-	    percent_text(dg->domains[0].passed, dg->domains[0].messages, rate,
-	        sizeof(rate)) == 0)
-		snprintf(out, size, "DMARC report %s: %s%% pass, %s to %s",
-		    dg->domains[0].domain, rate, from, to);
-	else if (dg->n == 1)
-		snprintf(out, size, "DMARC report %s: no mail, %s to %s",
-		    dg->domains[0].domain, from, to);
-	else
-		snprintf(out, size, "DMARC report, %zu domains, %s to %s",
-		    dg->n, from, to);
-}
-
-/* Splits a comma-separated list in place into to[]; -1 when too many. */
-static int
-split_to(char *list, const char **to, size_t *n)
-{
-	*n = 0;
-	for (char *tok = strtok(list, ", "); tok != NULL;
-	     tok = strtok(NULL, ", ")) {
-		if (*n == REPORT_MAX_TO)
-			return -1;
-		to[(*n)++] = tok;
-	}
-	return *n > 0 ? 0 : -1;
-}
-
 static int
 send(const struct analysis_env *env, const struct digest *dg, const char *list)
 {
 	char *text = render_mem(dg, F_TEXT), *html = render_mem(dg, F_HTML);
-	char *copy = xstrdup(list), subject[300];
-	const char *to[REPORT_MAX_TO];
-	struct mail_message m;
+	struct report_mail r = {.since = dg->since,
+	    .until = dg->until,
+	    .ndomains = dg->n,
+	    .text = text,
+	    .html = html};
 	struct err err;
-	size_t nto;
 	int rc = -1;
 
-	if (text == NULL || html == NULL) {
+	if (dg->n == 1) {
+		r.domain = dg->domains[0].domain;
+		r.messages = dg->domains[0].messages;
+		r.passed = dg->domains[0].passed;
+	}
+	if (text == NULL || html == NULL)
 		log_error("cannot format the report for the mail");
-		goto out;
-	}
-	if (split_to(copy, to, &nto) < 0) {
-		log_error("--mail-to: give 1 to %d addresses, comma-separated",
-		    REPORT_MAX_TO);
-		goto out;
-	}
-	subject_of(dg, subject, sizeof(subject));
-	memset(&m, 0, sizeof(m));
-	m.to = to;
-	m.nto = nto;
-	m.subject = subject;
-	m.text = text;
-	m.html = html;
-	if (mailout_send(env->cfg, &m, &err) < 0) {
+	else if (report_mail_send(env->cfg, &r, list, &err) < 0)
 		log_error("report not sent: %s", err.msg);
-		goto out;
+	else {
+		log_info("report sent to %s", list);
+		rc = 0;
 	}
-	log_info("report sent to %s", list);
-	rc = 0;
-out:
 	free(text);
 	free(html);
-	free(copy);
 	return rc;
 }
 

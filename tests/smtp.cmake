@@ -1,4 +1,4 @@
-# Tests for reports/mailout.c: the message alone (unit), and sending it
+# Tests for common/mailout.c: the message alone (unit), and sending it
 # through a real aiosmtpd that tests/harness/smtp starts on loopback (see
 # tests/harness/README.md).
 #

@@ -1,5 +1,5 @@
 /*
- * test_mailout: reports/mailout.c.
+ * test_mailout: common/mailout.c.
  *
  *   test_mailout build   the message alone: headers, encodings, addresses
  *   test_mailout send    through a real aiosmtpd that tests/harness/smtp
@@ -31,6 +31,7 @@
 #include "config.h"
 #include "err.h"
 #include "mailout.h"
+#include "report_mail.h"
 #include "xalloc.h"
 
 /* ------------------------------------------------------------------------
@@ -714,6 +715,59 @@ test_subject(void **state)
 
 /* Random bytes, fixed seed: bodies come back exactly; any subject gives a
  * well-formed mail whose Subject decodes to valid UTF-8 within the cap. */
+/* The report mail's subject: the one domain's pass rate as percent.h
+ * rounds it (never up to 100.0), no mail, or the number of domains; the
+ * last day is the one before until. */
+static void
+test_report_subject(void **state)
+{
+	struct report_mail r = {.since = 1794182400, /* 2026-11-09 */
+	    .until = 1794787200, /* 2026-11-16 */
+	    .ndomains = 1,
+	    .domain = "example.com",
+	    .messages = 10000,
+	    .passed = 9996};
+	char buf[300];
+
+	(void)state;
+	report_mail_subject(&r, buf, sizeof(buf));
+	assert_string_equal(buf,
+	    "DMARC report example.com: 99.9% pass, 2026-11-09 to 2026-11-15");
+	r.messages = r.passed = 0;
+	report_mail_subject(&r, buf, sizeof(buf));
+	assert_string_equal(
+	    buf, "DMARC report example.com: no mail, 2026-11-09 to 2026-11-15");
+	r.ndomains = 3;
+	r.domain = NULL;
+	report_mail_subject(&r, buf, sizeof(buf));
+	assert_string_equal(
+	    buf, "DMARC report, 3 domains, 2026-11-09 to 2026-11-15");
+}
+
+/* A list of recipients that is empty or too long is refused before any
+ * server is asked (cfg is not even read). */
+static void
+test_report_recipients(void **state)
+{
+	struct report_mail r = {.ndomains = 2, .text = "t", .html = "<p>h"};
+	struct err err = {0};
+	char *many = xstrdup("");
+
+	(void)state;
+	assert_int_equal(report_mail_send(NULL, &r, "", &err), ERR_USAGE);
+	assert_int_equal(report_mail_send(NULL, &r, " , ,", &err), ERR_USAGE);
+	for (int i = 0; i <= REPORT_MAIL_MAX_TO; i++) {
+		char *next = xasprintf(
+		    "%s%sa%d@example.com", many, i > 0 ? ", " : "", i);
+
+		free(many);
+		many = next;
+	}
+	assert_int_equal(report_mail_send(NULL, &r, many, &err), ERR_USAGE);
+	assert_non_null(strstr(err.msg, "give 1 to 32 addresses"));
+	free(many);
+}
+
 static void
 test_random(void **state)
 {
@@ -1493,6 +1547,8 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_bad_addresses),
 	    cmocka_unit_test(test_default_from),
 	    cmocka_unit_test(test_body_limit),
+	    cmocka_unit_test(test_report_subject),
+	    cmocka_unit_test(test_report_recipients),
 	};
 	const struct CMUnitTest send[] = {
 	    cmocka_unit_test(test_send_plain),

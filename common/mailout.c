@@ -1,5 +1,5 @@
 /*
- * mailout.c: builds a report mail (RFC 5322, MIME) and sends it through
+ * mailout.c: builds a mail (RFC 5322, MIME) and sends it through
  * SMTP with libcurl.  See mailout.h.
  */
 #include "mailout.h"
