@@ -2,6 +2,7 @@
 
 #include "advise.h"
 #include "clock.h"
+#include "present.h"
 #include "xalloc.h"
 #include "text.h"
 #include "verdict.h"
@@ -10,12 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define BOLD "\033[1m"
-#define GREEN "\033[32m"
-#define YELLOW "\033[33m"
-#define RED "\033[1;31m"
-#define RESET "\033[0m"
 
 /* Rows listed in a table; --json has them all. */
 #define TEXT_ROWS 10
@@ -27,42 +22,11 @@
 #define IP_MAX 39
 #define NAME_MAX_COL 30
 
-/* Values come from strangers: never let one reach a terminal raw.  "-"
- * for none. */
-static const char *
-safe(const char *s, char *buf, size_t len)
-{
-	if (s == NULL || s[0] == '\0')
-		return "-";
-	text_printable(s, buf, len);
-	return buf;
-}
-
-static const char *
-on(int color, const char *code)
-{
-	return color ? code : "";
-}
-
 static void
 heading(FILE *fp, const char *title, int color)
 {
-	fprintf(fp, "\n%s%s%s\n", on(color, BOLD), title, on(color, RESET));
-}
-
-/* The date of t, and with with_time its hour and minute. */
-static void
-when(int64_t t, int with_time, char *buf, size_t len)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	size_t n = 0;
-
-	if (gmtime_r(&tt, &tm) != NULL)
-		n = with_time ? strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm)
-		              : strftime(buf, len, "%Y-%m-%d", &tm);
-	if (n == 0)
-		snprintf(buf, len, "%" PRId64, t);
+	fprintf(fp, "\n%s%s%s\n", present_ansi(color, PRESENT_BOLD), title,
+	    present_ansi(color, PRESENT_RESET));
 }
 
 /* Who sends (sources.h: service, PTR domain or network owner), else the
@@ -72,10 +36,10 @@ name_of(const struct source *s, char *buf, size_t len)
 {
 	if (s->who != NULL && s->who[0] != '\0' &&
 	    (s->ip == NULL || strcmp(s->who, s->ip) != 0))
-		return safe(s->who, buf, len);
+		return present_safe(s->who, buf, len);
 	if (s->service != NULL && s->service[0] != '\0')
-		return safe(s->service, buf, len);
-	return safe(s->ptr, buf, len);
+		return present_safe(s->service, buf, len);
+	return present_safe(s->ptr, buf, len);
 }
 
 static int
@@ -90,47 +54,55 @@ summary(FILE *fp, const struct advice *a, int color)
 	const struct readiness *r = &a->r;
 	char dom[256], first[32], last[32], at[32], pol[96], next[96];
 
-	safe(a->domain, dom, sizeof(dom));
-	when(a->until - (int64_t)a->days * CLOCK_DAY, 0, first, sizeof(first));
-	when(a->until - CLOCK_DAY, 0, last, sizeof(last));
+	present_safe(a->domain, dom, sizeof(dom));
+	present_time(a->until - (int64_t)a->days * CLOCK_DAY, PRESENT_DAY, NULL,
+	    first, sizeof(first));
+	present_time(
+	    a->until - CLOCK_DAY, PRESENT_DAY, NULL, last, sizeof(last));
 	fprintf(fp, "%s%s%s: DMARC policy advice, the %d days %s to %s\n",
-	    on(color, BOLD), dom, on(color, RESET), a->days, first, last);
+	    present_ansi(color, PRESENT_BOLD), dom,
+	    present_ansi(color, PRESENT_RESET), a->days, first, last);
 
 	if (r->policy_now[0] != '\0' && a->now.known) {
-		when(a->now.reported_at, 0, at, sizeof(at));
+		present_time(
+		    a->now.reported_at, PRESENT_DAY, NULL, at, sizeof(at));
 		fprintf(fp,
 		    "\nPolicy now: %s (step %d of 4, last reported %s)\n",
-		    safe(r->policy_now, pol, sizeof(pol)), r->step_reported,
-		    at);
+		    present_safe(r->policy_now, pol, sizeof(pol)),
+		    r->step_reported, at);
 	} else {
 		fputs("\nPolicy now: not known (no report says)\n", fp);
 	}
 	if (r->published_differs)
 		fprintf(fp, "Published:  %s (step %d of 4) in DNS now\n",
-		    safe(r->policy_published, pol, sizeof(pol)),
+		    present_safe(r->policy_published, pol, sizeof(pol)),
 		    r->step_published);
 
-	safe(r->next_step, next, sizeof(next));
+	present_safe(r->next_step, next, sizeof(next));
 	if (r->next_step_no < 0)
 		fputs("Verdict:    at the last step, nothing further to "
 		      "publish\n",
 		    fp);
 	else if (r->ready)
 		fprintf(fp, "Verdict:    %sREADY%s for %s (step %d)\n",
-		    on(color, GREEN), on(color, RESET), next, r->next_step_no);
+		    present_ansi(color, PRESENT_GREEN),
+		    present_ansi(color, PRESENT_RESET), next, r->next_step_no);
 	else if (r->rollback_record[0] != '\0')
 		fprintf(fp,
 		    "Verdict:    %sROLL BACK%s: legitimate mail is being lost "
 		    "(see watch)\n",
-		    on(color, RED), on(color, RESET));
+		    present_ansi(color, PRESENT_BOLD_RED),
+		    present_ansi(color, PRESENT_RESET));
 	else if (r->waiting)
 		fprintf(fp,
 		    "Verdict:    %sWAIT%s: receivers do not show the published "
 		    "policy yet; then %s (step %d)\n",
-		    on(color, YELLOW), on(color, RESET), next, r->next_step_no);
+		    present_ansi(color, PRESENT_YELLOW),
+		    present_ansi(color, PRESENT_RESET), next, r->next_step_no);
 	else
 		fprintf(fp, "Verdict:    %sNOT READY%s for %s (step %d)\n",
-		    on(color, RED), on(color, RESET), next, r->next_step_no);
+		    present_ansi(color, PRESENT_BOLD_RED),
+		    present_ansi(color, PRESENT_RESET), next, r->next_step_no);
 }
 
 static void
@@ -144,13 +116,14 @@ reasons(FILE *fp, const struct readiness *r, int color)
 		const char *mark = x->met > 0 ? "ok"
 		    : x->met == 0             ? "no"
 		                              : "!!";
-		const char *col = x->met > 0 ? GREEN
-		    : x->met == 0            ? RED
-		                             : YELLOW;
+		const char *col = x->met > 0 ? PRESENT_GREEN
+		    : x->met == 0            ? PRESENT_BOLD_RED
+		                             : PRESENT_YELLOW;
 
-		fprintf(fp, "  %s%s%s  %-12s %s\n", on(color, col), mark,
-		    on(color, RESET), safe(x->code, code, sizeof(code)),
-		    safe(x->text, text, sizeof(text)));
+		fprintf(fp, "  %s%s%s  %-12s %s\n", present_ansi(color, col),
+		    mark, present_ansi(color, PRESENT_RESET),
+		    present_safe(x->code, code, sizeof(code)),
+		    present_safe(x->text, text, sizeof(text)));
 	}
 }
 
@@ -163,12 +136,12 @@ setting_value(FILE *fp, const struct source_group *g)
 	const struct source *top = g->v[0];
 
 	if (top->service != NULL && top->service[0] != '\0') {
-		fputs(safe(top->service, buf, sizeof(buf)), fp);
+		fputs(present_safe(top->service, buf, sizeof(buf)), fp);
 		return;
 	}
 	for (size_t i = 0; i < g->n && i < 5; i++)
 		fprintf(fp, "%s%s", i ? "," : "",
-		    safe(g->v[i]->ip, buf, sizeof(buf)));
+		    present_safe(g->v[i]->ip, buf, sizeof(buf)));
 	if (g->n > 5)
 		fputs(",...", fp);
 }
@@ -191,9 +164,11 @@ failing(FILE *fp, const struct advice *a, int color)
 		fprintf(fp,
 		    "  %s%s%s %s: %" PRIu64 " of %" PRIu64 " message%s "
 		    "failed; the step would hit %" PRIu64 "\n",
-		    on(color, g->blocks ? RED : YELLOW),
-		    g->blocks ? "blocks" : "below ", on(color, RESET),
-		    safe(g->s.who, who, sizeof(who)), g->s.failed,
+		    present_ansi(
+		        color, g->blocks ? PRESENT_BOLD_RED : PRESENT_YELLOW),
+		    g->blocks ? "blocks" : "below ",
+		    present_ansi(color, PRESENT_RESET),
+		    present_safe(g->s.who, who, sizeof(who)), g->s.failed,
 		    g->s.messages, g->s.messages == 1 ? "" : "s", g->hit);
 		if (c > 0)
 			fprintf(fp, "         cause: %s\n         fix: %s\n",
@@ -201,7 +176,7 @@ failing(FILE *fp, const struct advice *a, int color)
 		else if (c < 0 && top->cause != NULL)
 			fprintf(fp,
 			    "         cause %s (not known to this version)\n",
-			    safe(top->cause, cause, sizeof(cause)));
+			    present_safe(top->cause, cause, sizeof(cause)));
 		if (g->s.cls != SOURCE_LEGITIMATE) {
 			/* Not known to be the owner's: the owner decides. */
 			fputs("         yours?     fix it as above, and add to "
@@ -217,7 +192,7 @@ failing(FILE *fp, const struct advice *a, int color)
 			fprintf(fp,
 			    "         %-*s  %" PRIu64 " of %" PRIu64
 			    " failed\n",
-			    IP_MAX, safe(g->s.v[k]->ip, ip, sizeof(ip)),
+			    IP_MAX, present_safe(g->s.v[k]->ip, ip, sizeof(ip)),
 			    g->s.v[k]->failed, g->s.v[k]->messages);
 		if (g->s.n > TEXT_ADDRESSES)
 			fprintf(fp, "         and %zu more addresses\n",
@@ -259,10 +234,10 @@ next_record(FILE *fp, const struct advice *a, int color)
 		return;
 	heading(fp, "Next step", color);
 	fprintf(fp, "  %s: publish at _dmarc.%s\n",
-	    safe(r->next_step, next, sizeof(next)),
-	    safe(a->domain, dom, sizeof(dom)));
+	    present_safe(r->next_step, next, sizeof(next)),
+	    present_safe(a->domain, dom, sizeof(dom)));
 	fprintf(fp, "  _dmarc.%s. TXT ", dom);
-	zone_txt(fp, safe(r->next_record, rec, sizeof(rec)));
+	zone_txt(fp, present_safe(r->next_record, rec, sizeof(rec)));
 	fputc('\n', fp);
 	if (a->published == NULL)
 		fputs(
@@ -274,7 +249,8 @@ next_record(FILE *fp, const struct advice *a, int color)
 	if (r->rollback_record[0] != '\0') {
 		heading(fp, "Roll back", color);
 		fprintf(fp, "  _dmarc.%s. TXT ", dom);
-		zone_txt(fp, safe(r->rollback_record, rec, sizeof(rec)));
+		zone_txt(
+		    fp, present_safe(r->rollback_record, rec, sizeof(rec)));
 		fputc('\n', fp);
 	}
 }
@@ -288,11 +264,11 @@ subdomains(FILE *fp, const struct readiness *r, int color)
 		return;
 	heading(fp, "Subdomains", color);
 	if (r->sp_advice[0] != '\0')
-		fprintf(
-		    fp, "  sp: %s\n", safe(r->sp_advice, text, sizeof(text)));
+		fprintf(fp, "  sp: %s\n",
+		    present_safe(r->sp_advice, text, sizeof(text)));
 	if (r->np_advice[0] != '\0')
-		fprintf(
-		    fp, "  np: %s\n", safe(r->np_advice, text, sizeof(text)));
+		fprintf(fp, "  np: %s\n",
+		    present_safe(r->np_advice, text, sizeof(text)));
 }
 
 static int
@@ -365,7 +341,7 @@ whatif(FILE *fp, const struct advice *a, int color)
 
 		wname = x > wname ? x : wname;
 		for (size_t k = 0; k < g[i].n && k < TEXT_ADDRESSES; k++) {
-			x = width(safe(g[i].v[k]->ip, ip, sizeof(ip))) +
+			x = width(present_safe(g[i].v[k]->ip, ip, sizeof(ip))) +
 			    (g[i].n > 1 ? 2 : 0);
 			wip = x > wip ? x : wip;
 		}
@@ -380,7 +356,8 @@ whatif(FILE *fp, const struct advice *a, int color)
 		    "  %-*s  %-10s  %-*s  %12" PRIu64 "  %12" PRIu64 "\n",
 		    wname, name_of(g[i].v[0], name, sizeof(name)),
 		    source_class_name(g[i].cls), wip,
-		    g[i].n > 1 ? count : safe(g[i].v[0]->ip, ip, sizeof(ip)),
+		    g[i].n > 1 ? count
+		               : present_safe(g[i].v[0]->ip, ip, sizeof(ip)),
 		    hit[i], g[i].messages);
 		for (size_t k = 0;
 		     g[i].n > 1 && k < g[i].n && k < TEXT_ADDRESSES; k++) {
@@ -390,7 +367,7 @@ whatif(FILE *fp, const struct advice *a, int color)
 			    "  %-*s  %-10s    %-*s  %12" PRIu64 "  %12" PRIu64
 			    "\n",
 			    wname, "", source_class_name(s->cls), wip - 2,
-			    safe(s->ip, ip, sizeof(ip)),
+			    present_safe(s->ip, ip, sizeof(ip)),
 			    affected_of(sorted, w->n, s), s->messages);
 		}
 		if (g[i].n > TEXT_ADDRESSES)
@@ -421,7 +398,7 @@ reporters(FILE *fp, const struct advice *a, int color)
 			continue;
 		if (!shown++)
 			heading(fp, "Reporters to look at", color);
-		safe(t->name, name, sizeof(name));
+		present_safe(t->name, name, sizeof(name));
 		if (t->failed > 0)
 			fprintf(fp,
 			    "  %s: %" PRIu64 " of %" PRIu64
@@ -430,7 +407,7 @@ reporters(FILE *fp, const struct advice *a, int color)
 			    "%s\n",
 			    name, t->failed, t->reports,
 			    t->reports == 1 ? "" : "s", t->failed_messages,
-			    safe(t->why, why, sizeof(why)));
+			    present_safe(t->why, why, sizeof(why)));
 		if (jump)
 			fprintf(fp,
 			    "  %s: %" PRIu64 " messages on its busiest day, "

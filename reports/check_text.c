@@ -2,11 +2,9 @@
 
 #include "check.h"
 #include "dnscheck.h"
+#include "present.h"
 
 #include <string.h>
-
-#define BOLD "\033[1m"
-#define RESET "\033[0m"
 
 static const struct {
 	const char *prefix;
@@ -32,26 +30,11 @@ section_of(const char *id)
 	return -1;
 }
 
-static const char *
-status_color(enum dnscheck_status s)
-{
-	switch (s) {
-	case DNSCHECK_PASS:
-		return "\033[32m";
-	case DNSCHECK_WARN:
-		return "\033[33m";
-	case DNSCHECK_FAIL:
-		return "\033[1;31m";
-	case DNSCHECK_DNSERROR:
-		break;
-	}
-	return "\033[1;35m";
-}
-
 static void
 heading(FILE *fp, const char *title, int color)
 {
-	fprintf(fp, "\n%s%s%s\n", color ? BOLD : "", title, color ? RESET : "");
+	fprintf(fp, "\n%s%s%s\n", color ? PRESENT_BOLD : "", title,
+	    color ? PRESENT_RESET : "");
 }
 
 /* Networks listed; --json has them all. */
@@ -82,8 +65,8 @@ check_text(FILE *fp, const struct check *c, int color)
 	size_t count[DNSCHECK_DNSERROR + 1] = {0};
 	int cur = -2, sec;
 
-	fprintf(
-	    fp, "%s%s%s: ", color ? BOLD : "", c->domain, color ? RESET : "");
+	fprintf(fp, "%s%s%s: ", color ? PRESENT_BOLD : "", c->domain,
+	    color ? PRESENT_RESET : "");
 	if (c->gathered)
 		fprintf(fp, "%llu report%s from the last %d days\n",
 		    (unsigned long long)c->reports, c->reports == 1 ? "" : "s",
@@ -104,9 +87,9 @@ check_text(FILE *fp, const struct check *c, int color)
 		}
 		count[f->status]++;
 		fprintf(fp, "  %s%-8s%s %-15s %s: %s\n",
-		    color ? status_color(f->status) : "",
-		    dnscheck_status_name(f->status), color ? RESET : "", f->id,
-		    f->subject, f->text);
+		    color ? present_status_ansi(f->status) : "",
+		    dnscheck_status_name(f->status), color ? PRESENT_RESET : "",
+		    f->id, f->subject, f->text);
 		if (f->fix != NULL && f->status != DNSCHECK_PASS)
 			fprintf(fp, "  %-8s %-15s fix: %s\n", "", "", f->fix);
 	}

@@ -14,12 +14,12 @@
 
 #include "digest.h"
 #include "percent.h"
+#include "present.h"
 #include "text.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
-#include <time.h>
 
 const char *const digest_csv_tables[] = {
     "days", "sources", "reporters", "refused", NULL};
@@ -69,15 +69,10 @@ endrow(FILE *fp)
 static void
 when(FILE *fp, int64_t t)
 {
-	char buf[32];
-	time_t tt = (time_t)t;
-	struct tm tm;
+	char buf[PRESENT_TIME_LEN];
 
 	fputc(',', fp);
-	if (t <= 0 || t > INT64_C(253402300799) || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		return;
-	fputs(buf, fp);
+	fputs(present_time(t, PRESENT_ISO, "", buf, sizeof(buf)), fp);
 }
 
 static void

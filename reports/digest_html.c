@@ -13,6 +13,7 @@
 #include "digest.h"
 #include "dnscheck.h"
 #include "percent.h"
+#include "present.h"
 #include "svg.h"
 #include "text.h"
 #include "verdict.h"
@@ -137,54 +138,22 @@ put_count(FILE *fp, uint64_t v)
 	fputs(count(buf, sizeof(buf), v), fp);
 }
 
-/* A pass rate, "99.9%": rounded down, so never 100% unless all mail
- * passed (percent.h); "n/a" without mail. */
+/* A pass rate, "99.9%" (present.h); "n/a" without mail. */
 static void
 put_rate(FILE *fp, uint64_t num, uint64_t den)
 {
-	char p[PERCENT_LEN];
+	char p[PRESENT_PERCENT_LEN];
 
-	if (percent_text(num, den, p, sizeof(p)) < 0)
-		fputs("n/a", fp);
-	else
-		fprintf(fp, "%s%%", p);
+	fputs(present_rate(num, den, "n/a", p, sizeof(p)), fp);
 }
 
-/* A share of failing mail: rounded up, so never 0% while any failed. */
+/* A share of failing mail, rounded up (present.h); "n/a" without mail. */
 static void
 put_failed_rate(FILE *fp, uint64_t num, uint64_t den)
 {
-	char p[PERCENT_LEN];
+	char p[PRESENT_PERCENT_LEN];
 
-	if (percent_failed_text(num, den, p, sizeof(p)) < 0)
-		fputs("n/a", fp);
-	else
-		fprintf(fp, "%s%%", p);
-}
-
-/* A UTC date, or "?" for a time gmtime() cannot show. */
-static const char *
-date(char *buf, size_t bufsz, int64_t t)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, bufsz, "%Y-%m-%d", &tm) == 0)
-		snprintf(buf, bufsz, "?");
-	return buf;
-}
-
-static const char *
-date_time(char *buf, size_t bufsz, int64_t t)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, bufsz, "%Y-%m-%d %H:%M UTC", &tm) == 0)
-		snprintf(buf, bufsz, "?");
-	return buf;
+	fputs(present_failed_rate(num, den, "n/a", p, sizeof(p)), fp);
 }
 
 /* The period as dates: [since, until) shows its last day inclusive. */
@@ -197,8 +166,9 @@ put_period(FILE *fp, const struct digest *d)
 
 	if (d->until > d->since && d->until > INT64_MIN + CLOCK_DAY)
 		last = d->until - CLOCK_DAY;
-	fprintf(fp, "%s to %s", date(a, sizeof(a), d->since),
-	    date(b, sizeof(b), last));
+	fprintf(fp, "%s to %s",
+	    present_time(d->since, PRESENT_DAY, "?", a, sizeof(a)),
+	    present_time(last, PRESENT_DAY, "?", b, sizeof(b)));
 }
 
 /* ------------------------------------------------------------------------
@@ -385,7 +355,8 @@ domain_header(FILE *fp, const struct digest *d, const struct digest_domain *dd)
 	fputs(": ", fp);
 	put_period(fp, d);
 	fprintf(fp, " (UTC) &#183; generated %s</p>\n</td></tr>\n",
-	    date_time(buf, sizeof(buf), d->generated_at));
+	    present_time(
+	        d->generated_at, PRESENT_MINUTE_UTC, "?", buf, sizeof(buf)));
 }
 
 /* One figure of the key-figures row: a label, a big value, a detail. */
@@ -562,7 +533,8 @@ policy_section(FILE *fp, const struct digest_domain *dd)
 		fputs("</b>", fp);
 		if (dd->policy.since > 0)
 			fprintf(fp, ", reported since %s",
-			    date(buf, sizeof(buf), dd->policy.since));
+			    present_time(dd->policy.since, PRESENT_DAY, "?",
+			        buf, sizeof(buf)));
 	} else {
 		fputs(
 		    "not known (no report said which policy is published)", fp);
@@ -817,7 +789,8 @@ stopped_sources(FILE *fp, const struct digest_domain *dd)
 		put_count(fp, s->messages);
 		fputs("</td>", fp);
 		td_num(fp);
-		fputs(s->last_seen > 0 ? date(buf, sizeof(buf), s->last_seen)
+		fputs(s->last_seen > 0 ? present_time(s->last_seen, PRESENT_DAY,
+		                             "?", buf, sizeof(buf))
 		                       : "&#8212;",
 		    fp);
 		fputs("</td></tr>\n", fp);
@@ -1185,7 +1158,8 @@ refused(FILE *fp, const struct digest *d)
 		td(fp);
 		fprintf(fp,
 		    "<span style=\"white-space:nowrap;\">%s</span></td>",
-		    date_time(buf, sizeof(buf), r->received_at));
+		    present_time(r->received_at, PRESENT_MINUTE_UTC, "?", buf,
+		        sizeof(buf)));
 		fputs("<td style=\"" S_TD S_IP "\">", fp);
 		name(fp, r->source_name);
 		fputs("</td>", fp);
@@ -1246,7 +1220,8 @@ digest_html(FILE *fp, const struct digest *d)
 	fputs(" from ", fp);
 	put_period(fp, d);
 	fprintf(fp, " (UTC), generated %s.</p>\n</td></tr>\n",
-	    date_time(buf, sizeof(buf), d->generated_at));
+	    present_time(
+	        d->generated_at, PRESENT_MINUTE_UTC, "?", buf, sizeof(buf)));
 
 	if (d->n == 0 || d->domains == NULL) {
 		fputs("<tr><td style=\"" S_SECTION "\">\n", fp);

@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "digest.h"
 #include "percent.h"
+#include "present.h"
 #include "text.h"
 #include "verdict.h"
 
@@ -24,16 +25,13 @@
 #include <string.h>
 #include <time.h>
 
-/* Bytes kept of one string from outside. */
-#define SAFE_MAX 1024
-/* Most columns of a reporter's days. */
-#define REPORTER_BAR 35
+/* Widths, dates and percentages: present.h. */
 
 /* Escaped text (not a name); NULL or "" shows as "-". */
 static void
 md_text(FILE *fp, const char *s)
 {
-	char buf[SAFE_MAX];
+	char buf[PRESENT_SAFE_MAX];
 
 	if (s == NULL || s[0] == '\0') {
 		fputc('-', fp);
@@ -75,7 +73,7 @@ ticks(FILE *fp, size_t n)
 static void
 md_code(FILE *fp, const char *s, int in_table)
 {
-	char buf[SAFE_MAX];
+	char buf[PRESENT_SAFE_MAX];
 	size_t fence, len;
 	int pad;
 
@@ -103,33 +101,6 @@ md_code(FILE *fp, const char *s, int in_table)
 	ticks(fp, fence);
 }
 
-/* "2026-11-16", "2026-11-16 06:00", or "?". */
-static const char *
-date(int64_t t, char *buf, size_t len, int with_time)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t <= 0 || t > INT64_C(253402300799) || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(
-	        buf, len, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d", &tm) == 0)
-		snprintf(buf, len, "?");
-	return buf;
-}
-
-/* A pass rate, "99.9%" (percent.h: rounded down), "-" without mail. */
-static const char *
-percent(uint64_t part, uint64_t whole, char *buf, size_t len)
-{
-	char p[PERCENT_LEN];
-
-	if (percent_text(part, whole, p, sizeof(p)) < 0)
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%s%%", p);
-	return buf;
-}
-
 static void
 more(FILE *fp, size_t n)
 {
@@ -153,11 +124,13 @@ totals(FILE *fp, const struct digest_domain *dd)
 			    "No reports about this domain this period; the "
 			    "period before had %" PRIu64 " messages, %s "
 			    "passing DMARC.\n",
-			    then, percent(dd->prev_passed, then, a, sizeof(a)));
+			    then,
+			    present_rate(
+			        dd->prev_passed, then, "-", a, sizeof(a)));
 		return;
 	}
 	fprintf(fp, "**%" PRIu64 " messages, %s pass DMARC.**", now,
-	    percent(dd->passed, now, a, sizeof(a)));
+	    present_rate(dd->passed, now, "-", a, sizeof(a)));
 	if (!dd->has_prev) {
 		fputs(" First period: no reports in the period before to "
 		      "compare with.\n",
@@ -170,7 +143,8 @@ totals(FILE *fp, const struct digest_domain *dd)
 		fprintf(fp,
 		    " Previous period: %" PRIu64
 		    " messages, %s pass (%s%" PRIu64 " messages, %s points).\n",
-		    then, percent(dd->prev_passed, then, a, sizeof(a)),
+		    then,
+		    present_rate(dd->prev_passed, then, "-", a, sizeof(a)),
 		    now >= then ? "+" : "-",
 		    now >= then ? now - then : then - now, b);
 	}
@@ -198,7 +172,8 @@ days(FILE *fp, const struct digest_domain *dd)
 		    " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %s |\n",
 		    d->messages, d->passed,
 		    d->messages >= d->passed ? d->messages - d->passed : 0,
-		    percent(d->passed, d->messages, buf, sizeof(buf)));
+		    present_rate(
+		        d->passed, d->messages, "-", buf, sizeof(buf)));
 	}
 }
 
@@ -243,7 +218,8 @@ policy(FILE *fp, const struct digest_domain *dd)
 	md_code(fp, line, 0);
 	if (p->since > 0)
 		fprintf(fp, " (as reported since %s)",
-		    date(p->since, when, sizeof(when), 0));
+		    present_time(
+		        p->since, PRESENT_DAY, "?", when, sizeof(when)));
 	fputs(".\n", fp);
 }
 
@@ -252,7 +228,7 @@ policy(FILE *fp, const struct digest_domain *dd)
 static void
 fence(FILE *fp, const char *s)
 {
-	char buf[SAFE_MAX];
+	char buf[PRESENT_SAFE_MAX];
 	size_t n;
 
 	text_printable(s, buf, sizeof(buf));
@@ -320,7 +296,8 @@ readiness(FILE *fp, const struct digest_domain *dd)
 		fputc('\n', fp);
 	}
 	if (r->next_step_no >= 0 && r->next_record[0] != '\0') {
-		char rec[sizeof(r->next_record) + 1], name[SAFE_MAX + 8];
+		char rec[sizeof(r->next_record) + 1],
+		    name[PRESENT_SAFE_MAX + 8];
 
 		memcpy(rec, r->next_record, sizeof(r->next_record));
 		rec[sizeof(r->next_record)] = '\0';
@@ -418,9 +395,10 @@ source_list(FILE *fp, const char *title, const struct digest_sources *l,
 			if (failing)
 				md_code(fp, s->cause, 1);
 			else
-				fputs(date(kind == LIST_NEW ? s->first_seen
-				                            : s->last_seen,
-				          when, sizeof(when), 0),
+				fputs(present_time(kind == LIST_NEW
+				              ? s->first_seen
+				              : s->last_seen,
+				          PRESENT_DAY, "?", when, sizeof(when)),
 				    fp);
 			fputs(" |\n", fp);
 		}
@@ -436,7 +414,7 @@ static void
 reporter_days(FILE *fp, const char *days)
 {
 	size_t len = days != NULL ? strlen(days) : 0;
-	size_t per = (len + REPORTER_BAR - 1) / REPORTER_BAR;
+	size_t per = (len + PRESENT_REPORTER_BAR - 1) / PRESENT_REPORTER_BAR;
 
 	if (per == 0)
 		per = 1;
@@ -580,7 +558,8 @@ refused(FILE *fp, const struct digest *d)
 		const struct digest_refused *r = &d->refused[i];
 
 		fprintf(fp, "| %" PRId64 " | %s | ", r->input,
-		    date(r->received_at, when, sizeof(when), 1));
+		    present_time(r->received_at, PRESENT_MINUTE, "?", when,
+		        sizeof(when)));
 		md_code(fp, r->source_name, 1);
 		fputs(" | ", fp);
 		md_text(fp, r->reason);
@@ -625,11 +604,12 @@ digest_markdown(FILE *fp, const struct digest *d)
 	fprintf(fp,
 	    ": %s to %s\n\n%" PRId64 " day%s (UTC), compared with %s to %s. "
 	    "Generated %s UTC.\n",
-	    date(d->since, a, sizeof(a), 0),
-	    date(d->until - CLOCK_DAY, b, sizeof(b), 0), ndays,
-	    ndays == 1 ? "" : "s", date(d->prev_since, c, sizeof(c), 0),
-	    date(d->since - CLOCK_DAY, e, sizeof(e), 0),
-	    date(d->generated_at, g, sizeof(g), 1));
+	    present_time(d->since, PRESENT_DAY, "?", a, sizeof(a)),
+	    present_time(d->until - CLOCK_DAY, PRESENT_DAY, "?", b, sizeof(b)),
+	    ndays, ndays == 1 ? "" : "s",
+	    present_time(d->prev_since, PRESENT_DAY, "?", c, sizeof(c)),
+	    present_time(d->since - CLOCK_DAY, PRESENT_DAY, "?", e, sizeof(e)),
+	    present_time(d->generated_at, PRESENT_MINUTE, "?", g, sizeof(g)));
 	if (d->n == 0)
 		fputs("\nNo DMARC reports in this period or the one before.\n",
 		    fp);

@@ -1,7 +1,7 @@
 /*
  * digest_text: the periodic summary for a terminal and for cron's mail.
  *
- * Lines aim at WIDTH columns: tables give what is left to one flexible
+ * Lines aim at PRESENT_WIDTH columns: tables give what is left to one flexible
  * column and cut longer cells with "...", prose is wrapped; only a TXT
  * record (which must be copied whole) may run longer.  Widths count code
  * points.  Every string from outside goes through text_printable(), so no
@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "digest.h"
 #include "percent.h"
+#include "present.h"
 #include "text.h"
 #include "verdict.h"
 #include "xalloc.h"
@@ -28,18 +29,7 @@
 #include <string.h>
 #include <time.h>
 
-#define WIDTH 100
-/* Bytes kept of one string from outside (names are at most 255 in DNS). */
-#define SAFE_MAX 1024
-/* Columns of the daily volume bar, and most of a reporter's days bar. */
-#define DAY_BAR 40
-#define REPORTER_BAR 35
-
-#define BOLD "\033[1m"
-#define GREEN "\033[32m"
-#define RED "\033[31m"
-#define YELLOW "\033[33m"
-#define RESET "\033[0m"
+/* Widths, colours, dates and percentages: present.h. */
 
 struct out {
 	FILE *fp;
@@ -53,14 +43,11 @@ ansi(const struct out *o, const char *seq)
 	return o->color ? seq : "";
 }
 
-/* s made printable into buf (SAFE_MAX bytes); "-" for NULL or empty. */
+/* s made printable into buf (PRESENT_SAFE_MAX bytes); "-" for NULL or empty. */
 static const char *
 safe(const char *s, char *buf)
 {
-	if (s == NULL || s[0] == '\0')
-		return "-";
-	text_printable(s, buf, SAFE_MAX);
-	return buf;
+	return present_safe(s, buf, PRESENT_SAFE_MAX);
 }
 
 /* Code points in s (valid UTF-8, as text_printable() leaves it). */
@@ -114,8 +101,8 @@ spaces(FILE *fp, size_t n)
 }
 
 /*
- * Writes text (printable) wrapped at WIDTH, the caller having written used
- * columns of the first line; further lines start with indent spaces.  A
+ * Writes text (printable) wrapped at PRESENT_WIDTH, the caller having written
+ * used columns of the first line; further lines start with indent spaces.  A
  * word too long for a line is split.
  */
 static void
@@ -135,7 +122,7 @@ wrap(FILE *fp, size_t used, size_t indent, const char *text)
 		for (q = p; *q != '\0' && *q != ' '; q++)
 			;
 		wlen = cps(p) - cps(q);
-		if (col > start && col + 1 + wlen > WIDTH) {
+		if (col > start && col + 1 + wlen > PRESENT_WIDTH) {
 			fputc('\n', fp);
 			spaces(fp, indent);
 			col = start = indent;
@@ -144,11 +131,11 @@ wrap(FILE *fp, size_t used, size_t indent, const char *text)
 			fputc(' ', fp);
 			col++;
 		}
-		while (col + wlen > WIDTH && WIDTH > col) {
-			size_t n = cp_bytes(p, WIDTH - col);
+		while (col + wlen > PRESENT_WIDTH && PRESENT_WIDTH > col) {
+			size_t n = cp_bytes(p, PRESENT_WIDTH - col);
 
 			fwrite(p, 1, n, fp);
-			wlen -= WIDTH - col;
+			wlen -= PRESENT_WIDTH - col;
 			p += n;
 			fputc('\n', fp);
 			spaces(fp, indent);
@@ -165,19 +152,19 @@ wrap(FILE *fp, size_t used, size_t indent, const char *text)
 static void
 wrap_safe(FILE *fp, size_t used, size_t indent, const char *s)
 {
-	char buf[SAFE_MAX];
+	char buf[PRESENT_SAFE_MAX];
 
 	wrap(fp, used, indent, safe(s, buf));
 }
 
-/* A line of prose of ours with values in it, wrapped at WIDTH. */
+/* A line of prose of ours with values in it, wrapped at PRESENT_WIDTH. */
 static void say(FILE *fp, size_t indent, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
 say(FILE *fp, size_t indent, const char *fmt, ...)
 {
-	char buf[2 * SAFE_MAX];
+	char buf[2 * PRESENT_SAFE_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -190,37 +177,8 @@ say(FILE *fp, size_t indent, const char *fmt, ...)
 static void
 heading(const struct out *o, const char *title)
 {
-	fprintf(o->fp, "\n%s%s%s\n", ansi(o, BOLD), title, ansi(o, RESET));
-}
-
-/* "2026-11-16", or "?" for a time gmtime cannot place. */
-static const char *
-date(int64_t t, char *buf, size_t len, int with_time)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t <= 0 || t > INT64_C(253402300799) || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(
-	        buf, len, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d", &tm) == 0)
-		snprintf(buf, len, "?");
-	return buf;
-}
-
-#define DAY_FMT 0
-#define TIME_FMT 1
-
-/* A pass rate, "99.9%" (percent.h: rounded down), "-" without mail. */
-static const char *
-percent(uint64_t part, uint64_t whole, char *buf, size_t len)
-{
-	char p[PERCENT_LEN];
-
-	if (percent_text(part, whole, p, sizeof(p)) < 0)
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%s%%", p);
-	return buf;
+	fprintf(o->fp, "\n%s%s%s\n", ansi(o, PRESENT_BOLD), title,
+	    ansi(o, PRESENT_RESET));
 }
 
 /* ------------------------------------------------------------------------
@@ -232,7 +190,7 @@ struct table {
 	size_t ncol;
 	const char *head[MAXCOL];
 	int right[MAXCOL]; /* numbers */
-	int flex; /* the column that gives way to WIDTH, -1 none */
+	int flex; /* the column that gives way to PRESENT_WIDTH, -1 none */
 	char **cell; /* nrows * ncol, owned */
 	size_t nrows;
 };
@@ -241,7 +199,7 @@ struct table {
 static void
 row(struct table *t, ...)
 {
-	char buf[SAFE_MAX];
+	char buf[PRESENT_SAFE_MAX];
 	va_list ap;
 
 	t->cell =
@@ -269,9 +227,9 @@ table_print(const struct out *o, struct table *t, size_t indent)
 		}
 		total += w[c] + (c > 0 ? 2 : 0);
 	}
-	/* Over WIDTH: the flexible column gives way first, then the widest
-	 * other text column, none below 8; numbers are never cut. */
-	while (total > WIDTH) {
+	/* Over PRESENT_WIDTH: the flexible column gives way first, then the
+	 * widest other text column, none below 8; numbers are never cut. */
+	while (total > PRESENT_WIDTH) {
 		size_t c =
 		    t->flex >= 0 && w[t->flex] > 8 ? (size_t)t->flex : MAXCOL;
 
@@ -287,9 +245,9 @@ table_print(const struct out *o, struct table *t, size_t indent)
 	for (size_t r = 0; r <= t->nrows; r++) {
 		spaces(o->fp, indent);
 		if (r == 0)
-			fputs(ansi(o, BOLD), o->fp);
+			fputs(ansi(o, PRESENT_BOLD), o->fp);
 		for (size_t c = 0; c < t->ncol; c++) {
-			char buf[SAFE_MAX];
+			char buf[PRESENT_SAFE_MAX];
 			size_t n;
 			int last = c + 1 == t->ncol;
 
@@ -307,7 +265,7 @@ table_print(const struct out *o, struct table *t, size_t indent)
 				spaces(o->fp, w[c] - n);
 		}
 		if (r == 0)
-			fputs(ansi(o, RESET), o->fp);
+			fputs(ansi(o, PRESENT_RESET), o->fp);
 		fputc('\n', o->fp);
 	}
 	for (size_t i = 0; i < t->nrows * t->ncol; i++)
@@ -337,11 +295,13 @@ totals(const struct out *o, const struct digest_domain *dd)
 			    "No reports about this domain this period; the "
 			    "period before had %" PRIu64 " messages, %s "
 			    "passing DMARC.",
-			    then, percent(dd->prev_passed, then, a, sizeof(a)));
+			    then,
+			    present_rate(
+			        dd->prev_passed, then, "-", a, sizeof(a)));
 		return;
 	}
 	fprintf(fp, "Messages    %" PRIu64 ", %s pass DMARC\n", now,
-	    percent(dd->passed, now, a, sizeof(a)));
+	    present_rate(dd->passed, now, "-", a, sizeof(a)));
 	if (!dd->has_prev) {
 		say(fp, 12,
 		    "First period: no reports in the period before to "
@@ -356,7 +316,7 @@ totals(const struct out *o, const struct digest_domain *dd)
 	say(fp, 12,
 	    "Previous period: %" PRIu64 ", %s pass (%s%" PRIu64
 	    " messages, %s points)",
-	    then, percent(dd->prev_passed, then, a, sizeof(a)),
+	    then, present_rate(dd->prev_passed, then, "-", a, sizeof(a)),
 	    now >= then ? "+" : "-", now >= then ? now - then : then - now, b);
 }
 
@@ -392,7 +352,7 @@ bar(const struct out *o, size_t n, const char *ascii, const char *seq,
 	fputs(ansi(o, seq), o->fp);
 	while (n-- > 0)
 		fputs(o->color ? block : ascii, o->fp);
-	fputs(ansi(o, RESET), o->fp);
+	fputs(ansi(o, PRESENT_RESET), o->fp);
 }
 
 static void
@@ -418,12 +378,14 @@ days(const struct out *o, const struct digest_domain *dd)
 			wp = n;
 	}
 	/* The bar gives way to long numbers. */
-	room = WIDTH - (2 + 14 + 2 + (size_t)wm + 2 + (size_t)wp + 2 + 6 + 2);
-	if (room > DAY_BAR)
-		room = DAY_BAR;
+	room = PRESENT_WIDTH -
+	    (2 + 14 + 2 + (size_t)wm + 2 + (size_t)wp + 2 + 6 + 2);
+	if (room > PRESENT_DAY_BAR)
+		room = PRESENT_DAY_BAR;
 	heading(o, "Day by day");
-	fprintf(fp, "  %s%-14s  %*s  %*s  %6s%s\n", ansi(o, BOLD), "day", wm,
-	    "messages", wp, "passed", "pass", ansi(o, RESET));
+	fprintf(fp, "  %s%-14s  %*s  %*s  %6s%s\n", ansi(o, PRESENT_BOLD),
+	    "day", wm, "messages", wp, "passed", "pass",
+	    ansi(o, PRESENT_RESET));
 	for (size_t i = 0; i < dd->ndays; i++) {
 		const struct digest_day *day = &dd->days[i];
 		size_t all = 0, ok = 0;
@@ -448,11 +410,12 @@ days(const struct out *o, const struct digest_domain *dd)
 		}
 		fprintf(fp, "  %s %-10s  %*" PRIu64 "  %*" PRIu64 "  %6s",
 		    weekday(daybuf), daybuf, wm, day->messages, wp, day->passed,
-		    percent(day->passed, day->messages, buf, sizeof(buf)));
+		    present_rate(
+		        day->passed, day->messages, "-", buf, sizeof(buf)));
 		if (all > 0) {
 			fputs("  ", fp);
-			bar(o, ok, "#", GREEN, "\xe2\x96\x88");
-			bar(o, all - ok, "x", RED, "\xe2\x96\x88");
+			bar(o, ok, "#", PRESENT_GREEN, "\xe2\x96\x88");
+			bar(o, all - ok, "x", PRESENT_RED, "\xe2\x96\x88");
 		}
 		fputc('\n', fp);
 	}
@@ -501,7 +464,8 @@ policy(const struct out *o, const struct digest_domain *dd)
 	if (p->since > 0)
 		snprintf(line + len, sizeof(line) - len,
 		    " (as reported since %s)",
-		    date(p->since, when, sizeof(when), DAY_FMT));
+		    present_time(
+		        p->since, PRESENT_DAY, "?", when, sizeof(when)));
 	wrap(o->fp, 12, 14, line);
 }
 
@@ -510,14 +474,14 @@ static const char *
 met_word(int met, const char **seq)
 {
 	if (met > 0) {
-		*seq = GREEN;
+		*seq = PRESENT_GREEN;
 		return "ok";
 	}
 	if (met == 0) {
-		*seq = RED;
+		*seq = PRESENT_RED;
 		return "no";
 	}
-	*seq = YELLOW;
+	*seq = PRESENT_YELLOW;
 	return "note";
 }
 
@@ -526,7 +490,7 @@ readiness(const struct out *o, const struct digest_domain *dd)
 {
 	const struct readiness *r = &dd->readiness;
 	FILE *fp = o->fp;
-	char a[SAFE_MAX], b[SAFE_MAX];
+	char a[PRESENT_SAFE_MAX], b[PRESENT_SAFE_MAX];
 	size_t n = r->n_reasons < READINESS_MAX_REASONS ? r->n_reasons
 	                                                : READINESS_MAX_REASONS;
 
@@ -536,7 +500,7 @@ readiness(const struct out *o, const struct digest_domain *dd)
 		    "at the last step (p=reject): failing mail is "
 		    "refused; nothing further to publish.");
 	} else {
-		char line[3 * SAFE_MAX];
+		char line[3 * PRESENT_SAFE_MAX];
 
 		snprintf(line, sizeof(line),
 		    "step %d of 4 (%s); next step %d: %s", r->step_now,
@@ -545,19 +509,19 @@ readiness(const struct out *o, const struct digest_domain *dd)
 		wrap(fp, 12, 14, line);
 		spaces(fp, 12);
 		if (r->ready)
-			fprintf(fp, "%sready%s%s\n", ansi(o, GREEN),
-			    ansi(o, RESET),
+			fprintf(fp, "%sready%s%s\n", ansi(o, PRESENT_GREEN),
+			    ansi(o, PRESENT_RESET),
 			    r->next_record[0] != '\0'
 			        ? ": publish the record below."
 			        : " for the next step.");
 		else
-			fprintf(fp, "%snot ready yet%s\n", ansi(o, YELLOW),
-			    ansi(o, RESET));
+			fprintf(fp, "%snot ready yet%s\n",
+			    ansi(o, PRESENT_YELLOW), ansi(o, PRESENT_RESET));
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct readiness_reason *re = &r->reasons[i];
 		const char *seq, *w = met_word(re->met, &seq);
-		char code[SAFE_MAX];
+		char code[PRESENT_SAFE_MAX];
 		char text[sizeof(re->text) + 1];
 
 		memcpy(text, re->text, sizeof(re->text));
@@ -565,7 +529,7 @@ readiness(const struct out *o, const struct digest_domain *dd)
 		snprintf(code, sizeof(code), "%s", safe(re->code, a));
 		fit(code, 12);
 		fprintf(fp, "  %s%-4s%s  %-12s  ", ansi(o, seq), w,
-		    ansi(o, RESET), code);
+		    ansi(o, PRESENT_RESET), code);
 		wrap_safe(fp, 22, 22, text);
 	}
 	if (r->sp_advice[0] != '\0') {
@@ -602,7 +566,7 @@ address_of(const struct source *s, const struct digest_addresses *a, char *buf,
 static const char *
 source_name(const struct source *s, const struct digest_addresses *a, char *buf)
 {
-	char x[SAFE_MAX / 2], y[SAFE_MAX / 2];
+	char x[PRESENT_SAFE_MAX / 2], y[PRESENT_SAFE_MAX / 2];
 	const char *who = digest_sender_name(s);
 	int hp = a == NULL && s->ptr != NULL && s->ptr[0] != '\0' &&
 	    (who == NULL || strcmp(who, s->ptr) != 0);
@@ -642,7 +606,7 @@ causes(const struct out *o, const struct digest_sources *l)
 
 	for (size_t i = 0; i < l->n; i++) {
 		int c = verdict_cause_from_name(l->v[i].cause);
-		char line[SAFE_MAX];
+		char line[PRESENT_SAFE_MAX];
 
 		if (c < 0 || c == VERDICT_NONE || seen[c])
 			continue;
@@ -661,7 +625,8 @@ source_list(const struct out *o, const char *title,
     const struct digest_sources *l, enum list_kind kind)
 {
 	struct table t = {0};
-	char name[SAFE_MAX], addr[SAFE_MAX], m[24], p[24], f[24], when[32];
+	char name[PRESENT_SAFE_MAX], addr[PRESENT_SAFE_MAX], m[24], p[24],
+	    f[24], when[32];
 	char hdr[128];
 
 	if (l->n == 0 && l->more == 0) {
@@ -710,9 +675,10 @@ source_list(const struct out *o, const char *title,
 			if (kind == LIST_FAILING || kind == LIST_SPOOFING)
 				last = s->cause;
 			else
-				last = date(kind == LIST_NEW ? s->first_seen
-				                             : s->last_seen,
-				    when, sizeof(when), DAY_FMT);
+				last = present_time(kind == LIST_NEW
+				        ? s->first_seen
+				        : s->last_seen,
+				    PRESENT_DAY, "?", when, sizeof(when));
 			if (k == 0) {
 				ip = address_of(s, a, addr, sizeof(addr));
 				who = source_name(s, a, name);
@@ -742,7 +708,7 @@ static void
 reporter_days(const struct out *o, const char *days)
 {
 	size_t len = days != NULL ? strlen(days) : 0;
-	size_t per = (len + REPORTER_BAR - 1) / REPORTER_BAR;
+	size_t per = (len + PRESENT_REPORTER_BAR - 1) / PRESENT_REPORTER_BAR;
 
 	if (per == 0)
 		per = 1;
@@ -752,9 +718,9 @@ reporter_days(const struct out *o, const char *days)
 		for (size_t j = i; j < len && j < i + per; j++, n++)
 			got += days[j] == '1';
 		if (got == n)
-			bar(o, 1, "#", GREEN, "\xe2\x96\xa0");
+			bar(o, 1, "#", PRESENT_GREEN, "\xe2\x96\xa0");
 		else if (got > 0)
-			bar(o, 1, "+", YELLOW, "\xe2\x96\xa3");
+			bar(o, 1, "+", PRESENT_YELLOW, "\xe2\x96\xa3");
 		else
 			bar(o, 1, ".", "", "\xe2\x96\xa1");
 	}
@@ -763,7 +729,7 @@ reporter_days(const struct out *o, const char *days)
 static void
 reporters(const struct out *o, const struct digest_domain *dd)
 {
-	char name[SAFE_MAX], hdr[64];
+	char name[PRESENT_SAFE_MAX], hdr[64];
 	size_t wn = 8, wr = 7, wm = 8;
 
 	if (dd->nreporters == 0) {
@@ -787,11 +753,13 @@ reporters(const struct out *o, const struct digest_domain *dd)
 			wm = n;
 	}
 	/* The name gives way to the bar and numbers. */
-	if (2 + wn + 2 + wr + 2 + wm + 2 + REPORTER_BAR + 8 > WIDTH)
-		wn = WIDTH - (2 + 2 + wr + 2 + wm + 2 + REPORTER_BAR + 8);
-	fprintf(o->fp, "  %s%-*s  %*s  %*s  days%s\n", ansi(o, BOLD), (int)wn,
-	    "reporter", (int)wr, "reports", (int)wm, "messages",
-	    ansi(o, RESET));
+	if (2 + wn + 2 + wr + 2 + wm + 2 + PRESENT_REPORTER_BAR + 8 >
+	    PRESENT_WIDTH)
+		wn = PRESENT_WIDTH -
+		    (2 + 2 + wr + 2 + wm + 2 + PRESENT_REPORTER_BAR + 8);
+	fprintf(o->fp, "  %s%-*s  %*s  %*s  days%s\n", ansi(o, PRESENT_BOLD),
+	    (int)wn, "reporter", (int)wr, "reports", (int)wm, "messages",
+	    ansi(o, PRESENT_RESET));
 	for (size_t i = 0; i < dd->nreporters; i++) {
 		const struct digest_reporter *r = &dd->reporters[i];
 		size_t len = r->days != NULL ? strlen(r->days) : 0;
@@ -807,7 +775,7 @@ reporters(const struct out *o, const struct digest_domain *dd)
 	}
 	for (size_t i = 0; i < dd->nreporters; i++) {
 		const struct digest_reporter *r = &dd->reporters[i];
-		char line[SAFE_MAX + 128];
+		char line[PRESENT_SAFE_MAX + 128];
 
 		if (!r->silent)
 			continue;
@@ -815,7 +783,8 @@ reporters(const struct out *o, const struct digest_domain *dd)
 		    "%s went silent: it sent reports in the period before, "
 		    "none in this one.",
 		    safe(r->name, name));
-		fprintf(o->fp, "  %s!%s ", ansi(o, YELLOW), ansi(o, RESET));
+		fprintf(o->fp, "  %s!%s ", ansi(o, PRESENT_YELLOW),
+		    ansi(o, PRESENT_RESET));
 		wrap(o->fp, 4, 4, line);
 	}
 }
@@ -823,7 +792,7 @@ reporters(const struct out *o, const struct digest_domain *dd)
 static const char *
 status_seq(enum dnscheck_status s)
 {
-	return s == DNSCHECK_WARN ? YELLOW : RED;
+	return s == DNSCHECK_WARN ? PRESENT_YELLOW : PRESENT_RED;
 }
 
 static void
@@ -852,8 +821,9 @@ dns(const struct out *o, const struct digest_domain *dd)
 	heading(o, hdr);
 	for (size_t i = 0; i < dd->dns.n; i++) {
 		const struct dnscheck_finding *f = &dd->dns.v[i];
-		char a[SAFE_MAX], b[SAFE_MAX], line[2 * SAFE_MAX + 4];
-		char id[SAFE_MAX];
+		char a[PRESENT_SAFE_MAX], b[PRESENT_SAFE_MAX],
+		    line[2 * PRESENT_SAFE_MAX + 4];
+		char id[PRESENT_SAFE_MAX];
 
 		if (f->status == DNSCHECK_PASS)
 			continue;
@@ -861,7 +831,8 @@ dns(const struct out *o, const struct digest_domain *dd)
 		fit(id, 13);
 		fprintf(o->fp, "  %s%-8s%s %-13s ",
 		    ansi(o, status_seq(f->status)),
-		    dnscheck_status_name(f->status), ansi(o, RESET), id);
+		    dnscheck_status_name(f->status), ansi(o, PRESENT_RESET),
+		    id);
 		snprintf(line, sizeof(line), "%s: %s", safe(f->subject, a),
 		    safe(f->text, b));
 		wrap(o->fp, 25, 25, line);
@@ -876,13 +847,14 @@ dns(const struct out *o, const struct digest_domain *dd)
 static void
 domain(const struct out *o, const struct digest_domain *dd)
 {
-	char name[SAFE_MAX];
+	char name[PRESENT_SAFE_MAX];
 	size_t n;
 
 	safe(dd->domain, name);
-	fit(name, WIDTH);
+	fit(name, PRESENT_WIDTH);
 	n = cps(name);
-	fprintf(o->fp, "\n%s%s%s\n", ansi(o, BOLD), name, ansi(o, RESET));
+	fprintf(o->fp, "\n%s%s%s\n", ansi(o, PRESENT_BOLD), name,
+	    ansi(o, PRESENT_RESET));
 	while (n-- > 0)
 		fputc('=', o->fp);
 	fputc('\n', o->fp);
@@ -925,7 +897,8 @@ refused(const struct out *o, const struct digest *d)
 		int n;
 
 		n = fprintf(o->fp, "  #%" PRId64 "  %s  ", r->input,
-		    date(r->received_at, when, sizeof(when), TIME_FMT));
+		    present_time(r->received_at, PRESENT_MINUTE, "?", when,
+		        sizeof(when)));
 		wrap_safe(o->fp, n > 0 ? (size_t)n : 0, 6, r->source_name);
 		spaces(o->fp, 6);
 		wrap_safe(o->fp, 6, 6, r->reason);
@@ -940,7 +913,7 @@ refused(const struct out *o, const struct digest *d)
 static void
 foreign(const struct out *o, const struct digest *d)
 {
-	char hdr[96], name[SAFE_MAX];
+	char hdr[96], name[PRESENT_SAFE_MAX];
 
 	if (d->nforeign == 0)
 		return;
@@ -964,19 +937,21 @@ int
 digest_text(FILE *fp, const struct digest *d, int color)
 {
 	struct out o = {fp, color == 1};
-	char a[32], b[32], c[32], e[32], name[SAFE_MAX];
+	char a[32], b[32], c[32], e[32], name[PRESENT_SAFE_MAX];
 	int64_t days =
 	    d->until > d->since ? (d->until - d->since) / CLOCK_DAY : 0;
 
 	fprintf(fp, "%sDMARC report, %s%s: %s to %s (%" PRId64 " day%s, UTC)\n",
-	    ansi(&o, BOLD), safe(d->period, name), ansi(&o, RESET),
-	    date(d->since, a, sizeof(a), DAY_FMT),
-	    date(d->until - CLOCK_DAY, b, sizeof(b), DAY_FMT), days,
-	    days == 1 ? "" : "s");
+	    ansi(&o, PRESENT_BOLD), safe(d->period, name),
+	    ansi(&o, PRESENT_RESET),
+	    present_time(d->since, PRESENT_DAY, "?", a, sizeof(a)),
+	    present_time(d->until - CLOCK_DAY, PRESENT_DAY, "?", b, sizeof(b)),
+	    days, days == 1 ? "" : "s");
 	fprintf(fp, "Compared with %s to %s.  Generated %s UTC.\n",
-	    date(d->prev_since, c, sizeof(c), DAY_FMT),
-	    date(d->since - CLOCK_DAY, e, sizeof(e), DAY_FMT),
-	    date(d->generated_at, name, sizeof(name), TIME_FMT));
+	    present_time(d->prev_since, PRESENT_DAY, "?", c, sizeof(c)),
+	    present_time(d->since - CLOCK_DAY, PRESENT_DAY, "?", e, sizeof(e)),
+	    present_time(
+	        d->generated_at, PRESENT_MINUTE, "?", name, sizeof(name)));
 	if (d->n == 0) {
 		fputc('\n', fp);
 		say(fp, 0,

@@ -1,5 +1,6 @@
 #include "parsed.h"
 
+#include "present.h"
 #include "report.h"
 #include "text.h"
 
@@ -14,17 +15,6 @@ safe(const char *s, char *buf, size_t len)
 		return "-";
 	text_printable(s, buf, len);
 	return buf;
-}
-
-static void
-when(int64_t t, char *buf, size_t len)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(buf, len, "%" PRId64, t);
 }
 
 static void
@@ -63,8 +53,8 @@ text_head(FILE *fp, const struct dmarc_report *rep, const char *input,
 	char org[128], id[128], dom[256], em[128], b[32], e[32];
 	char pp[32], sp[32], np[32], ak[8], as[8], t[8];
 
-	when(rep->begin, b, sizeof(b));
-	when(rep->end, e, sizeof(e));
+	present_time(rep->begin, PRESENT_SECOND, NULL, b, sizeof(b));
+	present_time(rep->end, PRESENT_SECOND, NULL, e, sizeof(e));
 	fprintf(fp, "Report %s from %s for %s\n",
 	    safe(rep->report_id, id, sizeof(id)),
 	    safe(rep->org_name, org, sizeof(org)),

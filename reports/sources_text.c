@@ -7,28 +7,11 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "percent.h"
+#include "present.h"
 #include "text.h"
 #include "verdict.h"
 #include "xalloc.h"
-
-#define BOLD "\033[1m"
-#define DIM "\033[2m"
-#define RED "\033[31m"
-#define RESET "\033[0m"
-
-static void
-day_of(int64_t t, char out[11])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 11, "%Y-%m-%d", &tm) == 0)
-		strcpy(out, "?");
-}
 
 /* The name to show: service, then PTR, then "-". */
 static void
@@ -46,19 +29,6 @@ name_of(const struct source *s, char *out, size_t size)
 		snprintf(out, size, "-");
 }
 
-/* A share of failing mail, "70.0%": rounded up, so never 0% while any
- * failed (percent.h); "-" without mail. */
-static void
-failed_share(uint64_t part, uint64_t whole, char out[16])
-{
-	char p[PERCENT_LEN];
-
-	if (percent_failed_text(part, whole, p, sizeof(p)) < 0)
-		snprintf(out, 16, "-");
-	else
-		snprintf(out, 16, "%s%%", p);
-}
-
 /* What a group's top member says about its failures: cause, fix and who
  * signed. */
 static void
@@ -67,11 +37,11 @@ explain(FILE *fp, const struct source *s, int color)
 	int cause = s->cause != NULL ? verdict_cause_from_name(s->cause) : -1;
 
 	if (cause > 0) {
-		fprintf(fp, "  %scause:%s %s\n", color ? RED : "",
-		    color ? RESET : "",
+		fprintf(fp, "  %scause:%s %s\n", color ? PRESENT_RED : "",
+		    color ? PRESENT_RESET : "",
 		    verdict_cause_text((enum verdict_cause)cause));
-		fprintf(fp, "  %sfix:%s %s\n", color ? DIM : "",
-		    color ? RESET : "", source_fix(s));
+		fprintf(fp, "  %sfix:%s %s\n", color ? PRESENT_DIM : "",
+		    color ? PRESENT_RESET : "", source_fix(s));
 	}
 	if (s->n_dkim > 0 || s->n_spf > 0) {
 		char d[256];
@@ -105,8 +75,8 @@ sources_text(FILE *fp, const struct sources_view *v, int color)
 	struct source_group *g;
 	size_t n = 0, ng;
 
-	day_of(v->since, from);
-	day_of(v->until - 1, to);
+	present_time(v->since, PRESENT_DAY, "?", from, sizeof(from));
+	present_time(v->until - 1, PRESENT_DAY, "?", to, sizeof(to));
 	text_printable(v->domain, dom, sizeof(dom));
 	p = xcalloc(v->list->n + 1, sizeof(*p));
 	for (size_t i = 0; i < v->list->n; i++) {
@@ -118,7 +88,7 @@ sources_text(FILE *fp, const struct sources_view *v, int color)
 	sources_group(p, n, &g, &ng);
 	free(p);
 	fprintf(fp, "%s%s%s: %s senders, %s to %s (%d days)\n",
-	    color ? BOLD : "", dom, color ? RESET : "",
+	    color ? PRESENT_BOLD : "", dom, color ? PRESENT_RESET : "",
 	    v->all ? "all" : "failing", from, to, v->days);
 	fprintf(fp, "%" PRIu64 " messages, %" PRIu64 " failed DMARC\n\n", total,
 	    failed);
@@ -139,11 +109,12 @@ sources_text(FILE *fp, const struct sources_view *v, int color)
 			snprintf(name, sizeof(name), "%s", top->ip);
 		else
 			name_of(top, name, sizeof(name));
-		failed_share(x->failed, x->messages, rate);
-		day_of(f, first);
-		day_of(l, last);
-		fprintf(fp, "%s%-39s%s %s\n", color ? BOLD : "", who,
-		    color ? RESET : "", name);
+		present_failed_rate(
+		    x->failed, x->messages, "-", rate, sizeof(rate));
+		present_time(f, PRESENT_DAY, "?", first, sizeof(first));
+		present_time(l, PRESENT_DAY, "?", last, sizeof(last));
+		fprintf(fp, "%s%-39s%s %s\n", color ? PRESENT_BOLD : "", who,
+		    color ? PRESENT_RESET : "", name);
 		fprintf(fp,
 		    "  %-10s  %" PRIu64 " of %" PRIu64
 		    " failed (%s)  seen %s to %s\n",

@@ -1,21 +1,18 @@
 #include "summary_text.h"
 
-#include "percent.h"
+#include "present.h"
 #include "summary.h"
 #include "text.h"
 
 #include <inttypes.h>
 
-/* A pass rate, rounded down as in every report (percent.h). */
+/* A pass rate (present.h), right-aligned in 6 columns. */
 static void
 rate(FILE *fp, uint64_t part, uint64_t whole)
 {
-	char p[PERCENT_LEN];
+	char p[PRESENT_PERCENT_LEN];
 
-	if (percent_text(part, whole, p, sizeof(p)) < 0)
-		fputs("     -", fp);
-	else
-		fprintf(fp, "%5s%%", p);
+	fprintf(fp, "%6s", present_rate(part, whole, "-", p, sizeof(p)));
 }
 
 void

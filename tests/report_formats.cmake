@@ -5,6 +5,8 @@
 #   ctest -R digest_formats
 #   DS_UPDATE_GOLDEN=1 ctest -R unit/test_digest_formats   # rewrite goldens
 ds_unit_test(test_digest_formats LIBS dsreports dsanalyze)
+# The presentation every format shares (reports/present.c).
+ds_unit_test(test_present LIBS dsreports)
 
 add_test(NAME reports/digest_formats COMMAND sh
   ${CMAKE_CURRENT_SOURCE_DIR}/reports/test_formats.sh

@@ -1,0 +1,107 @@
+/*
+ * present: percentages, dates, printable text and colours for every
+ * report format; see present.h.
+ */
+#include "present.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "percent.h"
+#include "text.h"
+
+/* The last second strftime's four-digit year can show: 9999-12-31. */
+#define LAST_SHOWN INT64_C(253402300799)
+
+const char *
+present_status_ansi(enum dnscheck_status s)
+{
+	switch (s) {
+	case DNSCHECK_PASS:
+		return PRESENT_GREEN;
+	case DNSCHECK_WARN:
+		return PRESENT_YELLOW;
+	case DNSCHECK_FAIL:
+		return PRESENT_BOLD_RED;
+	case DNSCHECK_DNSERROR:
+		break;
+	}
+	return PRESENT_BOLD_MAGENTA;
+}
+
+const char *
+present_safe(const char *s, char *buf, size_t size)
+{
+	if (s == NULL || s[0] == '\0')
+		return "-";
+	text_printable(s, buf, size);
+	return buf;
+}
+
+/* The digits of rule (percent_text() or percent_failed_text()) with a
+ * '%' sign, or none without mail. */
+static const char *
+with_sign(int (*rule)(uint64_t, uint64_t, char *, size_t), uint64_t part,
+    uint64_t whole, const char *none, char *buf, size_t size)
+{
+	char p[PERCENT_LEN];
+
+	if (rule(part, whole, p, sizeof(p)) < 0)
+		snprintf(buf, size, "%s", none);
+	else
+		snprintf(buf, size, "%s%%", p);
+	return buf;
+}
+
+const char *
+present_rate(
+    uint64_t part, uint64_t whole, const char *none, char *buf, size_t size)
+{
+	return with_sign(percent_text, part, whole, none, buf, size);
+}
+
+const char *
+present_failed_rate(
+    uint64_t part, uint64_t whole, const char *none, char *buf, size_t size)
+{
+	return with_sign(percent_failed_text, part, whole, none, buf, size);
+}
+
+/* strftime() with the form's format; literal formats, so the compiler
+ * checks them.  0 when it does not fit. */
+static size_t
+format_tm(
+    char *buf, size_t size, enum present_time_form form, const struct tm *tm)
+{
+	switch (form) {
+	case PRESENT_DAY:
+		return strftime(buf, size, "%Y-%m-%d", tm);
+	case PRESENT_MINUTE:
+		return strftime(buf, size, "%Y-%m-%d %H:%M", tm);
+	case PRESENT_MINUTE_UTC:
+		return strftime(buf, size, "%Y-%m-%d %H:%M UTC", tm);
+	case PRESENT_SECOND:
+		return strftime(buf, size, "%Y-%m-%d %H:%M:%S", tm);
+	case PRESENT_ISO:
+		return strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", tm);
+	}
+	return 0;
+}
+
+const char *
+present_time(int64_t t, enum present_time_form form, const char *unknown,
+    char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t > 0 && t <= LAST_SHOWN && gmtime_r(&tt, &tm) != NULL &&
+	    format_tm(buf, size, form, &tm) > 0)
+		return buf;
+	if (unknown != NULL)
+		snprintf(buf, size, "%s", unknown);
+	else
+		snprintf(buf, size, "%" PRId64, t);
+	return buf;
+}

@@ -1,0 +1,97 @@
+/*
+ * present: how every report format shows the small things, in one place,
+ * so that text, Markdown, HTML and CSV cannot drift apart: percentages
+ * (by the rule of common/percent.h), dates and times, strangers' strings
+ * made printable, the width of text output and its colours.
+ *
+ * Every function writes into a buffer the caller owns and returns it (or
+ * a static string), so that a call can stand as a printf argument.
+ * Nothing here allocates or keeps a pointer.
+ */
+#ifndef DMARCSIFT_PRESENT_H
+#define DMARCSIFT_PRESENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+/* ------------------------------------------------------------------------
+ * Text output: widths and colours. */
+
+/* Columns a line of text output aims at (counted in code points). */
+#define PRESENT_WIDTH 100
+/* Bytes kept of one stranger's string for a table cell or a line (names
+ * are at most 255 in DNS); longer text is cut (text_printable()). */
+#define PRESENT_SAFE_MAX 1024
+/* Columns of the day-by-day bar, and of a reporter's row of days. */
+#define PRESENT_DAY_BAR 40
+#define PRESENT_REPORTER_BAR 35
+
+/* ANSI sequences, written only when colour was asked for (a terminal). */
+#define PRESENT_BOLD "\033[1m"
+#define PRESENT_DIM "\033[2m"
+#define PRESENT_GREEN "\033[32m"
+#define PRESENT_YELLOW "\033[33m"
+#define PRESENT_RED "\033[31m"
+#define PRESENT_BOLD_RED "\033[1;31m"
+#define PRESENT_BOLD_MAGENTA "\033[1;35m"
+#define PRESENT_RESET "\033[0m"
+
+/* seq when color, else "": for printf arguments. */
+static inline const char *
+present_ansi(int color, const char *seq)
+{
+	return color ? seq : "";
+}
+
+/* The colour of a DNS finding's status: pass green, warn yellow, fail
+ * bold red, dnserror bold magenta. */
+const char *present_status_ansi(enum dnscheck_status s);
+
+/* ------------------------------------------------------------------------
+ * Strangers' strings. */
+
+/* s made printable into buf (text_printable(): control characters,
+ * invalid UTF-8 and bidirectional overrides become '?'); "-" for NULL or
+ * empty. */
+const char *present_safe(const char *s, char *buf, size_t size);
+
+/* ------------------------------------------------------------------------
+ * Percentages: always through percent.h, with a '%' sign. */
+
+/* Room for any of them: "100.0%" and the NUL, or the caller's none. */
+#define PRESENT_PERCENT_LEN 16
+
+/* A pass rate, "99.9%" (rounded down); none (e.g. "-", "n/a") without
+ * mail. */
+const char *present_rate(
+    uint64_t part, uint64_t whole, const char *none, char *buf, size_t size);
+/* A share of failing mail, "0.1%" (rounded up); none without mail. */
+const char *present_failed_rate(
+    uint64_t part, uint64_t whole, const char *none, char *buf, size_t size);
+
+/* ------------------------------------------------------------------------
+ * Dates and times: the one writer for every report format.  All UTC. */
+
+enum present_time_form {
+	PRESENT_DAY, /* 2026-11-16 */
+	PRESENT_MINUTE, /* 2026-11-16 06:00 */
+	PRESENT_MINUTE_UTC, /* 2026-11-16 06:00 UTC */
+	PRESENT_SECOND, /* 2026-11-16 06:00:00 */
+	PRESENT_ISO, /* 2026-11-16T06:00:00Z (CSV, as JSON writes them) */
+};
+
+/* Room for any form and for a 64-bit number. */
+#define PRESENT_TIME_LEN 32
+
+/*
+ * t (Unix seconds) in form into buf.  A time that is not known (t <= 0,
+ * as the model writes an unknown time) or that cannot be shown (after
+ * 9999-12-31) writes unknown instead, or t as a number when unknown is
+ * NULL (for times read from a report, to show what it said).
+ */
+const char *present_time(int64_t t, enum present_time_form form,
+    const char *unknown, char *buf, size_t size);
+
+#endif
