@@ -15,6 +15,7 @@
 
 #include "clock.h"
 #include "digest.h"
+#include "digest_outline.h"
 #include "percent.h"
 #include "present.h"
 #include "text.h"
@@ -518,26 +519,47 @@ domain(FILE *fp, const struct digest_domain *dd)
 	fputs("\n## ", fp);
 	md_text(fp, dd->domain);
 	fputs("\n\n", fp);
-	totals(fp, dd);
-	days(fp, dd);
-	policy(fp, dd);
-	readiness(fp, dd);
-	if (dd->messages > 0) {
-		source_list(fp, "Failing sources that may be yours",
-		    &dd->failing_legit, LIST_FAILING);
-		source_list(
-		    fp, "New sources this period", &dd->new_sources, LIST_NEW);
+	for (int i = 0; i < DIGEST_NSECTIONS; i++) {
+		enum digest_section s = (enum digest_section)i;
+		const char *title = digest_section_title(s);
+
+		if (!digest_section_shown(s, dd))
+			continue;
+		switch (s) {
+		case DIGEST_TOTALS:
+			totals(fp, dd);
+			break;
+		case DIGEST_DAYS:
+			days(fp, dd);
+			break;
+		case DIGEST_POLICY:
+			policy(fp, dd);
+			break;
+		case DIGEST_READINESS:
+			readiness(fp, dd);
+			break;
+		case DIGEST_FAILING:
+			source_list(
+			    fp, title, &dd->failing_legit, LIST_FAILING);
+			break;
+		case DIGEST_NEW:
+			source_list(fp, title, &dd->new_sources, LIST_NEW);
+			break;
+		case DIGEST_STOPPED:
+			source_list(fp, title, &dd->stopped, LIST_STOPPED);
+			break;
+		case DIGEST_SPOOFING:
+			source_list(fp, title, &dd->spoofing, LIST_SPOOFING);
+			break;
+		case DIGEST_REPORTERS:
+			reporters(fp, dd);
+			break;
+		case DIGEST_DNS:
+		case DIGEST_NSECTIONS:
+			dns(fp, dd);
+			break;
+		}
 	}
-	/* Nothing can stop in a first period. */
-	if (dd->has_prev)
-		source_list(fp, "Sources that stopped sending", &dd->stopped,
-		    LIST_STOPPED);
-	if (dd->messages > 0)
-		source_list(
-		    fp, "Top spoofing sources", &dd->spoofing, LIST_SPOOFING);
-	if (dd->messages > 0 || dd->has_prev)
-		reporters(fp, dd);
-	dns(fp, dd);
 }
 
 static void

@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "digest.h"
+#include "digest_outline.h"
 #include "percent.h"
 #include "present.h"
 #include "text.h"
@@ -858,26 +859,46 @@ domain(const struct out *o, const struct digest_domain *dd)
 	while (n-- > 0)
 		fputc('=', o->fp);
 	fputc('\n', o->fp);
-	totals(o, dd);
-	days(o, dd);
-	policy(o, dd);
-	readiness(o, dd);
-	if (dd->messages > 0) {
-		source_list(o, "Failing sources that may be yours",
-		    &dd->failing_legit, LIST_FAILING);
-		source_list(
-		    o, "New sources this period", &dd->new_sources, LIST_NEW);
+	for (int i = 0; i < DIGEST_NSECTIONS; i++) {
+		enum digest_section s = (enum digest_section)i;
+		const char *title = digest_section_title(s);
+
+		if (!digest_section_shown(s, dd))
+			continue;
+		switch (s) {
+		case DIGEST_TOTALS:
+			totals(o, dd);
+			break;
+		case DIGEST_DAYS:
+			days(o, dd);
+			break;
+		case DIGEST_POLICY:
+			policy(o, dd);
+			break;
+		case DIGEST_READINESS:
+			readiness(o, dd);
+			break;
+		case DIGEST_FAILING:
+			source_list(o, title, &dd->failing_legit, LIST_FAILING);
+			break;
+		case DIGEST_NEW:
+			source_list(o, title, &dd->new_sources, LIST_NEW);
+			break;
+		case DIGEST_STOPPED:
+			source_list(o, title, &dd->stopped, LIST_STOPPED);
+			break;
+		case DIGEST_SPOOFING:
+			source_list(o, title, &dd->spoofing, LIST_SPOOFING);
+			break;
+		case DIGEST_REPORTERS:
+			reporters(o, dd);
+			break;
+		case DIGEST_DNS:
+		case DIGEST_NSECTIONS:
+			dns(o, dd);
+			break;
+		}
 	}
-	/* Nothing can stop in a first period. */
-	if (dd->has_prev)
-		source_list(o, "Sources that stopped sending", &dd->stopped,
-		    LIST_STOPPED);
-	if (dd->messages > 0)
-		source_list(
-		    o, "Top spoofing sources", &dd->spoofing, LIST_SPOOFING);
-	if (dd->messages > 0 || dd->has_prev)
-		reporters(o, dd);
-	dns(o, dd);
 }
 
 static void
