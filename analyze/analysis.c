@@ -21,6 +21,7 @@
 #include "services.h"
 #include "sha256.h"
 #include "verdict.h"
+#include "verdict_copy.h"
 #include "xalloc.h"
 
 /* A batch: reports until this many records (at least one report). */
@@ -62,12 +63,6 @@ struct judge {
 	struct record_reader rr;
 };
 
-static const char *
-service_of(const struct services *sv, enum services_kind kind, const char *d)
-{
-	return d[0] != '\0' ? services_lookup(sv, kind, d) : NULL;
-}
-
 /* Judges a record read back (record_reader_cb) and appends its row. */
 static void
 judge_record(void *arg, const char *report, const char *idx,
@@ -75,30 +70,9 @@ judge_record(void *arg, const char *report, const char *idx,
 {
 	struct judge *j = arg;
 	struct verdict v;
-	struct copybuf *b = &j->out;
-	const char *disagree[] = {"{}", "{dkim}", "{spf}", "{dkim,spf}"};
 
 	verdict_eval_services(j->od, j->sv, rec, pol, &v);
-	copybuf_text(b, report, '\t');
-	copybuf_text(b, idx, '\t');
-	copybuf_text(b, v.header_from, '\t');
-	copybuf_bool(b, v.dkim_aligned, '\t');
-	copybuf_bool(b, v.spf_aligned, '\t');
-	copybuf_bool(b, v.pass, '\t');
-	copybuf_bool(b,
-	    v.rcv_pass == VERDICT_RCV_ABSENT ? -1
-	                                     : v.rcv_pass == VERDICT_RCV_PASS,
-	    '\t');
-	copybuf_text(b, disagree[v.disagree & 3u], '\t');
-	copybuf_text(b, verdict_cause_name(v.cause), '\t');
-	copybuf_text(b, verdict_cause_name(v.auth_cause), '\t');
-	copybuf_text(b, v.override, '\t');
-	copybuf_text(b, v.dkim_domain, '\t');
-	copybuf_text(b, v.dkim_result != NULL ? v.dkim_result : "none", '\t');
-	copybuf_text(b, v.spf_domain, '\t');
-	copybuf_text(b, v.spf_result != NULL ? v.spf_result : "none", '\t');
-	copybuf_text(b, service_of(j->sv, SERVICES_DKIM, v.dkim_domain), '\t');
-	copybuf_text(b, service_of(j->sv, SERVICES_SPF, v.spf_domain), '\n');
+	verdict_copy_row(&j->out, report, idx, &v, j->sv);
 	j->records++;
 }
 
@@ -128,12 +102,7 @@ write_verdicts(struct db *db, struct judge *j, struct err *err)
 
 	if (j->out.len == 0)
 		return 0;
-	if ((rc = db_copy_start(db,
-	         "COPY record_verdicts (report, idx, header_from, "
-	         "dkim_aligned, spf_aligned, pass, rcv_pass, disagree, cause, "
-	         "auth_cause, override, dkim_domain, dkim_result, spf_domain, "
-	         "spf_result, dkim_service, spf_service) FROM STDIN",
-	         err)) < 0)
+	if ((rc = db_copy_start(db, VERDICT_COPY_SQL, err)) < 0)
 		return rc;
 	if ((rc = db_copy_write(db, j->out.p, j->out.len, err)) < 0) {
 		db_copy_cancel(db);

@@ -73,5 +73,13 @@ dbconn_store(struct db *db, const struct limits *lim, const char *command,
 	    (rc = store_new(out, db, lim, command, err)) < 0)
 		return rc;
 	store_trust(*out, config_str(cfg, CONFIG_AUTHSERV_ID));
+	{
+		/* A bad services_file is told by the judge after the store,
+		 * which then judges every new record itself. */
+		struct err ignored;
+
+		(void)store_judge(
+		    *out, config_str(cfg, CONFIG_SERVICES_FILE), &ignored);
+	}
 	return 0;
 }

@@ -11,8 +11,11 @@
 #include "orgdomain.h"
 #include "reader.h"
 #include "report.h"
+#include "services.h"
 #include "sha256.h"
 #include "unpack.h"
+#include "verdict.h"
+#include "verdict_copy.h"
 #include "xalloc.h"
 
 #include <inttypes.h>
@@ -64,6 +67,12 @@ static const struct {
         "message_id, input, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7) "
         "ON CONFLICT DO NOTHING",
         7},
+    /* The rollup follows the input's reports (sql/012), and their copies:
+     * a report parsed again counts in place of a copy stored after it. */
+    {"ds_sync",
+        "SELECT source_days_sync(report_copies(ARRAY(SELECT id FROM "
+        "reports WHERE input = $1)))",
+        1},
     /* The same bytes came before: the mail is recorded against that
      * input, and takes its fate when it held no report (refused mail goes
      * to the errors folder again, and is never deleted). */
@@ -125,7 +134,20 @@ struct store {
 	struct mailauth auth;
 	struct orgdomain *od;
 	int od_failed;
+
+	/* Judging in flight (store_judge()): the services list, when on;
+	 * whether this report's records are judged as they come (its policy
+	 * came first); their verdicts not yet written. */
+	struct services *sv;
+	char *services_file;
+	int judging;
+	struct copybuf vcopy;
+	unsigned vpending;
 };
+
+/* Verdicts written at a time: a report of a million records is judged in
+ * bounded memory, its records' COPY paused for each part. */
+#define JUDGE_PART 10000
 
 static void drop_pending(struct store *st);
 
@@ -213,8 +235,52 @@ drop_records(struct store *st, struct err *err)
 	if (st->copied == 0)
 		return 0;
 	if (db_exec(st->db, "DELETE FROM records WHERE report = $1", 1, params,
-	        err) < 0)
+	        err) < 0 ||
+	    (st->judging &&
+	        db_exec(st->db, "DELETE FROM record_verdicts WHERE report = $1",
+	            1, params, err) < 0))
 		return sink_fail(st, err, err);
+	return 0;
+}
+
+/* Writes the verdicts judged so far, the records' COPY ended first (the
+ * next record starts another). */
+static int
+write_verdicts(struct store *st, struct err *err)
+{
+	int rc;
+
+	if (st->vpending == 0)
+		return 0;
+	if ((rc = end_copy(st, err)) < 0)
+		return rc;
+	if (db_copy_start(st->db, VERDICT_COPY_SQL, err) < 0)
+		return sink_fail(st, err, err);
+	if (db_copy_write(st->db, st->vcopy.p, st->vcopy.len, err) < 0) {
+		db_copy_cancel(st->db);
+		return sink_fail(st, err, err);
+	}
+	st->vcopy.len = 0;
+	st->vpending = 0;
+	if (db_copy_finish(st->db, err) < 0)
+		return sink_fail(st, err, err);
+	return 0;
+}
+
+/* Judges rec, a record of rep, and keeps its verdict row for
+ * write_verdicts(). */
+static int
+judge_record(struct store *st, const struct dmarc_report *rep,
+    const struct dmarc_record *rec, struct err *err)
+{
+	struct verdict v;
+	char idx[24];
+
+	verdict_eval_services(st->od, st->sv, rec, &rep->policy, &v);
+	snprintf(idx, sizeof(idx), "%" PRIu64, rec->index);
+	verdict_copy_row(&st->vcopy, st->report_id, idx, &v, st->sv);
+	if (++st->vpending >= JUDGE_PART)
+		return write_verdicts(st, err);
 	return 0;
 }
 
@@ -380,6 +446,12 @@ st_record(void *ctx, const struct dmarc_report *rep,
 
 	if (!st->in_report && (rc = begin_report(st, err)) < 0)
 		return rc;
+	/* A verdict needs the policy: judged here only when it came before
+	 * the first record (as it does in every real report); otherwise
+	 * after the store, read back. */
+	if (st->copied == 0)
+		st->judging = st->sv != NULL && rep->policy.domain != NULL &&
+		    rep->policy.domain[0] != '\0';
 	if (!st->copying) {
 		if ((rc = db_copy_start(st->db,
 		         "COPY records (report, idx, source_ip, count, "
@@ -415,7 +487,7 @@ st_record(void *ctx, const struct dmarc_report *rep,
 	st->copied++;
 	if (st->copy.len >= 64 * 1024 && (rc = flush_copy(st, err)) < 0)
 		return rc;
-	return 0;
+	return st->judging ? judge_record(st, rep, rec, err) : 0;
 }
 
 /* A JSON array of strings, for text[] columns (no quoting rules to get
@@ -505,7 +577,7 @@ st_report(void *ctx, const struct dmarc_report *rep, const char *where,
 
 	if (!st->in_report && (rc = begin_report(st, err)) < 0)
 		return rc;
-	if ((rc = end_copy(st, err)) < 0)
+	if ((rc = end_copy(st, err)) < 0 || (rc = write_verdicts(st, err)) < 0)
 		return rc;
 
 	/*
@@ -602,6 +674,8 @@ st_discard(void *ctx)
 		(void)drop_records(st, &err);
 	st->copying = 0;
 	st->copy.len = 0;
+	st->vcopy.len = 0;
+	st->vpending = 0;
 	st->in_report = 0;
 	drop_digests(st);
 }
@@ -671,9 +745,29 @@ store_new_worker(
 	st->db = db;
 	st->lim = run->lim;
 	store_trust(st, run->authserv);
+	if (run->sv != NULL &&
+	    (rc = store_judge(st, run->services_file, err)) < 0) {
+		store_free(st);
+		return rc;
+	}
 	memcpy(st->run_id, run->run_id, sizeof(st->run_id));
 	*out = st;
 	return 0;
+}
+
+int
+store_judge(struct store *st, const char *services_file, struct err *err)
+{
+	int rc;
+
+	if (st->od == NULL && (rc = orgdomain_open(&st->od, NULL, err)) < 0)
+		return rc;
+	services_free(st->sv);
+	st->sv = NULL;
+	free(st->services_file);
+	st->services_file =
+	    services_file != NULL ? xstrdup(services_file) : NULL;
+	return services_load(&st->sv, services_file, err);
 }
 
 void
@@ -766,19 +860,21 @@ store_body(struct store *st, const unsigned char *buf, size_t len, int complete,
 		const char *mparams[] = {m ? m->account : NULL,
 		    m ? m->mailbox : NULL, uv, uid, m ? m->message_id : NULL,
 		    st->input_id, outcome};
+		const char *sparams[] = {st->input_id};
 		struct db_stmt stmts[] = {
 		    {"ds_outcome", 7, params, NULL, NULL, NULL, 1},
+		    {"ds_sync", 1, sparams, NULL, NULL, NULL, 1},
 		    {"ds_mail", 7, mparams, NULL, NULL, NULL, 1},
 		    {"COMMIT", 0, NULL, NULL, NULL, NULL, 0},
 		};
 
 		if (m == NULL) {
-			stmts[1] = stmts[2];
-			return db_pipeline(st->db, stmts, 2, err);
+			stmts[2] = stmts[3];
+			return db_pipeline(st->db, stmts, 3, err);
 		}
 		snprintf(uv, sizeof(uv), "%" PRIu32, m->uidvalidity);
 		snprintf(uid, sizeof(uid), "%" PRIu32, m->uid);
-		return db_pipeline(st->db, stmts, 3, err);
+		return db_pipeline(st->db, stmts, 4, err);
 	}
 }
 
@@ -815,6 +911,9 @@ reset_input(struct store *st)
 	st->in_report = 0;
 	st->copying = 0;
 	st->copy.len = 0;
+	st->judging = 0;
+	st->vcopy.len = 0;
+	st->vpending = 0;
 }
 
 /* One attempt at storing an input: a transaction, committed or not. */
@@ -1149,5 +1248,8 @@ store_free(struct store *st)
 	free(st->copy.p);
 	free(st->authserv);
 	orgdomain_free(st->od);
+	services_free(st->sv);
+	free(st->services_file);
+	free(st->vcopy.p);
 	free(st);
 }

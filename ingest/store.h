@@ -38,6 +38,17 @@ int store_new(struct store **out, struct db *db, const struct limits *lim,
     const char *command, struct err *err);
 
 /*
+ * Judges each record as it is read, when its report's policy came before
+ * it, and writes its verdict (record_verdicts) in the input's transaction:
+ * the judge that reads stored records back (analyze/analysis.h) is then
+ * left only the reports judged otherwise.  services_file is the setting
+ * (NULL: the built-in list only); copied.  ERR_IO or ERR_MALFORMED when
+ * the list cannot be loaded: the store then judges nothing.  A worker
+ * store judges when its run does.
+ */
+int store_judge(struct store *st, const char *services_file, struct err *err);
+
+/*
  * Names the authserv-ids (comma-separated, the authserv_id setting) whose
  * Authentication-Results on a report mail are believed (mailauth.h); NULL
  * or "": none, and every report's sender is "could not tell".  Copied;

@@ -22,6 +22,21 @@
 -- statement of a sync reads after the lock is held, so a judge and a
 -- delete running at once cannot both add, or both miss, a copy.
 
+-- The store judges records as it reads them (ingest/store.c) and writes
+-- their verdicts while the report's row is still to come, as it does the
+-- records (003): the reference from a verdict to its report is kept by
+-- the store and by the trigger that deletes a report's records.
+ALTER TABLE record_verdicts DROP CONSTRAINT record_verdicts_report_fkey;
+
+CREATE OR REPLACE FUNCTION records_follow_reports() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	DELETE FROM records r USING gone g WHERE r.report = g.id;
+	DELETE FROM record_verdicts v USING gone g WHERE v.report = g.id;
+	RETURN NULL;
+END
+$$;
+
 CREATE TABLE source_days (
 	report      bigint NOT NULL,  -- the counted report the rows come from
 	domain      text NOT NULL,    -- lower(reports.domain)
@@ -107,7 +122,7 @@ $$;
 -- and range): whose counting a change to p_ids can change.
 CREATE FUNCTION report_copies(p_ids bigint[])
 RETURNS bigint[] LANGUAGE sql STABLE AS $$
-SELECT array_agg(DISTINCT x.id) FROM (
+SELECT coalesce(array_agg(DISTINCT x.id), '{}') FROM (
 	SELECT unnest(p_ids) AS id
 	UNION
 	SELECT o.id FROM reports r

@@ -1,9 +1,12 @@
 #!/bin/sh
-# Judging a big report (issue 17, item 13): its records are read back and
-# their verdicts written a part at a time (analyze/analysis.c, FETCH_ROWS
-# rows), so a record's rows may be cut between two parts.  Every record
-# gets exactly one verdict, and a verdict that lost its DKIM or SPF rows
-# to a cut would disagree with the record's own arrays.
+# Judging a big report (issue 17, item 13; issue 13).  The store judges
+# records as it reads them and writes their verdicts a part at a time
+# (ingest/store.c, JUDGE_PART); after a change of rules the judge reads
+# them back a part at a time (analyze/analysis.c, FETCH_ROWS rows), so a
+# record's rows may be cut between two parts.  Every record gets exactly
+# one verdict, a verdict that lost its DKIM or SPF rows to a cut would
+# disagree with the record's own arrays, and both ways give the same
+# verdicts.
 # usage: test_judge.sh DMARCSIFT DMARCSIFT_GEN
 # needs: DMARCSIFT_TEST_DB (tests/harness/pg run), psql.
 set -u
@@ -37,6 +40,21 @@ eq "dkim and spf kept with their record" "$(q "SELECT count(*) FROM records r
 	JOIN record_verdicts v ON v.report = r.report AND v.idx = r.idx
 	WHERE (cardinality(r.dkim_auth) > 0) <> (v.dkim_domain <> '')
 	   OR (cardinality(r.spf_auth) > 0) <> (v.spf_domain <> '')")" "0"
+
+# The same verdicts read back: the rules "changed", every verdict is
+# computed again from the stored records.
+q "CREATE TABLE inflight AS SELECT * FROM record_verdicts" >/dev/null
+q "UPDATE analysis_state SET rules_version = 0" >/dev/null
+domain=$(q "SELECT domain FROM reports")
+run sources 0 sources --db "$db" --offline --domain "$domain" \
+	--until 2030-01-01
+eq "judged again" "$(q "SELECT count(*) FROM record_verdicts")" "30000"
+eq "in flight and read back agree" "$(q "SELECT count(*) FROM (
+	(SELECT * FROM inflight EXCEPT ALL SELECT * FROM record_verdicts)
+	UNION ALL
+	(SELECT * FROM record_verdicts EXCEPT ALL SELECT * FROM inflight)) x")" "0"
+eq "the rollup follows" "$(q "SELECT sum(messages) FROM source_days")" \
+	"$(q "SELECT sum(count) FROM records")"
 
 if [ "$fails" -gt 0 ]; then
 	echo "$fails failure(s)" >&2
