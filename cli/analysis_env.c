@@ -253,32 +253,6 @@ analysis_env_close(struct analysis_env *e)
 	memset(e, 0, sizeof(*e));
 }
 
-int
-analysis_parse_days(const char *s)
-{
-	char *end;
-	long v;
-
-	if (strcmp(s, "week") == 0)
-		return 7;
-	if (strcmp(s, "month") == 0)
-		return 30;
-	v = strtol(s, &end, 10);
-	if (end == s || (*end != '\0' && strcmp(end, "d") != 0) || v < 1 ||
-	    v > 366)
-		return -1;
-	return (int)v;
-}
-
-int
-analysis_parse_until(const char *s, int64_t *out)
-{
-	/* A date only, YYYY-MM-DD: not a time, not Unix seconds. */
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	return clock_parse(s, out);
-}
-
 char *
 analysis_published(const struct analysis_env *e, const char *domain)
 {
@@ -301,29 +275,6 @@ int64_t
 analysis_default_until(void)
 {
 	return clock_last_complete_day_end();
-}
-
-int
-analysis_domain_arg(const char *s, char *out, size_t outlen)
-{
-	size_t n = strlen(s);
-
-	if (n > 0 && s[n - 1] == '.')
-		n--;
-	if (n == 0 || n > 253 || n >= outlen)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		        c == '-' || c == '_' || c == '.'))
-			return -1;
-		out[i] = c;
-	}
-	out[n] = '\0';
-	return 0;
 }
 
 int

@@ -46,18 +46,6 @@ void analysis_env_close(struct analysis_env *e);
 int analysis_judge_new(struct db *db);
 
 /*
- * A period argument: "Nd" (days), "week" (7), "month" (30), or a bare
- * number of days; 1..366.  Returns the days, or -1.
- */
-int analysis_parse_days(const char *s);
-
-/*
- * --until DATE: YYYY-MM-DD, the UTC midnight that ends a period (the day
- * itself is left out).  Returns 0 with *out set, or -1.
- */
-int analysis_parse_until(const char *s, int64_t *out);
-
-/*
  * The DMARC record published at _dmarc.DOMAIN, or NULL when offline, when
  * there is none, or the DNS fails (said with log_warn).  The caller's.
  */
@@ -69,13 +57,6 @@ char *analysis_published(const struct analysis_env *e, const char *domain);
  * ends, so a period ending later would end with a day nobody reported yet.
  */
 int64_t analysis_default_until(void);
-
-/*
- * A --domain value, checked and lower-cased into out (a name of at most
- * 253 bytes of letters, digits, '-', '_' and dots).  -1 when it is not
- * one.
- */
-int analysis_domain_arg(const char *s, char *out, size_t outlen);
 
 /*
  * Whether domain (NULL: any) has data in [since, until), said on stderr so that

@@ -1,19 +1,25 @@
 /*
- * cliopt: the options commands share, handled in one place.
+ * cliopt: the options of every command, declared once, parsed and checked
+ * in one place, and the help made from the declarations.
  *
- * A command lists in its getopt_long table CLIOPT_COMMON (--limit, -v, -q)
- * and, by the settings it uses: CLIOPT_DATABASE (--db, --config FILE and a
- * flag for each input limit, --input-bytes VALUE as --limit input_bytes=V),
- * CLIOPT_IMAP (a flag for every imap_* setting; with CLIOPT_DATABASE or
- * CLIOPT_CONFIG_FILE), CLIOPT_DNS (dns_servers, dns_timeout and offline,
- * likewise), CLIOPT_ANALYSIS and CLIOPT_SMTP.  It
- * puts "vq" in its short options and passes every option its own switch does
- * not know to cliopt_handle().  After parsing, cliopt_settings() gives the
- * settings of this run: files, environment and flags together.
+ * A command describes itself in a struct cliopt_cmd: its usage lines, a
+ * paragraph about it, a table of its own options (struct cliopt_opt, made
+ * with the CLIOPT_OPT_* macros below) and the groups of shared options it
+ * takes (CLIOPT_G_*: --db and --config, the flags of the settings it uses,
+ * --limit).  cliopt_parse() runs getopt_long over the whole set, checks
+ * each typed value (a domain, a number of days, a date, a word) and stores
+ * it where the declaration points, so that every command refuses a bad
+ * value the same way: one line saying what is wrong, exit status 2.
+ * --help prints cliopt_help(): the usage, the about text, a line per
+ * declared option and per shared group, the table of the settings whose
+ * flags the command takes, and the footer.  A flag cannot be accepted and
+ * missing from help: both come from the same declarations.
  *
  * The flag of a setting is its key with '-' for '_' (imap_batch:
  * --imap-batch VALUE), made from the table in common/config.h: a new row
- * there is a new flag here.
+ * there is a new flag here.  A yes/no setting's flag takes its value as
+ * --offline=no, --offline no (when the next word is a yes/no value) or
+ * stands alone (--offline: yes).
  */
 #ifndef DMARCSIFT_CLIOPT_H
 #define DMARCSIFT_CLIOPT_H
@@ -21,145 +27,233 @@
 #include "config.h"
 #include "input_limits.h"
 
-#include <getopt.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct err;
+
+/* A checked domain name and its NUL: what a CLIOPT_DOMAIN out holds. */
+#define CLIOPT_DOMAIN_LEN 256
+
+/* The type of an option's value, and so where out points. */
+enum cliopt_kind {
+	CLIOPT_FLAG, /* no value: int *out = 1 */
+	CLIOPT_STRING, /* const char **out = the value (borrowed from argv) */
+	CLIOPT_DOMAIN, /* char out[CLIOPT_DOMAIN_LEN]: cliopt_domain() */
+	CLIOPT_DOMAIN_OR_ALL, /* the same, or "all": out is "" */
+	CLIOPT_DAYS, /* struct cliopt_period *out: Nd, N, week or month */
+	CLIOPT_DATE, /* int64_t *out: YYYY-MM-DD, that day's UTC midnight */
+	CLIOPT_NUMBER, /* int *out: a whole number from min to max */
+	CLIOPT_WORD, /* int *out: the index of the value among words */
+	CLIOPT_CALL, /* call(out, value): the command's own check */
+};
+
+/* A period's length, as CLIOPT_DAYS stores it: 1 to 366 days. */
+struct cliopt_period {
+	int days; /* week 7, month 30 */
+	char name[16]; /* "week", "month" or "Nd" */
+};
+
+/*
+ * One option of a command.  help NULL keeps it out of --help (for tests
+ * only, as config --list-settings).  Its value is checked by kind before
+ * it reaches out; call() says what is wrong itself (log_error) and returns
+ * -1, else 0.
+ */
+struct cliopt_opt {
+	const char *name; /* "domain": --domain */
+	int short_name; /* 'j' for -j, or 0 */
+	enum cliopt_kind kind;
+	const char *argname; /* "DOMAIN" in help; NULL for CLIOPT_FLAG */
+	const char *help; /* may hold '\n' for more lines */
+	void *out;
+	long min, max; /* CLIOPT_NUMBER */
+	const char *words; /* CLIOPT_WORD: "text|markdown|html" */
+	int (*call)(void *out, const char *value);
+};
+
+/*
+ * The declarations.  The shared ones (domain, the period, --json, format)
+ * carry their name, type and value's name here, once; a command gives its
+ * help line, which says what the option means for that command.
+ */
+#define CLIOPT_OPT_FLAG(name, out, help)                                       \
+	{                                                                      \
+		name, 0, CLIOPT_FLAG, NULL, help, out, 0, 0, NULL, NULL        \
+	}
+#define CLIOPT_OPT_STRING(name, argname, out, help)                            \
+	{                                                                      \
+		name, 0, CLIOPT_STRING, argname, help, out, 0, 0, NULL, NULL   \
+	}
+#define CLIOPT_OPT_NUMBER(name, short_name, argname, out, min, max, help)      \
+	{                                                                      \
+		name, short_name, CLIOPT_NUMBER, argname, help, out, min, max, \
+		    NULL, NULL                                                 \
+	}
+#define CLIOPT_OPT_WORD(name, argname, out, words, help)                       \
+	{                                                                      \
+		name, 0, CLIOPT_WORD, argname, help, out, 0, 0, words, NULL    \
+	}
+#define CLIOPT_OPT_CALL(name, argname, out, call, help)                        \
+	{                                                                      \
+		name, 0, CLIOPT_CALL, argname, help, out, 0, 0, NULL, call     \
+	}
+/* --domain DOMAIN into char out[CLIOPT_DOMAIN_LEN]. */
+#define CLIOPT_OPT_DOMAIN(out, help)                                           \
+	{                                                                      \
+		"domain", 0, CLIOPT_DOMAIN, "DOMAIN", help, out, 0, 0, NULL,   \
+		    NULL                                                       \
+	}
+/* --domain DOMAIN|all: all (out "") is every domain. */
+#define CLIOPT_OPT_DOMAIN_OR_ALL(out, help)                                    \
+	{                                                                      \
+		"domain", 0, CLIOPT_DOMAIN_OR_ALL, "DOMAIN", help, out, 0, 0,  \
+		    NULL, NULL                                                 \
+	}
+/* --since Nd: the days before the period's end (struct cliopt_period). */
+#define CLIOPT_OPT_SINCE(out, help)                                            \
+	{                                                                      \
+		"since", 0, CLIOPT_DAYS, "Nd", help, out, 0, 0, NULL, NULL     \
+	}
+/* --period P: the same as a length (week, month, Nd). */
+#define CLIOPT_OPT_PERIOD(out, help)                                           \
+	{                                                                      \
+		"period", 0, CLIOPT_DAYS, "P", help, out, 0, 0, NULL, NULL     \
+	}
+/* --days N: a whole number of days, 1 to max. */
+#define CLIOPT_OPT_DAYS(out, max, help)                                        \
+	{                                                                      \
+		"days", 0, CLIOPT_NUMBER, "N", help, out, 1, max, NULL, NULL   \
+	}
+/* --until DATE: where the period ends, into int64_t out. */
+#define CLIOPT_OPT_UNTIL(out, help)                                            \
+	{                                                                      \
+		"until", 0, CLIOPT_DATE, "DATE", help, out, 0, 0, NULL, NULL   \
+	}
+/* --json: one JSON object instead of text. */
+#define CLIOPT_OPT_JSON(out)                                                   \
+	{                                                                      \
+		"json", 0, CLIOPT_FLAG, NULL,                                  \
+		    "one JSON object (keys in reports/README.md)", out, 0, 0,  \
+		    NULL, NULL                                                 \
+	}
+/* --format F: the index of F in words. */
+#define CLIOPT_OPT_FORMAT(out, words, help)                                    \
+	{                                                                      \
+		"format", 0, CLIOPT_WORD, "F", help, out, 0, 0, words, NULL    \
+	}
+#define CLIOPT_OPT_END                                                         \
+	{                                                                      \
+		NULL, 0, CLIOPT_FLAG, NULL, NULL, NULL, 0, 0, NULL, NULL       \
+	}
+
+/* The shared groups a command takes (cliopt_cmd.groups). */
+enum cliopt_group {
+	/* --limit NAME=VALUE, --verbose, --quiet (-v and -q every command
+	 * takes) */
+	CLIOPT_G_COMMON = 1,
+	/* --db CONNINFO, --config FILE, and a flag per input limit
+	 * (--input-bytes VALUE as --limit input_bytes=VALUE) */
+	CLIOPT_G_DATABASE = 2,
+	/* --config FILE alone, for a command with settings but no database */
+	CLIOPT_G_CONFIG_FILE = 4,
+	/* a flag per imap_* setting; --imap-password is refused with a hint */
+	CLIOPT_G_IMAP = 8,
+	/* dns_servers (also --nameserver), dns_timeout, dns_budget, offline */
+	CLIOPT_G_DNS = 16,
+	/* services_file, trusted_sources and the readiness thresholds */
+	CLIOPT_G_ANALYSIS = 32,
+	/* a flag per smtp_* setting and mail_to; --smtp-password refused */
+	CLIOPT_G_SMTP = 64,
+};
+
+/* A command, as cliopt_parse() and cliopt_help() see it. */
+struct cliopt_cmd {
+	const char *usage; /* "usage: dmarcsift NAME ...\n", maybe more lines */
+	const char *about; /* paragraphs after the usage, or NULL */
+	/* Instead of about, when the text has values to fill in. */
+	void (*about_fn)(FILE *fp);
+	const struct cliopt_opt *opts; /* ends with CLIOPT_OPT_END */
+	unsigned groups; /* enum cliopt_group */
+	/* The settings table in help: a title, NULL for the usual one. */
+	const char *settings_title;
+	/* Instead of the settings table (parse: the limits). */
+	void (*settings_fn)(FILE *fp);
+	const char *footer; /* "Exit status: ..." and what else ends help */
+	/*
+	 * When set, the flags of settings are not applied: each is handed
+	 * here, in order, for the command to judge (config --check tells
+	 * every bad one).  Returns 0 or -1.
+	 */
+	int (*setting)(void *arg, enum config_key key, const char *value);
+	void *setting_arg;
+};
 
 struct cliopt {
 	const char *db; /* --db CONNINFO, or NULL */
 	/* with --limit NAME=VALUE applied; the config's (files and flags too)
 	 * once cliopt_settings() has read them */
 	struct limits lim;
+	int argi; /* after cliopt_parse(): the first operand in argv */
 };
-
-#define CLIOPT_LIMIT 0x101
-#define CLIOPT_CONFIG 0x102
-#define CLIOPT_NO_PASSWORD 0x103
-#define CLIOPT_NO_SMTP_PASSWORD 0x104
-/* The flag of setting k has the value CLIOPT_SETTING + k. */
-#define CLIOPT_SETTING 0x200
-#define CLIOPT_DB (CLIOPT_SETTING + CONFIG_DB)
-
-#define CLIOPT_COMMON                                                          \
-	{"limit", required_argument, NULL, CLIOPT_LIMIT},                      \
-	    {"verbose", no_argument, NULL, 'v'},                               \
-	{                                                                      \
-		"quiet", no_argument, NULL, 'q'                                \
-	}
-
-/*
- * The flags of one group, picked from the table by its GROUP column: each row
- * becomes an option (with a trailing comma) or nothing.  CLIOPT_G_<group>
- * picks its own place among five arguments, one a group, so that a row's
- * GROUP chooses whether the flag is there.
- */
-#define CLIOPT_FLAG_(id, flag, type)                                           \
-	{flag, CLIOPT_ARG_##type, NULL, CLIOPT_SETTING + CONFIG_##id},
-/* A yes/no setting's flag may stand alone (--offline, --offline=no). */
-#define CLIOPT_ARG_STRING required_argument
-#define CLIOPT_ARG_PATH required_argument
-#define CLIOPT_ARG_ENVVAR required_argument
-#define CLIOPT_ARG_COMMAND required_argument
-#define CLIOPT_ARG_URL required_argument
-#define CLIOPT_ARG_INT required_argument
-#define CLIOPT_ARG_COUNT required_argument
-#define CLIOPT_ARG_SIZE required_argument
-#define CLIOPT_ARG_ENUM required_argument
-#define CLIOPT_ARG_BOOL optional_argument
-#define CLIOPT_G_DB(db, imap, dns, analysis, smtp) db
-#define CLIOPT_G_IMAP(db, imap, dns, analysis, smtp) imap
-#define CLIOPT_G_DNS(db, imap, dns, analysis, smtp) dns
-#define CLIOPT_G_ANALYSIS(db, imap, dns, analysis, smtp) analysis
-#define CLIOPT_G_SMTP(db, imap, dns, analysis, smtp) smtp
-#define CLIOPT_DB_ROW_(id, name, flag, group, type, ...)                       \
-	CLIOPT_G_##group(CLIOPT_FLAG_(id, flag, type), , , , )
-#define CLIOPT_IMAP_ROW_(id, name, flag, group, type, ...)                     \
-	CLIOPT_G_##group(, CLIOPT_FLAG_(id, flag, type), , , )
-#define CLIOPT_DNS_ROW_(id, name, flag, group, type, ...)                      \
-	CLIOPT_G_##group(, , CLIOPT_FLAG_(id, flag, type), , )
-#define CLIOPT_ANALYSIS_ROW_(id, name, flag, group, type, ...)                 \
-	CLIOPT_G_##group(, , , CLIOPT_FLAG_(id, flag, type), )
-#define CLIOPT_SMTP_ROW_(id, name, flag, group, type, ...)                     \
-	CLIOPT_G_##group(, , , , CLIOPT_FLAG_(id, flag, type))
-
-/* --config FILE alone, for a command with settings but no database. */
-#define CLIOPT_CONFIG_FILE                                                     \
-	{                                                                      \
-		"config", required_argument, NULL, CLIOPT_CONFIG               \
-	}
-/* --db CONNINFO and --config FILE: for every command that reads settings. */
-#define CLIOPT_DATABASE CONFIG_SETTINGS(CLIOPT_DB_ROW_) CLIOPT_CONFIG_FILE
-/*
- * --imap-url URL and the rest; --imap-password is there to be refused with a
- * hint (passwords never go on the command line).  A command that lists it
- * lists CLIOPT_DATABASE too, or CLIOPT_CONFIG_FILE when it has no database.
- */
-#define CLIOPT_IMAP                                                            \
-	CONFIG_SETTINGS(CLIOPT_IMAP_ROW_)                                      \
-	{                                                                      \
-		"imap-password", required_argument, NULL, CLIOPT_NO_PASSWORD   \
-	}
-
-/*
- * --dns-servers LIST and --dns-timeout MS, with --nameserver LIST as another
- * name for --dns-servers.  A command that lists it lists CLIOPT_DATABASE
- * too, or CLIOPT_CONFIG_FILE when it has no database.
- */
-#define CLIOPT_DNS                                                             \
-	CONFIG_SETTINGS(CLIOPT_DNS_ROW_)                                       \
-	{                                                                      \
-		"nameserver", required_argument, NULL,                         \
-		    CLIOPT_SETTING + CONFIG_DNS_SERVERS                        \
-	}
-
-/*
- * --services-file, --trusted-sources and the readiness thresholds, for the
- * commands that classify sources.  Its rows end in commas: list it just
- * before another group (CLIOPT_ANALYSIS CLIOPT_DNS,), with no comma.
- */
-#define CLIOPT_ANALYSIS CONFIG_SETTINGS(CLIOPT_ANALYSIS_ROW_)
-
-/*
- * --smtp-url URL and the rest, for a command that sends mail; with
- * CLIOPT_DATABASE or CLIOPT_CONFIG_FILE.  --smtp-password is there to be
- * refused with a hint.
- */
-#define CLIOPT_SMTP                                                            \
-	CONFIG_SETTINGS(CLIOPT_SMTP_ROW_)                                      \
-	{                                                                      \
-		"smtp-password", required_argument, NULL,                      \
-		    CLIOPT_NO_SMTP_PASSWORD                                    \
-	}
 
 /*
  * Defaults: no --db, the default limits, no flags.  Forgets the settings of
  * an earlier cliopt_init().
  */
 void cliopt_init(struct cliopt *co);
+
+/* cliopt_parse(): go on with the operands. */
+#define CLIOPT_GO (-1)
+
 /*
- * Handles option c (with its optarg) when it is a shared one.  Returns 1
- * when handled, 0 when it is not a shared option (a usage error for the
- * caller to report), -1 for a bad value (already said on stderr).
+ * Parses argv (argv[0] the command's name) for cmd: its options and its
+ * groups', -h/--help, -v/-q.  Returns CLIOPT_GO with co->argi the first
+ * operand, or the exit status for the command to return: EXIT_OK after
+ * printing help on stdout, EXIT_CANNOT_RUN after saying what is wrong on
+ * stderr: a bad value in one line, an unknown option in one line with the
+ * nearest option when one is near (--domian, did you mean --domain?) then
+ * the usage lines.
  */
-int cliopt_handle(struct cliopt *co, int c, const char *arg);
+int cliopt_parse(
+    struct cliopt *co, const struct cliopt_cmd *cmd, int argc, char **argv);
+
+/* The whole help of cmd (see the top of this file). */
+void cliopt_help(FILE *fp, const struct cliopt_cmd *cmd);
+/* Its usage lines only, on stderr: after a usage error of the command's. */
+void cliopt_usage(const struct cliopt_cmd *cmd);
+
 /*
- * A usage error after getopt_long() returned c and cliopt_handle() did not
- * know it: one line on stderr naming the option that is unknown (with the
- * closest of opts when one is near: --domian, did you mean --domain?) or
- * lacks its value, then the usage lines of help (its text up to the first
- * blank line), not the whole help.  main() turns getopt's own message off.
+ * A domain name as every command takes it (--domain, check's DOMAIN, the
+ * domains setting for report): 1 to 253 bytes, labels of 1 to 63 letters,
+ * digits, '-' and '_' that neither begin nor end with '-', the last not all
+ * digits (an address is not a name), a final dot allowed; IDNs in A-label
+ * form (xn--).  Lower-cased into out (outlen bytes, CLIOPT_DOMAIN_LEN
+ * is enough).  Returns 0, or ERR_USAGE with "'NAME' is not a domain name
+ * (why)" in err.
  */
-void cliopt_bad_option(int c, char *const *argv, const char *shortopts,
-    const struct option *opts, void (*help)(FILE *));
+int cliopt_domain(const char *s, char *out, size_t outlen, struct err *err);
+
 /*
  * The settings of this run: the config files (or --config FILE), then
- * $DMARCSIFT_DB, then the flags given to cliopt_handle().  Read on the first
+ * $DMARCSIFT_DB, then the flags cliopt_parse() saw.  Read on the first
  * call, which comes after option parsing; dbconn_open() makes it.  It sets
  * the limits of the struct cliopt of cliopt_init() from them.  *out is
  * borrowed until cliopt_cleanup().  Errors (a bad file) are exit status 2.
  */
 int cliopt_settings(const struct config **out, struct err *err);
+
+/*
+ * Applies a setting's flag as cliopt_parse() does (for a command whose
+ * cmd.setting took them, once it has judged them).  Returns 0, or -1
+ * after saying what is wrong.
+ */
+int cliopt_set(struct cliopt *co, enum config_key key, const char *value);
+
+/* The --config FILE given, or NULL. */
+const char *cliopt_config_file(void);
+
 /* Frees the settings; main() calls it after the command. */
 void cliopt_cleanup(void);
 

@@ -11,22 +11,17 @@
 #include "text.h"
 #include "xalloc.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 static void
-help(FILE *fp)
+about(FILE *fp)
 {
 	char *sys = config_system_path(), *user = config_user_path();
 
 	fprintf(fp,
-	    "usage: dmarcsift config [--config FILE] [--KEY VALUE]... "
-	    "[KEY...]\n"
-	    "       dmarcsift config --check [--config FILE] [--KEY "
-	    "VALUE]...\n\n"
 	    "Prints the settings in effect as 'key = value' lines, each with "
 	    "where it\ncomes from; passwords in a conninfo or URL show as "
 	    "********.  With KEYs,\nprints just their values, one a line.  "
@@ -45,22 +40,22 @@ help(FILE *fp)
 	    "start of a\nline or after a blank; a value may be in double "
 	    "quotes (with \\\" and \\\\);\nan empty value unsets a key.  "
 	    "Passwords never go in the file or on the\ncommand line: name a "
-	    "file or a variable that holds them.\n\n"
-	    "  --check         check everything, say 'ok' or every problem\n"
-	    "  --config FILE   read this file instead of the default ones\n"
-	    "  --KEY VALUE     set a key, as --imap-url "
-	    "imaps://mail.example.com\n"
-	    "  -h, --help      this text\n\n"
-	    "Settings (with their defaults):\n",
+	    "file or a variable that holds them.\n",
 	    sys, user != NULL ? user : "(no home directory: none)");
+	free(sys);
+	free(user);
+}
+
+/* Every setting, with its default: what --KEY VALUE may set. */
+static void
+all_settings(FILE *fp)
+{
+	fputs("Settings, with their defaults (--KEY VALUE sets one: "
+	      "--imap-url imaps://mail.example.com):\n",
+	    fp);
 	config_print_help(fp,
 	    CONFIG_GROUP_DB | CONFIG_GROUP_IMAP | CONFIG_GROUP_DNS |
 	        CONFIG_GROUP_ANALYSIS | CONFIG_GROUP_SMTP);
-	fputs("\nExit status: 0 done (--check: all is well), 2 a bad "
-	      "setting, file or key.\n",
-	    fp);
-	free(sys);
-	free(user);
 }
 
 /* Whether v must be quoted to read back as itself. */
@@ -266,105 +261,101 @@ check_all(const char *file, const int *flag_key, char **flag_val, int nflags)
 	return fflush(stdout) != 0 ? EXIT_CANNOT_RUN : EXIT_OK;
 }
 
+/* The settings' flags, kept for --check to tell every bad one. */
+struct flags {
+	int *key;
+	char **val;
+	int n;
+};
+
+static int
+keep_flag(void *arg, enum config_key key, const char *value)
+{
+	struct flags *f = arg;
+
+	f->key[f->n] = key;
+	f->val[f->n++] = (char *)value;
+	return 0;
+}
+
 int
 cmd_config(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"help", no_argument, NULL, 'h'},
-	    {"check", no_argument, NULL, 'C'},
-	    {"list-settings", no_argument, NULL, 'L'},
-	    CLIOPT_DATABASE,
-	    CLIOPT_IMAP,
-	    CLIOPT_DNS,
-	    {NULL, 0, NULL, 0},
+	struct flags fl = {NULL, NULL, 0};
+	int check = 0, list = 0, rc;
+	const struct cliopt_opt opts[] = {
+	    CLIOPT_OPT_FLAG(
+	        "check", &check, "check everything, say 'ok' or every problem"),
+	    /* For tests/cli/test_settings_readme.sh: not in help. */
+	    CLIOPT_OPT_FLAG("list-settings", &list, NULL),
+	    CLIOPT_OPT_END,
+	};
+	const struct cliopt_cmd cmd = {
+	    .usage = "usage: dmarcsift config [--config FILE] [--KEY VALUE]... "
+	             "[KEY...]\n"
+	             "       dmarcsift config --check [--config FILE] [--KEY "
+	             "VALUE]...\n",
+	    .about_fn = about,
+	    .opts = opts,
+	    .groups = CLIOPT_G_DATABASE | CLIOPT_G_IMAP | CLIOPT_G_DNS |
+	        CLIOPT_G_ANALYSIS | CLIOPT_G_SMTP,
+	    .settings_fn = all_settings,
+	    .footer = "Exit status: 0 done (--check: all is well), 2 a bad "
+	              "setting, file or key.\n",
+	    .setting = keep_flag,
+	    .setting_arg = &fl,
 	};
 	const struct config *cfg;
-	const char *file = NULL;
 	struct cliopt co;
 	struct err err;
-	int c, h, check = 0, nflags = 0, rc;
-	int *flag_key = xcalloc((size_t)argc + 1, sizeof(*flag_key));
-	char **flag_val = xcalloc((size_t)argc + 1, sizeof(*flag_val));
 
+	fl.key = xcalloc((size_t)argc + 1, sizeof(*fl.key));
+	fl.val = xcalloc((size_t)argc + 1, sizeof(*fl.val));
 	cliopt_init(&co);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hvq", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			help(stdout);
-			free(flag_key);
-			free(flag_val);
-			return EXIT_OK;
-		case 'C':
-			check = 1;
-			break;
-		case 'L':
-			list_settings();
-			free(flag_key);
-			free(flag_val);
-			return fflush(stdout) != 0 ? EXIT_CANNOT_RUN : EXIT_OK;
-		default:
-			/* A setting's flag: --check tells every bad one. */
-			if (c >= CLIOPT_SETTING &&
-			    c < CLIOPT_SETTING + CONFIG_NKEYS &&
-			    optarg != NULL) {
-				flag_key[nflags] = c - CLIOPT_SETTING;
-				flag_val[nflags++] = optarg;
-				break;
-			}
-			if (c == CLIOPT_CONFIG)
-				file = optarg;
-			if ((h = cliopt_handle(&co, c, optarg)) > 0)
-				break;
-			if (h == 0)
-				cliopt_bad_option(c, argv, "hvq", opts, help);
-			free(flag_key);
-			free(flag_val);
-			return EXIT_CANNOT_RUN;
-		}
+	if ((rc = cliopt_parse(&co, &cmd, argc, argv)) != CLIOPT_GO)
+		goto done;
+	if (list) {
+		list_settings();
+		rc = fflush(stdout) != 0 ? EXIT_CANNOT_RUN : EXIT_OK;
+		goto done;
 	}
+	rc = EXIT_CANNOT_RUN;
 	if (check) {
-		if (optind != argc) {
+		if (co.argi != argc)
 			log_error("config: --check takes no KEY");
-			rc = EXIT_CANNOT_RUN;
-		} else {
-			rc = check_all(file, flag_key, flag_val, nflags);
-		}
-		free(flag_key);
-		free(flag_val);
-		return rc;
+		else
+			rc = check_all(
+			    cliopt_config_file(), fl.key, fl.val, fl.n);
+		goto done;
 	}
-	for (int i = 0; i < nflags; i++)
-		if (cliopt_handle(
-		        &co, CLIOPT_SETTING + flag_key[i], flag_val[i]) < 0) {
-			free(flag_key);
-			free(flag_val);
-			return EXIT_CANNOT_RUN;
-		}
-	free(flag_key);
-	free(flag_val);
-	for (int i = optind; i < argc; i++)
+	for (int i = 0; i < fl.n; i++)
+		if (cliopt_set(&co, fl.key[i], fl.val[i]) < 0)
+			goto done;
+	for (int i = co.argi; i < argc; i++)
 		if (config_key(argv[i]) < 0) {
 			log_error("config: unknown setting '%s'; see dmarcsift "
 			          "config --help",
 			    argv[i]);
-			return EXIT_CANNOT_RUN;
+			goto done;
 		}
 	if (cliopt_settings(&cfg, &err) < 0) {
 		log_error("%s", err.msg);
-		return EXIT_CANNOT_RUN;
+		goto done;
 	}
-	if (optind == argc)
+	if (co.argi == argc)
 		print_all(cfg);
-	for (int i = optind; i < argc; i++) {
+	for (int i = co.argi; i < argc; i++) {
 		char *v = config_display(cfg, config_key(argv[i]));
 
 		puts(v);
 		free(v);
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	if (fflush(stdout) != 0 || ferror(stdout))
 		log_error("cannot write standard output");
-		return EXIT_CANNOT_RUN;
-	}
-	return EXIT_OK;
+	else
+		rc = EXIT_OK;
+done:
+	free(fl.key);
+	free(fl.val);
+	return rc;
 }

@@ -10,47 +10,33 @@
 #include "log.h"
 #include "pgcluster.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-static void
-help(FILE *fp)
-{
-	fputs("usage: dmarcsift db migrate|version [--db CONNINFO]\n"
-	      "       dmarcsift db start|stop|restart|status\n\n"
-	      "  migrate   apply the schema migrations the database lacks "
-	      "(every command\n"
-	      "            that uses the database does this first)\n"
-	      "  version   print the schema version of the database\n"
-	      "  start     create (on first use) and start the private "
-	      "cluster\n"
-	      "  stop      stop the private cluster\n"
-	      "  restart   stop and start it again (with the installed "
-	      "PostgreSQL)\n"
-	      "  status    say whether the private cluster runs (exit 0) or "
-	      "not (exit 3),\n"
-	      "            and whether it runs an old server binary that an "
-	      "upgrade replaced\n\n"
-	      "  --db CONNINFO   a libpq conninfo string or postgresql:// URL "
-	      "(PG* variables\n"
-	      "                  and pg_service.conf work as usual); default "
-	      "$DMARCSIFT_DB,\n"
-	      "                  else the private cluster\n"
-	      "  -h, --help      this text\n\n"
-	      "The private cluster is dmarcsift's own PostgreSQL, used when no "
-	      "database is\ngiven: in $XDG_DATA_HOME/dmarcsift/pg (as root "
-	      "/var/lib/dmarcsift/pg, run\nby the postgres user; "
-	      "$DMARCSIFT_HOME/pg when that is set), listening only on\na "
-	      "unix socket there.  Every command starts it when needed, and "
-	      "restarts "
-	      "it\nwhen a PostgreSQL minor upgrade replaced its server "
-	      "binary.  After a major\nupgrade (15 to 16) its data must be "
-	      "moved: see the README.\n\n"
-	      "Exit status: 0 done, 2 could not run (no database, refused "
-	      "connection,\na database newer than this dmarcsift).\n",
-	    fp);
-}
+static const char about[] =
+    "  migrate   apply the schema migrations the database lacks (every "
+    "command\n"
+    "            that uses the database does this first)\n"
+    "  version   print the schema version of the database\n"
+    "  start     create (on first use) and start the private cluster\n"
+    "  stop      stop the private cluster\n"
+    "  restart   stop and start it again (with the installed PostgreSQL)\n"
+    "  status    say whether the private cluster runs (exit 0) or not "
+    "(exit 3),\n"
+    "            and whether it runs an old server binary that an upgrade "
+    "replaced\n";
+
+static const char footer[] =
+    "The private cluster is dmarcsift's own PostgreSQL, used when no "
+    "database is\ngiven: in $XDG_DATA_HOME/dmarcsift/pg (as root "
+    "/var/lib/dmarcsift/pg, run\nby the postgres user; $DMARCSIFT_HOME/pg "
+    "when that is set), listening only on\na unix socket there.  Every "
+    "command starts it when needed, and restarts it\nwhen a PostgreSQL "
+    "minor upgrade replaced its server binary.  After a major\nupgrade (15 "
+    "to 16) its data must be moved: see the README.  PG* variables\nand "
+    "pg_service.conf work as usual with --db.\n\n"
+    "Exit status: 0 done, 2 could not run (no database, refused "
+    "connection,\na database newer than this dmarcsift).\n";
 
 /* start, stop, restart, status: the private cluster itself. */
 static int
@@ -114,37 +100,30 @@ cluster_verb(const char *verb)
 int
 cmd_db(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"help", no_argument, NULL, 'h'},
-	    CLIOPT_DATABASE,
-	    {NULL, 0, NULL, 0},
+	const struct cliopt_opt opts[] = {CLIOPT_OPT_END};
+	const struct cliopt_cmd cmd = {
+	    .usage = "usage: dmarcsift db migrate|version [--db CONNINFO]\n"
+	             "       dmarcsift db start|stop|restart|status\n",
+	    .about = about,
+	    .opts = opts,
+	    .groups = CLIOPT_G_DATABASE,
+	    .footer = footer,
 	};
 	const char *verb;
 	struct cliopt co;
 	struct db *db = NULL;
 	struct err err;
-	int c, h, version = 0;
+	int rc, version = 0;
 
 	cliopt_init(&co);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hvq", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			help(stdout);
-			return EXIT_OK;
-		default:
-			if ((h = cliopt_handle(&co, c, optarg)) > 0)
-				break;
-			if (h == 0)
-				cliopt_bad_option(c, argv, "hvq", opts, help);
-			return EXIT_CANNOT_RUN;
-		}
-	}
-	if (optind + 1 != argc) {
-		help(stderr);
+	if ((rc = cliopt_parse(&co, &cmd, argc, argv)) != CLIOPT_GO)
+		return rc;
+	if (co.argi + 1 != argc) {
+		log_error("db: give one action");
+		cliopt_usage(&cmd);
 		return EXIT_CANNOT_RUN;
 	}
-	verb = argv[optind];
+	verb = argv[co.argi];
 	if (strcmp(verb, "start") == 0 || strcmp(verb, "stop") == 0 ||
 	    strcmp(verb, "restart") == 0 || strcmp(verb, "status") == 0) {
 		if (co.db != NULL) {

@@ -16,7 +16,6 @@
 #include "store.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,45 +30,18 @@
 /* Workers beyond a few only queue up on the database's locks and disk. */
 #define MAX_JOBS 16
 
-static void
-help(FILE *fp)
-{
-	fputs("usage: dmarcsift ingest [OPTION]... PATH...\n"
-	      "       dmarcsift ingest --imap [OPTION]...\n\n"
-	      "Stores the reports in files, directories (recursively), Maildir "
-	      "folders,\nmbox files or standard input (-) in the database, "
-	      "each exactly once:\nrunning it again over the same inputs "
-	      "changes nothing.  An input that\nyields no report is kept "
-	      "with its reason (see the failed_inputs view).\n\n"
-	      "With --imap it reads the mailbox the settings name (imap_url, "
-	      "imap_user,\na password or token; see dmarcsift config --help): "
-	      "each new mail is stored,\nthen moved to imap_processed (or "
-	      "flagged seen, or deleted: imap_after);\nmail without a report "
-	      "goes to imap_errors.  Mail stays unseen until it is\nstored.  "
-	      "A second run while one works on the mailbox exits at once.\n\n"
-	      "  --db CONNINFO   a libpq conninfo string or postgresql:// URL; "
-	      "default:\n"
-	      "                  $DMARCSIFT_DB, then db in the config file\n"
-	      "  --config FILE   read settings from FILE only\n"
-	      "  --imap          read the configured IMAP mailbox\n"
-	      "  --imap-KEY V    override the setting imap_KEY (e.g. "
-	      "--imap-url)\n"
-	      "  --limit N=V     change a limit (see dmarcsift parse --help)\n"
-	      "  -j, --jobs N    inputs stored at once, each over a connection "
-	      "of its\n"
-	      "                  own (default: the number of CPUs, at most "
-	      "8)\n"
-	      "  -v              one line per input\n"
-	      "  -q              nothing but errors (no summary)\n"
-	      "  -h, --help      this text\n\n"
-	      "Exit status: 0 all stored (or another run was storing the same "
-	      "paths or\nmailbox: nothing to do), 1 some inputs refused (they "
-	      "are stored with their\nreason) or files "
-	      "skipped (unreadable, a symbolic\nlink, a FIFO or device), 2 "
-	      "could not run or stopped (no database, login\nrefused, "
-	      "connection lost, bad usage).\n",
-	    fp);
-}
+static const char about[] =
+    "Stores the reports in files, directories (recursively), Maildir "
+    "folders,\nmbox files or standard input (-) in the database, each "
+    "exactly once:\nrunning it again over the same inputs changes nothing.  "
+    "An input that\nyields no report is kept with its reason (see the "
+    "failed_inputs view).\n\n"
+    "With --imap it reads the mailbox the settings name (imap_url, "
+    "imap_user,\na password or token; see dmarcsift config --help): each "
+    "new mail is stored,\nthen moved to imap_processed (or flagged seen, "
+    "or deleted: imap_after);\nmail without a report goes to imap_errors.  "
+    "Mail stays unseen until it is\nstored.  A second run while one works "
+    "on the mailbox exits at once.\n";
 
 /* What the workers share: in memory mapped shared when they are
  * processes, so a worker's progress and counts reach the parent. */
@@ -342,14 +314,26 @@ default_jobs(void)
 int
 cmd_ingest(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"help", no_argument, NULL, 'h'},
-	    {"jobs", required_argument, NULL, 'j'},
-	    {"imap", no_argument, NULL, 'I'},
-	    CLIOPT_COMMON,
-	    CLIOPT_DATABASE,
-	    CLIOPT_IMAP,
-	    {NULL, 0, NULL, 0},
+	int jobs = default_jobs(), imap = 0;
+	const struct cliopt_opt opts[] = {
+	    CLIOPT_OPT_FLAG("imap", &imap, "read the configured IMAP mailbox"),
+	    CLIOPT_OPT_NUMBER("jobs", 'j', "N", &jobs, 1, MAX_JOBS,
+	        "inputs stored at once, each over a connection of its own "
+	        "(default: the number of CPUs, at most 8)"),
+	    CLIOPT_OPT_END,
+	};
+	const struct cliopt_cmd cmd = {
+	    .usage = "usage: dmarcsift ingest [OPTION]... PATH...\n"
+	             "       dmarcsift ingest --imap [OPTION]...\n",
+	    .about = about,
+	    .opts = opts,
+	    .groups = CLIOPT_G_COMMON | CLIOPT_G_DATABASE | CLIOPT_G_IMAP,
+	    .footer = "Exit status: 0 all stored (or another run was storing "
+	              "the same paths or\nmailbox: nothing to do), 1 some "
+	              "inputs refused (they are stored with their\nreason) or "
+	              "files skipped (unreadable, a symbolic\nlink, a FIFO or "
+	              "device), 2 could not run or stopped (no database, "
+	              "login\nrefused, connection lost, bad usage).\n",
 	};
 	struct ingest in = {0};
 	struct shared *sh;
@@ -358,45 +342,20 @@ cmd_ingest(int argc, char **argv)
 	struct err err;
 	struct timespec t0;
 	const struct store_counts *t;
-	char **list = NULL, *end;
+	char **list = NULL;
 	size_t count = 0;
-	long jobs = default_jobs();
-	int c, h, rc = 0, status = EXIT_OK, imap = 0;
+	int rc, status = EXIT_OK;
 	struct filelock *fl = NULL;
 	const char *busy = NULL;
 
 	cliopt_init(&co);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hj:vq", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			help(stdout);
-			return EXIT_OK;
-		case 'I':
-			imap = 1;
-			break;
-		case 'j':
-			errno = 0;
-			jobs = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || jobs < 1 ||
-			    jobs > MAX_JOBS) {
-				log_error(
-				    "ingest: --jobs wants a number from 1 "
-				    "to %d, not '%s'",
-				    MAX_JOBS, optarg);
-				return EXIT_CANNOT_RUN;
-			}
-			break;
-		default:
-			if ((h = cliopt_handle(&co, c, optarg)) > 0)
-				break;
-			if (h == 0)
-				cliopt_bad_option(c, argv, "hj:vq", opts, help);
-			return EXIT_CANNOT_RUN;
-		}
-	}
+	if ((rc = cliopt_parse(&co, &cmd, argc, argv)) != CLIOPT_GO)
+		return rc;
+	rc = 0;
+	argc -= co.argi;
+	argv += co.argi;
 	if (imap) {
-		if (optind < argc) {
+		if (argc > 0) {
 			log_error("ingest: --imap reads the mailbox; give no "
 			          "PATH with it");
 			return EXIT_CANNOT_RUN;
@@ -412,22 +371,20 @@ cmd_ingest(int argc, char **argv)
 		db_close(db);
 		return ingest_imap(&co);
 	}
-	if (optind == argc) {
+	if (argc == 0) {
 		log_error("ingest: no input given; use - for standard input, "
 		          "or --imap for the mailbox in the settings");
 		return EXIT_CANNOT_RUN;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (source_list(argv + optind, argc - optind, &list, &count, &err) <
-	        0 ||
+	if (source_list(argv, argc, &list, &count, &err) < 0 ||
 	    dbconn_open(co.db, &db, &err) < 0) {
 		log_error("%s", err.msg);
 		source_list_free(list, count);
 		db_close(db);
 		return EXIT_CANNOT_RUN;
 	}
-	if (filelock_take(db, argv + optind, (size_t)(argc - optind), &fl,
-	        &busy, &err) < 0) {
+	if (filelock_take(db, argv, (size_t)argc, &fl, &busy, &err) < 0) {
 		log_error("%s", err.msg);
 		source_list_free(list, count);
 		db_close(db);
@@ -451,7 +408,7 @@ cmd_ingest(int argc, char **argv)
 		return EXIT_CANNOT_RUN;
 	}
 	if ((size_t)jobs > count)
-		jobs = count > 0 ? (long)count : 1;
+		jobs = count > 0 ? (int)count : 1;
 	/* Shared with the workers when there are several. */
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -475,7 +432,7 @@ cmd_ingest(int argc, char **argv)
 		in.draw = in.progress;
 		work(&in);
 	} else {
-		rc = run_workers(&in, db, (int)jobs);
+		rc = run_workers(&in, db, jobs);
 		store_add(in.store, &sh->sum);
 	}
 	progress_clear(&in);

@@ -14,34 +14,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static void
-help(FILE *fp)
-{
-	fputs("usage: dmarcsift parse [--json] [--limit NAME=VALUE]... "
-	      "INPUT...\n\n"
-	      "Reads DMARC aggregate reports and prints them.  An INPUT is a "
-	      "file, or - for\nstandard input: XML, gzip, zip, or a mail "
-	      "(.eml or mbox) carrying any of these,\nrecognised by content, "
-	      "never by name.\n\n"
-	      "  --json        one JSON object per report per line\n"
-	      "  --limit N=V   change a limit (below)\n"
-	      "  -h, --help    this text\n\n"
-	      "An input that yields no report gets one line on standard error "
-	      "saying why.\nFailure (ruf) and SMTP TLS reports are skipped "
-	      "with a note, not refused.\n\n"
-	      "Exit status: 0 every input gave a report or was skipped, 1 "
-	      "some input was\nrefused (broken, hostile or over a limit), 2 "
-	      "usage error or unreadable file.\n\n",
-	    fp);
-	limits_print_help(fp);
-}
 
 /* The sink: records wait in a scratch file until their report is whole. */
 struct parse_out {
@@ -187,11 +164,28 @@ open_input(const char *path, const struct limits *lim, struct bytesrc **out,
 int
 cmd_parse(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    CLIOPT_COMMON,
-	    {NULL, 0, NULL, 0},
+	int json = 0, go;
+	const struct cliopt_opt opts[] = {
+	    CLIOPT_OPT_FLAG(
+	        "json", &json, "one JSON object per report per line"),
+	    CLIOPT_OPT_END,
+	};
+	const struct cliopt_cmd cmd = {
+	    .usage = "usage: dmarcsift parse [--json] [--limit NAME=VALUE]... "
+	             "INPUT...\n",
+	    .about = "Reads DMARC aggregate reports and prints them.  An INPUT "
+	             "is a file, or - for\nstandard input: XML, gzip, zip, or "
+	             "a mail (.eml or mbox) carrying any of these,\nrecognised "
+	             "by content, never by name.\n\nAn input that yields no "
+	             "report gets one line on standard error saying why.\n"
+	             "Failure (ruf) and SMTP TLS reports are skipped with a "
+	             "note, not refused.\n",
+	    .opts = opts,
+	    .groups = CLIOPT_G_COMMON,
+	    .settings_fn = limits_print_help,
+	    .footer = "Exit status: 0 every input gave a report or was "
+	              "skipped, 1 some input was\nrefused (broken, hostile or "
+	              "over a limit), 2 usage error or unreadable file.\n",
 	};
 	struct cliopt co;
 	struct parse_out out = {&parsed_text, NULL, 0, NULL};
@@ -199,27 +193,14 @@ cmd_parse(int argc, char **argv)
 	    {&out, out_record, out_report, out_discard}, out_problem};
 	struct err err;
 	unsigned reports = 0, refused = 0, skipped = 0;
-	int c, h, status = EXIT_OK;
+	int status = EXIT_OK;
 
 	cliopt_init(&co);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hvq", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			out.fmt = &parsed_json;
-			break;
-		case 'h':
-			help(stdout);
-			return EXIT_OK;
-		default:
-			if ((h = cliopt_handle(&co, c, optarg)) > 0)
-				break;
-			if (h == 0)
-				cliopt_bad_option(c, argv, "hvq", opts, help);
-			return EXIT_CANNOT_RUN;
-		}
-	}
-	if (optind == argc) {
+	if ((go = cliopt_parse(&co, &cmd, argc, argv)) != CLIOPT_GO)
+		return go;
+	if (json)
+		out.fmt = &parsed_json;
+	if (co.argi == argc) {
 		log_error("parse: no input given; use - for standard input");
 		return EXIT_CANNOT_RUN;
 	}
@@ -231,7 +212,7 @@ cmd_parse(int argc, char **argv)
 		return EXIT_CANNOT_RUN;
 	}
 
-	for (int i = optind; i < argc; i++) {
+	for (int i = co.argi; i < argc; i++) {
 		struct reader_stats stats;
 		struct bytesrc *src = NULL;
 		int rc;

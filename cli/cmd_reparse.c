@@ -13,35 +13,10 @@
 #include "store.h"
 #include "xalloc.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void
-help(FILE *fp)
-{
-	fputs(
-	    "usage: dmarcsift reparse [--db CONNINFO] [--all | --input ID...] "
-	    "[--limit N=V]...\n\n"
-	    "Parses stored inputs again from their archived bytes and "
-	    "replaces what\nthey yielded, one transaction per input: after "
-	    "an upgrade that reads more\nreports, or with raised limits.  By "
-	    "default, the inputs that were refused\nin whole or in part.  "
-	    "What they yield is judged before it exits, as after\ningest.\n\n"
-	    "  --all         every stored input\n"
-	    "  --input ID    this input (inputs.id); may be repeated\n"
-	    "  --db CONNINFO a libpq conninfo string or postgresql:// URL; "
-	    "default\n"
-	    "                $DMARCSIFT_DB\n"
-	    "  --limit N=V   change a limit (see dmarcsift parse --help)\n"
-	    "  -v, -q        more detail / errors only\n"
-	    "  -h, --help    this text\n\n"
-	    "Exit status: 0 done, 1 some inputs are still refused, 2 could "
-	    "not run.\n",
-	    fp);
-}
 
 static void
 on_problem(void *arg, const char *where, const struct err *why)
@@ -103,20 +78,53 @@ next_input(
 	    2, params, out, err);
 }
 
+/* --input ID, repeatable: the ids in order, in a list of argc. */
+struct ids {
+	char **v;
+	size_t n;
+};
+
+static int
+input_arg(void *out, const char *value)
+{
+	struct ids *l = out;
+
+	if (value[0] == '\0' || strspn(value, "0123456789") != strlen(value)) {
+		log_error(
+		    "--input wants a number (inputs.id), got '%s'", value);
+		return -1;
+	}
+	l->v[l->n++] = (char *)value;
+	return 0;
+}
+
 int
 cmd_reparse(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"all", no_argument, NULL, 'a'},
-	    {"input", required_argument, NULL, 'i'},
-	    {"help", no_argument, NULL, 'h'},
-	    CLIOPT_COMMON,
-	    CLIOPT_DATABASE,
-	    {NULL, 0, NULL, 0},
+	struct ids ids = {NULL, 0};
+	int all = 0, rc = 0;
+	const struct cliopt_opt opts[] = {
+	    CLIOPT_OPT_FLAG("all", &all, "every stored input"),
+	    CLIOPT_OPT_CALL("input", "ID", &ids, input_arg,
+	        "this input (inputs.id); may be repeated"),
+	    CLIOPT_OPT_END,
 	};
-	char **ids = NULL;
-	size_t nids = 0;
-	int all = 0, c, h, rc = 0;
+	const struct cliopt_cmd cmd = {
+	    .usage =
+	        "usage: dmarcsift reparse [--db CONNINFO] [--all | --input "
+	        "ID...] [--limit N=V]...\n",
+	    .about =
+	        "Parses stored inputs again from their archived bytes and "
+	        "replaces what\nthey yielded, one transaction per input: "
+	        "after an upgrade that reads more\nreports, or with raised "
+	        "limits.  By default, the inputs that were refused\nin "
+	        "whole or in part.  What they yield is judged before it "
+	        "exits, as after\ningest.\n",
+	    .opts = opts,
+	    .groups = CLIOPT_G_COMMON | CLIOPT_G_DATABASE,
+	    .footer = "Exit status: 0 done, 1 some inputs are still refused, 2 "
+	              "could not run.\n",
+	};
 	struct cliopt co;
 	struct store *st = NULL;
 	struct db *db = NULL;
@@ -126,58 +134,38 @@ cmd_reparse(int argc, char **argv)
 	unsigned done = 0;
 
 	cliopt_init(&co);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hqv", opts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			all = 1;
-			break;
-		case 'i':
-			if (strspn(optarg, "0123456789") != strlen(optarg) ||
-			    optarg[0] == '\0') {
-				log_error("--input wants a number (inputs.id), "
-				          "got '%s'",
-				    optarg);
-				free(ids);
-				return EXIT_CANNOT_RUN;
-			}
-			ids = xrealloc(ids, (nids + 1) * sizeof(*ids));
-			ids[nids++] = optarg;
-			break;
-		case 'h':
-			help(stdout);
-			free(ids);
-			return EXIT_OK;
-		default:
-			if ((h = cliopt_handle(&co, c, optarg)) > 0)
-				break;
-			if (h == 0)
-				cliopt_bad_option(c, argv, "hqv", opts, help);
-			free(ids);
-			return EXIT_CANNOT_RUN;
-		}
+	ids.v = xcalloc((size_t)argc + 1, sizeof(*ids.v));
+	if ((rc = cliopt_parse(&co, &cmd, argc, argv)) != CLIOPT_GO) {
+		free(ids.v);
+		return rc;
 	}
-	if (optind != argc || (all && nids > 0)) {
-		help(stderr);
-		free(ids);
+	rc = 0;
+	if (co.argi != argc || (all && ids.n > 0)) {
+		if (co.argi != argc)
+			log_error(
+			    "reparse: unexpected argument '%s'", argv[co.argi]);
+		else
+			log_error("reparse: --all or --input, not both");
+		cliopt_usage(&cmd);
+		free(ids.v);
 		return EXIT_CANNOT_RUN;
 	}
 	if (dbconn_open(co.db, &db, &err) < 0) {
 		log_error("%s", err.msg);
 		db_close(db);
-		free(ids);
+		free(ids.v);
 		return EXIT_CANNOT_RUN;
 	}
 	close_dead_runs(db);
 	if (dbconn_store(db, &co.lim, "reparse", &st, &err) < 0) {
 		log_error("%s", err.msg);
 		db_close(db);
-		free(ids);
+		free(ids.v);
 		return EXIT_CANNOT_RUN;
 	}
-	if (nids > 0) {
-		for (size_t i = 0; i < nids && rc == 0; i++, done++)
-			rc = reparse_one(st, db, ids[i], &counts, &err);
+	if (ids.n > 0) {
+		for (size_t i = 0; i < ids.n && rc == 0; i++, done++)
+			rc = reparse_one(st, db, ids.v[i], &counts, &err);
 	} else {
 		char *id = NULL, *prev = xstrdup("0");
 
@@ -195,7 +183,7 @@ cmd_reparse(int argc, char **argv)
 		free(prev);
 		free(id);
 	}
-	free(ids);
+	free(ids.v);
 	if (rc < 0) {
 		log_error("%s", err.msg);
 		store_free(st);

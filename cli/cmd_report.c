@@ -19,79 +19,17 @@
 #include "text.h"
 #include "xalloc.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#define OPT_DOMAIN 0x301
-#define OPT_PERIOD 0x302
-#define OPT_FORMAT 0x303
-#define OPT_TABLE 0x304
-#define OPT_UNTIL 0x305
-#define OPT_MAIL 0x306
-#define OPT_NO_DNS_CHECK 0x307
-
 /* Rounds over the name servers for each lookup. */
 #define REPORT_DNS_TRIES 2
-enum format { F_TEXT, F_MARKDOWN, F_HTML, F_JSON, F_CSV };
-static const char *const format_names[] = {
-    "text", "markdown", "html", "json", "csv", NULL};
 
-static void
-help(FILE *fp)
-{
-	fputs("usage: dmarcsift report [--domain DOMAIN|all] [--period "
-	      "week|month|Nd]\n"
-	      "                        [--format text|markdown|html|json|csv] "
-	      "[--table NAME]\n"
-	      "                        [--until DATE] [--mail-to ADDR[,...] | "
-	      "--mail]\n"
-	      "                        [--offline] [--no-dns-check] [--db "
-	      "CONNINFO]\n\n"
-	      "The summary of a period for people and machines, per domain: "
-	      "messages and\nDMARC pass rate against the period before, day "
-	      "by day; the policy in force\nand whether the domain is ready "
-	      "for the next step; failing legitimate sources\nwith cause and "
-	      "fix; new, stopped and spoofing sources; reporters and the days\n"
-	      "they covered; a DNS health check (unless offline); inputs "
-	      "refused.\n\n"
-	      "  --domain DOMAIN  one domain; default all with reports in "
-	      "the period or the\n"
-	      "                   one before\n"
-	      "  --period P       week (default), month, or Nd (1 to 366 "
-	      "days), ending today\n"
-	      "  --until DATE     end the period before DATE (YYYY-MM-DD) "
-	      "instead\n"
-	      "  --format F       text (default; colour on a terminal), "
-	      "markdown, html (one\n"
-	      "                   self-contained file with charts), json "
-	      "(keys in\n"
-	      "                   reports/README.md), csv\n"
-	      "  --table NAME     for csv: days (default), sources, "
-	      "reporters or refused\n"
-	      "  --mail-to ADDRS  mail it (text and HTML in one mail) "
-	      "through smtp_url\n"
-	      "                   instead of printing; comma-separated\n"
-	      "  --mail           mail it to the mail_to setting\n"
-	      "  --offline        no DNS: names from the cache, no DNS "
-	      "health check\n"
-	      "  --no-dns-check   no DNS health check, names still looked "
-	      "up\n"
-	      "  --db CONNINFO    a libpq conninfo string or postgresql:// "
-	      "URL\n"
-	      "  --config FILE    read this settings file\n"
-	      "  -h, --help       this text\n\n"
-	      "Settings (--KEY VALUE, or KEY = VALUE in the config file):\n",
-	    fp);
-	config_print_help(
-	    fp, CONFIG_GROUP_ANALYSIS | CONFIG_GROUP_DNS | CONFIG_GROUP_SMTP);
-	fputs("\nExit status: 0 written or sent, 2 could not run (or the "
-	      "mail was not sent).\n",
-	    fp);
-}
+/* In the order of --format's words. */
+enum format { F_TEXT, F_MARKDOWN, F_HTML, F_JSON, F_CSV };
 
 /* The published record of each domain, for the next record to publish. */
 struct lookup {
@@ -116,6 +54,7 @@ owned_domains(const struct analysis_env *env, char **out)
 {
 	const char *p = config_str(env->cfg, CONFIG_DOMAINS);
 	size_t cap, o = 0;
+	struct err err;
 	char *list;
 
 	*out = NULL;
@@ -124,15 +63,13 @@ owned_domains(const struct analysis_env *env, char **out)
 	cap = strlen(p) + 1;
 	list = xmalloc(cap);
 	for (;;) {
-		char item[300], name[256];
+		char item[300], name[CLIOPT_DOMAIN_LEN];
 
 		if (text_list_next(&p, item, sizeof(item)) < 0)
 			break;
-		if (analysis_domain_arg(item, name, sizeof(name)) < 0) {
-			log_error("domains (%s): '%s' is not a domain name: "
-			          "give names of letters, digits, '-', '_' and "
-			          "'.', comma-separated",
-			    config_origin(env->cfg, CONFIG_DOMAINS), item);
+		if (cliopt_domain(item, name, sizeof(name), &err) < 0) {
+			log_error("domains (%s): %s",
+			    config_origin(env->cfg, CONFIG_DOMAINS), err.msg);
 			free(list);
 			return -1;
 		}
@@ -271,31 +208,77 @@ send(const struct analysis_env *env, const struct digest *dg, const char *list)
 	return rc;
 }
 
+/* --table NAME: one of the tables digest_csv() writes. */
+static int
+table_arg(void *out, const char *value)
+{
+	for (int i = 0; digest_csv_tables[i] != NULL; i++)
+		if (strcmp(value, digest_csv_tables[i]) == 0) {
+			*(const char **)out = digest_csv_tables[i];
+			return 0;
+		}
+	log_error("--table: want days, sources, reporters or refused, got '%s'",
+	    value);
+	return -1;
+}
+
+static const char about[] =
+    "The summary of a period for people and machines, per domain: messages "
+    "and\nDMARC pass rate against the period before, day by day; the policy "
+    "in force\nand whether the domain is ready for the next step; failing "
+    "legitimate sources\nwith cause and fix; new, stopped and spoofing "
+    "sources; reporters and the days\nthey covered; a DNS health check "
+    "(unless offline); inputs refused.\n";
+
 int
 cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"domain", required_argument, NULL, OPT_DOMAIN},
-	    {"period", required_argument, NULL, OPT_PERIOD},
-	    {"format", required_argument, NULL, OPT_FORMAT},
-	    {"table", required_argument, NULL, OPT_TABLE},
-	    {"until", required_argument, NULL, OPT_UNTIL},
-	    {"mail", no_argument, NULL, OPT_MAIL},
-	    {"no-dns-check", no_argument, NULL, OPT_NO_DNS_CHECK},
-	    {"help", no_argument, NULL, 'h'},
-	    CLIOPT_COMMON,
-	    CLIOPT_DATABASE,
-	    CLIOPT_ANALYSIS /* no comma: its rows carry their own */
-	        CLIOPT_DNS,
-	    CLIOPT_SMTP,
-	    {NULL, 0, NULL, 0},
-	};
-	char domain[256] = "";
+	char domain[CLIOPT_DOMAIN_LEN] = "";
 	const char *table = "days", *mail_to = NULL;
-	int c, h, mail = 0, dns_check = 1, status = EXIT_CANNOT_RUN;
-	enum format f = F_TEXT;
-	struct analysis_env env = {0};
+	int mail = 0, no_dns_check = 0, rc, status = EXIT_CANNOT_RUN;
+	int f = F_TEXT;
+	struct cliopt_period period = {7, "week"};
 	struct digest_options o;
+	const struct cliopt_opt opts[] = {
+	    CLIOPT_OPT_DOMAIN_OR_ALL(domain,
+	        "one domain; default all with reports in the period or the "
+	        "one before"),
+	    CLIOPT_OPT_PERIOD(&period,
+	        "week (default), month, or Nd (1 to 366 days), ending today"),
+	    CLIOPT_OPT_UNTIL(
+	        &o.until, "end the period before DATE (YYYY-MM-DD) instead"),
+	    CLIOPT_OPT_FORMAT(&f, "text|markdown|html|json|csv",
+	        "text (default; colour on a terminal), markdown, html (one "
+	        "self-contained file with charts), json (keys in "
+	        "reports/README.md), csv"),
+	    CLIOPT_OPT_CALL("table", "NAME", &table, table_arg,
+	        "for csv: days (default), sources, reporters or refused"),
+	    CLIOPT_OPT_FLAG("mail", &mail, "mail it to the mail_to setting"),
+	    CLIOPT_OPT_FLAG("no-dns-check", &no_dns_check,
+	        "no DNS health check, names still looked up"),
+	    CLIOPT_OPT_END,
+	};
+	const struct cliopt_cmd cmd = {
+	    .usage = "usage: dmarcsift report [--domain DOMAIN|all] [--period "
+	             "week|month|Nd]\n"
+	             "                        [--format "
+	             "text|markdown|html|json|csv] [--table NAME]\n"
+	             "                        [--until DATE] [--mail-to "
+	             "ADDR[,...] | --mail]\n"
+	             "                        [--offline] [--no-dns-check] "
+	             "[--db CONNINFO]\n",
+	    .about = about,
+	    .opts = opts,
+	    .groups = CLIOPT_G_COMMON | CLIOPT_G_DATABASE | CLIOPT_G_ANALYSIS |
+	        CLIOPT_G_DNS | CLIOPT_G_SMTP,
+	    .footer = "--mail-to ADDRS (the setting mail_to) mails the report, "
+	              "text and HTML in one\nmail, through smtp_url instead of "
+	              "printing it; --offline leaves out the DNS\nhealth "
+	              "check.\n\n"
+	              "Exit status: 0 written or sent, 2 could not run (or the "
+	              "mail was not sent).\n",
+	};
+	struct analysis_env env = {0};
 	struct lookup lk = {NULL, NULL};
 	struct digest *dg = NULL;
 	char *owned = NULL;
@@ -303,110 +286,26 @@ cmd_report(int argc, char **argv)
 	struct err err;
 
 	memset(&o, 0, sizeof(o));
-	o.days = 7;
-	snprintf(o.period, sizeof(o.period), "week");
 	o.until = analysis_default_until();
 	cliopt_init(&co);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hvq", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DOMAIN:
-			if (strcmp(optarg, "all") == 0)
-				domain[0] = '\0';
-			else if (analysis_domain_arg(
-			             optarg, domain, sizeof(domain)) < 0) {
-				log_error("--domain: '%s' is not a domain name",
-				    optarg);
-				return EXIT_CANNOT_RUN;
-			}
-			break;
-		case OPT_PERIOD:
-			if ((o.days = analysis_parse_days(optarg)) < 0) {
-				log_error("--period: want week, month or Nd (1 "
-				          "to 366 days), got '%s'",
-				    optarg);
-				return EXIT_CANNOT_RUN;
-			}
-			if (strcmp(optarg, "week") == 0 ||
-			    strcmp(optarg, "month") == 0)
-				snprintf(
-				    o.period, sizeof(o.period), "%s", optarg);
-			else
-				snprintf(
-				    o.period, sizeof(o.period), "%dd", o.days);
-			break;
-		case OPT_FORMAT: {
-			int k = -1;
-
-			for (int i = 0; format_names[i] != NULL; i++)
-				if (strcmp(optarg, format_names[i]) == 0)
-					k = i;
-			if (k < 0) {
-				log_error(
-				    "--format: want text, markdown, html, "
-				    "json or csv, got '%s'",
-				    optarg);
-				return EXIT_CANNOT_RUN;
-			}
-			f = (enum format)k;
-			break;
-		}
-		case OPT_TABLE: {
-			int ok = 0;
-
-			for (int i = 0; digest_csv_tables[i] != NULL; i++)
-				ok |= strcmp(optarg, digest_csv_tables[i]) == 0;
-			if (!ok) {
-				log_error("--table: want days, sources, "
-				          "reporters or refused, got '%s'",
-				    optarg);
-				return EXIT_CANNOT_RUN;
-			}
-			table = optarg;
-			break;
-		}
-		case OPT_UNTIL:
-			if (analysis_parse_until(optarg, &o.until) < 0) {
-				log_error(
-				    "--until: want a date YYYY-MM-DD, got "
-				    "'%s'",
-				    optarg);
-				return EXIT_CANNOT_RUN;
-			}
-			break;
-		case OPT_MAIL:
-			mail = 1;
-			break;
-		case OPT_NO_DNS_CHECK:
-			dns_check = 0;
-			break;
-		case CLIOPT_SETTING + CONFIG_MAIL_TO:
-			mail = 1;
-			if ((h = cliopt_handle(&co, c, optarg)) < 0)
-				return EXIT_CANNOT_RUN;
-			break;
-		case 'h':
-			help(stdout);
-			return EXIT_OK;
-		default:
-			if ((h = cliopt_handle(&co, c, optarg)) > 0)
-				break;
-			if (h == 0)
-				cliopt_bad_option(c, argv, "hvq", opts, help);
-			return EXIT_CANNOT_RUN;
-		}
-	}
-	if (optind != argc) {
-		log_error("report: unexpected argument '%s'", argv[optind]);
-		help(stderr);
+	if ((rc = cliopt_parse(&co, &cmd, argc, argv)) != CLIOPT_GO)
+		return rc;
+	if (co.argi != argc) {
+		log_error("report: unexpected argument '%s'", argv[co.argi]);
+		cliopt_usage(&cmd);
 		return EXIT_CANNOT_RUN;
 	}
+	o.days = period.days;
+	snprintf(o.period, sizeof(o.period), "%s", period.name);
 	dbconn_reading();
 	if (analysis_env_open(
 	        &env, co.db, domain[0] ? domain : NULL, o.until, o.days) < 0 ||
 	    analysis_period_check(&env, domain[0] ? domain : NULL,
 	        o.until - (int64_t)o.days * CLOCK_DAY, o.until) < 0)
 		goto done;
+	/* --mail-to ADDRS is --mail to those. */
+	if (config_level(env.cfg, CONFIG_MAIL_TO) == CONFIG_FROM_FLAG)
+		mail = 1;
 	if (mail && (mail_to = config_str(env.cfg, CONFIG_MAIL_TO)) == NULL) {
 		log_error("--mail: set mail_to in the config file, or give "
 		          "--mail-to ADDR");
@@ -427,14 +326,14 @@ cmd_report(int argc, char **argv)
 		log_error("%s", err.msg);
 		goto done;
 	}
-	if (!env.offline && dns_check)
+	if (!env.offline && !no_dns_check)
 		dns_health(&env, dg, o.days < 30 ? 30 : o.days);
 	if (mail_to != NULL) {
 		if (send(&env, dg, mail_to) == 0)
 			status = EXIT_OK;
 		goto done;
 	}
-	if (render(stdout, dg, f, table,
+	if (render(stdout, dg, (enum format)f, table,
 	        f == F_TEXT && isatty(STDOUT_FILENO) &&
 	            getenv("NO_COLOR") == NULL) < 0 ||
 	    fflush(stdout) != 0) {

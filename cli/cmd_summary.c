@@ -13,30 +13,7 @@
 #include "summary.h"
 #include "summary_text.h"
 
-#include <getopt.h>
 #include <stdio.h>
-
-static void
-help(FILE *fp)
-{
-	fputs("usage: dmarcsift summary [--db CONNINFO] [--domain DOMAIN]\n\n"
-	      "Per policy domain: the reports stored and the days they cover, "
-	      "messages,\nthe DMARC pass rate, and the source IPs with the "
-	      "most failing messages.\nPassing and failing are dmarcsift's "
-	      "own verdict, alignment recomputed from\neach record's DKIM "
-	      "and SPF results, as sources, advise and report show it;\n"
-	      "records not judged yet are judged first.  Ingest runs of the "
-	      "last 7 days\nthat stopped before they finished (killed, or a "
-	      "database error) are\nnamed, with what each stored.\n\n"
-	      "  --domain D      only this domain\n"
-	      "  --db CONNINFO   a libpq conninfo string or postgresql:// URL; "
-	      "default\n"
-	      "                  $DMARCSIFT_DB\n"
-	      "  --config FILE   read this settings file (services_file)\n"
-	      "  -h, --help      this text\n\n"
-	      "Exit status: 0 done, 2 could not run.\n",
-	    fp);
-}
 
 /*
  * Ingest runs that died before they finished (killed, stopped on a
@@ -81,41 +58,43 @@ interrupted_runs(struct db *db, struct err *err)
 int
 cmd_summary(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"domain", required_argument, NULL, 'D'},
-	    {"help", no_argument, NULL, 'h'},
-	    CLIOPT_DATABASE,
-	    {NULL, 0, NULL, 0},
+	char domain[CLIOPT_DOMAIN_LEN] = "";
+	const struct cliopt_opt opts[] = {
+	    CLIOPT_OPT_DOMAIN(domain, "only this domain"),
+	    CLIOPT_OPT_END,
 	};
-	const char *domain = NULL;
+	const struct cliopt_cmd cmd = {
+	    .usage = "usage: dmarcsift summary [--db CONNINFO] [--domain "
+	             "DOMAIN]\n",
+	    .about = "Per policy domain: the reports stored and the days they "
+	             "cover, messages,\nthe DMARC pass rate, and the source "
+	             "IPs with the most failing messages.\nPassing and failing "
+	             "are dmarcsift's own verdict, alignment recomputed "
+	             "from\neach record's DKIM and SPF results, as sources, "
+	             "advise and report show it;\nrecords not judged yet are "
+	             "judged first.  Ingest runs of the last 7 days\nthat "
+	             "stopped before they finished (killed, or a database "
+	             "error) are\nnamed, with what each stored.\n",
+	    .opts = opts,
+	    .groups = CLIOPT_G_DATABASE,
+	    .footer = "Exit status: 0 done, 2 could not run.\n",
+	};
+	const char *only;
 	struct cliopt co;
 	struct summary *s = NULL;
 	struct db *db = NULL;
 	struct err err;
-	int c, h;
+	int rc;
 
 	cliopt_init(&co);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hvq", opts, NULL)) != -1) {
-		switch (c) {
-		case 'D':
-			domain = optarg;
-			break;
-		case 'h':
-			help(stdout);
-			return EXIT_OK;
-		default:
-			if ((h = cliopt_handle(&co, c, optarg)) > 0)
-				break;
-			if (h == 0)
-				cliopt_bad_option(c, argv, "hvq", opts, help);
-			return EXIT_CANNOT_RUN;
-		}
-	}
-	if (optind != argc) {
-		help(stderr);
+	if ((rc = cliopt_parse(&co, &cmd, argc, argv)) != CLIOPT_GO)
+		return rc;
+	if (co.argi != argc) {
+		log_error("summary: unexpected argument '%s'", argv[co.argi]);
+		cliopt_usage(&cmd);
 		return EXIT_CANNOT_RUN;
 	}
+	only = domain[0] != '\0' ? domain : NULL;
 	dbconn_reading();
 	if (dbconn_open(co.db, &db, &err) < 0) {
 		log_error("%s", err.msg);
@@ -128,14 +107,14 @@ cmd_summary(int argc, char **argv)
 		db_close(db);
 		return EXIT_CANNOT_RUN;
 	}
-	if (summary_compute(db, domain, &s, &err) < 0) {
+	if (summary_compute(db, only, &s, &err) < 0) {
 		log_error("%s", err.msg);
 		db_close(db);
 		return EXIT_CANNOT_RUN;
 	}
-	summary_text(stdout, s, domain);
+	summary_text(stdout, s, only);
 	summary_free(s);
-	if (domain == NULL && interrupted_runs(db, &err) < 0) {
+	if (only == NULL && interrupted_runs(db, &err) < 0) {
 		log_error("%s", err.msg);
 		db_close(db);
 		return EXIT_CANNOT_RUN;
