@@ -98,7 +98,7 @@ cmd_advise(int argc, char **argv)
 		return EXIT_CANNOT_RUN;
 	}
 	dbconn_reading();
-	if (analysis_env_open(&env, co.db, domain, until, 0) < 0 ||
+	if (dbconn_analysis(&env, co.db, domain, until, 0) < 0 ||
 	    analysis_period_check(&env, domain,
 	        until - (int64_t)env.thresholds.days * CLOCK_DAY, until) < 0)
 		goto done;

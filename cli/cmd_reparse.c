@@ -3,7 +3,6 @@
  */
 #include "commands.h"
 
-#include "analysis_env.h"
 #include "cliopt.h"
 #include "db.h"
 #include "dbconn.h"
@@ -27,23 +26,6 @@ on_problem(void *arg, const char *where, const struct err *why)
 		log_info("%s: %s; skipped", label, why->msg);
 	else
 		log_warn("%s: %s", label, why->msg);
-}
-
-/* Closes the rows of earlier runs that died unfinished (as ingest does). */
-static void
-close_dead_runs(struct db *db)
-{
-	struct err err;
-	char *n = NULL;
-
-	if (db_value(db, "SELECT close_dead_runs()", 0, NULL, &n, &err) < 0)
-		log_warn(
-		    "cannot close the rows of interrupted runs: %s", err.msg);
-	else if (n != NULL && strcmp(n, "0") != 0)
-		log_info("%s earlier run(s) found interrupted; their rows in "
-		         "ingest_runs now say so, with what they stored",
-		    n);
-	free(n);
 }
 
 /* Parses input id again; messages name it by id and where it came from. */
@@ -156,7 +138,7 @@ cmd_reparse(int argc, char **argv)
 		free(ids.v);
 		return EXIT_CANNOT_RUN;
 	}
-	close_dead_runs(db);
+	dbconn_close_dead_runs(db);
 	if (dbconn_store(db, &co.lim, "reparse", &st, &err) < 0) {
 		log_error("%s", err.msg);
 		db_close(db);
@@ -205,7 +187,7 @@ cmd_reparse(int argc, char **argv)
 	/* The reports parsed again are new rows: judged before we exit, so
 	 * that the analysis views (and psql) see them at once, as after
 	 * ingest. */
-	if (analysis_judge_new(db) < 0)
+	if (dbconn_judge_new(db) < 0)
 		rc = EXIT_CANNOT_RUN;
 	db_close(db);
 	return rc;

@@ -298,7 +298,7 @@ cmd_report(int argc, char **argv)
 	o.days = period.days;
 	snprintf(o.period, sizeof(o.period), "%s", period.name);
 	dbconn_reading();
-	if (analysis_env_open(
+	if (dbconn_analysis(
 	        &env, co.db, domain[0] ? domain : NULL, o.until, o.days) < 0 ||
 	    analysis_period_check(&env, domain[0] ? domain : NULL,
 	        o.until - (int64_t)o.days * CLOCK_DAY, o.until) < 0)

@@ -87,7 +87,7 @@ cmd_sources(int argc, char **argv)
 	}
 	since = until - (int64_t)period.days * CLOCK_DAY;
 	dbconn_reading();
-	if (analysis_env_open(&env, co.db, domain, until, period.days) < 0 ||
+	if (dbconn_analysis(&env, co.db, domain, until, period.days) < 0 ||
 	    analysis_period_check(&env, domain, since, until) < 0)
 		goto done;
 	if (sources_read(

@@ -4,7 +4,6 @@
  */
 #include "commands.h"
 
-#include "analysis_env.h"
 #include "cliopt.h"
 #include "db.h"
 #include "dbconn.h"
@@ -103,7 +102,7 @@ cmd_summary(int argc, char **argv)
 	}
 	/* Our verdicts, current, or no numbers at all: a summary of some
 	 * records would look like one of all. */
-	if (analysis_judge_new(db) < 0) {
+	if (dbconn_judge_new(db) < 0) {
 		db_close(db);
 		return EXIT_CANNOT_RUN;
 	}

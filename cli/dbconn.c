@@ -1,5 +1,6 @@
 #include "dbconn.h"
 
+#include "analysis_env.h"
 #include "cliopt.h"
 #include "config.h"
 #include "db.h"
@@ -7,6 +8,8 @@
 #include "log.h"
 #include "pgcluster.h"
 #include "store.h"
+
+#include <string.h>
 
 static int read_timeout; /* seconds, 0 for none */
 
@@ -82,4 +85,55 @@ dbconn_store(struct db *db, const struct limits *lim, const char *command,
 		    *out, config_str(cfg, CONFIG_SERVICES_FILE), &ignored);
 	}
 	return 0;
+}
+
+void
+dbconn_close_dead_runs(struct db *db)
+{
+	struct err err;
+	unsigned n;
+
+	if (store_close_dead_runs(db, &n, &err) < 0)
+		log_warn(
+		    "cannot close the rows of interrupted runs: %s", err.msg);
+	else if (n > 0)
+		log_info("%u earlier run(s) found interrupted; their rows in "
+		         "ingest_runs now say so, with what they stored",
+		    n);
+}
+
+int
+dbconn_analysis(struct analysis_env *e, const char *opt, const char *domain,
+    int64_t until, int days)
+{
+	const struct config *cfg;
+	struct db *db = NULL;
+	struct err err;
+
+	memset(e, 0, sizeof(*e));
+	if (cliopt_settings(&cfg, &err) < 0) {
+		log_error("%s", err.msg);
+		return -1;
+	}
+	if (analysis_env_init(e, cfg) < 0)
+		return -1;
+	if (dbconn_open(opt, &db, &err) < 0) {
+		log_error("%s", err.msg);
+		db_close(db);
+		return -1;
+	}
+	return analysis_env_attach(e, db, domain, until, days);
+}
+
+int
+dbconn_judge_new(struct db *db)
+{
+	const struct config *cfg;
+	struct err err;
+
+	if (cliopt_settings(&cfg, &err) < 0) {
+		log_error("%s", err.msg);
+		return -1;
+	}
+	return analysis_judge_new(db, cfg);
 }

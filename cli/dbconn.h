@@ -4,6 +4,9 @@
 #ifndef DMARCSIFT_DBCONN_H
 #define DMARCSIFT_DBCONN_H
 
+#include <stdint.h>
+
+struct analysis_env;
 struct db;
 struct err;
 struct limits;
@@ -26,6 +29,29 @@ int dbconn_open(const char *opt, struct db **out, struct err *err);
  */
 int dbconn_store(struct db *db, const struct limits *lim, const char *command,
     struct store **out, struct err *err);
+
+/*
+ * The set-up of sources, advise and report: the settings of this run
+ * (cliopt_settings()), analysis_env_init(), dbconn_open(opt), then
+ * analysis_env_attach() for domain (NULL: all) and the days days before
+ * until (0: ready_days).  Problems are said on stderr; returns 0 or -1
+ * (exit status 2).  Close e with analysis_env_close() either way.
+ */
+int dbconn_analysis(struct analysis_env *e, const char *opt, const char *domain,
+    int64_t until, int days);
+
+/*
+ * analysis_judge_new() with the settings of this run: the verdicts of new
+ * records, after ingest and reparse, and before summary.  0 or -1 (said).
+ */
+int dbconn_judge_new(struct db *db);
+
+/*
+ * Closes the rows of earlier runs that died unfinished, as ingest and
+ * reparse do first (store_close_dead_runs()), and says how many it found.
+ * Only said, also when it fails: a run can go on without it.
+ */
+void dbconn_close_dead_runs(struct db *db);
 
 /* Seconds a statement of a command that only reads may run. */
 #define DBCONN_READ_TIMEOUT 300

@@ -5,7 +5,6 @@
  */
 #include "ingest_imap.h"
 
-#include "analysis_env.h"
 #include "cliopt.h"
 #include "commands.h"
 #include "config.h"
@@ -213,7 +212,7 @@ ingest_imap(struct cliopt *co)
 		log_error("%s", err.msg);
 		status = EXIT_CANNOT_RUN;
 	}
-	if (analysis_judge_new(db) < 0)
+	if (dbconn_judge_new(db) < 0)
 		status = EXIT_CANNOT_RUN;
 	db_close(db);
 	return status;

@@ -4,7 +4,6 @@
 #include "err.h"
 #include "imap.h"
 #include "input_limits.h"
-#include "locks.h"
 #include "log.h"
 #include "store.h"
 #include "xalloc.h"
@@ -30,7 +29,7 @@ struct run {
 	const struct mailbox_hooks *hooks;
 	struct mailbox_counts *c;
 	struct imap *im;
-	char uidvalidity[16];
+	uint32_t uidvalidity;
 	/* Folder names as the server spells them. */
 	char *processed, *errors, *other;
 	const char *cur_name; /* the mail being stored, for problems */
@@ -205,39 +204,22 @@ lock_keys(struct run *r)
 static void
 unlock_mailbox(struct run *r)
 {
-	struct err ignored;
-
-	while (r->locked > 0) {
-		const char *params[] = {r->keys[--r->locked]};
-
-		(void)db_exec(r->db,
-		    "SELECT pg_advisory_unlock(" LOCK_CLASS_MAILBOX
-		    ", hashtext($1))",
-		    1, params, &ignored);
-	}
+	while (r->locked > 0)
+		store_mailbox_unlock(r->db, r->keys[--r->locked]);
 }
 
 /* Takes every key of the mailbox's lock, or none (*got 0: busy). */
 static int
 lock_mailbox(struct run *r, int *got, struct err *err)
 {
-	int rc = 0;
+	int rc = 0, yes = 1;
 
 	*got = 0;
 	lock_keys(r);
 	r->locked = 0;
 	while (r->locked < r->nkeys) {
-		const char *params[] = {r->keys[r->locked]};
-		char *v = NULL;
-		int yes;
-
-		rc = db_value(r->db,
-		    "SELECT pg_try_advisory_lock(" LOCK_CLASS_MAILBOX
-		    ", hashtext($1))",
-		    1, params, &v, err);
-		yes = rc == 0 && v != NULL && strcmp(v, "t") == 0;
-		free(v);
-		if (!yes)
+		rc = store_mailbox_lock(r->db, r->keys[r->locked], &yes, err);
+		if (rc < 0 || !yes)
 			break;
 		r->locked++;
 	}
@@ -258,18 +240,22 @@ destination(const struct run *r, const char *outcome)
 	return r->processed;
 }
 
+/* The mailbox as imap_messages names it; uid for one mail. */
+static struct store_mail
+where(const struct run *r, uint32_t uid)
+{
+	struct store_mail m = {
+	    r->o->account, r->o->mailbox, r->uidvalidity, uid, NULL};
+
+	return m;
+}
+
 static int
 mark_done(struct run *r, uint32_t uid, const char *action, struct err *err)
 {
-	char u[16];
-	const char *params[] = {
-	    r->o->account, r->o->mailbox, r->uidvalidity, u, action};
+	struct store_mail m = where(r, uid);
 
-	snprintf(u, sizeof(u), "%" PRIu32, uid);
-	return db_exec(r->db,
-	    "UPDATE imap_messages SET action = $5, done_at = now() WHERE "
-	    "account = $1 AND mailbox = $2 AND uidvalidity = $3 AND uid = $4",
-	    5, params, err);
+	return store_mailbox_acted(r->db, &m, action, err);
 }
 
 /*
@@ -352,7 +338,7 @@ store_one(struct run *r, const struct imap_msg *m, struct err *err)
 	msgid = mailbox_message_id(buf, len);
 	mail.account = r->o->account;
 	mail.mailbox = r->o->mailbox;
-	mail.uidvalidity = (uint32_t)strtoul(r->uidvalidity, NULL, 10);
+	mail.uidvalidity = r->uidvalidity;
 	mail.uid = m->uid;
 	mail.message_id = msgid;
 	r->cur_name = name;
@@ -373,87 +359,29 @@ store_one(struct run *r, const struct imap_msg *m, struct err *err)
 	return act(r, m->uid, outcome, 0, NULL, err);
 }
 
-/* What the database knows of a batch of UIDs. */
-struct known {
-	uint32_t uid;
-	int done;
-	char outcome[16];
-	char msgid[256]; /* "" when none, or too long to matter */
-};
-
-struct known_set {
-	struct known *k;
-	size_t n;
-};
-
-static int
-add_known(void *arg, int ncols, const char *const *v, struct err *err)
-{
-	struct known_set *ks = arg;
-	struct known *k = &ks->k[ks->n++];
-
-	k->uid = (uint32_t)strtoul(v[0], NULL, 10);
-	k->done = strcmp(v[1], "t") == 0;
-	snprintf(k->outcome, sizeof(k->outcome), "%s", v[2]);
-	if (v[3] != NULL && strlen(v[3]) < sizeof(k->msgid))
-		memcpy(k->msgid, v[3], strlen(v[3]) + 1);
-	return 0;
-}
-
-static const struct known *
-find_known(const struct known_set *ks, uint32_t uid)
+static const struct store_mailbox_row *
+find_known(const struct store_mailbox_known *ks, uint32_t uid)
 {
 	for (size_t i = 0; i < ks->n; i++)
-		if (ks->k[i].uid == uid)
-			return &ks->k[i];
+		if (ks->row[i].uid == uid)
+			return &ks->row[i];
 	return NULL;
 }
 
+/* What the database knows of a batch of mails. */
 static int
 lookup_batch(struct run *r, const struct imap_msg *msgs, size_t n,
-    struct known_set *ks, struct err *err)
+    struct store_mailbox_known *ks, struct err *err)
 {
-	/* {uid,uid,...}: at most 11 bytes a UID. */
-	char *list = xmalloc(n * 11 + 3), *p = list;
-	const char *params[] = {
-	    r->o->account, r->o->mailbox, r->uidvalidity, list};
+	uint32_t *uids = xcalloc(n ? n : 1, sizeof(*uids));
+	struct store_mail m = where(r, 0);
 	int rc;
 
-	*p++ = '{';
 	for (size_t i = 0; i < n; i++)
-		p += sprintf(p, "%s%" PRIu32, i ? "," : "", msgs[i].uid);
-	*p++ = '}';
-	*p = '\0';
-	ks->k = xcalloc(n ? n : 1, sizeof(*ks->k));
-	ks->n = 0;
-	rc = db_each(r->db,
-	    "SELECT uid, done_at IS NOT NULL, outcome, message_id FROM "
-	    "imap_messages "
-	    "WHERE account = $1 AND mailbox = $2 AND uidvalidity = $3 AND "
-	    "uid = ANY($4::bigint[])",
-	    4, params, add_known, ks, err);
-	free(list);
+		uids[i] = msgs[i].uid;
+	rc = store_mailbox_known(r->db, &m, uids, n, ks, err);
+	free(uids);
 	return rc;
-}
-
-/*
- * Mail stored but not acted on that the whole pass did not find (moved by
- * hand), or that belongs to an older UIDVALIDITY: its action is void.
- * bound: UIDs below it were there to be listed when the pass began.
- */
-static int
-forget_gone(struct run *r, uint32_t bound, struct err *err)
-{
-	char b[16];
-	const char *params[] = {
-	    r->o->account, r->o->mailbox, r->uidvalidity, b};
-
-	snprintf(b, sizeof(b), "%" PRIu32, bound);
-	return db_exec(r->db,
-	    "UPDATE imap_messages SET action = 'gone from the mailbox', "
-	    "done_at = now() WHERE account = $1 AND mailbox = $2 AND "
-	    "done_at IS NULL AND (uidvalidity <> $3 OR uid < $4)",
-	    4, params, err);
 }
 
 /* The same folder under two names: INBOX is case-insensitive. */
@@ -470,6 +398,7 @@ work(struct run *r, struct err *err)
 {
 	const struct mailbox_opts *o = r->o;
 	struct imap_status status;
+	struct store_mail m;
 	uint32_t after = 0;
 	char sep;
 	int rc;
@@ -498,11 +427,10 @@ work(struct run *r, struct err *err)
 		return rc;
 	if ((rc = imap_examine(r->im, o->mailbox, &status, err)) < 0)
 		return rc;
-	snprintf(r->uidvalidity, sizeof(r->uidvalidity), "%" PRIu32,
-	    status.uidvalidity);
+	r->uidvalidity = status.uidvalidity;
 	for (;;) {
 		struct imap_msg *msgs = NULL;
-		struct known_set ks = {NULL, 0};
+		struct store_mailbox_known ks = {NULL, 0};
 		size_t n = 0;
 
 		if ((rc = imap_list(r->im, o->mailbox, after, o->batch, &msgs,
@@ -514,11 +442,12 @@ work(struct run *r, struct err *err)
 		}
 		if ((rc = lookup_batch(r, msgs, n, &ks, err)) < 0) {
 			free(msgs);
-			free(ks.k);
+			free(ks.row);
 			return rc;
 		}
 		for (size_t i = 0; i < n && rc == 0; i++) {
-			const struct known *k = find_known(&ks, msgs[i].uid);
+			const struct store_mailbox_row *k =
+			    find_known(&ks, msgs[i].uid);
 
 			after = msgs[i].uid;
 			r->c->listed++;
@@ -528,18 +457,24 @@ work(struct run *r, struct err *err)
 				/* Stored by a run that died before acting. */
 				r->c->finished++;
 				rc = act(r, k->uid, k->outcome, 1,
-				    k->msgid[0] != '\0' ? k->msgid : NULL, err);
+				    k->message_id[0] != '\0' ? k->message_id
+				                             : NULL,
+				    err);
 				continue;
 			}
 			rc = store_one(r, &msgs[i], err);
 		}
 		free(msgs);
-		free(ks.k);
+		free(ks.row);
 		if (rc < 0)
 			return rc;
 	}
-	return forget_gone(
-	    r, status.uidnext > 0 ? status.uidnext : after + 1, err);
+	m = where(r, 0);
+	/* Mail stored but not acted on that the whole pass did not find
+	 * (moved by hand), or of an older UIDVALIDITY: its action is void.
+	 * UIDs below the bound were there to be listed when the pass began. */
+	return store_mailbox_forget(
+	    r->db, &m, status.uidnext > 0 ? status.uidnext : after + 1, err);
 }
 
 int

@@ -125,4 +125,59 @@ int store_finish(struct store *st, struct err *err);
 /* Frees st without recording the end (after a database failure). */
 void store_free(struct store *st);
 
+/*
+ * The bookkeeping of a mailbox run (mailbox.h), beside what it stores; db
+ * is the run's connection.  Mail is named by where: account, mailbox and
+ * UIDVALIDITY (and uid, for one mail).
+ *
+ * store_mailbox_lock() tries the advisory lock of one key of the mailbox
+ * (pg_try_advisory_lock(LOCK_CLASS_MAILBOX, hashtext(key))): *got is 1
+ * when taken, 0 when another run holds it.  store_mailbox_unlock() lets
+ * it go.
+ */
+int store_mailbox_lock(
+    struct db *db, const char *key, int *got, struct err *err);
+void store_mailbox_unlock(struct db *db, const char *key);
+
+/* Records in the mail's imap_messages row that action was taken. */
+int store_mailbox_acted(struct db *db, const struct store_mail *m,
+    const char *action, struct err *err);
+
+/* What imap_messages says of one mail. */
+struct store_mailbox_row {
+	uint32_t uid;
+	int done; /* its action was taken */
+	char outcome[16]; /* as store_outcome() said */
+	char message_id[256]; /* "" when none, or too long to matter */
+};
+
+struct store_mailbox_known {
+	struct store_mailbox_row *row; /* the caller's: free() */
+	size_t n;
+};
+
+/*
+ * The rows of those of the n uids that are stored, in *out (whose row the
+ * caller frees, also on failure).
+ */
+int store_mailbox_known(struct db *db, const struct store_mail *where,
+    const uint32_t *uids, size_t n, struct store_mailbox_known *out,
+    struct err *err);
+
+/*
+ * Mail stored but not acted on that is no longer there: of another
+ * UIDVALIDITY, or below bound (a UID the whole pass would have listed) and
+ * not found.  Its action becomes "gone from the mailbox".
+ */
+int store_mailbox_forget(struct db *db, const struct store_mail *where,
+    uint32_t bound, struct err *err);
+
+/*
+ * Closes the rows of earlier runs that died unfinished (killed, stopped on
+ * a database error, cut off by a server restart): marked interrupted, with
+ * the counts of what they stored (sql/010_runs.sql).  *closed says how
+ * many.
+ */
+int store_close_dead_runs(struct db *db, unsigned *closed, struct err *err);
+
 #endif

@@ -12,11 +12,9 @@
 #include "analysis.h"
 #include "asn.h"
 #include "check.h"
-#include "cliopt.h"
 #include "clock.h"
 #include "config.h"
 #include "db.h"
-#include "dbconn.h"
 #include "err.h"
 #include "log.h"
 #include "orgdomain.h"
@@ -143,18 +141,13 @@ check_names(const struct services *sv, const char *setting, const char *list,
 }
 
 int
-analysis_env_open(struct analysis_env *e, const char *db_opt,
-    const char *domain, int64_t until, int days)
+analysis_env_init(struct analysis_env *e, const struct config *cfg)
 {
-	struct analysis_stats st;
 	struct err err;
 
 	memset(e, 0, sizeof(*e));
 	tty_progress = isatty(STDERR_FILENO) && log_verbosity() >= 0;
-	if (cliopt_settings(&e->cfg, &err) < 0) {
-		log_error("%s", err.msg);
-		return -1;
-	}
+	e->cfg = cfg;
 	e->offline = config_bool(e->cfg, CONFIG_OFFLINE);
 	e->rules.legit_share = (int)config_int(e->cfg, CONFIG_LEGIT_SHARE);
 	e->rules.trusted = config_str(e->cfg, CONFIG_TRUSTED_SOURCES);
@@ -185,10 +178,17 @@ analysis_env_open(struct analysis_env *e, const char *db_opt,
 	    check_names(e->sv, "ignored_sources", e->rules.ignored,
 	        e->rules.trusted) < 0)
 		return -1;
-	if (dbconn_open(db_opt, &e->db, &err) < 0) {
-		log_error("%s", err.msg);
-		return -1;
-	}
+	return 0;
+}
+
+int
+analysis_env_attach(struct analysis_env *e, struct db *db, const char *domain,
+    int64_t until, int days)
+{
+	struct analysis_stats st;
+	struct err err;
+
+	e->db = db;
 	if (analysis_refresh(e->db, e->od, e->sv, judged, &st, &err) < 0) {
 		progress_end();
 		log_error("judging the stored records: %s", err.msg);
@@ -208,9 +208,8 @@ analysis_env_open(struct analysis_env *e, const char *db_opt,
 }
 
 int
-analysis_judge_new(struct db *db)
+analysis_judge_new(struct db *db, const struct config *cfg)
 {
-	const struct config *cfg;
 	struct orgdomain *od = NULL;
 	struct services *sv = NULL;
 	struct analysis_stats st;
@@ -218,8 +217,7 @@ analysis_judge_new(struct db *db)
 	int rc = -1;
 
 	tty_progress = isatty(STDERR_FILENO) && log_verbosity() >= 0;
-	if (cliopt_settings(&cfg, &err) < 0 ||
-	    orgdomain_open(&od, NULL, &err) < 0) {
+	if (orgdomain_open(&od, NULL, &err) < 0) {
 		log_error("%s", err.msg);
 		goto out;
 	}

@@ -18,7 +18,7 @@ struct orgdomain;
 struct services;
 
 struct analysis_env {
-	const struct config *cfg; /* borrowed from cliopt_settings() */
+	const struct config *cfg; /* borrowed */
 	struct db *db;
 	struct orgdomain *od;
 	struct services *sv;
@@ -28,13 +28,20 @@ struct analysis_env {
 };
 
 /*
- * Opens everything (see above); domain (NULL: all) and the days days
- * before until say whose sources to look up in DNS (days 0: ready_days).
- * Problems are said on stderr; returns 0, or -1 and the command exits with
- * EXIT_CANNOT_RUN.  DNS trouble is not a problem: names stay unknown.  Close
- * with analysis_env_close() either way.
+ * Two steps, so that a bad setting is said before any connection is tried.
+ * analysis_env_init() takes the settings of cfg (borrowed: it must outlive
+ * e): the rules, the thresholds, the Public Suffix List, the services list
+ * and the service names in trusted_sources and ignored_sources.
+ * analysis_env_attach() then takes db over (analysis_env_close() closes
+ * it, also when attach fails), brings the stored verdicts up to date and,
+ * unless offline, looks up the names of the sources of domain (NULL: all)
+ * in the days days before until (days 0: ready_days).  Problems are said
+ * on stderr; each returns 0, or -1 and the command exits with
+ * EXIT_CANNOT_RUN.  DNS trouble is not a problem: names stay unknown.
+ * Close with analysis_env_close() either way.
  */
-int analysis_env_open(struct analysis_env *e, const char *db_opt,
+int analysis_env_init(struct analysis_env *e, const struct config *cfg);
+int analysis_env_attach(struct analysis_env *e, struct db *db,
     const char *domain, int64_t until, int days);
 void analysis_env_close(struct analysis_env *e);
 
@@ -43,7 +50,7 @@ void analysis_env_close(struct analysis_env *e);
  * that psql users see the new records in the analysis views.  Problems
  * are said on stderr; returns 0 or -1.
  */
-int analysis_judge_new(struct db *db);
+int analysis_judge_new(struct db *db, const struct config *cfg);
 
 /*
  * The DMARC record published at _dmarc.DOMAIN, or NULL when offline, when
