@@ -13,6 +13,7 @@
 
 #include "copybuf.h"
 #include "db.h"
+#include "dynbuf.h"
 #include "err.h"
 #include "locks.h"
 #include "rdns.h"
@@ -27,6 +28,9 @@
 /* A batch: reports until this many records (at least one report). */
 #define BATCH_RECORDS 20000
 #define BATCH_REPORTS 2000
+/* The array literal of a batch's ids: "{" and "}", each id at most 20
+ * digits and a comma. */
+#define BATCH_IDS_MAX (BATCH_REPORTS * 21 + 2)
 /* Rows read, and verdicts written, at a time within a batch: a report of
  * a million records is judged in bounded memory. */
 #define FETCH_ROWS "20000"
@@ -81,15 +85,16 @@ static int
 on_id(void *arg, int ncols, const char *const *c, struct err *err)
 {
 	struct {
-		struct copybuf ids;
+		struct dynbuf ids;
 		uint64_t records;
 	} *b = arg;
 
-	(void)err;
 	if (ncols != 2 || c[0] == NULL || b->records >= BATCH_RECORDS)
 		return 0;
-	copybuf_add(&b->ids, b->ids.len == 0 ? "{" : ",", 1);
-	copybuf_add(&b->ids, c[0], strlen(c[0]));
+	if (dynbuf_addstr(&b->ids, b->ids.len == 0 ? "{" : ",") < 0 ||
+	    dynbuf_addstr(&b->ids, c[0]) < 0)
+		return err_set(
+		    err, ERR_DB, "a report id of %zu bytes", strlen(c[0]));
 	b->records += c[1] != NULL ? strtoull(c[1], NULL, 10) : 0;
 	return 0;
 }
@@ -100,15 +105,17 @@ write_verdicts(struct db *db, struct judge *j, struct err *err)
 {
 	int rc;
 
-	if (j->out.len == 0)
+	if ((rc = copybuf_check(&j->out, "verdict", err)) < 0)
+		return rc;
+	if (j->out.buf.len == 0)
 		return 0;
 	if ((rc = db_copy_start(db, VERDICT_COPY_SQL, err)) < 0)
 		return rc;
-	if ((rc = db_copy_write(db, j->out.p, j->out.len, err)) < 0) {
+	if ((rc = db_copy_write(db, j->out.buf.p, j->out.buf.len, err)) < 0) {
 		db_copy_cancel(db);
 		return rc;
 	}
-	j->out.len = 0;
+	copybuf_reset(&j->out);
 	return db_copy_finish(db, err);
 }
 
@@ -117,9 +124,9 @@ static int
 one_batch(struct db *db, struct judge *j, struct err *err)
 {
 	struct {
-		struct copybuf ids;
+		struct dynbuf ids;
 		uint64_t records;
-	} b = {{0}, 0};
+	} b = {.records = 0};
 	char limit[16];
 	const char *p[1];
 	uint64_t before;
@@ -127,16 +134,17 @@ one_batch(struct db *db, struct judge *j, struct err *err)
 
 	snprintf(limit, sizeof(limit), "%d", BATCH_REPORTS);
 	p[0] = limit;
+	dynbuf_init(&b.ids, BATCH_IDS_MAX);
 	rc = db_each(db,
 	    "SELECT r.id, r.record_count " PENDING " ORDER BY r.id LIMIT $1", 1,
 	    p, on_id, &b, err);
 	if (rc < 0 || b.ids.len == 0) {
-		copybuf_free(&b.ids);
+		dynbuf_free(&b.ids);
 		return rc < 0 ? rc : 0;
 	}
-	copybuf_add(&b.ids, "}", 1);
+	(void)dynbuf_addstr(&b.ids, "}"); /* BATCH_IDS_MAX has room */
 	p[0] = b.ids.p;
-	j->out.len = 0;
+	copybuf_reset(&j->out);
 	if ((rc = db_begin(db, err)) < 0)
 		goto out;
 	/* A cursor, read FETCH_ROWS at a time, each part's verdicts written
@@ -170,7 +178,7 @@ fail:
 	db_rollback(db);
 	record_reader_clear(&j->rr);
 out:
-	copybuf_free(&b.ids);
+	dynbuf_free(&b.ids);
 	return rc;
 }
 
@@ -234,6 +242,7 @@ analysis_refresh(struct db *db, const struct orgdomain *od,
 	memset(&j, 0, sizeof(j));
 	j.od = od;
 	j.sv = sv;
+	copybuf_init(&j.out);
 	record_reader_init(&j.rr, judge_record, &j);
 	if ((rc = db_exec(db, LOCK_SQL, 0, NULL, err)) < 0)
 		return rc;

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "copybuf.h"
 #include "db.h"
+#include "dynbuf.h"
 #include "err.h"
 #include "ipaddr.h"
 #include "text.h"
@@ -92,27 +92,29 @@ parse_array(const char *s, size_t *n)
 		return NULL;
 	s++;
 	while (*s != '\0' && *s != '}') {
-		struct copybuf e = {0};
+		struct dynbuf e;
 
+		/* An element is never longer than the literal. */
+		dynbuf_init(&e, strlen(s));
 		if (*s == '"') {
 			for (s++; *s != '\0' && *s != '"'; s++) {
 				if (*s == '\\' && s[1] != '\0')
 					s++;
-				copybuf_add(&e, s, 1);
+				dynbuf_add(&e, s, 1);
 			}
 			if (*s == '"')
 				s++;
 		} else {
 			const char *end = s + strcspn(s, ",}");
 
-			copybuf_add(&e, s, (size_t)(end - s));
+			dynbuf_add(&e, s, (size_t)(end - s));
 			s = end;
 		}
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 4;
 			v = xrealloc(v, cap * sizeof(*v));
 		}
-		v[(*n)++] = e.p != NULL ? e.p : xstrdup("");
+		v[(*n)++] = dynbuf_take(&e, NULL);
 		if (*s == ',')
 			s++;
 	}
@@ -171,14 +173,17 @@ on_source(void *arg, int ncols, const char *const *c, struct err *err)
 	return 0;
 }
 
-/* A list of sources as a text[] literal; ERR_USAGE for a bad entry. */
+/* A list of sources as a text[] literal (out is initialised here);
+ * ERR_USAGE for a bad entry. */
 static int
 list_array(
-    const char *setting, const char *list, struct copybuf *out, struct err *err)
+    const char *setting, const char *list, struct dynbuf *out, struct err *err)
 {
 	const char *p = list != NULL ? list : "";
 
-	copybuf_add(out, "{", 1);
+	/* Each entry takes two quotes and a comma more than it is long. */
+	dynbuf_init(out, 4 * strlen(p) + 2);
+	dynbuf_addstr(out, "{");
 	for (;;) {
 		char item[128], ip[IP_TEXT_MAX];
 		long n = text_list_next(&p, item, sizeof(item));
@@ -225,12 +230,12 @@ list_array(
 				    setting, item);
 		}
 		if (out->len > 1)
-			copybuf_add(out, ",", 1);
-		copybuf_add(out, "\"", 1);
-		copybuf_add(out, item, len);
-		copybuf_add(out, "\"", 1);
+			dynbuf_addstr(out, ",");
+		dynbuf_addstr(out, "\"");
+		dynbuf_add(out, item, len);
+		dynbuf_addstr(out, "\"");
 	}
-	copybuf_add(out, "}", 1);
+	dynbuf_addstr(out, "}");
 	return 0;
 }
 
@@ -238,15 +243,15 @@ int
 source_list_array(
     const char *setting, const char *list, char **out, struct err *err)
 {
-	struct copybuf b = {0};
+	struct dynbuf b;
 	int rc = list_array(setting, list, &b, err);
 
 	if (rc < 0) {
-		copybuf_free(&b);
+		dynbuf_free(&b);
 		*out = NULL;
 		return rc;
 	}
-	*out = b.p;
+	*out = dynbuf_take(&b, NULL);
 	return 0;
 }
 
@@ -255,12 +260,13 @@ sources_read(struct db *db, const char *domain, int64_t since, int64_t until,
     const struct source_rules *rules, struct source_list *out, struct err *err)
 {
 	struct reader r = {out, 0};
-	struct copybuf trusted = {0}, ignored = {0};
+	struct dynbuf trusted, ignored;
 	char since_s[24], until_s[24], share[16];
 	const char *p[6];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	dynbuf_init(&ignored, 0);
 	if ((rc = list_array(
 	         "trusted_sources", rules->trusted, &trusted, err)) < 0 ||
 	    (rc = list_array(
@@ -288,8 +294,8 @@ sources_read(struct db *db, const char *domain, int64_t since, int64_t until,
 	if (rc < 0)
 		sources_free(out);
 out:
-	copybuf_free(&trusted);
-	copybuf_free(&ignored);
+	dynbuf_free(&trusted);
+	dynbuf_free(&ignored);
 	return rc;
 }
 

@@ -6,18 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xalloc.h"
+#include "err.h"
+
+void
+copybuf_init(struct copybuf *b)
+{
+	dynbuf_init(&b->buf, COPYBUF_MAX);
+	b->over = 0;
+}
 
 void
 copybuf_add(struct copybuf *b, const char *s, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->p = xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	/* After a refused append the row is incomplete: add no more. */
+	if (b->over || dynbuf_add(&b->buf, s, n) < 0)
+		b->over = 1;
 }
 
 void
@@ -77,9 +80,31 @@ copybuf_bool(struct copybuf *b, int v, char sep)
 }
 
 void
+copybuf_reset(struct copybuf *b)
+{
+	dynbuf_reset(&b->buf);
+}
+
+void
+copybuf_truncate(struct copybuf *b, size_t len)
+{
+	dynbuf_truncate(&b->buf, len);
+}
+
+int
+copybuf_check(struct copybuf *b, const char *what, struct err *err)
+{
+	if (!b->over)
+		return 0;
+	b->over = 0;
+	return err_set(err, ERR_LIMIT,
+	    "%s: longer than the %zu bytes PostgreSQL takes in one COPY row",
+	    what, (size_t)COPYBUF_MAX);
+}
+
+void
 copybuf_free(struct copybuf *b)
 {
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
+	dynbuf_free(&b->buf);
+	b->over = 0;
 }

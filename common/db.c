@@ -1,6 +1,6 @@
 #include "db.h"
 
-#include "copybuf.h"
+#include "dynbuf.h"
 #include "err.h"
 #include "log.h"
 #include "xalloc.h"
@@ -145,13 +145,22 @@ secrets_free(struct secrets *sc)
 	sc->n = 0;
 }
 
+/* A buffer for scrubbing len bytes: each byte becomes at most SCRUBBED
+ * and itself, so no append can reach the ceiling. */
+static void
+scrub_init(struct dynbuf *b, size_t len)
+{
+	dynbuf_init(b, (len + 1) * (sizeof(SCRUBBED) + 1));
+}
+
 /* Hides the values of password= and the userinfo password of URLs. */
 static char *
 scrub_patterns(const char *t)
 {
-	struct copybuf b = {0};
+	struct dynbuf b;
 	const char *p = t;
 
+	scrub_init(&b, strlen(t));
 	while (*p != '\0') {
 		if (strncmp(p, "password", 8) == 0) {
 			const char *v = p + 8;
@@ -162,8 +171,8 @@ scrub_patterns(const char *t)
 				v++;
 				while (*v == ' ' || *v == '\t')
 					v++;
-				copybuf_add(&b, p, v - p);
-				copybuf_add(&b, SCRUBBED, strlen(SCRUBBED));
+				dynbuf_add(&b, p, v - p);
+				dynbuf_addstr(&b, SCRUBBED);
 				if (*v == '\'') {
 					for (v++; *v != '\0' && *v != '\''; v++)
 						if (*v == '\\' && v[1] != '\0')
@@ -184,28 +193,27 @@ scrub_patterns(const char *t)
 
 			colon = at ? memchr(a, ':', at - a) : NULL;
 			if (colon != NULL) {
-				copybuf_add(&b, p, colon + 1 - p);
-				copybuf_add(&b, SCRUBBED, strlen(SCRUBBED));
+				dynbuf_add(&b, p, colon + 1 - p);
+				dynbuf_addstr(&b, SCRUBBED);
 				p = at;
 				continue;
 			}
 		}
-		copybuf_add(&b, p, 1);
+		dynbuf_add(&b, p, 1);
 		p++;
 	}
-	if (b.len == 0)
-		return xstrdup("");
-	return b.p;
+	return dynbuf_take(&b, NULL);
 }
 
 char *
 db_scrub(const char *text, const char *conninfo)
 {
 	struct secrets sc;
-	struct copybuf b = {0};
+	struct dynbuf b;
 	const char *p = text;
 	char *out;
 
+	scrub_init(&b, strlen(text));
 	secrets_find(&sc, conninfo);
 	/* Longest first, so that a secret holding another goes whole. */
 	for (int i = 0; i < sc.n; i++)
@@ -223,19 +231,19 @@ db_scrub(const char *text, const char *conninfo)
 			size_t n = strlen(sc.s[i]);
 
 			if (strncmp(p, sc.s[i], n) == 0) {
-				copybuf_add(&b, SCRUBBED, strlen(SCRUBBED));
+				dynbuf_addstr(&b, SCRUBBED);
 				p += n;
 				hit = 1;
 			}
 		}
 		if (!hit) {
-			copybuf_add(&b, p, 1);
+			dynbuf_add(&b, p, 1);
 			p++;
 		}
 	}
 	secrets_free(&sc);
-	out = scrub_patterns(b.len > 0 ? b.p : "");
-	copybuf_free(&b);
+	out = scrub_patterns(dynbuf_str(&b));
+	dynbuf_free(&b);
 	return out;
 }
 

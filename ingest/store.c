@@ -203,9 +203,9 @@ begin_report(struct store *st, struct err *err)
 static int
 flush_copy(struct store *st, struct err *err)
 {
-	int rc = db_copy_write(st->db, st->copy.p, st->copy.len, err);
+	int rc = db_copy_write(st->db, st->copy.buf.p, st->copy.buf.len, err);
 
-	st->copy.len = 0;
+	copybuf_reset(&st->copy);
 	return rc < 0 ? sink_fail(st, err, err) : 0;
 }
 
@@ -252,15 +252,21 @@ write_verdicts(struct store *st, struct err *err)
 
 	if (st->vpending == 0)
 		return 0;
+	if ((rc = copybuf_check(&st->vcopy, "verdicts", err)) < 0) {
+		copybuf_reset(&st->vcopy);
+		st->vpending = 0;
+		return rc;
+	}
 	if ((rc = end_copy(st, err)) < 0)
 		return rc;
 	if (db_copy_start(st->db, VERDICT_COPY_SQL, err) < 0)
 		return sink_fail(st, err, err);
-	if (db_copy_write(st->db, st->vcopy.p, st->vcopy.len, err) < 0) {
+	if (db_copy_write(st->db, st->vcopy.buf.p, st->vcopy.buf.len, err) <
+	    0) {
 		db_copy_cancel(st->db);
 		return sink_fail(st, err, err);
 	}
-	st->vcopy.len = 0;
+	copybuf_reset(&st->vcopy);
 	st->vpending = 0;
 	if (db_copy_finish(st->db, err) < 0)
 		return sink_fail(st, err, err);
@@ -340,36 +346,36 @@ hash_results(struct store *st, const struct dmarc_record *rec)
 	struct copybuf *l = &st->line;
 
 	for (size_t i = 0; i < rec->n_reasons; i++) {
-		l->len = 0;
+		copybuf_reset(l);
 		copybuf_add(l, "r\t", 2);
 		copybuf_u64(l, i + 1, '\t');
 		copybuf_text(l, rec->reasons[i].type, '\t');
 		copybuf_text(l, rec->reasons[i].comment, '\n');
-		sha256_update(&st->rec_hash, l->p, l->len);
+		sha256_update(&st->rec_hash, l->buf.p, l->buf.len);
 	}
 	for (size_t i = 0; i < rec->n_dkim; i++) {
 		const struct dmarc_dkim_result *d = &rec->dkim_results[i];
 
-		l->len = 0;
+		copybuf_reset(l);
 		copybuf_add(l, "d\t", 2);
 		copybuf_u64(l, i + 1, '\t');
 		copybuf_text(l, d->domain, '\t');
 		copybuf_text(l, d->selector, '\t');
 		copybuf_text(l, d->result, '\t');
 		copybuf_text(l, d->human_result, '\n');
-		sha256_update(&st->rec_hash, l->p, l->len);
+		sha256_update(&st->rec_hash, l->buf.p, l->buf.len);
 	}
 	for (size_t i = 0; i < rec->n_spf; i++) {
 		const struct dmarc_spf_result *s = &rec->spf_results[i];
 
-		l->len = 0;
+		copybuf_reset(l);
 		copybuf_add(l, "s\t", 2);
 		copybuf_u64(l, i + 1, '\t');
 		copybuf_text(l, s->domain, '\t');
 		copybuf_text(l, s->scope, '\t');
 		copybuf_text(l, s->result, '\t');
 		copybuf_text(l, s->human_result, '\n');
-		sha256_update(&st->rec_hash, l->p, l->len);
+		sha256_update(&st->rec_hash, l->buf.p, l->buf.len);
 	}
 }
 
@@ -441,7 +447,7 @@ st_record(void *ctx, const struct dmarc_report *rep,
 {
 	struct store *st = ctx;
 	struct copybuf *l = &st->line;
-	size_t idx_len;
+	size_t idx_len, row;
 	int rc;
 
 	if (!st->in_report && (rc = begin_report(st, err)) < 0)
@@ -462,9 +468,9 @@ st_record(void *ctx, const struct dmarc_report *rep,
 			return sink_fail(st, err, err);
 		st->copying = 1;
 	}
-	l->len = 0;
+	copybuf_reset(l);
 	copybuf_u64(l, rec->index, '\t');
-	idx_len = l->len;
+	idx_len = l->buf.len;
 	copybuf_text(l, rec->source_ip, '\t');
 	copybuf_u64(l, rec->count, '\t');
 	copybuf_text(l, rec->disposition, '\t');
@@ -475,17 +481,24 @@ st_record(void *ctx, const struct dmarc_report *rep,
 	copybuf_text(l, rec->envelope_to, '\n');
 	/* The digest takes the row without its idx. */
 	sha256_init(&st->rec_hash);
-	sha256_update(&st->rec_hash, l->p + idx_len, l->len - idx_len);
+	sha256_update(&st->rec_hash, l->buf.p + idx_len, l->buf.len - idx_len);
+	row = st->copy.buf.len;
 	copybuf_add(&st->copy, st->report_id, strlen(st->report_id));
 	copybuf_add(&st->copy, "\t", 1);
 	/* The line's newline becomes the tab before the arrays. */
-	l->p[l->len - 1] = '\t';
-	copybuf_add(&st->copy, l->p, l->len);
+	l->buf.p[l->buf.len - 1] = '\t';
+	copybuf_add(&st->copy, l->buf.p, l->buf.len);
 	put_results(&st->copy, rec);
 	hash_results(st, rec);
+	if ((rc = copybuf_check(l, "record", err)) < 0 ||
+	    (rc = copybuf_check(&st->copy, "record", err)) < 0) {
+		/* The rows before it are whole and go on as they are. */
+		copybuf_truncate(&st->copy, row);
+		return rc;
+	}
 	keep_record_digest(st);
 	st->copied++;
-	if (st->copy.len >= 64 * 1024 && (rc = flush_copy(st, err)) < 0)
+	if (st->copy.buf.len >= 64 * 1024 && (rc = flush_copy(st, err)) < 0)
 		return rc;
 	return st->judging ? judge_record(st, rep, rec, err) : 0;
 }
@@ -673,8 +686,8 @@ st_discard(void *ctx)
 	if (st->in_report && end_copy(st, &err) == 0)
 		(void)drop_records(st, &err);
 	st->copying = 0;
-	st->copy.len = 0;
-	st->vcopy.len = 0;
+	copybuf_reset(&st->copy);
+	copybuf_reset(&st->vcopy);
 	st->vpending = 0;
 	st->in_report = 0;
 	drop_digests(st);
@@ -732,6 +745,20 @@ prepare_all(struct db *db, struct err *err)
 	return 0;
 }
 
+/* A store with nothing but its buffers set up. */
+static struct store *
+store_alloc(struct db *db, const struct limits *lim)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+
+	st->db = db;
+	st->lim = lim;
+	copybuf_init(&st->line);
+	copybuf_init(&st->copy);
+	copybuf_init(&st->vcopy);
+	return st;
+}
+
 int
 store_new_worker(
     struct store **out, const struct store *run, struct db *db, struct err *err)
@@ -741,9 +768,7 @@ store_new_worker(
 
 	if ((rc = prepare_all(db, err)) < 0)
 		return rc;
-	st = xcalloc(1, sizeof(*st));
-	st->db = db;
-	st->lim = run->lim;
+	st = store_alloc(db, run->lim);
 	store_trust(st, run->authserv);
 	if (run->sv != NULL &&
 	    (rc = store_judge(st, run->services_file, err)) < 0) {
@@ -789,9 +814,7 @@ store_new(struct store **out, struct db *db, const struct limits *lim,
 
 	if ((rc = prepare_all(db, err)) < 0)
 		return rc;
-	st = xcalloc(1, sizeof(*st));
-	st->db = db;
-	st->lim = lim;
+	st = store_alloc(db, lim);
 	rc = db_value(db,
 	    "INSERT INTO ingest_runs (command) VALUES ($1) RETURNING id", 1,
 	    &command, &id, err);
@@ -910,9 +933,9 @@ reset_input(struct store *st)
 	st->db_failed = 0;
 	st->in_report = 0;
 	st->copying = 0;
-	st->copy.len = 0;
+	copybuf_reset(&st->copy);
 	st->judging = 0;
-	st->vcopy.len = 0;
+	copybuf_reset(&st->vcopy);
 	st->vpending = 0;
 }
 
@@ -1244,12 +1267,12 @@ store_free(struct store *st)
 	sha256_free(&st->content);
 	sha256_free(&st->rec_hash);
 	free(st->rec_digests);
-	free(st->line.p);
-	free(st->copy.p);
+	copybuf_free(&st->line);
+	copybuf_free(&st->copy);
 	free(st->authserv);
 	orgdomain_free(st->od);
 	services_free(st->sv);
 	free(st->services_file);
-	free(st->vcopy.p);
+	copybuf_free(&st->vcopy);
 	free(st);
 }
