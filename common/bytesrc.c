@@ -1,12 +1,17 @@
 #include "bytesrc.h"
 
+#include "dynbuf.h"
 #include "err.h"
 #include "xalloc.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* What bytesrc_slurp() asks a source for at a time. */
+#define SLURP_CHUNK (64 * 1024)
 
 ssize_t
 bytesrc_read(struct bytesrc *src, void *buf, size_t len, struct err *err)
@@ -60,33 +65,35 @@ int
 bytesrc_slurp(struct bytesrc *src, uint64_t max, const char *limit_name,
     unsigned char **out, size_t *out_len, struct err *err)
 {
-	size_t cap = max < 64 * 1024 ? (size_t)max + 1 : 64 * 1024, len = 0;
-	unsigned char *buf = xmalloc(cap);
+	struct dynbuf buf;
+	size_t room;
+	char *p, probe;
 	ssize_t n;
 
+	dynbuf_init(&buf, max < SIZE_MAX ? (size_t)max : SIZE_MAX);
 	for (;;) {
-		if (len == cap) {
-			/* Never hold more than one byte past the limit. */
-			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
-			buf = xrealloc(buf, cap);
+		p = dynbuf_room(&buf, SLURP_CHUNK, &room);
+		if (room == 0) {
+			/* Full: one more byte says whether there was more. */
+			p = &probe;
+			room = 1;
 		}
-		n = bytesrc_read(src, buf + len, cap - len, err);
-		if (n < 0) {
-			free(buf);
-			return (int)n;
-		}
-		if (n == 0)
+		n = bytesrc_read(src, p, room, err);
+		if (n <= 0)
 			break;
-		len += (size_t)n;
-		if (len > max) {
-			free(buf);
+		if (p == &probe) {
+			dynbuf_free(&buf);
 			return err_set(err, ERR_LIMIT,
 			    "larger than %llu bytes (limit %s)",
 			    (unsigned long long)max, limit_name);
 		}
+		dynbuf_commit(&buf, (size_t)n);
 	}
-	*out = buf;
-	*out_len = len;
+	if (n < 0) {
+		dynbuf_free(&buf);
+		return (int)n;
+	}
+	*out = (unsigned char *)dynbuf_take(&buf, out_len);
 	return 0;
 }
 

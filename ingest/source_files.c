@@ -3,6 +3,7 @@
  */
 #include "source.h"
 
+#include "dynbuf.h"
 #include "err.h"
 #include "input_limits.h"
 #include "xalloc.h"
@@ -178,40 +179,22 @@ static int
 read_bounded(
     int fd, uint64_t limit, unsigned char **out, size_t *len, int *complete)
 {
-	size_t cap = limit < 64 * 1024 ? (size_t)limit : 64 * 1024, n = 0;
-	unsigned char *buf = xmalloc(cap);
-	ssize_t got;
+	struct dynbuf buf;
+	size_t got;
+	int rc;
 
-	*complete = 1;
-	for (;;) {
-		if (n == cap) {
-			if (cap >= limit) {
-				unsigned char probe;
+	dynbuf_init(&buf, limit < SIZE_MAX ? (size_t)limit : SIZE_MAX);
+	while ((rc = dynbuf_read(&buf, fd, &got)) == 0 && got > 0)
+		;
+	if (rc == ERR_IO) {
+		int saved = errno; /* the caller tells it */
 
-				/* Full: one more byte says whether it was all.
-				 */
-				do
-					got = read(fd, &probe, 1);
-				while (got < 0 && errno == EINTR);
-				*complete = got == 0;
-				break;
-			}
-			cap = cap * 2 > limit ? (size_t)limit : cap * 2;
-			buf = xrealloc(buf, cap);
-		}
-		do
-			got = read(fd, buf + n, cap - n);
-		while (got < 0 && errno == EINTR);
-		if (got < 0) {
-			free(buf);
-			return -1;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
+		dynbuf_free(&buf);
+		errno = saved;
+		return -1;
 	}
-	*out = buf;
-	*len = n;
+	*complete = rc != ERR_LIMIT;
+	*out = (unsigned char *)dynbuf_take(&buf, len);
 	return 0;
 }
 
