@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include "dynbuf.h"
 #include "err.h"
 #include "ipaddr.h"
 #include "log.h"
@@ -576,27 +577,37 @@ parse_line(struct config *cfg, const char *path, unsigned lineno,
 	return 0;
 }
 
-/* Reads all of fd, at most max bytes (more is ERR_LIMIT); *len is the size. */
+/* Reads all of fd into b, at most its ceiling (more is ERR_LIMIT). */
 static int
-read_all(int fd, char *buf, size_t max, size_t *len, struct err *err)
+read_all(int fd, struct dynbuf *b, struct err *err)
 {
-	ssize_t n;
+	size_t got;
+	int rc;
 
-	*len = 0;
-	for (;;) {
-		n = read(fd, buf + *len, max + 1 - *len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return err_set(
-			    err, ERR_IO, "cannot read: %s", strerror(errno));
-		if (n == 0)
-			return 0;
-		*len += n;
-		if (*len > max)
-			return err_set(
-			    err, ERR_LIMIT, "longer than %zu bytes", max);
+	while ((rc = dynbuf_read(b, fd, &got)) == 0 && got > 0)
+		;
+	if (rc == ERR_IO)
+		return err_set(err, ERR_IO, "cannot read: %s", strerror(errno));
+	if (rc == ERR_LIMIT)
+		return err_set(err, ERR_LIMIT, "longer than %zu bytes", b->max);
+	return 0;
+}
+
+/* Reads all of fd, at most max bytes, into a new string (the caller's)
+ * with its length in *len. */
+static int
+read_text(int fd, size_t max, char **out, size_t *len, struct err *err)
+{
+	struct dynbuf b;
+	int rc;
+
+	dynbuf_init(&b, max);
+	if ((rc = read_all(fd, &b, err)) < 0) {
+		dynbuf_free(&b);
+		return rc;
 	}
+	*out = dynbuf_take(&b, len);
+	return 0;
 }
 
 static void
@@ -705,14 +716,10 @@ read_file(struct config *cfg, const char *path, enum config_level level,
 		         "it)",
 		    path);
 	note_file(cfg, path, 1);
-	buf = xmalloc(CONFIG_FILE_MAX + 2);
-	rc = read_all(fd, buf, CONFIG_FILE_MAX, &len, err);
+	rc = read_text(fd, CONFIG_FILE_MAX, &buf, &len, err);
 	close(fd);
-	if (rc < 0) {
-		free(buf);
+	if (rc < 0)
 		return err_prefix(err, "config file %s", path);
-	}
-	buf[len] = '\0';
 	rc = read_lines(cfg, path, buf, len, level, problem, arg, err);
 	free(buf);
 	return rc;
@@ -1235,14 +1242,10 @@ check_services_file(const char *path, struct err *err)
 		return err_set(
 		    err, ERR_USAGE, "%s is not a regular file", path);
 	}
-	buf = xmalloc(SERVICES_FILE_MAX + 2);
-	rc = read_all(fd, buf, SERVICES_FILE_MAX, &len, err);
+	rc = read_text(fd, SERVICES_FILE_MAX, &buf, &len, err);
 	close(fd);
-	if (rc < 0) {
-		free(buf);
+	if (rc < 0)
 		return err_prefix(err, "%s", path);
-	}
-	buf[len] = '\0';
 	end = buf + len;
 	for (line = buf; line < end && rc == 0; line = nl + 1) {
 		lineno++;
@@ -1405,26 +1408,18 @@ config_level(const struct config *cfg, enum config_key key)
 
 #define MASK "********"
 
-/* A growing copy of a string with some spans replaced. */
-struct masked {
-	char *s;
-	size_t len, cap;
-};
+/* A copy of v with some spans replaced by MASK: each byte of v gives at
+ * most itself and a MASK, so no put() can reach the ceiling. */
+static void
+mask_init(struct dynbuf *m, const char *v)
+{
+	dynbuf_init(m, (strlen(v) + 1) * (sizeof(MASK) + 1));
+}
 
 static void
-put(struct masked *m, const char *p, size_t n)
+put(struct dynbuf *m, const char *p, size_t n)
 {
-	/* A span is never longer than what it comes from; the check also
-	 * tells the optimiser so. */
-	if (n > PTRDIFF_MAX)
-		abort();
-	if (m->len + n + 1 > m->cap) {
-		m->cap = (m->len + n + 1) * 2;
-		m->s = xrealloc(m->s, m->cap);
-	}
-	memcpy(m->s + m->len, p, n);
-	m->len += n;
-	m->s[m->len] = '\0';
+	(void)dynbuf_add(m, p, n);
 }
 
 /* scheme://[user[:password]@]host...[?a=b&password=c&sslpassword=d]: all
@@ -1432,10 +1427,11 @@ put(struct masked *m, const char *p, size_t n)
 static char *
 mask_url(const char *v, const char *sep)
 {
-	struct masked m = {NULL, 0, 0};
+	struct dynbuf m;
 	const char *auth = sep + 3, *query = strchr(auth, '?'), *at, *colon;
 	const char *p, *amp;
 
+	mask_init(&m, v);
 	/* The last '@' before the query: a password that holds '/' still
 	 * hides. */
 	at = memrchr(auth, '@', (query ? query : auth + strlen(auth)) - auth);
@@ -1449,7 +1445,7 @@ mask_url(const char *v, const char *sep)
 	}
 	if (query == NULL) {
 		put(&m, p, strlen(p));
-		return m.s;
+		return dynbuf_take(&m, NULL);
 	}
 	put(&m, p, query + 1 - p);
 	for (p = query + 1; *p != '\0'; p = amp + 1) {
@@ -1469,7 +1465,7 @@ mask_url(const char *v, const char *sep)
 			break;
 		}
 	}
-	return m.s;
+	return dynbuf_take(&m, NULL);
 }
 
 /*
@@ -1479,11 +1475,11 @@ mask_url(const char *v, const char *sep)
 static char *
 mask_conninfo(const char *v)
 {
-	struct masked m = {NULL, 0, 0};
+	struct dynbuf m;
 	const char *p = v, *kw, *val;
 	size_t kwlen;
 
-	put(&m, "", 0);
+	mask_init(&m, v);
 	while (*p != '\0') {
 		const char *start = p;
 
@@ -1529,7 +1525,7 @@ mask_conninfo(const char *v)
 		else
 			put(&m, val, p - val);
 	}
-	return m.s;
+	return dynbuf_take(&m, NULL);
 }
 
 char *
@@ -1612,9 +1608,8 @@ first_line(const char *buf, size_t len, char **out, struct err *err)
 int
 config_read_secret_file(const char *path, char **out, struct err *err)
 {
-	char buf[CONFIG_SECRET_MAX + 1];
+	struct dynbuf buf;
 	struct stat sb;
-	size_t len = 0;
 	int fd, rc;
 
 	*out = NULL;
@@ -1630,11 +1625,12 @@ config_read_secret_file(const char *path, char **out, struct err *err)
 		log_warn("%s holds a secret and everybody may read it (chmod "
 		         "o-r it)",
 		    path);
-	rc = read_all(fd, buf, CONFIG_SECRET_MAX, &len, err);
+	dynbuf_init_secret(&buf, CONFIG_SECRET_MAX);
+	rc = read_all(fd, &buf, err);
 	close(fd);
 	if (rc == 0)
-		rc = first_line(buf, len, out, err);
-	explicit_bzero(buf, sizeof(buf));
+		rc = first_line(dynbuf_str(&buf), buf.len, out, err);
+	dynbuf_free(&buf);
 	if (rc < 0)
 		return err_prefix(err, "%s", path);
 	return 0;
