@@ -55,22 +55,22 @@ check_text(const char *s, size_t size, const char *what)
 static void
 parse_item(const struct imap_resp *r, size_t i, uint32_t probe)
 {
-	const unsigned char *base = r->data, *name;
+	const unsigned char *base = (const unsigned char *)r->buf.p, *name;
 	struct imap_fetch f;
 	struct imap_cur c;
 	char text[IMAP_RESP_TEXT_MAX + 1], tmp[256], sep;
 	uint32_t num;
 	size_t n;
 
-	check(r->items[i].off <= r->len &&
-	        r->items[i].len <= r->len - r->items[i].off,
+	check(r->items[i].off <= r->buf.len &&
+	        r->items[i].len <= r->buf.len - r->items[i].off,
 	    "a response lies within the answer");
 	if (imap_resp_numbered(r, i, "FETCH", &num, &c)) {
 		if (imap_resp_fetch(&c, &f)) {
 			if (f.has_body && f.body != NULL) {
 				int in_answer = f.body >= base &&
-				    f.body_len <= r->len &&
-				    f.body <= base + r->len - f.body_len;
+				    f.body_len <= r->buf.len &&
+				    f.body <= base + r->buf.len - f.body_len;
 				int in_q =
 				    f.body == (const unsigned char *)f.qbody &&
 				    f.body_len < sizeof(f.qbody);
@@ -88,8 +88,8 @@ parse_item(const struct imap_resp *r, size_t i, uint32_t probe)
 	if (imap_resp_list(r, i, &sep, &name, &n, tmp, sizeof(tmp)) &&
 	    name != NULL) {
 		check(name == (const unsigned char *)tmp ||
-		        (name >= base && n <= r->len &&
-		            name <= base + r->len - n),
+		        (name >= base && n <= r->buf.len &&
+		            name <= base + r->buf.len - n),
 		    "a LIST name lies in the answer or tmp");
 		touch(name, n);
 	}
@@ -108,7 +108,7 @@ parse_answer(const struct imap_resp *r, uint32_t probe)
 	uint32_t *uids, exists = 0, uidvalidity, uidnext;
 	size_t n;
 
-	check(r->len <= r->max, "an answer stays within its ceiling");
+	check(r->buf.len <= r->buf.max, "an answer stays within its ceiling");
 	for (size_t i = 0; i < r->n; i++)
 		parse_item(r, i, probe);
 	imap_resp_search(r, &uids, &n);

@@ -324,7 +324,7 @@ command(struct imap *im, size_t max, struct err *err, const char *fmt, ...)
 	    read_response(im, tag, max, what, err))
 		return err->code;
 	log_debug("imap: %s: < %s %s %s (%zu untagged, %zu bytes)", im->where,
-	    tag, im->r.status, im->r.text, im->r.n, im->r.len);
+	    tag, im->r.status, im->r.text, im->r.n, im->r.buf.len);
 	note_changes(im);
 	return 0;
 }

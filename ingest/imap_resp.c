@@ -46,8 +46,7 @@ imap_resp_begin(struct imap_resp *r, const char *tag, size_t max)
 		n = sizeof(r->tag) - 1;
 	memcpy(r->tag, tag, n);
 	r->tag[n] = '\0';
-	r->max = max;
-	r->len = 0;
+	dynbuf_reset_max(&r->buf, max);
 	r->n = 0;
 	r->status[0] = '\0';
 	r->text[0] = '\0';
@@ -61,29 +60,16 @@ imap_resp_begin(struct imap_resp *r, const char *tag, size_t max)
 void
 imap_resp_free(struct imap_resp *r)
 {
-	free(r->data);
+	dynbuf_free(&r->buf);
 	free(r->items);
-	r->data = NULL;
 	r->items = NULL;
-	r->len = r->cap = r->n = r->items_cap = 0;
+	r->n = r->items_cap = 0;
 }
 
 static int
 append(struct imap_resp *r, const unsigned char *p, size_t n)
 {
-	if (r->len > r->max || n > r->max - r->len)
-		return IMAP_RESP_E_LIMIT;
-	if (r->len + n > r->cap) {
-		size_t cap = r->cap ? r->cap : 4096;
-
-		while (cap < r->len + n)
-			cap = cap > r->max / 2 ? r->max : cap * 2;
-		r->data = xrealloc(r->data, cap);
-		r->cap = cap;
-	}
-	memcpy(r->data + r->len, p, n);
-	r->len += n;
-	return 0;
+	return dynbuf_add(&r->buf, p, n) < 0 ? IMAP_RESP_E_LIMIT : 0;
 }
 
 static void
@@ -153,7 +139,7 @@ tagged(struct imap_resp *r, const unsigned char *l, size_t ll)
 	if (w < sn)
 		w++;
 	imap_printable(r->text, sizeof(r->text), s + w, sn - w);
-	r->len = r->start;
+	dynbuf_truncate(&r->buf, r->start);
 	return IMAP_RESP_DONE;
 }
 
@@ -173,7 +159,8 @@ imap_resp_feed(
 				goto limit;
 			pos += k;
 			r->lit -= k;
-			r->line = r->len; /* the response goes on after it */
+			r->line =
+			    r->buf.len; /* the response goes on after it */
 			continue;
 		}
 		lf = memchr(p + pos, '\n', avail);
@@ -184,8 +171,8 @@ imap_resp_feed(
 		if (lf == NULL)
 			break;
 
-		l = r->data + r->line;
-		ll = r->len - r->line - 1;
+		l = (const unsigned char *)r->buf.p + r->line;
+		ll = r->buf.len - r->line - 1;
 		if (ll > 0 && l[ll - 1] == '\r')
 			ll--;
 		if (r->first) {
@@ -207,18 +194,18 @@ imap_resp_feed(
 		}
 		/* Text in an OK, NO, BAD or BYE holds no literal. */
 		if (!r->is_status && literal_at_end(l, ll, &r->lit)) {
-			if (r->lit > r->max - r->len) {
+			if (r->lit > r->buf.max - r->buf.len) {
 				r->literal = r->lit;
 				r->lit = 0;
 				*used = pos;
 				return IMAP_RESP_E_LIMIT;
 			}
 			r->first = 0;
-			r->line = r->len;
+			r->line = r->buf.len;
 			continue;
 		}
-		push(r, r->start, r->len - r->start);
-		r->start = r->line = r->len;
+		push(r, r->start, r->buf.len - r->start);
+		r->start = r->line = r->buf.len;
 		r->first = 1;
 	}
 	*used = pos;
@@ -235,7 +222,7 @@ limit:
 void
 imap_resp_item(const struct imap_resp *r, size_t i, struct imap_cur *c)
 {
-	c->p = r->data + r->items[i].off;
+	c->p = (const unsigned char *)r->buf.p + r->items[i].off;
 	c->end = c->p + r->items[i].len;
 }
 

@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dynbuf.h"
+
 #define IMAP_RESP_TEXT_MAX 200 /* status text kept, printable */
 #define IMAP_RESP_DATE_MAX 40 /* an INTERNALDATE, as sent */
 
@@ -37,8 +39,9 @@ struct imap_span {
 
 /* The answer to one command; zero-initialise before first use. */
 struct imap_resp {
-	unsigned char *data; /* the untagged responses, as received */
-	size_t len, cap;
+	/* The untagged responses, as received, within the ceiling given to
+	 * imap_resp_begin() (buf.max). */
+	struct dynbuf buf;
 	struct imap_span *items;
 	size_t n, items_cap;
 	char status[4]; /* of the tagged line: OK, NO or BAD */
@@ -50,7 +53,7 @@ struct imap_resp {
 	uint64_t literal; /* after IMAP_RESP_E_LIMIT: the literal's length */
 	/* Framing state. */
 	char tag[16];
-	size_t max, start, line;
+	size_t start, line;
 	uint64_t lit;
 	int first, is_status;
 };
