@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include "childproc.h"
 #include "dynbuf.h"
 #include "err.h"
 #include "ipaddr.h"
@@ -12,17 +13,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef DMARCSIFT_SYSCONFDIR
@@ -1636,115 +1633,32 @@ config_read_secret_file(const char *path, char **out, struct err *err)
 	return 0;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Waits for pid until deadline, then kills it; *status as from waitpid. */
-static void
-reap(pid_t pid, long long deadline, int *status)
-{
-	struct timespec tick = {0, 10 * 1000 * 1000};
-	pid_t r;
-
-	while ((r = waitpid(pid, status, WNOHANG)) == 0 && now_ms() < deadline)
-		nanosleep(&tick, NULL);
-	if (r == 0) {
-		kill(pid, SIGKILL);
-		while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-			;
-	}
-}
-
-/* Reads the child's output until EOF, too much or the deadline. */
-static int
-read_child(int fd, char *buf, size_t max, size_t *len, long long deadline,
-    struct err *err)
-{
-	struct pollfd pfd = {fd, POLLIN, 0};
-	long long left;
-	ssize_t n;
-
-	*len = 0;
-	for (;;) {
-		left = deadline - now_ms();
-		if (left <= 0)
-			return err_set(err, ERR_IO,
-			    "the command took longer than %d seconds",
-			    TOKEN_COMMAND_SECONDS);
-		if (poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left) < 0) {
-			if (errno == EINTR)
-				continue;
-			return err_set(
-			    err, ERR_IO, "poll: %s", strerror(errno));
-		}
-		n = read(fd, buf + *len, max + 1 - *len);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n < 0)
-			return err_set(err, ERR_IO,
-			    "cannot read the command's output: %s",
-			    strerror(errno));
-		if (n == 0)
-			return 0;
-		*len += n;
-		if (*len > max)
-			return err_set(err, ERR_LIMIT,
-			    "the command printed more than %zu bytes", max);
-	}
-}
-
 int
 config_run_token_command(const char *cmd, char **out, struct err *err)
 {
-	char buf[CONFIG_SECRET_MAX + 1];
-	long long deadline = now_ms() + TOKEN_COMMAND_SECONDS * 1000LL;
-	size_t len = 0;
-	int fds[2], devnull, status = 0, rc;
-	pid_t pid;
+	/* The setting is a shell command line, as a user writes one. */
+	char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
+	const struct childproc_opts o = {
+	    .name = "the command",
+	    .stderr_to = CHILDPROC_STDERR_PASS,
+	    .out_max = CONFIG_SECRET_MAX,
+	    .out_secret = 1,
+	    .timeout_s = TOKEN_COMMAND_SECONDS,
+	};
+	struct childproc_result res;
+	char status[80];
+	int rc;
 
 	*out = NULL;
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return err_set(
-		    err, ERR_IO, "cannot make a pipe: %s", strerror(errno));
-	fflush(NULL);
-	if ((pid = fork()) < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return err_set(err, ERR_IO, "cannot fork: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		devnull = open("/dev/null", O_RDONLY);
-		if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0 ||
-		    dup2(fds[1], STDOUT_FILENO) < 0)
-			_exit(127);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	rc = read_child(fds[0], buf, CONFIG_SECRET_MAX, &len, deadline, err);
-	close(fds[0]);
-	if (rc < 0) {
-		/* Too much or too slow: it is not waited for. */
-		kill(pid, SIGKILL);
-		deadline = now_ms() + 5000;
-	}
-	reap(pid, deadline, &status);
-	if (rc == 0 && WIFSIGNALED(status))
-		rc = err_set(err, ERR_IO, "the command was killed by signal %d",
-		    WTERMSIG(status));
-	else if (rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0)
-		rc = err_set(err, ERR_IO, "the command exited with status %d%s",
-		    WEXITSTATUS(status),
-		    WEXITSTATUS(status) == 127 ? " (command not found?)" : "");
-	if (rc == 0 && (rc = first_line(buf, len, out, err)) < 0)
+	if ((rc = childproc_run(argv, &o, &res, err)) < 0)
+		return rc;
+	if (!childproc_ok(res.status))
+		rc = err_set(err, ERR_IO, "the command %s",
+		    childproc_status_text(res.status, status, sizeof(status)));
+	else if ((rc = first_line(
+	              dynbuf_str(&res.out), res.out.len, out, err)) < 0)
 		err_set(err, ERR_IO, "the command printed no token");
-	explicit_bzero(buf, sizeof(buf));
+	childproc_result_free(&res);
 	return rc;
 }
 
