@@ -9,7 +9,8 @@
  * signal back to its default and none blocked (an ignored SIGPIPE would
  * otherwise be inherited), descriptors above 2 closed on exec, then the
  * user, the directory, the program.  A program that runs past its time is
- * killed (SIGKILL).
+ * killed (SIGKILL); what it started itself is not (it stays in our process
+ * group, so that a ^C reaches it as it reaches us).
  *
  * Ownership: the caller keeps argv, the environment and everything in the
  * options; the captured output belongs to the result and is released with

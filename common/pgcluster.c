@@ -15,13 +15,14 @@
  * Authentication is "trust" for the socket: DIR is 0700 and so is the
  * socket, so only the server user (and root) can reach it at all.
  *
- * The PostgreSQL programs run with fork/execve, never through a shell; as
- * root they run as the postgres user, switched to in the child (initdb,
- * pg_ctl and postgres refuse to run as root).  Their output is kept
- * (the last 2 KB) for the error message if they fail.
+ * The PostgreSQL programs run through childproc (fork/execve, never a
+ * shell); as root they run as the postgres user, switched to in the child
+ * (initdb, pg_ctl and postgres refuse to run as root).  Their output is
+ * kept (the last 2 KB) for the error message if they fail.
  */
 #include "pgcluster.h"
 
+#include "childproc.h"
 #include "err.h"
 #include "log.h"
 #include "xalloc.h"
@@ -55,6 +56,7 @@
 #define DBUSER "dmarcsift"
 #define PATHSZ 512
 #define START_TIMEOUT "60" /* seconds pg_ctl waits for a start or stop */
+#define OUTPUT_TAIL 2048 /* what is kept of a program's output */
 
 extern char **environ;
 
@@ -66,48 +68,14 @@ struct ctx {
 	int switch_user; /* we are root: children become the server user */
 	uid_t uid; /* the server user */
 	gid_t gid;
-	gid_t *groups;
-	int ngroups;
+	gid_t *groups; /* owned */
 	char user[64];
+	struct childproc_user as; /* the above, for childproc */
 	char **envp; /* the children's environment, owned */
-	long maxfd;
-};
-
-/* The end of a child's output: what is worth showing when it failed. */
-struct tail {
-	char buf[2048];
-	size_t len;
-};
-
-/* What a child reports through its close-on-exec pipe when it could not
- * get as far as execve(). */
-enum { STAGE_SETUP = 1, STAGE_USER, STAGE_CHDIR, STAGE_EXEC };
-struct child_fail {
-	int stage;
-	int errnum;
 };
 
 /* ---------------------------------------------------------------------- */
 /* Text */
-
-static void
-tail_add(struct tail *t, const char *p, size_t n)
-{
-	size_t cap = sizeof(t->buf), drop;
-
-	if (n >= cap) {
-		memcpy(t->buf, p + (n - cap), cap);
-		t->len = cap;
-		return;
-	}
-	if (t->len + n > cap) {
-		drop = t->len + n - cap;
-		memmove(t->buf, t->buf + drop, t->len - drop);
-		t->len -= drop;
-	}
-	memcpy(t->buf + t->len, p, n);
-	t->len += n;
-}
 
 /*
  * The last max bytes of p as one line for an error message: from the start
@@ -149,18 +117,6 @@ oneline(char *dst, size_t dstsz, const char *p, size_t len, size_t max)
 		o--;
 	if (dstsz > 0)
 		dst[o] = '\0';
-}
-
-/* "exit 1" or "signal 9" for a wait status. */
-static void
-describe_status(char *dst, size_t dstsz, int status)
-{
-	if (WIFEXITED(status))
-		snprintf(dst, dstsz, "exit %d", WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		snprintf(dst, dstsz, "killed by signal %d", WTERMSIG(status));
-	else
-		snprintf(dst, dstsz, "wait status %#x", (unsigned)status);
 }
 
 /* The last max bytes of a file as one line; "" when it cannot be read. */
@@ -589,9 +545,6 @@ ctx_init(struct ctx *c, const struct pgcluster *pc, struct err *err)
 	    (int)sizeof(c->libdir) - 32)
 		return err_set(
 		    err, ERR_USAGE, PG_LIBDIR_ENV " is too long: %s", env);
-	c->maxfd = sysconf(_SC_OPEN_MAX);
-	if (c->maxfd < 0 || c->maxfd > 65536)
-		c->maxfd = 65536;
 	if (geteuid() != 0) {
 		c->uid = geteuid();
 		c->gid = getegid();
@@ -622,162 +575,54 @@ ctx_init(struct ctx *c, const struct pgcluster *pc, struct err *err)
 		c->groups[0] = pw->pw_gid;
 		n = 1;
 	}
-	c->ngroups = n;
+	c->as.uid = c->uid;
+	c->as.gid = c->gid;
+	c->as.groups = c->groups;
+	c->as.ngroups = (size_t)n;
+	c->as.name = c->user;
 	build_env(c, pw->pw_dir);
 	return 0;
 }
 
-/* Moves fd above 2, so that the dup2() onto 0, 1 and 2 cannot clobber it
- * or leave it marked close-on-exec; -1 when that fails. */
-static int
-child_high_fd(int fd)
-{
-	return fd > 2 ? fd : fcntl(fd, F_DUPFD_CLOEXEC, 3);
-}
-
-static void
-child_fail(int fd, int stage)
-{
-	struct child_fail cf = {stage, errno};
-	ssize_t n;
-
-	n = write(fd, &cf, sizeof(cf));
-	(void)n;
-	_exit(127);
-}
-
-/* After fork(): async-signal-safe calls only. */
-static void __attribute__((noreturn))
-child(const struct ctx *c, char *const argv[], int in, int out, int report)
-{
-	struct sigaction sa;
-	sigset_t none;
-	int fd, sig;
-
-	if ((report = child_high_fd(report)) < 0)
-		_exit(127);
-	if ((in = child_high_fd(in)) < 0 || (out = child_high_fd(out)) < 0)
-		child_fail(report, STAGE_SETUP);
-	/* Ignored signals stay ignored across execve(): undo what the
-	 * caller set (SIGPIPE, say), or the server would inherit it. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	for (sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
-		child_fail(report, STAGE_SETUP);
-	/* Nothing else of ours may reach the programs: the server they
-	 * start runs for long and would keep it open, the lock of
-	 * DIR.lock above all. */
-	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		for (fd = 3; fd < c->maxfd; fd++)
-			fcntl(fd, F_SETFD, FD_CLOEXEC);
-	if (c->switch_user &&
-	    (setgroups((size_t)c->ngroups, c->groups) < 0 ||
-	        setgid(c->gid) < 0 || setuid(c->uid) < 0))
-		child_fail(report, STAGE_USER);
-	/* postgres warns when it cannot go back to where it was started. */
-	if (chdir(c->dir) < 0)
-		child_fail(report, STAGE_CHDIR);
-	execve(argv[0], argv, c->envp);
-	child_fail(report, STAGE_EXEC);
-	_exit(127);
-}
-
 /*
- * Runs argv (argv[0] a full path) as the server user in DIR, its output in
- * *out and its wait status in *status.  Fails only when the program could
- * not be run at all.
+ * Runs argv (argv[0] a full path) as the server user in DIR: its wait
+ * status and the end of its output (stdout and stderr) in *res, which the
+ * caller frees with childproc_result_free().  Fails only when the program
+ * could not be run at all.
  */
 static int
-run(const struct ctx *c, char *const argv[], int *status, struct tail *out,
+run(const struct ctx *c, char *const argv[], struct childproc_result *res,
     struct err *err)
 {
-	const char *prog = strrchr(argv[0], '/') + 1;
-	int opipe[2] = {-1, -1}, rpipe[2] = {-1, -1}, in = -1, saved;
-	struct child_fail cf;
-	char buf[4096], line[600];
-	ssize_t n;
-	pid_t pid;
+	const struct childproc_opts o = {
+	    .envp = c->envp,
+	    /* postgres warns when it cannot go back to where it started. */
+	    .dir = c->dir,
+	    .user = c->switch_user ? &c->as : NULL,
+	    .stderr_to = CHILDPROC_STDERR_CAPTURE,
+	    .out_max = OUTPUT_TAIL,
+	    .out_tail = 1,
+	};
+	char line[600];
+	int rc;
 
-	out->len = 0;
-	if ((in = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0 ||
-	    pipe2(opipe, O_CLOEXEC) < 0 || pipe2(rpipe, O_CLOEXEC) < 0 ||
-	    (pid = fork()) < 0) {
-		saved = errno;
-		if (in >= 0)
-			close(in);
-		if (opipe[0] >= 0) {
-			close(opipe[0]);
-			close(opipe[1]);
-		}
-		if (rpipe[0] >= 0) {
-			close(rpipe[0]);
-			close(rpipe[1]);
-		}
-		return err_set(
-		    err, ERR_IO, "cannot run %s: %s", prog, strerror(saved));
-	}
-	if (pid == 0)
-		child(c, argv, in, opipe[1], rpipe[1]);
-	close(in);
-	close(opipe[1]);
-	close(rpipe[1]);
-	for (;;) {
-		n = read(opipe[0], buf, sizeof(buf));
-		if (n > 0)
-			tail_add(out, buf, (size_t)n);
-		else if (n == 0 || errno != EINTR)
-			break;
-	}
-	close(opipe[0]);
-	do
-		n = read(rpipe[0], &cf, sizeof(cf));
-	while (n < 0 && errno == EINTR);
-	close(rpipe[0]);
-	while (waitpid(pid, status, 0) < 0)
-		if (errno != EINTR)
-			return err_set(err, ERR_IO, "cannot wait for %s: %s",
-			    prog, strerror(errno));
-	oneline(line, sizeof(line), out->buf, out->len, 500);
-	log_debug("%s: %s%s", prog, line, line[0] == '\0' ? "(no output)" : "");
-	if (n != (ssize_t)sizeof(cf))
-		return 0;
-	switch (cf.stage) {
-	case STAGE_USER:
-		return err_set(err, ERR_IO, "cannot run %s as user %s: %s",
-		    prog, c->user, strerror(cf.errnum));
-	case STAGE_CHDIR:
-		if (c->switch_user)
-			return err_set(err, ERR_IO,
-			    "cannot run %s: user %s cannot enter %s: %s (every "
-			    "directory above it must be searchable by %s)",
-			    prog, c->user, c->dir, strerror(cf.errnum),
-			    c->user);
-		return err_set(err, ERR_IO,
-		    "cannot run %s: cannot enter %s: %s", prog, c->dir,
-		    strerror(cf.errnum));
-	case STAGE_EXEC:
-		return err_set(err, ERR_IO, "cannot run %s: %s", argv[0],
-		    strerror(cf.errnum));
-	default:
-		return err_set(err, ERR_IO, "cannot run %s: %s", prog,
-		    strerror(cf.errnum));
-	}
+	if ((rc = childproc_run(argv, &o, res, err)) < 0)
+		return rc;
+	oneline(line, sizeof(line), dynbuf_str(&res->out), res->out.len, 500);
+	log_debug("%s: %s%s", strrchr(argv[0], '/') + 1, line,
+	    line[0] == '\0' ? "(no output)" : "");
+	return 0;
 }
 
-/* "what failed (exit 1): output" */
+/* "what failed (exited with status 1): output" */
 static int
 run_failed(
-    struct err *err, const char *what, int status, const struct tail *out)
+    struct err *err, const char *what, const struct childproc_result *res)
 {
-	char st[64], text[700];
+	char st[80], text[700];
 
-	describe_status(st, sizeof(st), status);
-	oneline(text, sizeof(text), out->buf, out->len, 600);
+	childproc_status_text(res->status, st, sizeof(st));
+	oneline(text, sizeof(text), dynbuf_str(&res->out), res->out.len, 600);
 	return err_set(err, ERR_DB, "%s (%s)%s%s", what, st,
 	    text[0] != '\0' ? ": " : "", text);
 }
@@ -911,9 +756,9 @@ create_cluster(struct ctx *c, struct err *err)
 	char *argv[] = {prog, "-D", tmp, "-U", DBUSER, "-E", "UTF8",
 	    "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=reject",
 	    NULL};
-	struct tail out;
+	struct childproc_result out;
 	struct stat st;
-	int rc, status, fd;
+	int rc, fd;
 
 	if ((rc = join(data, c->dir, "data", err)) < 0 ||
 	    (rc = join(tmp, c->dir, "data.new", err)) < 0 ||
@@ -932,8 +777,11 @@ create_cluster(struct ctx *c, struct err *err)
 		return rc;
 	log_info(
 	    "creating a PostgreSQL cluster in %s with %s", c->dir, c->bindir);
-	if ((rc = run(c, argv, &status, &out, err)) == 0 && status != 0)
-		rc = run_failed(err, "initdb failed", status, &out);
+	if ((rc = run(c, argv, &out, err)) == 0) {
+		if (!childproc_ok(out.status))
+			rc = run_failed(err, "initdb failed", &out);
+		childproc_result_free(&out);
+	}
 	if (rc < 0)
 		return err_prefix(
 		    err, "cannot create the PostgreSQL cluster in %s", c->dir);
@@ -1025,37 +873,38 @@ server_running(const struct ctx *c, int *running, struct err *err)
 {
 	char prog[PATHSZ], data[PATHSZ];
 	char *argv[] = {prog, "-D", data, "status", NULL};
-	struct tail out;
+	struct childproc_result out;
 	int rc, status;
 
 	*running = 0;
 	if ((rc = join(prog, c->bindir, "pg_ctl", err)) < 0 ||
 	    (rc = join(data, c->dir, "data", err)) < 0)
 		return rc;
-	if ((rc = run(c, argv, &status, &out, err)) < 0)
+	if ((rc = run(c, argv, &out, err)) < 0)
 		return err_prefix(
 		    err, "cannot check the PostgreSQL server in %s", c->dir);
 	/* pg_ctl status: 0 running, 3 not running, 4 no data directory. */
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
-		return 0;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+	status = out.status;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		*running = !zombie(postmaster_pid(c->dir));
-		return 0;
-	}
-	run_failed(err, "pg_ctl status failed", status, &out);
-	return err_prefix(
-	    err, "cannot check the PostgreSQL server in %s", c->dir);
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 3)
+		rc = run_failed(err, "pg_ctl status failed", &out);
+	childproc_result_free(&out);
+	if (rc < 0)
+		return err_prefix(
+		    err, "cannot check the PostgreSQL server in %s", c->dir);
+	return 0;
 }
 
 static int
 start_server(const struct ctx *c, struct err *err)
 {
-	char prog[PATHSZ], data[PATHSZ], logf[PATHSZ], st[64], text[500];
+	char prog[PATHSZ], data[PATHSZ], logf[PATHSZ], st[80], text[500];
 	char logtail[600];
 	char *argv[] = {prog, "-D", data, "-l", logf, "-w", "-t", START_TIMEOUT,
 	    "-s", "start", NULL};
-	struct tail out;
-	int rc, status, i;
+	struct childproc_result out;
+	int rc, ok, i;
 	long pid;
 
 	if ((rc = join(prog, c->bindir, "pg_ctl", err)) < 0 ||
@@ -1068,13 +917,15 @@ start_server(const struct ctx *c, struct err *err)
 	for (i = 0; pid > 0 && i < 100 && zombie(pid); i++)
 		usleep(100 * 1000);
 	log_info("starting the PostgreSQL server in %s", c->dir);
-	if ((rc = run(c, argv, &status, &out, err)) < 0)
+	if ((rc = run(c, argv, &out, err)) < 0)
 		return err_prefix(err, "cannot start the PostgreSQL server");
-	if (status == 0)
+	ok = childproc_ok(out.status);
+	childproc_status_text(out.status, st, sizeof(st));
+	oneline(text, sizeof(text), dynbuf_str(&out.out), out.out.len, 200);
+	childproc_result_free(&out);
+	if (ok)
 		return 0;
 	/* pg_ctl only says "examine the log output": the reason is there. */
-	describe_status(st, sizeof(st), status);
-	oneline(text, sizeof(text), out.buf, out.len, 200);
 	file_tail(logtail, sizeof(logtail), logf, 500);
 	return err_set(err, ERR_DB,
 	    "cannot start the PostgreSQL server in %s: pg_ctl failed (%s): "
@@ -1088,21 +939,24 @@ stop_server(const struct ctx *c, struct err *err)
 	char prog[PATHSZ], data[PATHSZ];
 	char *argv[] = {prog, "-D", data, "-m", "fast", "-w", "-t",
 	    START_TIMEOUT, "-s", "stop", NULL};
-	struct tail out;
-	int rc, status, running;
+	struct childproc_result out;
+	struct err why;
+	int rc, ok, running;
 
 	if ((rc = join(prog, c->bindir, "pg_ctl", err)) < 0 ||
 	    (rc = join(data, c->dir, "data", err)) < 0)
 		return rc;
 	log_info("stopping the PostgreSQL server in %s", c->dir);
-	if ((rc = run(c, argv, &status, &out, err)) < 0)
+	if ((rc = run(c, argv, &out, err)) < 0)
 		return err_prefix(err, "cannot stop the PostgreSQL server");
-	if (status == 0)
-		return 0;
+	ok = childproc_ok(out.status);
+	if (!ok)
+		run_failed(&why, "pg_ctl stop failed", &out);
+	childproc_result_free(&out);
 	/* It may have gone by itself in the meantime: that will do. */
-	if (server_running(c, &running, err) == 0 && !running)
+	if (ok || (server_running(c, &running, err) == 0 && !running))
 		return 0;
-	run_failed(err, "pg_ctl stop failed", status, &out);
+	*err = why;
 	return err_prefix(
 	    err, "cannot stop the PostgreSQL server in %s", c->dir);
 }
@@ -1115,9 +969,9 @@ ensure_database(const struct ctx *c, struct err *err)
 	char prog[PATHSZ], mark[PATHSZ];
 	char *argv[] = {
 	    prog, "-h", (char *)c->dir, "-p", PORT, "-U", DBUSER, DBNAME, NULL};
-	struct tail out;
+	struct childproc_result out;
 	struct stat st;
-	int rc, status, fd;
+	int rc, fd;
 
 	if ((rc = join(mark, c->dir, "db-created", err)) < 0)
 		return rc;
@@ -1125,15 +979,18 @@ ensure_database(const struct ctx *c, struct err *err)
 		return 0;
 	if ((rc = join(prog, c->bindir, "createdb", err)) < 0)
 		return rc;
-	if ((rc = run(c, argv, &status, &out, err)) < 0)
+	if ((rc = run(c, argv, &out, err)) < 0)
 		return err_prefix(err, "cannot create the database " DBNAME);
 	/* The server's words: its lc_messages is C, whatever our locale. */
-	if (status != 0 &&
-	    memmem(out.buf, out.len, "already exists", 14) == NULL) {
-		run_failed(err, "createdb failed", status, &out);
+	if (!childproc_ok(out.status) &&
+	    memmem(dynbuf_str(&out.out), out.out.len, "already exists", 14) ==
+	        NULL) {
+		run_failed(err, "createdb failed", &out);
+		childproc_result_free(&out);
 		return err_prefix(
 		    err, "cannot create the database " DBNAME " in %s", c->dir);
 	}
+	childproc_result_free(&out);
 	if ((fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0)
 		return err_set(
 		    err, ERR_IO, "cannot create %s: %s", mark, strerror(errno));

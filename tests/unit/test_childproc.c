@@ -117,11 +117,12 @@ test_timeout(void **state)
 	time_t t0 = time(NULL);
 
 	/* Silent and slow. */
-	assert_int_equal(sh("sleep 20", &o, &res, &err), ERR_LIMIT);
+	assert_int_equal(sh("exec sleep 20", &o, &res, &err), ERR_LIMIT);
 	assert_non_null(
 	    strstr(err.msg, "sh took longer than 1 seconds and was killed"));
 	/* Its output closed, but still running. */
-	assert_int_equal(sh("exec >&-; sleep 20", &o, &res, &err), ERR_LIMIT);
+	assert_int_equal(
+	    sh("exec >&-; exec sleep 20", &o, &res, &err), ERR_LIMIT);
 	assert_non_null(strstr(err.msg, "took longer than 1 seconds"));
 	assert_true(time(NULL) - t0 < 10);
 	/* In time: no trouble. */
