@@ -1,5 +1,5 @@
 #!/bin/sh
-# dmarcsift's private PostgreSQL cluster (common/pgcluster.c) through the
+# dmarcsift's private PostgreSQL cluster (cli/pgcluster.c) through the
 # real binary: made, started and stopped on demand, safe to start twice at
 # once, restarted after a minor upgrade replaced its server binary, and a
 # way out said after a major one.  Runs as root (the server then runs as
