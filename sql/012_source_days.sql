@@ -76,7 +76,9 @@ COMMENT ON TABLE source_days_reports IS 'The reports whose rows source_days hold
 -- stored earlier now counts) out, counted and judged reports not yet in,
 -- in.
 CREATE FUNCTION source_days_sync(p_reports bigint[] DEFAULT NULL)
-RETURNS void LANGUAGE plpgsql AS $$
+RETURNS void LANGUAGE plpgsql
+-- The grouping of a big report's records sorts in memory, not on disk.
+SET work_mem = '64MB' AS $$
 BEGIN
 	PERFORM pg_advisory_xact_lock(7243002);
 	WITH gone AS (
@@ -87,6 +89,8 @@ BEGIN
 		RETURNING m.report)
 	DELETE FROM source_days s USING gone g WHERE s.report = g.report;
 
+	-- Each new report's days first, then its records by its key, so
+	-- the work is per report and never per record and day.
 	WITH new AS (
 		INSERT INTO source_days_reports (report)
 		SELECT c.id FROM counted_reports c
@@ -95,26 +99,42 @@ BEGIN
 		                  WHERE m.report = c.id)
 		  AND EXISTS (SELECT 1 FROM record_verdicts v
 		              WHERE v.report = c.id)
-		RETURNING report)
+		RETURNING report
+	), days AS MATERIALIZED (
+		SELECT d.report, d.day, d.lo, d.hi, d.span
+		FROM new n JOIN report_days d ON d.report = n.report
+	), recs AS (
+		SELECT r.id, lower(r.domain) AS domain, r.org_name,
+		       r.date_begin, r.date_end, x.*
+		FROM new n
+		JOIN reports r ON r.id = n.report
+		CROSS JOIN LATERAL (
+			SELECT rec.source_ip, rec.count,
+			       lower(rec.disposition) AS disposition,
+			       v.header_from, v.pass, v.rcv_pass, v.cause,
+			       v.auth_cause, v.override, v.dkim_domain,
+			       v.dkim_service, v.spf_domain, v.spf_result,
+			       v.spf_service
+			FROM records rec
+			JOIN record_verdicts v ON v.report = rec.report
+			                      AND v.idx = rec.idx
+			WHERE rec.report = r.id) x
+	)
 	INSERT INTO source_days (report, domain, day, source_ip, reporter,
 		date_begin, date_end, aligned_to, pass, rcv_pass, cause,
 		auth_cause, override, dkim_domain, dkim_service, spf_domain,
 		spf_result, spf_service, disposition, records, messages)
-	SELECT r.id, lower(r.domain), d.day, rec.source_ip, r.org_name,
-	       r.date_begin, r.date_end, v.header_from, v.pass, v.rcv_pass,
-	       v.cause, v.auth_cause, v.override, v.dkim_domain,
-	       v.dkim_service, v.spf_domain, v.spf_result, v.spf_service,
-	       lower(rec.disposition), count(*),
-	       sum(day_share(rec.count, d.lo, d.hi, d.span))
-	FROM new n
-	JOIN reports r ON r.id = n.report
-	JOIN report_days d ON d.report = r.id
-	JOIN records rec ON rec.report = r.id
-	JOIN record_verdicts v ON v.report = rec.report AND v.idx = rec.idx
-	GROUP BY r.id, d.day, rec.source_ip, v.header_from, v.pass,
-	         v.rcv_pass, v.cause, v.auth_cause, v.override, v.dkim_domain,
-	         v.dkim_service, v.spf_domain, v.spf_result, v.spf_service,
-	         lower(rec.disposition);
+	SELECT x.id, x.domain, d.day, x.source_ip, x.org_name, x.date_begin,
+	       x.date_end, x.header_from, x.pass, x.rcv_pass, x.cause,
+	       x.auth_cause, x.override, x.dkim_domain, x.dkim_service,
+	       x.spf_domain, x.spf_result, x.spf_service, x.disposition,
+	       count(*), sum(day_share(x.count, d.lo, d.hi, d.span))
+	FROM recs x
+	JOIN days d ON d.report = x.id
+	GROUP BY x.id, x.domain, d.day, x.source_ip, x.org_name, x.date_begin,
+	         x.date_end, x.header_from, x.pass, x.rcv_pass, x.cause,
+	         x.auth_cause, x.override, x.dkim_domain, x.dkim_service,
+	         x.spf_domain, x.spf_result, x.spf_service, x.disposition;
 END
 $$;
 
