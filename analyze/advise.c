@@ -197,6 +197,48 @@ read_confirm(struct db *db, const char *domain, const char *since,
 	    6, p, on_confirm, out, err);
 }
 
+/*
+ * The senders that may be the owner's and fail, ranked in SQL by what the
+ * next step would hit (readiness_judged_spec()), the top ADVISE_SENDERS
+ * with their first ADVISE_ADDRESSES addresses, and the counts of the
+ * rest; legitimate mail lost from the class totals.  After the policy,
+ * the published record and readiness_inputs() (all mail) are read.
+ */
+static int
+read_senders(struct db *db, const struct advise_options *o, struct advice *a,
+    struct err *err)
+{
+	struct sources_query q = {0};
+	struct policy_spec pol;
+	int rc;
+
+	readiness_judged_spec(&a->now, a->published, &pol);
+	q.domain = o->domain;
+	q.since = o->until - (int64_t)a->days * CLOCK_DAY;
+	q.until = o->until;
+	q.rules = &o->rules;
+	q.classes = 1u << SOURCE_LEGITIMATE | 1u << SOURCE_UNKNOWN;
+	q.top = ADVISE_SENDERS;
+	q.addresses = ADVISE_ADDRESSES;
+	q.by_hit = 1;
+	q.hit[0] = pol.p >= 1;
+	q.hit[1] = (pol.sp >= 0 ? pol.sp : pol.p) >= 1;
+	q.hit[2] = (pol.np >= 0 ? pol.np : pol.sp >= 0 ? pol.sp : pol.p) >= 1;
+	q.over_permille = a->thresholds.source_share < 0
+	    ? 0
+	    : (uint64_t)a->thresholds.source_share * 10;
+	q.over_of = a->in.messages;
+	if ((rc = sources_read_senders(db, &q, &a->senders, err)) < 0)
+		return rc;
+	a->in.senders = a->senders.v;
+	a->in.n_senders = a->senders.n;
+	a->in.more_senders = a->senders.more;
+	a->in.more_blocking = a->senders.more_over;
+	a->in.legit_lost = a->senders.classes[SOURCE_LEGITIMATE].quarantined +
+	    a->senders.classes[SOURCE_LEGITIMATE].rejected;
+	return 0;
+}
+
 int
 advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
     struct err *err)
@@ -220,10 +262,6 @@ advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
 	snprintf(share, sizeof(share), "%d", o->rules.legit_share);
 
 	if ((rc = read_policy(db, o->domain, since, until, &a->now, err)) < 0)
-		return rc;
-	if ((rc = sources_read(db, o->domain,
-	         o->until - (int64_t)a->days * CLOCK_DAY, o->until, &o->rules,
-	         &a->sources, err)) < 0)
 		return rc;
 	if ((rc = source_list_array(
 	         "trusted_sources", o->rules.trusted, &trusted, err)) < 0 ||
@@ -255,8 +293,8 @@ advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
 	         db, o->domain, since, until, &pub, &a->in.confirm, err)) < 0)
 		goto out;
 
-	a->in.sources = a->sources.v;
-	a->in.n_sources = a->sources.n;
+	if ((rc = read_senders(db, o, a, err)) < 0)
+		goto out;
 	a->in.published = a->published;
 	a->in.trust = a->trust;
 	a->in.n_trust = a->n_trust;
@@ -272,8 +310,13 @@ advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
 			    "or a policy like 'p=reject; sp=none'");
 			goto out;
 		}
-		if ((rc = whatif_compute(&spec, &a->sources, &a->whatif, err)) <
-		    0)
+		/* The what-if lists every address it hits: the one read of
+		 * all the period's sources left (issue 13). */
+		if ((rc = sources_read(db, o->domain,
+		         o->until - (int64_t)a->days * CLOCK_DAY, o->until,
+		         &o->rules, &a->sources, err)) < 0 ||
+		    (rc = whatif_compute(&spec, &a->sources, &a->whatif, err)) <
+		        0)
 			goto out;
 		a->has_whatif = 1;
 	}
@@ -289,6 +332,7 @@ advice_free(struct advice *a)
 {
 	readiness_free(&a->r);
 	sources_free(&a->sources);
+	sender_list_free(&a->senders);
 	free(a->published);
 	free(a->trust);
 	if (a->has_whatif)

@@ -14,15 +14,25 @@
 struct db;
 struct err;
 
+/* Senders that may be the owner's and fail, as many as the JSON lists,
+ * and addresses of each. */
+#define ADVISE_SENDERS 100
+#define ADVISE_ADDRESSES 20
+
 struct advice {
 	char domain[256];
 	int days; /* the period judged: the days before until */
 	int64_t until; /* Unix seconds */
 	struct readiness_thresholds thresholds;
 	struct policy_state now;
-	struct readiness_inputs in; /* in.sources points into sources */
+	struct readiness_inputs in; /* in.senders points into senders */
 	struct readiness r;
-	/* Every source of the period, most failed first. */
+	/* The top senders that may be the owner's and fail (ADVISE_SENDERS,
+	 * each with its first ADVISE_ADDRESSES addresses), and the class
+	 * totals of every source. */
+	struct sender_list senders;
+	/* Every source of the period, most failed first: read only for a
+	 * what-if (empty otherwise). */
 	struct source_list sources;
 	char *published; /* the DMARC record looked up, or NULL */
 	/* The period's reporters and whether their reports are genuine,

@@ -172,131 +172,96 @@ digest_sources_free(struct digest_sources *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* 1 when ip is in sorted, n strings in strcmp order. */
-static int
-in_sorted(const char *const *sorted, size_t n, const char *ip)
-{
-	return n > 0 &&
-	    bsearch(&ip, sorted, n, sizeof(*sorted), cmp_str) != NULL;
-}
-
-/* The addresses that sent as the domain before the period. */
-static int
-read_seen_before(struct db *db, const char *domain, int64_t since,
-    struct names *out, struct err *err)
-{
-	char ss[24];
-	const char *p[2] = {domain, ss};
-
-	snprintf(ss, sizeof(ss), "%lld", (long long)since);
-	return db_each(db,
-	    "SELECT DISTINCT host(source_ip) FROM source_days WHERE "
-	    "domain = $1 AND day < unix_day($2)",
-	    2, p, on_name, out, err);
-}
-
 /*
- * One row per sender (sources_group()), most failed first: the failing
- * senders that may be the owner's (mine: legitimate and unknown, as advise
- * judges them), or the spoofing ones.  A row is its top address with the
+ * The failing senders that may be the owner's (mine: legitimate and
+ * unknown, as advise judges them), or the spoofing ones, as
+ * source_senders() ranks and cuts them.  A row is its top address with the
  * sender's class, sums and n_addresses; a sender of several addresses has
  * them in to->addrs with their own counts (digest.h).
  */
-static void
-take_senders(const struct source_list *l, struct digest_sources *to, int mine)
+static int
+read_senders(struct db *db, const struct digest *dg,
+    const struct digest_options *o, const char *domain, int mine,
+    struct digest_sources *to, struct err *err)
 {
-	const struct source **v = xcalloc(l->n + 1, sizeof(*v));
-	struct source_group *g;
-	size_t n = 0, ng;
+	struct sources_query q = {0};
+	struct sender_list l;
+	int rc;
 
-	for (size_t i = 0; i < l->n; i++) {
-		const struct source *s = &l->v[i];
-		int is_mine =
-		    s->cls == SOURCE_LEGITIMATE || s->cls == SOURCE_UNKNOWN;
-
-		if (s->failed > 0 &&
-		    (mine ? is_mine : s->cls == SOURCE_SPOOFING))
-			v[n++] = s;
-	}
-	sources_group(v, n, &g, &ng);
-	free(v);
-	for (size_t i = 0; i < ng; i++) {
-		struct source row = *g[i].v[0];
+	q.domain = domain;
+	q.since = dg->since;
+	q.until = dg->until;
+	q.rules = &o->rules;
+	q.classes = mine ? 1u << SOURCE_LEGITIMATE | 1u << SOURCE_UNKNOWN
+	                 : 1u << SOURCE_SPOOFING;
+	q.top = DIGEST_TOP;
+	q.addresses = DIGEST_ADDRESSES_TOP;
+	if ((rc = sources_read_senders(db, &q, &l, err)) < 0)
+		return rc;
+	to->more = l.more;
+	for (size_t i = 0; i < l.n; i++) {
+		struct sender *g = &l.v[i];
+		struct source row = g->v[0];
 		struct digest_addresses *a;
 
-		row.cls = g[i].cls;
-		row.messages = g[i].messages;
-		row.passed = g[i].passed;
-		row.failed = g[i].failed;
-		row.n_addresses = g[i].n > 1 ? g[i].n : 0;
-		for (size_t k = 1; k < g[i].n; k++) {
-			row.forwarded += g[i].v[k]->forwarded;
-			if (g[i].v[k]->first_seen < row.first_seen)
-				row.first_seen = g[i].v[k]->first_seen;
-			if (g[i].v[k]->last_seen > row.last_seen)
-				row.last_seen = g[i].v[k]->last_seen;
-		}
-		if (take(to, &row) < 0 || g[i].n < 2)
+		row.cls = g->cls;
+		row.messages = g->messages;
+		row.passed = g->passed;
+		row.failed = g->failed;
+		row.forwarded = g->forwarded;
+		row.first_seen = g->first_seen;
+		row.last_seen = g->last_seen;
+		row.n_addresses = g->addresses > 1 ? g->addresses : 0;
+		take(to, &row);
+		if (g->addresses < 2)
 			continue;
 		if (to->addrs == NULL)
 			to->addrs = xcalloc(DIGEST_TOP, sizeof(*to->addrs));
+		/* The sender's addresses move into the digest. */
 		a = &to->addrs[to->n - 1];
-		a->v = xcalloc(g[i].n < DIGEST_ADDRESSES_TOP
-		        ? g[i].n
-		        : DIGEST_ADDRESSES_TOP,
-		    sizeof(*a->v));
-		for (size_t k = 0; k < g[i].n && k < DIGEST_ADDRESSES_TOP; k++)
-			source_copy(&a->v[a->n++], g[i].v[k]);
+		a->v = g->v;
+		a->n = g->n;
+		g->v = NULL;
+		g->n = 0;
 	}
-	source_groups_free(g, ng);
+	sender_list_free(&l);
+	return 0;
+}
+
+/* New and stopped addresses, biggest first, cut in SQL
+ * (source_changes()): never a list of every address walked here. */
+static int
+read_changes(struct db *db, const struct digest *dg,
+    const struct digest_options *o, const char *domain, int is_new,
+    struct digest_sources *to, struct err *err)
+{
+	struct source_top t;
+	int rc;
+
+	if ((rc = sources_read_changes(db, domain, is_new, dg->prev_since,
+	         dg->since, dg->until, &o->rules, DIGEST_TOP, &t, err)) < 0)
+		return rc;
+	to->v = t.l.v;
+	to->n = t.l.n;
+	to->more = t.more;
+	return 0;
 }
 
 static int
 fill_sources(struct db *db, const struct digest *dg,
     const struct digest_options *o, struct digest_domain *d, struct err *err)
 {
-	struct source_list now = {0}, before = {0};
-	struct names seen = {0};
-	const char **now_ips;
 	int rc;
 
-	if ((rc = sources_read(db, d->domain, dg->since, dg->until, &o->rules,
-	         &now, err)) < 0 ||
-	    (rc = sources_read(db, d->domain, dg->prev_since, dg->since,
-	         &o->rules, &before, err)) < 0 ||
-	    (rc = read_seen_before(db, d->domain, dg->since, &seen, err)) < 0)
-		goto out;
-	take_senders(&now, &d->failing_legit, 1);
-	take_senders(&now, &d->spoofing, 0);
-	/* New and stopped, biggest first (the lists are most failed
-	 * first); the addresses looked up sorted, never one list walked per
-	 * address of another: a month may hold a million of them. */
-	if (seen.n > 1)
-		qsort(seen.v, seen.n, sizeof(*seen.v), cmp_str);
-	now_ips = xcalloc(now.n + 1, sizeof(*now_ips));
-	for (size_t i = 0; i < now.n; i++)
-		now_ips[i] = now.v[i].ip;
-	if (now.n > 1)
-		qsort(now_ips, now.n, sizeof(*now_ips), cmp_str);
-	for (size_t i = 0; i < now.n; i++)
-		if (!in_sorted(
-		        (const char *const *)seen.v, seen.n, now.v[i].ip))
-			take(&d->new_sources, &now.v[i]);
-	for (size_t i = 0; i < before.n; i++)
-		if (!in_sorted(now_ips, now.n, before.v[i].ip))
-			take(&d->stopped, &before.v[i]);
-	free(now_ips);
-out:
-	sources_free(&now);
-	sources_free(&before);
-	names_free(&seen);
-	return rc;
+	if ((rc = read_senders(
+	         db, dg, o, d->domain, 1, &d->failing_legit, err)) < 0 ||
+	    (rc = read_senders(db, dg, o, d->domain, 0, &d->spoofing, err)) <
+	        0 ||
+	    (rc = read_changes(db, dg, o, d->domain, 1, &d->new_sources, err)) <
+	        0 ||
+	    (rc = read_changes(db, dg, o, d->domain, 0, &d->stopped, err)) < 0)
+		return rc;
+	return 0;
 }
 
 /* ---- reporters -------------------------------------------------------- */

@@ -412,48 +412,52 @@ by_hit(const void *a, const void *b)
 	return strcmp(x->s.who, y->s.who);
 }
 
-/* Groups the failing sources that may be the owner's by who sends
- * (sources_group()), with what the next step would hit. */
+/* The senders that may be the owner's and fail (grouped and ranked in
+ * SQL: inputs->senders), with what the next step would hit. */
 static void
 group_senders(const struct readiness_thresholds *t,
     const struct readiness_inputs *in, const struct policy_spec *pol,
     struct readiness *out)
 {
-	const struct source **v;
-	struct source_group *g;
-	size_t n = 0, ng;
 	uint64_t limit =
 	    t->source_share < 0 ? 0 : (uint64_t)t->source_share * 10;
+	struct policy_spec full = *pol;
 
-	if (in->n_sources == 0 || in->sources == NULL)
+	out->n_senders = in->n_senders + in->more_senders;
+	out->n_blocking = in->more_blocking;
+	if (in->n_senders == 0 || in->senders == NULL)
 		return;
-	v = xcalloc(in->n_sources, sizeof(*v));
-	for (size_t i = 0; i < in->n_sources; i++) {
-		const struct source *s = &in->sources[i];
-
-		if ((s->cls == SOURCE_LEGITIMATE || s->cls == SOURCE_UNKNOWN) &&
-		    s->failed > 0)
-			v[n++] = s;
-	}
-	sources_group(v, n, &g, &ng);
-	free(v);
-	if (ng == 0)
-		return;
-	out->groups = xcalloc(ng, sizeof(*out->groups));
-	out->n_groups = ng;
-	for (size_t i = 0; i < ng; i++) {
+	/* A sender's sums, read as one source: what readiness_hit() gives
+	 * it is the sum over its addresses at full strength (each address's
+	 * failed_sub and failed_np are cut to its failed in SQL). */
+	full.pct = 100;
+	out->groups = xcalloc(in->n_senders, sizeof(*out->groups));
+	out->n_groups = in->n_senders;
+	for (size_t i = 0; i < in->n_senders; i++) {
+		const struct sender *g = &in->senders[i];
 		struct readiness_group *x = &out->groups[i];
+		struct source sum = {0};
 
-		x->s = g[i];
-		for (size_t k = 0; k < x->s.n; k++)
-			x->hit = sat_add(x->hit, readiness_hit(x->s.v[k], pol));
+		x->s.who = g->who;
+		x->s.cls = g->cls;
+		x->s.n = g->n;
+		x->s.addresses = g->addresses;
+		x->s.messages = g->messages;
+		x->s.passed = g->passed;
+		x->s.failed = g->failed;
+		x->s.v = xcalloc(g->n + 1, sizeof(*x->s.v));
+		for (size_t k = 0; k < g->n; k++)
+			x->s.v[k] = &g->v[k];
+		sum.failed = g->failed;
+		sum.failed_sub = g->failed_sub;
+		sum.failed_np = g->failed_np;
+		x->hit = readiness_hit(&sum, &full);
 		/* Rounded up: ceil(x) > n exactly when x > n. */
 		x->blocks = x->hit > 0 &&
 		    (in->messages == 0 ||
 		        readiness_ratio(x->hit, in->messages, 1000, 1) > limit);
 		out->n_blocking += x->blocks != 0;
 	}
-	free(g); /* the members moved into out->groups */
 	qsort(out->groups, out->n_groups, sizeof(*out->groups), by_hit);
 }
 
@@ -465,8 +469,9 @@ group_name(const struct readiness_group *g, char *buf, size_t size)
 	char who[128], ip[64];
 
 	text_printable(g->s.who, who, sizeof(who));
-	if (g->s.n > 1)
-		put(buf, size, "%s (%zu addresses)", who, g->s.n);
+	if (source_group_size(&g->s) > 1)
+		put(buf, size, "%s (%zu addresses)", who,
+		    source_group_size(&g->s));
 	else if (g->s.v[0]->ip != NULL &&
 	    strcmp(g->s.v[0]->ip, g->s.who) != 0) {
 		text_printable(g->s.v[0]->ip, ip, sizeof(ip));
@@ -512,8 +517,8 @@ reason_sources(const struct readiness_thresholds *t,
 		    "%zu sender%s that may be yours still fail%s DMARC, none "
 		    "above %d%% of all mail: the most, %s, %" PRIu64
 		    " message%s the step would hit (%s%%)",
-		    out->n_groups, out->n_groups == 1 ? "" : "s",
-		    out->n_groups == 1 ? "s" : "", t->source_share, name,
+		    out->n_senders, out->n_senders == 1 ? "" : "s",
+		    out->n_senders == 1 ? "s" : "", t->source_share, name,
 		    worst->hit, plural(worst->hit), share);
 		return;
 	}
@@ -632,13 +637,7 @@ reason_watch(const struct readiness_thresholds *t, const char *domain,
 	(void)domain;
 	if (out->step_now < 1)
 		return;
-	for (size_t i = 0; i < in->n_sources; i++) {
-		const struct source *s = &in->sources[i];
-
-		if (s->cls == SOURCE_LEGITIMATE)
-			lost =
-			    sat_add(lost, sat_add(s->quarantined, s->rejected));
-	}
+	lost = in->legit_lost;
 	limit = t->source_share < 0 ? 0 : (uint64_t)t->source_share * 10;
 	pm = readiness_ratio(lost, in->messages, 1000, 1);
 	r = reason(out, "watch",
@@ -892,6 +891,23 @@ same_policy(const struct policy_state *a, const struct policy_state *b)
 }
 
 void
+readiness_judged_spec(const struct policy_state *now, const char *published,
+    struct policy_spec *out)
+{
+	struct policy_state pub;
+	const struct policy_state *base = now;
+	int step = now != NULL && now->known ? readiness_step_of(now) : 0;
+
+	/* As readiness_judge() places the domain: the published record
+	 * first, then what receivers report. */
+	if (published != NULL && readiness_parse_record(published, &pub) == 0) {
+		base = &pub;
+		step = readiness_step_of(&pub);
+	}
+	next_spec(base, step + 1 < NSTEPS ? step + 1 : step, out);
+}
+
+void
 readiness_judge(const struct readiness_thresholds *t, const char *domain,
     const struct policy_state *now, const struct readiness_inputs *in,
     struct readiness *out)
@@ -930,7 +946,7 @@ readiness_judge(const struct readiness_thresholds *t, const char *domain,
 			from_reported(now, next, out->next_record,
 			    sizeof(out->next_record));
 	}
-	next_spec(base, next >= 0 ? next : out->step_now, &pol);
+	readiness_judged_spec(now, in->published, &pol);
 	group_senders(t, in, &pol, out);
 
 	reason_data(t, in, out);
@@ -957,7 +973,7 @@ readiness_free(struct readiness *r)
 		free(r->groups[i].s.v);
 	free(r->groups);
 	r->groups = NULL;
-	r->n_groups = r->n_blocking = 0;
+	r->n_groups = r->n_senders = r->n_blocking = 0;
 }
 
 /*

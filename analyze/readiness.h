@@ -187,9 +187,15 @@ struct readiness_inputs {
 	uint64_t sub_messages, sub_passed;
 	uint64_t sub_names, sub_names_failing;
 	uint64_t sub_mine_failed;
-	/* Every source of the period (borrowed): grouped and judged here. */
-	const struct source *sources;
-	size_t n_sources;
+	/* The senders that may be the owner's (legitimate, unknown) with
+	 * failing mail, most hit by the next step first
+	 * (readiness_judged_spec()), as source_senders() groups and cuts
+	 * them (borrowed): the top n_senders, then more_senders left out, of
+	 * which more_blocking are over source_share of all mail. */
+	const struct sender *senders;
+	size_t n_senders, more_senders, more_blocking;
+	/* Legitimate mail that receivers quarantined or rejected. */
+	uint64_t legit_lost;
 	/* The domain's DMARC record as published now, or NULL when it was not
 	 * looked up (--offline) or not found; the next record keeps its other
 	 * tags (rua, ruf, fo, ...). */
@@ -242,9 +248,12 @@ struct readiness {
 	struct readiness_reason reasons[READINESS_MAX_REASONS];
 	size_t n_reasons;
 	/* Senders that may be the owner's with failing mail, most hit first;
-	 * the blocking ones first.  Owned: readiness_free(). */
+	 * the blocking ones first: the top n_groups of n_senders (the rest
+	 * were left out by the query), n_blocking of all of them block.
+	 * Owned: readiness_free(); their sources are borrowed from
+	 * inputs->senders. */
 	struct readiness_group *groups;
-	size_t n_groups, n_blocking;
+	size_t n_groups, n_senders, n_blocking;
 	/* Advice on sp= and np= for subdomains, one line each, "" for none. */
 	char sp_advice[300];
 	char np_advice[300];
@@ -268,6 +277,12 @@ void readiness_free(struct readiness *r);
  * when it is not a DMARC record with a valid p.
  */
 int readiness_parse_record(const char *text, struct policy_state *out);
+
+/* The policy the next step would publish, as readiness_judge() judges
+ * the senders by it: from the published record (NULL: none) when it is a
+ * DMARC record, else the reported policy now. */
+void readiness_judged_spec(const struct policy_state *now,
+    const char *published, struct policy_spec *out);
 
 /* The step a policy is on (see the ladder), and the policy text of a step
  * ("p=quarantine; t=y; pct=0"). */

@@ -4,6 +4,7 @@
 #include "sources.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,24 +134,16 @@ u64_of(const char *s)
 	return s != NULL && *s != '-' ? strtoull(s, NULL, 10) : 0;
 }
 
-static int
-on_source(void *arg, int ncols, const char *const *c, struct err *err)
+/* Fills s from the 20 columns source_overview() gives (the query below),
+ * from c on. */
+static void
+fill_source(struct source *s, const char *const *c)
 {
-	struct reader *r = arg;
-	struct source *s;
 	int cls;
 
-	if (ncols != 20 || c[0] == NULL || c[1] == NULL)
-		return err_set(
-		    err, ERR_DB, "unexpected row from source_overview");
-	if (r->l->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 64;
-		r->l->v = xrealloc(r->l->v, r->cap * sizeof(*r->l->v));
-	}
-	s = &r->l->v[r->l->n++];
 	memset(s, 0, sizeof(*s));
 	s->ip = xstrdup(c[0]);
-	cls = source_class_parse(c[1]);
+	cls = c[1] != NULL ? source_class_parse(c[1]) : -1;
 	s->cls = cls >= 0 ? (enum source_class)cls : SOURCE_UNKNOWN;
 	s->service = dup_or_null(c[2]);
 	s->ptr = dup_or_null(c[3]);
@@ -170,6 +163,37 @@ on_source(void *arg, int ncols, const char *const *c, struct err *err)
 	s->quarantined = u64_of(c[17]);
 	s->rejected = u64_of(c[18]);
 	s->who = xstrdup(c[19] != NULL ? c[19] : s->ip);
+}
+
+/* The columns of source_overview() as fill_source() reads them, the
+ * table's columns prefixed with P. */
+#define SOURCE_COLUMNS(P)                                                      \
+	P "source_ip, " P "class, " P "service, " P "ptr, " P "messages, " P   \
+	  "passed, " P "failed, " P "forwarded, " P "cause, " P                \
+	  "cause_messages, " P "dkim_domains, " P "spf_domains, " P            \
+	  "reporters, extract(epoch FROM " P "first_seen)::bigint, "           \
+	  "extract(epoch FROM " P "last_seen)::bigint, " P "failed_sub, " P    \
+	  "failed_np, " P "quarantined, " P "rejected"
+
+static void
+list_grow(struct source_list *l, size_t *cap)
+{
+	if (l->n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		l->v = xrealloc(l->v, *cap * sizeof(*l->v));
+	}
+}
+
+static int
+on_source(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct reader *r = arg;
+
+	if (ncols != 20 || c[0] == NULL || c[1] == NULL)
+		return err_set(
+		    err, ERR_DB, "unexpected row from source_overview");
+	list_grow(r->l, &r->cap);
+	fill_source(&r->l->v[r->l->n++], c);
 	return 0;
 }
 
@@ -255,47 +279,289 @@ source_list_array(
 	return 0;
 }
 
+/* The parameters every function over source_classes() takes: domain,
+ * since, until, legit_share, trusted, ignored; $1 to $6 as PERIOD_ARGS
+ * passes them. */
+#define PERIOD_ARGS                                                            \
+	"$1, to_timestamp($2), coalesce(to_timestamp($3), 'infinity'), "       \
+	"$4::numeric / 100, $5::text[], $6::text[]"
+
+struct period_params {
+	char since[24], until[24], share[16];
+	struct dynbuf trusted, ignored;
+	const char *p[13];
+};
+
+static int
+period_params(struct period_params *pp, const char *domain, int64_t since,
+    int64_t until, const struct source_rules *rules, struct err *err)
+{
+	int rc;
+
+	memset(pp, 0, sizeof(*pp));
+	if ((rc = list_array(
+	         "trusted_sources", rules->trusted, &pp->trusted, err)) < 0 ||
+	    (rc = list_array(
+	         "ignored_sources", rules->ignored, &pp->ignored, err)) < 0)
+		return rc;
+	snprintf(pp->since, sizeof(pp->since), "%lld", (long long)since);
+	snprintf(pp->until, sizeof(pp->until), "%lld", (long long)until);
+	snprintf(pp->share, sizeof(pp->share), "%d", rules->legit_share);
+	pp->p[0] = domain;
+	pp->p[1] = pp->since;
+	pp->p[2] = until < INT64_MAX ? pp->until : NULL;
+	pp->p[3] = pp->share;
+	pp->p[4] = pp->trusted.p;
+	pp->p[5] = pp->ignored.p;
+	return 0;
+}
+
+static void
+period_params_free(struct period_params *pp)
+{
+	dynbuf_free(&pp->trusted);
+	dynbuf_free(&pp->ignored);
+}
+
 int
 sources_read(struct db *db, const char *domain, int64_t since, int64_t until,
     const struct source_rules *rules, struct source_list *out, struct err *err)
 {
 	struct reader r = {out, 0};
-	struct dynbuf trusted, ignored;
-	char since_s[24], until_s[24], share[16];
-	const char *p[6];
+	struct period_params pp;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	dynbuf_init(&ignored, 0);
-	if ((rc = list_array(
-	         "trusted_sources", rules->trusted, &trusted, err)) < 0 ||
-	    (rc = list_array(
-	         "ignored_sources", rules->ignored, &ignored, err)) < 0)
+	if ((rc = period_params(&pp, domain, since, until, rules, err)) < 0)
 		goto out;
-	snprintf(since_s, sizeof(since_s), "%lld", (long long)since);
-	snprintf(until_s, sizeof(until_s), "%lld", (long long)until);
-	snprintf(share, sizeof(share), "%d", rules->legit_share);
-	p[0] = domain;
-	p[1] = since_s;
-	p[2] = until < INT64_MAX ? until_s : NULL;
-	p[3] = share;
-	p[4] = trusted.p;
-	p[5] = ignored.p;
 	rc = db_each(db,
-	    "SELECT source_ip, class, service, ptr, messages, passed, failed, "
-	    "forwarded, cause, cause_messages, dkim_domains, spf_domains, "
-	    "reporters, extract(epoch FROM first_seen)::bigint, "
-	    "extract(epoch FROM last_seen)::bigint, failed_sub, failed_np, "
-	    "quarantined, rejected, who "
-	    "FROM source_overview($1, to_timestamp($2), "
-	    "coalesce(to_timestamp($3), 'infinity'), $4::numeric / 100, "
-	    "$5::text[], $6::text[])",
-	    6, p, on_source, &r, err);
+	    "SELECT " SOURCE_COLUMNS(
+	        "") ", who FROM source_overview(" PERIOD_ARGS ")",
+	    6, pp.p, on_source, &r, err);
 	if (rc < 0)
 		sources_free(out);
 out:
-	dynbuf_free(&trusted);
-	dynbuf_free(&ignored);
+	period_params_free(&pp);
+	return rc;
+}
+
+/* ---- senders and changes, cut in SQL (migration 013) ------------------ */
+
+void
+sender_list_free(struct sender_list *l)
+{
+	for (size_t i = 0; l != NULL && i < l->n; i++) {
+		for (size_t k = 0; k < l->v[i].n; k++)
+			source_clear(&l->v[i].v[k]);
+		free(l->v[i].v);
+		free(l->v[i].who);
+	}
+	if (l != NULL) {
+		free(l->v);
+		memset(l, 0, sizeof(*l));
+	}
+}
+
+struct sender_reader {
+	struct sender_list *l;
+	size_t cap;
+	size_t addresses; /* the most asked per sender */
+};
+
+static int64_t
+i64_of(const char *s)
+{
+	return s != NULL ? strtoll(s, NULL, 10) : 0;
+}
+
+/*
+ * kind, sender, addresses, messages, passed, failed, forwarded,
+ * failed_sub, failed_np, quarantined, rejected, first_seen, last_seen,
+ * senders, over, class, then an address's SOURCE_COLUMNS and who: rows of
+ * a sender in rank order, each sender's addresses in order.
+ */
+static int
+on_sender(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct sender_reader *r = arg;
+	struct sender_list *l = r->l;
+	struct sender *g;
+	int cls;
+
+	if (ncols != 37 || c[0] == NULL)
+		return err_set(
+		    err, ERR_DB, "unexpected row from source_senders");
+	if (strcmp(c[0], "more") == 0) {
+		l->more = (size_t)u64_of(c[1]);
+		l->more_addresses = u64_of(c[2]);
+		l->more_messages = u64_of(c[3]);
+		l->more_failed = u64_of(c[5]);
+		l->senders = (size_t)u64_of(c[13]);
+		l->more_over = (size_t)u64_of(c[14]);
+		return 0;
+	}
+	cls = c[15] != NULL ? source_class_parse(c[15]) : -1;
+	if (cls < 0)
+		cls = SOURCE_UNKNOWN;
+	if (strcmp(c[0], "class") == 0) {
+		struct source_class_total *t = &l->classes[cls];
+
+		t->sources = u64_of(c[2]);
+		t->messages = u64_of(c[3]);
+		t->passed = u64_of(c[4]);
+		t->failed = u64_of(c[5]);
+		t->quarantined = u64_of(c[9]);
+		t->rejected = u64_of(c[10]);
+		return 0;
+	}
+	if (c[16] == NULL || c[35] == NULL)
+		return err_set(
+		    err, ERR_DB, "unexpected row from source_senders");
+	/* A new sender when the name changes: its rows come together. */
+	if (l->n == 0 || strcmp(l->v[l->n - 1].who, c[35]) != 0) {
+		if (l->n == r->cap) {
+			r->cap = r->cap ? r->cap * 2 : 16;
+			l->v = xrealloc(l->v, r->cap * sizeof(*l->v));
+		}
+		g = &l->v[l->n++];
+		memset(g, 0, sizeof(*g));
+		g->who = xstrdup(c[35]);
+		g->cls = (enum source_class)cls;
+		g->addresses = (size_t)u64_of(c[2]);
+		g->messages = u64_of(c[3]);
+		g->passed = u64_of(c[4]);
+		g->failed = u64_of(c[5]);
+		g->forwarded = u64_of(c[6]);
+		g->failed_sub = u64_of(c[7]);
+		g->failed_np = u64_of(c[8]);
+		g->quarantined = u64_of(c[9]);
+		g->rejected = u64_of(c[10]);
+		g->first_seen = i64_of(c[11]);
+		g->last_seen = i64_of(c[12]);
+		g->v = xcalloc(
+		    g->addresses < r->addresses ? g->addresses : r->addresses,
+		    sizeof(*g->v));
+	}
+	g = &l->v[l->n - 1];
+	if (g->n >= r->addresses || g->n >= g->addresses)
+		return err_set(
+		    err, ERR_DB, "source_senders: more addresses than asked");
+	fill_source(&g->v[g->n], c + 16);
+	g->v[g->n++].rank = u64_of(c[36]);
+	return 0;
+}
+
+int
+sources_read_senders(struct db *db, const struct sources_query *q,
+    struct sender_list *out, struct err *err)
+{
+	struct sender_reader r = {out, 0, q->addresses};
+	struct period_params pp;
+	struct dynbuf classes;
+	char top[24], addrs[24], hit[32], over[24], of[24];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	/* Five class names and their commas. */
+	dynbuf_init(&classes, 128);
+	if ((rc = period_params(
+	         &pp, q->domain, q->since, q->until, q->rules, err)) < 0)
+		goto out;
+	for (int i = 0; i < SOURCE_NCLASSES; i++) {
+		if (q->classes != 0 && !(q->classes & (1u << i)))
+			continue;
+		dynbuf_addstr(&classes, classes.len ? "," : "{");
+		dynbuf_addstr(
+		    &classes, source_class_name((enum source_class)i));
+	}
+	dynbuf_addstr(&classes, "}");
+	snprintf(top, sizeof(top), "%zu", q->top);
+	snprintf(addrs, sizeof(addrs), "%zu", q->addresses);
+	snprintf(hit, sizeof(hit), "{%d,%d,%d}", q->hit[0] != 0, q->hit[1] != 0,
+	    q->hit[2] != 0);
+	snprintf(over, sizeof(over), "%" PRIu64, q->over_permille);
+	snprintf(of, sizeof(of), "%" PRIu64, q->over_of);
+	pp.p[6] = q->classes != 0 ? classes.p : NULL;
+	pp.p[7] = q->all ? "t" : "f";
+	pp.p[8] = top;
+	pp.p[9] = addrs;
+	pp.p[10] = q->by_hit ? hit : NULL;
+	pp.p[11] = q->by_hit ? over : NULL;
+	pp.p[12] = of;
+	rc = db_each(db,
+	    "SELECT kind, sender, addresses, messages, passed, failed, "
+	    "forwarded, failed_sub, failed_np, quarantined, rejected, "
+	    "extract(epoch FROM first_seen)::bigint, "
+	    "extract(epoch FROM last_seen)::bigint, senders, over, "
+	    "class, " SOURCE_COLUMNS("a_") ", who, a_rank "
+	                                   "FROM source_senders(" PERIOD_ARGS
+	                                   ", $7::text[], $8::boolean, "
+	                                   "$9::int, $10::int, $11::int[], "
+	                                   "$12::numeric * $13::numeric)",
+	    13, pp.p, on_sender, &r, err);
+	if (rc < 0)
+		sender_list_free(out);
+out:
+	dynbuf_free(&classes);
+	period_params_free(&pp);
+	return rc;
+}
+
+struct change_reader {
+	struct source_top *t;
+	size_t cap;
+};
+
+/* SOURCE_COLUMNS, who, more, more_messages: the addresses, then one row
+ * with the address NULL for those left out. */
+static int
+on_change(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct change_reader *r = arg;
+
+	if (ncols != 22)
+		return err_set(
+		    err, ERR_DB, "unexpected row from source_changes");
+	if (c[0] == NULL) {
+		r->t->more = (size_t)u64_of(c[20]);
+		r->t->more_messages = u64_of(c[21]);
+		return 0;
+	}
+	list_grow(&r->t->l, &r->cap);
+	fill_source(&r->t->l.v[r->t->l.n++], c);
+	return 0;
+}
+
+int
+sources_read_changes(struct db *db, const char *domain, int is_new,
+    int64_t prev_since, int64_t since, int64_t until,
+    const struct source_rules *rules, size_t top, struct source_top *out,
+    struct err *err)
+{
+	struct change_reader r = {out, 0};
+	struct period_params pp;
+	char prev[24], tops[24];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = period_params(&pp, domain, since, until, rules, err)) < 0)
+		goto out;
+	snprintf(prev, sizeof(prev), "%lld", (long long)prev_since);
+	snprintf(tops, sizeof(tops), "%zu", top);
+	pp.p[6] = is_new ? "t" : "f";
+	pp.p[7] = prev;
+	pp.p[8] = tops;
+	rc = db_each(db,
+	    "SELECT " SOURCE_COLUMNS(
+	        "") ", who, more, more_messages "
+	            "FROM source_changes($1, $7::boolean, to_timestamp($8), "
+	            "to_timestamp($2), coalesce(to_timestamp($3), 'infinity'), "
+	            "$4::numeric / 100, $5::text[], $6::text[], $9::int)",
+	    9, pp.p, on_change, &r, err);
+	if (rc < 0)
+		sources_free(&out->l);
+out:
+	period_params_free(&pp);
 	return rc;
 }
 

@@ -58,6 +58,9 @@ struct source {
 	 * it stands for, ip being the one with the most failing mail; 0 for
 	 * a row of one address. */
 	size_t n_addresses;
+	/* Read from source_senders(): its place in source_overview()'s
+	 * order (most failed first), from 1; else 0. */
+	uint64_t rank;
 };
 
 struct source_list {
@@ -88,8 +91,48 @@ int sources_read(struct db *db, const char *domain, int64_t since,
     struct err *err);
 void sources_free(struct source_list *l);
 
-/* Sources of one sender: the addresses that share a `who`, as
- * sources_group() (model.h) makes them. */
+/*
+ * One sender: the addresses that share a `who`, as source_senders()
+ * (sql/013) groups them, the one home of the rule: legitimate when any
+ * address is, else the class of the address with the most failing mail
+ * (then the most mail); senders most failed first (then most mail, then
+ * by name), or most hit first when asked.
+ */
+struct sender {
+	char *who; /* owned */
+	enum source_class cls;
+	/* Its first addresses, most failed first (at most the number asked
+	 * for); owned. */
+	struct source *v;
+	size_t n;
+	size_t addresses; /* all its addresses, n of them in v */
+	/* Sums over all its addresses; failed_sub and failed_np as
+	 * readiness_hit() reads them (each address's cut to its failed). */
+	uint64_t messages, passed, failed, forwarded;
+	uint64_t failed_sub, failed_np, quarantined, rejected;
+	int64_t first_seen, last_seen;
+};
+
+/* The senders of a period, cut to the top; what was left out counted. */
+struct sender_list {
+	struct sender *v; /* the top senders, in rank order */
+	size_t n;
+	size_t senders; /* all senders, the n above included */
+	/* Of the senders left out: how many, their addresses and sums, and
+	 * how many are over (sources_query.over). */
+	size_t more, more_over;
+	uint64_t more_addresses, more_messages, more_failed;
+	/* Every source of the period per class, grouped or not: sources
+	 * (addresses) and sums. */
+	struct source_class_total {
+		uint64_t sources, messages, passed, failed;
+		uint64_t quarantined, rejected;
+	} classes[SOURCE_NCLASSES];
+};
+
+/* Sources of one sender grouped in memory by sources_group() (model.h):
+ * only for a list already bounded (the what-if's, tests); the commands'
+ * lists are grouped in SQL (struct sender). */
 struct source_group {
 	const char *who; /* borrowed from the sources */
 	/* legitimate when any member is; else the class of the member with
@@ -97,8 +140,65 @@ struct source_group {
 	enum source_class cls;
 	const struct source **v; /* members, most failed first; borrowed */
 	size_t n;
+	/* All its addresses when v holds only the first of them (a sender
+	 * read with struct sender), else 0: n is all. */
+	size_t addresses;
 	uint64_t messages, passed, failed;
 };
+
+/* How many addresses a group stands for. */
+static inline size_t
+source_group_size(const struct source_group *g)
+{
+	return g->addresses > g->n ? g->addresses : g->n;
+}
+
+/* What `dmarcsift sources` lists: senders, and addresses of each. */
+#define SOURCES_TOP 100
+#define SOURCES_ADDRESSES 100
+
+/* Which senders to read. */
+struct sources_query {
+	const char *domain;
+	int64_t since, until; /* Unix seconds; until INT64_MAX for no end */
+	const struct source_rules *rules;
+	unsigned classes; /* 1 << enum source_class of each; 0: every class */
+	int all; /* 0: only sources with failing mail */
+	size_t top; /* senders */
+	size_t addresses; /* addresses per sender */
+	/* Rank by what a policy would hit (readiness_hit() at full
+	 * strength): hit[0..2] 1 where p, sp, np hit; by_hit 0: by failed.
+	 * A sender is over when hit * 1000 > over_permille * over_of (advise:
+	 * source_share in per mille, all mail). */
+	int by_hit, hit[3];
+	uint64_t over_permille, over_of;
+};
+
+/* Reads the top senders of q.  *out is overwritten; free it with
+ * sender_list_free().  ERR_DB, or ERR_USAGE for a bad trusted or
+ * ignored entry. */
+int sources_read_senders(struct db *db, const struct sources_query *q,
+    struct sender_list *out, struct err *err);
+void sender_list_free(struct sender_list *l);
+
+/* A list of addresses cut to the top, and what was left out. */
+struct source_top {
+	struct source_list l; /* most failed first */
+	size_t more;
+	uint64_t more_messages;
+};
+
+/*
+ * The addresses new in [since, until) (none of the domain's mail came
+ * from them before since: is_new 1), or that stopped (sent in
+ * [prev_since, since), not in [since, until): is_new 0), with their
+ * counts over the period they were seen in; the first top, most failed
+ * first.  *out is overwritten; free out->l with sources_free().
+ */
+int sources_read_changes(struct db *db, const char *domain, int is_new,
+    int64_t prev_since, int64_t since, int64_t until,
+    const struct source_rules *rules, size_t top, struct source_top *out,
+    struct err *err);
 
 /* Where a domain's data is: so that an empty period is never read as an
  * all-clear. */

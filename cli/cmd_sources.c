@@ -71,7 +71,8 @@ cmd_sources(int argc, char **argv)
 	              "could not run.\n",
 	};
 	struct analysis_env env = {0};
-	struct source_list list = {0};
+	struct sender_list list = {0};
+	struct sources_query q = {0};
 	struct sources_view view;
 	struct cliopt co;
 	struct err err;
@@ -90,8 +91,14 @@ cmd_sources(int argc, char **argv)
 	if (dbconn_analysis(&env, co.db, domain, until, period.days) < 0 ||
 	    analysis_period_check(&env, domain, since, until) < 0)
 		goto done;
-	if (sources_read(
-	        env.db, domain, since, until, &env.rules, &list, &err) < 0) {
+	q.domain = domain;
+	q.since = since;
+	q.until = until;
+	q.rules = &env.rules;
+	q.all = all;
+	q.top = SOURCES_TOP;
+	q.addresses = SOURCES_ADDRESSES;
+	if (sources_read_senders(env.db, &q, &list, &err) < 0) {
 		log_error("%s", err.msg);
 		goto done;
 	}
@@ -99,7 +106,7 @@ cmd_sources(int argc, char **argv)
 	view.days = period.days;
 	view.since = since;
 	view.until = until;
-	view.list = &list;
+	view.senders = &list;
 	view.all = all;
 	view.offline = env.offline;
 	if ((json ? sources_json(stdout, &view)
@@ -112,7 +119,7 @@ cmd_sources(int argc, char **argv)
 	}
 	status = EXIT_OK;
 done:
-	sources_free(&list);
+	sender_list_free(&list);
 	analysis_env_close(&env);
 	return status;
 }

@@ -58,7 +58,11 @@
  *                          with failing mail, grouped by who sends (class
  *                          legitimate or unknown), blocking ones first,
  *                          then most hit: hit is the failing mail the next
- *                          step would hit
+ *                          step would hit; sources: its first
+ *                          ADVISE_ADDRESSES addresses, and addresses:
+ *                          how many it has, only when it has more
+ *   failing_senders_more   how many senders were left out of that list
+ *                          (the top ADVISE_SENDERS), only when any were
  *   reporters              [{name, reports, genuine, failed, unchecked,
  *                          messages, failed_messages, peak_daily,
  *                          usual_daily, history_days, jump, why,
@@ -194,6 +198,9 @@ failing(FILE *fp, const struct advice *a)
 		json_kv_u64(fp, "messages", g->s.messages, 0);
 		json_kv_u64(fp, "passed", g->s.passed, 0);
 		json_kv_u64(fp, "failed", g->s.failed, 0);
+		if (source_group_size(&g->s) > g->s.n)
+			json_kv_u64(
+			    fp, "addresses", source_group_size(&g->s), 0);
 		json_kv_u64(fp, "hit", g->hit, 0);
 		json_kv_bool(fp, "blocks", g->blocks, 0);
 		json_kv_str(fp, "cause", top->cause, 0);
@@ -218,6 +225,10 @@ failing(FILE *fp, const struct advice *a)
 		fputs("]}", fp);
 	}
 	fputc(']', fp);
+	/* Senders left out of the list (ADVISE_SENDERS). */
+	if (r->n_senders > r->n_groups)
+		json_kv_u64(
+		    fp, "failing_senders_more", r->n_senders - r->n_groups, 0);
 }
 
 static void

@@ -142,7 +142,7 @@ setting_value(FILE *fp, const struct source_group *g)
 	for (size_t i = 0; i < g->n && i < 5; i++)
 		fprintf(fp, "%s%s", i ? "," : "",
 		    present_safe(g->v[i]->ip, buf, sizeof(buf)));
-	if (g->n > 5)
+	if (source_group_size(g) > 5)
 		fputs(",...", fp);
 }
 
@@ -194,13 +194,13 @@ failing(FILE *fp, const struct advice *a, int color)
 			    " failed\n",
 			    IP_MAX, present_safe(g->s.v[k]->ip, ip, sizeof(ip)),
 			    g->s.v[k]->failed, g->s.v[k]->messages);
-		if (g->s.n > TEXT_ADDRESSES)
+		if (source_group_size(&g->s) > TEXT_ADDRESSES)
 			fprintf(fp, "         and %zu more addresses\n",
-			    g->s.n - TEXT_ADDRESSES);
+			    source_group_size(&g->s) - TEXT_ADDRESSES);
 	}
-	if (r->n_groups > rows)
+	if (r->n_senders > rows)
 		fprintf(fp, "  and %zu more senders (--json lists them)\n",
-		    r->n_groups - rows);
+		    r->n_senders - rows);
 }
 
 /* Zone-file syntax: one quoted string holds at most 255 bytes, so a

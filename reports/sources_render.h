@@ -1,8 +1,10 @@
 /*
  * sources_render: `dmarcsift sources` as text or JSON.
  *
- * Both take the sources of one domain over a period (analyze/sources.h),
- * most failed first.  all 0: only the sources with failing mail.
+ * Both take the senders of one domain over a period as source_senders()
+ * groups and cuts them (analyze/sources.h: the top SOURCES_TOP, each with
+ * its first SOURCES_ADDRESSES addresses, the rest counted), and the
+ * period's totals per class.  all 0: only the sources with failing mail.
  * Returns 0, or -1 when writing fails.
  */
 #ifndef DMARCSIFT_SOURCES_RENDER_H
@@ -17,7 +19,7 @@ struct sources_view {
 	const char *domain;
 	int days;
 	int64_t since, until; /* Unix seconds */
-	const struct source_list *list;
+	const struct sender_list *senders;
 	int all;
 	int offline; /* names from the cache only */
 };

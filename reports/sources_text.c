@@ -11,7 +11,6 @@
 #include "present.h"
 #include "text.h"
 #include "verdict.h"
-#include "xalloc.h"
 
 /* The name to show: service, then PTR, then "-". */
 static void
@@ -65,54 +64,46 @@ explain(FILE *fp, const struct source *s, int color)
 }
 
 /* Senders grouped by who sends, most failed first; a sender's addresses
- * one level down. */
+ * one level down; what the list left out counted. */
 int
 sources_text(FILE *fp, const struct sources_view *v, int color)
 {
+	const struct sender_list *l = v->senders;
 	char from[11], to[11], dom[256];
 	uint64_t total = 0, failed = 0;
-	const struct source **p;
-	struct source_group *g;
-	size_t n = 0, ng;
 
 	present_time(v->since, PRESENT_DAY, "?", from, sizeof(from));
 	present_time(v->until - 1, PRESENT_DAY, "?", to, sizeof(to));
 	text_printable(v->domain, dom, sizeof(dom));
-	p = xcalloc(v->list->n + 1, sizeof(*p));
-	for (size_t i = 0; i < v->list->n; i++) {
-		total += v->list->v[i].messages;
-		failed += v->list->v[i].failed;
-		if (v->all || v->list->v[i].failed > 0)
-			p[n++] = &v->list->v[i];
+	for (int c = 0; c < SOURCE_NCLASSES; c++) {
+		total += l->classes[c].messages;
+		failed += l->classes[c].failed;
 	}
-	sources_group(p, n, &g, &ng);
-	free(p);
 	fprintf(fp, "%s%s%s: %s senders, %s to %s (%d days)\n",
 	    color ? PRESENT_BOLD : "", dom, color ? PRESENT_RESET : "",
 	    v->all ? "all" : "failing", from, to, v->days);
 	fprintf(fp, "%" PRIu64 " messages, %" PRIu64 " failed DMARC\n\n", total,
 	    failed);
-	for (size_t i = 0; i < ng; i++) {
-		const struct source_group *x = &g[i];
-		const struct source *top = x->v[0];
+	for (size_t i = 0; i < l->n; i++) {
+		const struct sender *x = &l->v[i];
+		const struct source *top = &x->v[0];
 		char who[256], name[400], rate[16], first[11], last[11];
-		int64_t f = top->first_seen, l = top->last_seen;
+		uint64_t shown = 0;
 
-		for (size_t k = 1; k < x->n; k++) {
-			f = x->v[k]->first_seen < f ? x->v[k]->first_seen : f;
-			l = x->v[k]->last_seen > l ? x->v[k]->last_seen : l;
-		}
 		text_printable(x->who, who, sizeof(who));
-		if (x->n > 1)
-			snprintf(name, sizeof(name), "%zu addresses", x->n);
+		if (x->addresses > 1)
+			snprintf(
+			    name, sizeof(name), "%zu addresses", x->addresses);
 		else if (strcmp(x->who, top->ip) != 0)
 			snprintf(name, sizeof(name), "%s", top->ip);
 		else
 			name_of(top, name, sizeof(name));
 		present_failed_rate(
 		    x->failed, x->messages, "-", rate, sizeof(rate));
-		present_time(f, PRESENT_DAY, "?", first, sizeof(first));
-		present_time(l, PRESENT_DAY, "?", last, sizeof(last));
+		present_time(
+		    x->first_seen, PRESENT_DAY, "?", first, sizeof(first));
+		present_time(
+		    x->last_seen, PRESENT_DAY, "?", last, sizeof(last));
 		fprintf(fp, "%s%-39s%s %s\n", color ? PRESENT_BOLD : "", who,
 		    color ? PRESENT_RESET : "", name);
 		fprintf(fp,
@@ -121,11 +112,12 @@ sources_text(FILE *fp, const struct sources_view *v, int color)
 		    source_class_name(x->cls), x->failed, x->messages, rate,
 		    first, last);
 		explain(fp, top, color);
-		if (x->n > 1)
+		if (x->addresses > 1)
 			for (size_t k = 0; k < x->n; k++) {
-				const struct source *s = x->v[k];
+				const struct source *s = &x->v[k];
 				char nm[256];
 
+				shown += s->messages;
 				text_printable(s->ptr != NULL ? s->ptr : "", nm,
 				    sizeof(nm));
 				fprintf(fp,
@@ -137,12 +129,20 @@ sources_text(FILE *fp, const struct sources_view *v, int color)
 				                     : "",
 				    nm[0] != '\0' ? "  " : "", nm);
 			}
+		if (x->addresses > x->n && x->addresses > 1)
+			fprintf(fp,
+			    "    and %zu more addresses (%" PRIu64
+			    " messages)\n",
+			    x->addresses - x->n,
+			    x->messages > shown ? x->messages - shown : 0);
 		fputc('\n', fp);
 	}
-	source_groups_free(g, ng);
-	if (ng == 0 && total == 0)
+	if (l->more > 0)
+		fprintf(fp, "and %zu more senders (%" PRIu64 " messages)\n\n",
+		    l->more, l->more_messages);
+	if (l->n == 0 && total == 0)
 		fputs("No reports in this period.\n", fp);
-	else if (ng == 0)
+	else if (l->n == 0)
 		fprintf(fp, "No %s in this period.\n",
 		    v->all ? "sources" : "sender failed DMARC");
 	if (v->offline)

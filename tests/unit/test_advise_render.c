@@ -13,6 +13,7 @@
 #include "advise_render.h"
 #include "err.h"
 #include "readiness.h"
+#include "senders_fixture.h"
 #include "text.h"
 
 #include <stdio.h>
@@ -127,8 +128,7 @@ advice_notready(struct advice *a)
 	a->in.sub_messages = 0;
 	a->in.sub_names = 4;
 	a->in.sub_names_failing = 0;
-	a->in.sources = srcs;
-	a->in.n_sources = NSRC;
+	fx_set_sources(&a->in, srcs, NSRC);
 	a->sources.v = srcs;
 	a->sources.n = NSRC;
 	a->published = "v=DMARC1; p=none; rua=mailto:dmarc@example.com; "
@@ -624,8 +624,7 @@ test_hostile_everywhere(void **state)
 	memcpy(s, srcs, sizeof(s));
 	s[0].ip = s[0].service = s[0].ptr = s[0].cause = junk;
 	s[1].ptr = junk;
-	a.in.sources = s;
-	a.in.n_sources = 2;
+	fx_set_sources(&a.in, s, 2);
 	memcpy(a.domain, junk + 1, 255); /* 254 bytes and the NUL */
 	a.published = junk;
 	a.in.published = junk;

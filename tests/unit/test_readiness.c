@@ -13,6 +13,7 @@
 
 #include "err.h"
 #include "readiness.h"
+#include "senders_fixture.h"
 #include "verdict.h"
 
 #include <stdio.h>
@@ -100,8 +101,7 @@ inputs(struct readiness_inputs *in)
 	in->sub_messages = 200;
 	in->sub_passed = 200;
 	in->sub_names = 1;
-	in->sources = good_sources;
-	in->n_sources = NELEM(good_sources);
+	fx_set_sources(in, good_sources, NELEM(good_sources));
 }
 
 /* Judges for example.com, releasing what the last judgement of r held
@@ -236,8 +236,7 @@ test_not_ready_source(void **state)
 	policy(&now, "none", -1, "");
 	inputs(&in);
 	in.legit_passed = 8990; /* 8990 / 9000 = 99.8%: the rate passes */
-	in.sources = failing;
-	in.n_sources = 3;
+	fx_set_sources(&in, failing, 3);
 	judge(&now, &in, &r);
 	assert_int_equal(r.ready, 0);
 	assert_int_equal(find(&r, "pass_rate")->met, 1);
@@ -255,8 +254,7 @@ test_not_ready_source(void **state)
 	    "by another domain; and 1 more above the limit");
 
 	/* A sender named by its address alone is not named twice. */
-	in.sources = &failing[1];
-	in.n_sources = 1;
+	fx_set_sources(&in, &failing[1], 1);
 	judge(&now, &in, &r);
 	assert_string_equal(find(&r, "sources")->text,
 	    "192.0.2.11: the step would hit 200 of its 300 messages, 2.0% of "
@@ -266,7 +264,7 @@ test_not_ready_source(void **state)
 	/* A share of 0 allows none: 1 of 10000 is 0.01%, rounded up 0.1%. */
 	th.source_share = 0;
 	failing[0].failed = 1;
-	in.sources = failing;
+	fx_set_sources(&in, failing, 1);
 	judge(&now, &in, &r);
 	assert_int_equal(find(&r, "sources")->met, 0);
 	assert_contains(
@@ -274,7 +272,7 @@ test_not_ready_source(void **state)
 	th.source_share = 1;
 
 	/* No failing sender at all. */
-	in.n_sources = 0;
+	fx_set_sources(&in, failing, 0);
 	judge(&now, &in, &r);
 	assert_string_equal(find(&r, "sources")->text,
 	    "no sender that may be yours fails DMARC");
@@ -519,8 +517,7 @@ test_sender_group(void **state)
 	/* 3 * 700 + 300 + 500 + 400 + 6700 = 10000 messages. */
 	policy(&now, "none", -1, "");
 	inputs(&in);
-	in.sources = src;
-	in.n_sources = NELEM(src);
+	fx_set_sources(&in, src, NELEM(src));
 	in.legit_messages = in.legit_passed = 6700;
 	in.unknown_messages = 2100;
 	in.spoofing = 500;
@@ -553,8 +550,7 @@ test_sender_group(void **state)
 
 	/* Without SendGrid, 1200 failing messages of spoofers, forwarders
 	 * and ignored sources (12%) block nothing. */
-	in.sources = &src[3];
-	in.n_sources = NELEM(src) - 3;
+	fx_set_sources(&in, &src[3], NELEM(src) - 3);
 	judge(&now, &in, &r);
 	assert_int_equal(r.n_groups, 0);
 	assert_int_equal(r.n_blocking, 0);
@@ -610,8 +606,7 @@ test_sender_spread(void **state)
 
 	policy(&now, "none", -1, "");
 	inputs(&in); /* 10000 messages */
-	in.sources = src;
-	in.n_sources = NELEM(src);
+	fx_set_sources(&in, src, NELEM(src));
 	judge(&now, &in, &r);
 	/* Mailgun: 4 * 90 = 360 hit, 3.6%: blocks though each address is
 	 * 0.9%.  The lone address: 90, 0.9%: does not.  A legitimate
@@ -635,7 +630,7 @@ test_sender_spread(void **state)
 	assert_int_equal(r.ready, 0);
 
 	/* One Mailgun address alone: 90 = 0.9%, under the limit. */
-	in.n_sources = 1;
+	fx_set_sources(&in, src, 1);
 	judge(&now, &in, &r);
 	assert_int_equal(r.n_groups, 1);
 	assert_int_equal(r.n_blocking, 0);
@@ -646,8 +641,7 @@ test_sender_spread(void **state)
 	    "would hit (0.9%)");
 
 	/* Two of the lone senders: 2 senders, the most named. */
-	in.sources = &src[3];
-	in.n_sources = 2;
+	fx_set_sources(&in, &src[3], 2);
 	judge(&now, &in, &r);
 	assert_int_equal(r.n_groups, 2);
 	assert_contains(find(&r, "sources")->text,
@@ -700,8 +694,7 @@ test_sender_order(void **state)
 	policy(&now, "quarantine", 100, "n");
 	strcpy(now.sp, "none");
 	inputs(&in);
-	in.sources = src;
-	in.n_sources = NELEM(src);
+	fx_set_sources(&in, src, NELEM(src));
 	judge(&now, &in, &r);
 	assert_int_equal(r.step_now, 2);
 	/* 300 (3.0%) and 120 (1.2%) block; 80 (0.8%) and 50 (0.5%) do not. */
@@ -752,8 +745,7 @@ test_sender_saturate(void **state)
 	policy(&now, "none", -1, "");
 	inputs(&in);
 	in.messages = UINT64_MAX;
-	in.sources = src;
-	in.n_sources = 2;
+	fx_set_sources(&in, src, 2);
 	judge(&now, &in, &r);
 	assert_int_equal(r.n_groups, 1);
 	assert_true(r.groups[0].hit == UINT64_MAX);
@@ -868,8 +860,7 @@ test_hit_next_step(void **state)
 	policy(&now, "quarantine", 50, "n");
 	strcpy(now.sp, "none");
 	inputs(&in);
-	in.sources = src;
-	in.n_sources = 1;
+	fx_set_sources(&in, src, 1);
 	in.published = "v=DMARC1; p=quarantine; sp=none; pct=50";
 	judge(&now, &in, &r);
 	/* Step 1 (pct 50) to 2: p=quarantine at 100 (not 50: that would
@@ -903,6 +894,7 @@ test_hit_next_step(void **state)
 	assert_int_equal(r.groups[0].hit, 100);
 	assert_int_equal(r.groups[0].blocks, 0);
 	src[0].failed_sub = 199;
+	fx_set_sources(&in, src, 1);
 	judge(&now, &in, &r);
 	assert_int_equal(r.groups[0].hit, 101);
 	assert_int_equal(r.groups[0].blocks, 1);
@@ -1500,8 +1492,7 @@ test_watch(void **state)
 
 	policy(&now, "quarantine", 100, "n");
 	inputs(&in);
-	in.sources = src;
-	in.n_sources = NELEM(src);
+	fx_set_sources(&in, src, NELEM(src));
 	in.published = "v=DMARC1; p=quarantine; adkim=s; "
 	               "rua=mailto:d@example.com";
 	judge(&now, &in, &r);
@@ -1526,6 +1517,7 @@ test_watch(void **state)
 
 	/* 50 + 50 = 100: exactly 1%, a warning only. */
 	src[0].quarantined = 50;
+	fx_set_sources(&in, src, NELEM(src));
 	judge(&now, &in, &r);
 	assert_int_equal(find(&r, "watch")->met, -1);
 	assert_string_equal(find(&r, "watch")->text,
@@ -1538,6 +1530,7 @@ test_watch(void **state)
 	/* None lost. */
 	src[0].quarantined = 0;
 	src[1].rejected = 0;
+	fx_set_sources(&in, src, NELEM(src));
 	judge(&now, &in, &r);
 	assert_int_equal(find(&r, "watch")->met, 1);
 	assert_string_equal(find(&r, "watch")->text,
@@ -1547,6 +1540,7 @@ test_watch(void **state)
 
 	/* At step 0 there is no watch, whatever receivers did. */
 	src[0].quarantined = 2000;
+	fx_set_sources(&in, src, NELEM(src));
 	policy(&now, "none", 100, "n");
 	in.published = NULL;
 	judge(&now, &in, &r);
@@ -1995,8 +1989,7 @@ test_published_sp_kept(void **state)
 
 	policy(&now, "none", 100, "n");
 	inputs(&in);
-	in.sources = src;
-	in.n_sources = NELEM(src);
+	fx_set_sources(&in, src, NELEM(src));
 	in.published = "v=DMARC1; p=none; sp=none; rua=mailto:d@example.com";
 	judge(&now, &in, &r);
 	assert_int_equal(r.n_groups, 1);
