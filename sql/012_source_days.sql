@@ -301,7 +301,7 @@ WITH recs AS (
 	                    AND r.dkim_service IS NULL
 	                    AND r.spf_result <> 'pass'))
 	           FILTER (WHERE NOT r.pass), true) AS no_auth,
-	       (array_agg(r.service ORDER BY r.messages DESC)
+	       (array_agg(r.service ORDER BY r.messages DESC, r.service)
 	           FILTER (WHERE r.service IS NOT NULL))[1] AS service,
 	       max(r.ptr) AS ptr,
 	       array_agg(DISTINCT r.dkim_domain) FILTER (WHERE r.dkim_domain <> '')
@@ -309,8 +309,11 @@ WITH recs AS (
 	       array_agg(DISTINCT r.spf_domain) FILTER (WHERE r.spf_domain <> '')
 	           AS spf_domains,
 	       count(DISTINCT r.reporter) AS reporters,
-	       min(r.date_begin) AS first_seen,
-	       max(r.date_end) AS last_seen,
+	       -- Within the period: a report of a week seen in a period of
+	       -- three days was seen in those three days.
+	       greatest(min(r.date_begin), p_since) AS first_seen,
+	       least(max(r.date_end), p_until - interval '1 second')
+	           AS last_seen,
 	       coalesce(sum(r.messages) FILTER (WHERE NOT r.pass AND r.sub), 0)
 	           AS failed_sub,
 	       coalesce(sum(r.messages) FILTER (WHERE NOT r.pass AND r.sub

@@ -307,6 +307,14 @@ eq "s8 readiness_inputs" "$(q "SELECT days_with_data, messages FROM
 	readiness_inputs('week.test', 14, to_timestamp($now))")" "7|70"
 run s8 1 advise --db "$db" --offline --domain week.test --json
 jqt s8 '.evidence.days_with_data == 7 and .evidence.messages == 70'
+# Three days of that week (2026-03-23 to 03-25): 3 x 10 messages, and
+# the source was seen from the first of those days to the end of the last,
+# not over the whole range of the report.
+run s8p 0 sources --db "$db" --offline --domain week.test --json --all \
+	--since 3d --until 2026-03-26
+jqt s8p '.sources | length == 1 and .[0].messages == 30
+	and .[0].first_seen == "2026-03-23T00:00:00Z"
+	and .[0].last_seen == "2026-03-25T23:59:59Z"'
 # 10 over 7 days, by the same rule: floor(10*86400*k/604799) for k = 1..6
 # is 1 2 4 5 7 8, and 10 at k = 7: shares 1 1 2 1 2 1 2.
 want='' prev=0 k=1
