@@ -7,35 +7,16 @@
 # (tests/harness/dnsmasq run), SMTP_PLAIN_URL and SMTP_MAILDIR
 # (tests/harness/smtp run), psql, jq.  DS_UPDATE_GOLDEN=1 rewrites the
 # golden files instead of comparing.
-set -u
 bin=$1
 golden=$2
 here=$(cd "$(dirname "$0")" && pwd)
-: "${DMARCSIFT_TEST_DB:?run me through tests/harness/pg run}"
-: "${DMARCSIFT_TEST_DNS:?run me through tests/harness/dnsmasq run}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-export DMARCSIFT_CONFIG="$tmp/empty.conf"
-: >"$DMARCSIFT_CONFIG"
-unset DMARCSIFT_DB NO_COLOR
+# shellcheck source=../lib.sh
+. "$here/../lib.sh"
+need_server pg dnsmasq
+no_settings
+# shellcheck source=../analysis/gen.sh
 . "$here/gen.sh"
-
-. "$here/lib.sh"
 newdb analysis
-
-# golden NAME FILE: FILE matches $golden/NAME whole (the clock is fixed:
-# DMARCSIFT_NOW below).  A golden file is never empty.
-golden() {
-	cp "$2" "$tmp/g.$1"
-	[ -s "$tmp/g.$1" ] || fail "golden $1: the output is empty"
-	if [ "${DS_UPDATE_GOLDEN:-}" = 1 ]; then
-		cp "$tmp/g.$1" "$golden/$1"
-	elif ! cmp -s "$tmp/g.$1" "$golden/$1"; then
-		fail "golden $1 differs:"
-		diff -u "$golden/$1" "$tmp/g.$1" | head -40 >&2
-	fi
-}
 
 day0=1772323200 # 2026-03-01
 until=2026-03-21
@@ -133,7 +114,7 @@ cmp -s "$tmp/classes" "$tmp/classes.want" ||
 # --- sources: names from DNS, then from the cache. --------------------------
 run sources 0 sources --db "$db" --dns-servers "$DMARCSIFT_TEST_DNS" \
 	--domain blocked.test --since 14d --until $until
-golden sources-blocked.txt "$tmp/sources.out"
+golden "$golden" sources-blocked.txt "$tmp/sources.out"
 run sources_json 0 sources --db "$db" --offline --domain blocked.test \
 	--since 14d --until $until --json
 jqt sources_json '.sources | length == 2'
@@ -158,7 +139,7 @@ jqt advise_ready '.next_record | test("p=quarantine") and test("t=y") and
 	test("fo=1")'
 run advise_blocked 1 advise --db "$db" --offline --domain blocked.test \
 	--until $until --what-if reject
-golden advise-blocked.txt "$tmp/advise_blocked.out"
+golden "$golden" advise-blocked.txt "$tmp/advise_blocked.out"
 run advise_blocked_json 1 advise --db "$db" --offline \
 	--domain blocked.test --until $until --json --what-if reject
 jqt advise_blocked_json '.ready == false'
@@ -206,12 +187,12 @@ jqt advise_default '.ready == true and .period.until == "2026-03-21T00:00:00Z"'
 for f in text markdown json html; do
 	run report_$f 0 report --db "$db" --offline --until $until \
 		--period week --format $f
-	golden report.$f "$tmp/report_$f.out"
+	golden "$golden" report.$f "$tmp/report_$f.out"
 done
 for t in days sources reporters refused; do
 	run report_csv_$t 0 report --db "$db" --offline --until $until \
 		--format csv --table $t
-	golden report-$t.csv "$tmp/report_csv_$t.out"
+	golden "$golden" report-$t.csv "$tmp/report_csv_$t.out"
 done
 # noon.test: one reporter, 60 messages over the two weeks: not the
 # owner's by the rule (2 or more reporters, or 100 or more messages), so
@@ -283,8 +264,4 @@ run any_case 0 sources --db "$db" --offline --domain blocked.test \
 	--until $until --ignored-sources sendgrid --json
 jqt any_case '.sources[] | select(.ip == "198.51.100.20") | .class == "ignored"' 
 
-if [ "$fails" -gt 0 ]; then
-	echo "$fails failure(s)" >&2
-	exit 1
-fi
-echo "analysis: all passed"
+finish "analysis: all passed"

@@ -6,24 +6,15 @@
 # Every expected number is worked out here by hand from the fixtures.
 # usage: test_genuine.sh DMARCSIFT
 # needs: DMARCSIFT_TEST_DB (tests/harness/pg run), psql, jq.
-set -u
 bin=$1
 here=$(cd "$(dirname "$0")" && pwd)
-if [ -z "${DMARCSIFT_TEST_DB:-}" ]; then
-	echo "skip: run me through tests/harness/pg run" >&2
-	exit 77
-fi
-for t in psql jq; do
-	command -v $t >/dev/null 2>&1 || { echo "skip: no $t" >&2; exit 77; }
-done
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-export DMARCSIFT_CONFIG="$tmp/owner.conf"
-: >"$DMARCSIFT_CONFIG"
-unset DMARCSIFT_DB NO_COLOR
+# shellcheck source=../lib.sh
+. "$here/../lib.sh"
+need_server pg
+need psql jq
+no_settings
+# shellcheck source=../analysis/gen.sh
 . "$here/gen.sh"
-. "$here/lib.sh"
 newdb genuine
 
 # Every command runs on 2026-04-01 (1775001600); the period judged is the
@@ -156,8 +147,4 @@ run c 1 advise --db "$db" --offline --domain forge.test --json
 jqt c '[.reasons[] | select(.code == "reports")][0] | .met == true
 	and .text == "every report came in mail that passed DKIM or DMARC for its reporter"'
 
-if [ "$fails" -gt 0 ]; then
-	echo "$fails failure(s)" >&2
-	exit 1
-fi
-echo "genuine: all passed"
+finish "genuine: all passed"

@@ -8,25 +8,15 @@
 # usage: test_scenarios.sh DMARCSIFT
 # needs: DMARCSIFT_TEST_DB (tests/harness/pg run), DMARCSIFT_TEST_DNS
 # (tests/harness/dnsmasq run), psql, jq.
-set -u
 bin=$1
 here=$(cd "$(dirname "$0")" && pwd)
-if [ -z "${DMARCSIFT_TEST_DB:-}" ] || [ -z "${DMARCSIFT_TEST_DNS:-}" ]; then
-	echo "skip: run me through tests/harness/pg run and tests/harness/dnsmasq run" >&2
-	exit 77
-fi
-for t in psql jq; do
-	command -v $t >/dev/null 2>&1 || { echo "skip: no $t" >&2; exit 77; }
-done
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-export DMARCSIFT_CONFIG="$tmp/empty.conf"
-: >"$DMARCSIFT_CONFIG"
-unset DMARCSIFT_DB NO_COLOR
+# shellcheck source=../lib.sh
+. "$here/../lib.sh"
+need_server pg dnsmasq
+need psql jq
+no_settings
+# shellcheck source=../analysis/gen.sh
 . "$here/gen.sh"
-
-. "$here/lib.sh"
 newdb scenarios
 
 # The clock: every command runs on 2026-04-01, so the default period ends
@@ -364,8 +354,4 @@ for dom in step.test step2.test; do
 	jqt "s10-$dom" '.rollback_record | test("; p=quarantine; t=y; pct=0;")'
 done
 
-if [ "$fails" -gt 0 ]; then
-	echo "$fails failure(s)" >&2
-	exit 1
-fi
-echo "scenarios: all passed"
+finish "scenarios: all passed"

@@ -17,24 +17,15 @@
 #            stopped_sources: 203.0.113.12 to .3, 2 more
 # usage: test_topn.sh DMARCSIFT
 # needs: DMARCSIFT_TEST_DB (tests/harness/pg run), psql, jq.
-set -u
 bin=$1
 here=$(cd "$(dirname "$0")" && pwd)
-if [ -z "${DMARCSIFT_TEST_DB:-}" ]; then
-	echo "skip: run me through tests/harness/pg run" >&2
-	exit 77
-fi
-for t in psql jq; do
-	command -v $t >/dev/null 2>&1 || { echo "skip: no $t" >&2; exit 77; }
-done
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-export DMARCSIFT_CONFIG="$tmp/none.conf"
-: >"$DMARCSIFT_CONFIG"
-unset DMARCSIFT_DB NO_COLOR
+# shellcheck source=../lib.sh
+. "$here/../lib.sh"
+need_server pg
+need psql jq
+no_settings
+# shellcheck source=../analysis/gen.sh
 . "$here/gen.sh"
-. "$here/lib.sh"
 newdb topn
 export DMARCSIFT_NOW=2026-03-11T08:00:00Z
 mkdir "$tmp/in"
@@ -89,5 +80,4 @@ jqt report '.domains[0] | .spoofing_sources.more == 93 and
 	.stopped_sources.sources[0].failed == 12 and
 	.stopped_sources.sources[9].failed == 3'
 
-[ "$fails" -eq 0 ] || exit 1
-echo ok
+finish ok

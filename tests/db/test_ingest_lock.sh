@@ -7,22 +7,16 @@
 # and standard input go ahead; once the key is free the run stores.
 # usage: test_ingest_lock.sh DMARCSIFT
 # needs: DMARCSIFT_TEST_DB (tests/harness/pg run), psql.
-set -u
 bin=$1
 here=$(cd "$(dirname "$0")/../analysis" && pwd)
-if [ -z "${DMARCSIFT_TEST_DB:-}" ]; then
-	echo "skip: run me through tests/harness/pg run" >&2
-	exit 77
-fi
-tmp=$(mktemp -d)
+# shellcheck source=../lib.sh
+. "$here/../lib.sh"
+need_server pg
 psql_pid=
-trap '[ -n "$psql_pid" ] && kill "$psql_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-fails=0
-export DMARCSIFT_CONFIG="$tmp/empty.conf"
-: >"$DMARCSIFT_CONFIG"
-unset DMARCSIFT_DB
+kill_at_exit psql_pid
+no_settings
+# shellcheck source=../analysis/gen.sh
 . "$here/gen.sh"
-. "$here/lib.sh"
 newdb ingestlock
 
 mkdir "$tmp/spool" "$tmp/other"
@@ -81,8 +75,4 @@ eq "free: stored" "$(q "SELECT count(*), sum(messages) FROM reports")" "3|$((10 
 eq "free: no lock left" "$(q "SELECT count(*) FROM pg_locks
 	WHERE locktype = 'advisory' AND classid = 1718185061")" 0
 
-if [ "$fails" -gt 0 ]; then
-	echo "$fails failure(s)" >&2
-	exit 1
-fi
-echo "ingest lock: all passed"
+finish "ingest lock: all passed"
