@@ -6,56 +6,15 @@
 # warned about; what is not a conninfo or URL is said to be so.
 # usage: test_connect.sh DMARCSIFT SAMPLES_DIR
 # needs: DMARCSIFT_TEST_DB (a superuser's conninfo), psql, python3, ss
-set -u
 bin=$1 samples=$2
-: "${DMARCSIFT_TEST_DB:?run me through tests/harness/pg run}"
-tmp=$(mktemp -d)
+. "$(dirname "$0")/../lib.sh"
+need_server pg
 silent=
 locker=
-cleanup() {
-	[ -n "$silent" ] && kill "$silent" 2>/dev/null
-	[ -n "$locker" ] && kill "$locker" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+kill_at_exit silent locker
 DMARCSIFT_CONFIG=/dev/null
 export DMARCSIFT_CONFIG
 unset DMARCSIFT_DB PGCONNECT_TIMEOUT PGPASSFILE PGOPTIONS
-fails=0
-
-fail() {
-	echo "FAIL $*" >&2
-	fails=$((fails + 1))
-}
-
-# run NAME WANT CMD...: CMD (dmarcsift, maybe behind env), output in
-# $tmp/NAME.out/.err, seconds taken in $took.
-run() {
-	r_name=$1 r_want=$2
-	shift 2
-	r_t0=$(date +%s)
-	"$@" >"$tmp/$r_name.out" 2>"$tmp/$r_name.err"
-	r_rc=$?
-	took=$(($(date +%s) - r_t0))
-	[ "$r_rc" -eq "$r_want" ] || {
-		fail "$r_name: exit $r_rc, want $r_want"
-		sed 's/^/    /' "$tmp/$r_name.out" "$tmp/$r_name.err" >&2
-	}
-}
-
-# expect/refute NAME FILE-SUFFIX REGEX
-expect() {
-	grep -Eq -- "$3" "$tmp/$1.$2" || {
-		fail "$1: $2 lacks /$3/"
-		sed 's/^/    /' "$tmp/$1.$2" >&2
-	}
-}
-refute() {
-	! grep -Eq -- "$3" "$tmp/$1.$2" || {
-		fail "$1: $2 has /$3/"
-		sed 's/^/    /' "$tmp/$1.$2" >&2
-	}
-}
 
 admin() {
 	PGOPTIONS='-c client_min_messages=warning' psql "$DMARCSIFT_TEST_DB" \
@@ -75,22 +34,22 @@ chmod 600 "$tmp/pgpass"
 tcp="host=127.0.0.1 port=$port dbname=c1 user=pw_user"
 
 # --- Passwords from a pgpass file: no warning. --------------------------
-run pgpass 0 env PGPASSFILE="$tmp/pgpass" "$bin" ingest -q --db "$tcp" \
+run_cmd pgpass 0 env PGPASSFILE="$tmp/pgpass" "$bin" ingest -q --db "$tcp" \
 	"$samples"
 refute pgpass err 'warning'
 
 # --- A password in --db: it works, with a warning; never echoed. --------
 url="postgresql://pw_user:$pw@127.0.0.1:$port/c1"
-run argv_pw 0 env PGPASSFILE=/nonexistent "$bin" summary --db "$url"
+run_cmd argv_pw 0 env PGPASSFILE=/nonexistent "$bin" summary --db "$url"
 expect argv_pw err 'warning: the --db value holds a password.*`ps`.*~/\.pgpass.*PGPASSFILE'
 refute argv_pw err "$pw"
-run argv_kw 0 env PGPASSFILE=/nonexistent "$bin" summary \
+run_cmd argv_kw 0 env PGPASSFILE=/nonexistent "$bin" summary \
 	--db "$tcp password=$pw"
 expect argv_kw err 'warning: the --db value holds a password'
 # Not from the environment: only the command line shows in ps.
-run env_pw 0 env DMARCSIFT_DB="$url" PGPASSFILE=/nonexistent "$bin" summary
+run_cmd env_pw 0 env DMARCSIFT_DB="$url" PGPASSFILE=/nonexistent "$bin" summary
 refute env_pw err 'warning'
-run wrong_pw 2 env PGPASSFILE=/nonexistent "$bin" summary \
+run_cmd wrong_pw 2 env PGPASSFILE=/nonexistent "$bin" summary \
 	--db "postgresql://pw_user:Wr0ngPass9@127.0.0.1:$port/c1"
 expect wrong_pw err 'password authentication failed'
 refute wrong_pw err 'Wr0ngPass9'
@@ -104,7 +63,7 @@ for v in "postgresql://u:$pw%zz@127.0.0.1/db" \
 	"host=h password='$pw" \
 	"host=h password=$pw junk"; do
 	i=$((i + 1))
-	run malformed$i 2 "$bin" summary --db "$v"
+	run malformed$i 2 summary --db "$v"
 	expect malformed$i err 'cannot read the database (URL|conninfo)'
 	refute malformed$i err "$pw"
 	refute malformed$i err 'socket'
@@ -115,34 +74,34 @@ expect malformed1 err '%40'
 expect malformed5 err "single quotes"
 
 # --- Not a conninfo or URL at all: said so, not a socket failure. -------
-run garbage 2 "$bin" summary --db garbage
+run garbage 2 summary --db garbage
 expect garbage err "'garbage' is neither a libpq conninfo nor a PostgreSQL URL"
 expect garbage err 'dbname=garbage'
 refute garbage err 'socket'
-run scheme 2 "$bin" summary --db "postgresq://u:$pw@h/db"
+run scheme 2 summary --db "postgresq://u:$pw@h/db"
 expect scheme err "is not a PostgreSQL URL: a database URL begins with postgresql://"
 refute scheme err 'socket'
 refute scheme err "$pw"
-run scheme_bare 2 "$bin" db version --db 'postgresq://'
+run scheme_bare 2 db version --db 'postgresq://'
 expect scheme_bare err "'postgresq://' is not a PostgreSQL URL"
 
 # --- dmarcsift config hides sslpassword like password. ------------------
-run cfg_kw 0 "$bin" config --db "host=h sslpassword=$pw sslkey=/k"
+run cfg_kw 0 config --db "host=h sslpassword=$pw sslkey=/k"
 expect cfg_kw out '^db = host=h sslpassword=\*+ sslkey=/k'
 refute cfg_kw out "$pw"
-run cfg_url 0 "$bin" config \
+run cfg_url 0 config \
 	--db "postgresql://h/db?sslpassword=$pw&sslmode=require"
 expect cfg_url out 'sslpassword=\*+&sslmode=require'
 refute cfg_url out "$pw"
 
 # --- Statement timeout: the reading commands only, the user's wins. -----
 export PGPASSFILE="$tmp/pgpass"
-run st_read 0 "$bin" summary -vv --db "$tcp"
+run st_read 0 summary -vv --db "$tcp"
 expect st_read err 'debug: statement timeout: 5min'
-run st_user 0 "$bin" summary -vv \
+run st_user 0 summary -vv \
 	--db "$tcp options='-c statement_timeout=4s'"
 expect st_user err 'debug: statement timeout: 4s'
-run st_ingest 0 "$bin" ingest -vv --db "$tcp" "$samples"
+run st_ingest 0 ingest -vv --db "$tcp" "$samples"
 refute st_ingest err 'statement timeout'
 
 # A table held locked: the reading command gives up in the statement
@@ -163,7 +122,7 @@ done
 	ss -tnoH "dport = :$port" >"$tmp/ss"
 ) &
 watcher=$!
-run st_locked 2 "$bin" summary \
+run st_locked 2 summary \
 	--db "$tcp options='-c statement_timeout=4s'"
 wait "$watcher"
 expect st_locked err 'canceling statement due to statement timeout'
@@ -189,6 +148,7 @@ held = []
 while True:
     held.append(s.accept()[0])
 ' >"$tmp/silent.port" &
+# shellcheck disable=SC2034 # killed at exit
 silent=$!
 for _ in $(seq 50); do
 	[ -s "$tmp/silent.port" ] && break
@@ -198,22 +158,18 @@ sp=$(cat "$tmp/silent.port")
 [ -n "$sp" ] || { echo "the silent server did not start" >&2; exit 2; }
 dead="host=127.0.0.1 port=$sp dbname=x user=y"
 # The default: 10 s.
-run silent_default 2 "$bin" summary --db "$dead"
+run silent_default 2 summary --db "$dead"
 expect silent_default err 'timeout expired; no answer within 10 s'
 expect silent_default err 'connect_timeout=SECONDS'
 [ "$took" -ge 8 ] && [ "$took" -le 15 ] ||
 	fail "silent_default: took $took s, want about 10"
 # The conninfo's and PGCONNECT_TIMEOUT win.
-run silent_conninfo 2 "$bin" summary --db "$dead connect_timeout=3"
+run silent_conninfo 2 summary --db "$dead connect_timeout=3"
 expect silent_conninfo err 'no answer within 3 s'
 [ "$took" -le 6 ] || fail "silent_conninfo: took $took s, want about 3"
-run silent_env 2 env PGCONNECT_TIMEOUT=3 "$bin" ingest --db "$dead" \
+run_cmd silent_env 2 env PGCONNECT_TIMEOUT=3 "$bin" ingest --db "$dead" \
 	"$samples"
 expect silent_env err 'no answer within 3 s'
 [ "$took" -le 6 ] || fail "silent_env: took $took s, want about 3"
 
-if [ "$fails" -gt 0 ]; then
-	echo "$fails check(s) failed" >&2
-	exit 1
-fi
-echo "all checks passed"
+finish "all checks passed"

@@ -4,28 +4,9 @@
 # usage: test_ingest.sh DMARCSIFT DMARCSIFT_GEN SAMPLES_DIR CORPUS_DIR HOSTILE
 # (HOSTILE: test_hostile, which writes its generated attacks with --write)
 # needs: DMARCSIFT_TEST_DB (a conninfo), psql
-set -u
 bin=$1 gen=$2 samples=$3 corpus=$4 hostile=$5
-: "${DMARCSIFT_TEST_DB:?run me through tests/harness/pg run}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-n=0
-
-fail() {
-	echo "FAIL $*" >&2
-	fails=$((fails + 1))
-}
-
-# A fresh database per scenario; prints its conninfo.
-newdb() {
-	n=$((n + 1))
-	psql "$DMARCSIFT_TEST_DB" -qAtc "DROP DATABASE IF EXISTS t$n" \
-		-c "CREATE DATABASE t$n" >/dev/null || exit 2
-	echo "$DMARCSIFT_TEST_DB dbname=t$n"
-}
-
-q() { psql "$1" -qAtc "$2"; }
+. "$(dirname "$0")/../lib.sh"
+need_server pg
 
 # Row counts of every table, one line: what "changes nothing" compares.
 counts() {
@@ -48,7 +29,7 @@ consistent() {
 }
 
 # 1. The corpus and the samples, twice: the second run changes nothing.
-db=$(newdb)
+newdb
 "$bin" ingest -q --db "$db" "$corpus" "$samples"
 [ $? -eq 1 ] || fail "corpus: want exit 1 (refused inputs)"
 first=$(counts "$db")
@@ -79,7 +60,7 @@ q "$db" "SELECT encode(raw_gz, 'base64') FROM inputs
 	fail "views: daily_volume for the sample day"
 
 # 2. Maildir, mbox and stdin; a Maildir's tmp/ is left alone.
-db=$(newdb)
+newdb
 mkdir -p "$tmp/md/cur" "$tmp/md/new" "$tmp/md/tmp"
 cp "$samples/outlook-report.eml" "$tmp/md/cur/1.eml"
 cp "$corpus/parsedmarc/samples/aggregate/twilight.eml" "$tmp/md/new/2.eml"
@@ -99,7 +80,7 @@ cp "$corpus/parsedmarc/samples/aggregate/mimecast-weird-gzip.eml" "$tmp/md/tmp/3
 	fail "maildir/mbox/stdin: want 3 distinct reports (mbox mails repeat the Maildir's)"
 
 # 3. An input over input_bytes is kept, cut, and refused with the reason.
-db=$(newdb)
+newdb
 "$bin" ingest -q --db "$db" --limit input_bytes=1k "$samples/google.com!example.com!1763078400!1763164799.xml.gz" "$samples/outlook-report.eml"
 [ $? -eq 1 ] || fail "limit: want exit 1"
 [ "$(q "$db" "SELECT raw_complete, size FROM inputs WHERE outcome = 'refused'")" = "f|1024" ] ||
@@ -110,9 +91,10 @@ q "$db" "SELECT reason FROM failed_inputs" | grep -q "limit input_bytes" ||
 # 4. SIGKILL in the middle, then again: consistent, then complete.
 mkdir "$tmp/many"
 "$gen" -n 400 -r 300 -z -d "$tmp/many" >/dev/null || exit 2
-ref=$(newdb)
+newdb
+ref=$db
 "$bin" ingest -q --db "$ref" "$tmp/many" || fail "reference run failed"
-db=$(newdb)
+newdb
 for delay in 0.3 0.6 1.0; do
 	"$bin" ingest -q --db "$db" "$tmp/many" &
 	pid=$!
@@ -128,7 +110,7 @@ stored=$(q "$db" "SELECT count(*) FROM reports")
 consistent "$db" "after re-run"
 
 # 5. Two runs at once over the same inputs: nothing twice, no deadlock.
-db=$(newdb)
+newdb
 "$bin" ingest -q --db "$db" "$tmp/many" "$corpus" &
 a=$!
 "$bin" ingest -q --db "$db" "$corpus" "$tmp/many" &
@@ -153,13 +135,14 @@ snapshot() {
 		ORDER BY org_name, report_id, encode(content_sha256, 'hex')))
 		FROM reports"
 }
-ref=$(newdb)
+newdb
+ref=$db
 "$bin" ingest -q --db "$ref" "$samples" || fail "reparse: reference ingest"
 # The summary of the samples, against its golden file.
 "$bin" summary --db "$ref" >"$tmp/summary" || fail "summary: exit $?"
 diff -u "$(dirname "$samples")/summary-samples.txt" "$tmp/summary" >&2 ||
 	fail "summary: differs from tests/data/summary-samples.txt"
-db=$(newdb)
+newdb
 "$bin" ingest -q --db "$db" --limit records=2 "$samples" 2>/dev/null
 [ $? -eq 1 ] || fail "reparse: want the tight limit to refuse some inputs"
 [ "$(q "$db" "SELECT count(*) FROM reports")" = 1 ] ||
@@ -191,7 +174,7 @@ mkdir "$tmp/hostile"
 "$hostile" --write "$tmp/hostile" || exit 2
 distinct=$(sha256sum "$tmp"/hostile/* |
 	cut -d' ' -f1 | sort -u | wc -l)
-db=$(newdb)
+newdb
 "$bin" ingest -q --db "$db" "$tmp/hostile" 2>/dev/null
 [ $? -eq 1 ] || fail "hostile: want exit 1"
 [ "$(q "$db" "SELECT count(*) FROM inputs")" = "$distinct" ] ||
@@ -238,7 +221,7 @@ cat >"$tmp/awkward.xml" <<'EOF'
   </record>
 </feedback>
 EOF
-db=$(newdb)
+newdb
 "$bin" ingest -q --db "$db" "$tmp/awkward.xml" || fail "awkward: want exit 0"
 "$bin" parse --json "$tmp/awkward.xml" | jq -S -s '[.[].records[] |
 	{dkim: [.dkim_results[] | [.domain, .selector, .result, .human_result]],
@@ -261,9 +244,11 @@ diff -u "$tmp/want.json" "$tmp/got.json" >&2 ||
 	fail "awkward: the views do not give back what was parsed"
 
 # 9. One worker or several: the same rows.
-one=$(newdb)
+newdb
+one=$db
 "$bin" ingest -q -j 1 --db "$one" "$corpus" "$samples" 2>/dev/null
-many=$(newdb)
+newdb
+many=$db
 "$bin" ingest -q -j 3 --db "$many" "$corpus" "$samples" 2>/dev/null
 [ $? -eq 1 ] || fail "jobs: want exit 1 (refused inputs) with -j 3"
 [ "$(counts "$one")" = "$(counts "$many")" ] ||
@@ -285,7 +270,7 @@ consistent "$many" delete
 # 11. Values the database refuses: the input is refused with the database's
 # reason and the run goes on; absurd dates are refused by the parser, absurd
 # counts capped.
-db=$(newdb)
+newdb
 "$bin" db migrate --db "$db" || fail "refuse: migrate"
 q "$db" "ALTER TABLE reports ADD CONSTRAINT test_refuse
 	CHECK (org_name <> 'Awk \"Org\"')" >/dev/null
@@ -315,7 +300,7 @@ esac
 # stored verdict turned to a failure (its receiver said pass) moves that
 # record's messages to the failing side and its source into the list; the
 # rate is record_analysis's, rounded down to tenths (common/percent.h).
-db=$(newdb)
+newdb
 "$bin" ingest -q --db "$db" "$samples" || fail "verdict: ingest"
 q "$db" "UPDATE record_verdicts v SET pass = false FROM (SELECT report, idx
 	FROM record_analysis WHERE dmarc_pass AND pass
@@ -334,7 +319,7 @@ $(cat "$tmp/summary")"
 # 13. A killed run's row tells the truth (issue 17, item 12): the next
 # run finds it unfinished with its process gone and closes it as
 # interrupted, with the counts of what it stored.
-db=$(newdb)
+newdb
 "$bin" ingest -q --db "$db" "$tmp/many" &
 pid=$!
 i=0
@@ -379,7 +364,7 @@ $(cat "$tmp/summary")"
 # 14. A database error mid-run (here a full disk, raised by a trigger after
 # six inputs): one error line that reads, and the summary line of what was
 # stored before it stopped (issue 17, item 12).
-db=$(newdb)
+newdb
 "$bin" db migrate --db "$db" || fail "disk full: migrate"
 q "$db" "CREATE FUNCTION test_full() RETURNS trigger LANGUAGE plpgsql AS \$\$
 	BEGIN
@@ -406,8 +391,4 @@ q "$db" "DROP TRIGGER test_full ON inputs" >/dev/null
 [ "$(q "$db" "SELECT status || '|' || inputs_new FROM ingest_runs ORDER BY id LIMIT 1")" = "interrupted|6" ] ||
 	fail "disk full: the stopped run's row is $(q "$db" "SELECT status, inputs_new FROM ingest_runs ORDER BY id LIMIT 1")"
 
-if [ "$fails" -gt 0 ]; then
-	echo "$fails check(s) failed" >&2
-	exit 1
-fi
-echo "all checks passed"
+finish "all checks passed"

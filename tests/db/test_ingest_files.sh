@@ -5,24 +5,10 @@
 # read; each is named on stderr, the run goes on and exits 1.
 # usage: test_ingest_files.sh DMARCSIFT SAMPLES_DIR
 # needs: DMARCSIFT_TEST_DB (a conninfo), psql, timeout
-set -u
 bin=$1 samples=$2
-: "${DMARCSIFT_TEST_DB:?run me through tests/harness/pg run}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-
-fail() {
-	echo "FAIL $*" >&2
-	fails=$((fails + 1))
-}
-
-q() { psql "$db" -qAtc "$1"; }
-
-psql "$DMARCSIFT_TEST_DB" -qAtc "SET client_min_messages = warning" \
-	-c "DROP DATABASE IF EXISTS ingest_files" \
-	-c "CREATE DATABASE ingest_files" >/dev/null || exit 2
-db="$DMARCSIFT_TEST_DB dbname=ingest_files"
+. "$(dirname "$0")/../lib.sh"
+need_server pg
+newdb ingest_files
 
 # Runs dmarcsift ingest ARG... with a deadline; $rc and $tmp/err after.
 ingest() {
@@ -101,5 +87,4 @@ rc=$?
 [ $rc -eq 0 ] || fail "stdin: want exit 0, got $rc$(sed 's/^/ | /' "$tmp/err")"
 [ "$(q "SELECT count(*) FROM inputs")" = 3 ] || fail "stdin: want 3 inputs now"
 
-[ $fails -eq 0 ] || exit 1
-echo "ok: ingest reads regular files only"
+finish "ok: ingest reads regular files only"

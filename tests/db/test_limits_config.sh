@@ -5,50 +5,32 @@
 # a bad limit; reparse reads the file's limits too.
 # usage: test_limits_config.sh DMARCSIFT SAMPLES_DIR
 # needs: DMARCSIFT_TEST_DB (a conninfo), psql
-set -u
 bin=$1 samples=$2
-: "${DMARCSIFT_TEST_DB:?run me through tests/harness/pg run}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-n=0
+. "$(dirname "$0")/../lib.sh"
+need_server pg
 
 # Nothing from the machine running the test.
 mkdir -p "$tmp/sys" "$tmp/xdg"
 export DMARCSIFT_SYSCONFDIR="$tmp/sys" XDG_CONFIG_HOME="$tmp/xdg"
 unset DMARCSIFT_CONFIG DMARCSIFT_DB
 
-fail() {
-	echo "FAIL $*" >&2
-	fails=$((fails + 1))
-}
-
-newdb() {
-	n=$((n + 1))
-	psql "$DMARCSIFT_TEST_DB" -qAtc "DROP DATABASE IF EXISTS lc$n" \
-		-c "CREATE DATABASE lc$n" >/dev/null || exit 2
-	echo "$DMARCSIFT_TEST_DB dbname=lc$n"
-}
-
-q() { psql "$1" -qAtc "$2"; }
-
 xml="$samples/mail.example.net!example.com!1763251200!1763337599.xml"
 printf '# tight\ninput_bytes = 1k\n' >"$tmp/tight.conf"
 
 # 1. The file's limit is the one in force: the input is refused, named.
-db=$(newdb)
+newdb
 "$bin" ingest -q --config "$tmp/tight.conf" --db "$db" "$xml" 2>"$tmp/err"
 [ $? -eq 1 ] || fail "file: want exit 1"
 q "$db" "SELECT reason FROM failed_inputs" | grep -q "limit input_bytes" ||
 	fail "file: the reason does not name input_bytes"
 
 # 2. --limit and --input-bytes win over the file.
-db=$(newdb)
+newdb
 "$bin" ingest -q --config "$tmp/tight.conf" --db "$db" \
 	--limit input_bytes=128M "$xml" || fail "--limit: want exit 0"
 [ "$(q "$db" "SELECT count(*) FROM reports")" = 1 ] ||
 	fail "--limit: the report is not stored"
-db=$(newdb)
+newdb
 "$bin" ingest -q --config "$tmp/tight.conf" --db "$db" --input-bytes 1M \
 	"$xml" || fail "--input-bytes: want exit 0"
 
@@ -79,8 +61,4 @@ grep -Eq "^input_bytes = 1k +# $tmp/tight.conf:2$" "$tmp/out" ||
 grep -Eq '^string_bytes = 16k +# default$' "$tmp/out" ||
 	fail "config: string_bytes not at its default"
 
-if [ "$fails" -gt 0 ]; then
-	echo "$fails check(s) failed" >&2
-	exit 1
-fi
-echo "all checks passed"
+finish "all checks passed"

@@ -4,18 +4,10 @@
 # migrated by the binary; the views give back the rows the tables held.
 # usage: test_migrate.sh DMARCSIFT SQL_DIR
 # needs: DMARCSIFT_TEST_DB (a conninfo), psql
-set -u
 bin=$1 sql=$2
-: "${DMARCSIFT_TEST_DB:?run me through tests/harness/pg run}"
-fails=0
-fail() {
-	echo "FAIL $*" >&2
-	fails=$((fails + 1))
-}
-psql "$DMARCSIFT_TEST_DB" -qAtc "DROP DATABASE IF EXISTS mig" \
-	-c "CREATE DATABASE mig" >/dev/null || exit 2
-db="$DMARCSIFT_TEST_DB dbname=mig"
-q() { psql "$db" -v ON_ERROR_STOP=1 -qAtc "$1"; }
+. "$(dirname "$0")/../lib.sh"
+need_server pg
+newdb mig
 
 # Version 2, as an older dmarcsift left it.
 psql "$db" -v ON_ERROR_STOP=1 -q -1 -f "$sql/001_store.sql" -f "$sql/002_views.sql" ||
@@ -70,8 +62,4 @@ q "DELETE FROM inputs" || fail "migrate: delete"
 [ "$(q "SELECT count(*) FROM records")" = 0 ] ||
 	fail "migrate: records outlived their report"
 
-if [ "$fails" -gt 0 ]; then
-	echo "$fails check(s) failed" >&2
-	exit 1
-fi
-echo "all checks passed"
+finish "all checks passed"

@@ -6,14 +6,8 @@
 # postgres) or as anyone.
 # usage: test_pgcluster.sh DMARCSIFT
 # needs: PostgreSQL server binaries in /usr/lib/postgresql/*/bin
-set -u
 bin=$1
-fails=0
-
-fail() {
-	echo "FAIL $*" >&2
-	fails=$((fails + 1))
-}
+. "$(dirname "$0")/../lib.sh"
 
 # The cluster must come from DMARCSIFT_HOME alone: no database given, no
 # libpq settings of the caller's, and the installed PostgreSQL.
@@ -49,7 +43,7 @@ stop_cluster() {
 	done
 }
 
-# shellcheck disable=SC2317 # the EXIT trap
+# shellcheck disable=SC2317 # run at exit
 cleanup() {
 	wait # for starts in the background, or they could outlive the stop
 	unset DMARCSIFT_PG_LIBDIR
@@ -58,10 +52,7 @@ cleanup() {
 	stop_cluster "$home/h3/pg"
 	rm -rf "$home"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+at_exit cleanup
 
 # expect_status WHAT CODE: `db status` says WHAT, names the directory and
 # exits with CODE.
@@ -249,9 +240,4 @@ expect_status "$home/h3/pg: stopped" 3
 unset DMARCSIFT_PG_LIBDIR
 DMARCSIFT_HOME=$home
 
-if [ "$fails" -gt 0 ]; then
-	echo "test_pgcluster: $fails failure(s)" >&2
-	exit 1
-fi
-echo "test_pgcluster: ok"
-exit 0
+finish "test_pgcluster: ok"

@@ -5,33 +5,9 @@
 # the report ID for another range still counts.
 # usage: test_resent.sh DMARCSIFT
 # needs: DMARCSIFT_TEST_DB (a conninfo), psql
-set -u
 bin=$1
-: "${DMARCSIFT_TEST_DB:?run me through tests/harness/pg run}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-n=0
-
-fail() {
-	echo "FAIL $*" >&2
-	fails=$((fails + 1))
-}
-
-newdb() {
-	n=$((n + 1))
-	psql "$DMARCSIFT_TEST_DB" -qAtc "SET client_min_messages = warning" \
-		-c "DROP DATABASE IF EXISTS resent$n" \
-		-c "CREATE DATABASE resent$n" >/dev/null || exit 2
-	echo "$DMARCSIFT_TEST_DB dbname=resent$n"
-}
-
-q() { psql "$1" -qAtc "$2"; }
-
-want() {
-	got=$(q "$db" "$2")
-	[ "$got" = "$3" ] || fail "$1: want '$3', got '$got' from: $2"
-}
+. "$(dirname "$0")/../lib.sh"
+need_server pg
 
 # The rollup the commands read (source_days, sql/012) holds what the
 # records give, row for row: no counted report missing, none twice, no
@@ -94,7 +70,7 @@ report example.com $((day + 86400)) $((end + 86400)) "192.0.2.1 4 list" \
 one=23
 
 # 1. The same report with its records reversed is the same content.
-db=$(newdb)
+newdb
 "$bin" ingest -q --db "$db" "$tmp/first.xml" || fail "first: exit $?"
 "$bin" ingest -q --db "$db" "$tmp/reversed.xml" || fail "reversed: exit $?"
 want "reversed" "SELECT count(*) || ' ' || (SELECT count(*) FROM reports) FROM inputs" "2 1"
@@ -152,7 +128,7 @@ exact "delete"
 # 5. A report stored before the order-free digest (its digest made up
 # here), then its records in another order: stored beside it, counted once;
 # reparse --all gives both the new digest and keeps one.
-db=$(newdb)
+newdb
 "$bin" ingest -q --db "$db" "$tmp/first.xml" || fail "old: exit $?"
 q "$db" "UPDATE reports SET content_sha256 = sha256('an older digest')" >/dev/null
 "$bin" ingest -q --db "$db" "$tmp/reversed.xml" || fail "old: exit $?"
@@ -165,8 +141,4 @@ want "old reparsed" "SELECT count(*) FROM report_id_reuse" 0
 want "old reparsed" "SELECT sum(messages) FROM record_facts" $one
 exact "old reparsed"
 
-if [ "$fails" -gt 0 ]; then
-	echo "$fails check(s) failed" >&2
-	exit 1
-fi
-echo "all checks passed"
+finish "all checks passed"

@@ -5,41 +5,13 @@
 # that is behind is told who can.
 # usage: test_roles.sh DMARCSIFT SQL_DIR SAMPLES_DIR
 # needs: DMARCSIFT_TEST_DB (a superuser's conninfo), psql
-set -u
 bin=$1 sql=$2 samples=$3
-: "${DMARCSIFT_TEST_DB:?run me through tests/harness/pg run}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../lib.sh"
+need_server pg
 # No config file of the machine's or the caller's.
 DMARCSIFT_CONFIG=/dev/null
 export DMARCSIFT_CONFIG
 unset DMARCSIFT_DB
-fails=0
-
-fail() {
-	echo "FAIL $*" >&2
-	fails=$((fails + 1))
-}
-
-# run NAME WANT ARGS...: dmarcsift ARGS, output in $tmp/NAME.out/.err.
-run() {
-	r_name=$1 r_want=$2
-	shift 2
-	"$bin" "$@" >"$tmp/$r_name.out" 2>"$tmp/$r_name.err"
-	r_rc=$?
-	[ "$r_rc" -eq "$r_want" ] || {
-		fail "$r_name: exit $r_rc, want $r_want"
-		sed 's/^/    /' "$tmp/$r_name.err" >&2
-	}
-}
-
-# expect NAME REGEX: $tmp/NAME.err matches.
-expect() {
-	grep -Eq -- "$2" "$tmp/$1.err" || {
-		fail "$1: stderr lacks /$2/"
-		sed 's/^/    /' "$tmp/$1.err" >&2
-	}
-}
 
 # The documented grants, with the database named $1.
 grants() {
@@ -51,27 +23,22 @@ grants x >"$tmp/grants.sql"
 grep -q 'GRANT SELECT ON ALL TABLES' "$tmp/grants.sql" ||
 	{ echo "no grants found in $sql/README.md" >&2; exit 2; }
 
-admin() {
-	PGOPTIONS='-c client_min_messages=warning' psql "$DMARCSIFT_TEST_DB" \
-		-v ON_ERROR_STOP=1 -qAtX "$@"
-}
-q() { psql "$DMARCSIFT_TEST_DB dbname=$1" -v ON_ERROR_STOP=1 -qAtX -c "$2"; }
 as() { echo "$DMARCSIFT_TEST_DB dbname=$1 user=$2"; }
 
 # The documented SQL makes the roles, so it runs once, in the first
 # database; the second gets the grants without the CREATE ROLEs.
-admin -c "DROP DATABASE IF EXISTS up" -c "CREATE DATABASE up" >/dev/null ||
-	exit 2
-admin -c "DROP DATABASE IF EXISTS behind" -c "CREATE DATABASE behind" \
-	>/dev/null || exit 2
+newdb up
+up=$db
+newdb behind
+behind=$db
 
 # --- An up-to-date database: the owner migrates and ingests. ------------
 run own_ingest 0 ingest -q --db "$DMARCSIFT_TEST_DB dbname=up" \
 	"$samples/google.com!example.com!1763078400!1763164799.xml.gz"
-latest=$(q up "SELECT max(version) FROM schema_migrations")
+latest=$(q "$up" "SELECT max(version) FROM schema_migrations")
 grants up | psql "$DMARCSIFT_TEST_DB dbname=up" -v ON_ERROR_STOP=1 -qX ||
 	exit 2
-tables=$(q up "SELECT count(*) FROM pg_class WHERE relnamespace =
+tables=$(q "$up" "SELECT count(*) FROM pg_class WHERE relnamespace =
 	'public'::regnamespace")
 
 # The reading role runs every reading command.
@@ -100,9 +67,9 @@ psql "$rd" -qAtX -c "DELETE FROM inputs" 2>/dev/null &&
 # The ingest role stores and judges new reports.
 ig=$(as up dmarc_ingest)
 run ingest_ingest 0 ingest -q --db "$ig" "$samples"
-[ "$(q up "SELECT count(*) FROM reports")" -ge 3 ] ||
+[ "$(q "$up" "SELECT count(*) FROM reports")" -ge 3 ] ||
 	fail "ingest_ingest: the ingest role stored nothing"
-[ "$(q up "SELECT count(*) FROM reports r WHERE NOT EXISTS (SELECT 1
+[ "$(q "$up" "SELECT count(*) FROM reports r WHERE NOT EXISTS (SELECT 1
 	FROM record_verdicts v WHERE v.report = r.id)")" = 0 ] ||
 	fail "ingest_ingest: records left without a verdict"
 run read_after 0 summary --db "$rd"
@@ -110,13 +77,13 @@ grep -q '790 message' "$tmp/read_after.out" ||
 	fail "read_after: the reading role does not see the new reports"
 
 # Nothing was created for them.
-[ "$(q up "SELECT count(*) FROM pg_class WHERE relnamespace =
+[ "$(q "$up" "SELECT count(*) FROM pg_class WHERE relnamespace =
 	'public'::regnamespace")" = "$tables" ] ||
 	fail "up: the roles' runs created objects"
 
 # With the DNS cache granted, it names sources without a warning (the
 # resolver is a closed port: every answer is "trouble", stored).
-q up "GRANT INSERT, UPDATE ON rdns, ip_owner, as_names TO dmarc_read"
+q "$up" "GRANT INSERT, UPDATE ON rdns, ip_owner, as_names TO dmarc_read"
 run read_dns 0 sources --db "$rd" --dns-servers 127.0.0.1:9 \
 	--domain example.com --until 2025-11-20
 ! grep -q 'permission denied' "$tmp/read_dns.err" ||
@@ -125,7 +92,7 @@ run read_dns 0 sources --db "$rd" --dns-servers 127.0.0.1:9 \
 # --- A database behind: version 2, as an older dmarcsift left it. -------
 psql "$DMARCSIFT_TEST_DB dbname=behind" -v ON_ERROR_STOP=1 -qX -1 \
 	-f "$sql/001_store.sql" -f "$sql/002_views.sql" || exit 2
-q behind "CREATE TABLE schema_migrations (version integer PRIMARY KEY,
+q "$behind" "CREATE TABLE schema_migrations (version integer PRIMARY KEY,
 	name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
 	INSERT INTO schema_migrations (version, name) VALUES
 	(1, '001_store.sql'), (2, '002_views.sql')" || exit 2
@@ -135,9 +102,9 @@ grants behind | grep -v '^CREATE ROLE' |
 
 for r in read ingest; do
 	run behind_$r 2 summary --db "$(as behind dmarc_$r)"
-	expect behind_$r "the schema is at 2, this dmarcsift needs $latest: run \`dmarcsift db migrate\` as the owner"
+	expect behind_$r err "the schema is at 2, this dmarcsift needs $latest: run \`dmarcsift db migrate\` as the owner"
 done
-[ "$(q behind "SELECT max(version) FROM schema_migrations")" = 2 ] ||
+[ "$(q "$behind" "SELECT max(version) FROM schema_migrations")" = 2 ] ||
 	fail "behind: a role that may not migrate changed the schema"
 
 # The owner migrates; the default privileges cover the new tables.
@@ -148,8 +115,4 @@ run behind_read_after 0 summary --db "$(as behind dmarc_read)"
 grep -q '790 message' "$tmp/behind_read_after.out" ||
 	fail "behind_read_after: the reports are not there"
 
-if [ "$fails" -gt 0 ]; then
-	echo "$fails check(s) failed" >&2
-	exit 1
-fi
-echo "all checks passed"
+finish "all checks passed"
