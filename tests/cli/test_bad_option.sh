@@ -4,15 +4,8 @@
 # usage lines only, and exit 2; nothing on stdout.  getopt's own message
 # is off, so the line is said once.
 # usage: test_bad_option.sh DMARCSIFT
-set -u
 bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() {
-	echo "FAIL $*" >&2
-	fails=$((fails + 1))
-}
+. "$(dirname "$0")/../lib.sh"
 
 # check NAME WANT-FIRST-LINE WANT-USAGE-LINES ARGS...
 check() {
@@ -45,8 +38,4 @@ check short "dmarcsift: error: unknown option '-x'" 2 \
 check shortvalue "dmarcsift: error: option '--jobs' needs a value" 2 \
 	ingest -j
 
-if [ "$fails" -gt 0 ]; then
-	echo "$fails failure(s)" >&2
-	exit 1
-fi
-echo "bad options: all passed"
+finish "bad options: all passed"

@@ -5,15 +5,8 @@
 # shared typed options say so in one line too; a yes/no setting's flag
 # takes --KEY, --KEY=VALUE and --KEY VALUE; help lists what is accepted.
 # usage: test_options.sh DMARCSIFT
-set -u
 bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() {
-	echo "FAIL $*" >&2
-	fails=$((fails + 1))
-}
+. "$(dirname "$0")/../lib.sh"
 # No settings file of the machine's, and no database anywhere near.
 export DMARCSIFT_CONFIG=/dev/null DMARCSIFT_DB='host=/nonexistent port=1'
 
@@ -107,8 +100,4 @@ for o in --domain --period --until --format --table --mail --no-dns-check; do
 	"$bin" report --help | grep -q -- "^  $o " || fail "report help: no $o"
 done
 
-if [ "$fails" -gt 0 ]; then
-	echo "$fails failure(s)" >&2
-	exit 1
-fi
-echo "options: all passed"
+finish "options: all passed"

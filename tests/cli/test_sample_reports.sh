@@ -3,17 +3,9 @@
 # bytes, every file is a report dmarcsift reads, and the volumes are the ones
 # its header states (worked out by hand below).
 # usage: test_sample_reports.sh DMARCSIFT SAMPLE_REPORTS
-set -u
 bin=$1
 gen=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-
-fail() {
-	echo "FAIL $*" >&2
-	fails=$((fails + 1))
-}
+. "$(dirname "$0")/../lib.sh"
 
 # 2028-03-02: the 28 days before it run from 2028-02-03 (day 21217) to
 # 2028-03-01 (day 21244), over a leap day.
@@ -73,5 +65,4 @@ sh "$gen" "$tmp/c" --today 2028-02-30 2>/dev/null && fail "2028-02-30 taken"
 sh "$gen" "$tmp/c" --today yesterday 2>/dev/null && fail "'yesterday' taken"
 sh "$gen" 2>/dev/null && fail "no directory taken"
 
-[ "$fails" -eq 0 ] || exit 1
-echo "sample-reports ok"
+finish "sample-reports ok"

@@ -7,10 +7,8 @@
 # "(MIN–MAX)" in a row as the binary's, and "`key` (N)" or "`key` WORD (N)" in
 # the prose as the default.
 # usage: test_settings_readme.sh DMARCSIFT README.md
-set -u
 bin=$1 readme=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../lib.sh"
 
 "$bin" config --list-settings >"$tmp/table" || {
 	echo "FAIL: dmarcsift config --list-settings failed" >&2

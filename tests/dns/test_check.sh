@@ -4,55 +4,18 @@
 # usage: test_check.sh DMARCSIFT
 # needs: DMARCSIFT_TEST_DB (tests/harness/pg run), DMARCSIFT_TEST_DNS,
 # DNSMASQ_DIR and DMARCSIFT_TEST_DNSMASQ (tests/harness/dnsmasq run), psql, jq
-set -u
 bin=$1
-: "${DMARCSIFT_TEST_DB:?run me through tests/harness/pg run}"
-: "${DMARCSIFT_TEST_DNS:?run me through tests/harness/dnsmasq run}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
+. "$(dirname "$0")/../lib.sh"
+need_server pg dnsmasq
 dns=$DMARCSIFT_TEST_DNS
-# The settings files of the machine stay out of it.
-export DMARCSIFT_CONFIG="$tmp/empty.conf"
-: >"$DMARCSIFT_CONFIG"
-unset DMARCSIFT_DB NO_COLOR
+no_settings
 
-fail() {
-	echo "FAIL $*" >&2
-	fails=$((fails + 1))
-}
-
-# newdb NAME: a fresh database for a scenario; prints its conninfo.
-newdb() {
-	PGOPTIONS='-c client_min_messages=warning' psql "$DMARCSIFT_TEST_DB" \
-		-qAtc "DROP DATABASE IF EXISTS check_$1" \
-		-c "CREATE DATABASE check_$1" >/dev/null || exit 2
-	echo "$DMARCSIFT_TEST_DB dbname=check_$1"
-}
-
-# check NAME WANT_STATUS ARGS...: runs dmarcsift check ARGS with the test
-# server, output in $tmp/NAME.out and .err; fails unless the exit status is
-# WANT_STATUS.
+# check NAME WANT_STATUS ARGS...: run NAME WANT_STATUS check ARGS with the
+# test server.
 check() {
 	ck_name=$1 ck_want=$2
 	shift 2
-	"$bin" check --dns-servers "$dns" "$@" >"$tmp/$ck_name.out" \
-		2>"$tmp/$ck_name.err"
-	ck_rc=$?
-	if [ "$ck_rc" -ne "$ck_want" ]; then
-		fail "$ck_name: exit $ck_rc, want $ck_want"
-		sed 's/^/    /' "$tmp/$ck_name.out" "$tmp/$ck_name.err" >&2
-	fi
-	# Under ASan/UBSan a finding exits 1 too: look for their reports.
-	if grep -Eq 'Sanitizer|runtime error' "$tmp/$ck_name.err"; then
-		fail "$ck_name: sanitizer report"
-		cat "$tmp/$ck_name.err" >&2
-	fi
-}
-
-# jqt NAME FILTER: the JSON of check NAME satisfies FILTER.
-jqt() {
-	jq -e "$2" "$tmp/$1.out" >/dev/null 2>&1 || fail "$1: not true: $2"
+	run "$ck_name" "$ck_want" check --dns-servers "$dns" "$@"
 }
 
 # status NAME ID SUBJECT: the status of item ID about SUBJECT ("" if none,
@@ -63,7 +26,7 @@ status() {
 		"$tmp/$1.out" 2>/dev/null
 }
 
-want() { # want NAME ID SUBJECT STATUS
+status_is() { # status_is NAME ID SUBJECT STATUS
 	got=$(status "$1" "$2" "$3")
 	[ "$got" = "$4" ] || fail "$1: $2 $3 is '$got', want '$4'"
 }
@@ -143,11 +106,11 @@ jqt good_json '.policy == {"published": {"record": "_dmarc.good.test",
 	"p": "reject", "sp": null, "adkim": "s", "aspf": "r", "pct": null},
 	"reported": null}'
 # The multi-string key record was joined: it parses, 2048 bits.
-want good_json dkim.key s2048._domainkey.good.test pass
+status_is good_json dkim.key s2048._domainkey.good.test pass
 
 # 2. The good domain with its reports: the selector and the sending
 # address come from the database; what receivers saw agrees.
-db=$(newdb good)
+newdb check_good
 rec 192.0.2.10 5 good.test good.test s2048 pass good.test pass
 report google.example g-1 good.test 2 \
 	'<adkim>s</adkim><aspf>r</aspf><p>reject</p><sp>reject</sp><pct>100</pct>'
@@ -166,11 +129,11 @@ jqt good_db '.sources == [{"ip": "192.0.2.10", "messages": 8, "passed": 8,
 jqt good_db '.policy.reported.p == [{"value": "reject", "reports": 2}]'
 jqt good_db '.policy.reported.aspf | sort_by(.reports) == [{"value": "r",
 	"reports": 1}, {"value": null, "reports": 1}]'
-want good_db dkim.key s2048._domainkey.good.test pass
-want good_db ptr.fcrdns 192.0.2.10 pass
-want good_db reports.policy _dmarc.good.test pass
-want good_db reports.spf good.test pass
-want good_db reports.dkim good.test pass
+status_is good_db dkim.key s2048._domainkey.good.test pass
+status_is good_db ptr.fcrdns 192.0.2.10 pass
+status_is good_db reports.policy _dmarc.good.test pass
+status_is good_db reports.spf good.test pass
+status_is good_db reports.dkim good.test pass
 # An --ip and a --selector the reports also name count once.
 check good_both 0 --db "$db" --json --ip 192.0.2.10 --selector S2048 good.test
 jqt good_both '.ips == [{"ip": "192.0.2.10", "from": "both"}] and
@@ -178,7 +141,7 @@ jqt good_both '.ips == [{"ip": "192.0.2.10", "from": "both"}] and
 
 # 3. A broken domain: two DMARC records, SPF over 10 lookups, a 1024-bit
 # key, a missing selector; the selectors come from its reports.
-db=$(newdb bad)
+newdb check_bad
 rec 192.0.2.10 4 checkbad.test checkbad.test k1024 pass checkbad.test pass
 rec 192.0.2.10 2 checkbad.test checkbad.test gone fail checkbad.test pass
 report google.example b-1 checkbad.test 1 '<p>none</p>'
@@ -186,11 +149,11 @@ report google.example b-1 checkbad.test 1 '<p>none</p>'
 rm -f "$tmp/reports"/*
 check bad 1 --db "$db" --json checkbad.test
 jqt bad '.status == "fail" and .counts.fail >= 3 and .counts.warn >= 2'
-want bad dmarc.record _dmarc.checkbad.test fail
-want bad spf.lookups checkbad.test fail
-want bad dkim.key k1024._domainkey.checkbad.test warn
-want bad dkim.record gone._domainkey.checkbad.test fail
-want bad reports.dkim gone._domainkey.checkbad.test warn
+status_is bad dmarc.record _dmarc.checkbad.test fail
+status_is bad spf.lookups checkbad.test fail
+status_is bad dkim.key k1024._domainkey.checkbad.test warn
+status_is bad dkim.record gone._domainkey.checkbad.test fail
+status_is bad reports.dkim gone._domainkey.checkbad.test warn
 jqt bad '.items[] | select(.id == "dmarc.record") | .text |
 	test("2 DMARC records")'
 jqt bad '.items[] | select(.id == "spf.lookups") | .text | test("^12 ")'
@@ -210,7 +173,7 @@ grep -q '^  warn     dkim.key        k1024._domainkey.checkbad.test: ' \
 	"$tmp/bad_text.out" || fail "bad text: the dkim.key line"
 
 # 4. Drift, uncovered sources, failing selectors; the period.
-db=$(newdb drift)
+newdb check_drift
 for org in a b c; do
 	rec 203.0.113.9 4 drift.test drift.test sel1 pass drift.test fail
 	rec 198.18.0.7 2 drift.test drift.test sel1 fail drift.test pass
@@ -234,12 +197,12 @@ jqt drift '[.sources[].ip] == ["192.0.2.200", "198.18.0.7", "203.0.113.9"]'
 jqt drift '.sources[] | select(.ip == "203.0.113.9") | .passed == 13 and
 	.dkim_aligned == 13 and .spf == "fail"'
 jqt drift '.sources[] | select(.ip == "192.0.2.200") | .passed == 0'
-want drift dkim.key sel1._domainkey.drift.test pass
-want drift ptr.record 203.0.113.9 pass
-want drift ptr.generic 203.0.113.9 pass
-want drift ptr.generic 198.18.0.7 warn
-want drift reports.spf 203.0.113.9 warn
-want drift reports.dkim sel1._domainkey.drift.test warn
+status_is drift dkim.key sel1._domainkey.drift.test pass
+status_is drift ptr.record 203.0.113.9 pass
+status_is drift ptr.generic 203.0.113.9 pass
+status_is drift ptr.generic 198.18.0.7 warn
+status_is drift reports.spf 203.0.113.9 warn
+status_is drift reports.dkim sel1._domainkey.drift.test warn
 jqt drift '[.items[] | select(.id == "reports.policy") | .status] ==
 	["warn", "warn"]'
 jqt drift '[.items[] | select(.id == "reports.policy") | .text] == [
@@ -256,11 +219,11 @@ jqt drift_days '.reports.count == 5 and
 jqt drift_days '[.ips[].ip] | index("192.0.2.99") != null'
 # No report for the domain in the period: said, and nothing compared.
 check none_db 1 --db "$db" --json --selector s2048 good.test
-want none_db reports.data good.test warn
+status_is none_db reports.data good.test warn
 jqt none_db '[.items[] | select(.id | startswith("reports."))] | length == 1'
 jqt none_db '.reports.count == 0 and .ips == []'
 check none_sel 1 --no-db --json good.test
-want none_sel dkim.selectors good.test warn
+status_is none_sel dkim.selectors good.test warn
 
 # 5. Settings: dns_servers from a config file, --nameserver, --dns-timeout.
 printf 'dns_servers = %s\ndns_timeout = 500\n' "$dns" >"$tmp/dns.conf"
@@ -335,8 +298,4 @@ q_org=$(queries _dmarc.good.test)
 once _dmarc.nodmarc.good.test "$q_own"
 once _dmarc.good.test "$q_org"
 
-if [ "$fails" -gt 0 ]; then
-	echo "$fails check(s) failed" >&2
-	exit 1
-fi
-echo "all checks passed"
+finish "all checks passed"

@@ -7,27 +7,11 @@
 # usage: test_names.sh DMARCSIFT
 # needs: DMARCSIFT_TEST_DB (tests/harness/pg run), DMARCSIFT_TEST_DNS,
 # DNSMASQ_DIR and DMARCSIFT_TEST_DNSMASQ (tests/harness/dnsmasq run), psql
-set -u
 bin=$1
-: "${DMARCSIFT_TEST_DB:?run me through tests/harness/pg run}"
-: "${DMARCSIFT_TEST_DNS:?run me through tests/harness/dnsmasq run}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-export DMARCSIFT_CONFIG="$tmp/empty.conf"
-: >"$DMARCSIFT_CONFIG"
-unset DMARCSIFT_DB NO_COLOR
-
-fail() {
-	echo "FAIL $*" >&2
-	fails=$((fails + 1))
-}
-
-PGOPTIONS='-c client_min_messages=warning' psql "$DMARCSIFT_TEST_DB" \
-	-qAtc "DROP DATABASE IF EXISTS test_names" \
-	-c "CREATE DATABASE test_names" >/dev/null || exit 2
-db="$DMARCSIFT_TEST_DB dbname=test_names"
-q() { psql "$db" -qAtc "$1"; }
+. "$(dirname "$0")/../lib.sh"
+need_server pg dnsmasq
+no_settings
+newdb test_names
 
 # A report from yesterday: 203.0.113.96 (a network), .105 (nothing known),
 # .107 (a confirmed PTR name, out.named.test).
@@ -116,8 +100,4 @@ grep -q 'networks: 2 of 2 addresses and 0 of 0 AS names could not' \
 [ "$(q "$names_sql")" = "$want_names" ] ||
 	fail "down: names are '$(q "$names_sql")'"
 
-[ "$fails" -eq 0 ] || {
-	echo "$fails failure(s)" >&2
-	exit 1
-}
-echo "names: all passed"
+finish "names: all passed"

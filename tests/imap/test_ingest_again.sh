@@ -13,29 +13,14 @@
 # resetting the mail's row in imap_messages, which is deterministic.
 # usage: test_ingest_again.sh DMARCSIFT CORPUS_DIR HARNESS_DIR
 # needs: DMARCSIFT_TEST_DB and the DMARCSIFT_TEST_IMAP_* variables, psql
-set -u
 bin=$1 corpus=$2 harness=$3
-: "${DMARCSIFT_TEST_DB:?run me through tests/harness/pg run}"
-: "${DOVECOT_DIR:?run me through tests/harness/dovecot run}"
-tmp=$(mktemp -d)
+. "$(dirname "$0")/../lib.sh"
+need_server pg dovecot
 psql_pid=
-trap 'rm -rf "$tmp"; [ -n "$psql_pid" ] && kill "$psql_pid" 2>/dev/null' EXIT
-fails=0
-n=0
+kill_at_exit psql_pid
 export DMARCSIFT_CONFIG=/dev/null # no settings from this machine
 user=$DMARCSIFT_TEST_IMAP_USER
 
-fail() {
-	echo "FAIL $*" >&2
-	fails=$((fails + 1))
-}
-newdb() {
-	n=$((n + 1))
-	psql "$DMARCSIFT_TEST_DB" -qAtc "DROP DATABASE IF EXISTS a$n" \
-		-c "CREATE DATABASE a$n" >/dev/null || exit 2
-	echo "$DMARCSIFT_TEST_DB dbname=a$n"
-}
-q() { psql "$1" -qAtc "$2"; }
 adm() { "$harness/dovecot" doveadm "$DOVECOT_DIR" "$@"; }
 put() { "$harness/dovecot" put "$DOVECOT_DIR" "$1"; }
 # Mails in a folder, all or with a Message-ID.
@@ -94,23 +79,23 @@ interrupted() {
 adm mailbox create -u "$user" DMARC.Processed DMARC.Errors >/dev/null 2>&1
 
 # 1. Copied, not removed: over MOVE, then over COPY + EXPUNGE.
-db=$(newdb)
+newdb
 interrupted "$DMARCSIFT_TEST_IMAP_HOST" "$db" copied copy
 action=$(cat "$tmp/action")
 case $action in
 *"copied by an earlier run"*) ;;
 *) fail "copied: action recorded is '$action'" ;;
 esac
-db=$(newdb)
+newdb
 interrupted "$DMARCSIFT_TEST_IMAP_HOST_NO_MOVE" "$db" copied-nomove copy
 
 # 2. Moved, the answer lost.
-db=$(newdb)
+newdb
 interrupted "$DMARCSIFT_TEST_IMAP_HOST" "$db" moved move
 
 # A mail of another size (another report) in Processed is no copy: a
 # stored mail whose move never began is moved, not dropped.
-db=$(newdb)
+newdb
 mkmail "$zip" first >"$tmp/first.eml"
 uid=$(put INBOX <"$tmp/first.eml")
 ingest "$DMARCSIFT_TEST_IMAP_HOST" "$db" --imap-after seen || fail "unmoved: first run"
@@ -125,7 +110,7 @@ ingest "$DMARCSIFT_TEST_IMAP_HOST" "$db" || fail "unmoved: want exit 0"
 [ "$(count INBOX)" = 0 ] || fail "lock: INBOX not empty before"
 mkmail "$zip" locked >"$tmp/locked.eml"
 put INBOX <"$tmp/locked.eml" >/dev/null
-db=$(newdb)
+newdb
 psql "$db" -qAtc "SELECT pg_advisory_lock(1684892019,
 	hashtext('$user@127.0.0.1 INBOX')); SELECT pg_sleep(4)" >/dev/null &
 psql_pid=$!
@@ -149,8 +134,4 @@ psql_pid=
 ingest localhost "$db" || fail "localhost, free: want exit 0"
 [ "$(count INBOX)" = 0 ] || fail "localhost, free: mail left in INBOX"
 
-if [ "$fails" -gt 0 ]; then
-	echo "$fails check(s) failed" >&2
-	exit 1
-fi
-echo "all checks passed"
+finish "all checks passed"

@@ -5,27 +5,11 @@
 # server stopped mid-run loses nothing.
 # usage: test_mailbox.sh DMARCSIFT DMARCSIFT_GEN CORPUS_DIR HOSTILE HARNESS_DIR
 # needs: DMARCSIFT_TEST_DB and the DMARCSIFT_TEST_IMAP_* variables, psql
-set -u
 bin=$1 gen=$2 corpus=$3 hostile=$4 harness=$5
-: "${DMARCSIFT_TEST_DB:?run me through tests/harness/pg run}"
-: "${DOVECOT_DIR:?run me through tests/harness/dovecot run}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-n=0
+. "$(dirname "$0")/../lib.sh"
+need_server pg dovecot
 export DMARCSIFT_CONFIG=/dev/null # no settings from this machine
 
-fail() {
-	echo "FAIL $*" >&2
-	fails=$((fails + 1))
-}
-newdb() {
-	n=$((n + 1))
-	psql "$DMARCSIFT_TEST_DB" -qAtc "DROP DATABASE IF EXISTS m$n" \
-		-c "CREATE DATABASE m$n" >/dev/null || exit 2
-	echo "$DMARCSIFT_TEST_DB dbname=m$n"
-}
-q() { psql "$1" -qAtc "$2"; }
 adm() { "$harness/dovecot" doveadm "$DOVECOT_DIR" "$@"; }
 # Mails in a folder, and how many of them are \Seen.
 count() { adm search -u "$DMARCSIFT_TEST_IMAP_USER" mailbox "$1" all 2>/dev/null | wc -l; }
@@ -97,7 +81,8 @@ done
 [ "$(count INBOX)" = "$total" ] || exit 2
 
 # What a file ingest of the same mails gives: the reference.
-ref=$(newdb)
+newdb
+ref=$db
 "$bin" ingest -q --db "$ref" "$tmp/mail" 2>/dev/null
 refused=$(q "$ref" "SELECT count(*) FROM inputs WHERE outcome = 'refused'")
 reports() {
@@ -108,7 +93,7 @@ reports() {
 }
 
 # 1. A wrong password: a clear error, exit 2, nothing touched.
-db=$(newdb)
+newdb
 echo wrong >"$tmp/badpw"
 "$bin" ingest --imap --db "$db" --imap-url "$imaps" $common \
 	--imap-password-file "$tmp/badpw" 2>"$tmp/err"
@@ -217,7 +202,7 @@ adm expunge -u "$DMARCSIFT_TEST_IMAP_USER" mailbox INBOX all >/dev/null 2>&1
 adm expunge -u "$DMARCSIFT_TEST_IMAP_USER" mailbox DMARC.Processed all >/dev/null 2>&1
 adm expunge -u "$DMARCSIFT_TEST_IMAP_USER" mailbox DMARC.Errors all >/dev/null 2>&1
 for f in "$tmp"/mail/*; do put INBOX <"$f"; done
-db=$(newdb)
+newdb
 "$bin" ingest --imap -q --db "$db" --imap-url "$imaps" $common $pw \
 	--imap-timeout 5 2>"$tmp/err" &
 pid=$!
@@ -233,8 +218,4 @@ rc=$?
 [ "$(q "$db" "SELECT count(*) FROM imap_messages")" = "$total" ] ||
 	fail "stopped: $(q "$db" "SELECT count(*) FROM imap_messages") mail rows, want $total"
 
-if [ "$fails" -gt 0 ]; then
-	echo "$fails check(s) failed" >&2
-	exit 1
-fi
-echo "all checks passed"
+finish "all checks passed"

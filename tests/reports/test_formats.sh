@@ -4,12 +4,11 @@
 # tests/unit/digest_fixture.h; strings come back exactly (hostile ones too).
 #
 #   sh test_formats.sh PATH/TO/test_digest_formats
-set -eu
+set -e
 
 bin=$1
+. "$(dirname "$0")/../lib.sh"
 command -v jq >/dev/null || { echo "jq is needed" >&2; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 # Prints one line per broken rule; nothing when the document conforms.
 shape='
@@ -102,50 +101,45 @@ rule(.refused | keys_are(["inputs","more"]) and (.more | uint)
   and (.received_at | iso_or_null) and (.reason | type == "string"))); "refused")
 '
 
-fail=0
 for fx in realistic empty first nodata hostile; do
 	"$bin" --emit json "$fx" >"$tmp/$fx.json"
 	jq -r "$shape" "$tmp/$fx.json" >"$tmp/$fx.err" || {
-		echo "$fx: jq could not read the JSON" >&2
-		fail=1
+		fail "$fx: jq could not read the JSON"
 		continue
 	}
 	if [ -s "$tmp/$fx.err" ]; then
-		echo "$fx: does not match the documented shape:" >&2
+		fail "$fx: does not match the documented shape:"
 		sed 's/^/  /' "$tmp/$fx.err" >&2
-		fail=1
 	fi
 done
 
 # Values, decoded by jq: what the fixtures hold.
-expect() { # FIXTURE FILTER EXPECTED-JSON, compared as values by jq
+jeq() { # FIXTURE FILTER EXPECTED-JSON, compared as values by jq
 	if ! jq -e --argjson want "$3" "($2) == \$want" "$tmp/$1.json" \
 	    >/dev/null; then
-		echo "$1: $2 gave $(jq -c "$2" "$tmp/$1.json" | od -c | head -5)," \
-		    "expected $3" >&2
-		fail=1
+		fail "$1: $2 gave $(jq -c "$2" "$tmp/$1.json" | od -c | head -5)," \
+		    "expected $3"
 	fi
 }
-expect realistic '[.domains[].domain]' '["example.com","example.org","example.net","example.edu"]'
-expect realistic '.domains[3].readiness | [.step_now, .next_step_no, .next_step, .next_record]' '[4,null,null,null]'
-expect realistic '.domains[0] | [.messages, .passed, .pass_rate]' '[10182,9806,96.3]'
-expect realistic '.domains[0].previous' '{"messages":9650,"passed":9101,"pass_rate":94.3}'
-expect realistic '.domains[0].failing_yours | [.sources[0].ip, .sources[0].failed, .sources[0].cause, .more]' '["192.0.2.25",149,"spf_unaligned",3]'
-expect realistic '.domains[0].failing_yours.sources[0] | [.first_seen, .last_seen, .dkim_domains]' '["2026-11-09T00:00:00Z","2026-11-15T01:00:00Z",["sendgrid.net"]]'
-expect realistic '.domains[0].reporters[3] | [.name, .days, .days_covered, .silent]' '["Mail.Ru","0000000",0,true]'
-expect realistic '[.domains[0].readiness.reasons[].met]' '[true,false,false,null]'
-expect realistic '[.domains[0].dns[] | select(.status != "pass") | .id]' '["dmarc.policy","spf.lookups"]'
-expect realistic '.domains[0].dns[0].fix' 'null'
-expect realistic '[.domains[1].previous, .domains[1].readiness.ready, .domains[1].dns]' '[null,true,null]'
-expect realistic '.domains[2] | [.messages, .pass_rate, .days[0]]' '[0,null,{"day":"2026-11-09","messages":0,"passed":0}]'
-expect realistic '.refused | [.inputs[0].input, .inputs[0].received_at, .more]' '[4711,"2026-11-10T04:00:00Z",1]'
-expect empty '[.domains, .refused]' '[[],{"inputs":[],"more":0}]'
-expect nodata '.domains[0] | [.policy, .readiness.next_record, (.days | length)]' '[null,null,30]'
-expect hostile '.domains[0].reporters[0].name' '"\u001b]0;owned\u0007\u001b[2J\u001b[31mred\u009b31m"'
-expect hostile '.domains[0].new_sources.sources[0].service' '"a,b\"c\r\nd"'
-expect hostile '.domains[0].failing_yours.sources[1].ip | length' '300'
-expect hostile '.domains[0].failing_yours.sources[1].service | length' '300'
-expect hostile '.refused.inputs[1].reason | length' '400'
+jeq realistic '[.domains[].domain]' '["example.com","example.org","example.net","example.edu"]'
+jeq realistic '.domains[3].readiness | [.step_now, .next_step_no, .next_step, .next_record]' '[4,null,null,null]'
+jeq realistic '.domains[0] | [.messages, .passed, .pass_rate]' '[10182,9806,96.3]'
+jeq realistic '.domains[0].previous' '{"messages":9650,"passed":9101,"pass_rate":94.3}'
+jeq realistic '.domains[0].failing_yours | [.sources[0].ip, .sources[0].failed, .sources[0].cause, .more]' '["192.0.2.25",149,"spf_unaligned",3]'
+jeq realistic '.domains[0].failing_yours.sources[0] | [.first_seen, .last_seen, .dkim_domains]' '["2026-11-09T00:00:00Z","2026-11-15T01:00:00Z",["sendgrid.net"]]'
+jeq realistic '.domains[0].reporters[3] | [.name, .days, .days_covered, .silent]' '["Mail.Ru","0000000",0,true]'
+jeq realistic '[.domains[0].readiness.reasons[].met]' '[true,false,false,null]'
+jeq realistic '[.domains[0].dns[] | select(.status != "pass") | .id]' '["dmarc.policy","spf.lookups"]'
+jeq realistic '.domains[0].dns[0].fix' 'null'
+jeq realistic '[.domains[1].previous, .domains[1].readiness.ready, .domains[1].dns]' '[null,true,null]'
+jeq realistic '.domains[2] | [.messages, .pass_rate, .days[0]]' '[0,null,{"day":"2026-11-09","messages":0,"passed":0}]'
+jeq realistic '.refused | [.inputs[0].input, .inputs[0].received_at, .more]' '[4711,"2026-11-10T04:00:00Z",1]'
+jeq empty '[.domains, .refused]' '[[],{"inputs":[],"more":0}]'
+jeq nodata '.domains[0] | [.policy, .readiness.next_record, (.days | length)]' '[null,null,30]'
+jeq hostile '.domains[0].reporters[0].name' '"\u001b]0;owned\u0007\u001b[2J\u001b[31mred\u009b31m"'
+jeq hostile '.domains[0].new_sources.sources[0].service' '"a,b\"c\r\nd"'
+jeq hostile '.domains[0].failing_yours.sources[1].ip | length' '300'
+jeq hostile '.domains[0].failing_yours.sources[1].service | length' '300'
+jeq hostile '.refused.inputs[1].reason | length' '400'
 
-[ "$fail" = 0 ] && echo "json shape and values: ok"
-exit "$fail"
+finish "json shape and values: ok"

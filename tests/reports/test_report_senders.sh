@@ -6,17 +6,9 @@
 # sender's total (it once did: the top address with the group's sums).
 # Needs PGDIR and DMARCSIFT_TEST_DB (tests/harness/pg run).
 # usage: test_report_senders.sh DMARCSIFT SAMPLE_REPORTS
-set -u
 bin=$1
 gen=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-
-fail() {
-	echo "FAIL $*" >&2
-	fails=$((fails + 1))
-}
+. "$(dirname "$0")/../lib.sh"
 
 export DMARCSIFT_DB="$DMARCSIFT_TEST_DB" DMARCSIFT_NOW=2026-06-10T08:30:00Z
 sh "$gen" "$tmp/in" --today 2026-06-10 >/dev/null || fail "generator exit $?"
@@ -77,5 +69,4 @@ grep -Eq '^  SendGrid +unknown +3 addresses +3096 +3096$' "$tmp/adv" ||
 grep -Eq '^ +unknown +149\.72\.154\.87 +1338 +1338$' "$tmp/adv" ||
 	fail "advise: no 149.72.154.87 row of 1338 in the what-if"
 
-[ "$fails" -eq 0 ] || exit 1
-echo ok
+finish ok
