@@ -12,6 +12,7 @@
 
 #include "db.h"
 #include "dmarc_record.h"
+#include "domain.h"
 #include "err.h"
 #include "record_reader.h"
 #include "report.h"
@@ -41,22 +42,12 @@ num(const char *s)
 int
 check_new(struct check **out, const char *domain, int days, struct err *err)
 {
-	char dom[ORGDOMAIN_MAX], shown[80];
+	char dom[DOMAIN_MAX];
 	struct check *c;
-	const char *p;
+	int rc;
 
-	for (p = domain != NULL ? domain : ""; *p != '\0'; p++) {
-		if ((unsigned char)*p >= 0x80)
-			break;
-	}
-	if (domain == NULL || *p != '\0' ||
-	    orgdomain_normalize(domain, dom, sizeof(dom)) < 0) {
-		text_printable(
-		    domain != NULL ? domain : "", shown, sizeof(shown));
-		return err_set(err, ERR_USAGE,
-		    "'%s' is not a domain name (IDNs in A-label form, xn--)",
-		    shown);
-	}
+	if ((rc = domain_check(domain, dom, sizeof(dom), err)) < 0)
+		return rc;
 	if (days == 0)
 		days = CHECK_DAYS_DEFAULT;
 	if (days < 1 || days > CHECK_DAYS_MAX)

@@ -153,7 +153,8 @@ struct check {
 
 /*
  * Starts a check of domain over the last days days (0: CHECK_DAYS_DEFAULT).
- * ERR_USAGE when domain is not a domain name (A-labels only) or days is
+ * ERR_USAGE when domain is not a domain name (domain_check(), the rule of
+ * every command) or days is
  * out of 1..CHECK_DAYS_MAX.  *out belongs to the caller: check_free().
  */
 int check_new(

@@ -138,38 +138,12 @@ dnscheck_dns_trouble(struct dnscheck_list *out, const char *id,
 }
 
 int
-dnscheck_domain_arg(
-    const char *domain, char out[ORGDOMAIN_MAX], struct err *err)
-{
-	char shown[80];
-	const char *p;
-
-	for (p = domain != NULL ? domain : ""; *p != '\0'; p++) {
-		if ((unsigned char)*p >= 0x80)
-			break;
-	}
-	if (domain == NULL || *p != '\0' ||
-	    orgdomain_normalize(domain, out, ORGDOMAIN_MAX) < 0) {
-		dnscheck_printable(domain ? domain : "",
-		    domain ? strlen(domain) : 0, shown, sizeof(shown));
-		return err_set(err, ERR_USAGE,
-		    "'%s' is not a domain name (IDNs in A-label form, xn--)",
-		    shown);
-	}
-	return 0;
-}
-
-int
 dnscheck_domain_ok(const char *s)
 {
-	char buf[ORGDOMAIN_MAX];
-	const char *p;
+	char buf[DOMAIN_MAX];
 
-	for (p = s; *p != '\0'; p++) {
-		if ((unsigned char)*p >= 0x80)
-			return 0;
-	}
-	return orgdomain_normalize(s, buf, sizeof(buf)) == 0;
+	/* As in DNS answers: ASCII, any hyphens. */
+	return domain_scan(s, buf, sizeof(buf), DOMAIN_HYPHEN_EDGES) == NULL;
 }
 
 int

@@ -100,8 +100,8 @@ const struct dnscheck_finding *dnscheck_find(
 
 /* ------------------------------------------------------------------------
  * Checks.  Each returns 0 with its findings appended to out, or a negative
- * err_code: ERR_USAGE when domain is not a domain name (orgdomain_
- * normalize()), ERR_IO when the resolver's event loop fails.  DNS answers,
+ * err_code: ERR_USAGE when domain is not a domain name (domain_check()),
+ * ERR_IO when the resolver's event loop fails.  DNS answers,
  * good or bad, are findings, never errors. */
 
 /*

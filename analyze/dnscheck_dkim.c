@@ -458,7 +458,7 @@ dnscheck_dkim(struct resolver *r, const char *domain,
 	size_t i, k;
 	int rc;
 
-	if ((rc = dnscheck_domain_arg(domain, dom, err)) < 0)
+	if ((rc = domain_check(domain, dom, sizeof(dom), err)) < 0)
 		return rc;
 	if (nsel == 0)
 		return 0;

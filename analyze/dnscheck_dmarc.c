@@ -391,7 +391,7 @@ dnscheck_dmarc(struct resolver *r, const struct orgdomain *od,
 	struct dmarc_lookup l;
 	int rc;
 
-	if ((rc = dnscheck_domain_arg(domain, dom, err)) < 0)
+	if ((rc = domain_check(domain, dom, sizeof(dom), err)) < 0)
 		return rc;
 	if ((rc = dmarc_lookup(r, od, dom, &l, err)) == 0)
 		rc = dnscheck_dmarc_found(r, od, &l, out, err);

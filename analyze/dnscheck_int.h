@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "dnscheck.h"
+#include "domain.h"
 #include "orgdomain.h"
 #include "resolve.h"
 
@@ -52,11 +53,6 @@ dnscheck_is_fws(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
-
-/* Checks a domain argument: a usable name in ASCII (A-labels), lower-cased
- * into out.  ERR_USAGE otherwise. */
-int dnscheck_domain_arg(
-    const char *domain, char out[ORGDOMAIN_MAX], struct err *err);
 
 /* 1 when s (NUL-terminated) is a domain name we would send. */
 int dnscheck_domain_ok(const char *s);

@@ -19,7 +19,7 @@ dnscheck_mx(struct resolver *r, const char *domain, struct dnscheck_list *out,
 	size_t i, nh = 0;
 	int rc;
 
-	if ((rc = dnscheck_domain_arg(domain, dom, err)) < 0)
+	if ((rc = domain_check(domain, dom, sizeof(dom), err)) < 0)
 		return rc;
 	if ((rc = resolve_one(r, RESOLVE_MX, dom, &mx, err)) < 0)
 		goto done;

@@ -886,7 +886,7 @@ dnscheck_spf_eval(const struct dnscheck_spf_dns *dns, const char *domain,
 
 	if (spf_out != NULL)
 		*spf_out = NULL;
-	if ((rc = dnscheck_domain_arg(domain, dom, err)) < 0)
+	if ((rc = domain_check(domain, dom, sizeof(dom), err)) < 0)
 		return rc;
 	spf = xcalloc(1, sizeof(*spf));
 	memset(&ev, 0, sizeof(ev));

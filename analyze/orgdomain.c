@@ -12,9 +12,6 @@
 #include "text.h"
 #include "xalloc.h"
 
-#define NAME_MAX_LEN 253
-#define LABEL_MAX_LEN 63
-
 struct orgdomain {
 	psl_ctx_t *owned; /* loaded from a file; NULL for the built-in list */
 	const psl_ctx_t *psl;
@@ -107,67 +104,10 @@ orgdomain_builtin(const struct orgdomain *od)
 	return od->builtin;
 }
 
-static int
-name_byte_ok(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
-
 int
 orgdomain_normalize(const char *name, char *out, size_t outlen)
 {
-	const unsigned char *p;
-	size_t len, i, label, n;
-	int digits_only;
-
-	if (outlen > 0)
-		out[0] = '\0';
-	if (name == NULL)
-		return -1;
-	/* Never walk further than a name could reach. */
-	len = strnlen(name, NAME_MAX_LEN + 2);
-	if (len > 0 && name[len - 1] == '.')
-		len--;
-	if (len == 0 || len > NAME_MAX_LEN || len + 1 > outlen)
-		return -1;
-	p = (const unsigned char *)name;
-	label = 0;
-	digits_only = 1;
-	for (i = 0; i < len; i += n) {
-		n = 1;
-		if (p[i] == '.') {
-			if (label == 0)
-				goto bad;
-			label = 0;
-			digits_only = 1;
-			out[i] = '.';
-			continue;
-		}
-		if (p[i] < 0x80) {
-			if (!name_byte_ok(p[i]))
-				goto bad;
-			if (p[i] < '0' || p[i] > '9')
-				digits_only = 0;
-			out[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32
-			                                           : p[i]);
-		} else {
-			if ((n = utf8_seq_len(p + i, len - i)) == 0)
-				goto bad;
-			memcpy(out + i, p + i, n);
-			digits_only = 0;
-		}
-		if ((label += n) > LABEL_MAX_LEN)
-			goto bad;
-	}
-	/* An empty last label ("a..") or a numeric one (an IPv4 literal). */
-	if (label == 0 || digits_only)
-		goto bad;
-	out[len] = '\0';
-	return 0;
-bad:
-	out[0] = '\0';
-	return -1;
+	return domain_scan(name, out, outlen, DOMAIN_SEEN) == NULL ? 0 : -1;
 }
 
 int

@@ -23,11 +23,13 @@
 
 #include <stddef.h>
 
+#include "domain.h"
+
 struct err;
 struct orgdomain;
 
 /* A buffer for any name these functions write: 253 bytes and a NUL. */
-#define ORGDOMAIN_MAX 254
+#define ORGDOMAIN_MAX DOMAIN_MAX
 
 /* orgdomain_get() result for a name that is itself a public suffix. */
 #define ORGDOMAIN_SUFFIX 1
@@ -53,7 +55,8 @@ int orgdomain_builtin(const struct orgdomain *od);
  * usable domain name: NULL, empty, longer than 253 bytes, an empty label
  * ("a..b", ".a"), a label over 63 bytes, a byte other than a letter, digit,
  * '-', '_' or part of valid UTF-8, a last label of digits only (IPv4
- * literals; IPv6 ones fail on ':' and '['), or an out too small.
+ * literals; IPv6 ones fail on ':' and '['), or an out too small.  That is
+ * domain_scan() with DOMAIN_SEEN: a label may begin or end with '-'.
  * U-labels (UTF-8) are kept as they came: they are not converted to
  * A-labels ("xn--"), so the two spellings of one IDN are different names
  * here.  Reports carry A-labels in practice.

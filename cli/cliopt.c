@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "commands.h"
 #include "config.h"
+#include "domain.h"
 #include "err.h"
 #include "log.h"
 #include "text.h"
@@ -144,58 +145,6 @@ setting_groups(unsigned groups)
 /* ------------------------------------------------------------------------
  * Typed values. */
 
-int
-cliopt_domain(const char *s, char *out, size_t outlen, struct err *err)
-{
-	size_t n = strlen(s), label = 0;
-	const char *why = NULL;
-	int digits = 1;
-	char shown[80];
-
-	if (n > 0 && s[n - 1] == '.')
-		n--;
-	if (n == 0 || n > 253 || n >= outlen)
-		why = "1 to 253 bytes";
-	for (size_t i = 0; why == NULL && i <= n; i++) {
-		unsigned char c = i < n ? (unsigned char)s[i] : '.';
-
-		if (c == '.') {
-			if (label == 0)
-				why = "an empty label";
-			else if (label > 63)
-				why = "a label over 63 bytes";
-			else if (s[i - 1] == '-')
-				why = "a label that ends with '-'";
-			else if (i == n && digits)
-				why = "an address, not a name";
-			if (i < n)
-				out[i] = '.';
-			label = 0;
-			digits = 1;
-			continue;
-		}
-		if (label == 0 && c == '-')
-			why = "a label that begins with '-'";
-		else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		             (c >= '0' && c <= '9') || c == '-' || c == '_'))
-			why = "letters, digits, '-', '_' and dots; IDNs in "
-			      "A-label form, xn--";
-		if (c < '0' || c > '9')
-			digits = 0;
-		label++;
-		out[i] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-	}
-	if (why != NULL) {
-		if (outlen > 0)
-			out[0] = '\0';
-		text_printable(s, shown, sizeof(shown));
-		return err_set(err, ERR_USAGE, "'%s' is not a domain name (%s)",
-		    shown, why);
-	}
-	out[n] = '\0';
-	return 0;
-}
-
 /* A period: Nd, N, week or month, 1 to DAYS_MAX days; -1 when not. */
 static int
 parse_days(const char *s)
@@ -274,7 +223,7 @@ take_value(const struct cliopt_opt *o, const char *v)
 		}
 		/* FALLTHROUGH */
 	case CLIOPT_DOMAIN:
-		if (cliopt_domain(v, o->out, CLIOPT_DOMAIN_LEN, &err) == 0)
+		if (domain_check(v, o->out, CLIOPT_DOMAIN_LEN, &err) == 0)
 			return 0;
 		log_error("--%s: %s", o->name, err.msg);
 		return -1;

@@ -25,6 +25,7 @@
 #define DMARCSIFT_CLIOPT_H
 
 #include "config.h"
+#include "domain.h"
 #include "input_limits.h"
 
 #include <stddef.h>
@@ -34,13 +35,13 @@
 struct err;
 
 /* A checked domain name and its NUL: what a CLIOPT_DOMAIN out holds. */
-#define CLIOPT_DOMAIN_LEN 256
+#define CLIOPT_DOMAIN_LEN DOMAIN_MAX
 
 /* The type of an option's value, and so where out points. */
 enum cliopt_kind {
 	CLIOPT_FLAG, /* no value: int *out = 1 */
 	CLIOPT_STRING, /* const char **out = the value (borrowed from argv) */
-	CLIOPT_DOMAIN, /* char out[CLIOPT_DOMAIN_LEN]: cliopt_domain() */
+	CLIOPT_DOMAIN, /* char out[CLIOPT_DOMAIN_LEN]: domain_check() */
 	CLIOPT_DOMAIN_OR_ALL, /* the same, or "all": out is "" */
 	CLIOPT_DAYS, /* struct cliopt_period *out: Nd, N, week or month */
 	CLIOPT_DATE, /* int64_t *out: YYYY-MM-DD, that day's UTC midnight */
@@ -223,17 +224,6 @@ int cliopt_parse(
 void cliopt_help(FILE *fp, const struct cliopt_cmd *cmd);
 /* Its usage lines only, on stderr: after a usage error of the command's. */
 void cliopt_usage(const struct cliopt_cmd *cmd);
-
-/*
- * A domain name as every command takes it (--domain, check's DOMAIN, the
- * domains setting for report): 1 to 253 bytes, labels of 1 to 63 letters,
- * digits, '-' and '_' that neither begin nor end with '-', the last not all
- * digits (an address is not a name), a final dot allowed; IDNs in A-label
- * form (xn--).  Lower-cased into out (outlen bytes, CLIOPT_DOMAIN_LEN
- * is enough).  Returns 0, or ERR_USAGE with "'NAME' is not a domain name
- * (why)" in err.
- */
-int cliopt_domain(const char *s, char *out, size_t outlen, struct err *err);
 
 /*
  * The settings of this run: the config files (or --config FILE), then

@@ -171,7 +171,6 @@ cmd_check(int argc, char **argv)
 	              "domain or option, bad name server list,\nno "
 	              "database).\n",
 	};
-	char domain[CLIOPT_DOMAIN_LEN];
 	int status = EXIT_CANNOT_RUN, rc;
 	struct check *chk = NULL;
 	struct cliopt co;
@@ -192,12 +191,8 @@ cmd_check(int argc, char **argv)
 		cliopt_usage(&cmd);
 		goto done;
 	}
-	/* The one check of a domain argument, as for --domain elsewhere. */
-	if (cliopt_domain(argv[co.argi], domain, sizeof(domain), &err) < 0) {
-		log_error("check: %s", err.msg);
-		goto done;
-	}
-	if (check_new(&chk, domain, days, &err) < 0) {
+	/* check_new() checks the name as --domain is checked elsewhere. */
+	if (check_new(&chk, argv[co.argi], days, &err) < 0) {
 		log_error("check: %s", err.msg);
 		goto done;
 	}

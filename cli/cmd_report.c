@@ -67,7 +67,7 @@ owned_domains(const struct analysis_env *env, char **out)
 
 		if (text_list_next(&p, item, sizeof(item)) < 0)
 			break;
-		if (cliopt_domain(item, name, sizeof(name), &err) < 0) {
+		if (domain_check(item, name, sizeof(name), &err) < 0) {
 			log_error("domains (%s): %s",
 			    config_origin(env->cfg, CONFIG_DOMAINS), err.msg);
 			free(list);

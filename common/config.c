@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "childproc.h"
+#include "domain.h"
 #include "dynbuf.h"
 #include "err.h"
 #include "ipaddr.h"
@@ -970,38 +971,13 @@ check_sources(const char *value, struct err *err)
 	return each_entry(value, check_source, err);
 }
 
-/* A domain name: labels of letters, digits, '-' and '_', 1 to 63 bytes,
- * 253 in all, a final dot allowed. */
+/* A domain name, as every command takes one (domain.h). */
 static int
 check_domain(const char *item, struct err *err)
 {
-	size_t n = strlen(item), label = 0;
+	char name[DOMAIN_MAX];
 
-	if (n > 0 && item[n - 1] == '.')
-		n--;
-	if (n == 0 || n > 253)
-		return err_set(err, ERR_USAGE,
-		    "'%s' is not a domain name (1 to 253 bytes)", item);
-	for (size_t i = 0; i <= n; i++) {
-		unsigned char c = i < n ? (unsigned char)item[i] : '.';
-
-		if (c == '.') {
-			if (label == 0 || label > 63)
-				return err_set(err, ERR_USAGE,
-				    "'%s' is not a domain name (a label of 1 "
-				    "to 63 bytes between dots)",
-				    item);
-			label = 0;
-		} else if (isalnum(c) || c == '-' || c == '_') {
-			label++;
-		} else {
-			return err_set(err, ERR_USAGE,
-			    "'%s' is not a domain name (letters, digits, '-', "
-			    "'_' and dots)",
-			    item);
-		}
-	}
-	return 0;
+	return domain_check(item, name, sizeof(name), err);
 }
 
 static int
