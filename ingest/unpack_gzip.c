@@ -10,9 +10,11 @@
 #include "unpack.h"
 
 #include "bytesrc.h"
+#include "dynbuf.h"
 #include "err.h"
 #include "xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -255,39 +257,44 @@ int
 unpack_gzip_decompress(const void *buf, size_t len, uint64_t max,
     unsigned char **out, size_t *out_len)
 {
+	struct dynbuf b;
 	z_stream z;
-	size_t cap = len * 4 + 1024, n = 0;
-	unsigned char *dst;
-	int rc = Z_OK;
+	unsigned char probe;
+	size_t room, want, made;
+	char *at;
+	int rc;
 
 	memset(&z, 0, sizeof(z));
 	if (inflateInit2(&z, 15 + 16) != Z_OK)
 		abort(); /* only on out of memory */
-	if (cap > max + 1)
-		cap = (size_t)max + 1;
-	dst = xmalloc(cap);
+	dynbuf_init(&b, max < SIZE_MAX ? (size_t)max : SIZE_MAX);
 	z.next_in = (Bytef *)buf;
 	z.avail_in = (uInt)len;
-	while (rc != Z_STREAM_END) {
-		if (n == cap) {
-			if (cap > max)
-				break;
-			cap = cap * 2 > max + 1 ? (size_t)max + 1 : cap * 2;
-			dst = xrealloc(dst, cap);
-		}
-		z.next_out = dst + n;
-		z.avail_out = (uInt)(cap - n);
+	do {
+		/* A guess at the size first, then as much again as is held:
+		 * doubling, capped by the ceiling. */
+		want = b.len > 0 ? b.len : len * 4 + 1024;
+		at = dynbuf_room(
+		    &b, want < GZ_MAX_READ ? want : GZ_MAX_READ, &room);
+		/* Full: one more byte says whether there is more than max. */
+		z.next_out = room > 0 ? (Bytef *)at : &probe;
+		z.avail_out = room > 0 ? (uInt)room : 1;
 		rc = inflate(&z, Z_NO_FLUSH);
-		n = cap - z.avail_out;
+		made = (room > 0 ? room : 1) - z.avail_out;
 		if (rc != Z_OK && rc != Z_STREAM_END)
 			break;
-	}
+		if (room == 0 && made > 0) {
+			rc = Z_BUF_ERROR;
+			break;
+		}
+		if (room > 0)
+			dynbuf_commit(&b, made);
+	} while (rc != Z_STREAM_END);
 	inflateEnd(&z);
-	if (rc != Z_STREAM_END || n > max) {
-		free(dst);
+	if (rc != Z_STREAM_END) {
+		dynbuf_free(&b);
 		return -1;
 	}
-	*out = dst;
-	*out_len = n;
+	*out = (unsigned char *)dynbuf_take(&b, out_len);
 	return 0;
 }

@@ -606,6 +606,52 @@ test_inner_error(void **state)
 	buf_free(&in);
 }
 
+/* The archive's way back: unpack_gzip_decompress() with its ceiling. */
+static void
+test_decompress(void **state)
+{
+	static const size_t sizes[] = {0, 1, 1000, 5000, 300 * 1000};
+	unsigned char *gz, *back, *plain;
+	size_t gzlen, backlen;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		size_t n = sizes[i];
+
+		plain = xmalloc(n + 1);
+		/* Compressible, and not all one byte. */
+		for (size_t k = 0; k < n; k++)
+			plain[k] =
+			    (unsigned char)('a' + k % 7 + (k / 4096) % 3);
+		assert_int_equal(
+		    unpack_gzip_compress(plain, n, &gz, &gzlen), 0);
+		/* Exactly at the ceiling is fine; one byte past is not. */
+		assert_int_equal(
+		    unpack_gzip_decompress(gz, gzlen, n, &back, &backlen), 0);
+		assert_int_equal(backlen, n);
+		assert_memory_equal(back, plain, n);
+		assert_int_equal(back[n], '\0');
+		free(back);
+		if (n > 0)
+			assert_int_equal(unpack_gzip_decompress(
+			                     gz, gzlen, n - 1, &back, &backlen),
+			    -1);
+		assert_int_equal(unpack_gzip_decompress(
+		                     gz, gzlen, UINT64_MAX, &back, &backlen),
+		    0);
+		assert_int_equal(backlen, n);
+		free(back);
+		/* Cut short: refused, whatever the ceiling. */
+		assert_int_equal(unpack_gzip_decompress(gz, gzlen - 1,
+		                     UINT64_MAX, &back, &backlen),
+		    -1);
+		free(gz);
+		free(plain);
+	}
+	assert_int_equal(
+	    unpack_gzip_decompress("junk", 4, 100, &back, &backlen), -1);
+}
+
 int
 main(void)
 {
@@ -616,6 +662,7 @@ main(void)
 	    cmocka_unit_test(test_fn_error),
 	    cmocka_unit_test(test_fn_stops_early),
 	    cmocka_unit_test(test_inner_error),
+	    cmocka_unit_test(test_decompress),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
