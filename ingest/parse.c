@@ -1,6 +1,7 @@
 #include "parse.h"
 
 #include "bytesrc.h"
+#include "dynbuf.h"
 #include "err.h"
 #include "input_limits.h"
 #include "report.h"
@@ -178,8 +179,9 @@ struct pstate {
 	int in_feedback, done;
 	char *outer; /* name of a wrapper element around <feedback> */
 	char *root; /* name of the root element */
-	char *text; /* text of the current leaf, at most string_bytes */
-	size_t text_len, text_cap;
+	/* text of the current leaf, its ceiling string_bytes; p is never
+	 * NULL, so it reads as a string */
+	struct dynbuf text;
 	size_t leaf_depth; /* depth of the leaf whose text we keep, or 0 */
 	int stray_warned, errors_warned;
 	uint64_t bad_utf8;
@@ -407,7 +409,7 @@ on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	st->stack[++st->depth] = id;
 	if (leaf) {
 		st->leaf_depth = st->depth;
-		st->text_len = 0;
+		dynbuf_reset(&st->text);
 	}
 }
 
@@ -440,7 +442,7 @@ on_text(void *ctx, const xmlChar *ch, int len)
 		}
 		return;
 	}
-	if (st->text_len + n > st->lim->string_bytes) {
+	if (dynbuf_add(&st->text, ch, n) < 0) {
 		fail(st, ERR_LIMIT,
 		    "<%s> at line %d is longer than %llu bytes (limit "
 		    "string_bytes)",
@@ -449,14 +451,6 @@ on_text(void *ctx, const xmlChar *ch, int len)
 		    (unsigned long long)st->lim->string_bytes);
 		return;
 	}
-	if (st->text_len + n + 1 > st->text_cap) {
-		st->text_cap = (st->text_len + n + 1) * 2;
-		if (st->text_cap > st->lim->string_bytes + 1)
-			st->text_cap = st->lim->string_bytes + 1;
-		st->text = xrealloc(st->text, st->text_cap);
-	}
-	memcpy(st->text + st->text_len, ch, n);
-	st->text_len += n;
 }
 
 /* Keeps the first value of a field; a repeat is noted, not a reason to
@@ -468,7 +462,7 @@ set_str(struct pstate *st, char **field, const char *what)
 		report_warn(&st->rep, "repeated <%s> ignored", what);
 		return;
 	}
-	*field = xstrndup(st->text, st->text_len);
+	*field = xstrndup(st->text.p, st->text.len);
 }
 
 static void
@@ -479,8 +473,8 @@ set_enum(
 		report_warn(&st->rep, "repeated <%s> ignored", what);
 		return;
 	}
-	text_fold_enum(st->text, words);
-	*field = xstrndup(st->text, st->text_len);
+	text_fold_enum(st->text.p, words);
+	*field = xstrndup(st->text.p, st->text.len);
 }
 
 static int
@@ -503,7 +497,7 @@ parse_u64(const char *s, uint64_t *out)
 static const char *
 shown_text(struct pstate *st)
 {
-	text_printable(st->text, st->shown, sizeof(st->shown));
+	text_printable(st->text.p, st->shown, sizeof(st->shown));
 	return st->shown;
 }
 
@@ -537,8 +531,8 @@ set_time(struct pstate *st, int64_t *field, int *seen, const char *what)
 		return;
 	}
 	/* Up to the end of year 9999: what a database stores as a time. */
-	if (parse_u64(st->text, &v) < 0 || v > MAX_TIME) {
-		text_printable(st->text, shown, sizeof(shown));
+	if (parse_u64(st->text.p, &v) < 0 || v > MAX_TIME) {
+		text_printable(st->text.p, shown, sizeof(shown));
 		fail(st, ERR_MALFORMED,
 		    "date_range <%s> '%s' is not a time in seconds since "
 		    "1970 (up to the year 9999)",
@@ -557,8 +551,7 @@ end_leaf(struct pstate *st, enum elem id)
 	struct dmarc_record *rec = &st->rec;
 	char shown[64];
 
-	st->text[st->text_len] = '\0';
-	st->text_len = text_trim(st->text, st->text_len);
+	dynbuf_truncate(&st->text, text_trim(st->text.p, st->text.len));
 
 	switch (id) {
 	case E_VERSION:
@@ -581,7 +574,7 @@ end_leaf(struct pstate *st, enum elem id)
 		break;
 	case E_ERROR:
 		if (r->n_errors < st->lim->auth_results)
-			report_add_error(r, st->text);
+			report_add_error(r, st->text.p);
 		else if (!st->errors_warned++)
 			report_warn(r,
 			    "more than %llu <error> elements; the rest "
@@ -625,10 +618,10 @@ end_leaf(struct pstate *st, enum elem id)
 	case E_P_PCT: {
 		uint64_t v;
 
-		if (st->text_len == 0)
+		if (st->text.len == 0)
 			break;
-		if (parse_u64(st->text, &v) < 0 || v > 100) {
-			text_printable(st->text, shown, sizeof(shown));
+		if (parse_u64(st->text.p, &v) < 0 || v > 100) {
+			text_printable(st->text.p, shown, sizeof(shown));
 			report_warn(
 			    r, "<pct> '%s' is not 0..100; ignored", shown);
 		} else if (p->pct >= 0) {
@@ -642,7 +635,7 @@ end_leaf(struct pstate *st, enum elem id)
 		if (rec->source_ip[0] != '\0')
 			bad_record(st, "more than one <source_ip> ('%s')",
 			    shown_text(st));
-		else if (ip_normalize(st->text, rec->source_ip) < 0) {
+		else if (ip_normalize(st->text.p, rec->source_ip) < 0) {
 			rec->source_ip[0] = '\0';
 			bad_record(st, "<source_ip> '%s' is not an IP address",
 			    shown_text(st));
@@ -656,7 +649,7 @@ end_leaf(struct pstate *st, enum elem id)
 			    rec->index);
 			break;
 		}
-		if (parse_u64(st->text, &rec->count) < 0 ||
+		if (parse_u64(st->text.p, &rec->count) < 0 ||
 		    rec->count > INT64_MAX)
 			bad_record(st,
 			    "<count> '%s' is not a whole number 0 or more",
@@ -999,6 +992,7 @@ parse_report(struct bytesrc *src, const char *where, const struct limits *lim,
 	struct err rerr;
 	unsigned char *buf;
 	const size_t bufsz = FEED_BYTES;
+	size_t room;
 	ssize_t n;
 	int rc = 0;
 
@@ -1024,8 +1018,8 @@ parse_report(struct bytesrc *src, const char *where, const struct limits *lim,
 	report_init(&st.rep, (size_t)lim->warnings);
 	st.stack = xcalloc((size_t)lim->xml_depth + 2, sizeof(*st.stack));
 	st.stack[0] = E_OUTSIDE;
-	st.text = xmalloc(256);
-	st.text_cap = 256;
+	dynbuf_init(&st.text, (size_t)lim->string_bytes);
+	dynbuf_room(&st.text, 256, &room); /* p set: never NULL */
 	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &st.cpu0) != 0)
 		memset(&st.cpu0, 0, sizeof(st.cpu0));
 	buf = xmalloc(bufsz);
@@ -1100,7 +1094,7 @@ parse_report(struct bytesrc *src, const char *where, const struct limits *lim,
 	record_reset(&st.rec);
 	report_reset(&st.rep);
 	free(st.stack);
-	free(st.text);
+	dynbuf_free(&st.text);
 	free(st.root);
 	free(st.outer);
 	free(buf);
