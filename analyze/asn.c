@@ -3,6 +3,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "pgarray.h"
 #include "resolve.h"
 #include "text.h"
 #include "xalloc.h"
@@ -324,61 +325,6 @@ asn_name_qname(uint32_t asn, const char *zone, char *out, size_t outlen)
 }
 
 /* ------------------------------------------------------------------------
- * Array literals ('{"a",NULL,"b"}') for parameters such as $1::text[], so
- * that one statement carries a batch.  (The same as rdns.c's.) */
-
-struct arr {
-	char *p;
-	size_t len, cap;
-};
-
-static void
-arr_put(struct arr *a, const char *s, size_t n)
-{
-	if (a->len + n + 1 > a->cap) {
-		a->cap = a->cap == 0 ? 256 : a->cap;
-		while (a->len + n + 1 > a->cap)
-			a->cap *= 2;
-		a->p = xrealloc(a->p, a->cap);
-	}
-	memcpy(a->p + a->len, s, n);
-	a->len += n;
-	a->p[a->len] = '\0';
-}
-
-/* Appends one element, quoted, '"' and '\' escaped; NULL is SQL NULL. */
-static void
-arr_elem(struct arr *a, const char *s)
-{
-	arr_put(a, a->len == 0 ? "{" : ",", 1);
-	if (s == NULL) {
-		arr_put(a, "NULL", 4);
-		return;
-	}
-	arr_put(a, "\"", 1);
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			arr_put(a, "\\", 1);
-		arr_put(a, s, 1);
-	}
-	arr_put(a, "\"", 1);
-}
-
-static const char *
-arr_end(struct arr *a)
-{
-	arr_put(a, a->len == 0 ? "{}" : "}", a->len == 0 ? 2 : 1);
-	return a->p;
-}
-
-static void
-arr_free(struct arr *a)
-{
-	free(a->p);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ------------------------------------------------------------------------
  * A set of AS numbers (never 0): those whose name is cached and fresh, or
  * already looked up in this run. */
 
@@ -553,20 +499,20 @@ answer_status(const struct resolve_result *res, int good)
 
 /* Rows for one statement: ip_owner's or as_names's columns, in order. */
 struct rows {
-	struct arr key, status, a, b, c, ttl, keep;
+	struct pgarray key, status, a, b, c, ttl, keep;
 	size_t n;
 };
 
 static void
 rows_free(struct rows *w)
 {
-	arr_free(&w->key);
-	arr_free(&w->status);
-	arr_free(&w->a);
-	arr_free(&w->b);
-	arr_free(&w->c);
-	arr_free(&w->ttl);
-	arr_free(&w->keep);
+	pgarray_free(&w->key);
+	pgarray_free(&w->status);
+	pgarray_free(&w->a);
+	pgarray_free(&w->b);
+	pgarray_free(&w->c);
+	pgarray_free(&w->ttl);
+	pgarray_free(&w->keep);
 	w->n = 0;
 }
 
@@ -577,13 +523,13 @@ rows_add(struct rows *w, const char *key, const struct resolve_result *res,
 	char ttl[16];
 
 	snprintf(ttl, sizeof(ttl), "%u", answer_ttl(res));
-	arr_elem(&w->key, key);
-	arr_elem(&w->status, status);
-	arr_elem(&w->a, a);
-	arr_elem(&w->b, b);
-	arr_elem(&w->c, c);
-	arr_elem(&w->ttl, ttl);
-	arr_elem(&w->keep, resolve_status_trouble(res->status) ? "t" : "f");
+	pgarray_add(&w->key, key);
+	pgarray_add(&w->status, status);
+	pgarray_add(&w->a, a);
+	pgarray_add(&w->b, b);
+	pgarray_add(&w->c, c);
+	pgarray_add(&w->ttl, ttl);
+	pgarray_add(&w->keep, resolve_status_trouble(res->status) ? "t" : "f");
 	w->n++;
 }
 
@@ -594,13 +540,15 @@ rows_store(struct db *db, const char *sql, struct rows *w, struct err *err)
 
 	if (w->n == 0)
 		return 0;
-	params[0] = arr_end(&w->key);
-	params[1] = arr_end(&w->status);
-	params[2] = arr_end(&w->a);
-	params[3] = arr_end(&w->b);
-	params[4] = arr_end(&w->c);
-	params[5] = arr_end(&w->ttl);
-	params[6] = arr_end(&w->keep);
+	params[0] = pgarray_end(&w->key);
+	params[1] = pgarray_end(&w->status);
+	params[2] = pgarray_end(&w->a);
+	params[3] = pgarray_end(&w->b);
+	params[4] = pgarray_end(&w->c);
+	params[5] = pgarray_end(&w->ttl);
+	params[6] = pgarray_end(&w->keep);
+	if (pgarray_check(params, 7, err) < 0)
+		return ERR_LIMIT;
 	return db_exec(db, sql, 7, params, err);
 }
 

@@ -4,6 +4,7 @@
 #include "db.h"
 #include "err.h"
 #include "orgdomain.h"
+#include "pgarray.h"
 #include "resolve.h"
 #include "services.h"
 #include "text.h"
@@ -68,62 +69,6 @@ static const char store_sql[] =
     "    orgdomain = excluded.orgdomain, service = excluded.service, "
     "    resolved_at = excluded.resolved_at, "
     "    expires_at = excluded.expires_at";
-
-/* ------------------------------------------------------------------------
- * Array literals ('{"a",NULL,"b"}') for parameters such as $1::text[]:
- * one statement carries a whole batch. */
-
-struct arr {
-	char *p; /* NUL-terminated once arr_end() ran */
-	size_t len, cap;
-};
-
-static void
-arr_put(struct arr *a, const char *s, size_t n)
-{
-	if (a->len + n + 1 > a->cap) {
-		a->cap = a->cap == 0 ? 256 : a->cap;
-		while (a->len + n + 1 > a->cap)
-			a->cap *= 2;
-		a->p = xrealloc(a->p, a->cap);
-	}
-	memcpy(a->p + a->len, s, n);
-	a->len += n;
-	a->p[a->len] = '\0';
-}
-
-/* Appends one element; s NULL is SQL NULL.  Quoted, with '"' and '\'
- * escaped, so any text is one element. */
-static void
-arr_elem(struct arr *a, const char *s)
-{
-	arr_put(a, a->len == 0 ? "{" : ",", 1);
-	if (s == NULL) {
-		arr_put(a, "NULL", 4);
-		return;
-	}
-	arr_put(a, "\"", 1);
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			arr_put(a, "\\", 1);
-		arr_put(a, s, 1);
-	}
-	arr_put(a, "\"", 1);
-}
-
-static const char *
-arr_end(struct arr *a)
-{
-	arr_put(a, a->len == 0 ? "{}" : "}", a->len == 0 ? 2 : 1);
-	return a->p;
-}
-
-static void
-arr_free(struct arr *a)
-{
-	free(a->p);
-	memset(a, 0, sizeof(*a));
-}
 
 /* ------------------------------------------------------------------------
  * Refresh. */
@@ -191,21 +136,22 @@ fcrdns_ttl(const struct resolve_fcrdns *f)
 }
 
 struct rows {
-	struct arr ip, status, name, confirmed, orgdomain, service, ttl, keep;
+	struct pgarray ip, status, name, confirmed, orgdomain, service, ttl,
+	    keep;
 	size_t n;
 };
 
 static void
 rows_free(struct rows *w)
 {
-	arr_free(&w->ip);
-	arr_free(&w->status);
-	arr_free(&w->name);
-	arr_free(&w->confirmed);
-	arr_free(&w->orgdomain);
-	arr_free(&w->service);
-	arr_free(&w->ttl);
-	arr_free(&w->keep);
+	pgarray_free(&w->ip);
+	pgarray_free(&w->status);
+	pgarray_free(&w->name);
+	pgarray_free(&w->confirmed);
+	pgarray_free(&w->orgdomain);
+	pgarray_free(&w->service);
+	pgarray_free(&w->ttl);
+	pgarray_free(&w->keep);
 	w->n = 0;
 }
 
@@ -238,14 +184,14 @@ rows_add(struct rows *w, const char *ip, const struct resolve_fcrdns *f,
 		}
 	}
 	snprintf(ttl, sizeof(ttl), "%u", fcrdns_ttl(f));
-	arr_elem(&w->ip, ip);
-	arr_elem(&w->status, resolve_status_name(f->status));
-	arr_elem(&w->name, nm);
-	arr_elem(&w->confirmed, conf);
-	arr_elem(&w->orgdomain, o);
-	arr_elem(&w->service, s);
-	arr_elem(&w->ttl, ttl);
-	arr_elem(&w->keep, resolve_status_trouble(f->status) ? "t" : "f");
+	pgarray_add(&w->ip, ip);
+	pgarray_add(&w->status, resolve_status_name(f->status));
+	pgarray_add(&w->name, nm);
+	pgarray_add(&w->confirmed, conf);
+	pgarray_add(&w->orgdomain, o);
+	pgarray_add(&w->service, s);
+	pgarray_add(&w->ttl, ttl);
+	pgarray_add(&w->keep, resolve_status_trouble(f->status) ? "t" : "f");
 	w->n++;
 }
 
@@ -257,15 +203,16 @@ rows_store(struct db *db, struct rows *w, struct err *err)
 
 	if (w->n == 0)
 		return 0;
-	params[0] = arr_end(&w->ip);
-	params[1] = arr_end(&w->status);
-	params[2] = arr_end(&w->name);
-	params[3] = arr_end(&w->confirmed);
-	params[4] = arr_end(&w->orgdomain);
-	params[5] = arr_end(&w->service);
-	params[6] = arr_end(&w->ttl);
-	params[7] = arr_end(&w->keep);
-	rc = db_exec(db, store_sql, 8, params, err);
+	params[0] = pgarray_end(&w->ip);
+	params[1] = pgarray_end(&w->status);
+	params[2] = pgarray_end(&w->name);
+	params[3] = pgarray_end(&w->confirmed);
+	params[4] = pgarray_end(&w->orgdomain);
+	params[5] = pgarray_end(&w->service);
+	params[6] = pgarray_end(&w->ttl);
+	params[7] = pgarray_end(&w->keep);
+	if ((rc = pgarray_check(params, 8, err)) == 0)
+		rc = db_exec(db, store_sql, 8, params, err);
 	if (rc < 0)
 		err_prefix(err, "cannot store reverse dns");
 	return rc;
@@ -400,7 +347,7 @@ out:
 
 struct reservice {
 	const struct services *sv;
-	struct arr ip, name, service;
+	struct pgarray ip, name, service;
 	size_t n;
 };
 
@@ -425,9 +372,9 @@ reservice_row(void *arg, int ncols, const char *const *v, struct err *err)
 	if ((s == NULL && old == NULL) ||
 	    (s != NULL && old != NULL && strcmp(s, old) == 0))
 		return 0;
-	arr_elem(&rs->ip, ip);
-	arr_elem(&rs->name, name);
-	arr_elem(&rs->service, s);
+	pgarray_add(&rs->ip, ip);
+	pgarray_add(&rs->name, name);
+	pgarray_add(&rs->service, s);
 	rs->n++;
 	return 0;
 }
@@ -446,22 +393,24 @@ rdns_reservice(struct db *db, const struct services *sv, struct err *err)
 	    "WHERE (confirmed AND name IS NOT NULL) OR service IS NOT NULL",
 	    0, NULL, reservice_row, &rs, err);
 	if (rc == 0 && rs.n > 0) {
-		params[0] = arr_end(&rs.ip);
-		params[1] = arr_end(&rs.name);
-		params[2] = arr_end(&rs.service);
+		params[0] = pgarray_end(&rs.ip);
+		params[1] = pgarray_end(&rs.name);
+		params[2] = pgarray_end(&rs.service);
 		/* Only where the name is still the one read: a refresh in
 		 * between has set the service of a new name itself. */
-		rc = db_exec(db,
-		    "UPDATE rdns d SET service = u.service "
-		    "FROM unnest($1::inet[], $2::text[], $3::text[]) "
-		    "     AS u(ip, name, service) "
-		    "WHERE d.ip = u.ip AND d.name IS NOT DISTINCT FROM u.name",
-		    3, params, err);
+		if ((rc = pgarray_check(params, 3, err)) == 0)
+			rc = db_exec(db,
+			    "UPDATE rdns d SET service = u.service "
+			    "FROM unnest($1::inet[], $2::text[], $3::text[]) "
+			    "     AS u(ip, name, service) "
+			    "WHERE d.ip = u.ip AND d.name IS NOT DISTINCT FROM "
+			    "u.name",
+			    3, params, err);
 	}
 	if (rc < 0)
 		err_prefix(err, "cannot update services of reverse dns");
-	arr_free(&rs.ip);
-	arr_free(&rs.name);
-	arr_free(&rs.service);
+	pgarray_free(&rs.ip);
+	pgarray_free(&rs.name);
+	pgarray_free(&rs.service);
 	return rc;
 }
