@@ -6,6 +6,7 @@
 #include "dmarc_record.h"
 
 #include "err.h"
+#include "taglist.h"
 #include "xalloc.h"
 
 #include <stdarg.h>
@@ -22,19 +23,6 @@ static int
 is_wsp(unsigned char c)
 {
 	return c == ' ' || c == '\t';
-}
-
-/* FWS of the RFC 6376 tag-list: blanks and line breaks. */
-static int
-is_fws(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static int
-is_alpha(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 static int
@@ -133,90 +121,24 @@ note(struct dmarc_txt *rec, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Copies up to 40 bytes of s as printable ASCII (others as '?') into out,
- * for why. */
-static const char *
-shown(const char *s, size_t len, char out[48])
-{
-	size_t i;
-
-	for (i = 0; i < len && i < 40; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		out[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-	}
-	if (i < len) {
-		memcpy(out + i, "...", 3);
-		i += 3;
-	}
-	out[i] = '\0';
-	return out;
-}
-
 /*
- * Splits text into rec's tags: every part that is a tag, up to
- * DMARC_MAX_TAGS; the others skipped and noted.
+ * Splits text into rec's tags (taglist.h, names in any case): every part
+ * that is a tag, up to DMARC_MAX_TAGS; the others skipped and noted.
  */
 static void
 tag_list(const char *text, size_t len, struct dmarc_txt *rec)
 {
-	size_t pos = 0;
-	char buf[48];
+	struct taglist tl;
+	struct taglist_tag tt;
+	char why[sizeof(rec->why)];
+	int rc;
 
-	while (pos < len) {
-		size_t start = pos, end, eq, i, ns, ne, vs, ve;
+	taglist_init(&tl, text, len, TAGLIST_FOLD_CASE);
+	while ((rc = taglist_next(&tl, &tt, why, sizeof(why))) != 0) {
 		struct dmarc_tag *t;
-		int ok = 1;
 
-		while (pos < len && text[pos] != ';')
-			pos++;
-		end = pos;
-		if (pos < len)
-			pos++;
-		while (start < end && is_fws((unsigned char)text[start]))
-			start++;
-		while (end > start && is_fws((unsigned char)text[end - 1]))
-			end--;
-		if (start == end)
-			continue;
-		for (eq = start; eq < end && text[eq] != '='; eq++)
-			;
-		if (eq == end) {
-			note(rec, "'%s' is not name=value",
-			    shown(text + start, end - start, buf));
-			continue;
-		}
-		ns = start;
-		ne = eq;
-		while (ne > ns && is_fws((unsigned char)text[ne - 1]))
-			ne--;
-		vs = eq + 1;
-		ve = end;
-		while (vs < ve && is_fws((unsigned char)text[vs]))
-			vs++;
-		if (ne == ns || ne - ns >= DMARC_TAG_NAME_MAX ||
-		    !is_alpha((unsigned char)text[ns]))
-			ok = 0;
-		for (i = ns; i < ne && ok; i++) {
-			unsigned char c = (unsigned char)text[i];
-
-			ok = is_alpha(c) || is_digit(c) || c == '_';
-		}
-		if (!ok) {
-			note(rec, "bad tag name '%s'",
-			    shown(text + ns, ne - ns, buf));
-			continue;
-		}
-		for (i = vs; i < ve && ok; i++) {
-			unsigned char c = (unsigned char)text[i];
-
-			ok = (c >= 0x21 && c <= 0x7e) || is_fws(c);
-		}
-		if (!ok) {
-			note(rec,
-			    "the value of %.*s= holds a control or non-ASCII"
-			    " byte",
-			    (int)(ne - ns), text + ns);
+		if (rc < 0) {
+			note(rec, "%s", why);
 			continue;
 		}
 		if (rec->ntags >= DMARC_MAX_TAGS) {
@@ -224,12 +146,10 @@ tag_list(const char *text, size_t len, struct dmarc_txt *rec)
 			break;
 		}
 		t = &rec->tag[rec->ntags];
-		for (i = 0; i < ne - ns; i++)
-			t->name[i] = lower((unsigned char)text[ns + i]);
-		t->name[ne - ns] = '\0';
-		t->val = text + vs;
-		t->vlen = ve - vs;
-		t->pos = ns;
+		memcpy(t->name, tt.name, sizeof(t->name));
+		t->val = tt.val;
+		t->vlen = tt.vlen;
+		t->pos = tt.pos;
 		t->repeat = dmarc_record_tag(rec, t->name) != NULL;
 		rec->nrepeats += t->repeat != 0;
 		rec->ntags++;
@@ -269,12 +189,12 @@ fo_ok(const struct dmarc_tag *t)
 	if (t->vlen == 0)
 		return 0;
 	while (i < t->vlen) {
-		while (i < t->vlen && is_fws((unsigned char)t->val[i]))
+		while (i < t->vlen && taglist_is_fws((unsigned char)t->val[i]))
 			i++;
 		if (i >= t->vlen || !strchr("01ds", lower(t->val[i])))
 			return 0;
 		i++;
-		while (i < t->vlen && is_fws((unsigned char)t->val[i]))
+		while (i < t->vlen && taglist_is_fws((unsigned char)t->val[i]))
 			i++;
 		if (i < t->vlen && t->val[i++] != ':')
 			return 0;

@@ -20,7 +20,8 @@
  *     and ';' or the end.  v=dmarc1 in another case is not one ("near":
  *     receivers ignore it).
  *   - Tags are name=value separated by ';' (the tag-list of RFC 6376
- *     section 3.2 that both RFCs use): blanks, line breaks included,
+ *     section 3.2 that both RFCs use, split by taglist.h, as DKIM key
+ *     records are): blanks, line breaks included,
  *     around names, '=', values and ';'; empty parts skipped.  A name is a
  *     letter, then letters, digits or '_' (at most DMARC_TAG_NAME_MAX - 1
  *     bytes), in any case; it is kept lower-cased.  A value holds printable
@@ -52,6 +53,7 @@
 
 #include "orgdomain.h"
 #include "resolve.h"
+#include "taglist.h"
 
 struct err;
 struct resolver;
@@ -61,7 +63,7 @@ struct resolver;
 /* Tags kept from one record; the rest are noted and ignored. */
 #define DMARC_MAX_TAGS 32
 /* A tag name's buffer: names are shorter. */
-#define DMARC_TAG_NAME_MAX 16
+#define DMARC_TAG_NAME_MAX TAGLIST_NAME_MAX
 
 /* Policy strengths, as p, sp and np hold them. */
 #define DMARC_ABSENT (-1)

@@ -15,6 +15,7 @@
 #include "err.h"
 #include "orgdomain.h"
 #include "resolve.h"
+#include "taglist.h"
 #include "xalloc.h"
 
 /* Tags in one DKIM record. */
@@ -23,119 +24,36 @@
 #define KEY_MAX 4096
 
 /* ------------------------------------------------------------------------
- * Tag lists (RFC 6376 section 3.2, RFC 9989 section 4.7): "name=value"
- * separated by ';', blanks around each part. */
-
-struct tag {
-	char name[16];
-	const char *val;
-	size_t vlen;
-};
+ * Tag lists (taglist.h): names case-sensitive, as RFC 6376 section 3.2
+ * wants; any part that is not a tag makes the record invalid. */
 
 /*
  * Splits text into tags.  Returns the number of tags, or -1 with why set:
- * a part without '=', a bad tag name, a value with a control or non-ASCII
- * byte, more than MAX_TAGS tags.  Empty parts (";;", a final ';') are
- * skipped.
+ * a part that is not a tag (taglist_next()), more than MAX_TAGS tags.
  */
 static int
-tag_list(
-    const char *text, size_t len, struct tag *tags, char *why, size_t whysz)
+tag_list(const char *text, size_t len, struct taglist_tag *tags, char *why,
+    size_t whysz)
 {
-	size_t pos = 0;
-	int n = 0;
-	char shown[64];
+	struct taglist tl;
+	struct taglist_tag t;
+	int n = 0, rc;
 
-	while (pos < len) {
-		size_t start = pos, end, eq, i, ns, ne, vs, ve;
-
-		while (pos < len && text[pos] != ';')
-			pos++;
-		end = pos;
-		if (pos < len)
-			pos++;
-		while (
-		    start < end && dnscheck_is_fws((unsigned char)text[start]))
-			start++;
-		while (end > start &&
-		    dnscheck_is_fws((unsigned char)text[end - 1]))
-			end--;
-		if (start == end)
-			continue;
-		for (eq = start; eq < end && text[eq] != '='; eq++)
-			;
-		if (eq == end) {
-			snprintf(why, whysz, "'%s' is not name=value",
-			    dnscheck_printable(text + start, end - start, shown,
-			        sizeof(shown)));
+	taglist_init(&tl, text, len, 0);
+	while ((rc = taglist_next(&tl, &t, why, whysz)) != 0) {
+		if (rc < 0)
 			return -1;
-		}
-		ns = start;
-		ne = eq;
-		while (ne > ns && dnscheck_is_fws((unsigned char)text[ne - 1]))
-			ne--;
-		vs = eq + 1;
-		ve = end;
-		while (vs < ve && dnscheck_is_fws((unsigned char)text[vs]))
-			vs++;
-		if (ne == ns || ne - ns >= sizeof(tags[0].name) ||
-		    !isalpha((unsigned char)text[ns])) {
-			snprintf(why, whysz, "bad tag name '%s'",
-			    dnscheck_printable(
-			        text + ns, ne - ns, shown, sizeof(shown)));
-			return -1;
-		}
-		for (i = ns; i < ne; i++) {
-			unsigned char c = (unsigned char)text[i];
-
-			if (!isalnum(c) && c != '_') {
-				snprintf(why, whysz, "bad tag name '%s'",
-				    dnscheck_printable(text + ns, ne - ns,
-				        shown, sizeof(shown)));
-				return -1;
-			}
-		}
-		for (i = vs; i < ve; i++) {
-			unsigned char c = (unsigned char)text[i];
-
-			if ((c < 0x21 || c > 0x7e) && !dnscheck_is_fws(c)) {
-				snprintf(why, whysz,
-				    "the value of %.*s= holds a control or"
-				    " non-ASCII byte",
-				    (int)(ne - ns), text + ns);
-				return -1;
-			}
-		}
-		if (n >= MAX_TAGS) {
+		if (n == MAX_TAGS) {
 			snprintf(why, whysz, "more than %d tags", MAX_TAGS);
 			return -1;
 		}
-		for (i = 0; i < ne - ns; i++)
-			tags[n].name[i] =
-			    (char)tolower((unsigned char)text[ns + i]);
-		tags[n].name[ne - ns] = '\0';
-		tags[n].val = text + vs;
-		tags[n].vlen = ve - vs;
-		n++;
+		tags[n++] = t;
 	}
 	return n;
 }
 
-/* The first tag named name, or NULL; *dup set when it appears again. */
-static const struct tag *
-tag_get(const struct tag *tags, int n, const char *name)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (strcmp(tags[i].name, name) == 0)
-			return &tags[i];
-	}
-	return NULL;
-}
-
 static int
-val_is(const struct tag *t, const char *word)
+val_is(const struct taglist_tag *t, const char *word)
 {
 	return t->vlen == strlen(word) &&
 	    strncasecmp(t->val, word, t->vlen) == 0;
@@ -173,7 +91,7 @@ b64_decode(const char *s, size_t len, unsigned char *out, size_t outsz)
 		unsigned char c = (unsigned char)s[i];
 		int v;
 
-		if (dnscheck_is_fws(c))
+		if (taglist_is_fws(c))
 			continue;
 		if (c == '=') {
 			pad++;
@@ -290,10 +208,10 @@ int
 dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
     struct dnscheck_list *out)
 {
-	struct tag tags[MAX_TAGS];
+	struct taglist_tag tags[MAX_TAGS];
 	unsigned char key[KEY_MAX];
 	char why[160], shown[64];
-	const struct tag *k, *p, *h, *s, *t, *v;
+	const struct taglist_tag *k, *p, *h, *s, *t, *v;
 	const char *kwhy;
 	int n, i, j, bits, klen;
 
@@ -318,7 +236,25 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 			}
 		}
 	}
-	v = tag_get(tags, n, "v");
+	/* Names are case-sensitive (RFC 6376 section 3.2): K= is an unknown
+	 * tag that verifiers ignore, not k=, whatever was meant. */
+	for (i = 0; i < n; i++) {
+		char low[TAGLIST_NAME_MAX];
+
+		for (j = 0; tags[i].name[j] != '\0'; j++)
+			low[j] = (char)tolower((unsigned char)tags[i].name[j]);
+		low[j] = '\0';
+		if (strcmp(low, tags[i].name) != 0 &&
+		    strchr("vhknpst", low[0]) != NULL && low[1] == '\0') {
+			dnscheck_add(out, "dkim.syntax", DNSCHECK_FAIL, subject,
+			    "write tag names in lower case",
+			    "tag %s= is not %s=: tag names are case-sensitive,"
+			    " so verifiers ignore it",
+			    tags[i].name, low);
+			return -1;
+		}
+	}
+	v = taglist_find(tags, (size_t)n, "v");
 	if (v != NULL &&
 	    (v != &tags[0] || v->vlen != 5 ||
 	        strncmp(v->val, "DKIM1", 5) != 0)) {
@@ -327,14 +263,14 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 		    "v= must come first and be exactly DKIM1");
 		return -1;
 	}
-	p = tag_get(tags, n, "p");
+	p = taglist_find(tags, (size_t)n, "p");
 	if (p == NULL) {
 		dnscheck_add(out, "dkim.syntax", DNSCHECK_FAIL, subject,
 		    "publish the public key in p=",
 		    "no p= tag: this is not a key record");
 		return -1;
 	}
-	h = tag_get(tags, n, "h");
+	h = taglist_find(tags, (size_t)n, "h");
 	if (h != NULL) {
 		dnscheck_printable(h->val, h->vlen, shown, sizeof(shown));
 		if (strstr(shown, "sha256") == NULL) {
@@ -346,7 +282,7 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 			return -1;
 		}
 	}
-	s = tag_get(tags, n, "s");
+	s = taglist_find(tags, (size_t)n, "s");
 	if (s != NULL) {
 		dnscheck_printable(s->val, s->vlen, shown, sizeof(shown));
 		if (strchr(shown, '*') == NULL &&
@@ -359,15 +295,15 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 	}
 	dnscheck_add(out, "dkim.syntax", DNSCHECK_PASS, subject, NULL,
 	    "the key record is well formed");
-	t = tag_get(tags, n, "t");
+	t = taglist_find(tags, (size_t)n, "t");
 	if (t != NULL) {
 		dnscheck_printable(t->val, t->vlen, shown, sizeof(shown));
 		for (i = 0; shown[i] != '\0'; i++) {
 			if ((shown[i] == 'y' || shown[i] == 'Y') &&
 			    (i == 0 || shown[i - 1] == ':' ||
-			        dnscheck_is_fws((unsigned char)shown[i - 1])) &&
+			        taglist_is_fws((unsigned char)shown[i - 1])) &&
 			    (shown[i + 1] == '\0' || shown[i + 1] == ':' ||
-			        dnscheck_is_fws((unsigned char)shown[i + 1])))
+			        taglist_is_fws((unsigned char)shown[i + 1])))
 				break;
 		}
 		if (shown[i] != '\0')
@@ -391,7 +327,7 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 		    "p= is not base64 (or longer than %d bytes)", KEY_MAX);
 		return -1;
 	}
-	k = tag_get(tags, n, "k");
+	k = taglist_find(tags, (size_t)n, "k");
 	if (k != NULL && val_is(k, "ed25519")) {
 		if (klen != 32) {
 			dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
@@ -437,15 +373,16 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 static int
 looks_like_key(const struct resolve_record *rr)
 {
-	struct tag tags[MAX_TAGS];
+	struct taglist_tag tags[MAX_TAGS];
 	char why[16];
 	int n;
 
 	if (rr->len > DNSCHECK_RECORD_MAX || memchr(rr->text, '\0', rr->len))
 		return 1; /* judged, and refused, by the parser */
 	n = tag_list(rr->text, rr->len, tags, why, sizeof(why));
-	return n < 0 || tag_get(tags, n, "p") != NULL ||
-	    tag_get(tags, n, "v") != NULL || tag_get(tags, n, "k") != NULL;
+	return n < 0 || taglist_find(tags, (size_t)n, "p") != NULL ||
+	    taglist_find(tags, (size_t)n, "v") != NULL ||
+	    taglist_find(tags, (size_t)n, "k") != NULL;
 }
 
 int

@@ -15,6 +15,7 @@
 #include "err.h"
 #include "orgdomain.h"
 #include "resolve.h"
+#include "taglist.h"
 #include "xalloc.h"
 
 void
@@ -64,9 +65,9 @@ parse_uris(const struct dmarc_tag *t, const char *subject, char **list,
 		while (pos < t->vlen && t->val[pos] != ',')
 			pos++;
 		e = pos++;
-		while (s < e && dnscheck_is_fws((unsigned char)t->val[s]))
+		while (s < e && taglist_is_fws((unsigned char)t->val[s]))
 			s++;
-		while (e > s && dnscheck_is_fws((unsigned char)t->val[e - 1]))
+		while (e > s && taglist_is_fws((unsigned char)t->val[e - 1]))
 			e--;
 		u = t->val + s;
 		dnscheck_printable(u, e - s, shown, sizeof(shown));

@@ -47,13 +47,6 @@ const char *dnscheck_trouble_name(enum resolve_status s);
 int dnscheck_dns_trouble(struct dnscheck_list *out, const char *id,
     const struct resolve_result *res, const char *subject);
 
-/* FWS of RFC 6376 (folded white space): blanks and line breaks. */
-static inline int
-dnscheck_is_fws(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 /* 1 when s (NUL-terminated) is a domain name we would send. */
 int dnscheck_domain_ok(const char *s);
 

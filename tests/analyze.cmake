@@ -4,6 +4,8 @@ ds_unit_test(test_orgdomain LIBS dsanalyze)
 ds_unit_test(test_verdict LIBS dsanalyze)
 ds_unit_test(test_services LIBS dsanalyze)
 ds_unit_test(test_dmarc_record LIBS dsanalyze)
+# The tag lists DKIM and DMARC records share.
+ds_unit_test(test_taglist LIBS dsanalyze)
 # The SPF evaluator with its DNS handed in as a table.
 ds_unit_test(test_dnscheck_spf LIBS dsanalyze)
 

@@ -491,6 +491,19 @@ static const struct {
     {"v=DKIM1; p=ab\x01"
      "cd",
         -1, {{"dkim.syntax", DNSCHECK_FAIL}}},
+    /* The tag list of taglist.h: blanks around names, '=' and values, a
+     * final ';', unknown tags ignored. */
+    {" v = DKIM1 ;\tk = rsa ; p = " KEY1024 " ;", 0,
+        {{"dkim.syntax", DNSCHECK_PASS}, {"dkim.key", DNSCHECK_WARN}}},
+    {"v=DKIM1; x_1=any thing; p=" KEY1024 ";", 0,
+        {{"dkim.syntax", DNSCHECK_PASS}}},
+    /* Names are case-sensitive in DKIM (RFC 6376 section 3.2), unlike
+     * DMARC's: K= is not k= (this parser once took both). */
+    {"V=DKIM1; k=rsa; p=" KEY1024, -1, {{"dkim.syntax", DNSCHECK_FAIL}}},
+    {"v=DKIM1; K=ed25519; p=" ED25519, -1, {{"dkim.syntax", DNSCHECK_FAIL}}},
+    {"v=DKIM1; P=" KEY1024, -1, {{"dkim.syntax", DNSCHECK_FAIL}}},
+    /* Not the same name, so not a repeat: P= is refused for its case. */
+    {"v=DKIM1; p=" KEY1024 "; P=x", -1, {{"dkim.syntax", DNSCHECK_FAIL}}},
 };
 
 static void
