@@ -107,3 +107,57 @@ summary_free(struct summary *s)
 	free(s->domains);
 	free(s);
 }
+
+static int
+add_run(void *arg, int ncols, const char *const *v, struct err *err)
+{
+	struct summary_runs *r = arg;
+	struct summary_run *run;
+
+	(void)ncols;
+	(void)err;
+	r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
+	run = &r->v[r->n++];
+	run->id = xstrdup(v[0]);
+	run->command = xstrdup(v[1] != NULL ? v[1] : "");
+	run->started = xstrdup(v[2] != NULL ? v[2] : "");
+	run->inputs = num(v[3]);
+	run->reports = num(v[4]);
+	run->records = num(v[5]);
+	return 0;
+}
+
+int
+summary_interrupted(struct db *db, struct summary_runs *out, struct err *err)
+{
+	char days[16];
+	const char *params[] = {days};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_exec(db, "SELECT close_dead_runs()", 0, NULL, err)) < 0 &&
+	    !db_denied(db))
+		return rc;
+	snprintf(days, sizeof(days), "%d", SUMMARY_RUN_DAYS);
+	rc = db_each(db,
+	    "SELECT id, command, to_char(started_at AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD HH24:MI'), inputs_new, reports_new, "
+	    "records_new FROM ingest_runs WHERE status = 'interrupted' AND "
+	    "started_at > now() - make_interval(days => $1::int) ORDER BY id",
+	    1, params, add_run, out, err);
+	if (rc < 0)
+		summary_runs_free(out);
+	return rc;
+}
+
+void
+summary_runs_free(struct summary_runs *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].id);
+		free(r->v[i].command);
+		free(r->v[i].started);
+	}
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}

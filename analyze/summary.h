@@ -45,4 +45,32 @@ int summary_compute(
     struct db *db, const char *domain, struct summary **out, struct err *err);
 void summary_free(struct summary *s);
 
+/* How far back summary_interrupted() looks. */
+#define SUMMARY_RUN_DAYS 7
+
+/* An ingest run that died before it finished, with what it stored. */
+struct summary_run {
+	char *id;
+	char *command; /* as ingest_runs.command holds it */
+	char *started; /* "YYYY-MM-DD HH:MM", UTC */
+	uint64_t inputs, reports, records; /* stored by the run */
+};
+
+struct summary_runs {
+	struct summary_run *v;
+	size_t n;
+};
+
+/*
+ * The ingest runs of the last SUMMARY_RUN_DAYS days that died before they
+ * finished (killed, stopped on a database error), oldest first: whoever
+ * runs ingest from cron should hear that runs die.  Dead runs' rows are
+ * closed first (close_dead_runs(), sql/010_runs.sql); a role that may not
+ * (read-only) sees those closed before.  *out is the caller's, emptied
+ * with summary_runs_free().
+ */
+int summary_interrupted(
+    struct db *db, struct summary_runs *out, struct err *err);
+void summary_runs_free(struct summary_runs *r);
+
 #endif

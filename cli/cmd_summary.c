@@ -12,46 +12,26 @@
 #include "summary.h"
 #include "summary_text.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 
-/*
- * Ingest runs that died before they finished (killed, stopped on a
- * database error), of the last 7 days: what each stored is in the
- * database, and whoever runs ingest from cron should hear that runs die.
- * Their rows are closed first (sql/010_runs.sql); a role that may not
- * (read-only) sees those closed before.
- */
-static int
-one_run(void *arg, int ncols, const char *const *v, struct err *err)
+/* The runs that died (summary_interrupted()), after the domains. */
+static void
+print_interrupted(const struct summary_runs *r)
 {
-	unsigned *n = arg;
-
-	(void)ncols;
-	(void)err;
-	if ((*n)++ == 0)
+	if (r->n > 0)
 		printf("\nIngest runs that stopped before they finished (the "
-		       "last 7 days):\n");
-	printf("  run %s (%s), started %s UTC: interrupted; %s input(s), %s "
-	       "report(s), %s record(s) stored\n",
-	    v[0], v[1], v[2], v[3], v[4], v[5]);
-	return 0;
-}
+		       "last %d days):\n",
+		    SUMMARY_RUN_DAYS);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct summary_run *run = &r->v[i];
 
-static int
-interrupted_runs(struct db *db, struct err *err)
-{
-	unsigned n = 0;
-	int rc;
-
-	if ((rc = db_exec(db, "SELECT close_dead_runs()", 0, NULL, err)) < 0 &&
-	    !db_denied(db))
-		return rc;
-	return db_each(db,
-	    "SELECT id, command, to_char(started_at AT TIME ZONE 'UTC', "
-	    "'YYYY-MM-DD HH24:MI'), inputs_new, reports_new, "
-	    "records_new FROM ingest_runs WHERE status = 'interrupted' AND "
-	    "started_at > now() - interval '7 days' ORDER BY id",
-	    0, NULL, one_run, &n, err);
+		printf("  run %s (%s), started %s UTC: interrupted; %" PRIu64
+		       " input(s), %" PRIu64 " report(s), %" PRIu64
+		       " record(s) stored\n",
+		    run->id, run->command, run->started, run->inputs,
+		    run->reports, run->records);
+	}
 }
 
 int
@@ -81,6 +61,7 @@ cmd_summary(int argc, char **argv)
 	const char *only;
 	struct cliopt co;
 	struct summary *s = NULL;
+	struct summary_runs runs;
 	struct db *db = NULL;
 	struct err err;
 	int rc;
@@ -113,10 +94,14 @@ cmd_summary(int argc, char **argv)
 	}
 	summary_text(stdout, s, only);
 	summary_free(s);
-	if (only == NULL && interrupted_runs(db, &err) < 0) {
-		log_error("%s", err.msg);
-		db_close(db);
-		return EXIT_CANNOT_RUN;
+	if (only == NULL) {
+		if (summary_interrupted(db, &runs, &err) < 0) {
+			log_error("%s", err.msg);
+			db_close(db);
+			return EXIT_CANNOT_RUN;
+		}
+		print_interrupted(&runs);
+		summary_runs_free(&runs);
 	}
 	db_close(db);
 	if (fflush(stdout) != 0) {
