@@ -1,7 +1,7 @@
 /*
  * dmarcsift ingest --imap: the mailbox named by the settings, emptied into
- * the database (ingest/mailbox.c does the work; this turns settings into
- * its options and reports).
+ * the database (ingest/mailbox.c does the work, mailbox_setup() turns the
+ * settings into its options; this calls them and reports).
  */
 #include "ingest_imap.h"
 
@@ -15,7 +15,6 @@
 #include "mailbox.h"
 #include "store.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -59,94 +58,12 @@ on_problem(
 		log_error("%s: %s", name, why->msg);
 }
 
-/*
- * "user@host" from the URL (scheme://host[:port][/]) and the user: the
- * mailbox's identity in imap_messages, the same over imaps:// and imap://.
- */
-static void
-account_name(const char *url, const char *user, char *out, size_t len)
-{
-	const char *host = strstr(url, "://");
-	size_t hlen;
-
-	host = host ? host + 3 : url;
-	if (host[0] == '[')
-		hlen = strcspn(host, "]") + 1; /* an IPv6 literal */
-	else
-		hlen = strcspn(host, ":/");
-	snprintf(out, len, "%s@%.*s", user, (int)hlen, host);
-	/* Host names are case-insensitive: one spelling, one account. */
-	for (char *p = strrchr(out, '@') + 1; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
-}
-
-/* The mailbox options from the settings; secrets are the caller's. */
-static int
-options(const struct config *cfg, struct mailbox_opts *o, char *account,
-    size_t alen, char **password, char **token, struct err *err)
-{
-	const char *url = config_str(cfg, CONFIG_IMAP_URL);
-	const char *user = config_str(cfg, CONFIG_IMAP_USER);
-	int rc;
-
-	*password = *token = NULL;
-	if (url == NULL)
-		return err_set(err, ERR_USAGE,
-		    "ingest --imap: no server; set imap_url in the config "
-		    "file or give --imap-url imaps://HOST");
-	if (user == NULL)
-		return err_set(err, ERR_USAGE,
-		    "ingest --imap: no user; set imap_user or give "
-		    "--imap-user NAME");
-	if ((rc = config_imap_password(cfg, password, err)) < 0 ||
-	    (rc = config_imap_oauth2_token(cfg, token, err)) < 0)
-		return rc;
-	if (*password == NULL && *token == NULL)
-		return err_set(err, ERR_USAGE,
-		    "ingest --imap: no password or token; set "
-		    "imap_password_file, imap_password_env, "
-		    "imap_oauth2_token_file or imap_oauth2_token_command");
-	memset(o, 0, sizeof(*o));
-	o->imap.url = url;
-	o->imap.user = user;
-	o->imap.password = *password;
-	o->imap.oauth2_token = *token;
-	o->imap.cafile = config_str(cfg, CONFIG_IMAP_CAFILE);
-	o->imap.tls_noverify = !config_bool(cfg, CONFIG_IMAP_TLS_VERIFY);
-	o->imap.allow_plain = config_bool(cfg, CONFIG_IMAP_ALLOW_PLAIN);
-	o->imap.connect_timeout_s =
-	    config_int(cfg, CONFIG_IMAP_CONNECT_TIMEOUT);
-	o->imap.timeout_s = config_int(cfg, CONFIG_IMAP_TIMEOUT);
-	account_name(url, user, account, alen);
-	o->account = account;
-	o->mailbox = config_str(cfg, CONFIG_IMAP_MAILBOX);
-	o->processed = config_str(cfg, CONFIG_IMAP_PROCESSED);
-	o->errors = config_str(cfg, CONFIG_IMAP_ERRORS);
-	o->other = config_str(cfg, CONFIG_IMAP_OTHER);
-	if (o->mailbox == NULL || o->processed == NULL || o->errors == NULL)
-		return err_set(err, ERR_USAGE,
-		    "ingest --imap: imap_mailbox, imap_processed and "
-		    "imap_errors must not be empty");
-	switch (config_enum(cfg, CONFIG_IMAP_AFTER)) {
-	case CONFIG_AFTER_SEEN:
-		o->after = MAILBOX_SEEN;
-		break;
-	case CONFIG_AFTER_DELETE:
-		o->after = MAILBOX_DELETE;
-		break;
-	default:
-		o->after = MAILBOX_MOVE;
-		break;
-	}
-	o->batch = (size_t)config_int(cfg, CONFIG_IMAP_BATCH);
-	return 0;
-}
-
 int
 ingest_imap(struct cliopt *co)
 {
 	const struct config *cfg;
-	struct mailbox_opts o;
+	struct mailbox_setup ms;
+	const struct mailbox_opts *o = &ms.opts;
 	struct mailbox_counts c;
 	struct mailbox_hooks hooks;
 	struct watch w = {0};
@@ -154,18 +71,16 @@ ingest_imap(struct cliopt *co)
 	struct db *db = NULL;
 	struct err err;
 	struct timespec t0, t1;
-	char account[512], *password = NULL, *token = NULL;
 	int rc, status = EXIT_OK;
 
+	memset(&ms, 0, sizeof(ms));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((rc = cliopt_settings(&cfg, &err)) < 0 ||
-	    (rc = options(cfg, &o, account, sizeof(account), &password, &token,
-	         &err)) < 0 ||
+	    (rc = mailbox_setup(&ms, cfg, &err)) < 0 ||
 	    (rc = dbconn_open(co->db, &db, &err)) < 0 ||
 	    (rc = dbconn_store(db, &co->lim, "ingest --imap", &st, &err)) < 0) {
 		log_error("%s", err.msg);
-		config_secret_free(password);
-		config_secret_free(token);
+		mailbox_setup_clear(&ms);
 		db_close(db);
 		return EXIT_CANNOT_RUN;
 	}
@@ -173,16 +88,16 @@ ingest_imap(struct cliopt *co)
 	hooks.arg = &w;
 	hooks.mail = on_mail;
 	hooks.problem = on_problem;
-	rc = mailbox_run(&o, db, st, &co->lim, &hooks, &c, &err);
-	config_secret_free(password);
-	config_secret_free(token);
+	rc = mailbox_run(o, db, st, &co->lim, &hooks, &c, &err);
+	/* The secrets go now; the names in o stay for the lines below. */
+	mailbox_setup_clear(&ms);
 	progress_clear(&w);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc == MAILBOX_BUSY) {
 		/* cron started us while the last run still works: fine. */
 		log_warn("%s %s: another run is reading this mailbox; nothing "
 		         "to do",
-		    account, o.mailbox);
+		    ms.account, o->mailbox);
 		rc = store_finish(st, &err);
 		db_close(db);
 		return rc < 0 ? EXIT_CANNOT_RUN : EXIT_OK;
@@ -203,7 +118,7 @@ ingest_imap(struct cliopt *co)
 		printf("%s %s: %u mail(s) stored, %u finished from an earlier "
 		       "run, %u refused, %u failure/TLS report(s); %u "
 		       "report(s) new, %u already stored; %.1f s\n",
-		    account, o.mailbox, c.stored, c.finished, c.refused,
+		    ms.account, o->mailbox, c.stored, c.finished, c.refused,
 		    c.skipped, t->reports_new, t->reports_duplicate,
 		    (double)(t1.tv_sec - t0.tv_sec) +
 		        (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);

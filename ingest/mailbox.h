@@ -31,6 +31,7 @@
 
 #include <stddef.h>
 
+struct config;
 struct db;
 struct err;
 struct limits;
@@ -86,6 +87,30 @@ struct mailbox_hooks {
 int mailbox_run(const struct mailbox_opts *o, struct db *db, struct store *st,
     const struct limits *lim, const struct mailbox_hooks *hooks,
     struct mailbox_counts *c, struct err *err);
+
+/*
+ * The mailbox the settings name (imap_*), as mailbox_run() takes it: opts
+ * borrow their strings from the config, but for account and the secrets
+ * read for the run (a password file or variable, an OAuth2 token), which
+ * are the setup's until mailbox_setup_clear() wipes the secrets.
+ */
+struct mailbox_setup {
+	struct mailbox_opts opts;
+	char account[512]; /* user@host, the host lower-cased */
+	char *password, *token; /* NULL when not set */
+};
+
+/*
+ * Fills ms from cfg.  ERR_USAGE, saying which setting to give, when the
+ * server, the user, a password or token, or a folder is missing; what
+ * config_imap_password() and config_imap_oauth2_token() return when a
+ * secret cannot be read.  ms is to be cleared either way.
+ */
+int mailbox_setup(
+    struct mailbox_setup *ms, const struct config *cfg, struct err *err);
+/* Wipes and frees the secrets (a zeroed ms is fine); the other options
+ * stay readable. */
+void mailbox_setup_clear(struct mailbox_setup *ms);
 
 /*
  * The Message-ID of a mail (without angle brackets' surroundings trimmed,
