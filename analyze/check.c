@@ -507,21 +507,6 @@ compare_policy(struct check *c)
 		    (unsigned long long)nrep, nrep == 1 ? "" : "s", c->days);
 }
 
-static const char *
-spf_word(char r)
-{
-	switch (r) {
-	case '+':
-		return "pass";
-	case '-':
-		return "fail";
-	case '~':
-		return "softfail";
-	default:
-		return "neutral";
-	}
-}
-
 static void
 compare_spf(struct check *c, const struct dnscheck_spf *spf)
 {
@@ -556,7 +541,9 @@ compare_spf(struct check *c, const struct dnscheck_spf *spf)
 		    "signature breaks",
 		    s->ip, (unsigned long long)s->dkim_aligned,
 		    s->dkim_aligned == 1 ? "" : "s",
-		    s->spf_uncertain ? "probably " : "", spf_word(s->spf));
+		    s->spf_uncertain ? "probably " : "",
+		    check_spf_name(s->spf) != NULL ? check_spf_name(s->spf)
+		                                   : "neutral");
 	}
 	if (uncovered > CHECK_MAX_LISTED)
 		dnscheck_add(&c->findings, "reports.spf", DNSCHECK_WARN,

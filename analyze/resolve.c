@@ -147,26 +147,12 @@ result_init(struct resolve_result *res, enum resolve_type type)
 	res->status = RESOLVE_OTHER;
 }
 
-/* Frees the records of res, keeping its name and status. */
-static void
-clear_records(struct resolve_result *res)
-{
-	size_t i;
-
-	for (i = 0; i < res->n; i++)
-		free(res->rr[i].text);
-	free(res->rr);
-	res->rr = NULL;
-	res->n = 0;
-	res->dropped = 0;
-}
-
 void
 resolve_result_clear(struct resolve_result *res)
 {
 	if (res == NULL)
 		return;
-	clear_records(res);
+	resolve_wire_clear(res);
 	free(res->name);
 	result_init(res, res->type);
 }

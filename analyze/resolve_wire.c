@@ -104,9 +104,8 @@ resolve_wire_qname(const char *name)
 /* ------------------------------------------------------------------------
  * Results. */
 
-/* Frees the records of res. */
-static void
-clear_records(struct resolve_result *res)
+void
+resolve_wire_clear(struct resolve_result *res)
 {
 	size_t i;
 
@@ -488,7 +487,7 @@ parse_answer(const unsigned char *abuf, size_t alen, int qtype,
 		return 0;
 	}
 	/* Records come with RESOLVE_OK only, whatever a server sends. */
-	clear_records(res);
+	resolve_wire_clear(res);
 	if (res->status == RESOLVE_NODATA && bad > 0) {
 		/* Records of the type were there, none readable. */
 		res->status = RESOLVE_OTHER;
@@ -523,12 +522,12 @@ int
 resolve_wire_answer(
     const unsigned char *msg, size_t len, struct resolve_result *res)
 {
-	clear_records(res);
+	resolve_wire_clear(res);
 	res->status = RESOLVE_OTHER;
 	res->ttl = 0;
 	res->detail[0] = '\0';
 	if (parse_answer(msg, len, resolve_wire_type(res->type), res) < 0) {
-		clear_records(res);
+		resolve_wire_clear(res);
 		res->ttl = 0;
 		res->status = RESOLVE_OTHER;
 		set_detail(res, "malformed answer");

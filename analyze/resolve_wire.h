@@ -52,4 +52,8 @@ char *resolve_wire_qname(const char *name);
 int resolve_wire_answer(
     const unsigned char *msg, size_t len, struct resolve_result *res);
 
+/* Frees the records of res (what resolve_wire_answer() fills), keeping its
+ * name and status. */
+void resolve_wire_clear(struct resolve_result *res);
+
 #endif

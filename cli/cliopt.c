@@ -7,6 +7,7 @@
 #include "err.h"
 #include "log.h"
 #include "text.h"
+#include "words.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -163,43 +164,6 @@ parse_days(const char *s)
 	return (int)v;
 }
 
-/* "a, b or c" from "a|b|c", for a message; the caller's. */
-static char *
-words_list(const char *words)
-{
-	char *out = xmalloc(2 * strlen(words) + 4), *o = out;
-	const char *last = strrchr(words, '|');
-
-	for (const char *p = words; *p != '\0'; p++) {
-		if (*p != '|')
-			*o++ = *p;
-		else if (p == last)
-			o += sprintf(o, " or ");
-		else
-			o += sprintf(o, ", ");
-	}
-	*o = '\0';
-	return out;
-}
-
-/* The index of s among words, or -1. */
-static int
-word_index(const char *words, const char *s)
-{
-	size_t n = strlen(s);
-	int i = 0;
-
-	for (const char *p = words;; i++) {
-		size_t len = strcspn(p, "|");
-
-		if (len == n && strncmp(p, s, n) == 0)
-			return i;
-		if (p[len] == '\0')
-			return -1;
-		p += len + 1;
-	}
-}
-
 /* Checks and stores the value of a command's own option; 0 or -1. */
 static int
 take_value(const struct cliopt_opt *o, const char *v)
@@ -261,11 +225,11 @@ take_value(const struct cliopt_opt *o, const char *v)
 		    o->name, o->min, o->max, v);
 		return -1;
 	case CLIOPT_WORD:
-		if ((k = word_index(o->words, v)) >= 0) {
+		if ((k = words_find(o->words, v, strlen(v), 0)) >= 0) {
 			*(int *)o->out = k;
 			return 0;
 		}
-		w = words_list(o->words);
+		w = words_text(o->words);
 		log_error("--%s: want %s, got '%s'", o->name, w, v);
 		free(w);
 		return -1;

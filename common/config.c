@@ -7,6 +7,7 @@
 #include "ipaddr.h"
 #include "log.h"
 #include "text.h"
+#include "words.h"
 #include "xalloc.h"
 
 #include <arpa/inet.h>
@@ -113,73 +114,7 @@ suggest(const char *name)
 static int
 word_in(const char *words, const char *word, size_t len, int *index)
 {
-	const char *p = words, *end;
-	int i = 0;
-
-	for (;; i++) {
-		end = strchr(p, '|');
-		if (end == NULL)
-			end = p + strlen(p);
-		if ((size_t)(end - p) == len &&
-		    strncasecmp(p, word, len) == 0) {
-			*index = i;
-			return 1;
-		}
-		if (*end == '\0')
-			return 0;
-		p = end + 1;
-	}
-}
-
-/* The words "a|b|c" as "a, b or c", for messages. */
-static char *
-words_text(const char *words)
-{
-	char *s = xmalloc(strlen(words) * 2 + 8), *o = s;
-	const char *last = strrchr(words, '|');
-
-	for (const char *p = words; *p != '\0'; p++) {
-		if (*p != '|') {
-			*o++ = *p;
-		} else if (p == last) {
-			memcpy(o, " or ", 4);
-			o += 4;
-		} else {
-			memcpy(o, ", ", 2);
-			o += 2;
-		}
-	}
-	*o = '\0';
-	return s;
-}
-
-/* The schemes "a|b" as "a://HOST[:PORT] or b://HOST[:PORT]". */
-static char *
-schemes_text(const char *words)
-{
-	const char *tail = "://HOST[:PORT]";
-	char *s = xmalloc(strlen(words) * (strlen(tail) + 4) + 8), *o = s;
-	const char *last = strrchr(words, '|');
-
-	for (const char *p = words;; p++) {
-		if (*p == '|' || *p == '\0') {
-			memcpy(o, tail, strlen(tail));
-			o += strlen(tail);
-		}
-		if (*p == '\0')
-			break;
-		if (*p != '|') {
-			*o++ = *p;
-		} else if (p == last) {
-			memcpy(o, " or ", 4);
-			o += 4;
-		} else {
-			memcpy(o, ", ", 2);
-			o += 2;
-		}
-	}
-	*o = '\0';
-	return s;
+	return (*index = words_find(words, word, len, 1)) >= 0;
 }
 
 static int
@@ -319,7 +254,7 @@ check_url(const struct config_setting *s, const char *value, struct err *err)
 	int i;
 
 	if (sep == NULL || !word_in(s->words, value, sep - value, &i)) {
-		w = schemes_text(s->words);
+		w = words_text_each(s->words, "://HOST[:PORT]");
 		err_set(err, ERR_USAGE, "%s: want %s", s->name, w);
 		free(w);
 		return ERR_USAGE;

@@ -26,22 +26,6 @@ from_name(unsigned from)
 	return from == CHECK_FROM_OPTION ? "option" : "reports";
 }
 
-static const char *
-spf_name(char r)
-{
-	switch (r) {
-	case '+':
-		return "pass";
-	case '-':
-		return "fail";
-	case '~':
-		return "softfail";
-	case '?':
-		return "neutral";
-	}
-	return NULL;
-}
-
 static void
 items(FILE *fp, const struct check *c)
 {
@@ -167,7 +151,7 @@ check_json(FILE *fp, const struct check *c)
 		u64(fp, "messages", s->messages, 0);
 		u64(fp, "passed", s->passed, 0);
 		u64(fp, "dkim_aligned", s->dkim_aligned, 0);
-		str(fp, "spf", spf_name(s->spf), 0);
+		str(fp, "spf", check_spf_name(s->spf), 0);
 		json_key(fp, "spf_uncertain", 0);
 		fputs(s->spf_uncertain ? "true" : "false", fp);
 		fputc('}', fp);

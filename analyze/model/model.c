@@ -190,6 +190,22 @@ check_tag_name(enum check_tag t)
 	return (unsigned)t < CHECK_NTAGS ? tag_names[t] : "?";
 }
 
+const char *
+check_spf_name(char qualifier)
+{
+	switch (qualifier) {
+	case '+':
+		return "pass";
+	case '-':
+		return "fail";
+	case '~':
+		return "softfail";
+	case '?':
+		return "neutral";
+	}
+	return NULL;
+}
+
 int
 readiness_jump(const struct reporter_trust *rt)
 {

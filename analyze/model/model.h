@@ -106,6 +106,11 @@ enum check_tag {
 /* The "check" tag names: "p", "sp", "adkim", "aspf", "pct". */
 const char *check_tag_name(enum check_tag t);
 
+/* An SPF result by its qualifier (check_source.spf): '+' "pass", '-'
+ * "fail", '~' "softfail", '?' "neutral"; NULL for anything else (no
+ * record to ask). */
+const char *check_spf_name(char qualifier);
+
 /* A reporter's busiest day is a jump: at least READINESS_JUMP_FACTOR times
  * its usual day, READINESS_JUMP_MIN messages above it, with at least
  * READINESS_JUMP_HISTORY days of history (struct reporter_trust,

@@ -16,6 +16,7 @@
 #include "report.h"
 #include "sha256.h"
 #include "text.h"
+#include "words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -394,11 +395,41 @@ test_text_list(void **state)
 	assert_int_equal(text_list_next(&p, item, sizeof(item)), -1);
 }
 
+/* Settings find their words without case, options exactly; both say the
+ * list the same way. */
+static void
+test_words(void **state)
+{
+	char *t;
+
+	(void)state;
+	assert_int_equal(words_find("text|json|csv", "json", 4, 0), 1);
+	assert_int_equal(words_find("text|json|csv", "JSON", 4, 0), -1);
+	assert_int_equal(words_find("text|json|csv", "JSON", 4, 1), 1);
+	assert_int_equal(words_find("text|json|csv", "csv", 3, 1), 2);
+	assert_int_equal(words_find("text|json|csv", "cs", 2, 1), -1);
+	assert_int_equal(words_find("text|json|csv", "jsonx", 4, 0), 1);
+	assert_int_equal(words_find("text", "", 0, 0), -1);
+	t = words_text("text|json|csv");
+	assert_string_equal(t, "text, json or csv");
+	free(t);
+	t = words_text("yes|no");
+	assert_string_equal(t, "yes or no");
+	free(t);
+	t = words_text("one");
+	assert_string_equal(t, "one");
+	free(t);
+	t = words_text_each("imaps|imap", "://HOST");
+	assert_string_equal(t, "imaps://HOST or imap://HOST");
+	free(t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_text_list),
+	    cmocka_unit_test(test_words),
 	    cmocka_unit_test(test_err_prefix),
 	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_ip_normalize),
