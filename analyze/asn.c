@@ -2,6 +2,7 @@
 #include "asn.h"
 
 #include "db.h"
+#include "dnscache.h"
 #include "err.h"
 #include "pgarray.h"
 #include "resolve.h"
@@ -441,50 +442,14 @@ static const char store_name_sql[] =
     "    country = excluded.country, resolved_at = excluded.resolved_at, "
     "    expires_at = excluded.expires_at";
 
-struct want {
-	char **ip; /* addresses to look up, owned */
-	size_t n, cap;
-	size_t wanted, fresh;
-};
-
-static int
-add_want(void *arg, int ncols, const char *const *v, struct err *err)
-{
-	struct want *w = arg;
-
-	(void)ncols;
-	(void)err;
-	w->wanted++;
-	if (v[1] != NULL && v[1][0] == 't') {
-		w->fresh++;
-		return 0;
-	}
-	if (w->n == w->cap) {
-		w->cap = w->cap == 0 ? 64 : 2 * w->cap;
-		w->ip = xrealloc(w->ip, w->cap * sizeof(*w->ip));
-	}
-	w->ip[w->n++] = xstrdup(v[0] != NULL ? v[0] : "");
-	return 0;
-}
-
-static unsigned
-bound_ttl(unsigned ttl)
-{
-	if (ttl < ASN_TTL_MIN)
-		return ASN_TTL_MIN;
-	return ttl > ASN_TTL_MAX ? ASN_TTL_MAX : ttl;
-}
+static const struct dnscache_ttls ttls = {
+    ASN_TTL_MIN, ASN_TTL_MAX, ASN_TTL_NEGATIVE, ASN_TTL_TROUBLE};
 
 /* How long the answer res is kept (asn.h). */
 static unsigned
 answer_ttl(const struct resolve_result *res)
 {
-	if (resolve_status_trouble(res->status))
-		return ASN_TTL_TROUBLE;
-	if (res->status == RESOLVE_OK)
-		return bound_ttl(res->ttl);
-	/* NXDOMAIN, NODATA, BADNAME */
-	return res->ttl > 0 ? bound_ttl(res->ttl) : ASN_TTL_NEGATIVE;
+	return dnscache_ttl(&ttls, res->status, res->ttl);
 }
 
 /* The status stored for res: "malformed" for an answer without a good
@@ -712,6 +677,47 @@ out:
 	return rc;
 }
 
+/* What dnscache_run() hands back to this cache. */
+struct run {
+	struct db *db;
+	struct resolver *r;
+	const char *zone;
+	struct asset *known;
+	struct asn_stats *st;
+};
+
+/* The AS names cached, so that each is asked once. */
+static int
+run_prepare(void *ctx, struct err *err)
+{
+	struct run *x = ctx;
+	int rc;
+
+	if ((rc = db_each(x->db,
+	         "SELECT asn FROM as_names WHERE expires_at > now()", 0, NULL,
+	         fresh_row, x->known, err)) < 0)
+		err_prefix(err, "cannot read the cached AS names");
+	return rc;
+}
+
+static int
+run_lookup(
+    void *ctx, char *const *ip, size_t n, size_t *timeouts, struct err *err)
+{
+	struct run *x = ctx;
+
+	return refresh_batch(
+	    x->db, x->r, x->zone, ip, n, x->known, x->st, timeouts, err);
+}
+
+static int
+run_unasked(void *ctx, char *const *ip, size_t n, struct err *err)
+{
+	struct run *x = ctx;
+
+	return store_unasked(x->db, ip, n, x->st, err);
+}
+
 int
 asn_refresh(struct db *db, struct resolver *r, const char *zone,
     const char *domain, int64_t since,
@@ -720,60 +726,17 @@ asn_refresh(struct db *db, struct resolver *r, const char *zone,
 {
 	struct asn_stats local;
 	struct asset known = {NULL, 0, 0};
-	struct want w;
-	char since_text[24];
-	const char *params[2];
-	size_t i, n, timeouts;
-	int rc, dead = 0;
+	struct run x = {db, r, zone, &known, NULL};
+	const struct dnscache_ops ops = {
+	    &x, run_prepare, run_lookup, run_unasked};
+	int rc;
 
 	if (st == NULL)
 		st = &local;
 	memset(st, 0, sizeof(*st));
-	memset(&w, 0, sizeof(w));
-	snprintf(since_text, sizeof(since_text), "%" PRId64, since);
-	params[0] = domain;
-	params[1] = since_text;
-	rc = db_each(db, want_sql, 2, params, add_want, &w, err);
-	if (rc == 0 && w.n > 0)
-		rc = db_each(db,
-		    "SELECT asn FROM as_names WHERE expires_at > now()", 0,
-		    NULL, fresh_row, &known, err);
-	if (rc < 0) {
-		err_prefix(err, "cannot read source addresses");
-		goto out;
-	}
-	st->wanted = w.wanted;
-	st->fresh = w.fresh;
-	/* The probe is spread over the addresses, as in rdns.c. */
-	if (w.n > ASN_PROBE) {
-		for (i = 1; i < ASN_PROBE; i++) {
-			char *t = w.ip[i];
-
-			w.ip[i] = w.ip[i * (w.n / ASN_PROBE)];
-			w.ip[i * (w.n / ASN_PROBE)] = t;
-		}
-	}
-	if (progress != NULL && w.n > 0)
-		progress(0, w.n);
-	for (i = 0; i < w.n && rc == 0; i += n) {
-		n = i == 0 ? ASN_PROBE : ASN_BATCH;
-		if (n > w.n - i)
-			n = w.n - i;
-		timeouts = 0;
-		if (dead) {
-			rc = store_unasked(db, w.ip + i, n, st, err);
-		} else {
-			rc = refresh_batch(db, r, zone, w.ip + i, n, &known, st,
-			    &timeouts, err);
-			dead = timeouts == n;
-		}
-		if (rc == 0 && progress != NULL)
-			progress(i + n, w.n);
-	}
-out:
-	for (i = 0; i < w.n; i++)
-		free(w.ip[i]);
-	free(w.ip);
+	x.st = st;
+	rc = dnscache_run(db, want_sql, domain, since, ASN_PROBE, ASN_BATCH,
+	    &ops, progress, &st->wanted, &st->fresh, err);
 	free(known.v);
 	return rc;
 }

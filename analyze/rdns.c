@@ -2,6 +2,7 @@
 #include "rdns.h"
 
 #include "db.h"
+#include "dnscache.h"
 #include "err.h"
 #include "orgdomain.h"
 #include "pgarray.h"
@@ -73,39 +74,8 @@ static const char store_sql[] =
 /* ------------------------------------------------------------------------
  * Refresh. */
 
-struct want {
-	char **ip; /* addresses to look up, owned */
-	size_t n, cap;
-	size_t wanted, fresh;
-};
-
-static int
-add_want(void *arg, int ncols, const char *const *v, struct err *err)
-{
-	struct want *w = arg;
-
-	(void)ncols;
-	(void)err;
-	w->wanted++;
-	if (v[1] != NULL && v[1][0] == 't') {
-		w->fresh++;
-		return 0;
-	}
-	if (w->n == w->cap) {
-		w->cap = w->cap == 0 ? 64 : 2 * w->cap;
-		w->ip = xrealloc(w->ip, w->cap * sizeof(*w->ip));
-	}
-	w->ip[w->n++] = xstrdup(v[0] != NULL ? v[0] : "");
-	return 0;
-}
-
-static unsigned
-bound_ttl(unsigned ttl)
-{
-	if (ttl < RDNS_TTL_MIN)
-		return RDNS_TTL_MIN;
-	return ttl > RDNS_TTL_MAX ? RDNS_TTL_MAX : ttl;
-}
+static const struct dnscache_ttls ttls = {
+    RDNS_TTL_MIN, RDNS_TTL_MAX, RDNS_TTL_NEGATIVE, RDNS_TTL_TROUBLE};
 
 /* Whether the lookup of f failed in part or whole: a name whose forward
  * lookups failed could not be confirmed or refuted. */
@@ -122,15 +92,11 @@ fcrdns_trouble(const struct resolve_fcrdns *f)
 static unsigned
 fcrdns_ttl(const struct resolve_fcrdns *f)
 {
-	unsigned ttl;
+	unsigned ttl = dnscache_ttl(&ttls, f->status, f->ttl);
 
-	if (resolve_status_trouble(f->status))
-		return RDNS_TTL_TROUBLE;
-	if (f->status != RESOLVE_OK) /* NXDOMAIN, NODATA, BADNAME */
-		return f->ttl > 0 ? bound_ttl(f->ttl) : RDNS_TTL_NEGATIVE;
-	ttl = bound_ttl(f->ttl);
 	/* Ask again soon to settle what the forward lookups could not. */
-	if (fcrdns_trouble(f) && ttl > RDNS_TTL_TROUBLE)
+	if (f->status == RESOLVE_OK && fcrdns_trouble(f) &&
+	    ttl > RDNS_TTL_TROUBLE)
 		ttl = RDNS_TTL_TROUBLE;
 	return ttl;
 }
@@ -280,6 +246,33 @@ out:
 	return rc;
 }
 
+/* What dnscache_run() hands back to this cache. */
+struct run {
+	struct db *db;
+	struct resolver *r;
+	const struct orgdomain *od;
+	const struct services *sv;
+	struct rdns_stats *st;
+};
+
+static int
+run_lookup(
+    void *ctx, char *const *ip, size_t n, size_t *timeouts, struct err *err)
+{
+	struct run *x = ctx;
+
+	return refresh_batch(
+	    x->db, x->r, x->od, x->sv, ip, n, x->st, timeouts, err);
+}
+
+static int
+run_unasked(void *ctx, char *const *ip, size_t n, struct err *err)
+{
+	struct run *x = ctx;
+
+	return store_unasked(x->db, ip, n, x->st, err);
+}
+
 int
 rdns_refresh(struct db *db, struct resolver *r, const struct orgdomain *od,
     const struct services *sv, const char *domain, int64_t since,
@@ -287,59 +280,15 @@ rdns_refresh(struct db *db, struct resolver *r, const struct orgdomain *od,
     struct err *err)
 {
 	struct rdns_stats local;
-	struct want w;
-	char since_text[24];
-	const char *params[2];
-	size_t i, n, timeouts;
-	int rc, dead = 0;
+	struct run x = {db, r, od, sv, NULL};
+	const struct dnscache_ops ops = {&x, NULL, run_lookup, run_unasked};
 
 	if (st == NULL)
 		st = &local;
 	memset(st, 0, sizeof(*st));
-	memset(&w, 0, sizeof(w));
-	snprintf(since_text, sizeof(since_text), "%" PRId64, since);
-	params[0] = domain;
-	params[1] = since_text;
-	rc = db_each(db, want_sql, 2, params, add_want, &w, err);
-	if (rc < 0) {
-		err_prefix(err, "cannot read source addresses");
-		goto out;
-	}
-	st->wanted = w.wanted;
-	st->fresh = w.fresh;
-	/* The probe is spread over the addresses: neighbours often share
-	 * their name servers, and one provider's dead ones must not look
-	 * like ours. */
-	if (w.n > RDNS_PROBE) {
-		for (i = 1; i < RDNS_PROBE; i++) {
-			char *t = w.ip[i];
-
-			w.ip[i] = w.ip[i * (w.n / RDNS_PROBE)];
-			w.ip[i * (w.n / RDNS_PROBE)] = t;
-		}
-	}
-	if (progress != NULL && w.n > 0)
-		progress(0, w.n);
-	for (i = 0; i < w.n && rc == 0; i += n) {
-		n = i == 0 ? RDNS_PROBE : RDNS_BATCH;
-		if (n > w.n - i)
-			n = w.n - i;
-		timeouts = 0;
-		if (dead) {
-			rc = store_unasked(db, w.ip + i, n, st, err);
-		} else {
-			rc = refresh_batch(
-			    db, r, od, sv, w.ip + i, n, st, &timeouts, err);
-			dead = timeouts == n;
-		}
-		if (rc == 0 && progress != NULL)
-			progress(i + n, w.n);
-	}
-out:
-	for (i = 0; i < w.n; i++)
-		free(w.ip[i]);
-	free(w.ip);
-	return rc;
+	x.st = st;
+	return dnscache_run(db, want_sql, domain, since, RDNS_PROBE, RDNS_BATCH,
+	    &ops, progress, &st->wanted, &st->fresh, err);
 }
 
 /* ------------------------------------------------------------------------
