@@ -35,6 +35,9 @@
  * a million records is judged in bounded memory. */
 #define FETCH_ROWS "20000"
 
+/* Pending reports the rollup takes in at a time. */
+#define CATCH_UP "5000"
+
 /* A run waits for another's rebuild at most lock_timeout, so cron never
  * hangs. */
 #define LOCK_SQL                                                               \
@@ -229,6 +232,19 @@ check_state(
 }
 
 int
+analysis_prepare(struct db *db, const struct services *sv, struct err *err)
+{
+	struct err ignored;
+	int rc, recomputed;
+
+	if ((rc = db_exec(db, LOCK_SQL, 0, NULL, err)) < 0)
+		return rc;
+	rc = check_state(db, sv, &recomputed, err);
+	db_exec(db, UNLOCK_SQL, 0, NULL, &ignored);
+	return rc;
+}
+
+int
 analysis_refresh(struct db *db, const struct orgdomain *od,
     const struct services *sv, void (*progress)(uint64_t done, uint64_t total),
     struct analysis_stats *st, struct err *err)
@@ -266,6 +282,26 @@ analysis_refresh(struct db *db, const struct orgdomain *od,
 		st->records = j.records;
 		if (progress != NULL)
 			progress(j.records, total);
+	}
+	/* The reports the store judged: the rollup catches up, a few
+	 * thousand reports a transaction. */
+	while (rc >= 0) {
+		char *n = NULL;
+
+		if ((rc = db_begin(db, err)) < 0)
+			break;
+		if ((rc = db_value(db,
+		         "SELECT source_days_catch_up(" CATCH_UP ")", 0, NULL,
+		         &n, err)) < 0 ||
+		    (rc = db_commit(db, err)) < 0) {
+			db_rollback(db);
+			free(n);
+			break;
+		}
+		rc = n != NULL && strcmp(n, "0") != 0;
+		free(n);
+		if (rc == 0)
+			break;
 	}
 out:
 	record_reader_clear(&j.rr);

@@ -8,8 +8,9 @@
  * batch of reports per transaction: a run killed half-way leaves whole
  * reports judged and the next run goes on.  The same transaction brings
  * the rollup the commands read (source_days, sql/012_source_days.sql) in
- * line with the batch.  When the rules (this module's
- * ANALYSIS_RULES_VERSION) or the list of services changed since the
+ * line with the batch; then the rollup catches up with the reports the
+ * store judged as it stored them (source_days_pending).  When the rules (this
+ * module's ANALYSIS_RULES_VERSION) or the list of services changed since the
  * verdicts were computed, every verdict is computed again, and the rdns
  * cache's service names with them.  Concurrent refreshes take turns (an
  * advisory lock).
@@ -31,6 +32,15 @@ struct analysis_stats {
 	uint64_t records; /* verdicts computed now */
 	int recomputed; /* 1: the rules or services changed, all redone */
 };
+
+/*
+ * Makes the stored verdicts those of this build's rules and of sv: when
+ * they were computed with others, drops them (analysis_refresh() computes
+ * them again) and records the new state.  For a store about to judge
+ * records as it stores them, so that its verdicts are not dropped after.
+ * ERR_DB when the database fails.
+ */
+int analysis_prepare(struct db *db, const struct services *sv, struct err *err);
 
 /*
  * Brings record_verdicts up to date.  ERR_DB when the database fails.

@@ -235,6 +235,12 @@ analysis_judge_new(struct db *db, const struct config *cfg)
 		goto out;
 	}
 	progress_end();
+	/* The store judges what it stores; this counts what it could not. */
+	if (st.records > 0)
+		log_info("judged %llu record(s) read back%s",
+		    (unsigned long long)st.records,
+		    st.recomputed ? " (rules or services changed: all again)"
+		                  : "");
 	rc = 0;
 out:
 	services_free(sv);

@@ -1,5 +1,6 @@
 #include "store.h"
 
+#include "analysis.h"
 #include "bytesrc.h"
 #include "copybuf.h"
 #include "db.h"
@@ -67,11 +68,11 @@ static const struct {
         "message_id, input, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7) "
         "ON CONFLICT DO NOTHING",
         7},
-    /* The rollup follows the input's reports (sql/012), and their copies:
-     * a report parsed again counts in place of a copy stored after it. */
-    {"ds_sync",
-        "SELECT source_days_sync(report_copies(ARRAY(SELECT id FROM "
-        "reports WHERE input = $1)))",
+    /* The input's reports, for the rollup to catch up with at the end of
+     * the run (sql/012). */
+    {"ds_pending",
+        "INSERT INTO source_days_pending (report) SELECT id FROM reports "
+        "WHERE input = $1 ON CONFLICT DO NOTHING",
         1},
     /* The same bytes came before: the mail is recorded against that
      * input, and takes its fate when it held no report (refused mail goes
@@ -792,7 +793,14 @@ store_judge(struct store *st, const char *services_file, struct err *err)
 	free(st->services_file);
 	st->services_file =
 	    services_file != NULL ? xstrdup(services_file) : NULL;
-	return services_load(&st->sv, services_file, err);
+	/* Verdicts of other rules or services would be dropped after the
+	 * store, and these with them: drop them first. */
+	if ((rc = services_load(&st->sv, services_file, err)) < 0 ||
+	    (rc = analysis_prepare(st->db, st->sv, err)) < 0) {
+		services_free(st->sv);
+		st->sv = NULL;
+	}
+	return rc;
 }
 
 void
@@ -886,7 +894,7 @@ store_body(struct store *st, const unsigned char *buf, size_t len, int complete,
 		const char *sparams[] = {st->input_id};
 		struct db_stmt stmts[] = {
 		    {"ds_outcome", 7, params, NULL, NULL, NULL, 1},
-		    {"ds_sync", 1, sparams, NULL, NULL, NULL, 1},
+		    {"ds_pending", 1, sparams, NULL, NULL, NULL, 1},
 		    {"ds_mail", 7, mparams, NULL, NULL, NULL, 1},
 		    {"COMMIT", 0, NULL, NULL, NULL, NULL, 0},
 		};

@@ -42,9 +42,11 @@ int store_new(struct store **out, struct db *db, const struct limits *lim,
  * it, and writes its verdict (record_verdicts) in the input's transaction:
  * the judge that reads stored records back (analyze/analysis.h) is then
  * left only the reports judged otherwise.  services_file is the setting
- * (NULL: the built-in list only); copied.  ERR_IO or ERR_MALFORMED when
- * the list cannot be loaded: the store then judges nothing.  A worker
- * store judges when its run does.
+ * (NULL: the built-in list only); copied.  Verdicts stored under other
+ * rules or services are dropped first (analysis_prepare()), to be judged
+ * again after the store.  ERR_IO or ERR_MALFORMED when the list cannot be
+ * loaded, ERR_DB: the store then judges nothing.  A worker store judges
+ * when its run does.
  */
 int store_judge(struct store *st, const char *services_file, struct err *err);
 

@@ -14,10 +14,14 @@
 -- It holds exactly the counted reports (counted_reports) that are judged
 -- (have record_verdicts): source_days_reports lists them, one row each,
 -- and source_days_sync() brings both in line with that definition for a
--- set of reports (or all).  The judge calls it in the transaction that
--- writes a batch's verdicts; triggers call it when a report is deleted
--- (its input deleted, reparse) or found genuine after all, for the copies
--- of that report too, so the views stay exact for psql users as well.
+-- set of reports (or all).  The store lists each report it stores in
+-- source_days_pending, in the input's transaction, and the judge that
+-- runs at the end of every ingest syncs them a few thousand at a time
+-- (source_days_catch_up()): one sync per input cost more than storing
+-- the input.  The judge also syncs each batch it judges itself, in the
+-- transaction that writes the verdicts; triggers sync when a report is
+-- deleted (its input deleted, reparse) or found genuine after all, for
+-- the copies of that report too, so deletes show at once to psql users.
 -- Syncs take turns (an advisory lock, common/locks.h LOCK_ROLLUP), and each
 -- statement of a sync reads after the lock is held, so a judge and a
 -- delete running at once cannot both add, or both miss, a copy.
@@ -70,6 +74,11 @@ CREATE TABLE source_days_reports (
 	report bigint PRIMARY KEY
 );
 COMMENT ON TABLE source_days_reports IS 'The reports whose rows source_days holds: each counted report with verdicts, once';
+
+CREATE TABLE source_days_pending (
+	report bigint PRIMARY KEY
+);
+COMMENT ON TABLE source_days_pending IS 'Reports stored since the rollup last caught up: source_days_catch_up() syncs them';
 
 -- Brings source_days in line for the reports p_reports (NULL: every
 -- report): rows of reports that no longer count (gone, forged, a copy
@@ -135,6 +144,25 @@ BEGIN
 	         x.date_end, x.header_from, x.pass, x.rcv_pass, x.cause,
 	         x.auth_cause, x.override, x.dkim_domain, x.dkim_service,
 	         x.spf_domain, x.spf_result, x.spf_service, x.disposition;
+END
+$$;
+
+-- Syncs up to p_limit pending reports (and their copies) and forgets
+-- them; returns how many, 0 when none is left.
+CREATE FUNCTION source_days_catch_up(p_limit integer)
+RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+	ids bigint[];
+BEGIN
+	SELECT array_agg(report) INTO ids
+	FROM (SELECT report FROM source_days_pending ORDER BY report
+	      LIMIT p_limit) x;
+	IF ids IS NULL THEN
+		RETURN 0;
+	END IF;
+	PERFORM source_days_sync(report_copies(ids));
+	DELETE FROM source_days_pending WHERE report = ANY (ids);
+	RETURN cardinality(ids);
 END
 $$;
 

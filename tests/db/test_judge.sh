@@ -18,7 +18,11 @@ newdb judge
 # 30,000 records in one report: with a DKIM and an SPF row each at least,
 # some 90,000 rows, four parts of 20,000 rows and more.
 "$gen" -r 30000 -s 7 -o "$tmp/big.xml" >/dev/null || exit 2
-run ingest 0 ingest --db "$db" -q "$tmp/big.xml"
+run ingest 0 ingest --db "$db" -v "$tmp/big.xml"
+# Judged as stored: nothing was left to read back.
+if grep -q 'judged .* read back' "$tmp/ingest.err"; then
+	fail "ingest read records back: $(grep judged "$tmp/ingest.err")"
+fi
 eq "one verdict per record" "$(q "SELECT count(*), count(DISTINCT (report,
 	idx)) FROM record_verdicts")" "30000|30000"
 eq "records without a verdict" "$(q "SELECT count(*) FROM records r
