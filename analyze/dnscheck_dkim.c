@@ -374,7 +374,7 @@ static int
 looks_like_key(const struct resolve_record *rr)
 {
 	struct taglist_tag tags[MAX_TAGS];
-	char why[16];
+	char why[128]; /* not shown: only whether it parses counts here */
 	int n;
 
 	if (rr->len > DNSCHECK_RECORD_MAX || memchr(rr->text, '\0', rr->len))
