@@ -21,11 +21,31 @@ counts() {
 
 # Every report holds exactly the records it says it has.
 consistent() {
+	# Killed before the schema was made: nothing at all, or it all.
+	if [ "$(q "$1" "SELECT to_regclass('reports') IS NULL")" = t ]; then
+		[ "$(q "$1" "SELECT count(*) FROM pg_tables
+			WHERE schemaname = 'public'")" = 0 ] ||
+			fail "$2: half a schema"
+		return
+	fi
 	bad=$(q "$1" "SELECT count(*) FROM reports r WHERE record_count <>
 		(SELECT count(*) FROM records WHERE report = r.id)
 		OR messages <> (SELECT coalesce(sum(count), 0) FROM records
 		WHERE report = r.id)")
 	[ "$bad" = 0 ] || fail "$2: $bad report(s) with missing records"
+	# The rollup may lag a killed run (its queue is taken in by the
+	# next), but never holds a report that does not count.
+	bad=$(q "$1" "SELECT count(*) FROM source_days_reports m
+		WHERE NOT EXISTS (SELECT 1 FROM counted_reports c
+		WHERE c.id = m.report)")
+	[ "$bad" = 0 ] || fail "$2: $bad report(s) in the rollup that do not count"
+}
+
+# After a complete run the rollup holds every judged record's messages.
+rolled_up() {
+	[ "$(q "$1" "SELECT sum(messages) FROM source_days")" = \
+		"$(q "$1" "SELECT sum(messages) FROM record_analysis")" ] ||
+		fail "$2: the rollup does not sum the records"
 }
 
 # 1. The corpus and the samples, twice: the second run changes nothing.
@@ -108,6 +128,7 @@ stored=$(q "$db" "SELECT count(*) FROM reports")
 [ "$(counts "$db")" = "$(counts "$ref")" ] ||
 	fail "after SIGKILL and re-run: $(counts "$db"), want $(counts "$ref") ($stored stored before the re-run)"
 consistent "$db" "after re-run"
+rolled_up "$db" "after re-run"
 
 # 5. Two runs at once over the same inputs: nothing twice, no deadlock.
 newdb
