@@ -29,7 +29,7 @@ fx_sat(uint64_t a, uint64_t b)
 static struct {
 	struct sender *v;
 	size_t n;
-} *fx_kept;
+} * fx_kept;
 static size_t fx_nkept;
 
 static void
