@@ -198,9 +198,23 @@ failing(FILE *fp, const struct advice *a, int color)
 			fprintf(fp, "         and %zu more addresses\n",
 			    source_group_size(&g->s) - TEXT_ADDRESSES);
 	}
-	if (r->n_senders > rows)
-		fprintf(fp, "  and %zu more senders (--json lists them)\n",
-		    r->n_senders - rows);
+	if (r->n_senders > rows) {
+		size_t more = r->n_senders - rows;
+		size_t json = r->n_groups > rows ? r->n_groups - rows : 0;
+
+		/* --json stops at ADVISE_SENDERS too: say so when it does. */
+		if (json >= more)
+			fprintf(fp,
+			    "  and %zu more senders (--json lists them)\n",
+			    more);
+		else if (json == 0)
+			fprintf(fp, "  and %zu more senders\n", more);
+		else
+			fprintf(fp,
+			    "  and %zu more senders (--json lists %zu of "
+			    "them)\n",
+			    more, json);
+	}
 }
 
 /* Zone-file syntax: one quoted string holds at most 255 bytes, so a

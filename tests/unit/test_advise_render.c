@@ -549,6 +549,12 @@ test_notready(void **state)
 	assert_non_null(
 	    strstr(out, "\"text\":\"93.8% of the mail that may be yours"));
 	free(out);
+	/* Senders the query left out: counted, and not said to be in
+	 * --json, which has only what the query gave. */
+	a.r.n_senders = a.r.n_groups + 200;
+	out = render(&a, 0, 0, &len);
+	assert_non_null(strstr(out, "  and 200 more senders\n"));
+	free(out);
 	whatif_free(&a.whatif);
 	readiness_free(&a.r);
 }
