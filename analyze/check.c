@@ -233,14 +233,21 @@ add_selector(void *arg, int ncols, const char *const *v, struct err *err)
 struct gather {
 	struct check *c;
 	const struct orgdomain *od;
+	size_t cap; /* of c->src */
 };
+
+/* Rows read at a time: a month of a large sender has millions of them,
+ * and libpq would hold a whole result. */
+#define FETCH_ROWS "20000"
 
 /*
  * The sources: records grouped by everything the verdict reads, keyed by
- * address and group, read back through record_reader.h, so that one pass
- * evaluates every group and adds it to its source.
+ * address and group, read back through record_reader.h from a cursor
+ * (read_groups()), so that one pass evaluates every group and adds it to
+ * its source.
  */
 static const char sources_sql[] =
+    "DECLARE check_rows NO SCROLL CURSOR FOR "
     "WITH g AS (SELECT rec.source_ip AS k1, row_number() OVER () AS k2, "
     "rec.source_ip, sum(rec.count) AS count, rec.dkim, rec.spf, "
     "rec.header_from, rec.envelope_from, r.domain, r.adkim, r.aspf, "
@@ -270,7 +277,10 @@ add_group(void *arg, const char *k1, const char *k2,
 		return;
 	s = c->nsrc > 0 ? &c->src[c->nsrc - 1] : NULL;
 	if (s == NULL || strcmp(s->ip, rec->source_ip) != 0) {
-		c->src = xrealloc(c->src, (c->nsrc + 1) * sizeof(*c->src));
+		if (c->nsrc == g->cap) {
+			g->cap = g->cap == 0 ? 256 : 2 * g->cap;
+			c->src = xrealloc(c->src, g->cap * sizeof(*c->src));
+		}
 		s = &c->src[c->nsrc++];
 		memset(s, 0, sizeof(*s));
 		memcpy(s->ip, rec->source_ip, sizeof(s->ip));
@@ -318,11 +328,39 @@ add_policy(void *arg, int ncols, const char *const *v, struct err *err)
 	return 0;
 }
 
+/* The rows of sources_sql through a cursor, a part at a time. */
+static int
+read_groups(struct db *db, const char *const *params, struct record_reader *rr,
+    struct err *err)
+{
+	uint64_t before;
+	int rc;
+
+	if ((rc = db_begin(db, err)) < 0)
+		return rc;
+	if ((rc = db_exec(db, sources_sql, 3, params, err)) < 0)
+		goto fail;
+	do {
+		before = rr->rows;
+		if ((rc = db_each(db, "FETCH " FETCH_ROWS " FROM check_rows", 0,
+		         NULL, record_reader_row, rr, err)) < 0)
+			goto fail;
+	} while (rr->rows > before);
+	record_reader_finish(rr);
+	if ((rc = db_exec(db, "CLOSE check_rows", 0, NULL, err)) < 0 ||
+	    (rc = db_commit(db, err)) < 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(db);
+	return rc;
+}
+
 int
 check_gather(
     struct check *c, struct db *db, const struct orgdomain *od, struct err *err)
 {
-	struct gather g = {c, od};
+	struct gather g = {c, od, 0};
 	struct record_reader rr;
 	char days[16], until[24];
 	const char *params[] = {c->domain, days, until};
@@ -350,10 +388,7 @@ check_gather(
 		    3, params, add_selector, c, err);
 	if (rc == 0) {
 		record_reader_init(&rr, add_group, &g);
-		rc = db_each(
-		    db, sources_sql, 3, params, record_reader_row, &rr, err);
-		if (rc == 0)
-			record_reader_finish(&rr);
+		rc = read_groups(db, params, &rr, err);
 		record_reader_clear(&rr);
 	}
 	if (rc == 0)
