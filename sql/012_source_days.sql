@@ -69,6 +69,11 @@ CREATE TABLE source_days (
 COMMENT ON TABLE source_days IS 'Per counted, judged report, UTC day covered, source IP and verdict: messages (shared out among the days) and records; what the commands read';
 CREATE INDEX source_days_domain_day ON source_days (domain, day);
 CREATE INDEX source_days_report ON source_days (report);
+-- Whether a source sent before a day (new sources: readiness_inputs(),
+-- source_changes()): one probe per source of the period, where a scan
+-- would read the domain's whole history (805,000 rows for 90 days of a
+-- domain of 10,000 records a day: 1.26 s, 0.77 s with it).
+CREATE INDEX source_days_domain_ip ON source_days (domain, source_ip, day);
 
 CREATE TABLE source_days_reports (
 	report bigint PRIMARY KEY
