@@ -1,5 +1,5 @@
 /*
- * analysis: record_verdicts kept up to date; see analysis.h.
+ * analysis: the records' verdicts kept up to date; see analysis.h.
  *
  * Records are read back one batch of reports at a time, through
  * record_reader.h, from a cursor a part at a time.
@@ -45,12 +45,17 @@
 	"); RESET lock_timeout"
 #define UNLOCK_SQL "SELECT pg_advisory_unlock(" LOCK_JUDGE ")"
 
-/* Reports with records and no verdicts (a report whose records are gone
+/* Reports with records not judged (a report whose records are gone
  * would otherwise come back forever). */
 #define PENDING                                                                \
-	"FROM reports r WHERE r.record_count > 0 AND NOT EXISTS (SELECT 1 "    \
-	"FROM record_verdicts v WHERE v.report = r.id) AND EXISTS (SELECT 1 "  \
-	"FROM records x WHERE x.report = r.id)"
+	"FROM reports r WHERE NOT r.judged AND r.record_count > 0 AND EXISTS " \
+	"(SELECT 1 FROM records x WHERE x.report = r.id)"
+
+/* A part's verdicts go into their records' rows through this table. */
+#define JUDGE_OUT_SQL                                                          \
+	"CREATE TEMP TABLE IF NOT EXISTS judge_out (report bigint, idx "       \
+	"integer, " VERDICT_COPY_TYPES ", PRIMARY KEY (report, idx)) ON "      \
+	"COMMIT DELETE ROWS"
 
 /* The records of a batch of reports ($1, an array of ids), keyed by
  * report and index. */
@@ -79,7 +84,9 @@ judge_record(void *arg, const char *report, const char *idx,
 	struct verdict v;
 
 	verdict_eval_services(j->od, j->sv, rec, pol, &v);
-	verdict_copy_row(&j->out, report, idx, &v, j->sv);
+	copybuf_text(&j->out, report, '\t');
+	copybuf_text(&j->out, idx, '\t');
+	verdict_copy_fields(&j->out, &v, rec, j->sv, '\n');
 	j->records++;
 }
 
@@ -102,7 +109,37 @@ on_id(void *arg, int ncols, const char *const *c, struct err *err)
 	return 0;
 }
 
-/* Writes the verdicts judged so far, and forgets them. */
+/* The UPDATE that moves judge_out's verdicts into their records,
+ * written once from VERDICT_COPY_COLUMNS: SET (a, b) = (o.a, o.b).  A
+ * join on the records' key, one index probe a verdict (ANALYZE tells
+ * the planner how few they are beside the records). */
+static const char *
+apply_sql(void)
+{
+	static char sql[2048];
+	const char *cols = VERDICT_COPY_COLUMNS, *p;
+	size_t n;
+
+	if (sql[0] != '\0')
+		return sql;
+	n = (size_t)snprintf(sql, sizeof(sql),
+	    "ANALYZE judge_out; UPDATE records r SET (%s) = (", cols);
+	for (p = cols; *p != '\0';) {
+		size_t len = strcspn(p, ",");
+
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%so.%.*s",
+		    p == cols ? "" : ", ", (int)len, p);
+		p += len;
+		p += strspn(p, ", ");
+	}
+	snprintf(sql + n, sizeof(sql) - n,
+	    ") FROM judge_out o WHERE r.report = o.report AND r.idx = o.idx; "
+	    "TRUNCATE judge_out");
+	return sql;
+}
+
+/* Writes the verdicts judged so far into their records, and forgets
+ * them. */
 static int
 write_verdicts(struct db *db, struct judge *j, struct err *err)
 {
@@ -112,14 +149,16 @@ write_verdicts(struct db *db, struct judge *j, struct err *err)
 		return rc;
 	if (j->out.buf.len == 0)
 		return 0;
-	if ((rc = db_copy_start(db, VERDICT_COPY_SQL, err)) < 0)
+	if ((rc = db_copy_start(db, "COPY judge_out FROM STDIN", err)) < 0)
 		return rc;
 	if ((rc = db_copy_write(db, j->out.buf.p, j->out.buf.len, err)) < 0) {
 		db_copy_cancel(db);
 		return rc;
 	}
 	copybuf_reset(&j->out);
-	return db_copy_finish(db, err);
+	if ((rc = db_copy_finish(db, err)) < 0)
+		return rc;
+	return db_exec(db, apply_sql(), 0, NULL, err);
 }
 
 /* Judges one batch; 1 done, 0 nothing left. */
@@ -153,7 +192,8 @@ one_batch(struct db *db, struct judge *j, struct err *err)
 	/* A cursor, read FETCH_ROWS at a time, each part's verdicts written
 	 * before the next is read; a record cut between two parts is
 	 * judged with the next. */
-	if ((rc = db_exec(db, rows_cursor_sql, 1, p, err)) < 0)
+	if ((rc = db_exec(db, JUDGE_OUT_SQL, 0, NULL, err)) < 0 ||
+	    (rc = db_exec(db, rows_cursor_sql, 1, p, err)) < 0)
 		goto fail;
 	do {
 		before = j->rr.rows;
@@ -171,6 +211,10 @@ one_batch(struct db *db, struct judge *j, struct err *err)
 	 * a copy stored after it. */
 	if ((rc = db_exec(db, "CLOSE judge_rows", 0, NULL, err)) < 0 ||
 	    (rc = db_exec(db,
+	         "UPDATE reports SET judged = true WHERE id = ANY "
+	         "($1::bigint[])",
+	         1, p, err)) < 0 ||
+	    (rc = db_exec(db,
 	         "SELECT source_days_sync(report_copies($1::bigint[]))", 1, p,
 	         err)) < 0 ||
 	    (rc = db_commit(db, err)) < 0)
@@ -182,6 +226,34 @@ fail:
 	record_reader_clear(&j->rr);
 out:
 	dynbuf_free(&b.ids);
+	return rc;
+}
+
+/* The causes' names by code, as this dmarcsift has them, into
+ * verdict_causes (the view record_verdicts names records.v_cause). */
+static int
+write_causes(struct db *db, struct err *err)
+{
+	struct dynbuf names;
+	const char *p[1];
+	int rc = 0;
+
+	dynbuf_init(&names, 4096);
+	for (int c = 0; c < VERDICT_NCAUSES; c++)
+		if (dynbuf_addstr(&names, c == 0 ? "{" : ",") < 0 ||
+		    dynbuf_addstr(&names, verdict_cause_name(c)) < 0)
+			rc = -1;
+	if (rc < 0 || dynbuf_addstr(&names, "}") < 0) {
+		dynbuf_free(&names);
+		return err_set(err, ERR_DB, "the causes' names are too long");
+	}
+	p[0] = names.p;
+	if ((rc = db_exec(db, "DELETE FROM verdict_causes", 0, NULL, err)) >= 0)
+		rc = db_exec(db,
+		    "INSERT INTO verdict_causes (code, name) SELECT n - 1, x "
+		    "FROM unnest($1::text[]) WITH ORDINALITY AS u (x, n)",
+		    1, p, err);
+	dynbuf_free(&names);
 	return rc;
 }
 
@@ -213,9 +285,12 @@ check_state(
 	p[1] = hex;
 	if ((rc = db_begin(db, err)) < 0)
 		return rc;
-	if ((rc = db_exec(db,
-	         "TRUNCATE record_verdicts, source_days, source_days_reports",
+	/* Every report is judged again, its verdicts written in place. */
+	if ((rc = db_exec(db, "TRUNCATE source_days, source_days_reports", 0,
+	         NULL, err)) < 0 ||
+	    (rc = db_exec(db, "UPDATE reports SET judged = false WHERE judged",
 	         0, NULL, err)) < 0 ||
+	    (rc = write_causes(db, err)) < 0 ||
 	    (rc = db_exec(db,
 	         "INSERT INTO analysis_state (rules_version, services_sha256) "
 	         "VALUES ($1, decode($2, 'hex')) ON CONFLICT (one) DO UPDATE "

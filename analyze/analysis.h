@@ -1,19 +1,22 @@
 /*
- * analysis: keeps the stored verdicts (table record_verdicts,
- * sql/005_analysis.sql) up to date with the records, so that the views
- * and the commands built on them see every record.
+ * analysis: keeps the stored verdicts (the records' v_* columns, read
+ * through the view record_verdicts, sql/014_verdicts_inline.sql) up to
+ * date with the records, so that the views and the commands built on
+ * them see every record.
  *
- * Each record without a verdict is read back (with its DKIM and SPF
- * results and reasons), judged by verdict_eval() and written with COPY, a
- * batch of reports per transaction: a run killed half-way leaves whole
- * reports judged and the next run goes on.  The same transaction brings
- * the rollup the commands read (source_days, sql/012_source_days.sql) in
- * line with the batch; then the rollup catches up with the reports the
- * store judged as it stored them (source_days_pending).  When the rules (this
- * module's ANALYSIS_RULES_VERSION) or the list of services changed since the
- * verdicts were computed, every verdict is computed again, and the rdns
- * cache's service names with them.  Concurrent refreshes take turns (an
- * advisory lock).
+ * The records of each report not judged (reports.judged) are read back
+ * (with their DKIM and SPF results and reasons), judged by verdict_eval()
+ * and written into their rows (COPY into a temporary table, then one
+ * UPDATE a part), a batch of reports per transaction: a run killed
+ * half-way leaves whole reports judged and the next run goes on.  The
+ * same transaction brings the rollup the commands read (source_days,
+ * sql/012_source_days.sql) in line with the batch; then the rollup
+ * catches up with the reports the store judged as it stored them
+ * (source_days_pending).  When the rules (this module's
+ * ANALYSIS_RULES_VERSION) or the list of services changed since the
+ * verdicts were computed, every report is marked not judged and its
+ * verdicts computed again in place, and the rdns cache's service names
+ * with them.  Concurrent refreshes take turns (an advisory lock).
  */
 #ifndef DMARCSIFT_ANALYSIS_H
 #define DMARCSIFT_ANALYSIS_H
@@ -43,7 +46,7 @@ struct analysis_stats {
 int analysis_prepare(struct db *db, const struct services *sv, struct err *err);
 
 /*
- * Brings record_verdicts up to date.  ERR_DB when the database fails.
+ * Brings the records' verdicts up to date.  ERR_DB when the database fails.
  * progress, when not NULL, is called after each batch with the records
  * judged so far and the number there were to judge.
  */

@@ -2,7 +2,7 @@
  * record_reader: stored records read back for a verdict.  The one place
  * that knows how a record and its report's policy come back from the
  * database into struct dmarc_record and struct dmarc_policy (report.h), the
- * input of verdict_eval(); analysis.c (every record, for record_verdicts)
+ * input of verdict_eval(); analysis.c (every record, for its verdict)
  * and check.c (records grouped by source, for `dmarcsift check`) both read
  * through it.
  *

@@ -170,7 +170,8 @@ eval_spf(const struct orgdomain *od, const struct services *sv,
 	*spf = RES_NONE;
 	*spf_dom_aligned = 0;
 	v->spf_scope = NULL;
-	if ((i = counted_spf(rec, &v->spf_scope)) < 0) {
+	v->spf_index = i = counted_spf(rec, &v->spf_scope);
+	if (i < 0) {
 		v->spf_result = res_names[RES_NONE];
 		return;
 	}
@@ -222,6 +223,7 @@ eval_dkim(const struct orgdomain *od, const struct services *sv,
 	size_t i;
 
 	v->dkim_result = res_names[RES_NONE];
+	v->dkim_index = -1;
 	for (i = 0; i < rec->n_dkim; i++) {
 		const struct dmarc_dkim_result *d = &rec->dkim_results[i];
 
@@ -245,6 +247,7 @@ eval_dkim(const struct orgdomain *od, const struct services *sv,
 			orgdomain_normalize(
 			    d->domain, v->dkim_domain, sizeof(v->dkim_domain));
 			v->dkim_result = res_names[r];
+			v->dkim_index = (long)i;
 		}
 	}
 }

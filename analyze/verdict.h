@@ -128,12 +128,16 @@ struct verdict {
 	 * when there is none.  dkim_result is its result (static string). */
 	char dkim_domain[ORGDOMAIN_MAX];
 	const char *dkim_result;
+	/* Its place among rec->dkim_results, -1 when there is none. */
+	long dkim_index;
 	/* Which domain bounced: the counted SPF result's domain, normalized,
 	 * "" when there is none; spf_scope is "mfrom", "helo" or NULL, and
 	 * spf_result its result (static string, "none" when absent). */
 	char spf_domain[ORGDOMAIN_MAX];
 	const char *spf_scope;
 	const char *spf_result;
+	/* The counted result's place among rec->spf_results, -1: none. */
+	long spf_index;
 };
 
 /*

@@ -42,15 +42,15 @@ static const struct {
         "errors, domain, date_begin, date_end, adkim, aspf, p, sp, np, "
         "pct, fo, testing, discovery_method, record_count, "
         "records_dropped, messages, warnings, content_sha256, genuine, "
-        "genuine_why) VALUES ($1, "
+        "genuine_why, judged) VALUES ($1, "
         "$2, $3, $4, $5, $6, $7, $8, $9, $10, "
         "ARRAY(SELECT jsonb_array_elements_text($11)), $12, "
         "to_timestamp($13), to_timestamp($14), $15, $16, $17, $18, $19, "
         "$20, $21, $22, $23, $24, $25, $26, "
-        "ARRAY(SELECT jsonb_array_elements_text($27)), $28, $29, $30) ON "
-        "CONFLICT (org_name, report_id, domain, date_begin, date_end, "
-        "content_sha256) DO NOTHING RETURNING id",
-        30},
+        "ARRAY(SELECT jsonb_array_elements_text($27)), $28, $29, $30, "
+        "$31) ON CONFLICT (org_name, report_id, domain, date_begin, "
+        "date_end, content_sha256) DO NOTHING RETURNING id",
+        31},
     /* A genuine copy of a report first stored from a mail that could not
      * be checked, or failed: the report is genuine. */
     {"ds_genuine",
@@ -138,17 +138,11 @@ struct store {
 
 	/* Judging in flight (store_judge()): the services list, when on;
 	 * whether this report's records are judged as they come (its policy
-	 * came first); their verdicts not yet written. */
+	 * came first), each verdict in its record's row. */
 	struct services *sv;
 	char *services_file;
 	int judging;
-	struct copybuf vcopy;
-	unsigned vpending;
 };
-
-/* Verdicts written at a time: a report of a million records is judged in
- * bounded memory, its records' COPY paused for each part. */
-#define JUDGE_PART 10000
 
 static void drop_pending(struct store *st);
 
@@ -236,58 +230,8 @@ drop_records(struct store *st, struct err *err)
 	if (st->copied == 0)
 		return 0;
 	if (db_exec(st->db, "DELETE FROM records WHERE report = $1", 1, params,
-	        err) < 0 ||
-	    (st->judging &&
-	        db_exec(st->db, "DELETE FROM record_verdicts WHERE report = $1",
-	            1, params, err) < 0))
+	        err) < 0)
 		return sink_fail(st, err, err);
-	return 0;
-}
-
-/* Writes the verdicts judged so far, the records' COPY ended first (the
- * next record starts another). */
-static int
-write_verdicts(struct store *st, struct err *err)
-{
-	int rc;
-
-	if (st->vpending == 0)
-		return 0;
-	if ((rc = copybuf_check(&st->vcopy, "verdicts", err)) < 0) {
-		copybuf_reset(&st->vcopy);
-		st->vpending = 0;
-		return rc;
-	}
-	if ((rc = end_copy(st, err)) < 0)
-		return rc;
-	if (db_copy_start(st->db, VERDICT_COPY_SQL, err) < 0)
-		return sink_fail(st, err, err);
-	if (db_copy_write(st->db, st->vcopy.buf.p, st->vcopy.buf.len, err) <
-	    0) {
-		db_copy_cancel(st->db);
-		return sink_fail(st, err, err);
-	}
-	copybuf_reset(&st->vcopy);
-	st->vpending = 0;
-	if (db_copy_finish(st->db, err) < 0)
-		return sink_fail(st, err, err);
-	return 0;
-}
-
-/* Judges rec, a record of rep, and keeps its verdict row for
- * write_verdicts(). */
-static int
-judge_record(struct store *st, const struct dmarc_report *rep,
-    const struct dmarc_record *rec, struct err *err)
-{
-	struct verdict v;
-	char idx[24];
-
-	verdict_eval_services(st->od, st->sv, rec, &rep->policy, &v);
-	snprintf(idx, sizeof(idx), "%" PRIu64, rec->index);
-	verdict_copy_row(&st->vcopy, st->report_id, idx, &v, st->sv);
-	if (++st->vpending >= JUDGE_PART)
-		return write_verdicts(st, err);
 	return 0;
 }
 
@@ -410,9 +354,10 @@ cmp_digest(const void *a, const void *b)
 	return memcmp(a, b, SHA256_LEN);
 }
 
-/* The record's results as the three array columns that end its row. */
+/* The record's results as its three array columns, the last followed by
+ * end. */
 static void
-put_results(struct copybuf *b, const struct dmarc_record *rec)
+put_results(struct copybuf *b, const struct dmarc_record *rec, char end)
 {
 	put_open(b, rec->n_dkim);
 	for (size_t i = 0; i < rec->n_dkim; i++) {
@@ -439,7 +384,7 @@ put_results(struct copybuf *b, const struct dmarc_record *rec)
 
 		put_row(b, i, f, 2);
 	}
-	put_close(b, rec->n_reasons, '\n');
+	put_close(b, rec->n_reasons, end);
 }
 
 static int
@@ -463,8 +408,8 @@ st_record(void *ctx, const struct dmarc_report *rep,
 		if ((rc = db_copy_start(st->db,
 		         "COPY records (report, idx, source_ip, count, "
 		         "disposition, dkim, spf, header_from, envelope_from, "
-		         "envelope_to, dkim_auth, spf_auth, reasons) FROM "
-		         "STDIN",
+		         "envelope_to, dkim_auth, spf_auth, reasons, "
+		         "" VERDICT_COPY_COLUMNS ") FROM STDIN",
 		         err)) < 0)
 			return sink_fail(st, err, err);
 		st->copying = 1;
@@ -489,7 +434,15 @@ st_record(void *ctx, const struct dmarc_report *rep,
 	/* The line's newline becomes the tab before the arrays. */
 	l->buf.p[l->buf.len - 1] = '\t';
 	copybuf_add(&st->copy, l->buf.p, l->buf.len);
-	put_results(&st->copy, rec);
+	put_results(&st->copy, rec, '\t');
+	if (st->judging) {
+		struct verdict v;
+
+		verdict_eval_services(st->od, st->sv, rec, &rep->policy, &v);
+		verdict_copy_fields(&st->copy, &v, rec, st->sv, '\n');
+	} else {
+		verdict_copy_none(&st->copy, '\n');
+	}
 	hash_results(st, rec);
 	if ((rc = copybuf_check(l, "record", err)) < 0 ||
 	    (rc = copybuf_check(&st->copy, "record", err)) < 0) {
@@ -501,7 +454,7 @@ st_record(void *ctx, const struct dmarc_report *rep,
 	st->copied++;
 	if (st->copy.buf.len >= 64 * 1024 && (rc = flush_copy(st, err)) < 0)
 		return rc;
-	return st->judging ? judge_record(st, rep, rec, err) : 0;
+	return 0;
 }
 
 /* A JSON array of strings, for text[] columns (no quoting rules to get
@@ -591,7 +544,7 @@ st_report(void *ctx, const struct dmarc_report *rep, const char *where,
 
 	if (!st->in_report && (rc = begin_report(st, err)) < 0)
 		return rc;
-	if ((rc = end_copy(st, err)) < 0 || (rc = write_verdicts(st, err)) < 0)
+	if ((rc = end_copy(st, err)) < 0)
 		return rc;
 
 	/*
@@ -635,7 +588,7 @@ st_report(void *ctx, const struct dmarc_report *rep, const char *where,
 		    genuine < 0   ? NULL
 		        : genuine ? "true"
 		                  : "false",
-		    why};
+		    why, st->copied > 0 && st->judging ? "true" : "false"};
 
 		/* The next report's id comes back in the same round trip. */
 		struct db_stmt stmts[] = {
@@ -688,8 +641,6 @@ st_discard(void *ctx)
 		(void)drop_records(st, &err);
 	st->copying = 0;
 	copybuf_reset(&st->copy);
-	copybuf_reset(&st->vcopy);
-	st->vpending = 0;
 	st->in_report = 0;
 	drop_digests(st);
 }
@@ -756,7 +707,6 @@ store_alloc(struct db *db, const struct limits *lim)
 	st->lim = lim;
 	copybuf_init(&st->line);
 	copybuf_init(&st->copy);
-	copybuf_init(&st->vcopy);
 	return st;
 }
 
@@ -943,8 +893,6 @@ reset_input(struct store *st)
 	st->copying = 0;
 	copybuf_reset(&st->copy);
 	st->judging = 0;
-	copybuf_reset(&st->vcopy);
-	st->vpending = 0;
 }
 
 /* One attempt at storing an input: a transaction, committed or not. */
@@ -1281,6 +1229,5 @@ store_free(struct store *st)
 	orgdomain_free(st->od);
 	services_free(st->sv);
 	free(st->services_file);
-	copybuf_free(&st->vcopy);
 	free(st);
 }

@@ -39,7 +39,8 @@ int store_new(struct store **out, struct db *db, const struct limits *lim,
 
 /*
  * Judges each record as it is read, when its report's policy came before
- * it, and writes its verdict (record_verdicts) in the input's transaction:
+ * it, and writes its verdict in the record's own row (the v_* columns,
+ * sql/014) in the input's transaction:
  * the judge that reads stored records back (analyze/analysis.h) is then
  * left only the reports judged otherwise.  services_file is the setting
  * (NULL: the built-in list only); copied.  Verdicts stored under other
