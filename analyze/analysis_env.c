@@ -204,6 +204,12 @@ analysis_env_attach(struct analysis_env *e, struct db *db, const char *domain,
 		days = e->thresholds.days;
 	if (!e->offline)
 		lookup_names(e, domain, until - (int64_t)days * CLOCK_DAY);
+	/* The command's reading: one snapshot (analysis_env_close() ends
+	 * it). */
+	if (db_begin_reading(e->db, &err) < 0) {
+		log_error("%s", err.msg);
+		return -1;
+	}
 	return 0;
 }
 
@@ -251,6 +257,11 @@ out:
 void
 analysis_env_close(struct analysis_env *e)
 {
+	struct err ignored;
+
+	/* Nothing is written after attach: the end of the reading. */
+	if (e->db != NULL)
+		(void)db_commit(e->db, &ignored);
 	db_close(e->db);
 	services_free(e->sv);
 	orgdomain_free(e->od);

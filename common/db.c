@@ -16,6 +16,7 @@
 struct db {
 	PGconn *conn;
 	char sqlstate[6];
+	int savepoints; /* db_begin()s inside an open transaction */
 };
 
 #define SCRUBBED "***"
@@ -789,19 +790,51 @@ out:
 int
 db_begin(struct db *db, struct err *err)
 {
-	return db_exec(db, "BEGIN", 0, NULL, err);
+	char sql[48];
+	int rc;
+
+	if (PQtransactionStatus(db->conn) == PQTRANS_IDLE)
+		return db_exec(db, "BEGIN", 0, NULL, err);
+	snprintf(sql, sizeof(sql), "SAVEPOINT ds_%d", db->savepoints + 1);
+	if ((rc = db_exec(db, sql, 0, NULL, err)) == 0)
+		db->savepoints++;
+	return rc;
+}
+
+int
+db_begin_reading(struct db *db, struct err *err)
+{
+	return db_exec(
+	    db, "BEGIN ISOLATION LEVEL REPEATABLE READ", 0, NULL, err);
 }
 
 int
 db_commit(struct db *db, struct err *err)
 {
-	return db_exec(db, "COMMIT", 0, NULL, err);
+	char sql[48];
+
+	if (db->savepoints == 0)
+		return PQtransactionStatus(db->conn) == PQTRANS_IDLE
+		    ? 0
+		    : db_exec(db, "COMMIT", 0, NULL, err);
+	snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT ds_%d", db->savepoints--);
+	return db_exec(db, sql, 0, NULL, err);
 }
 
 void
 db_rollback(struct db *db)
 {
-	PQclear(PQexec(db->conn, "ROLLBACK"));
+	char sql[96];
+
+	if (db->savepoints == 0) {
+		PQclear(PQexec(db->conn, "ROLLBACK"));
+		return;
+	}
+	snprintf(sql, sizeof(sql),
+	    "ROLLBACK TO SAVEPOINT ds_%d; RELEASE SAVEPOINT ds_%d",
+	    db->savepoints, db->savepoints);
+	db->savepoints--;
+	PQclear(PQexec(db->conn, sql));
 }
 
 int

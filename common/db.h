@@ -114,10 +114,23 @@ struct db_stmt {
 int db_pipeline(
     struct db *db, const struct db_stmt *stmts, int n, struct err *err);
 
+/*
+ * A transaction; inside one already open, a savepoint, so that a module
+ * that needs a transaction of its own works inside its caller's: commit
+ * releases it, rollback undoes only what followed it.
+ */
 int db_begin(struct db *db, struct err *err);
 int db_commit(struct db *db, struct err *err);
 /* Rolls back; a connection that cannot even do that is left to close. */
 void db_rollback(struct db *db);
+/*
+ * A transaction in which every statement sees the same data (REPEATABLE
+ * READ), for a command that reads the same things several ways: its
+ * numbers agree with each other while an ingest commits beside it, and
+ * the database may keep what it computed for one statement for the next
+ * (sql/015).  End it with db_commit().
+ */
+int db_begin_reading(struct db *db, struct err *err);
 
 /* COPY ... FROM STDIN: start, write rows in COPY text format, finish.
  * db_copy_cancel() ends a started COPY with an error and no rows. */

@@ -80,4 +80,32 @@ jqt report '.domains[0] | .spoofing_sources.more == 93 and
 	.stopped_sources.sources[0].failed == 12 and
 	.stopped_sources.sources[9].failed == 3'
 
+# The classes kept for the rest of a reading transaction (sql/015): the
+# same rows a second time, the same as computed afresh; a write to rdns in
+# that transaction forgets them (the new name shows); outside one, nothing
+# is kept.
+classes="SELECT string_agg(concat_ws(':', host(source_ip), class, coalesce(ptr, ''),
+	messages), ',' ORDER BY source_ip) FROM source_classes('topn.test',
+	'2026-03-04', '2026-03-11')"
+fresh=$(q "$classes")
+[ -n "$fresh" ] || fail "source_classes: no rows"
+out=$(psql "$db" -X -qAt -v ON_ERROR_STOP=1 <<EOF
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+$classes;
+SELECT count(DISTINCT memo_key) FROM source_classes_memo;
+$classes;
+INSERT INTO rdns (ip, status, name, expires_at)
+VALUES ('192.0.2.10', 'ok', 'mx.topn.test', now() + interval '1 day');
+SELECT to_regclass('pg_temp.source_classes_memo') IS NULL;
+$classes;
+COMMIT;
+EOF
+) || fail "source_classes in a reading transaction: psql failed"
+eq "kept, then forgotten" "$out" "$fresh
+1
+$fresh
+t
+$(printf '%s' "$fresh" | sed 's/^192\.0\.2\.10:legitimate::/192.0.2.10:legitimate:mx.topn.test:/')"
+eq "nothing kept outside" "$(q "SELECT to_regclass('pg_temp.source_classes_memo') IS NULL")" t
+
 finish ok
