@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "digest.h"
+#include "digest_outline.h"
 #include "dnscheck.h"
 #include "percent.h"
 #include "present.h"
@@ -335,7 +336,23 @@ td_class(FILE *fp, enum source_class c)
 }
 
 /* ------------------------------------------------------------------------
- * The sections of a domain. */
+ * The sections of a domain, written in the order and on the conditions of
+ * digest_outline.h (its mail layout). */
+
+/* What a section writer is handed: the stream, and the digest (the pass
+ * rate the next step asks for, drawn on the chart). */
+struct html {
+	FILE *fp;
+	const struct digest *d;
+};
+
+/* The stream of a section writer; sec, the section, is not needed. */
+static FILE *
+html_fp(void *ctx, enum digest_section sec)
+{
+	(void)sec;
+	return ((const struct html *)ctx)->fp;
+}
 
 static void
 domain_header(FILE *fp, const struct digest *d, const struct digest_domain *dd)
@@ -450,8 +467,12 @@ key_figures(FILE *fp, const struct digest_domain *dd)
 }
 
 static void
-charts(FILE *fp, const struct digest_domain *dd, int goal)
+charts(void *ctx, enum digest_section sec, const struct digest_domain *dd)
 {
+	const struct digest *d = ((const struct html *)ctx)->d;
+	FILE *fp = html_fp(ctx, sec);
+	/* 0 in a digest made by hand: the default. */
+	int goal = d->thresholds.pass_rate > 0 ? d->thresholds.pass_rate : 98;
 	size_t n = dd->ndays < DIGEST_MAX_DAYS ? dd->ndays : DIGEST_MAX_DAYS;
 	struct svg_bar *bars;
 	struct svg_rate *rates;
@@ -517,8 +538,10 @@ reason_line(FILE *fp, const struct readiness_reason *r)
 }
 
 static void
-policy_section(FILE *fp, const struct digest_domain *dd)
+policy_section(
+    void *ctx, enum digest_section sec, const struct digest_domain *dd)
 {
+	FILE *fp = html_fp(ctx, sec);
 	const struct readiness *r = &dd->readiness;
 	char buf[32];
 	size_t nreasons = r->n_reasons < READINESS_MAX_REASONS
@@ -733,8 +756,9 @@ failing_chart(FILE *fp, const struct digest_domain *dd)
 }
 
 static void
-new_sources(FILE *fp, const struct digest_domain *dd)
+new_sources(void *ctx, enum digest_section sec, const struct digest_domain *dd)
 {
+	FILE *fp = html_fp(ctx, sec);
 	const struct digest_sources *l = &dd->new_sources;
 	size_t n = shown(l);
 
@@ -765,8 +789,10 @@ new_sources(FILE *fp, const struct digest_domain *dd)
 }
 
 static void
-stopped_sources(FILE *fp, const struct digest_domain *dd)
+stopped_sources(
+    void *ctx, enum digest_section sec, const struct digest_domain *dd)
 {
+	FILE *fp = html_fp(ctx, sec);
 	const struct digest_sources *l = &dd->stopped;
 	size_t n = shown(l);
 	char buf[32];
@@ -818,8 +844,9 @@ domain_list(FILE *fp, const char *what, char *const *v, size_t n)
 }
 
 static void
-spoofing(FILE *fp, const struct digest_domain *dd)
+spoofing(void *ctx, enum digest_section sec, const struct digest_domain *dd)
 {
+	FILE *fp = html_fp(ctx, sec);
 	const struct digest_sources *l = &dd->spoofing;
 	size_t n = shown(l);
 
@@ -886,8 +913,9 @@ coverage(FILE *fp, const char *days)
 }
 
 static void
-reporters(FILE *fp, const struct digest_domain *dd)
+reporters(void *ctx, enum digest_section sec, const struct digest_domain *dd)
 {
+	FILE *fp = html_fp(ctx, sec);
 	size_t active = 0, silent = 0, rows = 0, k = 0;
 
 	for (size_t i = 0; i < dd->nreporters && dd->reporters; i++) {
@@ -966,8 +994,9 @@ status_color(enum dnscheck_status s)
 }
 
 static void
-dns_health(FILE *fp, const struct digest_domain *dd)
+dns_health(void *ctx, enum digest_section sec, const struct digest_domain *dd)
 {
+	FILE *fp = html_fp(ctx, sec);
 	const struct dnscheck_list *l = &dd->dns;
 	size_t passed = 0, n = l->v ? l->n : 0;
 
@@ -1043,31 +1072,53 @@ no_reports(FILE *fp, const struct digest_domain *dd)
 	section_end(fp);
 }
 
+/* The key figures, or for a domain without mail in the period a notice
+ * in their place. */
+static void
+totals(void *ctx, enum digest_section sec, const struct digest_domain *dd)
+{
+	FILE *fp = html_fp(ctx, sec);
+
+	if (dd->messages == 0)
+		no_reports(fp, dd);
+	else
+		key_figures(fp, dd);
+}
+
+/* The failing sources that may be yours, then the chart of the top
+ * failing sources of both lists. */
+static void
+failing(void *ctx, enum digest_section sec, const struct digest_domain *dd)
+{
+	FILE *fp = html_fp(ctx, sec);
+
+	failing_legit(fp, dd);
+	failing_chart(fp, dd);
+}
+
+static const struct digest_outline outline = {
+    DIGEST_LAYOUT_MAIL,
+    {
+        [DIGEST_TOTALS] = totals,
+        [DIGEST_DAYS] = charts,
+        /* The readiness is part of the policy panel. */
+        [DIGEST_POLICY] = policy_section,
+        [DIGEST_FAILING] = failing,
+        [DIGEST_NEW] = new_sources,
+        [DIGEST_STOPPED] = stopped_sources,
+        [DIGEST_SPOOFING] = spoofing,
+        [DIGEST_REPORTERS] = reporters,
+        [DIGEST_DNS] = dns_health,
+    },
+};
+
 static void
 domain(FILE *fp, const struct digest *d, const struct digest_domain *dd)
 {
+	struct html h = {fp, d};
+
 	domain_header(fp, d, dd);
-	if (dd->messages == 0) {
-		no_reports(fp, dd);
-		if (shown(&dd->stopped) > 0)
-			stopped_sources(fp, dd);
-		if (dd->nreporters > 0)
-			reporters(fp, dd);
-	} else {
-		key_figures(fp, dd);
-		/* 0 in a digest made by hand: the default. */
-		charts(fp, dd,
-		    d->thresholds.pass_rate > 0 ? d->thresholds.pass_rate : 98);
-		policy_section(fp, dd);
-		failing_legit(fp, dd);
-		failing_chart(fp, dd);
-		new_sources(fp, dd);
-		stopped_sources(fp, dd);
-		spoofing(fp, dd);
-		reporters(fp, dd);
-	}
-	if (dd->dns_checked)
-		dns_health(fp, dd);
+	digest_outline_walk(&outline, dd, &h);
 	/* Air between domains. */
 	fputs("<tr><td style=\"padding:0 0 24px 0;border-bottom:1px solid " LINE
 	      ";\"></td></tr>\n",

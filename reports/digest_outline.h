@@ -1,19 +1,19 @@
 /*
  * digest_outline: the sections of one domain in the periodic summary, in
- * order, and when each is shown, declared once for the renderers that
- * lay a domain out section by section (digest_text.c, digest_markdown.c).
+ * order, and when each is shown, declared once for the renderers that lay
+ * a domain out section by section (digest_text.c, digest_markdown.c,
+ * digest_html.c).
  *
- * A renderer walks the sections in enum order, asks digest_section_shown()
- * and writes the ones shown in its own format, with the title given here.
- * digest_html.c still decides its own layout (a "no reports" panel in
- * place of the figures, every list shown with a "none" sentence, charts):
- * bringing it onto this outline changes what the mail shows and is left
- * for its own change.
+ * A renderer fills a struct digest_outline with its layout and a writer
+ * per section and hands it to digest_outline_walk(), which calls the
+ * writers of the sections shown, in enum order: no renderer can show a
+ * section another hides, or show them in another order.
  */
 #ifndef DMARCSIFT_DIGEST_OUTLINE_H
 #define DMARCSIFT_DIGEST_OUTLINE_H
 
 struct digest_domain;
+struct digest_sources;
 
 enum digest_section {
 	DIGEST_TOTALS, /* mail and pass rate, against the period before */
@@ -29,13 +29,47 @@ enum digest_section {
 	DIGEST_NSECTIONS
 };
 
-/* 1 when section s of dd is shown: the lists of sources only with mail
- * in the period (stopped: with a period before, as nothing can stop in a
- * first one), reporters when either period had mail, the rest always. */
-int digest_section_shown(enum digest_section s, const struct digest_domain *dd);
+/*
+ * How much of the outline a renderer shows.  Both show the totals always,
+ * the day series and the lists of sources only with mail in the period,
+ * the sources that stopped only with a period before (nothing can stop in
+ * a first one), the reporters when either period had mail.
+ */
+enum digest_layout {
+	/* Every other section too, an empty one saying so ("Reporters:
+	 * none", "DNS health: not checked this time"): text, Markdown. */
+	DIGEST_LAYOUT_FULL,
+	/* For a mail, which should be short: a domain without mail in the
+	 * period has its totals (a "no reports" notice) and, when there are
+	 * any, the sources that stopped and the reporters; DNS health only
+	 * when it was checked.  HTML. */
+	DIGEST_LAYOUT_MAIL,
+};
+
+/* 1 when section s of dd is shown in layout. */
+int digest_section_shown(enum digest_section s, const struct digest_domain *dd,
+    enum digest_layout layout);
 
 /* The heading of a list section ("Top spoofing sources"); NULL for the
  * sections whose heading the renderer writes with figures in it. */
 const char *digest_section_title(enum digest_section s);
+
+/* The list of sources section s shows (DIGEST_FAILING, _NEW, _STOPPED,
+ * _SPOOFING), borrowed from dd; NULL for the other sections. */
+const struct digest_sources *digest_section_sources(
+    enum digest_section s, const struct digest_domain *dd);
+
+/* A renderer: its layout, and for each section the function that writes
+ * it, called with the renderer's ctx; NULL for a section the renderer
+ * writes with another (HTML's readiness is part of its policy panel). */
+struct digest_outline {
+	enum digest_layout layout;
+	void (*write[DIGEST_NSECTIONS])(
+	    void *ctx, enum digest_section s, const struct digest_domain *dd);
+};
+
+/* Writes the sections of dd that o's layout shows, in order. */
+void digest_outline_walk(
+    const struct digest_outline *o, const struct digest_domain *dd, void *ctx);
 
 #endif

@@ -863,7 +863,7 @@ domain(const struct out *o, const struct digest_domain *dd)
 		enum digest_section s = (enum digest_section)i;
 		const char *title = digest_section_title(s);
 
-		if (!digest_section_shown(s, dd))
+		if (!digest_section_shown(s, dd, DIGEST_LAYOUT_FULL))
 			continue;
 		switch (s) {
 		case DIGEST_TOTALS:

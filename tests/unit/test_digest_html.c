@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "digest_fixture_html.h"
+#include "digest_outline.h"
 #include "digest_render.h"
 #include "svg.h"
 #include "text.h"
@@ -666,6 +667,67 @@ test_many_reporters(void **state)
 	free(out);
 }
 
+/* A first period has no period before: nothing can have stopped, and the
+ * HTML says nothing of it, as the text and Markdown do not (it said "No
+ * source of the period before went quiet"). */
+static void
+test_first_period_stopped(void **state)
+{
+	char *out = render_free(fixture_html_first());
+
+	(void)state;
+	lacks(out, "Sources that stopped");
+	lacks(out, "went quiet");
+	free(out);
+}
+
+/* The outline's two layouts: which sections each shows of a domain. */
+static void
+test_outline(void **state)
+{
+#define F DIGEST_LAYOUT_FULL
+#define M DIGEST_LAYOUT_MAIL
+	static const struct {
+		const char *what;
+		uint64_t messages;
+		int has_prev, stopped, reporters, dns_checked;
+		enum digest_layout layout;
+		/* '1' shown, '0' not, in enum digest_section order. */
+		const char *shown;
+	} cases[] = {
+	    {"mail, full", 10, 1, 1, 1, 1, F, "1111111111"},
+	    {"mail, mail", 10, 1, 1, 1, 1, M, "1111111111"},
+	    {"mail, not checked", 10, 1, 0, 1, 0, F, "1111111111"},
+	    {"mail, not checked", 10, 1, 0, 1, 0, M, "1111111110"},
+	    {"first period", 10, 0, 0, 1, 0, F, "1111110111"},
+	    {"first period", 10, 0, 0, 1, 0, M, "1111110110"},
+	    {"quiet", 0, 1, 1, 1, 1, F, "1011001011"},
+	    {"quiet", 0, 1, 1, 1, 1, M, "1000001011"},
+	    {"quiet, none", 0, 1, 0, 0, 0, F, "1011001011"},
+	    {"quiet, none", 0, 1, 0, 0, 0, M, "1000000000"},
+	    {"nothing", 0, 0, 0, 0, 0, F, "1011000001"},
+	    {"nothing", 0, 0, 0, 0, 0, M, "1000000000"},
+	};
+#undef F
+#undef M
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct digest_domain dd = {0};
+
+		dd.messages = cases[i].messages;
+		dd.has_prev = cases[i].has_prev;
+		dd.stopped.n = (size_t)cases[i].stopped;
+		dd.nreporters = (size_t)cases[i].reporters;
+		dd.dns_checked = cases[i].dns_checked;
+		for (int s = 0; s < DIGEST_NSECTIONS; s++)
+			if (digest_section_shown((enum digest_section)s, &dd,
+			        cases[i].layout) != (cases[i].shown[s] == '1'))
+				fail_msg("%s, layout %d: section %d",
+				    cases[i].what, (int)cases[i].layout, s);
+	}
+}
+
 /* A full disk is an error the caller sees. */
 static void
 test_write_error(void **state)
@@ -700,6 +762,8 @@ main(void)
 	    cmocka_unit_test(test_huge),
 	    cmocka_unit_test(test_almost_all_passed),
 	    cmocka_unit_test(test_many_reporters),
+	    cmocka_unit_test(test_first_period_stopped),
+	    cmocka_unit_test(test_outline),
 	    cmocka_unit_test(test_write_error),
 	};
 
