@@ -112,8 +112,9 @@ struct digest_domain {
 	struct digest_sources failing_legit;
 	struct digest_sources new_sources; /* first seen in this period */
 	struct digest_sources stopped; /* sent in the period before, not now */
-	struct digest_sources spoofing; /* class spoofing or unknown, most
-	                                   failed first */
+	/* Class spoofing, most failed first (unknown sources are in
+	 * failing_legit). */
+	struct digest_sources spoofing;
 	struct digest_reporter *reporters; /* most messages first */
 	size_t nreporters;
 

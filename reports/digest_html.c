@@ -850,9 +850,9 @@ spoofing(void *ctx, enum digest_section sec, const struct digest_domain *dd)
 	const struct digest_sources *l = &dd->spoofing;
 	size_t n = shown(l);
 
-	section(fp, "Spoofing and unknown sources");
+	section(fp, "Spoofing sources");
 	if (n == 0) {
-		sentence(fp, "No spoofing or unknown source this period.");
+		sentence(fp, "No spoofing source this period.");
 		more(fp, l->more, "sources");
 		section_end(fp);
 		return;

@@ -681,6 +681,20 @@ test_first_period_stopped(void **state)
 	free(out);
 }
 
+/* The spoofing list holds class spoofing only, unknown sources being
+ * among those that may be yours (analyze/digest.c): its heading says so
+ * (it said "Spoofing and unknown sources"). */
+static void
+test_spoofing_title(void **state)
+{
+	char *out = render_free(fixture_html_normal());
+
+	(void)state;
+	contains(out, ">Spoofing sources</h3>");
+	lacks(out, "unknown source");
+	free(out);
+}
+
 /* The outline's two layouts: which sections each shows of a domain. */
 static void
 test_outline(void **state)
@@ -764,6 +778,7 @@ main(void)
 	    cmocka_unit_test(test_many_reporters),
 	    cmocka_unit_test(test_first_period_stopped),
 	    cmocka_unit_test(test_outline),
+	    cmocka_unit_test(test_spoofing_title),
 	    cmocka_unit_test(test_write_error),
 	};
 
