@@ -96,6 +96,7 @@
 #include "advise.h"
 #include "json.h"
 #include "percent.h"
+#include "present.h"
 #include "verdict.h"
 
 #include <string.h>
@@ -362,7 +363,5 @@ advise_json(FILE *fp, const struct advice *a)
 	json_kv_opt(fp, "np_advice", r->np_advice, 0);
 	whatif(fp, a);
 	fputs("}\n", fp);
-	if (fflush(fp) != 0 || ferror(fp))
-		return -1;
-	return 0;
+	return present_end(fp);
 }

@@ -445,7 +445,5 @@ advise_text(FILE *fp, const struct advice *a, int color)
 	subdomains(fp, &a->r, color);
 	if (a->has_whatif)
 		whatif(fp, a, color);
-	if (fflush(fp) != 0 || ferror(fp))
-		return -1;
-	return 0;
+	return present_end(fp);
 }

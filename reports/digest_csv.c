@@ -222,10 +222,5 @@ digest_csv(FILE *fp, const struct digest *d, const char *table)
 		return -1;
 	}
 	writers[i](fp, d);
-	if (fflush(fp) != 0 || ferror(fp)) {
-		if (errno == 0)
-			errno = EIO;
-		return -1;
-	}
-	return 0;
+	return present_end(fp);
 }

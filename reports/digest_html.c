@@ -302,6 +302,15 @@ td_member(FILE *fp, const struct source *s)
 	fputs("</td>", fp);
 }
 
+/* A cell with a count. */
+static void
+td_count(FILE *fp, uint64_t v)
+{
+	td_num(fp);
+	put_count(fp, v);
+	fputs("</td>", fp);
+}
+
 static void
 td_fraction(FILE *fp, uint64_t part, uint64_t whole)
 {
@@ -346,11 +355,10 @@ struct html {
 	const struct digest *d;
 };
 
-/* The stream of a section writer; sec, the section, is not needed. */
+/* The stream of a section writer. */
 static FILE *
-html_fp(void *ctx, enum digest_section sec)
+html_fp(void *ctx)
 {
-	(void)sec;
 	return ((const struct html *)ctx)->fp;
 }
 
@@ -467,10 +475,10 @@ key_figures(FILE *fp, const struct digest_domain *dd)
 }
 
 static void
-charts(void *ctx, enum digest_section sec, const struct digest_domain *dd)
+charts(void *ctx, const struct digest_domain *dd)
 {
 	const struct digest *d = ((const struct html *)ctx)->d;
-	FILE *fp = html_fp(ctx, sec);
+	FILE *fp = html_fp(ctx);
 	/* 0 in a digest made by hand: the default. */
 	int goal = d->thresholds.pass_rate > 0 ? d->thresholds.pass_rate : 98;
 	size_t n = dd->ndays < DIGEST_MAX_DAYS ? dd->ndays : DIGEST_MAX_DAYS;
@@ -538,10 +546,9 @@ reason_line(FILE *fp, const struct readiness_reason *r)
 }
 
 static void
-policy_section(
-    void *ctx, enum digest_section sec, const struct digest_domain *dd)
+policy_section(void *ctx, const struct digest_domain *dd)
 {
-	FILE *fp = html_fp(ctx, sec);
+	FILE *fp = html_fp(ctx);
 	const struct readiness *r = &dd->readiness;
 	char buf[32];
 	size_t nreasons = r->n_reasons < READINESS_MAX_REASONS
@@ -618,60 +625,6 @@ static size_t
 shown(const struct digest_sources *l)
 {
 	return l->v == NULL ? 0 : l->n < DIGEST_TOP ? l->n : DIGEST_TOP;
-}
-
-static void
-failing_legit(FILE *fp, const struct digest_domain *dd)
-{
-	const struct digest_sources *l = &dd->failing_legit;
-	size_t n = shown(l);
-
-	section(fp, "Sources that may be yours and fail DMARC");
-	if (n == 0) {
-		sentence(fp,
-		    "No source that may be yours failed DMARC this "
-		    "period.");
-		more(fp, l->more, "sources");
-		section_end(fp);
-		return;
-	}
-	table_head(fp, "Source|>Failed / messages|Cause|How to fix");
-	for (size_t i = 0; i < n; i++) {
-		const struct source *s = &l->v[i];
-		int c = verdict_cause_from_name(s->cause);
-
-		const struct digest_addresses *a = digest_addresses_of(l, i);
-
-		fputs("<tr>", fp);
-		td_source(fp, s, a);
-		td_fraction(fp, s->failed, s->messages);
-		td(fp);
-		if (c >= 0)
-			esc(fp, verdict_cause_text((enum verdict_cause)c));
-		else if (s->cause != NULL)
-			name(fp, s->cause);
-		else
-			fputs("&#8212;", fp);
-		fputs("</td>", fp);
-		td(fp);
-		if (c >= 0)
-			esc(fp, verdict_cause_fix((enum verdict_cause)c));
-		fputs("</td></tr>\n", fp);
-		/* Its addresses, each with its own counts and cause. */
-		for (size_t k = 0; a != NULL && k < a->n; k++) {
-			fputs("<tr>", fp);
-			td_member(fp, &a->v[k]);
-			td_fraction(fp, a->v[k].failed, a->v[k].messages);
-			td(fp);
-			name(fp, a->v[k].cause);
-			fputs("</td>", fp);
-			td(fp);
-			fputs("</td></tr>\n", fp);
-		}
-	}
-	fputs("</table>\n", fp);
-	more(fp, l->more, "sources");
-	section_end(fp);
 }
 
 /* A bar of the failing-sources chart with its label's storage. */
@@ -755,77 +708,6 @@ failing_chart(FILE *fp, const struct digest_domain *dd)
 	section_end(fp);
 }
 
-static void
-new_sources(void *ctx, enum digest_section sec, const struct digest_domain *dd)
-{
-	FILE *fp = html_fp(ctx, sec);
-	const struct digest_sources *l = &dd->new_sources;
-	size_t n = shown(l);
-
-	section(fp, "New sources");
-	if (n == 0) {
-		sentence(fp, "No new source sent mail as this domain.");
-		more(fp, l->more, "sources");
-		section_end(fp);
-		return;
-	}
-	table_head(fp, "Source|Class|>Messages|>Pass rate");
-	for (size_t i = 0; i < n; i++) {
-		const struct source *s = &l->v[i];
-
-		fputs("<tr>", fp);
-		td_source(fp, s, NULL);
-		td_class(fp, s->cls);
-		td_num(fp);
-		put_count(fp, s->messages);
-		fputs("</td>", fp);
-		td_num(fp);
-		put_rate(fp, s->passed, s->messages);
-		fputs("</td></tr>\n", fp);
-	}
-	fputs("</table>\n", fp);
-	more(fp, l->more, "sources");
-	section_end(fp);
-}
-
-static void
-stopped_sources(
-    void *ctx, enum digest_section sec, const struct digest_domain *dd)
-{
-	FILE *fp = html_fp(ctx, sec);
-	const struct digest_sources *l = &dd->stopped;
-	size_t n = shown(l);
-	char buf[32];
-
-	section(fp, "Sources that stopped");
-	if (n == 0) {
-		sentence(fp, "No source of the period before went quiet.");
-		more(fp, l->more, "sources");
-		section_end(fp);
-		return;
-	}
-	table_head(fp, "Source|Class|>Messages before|>Last seen");
-	for (size_t i = 0; i < n; i++) {
-		const struct source *s = &l->v[i];
-
-		fputs("<tr>", fp);
-		td_source(fp, s, NULL);
-		td_class(fp, s->cls);
-		td_num(fp);
-		put_count(fp, s->messages);
-		fputs("</td>", fp);
-		td_num(fp);
-		fputs(s->last_seen > 0 ? present_time(s->last_seen, PRESENT_DAY,
-		                             "?", buf, sizeof(buf))
-		                       : "&#8212;",
-		    fp);
-		fputs("</td></tr>\n", fp);
-	}
-	fputs("</table>\n", fp);
-	more(fp, l->more, "sources");
-	section_end(fp);
-}
-
 /* "a.example, b.example +2" for a list of domains from reports. */
 static void
 domain_list(FILE *fp, const char *what, char *const *v, size_t n)
@@ -843,51 +725,128 @@ domain_list(FILE *fp, const char *what, char *const *v, size_t n)
 	fputs("<br/>", fp);
 }
 
+/* How each list of sources reads: its heading, the sentence in its place
+ * when it is empty, its columns (table_head()). */
+static const struct {
+	const char *title, *none, *head;
+} lists[DIGEST_NSECTIONS] = {
+    [DIGEST_FAILING] = {"Sources that may be yours and fail DMARC",
+        "No source that may be yours failed DMARC this period.",
+        "Source|>Failed / messages|Cause|How to fix"},
+    [DIGEST_NEW] = {"New sources", "No new source sent mail as this domain.",
+        "Source|Class|>Messages|>Pass rate"},
+    [DIGEST_STOPPED] = {"Sources that stopped",
+        "No source of the period before went quiet.",
+        "Source|Class|>Messages before|>Last seen"},
+    [DIGEST_SPOOFING] = {"Spoofing sources", "No spoofing source this period.",
+        "Source|Class|>Failed / messages|Authenticated as"},
+};
+
+/* The cause of a failing source in words, and its fix; an address of a
+ * sender (member) has its cause's name and no fix. */
 static void
-spoofing(void *ctx, enum digest_section sec, const struct digest_domain *dd)
+td_cause(FILE *fp, const struct source *s, int member)
 {
-	FILE *fp = html_fp(ctx, sec);
-	const struct digest_sources *l = &dd->spoofing;
-	size_t n = shown(l);
+	int c = verdict_cause_from_name(s->cause);
 
-	section(fp, "Spoofing sources");
-	if (n == 0) {
-		sentence(fp, "No spoofing source this period.");
-		more(fp, l->more, "sources");
-		section_end(fp);
-		return;
-	}
-	table_head(fp,
-	    "Source|Class|>Failed / messages|"
-	    "Authenticated as");
-	for (size_t i = 0; i < n; i++) {
-		const struct source *s = &l->v[i];
+	td(fp);
+	if (member)
+		name(fp, s->cause);
+	else if (c >= 0)
+		esc(fp, verdict_cause_text((enum verdict_cause)c));
+	else if (s->cause != NULL)
+		name(fp, s->cause);
+	else
+		fputs("&#8212;", fp);
+	fputs("</td>", fp);
+	td(fp);
+	if (!member && c >= 0)
+		esc(fp, verdict_cause_fix((enum verdict_cause)c));
+	fputs("</td>", fp);
+}
 
-		const struct digest_addresses *a = digest_addresses_of(l, i);
-
-		fputs("<tr>", fp);
-		td_source(fp, s, a);
-		td_class(fp, s->cls);
-		td_fraction(fp, s->failed, s->messages);
-		td(fp);
+/* What a spoofing source authenticated as; nothing for an address of a
+ * sender (member). */
+static void
+td_auth(FILE *fp, const struct source *s, int member)
+{
+	td(fp);
+	if (!member) {
 		domain_list(fp, "DKIM", s->dkim_domains, s->n_dkim);
 		domain_list(fp, "SPF", s->spf_domains, s->n_spf);
 		if (s->n_dkim == 0 && s->n_spf == 0)
 			fputs("<span style=\"" S_SMALL "\">nothing</span>", fp);
-		fputs("</td></tr>\n", fp);
-		/* Its addresses, each with its own counts. */
-		for (size_t k = 0; a != NULL && k < a->n; k++) {
-			fputs("<tr>", fp);
-			td_member(fp, &a->v[k]);
-			td_class(fp, a->v[k].cls);
-			td_fraction(fp, a->v[k].failed, a->v[k].messages);
-			td(fp);
-			fputs("</td></tr>\n", fp);
-		}
 	}
-	fputs("</table>\n", fp);
+	fputs("</td>", fp);
+}
+
+/* A row of list sec: a source (a sender of several addresses: a), or with
+ * member one of a sender's addresses, with its own counts. */
+static void
+source_row(FILE *fp, enum digest_section sec, const struct source *s,
+    const struct digest_addresses *a, int member)
+{
+	char buf[32];
+
+	fputs("<tr>", fp);
+	if (member)
+		td_member(fp, s);
+	else
+		td_source(fp, s, a);
+	if (sec != DIGEST_FAILING)
+		td_class(fp, s->cls);
+	if (sec == DIGEST_FAILING || sec == DIGEST_SPOOFING) {
+		td_fraction(fp, s->failed, s->messages);
+		if (sec == DIGEST_FAILING)
+			td_cause(fp, s, member);
+		else
+			td_auth(fp, s, member);
+	} else {
+		td_count(fp, s->messages);
+		td_num(fp);
+		if (sec == DIGEST_NEW)
+			put_rate(fp, s->passed, s->messages);
+		else
+			fputs(s->last_seen > 0
+			        ? present_time(s->last_seen, PRESENT_DAY, "?",
+			              buf, sizeof(buf))
+			        : "&#8212;",
+			    fp);
+		fputs("</td>", fp);
+	}
+	fputs("</tr>\n", fp);
+}
+
+/* A list of sources; the failing ones that may be yours are followed by
+ * the chart of the top failing sources of both failing lists. */
+static void
+sources(void *ctx, enum digest_section sec, const struct digest_sources *l,
+    const struct digest_domain *dd)
+{
+	FILE *fp = html_fp(ctx);
+	size_t n = shown(l);
+	int senders = sec == DIGEST_FAILING || sec == DIGEST_SPOOFING;
+
+	section(fp, lists[sec].title);
+	if (n == 0) {
+		sentence(fp, lists[sec].none);
+	} else {
+		table_head(fp, lists[sec].head);
+		for (size_t i = 0; i < n; i++) {
+			const struct digest_addresses *a =
+			    senders ? digest_addresses_of(l, i) : NULL;
+
+			source_row(fp, sec, &l->v[i], a, 0);
+			/* Its addresses, each with its own counts. */
+			for (size_t k = 0; a != NULL && k < a->n; k++)
+				source_row(fp, sec, &a->v[k], NULL, 1);
+		}
+		fputs("</table>\n", fp);
+	}
 	more(fp, l->more, "sources");
 	section_end(fp);
+	if (sec == DIGEST_FAILING)
+		failing_chart(fp, dd);
 }
 
 /* Days as small squares, green with a report, grey without; runs of one
@@ -913,9 +872,9 @@ coverage(FILE *fp, const char *days)
 }
 
 static void
-reporters(void *ctx, enum digest_section sec, const struct digest_domain *dd)
+reporters(void *ctx, const struct digest_domain *dd)
 {
-	FILE *fp = html_fp(ctx, sec);
+	FILE *fp = html_fp(ctx);
 	size_t active = 0, silent = 0, rows = 0, k = 0;
 
 	for (size_t i = 0; i < dd->nreporters && dd->reporters; i++) {
@@ -940,12 +899,8 @@ reporters(void *ctx, enum digest_section sec, const struct digest_domain *dd)
 			td(fp);
 			name(fp, r->name);
 			fputs("</td>", fp);
-			td_num(fp);
-			put_count(fp, r->reports);
-			fputs("</td>", fp);
-			td_num(fp);
-			put_count(fp, r->messages);
-			fputs("</td>", fp);
+			td_count(fp, r->reports);
+			td_count(fp, r->messages);
 			td(fp);
 			coverage(fp, r->days);
 			fprintf(fp,
@@ -994,9 +949,9 @@ status_color(enum dnscheck_status s)
 }
 
 static void
-dns_health(void *ctx, enum digest_section sec, const struct digest_domain *dd)
+dns_health(void *ctx, const struct digest_domain *dd)
 {
-	FILE *fp = html_fp(ctx, sec);
+	FILE *fp = html_fp(ctx);
 	const struct dnscheck_list *l = &dd->dns;
 	size_t passed = 0, n = l->v ? l->n : 0;
 
@@ -1075,9 +1030,9 @@ no_reports(FILE *fp, const struct digest_domain *dd)
 /* The key figures, or for a domain without mail in the period a notice
  * in their place. */
 static void
-totals(void *ctx, enum digest_section sec, const struct digest_domain *dd)
+totals(void *ctx, const struct digest_domain *dd)
 {
-	FILE *fp = html_fp(ctx, sec);
+	FILE *fp = html_fp(ctx);
 
 	if (dd->messages == 0)
 		no_reports(fp, dd);
@@ -1085,32 +1040,10 @@ totals(void *ctx, enum digest_section sec, const struct digest_domain *dd)
 		key_figures(fp, dd);
 }
 
-/* The failing sources that may be yours, then the chart of the top
- * failing sources of both lists. */
-static void
-failing(void *ctx, enum digest_section sec, const struct digest_domain *dd)
-{
-	FILE *fp = html_fp(ctx, sec);
-
-	failing_legit(fp, dd);
-	failing_chart(fp, dd);
-}
-
 static const struct digest_outline outline = {
-    DIGEST_LAYOUT_MAIL,
-    {
-        [DIGEST_TOTALS] = totals,
-        [DIGEST_DAYS] = charts,
-        /* The readiness is part of the policy panel. */
-        [DIGEST_POLICY] = policy_section,
-        [DIGEST_FAILING] = failing,
-        [DIGEST_NEW] = new_sources,
-        [DIGEST_STOPPED] = stopped_sources,
-        [DIGEST_SPOOFING] = spoofing,
-        [DIGEST_REPORTERS] = reporters,
-        [DIGEST_DNS] = dns_health,
-    },
-};
+    /* The readiness is part of the policy panel. */
+    DIGEST_LAYOUT_MAIL, totals, charts, policy_section, NULL, sources,
+    reporters, dns_health};
 
 static void
 domain(FILE *fp, const struct digest *d, const struct digest_domain *dd)
@@ -1140,9 +1073,7 @@ overview(FILE *fp, const struct digest *d)
 		td(fp);
 		name(fp, dd->domain);
 		fputs("</td>", fp);
-		td_num(fp);
-		put_count(fp, dd->messages);
-		fputs("</td>", fp);
+		td_count(fp, dd->messages);
 		td_num(fp);
 		put_rate(fp, dd->passed, dd->messages);
 		fputs("</td>", fp);
@@ -1174,9 +1105,8 @@ foreign(FILE *fp, const struct digest *d)
 		fputs("<td style=\"" S_TD S_IP "\">", fp);
 		name(fp, d->foreign[i].domain);
 		fputs("</td>", fp);
-		td_num(fp);
-		put_count(fp, d->foreign[i].messages);
-		fputs("</td></tr>\n", fp);
+		td_count(fp, d->foreign[i].messages);
+		fputs("</tr>\n", fp);
 	}
 	fputs("</table>\n", fp);
 	more(fp, d->foreign_more, "domains");
@@ -1293,10 +1223,5 @@ digest_html(FILE *fp, const struct digest *d)
 	      "receivers sent.</td></tr>\n"
 	      "</table>\n</td></tr>\n</table>\n</body>\n</html>\n",
 	    fp);
-	if (fflush(fp) != 0 || ferror(fp)) {
-		if (errno == 0)
-			errno = EIO;
-		return -1;
-	}
-	return 0;
+	return present_end(fp);
 }

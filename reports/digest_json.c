@@ -8,9 +8,9 @@
 #include "digest.h"
 #include "json.h"
 #include "percent.h"
+#include "present.h"
 #include "verdict.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <time.h>
 
@@ -304,10 +304,5 @@ digest_json(FILE *fp, const struct digest *d)
 	json_kv_u64(fp, "more", d->foreign_more, 0);
 	json_kv_u64(fp, "messages", d->foreign_messages, 0);
 	fputs("}}\n", fp);
-	if (fflush(fp) != 0 || ferror(fp)) {
-		if (errno == 0)
-			errno = EIO;
-		return -1;
-	}
-	return 0;
+	return present_end(fp);
 }

@@ -21,7 +21,6 @@
 #include "text.h"
 #include "verdict.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
@@ -110,8 +109,9 @@ more(FILE *fp, size_t n)
 }
 
 static void
-totals(FILE *fp, const struct digest_domain *dd)
+totals(void *ctx, const struct digest_domain *dd)
 {
+	FILE *fp = ctx;
 	uint64_t now = dd->messages, then = dd->prev_messages;
 	char a[32], b[PERCENT_LEN];
 
@@ -152,8 +152,9 @@ totals(FILE *fp, const struct digest_domain *dd)
 }
 
 static void
-days(FILE *fp, const struct digest_domain *dd)
+days(void *ctx, const struct digest_domain *dd)
 {
+	FILE *fp = ctx;
 	char buf[32], day[sizeof(dd->days[0].day) + 1];
 
 	if (dd->messages == 0 || dd->ndays == 0)
@@ -178,25 +179,12 @@ days(FILE *fp, const struct digest_domain *dd)
 	}
 }
 
-/* Appends "; tag=value" to buf when value is said. */
 static void
-tag(char *buf, size_t size, const char *name, const char *value)
+policy(void *ctx, const struct digest_domain *dd)
 {
-	char v[64];
-	size_t len = strlen(buf);
-
-	if (value[0] == '\0' || len >= size)
-		return;
-	text_printable(value, v, sizeof(v));
-	snprintf(
-	    buf + len, size - len, "%s%s=%s", len > 0 ? "; " : "", name, v);
-}
-
-static void
-policy(FILE *fp, const struct digest_domain *dd)
-{
+	FILE *fp = ctx;
 	const struct policy_state *p = &dd->policy;
-	char line[256] = "", pct[16], when[32];
+	char line[256], when[32];
 
 	fputs("\n### Policy and readiness\n\n", fp);
 	if (!p->known) {
@@ -205,16 +193,7 @@ policy(FILE *fp, const struct digest_domain *dd)
 		    fp);
 		return;
 	}
-	tag(line, sizeof(line), "p", p->p[0] != '\0' ? p->p : "?");
-	tag(line, sizeof(line), "sp", p->sp);
-	tag(line, sizeof(line), "np", p->np);
-	if (p->pct >= 0) {
-		snprintf(pct, sizeof(pct), "%d", p->pct);
-		tag(line, sizeof(line), "pct", pct);
-	}
-	tag(line, sizeof(line), "t", p->testing);
-	tag(line, sizeof(line), "adkim", p->adkim);
-	tag(line, sizeof(line), "aspf", p->aspf);
+	digest_policy_tags(p, line, sizeof(line));
 	fputs("Policy in force: ", fp);
 	md_code(fp, line, 0);
 	if (p->since > 0)
@@ -244,8 +223,9 @@ fence(FILE *fp, const char *s)
 }
 
 static void
-readiness(FILE *fp, const struct digest_domain *dd)
+readiness(void *ctx, const struct digest_domain *dd)
 {
+	FILE *fp = ctx;
 	const struct readiness *r = &dd->readiness;
 	size_t n = r->n_reasons < READINESS_MAX_REASONS ? r->n_reasons
 	                                                : READINESS_MAX_REASONS;
@@ -312,8 +292,6 @@ readiness(FILE *fp, const struct digest_domain *dd)
 	}
 }
 
-enum list_kind { LIST_FAILING, LIST_NEW, LIST_STOPPED, LIST_SPOOFING };
-
 static void
 causes(FILE *fp, const struct digest_sources *l)
 {
@@ -339,13 +317,18 @@ causes(FILE *fp, const struct digest_sources *l)
 	}
 }
 
+/* A list of sources: the failing ones (with their cause) or those that
+ * started or stopped sending (with the day). */
 static void
-source_list(FILE *fp, const char *title, const struct digest_sources *l,
-    enum list_kind kind)
+source_list(void *ctx, enum digest_section sec, const struct digest_sources *l,
+    const struct digest_domain *dd)
 {
-	int failing = kind == LIST_FAILING || kind == LIST_SPOOFING;
+	FILE *fp = ctx;
+	const char *title = digest_section_title(sec);
+	int failing = sec == DIGEST_FAILING || sec == DIGEST_SPOOFING;
 	char when[32];
 
+	(void)dd;
 	if (l->n == 0 && l->more == 0) {
 		fprintf(fp, "\n### %s: none\n", title);
 		return;
@@ -355,9 +338,9 @@ source_list(FILE *fp, const char *title, const struct digest_sources *l,
 	    "| IP | Class | Sender | Name (PTR) | Messages | %s | %s |\n"
 	    "|---|---|---|---|---:|---:|---|\n",
 	    failing ? "Failed" : "Passed",
-	    failing                ? "Cause"
-	        : kind == LIST_NEW ? "First seen"
-	                           : "Last seen");
+	    failing                 ? "Cause"
+	        : sec == DIGEST_NEW ? "First seen"
+	                            : "Last seen");
 	for (size_t i = 0; i < l->n; i++) {
 		const struct digest_addresses *a = digest_addresses_of(l, i);
 
@@ -396,7 +379,7 @@ source_list(FILE *fp, const char *title, const struct digest_sources *l,
 			if (failing)
 				md_code(fp, s->cause, 1);
 			else
-				fputs(present_time(kind == LIST_NEW
+				fputs(present_time(sec == DIGEST_NEW
 				              ? s->first_seen
 				              : s->last_seen,
 				          PRESENT_DAY, "?", when, sizeof(when)),
@@ -405,37 +388,32 @@ source_list(FILE *fp, const char *title, const struct digest_sources *l,
 		}
 	}
 	more(fp, l->more);
-	if (kind == LIST_FAILING)
+	if (sec == DIGEST_FAILING)
 		causes(fp, l);
 }
 
-/* One column a day, or a few days a column for long periods: ■ all
- * covered, ▣ some, □ none. */
+/* A reporter's days (present_coverage()): ■ all covered, ▣ some, □
+ * none; "-" for no days. */
 static void
 reporter_days(FILE *fp, const char *days)
 {
-	size_t len = days != NULL ? strlen(days) : 0;
-	size_t per = (len + PRESENT_REPORTER_BAR - 1) / PRESENT_REPORTER_BAR;
+	char cols[PRESENT_COVERAGE_LEN];
 
-	if (per == 0)
-		per = 1;
-	for (size_t i = 0; i < len; i += per) {
-		size_t got = 0, n = 0;
-
-		for (size_t j = i; j < len && j < i + per; j++, n++)
-			got += days[j] == '1';
-		fputs(got == n    ? "\xe2\x96\xa0"
-		        : got > 0 ? "\xe2\x96\xa3"
-		                  : "\xe2\x96\xa1",
+	present_coverage(days, cols, sizeof(cols));
+	for (const char *c = cols; *c != '\0'; c++)
+		fputs(*c == '#'     ? "\xe2\x96\xa0"
+		        : *c == '+' ? "\xe2\x96\xa3"
+		                    : "\xe2\x96\xa1",
 		    fp);
-	}
-	if (len == 0)
+	if (cols[0] == '\0')
 		fputc('-', fp);
 }
 
 static void
-reporters(FILE *fp, const struct digest_domain *dd)
+reporters(void *ctx, const struct digest_domain *dd)
 {
+	FILE *fp = ctx;
+
 	if (dd->nreporters == 0) {
 		fputs("\n### Reporters: none\n", fp);
 		return;
@@ -469,8 +447,9 @@ reporters(FILE *fp, const struct digest_domain *dd)
 }
 
 static void
-dns(FILE *fp, const struct digest_domain *dd)
+dns(void *ctx, const struct digest_domain *dd)
 {
+	FILE *fp = ctx;
 	size_t count[DNSCHECK_DNSERROR + 1] = {0}, bad = 0;
 
 	if (!dd->dns_checked) {
@@ -513,53 +492,16 @@ dns(FILE *fp, const struct digest_domain *dd)
 	}
 }
 
+static const struct digest_outline outline = {DIGEST_LAYOUT_FULL, totals, days,
+    policy, readiness, source_list, reporters, dns};
+
 static void
 domain(FILE *fp, const struct digest_domain *dd)
 {
 	fputs("\n## ", fp);
 	md_text(fp, dd->domain);
 	fputs("\n\n", fp);
-	for (int i = 0; i < DIGEST_NSECTIONS; i++) {
-		enum digest_section s = (enum digest_section)i;
-		const char *title = digest_section_title(s);
-
-		if (!digest_section_shown(s, dd, DIGEST_LAYOUT_FULL))
-			continue;
-		switch (s) {
-		case DIGEST_TOTALS:
-			totals(fp, dd);
-			break;
-		case DIGEST_DAYS:
-			days(fp, dd);
-			break;
-		case DIGEST_POLICY:
-			policy(fp, dd);
-			break;
-		case DIGEST_READINESS:
-			readiness(fp, dd);
-			break;
-		case DIGEST_FAILING:
-			source_list(
-			    fp, title, &dd->failing_legit, LIST_FAILING);
-			break;
-		case DIGEST_NEW:
-			source_list(fp, title, &dd->new_sources, LIST_NEW);
-			break;
-		case DIGEST_STOPPED:
-			source_list(fp, title, &dd->stopped, LIST_STOPPED);
-			break;
-		case DIGEST_SPOOFING:
-			source_list(fp, title, &dd->spoofing, LIST_SPOOFING);
-			break;
-		case DIGEST_REPORTERS:
-			reporters(fp, dd);
-			break;
-		case DIGEST_DNS:
-		case DIGEST_NSECTIONS:
-			dns(fp, dd);
-			break;
-		}
-	}
+	digest_outline_walk(&outline, dd, fp);
 }
 
 static void
@@ -639,10 +581,5 @@ digest_markdown(FILE *fp, const struct digest *d)
 		domain(fp, &d->domains[i]);
 	foreign(fp, d);
 	refused(fp, d);
-	if (fflush(fp) != 0 || ferror(fp)) {
-		if (errno == 0)
-			errno = EIO;
-		return -1;
-	}
-	return 0;
+	return present_end(fp);
 }

@@ -5,8 +5,10 @@
 #include "digest_outline.h"
 
 #include "digest.h"
+#include "text.h"
 
-#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 int
 digest_section_shown(enum digest_section s, const struct digest_domain *dd,
@@ -56,8 +58,45 @@ digest_section_title(enum digest_section s)
 	}
 }
 
-const struct digest_sources *
-digest_section_sources(enum digest_section s, const struct digest_domain *dd)
+/* Appends "; tag=value" to buf when value is said. */
+static void
+tag(char *buf, size_t size, const char *name, const char *value)
+{
+	char v[64];
+	size_t len = strlen(buf);
+
+	if (value[0] == '\0' || len >= size)
+		return;
+	text_printable(value, v, sizeof(v));
+	snprintf(
+	    buf + len, size - len, "%s%s=%s", len > 0 ? "; " : "", name, v);
+}
+
+const char *
+digest_policy_tags(const struct policy_state *p, char *buf, size_t size)
+{
+	char pct[16];
+
+	if (size == 0)
+		return buf;
+	buf[0] = '\0';
+	tag(buf, size, "p", p->p[0] != '\0' ? p->p : "?");
+	tag(buf, size, "sp", p->sp);
+	tag(buf, size, "np", p->np);
+	if (p->pct >= 0) {
+		snprintf(pct, sizeof(pct), "%d", p->pct);
+		tag(buf, size, "pct", pct);
+	}
+	tag(buf, size, "t", p->testing);
+	tag(buf, size, "adkim", p->adkim);
+	tag(buf, size, "aspf", p->aspf);
+	return buf;
+}
+
+/* The list of sources section s shows, borrowed from dd; NULL for a
+ * section that is not a list. */
+static const struct digest_sources *
+section_sources(enum digest_section s, const struct digest_domain *dd)
 {
 	switch (s) {
 	case DIGEST_FAILING:
@@ -80,8 +119,36 @@ digest_outline_walk(
 	for (int i = 0; i < DIGEST_NSECTIONS; i++) {
 		enum digest_section s = (enum digest_section)i;
 
-		if (o->write[s] != NULL &&
-		    digest_section_shown(s, dd, o->layout))
-			o->write[s](ctx, s, dd);
+		if (!digest_section_shown(s, dd, o->layout))
+			continue;
+		switch (s) {
+		case DIGEST_TOTALS:
+			o->totals(ctx, dd);
+			break;
+		case DIGEST_DAYS:
+			o->days(ctx, dd);
+			break;
+		case DIGEST_POLICY:
+			o->policy(ctx, dd);
+			break;
+		case DIGEST_READINESS:
+			if (o->readiness != NULL)
+				o->readiness(ctx, dd);
+			break;
+		case DIGEST_FAILING:
+		case DIGEST_NEW:
+		case DIGEST_STOPPED:
+		case DIGEST_SPOOFING:
+			o->sources(ctx, s, section_sources(s, dd), dd);
+			break;
+		case DIGEST_REPORTERS:
+			o->reporters(ctx, dd);
+			break;
+		case DIGEST_DNS:
+			o->dns(ctx, dd);
+			break;
+		case DIGEST_NSECTIONS:
+			break;
+		}
 	}
 }

@@ -12,8 +12,11 @@
 #ifndef DMARCSIFT_DIGEST_OUTLINE_H
 #define DMARCSIFT_DIGEST_OUTLINE_H
 
+#include <stddef.h>
+
 struct digest_domain;
 struct digest_sources;
+struct policy_state;
 
 enum digest_section {
 	DIGEST_TOTALS, /* mail and pass rate, against the period before */
@@ -54,18 +57,26 @@ int digest_section_shown(enum digest_section s, const struct digest_domain *dd,
  * sections whose heading the renderer writes with figures in it. */
 const char *digest_section_title(enum digest_section s);
 
-/* The list of sources section s shows (DIGEST_FAILING, _NEW, _STOPPED,
- * _SPOOFING), borrowed from dd; NULL for the other sections. */
-const struct digest_sources *digest_section_sources(
-    enum digest_section s, const struct digest_domain *dd);
+/* The tags of the policy receivers report, as the policy section states
+ * it: "p=quarantine; sp=none; pct=50; t=y; adkim=r; aspf=r", those
+ * reported only, each value made printable; into buf, returned. */
+const char *digest_policy_tags(
+    const struct policy_state *p, char *buf, size_t size);
 
-/* A renderer: its layout, and for each section the function that writes
- * it, called with the renderer's ctx; NULL for a section the renderer
- * writes with another (HTML's readiness is part of its policy panel). */
+/* A renderer: its layout, and the functions that write its sections of a
+ * domain, each called with the renderer's ctx. */
 struct digest_outline {
 	enum digest_layout layout;
-	void (*write[DIGEST_NSECTIONS])(
-	    void *ctx, enum digest_section s, const struct digest_domain *dd);
+	void (*totals)(void *ctx, const struct digest_domain *dd);
+	void (*days)(void *ctx, const struct digest_domain *dd);
+	void (*policy)(void *ctx, const struct digest_domain *dd);
+	/* NULL when the policy's writer writes it too (HTML's panel). */
+	void (*readiness)(void *ctx, const struct digest_domain *dd);
+	/* The four lists of sources: s says which, l is its list. */
+	void (*sources)(void *ctx, enum digest_section s,
+	    const struct digest_sources *l, const struct digest_domain *dd);
+	void (*reporters)(void *ctx, const struct digest_domain *dd);
+	void (*dns)(void *ctx, const struct digest_domain *dd);
 };
 
 /* Writes the sections of dd that o's layout shows, in order. */

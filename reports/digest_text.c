@@ -23,7 +23,6 @@
 #include "verdict.h"
 #include "xalloc.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -280,8 +279,9 @@ table_print(const struct out *o, struct table *t, size_t indent)
  * The sections of a domain. */
 
 static void
-totals(const struct out *o, const struct digest_domain *dd)
+totals(void *ctx, const struct digest_domain *dd)
 {
+	const struct out *o = ctx;
 	FILE *fp = o->fp;
 	uint64_t now = dd->messages, then = dd->prev_messages;
 	char a[32], b[PERCENT_LEN];
@@ -357,8 +357,9 @@ bar(const struct out *o, size_t n, const char *ascii, const char *seq,
 }
 
 static void
-days(const struct out *o, const struct digest_domain *dd)
+days(void *ctx, const struct digest_domain *dd)
 {
+	const struct out *o = ctx;
 	FILE *fp = o->fp;
 	uint64_t max = 0;
 	int wm = 8, wp = 6;
@@ -422,25 +423,12 @@ days(const struct out *o, const struct digest_domain *dd)
 	}
 }
 
-/* Appends "; tag=value" to buf when value is said. */
 static void
-tag(char *buf, size_t size, const char *name, const char *value)
+policy(void *ctx, const struct digest_domain *dd)
 {
-	char v[64];
-	size_t len = strlen(buf);
-
-	if (value[0] == '\0' || len >= size)
-		return;
-	text_printable(value, v, sizeof(v));
-	snprintf(
-	    buf + len, size - len, "%s%s=%s", len > 0 ? "; " : "", name, v);
-}
-
-static void
-policy(const struct out *o, const struct digest_domain *dd)
-{
+	const struct out *o = ctx;
 	const struct policy_state *p = &dd->policy;
-	char line[256] = "", pct[16], when[32];
+	char line[256], when[32];
 	size_t len;
 
 	heading(o, "Policy and readiness");
@@ -451,16 +439,7 @@ policy(const struct out *o, const struct digest_domain *dd)
 		    "reported the domain's policy.");
 		return;
 	}
-	tag(line, sizeof(line), "p", p->p[0] != '\0' ? p->p : "?");
-	tag(line, sizeof(line), "sp", p->sp);
-	tag(line, sizeof(line), "np", p->np);
-	if (p->pct >= 0) {
-		snprintf(pct, sizeof(pct), "%d", p->pct);
-		tag(line, sizeof(line), "pct", pct);
-	}
-	tag(line, sizeof(line), "t", p->testing);
-	tag(line, sizeof(line), "adkim", p->adkim);
-	tag(line, sizeof(line), "aspf", p->aspf);
+	digest_policy_tags(p, line, sizeof(line));
 	len = strlen(line);
 	if (p->since > 0)
 		snprintf(line + len, sizeof(line) - len,
@@ -487,8 +466,9 @@ met_word(int met, const char **seq)
 }
 
 static void
-readiness(const struct out *o, const struct digest_domain *dd)
+readiness(void *ctx, const struct digest_domain *dd)
 {
+	const struct out *o = ctx;
 	const struct readiness *r = &dd->readiness;
 	FILE *fp = o->fp;
 	char a[PRESENT_SAFE_MAX], b[PRESENT_SAFE_MAX];
@@ -590,8 +570,6 @@ u64s(uint64_t v, char *buf)
 	return buf;
 }
 
-enum list_kind { LIST_FAILING, LIST_NEW, LIST_STOPPED, LIST_SPOOFING };
-
 static void
 more(FILE *fp, size_t n)
 {
@@ -621,15 +599,21 @@ causes(const struct out *o, const struct digest_sources *l)
 	}
 }
 
+/* A list of sources: the failing ones (with their cause) or those that
+ * started or stopped sending (with the day). */
 static void
-source_list(const struct out *o, const char *title,
-    const struct digest_sources *l, enum list_kind kind)
+source_list(void *ctx, enum digest_section sec, const struct digest_sources *l,
+    const struct digest_domain *dd)
 {
+	const struct out *o = ctx;
+	const char *title = digest_section_title(sec);
+	int failing = sec == DIGEST_FAILING || sec == DIGEST_SPOOFING;
 	struct table t = {0};
-	char name[PRESENT_SAFE_MAX], addr[PRESENT_SAFE_MAX], m[24], p[24],
-	    f[24], when[32];
+	char name[PRESENT_SAFE_MAX], addr[PRESENT_SAFE_MAX], m[24], n[24],
+	    when[32];
 	char hdr[128];
 
+	(void)dd;
 	if (l->n == 0 && l->more == 0) {
 		snprintf(hdr, sizeof(hdr), "%s: none", title);
 		heading(o, hdr);
@@ -644,26 +628,11 @@ source_list(const struct out *o, const char *title,
 	t.head[2] = "sender";
 	t.head[3] = "messages";
 	t.right[3] = 1;
-	switch (kind) {
-	case LIST_FAILING:
-	case LIST_SPOOFING:
-		t.ncol = 6;
-		t.head[1] = "class";
-		t.head[4] = "failed";
-		t.right[4] = 1;
-		t.head[5] = "cause";
-		break;
-	case LIST_NEW:
-		t.head[4] = "passed";
-		t.right[4] = 1;
-		t.head[5] = "first seen";
-		break;
-	case LIST_STOPPED:
-		t.head[4] = "passed";
-		t.right[4] = 1;
-		t.head[5] = "last seen";
-		break;
-	}
+	t.head[4] = failing ? "failed" : "passed";
+	t.right[4] = 1;
+	t.head[5] = failing     ? "cause"
+	    : sec == DIGEST_NEW ? "first seen"
+	                        : "last seen";
 	for (size_t i = 0; i < l->n; i++) {
 		const struct digest_addresses *a = digest_addresses_of(l, i);
 
@@ -673,10 +642,10 @@ source_list(const struct out *o, const char *title,
 			    k == 0 ? &l->v[i] : &a->v[k - 1];
 			const char *last, *ip, *who;
 
-			if (kind == LIST_FAILING || kind == LIST_SPOOFING)
+			if (failing)
 				last = s->cause;
 			else
-				last = present_time(kind == LIST_NEW
+				last = present_time(sec == DIGEST_NEW
 				        ? s->first_seen
 				        : s->last_seen,
 				    PRESENT_DAY, "?", when, sizeof(when));
@@ -691,36 +660,27 @@ source_list(const struct out *o, const char *title,
 			}
 			row(&t, ip, source_class_name(s->cls), who,
 			    u64s(s->messages, m),
-			    kind == LIST_FAILING || kind == LIST_SPOOFING
-			        ? u64s(s->failed, f)
-			        : u64s(s->passed, p),
-			    last);
+			    u64s(failing ? s->failed : s->passed, n), last);
 		}
 	}
 	table_print(o, &t, 2);
 	more(o->fp, l->more);
-	if (kind == LIST_FAILING)
+	if (sec == DIGEST_FAILING)
 		causes(o, l);
 }
 
-/* A reporter's days: one column a day, or a few days a column for long
- * periods ('#' all covered, '+' some, '.' none). */
+/* A reporter's days (present_coverage()): '#' all covered, '+' some, '.'
+ * none; with colour, blocks. */
 static void
 reporter_days(const struct out *o, const char *days)
 {
-	size_t len = days != NULL ? strlen(days) : 0;
-	size_t per = (len + PRESENT_REPORTER_BAR - 1) / PRESENT_REPORTER_BAR;
+	char cols[PRESENT_COVERAGE_LEN];
 
-	if (per == 0)
-		per = 1;
-	for (size_t i = 0; i < len; i += per) {
-		size_t got = 0, n = 0;
-
-		for (size_t j = i; j < len && j < i + per; j++, n++)
-			got += days[j] == '1';
-		if (got == n)
+	for (const char *c = present_coverage(days, cols, sizeof(cols));
+	     *c != '\0'; c++) {
+		if (*c == '#')
 			bar(o, 1, "#", PRESENT_GREEN, "\xe2\x96\xa0");
-		else if (got > 0)
+		else if (*c == '+')
 			bar(o, 1, "+", PRESENT_YELLOW, "\xe2\x96\xa3");
 		else
 			bar(o, 1, ".", "", "\xe2\x96\xa1");
@@ -728,8 +688,9 @@ reporter_days(const struct out *o, const char *days)
 }
 
 static void
-reporters(const struct out *o, const struct digest_domain *dd)
+reporters(void *ctx, const struct digest_domain *dd)
 {
+	const struct out *o = ctx;
 	char name[PRESENT_SAFE_MAX], hdr[64];
 	size_t wn = 8, wr = 7, wm = 8;
 
@@ -797,8 +758,9 @@ status_seq(enum dnscheck_status s)
 }
 
 static void
-dns(const struct out *o, const struct digest_domain *dd)
+dns(void *ctx, const struct digest_domain *dd)
 {
+	const struct out *o = ctx;
 	size_t count[DNSCHECK_DNSERROR + 1] = {0};
 	char hdr[160];
 
@@ -845,8 +807,11 @@ dns(const struct out *o, const struct digest_domain *dd)
 	}
 }
 
+static const struct digest_outline outline = {DIGEST_LAYOUT_FULL, totals, days,
+    policy, readiness, source_list, reporters, dns};
+
 static void
-domain(const struct out *o, const struct digest_domain *dd)
+domain(struct out *o, const struct digest_domain *dd)
 {
 	char name[PRESENT_SAFE_MAX];
 	size_t n;
@@ -859,46 +824,7 @@ domain(const struct out *o, const struct digest_domain *dd)
 	while (n-- > 0)
 		fputc('=', o->fp);
 	fputc('\n', o->fp);
-	for (int i = 0; i < DIGEST_NSECTIONS; i++) {
-		enum digest_section s = (enum digest_section)i;
-		const char *title = digest_section_title(s);
-
-		if (!digest_section_shown(s, dd, DIGEST_LAYOUT_FULL))
-			continue;
-		switch (s) {
-		case DIGEST_TOTALS:
-			totals(o, dd);
-			break;
-		case DIGEST_DAYS:
-			days(o, dd);
-			break;
-		case DIGEST_POLICY:
-			policy(o, dd);
-			break;
-		case DIGEST_READINESS:
-			readiness(o, dd);
-			break;
-		case DIGEST_FAILING:
-			source_list(o, title, &dd->failing_legit, LIST_FAILING);
-			break;
-		case DIGEST_NEW:
-			source_list(o, title, &dd->new_sources, LIST_NEW);
-			break;
-		case DIGEST_STOPPED:
-			source_list(o, title, &dd->stopped, LIST_STOPPED);
-			break;
-		case DIGEST_SPOOFING:
-			source_list(o, title, &dd->spoofing, LIST_SPOOFING);
-			break;
-		case DIGEST_REPORTERS:
-			reporters(o, dd);
-			break;
-		case DIGEST_DNS:
-		case DIGEST_NSECTIONS:
-			dns(o, dd);
-			break;
-		}
-	}
+	digest_outline_walk(&outline, dd, o);
 }
 
 static void
@@ -983,10 +909,5 @@ digest_text(FILE *fp, const struct digest *d, int color)
 		domain(&o, &d->domains[i]);
 	foreign(&o, d);
 	refused(&o, d);
-	if (fflush(fp) != 0 || ferror(fp)) {
-		if (errno == 0)
-			errno = EIO;
-		return -1;
-	}
-	return 0;
+	return present_end(fp);
 }

@@ -4,8 +4,10 @@
  */
 #include "present.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "percent.h"
@@ -103,5 +105,37 @@ present_time(int64_t t, enum present_time_form form, const char *unknown,
 		snprintf(buf, size, "%s", unknown);
 	else
 		snprintf(buf, size, "%" PRId64, t);
+	return buf;
+}
+
+int
+present_end(FILE *fp)
+{
+	if (fflush(fp) == 0 && !ferror(fp))
+		return 0;
+	if (errno == 0)
+		errno = EIO;
+	return -1;
+}
+
+const char *
+present_coverage(const char *days, char *buf, size_t size)
+{
+	size_t len = days != NULL ? strlen(days) : 0;
+	size_t per = (len + PRESENT_REPORTER_BAR - 1) / PRESENT_REPORTER_BAR;
+	size_t o = 0;
+
+	if (size == 0)
+		return buf;
+	if (per == 0)
+		per = 1;
+	for (size_t i = 0; i < len && o + 1 < size; i += per) {
+		size_t got = 0, n = 0;
+
+		for (size_t j = i; j < len && j < i + per; j++, n++)
+			got += days[j] == '1';
+		buf[o++] = got == n ? '#' : got > 0 ? '+' : '.';
+	}
+	buf[o] = '\0';
 	return buf;
 }

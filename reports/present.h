@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "model.h"
 
@@ -27,6 +28,13 @@
 /* Columns of the day-by-day bar, and of a reporter's row of days. */
 #define PRESENT_DAY_BAR 40
 #define PRESENT_REPORTER_BAR 35
+
+/* A reporter's days ("1101111": '1' a day with a report) as at most
+ * PRESENT_REPORTER_BAR columns, one a day or a few days a column for a long
+ * period: '#' a report every day of the column, '+' on some, '.' on none;
+ * "" for no days.  Into buf (PRESENT_COVERAGE_LEN bytes), returned. */
+#define PRESENT_COVERAGE_LEN (PRESENT_REPORTER_BAR + 1)
+const char *present_coverage(const char *days, char *buf, size_t size);
 
 /* ANSI sequences, written only when colour was asked for (a terminal). */
 #define PRESENT_BOLD "\033[1m"
@@ -93,5 +101,12 @@ enum present_time_form {
  */
 const char *present_time(int64_t t, enum present_time_form form,
     const char *unknown, char *buf, size_t size);
+
+/* ------------------------------------------------------------------------
+ * The end of a document. */
+
+/* Flushes fp: 0, or -1 when writing failed (now or before), errno set
+ * (EIO when the stream did not say why). */
+int present_end(FILE *fp);
 
 #endif

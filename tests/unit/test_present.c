@@ -8,6 +8,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -100,6 +102,57 @@ test_safe_and_colours(void **state)
 	    present_status_ansi(DNSCHECK_DNSERROR), PRESENT_BOLD_MAGENTA);
 }
 
+/* A reporter's days as columns: one a day up to PRESENT_REPORTER_BAR,
+ * then a few days a column ('+' when only some had a report). */
+static void
+test_coverage(void **state)
+{
+	char buf[PRESENT_COVERAGE_LEN], days[71];
+
+	(void)state;
+	assert_string_equal(present_coverage("1101", buf, sizeof(buf)), "##.#");
+	assert_string_equal(present_coverage("", buf, sizeof(buf)), "");
+	assert_string_equal(present_coverage(NULL, buf, sizeof(buf)), "");
+	/* 70 days, two a column: 35 columns. */
+	memset(days, '0', 70);
+	days[70] = '\0';
+	days[0] = days[1] = '1';
+	days[3] = '1';
+	present_coverage(days, buf, sizeof(buf));
+	assert_int_equal(strlen(buf), PRESENT_REPORTER_BAR);
+	assert_int_equal(buf[0], '#');
+	assert_int_equal(buf[1], '+');
+	assert_int_equal(buf[2], '.');
+}
+
+/* The end of a document: 0 when all was written, else -1 with errno set,
+ * for a full disk as for an error the stream kept from before. */
+static void
+test_end(void **state)
+{
+	FILE *fp = fopen("/dev/null", "w");
+
+	(void)state;
+	assert_non_null(fp);
+	fputs("x\n", fp);
+	assert_int_equal(present_end(fp), 0);
+	fclose(fp);
+	fp = fopen("/dev/full", "w");
+	assert_non_null(fp);
+	fputs("x\n", fp);
+	errno = 0;
+	assert_int_equal(present_end(fp), -1);
+	assert_int_equal(errno, ENOSPC);
+	fclose(fp);
+	fp = fopen("/dev/null", "r");
+	assert_non_null(fp);
+	fputs("x\n", fp); /* not open for writing: the stream's error */
+	errno = 0;
+	assert_int_equal(present_end(fp), -1);
+	assert_int_not_equal(errno, 0);
+	fclose(fp);
+}
+
 int
 main(void)
 {
@@ -108,6 +161,8 @@ main(void)
 	    cmocka_unit_test(test_time_unknown),
 	    cmocka_unit_test(test_rates),
 	    cmocka_unit_test(test_safe_and_colours),
+	    cmocka_unit_test(test_coverage),
+	    cmocka_unit_test(test_end),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
