@@ -18,6 +18,7 @@
 #include "config.h"
 #include "err.h"
 #include "log.h"
+#include "server_url.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -628,79 +629,6 @@ read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* parse_url: smtp_url into "scheme://host:port" (for libcurl and for
- * messages) and whether it is smtps. */
-static int
-parse_url(const char *url, char *clean, size_t size, int *tls, struct err *err)
-{
-	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, *port = NULL, *x = NULL;
-	char *path = NULL, *query = NULL, *frag = NULL;
-	CURLUcode uc;
-	int rc = 0, extra = 0;
-
-	if (u == NULL)
-		return err_set(err, ERR_IO, "smtp: out of memory in libcurl");
-	uc = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
-	if (uc != CURLUE_OK) {
-		rc = err_set(err, ERR_USAGE, "smtp: bad server url: %s",
-		    curl_url_strerror(uc));
-		goto out;
-	}
-	if (curl_url_get(u, CURLUPART_USER, &x, 0) == CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_PASSWORD, &x, 0) == CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_OPTIONS, &x, 0) == CURLUE_OK) {
-		rc = err_set(err, ERR_USAGE,
-		    "smtp: the server url holds a user or password: give them "
-		    "as settings of their own");
-		goto out;
-	}
-	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
-	        CURLUE_OK) {
-		rc = err_set(err, ERR_USAGE,
-		    "smtp: the server url needs a scheme and a host");
-		goto out;
-	}
-	if (strcasecmp(scheme, "smtps") == 0)
-		*tls = 1;
-	else if (strcasecmp(scheme, "smtp") == 0)
-		*tls = 0;
-	else {
-		rc = err_set(err, ERR_USAGE,
-		    "smtp: the server url must start with smtps:// or smtp://");
-		goto out;
-	}
-	/* A path would become libcurl's EHLO name: keep that its own. */
-	if (curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK &&
-	    strcmp(path, "/") != 0 && path[0] != '\0')
-		extra = 1;
-	if (curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_FRAGMENT, &frag, 0) == CURLUE_OK)
-		extra = 1;
-	if (extra) {
-		rc = err_set(err, ERR_USAGE,
-		    "smtp: the server url must be %s://host[:port] with "
-		    "nothing after the host",
-		    *tls ? "smtps" : "smtp");
-		goto out;
-	}
-	if ((size_t)snprintf(clean, size, "%s://%s:%s", *tls ? "smtps" : "smtp",
-	        host, port) >= size)
-		rc = err_set(err, ERR_USAGE, "smtp: server name too long");
-out:
-	curl_free(x);
-	curl_free(path);
-	curl_free(query);
-	curl_free(frag);
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
-	return rc;
-}
-
 /* send_error: the message for a failed transfer; it names the server and,
  * when it refused, the code and line it answered with. */
 static int
@@ -784,7 +712,9 @@ mailout_send(
 	const char *cafile = config_str(cfg, CONFIG_SMTP_CAFILE);
 	long timeout = (long)config_int(cfg, CONFIG_SMTP_TIMEOUT);
 	int verify = config_bool(cfg, CONFIG_SMTP_TLS_VERIFY);
-	char where[600], errbuf[CURL_ERROR_SIZE], user_shown[80] = "";
+	/* "smtps://" and host:port: where always fits. */
+	char where[600], hostport[580], errbuf[CURL_ERROR_SIZE];
+	char user_shown[80] = "";
 	char *password = NULL, *msg = NULL, *from_owned = NULL, *rc_addr;
 	struct curl_slist *rcpts = NULL;
 	struct mail_message mm;
@@ -798,8 +728,11 @@ mailout_send(
 	if (url == NULL)
 		return err_set(
 		    err, ERR_USAGE, "smtp: no server url: set smtp_url");
-	if (parse_url(url, where, sizeof(where), &tls, err))
+	if (server_url_check(
+	        url, "smtp", &tls, hostport, sizeof(hostport), err))
 		return err->code;
+	snprintf(
+	    where, sizeof(where), "%s://%s", tls ? "smtps" : "smtp", hostport);
 	if (user != NULL) {
 		for (i = 0; user[i]; i++)
 			if ((unsigned char)user[i] < 0x20 || user[i] == 0x7f)

@@ -31,6 +31,7 @@
 #include <strings.h>
 
 #include "log.h"
+#include "server_url.h"
 #include "xalloc.h"
 
 #define CONNECT_TIMEOUT_S 30
@@ -418,75 +419,6 @@ check_text(const char *what, const char *s, struct err *err)
 	return 0;
 }
 
-/* parse_url: the server URL into a clean "scheme://host:port/", host:port
- * for messages, and whether it is imaps. */
-static int
-parse_url(const char *url, char *clean, size_t size, char *where, size_t wsize,
-    int *tls, struct err *err)
-{
-	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL,
-	     *x = NULL;
-	CURLUcode uc;
-	int rc = 0;
-
-	if (u == NULL)
-		return err_set(err, ERR_IO, "imap: out of memory in libcurl");
-	uc = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
-	if (uc != CURLUE_OK) {
-		rc = err_set(err, ERR_USAGE, "imap: bad server url: %s",
-		    curl_url_strerror(uc));
-		goto out;
-	}
-	if (curl_url_get(u, CURLUPART_USER, &x, 0) == CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_PASSWORD, &x, 0) == CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_OPTIONS, &x, 0) == CURLUE_OK) {
-		rc = err_set(err, ERR_USAGE,
-		    "imap: the server url holds a user, password or login "
-		    "options: give them as settings of their own");
-		goto out;
-	}
-	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
-	        CURLUE_OK) {
-		rc = err_set(err, ERR_USAGE,
-		    "imap: the server url needs a scheme and a host");
-		goto out;
-	}
-	if (strcasecmp(scheme, "imaps") == 0)
-		*tls = 1;
-	else if (strcasecmp(scheme, "imap") == 0)
-		*tls = 0;
-	else {
-		rc = err_set(err, ERR_USAGE,
-		    "imap: the server url must start with imaps:// or imap://");
-		goto out;
-	}
-	if ((curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK &&
-	        strcmp(path, "/") != 0 && strcmp(path, "") != 0) ||
-	    curl_url_get(u, CURLUPART_QUERY, &x, 0) == CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_FRAGMENT, &x, 0) == CURLUE_OK) {
-		rc = err_set(err, ERR_USAGE,
-		    "imap: the server url must be %s://host[:port] with "
-		    "nothing after the host",
-		    *tls ? "imaps" : "imap");
-		goto out;
-	}
-	if ((size_t)snprintf(clean, size, "%s://%s:%s/",
-	        *tls ? "imaps" : "imap", host, port) >= size ||
-	    (size_t)snprintf(where, wsize, "%s:%s", host, port) >= wsize)
-		rc = err_set(err, ERR_USAGE, "imap: server name too long");
-out:
-	curl_free(x);
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_free(path);
-	curl_url_cleanup(u);
-	return rc;
-}
-
 /* login_error: a message for a failed connect or login. */
 static int
 login_error(struct imap *im, CURLcode rc, const char *errbuf,
@@ -582,11 +514,14 @@ imap_open(struct imap **out, const struct imap_opts *o, struct err *err)
 		    "imap: timeouts must be 0 to 86400 seconds");
 
 	im = xcalloc(1, sizeof(*im));
-	if (parse_url(o->url, url, sizeof(url), im->where, sizeof(im->where),
-	        &tls, err)) {
+	if (server_url_check(
+	        o->url, "imap", &tls, im->where, sizeof(im->where), err)) {
 		free(im);
 		return err->code;
 	}
+	/* where is shorter than url: it always fits. */
+	snprintf(
+	    url, sizeof(url), "%s://%s/", tls ? "imaps" : "imap", im->where);
 	imap_printable(im->user, sizeof(im->user), o->user, strlen(o->user));
 	im->timeout_s = o->timeout_s ? o->timeout_s : TIMEOUT_S;
 

@@ -3,7 +3,7 @@
 add_executable(test_imap imap/test_imap.c ${DS_SRC}/ingest/imap.c
   ${DS_SRC}/ingest/imap_resp.c)
 target_include_directories(test_imap PRIVATE ${DS_SRC}/ingest)
-target_link_libraries(test_imap PRIVATE dscommon PkgConfig::LIBCURL
+target_link_libraries(test_imap PRIVATE dscommon dsurl PkgConfig::LIBCURL
   PkgConfig::CMOCKA)
 target_compile_definitions(test_imap PRIVATE
   DS_CORPUS="${DS_CORPUS}" DS_TESTDATA="${CMAKE_CURRENT_SOURCE_DIR}/data")
