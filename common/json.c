@@ -47,6 +47,18 @@ json_key(FILE *fp, const char *key, int first)
 }
 
 void
+json_strv(FILE *fp, char *const *v, size_t n)
+{
+	fputc('[', fp);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			fputc(',', fp);
+		json_string(fp, v[i]);
+	}
+	fputc(']', fp);
+}
+
+void
 json_time(FILE *fp, int64_t t)
 {
 	time_t tt = (time_t)t;
@@ -81,10 +93,34 @@ json_kv_u64(FILE *fp, const char *key, uint64_t v, int first)
 }
 
 void
+json_kv_i64(FILE *fp, const char *key, int64_t v, int first)
+{
+	json_key(fp, key, first);
+	fprintf(fp, "%" PRId64, v);
+}
+
+void
 json_kv_int(FILE *fp, const char *key, int v, int first)
 {
 	json_key(fp, key, first);
 	fprintf(fp, "%d", v);
+}
+
+void
+json_kv_int_opt(FILE *fp, const char *key, int v, int first)
+{
+	json_key(fp, key, first);
+	if (v < 0)
+		fputs("null", fp);
+	else
+		fprintf(fp, "%d", v);
+}
+
+void
+json_kv_strv(FILE *fp, const char *key, char *const *v, size_t n, int first)
+{
+	json_key(fp, key, first);
+	json_strv(fp, v, n);
 }
 
 void

@@ -116,11 +116,7 @@ policy_now(FILE *fp, const struct advice *a)
 	json_kv_opt(fp, "p", now->p, 1);
 	json_kv_opt(fp, "sp", now->sp, 0);
 	json_kv_opt(fp, "np", now->np, 0);
-	json_key(fp, "pct", 0);
-	if (now->pct < 0)
-		fputs("null", fp);
-	else
-		fprintf(fp, "%d", now->pct);
+	json_kv_int_opt(fp, "pct", now->pct, 0);
 	json_kv_opt(fp, "t", now->testing, 0);
 	json_kv_opt(fp, "adkim", now->adkim, 0);
 	json_kv_opt(fp, "aspf", now->aspf, 0);
@@ -322,16 +318,8 @@ advise_json(FILE *fp, const struct advice *a)
 	policy_now(fp, a);
 	json_kv_opt(fp, "policy_now_text", r->policy_now, 0);
 	json_kv_int(fp, "step_now", r->step_now, 0);
-	json_key(fp, "step_reported", 0);
-	if (r->step_reported < 0)
-		fputs("null", fp);
-	else
-		fprintf(fp, "%d", r->step_reported);
-	json_key(fp, "step_published", 0);
-	if (r->step_published < 0)
-		fputs("null", fp);
-	else
-		fprintf(fp, "%d", r->step_published);
+	json_kv_int_opt(fp, "step_reported", r->step_reported, 0);
+	json_kv_int_opt(fp, "step_published", r->step_published, 0);
 	json_kv_opt(fp, "policy_published_text", r->policy_published, 0);
 	json_kv_bool(fp, "ready", r->ready, 0);
 	json_kv_bool(fp, "waiting", r->waiting, 0);

@@ -4,20 +4,6 @@
 #include "dnscheck.h"
 #include "json.h"
 
-static void
-str(FILE *fp, const char *key, const char *val, int first)
-{
-	json_key(fp, key, first);
-	json_string(fp, val);
-}
-
-static void
-u64(FILE *fp, const char *key, uint64_t v, int first)
-{
-	json_key(fp, key, first);
-	fprintf(fp, "%llu", (unsigned long long)v);
-}
-
 static const char *
 from_name(unsigned from)
 {
@@ -26,22 +12,20 @@ from_name(unsigned from)
 	return from == CHECK_FROM_OPTION ? "option" : "reports";
 }
 
-static void
-items(FILE *fp, const struct check *c)
+void
+check_json_findings(FILE *fp, const struct dnscheck_list *l)
 {
-	const struct dnscheck_list *l = &c->findings;
-
-	json_key(fp, "items", 0);
 	fputc('[', fp);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct dnscheck_finding *f = &l->v[i];
 
 		fputs(i ? ",{" : "{", fp);
-		str(fp, "id", f->id, 1);
-		str(fp, "status", dnscheck_status_name(f->status), 0);
-		str(fp, "subject", f->subject, 0);
-		str(fp, "text", f->text, 0);
-		str(fp, "fix", f->status != DNSCHECK_PASS ? f->fix : NULL, 0);
+		json_kv_str(fp, "id", f->id, 1);
+		json_kv_str(fp, "status", dnscheck_status_name(f->status), 0);
+		json_kv_str(fp, "subject", f->subject, 0);
+		json_kv_str(fp, "text", f->text, 0);
+		json_kv_str(
+		    fp, "fix", f->status != DNSCHECK_PASS ? f->fix : NULL, 0);
 		fputc('}', fp);
 	}
 	fputc(']', fp);
@@ -59,9 +43,9 @@ policy(FILE *fp, const struct check *c)
 		fputs("null", fp);
 	} else {
 		fputc('{', fp);
-		str(fp, "record", pub->record, 1);
+		json_kv_str(fp, "record", pub->record, 1);
 		for (int t = 0; t < CHECK_NTAGS; t++)
-			str(fp, check_tag_name(t),
+			json_kv_str(fp, check_tag_name(t),
 			    pub->tag[t][0] ? pub->tag[t] : NULL, 0);
 		fputc('}', fp);
 	}
@@ -75,8 +59,10 @@ policy(FILE *fp, const struct check *c)
 			fputc('[', fp);
 			for (size_t i = 0; i < c->nsaid[t]; i++) {
 				fputs(i ? ",{" : "{", fp);
-				str(fp, "value", c->said[t][i].value, 1);
-				u64(fp, "reports", c->said[t][i].reports, 0);
+				json_kv_str(
+				    fp, "value", c->said[t][i].value, 1);
+				json_kv_u64(
+				    fp, "reports", c->said[t][i].reports, 0);
 				fputc('}', fp);
 			}
 			fputc(']', fp);
@@ -95,20 +81,20 @@ check_json(FILE *fp, const struct check *c)
 	for (size_t i = 0; i < l->n; i++)
 		count[l->v[i].status]++;
 	fputc('{', fp);
-	str(fp, "domain", c->domain, 1);
-	str(fp, "status", dnscheck_status_name(dnscheck_worst(l)), 0);
+	json_kv_str(fp, "domain", c->domain, 1);
+	json_kv_str(fp, "status", dnscheck_status_name(dnscheck_worst(l)), 0);
 	json_key(fp, "counts", 0);
 	fputc('{', fp);
 	for (int s = DNSCHECK_PASS; s <= DNSCHECK_DNSERROR; s++)
-		u64(fp, dnscheck_status_name(s), count[s], s == DNSCHECK_PASS);
+		json_kv_u64(
+		    fp, dnscheck_status_name(s), count[s], s == DNSCHECK_PASS);
 	fputc('}', fp);
 
 	json_key(fp, "reports", 0);
 	fputc('{', fp);
 	json_key(fp, "read", 1);
 	fputs(c->gathered ? "true" : "false", fp);
-	json_key(fp, "days", 0);
-	fprintf(fp, "%d", c->days);
+	json_kv_int(fp, "days", c->days, 0);
 	json_key(fp, "count", 0);
 	if (c->gathered)
 		fprintf(fp, "%llu", (unsigned long long)c->reports);
@@ -116,16 +102,17 @@ check_json(FILE *fp, const struct check *c)
 		fputs("null", fp);
 	fputc('}', fp);
 
-	items(fp, c);
+	json_key(fp, "items", 0);
+	check_json_findings(fp, &c->findings);
 
 	json_key(fp, "selectors", 0);
 	fputc('[', fp);
 	for (size_t i = 0; i < c->nsel; i++) {
 		fputs(i ? ",{" : "{", fp);
-		str(fp, "selector", c->sel[i].name, 1);
-		str(fp, "from", from_name(c->sel[i].from), 0);
-		u64(fp, "messages", c->sel[i].messages, 0);
-		u64(fp, "failed", c->sel[i].failed, 0);
+		json_kv_str(fp, "selector", c->sel[i].name, 1);
+		json_kv_str(fp, "from", from_name(c->sel[i].from), 0);
+		json_kv_u64(fp, "messages", c->sel[i].messages, 0);
+		json_kv_u64(fp, "failed", c->sel[i].failed, 0);
 		fputc('}', fp);
 	}
 	fputc(']', fp);
@@ -134,12 +121,12 @@ check_json(FILE *fp, const struct check *c)
 	fputc('[', fp);
 	for (size_t i = 0; i < c->nip; i++) {
 		fputs(i ? ",{" : "{", fp);
-		str(fp, "ip", c->ips[i].ip, 1);
-		str(fp, "from", from_name(c->ips[i].from), 0);
+		json_kv_str(fp, "ip", c->ips[i].ip, 1);
+		json_kv_str(fp, "from", from_name(c->ips[i].from), 0);
 		fputc('}', fp);
 	}
 	fputc(']', fp);
-	u64(fp, "ips_not_checked", c->ips_left_out, 0);
+	json_kv_u64(fp, "ips_not_checked", c->ips_left_out, 0);
 
 	json_key(fp, "sources", 0);
 	fputc('[', fp);
@@ -147,13 +134,12 @@ check_json(FILE *fp, const struct check *c)
 		const struct check_source *s = &c->src[i];
 
 		fputs(i ? ",{" : "{", fp);
-		str(fp, "ip", s->ip, 1);
-		u64(fp, "messages", s->messages, 0);
-		u64(fp, "passed", s->passed, 0);
-		u64(fp, "dkim_aligned", s->dkim_aligned, 0);
-		str(fp, "spf", check_spf_name(s->spf), 0);
-		json_key(fp, "spf_uncertain", 0);
-		fputs(s->spf_uncertain ? "true" : "false", fp);
+		json_kv_str(fp, "ip", s->ip, 1);
+		json_kv_u64(fp, "messages", s->messages, 0);
+		json_kv_u64(fp, "passed", s->passed, 0);
+		json_kv_u64(fp, "dkim_aligned", s->dkim_aligned, 0);
+		json_kv_str(fp, "spf", check_spf_name(s->spf), 0);
+		json_kv_bool(fp, "spf_uncertain", s->spf_uncertain, 0);
 		fputc('}', fp);
 	}
 	fputc(']', fp);
@@ -162,8 +148,8 @@ check_json(FILE *fp, const struct check *c)
 	fputc('[', fp);
 	for (size_t i = 0; i < c->nnet; i++) {
 		fputs(i ? ",{" : "{", fp);
-		str(fp, "network", c->nets[i].text, 1);
-		str(fp, "via", c->nets[i].via, 0);
+		json_kv_str(fp, "network", c->nets[i].text, 1);
+		json_kv_str(fp, "via", c->nets[i].via, 0);
 		fputc('}', fp);
 	}
 	fputc(']', fp);

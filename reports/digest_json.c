@@ -5,8 +5,10 @@
  */
 #include "digest_render.h"
 
+#include "check_json.h"
 #include "digest.h"
 #include "json.h"
+#include "source_json.h"
 #include "percent.h"
 #include "present.h"
 #include "verdict.h"
@@ -50,8 +52,6 @@ address(FILE *fp, const struct source *s)
 static void
 source(FILE *fp, const struct source *s, const struct digest_addresses *a)
 {
-	int c = verdict_cause_from_name(s->cause);
-
 	fputc('{', fp);
 	json_kv_str(fp, "ip", a != NULL ? NULL : s->ip, 1);
 	json_kv_str(fp, "who", digest_sender_name(s), 0);
@@ -66,36 +66,7 @@ source(FILE *fp, const struct source *s, const struct digest_addresses *a)
 		address(fp, &a->v[i]);
 	}
 	fputc(']', fp);
-	json_kv_str(fp, "class", source_class_name(s->cls), 0);
-	json_kv_str(fp, "service", s->service, 0);
-	json_kv_str(fp, "ptr", a != NULL ? NULL : s->ptr, 0);
-	json_kv_u64(fp, "messages", s->messages, 0);
-	json_kv_u64(fp, "passed", s->passed, 0);
-	json_kv_u64(fp, "failed", s->failed, 0);
-	json_kv_u64(fp, "forwarded", s->forwarded, 0);
-	json_kv_str(fp, "cause", s->cause, 0);
-	/* A cause this build does not know keeps its name, without words. */
-	json_kv_str(fp, "cause_text", c >= 0 ? verdict_cause_text(c) : NULL, 0);
-	json_kv_str(fp, "fix", source_fix(s), 0);
-	json_key(fp, "dkim_domains", 0);
-	fputc('[', fp);
-	for (size_t i = 0; i < s->n_dkim; i++) {
-		if (i > 0)
-			fputc(',', fp);
-		json_string(fp, s->dkim_domains[i]);
-	}
-	fputc(']', fp);
-	json_key(fp, "spf_domains", 0);
-	fputc('[', fp);
-	for (size_t i = 0; i < s->n_spf; i++) {
-		if (i > 0)
-			fputc(',', fp);
-		json_string(fp, s->spf_domains[i]);
-	}
-	fputc(']', fp);
-	json_kv_u64(fp, "reporters", s->reporters, 0);
-	json_kv_time(fp, "first_seen", s->first_seen, 0);
-	json_kv_time(fp, "last_seen", s->last_seen, 0);
+	source_json_fields(fp, s, a != NULL);
 	fputc('}', fp);
 }
 
@@ -126,11 +97,7 @@ policy(FILE *fp, const struct policy_state *p)
 	json_kv_opt(fp, "p", p->p, 1);
 	json_kv_opt(fp, "sp", p->sp, 0);
 	json_kv_opt(fp, "np", p->np, 0);
-	json_key(fp, "pct", 0);
-	if (p->pct < 0)
-		fputs("null", fp);
-	else
-		fprintf(fp, "%d", p->pct);
+	json_kv_int_opt(fp, "pct", p->pct, 0);
 	json_kv_opt(fp, "testing", p->testing, 0);
 	json_kv_opt(fp, "adkim", p->adkim, 0);
 	json_kv_opt(fp, "aspf", p->aspf, 0);
@@ -145,14 +112,9 @@ readiness(FILE *fp, const struct readiness *r)
 	json_key(fp, "readiness", 0);
 	fputc('{', fp);
 	json_kv_bool(fp, "ready", r->ready, 1);
-	json_key(fp, "step_now", 0);
-	fprintf(fp, "%d", r->step_now);
+	json_kv_int(fp, "step_now", r->step_now, 0);
 	json_kv_opt(fp, "policy_now", r->policy_now, 0);
-	json_key(fp, "next_step_no", 0);
-	if (r->next_step_no < 0)
-		fputs("null", fp);
-	else
-		fprintf(fp, "%d", r->next_step_no);
+	json_kv_int_opt(fp, "next_step_no", r->next_step_no, 0);
 	json_kv_opt(fp, "next_step", r->next_step, 0);
 	json_kv_opt(fp, "next_record", r->next_record, 0);
 	json_key(fp, "reasons", 0);
@@ -187,8 +149,7 @@ reporters(FILE *fp, const struct digest_domain *dd)
 		json_kv_u64(fp, "reports", r->reports, 0);
 		json_kv_u64(fp, "messages", r->messages, 0);
 		json_kv_str(fp, "days", r->days != NULL ? r->days : "", 0);
-		json_key(fp, "days_covered", 0);
-		fprintf(fp, "%d", r->ndays_covered);
+		json_kv_int(fp, "days_covered", r->ndays_covered, 0);
 		json_kv_bool(fp, "silent", r->silent, 0);
 		fputc('}', fp);
 	}
@@ -203,20 +164,7 @@ dns(FILE *fp, const struct digest_domain *dd)
 		fputs("null", fp);
 		return;
 	}
-	fputc('[', fp);
-	for (size_t i = 0; i < dd->dns.n; i++) {
-		const struct dnscheck_finding *f = &dd->dns.v[i];
-
-		fputs(i ? ",{" : "{", fp);
-		json_kv_str(fp, "id", f->id, 1);
-		json_kv_str(fp, "status", dnscheck_status_name(f->status), 0);
-		json_kv_str(fp, "subject", f->subject, 0);
-		json_kv_str(fp, "text", f->text, 0);
-		json_kv_str(
-		    fp, "fix", f->status != DNSCHECK_PASS ? f->fix : NULL, 0);
-		fputc('}', fp);
-	}
-	fputc(']', fp);
+	check_json_findings(fp, &dd->dns);
 }
 
 static void
@@ -282,8 +230,7 @@ digest_json(FILE *fp, const struct digest *d)
 		const struct digest_refused *r = &d->refused[i];
 
 		fputs(i ? ",{" : "{", fp);
-		json_key(fp, "input", 1);
-		fprintf(fp, "%" PRId64, r->input);
+		json_kv_i64(fp, "input", r->input, 1);
 		json_kv_str(fp, "source_name", r->source_name, 0);
 		json_kv_time(fp, "received_at", r->received_at, 0);
 		json_kv_str(fp, "reason", r->reason, 0);

@@ -9,20 +9,9 @@
 #include <time.h>
 
 #include "json.h"
+#include "source_json.h"
 #include "xalloc.h"
 #include "verdict.h"
-
-static void
-json_strv(FILE *fp, char *const *v, size_t n)
-{
-	fputc('[', fp);
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			fputc(',', fp);
-		json_string(fp, v[i]);
-	}
-	fputc(']', fp);
-}
 
 /* The same sources grouped by who sends, as the text shows them. */
 static void
@@ -78,46 +67,12 @@ by_rank(const void *a, const void *b)
 static void
 source(FILE *fp, const struct source *s, int first)
 {
-	int cause = s->cause != NULL ? verdict_cause_from_name(s->cause) : -1;
-
 	if (!first)
 		fputc(',', fp);
 	fputc('{', fp);
-	json_key(fp, "ip", 1);
-	json_string(fp, s->ip);
-	json_key(fp, "class", 0);
-	json_string(fp, source_class_name(s->cls));
-	json_key(fp, "service", 0);
-	json_string(fp, s->service);
-	json_key(fp, "ptr", 0);
-	json_string(fp, s->ptr);
-	json_key(fp, "messages", 0);
-	fprintf(fp, "%" PRIu64, s->messages);
-	json_key(fp, "passed", 0);
-	fprintf(fp, "%" PRIu64, s->passed);
-	json_key(fp, "failed", 0);
-	fprintf(fp, "%" PRIu64, s->failed);
-	json_key(fp, "forwarded", 0);
-	fprintf(fp, "%" PRIu64, s->forwarded);
-	json_key(fp, "cause", 0);
-	json_string(fp, s->cause);
-	json_key(fp, "cause_text", 0);
-	json_string(fp,
-	    cause > 0 ? verdict_cause_text((enum verdict_cause)cause) : NULL);
-	json_key(fp, "fix", 0);
-	json_string(fp, source_fix(s));
-	json_key(fp, "dkim_domains", 0);
-	json_strv(fp, s->dkim_domains, s->n_dkim);
-	json_key(fp, "spf_domains", 0);
-	json_strv(fp, s->spf_domains, s->n_spf);
-	json_key(fp, "reporters", 0);
-	fprintf(fp, "%" PRIu64, s->reporters);
-	json_key(fp, "first_seen", 0);
-	json_time(fp, s->first_seen);
-	json_key(fp, "last_seen", 0);
-	json_time(fp, s->last_seen);
-	json_key(fp, "who", 0);
-	json_string(fp, s->who);
+	json_kv_str(fp, "ip", s->ip, 1);
+	source_json_fields(fp, s, 0);
+	json_kv_str(fp, "who", s->who, 0);
 	fputc('}', fp);
 }
 
@@ -129,14 +84,10 @@ sources_json(FILE *fp, const struct sources_view *v)
 	size_t n = 0;
 
 	fputc('{', fp);
-	json_key(fp, "domain", 1);
-	json_string(fp, v->domain);
-	json_key(fp, "days", 0);
-	fprintf(fp, "%d", v->days);
-	json_key(fp, "since", 0);
-	json_time(fp, v->since);
-	json_key(fp, "until", 0);
-	json_time(fp, v->until);
+	json_kv_str(fp, "domain", v->domain, 1);
+	json_kv_int(fp, "days", v->days, 0);
+	json_kv_time(fp, "since", v->since, 0);
+	json_kv_time(fp, "until", v->until, 0);
 	json_key(fp, "all", 0);
 	fputs(v->all ? "true" : "false", fp);
 	json_key(fp, "offline", 0);

@@ -140,6 +140,30 @@ test_json_string(void **state)
 	free(buf);
 }
 
+/* The key-value writers the report formats share. */
+static void
+test_json_kv(void **state)
+{
+	char *v[] = {"a", "b\"c"};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	(void)state;
+	fputc('{', fp);
+	json_kv_int_opt(fp, "pct", 50, 1);
+	json_kv_int_opt(fp, "step", -1, 0);
+	json_kv_i64(fp, "begin", INT64_MIN, 0);
+	json_kv_strv(fp, "names", v, 2, 0);
+	json_kv_strv(fp, "none", NULL, 0, 0);
+	fputc('}', fp);
+	fclose(fp);
+	assert_string_equal(buf,
+	    "{\"pct\":50,\"step\":null,\"begin\":-9223372036854775808,"
+	    "\"names\":[\"a\",\"b\\\"c\"],\"none\":[]}");
+	free(buf);
+}
+
 static void
 test_bytesrc_peek_then_read(void **state)
 {
@@ -435,6 +459,7 @@ main(void)
 	    cmocka_unit_test(test_ip_normalize),
 	    cmocka_unit_test(test_text),
 	    cmocka_unit_test(test_json_string),
+	    cmocka_unit_test(test_json_kv),
 	    cmocka_unit_test(test_bytesrc_peek_then_read),
 	    cmocka_unit_test(test_bytesrc_fd_limit),
 	    cmocka_unit_test(test_report_warnings_bounded),

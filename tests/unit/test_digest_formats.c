@@ -853,6 +853,26 @@ test_json_content(void **state)
 	digest_free(d);
 }
 
+/* A source whose cause is "none" failed nothing: no words and no fix, as
+ * `sources --json` and source_fix() say (source_json.c; the summary
+ * gave the words of "none", "passes DMARC", and no fix). */
+static void
+test_json_cause_none(void **state)
+{
+	struct digest *d = fx_new("week", FX_SINCE, 7);
+	struct digest_domain *dd = fx_domain(d, "new.example");
+	char *out;
+
+	(void)state;
+	fx_source(&dd->new_sources, "192.0.2.1", SOURCE_LEGITIMATE, NULL,
+	    "mail.new.example", 55, 55, "none", FX_SINCE, FX_SINCE);
+	out = render_ok(d, "json");
+	assert_non_null(strstr(
+	    out, "\"cause\":\"none\",\"cause_text\":null,\"fix\":null,"));
+	free(out);
+	digest_free(d);
+}
+
 /* ------------------------------------------------------------------------
  * CSV: an RFC 4180 reader, and the rows the struct says. */
 
@@ -1303,6 +1323,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_json_validator),
 	    cmocka_unit_test(test_json),
 	    cmocka_unit_test(test_json_content),
+	    cmocka_unit_test(test_json_cause_none),
 	    cmocka_unit_test(test_csv),
 	    cmocka_unit_test(test_csv_hostile),
 	    cmocka_unit_test(test_csv_unknown_table),
