@@ -929,16 +929,78 @@ imap_list(struct imap *im, const char *mailbox, uint32_t after_uid, size_t max,
 	}
 }
 
+/* What one_fetch() found. */
+enum { FETCH_NONE, FETCH_FOUND, FETCH_GONE };
+
+/*
+ * one_fetch: sends cmd, a UID FETCH or UID STORE (verb) of uid whose
+ * answer is a FETCH response about it, and finds the one with what want()
+ * needs, into *f (its strings point into the response: valid until the
+ * next command).  When none came and the mailbox changed meanwhile (an
+ * EXPUNGE or EXISTS among the responses) it asks once more.  Returns
+ * FETCH_FOUND, FETCH_NONE, FETCH_GONE when the server said the mail was
+ * expunged (NO [EXPUNGEISSUED]), or an err code; another NO is "imap:
+ * cannot DOING: its text".
+ */
+static int
+one_fetch(struct imap *im, size_t limit, const char *verb, const char *cmd,
+    uint32_t uid, int (*want)(const struct imap_fetch *f), const char *doing,
+    struct imap_fetch *f, struct err *err)
+{
+	struct imap_cur c;
+	uint32_t seq;
+	unsigned before;
+
+	for (int again = 1;; again = 0) {
+		before = im->changes;
+		if (command(im, limit, err, "%s", cmd))
+			return err->code;
+		if (!resp_ok(im)) {
+			if (imap_resp_code(im->r.text, "EXPUNGEISSUED") != NULL)
+				return FETCH_GONE;
+			return err_set(err, ERR_IO, "imap: cannot %s: %s",
+			    doing, im->r.text);
+		}
+		for (size_t i = 0; i < im->r.n; i++) {
+			if (!numbered(im, i, "FETCH", &seq, &c))
+				continue;
+			if (!imap_resp_fetch(&c, f))
+				return bad_answer(im, verb, err);
+			if (f->has_uid && f->uid == uid && want(f))
+				return FETCH_FOUND;
+		}
+		if (!again || im->changes == before)
+			return FETCH_NONE;
+	}
+}
+
+/* What one_fetch() looks for: the body, the size and date, the flags. */
+static int
+has_body(const struct imap_fetch *f)
+{
+	return f->has_body;
+}
+
+static int
+has_size_date(const struct imap_fetch *f)
+{
+	return f->has_size && f->has_date;
+}
+
+static int
+has_flags(const struct imap_fetch *f)
+{
+	return f->has_flags;
+}
+
 int
 imap_fetch(struct imap *im, const char *mailbox, uint32_t uid, size_t max_bytes,
     unsigned char **buf, size_t *len, int *truncated, struct err *err)
 {
 	struct imap_fetch f;
-	struct imap_cur c;
-	uint32_t seq;
-	size_t i, extra;
-	unsigned before;
-	int again;
+	char cmd[CMD_MAX], doing[CMD_MAX];
+	size_t extra;
+	int rc;
 
 	*buf = NULL;
 	*len = 0;
@@ -951,43 +1013,28 @@ imap_fetch(struct imap *im, const char *mailbox, uint32_t uid, size_t max_bytes,
 	if (select_mailbox(im, mailbox, 0, NULL, err))
 		return err->code;
 	extra = ceiling(im, FETCH_SLACK);
-	for (again = 1;; again = 0) {
-		before = im->changes;
-		if (command(im, max_bytes + extra, err,
-		        "UID FETCH %u (UID RFC822.SIZE BODY.PEEK[]<0.%zu>)",
-		        uid, max_bytes))
-			return err->code;
-		if (!resp_ok(im)) {
-			if (imap_resp_code(im->r.text, "EXPUNGEISSUED") != NULL)
-				return IMAP_MISSING;
-			return err_set(err, ERR_IO,
-			    "imap: cannot fetch uid %u from mailbox %s: %s",
-			    uid, mailbox, im->r.text);
-		}
-		for (i = 0; i < im->r.n; i++) {
-			if (!numbered(im, i, "FETCH", &seq, &c))
-				continue;
-			if (!imap_resp_fetch(&c, &f))
-				return bad_answer(im, "UID FETCH", err);
-			if (!f.has_uid || f.uid != uid || !f.has_body)
-				continue;
-			if (f.body == NULL)
-				return err_set(err, ERR_IO,
-				    "imap: %s sent no text for uid %u in "
-				    "mailbox %s",
-				    im->where, uid, mailbox);
-			/* A server that ignores the <0.N> still gets cut. */
-			*len = f.body_len < max_bytes ? f.body_len : max_bytes;
-			*truncated = f.has_size ? f.size > *len
-			                        : f.body_len >= max_bytes;
-			*buf = xmalloc(*len + 1);
-			memcpy(*buf, f.body, *len);
-			(*buf)[*len] = '\0';
-			return 0;
-		}
-		if (!again || im->changes == before)
-			return IMAP_MISSING;
-	}
+	snprintf(cmd, sizeof(cmd),
+	    "UID FETCH %u (UID RFC822.SIZE BODY.PEEK[]<0.%zu>)", uid,
+	    max_bytes);
+	snprintf(
+	    doing, sizeof(doing), "fetch uid %u from mailbox %s", uid, mailbox);
+	rc = one_fetch(im, max_bytes + extra, "UID FETCH", cmd, uid, has_body,
+	    doing, &f, err);
+	if (rc < 0)
+		return rc;
+	if (rc != FETCH_FOUND)
+		return IMAP_MISSING;
+	if (f.body == NULL)
+		return err_set(err, ERR_IO,
+		    "imap: %s sent no text for uid %u in mailbox %s", im->where,
+		    uid, mailbox);
+	/* A server that ignores the <0.N> still gets cut. */
+	*len = f.body_len < max_bytes ? f.body_len : max_bytes;
+	*truncated = f.has_size ? f.size > *len : f.body_len >= max_bytes;
+	*buf = xmalloc(*len + 1);
+	memcpy(*buf, f.body, *len);
+	(*buf)[*len] = '\0';
+	return 0;
 }
 
 /*
@@ -1000,41 +1047,25 @@ add_flag(struct imap *im, const char *mailbox, uint32_t uid, const char *flag,
     struct err *err)
 {
 	struct imap_fetch f;
-	struct imap_cur c;
-	uint32_t seq;
-	size_t i;
-	unsigned before;
-	int yes, again;
+	char cmd[CMD_MAX], doing[CMD_MAX];
+	int yes, rc;
 
-	for (again = 1;; again = 0) {
-		before = im->changes;
-		if (command(im, ceiling(im, RESPONSE_MAX), err,
-		        "UID STORE %u +FLAGS (%s)", uid, flag))
-			return err->code;
-		if (!resp_ok(im)) {
-			if (imap_resp_code(im->r.text, "EXPUNGEISSUED") != NULL)
-				return IMAP_MISSING;
+	snprintf(cmd, sizeof(cmd), "UID STORE %u +FLAGS (%s)", uid, flag);
+	snprintf(doing, sizeof(doing), "set %s on uid %u in mailbox %s", flag,
+	    uid, mailbox);
+	rc = one_fetch(im, ceiling(im, RESPONSE_MAX), "UID STORE", cmd, uid,
+	    has_flags, doing, &f, err);
+	if (rc < 0)
+		return rc;
+	if (rc == FETCH_GONE)
+		return IMAP_MISSING;
+	if (rc == FETCH_FOUND) {
+		if ((strcmp(flag, "\\Seen") == 0 && !f.seen) ||
+		    (strcmp(flag, "\\Deleted") == 0 && !f.deleted))
 			return err_set(err, ERR_IO,
-			    "imap: cannot set %s on uid %u in mailbox %s: %s",
-			    flag, uid, mailbox, im->r.text);
-		}
-		for (i = 0; i < im->r.n; i++) {
-			if (!numbered(im, i, "FETCH", &seq, &c))
-				continue;
-			if (!imap_resp_fetch(&c, &f))
-				return bad_answer(im, "UID STORE", err);
-			if (!f.has_uid || f.uid != uid || !f.has_flags)
-				continue;
-			if ((strcmp(flag, "\\Seen") == 0 && !f.seen) ||
-			    (strcmp(flag, "\\Deleted") == 0 && !f.deleted))
-				return err_set(err, ERR_IO,
-				    "imap: %s did not set %s on uid %u in "
-				    "mailbox %s",
-				    im->where, flag, uid, mailbox);
-			return 0;
-		}
-		if (!again || im->changes == before)
-			break;
+			    "imap: %s did not set %s on uid %u in mailbox %s",
+			    im->where, flag, uid, mailbox);
+		return 0;
 	}
 	/* No FETCH back: a server may say nothing when nothing changed. */
 	if (present(im, mailbox, uid, &yes, err))
@@ -1167,39 +1198,19 @@ static int
 meta(struct imap *im, const char *mailbox, uint32_t uid, struct imap_fetch *f,
     int *found, struct err *err)
 {
-	struct imap_cur c;
-	uint32_t seq;
-	size_t i;
-	unsigned before;
-	int again;
+	char cmd[CMD_MAX], doing[CMD_MAX];
+	int rc;
 
-	*found = 0;
-	for (again = 1;; again = 0) {
-		before = im->changes;
-		if (command(im, ceiling(im, RESPONSE_MAX), err,
-		        "UID FETCH %u (UID RFC822.SIZE INTERNALDATE)", uid))
-			return err->code;
-		if (!resp_ok(im)) {
-			if (imap_resp_code(im->r.text, "EXPUNGEISSUED") != NULL)
-				return 0;
-			return err_set(err, ERR_IO,
-			    "imap: cannot fetch uid %u from mailbox %s: %s",
-			    uid, mailbox, im->r.text);
-		}
-		for (i = 0; i < im->r.n; i++) {
-			if (!numbered(im, i, "FETCH", &seq, &c))
-				continue;
-			if (!imap_resp_fetch(&c, f))
-				return bad_answer(im, "UID FETCH", err);
-			if (f->has_uid && f->uid == uid && f->has_size &&
-			    f->has_date) {
-				*found = 1;
-				return 0;
-			}
-		}
-		if (!again || im->changes == before)
-			return 0;
-	}
+	snprintf(cmd, sizeof(cmd),
+	    "UID FETCH %u (UID RFC822.SIZE INTERNALDATE)", uid);
+	snprintf(
+	    doing, sizeof(doing), "fetch uid %u from mailbox %s", uid, mailbox);
+	rc = one_fetch(im, ceiling(im, RESPONSE_MAX), "UID FETCH", cmd, uid,
+	    has_size_date, doing, f, err);
+	if (rc < 0)
+		return rc;
+	*found = rc == FETCH_FOUND;
+	return 0;
 }
 
 /*
