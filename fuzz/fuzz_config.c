@@ -8,6 +8,7 @@
  */
 #include "config.h"
 #include "err.h"
+#include "fuzz_check.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -18,20 +19,11 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
-check(int ok, const char *what)
-{
-	if (!ok) {
-		fprintf(stderr, "fuzz: contract broken: %s\n", what);
-		abort();
-	}
-}
-
-static void
 count(void *arg, const struct err *why)
 {
 	size_t *n = arg;
 
-	check(why->code < 0 && why->msg[0] != '\0',
+	fuzz_check(why->code < 0 && why->msg[0] != '\0',
 	    "a problem has a negative code and a message");
 	(*n)++;
 }
@@ -47,35 +39,36 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err_clear(&err);
 	rc = config_read_buffer(
 	    cfg, "fuzz.conf", (const char *)data, size, CONFIG_FROM_USER, &err);
-	check(rc == 0 || rc == ERR_USAGE || rc == ERR_LIMIT,
+	fuzz_check(rc == 0 || rc == ERR_USAGE || rc == ERR_LIMIT,
 	    "config_read_buffer returns 0, ERR_USAGE or ERR_LIMIT");
 	if (rc < 0)
-		check(err.code == rc &&
+		fuzz_check(err.code == rc &&
 		        strncmp(err.msg, "fuzz.conf", strlen("fuzz.conf")) == 0,
 		    "a refusal repeats its code and names the file");
 	for (int k = 0; k < CONFIG_NKEYS; k++) {
 		const char *v = config_str(cfg, k);
 		char *shown = config_display(cfg, k), *copy;
 
-		check(shown != NULL, "every value can be shown");
+		fuzz_check(shown != NULL, "every value can be shown");
 		free(shown);
 		if (v == NULL)
 			continue;
 		copy = strdup(v);
-		check(copy != NULL, "memory");
-		check(config_set(
-		          cfg, k, copy, CONFIG_FROM_FLAG, "again", &err) == 0 &&
+		fuzz_check(copy != NULL, "memory");
+		fuzz_check(config_set(cfg, k, copy, CONFIG_FROM_FLAG, "again",
+		               &err) == 0 &&
 		        strcmp(config_str(cfg, k), copy) == 0,
 		    "a value kept is canonical: set again, it stays itself");
 		free(copy);
 	}
-	check(config_set(cfg, CONFIG_SERVICES_FILE, "", CONFIG_FROM_FLAG,
-	          "fuzz", &err) == 0,
+	fuzz_check(config_set(cfg, CONFIG_SERVICES_FILE, "", CONFIG_FROM_FLAG,
+	               "fuzz", &err) == 0,
 	    "services_file can be unset");
-	check(config_problems(cfg, count, &n) == n,
+	fuzz_check(config_problems(cfg, count, &n) == n,
 	    "config_problems counts what it tells");
 	rc = config_check(cfg, &err);
-	check((rc == 0) == (n == 0), "config_check fails exactly on a problem");
+	fuzz_check(
+	    (rc == 0) == (n == 0), "config_check fails exactly on a problem");
 	config_free(cfg);
 	return 0;
 }

@@ -19,21 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "resolve.h"
 #include "resolve_wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static volatile uint64_t touched;
-
-static void
-check(int cond, const char *what)
-{
-	if (!cond) {
-		fprintf(stderr, "fuzz: contract broken: %s\n", what);
-		abort();
-	}
-}
 
 /* An address as inet_ntop() writes it, and nothing else. */
 static void
@@ -42,12 +32,13 @@ check_addr(const struct resolve_record *rr, int family)
 	unsigned char a[16];
 	char back[INET6_ADDRSTRLEN];
 
-	check(strlen(rr->text) == rr->len, "an address is len bytes");
-	check(inet_pton(family, rr->text, a) == 1, "an address reads back");
-	check(inet_ntop(family, a, back, sizeof(back)) != NULL &&
+	fuzz_check(strlen(rr->text) == rr->len, "an address is len bytes");
+	fuzz_check(
+	    inet_pton(family, rr->text, a) == 1, "an address reads back");
+	fuzz_check(inet_ntop(family, a, back, sizeof(back)) != NULL &&
 	        strcmp(back, rr->text) == 0,
 	    "an address is in inet_ntop() form");
-	check(rr->pref == 0 && rr->hostname == 0,
+	fuzz_check(rr->pref == 0 && rr->hostname == 0,
 	    "an address has no pref, no hostname");
 }
 
@@ -60,41 +51,41 @@ check_name(const struct resolve_record *rr, enum resolve_type type)
 	size_t i, label = 0;
 	char *sent;
 
-	check(strlen(s) == rr->len, "a name is len bytes");
-	check(rr->len < RESOLVE_NAME_MAX, "a name fits RESOLVE_NAME_MAX");
-	check(type == RESOLVE_MX || rr->pref == 0, "only MX has a pref");
-	check(rr->pref <= 0xffff, "a pref is 16 bits");
+	fuzz_check(strlen(s) == rr->len, "a name is len bytes");
+	fuzz_check(rr->len < RESOLVE_NAME_MAX, "a name fits RESOLVE_NAME_MAX");
+	fuzz_check(type == RESOLVE_MX || rr->pref == 0, "only MX has a pref");
+	fuzz_check(rr->pref <= 0xffff, "a pref is 16 bits");
 	for (i = 0; i < rr->len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '\\') {
-			check(i + 3 < rr->len && s[i + 1] >= '0' &&
+			fuzz_check(i + 3 < rr->len && s[i + 1] >= '0' &&
 			        s[i + 1] <= '2' && s[i + 2] >= '0' &&
 			        s[i + 2] <= '9' && s[i + 3] >= '0' &&
 			        s[i + 3] <= '9',
 			    "an escape is \\DDD");
-			check((s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 +
-			            (s[i + 3] - '0') <=
+			fuzz_check((s[i + 1] - '0') * 100 +
+			            (s[i + 2] - '0') * 10 + (s[i + 3] - '0') <=
 			        255,
 			    "an escape is a byte");
 			i += 3;
 			label++;
 		} else if (c == '.') {
-			check(label > 0, "no empty label in a name");
+			fuzz_check(label > 0, "no empty label in a name");
 			label = 0;
 		} else {
-			check((c >= 'a' && c <= 'z') ||
+			fuzz_check((c >= 'a' && c <= 'z') ||
 			        (c >= '0' && c <= '9') || c == '-' || c == '_',
 			    "a name holds a-z 0-9 - _ . and escapes only");
 			label++;
 		}
 	}
-	check(rr->len == 0 || label > 0, "a name does not end in a dot");
+	fuzz_check(rr->len == 0 || label > 0, "a name does not end in a dot");
 	/* hostname: exactly the names a lookup would send. */
 	sent = resolve_wire_qname(s);
-	check((sent != NULL) == (rr->hostname != 0),
+	fuzz_check((sent != NULL) == (rr->hostname != 0),
 	    "hostname is set exactly for a name that may be looked up");
-	check(sent == NULL || strcmp(sent, s) == 0,
+	fuzz_check(sent == NULL || strcmp(sent, s) == 0,
 	    "a host name is sent as it reads");
 	free(sent);
 }
@@ -104,45 +95,48 @@ check_result(const struct resolve_result *res, int rc, const char *name)
 {
 	size_t i, n;
 
-	check(rc == 0 || rc == -1, "0 or -1");
-	check(res->name == name, "the name is left alone");
+	fuzz_check(rc == 0 || rc == -1, "0 or -1");
+	fuzz_check(res->name == name, "the name is left alone");
 	n = strnlen(res->detail, sizeof(res->detail));
-	check(n < sizeof(res->detail), "detail is NUL-terminated");
+	fuzz_check(n < sizeof(res->detail), "detail is NUL-terminated");
 	for (i = 0; i < n; i++)
-		check(res->detail[i] >= 0x20 && res->detail[i] < 0x7f,
+		fuzz_check(res->detail[i] >= 0x20 && res->detail[i] < 0x7f,
 		    "detail is printable");
 	if (rc < 0)
-		check(res->status == RESOLVE_OTHER &&
+		fuzz_check(res->status == RESOLVE_OTHER &&
 		        strcmp(res->detail, "malformed answer") == 0,
 		    "-1 is RESOLVE_OTHER, \"malformed answer\"");
 	switch (res->status) {
 	case RESOLVE_OK:
-		check(res->n + res->dropped > 0, "RESOLVE_OK has records");
+		fuzz_check(res->n + res->dropped > 0, "RESOLVE_OK has records");
 		break;
 	case RESOLVE_NXDOMAIN:
 	case RESOLVE_NODATA:
 	case RESOLVE_SERVFAIL:
 	case RESOLVE_REFUSED:
 	case RESOLVE_OTHER:
-		check(res->n == 0 && res->dropped == 0,
+		fuzz_check(res->n == 0 && res->dropped == 0,
 		    "records come with RESOLVE_OK only");
 		break;
 	case RESOLVE_TIMEOUT:
 	case RESOLVE_BADNAME:
 	default:
-		check(0, "a status an answer can have");
+		fuzz_check(0, "a status an answer can have");
 	}
-	check(res->status == RESOLVE_OK || res->status == RESOLVE_NXDOMAIN ||
+	fuzz_check(res->status == RESOLVE_OK ||
+	        res->status == RESOLVE_NXDOMAIN ||
 	        res->status == RESOLVE_NODATA || res->ttl == 0,
 	    "trouble has ttl 0");
-	check(res->ttl <= 0x7fffffffu, "a ttl is at most 2^31 - 1");
-	check(res->n <= RESOLVE_MAX_RECORDS, "at most RESOLVE_MAX_RECORDS");
-	check(res->n == 0 || res->rr != NULL, "records are there");
+	fuzz_check(res->ttl <= 0x7fffffffu, "a ttl is at most 2^31 - 1");
+	fuzz_check(
+	    res->n <= RESOLVE_MAX_RECORDS, "at most RESOLVE_MAX_RECORDS");
+	fuzz_check(res->n == 0 || res->rr != NULL, "records are there");
 	for (i = 0; i < res->n; i++) {
 		const struct resolve_record *rr = &res->rr[i];
 
-		check(rr->text != NULL, "a record has a text");
-		check(rr->text[rr->len] == '\0', "a text ends in NUL at len");
+		fuzz_check(rr->text != NULL, "a record has a text");
+		fuzz_check(
+		    rr->text[rr->len] == '\0', "a text ends in NUL at len");
 		switch (res->type) {
 		case RESOLVE_A:
 			check_addr(rr, AF_INET);
@@ -155,10 +149,9 @@ check_result(const struct resolve_result *res, int rc, const char *name)
 			check_name(rr, res->type);
 			break;
 		case RESOLVE_TXT:
-			check(rr->pref == 0 && rr->hostname == 0,
+			fuzz_check(rr->pref == 0 && rr->hostname == 0,
 			    "TXT has no pref, no hostname");
-			for (size_t k = 0; k <= rr->len; k++)
-				touched += (unsigned char)rr->text[k];
+			fuzz_touch(rr->text, rr->len + 1);
 			break;
 		}
 	}
@@ -180,7 +173,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	res.type = (enum resolve_type)(data[0] % 5);
 	res.status = RESOLVE_OTHER;
 	name = strdup("fuzz.test");
-	check(name != NULL, "strdup");
+	fuzz_check(name != NULL, "strdup");
 	res.name = name;
 
 	rc = resolve_wire_answer(data + 1, size - 1, &res);
@@ -192,11 +185,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* Again into the same result: the first records are freed (a leak
 	 * shows under LeakSanitizer) and the outcome is the same. */
-	check(resolve_wire_answer(data + 1, size - 1, &res) == rc,
+	fuzz_check(resolve_wire_answer(data + 1, size - 1, &res) == rc,
 	    "the same bytes, the same return");
 	check_result(&res, rc, name);
-	check(res.status == status && res.n == n && res.dropped == dropped &&
-	        res.ttl == ttl,
+	fuzz_check(res.status == status && res.n == n &&
+	        res.dropped == dropped && res.ttl == ttl,
 	    "the same bytes, the same result");
 
 	resolve_result_clear(&res);

@@ -10,6 +10,7 @@
  * literals), SEARCH, SELECT status, CAPABILITY, LIST, EXISTS/EXPUNGE news,
  * response codes.  Broken promises of imap_resp.h abort.
  */
+#include "fuzz_check.h"
 #include "imap_resp.h"
 
 #include <stdint.h>
@@ -22,34 +23,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define ANSWER_MAX (256 * 1024)
 #define ANSWERS_MAX 16
 
-static volatile uint64_t touched;
-
-static void
-check(int cond, const char *what)
-{
-	if (!cond) {
-		fprintf(stderr, "fuzz: contract broken: %s\n", what);
-		abort();
-	}
-}
-
-static void
-touch(const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	for (size_t i = 0; i < n; i++)
-		touched += s[i];
-}
-
 static void
 check_text(const char *s, size_t size, const char *what)
 {
 	size_t n = strnlen(s, size);
 
-	check(n < size, what);
+	fuzz_check(n < size, what);
 	for (size_t i = 0; i < n; i++)
-		check(s[i] >= 0x20 && s[i] < 0x7f, "texts are printable");
+		fuzz_check(s[i] >= 0x20 && s[i] < 0x7f, "texts are printable");
 }
 
 static void
@@ -62,7 +43,7 @@ parse_item(const struct imap_resp *r, size_t i, uint32_t probe)
 	uint32_t num;
 	size_t n;
 
-	check(r->items[i].off <= r->buf.len &&
+	fuzz_check(r->items[i].off <= r->buf.len &&
 	        r->items[i].len <= r->buf.len - r->items[i].off,
 	    "a response lies within the answer");
 	if (imap_resp_numbered(r, i, "FETCH", &num, &c)) {
@@ -75,23 +56,23 @@ parse_item(const struct imap_resp *r, size_t i, uint32_t probe)
 				    f.body == (const unsigned char *)f.qbody &&
 				    f.body_len < sizeof(f.qbody);
 
-				check(in_answer || in_q,
+				fuzz_check(in_answer || in_q,
 				    "a FETCH body lies in the answer or qbody");
-				touch(f.body, f.body_len);
+				fuzz_touch(f.body, f.body_len);
 			}
 			if (f.has_date)
-				check(strnlen(f.date, sizeof(f.date)) <
+				fuzz_check(strnlen(f.date, sizeof(f.date)) <
 				        sizeof(f.date),
 				    "INTERNALDATE is terminated");
 		}
 	}
 	if (imap_resp_list(r, i, &sep, &name, &n, tmp, sizeof(tmp)) &&
 	    name != NULL) {
-		check(name == (const unsigned char *)tmp ||
+		fuzz_check(name == (const unsigned char *)tmp ||
 		        (name >= base && n <= r->buf.len &&
 		            name <= base + r->buf.len - n),
 		    "a LIST name lies in the answer or tmp");
-		touch(name, n);
+		fuzz_touch(name, n);
 	}
 	if (imap_resp_ok_text(r, i, text, sizeof(text))) {
 		check_text(text, sizeof(text), "an OK text is terminated");
@@ -108,19 +89,22 @@ parse_answer(const struct imap_resp *r, uint32_t probe)
 	uint32_t *uids, exists = 0, uidvalidity, uidnext;
 	size_t n;
 
-	check(r->buf.len <= r->buf.max, "an answer stays within its ceiling");
+	fuzz_check(
+	    r->buf.len <= r->buf.max, "an answer stays within its ceiling");
 	for (size_t i = 0; i < r->n; i++)
 		parse_item(r, i, probe);
 	imap_resp_search(r, &uids, &n);
-	check((n == 0) == (uids == NULL), "no UIDs: NULL");
+	fuzz_check((n == 0) == (uids == NULL), "no UIDs: NULL");
 	for (size_t i = 1; i < n; i++)
-		check(uids[i - 1] < uids[i], "SEARCH UIDs sorted and unique");
+		fuzz_check(
+		    uids[i - 1] < uids[i], "SEARCH UIDs sorted and unique");
 	free(uids);
 	imap_resp_select(r, &exists, &uidvalidity, &uidnext);
 	exists = probe;
 	(void)imap_resp_changes(r, &exists);
-	check((imap_resp_caps(r) &
-	          ~(unsigned)(IMAP_RESP_CAP_MOVE | IMAP_RESP_CAP_UIDPLUS)) == 0,
+	fuzz_check(
+	    (imap_resp_caps(r) &
+	        ~(unsigned)(IMAP_RESP_CAP_MOVE | IMAP_RESP_CAP_UIDPLUS)) == 0,
 	    "only known capability bits");
 }
 
@@ -146,12 +130,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		used = 0;
 		rc = imap_resp_feed(&r, data + pos, k, &used);
-		check(used <= k, "feed takes at most what it is given");
-		check(rc != IMAP_RESP_MORE || used == k,
+		fuzz_check(used <= k, "feed takes at most what it is given");
+		fuzz_check(rc != IMAP_RESP_MORE || used == k,
 		    "MORE means every byte was taken");
 		pos += used;
 		if (rc < 0) {
-			check(rc == IMAP_RESP_E_LIMIT ||
+			fuzz_check(rc == IMAP_RESP_E_LIMIT ||
 			        rc == IMAP_RESP_E_STATUS ||
 			        rc == IMAP_RESP_E_LINE,
 			    "feed fails with a known code");
@@ -159,7 +143,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		if (rc == IMAP_RESP_DONE) {
-			check(strcmp(r.status, "OK") == 0 ||
+			fuzz_check(strcmp(r.status, "OK") == 0 ||
 			        strcmp(r.status, "NO") == 0 ||
 			        strcmp(r.status, "BAD") == 0,
 			    "a tagged status is OK, NO or BAD");

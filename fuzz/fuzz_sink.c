@@ -8,15 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void
-fuzz_check(int cond, const char *what)
-{
-	if (!cond) {
-		fprintf(stderr, "fuzz: contract broken: %s\n", what);
-		abort();
-	}
-}
-
 /* strlen() reads up to the terminator: a freed or unterminated string is
  * an ASan report right here, inside the callback, with the parser's frames
  * still on the stack. */

@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "fuzz_check.h"
 #include "reader.h"
 
 struct err;
@@ -29,7 +30,5 @@ struct fuzz_sink {
 void fuzz_sink_init(struct fuzz_sink *fs, struct reader_sink *sink);
 /* Reads every byte of an err message; aborts unless it is terminated. */
 void fuzz_touch_err(struct fuzz_sink *fs, const struct err *err);
-/* Aborts with a message when cond is false: a broken contract. */
-void fuzz_check(int cond, const char *what);
 
 #endif
