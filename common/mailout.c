@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "dynbuf.h"
 #include "err.h"
 #include "log.h"
 #include "server_url.h"
@@ -41,27 +42,41 @@
 #define BODY_MAX (16 * 1024 * 1024)
 
 /* ------------------------------------------------------------------------
- * A growable buffer for the message. */
+ * The buffers of the message: dynbufs made with the ceiling their inputs
+ * can need (qp_max(), mail_max()), so that an append past it is a bug
+ * here, not an input.  The first one past it is remembered and the build
+ * fails with ERR_LIMIT, rather than every append being checked. */
+
+/* Bytes of the headers, all but the bodies: 100 folded recipients of 254
+ * bytes, an encoded subject of SUBJECT_MAX, Date, From, Message-ID and
+ * the MIME headers and delimiters. */
+#define HEAD_MAX (64 * 1024)
 
 struct buf {
-	char *p;
-	size_t n, cap;
+	struct dynbuf d;
+	int over; /* an append did not fit */
 };
+
+/* Quoted-printable of n bytes: at most 3 a byte and a soft break (3) per
+ * 25 encoded bytes of a line, under 4 a byte. */
+static size_t
+qp_max(size_t n)
+{
+	return 4 * n + 3;
+}
+
+/* The whole mail, for bodies of tn and hn bytes (both at most BODY_MAX). */
+static size_t
+mail_max(size_t tn, size_t hn)
+{
+	return HEAD_MAX + qp_max(tn) + qp_max(hn);
+}
 
 static void
 buf_add(struct buf *b, const void *s, size_t n)
 {
-	if (b->cap - b->n < n + 1) {
-		size_t want = b->n + n + 1;
-
-		b->cap = b->cap ? b->cap : 1024;
-		while (b->cap < want)
-			b->cap *= 2;
-		b->p = xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
+	if (dynbuf_add(&b->d, s, n) < 0)
+		b->over = 1;
 }
 
 static void
@@ -77,19 +92,11 @@ static void
 buf_fmt(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	if (dynbuf_vprintf(&b->d, fmt, ap) < 0)
+		b->over = 1;
 	va_end(ap);
-	if (s == NULL) {
-		/* What xalloc does: out of memory never returns. */
-		fputs("dmarcsift: out of memory\n", stderr);
-		abort();
-	}
-	buf_str(b, s);
-	free(s);
 }
 
 /* ------------------------------------------------------------------------
@@ -438,7 +445,8 @@ qp_encode(struct buf *b, const char *text, size_t n)
 static int
 mem_has(const struct buf *b, const char *needle)
 {
-	return b->n > 0 && memmem(b->p, b->n, needle, strlen(needle)) != NULL;
+	return b->d.len > 0 &&
+	    memmem(b->d.p, b->d.len, needle, strlen(needle)) != NULL;
 }
 
 static void
@@ -458,6 +466,7 @@ mailout_build(const struct mail_message *m, int64_t now, char **out,
     size_t *outlen, struct err *err)
 {
 	struct buf b = {0}, text = {0}, html = {0};
+	int rc = 0;
 	char rnd[2 * 16 + 1], boundary[64], *from_owned = NULL;
 	const char *from, *domain;
 	size_t i, tn, hn = 0;
@@ -496,6 +505,9 @@ mailout_build(const struct mail_message *m, int64_t now, char **out,
 		    BODY_MAX);
 	}
 
+	dynbuf_init(&text.d, qp_max(tn));
+	dynbuf_init(&html.d, qp_max(hn));
+	dynbuf_init(&b.d, mail_max(tn, hn));
 	qp_encode(&text, m->text, tn);
 	if (m->html != NULL)
 		qp_encode(&html, m->html, hn);
@@ -508,12 +520,10 @@ mailout_build(const struct mail_message *m, int64_t now, char **out,
 		if (!mem_has(&text, boundary) && !mem_has(&html, boundary))
 			break;
 		if (tries + 1 >= BOUNDARY_TRIES) {
-			free(text.p);
-			free(html.p);
-			free(from_owned);
-			return err_set(err, ERR_MALFORMED,
+			rc = err_set(err, ERR_MALFORMED,
 			    "mail: no MIME boundary found that the bodies do "
 			    "not hold");
+			goto out;
 		}
 	}
 
@@ -533,11 +543,12 @@ mailout_build(const struct mail_message *m, int64_t now, char **out,
 	if (m->html == NULL) {
 		part_headers(&b, "plain");
 		buf_str(&b, "\r\n");
-		buf_add(&b, text.p ? text.p : "", text.n);
+		buf_add(&b, dynbuf_str(&text.d), text.d.len);
 		/* The mail must end in CRLF; a soft break adds none to the
 		 * text. */
-		if (text.n > 0 &&
-		    (text.n < 2 || memcmp(text.p + text.n - 2, "\r\n", 2) != 0))
+		if (text.d.len > 0 &&
+		    (text.d.len < 2 ||
+		        memcmp(text.d.p + text.d.len - 2, "\r\n", 2) != 0))
 			buf_str(&b, "=\r\n");
 	} else {
 		buf_fmt(&b,
@@ -552,20 +563,27 @@ mailout_build(const struct mail_message *m, int64_t now, char **out,
 		buf_fmt(&b, "\r\n--%s\r\n", boundary);
 		part_headers(&b, "plain");
 		buf_str(&b, "\r\n");
-		buf_add(&b, text.p ? text.p : "", text.n);
+		buf_add(&b, dynbuf_str(&text.d), text.d.len);
 		buf_fmt(&b, "\r\n--%s\r\n", boundary);
 		part_headers(&b, "html");
 		buf_str(&b, "\r\n");
-		buf_add(&b, html.p ? html.p : "", html.n);
+		buf_add(&b, dynbuf_str(&html.d), html.d.len);
 		buf_fmt(&b, "\r\n--%s--\r\n", boundary);
 	}
-	free(text.p);
-	free(html.p);
+	if (b.over || text.over || html.over) {
+		rc = err_set(err, ERR_LIMIT,
+		    "mail: the mail would be more than the %zu bytes its "
+		    "bodies can need",
+		    mail_max(tn, hn));
+		goto out;
+	}
+	*out = dynbuf_take(&b.d, outlen);
+out:
+	dynbuf_free(&b.d);
+	dynbuf_free(&text.d);
+	dynbuf_free(&html.d);
 	free(from_owned);
-	*out = b.p;
-	if (outlen != NULL)
-		*outlen = b.n;
-	return 0;
+	return rc;
 }
 
 /* ------------------------------------------------------------------------

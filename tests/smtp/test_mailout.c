@@ -991,6 +991,52 @@ test_body_limit(void **state)
 	free(big);
 }
 
+/* The message's buffers are made with the ceiling their inputs can need
+ * (mailout.c: 4 bytes a body byte, 64 KiB of headers): the worst of each
+ * fits, and comes back as it went in. */
+static void
+test_worst_case(void **state)
+{
+	size_t n = 1024 * 1024, len;
+	char *text = xmalloc(n + 1), *html = xmalloc(n + 1), *msg;
+	char *subject = xmalloc(2 * 1000 + 1);
+	const char *to[100];
+	char addrs[100][100];
+	struct mail_message m = {
+	    "reports@example.org", to, 100, subject, text, html};
+	struct mail p;
+
+	(void)state;
+	/* Every byte encoded (3 and a soft break each 25); a line end each
+	 * byte (2 for 1); a '.' starting every line. */
+	memset(text, 0xff, n);
+	text[n] = '\0';
+	for (size_t i = 0; i < n; i++)
+		html[i] = i % 2 == 0 ? '\n' : '.';
+	html[n] = '\0';
+	for (size_t i = 0; i < 1000; i++)
+		memcpy(subject + 2 * i, "\xc3\xa9", 2);
+	subject[2 * 1000] = '\0';
+	for (size_t i = 0; i < 100; i++) {
+		snprintf(addrs[i], sizeof(addrs[i]), "%040zu@example.org", i);
+		to[i] = addrs[i];
+	}
+	msg = build_ok(&m, 1700000000, &len);
+	assert_true(len <= 4 * (2 * n) + 6 + 64 * 1024);
+	parse(msg, len, &p);
+	assert_text(p.text, p.textlen, text);
+	mail_free(&p);
+	free(msg);
+	/* The same with the text alone. */
+	m.html = NULL;
+	msg = build_ok(&m, 1700000000, &len);
+	assert_true(len <= 4 * n + 3 + 64 * 1024);
+	free(msg);
+	free(subject);
+	free(html);
+	free(text);
+}
+
 /* ------------------------------------------------------------------------
  * Sending, through the harness's server. */
 
@@ -1547,6 +1593,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_bad_addresses),
 	    cmocka_unit_test(test_default_from),
 	    cmocka_unit_test(test_body_limit),
+	    cmocka_unit_test(test_worst_case),
 	    cmocka_unit_test(test_report_subject),
 	    cmocka_unit_test(test_report_recipients),
 	};
