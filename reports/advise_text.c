@@ -116,12 +116,10 @@ reasons(FILE *fp, const struct readiness *r, int color)
 		const char *mark = x->met > 0 ? "ok"
 		    : x->met == 0             ? "no"
 		                              : "!!";
-		const char *col = x->met > 0 ? PRESENT_GREEN
-		    : x->met == 0            ? PRESENT_BOLD_RED
-		                             : PRESENT_YELLOW;
 
-		fprintf(fp, "  %s%s%s  %-12s %s\n", present_ansi(color, col),
-		    mark, present_ansi(color, PRESENT_RESET),
+		fprintf(fp, "  %s%s%s  %-12s %s\n",
+		    present_ansi(color, present_met_ansi(x->met)), mark,
+		    present_ansi(color, PRESENT_RESET),
 		    present_safe(x->code, code, sizeof(code)),
 		    present_safe(x->text, text, sizeof(text)));
 	}

@@ -40,7 +40,7 @@ struct out {
 static const char *
 ansi(const struct out *o, const char *seq)
 {
-	return o->color ? seq : "";
+	return present_ansi(o->color, seq);
 }
 
 /* s made printable into buf (PRESENT_SAFE_MAX bytes); "-" for NULL or empty. */
@@ -451,18 +451,9 @@ policy(void *ctx, const struct digest_domain *dd)
 
 /* A reason's mark: met, blocks, or a warning only. */
 static const char *
-met_word(int met, const char **seq)
+met_word(int met)
 {
-	if (met > 0) {
-		*seq = PRESENT_GREEN;
-		return "ok";
-	}
-	if (met == 0) {
-		*seq = PRESENT_RED;
-		return "no";
-	}
-	*seq = PRESENT_YELLOW;
-	return "note";
+	return met > 0 ? "ok" : met == 0 ? "no" : "note";
 }
 
 static void
@@ -501,7 +492,8 @@ readiness(void *ctx, const struct digest_domain *dd)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct readiness_reason *re = &r->reasons[i];
-		const char *seq, *w = met_word(re->met, &seq);
+		const char *seq = present_met_ansi(re->met),
+		           *w = met_word(re->met);
 		char code[PRESENT_SAFE_MAX];
 		char text[sizeof(re->text) + 1];
 
@@ -751,12 +743,6 @@ reporters(void *ctx, const struct digest_domain *dd)
 	}
 }
 
-static const char *
-status_seq(enum dnscheck_status s)
-{
-	return s == DNSCHECK_WARN ? PRESENT_YELLOW : PRESENT_RED;
-}
-
 static void
 dns(void *ctx, const struct digest_domain *dd)
 {
@@ -793,7 +779,7 @@ dns(void *ctx, const struct digest_domain *dd)
 		snprintf(id, sizeof(id), "%s", safe(f->id, a));
 		fit(id, 13);
 		fprintf(o->fp, "  %s%-8s%s %-13s ",
-		    ansi(o, status_seq(f->status)),
+		    ansi(o, present_status_ansi(f->status)),
 		    dnscheck_status_name(f->status), ansi(o, PRESENT_RESET),
 		    id);
 		snprintf(line, sizeof(line), "%s: %s", safe(f->subject, a),

@@ -33,6 +33,14 @@ present_status_ansi(enum dnscheck_status s)
 }
 
 const char *
+present_met_ansi(int met)
+{
+	return met > 0 ? PRESENT_GREEN
+	    : met == 0 ? PRESENT_BOLD_RED
+	               : PRESENT_YELLOW;
+}
+
+const char *
 present_safe(const char *s, char *buf, size_t size)
 {
 	if (s == NULL || s[0] == '\0')

@@ -56,6 +56,10 @@ present_ansi(int color, const char *seq)
 /* The colour of a DNS finding's status: pass green, warn yellow, fail
  * bold red, dnserror bold magenta. */
 const char *present_status_ansi(enum dnscheck_status s);
+/* The colour of a readiness reason's mark (met as in struct
+ * readiness_reason): met green, blocking the step bold red, a warning
+ * that never blocks yellow. */
+const char *present_met_ansi(int met);
 
 /* ------------------------------------------------------------------------
  * Strangers' strings. */

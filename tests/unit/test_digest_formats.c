@@ -29,6 +29,7 @@
 
 #include "digest_fixture.h"
 #include "digest_render.h"
+#include "present.h"
 #include "percent.h"
 #include "text.h"
 
@@ -853,6 +854,29 @@ test_json_content(void **state)
 	digest_free(d);
 }
 
+/* The colours of a DNS finding's status and of a readiness reason's mark
+ * are present.h's, as check and advise show them (the text digest had its
+ * own: plain red for fail, dnserror and a blocking reason). */
+static void
+test_text_colours(void **state)
+{
+	struct digest *d = fx_hostile();
+	char *out = render_ok(d, "color");
+	char want[64];
+
+	(void)state;
+	snprintf(
+	    want, sizeof(want), "%sfail ", present_status_ansi(DNSCHECK_FAIL));
+	assert_non_null(strstr(out, want));
+	snprintf(want, sizeof(want), "%sdnserror",
+	    present_status_ansi(DNSCHECK_DNSERROR));
+	assert_non_null(strstr(out, want));
+	snprintf(want, sizeof(want), "%sno ", present_met_ansi(0));
+	assert_non_null(strstr(out, want));
+	free(out);
+	digest_free(d);
+}
+
 /* A source whose cause is "none" failed nothing: no words and no fix, as
  * `sources --json` and source_fix() say (source_json.c; the summary
  * gave the words of "none", "passes DMARC", and no fix). */
@@ -1324,6 +1348,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_json),
 	    cmocka_unit_test(test_json_content),
 	    cmocka_unit_test(test_json_cause_none),
+	    cmocka_unit_test(test_text_colours),
 	    cmocka_unit_test(test_csv),
 	    cmocka_unit_test(test_csv_hostile),
 	    cmocka_unit_test(test_csv_unknown_table),

@@ -102,6 +102,16 @@ test_safe_and_colours(void **state)
 	    present_status_ansi(DNSCHECK_DNSERROR), PRESENT_BOLD_MAGENTA);
 }
 
+/* A readiness reason's mark: met, blocking, a warning. */
+static void
+test_met_colours(void **state)
+{
+	(void)state;
+	assert_string_equal(present_met_ansi(1), PRESENT_GREEN);
+	assert_string_equal(present_met_ansi(0), PRESENT_BOLD_RED);
+	assert_string_equal(present_met_ansi(-1), PRESENT_YELLOW);
+}
+
 /* A reporter's days as columns: one a day up to PRESENT_REPORTER_BAR,
  * then a few days a column ('+' when only some had a report). */
 static void
@@ -161,6 +171,7 @@ main(void)
 	    cmocka_unit_test(test_time_unknown),
 	    cmocka_unit_test(test_rates),
 	    cmocka_unit_test(test_safe_and_colours),
+	    cmocka_unit_test(test_met_colours),
 	    cmocka_unit_test(test_coverage),
 	    cmocka_unit_test(test_end),
 	};
