@@ -146,9 +146,8 @@ setting_groups(unsigned groups)
 /* ------------------------------------------------------------------------
  * Typed values. */
 
-/* A period: Nd, N, week or month, 1 to DAYS_MAX days; -1 when not. */
-static int
-parse_days(const char *s)
+int
+cliopt_days(const char *s)
 {
 	char *end;
 	long v;
@@ -162,6 +161,16 @@ parse_days(const char *s)
 	    v > DAYS_MAX)
 		return -1;
 	return (int)v;
+}
+
+int
+cliopt_date(const char *s, int64_t *out)
+{
+	/* A date only, YYYY-MM-DD: not a time, not Unix seconds. */
+	if (strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
+	    clock_parse(s, out) == 0)
+		return 0;
+	return -1;
 }
 
 /* Checks and stores the value of a command's own option; 0 or -1. */
@@ -192,7 +201,7 @@ take_value(const struct cliopt_opt *o, const char *v)
 		log_error("--%s: %s", o->name, err.msg);
 		return -1;
 	case CLIOPT_DAYS:
-		if ((k = parse_days(v)) > 0) {
+		if ((k = cliopt_days(v)) > 0) {
 			struct cliopt_period *p = o->out;
 
 			p->days = k;
@@ -207,9 +216,7 @@ take_value(const struct cliopt_opt *o, const char *v)
 		    o->name, DAYS_MAX, v);
 		return -1;
 	case CLIOPT_DATE:
-		/* A date only, YYYY-MM-DD: not a time, not Unix seconds. */
-		if (strlen(v) == 10 && v[4] == '-' && v[7] == '-' &&
-		    clock_parse(v, o->out) == 0)
+		if (cliopt_date(v, o->out) == 0)
 			return 0;
 		log_error("--%s: want a date YYYY-MM-DD, got '%s'", o->name, v);
 		return -1;

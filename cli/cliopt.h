@@ -244,6 +244,16 @@ int cliopt_set(struct cliopt *co, enum config_key key, const char *value);
 /* The --config FILE given, or NULL. */
 const char *cliopt_config_file(void);
 
+/*
+ * The checks of CLIOPT_DAYS and CLIOPT_DATE values, for values that come
+ * another way (serve's query strings), so that both are refused alike.
+ * They say nothing.  cliopt_days(): a period, Nd, N, week or month, as
+ * its number of days (1 to 366), or -1.  cliopt_date(): YYYY-MM-DD into
+ * *out as that day's UTC midnight: 0, or -1.
+ */
+int cliopt_days(const char *s);
+int cliopt_date(const char *s, int64_t *out);
+
 /* Frees the settings; main() calls it after the command. */
 void cliopt_cleanup(void);
 
