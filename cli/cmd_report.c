@@ -14,6 +14,7 @@
 #include "digest_render.h"
 #include "err.h"
 #include "log.h"
+#include "owned.h"
 #include "report_mail.h"
 #include "resolve.h"
 #include "text.h"
@@ -45,39 +46,6 @@ published(void *arg, const char *domain)
 	free(l->last);
 	l->last = analysis_published(l->env, domain);
 	return l->last;
-}
-
-/* The setting `domains`, checked and lower-cased into *out (the caller's;
- * NULL when unset).  -1 on a name that is not one. */
-static int
-owned_domains(const struct analysis_env *env, char **out)
-{
-	const char *p = config_str(env->cfg, CONFIG_DOMAINS);
-	size_t cap, o = 0;
-	struct err err;
-	char *list;
-
-	*out = NULL;
-	if (p == NULL || *p == '\0')
-		return 0;
-	cap = strlen(p) + 1;
-	list = xmalloc(cap);
-	for (;;) {
-		char item[300], name[CLIOPT_DOMAIN_LEN];
-
-		if (text_list_next(&p, item, sizeof(item)) < 0)
-			break;
-		if (domain_check(item, name, sizeof(name), &err) < 0) {
-			log_error("domains (%s): %s",
-			    config_origin(env->cfg, CONFIG_DOMAINS), err.msg);
-			free(list);
-			return -1;
-		}
-		o += (size_t)snprintf(
-		    list + o, cap - o, "%s%s", o ? "," : "", name);
-	}
-	*out = list;
-	return 0;
 }
 
 /* `dmarcsift check`'s findings for each domain: the DNS health section. */
@@ -313,7 +281,7 @@ cmd_report(int argc, char **argv)
 	}
 	o.domain = domain[0] ? domain : NULL;
 	o.rules = env.rules;
-	if (owned_domains(&env, &owned) < 0)
+	if (owned_domains(env.cfg, &owned) < 0)
 		goto done;
 	o.owned = owned;
 	o.thresholds = env.thresholds;
