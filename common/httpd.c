@@ -1,0 +1,307 @@
+/* httpd: the HTTP server of `dmarcsift serve`; see httpd.h. */
+#include "httpd.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "log.h"
+#include "text.h"
+#include "xalloc.h"
+
+/* Bytes of a request target kept for the log line. */
+#define LOG_TARGET 256
+
+struct httpd {
+	struct MHD_Daemon *d;
+	struct httpd_limits lim;
+	char *csp;
+	httpd_handler handler;
+	void *arg;
+};
+
+/* One request, from its first line (log_start()) to its end (done()). */
+struct httpd_request {
+	struct httpd *h;
+	struct MHD_Connection *conn;
+	struct timespec t0;
+	char peer[INET6_ADDRSTRLEN];
+	char target[LOG_TARGET]; /* printable, cut */
+	size_t target_len; /* as sent */
+	const char *method, *path; /* the library's, during the handler */
+	char method_log[16];
+	int answered, status;
+	size_t bytes;
+};
+
+const char *
+httpd_method(const struct httpd_request *rq)
+{
+	return rq->method;
+}
+
+const char *
+httpd_path(const struct httpd_request *rq)
+{
+	return rq->path;
+}
+
+const char *
+httpd_arg(const struct httpd_request *rq, const char *key)
+{
+	return MHD_lookup_connection_value(
+	    rq->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+const char *
+httpd_header(const struct httpd_request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+static void
+peer_text(struct MHD_Connection *c, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+
+	snprintf(out, size, "-");
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+		    out, (socklen_t)size);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+		    (socklen_t)size);
+}
+
+/* The library calls this with the raw target once the request line is
+ * read: the request's state starts here, and is freed by done(). */
+static void *
+log_start(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct httpd_request *rq = xcalloc(1, sizeof(*rq));
+
+	rq->h = cls;
+	rq->conn = c;
+	clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+	peer_text(c, rq->peer, sizeof(rq->peer));
+	rq->target_len = uri != NULL ? strlen(uri) : 0;
+	/* A stranger's bytes: printable, and short, before any log. */
+	text_printable(uri != NULL ? uri : "-", rq->target, sizeof(rq->target));
+	snprintf(rq->method_log, sizeof(rq->method_log), "-");
+	return rq;
+}
+
+/* The request's log line, in one write so that lines of concurrent
+ * requests never mix. */
+static void
+done(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct httpd_request *rq = *con_cls;
+	struct timespec t1;
+	char line[LOG_TARGET + 200], status[8];
+	long long ms;
+	int n;
+
+	if (rq == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (long long)(t1.tv_sec - rq->t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - rq->t0.tv_nsec) / 1000000;
+	if (rq->answered)
+		snprintf(status, sizeof(status), "%d", rq->status);
+	else
+		snprintf(status, sizeof(status), "-");
+	n = snprintf(line, sizeof(line), "%s %s %s %s %zu %lldms%s\n", rq->peer,
+	    rq->method_log, rq->target, status, rq->bytes, ms,
+	    toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED    ? " (timed out)"
+	        : toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
+	                                                     : " (cut off)");
+	if (n > 0)
+		(void)!write(STDERR_FILENO, line,
+		    (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	free(rq);
+	*con_cls = NULL;
+}
+
+static int
+add(struct MHD_Response *r, const char *name, const char *value)
+{
+	return MHD_add_response_header(r, name, value) == MHD_YES ? 0 : -1;
+}
+
+/* Queues the reply with the headers every answer carries; takes the
+ * body. */
+static enum MHD_Result
+answer(struct httpd_request *rq, struct httpd_reply *rp)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	if (rp->status == 0) {
+		if (!rp->body_static)
+			free(rp->body);
+		memset(rp, 0, sizeof(*rp));
+		rp->status = 500;
+		rp->type = "text/plain; charset=utf-8";
+		rp->body = "internal error\n";
+		rp->len = strlen(rp->body);
+		rp->body_static = 1;
+	}
+	if (rp->body == NULL)
+		r = MHD_create_response_from_buffer(
+		    0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	else if (rp->body_static)
+		r = MHD_create_response_from_buffer(
+		    rp->len, rp->body, MHD_RESPMEM_PERSISTENT);
+	else
+		r = MHD_create_response_from_buffer_with_free_callback(
+		    rp->len, rp->body, free);
+	if (r == NULL) {
+		if (!rp->body_static)
+			free(rp->body);
+		return MHD_NO;
+	}
+	if ((rp->type != NULL && add(r, "Content-Type", rp->type) < 0) ||
+	    add(r, "Content-Security-Policy", rq->h->csp) < 0 ||
+	    add(r, "X-Content-Type-Options", "nosniff") < 0 ||
+	    add(r, "Referrer-Policy", "no-referrer") < 0 ||
+	    add(r, "X-Frame-Options", "DENY") < 0 ||
+	    add(r, "Cross-Origin-Resource-Policy", "same-origin") < 0 ||
+	    add(r, "Cache-Control",
+	        rp->cache != NULL ? rp->cache : "no-store") < 0 ||
+	    (rp->status == 405 && add(r, "Allow", "GET, HEAD") < 0) ||
+	    (rp->authenticate != NULL &&
+	        add(r, "WWW-Authenticate", rp->authenticate) < 0)) {
+		MHD_destroy_response(r);
+		return MHD_NO;
+	}
+	rq->answered = 1;
+	rq->status = rp->status;
+	rq->bytes = strcmp(rq->method, "HEAD") == 0 ? 0 : rp->len;
+	ret = MHD_queue_response(rq->conn, (unsigned)rp->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static void
+plain(struct httpd_reply *rp, int status, const char *text)
+{
+	rp->status = status;
+	rp->type = "text/plain; charset=utf-8";
+	rp->body = (char *)text;
+	rp->len = strlen(text);
+	rp->body_static = 1;
+}
+
+static enum MHD_Result
+access_cb(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_size, void **con_cls)
+{
+	struct httpd *h = cls;
+	struct httpd_request *rq = *con_cls;
+	struct httpd_reply rp;
+
+	if (rq == NULL)
+		return MHD_NO;
+	/* A body after the answer (a POST refused at once) is dropped. */
+	if (rq->answered) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	rq->method = method;
+	rq->path = url;
+	text_printable(method, rq->method_log, sizeof(rq->method_log));
+	memset(&rp, 0, sizeof(rp));
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		plain(&rp, 405, "only GET and HEAD are served\n");
+	else if (rq->target_len > h->lim.target_max)
+		plain(&rp, 414, "the request target is too long\n");
+	else
+		h->handler(h->arg, rq, &rp);
+	rq->path = NULL;
+	*upload_size = 0;
+	return answer(rq, &rp);
+}
+
+/* The library's own messages, through our log (made printable there). */
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	log_info("httpd: %s", msg);
+}
+
+int
+httpd_start(struct httpd **out, const struct sockaddr *sa,
+    const struct httpd_limits *lim, const char *csp, httpd_handler handler,
+    void *arg, struct err *err)
+{
+	struct httpd *h = xcalloc(1, sizeof(*h));
+	unsigned flags =
+	    MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+
+	if (sa->sa_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	h->lim = *lim;
+	h->csp = xstrdup(csp);
+	h->handler = handler;
+	h->arg = arg;
+	h->d = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, h,
+	    MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned)lim->threads, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)lim->connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)lim->per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)lim->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)lim->memory, MHD_OPTION_URI_LOG_CALLBACK, log_start, h,
+	    MHD_OPTION_NOTIFY_COMPLETED, done, h, MHD_OPTION_EXTERNAL_LOGGER,
+	    mhd_log, h, MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_END);
+	if (h->d == NULL) {
+		free(h->csp);
+		free(h);
+		return err_set(err, ERR_IO,
+		    "cannot listen there (in use, or not an address of this "
+		    "machine; dmarcsift -v serve says more)");
+	}
+	*out = h;
+	return 0;
+}
+
+unsigned
+httpd_port(const struct httpd *h)
+{
+	const union MHD_DaemonInfo *i =
+	    MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+
+	return i != NULL ? i->port : 0;
+}
+
+void
+httpd_stop(struct httpd *h)
+{
+	if (h == NULL)
+		return;
+	MHD_stop_daemon(h->d);
+	free(h->csp);
+	free(h);
+}
