@@ -1,0 +1,114 @@
+/*
+ * web_domains: the first page of `dmarcsift serve`, every domain with mail
+ * in the period: the owner's with pass rate, policy and readiness, as
+ * `dmarcsift report` judges them, then the other domains reports named.
+ */
+#include "web_render.h"
+
+#include "digest.h"
+#include "web_page.h"
+
+/* The readiness in a few words, as the report's overview says it. */
+static void
+readiness(FILE *fp, const struct digest_domain *dd)
+{
+	const struct readiness *r = &dd->readiness;
+
+	if (dd->messages == 0) {
+		fputs("<span class=\"note\">no mail in the period</span>", fp);
+	} else if (r->next_step_no < 0) {
+		fputs("<span class=\"ok\">at p=reject</span>", fp);
+	} else if (r->waiting) {
+		fputs("<span class=\"warn\">waiting for receivers</span>", fp);
+	} else if (r->ready) {
+		fputs("<span class=\"ok\">ready for ", fp);
+		web_esc(fp, r->next_step);
+		fputs("</span>", fp);
+	} else {
+		fputs("<span class=\"no\">not ready for ", fp);
+		web_esc(fp, r->next_step);
+		fputs("</span>", fp);
+	}
+}
+
+static void
+owned(FILE *fp, const struct digest *d, const struct web_period *p)
+{
+	fputs("<div class=\"scroll\"><table>\n<tr><th>domain</th>"
+	      "<th class=\"num\">messages</th><th class=\"num\">passed "
+	      "DMARC</th><th class=\"num\">period before</th><th>policy "
+	      "now</th><th>next step</th></tr>\n",
+	    fp);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct digest_domain *dd = &d->domains[i];
+
+		fputs("<tr><td>", fp);
+		web_domain_link(fp, dd->domain, p);
+		fputs("</td><td class=\"num\">", fp);
+		web_count(fp, dd->messages);
+		fputs("</td><td class=\"num\">", fp);
+		web_rate(fp, dd->passed, dd->messages);
+		fputs("</td><td class=\"num\">", fp);
+		if (dd->has_prev)
+			web_rate(fp, dd->prev_passed, dd->prev_messages);
+		else
+			fputc('-', fp);
+		fputs("</td><td><code>", fp);
+		web_esc(fp, dd->readiness.policy_now);
+		fputs("</code></td><td>", fp);
+		readiness(fp, dd);
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</table></div>\n", fp);
+}
+
+static void
+foreign(FILE *fp, const struct digest *d, const struct web_period *p)
+{
+	if (d->nforeign == 0)
+		return;
+	fputs("<h2>Other domains in reports</h2>\n<p class=\"note\">Anyone "
+	      "can send a report about any domain to your address: these "
+	      "are counted, never judged.</p>\n<div class=\"scroll\"><table>"
+	      "\n<tr><th>domain</th><th class=\"num\">messages (this period "
+	      "and the one before)</th></tr>\n",
+	    fp);
+	for (size_t i = 0; i < d->nforeign; i++) {
+		fputs("<tr><td>", fp);
+		web_domain_link(fp, d->foreign[i].domain, p);
+		fputs("</td><td class=\"num\">", fp);
+		web_count(fp, d->foreign[i].messages);
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</table></div>\n", fp);
+	if (d->foreign_more > 0) {
+		fputs("<p class=\"note\">and ", fp);
+		web_count(fp, d->foreign_more);
+		fputs(" more</p>\n", fp);
+	}
+}
+
+int
+web_html_domains(FILE *fp, const struct digest *d, const struct web_period *p)
+{
+	web_page_open(fp, "Domains", p);
+	if (d->n == 0 && d->nforeign == 0)
+		fputs("<p>No reports in this period.</p>\n", fp);
+	else if (d->n == 0)
+		fputs("<p>None of your domains has reports in this period "
+		      "(set <code>domains</code> to name them).</p>\n",
+		    fp);
+	else
+		owned(fp, d, p);
+	foreign(fp, d, p);
+	if (d->nrefused > 0) {
+		fputs("<h2>Refused inputs</h2>\n<p>", fp);
+		web_count(fp, d->nrefused + d->refused_more);
+		fputs(" input(s) in the period held no report dmarcsift could "
+		      "read; <code>dmarcsift reparse</code> tries them "
+		      "again.</p>\n",
+		    fp);
+	}
+	web_page_close(fp);
+	return ferror(fp) ? -1 : 0;
+}

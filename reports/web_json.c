@@ -1,0 +1,44 @@
+/*
+ * web_json: the JSON of a domain's page in `dmarcsift serve` (/api/domain/
+ * NAME), made of the CLI's own writers so that each part has the shape
+ * and the numbers of the command it names.
+ */
+#include "web_render.h"
+
+#include "advise_render.h"
+#include "digest_render.h"
+#include "json.h"
+#include "sources_render.h"
+
+int
+web_json_domain(
+    FILE *fp, const struct web_domain_view *v, const struct digest *d)
+{
+	struct sources_view sv = {
+	    .domain = v->domain,
+	    .days = v->period->days,
+	    .since = v->period->since,
+	    .until = v->period->until,
+	    .senders = v->senders,
+	    .all = 0,
+	    .offline = v->offline,
+	};
+
+	fputc('{', fp);
+	json_kv_str(fp, "domain", v->domain, 1);
+	/* `dmarcsift sources --domain D --since Nd --until DATE --json` */
+	json_key(fp, "sources", 0);
+	if (sources_json(fp, &sv) < 0)
+		return -1;
+	/* `dmarcsift advise --domain D --until DATE --json` */
+	json_key(fp, "advise", 0);
+	if (advise_json(fp, v->advice) < 0)
+		return -1;
+	/* `dmarcsift report --domain D --period Nd --until DATE --format
+	 * json` */
+	json_key(fp, "report", 0);
+	if (digest_json(fp, d) < 0)
+		return -1;
+	fputs("}\n", fp);
+	return ferror(fp) ? -1 : 0;
+}

@@ -1,0 +1,98 @@
+/*
+ * web_render: the pages of `dmarcsift serve`, as HTML for a browser and as
+ * JSON for /api/.
+ *
+ * Pure rendering, like the rest of reports/: each function formats what
+ * it is handed (the structs analyze/ computed for the matching command)
+ * and reads nothing.  Every string that may come from a stranger (domain
+ * and reporter names, PTR and DKIM domains, service names from a user's
+ * file) is escaped for where it goes: HTML text and attribute values with
+ * svg_escape() (svg.h), a path segment or query value of a link with
+ * web_url(), SVG through svg.h, JSON through common/json.h.
+ *
+ * The HTML is server-rendered, works without JavaScript (there is none),
+ * and takes its layout from one small style sheet served at
+ * WEB_STYLE_PATH, so that the Content-Security-Policy of web_csp() can
+ * forbid inline style and every script.
+ *
+ * Each writer returns 0, or -1 when writing to fp fails.
+ */
+#ifndef DMARCSIFT_WEB_RENDER_H
+#define DMARCSIFT_WEB_RENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct advice;
+struct digest;
+struct digest_domain;
+struct sender_list;
+
+/* Where the style sheet is served. */
+#define WEB_STYLE_PATH "/static/style.css"
+
+/* The style sheet (static text) and its length. */
+const char *web_style(size_t *len);
+
+/*
+ * The Content-Security-Policy of every answer, into buf (size bytes,
+ * WEB_CSP_LEN is enough): nothing by default, style only from
+ * WEB_STYLE_PATH and the one style attribute the charts carry (by its
+ * hash), images only from here and data: URLs, forms only to here, no
+ * framing, no <base>.
+ */
+#define WEB_CSP_LEN 512
+void web_csp(char *buf, size_t size);
+
+/* The period of a page, as its query string gave it (checked). */
+struct web_period {
+	int days;
+	char name[16]; /* "30d", "week", "month" */
+	int64_t since, until; /* Unix seconds, UTC midnights */
+	/* The query as given, rebuilt from the checked values, for links:
+	 * "" or "?since=30d&until=2026-12-01". */
+	char query[64];
+	int until_given; /* until came from the query string */
+};
+
+/* "/": the domains with mail in the period (the digest of
+ * `dmarcsift report` for every domain of the owner's, and the others
+ * named with their volume). */
+int web_html_domains(
+    FILE *fp, const struct digest *d, const struct web_period *p);
+
+/* "/domain/NAME": what `report`, `sources` and `advise` say of one
+ * domain.  dd may be NULL when the digest has no row for it. */
+struct web_domain_view {
+	const char *domain; /* checked by domain_check() */
+	const struct web_period *period;
+	const struct digest_domain *dd;
+	const struct sender_list *senders; /* as `sources` reads them */
+	const struct advice *advice; /* as `advise` computes it */
+	int offline; /* names from the cache only (serve never asks DNS) */
+};
+int web_html_domain(FILE *fp, const struct web_domain_view *v);
+
+/* An error page: status line words and a sentence of ours (escaped all
+ * the same). */
+int web_html_error(FILE *fp, int status, const char *title, const char *text);
+
+/*
+ * /api/domain/NAME: {"domain": ..., "sources": <sources --json>,
+ * "advise": <advise --json>, "report": <report --format json>}, each part
+ * written by the CLI's own writer, so each has its shape byte for byte.
+ */
+int web_json_domain(
+    FILE *fp, const struct web_domain_view *v, const struct digest *d);
+/* An error as JSON: {"error": text, "status": status}. */
+int web_json_error(FILE *fp, int status, const char *text);
+
+/*
+ * s percent-encoded for a path segment or a query value: every byte but
+ * the unreserved ones (letters, digits, - . _ ~) as %XX.  NULL writes
+ * nothing.
+ */
+void web_url(FILE *fp, const char *s);
+
+#endif
