@@ -7,15 +7,15 @@ set -eu
 
 build_pkgs="build-essential cmake pkg-config libxml2-dev zlib1g-dev \
 libzip-dev libgmime-3.0-dev libpq-dev libcurl4-openssl-dev libssl-dev \
-libpsl-dev libc-ares-dev"
+libpsl-dev libc-ares-dev libmicrohttpd-dev libcrypt-dev"
 # publicsuffix: the list libpsl reads at run time, kept fresh by Debian.
 run_pkgs="postgresql publicsuffix ca-certificates"
 # Real servers on loopback for the integration tests (Dovecot for IMAP,
 # dnsmasq for DNS, aiosmtpd for SMTP), Chromium plus xmllint to check that
 # the HTML report renders and is well-formed, and ss (iproute2) to see the
-# keepalive timer of a database connection.
+# keepalive timer of a database connection; curl to ask dmarcsift serve.
 test_pkgs="libcmocka-dev jq dovecot-imapd openssl dnsmasq-base \
-python3-aiosmtpd chromium libxml2-utils iproute2"
+python3-aiosmtpd chromium libxml2-utils iproute2 curl"
 
 case "${1:-build}" in
 build) want=$build_pkgs ;;
