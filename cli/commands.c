@@ -19,6 +19,7 @@ const struct command commands[] = {
         "parse stored inputs again from their archived bytes"},
     {"report", cmd_report,
         "the weekly summary: text, Markdown, HTML, JSON, CSV, or mailed"},
+    {"serve", cmd_serve, "the dashboard: pages and JSON over HTTP, read-only"},
     {"sources", cmd_sources,
         "the sources that fail DMARC: who they are, why, and the fix"},
     {"summary", cmd_summary,

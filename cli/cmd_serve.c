@@ -1,0 +1,247 @@
+/*
+ * dmarcsift serve: the dashboard, pages and JSON over HTTP, in the
+ * foreground until SIGTERM or SIGINT.
+ *
+ * Who may listen where: loopback by default and without a login; any
+ * other address only with users (--users) and TLS in front of it
+ * (--proxy-tls says a reverse proxy terminates it), because Basic
+ * credentials and the reports travel in clear otherwise.
+ */
+#include "commands.h"
+
+#include "cliopt.h"
+#include "config.h"
+#include "err.h"
+#include "httpd.h"
+#include "log.h"
+#include "owned.h"
+#include "serve_auth.h"
+#include "serve_pool.h"
+#include "serve_routes.h"
+#include "web_render.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_LISTEN "127.0.0.1:8025"
+
+/* Limits of the HTTP side (httpd.h): what a client can hold. */
+#define SERVE_CONNECTIONS 64
+#define SERVE_PER_IP 16
+#define SERVE_MEMORY (32 * 1024)
+#define SERVE_TARGET_MAX 2048
+
+/* --listen, checked: the address to bind and whether it is loopback. */
+struct listen {
+	struct sockaddr_storage ss;
+	char text[INET6_ADDRSTRLEN + 10];
+	int loopback;
+};
+
+/* ADDR:PORT or [ADDR6]:PORT, ADDR numeric or localhost; 0 or -1. */
+static int
+listen_parse(const char *v, struct listen *l)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon, *port;
+	struct sockaddr_in *in = (struct sockaddr_in *)&l->ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&l->ss;
+	char *end;
+	size_t n;
+	long pn;
+
+	memset(l, 0, sizeof(*l));
+	if (v[0] == '[') {
+		if ((colon = strstr(v, "]:")) == NULL)
+			return -1;
+		n = (size_t)(colon - v - 1);
+		port = colon + 2;
+		if (n == 0 || n >= sizeof(host))
+			return -1;
+		memcpy(host, v + 1, n);
+	} else {
+		if ((colon = strrchr(v, ':')) == NULL)
+			return -1;
+		n = (size_t)(colon - v);
+		port = colon + 1;
+		if (n == 0 || n >= sizeof(host))
+			return -1;
+		memcpy(host, v, n);
+	}
+	host[n] = '\0';
+	errno = 0;
+	pn = strtol(port, &end, 10);
+	if (errno != 0 || *port < '0' || *port > '9' || *end != '\0' ||
+	    pn < 0 || pn > 65535)
+		return -1;
+	if (strcmp(host, "localhost") == 0)
+		snprintf(host, sizeof(host), "127.0.0.1");
+	if (v[0] != '[' && inet_pton(AF_INET, host, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)pn);
+		l->loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	} else if (v[0] == '[' &&
+	    inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)pn);
+		l->loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+	} else {
+		return -1;
+	}
+	snprintf(l->text, sizeof(l->text), v[0] == '[' ? "[%s]" : "%s", host);
+	return 0;
+}
+
+static int
+listen_arg(void *out, const char *value)
+{
+	if (listen_parse(value, out) < 0) {
+		log_error("--listen: want ADDRESS:PORT (127.0.0.1:8025, "
+		          "[::1]:8025, localhost:8025; port 0 for any free "
+		          "one), got '%s'",
+		    value);
+		return -1;
+	}
+	return 0;
+}
+
+static const char about[] =
+    "Serves the dashboard over HTTP, in the foreground (for systemd), until "
+    "SIGTERM\nor SIGINT, one line per request on stderr.  Pages:\n"
+    "  /                  the domains with mail in the period: pass rate, "
+    "policy,\n"
+    "                     next step (JSON: /api/domains, as report "
+    "--format json)\n"
+    "  /domain/NAME       day by day, readiness, the failing senders with "
+    "cause and\n"
+    "                     fix, reporters (JSON: /api/domain/NAME, with "
+    "the JSON of\n"
+    "                     sources, advise and report)\n"
+    "each with ?since=Nd|week|month (default 30d) and ?until=YYYY-MM-DD.  "
+    "It only\nreads (a read-only role is enough: sql/README.md) and never "
+    "asks DNS: names\ncome from the cache that sources and report fill.\n\n"
+    "It listens on loopback unless told otherwise; another address needs "
+    "--users\nFILE (USER:HASH lines, hashes from `mkpasswd -m yescrypt`) "
+    "and --proxy-tls,\nsaying a reverse proxy in front of it terminates "
+    "TLS: dmarcsift does not\nspeak TLS itself.\n";
+
+int
+cmd_serve(int argc, char **argv)
+{
+	struct listen l;
+	const char *users_file = NULL;
+	int proxy_tls = 0, threads = 4, timeout = 30, rc, sig;
+	const struct cliopt_opt opts[] = {
+	    CLIOPT_OPT_CALL("listen", "ADDR:PORT", &l, listen_arg,
+	        "where to listen (default " DEFAULT_LISTEN ")"),
+	    CLIOPT_OPT_STRING("users", "FILE", &users_file,
+	        "ask for a user and password of FILE (USER:HASH lines)"),
+	    CLIOPT_OPT_FLAG("proxy-tls", &proxy_tls,
+	        "a reverse proxy in front terminates TLS: with --users, "
+	        "allows an address other than loopback"),
+	    CLIOPT_OPT_NUMBER("threads", 0, "N", &threads, 1, 64,
+	        "requests answered at once, a database connection each "
+	        "(default 4)"),
+	    CLIOPT_OPT_NUMBER("timeout", 0, "SECONDS", &timeout, 1, 3600,
+	        "close a connection silent this long, a request sent too "
+	        "slowly too (default 30)"),
+	    CLIOPT_OPT_END,
+	};
+	const struct cliopt_cmd cmd = {
+	    .usage = "usage: dmarcsift serve [--listen ADDR:PORT] [--users "
+	             "FILE [--proxy-tls]]\n"
+	             "                       [--threads N] [--timeout "
+	             "SECONDS] [--db CONNINFO]\n",
+	    .about = about,
+	    .opts = opts,
+	    .groups = CLIOPT_G_COMMON | CLIOPT_G_DATABASE | CLIOPT_G_ANALYSIS,
+	    .footer = "Exit status: 0 stopped by a signal, 2 could not run "
+	              "(also: another address\nthan loopback without "
+	              "--users and --proxy-tls).\n",
+	};
+	struct httpd_limits lim = {0};
+	struct serve_users *users = NULL;
+	struct serve_routes routes = {0};
+	struct serve_pool *pool = NULL;
+	struct httpd *h = NULL;
+	const struct config *cfg;
+	char csp[WEB_CSP_LEN], *owned = NULL;
+	sigset_t stop;
+	struct cliopt co;
+	struct err err;
+
+	listen_parse(DEFAULT_LISTEN, &l);
+	cliopt_init(&co);
+	if ((rc = cliopt_parse(&co, &cmd, argc, argv)) != CLIOPT_GO)
+		return rc;
+	if (co.argi != argc) {
+		log_error("serve: unexpected argument '%s'", argv[co.argi]);
+		cliopt_usage(&cmd);
+		return EXIT_CANNOT_RUN;
+	}
+	if (!l.loopback && (users_file == NULL || !proxy_tls)) {
+		log_error(
+		    "serve: %s is not a loopback address: anyone who can "
+		    "reach it would read your reports; give --users FILE "
+		    "and put a reverse proxy that terminates TLS in front "
+		    "(--proxy-tls), or listen on 127.0.0.1",
+		    l.text);
+		return EXIT_CANNOT_RUN;
+	}
+	if (users_file != NULL &&
+	    serve_users_load(&users, users_file, &err) < 0) {
+		log_error("%s", err.msg);
+		return EXIT_CANNOT_RUN;
+	}
+	/* Settings that are wrong are said now, not on the first page. */
+	if (cliopt_settings(&cfg, &err) < 0) {
+		log_error("%s", err.msg);
+		goto fail;
+	}
+	if (owned_domains(cfg, &owned) < 0)
+		goto fail;
+	free(owned);
+	if (serve_pool_open(&pool, co.db, (size_t)threads) < 0)
+		goto fail;
+	routes.pool = pool;
+	routes.users = users;
+	lim.threads = (unsigned)threads;
+	lim.connections = SERVE_CONNECTIONS;
+	lim.per_ip = SERVE_PER_IP;
+	lim.timeout = (unsigned)timeout;
+	lim.memory = SERVE_MEMORY;
+	lim.target_max = SERVE_TARGET_MAX;
+	web_csp(csp, sizeof(csp));
+	/* The signals that stop it are waited for here, never delivered to
+	 * the server's threads, which inherit this mask. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (httpd_start(&h, (const struct sockaddr *)&l.ss, &lim, csp,
+	        serve_handle, &routes, &err) < 0) {
+		log_error("serve: %s: %s", l.text, err.msg);
+		goto fail;
+	}
+	fprintf(stderr, "dmarcsift: serving http://%s:%u/%s\n", l.text,
+	    httpd_port(h), users != NULL ? " (login required)" : "");
+	while (sigwait(&stop, &sig) != 0)
+		;
+	fprintf(stderr, "dmarcsift: %s: stopping\n",
+	    sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	httpd_stop(h);
+	serve_pool_close(pool);
+	serve_users_free(users);
+	return EXIT_OK;
+fail:
+	serve_pool_close(pool);
+	serve_users_free(users);
+	return EXIT_CANNOT_RUN;
+}

@@ -1,0 +1,33 @@
+/*
+ * serve_routes: what `dmarcsift serve` answers at each path, with the
+ * database calls behind each page.
+ *
+ *   /                    the domains with mail in the period (HTML)
+ *   /api/domains         the same as `report --format json`
+ *   /domain/NAME         one domain: report, advise and sources (HTML)
+ *   /api/domain/NAME     the same as JSON (web_json_domain())
+ *   /static/style.css    the style sheet
+ *
+ * Each page takes ?since=Nd|week|month (default 30d) and ?until=DATE,
+ * checked as the CLI checks --since and --until (400 otherwise).  A
+ * domain with no report at all is 404.  With users set, every path needs
+ * their Basic credentials (401).
+ */
+#ifndef DMARCSIFT_SERVE_ROUTES_H
+#define DMARCSIFT_SERVE_ROUTES_H
+
+struct httpd_reply;
+struct httpd_request;
+struct serve_pool;
+struct serve_users;
+
+struct serve_routes {
+	struct serve_pool *pool;
+	const struct serve_users *users; /* NULL: no login asked */
+};
+
+/* The httpd_handler of serve; arg is a struct serve_routes. */
+void serve_handle(
+    void *arg, const struct httpd_request *rq, struct httpd_reply *out);
+
+#endif
