@@ -1,0 +1,303 @@
+#!/bin/sh
+# dmarcsift serve (issue 14) against a real PostgreSQL, as the read-only
+# role of sql/README.md, asked with curl: status codes, the security
+# headers on every answer, GET and HEAD only, bounds on the target and on
+# a slow client, the numbers of /api/ against the CLI's --json, hostile
+# report strings shown as text, a login when asked for, and where it may
+# listen.
+# usage: test_serve.sh DMARCSIFT SAMPLES_DIR SQL_DIR
+# needs: DMARCSIFT_TEST_DB (tests/harness/pg run), psql, curl, jq,
+# python3, openssl.
+bin=$1 samples=$2 sql=$3
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../lib.sh
+. "$here/../lib.sh"
+need_server pg
+need psql curl jq python3 openssl
+no_settings
+newdb serve
+# The samples cover 2025-11-14 to 11-16; the default period, the 30 days
+# before today, holds them.
+export DMARCSIFT_NOW=2025-11-20T06:00:00Z
+
+# --- Reports, three of them hostile. ----------------------------------------
+# Reporters named with a script element, with a quote that closes an
+# attribute and opens an SVG element, and with a javascript: URL; a DKIM
+# and an SPF domain that do the same, and a policy domain that is a
+# javascript: URL.  XML-escaped here, so that the parser hands dmarcsift
+# the raw payloads.
+mkdir "$tmp/in"
+# hostile FILE ID ORG DOMAIN DKIM_DOMAIN SPF_DOMAIN: a one-record report
+# of 2025-11-17 (strings XML-escaped already).
+hostile() {
+	cat >"$1" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<feedback>
+<report_metadata><org_name>$3</org_name><email>noreply@evil.example</email><report_id>$2</report_id><date_range><begin>1763337600</begin><end>1763423999</end></date_range></report_metadata>
+<policy_published><domain>$4</domain><adkim>r</adkim><aspf>r</aspf><p>none</p><sp>none</sp><pct>100</pct></policy_published>
+<record><row><source_ip>192.0.2.1</source_ip><count>5</count><policy_evaluated><disposition>none</disposition><dkim>fail</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>$4</header_from></identifiers><auth_results><dkim><domain>$5</domain><selector>s1</selector><result>pass</result></dkim><spf><domain>$6</domain><scope>mfrom</scope><result>pass</result></spf></auth_results></record>
+</feedback>
+EOF
+}
+hostile "$tmp/in/h1.xml" hostile-1 '&lt;script&gt;alert(1)&lt;/script&gt;' \
+	hostile.test '"&gt;&lt;svg onload=alert(2)&gt;' 'javascript:alert(3)'
+hostile "$tmp/in/h2.xml" hostile-2 '"&gt;&lt;svg onload=alert(4)&gt;' \
+	hostile.test 'x.test' 'y.test'
+hostile "$tmp/in/h3.xml" hostile-3 'javascript:alert(6)' \
+	'javascript:alert(5)' 'x.test' 'y.test'
+run ingest 0 ingest -q --db "$db" "$samples" "$tmp/in"
+
+# --- The read-only role, granted as sql/README.md says. ---------------------
+sed -n '/^## Roles: /,/^## [^R]/p' "$sql/README.md" |
+	sed -n '/^```sql$/,/^```$/p' | sed '/^```/d' |
+	sed "s/ON DATABASE dmarc /ON DATABASE serve /" >"$tmp/grants.sql"
+grep -q 'GRANT SELECT ON ALL TABLES' "$tmp/grants.sql" ||
+	{ echo "no grants found in $sql/README.md" >&2; exit 2; }
+psql "$db" -v ON_ERROR_STOP=1 -qX -f "$tmp/grants.sql" || exit 2
+rd="$DMARCSIFT_TEST_DB dbname=serve user=dmarc_read"
+
+# start NAME ARGS...: serve ARGS in the background, its stderr in
+# $tmp/NAME.log; waits until it listens: $pid, $url.
+start() {
+	s_name=$1
+	shift
+	"$bin" serve --listen 127.0.0.1:0 "$@" 2>"$tmp/$s_name.log" &
+	pid=$!
+	s_i=0
+	while [ $s_i -lt 300 ]; do
+		url=$(sed -n 's|^dmarcsift: serving \(http://[^ ]*\)/.*|\1|p' \
+			"$tmp/$s_name.log")
+		[ -n "$url" ] && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+		s_i=$((s_i + 1))
+	done
+	fail "$s_name: serve did not start"
+	cat "$tmp/$s_name.log" >&2
+	exit 1
+}
+
+# stop NAME: SIGTERM, and serve exits 0 saying so.
+stop() {
+	kill -TERM "$pid"
+	wait "$pid"
+	s_rc=$?
+	pid=
+	eq "$1: exit status after SIGTERM" "$s_rc" 0
+	grep -q 'SIGTERM: stopping' "$tmp/$1.log" ||
+		fail "$1: no 'stopping' line"
+	if grep -Eq 'Sanitizer|runtime error' "$tmp/$1.log"; then
+		fail "$1: sanitizer report"
+		cat "$tmp/$1.log" >&2
+	fi
+}
+pid=
+kill_at_exit pid
+
+# get NAME PATH [CURL ARGS...]: the answer to PATH in $tmp/NAME.out, its
+# headers in $tmp/NAME.hdr (lower-case names), its status in $code.
+get() {
+	g_name=$1 g_path=$2
+	shift 2
+	code=$(curl -s -m 30 -D "$tmp/$g_name.raw" -o "$tmp/$g_name.out" \
+		-w '%{http_code}' "$@" "$url$g_path")
+	tr -d '\r' <"$tmp/$g_name.raw" |
+		sed 's/^\([^:]*\):/\L\1:/' >"$tmp/$g_name.hdr"
+}
+
+# status NAME PATH WANT [CURL ARGS...]: get, and the status is WANT, with
+# every security header.
+status() {
+	s_name=$1 s_path=$2 s_want=$3
+	shift 3
+	get "$s_name" "$s_path" "$@"
+	eq "$s_name: status of $s_path" "$code" "$s_want"
+	headers "$s_name"
+}
+
+# headers NAME: the headers of every answer.
+headers() {
+	h=$tmp/$1.hdr
+	grep -q "^content-security-policy: default-src 'none'; style-src 'self' 'unsafe-hashes' 'sha256-[A-Za-z0-9+/=]*'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'$" "$h" ||
+		fail "$1: Content-Security-Policy missing or other"
+	grep -q '^x-content-type-options: nosniff$' "$h" ||
+		fail "$1: no X-Content-Type-Options: nosniff"
+	grep -q '^referrer-policy: no-referrer$' "$h" ||
+		fail "$1: no Referrer-Policy: no-referrer"
+	grep -q '^x-frame-options: DENY$' "$h" ||
+		fail "$1: no X-Frame-Options: DENY"
+	grep -q '^cache-control: ' "$h" || fail "$1: no Cache-Control"
+}
+
+# ---------------------------------------------------------------------------
+start main --db "$rd" --timeout 2
+
+# Pages, the style sheet, and what is not there.
+status home / 200
+grep -q '^content-type: text/html; charset=utf-8$' "$tmp/home.hdr" ||
+	fail "home: not text/html; charset=utf-8"
+expect home out '<a href="/domain/example.com">example.com</a>'
+status domain /domain/example.com 200
+expect domain out '<svg '
+expect domain out 'NOT READY'
+expect domain out '<h2>Senders that fail DMARC</h2>'
+status css /static/style.css 200
+grep -q '^content-type: text/css; charset=utf-8$' "$tmp/css.hdr" ||
+	fail "css: not text/css"
+status api_domains /api/domains 200
+grep -q '^content-type: application/json$' "$tmp/api_domains.hdr" ||
+	fail "api_domains: not application/json"
+status unknown_domain /domain/nowhere.example 404
+status unknown_api /api/domain/nowhere.example 404
+jqt unknown_api '.status == 404 and (.error | type) == "string"'
+status not_a_name '/domain/%3Cscript%3E' 404
+refute not_a_name out '<script>'
+status no_page /nothing/here 404
+status bad_since '/?since=0d' 400
+status bad_since2 '/domain/example.com?since=1000d' 400
+status bad_until '/?until=2025-02-30' 400
+status bad_until2 '/?until=1763337600' 400
+status week '/?since=week&until=2025-11-18' 200
+expect week out 'href="/domain/example.com\?since=week&amp;until=2025-11-18"'
+
+# GET and HEAD only.
+status post / 405 -X POST -d x=1
+grep -q '^allow: GET, HEAD$' "$tmp/post.hdr" || fail "post: no Allow"
+status put /domain/example.com 405 -X PUT -d x=1
+status delete / 405 -X DELETE
+status head /domain/example.com 200 -I
+refute head out '<!DOCTYPE'
+grep -q '^content-length: [1-9]' "$tmp/head.hdr" ||
+	fail "head: no Content-Length of the page"
+
+# The request target is bounded.
+long=$(head -c 3000 /dev/zero | tr '\0' a)
+status long "/?x=$long" 414
+
+# The CSP allows the charts' style attribute by its hash, and only it.
+style=$(grep -o 'style="[^"]*"' "$tmp/domain.out" | sort -u)
+eq "domain: one kind of style attribute" "$(echo "$style" | wc -l)" 1
+hash=$(printf '%s' "$style" | sed 's/^style="//; s/"$//' |
+	openssl dgst -sha256 -binary | openssl base64 -A)
+grep -qF "'sha256-$hash'" "$tmp/domain.hdr" ||
+	fail "domain: the CSP lacks the hash of $style"
+refute domain out '<script'
+
+# --- The numbers are the CLI's. ---------------------------------------------
+same() {
+	jq -S "$2" "$tmp/$1.out" >"$tmp/$1.web" 2>/dev/null ||
+		fail "$1: not JSON"
+	jq -S . "$tmp/$3.out" >"$tmp/$3.cli" 2>/dev/null || fail "$3: not JSON"
+	cmp -s "$tmp/$1.web" "$tmp/$3.cli" || {
+		fail "$1 ($2) differs from $3"
+		diff "$tmp/$3.cli" "$tmp/$1.web" | head -20 >&2
+	}
+}
+status api /api/domain/example.com 200
+run cli_sources 0 sources --db "$db" --offline --json --domain example.com
+run cli_advise 1 advise --db "$db" --offline --json --domain example.com
+run cli_report 0 report --db "$db" --offline --format json \
+	--domain example.com --period 30d
+run cli_reports 0 report --db "$db" --offline --format json --period 30d
+same api .sources cli_sources
+same api .advise cli_advise
+same api .report cli_report
+same api_domains . cli_reports
+jqt api '.sources.senders | length > 0'
+jqt api '.domain == "example.com"'
+
+status api_week '/api/domain/example.com?since=7d&until=2025-11-17' 200
+run cli_sources_week 0 sources --db "$db" --offline --json \
+	--domain example.com --since 7d --until 2025-11-17
+run cli_advise_week 1 advise --db "$db" --offline --json \
+	--domain example.com --until 2025-11-17
+same api_week .sources cli_sources_week
+same api_week .advise cli_advise_week
+
+# --- Strangers' strings are text. -------------------------------------------
+status hostile /domain/hostile.test 200
+expect hostile out '&lt;script&gt;alert\(1\)&lt;/script&gt;'
+expect hostile out '&quot;&gt;&lt;svg onload=alert\(4\)&gt;'
+refute hostile out '<script'
+refute hostile out '<svg onload'
+refute hostile out 'href="javascript:'
+status hostile_home / 200
+expect hostile_home out 'href="/domain/javascript%3Aalert%285%29"'
+refute hostile_home out 'href="javascript:'
+status hostile_api /api/domain/hostile.test 200
+jqt hostile_api '[.report.domains[0].reporters[].name] | sort ==
+	["\"><svg onload=alert(4)>", "<script>alert(1)</script>"]'
+# What cannot be a domain name is no page, and nothing of it comes back.
+status hostile_name '/domain/javascript:alert(5)' 404
+refute hostile_name out 'alert'
+
+# --- A slow client is cut off; others are served meanwhile. -----------------
+port=${url##*:}
+python3 - "$port" >"$tmp/slow.out" 2>&1 <<'EOF' &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+t0 = time.monotonic()
+s.settimeout(20)
+try:
+    got = s.recv(4096)
+except (socket.timeout, OSError) as e:
+    got = repr(e).encode()
+print("closed after %.1f s: %r" % (time.monotonic() - t0, got[:40]))
+EOF
+slow=$!
+sleep 0.5
+t0=$(date +%s)
+status meanwhile /domain/example.com 200
+[ $(($(date +%s) - t0)) -le 1 ] ||
+	fail "meanwhile: waited for the slow client"
+wait "$slow"
+grep -Eq "^closed after [0-9.]+ s: b''" "$tmp/slow.out" ||
+	fail "slow: not closed: $(cat "$tmp/slow.out")"
+secs=$(sed -n 's/^closed after \([0-9]*\).*/\1/p' "$tmp/slow.out")
+[ "${secs:-99}" -le 5 ] || fail "slow: closed after $secs s, want about 2"
+grep -q '(timed out)$' "$tmp/main.log" ||
+	fail "slow: no log line of a request that timed out"
+
+# --- One line per request, printable. ---------------------------------------
+get weird '/%1b%5b31m?q=%e2%80%ae'
+grep -q '^127\.0\.0\.1 GET /domain/example.com 200 [0-9][0-9]* [0-9][0-9]*ms$' \
+	"$tmp/main.log" || fail "log: no line for GET /domain/example.com"
+grep -q '^127\.0\.0\.1 POST / 405 ' "$tmp/main.log" ||
+	fail "log: no line for POST /"
+grep -q '^127\.0\.0\.1 GET /%1b%5b31m?q=%e2%80%ae 404 ' "$tmp/main.log" ||
+	fail "log: the raw target is not logged as sent"
+if LC_ALL=C grep -q "$(printf '\033')" "$tmp/main.log"; then
+	fail "log: an escape character reached the log"
+fi
+stop main
+
+# --- Where it may listen, and the login. ------------------------------------
+run any 2 serve --db "$rd" --listen 0.0.0.0:0
+expect any err '0.0.0.0 is not a loopback address'
+run any6 2 serve --db "$rd" --listen '[::]:0'
+openssl passwd -6 -salt abcdefgh 'correct horse' |
+	sed 's/^/alice:/' >"$tmp/users"
+run any_users 2 serve --db "$rd" --listen 192.0.2.1:8025 \
+	--users "$tmp/users"
+expect any_users err 'not a loopback address'
+echo 'bob:plaintext' >"$tmp/plain"
+run plain_users 2 serve --db "$rd" --users "$tmp/plain"
+expect plain_users err 'plain:1: want USER:HASH'
+refute plain_users err 'plaintext'
+run bad_listen 2 serve --listen 127.0.0.1
+run bad_listen2 2 serve --listen 127.0.0.1:70000
+
+start login --db "$rd" --users "$tmp/users"
+expect login "$tmp/login.log" "login required"
+status anon / 401
+grep -q '^www-authenticate: Basic realm="dmarcsift", charset="UTF-8"$' \
+	"$tmp/anon.hdr" || fail "anon: no WWW-Authenticate"
+status anon_css /static/style.css 401
+status wrong / 401 -u 'alice:wrong horse'
+status nobody / 401 -u 'mallory:correct horse'
+status alice / 200 -u 'alice:correct horse'
+status alice_api /api/domain/example.com 200 -u 'alice:correct horse'
+stop login
+
+finish "all checks passed"
