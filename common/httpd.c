@@ -38,7 +38,7 @@ struct httpd_request {
 	size_t target_len; /* as sent */
 	const char *method, *path; /* the library's, during the handler */
 	char method_log[16];
-	int answered, status;
+	int seen, answered, status;
 	size_t bytes;
 };
 
@@ -227,9 +227,16 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 	rq->path = url;
 	text_printable(method, rq->method_log, sizeof(rq->method_log));
 	memset(&rp, 0, sizeof(rp));
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
 		plain(&rp, 405, "only GET and HEAD are served\n");
-	else if (rq->target_len > h->lim.target_max)
+	} else if (!rq->seen || *upload_size > 0) {
+		/* The answer waits for the end of the request (a body, if
+		 * any, dropped unread), so that the connection can stay
+		 * open for the next one. */
+		rq->seen = 1;
+		*upload_size = 0;
+		return MHD_YES;
+	} else if (rq->target_len > h->lim.target_max)
 		plain(&rp, 414, "the request target is too long\n");
 	else
 		h->handler(h->arg, rq, &rp);
