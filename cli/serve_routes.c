@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* A period asked for without ?since=. */
 #define DEFAULT_DAYS 30
@@ -235,6 +236,44 @@ style(struct httpd_reply *out, int private)
 	out->cache = private ? "private, max-age=3600" : "max-age=3600";
 }
 
+/*
+ * Whether the Host header names this machine's loopback (localhost,
+ * 127.x.x.x, [::1], any port).  Without a login, a page a browser fetched
+ * for another name is refused: a web site whose name its owner points at
+ * 127.0.0.1 (DNS rebinding) must not read the reports through the
+ * visitor's browser.
+ */
+static int
+host_loopback(const char *host)
+{
+	char name[64];
+	size_t n;
+
+	if (host == NULL)
+		return 0;
+	if (host[0] == '[') {
+		const char *end = strchr(host, ']');
+
+		if (end == NULL)
+			return 0;
+		n = (size_t)(end - host) + 1;
+	} else {
+		n = strcspn(host, ":");
+	}
+	if (n >= sizeof(name) || (host[n] != '\0' && host[n] != ':'))
+		return 0;
+	memcpy(name, host, n);
+	name[n] = '\0';
+	if (host[n] == ':' &&
+	    (host[n + 1] == '\0' ||
+	        strspn(host + n + 1, "0123456789") != strlen(host + n + 1)))
+		return 0;
+	if (strcasecmp(name, "localhost") == 0 || strcmp(name, "[::1]") == 0)
+		return 1;
+	return strncmp(name, "127.", 4) == 0 &&
+	    strspn(name, "0123456789.") == n;
+}
+
 void
 serve_handle(void *arg, const struct httpd_request *rq, struct httpd_reply *out)
 {
@@ -246,6 +285,12 @@ serve_handle(void *arg, const struct httpd_request *rq, struct httpd_reply *out)
 	struct err err;
 	int json = strncmp(path, "/api/", 5) == 0, broken = 0;
 
+	if (r->users == NULL && !host_loopback(httpd_header(rq, "Host"))) {
+		fail(out, json, 421, "Misdirected request",
+		    "this dmarcsift answers to localhost, 127.0.0.1 and [::1] "
+		    "only");
+		return;
+	}
 	if (r->users != NULL &&
 	    !serve_users_check(r->users, httpd_header(rq, "Authorization"))) {
 		fail(out, json, 401, "Login needed",

@@ -170,6 +170,12 @@ refute head out '<!DOCTYPE'
 grep -q '^content-length: [1-9]' "$tmp/head.hdr" ||
 	fail "head: no Content-Length of the page"
 
+# Without a login, only names of the loopback (DNS rebinding).
+status rebind / 421 -H 'Host: evil.example:8025'
+status rebind2 / 421 -H 'Host: 127.0.0.1.evil.example'
+status host_localhost / 200 -H 'Host: localhost:8025'
+status host_v6 / 200 -H 'Host: [::1]:8025'
+
 # The request target is bounded.
 long=$(head -c 3000 /dev/zero | tr '\0' a)
 status long "/?x=$long" 414
@@ -297,6 +303,7 @@ status anon_css /static/style.css 401
 status wrong / 401 -u 'alice:wrong horse'
 status nobody / 401 -u 'mallory:correct horse'
 status alice / 200 -u 'alice:correct horse'
+status alice_host / 200 -u 'alice:correct horse' -H 'Host: dmarc.example.com'
 status alice_api /api/domain/example.com 200 -u 'alice:correct horse'
 stop login
 
