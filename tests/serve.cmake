@@ -1,3 +1,8 @@
+# The pages of serve rendered from hand-made structs (reports/web_*.c),
+# and base64 (common/base64.c: a CSP hash, Basic credentials).
+ds_unit_test(test_web_render LIBS dsreports dsanalyze)
+ds_unit_test(test_base64)
+
 # dmarcsift serve (issue 14): the real binary as the read-only role against
 # a real PostgreSQL, asked with curl (status codes, security headers,
 # bounds, the numbers of /api/ against the CLI's --json, hostile strings
