@@ -274,15 +274,20 @@ httpd_start(struct httpd **out, const struct sockaddr *sa,
 	h->csp = xstrdup(csp);
 	h->handler = handler;
 	h->arg = arg;
+	/* The logger first, so that the library's word on the options
+	 * after it comes through it; a pool of one thread is the polling
+	 * thread alone (the library warns about a pool of one). */
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, h,
-	    MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE,
-	    (unsigned)lim->threads, MHD_OPTION_CONNECTION_LIMIT,
-	    (unsigned)lim->connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	    (unsigned)lim->per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)lim->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)lim->memory, MHD_OPTION_URI_LOG_CALLBACK, log_start, h,
-	    MHD_OPTION_NOTIFY_COMPLETED, done, h, MHD_OPTION_EXTERNAL_LOGGER,
-	    mhd_log, h, MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_END);
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h, MHD_OPTION_SOCK_ADDR, sa,
+	    MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned)(lim->threads > 1 ? lim->threads : 0),
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)lim->connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)lim->per_ip,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)lim->timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)lim->memory,
+	    MHD_OPTION_URI_LOG_CALLBACK, log_start, h,
+	    MHD_OPTION_NOTIFY_COMPLETED, done, h, MHD_OPTION_STRICT_FOR_CLIENT,
+	    (int)1, MHD_OPTION_END);
 	if (h->d == NULL) {
 		free(h->csp);
 		free(h);
