@@ -132,10 +132,14 @@ domains_page(struct analysis_env *e, const struct web_period *p, int json,
 	struct err err;
 	char *buf = NULL;
 	size_t len = 0;
+	int rc = 0;
 	FILE *fp;
 
+	/* attach says what failed itself. */
 	if (analysis_env_attach(e, e->db, NULL, p->until, p->days) < 0 ||
-	    digest_of(e, NULL, p, &dg, &err) < 0) {
+	    (rc = digest_of(e, NULL, p, &dg, &err)) < 0) {
+		if (rc < 0)
+			log_error("%s", err.msg);
 		*broken = 1;
 		fail(out, json, 500, "Internal error",
 		    "the database failed; the log says why");
@@ -169,8 +173,10 @@ domain_page(struct analysis_env *e, const char *domain,
 	FILE *fp;
 
 	memset(&a, 0, sizeof(a));
-	if (analysis_env_attach(e, e->db, domain, p->until, p->days) < 0 ||
-	    sources_domain_span(e->db, domain, &span, &err) < 0)
+	/* It says what failed itself. */
+	if (analysis_env_attach(e, e->db, domain, p->until, p->days) < 0)
+		goto said;
+	if (sources_domain_span(e->db, domain, &span, &err) < 0)
 		goto failed;
 	if (span.reports == 0) {
 		fail(out, json, 404, "Not found",
@@ -217,6 +223,7 @@ domain_page(struct analysis_env *e, const char *domain,
 	goto done;
 failed:
 	log_error("%s: %s", domain, err.msg);
+said:
 	*broken = 1;
 	fail(out, json, 500, "Internal error",
 	    "the database failed; the log says why");
@@ -320,14 +327,26 @@ serve_handle(void *arg, const struct httpd_request *rq, struct httpd_reply *out)
 		fail(out, json, 400, "Bad request", why);
 		return;
 	}
-	if ((e = serve_pool_take(r->pool)) == NULL) {
-		fail(out, json, 503, "Unavailable",
-		    "the database cannot be reached; the log says why");
-		return;
+	/* A page that failed is tried once more on a fresh connection: the
+	 * database server may have restarted since the last page. */
+	for (int tries = 0; tries < 2; tries++) {
+		if (tries > 0) {
+			free(out->body);
+			memset(out, 0, sizeof(*out));
+		}
+		if ((e = serve_pool_take(r->pool)) == NULL) {
+			fail(out, json, 503, "Unavailable",
+			    "the database cannot be reached; the log says "
+			    "why");
+			return;
+		}
+		broken = 0;
+		if (name != NULL)
+			domain_page(e, domain, &p, json, out, &broken);
+		else
+			domains_page(e, &p, json, out, &broken);
+		serve_pool_give(r->pool, e, broken);
+		if (!broken)
+			break;
 	}
-	if (name != NULL)
-		domain_page(e, domain, &p, json, out, &broken);
-	else
-		domains_page(e, &p, json, out, &broken);
-	serve_pool_give(r->pool, e, broken);
 }

@@ -220,6 +220,16 @@ run cli_advise_week 1 advise --db "$db" --offline --json \
 same api_week .sources cli_sources_week
 same api_week .advise cli_advise_week
 
+# --- A connection that broke is replaced. ----------------------------------
+# As after a restart of the database server: the page is asked again on a
+# fresh connection, and the client never sees the failure.
+[ "$(q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+	WHERE usename = 'dmarc_read'")" -ge 1 ] ||
+	fail "terminate: serve holds no connection"
+status after_kill /domain/example.com 200
+status after_kill2 /api/domains 200
+expect main "$tmp/main.log" 'terminating connection'
+
 # --- Strangers' strings are text. -------------------------------------------
 status hostile /domain/hostile.test 200
 expect hostile out '&lt;script&gt;alert\(1\)&lt;/script&gt;'
