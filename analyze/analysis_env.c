@@ -255,13 +255,19 @@ out:
 }
 
 void
-analysis_env_close(struct analysis_env *e)
+analysis_env_end_reading(struct analysis_env *e)
 {
 	struct err ignored;
 
-	/* Nothing is written after attach: the end of the reading. */
+	/* Nothing is written after attach: a commit ends the reading. */
 	if (e->db != NULL)
 		(void)db_commit(e->db, &ignored);
+}
+
+void
+analysis_env_close(struct analysis_env *e)
+{
+	analysis_env_end_reading(e);
 	db_close(e->db);
 	services_free(e->sv);
 	orgdomain_free(e->od);

@@ -38,12 +38,20 @@ struct analysis_env {
  * in the days days before until (days 0: ready_days).  Problems are said
  * on stderr; each returns 0, or -1 and the command exits with
  * EXIT_CANNOT_RUN.  DNS trouble is not a problem: names stay unknown.
- * Close with analysis_env_close() either way.
+ * After attach, the command reads in one snapshot (below).  Close with
+ * analysis_env_close() either way.
  */
 int analysis_env_init(struct analysis_env *e, const struct config *cfg);
 int analysis_env_attach(struct analysis_env *e, struct db *db,
     const char *domain, int64_t until, int days);
 void analysis_env_close(struct analysis_env *e);
+/*
+ * attach ends in a transaction that sees one snapshot, for the command's
+ * reading (db_begin_reading()); this ends it, for a process that keeps
+ * the connection for the next request (serve).  analysis_env_close()
+ * does it too.
+ */
+void analysis_env_end_reading(struct analysis_env *e);
 
 /*
  * For ingest, after storing: brings the stored verdicts up to date, so

@@ -48,7 +48,10 @@ slot_open(struct slot *s, const char *db_opt)
 		return -1;
 	}
 	/* No domain, and offline: judges what is new, looks nothing up. */
-	return analysis_env_attach(&s->env, db, NULL, 0, 1);
+	if (analysis_env_attach(&s->env, db, NULL, 0, 1) < 0)
+		return -1;
+	analysis_env_end_reading(&s->env);
+	return 0;
 }
 
 int
@@ -111,6 +114,8 @@ serve_pool_give(struct serve_pool *p, struct analysis_env *e, int broken)
 	/* e is the first member of its slot. */
 	struct slot *s = (struct slot *)(void *)e;
 
+	/* The next page reads what is committed by then. */
+	analysis_env_end_reading(e);
 	pthread_mutex_lock(&p->mu);
 	s->broken = s->broken || broken;
 	s->busy = 0;

@@ -230,6 +230,17 @@ status after_kill /domain/example.com 200
 status after_kill2 /api/domains 200
 expect main "$tmp/main.log" 'terminating connection'
 
+# --- Each page reads what is committed when it is asked. -------------------
+# A connection kept for the next page ends its reading with the page
+# (analysis_env_end_reading()): a report stored now shows on every
+# connection, not only on one that never served a page.
+hostile "$tmp/fresh.xml" fresh-1 'Fresh Org' fresh.test x.test y.test
+run fresh 0 ingest -q --db "$db" "$tmp/fresh.xml"
+for i in 1 2 3 4 5 6 7 8; do
+	status "fresh_$i" /api/domains 200
+	expect "fresh_$i" out '"fresh.test"'
+done
+
 # --- Strangers' strings are text. -------------------------------------------
 status hostile /domain/hostile.test 200
 expect hostile out '&lt;script&gt;alert\(1\)&lt;/script&gt;'
