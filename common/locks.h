@@ -20,6 +20,10 @@
  * sql/012_source_days.sql (source_days_sync()), held to the transaction. */
 #define LOCK_ROLLUP "7243002"
 
+/* Making or dropping a month's partitions of records and source_days:
+ * written in sql/016_month_partitions.sql, held to the transaction. */
+#define LOCK_PARTITION "7243003"
+
 /* An IMAP mailbox (ingest/mailbox.c), class with keys "USER@HOST BOX". */
 #define LOCK_CLASS_MAILBOX "1684892019"
 

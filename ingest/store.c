@@ -2,6 +2,7 @@
 
 #include "analysis.h"
 #include "bytesrc.h"
+#include "clock.h"
 #include "copybuf.h"
 #include "db.h"
 #include "err.h"
@@ -9,6 +10,7 @@
 #include "json.h"
 #include "log.h"
 #include "mailauth.h"
+#include "month_code.h"
 #include "orgdomain.h"
 #include "reader.h"
 #include "report.h"
@@ -142,6 +144,11 @@ struct store {
 	struct services *sv;
 	char *services_file;
 	int judging;
+
+	/* Month codes whose partitions are known to be there: the store
+	 * asks for the others (sql/016). */
+	int months[16];
+	unsigned n_months;
 };
 
 static void drop_pending(struct store *st);
@@ -161,33 +168,72 @@ sink_fail(struct store *st, const struct err *dberr, struct err *err)
 	return ERR_SINK;
 }
 
-/* Takes the id for the next report: the one fetched ahead, or a new one. */
+/*
+ * Makes sure month code's partitions are there.  Made on a connection of
+ * their own (a month or two a run), committed at once: made inside the input's
+ * transaction they would keep every other worker that needs the month waiting
+ * for the whole input, and go if it rolled back.
+ */
 static int
-take_report_id(struct store *st, struct err *err)
+ensure_month(struct store *st, int code, struct err *err)
 {
-	char *id = NULL;
+	char num[16], *made = NULL;
+	const char *params[1] = {num};
+	struct db *side = NULL;
 	int rc;
 
-	if (st->next_id[0] == '\0') {
-		const struct db_stmt next = {
-		    "ds_next_id", 0, NULL, NULL, NULL, &id, 1};
-
-		if ((rc = db_pipeline(st->db, &next, 1, err)) < 0)
-			return rc;
-		snprintf(st->next_id, sizeof(st->next_id), "%s", id);
-		free(id);
-	}
-	memcpy(st->report_id, st->next_id, sizeof(st->report_id));
-	st->next_id[0] = '\0';
+	for (unsigned i = 0; i < st->n_months; i++)
+		if (st->months[i] == code)
+			return 0;
+	snprintf(num, sizeof(num), "%d", code);
+	if ((rc = db_connect_like(&side, st->db, err)) == 0)
+		rc = db_value(side, "SELECT records_month($1::int)", 1, params,
+		    &made, err);
+	db_close(side);
+	free(made);
+	if (rc < 0)
+		return rc;
+	if (st->n_months == sizeof(st->months) / sizeof(st->months[0]))
+		st->n_months = 0;
+	st->months[st->n_months++] = code;
 	return 0;
 }
 
+/* Takes the id for the next report, in the month of begin (month_code.h):
+ * the sequence number fetched ahead, or a new one. */
 static int
-begin_report(struct store *st, struct err *err)
+take_report_id(struct store *st, int64_t begin, struct err *err)
+{
+	char *seq = NULL, *end;
+	int64_t id;
+	int code, rc;
+
+	if (st->next_id[0] == '\0') {
+		const struct db_stmt next = {
+		    "ds_next_id", 0, NULL, NULL, NULL, &seq, 1};
+
+		if ((rc = db_pipeline(st->db, &next, 1, err)) < 0)
+			return rc;
+		snprintf(st->next_id, sizeof(st->next_id), "%s", seq);
+		free(seq);
+	}
+	code = month_code_for(begin, clock_now());
+	id = month_code_id(code, strtoll(st->next_id, &end, 10));
+	st->next_id[0] = '\0';
+	if (id < 0)
+		return err_set(err, ERR_DB,
+		    "the report id sequence is past 2^40: report ids cannot "
+		    "say their month");
+	snprintf(st->report_id, sizeof(st->report_id), "%" PRId64, id);
+	return ensure_month(st, code, err);
+}
+
+static int
+begin_report(struct store *st, const struct dmarc_report *rep, struct err *err)
 {
 	int rc;
 
-	if ((rc = take_report_id(st, err)) < 0)
+	if ((rc = take_report_id(st, rep->begin, err)) < 0)
 		return sink_fail(st, err, err);
 	st->n_digests = 0;
 	st->in_report = 1;
@@ -396,7 +442,7 @@ st_record(void *ctx, const struct dmarc_report *rep,
 	size_t idx_len, row;
 	int rc;
 
-	if (!st->in_report && (rc = begin_report(st, err)) < 0)
+	if (!st->in_report && (rc = begin_report(st, rep, err)) < 0)
 		return rc;
 	/* A verdict needs the policy: judged here only when it came before
 	 * the first record (as it does in every real report); otherwise
@@ -542,7 +588,7 @@ st_report(void *ctx, const struct dmarc_report *rep, const char *where,
 	char why[MAILAUTH_TEXT_MAX + 2 * MAILAUTH_NAME_MAX + 64];
 	int rc, genuine;
 
-	if (!st->in_report && (rc = begin_report(st, err)) < 0)
+	if (!st->in_report && (rc = begin_report(st, rep, err)) < 0)
 		return rc;
 	if ((rc = end_copy(st, err)) < 0)
 		return rc;
