@@ -1,0 +1,201 @@
+/*
+ * browse: what the detail pages of `dmarcsift serve` read, row by row,
+ * where the commands only sum: one source of a domain, one stored report
+ * with its records, the refused inputs.
+ *
+ * Read from the documented tables and views (sql/README.md): the rollup
+ * source_days (source_daily) for a source's volume, so that its numbers
+ * are those of the domain page and `dmarcsift sources`; record_analysis
+ * for its auth results; reports, records, inputs, dkim_results,
+ * spf_results and failed_inputs as they are.  Only SELECT.  Every list is
+ * cut in SQL with a count of the rest, so a page costs the same whatever
+ * the size of the database.
+ *
+ * Every string here came from a report or an input, a stranger's: the
+ * renderers escape it.  Each struct is the caller's, zeroed by its reader
+ * and released by its _free() (which accepts one read half-way, or
+ * zeroed).
+ */
+#ifndef DMARCSIFT_BROWSE_H
+#define DMARCSIFT_BROWSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ipaddr.h"
+
+struct db;
+struct err;
+
+/* How much of each list a page shows. */
+#define BROWSE_AUTH_TOP 30
+#define BROWSE_RECEIVERS_TOP 50
+#define BROWSE_REPORTS_TOP 50
+#define BROWSE_RECORDS_PAGE 100
+#define BROWSE_AUTH_PER_RECORD 8
+#define BROWSE_REFUSED_TOP 200
+#define BROWSE_NOTES_TOP 20
+
+/* ---- one source of a domain over a period ------------------------------ */
+
+/* One UTC day of a source (source_daily): zeros where nothing came. */
+struct browse_day {
+	int64_t day; /* its midnight, Unix seconds */
+	uint64_t messages, passed, failed, forwarded, disagreed;
+	uint64_t reporters;
+};
+
+/* The source's mail with one combination of auth results and verdict
+ * (record_analysis), most mail first. */
+struct browse_auth {
+	char *header_from;
+	char *dkim_domain, *dkim_result; /* the DKIM result judged */
+	char *spf_domain, *spf_result;
+	int dkim_aligned, spf_aligned, pass; /* our verdict */
+	int rcv_pass; /* the receiver's: 1, 0, -1 not said */
+	char *cause; /* verdict_cause_name() form: "dkim_fail", "none" */
+	char *disposition; /* what the receiver did; NULL when not said */
+	uint64_t messages, records;
+};
+
+/* A receiver that reported the source. */
+struct browse_receiver {
+	char *name;
+	uint64_t reports, messages;
+	int64_t first_day, last_day;
+};
+
+/* A stored report that names the source (counted or not). */
+struct browse_report_ref {
+	int64_t id; /* reports.id */
+	char *reporter, *report_id;
+	int64_t begin, end;
+	uint64_t messages; /* the source's, whole records */
+	int counted; /* in counted_reports */
+	int genuine; /* 1, 0, -1 not known */
+};
+
+struct browse_source {
+	char ip[IP_TEXT_MAX];
+	char *who; /* source_name(): service, PTR domain, network; or NULL */
+	char *ptr; /* the cached PTR name, or NULL */
+	uint64_t messages, passed, failed;
+	struct browse_day *days; /* one per day of the period, oldest first */
+	size_t ndays;
+	struct browse_auth *auth;
+	size_t nauth, auth_more; /* auth_more: combinations left out */
+	struct browse_receiver *receivers;
+	size_t nreceivers, receivers_more;
+	struct browse_report_ref *reports; /* newest first */
+	size_t nreports, reports_more;
+};
+
+/*
+ * The source ip (canonical, ip_normalize()) of domain (lower-case) over
+ * the UTC days [since, until).  0, or a negative err_code.  A source that
+ * sent nothing in the period reads as all zeros, its reports still
+ * listed.
+ */
+int browse_source_read(struct db *db, const char *domain, const char *ip,
+    int64_t since, int64_t until, struct browse_source *out, struct err *err);
+void browse_source_free(struct browse_source *s);
+
+/* ---- one stored report ------------------------------------------------- */
+
+/* One result of a record: DKIM (domain, selector, result) or SPF
+ * (domain, scope, result). */
+struct browse_result {
+	char *domain, *what, *result;
+};
+
+struct browse_record {
+	int64_t idx; /* place in the report, from 1 */
+	char *ip;
+	uint64_t count;
+	char *disposition, *dkim, *spf; /* the receiver's policy_evaluated */
+	char *header_from, *envelope_from;
+	int pass; /* our verdict: 1, 0, -1 not judged yet */
+	char *cause; /* NULL when not judged */
+	struct browse_result *dkim_auth, *spf_auth;
+	size_t ndkim, nspf; /* at most BROWSE_AUTH_PER_RECORD each */
+	size_t dkim_more, spf_more;
+};
+
+/* A warning or error the parser kept with the report. */
+struct browse_note {
+	int error; /* 1 errors[], 0 warnings[] */
+	char *text;
+};
+
+struct browse_report {
+	int64_t id, input;
+	char *place; /* where in the input: "" or "zip member 'a.xml'" */
+	char *org_name, *email, *extra_contact, *report_id;
+	char *generator, *version;
+	char *domain; /* as the report wrote it */
+	int64_t begin, end;
+	/* policy_published, as written; NULL for a tag left out */
+	char *adkim, *aspf, *p, *sp, *np, *pct, *fo, *testing, *discovery;
+	uint64_t record_count, records_dropped, messages;
+	int genuine; /* 1, 0, -1 not known */
+	char *genuine_why;
+	int counted; /* in counted_reports */
+	int judged;
+	int64_t ingested_at;
+	/* Its input. */
+	char *source, *source_name, *mail_from, *auth_by;
+	int64_t received_at;
+	uint64_t size;
+	int raw_complete;
+	struct browse_note *notes;
+	size_t nnotes, notes_more;
+	/* The records of the page asked for, by idx. */
+	struct browse_record *records;
+	size_t nrecords;
+	uint64_t first; /* records before the page */
+};
+
+/*
+ * Report id with the records of page page (from 0, BROWSE_RECORDS_PAGE
+ * each).  0, 1 when there is no such report, or a negative err_code.
+ */
+int browse_report_read(struct db *db, int64_t id, uint64_t page,
+    struct browse_report *out, struct err *err);
+void browse_report_free(struct browse_report *r);
+
+/* ---- an archived input ------------------------------------------------- */
+
+/*
+ * The archived bytes of input id (inputs.raw_gz, gzip as stored) into
+ * *gz (the caller's, free()), with what the row says of them: the size as
+ * received, whether the archive holds all of it, and where it came from
+ * (*source_name, the caller's).  0, 1 when there is no such input, or a
+ * negative err_code.
+ */
+int browse_input_raw(struct db *db, int64_t id, unsigned char **gz,
+    size_t *gzlen, uint64_t *size, int *complete, char **source_name,
+    struct err *err);
+
+/* ---- refused inputs ---------------------------------------------------- */
+
+/* One refused part of an input (failed_inputs). */
+struct browse_refused {
+	int64_t input;
+	char *source, *source_name;
+	int64_t received_at;
+	uint64_t size;
+	char *place, *code, *reason;
+};
+
+struct browse_refused_list {
+	struct browse_refused *v; /* newest first */
+	size_t n, more;
+	uint64_t inputs; /* distinct inputs, all of them */
+};
+
+/* The parts refused of the inputs received in [since, until). */
+int browse_refused_read(struct db *db, int64_t since, int64_t until,
+    struct browse_refused_list *out, struct err *err);
+void browse_refused_free(struct browse_refused_list *l);
+
+#endif
