@@ -143,6 +143,28 @@ add(struct MHD_Response *r, const char *name, const char *value)
 	return MHD_add_response_header(r, name, value) == MHD_YES ? 0 : -1;
 }
 
+/* Content-Disposition for a download, its name made of safe characters
+ * whatever the caller gave: no quote, no separator, no line break. */
+static int
+add_attachment(struct MHD_Response *r, const char *name)
+{
+	char v[sizeof(((struct httpd_reply *)0)->attachment) + 32];
+	size_t o = (size_t)snprintf(v, sizeof(v), "attachment; filename=\"");
+
+	for (; *name != '\0' && o + 2 < sizeof(v); name++) {
+		unsigned char c = (unsigned char)*name;
+
+		v[o++] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		        (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+		        c == '_'
+		    ? (char)c
+		    : '_';
+	}
+	v[o++] = '"';
+	v[o] = '\0';
+	return add(r, "Content-Disposition", v);
+}
+
 /* Queues the reply with the headers every answer carries; takes the
  * body. */
 static enum MHD_Result
@@ -185,7 +207,9 @@ answer(struct httpd_request *rq, struct httpd_reply *rp)
 	        rp->cache != NULL ? rp->cache : "no-store") < 0 ||
 	    (rp->status == 405 && add(r, "Allow", "GET, HEAD") < 0) ||
 	    (rp->authenticate != NULL &&
-	        add(r, "WWW-Authenticate", rp->authenticate) < 0)) {
+	        add(r, "WWW-Authenticate", rp->authenticate) < 0) ||
+	    (rp->attachment[0] != '\0' &&
+	        add_attachment(r, rp->attachment) < 0)) {
 		MHD_destroy_response(r);
 		return MHD_NO;
 	}

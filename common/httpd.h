@@ -53,6 +53,10 @@ struct httpd_reply {
 	int body_static;
 	const char *cache; /* Cache-Control; NULL: no-store */
 	const char *authenticate; /* WWW-Authenticate, for a 401 */
+	/* A download: Content-Disposition: attachment with this file name
+	 * ("" for none).  Letters, digits, '.', '-' and '_' only: any other
+	 * character is sent as '_'. */
+	char attachment[96];
 };
 
 typedef void (*httpd_handler)(
