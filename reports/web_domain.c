@@ -209,8 +209,9 @@ explain(FILE *fp, const struct source *s)
 		auth_domains(fp, s);
 }
 
+/* Each address links to its source page. */
 static void
-addresses(FILE *fp, const struct sender *x)
+addresses(FILE *fp, const struct web_domain_view *v, const struct sender *x)
 {
 	size_t n = x->n < PAGE_ADDRESSES ? x->n : PAGE_ADDRESSES;
 
@@ -219,7 +220,7 @@ addresses(FILE *fp, const struct sender *x)
 
 		if (k > 0)
 			fputs("<br>", fp);
-		web_esc(fp, s->ip);
+		web_source_link(fp, s->ip, v->domain, v->period);
 		fputs(" <span class=\"note\">", fp);
 		web_count(fp, s->failed);
 		fputs(" of ", fp);
@@ -277,7 +278,7 @@ senders(FILE *fp, const struct web_domain_view *v)
 		if (x->n > 0)
 			explain(fp, &x->v[0]);
 		fputs("</td><td class=\"ip\">", fp);
-		addresses(fp, x);
+		addresses(fp, v, x);
 		fputs("</td></tr>\n", fp);
 	}
 	fputs("</table></div>\n", fp);

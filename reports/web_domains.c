@@ -106,8 +106,10 @@ web_html_domains(FILE *fp, const struct digest *d, const struct web_period *p)
 		web_count(fp, d->nrefused + d->refused_more);
 		fputs(" input(s) in the period held no report dmarcsift could "
 		      "read; <code>dmarcsift reparse</code> tries them "
-		      "again.</p>\n",
+		      "again.  <a href=\"/refused",
 		    fp);
+		web_period_query(fp, p);
+		fputs("\">Which, and why</a></p>\n", fp);
 	}
 	web_page_close(fp);
 	return ferror(fp) ? -1 : 0;

@@ -11,8 +11,10 @@
 #include "present.h"
 #include "sha256.h"
 #include "svg.h"
+#include "xalloc.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -144,9 +146,8 @@ web_rate(FILE *fp, uint64_t part, uint64_t whole)
 	fputs(present_rate(part, whole, "-", buf, sizeof(buf)), fp);
 }
 
-/* The query of the period, its characters checked: "" or ?since=... */
-static void
-query(FILE *fp, const struct web_period *p)
+void
+web_period_query(FILE *fp, const struct web_period *p)
 {
 	/* Made of checked values (digits, letters, '-', '=', '&', '?'):
 	 * still escaped, as everything in an attribute is. */
@@ -161,10 +162,76 @@ web_domain_link(FILE *fp, const char *domain, const struct web_period *p)
 	/* Percent-encoded for the URL, then nothing left for HTML to read
 	 * but unreserved characters and '%'. */
 	web_url(fp, domain);
-	query(fp, p);
+	web_period_query(fp, p);
 	fputs("\">", fp);
 	web_esc(fp, domain);
 	fputs("</a>", fp);
+}
+
+void
+web_period_more(FILE *fp, const struct web_period *p)
+{
+	if (p != NULL && p->query[0] == '?') {
+		fputs("&amp;", fp);
+		svg_escape(fp, p->query + 1, 0);
+	}
+}
+
+void
+web_source_link(
+    FILE *fp, const char *ip, const char *domain, const struct web_period *p)
+{
+	fputs("<a href=\"/source/", fp);
+	web_url(fp, ip);
+	fputs("?domain=", fp);
+	web_url(fp, domain);
+	web_period_more(fp, p);
+	fputs("\">", fp);
+	web_esc(fp, ip);
+	fputs("</a>", fp);
+}
+
+void
+web_report_link(FILE *fp, int64_t id, const char *text)
+{
+	fprintf(fp, "<a href=\"/report/%" PRId64 "\">", id);
+	web_esc(fp, text);
+	fputs("</a>", fp);
+}
+
+void
+web_time(FILE *fp, int64_t t, int form)
+{
+	char buf[PRESENT_TIME_LEN];
+
+	web_esc(fp,
+	    present_time(
+	        t, (enum present_time_form)form, "-", buf, sizeof(buf)));
+}
+
+void
+web_esc_lines(FILE *fp, const char *s, size_t len)
+{
+	/* svg_escape() reads a C string and makes a line break a space:
+	 * each line, and each run between NUL bytes, goes alone. */
+	char *b = xmalloc(len + 1);
+	size_t i = 0, j;
+
+	memcpy(b, s, len);
+	b[len] = '\0';
+	while (i < len) {
+		for (j = i; j < len && b[j] != '\n' && b[j] != '\0'; j++)
+			;
+		if (j < len && b[j] == '\n') {
+			b[j] = '\0';
+			svg_escape(fp, b + i, 0);
+			fputc('\n', fp);
+		} else {
+			svg_escape(fp, b + i, 0);
+		}
+		i = j + 1;
+	}
+	free(b);
 }
 
 /* The period and a form to choose another: GET, so a page is a link. */
@@ -186,8 +253,13 @@ period_form(FILE *fp, const struct web_period *p)
 	    fp);
 	if (p->until_given)
 		web_esc(fp, until);
-	fputs(
-	    "\"></label><button>Show</button></form>\n<p class=\"note\">", fp);
+	fputs("\"></label>", fp);
+	if (p->domain != NULL) {
+		fputs("<input type=\"hidden\" name=\"domain\" value=\"", fp);
+		web_esc(fp, p->domain);
+		fputs("\">", fp);
+	}
+	fputs("<button>Show</button></form>\n<p class=\"note\">", fp);
 	web_esc(fp, from);
 	fputs(" to ", fp);
 	web_esc(fp, to);
@@ -207,7 +279,7 @@ web_page_open(FILE *fp, const char *title, const struct web_period *p)
 	      "href=\"" WEB_STYLE_PATH
 	      "\">\n</head><body>\n<header><a href=\"/",
 	    fp);
-	query(fp, p);
+	web_period_query(fp, p);
 	fputs("\">dmarcsift</a></header>\n<main>\n<h1>", fp);
 	web_esc(fp, title);
 	fputs("</h1>\n", fp);

@@ -29,5 +29,21 @@ void web_rate(FILE *fp, uint64_t part, uint64_t whole);
 
 /* An <a href="/domain/NAME?QUERY"> for domain, its text the name. */
 void web_domain_link(FILE *fp, const char *domain, const struct web_period *p);
+/* An <a href="/source/IP?domain=D&QUERY"> for ip, its text the address. */
+void web_source_link(
+    FILE *fp, const char *ip, const char *domain, const struct web_period *p);
+/* An <a href="/report/ID">, its text text escaped. */
+void web_report_link(FILE *fp, int64_t id, const char *text);
+/* The period's query for a link, escaped: "" or "?since=...". */
+void web_period_query(FILE *fp, const struct web_period *p);
+/* The period's query continuing one begun: "" or "&since=...". */
+void web_period_more(FILE *fp, const struct web_period *p);
+
+/* A time (UTC) in a present_time() form; "-" when not known. */
+void web_time(FILE *fp, int64_t t, int form);
+
+/* len bytes of a stranger's text for a <pre>: its lines kept, each
+ * escaped as web_esc() does (a NUL byte is dropped). */
+void web_esc_lines(FILE *fp, const char *s, size_t len);
 
 #endif

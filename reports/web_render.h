@@ -25,6 +25,9 @@
 #include <stdio.h>
 
 struct advice;
+struct browse_refused_list;
+struct browse_report;
+struct browse_source;
 struct digest;
 struct digest_domain;
 struct sender_list;
@@ -54,6 +57,9 @@ struct web_period {
 	 * "" or "?since=30d&until=2026-12-01". */
 	char query[64];
 	int until_given; /* until came from the query string */
+	/* The domain of a page about one of its sources, which the period
+	 * form keeps (?domain=); NULL on other pages. */
+	const char *domain;
 };
 
 /* "/": the domains with mail in the period (the digest of
@@ -73,6 +79,43 @@ struct web_domain_view {
 	int offline; /* names from the cache only (serve never asks DNS) */
 };
 int web_html_domain(FILE *fp, const struct web_domain_view *v);
+
+/*
+ * "/source/IP?domain=D": one source of a domain over the period: its
+ * volume day by day (the rollup the domain page reads), its mail by auth
+ * results with our verdict and cause, the receivers that reported it and
+ * the reports that name it.
+ */
+struct web_source_view {
+	const char *domain; /* checked by domain_check() */
+	const struct web_period *period;
+	const struct browse_source *s;
+};
+int web_html_source(FILE *fp, const struct web_source_view *v);
+int web_json_source(FILE *fp, const struct web_source_view *v);
+
+/*
+ * "/report/ID": one stored report, a page of its records, and its text
+ * as received.  text is the report's own bytes out of its input (the XML
+ * of the part it came from), cut at text_len when text_cut is set; NULL
+ * with text_why saying why there is none to show.
+ */
+struct web_report_view {
+	const struct browse_report *r;
+	const char *text;
+	size_t text_len;
+	int text_cut;
+	const char *text_why;
+};
+int web_html_report(FILE *fp, const struct web_report_view *v);
+int web_json_report(FILE *fp, const struct web_report_view *v);
+
+/* "/refused": the parts of inputs of the period that held no report,
+ * each with the command that tries its input again. */
+int web_html_refused(
+    FILE *fp, const struct browse_refused_list *l, const struct web_period *p);
+int web_json_refused(
+    FILE *fp, const struct browse_refused_list *l, const struct web_period *p);
 
 /* An error page: status line words and a sentence of ours (escaped all
  * the same). */
