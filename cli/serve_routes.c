@@ -10,10 +10,13 @@
 #include "domain.h"
 #include "err.h"
 #include "httpd.h"
+#include "ipaddr.h"
 #include "log.h"
 #include "owned.h"
 #include "serve_auth.h"
+#include "serve_browse.h"
 #include "serve_pool.h"
+#include "serve_reply.h"
 #include "sources.h"
 #include "web_render.h"
 
@@ -24,44 +27,6 @@
 
 /* A period asked for without ?since=. */
 #define DEFAULT_DAYS 30
-
-#define TYPE_HTML "text/html; charset=utf-8"
-#define TYPE_JSON "application/json"
-
-/* The page in fp (an open_memstream()) as the reply; -1 when it failed. */
-static int
-reply_stream(struct httpd_reply *out, FILE *fp, char **buf, size_t *len,
-    int status, const char *type)
-{
-	if (fclose(fp) != 0) {
-		free(*buf);
-		return -1;
-	}
-	out->status = status;
-	out->type = type;
-	out->body = *buf;
-	out->len = *len;
-	return 0;
-}
-
-/* An error page, as HTML or JSON. */
-static void
-fail(struct httpd_reply *out, int json, int status, const char *title,
-    const char *text)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-
-	if (fp == NULL)
-		return; /* status 0: httpd answers 500 */
-	if (json)
-		web_json_error(fp, status, text);
-	else
-		web_html_error(fp, status, title, text);
-	(void)reply_stream(
-	    out, fp, &buf, &len, status, json ? TYPE_JSON : TYPE_HTML);
-}
 
 /* ?since= and ?until=, checked as --since and --until are; NULL, or what
  * is wrong. */
@@ -141,7 +106,7 @@ domains_page(struct analysis_env *e, const struct web_period *p, int json,
 		if (rc < 0)
 			log_error("%s", err.msg);
 		*broken = 1;
-		fail(out, json, 500, "Internal error",
+		serve_fail(out, json, 500, "Internal error",
 		    "the database failed; the log says why");
 		digest_free(dg);
 		return;
@@ -151,8 +116,8 @@ domains_page(struct analysis_env *e, const struct web_period *p, int json,
 			digest_json(fp, dg);
 		else
 			web_html_domains(fp, dg, p);
-		(void)reply_stream(
-		    out, fp, &buf, &len, 200, json ? TYPE_JSON : TYPE_HTML);
+		(void)serve_reply_stream(
+		    out, fp, &buf, &len, 200, json ? SERVE_JSON : SERVE_HTML);
 	}
 	digest_free(dg);
 }
@@ -179,7 +144,7 @@ domain_page(struct analysis_env *e, const char *domain,
 	if (sources_domain_span(e->db, domain, &span, &err) < 0)
 		goto failed;
 	if (span.reports == 0) {
-		fail(out, json, 404, "Not found",
+		serve_fail(out, json, 404, "Not found",
 		    "no report about this domain is stored");
 		return;
 	}
@@ -217,15 +182,15 @@ domain_page(struct analysis_env *e, const char *domain,
 			web_json_domain(fp, &v, dg);
 		else
 			web_html_domain(fp, &v);
-		(void)reply_stream(
-		    out, fp, &buf, &len, 200, json ? TYPE_JSON : TYPE_HTML);
+		(void)serve_reply_stream(
+		    out, fp, &buf, &len, 200, json ? SERVE_JSON : SERVE_HTML);
 	}
 	goto done;
 failed:
 	log_error("%s: %s", domain, err.msg);
 said:
 	*broken = 1;
-	fail(out, json, 500, "Internal error",
+	serve_fail(out, json, 500, "Internal error",
 	    "the database failed; the log says why");
 done:
 	digest_free(dg);
@@ -281,26 +246,144 @@ host_loopback(const char *host)
 	    strspn(name, "0123456789.") == n;
 }
 
+/* What a path asks for. */
+enum page {
+	PAGE_DOMAINS,
+	PAGE_DOMAIN,
+	PAGE_SOURCE,
+	PAGE_REPORT,
+	PAGE_REPORT_RAW,
+	PAGE_INPUT_RAW,
+	PAGE_REFUSED,
+};
+
+struct target {
+	enum page page;
+	char domain[DOMAIN_MAX];
+	char ip[IP_TEXT_MAX];
+	int64_t id; /* a report's or an input's */
+	uint64_t n; /* the page of a report's records */
+};
+
+/* A database id, 1 to 18 digits, then end; 0, or -1. */
+static int
+id_of(const char *s, const char *end, int64_t *id)
+{
+	size_t n = strspn(s, "0123456789");
+
+	if (n == 0 || n > 18 || strcmp(s + n, end) != 0)
+		return -1;
+	*id = strtoll(s, NULL, 10);
+	return *id > 0 ? 0 : -1;
+}
+
+/*
+ * The page path asks for (under /api/ when json) with what names its
+ * subject, checked; NULL, or what is wrong with *status to answer.
+ */
+static const char *
+target_of(const struct httpd_request *rq, const char *path, int json,
+    struct target *t, int *status)
+{
+	const char *rest = json ? path + 4 : path, *v;
+	struct err err;
+
+	memset(t, 0, sizeof(*t));
+	*status = 404;
+	if (strcmp(rest, json ? "/domains" : "/") == 0) {
+		t->page = PAGE_DOMAINS;
+	} else if (strncmp(rest, "/domain/", 8) == 0) {
+		t->page = PAGE_DOMAIN;
+		if (domain_check(rest + 8, t->domain, sizeof(t->domain), &err) <
+		    0)
+			return "that is not a domain name";
+	} else if (strncmp(rest, "/source/", 8) == 0) {
+		t->page = PAGE_SOURCE;
+		if (ip_normalize(rest + 8, t->ip) < 0)
+			return "that is not an IP address";
+		*status = 400;
+		v = httpd_arg(rq, "domain");
+		if (v == NULL || v[0] == '\0')
+			return "domain: name the domain the address sent as "
+			       "(?domain=example.com)";
+		if (domain_check(v, t->domain, sizeof(t->domain), &err) < 0)
+			return "domain: that is not a domain name";
+	} else if (strncmp(rest, "/report/", 8) == 0) {
+		t->page = PAGE_REPORT;
+		if (id_of(rest + 8, "", &t->id) == 0) {
+			*status = 400;
+			v = httpd_arg(rq, "page");
+			if (v != NULL && v[0] != '\0') {
+				if (strspn(v, "0123456789") != strlen(v) ||
+				    strlen(v) > 9)
+					return "page: want a number from 0";
+				t->n = strtoull(v, NULL, 10);
+			}
+		} else if (!json && id_of(rest + 8, "/raw", &t->id) == 0) {
+			t->page = PAGE_REPORT_RAW;
+		} else {
+			return "there is no such report";
+		}
+	} else if (!json && strncmp(rest, "/input/", 7) == 0) {
+		t->page = PAGE_INPUT_RAW;
+		if (id_of(rest + 7, "/raw", &t->id) < 0)
+			return "there is no such input";
+	} else if (strcmp(rest, "/refused") == 0) {
+		t->page = PAGE_REFUSED;
+	} else {
+		return "there is no such page";
+	}
+	return NULL;
+}
+
+/* One try at the page, on the connection e. */
+static void
+page(struct analysis_env *e, const struct target *t, const struct web_period *p,
+    int json, struct httpd_reply *out, int *broken)
+{
+	switch (t->page) {
+	case PAGE_DOMAINS:
+		domains_page(e, p, json, out, broken);
+		break;
+	case PAGE_DOMAIN:
+		domain_page(e, t->domain, p, json, out, broken);
+		break;
+	case PAGE_SOURCE:
+		serve_source_page(e, t->domain, t->ip, p, json, out, broken);
+		break;
+	case PAGE_REPORT:
+		serve_report_page(e, t->id, t->n, json, out, broken);
+		break;
+	case PAGE_REPORT_RAW:
+	case PAGE_INPUT_RAW:
+		serve_raw_download(
+		    e, t->id, t->page == PAGE_REPORT_RAW, out, broken);
+		break;
+	case PAGE_REFUSED:
+		serve_refused_page(e, p, json, out, broken);
+		break;
+	}
+}
+
 void
 serve_handle(void *arg, const struct httpd_request *rq, struct httpd_reply *out)
 {
 	const struct serve_routes *r = arg;
-	const char *path = httpd_path(rq), *name = NULL, *why;
-	char domain[DOMAIN_MAX];
+	const char *path = httpd_path(rq), *why;
+	struct target t;
 	struct web_period p;
 	struct analysis_env *e;
-	struct err err;
-	int json = strncmp(path, "/api/", 5) == 0, broken = 0;
+	int json = strncmp(path, "/api/", 5) == 0, broken = 0, status;
 
 	if (r->users == NULL && !host_loopback(httpd_header(rq, "Host"))) {
-		fail(out, json, 421, "Misdirected request",
+		serve_fail(out, json, 421, "Misdirected request",
 		    "this dmarcsift answers to localhost, 127.0.0.1 and [::1] "
 		    "only");
 		return;
 	}
 	if (r->users != NULL &&
 	    !serve_users_check(r->users, httpd_header(rq, "Authorization"))) {
-		fail(out, json, 401, "Login needed",
+		serve_fail(out, json, 401, "Login needed",
 		    "this dmarcsift asks for a user name and password");
 		out->authenticate =
 		    "Basic realm=\"dmarcsift\", charset=\"UTF-8\"";
@@ -310,23 +393,17 @@ serve_handle(void *arg, const struct httpd_request *rq, struct httpd_reply *out)
 		style(out, r->users != NULL);
 		return;
 	}
-	if (strncmp(path, "/domain/", 8) == 0)
-		name = path + 8;
-	else if (strncmp(path, "/api/domain/", 12) == 0)
-		name = path + 12;
-	else if (strcmp(path, "/") != 0 && strcmp(path, "/api/domains") != 0) {
-		fail(out, json, 404, "Not found", "there is no such page");
-		return;
-	}
-	if (name != NULL &&
-	    domain_check(name, domain, sizeof(domain), &err) < 0) {
-		fail(out, json, 404, "Not found", "that is not a domain name");
+	if ((why = target_of(rq, path, json, &t, &status)) != NULL) {
+		serve_fail(out, json, status,
+		    status == 404 ? "Not found" : "Bad request", why);
 		return;
 	}
 	if ((why = period_of(rq, &p)) != NULL) {
-		fail(out, json, 400, "Bad request", why);
+		serve_fail(out, json, 400, "Bad request", why);
 		return;
 	}
+	if (t.page == PAGE_SOURCE)
+		p.domain = t.domain;
 	/* A page that failed is tried once more on a fresh connection: the
 	 * database server may have restarted since the last page. */
 	for (int tries = 0; tries < 2; tries++) {
@@ -335,16 +412,13 @@ serve_handle(void *arg, const struct httpd_request *rq, struct httpd_reply *out)
 			memset(out, 0, sizeof(*out));
 		}
 		if ((e = serve_pool_take(r->pool)) == NULL) {
-			fail(out, json, 503, "Unavailable",
+			serve_fail(out, json, 503, "Unavailable",
 			    "the database cannot be reached; the log says "
 			    "why");
 			return;
 		}
 		broken = 0;
-		if (name != NULL)
-			domain_page(e, domain, &p, json, out, &broken);
-		else
-			domains_page(e, &p, json, out, &broken);
+		page(e, &t, &p, json, out, &broken);
 		serve_pool_give(r->pool, e, broken);
 		if (!broken)
 			break;

@@ -6,12 +6,20 @@
  *   /api/domains         the same as `report --format json`
  *   /domain/NAME         one domain: report, advise and sources (HTML)
  *   /api/domain/NAME     the same as JSON (web_json_domain())
+ *   /source/IP?domain=D  one address of a domain (HTML; JSON under /api/)
+ *   /report/ID?page=N    one stored report and a page of its records
+ *                        (HTML; JSON under /api/)
+ *   /report/ID/raw       the bytes of its input, a download
+ *   /input/ID/raw        the bytes of an input, a download
+ *   /refused             the refused inputs of the period (HTML; JSON
+ *                        under /api/)
  *   /static/style.css    the style sheet
  *
  * Each page takes ?since=Nd|week|month (default 30d) and ?until=DATE,
  * checked as the CLI checks --since and --until (400 otherwise).  A
- * domain with no report at all is 404.  With users set, every path needs
- * their Basic credentials (401).
+ * domain with no report at all is 404, and so is an address no report
+ * names for the domain in the period, or a report or input not stored.
+ * With users set, every path needs their Basic credentials (401).
  */
 #ifndef DMARCSIFT_SERVE_ROUTES_H
 #define DMARCSIFT_SERVE_ROUTES_H

@@ -34,6 +34,7 @@ hostile() {
 <?xml version="1.0" encoding="UTF-8"?>
 <feedback>
 <report_metadata><org_name>$3</org_name><email>noreply@evil.example</email><report_id>$2</report_id><date_range><begin>1763337600</begin><end>1763423999</end></date_range></report_metadata>
+<!-- <script>alert(7)</script><svg onload=alert(8)> -->
 <policy_published><domain>$4</domain><adkim>r</adkim><aspf>r</aspf><p>none</p><sp>none</sp><pct>100</pct></policy_published>
 <record><row><source_ip>192.0.2.1</source_ip><count>5</count><policy_evaluated><disposition>none</disposition><dkim>fail</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>$4</header_from></identifiers><auth_results><dkim><domain>$5</domain><selector>s1</selector><result>pass</result></dkim><spf><domain>$6</domain><scope>mfrom</scope><result>pass</result></spf></auth_results></record>
 </feedback>
@@ -45,6 +46,9 @@ hostile "$tmp/in/h2.xml" hostile-2 '"&gt;&lt;svg onload=alert(4)&gt;' \
 	hostile.test 'x.test' 'y.test'
 hostile "$tmp/in/h3.xml" hostile-3 'javascript:alert(6)' \
 	'javascript:alert(5)' 'x.test' 'y.test'
+# A file name that would break out of a Content-Disposition header.
+hostile "$tmp/in/q\"; filename=evil.html" hostile-4 'Quote Org' \
+	quote.test x.test y.test
 run ingest 0 ingest -q --db "$db" "$samples" "$tmp/in"
 
 # --- The read-only role, granted as sql/README.md says. ---------------------
@@ -257,6 +261,111 @@ jqt hostile_api '[.report.domains[0].reporters[].name] | sort ==
 # What cannot be a domain name is no page, and nothing of it comes back.
 status hostile_name '/domain/javascript:alert(5)' 404
 refute hostile_name out 'alert'
+
+# --- A source, a report, its bytes, the refused inputs. ---------------------
+# The domain page links each address to its page; the page has the numbers
+# the domain's JSON (the CLI's) gives the address.
+expect domain out 'href="/source/203\.0\.113\.45\?domain=example\.com"'
+status src '/source/203.0.113.45?domain=example.com' 200
+expect src out '<h2>Reports that name it</h2>'
+status api_src '/api/source/203.0.113.45?domain=example.com' 200
+eq "api_src: messages and failed as sources --json" \
+	"$(jq -c '[.messages, .failed]' "$tmp/api_src.out")" \
+	"$(jq -c '.sources.sources[] | select(.ip == "203.0.113.45") |
+		[.messages, .failed]' "$tmp/api.out")"
+jqt api_src '[.days[].messages] | add == 50'
+jqt api_src '[.auth[].messages] | add == 50'
+jqt api_src '[.reports[].reporter] | sort == ["Yahoo", "google.com",
+	"mail.example.net"]'
+status src_week '/source/203.0.113.45?domain=example.com&since=week' 200
+expect src_week out 'name="domain" value="example.com"'
+status src_v6 '/api/source/2001:0db8:4:1:0:0:0:25?domain=example.com' 200
+jqt src_v6 '.ip == "2001:db8:4:1::25"'
+status src_nodomain '/source/203.0.113.45' 400
+status src_bad_ip '/source/203.0.113.450?domain=example.com' 404
+status src_none '/source/198.51.100.99?domain=example.com' 404
+status src_bad_domain '/source/203.0.113.45?domain=%3Cb%3E' 400
+refute src_bad_domain out '<b>'
+
+# The report of the gzip sample: its page, its records, its XML shown as
+# text, and its bytes as received.
+rid=$(jq '.reports[] | select(.reporter == "google.com") | .id' \
+	"$tmp/api_src.out")
+status report "/report/$rid" 200
+expect report out '<td>1183372264936209112</td>'
+expect report out '&lt;org_name&gt;google\.com&lt;/org_name&gt;'
+expect report out "href=\"/report/$rid/raw\""
+status api_report "/api/report/$rid" 200
+jqt api_report '.reporter == "google.com" and .counted and
+	(.records | length) == .record_count and .record_count > 0'
+status raw "/report/$rid/raw" 200
+grep -q '^content-type: application/octet-stream$' "$tmp/raw.hdr" ||
+	fail "raw: not application/octet-stream"
+grep -q '^content-disposition: attachment; filename="google.com_example.com_1763078400_1763164799.xml.gz"$' \
+	"$tmp/raw.hdr" || fail "raw: no attachment with a safe name"
+cmp -s "$tmp/raw.out" "$samples/google.com!example.com!1763078400!1763164799.xml.gz" ||
+	fail "raw: not the bytes as received"
+# The report of the mail sample: its gzip part shown, the mail sent.
+rid=$(q "SELECT id FROM reports WHERE org_name = 'Enterprise Outlook'")
+status report_mail "/report/$rid" 200
+expect report_mail out '&lt;org_name&gt;Enterprise Outlook&lt;/org_name&gt;'
+expect report_mail out 'part 2 application/gzip'
+status raw_mail "/report/$rid/raw" 200
+cmp -s "$tmp/raw_mail.out" "$samples/outlook-report.eml" ||
+	fail "raw_mail: not the mail as received"
+status report_none /report/999999 404
+status report_api_none /api/report/999999 404
+status report_word /report/abc 404
+status report_page "/report/$rid?page=x" 400
+status report_page1 "/report/$rid?page=1" 200
+expect report_page1 out 'No records here'
+status raw_api "/api/report/$rid/raw" 404
+status raw_none /report/999999/raw 404
+
+# What a stranger wrote in a report is text on these pages too: its
+# fields, its XML, and the file name of its download.
+status hostile_src '/source/192.0.2.1?domain=hostile.test' 200
+expect hostile_src out '&lt;script&gt;alert\(1\)&lt;/script&gt;'
+refute hostile_src out '<script'
+refute hostile_src out '<svg onload'
+status hostile_api_src '/api/source/192.0.2.1?domain=hostile.test' 200
+jqt hostile_api_src '[.reports[].report_id] | sort == ["hostile-1",
+	"hostile-2"]' 'del(.days)'
+for rid in $(jq '.reports[].id' "$tmp/hostile_api_src.out"); do
+	status "hostile_report_$rid" "/report/$rid" 200
+	refute "hostile_report_$rid" out '<script'
+	refute "hostile_report_$rid" out '<svg onload'
+	refute "hostile_report_$rid" out 'href="javascript:'
+	expect "hostile_report_$rid" out '&lt;!-- &lt;script&gt;alert\(7\)'
+done
+rid=$(q "SELECT id FROM reports WHERE report_id = 'hostile-4'")
+status raw_quote "/report/$rid/raw" 200
+grep -q '^content-disposition: attachment; filename="q___filename_evil.html"$' \
+	"$tmp/raw_quote.hdr" || fail "raw_quote: the file name was not made safe"
+
+# A refused input: listed with why, where from, the command to try it
+# again, and its bytes.
+printf 'not a report\n' >"$tmp/broken.txt"
+run broken 1 ingest -q --db "$db" "$tmp/broken.txt"
+input=$(q "SELECT input FROM failed_inputs")
+day=$(date -u -d tomorrow +%Y-%m-%d)
+status refused "/refused?until=$day" 200
+expect refused out "<code>dmarcsift reparse --input $input</code>"
+expect refused out 'broken\.txt'
+expect refused out "href=\"/input/$input/raw\""
+status api_refused "/api/refused?until=$day" 200
+jqt api_refused ".inputs == 1 and .refused[0].input == $input and
+	.refused[0].reparse == \"dmarcsift reparse --input $input\""
+status refused_old '/refused?until=2025-11-01' 200
+refute refused_old out 'reparse --input'
+status input_raw "/input/$input/raw" 200
+cmp -s "$tmp/input_raw.out" "$tmp/broken.txt" ||
+	fail "input_raw: not the bytes as received"
+grep -q '^content-disposition: attachment; filename="broken.txt"$' \
+	"$tmp/input_raw.hdr" || fail "input_raw: no attachment"
+status input_none /input/999999/raw 404
+status home_refused "/?until=$day" 200
+expect home_refused out "href=\"/refused\?until=$day\""
 
 # --- A slow client is cut off; others are served meanwhile. -----------------
 port=${url##*:}
