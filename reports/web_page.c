@@ -56,7 +56,9 @@ static const char style[] =
     "svg{display:block;width:100%;max-width:640px;height:auto}\n"
     ".figures{display:flex;flex-wrap:wrap;gap:1.5rem;margin:.5rem 0}\n"
     ".figures div{min-width:8rem}\n"
-    ".figures b{display:block;font-size:1.3rem}\n";
+    ".figures b{display:block;font-size:1.3rem}\n"
+    "table.meta th{width:9rem;border-bottom-width:1px}\n"
+    "pre.raw{max-height:40rem;overflow:auto}\n";
 
 const char *
 web_style(size_t *len)
@@ -272,7 +274,9 @@ web_page_open(FILE *fp, const char *title, const struct web_period *p)
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
 	      "charset=\"utf-8\">\n<meta name=\"viewport\" "
 	      "content=\"width=device-width, initial-scale=1\">\n"
-	      "<meta name=\"referrer\" content=\"no-referrer\">\n<title>",
+	      "<meta name=\"referrer\" content=\"no-referrer\">\n"
+	      /* No icon: the browser asks for none, and logs no 404. */
+	      "<link rel=\"icon\" href=\"data:,\">\n<title>",
 	    fp);
 	web_esc(fp, title);
 	fputs(" - dmarcsift</title>\n<link rel=\"stylesheet\" "
