@@ -11,3 +11,15 @@ add_test(NAME db/serve COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg run
   sh ${CMAKE_CURRENT_SOURCE_DIR}/serve/test_serve.sh $<TARGET_FILE:dmarcsift>
   ${CMAKE_CURRENT_SOURCE_DIR}/data/samples ${DS_SRC}/sql)
 set_tests_properties(db/serve PROPERTIES LABELS "db;serve" TIMEOUT 300)
+
+# dmarcsift serve in headless Chromium (tests/serve/test_browser.py, with
+# Selenium): clicks through the pages, the CLI's numbers, no console
+# error, hostile strings as text, the login.  Screenshots at desktop and
+# phone widths are kept in the build tree, test-output/browser.  It skips
+# without the browser (77), except in CI, where it fails.
+add_test(NAME db/serve_browser COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg
+  run sh ${CMAKE_CURRENT_SOURCE_DIR}/serve/test_browser.sh
+  $<TARGET_FILE:dmarcsift> ${CMAKE_CURRENT_SOURCE_DIR}/data/samples
+  ${DS_SRC}/sql ${CMAKE_BINARY_DIR}/test-output/browser)
+set_tests_properties(db/serve_browser PROPERTIES LABELS "db;serve;browser"
+  TIMEOUT 300 SKIP_RETURN_CODE 77)
