@@ -42,7 +42,7 @@ web_json_source(FILE *fp, const struct web_source_view *v)
 	json_kv_u64(fp, "messages", s->messages, 0);
 	json_kv_u64(fp, "passed", s->passed, 0);
 	json_kv_u64(fp, "failed", s->failed, 0);
-	json_key(fp, "days", 0);
+	json_key(fp, "daily", 0);
 	fputc('[', fp);
 	for (size_t i = 0; i < s->ndays; i++) {
 		const struct browse_day *d = &s->days[i];

@@ -198,7 +198,7 @@ eq "api_src: messages and failed as sources --json" \
 	"$(jq -c '[.messages, .failed]' "$tmp/api_src.out")" \
 	"$(jq -c '.sources.sources[] | select(.ip == "203.0.113.45") |
 		[.messages, .failed]' "$tmp/api.out")"
-jqt api_src '[.days[].messages] | add == 50'
+jqt api_src '([.daily[].messages] | add) == 50 and .days == 30'
 jqt api_src '[.auth[].messages] | add == 50'
 jqt api_src '[.reports[].reporter] | sort == ["Yahoo", "google.com",
 	"mail.example.net"]'
@@ -255,7 +255,7 @@ refute hostile_src out '<script'
 refute hostile_src out '<svg onload'
 status hostile_api_src '/api/source/192.0.2.1?domain=hostile.test' 200
 jqt hostile_api_src '[.reports[].report_id] | sort == ["hostile-1",
-	"hostile-2"]' 'del(.days)'
+	"hostile-2"]' 'del(.daily)'
 for rid in $(jq '.reports[].id' "$tmp/hostile_api_src.out"); do
 	status "hostile_report_$rid" "/report/$rid" 200
 	refute "hostile_report_$rid" out '<script'
