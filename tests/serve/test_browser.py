@@ -114,10 +114,25 @@ def no_injection(d, page):
         pass
 
 
-def shoot(d, out, name):
+def shoot(d, out, name, whole=False):
     """The page at desktop and phone widths, as artefacts; on the phone
-    nothing but a table's own scroller may be wider than the screen."""
+    nothing but a table's own scroller may be wider than the screen.  With
+    whole, also the desktop page in full (at most 2400 pixels high): the
+    README's picture."""
     d.save_screenshot(os.path.join(out, name + "-desktop.png"))
+    if whole:
+        # The page to the right edge of <main>, down to its last heading
+        # (for the README: scripts/png-palette makes it small).
+        box = d.execute_script(
+            "var m = document.querySelector('main').getBoundingClientRect();"
+            "var h = document.querySelectorAll('h2');"
+            "return [m.right, h[h.length - 1].getBoundingClientRect().top];")
+        shot = d.execute_cdp_cmd("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": box[0],
+                     "height": min(box[1], 2400), "scale": 1}})
+        with open(os.path.join(out, name + "-desktop-full.png"), "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
     d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1,
         "mobile": True})
@@ -203,7 +218,7 @@ def main():
         no_injection(d, "domain")
         check(len(d.find_elements(By.TAG_NAME, "svg")) >= 2,
               "domain: fewer than 2 charts")
-        shoot(d, out, "domain")
+        shoot(d, out, "domain", whole=True)
 
         # The first address of the first sender, and its numbers.
         first = sources["senders"][0]
