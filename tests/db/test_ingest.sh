@@ -159,7 +159,7 @@ consistent "$db" parallel
 snapshot() {
 	q "$1" "SELECT md5(string_agg(org_name || '|' || report_id || '|' ||
 		domain || '|' || encode(content_sha256, 'hex') || '|' ||
-		record_count || '|' || messages || '|' || place, ','
+		record_count || '|' || messages || '|' || ${2-place}, ','
 		ORDER BY org_name, report_id, encode(content_sha256, 'hex')))
 		FROM reports"
 }
@@ -281,7 +281,11 @@ many=$db
 [ $? -eq 1 ] || fail "jobs: want exit 1 (refused inputs) with -j 3"
 [ "$(counts "$one")" = "$(counts "$many")" ] ||
 	fail "jobs: -j 1 gives $(counts "$one"), -j 3 gives $(counts "$many")"
-[ "$(snapshot "$one")" = "$(snapshot "$many")" ] || fail "jobs: rows differ"
+# Where each report came from is left out: the corpus holds one report
+# both as a file and as a zip member, and with several workers whichever
+# input commits first keeps it (the other is its duplicate).
+[ "$(snapshot "$one" "''")" = "$(snapshot "$many" "''")" ] ||
+	fail "jobs: rows differ"
 [ "$(q "$many" "SELECT count(*) FROM ingest_runs WHERE finished_at IS NOT NULL
 	AND reports_new = 27")" = 1 ] || fail "jobs: one run row with the workers' counts"
 
