@@ -167,6 +167,8 @@ enum cliopt_group {
 	CLIOPT_G_ANALYSIS = 32,
 	/* a flag per smtp_* setting and mail_to; --smtp-password refused */
 	CLIOPT_G_SMTP = 64,
+	/* keep_reports, keep_inputs */
+	CLIOPT_G_RETENTION = 128,
 };
 
 /* A command, as cliopt_parse() and cliopt_help() see it. */

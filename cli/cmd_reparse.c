@@ -55,7 +55,8 @@ next_input(
 	const char *params[] = {prev, all ? "true" : "false"};
 
 	return db_value(db,
-	    "SELECT min(id) FROM inputs WHERE id > $1 AND ($2 OR outcome IN "
+	    "SELECT min(id) FROM inputs WHERE id > $1 AND raw_gz IS NOT NULL "
+	    "AND reports_pruned_at IS NULL AND ($2 OR outcome IN "
 	    "('refused', 'partial'))",
 	    2, params, out, err);
 }

@@ -15,6 +15,8 @@ const struct command commands[] = {
         "store reports from files, directories, Maildir, mbox or stdin"},
     {"parse", cmd_parse,
         "read reports from files, mail or stdin and print them"},
+    {"prune", cmd_prune,
+        "drop reports and archived inputs older than the settings keep"},
     {"reparse", cmd_reparse,
         "parse stored inputs again from their archived bytes"},
     {"report", cmd_report,

@@ -27,6 +27,7 @@ int cmd_config(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
+int cmd_prune(int argc, char **argv);
 int cmd_reparse(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_advise(int argc, char **argv);

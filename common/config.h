@@ -195,6 +195,14 @@ struct err;
 	    "smtp:// goes on without STARTTLS; only for test setups")          \
 	S(SMTP_TIMEOUT, "smtp_timeout", "smtp-timeout", SMTP, INT, "60", 1,    \
 	    3600, NULL, 0, NULL, "seconds to send a mail before giving up")    \
+	S(KEEP_REPORTS, "keep_reports", "keep-reports", RETENTION, INT, "0",   \
+	    0, 36500, NULL, 0, NULL,                                           \
+	    "days of reports that prune keeps (their records and rollup, "     \
+	    "dropped a month at a time); 0: every report")                     \
+	S(KEEP_INPUTS, "keep_inputs", "keep-inputs", RETENTION, INT, "0", 0,   \
+	    36500, NULL, 0, NULL,                                              \
+	    "days of raw inputs (the archived mail and files) that prune "     \
+	    "keeps; 0: every input")                                           \
 	S(INPUT_BYTES, "input_bytes", "input-bytes", DB, SIZE, "128M",         \
 	    1 * CONFIG_KiB, 64 * CONFIG_GiB, NULL, 0, NULL,                    \
 	    "size of one input (file or mail) as received")                    \
@@ -242,6 +250,7 @@ enum config_group {
 	CONFIG_GROUP_DNS = 4,
 	CONFIG_GROUP_ANALYSIS = 8,
 	CONFIG_GROUP_SMTP = 16,
+	CONFIG_GROUP_RETENTION = 32,
 };
 
 enum config_type {

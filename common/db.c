@@ -913,6 +913,12 @@ db_denied(const struct db *db)
 }
 
 int
+db_lock_busy(const struct db *db)
+{
+	return strcmp(db->sqlstate, "55P03") == 0;
+}
+
+int
 db_data_error(const struct db *db)
 {
 	return strncmp(db->sqlstate, "22", 2) == 0 ||

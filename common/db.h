@@ -151,6 +151,10 @@ int db_data_error(const struct db *db);
  * (SQLSTATE 42501, 25006): the role may not do that. */
 int db_denied(const struct db *db);
 
+/* Whether the last error was a lock not had in time (SQLSTATE 55P03,
+ * lock_timeout): someone else holds what it wanted. */
+int db_lock_busy(const struct db *db);
+
 /*
  * Whether a conninfo or URL carries a password (password, sslpassword, or
  * the user:password@ of a URL); 0 when it cannot be read.

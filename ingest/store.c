@@ -1050,14 +1050,30 @@ reparse_once(struct store *st, const char *input_id, struct err *err)
 		return rc;
 	/* Locks the input against a concurrent reparse of the same one. */
 	if ((rc = db_value(st->db,
-	         "SELECT raw_complete FROM inputs WHERE id = $1 FOR UPDATE", 1,
-	         params, &complete, err)) < 0 ||
+	         "SELECT CASE WHEN reports_pruned_at IS NOT NULL THEN 'p' "
+	         "WHEN raw_complete THEN 't' ELSE 'f' END FROM inputs WHERE "
+	         "id = $1 FOR UPDATE",
+	         1, params, &complete, err)) < 0 ||
 	    (rc = db_value(st->db, "SELECT raw_gz FROM inputs WHERE id = $1", 1,
 	         params, &hex, err)) < 0)
 		goto out;
-	if (hex == NULL || complete == NULL) {
+	if (complete == NULL) {
 		rc = err_set(
 		    err, ERR_DB, "input %s is not in the database", input_id);
+		goto out;
+	}
+	if (strcmp(complete, "p") == 0) {
+		rc = err_set(err, ERR_DB,
+		    "input %s: prune dropped reports it held (keep_reports): "
+		    "parsing it again would bring them back",
+		    input_id);
+		goto out;
+	}
+	if (hex == NULL) {
+		rc = err_set(err, ERR_DB,
+		    "input %s: its archived bytes were dropped (keep_inputs, "
+		    "dmarcsift prune): it cannot be parsed again",
+		    input_id);
 		goto out;
 	}
 	if (unhex(hex, &gz, &gzlen) < 0 ||

@@ -83,7 +83,8 @@ test_table(void **state)
 		    s->group == CONFIG_GROUP_IMAP ||
 		    s->group == CONFIG_GROUP_DNS ||
 		    s->group == CONFIG_GROUP_ANALYSIS ||
-		    s->group == CONFIG_GROUP_SMTP);
+		    s->group == CONFIG_GROUP_SMTP ||
+		    s->group == CONFIG_GROUP_RETENTION);
 		/* Every default passes its own check. */
 		if (config_set(cfg, k, s->dflt, CONFIG_FROM_FLAG, "t", &err) <
 		    0)
