@@ -17,6 +17,7 @@
 #include "serve_browse.h"
 #include "serve_pool.h"
 #include "serve_reply.h"
+#include "serve_whatif.h"
 #include "sources.h"
 #include "web_render.h"
 
@@ -122,9 +123,11 @@ domains_page(struct analysis_env *e, const struct web_period *p, int json,
 	digest_free(dg);
 }
 
+/* The page of a domain; wf the what-if form (NULL: none asked). */
 static void
 domain_page(struct analysis_env *e, const char *domain,
-    const struct web_period *p, int json, struct httpd_reply *out, int *broken)
+    const struct web_period *p, const struct web_whatif *wf, int json,
+    struct httpd_reply *out, int *broken)
 {
 	struct sender_list senders = {0};
 	struct sources_query q = {0};
@@ -163,6 +166,8 @@ domain_page(struct analysis_env *e, const char *domain,
 	ao.until = p->until;
 	ao.thresholds = e->thresholds;
 	ao.rules = e->rules;
+	/* and with --what-if, when the form asked. */
+	ao.whatif = wf != NULL && wf->asked ? wf->policy : NULL;
 	if (advise_compute(e->db, &ao, &a, &err) < 0)
 		goto failed;
 	/* What `dmarcsift report --domain` computes. */
@@ -176,6 +181,7 @@ domain_page(struct analysis_env *e, const char *domain,
 		    .senders = &senders,
 		    .advice = &a,
 		    .offline = e->offline,
+		    .whatif = wf,
 		};
 
 		if (json)
@@ -250,6 +256,7 @@ host_loopback(const char *host)
 enum page {
 	PAGE_DOMAINS,
 	PAGE_DOMAIN,
+	PAGE_WHATIF,
 	PAGE_SOURCE,
 	PAGE_REPORT,
 	PAGE_REPORT_RAW,
@@ -263,7 +270,10 @@ struct target {
 	char ip[IP_TEXT_MAX];
 	int64_t id; /* a report's or an input's */
 	uint64_t n; /* the page of a report's records */
+	struct web_whatif whatif; /* PAGE_WHATIF */
 };
+
+#define WHATIF_PATH "/what-if"
 
 /* A database id, 1 to 18 digits, then end; 0, or -1. */
 static int
@@ -293,10 +303,27 @@ target_of(const struct httpd_request *rq, const char *path, int json,
 	if (strcmp(rest, json ? "/domains" : "/") == 0) {
 		t->page = PAGE_DOMAINS;
 	} else if (strncmp(rest, "/domain/", 8) == 0) {
+		char name[DOMAIN_MAX + sizeof(WHATIF_PATH)];
+		size_t n = strlen(rest + 8), w = strlen(WHATIF_PATH);
+
 		t->page = PAGE_DOMAIN;
-		if (domain_check(rest + 8, t->domain, sizeof(t->domain), &err) <
-		    0)
+		if (n >= sizeof(name))
 			return "that is not a domain name";
+		memcpy(name, rest + 8, n + 1);
+		/* No domain name has a '/': NAME/what-if is NAME's what-if. */
+		if (n > w && strcmp(name + n - w, WHATIF_PATH) == 0) {
+			t->page = PAGE_WHATIF;
+			name[n - w] = '\0';
+		}
+		if (domain_check(name, t->domain, sizeof(t->domain), &err) < 0)
+			return "that is not a domain name";
+		*status = 400;
+		if (t->page == PAGE_WHATIF &&
+		    (v = serve_whatif_args(rq, &t->whatif)) != NULL)
+			return v;
+		if (t->page == PAGE_WHATIF && json && !t->whatif.asked)
+			return "p: want quarantine or reject";
+		*status = 404;
 	} else if (strncmp(rest, "/source/", 8) == 0) {
 		t->page = PAGE_SOURCE;
 		if (ip_normalize(rest + 8, t->ip) < 0)
@@ -346,7 +373,15 @@ page(struct analysis_env *e, const struct target *t, const struct web_period *p,
 		domains_page(e, p, json, out, broken);
 		break;
 	case PAGE_DOMAIN:
-		domain_page(e, t->domain, p, json, out, broken);
+		domain_page(e, t->domain, p, NULL, json, out, broken);
+		break;
+	case PAGE_WHATIF:
+		if (json)
+			serve_whatif_json(
+			    e, t->domain, p, &t->whatif, out, broken);
+		else
+			domain_page(
+			    e, t->domain, p, &t->whatif, 0, out, broken);
 		break;
 	case PAGE_SOURCE:
 		serve_source_page(e, t->domain, t->ip, p, json, out, broken);

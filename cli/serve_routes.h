@@ -6,6 +6,9 @@
  *   /api/domains         the same as `report --format json`
  *   /domain/NAME         one domain: report, advise and sources (HTML)
  *   /api/domain/NAME     the same as JSON (web_json_domain())
+ *   /domain/NAME/what-if?p=&sp=&np=&pct=&t=
+ *                        the domain page with the what-if of that policy
+ *   /api/domain/NAME/what-if?...  `advise --what-if POLICY --json`
  *   /source/IP?domain=D  one address of a domain (HTML; JSON under /api/)
  *   /report/ID?page=N    one stored report and a page of its records
  *                        (HTML; JSON under /api/)

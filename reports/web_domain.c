@@ -1,7 +1,8 @@
 /*
  * web_domain: the page of one domain in `dmarcsift serve`: the period's
  * figures and daily charts (`report`), the readiness verdict with its
- * reasons and the next record (`advise`), the senders with cause and fix
+ * reasons and the next record (`advise`), the what-if of a policy
+ * (web_whatif.c), the senders with cause and fix
  * (`sources`), and the reporters with the days each covered (`report`).
  */
 #include "web_render.h"
@@ -335,6 +336,7 @@ web_html_domain(FILE *fp, const struct web_domain_view *v)
 	figures(fp, v);
 	charts(fp, v);
 	readiness(fp, v->advice);
+	web_html_whatif(fp, v);
 	senders(fp, v);
 	reporters(fp, v->dd);
 	web_page_close(fp);

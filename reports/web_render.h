@@ -68,6 +68,20 @@ struct web_period {
 int web_html_domains(
     FILE *fp, const struct digest *d, const struct web_period *p);
 
+/*
+ * The what-if form of a domain page (?p=&sp=&np=&pct=&t=), its fields
+ * checked: words lower-cased ("" for a field left empty), pct -1 when
+ * left empty.  policy is the record text they make, which the page hands
+ * to `advise --what-if` (advise_options.whatif); asked is 0 when p was
+ * not given (the form shown empty).
+ */
+struct web_whatif {
+	int asked;
+	char p[12], sp[12], np[12], t[2];
+	int pct;
+	char policy[96];
+};
+
 /* "/domain/NAME": what `report`, `sources` and `advise` say of one
  * domain.  dd may be NULL when the digest has no row for it. */
 struct web_domain_view {
@@ -77,8 +91,19 @@ struct web_domain_view {
 	const struct sender_list *senders; /* as `sources` reads them */
 	const struct advice *advice; /* as `advise` computes it */
 	int offline; /* names from the cache only (serve never asks DNS) */
+	/* The form's fields, or NULL for an empty form; when asked, advice
+	 * holds the what-if (has_whatif). */
+	const struct web_whatif *whatif;
 };
 int web_html_domain(FILE *fp, const struct web_domain_view *v);
+
+/*
+ * The what-if section of the domain page: the form (GET, to
+ * /domain/NAME/what-if, the fields as v->whatif gave them) and, when a
+ * policy was asked, what `advise --what-if` says it would have done:
+ * the mail it hits per class of sender, and the addresses it hits most.
+ */
+int web_html_whatif(FILE *fp, const struct web_domain_view *v);
 
 /*
  * "/source/IP?domain=D": one source of a domain over the period: its

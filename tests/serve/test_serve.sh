@@ -149,6 +149,42 @@ run cli_advise_week 1 advise --db "$db" --offline --json \
 same api_week .sources cli_sources_week
 same api_week .advise cli_advise_week
 
+# --- The what-if of a policy: advise --what-if's own numbers. ----------------
+# The form's fields make a policy in record syntax, which advise reads as
+# --what-if reads it: the JSON is advise's, byte for byte.
+status api_whatif '/api/domain/example.com/what-if?p=reject&sp=none&pct=50' 200
+run cli_whatif 1 advise --db "$db" --offline --json --domain example.com \
+	--what-if 'p=reject; sp=none; pct=50'
+same api_whatif . cli_whatif
+jqt api_whatif '.whatif.policy == "p=reject; sp=none; pct=50" and
+	.whatif.total_affected > 0'
+status api_whatif2 \
+	'/api/domain/example.com/what-if?p=QUARANTINE&np=reject&t=y&until=2025-11-17' 200
+run cli_whatif2 1 advise --db "$db" --offline --json --domain example.com \
+	--until 2025-11-17 --what-if 'p=quarantine; np=reject; t=y'
+same api_whatif2 . cli_whatif2
+# The page shows the same numbers: the total, and each class.
+status whatif '/domain/example.com/what-if?p=reject&sp=none&pct=50' 200
+expect whatif out "<code>p=reject; sp=none; pct=50</code> would have rejected $(jq .whatif.total_affected "$tmp/cli_whatif.out") of $(jq .whatif.messages "$tmp/cli_whatif.out") messages"
+expect whatif out "<tr><td>spoofing</td><td class=\"num\">$(jq .evidence.spoofing "$tmp/cli_whatif.out")</td><td class=\"num no\">$(jq .whatif.affected.spoofing "$tmp/cli_whatif.out")</td>"
+expect whatif out '<option selected>reject</option>'
+expect whatif out 'action="/domain/example.com/what-if#what-if"'
+# The domain page has the form, empty; the same page without p too.
+expect domain out '<h2 id="what-if">What if</h2>'
+status whatif_empty '/domain/example.com/what-if' 200
+refute whatif_empty out 'would have (rejected|quarantined) '
+# Each field is checked; what was sent is never repeated.
+status whatif_none '/api/domain/example.com/what-if?p=none' 400
+status whatif_nop '/api/domain/example.com/what-if' 400
+status whatif_nop2 '/domain/example.com/what-if?sp=reject' 400
+status whatif_pct '/api/domain/example.com/what-if?p=reject&pct=101' 400
+status whatif_pct2 '/domain/example.com/what-if?p=reject&pct=-1' 400
+status whatif_sp '/domain/example.com/what-if?p=reject&sp=%3Cscript%3E' 400
+refute whatif_sp out '<script'
+status whatif_t '/api/domain/example.com/what-if?p=reject&t=%22%3E%3Cb%3E' 400
+jqt whatif_t '.error == "t: want y or n"'
+status whatif_404 '/api/domain/nowhere.example/what-if?p=reject' 404
+
 # --- A connection that broke is replaced. ----------------------------------
 # As after a restart of the database server: the page is asked again on a
 # fresh connection, and the client never sees the failure.

@@ -1,0 +1,143 @@
+/* serve_whatif: the what-if of a domain page; see serve_whatif.h. */
+#include "serve_whatif.h"
+
+#include "advise.h"
+#include "advise_render.h"
+#include "analysis_env.h"
+#include "err.h"
+#include "httpd.h"
+#include "log.h"
+#include "readiness.h"
+#include "serve_reply.h"
+#include "sources.h"
+#include "web_render.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* A policy word of field key into out (lower-cased; "" when left out);
+ * -1 when it is none of the words from the first allowed. */
+static int
+word_of(const struct httpd_request *rq, const char *key, int from, char *out,
+    size_t size)
+{
+	static const char *const words[] = {"none", "quarantine", "reject"};
+	const char *v = httpd_arg(rq, key);
+
+	out[0] = '\0';
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	for (int i = from; i < 3; i++)
+		if (strcasecmp(v, words[i]) == 0) {
+			snprintf(out, size, "%s", words[i]);
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+serve_whatif_args(const struct httpd_request *rq, struct web_whatif *w)
+{
+	const char *pct = httpd_arg(rq, "pct"), *t = httpd_arg(rq, "t");
+	struct policy_spec spec;
+	size_t o;
+
+	memset(w, 0, sizeof(*w));
+	w->pct = -1;
+	if (word_of(rq, "p", 1, w->p, sizeof(w->p)) < 0)
+		return "p: want quarantine or reject";
+	if (word_of(rq, "sp", 0, w->sp, sizeof(w->sp)) < 0)
+		return "sp: want none, quarantine or reject";
+	if (word_of(rq, "np", 0, w->np, sizeof(w->np)) < 0)
+		return "np: want none, quarantine or reject";
+	if (pct != NULL && pct[0] != '\0') {
+		/* As --what-if's :PCT: a whole number, 0 to 100. */
+		if (strspn(pct, "0123456789") != strlen(pct) ||
+		    strlen(pct) > 3 || atoi(pct) > 100)
+			return "pct: want a whole number from 0 to 100";
+		w->pct = atoi(pct);
+	}
+	if (t != NULL && t[0] != '\0') {
+		if (strcasecmp(t, "y") != 0 && strcasecmp(t, "n") != 0)
+			return "t: want y or n";
+		w->t[0] = (char)(t[0] | 0x20);
+	}
+	if (w->p[0] == '\0') {
+		if (w->sp[0] || w->np[0] || w->pct >= 0 || w->t[0])
+			return "p: want quarantine or reject";
+		return NULL; /* the form, empty */
+	}
+	o = (size_t)snprintf(w->policy, sizeof(w->policy), "p=%s", w->p);
+	if (w->sp[0])
+		o += (size_t)snprintf(
+		    w->policy + o, sizeof(w->policy) - o, "; sp=%s", w->sp);
+	if (w->np[0])
+		o += (size_t)snprintf(
+		    w->policy + o, sizeof(w->policy) - o, "; np=%s", w->np);
+	if (w->pct >= 0)
+		o += (size_t)snprintf(
+		    w->policy + o, sizeof(w->policy) - o, "; pct=%d", w->pct);
+	if (w->t[0])
+		snprintf(w->policy + o, sizeof(w->policy) - o, "; t=%s", w->t);
+	/* What advise_compute() will read it with, so that a policy the
+	 * command would refuse is a 400 here, never a 500. */
+	if (whatif_parse(w->policy, NULL, &spec) < 0)
+		return "p: want quarantine or reject";
+	w->asked = 1;
+	return NULL;
+}
+
+void
+serve_whatif_json(struct analysis_env *e, const char *domain,
+    const struct web_period *p, const struct web_whatif *w,
+    struct httpd_reply *out, int *broken)
+{
+	struct advise_options ao;
+	struct domain_span span;
+	struct advice a;
+	struct err err;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	memset(&a, 0, sizeof(a));
+	if (!w->asked) {
+		serve_fail(
+		    out, 1, 400, "Bad request", "p: want quarantine or reject");
+		return;
+	}
+	/* It says what failed itself. */
+	if (analysis_env_attach(e, e->db, domain, p->until, p->days) < 0)
+		goto said;
+	if (sources_domain_span(e->db, domain, &span, &err) < 0)
+		goto failed;
+	if (span.reports == 0) {
+		serve_fail(out, 1, 404, "Not found",
+		    "no report about this domain is stored");
+		return;
+	}
+	/* What `dmarcsift advise --what-if POLICY --offline` computes. */
+	memset(&ao, 0, sizeof(ao));
+	ao.domain = domain;
+	ao.until = p->until;
+	ao.thresholds = e->thresholds;
+	ao.rules = e->rules;
+	ao.whatif = w->policy;
+	if (advise_compute(e->db, &ao, &a, &err) < 0)
+		goto failed;
+	if ((fp = open_memstream(&buf, &len)) != NULL) {
+		advise_json(fp, &a);
+		(void)serve_reply_stream(out, fp, &buf, &len, 200, SERVE_JSON);
+	}
+	advice_free(&a);
+	return;
+failed:
+	log_error("%s: %s", domain, err.msg);
+said:
+	*broken = 1;
+	serve_fail(out, 1, 500, "Internal error",
+	    "the database failed; the log says why");
+	advice_free(&a);
+}
