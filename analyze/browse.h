@@ -28,6 +28,7 @@ struct db;
 struct err;
 
 /* How much of each list a page shows. */
+#define BROWSE_SEARCH_TOP 20
 #define BROWSE_AUTH_TOP 30
 #define BROWSE_RECEIVERS_TOP 50
 #define BROWSE_REPORTS_TOP 50
@@ -99,6 +100,58 @@ struct browse_source {
 int browse_source_read(struct db *db, const char *domain, const char *ip,
     int64_t since, int64_t until, struct browse_source *out, struct err *err);
 void browse_source_free(struct browse_source *s);
+
+/* ---- search ------------------------------------------------------------ */
+
+/* A domain an address sent for, over every stored report. */
+struct browse_hit_source {
+	char *domain; /* lower-case */
+	uint64_t reports, messages;
+	int64_t first, last; /* the first and the last report's begin */
+};
+
+/* A domain that stored reports name. */
+struct browse_hit_domain {
+	char *domain; /* lower-case */
+	uint64_t reports;
+	int64_t last; /* the last report's begin */
+	int exact; /* the text searched for, whole */
+};
+
+/* A stored report, found by its reporter's report ID or by ours. */
+struct browse_hit_report {
+	int64_t id;
+	char *reporter, *report_id, *domain;
+	int64_t begin, end;
+	uint64_t messages;
+	int counted;
+};
+
+struct browse_search {
+	char ip[IP_TEXT_MAX]; /* "" when the text is not an address */
+	struct browse_hit_source *sources;
+	size_t nsources, sources_more;
+	struct browse_hit_domain *domains; /* the exact one first */
+	size_t ndomains, domains_more;
+	struct browse_hit_report *reports; /* newest first */
+	size_t nreports, reports_more;
+};
+
+/* Longest text searched for, in bytes: a report ID may be long. */
+#define BROWSE_SEARCH_MAX 256
+
+/*
+ * What q names, over every stored report (no period): when it is an IP
+ * address, the domains it sent for; the domains whose name holds it (any
+ * case); the reports whose reporter's report ID it is, and, when it is a
+ * number, our report of that id.  Each list at most BROWSE_SEARCH_TOP,
+ * with the count of the rest.  q is a stranger's text, at most
+ * BROWSE_SEARCH_MAX bytes, handed to SQL as a parameter only.  0, or a
+ * negative err_code.
+ */
+int browse_search_read(
+    struct db *db, const char *q, struct browse_search *out, struct err *err);
+void browse_search_free(struct browse_search *s);
 
 /* ---- one stored report ------------------------------------------------- */
 

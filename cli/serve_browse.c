@@ -9,6 +9,7 @@
 #include "log.h"
 #include "serve_raw.h"
 #include "serve_reply.h"
+#include "text.h"
 #include "web_render.h"
 
 #include <stdio.h>
@@ -165,6 +166,65 @@ serve_refused_page(struct analysis_env *e, const struct web_period *p, int json,
 		    out, fp, &buf, &len, 200, json ? SERVE_JSON : SERVE_HTML);
 	}
 	browse_refused_free(&l);
+}
+
+const char *
+serve_search_text(const char *v, char *q)
+{
+	size_t n, i = 0;
+
+	q[0] = '\0';
+	if (v == NULL)
+		return NULL;
+	n = strlen(v);
+	if (n > BROWSE_SEARCH_MAX)
+		return "q: at most 256 bytes";
+	memcpy(q, v, n + 1);
+	n = text_trim(q, n);
+	/* It goes to the database as text, which takes only UTF-8, and
+	 * nothing searched for holds a control character. */
+	while (i < n) {
+		size_t k = utf8_seq_len((const unsigned char *)q + i, n - i);
+
+		if (k == 0 ||
+		    !text_char_printable((const unsigned char *)q + i, k))
+			return "q: want printable UTF-8 text";
+		i += k;
+	}
+	return NULL;
+}
+
+void
+serve_search_page(struct analysis_env *e, const char *q,
+    const struct web_period *p, int json, struct httpd_reply *out, int *broken)
+{
+	struct browse_search s;
+	struct err err;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	memset(&s, 0, sizeof(s));
+	if (q[0] != '\0') {
+		if (analysis_env_attach(e, e->db, NULL, p->until, p->days) <
+		    0) {
+			db_failed(out, json, broken, "search", NULL);
+			return;
+		}
+		if (browse_search_read(e->db, q, &s, &err) < 0) {
+			db_failed(out, json, broken, "search", &err);
+			return;
+		}
+	}
+	if ((fp = open_memstream(&buf, &len)) != NULL) {
+		if (json)
+			web_json_search(fp, q, &s, p);
+		else
+			web_html_search(fp, q, &s, p);
+		(void)serve_reply_stream(
+		    out, fp, &buf, &len, 200, json ? SERVE_JSON : SERVE_HTML);
+	}
+	browse_search_free(&s);
 }
 
 void

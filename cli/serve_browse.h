@@ -1,6 +1,7 @@
 /*
  * serve_browse: the detail pages of `dmarcsift serve`, one source, one
- * report, the refused inputs, and the download of an input's bytes, each
+ * report, the refused inputs, the search, and the download of an input's
+ * bytes, each
  * with the database calls behind it (analyze/browse.h) and its renderer
  * (reports/web_render.h).
  *
@@ -29,6 +30,18 @@ void serve_report_page(struct analysis_env *e, int64_t id, uint64_t page,
 /* /refused: the refused parts of the inputs received in the period. */
 void serve_refused_page(struct analysis_env *e, const struct web_period *p,
     int json, struct httpd_reply *out, int *broken);
+
+/* /search?q=TEXT: q checked by serve_search_text(), "" for the form
+ * alone. */
+void serve_search_page(struct analysis_env *e, const char *q,
+    const struct web_period *p, int json, struct httpd_reply *out, int *broken);
+
+/*
+ * The text of ?q= into q (BROWSE_SEARCH_MAX + 1 bytes), white space
+ * trimmed from its ends: NULL, or what is wrong (too long, not UTF-8, a
+ * control character), a sentence of ours.
+ */
+const char *serve_search_text(const char *v, char *q);
 
 /*
  * /report/ID/raw (report set: id is a report's, its input is sent) and

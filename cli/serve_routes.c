@@ -3,6 +3,7 @@
 
 #include "advise.h"
 #include "analysis_env.h"
+#include "browse.h"
 #include "clock.h"
 #include "cliopt.h"
 #include "digest.h"
@@ -262,6 +263,7 @@ enum page {
 	PAGE_REPORT_RAW,
 	PAGE_INPUT_RAW,
 	PAGE_REFUSED,
+	PAGE_SEARCH,
 };
 
 struct target {
@@ -271,6 +273,7 @@ struct target {
 	int64_t id; /* a report's or an input's */
 	uint64_t n; /* the page of a report's records */
 	struct web_whatif whatif; /* PAGE_WHATIF */
+	char q[BROWSE_SEARCH_MAX + 1]; /* PAGE_SEARCH */
 };
 
 #define WHATIF_PATH "/what-if"
@@ -357,6 +360,11 @@ target_of(const struct httpd_request *rq, const char *path, int json,
 			return "there is no such input";
 	} else if (strcmp(rest, "/refused") == 0) {
 		t->page = PAGE_REFUSED;
+	} else if (strcmp(rest, "/search") == 0) {
+		t->page = PAGE_SEARCH;
+		*status = 400;
+		if ((v = serve_search_text(httpd_arg(rq, "q"), t->q)) != NULL)
+			return v;
 	} else {
 		return "there is no such page";
 	}
@@ -396,6 +404,9 @@ page(struct analysis_env *e, const struct target *t, const struct web_period *p,
 		break;
 	case PAGE_REFUSED:
 		serve_refused_page(e, p, json, out, broken);
+		break;
+	case PAGE_SEARCH:
+		serve_search_page(e, t->q, p, json, out, broken);
 		break;
 	}
 }

@@ -16,6 +16,8 @@
  *   /input/ID/raw        the bytes of an input, a download
  *   /refused             the refused inputs of the period (HTML; JSON
  *                        under /api/)
+ *   /search?q=TEXT       an address, a domain or a report ID, found in
+ *                        every stored report (HTML; JSON under /api/)
  *   /static/style.css    the style sheet
  *
  * Each page takes ?since=Nd|week|month (default 30d) and ?until=DATE,

@@ -28,7 +28,13 @@ static const char style[] =
     "*{box-sizing:border-box}\n"
     "body{margin:0;font:15px/1.45 -apple-system,'Segoe UI',Roboto,"
     "Helvetica,Arial,sans-serif;color:var(--ink);background:#fff}\n"
-    "header{background:var(--ink);color:#fff;padding:.6rem 1rem}\n"
+    "header{background:var(--ink);color:#fff;padding:.6rem 1rem;"
+    "display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;"
+    "justify-content:space-between}\n"
+    "form.search{display:flex;gap:.3rem;flex:1 1 14rem;max-width:24rem}\n"
+    "form.search input{font:inherit;padding:.2rem .4rem;flex:1;"
+    "min-width:0}\n"
+    "form.search button{font:inherit;padding:.2rem .6rem}\n"
     "header a{color:#fff;text-decoration:none;font-weight:600}\n"
     "main{max-width:60rem;margin:0 auto;padding:1rem}\n"
     "h1{font-size:1.4rem;margin:.2rem 0 .6rem;overflow-wrap:anywhere}\n"
@@ -285,7 +291,13 @@ web_page_open(FILE *fp, const char *title, const struct web_period *p)
 	      "\">\n</head><body>\n<header><a href=\"/",
 	    fp);
 	web_period_query(fp, p);
-	fputs("\">dmarcsift</a></header>\n<main>\n<h1>", fp);
+	/* The search box of every page: GET, so a search is a link. */
+	fputs("\">dmarcsift</a><form class=\"search\" method=\"get\" "
+	      "action=\"/search\" role=\"search\"><input name=\"q\" "
+	      "type=\"search\" maxlength=\"256\" placeholder=\"IP, domain "
+	      "or report ID\" aria-label=\"Search\"><button>Search</button>"
+	      "</form></header>\n<main>\n<h1>",
+	    fp);
 	web_esc(fp, title);
 	fputs("</h1>\n", fp);
 	if (p != NULL)

@@ -27,6 +27,7 @@
 struct advice;
 struct browse_refused_list;
 struct browse_report;
+struct browse_search;
 struct browse_source;
 struct digest;
 struct digest_domain;
@@ -141,6 +142,19 @@ int web_html_refused(
     FILE *fp, const struct browse_refused_list *l, const struct web_period *p);
 int web_json_refused(
     FILE *fp, const struct browse_refused_list *l, const struct web_period *p);
+
+/*
+ * "/search?q=TEXT": what the text names over every stored report (an
+ * address and the domains it sent for, domains whose name holds it,
+ * reports by their reporter's ID or by ours), each a link to its page;
+ * p the page's period, which the links keep where the thing found has
+ * mail in it and otherwise move to end after its last report.  q is the
+ * text as asked (a stranger's), s what browse_search_read() found.
+ */
+int web_html_search(FILE *fp, const char *q, const struct browse_search *s,
+    const struct web_period *p);
+int web_json_search(FILE *fp, const char *q, const struct browse_search *s,
+    const struct web_period *p);
 
 /* An error page: status line words and a sentence of ours (escaped all
  * the same). */

@@ -328,6 +328,67 @@ status input_none /input/999999/raw 404
 status home_refused "/?until=$day" 200
 expect home_refused out "href=\"/refused\?until=$day\""
 
+# --- Search: an address, a domain, a report ID, ours. ----------------------
+expect home out '<form class="search" method="get" action="/search"'
+expect src out '<form class="search" method="get" action="/search"'
+# An address: the domains it sent for, with its messages there (the
+# period holds every report, so they are sources --json's).
+status search_ip '/api/search?q=203.0.113.45' 200
+jqt search_ip '.ip == "203.0.113.45" and (.sources | length) == 1 and
+	.sources[0].domain == "example.com" and
+	.sources[0].url == "/source/203.0.113.45?domain=example.com"'
+eq "search_ip: messages as sources --json" \
+	"$(jq '.sources[0].messages' "$tmp/search_ip.out")" \
+	"$(jq '.sources.sources[] | select(.ip == "203.0.113.45") |
+		.messages' "$tmp/api.out")"
+status search_ip_html '/search?q=%20203.0.113.45%20' 200
+expect search_ip_html out 'href="/source/203\.0\.113\.45\?domain=example\.com">example\.com</a>'
+# Its last report before the page's period: the link ends the day after.
+status search_ip_old '/api/search?q=203.0.113.45&until=2025-11-10&since=7d' 200
+jqt search_ip_old '.sources[0].url ==
+	"/source/203.0.113.45?domain=example.com&since=7d&until=2025-11-17"'
+# The address of the hostile reports sent for as many domains as SQL says.
+status search_ip2 '/api/search?q=192.0.2.1' 200
+eq "search_ip2: domains" "$(jq '.sources | length' "$tmp/search_ip2.out")" \
+	"$(q "SELECT count(DISTINCT lower(r.domain)) FROM records x JOIN
+		reports r ON r.id = x.report WHERE x.source_ip = '192.0.2.1'")"
+# A domain: the one named, first, and those whose name holds the text.
+status search_domain '/api/search?q=EXAMPLE.com' 200
+jqt search_domain '.domains[0] == {"domain": "example.com", "reports":
+	4, "last": "2025-11-16T00:00:00Z", "exact": true,
+	"url": "/domain/example.com"}' '.domains'
+eq "search_domain: reports" "$(jq '.domains[0].reports' \
+	"$tmp/search_domain.out")" "$(q "SELECT count(*) FROM reports WHERE
+	lower(domain) = 'example.com'")"
+status search_part '/search?q=test' 200
+expect search_part out '<a href="/domain/hostile\.test">hostile\.test</a>'
+status search_js '/search?q=alert(5)' 200
+expect search_js out 'href="/domain/javascript%3Aalert%285%29">javascript:alert\(5\)</a>'
+refute search_js out 'href="javascript:'
+# Pattern characters are text.
+status search_pct '/api/search?q=%25' 200
+jqt search_pct '.domains == [] and .reports == []'
+# A reporter's report ID, and ours.
+status search_rid '/api/search?q=1183372264936209112' 200
+gid=$(q "SELECT id FROM reports WHERE report_id = '1183372264936209112'")
+jqt search_rid "(.reports | length) == 1 and .reports[0].id == $gid and
+	.reports[0].reporter == \"google.com\" and .reports[0].counted and
+	.reports[0].url == \"/report/$gid\""
+status search_id "/search?q=$gid" 200
+expect search_id out "<a href=\"/report/$gid\">$gid</a>"
+# A stranger's text is text; too long, or no text at all, is refused.
+status search_hostile '/search?q=%22%3E%3Cscript%3Ealert(9)%3C/script%3E' 200
+refute search_hostile out '<script'
+expect search_hostile out 'value="&quot;&gt;&lt;script&gt;alert\(9\)'
+status search_hostile2 '/search?q=hostile-1' 200
+expect search_hostile2 out '&lt;script&gt;alert\(1\)&lt;/script&gt;'
+refute search_hostile2 out '<script'
+status search_long "/search?q=$(head -c 257 /dev/zero | tr '\0' a)" 400
+status search_ctl '/api/search?q=a%01b' 400
+status search_utf8 '/api/search?q=%ff' 400
+status search_empty '/search' 200
+expect search_empty out 'name="q"'
+
 # --- A slow client is cut off; others are served meanwhile. -----------------
 port=${url##*:}
 python3 - "$port" >"$tmp/slow.out" 2>&1 <<'EOF' &
