@@ -509,6 +509,71 @@ svg_rate_line(FILE *fp, const char *title, const struct svg_rate *v, size_t n,
 	return close_svg(fp);
 }
 
+/* The y of percent pc on a sparkline whose axis starts at lo. */
+static double
+spark_y(double pc, double lo)
+{
+	return SVG_SPARK_H - 3 - (SVG_SPARK_H - 6) * (pc - lo) / (100 - lo);
+}
+
+int
+svg_sparkline(FILE *fp, const char *title, const struct svg_rate *v, size_t n)
+{
+	double min = 100, lo, slot;
+	size_t last = n;
+	int pen = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].den == 0)
+			continue;
+		last = i;
+		if (percent(v[i].num, v[i].den) < min)
+			min = percent(v[i].num, v[i].den);
+	}
+	/* As the rate line: from a multiple of 10 below the lowest, so that
+	 * 97% and 99% look apart; 100% on top. */
+	lo = (double)((int)(min - 2) / 10 * 10);
+	lo = lo > 90 ? 90 : lo < 0 ? 0 : lo;
+	fprintf(fp,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"spark\" "
+	    "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+	    "role=\"img\"><title>",
+	    SVG_SPARK_W, SVG_SPARK_H, SVG_SPARK_W, SVG_SPARK_H);
+	svg_escape(fp, title, 200);
+	fputs("</title>", fp);
+	hline(fp, 0, SVG_SPARK_W, SVG_SPARK_H - 0.5, GRID, NULL);
+	if (last == n)
+		return close_svg(fp);
+	slot = (double)SVG_SPARK_W / (double)n;
+	fputs("<path fill=\"none\" stroke=\"" SVG_LINE "\" "
+	      "stroke-width=\"1.5\" stroke-linejoin=\"round\" d=\"",
+	    fp);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].den == 0) {
+			pen = 0;
+			continue;
+		}
+		fputs(pen ? " L" : " M", fp);
+		num(fp, ((double)i + 0.5) * slot);
+		fputc(' ', fp);
+		num(fp, spark_y(percent(v[i].num, v[i].den), lo));
+		pen = 1;
+	}
+	fputs("\"/><circle cx=\"", fp);
+	num(fp, ((double)last + 0.5) * slot);
+	fputs("\" cy=\"", fp);
+	num(fp, spark_y(percent(v[last].num, v[last].den), lo));
+	fputs("\" r=\"2\" fill=\"" SVG_LINE "\"><title>", fp);
+	{
+		char shown[PERCENT_LEN];
+
+		svg_escape(fp, v[last].label, 40);
+		percent_text(v[last].num, v[last].den, shown, sizeof(shown));
+		fprintf(fp, ": %s%%</title></circle>", shown);
+	}
+	return close_svg(fp);
+}
+
 int
 svg_hbars(FILE *fp, const char *title, const struct svg_hbar *v, size_t n)
 {

@@ -70,6 +70,19 @@ struct svg_rate {
 int svg_rate_line(FILE *fp, const char *title, const struct svg_rate *v,
     size_t n, int threshold);
 
+/*
+ * A sparkline of the same: a small line (SVG_SPARK_W by SVG_SPARK_H),
+ * no axis, no text but its <title> (and each point's when n is small),
+ * for a table cell; broken where there is no data, a dot at the last
+ * point, an empty frame without data.  It carries class="spark" and no
+ * style attribute: its size comes from the page's style sheet or from
+ * its width and height.
+ */
+#define SVG_SPARK_W 120
+#define SVG_SPARK_H 28
+int svg_sparkline(
+    FILE *fp, const char *title, const struct svg_rate *v, size_t n);
+
 /* One bar of a horizontal bar chart. */
 struct svg_hbar {
 	const char *label; /* left of the bar, cut to fit */

@@ -6,6 +6,8 @@
 #include "web_render.h"
 
 #include "digest.h"
+#include "percent.h"
+#include "svg.h"
 #include "web_page.h"
 
 /* The readiness in a few words, as the report's overview says it. */
@@ -31,12 +33,50 @@ readiness(FILE *fp, const struct digest_domain *dd)
 	}
 }
 
+/* The change of the pass rate from the period before, in points as
+ * `report` gives it (percent_points()), coloured by its sign. */
+static void
+change(FILE *fp, const struct digest_domain *dd)
+{
+	char points[PERCENT_LEN];
+	int d;
+
+	if (!dd->has_prev) {
+		fputc('-', fp);
+		return;
+	}
+	d = percent_points(dd->passed, dd->messages, dd->prev_passed,
+	    dd->prev_messages, points, sizeof(points));
+	fprintf(fp, "<span class=\"%s\">",
+	    d > 0       ? "ok"
+	        : d < 0 ? "no"
+	                : "note");
+	web_esc(fp, points);
+	fputs("</span>", fp);
+}
+
+/* The pass rate day by day, as the domain page's line in small. */
+static void
+sparkline(FILE *fp, const struct digest_domain *dd)
+{
+	struct svg_rate rates[DIGEST_MAX_DAYS];
+	size_t n = dd->ndays < DIGEST_MAX_DAYS ? dd->ndays : DIGEST_MAX_DAYS;
+
+	for (size_t i = 0; i < n; i++) {
+		rates[i].label = dd->days[i].day;
+		rates[i].num = dd->days[i].passed;
+		rates[i].den = dd->days[i].messages;
+	}
+	svg_sparkline(fp, "DMARC pass rate per day", rates, n);
+}
+
 static void
 owned(FILE *fp, const struct digest *d, const struct web_period *p)
 {
 	fputs("<div class=\"scroll\"><table>\n<tr><th>domain</th>"
 	      "<th class=\"num\">messages</th><th class=\"num\">passed "
-	      "DMARC</th><th class=\"num\">period before</th><th>policy "
+	      "DMARC</th><th class=\"num\">period before</th><th "
+	      "class=\"num\">change</th><th>day by day</th><th>policy "
 	      "now</th><th>next step</th></tr>\n",
 	    fp);
 	for (size_t i = 0; i < d->n; i++) {
@@ -53,6 +93,10 @@ owned(FILE *fp, const struct digest *d, const struct web_period *p)
 			web_rate(fp, dd->prev_passed, dd->prev_messages);
 		else
 			fputc('-', fp);
+		fputs("</td><td class=\"num\">", fp);
+		change(fp, dd);
+		fputs("</td><td>", fp);
+		sparkline(fp, dd);
 		fputs("</td><td><code>", fp);
 		web_esc(fp, dd->readiness.policy_now);
 		fputs("</code></td><td>", fp);

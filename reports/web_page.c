@@ -61,6 +61,8 @@ static const char style[] =
     "width:9rem}\n"
     "form.period button{font:inherit;padding:.3rem .8rem}\n"
     "svg{display:block;width:100%;max-width:640px;height:auto}\n"
+    "svg.spark{display:inline-block;width:7.5rem;max-width:none;"
+    "vertical-align:middle}\n"
     ".figures{display:flex;flex-wrap:wrap;gap:1.5rem;margin:.5rem 0}\n"
     ".figures div{min-width:8rem}\n"
     ".figures b{display:block;font-size:1.3rem}\n"

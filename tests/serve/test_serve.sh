@@ -89,6 +89,28 @@ status bad_until2 '/?until=1763337600' 400
 status week '/?since=week&until=2025-11-18' 200
 expect week out 'href="/domain/example.com\?since=week&amp;until=2025-11-18"'
 
+# The domains: each with a sparkline of its daily pass rate, the days of
+# report --format json with mail (11-14 to 11-16: a path of 3 points, the
+# last 23 of 25 = 92.0%), and the change from the period before.
+run cli_days 0 report --db "$db" --offline --format json --period 30d
+row=$(grep '<a href="/domain/example.com">' "$tmp/home.out")
+eq "home: sparkline points" "$(echo "$row" |
+	sed -n 's/.*<svg [^>]*class="spark".*<path [^>]* d="\([^"]*\)".*/\1/p' |
+	tr -cd 'ML' | wc -c)" \
+	"$(jq '[.domains[] | select(.domain == "example.com") | .days[] |
+		select(.messages > 0)] | length' "$tmp/cli_days.out")"
+echo "$row" | grep -q '<title>2025-11-16: 92\.0%</title></circle></svg>' ||
+	fail "home: the sparkline's last point is not 2025-11-16 at 92.0%"
+echo "$row" | grep -q 'style=' && fail "home: a style attribute in a row"
+# 11-15 against 11-14: 167 of 185 is 90.2%, 532 of 580 is 91.7%: -1.5
+# points, as report gives the two rates.
+status change '/?since=1d&until=2025-11-16' 200
+run cli_change 0 report --db "$db" --offline --format json --period 1d \
+	--until 2025-11-16
+jqt cli_change '.domains[0].pass_rate == 90.2 and
+	.domains[0].previous.pass_rate == 91.7'
+expect change out '<td class="num">91\.7%</td><td class="num"><span class="no">-1\.5</span></td><td><svg '
+
 # GET and HEAD only.
 status post / 405 -X POST -d x=1
 grep -q '^allow: GET, HEAD$' "$tmp/post.hdr" || fail "post: no Allow"
