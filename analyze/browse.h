@@ -29,6 +29,7 @@ struct err;
 
 /* How much of each list a page shows. */
 #define BROWSE_SEARCH_TOP 20
+#define BROWSE_DOMAINS_TOP 100
 #define BROWSE_AUTH_TOP 30
 #define BROWSE_RECEIVERS_TOP 50
 #define BROWSE_REPORTS_TOP 50
@@ -100,6 +101,33 @@ struct browse_source {
 int browse_source_read(struct db *db, const char *domain, const char *ip,
     int64_t since, int64_t until, struct browse_source *out, struct err *err);
 void browse_source_free(struct browse_source *s);
+
+/* ---- one source across the domains it sent for ------------------------ */
+
+/* The source's mail as one domain over the period (source_daily), and
+ * the reports that name it there (counted or not). */
+struct browse_source_domain {
+	char *domain; /* lower-case, as source_days keeps it */
+	uint64_t messages, passed, failed;
+	uint64_t reports;
+	int64_t first_day, last_day; /* UTC midnights; 0 without mail */
+};
+
+struct browse_source_domains {
+	char ip[IP_TEXT_MAX];
+	struct browse_source_domain *v; /* most mail first, then by name */
+	size_t n, more;
+};
+
+/*
+ * Every domain whose reports name ip (canonical) in a report whose range
+ * meets [since, until), at most BROWSE_DOMAINS_TOP (more: how many were
+ * left out), each with the source's numbers there as browse_source_read()
+ * gives them.  0, or a negative err_code.
+ */
+int browse_source_domains_read(struct db *db, const char *ip, int64_t since,
+    int64_t until, struct browse_source_domains *out, struct err *err);
+void browse_source_domains_free(struct browse_source_domains *l);
 
 /* ---- search ------------------------------------------------------------ */
 

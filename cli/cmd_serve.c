@@ -131,6 +131,8 @@ static const char about[] =
     "with our\n"
     "                     verdict and cause, the receivers and reports "
     "that name it\n"
+    "  /source/IP         the address as every domain it sent for, each "
+    "a link\n"
     "  /report/ID         a stored report, its records (?page=N) and its "
     "XML as\n"
     "                     received; /report/ID/raw the input's bytes\n"

@@ -64,6 +64,39 @@ serve_source_page(struct analysis_env *e, const char *domain, const char *ip,
 	browse_source_free(&s);
 }
 
+void
+serve_source_domains_page(struct analysis_env *e, const char *ip,
+    const struct web_period *p, int json, struct httpd_reply *out, int *broken)
+{
+	struct browse_source_domains l;
+	struct err err;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	if (analysis_env_attach(e, e->db, NULL, p->until, p->days) < 0) {
+		db_failed(out, json, broken, ip, NULL);
+		return;
+	}
+	if (browse_source_domains_read(
+	        e->db, ip, p->since, p->until, &l, &err) < 0) {
+		db_failed(out, json, broken, ip, &err);
+		return;
+	}
+	if (l.n == 0) {
+		serve_fail(out, json, 404, "Not found",
+		    "no report names this address in this period");
+	} else if ((fp = open_memstream(&buf, &len)) != NULL) {
+		if (json)
+			web_json_source_domains(fp, &l, p);
+		else
+			web_html_source_domains(fp, &l, p);
+		(void)serve_reply_stream(
+		    out, fp, &buf, &len, 200, json ? SERVE_JSON : SERVE_HTML);
+	}
+	browse_source_domains_free(&l);
+}
+
 /* The report's own bytes out of its input, or why there are none. */
 static void
 report_text(struct analysis_env *e, const struct browse_report *r,

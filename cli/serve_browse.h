@@ -23,6 +23,10 @@ void serve_source_page(struct analysis_env *e, const char *domain,
     const char *ip, const struct web_period *p, int json,
     struct httpd_reply *out, int *broken);
 
+/* /source/IP: the address across the domains it sent for. */
+void serve_source_domains_page(struct analysis_env *e, const char *ip,
+    const struct web_period *p, int json, struct httpd_reply *out, int *broken);
+
 /* /report/ID?page=N. */
 void serve_report_page(struct analysis_env *e, int64_t id, uint64_t page,
     int json, struct httpd_reply *out, int *broken);

@@ -259,6 +259,7 @@ enum page {
 	PAGE_DOMAIN,
 	PAGE_WHATIF,
 	PAGE_SOURCE,
+	PAGE_SOURCE_ALL,
 	PAGE_REPORT,
 	PAGE_REPORT_RAW,
 	PAGE_INPUT_RAW,
@@ -333,10 +334,11 @@ target_of(const struct httpd_request *rq, const char *path, int json,
 			return "that is not an IP address";
 		*status = 400;
 		v = httpd_arg(rq, "domain");
+		/* Without a domain: every domain it sent for. */
 		if (v == NULL || v[0] == '\0')
-			return "domain: name the domain the address sent as "
-			       "(?domain=example.com)";
-		if (domain_check(v, t->domain, sizeof(t->domain), &err) < 0)
+			t->page = PAGE_SOURCE_ALL;
+		else if (domain_check(v, t->domain, sizeof(t->domain), &err) <
+		    0)
 			return "domain: that is not a domain name";
 	} else if (strncmp(rest, "/report/", 8) == 0) {
 		t->page = PAGE_REPORT;
@@ -393,6 +395,9 @@ page(struct analysis_env *e, const struct target *t, const struct web_period *p,
 		break;
 	case PAGE_SOURCE:
 		serve_source_page(e, t->domain, t->ip, p, json, out, broken);
+		break;
+	case PAGE_SOURCE_ALL:
+		serve_source_domains_page(e, t->ip, p, json, out, broken);
 		break;
 	case PAGE_REPORT:
 		serve_report_page(e, t->id, t->n, json, out, broken);

@@ -10,6 +10,7 @@
  *                        the domain page with the what-if of that policy
  *   /api/domain/NAME/what-if?...  `advise --what-if POLICY --json`
  *   /source/IP?domain=D  one address of a domain (HTML; JSON under /api/)
+ *   /source/IP           the address as every domain it sent for
  *   /report/ID?page=N    one stored report and a page of its records
  *                        (HTML; JSON under /api/)
  *   /report/ID/raw       the bytes of its input, a download

@@ -19,12 +19,58 @@ kv_tristate(FILE *fp, const char *key, int v)
 	fputs(v < 0 ? "null" : v ? "true" : "false", fp);
 }
 
+/* "YYYY-MM-DD" of a UTC midnight, or null (t < 0). */
+static void
+day_or_null(FILE *fp, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char day[16];
+
+	if (t < 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(day, sizeof(day), "%Y-%m-%d", &tm) == 0) {
+		fputs("null", fp);
+		return;
+	}
+	json_string(fp, day);
+}
+
 static void
 period(FILE *fp, const struct web_period *p)
 {
 	json_kv_int(fp, "days", p->days, 0);
 	json_kv_time(fp, "since", p->since, 0);
 	json_kv_time(fp, "until", p->until, 0);
+}
+
+int
+web_json_source_domains(
+    FILE *fp, const struct browse_source_domains *l, const struct web_period *p)
+{
+	fputc('{', fp);
+	json_kv_str(fp, "ip", l->ip, 1);
+	period(fp, p);
+	json_key(fp, "domains", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct browse_source_domain *d = &l->v[i];
+
+		fputs(i ? ",{" : "{", fp);
+		json_kv_str(fp, "domain", d->domain, 1);
+		json_kv_u64(fp, "messages", d->messages, 0);
+		json_kv_u64(fp, "passed", d->passed, 0);
+		json_kv_u64(fp, "failed", d->failed, 0);
+		json_kv_u64(fp, "reports", d->reports, 0);
+		json_key(fp, "first_day", 0);
+		day_or_null(fp, d->messages > 0 ? d->first_day : -1);
+		json_key(fp, "last_day", 0);
+		day_or_null(fp, d->messages > 0 ? d->last_day : -1);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+	json_kv_u64(fp, "domains_more", l->more, 0);
+	fputs("}\n", fp);
+	return ferror(fp) ? -1 : 0;
 }
 
 int

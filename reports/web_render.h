@@ -28,6 +28,7 @@ struct advice;
 struct browse_refused_list;
 struct browse_report;
 struct browse_search;
+struct browse_source_domains;
 struct browse_source;
 struct digest;
 struct digest_domain;
@@ -119,6 +120,15 @@ struct web_source_view {
 };
 int web_html_source(FILE *fp, const struct web_source_view *v);
 int web_json_source(FILE *fp, const struct web_source_view *v);
+
+/*
+ * "/source/IP": one source across the domains it sent for in the period,
+ * each with its numbers there and a link to its page for that domain.
+ */
+int web_html_source_domains(FILE *fp, const struct browse_source_domains *l,
+    const struct web_period *p);
+int web_json_source_domains(FILE *fp, const struct browse_source_domains *l,
+    const struct web_period *p);
 
 /*
  * "/report/ID": one stored report, a page of its records, and its text

@@ -51,7 +51,12 @@ sources(FILE *fp, const struct browse_search *s, const struct web_period *p)
 		return;
 	}
 	fputs("<p class=\"note\">The domains it sent mail as, in every "
-	      "stored report; each links to its page for that domain.</p>\n"
+	      "stored report; each links to its page for that domain.  <a "
+	      "href=\"/source/",
+	    fp);
+	web_url(fp, s->ip);
+	web_period_query(fp, p);
+	fputs("\">All of them in this period</a></p>\n"
 	      "<div class=\"scroll\"><table>\n<tr><th>domain</th><th "
 	      "class=\"num\">reports</th><th class=\"num\">messages</th>"
 	      "<th>first report</th><th>last report</th></tr>\n",

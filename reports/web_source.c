@@ -220,12 +220,63 @@ web_html_source(FILE *fp, const struct web_source_view *v)
 		web_esc_cut(fp, s->ptr, NAME_CHARS);
 		fputs(")</span>", fp);
 	}
-	fputs(".</p>\n", fp);
+	fputs(". <a href=\"/source/", fp);
+	web_url(fp, s->ip);
+	web_period_query(fp, v->period);
+	fputs("\">Every domain it sent as</a></p>\n", fp);
 	figures(fp, s);
 	charts(fp, s);
 	auth(fp, s);
 	receivers(fp, s);
 	reports(fp, s);
+	web_page_close(fp);
+	return ferror(fp) ? -1 : 0;
+}
+
+int
+web_html_source_domains(
+    FILE *fp, const struct browse_source_domains *l, const struct web_period *p)
+{
+	web_page_open(fp, l->ip, p);
+	fputs("<p class=\"note\">The address's mail as each domain it sent "
+	      "as in this period (from the reports that name it, counted or "
+	      "not); each links to its page for that domain.</p>\n"
+	      "<div class=\"scroll\"><table>\n<tr><th>domain</th><th "
+	      "class=\"num\">messages</th><th class=\"num\">passed "
+	      "DMARC</th><th class=\"num\">failed</th><th "
+	      "class=\"num\">reports</th><th>first day</th><th>last "
+	      "day</th></tr>\n",
+	    fp);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct browse_source_domain *d = &l->v[i];
+
+		fputs("<tr><td>", fp);
+		/* The link's text is the domain, not the address. */
+		fputs("<a href=\"/source/", fp);
+		web_url(fp, l->ip);
+		fputs("?domain=", fp);
+		web_url(fp, d->domain);
+		web_period_more(fp, p);
+		fputs("\">", fp);
+		web_esc_cut(fp, d->domain, NAME_CHARS);
+		fputs("</a></td><td class=\"num\">", fp);
+		web_count(fp, d->messages);
+		fputs("</td><td class=\"num\">", fp);
+		web_rate(fp, d->passed, d->messages);
+		fputs("</td><td class=\"num\">", fp);
+		web_count(fp, d->failed);
+		fputs("</td><td class=\"num\">", fp);
+		web_count(fp, d->reports);
+		fputs("</td><td>", fp);
+		web_time(fp, d->messages > 0 ? d->first_day : 0, PRESENT_DAY);
+		fputs("</td><td>", fp);
+		web_time(fp, d->messages > 0 ? d->last_day : 0, PRESENT_DAY);
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</table></div>\n", fp);
+	if (l->more > 0)
+		fprintf(fp, "<p class=\"note\">and %zu more domains</p>\n",
+		    l->more);
 	web_page_close(fp);
 	return ferror(fp) ? -1 : 0;
 }

@@ -264,7 +264,21 @@ status src_week '/source/203.0.113.45?domain=example.com&since=week' 200
 expect src_week out 'name="domain" value="example.com"'
 status src_v6 '/api/source/2001:0db8:4:1:0:0:0:25?domain=example.com' 200
 jqt src_v6 '.ip == "2001:db8:4:1::25"'
-status src_nodomain '/source/203.0.113.45' 400
+# Without a domain: the address as every domain it sent for, each with
+# the numbers of its page for that domain, and a link to it.
+status src_all '/source/203.0.113.45' 200
+expect src_all out '<a href="/source/203\.0\.113\.45\?domain=example\.com">example\.com</a>'
+expect src out '<a href="/source/203\.0\.113\.45">Every domain it sent as</a>'
+status api_src_all '/api/source/203.0.113.45' 200
+eq "api_src_all: example.com as its own page" \
+	"$(jq -c '.domains[] | select(.domain == "example.com") |
+		[.messages, .passed, .failed, .reports]' "$tmp/api_src_all.out")" \
+	"$(jq -c '[.messages, .passed, .failed, (.reports | length)]' \
+		"$tmp/api_src.out")"
+status src_all_week '/source/203.0.113.45?since=week&until=2025-11-16' 200
+expect src_all_week out 'href="/source/203\.0\.113\.45\?domain=example\.com&amp;since=week&amp;until=2025-11-16"'
+status src_all_none '/source/198.51.100.99' 404
+status src_all_old '/api/source/203.0.113.45?until=2025-11-01' 404
 status src_bad_ip '/source/203.0.113.450?domain=example.com' 404
 status src_none '/source/198.51.100.99?domain=example.com' 404
 status src_bad_domain '/source/203.0.113.45?domain=%3Cb%3E' 400
@@ -314,6 +328,18 @@ refute hostile_src out '<svg onload'
 status hostile_api_src '/api/source/192.0.2.1?domain=hostile.test' 200
 jqt hostile_api_src '[.reports[].report_id] | sort == ["hostile-1",
 	"hostile-2"]' 'del(.daily)'
+# The address of the hostile reports (and the fresh one) sent as four
+# domains, one of them a javascript: URL: text, and a link encoded.
+status hostile_src_all '/source/192.0.2.1' 200
+refute hostile_src_all out '<script'
+refute hostile_src_all out 'href="javascript:'
+expect hostile_src_all out 'href="/source/192\.0\.2\.1\?domain=javascript%3Aalert%285%29">javascript:alert\(5\)</a>'
+status hostile_api_src_all '/api/source/192.0.2.1' 200
+jqt hostile_api_src_all '[.domains[].domain] | sort == ["fresh.test",
+	"hostile.test", "javascript:alert(5)", "quote.test"]'
+# hostile.test: two reports of one record of 5 messages, failing.
+jqt hostile_api_src_all '.domains[0] | .domain == "hostile.test" and
+	.messages == 10 and .failed == 10 and .reports == 2'
 for rid in $(jq '.reports[].id' "$tmp/hostile_api_src.out"); do
 	status "hostile_report_$rid" "/report/$rid" 200
 	refute "hostile_report_$rid" out '<script'
