@@ -2,7 +2,8 @@
  * Unit tests for reports/web_*.c, the pages of `dmarcsift serve`: links
  * percent-encoded, strangers' names escaped in text and attributes, the
  * Content-Security-Policy strict; the detail pages (a source, a report
- * with its XML, the refused inputs) with every string a stranger's.
+ * with its XML, the refused inputs, the what-if, the search, a source
+ * across domains, the sparkline) with every string a stranger's.
  * (tests/serve/ checks the same through the real server.)
  */
 #include <setjmp.h>
@@ -11,8 +12,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "advise.h"
 #include "browse.h"
 #include "digest.h"
+#include "svg.h"
 #include "web_page.h"
 #include "web_render.h"
 
@@ -302,6 +305,197 @@ test_refused_page(void **state)
 	free(out);
 }
 
+/* The what-if: a stranger's address, name and service in every row; the
+ * form sends to the domain's what-if, the policy chosen selected. */
+static void
+test_whatif(void **state)
+{
+	struct source src = {.ip = EVIL,
+	    .cls = SOURCE_UNKNOWN,
+	    .service = EVIL,
+	    .ptr = EVIL,
+	    .who = EVIL,
+	    .messages = 8,
+	    .failed = 6};
+	struct whatif_source ws = {&src, 3};
+	struct web_whatif form = {.asked = 1,
+	    .p = "reject",
+	    .sp = "none",
+	    .pct = 50,
+	    .policy = "p=reject; sp=none; pct=50"};
+	struct web_period p = {.days = 30, .name = "30d"};
+	struct advice a;
+	struct web_domain_view v = {.domain = "example.com",
+	    .period = &p,
+	    .advice = &a,
+	    .whatif = &form};
+	char *out = NULL;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.days = 14;
+	a.until = 1763596800;
+	a.in.unknown_messages = 8;
+	a.has_whatif = 1;
+	a.whatif.reject = 1;
+	/* The policy as whatif_compute() writes it, a stranger's here. */
+	snprintf(a.whatif.policy, sizeof(a.whatif.policy), "%s", EVIL);
+	a.whatif.messages = 8;
+	a.whatif.total_affected = 3;
+	a.whatif.affected[SOURCE_UNKNOWN] = 3;
+	a.whatif.v = &ws;
+	a.whatif.n = 1;
+	CAPTURE(out, assert_int_equal(web_html_whatif(cap_fp, &v), 0));
+	no_markup(out);
+	assert_non_null(strstr(out,
+	    "<code>" EVIL_TEXT "</code> would have "
+	    "rejected 3 of 8 messages"));
+	assert_non_null(strstr(out,
+	    "<tr><td>unknown</td><td class=\"num\">8"
+	    "</td><td class=\"num no\">3</td>"));
+	assert_non_null(strstr(out, "<a href=\"/source/%22%3E%3Cscript%3E"));
+	assert_non_null(
+	    strstr(out, "action=\"/domain/example.com/what-if#what-if\""));
+	assert_non_null(strstr(out, "<option selected>reject</option>"));
+	assert_non_null(strstr(out, "value=\"50\""));
+	free(out);
+	/* Without a policy asked: the form alone. */
+	v.whatif = NULL;
+	a.has_whatif = 0;
+	CAPTURE(out, assert_int_equal(web_html_whatif(cap_fp, &v), 0));
+	assert_null(strstr(out, "would have rejected"));
+	assert_non_null(strstr(out, "<select name=\"p\">"));
+	free(out);
+}
+
+/* The search: the text asked, the domains, reports and report IDs found
+ * are a stranger's. */
+static void
+test_search(void **state)
+{
+	struct browse_hit_source hs = {EVIL, 2, 10, 1763078400, 1763251200};
+	struct browse_hit_domain hd = {EVIL, 3, 1763251200, 1};
+	struct browse_hit_report hr = {.id = 42,
+	    .reporter = EVIL,
+	    .report_id = EVIL,
+	    .domain = EVIL,
+	    .begin = 1763078400,
+	    .end = 1763164799,
+	    .messages = 5,
+	    .counted = 1};
+	struct browse_search s = {.ip = "192.0.2.1",
+	    .sources = &hs,
+	    .nsources = 1,
+	    .domains = &hd,
+	    .ndomains = 1,
+	    .reports = &hr,
+	    .nreports = 1};
+	struct web_period p = {.days = 7,
+	    .name = "7d",
+	    .query = "?since=7d",
+	    .since = 1762992000,
+	    .until = 1763596800};
+	char *out = NULL;
+
+	(void)state;
+	CAPTURE(
+	    out, assert_int_equal(web_html_search(cap_fp, EVIL, &s, &p), 0));
+	no_markup(out);
+	assert_non_null(strstr(out,
+	    "name=\"q\" type=\"search\" "
+	    "maxlength=\"256\" value=\"" EVIL_TEXT));
+	/* Its last report in the period: the page's period in the link. */
+	assert_non_null(strstr(out,
+	    "<a href=\"/source/192.0.2.1?domain=%22%3E%3Cscript%3Ealert%281%29"
+	    "%3C%2Fscript%3E%3Csvg%20onload%3Dalert%282%29%3E&amp;since="
+	    "7d\">" EVIL_TEXT "</a>"));
+	assert_non_null(strstr(out, "<a href=\"/domain/%22%3E"));
+	assert_non_null(strstr(out, "<a href=\"/report/42\">42</a>"));
+	free(out);
+	/* Its last report after the period: the link ends the day after. */
+	hs.last = 1763683200;
+	CAPTURE(
+	    out, assert_int_equal(web_json_search(cap_fp, EVIL, &s, &p), 0));
+	assert_non_null(strstr(out, "\"q\":\"\\\"><script>alert(1)</script>"));
+	assert_non_null(strstr(out, "&since=7d&until=2025-11-22\""));
+	assert_non_null(strstr(out, "\"url\":\"/report/42\""));
+	free(out);
+	/* Nothing found: the text, said back as text. */
+	memset(&s, 0, sizeof(s));
+	CAPTURE(
+	    out, assert_int_equal(web_html_search(cap_fp, EVIL, &s, &p), 0));
+	no_markup(out);
+	assert_non_null(strstr(out, "Nothing stored is named <q>" EVIL_TEXT));
+	free(out);
+}
+
+/* A source across domains: each domain a stranger's, its link encoded. */
+static void
+test_source_domains(void **state)
+{
+	struct browse_source_domain d = {.domain = EVIL,
+	    .messages = 5,
+	    .passed = 1,
+	    .failed = 4,
+	    .reports = 2,
+	    .first_day = 1763078400,
+	    .last_day = 1763164800};
+	struct browse_source_domains l = {.ip = "192.0.2.1", .v = &d, .n = 1};
+	struct web_period p = {.days = 2, .name = "2d", .query = "?since=2d"};
+	char *out = NULL;
+
+	(void)state;
+	CAPTURE(
+	    out, assert_int_equal(web_html_source_domains(cap_fp, &l, &p), 0));
+	no_markup(out);
+	assert_non_null(
+	    strstr(out, "<a href=\"/source/192.0.2.1?domain=%22%3E"));
+	assert_non_null(strstr(out, "&amp;since=2d\">" EVIL_TEXT "</a>"));
+	assert_non_null(strstr(out, "<td class=\"num\">20.0%</td>"));
+	free(out);
+	CAPTURE(
+	    out, assert_int_equal(web_json_source_domains(cap_fp, &l, &p), 0));
+	assert_non_null(strstr(out, "\"domain\":\"\\\"><script>"));
+	assert_non_null(strstr(out,
+	    "\"first_day\":\"2025-11-14\",\"last_day\":"
+	    "\"2025-11-15\""));
+	free(out);
+}
+
+/* The sparkline: a stranger's label in its title is text, no style
+ * attribute (the CSP allows none but the charts'), a gap where a day has
+ * no mail, a dot at the last day with mail. */
+static void
+test_sparkline(void **state)
+{
+	struct svg_rate v[4] = {
+	    {"d1", 9, 10}, {"d2", 0, 0}, {EVIL, 10, 10}, {"d4", 0, 0}};
+	char *out = NULL;
+
+	(void)state;
+	CAPTURE(out, assert_int_equal(svg_sparkline(cap_fp, EVIL, v, 4), 0));
+	no_markup(out);
+	assert_null(strstr(out, "style="));
+	assert_non_null(strstr(out, "class=\"spark\""));
+	assert_non_null(strstr(out, "<title>" EVIL_TEXT "</title>"));
+	/* Two pieces, each a move: the day without mail breaks the line. */
+	assert_non_null(strstr(out, "d=\" M15.0 "));
+	assert_non_null(strstr(out, " M75.0 "));
+	assert_null(strstr(out, " L"));
+	assert_non_null(strstr(out, "<circle cx=\"75.0\""));
+	/* The day's label cut to 40 characters, escaped all the same. */
+	assert_non_null(strstr(out,
+	    "r=\"2\" fill=\"#2563eb\"><title>"
+	    "&quot;&gt;&lt;script&gt;"));
+	assert_non_null(strstr(out, ": 100.0%</title></circle>"));
+	free(out);
+	/* No day with mail: the frame only. */
+	v[0].den = v[2].den = 0;
+	CAPTURE(out, assert_int_equal(svg_sparkline(cap_fp, "t", v, 4), 0));
+	assert_null(strstr(out, "<path"));
+	free(out);
+}
+
 int
 main(void)
 {
@@ -314,6 +508,10 @@ main(void)
 	    cmocka_unit_test(test_source_link),
 	    cmocka_unit_test(test_report_page),
 	    cmocka_unit_test(test_refused_page),
+	    cmocka_unit_test(test_whatif),
+	    cmocka_unit_test(test_search),
+	    cmocka_unit_test(test_source_domains),
+	    cmocka_unit_test(test_sparkline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
