@@ -11,8 +11,13 @@ page at desktop (1280x900) and phone (390x844) widths into --out; opens the
 pages of hostile reports and finds no element or alert a payload would
 make; and sees a 401 where serve asks for a login.
 
+It also submits the what-if form of the domain page and checks its table
+against `advise --what-if ... --json`, and the search box of the header
+(an address, a hostile text); the domain list's sparklines are SVG the
+Content-Security-Policy lets through (no console error).
+
 usage: test_browser.py --url URL --login-url URL --user U --password P
-       --sources FILE --report FILE --samples DIR --out DIR
+       --sources FILE --report FILE --whatif FILE --samples DIR --out DIR
 Exit status 0 when every check passed, 1 otherwise.
 """
 
@@ -28,6 +33,7 @@ from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 DESKTOP = (1280, 900)
 PHONE = (390, 844)
@@ -187,16 +193,117 @@ def domain_page(d, sources, report):
           (figures.get("messages"), dd["messages"]))
 
 
+def arrived(d, part):
+    """Waits until the page whose URL holds part has loaded: a click on a
+    form's button may return before the browser has left the page."""
+    try:
+        WebDriverWait(d, 10).until(
+            lambda x: part in x.current_url and x.execute_script(
+                "return document.readyState") == "complete")
+    except Exception:
+        fail("no page at %s after 10 s (at %s)" % (part, d.current_url))
+
+
+def whatif(d, out, cli):
+    """The what-if form of the domain page, submitted with the policy of
+    cli (advise --what-if 'p=reject; sp=none; pct=50' --json): the page it
+    leads to shows advise's numbers, per class and in all."""
+    Select(d.find_element(By.NAME, "p")).select_by_visible_text("reject")
+    Select(d.find_element(By.NAME, "sp")).select_by_visible_text("none")
+    pct = d.find_element(By.NAME, "pct")
+    pct.clear()
+    pct.send_keys("50")
+    d.find_element(By.XPATH, "//form[select[@name='p'] or "
+                   ".//select[@name='p']]//button").click()
+    arrived(d, "/what-if?")
+    check("/domain/example.com/what-if?" in d.current_url,
+          "whatif: went to " + d.current_url)
+    w = cli["whatif"]
+    verdict = d.find_element(
+        By.XPATH, "//h2[@id='what-if']/following::p[@class='verdict'][1]")
+    want = "%s would have rejected %s of %s messages" % (
+        w["policy"], count(w["total_affected"]), count(w["messages"]))
+    check(verdict.text.startswith(want),
+          "whatif: '%s', the CLI says '%s'" % (verdict.text, want))
+    ev = cli["evidence"]
+    total = {"legitimate": ev["legit_messages"],
+             "unknown": ev["unknown_messages"],
+             "forwarder": ev["forwarded"], "spoofing": ev["spoofing"],
+             "ignored": ev["ignored"]}
+    rows = d.find_elements(By.CSS_SELECTOR, "table.whatif tr")
+    seen = {}
+    for row in rows:
+        cells = [c.text for c in row.find_elements(By.XPATH, "td|th")]
+        if cells and cells[0] in total:
+            seen[cells[0]] = cells
+            want = [cells[0], count(total[cells[0]]),
+                    count(w["affected"][cells[0]])]
+            check(cells[:3] == want, "whatif: row %s, the CLI says %s" %
+                  (cells[:3], want))
+    check(sorted(seen) == sorted(total),
+          "whatif: classes %s" % sorted(seen))
+    ips = [a.text for a in d.find_elements(
+        By.CSS_SELECTOR, "table.whatif-sources td.ip a")]
+    want = [x["ip"] for x in w["sources"]][:len(ips)]
+    check(ips and ips == want,
+          "whatif: addresses %s, the CLI says %s" % (ips, want))
+    console_clean(d, "whatif")
+    no_injection(d, "whatif")
+    shoot(d, out, "whatif")
+
+
+def search(d, url, out, ip):
+    """The header's search box: an address leads to its source page for
+    the domain it sent as; a hostile text comes back as text."""
+    box = d.find_element(By.CSS_SELECTOR, "header form.search input")
+    box.send_keys(ip)
+    d.find_element(By.CSS_SELECTOR, "header form.search button").click()
+    arrived(d, "/search?q=")
+    check(d.title.startswith("Search"), "search: title %r" % d.title)
+    check(d.find_element(By.CSS_SELECTOR, "main input[name=q]")
+          .get_attribute("value") == ip,
+          "search: the text asked is not in the box")
+    console_clean(d, "search")
+    no_injection(d, "search")
+    shoot(d, out, "search")
+    d.find_element(By.XPATH, "//h2[starts-with(., 'Address')]/following::"
+                   "table[1]//a[.='example.com']").click()
+    check(d.find_element(By.TAG_NAME, "h1").text == ip,
+          "search: the link led to " + d.current_url)
+    d.find_element(By.LINK_TEXT, "Every domain it sent as").click()
+    check(d.find_elements(By.XPATH, "//table//a[.='example.com']"),
+          "search: the source's page of every domain lacks example.com")
+    console_clean(d, "source-all")
+    no_injection(d, "source-all")
+    hostile = '"><script>alert(10)</script><svg onload=alert(11)>'
+    box = d.find_element(By.CSS_SELECTOR, "header form.search input")
+    box.send_keys(hostile)
+    d.find_element(By.CSS_SELECTOR, "header form.search button").click()
+    arrived(d, "alert")
+    check(d.find_element(By.CSS_SELECTOR, "main input[name=q]")
+          .get_attribute("value") == hostile,
+          "search: a hostile text is not given back as text")
+    no_injection(d, "search-hostile")
+    console_clean(d, "search-hostile")
+    d.get(url + "/search?q=test")
+    check(d.find_elements(By.LINK_TEXT, "hostile.test"),
+          "search: 'test' does not find hostile.test")
+    no_injection(d, "search-test")
+    console_clean(d, "search-test")
+
+
 def main():
     ap = argparse.ArgumentParser()
     for a in ("url", "login-url", "user", "password", "sources", "report",
-              "samples", "out"):
+              "whatif", "samples", "out"):
         ap.add_argument("--" + a, required=True)
     args = ap.parse_args()
     with open(args.sources) as f:
         sources = json.load(f)
     with open(args.report) as f:
         report = json.load(f)
+    with open(args.whatif) as f:
+        cli_whatif = json.load(f)
     out = args.out
     downloads = os.path.join(out, "downloads")
     shutil.rmtree(downloads, ignore_errors=True)
@@ -208,6 +315,8 @@ def main():
         # The domains, and a click to example.com.
         d.get(args.url + "/")
         check(d.title.startswith("Domains"), "home: title " + d.title)
+        check(d.find_elements(By.CSS_SELECTOR, "td svg.spark path"),
+              "home: no sparkline")
         console_clean(d, "home")
         no_injection(d, "home")
         shoot(d, out, "home")
@@ -219,6 +328,10 @@ def main():
         check(len(d.find_elements(By.TAG_NAME, "svg")) >= 2,
               "domain: fewer than 2 charts")
         shoot(d, out, "domain", whole=True)
+
+        # The what-if of a policy, and back to the domain.
+        whatif(d, out, cli_whatif)
+        d.get(args.url + "/domain/example.com")
 
         # The first address of the first sender, and its numbers.
         first = sources["senders"][0]
@@ -265,6 +378,9 @@ def main():
                 check(a.read() == b.read(),
                       "download: not the bytes as received")
         console_clean(d, "download")
+
+        # The search box, from the page of the report.
+        search(d, args.url, out, ip)
 
         # The refused inputs (none here), in the layout of every page.
         d.get(args.url + "/refused")

@@ -36,6 +36,8 @@ serve_db browser
 run cli_sources 0 sources --db "$db" --offline --json --domain example.com
 run cli_report 0 report --db "$db" --offline --format json \
 	--domain example.com --period 30d
+run cli_whatif 1 advise --db "$db" --offline --json --domain example.com \
+	--what-if 'p=reject; sp=none; pct=50'
 openssl passwd -6 -salt abcdefgh 'correct horse' |
 	sed 's/^/alice:/' >"$tmp/users"
 
@@ -51,6 +53,7 @@ t0=$(date +%s)
 "$py" "$here/test_browser.py" --url "$main_url" --login-url "$login_url" \
 	--user alice --password 'correct horse' \
 	--sources "$tmp/cli_sources.out" --report "$tmp/cli_report.out" \
+	--whatif "$tmp/cli_whatif.out" \
 	--samples "$samples" --out "$out" || fail "test_browser.py"
 echo "browser test: $(($(date +%s) - t0)) s; screenshots in $out"
 
