@@ -250,8 +250,9 @@ void browse_report_free(struct browse_report *r);
  * The archived bytes of input id (inputs.raw_gz, gzip as stored) into
  * *gz (the caller's, free()), with what the row says of them: the size as
  * received, whether the archive holds all of it, and where it came from
- * (*source_name, the caller's).  0, 1 when there is no such input, or a
- * negative err_code.
+ * (*source_name, the caller's).  0, 1 when there is no such input, 2 when
+ * its bytes were dropped (dmarcsift prune, keep_inputs), or a negative
+ * err_code.
  */
 int browse_input_raw(struct db *db, int64_t id, unsigned char **gz,
     size_t *gzlen, uint64_t *size, int *complete, char **source_name,

@@ -299,8 +299,8 @@ browse_input_raw(struct db *db, int64_t id, unsigned char **gz, size_t *gzlen,
 	         "raw_complete, source_name FROM inputs WHERE id = $1",
 	         1, p, on_raw, &w, err)) < 0)
 		goto out;
-	if (!w.found) {
-		rc = 1;
+	if (!w.found || w.b64 == NULL) {
+		rc = !w.found ? 1 : 2;
 		goto out;
 	}
 	len = w.b64 != NULL ? strlen(w.b64) : 0;

@@ -114,7 +114,10 @@ report_text(struct analysis_env *e, const struct browse_report *r,
 	    0) {
 		if (rc < 0)
 			log_error("report %lld: %s", (long long)r->id, err.msg);
-		v->text_why = "The archived input cannot be read back.";
+		v->text_why = rc == 2
+		    ? "The archived input was dropped (keep_inputs, dmarcsift "
+		      "prune)."
+		    : "The archived input cannot be read back.";
 		return;
 	}
 	limits_from_config(&lim, e->cfg);
@@ -294,6 +297,12 @@ serve_raw_download(struct analysis_env *e, int64_t id, int report,
 	}
 	if ((rc = serve_raw_input(e->db, input, &raw, &len, &name, &err)) < 0) {
 		db_failed(out, 0, broken, what, &err);
+		return;
+	}
+	if (rc == 2) {
+		serve_fail(out, 0, 410, "Gone",
+		    "its archived bytes were dropped (keep_inputs, dmarcsift "
+		    "prune)");
 		return;
 	}
 	if (rc > 0) {

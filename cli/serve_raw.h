@@ -20,8 +20,9 @@ struct limits;
 /*
  * The bytes of input id as received (as much as the archive kept) into
  * *out (the caller's, free()), and where it came from (*source_name, the
- * caller's).  0, 1 when there is no such input, or a negative err_code
- * (ERR_DB also when the archive cannot be inflated).
+ * caller's).  0, 1 when there is no such input, 2 when its bytes were
+ * dropped (keep_inputs), or a negative err_code (ERR_DB also when the
+ * archive cannot be inflated).
  */
 int serve_raw_input(struct db *db, int64_t id, unsigned char **out, size_t *len,
     char **source_name, struct err *err);

@@ -308,6 +308,13 @@ status report_mail "/report/$rid" 200
 expect report_mail out '&lt;org_name&gt;Enterprise Outlook&lt;/org_name&gt;'
 expect report_mail out 'part 2 application/gzip'
 status raw_mail "/report/$rid/raw" 200
+# Its archived bytes dropped (dmarcsift prune, keep_inputs): the page
+# says so, the download is gone.
+q "UPDATE inputs SET raw_gz = NULL, raw_pruned_at = now()
+	WHERE id = (SELECT input FROM reports WHERE id = $rid)" >/dev/null
+status report_pruned "/report/$rid" 200
+expect report_pruned out 'archived input was dropped'
+status raw_pruned "/report/$rid/raw" 410
 cmp -s "$tmp/raw_mail.out" "$samples/outlook-report.eml" ||
 	fail "raw_mail: not the mail as received"
 status report_none /report/999999 404
