@@ -13,6 +13,8 @@ const struct command commands[] = {
     {"db", cmd_db, "the database: migrate it, show its schema version"},
     {"ingest", cmd_ingest,
         "store reports from files, directories, Maildir, mbox or stdin"},
+    {"metrics", cmd_metrics,
+        "the numbers for monitoring, in the Prometheus text format"},
     {"parse", cmd_parse,
         "read reports from files, mail or stdin and print them"},
     {"prune", cmd_prune,

@@ -14,10 +14,11 @@ run_pkgs="postgresql publicsuffix ca-certificates"
 # dnsmasq for DNS, aiosmtpd for SMTP), Chromium plus xmllint to check that
 # the HTML report renders and is well-formed, and ss (iproute2) to see the
 # keepalive timer of a database connection; curl to ask dmarcsift serve,
-# chromium-driver and python3-selenium to click through it in Chromium.
+# chromium-driver and python3-selenium to click through it in Chromium;
+# prometheus for its promtool, which reads what dmarcsift metrics writes.
 test_pkgs="libcmocka-dev jq dovecot-imapd openssl dnsmasq-base \
 python3-aiosmtpd chromium libxml2-utils iproute2 curl chromium-driver \
-python3-selenium"
+python3-selenium prometheus"
 
 case "${1:-build}" in
 build) want=$build_pkgs ;;
