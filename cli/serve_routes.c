@@ -16,6 +16,7 @@
 #include "owned.h"
 #include "serve_auth.h"
 #include "serve_browse.h"
+#include "serve_metrics.h"
 #include "serve_pool.h"
 #include "serve_reply.h"
 #include "serve_whatif.h"
@@ -265,6 +266,7 @@ enum page {
 	PAGE_INPUT_RAW,
 	PAGE_REFUSED,
 	PAGE_SEARCH,
+	PAGE_METRICS,
 };
 
 struct target {
@@ -360,6 +362,8 @@ target_of(const struct httpd_request *rq, const char *path, int json,
 		t->page = PAGE_INPUT_RAW;
 		if (id_of(rest + 7, "/raw", &t->id) < 0)
 			return "there is no such input";
+	} else if (!json && strcmp(rest, "/metrics") == 0) {
+		t->page = PAGE_METRICS;
 	} else if (strcmp(rest, "/refused") == 0) {
 		t->page = PAGE_REFUSED;
 	} else if (strcmp(rest, "/search") == 0) {
@@ -412,6 +416,9 @@ page(struct analysis_env *e, const struct target *t, const struct web_period *p,
 		break;
 	case PAGE_SEARCH:
 		serve_search_page(e, t->q, p, json, out, broken);
+		break;
+	case PAGE_METRICS:
+		serve_metrics_page(e, out, broken);
 		break;
 	}
 }

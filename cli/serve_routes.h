@@ -20,6 +20,7 @@
  *   /search?q=TEXT       an address, a domain or a report ID, found in
  *                        every stored report (HTML; JSON under /api/)
  *   /static/style.css    the style sheet
+ *   /metrics             `dmarcsift metrics`, for Prometheus to scrape
  *
  * Each page takes ?since=Nd|week|month (default 30d) and ?until=DATE,
  * checked as the CLI checks --since and --until (400 otherwise).  A

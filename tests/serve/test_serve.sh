@@ -89,6 +89,19 @@ status bad_until2 '/?until=1763337600' 400
 status week '/?since=week&until=2025-11-18' 200
 expect week out 'href="/domain/example.com\?since=week&amp;until=2025-11-18"'
 
+# /metrics: what dmarcsift metrics prints (its test checks the values),
+# in the text format Prometheus scrapes.  The 7 days before 11-20 hold
+# every sample: 790 messages of example.com.
+status metrics /metrics 200
+grep -q '^content-type: text/plain; version=0.0.4; charset=utf-8$' \
+	"$tmp/metrics.hdr" || fail "metrics: not the text format 0.0.4"
+expect metrics out \
+	'^dmarcsift_domain_messages\{domain="example.com",period="7d"\} 790$'
+run metrics_cli 0 metrics --db "$rd"
+grep -v '^dmarcsift_database_size_bytes ' "$tmp/metrics.out" >"$tmp/m1"
+grep -v '^dmarcsift_database_size_bytes ' "$tmp/metrics_cli.out" >"$tmp/m2"
+cmp -s "$tmp/m1" "$tmp/m2" || fail "metrics: not what dmarcsift metrics says"
+
 # The domains: each with a sparkline of its daily pass rate, the days of
 # report --format json with mail (11-14 to 11-16: a path of 3 points, the
 # last 23 of 25 = 92.0%), and the change from the period before.
@@ -512,6 +525,8 @@ status nobody / 401 -u 'mallory:correct horse'
 status alice / 200 -u 'alice:correct horse'
 status alice_host / 200 -u 'alice:correct horse' -H 'Host: dmarc.example.com'
 status alice_api /api/domain/example.com 200 -u 'alice:correct horse'
+status anon_metrics /metrics 401
+status alice_metrics /metrics 200 -u 'alice:correct horse'
 stop login
 
 finish "all checks passed"
