@@ -35,7 +35,7 @@ on_run(void *arg, int ncols, const char *const *c, struct err *err)
 	struct metrics *m = arg;
 	struct metrics_run *r;
 
-	if (ncols != 9 || c[0] == NULL)
+	if (ncols != 10 || c[0] == NULL)
 		return err_set(err, ERR_DB, "unexpected row of ingest_runs");
 	m->runs = xrealloc(m->runs, (m->nruns + 1) * sizeof(*m->runs));
 	r = &m->runs[m->nruns++];
@@ -43,11 +43,12 @@ on_run(void *arg, int ncols, const char *const *c, struct err *err)
 	r->finished = u64_of(c[1]);
 	r->interrupted = u64_of(c[2]);
 	r->running = u64_of(c[3]);
-	r->last_finished = (int64_t)strtoll(c[4] ? c[4] : "0", NULL, 10);
-	r->inputs_new = u64_of(c[5]);
-	r->inputs_duplicate = u64_of(c[6]);
-	r->records_new = u64_of(c[7]);
-	r->refused = u64_of(c[8]);
+	r->failed = u64_of(c[4]);
+	r->last_finished = (int64_t)strtoll(c[5] ? c[5] : "0", NULL, 10);
+	r->inputs_new = u64_of(c[6]);
+	r->inputs_duplicate = u64_of(c[7]);
+	r->records_new = u64_of(c[8]);
+	r->refused = u64_of(c[9]);
 	return 0;
 }
 
@@ -99,7 +100,8 @@ read_counts(struct db *db, struct metrics *m, struct err *err)
 	         "SELECT command, count(*) FILTER (WHERE status = "
 	         "'finished'), count(*) FILTER (WHERE status = "
 	         "'interrupted'), count(*) FILTER (WHERE status = "
-	         "'running'), coalesce(floor(extract(epoch FROM "
+	         "'running'), count(*) FILTER (WHERE status = 'failed'), "
+	         "coalesce(floor(extract(epoch FROM "
 	         "max(finished_at) FILTER (WHERE status = 'finished')))::"
 	         "bigint, 0), sum(inputs_new), sum(inputs_duplicate), "
 	         "sum(records_new), sum(refused) FROM ingest_runs GROUP BY "

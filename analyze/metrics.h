@@ -35,7 +35,7 @@ struct err;
  * --imap", "reparse"). */
 struct metrics_run {
 	char *command;
-	uint64_t finished, interrupted, running; /* runs by status */
+	uint64_t finished, failed, interrupted, running; /* runs by status */
 	int64_t last_finished; /* Unix seconds; 0: none finished */
 	/* What its runs stored, summed over them. */
 	uint64_t inputs_new, inputs_duplicate, records_new, refused;

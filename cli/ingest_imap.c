@@ -106,6 +106,7 @@ ingest_imap(struct cliopt *co)
 		log_error("%s; stopped (mail stored so far is complete; the "
 		          "next run goes on)",
 		    err.msg);
+		store_failed(st, err.msg);
 		status = EXIT_CANNOT_RUN;
 	} else if (store_totals(st)->refused > 0 || c.refused > 0) {
 		/* Some part of some mail refused, as for files; or a copy of a

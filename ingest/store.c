@@ -145,6 +145,10 @@ struct store {
 	char *services_file;
 	int judging;
 
+	/* Why the run stopped before its work was done (store_failed()), or
+	 * NULL. */
+	char *failure;
+
 	/* Month codes whose partitions are known to be there: the store
 	 * asks for the others (sql/016). */
 	int months[16];
@@ -1247,6 +1251,13 @@ store_totals(const struct store *st)
 	return &st->total;
 }
 
+void
+store_failed(struct store *st, const char *why)
+{
+	free(st->failure);
+	st->failure = xstrndup(why, 500);
+}
+
 int
 store_finish(struct store *st, struct err *err)
 {
@@ -1262,15 +1273,15 @@ store_finish(struct store *st, struct err *err)
 	snprintf(v[5], sizeof(v[5]), "%u", t->refused);
 	snprintf(v[6], sizeof(v[6]), "%u", t->skipped);
 	{
-		const char *params[] = {
-		    st->run_id, v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
+		const char *params[] = {st->run_id, v[0], v[1], v[2], v[3],
+		    v[4], v[5], v[6], st->failure};
 
 		rc = db_exec(st->db,
 		    "UPDATE ingest_runs SET finished_at = now(), inputs_new = "
 		    "$2, inputs_duplicate = $3, reports_new = $4, "
 		    "reports_duplicate = $5, records_new = $6, refused = $7, "
-		    "skipped = $8 WHERE id = $1",
-		    8, params, err);
+		    "skipped = $8, error = $9 WHERE id = $1",
+		    9, params, err);
 	}
 	store_free(st);
 	return rc;
@@ -1287,6 +1298,7 @@ store_free(struct store *st)
 	free(st->rec_digests);
 	copybuf_free(&st->line);
 	copybuf_free(&st->copy);
+	free(st->failure);
 	free(st->authserv);
 	orgdomain_free(st->od);
 	services_free(st->sv);

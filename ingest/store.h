@@ -125,6 +125,13 @@ const struct store_counts *store_totals(const struct store *st);
 
 /* Records the run's end and counts in ingest_runs; frees st. */
 int store_finish(struct store *st, struct err *err);
+
+/*
+ * Says why the run stopped before its work was done (the mailbox could
+ * not be read): store_finish() writes it into the run's row, whose status
+ * is then 'failed' (sql/018).  why is copied, at most 500 bytes.
+ */
+void store_failed(struct store *st, const char *why);
 /* Frees st without recording the end (after a database failure). */
 void store_free(struct store *st);
 

@@ -13,8 +13,8 @@
 /*
  * What ingest_runs says.  Its rows are never deleted, so sums over them
  * only grow: counters.  A run that stopped on an error that was not the
- * database's (an IMAP login refused, the server gone) still finished
- * its row: the table cannot tell it from one that went well.
+ * database's (an IMAP login refused, the server gone) is 'failed'
+ * (sql/018), and not a success.
  */
 static void
 runs(FILE *fp, const struct metrics *m)
@@ -23,14 +23,18 @@ runs(FILE *fp, const struct metrics *m)
 
 	prom_family(fp, NAME "ingest_runs_total", "counter",
 	    "Runs of ingest and reparse that ended, by command and how: "
-	    "finished, or interrupted (its process died before it finished; "
-	    "closed so by the next run).");
+	    "finished; failed (stopped on an error it names, such as a "
+	    "mailbox it could not read); or interrupted (its process died "
+	    "before it finished; closed so by the next run).");
 	for (size_t i = 0; i < m->nruns; i++) {
 		l[0].value = m->runs[i].command;
 		l[1].name = "status";
 		l[1].value = "finished";
 		prom_sample_u64(
 		    fp, NAME "ingest_runs_total", l, 2, m->runs[i].finished);
+		l[1].value = "failed";
+		prom_sample_u64(
+		    fp, NAME "ingest_runs_total", l, 2, m->runs[i].failed);
 		l[1].value = "interrupted";
 		prom_sample_u64(
 		    fp, NAME "ingest_runs_total", l, 2, m->runs[i].interrupted);

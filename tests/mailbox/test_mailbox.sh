@@ -100,6 +100,12 @@ echo wrong >"$tmp/badpw"
 [ $? -eq 2 ] || fail "wrong password: want exit 2"
 grep -q "login refused" "$tmp/err" || fail "wrong password: message is '$(cat "$tmp/err")'"
 [ "$(count INBOX)" = "$total" ] || fail "wrong password: mail moved"
+# The run's row says it failed, and why (sql/018): monitoring tells it
+# from a run that went well.
+[ "$(q "$db" "SELECT status || ' ' || (error LIKE '%login refused%')
+	FROM ingest_runs")" = "failed true" ] ||
+	fail "wrong password: the run's row is '$(q "$db" "SELECT status,
+	error FROM ingest_runs")'"
 
 # 2. No CA file: the certificate does not verify against the system's.
 "$bin" ingest --imap --db "$db" --imap-url "$imaps" \

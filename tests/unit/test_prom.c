@@ -205,6 +205,9 @@ test_metrics(void **state)
 	    "\ndmarcsift_ingest_runs_total{command=\"ingest\\\"} 9\\nx\","
 	    "status=\"finished\"} 3\n"));
 	assert_non_null(strstr(buf,
+	    "\ndmarcsift_ingest_runs_total{command=\"ingest\\\"} 9\\nx\","
+	    "status=\"failed\"} 0\n"));
+	assert_non_null(strstr(buf,
 	    "\ndmarcsift_domain_messages{domain=\"ev\\\"il\\\\.test\\n\","
 	    "period=\"7d\"} 8\n"));
 	assert_non_null(strstr(buf,
@@ -243,10 +246,10 @@ test_metrics(void **state)
 		samples++;
 	}
 	regfree(&sample);
-	/* Runs 2 + 1 + 1 + 2 + 1 + 1; stored 4 + 1 + 1 + 1; the domain and
-	 * (other): 4 messages, 2 ratios (their 7d: 6 of 8, 0 of 5); 2
-	 * other_domains; 1 size. */
-	assert_int_equal(samples, 8 + 7 + 4 + 2 + 2 + 1);
+	/* Runs 3 (finished, failed, interrupted) + 1 + 1 + 2 + 1 + 1;
+	 * stored 4 + 1 + 1 + 1; the domain and (other): 4 messages, 2
+	 * ratios (their 7d: 6 of 8, 0 of 5); 2 other_domains; 1 size. */
+	assert_int_equal(samples, 9 + 7 + 4 + 2 + 2 + 1);
 	free(buf);
 }
 
