@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base64.h"
 #include "dnscheck.h"
 #include "dnscheck_int.h"
 #include "err.h"
@@ -62,57 +63,22 @@ val_is(const struct taglist_tag *t, const char *word)
 /* ------------------------------------------------------------------------
  * Base64, a minimal DER reader, the key record. */
 
-static int
-b64_val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* Decodes base64 (blanks ignored, '=' padding at the end only) into out;
- * returns the byte count, or -1. */
-static int
+/* Decodes the key's base64, which may hold folding white space (RFC 6376
+ * 3.6.1: FWS is allowed in p=), into out: base64_decode() on it without
+ * the blanks.  The byte count, or -1. */
+static long
 b64_decode(const char *s, size_t len, unsigned char *out, size_t outsz)
 {
-	uint32_t acc = 0;
-	size_t i, o = 0;
-	int bits = 0, pad = 0, chars = 0;
+	char *packed = xmalloc(len + 1);
+	size_t n = 0;
+	long rc;
 
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		int v;
-
-		if (taglist_is_fws(c))
-			continue;
-		if (c == '=') {
-			pad++;
-			chars++;
-			continue;
-		}
-		if (pad > 0 || (v = b64_val(c)) < 0)
-			return -1;
-		chars++;
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o >= outsz)
-				return -1;
-			out[o++] = (unsigned char)(acc >> bits);
-		}
-	}
-	if (pad > 2 || chars % 4 != 0)
-		return -1;
-	return (int)o;
+	for (size_t i = 0; i < len; i++)
+		if (!taglist_is_fws((unsigned char)s[i]))
+			packed[n++] = s[i];
+	rc = base64_decode(packed, n, out, outsz);
+	free(packed);
+	return rc;
 }
 
 /* Reads a DER header at *pos within [0, end): tag and content length. */
@@ -320,7 +286,7 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 		    " selector fail");
 		return 0;
 	}
-	klen = b64_decode(p->val, p->vlen, key, sizeof(key));
+	klen = (int)b64_decode(p->val, p->vlen, key, sizeof(key));
 	if (klen <= 0) {
 		dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
 		    "publish the key as base64 without quotes or breaks",
