@@ -1,11 +1,13 @@
 /*
  * dmarcsift check DOMAIN: the DNS records a sending domain needs, checked
- * against what receivers report.
+ * against what receivers report.  The result is kept in the database for
+ * serve (check_cache.h), which never asks the DNS itself.
  */
 #include "commands.h"
 
 #include "analysis_env.h"
 #include "check.h"
+#include "check_cache.h"
 #include "check_json.h"
 #include "check_text.h"
 #include "cliopt.h"
@@ -25,6 +27,10 @@
 
 /* Rounds over the name servers for each lookup. */
 #define CHECK_DNS_TRIES 2
+
+#ifndef DMARCSIFT_VERSION
+#define DMARCSIFT_VERSION "unknown"
+#endif
 
 /* CHECK_DAYS_DEFAULT in help text. */
 #define STR_(x) #x
@@ -72,7 +78,41 @@ add_name(void *out, const char *value)
 	return 0;
 }
 
-/* Asks the DNS and, unless no_db, the database; returns the exit status. */
+/*
+ * Keeps c's JSON as the domain's last check.  A role that may only read
+ * cannot: that is said, and the check still counts, as when the DNS cache
+ * cannot be written (README, Roles).
+ */
+static void
+keep(struct db *db, const struct check *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	struct err err;
+	FILE *fp;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL) {
+		log_warn("cannot keep the check for serve: out of memory");
+		return;
+	}
+	check_json(fp, c);
+	if (fclose(fp) != 0) {
+		log_warn("cannot keep the check for serve: out of memory");
+	} else if (check_cache_store(
+	               db, c->domain, buf, DMARCSIFT_VERSION, &err) < 0) {
+		if (db_denied(db))
+			log_warn("%s: this role may not write check_results, "
+			         "so serve shows the check before (grant "
+			         "it INSERT, UPDATE on check_results)",
+			    err.msg);
+		else
+			log_warn("%s", err.msg);
+	}
+	free(buf);
+}
+
+/* Asks the DNS and, unless no_db, the database, where it keeps what it
+ * found; returns the exit status. */
 static int
 run(struct check *c, const struct cliopt *co, int no_db, int json)
 {
@@ -108,8 +148,6 @@ run(struct check *c, const struct cliopt *co, int no_db, int json)
 			log_error("%s", err.msg);
 			goto done;
 		}
-		db_close(db);
-		db = NULL;
 	}
 	if (check_run(c, r, od, &err) < 0) {
 		log_error("%s", err.msg);
@@ -125,6 +163,8 @@ run(struct check *c, const struct cliopt *co, int no_db, int json)
 		log_error("cannot write standard output");
 		goto done;
 	}
+	if (db != NULL)
+		keep(db, c);
 	status = dnscheck_worst(&c->findings) == DNSCHECK_PASS
 	    ? EXIT_OK
 	    : EXIT_SOME_FAILED;
@@ -144,7 +184,8 @@ cmd_check(int argc, char **argv)
 	const struct cliopt_opt opts[] = {
 	    CLIOPT_OPT_JSON(&json),
 	    CLIOPT_OPT_FLAG("no-db", &no_db,
-	        "DNS only: no reports, selectors from --selector only"),
+	        "DNS only: no reports, selectors from --selector only, "
+	        "nothing kept for serve"),
 	    CLIOPT_OPT_CALL("selector", "NAME", &sels, add_name,
 	        "a DKIM selector to check too (repeatable)"),
 	    CLIOPT_OPT_CALL("ip", "ADDR", &ips, add_name,

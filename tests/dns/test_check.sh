@@ -139,6 +139,37 @@ check good_both 0 --db "$db" --json --ip 192.0.2.10 --selector S2048 good.test
 jqt good_both '.ips == [{"ip": "192.0.2.10", "from": "both"}] and
 	.selectors[0].from == "both" and (.selectors | length) == 1'
 
+# The check is kept for serve (sql/019): the object it printed, its
+# status, who checked; the next check of the domain replaces it.
+kept() { # kept NAME: the stored object of good.test in $tmp/NAME.out
+	q "SELECT result FROM check_results WHERE domain = 'good.test'" \
+		>"$tmp/$1.out"
+}
+kept good_kept
+eq "good_both kept" "$(jq -cS . "$tmp/good_kept.out")" \
+	"$(jq -cS . "$tmp/good_both.out")"
+want good_kept_row "SELECT count(*), min(status), bool_and(checked_by =
+	current_user), bool_and(checked_at > now() - interval '5 minutes')
+	FROM check_results" "1|pass|t|t"
+# A role that may only read (sql/README.md, Roles): the check runs, says
+# it could not keep its result, and the one kept before stays.
+q "DO \$\$ BEGIN CREATE ROLE check_ro LOGIN; EXCEPTION WHEN
+	duplicate_object THEN NULL; END \$\$;
+	GRANT CONNECT ON DATABASE check_good TO check_ro;
+	GRANT USAGE ON SCHEMA public TO check_ro;
+	GRANT SELECT ON ALL TABLES IN SCHEMA public TO check_ro" >/dev/null ||
+	fail "check_ro: cannot make the role"
+check good_ro 0 --db "$db user=check_ro" --json good.test
+expect good_ro err 'may not write check_results'
+kept good_ro_kept
+eq "good_ro: the check kept before stays" \
+	"$(jq -c '.ips' "$tmp/good_ro_kept.out")" \
+	'[{"ip":"192.0.2.10","from":"both"}]'
+# DNS only: nothing is kept.
+check good_nodb 0 --no-db --db "$db" --json --selector s2048 good.test
+kept good_nodb_kept
+jqt good_nodb_kept '.reports.read == true'
+
 # 3. A broken domain: two DMARC records, SPF over 10 lookups, a 1024-bit
 # key, a missing selector; the selectors come from its reports.
 newdb check_bad
