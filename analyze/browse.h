@@ -1,15 +1,15 @@
 /*
  * browse: what the detail pages of `dmarcsift serve` read, row by row,
  * where the commands only sum: one source of a domain, one stored report
- * with its records, the refused inputs.
+ * with its records, the refused inputs, the last check of a domain.
  *
  * Read from the documented tables and views (sql/README.md): the rollup
  * source_days (source_daily) for a source's volume, so that its numbers
  * are those of the domain page and `dmarcsift sources`; record_analysis
  * for its auth results; reports, records, inputs, dkim_results,
- * spf_results and failed_inputs as they are.  Only SELECT.  Every list is
- * cut in SQL with a count of the rest, so a page costs the same whatever
- * the size of the database.
+ * spf_results, failed_inputs and check_results as they are.  Only
+ * SELECT.  Every list is cut in SQL with a count of the rest, so a page
+ * costs the same whatever the size of the database.
  *
  * Every string here came from a report or an input, a stranger's: the
  * renderers escape it.  Each struct is the caller's, zeroed by its reader
@@ -257,6 +257,36 @@ void browse_report_free(struct browse_report *r);
 int browse_input_raw(struct db *db, int64_t id, unsigned char **gz,
     size_t *gzlen, uint64_t *size, int *complete, char **source_name,
     struct err *err);
+
+/* ---- the last check of a domain ----------------------------------------- */
+
+/* The items of a stored check listed, in its order; the rest counted. */
+#define BROWSE_CHECK_ITEMS 300
+
+/* One item of `check --json` (its strings as the DNS or a report gave
+ * them: a stranger's). */
+struct browse_check_item {
+	char *id, *status, *subject, *text;
+	char *fix; /* NULL for an item that passed */
+};
+
+/*
+ * The last `dmarcsift check DOMAIN` stored (check_results, sql/019): found
+ * is 0 when the domain was never checked.  json is the stored object as
+ * text, for /api/.
+ */
+struct browse_check {
+	int found;
+	int64_t checked_at; /* Unix seconds */
+	char *status, *checked_by, *version;
+	uint64_t pass, warn, fail, dnserror; /* its counts */
+	char *json;
+	struct browse_check_item *v;
+	size_t n, more;
+};
+int browse_check_read(struct db *db, const char *domain,
+    struct browse_check *out, struct err *err);
+void browse_check_free(struct browse_check *c);
 
 /* ---- refused inputs ---------------------------------------------------- */
 

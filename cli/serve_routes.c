@@ -133,6 +133,7 @@ domain_page(struct analysis_env *e, const char *domain,
 {
 	struct sender_list senders = {0};
 	struct sources_query q = {0};
+	struct browse_check chk = {0};
 	struct advise_options ao;
 	struct domain_span span;
 	struct digest *dg = NULL;
@@ -175,6 +176,9 @@ domain_page(struct analysis_env *e, const char *domain,
 	/* What `dmarcsift report --domain` computes. */
 	if (digest_of(e, domain, p, &dg, &err) < 0)
 		goto failed;
+	/* What the last `dmarcsift check` stored: serve asks no DNS. */
+	if (browse_check_read(e->db, domain, &chk, &err) < 0)
+		goto failed;
 	if ((fp = open_memstream(&buf, &len)) != NULL) {
 		struct web_domain_view v = {
 		    .domain = domain,
@@ -184,6 +188,7 @@ domain_page(struct analysis_env *e, const char *domain,
 		    .advice = &a,
 		    .offline = e->offline,
 		    .whatif = wf,
+		    .check = &chk,
 		};
 
 		if (json)
@@ -204,6 +209,7 @@ done:
 	digest_free(dg);
 	advice_free(&a);
 	sender_list_free(&senders);
+	browse_check_free(&chk);
 }
 
 static void

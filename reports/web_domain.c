@@ -2,8 +2,9 @@
  * web_domain: the page of one domain in `dmarcsift serve`: the period's
  * figures and daily charts (`report`), the readiness verdict with its
  * reasons and the next record (`advise`), the what-if of a policy
- * (web_whatif.c), the senders with cause and fix
- * (`sources`), and the reporters with the days each covered (`report`).
+ * (web_whatif.c), the senders with cause and fix (`sources`), the last
+ * `check` stored (web_check.c), and the reporters with the days each
+ * covered (`report`).
  */
 #include "web_render.h"
 
@@ -338,6 +339,7 @@ web_html_domain(FILE *fp, const struct web_domain_view *v)
 	readiness(fp, v->advice);
 	web_html_whatif(fp, v);
 	senders(fp, v);
+	web_html_check(fp, v);
 	reporters(fp, v->dd);
 	web_page_close(fp);
 	return ferror(fp) ? -1 : 0;

@@ -6,6 +6,7 @@
 #include "web_render.h"
 
 #include "advise_render.h"
+#include "browse.h"
 #include "digest_render.h"
 #include "json.h"
 #include "sources_render.h"
@@ -39,6 +40,20 @@ web_json_domain(
 	json_key(fp, "report", 0);
 	if (digest_json(fp, d) < 0)
 		return -1;
+	/* The last `dmarcsift check D --json`, as it was stored: text that
+	 * PostgreSQL wrote from a jsonb value, so JSON as it is. */
+	json_key(fp, "check", 0);
+	if (v->check == NULL || !v->check->found || v->check->json == NULL) {
+		fputs("null", fp);
+	} else {
+		fputc('{', fp);
+		json_kv_time(fp, "checked_at", v->check->checked_at, 1);
+		json_kv_str(fp, "checked_by", v->check->checked_by, 0);
+		json_kv_str(fp, "version", v->check->version, 0);
+		json_key(fp, "result", 0);
+		fputs(v->check->json, fp);
+		fputc('}', fp);
+	}
 	fputs("}\n", fp);
 	return ferror(fp) ? -1 : 0;
 }

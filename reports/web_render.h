@@ -25,6 +25,7 @@
 #include <stdio.h>
 
 struct advice;
+struct browse_check;
 struct browse_refused_list;
 struct browse_report;
 struct browse_search;
@@ -96,8 +97,18 @@ struct web_domain_view {
 	/* The form's fields, or NULL for an empty form; when asked, advice
 	 * holds the what-if (has_whatif). */
 	const struct web_whatif *whatif;
+	/* The last `dmarcsift check` stored (browse.h); NULL or not found:
+	 * never checked. */
+	const struct browse_check *check;
 };
 int web_html_domain(FILE *fp, const struct web_domain_view *v);
+
+/*
+ * The DNS health section of the domain page (web_check.c): v->check's
+ * items, each status in words, when it was checked and by whom; or how to
+ * check when it never was.  Nothing here asks the DNS.
+ */
+int web_html_check(FILE *fp, const struct web_domain_view *v);
 
 /*
  * The what-if section of the domain page: the form (GET, to
@@ -172,8 +183,10 @@ int web_html_error(FILE *fp, int status, const char *title, const char *text);
 
 /*
  * /api/domain/NAME: {"domain": ..., "sources": <sources --json>,
- * "advise": <advise --json>, "report": <report --format json>}, each part
- * written by the CLI's own writer, so each has its shape byte for byte.
+ * "advise": <advise --json>, "report": <report --format json>, "check":
+ * null or {"checked_at", "checked_by", "version", "result": <check
+ * --json as stored>}}, each part written by the CLI's own writer, so each
+ * has its shape byte for byte.
  */
 int web_json_domain(
     FILE *fp, const struct web_domain_view *v, const struct digest *d);

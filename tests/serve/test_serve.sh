@@ -258,6 +258,54 @@ jqt hostile_api '[.report.domains[0].reporters[].name] | sort ==
 status hostile_name '/domain/javascript:alert(5)' 404
 refute hostile_name out 'alert'
 
+# --- DNS health: the last dmarcsift check stored (sql/019), never DNS. ------
+# A domain never checked says how to check it; /api/ has check null.
+expect domain out '<h2>DNS health</h2>'
+expect domain out 'Not checked yet: run <code>dmarcsift check example\.com</code>'
+jqt api '.check == null'
+# A check kept for hostile.test, stored as the owner, as check would store
+# it, with a stranger's strings where a TXT record or a report puts them.
+cat >"$tmp/check.sql" <<'EOF'
+INSERT INTO check_results (domain, result, status, checked_at, checked_by,
+	version)
+VALUES ('hostile.test', $j${"domain": "hostile.test", "status": "fail",
+	"counts": {"pass": 1, "warn": 1, "fail": 1, "dnserror": 1},
+	"items": [
+	{"id": "dmarc.record", "status": "pass", "subject": "_dmarc.hostile.test",
+	 "text": "one DMARC record", "fix": null},
+	{"id": "dkim.record", "status": "warn",
+	 "subject": "<script>alert(9)</script>._domainkey.hostile.test",
+	 "text": "\"><svg onload=alert(10)>", "fix": "javascript:alert(11)"},
+	{"id": "spf.record", "status": "fail", "subject": "hostile.test",
+	 "text": "no SPF record", "fix": "publish v=spf1 -all"},
+	{"id": "mx.record", "status": "dnserror", "subject": "hostile.test",
+	 "text": "timeout", "fix": "try again"}]}$j$::jsonb, 'fail',
+	'2025-11-20 06:00Z', '<b>role</b>', '1.0');
+EOF
+psql "$db" -v ON_ERROR_STOP=1 -qX -f "$tmp/check.sql" ||
+	fail "check_results: cannot store the row"
+status check_html /domain/hostile.test 200
+expect check_html out 'found it on 2025-11-20 06:00 UTC'
+expect check_html out '<span class="no">failed</span>: 1 passed, 1 warnings, 1 failed, 1 without an answer'
+expect check_html out '<td><span class="warn">warning</span></td><td><code>dkim\.record</code></td>'
+expect check_html out '<span class="warn">DNS did not answer</span>'
+expect check_html out '&lt;script&gt;alert\(9\)&lt;/script&gt;\._domainkey'
+expect check_html out '&quot;&gt;&lt;svg onload=alert\(10\)&gt;'
+expect check_html out '<td>javascript:alert\(11\)</td>'
+expect check_html out 'role &lt;b&gt;role&lt;/b&gt;'
+refute check_html out 'Not checked yet'
+refute check_html out '<script'
+refute check_html out '<svg onload'
+refute check_html out '<b>role'
+refute check_html out 'href="javascript:'
+status check_api /api/domain/hostile.test 200
+jqt check_api '.check.checked_at == "2025-11-20T06:00:00Z" and
+	.check.checked_by == "<b>role</b>" and .check.version == "1.0"'
+jqt check_api '.check.result.status == "fail" and
+	.check.result.items[1].subject ==
+	"<script>alert(9)</script>._domainkey.hostile.test" and
+	.check.result.items[1].text == "\"><svg onload=alert(10)>"'
+
 # --- A source, a report, its bytes, the refused inputs. ---------------------
 # The domain page links each address to its page; the page has the numbers
 # the domain's JSON (the CLI's) gives the address.

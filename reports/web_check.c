@@ -1,0 +1,106 @@
+/*
+ * web_check: the DNS health section of a domain's page in `dmarcsift
+ * serve`: the last `dmarcsift check` stored, each item with its status in
+ * words.  Serve never asks the DNS; the page says how old the check is and
+ * how to make a new one.
+ */
+#include "web_render.h"
+
+#include "browse.h"
+#include "present.h"
+#include "web_page.h"
+
+#include <string.h>
+
+/* Characters of a stranger's text (a record, a name) in a cell. */
+#define ITEM_CHARS 300
+
+/* An item's status in words, and its class in the style sheet. */
+static void
+status_words(FILE *fp, const char *s)
+{
+	static const struct {
+		const char *status, *cls, *words;
+	} t[] = {
+	    {"pass", "ok", "passed"},
+	    {"warn", "warn", "warning"},
+	    {"fail", "no", "failed"},
+	    {"dnserror", "warn", "DNS did not answer"},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (s != NULL && strcmp(s, t[i].status) == 0) {
+			fprintf(fp, "<span class=\"%s\">%s</span>", t[i].cls,
+			    t[i].words);
+			return;
+		}
+	}
+	/* Not one of check's: a row edited by hand. */
+	web_esc(fp, s);
+}
+
+static void
+counts(FILE *fp, const struct browse_check *k)
+{
+	web_count(fp, k->pass);
+	fputs(" passed, ", fp);
+	web_count(fp, k->warn);
+	fputs(" warnings, ", fp);
+	web_count(fp, k->fail);
+	fputs(" failed, ", fp);
+	web_count(fp, k->dnserror);
+	fputs(" without an answer from the DNS", fp);
+}
+
+int
+web_html_check(FILE *fp, const struct web_domain_view *v)
+{
+	const struct browse_check *k = v->check;
+
+	fputs("<h2>DNS health</h2>\n", fp);
+	if (k == NULL || !k->found) {
+		fputs("<p>Not checked yet: run <code>dmarcsift check ", fp);
+		web_esc(fp, v->domain);
+		fputs("</code>.</p>\n", fp);
+		return ferror(fp) ? -1 : 0;
+	}
+	fputs("<p>", fp);
+	status_words(fp, k->status);
+	fputs(": ", fp);
+	counts(fp, k);
+	fputs(".</p>\n<p class=\"note\">As <code>dmarcsift check ", fp);
+	web_esc(fp, v->domain);
+	fputs("</code> found it on ", fp);
+	web_time(fp, k->checked_at, PRESENT_MINUTE_UTC);
+	fputs(" (role ", fp);
+	web_esc(fp, k->checked_by);
+	fputs(", dmarcsift ", fp);
+	web_esc(fp, k->version);
+	fputs("). This page never asks the DNS: run the command again for "
+	      "what it says now.</p>\n",
+	    fp);
+	fputs("<div class=\"scroll\"><table>\n<tr><th>status</th><th>item</th>"
+	      "<th>about</th><th>what</th><th>fix</th></tr>\n",
+	    fp);
+	for (size_t i = 0; i < k->n; i++) {
+		const struct browse_check_item *it = &k->v[i];
+
+		fputs("<tr><td>", fp);
+		status_words(fp, it->status);
+		fputs("</td><td><code>", fp);
+		web_esc(fp, it->id);
+		fputs("</code></td><td>", fp);
+		web_esc_cut(fp, it->subject, ITEM_CHARS);
+		fputs("</td><td>", fp);
+		web_esc_cut(fp, it->text, ITEM_CHARS);
+		fputs("</td><td>", fp);
+		if (it->fix != NULL)
+			web_esc_cut(fp, it->fix, ITEM_CHARS);
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</table></div>\n", fp);
+	if (k->more > 0)
+		fprintf(
+		    fp, "<p class=\"note\">and %zu more items</p>\n", k->more);
+	return ferror(fp) ? -1 : 0;
+}
