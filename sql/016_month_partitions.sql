@@ -86,17 +86,18 @@ BEGIN
 END
 $$;
 
--- The indexes keep the names psql users know, on the parents.
-ALTER INDEX records_pkey RENAME TO records_legacy_pkey;
-ALTER INDEX records_parted_pkey RENAME TO records_pkey;
-ALTER INDEX records_source_ip RENAME TO records_legacy_source_ip;
-ALTER INDEX records_parted_source_ip_idx RENAME TO records_source_ip;
-ALTER INDEX source_days_domain_day RENAME TO source_days_legacy_domain_day;
-ALTER INDEX source_days_parted_domain_day_idx RENAME TO source_days_domain_day;
-ALTER INDEX source_days_report RENAME TO source_days_legacy_report;
-ALTER INDEX source_days_parted_report_idx RENAME TO source_days_report;
-ALTER INDEX source_days_domain_ip RENAME TO source_days_legacy_domain_ip;
-ALTER INDEX source_days_parted_domain_source_ip_day_idx
+-- The indexes keep the names psql users know, on the parents (IF EXISTS:
+-- a database made while 012 was being written may lack one).
+ALTER INDEX IF EXISTS records_pkey RENAME TO records_legacy_pkey;
+ALTER INDEX IF EXISTS records_parted_pkey RENAME TO records_pkey;
+ALTER INDEX IF EXISTS records_source_ip RENAME TO records_legacy_source_ip;
+ALTER INDEX IF EXISTS records_parted_source_ip_idx RENAME TO records_source_ip;
+ALTER INDEX IF EXISTS source_days_domain_day RENAME TO source_days_legacy_domain_day;
+ALTER INDEX IF EXISTS source_days_parted_domain_day_idx RENAME TO source_days_domain_day;
+ALTER INDEX IF EXISTS source_days_report RENAME TO source_days_legacy_report;
+ALTER INDEX IF EXISTS source_days_parted_report_idx RENAME TO source_days_report;
+ALTER INDEX IF EXISTS source_days_domain_ip RENAME TO source_days_legacy_domain_ip;
+ALTER INDEX IF EXISTS source_days_parted_domain_source_ip_day_idx
 	RENAME TO source_days_domain_ip;
 
 -- A write to the rollup forgets the classes kept (015), on the new table.
