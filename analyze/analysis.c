@@ -112,27 +112,26 @@ on_id(void *arg, int ncols, const char *const *c, struct err *err)
 /* The UPDATE that moves judge_out's verdicts into their records,
  * written once from VERDICT_COPY_COLUMNS: SET (a, b) = (o.a, o.b).  A
  * join on the records' key, one index probe a verdict (ANALYZE tells
- * the planner how few they are beside the records). */
+ * the planner how few they are beside the records).  Made into the
+ * caller's sql each time: serve judges from several threads at once. */
+#define APPLY_SQL_MAX 2048
 static const char *
-apply_sql(void)
+apply_sql(char sql[APPLY_SQL_MAX])
 {
-	static char sql[2048];
 	const char *cols = VERDICT_COPY_COLUMNS, *p;
 	size_t n;
 
-	if (sql[0] != '\0')
-		return sql;
-	n = (size_t)snprintf(sql, sizeof(sql),
+	n = (size_t)snprintf(sql, APPLY_SQL_MAX,
 	    "ANALYZE judge_out; UPDATE records r SET (%s) = (", cols);
 	for (p = cols; *p != '\0';) {
 		size_t len = strcspn(p, ",");
 
-		n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%so.%.*s",
+		n += (size_t)snprintf(sql + n, APPLY_SQL_MAX - n, "%so.%.*s",
 		    p == cols ? "" : ", ", (int)len, p);
 		p += len;
 		p += strspn(p, ", ");
 	}
-	snprintf(sql + n, sizeof(sql) - n,
+	snprintf(sql + n, APPLY_SQL_MAX - n,
 	    ") FROM judge_out o WHERE r.report = o.report AND r.idx = o.idx; "
 	    "TRUNCATE judge_out");
 	return sql;
@@ -143,6 +142,7 @@ apply_sql(void)
 static int
 write_verdicts(struct db *db, struct judge *j, struct err *err)
 {
+	char sql[APPLY_SQL_MAX];
 	int rc;
 
 	if ((rc = copybuf_check(&j->out, "verdict", err)) < 0)
@@ -158,7 +158,7 @@ write_verdicts(struct db *db, struct judge *j, struct err *err)
 	copybuf_reset(&j->out);
 	if ((rc = db_copy_finish(db, err)) < 0)
 		return rc;
-	return db_exec(db, apply_sql(), 0, NULL, err);
+	return db_exec(db, apply_sql(sql), 0, NULL, err);
 }
 
 /* Judges one batch; 1 done, 0 nothing left. */

@@ -150,8 +150,9 @@ struct store {
 	char *failure;
 
 	/* Month codes whose partitions are known to be there: the store
-	 * asks for the others (sql/016). */
-	int months[16];
+	 * asks for the others (sql/016).  Room for every code month_code_for()
+	 * gives: the months it takes as plausible, and _other. */
+	int months[MONTH_CODE_BACK + 4];
 	unsigned n_months;
 };
 
