@@ -48,6 +48,9 @@ struct find {
 	const struct limits *lim;
 	struct unpack_env env;
 	unsigned depth;
+	/* Zips and mails entered: a gzip is transparent, and a mail is read
+	 * only outside both, as the reader (ingest/reader.c) does. */
+	unsigned inside;
 	char where[1024];
 	char *out;
 	size_t len;
@@ -114,12 +117,16 @@ walk(struct find *f, struct bytesrc *src)
 		(void)unpack_gzip.each(src, &f->env, on_item, f, &err);
 		break;
 	case CONTENT_ZIP:
+		f->inside++;
 		(void)unpack_zip.each(src, &f->env, on_item, f, &err);
+		f->inside--;
 		break;
 	case CONTENT_MAIL:
-		/* A mail is read at the top only, as the reader does. */
-		if (f->depth == 0)
+		if (f->inside == 0) {
+			f->inside++;
 			(void)unpack_mail.each(src, &f->env, on_item, f, &err);
+			f->inside--;
+		}
 		break;
 	default:
 		break;

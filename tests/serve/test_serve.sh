@@ -369,6 +369,23 @@ status report_mail "/report/$rid" 200
 expect report_mail out '&lt;org_name&gt;Enterprise Outlook&lt;/org_name&gt;'
 expect report_mail out 'part 2 application/gzip'
 status raw_mail "/report/$rid/raw" 200
+# A mail that came gzipped (.eml.gz): the reader takes the gzip as
+# transparent, and so does the page that finds the report's text again.
+hostile "$tmp/gzmail.xml" gzmail-1 'Gz Org' gzmail.test x.test y.test
+{
+	printf 'From: r@gz.example\r\nTo: d@example.com\r\nSubject: r\r\n'
+	printf 'MIME-Version: 1.0\r\n'
+	printf 'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+	printf 'Content-Type: text/xml\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+	base64 "$tmp/gzmail.xml" | sed 's/$/\r/'
+	printf -- '--b--\r\n'
+} | gzip >"$tmp/gzmail.eml.gz"
+run gzmail 0 ingest -q --db "$db" "$tmp/gzmail.eml.gz"
+gzrid=$(q "SELECT id FROM reports WHERE org_name = 'Gz Org'")
+status report_gzmail "/report/$gzrid" 200
+expect report_gzmail out '&lt;org_name&gt;Gz Org&lt;/org_name&gt;'
+# Gone again: the pages below count the hostile reports' address.
+q "DELETE FROM inputs WHERE source_name LIKE '%/gzmail.eml.gz'" >/dev/null
 # Its archived bytes dropped (dmarcsift prune, keep_inputs): the page
 # says so, the download is gone.
 q "UPDATE inputs SET raw_gz = NULL, raw_pruned_at = now()
