@@ -5,6 +5,7 @@
 #include "db.h"
 #include "domain.h"
 #include "err.h"
+#include "month_code.h"
 #include "xalloc.h"
 
 #include <stdio.h>
@@ -227,8 +228,8 @@ static int
 read_domains(
     struct db *db, struct metrics *m, const char *owned, struct err *err)
 {
-	char ws[24], ds[24], us[24];
-	const char *p[3] = {ws, ds, us};
+	char ws[24], ds[24], us[24], lo[24];
+	const char *p[4] = {ws, ds, us, lo};
 	int rc;
 
 	if (owned != NULL && owned[0] != '\0') {
@@ -238,6 +239,12 @@ read_domains(
 	snprintf(ws, sizeof(ws), "%lld", (long long)m->week_start);
 	snprintf(ds, sizeof(ds), "%lld", (long long)m->day_start);
 	snprintf(us, sizeof(us), "%lld", (long long)m->until);
+	/* Only the months whose reports may cover the week (a report covers
+	 * at most a month back from its end), so that the partitions of
+	 * older months are never read (sql/016); _other and _legacy are. */
+	snprintf(lo, sizeof(lo), "%lld",
+	    (long long)month_code_id(
+	        month_code_of(m->week_start - 32 * (int64_t)CLOCK_DAY), 0));
 	/* The rollup, as report reads a domain's volume (digest.c): a
 	 * report counts for each UTC day it covers. */
 	rc = db_each(db,
@@ -245,9 +252,10 @@ read_domains(
 	    "FILTER (WHERE day >= unix_day($2)), 0), coalesce(sum(messages) "
 	    "FILTER (WHERE day >= unix_day($2) AND pass), 0), sum(messages), "
 	    "coalesce(sum(messages) FILTER (WHERE pass), 0) FROM source_days "
-	    "WHERE day >= unix_day($1) AND day < unix_day($3) GROUP BY domain "
+	    "WHERE day >= unix_day($1) AND day < unix_day($3) AND (report >= "
+	    "$4::bigint OR report < (2::bigint << 40)) GROUP BY domain "
 	    "ORDER BY 5 DESC, domain COLLATE \"C\"",
-	    3, p, on_domain, m, err);
+	    4, p, on_domain, m, err);
 	if (rc == 0 && !m->domains_set && m->ndomains > 1)
 		qsort(m->domains, m->ndomains, sizeof(*m->domains), cmp_domain);
 	return rc;
