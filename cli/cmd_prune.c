@@ -23,8 +23,14 @@
  * storing into the month being dropped) before it gives up. */
 #define PRUNE_LOCK_WAIT "10s"
 
+/* What was dropped, said only once the transaction has committed: a
+ * line printed before would stand in the log of a run that dropped
+ * nothing. */
 struct said {
 	int dry, n;
+	FILE *out;
+	char *buf;
+	size_t len;
 };
 
 /* A row of reports_prune(): kind, part, reports. */
@@ -37,11 +43,13 @@ on_reports(void *arg, int ncols, const char *const *c, struct err *err)
 		return err_set(
 		    err, ERR_DB, "unexpected row from reports_prune");
 	if (strcmp(c[0], "month") == 0)
-		printf("reports: %s month %s: %s report(s), their records and "
-		       "rollup rows\n",
+		fprintf(s->out,
+		    "reports: %s month %s: %s report(s), their records and "
+		    "rollup rows\n",
 		    s->dry ? "would drop" : "dropped", c[1], c[2]);
 	else
-		printf("reports: %s %s report(s) of the %s partitions\n",
+		fprintf(s->out,
+		    "reports: %s %s report(s) of the %s partitions\n",
 		    s->dry ? "would delete" : "deleted", c[2], c[1]);
 	s->n++;
 	return 0;
@@ -57,8 +65,9 @@ on_inputs(void *arg, int ncols, const char *const *c, struct err *err)
 		return err_set(err, ERR_DB, "unexpected row from inputs_prune");
 	if (strcmp(c[0], "0") == 0)
 		return 0;
-	printf("inputs: %s the archived bytes of %s input(s): %s bytes "
-	       "(compressed)\n",
+	fprintf(s->out,
+	    "inputs: %s the archived bytes of %s input(s): %s bytes "
+	    "(compressed)\n",
 	    s->dry ? "would drop" : "dropped", c[0], c[1]);
 	s->n++;
 	return 0;
@@ -143,7 +152,7 @@ cmd_prune(int argc, char **argv)
 	};
 	const struct config *cfg;
 	char reports_cut[24], inputs_cut[24];
-	struct said s = {0, 0};
+	struct said s = {0, 0, NULL, NULL, 0};
 	struct cliopt co;
 	struct db *db = NULL;
 	struct err err;
@@ -176,7 +185,15 @@ cmd_prune(int argc, char **argv)
 		db_close(db);
 		return EXIT_CANNOT_RUN;
 	}
-	if (prune(db, reports_cut, inputs_cut, &s, &err) < 0) {
+	if ((s.out = open_memstream(&s.buf, &s.len)) == NULL) {
+		log_error("prune: out of memory");
+		db_close(db);
+		return EXIT_CANNOT_RUN;
+	}
+	rc = prune(db, reports_cut, inputs_cut, &s, &err);
+	fclose(s.out);
+	if (rc < 0) {
+		free(s.buf);
 		if (db_lock_busy(db))
 			log_error("prune: a table to drop is in use (an ingest "
 			          "storing into that month, or a long read): "
@@ -187,6 +204,8 @@ cmd_prune(int argc, char **argv)
 		return EXIT_CANNOT_RUN;
 	}
 	db_close(db);
+	fputs(s.buf, stdout);
+	free(s.buf);
 	if (s.n == 0)
 		printf("nothing to drop\n");
 	if (fflush(stdout) != 0) {
