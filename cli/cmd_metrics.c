@@ -92,10 +92,12 @@ write_whole(const char *path, const char *text, size_t len)
 		goto failed;
 	/* The rename itself survives a crash once the directory is on
 	 * disk. */
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
-		(void)fsync(dfd);
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY)) < 0 || fsync(dfd) < 0)
+		log_warn("metrics: %s is written, but its directory %s could "
+		         "not be synced (%s): a crash now may lose the rename",
+		    path, dir, strerror(errno));
+	if (dfd >= 0)
 		close(dfd);
-	}
 	rc = 0;
 	goto out;
 failed:
