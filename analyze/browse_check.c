@@ -60,7 +60,8 @@ browse_check_read(struct db *db, const char *domain, struct browse_check *out,
 	 * not a string (a stored object edited by hand) reads as NULL. */
 	rc = db_each(db,
 	    "SELECT extract(epoch FROM c.checked_at)::bigint, c.status, "
-	    "c.checked_by, c.version, c.result::text, "
+	    "c.checked_by, c.version, CASE WHEN i.n IS NULL OR i.n = 1 THEN "
+	    "c.result::text END, "
 	    "c.result #>> '{counts,pass}', c.result #>> '{counts,warn}', "
 	    "c.result #>> '{counts,fail}', c.result #>> '{counts,dnserror}', "
 	    "CASE jsonb_typeof(c.result->'items') WHEN 'array' THEN "
