@@ -465,6 +465,25 @@ set_str(struct pstate *st, char **field, const char *what)
 	*field = xstrndup(st->text.p, st->text.len);
 }
 
+/*
+ * A domain name, stored as written but for one final dot: "example.com." is
+ * the same name as "example.com" (a fully qualified spelling some reporters
+ * use), and kept as written it would split the domain in every grouping.
+ */
+static void
+set_domain(struct pstate *st, char **field, const char *what)
+{
+	size_t n = st->text.len;
+
+	if (*field != NULL) {
+		report_warn(&st->rep, "repeated <%s> ignored", what);
+		return;
+	}
+	if (n > 1 && st->text.p[n - 1] == '.' && st->text.p[n - 2] != '.')
+		n--;
+	*field = xstrndup(st->text.p, n);
+}
+
 static void
 set_enum(
     struct pstate *st, char **field, const char *what, const char *const *words)
@@ -588,7 +607,7 @@ end_leaf(struct pstate *st, enum elem id)
 		set_time(st, &r->end, &st->seen_end, "end");
 		break;
 	case E_P_DOMAIN:
-		set_str(st, &p->domain, "domain");
+		set_domain(st, &p->domain, "domain");
 		break;
 	case E_P_ADKIM:
 		set_enum(st, &p->adkim, "adkim", w_align);
@@ -675,16 +694,16 @@ end_leaf(struct pstate *st, enum elem id)
 		    st, &rec->reasons[rec->n_reasons - 1].comment, "comment");
 		break;
 	case E_HEADER_FROM:
-		set_str(st, &rec->header_from, "header_from");
+		set_domain(st, &rec->header_from, "header_from");
 		break;
 	case E_ENVELOPE_FROM:
-		set_str(st, &rec->envelope_from, "envelope_from");
+		set_domain(st, &rec->envelope_from, "envelope_from");
 		break;
 	case E_ENVELOPE_TO:
-		set_str(st, &rec->envelope_to, "envelope_to");
+		set_domain(st, &rec->envelope_to, "envelope_to");
 		break;
 	case E_D_DOMAIN:
-		set_str(
+		set_domain(
 		    st, &rec->dkim_results[rec->n_dkim - 1].domain, "domain");
 		break;
 	case E_D_SELECTOR:
@@ -700,7 +719,8 @@ end_leaf(struct pstate *st, enum elem id)
 		    "human_result");
 		break;
 	case E_S_DOMAIN:
-		set_str(st, &rec->spf_results[rec->n_spf - 1].domain, "domain");
+		set_domain(
+		    st, &rec->spf_results[rec->n_spf - 1].domain, "domain");
 		break;
 	case E_S_SCOPE:
 		set_enum(st, &rec->spf_results[rec->n_spf - 1].scope, "scope",

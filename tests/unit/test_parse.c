@@ -238,6 +238,36 @@ test_full_report(void **state)
 	check_full(0);
 }
 
+/* "example.com." is example.com: a final dot would split the domain in every
+ * grouping (issue 12 item 8); a name that is only dots stays as written. */
+static void
+test_final_dot(void **state)
+{
+	static const char xml[] =
+	    "<feedback><report_metadata><org_name>Org</org_name><email>a@b"
+	    "</email><report_id>R1</report_id><date_range><begin>100</begin>"
+	    "<end>200</end></date_range></report_metadata><policy_published>"
+	    "<domain>Example.COM.</domain><p>none</p></policy_published>"
+	    "<record><row><source_ip>192.0.2.1</source_ip><count>1</count>"
+	    "<policy_evaluated><disposition>none</disposition><dkim>pass"
+	    "</dkim><spf>fail</spf></policy_evaluated></row><identifiers>"
+	    "<envelope_from>..</envelope_from><header_from>example.com."
+	    "</header_from></identifiers><auth_results><dkim><domain>esp.net."
+	    "</domain><result>pass</result></dkim><spf><domain>b.esp.net."
+	    "</domain><result>pass</result></spf></auth_results></record>"
+	    "</feedback>";
+	struct seen s;
+	struct err err;
+
+	(void)state;
+	assert_int_equal(parse_str(xml, &s, &err), 0);
+	assert_non_null(strstr(s.report_text, " dom=Example.COM p=none "));
+	assert_string_equal(s.records_text,
+	    "[192.0.2.1 1 none/pass/fail hf=example.com ef=.. et=(null) "
+	    "dkim=esp.net:(null):pass:(null) "
+	    "spf=b.esp.net:(null):pass:(null)]");
+}
+
 static void
 test_full_report_byte_by_byte(void **state)
 {
@@ -643,6 +673,7 @@ main(void)
 	    cmocka_unit_test(test_refused),
 	    cmocka_unit_test(test_records_before_refusal_are_discarded),
 	    cmocka_unit_test(test_sink_failure_stops),
+	    cmocka_unit_test(test_final_dot),
 	    cmocka_unit_test(test_limits_enforced),
 	    cmocka_unit_test(test_salvage),
 	    cmocka_unit_test(test_review_cases),
