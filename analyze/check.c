@@ -482,13 +482,26 @@ check_dmarc_text(
 /* ------------------------------------------------------------------------
  * The comparisons. */
 
+void
+check_period(const struct check *c, char *buf, size_t size)
+{
+	char last[16];
+
+	/* until is the period's end, exclusive: its last second is until-1. */
+	clock_day_text(c->until - 1, last, sizeof(last));
+	snprintf(buf, size, "the %d day%s to %s", c->days,
+	    c->days == 1 ? "" : "s", last);
+}
+
 static void
 compare_policy(struct check *c)
 {
 	const struct check_published *pub = &c->published;
-	char want[16], list[DNSCHECK_TEXT_MAX], fix[1024];
+	char want[16], list[DNSCHECK_TEXT_MAX], fix[1024], period[64];
 	uint64_t nrep = 0;
 	int drift = 0;
+
+	check_period(c, period, sizeof(period));
 
 	/* Every report about the domain says p=, or leaves it out. */
 	for (size_t i = 0; i < c->nsaid[CHECK_TAG_P]; i++)
@@ -527,19 +540,18 @@ compare_policy(struct check *c)
 		drift++;
 		dnscheck_add(&c->findings, "reports.policy", DNSCHECK_WARN,
 		    pub->record, fix,
-		    "%s=%s%s is published, but %llu of %llu reports of the "
-		    "last %d days say otherwise: %s",
+		    "%s=%s%s is published, but %llu of %llu reports of %s "
+		    "say otherwise: %s",
 		    check_tag_name(t), want,
 		    pub->tag[t][0] ? "" : " (by default)",
-		    (unsigned long long)other, (unsigned long long)said,
-		    c->days, list);
+		    (unsigned long long)other, (unsigned long long)said, period,
+		    list);
 	}
 	if (drift == 0)
 		dnscheck_add(&c->findings, "reports.policy", DNSCHECK_PASS,
 		    pub->record, NULL,
-		    "the %llu report%s of the last %d days saw the policy "
-		    "published",
-		    (unsigned long long)nrep, nrep == 1 ? "" : "s", c->days);
+		    "the %llu report%s of %s saw the policy published",
+		    (unsigned long long)nrep, nrep == 1 ? "" : "s", period);
 }
 
 static void
@@ -681,9 +693,11 @@ check_run(struct check *c, struct resolver *r, const struct orgdomain *od,
 	struct dmarc_lookup dmarc;
 	const struct dnscheck_net *nets;
 	const char **names = NULL;
+	char period[64];
 	size_t n;
 	int rc;
 
+	check_period(c, period, sizeof(period));
 	/* One lookup of the DMARC record for the findings and the policy
 	 * compared with the reports. */
 	rc = dmarc_lookup(r, od, c->domain, &dmarc, err);
@@ -738,9 +752,9 @@ check_run(struct check *c, struct resolver *r, const struct orgdomain *od,
 		    c->domain,
 		    "check that rua= reaches the mailbox dmarcsift reads, and "
 		    "ingest: dmarcsift ingest --imap",
-		    "no report about %s from the last %d days is stored: what "
-		    "receivers see is not compared",
-		    c->domain, c->days);
+		    "no report about %s from %s is stored: what receivers see "
+		    "is not compared",
+		    c->domain, period);
 	} else if (c->gathered) {
 		compare_policy(c);
 		compare_spf(c, spf);

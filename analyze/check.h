@@ -152,6 +152,12 @@ struct check {
 };
 
 /*
+ * Writes the period the reports were read from, for a person: "the 30 days
+ * to 2026-12-06" (the day of until's last second), whatever --until said.
+ */
+void check_period(const struct check *c, char *buf, size_t size);
+
+/*
  * Starts a check of domain over the last days days (0: CHECK_DAYS_DEFAULT).
  * ERR_USAGE when domain is not a domain name (domain_check(), the rule of
  * every command) or days is

@@ -1,6 +1,7 @@
 #include "check_json.h"
 
 #include "check.h"
+#include "clock.h"
 #include "dnscheck.h"
 #include "json.h"
 
@@ -77,6 +78,7 @@ check_json(FILE *fp, const struct check *c)
 {
 	const struct dnscheck_list *l = &c->findings;
 	size_t count[DNSCHECK_DNSERROR + 1] = {0};
+	char last[16];
 
 	for (size_t i = 0; i < l->n; i++)
 		count[l->v[i].status]++;
@@ -95,6 +97,8 @@ check_json(FILE *fp, const struct check *c)
 	json_key(fp, "read", 1);
 	fputs(c->gathered ? "true" : "false", fp);
 	json_kv_int(fp, "days", c->days, 0);
+	clock_day_text(c->until - 1, last, sizeof(last));
+	json_kv_str(fp, "last_day", last, 0);
 	json_key(fp, "count", 0);
 	if (c->gathered)
 		fprintf(fp, "%llu", (unsigned long long)c->reports);

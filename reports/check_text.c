@@ -67,11 +67,14 @@ check_text(FILE *fp, const struct check *c, int color)
 
 	fprintf(fp, "%s%s%s: ", color ? PRESENT_BOLD : "", c->domain,
 	    color ? PRESENT_RESET : "");
-	if (c->gathered)
-		fprintf(fp, "%llu report%s from the last %d days\n",
+	if (c->gathered) {
+		char period[64];
+
+		check_period(c, period, sizeof(period));
+		fprintf(fp, "%llu report%s from %s\n",
 		    (unsigned long long)c->reports, c->reports == 1 ? "" : "s",
-		    c->days);
-	else
+		    period);
+	} else
 		fputs("DNS only, reports not read\n", fp);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct dnscheck_finding *f = &l->v[i];
