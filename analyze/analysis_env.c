@@ -298,6 +298,38 @@ analysis_default_until(void)
 	return clock_last_complete_day_end();
 }
 
+/* Says on stderr why span holds no reports: -1 then, 0 when it holds some. */
+static int
+span_known(const struct domain_span *span, const char *domain)
+{
+	if (span->reports > 0)
+		return 0;
+	if (domain == NULL)
+		log_error("no reports are stored yet: dmarcsift ingest");
+	else if (span->others[0] != '\0')
+		log_error("no reports about %s are stored; domains with "
+		          "reports: %s",
+		    domain, span->others);
+	else
+		log_error("no reports about %s are stored (the database holds "
+		          "none yet: dmarcsift ingest)",
+		    domain);
+	return -1;
+}
+
+int
+analysis_domain_known(struct db *db, const char *domain)
+{
+	struct domain_span span;
+	struct err err;
+
+	if (sources_domain_span(db, domain, &span, &err) < 0) {
+		log_error("%s", err.msg);
+		return -1;
+	}
+	return span_known(&span, domain);
+}
+
 int
 analysis_period_check(const struct analysis_env *e, const char *domain,
     int64_t since, int64_t until)
@@ -311,22 +343,8 @@ analysis_period_check(const struct analysis_env *e, const char *domain,
 		log_error("%s", err.msg);
 		return -1;
 	}
-	if (span.reports == 0 && domain == NULL) {
-		log_error("no reports are stored yet: dmarcsift ingest");
+	if (span_known(&span, domain) < 0)
 		return -1;
-	}
-	if (span.reports == 0) {
-		if (span.others[0] != '\0')
-			log_error(
-			    "no reports about %s are stored; domains with "
-			    "reports: %s",
-			    domain, span.others);
-		else
-			log_error("no reports about %s are stored (the "
-			          "database holds none yet: dmarcsift ingest)",
-			    domain);
-		return -1;
-	}
 	if (span.last > since && span.first < until)
 		return 0;
 	clock_day_text(since, a, sizeof(a));

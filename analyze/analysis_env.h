@@ -74,6 +74,13 @@ char *analysis_published(const struct analysis_env *e, const char *domain);
 int64_t analysis_default_until(void);
 
 /*
+ * Whether domain (NULL: any) has reports at all: 0 yes; -1 no (said on
+ * stderr with the domains that have some) or the database failed.  A
+ * command asked about a domain nobody reported exits EXIT_CANNOT_RUN.
+ */
+int analysis_domain_known(struct db *db, const char *domain);
+
+/*
  * Whether domain (NULL: any) has data in [since, until), said on stderr so that
  * an empty answer is never read as an all-clear: 0 there are reports in the
  * period; 1 there are none in it (the note names where the data is and

@@ -4,6 +4,7 @@
  */
 #include "commands.h"
 
+#include "analysis_env.h"
 #include "cliopt.h"
 #include "db.h"
 #include "dbconn.h"
@@ -89,6 +90,13 @@ cmd_summary(int argc, char **argv)
 	}
 	if (summary_compute(db, only, &s, &err) < 0) {
 		log_error("%s", err.msg);
+		db_close(db);
+		return EXIT_CANNOT_RUN;
+	}
+	/* A domain nobody reported is a mistake to say, not an empty table
+	 * (a misspelt --domain would read as "nothing to see"). */
+	if (only != NULL && s->n == 0 && analysis_domain_known(db, only) < 0) {
+		summary_free(s);
 		db_close(db);
 		return EXIT_CANNOT_RUN;
 	}

@@ -278,6 +278,10 @@ jqt s7 ".evidence.messages == $((40 + 60)) and .evidence.reporters == 2
 # summary, reporter_daily and source_volume merge the two spellings too.
 run s7sum 0 summary --db "$db" --domain acme-widgets.test
 eq "s7 summary lines" "$(grep -ci 'acme-widgets.test' "$tmp/s7sum.out")" 1
+# A domain nobody reported is an error naming those that were (item 10),
+# not an empty summary that reads as all-clear.
+run s7none 2 summary --db "$db" --domain acme-widget.test
+expect s7none err 'no reports about acme-widget.test are stored; domains with reports: [a-z]'
 eq "s7 reporter_daily" "$(q "SELECT count(DISTINCT domain), sum(messages)
 	FROM reporter_daily WHERE domain ILIKE 'acme-widgets.test'")" \
 	"1|$((40 + 60))"
