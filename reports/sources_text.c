@@ -79,9 +79,10 @@ sources_text(FILE *fp, const struct sources_view *v, int color)
 		total += l->classes[c].messages;
 		failed += l->classes[c].failed;
 	}
-	fprintf(fp, "%s%s%s: %s senders, %s to %s (%d days)\n",
+	fprintf(fp, "%s%s%s: %s senders, %s to %s (%d day%s)\n",
 	    color ? PRESENT_BOLD : "", dom, color ? PRESENT_RESET : "",
-	    v->all ? "all" : "failing", from, to, v->days);
+	    v->all ? "all" : "failing", from, to, v->days,
+	    v->days == 1 ? "" : "s");
 	fprintf(fp, "%" PRIu64 " messages, %" PRIu64 " failed DMARC\n\n", total,
 	    failed);
 	for (size_t i = 0; i < l->n; i++) {

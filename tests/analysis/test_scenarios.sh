@@ -171,6 +171,10 @@ jqt s1 '.reasons[] | select(.code == "data") | .met == true'
 jqt s1 '.evidence.days_with_data == 14'
 jqt s1 ".evidence.messages == $((14 * 100)) and .evidence.passed == $((14 * 100))"
 jqt s1 '.period.first_day == "2026-03-18" and .period.last_day == "2026-03-31"'
+# One day: yesterday's 100 messages, all passing; "1 day", not "1 days".
+run s1d 0 sources --db "$db" --offline --domain daily.test --since 1d --all
+expect s1d out '^daily.test: all senders, 2026-03-31 to 2026-03-31 \(1 day\)$'
+expect s1d out '^100 messages, 0 failed DMARC$'
 
 # === 2 ======================================================================
 # 14 days judged: all mail 14*1000, SendGrid's failing 14*200; the mail
