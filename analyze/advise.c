@@ -197,6 +197,169 @@ read_confirm(struct db *db, const char *domain, const char *since,
 	    6, p, on_confirm, out, err);
 }
 
+/* The period's sources with their classes, and its days in source_days:
+ * $1 domain, $2 days, $3 until; $4..$6 as for readiness_inputs(), so
+ * that source_classes() is computed once (sql/015). */
+#define ADVISE_PERIOD_SQL                                                      \
+	"WITH c AS (SELECT * FROM source_classes($1, to_timestamp($3) - "      \
+	"make_interval(days => $2::int), to_timestamp($3), $4::numeric / "     \
+	"100, $5::text[], $6::text[])), d AS (SELECT s.*, s.aligned_to <> "    \
+	"lower($1) AND right(s.aligned_to, length($1) + 1) = '.' || "          \
+	"lower($1) AS sub FROM source_days s WHERE s.domain = lower($1) AND "  \
+	"s.day >= (to_timestamp($3) AT TIME ZONE 'UTC')::date - $2::int AND "  \
+	"s.day < (to_timestamp($3) AT TIME ZONE 'UTC')::date), names AS "      \
+	"(SELECT aligned_to FROM d WHERE sub GROUP BY aligned_to HAVING NOT "  \
+	"bool_or(pass)) "
+
+static int
+on_day(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct advice *a = arg;
+	struct readiness_day *d;
+
+	if (ncols != 7)
+		return err_set(err, ERR_DB, "unexpected row reading the days");
+	if (a->n_daily >= 366)
+		return 0;
+	a->daily = xrealloc(a->daily, (a->n_daily + 1) * sizeof(*a->daily));
+	d = &a->daily[a->n_daily++];
+	d->start = c[0] != NULL ? strtoll(c[0], NULL, 10) : 0;
+	d->messages = u64_of(c[1]);
+	d->mine = u64_of(c[2]);
+	d->legit_lost = u64_of(c[3]);
+	a->in.sub_mine_messages += u64_of(c[4]);
+	a->in.sub_mine_passed += u64_of(c[5]);
+	a->in.sub_mine_np += u64_of(c[6]);
+	return 0;
+}
+
+/*
+ * The period day by day (every day, none left out): all mail, the mail
+ * that may be the owner's and legitimate mail quarantined or rejected,
+ * by the classes of the whole period; and the owner's mail From
+ * subdomains, for the pass rate of what the next step governs.
+ */
+static int
+read_daily(
+    struct db *db, const char *const *p, struct advice *a, struct err *err)
+{
+	return db_each(db,
+	    ADVISE_PERIOD_SQL
+	    ", g AS (SELECT generate_series((to_timestamp($3) AT TIME ZONE "
+	    "'UTC')::date - $2::int, (to_timestamp($3) AT TIME ZONE "
+	    "'UTC')::date - 1, interval '1 day')::date AS day), x AS (SELECT "
+	    "d.*, c.class IN ('legitimate', 'unknown') AS mine, c.class FROM d "
+	    "JOIN c ON c.source_ip = d.source_ip) "
+	    "SELECT (g.day - DATE '1970-01-01')::bigint * 86400, "
+	    "coalesce(sum(x.messages), 0), "
+	    "coalesce(sum(x.messages) FILTER (WHERE x.mine), 0), "
+	    "coalesce(sum(x.messages) FILTER (WHERE x.class = 'legitimate' "
+	    "AND x.disposition IN ('quarantine', 'reject')), 0), "
+	    "coalesce(sum(x.messages) FILTER (WHERE x.mine AND x.sub), 0), "
+	    "coalesce(sum(x.messages) FILTER (WHERE x.mine AND x.sub AND "
+	    "x.pass), 0), "
+	    "coalesce(sum(x.messages) FILTER (WHERE x.mine AND x.sub AND "
+	    "x.aligned_to IN (SELECT aligned_to FROM names)), 0) "
+	    "FROM g LEFT JOIN x ON x.day = g.day GROUP BY g.day ORDER BY g.day",
+	    6, p, on_day, a, err);
+}
+
+static int
+on_hit7(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct advice *a = arg;
+
+	if (ncols != 2)
+		return err_set(
+		    err, ERR_DB, "unexpected row reading the senders");
+	for (size_t i = 0; c[0] != NULL && i < a->senders.n; i++)
+		if (strcmp(a->senders.v[i].who, c[0]) == 0)
+			a->hit_last7[i] = u64_of(c[1]);
+	return 0;
+}
+
+/*
+ * What the next step (pol, at full strength) would hit of each sender
+ * that may be the owner's in the last 7 days of the period: the rule of
+ * readiness_hit() per row of source_days, the senders named as
+ * source_senders() names them.
+ */
+static int
+read_hit_last7(struct db *db, const char *const *base,
+    const struct policy_spec *pol, struct advice *a, struct err *err)
+{
+	char hp[4], hs[4], hn[4];
+	const char *p[9];
+	int sp = pol->sp >= 0 ? pol->sp : pol->p;
+	int np = pol->np >= 0 ? pol->np : sp;
+
+	if (a->senders.n == 0)
+		return 0;
+	a->hit_last7 = xcalloc(a->senders.n, sizeof(*a->hit_last7));
+	snprintf(hp, sizeof(hp), "%d", pol->p >= 1);
+	snprintf(hs, sizeof(hs), "%d", sp >= 1);
+	snprintf(hn, sizeof(hn), "%d", np >= 1);
+	memcpy(p, base, 6 * sizeof(*p));
+	p[6] = hp;
+	p[7] = hs;
+	p[8] = hn;
+	return db_each(db,
+	    ADVISE_PERIOD_SQL
+	    ", w AS (SELECT c.source_ip, coalesce(n.who, host(c.source_ip)) "
+	    "AS who FROM c LEFT JOIN LATERAL source_name(c.source_ip, "
+	    "c.service) n ON true WHERE c.class IN ('legitimate', 'unknown') "
+	    "AND c.failed > 0) "
+	    "SELECT w.who, sum(d.messages) FROM w JOIN d ON d.source_ip = "
+	    "w.source_ip WHERE NOT d.pass AND d.day >= (to_timestamp($3) AT "
+	    "TIME ZONE 'UTC')::date - 7 AND CASE WHEN NOT d.sub THEN $7::int "
+	    "WHEN d.aligned_to IN (SELECT aligned_to FROM names) THEN $9::int "
+	    "ELSE $8::int END = 1 GROUP BY w.who",
+	    9, p, on_hit7, a, err);
+}
+
+static int
+on_reporter(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct advice *a = arg;
+	struct policy_reporter *r;
+
+	if (ncols != 2)
+		return err_set(err, ERR_DB, "unexpected row reading reporters");
+	if (a->n_reporters >= ADVISE_MAX_REPORTERS)
+		return 0;
+	a->reporters = xrealloc(
+	    a->reporters, (a->n_reporters + 1) * sizeof(*a->reporters));
+	r = &a->reporters[a->n_reporters++];
+	snprintf(r->name, sizeof(r->name), "%s", c[0] ? c[0] : "");
+	text_utf8_cut(r->name);
+	r->confirms = c[1] != NULL && c[1][0] == 't';
+	return 0;
+}
+
+/*
+ * The reporters of the period (their latest report ends after since, as
+ * policy_in_force() counts them) and whether that report gives pol (p,
+ * pct, t), the policy the domain stands on.
+ */
+static int
+read_reporters(struct db *db, const char *domain, const char *since,
+    const char *until, const struct policy_state *pol, struct advice *a,
+    struct err *err)
+{
+	char pct[16];
+	const char *p[6] = {domain, since, until, pol->p, pct, pol->testing};
+
+	snprintf(pct, sizeof(pct), "%d", pol->pct >= 0 ? pol->pct : 100);
+	return db_each(db,
+	    "SELECT org_name, same FROM (SELECT DISTINCT ON (lower(org_name)) "
+	    "org_name, date_end, policy_key(p, pct, testing) IS NOT DISTINCT "
+	    "FROM policy_key($4, $5::int, $6) AS same FROM counted_reports "
+	    "WHERE lower(domain) = lower($1) AND date_begin < to_timestamp($3) "
+	    "ORDER BY lower(org_name), date_end DESC, id DESC) x WHERE "
+	    "x.date_end > to_timestamp($2) ORDER BY lower(org_name)",
+	    6, p, on_reporter, a, err);
+}
+
 /*
  * The senders that may be the owner's and fail, ranked in SQL by what the
  * next step would hit (readiness_judged_spec()), the top ADVISE_SENDERS
@@ -205,8 +368,8 @@ read_confirm(struct db *db, const char *domain, const char *since,
  * the published record and readiness_inputs() (all mail) are read.
  */
 static int
-read_senders(struct db *db, const struct advise_options *o, struct advice *a,
-    struct err *err)
+read_senders(struct db *db, const struct advise_options *o,
+    const char *const *base, struct advice *a, struct err *err)
 {
 	struct sources_query q = {0};
 	struct policy_spec pol;
@@ -227,8 +390,10 @@ read_senders(struct db *db, const struct advise_options *o, struct advice *a,
 	q.over_permille = a->thresholds.source_share < 0
 	    ? 0
 	    : (uint64_t)a->thresholds.source_share * 10;
-	q.over_of = a->in.messages;
-	if ((rc = sources_read_senders(db, &q, &a->senders, err)) < 0)
+	/* Of the mail that may be the owner's: spoofing does not dilute. */
+	q.over_of = a->in.legit_messages + a->in.unknown_messages;
+	if ((rc = sources_read_senders(db, &q, &a->senders, err)) < 0 ||
+	    (rc = read_hit_last7(db, base, &pol, a, err)) < 0)
 		return rc;
 	a->in.senders = a->senders.v;
 	a->in.n_senders = a->senders.n;
@@ -293,11 +458,23 @@ advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
 	         db, o->domain, since, until, &pub, &a->in.confirm, err)) < 0)
 		goto out;
 
-	if ((rc = read_senders(db, o, a, err)) < 0)
+	if ((rc = read_daily(db, p, a, err)) < 0 ||
+	    (rc = read_senders(db, o, p, a, err)) < 0)
+		goto out;
+	/* Who shows the policy the domain stands on: the published one,
+	 * else the one in force. */
+	if ((pub.known || a->now.known) &&
+	    (rc = read_reporters(db, o->domain, since, until,
+	         pub.known ? &pub : &a->now, a, err)) < 0)
 		goto out;
 	a->in.published = a->published;
 	a->in.trust = a->trust;
 	a->in.n_trust = a->n_trust;
+	a->in.daily = a->daily;
+	a->in.n_daily = a->n_daily;
+	a->in.hit_last7 = a->hit_last7;
+	a->in.policy_reporters = a->reporters;
+	a->in.n_policy_reporters = a->n_reporters;
 	readiness_judge(&a->thresholds, a->domain, &a->now, &a->in, &a->r);
 	if (o->whatif != NULL) {
 		struct policy_spec spec;
@@ -335,6 +512,9 @@ advice_free(struct advice *a)
 	sender_list_free(&a->senders);
 	free(a->published);
 	free(a->trust);
+	free(a->daily);
+	free(a->hit_last7);
+	free(a->reporters);
 	if (a->has_whatif)
 		whatif_free(&a->whatif);
 	memset(a, 0, sizeof(*a));

@@ -39,6 +39,15 @@ struct advice {
 	 * most messages first; in.trust points here. */
 	struct reporter_trust *trust;
 	size_t n_trust;
+	/* The period day by day (in.daily), what each top sender would meet
+	 * in the last 7 days (in.hit_last7, one per senders.v) and the
+	 * reporters with whether they show the policy the domain stands on
+	 * (in.policy_reporters); owned. */
+	struct readiness_day *daily;
+	size_t n_daily;
+	uint64_t *hit_last7;
+	struct policy_reporter *reporters;
+	size_t n_reporters;
 	int has_whatif;
 	struct whatif whatif; /* when has_whatif */
 };

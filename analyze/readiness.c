@@ -55,6 +55,37 @@ sat_add(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
+/* The mail that may be the owner's: legitimate and unknown. */
+static uint64_t
+mine_of(const struct readiness_inputs *in)
+{
+	return sat_add(in->legit_messages, in->unknown_messages);
+}
+
+/* The sums of the days of the period from the day of from on, and how
+ * many days that is; 0 days when the daily figures were not read. */
+static size_t
+days_from(
+    const struct readiness_inputs *in, int64_t from, struct readiness_day *sum)
+{
+	size_t n = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	from -= ((from % CLOCK_DAY) + CLOCK_DAY) % CLOCK_DAY;
+	for (size_t i = 0; in->daily != NULL && i < in->n_daily; i++) {
+		const struct readiness_day *d = &in->daily[i];
+
+		if (d->start < from)
+			continue;
+		if (n++ == 0)
+			sum->start = d->start;
+		sum->messages = sat_add(sum->messages, d->messages);
+		sum->mine = sat_add(sum->mine, d->mine);
+		sum->legit_lost = sat_add(sum->legit_lost, d->legit_lost);
+	}
+	return n;
+}
+
 static const char *
 plural(uint64_t n)
 {
@@ -103,6 +134,23 @@ readiness_step_of(const struct policy_state *now)
 		return testing ? 3 : 4;
 	}
 	return 0;
+}
+
+int
+readiness_rollback_step(const struct policy_state *st)
+{
+	int step = readiness_step_of(st);
+
+	if (step <= 0)
+		return -1;
+	/* A quarantine test written with t=y acts as p=none for every
+	 * receiver; anything else from step 1 up acts on some failing mail
+	 * (pct=0 alone does not stop an RFC 9989 receiver, and a reject test
+	 * quarantines). */
+	if (step == 1 && strength(st->p) == 1 &&
+	    strcasecmp(st->testing, "y") == 0)
+		return 0;
+	return 1;
 }
 
 const char *
@@ -290,26 +338,68 @@ reason_data(const struct readiness_thresholds *t,
 	    plural(in->messages), t->days, plural((uint64_t)t->days));
 }
 
+/* What of the mail that may be the owner's From subdomains the policy
+ * does not govern: sp none leaves out subdomain mail, np none (np
+ * following sp) that of subdomain names none of whose mail passes.
+ * *passed: how much of it passed. */
+static uint64_t
+ungoverned(const struct readiness_inputs *in, const struct policy_spec *pol,
+    uint64_t *passed)
+{
+	int sp = pol->sp >= 0 ? pol->sp : pol->p;
+	int np = pol->np >= 0 ? pol->np : sp;
+	uint64_t sub = in->sub_mine_messages;
+	uint64_t made_up = in->sub_mine_np < sub ? in->sub_mine_np : sub;
+	uint64_t out = 0;
+
+	*passed = 0;
+	if (sp == 0) {
+		out = sub - made_up;
+		*passed = in->sub_mine_passed < out ? in->sub_mine_passed : out;
+	}
+	if (np == 0)
+		out = sat_add(out, made_up);
+	return out;
+}
+
 static void
 reason_pass_rate(const struct readiness_thresholds *t,
-    const struct readiness_inputs *in, struct readiness *out)
+    const struct readiness_inputs *in, const struct policy_spec *pol,
+    struct readiness *out)
 {
 	struct readiness_reason *r;
-	uint64_t pm, mine, ok;
-	char rate[32];
+	uint64_t pm, mine, ok, left, left_ok;
+	char rate[32], what[120];
 
-	mine = sat_add(in->legit_messages, in->unknown_messages);
+	mine = mine_of(in);
 	ok = sat_add(in->legit_passed, in->unknown_passed);
 	if (ok > mine)
 		ok = mine;
+	/* Mail the next step leaves alone (sp=none kept) is not its
+	 * business: what passes there neither helps nor hinders it. */
+	left = ungoverned(in, pol, &left_ok);
+	what[0] = '\0';
+	if (left > 0 && left <= mine) {
+		mine -= left;
+		ok = ok - (left_ok < ok ? left_ok : ok);
+		if (ok > mine)
+			ok = mine;
+		put(what, sizeof(what),
+		    (pol->sp >= 0 ? pol->sp : pol->p) == 0
+		        ? " that the step governs (it keeps sp=none: %" PRIu64
+		          " message%s From subdomains not counted)"
+		        : " that the step governs (it keeps np=none: %" PRIu64
+		          " message%s From made-up subdomains not counted)",
+		    left, plural(left));
+	}
 	if (mine == 0) {
 		r = reason(out, "pass_rate", 0);
 		if (r != NULL)
 			put(r->text, sizeof(r->text),
-			    "no mail that may be yours in the last %d days: "
+			    "no mail that may be yours in the last %d days%s: "
 			    "nothing shows yet that your own mail passes DMARC "
 			    "(needs %d%%)",
-			    t->days, t->pass_rate);
+			    t->days, what, t->pass_rate);
 		return;
 	}
 	/* Rounded down, and compared as such: floor(x) >= n exactly when
@@ -323,8 +413,8 @@ reason_pass_rate(const struct readiness_thresholds *t,
 	put(r->text, sizeof(r->text),
 	    "%s%% of the mail that may be yours passed DMARC in the last %d "
 	    "days: %" PRIu64 " of %" PRIu64 " message%s, from legitimate and "
-	    "unknown sources (needs %d%%)",
-	    rate, t->days, ok, mine, plural(mine), t->pass_rate);
+	    "unknown sources%s (needs %d%%)",
+	    rate, t->days, ok, mine, plural(mine), what, t->pass_rate);
 }
 
 static const char *
@@ -412,6 +502,46 @@ by_hit(const void *a, const void *b)
 	return strcmp(x->s.who, y->s.who);
 }
 
+/*
+ * A sender's share of the mail that may be the owner's (spoofing and
+ * forwarders do not dilute it), per mille rounded up: the largest of the
+ * period's, that of the days since it first appeared (a sender new
+ * yesterday is a tenth of yesterday's mail, not a hundredth of the
+ * period's), and that of the last 7 days.
+ */
+static void
+judge_share(const struct readiness_inputs *in, const struct sender *g,
+    uint64_t mine, const struct readiness_day *last7, size_t i,
+    struct readiness_group *x)
+{
+	struct readiness_day since;
+	size_t n;
+	uint64_t pm, h7;
+
+	x->share = mine > 0 ? readiness_ratio(x->hit, mine, 1000, 1) : 0;
+	x->hit_window = x->hit;
+	if (in->daily == NULL || in->n_daily == 0 || x->hit == 0)
+		return;
+	if (g->first_seen > in->daily[0].start + CLOCK_DAY - 1 &&
+	    (n = days_from(in, g->first_seen, &since)) > 0 && since.mine > 0 &&
+	    (pm = readiness_ratio(x->hit, since.mine, 1000, 1)) > x->share) {
+		x->share = pm;
+		x->window_days = (int)n;
+		x->since_first = 1;
+		x->first_day = since.start;
+	}
+	if (last7->mine > 0) {
+		h7 = in->hit_last7[i] < x->hit ? in->hit_last7[i] : x->hit;
+		pm = readiness_ratio(h7, last7->mine, 1000, 1);
+		if (pm > x->share) {
+			x->share = pm;
+			x->hit_window = h7;
+			x->window_days = 7;
+			x->since_first = 0;
+		}
+	}
+}
+
 /* The senders that may be the owner's and fail (grouped and ranked in
  * SQL: inputs->senders), with what the next step would hit. */
 static void
@@ -421,7 +551,13 @@ group_senders(const struct readiness_thresholds *t,
 {
 	uint64_t limit =
 	    t->source_share < 0 ? 0 : (uint64_t)t->source_share * 10;
+	uint64_t mine = mine_of(in);
 	struct policy_spec full = *pol;
+	struct readiness_day last7 = {0};
+
+	/* The last 7 days, when the period is longer. */
+	if (in->hit_last7 != NULL && in->n_daily > 7)
+		days_from(in, in->daily[in->n_daily - 7].start, &last7);
 
 	out->n_senders = in->n_senders + in->more_senders;
 	out->n_blocking = in->more_blocking;
@@ -452,10 +588,9 @@ group_senders(const struct readiness_thresholds *t,
 		sum.failed_sub = g->failed_sub;
 		sum.failed_np = g->failed_np;
 		x->hit = readiness_hit(&sum, &full);
+		judge_share(in, g, mine, &last7, i, x);
 		/* Rounded up: ceil(x) > n exactly when x > n. */
-		x->blocks = x->hit > 0 &&
-		    (in->messages == 0 ||
-		        readiness_ratio(x->hit, in->messages, 1000, 1) > limit);
+		x->blocks = x->hit > 0 && (mine == 0 || x->share > limit);
 		out->n_blocking += x->blocks != 0;
 	}
 	qsort(out->groups, out->n_groups, sizeof(*out->groups), by_hit);
@@ -480,14 +615,32 @@ group_name(const struct readiness_group *g, char *buf, size_t size)
 		put(buf, size, "%s", who);
 }
 
+/* " in the last 7 days", " since it first appeared on 2026-03-31", or
+ * "" for the whole period: where a sender's share was measured. */
+static void
+window_text(const struct readiness_group *g, char *buf, size_t size)
+{
+	char day[32];
+
+	buf[0] = '\0';
+	if (g->window_days == 0)
+		return;
+	if (g->since_first) {
+		clock_day_text(g->first_day, day, sizeof(day));
+		put(buf, size, " since it first appeared on %s", day);
+	} else
+		put(buf, size,
+		    " in the last %d days (%" PRIu64 " in those days)",
+		    g->window_days, g->hit_window);
+}
+
 static void
 reason_sources(const struct readiness_thresholds *t,
     const struct readiness_inputs *in, struct readiness *out)
 {
 	struct readiness_reason *r;
 	const struct readiness_group *worst;
-	uint64_t pm;
-	char name[200], share[32], more[64];
+	char name[200], share[32], more[64], when[64], would[80];
 
 	if (in->messages == 0) {
 		/* Nothing reported is not "nothing fails": say it as such. */
@@ -510,16 +663,23 @@ reason_sources(const struct readiness_thresholds *t,
 	}
 	worst = &out->groups[0];
 	group_name(worst, name, sizeof(name));
-	pm = readiness_ratio(worst->hit, in->messages, 1000, 1);
-	permille_text(pm, share, sizeof(share));
+	permille_text(worst->share, share, sizeof(share));
+	window_text(worst, when, sizeof(when));
+	/* A test step does nothing to mail: say what the step after it
+	 * would do. */
+	if (out->judged_as[0] != '\0')
+		put(would, sizeof(would), "the step after, %s, would hit",
+		    out->judged_as);
+	else
+		put(would, sizeof(would), "the step would hit");
 	if (out->n_blocking == 0) {
 		put(r->text, sizeof(r->text),
 		    "%zu sender%s that may be yours still fail%s DMARC, none "
-		    "above %d%% of all mail: the most, %s, %" PRIu64
-		    " message%s the step would hit (%s%%)",
+		    "above %d%% of the mail that may be yours: the most, %s: "
+		    "%s %" PRIu64 " message%s (%s%%%s)",
 		    out->n_senders, out->n_senders == 1 ? "" : "s",
 		    out->n_senders == 1 ? "s" : "", t->source_share, name,
-		    worst->hit, plural(worst->hit), share);
+		    would, worst->hit, plural(worst->hit), share, when);
 		return;
 	}
 	more[0] = '\0';
@@ -527,11 +687,13 @@ reason_sources(const struct readiness_thresholds *t,
 		put(more, sizeof(more), "; and %zu more above the limit",
 		    out->n_blocking - 1);
 	put(r->text, sizeof(r->text),
-	    "%s%s: the step would hit %" PRIu64 " of its %" PRIu64
-	    " message%s, %s%% of all mail (at most %d%%): %s%s",
+	    "%s%s: %s %" PRIu64 " of its %" PRIu64
+	    " message%s, %s%% of the mail that may be yours%s (at most "
+	    "%d%%): %s%s",
 	    worst->s.cls == SOURCE_LEGITIMATE ? "" : "unknown sender ", name,
-	    worst->hit, worst->s.messages, plural(worst->s.messages), share,
-	    t->source_share, cause_text(worst->s.v[0]->cause), more);
+	    would, worst->hit, worst->s.messages, plural(worst->s.messages),
+	    share, when, t->source_share, cause_text(worst->s.v[0]->cause),
+	    more);
 }
 
 /* Whole days from the start of a report to the end of a later one: date_end
@@ -543,6 +705,49 @@ held_days(int64_t since, int64_t until)
 	return (until - since + 1) / CLOCK_DAY;
 }
 
+/* Up to size bytes of the names of the reporters that confirm (or do
+ * not), comma-separated, "and N more" for those that did not fit. */
+static void
+reporter_names(
+    const struct readiness_inputs *in, int confirms, char *buf, size_t size)
+{
+	size_t used = 0, left = 0;
+	char name[96];
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < in->n_policy_reporters; i++) {
+		const struct policy_reporter *x = &in->policy_reporters[i];
+
+		if ((x->confirms != 0) != (confirms != 0))
+			continue;
+		text_printable(x->name, name, sizeof(name));
+		if (used + strlen(name) + 2 + 16 > size) {
+			left++;
+			continue;
+		}
+		put(buf + used, size - used, "%s%s", used ? ", " : "", name);
+		used = strlen(buf);
+	}
+	if (left > 0)
+		put(buf + used, size - used, " and %zu more", left);
+}
+
+/* "; shown by a.example; not yet by b.example", or "" when the names
+ * were not read. */
+static void
+reporters_text(const struct readiness_inputs *in, char *buf, size_t size)
+{
+	char yes[100], no[100];
+
+	buf[0] = '\0';
+	if (in->policy_reporters == NULL || in->n_policy_reporters == 0)
+		return;
+	reporter_names(in, 1, yes, sizeof(yes));
+	reporter_names(in, 0, no, sizeof(no));
+	put(buf, size, "%s%s%s%s", yes[0] ? "; shown by " : "", yes,
+	    no[0] ? "; not yet by " : "", no);
+}
+
 static void
 reason_stable(const struct readiness_thresholds *t,
     const struct policy_state *now, const struct readiness_inputs *in,
@@ -550,8 +755,10 @@ reason_stable(const struct readiness_thresholds *t,
 {
 	struct readiness_reason *r;
 	int64_t held = 0, since = now->since, until = now->reported_at;
-	char when[32], pol[80];
+	char when[32], pol[80], who[220];
 	int all;
+
+	reporters_text(in, who, sizeof(who));
 
 	if (out->published_differs) {
 		/* DNS says another policy than the latest report: the owner
@@ -574,20 +781,20 @@ reason_stable(const struct readiness_thresholds *t,
 			    "%s is published, but receivers still report %s "
 			    "(latest report ends %s; %" PRIu64 " of %" PRIu64
 			    " reporter%s show the new policy): wait until they "
-			    "have shown it for %d days",
+			    "have shown it for %d days%s",
 			    pol,
 			    out->policy_now[0] ? out->policy_now : "nothing",
 			    when, c->confirming, c->reporters,
-			    plural(c->reporters), t->stable_days);
+			    plural(c->reporters), t->stable_days, who);
 			return;
 		}
 		clock_day_text(c->since, when, sizeof(when));
 		put(r->text, sizeof(r->text),
 		    "%s is published; receivers report it since %s, %" PRId64
 		    " day%s (%" PRIu64 " of %" PRIu64 " reporter%s; needs %d "
-		    "days, every reporter)",
+		    "days, every reporter)%s",
 		    pol, when, held, plural((uint64_t)held), c->confirming,
-		    c->reporters, plural(c->reporters), t->stable_days);
+		    c->reporters, plural(c->reporters), t->stable_days, who);
 		return;
 	}
 	/* since covers p, pct and t only: say no more than that. */
@@ -611,12 +818,16 @@ reason_stable(const struct readiness_thresholds *t,
 		return;
 	clock_day_text(since, when, sizeof(when));
 	if (!all) {
+		/* The step is taken but not yet seen everywhere: wait, as
+		 * for a published policy receivers do not show yet. */
+		out->waiting = 1;
 		put(r->text, sizeof(r->text),
 		    "%s has been reported for %" PRId64 " day%s, since %s, "
 		    "by %" PRIu64 " of %" PRIu64 " reporter%s (needs %d "
-		    "days, every reporter): wait until the others show it",
+		    "days, every reporter): wait until the others show it%s",
 		    pol, held, plural((uint64_t)held), when, now->confirming,
-		    now->reporters, plural(now->reporters), t->stable_days);
+		    now->reporters, plural(now->reporters), t->stable_days,
+		    who);
 		return;
 	}
 	put(r->text, sizeof(r->text),
@@ -624,58 +835,87 @@ reason_stable(const struct readiness_thresholds *t,
 	    pol, held, plural((uint64_t)held), when, t->stable_days);
 }
 
-/* After a step: is legitimate mail being lost? */
+/*
+ * After a step: is legitimate mail being lost?  Measured over the days
+ * since the policy in force began (the step), against the mail that may
+ * be the owner's in those days: three days after a step, the period's
+ * other eleven would dilute it.  Above source_share, roll back to the
+ * last step below that does not act on failing mail, from p=reject too.
+ */
 static void
-reason_watch(const struct readiness_thresholds *t, const char *domain,
-    const struct policy_state *base, const struct readiness_inputs *in,
-    struct readiness *out)
+reason_watch(const struct readiness_thresholds *t,
+    const struct policy_state *now, const struct policy_state *base,
+    const struct readiness_inputs *in, struct readiness *out)
 {
 	struct readiness_reason *r;
-	uint64_t lost = 0, pm, limit;
-	char share[32], prev[80];
+	struct readiness_day sum;
+	uint64_t lost, mine, pm, limit;
+	size_t n = 0;
+	int back;
+	char share[32], prev[80], when[80], day[32];
 
-	(void)domain;
 	if (out->step_now < 1)
 		return;
 	lost = in->legit_lost;
+	mine = mine_of(in);
+	put(when, sizeof(when), " in the last %d days", t->days);
+	if (in->daily != NULL && in->n_daily > 0) {
+		int64_t since = now != NULL && now->known && now->since > 0
+		    ? now->since
+		    : in->daily[0].start;
+
+		n = days_from(in, since, &sum);
+		lost = sum.legit_lost;
+		mine = sum.mine;
+		if (n > 0 && n < in->n_daily) {
+			clock_day_text(sum.start, day, sizeof(day));
+			put(when, sizeof(when),
+			    " since the step on %s (%zu day%s)", day, n,
+			    plural(n));
+		}
+	}
 	limit = t->source_share < 0 ? 0 : (uint64_t)t->source_share * 10;
-	pm = readiness_ratio(lost, in->messages, 1000, 1);
+	pm = readiness_ratio(lost, mine, 1000, 1);
 	r = reason(out, "watch",
-	    lost == 0                             ? 1
-	        : pm > limit || in->messages == 0 ? 0
-	                                          : -1);
+	    lost == 0                     ? 1
+	        : pm > limit || mine == 0 ? 0
+	                                  : -1);
 	if (r == NULL)
 		return;
 	if (lost == 0) {
 		put(r->text, sizeof(r->text),
 		    "receivers quarantined or rejected none of your legitimate "
-		    "mail in the last %d days",
-		    t->days);
+		    "mail%s",
+		    when);
 		return;
 	}
 	permille_text(pm, share, sizeof(share));
 	if (r->met == 0) {
-		put(prev, sizeof(prev), "%s",
-		    readiness_step_policy(out->step_now - 1));
+		back = readiness_rollback_step(base);
+		if (back < 0)
+			back = 0;
+		out->rollback_step = back;
+		put(prev, sizeof(prev), "%s", readiness_step_policy(back));
 		/* The published record's tags kept, as for the next one. */
 		if (in->published == NULL ||
-		    !from_published(in->published, out->step_now - 1,
-		        out->rollback_record, sizeof(out->rollback_record)))
-			from_reported(base, out->step_now - 1,
-			    out->rollback_record, sizeof(out->rollback_record));
+		    !from_published(in->published, back, out->rollback_record,
+		        sizeof(out->rollback_record)))
+			from_reported(base, back, out->rollback_record,
+			    sizeof(out->rollback_record));
 		put(r->text, sizeof(r->text),
 		    "receivers quarantined or rejected %" PRIu64 " message%s "
-		    "of your legitimate mail in the last %d days, %s%% of all "
-		    "mail (at most %d%%): roll back to %s until its senders "
-		    "pass",
-		    lost, plural(lost), t->days, share, t->source_share, prev);
+		    "of your legitimate mail%s, %s%% of the mail that may be "
+		    "yours in those days (at most %d%%): roll back to %s%s "
+		    "until its senders pass",
+		    lost, plural(lost), when, share, t->source_share, prev,
+		    back == 1 ? ", which receivers apply as p=none," : "");
 		return;
 	}
 	put(r->text, sizeof(r->text),
 	    "receivers quarantined or rejected %" PRIu64 " message%s of your "
-	    "legitimate mail in the last %d days (%s%% of all mail): fix its "
-	    "senders before the next step",
-	    lost, plural(lost), t->days, share);
+	    "legitimate mail%s (%s%% of the mail that may be yours in those "
+	    "days): fix its senders before the next step",
+	    lost, plural(lost), when, share);
 }
 
 static void
@@ -918,6 +1158,7 @@ readiness_judge(const struct readiness_thresholds *t, const char *domain,
 	int next;
 
 	memset(out, 0, sizeof(*out));
+	out->rollback_step = -1;
 	out->step_reported =
 	    now != NULL && now->known ? readiness_step_of(now) : -1;
 	out->step_published = -1;
@@ -946,14 +1187,18 @@ readiness_judge(const struct readiness_thresholds *t, const char *domain,
 			from_reported(now, next, out->next_record,
 			    sizeof(out->next_record));
 	}
+	/* A test step is judged by the enforcing step after it. */
+	if (next == 1 || next == 3)
+		put(out->judged_as, sizeof(out->judged_as), "%s",
+		    step_policies[next + 1]);
 	readiness_judged_spec(now, in->published, &pol);
 	group_senders(t, in, &pol, out);
 
 	reason_data(t, in, out);
-	reason_pass_rate(t, in, out);
+	reason_pass_rate(t, in, &pol, out);
 	reason_sources(t, in, out);
 	reason_stable(t, now, in, out);
-	reason_watch(t, domain, base, in, out);
+	reason_watch(t, now, base, in, out);
 	reason_reports(t, in, out);
 	reason_new(in, out);
 

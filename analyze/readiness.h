@@ -30,23 +30,37 @@
  *                report counts for every day its range covers)
  *   pass_rate    of the mail that may be the owner's (sources classed
  *                legitimate or unknown: everything but spoofing,
- *                forwarders and ignored sources), at least pass_rate
- *                percent passes DMARC (none at all: not met)
+ *                forwarders and ignored sources) that the next step
+ *                governs, at least pass_rate percent passes DMARC (none
+ *                at all: not met).  Mail From subdomains is left out when
+ *                the next step keeps sp=none (and np=none for subdomain
+ *                names none of whose mail passes): that step does not
+ *                touch it.
  *   sources      no sender (sources grouped by who sends: a service, a
  *                PTR domain, an address) that may be the owner's has more
  *                failing mail that the next step would hit than
- *                source_share percent of all mail.  Each sender above it
- *                is named in groups with the fix or, for one not known to
- *                be the owner's, the decision: trusted_sources or
+ *                source_share percent of the mail that may be the
+ *                owner's (spoofing does not dilute it).  A sender's share
+ *                is the largest of: over the period, over the days since
+ *                it first appeared, over the last 7 days (a sender new
+ *                yesterday is judged on yesterday's mail).  Each sender
+ *                above it is named in groups with the fix or, for one not
+ *                known to be the owner's, the decision: trusted_sources or
  *                ignored_sources.
- *   stable       the policy in force has held for stable_days days: as
- *                receivers report it, or, when DNS publishes another
- *                policy than receivers report, since every reporter of
- *                the period confirms the published one (until then the
- *                domain is waiting: never a step back to the older policy)
+ *   stable       the policy in force has held for stable_days days, shown
+ *                by every reporter of the period: as receivers report it,
+ *                or, when DNS publishes another policy than receivers
+ *                report, since every reporter confirms the published one.
+ *                Until every reporter shows it the domain is waiting (the
+ *                reason names those that do and those that do not): never
+ *                a step back to the older policy.
  *   watch        (from step 1) legitimate mail that receivers quarantined
- *                or rejected is at most source_share percent of all mail;
- *                above it, the advice is to roll back one step
+ *                or rejected since the policy in force began (the step),
+ *                as a share of the mail that may be the owner's since
+ *                then, is at most source_share percent; above it, the
+ *                advice is to roll back, at every step p=reject included,
+ *                to the last step below that does not act on failing mail
+ *                (readiness_rollback_step())
  *   reports      the reports are genuine: reports whose mail failed
  *                authentication at the owner's server (not counted) carry
  *                at most source_share percent of the mail reported, and
@@ -58,6 +72,12 @@
  * never blocks: a new legitimate sender should be set up before a step.
  * At step 4 the reasons are still given (they say how the domain fares)
  * but ready is 0: there is no step left.
+ *
+ * A test step (t=y; pct=0) does nothing to mail: receivers apply the
+ * policy below it.  It is judged by what the enforcing step after it
+ * would hit (judged_as names that step): it is the first move towards
+ * enforcement, and the owner fixes what that step would hit before
+ * taking it.
  *
  * What the next step would hit: of a source's failing mail, what comes
  * From the domain itself (p), from its subdomains (sp; sp absent: p),
@@ -168,6 +188,23 @@ struct reporter_trust {
 	char auth_top[128]; /* who put Authentication-Results on its mail */
 };
 
+/* One UTC day of the period (advise.c reads them from source_days, the
+ * sources in the classes of the whole period). */
+struct readiness_day {
+	int64_t start; /* 00:00:00 UTC, Unix seconds */
+	uint64_t messages; /* all mail */
+	uint64_t mine; /* legitimate and unknown: may be the owner's */
+	uint64_t legit_lost; /* legitimate, quarantined or rejected */
+};
+
+/* A reporter of the period, and whether its latest report gives the
+ * policy the domain stands on (the published one, else the one in
+ * force). */
+struct policy_reporter {
+	char name[128]; /* org_name, as reported (print it safely) */
+	int confirms;
+};
+
 struct readiness_inputs {
 	uint64_t days_with_data; /* UTC days covered by reports */
 	char first_day[11], last_day[11]; /* YYYY-MM-DD, "" without data */
@@ -187,6 +224,23 @@ struct readiness_inputs {
 	uint64_t sub_messages, sub_passed;
 	uint64_t sub_names, sub_names_failing;
 	uint64_t sub_mine_failed;
+	/* Of the mail that may be the owner's: what came From subdomains,
+	 * what of it passed, and what came from subdomain names none of whose
+	 * mail passed (np applies).  The pass rate leaves out what the next
+	 * step does not govern. */
+	uint64_t sub_mine_messages, sub_mine_passed, sub_mine_np;
+	/* The period day by day, oldest first, every day of it (borrowed;
+	 * NULL: not read, and shares are over the whole period). */
+	const struct readiness_day *daily;
+	size_t n_daily;
+	/* For each of senders (same order), its failing mail the next step
+	 * would hit in the last 7 days of the period (borrowed; NULL: not
+	 * read). */
+	const uint64_t *hit_last7;
+	/* The reporters of the period, whether each gives the policy the
+	 * domain stands on (borrowed; NULL: not read, only counted). */
+	const struct policy_reporter *policy_reporters;
+	size_t n_policy_reporters;
 	/* The senders that may be the owner's (legitimate, unknown) with
 	 * failing mail, most hit by the next step first
 	 * (readiness_judged_spec()), as source_senders() groups and cuts
@@ -222,7 +276,15 @@ struct readiness_reason {
 struct readiness_group {
 	struct source_group s; /* s.cls legitimate or unknown */
 	uint64_t hit; /* failing mail the next step would hit */
-	int blocks; /* hit is over source_share of all mail */
+	/* hit as a share of the mail that may be the owner's, per mille
+	 * rounded up, over the window that gives the largest: window_days 0
+	 * the period, else the days since first_day (the day it first
+	 * appeared, since_first 1) or the last 7 days; hit_window is what
+	 * the step would hit in it. */
+	uint64_t share, hit_window;
+	int window_days, since_first;
+	int64_t first_day;
+	int blocks; /* share is over source_share */
 };
 
 struct readiness {
@@ -242,8 +304,14 @@ struct readiness {
 	 * the reported policy with "rua=mailto:YOUR-ADDRESS" when there is
 	 * no published record. */
 	char next_record[600];
-	/* When legitimate mail is being lost after a step: the record of the
-	 * step before, "" otherwise. */
+	/* A test step does nothing to mail: senders are judged by the
+	 * enforcing step after it, whose policy this is ("p=quarantine"); ""
+	 * when the next step itself enforces. */
+	char judged_as[40];
+	/* When legitimate mail is being lost after a step: the step to roll
+	 * back to (readiness_rollback_step()) and its record; -1 and ""
+	 * otherwise. */
+	int rollback_step;
 	char rollback_record[600];
 	struct readiness_reason reasons[READINESS_MAX_REASONS];
 	size_t n_reasons;
@@ -287,6 +355,13 @@ void readiness_judged_spec(const struct policy_state *now,
 /* The step a policy is on (see the ladder), and the policy text of a step
  * ("p=quarantine; t=y; pct=0"). */
 int readiness_step_of(const struct policy_state *now);
+
+/* Where to roll back to from a policy that loses legitimate mail: the
+ * last step below it that does not act on failing mail.  From p=reject
+ * or p=quarantine (at any pct, in test or not: a reject test quarantines)
+ * that is step 1, p=quarantine; t=y; pct=0, which receivers apply as
+ * p=none; from step 1 itself, p=none.  -1 at p=none. */
+int readiness_rollback_step(const struct policy_state *st);
 const char *readiness_step_policy(int step);
 
 /* The policy a state gives, as strengths (sp and np -1 when they only

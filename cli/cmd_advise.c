@@ -76,10 +76,11 @@ cmd_advise(int argc, char **argv)
 	    .groups = CLIOPT_G_COMMON | CLIOPT_G_DATABASE | CLIOPT_G_ANALYSIS |
 	        CLIOPT_G_DNS,
 	    .footer = "Exit status: 0 ready for the next step (or at p=reject "
-	              "already), 1 not ready\n(or waiting for receivers to "
-	              "show the published policy), 2 could not run\n(also: no "
-	              "report about DOMAIN is stored).  Monitoring can also "
-	              "read \"ready\"\nand \"waiting\" from --json.\n",
+	              "already, losing no\nlegitimate mail), 1 not ready (or "
+	              "waiting for receivers to show the policy,\nor roll "
+	              "back), 2 could not run (also: no report about DOMAIN "
+	              "is stored).\nMonitoring can also read \"ready\", "
+	              "\"waiting\" and \"rollback_record\" from --json.\n",
 	};
 	struct analysis_env env = {0};
 	struct advise_options o;
@@ -122,7 +123,11 @@ cmd_advise(int argc, char **argv)
 		log_error("cannot write standard output");
 		goto done;
 	}
-	status = a.r.ready || a.r.next_step_no < 0 ? EXIT_OK : EXIT_SOME_FAILED;
+	/* At p=reject with nothing to publish is fine; losing mail is not. */
+	status = a.r.ready ||
+	        (a.r.next_step_no < 0 && a.r.rollback_record[0] == '\0')
+	    ? EXIT_OK
+	    : EXIT_SOME_FAILED;
 done:
 	advice_free(&a);
 	free(published);

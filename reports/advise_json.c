@@ -23,16 +23,21 @@
  *                          looked up or not a DMARC record
  *   policy_published_text  "p=reject", or null
  *   ready                  true: publish next_record now
- *   waiting                true: DNS publishes a policy receivers do not
- *                          show yet (wait, never step back)
+ *   waiting                true: not every reporter shows the policy yet
+ *                          (one DNS publishes, or a step some reporters
+ *                          already show): wait, never step back
  *   next_step              the policy of the next step, null at step 4
  *   next_step_no           step_now + 1, null at step 4
  *   next_record            the whole TXT record to publish, null at step 4
  *   next_record_name       "_dmarc.DOMAIN.", where to publish it
  *   published              the DMARC record found in DNS, or null
- *   rollback_record        the record of the step before, when
- *                          legitimate mail is being quarantined or
- *                          rejected above source_share; else null
+ *   rollback_record        when legitimate mail quarantined or rejected
+ *                          since the step is above source_share of the
+ *                          mail that may be the owner's in those days, at
+ *                          any step p=reject included: the record of the
+ *                          last step below that does not act on failing
+ *                          mail (p=quarantine; t=y; pct=0, or p=none from
+ *                          it); else null.  A roll back is never ready.
  *   reasons                [{code, met, blocks, text}] in this order:
  *                          data, pass_rate, sources, stable, watch (from
  *                          step 1) (conditions: blocks is true when one

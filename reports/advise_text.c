@@ -79,7 +79,14 @@ summary(FILE *fp, const struct advice *a, int color)
 		    r->step_published);
 
 	present_safe(r->next_step, next, sizeof(next));
-	if (r->next_step_no < 0)
+	/* Losing mail comes first, at the last step too. */
+	if (r->rollback_record[0] != '\0')
+		fprintf(fp,
+		    "Verdict:    %sROLL BACK%s: legitimate mail is being lost "
+		    "(see watch)\n",
+		    present_ansi(color, PRESENT_BOLD_RED),
+		    present_ansi(color, PRESENT_RESET));
+	else if (r->next_step_no < 0)
 		fputs("Verdict:    at the last step, nothing further to "
 		      "publish\n",
 		    fp);
@@ -87,18 +94,14 @@ summary(FILE *fp, const struct advice *a, int color)
 		fprintf(fp, "Verdict:    %sREADY%s for %s (step %d)\n",
 		    present_ansi(color, PRESENT_GREEN),
 		    present_ansi(color, PRESENT_RESET), next, r->next_step_no);
-	else if (r->rollback_record[0] != '\0')
-		fprintf(fp,
-		    "Verdict:    %sROLL BACK%s: legitimate mail is being lost "
-		    "(see watch)\n",
-		    present_ansi(color, PRESENT_BOLD_RED),
-		    present_ansi(color, PRESENT_RESET));
 	else if (r->waiting)
 		fprintf(fp,
-		    "Verdict:    %sWAIT%s: receivers do not show the published "
+		    "Verdict:    %sWAIT%s: not every receiver shows the %s "
 		    "policy yet; then %s (step %d)\n",
 		    present_ansi(color, PRESENT_YELLOW),
-		    present_ansi(color, PRESENT_RESET), next, r->next_step_no);
+		    present_ansi(color, PRESENT_RESET),
+		    r->published_differs ? "published" : "new", next,
+		    r->next_step_no);
 	else
 		fprintf(fp, "Verdict:    %sNOT READY%s for %s (step %d)\n",
 		    present_ansi(color, PRESENT_BOLD_RED),
@@ -149,10 +152,16 @@ failing(FILE *fp, const struct advice *a, int color)
 {
 	const struct readiness *r = &a->r;
 	size_t rows = r->n_groups < TEXT_ROWS ? r->n_groups : TEXT_ROWS;
-	char who[NAME_MAX_COL + 64], ip[IP_MAX + 5], cause[64];
+	char who[NAME_MAX_COL + 64], ip[IP_MAX + 5], cause[64], would[80];
 
 	if (r->n_groups == 0 || r->groups == NULL)
 		return;
+	/* A test step does nothing to mail: what the step after it would. */
+	if (r->judged_as[0] != '\0')
+		snprintf(would, sizeof(would), "the step after, %s, would hit",
+		    r->judged_as);
+	else
+		snprintf(would, sizeof(would), "the step would hit");
 	heading(fp, "Senders that may be yours and fail DMARC", color);
 	for (size_t i = 0; i < rows; i++) {
 		const struct readiness_group *g = &r->groups[i];
@@ -161,13 +170,14 @@ failing(FILE *fp, const struct advice *a, int color)
 
 		fprintf(fp,
 		    "  %s%s%s %s: %" PRIu64 " of %" PRIu64 " message%s "
-		    "failed; the step would hit %" PRIu64 "\n",
+		    "failed; %s %" PRIu64 "\n",
 		    present_ansi(
 		        color, g->blocks ? PRESENT_BOLD_RED : PRESENT_YELLOW),
 		    g->blocks ? "blocks" : "below ",
 		    present_ansi(color, PRESENT_RESET),
 		    present_safe(g->s.who, who, sizeof(who)), g->s.failed,
-		    g->s.messages, g->s.messages == 1 ? "" : "s", g->hit);
+		    g->s.messages, g->s.messages == 1 ? "" : "s", would,
+		    g->hit);
 		if (c > 0)
 			fprintf(fp, "         cause: %s\n         fix: %s\n",
 			    verdict_cause_text(c), verdict_cause_fix(c));
@@ -236,34 +246,66 @@ zone_txt(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
+/* What a test step does, and what the step after it would do. */
+static void
+test_step(FILE *fp, const struct readiness *r)
+{
+	if (r->next_step_no == 1)
+		fputs(
+		    "  A test: receivers apply p=none to failing mail (nothing "
+		    "is quarantined) and\n  their reports show they see the "
+		    "step; the reasons judge what the step\n  after, "
+		    "p=quarantine, would hit.\n",
+		    fp);
+	else if (r->next_step_no == 3)
+		fputs("  A test: receivers go on quarantining failing mail, as "
+		      "under p=quarantine, and\n  their reports show they see "
+		      "the step; the reasons judge what the step after,\n  "
+		      "p=reject, would hit.\n",
+		    fp);
+}
+
 static void
 next_record(FILE *fp, const struct advice *a, int color)
 {
 	const struct readiness *r = &a->r;
 	char dom[256], rec[640], next[96];
 
-	if (r->next_step_no < 0 || r->next_record[0] == '\0')
-		return;
-	heading(fp, "Next step", color);
-	fprintf(fp, "  %s: publish at _dmarc.%s\n",
-	    present_safe(r->next_step, next, sizeof(next)),
-	    present_safe(a->domain, dom, sizeof(dom)));
-	fprintf(fp, "  _dmarc.%s. TXT ", dom);
-	zone_txt(fp, present_safe(r->next_record, rec, sizeof(rec)));
-	fputc('\n', fp);
-	if (a->published == NULL)
-		fputs(
-		    "  (no record found in DNS to start from: put your report "
-		    "address in rua)\n",
-		    fp);
-	if (!r->ready)
-		fputs("  Not yet: wait until the reasons above are met.\n", fp);
+	present_safe(a->domain, dom, sizeof(dom));
+	if (r->next_step_no >= 0 && r->next_record[0] != '\0') {
+		heading(fp, "Next step", color);
+		fprintf(fp, "  %s: publish at _dmarc.%s\n",
+		    present_safe(r->next_step, next, sizeof(next)), dom);
+		fprintf(fp, "  _dmarc.%s. TXT ", dom);
+		zone_txt(fp, present_safe(r->next_record, rec, sizeof(rec)));
+		fputc('\n', fp);
+		test_step(fp, r);
+		if (a->published == NULL)
+			fputs("  (no record found in DNS to start from: put "
+			      "your report address in rua)\n",
+			    fp);
+		if (!r->ready)
+			fputs("  Not yet: wait until the reasons above are "
+			      "met.\n",
+			    fp);
+	}
+	/* At the last step too: p=reject that loses mail is no place to
+	 * stay. */
 	if (r->rollback_record[0] != '\0') {
 		heading(fp, "Roll back", color);
 		fprintf(fp, "  _dmarc.%s. TXT ", dom);
 		zone_txt(
 		    fp, present_safe(r->rollback_record, rec, sizeof(rec)));
 		fputc('\n', fp);
+		if (r->rollback_step == 1)
+			fputs("  Receivers apply p=none to this test step: no "
+			      "mail is quarantined or rejected\n  while you "
+			      "fix the senders, and the reports go on.\n",
+			    fp);
+		if (r->rollback_step == 1 && r->step_now >= 3)
+			fputs("  Not a step between: p=reject; t=y; pct=0 and "
+			      "p=quarantine still quarantine it.\n",
+			    fp);
 	}
 }
 

@@ -29,29 +29,34 @@ DAY=86400
 dayb() { echo $((now - $1 * DAY)); }
 mkdir "$tmp/in"
 in=$tmp/in
+# daily N NAME DOMAIN P RECORD...: google.com's daily reports for the N
+# days before now (the last one yesterday), $in/NAME-DAY.xml, each of
+# policy p=P with the same RECORDs (gen.sh's report).
+daily() {
+	dl_n=$1 dl_name=$2 dl_dom=$3 dl_p=$4
+	shift 4
+	dl_d=1
+	while [ $dl_d -le "$dl_n" ]; do
+		report "$in/$dl_name-$dl_d.xml" google.com "$dl_dom" \
+			"$(dayb $dl_d)" "$dl_p" "$@"
+		dl_d=$((dl_d + 1))
+	done
+}
 
 # --- 1. A daily feed ending yesterday is ready. ------------------------------
 # 21 daily reports, 00:00:00 to 23:59:59, the last one yesterday; 100
 # aligned passing messages a day; p=none.
-d=1
-while [ $d -le 21 ]; do
-	report "$in/s1-$d.xml" google.com daily.test "$(dayb $d)" none \
-		'192.0.2.10|100|daily.test|daily.test:pass|daily.test:pass|'
-	d=$((d + 1))
-done
+daily 21 s1 daily.test none \
+	'192.0.2.10|100|daily.test|daily.test:pass|daily.test:pass|'
 
 # --- 2. An unaligned ESP at 20% blocks and is named. -------------------------
 # Own server 800 a day passing; SendGrid 200 a day from two addresses,
 # 100 each, signed d=sendgrid.net and SPF for bounces.sendgrid.net: both
 # pass, neither aligned.  21 days, so the 14 judged are all full.
-d=1
-while [ $d -le 21 ]; do
-	report "$in/s2-$d.xml" google.com esp.test "$(dayb $d)" none \
-		'192.0.2.20|800|esp.test|esp.test:pass|esp.test:pass|' \
-		'198.51.100.21|100|esp.test|sendgrid.net:pass|bounces.sendgrid.net:pass|' \
-		'198.51.100.22|100|esp.test|sendgrid.net:pass|bounces.sendgrid.net:pass|'
-	d=$((d + 1))
-done
+daily 21 s2 esp.test none \
+	'192.0.2.20|800|esp.test|esp.test:pass|esp.test:pass|' \
+	'198.51.100.21|100|esp.test|sendgrid.net:pass|bounces.sendgrid.net:pass|' \
+	'198.51.100.22|100|esp.test|sendgrid.net:pass|bounces.sendgrid.net:pass|'
 
 # --- 3. Mixed pct/testing writers are stable. --------------------------------
 # Days 27..21 before now: p=none (reporter A).  Days 20..1: p=quarantine,
@@ -79,12 +84,8 @@ done
 
 # --- 4. Published ahead of reported. -----------------------------------------
 # Reports say p=none for 21 days; scenarios.zone publishes p=quarantine.
-d=1
-while [ $d -le 21 ]; do
-	report "$in/s4-$d.xml" google.com ahead.test "$(dayb $d)" none \
-		'192.0.2.40|100|ahead.test|ahead.test:pass|ahead.test:pass|'
-	d=$((d + 1))
-done
+daily 21 s4 ahead.test none \
+	'192.0.2.40|100|ahead.test|ahead.test:pass|ahead.test:pass|'
 
 # --- 5. sp=none what-if. -----------------------------------------------------
 # Yesterday: 30 messages From sub.whatif.test and 70 From whatif.test,
@@ -157,6 +158,102 @@ s10() { # DOMAIN DIR-GOOGLE DIR-YAHOO
 }
 s10 step.test "$tmp/s10/1g" "$tmp/s10/1y"
 s10 step2.test "$tmp/s10/2g" "$tmp/s10/2y"
+
+# --- 11. Losing mail at p=reject. -------------------------------------------
+# google.com, 28 daily reports: p=quarantine on days 28..8 before now,
+# p=reject on days 7..1.  192.0.2.110 sends 950 passing a day;
+# 198.51.100.110 50 passing a day (legitimate) and, on days 7..1, 50 more
+# that fail and are rejected.
+d=1
+while [ $d -le 28 ]; do
+	if [ $d -le 7 ]; then
+		report "$in/s11-$d.xml" google.com rbreject.test "$(dayb $d)" reject \
+			'192.0.2.110|950|rbreject.test|rbreject.test:pass|rbreject.test:pass|' \
+			'198.51.100.110|50|rbreject.test|rbreject.test:pass|rbreject.test:pass|' \
+			'198.51.100.110|50|rbreject.test|esp.example:pass|esp.example:pass||reject'
+	else
+		report "$in/s11-$d.xml" google.com rbreject.test "$(dayb $d)" \
+			quarantine \
+			'192.0.2.110|950|rbreject.test|rbreject.test:pass|rbreject.test:pass|' \
+			'198.51.100.110|50|rbreject.test|rbreject.test:pass|rbreject.test:pass|'
+	fi
+	d=$((d + 1))
+done
+
+# --- 12. The first days after a step. ----------------------------------------
+# google.com, 28 daily reports: p=none on days 28..4, p=quarantine on days
+# 3..1.  192.0.2.120 2000 passing a day; 198.51.100.120 100 passing a day
+# and, on days 3..1, 80 more that fail and are quarantined.
+d=1
+while [ $d -le 28 ]; do
+	if [ $d -le 3 ]; then
+		report "$in/s12-$d.xml" google.com dilute.test "$(dayb $d)" \
+			quarantine \
+			'192.0.2.120|2000|dilute.test|dilute.test:pass|dilute.test:pass|' \
+			'198.51.100.120|100|dilute.test|dilute.test:pass|dilute.test:pass|' \
+			'198.51.100.120|80|dilute.test|esp.example:pass|esp.example:pass||quarantine'
+	else
+		report "$in/s12-$d.xml" google.com dilute.test "$(dayb $d)" none \
+			'192.0.2.120|2000|dilute.test|dilute.test:pass|dilute.test:pass|' \
+			'198.51.100.120|100|dilute.test|dilute.test:pass|dilute.test:pass|'
+	fi
+	d=$((d + 1))
+done
+
+# --- 13. A sender new yesterday. ---------------------------------------------
+# 21 daily reports, p=none: 192.0.2.130 1250 passing a day; yesterday only,
+# 198.51.100.130 150 signed d=sendgrid.net with SPF for
+# bounces.sendgrid.net (SendGrid, not aligned: unknown).
+d=1
+while [ $d -le 21 ]; do
+	if [ $d -eq 1 ]; then
+		report "$in/s13-$d.xml" google.com newsender.test "$(dayb $d)" none \
+			'192.0.2.130|1250|newsender.test|newsender.test:pass|newsender.test:pass|' \
+			'198.51.100.130|150|newsender.test|sendgrid.net:pass|bounces.sendgrid.net:pass|'
+	else
+		report "$in/s13-$d.xml" google.com newsender.test "$(dayb $d)" none \
+			'192.0.2.130|1250|newsender.test|newsender.test:pass|newsender.test:pass|'
+	fi
+	d=$((d + 1))
+done
+
+# --- 14. Spoofing does not dilute a sender's share. --------------------------
+# 21 daily reports, p=none: 192.0.2.140 1000 passing a day; 198.51.100.140
+# 19 a day through SendGrid, not aligned (unknown); 203.0.113.140 10000 a
+# day with no authentication at all (spoofing).
+daily 21 s14 spoofed.test none \
+	'192.0.2.140|1000|spoofed.test|spoofed.test:pass|spoofed.test:pass|' \
+	'198.51.100.140|19|spoofed.test|sendgrid.net:pass|bounces.sendgrid.net:pass|' \
+	'203.0.113.140|10000|spoofed.test||||'
+
+# --- 16. A step one of two reporters shows. ----------------------------------
+# 28 daily reports from each of google.com (p=quarantine on days 5..1,
+# p=none before; 1000 passing a day from 192.0.2.160) and yahoo.com (p=none
+# throughout; 300 passing a day from 192.0.2.161).  Nothing fails.
+d=1
+while [ $d -le 28 ]; do
+	if [ $d -le 5 ]; then pol=quarantine; else pol=none; fi
+	report "$in/s16-g-$d.xml" google.com confirm.test "$(dayb $d)" $pol \
+		'192.0.2.160|1000|confirm.test|confirm.test:pass|confirm.test:pass|'
+	report "$in/s16-y-$d.xml" yahoo.com confirm.test "$(dayb $d)" none \
+		'192.0.2.161|300|confirm.test|confirm.test:pass|confirm.test:pass|'
+	d=$((d + 1))
+done
+
+# --- 17. sp=none kept: subdomain mail is not the step's. ---------------------
+# 21 daily reports of p=quarantine; sp=none.  192.0.2.170 sends 1000
+# passing From subsp.test, and From news.subsp.test 60 signed by it
+# (passing) and 40 with no authentication (failing) a day.
+d=1
+while [ $d -le 21 ]; do
+	b=$(dayb $d)
+	report2 "$in/s17-$d.xml" google.com subsp.test "$b" $((b + DAY - 1)) \
+		'adkim=r aspf=r p=quarantine sp=none pct=100' \
+		'192.0.2.170|1000|subsp.test|subsp.test:pass|subsp.test:pass|' \
+		'192.0.2.170|60|news.subsp.test|news.subsp.test:pass||' \
+		'192.0.2.170|40|news.subsp.test|||'
+	d=$((d + 1))
+done
 
 run ingest 0 ingest --db "$db" -q "$in"
 for x in 1g 1y 2y 2g; do
@@ -357,9 +454,132 @@ for dom in step.test step2.test; do
 		and .ready == false and .evidence.messages == 21280'
 	jqt "s10-$dom" '[.reasons[] | select(.code == "stable")][0] |
 		.blocks and (.text | test("by 1 of 2 reporters"))'
+	# Measured since the step (Google's p=quarantine began on day 5
+	# before now, 2026-03-27): 5 days, the mail that may be yours in
+	# them 5 * (1000 + 200 + 300) = 7500 (the spoofer's is not):
+	# 500 * 1000 / 7500 = 66.7 per mille, rounded up 6.7%.
+	eq "s10 share" "$(((500 * 1000 + 7500 - 1) / 7500))" 67
 	jqt "s10-$dom" '[.reasons[] | select(.code == "watch")][0] |
-		.blocks and (.text | test("500 messages of your legitimate mail in the last 14 days, 2.4%"))'
+		.blocks and (.text | test("500 messages of your legitimate mail since the step on 2026-03-27 \\(5 days\\), 6.7%"))'
 	jqt "s10-$dom" '.rollback_record | test("; p=quarantine; t=y; pct=0;")'
+	# 1 of 2 reporters shows the step: waiting (item 6), and the
+	# rollback comes first.
+	jqt "s10-$dom" '.waiting == true'
 done
+
+# === 11 =====================================================================
+# At p=reject (step 4), legitimate mail rejected since the step (day 7
+# before now, 2026-03-25): 7 * 50 = 350 of the mail that may be yours in
+# those 7 days, 7 * (950 + 50 + 50) = 7350: 350 * 1000 / 7350 = 47.6 per
+# mille, rounded up 4.8%, over 1%.  Roll back, exit 1, to the last step
+# below that does not act on failing mail: p=quarantine; t=y; pct=0
+# (p=reject; t=y; pct=0 would still quarantine it).
+eq "s11 share" "$(((350 * 1000 + 7350 - 1) / 7350))" 48
+run s11 1 advise --db "$db" --offline --domain rbreject.test --json
+jqt s11 '.step_now == 4 and .next_step == null and .ready == false'
+jqt s11 '.rollback_record ==
+	"v=DMARC1; p=quarantine; t=y; pct=0; rua=mailto:YOUR-ADDRESS"'
+jqt s11 '[.reasons[] | select(.code == "watch")][0] | .blocks and
+	(.text | test("350 messages of your legitimate mail since the step on 2026-03-25 \\(7 days\\), 4.8%"))'
+run s11_text 1 advise --db "$db" --offline --domain rbreject.test
+grep -Fq 'Verdict:    ROLL BACK' "$tmp/s11_text.out" ||
+	fail "s11_text: no ROLL BACK verdict"
+grep -Fq 'nothing further to publish' "$tmp/s11_text.out" &&
+	fail "s11_text: says nothing further to publish"
+grep -Fq '_dmarc.rbreject.test. TXT "v=DMARC1; p=quarantine; t=y; pct=0;' \
+	"$tmp/s11_text.out" || fail "s11_text: no Roll back record"
+
+# === 12 =====================================================================
+# Three days after the step to p=quarantine (2026-03-29): 3 * 80 = 240
+# legitimate messages quarantined, of 3 * (2000 + 100 + 80) = 6540 that
+# may be yours since then: 240 * 1000 / 6540 = 36.7 per mille, rounded up
+# 3.7%.  Over the 14 days it would be 240 of 14 * 2100 + 240 = 29640:
+# 8.1 per mille, 0.9%, under 1% (what was shown before).
+eq "s12 share" "$(((240 * 1000 + 6540 - 1) / 6540))" 37
+eq "s12 share diluted" "$(((240 * 1000 + 29640 - 1) / 29640))" 9
+run s12 1 advise --db "$db" --offline --domain dilute.test --json
+jqt s12 '.step_now == 2 and .ready == false'
+jqt s12 '[.reasons[] | select(.code == "watch")][0] | .blocks and
+	(.text | test("240 messages of your legitimate mail since the step on 2026-03-29 \\(3 days\\), 3.7%"))'
+jqt s12 '.rollback_record | test("p=quarantine; t=y; pct=0")'
+# The sender: 240 hit by p=reject (judged for the next step); over the
+# last 7 days 240 of 4 * 2100 + 3 * 2180 = 14940 may be yours: 16.1 per
+# mille, rounded up 1.7%: it blocks too.
+eq "s12 sender 7 days" "$(((240 * 1000 + 14940 - 1) / 14940))" 17
+jqt s12 '.failing_senders[0] | .hit == 240 and .blocks == true'
+
+# === 13 =====================================================================
+# SendGrid first appeared yesterday (2026-03-31): 150 of that day's
+# 1250 + 150 = 1400 messages that may be yours: 150 * 1000 / 1400 = 107.1
+# per mille, rounded up 10.8%.  Over the 14 days: 150 of
+# 14 * 1250 + 150 = 17650, 8.5 per mille, 0.9%: under 1%, and READY before.
+eq "s13 share" "$(((150 * 1000 + 1400 - 1) / 1400))" 108
+eq "s13 share diluted" "$(((150 * 1000 + 17650 - 1) / 17650))" 9
+run s13 1 advise --db "$db" --offline --domain newsender.test --json
+jqt s13 '.ready == false'
+jqt s13 '.failing_senders[0] | .who == "SendGrid" and .hit == 150
+	and .blocks == true'
+jqt s13 '[.reasons[] | select(.code == "sources")][0] | .blocks and
+	(.text | test("10.8% of the mail that may be yours since it first appeared on 2026-03-31"))'
+# The pass rate holds: 17500 of 17650, 99.1%.
+jqt s13 '[.reasons[] | select(.code == "pass_rate")][0] | .met and
+	(.text | test("99.1%"))'
+
+# === 14 =====================================================================
+# SendGrid fails 14 * 19 = 266 of the 14 * (1000 + 19) = 14266 messages
+# that may be yours: 266 * 1000 / 14266 = 18.6 per mille, rounded up 1.9%,
+# over 1%.  Of all mail (spoofing too, 14 * 11019 = 154266) it would be
+# 1.7 per mille, 0.2%, and READY.  The pass rate holds: 14000 of 14266,
+# 98.1%.
+eq "s14 share" "$(((266 * 1000 + 14266 - 1) / 14266))" 19
+eq "s14 share diluted" "$(((266 * 1000 + 154266 - 1) / 154266))" 2
+run s14 1 advise --db "$db" --offline --domain spoofed.test --json
+jqt s14 '.ready == false and .evidence.spoofing == 140000'
+jqt s14 '.failing_senders[0] | .who == "SendGrid" and .hit == 266
+	and .blocks == true'
+jqt s14 '[.reasons[] | select(.code == "sources")][0] | .blocks and
+	(.text | test("would hit 266 of its 266 messages, 1.9% of the mail that may be yours \\(at most 1%\\)"))'
+jqt s14 '[.reasons[] | select(.code == "pass_rate")][0] | .met'
+
+# === 15 =====================================================================
+# esp.test (scenario 2) is at p=none: the next step, p=quarantine; t=y;
+# pct=0, does nothing to mail (receivers apply p=none); what blocks it is
+# what the step after, p=quarantine, would hit: SendGrid's 14 * 200 = 2800.
+jqt s2 "[.reasons[] | select(.code == \"sources\")][0] | .blocks and
+	(.text | test(\"the step after, p=quarantine, would hit $((14 * 200)) of its $((14 * 200)) messages\"))"
+grep -Fq "the step after, p=quarantine, would hit $((14 * 200))" \
+	"$tmp/s2_text.out" || fail "s2_text: does not say the step after"
+grep -Fq 'the step would hit' "$tmp/s2_text.out" &&
+	fail "s2_text: says the test step itself would hit"
+grep -Fq 'A test: receivers apply p=none to failing mail' "$tmp/s2_text.out" ||
+	fail "s2_text: does not say what the test step does"
+
+# === 16 =====================================================================
+# Google shows p=quarantine since 2026-03-27, Yahoo still p=none: 1 of 2
+# reporters.  WAIT (not NOT READY), naming both; exit 1.
+run s16 1 advise --db "$db" --offline --domain confirm.test --json
+jqt s16 '.waiting == true and .ready == false and .step_now == 2
+	and .rollback_record == null'
+jqt s16 '[.reasons[] | select(.code == "stable")][0] | .blocks and
+	(.text | test("by 1 of 2 reporters")) and
+	(.text | test("shown by google.com; not yet by yahoo.com"))'
+run s16_text 1 advise --db "$db" --offline --domain confirm.test
+grep -Fq 'Verdict:    WAIT' "$tmp/s16_text.out" || fail "s16_text: no WAIT"
+
+# === 17 =====================================================================
+# The next step (p=reject; t=y; pct=0, judged as p=reject) keeps sp=none:
+# it governs subsp.test's own mail only.  All mail that may be yours:
+# 14 * 1100 = 15400, 14 * 1060 = 14840 passing (96.3%, under 98%); From
+# subdomains 14 * 100 = 1400, 14 * 60 = 840 of it passing; what the step
+# governs: 15400 - 1400 = 14000, 14840 - 840 = 14000 passing: 100.0%.
+# The failing subdomain mail (14 * 40) is not hit (sp=none): READY.
+eq "s17 old rate" "$((14 * 1060 * 1000 / (14 * 1100)))" 963
+run s17 0 advise --db "$db" --offline --domain subsp.test --json
+jqt s17 '.ready == true and .step_now == 2'
+jqt s17 "[.reasons[] | select(.code == \"pass_rate\")][0] | .met and
+	(.text | test(\"100.0% of the mail that may be yours passed DMARC in the last 14 days: $((14 * 1000)) of $((14 * 1000)) messages\")) and
+	(.text | test(\"it keeps sp=none: $((14 * 100)) messages From subdomains not counted\"))"
+jqt s17 ".failing_senders[0] | .hit == 0 and .failed == $((14 * 40))
+	and .blocks == false"
 
 finish "scenarios: all passed"

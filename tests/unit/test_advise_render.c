@@ -587,6 +587,47 @@ test_last(void **state)
 	readiness_free(&a.r);
 }
 
+/* At p=reject, losing legitimate mail: ROLL BACK, never "nothing
+ * further to publish", with the record of step 1, which does not act. */
+static void
+test_last_rollback(void **state)
+{
+	struct advice a;
+	char *out;
+	size_t len;
+
+	advice_last(&a);
+	/* 60 of the 4990 messages that may be yours: 60 * 1000 / 4990 =
+	 * 12.02 per mille, rounded up 1.3%, over 1%. */
+	a.in.legit_lost = 60;
+	readiness_free(&a.r);
+	readiness_judge(&a.thresholds, a.domain, &a.now, &a.in, &a.r);
+	assert_int_equal(a.r.step_now, 4);
+	assert_int_equal(a.r.next_step_no, -1);
+	assert_int_equal(a.r.rollback_step, 1);
+	out = render(&a, 0, 0, &len);
+	assert_null(strstr(out, "nothing further to publish"));
+	assert_non_null(strstr(out,
+	    "Verdict:    ROLL BACK: legitimate mail "
+	    "is being lost (see watch)\n"));
+	assert_non_null(strstr(out, "1.3% of the mail that may be yours"));
+	assert_non_null(strstr(out,
+	    "\nRoll back\n  _dmarc.example.org. TXT "
+	    "\"v=DMARC1; p=quarantine; t=y; pct=0;"));
+	assert_non_null(strstr(out, "Receivers apply p=none to this test"));
+	assert_non_null(strstr(out,
+	    "Not a step between: p=reject; t=y; "
+	    "pct=0 and p=quarantine still quarantine "
+	    "it.\n"));
+	free(out);
+	out = render(&a, 1, 0, &len);
+	assert_non_null(strstr(out,
+	    "\"rollback_record\":\"v=DMARC1; "
+	    "p=quarantine; t=y; pct=0;"));
+	free(out);
+	readiness_free(&a.r);
+}
+
 static void
 test_nodata(void **state)
 {
@@ -719,6 +760,7 @@ main(void)
 	    cmocka_unit_test(test_checker),
 	    cmocka_unit_test(test_notready),
 	    cmocka_unit_test(test_last),
+	    cmocka_unit_test(test_last_rollback),
 	    cmocka_unit_test(test_nodata),
 	    cmocka_unit_test(test_hostile_everywhere),
 	    cmocka_unit_test(test_long_record),

@@ -104,6 +104,17 @@ inputs(struct readiness_inputs *in)
 	fx_set_sources(in, good_sources, NELEM(good_sources));
 }
 
+/* All 10000 messages may be the owner's (no spoofer): a sender's share
+ * is of the mail that may be the owner's (issue 12), and round shares
+ * keep the tests' boundaries plain. */
+static void
+all_mine(struct readiness_inputs *in, uint64_t passed)
+{
+	in->legit_messages = 10000;
+	in->legit_passed = passed;
+	in->spoofing = 0;
+}
+
 /* Judges for example.com, releasing what the last judgement of r held
  * (r starts zeroed), so that the leak checker sees every group freed. */
 static void
@@ -184,16 +195,20 @@ test_ready(void **state)
 	    "days: 8950 of 9000 messages, from legitimate and unknown sources "
 	    "(needs 98%)");
 	/* One failing sender (the passing source and the spoofer are no
-	 * group): next step p=quarantine at full strength hits all its 50,
-	 * 50 * 1000 / 10000 = 5 per mille: 0.5%. */
+	 * group): the next step is the test p=quarantine; t=y; pct=0, judged
+	 * by the step after, p=quarantine at full strength, which hits all
+	 * its 50; of the 9000 messages that may be yours (the spoofer's 1000
+	 * are not): 50 * 1000 / 9000 = 5.6 per mille, rounded up 0.6%. */
 	assert_int_equal(r.n_groups, 1);
 	assert_int_equal(r.n_blocking, 0);
 	assert_int_equal(r.groups[0].hit, 50);
 	assert_int_equal(r.groups[0].blocks, 0);
 	assert_string_equal(find(&r, "sources")->text,
 	    "1 sender that may be yours still fails DMARC, none above 1% of "
-	    "all mail: the most, example.com (198.51.100.7), 50 messages the "
-	    "step would hit (0.5%)");
+	    "the mail that may be yours: the most, example.com "
+	    "(198.51.100.7): the step after, p=quarantine, would hit 50 "
+	    "messages (0.6%)");
+	assert_string_equal(r.judged_as, "p=quarantine");
 	assert_string_equal(find(&r, "stable")->text,
 	    "p=none: no earlier step to hold before the first one");
 	assert_string_equal(r.sp_advice, "");
@@ -235,7 +250,7 @@ test_not_ready_source(void **state)
 
 	policy(&now, "none", -1, "");
 	inputs(&in);
-	in.legit_passed = 8990; /* 8990 / 9000 = 99.8%: the rate passes */
+	all_mine(&in, 9990); /* 9990 / 10000 = 99.9%: the rate passes */
 	fx_set_sources(&in, failing, 3);
 	judge(&now, &in, &r);
 	assert_int_equal(r.ready, 0);
@@ -249,17 +264,19 @@ test_not_ready_source(void **state)
 	assert_int_equal(r.groups[2].hit, 100);
 	assert_int_equal(r.groups[2].blocks, 0);
 	assert_string_equal(find(&r, "sources")->text,
-	    "SendGrid (192.0.2.10): the step would hit 480 of its 500 "
-	    "messages, 4.8% of all mail (at most 1%): DKIM passes but signed "
-	    "by another domain; and 1 more above the limit");
+	    "SendGrid (192.0.2.10): the step after, p=quarantine, would hit "
+	    "480 of its 500 messages, 4.8% of the mail that may be yours (at "
+	    "most 1%): DKIM passes but signed by another domain; and 1 more "
+	    "above the limit");
 
 	/* A sender named by its address alone is not named twice. */
 	fx_set_sources(&in, &failing[1], 1);
 	judge(&now, &in, &r);
 	assert_string_equal(find(&r, "sources")->text,
-	    "192.0.2.11: the step would hit 200 of its 300 messages, 2.0% of "
-	    "all mail (at most 1%): SPF passes but for another domain (the "
-	    "sender's bounce domain is not yours)");
+	    "192.0.2.11: the step after, p=quarantine, would hit 200 of its "
+	    "300 messages, 2.0% of the mail that may be yours (at most 1%): "
+	    "SPF passes but for another domain (the sender's bounce domain is "
+	    "not yours)");
 
 	/* A share of 0 allows none: 1 of 10000 is 0.01%, rounded up 0.1%. */
 	th.source_share = 0;
@@ -267,8 +284,8 @@ test_not_ready_source(void **state)
 	fx_set_sources(&in, failing, 1);
 	judge(&now, &in, &r);
 	assert_int_equal(find(&r, "sources")->met, 0);
-	assert_contains(
-	    find(&r, "sources")->text, "0.1% of all mail (at most 0%)");
+	assert_contains(find(&r, "sources")->text,
+	    "0.1% of the mail that may be yours (at most 0%)");
 	th.source_share = 1;
 
 	/* No failing sender at all. */
@@ -411,6 +428,10 @@ test_pass_rate_edges(void **state)
 		in.legit_messages = cases[i].lmessages;
 		in.unknown_passed = cases[i].upassed;
 		in.unknown_messages = cases[i].umessages;
+		/* No failing sender: ready follows the rate alone (a sender
+		 * is judged against the mail that may be yours, here as
+		 * small as 3 messages). */
+		fx_set_sources(&in, &good_sources[1], 2);
 		th.pass_rate = cases[i].threshold;
 		judge(&now, &in, &r);
 		if (find(&r, "pass_rate")->met != cases[i].met)
@@ -534,18 +555,21 @@ test_sender_group(void **state)
 	assert_int_equal(g->s.messages, 2100);
 	assert_int_equal(g->s.failed, 2100);
 	assert_int_equal(g->s.passed, 0);
-	/* Step 1 judged as full quarantine: all 2100 hit, 21% of all mail,
-	 * over 1%. */
+	/* Step 1 judged as full quarantine: all 2100 hit, over 1%. */
 	assert_int_equal(g->hit, 2100);
 	assert_int_equal(g->blocks, 1);
 	for (size_t i = 0; i < g->s.n; i++)
 		assert_int_equal(g->s.v[i]->cls, SOURCE_UNKNOWN);
 	assert_int_equal(find(&r, "sources")->met, 0);
-	/* 2100 * 1000 / 10000 = 210 per mille: 21.0%. */
+	/* Of the mail that may be yours, 6700 + 2100 = 8800 (spoofing,
+	 * forwarders and ignored sources left out): 2100 * 1000 / 8800 =
+	 * 238.6 per mille, rounded up 23.9%. */
+	assert_int_equal(g->share, 239);
 	assert_string_equal(find(&r, "sources")->text,
-	    "unknown sender SendGrid (3 addresses): the step would hit 2100 of "
-	    "its 2100 messages, 21.0% of all mail (at most 1%): DKIM passes "
-	    "but signed by another domain");
+	    "unknown sender SendGrid (3 addresses): the step after, "
+	    "p=quarantine, would hit 2100 of its 2100 messages, 23.9% of the "
+	    "mail that may be yours (at most 1%): DKIM passes but signed by "
+	    "another domain");
 	assert_int_equal(r.ready, 0);
 
 	/* Without SendGrid, 1200 failing messages of spoofers, forwarders
@@ -605,7 +629,8 @@ test_sender_spread(void **state)
 	struct readiness r = {0};
 
 	policy(&now, "none", -1, "");
-	inputs(&in); /* 10000 messages */
+	inputs(&in);
+	all_mine(&in, 9550); /* 10000 messages */
 	fx_set_sources(&in, src, NELEM(src));
 	judge(&now, &in, &r);
 	/* Mailgun: 4 * 90 = 360 hit, 3.6%: blocks though each address is
@@ -624,9 +649,10 @@ test_sender_spread(void **state)
 	assert_int_equal(r.groups[1].hit, 90);
 	assert_int_equal(r.groups[1].blocks, 0);
 	assert_string_equal(find(&r, "sources")->text,
-	    "Mailgun (4 addresses): the step would hit 360 of its 400 "
-	    "messages, 3.6% of all mail (at most 1%): SPF passes but for "
-	    "another domain (the sender's bounce domain is not yours)");
+	    "Mailgun (4 addresses): the step after, p=quarantine, would hit "
+	    "360 of its 400 messages, 3.6% of the mail that may be yours (at "
+	    "most 1%): SPF passes but for another domain (the sender's bounce "
+	    "domain is not yours)");
 	assert_int_equal(r.ready, 0);
 
 	/* One Mailgun address alone: 90 = 0.9%, under the limit. */
@@ -637,8 +663,8 @@ test_sender_spread(void **state)
 	assert_int_equal(find(&r, "sources")->met, 1);
 	assert_string_equal(find(&r, "sources")->text,
 	    "1 sender that may be yours still fails DMARC, none above 1% of "
-	    "all mail: the most, Mailgun (192.0.2.31), 90 messages the step "
-	    "would hit (0.9%)");
+	    "the mail that may be yours: the most, Mailgun (192.0.2.31): the "
+	    "step after, p=quarantine, would hit 90 messages (0.9%)");
 
 	/* Two of the lone senders: 2 senders, the most named. */
 	fx_set_sources(&in, &src[3], 2);
@@ -694,6 +720,7 @@ test_sender_order(void **state)
 	policy(&now, "quarantine", 100, "n");
 	strcpy(now.sp, "none");
 	inputs(&in);
+	all_mine(&in, 9950); /* shares of 10000 */
 	fx_set_sources(&in, src, NELEM(src));
 	judge(&now, &in, &r);
 	assert_int_equal(r.step_now, 2);
@@ -706,10 +733,11 @@ test_sender_order(void **state)
 		assert_int_equal(r.groups[i].blocks, blocks[i]);
 	}
 	assert_string_equal(find(&r, "sources")->text,
-	    "y.example (192.0.2.41): the step would hit 300 of its 300 "
-	    "messages, 3.0% of all mail (at most 1%): DKIM fails: a signature "
-	    "for your domain did not verify (forwarding or content changes, or "
-	    "a wrong key); and 1 more above the limit");
+	    "y.example (192.0.2.41): the step after, p=reject, would hit 300 "
+	    "of its 300 messages, 3.0% of the mail that may be yours (at most "
+	    "1%): DKIM fails: a signature for your domain did not verify "
+	    "(forwarding or content changes, or a wrong key); and 1 more above "
+	    "the limit");
 
 	/* readiness_free() releases the groups and may be called again. */
 	readiness_free(&r);
@@ -752,7 +780,8 @@ test_sender_saturate(void **state)
 	assert_true(r.groups[0].s.failed == UINT64_MAX);
 	assert_int_equal(r.groups[0].blocks, 1);
 	/* Capped at the whole: 100.0%. */
-	assert_contains(find(&r, "sources")->text, "100.0% of all mail");
+	assert_contains(
+	    find(&r, "sources")->text, "100.0% of the mail that may be yours");
 	readiness_free(&r);
 }
 
@@ -860,6 +889,7 @@ test_hit_next_step(void **state)
 	policy(&now, "quarantine", 50, "n");
 	strcpy(now.sp, "none");
 	inputs(&in);
+	all_mine(&in, 9900); /* shares of 10000 */
 	fx_set_sources(&in, src, 1);
 	in.published = "v=DMARC1; p=quarantine; sp=none; pct=50";
 	judge(&now, &in, &r);
@@ -899,7 +929,8 @@ test_hit_next_step(void **state)
 	assert_int_equal(r.groups[0].hit, 101);
 	assert_int_equal(r.groups[0].blocks, 1);
 	assert_contains(find(&r, "sources")->text,
-	    "the step would hit 101 of its 300 messages, 1.1% of all mail");
+	    "the step would hit 101 of its 300 messages, 1.1% of the mail "
+	    "that may be yours");
 	readiness_free(&r);
 }
 
@@ -1492,6 +1523,7 @@ test_watch(void **state)
 
 	policy(&now, "quarantine", 100, "n");
 	inputs(&in);
+	all_mine(&in, 9850); /* shares of 10000 */
 	fx_set_sources(&in, src, NELEM(src));
 	in.published = "v=DMARC1; p=quarantine; adkim=s; "
 	               "rua=mailto:d@example.com";
@@ -1504,9 +1536,11 @@ test_watch(void **state)
 	/* 120 * 1000 / 10000 = 12 per mille: 1.2%, over 1%. */
 	assert_string_equal(find(&r, "watch")->text,
 	    "receivers quarantined or rejected 120 messages of your "
-	    "legitimate mail in the last 14 days, 1.2% of all mail (at most "
-	    "1%): roll back to p=quarantine; t=y; pct=0 until its senders "
+	    "legitimate mail in the last 14 days, 1.2% of the mail that may "
+	    "be yours in those days (at most 1%): roll back to p=quarantine; "
+	    "t=y; pct=0, which receivers apply as p=none, until its senders "
 	    "pass");
+	assert_int_equal(r.rollback_step, 1);
 	/* Step 1's record, the published record's tags kept (its rua too). */
 	assert_string_equal(r.rollback_record,
 	    "v=DMARC1; p=quarantine; t=y; pct=0; adkim=s; "
@@ -1522,8 +1556,8 @@ test_watch(void **state)
 	assert_int_equal(find(&r, "watch")->met, -1);
 	assert_string_equal(find(&r, "watch")->text,
 	    "receivers quarantined or rejected 100 messages of your "
-	    "legitimate mail in the last 14 days (1.0% of all mail): fix its "
-	    "senders before the next step");
+	    "legitimate mail in the last 14 days (1.0% of the mail that may be "
+	    "yours in those days): fix its senders before the next step");
 	assert_string_equal(r.rollback_record, "");
 	assert_int_equal(r.ready, 1);
 
