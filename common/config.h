@@ -162,8 +162,9 @@ struct err;
 	    "before a step")                                                   \
 	S(READY_SOURCE_SHARE, "ready_source_share", "ready-source-share",      \
 	    ANALYSIS, INT, "1", 0, 100, NULL, 0, NULL,                         \
-	    "percent of all mail that one sender's failing mail may reach "    \
-	    "and still allow a step")                                          \
+	    "percent of the mail that may be yours (not spoofing, not "        \
+	    "forwarded) that one sender's failing mail may reach and still "   \
+	    "allow a step")                                                    \
 	S(READY_STABLE_DAYS, "ready_stable_days", "ready-stable-days",         \
 	    ANALYSIS, INT, "7", 0, 366, NULL, 0, NULL,                         \
 	    "days a policy must have been in force before the next step")      \
