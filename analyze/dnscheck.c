@@ -15,6 +15,7 @@
 #include "err.h"
 #include "orgdomain.h"
 #include "resolve.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* ------------------------------------------------------------------------
@@ -49,33 +50,13 @@ dnscheck_find(const struct dnscheck_list *l, const char *id)
 	return NULL;
 }
 
-char *
-dnscheck_printable(const char *s, size_t len, char *out, size_t outsz)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < len && o + 1 < outsz; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (o + 4 >= outsz && i + 1 < len) {
-			if (o + 4 <= outsz) {
-				memcpy(out + o, "...", 3);
-				o += 3;
-			}
-			break;
-		}
-		out[o++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-	}
-	out[o] = '\0';
-	return out;
-}
-
 static char *
 dup_printable(const char *s)
 {
 	char buf[DNSCHECK_TEXT_MAX];
 
-	return xstrdup(dnscheck_printable(s, strlen(s), buf, sizeof(buf)));
+	text_printable(s, buf, sizeof(buf));
+	return xstrdup(buf);
 }
 
 void

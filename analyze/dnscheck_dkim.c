@@ -17,6 +17,7 @@
 #include "orgdomain.h"
 #include "resolve.h"
 #include "taglist.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* Tags in one DKIM record. */
@@ -238,7 +239,7 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 	}
 	h = taglist_find(tags, (size_t)n, "h");
 	if (h != NULL) {
-		dnscheck_printable(h->val, h->vlen, shown, sizeof(shown));
+		text_printable_n(h->val, h->vlen, shown, sizeof(shown));
 		if (strstr(shown, "sha256") == NULL) {
 			dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
 			    "drop h=, or write h=sha256",
@@ -250,7 +251,7 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 	}
 	s = taglist_find(tags, (size_t)n, "s");
 	if (s != NULL) {
-		dnscheck_printable(s->val, s->vlen, shown, sizeof(shown));
+		text_printable_n(s->val, s->vlen, shown, sizeof(shown));
 		if (strchr(shown, '*') == NULL &&
 		    strstr(shown, "email") == NULL) {
 			dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
@@ -263,7 +264,7 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 	    "the key record is well formed");
 	t = taglist_find(tags, (size_t)n, "t");
 	if (t != NULL) {
-		dnscheck_printable(t->val, t->vlen, shown, sizeof(shown));
+		text_printable_n(t->val, t->vlen, shown, sizeof(shown));
 		for (i = 0; shown[i] != '\0'; i++) {
 			if ((shown[i] == 'y' || shown[i] == 'Y') &&
 			    (i == 0 || shown[i - 1] == ':' ||
@@ -306,7 +307,7 @@ dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
 		return 0;
 	}
 	if (k != NULL && !val_is(k, "rsa")) {
-		dnscheck_printable(k->val, k->vlen, shown, sizeof(shown));
+		text_printable_n(k->val, k->vlen, shown, sizeof(shown));
 		dnscheck_add(out, "dkim.key", DNSCHECK_FAIL, subject,
 		    "use k=rsa or k=ed25519",
 		    "k=%s is not a key type verifiers know", shown);

@@ -16,6 +16,7 @@
 #include "orgdomain.h"
 #include "resolve.h"
 #include "taglist.h"
+#include "text.h"
 #include "xalloc.h"
 
 void
@@ -70,7 +71,7 @@ parse_uris(const struct dmarc_tag *t, const char *subject, char **list,
 		while (e > s && taglist_is_fws((unsigned char)t->val[e - 1]))
 			e--;
 		u = t->val + s;
-		dnscheck_printable(u, e - s, shown, sizeof(shown));
+		text_printable_n(u, e - s, shown, sizeof(shown));
 		if (e == s) {
 			dnscheck_add(out, "dmarc.syntax", DNSCHECK_FAIL,
 			    subject, "list URIs separated by single commas",
@@ -181,7 +182,7 @@ dnscheck_parse_dmarc(const char *text, size_t len, const char *subject,
 
 		if (t->repeat)
 			continue;
-		dnscheck_printable(t->val, t->vlen, shown, sizeof(shown));
+		text_printable_n(t->val, t->vlen, shown, sizeof(shown));
 		if (strcmp(n, "p") == 0 || strcmp(n, "sp") == 0 ||
 		    strcmp(n, "np") == 0) {
 			if (!valid) {

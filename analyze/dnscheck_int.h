@@ -33,12 +33,6 @@ struct err;
 /* MX hosts looked at, by the MX check and by an SPF mx term. */
 #define DNSCHECK_MX_MAX_HOSTS 10
 
-/*
- * Copies len bytes of s to out as printable ASCII: other bytes become '?',
- * and text too long for out is cut with "...".  Returns out.
- */
-char *dnscheck_printable(const char *s, size_t len, char *out, size_t outsz);
-
 /* The trouble as people know it: SERVFAIL, REFUSED, timeout. */
 const char *dnscheck_trouble_name(enum resolve_status s);
 

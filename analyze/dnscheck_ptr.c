@@ -13,6 +13,7 @@
 #include "err.h"
 #include "ipaddr.h"
 #include "resolve.h"
+#include "text.h"
 #include "xalloc.h"
 
 static const char *const dynamic_words[] = {"dyn", "dynamic", "dynip", "dhcp",
@@ -128,7 +129,7 @@ dnscheck_ptr(struct resolver *r, const char *const *ips, size_t nip,
 
 	for (i = 0; i < nip; i++) {
 		if (ips[i] == NULL || ip_normalize(ips[i], canon) < 0) {
-			dnscheck_printable(ips[i] ? ips[i] : "",
+			text_printable_n(ips[i] ? ips[i] : "",
 			    ips[i] ? strlen(ips[i]) : 0, shown, sizeof(shown));
 			return err_set(
 			    err, ERR_USAGE, "'%s' is not an IP address", shown);

@@ -16,6 +16,7 @@
 #include "ipaddr.h"
 #include "orgdomain.h"
 #include "resolve.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* The SPF lookup and void lookup limits (RFC 7208 section 4.6.4). */
@@ -361,7 +362,7 @@ dnscheck_parse_spf(const char *text, size_t len, const char *subject,
 		s = pos;
 		while (pos < len && text[pos] != ' ')
 			pos++;
-		dnscheck_printable(text + s, pos - s, shown, sizeof(shown));
+		text_printable_n(text + s, pos - s, shown, sizeof(shown));
 		if (terms->n >= DNSCHECK_SPF_MAX_TERMS) {
 			dnscheck_add(out, "spf.syntax", DNSCHECK_FAIL, subject,
 			    "publish a shorter record", "more than %d terms",

@@ -28,7 +28,9 @@ static void vlog(int level, const char *tag, const char *fmt, va_list ap)
 static void
 vlog(int level, const char *tag, const char *fmt, va_list ap)
 {
-	char raw[LOG_LINE_MAX], line[LOG_LINE_MAX];
+	/* raw holds one byte more than line: a message cut by vsnprintf()
+	 * does not fit and is shown cut, with "...". */
+	char raw[LOG_LINE_MAX + 1], line[LOG_LINE_MAX];
 
 	if (level > verbosity)
 		return;

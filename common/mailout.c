@@ -598,33 +598,24 @@ struct reply {
 	char last[256];
 };
 
+/* A 4xx or 5xx reply line, whole. */
+static const char *
+refusal(const char *line, size_t n)
+{
+	if (n >= 3 && (line[0] == '4' || line[0] == '5') && line[1] >= '0' &&
+	    line[1] <= '9' && line[2] >= '0' && line[2] <= '9')
+		return line;
+	return NULL;
+}
+
 static int
 debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
 {
 	struct reply *r = arg;
-	const char *p = data, *end = data + size;
 
 	(void)h;
-	if (type != CURLINFO_HEADER_IN)
-		return 0;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl ? nl : end;
-		size_t n = (size_t)(e - p);
-		char line[sizeof(r->last)];
-
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
-		if (n >= 3 && (p[0] == '4' || p[0] == '5') && p[1] >= '0' &&
-		    p[1] <= '9' && p[2] >= '0' && p[2] <= '9') {
-			if (n >= sizeof(line))
-				n = sizeof(line) - 1;
-			memcpy(line, p, n);
-			line[n] = '\0';
-			text_printable(line, r->last, sizeof(r->last));
-		}
-		p = e + 1;
-	}
+	if (type == CURLINFO_HEADER_IN)
+		text_line_keep(data, size, refusal, r->last, sizeof(r->last));
 	return 0;
 }
 

@@ -94,36 +94,86 @@ text_char_printable(const unsigned char *p, size_t n)
 	return 1;
 }
 
-void
-text_printable(const char *s, char *out, size_t outsz)
+/* What s[0..len) takes once printable: a sequence shown as it is, or the
+ * one '?' in its place (through *show, whether to show it). */
+static size_t
+printable_step(const unsigned char *s, size_t len, size_t *take, int *show)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t o = 0, len = strlen(s);
+	size_t n = utf8_seq_len(s, len);
+
+	*take = n ? n : 1;
+	*show = n > 0 && text_char_printable(s, n);
+	return *show ? n : 1;
+}
+
+void
+text_printable_n(const void *src, size_t len, char *out, size_t outsz)
+{
+	const unsigned char *s = src;
+	size_t i, o = 0, need = 0, take, w;
+	int show;
 
 	if (outsz == 0)
 		return;
-	while (*p != '\0' && o + 1 < outsz) {
-		size_t n = utf8_seq_len(
-		    p, len - (size_t)(p - (const unsigned char *)s));
-
-		if (o + (n ? n : 1) + 4 >= outsz) {
-			/* Room for "..." when the buffer allows, else stop. */
+	/* Measured first, so that only text that does not fit is cut. */
+	for (i = 0; i < len; i += take)
+		need += printable_step(s + i, len - i, &take, &show);
+	for (i = 0; i < len; i += take) {
+		w = printable_step(s + i, len - i, &take, &show);
+		/* Once cutting, each sequence kept leaves room for "...". */
+		if (need >= outsz && o + w + 4 > outsz) {
 			if (o + 4 <= outsz) {
 				memcpy(out + o, "...", 3);
 				o += 3;
 			}
 			break;
 		}
-		if (n == 0 || !text_char_printable(p, n)) {
-			out[o++] = '?';
-			p += n ? n : 1;
-		} else {
-			memcpy(out + o, p, n);
-			o += n;
-			p += n;
-		}
+		if (show)
+			memcpy(out + o, s + i, w);
+		else
+			out[o] = '?';
+		o += w;
 	}
 	out[o] = '\0';
+}
+
+int
+text_is_printable(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, n;
+
+	for (i = 0; i < len; i += n) {
+		n = utf8_seq_len(p + i, len - i);
+		if (n == 0 || !text_char_printable(p + i, n))
+			return 0;
+	}
+	return 1;
+}
+
+void
+text_printable(const char *s, char *out, size_t outsz)
+{
+	text_printable_n(s, strlen(s), out, outsz);
+}
+
+void
+text_line_keep(const char *data, size_t size,
+    const char *(*pick)(const char *line, size_t len), char *out, size_t outsz)
+{
+	const char *p = data, *end = data + size;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end, *t;
+
+		if (e > p && e[-1] == '\r')
+			e--;
+		t = pick(p, (size_t)(e - p));
+		if (t != NULL)
+			text_printable_n(t, (size_t)(e - t), out, outsz);
+		p = nl ? nl + 1 : end;
+	}
 }
 
 void

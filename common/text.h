@@ -41,11 +41,32 @@ int text_char_printable(const unsigned char *p, size_t n);
 size_t text_distance(const char *a, const char *b, int nocase);
 
 /*
- * Copies s into out (size outsz, always terminated) for an error message:
- * control bytes and invalid UTF-8 become '?', and long text is cut with
- * "...", so a hostile name cannot mess up a terminal or a log line.
+ * Copies s into out (size outsz, always terminated) for a message, a log
+ * line or a report: control characters (CR and LF too), bidirectional
+ * overrides, line separators (text_char_printable()) and invalid UTF-8
+ * become '?', one for each sequence or stray byte, so a hostile name
+ * cannot mess up a terminal or a log line.  Text that does not fit is cut
+ * between sequences and ends with "...".  The one writer of printable
+ * text: names, server lines and DNS records alike.
  */
 void text_printable(const char *s, char *out, size_t outsz);
+
+/* text_printable() of the len bytes at s, which may hold a NUL ('?'). */
+void text_printable_n(const void *s, size_t len, char *out, size_t outsz);
+
+/* Whether the len bytes at s are as text_printable() leaves them: valid
+ * UTF-8 of printable characters only (for checks and tests). */
+int text_is_printable(const char *s, size_t len);
+
+/*
+ * For a server's dialogue as libcurl's debug callback hands it over (a
+ * block of one or more lines): pick() sees each line without its line end
+ * and returns where, in it, the text to keep starts, or NULL; the text of
+ * the last line picked is kept in out (text_printable_n(), outsz bytes).
+ * Out is left alone when no line is picked.
+ */
+void text_line_keep(const char *data, size_t size,
+    const char *(*pick)(const char *line, size_t len), char *out, size_t outsz);
 
 /*
  * The next entry of a comma-separated list (a setting such as

@@ -12,6 +12,7 @@
  */
 #include "fuzz_check.h"
 #include "imap_resp.h"
+#include "text.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -29,8 +30,7 @@ check_text(const char *s, size_t size, const char *what)
 	size_t n = strnlen(s, size);
 
 	fuzz_check(n < size, what);
-	for (size_t i = 0; i < n; i++)
-		fuzz_check(s[i] >= 0x20 && s[i] < 0x7f, "texts are printable");
+	fuzz_check(text_is_printable(s, n), "texts are printable");
 }
 
 static void

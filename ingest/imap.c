@@ -32,6 +32,7 @@
 
 #include "log.h"
 #include "server_url.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define CONNECT_TIMEOUT_S 30
@@ -126,7 +127,7 @@ mbox_arg(const char *name, char *q, char *raw, struct err *err)
 		unsigned char c = (unsigned char)name[i];
 
 		if (c < 0x20 || c > 0x7e) {
-			imap_printable(shown, sizeof(shown), name, len);
+			text_printable_n(name, len, shown, sizeof(shown));
 			return err_set(err, ERR_USAGE,
 			    "imap: mailbox name '%s' is not printable ASCII "
 			    "(names in modified UTF-7 are not supported)",
@@ -319,7 +320,7 @@ command(struct imap *im, size_t max, struct err *err, const char *fmt, ...)
 		return err_set(err, ERR_USAGE, "imap: command too long");
 	snprintf(tag, sizeof(tag), "d%u", ++im->tag);
 	n = snprintf(line, sizeof(line), "%s %s\r\n", tag, body);
-	imap_printable(what, sizeof(what), body, strlen(body));
+	text_printable(body, what, sizeof(what));
 	log_debug("imap: %s: > %s %s", im->where, tag, what);
 	if (send_all(im, line, (size_t)n, what, err) ||
 	    read_response(im, tag, max, what, err))
@@ -375,6 +376,24 @@ bad_answer(struct imap *im, const char *what, struct err *err)
 /* ------------------------------------------------------------------------
  * Login. */
 
+/* The text of a tagged NO or BAD. */
+static const char *
+refusal(const char *line, size_t n)
+{
+	const char *sp = memchr(line, ' ', n), *t;
+	size_t tn;
+
+	if (sp == NULL || line[0] == '*' || line[0] == '+')
+		return NULL;
+	t = sp + 1;
+	tn = n - (size_t)(t - line);
+	if (tn >= 3 && memcmp(t, "NO ", 3) == 0)
+		return t + 3;
+	if (tn >= 4 && memcmp(t, "BAD ", 4) == 0)
+		return t + 4;
+	return NULL;
+}
+
 /* The server's lines during login pass here (CURLOPT_DEBUGFUNCTION): keep
  * the text of the last NO or BAD, for the message.  Only what came in is
  * looked at; what went out holds the credentials. */
@@ -382,30 +401,11 @@ static int
 debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
 {
 	struct imap *im = arg;
-	const char *p = data, *end = data + size;
 
 	(void)h;
-	if (type != CURLINFO_HEADER_IN)
-		return 0;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl ? nl : end, *sp, *t;
-		size_t tn, w = 0;
-
-		sp = memchr(p, ' ', (size_t)(e - p));
-		if (sp != NULL && p[0] != '*' && p[0] != '+') {
-			t = sp + 1;
-			tn = (size_t)(e - t);
-			if (tn >= 3 && memcmp(t, "NO ", 3) == 0)
-				w = 3;
-			else if (tn >= 4 && memcmp(t, "BAD ", 4) == 0)
-				w = 4;
-			if (w > 0)
-				imap_printable(im->login_text,
-				    sizeof(im->login_text), t + w, tn - w);
-		}
-		p = e + 1;
-	}
+	if (type == CURLINFO_HEADER_IN)
+		text_line_keep(data, size, refusal, im->login_text,
+		    sizeof(im->login_text));
 	return 0;
 }
 
@@ -522,7 +522,7 @@ imap_open(struct imap **out, const struct imap_opts *o, struct err *err)
 	/* where is shorter than url: it always fits. */
 	snprintf(
 	    url, sizeof(url), "%s://%s/", tls ? "imaps" : "imap", im->where);
-	imap_printable(im->user, sizeof(im->user), o->user, strlen(o->user));
+	text_printable(o->user, im->user, sizeof(im->user));
 	im->timeout_s = o->timeout_s ? o->timeout_s : TIMEOUT_S;
 
 	if (!curl_ready) {

@@ -7,32 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "text.h"
 #include "xalloc.h"
 
 #define SKIP_DEPTH_MAX 32
-
-/* ------------------------------------------------------------------------
- * Text. */
-
-void
-imap_printable(char *dst, size_t size, const void *src, size_t n)
-{
-	const unsigned char *s = src;
-	size_t i, k = 0;
-
-	if (size == 0)
-		return;
-	/* Line ends are not part of a text. */
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
-		n--;
-	for (i = 0; i < n && k + 1 < size; i++)
-		dst[k++] = s[i] >= 0x20 && s[i] < 0x7f ? (char)s[i] : '?';
-	if (i < n && size > 4) {
-		memcpy(dst + size - 4, "...", 3);
-		k = size - 1;
-	}
-	dst[k] = '\0';
-}
 
 /* ------------------------------------------------------------------------
  * Framing. */
@@ -133,12 +111,12 @@ tagged(struct imap_resp *r, const unsigned char *l, size_t ll)
 	r->status[w] = '\0';
 	if (strcmp(r->status, "OK") != 0 && strcmp(r->status, "NO") != 0 &&
 	    strcmp(r->status, "BAD") != 0) {
-		imap_printable(r->text, sizeof(r->text), s, sn);
+		text_printable_n(s, sn, r->text, sizeof(r->text));
 		return IMAP_RESP_E_STATUS;
 	}
 	if (w < sn)
 		w++;
-	imap_printable(r->text, sizeof(r->text), s + w, sn - w);
+	text_printable_n(s + w, sn - w, r->text, sizeof(r->text));
 	dynbuf_truncate(&r->buf, r->start);
 	return IMAP_RESP_DONE;
 }
@@ -182,15 +160,15 @@ imap_resp_feed(
 				return tagged(r, l, ll);
 			}
 			if (ll < 2 || l[0] != '*' || l[1] != ' ') {
-				imap_printable(r->text, 64, l, ll);
+				text_printable_n(l, ll, r->text, 64);
 				*used = pos;
 				return IMAP_RESP_E_LINE;
 			}
 			r->is_status = is_status_word(l + 2, ll - 2);
 			if (ll >= 5 &&
 			    strncasecmp((const char *)l + 2, "BYE", 3) == 0)
-				imap_printable(
-				    r->bye, sizeof(r->bye), l + 2, ll - 2);
+				text_printable_n(
+				    l + 2, ll - 2, r->bye, sizeof(r->bye));
 		}
 		/* Text in an OK, NO, BAD or BYE holds no literal. */
 		if (!r->is_status && literal_at_end(l, ll, &r->lit)) {
@@ -724,6 +702,9 @@ imap_resp_ok_text(const struct imap_resp *r, size_t i, char *text, size_t size)
 
 	if (!imap_resp_untagged(r, i, "OK", &c))
 		return 0;
-	imap_printable(text, size, c.p, (size_t)(c.end - c.p));
+	/* Without its line end, which is not part of the text. */
+	while (c.end > c.p && (c.end[-1] == '\n' || c.end[-1] == '\r'))
+		c.end--;
+	text_printable_n(c.p, (size_t)(c.end - c.p), text, size);
 	return 1;
 }

@@ -29,7 +29,7 @@
 
 #include "dynbuf.h"
 
-#define IMAP_RESP_TEXT_MAX 200 /* status text kept, printable */
+#define IMAP_RESP_TEXT_MAX 200 /* status text kept, text_printable() */
 #define IMAP_RESP_DATE_MAX 40 /* an INTERNALDATE, as sent */
 
 /* One untagged response: bytes [off, off + len) of data. */
@@ -169,9 +169,5 @@ int imap_resp_copyuid_has(const char *text, uint32_t uid);
 /* If response i is an untagged OK, 1 and its text (printable) in text. */
 int imap_resp_ok_text(
     const struct imap_resp *r, size_t i, char *text, size_t size);
-
-/* src[0..n) as text for a message: without its line end, bytes outside
- * printable ASCII as '?', cut with "..." to fit dst (size bytes). */
-void imap_printable(char *dst, size_t size, const void *src, size_t n);
 
 #endif

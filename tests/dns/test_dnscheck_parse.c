@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "dnscheck.h"
+#include "text.h"
 #include "xalloc.h"
 
 #include <arpa/inet.h>
@@ -31,25 +32,28 @@
 #define ED25519_SPKI                                                           \
 	"MCowBQYDK2VwAyEAj7AxiVigY5ugI1fXczP9WUlnKuWuhRRBXS3xctae8JI="
 
+/* As text_printable() leaves it: valid UTF-8, no control character. */
+static void
+assert_printable(const char *s)
+{
+	assert_true(text_is_printable(s, strlen(s)));
+}
+
 /* Every finding is printable, one line, with a known status. */
 static void
 assert_clean(const struct dnscheck_list *l)
 {
 	size_t i;
-	const char *p;
 
 	for (i = 0; i < l->n; i++) {
 		const struct dnscheck_finding *f = &l->v[i];
 
 		assert_non_null(f->id);
 		assert_true(f->status <= DNSCHECK_DNSERROR);
-		for (p = f->text; *p != '\0'; p++)
-			assert_true(*p >= 0x20 && *p < 0x7f);
-		for (p = f->subject; *p != '\0'; p++)
-			assert_true(*p >= 0x20 && *p < 0x7f);
+		assert_printable(f->text);
+		assert_printable(f->subject);
 		if (f->fix != NULL)
-			for (p = f->fix; *p != '\0'; p++)
-				assert_true(*p >= 0x20 && *p < 0x7f);
+			assert_printable(f->fix);
 		assert_true(strlen(f->text) < DNSCHECK_TEXT_MAX);
 	}
 }
