@@ -78,13 +78,43 @@ clock_last_complete_day_end(void)
 	return clock_day_start(clock_now());
 }
 
-void
-clock_day_text(int64_t t, char *buf, size_t size)
+/* strftime() with the form's format; literal formats, so the compiler
+ * checks them.  0 when it does not fit. */
+static size_t
+format_tm(char *buf, size_t size, enum clock_form form, const struct tm *tm)
+{
+	switch (form) {
+	case CLOCK_FORM_DAY:
+		return strftime(buf, size, "%Y-%m-%d", tm);
+	case CLOCK_FORM_MINUTE:
+		return strftime(buf, size, "%Y-%m-%d %H:%M", tm);
+	case CLOCK_FORM_MINUTE_UTC:
+		return strftime(buf, size, "%Y-%m-%d %H:%M UTC", tm);
+	case CLOCK_FORM_SECOND:
+		return strftime(buf, size, "%Y-%m-%d %H:%M:%S", tm);
+	case CLOCK_FORM_ISO:
+		return strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", tm);
+	}
+	return 0;
+}
+
+int
+clock_text(int64_t t, enum clock_form form, char *buf, size_t size)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%d", &tm) == 0)
+	if (t >= 0 && t <= CLOCK_LAST_SHOWN && gmtime_r(&tt, &tm) != NULL &&
+	    format_tm(buf, size, form, &tm) > 0)
+		return 0;
+	if (size > 0)
+		buf[0] = '\0';
+	return -1;
+}
+
+void
+clock_day_text(int64_t t, char *buf, size_t size)
+{
+	if (clock_text(t, CLOCK_FORM_DAY, buf, size) < 0)
 		snprintf(buf, size, "%lld", (long long)t);
 }

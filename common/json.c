@@ -1,5 +1,6 @@
 #include "json.h"
 
+#include "clock.h"
 #include "text.h"
 
 #include <inttypes.h>
@@ -61,17 +62,14 @@ json_strv(FILE *fp, char *const *v, size_t n)
 void
 json_time(FILE *fp, int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char buf[32];
+	char buf[CLOCK_TEXT_LEN];
 
-	if (t <= 0 || t > INT64_C(253402300799) || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	/* 0 and below: not known, as the model writes it. */
+	if (t <= 0 || clock_text(t, CLOCK_FORM_ISO, buf, sizeof(buf)) < 0)
 		fputs("null", fp);
 	else
 		json_string(fp, buf);
 }
-
 void
 json_kv_str(FILE *fp, const char *key, const char *v, int first)
 {

@@ -55,17 +55,17 @@ summary(FILE *fp, const struct advice *a, int color)
 	char dom[256], first[32], last[32], at[32], pol[96], next[96];
 
 	present_safe(a->domain, dom, sizeof(dom));
-	present_time(a->until - (int64_t)a->days * CLOCK_DAY, PRESENT_DAY, NULL,
-	    first, sizeof(first));
+	present_time(a->until - (int64_t)a->days * CLOCK_DAY, CLOCK_FORM_DAY,
+	    NULL, first, sizeof(first));
 	present_time(
-	    a->until - CLOCK_DAY, PRESENT_DAY, NULL, last, sizeof(last));
+	    a->until - CLOCK_DAY, CLOCK_FORM_DAY, NULL, last, sizeof(last));
 	fprintf(fp, "%s%s%s: DMARC policy advice, the %d days %s to %s\n",
 	    present_ansi(color, PRESENT_BOLD), dom,
 	    present_ansi(color, PRESENT_RESET), a->days, first, last);
 
 	if (r->policy_now[0] != '\0' && a->now.known) {
 		present_time(
-		    a->now.reported_at, PRESENT_DAY, NULL, at, sizeof(at));
+		    a->now.reported_at, CLOCK_FORM_DAY, NULL, at, sizeof(at));
 		fprintf(fp,
 		    "\nPolicy now: %s (step %d of 4, last reported %s)\n",
 		    present_safe(r->policy_now, pol, sizeof(pol)),

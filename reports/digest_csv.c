@@ -72,7 +72,7 @@ when(FILE *fp, int64_t t)
 	char buf[PRESENT_TIME_LEN];
 
 	fputc(',', fp);
-	fputs(present_time(t, PRESENT_ISO, "", buf, sizeof(buf)), fp);
+	fputs(present_time(t, CLOCK_FORM_ISO, "", buf, sizeof(buf)), fp);
 }
 
 static void

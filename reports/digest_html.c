@@ -168,8 +168,8 @@ put_period(FILE *fp, const struct digest *d)
 	if (d->until > d->since && d->until > INT64_MIN + CLOCK_DAY)
 		last = d->until - CLOCK_DAY;
 	fprintf(fp, "%s to %s",
-	    present_time(d->since, PRESENT_DAY, "?", a, sizeof(a)),
-	    present_time(last, PRESENT_DAY, "?", b, sizeof(b)));
+	    present_time(d->since, CLOCK_FORM_DAY, "?", a, sizeof(a)),
+	    present_time(last, CLOCK_FORM_DAY, "?", b, sizeof(b)));
 }
 
 /* ------------------------------------------------------------------------
@@ -381,7 +381,7 @@ domain_header(FILE *fp, const struct digest *d, const struct digest_domain *dd)
 	put_period(fp, d);
 	fprintf(fp, " (UTC) &#183; generated %s</p>\n</td></tr>\n",
 	    present_time(
-	        d->generated_at, PRESENT_MINUTE_UTC, "?", buf, sizeof(buf)));
+	        d->generated_at, CLOCK_FORM_MINUTE_UTC, "?", buf, sizeof(buf)));
 }
 
 /* One figure of the key-figures row: a label, a big value, a detail. */
@@ -563,7 +563,7 @@ policy_section(void *ctx, const struct digest_domain *dd)
 		fputs("</b>", fp);
 		if (dd->policy.since > 0)
 			fprintf(fp, ", reported since %s",
-			    present_time(dd->policy.since, PRESENT_DAY, "?",
+			    present_time(dd->policy.since, CLOCK_FORM_DAY, "?",
 			        buf, sizeof(buf)));
 	} else {
 		fputs(
@@ -808,8 +808,8 @@ source_row(FILE *fp, enum digest_section sec, const struct source *s,
 			put_rate(fp, s->passed, s->messages);
 		else
 			fputs(s->last_seen > 0
-			        ? present_time(s->last_seen, PRESENT_DAY, "?",
-			              buf, sizeof(buf))
+			        ? present_time(s->last_seen, CLOCK_FORM_DAY,
+			              "?", buf, sizeof(buf))
 			        : "&#8212;",
 			    fp);
 		fputs("</td>", fp);
@@ -1139,8 +1139,8 @@ refused(FILE *fp, const struct digest *d)
 		td(fp);
 		fprintf(fp,
 		    "<span style=\"white-space:nowrap;\">%s</span></td>",
-		    present_time(r->received_at, PRESENT_MINUTE_UTC, "?", buf,
-		        sizeof(buf)));
+		    present_time(r->received_at, CLOCK_FORM_MINUTE_UTC, "?",
+		        buf, sizeof(buf)));
 		fputs("<td style=\"" S_TD S_IP "\">", fp);
 		name(fp, r->source_name);
 		fputs("</td>", fp);
@@ -1202,7 +1202,7 @@ digest_html(FILE *fp, const struct digest *d)
 	put_period(fp, d);
 	fprintf(fp, " (UTC), generated %s.</p>\n</td></tr>\n",
 	    present_time(
-	        d->generated_at, PRESENT_MINUTE_UTC, "?", buf, sizeof(buf)));
+	        d->generated_at, CLOCK_FORM_MINUTE_UTC, "?", buf, sizeof(buf)));
 
 	if (d->n == 0 || d->domains == NULL) {
 		fputs("<tr><td style=\"" S_SECTION "\">\n", fp);

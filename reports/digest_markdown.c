@@ -199,7 +199,7 @@ policy(void *ctx, const struct digest_domain *dd)
 	if (p->since > 0)
 		fprintf(fp, " (as reported since %s)",
 		    present_time(
-		        p->since, PRESENT_DAY, "?", when, sizeof(when)));
+		        p->since, CLOCK_FORM_DAY, "?", when, sizeof(when)));
 	fputs(".\n", fp);
 }
 
@@ -382,7 +382,8 @@ source_list(void *ctx, enum digest_section sec, const struct digest_sources *l,
 				fputs(present_time(sec == DIGEST_NEW
 				              ? s->first_seen
 				              : s->last_seen,
-				          PRESENT_DAY, "?", when, sizeof(when)),
+				          CLOCK_FORM_DAY, "?", when,
+				          sizeof(when)),
 				    fp);
 			fputs(" |\n", fp);
 		}
@@ -522,7 +523,7 @@ refused(FILE *fp, const struct digest *d)
 		const struct digest_refused *r = &d->refused[i];
 
 		fprintf(fp, "| %" PRId64 " | %s | ", r->input,
-		    present_time(r->received_at, PRESENT_MINUTE, "?", when,
+		    present_time(r->received_at, CLOCK_FORM_MINUTE, "?", when,
 		        sizeof(when)));
 		md_code(fp, r->source_name, 1);
 		fputs(" | ", fp);
@@ -568,12 +569,15 @@ digest_markdown(FILE *fp, const struct digest *d)
 	fprintf(fp,
 	    ": %s to %s\n\n%" PRId64 " day%s (UTC), compared with %s to %s. "
 	    "Generated %s UTC.\n",
-	    present_time(d->since, PRESENT_DAY, "?", a, sizeof(a)),
-	    present_time(d->until - CLOCK_DAY, PRESENT_DAY, "?", b, sizeof(b)),
+	    present_time(d->since, CLOCK_FORM_DAY, "?", a, sizeof(a)),
+	    present_time(
+	        d->until - CLOCK_DAY, CLOCK_FORM_DAY, "?", b, sizeof(b)),
 	    ndays, ndays == 1 ? "" : "s",
-	    present_time(d->prev_since, PRESENT_DAY, "?", c, sizeof(c)),
-	    present_time(d->since - CLOCK_DAY, PRESENT_DAY, "?", e, sizeof(e)),
-	    present_time(d->generated_at, PRESENT_MINUTE, "?", g, sizeof(g)));
+	    present_time(d->prev_since, CLOCK_FORM_DAY, "?", c, sizeof(c)),
+	    present_time(
+	        d->since - CLOCK_DAY, CLOCK_FORM_DAY, "?", e, sizeof(e)),
+	    present_time(
+	        d->generated_at, CLOCK_FORM_MINUTE, "?", g, sizeof(g)));
 	if (d->n == 0)
 		fputs("\nNo DMARC reports in this period or the one before.\n",
 		    fp);

@@ -445,7 +445,7 @@ policy(void *ctx, const struct digest_domain *dd)
 		snprintf(line + len, sizeof(line) - len,
 		    " (as reported since %s)",
 		    present_time(
-		        p->since, PRESENT_DAY, "?", when, sizeof(when)));
+		        p->since, CLOCK_FORM_DAY, "?", when, sizeof(when)));
 	wrap(o->fp, 12, 14, line);
 }
 
@@ -640,7 +640,7 @@ source_list(void *ctx, enum digest_section sec, const struct digest_sources *l,
 				last = present_time(sec == DIGEST_NEW
 				        ? s->first_seen
 				        : s->last_seen,
-				    PRESENT_DAY, "?", when, sizeof(when));
+				    CLOCK_FORM_DAY, "?", when, sizeof(when));
 			if (k == 0) {
 				ip = address_of(s, a, addr, sizeof(addr));
 				who = source_name(s, a, name);
@@ -830,7 +830,7 @@ refused(const struct out *o, const struct digest *d)
 		int n;
 
 		n = fprintf(o->fp, "  #%" PRId64 "  %s  ", r->input,
-		    present_time(r->received_at, PRESENT_MINUTE, "?", when,
+		    present_time(r->received_at, CLOCK_FORM_MINUTE, "?", when,
 		        sizeof(when)));
 		wrap_safe(o->fp, n > 0 ? (size_t)n : 0, 6, r->source_name);
 		spaces(o->fp, 6);
@@ -877,14 +877,16 @@ digest_text(FILE *fp, const struct digest *d, int color)
 	fprintf(fp, "%sDMARC report, %s%s: %s to %s (%" PRId64 " day%s, UTC)\n",
 	    ansi(&o, PRESENT_BOLD), safe(d->period, name),
 	    ansi(&o, PRESENT_RESET),
-	    present_time(d->since, PRESENT_DAY, "?", a, sizeof(a)),
-	    present_time(d->until - CLOCK_DAY, PRESENT_DAY, "?", b, sizeof(b)),
+	    present_time(d->since, CLOCK_FORM_DAY, "?", a, sizeof(a)),
+	    present_time(
+	        d->until - CLOCK_DAY, CLOCK_FORM_DAY, "?", b, sizeof(b)),
 	    days, days == 1 ? "" : "s");
 	fprintf(fp, "Compared with %s to %s.  Generated %s UTC.\n",
-	    present_time(d->prev_since, PRESENT_DAY, "?", c, sizeof(c)),
-	    present_time(d->since - CLOCK_DAY, PRESENT_DAY, "?", e, sizeof(e)),
+	    present_time(d->prev_since, CLOCK_FORM_DAY, "?", c, sizeof(c)),
 	    present_time(
-	        d->generated_at, PRESENT_MINUTE, "?", name, sizeof(name)));
+	        d->since - CLOCK_DAY, CLOCK_FORM_DAY, "?", e, sizeof(e)),
+	    present_time(
+	        d->generated_at, CLOCK_FORM_MINUTE, "?", name, sizeof(name)));
 	if (d->n == 0) {
 		fputc('\n', fp);
 		say(fp, 0,

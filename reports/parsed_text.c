@@ -53,8 +53,8 @@ text_head(FILE *fp, const struct dmarc_report *rep, const char *input,
 	char org[128], id[128], dom[256], em[128], b[32], e[32];
 	char pp[32], sp[32], np[32], ak[8], as[8], t[8];
 
-	present_time(rep->begin, PRESENT_SECOND, NULL, b, sizeof(b));
-	present_time(rep->end, PRESENT_SECOND, NULL, e, sizeof(e));
+	present_time(rep->begin, CLOCK_FORM_SECOND, NULL, b, sizeof(b));
+	present_time(rep->end, CLOCK_FORM_SECOND, NULL, e, sizeof(e));
 	fprintf(fp, "Report %s from %s for %s\n",
 	    safe(rep->report_id, id, sizeof(id)),
 	    safe(rep->org_name, org, sizeof(org)),

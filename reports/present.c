@@ -13,9 +13,6 @@
 #include "percent.h"
 #include "text.h"
 
-/* The last second strftime's four-digit year can show: 9999-12-31. */
-#define LAST_SHOWN INT64_C(253402300799)
-
 const char *
 present_status_ansi(enum dnscheck_status s)
 {
@@ -78,36 +75,11 @@ present_failed_rate(
 	return with_sign(percent_failed_text, part, whole, none, buf, size);
 }
 
-/* strftime() with the form's format; literal formats, so the compiler
- * checks them.  0 when it does not fit. */
-static size_t
-format_tm(
-    char *buf, size_t size, enum present_time_form form, const struct tm *tm)
-{
-	switch (form) {
-	case PRESENT_DAY:
-		return strftime(buf, size, "%Y-%m-%d", tm);
-	case PRESENT_MINUTE:
-		return strftime(buf, size, "%Y-%m-%d %H:%M", tm);
-	case PRESENT_MINUTE_UTC:
-		return strftime(buf, size, "%Y-%m-%d %H:%M UTC", tm);
-	case PRESENT_SECOND:
-		return strftime(buf, size, "%Y-%m-%d %H:%M:%S", tm);
-	case PRESENT_ISO:
-		return strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", tm);
-	}
-	return 0;
-}
-
 const char *
-present_time(int64_t t, enum present_time_form form, const char *unknown,
-    char *buf, size_t size)
+present_time(int64_t t, enum clock_form form, const char *unknown, char *buf,
+    size_t size)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t > 0 && t <= LAST_SHOWN && gmtime_r(&tt, &tm) != NULL &&
-	    format_tm(buf, size, form, &tm) > 0)
+	if (t > 0 && clock_text(t, form, buf, size) == 0)
 		return buf;
 	if (unknown != NULL)
 		snprintf(buf, size, "%s", unknown);

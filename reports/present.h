@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "clock.h"
 #include "model.h"
 
 /* ------------------------------------------------------------------------
@@ -84,15 +85,8 @@ const char *present_failed_rate(
     uint64_t part, uint64_t whole, const char *none, char *buf, size_t size);
 
 /* ------------------------------------------------------------------------
- * Dates and times: the one writer for every report format.  All UTC. */
-
-enum present_time_form {
-	PRESENT_DAY, /* 2026-11-16 */
-	PRESENT_MINUTE, /* 2026-11-16 06:00 */
-	PRESENT_MINUTE_UTC, /* 2026-11-16 06:00 UTC */
-	PRESENT_SECOND, /* 2026-11-16 06:00:00 */
-	PRESENT_ISO, /* 2026-11-16T06:00:00Z (CSV, as JSON writes them) */
-};
+ * Dates and times for every report format: clock_text(), with what to
+ * write for a time not known.  All UTC. */
 
 /* Room for any form and for a 64-bit number. */
 #define PRESENT_TIME_LEN 32
@@ -103,8 +97,8 @@ enum present_time_form {
  * 9999-12-31) writes unknown instead, or t as a number when unknown is
  * NULL (for times read from a report, to show what it said).
  */
-const char *present_time(int64_t t, enum present_time_form form,
-    const char *unknown, char *buf, size_t size);
+const char *present_time(int64_t t, enum clock_form form, const char *unknown,
+    char *buf, size_t size);
 
 /* ------------------------------------------------------------------------
  * The end of a document. */

@@ -72,8 +72,8 @@ sources_text(FILE *fp, const struct sources_view *v, int color)
 	char from[11], to[11], dom[256];
 	uint64_t total = 0, failed = 0;
 
-	present_time(v->since, PRESENT_DAY, "?", from, sizeof(from));
-	present_time(v->until - 1, PRESENT_DAY, "?", to, sizeof(to));
+	present_time(v->since, CLOCK_FORM_DAY, "?", from, sizeof(from));
+	present_time(v->until - 1, CLOCK_FORM_DAY, "?", to, sizeof(to));
 	text_printable(v->domain, dom, sizeof(dom));
 	for (int c = 0; c < SOURCE_NCLASSES; c++) {
 		total += l->classes[c].messages;
@@ -102,9 +102,9 @@ sources_text(FILE *fp, const struct sources_view *v, int color)
 		present_failed_rate(
 		    x->failed, x->messages, "-", rate, sizeof(rate));
 		present_time(
-		    x->first_seen, PRESENT_DAY, "?", first, sizeof(first));
+		    x->first_seen, CLOCK_FORM_DAY, "?", first, sizeof(first));
 		present_time(
-		    x->last_seen, PRESENT_DAY, "?", last, sizeof(last));
+		    x->last_seen, CLOCK_FORM_DAY, "?", last, sizeof(last));
 		fprintf(fp, "%s%-39s%s %s\n", color ? PRESENT_BOLD : "", who,
 		    color ? PRESENT_RESET : "", name);
 		fprintf(fp,

@@ -6,10 +6,10 @@
 #include "web_render.h"
 
 #include "browse.h"
+#include "clock.h"
 #include "json.h"
 
 #include <inttypes.h>
-#include <time.h>
 
 /* true, false, or null when not known (< 0). */
 static void
@@ -23,16 +23,12 @@ kv_tristate(FILE *fp, const char *key, int v)
 static void
 day_or_null(FILE *fp, int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char day[16];
+	char day[CLOCK_TEXT_LEN];
 
-	if (t < 0 || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(day, sizeof(day), "%Y-%m-%d", &tm) == 0) {
+	if (clock_text(t, CLOCK_FORM_DAY, day, sizeof(day)) < 0)
 		fputs("null", fp);
-		return;
-	}
-	json_string(fp, day);
+	else
+		json_string(fp, day);
 }
 
 static void
@@ -77,7 +73,7 @@ int
 web_json_source(FILE *fp, const struct web_source_view *v)
 {
 	const struct browse_source *s = v->s;
-	char day[16];
+	char day[CLOCK_TEXT_LEN];
 
 	fputc('{', fp);
 	json_kv_str(fp, "domain", v->domain, 1);
@@ -92,12 +88,8 @@ web_json_source(FILE *fp, const struct web_source_view *v)
 	fputc('[', fp);
 	for (size_t i = 0; i < s->ndays; i++) {
 		const struct browse_day *d = &s->days[i];
-		time_t t = (time_t)d->day;
-		struct tm tm;
 
-		if (gmtime_r(&t, &tm) == NULL ||
-		    strftime(day, sizeof(day), "%Y-%m-%d", &tm) == 0)
-			day[0] = '\0';
+		clock_text(d->day, CLOCK_FORM_DAY, day, sizeof(day));
 		fputs(i ? ",{" : "{", fp);
 		json_kv_str(fp, "day", day, 1);
 		json_kv_u64(fp, "messages", d->messages, 0);

@@ -71,7 +71,7 @@ web_html_check(FILE *fp, const struct web_domain_view *v)
 	fputs(".</p>\n<p class=\"note\">As <code>dmarcsift check ", fp);
 	web_esc(fp, v->domain);
 	fputs("</code> found it on ", fp);
-	web_time(fp, k->checked_at, PRESENT_MINUTE_UTC);
+	web_time(fp, k->checked_at, CLOCK_FORM_MINUTE_UTC);
 	fputs(" (role ", fp);
 	web_esc(fp, k->checked_by);
 	fputs(", dmarcsift ", fp);

@@ -133,7 +133,7 @@ readiness(FILE *fp, const struct advice *a)
 
 		web_esc(fp,
 		    present_time(
-		        a->until, PRESENT_DAY, "?", until, sizeof(until)));
+		        a->until, CLOCK_FORM_DAY, "?", until, sizeof(until)));
 	}
 	fputs(", as <code>dmarcsift advise</code> judges them.</p>\n", fp);
 	verdict(fp, a);

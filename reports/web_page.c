@@ -211,13 +211,11 @@ web_report_link(FILE *fp, int64_t id, const char *text)
 }
 
 void
-web_time(FILE *fp, int64_t t, int form)
+web_time(FILE *fp, int64_t t, enum clock_form form)
 {
 	char buf[PRESENT_TIME_LEN];
 
-	web_esc(fp,
-	    present_time(
-	        t, (enum present_time_form)form, "-", buf, sizeof(buf)));
+	web_esc(fp, present_time(t, form, "-", buf, sizeof(buf)));
 }
 
 void
@@ -252,9 +250,9 @@ period_form(FILE *fp, const struct web_period *p)
 	char from[PRESENT_TIME_LEN], to[PRESENT_TIME_LEN];
 	char until[PRESENT_TIME_LEN];
 
-	present_time(p->since, PRESENT_DAY, "?", from, sizeof(from));
-	present_time(p->until - 1, PRESENT_DAY, "?", to, sizeof(to));
-	present_time(p->until, PRESENT_DAY, "?", until, sizeof(until));
+	present_time(p->since, CLOCK_FORM_DAY, "?", from, sizeof(from));
+	present_time(p->until - 1, CLOCK_FORM_DAY, "?", to, sizeof(to));
+	present_time(p->until, CLOCK_FORM_DAY, "?", until, sizeof(until));
 	fputs("<form class=\"period\" method=\"get\">"
 	      "<label>days (Nd, week, month)<input name=\"since\" value=\"",
 	    fp);

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "clock.h"
+
 struct web_period;
 
 /* <!doctype html> to the opening of <main>: title escaped; p (may be
@@ -39,8 +41,8 @@ void web_period_query(FILE *fp, const struct web_period *p);
 /* The period's query continuing one begun: "" or "&since=...". */
 void web_period_more(FILE *fp, const struct web_period *p);
 
-/* A time (UTC) in a present_time() form; "-" when not known. */
-void web_time(FILE *fp, int64_t t, int form);
+/* A time (UTC) in a clock_text() form; "-" when not known. */
+void web_time(FILE *fp, int64_t t, enum clock_form form);
 
 /* len bytes of a stranger's text for a <pre>: its lines kept, each
  * escaped as web_esc() does (a NUL byte is dropped). */

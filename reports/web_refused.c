@@ -39,7 +39,7 @@ web_html_refused(
 		const struct browse_refused *f = &l->v[i];
 
 		fputs("<tr><td>", fp);
-		web_time(fp, f->received_at, PRESENT_MINUTE);
+		web_time(fp, f->received_at, CLOCK_FORM_MINUTE);
 		fprintf(fp,
 		    "</td><td class=\"num\"><a href=\"/input/%" PRId64
 		    "/raw\" download>%" PRId64 "</a><br><span class=\"note\">",

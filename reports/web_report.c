@@ -103,9 +103,9 @@ metadata(FILE *fp, const struct browse_report *r)
 	web_domain_link(fp, r->domain, NULL);
 	fputs("</td></tr>\n", fp);
 	row(fp, "range (UTC)");
-	web_time(fp, r->begin, PRESENT_SECOND);
+	web_time(fp, r->begin, CLOCK_FORM_SECOND);
 	fputs(" to ", fp);
-	web_time(fp, r->end, PRESENT_SECOND);
+	web_time(fp, r->end, CLOCK_FORM_SECOND);
 	fputs("</td></tr>\n", fp);
 	policy(fp, r);
 	row(fp, "records");
@@ -132,7 +132,7 @@ metadata(FILE *fp, const struct browse_report *r)
 		web_esc_cut(fp, r->place, NAME_CHARS);
 	}
 	fputs("<br><span class=\"note\">received ", fp);
-	web_time(fp, r->received_at, PRESENT_MINUTE_UTC);
+	web_time(fp, r->received_at, CLOCK_FORM_MINUTE_UTC);
 	if (r->mail_from != NULL) {
 		fputs(", mail from ", fp);
 		web_esc_cut(fp, r->mail_from, NAME_CHARS);

@@ -35,7 +35,7 @@ period_for(const struct web_period *p, int64_t last, struct web_period *out)
 	out->until = (last - last % CLOCK_DAY) + CLOCK_DAY;
 	out->since = out->until - (int64_t)out->days * CLOCK_DAY;
 	out->until_given = 1;
-	present_time(out->until, PRESENT_DAY, "?", day, sizeof(day));
+	present_time(out->until, CLOCK_FORM_DAY, "?", day, sizeof(day));
 	snprintf(out->query, sizeof(out->query), "?since=%s&until=%s",
 	    out->name, day);
 }
@@ -78,9 +78,9 @@ sources(FILE *fp, const struct browse_search *s, const struct web_period *p)
 		fputs("</td><td class=\"num\">", fp);
 		web_count(fp, h->messages);
 		fputs("</td><td>", fp);
-		web_time(fp, h->first, PRESENT_DAY);
+		web_time(fp, h->first, CLOCK_FORM_DAY);
 		fputs("</td><td>", fp);
-		web_time(fp, h->last, PRESENT_DAY);
+		web_time(fp, h->last, CLOCK_FORM_DAY);
 		fputs("</td></tr>\n", fp);
 	}
 	fputs("</table></div>\n", fp);
@@ -110,7 +110,7 @@ domains(FILE *fp, const struct browse_search *s, const struct web_period *p)
 		fputs("</td><td class=\"num\">", fp);
 		web_count(fp, h->reports);
 		fputs("</td><td>", fp);
-		web_time(fp, h->last, PRESENT_DAY);
+		web_time(fp, h->last, CLOCK_FORM_DAY);
 		fputs("</td></tr>\n", fp);
 	}
 	fputs("</table></div>\n", fp);
@@ -141,9 +141,9 @@ reports(FILE *fp, const struct browse_search *s)
 		fputs("</td><td>", fp);
 		web_esc_cut(fp, h->domain, NAME_CHARS);
 		fputs("</td><td>", fp);
-		web_time(fp, h->begin, PRESENT_MINUTE);
+		web_time(fp, h->begin, CLOCK_FORM_MINUTE);
 		fputs("</td><td>", fp);
-		web_time(fp, h->end, PRESENT_MINUTE);
+		web_time(fp, h->end, CLOCK_FORM_MINUTE);
 		fputs("</td><td class=\"num\">", fp);
 		web_count(fp, h->messages);
 		fputs(

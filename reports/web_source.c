@@ -45,7 +45,7 @@ charts(FILE *fp, const struct browse_source *s)
 		char day[PRESENT_TIME_LEN];
 
 		present_time(
-		    s->days[i].day, PRESENT_DAY, "?", day, sizeof(day));
+		    s->days[i].day, CLOCK_FORM_DAY, "?", day, sizeof(day));
 		/* "MM-DD" under the axis. */
 		snprintf(labels[i], sizeof(labels[i]), "%.5s", day + 5);
 		bars[i].label = labels[i];
@@ -149,10 +149,10 @@ receivers(FILE *fp, const struct browse_source *s)
 		fputs("</td><td class=\"num\">", fp);
 		web_count(fp, r->messages);
 		fputs("</td><td>", fp);
-		web_time(fp, r->first_day, PRESENT_DAY);
+		web_time(fp, r->first_day, CLOCK_FORM_DAY);
 		if (r->last_day != r->first_day) {
 			fputs(" to ", fp);
-			web_time(fp, r->last_day, PRESENT_DAY);
+			web_time(fp, r->last_day, CLOCK_FORM_DAY);
 		}
 		fputs("</td></tr>\n", fp);
 	}
@@ -182,9 +182,9 @@ reports(FILE *fp, const struct browse_source *s)
 		fputs("</td><td>", fp);
 		web_report_link(fp, r->id, r->report_id);
 		fputs("</td><td>", fp);
-		web_time(fp, r->begin, PRESENT_MINUTE);
+		web_time(fp, r->begin, CLOCK_FORM_MINUTE);
 		fputs(" to ", fp);
-		web_time(fp, r->end, PRESENT_MINUTE);
+		web_time(fp, r->end, CLOCK_FORM_MINUTE);
 		fputs("</td><td class=\"num\">", fp);
 		web_count(fp, r->messages);
 		fputs("</td><td>", fp);
@@ -268,9 +268,10 @@ web_html_source_domains(
 		fputs("</td><td class=\"num\">", fp);
 		web_count(fp, d->reports);
 		fputs("</td><td>", fp);
-		web_time(fp, d->messages > 0 ? d->first_day : 0, PRESENT_DAY);
+		web_time(
+		    fp, d->messages > 0 ? d->first_day : 0, CLOCK_FORM_DAY);
 		fputs("</td><td>", fp);
-		web_time(fp, d->messages > 0 ? d->last_day : 0, PRESENT_DAY);
+		web_time(fp, d->messages > 0 ? d->last_day : 0, CLOCK_FORM_DAY);
 		fputs("</td></tr>\n", fp);
 	}
 	fputs("</table></div>\n", fp);

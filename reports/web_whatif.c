@@ -67,7 +67,8 @@ form(FILE *fp, const struct web_domain_view *v)
 	if (p != NULL && p->until_given) {
 		char until[PRESENT_TIME_LEN];
 
-		present_time(p->until, PRESENT_DAY, "?", until, sizeof(until));
+		present_time(
+		    p->until, CLOCK_FORM_DAY, "?", until, sizeof(until));
 		fputs("<input type=\"hidden\" name=\"until\" value=\"", fp);
 		web_esc(fp, until);
 		fputs("\">", fp);
@@ -200,7 +201,7 @@ web_html_whatif(FILE *fp, const struct web_domain_view *v)
 	const struct advice *a = v->advice;
 	char until[PRESENT_TIME_LEN];
 
-	present_time(a->until, PRESENT_DAY, "?", until, sizeof(until));
+	present_time(a->until, CLOCK_FORM_DAY, "?", until, sizeof(until));
 	fputs("<h2 id=\"what-if\">What if</h2>\n<p class=\"note\">What a "
 	      "policy would have done to the failing mail of the ",
 	    fp);

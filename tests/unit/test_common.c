@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "bytesrc.h"
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "err.h"
@@ -122,6 +123,47 @@ test_text(void **state)
 	    utf8_seq_len((const unsigned char *)"\xed\xa0\x80", 3), 0);
 	assert_int_equal(utf8_seq_len((const unsigned char *)"\xe2\x82", 2),
 	    0); /* cut short */
+}
+
+/* The one writer of dates and times, and what JSON writes through it:
+ * every writer shows the same range, 1970 to 9999. */
+static void
+test_clock_text(void **state)
+{
+	char buf[CLOCK_TEXT_LEN], *out = NULL;
+	size_t len;
+	FILE *fp;
+
+	(void)state;
+	assert_int_equal(clock_text(0, CLOCK_FORM_DAY, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "1970-01-01");
+	assert_int_equal(
+	    clock_text(CLOCK_LAST_SHOWN, CLOCK_FORM_ISO, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "9999-12-31T23:59:59Z");
+	assert_int_equal(clock_text(1763251200 + 6 * 3600,
+	                     CLOCK_FORM_MINUTE_UTC, buf, sizeof(buf)),
+	    0);
+	assert_string_equal(buf, "2025-11-16 06:00 UTC");
+	assert_int_equal(
+	    clock_text(CLOCK_LAST_SHOWN + 1, CLOCK_FORM_DAY, buf, sizeof(buf)),
+	    -1);
+	assert_string_equal(buf, "");
+	assert_int_equal(clock_text(-1, CLOCK_FORM_DAY, buf, sizeof(buf)), -1);
+	assert_int_equal(clock_text(0, CLOCK_FORM_ISO, buf, 8), -1);
+	/* Out of range, the day is its number, not a date before 1970. */
+	clock_day_text(-CLOCK_DAY, buf, sizeof(buf));
+	assert_string_equal(buf, "-86400");
+
+	fp = open_memstream(&out, &len);
+	assert_non_null(fp);
+	json_time(fp, 1763251200);
+	fputc(' ', fp);
+	json_time(fp, 0);
+	fputc(' ', fp);
+	json_time(fp, CLOCK_LAST_SHOWN + 1);
+	fclose(fp);
+	assert_string_equal(out, "\"2025-11-16T00:00:00Z\" null null");
+	free(out);
 }
 
 static void
@@ -458,6 +500,7 @@ main(void)
 	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_ip_normalize),
 	    cmocka_unit_test(test_text),
+	    cmocka_unit_test(test_clock_text),
 	    cmocka_unit_test(test_json_string),
 	    cmocka_unit_test(test_json_kv),
 	    cmocka_unit_test(test_bytesrc_peek_then_read),

@@ -20,14 +20,14 @@ static void
 test_time_forms(void **state)
 {
 	static const struct {
-		enum present_time_form form;
+		enum clock_form form;
 		const char *want;
 	} v[] = {
-	    {PRESENT_DAY, "2026-11-16"},
-	    {PRESENT_MINUTE, "2026-11-16 06:05"},
-	    {PRESENT_MINUTE_UTC, "2026-11-16 06:05 UTC"},
-	    {PRESENT_SECOND, "2026-11-16 06:05:09"},
-	    {PRESENT_ISO, "2026-11-16T06:05:09Z"},
+	    {CLOCK_FORM_DAY, "2026-11-16"},
+	    {CLOCK_FORM_MINUTE, "2026-11-16 06:05"},
+	    {CLOCK_FORM_MINUTE_UTC, "2026-11-16 06:05 UTC"},
+	    {CLOCK_FORM_SECOND, "2026-11-16 06:05:09"},
+	    {CLOCK_FORM_ISO, "2026-11-16T06:05:09Z"},
 	};
 	char buf[PRESENT_TIME_LEN];
 
@@ -47,23 +47,23 @@ test_time_unknown(void **state)
 
 	(void)state;
 	assert_string_equal(
-	    present_time(0, PRESENT_DAY, "?", buf, sizeof(buf)), "?");
+	    present_time(0, CLOCK_FORM_DAY, "?", buf, sizeof(buf)), "?");
 	assert_string_equal(
-	    present_time(-86400, PRESENT_ISO, "", buf, sizeof(buf)), "");
-	assert_string_equal(present_time(INT64_C(253402300799), PRESENT_ISO, "",
-	                        buf, sizeof(buf)),
+	    present_time(-86400, CLOCK_FORM_ISO, "", buf, sizeof(buf)), "");
+	assert_string_equal(present_time(INT64_C(253402300799), CLOCK_FORM_ISO,
+	                        "", buf, sizeof(buf)),
 	    "9999-12-31T23:59:59Z");
 	assert_string_equal(present_time(INT64_C(253402300800),
-	                        PRESENT_MINUTE_UTC, "?", buf, sizeof(buf)),
+	                        CLOCK_FORM_MINUTE_UTC, "?", buf, sizeof(buf)),
 	    "?");
 	assert_string_equal(
-	    present_time(0, PRESENT_SECOND, NULL, buf, sizeof(buf)), "0");
+	    present_time(0, CLOCK_FORM_SECOND, NULL, buf, sizeof(buf)), "0");
 	assert_string_equal(
-	    present_time(INT64_MAX, PRESENT_DAY, NULL, buf, sizeof(buf)),
+	    present_time(INT64_MAX, CLOCK_FORM_DAY, NULL, buf, sizeof(buf)),
 	    "9223372036854775807");
 	/* A buffer too small for the form is not a half-written date. */
 	assert_string_equal(
-	    present_time(1794809109, PRESENT_ISO, "?", buf, 8), "?");
+	    present_time(1794809109, CLOCK_FORM_ISO, "?", buf, 8), "?");
 }
 
 /* The rule of percent.h with a sign: down for a pass rate, up for a
