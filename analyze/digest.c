@@ -99,6 +99,19 @@ on_day(void *arg, int ncols, const char *const *c, struct err *err)
 
 /* Periods are whole UTC days, and a report counts for every day it covers
  * (source_days.day); unix_day() is the UTC day of Unix seconds. */
+/*
+ * A report's days are held to 31 (report_days, sql/007_readiness.sql):
+ * one with a day in a window that starts at since began at most 32 days
+ * before, the bound the queries give for date_begin (so that its index
+ * narrows the search), as a parameter: the day has one home, CLOCK_DAY.
+ */
+static void
+begins_from(char *buf, size_t size, int64_t since)
+{
+	snprintf(
+	    buf, size, "%lld", (long long)(since - 32 * (int64_t)CLOCK_DAY));
+}
+
 #define VOLUME_WHERE                                                           \
 	"FROM source_days WHERE domain = $1 AND day >= unix_day($2) AND "      \
 	"day < unix_day($3)"
@@ -359,7 +372,7 @@ static const char reporters_sql[] =
     "WHEN d.day >= unix_day($3) THEN d.day - unix_day($3) END AS off FROM "
     "reports r JOIN report_days d ON d.report = r.id WHERE lower(r.domain) "
     "= $1 AND d.day >= unix_day($2) AND d.day < unix_day($4) AND "
-    "r.date_begin >= to_timestamp($2::bigint - 32 * 86400) AND "
+    "r.date_begin >= to_timestamp($5::bigint) AND "
     "r.date_begin < to_timestamp($4::bigint) GROUP BY "
     "r.org_name, off ORDER BY off NULLS FIRST, r.org_name";
 
@@ -368,16 +381,17 @@ read_reporters(struct db *db, const struct digest *dg, struct digest_domain *d,
     struct err *err)
 {
 	struct reporters r = {d, dg, 0, NULL};
-	char ps[24], ss[24], us[24];
-	const char *p[4] = {d->domain, ps, ss, us};
+	char ps[24], ss[24], us[24], bs[24];
+	const char *p[5] = {d->domain, ps, ss, us, bs};
 	int rc;
 
 	snprintf(ps, sizeof(ps), "%lld", (long long)dg->prev_since);
 	snprintf(ss, sizeof(ss), "%lld", (long long)dg->since);
 	snprintf(us, sizeof(us), "%lld", (long long)dg->until);
+	begins_from(bs, sizeof(bs), dg->prev_since);
 	/* The period before first, so that a reporter of both periods ends
 	 * up not silent. */
-	rc = db_each(db, reporters_sql, 4, p, on_reporter, &r, err);
+	rc = db_each(db, reporters_sql, 5, p, on_reporter, &r, err);
 	free(r.by_name);
 	if (rc == 0 && d->nreporters > 1)
 		qsort(d->reporters, d->nreporters, sizeof(*d->reporters),
@@ -471,12 +485,13 @@ read_domains(struct db *db, struct digest *dg, const char *owned,
     struct names *out, struct err *err)
 {
 	struct domain_rows r = {dg, out};
-	char ps[24], us[24], *list = NULL;
-	const char *p[3] = {ps, us, NULL};
+	char ps[24], us[24], bs[24], *list = NULL;
+	const char *p[4] = {ps, us, NULL, bs};
 	int rc;
 
 	snprintf(ps, sizeof(ps), "%lld", (long long)dg->prev_since);
 	snprintf(us, sizeof(us), "%lld", (long long)dg->until);
+	begins_from(bs, sizeof(bs), dg->prev_since);
 	if (owned != NULL && owned[0] != '\0') {
 		size_t n = strlen(owned);
 
@@ -491,15 +506,15 @@ read_domains(struct db *db, struct digest *dg, const char *owned,
 	    "r.org_name) AS reporters, sum(day_share(r.messages, d.lo, d.hi, "
 	    "d.span)) AS messages FROM reports r JOIN report_days d ON "
 	    "d.report = r.id WHERE d.day >= unix_day($1) AND d.day < "
-	    "unix_day($2) AND r.date_begin >= to_timestamp($1::bigint - 32 * "
-	    "86400) AND r.date_begin < to_timestamp($2::bigint) GROUP BY 1), "
+	    "unix_day($2) AND r.date_begin >= to_timestamp($4::bigint) AND "
+	    "r.date_begin < to_timestamp($2::bigint) GROUP BY 1), "
 	    "o AS (SELECT DISTINCT lower(btrim(x)) AS domain FROM "
 	    "unnest($3::text[]) x WHERE btrim(x) <> '') "
 	    "SELECT coalesce(d.domain, o.domain), coalesce(d.messages, 0), "
 	    "CASE WHEN $3::text[] IS NOT NULL THEN o.domain IS NOT NULL ELSE "
 	    "d.reporters >= 2 OR d.messages >= 100 END FROM d FULL JOIN o "
 	    "ON o.domain = d.domain ORDER BY 2 DESC, 1",
-	    3, p, on_domain, &r, err);
+	    4, p, on_domain, &r, err);
 	free(list);
 	if (rc == 0 && out->n > 1)
 		qsort(out->v, out->n, sizeof(*out->v), cmp_name);
@@ -527,19 +542,19 @@ fill_domain(struct db *db, const struct digest *dg,
 	d->prev_messages = before.messages;
 	d->prev_passed = before.passed;
 	{
-		char ps[24], ss[24], *n = NULL;
-		const char *p[3] = {d->domain, ps, ss};
+		char ps[24], ss[24], bs[24], *n = NULL;
+		const char *p[4] = {d->domain, ps, ss, bs};
 
 		snprintf(ps, sizeof(ps), "%lld", (long long)dg->prev_since);
 		snprintf(ss, sizeof(ss), "%lld", (long long)dg->since);
+		begins_from(bs, sizeof(bs), dg->prev_since);
 		if ((rc = db_value(db,
 		         "SELECT count(*) FROM reports r JOIN report_days d "
 		         "ON d.report = r.id WHERE lower(r.domain) = $1 AND "
 		         "d.day >= unix_day($2) AND d.day < unix_day($3) AND "
-		         "r.date_begin >= to_timestamp($2::bigint - 32 * "
-		         "86400) "
-		         "AND r.date_begin < to_timestamp($3::bigint)",
-		         3, p, &n, err)) < 0)
+		         "r.date_begin >= to_timestamp($4::bigint) AND "
+		         "r.date_begin < to_timestamp($3::bigint)",
+		         4, p, &n, err)) < 0)
 			return rc;
 		d->has_prev = n != NULL && strcmp(n, "0") != 0;
 		free(n);
