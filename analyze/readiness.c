@@ -167,13 +167,6 @@ readiness_ratio(uint64_t part, uint64_t whole, uint64_t scale, int up)
 	return percent_ratio(part, whole, scale, up);
 }
 
-/* A per-mille value as "97.2". */
-static void
-permille_text(uint64_t pm, char *buf, size_t size)
-{
-	put(buf, size, "%" PRIu64 ".%" PRIu64, pm / 10, pm % 10);
-}
-
 /*
  * "p=quarantine; pct=50".  Only the values this module knows reach the
  * text: the struct may hold whatever a report said.  with_sub adds sp and
@@ -409,7 +402,7 @@ reason_pass_rate(const struct readiness_thresholds *t,
 	    t->pass_rate <= 0 || pm >= (uint64_t)t->pass_rate * 10);
 	if (r == NULL)
 		return;
-	permille_text(pm, rate, sizeof(rate));
+	percent_tenths_text(pm, rate, sizeof(rate));
 	put(r->text, sizeof(r->text),
 	    "%s%% of the mail that may be yours passed DMARC in the last %d "
 	    "days: %" PRIu64 " of %" PRIu64 " message%s, from legitimate and "
@@ -663,7 +656,7 @@ reason_sources(const struct readiness_thresholds *t,
 	}
 	worst = &out->groups[0];
 	group_name(worst, name, sizeof(name));
-	permille_text(worst->share, share, sizeof(share));
+	percent_tenths_text(worst->share, share, sizeof(share));
 	window_text(worst, when, sizeof(when));
 	/* A test step does nothing to mail: say what the step after it
 	 * would do. */
@@ -889,7 +882,7 @@ reason_watch(const struct readiness_thresholds *t,
 		    when);
 		return;
 	}
-	permille_text(pm, share, sizeof(share));
+	percent_tenths_text(pm, share, sizeof(share));
 	if (r->met == 0) {
 		back = readiness_rollback_step(base);
 		if (back < 0)

@@ -53,17 +53,20 @@ percent_ratio(uint64_t part, uint64_t whole, uint64_t scale, int up)
 	return up && rem != 0 ? q + 1 : q;
 }
 
+void
+percent_tenths_text(uint64_t tenths, char *buf, size_t size)
+{
+	snprintf(buf, size, "%" PRIu64 ".%" PRIu64, tenths / 10, tenths % 10);
+}
+
 static int
 tenths_text(uint64_t part, uint64_t whole, int up, char *buf, size_t size)
 {
-	uint64_t t;
-
 	if (whole == 0) {
 		snprintf(buf, size, "-");
 		return -1;
 	}
-	t = percent_ratio(part, whole, 1000, up);
-	snprintf(buf, size, "%" PRIu64 ".%" PRIu64, t / 10, t % 10);
+	percent_tenths_text(percent_ratio(part, whole, 1000, up), buf, size);
 	return 0;
 }
 

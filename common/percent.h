@@ -36,6 +36,12 @@
 uint64_t percent_ratio(uint64_t part, uint64_t whole, uint64_t scale, int up);
 
 /*
+ * A percentage already in tenths (permille, as percent_ratio() with scale
+ * 1000 gives it) as "99.9": the one way every percentage is written.
+ */
+void percent_tenths_text(uint64_t tenths, char *buf, size_t size);
+
+/*
  * A pass rate, part of whole rounded down to tenths of a percent, as
  * "99.9" (no '%' sign: a valid JSON number as it is).  Returns 0, or -1
  * when whole is 0, with buf "-".
