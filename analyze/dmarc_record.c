@@ -208,14 +208,20 @@ fo_ok(const struct dmarc_tag *t)
 static int
 pct_of(const struct dmarc_tag *t)
 {
+	return dmarc_pct_parse(t->val, t->vlen);
+}
+
+int
+dmarc_pct_parse(const char *s, size_t len)
+{
 	int n = 0;
 
-	if (t->vlen == 0 || t->vlen > 3)
+	if (len == 0 || len > 3)
 		return -1;
-	for (size_t i = 0; i < t->vlen; i++) {
-		if (!is_digit((unsigned char)t->val[i]))
+	for (size_t i = 0; i < len; i++) {
+		if (!is_digit((unsigned char)s[i]))
 			return -1;
-		n = n * 10 + (t->val[i] - '0');
+		n = n * 10 + (s[i] - '0');
 	}
 	return n <= 100 ? n : -1;
 }

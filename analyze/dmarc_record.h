@@ -84,6 +84,13 @@ const char *dmarc_policy_word(int strength);
  * not one. */
 int dmarc_policy_strength(const char *word, size_t len);
 
+/*
+ * A pct value as RFC 7489 writes it (1 to 3 digits, 0 to 100, nothing
+ * else: no sign, no space), or -1.  The one reading of pct, for records
+ * and for what a user types (advise --what-if reject:PCT).
+ */
+int dmarc_pct_parse(const char *s, size_t len);
+
 /* One tag.  val is borrowed from the text parsed (not NUL-terminated). */
 struct dmarc_tag {
 	char name[DMARC_TAG_NAME_MAX]; /* lower-cased */

@@ -96,25 +96,15 @@ plural(uint64_t n)
 static int
 strength(const char *p)
 {
-	if (strcasecmp(p, "none") == 0)
-		return 0;
-	if (strcasecmp(p, "quarantine") == 0)
-		return 1;
-	if (strcasecmp(p, "reject") == 0)
-		return 2;
-	return -1;
+	return dmarc_policy_strength(p, strlen(p));
 }
-
-static const char *const policy_words[] = {"none", "quarantine", "reject"};
 
 /* The policy word for p, static, or NULL: only our own words reach the
  * output, never what a report carried. */
 static const char *
 policy_word(const char *p)
 {
-	int s = strength(p);
-
-	return s < 0 ? NULL : policy_words[s];
+	return dmarc_policy_word(strength(p));
 }
 
 int
@@ -159,12 +149,6 @@ readiness_step_policy(int step)
 	if (step < 0 || step >= NSTEPS)
 		return "";
 	return step_policies[step];
-}
-
-uint64_t
-readiness_ratio(uint64_t part, uint64_t whole, uint64_t scale, int up)
-{
-	return percent_ratio(part, whole, scale, up);
 }
 
 /*
@@ -397,7 +381,7 @@ reason_pass_rate(const struct readiness_thresholds *t,
 	}
 	/* Rounded down, and compared as such: floor(x) >= n exactly when
 	 * x >= n, so 99.95% is never shown or taken as 100%. */
-	pm = readiness_ratio(ok, mine, 1000, 0);
+	pm = percent_ratio(ok, mine, 1000, 0);
 	r = reason(out, "pass_rate",
 	    t->pass_rate <= 0 || pm >= (uint64_t)t->pass_rate * 10);
 	if (r == NULL)
@@ -511,13 +495,13 @@ judge_share(const struct readiness_inputs *in, const struct sender *g,
 	size_t n;
 	uint64_t pm, h7;
 
-	x->share = mine > 0 ? readiness_ratio(x->hit, mine, 1000, 1) : 0;
+	x->share = mine > 0 ? percent_ratio(x->hit, mine, 1000, 1) : 0;
 	x->hit_window = x->hit;
 	if (in->daily == NULL || in->n_daily == 0 || x->hit == 0)
 		return;
 	if (g->first_seen > in->daily[0].start + CLOCK_DAY - 1 &&
 	    (n = days_from(in, g->first_seen, &since)) > 0 && since.mine > 0 &&
-	    (pm = readiness_ratio(x->hit, since.mine, 1000, 1)) > x->share) {
+	    (pm = percent_ratio(x->hit, since.mine, 1000, 1)) > x->share) {
 		x->share = pm;
 		x->window_days = (int)n;
 		x->since_first = 1;
@@ -525,7 +509,7 @@ judge_share(const struct readiness_inputs *in, const struct sender *g,
 	}
 	if (last7->mine > 0) {
 		h7 = in->hit_last7[i] < x->hit ? in->hit_last7[i] : x->hit;
-		pm = readiness_ratio(h7, last7->mine, 1000, 1);
+		pm = percent_ratio(h7, last7->mine, 1000, 1);
 		if (pm > x->share) {
 			x->share = pm;
 			x->hit_window = h7;
@@ -868,7 +852,7 @@ reason_watch(const struct readiness_thresholds *t,
 		}
 	}
 	limit = t->source_share < 0 ? 0 : (uint64_t)t->source_share * 10;
-	pm = readiness_ratio(lost, mine, 1000, 1);
+	pm = percent_ratio(lost, mine, 1000, 1);
 	r = reason(out, "watch",
 	    lost == 0                     ? 1
 	        : pm > limit || mine == 0 ? 0
@@ -962,7 +946,7 @@ reason_reports(const struct readiness_thresholds *t,
 	if (all == 0)
 		return;
 	if (nfailed > 0 &&
-	    readiness_ratio(nfailed, all, 100, 1) > (uint64_t)t->source_share &&
+	    percent_ratio(nfailed, all, 100, 1) > (uint64_t)t->source_share &&
 	    (r = reason(out, "reports", 0)) != NULL) {
 		char share[PERCENT_LEN];
 
@@ -1085,14 +1069,14 @@ subdomain_advice(const struct readiness_thresholds *t, const char *domain,
 		    in->sub_passed < in->sub_messages ? in->sub_passed
 		                                      : in->sub_messages,
 		    in->sub_messages, plural(in->sub_messages),
-		    policy_words[sp], policy_words[p]);
+		    dmarc_policy_word(sp), dmarc_policy_word(p));
 	} else if (sp >= 0 && sp < p && in->sub_mine_failed > 0) {
 		put(out->sp_advice, sizeof(out->sp_advice),
 		    "keep sp=%s for now: %" PRIu64 " message%s From subdomains "
 		    "of %s, of senders that may be yours, failed DMARC; fix "
 		    "them before subdomains follow p=%s",
-		    policy_words[sp], in->sub_mine_failed,
-		    plural(in->sub_mine_failed), dom, policy_words[p]);
+		    dmarc_policy_word(sp), in->sub_mine_failed,
+		    plural(in->sub_mine_failed), dom, dmarc_policy_word(p));
 	}
 
 	if (in->sub_names_failing > 0 && eff_np < 2)
@@ -1238,13 +1222,13 @@ spec_text(const struct policy_spec *pol, char *buf, size_t size)
 	char sub[48] = "", pct[16] = "";
 
 	if (pol->sp >= 0 && pol->sp != pol->p)
-		put(sub, sizeof(sub), "; sp=%s", policy_words[pol->sp]);
+		put(sub, sizeof(sub), "; sp=%s", dmarc_policy_word(pol->sp));
 	if (pol->np >= 0 && pol->np != (pol->sp >= 0 ? pol->sp : pol->p))
 		put(sub + strlen(sub), sizeof(sub) - strlen(sub), "; np=%s",
-		    policy_words[pol->np]);
+		    dmarc_policy_word(pol->np));
 	if (pol->pct < 100)
 		put(pct, sizeof(pct), "; pct=%d", pol->pct);
-	put(buf, size, "p=%s%s%s", policy_words[pol->p], sub, pct);
+	put(buf, size, "p=%s%s%s", dmarc_policy_word(pol->p), sub, pct);
 }
 
 int
@@ -1306,7 +1290,7 @@ whatif_parse(
     const char *arg, const struct policy_state *base, struct policy_spec *out)
 {
 	struct policy_state st;
-	char word[16], *colon, *end;
+	char word[16], *colon;
 	size_t n;
 
 	memset(out, 0, sizeof(*out));
@@ -1340,12 +1324,8 @@ whatif_parse(
 	if (out->p < 1)
 		return -1;
 	colon = strchr(arg, ':');
-	if (colon != NULL) {
-		long v = strtol(colon + 1, &end, 10);
-
-		if (*end != '\0' || end == colon + 1 || v < 0 || v > 100)
-			return -1;
-		out->pct = (int)v;
-	}
+	if (colon != NULL &&
+	    (out->pct = dmarc_pct_parse(colon + 1, strlen(colon + 1))) < 0)
+		return -1;
 	return 0;
 }

@@ -372,11 +372,6 @@ void readiness_spec_of(const struct policy_state *st, struct policy_spec *out);
  * down). */
 uint64_t readiness_hit(const struct source *s, const struct policy_spec *pol);
 
-/* percent_ratio() (common/percent.h): part * scale / whole rounded down
- * (up: rounded up), exact for any counts.  With scale 1000, per mille:
- * what the reasons show. */
-uint64_t readiness_ratio(uint64_t part, uint64_t whole, uint64_t scale, int up);
-
 /* What-if: a policy proposed, applied to a period's sources. */
 struct whatif_source {
 	const struct source *src; /* borrowed */

@@ -193,10 +193,36 @@ test_change(void **state)
 	}
 }
 
+/* The cases readiness relied on when it wrapped percent_ratio(). */
+static void
+test_ratio_cases(void **state)
+{
+	assert_int_equal(percent_ratio(1, 3, 1000, 0), 333);
+	assert_int_equal(percent_ratio(1, 3, 1000, 1), 334);
+	assert_int_equal(percent_ratio(3, 3, 1000, 1), 1000);
+	assert_int_equal(percent_ratio(0, 0, 1000, 0), 0);
+	assert_int_equal(percent_ratio(5, 0, 1000, 1), 0);
+	assert_int_equal(percent_ratio(5, 3, 1000, 0), 1000); /* capped */
+	assert_int_equal(percent_ratio(UINT64_MAX, UINT64_MAX, 1000, 0), 1000);
+	assert_int_equal(
+	    percent_ratio(UINT64_MAX - 1, UINT64_MAX, 1000, 0), 999);
+	assert_int_equal(
+	    percent_ratio(UINT64_MAX - 1, UINT64_MAX, 1000, 1), 1000);
+	assert_int_equal(
+	    percent_ratio(UINT64_MAX / 2, UINT64_MAX, 10000, 0), 4999);
+	assert_int_equal(percent_ratio(1, UINT64_MAX, 10000, 1), 1);
+	assert_int_equal(percent_ratio(123456789, 1000000000, 10000, 0), 1234);
+	/* 100 of 10000 is exactly 10 per mille either way; 101 is 10.1. */
+	assert_int_equal(percent_ratio(100, 10000, 1000, 1), 10);
+	assert_int_equal(percent_ratio(101, 10000, 1000, 0), 10);
+	assert_int_equal(percent_ratio(101, 10000, 1000, 1), 11);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_ratio_cases),
 	    cmocka_unit_test(test_rates),
 	    cmocka_unit_test(test_no_mail),
 	    cmocka_unit_test(test_pass_and_fail_add_up),
