@@ -43,10 +43,11 @@ dbconn_open(const char *opt, struct db **out, struct err *err)
 		if ((conninfo == opt ||
 		        config_level(cfg, CONFIG_DB) == CONFIG_FROM_FLAG) &&
 		    db_conninfo_has_password(conninfo))
-			log_warn("the --db value holds a password, which "
-			         "other users can read in `ps` while dmarcsift "
-			         "runs: leave it out and put it in ~/.pgpass "
-			         "(or a file PGPASSFILE names, mode 0600)");
+			log_exposed(
+			    "the --db value holds a password, which "
+			    "other users can read in `ps` while dmarcsift "
+			    "runs: leave it out and put it in ~/.pgpass "
+			    "(or a file PGPASSFILE names, mode 0600)");
 	}
 	if ((rc = db_connect(&db, conninfo, err)) < 0)
 		return rc;

@@ -645,8 +645,9 @@ read_file(struct config *cfg, const char *path, enum config_level level,
 		    "cannot read config file %s: is a directory", path);
 	}
 	if (S_ISREG(sb.st_mode) && (sb.st_mode & (S_IWGRP | S_IWOTH)))
-		log_warn("config file %s may be changed by others (chmod go-w "
-		         "it)",
+		log_exposed(
+		    "config file %s may be changed by others (chmod go-w "
+		    "it)",
 		    path);
 	note_file(cfg, path, 1);
 	rc = read_text(fd, CONFIG_FILE_MAX, &buf, &len, err);
@@ -1530,8 +1531,9 @@ config_read_secret_file(const char *path, char **out, struct err *err)
 		return err_set(err, ERR_IO, "%s: not a regular file", path);
 	}
 	if (sb.st_mode & S_IROTH)
-		log_warn("%s holds a secret and everybody may read it (chmod "
-		         "o-r it)",
+		log_exposed(
+		    "%s holds a secret and everybody may read it (chmod "
+		    "o-r it)",
 		    path);
 	dynbuf_init_secret(&buf, CONFIG_SECRET_MAX);
 	rc = read_all(fd, &buf, err);

@@ -53,5 +53,6 @@ vlog(int level, const char *tag, const char *fmt, va_list ap)
 
 LOG_FN(log_error, 0, "error: ")
 LOG_FN(log_warn, 1, "warning: ")
+LOG_FN(log_exposed, 0, "warning: ")
 LOG_FN(log_info, 2, NULL)
 LOG_FN(log_debug, 3, "debug: ")

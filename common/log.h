@@ -12,6 +12,9 @@ void log_set_verbosity(int level);
 int log_verbosity(void);
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A warning that -q does not silence: a secret or a setting others may
+ * read or change.  Cron runs with -q, and that is where it must be seen. */
+void log_exposed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -112,6 +112,9 @@ printf 'imap_batch = 7\n' >"$tmp/open.conf"
 chmod 666 "$tmp/open.conf"
 run open 0 config --config "$tmp/open.conf" imap_batch
 expect open err 'may be changed by others'
+# Under -q too: cron runs quiet, and that is where it must be seen.
+run openq 0 -q config --config "$tmp/open.conf" imap_batch
+expect openq err 'may be changed by others'
 
 # Help: the command is listed; its help lists every key.
 run mainhelp 0 --help

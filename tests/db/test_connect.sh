@@ -43,6 +43,11 @@ url="postgresql://pw_user:$pw@127.0.0.1:$port/c1"
 run_cmd argv_pw 0 env PGPASSFILE=/nonexistent "$bin" summary --db "$url"
 expect argv_pw err 'warning: the --db value holds a password.*`ps`.*~/\.pgpass.*PGPASSFILE'
 refute argv_pw err "$pw"
+# Under -q too (issue 17 item 10): a cron line with the password in it is
+# where the warning matters most.
+run_cmd argv_pwq 0 env PGPASSFILE=/nonexistent "$bin" -q summary --db "$url"
+expect argv_pwq err 'warning: the --db value holds a password'
+refute argv_pwq err "$pw"
 run_cmd argv_kw 0 env PGPASSFILE=/nonexistent "$bin" summary \
 	--db "$tcp password=$pw"
 expect argv_kw err 'warning: the --db value holds a password'

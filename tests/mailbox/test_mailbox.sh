@@ -107,6 +107,16 @@ grep -q "login refused" "$tmp/err" || fail "wrong password: message is '$(cat "$
 	fail "wrong password: the run's row is '$(q "$db" "SELECT status,
 	error FROM ingest_runs")'"
 
+# A secret file everybody may read: said even under -q (cron's mode,
+# where it must be seen), and the run goes on (issue 17 item 10).
+chmod 644 "$tmp/badpw"
+"$bin" -q ingest --imap --db "$db" --imap-url "$imaps" $common \
+	--imap-password-file "$tmp/badpw" 2>"$tmp/err"
+grep -q "badpw holds a secret and everybody may read it" "$tmp/err" ||
+	fail "readable secret under -q: message is '$(cat "$tmp/err")'"
+grep -q "login refused" "$tmp/err" ||
+	fail "readable secret: the run did not go on: '$(cat "$tmp/err")'"
+
 # 2. No CA file: the certificate does not verify against the system's.
 "$bin" ingest --imap --db "$db" --imap-url "$imaps" \
 	--imap-user "$DMARCSIFT_TEST_IMAP_USER" $pw 2>"$tmp/err"
