@@ -14,7 +14,6 @@
 #include "dmarc_record.h"
 #include "domain.h"
 #include "err.h"
-#include "record_reader.h"
 #include "report.h"
 #include "resolve.h"
 #include "text.h"
@@ -230,66 +229,52 @@ add_selector(void *arg, int ncols, const char *const *v, struct err *err)
 	return 0;
 }
 
-struct gather {
-	struct check *c;
-	const struct orgdomain *od;
-	size_t cap; /* of c->src */
-};
-
-/* Rows read at a time: a month of a large sender has millions of them,
- * and libpq would hold a whole result. */
-#define FETCH_ROWS "20000"
-
 /*
- * The sources: records grouped by everything the verdict reads, keyed by
- * address and group, read back through record_reader.h from a cursor
- * (read_groups()), so that one pass evaluates every group and adds it to
- * its source.
+ * The sources: every address that sent with header_from DOMAIN in the
+ * period, with the verdicts the store wrote for its records (the same
+ * verdict_eval(), kept current by the judge), grouped in SQL.  A month of
+ * a large domain names millions of addresses: the CHECK_MAX_SOURCES that
+ * matter are held (aligned DKIM first, for reports.spf; then any that
+ * passed, for the PTR checks; then by volume), the rest counted.
  */
 static const char sources_sql[] =
-    "DECLARE check_rows NO SCROLL CURSOR FOR "
-    "WITH g AS (SELECT rec.source_ip AS k1, row_number() OVER () AS k2, "
-    "rec.source_ip, sum(rec.count) AS count, rec.dkim, rec.spf, "
-    "rec.header_from, rec.envelope_from, r.domain, r.adkim, r.aspf, "
-    "rec.dkim_auth, rec.spf_auth, rec.reasons "
-    "FROM counted_reports r JOIN records rec ON rec.report = r.id "
-    "WHERE " IN_PERIOD " AND (lower(r.domain) = $1 OR "
-    "lower(rec.header_from) = $1) "
-    "GROUP BY rec.source_ip, rec.dkim, rec.spf, rec.header_from, "
-    "rec.envelope_from, rec.dkim_auth, rec.spf_auth, rec.reasons, "
-    "r.domain, r.adkim, r.aspf) " RECORD_READER_ROWS("g");
+    "WITH s AS (SELECT rec.source_ip, sum(rec.count) AS messages, "
+    "coalesce(sum(rec.count) FILTER (WHERE rec.v_pass), 0) AS passed, "
+    "coalesce(sum(rec.count) FILTER (WHERE rec.v_dkim_aligned), 0) AS "
+    "dkim_aligned FROM counted_reports r JOIN reports j ON j.id = r.id AND "
+    "j.judged JOIN records rec ON rec.report = r.id WHERE " IN_PERIOD
+    " AND rec.v_pass IS NOT NULL AND "
+    "(lower(r.domain) = $1 OR lower(rec.header_from) = $1) AND "
+    "coalesce(rec.v_header_from, rec.header_from, '') = $1 "
+    "GROUP BY rec.source_ip), "
+    "t AS (SELECT *, count(*) OVER () AS total FROM s ORDER BY "
+    "dkim_aligned > 0 DESC, passed > 0 DESC, messages DESC, source_ip "
+    "LIMIT $4::int) "
+    "SELECT host(source_ip), messages, passed, dkim_aligned, total FROM t "
+    "ORDER BY source_ip";
 
-/* Evaluates a group read back (record_reader_cb) and adds it to its
- * source. */
-static void
-add_group(void *arg, const char *k1, const char *k2,
-    const struct dmarc_record *rec, const struct dmarc_policy *pol)
+static int
+add_source(void *arg, int ncols, const char *const *v, struct err *err)
 {
-	struct gather *g = arg;
-	struct check *c = g->c;
+	struct check *c = arg;
 	struct check_source *s;
-	struct verdict v;
+	uint64_t total;
 
-	(void)k1;
-	(void)k2;
-	verdict_eval(g->od, rec, pol, &v);
-	if (rec->source_ip[0] == '\0' || strcmp(v.header_from, c->domain) != 0)
-		return;
-	s = c->nsrc > 0 ? &c->src[c->nsrc - 1] : NULL;
-	if (s == NULL || strcmp(s->ip, rec->source_ip) != 0) {
-		if (c->nsrc == g->cap) {
-			g->cap = g->cap == 0 ? 256 : 2 * g->cap;
-			c->src = xrealloc(c->src, g->cap * sizeof(*c->src));
-		}
-		s = &c->src[c->nsrc++];
-		memset(s, 0, sizeof(*s));
-		memcpy(s->ip, rec->source_ip, sizeof(s->ip));
-	}
-	s->messages += rec->count;
-	if (v.pass)
-		s->passed += rec->count;
-	if (v.dkim_aligned)
-		s->dkim_aligned += rec->count;
+	if (ncols != 5 || v[0] == NULL)
+		return err_set(err, ERR_DB, "unexpected row reading sources");
+	if (c->nsrc >= CHECK_MAX_SOURCES)
+		return 0;
+	if (c->src == NULL)
+		c->src = xcalloc(CHECK_MAX_SOURCES, sizeof(*c->src));
+	s = &c->src[c->nsrc++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->ip, sizeof(s->ip), "%s", v[0]);
+	s->messages = num(v[1]);
+	s->passed = num(v[2]);
+	s->dkim_aligned = num(v[3]);
+	total = num(v[4]);
+	c->sources_left_out = total > c->nsrc ? total - c->nsrc : 0;
+	return 0;
 }
 
 /* Adds n reports that said value (NULL: nothing) for tag t. */
@@ -328,44 +313,16 @@ add_policy(void *arg, int ncols, const char *const *v, struct err *err)
 	return 0;
 }
 
-/* The rows of sources_sql through a cursor, a part at a time. */
-static int
-read_groups(struct db *db, const char *const *params, struct record_reader *rr,
-    struct err *err)
-{
-	uint64_t before;
-	int rc;
-
-	if ((rc = db_begin(db, err)) < 0)
-		return rc;
-	if ((rc = db_exec(db, sources_sql, 3, params, err)) < 0)
-		goto fail;
-	do {
-		before = rr->rows;
-		if ((rc = db_each(db, "FETCH " FETCH_ROWS " FROM check_rows", 0,
-		         NULL, record_reader_row, rr, err)) < 0)
-			goto fail;
-	} while (rr->rows > before);
-	record_reader_finish(rr);
-	if ((rc = db_exec(db, "CLOSE check_rows", 0, NULL, err)) < 0 ||
-	    (rc = db_commit(db, err)) < 0)
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return rc;
-}
-
 int
 check_gather(
     struct check *c, struct db *db, const struct orgdomain *od, struct err *err)
 {
-	struct gather g = {c, od, 0};
-	struct record_reader rr;
-	char days[16], until[24];
-	const char *params[] = {c->domain, days, until};
+	char days[16], until[24], most[16];
+	const char *params[] = {c->domain, days, until, most};
 	int rc;
 
+	(void)od; /* the verdicts are the store's, judged with it */
+	snprintf(most, sizeof(most), "%d", CHECK_MAX_SOURCES);
 	snprintf(days, sizeof(days), "%d", c->days);
 	snprintf(until, sizeof(until), "%lld", (long long)c->until);
 	rc = db_each(db,
@@ -386,11 +343,8 @@ check_gather(
 		    "AND coalesce(rec.dkim_auth[n][2], '') <> '' "
 		    "GROUP BY 1 ORDER BY 2 DESC, 1",
 		    3, params, add_selector, c, err);
-	if (rc == 0) {
-		record_reader_init(&rr, add_group, &g);
-		rc = read_groups(db, params, &rr, err);
-		record_reader_clear(&rr);
-	}
+	if (rc == 0)
+		rc = db_each(db, sources_sql, 4, params, add_source, c, err);
 	if (rc == 0)
 		rc = db_each(db,
 		    "SELECT lower(r.p), lower(r.sp), lower(r.adkim), "

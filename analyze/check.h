@@ -9,15 +9,14 @@
  *   check_gather()       from the database, the last `days` days (by the
  *                        end of each report's date range): the DKIM
  *                        selectors receivers saw with d=DOMAIN and how many
- *                        of their messages failed; every source IP that
+ *                        of their messages failed; the source IPs that
  *                        sent as DOMAIN (header_from) with our verdict
- *                        (verdict.h) on its messages; the policy_published
- *                        of the reports whose policy domain is DOMAIN
- *   check_run()          the DNS: dnscheck's DMARC, SPF, DKIM (for every
- *                        selector known), MX and PTR (for the sending IPs)
- *                        checks, then the findings that compare the two
- * The findings go to c->findings, in the order above, with dnscheck's ids
- * and these:
+ *                        (verdict.h, as the store wrote it) on their
+ *                        messages, at most CHECK_MAX_SOURCES; the
+ * policy_published of the reports whose policy domain is DOMAIN check_run() the
+ * DNS: dnscheck's DMARC, SPF, DKIM (for every selector known), MX and PTR (for
+ * the sending IPs) checks, then the findings that compare the two The findings
+ * go to c->findings, in the order above, with dnscheck's ids and these:
  *   dkim.selectors  warn: no selector to check (none in the reports, none
  *                   given)
  *   reports.data    warn: no report about the domain in the period
@@ -55,6 +54,10 @@ struct resolver;
 #define CHECK_MAX_PTR_IPS 20
 /* Selectors and IPs a user may give. */
 #define CHECK_MAX_GIVEN 64
+/* Source IPs held and listed: aligned DKIM first, then any that passed,
+ * then the most messages; the rest are counted (sources_left_out).  A
+ * month of a large domain names millions. */
+#define CHECK_MAX_SOURCES 10000
 /* reports.spf findings listed one by one; the rest are counted in one. */
 #define CHECK_MAX_LISTED 10
 /* Longest selector kept. */
@@ -140,6 +143,7 @@ struct check {
 
 	struct check_source *src; /* in address order */
 	size_t nsrc;
+	uint64_t sources_left_out; /* sources past CHECK_MAX_SOURCES */
 
 	struct check_net *nets; /* what the SPF record authorises */
 	size_t nnet;
@@ -175,8 +179,9 @@ int check_add_selector(struct check *c, const char *name, struct err *err);
 int check_add_ip(struct check *c, const char *ip, struct err *err);
 
 /*
- * Reads what the stored reports say about the domain (see above).  od is
- * for the verdicts.  ERR_DB when the database fails.
+ * Reads what the stored reports say about the domain (see above), with
+ * the verdicts the store wrote: run the judge first (analysis.h) so that
+ * every report has them.  od is not read.  ERR_DB when the database fails.
  */
 int check_gather(struct check *c, struct db *db, const struct orgdomain *od,
     struct err *err);

@@ -143,8 +143,14 @@ run(struct check *c, const struct cliopt *co, int no_db, int json)
 		         "built-in list, which may be stale");
 	if (!no_db) {
 		dbconn_reading();
-		if (dbconn_open(co->db, &db, &err) < 0 ||
-		    check_gather(c, db, od, &err) < 0) {
+		if (dbconn_open(co->db, &db, &err) < 0) {
+			log_error("%s", err.msg);
+			goto done;
+		}
+		/* check_gather() reads the stored verdicts: current ones. */
+		if (dbconn_judge_new(db) < 0)
+			goto done;
+		if (check_gather(c, db, od, &err) < 0) {
 			log_error("%s", err.msg);
 			goto done;
 		}

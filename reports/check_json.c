@@ -147,6 +147,7 @@ check_json(FILE *fp, const struct check *c)
 		fputc('}', fp);
 	}
 	fputc(']', fp);
+	json_kv_u64(fp, "sources_not_listed", c->sources_left_out, 0);
 
 	json_key(fp, "spf_networks", 0);
 	fputc('[', fp);

@@ -224,7 +224,7 @@ report e.example d-old drift.test 70 '<p>quarantine</p>'
 "$bin" ingest -q --db "$db" "$tmp/reports" || fail "drift: ingest"
 rm -f "$tmp/reports"/*
 check drift 1 --db "$db" --json drift.test
-jqt drift '.reports.count == 4'
+jqt drift '.reports.count == 4 and .sources_not_listed == 0'
 jqt drift '.selectors == [{"selector": "sel1", "from": "reports",
 	"messages": 19, "failed": 6}]'
 jqt drift '.ips == [{"ip": "203.0.113.9", "from": "reports"},
@@ -276,6 +276,33 @@ jqt none_db '[.items[] | select(.id | startswith("reports."))] | length == 1'
 jqt none_db '.reports.count == 0 and .ips == []'
 check none_sel 1 --no-db --json good.test
 status_is none_sel dkim.selectors good.test warn
+
+# Many sources: check holds at most 10000 (CHECK_MAX_SOURCES), the one
+# that passed first, and counts the rest; a month of a large domain names
+# millions. 10004 spoofed addresses (1 message each) and one passing
+# source (5 messages, DKIM aligned): 10005 in all, 5 not listed.
+drift_db=$db
+newdb check_many
+awk 'BEGIN { for (i = 0; i < 10004; i++)
+	printf "<record><row><source_ip>10.%d.%d.%d</source_ip><count>1</count>" \
+	    "<policy_evaluated><disposition>none</disposition><dkim>fail</dkim>" \
+	    "<spf>fail</spf></policy_evaluated></row><identifiers><header_from>" \
+	    "good.test</header_from></identifiers><auth_results><spf><domain>" \
+	    "good.test</domain><result>fail</result></spf></auth_results>" \
+	    "</record>\n", int(i / 65536), int(i / 256) % 256, i % 256 }' \
+	>"$tmp/recs"
+rec 192.0.2.10 5 good.test good.test s2048 pass good.test pass
+report many.example m-1 good.test 2 '<p>reject</p>'
+"$bin" ingest -q --db "$db" "$tmp/reports" || fail "many: ingest"
+rm -f "$tmp/reports"/*
+check many 0 --db "$db" --json good.test
+jqt many '.sources | length == 10000'
+jqt many '.sources_not_listed == 5'
+jqt many '[.sources[] | select(.ip == "192.0.2.10")] == [{"ip": "192.0.2.10",
+	"messages": 5, "passed": 5, "dkim_aligned": 5, "spf": "pass",
+	"spf_uncertain": false}]'
+jqt many '.ips == [{"ip": "192.0.2.10", "from": "reports"}]'
+db=$drift_db
 
 # 5. Settings: dns_servers from a config file, --nameserver, --dns-timeout.
 printf 'dns_servers = %s\ndns_timeout = 500\n' "$dns" >"$tmp/dns.conf"
