@@ -7,8 +7,8 @@
 
 #include "analysis_env.h"
 #include "check.h"
-#include "check_cache.h"
 #include "check_json.h"
+#include "check_keep.h"
 #include "check_text.h"
 #include "cliopt.h"
 #include "config.h"
@@ -27,10 +27,6 @@
 
 /* Rounds over the name servers for each lookup. */
 #define CHECK_DNS_TRIES 2
-
-#ifndef DMARCSIFT_VERSION
-#define DMARCSIFT_VERSION "unknown"
-#endif
 
 /* CHECK_DAYS_DEFAULT in help text. */
 #define STR_(x) #x
@@ -76,39 +72,6 @@ add_name(void *out, const char *value)
 
 	l->v[l->n++] = value;
 	return 0;
-}
-
-/*
- * Keeps c's JSON as the domain's last check.  A role that may only read
- * cannot: that is said, and the check still counts, as when the DNS cache
- * cannot be written (README, Roles).
- */
-static void
-keep(struct db *db, const struct check *c)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	struct err err;
-	FILE *fp;
-
-	if ((fp = open_memstream(&buf, &len)) == NULL) {
-		log_warn("cannot keep the check for serve: out of memory");
-		return;
-	}
-	check_json(fp, c);
-	if (fclose(fp) != 0) {
-		log_warn("cannot keep the check for serve: out of memory");
-	} else if (check_cache_store(
-	               db, c->domain, buf, DMARCSIFT_VERSION, &err) < 0) {
-		if (db_denied(db))
-			log_warn("%s: this role may not write check_results, "
-			         "so serve shows the check before (grant "
-			         "it INSERT, UPDATE on check_results)",
-			    err.msg);
-		else
-			log_warn("%s", err.msg);
-	}
-	free(buf);
 }
 
 /* Asks the DNS and, unless no_db, the database, where it keeps what it
@@ -170,7 +133,7 @@ run(struct check *c, const struct cliopt *co, int no_db, int json)
 		goto done;
 	}
 	if (db != NULL)
-		keep(db, c);
+		(void)check_keep(db, c);
 	status = dnscheck_worst(&c->findings) == DNSCHECK_PASS
 	    ? EXIT_OK
 	    : EXIT_SOME_FAILED;

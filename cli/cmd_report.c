@@ -5,29 +5,26 @@
 #include "commands.h"
 
 #include "analysis_env.h"
-#include "check.h"
+#include "check_keep.h"
 #include "clock.h"
 #include "cliopt.h"
 #include "config.h"
+#include "db.h"
 #include "dbconn.h"
 #include "digest.h"
 #include "digest_render.h"
+#include "dns_health.h"
 #include "err.h"
 #include "log.h"
 #include "owned.h"
 #include "report_mail.h"
-#include "resolve.h"
 #include "text.h"
 #include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-
-/* Rounds over the name servers for each lookup. */
-#define REPORT_DNS_TRIES 2
 
 /* In the order of --format's words. */
 enum format { F_TEXT, F_MARKDOWN, F_HTML, F_JSON, F_CSV };
@@ -48,61 +45,20 @@ published(void *arg, const char *domain)
 	return l->last;
 }
 
-/* `dmarcsift check`'s findings for each domain: the DNS health section. */
+/* The DNS health of each domain is kept for serve, as `check` keeps it;
+ * a role that may not write is told once. */
+struct keeper {
+	struct db *db;
+	int denied;
+};
+
 static void
-dns_health(struct analysis_env *env, struct digest *dg, int days)
+keep(void *arg, const struct check *c)
 {
-	struct resolver *r = NULL;
-	struct err err;
-	struct timespec t0, t1;
-	int budget = (int)config_int(env->cfg, CONFIG_DNS_BUDGET);
+	struct keeper *k = arg;
 
-	if (resolve_new(&r, config_str(env->cfg, CONFIG_DNS_SERVERS),
-	        (int)config_int(env->cfg, CONFIG_DNS_TIMEOUT), REPORT_DNS_TRIES,
-	        &err) < 0) {
-		log_warn("dns_servers: %s; no DNS health section", err.msg);
-		return;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (size_t i = 0; i < dg->n; i++) {
-		struct digest_domain *d = &dg->domains[i];
-		struct check *c = NULL;
-		size_t trouble = 0;
-
-		/* A total budget: a silent resolver costs seconds, not a
-		 * timeout per lookup per domain. */
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (t1.tv_sec - t0.tv_sec >= budget) {
-			log_warn(
-			    "DNS health: the DNS budget of %d s is spent; %zu "
-			    "domain(s) not checked (dns_budget)",
-			    budget, dg->n - i);
-			break;
-		}
-		if (check_new(&c, d->domain, days, &err) == 0)
-			c->until = dg->until; /* the report's period */
-		if (c == NULL || check_gather(c, env->db, env->od, &err) < 0 ||
-		    check_run(c, r, env->od, &err) < 0) {
-			log_warn("DNS health of %s: %s", d->domain, err.msg);
-		} else {
-			for (size_t k = 0; k < c->findings.n; k++)
-				trouble += c->findings.v[k].status ==
-				    DNSCHECK_DNSERROR;
-			/* The findings move to the digest. */
-			d->dns = c->findings;
-			memset(&c->findings, 0, sizeof(c->findings));
-			d->dns_checked = 1;
-		}
-		check_free(c);
-		if (d->dns_checked && trouble > 0 && trouble == d->dns.n &&
-		    i + 1 < dg->n) {
-			log_warn("DNS health: no answer from DNS for %s; the "
-			         "other %zu domain(s) not checked",
-			    d->domain, dg->n - i - 1);
-			break;
-		}
-	}
-	resolve_free(r);
+	if (!k->denied && check_keep(k->db, c) < 0 && db_denied(k->db))
+		k->denied = 1;
 }
 
 static int
@@ -294,8 +250,11 @@ cmd_report(int argc, char **argv)
 		log_error("%s", err.msg);
 		goto done;
 	}
-	if (!env.offline && !no_dns_check)
-		dns_health(&env, dg, o.days < 30 ? 30 : o.days);
+	if (!env.offline && !no_dns_check) {
+		struct keeper k = {env.db, 0};
+
+		dns_health_fill(&env, dg, o.days, keep, &k);
+	}
 	if (mail_to != NULL) {
 		if (send(&env, dg, mail_to) == 0)
 			status = EXIT_OK;

@@ -223,6 +223,22 @@ jqt report_one '.domains | length == 1'
 run report_dns 0 report --db "$db" --dns-servers "$DMARCSIFT_TEST_DNS" \
 	--domain ready.test --until $until --format json
 jqt report_dns '.domains[0].dns | length > 0'
+# Each domain's check is kept for serve, as `dmarcsift check` keeps it.
+want report_dns_kept "SELECT count(*), bool_and(checked_by = current_user)
+	FROM check_results WHERE domain = 'ready.test'" "1|t"
+# A role that may only read: the same report and exit status, and one
+# warning for all the domains it could not keep.
+q "DO \$\$ BEGIN CREATE ROLE report_ro LOGIN; EXCEPTION WHEN
+	duplicate_object THEN NULL; END \$\$;
+	GRANT CONNECT ON DATABASE analysis TO report_ro;
+	GRANT USAGE ON SCHEMA public TO report_ro;
+	GRANT SELECT ON ALL TABLES IN SCHEMA public TO report_ro" >/dev/null ||
+	fail "report_ro: cannot make the role"
+run report_dns_ro 0 report --db "$db user=report_ro" \
+	--dns-servers "$DMARCSIFT_TEST_DNS" --until $until --format json
+jqt report_dns_ro '[.domains[] | select(.dns | length > 0)] | length > 1'
+eq "report_dns_ro: one warning" \
+	"$(grep -c 'may not write check_results' "$tmp/report_dns_ro.err")" 1
 
 # Mailed: one mail with both parts, through a real SMTP server.
 run report_mail 0 report --db "$db" --offline --until $until \

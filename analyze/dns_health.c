@@ -1,0 +1,86 @@
+/* dns_health: the report's DNS health section; see dns_health.h. */
+#include "dns_health.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "analysis_env.h"
+#include "check.h"
+#include "config.h"
+#include "digest.h"
+#include "err.h"
+#include "log.h"
+#include "resolve.h"
+
+/* Rounds over the name servers for each lookup. */
+#define REPORT_DNS_TRIES 2
+
+/* The number of findings of l that are DNS trouble. */
+static size_t
+dns_trouble(const struct dnscheck_list *l)
+{
+	size_t trouble = 0;
+
+	for (size_t k = 0; k < l->n; k++)
+		trouble += l->v[k].status == DNSCHECK_DNSERROR;
+	return trouble;
+}
+
+void
+dns_health_fill(const struct analysis_env *e, struct digest *dg, int days,
+    dns_health_keep_fn *keep, void *arg)
+{
+	struct resolver *r = NULL;
+	struct err err;
+	struct timespec t0, t1;
+	int budget = (int)config_int(e->cfg, CONFIG_DNS_BUDGET);
+
+	if (days < CHECK_DAYS_DEFAULT)
+		days = CHECK_DAYS_DEFAULT;
+	if (resolve_new(&r, config_str(e->cfg, CONFIG_DNS_SERVERS),
+	        (int)config_int(e->cfg, CONFIG_DNS_TIMEOUT), REPORT_DNS_TRIES,
+	        &err) < 0) {
+		log_warn("dns_servers: %s; no DNS health section", err.msg);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (size_t i = 0; i < dg->n; i++) {
+		struct digest_domain *d = &dg->domains[i];
+		struct check *c = NULL;
+		size_t trouble = 0;
+
+		/* A total budget: a silent resolver costs seconds, not a
+		 * timeout per lookup per domain. */
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (t1.tv_sec - t0.tv_sec >= budget) {
+			log_warn(
+			    "DNS health: the DNS budget of %d s is spent; %zu "
+			    "domain(s) not checked (dns_budget)",
+			    budget, dg->n - i);
+			break;
+		}
+		if (check_new(&c, d->domain, days, &err) == 0)
+			c->until = dg->until; /* the report's period */
+		if (c == NULL || check_gather(c, e->db, e->od, &err) < 0 ||
+		    check_run(c, r, e->od, &err) < 0) {
+			log_warn("DNS health of %s: %s", d->domain, err.msg);
+		} else {
+			if (keep != NULL)
+				keep(arg, c);
+			trouble = dns_trouble(&c->findings);
+			/* The findings move to the digest. */
+			d->dns = c->findings;
+			memset(&c->findings, 0, sizeof(c->findings));
+			d->dns_checked = 1;
+		}
+		check_free(c);
+		if (d->dns_checked && trouble > 0 && trouble == d->dns.n &&
+		    i + 1 < dg->n) {
+			log_warn("DNS health: no answer from DNS for %s; the "
+			         "other %zu domain(s) not checked",
+			    d->domain, dg->n - i - 1);
+			break;
+		}
+	}
+	resolve_free(r);
+}
