@@ -23,9 +23,6 @@
 #include "services.h"
 #include "text.h"
 
-/* Rounds over the name servers for each lookup. */
-#define ENV_DNS_TRIES 2
-
 static int tty_progress;
 
 static void
@@ -67,9 +64,7 @@ lookup_names(struct analysis_env *e, const char *domain, int64_t since)
 	struct asn_stats ast;
 	struct err err;
 
-	if (resolve_new(&r, config_str(e->cfg, CONFIG_DNS_SERVERS),
-	        (int)config_int(e->cfg, CONFIG_DNS_TIMEOUT), ENV_DNS_TRIES,
-	        &err) < 0) {
+	if (analysis_resolver(&r, e->cfg, &err) < 0) {
 		log_warn("dns_servers (%s): %s; sources are shown without "
 		         "names",
 		    config_origin(e->cfg, CONFIG_DNS_SERVERS), err.msg);
@@ -160,13 +155,8 @@ analysis_env_init(struct analysis_env *e, const struct config *cfg)
 	e->thresholds.stable_days =
 	    (int)config_int(e->cfg, CONFIG_READY_STABLE_DAYS);
 
-	if (orgdomain_open(&e->od, NULL, &err) < 0) {
-		log_error("%s", err.msg);
+	if ((e->od = analysis_psl_open()) == NULL)
 		return -1;
-	}
-	if (orgdomain_builtin(e->od))
-		log_warn("no Public Suffix List file found: using libpsl's "
-		         "built-in list, which may be stale");
 	if (services_load(
 	        &e->sv, config_str(e->cfg, CONFIG_SERVICES_FILE), &err) < 0) {
 		log_error("services_file (%s): %s",
@@ -283,13 +273,35 @@ analysis_published(const struct analysis_env *e, const char *domain)
 
 	if (e->offline)
 		return NULL;
-	if (resolve_new(&r, config_str(e->cfg, CONFIG_DNS_SERVERS),
-	        (int)config_int(e->cfg, CONFIG_DNS_TIMEOUT), ENV_DNS_TRIES,
-	        &err) < 0 ||
+	if (analysis_resolver(&r, e->cfg, &err) < 0 ||
 	    check_dmarc_text(r, domain, &text, &err) < 0)
 		log_warn("looking up _dmarc.%s: %s", domain, err.msg);
 	resolve_free(r);
 	return text;
+}
+
+int
+analysis_resolver(
+    struct resolver **out, const struct config *cfg, struct err *err)
+{
+	return resolve_new(out, config_str(cfg, CONFIG_DNS_SERVERS),
+	    (int)config_int(cfg, CONFIG_DNS_TIMEOUT), ANALYSIS_DNS_TRIES, err);
+}
+
+struct orgdomain *
+analysis_psl_open(void)
+{
+	struct orgdomain *od = NULL;
+	struct err err;
+
+	if (orgdomain_open(&od, NULL, &err) < 0) {
+		log_error("%s", err.msg);
+		return NULL;
+	}
+	if (orgdomain_builtin(od))
+		log_warn("no Public Suffix List file found: using libpsl's "
+		         "built-in list, which may be stale");
+	return od;
 }
 
 int64_t

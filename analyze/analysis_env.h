@@ -14,7 +14,9 @@
 
 struct config;
 struct db;
+struct err;
 struct orgdomain;
+struct resolver;
 struct services;
 
 struct analysis_env {
@@ -65,6 +67,25 @@ int analysis_judge_new(struct db *db, const struct config *cfg);
  * there is none, or the DNS fails (said with log_warn).  The caller's.
  */
 char *analysis_published(const struct analysis_env *e, const char *domain);
+
+/* Rounds over the name servers for each lookup, in every command. */
+#define ANALYSIS_DNS_TRIES 2
+
+/*
+ * A resolver (resolve.h) as the settings of cfg say: dns_servers,
+ * dns_timeout, ANALYSIS_DNS_TRIES rounds.  ERR_USAGE for a bad server
+ * list, as resolve_new(); the caller says it.  *out belongs to the
+ * caller: resolve_free().
+ */
+int analysis_resolver(
+    struct resolver **out, const struct config *cfg, struct err *err);
+
+/*
+ * The Public Suffix List (orgdomain_open()), with a warning when it is
+ * libpsl's built-in one, which may be stale.  NULL when it cannot be
+ * opened, said on stderr.  The caller's: orgdomain_free().
+ */
+struct orgdomain *analysis_psl_open(void);
 
 /*
  * Where a period ends by default: today's UTC midnight (clock.h), the end

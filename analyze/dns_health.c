@@ -12,9 +12,6 @@
 #include "log.h"
 #include "resolve.h"
 
-/* Rounds over the name servers for each lookup. */
-#define REPORT_DNS_TRIES 2
-
 /* The number of findings of l that are DNS trouble. */
 static size_t
 dns_trouble(const struct dnscheck_list *l)
@@ -37,9 +34,7 @@ dns_health_fill(const struct analysis_env *e, struct digest *dg, int days,
 
 	if (days < CHECK_DAYS_DEFAULT)
 		days = CHECK_DAYS_DEFAULT;
-	if (resolve_new(&r, config_str(e->cfg, CONFIG_DNS_SERVERS),
-	        (int)config_int(e->cfg, CONFIG_DNS_TIMEOUT), REPORT_DNS_TRIES,
-	        &err) < 0) {
+	if (analysis_resolver(&r, e->cfg, &err) < 0) {
 		log_warn("dns_servers: %s; no DNS health section", err.msg);
 		return;
 	}

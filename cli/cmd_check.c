@@ -25,9 +25,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Rounds over the name servers for each lookup. */
-#define CHECK_DNS_TRIES 2
-
 /* CHECK_DAYS_DEFAULT in help text. */
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -90,20 +87,13 @@ run(struct check *c, const struct cliopt *co, int no_db, int json)
 		log_error("%s", err.msg);
 		return EXIT_CANNOT_RUN;
 	}
-	if (resolve_new(&r, config_str(cfg, CONFIG_DNS_SERVERS),
-	        (int)config_int(cfg, CONFIG_DNS_TIMEOUT), CHECK_DNS_TRIES,
-	        &err) < 0) {
+	if (analysis_resolver(&r, cfg, &err) < 0) {
 		log_error("dns_servers (%s): %s",
 		    config_origin(cfg, CONFIG_DNS_SERVERS), err.msg);
 		return EXIT_CANNOT_RUN;
 	}
-	if (orgdomain_open(&od, NULL, &err) < 0) {
-		log_error("%s", err.msg);
+	if ((od = analysis_psl_open()) == NULL)
 		goto done;
-	}
-	if (orgdomain_builtin(od))
-		log_warn("no Public Suffix List file found: using libpsl's "
-		         "built-in list, which may be stale");
 	if (!no_db) {
 		dbconn_reading();
 		if (dbconn_open(co->db, &db, &err) < 0) {
