@@ -33,32 +33,16 @@ static int
 reparse_one(struct store *st, struct db *db, const char *id,
     struct store_counts *counts, struct err *err)
 {
-	const char *params[] = {id};
 	char *name = NULL, *label;
 	int rc;
 
-	if ((rc = db_value(db, "SELECT source_name FROM inputs WHERE id = $1",
-	         1, params, &name, err)) < 0)
+	if ((rc = store_input_name(db, id, &name, err)) < 0)
 		return rc;
 	label = xasprintf("input %s (%s)", id, name ? name : "not stored");
 	rc = store_reparse(st, id, on_problem, label, counts, err);
 	free(label);
 	free(name);
 	return rc;
-}
-
-/* The next input to parse again after id prev, or NULL when done. */
-static int
-next_input(
-    struct db *db, const char *prev, int all, char **out, struct err *err)
-{
-	const char *params[] = {prev, all ? "true" : "false"};
-
-	return db_value(db,
-	    "SELECT min(id) FROM inputs WHERE id > $1 AND raw_gz IS NOT NULL "
-	    "AND reports_pruned_at IS NULL AND ($2 OR outcome IN "
-	    "('refused', 'partial'))",
-	    2, params, out, err);
 }
 
 /* --input ID, repeatable: the ids in order, in a list of argc. */
@@ -155,7 +139,7 @@ cmd_reparse(int argc, char **argv)
 		/* One input at a time: memory does not grow with the
 		 * archive. */
 		while (rc == 0 &&
-		    (rc = next_input(db, prev, all, &id, &err)) == 0 &&
+		    (rc = store_next_reparse(db, prev, all, &id, &err)) == 0 &&
 		    id != NULL) {
 			rc = reparse_one(st, db, id, &counts, &err);
 			done++;

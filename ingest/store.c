@@ -1226,6 +1226,29 @@ store_mail(struct store *st, const unsigned char *buf, size_t len, int complete,
 }
 
 int
+store_input_name(
+    struct db *db, const char *input_id, char **out, struct err *err)
+{
+	const char *params[] = {input_id};
+
+	return db_value(db, "SELECT source_name FROM inputs WHERE id = $1", 1,
+	    params, out, err);
+}
+
+int
+store_next_reparse(
+    struct db *db, const char *prev, int all, char **out, struct err *err)
+{
+	const char *params[] = {prev, all ? "true" : "false"};
+
+	return db_value(db,
+	    "SELECT min(id) FROM inputs WHERE id > $1 AND raw_gz IS NOT NULL "
+	    "AND reports_pruned_at IS NULL AND ($2 OR outcome IN "
+	    "('refused', 'partial'))",
+	    2, params, out, err);
+}
+
+int
 store_reparse(struct store *st, const char *input_id,
     void (*problem)(void *arg, const char *where, const struct err *why),
     void *arg, struct store_counts *counts, struct err *err)

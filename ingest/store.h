@@ -190,4 +190,59 @@ int store_mailbox_forget(struct db *db, const struct store_mail *where,
  */
 int store_close_dead_runs(struct db *db, unsigned *closed, struct err *err);
 
+/*
+ * For reparse: the name input_id (an inputs.id) came from, in *out (the
+ * caller's: free()); NULL when the input holds none or there is no such
+ * input.
+ */
+int store_input_name(
+    struct db *db, const char *input_id, char **out, struct err *err);
+
+/*
+ * For reparse, one input at a time: the first input after prev (an
+ * inputs.id; "0" to begin) that store_reparse() can parse again (its
+ * bytes are archived, its reports not pruned) and, unless all, that was
+ * refused in whole or in part.  *out is its id (the caller's: free()), or
+ * NULL when there is none.
+ */
+int store_next_reparse(
+    struct db *db, const char *prev, int all, char **out, struct err *err);
+
+/*
+ * Retention (store_prune.c, sql/017): how long prune waits for a table
+ * someone else is using (an ingest storing into the month being
+ * dropped) before it gives up, as a PostgreSQL interval.
+ */
+#define STORE_PRUNE_LOCK_WAIT "10s"
+
+/* What store_prune() drops, or would drop. */
+enum store_pruned_kind {
+	STORE_PRUNED_MONTH, /* a month's reports, records and rollup rows */
+	STORE_PRUNED_ROWS, /* reports of the partitions without a month */
+	STORE_PRUNED_INPUTS, /* the archived bytes of inputs */
+};
+
+struct store_pruned {
+	enum store_pruned_kind kind;
+	const char *part; /* MONTH, ROWS: the partitions, as sql/017 names
+	                     them; borrowed for the call */
+	uint64_t n; /* reports, or (INPUTS) inputs */
+	uint64_t bytes; /* INPUTS: compressed bytes */
+};
+
+/*
+ * Drops, in one transaction, the reports that ended more than
+ * keep_reports days ago (a whole month at a time where it can, sql/017)
+ * and the archived bytes of the inputs received more than keep_inputs
+ * days ago (the rows stay); 0 keeps that kind.  dry: counts what would
+ * go and drops nothing.  Each thing dropped is handed to cb(arg, what),
+ * the inputs once even when none; cb says it (before the commit: a
+ * caller says it only once this returns 0).  A table in use for longer
+ * than STORE_PRUNE_LOCK_WAIT fails with db_lock_busy(db) set.  On any
+ * failure nothing was dropped.
+ */
+int store_prune(struct db *db, long long keep_reports, long long keep_inputs,
+    int dry, void (*cb)(void *arg, const struct store_pruned *what), void *arg,
+    struct err *err);
+
 #endif
