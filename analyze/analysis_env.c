@@ -9,12 +9,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "advise.h"
 #include "analysis.h"
 #include "asn.h"
 #include "check.h"
 #include "clock.h"
 #include "config.h"
 #include "db.h"
+#include "digest.h"
 #include "err.h"
 #include "log.h"
 #include "orgdomain.h"
@@ -302,6 +304,53 @@ analysis_psl_open(void)
 		log_warn("no Public Suffix List file found: using libpsl's "
 		         "built-in list, which may be stale");
 	return od;
+}
+
+void
+analysis_advise_options(const struct analysis_env *e, struct advise_options *o,
+    const char *domain, int64_t until, const char *published,
+    const char *whatif)
+{
+	memset(o, 0, sizeof(*o));
+	o->domain = domain;
+	o->until = until;
+	o->thresholds = e->thresholds;
+	o->rules = e->rules;
+	o->published = published;
+	o->whatif = whatif;
+}
+
+void
+analysis_digest_options(const struct analysis_env *e, struct digest_options *o,
+    const char *domain, const char *owned, int days, const char *period,
+    int64_t until)
+{
+	memset(o, 0, sizeof(*o));
+	o->domain = domain;
+	o->owned = owned;
+	o->days = days;
+	snprintf(o->period, sizeof(o->period), "%s", period);
+	o->until = until;
+	o->rules = e->rules;
+	o->thresholds = e->thresholds;
+}
+
+int
+analysis_domain_stored(
+    struct db *db, const char *domain, int *stored, struct err *err)
+{
+	const char *p[1] = {domain};
+	char *v = NULL;
+	int rc;
+
+	/* The index reports_domain_lower answers it (sql/005). */
+	rc = db_value(db,
+	    "SELECT EXISTS (SELECT 1 FROM reports WHERE lower(domain) = "
+	    "lower($1))",
+	    1, p, &v, err);
+	*stored = rc == 0 && v != NULL && strcmp(v, "t") == 0;
+	free(v);
+	return rc;
 }
 
 int64_t

@@ -12,8 +12,10 @@
 #include "readiness.h"
 #include "sources.h"
 
+struct advise_options;
 struct config;
 struct db;
+struct digest_options;
 struct err;
 struct orgdomain;
 struct resolver;
@@ -86,6 +88,37 @@ int analysis_resolver(
  * opened, said on stderr.  The caller's: orgdomain_free().
  */
 struct orgdomain *analysis_psl_open(void);
+
+/*
+ * The options of advise_compute() for domain and the period judged that
+ * ends at until, with e's thresholds and rules, as `advise` and serve
+ * use them; published and whatif as advise.h says (NULL: none), borrowed.
+ * *o is overwritten.
+ */
+void analysis_advise_options(const struct analysis_env *e,
+    struct advise_options *o, const char *domain, int64_t until,
+    const char *published, const char *whatif);
+
+/*
+ * The options of digest_compute() for domain (NULL: the owner's
+ * domains, owned the setting `domains` as owned_domains() reads it, or
+ * NULL), the days days named period before until, with e's rules and
+ * thresholds, as `report` and serve use them; strings borrowed.  The
+ * published record is not looked up (o->published NULL).  *o is
+ * overwritten.
+ */
+void analysis_digest_options(const struct analysis_env *e,
+    struct digest_options *o, const char *domain, const char *owned, int days,
+    const char *period, int64_t until);
+
+/*
+ * Whether some report about domain (any case) is stored: *stored 1 or 0,
+ * said nowhere.  One EXISTS on an index, cheaper than
+ * analysis_domain_known(), for a caller that needs no more (serve's 404).
+ * ERR_DB when the database fails.
+ */
+int analysis_domain_stored(
+    struct db *db, const char *domain, int *stored, struct err *err);
 
 /*
  * Where a period ends by default: today's UTC midnight (clock.h), the end

@@ -104,13 +104,7 @@ cmd_advise(int argc, char **argv)
 	        until - (int64_t)env.thresholds.days * CLOCK_DAY, until) < 0)
 		goto done;
 	published = analysis_published(&env, domain);
-	memset(&o, 0, sizeof(o));
-	o.domain = domain;
-	o.until = until;
-	o.thresholds = env.thresholds;
-	o.rules = env.rules;
-	o.published = published;
-	o.whatif = whatif;
+	analysis_advise_options(&env, &o, domain, until, published, whatif);
 	if (advise_compute(env.db, &o, &a, &err) < 0) {
 		log_error("%s", err.msg);
 		goto done;

@@ -161,6 +161,7 @@ cmd_report(int argc, char **argv)
 	const char *table = "days", *mail_to = NULL;
 	int mail = 0, no_dns_check = 0, rc, status = EXIT_CANNOT_RUN;
 	int f = F_TEXT;
+	int64_t until = analysis_default_until();
 	struct cliopt_period period = {7, "week"};
 	struct digest_options o;
 	const struct cliopt_opt opts[] = {
@@ -170,7 +171,7 @@ cmd_report(int argc, char **argv)
 	    CLIOPT_OPT_PERIOD(&period,
 	        "week (default), month, or Nd (1 to 366 days), ending today"),
 	    CLIOPT_OPT_UNTIL(
-	        &o.until, "end the period before DATE (YYYY-MM-DD) instead"),
+	        &until, "end the period before DATE (YYYY-MM-DD) instead"),
 	    CLIOPT_OPT_FORMAT(&f, "text|markdown|html|json|csv",
 	        "text (default; colour on a terminal), markdown, html (one "
 	        "self-contained file with charts), json (keys in "
@@ -209,8 +210,6 @@ cmd_report(int argc, char **argv)
 	struct cliopt co;
 	struct err err;
 
-	memset(&o, 0, sizeof(o));
-	o.until = analysis_default_until();
 	cliopt_init(&co);
 	if ((rc = cliopt_parse(&co, &cmd, argc, argv)) != CLIOPT_GO)
 		return rc;
@@ -219,13 +218,11 @@ cmd_report(int argc, char **argv)
 		cliopt_usage(&cmd);
 		return EXIT_CANNOT_RUN;
 	}
-	o.days = period.days;
-	snprintf(o.period, sizeof(o.period), "%s", period.name);
 	dbconn_reading();
-	if (dbconn_analysis(
-	        &env, co.db, domain[0] ? domain : NULL, o.until, o.days) < 0 ||
+	if (dbconn_analysis(&env, co.db, domain[0] ? domain : NULL, until,
+	        period.days) < 0 ||
 	    analysis_period_check(&env, domain[0] ? domain : NULL,
-	        o.until - (int64_t)o.days * CLOCK_DAY, o.until) < 0)
+	        until - (int64_t)period.days * CLOCK_DAY, until) < 0)
 		goto done;
 	/* --mail-to ADDRS is --mail to those. */
 	if (config_level(env.cfg, CONFIG_MAIL_TO) == CONFIG_FROM_FLAG)
@@ -235,12 +232,10 @@ cmd_report(int argc, char **argv)
 		          "--mail-to ADDR");
 		goto done;
 	}
-	o.domain = domain[0] ? domain : NULL;
-	o.rules = env.rules;
 	if (owned_domains(env.cfg, &owned) < 0)
 		goto done;
-	o.owned = owned;
-	o.thresholds = env.thresholds;
+	analysis_digest_options(&env, &o, domain[0] ? domain : NULL, owned,
+	    period.days, period.name, until);
 	lk.env = &env;
 	if (!env.offline) {
 		o.published = published;
@@ -253,7 +248,7 @@ cmd_report(int argc, char **argv)
 	if (!env.offline && !no_dns_check) {
 		struct keeper k = {env.db, 0};
 
-		dns_health_fill(&env, dg, o.days, keep, &k);
+		dns_health_fill(&env, dg, period.days, keep, &k);
 	}
 	if (mail_to != NULL) {
 		if (send(&env, dg, mail_to) == 0)

@@ -77,16 +77,10 @@ digest_of(struct analysis_env *e, const char *domain,
 	char *owned = NULL;
 	int rc;
 
-	memset(&o, 0, sizeof(o));
 	if (domain == NULL && owned_domains(e->cfg, &owned) < 0)
 		return err_set(err, ERR_USAGE, "the setting domains is wrong");
-	o.domain = domain;
-	o.owned = owned;
-	o.days = p->days;
-	snprintf(o.period, sizeof(o.period), "%s", p->name);
-	o.until = p->until;
-	o.rules = e->rules;
-	o.thresholds = e->thresholds;
+	analysis_digest_options(
+	    e, &o, domain, owned, p->days, p->name, p->until);
 	rc = digest_compute(e->db, &o, out, err);
 	free(owned);
 	return rc;
@@ -125,6 +119,33 @@ domains_page(struct analysis_env *e, const struct web_period *p, int json,
 	digest_free(dg);
 }
 
+int
+serve_domain_attach(struct analysis_env *e, const char *domain,
+    const struct web_period *p, int json, struct httpd_reply *out, int *broken)
+{
+	struct err err;
+	int known;
+
+	/* attach says what failed itself. */
+	if (analysis_env_attach(e, e->db, domain, p->until, p->days) < 0)
+		goto broken;
+	if (analysis_domain_stored(e->db, domain, &known, &err) < 0) {
+		log_error("%s: %s", domain, err.msg);
+		goto broken;
+	}
+	if (!known) {
+		serve_fail(out, json, 404, "Not found",
+		    "no report about this domain is stored");
+		return 0;
+	}
+	return 1;
+broken:
+	*broken = 1;
+	serve_fail(out, json, 500, "Internal error",
+	    "the database failed; the log says why");
+	return 0;
+}
+
 /* The page of a domain; wf the what-if form (NULL: none asked). */
 static void
 domain_page(struct analysis_env *e, const char *domain,
@@ -135,7 +156,6 @@ domain_page(struct analysis_env *e, const char *domain,
 	struct sources_query q = {0};
 	struct browse_check chk = {0};
 	struct advise_options ao;
-	struct domain_span span;
 	struct digest *dg = NULL;
 	struct advice a;
 	struct err err;
@@ -144,16 +164,8 @@ domain_page(struct analysis_env *e, const char *domain,
 	FILE *fp;
 
 	memset(&a, 0, sizeof(a));
-	/* It says what failed itself. */
-	if (analysis_env_attach(e, e->db, domain, p->until, p->days) < 0)
-		goto said;
-	if (sources_domain_span(e->db, domain, &span, &err) < 0)
-		goto failed;
-	if (span.reports == 0) {
-		serve_fail(out, json, 404, "Not found",
-		    "no report about this domain is stored");
+	if (!serve_domain_attach(e, domain, p, json, out, broken))
 		return;
-	}
 	/* What `dmarcsift sources` reads. */
 	q.domain = domain;
 	q.since = p->since;
@@ -164,13 +176,9 @@ domain_page(struct analysis_env *e, const char *domain,
 	if (sources_read_senders(e->db, &q, &senders, &err) < 0)
 		goto failed;
 	/* What `dmarcsift advise` computes (offline: no published record). */
-	memset(&ao, 0, sizeof(ao));
-	ao.domain = domain;
-	ao.until = p->until;
-	ao.thresholds = e->thresholds;
-	ao.rules = e->rules;
 	/* and with --what-if, when the form asked. */
-	ao.whatif = wf != NULL && wf->asked ? wf->policy : NULL;
+	analysis_advise_options(e, &ao, domain, p->until, NULL,
+	    wf != NULL && wf->asked ? wf->policy : NULL);
 	if (advise_compute(e->db, &ao, &a, &err) < 0)
 		goto failed;
 	/* What `dmarcsift report --domain` computes. */
@@ -201,7 +209,6 @@ domain_page(struct analysis_env *e, const char *domain,
 	goto done;
 failed:
 	log_error("%s: %s", domain, err.msg);
-said:
 	*broken = 1;
 	serve_fail(out, json, 500, "Internal error",
 	    "the database failed; the log says why");

@@ -31,15 +31,27 @@
 #ifndef DMARCSIFT_SERVE_ROUTES_H
 #define DMARCSIFT_SERVE_ROUTES_H
 
+struct analysis_env;
 struct httpd_reply;
 struct httpd_request;
 struct serve_pool;
 struct serve_users;
+struct web_period;
 
 struct serve_routes {
 	struct serve_pool *pool;
 	const struct serve_users *users; /* NULL: no login asked */
 };
+
+/*
+ * The start of every page about one domain: e attached for the period p
+ * (analysis_env_attach()), and the domain known.  Returns 1 to go on, or
+ * 0 with the reply made: 404 when no report about domain is stored, 500
+ * (with *broken set, the cause logged) when the database failed; json
+ * says in which form.
+ */
+int serve_domain_attach(struct analysis_env *e, const char *domain,
+    const struct web_period *p, int json, struct httpd_reply *out, int *broken);
 
 /* The httpd_handler of serve; arg is a struct serve_routes. */
 void serve_handle(

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "readiness.h"
 #include "serve_reply.h"
+#include "serve_routes.h"
 #include "sources.h"
 #include "web_render.h"
 
@@ -95,7 +96,6 @@ serve_whatif_json(struct analysis_env *e, const char *domain,
     struct httpd_reply *out, int *broken)
 {
 	struct advise_options ao;
-	struct domain_span span;
 	struct advice a;
 	struct err err;
 	char *buf = NULL;
@@ -108,23 +108,10 @@ serve_whatif_json(struct analysis_env *e, const char *domain,
 		    out, 1, 400, "Bad request", "p: want quarantine or reject");
 		return;
 	}
-	/* It says what failed itself. */
-	if (analysis_env_attach(e, e->db, domain, p->until, p->days) < 0)
-		goto said;
-	if (sources_domain_span(e->db, domain, &span, &err) < 0)
-		goto failed;
-	if (span.reports == 0) {
-		serve_fail(out, 1, 404, "Not found",
-		    "no report about this domain is stored");
+	if (!serve_domain_attach(e, domain, p, 1, out, broken))
 		return;
-	}
 	/* What `dmarcsift advise --what-if POLICY --offline` computes. */
-	memset(&ao, 0, sizeof(ao));
-	ao.domain = domain;
-	ao.until = p->until;
-	ao.thresholds = e->thresholds;
-	ao.rules = e->rules;
-	ao.whatif = w->policy;
+	analysis_advise_options(e, &ao, domain, p->until, NULL, w->policy);
 	if (advise_compute(e->db, &ao, &a, &err) < 0)
 		goto failed;
 	if ((fp = open_memstream(&buf, &len)) != NULL) {
@@ -135,7 +122,6 @@ serve_whatif_json(struct analysis_env *e, const char *domain,
 	return;
 failed:
 	log_error("%s: %s", domain, err.msg);
-said:
 	*broken = 1;
 	serve_fail(out, 1, 500, "Internal error",
 	    "the database failed; the log says why");

@@ -214,6 +214,10 @@ status whatif_nop '/api/domain/example.com/what-if' 400
 status whatif_nop2 '/domain/example.com/what-if?sp=reject' 400
 status whatif_pct '/api/domain/example.com/what-if?p=reject&pct=101' 400
 status whatif_pct2 '/domain/example.com/what-if?p=reject&pct=-1' 400
+# A domain is known in any case; an unknown one is 404 here too.
+status whatif_case '/api/domain/EXAMPLE.com/what-if?p=reject' 200
+status whatif_unknown '/api/domain/nowhere.example/what-if?p=reject' 404
+jqt whatif_unknown '.status == 404 and (.error | type) == "string"'
 status whatif_sp '/domain/example.com/what-if?p=reject&sp=%3Cscript%3E' 400
 refute whatif_sp out '<script'
 status whatif_t '/api/domain/example.com/what-if?p=reject&t=%22%3E%3Cb%3E' 400
