@@ -20,6 +20,7 @@
 #include "err.h"
 #include "log.h"
 #include "orgdomain.h"
+#include "progress.h"
 #include "rdns.h"
 #include "resolve.h"
 #include "services.h"
@@ -30,30 +31,20 @@ static int tty_progress;
 static void
 judged(uint64_t done, uint64_t total)
 {
-	if (tty_progress)
-		fprintf(stderr, "\r\033[Kjudging records: %llu/%llu",
-		    (unsigned long long)done, (unsigned long long)total);
+	progress_show(tty_progress, "judging records: %llu/%llu",
+	    (unsigned long long)done, (unsigned long long)total);
 }
 
 static void
 resolved(size_t done, size_t total)
 {
-	if (tty_progress)
-		fprintf(stderr, "\r\033[Kreverse DNS: %zu/%zu", done, total);
+	progress_show(tty_progress, "reverse DNS: %zu/%zu", done, total);
 }
 
 static void
 owners(size_t done, size_t total)
 {
-	if (tty_progress)
-		fprintf(stderr, "\r\033[Knetworks: %zu/%zu", done, total);
-}
-
-static void
-progress_end(void)
-{
-	if (tty_progress)
-		fputs("\r\033[K", stderr);
+	progress_show(tty_progress, "networks: %zu/%zu", done, total);
 }
 
 /* Names for the period's sources: reverse DNS, then the network (origin
@@ -81,7 +72,7 @@ lookup_names(struct analysis_env *e, const char *domain, int64_t since)
 		log_warn("reverse DNS: %zu of %zu addresses could not be "
 		         "looked up (DNS trouble); they are tried again later",
 		    st.trouble, st.wanted);
-	progress_end();
+	progress_end(tty_progress);
 	if (asn_refresh(e->db, r, NULL, domain, since, owners, &ast, &err) < 0)
 		log_warn("networks: %s; sources are shown with the names "
 		         "known before",
@@ -91,7 +82,7 @@ lookup_names(struct analysis_env *e, const char *domain, int64_t since)
 		         "names could not be looked up (DNS trouble); they are "
 		         "tried again later",
 		    ast.trouble, ast.wanted, ast.names_trouble, ast.names);
-	progress_end();
+	progress_end(tty_progress);
 	resolve_free(r);
 }
 
@@ -182,11 +173,11 @@ analysis_env_attach(struct analysis_env *e, struct db *db, const char *domain,
 
 	e->db = db;
 	if (analysis_refresh(e->db, e->od, e->sv, judged, &st, &err) < 0) {
-		progress_end();
+		progress_end(tty_progress);
 		log_error("judging the stored records: %s", err.msg);
 		return -1;
 	}
-	progress_end();
+	progress_end(tty_progress);
 	if (st.records > 0)
 		log_info("judged %llu record(s)%s",
 		    (unsigned long long)st.records,
@@ -226,13 +217,13 @@ analysis_judge_new(struct db *db, const struct config *cfg)
 		goto out;
 	}
 	if (analysis_refresh(db, od, sv, judged, &st, &err) < 0) {
-		progress_end();
+		progress_end(tty_progress);
 		log_error("judging the stored records: %s (the reports are "
 		          "stored; the next run judges them)",
 		    err.msg);
 		goto out;
 	}
-	progress_end();
+	progress_end(tty_progress);
 	/* The store judges what it stores; this counts what it could not. */
 	if (st.records > 0)
 		log_info("judged %llu record(s) read back%s",

@@ -58,6 +58,12 @@ cliopt_init(struct cliopt *co)
 	limits = &co->lim;
 }
 
+int
+cliopt_color(void)
+{
+	return isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+}
+
 void
 cliopt_cleanup(void)
 {

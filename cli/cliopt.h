@@ -256,6 +256,10 @@ const char *cliopt_config_file(void);
 int cliopt_days(const char *s);
 int cliopt_date(const char *s, int64_t *out);
 
+/* Whether what a command prints may be coloured: standard output is a
+ * terminal and NO_COLOR is not set (no-color.org). */
+int cliopt_color(void);
+
 /* Frees the settings; main() calls it after the command. */
 void cliopt_cleanup(void);
 

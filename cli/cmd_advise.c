@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char about[] =
     "Says which DMARC policy receivers see now (and which DNS publishes), "
@@ -110,9 +109,7 @@ cmd_advise(int argc, char **argv)
 		goto done;
 	}
 	if ((json ? advise_json(stdout, &a)
-	          : advise_text(stdout, &a,
-	                isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL)) <
-	        0 ||
+	          : advise_text(stdout, &a, cliopt_color())) < 0 ||
 	    fflush(stdout) != 0) {
 		log_error("cannot write standard output");
 		goto done;

@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* CHECK_DAYS_DEFAULT in help text. */
 #define STR_(x) #x
@@ -115,7 +114,7 @@ run(struct check *c, const struct cliopt *co, int no_db, int json)
 	if (json) {
 		check_json(stdout, c);
 	} else {
-		color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+		color = cliopt_color();
 		check_text(stdout, c, color);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {

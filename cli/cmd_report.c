@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* In the order of --format's words. */
 enum format { F_TEXT, F_MARKDOWN, F_HTML, F_JSON, F_CSV };
@@ -256,8 +255,7 @@ cmd_report(int argc, char **argv)
 		goto done;
 	}
 	if (render(stdout, dg, (enum format)f, table,
-	        f == F_TEXT && isatty(STDOUT_FILENO) &&
-	            getenv("NO_COLOR") == NULL) < 0 ||
+	        f == F_TEXT && cliopt_color()) < 0 ||
 	    fflush(stdout) != 0) {
 		log_error("cannot write standard output");
 		goto done;

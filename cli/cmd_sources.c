@@ -110,9 +110,7 @@ cmd_sources(int argc, char **argv)
 	view.all = all;
 	view.offline = env.offline;
 	if ((json ? sources_json(stdout, &view)
-	          : sources_text(stdout, &view,
-	                isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL)) <
-	        0 ||
+	          : sources_text(stdout, &view, cliopt_color())) < 0 ||
 	    fflush(stdout) != 0) {
 		log_error("cannot write standard output");
 		goto done;

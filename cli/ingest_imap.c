@@ -13,6 +13,7 @@
 #include "err.h"
 #include "log.h"
 #include "mailbox.h"
+#include "progress.h"
 #include "store.h"
 
 #include <stdio.h>
@@ -26,22 +27,12 @@ struct watch {
 };
 
 static void
-progress_clear(struct watch *w)
-{
-	if (w->progress)
-		fputs("\r\033[K", stderr);
-}
-
-static void
 on_mail(void *arg, const char *name, const char *outcome)
 {
 	struct watch *w = arg;
 
 	w->n++;
-	if (w->progress) {
-		fprintf(stderr, "\r\033[K[%u] %.70s", w->n, name);
-		fflush(stderr);
-	}
+	progress_show(w->progress, "[%u] %.70s", w->n, name);
 	log_info("%s: %s", name, outcome);
 }
 
@@ -51,7 +42,7 @@ on_problem(
 {
 	struct watch *w = arg;
 
-	progress_clear(w);
+	progress_end(w->progress);
 	if (why->code == ERR_NOT_AGGREGATE)
 		log_info("%s: %s; skipped", name, why->msg);
 	else
@@ -91,7 +82,7 @@ ingest_imap(struct cliopt *co)
 	rc = mailbox_run(o, db, st, &co->lim, &hooks, &c, &err);
 	/* The secrets go now; the names in o stay for the lines below. */
 	mailbox_setup_clear(&ms);
-	progress_clear(&w);
+	progress_end(w.progress);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc == MAILBOX_BUSY) {
 		/* cron started us while the last run still works: fine. */

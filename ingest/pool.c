@@ -4,6 +4,7 @@
 #include "db.h"
 #include "err.h"
 #include "log.h"
+#include "progress.h"
 #include "source.h"
 #include "store.h"
 
@@ -55,18 +56,8 @@ take(size_t *p)
 static void
 progress(struct ingest *in, const char *name)
 {
-	if (!in->progress)
-		return;
-	fprintf(stderr, "\r\033[K[%zu/%zu] %.60s",
+	progress_show(in->progress, "[%zu/%zu] %.60s",
 	    __atomic_load_n(&in->sh->done, __ATOMIC_SEQ_CST), in->total, name);
-	fflush(stderr);
-}
-
-static void
-progress_clear(struct ingest *in)
-{
-	if (in->progress)
-		fputs("\r\033[K", stderr);
 }
 
 static void
@@ -74,7 +65,7 @@ on_problem(void *arg, const char *where, const struct err *why)
 {
 	struct ingest *in = arg;
 
-	progress_clear(in);
+	progress_end(in->progress);
 	if (why->code == ERR_NOT_AGGREGATE)
 		log_info("%s: %s; skipped", in->name, why->msg);
 	else
@@ -108,7 +99,7 @@ on_unreadable(void *arg, const char *name, const char *why)
 {
 	struct ingest *in = arg;
 
-	progress_clear(in);
+	progress_end(in->progress);
 	__atomic_add_fetch(&in->sh->unreadable, 1, __ATOMIC_SEQ_CST);
 	log_error("%s: cannot read: %s", name, why);
 }
@@ -229,7 +220,7 @@ run_workers(struct ingest *in, struct db *db, int jobs)
 		if (WIFSIGNALED(status) ||
 		    (WIFEXITED(status) && WEXITSTATUS(status) != WORKER_OK &&
 		        !in->sh->failed)) {
-			progress_clear(in);
+			progress_end(in->progress);
 			log_error("ingest: a worker %s %d; the inputs it was "
 			          "storing were rolled back",
 			    WIFSIGNALED(status) ? "was killed by signal"
@@ -274,7 +265,7 @@ pool_run(const struct pool_opts *o, struct store *st, struct db *db,
 		rc = run_workers(&in, db, jobs);
 		store_add(st, &sh->sum);
 	}
-	progress_clear(&in);
+	progress_end(in.progress);
 	*unreadable = sh->unreadable;
 	if (rc < 0 || sh->failed) {
 		/* The input being stored was rolled back: nothing partial. */

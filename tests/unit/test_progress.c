@@ -1,0 +1,77 @@
+/*
+ * Unit tests for common/progress.c: the progress line is written over
+ * the last one when a terminal watches, and not at all otherwise.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "progress.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* What f() wrote to stderr. */
+static char *
+caught(void (*f)(int on), int on)
+{
+	char path[] = "/tmp/test_progress.XXXXXX";
+	static char buf[256];
+	int fd = mkstemp(path), saved = dup(STDERR_FILENO);
+	FILE *fp;
+	size_t n;
+
+	assert_true(fd >= 0 && saved >= 0);
+	fflush(stderr);
+	assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+	f(on);
+	fflush(stderr);
+	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+	fp = fdopen(fd, "r");
+	assert_non_null(fp);
+	rewind(fp);
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	unlink(path);
+	return buf;
+}
+
+static void
+two_lines(int on)
+{
+	progress_show(on, "judging records: %d/%d", 1, 2);
+	progress_show(on, "[%u] %.5s", 3u, "abcdefgh");
+	progress_end(on);
+}
+
+static void
+test_on(void **state)
+{
+	(void)state;
+	assert_string_equal(caught(two_lines, 1),
+	    "\r\033[Kjudging records: 1/2\r\033[K[3] abcde\r\033[K");
+}
+
+static void
+test_off(void **state)
+{
+	(void)state;
+	assert_string_equal(caught(two_lines, 0), "");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_on),
+	    cmocka_unit_test(test_off),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
