@@ -403,8 +403,9 @@ analysis_period_check(const struct analysis_env *e, const char *domain,
 	clock_day_text(until - CLOCK_DAY, b, sizeof(b));
 	clock_day_text(span.last, last, sizeof(last));
 	if (span.last <= since) {
-		/* --until is exclusive: the day after the last day. */
-		clock_day_text(span.last + 86399, next, sizeof(next));
+		/* --until is exclusive: the day after the last day, a
+		 * report that ends at a midnight ending the day before. */
+		clock_day_text(span.last + CLOCK_DAY - 1, next, sizeof(next));
 		log_warn("no reports about %s from %s to %s; the latest ends "
 		         "%s: try --until %s",
 		    what, a, b, last, next);
