@@ -603,6 +603,12 @@ cliopt_parse(
 	co->argi = optind;
 	free(longs);
 	free(shorts);
+	if (rc == CLIOPT_GO && cmd->no_operands && co->argi < argc) {
+		log_error(
+		    "%s: unexpected argument '%s'", argv[0], argv[co->argi]);
+		cliopt_usage(cmd);
+		rc = EXIT_CANNOT_RUN;
+	}
 	return rc;
 }
 

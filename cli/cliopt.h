@@ -184,6 +184,9 @@ struct cliopt_cmd {
 	/* Instead of the settings table (parse: the limits). */
 	void (*settings_fn)(FILE *fp);
 	const char *footer; /* "Exit status: ..." and what else ends help */
+	/* The command takes no operand: cliopt_parse() refuses one ("NAME:
+	 * unexpected argument 'X'" and the usage, EXIT_CANNOT_RUN). */
+	int no_operands;
 	/*
 	 * When set, the flags of settings are not applied: each is handed
 	 * here, in order, for the command to judge (config --check tells
@@ -217,7 +220,7 @@ void cliopt_init(struct cliopt *co);
  * printing help on stdout, EXIT_CANNOT_RUN after saying what is wrong on
  * stderr: a bad value in one line, an unknown option in one line with the
  * nearest option when one is near (--domian, did you mean --domain?) then
- * the usage lines.
+ * the usage lines; an operand of a command with no_operands likewise.
  */
 int cliopt_parse(
     struct cliopt *co, const struct cliopt_cmd *cmd, int argc, char **argv);

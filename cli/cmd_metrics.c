@@ -196,6 +196,7 @@ cmd_metrics(int argc, char **argv)
 	    .footer = "Exit status: 0 written, 2 could not run (no database, a "
 	              "bad setting,\nFILE not named *.prom or not "
 	              "writable).\n",
+	    .no_operands = 1,
 	};
 	struct cliopt co;
 	char *text;
@@ -205,11 +206,6 @@ cmd_metrics(int argc, char **argv)
 	cliopt_init(&co);
 	if ((rc = cliopt_parse(&co, &cmd, argc, argv)) != CLIOPT_GO)
 		return rc;
-	if (co.argi != argc) {
-		log_error("metrics: unexpected argument '%s'", argv[co.argi]);
-		cliopt_usage(&cmd);
-		return EXIT_CANNOT_RUN;
-	}
 	n = output != NULL ? strlen(output) : 0;
 	if (output != NULL &&
 	    (n <= strlen(PROM_SUFFIX) ||

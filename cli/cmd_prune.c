@@ -85,6 +85,7 @@ cmd_prune(int argc, char **argv)
 	    .groups = CLIOPT_G_DATABASE | CLIOPT_G_RETENTION,
 	    .footer = "Exit status: 0 done (or nothing to drop), 2 could not "
 	              "run.\n",
+	    .no_operands = 1,
 	};
 	const struct config *cfg;
 	long long keep_reports, keep_inputs;
@@ -97,11 +98,6 @@ cmd_prune(int argc, char **argv)
 	cliopt_init(&co);
 	if ((rc = cliopt_parse(&co, &cmd, argc, argv)) != CLIOPT_GO)
 		return rc;
-	if (co.argi != argc) {
-		log_error("prune: unexpected argument '%s'", argv[co.argi]);
-		cliopt_usage(&cmd);
-		return EXIT_CANNOT_RUN;
-	}
 	if (cliopt_settings(&cfg, &err) < 0) {
 		log_error("%s", err.msg);
 		return EXIT_CANNOT_RUN;

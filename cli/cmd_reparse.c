@@ -91,6 +91,7 @@ cmd_reparse(int argc, char **argv)
 	    .groups = CLIOPT_G_COMMON | CLIOPT_G_DATABASE,
 	    .footer = "Exit status: 0 done, 1 some inputs are still refused, 2 "
 	              "could not run.\n",
+	    .no_operands = 1,
 	};
 	struct cliopt co;
 	struct store *st = NULL;
@@ -107,12 +108,8 @@ cmd_reparse(int argc, char **argv)
 		return rc;
 	}
 	rc = 0;
-	if (co.argi != argc || (all && ids.n > 0)) {
-		if (co.argi != argc)
-			log_error(
-			    "reparse: unexpected argument '%s'", argv[co.argi]);
-		else
-			log_error("reparse: --all or --input, not both");
+	if (all && ids.n > 0) {
+		log_error("reparse: --all or --input, not both");
 		cliopt_usage(&cmd);
 		free(ids.v);
 		return EXIT_CANNOT_RUN;

@@ -201,6 +201,7 @@ cmd_report(int argc, char **argv)
 	              "check.\n\n"
 	              "Exit status: 0 written or sent, 2 could not run (or the "
 	              "mail was not sent).\n",
+	    .no_operands = 1,
 	};
 	struct analysis_env env = {0};
 	struct lookup lk = {NULL, NULL};
@@ -212,11 +213,6 @@ cmd_report(int argc, char **argv)
 	cliopt_init(&co);
 	if ((rc = cliopt_parse(&co, &cmd, argc, argv)) != CLIOPT_GO)
 		return rc;
-	if (co.argi != argc) {
-		log_error("report: unexpected argument '%s'", argv[co.argi]);
-		cliopt_usage(&cmd);
-		return EXIT_CANNOT_RUN;
-	}
 	dbconn_reading();
 	if (dbconn_analysis(&env, co.db, domain[0] ? domain : NULL, until,
 	        period.days) < 0 ||

@@ -185,6 +185,7 @@ cmd_serve(int argc, char **argv)
 	    .footer = "Exit status: 0 stopped by a signal, 2 could not run "
 	              "(also: another address\nthan loopback without "
 	              "--users and --proxy-tls).\n",
+	    .no_operands = 1,
 	};
 	struct httpd_limits lim = {0};
 	struct serve_users *users = NULL;
@@ -201,11 +202,6 @@ cmd_serve(int argc, char **argv)
 	cliopt_init(&co);
 	if ((rc = cliopt_parse(&co, &cmd, argc, argv)) != CLIOPT_GO)
 		return rc;
-	if (co.argi != argc) {
-		log_error("serve: unexpected argument '%s'", argv[co.argi]);
-		cliopt_usage(&cmd);
-		return EXIT_CANNOT_RUN;
-	}
 	if (!l.loopback && (users_file == NULL || !proxy_tls)) {
 		log_error(
 		    "serve: %s is not a loopback address: anyone who can "

@@ -58,6 +58,7 @@ cmd_summary(int argc, char **argv)
 	    .opts = opts,
 	    .groups = CLIOPT_G_DATABASE,
 	    .footer = "Exit status: 0 done, 2 could not run.\n",
+	    .no_operands = 1,
 	};
 	const char *only;
 	struct cliopt co;
@@ -70,11 +71,6 @@ cmd_summary(int argc, char **argv)
 	cliopt_init(&co);
 	if ((rc = cliopt_parse(&co, &cmd, argc, argv)) != CLIOPT_GO)
 		return rc;
-	if (co.argi != argc) {
-		log_error("summary: unexpected argument '%s'", argv[co.argi]);
-		cliopt_usage(&cmd);
-		return EXIT_CANNOT_RUN;
-	}
 	only = domain[0] != '\0' ? domain : NULL;
 	dbconn_reading();
 	if (dbconn_open(co.db, &db, &err) < 0) {

@@ -100,4 +100,16 @@ for o in --domain --period --until --format --table --mail --no-dns-check; do
 	"$bin" report --help | grep -q -- "^  $o " || fail "report help: no $o"
 done
 
+# A command that takes no operand says so, then its usage, and exits 2.
+for c in metrics prune reparse report serve summary; do
+	"$bin" "$c" stray >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq 2 ] || fail "$c stray: exit $rc, want 2"
+	[ -s "$tmp/out" ] && fail "$c stray: wrote to stdout"
+	[ "$(head -1 "$tmp/err")" = \
+		"dmarcsift: error: $c: unexpected argument 'stray'" ] ||
+		fail "$c stray: stderr: $(head -1 "$tmp/err")"
+	grep -q "^usage: dmarcsift $c" "$tmp/err" || fail "$c stray: no usage"
+done
+
 finish "options: all passed"
