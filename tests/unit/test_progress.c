@@ -58,6 +58,31 @@ test_on(void **state)
 	    "\r\033[Kjudging records: 1/2\r\033[K[3] abcde\r\033[K");
 }
 
+/* A file name from a stranger: OSC 8, a screen erase, a bidi override, CR
+ * LF: none reaches the terminal as it stands (issue 17 item 5). */
+static void
+hostile_name(int on)
+{
+	progress_show(on, "[1] %s",
+	    "\033]8;;http://x\033\\a\033[2J\xe2\x80\xae"
+	    "b\r\nc");
+}
+
+static void
+test_hostile(void **state)
+{
+	const char *got;
+
+	(void)state;
+	got = caught(hostile_name, 1);
+	assert_memory_equal(got, "\r\033[K", 4);
+	assert_null(strchr(got + 4, '\033'));
+	assert_null(strchr(got, '\n'));
+	assert_null(strchr(got + 1, '\r'));
+	assert_null(strstr(got, "\xe2\x80\xae"));
+	assert_non_null(strstr(got, "a"));
+}
+
 static void
 test_off(void **state)
 {
@@ -71,6 +96,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_on),
 	    cmocka_unit_test(test_off),
+	    cmocka_unit_test(test_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
