@@ -554,6 +554,7 @@ policy_section(void *ctx, const struct digest_domain *dd)
 	size_t nreasons = r->n_reasons < READINESS_MAX_REASONS
 	    ? r->n_reasons
 	    : READINESS_MAX_REASONS;
+	enum digest_verdict v = digest_verdict_of(r);
 
 	section(fp, "Policy and readiness");
 	fputs("<p style=\"" S_P "\">Policy in force: ", fp);
@@ -569,23 +570,44 @@ policy_section(void *ctx, const struct digest_domain *dd)
 		fputs(
 		    "not known (no report said which policy is published)", fp);
 	}
+	if (r->published_differs && r->policy_published[0] != '\0') {
+		/* The step is the published policy's, not the reported
+		 * one's. */
+		fputs(". Published in DNS now: <b style=\"font-family:" MONO
+		      ";\">",
+		    fp);
+		ESC_FIELD(fp, r->policy_published);
+		fputs("</b>", fp);
+	}
 	fprintf(fp, ". Step %d of 4.</p>\n",
 	    r->step_now >= 0 && r->step_now <= 4 ? r->step_now : 0);
 
-	if (r->next_step_no < 0) {
+	if (v == DIGEST_LAST_STEP) {
 		fputs("<p style=\"" S_P "padding:8px 12px;background:#f0fdf4;"
 		      "border-left:4px solid " GREEN ";\">"
 		      "At the last step: failing mail is rejected. Nothing "
 		      "further "
 		      "to publish.</p>\n",
 		    fp);
+	} else if (v == DIGEST_ROLL_BACK) {
+		fputs("<p style=\"" S_P "padding:8px 12px;background:#fef2f2;"
+		      "border-left:4px solid " RED ";\"><b>Roll back:</b> "
+		      "legitimate mail is being lost since the step (see "
+		      "below); publish the record below now.</p>\n",
+		    fp);
 	} else {
 		fprintf(fp,
 		    "<p style=\"" S_P "padding:8px 12px;background:%s;"
 		    "border-left:4px solid %s;\"><b>%s</b> ",
 		    r->ready ? "#f0fdf4" : "#fffbeb", r->ready ? GREEN : AMBER,
-		    r->ready ? "Ready for the next step:"
-		             : "Not ready yet for the next step:");
+		    v == DIGEST_READY ? "Ready for the next step:"
+		        : v == DIGEST_WAIT
+		        ? (r->published_differs
+		                  ? "Wait: not every receiver shows the "
+		                    "published policy yet; then"
+		                  : "Wait: not every receiver shows the new "
+		                    "policy yet; then")
+		        : "Not ready yet for the next step:");
 		fputs("<span style=\"font-family:" MONO ";\">", fp);
 		ESC_FIELD(fp, r->next_step);
 		fputs("</span></p>\n", fp);
@@ -598,7 +620,21 @@ policy_section(void *ctx, const struct digest_domain *dd)
 			reason_line(fp, &r->reasons[i]);
 		fputs("</table>\n", fp);
 	}
-	if (r->next_step_no >= 0 && r->next_record[0] != '\0') {
+	if (v == DIGEST_ROLL_BACK) {
+		fputs("<p style=\"" S_P "\">Roll back now: publish this TXT "
+		      "record at <b>_dmarc.",
+		    fp);
+		name(fp, dd->domain);
+		fputs("</b>:</p>\n<div style=\"" S_RECORD "\">", fp);
+		ESC_FIELD(fp, r->rollback_record);
+		fputs("</div>\n", fp);
+		if (r->rollback_step == 1)
+			fputs("<p style=\"" S_NOTE "\">Receivers apply p=none "
+			      "to this test step: no mail is quarantined or "
+			      "rejected while you fix the senders, and the "
+			      "reports go on.</p>\n",
+			    fp);
+	} else if (r->next_step_no >= 0 && r->next_record[0] != '\0') {
 		fprintf(fp, "<p style=\"" S_P "\">%s <b>_dmarc.",
 		    r->ready ? "Next step: publish this TXT record at"
 		             : "When the conditions are met, publish this TXT "
@@ -1061,6 +1097,22 @@ domain(FILE *fp, const struct digest *d, const struct digest_domain *dd)
 /* ------------------------------------------------------------------------
  * The document. */
 
+/* The verdict in a word or two, coloured as the policy panel. */
+static void
+overview_verdict(FILE *fp, enum digest_verdict v)
+{
+	if (v == DIGEST_LAST_STEP)
+		fputs("last step reached", fp);
+	else if (v == DIGEST_ROLL_BACK)
+		fputs("<span style=\"color:" RED ";\">roll back</span>", fp);
+	else if (v == DIGEST_WAIT)
+		fputs("<span style=\"color:" AMBER ";\">wait</span>", fp);
+	else
+		fprintf(fp, "<span style=\"color:%s;\">%s</span>",
+		    v == DIGEST_READY ? GREEN : AMBER,
+		    v == DIGEST_READY ? "ready" : "not ready");
+}
+
 static void
 overview(FILE *fp, const struct digest *d)
 {
@@ -1080,12 +1132,8 @@ overview(FILE *fp, const struct digest *d)
 		td(fp);
 		if (dd->messages == 0)
 			fputs("no reports", fp);
-		else if (dd->readiness.next_step_no < 0)
-			fputs("last step reached", fp);
 		else
-			fprintf(fp, "<span style=\"color:%s;\">%s</span>",
-			    dd->readiness.ready ? GREEN : AMBER,
-			    dd->readiness.ready ? "ready" : "not ready");
+			overview_verdict(fp, digest_verdict_of(&dd->readiness));
 		fputs("</td></tr>\n", fp);
 	}
 	fputs("</table>\n", fp);

@@ -7,6 +7,7 @@
 
 #include "check_json.h"
 #include "digest.h"
+#include "digest_outline.h"
 #include "json.h"
 #include "source_json.h"
 #include "percent.h"
@@ -117,6 +118,23 @@ readiness(FILE *fp, const struct readiness *r)
 	json_kv_int_opt(fp, "next_step_no", r->next_step_no, 0);
 	json_kv_opt(fp, "next_step", r->next_step, 0);
 	json_kv_opt(fp, "next_record", r->next_record, 0);
+	json_kv_str(
+	    fp, "verdict", digest_verdict_name(digest_verdict_of(r)), 0);
+	json_kv_bool(fp, "waiting", r->waiting, 0);
+	/* What DNS publishes, when it was looked up and is a DMARC record. */
+	json_key(fp, "published", 0);
+	if (r->policy_published[0] == '\0') {
+		fputs("null", fp);
+	} else {
+		fputc('{', fp);
+		json_kv_str(fp, "policy", r->policy_published, 1);
+		json_kv_int(fp, "step", r->step_published, 0);
+		json_kv_bool(fp, "differs", r->published_differs, 0);
+		fputc('}', fp);
+	}
+	json_kv_int_opt(fp, "rollback_step",
+	    r->rollback_record[0] != '\0' ? r->rollback_step : -1, 0);
+	json_kv_opt(fp, "rollback_record", r->rollback_record, 0);
 	json_key(fp, "reasons", 0);
 	fputc('[', fp);
 	for (size_t i = 0; i < r->n_reasons && i < READINESS_MAX_REASONS; i++) {

@@ -231,17 +231,40 @@ readiness(void *ctx, const struct digest_domain *dd)
 	                                                : READINESS_MAX_REASONS;
 	char text[sizeof(r->reasons[0].text) + 1];
 
+	enum digest_verdict v = digest_verdict_of(r);
+
 	fputc('\n', fp);
-	if (r->next_step_no < 0) {
+	if (r->published_differs && r->policy_published[0] != '\0') {
+		fputs("Published in DNS now: ", fp);
+		md_code(fp, r->policy_published, 0);
+		fprintf(fp, " (step %d of 4); receivers report ",
+		    r->step_published);
+		md_code(fp, r->policy_now, 0);
+		fputs(".\n\n", fp);
+	}
+	if (v == DIGEST_LAST_STEP) {
 		fputs("Readiness: at the last step (`p=reject`): failing mail "
 		      "is refused; nothing further to publish.\n",
 		    fp);
 	} else {
 		fprintf(fp, "Readiness: step %d of 4 (", r->step_now);
-		md_code(fp, r->policy_now, 0);
-		fprintf(fp, "); next step %d: ", r->next_step_no);
-		md_code(fp, r->next_step, 0);
-		if (!r->ready)
+		md_code(fp, digest_step_policy(r), 0);
+		fputc(')', fp);
+		/* No step forward while rolling back. */
+		if (v != DIGEST_ROLL_BACK && r->next_step_no >= 0) {
+			fprintf(fp, "; next step %d: ", r->next_step_no);
+			md_code(fp, r->next_step, 0);
+		}
+		if (v == DIGEST_ROLL_BACK)
+			fputs(". **ROLL BACK**: legitimate mail is being lost "
+			      "(see watch); publish the record below.\n",
+			    fp);
+		else if (v == DIGEST_WAIT)
+			fprintf(fp,
+			    ". **WAIT**: not every receiver shows the %s "
+			    "policy yet (see stable).\n",
+			    r->published_differs ? "published" : "new");
+		else if (v == DIGEST_NOT_READY)
 			fputs(". **Not ready yet.**\n", fp);
 		else if (r->next_record[0] != '\0')
 			fputs(". **Ready**: publish the record below.\n", fp);
@@ -276,19 +299,31 @@ readiness(void *ctx, const struct digest_domain *dd)
 		md_text(fp, r->np_advice);
 		fputc('\n', fp);
 	}
-	if (r->next_step_no >= 0 && r->next_record[0] != '\0') {
+	if (v == DIGEST_ROLL_BACK ||
+	    (r->next_step_no >= 0 && r->next_record[0] != '\0')) {
+		const char *from =
+		    v == DIGEST_ROLL_BACK ? r->rollback_record : r->next_record;
 		char rec[sizeof(r->next_record) + 1],
 		    name[PRESENT_SAFE_MAX + 8];
 
-		memcpy(rec, r->next_record, sizeof(r->next_record));
-		rec[sizeof(r->next_record)] = '\0';
+		/* Both records are arrays never trusted to end. */
+		snprintf(
+		    rec, sizeof(rec), "%.*s", (int)(sizeof(rec) - 1), from);
 		snprintf(name, sizeof(name), "_dmarc.%s",
 		    dd->domain != NULL ? dd->domain : "");
-		fprintf(fp, "\nNext record, %s at ",
-		    r->ready ? "to publish now" : "to publish when ready");
+		fprintf(fp, "\n%s at ",
+		    v == DIGEST_ROLL_BACK ? "Roll back, to publish now"
+		        : r->ready        ? "Next record, to publish now"
+		                   : "Next record, to publish when ready");
 		md_code(fp, name, 0);
 		fputs(":\n", fp);
 		fence(fp, rec);
+		if (v == DIGEST_ROLL_BACK && r->rollback_step == 1)
+			fputs(
+			    "\nReceivers apply `p=none` to this test step: no "
+			    "mail is quarantined or rejected while you fix "
+			    "the senders, and the reports go on.\n",
+			    fp);
 	}
 }
 

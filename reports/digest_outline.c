@@ -5,6 +5,7 @@
 #include "digest_outline.h"
 
 #include "digest.h"
+#include "readiness.h"
 #include "text.h"
 
 #include <stdio.h>
@@ -151,4 +152,45 @@ digest_outline_walk(
 			break;
 		}
 	}
+}
+
+enum digest_verdict
+digest_verdict_of(const struct readiness *r)
+{
+	/* advise_text.c's order: a rollback before "nothing further". */
+	if (r->rollback_record[0] != '\0')
+		return DIGEST_ROLL_BACK;
+	if (r->next_step_no < 0)
+		return DIGEST_LAST_STEP;
+	if (r->ready)
+		return DIGEST_READY;
+	if (r->waiting)
+		return DIGEST_WAIT;
+	return DIGEST_NOT_READY;
+}
+
+const char *
+digest_verdict_name(enum digest_verdict v)
+{
+	switch (v) {
+	case DIGEST_ROLL_BACK:
+		return "roll_back";
+	case DIGEST_LAST_STEP:
+		return "last_step";
+	case DIGEST_READY:
+		return "ready";
+	case DIGEST_WAIT:
+		return "wait";
+	case DIGEST_NOT_READY:
+		break;
+	}
+	return "not_ready";
+}
+
+const char *
+digest_step_policy(const struct readiness *r)
+{
+	return r->published_differs && r->policy_published[0] != '\0'
+	    ? r->policy_published
+	    : r->policy_now;
 }

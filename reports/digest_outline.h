@@ -17,6 +17,7 @@
 struct digest_domain;
 struct digest_sources;
 struct policy_state;
+struct readiness;
 
 enum digest_section {
 	DIGEST_TOTALS, /* mail and pass rate, against the period before */
@@ -62,6 +63,30 @@ const char *digest_section_title(enum digest_section s);
  * reported only, each value made printable; into buf, returned. */
 const char *digest_policy_tags(
     const struct policy_state *p, char *buf, size_t size);
+
+/*
+ * The readiness verdict as `dmarcsift advise` gives it
+ * (reports/advise_text.c), read from the readiness result, never judged
+ * again: losing legitimate mail comes first (ROLL BACK, at p=reject too),
+ * then the last step, READY, WAIT (not every reporter shows the policy
+ * the domain stands on), NOT READY.  The report and the dashboard say the
+ * same.
+ */
+enum digest_verdict {
+	DIGEST_ROLL_BACK,
+	DIGEST_LAST_STEP,
+	DIGEST_READY,
+	DIGEST_WAIT,
+	DIGEST_NOT_READY,
+};
+enum digest_verdict digest_verdict_of(const struct readiness *r);
+/* Its name in the report's JSON: "roll_back", "last_step", "ready",
+ * "wait", "not_ready" (static). */
+const char *digest_verdict_name(enum digest_verdict v);
+/* The policy of the step the domain stands on: the published one when
+ * DNS publishes another than receivers report (r->step_now is its step),
+ * else the reported one. */
+const char *digest_step_policy(const struct readiness *r);
 
 /* A renderer: its layout, and the functions that write its sections of a
  * domain, each called with the renderer's ctx. */

@@ -465,27 +465,53 @@ readiness(void *ctx, const struct digest_domain *dd)
 	char a[PRESENT_SAFE_MAX], b[PRESENT_SAFE_MAX];
 	size_t n = r->n_reasons < READINESS_MAX_REASONS ? r->n_reasons
 	                                                : READINESS_MAX_REASONS;
+	enum digest_verdict v = digest_verdict_of(r);
 
+	if (r->published_differs && r->policy_published[0] != '\0') {
+		char line[3 * PRESENT_SAFE_MAX];
+
+		snprintf(line, sizeof(line),
+		    "%s (step %d of 4) in DNS now; receivers report %s",
+		    safe(r->policy_published, a), r->step_published,
+		    r->policy_now[0] != '\0' ? safe(r->policy_now, b) : "none");
+		fputs("Published   ", fp);
+		wrap(fp, 12, 14, line);
+	}
 	fputs("Readiness   ", fp);
-	if (r->next_step_no < 0) {
+	if (v == DIGEST_LAST_STEP) {
 		wrap(fp, 12, 14,
 		    "at the last step (p=reject): failing mail is "
 		    "refused; nothing further to publish.");
 	} else {
 		char line[3 * PRESENT_SAFE_MAX];
+		int len = snprintf(line, sizeof(line), "step %d of 4 (%s)",
+		    r->step_now, safe(digest_step_policy(r), a));
 
-		snprintf(line, sizeof(line),
-		    "step %d of 4 (%s); next step %d: %s", r->step_now,
-		    safe(r->policy_now, a), r->next_step_no,
-		    safe(r->next_step, b));
+		/* No step forward while rolling back. */
+		if (v != DIGEST_ROLL_BACK && r->next_step_no >= 0 && len > 0 &&
+		    (size_t)len < sizeof(line))
+			snprintf(line + len, sizeof(line) - (size_t)len,
+			    "; next step %d: %s", r->next_step_no,
+			    safe(r->next_step, b));
 		wrap(fp, 12, 14, line);
 		spaces(fp, 12);
-		if (r->ready)
+		if (v == DIGEST_ROLL_BACK)
+			fprintf(fp,
+			    "%sROLL BACK%s: legitimate mail is being lost "
+			    "(see watch); publish the record below.\n",
+			    ansi(o, PRESENT_BOLD_RED), ansi(o, PRESENT_RESET));
+		else if (v == DIGEST_READY)
 			fprintf(fp, "%sready%s%s\n", ansi(o, PRESENT_GREEN),
 			    ansi(o, PRESENT_RESET),
 			    r->next_record[0] != '\0'
 			        ? ": publish the record below."
 			        : " for the next step.");
+		else if (v == DIGEST_WAIT)
+			fprintf(fp,
+			    "%sWAIT%s: not every receiver shows the %s policy "
+			    "yet (see stable).\n",
+			    ansi(o, PRESENT_YELLOW), ansi(o, PRESENT_RESET),
+			    r->published_differs ? "published" : "new");
 		else
 			fprintf(fp, "%snot ready yet%s\n",
 			    ansi(o, PRESENT_YELLOW), ansi(o, PRESENT_RESET));
@@ -513,8 +539,17 @@ readiness(void *ctx, const struct digest_domain *dd)
 		fputs("  np=  ", fp);
 		wrap_safe(fp, 7, 7, r->np_advice);
 	}
-	if (r->next_step_no >= 0 && r->next_record[0] != '\0') {
-		/* A record is copied whole: one line however long. */
+	/* A record is copied whole: one line however long. */
+	if (v == DIGEST_ROLL_BACK) {
+		say(fp, 0, "Roll back, to publish now at _dmarc.%s:",
+		    safe(dd->domain, a));
+		fprintf(fp, "  %s\n", safe(r->rollback_record, b));
+		if (r->rollback_step == 1)
+			say(fp, 2,
+			    "Receivers apply p=none to this test step: no mail "
+			    "is quarantined or rejected while you fix the "
+			    "senders, and the reports go on.");
+	} else if (r->next_step_no >= 0 && r->next_record[0] != '\0') {
 		say(fp, 0, "Next record, %s at _dmarc.%s:",
 		    r->ready ? "to publish now" : "to publish when ready",
 		    safe(dd->domain, a));

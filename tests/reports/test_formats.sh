@@ -69,7 +69,14 @@ def domain($p):
     and (.pct == null or (.pct | int)) and ([.reported_at, .since] | all(iso_or_null))); "\($p).policy"),
   (.readiness as $r |
     rule($r | keys_are(["ready","step_now","policy_now","next_step_no",
-      "next_step","next_record","reasons","sp_advice","np_advice"]); "\($p).readiness keys"),
+      "next_step","next_record","verdict","waiting","published",
+      "rollback_step","rollback_record","reasons","sp_advice","np_advice"]); "\($p).readiness keys"),
+    rule($r.verdict | IN("roll_back","last_step","ready","wait","not_ready"); "\($p).readiness.verdict"),
+    rule($r.waiting | type == "boolean"; "\($p).readiness.waiting"),
+    rule($r.published == null or ($r.published | keys_are(["policy","step","differs"])
+      and (.policy | type == "string") and (.step | int) and (.differs | type == "boolean")); "\($p).readiness.published"),
+    rule(($r.rollback_step == null) == ($r.rollback_record == null); "\($p).readiness.rollback_step iff rollback_record"),
+    rule(($r.verdict == "roll_back") == ($r.rollback_record != null); "\($p).readiness.verdict roll_back iff rollback_record"),
     rule($r.ready | type == "boolean"; "\($p).readiness.ready"),
     rule($r.step_now | int and . >= 0 and . <= 4; "\($p).readiness.step_now"),
     rule($r.next_step_no == null or ($r.next_step_no | int); "\($p).readiness.next_step_no"),

@@ -18,6 +18,10 @@
  *   fx_hostile()    every string a stranger could choose, hostile
  *   fx_almost()     one day, 9,996 of 10,000 passed (not golden: for the
  *                   digits every format must agree on)
+ *   fx_steps()      the verdicts after a step, as advise gives them: WAIT
+ *                   for a policy DNS publishes ahead of the reports, ROLL
+ *                   BACK at p=reject, ROLL BACK while waiting at
+ *                   p=quarantine
  */
 #ifndef DMARCSIFT_TEST_DIGEST_FIXTURE_H
 #define DMARCSIFT_TEST_DIGEST_FIXTURE_H
@@ -398,6 +402,92 @@ fx_nodata(void)
 	dd->policy.known = 0;
 	fx_readiness(dd, 0, 0, "p=none", "p=quarantine; t=y; pct=0", "");
 	fx_reason(dd, "data", 0, "0 days with reports (14 needed)");
+	return d;
+}
+
+/* After a step (tests/analysis/test_scenarios.sh 4, 11 and 10 as
+ * readiness_judge() leaves them). */
+static inline struct digest *
+fx_steps(void)
+{
+	static const uint64_t m[7] = {1000, 1000, 1000, 1000, 1000, 1000, 1000};
+	static const uint64_t p[7] = {1000, 1000, 1000, 1000, 1000, 1000, 1000};
+	static const uint64_t mb[7] = {
+	    1050, 1050, 1050, 1050, 1050, 1050, 1050};
+	static const uint64_t pb[7] = {
+	    1000, 1000, 1000, 1000, 1000, 1000, 1000};
+	struct digest *d = fx_new("week", FX_SINCE, 7);
+	struct digest_domain *dd;
+	struct readiness *r;
+
+	/* DNS publishes p=quarantine, receivers still report p=none. */
+	dd = fx_domain(d, "ahead.example");
+	fx_days(dd, m, p);
+	fx_prev(dd, 7000, 7000);
+	fx_policy(dd, "none", -1, "", FX_SINCE - 30 * FX_DAY);
+	fx_readiness(dd, 2, 0, "p=none", "p=reject; t=y; pct=0",
+	    "v=DMARC1; p=reject; t=y; pct=0; rua=mailto:d@ahead.example");
+	r = &dd->readiness;
+	r->rollback_step = -1;
+	r->step_reported = 0;
+	r->step_published = 2;
+	r->published_differs = 1;
+	r->waiting = 1;
+	snprintf(
+	    r->policy_published, sizeof(r->policy_published), "p=quarantine");
+	fx_reason(dd, "data", 1, "14 days with reports (needs 14)");
+	fx_reason(dd, "stable", 0,
+	    "p=quarantine is published, but receivers still report p=none "
+	    "(latest report ends 2026-11-15; 0 of 1 reporter show the new "
+	    "policy): wait until they have shown it for 7 days; not yet by "
+	    "google.com");
+	fx_reporter(dd, "google.com", 7, 7000, "1111111", 0);
+
+	/* At p=reject, legitimate mail rejected since the step. */
+	dd = fx_domain(d, "reject.example");
+	fx_days(dd, mb, pb);
+	fx_prev(dd, 7000, 7000);
+	fx_policy(dd, "reject", -1, "", FX_SINCE);
+	fx_readiness(dd, 4, 0, "p=reject", "", "");
+	r = &dd->readiness;
+	r->step_reported = 4;
+	r->step_published = -1;
+	r->rollback_step = 1;
+	snprintf(r->rollback_record, sizeof(r->rollback_record),
+	    "v=DMARC1; p=quarantine; t=y; pct=0; rua=mailto:YOUR-ADDRESS");
+	fx_reason(dd, "watch", 0,
+	    "receivers quarantined or rejected 350 messages of your "
+	    "legitimate mail since the step on 2026-11-09 (7 days), 4.8% of "
+	    "the mail that may be yours in those days (at most 1%): roll "
+	    "back to p=quarantine; t=y; pct=0, which receivers apply as "
+	    "p=none, until its senders pass");
+	fx_reporter(dd, "google.com", 7, 7350, "1111111", 0);
+
+	/* A step one reporter shows, losing mail: the rollback first. */
+	dd = fx_domain(d, "back.example");
+	fx_days(dd, mb, pb);
+	fx_policy(dd, "quarantine", -1, "", FX_SINCE + 2 * FX_DAY);
+	fx_readiness(dd, 2, 0, "p=quarantine", "p=reject; t=y; pct=0",
+	    "v=DMARC1; p=reject; t=y; pct=0; rua=mailto:YOUR-ADDRESS");
+	r = &dd->readiness;
+	r->step_reported = 2;
+	r->step_published = -1;
+	r->waiting = 1;
+	r->rollback_step = 1;
+	snprintf(r->rollback_record, sizeof(r->rollback_record),
+	    "v=DMARC1; p=quarantine; t=y; pct=0; rua=mailto:YOUR-ADDRESS");
+	fx_reason(dd, "stable", 0,
+	    "p=quarantine has been reported for 5 days, since 2026-11-11, by "
+	    "1 of 2 reporters (needs 7 days, every reporter): wait until the "
+	    "others show it; shown by google.com; not yet by yahoo.com");
+	fx_reason(dd, "watch", 0,
+	    "receivers quarantined or rejected 250 messages of your "
+	    "legitimate mail since the step on 2026-11-11 (5 days), 4.8% of "
+	    "the mail that may be yours in those days (at most 1%): roll "
+	    "back to p=quarantine; t=y; pct=0, which receivers apply as "
+	    "p=none, until its senders pass");
+	fx_reporter(dd, "google.com", 7, 5250, "1111111", 0);
+	fx_reporter(dd, "yahoo.com", 7, 2100, "1111111", 0);
 	return d;
 }
 

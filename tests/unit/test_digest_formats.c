@@ -44,6 +44,7 @@ static const struct {
     {"first", fx_first},
     {"nodata", fx_nodata},
     {"hostile", fx_hostile},
+    {"steps", fx_steps},
 };
 #define NFIXTURES (sizeof(fixtures) / sizeof(fixtures[0]))
 
@@ -65,6 +66,8 @@ render(const struct digest *d, const char *format, int *rc)
 		*rc = digest_markdown(fp, d);
 	else if (strcmp(format, "json") == 0)
 		*rc = digest_json(fp, d);
+	else if (strcmp(format, "html") == 0)
+		*rc = digest_html(fp, d);
 	else if (strncmp(format, "csv:", 4) == 0)
 		*rc = digest_csv(fp, d, format + 4);
 	else
@@ -1283,6 +1286,141 @@ test_same_digits(void **state)
 	digest_free(d);
 }
 
+/* ------------------------------------------------------------------------
+ * The verdict after a step, in every format, as advise gives it. */
+
+/* The part of out from the first from to the next to (NULL: the end); the
+ * caller's. */
+static char *
+part(const char *out, const char *from, const char *to)
+{
+	const char *a = strstr(out, from), *b;
+
+	if (a == NULL)
+		fail_msg("no \"%s\" in the output", from);
+	b = to != NULL ? strstr(a + strlen(from), to) : NULL;
+	return xstrndup(a, b != NULL ? (size_t)(b - a) : strlen(a));
+}
+
+static void
+has(const char *s, const char *want)
+{
+	if (strstr(s, want) == NULL)
+		fail_msg("lacks \"%s\" in:\n%s", want, s);
+}
+
+static void
+hasnt(const char *s, const char *want)
+{
+	if (strstr(s, want) != NULL)
+		fail_msg("has \"%s\" in:\n%s", want, s);
+}
+
+/* Each format's words for the three domains of fx_steps(), the domain
+ * headings that split them, and what must not be said. */
+struct verdict_words {
+	const char *format, *pre, *post; /* around a domain's heading */
+	const char *ahead[4], *reject[3], *back[3];
+	const char *never_reject, *never_back;
+};
+
+static void
+test_step_verdicts(void **state)
+{
+	static const char rb[] =
+	    "v=DMARC1; p=quarantine; t=y; pct=0; rua=mailto:YOUR-ADDRESS";
+	static const struct verdict_words w[] = {
+	    {"text", "", "\n=",
+	        {"Published   p=quarantine (step 2 of 4) in DNS now; "
+	         "receivers report p=none",
+	            "step 2 of 4 (p=quarantine); next step 3",
+	            "WAIT: not every receiver shows the published policy",
+	            "not yet by google.com"},
+	        {"step 4 of 4 (p=reject)", "ROLL BACK",
+	            "Roll back, to publish now at _dmarc.reject.example:\n  "
+	            "v=DMARC1; p=quarantine; t=y; pct=0;"},
+	        {"ROLL BACK",
+	            "Roll back, to publish now at "
+	            "_dmarc.back.example:\n  v=DMARC1; "
+	            "p=quarantine; t=y; pct=0;",
+	            "not yet by yahoo.com"},
+	        "at the last step", "to publish when ready"},
+	    {"markdown", "## ", "",
+	        {"Published in DNS now: `p=quarantine` (step 2 of 4); "
+	         "receivers report `p=none`",
+	            "step 2 of 4 (`p=quarantine`); next step 3",
+	            "**WAIT**: not every receiver shows the published policy",
+	            "not yet by google.com"},
+	        {"step 4 of 4 (`p=reject`)", "**ROLL BACK**",
+	            "Roll back, to publish now at `_dmarc.reject.example`"},
+	        {"**ROLL BACK**",
+	            "Roll back, to publish now at `_dmarc.back.example`",
+	            "not yet by yahoo.com"},
+	        "at the last step", "to publish when ready"},
+	    {"html", "", "</h2>",
+	        {"Published in DNS now: <b style=\"font-family:",
+	            ">p=quarantine</b>. Step 2 of 4.",
+	            "Wait: not every receiver shows the published policy",
+	            "not yet by google.com"},
+	        {"Roll back:", "Roll back now: publish this TXT record at",
+	            "v=DMARC1; p=quarantine; t=y; pct=0;"},
+	        {"Roll back:", "Roll back now: publish this TXT record at",
+	            "not yet by yahoo.com"},
+	        "At the last step", "When the conditions are met"},
+	};
+	struct digest *d = fx_steps();
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		char *out = render_ok(d, w[i].format);
+		char h[3][64], *ahead, *reject, *back;
+
+		for (size_t k = 0; k < 3; k++)
+			snprintf(h[k], sizeof(h[k]), "%s%s%s", w[i].pre,
+			    k == 0       ? "ahead.example"
+			        : k == 1 ? "reject.example"
+			                 : "back.example",
+			    w[i].post);
+		ahead = part(out, h[0], h[1]);
+		reject = part(out, h[1], h[2]);
+		back = part(out, h[2], NULL);
+
+		for (size_t k = 0; k < 4; k++)
+			has(ahead, w[i].ahead[k]);
+		for (size_t k = 0; k < 3; k++) {
+			has(reject, w[i].reject[k]);
+			has(back, w[i].back[k]);
+		}
+		/* The step's own policy, never the reported one, with its
+		 * number. */
+		hasnt(ahead, "step 2 of 4 (p=none)");
+		hasnt(ahead, "step 2 of 4 (`p=none`)");
+		hasnt(reject, w[i].never_reject);
+		hasnt(back, w[i].never_back);
+		hasnt(back, "next step 3");
+		free(ahead);
+		free(reject);
+		free(back);
+		free(out);
+	}
+	{
+		char *out = render_ok(d, "json");
+
+		has(out,
+		    "\"verdict\":\"wait\",\"waiting\":true,"
+		    "\"published\":{\"policy\":\"p=quarantine\","
+		    "\"step\":2,\"differs\":true},\"rollback_step\":null");
+		has(out,
+		    "\"verdict\":\"roll_back\",\"waiting\":false,"
+		    "\"published\":null,\"rollback_step\":1,"
+		    "\"rollback_record\":\"");
+		has(out, rb);
+		has(out, "\"verdict\":\"roll_back\",\"waiting\":true,");
+		free(out);
+	}
+	digest_free(d);
+}
+
 static void
 test_write_failure(void **state)
 {
@@ -1353,6 +1491,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_csv_hostile),
 	    cmocka_unit_test(test_csv_unknown_table),
 	    cmocka_unit_test(test_same_digits),
+	    cmocka_unit_test(test_step_verdicts),
 	    cmocka_unit_test(test_write_failure),
 	};
 
