@@ -11,6 +11,7 @@
 #include "advise.h"
 #include "clock.h"
 #include "digest.h"
+#include "digest_outline.h"
 #include "present.h"
 #include "sources.h"
 #include "svg.h"
@@ -94,23 +95,33 @@ static void
 verdict(FILE *fp, const struct advice *a)
 {
 	const struct readiness *r = &a->r;
+	enum digest_verdict v = digest_verdict_of(r);
 
+	if (r->published_differs && r->policy_published[0] != '\0') {
+		fputs("<p>Published in DNS now: <code>", fp);
+		web_esc(fp, r->policy_published);
+		fprintf(fp, "</code> (step %d of 4)</p>\n", r->step_published);
+	}
 	fputs("<p class=\"verdict\">", fp);
-	if (r->next_step_no < 0) {
-		fputs("<span class=\"ok\">At the last step</span>: nothing "
-		      "further to publish",
-		    fp);
-	} else if (r->ready) {
-		fputs("<span class=\"ok\">READY</span> for ", fp);
-		web_esc(fp, r->next_step);
-	} else if (r->rollback_record[0] != '\0') {
+	if (v == DIGEST_ROLL_BACK) {
 		fputs("<span class=\"no\">ROLL BACK</span>: legitimate mail is "
 		      "being lost",
 		    fp);
-	} else if (r->waiting) {
-		fputs("<span class=\"warn\">WAIT</span>: receivers do not show "
-		      "the published policy yet; then ",
+	} else if (v == DIGEST_LAST_STEP) {
+		fputs("<span class=\"ok\">At the last step</span>: nothing "
+		      "further to publish",
 		    fp);
+	} else if (v == DIGEST_READY) {
+		fputs("<span class=\"ok\">READY</span> for ", fp);
+		web_esc(fp, r->next_step);
+	} else if (v == DIGEST_WAIT) {
+		/* As advise says it: the published policy when DNS gives
+		 * another than receivers report, else the new one some of
+		 * them show. */
+		fprintf(fp,
+		    "<span class=\"warn\">WAIT</span>: not every receiver "
+		    "shows the %s policy yet; then ",
+		    r->published_differs ? "published" : "new");
 		web_esc(fp, r->next_step);
 	} else {
 		fputs("<span class=\"no\">NOT READY</span> for ", fp);
@@ -155,7 +166,7 @@ readiness(FILE *fp, const struct advice *a)
 	}
 	fputs("</ul>\n", fp);
 	if (r->rollback_record[0] != '\0') {
-		fputs("<p>The record of the step before:</p>\n<pre>", fp);
+		fputs("<p>Roll back now: publish this record:</p>\n<pre>", fp);
 		web_esc(fp, r->rollback_record);
 		fputs("</pre>\n", fp);
 	} else if (r->next_record[0] != '\0') {

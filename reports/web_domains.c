@@ -6,23 +6,29 @@
 #include "web_render.h"
 
 #include "digest.h"
+#include "digest_outline.h"
 #include "percent.h"
 #include "svg.h"
 #include "web_page.h"
 
-/* The readiness in a few words, as the report's overview says it. */
+/* The readiness in a few words, the verdict `advise` gives
+ * (digest_verdict_of()): ready, not ready, watching a step (WAIT), or
+ * roll back. */
 static void
 readiness(FILE *fp, const struct digest_domain *dd)
 {
 	const struct readiness *r = &dd->readiness;
+	enum digest_verdict v = digest_verdict_of(r);
 
 	if (dd->messages == 0) {
 		fputs("<span class=\"note\">no mail in the period</span>", fp);
-	} else if (r->next_step_no < 0) {
+	} else if (v == DIGEST_ROLL_BACK) {
+		fputs("<span class=\"no\">roll back</span>", fp);
+	} else if (v == DIGEST_LAST_STEP) {
 		fputs("<span class=\"ok\">at p=reject</span>", fp);
-	} else if (r->waiting) {
-		fputs("<span class=\"warn\">waiting for receivers</span>", fp);
-	} else if (r->ready) {
+	} else if (v == DIGEST_WAIT) {
+		fputs("<span class=\"warn\">watching a step</span>", fp);
+	} else if (v == DIGEST_READY) {
 		fputs("<span class=\"ok\">ready for ", fp);
 		web_esc(fp, r->next_step);
 		fputs("</span>", fp);

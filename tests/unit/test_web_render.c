@@ -368,6 +368,89 @@ test_whatif(void **state)
 	free(out);
 }
 
+/* The verdict on the domain page and in the domains list is advise's
+ * (digest_verdict_of()): ROLL BACK before "at the last step", WAIT for
+ * the policy it waits for (published, or the new one some reporters
+ * show), and the list's "watching a step". */
+static void
+test_domain_verdicts(void **state)
+{
+	struct web_period p = {.days = 30, .name = "30d"};
+	struct sender_list none = {0};
+	struct advice a;
+	struct web_domain_view v = {.domain = "example.com",
+	    .period = &p,
+	    .senders = &none,
+	    .advice = &a};
+	struct digest d;
+	struct digest_domain dd;
+	char *out = NULL;
+
+	(void)state;
+	/* At p=reject, losing legitimate mail. */
+	memset(&a, 0, sizeof(a));
+	a.days = 14;
+	a.until = 1763596800;
+	a.r.step_now = 4;
+	a.r.next_step_no = -1;
+	a.r.rollback_step = 1;
+	snprintf(a.r.policy_now, sizeof(a.r.policy_now), "p=reject");
+	snprintf(a.r.rollback_record, sizeof(a.r.rollback_record),
+	    "v=DMARC1; p=quarantine; t=y; pct=0");
+	CAPTURE(out, assert_int_equal(web_html_domain(cap_fp, &v), 0));
+	assert_non_null(strstr(out, "<span class=\"no\">ROLL BACK</span>"));
+	assert_null(strstr(out, "At the last step"));
+	assert_non_null(strstr(out, "v=DMARC1; p=quarantine; t=y; pct=0"));
+	free(out);
+
+	/* A step one reporter shows, nothing published ahead: the new
+	 * policy, not "the published" one. */
+	memset(&a.r, 0, sizeof(a.r));
+	a.r.step_now = 2;
+	a.r.next_step_no = 3;
+	a.r.rollback_step = -1;
+	a.r.waiting = 1;
+	snprintf(a.r.next_step, sizeof(a.r.next_step), "p=reject; t=y; pct=0");
+	CAPTURE(out, assert_int_equal(web_html_domain(cap_fp, &v), 0));
+	assert_non_null(strstr(out,
+	    "<span class=\"warn\">WAIT</span>: not every receiver shows "
+	    "the new policy yet"));
+	assert_null(strstr(out, "published policy"));
+	free(out);
+
+	/* DNS ahead of the reports: the published policy, named. */
+	a.r.published_differs = 1;
+	a.r.step_published = 2;
+	snprintf(
+	    a.r.policy_published, sizeof(a.r.policy_published), "p=quarantine");
+	CAPTURE(out, assert_int_equal(web_html_domain(cap_fp, &v), 0));
+	assert_non_null(strstr(out,
+	    "Published in DNS now: <code>p=quarantine</code> (step 2 of 4)"));
+	assert_non_null(strstr(out, "shows the published policy yet"));
+	free(out);
+
+	/* The list: WAIT is "watching a step", a rollback is said. */
+	memset(&d, 0, sizeof(d));
+	memset(&dd, 0, sizeof(dd));
+	dd.domain = (char *)"example.com";
+	dd.messages = 10;
+	dd.readiness = a.r;
+	d.domains = &dd;
+	d.n = 1;
+	CAPTURE(out, assert_int_equal(web_html_domains(cap_fp, &d, &p), 0));
+	assert_non_null(
+	    strstr(out, "<span class=\"warn\">watching a step</span>"));
+	free(out);
+	dd.readiness.next_step_no = -1;
+	dd.readiness.step_now = 4;
+	snprintf(dd.readiness.rollback_record,
+	    sizeof(dd.readiness.rollback_record), "v=DMARC1; p=none");
+	CAPTURE(out, assert_int_equal(web_html_domains(cap_fp, &d, &p), 0));
+	assert_non_null(strstr(out, "<span class=\"no\">roll back</span>"));
+	assert_null(strstr(out, "at p=reject"));
+	free(out);
+}
+
 /* The search: the text asked, the domains, reports and report IDs found
  * are a stranger's. */
 static void
@@ -509,6 +592,7 @@ main(void)
 	    cmocka_unit_test(test_report_page),
 	    cmocka_unit_test(test_refused_page),
 	    cmocka_unit_test(test_whatif),
+	    cmocka_unit_test(test_domain_verdicts),
 	    cmocka_unit_test(test_search),
 	    cmocka_unit_test(test_source_domains),
 	    cmocka_unit_test(test_sparkline),
