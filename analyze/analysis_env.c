@@ -384,36 +384,36 @@ analysis_domain_known(struct db *db, const char *domain)
 
 int
 analysis_period_check(const struct analysis_env *e, const char *domain,
-    int64_t since, int64_t until)
+    int64_t since, int64_t until, struct period_gap *gap)
 {
 	struct domain_span span;
+	struct period_gap g;
 	struct err err;
-	char a[16], b[16], last[16], next[16];
+	char a[16], b[16];
 	const char *what = domain != NULL ? domain : "any domain";
 
+	if (gap != NULL)
+		memset(gap, 0, sizeof(*gap));
 	if (sources_domain_span(e->db, domain, &span, &err) < 0) {
 		log_error("%s", err.msg);
 		return -1;
 	}
 	if (span_known(&span, domain) < 0)
 		return -1;
-	if (span.last > since && span.first < until)
+	digest_period_gap(&span, since, until, &g);
+	if (gap != NULL)
+		*gap = g;
+	if (!g.empty)
 		return 0;
 	clock_day_text(since, a, sizeof(a));
 	clock_day_text(until - CLOCK_DAY, b, sizeof(b));
-	clock_day_text(span.last, last, sizeof(last));
-	if (span.last <= since) {
-		/* --until is exclusive: the day after the last day, a
-		 * report that ends at a midnight ending the day before. */
-		clock_day_text(span.last + CLOCK_DAY - 1, next, sizeof(next));
+	if (g.latest_day[0] != '\0')
 		log_warn("no reports about %s from %s to %s; the latest ends "
 		         "%s: try --until %s",
-		    what, a, b, last, next);
-	} else {
-		clock_day_text(span.first, next, sizeof(next));
+		    what, a, b, g.latest_day, g.try_until);
+	else
 		log_warn("no reports about %s from %s to %s; the earliest "
 		         "begins %s",
-		    what, a, b, next);
-	}
+		    what, a, b, g.earliest_day);
 	return 1;
 }

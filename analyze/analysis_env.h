@@ -18,6 +18,7 @@ struct db;
 struct digest_options;
 struct err;
 struct orgdomain;
+struct period_gap;
 struct resolver;
 struct services;
 
@@ -139,9 +140,11 @@ int analysis_domain_known(struct db *db, const char *domain);
  * an empty answer is never read as an all-clear: 0 there are reports in the
  * period; 1 there are none in it (the note names where the data is and
  * the --until to use); -1 the domain has no reports at all, or the
- * database failed (the command exits with EXIT_CANNOT_RUN).
+ * database failed (the command exits with EXIT_CANNOT_RUN).  gap (NULL:
+ * not wanted) receives the same facts for the command's output
+ * (digest.h), so that its body says them too.
  */
 int analysis_period_check(const struct analysis_env *e, const char *domain,
-    int64_t since, int64_t until);
+    int64_t since, int64_t until, struct period_gap *gap);
 
 #endif

@@ -521,6 +521,46 @@ read_domains(struct db *db, struct digest *dg, const char *owned,
 	return rc;
 }
 
+/* ---- where the data is ------------------------------------------------ */
+
+void
+digest_period_gap(const struct domain_span *span, int64_t since, int64_t until,
+    struct period_gap *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (span->reports > 0 && span->last > since && span->first < until)
+		return;
+	out->empty = 1;
+	if (span->reports == 0)
+		return;
+	if (span->last <= since) {
+		clock_day_text(
+		    span->last, out->latest_day, sizeof(out->latest_day));
+		/* --until is exclusive: the day after the last day. */
+		clock_day_text(span->last + CLOCK_DAY - 1, out->try_until,
+		    sizeof(out->try_until));
+	} else {
+		clock_day_text(
+		    span->first, out->earliest_day, sizeof(out->earliest_day));
+	}
+}
+
+/* Where the domain's reports are, when the period has no mail. */
+static int
+read_gap(struct db *db, const struct digest *dg, struct digest_domain *d,
+    struct err *err)
+{
+	struct domain_span span;
+	int rc;
+
+	if (d->messages > 0)
+		return 0;
+	if ((rc = sources_domain_span(db, d->domain, &span, err)) < 0)
+		return rc;
+	digest_period_gap(&span, dg->since, dg->until, &d->gap);
+	return 0;
+}
+
 /* ---- the whole -------------------------------------------------------- */
 
 static int
@@ -559,7 +599,8 @@ fill_domain(struct db *db, const struct digest *dg,
 		d->has_prev = n != NULL && strcmp(n, "0") != 0;
 		free(n);
 	}
-	if ((rc = read_days(db, dg, d, err)) < 0 ||
+	if ((rc = read_gap(db, dg, d, err)) < 0 ||
+	    (rc = read_days(db, dg, d, err)) < 0 ||
 	    (rc = fill_sources(db, dg, o, d, err)) < 0 ||
 	    (rc = read_reporters(db, dg, d, err)) < 0)
 		return rc;

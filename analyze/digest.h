@@ -96,11 +96,33 @@ digest_sender_name(const struct source *s)
 	return NULL;
 }
 
+/*
+ * Where a domain's reports are when a period holds none of them, so that
+ * an empty answer says where to look: UTC days, "YYYY-MM-DD", "" where
+ * they do not apply.  Filled by digest_period_gap().
+ */
+struct period_gap {
+	int empty; /* 1: no report about the domain in the period */
+	/* The last day of the latest report, when it ends before the
+	 * period, and the --until that ends a period with that day. */
+	char latest_day[11], try_until[11];
+	/* The first day of the earliest report, when it begins after. */
+	char earliest_day[11];
+};
+
+/* The gap of [since, until) for a domain's span (sources_domain_span());
+ * *out is overwritten (all "" and empty 0 when the period has reports,
+ * empty 1 and no days when there are none at all). */
+void digest_period_gap(const struct domain_span *span, int64_t since,
+    int64_t until, struct period_gap *out);
+
 struct digest_domain {
 	char *domain;
 	uint64_t messages, passed; /* this period */
 	uint64_t prev_messages, prev_passed; /* the period before */
 	int has_prev; /* any report in the period before */
+	/* Without mail in the period: where its reports are. */
+	struct period_gap gap;
 	struct digest_day *days; /* every day of the period, zeros too */
 	size_t ndays;
 

@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "config.h"
 #include "dbconn.h"
+#include "digest.h"
 #include "err.h"
 #include "log.h"
 
@@ -86,6 +87,7 @@ cmd_advise(int argc, char **argv)
 	struct advice a;
 	struct cliopt co;
 	struct err err;
+	struct period_gap gap;
 	char *published = NULL;
 
 	memset(&a, 0, sizeof(a));
@@ -100,7 +102,8 @@ cmd_advise(int argc, char **argv)
 	dbconn_reading();
 	if (dbconn_analysis(&env, co.db, domain, until, 0) < 0 ||
 	    analysis_period_check(&env, domain,
-	        until - (int64_t)env.thresholds.days * CLOCK_DAY, until) < 0)
+	        until - (int64_t)env.thresholds.days * CLOCK_DAY, until,
+	        &gap) < 0)
 		goto done;
 	published = analysis_published(&env, domain);
 	analysis_advise_options(&env, &o, domain, until, published, whatif);
@@ -108,7 +111,7 @@ cmd_advise(int argc, char **argv)
 		log_error("%s", err.msg);
 		goto done;
 	}
-	if ((json ? advise_json(stdout, &a)
+	if ((json ? advise_json_period(stdout, &a, &gap)
 	          : advise_text(stdout, &a, cliopt_color())) < 0 ||
 	    fflush(stdout) != 0) {
 		log_error("cannot write standard output");

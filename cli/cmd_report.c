@@ -217,7 +217,7 @@ cmd_report(int argc, char **argv)
 	if (dbconn_analysis(&env, co.db, domain[0] ? domain : NULL, until,
 	        period.days) < 0 ||
 	    analysis_period_check(&env, domain[0] ? domain : NULL,
-	        until - (int64_t)period.days * CLOCK_DAY, until) < 0)
+	        until - (int64_t)period.days * CLOCK_DAY, until, NULL) < 0)
 		goto done;
 	/* --mail-to ADDRS is --mail to those. */
 	if (config_level(env.cfg, CONFIG_MAIL_TO) == CONFIG_FROM_FLAG)

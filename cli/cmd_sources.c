@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "config.h"
 #include "dbconn.h"
+#include "digest.h"
 #include "err.h"
 #include "log.h"
 #include "sources.h"
@@ -74,6 +75,7 @@ cmd_sources(int argc, char **argv)
 	struct sender_list list = {0};
 	struct sources_query q = {0};
 	struct sources_view view;
+	struct period_gap gap;
 	struct cliopt co;
 	struct err err;
 	int rc;
@@ -89,7 +91,7 @@ cmd_sources(int argc, char **argv)
 	since = until - (int64_t)period.days * CLOCK_DAY;
 	dbconn_reading();
 	if (dbconn_analysis(&env, co.db, domain, until, period.days) < 0 ||
-	    analysis_period_check(&env, domain, since, until) < 0)
+	    analysis_period_check(&env, domain, since, until, &gap) < 0)
 		goto done;
 	q.domain = domain;
 	q.since = since;
@@ -109,6 +111,7 @@ cmd_sources(int argc, char **argv)
 	view.senders = &list;
 	view.all = all;
 	view.offline = env.offline;
+	view.gap = &gap;
 	if ((json ? sources_json(stdout, &view)
 	          : sources_text(stdout, &view, cliopt_color())) < 0 ||
 	    fflush(stdout) != 0) {

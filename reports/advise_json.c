@@ -4,9 +4,15 @@
  * ("2024-05-14T00:00:00Z"); counts are integers; absent values are null.
  *
  *   domain                 the policy domain
- *   period                 {days, until, first_day, last_day}: the days
- *                          judged before until; first/last day with data
- *                          ("YYYY-MM-DD", null without data)
+ *   period                 {days, until, first_day, last_day, latest_day,
+ *                          try_until, earliest_day}: the days judged
+ *                          before until; first/last day with data
+ *                          ("YYYY-MM-DD", null without data); when the
+ *                          period holds no report about the domain, where
+ *                          they are: the last day of the latest report
+ *                          and the --until that ends a period with it, or
+ *                          the first day of the earliest (null otherwise,
+ *                          and in serve's /api, which does not look)
  *   policy_now             null when no report gives a policy, else
  *                          {p, sp, np, pct, t, adkim, aspf, reported_at,
  *                          since} as receivers last reported them (pct a
@@ -99,6 +105,7 @@
 #include "advise_render.h"
 
 #include "advise.h"
+#include "digest.h"
 #include "json.h"
 #include "percent.h"
 #include "present.h"
@@ -305,6 +312,13 @@ reporters(FILE *fp, const struct advice *a)
 int
 advise_json(FILE *fp, const struct advice *a)
 {
+	return advise_json_period(fp, a, NULL);
+}
+
+int
+advise_json_period(
+    FILE *fp, const struct advice *a, const struct period_gap *gap)
+{
 	const struct readiness *r = &a->r;
 	const struct readiness_thresholds *t = &a->thresholds;
 	int last = r->next_step_no < 0;
@@ -318,6 +332,10 @@ advise_json(FILE *fp, const struct advice *a)
 	json_kv_time(fp, "until", a->until, 0);
 	json_kv_opt(fp, "first_day", a->in.first_day, 0);
 	json_kv_opt(fp, "last_day", a->in.last_day, 0);
+	json_kv_opt(fp, "latest_day", gap != NULL ? gap->latest_day : NULL, 0);
+	json_kv_opt(fp, "try_until", gap != NULL ? gap->try_until : NULL, 0);
+	json_kv_opt(
+	    fp, "earliest_day", gap != NULL ? gap->earliest_day : NULL, 0);
 	fputc('}', fp);
 
 	policy_now(fp, a);

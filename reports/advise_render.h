@@ -23,8 +23,13 @@
 #include <stdio.h>
 
 struct advice;
+struct period_gap;
 
 int advise_text(FILE *fp, const struct advice *a, int color);
 int advise_json(FILE *fp, const struct advice *a);
+/* advise_json() with where the reports are when the period holds none
+ * (digest.h; NULL: not checked, the keys null). */
+int advise_json_period(
+    FILE *fp, const struct advice *a, const struct period_gap *gap);
 
 #endif

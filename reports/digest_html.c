@@ -1059,6 +1059,16 @@ no_reports(FILE *fp, const struct digest_domain *dd)
 	} else {
 		fputs("No receiver reported mail for this domain.", fp);
 	}
+	/* Where the data is (our own day texts). */
+	if (dd->gap.latest_day[0] != '\0')
+		fprintf(fp,
+		    " The latest report about this domain ends %.10s: try "
+		    "<code>--until %.10s</code>.",
+		    dd->gap.latest_day, dd->gap.try_until);
+	else if (dd->gap.earliest_day[0] != '\0')
+		fprintf(fp,
+		    " The earliest report about this domain begins %.10s.",
+		    dd->gap.earliest_day);
 	fputs("</p></div>\n", fp);
 	section_end(fp);
 }

@@ -203,6 +203,10 @@ domain(FILE *fp, const struct digest_domain *dd)
 		rate(fp, "pass_rate", dd->prev_passed, dd->prev_messages, 0);
 		fputc('}', fp);
 	}
+	/* Without mail in the period: where the reports are. */
+	json_kv_opt(fp, "latest_day", dd->gap.latest_day, 0);
+	json_kv_opt(fp, "try_until", dd->gap.try_until, 0);
+	json_kv_opt(fp, "earliest_day", dd->gap.earliest_day, 0);
 	json_key(fp, "days", 0);
 	fputc('[', fp);
 	for (size_t i = 0; i < dd->ndays; i++) {

@@ -128,6 +128,18 @@ totals(void *ctx, const struct digest_domain *dd)
 			    then,
 			    present_rate(
 			        dd->prev_passed, then, "-", a, sizeof(a)));
+		/* Where the data is (our own day texts). */
+		if (dd->gap.latest_day[0] != '\0')
+			fprintf(fp,
+			    "\nThe latest report about this domain ends %.10s: "
+			    "try "
+			    "`--until %.10s`.\n",
+			    dd->gap.latest_day, dd->gap.try_until);
+		else if (dd->gap.earliest_day[0] != '\0')
+			fprintf(fp,
+			    "\nThe earliest report about this domain begins "
+			    "%.10s.\n",
+			    dd->gap.earliest_day);
 		return;
 	}
 	fprintf(fp, "**%" PRIu64 " messages, %s pass DMARC.**", now,

@@ -299,6 +299,19 @@ totals(void *ctx, const struct digest_domain *dd)
 			    then,
 			    present_rate(
 			        dd->prev_passed, then, "-", a, sizeof(a)));
+		/* Where the data is, as the command says on stderr (our own
+		 * day texts). */
+		if (dd->gap.latest_day[0] != '\0')
+			say(fp, 0,
+			    "The latest report about this domain ends %.10s: "
+			    "try "
+			    "--until %.10s.",
+			    dd->gap.latest_day, dd->gap.try_until);
+		else if (dd->gap.earliest_day[0] != '\0')
+			say(fp, 0,
+			    "The earliest report about this domain begins "
+			    "%.10s.",
+			    dd->gap.earliest_day);
 		return;
 	}
 	fprintf(fp, "Messages    %" PRIu64 ", %s pass DMARC\n", now,

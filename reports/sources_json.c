@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "digest.h"
 #include "json.h"
 #include "source_json.h"
 #include "xalloc.h"
@@ -92,6 +93,13 @@ sources_json(FILE *fp, const struct sources_view *v)
 	fputs(v->all ? "true" : "false", fp);
 	json_key(fp, "offline", 0);
 	fputs(v->offline ? "true" : "false", fp);
+	/* An empty period: where the reports are. */
+	json_kv_opt(
+	    fp, "latest_day", v->gap != NULL ? v->gap->latest_day : NULL, 0);
+	json_kv_opt(
+	    fp, "try_until", v->gap != NULL ? v->gap->try_until : NULL, 0);
+	json_kv_opt(fp, "earliest_day",
+	    v->gap != NULL ? v->gap->earliest_day : NULL, 0);
 	/* The addresses of the senders listed, most failed first over all
 	 * of them, as source_overview() ranks them. */
 	for (size_t i = 0; i < l->n; i++)

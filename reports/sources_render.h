@@ -15,6 +15,8 @@
 
 #include "sources.h"
 
+struct period_gap;
+
 struct sources_view {
 	const char *domain;
 	int days;
@@ -22,6 +24,9 @@ struct sources_view {
 	const struct sender_list *senders;
 	int all;
 	int offline; /* names from the cache only */
+	/* Where the reports are when the period has none (digest.h); NULL:
+	 * not checked. */
+	const struct period_gap *gap;
 };
 
 int sources_text(FILE *fp, const struct sources_view *v, int color);

@@ -582,4 +582,102 @@ jqt s17 "[.reasons[] | select(.code == \"pass_rate\")][0] | .met and
 jqt s17 ".failing_senders[0] | .hit == 0 and .failed == $((14 * 40))
 	and .blocks == false"
 
+# === The weekly report says what advise says ================================
+# report (the week before now) takes its readiness from the same result as
+# advise over the same 14 days: the verdicts of scenarios 4, 10, 11 and 16
+# above, in every format; and for scenario 9, where the data is, in the
+# body.  reports NAME ARGS...: NAME-text, NAME-markdown, NAME-html and
+# NAME-json, each exit 0.
+reports() {
+	rp_name=$1
+	shift
+	for rp_f in text markdown html json; do
+		run "$rp_name-$rp_f" 0 report --db "$db" --no-dns-check \
+			--format $rp_f "$@"
+	done
+}
+
+# 4: DNS publishes p=quarantine (step 2), the reports say p=none: WAIT,
+# the published policy with its own step, never "step 2 of 4 (p=none)".
+reports r4 --dns-servers "$DMARCSIFT_TEST_DNS" --domain ahead.test
+expect r4-text out '^Published   p=quarantine \(step 2 of 4\) in DNS now; receivers report p=none'
+expect r4-text out '^Readiness   step 2 of 4 \(p=quarantine\); next step 3: p=reject; t=y; pct=0$'
+expect r4-text out '^ +WAIT: not every receiver shows the published policy yet'
+refute r4-text out 'step 2 of 4 \(p=none'
+expect r4-markdown out '^Published in DNS now: `p=quarantine` \(step 2 of 4\)'
+expect r4-markdown out '\*\*WAIT\*\*: not every receiver shows the published policy'
+expect r4-html out 'Wait: not every receiver shows the published policy yet'
+expect r4-html out 'Published in DNS now: <b[^>]*>p=quarantine</b>\. Step 2 of 4\.'
+jqt r4-json '.domains[0].readiness | .verdict == "wait" and .waiting == true
+	and .published == {"policy": "p=quarantine", "step": 2, "differs": true}
+	and .step_now == 2 and .rollback_record == null'
+
+# 10: 1 of 2 reporters shows p=quarantine and legitimate mail is being
+# quarantined (500 of 7500 since the step, 6.7%): ROLL BACK to step 1
+# comes first, its record in place of the next one.
+reports r10 --offline --domain step.test
+for f in text markdown; do
+	expect r10-$f out 'ROLL BACK'
+	expect r10-$f out '^Roll back, to publish now at `?_dmarc.step.test'
+	expect r10-$f out 'v=DMARC1; p=quarantine; t=y; pct=0;'
+	refute r10-$f out 'to publish when ready|not ready yet|Not ready yet'
+done
+expect r10-text out '^Readiness   step 2 of 4 \(p=quarantine\)$'
+expect r10-html out '<b>Roll back:</b>'
+expect r10-html out 'Roll back now: publish this TXT record at'
+refute r10-html out 'When the conditions are met'
+jqt r10-json '.domains[0].readiness | .verdict == "roll_back"
+	and .waiting == true and .rollback_step == 1
+	and (.rollback_record | test("; p=quarantine; t=y; pct=0;"))'
+jqt r10-json '[.domains[0].readiness.reasons[] | select(.code == "watch")][0]
+	| .met == false and (.text | test("500 messages .* 6.7%"))'
+
+# 11: at p=reject, 350 of 7350 rejected since the step (4.8%): ROLL BACK
+# to p=quarantine; t=y; pct=0, checked before "at the last step".
+reports r11 --offline --domain rbreject.test
+for f in text markdown html; do
+	expect r11-$f out 'v=DMARC1; p=quarantine; t=y; pct=0; rua=mailto:YOUR-ADDRESS'
+	refute r11-$f out '[Aa]t the last step'
+done
+expect r11-text out '^Readiness   step 4 of 4 \(p=reject\)$'
+expect r11-text out '^ +ROLL BACK: legitimate mail is being lost'
+expect r11-markdown out '\*\*ROLL BACK\*\*'
+expect r11-html out '<b>Roll back:</b>'
+jqt r11-json '.domains[0].readiness | .verdict == "roll_back"
+	and .step_now == 4 and .next_step_no == null and .rollback_step == 1
+	and .rollback_record ==
+	"v=DMARC1; p=quarantine; t=y; pct=0; rua=mailto:YOUR-ADDRESS"'
+
+# 16: Google shows p=quarantine, Yahoo not yet, nothing lost: WAIT for
+# the new policy (nothing is published: --offline), naming both.
+reports r16 --offline --domain confirm.test
+expect r16-text out '^ +WAIT: not every receiver shows the new policy yet'
+expect r16-markdown out 'shown by google.com; not yet by yahoo.com'
+expect r16-markdown out '\*\*WAIT\*\*: not every receiver shows the new policy'
+expect r16-html out 'Wait: not every receiver shows the new policy yet'
+jqt r16-json '.domains[0].readiness | .verdict == "wait" and .waiting
+	and .published == null and .rollback_record == null'
+
+# 9: the week before now holds nothing about old.test; its latest report
+# began on day 31 before now (dayb 31, 2026-03-01) and ends that day: the
+# body says so, with the --until of the day after, in every format, and
+# advise --json and sources --json carry the same days.
+last=$(date -u -d "@$(dayb 31)" +%F)
+next=$(date -u -d "@$(dayb 30)" +%F)
+eq "s9 days" "$last $next" "2026-03-01 2026-03-02"
+reports r9 --offline --domain old.test
+expect r9-text out "^The latest report about this domain ends $last: try --until $next\.$"
+expect r9-markdown out "ends $last: try \`--until $next\`"
+expect r9-html out "ends $last: try <code>--until $next</code>"
+expect r9-text err "the latest ends $last: try --until $next"
+jqt r9-json ".domains[0] | .messages == 0 and .latest_day == \"$last\"
+	and .try_until == \"$next\" and .earliest_day == null"
+jqt s9 ".period.latest_day == \"$last\" and .period.try_until == \"$next\"
+	and .period.earliest_day == null"
+run s9s 0 sources --db "$db" --offline --domain old.test --json
+jqt s9s ".latest_day == \"$last\" and .try_until == \"$next\"
+	and .sources == []"
+# A period with data: the keys are null.
+jqt s1 '.period | .latest_day == null and .try_until == null'
+
 finish "scenarios: all passed"

@@ -50,10 +50,13 @@ def list($p):
   (.sources | to_entries[] | .key as $i | .value | source("\($p).sources[\($i)]"));
 
 def domain($p):
-  rule(keys_are(["domain","messages","passed","pass_rate","previous","days",
+  rule(keys_are(["domain","messages","passed","pass_rate","previous",
+    "latest_day","try_until","earliest_day","days",
     "policy","readiness","failing_yours","new_sources","stopped_sources",
     "spoofing_sources","reporters","dns"]); "\($p): keys \(keys)"),
   rule(.domain | type == "string"; "\($p).domain"),
+  rule([.latest_day, .try_until, .earliest_day] | all(. == null or test("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")); "\($p) latest_day, try_until, earliest_day"),
+  rule(.messages == 0 or ([.latest_day, .try_until, .earliest_day] | all(. == null)); "\($p) where the data is only without mail"),
   rule([.messages, .passed] | all(uint); "\($p) counts"),
   rule(.pass_rate == null or (.pass_rate | type == "number" and . >= 0 and . <= 100); "\($p).pass_rate"),
   rule((.messages == 0) == (.pass_rate == null); "\($p).pass_rate null iff no messages"),
@@ -139,6 +142,7 @@ jeq realistic '[.domains[0].readiness.reasons[].met]' '[true,false,false,null]'
 jeq realistic '[.domains[0].dns[] | select(.status != "pass") | .id]' '["dmarc.policy","spf.lookups"]'
 jeq realistic '.domains[0].dns[0].fix' 'null'
 jeq realistic '[.domains[1].previous, .domains[1].readiness.ready, .domains[1].dns]' '[null,true,null]'
+jeq realistic '.domains[2] | [.latest_day, .try_until, .earliest_day]' '["2026-11-08","2026-11-09",null]'
 jeq realistic '.domains[2] | [.messages, .pass_rate, .days[0]]' '[0,null,{"day":"2026-11-09","messages":0,"passed":0}]'
 jeq realistic '.refused | [.inputs[0].input, .inputs[0].received_at, .more]' '[4711,"2026-11-10T04:00:00Z",1]'
 jeq empty '[.domains, .refused]' '[[],{"inputs":[],"more":0}]'

@@ -333,6 +333,10 @@ fx_realistic(void)
 	    "rua=mailto:YOUR-ADDRESS");
 	fx_reason(
 	    dd, "data", 0, "0 days with reports in the period (14 needed)");
+	/* Its latest report ended the day before the period. */
+	dd->gap.empty = 1;
+	snprintf(dd->gap.latest_day, sizeof(dd->gap.latest_day), "2026-11-08");
+	snprintf(dd->gap.try_until, sizeof(dd->gap.try_until), "2026-11-09");
 	fx_source(&dd->stopped, "198.51.100.30", SOURCE_LEGITIMATE, NULL,
 	    "relay.example.net", 56, 50, "forwarded", FX_SINCE - 6 * FX_DAY,
 	    FX_SINCE - FX_DAY);

@@ -1421,6 +1421,40 @@ test_step_verdicts(void **state)
 	digest_free(d);
 }
 
+/* A domain without mail in the period says where its reports are in the
+ * body of every format, not only on stderr (issue 12 item 10). */
+static void
+test_empty_period_hint(void **state)
+{
+	static const char *const want[][2] = {
+	    {"text",
+	        "The latest report about this domain ends 2026-11-08: "
+	        "try --until 2026-11-09."},
+	    {"markdown",
+	        "The latest report about this domain ends "
+	        "2026-11-08: try `--until 2026-11-09`."},
+	    {"html",
+	        "The latest report about this domain ends 2026-11-08: "
+	        "try <code>--until 2026-11-09</code>."},
+	    {"json",
+	        "\"domain\":\"example.net\",\"messages\":0,\"passed\":0,"
+	        "\"pass_rate\":null,\"previous\":{\"messages\":56,"
+	        "\"passed\":50,\"pass_rate\":89.2},\"latest_day\":"
+	        "\"2026-11-08\",\"try_until\":\"2026-11-09\","
+	        "\"earliest_day\":null"},
+	};
+	struct digest *d = fx_realistic();
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		char *out = render_ok(d, want[i][0]);
+
+		has(out, want[i][1]);
+		free(out);
+	}
+	digest_free(d);
+}
+
 static void
 test_write_failure(void **state)
 {
@@ -1492,6 +1526,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_csv_unknown_table),
 	    cmocka_unit_test(test_same_digits),
 	    cmocka_unit_test(test_step_verdicts),
+	    cmocka_unit_test(test_empty_period_hint),
 	    cmocka_unit_test(test_write_failure),
 	};
 
