@@ -680,4 +680,23 @@ jqt s9s ".latest_day == \"$last\" and .try_until == \"$next\"
 # A period with data: the keys are null.
 jqt s1 '.period | .latest_day == null and .try_until == null'
 
+# === A PTR name is shown only when forward-confirmed =======================
+# Whoever controls 203.0.113.100's reverse zone (scenario 10's spoofer)
+# may name it anything: a name that does not resolve back is not shown.
+# 198.51.100.100 (scenario 10's own failing sender) has a confirmed one.
+q "INSERT INTO rdns (ip, status, name, confirmed, orgdomain, expires_at)
+	VALUES ('203.0.113.100', 'ok', 'fake.other.example', false, NULL,
+	        now() + interval '1 day'),
+	       ('198.51.100.100', 'ok', 'mail.step.test', true, 'step.test',
+	        now() + interval '1 day')" >/dev/null
+reports rp --offline --domain step.test
+for f in text markdown html json; do
+	refute rp-$f out 'fake\.other'
+done
+expect rp-text out 'mail\.step\.test'
+jqt rp-json '.domains[0].spoofing_sources.sources[0] | .ip == "203.0.113.100"
+	and .ptr == null and .members[0].ptr == null'
+jqt rp-json '[.domains[0].failing_yours.sources[].members[]
+	| select(.ip == "198.51.100.100")][0].ptr == "mail.step.test"'
+
 finish "scenarios: all passed"
