@@ -4,6 +4,7 @@
 #include "advise.h"
 #include "advise_render.h"
 #include "analysis_env.h"
+#include "dmarc_record.h"
 #include "err.h"
 #include "httpd.h"
 #include "log.h"
@@ -24,18 +25,16 @@ static int
 word_of(const struct httpd_request *rq, const char *key, int from, char *out,
     size_t size)
 {
-	static const char *const words[] = {"none", "quarantine", "reject"};
 	const char *v = httpd_arg(rq, key);
+	int s;
 
 	out[0] = '\0';
 	if (v == NULL || v[0] == '\0')
 		return 0;
-	for (int i = from; i < 3; i++)
-		if (strcasecmp(v, words[i]) == 0) {
-			snprintf(out, size, "%s", words[i]);
-			return 0;
-		}
-	return -1;
+	if ((s = dmarc_policy_strength(v, strlen(v))) < from)
+		return -1;
+	snprintf(out, size, "%s", dmarc_policy_word(s));
+	return 0;
 }
 
 const char *
@@ -54,11 +53,9 @@ serve_whatif_args(const struct httpd_request *rq, struct web_whatif *w)
 	if (word_of(rq, "np", 0, w->np, sizeof(w->np)) < 0)
 		return "np: want none, quarantine or reject";
 	if (pct != NULL && pct[0] != '\0') {
-		/* As --what-if's :PCT: a whole number, 0 to 100. */
-		if (strspn(pct, "0123456789") != strlen(pct) ||
-		    strlen(pct) > 3 || atoi(pct) > 100)
+		/* As --what-if's :PCT and a record's pct=. */
+		if ((w->pct = dmarc_pct_parse(pct, strlen(pct))) < 0)
 			return "pct: want a whole number from 0 to 100";
-		w->pct = atoi(pct);
 	}
 	if (t != NULL && t[0] != '\0') {
 		if (strcasecmp(t, "y") != 0 && strcasecmp(t, "n") != 0)
