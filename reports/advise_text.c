@@ -2,6 +2,7 @@
 
 #include "advise.h"
 #include "clock.h"
+#include "digest_outline.h"
 #include "present.h"
 #include "xalloc.h"
 #include "text.h"
@@ -79,22 +80,27 @@ summary(FILE *fp, const struct advice *a, int color)
 		    r->step_published);
 
 	present_safe(r->next_step, next, sizeof(next));
-	/* Losing mail comes first, at the last step too. */
-	if (r->rollback_record[0] != '\0')
+	/* The order every format keeps (digest_verdict_of()): losing mail
+	 * comes first, at the last step too. */
+	switch (digest_verdict_of(r)) {
+	case DIGEST_ROLL_BACK:
 		fprintf(fp,
 		    "Verdict:    %sROLL BACK%s: legitimate mail is being lost "
 		    "(see watch)\n",
 		    present_ansi(color, PRESENT_BOLD_RED),
 		    present_ansi(color, PRESENT_RESET));
-	else if (r->next_step_no < 0)
+		break;
+	case DIGEST_LAST_STEP:
 		fputs("Verdict:    at the last step, nothing further to "
 		      "publish\n",
 		    fp);
-	else if (r->ready)
+		break;
+	case DIGEST_READY:
 		fprintf(fp, "Verdict:    %sREADY%s for %s (step %d)\n",
 		    present_ansi(color, PRESENT_GREEN),
 		    present_ansi(color, PRESENT_RESET), next, r->next_step_no);
-	else if (r->waiting)
+		break;
+	case DIGEST_WAIT:
 		fprintf(fp,
 		    "Verdict:    %sWAIT%s: not every receiver shows the %s "
 		    "policy yet; then %s (step %d)\n",
@@ -102,10 +108,13 @@ summary(FILE *fp, const struct advice *a, int color)
 		    present_ansi(color, PRESENT_RESET),
 		    r->published_differs ? "published" : "new", next,
 		    r->next_step_no);
-	else
+		break;
+	case DIGEST_NOT_READY:
 		fprintf(fp, "Verdict:    %sNOT READY%s for %s (step %d)\n",
 		    present_ansi(color, PRESENT_BOLD_RED),
 		    present_ansi(color, PRESENT_RESET), next, r->next_step_no);
+		break;
+	}
 }
 
 static void

@@ -157,7 +157,7 @@ digest_outline_walk(
 enum digest_verdict
 digest_verdict_of(const struct readiness *r)
 {
-	/* advise_text.c's order: a rollback before "nothing further". */
+	/* A rollback before "nothing further": losing mail comes first. */
 	if (r->rollback_record[0] != '\0')
 		return DIGEST_ROLL_BACK;
 	if (r->next_step_no < 0)

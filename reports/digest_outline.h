@@ -65,10 +65,10 @@ const char *digest_policy_tags(
     const struct policy_state *p, char *buf, size_t size);
 
 /*
- * The readiness verdict as `dmarcsift advise` gives it
- * (reports/advise_text.c), read from the readiness result, never judged
- * again: losing legitimate mail comes first (ROLL BACK, at p=reject too),
- * then the last step, READY, WAIT (not every reporter shows the policy
+ * The readiness verdict, the one order of every format (advise's text and
+ * JSON, the report, the dashboard), read from the readiness result, never
+ * judged again: losing legitimate mail comes first (ROLL BACK, at p=reject
+ * too), then the last step, READY, WAIT (not every reporter shows the policy
  * the domain stands on), NOT READY.  The report and the dashboard say the
  * same.
  */

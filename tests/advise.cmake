@@ -4,7 +4,7 @@
 ds_unit_test(test_readiness LIBS dsanalyze)
 ds_unit_test(test_advise_render
   SOURCES ${DS_SRC}/reports/advise_text.c ${DS_SRC}/reports/advise_json.c
-  ${DS_SRC}/reports/present.c
+  ${DS_SRC}/reports/present.c ${DS_SRC}/reports/digest_outline.c
   LIBS dsanalyze)
 
 # test_advise_render compares its JSON byte for byte with these golden
