@@ -4,7 +4,9 @@
 # report FILE ORG DOMAIN BEGIN P RECORD...
 #   BEGIN is a Unix time (the day's start), the report covers one day.
 #   Each RECORD is IP|COUNT|HEADER_FROM|DKIM|SPF|REASON with
-#     DKIM    "" or domain:result
+#     DKIM    "" or domain[/selector]:result, or several of those
+#             separated by commas (one signature each; selector s1 when
+#             not given)
 #     SPF     "" or domain:result (scope mfrom)
 #     REASON  "" or type[:comment]
 #   The receiver's policy_evaluated is pass when the DKIM or SPF result is
@@ -25,7 +27,8 @@ report() {
 #   the DMARCbis namespace (urn:ietf:params:xml:ns:dmarc-2.0, with
 #   <version>1.0</version>), and is not a policy tag.
 #   Each RECORD is IP|COUNT|HEADER_FROM|DKIM|SPF|REASON, as for report:
-#   DKIM and SPF "" or domain:result, REASON "" or type[:comment];
+#   DKIM "" or domain[/selector]:result[,...] (as for report), SPF ""
+#   or domain:result, REASON "" or type[:comment];
 #   the receiver's policy_evaluated is pass when the DKIM or SPF result is
 #   pass for HEADER_FROM's domain, else fail.  An optional seventh field
 #   is the disposition (none when absent): IP|COUNT|...|REASON|quarantine.
@@ -71,7 +74,15 @@ report2() {
 			ip=$1 count=$2 hfrom=$3 dkim=${4:-} spf=${5:-} reason=${6:-}
 			disp=${7:-none}
 			dk=fail sp=fail
-			case $dkim in "$hfrom":pass) dk=pass ;; esac
+			r2_ifs=$IFS
+			IFS=,
+			set -f
+			for r2_sig in $dkim; do
+				r2_d=${r2_sig%%:*}
+				[ "${r2_d%%/*}:${r2_sig#*:}" = "$hfrom:pass" ] && dk=pass
+			done
+			set +f
+			IFS=$r2_ifs
 			case $spf in "$hfrom":pass) sp=pass ;; esac
 			printf '<record><row><source_ip>%s</source_ip>' "$ip"
 			printf '<count>%s</count><policy_evaluated>' "$count"
@@ -88,11 +99,19 @@ report2() {
 			printf '</policy_evaluated></row>'
 			printf '<identifiers><header_from>%s</header_from>' "$hfrom"
 			printf '</identifiers><auth_results>'
-			if [ -n "$dkim" ]; then
-				printf '<dkim><domain>%s</domain><selector>s1</selector>' \
-					"${dkim%%:*}"
-				printf '<result>%s</result></dkim>' "${dkim#*:}"
-			fi
+			r2_rest=$dkim
+			while [ -n "$r2_rest" ]; do
+				r2_sig=${r2_rest%%,*}
+				case $r2_rest in
+				*,*) r2_rest=${r2_rest#*,} ;;
+				*) r2_rest= ;;
+				esac
+				r2_d=${r2_sig%%:*} r2_s=s1
+				case $r2_d in */*) r2_s=${r2_d#*/} r2_d=${r2_d%%/*} ;; esac
+				printf '<dkim><domain>%s</domain>' "$r2_d"
+				printf '<selector>%s</selector>' "$r2_s"
+				printf '<result>%s</result></dkim>' "${r2_sig#*:}"
+			done
 			if [ -n "$spf" ]; then
 				printf '<spf><domain>%s</domain><scope>mfrom</scope>' \
 					"${spf%%:*}"
