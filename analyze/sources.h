@@ -3,16 +3,20 @@
  * period, each in a class, with its volume, main failure cause and name.
  *
  * Read from the SQL function source_overview() (sql/005_analysis.sql), so
- * that the commands and psql give the same numbers.  The classes:
+ * that the commands and psql give the same numbers.  The classes (their
+ * one definition: source_classes_now(), sql/020_classes_evidence.sql):
  *   legitimate  trusted in config, or passes aligned for at least
- *               legit_share percent of its mail, or a service that passes
- *               aligned for the domain elsewhere
+ *               legit_share percent of its mail, or fails mostly by strict
+ *               alignment only, or a service that passes aligned for the
+ *               domain elsewhere
  *   forwarder   half or more of its failing mail failed by forwarding or
  *               a mailing list: not the domain owner's to fix
- *   spoofing    nothing passes, no known service, and nothing
- *               authenticates but a throwaway domain's own DKIM
+ *   spoofing    nothing passes, no known service, no PTR name of the
+ *               owner's, and nothing authenticates but a throwaway
+ *               domain's own DKIM
  *   unknown     authenticates as someone else (an ESP not set up, or a
- *               spoofer using one): it may be the owner's mail
+ *               spoofer using one), or a PTR name of the owner's: it may be
+ *               the owner's mail
  *   ignored     in ignored_sources: the owner said it is not theirs
  * Verdicts must be up to date first: analysis_refresh() (analysis.h).
  */

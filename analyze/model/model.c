@@ -62,8 +62,8 @@ static const struct {
     [VERDICT_AUTH_FAIL] = {"auth_fail",
         "SPF fails and no DKIM passes (a sender missing from your SPF "
         "record, or spoofing)",
-        "if you know this source, add it to your SPF record and turn on "
-        "DKIM there; if not, it is spoofing"},
+        "add it to your SPF record or sign its mail with DKIM for your "
+        "domain"},
 };
 
 const char *

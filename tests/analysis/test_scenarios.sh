@@ -255,6 +255,30 @@ while [ $d -le 21 ]; do
 	d=$((d + 1))
 done
 
+# --- 18. An own server without authentication is not spoofing. --------------
+# 21 daily reports.  192.0.2.180: own9.test's mail server, 1000 a day,
+# DKIM and SPF pass aligned.  192.0.2.181: its scanner, forward-confirmed
+# as scanner.own9.test (scenarios.zone), 60 a day, no DKIM, SPF fails:
+# 60 of 1060, 5.7% of all mail.
+daily 21 s18 own9.test none \
+	'192.0.2.180|1000|own9.test|own9.test:pass|own9.test:pass|' \
+	'192.0.2.181|60|own9.test||own9.test:fail|'
+
+# --- 19. The owner's subdomain signer under adkim=s is legitimate. ----------
+# 21 daily reports, adkim=s aspf=s.  192.0.2.190: 1000 a day, DKIM and SPF
+# pass for strict.test itself.  198.51.100.190: 200 a day, DKIM and SPF
+# pass for mail.strict.test, which strict alignment refuses for From
+# strict.test.
+d=1
+while [ $d -le 21 ]; do
+	b=$(dayb $d)
+	report2 "$in/s19-$d.xml" google.com strict.test "$b" $((b + DAY - 1)) \
+		'adkim=s aspf=s p=none sp=none pct=100' \
+		'192.0.2.190|1000|strict.test|strict.test:pass|strict.test:pass|' \
+		'198.51.100.190|200|strict.test|mail.strict.test:pass|mail.strict.test:pass|'
+	d=$((d + 1))
+done
+
 run ingest 0 ingest --db "$db" -q "$in"
 for x in 1g 1y 2y 2g; do
 	run "ingest-s10-$x" 0 ingest --db "$db" -q -j1 "$tmp/s10/$x"
@@ -698,5 +722,57 @@ jqt rp-json '.domains[0].spoofing_sources.sources[0] | .ip == "203.0.113.100"
 	and .ptr == null and .members[0].ptr == null'
 jqt rp-json '[.domains[0].failing_yours.sources[].members[]
 	| select(.ip == "198.51.100.100")][0].ptr == "mail.step.test"'
+# === 18 =====================================================================
+# sources looks the addresses up (rdns); advise reads what it cached.
+# The default period of sources is the 30 days before now: all 21 days,
+# 21 * 60 failing from the scanner.
+run s18_src 0 sources --db "$db" --dns-servers "$DMARCSIFT_TEST_DNS" \
+	--domain own9.test --json
+jqt s18_src '.sources[] | select(.ip == "192.0.2.181") | .class == "unknown"
+	and .cause == "auth_fail" and .failed == 1260
+	and .ptr == "scanner.own9.test"
+	and .fix == "add it to your SPF record or sign its mail with DKIM for your domain"'
+eq "s18 failed (by hand)" $((21 * 60)) 1260
+# 14 days judged: 14 * 1060 = 14840 messages, of which the scanner's
+# 14 * 60 = 840 are unknown (may be yours) and fail; the mail that may be
+# yours passes 14000 of 14840: 943 per mille (94.3%), below 98%; the
+# scanner alone is 840 / 14840 = 56 per mille of all mail, above 1%.
+eq "s18 pass rate (by hand)" "$((14 * 1000 * 1000 / (14 * 1060)))" 943
+eq "s18 share (by hand)" "$((14 * 60 * 1000 / (14 * 1060)))" 56
+run s18 1 advise --db "$db" --offline --domain own9.test --json
+jqt s18 '.ready == false'
+jqt s18 ".evidence.messages == $((14 * 1060))
+	and .evidence.legit_messages == $((14 * 1000))
+	and .evidence.unknown_messages == $((14 * 60))
+	and .evidence.unknown_passed == 0 and .evidence.spoofing == 0"
+jqt s18 '.evidence.mine_pass_rate == 94.3'
+jqt s18 ".failing_senders[0] | .who == \"own9.test\" and .class == \"unknown\"
+	and .blocks == true and .hit == $((14 * 60))"
+jqt s18 '.reasons[] | select(.code == "sources") | .met == false'
+
+# === 19 =====================================================================
+# 14 days judged: 14 * 1200 = 16800 messages, all legitimate; the
+# subdomain signer's 14 * 200 = 2800 fail (strict alignment): 14000 of
+# 16800 pass, 833 per mille (83.3%).  It is the owner's, so advise asks
+# no "yours?": it names the fix.
+eq "s19 pass rate (by hand)" "$((14 * 1000 * 1000 / (14 * 1200)))" 833
+run s19_src 0 sources --db "$db" --offline --domain strict.test --json
+jqt s19_src '.sources[] | select(.ip == "198.51.100.190") |
+	.class == "legitimate" and .cause == "strict_unaligned"
+	and .failed == 4200
+	and .fix == "sign with the exact From domain, or relax alignment (adkim=r / aspf=r)"'
+run s19 1 advise --db "$db" --offline --domain strict.test --json
+jqt s19 ".evidence.messages == $((14 * 1200))
+	and .evidence.legit_messages == $((14 * 1200))
+	and .evidence.legit_passed == $((14 * 1000))
+	and .evidence.unknown_messages == 0"
+jqt s19 '.evidence.mine_pass_rate == 83.3'
+jqt s19 ".failing_senders[0] | .who == \"198.51.100.190\"
+	and .class == \"legitimate\" and .blocks == true
+	and .hit == $((14 * 200))"
+run s19_text 1 advise --db "$db" --offline --domain strict.test
+if grep -Fq 'not yours?' "$tmp/s19_text.out"; then
+	fail "s19_text: asks whether the owner's subdomain signer is theirs"
+fi
 
 finish "scenarios: all passed"
