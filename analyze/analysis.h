@@ -29,7 +29,7 @@ struct orgdomain;
 struct services;
 
 /* Bump when verdict.c or the columns it fills change meaning. */
-#define ANALYSIS_RULES_VERSION 2
+#define ANALYSIS_RULES_VERSION 3
 
 struct analysis_stats {
 	uint64_t records; /* verdicts computed now */

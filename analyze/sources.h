@@ -10,7 +10,9 @@
  *               alignment only, or a service that passes aligned for the
  *               domain elsewhere
  *   forwarder   half or more of its failing mail failed by forwarding or
- *               a mailing list: not the domain owner's to fix
+ *               a mailing list, with evidence (a receiver's reason, a known
+ *               service, or the owner's broken key that passed elsewhere):
+ *               not the domain owner's to fix
  *   spoofing    nothing passes, no known service, no PTR name of the
  *               owner's, and nothing authenticates but a throwaway
  *               domain's own DKIM

@@ -136,6 +136,7 @@ counted_spf(const struct dmarc_record *rec, const char **scope)
 struct evidence {
 	int unaligned_pass; /* a DKIM signature not aligned passes */
 	int aligned_bad; /* an aligned signature is there and does not pass */
+	long aligned_bad_at; /* the first such, its place; -1: none */
 	int any; /* any signature with a result other than none */
 	/* A signature of another domain passes that the services list does
 	 * not know as a sender (unknown, or with a role). */
@@ -236,8 +237,10 @@ eval_dkim(const struct orgdomain *od, const struct services *sv,
 			v->dkim_aligned = 1;
 		else if (r == RES_PASS)
 			note_unaligned_pass(od, sv, d->domain, v, ev);
-		else if (r != RES_NONE && aligned)
+		else if (r != RES_NONE && aligned && !ev->aligned_bad) {
 			ev->aligned_bad = 1;
+			ev->aligned_bad_at = (long)i;
+		}
 		if (r == RES_PASS)
 			rank = aligned ? 4 : 3;
 		else
@@ -263,7 +266,7 @@ auth_cause(const struct verdict *v, const struct evidence *ev, enum res spf,
 	if (ev->roles & (1u << SERVICES_ROLE_FORWARDER))
 		return VERDICT_FORWARDED;
 	if (ev->aligned_bad && ev->foreign_resigner)
-		return VERDICT_FORWARDED;
+		return VERDICT_RESIGNED;
 	if (ev->aligned_bad)
 		return VERDICT_DKIM_FAIL;
 	if (ev->strict_only)
@@ -323,6 +326,7 @@ verdict_eval_services(const struct orgdomain *od, const struct services *sv,
 
 	memset(v, 0, sizeof(*v));
 	memset(&ev, 0, sizeof(ev));
+	ev.aligned_bad_at = -1;
 	if (policy != NULL) {
 		v->strict_dkim = is_strict(policy->adkim);
 		v->strict_spf = is_strict(policy->aspf);
@@ -355,6 +359,8 @@ verdict_eval_services(const struct orgdomain *od, const struct services *sv,
 		v->disagree |= VERDICT_DISAGREE_SPF;
 
 	v->auth_cause = auth_cause(v, &ev, spf, spf_dom_aligned);
+	v->own_index =
+	    v->auth_cause == VERDICT_RESIGNED ? ev.aligned_bad_at : -1;
 	rc = reason_cause(rec, v);
 	v->cause = v->pass || rc == VERDICT_NONE ? v->auth_cause : rc;
 }

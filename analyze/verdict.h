@@ -44,21 +44,22 @@
  *     mailing_list, role forwarder forwarded; list wins when both are
  *     seen.  Only passing results count: anyone can claim a domain that
  *     then fails.
- *  6. forwarded: re-signed on the way.  A DKIM signature aligned with
- *     header_from is present and does not pass, while a signature of
- *     another domain passes that the services list does not know as a
- *     sender of its own customers' mail (it is unknown, or has a role):
- *     a list or forwarder changed the message, breaking the owner's
- *     signature, and signed it itself.  Called forwarded, not
- *     mailing_list: nothing tells a list from a forwarder or gateway that
- *     rewrites.  When the passing signer is a known sending service (no
+ *  6. resigned: re-signed on the way, or made to look so.  A DKIM
+ *     signature aligned with header_from is present and does not pass,
+ *     while a signature of another domain passes that the services list
+ *     does not know as a sender of its own customers' mail (it is unknown,
+ *     or has a role): a list or forwarder changed the message, breaking the
+ *     owner's signature, and signed it itself; or a spoofer added a broken
+ *     signature for the domain beside its own throwaway one.  One record
+ *     cannot tell them apart: own_index keeps the broken signature, and
+ *     the classes (sql/020_classes_evidence.sql) call it forwarding only
+ *     when that d= and selector passed aligned for the domain elsewhere in
+ *     the period.  When the passing signer is a known sending service (no
  *     role: Amazon SES, SendGrid, Mailchimp sign with their own domain
  *     beside the customer's), the owner's key at that service is what
- *     failed, and step 7 says so.  A spoofer can fake this by adding a
- *     broken signature for the domain; the receiver cannot tell either.
- *     Without such evidence (a reason, a known service, a broken own
- *     signature) a passing signature of another domain is not taken for
- *     forwarding: spoofers sign with throwaway domains of their own.
+ *     failed, and step 7 says so.  Without a broken own signature, a
+ *     passing signature of another domain is never taken for forwarding:
+ *     spoofers sign with throwaway domains of their own.
  *  7. dkim_fail: a DKIM signature aligned with header_from is present but
  *     does not pass (fail, neutral, policy, temperror, permerror): content
  *     changed on the way (lists, forwarders, footers) or a wrong key.
@@ -138,6 +139,10 @@ struct verdict {
 	const char *spf_result;
 	/* The counted result's place among rec->spf_results, -1: none. */
 	long spf_index;
+	/* When auth_cause is VERDICT_RESIGNED, the place among
+	 * rec->dkim_results of the owner's broken signature (the first
+	 * aligned one that did not pass); else -1. */
+	long own_index;
 };
 
 /*

@@ -12,8 +12,8 @@
 #include "services.h"
 #include "verdict.h"
 
-/* 17 fields. */
-#define NFIELDS 17
+/* 18 fields. */
+#define NFIELDS 18
 
 static const char *
 service_of(const struct services *sv, enum services_kind kind, const char *d)
@@ -66,7 +66,13 @@ verdict_copy_fields(struct copybuf *b, const struct verdict *v,
 	    b, unless_derived(spf_result, s ? s->result : NULL, "none"), '\t');
 	copybuf_text(b, v->override, '\t');
 	copybuf_text(b, service_of(sv, SERVICES_DKIM, v->dkim_domain), '\t');
-	copybuf_text(b, service_of(sv, SERVICES_SPF, v->spf_domain), end);
+	copybuf_text(b, service_of(sv, SERVICES_SPF, v->spf_domain), '\t');
+	/* The owner's broken signature beside a re-signer's, by its place
+	 * (from 1): NULL for every other record. */
+	if (v->own_index >= 0)
+		copybuf_u64(b, (unsigned long)(v->own_index + 1), end);
+	else
+		copybuf_text(b, NULL, end);
 }
 
 void

@@ -1,6 +1,7 @@
 /*
  * verdict_copy: a record's verdict as the v_* columns of its records row
- * (sql/014_verdicts_inline.sql) in COPY text form.  The one writer of
+ * (sql/014_verdicts_inline.sql, v_own: sql/020_classes_evidence.sql) in
+ * COPY text form.  The one writer of
  * those columns, for the store that judges records as they are parsed
  * (ingest/store.c: they end the record's own row) and for the judge that
  * reads stored records back (analysis.c: a row of report, idx and them,
@@ -19,7 +20,7 @@ struct verdict;
 	"v_pass, v_dkim_aligned, v_spf_aligned, v_rcv_pass, v_disagree, "      \
 	"v_cause, v_auth_cause, v_dkim, v_spf, v_header_from, v_dkim_domain, " \
 	"v_dkim_result, v_spf_domain, v_spf_result, v_override, "              \
-	"v_dkim_service, v_spf_service"
+	"v_dkim_service, v_spf_service, v_own"
 
 /* Their types, for a table that holds them on the way (same order). */
 #define VERDICT_COPY_TYPES                                                     \
@@ -28,7 +29,7 @@ struct verdict;
 	"v_auth_cause smallint, v_dkim smallint, v_spf smallint, "             \
 	"v_header_from text, v_dkim_domain text, v_dkim_result text, "         \
 	"v_spf_domain text, v_spf_result text, v_override text, "              \
-	"v_dkim_service text, v_spf_service text"
+	"v_dkim_service text, v_spf_service text, v_own smallint"
 
 /*
  * Appends the fields of verdict v of record rec to b, the last followed

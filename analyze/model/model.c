@@ -29,6 +29,13 @@ static const struct {
         "policy, trusted forwarder, sampling or test mode)",
         "nothing to fix for the override; the authentication cause shows "
         "what failed underneath"},
+    [VERDICT_RESIGNED] = {"resigned",
+        "re-signed: your domain's DKIM signature did not verify and another "
+        "domain's passes (a forwarder or list changed the message and "
+        "signed it, or a spoofer added a broken signature of yours)",
+        "if this source is yours, check its DKIM key in DNS and that "
+        "nothing rewrites mail after signing; forwarders and lists that "
+        "re-sign cause it too"},
     [VERDICT_DKIM_FAIL] = {"dkim_fail",
         "DKIM fails: a signature for your domain did not verify "
         "(forwarding or content changes, or a wrong key)",

@@ -279,6 +279,19 @@ while [ $d -le 21 ]; do
 	d=$((d + 1))
 done
 
+# --- 20. A spoofer faking a re-signature is no forwarder. -------------------
+# 21 daily reports.  192.0.2.210: resign.test's server, 1000 a day, signed
+# d=resign.test s=s1 (passes), SPF passes.  203.0.113.210: the spoofer, 170
+# a day, a broken d=resign.test s=bogus (a selector that never passes)
+# beside a passing d=throwaway-resign.example, SPF resign.test fails.
+# 198.51.100.210: a real forwarder, 50 a day, the owner's d=resign.test
+# s=s1 broken on the way and re-signed d=forwarder-example.net, its own
+# SPF passing: s1 passed aligned (192.0.2.210), the evidence.
+daily 21 s20 resign.test none \
+	'192.0.2.210|1000|resign.test|resign.test/s1:pass|resign.test:pass|' \
+	'203.0.113.210|170|resign.test|resign.test/bogus:fail,throwaway-resign.example/s1:pass|resign.test:fail|' \
+	'198.51.100.210|50|resign.test|resign.test/s1:fail,forwarder-example.net/s1:pass|forwarder-example.net:pass|'
+
 run ingest 0 ingest --db "$db" -q "$in"
 for x in 1g 1y 2y 2g; do
 	run "ingest-s10-$x" 0 ingest --db "$db" -q -j1 "$tmp/s10/$x"
@@ -775,4 +788,41 @@ if grep -Fq 'not yours?' "$tmp/s19_text.out"; then
 	fail "s19_text: asks whether the owner's subdomain signer is theirs"
 fi
 
+# === 20 =====================================================================
+# The spoofer's broken key resign.test/bogus never passed: spoofing, its
+# 21 * 170 = 3570 failing messages in the spoofing list.  The forwarder's
+# resign.test/s1 passed aligned (192.0.2.210): forwarder, all its
+# 21 * 50 = 1050 forwarded.
+run s20_src 0 sources --db "$db" --offline --domain resign.test --json
+jqt s20_src '.sources[] | select(.ip == "203.0.113.210") |
+	.class == "spoofing" and .cause == "resigned" and .failed == 3570
+	and .forwarded == 0'
+jqt s20_src '.sources[] | select(.ip == "198.51.100.210") |
+	.class == "forwarder" and .cause == "resigned" and .failed == 1050
+	and .forwarded == 1050'
+eq "s20 failed (by hand)" "$((21 * 170)) $((21 * 50))" "3570 1050"
+eq "s20 own keys" "$(q "SELECT source_ip, own_dkim FROM record_analysis a
+	JOIN record_verdicts v USING (report, idx)
+	WHERE a.domain = 'resign.test' AND a.day = '2026-03-31'
+	ORDER BY source_ip")" "192.0.2.210|
+198.51.100.210|resign.test/s1
+203.0.113.210|resign.test/bogus"
+# The judge that runs when the rules change writes the same (the store
+# wrote the verdicts above as it read the reports).
+q "UPDATE analysis_state SET rules_version = rules_version - 1" >/dev/null
+run s20_rejudged 0 sources --db "$db" --offline --domain resign.test --json
+jqt s20_rejudged '[.sources[] | {ip, class}] | sort_by(.ip) ==
+	[{"ip": "198.51.100.210", "class": "forwarder"},
+	 {"ip": "203.0.113.210", "class": "spoofing"}]'
+eq "s20 own keys, judged again" "$(q "SELECT own_dkim FROM record_verdicts v
+	JOIN records r USING (report, idx)
+	WHERE r.source_ip = '203.0.113.210' GROUP BY own_dkim")" \
+	"resign.test/bogus"
+# 14 days: 14 * 1220 = 17080 messages; the spoofer's 14 * 170 = 2380 are
+# spoofing, the forwarder's 14 * 50 = 700 forwarded; the own 14000 all
+# pass: ready for the first step, exit 0.
+run s20 0 advise --db "$db" --offline --domain resign.test --json
+jqt s20 ".ready == true and .evidence.messages == $((14 * 1220))
+	and .evidence.spoofing == $((14 * 170))
+	and .evidence.forwarded == $((14 * 50))"
 finish "scenarios: all passed"

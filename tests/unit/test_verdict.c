@@ -274,22 +274,23 @@ static const struct vcase vcases[] = {
         "list-bounces@lists.example.org", "fail", "fail", "none",
         {{"example.com", "s1", "fail"}, {"lists.example.org", "l1", "pass"}},
         {{"lists.example.org", "mfrom", "pass"}}, {{"mailing_list", NULL}}, 0,
-        0, 0, VERDICT_MAILING_LIST, VERDICT_FORWARDED, 0, "example.com",
+        0, 0, VERDICT_MAILING_LIST, VERDICT_RESIGNED, 0, "example.com",
         "lists.example.org", "lists.example.org", "mailing_list", "mfrom"},
     /* The same without the receiver's word: the owner's signature broke
-     * and an unknown domain re-signed, so it was forwarded. */
+     * and an unknown domain re-signed.  Forwarding, or a spoofer faking
+     * it: one record cannot tell, the classes decide (sql/020). */
     {"resigned-unknown", "example.com", "r", "r", "example.com",
         "list-bounces@lists.example.org", "fail", "fail", "none",
         {{"example.com", "s1", "fail"}, {"lists.example.org", "l1", "pass"}},
         {{"lists.example.org", "mfrom", "pass"}}, {{0}}, 0, 0, 0,
-        VERDICT_FORWARDED, VERDICT_FORWARDED, 0, "example.com",
+        VERDICT_RESIGNED, VERDICT_RESIGNED, 0, "example.com",
         "lists.example.org", "lists.example.org", NULL, "mfrom"},
-    /* Re-signed, SPF failing for the owner: forwarded all the same. */
+    /* Re-signed, SPF failing for the owner: re-signed all the same. */
     {"resigned-spf-fail", "example.com", "r", "r", "example.com", "example.com",
         "fail", "fail", "none",
         {{"lists.example.org", "l1", "pass"}, {"Example.com", "s1", "fail"}},
-        {{"example.com", "mfrom", "fail"}}, {{0}}, 0, 0, 0, VERDICT_FORWARDED,
-        VERDICT_FORWARDED, 0, "example.com", "lists.example.org", "example.com",
+        {{"example.com", "mfrom", "fail"}}, {{0}}, 0, 0, 0, VERDICT_RESIGNED,
+        VERDICT_RESIGNED, 0, "example.com", "lists.example.org", "example.com",
         NULL, "mfrom"},
     /* Re-signed by a known list service: a mailing list. */
     {"resigned-google-groups", "example.com", "r", "r", "example.com",
@@ -691,12 +692,12 @@ test_verdict_services(void **state)
 	/* A list, then a forwarder: the list wins. */
 	assert_cause(&list_and_fwd, user, VERDICT_MAILING_LIST, "user");
 	assert_cause(&list_and_fwd, NULL, VERDICT_DKIM_UNALIGNED, "none");
-	/* A broken own signature beside a passing one: forwarded unless the
+	/* A broken own signature beside a passing one: re-signed unless the
 	 * other signer is a known sender. */
 	assert_cause(&esp_resigns, user, VERDICT_DKIM_FAIL, "user");
-	assert_cause(&esp_resigns, sv, VERDICT_FORWARDED, "built-in");
+	assert_cause(&esp_resigns, sv, VERDICT_RESIGNED, "built-in");
 	assert_cause(&ses, sv, VERDICT_DKIM_FAIL, "built-in");
-	assert_cause(&ses, NULL, VERDICT_FORWARDED, "none");
+	assert_cause(&ses, NULL, VERDICT_RESIGNED, "none");
 	/* The owner's subdomain signed under adkim=s, and a forwarder's SPF
 	 * passes: the forwarder (step 5) comes before strict alignment
 	 * (step 8). */
@@ -714,6 +715,77 @@ test_verdict_services(void **state)
 		verdict_eval(od, &rec, &pol, &a);
 		verdict_eval_services(od, NULL, &rec, &pol, &b);
 		assert_memory_equal(&a, &b, sizeof(a));
+		record_reset(&rec);
+	}
+}
+
+/* The owner's broken signature beside a re-signer's is kept by its
+ * place (what the classes look up), and only then: a spoofer's broken
+ * d=example.com; s=bogus is told from a forwarder's only by whether that
+ * key passed elsewhere. */
+static void
+test_verdict_own_index(void **state)
+{
+	static const struct {
+		struct vcase c;
+		enum verdict_cause auth_cause;
+		long own_index;
+	} cases[] = {
+	    /* A spoofer: a selector of its own making, its throwaway
+	     * domain's signature passing. */
+	    {{"spoofer-fake-resign", "example.com", "r", "r", "example.com",
+	         "example.com", "fail", "fail", "none",
+	         {{"example.com", "bogus", "fail"},
+	             {"throwaway.example", "t1", "pass"}},
+	         {{"example.com", "mfrom", "fail"}}},
+	        VERDICT_RESIGNED, 0},
+	    /* The first aligned signature that did not pass, after an
+	     * unaligned broken one and before a second aligned one. */
+	    {{"second-place", "example.com", "r", "r", "example.com", NULL,
+	         "fail", "fail", "none",
+	         {{"other.example", "o1", "fail"},
+	             {"Mail.Example.com.", "s1", "fail"},
+	             {"lists.example.org", "l1", "pass"}}},
+	        VERDICT_RESIGNED, 1},
+	    /* A receiver's reason does not change what the results say. */
+	    {{"list-reason", "example.com", "r", "r", "example.com", NULL,
+	         "fail", "fail", "none",
+	         {{"example.com", "s1", "fail"},
+	             {"lists.example.org", "l1", "pass"}},
+	         {{0}}, {{"mailing_list", NULL}}},
+	        VERDICT_RESIGNED, 0},
+	    /* No re-signer: a broken key, nothing kept. */
+	    {{"broken-only", "example.com", "r", "r", "example.com", NULL,
+	         "fail", "fail", "none", {{"example.com", "s1", "fail"}}},
+	        VERDICT_DKIM_FAIL, -1},
+	    /* A known sender beside the broken key: its key at the ESP. */
+	    {{"ses-beside", "example.com", "r", "r", "example.com", NULL,
+	         "fail", "fail", "none",
+	         {{"example.com", "s1", "fail"},
+	             {"amazonses.com", "s2", "pass"}}},
+	        VERDICT_DKIM_FAIL, -1},
+	    /* Passing: nothing kept. */
+	    {{"passes", "example.com", "r", "r", "example.com", NULL, "pass",
+	         "fail", "none",
+	         {{"example.com", "bogus", "fail"},
+	             {"example.com", "s1", "pass"},
+	             {"throwaway.example", "t1", "pass"}}},
+	        VERDICT_NONE, -1},
+	};
+	struct dmarc_record rec;
+	struct dmarc_policy pol;
+	struct verdict v;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		build(&cases[i].c, &rec, &pol);
+		verdict_eval_services(od, sv, &rec, &pol, &v);
+		if (v.auth_cause != cases[i].auth_cause ||
+		    v.own_index != cases[i].own_index)
+			fail_msg("%s: auth %s own %ld, want %s %ld",
+			    cases[i].c.name, verdict_cause_name(v.auth_cause),
+			    v.own_index,
+			    verdict_cause_name(cases[i].auth_cause),
+			    cases[i].own_index);
 		record_reset(&rec);
 	}
 }
@@ -749,6 +821,7 @@ test_verdict_causes(void **state)
 	    verdict_cause_name(VERDICT_RECEIVER_OVERRIDE), "receiver_override");
 	assert_string_equal(
 	    verdict_cause_name(VERDICT_STRICT_UNALIGNED), "strict_unaligned");
+	assert_string_equal(verdict_cause_name(VERDICT_RESIGNED), "resigned");
 	assert_int_equal(verdict_cause_from_name("strict_unaligned"),
 	    VERDICT_STRICT_UNALIGNED);
 	/* Its fix is about alignment, not about setting up a service. */
@@ -821,6 +894,7 @@ main(void)
 	    cmocka_unit_test(test_verdict_table),
 	    cmocka_unit_test(test_verdict_fields),
 	    cmocka_unit_test(test_verdict_services),
+	    cmocka_unit_test(test_verdict_own_index),
 	    cmocka_unit_test(test_verdict_causes),
 	    cmocka_unit_test(test_verdict_garbage),
 	};
