@@ -28,6 +28,7 @@ static const struct {
     {"014_verdicts_inline.sql", {LOCK_ROLLUP}},
     {"016_month_partitions.sql", {LOCK_PARTITION, LOCK_ROLLUP}},
     {"017_prune.sql", {LOCK_ROLLUP}},
+    {"020_classes_evidence.sql", {LOCK_ROLLUP}},
 };
 
 /* Whether lock is one of those named for file. */
