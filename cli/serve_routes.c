@@ -4,14 +4,10 @@
 #include "advise.h"
 #include "analysis_env.h"
 #include "browse.h"
-#include "clock.h"
-#include "cliopt.h"
 #include "digest.h"
 #include "digest_render.h"
-#include "domain.h"
 #include "err.h"
 #include "httpd.h"
-#include "ipaddr.h"
 #include "log.h"
 #include "owned.h"
 #include "serve_auth.h"
@@ -19,6 +15,7 @@
 #include "serve_metrics.h"
 #include "serve_pool.h"
 #include "serve_reply.h"
+#include "serve_target.h"
 #include "serve_whatif.h"
 #include "sources.h"
 #include "web_render.h"
@@ -26,47 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-/* A period asked for without ?since=. */
-#define DEFAULT_DAYS 30
-
-/* ?since= and ?until=, checked as --since and --until are; NULL, or what
- * is wrong. */
-static const char *
-period_of(const struct httpd_request *rq, struct web_period *p)
-{
-	const char *since = httpd_arg(rq, "since");
-	const char *until = httpd_arg(rq, "until");
-	char day[16];
-	size_t o = 0;
-
-	memset(p, 0, sizeof(*p));
-	p->days = DEFAULT_DAYS;
-	snprintf(p->name, sizeof(p->name), "%dd", DEFAULT_DAYS);
-	p->until = analysis_default_until();
-	/* An empty field of the form is a value left out. */
-	if (since != NULL && since[0] != '\0') {
-		if ((p->days = cliopt_days(since)) < 0)
-			return "since: want Nd (1 to 366 days), week or month";
-		if (strcmp(since, "week") == 0 || strcmp(since, "month") == 0)
-			snprintf(p->name, sizeof(p->name), "%s", since);
-		else
-			snprintf(p->name, sizeof(p->name), "%dd", p->days);
-		o += (size_t)snprintf(
-		    p->query + o, sizeof(p->query) - o, "?since=%s", p->name);
-	}
-	if (until != NULL && until[0] != '\0') {
-		if (cliopt_date(until, &p->until) < 0)
-			return "until: want a date YYYY-MM-DD";
-		p->until_given = 1;
-		clock_day_text(p->until, day, sizeof(day));
-		snprintf(p->query + o, sizeof(p->query) - o, "%suntil=%s",
-		    o ? "&" : "?", day);
-	}
-	p->since = p->until - (int64_t)p->days * CLOCK_DAY;
-	return NULL;
-}
 
 /* The digest of `report` for domain (NULL: the owner's domains). */
 static int
@@ -229,180 +185,19 @@ style(struct httpd_reply *out, int private)
 	out->cache = private ? "private, max-age=3600" : "max-age=3600";
 }
 
-/*
- * Whether the Host header names this machine's loopback (localhost,
- * 127.x.x.x, [::1], any port).  Without a login, a page a browser fetched
- * for another name is refused: a web site whose name its owner points at
- * 127.0.0.1 (DNS rebinding) must not read the reports through the
- * visitor's browser.
- */
-static int
-host_loopback(const char *host)
-{
-	char name[64];
-	size_t n;
-
-	if (host == NULL)
-		return 0;
-	if (host[0] == '[') {
-		const char *end = strchr(host, ']');
-
-		if (end == NULL)
-			return 0;
-		n = (size_t)(end - host) + 1;
-	} else {
-		n = strcspn(host, ":");
-	}
-	if (n >= sizeof(name) || (host[n] != '\0' && host[n] != ':'))
-		return 0;
-	memcpy(name, host, n);
-	name[n] = '\0';
-	if (host[n] == ':' &&
-	    (host[n + 1] == '\0' ||
-	        strspn(host + n + 1, "0123456789") != strlen(host + n + 1)))
-		return 0;
-	if (strcasecmp(name, "localhost") == 0 || strcmp(name, "[::1]") == 0)
-		return 1;
-	return strncmp(name, "127.", 4) == 0 &&
-	    strspn(name, "0123456789.") == n;
-}
-
-/* What a path asks for. */
-enum page {
-	PAGE_DOMAINS,
-	PAGE_DOMAIN,
-	PAGE_WHATIF,
-	PAGE_SOURCE,
-	PAGE_SOURCE_ALL,
-	PAGE_REPORT,
-	PAGE_REPORT_RAW,
-	PAGE_INPUT_RAW,
-	PAGE_REFUSED,
-	PAGE_SEARCH,
-	PAGE_METRICS,
-};
-
-struct target {
-	enum page page;
-	char domain[DOMAIN_MAX];
-	char ip[IP_TEXT_MAX];
-	int64_t id; /* a report's or an input's */
-	uint64_t n; /* the page of a report's records */
-	struct web_whatif whatif; /* PAGE_WHATIF */
-	char q[BROWSE_SEARCH_MAX + 1]; /* PAGE_SEARCH */
-};
-
-#define WHATIF_PATH "/what-if"
-
-/* A database id, 1 to 18 digits, then end; 0, or -1. */
-static int
-id_of(const char *s, const char *end, int64_t *id)
-{
-	size_t n = strspn(s, "0123456789");
-
-	if (n == 0 || n > 18 || strcmp(s + n, end) != 0)
-		return -1;
-	*id = strtoll(s, NULL, 10);
-	return *id > 0 ? 0 : -1;
-}
-
-/*
- * The page path asks for (under /api/ when json) with what names its
- * subject, checked; NULL, or what is wrong with *status to answer.
- */
-static const char *
-target_of(const struct httpd_request *rq, const char *path, int json,
-    struct target *t, int *status)
-{
-	const char *rest = json ? path + 4 : path, *v;
-	struct err err;
-
-	memset(t, 0, sizeof(*t));
-	*status = 404;
-	if (strcmp(rest, json ? "/domains" : "/") == 0) {
-		t->page = PAGE_DOMAINS;
-	} else if (strncmp(rest, "/domain/", 8) == 0) {
-		char name[DOMAIN_MAX + sizeof(WHATIF_PATH)];
-		size_t n = strlen(rest + 8), w = strlen(WHATIF_PATH);
-
-		t->page = PAGE_DOMAIN;
-		if (n >= sizeof(name))
-			return "that is not a domain name";
-		memcpy(name, rest + 8, n + 1);
-		/* No domain name has a '/': NAME/what-if is NAME's what-if. */
-		if (n > w && strcmp(name + n - w, WHATIF_PATH) == 0) {
-			t->page = PAGE_WHATIF;
-			name[n - w] = '\0';
-		}
-		if (domain_check(name, t->domain, sizeof(t->domain), &err) < 0)
-			return "that is not a domain name";
-		*status = 400;
-		if (t->page == PAGE_WHATIF &&
-		    (v = serve_whatif_args(rq, &t->whatif)) != NULL)
-			return v;
-		if (t->page == PAGE_WHATIF && json && !t->whatif.asked)
-			return "p: want quarantine or reject";
-		*status = 404;
-	} else if (strncmp(rest, "/source/", 8) == 0) {
-		t->page = PAGE_SOURCE;
-		if (ip_normalize(rest + 8, t->ip) < 0)
-			return "that is not an IP address";
-		*status = 400;
-		v = httpd_arg(rq, "domain");
-		/* Without a domain: every domain it sent for. */
-		if (v == NULL || v[0] == '\0')
-			t->page = PAGE_SOURCE_ALL;
-		else if (domain_check(v, t->domain, sizeof(t->domain), &err) <
-		    0)
-			return "domain: that is not a domain name";
-	} else if (strncmp(rest, "/report/", 8) == 0) {
-		t->page = PAGE_REPORT;
-		if (id_of(rest + 8, "", &t->id) == 0) {
-			*status = 400;
-			v = httpd_arg(rq, "page");
-			if (v != NULL && v[0] != '\0') {
-				if (strspn(v, "0123456789") != strlen(v) ||
-				    strlen(v) > 9)
-					return "page: want a number from 0";
-				t->n = strtoull(v, NULL, 10);
-			}
-		} else if (!json && id_of(rest + 8, "/raw", &t->id) == 0) {
-			t->page = PAGE_REPORT_RAW;
-		} else {
-			return "there is no such report";
-		}
-	} else if (!json && strncmp(rest, "/input/", 7) == 0) {
-		t->page = PAGE_INPUT_RAW;
-		if (id_of(rest + 7, "/raw", &t->id) < 0)
-			return "there is no such input";
-	} else if (!json && strcmp(rest, "/metrics") == 0) {
-		t->page = PAGE_METRICS;
-	} else if (strcmp(rest, "/refused") == 0) {
-		t->page = PAGE_REFUSED;
-	} else if (strcmp(rest, "/search") == 0) {
-		t->page = PAGE_SEARCH;
-		*status = 400;
-		if ((v = serve_search_text(httpd_arg(rq, "q"), t->q)) != NULL)
-			return v;
-	} else {
-		return "there is no such page";
-	}
-	return NULL;
-}
-
 /* One try at the page, on the connection e. */
 static void
-page(struct analysis_env *e, const struct target *t, const struct web_period *p,
-    int json, struct httpd_reply *out, int *broken)
+page(struct analysis_env *e, const struct serve_target *t,
+    const struct web_period *p, int json, struct httpd_reply *out, int *broken)
 {
 	switch (t->page) {
-	case PAGE_DOMAINS:
+	case SERVE_PAGE_DOMAINS:
 		domains_page(e, p, json, out, broken);
 		break;
-	case PAGE_DOMAIN:
+	case SERVE_PAGE_DOMAIN:
 		domain_page(e, t->domain, p, NULL, json, out, broken);
 		break;
-	case PAGE_WHATIF:
+	case SERVE_PAGE_WHATIF:
 		if (json)
 			serve_whatif_json(
 			    e, t->domain, p, &t->whatif, out, broken);
@@ -410,27 +205,27 @@ page(struct analysis_env *e, const struct target *t, const struct web_period *p,
 			domain_page(
 			    e, t->domain, p, &t->whatif, 0, out, broken);
 		break;
-	case PAGE_SOURCE:
+	case SERVE_PAGE_SOURCE:
 		serve_source_page(e, t->domain, t->ip, p, json, out, broken);
 		break;
-	case PAGE_SOURCE_ALL:
+	case SERVE_PAGE_SOURCE_ALL:
 		serve_source_domains_page(e, t->ip, p, json, out, broken);
 		break;
-	case PAGE_REPORT:
+	case SERVE_PAGE_REPORT:
 		serve_report_page(e, t->id, t->n, json, out, broken);
 		break;
-	case PAGE_REPORT_RAW:
-	case PAGE_INPUT_RAW:
+	case SERVE_PAGE_REPORT_RAW:
+	case SERVE_PAGE_INPUT_RAW:
 		serve_raw_download(
-		    e, t->id, t->page == PAGE_REPORT_RAW, out, broken);
+		    e, t->id, t->page == SERVE_PAGE_REPORT_RAW, out, broken);
 		break;
-	case PAGE_REFUSED:
+	case SERVE_PAGE_REFUSED:
 		serve_refused_page(e, p, json, out, broken);
 		break;
-	case PAGE_SEARCH:
+	case SERVE_PAGE_SEARCH:
 		serve_search_page(e, t->q, p, json, out, broken);
 		break;
-	case PAGE_METRICS:
+	case SERVE_PAGE_METRICS:
 		serve_metrics_page(e, out, broken);
 		break;
 	}
@@ -441,12 +236,13 @@ serve_handle(void *arg, const struct httpd_request *rq, struct httpd_reply *out)
 {
 	const struct serve_routes *r = arg;
 	const char *path = httpd_path(rq), *why;
-	struct target t;
+	struct serve_target t;
 	struct web_period p;
 	struct analysis_env *e;
 	int json = strncmp(path, "/api/", 5) == 0, broken = 0, status;
 
-	if (r->users == NULL && !host_loopback(httpd_header(rq, "Host"))) {
+	if (r->users == NULL &&
+	    !serve_host_loopback(httpd_header(rq, "Host"))) {
 		serve_fail(out, json, 421, "Misdirected request",
 		    "this dmarcsift answers to localhost, 127.0.0.1 and [::1] "
 		    "only");
@@ -464,16 +260,16 @@ serve_handle(void *arg, const struct httpd_request *rq, struct httpd_reply *out)
 		style(out, r->users != NULL);
 		return;
 	}
-	if ((why = target_of(rq, path, json, &t, &status)) != NULL) {
+	if ((why = serve_target_of(rq, path, json, &t, &status)) != NULL) {
 		serve_fail(out, json, status,
 		    status == 404 ? "Not found" : "Bad request", why);
 		return;
 	}
-	if ((why = period_of(rq, &p)) != NULL) {
+	if ((why = serve_period_of(rq, &p)) != NULL) {
 		serve_fail(out, json, 400, "Bad request", why);
 		return;
 	}
-	if (t.page == PAGE_SOURCE)
+	if (t.page == SERVE_PAGE_SOURCE)
 		p.domain = t.domain;
 	/* A page that failed is tried once more on a fresh connection: the
 	 * database server may have restarted since the last page. */
