@@ -15,10 +15,11 @@ run_pkgs="postgresql publicsuffix ca-certificates"
 # the HTML report renders and is well-formed, and ss (iproute2) to see the
 # keepalive timer of a database connection; curl to ask dmarcsift serve,
 # chromium-driver and python3-selenium to click through it in Chromium;
-# prometheus for its promtool, which reads what dmarcsift metrics writes.
+# prometheus for its promtool, which reads what dmarcsift metrics writes;
+# time (/usr/bin/time) for the peak memory of a command.
 test_pkgs="libcmocka-dev jq dovecot-imapd openssl dnsmasq-base \
 python3-aiosmtpd chromium libxml2-utils iproute2 curl chromium-driver \
-python3-selenium prometheus"
+python3-selenium prometheus time"
 
 case "${1:-build}" in
 build) want=$build_pkgs ;;
