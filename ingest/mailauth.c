@@ -232,6 +232,9 @@ keep_results(struct mailauth *ma, const char *value)
 	text_printable(flat, shown, sizeof(shown));
 	snprintf(ma->results + have, sizeof(ma->results) - have, "%s%s",
 	    have ? "; " : "", shown);
+	/* The cut may fall inside a character: results goes into the
+	 * verdict's why, stored as text, and the database takes UTF-8 only. */
+	text_utf8_cut(ma->results);
 }
 
 /* A piece that is one token without '=': an authserv-id where Exchange
