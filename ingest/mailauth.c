@@ -392,7 +392,7 @@ int
 mailauth_judge(const struct mailauth *ma, const struct orgdomain *od,
     const char *email, char *why, size_t whylen)
 {
-	char claim[ORGDOMAIN_MAX], org[ORGDOMAIN_MAX];
+	char claim[ORGDOMAIN_MAX], org[ORGDOMAIN_MAX], name[ORGDOMAIN_MAX];
 	const char *at = email != NULL ? strrchr(email, '@') : NULL;
 
 	switch (ma->state) {
@@ -436,14 +436,17 @@ mailauth_judge(const struct mailauth *ma, const struct orgdomain *od,
 	}
 	if (orgdomain_get(od, claim, org, sizeof(org)) < 0)
 		snprintf(org, sizeof(org), "%s", claim);
+	/* Names are valid UTF-8, not always printable (a bidi override
+	 * passes orgdomain_normalize()): why is shown and stored. */
 	for (size_t i = 0; i < ma->n_domains; i++)
 		if (same_org(od, ma->domains[i], org)) {
+			text_printable(ma->domains[i], name, sizeof(name));
 			snprintf(why, whylen,
-			    "%s saw DKIM or DMARC pass for %s", ma->by,
-			    ma->domains[i]);
+			    "%s saw DKIM or DMARC pass for %s", ma->by, name);
 			return 1;
 		}
+	text_printable(claim, name, sizeof(name));
 	snprintf(why, whylen, "%s saw no DKIM or DMARC pass for %s (%s)",
-	    ma->by, claim, ma->results[0] ? ma->results : "no results");
+	    ma->by, name, ma->results[0] ? ma->results : "no results");
 	return 0;
 }
