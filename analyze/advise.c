@@ -482,9 +482,7 @@ advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
 		    a->published != NULL && pub.known ? &pub : &a->now;
 
 		if (whatif_parse(o->whatif, base, &spec) < 0) {
-			rc = err_set(err, ERR_USAGE,
-			    "--what-if: want quarantine or reject, with :PCT, "
-			    "or a policy like 'p=reject; sp=none'");
+			rc = err_set(err, ERR_USAGE, "--what-if: " WHATIF_WANT);
 			goto out;
 		}
 		/* The what-if lists every address it hits: the one read of

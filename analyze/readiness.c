@@ -1235,10 +1235,17 @@ int
 whatif_compute(const struct policy_spec *pol, const struct source_list *l,
     struct whatif *out, struct err *err)
 {
+	int sp, np;
+
 	memset(out, 0, sizeof(*out));
-	if (pol == NULL || pol->p < 1 || pol->p > 2)
+	if (pol == NULL || pol->p < 0 || pol->p > 2)
 		return err_set(err, ERR_USAGE,
-		    "what-if: policy must be quarantine or reject");
+		    "what-if: policy must be none, quarantine or reject");
+	sp = pol->sp >= 0 ? pol->sp : pol->p;
+	np = pol->np >= 0 ? pol->np : sp;
+	if (pol->p < 1 && sp < 1 && np < 1)
+		return err_set(err, ERR_USAGE,
+		    "what-if: the policy acts on no mail (p, sp and np none)");
 	if (pol->pct < 0 || pol->pct > 100)
 		return err_set(err, ERR_USAGE,
 		    "what-if: pct must be 0 to 100, not %d", pol->pct);
@@ -1246,7 +1253,9 @@ whatif_compute(const struct policy_spec *pol, const struct source_list *l,
 		return err_set(
 		    err, ERR_USAGE, "what-if: sp or np out of range");
 	out->spec = *pol;
-	out->reject = pol->p == 2;
+	/* The word for what happens to the mail hit: the strongest policy
+	 * of the three. */
+	out->reject = pol->p == 2 || sp == 2 || np == 2;
 	spec_text(pol, out->policy, sizeof(out->policy));
 	if (l == NULL || l->n == 0)
 		return 0;
@@ -1307,7 +1316,9 @@ whatif_parse(
 			return -1;
 		readiness_spec_of(&st, out); /* a record: sp, np as given */
 		out->testing = 0;
-		return out->p >= 1 ? 0 : -1;
+		/* Something must act: p, or sp or np alone ("p=none;
+		 * sp=quarantine", subdomains first). */
+		return out->p >= 1 || out->sp >= 1 || out->np >= 1 ? 0 : -1;
 	}
 	n = strcspn(arg, ":");
 	if (n == 0 || n >= sizeof(word))

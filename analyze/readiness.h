@@ -404,9 +404,13 @@ void whatif_free(struct whatif *w);
  * A --what-if argument: "reject", "quarantine:25", or a policy in record
  * syntax ("p=reject; sp=none; pct=50").  For a word, sp and np come from
  * base (the published or reported policy; NULL: they follow p); a policy
- * in record syntax is taken whole, what it leaves out following p.  0, or
- * -1 when it is neither.
+ * in record syntax is taken whole, what it leaves out following p, and
+ * p=none will do when sp or np acts.  0, or -1 when it is neither
+ * (WHATIF_WANT says what is wanted).
  */
+#define WHATIF_WANT                                                            \
+	"want quarantine or reject, with :PCT (0 to 100) if you like, or a "   \
+	"policy like 'p=reject; sp=none' or 'p=none; sp=quarantine'"
 int whatif_parse(
     const char *arg, const struct policy_state *base, struct policy_spec *out);
 

@@ -36,10 +36,7 @@ whatif_arg(void *out, const char *value)
 	struct policy_spec spec;
 
 	if (whatif_parse(value, NULL, &spec) < 0) {
-		log_error("--what-if: want quarantine or reject, with :PCT (0 "
-		          "to 100) if you like, or a policy like 'p=reject; "
-		          "sp=none', got '%s'",
-		    value);
+		log_error("--what-if: " WHATIF_WANT ", got '%s'", value);
 		return -1;
 	}
 	*(const char **)out = value;

@@ -395,6 +395,13 @@ jqt s5_sp '.whatif.sources | length == 1 and .[0].ip == "203.0.113.6"'
 run s5_all 1 advise --db "$db" --offline --domain whatif.test --json \
 	--what-if reject
 jqt s5_all ".whatif.total_affected == $((30 + 70))"
+# Subdomains first: p=none; sp=quarantine hits the 30 From
+# sub.whatif.test only (np follows sp: sub.whatif.test sent nothing that
+# passed, so it may not exist, and np=quarantine hits it all the same).
+run s5_sub 1 advise --db "$db" --offline --domain whatif.test --json \
+	--what-if 'p=none; sp=quarantine'
+jqt s5_sub '.whatif.total_affected == 30'
+jqt s5_sub '.whatif.sources | length == 1 and .[0].ip == "203.0.113.5"'
 
 # === 6 ======================================================================
 run s6 0 sources --db "$db" --offline --domain spoof.test --json

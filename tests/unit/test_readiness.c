@@ -1051,6 +1051,11 @@ test_whatif_parse(void **state)
 	assert_int_equal(s.np, 2);
 	assert_int_equal(s.pct, 50);
 	assert_int_equal(s.testing, 0);
+	/* Subdomains first: p=none will do when sp acts. */
+	assert_int_equal(whatif_parse("p=none; sp=quarantine", NULL, &s), 0);
+	assert_int_equal(s.p, 0);
+	assert_int_equal(s.sp, 1);
+	assert_int_equal(s.np, -1);
 
 	/* Neither. */
 	{
@@ -1070,6 +1075,7 @@ test_whatif_parse(void **state)
 		    "reject\x1b[2J",
 		    "quarantinequarantine",
 		    "p=none",
+		    "p=none; sp=none; np=none",
 		    "p=bogus",
 		    "sp=reject",
 		    "",
@@ -1255,8 +1261,15 @@ test_whatif_errors(void **state)
 	err_clear(&err);
 	pol = spec(0, -1, -1, 100);
 	assert_int_equal(whatif_compute(&pol, &l, &w, &err), ERR_USAGE);
-	assert_contains(err.msg, "quarantine or reject");
+	assert_contains(err.msg, "acts on no mail");
 	assert_null(w.v);
+	pol = spec(0, 0, 0, 100);
+	assert_int_equal(whatif_compute(&pol, &l, &w, &err), ERR_USAGE);
+	/* p=none; sp=quarantine acts: on subdomain mail. */
+	pol = spec(0, 1, -1, 100);
+	assert_int_equal(whatif_compute(&pol, &l, &w, &err), 0);
+	assert_int_equal(w.reject, 0);
+	whatif_free(&w);
 	pol = spec(3, -1, -1, 100);
 	assert_int_equal(whatif_compute(&pol, &l, &w, &err), ERR_USAGE);
 	assert_int_equal(whatif_compute(NULL, &l, &w, &err), ERR_USAGE);
