@@ -86,15 +86,17 @@ static int
 on_day(void *arg, int ncols, const char *const *c, struct err *err)
 {
 	struct digest_domain *d = arg;
+	long off;
 
 	(void)err;
 	if (ncols != 3 || c[0] == NULL)
 		return 0;
-	for (size_t i = 0; i < d->ndays; i++)
-		if (strcmp(d->days[i].day, c[0]) == 0) {
-			d->days[i].messages = u64_of(c[1]);
-			d->days[i].passed = u64_of(c[2]);
-		}
+	/* The day as its offset into the period, as on_reporter() has it. */
+	off = strtol(c[0], NULL, 10);
+	if (off >= 0 && (size_t)off < d->ndays) {
+		d->days[off].messages = u64_of(c[1]);
+		d->days[off].passed = u64_of(c[2]);
+	}
 	return 0;
 }
 
@@ -143,13 +145,12 @@ read_days(struct db *db, const struct digest *dg, struct digest_domain *d,
 	d->ndays = (size_t)((dg->until - dg->since) / CLOCK_DAY);
 	d->days = xcalloc(d->ndays + 1, sizeof(*d->days));
 	for (size_t i = 0; i < d->ndays; i++)
-		clock_day_text(
-		    dg->since + (int64_t)i * CLOCK_DAY, d->days[i].day, 11);
+		d->days[i].day = dg->since + (int64_t)i * CLOCK_DAY;
 	snprintf(as, sizeof(as), "%lld", (long long)dg->since);
 	snprintf(bs, sizeof(bs), "%lld", (long long)dg->until);
 	return db_each(db,
-	    "SELECT day::text, sum(messages), coalesce(sum(messages) FILTER "
-	    "(WHERE pass), 0) " VOLUME_WHERE " GROUP BY day",
+	    "SELECT day - unix_day($2), sum(messages), coalesce(sum(messages) "
+	    "FILTER (WHERE pass), 0) " VOLUME_WHERE " GROUP BY day",
 	    3, p, on_day, d, err);
 }
 

@@ -36,8 +36,11 @@ struct err;
 /* Most days a period may have. */
 #define DIGEST_MAX_DAYS 366
 
+/* One UTC day of the period.  The day is a number, its midnight in Unix
+ * seconds, as since and until are (and browse_day's): every format writes it
+ * with clock_text(), none parses it back. */
 struct digest_day {
-	char day[11]; /* YYYY-MM-DD */
+	int64_t day;
 	uint64_t messages, passed; /* our DMARC verdict */
 };
 

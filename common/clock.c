@@ -86,6 +86,10 @@ format_tm(char *buf, size_t size, enum clock_form form, const struct tm *tm)
 	switch (form) {
 	case CLOCK_FORM_DAY:
 		return strftime(buf, size, "%Y-%m-%d", tm);
+	case CLOCK_FORM_WEEKDAY_DAY:
+		return strftime(buf, size, "%a %Y-%m-%d", tm);
+	case CLOCK_FORM_MONTH_DAY:
+		return strftime(buf, size, "%m-%d", tm);
 	case CLOCK_FORM_MINUTE:
 		return strftime(buf, size, "%Y-%m-%d %H:%M", tm);
 	case CLOCK_FORM_MINUTE_UTC:

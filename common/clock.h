@@ -30,6 +30,9 @@ int64_t clock_last_complete_day_end(void);
 /* How a UTC time is written (clock_text()). */
 enum clock_form {
 	CLOCK_FORM_DAY, /* 2026-11-16 */
+	/* Weekdays in English: the program never calls setlocale(). */
+	CLOCK_FORM_WEEKDAY_DAY, /* Mon 2026-11-16 */
+	CLOCK_FORM_MONTH_DAY, /* 11-16 (a chart's axis, the year said above) */
 	CLOCK_FORM_MINUTE, /* 2026-11-16 06:00 */
 	CLOCK_FORM_MINUTE_UTC, /* 2026-11-16 06:00 UTC */
 	CLOCK_FORM_SECOND, /* 2026-11-16 06:00:00 */

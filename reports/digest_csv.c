@@ -85,13 +85,16 @@ days(FILE *fp, const struct digest *d)
 
 		for (size_t j = 0; j < dd->ndays; j++) {
 			const struct digest_day *day = &dd->days[j];
-			char rate[PERCENT_LEN];
+			char rate[PERCENT_LEN], when[PRESENT_TIME_LEN];
 			uint64_t failed = day->messages >= day->passed
 			    ? day->messages - day->passed
 			    : 0;
 
 			cell(fp, dd->domain, 1);
-			cell(fp, day->day, 0);
+			cell(fp,
+			    present_time(day->day, CLOCK_FORM_DAY, "?", when,
+			        sizeof(when)),
+			    0);
 			num(fp, day->messages);
 			num(fp, day->passed);
 			num(fp, failed);

@@ -484,7 +484,7 @@ charts(void *ctx, const struct digest_domain *dd)
 	size_t n = dd->ndays < DIGEST_MAX_DAYS ? dd->ndays : DIGEST_MAX_DAYS;
 	struct svg_bar *bars;
 	struct svg_rate *rates;
-	char(*labels)[11];
+	char(*labels)[PRESENT_TIME_LEN];
 
 	section(fp, "Daily volume");
 	if (n == 0 || dd->days == NULL) {
@@ -497,14 +497,10 @@ charts(void *ctx, const struct digest_domain *dd)
 	labels = xcalloc(n, sizeof(*labels));
 	for (size_t i = 0; i < n; i++) {
 		const struct digest_day *day = &dd->days[i];
-		size_t len = strnlen(day->day, sizeof(day->day));
 
-		/* "MM-DD" of "YYYY-MM-DD": the year is in the header. */
-		if (len == 10)
-			memcpy(labels[i], day->day + 5, 5);
-		else
-			memcpy(labels[i], day->day, len < 10 ? len : 10);
-		bars[i].label = rates[i].label = labels[i];
+		/* The year is in the header. */
+		bars[i].label = rates[i].label = present_time(day->day,
+		    CLOCK_FORM_MONTH_DAY, "?", labels[i], sizeof(labels[i]));
 		bars[i].pass =
 		    day->passed < day->messages ? day->passed : day->messages;
 		bars[i].fail = day->messages - bars[i].pass;

@@ -188,6 +188,8 @@ dns(FILE *fp, const struct digest_domain *dd)
 static void
 domain(FILE *fp, const struct digest_domain *dd)
 {
+	char when[PRESENT_TIME_LEN];
+
 	fputc('{', fp);
 	json_kv_str(fp, "domain", dd->domain, 1);
 	json_kv_u64(fp, "messages", dd->messages, 0);
@@ -211,7 +213,10 @@ domain(FILE *fp, const struct digest_domain *dd)
 	fputc('[', fp);
 	for (size_t i = 0; i < dd->ndays; i++) {
 		fputs(i ? ",{" : "{", fp);
-		json_kv_str(fp, "day", dd->days[i].day, 1);
+		json_kv_str(fp, "day",
+		    present_time(dd->days[i].day, CLOCK_FORM_DAY, "?", when,
+		        sizeof(when)),
+		    1);
 		json_kv_u64(fp, "messages", dd->days[i].messages, 0);
 		json_kv_u64(fp, "passed", dd->days[i].passed, 0);
 		fputc('}', fp);

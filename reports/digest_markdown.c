@@ -167,7 +167,7 @@ static void
 days(void *ctx, const struct digest_domain *dd)
 {
 	FILE *fp = ctx;
-	char buf[32], day[sizeof(dd->days[0].day) + 1];
+	char buf[32], day[PRESENT_TIME_LEN];
 
 	if (dd->messages == 0 || dd->ndays == 0)
 		return;
@@ -178,12 +178,9 @@ days(void *ctx, const struct digest_domain *dd)
 	for (size_t i = 0; i < dd->ndays; i++) {
 		const struct digest_day *d = &dd->days[i];
 
-		memcpy(day, d->day, sizeof(d->day));
-		day[sizeof(d->day)] = '\0';
-		fputs("| ", fp);
-		md_text(fp, day);
 		fprintf(fp,
-		    " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %s |\n",
+		    "| %s | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %s |\n",
+		    present_time(d->day, CLOCK_FORM_DAY, "?", day, sizeof(day)),
 		    d->messages, d->passed,
 		    d->messages >= d->passed ? d->messages - d->passed : 0,
 		    present_rate(

@@ -27,7 +27,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* Widths, colours, dates and percentages: present.h. */
 
@@ -334,29 +333,6 @@ totals(void *ctx, const struct digest_domain *dd)
 	    now >= then ? "+" : "-", now >= then ? now - then : then - now, b);
 }
 
-/* Day of the week of "YYYY-MM-DD" ("Mon"), "   " when it is not one. */
-static const char *
-weekday(const char *day)
-{
-	static const char *const names[] = {
-	    "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-	int y, m, d;
-	struct tm tm = {0};
-	time_t t;
-
-	if (sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 ||
-	    d < 1 || d > 31)
-		return "   ";
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = 12;
-	t = timegm(&tm);
-	if (t == (time_t)-1 || gmtime_r(&t, &tm) == NULL)
-		return "   ";
-	return names[tm.tm_wday];
-}
-
 static void
 bar(const struct out *o, size_t n, const char *ascii, const char *seq,
     const char *block)
@@ -404,12 +380,7 @@ days(void *ctx, const struct digest_domain *dd)
 	for (size_t i = 0; i < dd->ndays; i++) {
 		const struct digest_day *day = &dd->days[i];
 		size_t all = 0, ok = 0;
-		char raw[sizeof(day->day) + 1], daybuf[32];
-
-		/* Never trust the array to be terminated. */
-		memcpy(raw, day->day, sizeof(day->day));
-		raw[sizeof(day->day)] = '\0';
-		text_printable(raw, daybuf, sizeof(daybuf));
+		char daybuf[PRESENT_TIME_LEN];
 		if (max > 0 && day->messages > 0) {
 			double scale = (double)room / (double)max;
 
@@ -423,8 +394,10 @@ days(void *ctx, const struct digest_domain *dd)
 			if (day->passed < day->messages && ok == all)
 				ok = all - 1;
 		}
-		fprintf(fp, "  %s %-10s  %*" PRIu64 "  %*" PRIu64 "  %6s",
-		    weekday(daybuf), daybuf, wm, day->messages, wp, day->passed,
+		fprintf(fp, "  %-14s  %*" PRIu64 "  %*" PRIu64 "  %6s",
+		    present_time(day->day, CLOCK_FORM_WEEKDAY_DAY, "?", daybuf,
+		        sizeof(daybuf)),
+		    wm, day->messages, wp, day->passed,
 		    present_rate(
 		        day->passed, day->messages, "-", buf, sizeof(buf)));
 		if (all > 0) {

@@ -66,6 +66,7 @@ charts(FILE *fp, const struct web_domain_view *v)
 	const struct digest_domain *dd = v->dd;
 	struct svg_bar bars[DIGEST_MAX_DAYS];
 	struct svg_rate rates[DIGEST_MAX_DAYS];
+	char labels[DIGEST_MAX_DAYS][PRESENT_TIME_LEN];
 	size_t n;
 
 	if (dd == NULL || dd->ndays == 0)
@@ -75,12 +76,12 @@ charts(FILE *fp, const struct web_domain_view *v)
 		const struct digest_day *day = &dd->days[i];
 
 		/* "MM-DD" under the axis. */
-		bars[i].label = day->day + 5;
+		bars[i].label = rates[i].label = present_time(day->day,
+		    CLOCK_FORM_MONTH_DAY, "?", labels[i], sizeof(labels[i]));
 		bars[i].pass = day->passed;
 		bars[i].fail = day->messages > day->passed
 		    ? day->messages - day->passed
 		    : 0;
-		rates[i].label = day->day + 5;
 		rates[i].num = day->passed;
 		rates[i].den = day->messages;
 	}

@@ -8,6 +8,7 @@
 #include "digest.h"
 #include "digest_outline.h"
 #include "percent.h"
+#include "present.h"
 #include "svg.h"
 #include "web_page.h"
 
@@ -66,10 +67,12 @@ static void
 sparkline(FILE *fp, const struct digest_domain *dd)
 {
 	struct svg_rate rates[DIGEST_MAX_DAYS];
+	char labels[DIGEST_MAX_DAYS][PRESENT_TIME_LEN];
 	size_t n = dd->ndays < DIGEST_MAX_DAYS ? dd->ndays : DIGEST_MAX_DAYS;
 
 	for (size_t i = 0; i < n; i++) {
-		rates[i].label = dd->days[i].day;
+		rates[i].label = present_time(dd->days[i].day, CLOCK_FORM_DAY,
+		    "?", labels[i], sizeof(labels[i]));
 		rates[i].num = dd->days[i].passed;
 		rates[i].den = dd->days[i].messages;
 	}

@@ -35,20 +35,16 @@ static void
 charts(FILE *fp, const struct browse_source *s)
 {
 	struct svg_bar *bars;
-	char(*labels)[8];
+	char(*labels)[PRESENT_TIME_LEN];
 
 	if (s->ndays == 0 || s->messages == 0)
 		return;
 	bars = xcalloc(s->ndays, sizeof(*bars));
 	labels = xcalloc(s->ndays, sizeof(*labels));
 	for (size_t i = 0; i < s->ndays; i++) {
-		char day[PRESENT_TIME_LEN];
-
-		present_time(
-		    s->days[i].day, CLOCK_FORM_DAY, "?", day, sizeof(day));
 		/* "MM-DD" under the axis. */
-		snprintf(labels[i], sizeof(labels[i]), "%.5s", day + 5);
-		bars[i].label = labels[i];
+		bars[i].label = present_time(s->days[i].day,
+		    CLOCK_FORM_MONTH_DAY, "?", labels[i], sizeof(labels[i]));
 		bars[i].pass = s->days[i].passed;
 		bars[i].fail = s->days[i].failed;
 	}

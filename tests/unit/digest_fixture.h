@@ -65,14 +65,8 @@ fx_domain(struct digest *d, const char *name)
 	dd->domain = xstrdup(name);
 	dd->days = xcalloc(ndays ? ndays : 1, sizeof(*dd->days));
 	dd->ndays = ndays;
-	for (size_t i = 0; i < ndays; i++) {
-		time_t t = (time_t)(d->since + (int64_t)i * FX_DAY);
-		struct tm tm;
-
-		gmtime_r(&t, &tm);
-		strftime(
-		    dd->days[i].day, sizeof(dd->days[i].day), "%Y-%m-%d", &tm);
-	}
+	for (size_t i = 0; i < ndays; i++)
+		dd->days[i].day = d->since + (int64_t)i * FX_DAY;
 	dd->policy.pct = -1;
 	dd->readiness.next_step_no = 1;
 	return dd;

@@ -144,6 +144,14 @@ test_clock_text(void **state)
 	                     CLOCK_FORM_MINUTE_UTC, buf, sizeof(buf)),
 	    0);
 	assert_string_equal(buf, "2025-11-16 06:00 UTC");
+	/* The digest's day by day and its charts' axis. */
+	assert_int_equal(
+	    clock_text(1763251200, CLOCK_FORM_WEEKDAY_DAY, buf, sizeof(buf)),
+	    0);
+	assert_string_equal(buf, "Sun 2025-11-16");
+	assert_int_equal(
+	    clock_text(1763251200, CLOCK_FORM_MONTH_DAY, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "11-16");
 	assert_int_equal(
 	    clock_text(CLOCK_LAST_SHOWN + 1, CLOCK_FORM_DAY, buf, sizeof(buf)),
 	    -1);

@@ -1037,10 +1037,13 @@ check_csv_days(const struct digest *d, struct csv *c)
 		for (size_t j = 0; j < dd->ndays; j++) {
 			char **f = next_row(c, &r, 6);
 			const struct digest_day *day = &dd->days[j];
-			char rate[32] = "";
+			char rate[32] = "", when[CLOCK_TEXT_LEN];
 
 			expect_text(f[0], dd->domain);
-			assert_string_equal(f[1], day->day);
+			assert_int_equal(clock_text(day->day, CLOCK_FORM_DAY,
+			                     when, sizeof(when)),
+			    0);
+			assert_string_equal(f[1], when);
 			expect_u64(f[2], day->messages);
 			expect_u64(f[3], day->passed);
 			expect_u64(f[4], day->messages - day->passed);

@@ -579,8 +579,6 @@ test_hostile(void **state)
 	contains(out, "&lt;script&gt;cause");
 	/* DKIM domains: three shown, the other two counted. */
 	contains(out, ", x[31m.test, a&quot;b.test +2");
-	/* The day without its terminator: cut to its size. */
-	contains(out, "&lt;scrip&gt;&quot;&amp;&#39;");
 	/* Long names cut with an ellipsis, never written whole. */
 	memset(long_name, 'L', FIXTURE_LONG_LEN);
 	long_name[FIXTURE_LONG_LEN] = '\0';
