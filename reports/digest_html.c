@@ -36,25 +36,25 @@
 /* DKIM and SPF domains listed per spoofing source. */
 #define AUTH_DOMAINS 3
 
-#define FONT "-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
 #define MONO "ui-monospace,Menlo,Consolas,'DejaVu Sans Mono',monospace"
-#define INK "#111827"
-#define MUTED "#6b7280"
-#define LINE "#e5e7eb"
-#define GREEN "#16a34a"
-#define RED "#dc2626"
-#define AMBER "#d97706"
+/* The rest of the palette is present.h's. */
 #define PURPLE "#7c3aed"
 
 #define S_SECTION "padding:20px 24px 0 24px;"
-#define S_H3 "margin:0 0 8px 0;font-size:16px;line-height:22px;color:" INK ";"
-#define S_P "margin:0 0 8px 0;font-size:14px;line-height:20px;color:" INK ";"
+#define S_H3                                                                   \
+	"margin:0 0 8px "                                                      \
+	"0;font-size:16px;line-height:22px;color:" PRESENT_HTML_INK ";"
+#define S_P                                                                    \
+	"margin:0 0 8px "                                                      \
+	"0;font-size:14px;line-height:20px;color:" PRESENT_HTML_INK ";"
 #define S_NOTE                                                                 \
-	"margin:4px 0 8px 0;font-size:13px;line-height:18px;color:" MUTED ";"
+	"margin:4px 0 8px "                                                    \
+	"0;font-size:13px;line-height:18px;color:" PRESENT_HTML_MUTED ";"
 #define S_TABLE                                                                \
 	"border-collapse:collapse;width:100%;font-size:13px;line-height:18px;"
 #define S_TH                                                                   \
-	"padding:6px 6px;border-bottom:2px solid " LINE ";text-align:left;"    \
+	"padding:6px 6px;border-bottom:2px solid " PRESENT_HTML_LINE           \
+	";text-align:left;"                                                    \
 	"font-size:12px;color:#374151;"
 #define S_TD                                                                   \
 	"padding:6px 6px;border-bottom:1px solid #f1f5f9;vertical-align:top;"
@@ -62,7 +62,7 @@
 /* Long tokens break where they overflow, and only there. */
 #define S_WRAP "overflow-wrap:anywhere;word-break:break-word;"
 #define S_IP "font-family:" MONO ";font-size:12px;"
-#define S_SMALL "font-size:12px;color:" MUTED ";"
+#define S_SMALL "font-size:12px;color:" PRESENT_HTML_MUTED ";"
 #define S_RECORD                                                               \
 	"margin:8px 0;padding:10px 12px;background:#f8fafc;border:1px solid "  \
 	"#cbd5e1;font-family:" MONO ";font-size:12px;line-height:18px;" S_WRAP
@@ -326,13 +326,13 @@ class_color(enum source_class c)
 {
 	switch (c) {
 	case SOURCE_LEGITIMATE:
-		return AMBER;
+		return PRESENT_HTML_WARN;
 	case SOURCE_FORWARDER:
-		return MUTED;
+		return PRESENT_HTML_MUTED;
 	case SOURCE_UNKNOWN:
 		return PURPLE;
 	default:
-		return RED;
+		return PRESENT_HTML_FAIL;
 	}
 }
 
@@ -389,10 +389,11 @@ static void
 figure_open(FILE *fp, const char *label)
 {
 	fprintf(fp,
-	    "<td width=\"33%%\" style=\"padding:12px;border:1px solid " LINE
+	    "<td width=\"33%%\" style=\"padding:12px;border:1px "
+	    "solid " PRESENT_HTML_LINE
 	    ";vertical-align:top;\"><div style=\"" S_SMALL "\">%s</div>"
 	    "<div style=\"font-size:24px;line-height:32px;font-weight:700;"
-	    "color:" INK ";\">",
+	    "color:" PRESENT_HTML_INK ";\">",
 	    label);
 }
 
@@ -458,7 +459,8 @@ key_figures(FILE *fp, const struct digest_domain *dd)
 		else
 			fprintf(fp,
 			    "<span style=\"color:%s;\">%s points</span>",
-			    diff > 0 ? GREEN : RED, points);
+			    diff > 0 ? PRESENT_HTML_PASS : PRESENT_HTML_FAIL,
+			    points);
 		fputs(" vs ", fp);
 		put_rate(fp, dd->prev_passed, dd->prev_messages);
 	}
@@ -526,12 +528,13 @@ charts(void *ctx, const struct digest_domain *dd)
 static void
 reason_line(FILE *fp, const struct readiness_reason *r)
 {
-	const char *mark = "&#10003;", *color = GREEN; /* check mark */
+	const char *mark = "&#10003;",
+	           *color = PRESENT_HTML_PASS; /* check mark */
 
 	if (r->met == 0)
-		mark = "&#10007;", color = RED; /* ballot x */
+		mark = "&#10007;", color = PRESENT_HTML_FAIL; /* ballot x */
 	else if (r->met < 0)
-		mark = "!", color = AMBER;
+		mark = "!", color = PRESENT_HTML_WARN;
 	fprintf(fp,
 	    "<tr><td width=\"20\" style=\"padding:2px 6px 2px 0;"
 	    "vertical-align:top;color:%s;font-weight:700;\">%s</td>"
@@ -580,14 +583,15 @@ policy_section(void *ctx, const struct digest_domain *dd)
 
 	if (v == DIGEST_LAST_STEP) {
 		fputs("<p style=\"" S_P "padding:8px 12px;background:#f0fdf4;"
-		      "border-left:4px solid " GREEN ";\">"
+		      "border-left:4px solid " PRESENT_HTML_PASS ";\">"
 		      "At the last step: failing mail is rejected. Nothing "
 		      "further "
 		      "to publish.</p>\n",
 		    fp);
 	} else if (v == DIGEST_ROLL_BACK) {
 		fputs("<p style=\"" S_P "padding:8px 12px;background:#fef2f2;"
-		      "border-left:4px solid " RED ";\"><b>Roll back:</b> "
+		      "border-left:4px solid " PRESENT_HTML_FAIL
+		      ";\"><b>Roll back:</b> "
 		      "legitimate mail is being lost since the step (see "
 		      "below); publish the record below now.</p>\n",
 		    fp);
@@ -595,7 +599,8 @@ policy_section(void *ctx, const struct digest_domain *dd)
 		fprintf(fp,
 		    "<p style=\"" S_P "padding:8px 12px;background:%s;"
 		    "border-left:4px solid %s;\"><b>%s</b> ",
-		    r->ready ? "#f0fdf4" : "#fffbeb", r->ready ? GREEN : AMBER,
+		    r->ready ? "#f0fdf4" : "#fffbeb",
+		    r->ready ? PRESENT_HTML_PASS : PRESENT_HTML_WARN,
 		    v == DIGEST_READY ? "Ready for the next step:"
 		        : v == DIGEST_WAIT
 		        ? (r->published_differs
@@ -733,8 +738,8 @@ failing_chart(FILE *fp, const struct digest_domain *dd)
 	}
 	svg_hbars(fp, "Messages failing DMARC, by source", bars, n);
 	fputs("\n<p style=\"" S_NOTE "\">", fp);
-	legend_item(fp, AMBER, "yours (legitimate)");
-	legend_item(fp, RED, "spoofing");
+	legend_item(fp, PRESENT_HTML_WARN, "yours (legitimate)");
+	legend_item(fp, PRESENT_HTML_FAIL, "spoofing");
 	legend_item(fp, PURPLE, "unknown");
 	fputs("</p>\n", fp);
 	section_end(fp);
@@ -894,8 +899,8 @@ coverage(FILE *fp, const char *days)
 	for (size_t i = 0; i < len;) {
 		int on = days[i] == '1';
 
-		fprintf(
-		    fp, "<span style=\"color:%s;\">", on ? GREEN : "#d1d5db");
+		fprintf(fp, "<span style=\"color:%s;\">",
+		    on ? PRESENT_HTML_PASS : "#d1d5db");
 		for (; i < len && (days[i] == '1') == on; i++)
 			fputs("&#9632;", fp);
 		fputs("</span>", fp);
@@ -946,7 +951,8 @@ reporters(void *ctx, const struct digest_domain *dd)
 			more(fp, active - MAX_REPORTERS, "reporters");
 	}
 	if (silent > 0) {
-		fputs("<p style=\"" S_NOTE "\"><b style=\"color:" AMBER
+		fputs("<p style=\"" S_NOTE
+		      "\"><b style=\"color:" PRESENT_HTML_WARN
 		      ";\">Silent this period</b> (sent reports the period "
 		      "before): ",
 		    fp);
@@ -969,11 +975,11 @@ status_color(enum dnscheck_status s)
 {
 	switch (s) {
 	case DNSCHECK_PASS:
-		return GREEN;
+		return PRESENT_HTML_PASS;
 	case DNSCHECK_WARN:
-		return AMBER;
+		return PRESENT_HTML_WARN;
 	case DNSCHECK_FAIL:
-		return RED;
+		return PRESENT_HTML_FAIL;
 	case DNSCHECK_DNSERROR:
 		break;
 	}
@@ -1043,7 +1049,7 @@ no_reports(FILE *fp, const struct digest_domain *dd)
 	fputs("<tr><td style=\"" S_SECTION "\">\n<div style=\"padding:16px;"
 	      "background:#f8fafc;border:1px solid #cbd5e1;\">"
 	      "<p style=\"margin:0 0 4px 0;font-size:18px;font-weight:700;"
-	      "color:" INK ";\">No reports this period</p>"
+	      "color:" PRESENT_HTML_INK ";\">No reports this period</p>"
 	      "<p style=\"" S_NOTE "margin:0;\">",
 	    fp);
 	if (dd->has_prev && dd->prev_messages > 0) {
@@ -1095,8 +1101,8 @@ domain(FILE *fp, const struct digest *d, const struct digest_domain *dd)
 	domain_header(fp, d, dd);
 	digest_outline_walk(&outline, dd, &h);
 	/* Air between domains. */
-	fputs("<tr><td style=\"padding:0 0 24px 0;border-bottom:1px solid " LINE
-	      ";\"></td></tr>\n",
+	fputs("<tr><td style=\"padding:0 0 24px 0;border-bottom:1px "
+	      "solid " PRESENT_HTML_LINE ";\"></td></tr>\n",
 	    fp);
 }
 
@@ -1110,12 +1116,16 @@ overview_verdict(FILE *fp, enum digest_verdict v)
 	if (v == DIGEST_LAST_STEP)
 		fputs("last step reached", fp);
 	else if (v == DIGEST_ROLL_BACK)
-		fputs("<span style=\"color:" RED ";\">roll back</span>", fp);
+		fputs("<span style=\"color:" PRESENT_HTML_FAIL
+		      ";\">roll back</span>",
+		    fp);
 	else if (v == DIGEST_WAIT)
-		fputs("<span style=\"color:" AMBER ";\">wait</span>", fp);
+		fputs("<span style=\"color:" PRESENT_HTML_WARN
+		      ";\">wait</span>",
+		    fp);
 	else
 		fprintf(fp, "<span style=\"color:%s;\">%s</span>",
-		    v == DIGEST_READY ? GREEN : AMBER,
+		    v == DIGEST_READY ? PRESENT_HTML_PASS : PRESENT_HTML_WARN,
 		    v == DIGEST_READY ? "ready" : "not ready");
 }
 
@@ -1222,7 +1232,7 @@ head(FILE *fp, const struct digest *d)
 	      "<style>\n"
 	      "body{margin:0;padding:0;}\n"
 	      "table{border-collapse:collapse;}\n"
-	      "td,th{font-family:" FONT ";}\n"
+	      "td,th{font-family:" PRESENT_HTML_FONT ";}\n"
 	      "@media (max-width:640px){.ds-pad{padding:8px 0 !important;}}\n"
 	      "</style>\n</head>\n",
 	    fp);
@@ -1243,12 +1253,16 @@ digest_html(FILE *fp, const struct digest *d)
 	    "style=\"padding:16px 8px;\">\n"
 	    "<table role=\"presentation\" width=\"680\" cellpadding=\"0\" "
 	    "cellspacing=\"0\" border=\"0\" style=\"width:100%;"
-	    "max-width:680px;background:#ffffff;border:1px solid " LINE ";"
-	    "font-family:" FONT ";color:" INK ";text-align:left;\">\n",
+	    "max-width:680px;background:#ffffff;border:1px "
+	    "solid " PRESENT_HTML_LINE ";"
+	    "font-family:" PRESENT_HTML_FONT ";color:" PRESENT_HTML_INK
+	    ";text-align:left;\">\n",
 	    fp);
 
 	fputs("<tr><td style=\"padding:20px 24px 4px 24px;\">\n"
-	      "<h1 style=\"margin:0;font-size:24px;line-height:30px;color:" INK
+	      "<h1 "
+	      "style=\"margin:0;font-size:24px;line-height:30px;"
+	      "color:" PRESENT_HTML_INK
 	      ";\">DMARC summary</h1>\n<p style=\"" S_NOTE "\">",
 	    fp);
 	ESC_FIELD(fp, d->period);
@@ -1272,7 +1286,8 @@ digest_html(FILE *fp, const struct digest *d)
 	}
 	foreign(fp, d);
 	refused(fp, d);
-	fputs("<tr><td style=\"padding:20px 24px;font-size:12px;color:" MUTED
+	fputs("<tr><td style=\"padding:20px "
+	      "24px;font-size:12px;color:" PRESENT_HTML_MUTED
 	      ";\">Made by dmarcsift from the DMARC aggregate reports "
 	      "receivers sent.</td></tr>\n"
 	      "</table>\n</td></tr>\n</table>\n</body>\n</html>\n",

@@ -63,6 +63,20 @@ const char *present_status_ansi(enum dnscheck_status s);
 const char *present_met_ansi(int met);
 
 /* ------------------------------------------------------------------------
+ * HTML: the palette and the font of the mailed report (digest_html.c), its
+ * charts (svg.c) and serve's pages (web_page.c), so that passed mail is
+ * the same green everywhere. */
+
+#define PRESENT_HTML_FONT                                                      \
+	"-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
+#define PRESENT_HTML_INK "#111827" /* text */
+#define PRESENT_HTML_MUTED "#6b7280" /* notes, axes */
+#define PRESENT_HTML_LINE "#e5e7eb" /* rules, grids */
+#define PRESENT_HTML_PASS "#16a34a"
+#define PRESENT_HTML_FAIL "#dc2626"
+#define PRESENT_HTML_WARN "#d97706"
+
+/* ------------------------------------------------------------------------
  * Strangers' strings. */
 
 /* s made printable into buf (text_printable(): control characters,

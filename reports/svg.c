@@ -1,13 +1,10 @@
 #include "svg.h"
 
 #include "percent.h"
+#include "present.h"
 #include "text.h"
 
 #include <string.h>
-
-#define FONT "-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
-#define GRID "#e5e7eb"
-#define INK "#6b7280"
 
 /* The frame of the time charts: margins around the plot area. */
 #define TIME_H 200
@@ -206,7 +203,7 @@ open_svg(FILE *fp, int height, const char *title)
 	    "font-family=\"%s\" font-size=\"11\" "
 	    "style=\"display:block;width:100%%;max-width:%dpx;height:auto;\">"
 	    "<title>",
-	    SVG_WIDTH, height, SVG_WIDTH, height, FONT, SVG_WIDTH);
+	    SVG_WIDTH, height, SVG_WIDTH, height, PRESENT_HTML_FONT, SVG_WIDTH);
 	svg_escape(fp, title, 200);
 	fputs("</title>", fp);
 }
@@ -261,7 +258,8 @@ text(FILE *fp, double x, double y, const char *anchor, const char *s,
 	num(fp, x);
 	fputs("\" y=\"", fp);
 	num(fp, y);
-	fprintf(fp, "\" text-anchor=\"%s\" fill=\"" INK "\">", anchor);
+	fprintf(fp, "\" text-anchor=\"%s\" fill=\"" PRESENT_HTML_MUTED "\">",
+	    anchor);
 	svg_escape(fp, s, max_chars);
 	fputs("</text>", fp);
 }
@@ -354,12 +352,13 @@ svg_stacked_bars(FILE *fp, const char *title, const struct svg_bar *v, size_t n)
 	top = (double)ticks * step;
 
 	open_svg(fp, TIME_H, title);
-	legend(fp, legend(fp, MARGIN_L, SVG_PASS, 0, "passed"), SVG_FAIL, 0,
-	    "failed");
+	legend(fp, legend(fp, MARGIN_L, PRESENT_HTML_PASS, 0, "passed"),
+	    PRESENT_HTML_FAIL, 0, "failed");
 	for (int k = 0; k <= ticks; k++) {
 		double y = base - PLOT_H * (double)k / ticks;
 
-		hline(fp, MARGIN_L, SVG_WIDTH - MARGIN_R, y, GRID, NULL);
+		hline(fp, MARGIN_L, SVG_WIDTH - MARGIN_R, y, PRESENT_HTML_LINE,
+		    NULL);
 		svg_compact(buf, sizeof(buf), step * k);
 		text(fp, MARGIN_L - 6, y + 4, "end", buf, 0);
 	}
@@ -391,11 +390,11 @@ svg_stacked_bars(FILE *fp, const char *title, const struct svg_bar *v, size_t n)
 			fprintf(fp, ": %s passed, %s failed</title>", p, f);
 		}
 		if (hp > 0) {
-			rect(fp, x, base - hp, bw, hp, SVG_PASS);
+			rect(fp, x, base - hp, bw, hp, PRESENT_HTML_PASS);
 			fputs("/>", fp);
 		}
 		if (hf > 0) {
-			rect(fp, x, base - hp - hf, bw, hf, SVG_FAIL);
+			rect(fp, x, base - hp - hf, bw, hf, PRESENT_HTML_FAIL);
 			fputs("/>", fp);
 		}
 		fputs("</g>", fp);
@@ -449,12 +448,13 @@ svg_rate_line(FILE *fp, const char *title, const struct svg_rate *v, size_t n,
 	x = legend(fp, MARGIN_L, SVG_LINE, 0, "DMARC pass rate");
 	if (guide) {
 		snprintf(buf, sizeof(buf), "%d%% needed", threshold);
-		legend(fp, x, INK, 1, buf);
+		legend(fp, x, PRESENT_HTML_MUTED, 1, buf);
 	}
 	for (double t = lo; t <= 100.0; t += step) {
 		double y = base - PLOT_H * (t - lo) / (100 - lo);
 
-		hline(fp, MARGIN_L, SVG_WIDTH - MARGIN_R, y, GRID, NULL);
+		hline(fp, MARGIN_L, SVG_WIDTH - MARGIN_R, y, PRESENT_HTML_LINE,
+		    NULL);
 		snprintf(buf, sizeof(buf), "%d%%", (int)t);
 		text(fp, MARGIN_L - 6, y + 4, "end", buf, 0);
 	}
@@ -462,7 +462,8 @@ svg_rate_line(FILE *fp, const char *title, const struct svg_rate *v, size_t n,
 		double y =
 		    base - PLOT_H * ((double)threshold - lo) / (100 - lo);
 
-		hline(fp, MARGIN_L, SVG_WIDTH - MARGIN_R, y, INK, "4 3");
+		hline(fp, MARGIN_L, SVG_WIDTH - MARGIN_R, y, PRESENT_HTML_MUTED,
+		    "4 3");
 	}
 	if (!have) {
 		no_data(fp);
@@ -541,7 +542,7 @@ svg_sparkline(FILE *fp, const char *title, const struct svg_rate *v, size_t n)
 	    SVG_SPARK_W, SVG_SPARK_H, SVG_SPARK_W, SVG_SPARK_H);
 	svg_escape(fp, title, 200);
 	fputs("</title>", fp);
-	hline(fp, 0, SVG_SPARK_W, SVG_SPARK_H - 0.5, GRID, NULL);
+	hline(fp, 0, SVG_SPARK_W, SVG_SPARK_H - 0.5, PRESENT_HTML_LINE, NULL);
 	if (last == n)
 		return close_svg(fp);
 	slot = (double)SVG_SPARK_W / (double)n;
@@ -599,7 +600,7 @@ svg_hbars(FILE *fp, const char *title, const struct svg_hbar *v, size_t n)
 		text(fp, HBAR_LABEL_W - 8, y + 14, "end", v[i].label,
 		    HBAR_LABEL_CHARS);
 		rect(fp, HBAR_LABEL_W, y + 3, w, ROW_H - 6,
-		    v[i].color ? v[i].color : SVG_FAIL);
+		    v[i].color ? v[i].color : PRESENT_HTML_FAIL);
 		fputs("/>", fp);
 		count_text(buf, sizeof(buf), v[i].value);
 		text(fp, HBAR_LABEL_W + w + 6, y + 14, "start", buf, 0);

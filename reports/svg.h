@@ -25,11 +25,8 @@
  * 680-pixel mail body with its padding. */
 #define SVG_WIDTH 640
 
-/* Colours the charts use, for legends drawn outside them. */
-#define SVG_PASS "#16a34a"
-#define SVG_FAIL "#dc2626"
+/* The rate line's colour; the others are present.h's palette. */
 #define SVG_LINE "#2563eb"
-#define SVG_WARN "#d97706"
 
 /*
  * Writes s as XML character data or attribute value (HTML alike): & < > "
@@ -87,7 +84,7 @@ int svg_sparkline(
 struct svg_hbar {
 	const char *label; /* left of the bar, cut to fit */
 	uint64_t value;
-	const char *color; /* a fill such as SVG_FAIL; escaped */
+	const char *color; /* a fill such as PRESENT_HTML_FAIL; escaped */
 };
 
 /* Horizontal bars, longest scaled to the full width, value at the end of

@@ -23,11 +23,12 @@
  * column.  Served from WEB_STYLE_PATH: the policy allows no inline style.
  */
 static const char style[] =
-    ":root{--ink:#111827;--muted:#6b7280;--line:#e5e7eb;--pass:#16a34a;"
-    "--fail:#dc2626;--warn:#d97706;--bg:#f8fafc}\n"
+    ":root{--ink:" PRESENT_HTML_INK ";--muted:" PRESENT_HTML_MUTED
+    ";--line:" PRESENT_HTML_LINE ";--pass:" PRESENT_HTML_PASS
+    ";--fail:" PRESENT_HTML_FAIL ";--warn:" PRESENT_HTML_WARN ";--bg:#f8fafc}\n"
     "*{box-sizing:border-box}\n"
-    "body{margin:0;font:15px/1.45 -apple-system,'Segoe UI',Roboto,"
-    "Helvetica,Arial,sans-serif;color:var(--ink);background:#fff}\n"
+    "body{margin:0;font:15px/1.45 " PRESENT_HTML_FONT
+    ";color:var(--ink);background:#fff}\n"
     "header{background:var(--ink);color:#fff;padding:.6rem 1rem;"
     "display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;"
     "justify-content:space-between}\n"
