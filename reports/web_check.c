@@ -10,33 +10,30 @@
 #include "present.h"
 #include "web_page.h"
 
-#include <string.h>
-
 /* Characters of a stranger's text (a record, a name) in a cell. */
 #define ITEM_CHARS 300
 
-/* An item's status in words, and its class in the style sheet. */
+/* An item's status (a stored check's text, dnscheck_status_name()) in
+ * words, and its class in the style sheet. */
 static void
 status_words(FILE *fp, const char *s)
 {
 	static const struct {
-		const char *status, *cls, *words;
+		const char *cls, *words;
 	} t[] = {
-	    {"pass", "ok", "passed"},
-	    {"warn", "warn", "warning"},
-	    {"fail", "no", "failed"},
-	    {"dnserror", "warn", "DNS did not answer"},
+	    [DNSCHECK_PASS] = {"ok", "passed"},
+	    [DNSCHECK_WARN] = {"warn", "warning"},
+	    [DNSCHECK_FAIL] = {"no", "failed"},
+	    [DNSCHECK_DNSERROR] = {"warn", "DNS did not answer"},
 	};
+	int st = dnscheck_status_parse(s);
 
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		if (s != NULL && strcmp(s, t[i].status) == 0) {
-			fprintf(fp, "<span class=\"%s\">%s</span>", t[i].cls,
-			    t[i].words);
-			return;
-		}
+	if (st < 0) {
+		/* Not one of check's: a row edited by hand. */
+		web_esc(fp, s);
+		return;
 	}
-	/* Not one of check's: a row edited by hand. */
-	web_esc(fp, s);
+	fprintf(fp, "<span class=\"%s\">%s</span>", t[st].cls, t[st].words);
 }
 
 static void

@@ -170,6 +170,15 @@ dnscheck_status_name(enum dnscheck_status s)
 	return "dnserror";
 }
 
+int
+dnscheck_status_parse(const char *name)
+{
+	for (int s = DNSCHECK_PASS; s <= DNSCHECK_DNSERROR; s++)
+		if (name != NULL && strcmp(name, dnscheck_status_name(s)) == 0)
+			return s;
+	return -1;
+}
+
 enum dnscheck_status
 dnscheck_worst(const struct dnscheck_list *l)
 {

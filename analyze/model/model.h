@@ -88,8 +88,10 @@ enum dnscheck_status {
 	DNSCHECK_DNSERROR,
 };
 
-/* "pass", "warn", "fail", "dnserror". */
+/* "pass", "warn", "fail", "dnserror"; and back (-1 for anything else, as
+ * a status read from a stored check may be). */
 const char *dnscheck_status_name(enum dnscheck_status s);
+int dnscheck_status_parse(const char *name);
 /* The worst status in the list (PASS for an empty list); DNSERROR ranks
  * above FAIL. */
 enum dnscheck_status dnscheck_worst(const struct dnscheck_list *l);

@@ -579,6 +579,48 @@ test_sparkline(void **state)
 	free(out);
 }
 
+/* A stored check's statuses (dnscheck_status_name()'s words) in words;
+ * anything else, a row edited by hand, shown as it is, escaped. */
+static void
+test_check_statuses(void **state)
+{
+	struct browse_check_item items[] = {
+	    {.id = (char *)"a", .status = (char *)"pass"},
+	    {.id = (char *)"b", .status = (char *)"warn"},
+	    {.id = (char *)"c", .status = (char *)"fail"},
+	    {.id = (char *)"d", .status = (char *)"dnserror"},
+	    {.id = (char *)"e", .status = (char *)EVIL},
+	    {.id = (char *)"f", .status = (char *)"PASS"},
+	};
+	struct browse_check k = {.found = 1,
+	    .checked_at = 1763251200,
+	    .status = (char *)"fail",
+	    .v = items,
+	    .n = sizeof(items) / sizeof(items[0])};
+	struct web_domain_view v = {.domain = "example.com", .check = &k};
+	char *out = NULL;
+
+	(void)state;
+	CAPTURE(out, assert_int_equal(web_html_check(cap_fp, &v), 0));
+	no_markup(out);
+	assert_non_null(strstr(
+	    out, "<p><span class=\"no\">failed</span>: 0 passed, 0 warnings"));
+	assert_non_null(strstr(out, "<td><span class=\"ok\">passed</span>"));
+	assert_non_null(strstr(out, "<td><span class=\"warn\">warning</span>"));
+	assert_non_null(strstr(out, "<td><span class=\"no\">failed</span>"));
+	assert_non_null(
+	    strstr(out, "<td><span class=\"warn\">DNS did not answer</span>"));
+	assert_non_null(strstr(out, "<td>" EVIL_TEXT "</td>"));
+	assert_non_null(strstr(out, "<td>PASS</td>"));
+	free(out);
+	/* The model's names, both ways. */
+	for (int st = DNSCHECK_PASS; st <= DNSCHECK_DNSERROR; st++)
+		assert_int_equal(
+		    dnscheck_status_parse(dnscheck_status_name(st)), st);
+	assert_int_equal(dnscheck_status_parse(NULL), -1);
+	assert_int_equal(dnscheck_status_parse(""), -1);
+}
+
 int
 main(void)
 {
@@ -596,6 +638,7 @@ main(void)
 	    cmocka_unit_test(test_search),
 	    cmocka_unit_test(test_source_domains),
 	    cmocka_unit_test(test_sparkline),
+	    cmocka_unit_test(test_check_statuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
