@@ -16,7 +16,6 @@
 #include "clock.h"
 #include "digest.h"
 #include "digest_outline.h"
-#include "percent.h"
 #include "present.h"
 #include "text.h"
 #include "verdict.h"
@@ -112,22 +111,12 @@ static void
 totals(void *ctx, const struct digest_domain *dd)
 {
 	FILE *fp = ctx;
-	uint64_t now = dd->messages, then = dd->prev_messages;
-	char a[32], b[PERCENT_LEN];
+	char a[32], before[DIGEST_PREVIOUS_LEN];
 
-	if (now == 0) {
-		if (!dd->has_prev)
-			fputs("No reports about this domain in this period or "
-			      "the one before.\n",
-			    fp);
-		else
-			fprintf(fp,
-			    "No reports about this domain this period; the "
-			    "period before had %" PRIu64 " messages, %s "
-			    "passing DMARC.\n",
-			    then,
-			    present_rate(
-			        dd->prev_passed, then, "-", a, sizeof(a)));
+	/* Our own words and numbers: nothing to escape. */
+	digest_previous_text(dd, before, sizeof(before));
+	if (dd->messages == 0) {
+		fprintf(fp, "%s\n", before);
 		/* Where the data is (our own day texts). */
 		if (dd->gap.latest_day[0] != '\0')
 			fprintf(fp,
@@ -142,25 +131,9 @@ totals(void *ctx, const struct digest_domain *dd)
 			    dd->gap.earliest_day);
 		return;
 	}
-	fprintf(fp, "**%" PRIu64 " messages, %s pass DMARC.**", now,
-	    present_rate(dd->passed, now, "-", a, sizeof(a)));
-	if (!dd->has_prev) {
-		fputs(" First period: no reports in the period before to "
-		      "compare with.\n",
-		    fp);
-	} else if (then == 0) {
-		fputs(" Previous period: reports, but no messages.\n", fp);
-	} else {
-		percent_points(
-		    dd->passed, now, dd->prev_passed, then, b, sizeof(b));
-		fprintf(fp,
-		    " Previous period: %" PRIu64
-		    " messages, %s pass (%s%" PRIu64 " messages, %s points).\n",
-		    then,
-		    present_rate(dd->prev_passed, then, "-", a, sizeof(a)),
-		    now >= then ? "+" : "-",
-		    now >= then ? now - then : then - now, b);
-	}
+	fprintf(fp, "**%" PRIu64 " messages, %s pass DMARC.** %s\n",
+	    dd->messages,
+	    present_rate(dd->passed, dd->messages, "-", a, sizeof(a)), before);
 }
 
 static void

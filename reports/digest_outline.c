@@ -5,9 +5,12 @@
 #include "digest_outline.h"
 
 #include "digest.h"
+#include "percent.h"
+#include "present.h"
 #include "readiness.h"
 #include "text.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -91,6 +94,41 @@ digest_policy_tags(const struct policy_state *p, char *buf, size_t size)
 	tag(buf, size, "t", p->testing);
 	tag(buf, size, "adkim", p->adkim);
 	tag(buf, size, "aspf", p->aspf);
+	return buf;
+}
+
+const char *
+digest_previous_text(const struct digest_domain *dd, char *buf, size_t size)
+{
+	uint64_t now = dd->messages, then = dd->prev_messages;
+	char rate[PRESENT_PERCENT_LEN], points[PERCENT_LEN];
+
+	present_rate(dd->prev_passed, then, "-", rate, sizeof(rate));
+	if (now == 0 && !dd->has_prev)
+		snprintf(buf, size,
+		    "No reports about this domain in this period or the one "
+		    "before.");
+	else if (now == 0)
+		snprintf(buf, size,
+		    "No reports about this domain this period; the period "
+		    "before had %" PRIu64 " messages, %s passing DMARC.",
+		    then, rate);
+	else if (!dd->has_prev)
+		snprintf(buf, size,
+		    "First period: no reports in the period before to compare "
+		    "with.");
+	else if (then == 0)
+		snprintf(
+		    buf, size, "Previous period: reports, but no messages.");
+	else {
+		percent_points(dd->passed, now, dd->prev_passed, then, points,
+		    sizeof(points));
+		snprintf(buf, size,
+		    "Previous period: %" PRIu64 " messages, %s pass (%s%" PRIu64
+		    " messages, %s points).",
+		    then, rate, now >= then ? "+" : "-",
+		    now >= then ? now - then : then - now, points);
+	}
 	return buf;
 }
 

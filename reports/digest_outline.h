@@ -65,6 +65,18 @@ const char *digest_policy_tags(
     const struct policy_state *p, char *buf, size_t size);
 
 /*
+ * What the totals section says of the period before, one sentence for
+ * every renderer that writes it (text, Markdown): with mail in this
+ * period "Previous period: 9650 messages, 94.3% pass (+532 messages, +2.0
+ * points)." (or that it was the first period, or had reports without
+ * mail); without, that neither period had reports, or what the period
+ * before had.  Into buf (DIGEST_PREVIOUS_LEN bytes), returned.
+ */
+#define DIGEST_PREVIOUS_LEN 192
+const char *digest_previous_text(
+    const struct digest_domain *dd, char *buf, size_t size);
+
+/*
  * The readiness verdict, the one order of every format (advise's text and
  * JSON, the report, the dashboard), read from the readiness result, never
  * judged again: losing legitimate mail comes first (ROLL BACK, at p=reject

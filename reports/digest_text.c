@@ -17,7 +17,6 @@
 #include "clock.h"
 #include "digest.h"
 #include "digest_outline.h"
-#include "percent.h"
 #include "present.h"
 #include "text.h"
 #include "verdict.h"
@@ -282,22 +281,11 @@ totals(void *ctx, const struct digest_domain *dd)
 {
 	const struct out *o = ctx;
 	FILE *fp = o->fp;
-	uint64_t now = dd->messages, then = dd->prev_messages;
-	char a[32], b[PERCENT_LEN];
+	char a[32], before[DIGEST_PREVIOUS_LEN];
 
-	if (now == 0) {
-		if (!dd->has_prev)
-			say(fp, 0,
-			    "No reports about this domain in this period "
-			    "or the one before.");
-		else
-			say(fp, 0,
-			    "No reports about this domain this period; the "
-			    "period before had %" PRIu64 " messages, %s "
-			    "passing DMARC.",
-			    then,
-			    present_rate(
-			        dd->prev_passed, then, "-", a, sizeof(a)));
+	digest_previous_text(dd, before, sizeof(before));
+	if (dd->messages == 0) {
+		say(fp, 0, "%s", before);
 		/* Where the data is, as the command says on stderr (our own
 		 * day texts). */
 		if (dd->gap.latest_day[0] != '\0')
@@ -313,24 +301,9 @@ totals(void *ctx, const struct digest_domain *dd)
 			    dd->gap.earliest_day);
 		return;
 	}
-	fprintf(fp, "Messages    %" PRIu64 ", %s pass DMARC\n", now,
-	    present_rate(dd->passed, now, "-", a, sizeof(a)));
-	if (!dd->has_prev) {
-		say(fp, 12,
-		    "First period: no reports in the period before to "
-		    "compare with.");
-		return;
-	}
-	if (then == 0) {
-		say(fp, 12, "Previous period: reports, but no messages.");
-		return;
-	}
-	percent_points(dd->passed, now, dd->prev_passed, then, b, sizeof(b));
-	say(fp, 12,
-	    "Previous period: %" PRIu64 ", %s pass (%s%" PRIu64
-	    " messages, %s points)",
-	    then, present_rate(dd->prev_passed, then, "-", a, sizeof(a)),
-	    now >= then ? "+" : "-", now >= then ? now - then : then - now, b);
+	fprintf(fp, "Messages    %" PRIu64 ", %s pass DMARC\n", dd->messages,
+	    present_rate(dd->passed, dd->messages, "-", a, sizeof(a)));
+	say(fp, 12, "%s", before);
 }
 
 static void

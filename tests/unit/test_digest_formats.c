@@ -305,9 +305,11 @@ test_text_content(void **state)
 	    "DMARC report, week: 2026-11-09 to "
 	    "2026-11-15 (7 days, UTC)"));
 	assert_non_null(strstr(out, "Messages    10182, 96.3% pass DMARC"));
+	/* The sentence Markdown writes too (digest_previous_text()): it said
+	 * "9650," without "messages" and without its full stop. */
 	assert_non_null(strstr(out,
-	    "Previous period: 9650, 94.3% pass "
-	    "(+532 messages, +2.0 points)"));
+	    "Previous period: 9650 messages, 94.3% pass "
+	    "(+532 messages, +2.0 points).\n"));
 	/* Aligned: the day rows' numbers end in the same column.  1660 of
 	 * 1712 is 96.96...%: a pass rate is rounded down. */
 	assert_non_null(strstr(out,
@@ -1260,7 +1262,7 @@ test_same_digits(void **state)
 	} cases[] = {
 	    {"text",
 	        {"Messages    10000, 99.9% pass DMARC",
-	            "10000, 99.5% pass (+0 messages, +0.4 points)",
+	            "10000 messages, 99.5% pass (+0 messages, +0.4 points).",
 	            " 99.9%  "}},
 	    {"markdown",
 	        {"**10000 messages, 99.9% pass DMARC.**",
