@@ -87,19 +87,11 @@ dmarc_record_is(const char *text, size_t len, int *near)
 	return version_first(text, len, 0, near);
 }
 
-static const char *const policy_words[] = {"none", "quarantine", "reject"};
-
-const char *
-dmarc_policy_word(int strength)
-{
-	return strength >= 0 && strength <= 2 ? policy_words[strength] : NULL;
-}
-
 int
 dmarc_policy_strength(const char *word, size_t len)
 {
-	for (int i = 0; i <= 2; i++) {
-		if (equals_ci(word, len, policy_words[i]))
+	for (int i = DMARC_NONE; i <= DMARC_REJECT; i++) {
+		if (equals_ci(word, len, dmarc_policy_word(i)))
 			return i;
 	}
 	return -1;

@@ -51,6 +51,7 @@
 
 #include <stddef.h>
 
+#include "model.h"
 #include "orgdomain.h"
 #include "resolve.h"
 #include "taglist.h"
@@ -65,11 +66,8 @@ struct resolver;
 /* A tag name's buffer: names are shorter. */
 #define DMARC_TAG_NAME_MAX TAGLIST_NAME_MAX
 
-/* Policy strengths, as p, sp and np hold them. */
-#define DMARC_ABSENT (-1)
-#define DMARC_NONE 0
-#define DMARC_QUARANTINE 1
-#define DMARC_REJECT 2
+/* Policy strengths, as p, sp and np hold them (DMARC_ABSENT, DMARC_NONE ..
+ * DMARC_REJECT), and their words, dmarc_policy_word(): model.h. */
 
 /*
  * 1 when the len bytes of text start with the tag v=DMARC1 (rules above).
@@ -78,8 +76,6 @@ struct resolver;
  */
 int dmarc_record_is(const char *text, size_t len, int *near);
 
-/* "none", "quarantine", "reject" for 0, 1, 2 (static); NULL otherwise. */
-const char *dmarc_policy_word(int strength);
 /* The strength of a policy word of len bytes, in any case; -1 when it is
  * not one. */
 int dmarc_policy_strength(const char *word, size_t len);

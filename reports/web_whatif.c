@@ -18,20 +18,20 @@
 /* Characters of a stranger's name in a table cell. */
 #define NAME_CHARS 80
 
-static const char *const words[] = {"none", "quarantine", "reject"};
-
-/* A <select> of policy words; first is the empty option's text (NULL:
- * none, p must be chosen), from the first word allowed. */
+/* A <select> of policy words (model.h's); first is the empty option's
+ * text (NULL: none, p must be chosen), from the weakest policy allowed. */
 static void
 select_word(FILE *fp, const char *name, const char *label, const char *first,
-    size_t from, const char *chosen)
+    int from, const char *chosen)
 {
+	const char *w;
+
 	fprintf(fp, "<label>%s<select name=\"%s\">", label, name);
 	if (first != NULL)
 		fprintf(fp, "<option value=\"\">%s</option>", first);
-	for (size_t i = from; i < sizeof(words) / sizeof(words[0]); i++)
+	for (int i = from; (w = dmarc_policy_word(i)) != NULL; i++)
 		fprintf(fp, "<option%s>%s</option>",
-		    strcmp(chosen, words[i]) == 0 ? " selected" : "", words[i]);
+		    strcmp(chosen, w) == 0 ? " selected" : "", w);
 	fputs("</select></label>", fp);
 }
 
@@ -44,9 +44,11 @@ form(FILE *fp, const struct web_domain_view *v)
 	fputs("<form class=\"period\" method=\"get\" action=\"/domain/", fp);
 	web_url(fp, v->domain);
 	fputs("/what-if#what-if\">", fp);
-	select_word(fp, "p", "p", NULL, 1, w != NULL ? w->p : "reject");
-	select_word(fp, "sp", "sp", "as p", 0, w != NULL ? w->sp : "");
-	select_word(fp, "np", "np", "as sp", 0, w != NULL ? w->np : "");
+	select_word(
+	    fp, "p", "p", NULL, DMARC_QUARANTINE, w != NULL ? w->p : "reject");
+	select_word(fp, "sp", "sp", "as p", DMARC_NONE, w != NULL ? w->sp : "");
+	select_word(
+	    fp, "np", "np", "as sp", DMARC_NONE, w != NULL ? w->np : "");
 	fputs("<label>pct<input name=\"pct\" type=\"number\" min=\"0\" "
 	      "max=\"100\" value=\"",
 	    fp);

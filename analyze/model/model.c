@@ -155,6 +155,16 @@ source_class_parse(const char *name)
 }
 
 const char *
+dmarc_policy_word(int strength)
+{
+	static const char *const words[] = {"none", "quarantine", "reject"};
+
+	return strength >= DMARC_NONE && strength <= DMARC_REJECT
+	    ? words[strength]
+	    : NULL;
+}
+
+const char *
 dnscheck_status_name(enum dnscheck_status s)
 {
 	switch (s) {

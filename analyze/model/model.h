@@ -80,6 +80,17 @@ void sources_group(const struct source *const *v, size_t n,
     struct source_group **out, size_t *nout);
 void source_groups_free(struct source_group *g, size_t n);
 
+/* A DMARC policy's strength, as p=, sp= and np= say it (dmarc_record.h
+ * reads records), weakest first. */
+#define DMARC_ABSENT (-1)
+#define DMARC_NONE 0
+#define DMARC_QUARANTINE 1
+#define DMARC_REJECT 2
+
+/* "none", "quarantine", "reject" for DMARC_NONE..DMARC_REJECT; NULL
+ * otherwise: the one list of the words, for records and for forms. */
+const char *dmarc_policy_word(int strength);
+
 /* The status of one DNS finding (dnscheck.h), from best to worst. */
 enum dnscheck_status {
 	DNSCHECK_PASS,

@@ -364,7 +364,15 @@ test_whatif(void **state)
 	a.has_whatif = 0;
 	CAPTURE(out, assert_int_equal(web_html_whatif(cap_fp, &v), 0));
 	assert_null(strstr(out, "would have rejected"));
-	assert_non_null(strstr(out, "<select name=\"p\">"));
+	/* The words of the model (dmarc_policy_word()), weakest first; p
+	 * from quarantine on, sp and np all three after their default. */
+	assert_non_null(strstr(out,
+	    "<select name=\"p\"><option>quarantine</option><option "
+	    "selected>reject</option></select>"));
+	assert_non_null(strstr(out,
+	    "<select name=\"sp\"><option value=\"\">as p</option><option>"
+	    "none</option><option>quarantine</option><option>reject</option>"
+	    "</select>"));
 	free(out);
 }
 
