@@ -28,12 +28,45 @@ name_of(const struct source *s, char *out, size_t size)
 		snprintf(out, size, "-");
 }
 
-/* What a group's top member says about its failures: cause, fix and who
- * signed. */
+/* Prints the domains of one kind (dkim: 1, SPF: 0) that the sender's
+ * listed addresses name, each once, at most 5: an AS or a PTR domain
+ * groups addresses that sign as different domains. */
 static void
-explain(FILE *fp, const struct source *s, int color)
+domains_of(FILE *fp, const struct sender *x, int dkim)
 {
+	const char *seen[5];
+	size_t n = 0;
+	char d[256];
+
+	for (size_t i = 0; i < x->n && n < 5; i++) {
+		const struct source *s = &x->v[i];
+		char **v = dkim ? s->dkim_domains : s->spf_domains;
+		size_t nv = dkim ? s->n_dkim : s->n_spf;
+
+		for (size_t k = 0; k < nv && n < 5; k++) {
+			size_t j = 0;
+
+			while (j < n && strcmp(seen[j], v[k]) != 0)
+				j++;
+			if (j < n)
+				continue;
+			seen[n++] = v[k];
+			text_printable(v[k], d, sizeof(d));
+			fprintf(fp, " %s", d);
+		}
+	}
+	if (n == 0)
+		fputs(" -", fp);
+}
+
+/* What a group's top member says about its failures (cause, fix), and
+ * who signed for any of its listed addresses. */
+static void
+explain(FILE *fp, const struct sender *x, int color)
+{
+	const struct source *s = &x->v[0];
 	int cause = s->cause != NULL ? verdict_cause_from_name(s->cause) : -1;
+	int any = 0;
 
 	if (cause > 0) {
 		fprintf(fp, "  %scause:%s %s\n", color ? PRESENT_RED : "",
@@ -42,23 +75,13 @@ explain(FILE *fp, const struct source *s, int color)
 		fprintf(fp, "  %sfix:%s %s\n", color ? PRESENT_DIM : "",
 		    color ? PRESENT_RESET : "", source_fix(s));
 	}
-	if (s->n_dkim > 0 || s->n_spf > 0) {
-		char d[256];
-
+	for (size_t i = 0; i < x->n; i++)
+		any |= x->v[i].n_dkim > 0 || x->v[i].n_spf > 0;
+	if (any) {
 		fputs("  signed by:", fp);
-		for (size_t k = 0; k < s->n_dkim && k < 5; k++) {
-			text_printable(s->dkim_domains[k], d, sizeof(d));
-			fprintf(fp, " %s", d);
-		}
-		if (s->n_dkim == 0)
-			fputs(" -", fp);
+		domains_of(fp, x, 1);
 		fputs("; SPF domain:", fp);
-		for (size_t k = 0; k < s->n_spf && k < 5; k++) {
-			text_printable(s->spf_domains[k], d, sizeof(d));
-			fprintf(fp, " %s", d);
-		}
-		if (s->n_spf == 0)
-			fputs(" -", fp);
+		domains_of(fp, x, 0);
 		fputc('\n', fp);
 	}
 }
@@ -112,7 +135,7 @@ sources_text(FILE *fp, const struct sources_view *v, int color)
 		    " failed (%s)  seen %s to %s\n",
 		    source_class_name(x->cls), x->failed, x->messages, rate,
 		    first, last);
-		explain(fp, top, color);
+		explain(fp, x, color);
 		if (x->addresses > 1)
 			for (size_t k = 0; k < x->n; k++) {
 				const struct source *s = &x->v[k];

@@ -7,6 +7,7 @@
 ds_unit_test(test_digest_formats LIBS dsreports dsanalyze)
 # The presentation every format shares (reports/present.c).
 ds_unit_test(test_present LIBS dsreports)
+ds_unit_test(test_sources_text LIBS dsreports dsanalyze)
 
 add_test(NAME reports/digest_formats COMMAND sh
   ${CMAKE_CURRENT_SOURCE_DIR}/reports/test_formats.sh
