@@ -7,6 +7,7 @@
 #include "web_render.h"
 
 #include "browse.h"
+#include "clock.h"
 #include "model.h"
 #include "present.h"
 #include "svg.h"
@@ -90,9 +91,42 @@ genuine(FILE *fp, const struct browse_report *r)
 	fputs("</td></tr>\n", fp);
 }
 
+/*
+ * The period a report's links carry: the days its range covers, ending
+ * after its last day, so that its domain and its sources show it whatever
+ * its age (the default period, the last 30 days, would not hold an old
+ * report: a 404 behind every link).  p->query stays "" for a range that
+ * cannot be written.
+ */
+static void
+report_period(const struct browse_report *r, struct web_period *p)
+{
+	int64_t first, until;
+	char day[CLOCK_TEXT_LEN];
+
+	memset(p, 0, sizeof(*p));
+	if (r->end <= r->begin)
+		return;
+	first = clock_day_start(r->begin);
+	/* A range ending at a midnight ends the day before (--until). */
+	until = clock_day_start(r->end - 1) + CLOCK_DAY;
+	p->days = (int)((until - first) / CLOCK_DAY);
+	if (p->days < 1 || p->days > 366 ||
+	    clock_text(until, CLOCK_FORM_DAY, day, sizeof(day)) < 0)
+		return;
+	p->since = first;
+	p->until = until;
+	p->until_given = 1;
+	snprintf(p->name, sizeof(p->name), "%dd", p->days);
+	snprintf(
+	    p->query, sizeof(p->query), "?since=%dd&until=%s", p->days, day);
+}
+
 static void
 metadata(FILE *fp, const struct browse_report *r)
 {
+	struct web_period p;
+
 	fputs("<div class=\"scroll\"><table class=\"meta\">\n", fp);
 	row_text(fp, "reporter", r->org_name);
 	row_text(fp, "email", r->email);
@@ -100,7 +134,8 @@ metadata(FILE *fp, const struct browse_report *r)
 		row_text(fp, "extra contact", r->extra_contact);
 	row_text(fp, "report ID", r->report_id);
 	row(fp, "domain");
-	web_domain_link(fp, r->domain, NULL);
+	report_period(r, &p);
+	web_domain_link(fp, r->domain, &p);
 	fputs("</td></tr>\n", fp);
 	row(fp, "range (UTC)");
 	web_time(fp, r->begin, CLOCK_FORM_SECOND);
@@ -213,6 +248,9 @@ pager(FILE *fp, const struct browse_report *r)
 static void
 records(FILE *fp, const struct browse_report *r)
 {
+	struct web_period p;
+
+	report_period(r, &p);
 	fputs("<h2>Records</h2>\n", fp);
 	pager(fp, r);
 	if (r->nrecords == 0)
@@ -231,7 +269,7 @@ records(FILE *fp, const struct browse_report *r)
 		    "<tr><td class=\"num\">%" PRId64 "</td><td "
 		    "class=\"ip\">",
 		    x->idx);
-		web_source_link(fp, x->ip, r->domain, NULL);
+		web_source_link(fp, x->ip, r->domain, &p);
 		fputs("</td><td class=\"num\">", fp);
 		web_count(fp, x->count);
 		fputs("</td><td>", fp);

@@ -357,6 +357,15 @@ status report "/report/$rid" 200
 expect report out '<td>1183372264936209112</td>'
 expect report out '&lt;org_name&gt;google\.com&lt;/org_name&gt;'
 expect report out "href=\"/report/$rid/raw\""
+# Its links carry its own day (2025-11-14, 1763078400 to 1763164799: one
+# day, the period ending before 2025-11-15), not the default 30 days to
+# the clock's yesterday: an old report's links would all be 404s.
+expect report out 'href="/domain/example\.com\?since=1d&amp;until=2025-11-15"'
+expect report out 'href="/source/[0-9a-f.:]*\?domain=example\.com&amp;since=1d&amp;until=2025-11-15"'
+rip=$(sed -n 's|.*href="/source/\([0-9a-f.:]*\)?domain=example\.com&amp;since=1d.*|\1|p' \
+	"$tmp/report.out" | head -1)
+status report_src "/source/$rip?domain=example.com&since=1d&until=2025-11-15" 200
+status report_dom "/domain/example.com?since=1d&until=2025-11-15" 200
 status api_report "/api/report/$rid" 200
 jqt api_report '.reporter == "google.com" and .counted and
 	(.records | length) == .record_count and .record_count > 0'
