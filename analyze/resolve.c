@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "err.h"
 #include "ipaddr.h"
@@ -52,6 +53,8 @@ struct resolver {
 	size_t nw, capw;
 	struct pollfd *pfd;
 	size_t cappfd;
+	struct resolve_budget *budget; /* borrowed; NULL: none */
+	int spending; /* the lookups out are being ended by the budget */
 };
 
 /* ------------------------------------------------------------------------
@@ -75,6 +78,8 @@ resolve_status_name(enum resolve_status s)
 		return "timeout";
 	case RESOLVE_BADNAME:
 		return "badname";
+	case RESOLVE_BUDGET:
+		return "budget";
 	case RESOLVE_OTHER:
 		break;
 	}
@@ -85,7 +90,7 @@ int
 resolve_status_trouble(enum resolve_status s)
 {
 	return s == RESOLVE_SERVFAIL || s == RESOLVE_REFUSED ||
-	    s == RESOLVE_TIMEOUT || s == RESOLVE_OTHER;
+	    s == RESOLVE_TIMEOUT || s == RESOLVE_OTHER || s == RESOLVE_BUDGET;
 }
 
 const char *
@@ -220,6 +225,15 @@ from_ares_status(int status, struct resolve_result *res)
 	set_detail(res, ares_strerror(status));
 }
 
+/* A lookup the budget ended: not asked, or given up. */
+static void
+set_budget_spent(struct resolver *r, struct resolve_result *res)
+{
+	res->status = RESOLVE_BUDGET;
+	set_detail(res, "DNS time budget spent");
+	r->budget->skipped++;
+}
+
 /* ------------------------------------------------------------------------
  * Queries. */
 
@@ -240,7 +254,9 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 
 	q->r->inflight--;
 	q->res.detail[0] = '\0';
-	if (status == ARES_ECANCELLED || status == ARES_EDESTRUCTION ||
+	if (status == ARES_ECANCELLED && q->r->spending) {
+		set_budget_spent(q->r, &q->res);
+	} else if (status == ARES_ECANCELLED || status == ARES_EDESTRUCTION ||
 	    abuf == NULL || alen <= 0) {
 		from_ares_status(status, &q->res);
 	} else {
@@ -268,6 +284,11 @@ launch(struct resolver *r)
 			finish(q);
 			continue;
 		}
+		if (resolve_budget_spent(r->budget)) {
+			set_budget_spent(r, &q->res);
+			finish(q);
+			continue;
+		}
 		/* c-ares may call on_answer() before it returns. */
 		r->inflight++;
 		ares_query(r->ch, q->qname, C_IN,
@@ -290,6 +311,37 @@ cancel_all(struct resolver *r)
 		set_detail(&q->res, "cancelled");
 		finish(q);
 	}
+}
+
+/* Ends the lookups out as the budget's; launch() ends the queued ones,
+ * and those the callbacks queue. */
+static void
+spend(struct resolver *r)
+{
+	r->spending = 1;
+	ares_cancel(r->ch);
+	r->spending = 0;
+}
+
+void
+resolve_set_budget(struct resolver *r, struct resolve_budget *b)
+{
+	r->budget = b;
+}
+
+int
+resolve_budget_spent(const struct resolve_budget *b)
+{
+	return b != NULL && b->ms_left <= 0;
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void
@@ -687,14 +739,21 @@ resolve_wait(struct resolver *r, struct err *err)
 		struct timeval tv, *tvp;
 		size_t i, n;
 		int ms, rc;
+		int64_t t0;
 
 		launch(r);
 		if (r->inflight == 0 && r->head == NULL)
 			return 0;
+		if (resolve_budget_spent(r->budget)) {
+			spend(r);
+			continue;
+		}
 		tvp = ares_timeout(r->ch, NULL, &tv);
 		ms = tvp != NULL
 		    ? (int)(tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000)
 		    : 1000;
+		if (r->budget != NULL && ms > r->budget->ms_left)
+			ms = (int)r->budget->ms_left;
 		/* Copied: c-ares changes r->w while it processes. */
 		n = r->nw;
 		if (n > r->cappfd) {
@@ -706,7 +765,10 @@ resolve_wait(struct resolver *r, struct err *err)
 			r->pfd[i].events = r->w[i].events;
 			r->pfd[i].revents = 0;
 		}
+		t0 = now_ms();
 		rc = poll(r->pfd, (nfds_t)n, ms);
+		if (r->budget != NULL)
+			r->budget->ms_left -= now_ms() - t0;
 		if (rc < 0) {
 			if (errno == EINTR)
 				continue;

@@ -5,6 +5,8 @@
  * list given by the caller, never /etc/hosts.  Lookups are queued, then
  * resolve_wait() runs them, at most RESOLVE_MAX_INFLIGHT at a time, each
  * with its own timeout and retries, until every one has finished.
+ * A budget (struct resolve_budget), which resolvers may share, bounds
+ * the time all of them together spend waiting.
  *
  * A result keeps DNS trouble apart from absence: a name that does not exist
  * (NXDOMAIN) or has no record of the type asked (NODATA) is an answer; a
@@ -20,6 +22,7 @@
 #define DMARCSIFT_RESOLVE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ipaddr.h"
 
@@ -54,6 +57,7 @@ enum resolve_status {
 	RESOLVE_TIMEOUT, /* no server answered (timed out or unreachable) */
 	RESOLVE_BADNAME, /* the name asked cannot be a DNS name; not sent */
 	RESOLVE_OTHER, /* a malformed answer, another rcode, ... */
+	RESOLVE_BUDGET, /* not asked, or given up: the time budget is spent */
 };
 
 /*
@@ -155,6 +159,27 @@ int resolve_new(struct resolver **out, const char *servers, int timeout_ms,
 void resolve_free(struct resolver *r);
 
 /*
+ * A time budget for DNS work, shared by the resolvers given it, so that a
+ * command's lookups, in whatever phase and resolver, cost at most so much
+ * however silent the servers.  The time resolve_wait() spends waiting is
+ * taken from ms_left; once none is left, every lookup queued, in flight or
+ * started later ends at once with RESOLVE_BUDGET (detail "DNS time budget
+ * spent"), and skipped counts them.  Fill ms_left, zero skipped; the
+ * caller owns the budget.
+ */
+struct resolve_budget {
+	int64_t ms_left;
+	size_t skipped;
+};
+
+/* Makes r take its time from b (borrowed: it must outlive r; NULL: no
+ * budget, the default). */
+void resolve_set_budget(struct resolver *r, struct resolve_budget *b);
+
+/* Whether b is spent: 1 or 0 (NULL: 0). */
+int resolve_budget_spent(const struct resolve_budget *b);
+
+/*
  * Queues a lookup of name (for RESOLVE_PTR: an IPv4 or IPv6 address) and
  * returns at once; cb(arg, result) runs from resolve_wait().  A name that
  * cannot be a DNS name (a usable one has labels of letters, digits, '-' and
@@ -204,10 +229,10 @@ void resolve_result_move(
 void resolve_fcrdns_clear(struct resolve_fcrdns *f);
 
 /* "ok", "nxdomain", "nodata", "servfail", "refused", "timeout", "badname",
- * "other". */
+ * "other", "budget". */
 const char *resolve_status_name(enum resolve_status s);
-/* 1 for SERVFAIL, REFUSED, TIMEOUT and OTHER: the answer says nothing
- * about the records. */
+/* 1 for SERVFAIL, REFUSED, TIMEOUT, OTHER and BUDGET: the answer says
+ * nothing about the records. */
 int resolve_status_trouble(enum resolve_status s);
 /* "A", "AAAA", "PTR", "TXT", "MX". */
 const char *resolve_type_name(enum resolve_type t);

@@ -483,26 +483,35 @@ test_many(void **state)
 	resolve_free(r);
 }
 
-/* A server that never answers: a UDP socket of ours nobody reads. */
-static void
-test_timeout_silent(void **state)
+/* A UDP socket of ours nobody reads, as "127.0.0.1:PORT" in servers: a
+ * server that never answers.  Returns the socket, for the caller to
+ * close. */
+static int
+silent_server(char *servers, size_t size)
 {
 	struct sockaddr_in sin;
 	socklen_t slen = sizeof(sin);
-	struct resolver *r;
-	struct resolve_result res;
-	char servers[64];
-	double t0, t;
-	int fd;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	assert_true(fd >= 0);
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
 	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &slen), 0);
-	snprintf(servers, sizeof(servers), "127.0.0.1:%u", ntohs(sin.sin_port));
+	snprintf(servers, size, "127.0.0.1:%u", ntohs(sin.sin_port));
+	return fd;
+}
+
+/* A server that never answers. */
+static void
+test_timeout_silent(void **state)
+{
+	struct resolver *r;
+	struct resolve_result res;
+	char servers[64];
+	double t0, t;
+	int fd = silent_server(servers, sizeof(servers));
 
 	r = new_resolver(servers, 200, 2);
 	t0 = now();
@@ -516,6 +525,89 @@ test_timeout_silent(void **state)
 	resolve_result_clear(&res);
 	resolve_free(r);
 	close(fd);
+}
+
+/* One budget across resolvers: against a silent server, lookups that
+ * would each wait 3 s (1 s, then 2 s) end when the budget's second is
+ * spent, those queued then and those started later at once, all with
+ * RESOLVE_BUDGET. */
+static void
+test_budget_silent(void **state)
+{
+	enum { N = 3 * RESOLVE_MAX_INFLIGHT };
+	struct resolve_budget b = {1000, 0};
+	struct resolve_result *res = xcalloc(N, sizeof(*res));
+	struct resolve_fcrdns f;
+	struct resolver *r, *r2;
+	char servers[64], name[64];
+	struct err err;
+	double t0, t;
+	int fd = silent_server(servers, sizeof(servers));
+
+	r = new_resolver(servers, 1000, 2);
+	resolve_set_budget(r, &b);
+	err_clear(&err);
+	t0 = now();
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "_dmarc.d%d.test", i);
+		resolve_into(r, RESOLVE_TXT, name, &res[i]);
+	}
+	assert_int_equal(resolve_wait(r, &err), 0);
+	t = now() - t0;
+	fprintf(
+	    stderr, "%d lookups, server silent, budget 1 s: %.2f s\n", N, t);
+	assert_true(t > 0.9 && t < 2.0);
+	assert_true(resolve_budget_spent(&b));
+	assert_int_equal(b.skipped, N);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(res[i].status, RESOLVE_BUDGET);
+		assert_string_equal(res[i].detail, "DNS time budget spent");
+		assert_true(resolve_status_trouble(res[i].status));
+		resolve_result_clear(&res[i]);
+	}
+	assert_string_equal(resolve_status_name(RESOLVE_BUDGET), "budget");
+
+	/* Another resolver on the spent budget, even with a server that
+	 * answers: nothing is asked. */
+	r2 = new_resolver(dns, 2000, 2);
+	resolve_set_budget(r2, &b);
+	t0 = now();
+	resolve_ptr_confirmed(r2, "192.0.2.1", &f);
+	assert_int_equal(resolve_wait(r2, &err), 0);
+	assert_true(now() - t0 < 0.1);
+	assert_int_equal(f.status, RESOLVE_BUDGET);
+	assert_null(f.name);
+	assert_int_equal(b.skipped, N + 1);
+	resolve_fcrdns_clear(&f);
+	resolve_free(r2);
+	resolve_free(r);
+	free(res);
+	close(fd);
+}
+
+/* A budget not spent takes only the time waited: answers as without
+ * one. */
+static void
+test_budget_left(void **state)
+{
+	struct resolve_budget b = {60000, 0};
+	struct resolver *r = new_resolver(dns, 2000, 2);
+	struct resolve_fcrdns f;
+	struct err err;
+
+	resolve_set_budget(r, &b);
+	err_clear(&err);
+	resolve_ptr_confirmed(r, "192.0.2.1", &f);
+	assert_int_equal(resolve_wait(r, &err), 0);
+	assert_int_equal(f.status, RESOLVE_OK);
+	assert_int_equal(f.confirmed, 1);
+	assert_string_equal(f.name, "mail.example.test");
+	assert_int_equal(b.skipped, 0);
+	assert_true(b.ms_left > 58000 && b.ms_left <= 60000);
+	assert_false(resolve_budget_spent(&b));
+	assert_false(resolve_budget_spent(NULL));
+	resolve_fcrdns_clear(&f);
+	resolve_free(r);
 }
 
 /* The test server stopped: no answer, never "does not exist". */
@@ -947,6 +1039,8 @@ main(void)
 	    cmocka_unit_test(test_failover),
 	    cmocka_unit_test(test_timeout_silent),
 	    cmocka_unit_test(test_timeout_stopped),
+	    cmocka_unit_test(test_budget_silent),
+	    cmocka_unit_test(test_budget_left),
 	    cmocka_unit_test(test_hostile_answers),
 	};
 
