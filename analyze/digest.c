@@ -554,9 +554,8 @@ on_domain(void *arg, int ncols, const char *const *c, struct err *err)
 
 /*
  * The domains with reports in the two periods, split into the owner's
- * (owned, a comma list; else 2 or more reporters, or 100 or more
- * messages: a stranger's made-up reports are small and from one "reporter")
- * and the foreign ones.  A domain in owned without reports is listed too:
+ * (owned, a comma list; else by the rule of owned_domains(), sql/021) and
+ * the foreign ones.  A domain in owned without reports is listed too:
  * its silence is news.
  */
 static int
@@ -564,13 +563,12 @@ read_domains(struct db *db, struct digest *dg, const char *owned,
     struct names *out, struct err *err)
 {
 	struct domain_rows r = {dg, out};
-	char ps[24], us[24], bs[24], *list = NULL;
-	const char *p[4] = {ps, us, NULL, bs};
+	char ps[24], us[24], *list = NULL;
+	const char *p[3] = {ps, us, NULL};
 	int rc;
 
 	snprintf(ps, sizeof(ps), "%lld", (long long)dg->prev_since);
 	snprintf(us, sizeof(us), "%lld", (long long)dg->until);
-	begins_from(bs, sizeof(bs), dg->prev_since);
 	if (owned != NULL && owned[0] != '\0') {
 		size_t n = strlen(owned);
 
@@ -581,19 +579,10 @@ read_domains(struct db *db, struct digest *dg, const char *owned,
 		p[2] = list;
 	}
 	rc = db_each(db,
-	    "WITH d AS (SELECT lower(r.domain) AS domain, count(DISTINCT "
-	    "r.org_name) AS reporters, sum(day_share(r.messages, d.lo, d.hi, "
-	    "d.span)) AS messages FROM reports r JOIN report_days d ON "
-	    "d.report = r.id WHERE d.day >= unix_day($1) AND d.day < "
-	    "unix_day($2) AND r.date_begin >= to_timestamp($4::bigint) AND "
-	    "r.date_begin < to_timestamp($2::bigint) GROUP BY 1), "
-	    "o AS (SELECT DISTINCT lower(btrim(x)) AS domain FROM "
-	    "unnest($3::text[]) x WHERE btrim(x) <> '') "
-	    "SELECT coalesce(d.domain, o.domain), coalesce(d.messages, 0), "
-	    "CASE WHEN $3::text[] IS NOT NULL THEN o.domain IS NOT NULL ELSE "
-	    "d.reporters >= 2 OR d.messages >= 100 END FROM d FULL JOIN o "
-	    "ON o.domain = d.domain ORDER BY 2 DESC, 1",
-	    4, p, on_domain, &r, err);
+	    "SELECT domain, messages, owned FROM owned_domains("
+	    "to_timestamp($1::bigint), to_timestamp($2::bigint), $3::text[]) "
+	    "ORDER BY 2 DESC, 1",
+	    3, p, on_domain, &r, err);
 	free(list);
 	if (rc == 0 && out->n > 1)
 		qsort(out->v, out->n, sizeof(*out->v), cmp_name);

@@ -169,26 +169,23 @@ add_volume(struct metrics_domain *to, const struct metrics_domain *d)
 }
 
 /*
- * Whether report would call a domain the owner's without the setting
- * (digest.c: 2 or more reporters, or 100 or more messages), and it may
- * have a series: a host name as it stands, one of the first
- * METRICS_DOMAINS_MAX.
+ * Whether a domain that report calls the owner's without the setting
+ * (owned: by owned_domains(), sql/021) may have a series: a host name as
+ * it stands, one of the first METRICS_DOMAINS_MAX.
  */
 static int
-chosen(const struct metrics *m, const char *name, uint64_t reporters,
-    uint64_t messages)
+chosen(const struct metrics *m, const char *name, int owned)
 {
 	char norm[DOMAIN_MAX];
 
-	if (m->ndomains >= METRICS_DOMAINS_MAX ||
-	    (reporters < 2 && messages < 100))
+	if (m->ndomains >= METRICS_DOMAINS_MAX || !owned)
 		return 0;
 	return domain_scan(name, norm, sizeof(norm), 0) == NULL &&
 	    strcmp(norm, name) == 0;
 }
 
-/* A row: domain, reporters, day messages, day passed, week messages,
- * week passed; most mail first. */
+/* A row: domain, whether the owner's by the rule, day messages, day
+ * passed, week messages, week passed; most mail first. */
 static int
 on_domain(void *arg, int ncols, const char *const *c, struct err *err)
 {
@@ -206,7 +203,7 @@ on_domain(void *arg, int ncols, const char *const *c, struct err *err)
 	if (m->domains_set) {
 		at = bsearch(&d, m->domains, m->ndomains, sizeof(*m->domains),
 		    cmp_domain);
-	} else if (chosen(m, c[0], u64_of(c[1]), d.week.messages)) {
+	} else if (chosen(m, c[0], c[1] != NULL && strcmp(c[1], "t") == 0)) {
 		m->domains = xrealloc(
 		    m->domains, (m->ndomains + 1) * sizeof(*m->domains));
 		at = &m->domains[m->ndomains++];
@@ -246,15 +243,19 @@ read_domains(
 	    (long long)month_code_id(
 	        month_code_of(m->week_start - 32 * (int64_t)CLOCK_DAY), 0));
 	/* The rollup, as report reads a domain's volume (digest.c): a
-	 * report counts for each UTC day it covers. */
+	 * report counts for each UTC day it covers.  Whose domains: the rule
+	 * report applies, over the week. */
 	rc = db_each(db,
-	    "SELECT domain, count(DISTINCT reporter), coalesce(sum(messages) "
-	    "FILTER (WHERE day >= unix_day($2)), 0), coalesce(sum(messages) "
-	    "FILTER (WHERE day >= unix_day($2) AND pass), 0), sum(messages), "
-	    "coalesce(sum(messages) FILTER (WHERE pass), 0) FROM source_days "
-	    "WHERE day >= unix_day($1) AND day < unix_day($3) AND (report >= "
-	    "$4::bigint OR report < (2::bigint << 40)) GROUP BY domain "
-	    "ORDER BY 5 DESC, domain COLLATE \"C\"",
+	    "SELECT s.domain, o.domain IS NOT NULL, coalesce(sum(s.messages) "
+	    "FILTER (WHERE s.day >= unix_day($2)), 0), coalesce(sum("
+	    "s.messages) FILTER (WHERE s.day >= unix_day($2) AND s.pass), 0), "
+	    "sum(s.messages), coalesce(sum(s.messages) FILTER (WHERE s.pass), "
+	    "0) FROM source_days s LEFT JOIN (SELECT domain FROM "
+	    "owned_domains(to_timestamp($1::bigint), to_timestamp($3::bigint)) "
+	    "WHERE owned) o ON o.domain = s.domain WHERE s.day >= unix_day($1) "
+	    "AND s.day < unix_day($3) AND (s.report >= $4::bigint OR s.report "
+	    "< (2::bigint << 40)) GROUP BY s.domain, o.domain ORDER BY 5 DESC, "
+	    "s.domain COLLATE \"C\"",
 	    4, p, on_domain, m, err);
 	if (rc == 0 && !m->domains_set && m->ndomains > 1)
 		qsort(m->domains, m->ndomains, sizeof(*m->domains), cmp_domain);

@@ -122,3 +122,22 @@ report2() {
 		printf '</feedback>\n'
 	} >"$r2_file"
 }
+
+# report_mail FILE ORG AUTHRES REPORT: REPORT (a file) in a mail from
+# noreply@ORG, as the owner's server mx.owner.test delivers it: with its
+# Authentication-Results (AUTHRES, the results) on top.
+report_mail() {
+	{
+		printf 'Return-Path: <noreply@%s>\n' "$2"
+		printf 'Authentication-Results: mx.owner.test;\n\t%s\n' "$3"
+		printf 'Received: from mail.%s by mx.owner.test;\n' "$2"
+		printf '\tWed, 1 Apr 2026 00:00:00 +0000\n'
+		printf 'From: noreply@%s\n' "$2"
+		printf 'To: dmarc@owner.test\n'
+		printf 'Subject: Report Submitter: %s\n' "$2"
+		printf 'MIME-Version: 1.0\n'
+		printf 'Content-Type: application/xml\n'
+		printf 'Content-Disposition: attachment; filename="r.xml"\n\n'
+		cat "$4"
+	} >"$1"
+}

@@ -184,23 +184,36 @@ run advise_default 0 advise --db "$db" --offline --domain ready.test --json
 jqt advise_default '.ready == true and .period.until == "2026-03-21T00:00:00Z"'
 
 # --- report: every format, from the same database. --------------------------
+# The owner's domains named (the setting domains): by the rule, only
+# ready.test would be, the one with two reporters (below).
+own=blocked.test,ready.test,young.test
 for f in text markdown json html; do
 	run report_$f 0 report --db "$db" --offline --until $until \
-		--period week --format $f
+		--period week --format $f --domains $own
 	golden "$golden" report.$f "$tmp/report_$f.out"
 done
 for t in days sources reporters refused; do
 	run report_csv_$t 0 report --db "$db" --offline --until $until \
-		--format csv --table $t
+		--format csv --table $t --domains $own
 	golden "$golden" report-$t.csv "$tmp/report_csv_$t.out"
 done
-# noon.test: one reporter, 60 messages over the two weeks: not the
-# owner's by the rule (2 or more reporters, or 100 or more messages), so
-# named as foreign and nothing more.
+# noon.test, 55 messages over the two weeks, is not named: foreign, and
+# nothing more.
 jqt report_json '[.domains[].domain] == ["blocked.test", "ready.test",
 	"young.test"]'
 jqt report_json '.foreign | .domains == [{"domain": "noon.test",
 	"messages": 55}] and .more == 0 and .messages == 55'
+# Without the setting, the rule (owned_domains(), sql/021): 2 or more
+# reporters and 100 or more messages over the two weeks 03-07 to 03-20.
+# ready.test has google.com and yahoo.com; blocked.test (610 a day, 14
+# days: 8540) and young.test (100 a day from 03-16: 500) one reporter each,
+# as noon.test.
+run report_rule 0 report --db "$db" --offline --until $until --format json
+jqt report_rule '[.domains[].domain] == ["ready.test"]'
+jqt report_rule '.foreign | .domains == [{"domain": "blocked.test",
+	"messages": 8540}, {"domain": "young.test", "messages": 500},
+	{"domain": "noon.test", "messages": 55}] and .more == 0 and
+	.messages == 9095'
 run report_noon 0 report --db "$db" --offline --until $until \
 	--domain noon.test --format json
 jqt report_noon '.domains[0].reporters[0] | .days == "0111111" and
@@ -235,13 +248,14 @@ q "DO \$\$ BEGIN CREATE ROLE report_ro LOGIN; EXCEPTION WHEN
 	GRANT SELECT ON ALL TABLES IN SCHEMA public TO report_ro" >/dev/null ||
 	fail "report_ro: cannot make the role"
 run report_dns_ro 0 report --db "$db user=report_ro" \
-	--dns-servers "$DMARCSIFT_TEST_DNS" --until $until --format json
+	--dns-servers "$DMARCSIFT_TEST_DNS" --until $until --format json \
+	--domains $own
 jqt report_dns_ro '[.domains[] | select(.dns | length > 0)] | length > 1'
 eq "report_dns_ro: one warning" \
 	"$(grep -c 'may not write check_results' "$tmp/report_dns_ro.err")" 1
 
 # Mailed: one mail with both parts, through a real SMTP server.
-run report_mail 0 report --db "$db" --offline --until $until \
+run report_mail 0 report --db "$db" --offline --until $until --domains $own \
 	--mail-to postmaster@ready.test,second@ready.test \
 	--smtp-url "$SMTP_PLAIN_URL" --smtp-allow-plain --smtp-from dmarc@ready.test
 m="$SMTP_MAILDIR/000001.eml"

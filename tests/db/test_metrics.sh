@@ -12,15 +12,19 @@
 # (23), from 4 reporters: 7d 790 of which 722 passed, 1d 25 and 23.
 # Beside them:
 #   example.com 11-09 (1000) and 11-17 (1000): outside both periods;
-#   d01.test .. d21.test, 11-12, one reporter each, 200 + N messages, all
-#     passing: 100 or more, so the owner's when domains is unset, but only
-#     20 domains get a series: example.com and d21 .. d03; d02 and d01
+#   d01.test .. d21.test, 11-12, two reporters each, 200 + N messages
+#     (a.example 100, b.example 100 + N), all passing: the owner's by the
+#     rule when domains is unset (owned_domains(), sql/021), but only 20
+#     domains get a series: example.com and d21 .. d03; d02 and d01
 #     (202 + 201) are summed with the others;
 #   a name that is no host name, with a quote and a backslash, 150
 #     failing messages from 2 reporters on 11-16: never a series;
-#   small.test, 5 passing messages on 11-16: one reporter, under 100.
-# Without domains, "(other)": 7d 201 + 202 + 150 + 5 = 558 messages,
-# 201 + 202 + 5 = 408 passed, 4 domains; 1d 150 + 5 = 155, 5 passed, 2.
+#   small.test, 5 passing messages on 11-16: one reporter, under 100;
+#   solo.test, 1000 passing messages on 11-16 from one reporter: one
+#     made-up report is no domain of the owner's, however big.
+# Without domains, "(other)": 7d 201 + 202 + 150 + 5 + 1000 = 1558
+# messages, 201 + 202 + 5 + 1000 = 1408 passed, 5 domains; 1d 150 + 5 +
+# 1000 = 1155, 1005 passed, 3.
 # usage: test_metrics.sh DMARCSIFT SAMPLES
 # needs: DMARCSIFT_TEST_DB (tests/harness/pg run), psql; promtool (in CI).
 bin=$1 samples=$2
@@ -42,8 +46,10 @@ report "$tmp/in/before.xml" a.example example.com $d09 none "$ok"
 report "$tmp/in/today.xml" a.example example.com $d17 none "$ok"
 for n in $(seq 1 21); do
 	d=$(printf 'd%02d.test' "$n")
-	report "$tmp/in/$d.xml" a.example "$d" $d12 none \
-		"192.0.2.2|$((200 + n))|$d|$d:pass||"
+	report "$tmp/in/$d-a.xml" a.example "$d" $d12 none \
+		"192.0.2.2|100|$d|$d:pass||"
+	report "$tmp/in/$d-b.xml" b.example "$d" $d12 none \
+		"192.0.2.2|$((100 + n))|$d|$d:pass||"
 done
 # The policy domain as the parser hands it: e"vil\x.test
 bad='e&quot;vil\x.test'
@@ -53,6 +59,8 @@ report "$tmp/in/bad2.xml" b.example "$bad" $d16 none \
 	"192.0.2.3|50|$bad|||"
 report "$tmp/in/small.xml" a.example small.test $d16 none \
 	"192.0.2.4|5|small.test|small.test:pass||"
+report "$tmp/in/solo.xml" a.example solo.test $d16 none \
+	"192.0.2.5|1000|solo.test|solo.test:pass||"
 echo 'not a report' >"$tmp/in/zz-broken.xml"
 # One refused input: exit 1, as for cron.
 run ingest 1 ingest -q --db "$db" "$samples" "$tmp/in"
@@ -112,15 +120,15 @@ refute all out '^dmarcsift_domain_dmarc_pass_ratio\{domain="d21.test",period="1d
 eq "20 domains with a series, and (other)" \
 	"$(grep -c '^dmarcsift_domain_messages{.*period="7d"}' "$o")" 21
 refute all out 'domain="d0[12]\.test"'
-refute all out 'small\.test|vil'
+refute all out 'small\.test|solo\.test|vil'
 s='dmarcsift_domain_messages{domain="(other)",period='
-is all "$o" "${s}\"7d\"}" 558
-is all "$o" "${s}\"1d\"}" 155
+is all "$o" "${s}\"7d\"}" 1558
+is all "$o" "${s}\"1d\"}" 1155
 s='dmarcsift_domain_dmarc_pass_ratio{domain="(other)",period='
-is all "$o" "${s}\"7d\"}" "$(q "SELECT 408::float8 / 558")"
-is all "$o" "${s}\"1d\"}" "$(q "SELECT 5::float8 / 155")"
-is all "$o" 'dmarcsift_other_domains{period="7d"}' 4
-is all "$o" 'dmarcsift_other_domains{period="1d"}' 2
+is all "$o" "${s}\"7d\"}" "$(q "SELECT 1408::float8 / 1558")"
+is all "$o" "${s}\"1d\"}" "$(q "SELECT 1005::float8 / 1155")"
+is all "$o" 'dmarcsift_other_domains{period="7d"}' 5
+is all "$o" 'dmarcsift_other_domains{period="1d"}' 3
 eq "the stranger's name as stored" \
 	"$(q "SELECT count(*) FROM source_days WHERE domain = 'e\"vil\\x.test'")" 2
 
@@ -129,21 +137,21 @@ s='dmarcsift_ingest_runs_total{command="ingest",status='
 is all "$o" "${s}\"finished\"}" 1
 is all "$o" "${s}\"interrupted\"}" 0
 is all "$o" 'dmarcsift_ingest_runs_running{command="ingest"}' 0
-is all "$o" 'dmarcsift_ingest_inputs_total{command="ingest",result="new"}' 31
+is all "$o" 'dmarcsift_ingest_inputs_total{command="ingest",result="new"}' 53
 is all "$o" 'dmarcsift_ingest_refused_total{command="ingest"}' 1
-# 13 records of the samples, 1 each of the 26 reports here.
-is all "$o" 'dmarcsift_ingest_records_total{command="ingest"}' 39
+# 13 records of the samples, 1 each of the 48 reports here.
+is all "$o" 'dmarcsift_ingest_records_total{command="ingest"}' 61
 is all "$o" 'dmarcsift_ingest_last_success_timestamp_seconds{command="ingest"}' \
 	"$(q "SELECT floor(extract(epoch FROM finished_at))::bigint FROM
 		ingest_runs WHERE command = 'ingest'")"
-is all "$o" 'dmarcsift_inputs{outcome="reports"}' 30
+is all "$o" 'dmarcsift_inputs{outcome="reports"}' 52
 is all "$o" 'dmarcsift_inputs{outcome="refused"}' 1
 is all "$o" 'dmarcsift_inputs{outcome="partial"}' 0
 is all "$o" 'dmarcsift_inputs{outcome="skipped"}' 0
-is all "$o" dmarcsift_reports 30
-is all "$o" dmarcsift_records 39
+is all "$o" dmarcsift_reports 52
+is all "$o" dmarcsift_records 61
 eq "reports and records against SQL" \
-	"$(q "SELECT count(*) || ' ' || sum(record_count) FROM reports")" "30 39"
+	"$(q "SELECT count(*) || ' ' || sum(record_count) FROM reports")" "52 61"
 is all "$o" dmarcsift_imap_actions_pending 0
 size=$(m "$o" dmarcsift_database_size_bytes)
 now=$(q "SELECT pg_database_size(current_database())")
@@ -164,16 +172,17 @@ is own "$o" 'dmarcsift_domain_messages{domain="quiet.example",period="1d"}' 0
 refute own out 'ratio\{domain="quiet\.example"'
 eq "each named domain once" \
 	"$(grep -c '^dmarcsift_domain_messages{.*period="7d"}' "$o")" 3
-# Every other domain: the 21 d*.test (sum of 201 .. 221 = 4431), 150, 5.
+# Every other domain: the 21 d*.test (sum of 201 .. 221 = 4431), 150, 5,
+# 1000.
 s='dmarcsift_domain_messages{domain="(other)",period='
-is own "$o" "${s}\"7d\"}" 4586
+is own "$o" "${s}\"7d\"}" 5586
 eq "(other) against SQL" "$(q "SELECT sum(messages) FROM source_days WHERE
 	domain <> 'example.com' AND day BETWEEN '2025-11-10' AND
-	'2025-11-16'")" 4586
-is own "$o" 'dmarcsift_other_domains{period="7d"}' 23
+	'2025-11-16'")" 5586
+is own "$o" 'dmarcsift_other_domains{period="7d"}' 24
 run own_flag 0 metrics --db "$db" --domains quiet.example
 is own_flag "$tmp/own_flag.out" \
-	'dmarcsift_domain_messages{domain="(other)",period="7d"}' 5376
+	'dmarcsift_domain_messages{domain="(other)",period="7d"}' 6376
 run bad_setting 2 metrics --db "$db" --domains 'not a name'
 
 # --- Runs that did not finish, reparse, IMAP mail not moved. -----------------
