@@ -17,9 +17,11 @@
 #include "config.h"
 #include "db.h"
 #include "digest.h"
+#include "dynbuf.h"
 #include "err.h"
 #include "log.h"
 #include "orgdomain.h"
+#include "pgarray.h"
 #include "progress.h"
 #include "rdns.h"
 #include "resolve.h"
@@ -27,6 +29,22 @@
 #include "text.h"
 
 static int tty_progress;
+
+/*
+ * The DNS time budget of the process (dns_budget), which every resolver
+ * analysis_resolver() makes takes its time from: the command's DNS work,
+ * in every phase, costs at most that.  What the phases left without an
+ * answer once it was spent, for analysis_dns_say().
+ */
+static struct {
+	struct resolve_budget b;
+	int seconds; /* dns_budget; 0 until the first resolver */
+	int said;
+	size_t names, names_of; /* source addresses without a name, of */
+	size_t networks, networks_of; /* ... without a network, of */
+	size_t published; /* domains whose _dmarc record was not looked up */
+	size_t unchecked; /* domains whose DNS health was not checked */
+} dns;
 
 static void
 judged(uint64_t done, uint64_t total)
@@ -47,14 +65,82 @@ owners(size_t done, size_t total)
 	progress_show(tty_progress, "networks: %zu/%zu", done, total);
 }
 
-/* Names for the period's sources: reverse DNS, then the network (origin
- * AS) of those it leaves without a name; trouble is only a warning. */
+/* Rows of one name each, kept one after the other, each with its NUL. */
+struct names {
+	struct dynbuf buf;
+	size_t n;
+};
+
+/* The most bytes of names kept: 20 domains by the rule, or the setting's
+ * own, are far fewer. */
+#define NAMES_MAX ((size_t)1 << 20)
+
+static int
+on_name(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct names *l = arg;
+
+	if (ncols < 1 || c[0] == NULL)
+		return 0;
+	if (dynbuf_add(&l->buf, c[0], strlen(c[0]) + 1) < 0)
+		return err_set(
+		    err, ERR_LIMIT, "more domains than %zu bytes", NAMES_MAX);
+	l->n++;
+	return 0;
+}
+
+/* The owner's domains with reports in [since, until) (analysis_env.h),
+ * added to *out; problems said on stderr: -1. */
+static int
+owned_now(
+    struct analysis_env *e, int64_t since, int64_t until, struct names *out)
+{
+	const char *setting = config_str(e->cfg, CONFIG_DOMAINS);
+	char ss[24], us[24], item[300];
+	const char *p[3] = {ss, us, NULL};
+	struct pgarray list;
+	struct err err;
+	int rc = 0;
+
+	pgarray_init(&list);
+	if (setting != NULL && setting[0] != '\0') {
+		const char *at = setting;
+
+		/* A bad name matches nothing; the command says it. */
+		while (text_list_next(&at, item, sizeof(item)) >= 0)
+			pgarray_add(&list, item);
+		p[2] = pgarray_end(&list);
+		rc = pgarray_check(p + 2, 1, &err);
+	}
+	snprintf(ss, sizeof(ss), "%lld", (long long)since);
+	snprintf(us, sizeof(us), "%lld", (long long)until);
+	if (rc == 0)
+		rc = db_each(e->db,
+		    "SELECT domain FROM "
+		    "owned_domains(to_timestamp($1::bigint), "
+		    "to_timestamp($2::bigint), $3::text[]) WHERE owned AND "
+		    "messages > 0 ORDER BY 1",
+		    3, p, on_name, out, &err);
+	pgarray_free(&list);
+	if (rc < 0)
+		log_warn(
+		    "cannot read whose domains: %s; sources are shown with "
+		    "the names known before",
+		    err.msg);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Names for the sources of the domains of l whose reports begin at or
+ * after since: reverse DNS, then the network (origin AS) of those it
+ * leaves without a name; trouble is only a warning. */
 static void
-lookup_names(struct analysis_env *e, const char *domain, int64_t since)
+lookup_names(struct analysis_env *e, const struct names *l, int64_t since)
 {
 	struct resolver *r = NULL;
-	struct rdns_stats st;
-	struct asn_stats ast;
+	struct rdns_stats st = {0}, one;
+	struct asn_stats ast = {0}, aone;
+	const char *domain = dynbuf_str(&l->buf);
+	int rdns_ok = 1, asn_ok = 1;
 	struct err err;
 
 	if (analysis_resolver(&r, e->cfg, &err) < 0) {
@@ -63,27 +149,55 @@ lookup_names(struct analysis_env *e, const char *domain, int64_t since)
 		    config_origin(e->cfg, CONFIG_DNS_SERVERS), err.msg);
 		return;
 	}
-	if (rdns_refresh(
-	        e->db, r, e->od, e->sv, domain, since, resolved, &st, &err) < 0)
-		log_warn("reverse DNS: %s; sources are shown with the names "
-		         "known before",
-		    err.msg);
-	else if (st.trouble > 0)
+	for (size_t i = 0; i < l->n; i++, domain += strlen(domain) + 1) {
+		if (rdns_ok &&
+		    rdns_refresh(e->db, r, e->od, e->sv, domain, since,
+		        resolved, &one, &err) < 0) {
+			log_warn("reverse DNS: %s; sources are shown with the "
+			         "names known before",
+			    err.msg);
+			rdns_ok = 0;
+		} else if (rdns_ok) {
+			st.wanted += one.wanted;
+			st.fresh += one.fresh;
+			st.trouble += one.trouble;
+		}
+		progress_end(tty_progress);
+		/* After the names: only addresses left without one. */
+		if (asn_ok &&
+		    asn_refresh(e->db, r, NULL, domain, since, owners, &aone,
+		        &err) < 0) {
+			log_warn("networks: %s; sources are shown with the "
+			         "names known before",
+			    err.msg);
+			asn_ok = 0;
+		} else if (asn_ok) {
+			ast.wanted += aone.wanted;
+			ast.fresh += aone.fresh;
+			ast.trouble += aone.trouble;
+			ast.names += aone.names;
+			ast.names_trouble += aone.names_trouble;
+		}
+		progress_end(tty_progress);
+	}
+	resolve_free(r);
+	/* Once the budget is spent, what is left is said once, in all. */
+	if (analysis_dns_spent()) {
+		dns.names += st.trouble;
+		dns.names_of += st.wanted - st.fresh;
+		dns.networks += ast.trouble;
+		dns.networks_of += ast.wanted - ast.fresh;
+		return;
+	}
+	if (st.trouble > 0)
 		log_warn("reverse DNS: %zu of %zu addresses could not be "
 		         "looked up (DNS trouble); they are tried again later",
 		    st.trouble, st.wanted);
-	progress_end(tty_progress);
-	if (asn_refresh(e->db, r, NULL, domain, since, owners, &ast, &err) < 0)
-		log_warn("networks: %s; sources are shown with the names "
-		         "known before",
-		    err.msg);
-	else if (ast.trouble + ast.names_trouble > 0)
+	if (ast.trouble + ast.names_trouble > 0)
 		log_warn("networks: %zu of %zu addresses and %zu of %zu AS "
 		         "names could not be looked up (DNS trouble); they are "
 		         "tried again later",
 		    ast.trouble, ast.wanted, ast.names_trouble, ast.names);
-	progress_end(tty_progress);
-	resolve_free(r);
 }
 
 /* The entries of a list of sources that are names must be services
@@ -185,8 +299,22 @@ analysis_env_attach(struct analysis_env *e, struct db *db, const char *domain,
 		                  : "");
 	if (days <= 0)
 		days = e->thresholds.days;
-	if (!e->offline)
-		lookup_names(e, domain, until - (int64_t)days * CLOCK_DAY);
+	if (!e->offline) {
+		struct names own;
+		int64_t since = until - (int64_t)days * CLOCK_DAY;
+
+		/* Never a stranger's domain: its sources are names the
+		 * stranger chose. */
+		dynbuf_init(&own.buf, NAMES_MAX);
+		own.n = 0;
+		if (domain != NULL)
+			on_name(&own, 1, &domain, &err);
+		else if (owned_now(e, since - (int64_t)days * CLOCK_DAY, until,
+		             &own) < 0)
+			own.n = 0;
+		lookup_names(e, &own, since);
+		dynbuf_free(&own.buf);
+	}
 	/* The command's reading: one snapshot (analysis_env_close() ends
 	 * it). */
 	if (db_begin_reading(e->db, &err) < 0) {
@@ -250,6 +378,7 @@ analysis_env_end_reading(struct analysis_env *e)
 void
 analysis_env_close(struct analysis_env *e)
 {
+	analysis_dns_say();
 	analysis_env_end_reading(e);
 	db_close(e->db);
 	services_free(e->sv);
@@ -266,9 +395,15 @@ analysis_published(const struct analysis_env *e, const char *domain)
 
 	if (e->offline)
 		return NULL;
+	if (analysis_dns_spent()) {
+		dns.published++;
+		return NULL;
+	}
 	if (analysis_resolver(&r, e->cfg, &err) < 0 ||
 	    check_dmarc_text(r, domain, &text, &err) < 0)
 		log_warn("looking up _dmarc.%s: %s", domain, err.msg);
+	else if (text == NULL && analysis_dns_spent())
+		dns.published++;
 	resolve_free(r);
 	return text;
 }
@@ -277,8 +412,65 @@ int
 analysis_resolver(
     struct resolver **out, const struct config *cfg, struct err *err)
 {
-	return resolve_new(out, config_str(cfg, CONFIG_DNS_SERVERS),
+	int rc = resolve_new(out, config_str(cfg, CONFIG_DNS_SERVERS),
 	    (int)config_int(cfg, CONFIG_DNS_TIMEOUT), ANALYSIS_DNS_TRIES, err);
+
+	if (rc < 0)
+		return rc;
+	if (dns.seconds == 0) {
+		dns.seconds = (int)config_int(cfg, CONFIG_DNS_BUDGET);
+		dns.b.ms_left = (int64_t)dns.seconds * 1000;
+	}
+	resolve_set_budget(*out, &dns.b);
+	return 0;
+}
+
+int
+analysis_dns_spent(void)
+{
+	return dns.seconds > 0 && resolve_budget_spent(&dns.b);
+}
+
+void
+analysis_dns_unchecked(size_t ndomains)
+{
+	dns.unchecked += ndomains;
+}
+
+void
+analysis_dns_say(void)
+{
+	char part[4][96], line[4 * 96 + 8] = "";
+	size_t n = 0, o = 0;
+
+	if (dns.said || !analysis_dns_spent())
+		return;
+	dns.said = 1;
+	if (dns.names > 0)
+		snprintf(part[n++], sizeof(part[0]),
+		    "the names of %zu of %zu source address(es)", dns.names,
+		    dns.names_of);
+	if (dns.networks > 0)
+		snprintf(part[n++], sizeof(part[0]),
+		    "the networks of %zu of %zu address(es)", dns.networks,
+		    dns.networks_of);
+	if (dns.published > 0)
+		snprintf(part[n++], sizeof(part[0]),
+		    "the published DMARC record of %zu domain(s)",
+		    dns.published);
+	if (dns.unchecked > 0)
+		snprintf(part[n++], sizeof(part[0]),
+		    "the DNS health of %zu domain(s)", dns.unchecked);
+	for (size_t i = 0; i < n && o < sizeof(line); i++) {
+		int w = snprintf(line + o, sizeof(line) - o, "%s%s",
+		    i == 0 ? "; left without an answer: " : ", ", part[i]);
+
+		o += w > 0 ? (size_t)w : 0;
+	}
+	log_warn("dns_budget: the %d s for DNS lookups are spent, %zu "
+	         "lookup(s) not made%s; raise dns_budget, or see that "
+	         "dns_servers answer",
+	    dns.seconds, dns.b.skipped, line);
 }
 
 struct orgdomain *

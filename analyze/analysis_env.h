@@ -2,11 +2,14 @@
  * analysis_env: what `sources`, `advise` and `report` set up before they
  * read anything: the settings, the database, the Public Suffix List, the
  * services list (with services_file), the stored verdicts brought up to
- * date, and, unless offline, the reverse DNS of the period's sources.
+ * date, and, unless offline, the reverse DNS of the period's sources;
+ * and the resolvers of every command that asks the DNS, which share one
+ * time budget (dns_budget).
  */
 #ifndef DMARCSIFT_ANALYSIS_ENV_H
 #define DMARCSIFT_ANALYSIS_ENV_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "readiness.h"
@@ -39,8 +42,11 @@ struct analysis_env {
  * and the service names in trusted_sources and ignored_sources.
  * analysis_env_attach() then takes db over (analysis_env_close() closes
  * it, also when attach fails), brings the stored verdicts up to date and,
- * unless offline, looks up the names of the sources of domain (NULL: all)
- * in the days days before until (days 0: ready_days).  Problems are said
+ * unless offline, looks up the names of the sources of domain in the days
+ * days before until (days 0: ready_days).  domain NULL is the owner's
+ * domains: those of the setting `domains`, else those owned_domains()
+ * (sql/021) calls the owner's over those days and as many before, as
+ * `report` decides; a stranger's domain is never looked up.  Problems are said
  * on stderr; each returns 0, or -1 and the command exits with
  * EXIT_CANNOT_RUN.  DNS trouble is not a problem: names stay unknown.
  * After attach, the command reads in one snapshot (below).  Close with
@@ -76,12 +82,28 @@ char *analysis_published(const struct analysis_env *e, const char *domain);
 
 /*
  * A resolver (resolve.h) as the settings of cfg say: dns_servers,
- * dns_timeout, ANALYSIS_DNS_TRIES rounds.  ERR_USAGE for a bad server
- * list, as resolve_new(); the caller says it.  *out belongs to the
- * caller: resolve_free().
+ * dns_timeout, ANALYSIS_DNS_TRIES rounds, and the time budget of the
+ * process, which every resolver made here shares: dns_budget seconds,
+ * read at the first call, for all the DNS work of the command, in every
+ * phase (once spent, every lookup ends at once with RESOLVE_BUDGET).
+ * ERR_USAGE for a bad server list, as resolve_new(); the caller says it.
+ * *out belongs to the caller: resolve_free().
  */
 int analysis_resolver(
     struct resolver **out, const struct config *cfg, struct err *err);
+
+/* Whether the budget of analysis_resolver() is spent: 1 or 0. */
+int analysis_dns_spent(void);
+/* For analysis_dns_say(): ndomains more whose DNS health the budget left
+ * unchecked. */
+void analysis_dns_unchecked(size_t ndomains);
+/*
+ * Once the budget is spent, says so once on stderr (log_warn), with the
+ * lookups not made and what was left without an answer (source names,
+ * networks, published records, DNS health); else nothing.
+ * analysis_env_close() calls it.
+ */
+void analysis_dns_say(void);
 
 /*
  * The Public Suffix List (orgdomain_open()), with a warning when it is

@@ -602,12 +602,17 @@ names_batch(struct db *db, struct resolver *r, const char *zone, uint32_t *asn,
 				break;
 			}
 		}
+		st->names++;
+		/* Not asked for the time budget: nothing stored. */
+		if (res[i].status == RESOLVE_BUDGET) {
+			st->names_trouble++;
+			continue;
+		}
 		snprintf(key, sizeof(key), "%" PRIu32, asn[i]);
 		rows_add(&w, key, &res[i], answer_status(&res[i], good),
 		    good && nm.handle[0] != '\0' ? nm.handle : NULL,
 		    good && nm.name[0] != '\0' ? nm.name : NULL,
 		    good && nm.country[0] != '\0' ? nm.country : NULL);
-		st->names++;
 		if (resolve_status_trouble(res[i].status))
 			st->names_trouble++;
 	}
@@ -653,6 +658,11 @@ refresh_batch(struct db *db, struct resolver *r, const char *zone,
 	for (i = 0; i < n; i++) {
 		struct asn_origin o;
 
+		/* Not asked for the time budget: nothing stored. */
+		if (res[i].status == RESOLVE_BUDGET) {
+			st->trouble++;
+			continue;
+		}
 		add_owner(&w, ip[i], &res[i], &o);
 		if (o.asn != 0 && asset_add(known, o.asn))
 			todo[ntodo++] = o.asn;

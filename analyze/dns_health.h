@@ -1,7 +1,7 @@
 /*
  * dns_health: the DNS health section of the periodic report (digest.h):
  * what `dmarcsift check` finds (check.h), for each domain of a digest,
- * within one time budget.
+ * within the command's DNS time budget.
  */
 #ifndef DMARCSIFT_DNS_HEALTH_H
 #define DMARCSIFT_DNS_HEALTH_H
@@ -19,9 +19,11 @@ typedef void dns_health_keep_fn(void *arg, const struct check *c);
  * period's days (at least CHECK_DAYS_DEFAULT) before dg->until, with
  * e's database, Public Suffix List and DNS settings (dns_servers,
  * dns_timeout), and moves the findings into the domain's dns
- * (dns_checked 1).  A total budget (dns_budget seconds) bounds the run,
- * and a domain whose every finding is DNS trouble (a silent resolver)
- * ends it: the domains after it stay unchecked.  Each check that ran
+ * (dns_checked 1).  The command's DNS budget (analysis_resolver():
+ * dns_budget seconds for all its lookups) bounds the run: once it is
+ * spent, the domain being checked and those after it stay unchecked,
+ * counted for analysis_dns_say().  A domain whose every finding is DNS
+ * trouble (a silent resolver) ends it too.  Each check that ran whole
  * is handed to keep (NULL: none) with arg.  Trouble is said on stderr
  * (log_warn) and leaves a domain unchecked; it is never an error of
  * the report.

@@ -229,6 +229,14 @@ refresh_batch(struct db *db, struct resolver *r, const struct orgdomain *od,
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
+		/* Not asked, or not settled, for the time budget: nothing
+		 * learnt, nothing stored; the next run asks. */
+		if (f[i].status == RESOLVE_BUDGET ||
+		    (f[i].name != NULL && !f[i].confirmed &&
+		        f[i].fwd_status == RESOLVE_BUDGET)) {
+			st->trouble++;
+			continue;
+		}
 		rows_add(&w, ip[i], &f[i], od, sv);
 		if (f[i].status == RESOLVE_TIMEOUT)
 			(*timeouts)++;

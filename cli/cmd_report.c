@@ -206,6 +206,7 @@ cmd_report(int argc, char **argv)
 	struct analysis_env env = {0};
 	struct lookup lk = {NULL, NULL};
 	struct digest *dg = NULL;
+	const struct config *cfg;
 	char *owned = NULL;
 	struct cliopt co;
 	struct err err;
@@ -213,6 +214,14 @@ cmd_report(int argc, char **argv)
 	cliopt_init(&co);
 	if ((rc = cliopt_parse(&co, &cmd, argc, argv)) != CLIOPT_GO)
 		return rc;
+	/* The owner's domains are said wrong before anything is looked up
+	 * for them. */
+	if (cliopt_settings(&cfg, &err) < 0) {
+		log_error("%s", err.msg);
+		return EXIT_CANNOT_RUN;
+	}
+	if (owned_domains(cfg, &owned) < 0)
+		return EXIT_CANNOT_RUN;
 	dbconn_reading();
 	if (dbconn_analysis(&env, co.db, domain[0] ? domain : NULL, until,
 	        period.days) < 0 ||
@@ -227,8 +236,6 @@ cmd_report(int argc, char **argv)
 		          "--mail-to ADDR");
 		goto done;
 	}
-	if (owned_domains(env.cfg, &owned) < 0)
-		goto done;
 	analysis_digest_options(&env, &o, domain[0] ? domain : NULL, owned,
 	    period.days, period.name, until);
 	lk.env = &env;

@@ -144,7 +144,9 @@ struct err;
 	    "over DNS and mails; empty: those with reports from 2 or more "    \
 	    "reporters, or of 100 or more messages")                           \
 	S(DNS_BUDGET, "dns_budget", "dns-budget", DNS, INT, "60", 1, 3600,     \
-	    NULL, 0, NULL, "seconds of DNS work one command may spend in all") \
+	    NULL, 0, NULL,                                                     \
+	    "seconds one command may wait on DNS in all, every lookup "        \
+	    "together; the lookups left then are not made")                    \
 	S(IGNORED_SOURCES, "ignored_sources", "ignored-sources", ANALYSIS,     \
 	    STRING, "", 0, 0, NULL, 0, NULL,                                   \
 	    "IPs, networks and service names that are not yours, "             \

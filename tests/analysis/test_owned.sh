@@ -1,17 +1,18 @@
 #!/bin/sh
-# Whose domains (issue 17, item 2): the real binary on report mails,
-# against a real PostgreSQL.  A stranger who mails made-up reports about
-# names of its choosing makes none of them the owner's, so none is
-# checked over DNS or mailed.  Every expected number is worked out here
-# by hand from the fixtures.
+# Whose domains, and one DNS time budget (issue 17, item 2): the real
+# binary on report mails, against a real PostgreSQL.  A stranger who mails
+# made-up reports about names of its choosing makes none of them the
+# owner's, so none is checked over DNS, mailed or named; a silent
+# resolver costs a command its dns_budget, not minutes.  Every expected
+# number is worked out here by hand from the fixtures.
 # usage: test_owned.sh DMARCSIFT
-# needs: DMARCSIFT_TEST_DB (tests/harness/pg run), psql, jq.
+# needs: DMARCSIFT_TEST_DB (tests/harness/pg run), psql, jq, python3.
 bin=$1
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib.sh
 . "$here/../lib.sh"
 need_server pg
-need psql jq
+need psql jq python3
 no_settings
 # shellcheck source=../analysis/gen.sh
 . "$here/gen.sh"
@@ -95,6 +96,78 @@ want "owned_domains" "SELECT count(*), string_agg(domain || ':' || messages,
 want "owned_domains list" "SELECT string_agg(domain || ':' || messages, ' '
 	ORDER BY domain) FROM owned_domains('2026-03-18', '2026-04-01',
 	'{S01.test, quiet.test}') WHERE owned" "quiet.test:0 s01.test:100"
+
+# --- One DNS time budget ---------------------------------------------------------
+# A name server that never answers: a UDP socket nobody reads.  Each
+# lookup would wait dns_timeout (3 s), then twice that.
+python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+time.sleep(3600)
+' >"$tmp/silent.port" &
+silent=$!
+kill_at_exit silent
+for _ in $(seq 50); do
+	[ -s "$tmp/silent.port" ] && break
+	sleep 0.1
+done
+sp=$(cat "$tmp/silent.port")
+[ -n "$sp" ] || { echo "the silent server did not start" >&2; exit 2; }
+dns=127.0.0.1:$sp
+
+# 10 of the owner's domains, each with a source to name, a _dmarc record
+# and a DNS health to look up: minutes before, when only the health
+# section had a budget; now the budget of 5 s, in all.
+own=mine.test
+n=1
+while [ $n -le 9 ]; do
+	own=$own,$(printf 's%02d.test' $n)
+	n=$((n + 1))
+done
+printf 'authserv_id = mx.owner.test\ndns_budget = 5\ndomains = %s\n' \
+	"$own" >"$DMARCSIFT_CONFIG"
+run silent_report 0 report --db "$db" --dns-servers "$dns" --format text
+echo "report, 10 domains, server silent, dns_budget 5: $took s" >&2
+[ "$took" -lt 15 ] || fail "silent_report: $took s, want under 3 * 5"
+expect silent_report err 'dns_budget: the 5 s for DNS lookups are spent'
+expect silent_report err 'the DNS health of 10 domain\(s\)'
+expect silent_report err 'the published DMARC record of 10 domain\(s\)'
+eq "silent_report: said once" \
+	"$(grep -c 'dns_budget' "$tmp/silent_report.err")" 1
+refute silent_report err 'DNS health:'
+# Nothing learnt, nothing kept: the next run asks again, and serve keeps
+# the checks it had.
+want "nothing cached" "SELECT (SELECT count(*) FROM rdns) + (SELECT count(*)
+	FROM ip_owner) + (SELECT count(*) FROM check_results)" 0
+
+run silent_advise !2 advise --db "$db" --dns-servers "$dns" --domain mine.test
+echo "advise, server silent, dns_budget 5: $took s" >&2
+[ "$took" -lt 15 ] || fail "silent_advise: $took s, want under 3 * 5"
+expect silent_advise err 'dns_budget: the 5 s for DNS lookups are spent'
+eq "silent_advise: said once" \
+	"$(grep -c 'dns_budget' "$tmp/silent_advise.err")" 1
+
+run silent_check 1 check --no-db --dns-servers "$dns" --dns-budget 2 \
+	mine.test
+echo "check, server silent, dns_budget 2: $took s" >&2
+[ "$took" -lt 6 ] || fail "silent_check: $took s, want under 3 * 2"
+expect silent_check err 'dns_budget: the 2 s for DNS lookups are spent'
+expect silent_check out 'DNS time budget spent'
+
+# --- Only the owner's sources are looked up -------------------------------------
+# A quick timeout, and budget enough: every lookup of the owner's
+# sources times out and is kept as such; a stranger's sources are never
+# asked about.
+printf 'authserv_id = mx.owner.test\ndns_timeout = 100\n' >"$DMARCSIFT_CONFIG"
+run names 0 report --db "$db" --dns-servers "$dns" --format json \
+	--no-dns-check
+refute names err 'dns_budget'
+want "names: the owner's sources only" "SELECT string_agg(host(ip), ' '
+	ORDER BY ip) FROM rdns" "192.0.2.1 192.0.2.2"
+want "networks: the owner's sources only" "SELECT string_agg(host(ip), ' '
+	ORDER BY ip) FROM ip_owner" "192.0.2.1 192.0.2.2"
 
 # --- At most 20 -------------------------------------------------------------------
 # c01.test .. c21.test: google.com 100 and yahoo.com 100 + N each (201 ..
