@@ -98,6 +98,8 @@ dnscheck_trouble_name(enum resolve_status s)
 		return "REFUSED";
 	case RESOLVE_TIMEOUT:
 		return "timeout";
+	case RESOLVE_BUDGET:
+		return "not asked";
 	default:
 		return "error";
 	}

@@ -12,10 +12,10 @@
  * Per domain, the owner's domains only, so that strangers, who can send a
  * report about any name, cannot make a series each: the names of the
  * setting `domains`; without it, the domains of the last 7 days that
- * `report` would call the owner's (2 or more reporters, or 100 or more
- * messages), at most METRICS_DOMAINS_MAX of them, most messages first,
- * and only names that are host names (domain_scan()).  Every other
- * domain's mail is summed into one.
+ * `report` would call the owner's (owned_domains(), sql/021: 2 or more
+ * reporters and 100 or more messages), at most METRICS_DOMAINS_MAX of them,
+ * most messages first, and only names that are host names (domain_scan()).
+ * Every other domain's mail is summed into one.
  */
 #ifndef DMARCSIFT_METRICS_H
 #define DMARCSIFT_METRICS_H

@@ -142,7 +142,8 @@ struct err;
 	    NULL,                                                              \
 	    "your domains, comma-separated: the ones report covers, checks "   \
 	    "over DNS and mails; empty: those with reports from 2 or more "    \
-	    "reporters, or of 100 or more messages")                           \
+	    "reporters and of 100 or more messages, at most 20 "               \
+	    "(owned_domains())")                                               \
 	S(DNS_BUDGET, "dns_budget", "dns-budget", DNS, INT, "60", 1, 3600,     \
 	    NULL, 0, NULL,                                                     \
 	    "seconds one command may wait on DNS in all, every lookup "        \
