@@ -17,7 +17,6 @@
 #include "clock.h"
 #include "db.h"
 #include "err.h"
-#include "pgarray.h"
 #include "xalloc.h"
 
 static uint64_t
@@ -262,81 +261,6 @@ read_changes(struct db *db, const struct digest *dg,
 	return 0;
 }
 
-/* ---- PTR names -------------------------------------------------------- */
-
-/*
- * A PTR name that does not resolve back to its address says what whoever
- * controls that reverse zone chose ("mail.yourbank.example"): the
- * summary shows it only when forward-confirmed (rdns.confirmed), as
- * source_name() names a sender only by a confirmed one.  Calls f on
- * every source of d's lists (rows and their addresses).
- */
-static void
-each_source(
-    struct digest_domain *d, void (*f)(struct source *, void *), void *arg)
-{
-	struct digest_sources *lists[] = {
-	    &d->failing_legit, &d->new_sources, &d->stopped, &d->spoofing};
-
-	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
-		for (size_t i = 0; i < lists[l]->n; i++) {
-			f(&lists[l]->v[i], arg);
-			for (size_t k = 0; lists[l]->addrs != NULL &&
-			     k < lists[l]->addrs[i].n;
-			     k++)
-				f(&lists[l]->addrs[i].v[k], arg);
-		}
-}
-
-static void
-add_ptr_ip(struct source *s, void *arg)
-{
-	if (s->ptr != NULL && s->ip != NULL)
-		pgarray_add(arg, s->ip);
-}
-
-static void
-drop_unconfirmed(struct source *s, void *arg)
-{
-	const struct names *ok = arg;
-	const char *key = s->ip;
-
-	if (s->ptr == NULL || s->ip == NULL ||
-	    bsearch(&key, ok->v, ok->n, sizeof(*ok->v), cmp_name) != NULL)
-		return;
-	free(s->ptr);
-	s->ptr = NULL;
-}
-
-static int
-confirm_ptrs(struct db *db, struct digest_domain *d, struct err *err)
-{
-	struct pgarray ips;
-	struct names ok = {0};
-	const char *p[1];
-	int rc;
-
-	pgarray_init(&ips);
-	each_source(d, add_ptr_ip, &ips);
-	if (ips.n == 0) {
-		pgarray_free(&ips);
-		return 0;
-	}
-	p[0] = pgarray_end(&ips);
-	if ((rc = pgarray_check(p, 1, err)) == 0 &&
-	    (rc = db_each(db,
-	         "SELECT x FROM unnest($1::text[]) x JOIN rdns r ON r.ip = "
-	         "x::inet WHERE r.confirmed",
-	         1, p, on_name, &ok, err)) == 0) {
-		if (ok.n > 1)
-			qsort(ok.v, ok.n, sizeof(*ok.v), cmp_name);
-		each_source(d, drop_unconfirmed, &ok);
-	}
-	names_free(&ok);
-	pgarray_free(&ips);
-	return rc;
-}
-
 static int
 fill_sources(struct db *db, const struct digest *dg,
     const struct digest_options *o, struct digest_domain *d, struct err *err)
@@ -349,9 +273,7 @@ fill_sources(struct db *db, const struct digest *dg,
 	        0 ||
 	    (rc = read_changes(db, dg, o, d->domain, 1, &d->new_sources, err)) <
 	        0 ||
-	    (rc = read_changes(db, dg, o, d->domain, 0, &d->stopped, err)) <
-	        0 ||
-	    (rc = confirm_ptrs(db, d, err)) < 0)
+	    (rc = read_changes(db, dg, o, d->domain, 0, &d->stopped, err)) < 0)
 		return rc;
 	return 0;
 }

@@ -742,6 +742,20 @@ jqt rp-json '.domains[0].spoofing_sources.sources[0] | .ip == "203.0.113.100"
 	and .ptr == null and .members[0].ptr == null'
 jqt rp-json '[.domains[0].failing_yours.sources[].members[]
 	| select(.ip == "198.51.100.100")][0].ptr == "mail.step.test"'
+# sources, advise and the views read it from SQL (source_classes_now(),
+# record_analysis: migration 022), so they say the same.
+run rp-src 0 sources --db "$db" --offline --domain step.test --json --all
+refute rp-src out 'fake\.other'
+jqt rp-src '[.sources[] | select(.ip == "198.51.100.100")][0].ptr ==
+	"mail.step.test"'
+run rp-adv 1 advise --db "$db" --offline --domain step.test
+refute rp-adv out 'fake\.other'
+eq "rp record_analysis" "$(q "SELECT count(*) FILTER (WHERE ptr IS NOT NULL),
+	count(*) FILTER (WHERE ptr = 'mail.step.test') FROM record_analysis
+	WHERE source_ip IN ('203.0.113.100', '198.51.100.100')")" \
+	"$(q "SELECT count(*) || '|' || count(*) FROM record_analysis
+	WHERE source_ip = '198.51.100.100'")"
+
 # === 18 =====================================================================
 # sources looks the addresses up (rdns); advise reads what it cached.
 # The default period of sources is the 30 days before now: all 21 days,

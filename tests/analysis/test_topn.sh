@@ -82,8 +82,8 @@ jqt report '.domains[0] | .spoofing_sources.more == 93 and
 
 # The classes kept for the rest of a reading transaction (sql/015): the
 # same rows a second time, the same as computed afresh; a write to rdns in
-# that transaction forgets them (the new name shows); outside one, nothing
-# is kept.
+# that transaction forgets them (the new name shows: a confirmed one,
+# sql/022); outside one, nothing is kept.
 classes="SELECT string_agg(concat_ws(':', host(source_ip), class, coalesce(ptr, ''),
 	messages), ',' ORDER BY source_ip) FROM source_classes('topn.test',
 	'2026-03-04', '2026-03-11')"
@@ -94,8 +94,8 @@ BEGIN ISOLATION LEVEL REPEATABLE READ;
 $classes;
 SELECT count(DISTINCT memo_key) FROM source_classes_memo;
 $classes;
-INSERT INTO rdns (ip, status, name, expires_at)
-VALUES ('192.0.2.10', 'ok', 'mx.topn.test', now() + interval '1 day');
+INSERT INTO rdns (ip, status, name, confirmed, expires_at)
+VALUES ('192.0.2.10', 'ok', 'mx.topn.test', true, now() + interval '1 day');
 SELECT to_regclass('pg_temp.source_classes_memo') IS NULL;
 $classes;
 COMMIT;

@@ -1,0 +1,169 @@
+-- 022: a source's PTR name only when forward-confirmed.
+--
+-- source_classes_now() (020) handed out rdns.name whatever its
+-- confirmation, so `sources`, `advise`, the report and serve named a
+-- spoofer by the name it put in its own reverse zone ("mail.bank.example").
+-- Only the ptr column changes: the classes already read the confirmed
+-- name alone (own_name), and rdns keeps orgdomain and service for
+-- confirmed names only (analyze/rdns.c).  The function is restated whole:
+-- a migration is never edited once applied.
+
+-- The classes (sql/README.md says them in words), first match wins:
+-- trusted, ignored, forwarder, legitimate (by its share of passing mail,
+-- by strict alignment, by its service), unknown for the owner's own
+-- names, spoofing, else unknown.
+CREATE OR REPLACE FUNCTION source_classes_now(p_domain text,
+		p_since timestamptz,
+		p_until timestamptz DEFAULT 'infinity',
+		p_legit_share numeric DEFAULT 0.10,
+		p_trusted text[] DEFAULT '{}',
+		p_ignored text[] DEFAULT '{}')
+RETURNS TABLE (source_ip inet, class text, service text, ptr text,
+	       messages numeric, passed numeric, failed numeric,
+	       forwarded numeric, cause text, cause_messages numeric,
+	       dkim_domains text[], spf_domains text[], reporters bigint,
+	       first_seen timestamptz, last_seen timestamptz,
+	       failed_sub numeric, failed_np numeric,
+	       quarantined numeric, rejected numeric)
+LANGUAGE sql STABLE AS $$
+WITH recs AS (
+	SELECT s.*,
+	       coalesce(d.service, s.dkim_service, s.spf_service) AS service,
+	       -- A name that does not resolve back to the address is whatever
+	       -- its reverse zone's owner chose: shown only when confirmed.
+	       CASE WHEN d.confirmed THEN d.name END AS ptr,
+	       -- Its forward-confirmed PTR name is in the domain's
+	       -- organizational domain (rdns.orgdomain is the name's).
+	       coalesce(d.confirmed AND (d.orgdomain = lower(p_domain)
+	           OR right(lower(p_domain), length(d.orgdomain) + 1)
+	              = '.' || d.orgdomain), false) AS own_name,
+	       s.aligned_to <> lower(p_domain)
+	           AND right(s.aligned_to, length(p_domain) + 1)
+	               = '.' || lower(p_domain) AS sub
+	FROM source_days s
+	LEFT JOIN rdns d ON d.ip = s.source_ip
+	WHERE s.domain = lower(p_domain)
+	  AND s.day >= (p_since AT TIME ZONE 'UTC')::date
+	  AND s.day < (p_until AT TIME ZONE 'UTC')::date
+), keys AS (
+	-- The owner's keys that passed aligned in the period: a handful.
+	SELECT DISTINCT r.own_dkim FROM recs r
+	WHERE r.pass AND r.own_dkim IS NOT NULL
+), names AS (
+	-- Subdomain names with no passing mail in the period.
+	SELECT aligned_to FROM recs WHERE sub
+	GROUP BY aligned_to HAVING NOT bool_or(pass)
+), per AS (
+	SELECT r.source_ip,
+	       sum(r.messages) AS messages,
+	       coalesce(sum(r.messages) FILTER (WHERE r.pass), 0) AS passed,
+	       coalesce(sum(r.messages) FILTER (WHERE NOT r.pass), 0) AS failed,
+	       coalesce(sum(r.messages) FILTER (WHERE NOT r.pass
+	           AND (r.cause IN ('forwarded', 'mailing_list')
+	                OR r.override IN ('forwarded', 'mailing_list',
+	                                  'trusted_forwarder')
+	                -- re-signed beside one of those keys: the test
+	                -- runs for resigned rows only, a hash probe each
+	                OR (r.auth_cause = 'resigned' AND coalesce(
+	                    r.own_dkim IN (SELECT k.own_dkim FROM keys k),
+	                    false)))), 0) AS forwarded,
+	       coalesce(sum(r.messages) FILTER (WHERE NOT r.pass
+	           AND r.auth_cause = 'strict_unaligned'), 0) AS strict,
+	       -- Nothing authenticates but, at most, a throwaway domain's own
+	       -- DKIM without SPF (beside a broken signature of the owner's
+	       -- that no evidence makes a forwarder's).
+	       coalesce(bool_and(r.auth_cause IN ('no_auth', 'auth_fail')
+	                OR (r.auth_cause IN ('dkim_unaligned', 'resigned')
+	                    AND r.dkim_service IS NULL
+	                    AND r.spf_result <> 'pass'
+	                    AND NOT (r.auth_cause = 'resigned' AND coalesce(
+	                        r.own_dkim IN (SELECT k.own_dkim FROM keys k),
+	                        false))))
+	           FILTER (WHERE NOT r.pass), true) AS no_auth,
+	       bool_or(r.own_name) AS own_name,
+	       (array_agg(r.service ORDER BY r.messages DESC, r.service)
+	           FILTER (WHERE r.service IS NOT NULL))[1] AS service,
+	       max(r.ptr) AS ptr,
+	       array_agg(DISTINCT r.dkim_domain) FILTER (WHERE r.dkim_domain <> '')
+	           AS dkim_domains,
+	       array_agg(DISTINCT r.spf_domain) FILTER (WHERE r.spf_domain <> '')
+	           AS spf_domains,
+	       count(DISTINCT r.reporter) AS reporters,
+	       -- Within the period: a report of a week seen in a period of
+	       -- three days was seen in those three days.
+	       greatest(min(r.date_begin), p_since) AS first_seen,
+	       least(max(r.date_end), p_until - interval '1 second')
+	           AS last_seen,
+	       coalesce(sum(r.messages) FILTER (WHERE NOT r.pass AND r.sub), 0)
+	           AS failed_sub,
+	       coalesce(sum(r.messages) FILTER (WHERE NOT r.pass AND r.sub
+	           AND r.aligned_to IN (SELECT n.aligned_to FROM names n)), 0)
+	           AS failed_np,
+	       coalesce(sum(r.messages) FILTER (WHERE
+	           r.disposition = 'quarantine'), 0) AS quarantined,
+	       coalesce(sum(r.messages) FILTER (WHERE
+	           r.disposition = 'reject'), 0) AS rejected
+	FROM recs r
+	GROUP BY r.source_ip
+), causes AS (
+	SELECT DISTINCT ON (r.source_ip) r.source_ip, r.cause,
+	       sum(r.messages) AS cause_messages
+	FROM recs r
+	WHERE NOT r.pass
+	GROUP BY r.source_ip, r.cause
+	ORDER BY r.source_ip, sum(r.messages) DESC, r.cause
+), used AS (
+	-- Services that send for the domain and pass aligned.
+	SELECT DISTINCT r.service FROM recs r
+	WHERE r.pass AND r.service IS NOT NULL
+)
+SELECT p.source_ip,
+       CASE
+	 WHEN ip_listed(p.source_ip, p_trusted)
+	      OR lower(p.service) = ANY (SELECT lower(t) FROM unnest(p_trusted) t)
+	   THEN 'legitimate'
+	 WHEN ip_listed(p.source_ip, p_ignored)
+	      OR lower(p.service) = ANY (SELECT lower(t) FROM unnest(p_ignored) t)
+	   THEN 'ignored'
+	 WHEN p.failed > 0 AND p.forwarded * 2 >= p.failed THEN 'forwarder'
+	 WHEN p.passed >= p_legit_share * p.messages AND p.passed > 0
+	   THEN 'legitimate'
+	 -- Only the owner's key or SPF record passes for those names.
+	 WHEN p.strict * 2 > p.failed THEN 'legitimate'
+	 WHEN p.service IN (SELECT u.service FROM used u) THEN 'legitimate'
+	 -- The owner's DNS names it: it may be theirs, never spoofing.
+	 WHEN p.own_name THEN 'unknown'
+	 WHEN p.passed = 0 AND p.service IS NULL AND p.no_auth THEN 'spoofing'
+	 ELSE 'unknown'
+       END,
+       p.service, p.ptr, p.messages, p.passed, p.failed, p.forwarded,
+       c.cause, coalesce(c.cause_messages, 0), coalesce(p.dkim_domains, '{}'),
+       coalesce(p.spf_domains, '{}'), p.reporters, p.first_seen, p.last_seen,
+       p.failed_sub, p.failed_np, p.quarantined, p.rejected
+FROM per p
+LEFT JOIN causes c ON c.source_ip = p.source_ip
+$$;
+
+-- record_analysis (014) for psql users: the same rule for its ptr.
+CREATE OR REPLACE VIEW record_analysis AS
+SELECT f.*,
+       v.header_from AS aligned_to,
+       v.dkim_aligned,
+       v.spf_aligned,
+       v.pass,
+       v.rcv_pass,
+       v.disagree,
+       v.cause,
+       v.auth_cause,
+       v.override,
+       v.dkim_domain,
+       v.dkim_result,
+       v.spf_domain,
+       v.spf_result,
+       v.dkim_service,
+       v.spf_service,
+       coalesce(d.service, v.dkim_service, v.spf_service) AS service,
+       CASE WHEN d.confirmed THEN d.name END AS ptr
+FROM record_facts f
+JOIN record_verdicts v ON v.report = f.report AND v.idx = f.idx
+LEFT JOIN rdns d ON d.ip = f.source_ip;
