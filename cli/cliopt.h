@@ -169,6 +169,8 @@ enum cliopt_group {
 	CLIOPT_G_SMTP = 64,
 	/* keep_reports, keep_inputs */
 	CLIOPT_G_RETENTION = 128,
+	/* the alert_* thresholds and alert_webhook_url */
+	CLIOPT_G_ALERTS = 256,
 };
 
 /* A command, as cliopt_parse() and cliopt_help() see it. */

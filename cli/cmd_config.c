@@ -56,7 +56,7 @@ all_settings(FILE *fp)
 	config_print_help(fp,
 	    CONFIG_GROUP_DB | CONFIG_GROUP_IMAP | CONFIG_GROUP_DNS |
 	        CONFIG_GROUP_ANALYSIS | CONFIG_GROUP_SMTP |
-	        CONFIG_GROUP_RETENTION);
+	        CONFIG_GROUP_RETENTION | CONFIG_GROUP_ALERTS);
 }
 
 /* Whether v must be quoted to read back as itself. */
@@ -299,7 +299,8 @@ cmd_config(int argc, char **argv)
 	    .about_fn = about,
 	    .opts = opts,
 	    .groups = CLIOPT_G_DATABASE | CLIOPT_G_IMAP | CLIOPT_G_DNS |
-	        CLIOPT_G_ANALYSIS | CLIOPT_G_SMTP | CLIOPT_G_RETENTION,
+	        CLIOPT_G_ANALYSIS | CLIOPT_G_SMTP | CLIOPT_G_RETENTION |
+	        CLIOPT_G_ALERTS,
 	    .settings_fn = all_settings,
 	    .footer = "Exit status: 0 done (--check: all is well), 2 a bad "
 	              "setting, file or key.\n",

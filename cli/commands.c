@@ -4,6 +4,8 @@
 
 /* Every subcommand is registered here, and only here. */
 const struct command commands[] = {
+    {"alert", cmd_alert,
+        "say what a person should act on, once: mail, webhook or text"},
     {"advise", cmd_advise,
         "is the domain ready for the next policy step, and which record"},
     {"check", cmd_check,

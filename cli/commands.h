@@ -22,6 +22,7 @@ struct command {
 	const char *summary;
 };
 
+int cmd_alert(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_db(int argc, char **argv);

@@ -207,6 +207,25 @@ struct err;
 	    36500, NULL, 0, NULL,                                              \
 	    "days of raw inputs (the archived mail and files) that prune "     \
 	    "keeps; 0: every input")                                           \
+	S(ALERT_NEW_SOURCE_SHARE, "alert_new_source_share",                    \
+	    "alert-new-source-share", ALERTS, INT, "5", 1, 100, NULL, 0, NULL, \
+	    "percent of a day's mail from a new source that alert says")       \
+	S(ALERT_PASS_DROP, "alert_pass_drop", "alert-pass-drop", ALERTS, INT,  \
+	    "20", 1, 100, NULL, 0, NULL,                                       \
+	    "points a domain's pass rate on a day may fall below the 7 days "  \
+	    "before it before alert says it")                                  \
+	S(ALERT_MIN_MESSAGES, "alert_min_messages", "alert-min-messages",      \
+	    ALERTS, INT, "20", 1, 1000000000, NULL, 0, NULL,                   \
+	    "fewer messages than this on either side are not compared")        \
+	S(ALERT_FOREIGN_MESSAGES, "alert_foreign_messages",                    \
+	    "alert-foreign-messages", ALERTS, INT, "1000", 1, 1000000000,      \
+	    NULL, 0, NULL,                                                     \
+	    "messages of a domain not yours in the last 18 days that alert "   \
+	    "says")                                                            \
+	S(ALERT_WEBHOOK_URL, "alert_webhook_url", "alert-webhook-url", ALERTS, \
+	    STRING, "", 0, 0, NULL, 1, NULL,                                   \
+	    "where alert POSTs its JSON ({\"text\": ...}: Slack, Mattermost, "  \
+	    "Teams); a secret: shown masked")                                  \
 	S(INPUT_BYTES, "input_bytes", "input-bytes", DB, SIZE, "128M",         \
 	    1 * CONFIG_KiB, 64 * CONFIG_GiB, NULL, 0, NULL,                    \
 	    "size of one input (file or mail) as received")                    \
@@ -255,6 +274,7 @@ enum config_group {
 	CONFIG_GROUP_ANALYSIS = 8,
 	CONFIG_GROUP_SMTP = 16,
 	CONFIG_GROUP_RETENTION = 32,
+	CONFIG_GROUP_ALERTS = 64,
 };
 
 enum config_type {

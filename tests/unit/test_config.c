@@ -84,7 +84,8 @@ test_table(void **state)
 		    s->group == CONFIG_GROUP_DNS ||
 		    s->group == CONFIG_GROUP_ANALYSIS ||
 		    s->group == CONFIG_GROUP_SMTP ||
-		    s->group == CONFIG_GROUP_RETENTION);
+		    s->group == CONFIG_GROUP_RETENTION ||
+		    s->group == CONFIG_GROUP_ALERTS);
 		/* Every default passes its own check. */
 		if (config_set(cfg, k, s->dflt, CONFIG_FROM_FLAG, "t", &err) <
 		    0)
