@@ -136,8 +136,8 @@ cmd_alert(int argc, char **argv)
 	    CLIOPT_OPT_FLAG(
 	        "mail", &domail, "mail the new events to the mail_to setting"),
 	    CLIOPT_OPT_STRING("webhook", "URL", &hook,
-	        "POST the new events as {\"text\": ...} to URL (the setting "
-	        "alert_webhook_url)"),
+	        "POST the new events as {\"text\": ...} to URL\n(the "
+	        "setting alert_webhook_url keeps its secret out of ps)"),
 	    CLIOPT_OPT_FLAG(
 	        "dry-run", &dry, "say what would be said, record nothing"),
 	    CLIOPT_OPT_END,

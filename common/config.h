@@ -225,7 +225,7 @@ struct err;
 	S(ALERT_WEBHOOK_URL, "alert_webhook_url", "alert-webhook-url", ALERTS, \
 	    STRING, "", 0, 0, NULL, 1, NULL,                                   \
 	    "where alert POSTs its JSON ({\"text\": ...}: Slack, Mattermost, "  \
-	    "Teams); a secret: shown masked")                                  \
+	    "Teams); a secret: alert shows its host only")                      \
 	S(INPUT_BYTES, "input_bytes", "input-bytes", DB, SIZE, "128M",         \
 	    1 * CONFIG_KiB, 64 * CONFIG_GiB, NULL, 0, NULL,                    \
 	    "size of one input (file or mail) as received")                    \

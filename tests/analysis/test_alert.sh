@@ -27,12 +27,13 @@
 #   foreign          foreign.test 150 >= --alert-foreign-messages 100
 #   dns              not at first (a warn check); a changed record later
 # usage: test_alert.sh DMARCSIFT
-# needs: DMARCSIFT_TEST_DB (tests/harness/pg run), psql, jq, python3.
+# needs: DMARCSIFT_TEST_DB (tests/harness/pg run), SMTP_PLAIN_URL and
+# SMTP_MAILDIR (tests/harness/smtp run), psql, jq, python3.
 bin=$1
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib.sh
 . "$here/../lib.sh"
-need_server pg
+need_server pg smtp
 need psql jq python3
 no_settings
 # shellcheck source=../analysis/gen.sh
@@ -108,6 +109,15 @@ want "events recorded" "SELECT string_agg(kind, ',' ORDER BY kind) FROM
 	"foreign,new_source,pass_drop,refused,reporter_silent,rollback,source_drop"
 want "check seen" "SELECT status FROM alert_checks" warn
 
+# The thresholds' edges (every event held now: exit 0): a drop of exactly
+# 60.0 points is not more than 60; a share of exactly 20% is at least 20.
+run edge_60 0 alert --dry-run --json --alert-pass-drop 60 \
+	--alert-new-source-share 20 --db "$db"
+jqt edge_60 '([.alerts[].kind] | index("pass_drop")) == null and
+	([.alerts[].kind] | index("new_source")) != null'
+run edge_59 0 alert --dry-run --json --alert-pass-drop 59 --db "$db"
+jqt edge_59 '([.alerts[].kind] | index("pass_drop")) != null'
+
 # --- Said once: the same data says nothing, exit 0. ----------------------
 run second 0 alert --db "$db"
 lines second out 0
@@ -157,6 +167,7 @@ open(sys.argv[2], 'w').write(str(s.server_address[1]))
 s.serve_forever()
 PY
 python3 "$tmp/hook.py" "$tmp/posts" "$tmp/port" &
+# shellcheck disable=SC2034 # killed at exit (kill_at_exit)
 hook_pid=$!
 kill_at_exit hook_pid
 n=0
@@ -186,7 +197,30 @@ jq -e '(keys == ["text"]) and (.text | test("^dmarcsift alert: 1 new")) and
 run hook_again 0 alert --db "$db"
 eq "nothing new, no POST" "$(wc -c <"$tmp/posts")" 0
 
+# --- Mailed, through a real SMTP server; a mail not sent is not said. -----
+check_row fail 'v=DMARC1; p=reject; pct=50' 10
+run mail_down 2 alert --mail-to postmaster@alert.test \
+	--smtp-url smtp://127.0.0.1:1 --smtp-allow-plain --db "$db"
+expect mail_down err '^dmarcsift: error: alert not mailed: '
+run mail 1 alert --mail-to postmaster@alert.test,second@alert.test \
+	--smtp-url "$SMTP_PLAIN_URL" --smtp-allow-plain \
+	--smtp-from dmarc@alert.test --db "$db"
+m="$SMTP_MAILDIR/000001.eml"
+if [ ! -f "$m" ]; then
+	fail "mail: no mail arrived"
+else
+	grep -q '^Subject: DMARC alert: 1 new, alert\.test' "$m" ||
+		fail "mail: subject: $(grep '^Subject' "$m")"
+	grep -q '^Content-Type: text/plain' "$m" || fail "mail: not text"
+	grep -q '\[dns\] alert\.test' "$m" || fail "mail: no [dns] alert"
+	[ "$(grep -c '^to' "$SMTP_MAILDIR/000001.env")" = 2 ] ||
+		fail "mail: not sent to both recipients"
+fi
+run mail_again 0 alert --mail-to postmaster@alert.test \
+	--smtp-url "$SMTP_PLAIN_URL" --smtp-allow-plain --db "$db"
+[ ! -f "$SMTP_MAILDIR/000002.eml" ] || fail "mail_again: nothing new, mailed"
+
 run help 0 alert --help
 expect help out '^usage: dmarcsift alert '
 expect help out 'Exit status: 0 nothing new to say, 1 alerts said, 2'
-finish "alert: every kind said once, changes said again, webhook POSTed"
+finish "alert: every kind said once, changes said again, POSTed, mailed"
