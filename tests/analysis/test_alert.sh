@@ -220,6 +220,20 @@ run mail_again 0 alert --mail-to postmaster@alert.test \
 	--smtp-url "$SMTP_PLAIN_URL" --smtp-allow-plain --db "$db"
 [ ! -f "$SMTP_MAILDIR/000002.eml" ] || fail "mail_again: nothing new, mailed"
 
+# --- A role that only reads: --dry-run works, a real run says it cannot
+# record (exit 2), and tells which role to use.
+q "DO \$\$ BEGIN CREATE ROLE alert_ro LOGIN; EXCEPTION WHEN
+	duplicate_object THEN NULL; END \$\$;
+	GRANT CONNECT ON DATABASE alert TO alert_ro;
+	GRANT USAGE ON SCHEMA public TO alert_ro;
+	GRANT SELECT ON ALL TABLES IN SCHEMA public TO alert_ro" >/dev/null ||
+	fail "alert_ro: cannot make the role"
+check_row fail 'v=DMARC1; p=reject; pct=25' 10
+run ro_dry 1 alert --dry-run --db "$db user=alert_ro"
+expect ro_dry out '^\[dns\] alert\.test'
+run ro 2 alert --db "$db user=alert_ro"
+expect ro err 'may not write alert_events: run alert as the role that ingests'
+
 run help 0 alert --help
 expect help out '^usage: dmarcsift alert '
 expect help out 'Exit status: 0 nothing new to say, 1 alerts said, 2'
