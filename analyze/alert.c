@@ -514,7 +514,8 @@ alert_compute(struct db *db, const struct alert_options *o,
 	memset(out, 0, sizeof(*out));
 	out->day = o->until - CLOCK_DAY;
 	/* The owner's domains are the digest's (the setting domains, else
-	 * its rule): one place decides whose domains are judged. */
+	 * owned_domains(), sql/021): one rule decides whose domains are
+	 * judged. */
 	memset(&dopt, 0, sizeof(dopt));
 	dopt.owned = o->owned;
 	dopt.days = ALERT_DAYS;

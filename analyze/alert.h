@@ -92,7 +92,8 @@ struct alert_list {
 struct alert_options {
 	int64_t until; /* the end of the day judged: a UTC midnight */
 	/* The setting `domains`: lower-case, comma-separated, checked by the
-	 * caller; NULL or "" for the rule digest.h applies. */
+	 * caller; NULL or "" for the rule of owned_domains() (sql/021), as
+	 * digest_compute() applies it. */
 	const char *owned;
 	struct source_rules rules;
 	struct readiness_thresholds thresholds;

@@ -112,9 +112,9 @@ webhook(const char *url, const char *text)
 static const char about[] =
     "Says something only when a person should act, once per event, with "
     "the\nevidence and the fix, about the owner's domains (the setting "
-    "domains, else\nthose of 2 or more reporters or 100 or more messages) "
-    "on the last complete\nUTC day against the 7 days before it: a new "
-    "source above\nalert_new_source_share percent of the day's mail; a "
+    "domains, else\nthe rule of owned_domains(), as for report) on the "
+    "last complete UTC day\nagainst the 7 days before it: a new source "
+    "above\nalert_new_source_share percent of the day's mail; a "
     "legitimate sender whose\npass rate fell from 90% or more to 50% or "
     "less; the domain's pass rate down\nby more than alert_pass_drop "
     "points; a reporter silent for 2 days after\nreporting on most of the "
