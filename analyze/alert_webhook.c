@@ -1,30 +1,22 @@
 /* alert_webhook: the POST to a webhook; see alert_webhook.h. */
 #include "alert_webhook.h"
 
+#include "config.h"
 #include "err.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 void
 alert_webhook_mask(const char *url, char *out, size_t size)
 {
-	const char *host = strstr(url, "://"), *end, *at;
+	char *shown = config_mask_host(url);
 
-	if (host == NULL) {
-		snprintf(out, size, "(a URL)");
-		return;
-	}
-	host += 3;
-	end = host + strcspn(host, "/?#");
-	/* user:password@ goes too */
-	at = memchr(host, '@', end - host);
-	if (at != NULL)
-		host = at + 1;
-	snprintf(out, size, "%.*s%.*s%s", (int)(strstr(url, "://") + 3 - url),
-	    url, (int)(end - host), host, *end != '\0' ? "/..." : "");
+	snprintf(out, size, "%s", shown);
+	free(shown);
 }
 
 /* The answer's body is not wanted. */

@@ -1451,11 +1451,39 @@ config_mask(const char *value)
 }
 
 char *
+config_mask_host(const char *url)
+{
+	const char *sep = strstr(url, "://"), *host, *end, *at;
+	struct dynbuf m;
+
+	if (sep == NULL)
+		return xstrdup("(a URL)");
+	host = sep + 3;
+	end = host + strcspn(host, "/?#");
+	/* user:password@ goes too */
+	at = memchr(host, '@', end - host);
+	if (at != NULL)
+		host = at + 1;
+	mask_init(&m, url);
+	put(&m, url, sep + 3 - url);
+	put(&m, host, end - host);
+	if (*end != '\0')
+		put(&m, "/...", 4);
+	return dynbuf_take(&m, NULL);
+}
+
+char *
 config_display(const struct config *cfg, enum config_key key)
 {
 	const char *v = cfg->v[key].value;
 
-	return config_settings[key].mask ? config_mask(v) : xstrdup(v);
+	switch (config_settings[key].mask) {
+	case CONFIG_MASK_PASSWORD:
+		return config_mask(v);
+	case CONFIG_MASK_PATH:
+		return v[0] != '\0' ? config_mask_host(v) : xstrdup(v);
+	}
+	return xstrdup(v);
 }
 
 void

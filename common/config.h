@@ -223,7 +223,7 @@ struct err;
 	    "messages of a domain not yours in the last 18 days that alert "   \
 	    "says")                                                            \
 	S(ALERT_WEBHOOK_URL, "alert_webhook_url", "alert-webhook-url", ALERTS, \
-	    STRING, "", 0, 0, NULL, 1, NULL,                                   \
+	    STRING, "", 0, 0, NULL, CONFIG_MASK_PATH, NULL,                    \
 	    "where alert POSTs its JSON ({\"text\": ...}: Slack, Mattermost, "  \
 	    "Teams); a secret: alert shows its host only")                      \
 	S(INPUT_BYTES, "input_bytes", "input-bytes", DB, SIZE, "128M",         \
@@ -297,6 +297,10 @@ enum config_after {
 	CONFIG_AFTER_DELETE,
 };
 
+/* config_setting.mask */
+#define CONFIG_MASK_PASSWORD 1
+#define CONFIG_MASK_PATH 2
+
 struct config_setting {
 	const char *name; /* in the file: imap_url */
 	const char *flag; /* on the command line, without "--": imap-url */
@@ -305,7 +309,10 @@ struct config_setting {
 	const char *dflt;
 	long long min, max; /* CONFIG_INT, CONFIG_COUNT, CONFIG_SIZE */
 	const char *words; /* CONFIG_ENUM, CONFIG_URL: "a|b|c" */
-	int mask; /* may hold a password: hide it for display */
+	/* For display: 0 shown, CONFIG_MASK_PASSWORD its password hidden
+	 * (config_mask()), CONFIG_MASK_PATH all but scheme and host hidden
+	 * (config_mask_host(): a webhook's path is its secret). */
+	int mask;
 	const char *env; /* the environment variable that sets it, or NULL */
 	const char *help;
 };
@@ -437,6 +444,12 @@ enum config_level config_level(const struct config *cfg, enum config_key key);
  * "********".  Owned by the caller.
  */
 char *config_mask(const char *value);
+/*
+ * A URL whose path is a secret (a webhook's), for display: its scheme and
+ * host only, "https://hooks.example/...", user and password gone; "(a
+ * URL)" for what is not one.  Owned by the caller.
+ */
+char *config_mask_host(const char *url);
 /* The value of key for display: masked when the table says so; the
  * caller's. */
 char *config_display(const struct config *cfg, enum config_key key);

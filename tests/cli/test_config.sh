@@ -106,6 +106,11 @@ run urlpassword 2 config --imap-url imaps://u:hunter2@h
 expect urlpassword err 'a password in the URL is refused'
 refute urlpassword err hunter2
 run notimap 2 summary --imap-url imaps://h
+# A webhook's secret is its path: config shows the scheme and host only.
+run webhook 0 config --alert-webhook-url \
+	'https://u:pw@hooks.example/services/T0/B0/SeCrEt?x=1' alert_webhook_url
+expect webhook out '^https://hooks\.example/\.\.\.$'
+refute webhook out 'SeCrEt|pw'
 
 # A config file others may change: used, with a warning.
 printf 'imap_batch = 7\n' >"$tmp/open.conf"
