@@ -65,7 +65,7 @@ static void
 check_origin(const char *ip, const struct asn_origin *o)
 {
 	unsigned char a[16], p[16];
-	char addr[IP_TEXT_MAX + 4], back[IP_TEXT_MAX + 4], *slash;
+	char addr[IP_TEXT_MAX + 4], back[sizeof(o->prefix) + 32], *slash;
 	int family = strchr(ip, ':') != NULL ? AF_INET6 : AF_INET;
 	size_t alen = family == AF_INET ? 4 : 16;
 	struct asn_origin again;
