@@ -69,6 +69,20 @@ on_outcome(void *arg, int ncols, const char *const *c, struct err *err)
 	return 0;
 }
 
+static int
+on_alerts(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct metrics *m = arg;
+
+	(void)err;
+	if (ncols != 2 || c[0] == NULL)
+		return 0;
+	for (size_t k = 0; k < ALERT_NKINDS; k++)
+		if (strcmp(c[0], m->alerts[k].kind) == 0)
+			m->alerts[k].open = u64_of(c[1]);
+	return 0;
+}
+
 /* One row of numbers into the fields given, in order. */
 struct numbers {
 	uint64_t *v[2];
@@ -124,8 +138,13 @@ read_counts(struct db *db, struct metrics *m, struct err *err)
 	         "SELECT count(*) FROM imap_messages WHERE done_at IS NULL", 0,
 	         NULL, on_numbers, &pending, err)) < 0)
 		return rc;
-	return db_each(db, "SELECT pg_database_size(current_database())", 0,
-	    NULL, on_numbers, &size, err);
+	if ((rc = db_each(db, "SELECT pg_database_size(current_database())", 0,
+	         NULL, on_numbers, &size, err)) < 0)
+		return rc;
+	return db_each(db,
+	    "SELECT kind, count(*) FROM alert_events WHERE cleared IS NULL "
+	    "GROUP BY kind",
+	    0, NULL, on_alerts, m, err);
 }
 
 /* ---- per domain ------------------------------------------------------- */
@@ -277,6 +296,8 @@ metrics_read(struct db *db, const char *owned, int64_t until,
 	m->week_start = until - (int64_t)METRICS_WEEK_DAYS * CLOCK_DAY;
 	for (size_t i = 0; i < METRICS_OUTCOMES; i++)
 		m->outcomes[i].name = outcome_names[i];
+	for (size_t k = 0; k < ALERT_NKINDS; k++)
+		m->alerts[k].kind = alert_kind_name((enum alert_kind)k);
 	/* One snapshot: the counts agree with each other while an ingest
 	 * commits beside us. */
 	if ((rc = db_begin_reading(db, err)) < 0)

@@ -20,6 +20,7 @@
 #ifndef DMARCSIFT_METRICS_H
 #define DMARCSIFT_METRICS_H
 
+#include "alert.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -73,6 +74,13 @@ struct metrics {
 	struct metrics_domain other; /* every other domain, summed */
 	uint64_t other_day, other_week; /* how many, with mail in each */
 	uint64_t database_bytes; /* pg_database_size() */
+	/* Events `dmarcsift alert` said that still hold (alert_events not
+	 * cleared), every kind (alert_kind_name(), static), in alert.h's
+	 * order. */
+	struct metrics_alerts {
+		const char *kind;
+		uint64_t open;
+	} alerts[ALERT_NKINDS];
 };
 
 /*

@@ -118,6 +118,22 @@ stored(FILE *fp, const struct metrics *m)
 	    fp, NAME "imap_actions_pending", NULL, 0, m->imap_pending);
 }
 
+/* What alert said that still holds, every kind always present. */
+static void
+alerts(FILE *fp, const struct metrics *m)
+{
+	struct prom_label l = {"kind", NULL};
+
+	prom_family(fp, NAME "alerts_open", "gauge",
+	    "Events dmarcsift alert said that still hold, by kind (each is "
+	    "said once; it closes when a run no longer finds it).");
+	for (size_t k = 0; k < ALERT_NKINDS; k++) {
+		l.value = m->alerts[k].kind;
+		prom_sample_u64(
+		    fp, NAME "alerts_open", &l, 1, m->alerts[k].open);
+	}
+}
+
 /* One domain's samples of one family: messages or the pass ratio. */
 static void
 domain_samples(
@@ -174,6 +190,7 @@ metrics_prom(FILE *fp, const struct metrics *m)
 {
 	runs(fp, m);
 	stored(fp, m);
+	alerts(fp, m);
 	domains(fp, m);
 	prom_family(fp, NAME "database_size_bytes", "gauge",
 	    "Size of the database on disk (pg_database_size).");

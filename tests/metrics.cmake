@@ -1,6 +1,6 @@
 # Metrics (issue 19): the Prometheus text format from hand-made structs,
 # hostile label values escaped (reports/prom.c, reports/metrics_prom.c).
-ds_unit_test(test_prom LIBS dsreports)
+ds_unit_test(test_prom LIBS dsreports dsanalyze)
 target_include_directories(test_prom PRIVATE ${DS_SRC}/analyze)
 
 # dmarcsift metrics against a real PostgreSQL: the values by hand and by

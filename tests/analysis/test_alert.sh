@@ -108,6 +108,14 @@ want "events recorded" "SELECT string_agg(kind, ',' ORDER BY kind) FROM
 	alert_events WHERE cleared IS NULL" \
 	"foreign,new_source,pass_drop,refused,reporter_silent,rollback,source_drop"
 want "check seen" "SELECT status FROM alert_checks" warn
+# Monitoring sees them (issue 19, metrics): the 7 kinds said are open,
+# dns is not.
+run metrics_open 0 metrics --db "$db"
+for k in foreign new_source pass_drop refused reporter_silent rollback \
+	source_drop; do
+	expect metrics_open out "^dmarcsift_alerts_open\\{kind=\"$k\"\\} 1\$"
+done
+expect metrics_open out '^dmarcsift_alerts_open\{kind="dns"\} 0$'
 
 # The thresholds' edges (every event held now: exit 0): a drop of exactly
 # 60.0 points is not more than 60; a share of exactly 20% is at least 20.

@@ -197,6 +197,9 @@ test_metrics(void **state)
 	m.other.week.messages = 5;
 	m.other_week = 1;
 	m.database_bytes = 123456;
+	for (size_t k = 0; k < ALERT_NKINDS; k++)
+		m.alerts[k].kind = alert_kind_name((enum alert_kind)k);
+	m.alerts[ALERT_ROLLBACK].open = 2;
 	assert_non_null(fp = open_memstream(&buf, &len));
 	metrics_prom(fp, &m);
 	assert_int_equal(fclose(fp), 0);
@@ -226,6 +229,11 @@ test_metrics(void **state)
 	assert_non_null(strstr(buf, "\ndmarcsift_records 42\n"));
 	assert_non_null(
 	    strstr(buf, "\ndmarcsift_database_size_bytes 123456\n"));
+	/* Every alert kind, open or not. */
+	assert_non_null(
+	    strstr(buf, "\ndmarcsift_alerts_open{kind=\"rollback\"} 2\n"));
+	assert_non_null(
+	    strstr(buf, "\ndmarcsift_alerts_open{kind=\"new_source\"} 0\n"));
 	assert_int_equal(buf[len - 1], '\n');
 
 	/* A label value: anything but an unescaped quote, backslash or
@@ -248,8 +256,9 @@ test_metrics(void **state)
 	regfree(&sample);
 	/* Runs 3 (finished, failed, interrupted) + 1 + 1 + 2 + 1 + 1;
 	 * stored 4 + 1 + 1 + 1; the domain and (other): 4 messages, 2
-	 * ratios (their 7d: 6 of 8, 0 of 5); 2 other_domains; 1 size. */
-	assert_int_equal(samples, 9 + 7 + 4 + 2 + 2 + 1);
+	 * ratios (their 7d: 6 of 8, 0 of 5); 2 other_domains; 1 size; the
+	 * 8 alert kinds. */
+	assert_int_equal(samples, 9 + 7 + 4 + 2 + 2 + 1 + ALERT_NKINDS);
 	free(buf);
 }
 
