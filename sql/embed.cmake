@@ -1,5 +1,6 @@
 # Writes OUT, a C file holding every migration in FILES (a comma-separated
-# list of sql/NNN_name.sql paths) as a byte array, so the binary carries its schema
+# list of sql/NNN_name.sql paths) and every definition in DEFS (the same,
+# of sql/defs/NN_name.sql) as byte arrays, so the binary carries its schema
 # and needs nothing from the source tree at run time.
 set(body "/* Generated from the files in sql/ by sql/embed.cmake; do not edit. */\n")
 string(APPEND body "#include <stddef.h>\n")
@@ -18,5 +19,20 @@ foreach(f IN LISTS FILES)
 endforeach()
 string(APPEND body "\nconst struct migration migrations[] = {\n${table}")
 string(APPEND body "    {0, NULL, NULL},\n};\n")
+
+set(table "")
+set(n 0)
+string(REPLACE "," ";" DEFS "${DEFS}")
+list(SORT DEFS)
+foreach(f IN LISTS DEFS)
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(APPEND body "static const char d${n}[] = {${bytes}0};\n")
+  string(APPEND table "    {\"${name}\", d${n}},\n")
+  math(EXPR n "${n} + 1")
+endforeach()
+string(APPEND body "\nconst struct schema_def schema_defs[] = {\n${table}")
+string(APPEND body "    {NULL, NULL},\n};\n")
 file(WRITE ${OUT}.tmp "${body}")
 file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

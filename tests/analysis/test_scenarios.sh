@@ -743,7 +743,7 @@ jqt rp-json '.domains[0].spoofing_sources.sources[0] | .ip == "203.0.113.100"
 jqt rp-json '[.domains[0].failing_yours.sources[].members[]
 	| select(.ip == "198.51.100.100")][0].ptr == "mail.step.test"'
 # sources, advise and the views read it from SQL (source_classes_now(),
-# record_analysis: migration 022), so they say the same.
+# record_analysis: sql/defs/), so they say the same.
 run rp-src 0 sources --db "$db" --offline --domain step.test --json --all
 refute rp-src out 'fake\.other'
 jqt rp-src '[.sources[] | select(.ip == "198.51.100.100")][0].ptr ==

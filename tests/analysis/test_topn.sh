@@ -83,7 +83,7 @@ jqt report '.domains[0] | .spoofing_sources.more == 93 and
 # The classes kept for the rest of a reading transaction (sql/015): the
 # same rows a second time, the same as computed afresh; a write to rdns in
 # that transaction forgets them (the new name shows: a confirmed one,
-# sql/022); outside one, nothing is kept.
+# sql/defs/10_source_classes_now.sql); outside one, nothing is kept.
 classes="SELECT string_agg(concat_ws(':', host(source_ip), class, coalesce(ptr, ''),
 	messages), ',' ORDER BY source_ip) FROM source_classes('topn.test',
 	'2026-03-04', '2026-03-11')"

@@ -115,4 +115,28 @@ run behind_read_after 0 summary --db "$(as behind dmarc_read)"
 grep -q '790 message' "$tmp/behind_read_after.out" ||
 	fail "behind_read_after: the reports are not there"
 
+# --- Definitions older than the binary's (sql/defs/): the schema's version
+# is current but its views and functions are another dmarcsift's.  A role
+# that may not replace them is told who can, and nothing changes; the
+# owner's next command replaces them all.
+q "$behind" "UPDATE schema_defs SET sha256 = 'older', migration = 21" ||
+	exit 2
+for r in read ingest; do
+	run olddefs_$r 2 summary --db "$(as behind dmarc_$r)"
+	expect olddefs_$r err "the schema's definitions are older than this dmarcsift's: run \`dmarcsift db migrate\` as the owner"
+done
+[ "$(q "$behind" "SELECT sha256 FROM schema_defs")" = older ] ||
+	fail "olddefs: a role that may not replace definitions changed them"
+run olddefs_owner 0 summary --db "$DMARCSIFT_TEST_DB dbname=behind"
+[ "$(q "$behind" "SELECT sha256 <> 'older' AND length(sha256) = 64
+	FROM schema_defs")" = t ] || fail "olddefs: the owner did not replace them"
+run olddefs_read_after 0 summary --db "$(as behind dmarc_read)"
+# A database whose definitions a dmarcsift of a newer schema applied keeps
+# them: an older binary does not put its own back.
+q "$behind" "UPDATE schema_defs SET sha256 = 'newer', migration = 999" ||
+	exit 2
+run newdefs_owner 0 summary --db "$DMARCSIFT_TEST_DB dbname=behind"
+[ "$(q "$behind" "SELECT sha256 FROM schema_defs")" = newer ] ||
+	fail "newdefs: an older binary replaced a newer one's definitions"
+
 finish "all checks passed"

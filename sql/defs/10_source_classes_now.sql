@@ -1,12 +1,9 @@
--- 022: a source's PTR name only when forward-confirmed.
---
--- source_classes_now() (020) handed out rdns.name whatever its
--- confirmation, so `sources`, `advise`, the report and serve named a
--- spoofer by the name it put in its own reverse zone ("mail.bank.example").
--- Only the ptr column changes: the classes already read the confirmed
--- name alone (own_name), and rdns keeps orgdomain and service for
--- confirmed names only (analyze/rdns.c).  The function is restated whole:
--- a migration is never edited once applied.
+-- source_classes_now(): the class of every source of a domain over a
+-- period, from the rollup.  Its one home since it left the migrations
+-- (012 made it, 015 renamed it, 020 added the evidence): change it here,
+-- never in a migration (tests/unit/test_schema_defs.c checks).  Its ptr
+-- is the PTR name when forward-confirmed, else null: a name that does not
+-- resolve back is whatever the address's reverse zone says.
 
 -- The classes (sql/README.md says them in words), first match wins:
 -- trusted, ignored, forwarder, legitimate (by its share of passing mail,
@@ -143,27 +140,3 @@ SELECT p.source_ip,
 FROM per p
 LEFT JOIN causes c ON c.source_ip = p.source_ip
 $$;
-
--- record_analysis (014) for psql users: the same rule for its ptr.
-CREATE OR REPLACE VIEW record_analysis AS
-SELECT f.*,
-       v.header_from AS aligned_to,
-       v.dkim_aligned,
-       v.spf_aligned,
-       v.pass,
-       v.rcv_pass,
-       v.disagree,
-       v.cause,
-       v.auth_cause,
-       v.override,
-       v.dkim_domain,
-       v.dkim_result,
-       v.spf_domain,
-       v.spf_result,
-       v.dkim_service,
-       v.spf_service,
-       coalesce(d.service, v.dkim_service, v.spf_service) AS service,
-       CASE WHEN d.confirmed THEN d.name END AS ptr
-FROM record_facts f
-JOIN record_verdicts v ON v.report = f.report AND v.idx = f.idx
-LEFT JOIN rdns d ON d.ip = f.source_ip;
