@@ -919,6 +919,12 @@ db_lock_busy(const struct db *db)
 }
 
 int
+db_check_violation(const struct db *db)
+{
+	return strcmp(db->sqlstate, "23514") == 0;
+}
+
+int
 db_data_error(const struct db *db)
 {
 	return strncmp(db->sqlstate, "22", 2) == 0 ||

@@ -146,6 +146,12 @@ int db_retryable(const struct db *db);
  * value out of range, a broken encoding, a violated check.  The statement
  * failed, not the connection. */
 int db_data_error(const struct db *db);
+/*
+ * Whether the last failure was check_violation (23514), which is also how
+ * PostgreSQL says a row has no partition: the store asks for its month
+ * again and retries once before it calls the input's data at fault.
+ */
+int db_check_violation(const struct db *db);
 
 /* Whether the last error was a missing privilege or a read-only session
  * (SQLSTATE 42501, 25006): the role may not do that. */

@@ -1193,13 +1193,23 @@ store_mail(struct store *st, const unsigned char *buf, size_t len, int complete,
 	sha256_hex(digest, hex + 2);
 	if (unpack_gzip_compress(buf, len, &gz, &gzlen) < 0)
 		return err_set(err, ERR_IO, "cannot compress the input");
-	/* A deadlock between concurrent runs is resolved by trying again. */
+	/* A deadlock between concurrent runs is resolved by trying again;
+	 * so is a row with no partition (once): the months this store took
+	 * as made are asked for again, as another run's prune may have
+	 * dropped one, and a month made beside a running input has been
+	 * seen missing under parallel ingest. */
 	st->mail = mail;
-	for (int attempt = 1; attempt <= 3; attempt++) {
+	for (int attempt = 1, rerouted = 0; attempt <= 3; attempt++) {
 		rc = store_once(
 		    st, buf, len, complete, source, name, hex, gz, gzlen, err);
-		if (rc == 0 || !db_retryable(st->db))
+		if (rc == 0)
 			break;
+		if (!rerouted && db_check_violation(st->db)) {
+			rerouted = 1;
+			st->n_months = 0;
+		} else if (!db_retryable(st->db)) {
+			break;
+		}
 		log_debug("%s: %s; trying again", name, err->msg);
 	}
 	if (rc < 0 && db_data_error(st->db)) {

@@ -75,4 +75,30 @@ case $want_fail in
 *) fail "dropping _other: $want_fail" ;;
 esac
 
+# A month dropped while an ingest that made it runs (prune beside a long
+# run): the store took the month as made, its row finds no partition; it
+# asks for the month again and stores the report, where it refused the
+# input as if its data were at fault. One run, -j1: oct2.xml first (it
+# makes October again), then stdin, written only after October is gone.
+report "$tmp/sep/oct2.xml" b.example months.test 1760054400 none "$one"
+report "$tmp/sep/oct3.xml" c.example months.test 1760140800 none "$one"
+mkfifo "$tmp/fifo"
+"$bin" ingest -q -j 1 --db "$db" "$tmp/sep/oct2.xml" - <"$tmp/fifo" \
+	>"$tmp/again.out" 2>"$tmp/again.err" &
+pid=$!
+exec 9>"$tmp/fifo"
+n=0
+until [ "$(q "SELECT count(*) FROM reports WHERE org_name = 'b.example'")" = 1 ]; do
+	n=$((n + 1))
+	[ $n -lt 100 ] || fail "again: oct2.xml never stored"
+	sleep 0.1
+done
+eq "dropped beside a run" "$(q "SELECT reports_drop_month(310)")" 2
+cat "$tmp/sep/oct3.xml" >&9
+exec 9>&-
+wait $pid || fail "again: exit $?: $(cat "$tmp/again.err")"
+eq "stored after the month came back" "$(q "SELECT count(*) FROM reports
+	WHERE org_name = 'c.example'")" 1
+eq "nothing refused" "$(q "SELECT count(*) FROM inputs WHERE outcome = 'refused'")" 0
+
 finish "months: all passed"
