@@ -3,15 +3,20 @@
 
 #include "base64.h"
 #include "err.h"
+#include "sha256.h"
 #include "text.h"
 #include "xalloc.h"
 
 #include <crypt.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
+#include <time.h>
 
 /* The longest Authorization value read, and its credentials decoded. */
 #define AUTH_MAX 1024
@@ -20,11 +25,34 @@ struct user {
 	char *name, *hash;
 };
 
+/* Credentials that were right: a keyed digest of the header, and until
+ * when it stands. */
+#define AUTH_KEPT 16
+/* Client addresses whose failures are counted (a slot each, by hash: two
+ * addresses in one slot share a count, which errs toward refusing). */
+#define AUTH_PEERS 256
+
+struct kept {
+	unsigned char d[SHA256_LEN];
+	time_t until;
+};
+
+struct peer {
+	char addr[48];
+	time_t since;
+	unsigned failures;
+};
+
 struct serve_users {
 	struct user *v;
 	size_t n;
 	/* A hash of the file's kind, for a name that is not there. */
 	char *decoy;
+	pthread_mutex_t lock; /* the two tables below */
+	int locked; /* lock initialised */
+	unsigned char key[32]; /* of the digests in kept, random */
+	struct kept kept[AUTH_KEPT];
+	struct peer peers[AUTH_PEERS];
 };
 
 static int
@@ -106,6 +134,15 @@ serve_users_load(struct serve_users **out, const char *path, struct err *err)
 		return rc;
 	}
 	u->decoy = xstrdup(u->v[0].hash);
+	if (getrandom(u->key, sizeof(u->key), 0) != (ssize_t)sizeof(u->key)) {
+		serve_users_free(u);
+		return err_set(err, ERR_IO,
+		    "no random bytes for the login "
+		    "cache: %s",
+		    strerror(errno));
+	}
+	pthread_mutex_init(&u->lock, NULL);
+	u->locked = 1;
 	*out = u;
 	return 0;
 }
@@ -121,6 +158,9 @@ serve_users_free(struct serve_users *u)
 	}
 	free(u->v);
 	free(u->decoy);
+	if (u->locked)
+		pthread_mutex_destroy(&u->lock);
+	explicit_bzero(u, sizeof(*u));
 	free(u);
 }
 
@@ -136,8 +176,87 @@ same(const char *a, const char *b)
 	return d == 0;
 }
 
-int
-serve_users_check(const struct serve_users *u, const char *authorization)
+/* The slot of a client address. */
+static struct peer *
+peer_slot(struct serve_users *u, const char *addr)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *p = addr; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return &u->peers[h % AUTH_PEERS];
+}
+
+/* Whether addr is past its failures: under u->lock. */
+static int
+limited(struct serve_users *u, const char *addr, time_t now)
+{
+	struct peer *p = peer_slot(u, addr);
+
+	return p->failures >= SERVE_AUTH_FAILURES &&
+	    now - p->since < SERVE_AUTH_WINDOW;
+}
+
+/* Counts a failure of addr, or forgets its failures: under u->lock. */
+static void
+count(struct serve_users *u, const char *addr, time_t now, int failed)
+{
+	struct peer *p = peer_slot(u, addr);
+
+	if (!failed) {
+		if (strcmp(p->addr, addr) == 0)
+			memset(p, 0, sizeof(*p));
+		return;
+	}
+	if (strcmp(p->addr, addr) != 0 || now - p->since >= SERVE_AUTH_WINDOW) {
+		snprintf(p->addr, sizeof(p->addr), "%s", addr);
+		p->since = now;
+		p->failures = 0;
+	}
+	p->failures++;
+}
+
+/* The keyed digest of an Authorization value. */
+static void
+digest_of(const struct serve_users *u, const char *authorization,
+    unsigned char d[SHA256_LEN])
+{
+	struct sha256 h = {0};
+
+	sha256_init(&h);
+	sha256_update(&h, u->key, sizeof(u->key));
+	sha256_update(&h, authorization, strlen(authorization));
+	sha256_final(&h, d);
+	sha256_free(&h);
+}
+
+/* Whether d was right lately: under u->lock. */
+static int
+remembered(const struct serve_users *u, const unsigned char *d, time_t now)
+{
+	for (size_t i = 0; i < AUTH_KEPT; i++)
+		if (u->kept[i].until > now &&
+		    memcmp(u->kept[i].d, d, SHA256_LEN) == 0)
+			return 1;
+	return 0;
+}
+
+/* Keeps d, in the slot that ends first: under u->lock. */
+static void
+remember(struct serve_users *u, const unsigned char *d, time_t now)
+{
+	size_t oldest = 0;
+
+	for (size_t i = 1; i < AUTH_KEPT; i++)
+		if (u->kept[i].until < u->kept[oldest].until)
+			oldest = i;
+	memcpy(u->kept[oldest].d, d, SHA256_LEN);
+	u->kept[oldest].until = now + SERVE_AUTH_REMEMBER;
+}
+
+/* The password check itself: a hash, every time. */
+static int
+check(const struct serve_users *u, const char *authorization)
 {
 	unsigned char cred[AUTH_MAX + 1];
 	const char *b64, *hash = NULL;
@@ -173,4 +292,35 @@ serve_users_check(const struct serve_users *u, const char *authorization)
 	free(cd);
 	explicit_bzero(cred, sizeof(cred));
 	return ok;
+}
+
+enum serve_auth
+serve_users_check(
+    struct serve_users *u, const char *authorization, const char *peer)
+{
+	unsigned char d[SHA256_LEN];
+	time_t now = time(NULL);
+	int ok;
+
+	if (authorization == NULL)
+		return SERVE_AUTH_NO; /* the browser asks for the login */
+	if (peer == NULL)
+		peer = "";
+	digest_of(u, authorization, d);
+	pthread_mutex_lock(&u->lock);
+	ok = remembered(u, d, now);
+	if (!ok && limited(u, peer, now)) {
+		pthread_mutex_unlock(&u->lock);
+		return SERVE_AUTH_LIMITED;
+	}
+	pthread_mutex_unlock(&u->lock);
+	if (ok)
+		return SERVE_AUTH_OK;
+	ok = check(u, authorization);
+	pthread_mutex_lock(&u->lock);
+	if (ok)
+		remember(u, d, now);
+	count(u, peer, now, !ok);
+	pthread_mutex_unlock(&u->lock);
+	return ok ? SERVE_AUTH_OK : SERVE_AUTH_NO;
 }

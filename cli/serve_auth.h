@@ -24,12 +24,30 @@ int serve_users_load(
     struct serve_users **out, const char *path, struct err *err);
 void serve_users_free(struct serve_users *u);
 
+/* Failed logins one client address may make in SERVE_AUTH_WINDOW seconds;
+ * past them its logins are refused unchecked until the window ends. */
+#define SERVE_AUTH_FAILURES 10
+#define SERVE_AUTH_WINDOW 60
+/* How long credentials that were right are taken again without a hash. */
+#define SERVE_AUTH_REMEMBER 300
+
+enum serve_auth {
+	SERVE_AUTH_NO, /* no credentials, or wrong ones */
+	SERVE_AUTH_OK,
+	SERVE_AUTH_LIMITED, /* too many failures from peer: not checked */
+};
+
 /*
- * Whether the value of an Authorization header (NULL: none) carries
- * Basic credentials of a user of u with the right password: 1, else 0.
- * A name not in the file costs a hash all the same, so that the time
- * taken does not tell which names exist.
+ * Whether the value of an Authorization header (NULL: none) from client
+ * address peer carries Basic credentials of a user of u with the right
+ * password.  A name not in the file costs a hash all the same, so that
+ * the time taken does not tell which names exist.  Each hash is costly on
+ * purpose: credentials that were right are remembered (a keyed SHA-256
+ * of the header, in memory) for SERVE_AUTH_REMEMBER seconds, and a peer
+ * past SERVE_AUTH_FAILURES failures in its window is refused without
+ * one.  Safe from several threads.
  */
-int serve_users_check(const struct serve_users *u, const char *authorization);
+enum serve_auth serve_users_check(
+    struct serve_users *u, const char *authorization, const char *peer);
 
 #endif

@@ -248,13 +248,24 @@ serve_handle(void *arg, const struct httpd_request *rq, struct httpd_reply *out)
 		    "only");
 		return;
 	}
-	if (r->users != NULL &&
-	    !serve_users_check(r->users, httpd_header(rq, "Authorization"))) {
-		serve_fail(out, json, 401, "Login needed",
-		    "this dmarcsift asks for a user name and password");
-		out->authenticate =
-		    "Basic realm=\"dmarcsift\", charset=\"UTF-8\"";
-		return;
+	if (r->users != NULL) {
+		enum serve_auth a = serve_users_check(r->users,
+		    httpd_header(rq, "Authorization"), httpd_peer(rq));
+
+		if (a == SERVE_AUTH_LIMITED) {
+			serve_fail(out, json, 429, "Too many failed logins",
+			    "too many wrong passwords from your address: try "
+			    "again in a minute");
+			return;
+		}
+		if (a != SERVE_AUTH_OK) {
+			serve_fail(out, json, 401, "Login needed",
+			    "this dmarcsift asks for a user name and "
+			    "password");
+			out->authenticate =
+			    "Basic realm=\"dmarcsift\", charset=\"UTF-8\"";
+			return;
+		}
 	}
 	if (strcmp(path, WEB_STYLE_PATH) == 0) {
 		style(out, r->users != NULL);

@@ -40,7 +40,7 @@ struct web_period;
 
 struct serve_routes {
 	struct serve_pool *pool;
-	const struct serve_users *users; /* NULL: no login asked */
+	struct serve_users *users; /* NULL: no login asked */
 };
 
 /*

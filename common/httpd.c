@@ -49,6 +49,12 @@ httpd_method(const struct httpd_request *rq)
 }
 
 const char *
+httpd_peer(const struct httpd_request *rq)
+{
+	return rq->peer;
+}
+
+const char *
 httpd_path(const struct httpd_request *rq)
 {
 	return rq->path;

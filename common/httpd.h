@@ -70,6 +70,9 @@ const char *httpd_path(const struct httpd_request *rq);
 const char *httpd_arg(const struct httpd_request *rq, const char *key);
 /* The value of request header name (any case), or NULL. */
 const char *httpd_header(const struct httpd_request *rq, const char *name);
+/* The client's address as text ("192.0.2.1", "2001:db8::1"; "" when not
+ * known): what a limit per client keys on. */
+const char *httpd_peer(const struct httpd_request *rq);
 
 /*
  * Listens on sa (IPv4 or IPv6; port 0 picks a free one) and serves from

@@ -75,6 +75,13 @@ httpd_header(const struct httpd_request *rq, const char *name)
 	return strcasecmp(name, "Host") == 0 ? rq->host : NULL;
 }
 
+const char *
+httpd_peer(const struct httpd_request *rq)
+{
+	(void)rq;
+	return "127.0.0.1";
+}
+
 static int
 hex(int c)
 {

@@ -605,6 +605,19 @@ status alice_host / 200 -u 'alice:correct horse' -H 'Host: dmarc.example.com'
 status alice_api /api/domain/example.com 200 -u 'alice:correct horse'
 status anon_metrics /metrics 401
 status alice_metrics /metrics 200 -u 'alice:correct horse'
+# Wrong passwords from one address: 10 in a minute (SERVE_AUTH_FAILURES;
+# alice's right login above forgot the 2 before it), then 429 without a
+# hash; credentials already right stand (remembered, no hash).
+i=0
+while [ $i -lt 10 ]; do
+	status "guess$i" / 401 -u "alice:guess $i"
+	i=$((i + 1))
+done
+status limited / 429 -u 'alice:guess 10'
+expect limited out 'Too many failed logins'
+status limited_api /api/domain/example.com 429 -u 'mallory:x'
+jqt limited_api '.status == 429'
+status alice_still / 200 -u 'alice:correct horse'
 stop login
 
 finish "all checks passed"
