@@ -3,6 +3,10 @@
 #include "alert_render.h"
 
 #include "clock.h"
+#include "present.h"
+
+/* The longest text or fix line shown; a longer one is cut with "...". */
+#define ALERT_LINE_MAX 1024
 
 void
 alert_text(FILE *fp, const struct alert_list *l)
@@ -16,10 +20,15 @@ alert_text(FILE *fp, const struct alert_list *l)
 	    l->nnew, day);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct alert *a = &l->v[i];
+		char text[ALERT_LINE_MAX], fix[ALERT_LINE_MAX];
 
 		if (!a->is_new)
 			continue;
+		/* The lines name reporters, foreign domains and refused
+		 * inputs, all strangers' strings: printable, for a terminal,
+		 * cron's mail and the webhook alike. */
 		fprintf(fp, "\n[%s] %s\n  fix: %s\n", alert_kind_name(a->kind),
-		    a->text, a->fix);
+		    present_safe(a->text, text, sizeof(text)),
+		    present_safe(a->fix, fix, sizeof(fix)));
 	}
 }

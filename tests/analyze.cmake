@@ -59,6 +59,8 @@ add_test(NAME analysis/owned COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg
 set_tests_properties(analysis/owned PROPERTIES LABELS "db;dns" TIMEOUT 300
   SKIP_RETURN_CODE 77)
 
+ds_unit_test(test_alert_text LIBS dsreports dsanalyze)
+
 # dmarcsift alert (issue 19): every event kind with numbers worked out by
 # hand, said once, the state in the database; the webhook POST against a
 # listener on loopback, the mail through a real SMTP server.
