@@ -35,7 +35,8 @@
  * a million records is judged in bounded memory. */
 #define FETCH_ROWS "20000"
 
-/* Pending reports the rollup takes in at a time. */
+/* Pending reports the rollup takes in at a time, at most (the function
+ * also keeps to about 20,000 records). */
 #define CATCH_UP "5000"
 
 /* A run waits for another's rebuild at most lock_timeout, so cron never
@@ -320,6 +321,31 @@ analysis_prepare(struct db *db, const struct services *sv, struct err *err)
 }
 
 int
+analysis_catch_up(struct db *db, struct err *err)
+{
+	int rc;
+
+	for (;;) {
+		char *n = NULL;
+
+		if ((rc = db_begin(db, err)) < 0)
+			return rc;
+		if ((rc = db_value(db,
+		         "SELECT source_days_catch_up(" CATCH_UP ")", 0, NULL,
+		         &n, err)) < 0 ||
+		    (rc = db_commit(db, err)) < 0) {
+			db_rollback(db);
+			free(n);
+			return rc;
+		}
+		rc = n != NULL && strcmp(n, "0") != 0;
+		free(n);
+		if (rc == 0)
+			return 0;
+	}
+}
+
+int
 analysis_refresh(struct db *db, const struct orgdomain *od,
     const struct services *sv, void (*progress)(uint64_t done, uint64_t total),
     struct analysis_stats *st, struct err *err)
@@ -358,26 +384,9 @@ analysis_refresh(struct db *db, const struct orgdomain *od,
 		if (progress != NULL)
 			progress(j.records, total);
 	}
-	/* The reports the store judged: the rollup catches up, a few
-	 * thousand reports a transaction. */
-	while (rc >= 0) {
-		char *n = NULL;
-
-		if ((rc = db_begin(db, err)) < 0)
-			break;
-		if ((rc = db_value(db,
-		         "SELECT source_days_catch_up(" CATCH_UP ")", 0, NULL,
-		         &n, err)) < 0 ||
-		    (rc = db_commit(db, err)) < 0) {
-			db_rollback(db);
-			free(n);
-			break;
-		}
-		rc = n != NULL && strcmp(n, "0") != 0;
-		free(n);
-		if (rc == 0)
-			break;
-	}
+	/* The reports the store judged: the rollup catches up. */
+	if (rc >= 0)
+		rc = analysis_catch_up(db, err);
 out:
 	record_reader_clear(&j.rr);
 	copybuf_free(&j.out);

@@ -12,7 +12,7 @@
  * same transaction brings the rollup the commands read (source_days,
  * sql/012_source_days.sql) in line with the batch; then the rollup
  * catches up with the reports the store judged as it stored them
- * (source_days_pending).  When the rules (this module's
+ * (source_days_pending, analysis_catch_up()).  When the rules (this module's
  * ANALYSIS_RULES_VERSION) or the list of services changed since the
  * verdicts were computed, every report is marked not judged and its
  * verdicts computed again in place, and the rdns cache's service names
@@ -44,6 +44,16 @@ struct analysis_stats {
  * ERR_DB when the database fails.
  */
 int analysis_prepare(struct db *db, const struct services *sv, struct err *err);
+
+/*
+ * Brings the rollup in line with the reports the store judged as it
+ * stored them (source_days_pending), a transaction at a time, beside
+ * other connections doing the same: each takes reports the others do
+ * not hold (sql/defs/30_rollup_sync.sql).  Every ingest worker runs it
+ * when its inputs are stored; analysis_refresh() runs it last.  ERR_DB
+ * when the database fails.
+ */
+int analysis_catch_up(struct db *db, struct err *err);
 
 /*
  * Brings the records' verdicts up to date.  ERR_DB when the database fails.

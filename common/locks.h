@@ -17,8 +17,12 @@
 #define LOCK_JUDGE "7243001"
 
 /* Syncing the rollup source_days with the counted reports: written in
- * sql/012_source_days.sql (source_days_sync()), held to the transaction. */
+ * sql/defs/30_rollup_sync.sql (source_days_sync()), held to the
+ * transaction; shared by syncs of some reports, each of which also takes
+ * LOCK_CLASS_ROLLUP for every group of copies it syncs (report_group()),
+ * exclusive by a sync of everything and by what deletes reports. */
 #define LOCK_ROLLUP "7243002"
+#define LOCK_CLASS_ROLLUP "1919903844"
 
 /* Making or dropping a month's partitions of records and source_days:
  * written in sql/016_month_partitions.sql, held to the transaction. */

@@ -1,6 +1,7 @@
 /* pool: inputs stored by worker processes; see pool.h. */
 #include "pool.h"
 
+#include "analysis.h"
 #include "db.h"
 #include "err.h"
 #include "log.h"
@@ -153,6 +154,13 @@ worker(struct ingest *in, struct db *parent_db, struct store *run)
 		_exit(WORKER_FAILED);
 	}
 	work(in);
+	/* The rollup of what was stored, beside the other workers; the
+	 * command's own refresh takes what is left, so a failure here loses
+	 * nothing (the reports stay pending). */
+	if (!__atomic_load_n(&sh->failed, __ATOMIC_SEQ_CST) &&
+	    analysis_catch_up(db, &err) < 0)
+		log_info("ingest: a worker left the rollup to the command: %s",
+		    err.msg);
 	t = store_totals(in->store);
 	__atomic_add_fetch(
 	    &sh->sum.inputs_new, t->inputs_new, __ATOMIC_SEQ_CST);

@@ -33,7 +33,7 @@ report() {
 	printf '<?xml version="1.0" encoding="UTF-8"?>\n<feedback>\n'
 	printf '<report_metadata><org_name>Resender</org_name>'
 	printf '<email>dmarc@resender.example</email>'
-	printf '<report_id>rs-1</report_id><date_range><begin>%s</begin>' "$begin"
+	printf '<report_id>%s</report_id><date_range><begin>%s</begin>' "${RID:-rs-1}" "$begin"
 	printf '<end>%s</end></date_range></report_metadata>\n' "$end"
 	printf '<policy_published><domain>%s</domain><p>none</p>' "$domain"
 	printf '</policy_published>\n'
@@ -140,5 +140,30 @@ want "old reparsed" "SELECT count(*) FROM reports" 1
 want "old reparsed" "SELECT count(*) FROM report_id_reuse" 0
 want "old reparsed" "SELECT sum(messages) FROM record_facts" $one
 exact "old reparsed"
+
+# 6. Copies stored by two workers at once, each of which brings the
+# rollup in line when its inputs are stored (sql/defs/30_rollup_sync.sql):
+# 30 reports, each in three copies (as sent, repaired, the domain in
+# upper case), the copies of one report next to each other in the list so
+# that the two workers take them; each report counts once.  By hand: 30
+# reports of 5 + 7 + 11 messages on 2025-11-14, 690.
+newdb
+# (report() sets end: the day is written out.)
+mkdir "$tmp/many"
+n=0
+while [ $n -lt 30 ]; do
+	n=$((n + 1))
+	RID=rs-m$n report example.com $day $((day + 86399)) "$a" "$b" "$c" \
+		>"$tmp/many/$n-a.xml"
+	RID=rs-m$n report example.com $day $((day + 86399)) "$a" "$b" \
+		"2001:db8::3 11 caf&#xFFFD;" >"$tmp/many/$n-b.xml"
+	RID=rs-m$n report Example.COM $day $((day + 86399)) "$b" "$a" "$c" \
+		>"$tmp/many/$n-c.xml"
+done
+"$bin" ingest -q -j 2 --db "$db" "$tmp/many" || fail "parallel: exit $?"
+want "parallel" "SELECT count(*) FROM reports" 90
+want "parallel" "SELECT count(*) FROM source_days_pending" 0
+want "parallel" "SELECT messages FROM daily_volume WHERE day = '2025-11-14'" 690
+exact "parallel"
 
 finish "all checks passed"

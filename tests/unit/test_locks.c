@@ -3,8 +3,9 @@
  * advisory locks by number, as SQL literals, and those numbers must be
  * the ones locks.h gives, or a function in SQL and the C beside it would
  * not keep each other out.  Migrations are never edited once applied, so
- * a migration's lock is named here, and a lock a new migration takes
- * without being named fails the test.
+ * a migration's lock is named here, as is a definition's (sql/defs/), and
+ * a lock a new migration or definition takes without being named fails
+ * the test.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,6 +30,7 @@ static const struct {
     {"016_month_partitions.sql", {LOCK_PARTITION, LOCK_ROLLUP}},
     {"017_prune.sql", {LOCK_ROLLUP}},
     {"020_classes_evidence.sql", {LOCK_ROLLUP}},
+    {"30_rollup_sync.sql", {LOCK_ROLLUP, LOCK_CLASS_ROLLUP}},
 };
 
 /* Whether lock is one of those named for file. */
@@ -45,46 +47,56 @@ named(const char *file, const char *lock)
 	return 0;
 }
 
-/* Every pg_advisory_* and pg_try_advisory_* call of every migration takes
- * a literal that locks.h names for that migration; returns how many it
+/* Every pg_advisory_* and pg_try_advisory_* call in sql (the file name)
+ * takes a literal that locks.h names for that file; returns how many it
  * saw. */
+static int
+literals_in(const char *name, const char *sql)
+{
+	int seen = 0;
+	const char *p = sql;
+
+	while ((p = strstr(p, "advisory_")) != NULL) {
+		const char *open = strchr(p, '(');
+		char lit[24];
+		size_t n;
+
+		p += strlen("advisory_");
+		/* pg_advisory_lock, pg_advisory_xact_lock,
+		 * pg_try_advisory_xact_lock, ... (not the word in a
+		 * comment). */
+		if (open == NULL ||
+		    strspn(p, "abcdefghijklmnopqrstuvwxyz_") !=
+		        (size_t)(open - p))
+			continue;
+		open++;
+		n = strspn(open, "0123456789");
+		if (n == 0 || n >= sizeof(lit)) {
+			fail_msg("%s: an advisory lock that is not a "
+			         "number: %.40s",
+			    name, open);
+		}
+		memcpy(lit, open, n);
+		lit[n] = '\0';
+		if (!named(name, lit))
+			fail_msg("%s: advisory lock %s is not the "
+			         "locks.h constant named for it",
+			    name, lit);
+		seen++;
+	}
+	return seen;
+}
+
+/* The same of every migration and every definition (sql/defs/). */
 static int
 literals_checked(void)
 {
 	int seen = 0;
 
-	for (const struct migration *m = migrations; m->name != NULL; m++) {
-		const char *p = m->sql;
-
-		while ((p = strstr(p, "advisory_")) != NULL) {
-			const char *open = strchr(p, '(');
-			char lit[24];
-			size_t n;
-
-			p += strlen("advisory_");
-			/* pg_advisory_lock, pg_advisory_xact_lock,
-			 * pg_try_advisory_xact_lock, ... (not the word in a
-			 * comment). */
-			if (open == NULL ||
-			    strspn(p, "abcdefghijklmnopqrstuvwxyz_") !=
-			        (size_t)(open - p))
-				continue;
-			open++;
-			n = strspn(open, "0123456789");
-			if (n == 0 || n >= sizeof(lit)) {
-				fail_msg("%s: an advisory lock that is not a "
-				         "number: %.40s",
-				    m->name, open);
-			}
-			memcpy(lit, open, n);
-			lit[n] = '\0';
-			if (!named(m->name, lit))
-				fail_msg("%s: advisory lock %s is not the "
-				         "locks.h constant named for it",
-				    m->name, lit);
-			seen++;
-		}
-	}
+	for (const struct migration *m = migrations; m->name != NULL; m++)
+		seen += literals_in(m->name, m->sql);
+	for (const struct schema_def *d = schema_defs; d->name != NULL; d++)
+		seen += literals_in(d->name, d->sql);
 	return seen;
 }
 
@@ -92,9 +104,9 @@ static void
 test_sql_locks_are_constants(void **state)
 {
 	(void)state;
-	/* At least 012 twice, 014 twice, 016 three times and 017 once:
-	 * the scan finds them. */
-	assert_true(literals_checked() >= 8);
+	/* At least 012 twice, 014 twice, 016 three times, 017 once and
+	 * 30_rollup_sync four times: the scan finds them. */
+	assert_true(literals_checked() >= 12);
 }
 
 /* The check itself catches a literal that is not the constant's. */
@@ -106,6 +118,8 @@ test_named(void **state)
 	assert_false(named("016_month_partitions.sql", "7243001"));
 	assert_false(named("017_prune.sql", LOCK_PARTITION));
 	assert_false(named("019_check_cache.sql", LOCK_ROLLUP));
+	assert_true(named("30_rollup_sync.sql", LOCK_CLASS_ROLLUP));
+	assert_false(named("30_rollup_sync.sql", LOCK_PARTITION));
 }
 
 int

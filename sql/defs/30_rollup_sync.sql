@@ -1,0 +1,180 @@
+-- The rollup source_days kept in line with the counted reports (012,
+-- 014, 020): source_days_sync() for a set of reports or all, the
+-- catch-up the ingest workers run when they have stored their inputs, and
+-- what a delete of reports does.  Their home since they left the
+-- migrations: change them here (tests/unit/test_schema_defs.c checks).
+
+-- The group of a report and its copies (report_copies()), as a key for
+-- the keyed lock LOCK_CLASS_ROLLUP (common/locks.h): a collision only makes
+-- two groups take turns.
+CREATE OR REPLACE FUNCTION report_group(r reports) RETURNS integer
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT hashtext(concat_ws(E'\x1f', r.org_name, r.report_id,
+		lower(r.domain), extract(epoch FROM r.date_begin),
+		extract(epoch FROM r.date_end)))
+$$;
+
+-- As in 020, with the lock per group of copies.
+CREATE OR REPLACE FUNCTION source_days_sync(p_reports bigint[] DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql
+SET work_mem = '64MB' AS $$
+BEGIN
+	-- Copies of a report (same reporter, report_id, domain, range) are
+	-- one group: which of them counts is decided by one sync at a time.
+	-- Syncs of other groups run at once (every ingest worker catches
+	-- up); a sync of everything, a month dropped or reports deleted take
+	-- the whole rollup (LOCK_ROLLUP exclusive, common/locks.h).
+	IF p_reports IS NULL THEN
+		PERFORM pg_advisory_xact_lock(7243002);
+	ELSE
+		PERFORM pg_advisory_xact_lock_shared(7243002);
+		PERFORM pg_advisory_xact_lock(1919903844, g.k)
+		FROM (SELECT DISTINCT report_group(r) AS k FROM reports r
+		      WHERE r.id = ANY (p_reports) ORDER BY 1) g;
+	END IF;
+	WITH gone AS (
+		DELETE FROM source_days_reports m
+		WHERE (p_reports IS NULL OR m.report = ANY (p_reports))
+		  AND NOT EXISTS (SELECT 1 FROM counted_reports c
+		                  JOIN reports j ON j.id = c.id AND j.judged
+		                  WHERE c.id = m.report)
+		RETURNING m.report)
+	DELETE FROM source_days s USING gone g WHERE s.report = g.report;
+
+	WITH new AS (
+		INSERT INTO source_days_reports (report)
+		SELECT c.id FROM counted_reports c
+		JOIN reports j ON j.id = c.id AND j.judged
+		WHERE (p_reports IS NULL OR c.id = ANY (p_reports))
+		  AND NOT EXISTS (SELECT 1 FROM source_days_reports m
+		                  WHERE m.report = c.id)
+		RETURNING report
+	), days AS MATERIALIZED (
+		SELECT d.report, d.day, d.lo, d.hi, d.span
+		FROM new n JOIN report_days d ON d.report = n.report
+	), recs AS (
+		SELECT r.id, lower(r.domain) AS domain, r.org_name,
+		       r.date_begin, r.date_end, x.*
+		FROM new n
+		JOIN reports r ON r.id = n.report
+		CROSS JOIN LATERAL (
+			SELECT rec.source_ip, rec.count,
+			       lower(rec.disposition) AS disposition,
+			       coalesce(rec.v_header_from, rec.header_from, '')
+			           AS header_from,
+			       rec.v_pass AS pass, rec.v_rcv_pass AS rcv_pass,
+			       rec.v_cause, rec.v_auth_cause,
+			       rec.v_override AS override,
+			       coalesce(rec.v_dkim_domain,
+			                rec.dkim_auth[rec.v_dkim][1], '')
+			           AS dkim_domain,
+			       rec.v_dkim_service AS dkim_service,
+			       coalesce(rec.v_spf_domain,
+			                rec.spf_auth[rec.v_spf][1], '')
+			           AS spf_domain,
+			       coalesce(rec.v_spf_result,
+			                rec.spf_auth[rec.v_spf][3], 'none')
+			           AS spf_result,
+			       rec.v_spf_service AS spf_service,
+			       -- v_dkim is the aligned passing signature when
+			       -- DKIM passes aligned (verdict.h).
+			       CASE WHEN rec.v_own IS NOT NULL
+			            THEN dkim_key(rec.dkim_auth[rec.v_own][1],
+			                          rec.dkim_auth[rec.v_own][2])
+			            WHEN rec.v_dkim_aligned
+			            THEN dkim_key(rec.dkim_auth[rec.v_dkim][1],
+			                          rec.dkim_auth[rec.v_dkim][2])
+			       END AS own_dkim
+			FROM records rec
+			WHERE rec.report = r.id AND rec.v_pass IS NOT NULL) x
+	), grouped AS (
+		SELECT x.id, x.domain, d.day, x.source_ip, x.org_name,
+		       x.date_begin, x.date_end, x.header_from, x.pass,
+		       x.rcv_pass, x.v_cause, x.v_auth_cause, x.override,
+		       x.dkim_domain, x.dkim_service, x.spf_domain,
+		       x.spf_result, x.spf_service, x.disposition, x.own_dkim,
+		       count(*) AS records,
+		       sum(day_share(x.count, d.lo, d.hi, d.span)) AS messages
+		FROM recs x
+		JOIN days d ON d.report = x.id
+		GROUP BY x.id, x.domain, d.day, x.source_ip, x.org_name,
+		         x.date_begin, x.date_end, x.header_from, x.pass,
+		         x.rcv_pass, x.v_cause, x.v_auth_cause, x.override,
+		         x.dkim_domain, x.dkim_service, x.spf_domain,
+		         x.spf_result, x.spf_service, x.disposition, x.own_dkim
+	)
+	INSERT INTO source_days (report, domain, day, source_ip, reporter,
+		date_begin, date_end, aligned_to, pass, rcv_pass, cause,
+		auth_cause, override, dkim_domain, dkim_service, spf_domain,
+		spf_result, spf_service, disposition, records, messages,
+		own_dkim)
+	SELECT g.id, g.domain, g.day, g.source_ip, g.org_name, g.date_begin,
+	       g.date_end, g.header_from, g.pass, g.rcv_pass, c.name, a.name,
+	       g.override, g.dkim_domain, g.dkim_service, g.spf_domain,
+	       g.spf_result, g.spf_service, g.disposition, g.records,
+	       g.messages, g.own_dkim
+	FROM grouped g
+	JOIN verdict_causes c ON c.code = g.v_cause
+	JOIN verdict_causes a ON a.code = g.v_auth_cause;
+END
+$$;
+
+-- Syncs pending reports (and their copies) and forgets them: at most
+-- p_limit reports and about 20,000 records a transaction, so that the
+-- workers of one ingest share a month of a few big reports; a report
+-- another catch-up holds is left to it.  Returns how many it took, 0
+-- when none is left for it.
+CREATE OR REPLACE FUNCTION source_days_catch_up(p_limit integer)
+RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+	ids bigint[] := '{}';
+	budget bigint := 20000;
+	p record;
+BEGIN
+	-- A reading role may not lock rows: it finds none to take.
+	IF NOT EXISTS (SELECT 1 FROM source_days_pending) THEN
+		RETURN 0;
+	END IF;
+	FOR p IN SELECT s.report, coalesce(r.record_count, 0) AS n
+	         FROM source_days_pending s
+	         LEFT JOIN reports r ON r.id = s.report
+	         ORDER BY s.report
+	         FOR UPDATE OF s SKIP LOCKED LOOP
+		EXIT WHEN cardinality(ids) >= p_limit
+		       OR (cardinality(ids) > 0 AND budget - p.n < 0);
+		ids := ids || p.report;
+		budget := budget - p.n;
+	END LOOP;
+	IF cardinality(ids) = 0 THEN
+		RETURN 0;
+	END IF;
+	PERFORM source_days_sync(report_copies(ids));
+	DELETE FROM source_days_pending WHERE report = ANY (ids);
+	RETURN cardinality(ids);
+END
+$$;
+
+-- Reports deleted (their input deleted, reparse, prune): their rows go
+-- and a copy still here may count now.  The gone reports are no longer
+-- there to name their group, so this takes the whole rollup.
+CREATE OR REPLACE FUNCTION source_days_after_delete() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+	ids bigint[];
+BEGIN
+	SELECT array_agg(DISTINCT x.id) INTO ids FROM (
+		SELECT g.id FROM gone g
+		UNION
+		SELECT o.id FROM gone g
+		JOIN reports o ON o.org_name = g.org_name
+		              AND o.report_id = g.report_id
+		              AND lower(o.domain) = lower(g.domain)
+		              AND o.date_begin = g.date_begin
+		              AND o.date_end = g.date_end) x;
+	IF ids IS NOT NULL THEN
+		PERFORM pg_advisory_xact_lock(7243002);
+		PERFORM source_days_sync(ids);
+	END IF;
+	RETURN NULL;
+END
+$$;
