@@ -116,11 +116,13 @@ WITH recs AS (
 )
 SELECT p.source_ip,
        CASE
-	 WHEN ip_listed(p.source_ip, p_trusted)
-	      OR lower(p.service) = ANY (SELECT lower(t) FROM unnest(p_trusted) t)
+	 -- Each list is looked at only when it has entries: two subqueries
+	 -- a source cost a fifth of the time over a month's sources.
+	 WHEN cardinality(p_trusted) > 0 AND (ip_listed(p.source_ip, p_trusted)
+	      OR lower(p.service) = ANY (SELECT lower(t) FROM unnest(p_trusted) t))
 	   THEN 'legitimate'
-	 WHEN ip_listed(p.source_ip, p_ignored)
-	      OR lower(p.service) = ANY (SELECT lower(t) FROM unnest(p_ignored) t)
+	 WHEN cardinality(p_ignored) > 0 AND (ip_listed(p.source_ip, p_ignored)
+	      OR lower(p.service) = ANY (SELECT lower(t) FROM unnest(p_ignored) t))
 	   THEN 'ignored'
 	 WHEN p.failed > 0 AND p.forwarded * 2 >= p.failed THEN 'forwarder'
 	 WHEN p.passed >= p_legit_share * p.messages AND p.passed > 0
