@@ -1,0 +1,150 @@
+-- source_senders(): the senders the commands show, cut to their top in
+-- SQL (013).  Its one home since it left the migrations: change it here,
+-- never in a migration (tests/unit/test_schema_defs.c checks).
+--
+-- Sources grouped by who sends (source_overview().who): the one home of
+-- the rule.  A sender's class is legitimate when any of its addresses is,
+-- else the class of its address with the most failing mail (then the
+-- most mail, then the address as text); its addresses are in that order.
+-- Senders rank most failed first, then most mail, then by name (bytes,
+-- COLLATE "C"); with p_hit, most hit first, then most failed, then by
+-- name.  Only the sources of classes p_classes (NULL: all) with failing
+-- mail (p_all: all) are grouped.
+--
+-- p_hit {p, sp, np}: 1 where the policy judged is quarantine or reject.
+-- A source's hit is then readiness_hit() (analyze/readiness.c) at full
+-- strength: its failing mail From the domain when p hits, From
+-- subdomains when sp hits, From made-up subdomain names when np hits.
+-- p_over: a sender is over when hit * 1000 > p_over (advise passes the
+-- share of all mail a sender may have, in per mille, times all mail).
+--
+-- Rows, by kind:
+--   sender  one per address shown (at most p_addresses) of each of the
+--           p_top senders shown: the sender's rank (sender), its columns
+--           and sums over all its addresses (addresses: how many), then
+--           the address's own columns (a_*; a_rank: its place in
+--           source_overview()'s order, a_n: in its sender's)
+--   more    one: the senders left out (sender: how many, addresses:
+--           theirs, their sums, over: how many of them are over p_over,
+--           NULL without it); senders: all senders
+--   class   one per class with sources in the period, all of them (not
+--           only those grouped): addresses and sums
+CREATE OR REPLACE FUNCTION source_senders(p_domain text, p_since timestamptz,
+		p_until timestamptz, p_legit_share numeric, p_trusted text[],
+		p_ignored text[], p_classes text[], p_all boolean,
+		p_top integer, p_addresses integer,
+		p_hit integer[] DEFAULT NULL, p_over numeric DEFAULT NULL)
+RETURNS TABLE (kind text, sender bigint, who text, class text,
+	       addresses bigint, messages numeric, passed numeric,
+	       failed numeric, forwarded numeric, failed_sub numeric,
+	       failed_np numeric, quarantined numeric, rejected numeric,
+	       first_seen timestamptz, last_seen timestamptz, hit numeric,
+	       senders bigint, over bigint,
+	       a_rank bigint, a_n bigint, a_source_ip inet, a_class text, a_service text,
+	       a_ptr text, a_messages numeric, a_passed numeric,
+	       a_failed numeric, a_forwarded numeric, a_cause text,
+	       a_cause_messages numeric, a_dkim_domains text[],
+	       a_spf_domains text[], a_reporters bigint,
+	       a_first_seen timestamptz, a_last_seen timestamptz,
+	       a_failed_sub numeric, a_failed_np numeric,
+	       a_quarantined numeric, a_rejected numeric)
+LANGUAGE sql STABLE AS $$
+WITH o AS (
+	SELECT * FROM source_classes(p_domain, p_since, p_until,
+	    p_legit_share, p_trusted, p_ignored)
+), s AS MATERIALIZED (
+	-- Only these are named: the name is what they are grouped by.  The
+	-- ranks are taken over these few columns; the wide ones (arrays,
+	-- names) are fetched for the addresses shown only.
+	SELECT o.source_ip, o.class, o.messages, o.passed, o.failed,
+	       o.forwarded, o.quarantined, o.rejected, o.first_seen,
+	       o.last_seen,
+	       coalesce(n.who, host(o.source_ip)) AS who,
+	       least(o.failed_sub, o.failed) AS sub,
+	       least(o.failed_np, o.failed_sub, o.failed) AS made_up
+	FROM o
+	LEFT JOIN LATERAL source_name(o.source_ip, o.service) n ON true
+	WHERE (p_classes IS NULL OR o.class = ANY (p_classes))
+	  AND (p_all OR o.failed > 0)
+), m AS MATERIALIZED (
+	SELECT s.*,
+	       (s.failed - s.sub) * coalesce(p_hit[1], 0)
+	       + (s.sub - s.made_up) * coalesce(p_hit[2], 0)
+	       + s.made_up * coalesce(p_hit[3], 0) AS hit,
+	       row_number() OVER (PARTITION BY s.who
+	                          ORDER BY s.failed DESC, s.messages DESC,
+	                                   host(s.source_ip) COLLATE "C") AS n
+	FROM s
+), g AS (
+	SELECT m.who,
+	       CASE WHEN bool_or(m.class = 'legitimate') THEN 'legitimate'
+	            ELSE min(m.class) FILTER (WHERE m.n = 1) END AS class,
+	       count(*) AS addresses, sum(m.messages) AS messages,
+	       sum(m.passed) AS passed, sum(m.failed) AS failed,
+	       sum(m.forwarded) AS forwarded, sum(m.sub) AS failed_sub,
+	       sum(m.made_up) AS failed_np, sum(m.quarantined) AS quarantined,
+	       sum(m.rejected) AS rejected, min(m.first_seen) AS first_seen,
+	       max(m.last_seen) AS last_seen, sum(m.hit) AS hit
+	FROM m
+	GROUP BY m.who
+), r AS MATERIALIZED (
+	SELECT g.*,
+	       row_number() OVER (ORDER BY
+	           CASE WHEN p_hit IS NOT NULL THEN g.hit END DESC NULLS LAST,
+	           g.failed DESC,
+	           CASE WHEN p_hit IS NULL THEN g.messages END DESC NULLS LAST,
+	           g.who COLLATE "C") AS sender
+	FROM g
+), ranks AS (
+	-- Each address's place in source_overview()'s order, sorted over
+	-- three columns.
+	SELECT s.source_ip,
+	       row_number() OVER (ORDER BY s.failed DESC, s.messages DESC,
+	                          s.source_ip) AS rank
+	FROM s
+), shown AS (
+	SELECT r.*, m.source_ip AS ip, m.n, k.rank
+	FROM r
+	JOIN m ON m.who = r.who AND m.n <= p_addresses
+	JOIN ranks k ON k.source_ip = m.source_ip
+	WHERE r.sender <= p_top
+)
+SELECT 'sender', w.sender, w.who, w.class, w.addresses, w.messages,
+       w.passed, w.failed, w.forwarded, w.failed_sub, w.failed_np,
+       w.quarantined, w.rejected, w.first_seen, w.last_seen, w.hit,
+       NULL::bigint, NULL::bigint,
+       w.rank, w.n, a.source_ip, a.class, a.service, a.ptr, a.messages,
+       a.passed, a.failed, a.forwarded, a.cause, a.cause_messages,
+       a.dkim_domains, a.spf_domains, a.reporters, a.first_seen,
+       a.last_seen, a.failed_sub, a.failed_np, a.quarantined, a.rejected
+FROM shown w
+JOIN o a ON a.source_ip = w.ip
+UNION ALL
+SELECT 'more', count(*) FILTER (WHERE r.sender > p_top), NULL, NULL,
+       coalesce(sum(r.addresses) FILTER (WHERE r.sender > p_top), 0),
+       coalesce(sum(r.messages) FILTER (WHERE r.sender > p_top), 0),
+       coalesce(sum(r.passed) FILTER (WHERE r.sender > p_top), 0),
+       coalesce(sum(r.failed) FILTER (WHERE r.sender > p_top), 0),
+       coalesce(sum(r.forwarded) FILTER (WHERE r.sender > p_top), 0),
+       NULL, NULL, NULL, NULL, NULL, NULL,
+       coalesce(sum(r.hit) FILTER (WHERE r.sender > p_top), 0),
+       count(*),
+       CASE WHEN p_over IS NOT NULL
+            THEN count(*) FILTER (WHERE r.sender > p_top
+                                    AND r.hit * 1000 > p_over) END,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM r
+UNION ALL
+SELECT 'class', NULL, NULL, o.class, count(*), sum(o.messages),
+       sum(o.passed), sum(o.failed), sum(o.forwarded),
+       sum(least(o.failed_sub, o.failed)),
+       sum(least(o.failed_np, o.failed_sub, o.failed)),
+       sum(o.quarantined), sum(o.rejected), min(o.first_seen),
+       max(o.last_seen), NULL, NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM o
+GROUP BY o.class
+ORDER BY 1 DESC, 2, 20
+$$;
