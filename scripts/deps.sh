@@ -7,7 +7,7 @@ set -eu
 
 build_pkgs="build-essential cmake pkg-config libxml2-dev zlib1g-dev \
 libzip-dev libgmime-3.0-dev libpq-dev libcurl4-openssl-dev libssl-dev \
-libpsl-dev libc-ares-dev libmicrohttpd-dev libcrypt-dev"
+libpsl-dev libc-ares-dev libmicrohttpd-dev libcrypt-dev libjson-c-dev"
 # publicsuffix: the list libpsl reads at run time, kept fresh by Debian.
 run_pkgs="postgresql publicsuffix ca-certificates"
 # Real servers on loopback for the integration tests (Dovecot for IMAP,
