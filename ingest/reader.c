@@ -5,6 +5,7 @@
 #include "input_limits.h"
 #include "log.h"
 #include "text.h"
+#include "tlsrpt.h"
 #include "unpack.h"
 
 #include <stdio.h>
@@ -20,6 +21,7 @@ enum context {
 struct rstate {
 	const struct limits *lim;
 	const struct reader_sink *sink;
+	const struct reader_tls_sink *tls; /* NULL: TLS reports skipped */
 	struct reader_stats *stats;
 	struct unpack_env env;
 	struct err first;
@@ -117,8 +119,35 @@ tls_report(struct bytesrc *src, struct err *err)
 	const unsigned char *p;
 	ssize_t n = bytesrc_peek(src, BYTESRC_PEEK_MAX, &p, err);
 
-	return n > 0 && memmem(p, (size_t)n, "\"policies\"", 10) != NULL &&
-	    memmem(p, (size_t)n, "\"organization-name\"", 19) != NULL;
+	return n > 0 && tlsrpt_sniff(p, (size_t)n);
+}
+
+/* A TLS report into rs->tls.  Returns 0 or a fatal code, as read_any(). */
+static int
+read_tls(struct rstate *rs, struct bytesrc *src)
+{
+	struct tlsrpt_report *rep = NULL;
+	struct err err;
+	int rc;
+
+	err_clear(&err);
+	if ((rc = tlsrpt_parse(src, rs->lim, &rep, &err)) == 0) {
+		rc = rs->tls->report(rs->tls->ctx, rep, rs->where, &err);
+		tlsrpt_free(rep);
+	}
+	if (rc < 0) {
+		problem(rs, &err);
+		return fatal(rc) ? rc : 0;
+	}
+	rs->stats->tls++;
+	return 0;
+}
+
+/* What a container yielded so far, of every kind. */
+static unsigned
+yielded(const struct reader_stats *s)
+{
+	return s->reports + s->tls + s->refused + s->skipped;
 }
 
 static int
@@ -127,8 +156,7 @@ run_container(struct rstate *rs, const struct unpack_backend *b,
 {
 	struct item_arg arg = {rs, inner_ctx};
 	struct err err;
-	unsigned before =
-	    rs->stats->reports + rs->stats->refused + rs->stats->skipped;
+	unsigned before = yielded(rs->stats);
 	int rc;
 
 	err_clear(&err);
@@ -139,8 +167,7 @@ run_container(struct rstate *rs, const struct unpack_backend *b,
 	}
 	if (rc < 0)
 		return rc;
-	if (rs->stats->reports + rs->stats->refused + rs->stats->skipped !=
-	    before)
+	if (yielded(rs->stats) != before)
 		return 0;
 	/* The container yielded nothing at all: say what it was. */
 	if (b == &unpack_mail && rs->env.hint == HINT_FAILURE_REPORT)
@@ -216,6 +243,10 @@ read_any(struct rstate *rs, struct bytesrc *src, enum context ctx)
 			return 0;
 		return run_container(rs, &unpack_mail, src, IN_MAIL);
 	case CONTENT_JSON:
+		if (rs->tls != NULL &&
+		    (ctx == AT_TOP || rs->env.hint == HINT_TLS_REPORT ||
+		        tls_report(src, &err)))
+			return read_tls(rs, src);
 		if (tls_report(src, &err)) {
 			err_set(&err, ERR_NOT_AGGREGATE,
 			    "not an aggregate report (TLS report)");
@@ -244,6 +275,14 @@ int
 reader_read(struct bytesrc *src, const struct limits *lim,
     const struct reader_sink *sink, struct reader_stats *stats, struct err *err)
 {
+	return reader_read_tls(src, lim, sink, NULL, stats, err);
+}
+
+int
+reader_read_tls(struct bytesrc *src, const struct limits *lim,
+    const struct reader_sink *sink, const struct reader_tls_sink *tls,
+    struct reader_stats *stats, struct err *err)
+{
 	struct rstate rs;
 	int rc;
 
@@ -251,6 +290,7 @@ reader_read(struct bytesrc *src, const struct limits *lim,
 	memset(stats, 0, sizeof(*stats));
 	rs.lim = lim;
 	rs.sink = sink;
+	rs.tls = tls;
 	rs.stats = stats;
 	rs.env.lim = lim;
 	rc = read_any(&rs, src, AT_TOP);
@@ -258,7 +298,7 @@ reader_read(struct bytesrc *src, const struct limits *lim,
 		*err = rs.first;
 		return rc;
 	}
-	if (stats->reports > 0)
+	if (stats->reports + stats->tls > 0)
 		return 0;
 	*err = rs.first;
 	return rs.first.code != ERR_OK ? rs.first.code : ERR_MALFORMED;

@@ -16,6 +16,7 @@
 struct bytesrc;
 struct err;
 struct limits;
+struct tlsrpt_report;
 
 struct reader_sink {
 	struct report_sink reports;
@@ -26,8 +27,19 @@ struct reader_sink {
 	void (*problem)(void *ctx, const char *where, const struct err *why);
 };
 
+/* Where SMTP TLS reports (RFC 8460, tlsrpt.h) go: reader_read_tls(). */
+struct reader_tls_sink {
+	void *ctx;
+	/* A TLS report was read whole; where as for report_sink.report().
+	 * rep is borrowed for the call.  Returns 0, or a negative err_code
+	 * with err set (ERR_SINK stops the input). */
+	int (*report)(void *ctx, const struct tlsrpt_report *rep,
+	    const char *where, struct err *err);
+};
+
 struct reader_stats {
 	unsigned reports; /* reports accepted */
+	unsigned tls; /* TLS reports accepted (reader_read_tls()) */
 	unsigned refused; /* parts refused as broken, hostile or too large */
 	unsigned skipped; /* parts that are not aggregate reports */
 };
@@ -42,5 +54,17 @@ struct reader_stats {
 int reader_read(struct bytesrc *src, const struct limits *lim,
     const struct reader_sink *sink, struct reader_stats *stats,
     struct err *err);
+
+/*
+ * reader_read(), with SMTP TLS reports read too and handed to tls: JSON
+ * that names their members, any JSON in a mail that says it is a TLS
+ * report, and any JSON standing alone (a file, what a gzip file holds).
+ * One that cannot be read is refused, with the reason, like a broken
+ * aggregate report.  Returns 0 when at least one report of either kind
+ * was accepted.
+ */
+int reader_read_tls(struct bytesrc *src, const struct limits *lim,
+    const struct reader_sink *sink, const struct reader_tls_sink *tls,
+    struct reader_stats *stats, struct err *err);
 
 #endif

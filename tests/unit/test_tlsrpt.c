@@ -7,8 +7,11 @@
 
 #include "bytesrc.h"
 #include "err.h"
+#include "base64.h"
 #include "input_limits.h"
+#include "reader.h"
 #include "tlsrpt.h"
+#include "unpack.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -412,6 +415,173 @@ test_digest(void **state)
 	assert_memory_not_equal(da, dc, sizeof(da));
 }
 
+/* ------------------------------------------------------------------------
+ * Through the reader: found by content, in files, gzip and mail. */
+
+struct seen {
+	unsigned tls;
+	char orgs[256], wheres[512], problems[2048];
+};
+
+static int
+on_tls(void *ctx, const struct tlsrpt_report *rep, const char *where,
+    struct err *err)
+{
+	struct seen *o = ctx;
+
+	o->tls++;
+	strncat(o->orgs, rep->org_name, sizeof(o->orgs) - strlen(o->orgs) - 2);
+	strcat(o->orgs, "|");
+	strncat(o->wheres, where, sizeof(o->wheres) - strlen(o->wheres) - 2);
+	strcat(o->wheres, "|");
+	return 0;
+}
+
+static int
+on_report(void *ctx, const struct dmarc_report *rep, const char *where,
+    struct err *err)
+{
+	return 0;
+}
+
+static void
+on_problem(void *ctx, const char *where, const struct err *why)
+{
+	struct seen *o = ctx;
+	size_t len = strlen(o->problems);
+
+	snprintf(o->problems + len, sizeof(o->problems) - len, "%d:%s|",
+	    why->code, why->msg);
+}
+
+/* Reads buf as ingest does (with_tls) or as parse does. */
+static int
+read_input(const void *buf, size_t len, const struct limits *lim, int with_tls,
+    struct seen *o, struct reader_stats *stats)
+{
+	struct reader_sink sink = {{o, NULL, on_report, NULL}, on_problem};
+	struct reader_tls_sink tls = {o, on_tls};
+	struct bytesrc *src = bytesrc_mem_new(buf, len);
+	struct err err;
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	rc = reader_read_tls(
+	    src, lim, &sink, with_tls ? &tls : NULL, stats, &err);
+	bytesrc_free(src);
+	return rc;
+}
+
+/* A mail of one text part and one attachment of type, base64. */
+static char *
+mail_with(const char *head, const char *type, const void *att, size_t len)
+{
+	char *b64 = malloc(BASE64_ENCODED_SIZE(len)), *out;
+	size_t n;
+
+	base64_encode(att, len, b64);
+	n = strlen(b64) + strlen(head) + strlen(type) + 512;
+	out = malloc(n);
+	snprintf(out, n,
+	    "From: noreply@receiver.example\r\nTo: tls@example.com\r\n"
+	    "Subject: Report Domain: example.com\r\n%s"
+	    "MIME-Version: 1.0\r\nContent-Type: multipart/report; "
+	    "report-type=\"tlsrpt\"; boundary=\"b\"\r\n\r\n"
+	    "--b\r\nContent-Type: text/plain\r\n\r\nA TLS report.\r\n"
+	    "--b\r\nContent-Type: %s\r\nContent-Transfer-Encoding: "
+	    "base64\r\n\r\n%s\r\n--b--\r\n",
+	    head, type, b64);
+	free(b64);
+	return out;
+}
+
+static void
+test_reader_finds(void **state)
+{
+	struct limits lim;
+	struct reader_stats st;
+	struct seen o;
+	size_t len, gzlen;
+	char *json = slurp("rfc8460.json", &len), *mail;
+	unsigned char *gz;
+
+	(void)state;
+	limits_init(&lim);
+	/* A loose file. */
+	assert_int_equal(read_input(json, len, &lim, 1, &o, &st), 0);
+	assert_int_equal(st.tls, 1);
+	assert_string_equal(o.orgs, "Company-X|");
+	assert_string_equal(o.wheres, "|");
+	/* parse and other callers of reader_read() skip it, as before. */
+	assert_int_equal(
+	    read_input(json, len, &lim, 0, &o, &st), ERR_NOT_AGGREGATE);
+	assert_int_equal(st.tls, 0);
+	assert_int_equal(st.skipped, 1);
+	/* Gzip, found by content. */
+	assert_int_equal(unpack_gzip_compress(json, len, &gz, &gzlen), 0);
+	assert_int_equal(read_input(gz, gzlen, &lim, 1, &o, &st), 0);
+	assert_int_equal(st.tls, 1);
+	/* In mail: application/tlsrpt+gzip, as RFC 8460 sends it. */
+	mail = mail_with("", "application/tlsrpt+gzip", gz, gzlen);
+	assert_int_equal(read_input(mail, strlen(mail), &lim, 1, &o, &st), 0);
+	assert_int_equal(st.tls, 1);
+	assert_int_equal(st.refused + st.skipped, 0);
+	assert_non_null(strstr(o.wheres, "part 2 application/tlsrpt+gzip"));
+	free(mail);
+	/* Any attachment whose content is a TLS report. */
+	mail = mail_with("", "application/octet-stream", json, len);
+	assert_int_equal(read_input(mail, strlen(mail), &lim, 1, &o, &st), 0);
+	assert_int_equal(st.tls, 1);
+	free(mail);
+	free(gz);
+	free(json);
+}
+
+static void
+test_reader_refuses(void **state)
+{
+	static const char broken[] = "{\"organization-name\":\"o\","
+	                             "\"report-id\":\"r\",\"policies\":[]}";
+	struct limits lim;
+	struct reader_stats st;
+	struct seen o;
+	size_t gzlen, bomb_len = 8 * 1024 * 1024;
+	unsigned char *gz;
+	char *mail, *bomb;
+
+	(void)state;
+	limits_init(&lim);
+	/* A broken report in a TLS report mail is refused, with where and
+	 * why. */
+	mail = mail_with("TLS-Report-Domain: example.com\r\n",
+	    "application/tlsrpt+json", broken, sizeof(broken) - 1);
+	assert_int_equal(
+	    read_input(mail, strlen(mail), &lim, 1, &o, &st), ERR_MALFORMED);
+	assert_int_equal(st.tls, 0);
+	assert_int_equal(st.refused, 1);
+	assert_non_null(strstr(o.problems,
+	    "part 2 application/tlsrpt+json: TLS report: date-range: "
+	    "missing"));
+	free(mail);
+	/* JSON alone that is no TLS report is refused as one. */
+	assert_int_equal(
+	    read_input("{\"a\":1}", 7, &lim, 1, &o, &st), ERR_MALFORMED);
+	assert_non_null(
+	    strstr(o.problems, "TLS report: organization-name: missing"));
+	/* A gzip bomb: the unpack limits stop it before the reader does. */
+	bomb = malloc(bomb_len);
+	memset(bomb, ' ', bomb_len);
+	memcpy(bomb, broken, sizeof(broken) - 3); /* "...[": it goes on */
+	assert_int_equal(unpack_gzip_compress(bomb, bomb_len, &gz, &gzlen), 0);
+	lim.decompressed_bytes = 1024 * 1024;
+	if (read_input(gz, gzlen, &lim, 1, &o, &st) != ERR_LIMIT)
+		fail_msg("%s", o.problems);
+	assert_int_equal(st.refused, 1);
+	assert_non_null(strstr(o.problems, "limit decompressed_bytes"));
+	free(gz);
+	free(bomb);
+}
+
 int
 main(void)
 {
@@ -422,6 +592,8 @@ main(void)
 	    cmocka_unit_test(test_refusals),
 	    cmocka_unit_test(test_ceilings),
 	    cmocka_unit_test(test_digest),
+	    cmocka_unit_test(test_reader_finds),
+	    cmocka_unit_test(test_reader_refuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
