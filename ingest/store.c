@@ -16,6 +16,7 @@
 #include "report.h"
 #include "services.h"
 #include "sha256.h"
+#include "tlsrpt.h"
 #include "unpack.h"
 #include "verdict.h"
 #include "verdict_copy.h"
@@ -70,6 +71,33 @@ static const struct {
         "message_id, input, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7) "
         "ON CONFLICT DO NOTHING",
         7},
+    /* An SMTP TLS report with its policies ($8, a JSON array: tls_json())
+     * and their failure details, in one statement; nothing when stored
+     * before (sql/025). */
+    {"ds_tls",
+        "WITH r AS (INSERT INTO tls_reports (input, place, org_name, "
+        "report_id, contact_info, date_begin, date_end, policy_domains, "
+        "content_sha256) SELECT $1, $2, $3, $4, $5, to_timestamp($6), "
+        "to_timestamp($7), ARRAY(SELECT DISTINCT lower(e->>'domain') FROM "
+        "jsonb_array_elements($8::jsonb) e ORDER BY 1), $9 ON CONFLICT DO "
+        "NOTHING RETURNING id), "
+        "p AS (INSERT INTO tls_policies (report, idx, policy_type, "
+        "policy_domain, policy_strings, mx_hosts, successful, failed) "
+        "SELECT r.id, e.i, e.v->>'type', e.v->>'domain', ARRAY(SELECT "
+        "jsonb_array_elements_text(e.v->'strings')), ARRAY(SELECT "
+        "jsonb_array_elements_text(e.v->'mx')), (e.v->>'ok')::bigint, "
+        "(e.v->>'failed')::bigint FROM r, jsonb_array_elements($8::jsonb) "
+        "WITH ORDINALITY e(v, i)), "
+        "f AS (INSERT INTO tls_failure_details (report, policy, idx, "
+        "result_type, sending_mta_ip, receiving_mx_hostname, "
+        "receiving_mx_helo, receiving_ip, failed_sessions, "
+        "additional_information, failure_reason_code) SELECT r.id, e.i, "
+        "d.j, d.v->>'type', d.v->>'mta', d.v->>'mx', d.v->>'helo', "
+        "d.v->>'ip', (d.v->>'n')::bigint, d.v->>'info', d.v->>'code' FROM "
+        "r, jsonb_array_elements($8::jsonb) WITH ORDINALITY e(v, i), "
+        "jsonb_array_elements(e.v->'failures') WITH ORDINALITY d(v, j)) "
+        "SELECT id FROM r",
+        9},
     /* The input's reports, for the rollup to catch up with at the end of
      * the run (sql/012). */
     {"ds_pending",
@@ -680,6 +708,87 @@ st_report(void *ctx, const struct dmarc_report *rep, const char *where,
 	return rc;
 }
 
+/* A TLS report's policies as the JSON array ds_tls reads: short keys,
+ * every string escaped by json_string().  The caller frees it. */
+static char *
+tls_json(const struct tlsrpt_report *rep)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+
+	if (fp == NULL)
+		abort();
+	fputc('[', fp);
+	for (size_t i = 0; i < rep->n_policies; i++) {
+		const struct tlsrpt_policy *p = &rep->policies[i];
+
+		fputs(i ? ",{" : "{", fp);
+		json_kv_str(fp, "type", p->type, 1);
+		json_kv_str(fp, "domain", p->domain, 0);
+		json_kv_strv(fp, "strings", p->strings, p->n_strings, 0);
+		json_kv_strv(fp, "mx", p->mx_hosts, p->n_mx_hosts, 0);
+		json_kv_u64(fp, "ok", p->successful, 0);
+		json_kv_u64(fp, "failed", p->failed, 0);
+		fputs(",\"failures\":[", fp);
+		for (size_t j = 0; j < p->n_failures; j++) {
+			const struct tlsrpt_failure *f = &p->failures[j];
+
+			fputs(j ? ",{" : "{", fp);
+			json_kv_str(fp, "type", f->result_type, 1);
+			json_kv_str(fp, "mta", f->sending_mta_ip, 0);
+			json_kv_str(fp, "mx", f->receiving_mx_hostname, 0);
+			json_kv_str(fp, "helo", f->receiving_mx_helo, 0);
+			json_kv_str(fp, "ip", f->receiving_ip, 0);
+			json_kv_u64(fp, "n", f->failed_sessions, 0);
+			json_kv_str(fp, "info", f->additional_information, 0);
+			json_kv_str(fp, "code", f->failure_reason_code, 0);
+			fputc('}', fp);
+		}
+		fputs("]}", fp);
+	}
+	fputc(']', fp);
+	fclose(fp);
+	return out;
+}
+
+/* The reader's TLS sink: the report in the input's transaction. */
+static int
+st_tls(void *ctx, const struct tlsrpt_report *rep, const char *where,
+    struct err *err)
+{
+	struct store *st = ctx;
+	unsigned char digest[TLSRPT_DIGEST_LEN];
+	char hex[3 + 2 * SHA256_LEN], begin[24], end[24], *policies;
+	char *newid = NULL;
+	int rc;
+
+	tlsrpt_digest(rep, digest);
+	memcpy(hex, "\\x", 2);
+	sha256_hex(digest, hex + 2);
+	snprintf(begin, sizeof(begin), "%" PRId64, rep->begin);
+	snprintf(end, sizeof(end), "%" PRId64, rep->end);
+	policies = tls_json(rep);
+	{
+		const char *params[] = {st->input_id, where, rep->org_name,
+		    rep->report_id, rep->contact_info, begin, end, policies,
+		    hex};
+		const struct db_stmt stmt = {
+		    "ds_tls", 9, params, NULL, NULL, &newid, 1};
+
+		rc = db_pipeline(st->db, &stmt, 1, err);
+	}
+	free(policies);
+	if (rc < 0)
+		return sink_fail(st, err, err);
+	if (newid == NULL)
+		st->cur.tls_duplicate++;
+	else
+		st->cur.tls_new++;
+	free(newid);
+	return 0;
+}
+
 static void
 st_discard(void *ctx)
 {
@@ -847,6 +956,7 @@ store_body(struct store *st, const unsigned char *buf, size_t len, int complete,
 {
 	struct reader_sink sink = {
 	    {st, st_record, st_report, st_discard}, st_problem};
+	struct reader_tls_sink tls = {st, st_tls};
 	struct reader_stats stats;
 	const char *outcome;
 	char nrep[16];
@@ -865,7 +975,7 @@ store_body(struct store *st, const unsigned char *buf, size_t len, int complete,
 		struct bytesrc *src = bytesrc_mem_new(buf, len);
 		struct err rerr;
 
-		(void)reader_read(src, st->lim, &sink, &stats, &rerr);
+		(void)reader_read_tls(src, st->lim, &sink, &tls, &stats, &rerr);
 		bytesrc_free(src);
 	}
 	if (st->db_failed) {
@@ -875,9 +985,13 @@ store_body(struct store *st, const unsigned char *buf, size_t len, int complete,
 	if (st->cur.reports_new + st->cur.reports_duplicate > 0)
 		outcome = st->cur.refused > 0 ? "partial" : "reports";
 	else
+		/* TLS reports alone are not aggregate reports: "skipped",
+		 * as the mailbox and the runs' counts always had them. */
 		outcome = st->cur.refused > 0 ? "refused"
-		    : st->cur.skipped > 0     ? "skipped"
-		                              : "refused";
+		    : st->cur.skipped > 0 ||
+		        st->cur.tls_new + st->cur.tls_duplicate > 0
+		    ? "skipped"
+		    : "refused";
 	snprintf(nrep, sizeof(nrep), "%u",
 	    st->cur.reports_new + st->cur.reports_duplicate);
 	snprintf(st->outcome, sizeof(st->outcome), "%s", outcome);
@@ -1091,6 +1205,8 @@ reparse_once(struct store *st, const char *input_id, struct err *err)
 	}
 	if ((rc = db_exec(st->db, "DELETE FROM reports WHERE input = $1", 1,
 	         params, err)) < 0 ||
+	    (rc = db_exec(st->db, "DELETE FROM tls_reports WHERE input = $1", 1,
+	         params, err)) < 0 ||
 	    (rc = db_exec(st->db, "DELETE FROM input_problems WHERE input = $1",
 	         1, params, err)) < 0 ||
 	    (rc = store_body(st, buf, len, strcmp(complete, "t") == 0, err)) <
@@ -1144,6 +1260,8 @@ store_add(struct store *run, const struct store_counts *c)
 	run->total.inputs_duplicate += c->inputs_duplicate;
 	run->total.reports_new += c->reports_new;
 	run->total.reports_duplicate += c->reports_duplicate;
+	run->total.tls_new += c->tls_new;
+	run->total.tls_duplicate += c->tls_duplicate;
 	run->total.refused += c->refused;
 	run->total.skipped += c->skipped;
 	run->total.records_new += c->records_new;
