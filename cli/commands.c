@@ -30,5 +30,7 @@ const struct command commands[] = {
         "the sources that fail DMARC: who they are, why, and the fix"},
     {"summary", cmd_summary,
         "per domain: reports, messages, pass rate, top failing sources"},
+    {"tls", cmd_tls,
+        "SMTP TLS reports: sessions that failed, why, the fix, by MX"},
     {NULL, NULL, NULL},
 };

@@ -36,6 +36,7 @@ int cmd_advise(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_sources(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_tls(int argc, char **argv);
 
 /* The table, ending with a NULL name. */
 extern const struct command commands[];

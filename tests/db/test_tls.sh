@@ -2,11 +2,11 @@
 # SMTP TLS reports (RFC 8460, issue 16): stored from files and from mail,
 # exactly once; a broken one is refused and kept with its reason.
 # usage: test_tls.sh DMARCSIFT TLSRPT_DATA_DIR
-# needs: DMARCSIFT_TEST_DB (a conninfo), psql, gzip, base64
+# needs: DMARCSIFT_TEST_DB (a conninfo), psql, gzip, base64, jq
 bin=$1 data=$2
 . "$(dirname "$0")/../lib.sh"
 need_server pg
-need gzip base64
+need gzip base64 jq
 no_settings
 newdb tls
 
@@ -86,4 +86,63 @@ want "reparse: details" "SELECT count(*) FROM tls_failure_details" "14"
 q "DELETE FROM inputs WHERE id = $id" >/dev/null
 want "cascade" "SELECT (SELECT count(*) FROM tls_reports), (SELECT count(*) FROM tls_policies), (SELECT count(*) FROM tls_failure_details)" "1|2|11"
 
-finish "TLS reports stored once, refused with a reason"
+# 7. dmarcsift tls, numbers worked out by hand.  every-type.json (Example
+# Receiver, 2026-06-01): example.com 900 succeeded, 100 failed: mx1 6
+# (expired 3, mismatch 2, starttls 1), mx2 30 (dane 8, dnssec 7, tlsa 6,
+# validation 5, not trusted 4), no MX said 64 (webpki 45, invalid 10, fetch
+# 9).  Another reporter (its name with an escape) on 2026-06-02: 500
+# succeeded, 20 failed, all expired at mx1.  One before the period.
+other() {
+	printf '{"organization-name":"Other\\u001b[2J Receiver","report-id":"%s","date-range":{"start-datetime":"%sT00:00:00Z","end-datetime":"%sT23:59:59Z"},"policies":[{"policy":{"policy-type":"sts","policy-domain":"Example.COM","mx-host":["mx1.example.com"]},"summary":{"total-successful-session-count":500,"total-failure-session-count":20},"failure-details":[{"result-type":"certificate-expired","receiving-mx-hostname":"MX1.example.com","failed-session-count":20}]}]}' \
+		"$1" "$2" "$2"
+}
+other o1 2026-06-02 >"$tmp/other.json"
+other o0 2026-05-01 >"$tmp/old.json"
+ingest other 0 "$tmp/other.json"
+ingest old 0 "$tmp/old.json"
+DMARCSIFT_NOW=2026-06-05
+export DMARCSIFT_NOW
+run_cmd tls_json 1 "$bin" tls --db "$db" --domain example.com --days 7 --json
+# 1400 of 1520 is 92.105%: 92.1, rounded down as every pass rate is.
+want='{"domain":"example.com","since":"2026-05-29T00:00:00Z","until":"2026-06-05T00:00:00Z","days":7,"reports":2,"sessions":1520,"successful":1400,"failed":120,"success_rate":92.1,"latest_day":"2026-06-02",'
+want=$want'"by_day":[{"day":"2026-06-01","successful":900,"failed":100,"success_rate":90},{"day":"2026-06-02","successful":500,"failed":20,"success_rate":96.1}],'
+want=$want'"by_mx":[{"mx":null,"failed":64,"result_types":"sts-webpki-invalid, sts-policy-invalid, sts-policy-fetch-error"},{"mx":"mx2.example.com","failed":30,"result_types":"dane-required, dnssec-invalid, tlsa-invalid, validation-failure, certificate-not-trusted"},{"mx":"mx1.example.com","failed":26,"result_types":"certificate-expired, certificate-host-mismatch, starttls-not-supported"}],'
+want=$want'"failures":[{"result_type":"sts-webpki-invalid","failed":45,"mx_hosts":0},{"result_type":"certificate-expired","failed":23,"mx_hosts":1},{"result_type":"sts-policy-invalid","failed":10,"mx_hosts":0},{"result_type":"sts-policy-fetch-error","failed":9,"mx_hosts":0},{"result_type":"dane-required","failed":8,"mx_hosts":1},{"result_type":"dnssec-invalid","failed":7,"mx_hosts":1},{"result_type":"tlsa-invalid","failed":6,"mx_hosts":1},{"result_type":"validation-failure","failed":5,"mx_hosts":1},{"result_type":"certificate-not-trusted","failed":4,"mx_hosts":1},{"result_type":"certificate-host-mismatch","failed":2,"mx_hosts":1},{"result_type":"starttls-not-supported","failed":1,"mx_hosts":1}],'
+want=$want'"reporters":[{"reporter":"Example Receiver","reports":1,"successful":900,"failed":100,"success_rate":90,"last_day":"2026-06-01"},{"reporter":"Other\u001b[2J Receiver","reports":1,"successful":500,"failed":20,"success_rate":96.1,"last_day":"2026-06-02"}]}'
+got=$(jq -c 'del(.failures[].text, .failures[].fix)' "$tmp/tls_json.out") ||
+	fail "tls --json: not JSON"
+[ "$got" = "$(printf '%s' "$want" | jq -c .)" ] ||
+	fail "tls --json: want $want, got $got"
+fix=$(jq -r '.failures[1].fix' "$tmp/tls_json.out")
+case $fix in
+renew*) ;;
+*) fail "tls --json: certificate-expired's fix is '$fix'" ;;
+esac
+
+# The text: the same numbers, strangers' strings made printable.
+run_cmd tls_text 1 "$bin" tls --db "$db" --domain example.com --days 7
+for line in "1520 sessions, 120 failed: 92.1% succeeded (2 report(s) from 2 reporter(s))" \
+	"2026-06-01    90.0%  900 of 1000 sessions succeeded" \
+	"the MX's certificate has expired" \
+	"Other?[2J Receiver"; do
+	grep -qF "$line" "$tmp/tls_text.out" ||
+		fail "tls text lacks '$line':$(sed 's/^/ | /' "$tmp/tls_text.out")"
+done
+if grep -q "$(printf '\033')" "$tmp/tls_text.out"; then
+	fail "tls text: an escape reached the terminal"
+fi
+
+# No failure: exit 0.  No report about the domain: exit 2, naming those
+# there are.  A period without reports: said, exit 0.
+run_cmd tls_org 0 "$bin" tls --db "$db" --domain example.org --days 7
+grep -qF "50 sessions, 0 failed: 100.0% succeeded" "$tmp/tls_org.out" ||
+	fail "tls example.org:$(sed 's/^/ | /' "$tmp/tls_org.out")"
+run_cmd tls_none 2 "$bin" tls --db "$db" --domain example.net
+grep -qF "no TLS reports about example.net; there are some about: example.com, example.org" "$tmp/tls_none.err" ||
+	fail "tls example.net:$(sed 's/^/ | /' "$tmp/tls_none.err")"
+run_cmd tls_gap 0 "$bin" tls --db "$db" --domain example.com --until 2026-05-20 --days 7
+grep -qF "no TLS reports about example.com in the period; the latest begins 2026-06-02" "$tmp/tls_gap.out" ||
+	fail "tls gap:$(sed 's/^/ | /' "$tmp/tls_gap.out")"
+unset DMARCSIFT_NOW
+
+finish "TLS reports stored once, refused with a reason, summarised"

@@ -1,0 +1,263 @@
+#include "tls.h"
+
+#include "db.h"
+#include "err.h"
+#include "xalloc.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The result types of RFC 8460 section 4.3, in words, and the fix. */
+static const struct {
+	const char *type, *text, *fix;
+} types[] = {
+    {"starttls-not-supported", "the receiving MX did not offer STARTTLS",
+        "turn STARTTLS on in that MX's SMTP server, with a certificate"},
+    {"certificate-host-mismatch",
+        "the MX's certificate does not name the MX host",
+        "give the MX a certificate whose names include its MX host name "
+        "(and that the MTA-STS policy's mx patterns match)"},
+    {"certificate-expired", "the MX's certificate has expired",
+        "renew the certificate, and renew it automatically (ACME)"},
+    {"certificate-not-trusted",
+        "the MX's certificate is not from a CA the sender trusts "
+        "(self-signed, or the intermediate certificates missing)",
+        "use a certificate from a public CA and send the whole chain, "
+        "intermediates included"},
+    {"validation-failure",
+        "the MX's certificate could not be validated (see the "
+        "failure-reason-code)",
+        "check the chain with openssl s_client -starttls smtp -connect "
+        "MX:25 -showcerts and send the whole chain"},
+    {"tlsa-invalid",
+        "the MX's TLSA records (DANE) do not match its certificate",
+        "publish TLSA records that match the certificate in use; on a key "
+        "change, publish the new TLSA record before the new certificate"},
+    {"dnssec-invalid", "DNSSEC validation of the MX's records failed",
+        "repair the zone's DNSSEC: a DS record at the parent that matches "
+        "the key, signatures that have not expired"},
+    {"dane-required",
+        "the sender requires DANE and found no usable TLSA record",
+        "publish TLSA records for the MX in a DNSSEC-signed zone"},
+    {"sts-policy-fetch-error",
+        "the MTA-STS policy could not be fetched from "
+        "https://mta-sts.DOMAIN/.well-known/mta-sts.txt",
+        "make the policy reachable over HTTPS: the name mta-sts.DOMAIN, a "
+        "web server answering 200 with text/plain"},
+    {"sts-policy-invalid", "the MTA-STS policy file is not valid",
+        "correct the policy (version: STSv1, mode, mx, max_age), then "
+        "change the id in the _mta-sts TXT record"},
+    {"sts-webpki-invalid",
+        "the web server of mta-sts.DOMAIN has no valid certificate for "
+        "that name",
+        "give mta-sts.DOMAIN a certificate from a public CA, valid for that "
+        "name"},
+};
+
+#define NTYPES (sizeof(types) / sizeof(types[0]))
+
+static size_t
+type_index(const char *type)
+{
+	for (size_t i = 0; i < NTYPES; i++)
+		if (type != NULL && strcmp(types[i].type, type) == 0)
+			return i;
+	return NTYPES;
+}
+
+const char *
+tls_type_text(const char *type)
+{
+	size_t i = type_index(type);
+
+	return i < NTYPES ? types[i].text
+	                  : "a result type dmarcsift does not know";
+}
+
+const char *
+tls_type_fix(const char *type)
+{
+	size_t i = type_index(type);
+
+	return i < NTYPES ? types[i].fix
+	                  : "see the reporter's additional-information";
+}
+
+static uint64_t
+u64(const char *s)
+{
+	return s != NULL ? strtoull(s, NULL, 10) : 0;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* Grows a vector of n items of size to hold one more; returns the new
+ * item, zeroed. */
+static void *
+grow(void **v, size_t *n, size_t size)
+{
+	char *p = xrealloc(*v, (*n + 1) * size);
+
+	*v = p;
+	memset(p + *n * size, 0, size);
+	return p + (*n)++ * size;
+}
+
+static int
+on_day(void *arg, int ncols, const char *const *v, struct err *err)
+{
+	struct tls_summary *s = arg;
+	struct tls_day *d = grow((void **)&s->days, &s->n_days, sizeof(*d));
+
+	snprintf(d->day, sizeof(d->day), "%s", v[0]);
+	d->successful = u64(v[1]);
+	d->failed = u64(v[2]);
+	s->successful += d->successful;
+	s->failed += d->failed;
+	return 0;
+}
+
+static int
+on_mx(void *arg, int ncols, const char *const *v, struct err *err)
+{
+	struct tls_summary *s = arg;
+	struct tls_mx *m = grow((void **)&s->mxs, &s->n_mxs, sizeof(*m));
+
+	m->mx = dup_or_null(v[0]);
+	m->failed = u64(v[1]);
+	m->types = xstrdup(v[2] != NULL ? v[2] : "");
+	return 0;
+}
+
+static int
+on_type(void *arg, int ncols, const char *const *v, struct err *err)
+{
+	struct tls_summary *s = arg;
+	struct tls_type *t = grow((void **)&s->types, &s->n_types, sizeof(*t));
+
+	t->type = xstrdup(v[0]);
+	t->failed = u64(v[1]);
+	t->mxs = u64(v[2]);
+	return 0;
+}
+
+static int
+on_reporter(void *arg, int ncols, const char *const *v, struct err *err)
+{
+	struct tls_summary *s = arg;
+	struct tls_reporter *r =
+	    grow((void **)&s->reporters, &s->n_reporters, sizeof(*r));
+
+	r->name = xstrdup(v[0]);
+	r->reports = u64(v[1]);
+	r->successful = u64(v[2]);
+	r->failed = u64(v[3]);
+	snprintf(r->last, sizeof(r->last), "%s", v[4] != NULL ? v[4] : "");
+	s->reports += r->reports;
+	return 0;
+}
+
+static int
+on_latest(void *arg, int ncols, const char *const *v, struct err *err)
+{
+	struct tls_summary *s = arg;
+
+	snprintf(s->latest, sizeof(s->latest), "%s", v[0] != NULL ? v[0] : "");
+	return 0;
+}
+
+/* The period's days as the views give them: $2 and $3 are Unix seconds. */
+#define IN_PERIOD                                                              \
+	"day >= (to_timestamp($2) AT TIME ZONE 'UTC')::date AND day < "        \
+	"(to_timestamp($3) AT TIME ZONE 'UTC')::date"
+
+int
+tls_compute(struct db *db, const char *domain, int64_t since, int64_t until,
+    struct tls_summary **out, struct err *err)
+{
+	struct tls_summary *s = xcalloc(1, sizeof(*s));
+	char a[24], b[24];
+	const char *params[] = {domain, a, b};
+	int rc;
+
+	snprintf(a, sizeof(a), "%" PRId64, since);
+	snprintf(b, sizeof(b), "%" PRId64, until);
+	s->domain = xstrdup(domain);
+	for (char *p = s->domain; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	s->since = since;
+	s->until = until;
+	if ((rc = db_each(db,
+	         "SELECT day, successful, failed FROM tls_daily WHERE domain "
+	         "= lower($1) AND " IN_PERIOD " ORDER BY day",
+	         3, params, on_day, s, err)) < 0 ||
+	    (rc = db_each(db,
+	         "SELECT mx, sum(n), string_agg(result_type, ', ' ORDER BY n "
+	         "DESC, result_type) FROM (SELECT receiving_mx_hostname AS mx, "
+	         "result_type, sum(failed_sessions) AS n FROM tls_failures "
+	         "WHERE domain = lower($1) AND " IN_PERIOD
+	         " GROUP BY 1, 2) t GROUP BY 1 ORDER BY 2 DESC, 1 NULLS LAST",
+	         3, params, on_mx, s, err)) < 0 ||
+	    (rc = db_each(db,
+	         "SELECT result_type, sum(failed_sessions), count(DISTINCT "
+	         "receiving_mx_hostname) FROM tls_failures WHERE domain = "
+	         "lower($1) AND " IN_PERIOD " GROUP BY 1 ORDER BY 2 DESC, 1",
+	         3, params, on_type, s, err)) < 0 ||
+	    (rc = db_each(db,
+	         "SELECT org_name, count(DISTINCT r.id), sum(p.successful), "
+	         "sum(p.failed), max(day) FROM (SELECT *, (date_begin AT TIME "
+	         "ZONE 'UTC')::date AS day FROM tls_counted) r JOIN "
+	         "tls_policies p ON p.report = r.id WHERE "
+	         "lower(p.policy_domain) "
+	         "= lower($1) AND " IN_PERIOD " GROUP BY 1 ORDER BY "
+	         "sum(p.successful) + sum(p.failed) DESC, 1",
+	         3, params, on_reporter, s, err)) < 0 ||
+	    (rc = db_each(db,
+	         "SELECT max(day) FROM tls_daily WHERE domain = lower($1)", 1,
+	         params, on_latest, s, err)) < 0) {
+		tls_summary_free(s);
+		return err_prefix(err, "TLS reports of %s", domain);
+	}
+	*out = s;
+	return 0;
+}
+
+int
+tls_domains(struct db *db, char **out, struct err *err)
+{
+	int rc = db_value(db,
+	    "SELECT coalesce(string_agg(domain, ', ' ORDER BY n DESC, domain), "
+	    "'') FROM (SELECT domain, sum(successful + failed) AS n FROM "
+	    "tls_daily GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20) t",
+	    0, NULL, out, err);
+
+	return rc < 0 ? err_prefix(err, "TLS reports") : 0;
+}
+
+void
+tls_summary_free(struct tls_summary *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->n_mxs; i++) {
+		free(s->mxs[i].mx);
+		free(s->mxs[i].types);
+	}
+	for (size_t i = 0; i < s->n_types; i++)
+		free(s->types[i].type);
+	for (size_t i = 0; i < s->n_reporters; i++)
+		free(s->reporters[i].name);
+	free(s->days);
+	free(s->mxs);
+	free(s->types);
+	free(s->reporters);
+	free(s->domain);
+	free(s);
+}

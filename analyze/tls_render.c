@@ -1,0 +1,180 @@
+/*
+ * tls_render: the summary of tls_compute() as text and as JSON (tls.h).
+ * Reads nothing; strangers' strings (reporters, MX names, result types)
+ * are made printable in text and escaped in JSON.
+ */
+#include "tls.h"
+
+#include "clock.h"
+#include "json.h"
+#include "percent.h"
+#include "text.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SAFE 256 /* bytes kept of one stranger's string in text */
+
+#define RED(c) ((c) ? "\033[31m" : "")
+#define BOLD(c) ((c) ? "\033[1m" : "")
+#define RESET(c) ((c) ? "\033[0m" : "")
+
+static const char *
+safe(const char *s, char *buf)
+{
+	text_printable(s != NULL ? s : "(not said)", buf, SAFE);
+	return buf;
+}
+
+void
+tls_text(FILE *fp, const struct tls_summary *s, int color)
+{
+	char from[CLOCK_TEXT_LEN], to[CLOCK_TEXT_LEN], pct[PERCENT_LEN];
+	char a[SAFE], b[SAFE];
+	uint64_t all = s->successful + s->failed;
+
+	clock_text(s->since, CLOCK_FORM_DAY, from, sizeof(from));
+	clock_text(s->until - CLOCK_DAY, CLOCK_FORM_DAY, to, sizeof(to));
+	fprintf(fp, "%s%s%s: SMTP TLS reports, %s to %s (%" PRId64 " days)\n",
+	    BOLD(color), safe(s->domain, a), RESET(color), from, to,
+	    (s->until - s->since) / CLOCK_DAY);
+	if (s->reports == 0) {
+		fprintf(fp, "no TLS reports about %s in the period", a);
+		if (s->latest[0] != '\0')
+			fprintf(fp, "; the latest begins %s", s->latest);
+		fprintf(fp, "\n");
+		return;
+	}
+	percent_text(s->successful, all, pct, sizeof(pct));
+	fprintf(fp,
+	    "%" PRIu64 " sessions, %s%" PRIu64 " failed%s: %s%% succeeded "
+	    "(%" PRIu64 " report(s) from %zu reporter(s))\n",
+	    all, s->failed ? RED(color) : "", s->failed, RESET(color), pct,
+	    s->reports, s->n_reporters);
+
+	fprintf(fp, "\nBy day\n");
+	for (size_t i = 0; i < s->n_days; i++) {
+		const struct tls_day *d = &s->days[i];
+
+		percent_text(
+		    d->successful, d->successful + d->failed, pct, sizeof(pct));
+		fprintf(fp,
+		    "  %s  %6s%%  %" PRIu64 " of %" PRIu64
+		    " sessions succeeded\n",
+		    d->day, pct, d->successful, d->successful + d->failed);
+	}
+
+	if (s->n_mxs > 0)
+		fprintf(fp,
+		    "\nFailed sessions by receiving MX (reporters "
+		    "count successes per policy, not per MX)\n");
+	for (size_t i = 0; i < s->n_mxs; i++)
+		fprintf(fp, "  %-40s %s%" PRIu64 " failed%s: %s\n",
+		    safe(s->mxs[i].mx, a), RED(color), s->mxs[i].failed,
+		    RESET(color), safe(s->mxs[i].types, b));
+
+	if (s->n_types > 0)
+		fprintf(fp, "\nWhy sessions failed\n");
+	for (size_t i = 0; i < s->n_types; i++) {
+		const struct tls_type *t = &s->types[i];
+
+		fprintf(fp,
+		    "  %s%-28s%s %" PRIu64 " session(s), %" PRIu64 " MX\n"
+		    "    %s\n    fix: %s\n",
+		    RED(color), safe(t->type, a), RESET(color), t->failed,
+		    t->mxs, tls_type_text(t->type), tls_type_fix(t->type));
+	}
+
+	fprintf(fp, "\nReporters\n");
+	for (size_t i = 0; i < s->n_reporters; i++) {
+		const struct tls_reporter *r = &s->reporters[i];
+
+		percent_text(
+		    r->successful, r->successful + r->failed, pct, sizeof(pct));
+		fprintf(fp,
+		    "  %-32s %" PRIu64 " report(s), %" PRIu64
+		    " sessions, %" PRIu64 " failed (%s%% succeeded), last %s\n",
+		    safe(r->name, a), r->reports, r->successful + r->failed,
+		    r->failed, pct, r->last);
+	}
+}
+
+/* "success_rate": the pass-rate rule of percent.h, null without
+ * sessions. */
+static void
+json_rate(FILE *fp, uint64_t ok, uint64_t failed)
+{
+	char pct[PERCENT_LEN];
+
+	json_key(fp, "success_rate", 0);
+	fputs(
+	    percent_text(ok, ok + failed, pct, sizeof(pct)) == 0 ? pct : "null",
+	    fp);
+}
+
+void
+tls_json(FILE *fp, const struct tls_summary *s)
+{
+	fputc('{', fp);
+	json_kv_str(fp, "domain", s->domain, 1);
+	json_kv_time(fp, "since", s->since, 0);
+	json_kv_time(fp, "until", s->until, 0);
+	json_kv_i64(fp, "days", (s->until - s->since) / CLOCK_DAY, 0);
+	json_kv_u64(fp, "reports", s->reports, 0);
+	json_kv_u64(fp, "sessions", s->successful + s->failed, 0);
+	json_kv_u64(fp, "successful", s->successful, 0);
+	json_kv_u64(fp, "failed", s->failed, 0);
+	json_rate(fp, s->successful, s->failed);
+	json_kv_opt(fp, "latest_day", s->latest, 0);
+	json_key(fp, "by_day", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < s->n_days; i++) {
+		fputs(i ? ",{" : "{", fp);
+		json_kv_str(fp, "day", s->days[i].day, 1);
+		json_kv_u64(fp, "successful", s->days[i].successful, 0);
+		json_kv_u64(fp, "failed", s->days[i].failed, 0);
+		json_rate(fp, s->days[i].successful, s->days[i].failed);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+	json_key(fp, "by_mx", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < s->n_mxs; i++) {
+		fputs(i ? ",{" : "{", fp);
+		json_kv_str(fp, "mx", s->mxs[i].mx, 1);
+		json_kv_u64(fp, "failed", s->mxs[i].failed, 0);
+		json_kv_str(fp, "result_types", s->mxs[i].types, 0);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+	json_key(fp, "failures", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < s->n_types; i++) {
+		const struct tls_type *t = &s->types[i];
+
+		fputs(i ? ",{" : "{", fp);
+		json_kv_str(fp, "result_type", t->type, 1);
+		json_kv_u64(fp, "failed", t->failed, 0);
+		json_kv_u64(fp, "mx_hosts", t->mxs, 0);
+		json_kv_str(fp, "text", tls_type_text(t->type), 0);
+		json_kv_str(fp, "fix", tls_type_fix(t->type), 0);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+	json_key(fp, "reporters", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < s->n_reporters; i++) {
+		const struct tls_reporter *r = &s->reporters[i];
+
+		fputs(i ? ",{" : "{", fp);
+		json_kv_str(fp, "reporter", r->name, 1);
+		json_kv_u64(fp, "reports", r->reports, 0);
+		json_kv_u64(fp, "successful", r->successful, 0);
+		json_kv_u64(fp, "failed", r->failed, 0);
+		json_rate(fp, r->successful, r->failed);
+		json_kv_str(fp, "last_day", r->last, 0);
+		fputc('}', fp);
+	}
+	fputs("]}\n", fp);
+}
