@@ -582,6 +582,43 @@ test_reader_refuses(void **state)
 	free(bomb);
 }
 
+/* The real-world TLS reports of the shared corpus (parsedmarc's samples:
+ * Google's mail, Mail.ru's report, the RFC's example): each read whole. */
+static void
+test_corpus(void **state)
+{
+	static const char *const names[] = {"google.com_smtp_tls_report.eml",
+	    "mail.ru.json", "rfc8460.json", "smtp_tls.json"};
+	struct limits lim;
+	struct reader_stats st;
+	struct seen o;
+
+	(void)state;
+	limits_init(&lim);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char path[1024];
+		FILE *fp;
+		char *buf;
+		long n;
+
+		snprintf(path, sizeof(path),
+		    "%s/parsedmarc/samples/smtp_tls/%s", DS_CORPUS, names[i]);
+		if ((fp = fopen(path, "rb")) == NULL)
+			fail_msg("%s: not in the shared corpus", path);
+		fseek(fp, 0, SEEK_END);
+		n = ftell(fp);
+		rewind(fp);
+		buf = malloc((size_t)n + 1);
+		assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+		fclose(fp);
+		if (read_input(buf, (size_t)n, &lim, 1, &o, &st) != 0 ||
+		    st.tls != 1 || st.refused != 0)
+			fail_msg("%s: %u TLS report(s), %s", names[i], st.tls,
+			    o.problems);
+		free(buf);
+	}
+}
+
 int
 main(void)
 {
@@ -594,6 +631,7 @@ main(void)
 	    cmocka_unit_test(test_digest),
 	    cmocka_unit_test(test_reader_finds),
 	    cmocka_unit_test(test_reader_refuses),
+	    cmocka_unit_test(test_corpus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
