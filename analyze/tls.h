@@ -1,5 +1,5 @@
 /*
- * tls: what the stored SMTP TLS reports (RFC 8460, sql/025) say about one
+ * tls: what the stored SMTP TLS reports (RFC 8460, sql/024) say about one
  * policy domain over a period: sessions that succeeded and failed by day,
  * failures by receiving MX and by result type (in words, with the fix),
  * and the reporters.  Each report counts once (the view tls_counted), for

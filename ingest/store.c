@@ -73,7 +73,7 @@ static const struct {
         7},
     /* An SMTP TLS report with its policies ($8, a JSON array: tls_json())
      * and their failure details, in one statement; nothing when stored
-     * before (sql/025). */
+     * before (sql/024). */
     {"ds_tls",
         "WITH r AS (INSERT INTO tls_reports (input, place, org_name, "
         "report_id, contact_info, date_begin, date_end, policy_domains, "

@@ -3,7 +3,7 @@
  *
  * One input (a file, a mail) is one transaction: its archived bytes, every
  * report it yields with records and results (streamed with COPY), every
- * SMTP TLS report with its policies and failure details (sql/025), and the
+ * SMTP TLS report with its policies and failure details (sql/024), and the
  * reason for every part that yields none.  An input whose only reports are
  * TLS reports has the outcome "skipped" (no aggregate report: a mailbox
  * puts it with failure reports, in imap_other).  Killed at any moment, a run
@@ -29,7 +29,7 @@ struct store;
 struct store_counts {
 	unsigned inputs_new, inputs_duplicate;
 	unsigned reports_new, reports_duplicate;
-	unsigned tls_new, tls_duplicate; /* SMTP TLS reports (sql/025) */
+	unsigned tls_new, tls_duplicate; /* SMTP TLS reports (sql/024) */
 	unsigned refused, skipped;
 	uint64_t records_new;
 };

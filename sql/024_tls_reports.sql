@@ -1,4 +1,4 @@
--- 025: SMTP TLS reports (RFC 8460), stored as aggregate reports are: each
+-- 024: SMTP TLS reports (RFC 8460), stored as aggregate reports are: each
 -- points at its input (deleted with it), in the input's transaction, and a
 -- report is stored once: the same reporter, report id, policy domains,
 -- range and content (tls_reports.content_sha256: an order-free digest of
