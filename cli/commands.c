@@ -15,6 +15,8 @@ const struct command commands[] = {
     {"db", cmd_db, "the database: migrate it, show its schema version"},
     {"ingest", cmd_ingest,
         "store reports from files, directories, Maildir, mbox or stdin"},
+    {"login", cmd_login,
+        "sign in to the mailbox's account (OAuth2 device flow) for ingest"},
     {"metrics", cmd_metrics,
         "the numbers for monitoring, in the Prometheus text format"},
     {"parse", cmd_parse,

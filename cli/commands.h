@@ -27,6 +27,7 @@ int cmd_check(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
+int cmd_login(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
 int cmd_prune(int argc, char **argv);

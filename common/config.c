@@ -1213,6 +1213,9 @@ config_problems(const struct config *cfg,
 	        "log in with a password or a token"},
 	    {CONFIG_SMTP_PASSWORD_FILE, CONFIG_SMTP_PASSWORD_ENV,
 	        "the password comes from one of them"},
+	    {CONFIG_IMAP_OAUTH2_CLIENT_SECRET_FILE,
+	        CONFIG_IMAP_OAUTH2_CLIENT_SECRET_ENV,
+	        "the client secret comes from one of them"},
 	};
 	struct err e;
 	size_t n = 0;
@@ -1542,14 +1545,15 @@ first_line(const char *buf, size_t len, char **out, struct err *err)
 	return 0;
 }
 
-int
-config_read_secret_file(const char *path, char **out, struct err *err)
+/* Reads the secret file at path, all of it up to max bytes, into b (a
+ * secret buffer the caller frees). */
+static int
+read_secret(const char *path, size_t max, struct dynbuf *b, struct err *err)
 {
-	struct dynbuf buf;
 	struct stat sb;
 	int fd, rc;
 
-	*out = NULL;
+	dynbuf_init_secret(b, max);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return err_set(
@@ -1563,15 +1567,23 @@ config_read_secret_file(const char *path, char **out, struct err *err)
 		    "%s holds a secret and everybody may read it (chmod "
 		    "o-r it)",
 		    path);
-	dynbuf_init_secret(&buf, CONFIG_SECRET_MAX);
-	rc = read_all(fd, &buf, err);
+	rc = read_all(fd, b, err);
 	close(fd);
-	if (rc == 0)
-		rc = first_line(dynbuf_str(&buf), buf.len, out, err);
+	return rc < 0 ? err_prefix(err, "%s", path) : 0;
+}
+
+int
+config_read_secret_file(const char *path, char **out, struct err *err)
+{
+	struct dynbuf buf;
+	int rc;
+
+	*out = NULL;
+	if ((rc = read_secret(path, CONFIG_SECRET_MAX, &buf, err)) == 0 &&
+	    (rc = first_line(dynbuf_str(&buf), buf.len, out, err)) < 0)
+		err_prefix(err, "%s", path);
 	dynbuf_free(&buf);
-	if (rc < 0)
-		return err_prefix(err, "%s", path);
-	return 0;
+	return rc;
 }
 
 int
@@ -1666,5 +1678,38 @@ config_imap_oauth2_token(const struct config *cfg, char **out, struct err *err)
 		return err_prefix(err, "imap_oauth2_token_file");
 	if (cmd != NULL && (rc = config_run_token_command(cmd, out, err)) < 0)
 		return err_prefix(err, "imap_oauth2_token_command");
+	return 0;
+}
+
+int
+config_imap_oauth2_client_secret(
+    const struct config *cfg, char **out, struct err *err)
+{
+	return password_from(cfg, CONFIG_IMAP_OAUTH2_CLIENT_SECRET_FILE,
+	    CONFIG_IMAP_OAUTH2_CLIENT_SECRET_ENV, out, err);
+}
+
+int
+config_imap_oauth2_key(
+    const struct config *cfg, char **out, size_t *len, struct err *err)
+{
+	const char *path = config_str(cfg, CONFIG_IMAP_OAUTH2_KEY_FILE);
+	struct dynbuf buf;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if (path == NULL)
+		return 0;
+	if ((rc = read_secret(path, CONFIG_KEY_FILE_MAX, &buf, err)) < 0) {
+		dynbuf_free(&buf);
+		return err_prefix(err, "imap_oauth2_key_file");
+	}
+	if (buf.len == 0) {
+		dynbuf_free(&buf);
+		return err_set(
+		    err, ERR_USAGE, "imap_oauth2_key_file: %s is empty", path);
+	}
+	*out = dynbuf_take(&buf, len);
 	return 0;
 }

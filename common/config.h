@@ -84,6 +84,54 @@ struct err;
 	S(IMAP_OAUTH2_TOKEN_COMMAND, "imap_oauth2_token_command",              \
 	    "imap-oauth2-token-command", IMAP, COMMAND, "", 0, 0, NULL, 0,     \
 	    NULL, "shell command that prints an OAuth2 bearer token")          \
+	S(IMAP_OAUTH2_GRANT, "imap_oauth2_grant", "imap-oauth2-grant", IMAP,   \
+	    ENUM, "none", 0, 0,                                                \
+	    "none|client_credentials|refresh_token|jwt_bearer", 0, NULL,       \
+	    "how dmarcsift gets OAuth2 tokens itself: client_credentials "     \
+	    "(Microsoft 365 app-only), refresh_token (after dmarcsift "        \
+	    "login), jwt_bearer (Google service account); none: a token "      \
+	    "file or command, or a password")                                  \
+	S(IMAP_OAUTH2_PROVIDER, "imap_oauth2_provider",                        \
+	    "imap-oauth2-provider", IMAP, ENUM, "none", 0, 0,                  \
+	    "none|microsoft|google", 0, NULL,                                  \
+	    "fills in the endpoints and scope of microsoft (with "             \
+	    "imap_oauth2_tenant) or google; none: give them")                  \
+	S(IMAP_OAUTH2_TENANT, "imap_oauth2_tenant", "imap-oauth2-tenant",      \
+	    IMAP, STRING, "", 0, 0, NULL, 0, NULL,                             \
+	    "Microsoft Entra tenant (its ID or domain) for the microsoft "      \
+	    "endpoints")                                                       \
+	S(IMAP_OAUTH2_TOKEN_URL, "imap_oauth2_token_url",                      \
+	    "imap-oauth2-token-url", IMAP, STRING, "", 0, 0, NULL, 0, NULL,    \
+	    "token endpoint (https://); empty: the provider's")                \
+	S(IMAP_OAUTH2_DEVICE_URL, "imap_oauth2_device_url",                    \
+	    "imap-oauth2-device-url", IMAP, STRING, "", 0, 0, NULL, 0, NULL,   \
+	    "device authorization endpoint for dmarcsift login; empty: the "   \
+	    "provider's")                                                      \
+	S(IMAP_OAUTH2_CLIENT_ID, "imap_oauth2_client_id",                      \
+	    "imap-oauth2-client-id", IMAP, STRING, "", 0, 0, NULL, 0, NULL,    \
+	    "application (client) ID; for jwt_bearer with a PEM key, the "     \
+	    "service account's e-mail address")                                \
+	S(IMAP_OAUTH2_CLIENT_SECRET_FILE, "imap_oauth2_client_secret_file",    \
+	    "imap-oauth2-client-secret-file", IMAP, PATH, "", 0, 0, NULL, 0,   \
+	    NULL, "file whose first line is the client secret")                \
+	S(IMAP_OAUTH2_CLIENT_SECRET_ENV, "imap_oauth2_client_secret_env",      \
+	    "imap-oauth2-client-secret-env", IMAP, ENVVAR, "", 0, 0, NULL, 0,  \
+	    NULL, "environment variable that holds the client secret")         \
+	S(IMAP_OAUTH2_KEY_FILE, "imap_oauth2_key_file",                        \
+	    "imap-oauth2-key-file", IMAP, PATH, "", 0, 0, NULL, 0, NULL,       \
+	    "jwt_bearer: the service account's JSON key file, or its RSA "     \
+	    "private key (PEM)")                                               \
+	S(IMAP_OAUTH2_SCOPE, "imap_oauth2_scope", "imap-oauth2-scope", IMAP,   \
+	    STRING, "", 0, 0, NULL, 0, NULL,                                   \
+	    "scopes asked for, blank-separated; empty: the provider's for "    \
+	    "the grant")                                                       \
+	S(IMAP_OAUTH2_CACHE, "imap_oauth2_cache", "imap-oauth2-cache", IMAP,   \
+	    PATH, "", 0, 0, NULL, 0, NULL,                                     \
+	    "token cache (mode 0600); empty: oauth2-token.cache in the "       \
+	    "state directory")                                                 \
+	S(IMAP_OAUTH2_REFRESH_MARGIN, "imap_oauth2_refresh_margin",            \
+	    "imap-oauth2-refresh-margin", IMAP, INT, "300", 0, 3000, NULL, 0,  \
+	    NULL, "seconds before its expiry that a token is replaced")        \
 	S(IMAP_MAILBOX, "imap_mailbox", "imap-mailbox", IMAP, STRING,          \
 	    "INBOX", 0, 0, NULL, 0, NULL, "folder to read reports from")       \
 	S(IMAP_PROCESSED, "imap_processed", "imap-processed", IMAP, STRING,    \
@@ -288,6 +336,19 @@ enum config_type {
 	CONFIG_ENUM,
 	CONFIG_COUNT,
 	CONFIG_SIZE,
+};
+
+/* The words of imap_oauth2_grant and imap_oauth2_provider, in order. */
+enum config_grant {
+	CONFIG_GRANT_NONE,
+	CONFIG_GRANT_CLIENT_CREDENTIALS,
+	CONFIG_GRANT_REFRESH_TOKEN,
+	CONFIG_GRANT_JWT_BEARER,
+};
+enum config_provider {
+	CONFIG_PROVIDER_NONE,
+	CONFIG_PROVIDER_MICROSOFT,
+	CONFIG_PROVIDER_GOOGLE,
 };
 
 /* The words of imap_after, in their order in the table. */
@@ -495,5 +556,18 @@ int config_smtp_password(const struct config *cfg, char **out, struct err *err);
 /* The OAuth2 token from imap_oauth2_token_file or _command, likewise. */
 int config_imap_oauth2_token(
     const struct config *cfg, char **out, struct err *err);
+/* The OAuth2 client secret from imap_oauth2_client_secret_file or _env,
+ * likewise. */
+int config_imap_oauth2_client_secret(
+    const struct config *cfg, char **out, struct err *err);
+/*
+ * The whole of imap_oauth2_key_file (a JSON key file or a PEM key, at most
+ * CONFIG_KEY_FILE_MAX bytes), checked as config_read_secret_file() checks
+ * a file; *out (*len bytes and a NUL) is NULL when it is not set.  Free it
+ * with config_secret_free().
+ */
+#define CONFIG_KEY_FILE_MAX (64 * 1024)
+int config_imap_oauth2_key(
+    const struct config *cfg, char **out, size_t *len, struct err *err);
 
 #endif

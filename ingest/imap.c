@@ -575,6 +575,26 @@ imap_open(struct imap **out, const struct imap_opts *o, struct err *err)
 
 	log_debug("imap: connecting to %s as %s", im->where, im->user);
 	rc = curl_easy_perform(im->curl);
+	if (rc == CURLE_LOGIN_DENIED && o->oauth2_token != NULL &&
+	    o->oauth2_renew != NULL) {
+		const char *fresh;
+
+		/* A token can expire or be revoked before its time: one more
+		 * try with a new one, then the refusal stands. */
+		log_info("imap: %s refused the OAuth2 token; trying once with "
+		         "a fresh one",
+		    im->where);
+		if (o->oauth2_renew(o->oauth2_arg, &fresh, err) < 0 ||
+		    check_text("OAuth2 token", fresh, err)) {
+			curl_easy_cleanup(im->curl);
+			free(im);
+			return err->code;
+		}
+		im->login_text[0] = '\0';
+		errbuf[0] = '\0';
+		curl_easy_setopt(im->curl, CURLOPT_XOAUTH2_BEARER, fresh);
+		rc = curl_easy_perform(im->curl);
+	}
 	curl_easy_setopt(im->curl, CURLOPT_VERBOSE, 0L);
 	curl_easy_setopt(im->curl, CURLOPT_ERRORBUFFER, NULL);
 	if (rc != CURLE_OK) {

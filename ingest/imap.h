@@ -54,6 +54,14 @@ struct imap_opts {
 	const char *user;
 	const char *password; /* or NULL when oauth2_token is given */
 	const char *oauth2_token; /* XOAUTH2 bearer token, or NULL */
+	/*
+	 * When the server refuses oauth2_token (it expired or was revoked
+	 * since it was got): called once for a fresh one, borrowed until
+	 * the call returns, and the login is tried again with it.  NULL:
+	 * no second try.
+	 */
+	int (*oauth2_renew)(void *arg, const char **token, struct err *err);
+	void *oauth2_arg;
 	const char *cafile; /* PEM CA file; NULL: the system CA bundle */
 	/* 0 normally.  1 turns off TLS certificate checks: only for a test
 	 * setup that says so by name. */

@@ -35,6 +35,7 @@ struct config;
 struct db;
 struct err;
 struct limits;
+struct oauth2;
 struct store;
 
 enum mailbox_after {
@@ -98,13 +99,17 @@ struct mailbox_setup {
 	struct mailbox_opts opts;
 	char account[512]; /* user@host, the host lower-cased */
 	char *password, *token; /* NULL when not set */
+	/* imap_oauth2_grant's token source, or NULL: it gives token and
+	 * renews it when the server refuses it. */
+	struct oauth2 *oauth2;
 };
 
 /*
  * Fills ms from cfg.  ERR_USAGE, saying which setting to give, when the
  * server, the user, a password or token, or a folder is missing; what
  * config_imap_password() and config_imap_oauth2_token() return when a
- * secret cannot be read.  ms is to be cleared either way.
+ * secret cannot be read, and oauth2_new() and oauth2_token() when the
+ * token endpoint refuses.  ms is to be cleared either way.
  */
 int mailbox_setup(
     struct mailbox_setup *ms, const struct config *cfg, struct err *err);

@@ -6,6 +6,8 @@
 
 #include "config.h"
 #include "err.h"
+#include "oauth2.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -32,6 +34,31 @@ account_name(const char *url, const char *user, char *out, size_t len)
 		*p = (char)tolower((unsigned char)*p);
 }
 
+/* imap_opts.oauth2_renew: a token from the endpoint, not the cache. */
+static int
+renew_token(void *arg, const char **token, struct err *err)
+{
+	return oauth2_token(arg, 1, token, err);
+}
+
+/* The token imap_oauth2_grant gets, into ms (a copy: the source may
+ * replace its own during the run). */
+static int
+grant_token(struct mailbox_setup *ms, const struct config *cfg, struct err *err)
+{
+	const char *t;
+	int rc;
+
+	if ((rc = oauth2_new(&ms->oauth2, cfg, err)) < 0 || ms->oauth2 == NULL)
+		return rc;
+	if ((rc = oauth2_token(ms->oauth2, 0, &t, err)) < 0)
+		return rc;
+	ms->token = xstrdup(t);
+	ms->opts.imap.oauth2_renew = renew_token;
+	ms->opts.imap.oauth2_arg = ms->oauth2;
+	return 0;
+}
+
 int
 mailbox_setup(
     struct mailbox_setup *ms, const struct config *cfg, struct err *err)
@@ -51,14 +78,18 @@ mailbox_setup(
 		return err_set(err, ERR_USAGE,
 		    "ingest --imap: no user; set imap_user or give "
 		    "--imap-user NAME");
-	if ((rc = config_imap_password(cfg, password, err)) < 0 ||
-	    (rc = config_imap_oauth2_token(cfg, token, err)) < 0)
+	if ((rc = grant_token(ms, cfg, err)) < 0)
+		return rc;
+	if (ms->oauth2 == NULL &&
+	    ((rc = config_imap_password(cfg, password, err)) < 0 ||
+	        (rc = config_imap_oauth2_token(cfg, token, err)) < 0))
 		return rc;
 	if (*password == NULL && *token == NULL)
 		return err_set(err, ERR_USAGE,
 		    "ingest --imap: no password or token; set "
 		    "imap_password_file, imap_password_env, "
-		    "imap_oauth2_token_file or imap_oauth2_token_command");
+		    "imap_oauth2_token_file, imap_oauth2_token_command or "
+		    "imap_oauth2_grant");
 	o->imap.url = url;
 	o->imap.user = user;
 	o->imap.password = *password;
@@ -100,5 +131,9 @@ mailbox_setup_clear(struct mailbox_setup *ms)
 	config_secret_free(ms->password);
 	config_secret_free(ms->token);
 	ms->password = ms->token = NULL;
+	oauth2_free(ms->oauth2);
+	ms->oauth2 = NULL;
 	ms->opts.imap.password = ms->opts.imap.oauth2_token = NULL;
+	ms->opts.imap.oauth2_renew = NULL;
+	ms->opts.imap.oauth2_arg = NULL;
 }
