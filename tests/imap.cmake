@@ -25,3 +25,12 @@ add_test(NAME imap/ingest-again COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg
   sh ${CMAKE_CURRENT_SOURCE_DIR}/imap/test_ingest_again.sh
   $<TARGET_FILE:dmarcsift> ${DS_CORPUS} ${CMAKE_CURRENT_SOURCE_DIR}/harness)
 set_tests_properties(imap/ingest-again PROPERTIES LABELS imap TIMEOUT 300)
+
+# OAuth 2.0 built in: each grant, the cache, renewal, the device flow and
+# the endpoint's refusals, against Dovecot asking tests/harness/idp.
+add_test(NAME imap/oauth2 COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg run
+  ${CMAKE_CURRENT_SOURCE_DIR}/harness/idp run
+  ${CMAKE_CURRENT_SOURCE_DIR}/harness/dovecot run --oauth2
+  sh ${CMAKE_CURRENT_SOURCE_DIR}/imap/test_oauth2.sh
+  $<TARGET_FILE:dmarcsift> ${DS_CORPUS} ${CMAKE_CURRENT_SOURCE_DIR}/harness)
+set_tests_properties(imap/oauth2 PROPERTIES LABELS imap TIMEOUT 300)
