@@ -34,3 +34,12 @@ add_test(NAME imap/oauth2 COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg run
   sh ${CMAKE_CURRENT_SOURCE_DIR}/imap/test_oauth2.sh
   $<TARGET_FILE:dmarcsift> ${DS_CORPUS} ${CMAKE_CURRENT_SOURCE_DIR}/harness)
 set_tests_properties(imap/oauth2 PROPERTIES LABELS imap TIMEOUT 300)
+
+# The OAuth2 pieces that need no server: JSON, the cache, the JWT (checked
+# with libcrypto).
+pkg_check_modules(LIBCRYPTO REQUIRED IMPORTED_TARGET libcrypto)
+add_executable(test_oauth2_parts imap/test_oauth2_parts.c)
+target_link_libraries(test_oauth2_parts PRIVATE dsingest dscommon
+  PkgConfig::LIBCRYPTO PkgConfig::CMOCKA)
+add_test(NAME unit/test_oauth2_parts COMMAND test_oauth2_parts)
+set_tests_properties(unit/test_oauth2_parts PROPERTIES LABELS unit TIMEOUT 60)
