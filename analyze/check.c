@@ -199,6 +199,14 @@ check_add_ip(struct check *c, const char *ip, struct err *err)
 	"r.date_end > to_timestamp($3::bigint) - make_interval(days => "       \
 	"$2::int) AND r.date_begin < to_timestamp($3::bigint)"
 
+/* A report whose policy domain is $1 or a parent of it: the only ones
+ * whose records can have header_from $1 (the policy of a From domain is
+ * its own or an ancestor's, RFC 7489 6.6.3 and DMARCbis's tree walk).
+ * Without it the records of every domain's reports were read. */
+#define POLICY_ABOVE                                                           \
+	"lower(r.domain) IN (SELECT array_to_string(p[i:], '.') FROM "         \
+	"string_to_array($1, '.') p, generate_subscripts(p, 1) i)"
+
 static int
 get_count(void *arg, int ncols, const char *const *v, struct err *err)
 {
@@ -243,7 +251,7 @@ static const char sources_sql[] =
     "coalesce(sum(rec.count) FILTER (WHERE rec.v_dkim_aligned), 0) AS "
     "dkim_aligned FROM counted_reports r JOIN reports j ON j.id = r.id AND "
     "j.judged JOIN records rec ON rec.report = r.id WHERE " IN_PERIOD
-    " AND rec.v_pass IS NOT NULL AND "
+    " AND " POLICY_ABOVE " AND rec.v_pass IS NOT NULL AND "
     "(lower(r.domain) = $1 OR lower(rec.header_from) = $1) AND "
     "coalesce(rec.v_header_from, rec.header_from, '') = $1 "
     "GROUP BY rec.source_ip), "
@@ -327,6 +335,7 @@ check_gather(
 	snprintf(until, sizeof(until), "%lld", (long long)c->until);
 	rc = db_each(db,
 	    "SELECT count(*) FROM counted_reports r WHERE " IN_PERIOD
+	    " AND " POLICY_ABOVE
 	    " AND (lower(r.domain) = $1 OR EXISTS (SELECT 1 FROM records rec "
 	    "WHERE rec.report = r.id AND lower(rec.header_from) = $1))",
 	    3, params, get_count, &c->reports, err);

@@ -175,6 +175,20 @@ check good_nodb 0 --no-db --db "$db" --json --selector s2048 good.test
 kept good_nodb_kept
 jqt good_nodb_kept '.reports.read == true'
 
+# A subdomain's mail sits in its parent's reports (the policy of a From
+# domain is its own or an ancestor's): its check finds it there, and does
+# not read the reports of unrelated domains, one of which names it here by
+# a reporter's mistake (before, every domain's records were read).
+rec 192.0.2.20 4 mail.good.test good.test s2048 pass good.test pass
+report google.example g-sub good.test 2 '<p>reject</p>'
+rec 192.0.2.21 9 mail.good.test good.test s2048 pass good.test pass
+report google.example g-odd other.test 2 '<p>none</p>'
+"$bin" ingest -q --db "$db" "$tmp/reports" || fail "good sub: ingest"
+rm -f "$tmp/reports"/*
+check good_sub '!2' --db "$db" --json mail.good.test
+jqt good_sub '.reports.count == 1 and
+	[.sources[] | {ip, messages}] == [{"ip": "192.0.2.20", "messages": 4}]'
+
 # 3. A broken domain: two DMARC records, SPF over 10 lookups, a 1024-bit
 # key, a missing selector; the selectors come from its reports.
 newdb check_bad
