@@ -75,11 +75,17 @@ summary_compute(
 	for (size_t i = 0; rc == 0 && i < s->n; i++) {
 		const char *p2[] = {s->domains[i].domain, limit};
 
+		/* The rollup itself, hashed by address: the view
+		 * source_daily groups by day first and counts reporters,
+		 * three times the work. */
 		rc = db_each(db,
-		    "SELECT host(source_ip), sum(messages), sum(failed) "
-		    "FROM source_daily WHERE domain = $1 GROUP BY source_ip "
-		    "HAVING sum(failed) > 0 ORDER BY sum(failed) DESC, "
-		    "source_ip LIMIT $2",
+		    "SELECT host(source_ip), sum(messages), "
+		    "coalesce(sum(messages) FILTER (WHERE NOT pass), 0) "
+		    "FROM source_days WHERE domain = $1 GROUP BY source_ip "
+		    "HAVING coalesce(sum(messages) FILTER (WHERE NOT pass), 0) "
+		    "> 0 "
+		    "ORDER BY 3 DESC, source_ip "
+		    "LIMIT $2",
 		    2, p2, add_source, &s->domains[i], err);
 	}
 	if (rc < 0) {
