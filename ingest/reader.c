@@ -2,6 +2,7 @@
 
 #include "bytesrc.h"
 #include "err.h"
+#include "failrpt.h"
 #include "input_limits.h"
 #include "log.h"
 #include "text.h"
@@ -22,6 +23,8 @@ struct rstate {
 	const struct limits *lim;
 	const struct reader_sink *sink;
 	const struct reader_tls_sink *tls; /* NULL: TLS reports skipped */
+	/* NULL: failure reports skipped */
+	const struct reader_failure_sink *fail;
 	struct reader_stats *stats;
 	struct unpack_env env;
 	struct err first;
@@ -143,11 +146,41 @@ read_tls(struct rstate *rs, struct bytesrc *src)
 	return 0;
 }
 
+/*
+ * A failure report: the feedback part in src, the rest in arf, into
+ * rs->fail.  Another feedback type yields nothing: the mail is then
+ * skipped as a failure report, as before.  Returns 0 or a fatal code.
+ */
+static int
+read_failure(
+    struct rstate *rs, struct bytesrc *src, const struct unpack_arf *arf)
+{
+	struct failrpt_report *rep = NULL;
+	struct err err;
+	int rc;
+
+	err_clear(&err);
+	rc = failrpt_parse(
+	    src, arf->orig, arf->orig_len, arf->from, rs->lim, &rep, &err);
+	if (rc == ERR_NOT_AGGREGATE)
+		return 0;
+	if (rc == 0) {
+		rc = rs->fail->report(rs->fail->ctx, rep, rs->where, &err);
+		failrpt_free(rep);
+	}
+	if (rc < 0) {
+		problem(rs, &err);
+		return fatal(rc) ? rc : 0;
+	}
+	rs->stats->failures++;
+	return 0;
+}
+
 /* What a container yielded so far, of every kind. */
 static unsigned
 yielded(const struct reader_stats *s)
 {
-	return s->reports + s->tls + s->refused + s->skipped;
+	return s->reports + s->tls + s->failures + s->refused + s->skipped;
 }
 
 static int
@@ -199,6 +232,13 @@ read_any(struct rstate *rs, struct bytesrc *src, enum context ctx)
 	int rc;
 
 	err_clear(&err);
+	if (ctx == IN_MAIL && rs->env.arf != NULL && rs->fail != NULL) {
+		/* Only this part is the feedback part: not what it holds. */
+		const struct unpack_arf *arf = rs->env.arf;
+
+		rs->env.arf = NULL;
+		return read_failure(rs, src, arf);
+	}
 	if (rs->depth > rs->lim->layers) {
 		err_set(&err, ERR_LIMIT,
 		    "more than %llu nested containers (limit layers)",
@@ -283,6 +323,15 @@ reader_read_tls(struct bytesrc *src, const struct limits *lim,
     const struct reader_sink *sink, const struct reader_tls_sink *tls,
     struct reader_stats *stats, struct err *err)
 {
+	return reader_read_all(src, lim, sink, tls, NULL, stats, err);
+}
+
+int
+reader_read_all(struct bytesrc *src, const struct limits *lim,
+    const struct reader_sink *sink, const struct reader_tls_sink *tls,
+    const struct reader_failure_sink *fail, struct reader_stats *stats,
+    struct err *err)
+{
 	struct rstate rs;
 	int rc;
 
@@ -291,6 +340,7 @@ reader_read_tls(struct bytesrc *src, const struct limits *lim,
 	rs.lim = lim;
 	rs.sink = sink;
 	rs.tls = tls;
+	rs.fail = fail;
 	rs.stats = stats;
 	rs.env.lim = lim;
 	rc = read_any(&rs, src, AT_TOP);
@@ -298,7 +348,7 @@ reader_read_tls(struct bytesrc *src, const struct limits *lim,
 		*err = rs.first;
 		return rc;
 	}
-	if (stats->reports + stats->tls > 0)
+	if (stats->reports + stats->tls + stats->failures > 0)
 		return 0;
 	*err = rs.first;
 	return rs.first.code != ERR_OK ? rs.first.code : ERR_MALFORMED;

@@ -16,6 +16,7 @@
 struct bytesrc;
 struct err;
 struct limits;
+struct failrpt_report;
 struct tlsrpt_report;
 
 struct reader_sink {
@@ -37,9 +38,18 @@ struct reader_tls_sink {
 	    const char *where, struct err *err);
 };
 
+/* Where DMARC failure reports (RFC 6591, failrpt.h) go: reader_read_all(). */
+struct reader_failure_sink {
+	void *ctx;
+	/* As reader_tls_sink.report(), for one failure report. */
+	int (*report)(void *ctx, const struct failrpt_report *rep,
+	    const char *where, struct err *err);
+};
+
 struct reader_stats {
 	unsigned reports; /* reports accepted */
 	unsigned tls; /* TLS reports accepted (reader_read_tls()) */
+	unsigned failures; /* failure reports accepted (reader_read_all()) */
 	unsigned refused; /* parts refused as broken, hostile or too large */
 	unsigned skipped; /* parts that are not aggregate reports */
 };
@@ -66,5 +76,18 @@ int reader_read(struct bytesrc *src, const struct limits *lim,
 int reader_read_tls(struct bytesrc *src, const struct limits *lim,
     const struct reader_sink *sink, const struct reader_tls_sink *tls,
     struct reader_stats *stats, struct err *err);
+
+/*
+ * reader_read_tls(), with DMARC failure reports read too (tls may be
+ * NULL) and handed to fail: the message/feedback-report part of an ARF
+ * mail with Feedback-Type auth-failure, with the original's header beside
+ * it.  One that cannot be read is refused with the reason; a feedback
+ * report of another type is skipped as before.  Returns 0 when at least
+ * one report of any kind was accepted.
+ */
+int reader_read_all(struct bytesrc *src, const struct limits *lim,
+    const struct reader_sink *sink, const struct reader_tls_sink *tls,
+    const struct reader_failure_sink *fail, struct reader_stats *stats,
+    struct err *err);
 
 #endif

@@ -38,12 +38,27 @@ enum unpack_hint {
 	HINT_TLS_REPORT = 2, /* RFC 8460: report-type=tlsrpt */
 };
 
+/*
+ * What the rest of an ARF report (RFC 5965, RFC 6591) says, handed with its
+ * message/feedback-report part: the mail backend sets env->arf while fn
+ * reads that one part, NULL otherwise.  Borrowed for the call.
+ */
+struct unpack_arf {
+	const char *from; /* the address in the report mail's From, or NULL */
+	/* The original message's header block: text/rfc822-headers as
+	 * decoded, or a message/rfc822's fields as "Name: raw value" lines
+	 * (never its body); NULL when the report carries none. */
+	const char *orig;
+	size_t orig_len;
+};
+
 /* State shared by every layer of one input. */
 struct unpack_env {
 	const struct limits *lim;
 	uint64_t inflated; /* bytes inflated so far, all layers; limit
 	                      decompressed_bytes */
 	int hint; /* enum unpack_hint, set by the mail backend */
+	const struct unpack_arf *arf; /* see struct unpack_arf */
 };
 
 /*

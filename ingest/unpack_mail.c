@@ -6,7 +6,9 @@
  * but otherwise as sent, whatever its content type claims: the reader sniffs
  * it.  message/rfc822 parts are walked into, so a forwarded report is found.
  * On the way the mail's shape says whether it is a failure or TLS report
- * (env->hint).
+ * (env->hint).  The message/feedback-report part of an ARF report goes to
+ * fn with the original's header block beside it (env->arf), so that a
+ * failure report can be read whole from the two.
  *
  * GMime parses the whole message up front and builds objects for every part,
  * header field, address and parameter, at a few hundred bytes each: five
@@ -56,6 +58,8 @@ struct mail_walk {
 	unsigned mail_no; /* 0: not an mbox, no "mail N: " prefix */
 	unsigned path[MAIL_MAX_DEPTH];
 	GMimeStream *whole; /* the stream the parser reads: every byte */
+	/* The From address of the message being walked ("": none). */
+	char from[256];
 };
 
 /* The decoded content of one leaf part, as a bytesrc. */
@@ -270,8 +274,10 @@ make_label(struct mail_walk *w, GMimeObject *obj, size_t depth, char *out,
 		snprintf(out + o, outsz - o, " %s", ptype);
 }
 
+/* One leaf to fn; arf (NULL for most) rides along in env. */
 static int
-emit_leaf(struct mail_walk *w, GMimePart *part, size_t depth)
+emit_leaf(struct mail_walk *w, GMimePart *part, size_t depth,
+    const struct unpack_arf *arf)
 {
 	char label[MAIL_LABEL_MAX];
 	struct partsrc *p;
@@ -279,9 +285,144 @@ emit_leaf(struct mail_walk *w, GMimePart *part, size_t depth)
 
 	make_label(w, GMIME_OBJECT(part), depth, label, sizeof(label));
 	p = partsrc_new(part, w->whole);
+	w->env->arf = arf;
 	rc = w->fn(w->arg, &p->base, label, w->err);
+	w->env->arf = NULL;
 	bytesrc_free(&p->base);
 	return rc < 0 ? rc : 0;
+}
+
+static int
+is_type(GMimeObject *obj, const char *type, const char *subtype)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+
+	return ct != NULL && g_mime_content_type_is_type(ct, type, subtype);
+}
+
+static int
+by_offset(const void *a, const void *b)
+{
+	gint64 x = g_mime_header_get_offset(*(GMimeHeader *const *)a);
+	gint64 y = g_mime_header_get_offset(*(GMimeHeader *const *)b);
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A message's header fields as "Name: raw value" lines in the order sent,
+ * at most MAIL_MAX_HEADER_BYTES of them (the shape check keeps them
+ * below).  GMime keeps the Content-* fields with the body part: both
+ * lists are merged by their place in the stream.
+ */
+static GString *
+header_lines(GMimeMessage *msg)
+{
+	GMimeObject *body = g_mime_message_get_mime_part(msg);
+	GMimeHeaderList *lists[2] = {
+	    g_mime_object_get_header_list(GMIME_OBJECT(msg)),
+	    body != NULL ? g_mime_object_get_header_list(body) : NULL};
+	GPtrArray *all = g_ptr_array_new();
+	GString *s = g_string_new(NULL);
+
+	for (int k = 0; k < 2; k++) {
+		int n = lists[k] != NULL
+		    ? g_mime_header_list_get_count(lists[k])
+		    : 0;
+
+		for (int i = 0; i < n; i++) {
+			GMimeHeader *h =
+			    g_mime_header_list_get_header_at(lists[k], i);
+			const char *name = g_mime_header_get_name(h);
+
+			/* The body part's own fields only: GMime lists the
+			 * message's Content-* fields there too. */
+			if (k == 0 ||
+			    (name != NULL &&
+			        g_ascii_strncasecmp(name, "Content-", 8) == 0 &&
+			        g_mime_object_get_header(
+			            GMIME_OBJECT(msg), name) == NULL))
+				g_ptr_array_add(all, h);
+		}
+	}
+	g_ptr_array_sort(all, by_offset);
+	for (guint i = 0; i < all->len; i++) {
+		GMimeHeader *h = g_ptr_array_index(all, i);
+		const char *name = g_mime_header_get_name(h);
+		const char *raw = g_mime_header_get_raw_value(h);
+		size_t before = s->len;
+
+		g_string_append(s, name != NULL ? name : "");
+		g_string_append_c(s, ':');
+		g_string_append(s, raw != NULL ? raw : "");
+		if (s->str[s->len - 1] != '\n')
+			g_string_append_c(s, '\n');
+		if (s->len > MAIL_MAX_HEADER_BYTES) {
+			g_string_truncate(s, before);
+			break;
+		}
+	}
+	g_ptr_array_free(all, TRUE);
+	return s;
+}
+
+/*
+ * The original message of an ARF report: the first part after the
+ * feedback-report part (index fb) that is a message/rfc822 (its header
+ * fields, never its body) or text/rfc822-headers (as decoded).  NULL
+ * when there is none.
+ */
+static GString *
+arf_original(struct mail_walk *w, GMimeMultipart *mp, int fb)
+{
+	int count = g_mime_multipart_get_count(mp);
+
+	for (int i = fb + 1; i < count; i++) {
+		GMimeObject *o = g_mime_multipart_get_part(mp, i);
+
+		if (GMIME_IS_MESSAGE_PART(o)) {
+			GMimeMessage *m = g_mime_message_part_get_message(
+			    GMIME_MESSAGE_PART(o));
+
+			return m != NULL ? header_lines(m) : NULL;
+		}
+		if (GMIME_IS_PART(o) &&
+		    (is_type(o, "text", "rfc822-headers") ||
+		        is_type(o, "message", "rfc822-headers"))) {
+			struct partsrc *p =
+			    partsrc_new(GMIME_PART(o), w->whole);
+			unsigned char *buf = NULL;
+			size_t len = 0;
+			struct err ignored;
+			GString *s = NULL;
+
+			/* Too long a header block: only its head counts. */
+			if (bytesrc_slurp(&p->base, MAIL_MAX_HEADER_BYTES, "",
+			        &buf, &len, &ignored) == 0)
+				s = g_string_new_len(
+				    (const char *)buf, (gssize)len);
+			free(buf);
+			bytesrc_free(&p->base);
+			return s;
+		}
+	}
+	return NULL;
+}
+
+/* The feedback-report part fb of mp to fn, with the rest of the report. */
+static int
+emit_arf(struct mail_walk *w, GMimeMultipart *mp, int fb, size_t depth)
+{
+	GString *orig = arf_original(w, mp, fb);
+	struct unpack_arf arf = {w->from[0] != '\0' ? w->from : NULL,
+	    orig != NULL ? orig->str : NULL, orig != NULL ? orig->len : 0};
+	int rc;
+
+	rc = emit_leaf(
+	    w, GMIME_PART(g_mime_multipart_get_part(mp, fb)), depth, &arf);
+	if (orig != NULL)
+		g_string_free(orig, TRUE);
+	return rc;
 }
 
 /* Tells fn about a container we will not open. */
@@ -302,14 +443,25 @@ emit_too_deep(struct mail_walk *w, GMimeObject *obj, size_t depth)
 static int
 walk_children(struct mail_walk *w, GMimeMultipart *mp, size_t depth)
 {
-	int count = g_mime_multipart_get_count(mp), rc;
+	int count = g_mime_multipart_get_count(mp), rc, fb = -1;
 
 	if (depth >= MAIL_MAX_DEPTH)
 		return emit_too_deep(w, GMIME_OBJECT(mp), depth);
+	for (int i = 0; i < count && fb < 0; i++) {
+		GMimeObject *o = g_mime_multipart_get_part(mp, i);
+
+		if (GMIME_IS_PART(o) &&
+		    is_type(o, "message", "feedback-report"))
+			fb = i;
+	}
 	for (int i = 0; i < count; i++) {
 		w->path[depth] = (unsigned)i + 1;
-		rc =
-		    walk_object(w, g_mime_multipart_get_part(mp, i), depth + 1);
+		if (i == fb) {
+			check_type_hint(w, g_mime_multipart_get_part(mp, i));
+			rc = emit_arf(w, mp, fb, depth + 1);
+		} else
+			rc = walk_object(
+			    w, g_mime_multipart_get_part(mp, i), depth + 1);
 		if (rc < 0)
 			return rc;
 	}
@@ -325,19 +477,40 @@ static int
 walk_message(struct mail_walk *w, GMimeMessage *msg, size_t depth)
 {
 	GMimeObject *body;
+	InternetAddressList *from;
+	InternetAddress *a;
+	const char *addr;
+	char outer[sizeof(w->from)];
+	int rc;
 
 	check_header_hint(w, msg);
 	body = g_mime_message_get_mime_part(msg);
 	if (body == NULL)
 		return 0;
+	/* The From of the message that holds a report names its reporter;
+	 * a message inside has its own, and the outer one comes back. */
+	memcpy(outer, w->from, sizeof(outer));
+	w->from[0] = '\0';
+	from = g_mime_message_get_from(msg);
+	if (from != NULL && internet_address_list_length(from) > 0 &&
+	    (a = internet_address_list_get_address(from, 0)) != NULL &&
+	    INTERNET_ADDRESS_IS_MAILBOX(a) &&
+	    (addr = internet_address_mailbox_get_addr(
+	         INTERNET_ADDRESS_MAILBOX(a))) != NULL) {
+		snprintf(w->from, sizeof(w->from), "%s", addr);
+		text_utf8_cut(w->from);
+	}
 	if (GMIME_IS_MULTIPART(body)) {
 		check_type_hint(w, body);
-		return walk_children(w, GMIME_MULTIPART(body), depth);
+		rc = walk_children(w, GMIME_MULTIPART(body), depth);
+	} else if (depth >= MAIL_MAX_DEPTH) {
+		rc = emit_too_deep(w, body, depth);
+	} else {
+		w->path[depth] = 1;
+		rc = walk_object(w, body, depth + 1);
 	}
-	if (depth >= MAIL_MAX_DEPTH)
-		return emit_too_deep(w, body, depth);
-	w->path[depth] = 1;
-	return walk_object(w, body, depth + 1);
+	memcpy(w->from, outer, sizeof(outer));
+	return rc;
 }
 
 /* One part, numbered path[0..depth). */
@@ -356,7 +529,7 @@ walk_object(struct mail_walk *w, GMimeObject *obj, size_t depth)
 		return msg != NULL ? walk_message(w, msg, depth) : 0;
 	}
 	if (GMIME_IS_PART(obj))
-		return emit_leaf(w, GMIME_PART(obj), depth);
+		return emit_leaf(w, GMIME_PART(obj), depth, NULL);
 	return 0;
 }
 
