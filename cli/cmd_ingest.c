@@ -38,20 +38,31 @@ static const char about[] =
     "Mail stays unseen until it is\nstored.  A second run while one works "
     "on the mailbox exits at once.\n";
 
-/* The line that says what a run stored, also when it stopped early. */
+/* The line that says what a run stored, also when it stopped early; TLS
+ * and failure reports are said when there were any. */
 static void
 print_summary(const struct store_counts *t, const struct timespec *t0)
 {
 	struct timespec t1;
+	char tls[80] = "", fail[80] = "";
 
 	if (log_verbosity() <= 0)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (t->tls_new + t->tls_duplicate > 0)
+		snprintf(tls, sizeof(tls),
+		    "; %u TLS report(s) new, %u already stored", t->tls_new,
+		    t->tls_duplicate);
+	if (t->failure_new + t->failure_duplicate > 0)
+		snprintf(fail, sizeof(fail),
+		    "; %u failure report(s) new, %u already stored",
+		    t->failure_new, t->failure_duplicate);
 	printf("%u input(s) new, %u already stored; %u report(s) new, %u "
-	       "already stored; %u refused, %u skipped; %" PRIu64
+	       "already stored%s%s; %u refused, %u skipped; %" PRIu64
 	       " record(s); %.1f s\n",
 	    t->inputs_new, t->inputs_duplicate, t->reports_new,
-	    t->reports_duplicate, t->refused, t->skipped, t->records_new,
+	    t->reports_duplicate, tls, fail, t->refused, t->skipped,
+	    t->records_new,
 	    (double)(t1.tv_sec - t0->tv_sec) +
 	        (double)(t1.tv_nsec - t0->tv_nsec) / 1e9);
 }

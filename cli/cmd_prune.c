@@ -1,8 +1,9 @@
 /*
  * dmarcsift prune: drops what is older than the settings keep (issue 19,
  * retention): reports with their records and rollup rows (a month at a
- * time, as dropped tables: sql/016, sql/017), and the archived bytes of
- * old inputs.  Nothing without settings: the default keeps everything.
+ * time, as dropped tables: sql/016, sql/017) with the TLS and failure
+ * reports of the same age (sql/025), and the archived bytes of old
+ * inputs.  Nothing without settings: the default keeps everything.
  */
 #include "commands.h"
 
@@ -46,6 +47,13 @@ on_pruned(void *arg, const struct store_pruned *w)
 		    "reports: %s %" PRIu64 " report(s) of the %s partitions\n",
 		    s->dry ? "would delete" : "deleted", w->n, w->part);
 		break;
+	case STORE_PRUNED_TLS:
+	case STORE_PRUNED_FAILURES:
+		fprintf(s->out, "%s: %s %" PRIu64 " report(s)\n",
+		    w->kind == STORE_PRUNED_TLS ? "TLS reports"
+		                                : "failure reports",
+		    s->dry ? "would delete" : "deleted", w->n);
+		break;
 	case STORE_PRUNED_INPUTS:
 		if (w->n == 0)
 			return;
@@ -75,12 +83,13 @@ cmd_prune(int argc, char **argv)
 	        "transaction.  Reports\n(keep_reports days, counted from "
 	        "the end of each report) go with their\nrecords and rollup "
 	        "rows, a whole month at a time: a month goes once its\nlast "
-	        "day is that old.  Inputs (keep_inputs days, from when they "
-	        "arrived)\nkeep their row, so the same mail or file is never "
-	        "stored again, but lose\ntheir archived bytes: they can no "
-	        "longer be parsed again.  0 keeps\neverything, the default.  "
-	        "A month an ingest is storing into is not\ndropped: prune "
-	        "waits " STORE_PRUNE_LOCK_WAIT " for it, then gives up.\n",
+	        "day is that old; TLS reports and failure reports that old "
+	        "go with\nthem.  Inputs (keep_inputs days, from when they "
+	        "arrived) keep their row, so\nthe same mail or file is never "
+	        "stored again, but lose their archived bytes:\nthey can no "
+	        "longer be parsed again.  0 keeps everything, the default.  "
+	        "A\nmonth an ingest is storing into is not dropped: prune "
+	        "waits " STORE_PRUNE_LOCK_WAIT " for it, then\ngives up.\n",
 	    .opts = opts,
 	    .groups = CLIOPT_G_DATABASE | CLIOPT_G_RETENTION,
 	    .footer = "Exit status: 0 done (or nothing to drop), 2 could not "

@@ -77,6 +77,9 @@ dbconn_store(struct db *db, const struct limits *lim, const char *command,
 	    (rc = store_new(out, db, lim, command, err)) < 0)
 		return rc;
 	store_trust(*out, config_str(cfg, CONFIG_AUTHSERV_ID));
+	/* failure_keep's words are enum store_failure_keep's, in order. */
+	store_failure_keep(*out,
+	    (enum store_failure_keep)config_enum(cfg, CONFIG_FAILURE_KEEP));
 	{
 		/* A bad services_file is told by the judge after the store,
 		 * which then judges every new record itself. */

@@ -274,6 +274,11 @@ struct err;
 	    STRING, "", 0, 0, NULL, CONFIG_MASK_PATH, NULL,                    \
 	    "where alert POSTs its JSON ({\"text\": ...}: Slack, Mattermost, "  \
 	    "Teams); a secret: alert shows its host only")                      \
+	S(FAILURE_KEEP, "failure_keep", "failure-keep", DB, ENUM, "minimal", \
+	    0, 0, "minimal|none", 0, NULL,                                     \
+	    "what ingest keeps of a failure report (personal data): minimal, " \
+	    "the fields that name the failure and of the original mail its "   \
+	    "header names, From, Subject, Message-ID and Date; none, a count") \
 	S(INPUT_BYTES, "input_bytes", "input-bytes", DB, SIZE, "128M",         \
 	    1 * CONFIG_KiB, 64 * CONFIG_GiB, NULL, 0, NULL,                    \
 	    "size of one input (file or mail) as received")                    \

@@ -6,6 +6,7 @@
 #include "copybuf.h"
 #include "db.h"
 #include "err.h"
+#include "failrpt.h"
 #include "input_limits.h"
 #include "json.h"
 #include "log.h"
@@ -98,6 +99,28 @@ static const struct {
         "jsonb_array_elements(e.v->'failures') WITH ORDINALITY d(v, j)) "
         "SELECT id FROM r",
         9},
+    /* A DMARC failure report; nothing when stored before (sql/025).  With
+     * failure_keep none, $7 and on but $8 are NULL: $8 only makes the
+     * day. */
+    {"ds_failure",
+        "INSERT INTO failure_reports (input, place, kept, key_sha256, "
+        "reporter, reported_domain, day, arrival_date, source_ip, "
+        "auth_failures, dkim_domain, dkim_selector, dkim_identity, "
+        "spf_dns, identity_alignment, delivery_result, "
+        "original_mail_from, original_rcpt_to, reporting_mta, user_agent, "
+        "version, header_names, orig_from, orig_subject, orig_message_id, "
+        "orig_date) VALUES ($1, $2, $3, $4, $5, $6, "
+        "coalesce((to_timestamp($8::bigint) AT TIME ZONE 'UTC')::date, "
+        "(now() AT TIME ZONE 'UTC')::date), to_timestamp($7::bigint), "
+        "$9::inet, (SELECT ARRAY(SELECT jsonb_array_elements_text(j)) FROM "
+        "(SELECT $10::jsonb) x(j) WHERE j IS NOT NULL), $11, $12, $13, "
+        "$14, $15, $16, $17, (SELECT ARRAY(SELECT "
+        "jsonb_array_elements_text(j)) FROM (SELECT $18::jsonb) x(j) WHERE "
+        "j IS NOT NULL), $19, $20, $21, (SELECT ARRAY(SELECT "
+        "jsonb_array_elements_text(j)) FROM (SELECT $22::jsonb) x(j) WHERE "
+        "j IS NOT NULL), $23, $24, $25, $26) ON CONFLICT (key_sha256) DO "
+        "NOTHING RETURNING id",
+        26},
     /* The input's reports, for the rollup to catch up with at the end of
      * the run (sql/012). */
     {"ds_pending",
@@ -176,6 +199,7 @@ struct store {
 	/* Why the run stopped before its work was done (store_failed()), or
 	 * NULL. */
 	char *failure;
+	enum store_failure_keep failure_keep;
 
 	/* Month codes whose partitions are known to be there: the store
 	 * asks for the others (sql/016).  Room for every code month_code_for()
@@ -789,6 +813,64 @@ st_tls(void *ctx, const struct tlsrpt_report *rep, const char *where,
 	return 0;
 }
 
+/* The reader's failure sink: the report in the input's transaction, as
+ * much of it as failure_keep says. */
+static int
+st_failure(void *ctx, const struct failrpt_report *rep, const char *where,
+    struct err *err)
+{
+	struct store *st = ctx;
+	int all = st->failure_keep == STORE_FAILURE_MINIMAL;
+	unsigned char key[FAILRPT_KEY_LEN];
+	char hex[3 + 2 * SHA256_LEN], arrival[24], *newid = NULL;
+	char *auth = NULL, *rcpt = NULL, *names = NULL;
+	int rc;
+
+	failrpt_key(rep, key);
+	memcpy(hex, "\\x", 2);
+	sha256_hex(key, hex + 2);
+	snprintf(arrival, sizeof(arrival), "%" PRId64, rep->arrival);
+	if (all) {
+		auth = json_array(rep->auth_failures, rep->n_auth_failures, 0);
+		rcpt = json_array(
+		    rep->original_rcpt_to, rep->n_original_rcpt_to, 0);
+		names = json_array(rep->header_names, rep->n_header_names, 0);
+	}
+	{
+		const char *when = rep->has_arrival ? arrival : NULL;
+		const char *params[] = {st->input_id, where,
+		    all ? "minimal" : "none", hex, rep->reporter,
+		    rep->reported_domain, all ? when : NULL, when,
+		    all ? rep->source_ip : NULL, auth,
+		    all ? rep->dkim_domain : NULL,
+		    all ? rep->dkim_selector : NULL,
+		    all ? rep->dkim_identity : NULL, all ? rep->spf_dns : NULL,
+		    all ? rep->identity_alignment : NULL,
+		    all ? rep->delivery_result : NULL,
+		    all ? rep->original_mail_from : NULL, rcpt,
+		    all ? rep->reporting_mta : NULL,
+		    all ? rep->user_agent : NULL, all ? rep->version : NULL,
+		    names, all ? rep->orig_from : NULL,
+		    all ? rep->orig_subject : NULL,
+		    all ? rep->orig_message_id : NULL,
+		    all ? rep->orig_date : NULL};
+		const struct db_stmt stmt = {
+		    "ds_failure", 26, params, NULL, NULL, &newid, 1};
+		rc = db_pipeline(st->db, &stmt, 1, err);
+	}
+	free(auth);
+	free(rcpt);
+	free(names);
+	if (rc < 0)
+		return sink_fail(st, err, err);
+	if (newid == NULL)
+		st->cur.failure_duplicate++;
+	else
+		st->cur.failure_new++;
+	free(newid);
+	return 0;
+}
+
 static void
 st_discard(void *ctx)
 {
@@ -881,6 +963,7 @@ store_new_worker(
 		return rc;
 	st = store_alloc(db, run->lim);
 	store_trust(st, run->authserv);
+	st->failure_keep = run->failure_keep;
 	if (run->sv != NULL &&
 	    (rc = store_judge(st, run->services_file, err)) < 0) {
 		store_free(st);
@@ -911,6 +994,12 @@ store_judge(struct store *st, const char *services_file, struct err *err)
 		st->sv = NULL;
 	}
 	return rc;
+}
+
+void
+store_failure_keep(struct store *st, enum store_failure_keep keep)
+{
+	st->failure_keep = keep;
 }
 
 void
@@ -957,6 +1046,7 @@ store_body(struct store *st, const unsigned char *buf, size_t len, int complete,
 	struct reader_sink sink = {
 	    {st, st_record, st_report, st_discard}, st_problem};
 	struct reader_tls_sink tls = {st, st_tls};
+	struct reader_failure_sink fail = {st, st_failure};
 	struct reader_stats stats;
 	const char *outcome;
 	char nrep[16];
@@ -975,7 +1065,8 @@ store_body(struct store *st, const unsigned char *buf, size_t len, int complete,
 		struct bytesrc *src = bytesrc_mem_new(buf, len);
 		struct err rerr;
 
-		(void)reader_read_tls(src, st->lim, &sink, &tls, &stats, &rerr);
+		(void)reader_read_all(
+		    src, st->lim, &sink, &tls, &fail, &stats, &rerr);
 		bytesrc_free(src);
 	}
 	if (st->db_failed) {
@@ -985,11 +1076,15 @@ store_body(struct store *st, const unsigned char *buf, size_t len, int complete,
 	if (st->cur.reports_new + st->cur.reports_duplicate > 0)
 		outcome = st->cur.refused > 0 ? "partial" : "reports";
 	else
-		/* TLS reports alone are not aggregate reports: "skipped",
-		 * as the mailbox and the runs' counts always had them. */
+		/* TLS and failure reports alone are not aggregate reports:
+		 * "skipped", as the mailbox and the runs' counts always had
+		 * them. */
 		outcome = st->cur.refused > 0 ? "refused"
 		    : st->cur.skipped > 0 ||
-		        st->cur.tls_new + st->cur.tls_duplicate > 0
+		        st->cur.tls_new + st->cur.tls_duplicate +
+		                st->cur.failure_new +
+		                st->cur.failure_duplicate >
+		            0
 		    ? "skipped"
 		    : "refused";
 	snprintf(nrep, sizeof(nrep), "%u",
@@ -1207,6 +1302,9 @@ reparse_once(struct store *st, const char *input_id, struct err *err)
 	         params, err)) < 0 ||
 	    (rc = db_exec(st->db, "DELETE FROM tls_reports WHERE input = $1", 1,
 	         params, err)) < 0 ||
+	    (rc = db_exec(st->db,
+	         "DELETE FROM failure_reports WHERE input = $1", 1, params,
+	         err)) < 0 ||
 	    (rc = db_exec(st->db, "DELETE FROM input_problems WHERE input = $1",
 	         1, params, err)) < 0 ||
 	    (rc = store_body(st, buf, len, strcmp(complete, "t") == 0, err)) <
@@ -1262,6 +1360,8 @@ store_add(struct store *run, const struct store_counts *c)
 	run->total.reports_duplicate += c->reports_duplicate;
 	run->total.tls_new += c->tls_new;
 	run->total.tls_duplicate += c->tls_duplicate;
+	run->total.failure_new += c->failure_new;
+	run->total.failure_duplicate += c->failure_duplicate;
 	run->total.refused += c->refused;
 	run->total.skipped += c->skipped;
 	run->total.records_new += c->records_new;

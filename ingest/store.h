@@ -30,6 +30,7 @@ struct store_counts {
 	unsigned inputs_new, inputs_duplicate;
 	unsigned reports_new, reports_duplicate;
 	unsigned tls_new, tls_duplicate; /* SMTP TLS reports (sql/024) */
+	unsigned failure_new, failure_duplicate; /* failure reports (025) */
 	unsigned refused, skipped;
 	uint64_t records_new;
 };
@@ -62,6 +63,16 @@ int store_judge(struct store *st, const char *services_file, struct err *err);
  * a worker store takes its run's.
  */
 void store_trust(struct store *st, const char *authserv_ids);
+
+/* How much of a failure report is stored: the setting failure_keep. */
+enum store_failure_keep {
+	STORE_FAILURE_MINIMAL, /* the fields failrpt.h reads */
+	STORE_FAILURE_NONE, /* reporter, reported domain, day: a count */
+};
+
+/* Sets what st keeps of failure reports (MINIMAL unless told); a worker
+ * store takes its run's. */
+void store_failure_keep(struct store *st, enum store_failure_keep keep);
 
 /*
  * Another store for the same run, over another connection db (a second
@@ -224,6 +235,8 @@ enum store_pruned_kind {
 	STORE_PRUNED_MONTH, /* a month's reports, records and rollup rows */
 	STORE_PRUNED_ROWS, /* reports of the partitions without a month */
 	STORE_PRUNED_INPUTS, /* the archived bytes of inputs */
+	STORE_PRUNED_TLS, /* SMTP TLS reports (sql/025) */
+	STORE_PRUNED_FAILURES, /* DMARC failure reports (sql/025) */
 };
 
 struct store_pruned {
@@ -236,7 +249,8 @@ struct store_pruned {
 
 /*
  * Drops, in one transaction, the reports that ended more than
- * keep_reports days ago (a whole month at a time where it can, sql/017)
+ * keep_reports days ago (a whole month at a time where it can, sql/017;
+ * TLS and failure reports with them, each kind said when any went, sql/025)
  * and the archived bytes of the inputs received more than keep_inputs
  * days ago (the rows stay); 0 keeps that kind.  dry: counts what would
  * go and drops nothing.  Each thing dropped is handed to cb(arg, what),

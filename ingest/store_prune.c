@@ -1,6 +1,7 @@
 /*
  * store_prune: retention, what `dmarcsift prune` drops (sql/017's
- * reports_prune() and inputs_prune()); see store.h.
+ * reports_prune() and inputs_prune(), sql/025's other_reports_prune());
+ * see store.h.
  */
 #include "store.h"
 
@@ -50,6 +51,23 @@ on_reports(void *arg, int ncols, const char *const *c, struct err *err)
 	return 0;
 }
 
+/* A row of other_reports_prune(): kind, reports; said when any went. */
+static int
+on_others(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct pruning *pr = arg;
+	struct store_pruned what = {0};
+
+	if (ncols != 2 || c[0] == NULL || count_of(c[1], &what.n) < 0)
+		return err_set(
+		    err, ERR_DB, "unexpected row from other_reports_prune");
+	what.kind =
+	    strcmp(c[0], "tls") == 0 ? STORE_PRUNED_TLS : STORE_PRUNED_FAILURES;
+	if (what.n > 0)
+		pr->cb(pr->arg, &what);
+	return 0;
+}
+
 /* The row of inputs_prune(): inputs, bytes. */
 static int
 on_inputs(void *arg, int ncols, const char *const *c, struct err *err)
@@ -92,7 +110,11 @@ store_prune(struct db *db, long long keep_reports, long long keep_inputs,
 		if ((rc = db_each(db,
 		         "SELECT kind, part, reports FROM "
 		         "reports_prune(to_timestamp($1), $2::boolean)",
-		         2, p, on_reports, &pr, err)) < 0)
+		         2, p, on_reports, &pr, err)) < 0 ||
+		    (rc = db_each(db,
+		         "SELECT kind, reports FROM "
+		         "other_reports_prune(to_timestamp($1), $2::boolean)",
+		         2, p, on_others, &pr, err)) < 0)
 			goto fail;
 	}
 	if (keep_inputs > 0) {
