@@ -25,9 +25,23 @@ strv_free(char **v, size_t n)
 	free(v);
 }
 
+static void
+failures_free(struct source_failures *f)
+{
+	if (f == NULL)
+		return;
+	free(f->auth);
+	free(f->dkim);
+	free(f->spf);
+	free(f->from);
+	free(f->subject);
+	free(f);
+}
+
 void
 source_clear(struct source *s)
 {
+	failures_free(s->failures);
 	free(s->ip);
 	free(s->service);
 	free(s->ptr);
@@ -54,6 +68,24 @@ dup_or_null(const char *s)
 	return s != NULL ? xstrdup(s) : NULL;
 }
 
+static struct source_failures *
+failures_copy(const struct source_failures *f)
+{
+	struct source_failures *c;
+
+	if (f == NULL)
+		return NULL;
+	c = xcalloc(1, sizeof(*c));
+	c->n = f->n;
+	c->latest = f->latest;
+	c->auth = dup_or_null(f->auth);
+	c->dkim = dup_or_null(f->dkim);
+	c->spf = dup_or_null(f->spf);
+	c->from = dup_or_null(f->from);
+	c->subject = dup_or_null(f->subject);
+	return c;
+}
+
 void
 source_copy(struct source *dst, const struct source *src)
 {
@@ -65,6 +97,7 @@ source_copy(struct source *dst, const struct source *src)
 	dst->who = dup_or_null(src->who);
 	dst->dkim_domains = strv_copy(src->dkim_domains, src->n_dkim);
 	dst->spf_domains = strv_copy(src->spf_domains, src->n_spf);
+	dst->failures = failures_copy(src->failures);
 }
 
 void
@@ -451,6 +484,77 @@ on_sender(void *arg, int ncols, const char *const *c, struct err *err)
 	return 0;
 }
 
+/* A row of the failure query: ip, count, latest arrival, auth, dkim, spf,
+ * from, subject; onto the listed address it names. */
+static int
+on_failures(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct sender_list *l = arg;
+	struct source_failures *f;
+
+	if (ncols != 8 || c[0] == NULL)
+		return err_set(
+		    err, ERR_DB, "unexpected row of failure reports");
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t k = 0; k < l->v[i].n; k++) {
+			struct source *s = &l->v[i].v[k];
+
+			if (strcmp(s->ip, c[0]) != 0 || s->failures != NULL)
+				continue;
+			f = s->failures = xcalloc(1, sizeof(*f));
+			f->n = u64_of(c[1]);
+			f->latest = c[2] != NULL ? strtoll(c[2], NULL, 10) : -1;
+			f->auth = dup_or_null(c[3]);
+			f->dkim = dup_or_null(c[4]);
+			f->spf = dup_or_null(c[5]);
+			f->from = dup_or_null(c[6]);
+			f->subject = dup_or_null(c[7]);
+		}
+	return 0;
+}
+
+/*
+ * The failure reports (sql/025) of the addresses l lists, about domain in
+ * [since, until) by UTC day, onto each: in one query, the latest of each
+ * address with their count.
+ */
+static int
+read_failures(struct db *db, const char *domain, const struct period_params *pp,
+    struct sender_list *l, struct err *err)
+{
+	struct dynbuf ips;
+	const char *p[4] = {domain, pp->p[1], pp->p[2], NULL};
+	int rc;
+
+	/* SOURCES_TOP senders of SOURCES_ADDRESSES addresses fit. */
+	dynbuf_init(&ips, 1 << 20);
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t k = 0; k < l->v[i].n; k++) {
+			dynbuf_addstr(&ips, ips.len ? "," : "{");
+			dynbuf_addstr(&ips, l->v[i].v[k].ip);
+		}
+	if (ips.len == 0) {
+		dynbuf_free(&ips);
+		return 0;
+	}
+	dynbuf_addstr(&ips, "}");
+	p[3] = ips.p;
+	rc = db_each(db,
+	    "SELECT DISTINCT ON (f.source_ip) host(f.source_ip), count(*) OVER "
+	    "(PARTITION BY f.source_ip), extract(epoch FROM "
+	    "f.arrival_date)::bigint, array_to_string(f.auth_failures, ','), "
+	    "f.dkim_domain, coalesce(nullif(btrim(split_part(f.spf_dns, ';', "
+	    "2)), ''), f.spf_dns), f.orig_from, f.orig_subject FROM "
+	    "failure_reports f WHERE f.reported_domain = lower($1) AND f.day "
+	    ">= (to_timestamp($2) AT TIME ZONE 'UTC')::date AND ($3::bigint IS "
+	    "NULL OR f.day < (to_timestamp($3::bigint) AT TIME ZONE "
+	    "'UTC')::date) AND f.source_ip = ANY ($4::inet[]) ORDER BY "
+	    "f.source_ip, f.arrival_date DESC NULLS LAST, f.id DESC",
+	    4, p, on_failures, l, err);
+	dynbuf_free(&ips);
+	return rc;
+}
+
 int
 sources_read_senders(struct db *db, const struct sources_query *q,
     struct sender_list *out, struct err *err)
@@ -499,6 +603,8 @@ sources_read_senders(struct db *db, const struct sources_query *q,
 	                                   "$9::int, $10::int, $11::int[], "
 	                                   "$12::numeric * $13::numeric)",
 	    13, pp.p, on_sender, &r, err);
+	if (rc == 0 && q->failures)
+		rc = read_failures(db, q->domain, &pp, out, err);
 	if (rc < 0)
 		sender_list_free(out);
 out:

@@ -33,6 +33,18 @@
 struct db;
 struct err;
 
+/* What the failure reports (sql/025) say of a source's mail over a
+ * period: how many, and what the latest says (strangers' strings; NULL
+ * when not said). */
+struct source_failures {
+	uint64_t n;
+	int64_t latest; /* its Arrival-Date, Unix seconds; -1: not said */
+	char *auth; /* its Auth-Failure types, comma-separated */
+	char *dkim; /* DKIM-Domain */
+	char *spf; /* the domain of SPF-DNS */
+	char *from, *subject; /* the original's */
+};
+
 struct source {
 	char *ip; /* canonical text form */
 	enum source_class cls;
@@ -67,6 +79,9 @@ struct source {
 	/* Read from source_senders(): its place in source_overview()'s
 	 * order (most failed first), from 1; else 0. */
 	uint64_t rank;
+	/* Its failure reports in the period (sources_query.failures); NULL:
+	 * none, or not asked.  Owned. */
+	struct source_failures *failures;
 };
 
 struct source_list {
@@ -178,6 +193,9 @@ struct sources_query {
 	 * source_share in per mille, all mail). */
 	int by_hit, hit[3];
 	uint64_t over_permille, over_of;
+	/* Also read the failure reports of the addresses listed
+	 * (source.failures): one query for all of them. */
+	int failures;
 };
 
 /* Reads the top senders of q.  *out is overwritten; free it with

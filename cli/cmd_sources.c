@@ -104,6 +104,7 @@ cmd_sources(int argc, char **argv)
 	q.all = all;
 	q.top = SOURCES_TOP;
 	q.addresses = SOURCES_ADDRESSES;
+	q.failures = 1;
 	if (sources_read_senders(env.db, &q, &list, &err) < 0) {
 		log_error("%s", err.msg);
 		goto done;

@@ -74,7 +74,24 @@ source(FILE *fp, const struct source *s, int first)
 	json_kv_str(fp, "ip", s->ip, 1);
 	source_json_fields(fp, s, 0);
 	json_kv_str(fp, "who", s->who, 0);
-	fputc('}', fp);
+	/* Its failure reports of the period (reports/README.md). */
+	json_key(fp, "failure_samples", 0);
+	fputc('{', fp);
+	json_kv_u64(fp, "count", s->failures != NULL ? s->failures->n : 0, 1);
+	if (s->failures != NULL) {
+		const struct source_failures *f = s->failures;
+
+		json_key(fp, "latest", 0);
+		fputc('{', fp);
+		json_kv_time(fp, "arrival", f->latest, 1);
+		json_kv_opt(fp, "auth_failures", f->auth, 0);
+		json_kv_opt(fp, "dkim_domain", f->dkim, 0);
+		json_kv_opt(fp, "spf_domain", f->spf, 0);
+		json_kv_opt(fp, "from", f->from, 0);
+		json_kv_opt(fp, "subject", f->subject, 0);
+		fputc('}', fp);
+	}
+	fputs("}}", fp);
 }
 
 int

@@ -59,6 +59,34 @@ domains_of(FILE *fp, const struct sender *x, int dkim)
 		fputs(" -", fp);
 }
 
+/*
+ * "sample failures: N (latest: ...)" under a failing source that failure
+ * reports name (sql/025), at indent; the strangers' strings printable.
+ */
+static void
+samples(FILE *fp, const struct source *s, const char *indent)
+{
+	const struct source_failures *f = s->failures;
+	char when[PRESENT_TIME_LEN], auth[64], dkim[128], spf[128], from[160];
+	char subject[160];
+
+	if (f == NULL || f->n == 0 || s->failed == 0)
+		return;
+	present_time(f->latest, CLOCK_FORM_MINUTE_UTC, "date not said", when,
+	    sizeof(when));
+	text_printable(
+	    f->auth != NULL && f->auth[0] ? f->auth : "-", auth, sizeof(auth));
+	text_printable(f->dkim != NULL ? f->dkim : "-", dkim, sizeof(dkim));
+	text_printable(f->spf != NULL ? f->spf : "-", spf, sizeof(spf));
+	text_printable(f->from != NULL ? f->from : "-", from, sizeof(from));
+	text_printable(
+	    f->subject != NULL ? f->subject : "-", subject, sizeof(subject));
+	fprintf(fp,
+	    "%ssample failures: %" PRIu64 " (latest: %s, failed %s, dkim=%s, "
+	    "spf=%s, From %s, Subject %s)\n",
+	    indent, f->n, when, auth, dkim, spf, from, subject);
+}
+
 /* What a group's top member says about its failures (cause, fix), and
  * who signed for any of its listed addresses. */
 static void
@@ -136,6 +164,8 @@ sources_text(FILE *fp, const struct sources_view *v, int color)
 		    source_class_name(x->cls), x->failed, x->messages, rate,
 		    first, last);
 		explain(fp, x, color);
+		if (x->addresses <= 1)
+			samples(fp, top, "  ");
 		if (x->addresses > 1)
 			for (size_t k = 0; k < x->n; k++) {
 				const struct source *s = &x->v[k];
@@ -152,6 +182,7 @@ sources_text(FILE *fp, const struct sources_view *v, int color)
 				    s->cls != x->cls ? source_class_name(s->cls)
 				                     : "",
 				    nm[0] != '\0' ? "  " : "", nm);
+				samples(fp, s, "      ");
 			}
 		if (x->addresses > x->n && x->addresses > 1)
 			fprintf(fp,

@@ -3,11 +3,11 @@
 # and a Maildir, never a body or another header value; failure_keep none
 # keeps a count; prune drops them (and TLS reports) with the reports.
 # usage: test_failure.sh DMARCSIFT FAILRPT_DATA_DIR TLSRPT_DATA_DIR CORPUS
-# needs: DMARCSIFT_TEST_DB (a conninfo), psql, pg_dump
+# needs: DMARCSIFT_TEST_DB (a conninfo), psql, pg_dump, jq
 bin=$1 data=$2 tlsdata=$3 corpus=$4
 . "$(dirname "$0")/../lib.sh"
 need_server pg
-need pg_dump
+need pg_dump jq
 no_settings
 newdb failure
 
@@ -103,6 +103,47 @@ want "reparse: one copy each" "SELECT count(*), count(DISTINCT key_sha256) FROM 
 id=$(q "SELECT id FROM inputs WHERE source_name LIKE '%linkedin.eml'")
 q "DELETE FROM inputs WHERE id = $id" >/dev/null
 want "cascade" "SELECT count(*) FROM failure_reports" "3"
+
+# 5b. sources: under a failing source the failure reports of the period,
+# the latest's fields printable.  An aggregate report of 2026-06-01:
+# 192.0.2.1 sent 10, all failing; 192.0.2.9 5, failing, no failure
+# report; 198.51.100.1 20 passing.  Failure reports about 192.0.2.1: the
+# Maildir's (10:00, dkim), one at 12:00 (spf, an escape in its Subject),
+# one a month before the period: 2 in the period, the latest at 12:00.
+# Its Subject's escape is stored as U+FFFD (failrpt.h), its right-to-left
+# override as sent, and shown as '?'.
+record() {
+	printf '<record><row><source_ip>%s</source_ip><count>%s</count><policy_evaluated><disposition>none</disposition><dkim>%s</dkim><spf>%s</spf></policy_evaluated></row><identifiers><header_from>example.com</header_from></identifiers><auth_results><spf><domain>bounce.example.com</domain><result>%s</result></spf></auth_results></record>' "$@"
+}
+{
+	printf '<?xml version="1.0"?><feedback><report_metadata><org_name>receiver.example</org_name><email>dmarc@receiver.example</email><report_id>r1</report_id><date_range><begin>1780272000</begin><end>1780358399</end></date_range></report_metadata>'
+	printf '<policy_published><domain>example.com</domain><p>none</p></policy_published>'
+	record 192.0.2.1 10 fail fail fail
+	record 192.0.2.9 5 fail fail fail
+	record 198.51.100.1 20 pass pass pass
+	printf '</feedback>\n'
+} >"$tmp/agg.xml"
+ingest agg 0 "$tmp/agg.xml"
+report "Mon, 01 Jun 2026 12:00:00 +0000" "<m4@example.com>" "$(printf '\033[31m\342\200\256Win')" spf >"$tmp/f4.eml"
+report "Fri, 01 May 2026 12:00:00 +0000" "<m5@example.com>" "Old" spf >"$tmp/f5.eml"
+ingest f4 0 "$tmp/f4.eml"
+ingest f5 0 "$tmp/f5.eml"
+want "linked" "SELECT host(source_ip), day, messages, failed FROM failure_linked WHERE domain = 'example.com' ORDER BY arrival_date" \
+	"192.0.2.1|2026-05-01|0|0
+192.0.2.1|2026-06-01|10|10
+192.0.2.1|2026-06-01|10|10"
+run_cmd sources 0 "$bin" sources --db "$db" --offline --domain example.com --until 2026-06-02 --since 7d
+line=$(printf "  sample failures: 2 (latest: 2026-06-01 12:00 UTC, failed spf, dkim=example.com, spf=bounce.example.com, From Alice <alice@example.com>, Subject \357\277\275[31m?Win)")
+grep -qxF "$line" "$tmp/sources.out" ||
+	fail "sources: no '$line':$(sed 's/^/ | /' "$tmp/sources.out")"
+[ "$(grep -c 'sample failures' "$tmp/sources.out")" = 1 ] ||
+	fail "sources: a sample line for a source without failure reports"
+if grep -q "$(printf '\033\\|\342\200\256')" "$tmp/sources.out"; then
+	fail "sources: an escape or an override reached the terminal"
+fi
+run_cmd sources_json 0 "$bin" sources --db "$db" --offline --domain example.com --until 2026-06-02 --since 7d --json
+jqt sources_json '[.sources[] | {ip, n: .failure_samples.count}] == [{"ip":"192.0.2.1","n":2},{"ip":"192.0.2.9","n":0}]'
+jqt sources_json '.sources[0].failure_samples.latest == {"arrival":"2026-06-01T12:00:00Z","auth_failures":"spf","dkim_domain":"example.com","spf_domain":"bounce.example.com","from":"Alice <alice@example.com>","subject":"\ufffd[31m\u202eWin"}'
 
 # 6. failure_keep = none: a count, nothing else.
 newdb failure_none
