@@ -6,8 +6,8 @@
  * the UTC day its range begins.  RFC 8460 counts successful sessions per
  * policy only, so by MX there are failures, not rates.
  *
- * tls_compute() reads the database; tls_text() and tls_json() show what it
- * computed and read nothing (every stranger's string made printable in
+ * tls_compute() reads the database; reports/tls_render.h shows what it
+ * computed and reads nothing (every stranger's string made printable in
  * text, escaped in JSON).
  */
 #ifndef DMARCSIFT_TLS_H
@@ -72,14 +72,5 @@ void tls_summary_free(struct tls_summary *s);
  * about that has none.
  */
 int tls_domains(struct db *db, char **out, struct err *err);
-
-/* A result-type in words and its fix (RFC 8460 section 4.3); a type not
- * known gets words that say so. */
-const char *tls_type_text(const char *type);
-const char *tls_type_fix(const char *type);
-
-/* The summary as text (color: ANSI colours) and as one JSON object. */
-void tls_text(FILE *fp, const struct tls_summary *s, int color);
-void tls_json(FILE *fp, const struct tls_summary *s);
 
 #endif

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "text.h"
 #include "tls.h"
+#include "tls_render.h"
 
 #include <stdio.h>
 #include <stdlib.h>
