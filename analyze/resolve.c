@@ -107,6 +107,8 @@ resolve_type_name(enum resolve_type t)
 		return "TXT";
 	case RESOLVE_MX:
 		return "MX";
+	case RESOLVE_TLSA:
+		return "TLSA";
 	}
 	return "?";
 }

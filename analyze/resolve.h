@@ -46,6 +46,7 @@ enum resolve_type {
 	RESOLVE_PTR, /* the name asked is an IP address */
 	RESOLVE_TXT,
 	RESOLVE_MX,
+	RESOLVE_TLSA, /* DANE (RFC 6698): the name is _PORT._tcp.HOST */
 };
 
 enum resolve_status {
@@ -72,7 +73,10 @@ enum resolve_status {
  * is the text "".  For TXT, text is the record's strings joined with
  * nothing between them (RFC 7208 section 3.3, RFC 6376 section 3.6.2.2),
  * exactly as published: it may hold any byte, NUL included, so len counts
- * them (text is NUL-terminated as well).
+ * them (text is NUL-terminated as well).  For TLSA, text is the record
+ * as its presentation form has it: usage, selector and matching type in
+ * decimal, then the certificate association data in lower-case hex
+ * ("3 1 1 0a1b..."; data of no byte is "3 1 1 -").
  */
 struct resolve_record {
 	char *text;
@@ -234,7 +238,7 @@ const char *resolve_status_name(enum resolve_status s);
 /* 1 for SERVFAIL, REFUSED, TIMEOUT, OTHER and BUDGET: the answer says
  * nothing about the records. */
 int resolve_status_trouble(enum resolve_status s);
-/* "A", "AAAA", "PTR", "TXT", "MX". */
+/* "A", "AAAA", "PTR", "TXT", "MX", "TLSA". */
 const char *resolve_type_name(enum resolve_type t);
 
 /*

@@ -22,6 +22,7 @@
 #define T_MX 15
 #define T_TXT 16
 #define T_AAAA 28
+#define T_TLSA 52
 #define C_IN 1
 
 /* Names in a CNAME chain followed within one answer. */
@@ -48,6 +49,8 @@ resolve_wire_type(enum resolve_type t)
 		return T_TXT;
 	case RESOLVE_MX:
 		return T_MX;
+	case RESOLVE_TLSA:
+		return T_TLSA;
 	}
 	return 0;
 }
@@ -381,6 +384,26 @@ take_record(
 		}
 		text[o] = '\0';
 		add_record(res, text, o, 0, 0);
+		return 0;
+	}
+	case T_TLSA: {
+		/* "255 255 255 " and two hex digits a byte, or "-". */
+		size_t cap = 12 + 2 * (size_t)h->rdlen + 2;
+		char *text;
+		int o;
+
+		if (h->rdlen < 3)
+			return -1;
+		text = xmalloc(cap);
+		o = snprintf(text, cap, "%u %u %u ", d[0], d[1], d[2]);
+		if (h->rdlen == 3)
+			text[o++] = '-';
+		for (p = 3; p < h->rdlen; p++) {
+			text[o++] = "0123456789abcdef"[d[p] >> 4];
+			text[o++] = "0123456789abcdef"[d[p] & 15];
+		}
+		text[o] = '\0';
+		add_record(res, text, (size_t)o, 0, 0);
 		return 0;
 	}
 	}

@@ -19,7 +19,8 @@
 
 #include "resolve.h"
 
-/* The RR type of t on the wire: 1 for A, 28 AAAA, 12 PTR, 16 TXT, 15 MX. */
+/* The RR type of t on the wire: 1 for A, 28 AAAA, 12 PTR, 16 TXT, 15 MX,
+ * 52 TLSA. */
 int resolve_wire_type(enum resolve_type t);
 
 /*

@@ -2,8 +2,8 @@
  * fuzz_dns: the DNS answer parser (analyze/resolve_wire.c) on bytes a
  * name server, or anyone who can spoof one, could send.
  *
- * The first input byte picks the type asked (its value modulo 5, in the
- * order of enum resolve_type: A, AAAA, PTR, TXT, MX); the rest is the
+ * The first input byte picks the type asked (its value modulo 6, in the
+ * order of enum resolve_type: A, AAAA, PTR, TXT, MX, TLSA); the rest is the
  * answer message, its question included, as c-ares would hand it over.
  * The result is checked against what resolve.h and resolve_wire.h
  * promise: a bounded number of records, only with RESOLVE_OK; every text
@@ -153,6 +153,13 @@ check_result(const struct resolve_result *res, int rc, const char *name)
 			    "TXT has no pref, no hostname");
 			fuzz_touch(rr->text, rr->len + 1);
 			break;
+		case RESOLVE_TLSA:
+			fuzz_check(rr->pref == 0 && rr->hostname == 0 &&
+			        strlen(rr->text) == rr->len &&
+			        strspn(rr->text, "0123456789abcdef -") ==
+			            rr->len,
+			    "TLSA is numbers and hex");
+			break;
 		}
 	}
 }
@@ -170,7 +177,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	memset(&res, 0, sizeof(res));
-	res.type = (enum resolve_type)(data[0] % 5);
+	res.type = (enum resolve_type)(data[0] % 6);
 	res.status = RESOLVE_OTHER;
 	name = strdup("fuzz.test");
 	fuzz_check(name != NULL, "strdup");

@@ -158,6 +158,26 @@ test_forward(void **state)
 	assert_string_equal(res.rr[0].text, "");
 	assert_int_equal(res.rr[0].hostname, 0);
 	resolve_result_clear(&res);
+
+	/* TLSA in its presentation form: numbers, then the data in hex. */
+	lookup(r, RESOLVE_TLSA, "_25._tcp.mail.example.test", &res);
+	assert_int_equal(res.status, RESOLVE_OK);
+	assert_int_equal(res.n, 1);
+	assert_string_equal(res.rr[0].text, "3 1 1 c0ffee");
+	assert_int_equal(res.rr[0].len, strlen("3 1 1 c0ffee"));
+	resolve_result_clear(&res);
+	lookup(r, RESOLVE_TLSA, "_25._tcp.bare.example.test", &res);
+	assert_int_equal(res.status, RESOLVE_OK);
+	assert_string_equal(res.rr[0].text, "2 0 0 -");
+	resolve_result_clear(&res);
+	/* Two bytes are no TLSA record. */
+	lookup(r, RESOLVE_TLSA, "_25._tcp.short.example.test", &res);
+	assert_int_equal(res.status, RESOLVE_OTHER);
+	assert_int_equal(res.n, 0);
+	resolve_result_clear(&res);
+	lookup(r, RESOLVE_TLSA, "_25._tcp.example.test", &res);
+	assert_int_equal(res.status, RESOLVE_NXDOMAIN);
+	resolve_result_clear(&res);
 	resolve_free(r);
 }
 
