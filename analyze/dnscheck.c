@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dnscheck.h"
 #include "dnscheck_int.h"
@@ -118,6 +119,28 @@ dnscheck_dns_trouble(struct dnscheck_list *out, const char *id,
 	    dnscheck_trouble_name(res->status), res->detail[0] ? " (" : "",
 	    res->detail, res->detail[0] ? ")" : "");
 	return 1;
+}
+
+int
+dnscheck_txt_versioned(struct resolver *r, const char *name,
+    const char *version, const char *id, struct resolve_result *res,
+    size_t *found, size_t *first, struct dnscheck_list *out, struct err *err)
+{
+	size_t vlen = strlen(version);
+	int rc;
+
+	*found = *first = 0;
+	if ((rc = resolve_one(r, RESOLVE_TXT, name, res, err)) < 0)
+		return rc;
+	if (dnscheck_dns_trouble(out, id, res, name))
+		return 1;
+	for (size_t i = 0; i < res->n; i++) {
+		if (res->rr[i].len >= vlen &&
+		    strncasecmp(res->rr[i].text, version, vlen) == 0 &&
+		    (*found)++ == 0)
+			*first = i;
+	}
+	return 0;
 }
 
 int

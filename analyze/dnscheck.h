@@ -37,6 +37,19 @@
  *   ptr.record     a PTR record for the address
  *   ptr.fcrdns     a PTR name resolves back to the address
  *   ptr.generic    the name does not look dynamic or residential
+ *   dane.tlsa      the TLSA records at _25._tcp of each MX host (RFC 7672):
+ *                  their fields; presence and syntax only, DNSSEC (which
+ *                  DANE needs) is not validated here
+ *   sts.record     one v=STSv1 record with an id at _mta-sts.DOMAIN
+ *                  (RFC 8461 section 3.1)
+ *   sts.policy     the policy at https://mta-sts.DOMAIN/.well-known/
+ *                  mta-sts.txt fetched as senders do (sts_fetch.h), and
+ *                  its syntax (section 3.2)
+ *   sts.mode       enforce pass, testing and none warn
+ *   sts.max_age    a week or more pass, less warn
+ *   sts.mx         each MX host matched by an mx pattern of the policy
+ *   tlsrpt.record  one v=TLSRPTv1 record at _smtp._tls.DOMAIN (RFC 8460)
+ *   tlsrpt.syntax  its fields, rua= with mailto: or https: URIs
  *
  * Statuses: pass, warn, fail, and dnserror when the DNS did not answer
  * (timeout, SERVFAIL, REFUSED, ...): a dnserror never claims that a record
@@ -46,20 +59,23 @@
  * text quoted in findings is made printable first.
  *
  * The checks live one subject per file, dnscheck_dmarc.c, dnscheck_spf.c,
- * dnscheck_dkim.c, dnscheck_mx.c and dnscheck_ptr.c, around the findings
- * in dnscheck.c; dnscheck_int.h says what each offers the others.
+ * dnscheck_dkim.c, dnscheck_mx.c, dnscheck_ptr.c, dnscheck_tlsa.c,
+ * dnscheck_sts.c and dnscheck_tlsrpt.c, around the findings in
+ * dnscheck.c; dnscheck_int.h says what each offers the others.
  */
 #ifndef DMARCSIFT_DNSCHECK_H
 #define DMARCSIFT_DNSCHECK_H
 
 #include <stddef.h>
 
+#include "domain.h"
 #include "model.h"
 
 struct dmarc_lookup;
 struct err;
 struct orgdomain;
 struct resolver;
+struct sts_fetch_opts;
 
 /* Longest explanation or fix kept; longer text is cut with "...". */
 #define DNSCHECK_TEXT_MAX 512
@@ -175,6 +191,70 @@ int dnscheck_dkim(struct resolver *r, const char *domain,
 int dnscheck_mx(struct resolver *r, const char *domain,
     struct dnscheck_list *out, struct err *err);
 
+/* MX hosts looked at, by the MX check and by an SPF mx term. */
+#define DNSCHECK_MX_MAX_HOSTS 10
+
+/* The MX hosts of a domain, as the MX check found them, for the checks of
+ * mail sent to it (DANE, MTA-STS, TLS reporting). */
+struct dnscheck_mx {
+	int answered; /* the MX lookup had an answer (no DNS trouble) */
+	size_t n; /* hosts that are host names: 0 for none or null MX */
+	char host[DNSCHECK_MX_MAX_HOSTS][DOMAIN_MAX]; /* lower-case */
+};
+
+/* dnscheck_mx(), keeping the hosts in *mx. */
+int dnscheck_mx_hosts(struct resolver *r, const char *domain,
+    struct dnscheck_list *out, struct dnscheck_mx *mx, struct err *err);
+
+/*
+ * DANE: the TLSA records at _25._tcp.HOST of each MX host, their usage,
+ * selector and matching type shown and judged, the data's length checked
+ * against the matching type.  A host without any is a dane.tlsa warning
+ * only when another host has some; when none has, there is no finding.
+ * *with_tlsa is the number of hosts that publish TLSA records.
+ */
+int dnscheck_tlsa(struct resolver *r, const struct dnscheck_mx *mx,
+    struct dnscheck_list *out, size_t *with_tlsa, struct err *err);
+
+/* An MTA-STS policy as read (RFC 8461 section 3.2). */
+#define DNSCHECK_STS_MAX_MX 32
+struct dnscheck_sts_policy {
+	int valid; /* every required field, every value usable */
+	char mode[8]; /* "enforce", "testing", "none", or "" */
+	long max_age; /* seconds; -1 when absent or unusable */
+	size_t nmx;
+	char mx[DNSCHECK_STS_MAX_MX][DOMAIN_MAX + 2]; /* patterns, lower-case */
+	size_t mx_dropped; /* mx: lines past DNSCHECK_STS_MAX_MX, not read */
+};
+
+/* What the MTA-STS check read, for check --json. */
+struct dnscheck_sts {
+	char id[33]; /* the record's id=, "" when none was read */
+	int fetched; /* a policy arrived and was read into policy */
+	struct dnscheck_sts_policy policy;
+};
+
+/*
+ * MTA-STS of domain: the _mta-sts TXT record; when it is there, the policy
+ * fetched over HTTPS with o (from the addresses of mta-sts.DOMAIN, which
+ * r finds), its mode, max_age and its mx patterns against the hosts in
+ * mx.  No record is a warning for a domain that receives mail, unless
+ * every MX host publishes TLSA (with_tlsa == mx->n).  *st (may be NULL)
+ * receives what was read.  ERR_IO also when libcurl cannot be set up.
+ */
+int dnscheck_sts(struct resolver *r, const char *domain,
+    const struct dnscheck_mx *mx, size_t with_tlsa,
+    const struct sts_fetch_opts *o, struct dnscheck_sts *st,
+    struct dnscheck_list *out, struct err *err);
+
+/*
+ * SMTP TLS reporting: the v=TLSRPTv1 record at _smtp._tls.DOMAIN and its
+ * rua=.  No record is a warning when receives (the domain has MX hosts),
+ * else no finding.
+ */
+int dnscheck_tlsrpt(struct resolver *r, const char *domain, int receives,
+    struct dnscheck_list *out, struct err *err);
+
 /*
  * Reverse DNS of each of the nip addresses: a PTR, forward-confirmed, and
  * a name that does not look dynamic (the address's numbers in the name,
@@ -251,6 +331,33 @@ void dnscheck_spf_terms_clear(struct dnscheck_spf_terms *terms);
  * dkim.testing).  Returns 0, or -1 when the record is unusable. */
 int dnscheck_parse_dkim(const char *text, size_t len, const char *subject,
     struct dnscheck_list *out);
+
+/* Parses a TLS reporting record (tlsrpt.syntax).  Returns 0, or -1 when
+ * senders cannot use it. */
+int dnscheck_parse_tlsrpt(const char *text, size_t len, const char *subject,
+    struct dnscheck_list *out);
+
+/* Parses an MTA-STS TXT record (sts.record); id (33 bytes) receives its
+ * id=.  Returns 0, or -1 when senders ignore it. */
+int dnscheck_parse_sts_record(const char *text, size_t len, const char *subject,
+    char id[33], struct dnscheck_list *out);
+
+/* Parses an MTA-STS policy file (sts.policy findings for its syntax, a
+ * pass when it is valid) into *p.  Returns 0, or -1 when it is not
+ * valid. */
+int dnscheck_parse_sts_policy(const char *text, size_t len, const char *subject,
+    struct dnscheck_sts_policy *p, struct dnscheck_list *out);
+
+/* 1 when the MTA-STS mx pattern (lower-case; "*." only as its first
+ * label, standing for exactly one label) matches host (lower-case, no
+ * final dot). */
+int dnscheck_sts_mx_match(const char *pattern, const char *host);
+
+/* Judges one TLSA record in its presentation form (resolve.h: "3 1 1
+ * HEX"), for host: a dane.tlsa finding.  Returns 0, or -1 when it is
+ * unusable. */
+int dnscheck_parse_tlsa(
+    const char *text, const char *host, struct dnscheck_list *out);
 
 /* 1 when name looks like a dynamic or residential host name for ip. */
 int dnscheck_name_generic(const char *name, const char *ip);

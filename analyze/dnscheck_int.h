@@ -15,6 +15,10 @@
  *   dnscheck_dkim.c   DKIM key records: tag list, base64, DER, key size
  *   dnscheck_mx.c     MX records and an address for each host
  *   dnscheck_ptr.c    reverse DNS, forward confirmation, generic names
+ *   dnscheck_tlsa.c   DANE: TLSA records of the MX hosts
+ *   dnscheck_sts.c    MTA-STS: the TXT record, the policy (fetched by
+ *                     sts_fetch.c), its mx patterns against the MX hosts
+ *   dnscheck_tlsrpt.c SMTP TLS reporting: the _smtp._tls record
  */
 #ifndef DMARCSIFT_DNSCHECK_INT_H
 #define DMARCSIFT_DNSCHECK_INT_H
@@ -30,8 +34,6 @@ struct err;
 
 /* Records longer than this are refused before parsing. */
 #define DNSCHECK_RECORD_MAX 8192
-/* MX hosts looked at, by the MX check and by an SPF mx term. */
-#define DNSCHECK_MX_MAX_HOSTS 10
 
 /* The trouble as people know it: SERVFAIL, REFUSED, timeout. */
 const char *dnscheck_trouble_name(enum resolve_status s);
@@ -40,6 +42,17 @@ const char *dnscheck_trouble_name(enum resolve_status s);
  * (resolve_status_trouble()); returns 1 then, else 0. */
 int dnscheck_dns_trouble(struct dnscheck_list *out, const char *id,
     const struct resolve_result *res, const char *subject);
+
+/*
+ * Looks up the TXT records at name and counts those that start with
+ * version, its case aside (the parsers judge the case): 0 with *found
+ * their number and *first the index of the first in res; 1 when the DNS
+ * did not answer (a DNSERROR finding id appended); a negative err_code
+ * when the resolver failed.  res is the caller's to clear in every case.
+ */
+int dnscheck_txt_versioned(struct resolver *r, const char *name,
+    const char *version, const char *id, struct resolve_result *res,
+    size_t *found, size_t *first, struct dnscheck_list *out, struct err *err);
 
 /* 1 when s (NUL-terminated) is a domain name we would send. */
 int dnscheck_domain_ok(const char *s);

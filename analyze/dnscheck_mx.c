@@ -2,6 +2,7 @@
  * dnscheck_mx: the MX records of a domain, and an address for each host.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "dnscheck.h"
 #include "dnscheck_int.h"
@@ -13,18 +14,29 @@ int
 dnscheck_mx(struct resolver *r, const char *domain, struct dnscheck_list *out,
     struct err *err)
 {
+	struct dnscheck_mx mx;
+
+	return dnscheck_mx_hosts(r, domain, out, &mx, err);
+}
+
+int
+dnscheck_mx_hosts(struct resolver *r, const char *domain,
+    struct dnscheck_list *out, struct dnscheck_mx *hosts, struct err *err)
+{
 	char dom[ORGDOMAIN_MAX], fix[400];
 	struct resolve_result mx, a[DNSCHECK_MX_MAX_HOSTS],
 	    aaaa[DNSCHECK_MX_MAX_HOSTS];
 	size_t i, nh = 0;
 	int rc;
 
+	memset(hosts, 0, sizeof(*hosts));
 	if ((rc = domain_check(domain, dom, sizeof(dom), err)) < 0)
 		return rc;
 	if ((rc = resolve_one(r, RESOLVE_MX, dom, &mx, err)) < 0)
 		goto done;
 	if (dnscheck_dns_trouble(out, "mx.record", &mx, dom))
 		goto done;
+	hosts->answered = 1;
 	if (mx.status != RESOLVE_OK) {
 		snprintf(fix, sizeof(fix),
 		    "publish MX records for %s naming the hosts that receive"
@@ -54,10 +66,13 @@ dnscheck_mx(struct resolver *r, const char *domain, struct dnscheck_list *out,
 			    "MX %s is not a host name", mx.rr[i].text);
 			continue;
 		}
+		snprintf(hosts->host[nh], sizeof(hosts->host[nh]), "%s",
+		    mx.rr[i].text);
 		resolve_into(r, RESOLVE_A, mx.rr[i].text, &a[nh]);
 		resolve_into(r, RESOLVE_AAAA, mx.rr[i].text, &aaaa[nh]);
 		nh++;
 	}
+	hosts->n = nh;
 	rc = resolve_wait(r, err);
 	for (i = 0; i < nh; i++) {
 		const char *host = a[i].name;

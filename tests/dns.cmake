@@ -24,6 +24,7 @@ function(ds_dns_test name)
 endfunction()
 
 ds_dns_test(test_dnscheck_parse)
+ds_dns_test(test_dnscheck_mailin)
 ds_dns_test(test_resolve SERVER)
 ds_dns_test(test_dnscheck SERVER)
 
