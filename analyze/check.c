@@ -56,6 +56,7 @@ check_new(struct check **out, const char *domain, int days, struct err *err)
 	memcpy(c->domain, dom, sizeof(dom));
 	c->days = days;
 	c->until = clock_now();
+	c->sts_opts.port = 443;
 	*out = c;
 	return 0;
 }
@@ -654,6 +655,7 @@ check_run(struct check *c, struct resolver *r, const struct orgdomain *od,
 {
 	struct dnscheck_spf *spf = NULL;
 	struct dmarc_lookup dmarc;
+	struct dnscheck_mx mx;
 	const struct dnscheck_net *nets;
 	const char **names = NULL;
 	char period[64];
@@ -699,7 +701,20 @@ check_run(struct check *c, struct resolver *r, const struct orgdomain *od,
 	else if ((rc = dnscheck_dkim(
 	              r, c->domain, names, c->nsel, &c->findings, err)) < 0)
 		goto done;
-	if ((rc = dnscheck_mx(r, c->domain, &c->findings, err)) < 0)
+	if ((rc = dnscheck_mx_hosts(r, c->domain, &c->findings, &mx, err)) < 0)
+		goto done;
+	/* Mail to the domain: DANE first, as without MTA-STS it is what
+	 * protects it; then MTA-STS, then where TLS failures are reported.
+	 * Not when the MX lookup went unanswered: what they protect is not
+	 * known, and a silent server would cost more waiting. */
+	c->mx_hosts = mx.n;
+	if (mx.answered &&
+	    ((rc = dnscheck_tlsa(r, &mx, &c->findings, &c->dane_hosts, err)) <
+	            0 ||
+	        (rc = dnscheck_sts(r, c->domain, &mx, c->dane_hosts,
+	             &c->sts_opts, &c->sts, &c->findings, err)) < 0 ||
+	        (rc = dnscheck_tlsrpt(
+	             r, c->domain, mx.n > 0, &c->findings, err)) < 0))
 		goto done;
 
 	pick_ips(c);

@@ -14,9 +14,11 @@
  *                        (verdict.h, as the store wrote it) on their
  *                        messages, at most CHECK_MAX_SOURCES; the
  * policy_published of the reports whose policy domain is DOMAIN check_run() the
- * DNS: dnscheck's DMARC, SPF, DKIM (for every selector known), MX and PTR (for
- * the sending IPs) checks, then the findings that compare the two The findings
- * go to c->findings, in the order above, with dnscheck's ids and these:
+ * DNS: dnscheck's DMARC, SPF, DKIM (for every selector known), MX, then the
+ * checks of mail sent to the domain (DANE TLSA of the MX hosts, MTA-STS with
+ * its policy fetched over HTTPS, TLS reporting), PTR (for the sending IPs),
+ * then the findings that compare the two The findings go to c->findings, in
+ * the order above, with dnscheck's ids and these:
  *   dkim.selectors  warn: no selector to check (none in the reports, none
  *                   given)
  *   reports.data    warn: no report about the domain in the period
@@ -40,6 +42,7 @@
 #include "dnscheck.h"
 #include "ipaddr.h"
 #include "orgdomain.h"
+#include "sts_fetch.h"
 
 struct db;
 struct err;
@@ -147,6 +150,14 @@ struct check {
 
 	struct check_net *nets; /* what the SPF record authorises */
 	size_t nnet;
+
+	/* How MTA-STS policies are fetched: check_new() sets port 443 and
+	 * the system's CAs; a caller may set the settings sts_port and
+	 * sts_cafile (cafile borrowed: it must outlive check_run()). */
+	struct sts_fetch_opts sts_opts;
+	struct dnscheck_sts sts; /* what the MTA-STS check read */
+	size_t mx_hosts; /* MX host names checked for DANE and MTA-STS */
+	size_t dane_hosts; /* of those, the ones with TLSA records */
 
 	struct check_published published;
 	struct check_said *said[CHECK_NTAGS]; /* what the reports said */

@@ -43,6 +43,17 @@ static const char about[] =
     "--selector): its\n"
     "          syntax, type, RSA size, revocation, t=y\n"
     "  MX      present, and every host has an address\n"
+    "  DANE    the TLSA records at _25._tcp of each MX host: their fields "
+    "(not\n"
+    "          whether DNSSEC validates them)\n"
+    "  MTA-STS the _mta-sts record, the policy fetched over HTTPS as "
+    "senders do\n"
+    "          (no redirect, text/plain, 64 KiB): mode, max_age, mx "
+    "patterns\n"
+    "          against the real MX hosts\n"
+    "  TLS-RPT one v=TLSRPTv1 record at _smtp._tls.DOMAIN with mailto: or "
+    "https:\n"
+    "          rua= URIs\n"
     "  PTR     the sending addresses (whose mail passed DMARC in the "
     "reports, and\n"
     "          --ip): a PTR that resolves back, not a dynamic-looking "
@@ -107,6 +118,8 @@ run(struct check *c, const struct cliopt *co, int no_db, int json)
 			goto done;
 		}
 	}
+	c->sts_opts.cafile = config_str(cfg, CONFIG_STS_CAFILE);
+	c->sts_opts.port = (int)config_int(cfg, CONFIG_STS_PORT);
 	if (check_run(c, r, od, &err) < 0) {
 		log_error("%s", err.msg);
 		goto done;

@@ -176,6 +176,14 @@ struct err;
 	    60000, NULL, 0, NULL,                                              \
 	    "milliseconds to wait for an answer (a retry waits twice as "      \
 	    "long)")                                                           \
+	S(STS_CAFILE, "sts_cafile", "sts-cafile", DNS, PATH, "", 0, 0, NULL,   \
+	    0, NULL,                                                           \
+	    "CA certificates (PEM) to trust for MTA-STS policies (check); "    \
+	    "empty: the system's")                                             \
+	S(STS_PORT, "sts_port", "sts-port", DNS, INT, "443", 1, 65535, NULL,   \
+	    0, NULL,                                                           \
+	    "port of the MTA-STS policy servers; another than 443 only for "   \
+	    "test setups")                                                     \
 	S(OFFLINE, "offline", "offline", DNS, BOOL, "no", 0, 0, NULL, 0,       \
 	    NULL, "no DNS lookups: names come from the cache only")            \
 	S(SERVICES_FILE, "services_file", "services-file", ANALYSIS, PATH,     \

@@ -73,6 +73,42 @@ policy(FILE *fp, const struct check *c)
 	fputc('}', fp);
 }
 
+/* What protects mail sent to the domain: DANE and the MTA-STS policy. */
+static void
+mail_in(FILE *fp, const struct check *c)
+{
+	const struct dnscheck_sts_policy *p = &c->sts.policy;
+
+	json_key(fp, "dane", 0);
+	fputc('{', fp);
+	json_kv_u64(fp, "mx_hosts", c->mx_hosts, 1);
+	json_kv_u64(fp, "with_tlsa", c->dane_hosts, 0);
+	fputc('}', fp);
+	json_key(fp, "mta_sts", 0);
+	if (c->sts.id[0] == '\0') {
+		fputs("null", fp);
+		return;
+	}
+	fputc('{', fp);
+	json_kv_str(fp, "id", c->sts.id, 1);
+	json_key(fp, "policy", 0);
+	if (!c->sts.fetched) {
+		fputs("null}", fp);
+		return;
+	}
+	fputc('{', fp);
+	json_kv_str(fp, "mode", p->mode, 1);
+	json_kv_i64(fp, "max_age", p->max_age, 0);
+	json_key(fp, "mx", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < p->nmx; i++) {
+		if (i)
+			fputc(',', fp);
+		json_string(fp, p->mx[i]);
+	}
+	fputs("]}}", fp);
+}
+
 void
 check_json(FILE *fp, const struct check *c)
 {
@@ -160,5 +196,6 @@ check_json(FILE *fp, const struct check *c)
 	fputc(']', fp);
 
 	policy(fp, c);
+	mail_in(fp, c);
 	fputs("}\n", fp);
 }

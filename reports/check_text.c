@@ -14,6 +14,9 @@ static const struct {
     {"spf.", "SPF"},
     {"dkim.", "DKIM"},
     {"mx.", "MX"},
+    {"dane.", "DANE (TLSA records of the MX hosts; DNSSEC not validated)"},
+    {"sts.", "MTA-STS"},
+    {"tlsrpt.", "SMTP TLS reporting (TLS-RPT)"},
     {"ptr.", "PTR (reverse DNS of the sending addresses)"},
     {"reports.", "Against the reports"},
 };
@@ -64,6 +67,8 @@ check_text(FILE *fp, const struct check *c, int color)
 	const struct dnscheck_list *l = &c->findings;
 	size_t count[DNSCHECK_DNSERROR + 1] = {0};
 	int cur = -2, sec;
+	/* DANE is optional: its absence is a note, not a finding. */
+	int no_dane = c->mx_hosts > 0 && c->dane_hosts == 0;
 
 	fprintf(fp, "%s%s%s: ", color ? PRESENT_BOLD : "", c->domain,
 	    color ? PRESENT_RESET : "");
@@ -99,8 +104,13 @@ check_text(FILE *fp, const struct check *c, int color)
 	if (cur >= 0 && strcmp(sections[cur].prefix, "spf.") == 0)
 		networks(fp, c);
 
-	if (c->nip == 0 || c->ips_left_out > 0)
+	if (c->nip == 0 || c->ips_left_out > 0 || no_dane)
 		heading(fp, "Notes", color);
+	if (no_dane)
+		fprintf(fp,
+		    "  DANE not published: no TLSA record at _25._tcp of the "
+		    "%zu MX host%s (optional, and it needs DNSSEC)\n",
+		    c->mx_hosts, c->mx_hosts == 1 ? "" : "s");
 	if (c->nip == 0)
 		fprintf(fp,
 		    "  PTR not checked: no sending address known (%s); give "

@@ -67,3 +67,12 @@ add_test(NAME dns/names COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg run
   --zone ${CMAKE_CURRENT_SOURCE_DIR}/dns/zone.conf
   sh ${CMAKE_CURRENT_SOURCE_DIR}/dns/test_names.sh $<TARGET_FILE:dmarcsift>)
 set_tests_properties(dns/names PROPERTIES LABELS "dns;db" TIMEOUT 300)
+
+# dmarcsift check of mail sent to a domain (TLS reporting, MTA-STS, DANE):
+# the real binary, a real dnsmasq, an HTTPS server the script starts with
+# a CA of its own, and a real PostgreSQL for the check it keeps.
+add_test(NAME dns/check_sts COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg run
+  ${CMAKE_CURRENT_SOURCE_DIR}/harness/dnsmasq run
+  --zone ${CMAKE_CURRENT_SOURCE_DIR}/dns/zone_sts.conf
+  sh ${CMAKE_CURRENT_SOURCE_DIR}/dns/test_check_sts.sh $<TARGET_FILE:dmarcsift>)
+set_tests_properties(dns/check_sts PROPERTIES LABELS "dns;db" TIMEOUT 300)

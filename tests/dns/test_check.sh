@@ -79,7 +79,7 @@ mkdir "$tmp/reports"
 
 # 1. A good domain, DNS only: every item passes, exit 0; text and JSON.
 check good 0 --no-db --selector s2048 --selector ed --ip 192.0.2.10 good.test
-grep -q '^20 pass, 0 warn, 0 fail, 0 dnserror$' "$tmp/good.out" ||
+grep -q '^24 pass, 0 warn, 0 fail, 0 dnserror$' "$tmp/good.out" ||
 	fail "good: counts line: $(tail -1 "$tmp/good.out")"
 grep -q 'fix:' "$tmp/good.out" && fail "good: a fix where all passed"
 esc=$(printf '\033')
@@ -89,17 +89,20 @@ grep -q '^  SPF authorises: 192.0.2.0/25, 2001:db8:1::/48, .*198.51.100.0/24 (_s
 check good_json 0 --no-db --json --selector s2048 --selector ed \
 	--ip 192.0.2.10 good.test
 jqt good_json '.domain == "good.test" and .status == "pass"'
-jqt good_json '.counts == {"pass": 20, "warn": 0, "fail": 0, "dnserror": 0}'
+jqt good_json '.counts == {"pass": 24, "warn": 0, "fail": 0, "dnserror": 0}'
 jqt good_json '.reports == {"read": false, "days": 30, "last_day": "'"$today"'",
 	"count": null}'
 jqt good_json '[.items[] | keys] | unique == [["fix", "id", "status",
 	"subject", "text"]]'
 jqt good_json 'all(.items[]; .status == "pass" and .fix == null)'
-jqt good_json '[.items[].id] | unique == ["dkim.key", "dkim.record",
-	"dkim.syntax", "dmarc.policy", "dmarc.record", "dmarc.rua",
-	"dmarc.syntax", "mx.host", "mx.record", "ptr.fcrdns", "ptr.generic",
-	"ptr.record", "spf.all", "spf.lookups", "spf.record", "spf.syntax",
-	"spf.void"]'
+jqt good_json '[.items[].id] | unique == ["dane.tlsa", "dkim.key",
+	"dkim.record", "dkim.syntax", "dmarc.policy", "dmarc.record",
+	"dmarc.rua", "dmarc.syntax", "mx.host", "mx.record", "ptr.fcrdns",
+	"ptr.generic", "ptr.record", "spf.all", "spf.lookups", "spf.record",
+	"spf.syntax", "spf.void", "sts.record", "tlsrpt.record",
+	"tlsrpt.syntax"]'
+# Mail to it: DANE instead of MTA-STS, TLS reports asked for.
+jqt good_json '.dane == {"mx_hosts": 1, "with_tlsa": 1} and .mta_sts == null'
 jqt good_json '.selectors == [{"selector": "s2048", "from": "option",
 	"messages": 0, "failed": 0}, {"selector": "ed", "from": "option",
 	"messages": 0, "failed": 0}]'
