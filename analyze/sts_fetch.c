@@ -134,6 +134,9 @@ sts_fetch(const char *domain, const char *const *addrs, size_t n,
 	s.too_big = 0;
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_RESOLVE, resolve);
+	/* Straight to the server, as senders go: no proxy from the
+	 * environment (it would also resolve the name itself). */
+	curl_easy_setopt(h, CURLOPT_PROXY, "");
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
 	/* RFC 8461 section 3.3: senders follow no redirect. */
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);

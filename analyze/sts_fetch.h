@@ -6,9 +6,9 @@
  * STS_FETCH_TIMEOUT seconds.  The only libcurl user of `check`.
  *
  * The host's addresses are the caller's (looked up with the check's own
- * resolver and budget): libcurl connects to them and never asks the DNS
- * itself.  What went wrong is a problem in words, not an error: the
- * caller makes it a finding.
+ * resolver and budget): libcurl connects to them directly, never through
+ * a proxy the environment names, and never asks the DNS itself.  What went
+ * wrong is a problem in words, not an error: the caller makes it a finding.
  */
 #ifndef DMARCSIFT_STS_FETCH_H
 #define DMARCSIFT_STS_FETCH_H

@@ -85,6 +85,9 @@ while [ ! -s "$tmp/port" ]; do
 	n=$((n + 1))
 done
 port=$(cat "$tmp/port")
+# A proxy in the environment is not used: senders go straight to the server.
+https_proxy=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9
+export https_proxy HTTPS_PROXY
 
 # check NAME WANT_STATUS ARGS...: check --json with the test servers.
 check() {
