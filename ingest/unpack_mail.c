@@ -459,6 +459,14 @@ walk_children(struct mail_walk *w, GMimeMultipart *mp, size_t depth)
 		if (i == fb) {
 			check_type_hint(w, g_mime_multipart_get_part(mp, i));
 			rc = emit_arf(w, mp, fb, depth + 1);
+		} else if (fb >= 0) {
+			/* A failure report's other parts are words for a
+			 * person and the original message, a stranger's mail:
+			 * its attachments are neither reports nor ours to
+			 * keep (their names would be stored as problems, an
+			 * XML one stored as an aggregate report under the
+			 * reporter's mail). */
+			continue;
 		} else
 			rc = walk_object(
 			    w, g_mime_multipart_get_part(mp, i), depth + 1);

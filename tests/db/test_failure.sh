@@ -88,6 +88,47 @@ if grep -q "QZX\|Hey gang\|o3F52gxO029144" "$tmp/dump.sql"; then
 	fail "dump: a body or another header value was stored:$(grep -n 'QZX\|Hey gang\|o3F52gxO029144' "$tmp/dump.sql" | head -5)"
 fi
 
+# 3b. The original inside a failure report is a stranger's mail: its
+# attachments are not walked (neither an aggregate report it carries nor
+# the name of an attachment reaches the database), and the report is
+# stored as any other.
+{
+	printf 'From: DMARC Reports <ruf@receiver.example>\r\n'
+	printf 'To: ruf@example.com\r\nSubject: failure report\r\n'
+	printf 'MIME-Version: 1.0\r\n'
+	printf 'Content-Type: multipart/report; report-type=feedback-report; boundary="b"\r\n\r\n'
+	printf -- '--b\r\nContent-Type: text/plain\r\n\r\nA failure report.\r\n'
+	printf -- '--b\r\nContent-Type: message/feedback-report\r\n\r\n'
+	printf 'Feedback-Type: auth-failure\r\nUser-Agent: t/1\r\nVersion: 1\r\n'
+	printf 'Source-IP: 192.0.2.1\r\nReported-Domain: example.com\r\n'
+	printf 'Arrival-Date: Thu, 08 Mar 2005 14:00:00 EDT\r\nAuth-Failure: dkim\r\n\r\n'
+	printf -- '--b\r\nContent-Type: message/rfc822\r\n\r\n'
+	printf 'From: Alice <alice@example.com>\r\nSubject: with attachments\r\n'
+	printf 'Message-ID: <att@example.com>\r\nMIME-Version: 1.0\r\n'
+	printf 'Content-Type: multipart/mixed; boundary="i"\r\n\r\n'
+	printf -- '--i\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n'
+	printf -- '--i\r\nContent-Type: application/xml; name="forged.xml"\r\n\r\n'
+	printf '<?xml version="1.0"?><feedback><report_metadata><org_name>forged.example</org_name>'
+	printf '<email>x@forged.example</email><report_id>forged-1</report_id>'
+	printf '<date_range><begin>1110290400</begin><end>1110376799</end></date_range>'
+	printf '</report_metadata><policy_published><domain>example.com</domain><p>none</p>'
+	printf '</policy_published><record><row><source_ip>192.0.2.66</source_ip><count>1</count>'
+	printf '<policy_evaluated><disposition>none</disposition><dkim>pass</dkim><spf>pass</spf>'
+	printf '</policy_evaluated></row><identifiers><header_from>example.com</header_from>'
+	printf '</identifiers><auth_results><spf><domain>example.com</domain><result>pass</result>'
+	printf '</spf></auth_results></record></feedback>\r\n'
+	printf -- '--i\r\nContent-Type: application/zip; name="Bob-Private-MARKER-NAME-QZY.zip"\r\n'
+	printf 'Content-Transfer-Encoding: base64\r\n\r\nUEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==\r\n--i--\r\n--b--\r\n'
+} >"$tmp/attached.eml"
+ingest attached 0 "$tmp/attached.eml"
+want "attached: stored" "SELECT i.outcome, count(f.*) FROM inputs i LEFT JOIN failure_reports f ON f.input = i.id WHERE i.source_name LIKE '%attached.eml' GROUP BY i.outcome" "skipped|1"
+want "attached: no report from the original" "SELECT count(*) FROM reports WHERE org_name = 'forged.example'" 0
+want "attached: no attachment named" "SELECT count(*) FROM input_problems WHERE place LIKE '%QZY%' OR reason LIKE '%QZY%'" 0
+if grep -q "QZY" "$tmp/attached.err"; then
+	fail "attached: an attachment of the original named on stderr"
+fi
+q "DELETE FROM inputs WHERE source_name LIKE '%attached.eml'" >/dev/null
+
 # 4. A broken one is refused, kept with its reason, and the run says so.
 report "the day before yesterday" "<m2@example.com>" "Hi" spf >"$tmp/bad.eml"
 ingest bad 1 "$tmp/bad.eml"
