@@ -174,6 +174,13 @@ worker(struct ingest *in, struct db *parent_db, struct store *run)
 	__atomic_add_fetch(&sh->sum.skipped, t->skipped, __ATOMIC_SEQ_CST);
 	__atomic_add_fetch(
 	    &sh->sum.records_new, t->records_new, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&sh->sum.tls_new, t->tls_new, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(
+	    &sh->sum.tls_duplicate, t->tls_duplicate, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(
+	    &sh->sum.failure_new, t->failure_new, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(
+	    &sh->sum.failure_duplicate, t->failure_duplicate, __ATOMIC_SEQ_CST);
 	store_free(in->store);
 	db_close(db);
 	/* Not exit(): the parent's connection, inherited, is the parent's

@@ -145,4 +145,10 @@ grep -qF "no TLS reports about example.com in the period; the latest begins 2026
 	fail "tls gap:$(sed 's/^/ | /' "$tmp/tls_gap.out")"
 unset DMARCSIFT_NOW
 
+# 7. Two workers: the run's summary counts the TLS reports each stored.
+newdb tls_workers
+run_cmd workers 0 "$bin" ingest -j 2 --db "$db" "$tmp/files"
+grep -q "2 TLS report(s) new" "$tmp/workers.out" ||
+	fail "workers: the summary does not count them:$(sed 's/^/ | /' "$tmp/workers.out")"
+
 finish "TLS reports stored once, refused with a reason, summarised"
