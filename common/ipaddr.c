@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <string.h>
+#include <strings.h>
 
 int
 ip_normalize(const char *text, char out[IP_TEXT_MAX])
@@ -25,4 +26,17 @@ ip_normalize(const char *text, char out[IP_TEXT_MAX])
 	if (memcmp(a, mapped, sizeof(mapped)) == 0)
 		return inet_ntop(AF_INET, a + 12, out, IP_TEXT_MAX) ? 0 : -1;
 	return inet_ntop(AF_INET6, a, out, IP_TEXT_MAX) ? 0 : -1;
+}
+
+int
+ip_host_loopback(const char *host)
+{
+	unsigned char a[16];
+
+	if (host == NULL)
+		return 0;
+	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "::1") == 0 ||
+	    strcmp(host, "[::1]") == 0)
+		return 1;
+	return inet_pton(AF_INET, host, a) == 1 && a[0] == 127;
 }

@@ -13,4 +13,11 @@
  */
 int ip_normalize(const char *text, char out[IP_TEXT_MAX]);
 
+/*
+ * Whether host (a URL's host, without a port) is this machine's loopback:
+ * "localhost", an IPv4 address in 127.0.0.0/8 written as one, or ::1
+ * (bare or in brackets).  A name that merely begins "127." is not.
+ */
+int ip_host_loopback(const char *host);
+
 #endif

@@ -14,6 +14,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #define MS_LOGIN "https://login.microsoftonline.com/"
@@ -28,6 +29,8 @@
 #define HTTP_TIMEOUT_S 30
 /* A token longer than this is not one (Microsoft's are some 2 KB). */
 #define TOKEN_MAX (16 * 1024)
+/* The longest a token is taken to live, whatever the endpoint says. */
+#define MAX_LIFETIME_S 86400
 /* When the endpoint says nothing of expires_in. */
 #define DEFAULT_LIFETIME_S 3600
 
@@ -219,6 +222,9 @@ oauth2_new(struct oauth2 **out, const struct config *cfg, struct err *err)
 	*out = NULL;
 	if (config_enum(cfg, CONFIG_IMAP_OAUTH2_GRANT) == CONFIG_GRANT_NONE)
 		return 0;
+	/* The process is about to hold a client secret, a private key and
+	 * tokens: no core file of it. */
+	prctl(PR_SET_DUMPABLE, 0);
 	o = xcalloc(1, sizeof(*o));
 	o->grant = config_enum(cfg, CONFIG_IMAP_OAUTH2_GRANT);
 	o->provider = config_enum(cfg, CONFIG_IMAP_OAUTH2_PROVIDER);
@@ -446,18 +452,19 @@ take_answer(struct oauth2 *o, const char *grant, long status,
 		    o->host, grant);
 	if (rt != NULL && !token_ok(rt))
 		rt = NULL;
+	/* A stranger's number: a day at most, so issued + life never
+	 * overflows and a token is asked for again at least daily. */
 	if (life < 1)
 		life = DEFAULT_LIFETIME_S;
-	free(o->cached.access_token);
-	o->cached.access_token = xstrdup(at);
+	if (life > MAX_LIFETIME_S)
+		life = MAX_LIFETIME_S;
+	oauth2_token_set(&o->cached.access_token, at);
 	o->cached.issued = (long long)time(NULL);
 	o->cached.expires = o->cached.issued + life;
 	/* Microsoft hands out a new refresh token each time; Google keeps
 	 * the one it gave. */
-	if (rt != NULL) {
-		config_secret_free(o->cached.refresh_token);
-		o->cached.refresh_token = xstrdup(rt);
-	}
+	if (rt != NULL)
+		oauth2_token_set(&o->cached.refresh_token, rt);
 	memcpy(o->cached.settings, o->settings, sizeof(o->settings));
 	log_info("oauth2: new access token from %s (%s), valid %lld s", o->host,
 	    grant, life);

@@ -15,17 +15,28 @@
 
 #define CACHE_NAME "oauth2-token.cache"
 
+/* Wipes a token and frees it. */
+static void
+token_free(char *t)
+{
+	if (t != NULL) {
+		explicit_bzero(t, strlen(t));
+		free(t);
+	}
+}
+
+void
+oauth2_token_set(char **slot, const char *value)
+{
+	token_free(*slot);
+	*slot = value != NULL ? xstrdup(value) : NULL;
+}
+
 void
 oauth2_cached_clear(struct oauth2_cached *c)
 {
-	if (c->access_token != NULL) {
-		explicit_bzero(c->access_token, strlen(c->access_token));
-		free(c->access_token);
-	}
-	if (c->refresh_token != NULL) {
-		explicit_bzero(c->refresh_token, strlen(c->refresh_token));
-		free(c->refresh_token);
-	}
+	token_free(c->access_token);
+	token_free(c->refresh_token);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -76,11 +87,9 @@ cache_line(struct oauth2_cached *c, const char *line)
 			return -1;
 		*(n == 7 ? &c->expires : &c->issued) = t;
 	} else if (n == 12 && strncmp(line, "access_token", 12) == 0) {
-		free(c->access_token);
-		c->access_token = xstrdup(v);
+		oauth2_token_set(&c->access_token, v);
 	} else if (n == 13 && strncmp(line, "refresh_token", 13) == 0) {
-		free(c->refresh_token);
-		c->refresh_token = xstrdup(v);
+		oauth2_token_set(&c->refresh_token, v);
 	}
 	/* Other names: a later version's; skipped. */
 	return 0;

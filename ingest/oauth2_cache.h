@@ -39,6 +39,10 @@ int oauth2_cache_write(
 /* Wipes and frees the tokens. */
 void oauth2_cached_clear(struct oauth2_cached *c);
 
+/* Replaces the token in *slot (wiped, then freed) with a copy of value
+ * (NULL: none). */
+void oauth2_token_set(char **slot, const char *value);
+
 /*
  * Where the cache is when imap_oauth2_cache is not set:
  * oauth2-token.cache in dmarcsift's state directory, the one that holds

@@ -2,6 +2,7 @@
 
 #include "dynbuf.h"
 #include "err.h"
+#include "ipaddr.h"
 #include "log.h"
 
 #include <curl/curl.h>
@@ -15,14 +16,6 @@ oauth2_form_add(struct oauth2_form *f, const char *name, const char *value)
 		return;
 	f->name[f->n] = name;
 	f->value[f->n++] = value;
-}
-
-static int
-loopback(const char *host)
-{
-	return strcasecmp(host, "localhost") == 0 ||
-	    strncmp(host, "127.", 4) == 0 || strcmp(host, "[::1]") == 0 ||
-	    strcmp(host, "::1") == 0;
 }
 
 int
@@ -43,7 +36,7 @@ oauth2_http_check_url(const char *what, const char *url, char *host,
 		rc = err_set(err, ERR_USAGE,
 		    "%s: no user or password in the URL, please", what);
 	} else if (strcmp(scheme, "https") != 0 &&
-	    !(strcmp(scheme, "http") == 0 && loopback(h))) {
+	    !(strcmp(scheme, "http") == 0 && ip_host_loopback(h))) {
 		rc = err_set(err, ERR_USAGE,
 		    "%s: want an https:// URL (http:// only to a loopback "
 		    "address)",

@@ -94,6 +94,26 @@ test_ip_normalize(void **state)
 	}
 }
 
+/* Loopback hosts for http:// (OAuth2 endpoints): a name that only
+ * begins "127." is someone else's host. */
+static void
+test_ip_host_loopback(void **state)
+{
+	(void)state;
+	assert_true(ip_host_loopback("localhost"));
+	assert_true(ip_host_loopback("LocalHost"));
+	assert_true(ip_host_loopback("127.0.0.1"));
+	assert_true(ip_host_loopback("127.8.9.10"));
+	assert_true(ip_host_loopback("::1"));
+	assert_true(ip_host_loopback("[::1]"));
+	assert_false(ip_host_loopback("127.attacker.example"));
+	assert_false(ip_host_loopback("127.0.0.1.attacker.example"));
+	assert_false(ip_host_loopback("128.0.0.1"));
+	assert_false(ip_host_loopback("localhost.example"));
+	assert_false(ip_host_loopback(""));
+	assert_false(ip_host_loopback(NULL));
+}
+
 static void
 test_text(void **state)
 {
@@ -507,6 +527,7 @@ main(void)
 	    cmocka_unit_test(test_err_prefix),
 	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_ip_normalize),
+	    cmocka_unit_test(test_ip_host_loopback),
 	    cmocka_unit_test(test_text),
 	    cmocka_unit_test(test_clock_text),
 	    cmocka_unit_test(test_json_string),
