@@ -927,6 +927,9 @@ db_check_violation(const struct db *db)
 int
 db_data_error(const struct db *db)
 {
+	/* 54000, program_limit_exceeded, is a row too big for an index:
+	 * a stranger's strings, not a failing server. */
 	return strncmp(db->sqlstate, "22", 2) == 0 ||
-	    strncmp(db->sqlstate, "23", 2) == 0;
+	    strncmp(db->sqlstate, "23", 2) == 0 ||
+	    strcmp(db->sqlstate, "54000") == 0;
 }

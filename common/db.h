@@ -142,9 +142,9 @@ void db_copy_cancel(struct db *db);
 /* Whether the last error was a deadlock or serialization failure, after
  * which the whole transaction may simply be tried again. */
 int db_retryable(const struct db *db);
-/* Whether the last error was about the data (SQLSTATE class 22, 23): a
- * value out of range, a broken encoding, a violated check.  The statement
- * failed, not the connection. */
+/* Whether the last error was about the data (SQLSTATE class 22, 23, and
+ * 54000): a value out of range, a broken encoding, a violated check, a
+ * row too big for an index.  The statement failed, not the connection. */
 int db_data_error(const struct db *db);
 /*
  * Whether the last failure was check_violation (23514), which is also how

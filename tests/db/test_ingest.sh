@@ -328,6 +328,21 @@ esac
 [ "$(q "$db" "SELECT messages FROM reports WHERE org_name = 'Big Org'")" = 9223372036854775807 ] ||
 	fail "refuse: the huge total is not capped at 2^63-1"
 
+# 11b. A reporter's name too long for the index that keeps a report once
+# (a stranger's 4,000 characters, within the parser's limits): that input
+# is refused with the database's reason, kept, and the run goes on.
+long=$(head -c 3000 /dev/urandom | base64 -w0 | tr -dc 'a-zA-Z' | head -c 4000)
+sed "s/Awk \"Org\"/$long/; s/awk-1/awk-long/" "$tmp/awkward.xml" >"$tmp/longname.xml"
+"$bin" ingest -q -j 1 --db "$db" "$tmp/longname.xml" "$samples" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "long name: want exit 1, the run going on"
+r=$(q "$db" "SELECT i.outcome || ' ' || (i.raw_gz IS NOT NULL) FROM inputs i WHERE i.source_name LIKE '%/longname.xml'")
+[ "$r" = "refused true" ] || fail "long name: input is '$r'"
+r=$(q "$db" "SELECT reason FROM failed_inputs WHERE source_name LIKE '%/longname.xml'")
+case "$r" in
+"the database refused what this input holds: "*"index row"*) ;;
+*) fail "long name: reason is '$r'" ;;
+esac
+
 # 12. The summary counts dmarcsift's verdict, not the receivers': one
 # stored verdict turned to a failure (its receiver said pass) moves that
 # record's messages to the failing side and its source into the list; the
