@@ -68,7 +68,7 @@ check_report(const struct tlsrpt_report *r, const struct limits *lim)
 			check_str(p->mx_hosts[j], 0, lim);
 		fuzz_check(p->successful <= TLSRPT_MAX_COUNT &&
 		        p->failed <= TLSRPT_MAX_COUNT,
-		    "counts at most 2^53");
+		    "counts at most 2^32");
 		fuzz_check(p->n_failures <= TLSRPT_MAX_FAILURES,
 		    "at most TLSRPT_MAX_FAILURES failure details");
 		for (size_t j = 0; j < p->n_failures; j++) {
@@ -82,7 +82,7 @@ check_report(const struct tlsrpt_report *r, const struct limits *lim)
 			check_str(f->additional_information, 0, lim);
 			check_str(f->failure_reason_code, 0, lim);
 			fuzz_check(f->failed_sessions <= TLSRPT_MAX_COUNT,
-			    "counts at most 2^53");
+			    "counts at most 2^32");
 		}
 	}
 	tlsrpt_digest(r, digest);

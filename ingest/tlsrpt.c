@@ -234,7 +234,7 @@ get_count(
 		return fail(c, ERR_MALFORMED, key, "negative");
 	if ((uint64_t)n > TLSRPT_MAX_COUNT)
 		return fail(c, ERR_MALFORMED, key,
-		    "larger than 2^53: not a count of sessions");
+		    "larger than 2^32: not a count of sessions");
 	*out = (uint64_t)n;
 	return 0;
 }

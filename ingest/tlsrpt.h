@@ -13,7 +13,7 @@
  * as a string or an array of strings; "policy-type" in any case.  Refused:
  * anything that is not strict JSON (RFC 8259), invalid UTF-8 or a NUL in a
  * string, a required member missing or of the wrong type, a count that is
- * not a whole number from 0 to 2^53, an end-datetime before the start.
+ * not a whole number from 0 to 2^32, an end-datetime before the start.
  */
 #ifndef DMARCSIFT_TLSRPT_H
 #define DMARCSIFT_TLSRPT_H
@@ -34,9 +34,10 @@ struct limits;
 #define TLSRPT_MAX_POLICIES 1000
 #define TLSRPT_MAX_FAILURES 10000 /* failure details of one policy */
 #define TLSRPT_MAX_STRINGS 1000 /* policy-string or mx-host entries */
-/* Counts above this are absurd: nothing sent 2^53 sessions, and JSON
- * readers that use doubles cannot say them exactly. */
-#define TLSRPT_MAX_COUNT (UINT64_C(1) << 53)
+/* Counts above this are absurd (four billion sessions to one policy in a
+ * report), and the sums over a day's reports of a domain must stay within
+ * a bigint: 1,000 policies at 2^32 are 2^42 a report. */
+#define TLSRPT_MAX_COUNT (UINT64_C(1) << 32)
 
 struct tlsrpt_failure {
 	char *result_type; /* lower case as sent: "certificate-expired" */

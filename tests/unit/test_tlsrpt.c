@@ -159,7 +159,7 @@ static void
 test_accepted_shapes(void **state)
 {
 	/* mx-host as one string, an offset and fractions in the dates,
-	 * policy-type in capitals, 2^53 exactly, unknown members, null for a
+	 * policy-type in capitals, 2^32 exactly, unknown members, null for a
 	 * member left out, white space after the report. */
 	static const char json[] =
 	    "{\"organization-name\":\"o\",\"report-id\":\"r\",\"extra\":"
@@ -168,7 +168,7 @@ test_accepted_shapes(void **state)
 	    "\"end-datetime\":\"2026-06-01t23:59:59z\"},\"policies\":[{"
 	    "\"policy\":{\"policy-type\":\"TLSA\",\"policy-domain\":\"d\","
 	    "\"mx-host\":\"mx.d\"},\"summary\":{"
-	    "\"total-successful-session-count\":9007199254740992,"
+	    "\"total-successful-session-count\":4294967296,"
 	    "\"total-failure-session-count\":0}}]}\n\r\n  ";
 	struct limits lim;
 	struct tlsrpt_report *r = NULL;
@@ -183,7 +183,7 @@ test_accepted_shapes(void **state)
 	assert_string_equal(r->policies[0].type, "tlsa");
 	assert_int_equal(r->policies[0].n_mx_hosts, 1);
 	assert_string_equal(r->policies[0].mx_hosts[0], "mx.d");
-	assert_int_equal(r->policies[0].successful, UINT64_C(1) << 53);
+	assert_int_equal(r->policies[0].successful, UINT64_C(1) << 32);
 	tlsrpt_free(r);
 }
 
@@ -257,12 +257,11 @@ static const struct refusal refusals[] = {
     {"fraction", WITH_DETAIL("1.5"), ERR_MALFORMED, "not a whole number"},
     {"count as string", WITH_DETAIL("\"7\""), ERR_MALFORMED,
         "failed-session-count: not a number"},
-    {"2^53 + 1", WITH_DETAIL("9007199254740993"), ERR_MALFORMED,
-        "larger than 2^53"},
+    {"2^32 + 1", WITH_DETAIL("4294967297"), ERR_MALFORMED, "larger than 2^32"},
     {"2^64", WITH_DETAIL("18446744073709551616"), ERR_MALFORMED,
-        "larger than 2^53"},
+        "larger than 2^32"},
     {"huge", WITH_DETAIL("99999999999999999999999999999999999999"),
-        ERR_MALFORMED, "larger than 2^53"},
+        ERR_MALFORMED, "larger than 2^32"},
     {"no count", REPORT(HEAD, POLICY, SUMMARY, "{\"result-type\":\"x\"}"),
         ERR_MALFORMED, "failure-details[0].failed-session-count: missing"},
     {"no result-type",
