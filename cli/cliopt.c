@@ -148,7 +148,8 @@ setting_groups(unsigned groups)
 	    (groups & CLIOPT_G_ANALYSIS ? CONFIG_GROUP_ANALYSIS : 0) |
 	    (groups & CLIOPT_G_SMTP ? CONFIG_GROUP_SMTP : 0) |
 	    (groups & CLIOPT_G_RETENTION ? CONFIG_GROUP_RETENTION : 0) |
-	    (groups & CLIOPT_G_ALERTS ? CONFIG_GROUP_ALERTS : 0);
+	    (groups & CLIOPT_G_ALERTS ? CONFIG_GROUP_ALERTS : 0) |
+	    (groups & CLIOPT_G_SERVE ? CONFIG_GROUP_SERVE : 0);
 }
 
 /* ------------------------------------------------------------------------

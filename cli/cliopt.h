@@ -171,6 +171,8 @@ enum cliopt_group {
 	CLIOPT_G_RETENTION = 128,
 	/* the alert_* thresholds and alert_webhook_url */
 	CLIOPT_G_ALERTS = 256,
+	/* the serve_* settings of dmarcsift serve */
+	CLIOPT_G_SERVE = 512,
 };
 
 /* A command, as cliopt_parse() and cliopt_help() see it. */

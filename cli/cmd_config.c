@@ -56,7 +56,8 @@ all_settings(FILE *fp)
 	config_print_help(fp,
 	    CONFIG_GROUP_DB | CONFIG_GROUP_IMAP | CONFIG_GROUP_DNS |
 	        CONFIG_GROUP_ANALYSIS | CONFIG_GROUP_SMTP |
-	        CONFIG_GROUP_RETENTION | CONFIG_GROUP_ALERTS);
+	        CONFIG_GROUP_RETENTION | CONFIG_GROUP_ALERTS |
+	        CONFIG_GROUP_SERVE);
 }
 
 /* Whether v must be quoted to read back as itself. */
@@ -300,7 +301,7 @@ cmd_config(int argc, char **argv)
 	    .opts = opts,
 	    .groups = CLIOPT_G_DATABASE | CLIOPT_G_IMAP | CLIOPT_G_DNS |
 	        CLIOPT_G_ANALYSIS | CLIOPT_G_SMTP | CLIOPT_G_RETENTION |
-	        CLIOPT_G_ALERTS,
+	        CLIOPT_G_ALERTS | CLIOPT_G_SERVE,
 	    .settings_fn = all_settings,
 	    .footer = "Exit status: 0 done (--check: all is well), 2 a bad "
 	              "setting, file or key.\n",

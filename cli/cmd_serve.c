@@ -3,9 +3,10 @@
  * foreground until SIGTERM or SIGINT.
  *
  * Who may listen where: loopback by default and without a login; any
- * other address only with users (--users) and TLS in front of it
- * (--proxy-tls says a reverse proxy terminates it), because Basic
- * credentials and the reports travel in clear otherwise.
+ * other address only with a login (users of --users, or the user a
+ * trusted proxy names in serve_auth_header) and TLS in front of it
+ * (--proxy-tls says a reverse proxy terminates it), because credentials
+ * and the reports travel in clear otherwise.
  */
 #include "commands.h"
 
@@ -111,6 +112,79 @@ listen_arg(void *out, const char *value)
 	return 0;
 }
 
+/* What stands between serve and its clients, from the settings. */
+struct front {
+	const char *auth_header; /* borrowed from the settings; NULL: none */
+	struct httpd_proxies *proxies; /* NULL: none trusted */
+	enum httpd_forwarded forwarded;
+};
+
+static void
+front_free(struct front *f)
+{
+	httpd_proxies_free(f->proxies);
+	memset(f, 0, sizeof(*f));
+}
+
+/*
+ * Reads and checks the serve_* settings, and whether serve may listen at
+ * l with them: off loopback, a login (users_file or the header) and TLS
+ * in front (proxy_tls).  Says what is wrong itself: 0 or -1.
+ */
+static int
+front_read(struct front *f, const struct config *cfg, const char *users_file,
+    int proxy_tls, const struct listen *l)
+{
+	const char *proxies = config_str(cfg, CONFIG_SERVE_TRUSTED_PROXIES);
+	struct err err;
+
+	memset(f, 0, sizeof(*f));
+	f->auth_header = config_str(cfg, CONFIG_SERVE_AUTH_HEADER);
+	f->forwarded = config_enum(cfg, CONFIG_SERVE_FORWARDED) == 1
+	    ? HTTPD_FORWARDED
+	    : HTTPD_X_FORWARDED_FOR;
+	if (f->auth_header != NULL && users_file != NULL) {
+		log_error("serve: --users and serve_auth_header (from %s) "
+		          "are two logins: choose one",
+		    config_origin(cfg, CONFIG_SERVE_AUTH_HEADER));
+		return -1;
+	}
+	if (f->auth_header != NULL && proxies == NULL) {
+		log_error("serve: serve_auth_header (from %s) needs "
+		          "serve_trusted_proxies, the addresses of the proxies "
+		          "that may name a user: from any other, anyone could",
+		    config_origin(cfg, CONFIG_SERVE_AUTH_HEADER));
+		return -1;
+	}
+	if (f->auth_header != NULL &&
+	    serve_auth_header_check(f->auth_header, &err) < 0) {
+		log_error("serve: %s (from %s)", err.msg,
+		    config_origin(cfg, CONFIG_SERVE_AUTH_HEADER));
+		return -1;
+	}
+	if (proxies != NULL &&
+	    httpd_proxies_parse(&f->proxies, proxies, &err) < 0) {
+		log_error("serve: serve_trusted_proxies (from %s): %s",
+		    config_origin(cfg, CONFIG_SERVE_TRUSTED_PROXIES), err.msg);
+		return -1;
+	}
+	if (!l->loopback &&
+	    ((users_file == NULL && f->auth_header == NULL) || !proxy_tls)) {
+		log_error("serve: %s is not a loopback address: anyone who can "
+		          "reach it would read your reports; give a login "
+		          "(--users FILE, or serve_auth_header with "
+		          "serve_trusted_proxies) and put a reverse proxy that "
+		          "terminates TLS in front (--proxy-tls), or listen on "
+		          "127.0.0.1",
+		    l->text);
+		goto fail;
+	}
+	return 0;
+fail:
+	front_free(f);
+	return -1;
+}
+
 static const char about[] =
     "Serves the dashboard over HTTP, in the foreground (for systemd), until "
     "SIGTERM\nor SIGINT, one line per request on stderr.  Pages:\n"
@@ -147,10 +221,15 @@ static const char about[] =
     "and\n?until=YYYY-MM-DD.  It only reads (a read-only role is enough: "
     "sql/README.md)\nand never asks DNS: names come from the cache that "
     "sources and report\nfill.\n\n"
-    "It listens on loopback unless told otherwise; another address needs "
-    "--users\nFILE (USER:HASH lines, hashes from `mkpasswd -m yescrypt`) "
-    "and --proxy-tls,\nsaying a reverse proxy in front of it terminates "
-    "TLS: dmarcsift does not\nspeak TLS itself.\n";
+    "It listens on loopback unless told otherwise.  Another address "
+    "needs a login:\n--users FILE (USER:HASH lines, hashes from `mkpasswd "
+    "-m yescrypt`), or\n--serve-auth-header NAME, the header in which a "
+    "reverse proxy at an address\nof --serve-trusted-proxies names the "
+    "user it logged in; and --proxy-tls,\nsaying a reverse proxy in front "
+    "terminates TLS: dmarcsift does not speak TLS\nitself.  Behind "
+    "trusted proxies, the client of a request (its log line, the\nlimit "
+    "of wrong passwords) is the address the proxy gives in "
+    "X-Forwarded-For\n(or Forwarded, --serve-forwarded forwarded).\n";
 
 int
 cmd_serve(int argc, char **argv)
@@ -164,7 +243,7 @@ cmd_serve(int argc, char **argv)
 	    CLIOPT_OPT_STRING("users", "FILE", &users_file,
 	        "ask for a user and password of FILE (USER:HASH lines)"),
 	    CLIOPT_OPT_FLAG("proxy-tls", &proxy_tls,
-	        "a reverse proxy in front terminates TLS: with --users, "
+	        "a reverse proxy in front terminates TLS: with a login, "
 	        "allows an address other than loopback"),
 	    CLIOPT_OPT_NUMBER("threads", 0, "N", &threads, 1, 64,
 	        "requests answered at once, a database connection each "
@@ -176,18 +255,22 @@ cmd_serve(int argc, char **argv)
 	};
 	const struct cliopt_cmd cmd = {
 	    .usage = "usage: dmarcsift serve [--listen ADDR:PORT] [--users "
-	             "FILE [--proxy-tls]]\n"
+	             "FILE] [--proxy-tls]\n"
+	             "                       [--serve-auth-header NAME "
+	             "--serve-trusted-proxies LIST]\n"
 	             "                       [--threads N] [--timeout "
 	             "SECONDS] [--db CONNINFO]\n",
 	    .about = about,
 	    .opts = opts,
-	    .groups = CLIOPT_G_COMMON | CLIOPT_G_DATABASE | CLIOPT_G_ANALYSIS,
+	    .groups = CLIOPT_G_COMMON | CLIOPT_G_DATABASE | CLIOPT_G_ANALYSIS |
+	        CLIOPT_G_SERVE,
 	    .footer = "Exit status: 0 stopped by a signal, 2 could not run "
-	              "(also: another address\nthan loopback without "
-	              "--users and --proxy-tls).\n",
+	              "(also: another address\nthan loopback without a "
+	              "login and TLS).\n",
 	    .no_operands = 1,
 	};
-	struct httpd_limits lim = {0};
+	struct httpd_options ho = {0};
+	struct front front = {0};
 	struct serve_users *users = NULL;
 	struct serve_routes routes = {0};
 	struct serve_pool *pool = NULL;
@@ -202,22 +285,15 @@ cmd_serve(int argc, char **argv)
 	cliopt_init(&co);
 	if ((rc = cliopt_parse(&co, &cmd, argc, argv)) != CLIOPT_GO)
 		return rc;
-	if (!l.loopback && (users_file == NULL || !proxy_tls)) {
-		log_error(
-		    "serve: %s is not a loopback address: anyone who can "
-		    "reach it would read your reports; give --users FILE "
-		    "and put a reverse proxy that terminates TLS in front "
-		    "(--proxy-tls), or listen on 127.0.0.1",
-		    l.text);
-		return EXIT_CANNOT_RUN;
-	}
-	if (users_file != NULL &&
-	    serve_users_load(&users, users_file, &err) < 0) {
+	/* Settings that are wrong are said now, not on the first page. */
+	if (cliopt_settings(&cfg, &err) < 0) {
 		log_error("%s", err.msg);
 		return EXIT_CANNOT_RUN;
 	}
-	/* Settings that are wrong are said now, not on the first page. */
-	if (cliopt_settings(&cfg, &err) < 0) {
+	if (front_read(&front, cfg, users_file, proxy_tls, &l) < 0)
+		return EXIT_CANNOT_RUN;
+	if (users_file != NULL &&
+	    serve_users_load(&users, users_file, &err) < 0) {
 		log_error("%s", err.msg);
 		goto fail;
 	}
@@ -228,13 +304,17 @@ cmd_serve(int argc, char **argv)
 		goto fail;
 	routes.pool = pool;
 	routes.users = users;
-	lim.threads = (unsigned)threads;
-	lim.connections = SERVE_CONNECTIONS;
-	lim.per_ip = SERVE_PER_IP;
-	lim.timeout = (unsigned)timeout;
-	lim.memory = SERVE_MEMORY;
-	lim.target_max = SERVE_TARGET_MAX;
+	routes.auth_header = front.auth_header;
+	ho.lim.threads = (unsigned)threads;
+	ho.lim.connections = SERVE_CONNECTIONS;
+	ho.lim.per_ip = SERVE_PER_IP;
+	ho.lim.timeout = (unsigned)timeout;
+	ho.lim.memory = SERVE_MEMORY;
+	ho.lim.target_max = SERVE_TARGET_MAX;
 	web_csp(csp, sizeof(csp));
+	ho.csp = csp;
+	ho.proxies = front.proxies;
+	ho.forwarded = front.forwarded;
 	/* The signals that stop it are waited for here, never delivered to
 	 * the server's threads, which inherit this mask. */
 	sigemptyset(&stop);
@@ -242,13 +322,16 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (httpd_start(&h, (const struct sockaddr *)&l.ss, &lim, csp,
-	        serve_handle, &routes, &err) < 0) {
+	if (httpd_start(&h, (const struct sockaddr *)&l.ss, &ho, serve_handle,
+	        &routes, &err) < 0) {
 		log_error("serve: %s: %s", l.text, err.msg);
 		goto fail;
 	}
 	fprintf(stderr, "dmarcsift: serving http://%s:%u/%s\n", l.text,
-	    httpd_port(h), users != NULL ? " (login required)" : "");
+	    httpd_port(h),
+	    users != NULL                   ? " (login required)"
+	        : front.auth_header != NULL ? " (users named by the proxy)"
+	                                    : "");
 	while (sigwait(&stop, &sig) != 0)
 		;
 	fprintf(stderr, "dmarcsift: %s: stopping\n",
@@ -256,9 +339,11 @@ cmd_serve(int argc, char **argv)
 	httpd_stop(h);
 	serve_pool_close(pool);
 	serve_users_free(users);
+	front_free(&front);
 	return EXIT_OK;
 fail:
 	serve_pool_close(pool);
 	serve_users_free(users);
+	front_free(&front);
 	return EXIT_CANNOT_RUN;
 }

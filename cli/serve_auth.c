@@ -324,3 +324,43 @@ serve_users_check(
 	pthread_mutex_unlock(&u->lock);
 	return ok ? SERVE_AUTH_OK : SERVE_AUTH_NO;
 }
+
+enum serve_proxy_user
+serve_proxy_user(int from_proxy, const char *value)
+{
+	size_t len;
+
+	if (!from_proxy)
+		return SERVE_PROXY_USER_UNTRUSTED;
+	if (value == NULL || (len = strlen(value)) == 0)
+		return SERVE_PROXY_USER_NONE;
+	if (len > SERVE_PROXY_USER_MAX || !text_is_printable(value, len))
+		return SERVE_PROXY_USER_BAD;
+	return SERVE_PROXY_USER_OK;
+}
+
+int
+serve_auth_header_check(const char *name, struct err *err)
+{
+	/* Headers a client or the proxy sends for other ends. */
+	static const char *const theirs[] = {"Authorization", "Cookie", "Host",
+	    "Forwarded", "X-Forwarded-For", "X-Real-IP", "Proxy-Authorization",
+	    "Content-Length", "Transfer-Encoding", "Connection", "User-Agent",
+	    "Referer", "Accept", NULL};
+	size_t len = strlen(name);
+
+	if (len == 0 || len > 64 ||
+	    strspn(name,
+	        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	        "0123456789!#$%&'*+-.^_`|~") != len)
+		return err_set(err, ERR_USAGE,
+		    "serve_auth_header: want a header name of letters, digits "
+		    "and '-' (X-Remote-User), of at most 64 bytes");
+	for (size_t i = 0; theirs[i] != NULL; i++)
+		if (strcasecmp(name, theirs[i]) == 0)
+			return err_set(err, ERR_USAGE,
+			    "serve_auth_header: %s is not a header a proxy "
+			    "names a user in (X-Remote-User)",
+			    theirs[i]);
+	return 0;
+}

@@ -1,6 +1,7 @@
 /*
  * serve_auth: who may read `dmarcsift serve`'s pages: the users of a file
- * of salted password hashes, checked against HTTP Basic credentials.
+ * of salted password hashes, checked against HTTP Basic credentials; or
+ * the user a trusted reverse proxy names in a header.
  *
  * The file holds one USER:HASH a line ('#' starts a comment line), HASH
  * as crypt(3) writes it: yescrypt ($y$, `mkpasswd -m yescrypt`), SHA-512
@@ -49,5 +50,28 @@ enum serve_auth {
  */
 enum serve_auth serve_users_check(
     struct serve_users *u, const char *authorization, const char *peer);
+
+/* The longest user name a proxy's header may hold. */
+#define SERVE_PROXY_USER_MAX 256
+
+enum serve_proxy_user {
+	SERVE_PROXY_USER_OK,
+	SERVE_PROXY_USER_UNTRUSTED, /* not from a trusted proxy */
+	SERVE_PROXY_USER_NONE, /* no header, or an empty one */
+	SERVE_PROXY_USER_BAD, /* too long, or not printable UTF-8 */
+};
+
+/*
+ * Whether value, the user header of a request (NULL: none), names a
+ * user: only when the request came from a trusted proxy (from_proxy),
+ * since anyone else could write the header, and only a printable name of
+ * at most SERVE_PROXY_USER_MAX bytes.
+ */
+enum serve_proxy_user serve_proxy_user(int from_proxy, const char *value);
+
+/* Whether name is a header name (an RFC 9110 token) that may name a user:
+ * not one that HTTP or a browser sets itself (Authorization, Cookie,
+ * Host, Forwarded...).  0, or -1 with why in err. */
+int serve_auth_header_check(const char *name, struct err *err);
 
 #endif

@@ -231,18 +231,51 @@ page(struct analysis_env *e, const struct serve_target *t,
 	}
 }
 
-void
-serve_handle(void *arg, const struct httpd_request *rq, struct httpd_reply *out)
+/* The user a trusted proxy named, or 0 with the refusal made. */
+static int
+proxy_user(const struct serve_routes *r, const struct httpd_request *rq,
+    int json, struct httpd_reply *out, const char **user)
 {
-	const struct serve_routes *r = arg;
+	const char *text;
+
+	*user = httpd_header(rq, r->auth_header);
+	switch (serve_proxy_user(httpd_from_proxy(rq), *user)) {
+	case SERVE_PROXY_USER_OK:
+		return 1;
+	case SERVE_PROXY_USER_UNTRUSTED:
+		text = "this dmarcsift takes its users from a reverse proxy, "
+		       "and your address is not one it trusts";
+		out->why = "user header not from a trusted proxy";
+		break;
+	case SERVE_PROXY_USER_NONE:
+		text = "the reverse proxy in front named no user";
+		out->why = "no user header from the proxy";
+		break;
+	default:
+		text = "the reverse proxy in front named a user too long or "
+		       "not printable";
+		out->why = "user header too long or not printable";
+		break;
+	}
+	/* Refused, the value is no user to log. */
+	*user = NULL;
+	serve_fail(out, json, 403, "Forbidden", text);
+	return 0;
+}
+
+/* The answer to a request whose user, if any, is known. */
+static void
+route(const struct serve_routes *r, const struct httpd_request *rq, int json,
+    struct httpd_reply *out)
+{
 	const char *path = httpd_path(rq), *why;
 	struct serve_target t;
 	struct web_period p;
 	struct analysis_env *e;
-	int json = strncmp(path, "/api/", 5) == 0, broken = 0, status;
+	int broken = 0, status;
+	int login = r->users != NULL || r->auth_header != NULL;
 
-	if (r->users == NULL &&
-	    !serve_host_loopback(httpd_header(rq, "Host"))) {
+	if (!login && !serve_host_loopback(httpd_header(rq, "Host"))) {
 		serve_fail(out, json, 421, "Misdirected request",
 		    "this dmarcsift answers to localhost, 127.0.0.1 and [::1] "
 		    "only");
@@ -250,7 +283,7 @@ serve_handle(void *arg, const struct httpd_request *rq, struct httpd_reply *out)
 	}
 	if (r->users != NULL) {
 		enum serve_auth a = serve_users_check(r->users,
-		    httpd_header(rq, "Authorization"), httpd_peer(rq));
+		    httpd_header(rq, "Authorization"), httpd_client(rq));
 
 		if (a == SERVE_AUTH_LIMITED) {
 			serve_fail(out, json, 429, "Too many failed logins",
@@ -268,7 +301,7 @@ serve_handle(void *arg, const struct httpd_request *rq, struct httpd_reply *out)
 		}
 	}
 	if (strcmp(path, WEB_STYLE_PATH) == 0) {
-		style(out, r->users != NULL);
+		style(out, login);
 		return;
 	}
 	if ((why = serve_target_of(rq, path, json, &t, &status)) != NULL) {
@@ -301,4 +334,17 @@ serve_handle(void *arg, const struct httpd_request *rq, struct httpd_reply *out)
 		if (!broken)
 			break;
 	}
+}
+
+void
+serve_handle(void *arg, const struct httpd_request *rq, struct httpd_reply *out)
+{
+	const struct serve_routes *r = arg;
+	const char *user = NULL;
+	int json = strncmp(httpd_path(rq), "/api/", 5) == 0;
+
+	if (r->auth_header != NULL && !proxy_user(r, rq, json, out, &user))
+		return;
+	route(r, rq, json, out);
+	out->user = user;
 }

@@ -26,7 +26,10 @@
  * checked as the CLI checks --since and --until (400 otherwise).  A
  * domain with no report at all is 404, and so is an address no report
  * names for the domain in the period, or a report or input not stored.
- * With users set, every path needs their Basic credentials (401).
+ * With users set, every path needs their Basic credentials (401), the
+ * login limit counting the client a trusted proxy names (httpd_client());
+ * with auth_header set, every path needs that header from a trusted
+ * proxy (403 otherwise), and the request is logged as its user.
  */
 #ifndef DMARCSIFT_SERVE_ROUTES_H
 #define DMARCSIFT_SERVE_ROUTES_H
@@ -41,6 +44,8 @@ struct web_period;
 struct serve_routes {
 	struct serve_pool *pool;
 	struct serve_users *users; /* NULL: no login asked */
+	/* The header a trusted proxy names the user in; NULL: none. */
+	const char *auth_header;
 };
 
 /*

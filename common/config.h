@@ -287,6 +287,20 @@ struct err;
 	    "what ingest keeps of a failure report (personal data): minimal, " \
 	    "the fields that name the failure and of the original mail its "   \
 	    "header names, From, Subject, Message-ID and Date; none, a count") \
+	S(SERVE_AUTH_HEADER, "serve_auth_header", "serve-auth-header", SERVE, \
+	    STRING, "", 0, 0, NULL, 0, NULL,                                   \
+	    "for serve: the request header in which a reverse proxy names "    \
+	    "the user it logged in (X-Remote-User), taken from "               \
+	    "serve_trusted_proxies only; empty: none")                         \
+	S(SERVE_TRUSTED_PROXIES, "serve_trusted_proxies",                      \
+	    "serve-trusted-proxies", SERVE, STRING, "", 0, 0, NULL, 0, NULL,   \
+	    "for serve: the reverse proxies' addresses and networks "          \
+	    "(ADDRESS/BITS), comma-separated, whose user header and client "   \
+	    "address serve believes; empty: none")                             \
+	S(SERVE_FORWARDED, "serve_forwarded", "serve-forwarded", SERVE, ENUM,  \
+	    "x-forwarded-for", 0, 0, "x-forwarded-for|forwarded", 0, NULL,     \
+	    "for serve: the header in which the trusted proxies give the "     \
+	    "client's address (the one the proxy sets, never both)")           \
 	S(INPUT_BYTES, "input_bytes", "input-bytes", DB, SIZE, "128M",         \
 	    1 * CONFIG_KiB, 64 * CONFIG_GiB, NULL, 0, NULL,                    \
 	    "size of one input (file or mail) as received")                    \
@@ -336,6 +350,7 @@ enum config_group {
 	CONFIG_GROUP_SMTP = 16,
 	CONFIG_GROUP_RETENTION = 32,
 	CONFIG_GROUP_ALERTS = 64,
+	CONFIG_GROUP_SERVE = 128,
 };
 
 enum config_type {

@@ -9,21 +9,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "dynbuf.h"
 #include "err.h"
 #include "log.h"
 #include "text.h"
 #include "xalloc.h"
 
-/* Bytes of a request target kept for the log line. */
+/* Bytes of a request target kept for the log line, and of a user. */
 #define LOG_TARGET 256
+#define LOG_USER 160
+/* The most of a forwarding header's values read: past it, the request
+ * is its proxy's. */
+#define FORWARDED_MAX 8192
 
 struct httpd {
 	struct MHD_Daemon *d;
 	struct httpd_limits lim;
 	char *csp;
+	const struct httpd_proxies *proxies;
+	enum httpd_forwarded forwarded;
 	httpd_handler handler;
 	void *arg;
 };
@@ -34,6 +42,10 @@ struct httpd_request {
 	struct MHD_Connection *conn;
 	struct timespec t0;
 	char peer[INET6_ADDRSTRLEN];
+	char client[IP_TEXT_MAX];
+	int placed, from_proxy; /* client known; peer a trusted proxy */
+	char user[LOG_USER]; /* escaped; "" for none */
+	const char *why; /* of a refusal, static */
 	char target[LOG_TARGET]; /* printable, cut */
 	size_t target_len; /* as sent */
 	const char *method, *path; /* the library's, during the handler */
@@ -52,6 +64,18 @@ const char *
 httpd_peer(const struct httpd_request *rq)
 {
 	return rq->peer;
+}
+
+int
+httpd_from_proxy(const struct httpd_request *rq)
+{
+	return rq->from_proxy;
+}
+
+const char *
+httpd_client(const struct httpd_request *rq)
+{
+	return rq->placed ? rq->client : rq->peer;
 }
 
 const char *
@@ -92,6 +116,74 @@ peer_text(struct MHD_Connection *c, char *out, size_t size)
 		    (socklen_t)size);
 }
 
+/* Every value of the header *name, joined with commas, into a dynbuf. */
+struct gather {
+	const char *name;
+	struct dynbuf b;
+	int full;
+};
+
+static enum MHD_Result
+gather_one(
+    void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct gather *g = cls;
+
+	(void)kind;
+	if (key == NULL || value == NULL || strcasecmp(key, g->name) != 0)
+		return MHD_YES;
+	if ((g->b.len > 0 && dynbuf_addstr(&g->b, ",") < 0) ||
+	    dynbuf_addstr(&g->b, value) < 0)
+		g->full = 1;
+	return MHD_YES;
+}
+
+/* Who the request is from: the peer, or, from a trusted proxy, whom it
+ * names (its headers are read by now). */
+static void
+place(struct httpd_request *rq)
+{
+	struct gather g = {0};
+
+	rq->placed = 1;
+	snprintf(rq->client, sizeof(rq->client), "%s", rq->peer);
+	if (!httpd_proxies_trusts(rq->h->proxies, rq->peer))
+		return;
+	rq->from_proxy = 1;
+	g.name = rq->h->forwarded == HTTPD_FORWARDED ? "Forwarded"
+	                                             : "X-Forwarded-For";
+	dynbuf_init(&g.b, FORWARDED_MAX);
+	MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, gather_one, &g);
+	/* Cut, the rightmost hops would be lost: the proxy's then. */
+	httpd_proxies_client(rq->h->proxies, rq->h->forwarded,
+	    g.full ? NULL : g.b.p, rq->peer, rq->client);
+	dynbuf_free(&g.b);
+}
+
+/* A user for the log line: letters, digits and ._@+- as they are, every
+ * other byte %XX, so that no name can forge a field or a line. */
+static void
+user_text(const char *u, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (; *u != '\0'; u++) {
+		unsigned char c = (unsigned char)*u;
+		int plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("._@+-", c) != NULL;
+
+		if (o + (plain ? 1 : 3) + 4 > size) {
+			memcpy(out + o, "...", 4);
+			return;
+		}
+		if (plain)
+			out[o++] = (char)c;
+		else
+			o += (size_t)snprintf(out + o, size - o, "%%%02X", c);
+	}
+	out[o] = '\0';
+}
+
 /* The library calls this with the raw target once the request line is
  * read: the request's state starts here, and is freed by done(). */
 static void *
@@ -118,7 +210,7 @@ done(void *cls, struct MHD_Connection *c, void **con_cls,
 {
 	struct httpd_request *rq = *con_cls;
 	struct timespec t1;
-	char line[LOG_TARGET + 200], status[8];
+	char line[LOG_TARGET + LOG_USER + 300], status[8];
 	long long ms;
 	int n;
 
@@ -131,11 +223,16 @@ done(void *cls, struct MHD_Connection *c, void **con_cls,
 		snprintf(status, sizeof(status), "%d", rq->status);
 	else
 		snprintf(status, sizeof(status), "-");
-	n = snprintf(line, sizeof(line), "%s %s %s %s %zu %lldms%s\n", rq->peer,
+	n = snprintf(line, sizeof(line),
+	    "%s %s %s %s %zu %lldms%s%s%s%s%s%s%s\n", httpd_client(rq),
 	    rq->method_log, rq->target, status, rq->bytes, ms,
-	    toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED    ? " (timed out)"
-	        : toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
-	                                                     : " (cut off)");
+	    rq->user[0] != '\0' ? " user=" : "", rq->user,
+	    rq->from_proxy ? " via=" : "", rq->from_proxy ? rq->peer : "",
+	    rq->why != NULL ? " (" : "", rq->why != NULL ? rq->why : "",
+	    rq->why != NULL                                     ? ")"
+	        : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
+	        : toe == MHD_REQUEST_TERMINATED_COMPLETED_OK    ? ""
+	                                                        : " (cut off)");
 	if (n > 0)
 		(void)!write(STDERR_FILENO, line,
 		    (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
@@ -221,6 +318,9 @@ answer(struct httpd_request *rq, struct httpd_reply *rp)
 	}
 	rq->answered = 1;
 	rq->status = rp->status;
+	if (rp->user != NULL)
+		user_text(rp->user, rq->user, sizeof(rq->user));
+	rq->why = rp->why;
 	rq->bytes = strcmp(rq->method, "HEAD") == 0 ? 0 : rp->len;
 	ret = MHD_queue_response(rq->conn, (unsigned)rp->status, r);
 	MHD_destroy_response(r);
@@ -248,6 +348,8 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 
 	if (rq == NULL)
 		return MHD_NO;
+	if (!rq->placed)
+		place(rq);
 	/* A body after the answer (a POST refused at once) is dropped. */
 	if (rq->answered) {
 		*upload_size = 0;
@@ -291,17 +393,20 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 
 int
 httpd_start(struct httpd **out, const struct sockaddr *sa,
-    const struct httpd_limits *lim, const char *csp, httpd_handler handler,
-    void *arg, struct err *err)
+    const struct httpd_options *o, httpd_handler handler, void *arg,
+    struct err *err)
 {
 	struct httpd *h = xcalloc(1, sizeof(*h));
+	const struct httpd_limits *lim = &o->lim;
 	unsigned flags =
 	    MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 
 	if (sa->sa_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	h->lim = *lim;
-	h->csp = xstrdup(csp);
+	h->csp = xstrdup(o->csp);
+	h->proxies = o->proxies;
+	h->forwarded = o->forwarded;
 	h->handler = handler;
 	h->arg = arg;
 	/* The logger first, so that the library's word on the options

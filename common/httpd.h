@@ -18,16 +18,25 @@
  * connection's request line and headers, and a pool of threads that run
  * the handler, each one request at a time.
  *
+ * Behind reverse proxies it trusts (httpd_proxy.h), the client of a
+ * request from one of them is the address the proxy hands on in the
+ * header it writes; from anyone else, the connection's address.
+ *
  * One line per request goes to stderr when it ends: the client's address,
  * method, target (made printable and cut), status, body bytes and the
  * milliseconds from its first line to its end; "-" for what a request cut
- * off before its answer never had.
+ * off before its answer never had; then " user=NAME" for a user the
+ * handler named (each byte but letters, digits and ._@+- as %XX),
+ * " via=PROXY" for a request a trusted proxy passed on, and in brackets
+ * why the handler refused it, or that it timed out or was cut off.
  */
 #ifndef DMARCSIFT_HTTPD_H
 #define DMARCSIFT_HTTPD_H
 
 #include <stddef.h>
 #include <sys/socket.h>
+
+#include "httpd_proxy.h"
 
 struct err;
 struct httpd;
@@ -40,6 +49,16 @@ struct httpd_limits {
 	unsigned timeout; /* seconds a connection may stay silent */
 	size_t memory; /* bytes for one connection's request and headers */
 	size_t target_max; /* bytes of the request target, path and query */
+};
+
+/* How httpd_start() sets the server up. */
+struct httpd_options {
+	struct httpd_limits lim;
+	const char *csp; /* the Content-Security-Policy of every answer */
+	/* The proxies whose header kind names the client (NULL: none);
+	 * the caller keeps them until httpd_stop(). */
+	const struct httpd_proxies *proxies;
+	enum httpd_forwarded forwarded;
 };
 
 /* What the handler answers.  It starts zeroed; status 0 is a 500. */
@@ -57,6 +76,10 @@ struct httpd_reply {
 	 * ("" for none).  Letters, digits, '.', '-' and '_' only: any other
 	 * character is sent as '_'. */
 	char attachment[96];
+	/* For the request's log line: the user it was answered as (any
+	 * bytes; escaped there), and why it was refused (a sentence of
+	 * ours); NULL for none. */
+	const char *user, *why;
 };
 
 typedef void (*httpd_handler)(
@@ -70,19 +93,23 @@ const char *httpd_path(const struct httpd_request *rq);
 const char *httpd_arg(const struct httpd_request *rq, const char *key);
 /* The value of request header name (any case), or NULL. */
 const char *httpd_header(const struct httpd_request *rq, const char *name);
-/* The client's address as text ("192.0.2.1", "2001:db8::1"; "" when not
- * known): what a limit per client keys on. */
+/* The address of the connection as text ("192.0.2.1", "2001:db8::1"; "-"
+ * when not known). */
 const char *httpd_peer(const struct httpd_request *rq);
+/* Whether the connection comes from a trusted proxy. */
+int httpd_from_proxy(const struct httpd_request *rq);
+/* The client's address: the one a trusted proxy hands on, else the
+ * peer's.  What a limit per client keys on. */
+const char *httpd_client(const struct httpd_request *rq);
 
 /*
  * Listens on sa (IPv4 or IPv6; port 0 picks a free one) and serves from
- * threads of its own until httpd_stop().  csp is the
- * Content-Security-Policy of every answer (copied).  *out is the
+ * threads of its own until httpd_stop().  o->csp is copied.  *out is the
  * caller's.  ERR_IO when it cannot listen.
  */
 int httpd_start(struct httpd **out, const struct sockaddr *sa,
-    const struct httpd_limits *lim, const char *csp, httpd_handler handler,
-    void *arg, struct err *err);
+    const struct httpd_options *o, httpd_handler handler, void *arg,
+    struct err *err);
 /* The port it listens on. */
 unsigned httpd_port(const struct httpd *h);
 /* Stops listening, waits for the handlers running, closes every

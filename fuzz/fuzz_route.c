@@ -82,6 +82,19 @@ httpd_peer(const struct httpd_request *rq)
 	return "127.0.0.1";
 }
 
+const char *
+httpd_client(const struct httpd_request *rq)
+{
+	return httpd_peer(rq);
+}
+
+int
+httpd_from_proxy(const struct httpd_request *rq)
+{
+	(void)rq;
+	return 0;
+}
+
 static int
 hex(int c)
 {

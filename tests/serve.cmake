@@ -2,6 +2,8 @@
 # and base64 (common/base64.c: a CSP hash, Basic credentials).
 ds_unit_test(test_web_render LIBS dsreports dsanalyze)
 ds_unit_test(test_base64)
+# The trusted proxies of serve and the client one names (httpd_proxy.c).
+ds_unit_test(test_httpd_proxy LIBS dshttpd)
 
 # dmarcsift serve (issue 14): the real binary as the read-only role against
 # a real PostgreSQL, asked with curl (status codes, security headers,
@@ -23,3 +25,11 @@ add_test(NAME db/serve_browser COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg
   ${DS_SRC}/sql ${CMAKE_BINARY_DIR}/test-output/browser)
 set_tests_properties(db/serve_browser PROPERTIES LABELS "db;serve;browser"
   TIMEOUT 300 SKIP_RETURN_CODE 77)
+
+# dmarcsift serve behind a reverse proxy (issue 14): the user a trusted
+# proxy names, the client it forwards (the login limit counts it).
+add_test(NAME db/serve_proxy COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg
+  run sh ${CMAKE_CURRENT_SOURCE_DIR}/serve/test_proxy.sh
+  $<TARGET_FILE:dmarcsift> ${CMAKE_CURRENT_SOURCE_DIR}/data/samples
+  ${DS_SRC}/sql)
+set_tests_properties(db/serve_proxy PROPERTIES LABELS "db;serve" TIMEOUT 300)

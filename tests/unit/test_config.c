@@ -85,7 +85,8 @@ test_table(void **state)
 		    s->group == CONFIG_GROUP_ANALYSIS ||
 		    s->group == CONFIG_GROUP_SMTP ||
 		    s->group == CONFIG_GROUP_RETENTION ||
-		    s->group == CONFIG_GROUP_ALERTS);
+		    s->group == CONFIG_GROUP_ALERTS ||
+		    s->group == CONFIG_GROUP_SERVE);
 		/* Every default passes its own check. */
 		if (config_set(cfg, k, s->dflt, CONFIG_FROM_FLAG, "t", &err) <
 		    0)

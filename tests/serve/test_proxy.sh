@@ -1,0 +1,167 @@
+#!/bin/sh
+# dmarcsift serve behind a reverse proxy (issue 14), against a real
+# PostgreSQL and asked with curl.  The proxy is played
+# by curl from 127.0.0.1, the address trusted; a client that is no proxy
+# connects from 127.0.0.2 (any address of 127/8 is the loopback's).
+#
+# The user a trusted proxy names in serve_auth_header: taken from it and
+# logged, refused from any other address and when missing; the settings
+# that must go together.  The client a trusted proxy names in
+# X-Forwarded-For (or Forwarded): the limit of wrong passwords counts it,
+# not the proxy, and a client's own header is nothing.
+# usage: test_proxy.sh DMARCSIFT SAMPLES_DIR SQL_DIR
+# needs: DMARCSIFT_TEST_DB (tests/harness/pg run), psql, curl, openssl.
+bin=$1 samples=$2 sql=$3
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../lib.sh
+. "$here/../lib.sh"
+# shellcheck source=setup.sh
+. "$here/setup.sh"
+need_server pg
+need psql curl openssl
+no_settings
+export DMARCSIFT_NOW=2025-11-20T06:00:00Z
+
+serve_db proxy
+
+# ask NAME PATH WANT [CURL ARGS...]: the status of PATH is WANT; the body
+# in $tmp/NAME.out, the headers (lower-case names) in $tmp/NAME.hdr.
+ask() {
+	a_name=$1 a_path=$2 a_want=$3
+	shift 3
+	a_code=$(curl -s -m 30 -D "$tmp/$a_name.raw" -o "$tmp/$a_name.out" \
+		-w '%{http_code}' "$@" "$url$a_path")
+	tr -d '\r' <"$tmp/$a_name.raw" |
+		sed 's/^\([^:]*\):/\L\1:/' >"$tmp/$a_name.hdr"
+	eq "$a_name: status of $a_path" "$a_code" "$a_want"
+}
+# refused NAME ARGS...: serve ARGS exits 2 (and does not serve on: a
+# time limit, should it start after all).
+refused() {
+	r_name=$1
+	shift
+	run_cmd "$r_name" 2 timeout 60 "$bin" serve "$@"
+}
+# From the address that is no proxy.
+far='--interface 127.0.0.2'
+
+# --- The user a trusted proxy names. ----------------------------------------
+start hdr --db "$rd" --serve-auth-header X-Remote-User \
+	--serve-trusted-proxies '10.0.0.0/8, 127.0.0.1'
+expect hdr "$tmp/hdr.log" 'users named by the proxy'
+ask alice / 200 -H 'X-Remote-User: alice'
+expect alice out '<a href="/domain/example.com">example.com</a>'
+ask alice_api /api/domain/example.com 200 -H 'x-remote-user: alice'
+# The proxy sends its own host name: with a login, any name is answered.
+ask alice_host / 200 -H 'X-Remote-User: alice' -H 'Host: dmarc.example.com'
+# A stranger's name is escaped in the log line: no field, no line forged.
+ask odd / 200 -H 'X-Remote-User: Eve Doe" 500 x=ü'
+# No header, an empty one, from the proxy.
+ask nouser / 403
+expect nouser out 'named no user'
+ask empty / 403 -H 'X-Remote-User;'
+# The header from an address that is no trusted proxy is nothing.
+ask far / 403 $far -H 'X-Remote-User: alice'
+expect far out 'your address is not one it trusts'
+ask far_api /api/domains 403 $far -H 'X-Remote-User: alice'
+# Too long, or not text.
+ask long / 403 -H "X-Remote-User: $(head -c 257 /dev/zero | tr '\0' a)"
+expect long out 'too long or not printable'
+ask bytes / 403 -H "X-Remote-User: $(printf 'a\377b')"
+ask maxlen / 200 -H "X-Remote-User: $(head -c 256 /dev/zero | tr '\0' a)"
+stop hdr
+grep -q '^127\.0\.0\.1 GET / 200 [0-9]* [0-9]*ms user=alice via=127\.0\.0\.1$' \
+	"$tmp/hdr.log" || fail "hdr: no log line of alice's page"
+grep -q '^127\.0\.0\.1 GET / 200 [0-9]* [0-9]*ms user=Eve%20Doe%22%20500%20x%3D%C3%BC via=127\.0\.0\.1$' \
+	"$tmp/hdr.log" || fail "hdr: the odd user is not escaped in the log"
+grep -q '^127\.0\.0\.1 GET / 403 [0-9]* [0-9]*ms via=127\.0\.0\.1 (no user header from the proxy)$' \
+	"$tmp/hdr.log" || fail "hdr: no log line saying the header was missing"
+grep -q '^127\.0\.0\.2 GET / 403 [0-9]* [0-9]*ms (user header not from a trusted proxy)$' \
+	"$tmp/hdr.log" || fail "hdr: no log line saying whence the header came"
+grep -q 'user=alice' "$tmp/hdr.log" &&
+	! grep '^127\.0\.0\.2 .*user=' "$tmp/hdr.log" >/dev/null ||
+	fail "hdr: a user logged for a request refused"
+grep -q '(user header too long or not printable)$' "$tmp/hdr.log" ||
+	fail "hdr: no log line of the long user"
+
+# The settings, from a file as from flags.
+cat >"$tmp/hdr.conf" <<EOF
+serve_auth_header = X-Auth-Request-User
+serve_trusted_proxies = ::1, 127.0.0.1
+serve_forwarded = forwarded
+EOF
+start hdr_conf --config "$tmp/hdr.conf" --db "$rd"
+ask conf / 200 -H 'X-Auth-Request-User: bob' \
+	-H 'Forwarded: for=198.51.100.1, for="203.0.113.9:4711";proto=https'
+ask conf_old / 403 -H 'X-Remote-User: bob'
+stop hdr_conf
+grep -q '^203\.0\.113\.9 GET / 200 [0-9]* [0-9]*ms user=bob via=127\.0\.0\.1$' \
+	"$tmp/hdr_conf.log" || fail "hdr_conf: not bob from Forwarded's address"
+
+# What must go together, and what is refused.
+refused hdr_alone --db "$rd" --serve-auth-header X-Remote-User
+expect hdr_alone err 'serve_auth_header \(from --serve-auth-header\) needs serve_trusted_proxies'
+refused hdr_users --db "$rd" --serve-auth-header X-Remote-User \
+	--serve-trusted-proxies 127.0.0.1 --users /dev/null
+expect hdr_users err 'two logins: choose one'
+refused hdr_authz --db "$rd" --serve-auth-header authorization \
+	--serve-trusted-proxies 127.0.0.1
+expect hdr_authz err 'Authorization is not a header a proxy names a user in'
+refused hdr_name --db "$rd" --serve-auth-header 'X Remote' \
+	--serve-trusted-proxies 127.0.0.1
+refused any_proxy --db "$rd" --serve-auth-header X-Remote-User \
+	--serve-trusted-proxies 0.0.0.0/0
+expect any_proxy err "'0\.0\.0\.0/0' is every address"
+refused name_proxy --db "$rd" --serve-trusted-proxies proxy.example
+expect name_proxy err "serve_trusted_proxies \(from --serve-trusted-proxies\): 'proxy\.example' is not an address"
+# Off loopback: the header is a login, and TLS is still needed.
+refused hdr_far --db "$rd" --listen 192.0.2.1:8025 \
+	--serve-auth-header X-Remote-User --serve-trusted-proxies 127.0.0.1
+expect hdr_far err '192\.0\.2\.1 is not a loopback address'
+# With --proxy-tls it is allowed; 192.0.2.1 is no address of this machine,
+# so it fails to listen there instead.
+refused hdr_far_tls --db "$rd" --listen 192.0.2.1:8025 \
+	--serve-auth-header X-Remote-User --serve-trusted-proxies 127.0.0.1 \
+	--proxy-tls
+expect hdr_far_tls err 'cannot listen there'
+refute hdr_far_tls err 'not a loopback address'
+
+# --- The client a trusted proxy names, and the login limit. -----------------
+openssl passwd -6 -salt abcdefgh 'correct horse' |
+	sed 's/^/alice:/' >"$tmp/users"
+start xff --db "$rd" --users "$tmp/users" --serve-trusted-proxies 127.0.0.1
+# 10 wrong passwords from 203.0.113.7 behind the proxy, then 429 for it:
+# its own header to the left of its address changes nothing.
+i=0
+while [ $i -lt 10 ]; do
+	ask "guess$i" / 401 -u "alice:guess $i" \
+		-H "X-Forwarded-For: 192.0.2.$i, 203.0.113.7"
+	i=$((i + 1))
+done
+ask limited / 429 -u 'alice:guess' -H 'X-Forwarded-For: 203.0.113.7'
+ask limited_spoof / 429 -u 'alice:guess' \
+	-H 'X-Forwarded-For: 198.51.100.1, 203.0.113.7'
+# Others behind the same proxy are not locked out, the proxy itself not.
+ask other / 401 -u 'alice:wrong' -H 'X-Forwarded-For: 203.0.113.8'
+ask other_ok / 200 -u 'alice:correct horse' \
+	-H 'X-Forwarded-For: 203.0.113.8'
+ask proxy_self / 401 -u 'alice:wrong'
+# A client that is no proxy writes the header in vain: its guesses count
+# against its own address, and lock out nobody else.
+i=0
+while [ $i -lt 10 ]; do
+	ask "far_guess$i" / 401 $far -u "alice:guess $i" \
+		-H "X-Forwarded-For: 203.0.113.$((20 + i))"
+	i=$((i + 1))
+done
+ask far_limited / 429 $far -u 'alice:guess' -H 'X-Forwarded-For: 203.0.113.30'
+ask far_after / 401 -u 'alice:wrong' -H 'X-Forwarded-For: 203.0.113.30'
+stop xff
+grep -q '^203\.0\.113\.7 GET / 429 [0-9]* [0-9]*ms via=127\.0\.0\.1$' \
+	"$tmp/xff.log" || fail "xff: no log line of the forwarded client"
+grep -q '^127\.0\.0\.2 GET / 429 [0-9]* [0-9]*ms$' "$tmp/xff.log" ||
+	fail "xff: the far client is not logged as itself"
+grep -q '^203\.0\.113\.2[0-9] ' "$tmp/xff.log" &&
+	fail "xff: a far client's own X-Forwarded-For was believed"
+
+finish "all checks passed"
