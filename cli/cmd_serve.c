@@ -4,9 +4,10 @@
  *
  * Who may listen where: loopback by default and without a login; any
  * other address only with a login (users of --users, or the user a
- * trusted proxy names in serve_auth_header) and TLS in front of it
- * (--proxy-tls says a reverse proxy terminates it), because credentials
- * and the reports travel in clear otherwise.
+ * trusted proxy names in serve_auth_header) and TLS (in the process with
+ * serve_tls_cert and serve_tls_key, or --proxy-tls: a reverse proxy
+ * terminates it), because credentials and the reports travel in clear
+ * otherwise.
  */
 #include "commands.h"
 
@@ -19,6 +20,7 @@
 #include "serve_auth.h"
 #include "serve_pool.h"
 #include "serve_routes.h"
+#include "serve_tls.h"
 #include "web_render.h"
 
 #include <arpa/inet.h>
@@ -117,25 +119,29 @@ struct front {
 	const char *auth_header; /* borrowed from the settings; NULL: none */
 	struct httpd_proxies *proxies; /* NULL: none trusted */
 	enum httpd_forwarded forwarded;
+	struct serve_tls tls; /* cert NULL: plain HTTP */
 };
 
 static void
 front_free(struct front *f)
 {
 	httpd_proxies_free(f->proxies);
+	serve_tls_free(&f->tls);
 	memset(f, 0, sizeof(*f));
 }
 
 /*
  * Reads and checks the serve_* settings, and whether serve may listen at
  * l with them: off loopback, a login (users_file or the header) and TLS
- * in front (proxy_tls).  Says what is wrong itself: 0 or -1.
+ * (in the process, or proxy_tls).  Says what is wrong itself: 0 or -1.
  */
 static int
 front_read(struct front *f, const struct config *cfg, const char *users_file,
     int proxy_tls, const struct listen *l)
 {
 	const char *proxies = config_str(cfg, CONFIG_SERVE_TRUSTED_PROXIES);
+	const char *cert = config_str(cfg, CONFIG_SERVE_TLS_CERT);
+	const char *key = config_str(cfg, CONFIG_SERVE_TLS_KEY);
 	struct err err;
 
 	memset(f, 0, sizeof(*f));
@@ -168,15 +174,25 @@ front_read(struct front *f, const struct config *cfg, const char *users_file,
 		    config_origin(cfg, CONFIG_SERVE_TRUSTED_PROXIES), err.msg);
 		return -1;
 	}
+	if ((cert == NULL) != (key == NULL)) {
+		log_error("serve: serve_tls_cert and serve_tls_key go "
+		          "together: give both, or neither");
+		goto fail;
+	}
 	if (!l->loopback &&
-	    ((users_file == NULL && f->auth_header == NULL) || !proxy_tls)) {
+	    ((users_file == NULL && f->auth_header == NULL) ||
+	        (cert == NULL && !proxy_tls))) {
 		log_error("serve: %s is not a loopback address: anyone who can "
 		          "reach it would read your reports; give a login "
 		          "(--users FILE, or serve_auth_header with "
-		          "serve_trusted_proxies) and put a reverse proxy that "
-		          "terminates TLS in front (--proxy-tls), or listen on "
-		          "127.0.0.1",
+		          "serve_trusted_proxies) and TLS (serve_tls_cert and "
+		          "serve_tls_key, or --proxy-tls with a reverse proxy "
+		          "that terminates it), or listen on 127.0.0.1",
 		    l->text);
+		goto fail;
+	}
+	if (cert != NULL && serve_tls_load(&f->tls, cert, key, &err) < 0) {
+		log_error("serve: %s", err.msg);
 		goto fail;
 	}
 	return 0;
@@ -225,11 +241,12 @@ static const char about[] =
     "needs a login:\n--users FILE (USER:HASH lines, hashes from `mkpasswd "
     "-m yescrypt`), or\n--serve-auth-header NAME, the header in which a "
     "reverse proxy at an address\nof --serve-trusted-proxies names the "
-    "user it logged in; and --proxy-tls,\nsaying a reverse proxy in front "
-    "terminates TLS: dmarcsift does not speak TLS\nitself.  Behind "
-    "trusted proxies, the client of a request (its log line, the\nlimit "
-    "of wrong passwords) is the address the proxy gives in "
-    "X-Forwarded-For\n(or Forwarded, --serve-forwarded forwarded).\n";
+    "user it logged in; and TLS: in the\nprocess (--serve-tls-cert FILE "
+    "--serve-tls-key FILE, PEM, the key mode 0600)\nor in a proxy in "
+    "front (--proxy-tls).  Behind trusted proxies, the client of\na "
+    "request (its log line, the limit of wrong passwords) is the address "
+    "the\nproxy gives in X-Forwarded-For (or Forwarded, "
+    "--serve-forwarded forwarded).\n";
 
 int
 cmd_serve(int argc, char **argv)
@@ -258,6 +275,8 @@ cmd_serve(int argc, char **argv)
 	             "FILE] [--proxy-tls]\n"
 	             "                       [--serve-auth-header NAME "
 	             "--serve-trusted-proxies LIST]\n"
+	             "                       [--serve-tls-cert FILE "
+	             "--serve-tls-key FILE]\n"
 	             "                       [--threads N] [--timeout "
 	             "SECONDS] [--db CONNINFO]\n",
 	    .about = about,
@@ -313,6 +332,8 @@ cmd_serve(int argc, char **argv)
 	ho.lim.target_max = SERVE_TARGET_MAX;
 	web_csp(csp, sizeof(csp));
 	ho.csp = csp;
+	ho.tls_cert = front.tls.cert;
+	ho.tls_key = front.tls.key;
 	ho.proxies = front.proxies;
 	ho.forwarded = front.forwarded;
 	/* The signals that stop it are waited for here, never delivered to
@@ -327,8 +348,8 @@ cmd_serve(int argc, char **argv)
 		log_error("serve: %s: %s", l.text, err.msg);
 		goto fail;
 	}
-	fprintf(stderr, "dmarcsift: serving http://%s:%u/%s\n", l.text,
-	    httpd_port(h),
+	fprintf(stderr, "dmarcsift: serving %s://%s:%u/%s\n",
+	    front.tls.cert != NULL ? "https" : "http", l.text, httpd_port(h),
 	    users != NULL                   ? " (login required)"
 	        : front.auth_header != NULL ? " (users named by the proxy)"
 	                                    : "");

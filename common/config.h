@@ -301,6 +301,13 @@ struct err;
 	    "x-forwarded-for", 0, 0, "x-forwarded-for|forwarded", 0, NULL,     \
 	    "for serve: the header in which the trusted proxies give the "     \
 	    "client's address (the one the proxy sets, never both)")           \
+	S(SERVE_TLS_CERT, "serve_tls_cert", "serve-tls-cert", SERVE, PATH, "", \
+	    0, 0, NULL, 0, NULL,                                               \
+	    "for serve: speak HTTPS with this certificate chain (PEM); with "  \
+	    "serve_tls_key")                                                   \
+	S(SERVE_TLS_KEY, "serve_tls_key", "serve-tls-key", SERVE, PATH, "", 0, \
+	    0, NULL, 0, NULL,                                                  \
+	    "for serve: the certificate's private key (PEM, mode 0600)")       \
 	S(INPUT_BYTES, "input_bytes", "input-bytes", DB, SIZE, "128M",         \
 	    1 * CONFIG_KiB, 64 * CONFIG_GiB, NULL, 0, NULL,                    \
 	    "size of one input (file or mail) as received")                    \

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,15 +26,24 @@
 /* The most of a forwarding header's values read: past it, the request
  * is its proxy's. */
 #define FORWARDED_MAX 8192
+/* Modern TLS only: 1.2 and 1.3, forward secret key exchange, AEAD. */
+#define TLS_PRIORITIES                                                         \
+	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:" \
+	"+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:" \
+	"+ECDHE-RSA"
 
 struct httpd {
 	struct MHD_Daemon *d;
 	struct httpd_limits lim;
 	char *csp;
+	int tls;
 	const struct httpd_proxies *proxies;
 	enum httpd_forwarded forwarded;
 	httpd_handler handler;
 	void *arg;
+	/* The library's last message, for an error of httpd_start(). */
+	pthread_mutex_t said_lock;
+	char said[256];
 };
 
 /* One request, from its first line (log_start()) to its end (done()). */
@@ -312,7 +322,9 @@ answer(struct httpd_request *rq, struct httpd_reply *rp)
 	    (rp->authenticate != NULL &&
 	        add(r, "WWW-Authenticate", rp->authenticate) < 0) ||
 	    (rp->attachment[0] != '\0' &&
-	        add_attachment(r, rp->attachment) < 0)) {
+	        add_attachment(r, rp->attachment) < 0) ||
+	    (rq->h->tls &&
+	        add(r, "Strict-Transport-Security", "max-age=31536000") < 0)) {
 		MHD_destroy_response(r);
 		return MHD_NO;
 	}
@@ -381,6 +393,7 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	struct httpd *h = cls;
 	char msg[512];
 	size_t n;
 
@@ -389,6 +402,17 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
 		msg[--n] = '\0';
 	log_info("httpd: %s", msg);
+	pthread_mutex_lock(&h->said_lock);
+	text_printable(msg, h->said, sizeof(h->said));
+	pthread_mutex_unlock(&h->said_lock);
+}
+
+static void
+httpd_free(struct httpd *h)
+{
+	pthread_mutex_destroy(&h->said_lock);
+	free(h->csp);
+	free(h);
 }
 
 int
@@ -400,15 +424,27 @@ httpd_start(struct httpd **out, const struct sockaddr *sa,
 	const struct httpd_limits *lim = &o->lim;
 	unsigned flags =
 	    MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	struct MHD_OptionItem tls[] = {
+	    {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)o->tls_cert},
+	    {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)o->tls_key},
+	    {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)TLS_PRIORITIES},
+	    {MHD_OPTION_END, 0, NULL},
+	};
 
 	if (sa->sa_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	h->tls = o->tls_cert != NULL && o->tls_key != NULL;
+	if (h->tls)
+		flags |= MHD_USE_TLS;
+	else
+		tls[0].option = MHD_OPTION_END;
 	h->lim = *lim;
 	h->csp = xstrdup(o->csp);
 	h->proxies = o->proxies;
 	h->forwarded = o->forwarded;
 	h->handler = handler;
 	h->arg = arg;
+	pthread_mutex_init(&h->said_lock, NULL);
 	/* The logger first, so that the library's word on the options
 	 * after it comes through it; a pool of one thread is the polling
 	 * thread alone (the library warns about a pool of one). */
@@ -422,13 +458,20 @@ httpd_start(struct httpd **out, const struct sockaddr *sa,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)lim->memory,
 	    MHD_OPTION_URI_LOG_CALLBACK, log_start, h,
 	    MHD_OPTION_NOTIFY_COMPLETED, done, h, MHD_OPTION_STRICT_FOR_CLIENT,
-	    (int)1, MHD_OPTION_END);
+	    (int)1, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	if (h->d == NULL) {
-		free(h->csp);
-		free(h);
-		return err_set(err, ERR_IO,
-		    "cannot listen there (in use, or not an address of this "
-		    "machine; dmarcsift -v serve says more)");
+		/* The library's own word says more with a certificate. */
+		if (h->tls && h->said[0] != '\0')
+			err_set(err, ERR_IO,
+			    "cannot listen there with that certificate and "
+			    "key: %s",
+			    h->said);
+		else
+			err_set(err, ERR_IO,
+			    "cannot listen there (in use, or not an address "
+			    "of this machine; dmarcsift -v serve says more)");
+		httpd_free(h);
+		return ERR_IO;
 	}
 	*out = h;
 	return 0;
@@ -449,6 +492,5 @@ httpd_stop(struct httpd *h)
 	if (h == NULL)
 		return;
 	MHD_stop_daemon(h->d);
-	free(h->csp);
-	free(h);
+	httpd_free(h);
 }

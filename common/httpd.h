@@ -18,6 +18,9 @@
  * connection's request line and headers, and a pool of threads that run
  * the handler, each one request at a time.
  *
+ * With a certificate and key it speaks HTTPS only (TLS 1.2 and 1.3, ECDHE
+ * and AEAD ciphers), and every answer says Strict-Transport-Security.
+ *
  * Behind reverse proxies it trusts (httpd_proxy.h), the client of a
  * request from one of them is the address the proxy hands on in the
  * header it writes; from anyone else, the connection's address.
@@ -55,6 +58,10 @@ struct httpd_limits {
 struct httpd_options {
 	struct httpd_limits lim;
 	const char *csp; /* the Content-Security-Policy of every answer */
+	/* HTTPS: the certificate chain and its private key, PEM text, both
+	 * or neither (NULL: plain HTTP).  The caller keeps them until
+	 * httpd_stop(). */
+	const char *tls_cert, *tls_key;
 	/* The proxies whose header kind names the client (NULL: none);
 	 * the caller keeps them until httpd_stop(). */
 	const struct httpd_proxies *proxies;
@@ -105,7 +112,8 @@ const char *httpd_client(const struct httpd_request *rq);
 /*
  * Listens on sa (IPv4 or IPv6; port 0 picks a free one) and serves from
  * threads of its own until httpd_stop().  o->csp is copied.  *out is the
- * caller's.  ERR_IO when it cannot listen.
+ * caller's.  ERR_IO when it cannot listen, or cannot use the certificate
+ * and key (with the library's reason).
  */
 int httpd_start(struct httpd **out, const struct sockaddr *sa,
     const struct httpd_options *o, httpd_handler handler, void *arg,

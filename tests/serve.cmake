@@ -26,8 +26,9 @@ add_test(NAME db/serve_browser COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg
 set_tests_properties(db/serve_browser PROPERTIES LABELS "db;serve;browser"
   TIMEOUT 300 SKIP_RETURN_CODE 77)
 
-# dmarcsift serve behind a reverse proxy (issue 14): the user a trusted
-# proxy names, the client it forwards (the login limit counts it).
+# dmarcsift serve behind a reverse proxy and with TLS of its own (issue 14):
+# the user a trusted proxy names, the client it forwards (the login limit
+# counts it), HTTPS with a CA made in the test, the key's mode.
 add_test(NAME db/serve_proxy COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg
   run sh ${CMAKE_CURRENT_SOURCE_DIR}/serve/test_proxy.sh
   $<TARGET_FILE:dmarcsift> ${CMAKE_CURRENT_SOURCE_DIR}/data/samples

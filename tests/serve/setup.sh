@@ -7,7 +7,8 @@
 #   serve_db NAME      a fresh database NAME ($db), the samples and the
 #                      hostile reports ingested, the read-only role
 #                      granted: its conninfo in $rd
-#   start NAME ARGS    serve ARGS in the background ($pid, $url)
+#   start NAME ARGS    serve ARGS in the background ($pid, $url: http://
+#                      or https://)
 #   stop NAME          SIGTERM, and serve exits 0 saying so
 #   hostile FILE ...   one hostile report (below)
 
@@ -65,7 +66,7 @@ start() {
 	pid=$!
 	s_i=0
 	while [ $s_i -lt 300 ]; do
-		url=$(sed -n 's|^dmarcsift: serving \(http://[^ ]*\)/.*|\1|p' \
+		url=$(sed -n 's|^dmarcsift: serving \(https*://[^ ]*\)/.*|\1|p' \
 			"$tmp/$s_name.log")
 		[ -n "$url" ] && return 0
 		kill -0 "$pid" 2>/dev/null || break

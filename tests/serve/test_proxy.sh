@@ -1,6 +1,6 @@
 #!/bin/sh
-# dmarcsift serve behind a reverse proxy (issue 14), against a real
-# PostgreSQL and asked with curl.  The proxy is played
+# dmarcsift serve behind a reverse proxy, and with TLS of its own (issue
+# 14), against a real PostgreSQL and asked with curl.  The proxy is played
 # by curl from 127.0.0.1, the address trusted; a client that is no proxy
 # connects from 127.0.0.2 (any address of 127/8 is the loopback's).
 #
@@ -8,7 +8,9 @@
 # logged, refused from any other address and when missing; the settings
 # that must go together.  The client a trusted proxy names in
 # X-Forwarded-For (or Forwarded): the limit of wrong passwords counts it,
-# not the proxy, and a client's own header is nothing.
+# not the proxy, and a client's own header is nothing.  HTTPS with a
+# certificate of a CA made here: curl --cacert works, plain HTTP to that
+# port does not, HSTS on every answer, a key others may read refused.
 # usage: test_proxy.sh DMARCSIFT SAMPLES_DIR SQL_DIR
 # needs: DMARCSIFT_TEST_DB (tests/harness/pg run), psql, curl, openssl.
 bin=$1 samples=$2 sql=$3
@@ -163,5 +165,80 @@ grep -q '^127\.0\.0\.2 GET / 429 [0-9]* [0-9]*ms$' "$tmp/xff.log" ||
 	fail "xff: the far client is not logged as itself"
 grep -q '^203\.0\.113\.2[0-9] ' "$tmp/xff.log" &&
 	fail "xff: a far client's own X-Forwarded-For was believed"
+
+# --- TLS in the process. ----------------------------------------------------
+# A CA and a certificate for 127.0.0.1 signed by it.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$tmp/ca.key" -out "$tmp/ca.pem" -days 2 -subj '/CN=test CA' \
+	2>"$tmp/openssl.err" &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$tmp/srv.key" -out "$tmp/srv.csr" -subj '/CN=127.0.0.1' \
+		2>>"$tmp/openssl.err" &&
+	printf 'subjectAltName = IP:127.0.0.1\n' >"$tmp/san.ext" &&
+	openssl x509 -req -in "$tmp/srv.csr" -CA "$tmp/ca.pem" \
+		-CAkey "$tmp/ca.key" -CAcreateserial -days 2 \
+		-extfile "$tmp/san.ext" -out "$tmp/srv.pem" 2>>"$tmp/openssl.err" ||
+	{ cat "$tmp/openssl.err" >&2; fail "openssl: no certificate"; finish; }
+chmod 600 "$tmp/srv.key"
+
+start tls --db "$rd" --serve-tls-cert "$tmp/srv.pem" \
+	--serve-tls-key "$tmp/srv.key"
+case $url in
+https://127.0.0.1:*) ;;
+*) fail "tls: serving $url, not https://127.0.0.1" ;;
+esac
+ask tls_home / 200 --cacert "$tmp/ca.pem"
+expect tls_home out '<a href="/domain/example.com">example.com</a>'
+grep -q '^strict-transport-security: max-age=31536000$' "$tmp/tls_home.hdr" ||
+	fail "tls: no Strict-Transport-Security"
+grep -q "^content-security-policy: default-src 'none'" "$tmp/tls_home.hdr" ||
+	fail "tls: no Content-Security-Policy"
+ask tls_api /api/domains 200 --cacert "$tmp/ca.pem"
+# Without the CA, curl does not believe it; plain HTTP gets no answer.
+ask tls_noca / 000
+plain=$(echo "$url" | sed 's|^https:|http:|')
+code=$(curl -s -m 10 -o "$tmp/plain.out" -w '%{http_code}' "$plain/")
+eq "tls: plain HTTP to the HTTPS port" "$code" 000
+# Only TLS 1.2 and 1.3.
+if openssl s_client -help 2>&1 | grep -q -- '-tls1_1'; then
+	port=${url##*:}
+	if echo | openssl s_client -connect "127.0.0.1:$port" -tls1_1 \
+		-cipher 'DEFAULT:@SECLEVEL=0' >"$tmp/tls11.out" 2>&1; then
+		fail "tls: a TLS 1.1 handshake succeeded"
+	fi
+	echo | openssl s_client -connect "127.0.0.1:$port" -tls1_2 \
+		-CAfile "$tmp/ca.pem" >"$tmp/tls12.out" 2>&1 ||
+		fail "tls: no TLS 1.2 handshake"
+fi
+stop tls
+grep -q '^127\.0\.0\.1 GET / 200 ' "$tmp/tls.log" ||
+	fail "tls: no log line of the page"
+
+# The key: only its owner may read it; both files or none; a pair.
+chmod 644 "$tmp/srv.key"
+refused key644 --db "$rd" --serve-tls-cert "$tmp/srv.pem" \
+	--serve-tls-key "$tmp/srv.key"
+expect key644 err 'others may read or change it \(mode 0644\): chmod 600'
+chmod 640 "$tmp/srv.key"
+refused key640 --db "$rd" --serve-tls-cert "$tmp/srv.pem" \
+	--serve-tls-key "$tmp/srv.key"
+chmod 600 "$tmp/srv.key"
+refused cert_alone --db "$rd" --serve-tls-cert "$tmp/srv.pem"
+expect cert_alone err 'serve_tls_cert and serve_tls_key go together'
+refused key_not_pem --db "$rd" --serve-tls-cert "$tmp/users" \
+	--serve-tls-key "$tmp/srv.key"
+expect key_not_pem err 'not PEM'
+chmod 600 "$tmp/ca.key"
+refused key_other --db "$rd" --serve-tls-cert "$tmp/srv.pem" \
+	--serve-tls-key "$tmp/ca.key"
+expect key_other err 'cannot listen there with that certificate and key'
+# Off loopback: TLS in the process stands for --proxy-tls, with a login.
+refused tls_far --db "$rd" --listen 192.0.2.1:8025 --users "$tmp/users" \
+	--serve-tls-cert "$tmp/srv.pem" --serve-tls-key "$tmp/srv.key"
+expect tls_far err 'cannot listen there'
+refute tls_far err 'not a loopback address'
+refused tls_far_nologin --db "$rd" --listen 192.0.2.1:8025 \
+	--serve-tls-cert "$tmp/srv.pem" --serve-tls-key "$tmp/srv.key"
+expect tls_far_nologin err 'not a loopback address'
 
 finish "all checks passed"
