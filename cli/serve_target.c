@@ -6,13 +6,13 @@
 #include "cliopt.h"
 #include "err.h"
 #include "httpd.h"
+#include "ipaddr.h"
 #include "serve_browse.h"
 #include "serve_whatif.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* A period asked for without ?since=. */
 #define DEFAULT_DAYS 30
@@ -77,10 +77,7 @@ serve_host_loopback(const char *host)
 	    (host[n + 1] == '\0' ||
 	        strspn(host + n + 1, "0123456789") != strlen(host + n + 1)))
 		return 0;
-	if (strcasecmp(name, "localhost") == 0 || strcmp(name, "[::1]") == 0)
-		return 1;
-	return strncmp(name, "127.", 4) == 0 &&
-	    strspn(name, "0123456789.") == n;
+	return ip_host_loopback(name);
 }
 
 #define WHATIF_PATH "/what-if"
