@@ -220,4 +220,32 @@ want "pruned" "SELECT (SELECT count(*) FROM tls_reports), (SELECT string_agg(rep
 want "pruned inputs marked" "SELECT count(*) FROM inputs WHERE reports_pruned_at IS NOT NULL" "2"
 unset DMARCSIFT_NOW
 
+# 8. Dates in the future are a stranger's word: a failure report that
+# arrived "in 2999", a TLS report ending in 9999 and an aggregate report of
+# the year 9000 end, for prune, when they reached us; two years on,
+# keep_reports 30 drops them all.
+newdb failure_future
+report "Mon, 01 Jan 2999 10:00:00 +0000" "<future@example.com>" "Future" dkim \
+	>"$tmp/future.eml"
+sed 's/"end-datetime": *"[^"]*"/"end-datetime": "9999-12-31T23:59:59Z"/' \
+	"$tlsdata/rfc8460.json" >"$tmp/future-tls.json"
+grep -q '9999-12-31' "$tmp/future-tls.json" || fail "future: the TLS report was not changed"
+printf '%s\n' '<?xml version="1.0"?><feedback><report_metadata><org_name>future.example</org_name>' \
+	'<email>x@future.example</email><report_id>f-1</report_id><date_range>' \
+	'<begin>221845392000</begin><end>221845478399</end></date_range></report_metadata>' \
+	'<policy_published><domain>example.com</domain><p>none</p></policy_published>' \
+	'<record><row><source_ip>192.0.2.1</source_ip><count>1</count><policy_evaluated>' \
+	'<disposition>none</disposition><dkim>pass</dkim><spf>pass</spf></policy_evaluated></row>' \
+	'<identifiers><header_from>example.com</header_from></identifiers><auth_results><spf>' \
+	'<domain>example.com</domain><result>pass</result></spf></auth_results></record></feedback>' \
+	>"$tmp/future-agg.xml"
+run_cmd future 0 "$bin" ingest -j 1 --db "$db" "$tmp/future.eml" \
+	"$tmp/future-tls.json" "$tmp/future-agg.xml"
+want "future: stored" "SELECT (SELECT count(*) FROM failure_reports), (SELECT count(*) FROM tls_reports), (SELECT count(*) FROM reports)" "1|1|1"
+DMARCSIFT_NOW=$(date -u -d '+2 years' +%Y-%m-%dT00:00:00Z)
+export DMARCSIFT_NOW
+run_cmd future_prune 0 "$bin" prune --db "$db" --keep-reports 30
+unset DMARCSIFT_NOW
+want "future: pruned" "SELECT (SELECT count(*) FROM failure_reports), (SELECT count(*) FROM tls_reports), (SELECT count(*) FROM reports)" "0|0|0"
+
 finish "failure reports stored once, without bodies, kept as failure_keep says, pruned"

@@ -30,6 +30,7 @@ static const struct {
     {"016_month_partitions.sql", {LOCK_PARTITION, LOCK_ROLLUP}},
     {"017_prune.sql", {LOCK_ROLLUP}},
     {"020_classes_evidence.sql", {LOCK_ROLLUP}},
+    {"026_prune_received.sql", {LOCK_ROLLUP}},
     {"30_rollup_sync.sql", {LOCK_ROLLUP, LOCK_CLASS_ROLLUP}},
 };
 
