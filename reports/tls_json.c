@@ -29,6 +29,13 @@ json_rate(FILE *fp, uint64_t ok, uint64_t failed)
 void
 tls_json(FILE *fp, const struct tls_summary *s)
 {
+	tls_json_object(fp, s);
+	fputc('\n', fp);
+}
+
+void
+tls_json_object(FILE *fp, const struct tls_summary *s)
+{
 	fputc('{', fp);
 	json_kv_str(fp, "domain", s->domain, 1);
 	json_kv_time(fp, "since", s->since, 0);
@@ -89,5 +96,5 @@ tls_json(FILE *fp, const struct tls_summary *s)
 		json_kv_str(fp, "last_day", r->last, 0);
 		fputc('}', fp);
 	}
-	fputs("]}\n", fp);
+	fputs("]}", fp);
 }

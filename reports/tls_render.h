@@ -15,8 +15,12 @@ struct tls_summary;
 const char *tls_type_text(const char *type);
 const char *tls_type_fix(const char *type);
 
-/* The summary as text (color: ANSI colours) and as one JSON object. */
+/* The summary as text (color: ANSI colours) and as one JSON object on a
+ * line of its own. */
 void tls_text(FILE *fp, const struct tls_summary *s, int color);
 void tls_json(FILE *fp, const struct tls_summary *s);
+/* The same object with nothing after it, for a document that holds it
+ * (the report's "tls" of a domain, the dashboard's /api/domain). */
+void tls_json_object(FILE *fp, const struct tls_summary *s);
 
 #endif

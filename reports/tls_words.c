@@ -40,10 +40,11 @@ static const struct {
         "the sender requires DANE and found no usable TLSA record",
         "publish TLSA records for the MX in a DNSSEC-signed zone"},
     {"sts-policy-fetch-error",
-        "the MTA-STS policy could not be fetched from "
-        "https://mta-sts.DOMAIN/.well-known/mta-sts.txt",
-        "make the policy reachable over HTTPS: the name mta-sts.DOMAIN, a "
-        "web server answering 200 with text/plain"},
+        /* No URL, nor "https:": the HTML report links to nothing. */
+        "the MTA-STS policy could not be fetched over HTTPS from "
+        "mta-sts.DOMAIN/.well-known/mta-sts.txt",
+        "make the policy reachable over HTTPS (the name mta-sts.DOMAIN, a "
+        "web server answering 200 with text/plain)"},
     {"sts-policy-invalid", "the MTA-STS policy file is not valid",
         "correct the policy (version: STSv1, mode, mx, max_age), then "
         "change the id in the _mta-sts TXT record"},
