@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "db.h"
 #include "err.h"
+#include "tls.h"
 #include "xalloc.h"
 
 static uint64_t
@@ -551,6 +552,54 @@ read_gap(struct db *db, const struct digest *dg, struct digest_domain *d,
 	return 0;
 }
 
+/* ---- TLS and failure reports ----------------------------------------- */
+
+/* What `dmarcsift tls` computes, only for a domain with TLS reports in the
+ * period: one summary, never a second count. */
+static int
+read_tls(struct db *db, const struct digest *dg, struct digest_domain *d,
+    struct err *err)
+{
+	int yes = 0, rc;
+
+	if ((rc = tls_reported(
+	         db, d->domain, dg->since, dg->until, &yes, err)) < 0 ||
+	    !yes)
+		return rc;
+	return tls_compute(db, d->domain, dg->since, dg->until, &d->tls, err);
+}
+
+static int
+on_failures(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct digest_domain *d = arg;
+
+	(void)err;
+	if (ncols != 2)
+		return 0;
+	d->failure_reports = u64_of(c[0]);
+	snprintf(d->failure_latest, sizeof(d->failure_latest), "%s",
+	    c[1] != NULL ? c[1] : "");
+	return 0;
+}
+
+static int
+read_failures(struct db *db, const struct digest *dg, struct digest_domain *d,
+    struct err *err)
+{
+	char ss[24], us[24];
+	const char *p[3] = {d->domain, ss, us};
+
+	snprintf(ss, sizeof(ss), "%lld", (long long)dg->since);
+	snprintf(us, sizeof(us), "%lld", (long long)dg->until);
+	return db_each(db,
+	    "SELECT coalesce(sum(reports), 0), max(day) FROM failure_daily "
+	    "WHERE domain = lower($1) AND day >= (to_timestamp($2) AT TIME "
+	    "ZONE 'UTC')::date AND day < (to_timestamp($3) AT TIME ZONE "
+	    "'UTC')::date",
+	    3, p, on_failures, d, err);
+}
+
 /* ---- the whole -------------------------------------------------------- */
 
 static int
@@ -592,7 +641,9 @@ fill_domain(struct db *db, const struct digest *dg,
 	if ((rc = read_gap(db, dg, d, err)) < 0 ||
 	    (rc = read_days(db, dg, d, err)) < 0 ||
 	    (rc = fill_sources(db, dg, o, d, err)) < 0 ||
-	    (rc = read_reporters(db, dg, d, err)) < 0)
+	    (rc = read_reporters(db, dg, d, err)) < 0 ||
+	    (rc = read_tls(db, dg, d, err)) < 0 ||
+	    (rc = read_failures(db, dg, d, err)) < 0)
 		return rc;
 
 	memset(&ao, 0, sizeof(ao));
@@ -682,6 +733,7 @@ digest_free(struct digest *dg)
 		}
 		free(d->reporters);
 		dnscheck_list_free(&d->dns);
+		tls_summary_free(d->tls);
 	}
 	free(dg->domains);
 	for (size_t i = 0; i < dg->nrefused; i++) {

@@ -27,6 +27,7 @@
 
 struct db;
 struct err;
+struct tls_summary;
 
 /* Lists of sources are cut at this many entries (the count of the rest is
  * kept). */
@@ -146,6 +147,15 @@ struct digest_domain {
 	/* `dmarcsift check`'s DNS findings, when lookups were allowed. */
 	int dns_checked;
 	struct dnscheck_list dns;
+
+	/* What `dmarcsift tls` says of the period (analyze/tls.h), or NULL
+	 * when no TLS report about the domain begins in it.  Owned. */
+	struct tls_summary *tls;
+	/* The DMARC failure reports of the period (the view failure_daily):
+	 * how many, and the last UTC day with one ("" when none).
+	 * `dmarcsift sources` shows samples. */
+	uint64_t failure_reports;
+	char failure_latest[11];
 };
 
 /* An input refused in the period (not tied to one domain). */

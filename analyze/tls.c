@@ -154,6 +154,32 @@ tls_compute(struct db *db, const char *domain, int64_t since, int64_t until,
 }
 
 int
+tls_reported(struct db *db, const char *domain, int64_t since, int64_t until,
+    int *yes, struct err *err)
+{
+	char a[24], b[24], *v = NULL;
+	const char *params[] = {domain, a, b};
+	int rc;
+
+	snprintf(a, sizeof(a), "%" PRId64, since);
+	snprintf(b, sizeof(b), "%" PRId64, until);
+	/* A report begins in the period exactly when its UTC day does (the
+	 * bounds are midnights), and the one tls_counted keeps of copies
+	 * shares their range: the same reports tls_compute() counts. */
+	rc = db_value(db,
+	    "SELECT EXISTS (SELECT 1 FROM tls_policies p JOIN tls_reports r "
+	    "ON r.id = p.report WHERE lower(p.policy_domain) = lower($1) AND "
+	    "r.date_begin >= to_timestamp($2) AND r.date_begin < "
+	    "to_timestamp($3))",
+	    3, params, &v, err);
+	if (rc < 0)
+		return err_prefix(err, "TLS reports of %s", domain);
+	*yes = v != NULL && strcmp(v, "t") == 0;
+	free(v);
+	return 0;
+}
+
+int
 tls_domains(struct db *db, char **out, struct err *err)
 {
 	int rc = db_value(db,

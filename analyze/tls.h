@@ -67,6 +67,15 @@ int tls_compute(struct db *db, const char *domain, int64_t since, int64_t until,
 void tls_summary_free(struct tls_summary *s);
 
 /*
+ * Whether any TLS report about domain begins in [since, until) (UTC
+ * midnights): *yes 1 or 0.  Cheap (the policies' domain index), for a
+ * caller that computes a summary only for a domain that has some.
+ * ERR_DB.
+ */
+int tls_reported(struct db *db, const char *domain, int64_t since,
+    int64_t until, int *yes, struct err *err);
+
+/*
  * The policy domains with TLS reports, most sessions first, ", " between,
  * into *out (the caller's: free(); "" when none).  For a domain asked
  * about that has none.

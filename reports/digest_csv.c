@@ -16,13 +16,15 @@
 #include "percent.h"
 #include "present.h"
 #include "text.h"
+#include "tls.h"
+#include "tls_render.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
 const char *const digest_csv_tables[] = {
-    "days", "sources", "reporters", "refused", NULL};
+    "days", "sources", "reporters", "refused", "tls", "tls_failures", NULL};
 
 /* Longest text cell, in bytes; longer text is cut with "...". */
 #define CELL_MAX 4096
@@ -210,11 +212,68 @@ refused(FILE *fp, const struct digest *d)
 	}
 }
 
+/* A success rate, rounded down as every rate; empty without sessions. */
+static void
+tls_rate(FILE *fp, uint64_t ok, uint64_t failed)
+{
+	char rate[PERCENT_LEN];
+
+	fputc(',', fp);
+	if (percent_text(ok, ok + failed, rate, sizeof(rate)) == 0)
+		fputs(rate, fp);
+}
+
+/* The days with SMTP TLS reports, as `dmarcsift tls` counts them. */
+static void
+tls(FILE *fp, const struct digest *d)
+{
+	fputs("domain,day,sessions,successful,failed,success_rate", fp);
+	endrow(fp);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct tls_summary *s = d->domains[i].tls;
+
+		for (size_t j = 0; s != NULL && j < s->n_days; j++) {
+			const struct tls_day *day = &s->days[j];
+
+			cell(fp, d->domains[i].domain, 1);
+			cell(fp, day->day, 0);
+			num(fp, day->successful + day->failed);
+			num(fp, day->successful);
+			num(fp, day->failed);
+			tls_rate(fp, day->successful, day->failed);
+			endrow(fp);
+		}
+	}
+}
+
+/* Why TLS sessions failed, each result type with its fix. */
+static void
+tls_failures(FILE *fp, const struct digest *d)
+{
+	fputs("domain,result_type,failed,mx_hosts,text,fix", fp);
+	endrow(fp);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct tls_summary *s = d->domains[i].tls;
+
+		for (size_t j = 0; s != NULL && j < s->n_types; j++) {
+			const struct tls_type *t = &s->types[j];
+
+			cell(fp, d->domains[i].domain, 1);
+			cell(fp, t->type, 0);
+			num(fp, t->failed);
+			num(fp, t->mxs);
+			cell(fp, tls_type_text(t->type), 0);
+			cell(fp, tls_type_fix(t->type), 0);
+			endrow(fp);
+		}
+	}
+}
+
 int
 digest_csv(FILE *fp, const struct digest *d, const char *table)
 {
 	static void (*const writers[])(FILE *, const struct digest *) = {
-	    days, sources, reporters, refused};
+	    days, sources, reporters, refused, tls, tls_failures};
 	size_t i;
 
 	for (i = 0; table != NULL && digest_csv_tables[i] != NULL; i++)

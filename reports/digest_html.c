@@ -17,6 +17,8 @@
 #include "present.h"
 #include "svg.h"
 #include "text.h"
+#include "tls.h"
+#include "tls_render.h"
 #include "verdict.h"
 #include "xalloc.h"
 
@@ -1088,10 +1090,115 @@ totals(void *ctx, const struct digest_domain *dd)
 		key_figures(fp, dd);
 }
 
+/* "dmarcsift COMMAND --domain D" as code, the domain escaped. */
+static void
+command(FILE *fp, const char *what, const char *domain)
+{
+	fprintf(
+	    fp, "<code style=\"" S_IP S_WRAP "\">dmarcsift %s --domain ", what);
+	esc(fp, domain);
+	fputs("</code>", fp);
+}
+
+static void
+failure_reports(void *ctx, const struct digest_domain *dd)
+{
+	FILE *fp = html_fp(ctx);
+	char line[DIGEST_FAILURES_LEN];
+
+	fputs("<tr><td style=\"" S_SECTION "\">\n<p style=\"" S_P "\">", fp);
+	/* Our words and numbers: nothing to escape. */
+	fputs(digest_failures_text(dd, line, sizeof(line)), fp);
+	command(fp, "sources", dd->domain);
+	fputs("</p>\n", fp);
+	section_end(fp);
+}
+
+/* What `dmarcsift tls` says of the period, shortened: the sessions and
+ * their success rate day by day, why they failed with the fix, the
+ * receiving MX hosts that failed most. */
+static void
+tls(void *ctx, const struct digest_domain *dd)
+{
+	FILE *fp = html_fp(ctx);
+	const struct tls_summary *s = dd->tls;
+	struct svg_rate rates[DIGEST_MAX_DAYS];
+	char labels[DIGEST_MAX_DAYS][PRESENT_TIME_LEN];
+	size_t n, named = 0;
+
+	section(fp, "SMTP TLS");
+	fputs("<p style=\"" S_P "\"><b>", fp);
+	put_count(fp, s->successful + s->failed);
+	fputs("</b> sessions, <b>", fp);
+	put_rate(fp, s->successful, s->successful + s->failed);
+	fputs("</b> succeeded; ", fp);
+	if (s->failed > 0)
+		fputs("<b style=\"color:" PRESENT_HTML_FAIL ";\">", fp);
+	put_count(fp, s->failed);
+	fprintf(fp, "%s failed, in ", s->failed > 0 ? "</b>" : "");
+	put_count(fp, s->reports);
+	fprintf(fp, " report%s from %zu reporter%s.</p>\n",
+	    s->reports == 1 ? "" : "s", s->n_reporters,
+	    s->n_reporters == 1 ? "" : "s");
+	n = digest_tls_rates(
+	    s, 0, CLOCK_FORM_DAY, rates, labels, DIGEST_MAX_DAYS);
+	fputs("<p style=\"" S_NOTE "\">", fp);
+	svg_sparkline(
+	    fp, "Share of SMTP TLS sessions that succeeded per day", rates, n);
+	fputs(" sessions that succeeded, each day with reports</p>\n", fp);
+	if (s->n_types > 0) {
+		table_head(fp,
+		    "Result type|>Failed sessions|What happened and the fix");
+		for (size_t i = 0; i < s->n_types && i < DIGEST_TLS_TYPES;
+		     i++) {
+			const struct tls_type *t = &s->types[i];
+
+			fputs("<tr><td style=\"" S_TD S_IP "\">", fp);
+			name(fp, t->type);
+			fputs("</td>", fp);
+			td_count(fp, t->failed);
+			td(fp);
+			esc(fp, tls_type_text(t->type));
+			fputs(
+			    "<div style=\"margin-top:4px;\"><b>Fix:</b> ", fp);
+			esc(fp, tls_type_fix(t->type));
+			fputs("</div></td></tr>\n", fp);
+		}
+		fputs("</table>\n", fp);
+		if (s->n_types > DIGEST_TLS_TYPES)
+			more(fp, s->n_types - DIGEST_TLS_TYPES, "result types");
+	}
+	/* The hosts named: failures without one are the policy's (MTA-STS
+	 * fetched or read), told above. */
+	for (size_t i = 0; i < s->n_mxs; i++) {
+		const struct tls_mx *m = &s->mxs[i];
+
+		if (m->mx == NULL || named++ >= DIGEST_TLS_MXS)
+			continue;
+		if (named == 1)
+			table_head(fp, "Receiving MX|>Failed|Why");
+		fputs("<tr><td style=\"" S_TD S_IP "\">", fp);
+		name(fp, m->mx);
+		fputs("</td>", fp);
+		td_count(fp, m->failed);
+		td(fp);
+		esc(fp, m->types);
+		fputs("</td></tr>\n", fp);
+	}
+	if (named > 0)
+		fputs("</table>\n", fp);
+	if (named > DIGEST_TLS_MXS)
+		more(fp, named - DIGEST_TLS_MXS, "MX hosts");
+	fputs("<p style=\"" S_NOTE "\">", fp);
+	command(fp, "tls", dd->domain);
+	fputs(" shows the days and the reporters.</p>\n", fp);
+	section_end(fp);
+}
+
 static const struct digest_outline outline = {
     /* The readiness is part of the policy panel. */
     DIGEST_LAYOUT_MAIL, totals, charts, policy_section, NULL, sources,
-    reporters, dns_health};
+    reporters, dns_health, failure_reports, tls};
 
 static void
 domain(FILE *fp, const struct digest *d, const struct digest_domain *dd)

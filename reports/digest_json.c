@@ -12,6 +12,8 @@
 #include "source_json.h"
 #include "percent.h"
 #include "present.h"
+#include "tls.h"
+#include "tls_render.h"
 #include "verdict.h"
 
 #include <inttypes.h>
@@ -230,6 +232,23 @@ domain(FILE *fp, const struct digest_domain *dd)
 	sources(fp, "spoofing_sources", &dd->spoofing);
 	reporters(fp, dd);
 	dns(fp, dd);
+	/* The failure reports of the period; `dmarcsift sources` has
+	 * samples. */
+	json_key(fp, "failure_reports", 0);
+	if (dd->failure_reports == 0) {
+		fputs("null", fp);
+	} else {
+		fputc('{', fp);
+		json_kv_u64(fp, "reports", dd->failure_reports, 1);
+		json_kv_str(fp, "latest_day", dd->failure_latest, 0);
+		fputc('}', fp);
+	}
+	/* `dmarcsift tls --json` of the period, null without TLS reports. */
+	json_key(fp, "tls", 0);
+	if (dd->tls == NULL || dd->tls->reports == 0)
+		fputs("null", fp);
+	else
+		tls_json_object(fp, dd->tls);
 	fputc('}', fp);
 }
 

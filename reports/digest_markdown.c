@@ -18,6 +18,8 @@
 #include "digest_outline.h"
 #include "present.h"
 #include "text.h"
+#include "tls.h"
+#include "tls_render.h"
 #include "verdict.h"
 
 #include <inttypes.h>
@@ -510,8 +512,87 @@ dns(void *ctx, const struct digest_domain *dd)
 	}
 }
 
+/* "dmarcsift COMMAND --domain D" in a code span. */
+static void
+md_command(FILE *fp, const char *command, const char *domain)
+{
+	char buf[PRESENT_SAFE_MAX + 64];
+
+	snprintf(buf, sizeof(buf), "dmarcsift %s --domain %s", command, domain);
+	md_code(fp, buf, 0);
+}
+
+static void
+failure_reports(void *ctx, const struct digest_domain *dd)
+{
+	FILE *fp = ctx;
+	char line[DIGEST_FAILURES_LEN];
+
+	fprintf(fp, "\n%s", digest_failures_text(dd, line, sizeof(line)));
+	md_command(fp, "sources", dd->domain);
+	fputs("\n", fp);
+}
+
+/* What `dmarcsift tls` says of the period, shortened: the sessions, why
+ * they failed with the fix, the receiving MX hosts that failed most. */
+static void
+tls(void *ctx, const struct digest_domain *dd)
+{
+	FILE *fp = ctx;
+	const struct tls_summary *s = dd->tls;
+	uint64_t all = s->successful + s->failed;
+	char rate[PRESENT_PERCENT_LEN];
+	size_t named = 0;
+
+	fprintf(fp,
+	    "\n### SMTP TLS: %" PRIu64 " session%s, %s succeeded\n\n"
+	    "%" PRIu64 " failed, in %" PRIu64 " report%s from %zu reporter%s; ",
+	    all, all == 1 ? "" : "s",
+	    present_rate(s->successful, all, "-", rate, sizeof(rate)),
+	    s->failed, s->reports, s->reports == 1 ? "" : "s", s->n_reporters,
+	    s->n_reporters == 1 ? "" : "s");
+	md_command(fp, "tls", dd->domain);
+	fputs(" shows the days and the reporters.\n", fp);
+	if (s->n_types > 0)
+		fputs("\n| Result type | Failed sessions | What happened | Fix "
+		      "|\n|---|---:|---|---|\n",
+		    fp);
+	for (size_t i = 0; i < s->n_types && i < DIGEST_TLS_TYPES; i++) {
+		const struct tls_type *t = &s->types[i];
+
+		fputs("| ", fp);
+		md_code(fp, t->type, 1);
+		fprintf(fp, " | %" PRIu64 " | ", t->failed);
+		md_text(fp, tls_type_text(t->type));
+		fputs(" | ", fp);
+		md_text(fp, tls_type_fix(t->type));
+		fputs(" |\n", fp);
+	}
+	if (s->n_types > DIGEST_TLS_TYPES)
+		more(fp, s->n_types - DIGEST_TLS_TYPES);
+	/* The hosts named: failures without one are the policy's (MTA-STS
+	 * fetched or read), told above. */
+	for (size_t i = 0; i < s->n_mxs; i++) {
+		const struct tls_mx *m = &s->mxs[i];
+
+		if (m->mx == NULL || named++ >= DIGEST_TLS_MXS)
+			continue;
+		if (named == 1)
+			fputs("\n| Receiving MX | Failed | Why |\n"
+			      "|---|---:|---|\n",
+			    fp);
+		fputs("| ", fp);
+		md_code(fp, m->mx, 1);
+		fprintf(fp, " | %" PRIu64 " | ", m->failed);
+		md_code(fp, m->types, 1);
+		fputs(" |\n", fp);
+	}
+	if (named > DIGEST_TLS_MXS)
+		more(fp, named - DIGEST_TLS_MXS);
+}
+
 static const struct digest_outline outline = {DIGEST_LAYOUT_FULL, totals, days,
-    policy, readiness, source_list, reporters, dns};
+    policy, readiness, source_list, reporters, dns, failure_reports, tls};
 
 static void
 domain(FILE *fp, const struct digest_domain *dd)

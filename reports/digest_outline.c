@@ -8,7 +8,9 @@
 #include "percent.h"
 #include "present.h"
 #include "readiness.h"
+#include "svg.h"
 #include "text.h"
+#include "tls.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -37,6 +39,10 @@ digest_section_shown(enum digest_section s, const struct digest_domain *dd,
 		return !mail || dd->messages > 0;
 	case DIGEST_DNS:
 		return !mail || dd->dns_checked;
+	case DIGEST_FAILURE_REPORTS:
+		return dd->failure_reports > 0;
+	case DIGEST_TLS:
+		return dd->tls != NULL && dd->tls->reports > 0;
 	case DIGEST_TOTALS:
 		return 1;
 	case DIGEST_NSECTIONS:
@@ -132,6 +138,46 @@ digest_previous_text(const struct digest_domain *dd, char *buf, size_t size)
 	return buf;
 }
 
+const char *
+digest_failures_text(const struct digest_domain *dd, char *buf, size_t size)
+{
+	/* The day is ours (the database's date), never a stranger's. */
+	snprintf(buf, size,
+	    "%" PRIu64 " DMARC failure report%s (latest %.10s); "
+	    "samples: ",
+	    dd->failure_reports, dd->failure_reports == 1 ? "" : "s",
+	    dd->failure_latest);
+	return buf;
+}
+
+size_t
+digest_tls_rates(const struct tls_summary *s, int every_day,
+    enum clock_form form, struct svg_rate *v, char (*labels)[PRESENT_TIME_LEN],
+    size_t max)
+{
+	size_t n = 0, k = 0;
+
+	for (int64_t t = s->since; t < s->until && n < max; t += CLOCK_DAY) {
+		char day[PRESENT_TIME_LEN];
+		int found;
+
+		present_time(t, CLOCK_FORM_DAY, "?", day, sizeof(day));
+		/* s->days are in order, each a day of the period. */
+		while (k < s->n_days && strcmp(s->days[k].day, day) < 0)
+			k++;
+		found = k < s->n_days && strcmp(s->days[k].day, day) == 0;
+		if (!found && !every_day)
+			continue;
+		v[n].label =
+		    present_time(t, form, "?", labels[n], sizeof(labels[n]));
+		v[n].num = found ? s->days[k].successful : 0;
+		v[n].den =
+		    found ? s->days[k].successful + s->days[k].failed : 0;
+		n++;
+	}
+	return n;
+}
+
 /* The list of sources section s shows, borrowed from dd; NULL for a
  * section that is not a list. */
 static const struct digest_sources *
@@ -185,6 +231,12 @@ digest_outline_walk(
 			break;
 		case DIGEST_DNS:
 			o->dns(ctx, dd);
+			break;
+		case DIGEST_FAILURE_REPORTS:
+			o->failure_reports(ctx, dd);
+			break;
+		case DIGEST_TLS:
+			o->tls(ctx, dd);
 			break;
 		case DIGEST_NSECTIONS:
 			break;

@@ -14,10 +14,14 @@
 
 #include <stddef.h>
 
+#include "present.h"
+
 struct digest_domain;
 struct digest_sources;
 struct policy_state;
 struct readiness;
+struct svg_rate;
+struct tls_summary;
 
 enum digest_section {
 	DIGEST_TOTALS, /* mail and pass rate, against the period before */
@@ -28,8 +32,14 @@ enum digest_section {
 	DIGEST_NEW, /* sources first seen */
 	DIGEST_STOPPED, /* sources that stopped */
 	DIGEST_SPOOFING, /* spoofing sources */
+	/* The DMARC failure reports of the period, one line: only when there
+	 * are some. */
+	DIGEST_FAILURE_REPORTS,
 	DIGEST_REPORTERS, /* who reported */
 	DIGEST_DNS, /* DNS health (or a line saying it was not checked) */
+	/* What SMTP TLS reports say: only when some begin in the period,
+	 * never an empty heading. */
+	DIGEST_TLS,
 	DIGEST_NSECTIONS
 };
 
@@ -114,7 +124,36 @@ struct digest_outline {
 	    const struct digest_sources *l, const struct digest_domain *dd);
 	void (*reporters)(void *ctx, const struct digest_domain *dd);
 	void (*dns)(void *ctx, const struct digest_domain *dd);
+	void (*failure_reports)(void *ctx, const struct digest_domain *dd);
+	void (*tls)(void *ctx, const struct digest_domain *dd);
 };
+
+/*
+ * The failure reports' line in words of ours, for every renderer but
+ * JSON: "3 DMARC failure reports (latest 2026-06-02); samples: "
+ * (the command follows, which each format marks as its own).
+ * Into buf (DIGEST_FAILURES_LEN bytes), returned.
+ */
+#define DIGEST_FAILURES_LEN 128
+const char *digest_failures_text(
+    const struct digest_domain *dd, char *buf, size_t size);
+
+/* How many of a TLS summary's lists a report shows: the result types, and
+ * the receiving MX hosts named with failures (the others: "and N
+ * more"). */
+#define DIGEST_TLS_TYPES 12
+#define DIGEST_TLS_MXS 3
+
+/*
+ * The share of TLS sessions that succeeded each day, for a chart (svg.h):
+ * with every_day, v[i] is day i of s's period, no point on a day without
+ * reports (a rate line draws each point); else only the days with reports
+ * (a sparkline's line joins them).  Labelled in labels[i] (form); at most
+ * max; returns how many were filled.
+ */
+size_t digest_tls_rates(const struct tls_summary *s, int every_day,
+    enum clock_form form, struct svg_rate *v, char (*labels)[PRESENT_TIME_LEN],
+    size_t max);
 
 /* Writes the sections of dd that o's layout shows, in order. */
 void digest_outline_walk(

@@ -19,6 +19,8 @@
 #include "digest_outline.h"
 #include "present.h"
 #include "text.h"
+#include "tls.h"
+#include "tls_render.h"
 #include "verdict.h"
 #include "xalloc.h"
 
@@ -787,8 +789,88 @@ dns(void *ctx, const struct digest_domain *dd)
 	}
 }
 
+static void
+failure_reports(void *ctx, const struct digest_domain *dd)
+{
+	const struct out *o = ctx;
+	char line[DIGEST_FAILURES_LEN + PRESENT_SAFE_MAX + 64],
+	    name[PRESENT_SAFE_MAX];
+
+	digest_failures_text(dd, line, DIGEST_FAILURES_LEN);
+	snprintf(line + strlen(line), sizeof(line) - strlen(line),
+	    "`dmarcsift sources --domain %s`", safe(dd->domain, name));
+	fputc('\n', o->fp);
+	say(o->fp, 0, "%s", line);
+}
+
+static const char *
+plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* What `dmarcsift tls` says of the period, shortened: the sessions, why
+ * they failed with the fix, the receiving MX hosts that failed most. */
+static void
+tls(void *ctx, const struct digest_domain *dd)
+{
+	const struct out *o = ctx;
+	const struct tls_summary *s = dd->tls;
+	uint64_t all = s->successful + s->failed;
+	char hdr[96], rate[PRESENT_PERCENT_LEN], name[PRESENT_SAFE_MAX];
+	struct table t = {0};
+	size_t named = 0;
+
+	snprintf(hdr, sizeof(hdr),
+	    "SMTP TLS: %" PRIu64 " session%s, %s succeeded", all, plural(all),
+	    present_rate(s->successful, all, "-", rate, sizeof(rate)));
+	heading(o, hdr);
+	say(o->fp, 2,
+	    "%" PRIu64 " failed, in %" PRIu64 " report%s from %zu reporter%s; "
+	    "`dmarcsift tls --domain %s` shows the days and the reporters.",
+	    s->failed, s->reports, plural(s->reports), s->n_reporters,
+	    plural(s->n_reporters), safe(dd->domain, name));
+	for (size_t i = 0; i < s->n_types && i < DIGEST_TLS_TYPES; i++) {
+		const struct tls_type *ty = &s->types[i];
+		char line[2 * PRESENT_SAFE_MAX];
+
+		snprintf(line, sizeof(line),
+		    "%s: %" PRIu64 " failed session%s, %s",
+		    safe(ty->type, name), ty->failed, plural(ty->failed),
+		    tls_type_text(ty->type));
+		spaces(o->fp, 2);
+		wrap(o->fp, 2, 4, line);
+		fputs("    fix: ", o->fp);
+		wrap(o->fp, 9, 9, tls_type_fix(ty->type));
+	}
+	if (s->n_types > DIGEST_TLS_TYPES)
+		more(o->fp, s->n_types - DIGEST_TLS_TYPES);
+	/* The hosts named: failures without one are the policy's (MTA-STS
+	 * fetched or read), told above. */
+	t.flex = 2;
+	t.ncol = 3;
+	t.head[0] = "receiving MX";
+	t.head[1] = "failed";
+	t.right[1] = 1;
+	t.head[2] = "why";
+	for (size_t i = 0; i < s->n_mxs; i++) {
+		char n[24];
+
+		if (s->mxs[i].mx == NULL || named++ >= DIGEST_TLS_MXS)
+			continue;
+		row(&t, s->mxs[i].mx, u64s(s->mxs[i].failed, n),
+		    s->mxs[i].types);
+	}
+	if (t.nrows > 0) {
+		fputc('\n', o->fp);
+		table_print(o, &t, 2);
+	}
+	if (named > DIGEST_TLS_MXS)
+		more(o->fp, named - DIGEST_TLS_MXS);
+}
+
 static const struct digest_outline outline = {DIGEST_LAYOUT_FULL, totals, days,
-    policy, readiness, source_list, reporters, dns};
+    policy, readiness, source_list, reporters, dns, failure_reports, tls};
 
 static void
 domain(struct out *o, const struct digest_domain *dd)

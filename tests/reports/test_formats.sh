@@ -49,11 +49,42 @@ def list($p):
   rule(.more | uint; "\($p).more"),
   (.sources | to_entries[] | .key as $i | .value | source("\($p).sources[\($i)]"));
 
+def rate_or_null: . == null or (type == "number" and . >= 0 and . <= 100);
+def day: type == "string" and test("^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
+
+# `dmarcsift tls --json` (reports/README.md, dmarcsift tls).
+def tls($p):
+  rule(keys_are(["domain","since","until","days","reports","sessions",
+    "successful","failed","success_rate","latest_day","by_day","by_mx",
+    "failures","reporters"]); "\($p): keys \(keys)"),
+  rule(.domain | type == "string"; "\($p).domain"),
+  rule([.since, .until] | all(iso); "\($p) times"),
+  rule([.days, .reports, .sessions, .successful, .failed] | all(uint); "\($p) counts"),
+  rule(.sessions == .successful + .failed; "\($p).sessions"),
+  rule(.reports > 0; "\($p).reports: null rather than none"),
+  rule(.success_rate | rate_or_null; "\($p).success_rate"),
+  rule(.latest_day | . == null or day; "\($p).latest_day"),
+  rule(.by_day | type == "array" and all(.[]; keys_are(["day","successful",
+    "failed","success_rate"]) and (.day | day) and ([.successful, .failed] | all(uint))
+    and (.success_rate | rate_or_null)); "\($p).by_day"),
+  rule(.by_mx | type == "array" and all(.[]; keys_are(["mx","failed","result_types"])
+    and (.mx | str_or_null) and (.failed | uint) and (.result_types | type == "string")); "\($p).by_mx"),
+  rule(.failures | type == "array" and all(.[]; keys_are(["result_type","failed",
+    "mx_hosts","text","fix"]) and ([.result_type, .text, .fix] | all(type == "string"))
+    and ([.failed, .mx_hosts] | all(uint))); "\($p).failures"),
+  rule(.reporters | type == "array" and all(.[]; keys_are(["reporter","reports",
+    "successful","failed","success_rate","last_day"]) and (.reporter | type == "string")
+    and ([.reports, .successful, .failed] | all(uint)) and (.success_rate | rate_or_null)
+    and (.last_day | type == "string")); "\($p).reporters");
+
 def domain($p):
   rule(keys_are(["domain","messages","passed","pass_rate","previous",
     "latest_day","try_until","earliest_day","days",
     "policy","readiness","failing_yours","new_sources","stopped_sources",
-    "spoofing_sources","reporters","dns"]); "\($p): keys \(keys)"),
+    "spoofing_sources","reporters","dns","failure_reports","tls"]); "\($p): keys \(keys)"),
+  rule(.failure_reports == null or (.failure_reports | keys_are(["reports","latest_day"])
+    and (.reports | uint and . > 0) and (.latest_day | day)); "\($p).failure_reports"),
+  (if .tls == null then empty else (.tls | tls("\($p).tls")) end),
   rule(.domain | type == "string"; "\($p).domain"),
   rule([.latest_day, .try_until, .earliest_day] | all(. == null or test("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")); "\($p) latest_day, try_until, earliest_day"),
   rule(.messages == 0 or ([.latest_day, .try_until, .earliest_day] | all(. == null)); "\($p) where the data is only without mail"),
@@ -152,5 +183,14 @@ jeq hostile '.domains[0].new_sources.sources[0].service' '"a,b\"c\r\nd"'
 jeq hostile '.domains[0].failing_yours.sources[1].ip | length' '300'
 jeq hostile '.domains[0].failing_yours.sources[1].service | length' '300'
 jeq hostile '.refused.inputs[1].reason | length' '400'
+# SMTP TLS and failure reports: example.com's, as `tls --json` says them;
+# none for the others.
+jeq realistic '.domains[0].tls | [.sessions, .successful, .failed, .success_rate, .reports]' '[1520,1400,120,92.1,2]'
+jeq realistic '.domains[0].tls.by_day | map([.day, .success_rate])' '[["2026-11-10",90],["2026-11-11",96.1]]'
+jeq realistic '.domains[0].tls.failures[1] | [.result_type, .failed, .mx_hosts]' '["certificate-expired",23,1]'
+jeq realistic '.domains[0].failure_reports' '{"reports":3,"latest_day":"2026-11-13"}'
+jeq realistic '[.domains[1:][] | .tls, .failure_reports] | unique' '[null]'
+jeq hostile '.domains[0].tls.by_mx[0].mx' '"\u001b]0;owned\u0007\u001b[2J\u001b[31mred\u009b31m| a | `b` ``c`` # h * _u_ <b>x</b> &amp; [l](http://x) $m$ \\| \\"'
+jeq hostile '.domains[0].failure_reports.reports' '18446744073709551615'
 
 finish "json shape and values: ok"

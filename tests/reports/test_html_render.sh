@@ -102,10 +102,11 @@ circles=$(count '<circle ')
 echo "DOM: $svgs svg, $rects rect, $paths path, $circles circle"
 [ "$svgs" -ge 2 ] || fail "fewer than 2 <svg> charts in the DOM ($svgs)"
 # The realistic week: 7 days of pass and fail bars, 6 failing sources,
-# legend swatches; one pass-rate line with a point per day.
+# legend swatches; one pass-rate line with a point per day, and the SMTP
+# TLS sparkline's last point.
 [ "$rects" -ge 20 ] || fail "too few <rect> in the charts ($rects)"
 [ "$paths" -ge 1 ] || fail "no <path> (pass-rate line) in the DOM"
-[ "$circles" -eq 7 ] || fail "expected 7 points on the line, got $circles"
+[ "$circles" -eq 8 ] || fail "expected 7 points on the line and 1 on the sparkline, got $circles"
 grep -q 'DMARC summary' "$tmp/dom.html" || fail "no title in the DOM"
 grep -q 'example.com' "$tmp/dom.html" || fail "no domain in the DOM"
 

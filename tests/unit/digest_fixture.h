@@ -9,7 +9,8 @@
  * Fixtures:
  *   fx_realistic()  a week of four domains: one with everything (failing
  *                   legitimate sources, new, stopped, spoofing, a silent
- *                   reporter, DNS findings), one in its first period and
+ *                   reporter, DNS findings, SMTP TLS reports with
+ *                   failures, failure reports), one in its first period and
  *                   ready for its next step, one that went quiet, one at
  *                   the last step with DNS all good
  *   fx_empty()      no domain, nothing refused
@@ -32,6 +33,7 @@
 #include <time.h>
 
 #include "digest.h"
+#include "tls_fixture.h"
 #include "verdict.h"
 #include "xalloc.h"
 
@@ -304,6 +306,38 @@ fx_realistic(void)
 	    "flatten includes you do not need; at most 10 lookups");
 	fx_dns(dd, "dkim.record", DNSCHECK_PASS, "s1._domainkey.example.com",
 	    "one key record", NULL);
+	/* tests/db/test_tls.sh's reports, a week later: 1400 of 1520
+	 * sessions succeeded (92.1%, rounded down). */
+	{
+		struct tls_summary *t = fx_tls(d, dd);
+
+		fx_tls_day(t, "2026-11-10", 900, 100);
+		fx_tls_day(t, "2026-11-11", 500, 20);
+		fx_tls_mx(t, NULL, 64,
+		    "sts-webpki-invalid, sts-policy-invalid, "
+		    "sts-policy-fetch-error");
+		fx_tls_mx(t, "mx2.example.com", 30,
+		    "dane-required, dnssec-invalid, tlsa-invalid, "
+		    "validation-failure, certificate-not-trusted");
+		fx_tls_mx(t, "mx1.example.com", 26,
+		    "certificate-expired, certificate-host-mismatch, "
+		    "starttls-not-supported");
+		fx_tls_type(t, "sts-webpki-invalid", 45, 0);
+		fx_tls_type(t, "certificate-expired", 23, 1);
+		fx_tls_type(t, "sts-policy-invalid", 10, 0);
+		fx_tls_type(t, "sts-policy-fetch-error", 9, 0);
+		fx_tls_type(t, "dane-required", 8, 1);
+		fx_tls_type(t, "dnssec-invalid", 7, 1);
+		fx_tls_type(t, "tlsa-invalid", 6, 1);
+		fx_tls_type(t, "validation-failure", 5, 1);
+		fx_tls_type(t, "certificate-not-trusted", 4, 1);
+		fx_tls_type(t, "certificate-host-mismatch", 2, 1);
+		fx_tls_type(t, "starttls-not-supported", 1, 1);
+		fx_tls_reporter(t, "Example Receiver", 900, 100, "2026-11-10");
+		fx_tls_reporter(t, "Other Receiver", 500, 20, "2026-11-11");
+	}
+	dd->failure_reports = 3;
+	snprintf(dd->failure_latest, sizeof(dd->failure_latest), "2026-11-13");
 
 	dd = fx_domain(d, "example.org");
 	fx_days(dd, m2, p2);
@@ -573,6 +607,21 @@ fx_hostile(void)
 	fx_dns(dd, "dmarc.policy", DNSCHECK_FAIL, FX_ESC, FX_MD, FX_CSV);
 	fx_dns(dd, "spf.record", DNSCHECK_DNSERROR, longa, FX_BAD, NULL);
 	fx_dns(dd, "spf.all", DNSCHECK_WARN, "`|`", longw, longw);
+	/* TLS reports whose strings a stranger chose, a day without a
+	 * session, a type nobody knows. */
+	{
+		struct tls_summary *t = fx_tls(d, dd);
+
+		fx_tls_day(t, "2026-11-09", UINT64_MAX / 4, 1);
+		fx_tls_day(t, "2026-11-10", 0, 0);
+		fx_tls_mx(t, FX_ESC FX_MD, UINT64_MAX / 8, FX_CSV FX_BAD);
+		fx_tls_mx(t, longa, 1, longw);
+		fx_tls_type(t, FX_MD FX_ESC, 1, 2);
+		fx_tls_type(t, longu, 0, 0);
+		fx_tls_reporter(t, FX_ESC, UINT64_MAX / 4, 1, "2026-11-10");
+	}
+	dd->failure_reports = UINT64_MAX;
+	snprintf(dd->failure_latest, sizeof(dd->failure_latest), "2026-11-11");
 
 	fx_refused(
 	    d, INT64_MAX, FX_MD FX_ESC, FX_CSV "=HYPERLINK(\"x\")", INT64_MAX);

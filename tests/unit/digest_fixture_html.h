@@ -12,6 +12,7 @@
 
 #include "digest.h"
 #include "dnscheck.h"
+#include "tls_fixture.h"
 #include "xalloc.h"
 
 #include <stdint.h>
@@ -288,9 +289,27 @@ fixture_html_normal(void)
 {
 	struct digest *d = fixture_digest(2);
 
+	struct tls_summary *t;
+
 	fixture_html_example_com(&d->domains[0]);
 	fixture_html_example_org(&d->domains[1]);
 	fixture_refused(d);
+	/* example.com's SMTP TLS reports: 3 days of 7, 8,980 of 9,000
+	 * sessions (99.7%, rounded down); its failure reports. */
+	t = fx_tls(d, &d->domains[0]);
+	fx_tls_day(t, "2024-11-04", 3000, 0);
+	fx_tls_day(t, "2024-11-06", 2990, 10);
+	fx_tls_day(t, "2024-11-09", 2990, 10);
+	fx_tls_mx(t, "mx2.example.com", 12,
+	    "certificate-expired, starttls-not-supported");
+	fx_tls_mx(t, NULL, 8, "sts-policy-fetch-error");
+	fx_tls_type(t, "certificate-expired", 10, 1);
+	fx_tls_type(t, "sts-policy-fetch-error", 8, 0);
+	fx_tls_type(t, "starttls-not-supported", 2, 1);
+	fx_tls_reporter(t, "google.com", 8980, 20, "2024-11-09");
+	d->domains[0].failure_reports = 2;
+	snprintf(d->domains[0].failure_latest,
+	    sizeof(d->domains[0].failure_latest), "2024-11-08");
 	return d;
 }
 
@@ -460,6 +479,15 @@ fixture_html_hostile(void)
 	d->refused[0].reason = xstrdup("bad \x01\x02 <img src=x>");
 	d->refused[0].received_at = INT64_MAX; /* no date for it */
 	d->refused_more = 3;
+	{
+		struct tls_summary *t = fx_tls(d, dd);
+
+		fx_tls_day(t, "2024-11-05", 1, 1);
+		fx_tls_mx(t, "<script>mx</script>", 1, "<b>type</b>");
+		fx_tls_mx(t, long_name, 1, "\x1b[2J");
+		fx_tls_type(t, "<script>alert('t')</script>", 1, 1);
+		fx_tls_reporter(t, "<script>", 1, 1, "2024-11-05");
+	}
 	return d;
 }
 
@@ -492,6 +520,7 @@ fixture_html_free(struct digest *d)
 		struct digest_domain *dd = &d->domains[i];
 
 		free(dd->domain);
+		tls_summary_free(dd->tls);
 		free(dd->days);
 		fixture_sources_free(&dd->failing_legit);
 		fixture_sources_free(&dd->new_sources);

@@ -32,6 +32,7 @@
 #include "present.h"
 #include "percent.h"
 #include "text.h"
+#include "tls_render.h"
 
 #define GOLDEN_DIR DS_TESTDATA "/digest/formats"
 
@@ -175,14 +176,15 @@ static void
 test_golden(void **state)
 {
 	static const char *const all[] = {"text", "markdown", "json"};
-	static const char *const realistic[] = {
-	    "color", "csv:days", "csv:sources", "csv:reporters", "csv:refused"};
+	static const char *const realistic[] = {"color", "csv:days",
+	    "csv:sources", "csv:reporters", "csv:refused", "csv:tls",
+	    "csv:tls_failures"};
 
 	(void)state;
 	for (size_t i = 0; i < NFIXTURES; i++)
 		for (size_t f = 0; f < 3; f++)
 			golden(fixtures[i].name, all[f]);
-	for (size_t f = 0; f < 5; f++) {
+	for (size_t f = 0; f < sizeof(realistic) / sizeof(realistic[0]); f++) {
 		golden("realistic", realistic[f]);
 		golden("hostile", realistic[f]);
 	}
@@ -1157,6 +1159,58 @@ check_csv_refused(const struct digest *d, struct csv *c)
 	assert_int_equal(r, c->n);
 }
 
+/* The days with TLS reports, as the summary has them. */
+static void
+check_csv_tls(const struct digest *d, struct csv *c)
+{
+	size_t r = 1;
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct tls_summary *s = d->domains[i].tls;
+
+		for (size_t k = 0; s != NULL && k < s->n_days; k++) {
+			const struct tls_day *day = &s->days[k];
+			char **f = next_row(c, &r, 6), rate[32] = "";
+
+			expect_text(f[0], d->domains[i].domain);
+			assert_string_equal(f[1], day->day);
+			expect_u64(f[2], day->successful + day->failed);
+			expect_u64(f[3], day->successful);
+			expect_u64(f[4], day->failed);
+			if (percent_text(day->successful,
+			        day->successful + day->failed, rate,
+			        sizeof(rate)) < 0)
+				rate[0] = '\0';
+			assert_string_equal(f[5], rate);
+		}
+	}
+	assert_int_equal(r, c->n);
+}
+
+/* Each result type with its words and fix (tls_render.h). */
+static void
+check_csv_tls_failures(const struct digest *d, struct csv *c)
+{
+	size_t r = 1;
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct tls_summary *s = d->domains[i].tls;
+
+		for (size_t k = 0; s != NULL && k < s->n_types; k++) {
+			const struct tls_type *t = &s->types[k];
+			char **f = next_row(c, &r, 6);
+
+			expect_text(f[0], d->domains[i].domain);
+			expect_text(f[1], t->type);
+			expect_u64(f[2], t->failed);
+			expect_u64(f[3], t->mxs);
+			expect_text(f[4], tls_type_text(t->type));
+			expect_text(f[5], tls_type_fix(t->type));
+		}
+	}
+	assert_int_equal(r, c->n);
+}
+
 static void
 test_csv(void **state)
 {
@@ -1175,18 +1229,23 @@ test_csv(void **state)
 	        check_csv_reporters},
 	    {"refused", "input,source_name,received_at,reason",
 	        check_csv_refused},
+	    {"tls", "domain,day,sessions,successful,failed,success_rate",
+	        check_csv_tls},
+	    {"tls_failures", "domain,result_type,failed,mx_hosts,text,fix",
+	        check_csv_tls_failures},
 	};
+	const size_t ntables = sizeof(tables) / sizeof(tables[0]);
 
 	(void)state;
 	/* The list the command offers is the list the renderer knows. */
-	for (size_t t = 0; t < 4; t++)
+	for (size_t t = 0; t < ntables; t++)
 		assert_string_equal(digest_csv_tables[t], tables[t].table);
-	assert_null(digest_csv_tables[4]);
+	assert_null(digest_csv_tables[ntables]);
 
 	for (size_t i = 0; i < NFIXTURES; i++) {
 		struct digest *d = fixtures[i].make();
 
-		for (size_t t = 0; t < 4; t++) {
+		for (size_t t = 0; t < ntables; t++) {
 			char fmt[32], *out;
 			struct csv c;
 
@@ -1428,6 +1487,76 @@ test_step_verdicts(void **state)
 
 /* A domain without mail in the period says where its reports are in the
  * body of every format, not only on stderr (issue 12 item 10). */
+/* ------------------------------------------------------------------------
+ * SMTP TLS and failure reports: shown for the domain that has them, with
+ * the numbers `dmarcsift tls` gives; nothing, not even a heading, for the
+ * others. */
+
+static void
+test_tls_section(void **state)
+{
+	static const struct {
+		const char *format, *tls, *failures, *next;
+	} cases[] = {
+	    /* example.com (tests/db/test_tls.sh's numbers): 1400 of 1520
+	     * sessions, 92.1% rounded down. */
+	    {"text", "SMTP TLS: 1520 sessions, 92.1% succeeded",
+	        "3 DMARC failure reports (latest 2026-11-13); samples: "
+	        "`dmarcsift sources --domain example.com`",
+	        "\nexample.org\n"},
+	    {"markdown", "### SMTP TLS: 1520 sessions, 92.1% succeeded",
+	        "3 DMARC failure reports (latest 2026-11-13); samples: "
+	        "`dmarcsift sources --domain example.com`",
+	        "\n## example.org\n"},
+	    {"json",
+	        "\"tls\":{\"domain\":\"example.com\",\"since\":\"2026-11-09T00:"
+	        "00:00Z\",\"until\":\"2026-11-16T00:00:00Z\",\"days\":7,"
+	        "\"reports\":2,\"sessions\":1520,\"successful\":1400,"
+	        "\"failed\":120,\"success_rate\":92.1,",
+	        "\"failure_reports\":{\"reports\":3,\"latest_day\":"
+	        "\"2026-11-13\"}",
+	        "{\"domain\":\"example.org\""},
+	};
+	struct digest *d = fx_realistic(), *first = fx_first();
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out = render_ok(d, cases[i].format);
+		char *com = part(out, "example.com", cases[i].next);
+		char *rest = part(out, cases[i].next, NULL);
+
+		has(com, cases[i].tls);
+		has(com, cases[i].failures);
+		/* The other domains have neither. */
+		hasnt(rest, "SMTP TLS");
+		hasnt(rest, "failure report");
+		if (strcmp(cases[i].format, "json") == 0) {
+			has(rest, "\"failure_reports\":null,\"tls\":null}");
+			hasnt(rest, "\"tls\":{");
+		}
+		free(com);
+		free(rest);
+		free(out);
+		out = render_ok(first, cases[i].format);
+		hasnt(out, "SMTP TLS");
+		hasnt(out, "failure report");
+		free(out);
+	}
+	/* The fix is the one `tls` gives, with its words. */
+	{
+		char *out = render_ok(d, "text");
+
+		has(out,
+		    "certificate-expired: 23 failed sessions, the MX's "
+		    "certificate has expired");
+		has(out, tls_type_fix("certificate-expired"));
+		has(out, "mx2.example.com      30");
+		free(out);
+	}
+	digest_free(first);
+	digest_free(d);
+}
+
 static void
 test_empty_period_hint(void **state)
 {
@@ -1531,6 +1660,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_csv_unknown_table),
 	    cmocka_unit_test(test_same_digits),
 	    cmocka_unit_test(test_step_verdicts),
+	    cmocka_unit_test(test_tls_section),
 	    cmocka_unit_test(test_empty_period_hint),
 	    cmocka_unit_test(test_write_failure),
 	};

@@ -404,14 +404,16 @@ test_normal(void **state)
 	contains(out, ">98.0%<");
 	contains(out, "+0.4 points");
 	contains(out, ">456<");
-	/* Three charts, all for example.com; example.org has no reports. */
-	assert_int_equal(occurrences(out, "<svg "), 3);
+	/* Three charts and the TLS sparkline, all for example.com;
+	 * example.org has no reports. */
+	assert_int_equal(occurrences(out, "<svg "), 4);
 	assert_int_equal(occurrences(out, "height:auto;\"><title>"), 3);
 	assert_int_equal(occurrences(out, "No reports this period"), 1);
 	contains(out, "The period before had 1,200 messages");
-	/* Seven days: seven stacked bars, seven points. */
+	/* Seven days: seven stacked bars, seven points (and the
+	 * sparkline's last). */
 	assert_int_equal(occurrences(out, "<g><title>"), 7);
-	assert_int_equal(occurrences(out, "<circle "), 7);
+	assert_int_equal(occurrences(out, "<circle "), 7 + 1);
 	contains(out, ">11-04</text>");
 	contains(out, ">11-10</text>");
 	/* Policy, readiness and the record to publish. */
@@ -445,6 +447,21 @@ test_normal(void **state)
 	contains(out, "3/7");
 	assert_int_equal(occurrences(out, "Silent this period"), 2);
 	contains(out, "the period before): comcast.net.</p>");
+	/* SMTP TLS of example.com: 8,980 of 9,000 sessions, 99.7% rounded
+	 * down; the types with the fix; the MX named, not the policy's
+	 * failures; the sparkline ends on the last day with reports. */
+	assert_int_equal(occurrences(out, ">SMTP TLS</h3>"), 1);
+	contains(out, "<b>9,000</b> sessions, <b>99.7%</b> succeeded; ");
+	contains(out, ">20</b> failed, in 1 report from 1 reporter.");
+	contains(out, "the MX&#39;s certificate has expired");
+	contains(out, "renew the certificate, and renew it automatically");
+	contains(out, "mx2.example.com</td>");
+	lacks(out, "(not said)");
+	contains(out, "<title>2024-11-09: 99.6%</title></circle>");
+	contains(out, ">dmarcsift tls --domain example.com</code>");
+	/* Its failure reports, one line. */
+	contains(out, "2 DMARC failure reports (latest 2024-11-08); samples: ");
+	assert_int_equal(occurrences(out, "DMARC failure report"), 1);
 	/* DNS: two warnings out of six. */
 	contains(out, "4 of 6 checks passed");
 	contains(out, "RSA key of 1024 bits");
@@ -590,7 +607,12 @@ test_hostile(void **state)
 	contains(out, "5 / 10");
 	contains(out, "0 of 2 checks passed");
 	contains(out, "And 3 more inputs not shown.");
-	assert_int_equal(occurrences(out, "<svg "), 3);
+	/* TLS reports' strings. */
+	contains(out, "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;");
+	contains(out, "&lt;script&gt;mx&lt;/script&gt;");
+	contains(out, "&lt;b&gt;type&lt;/b&gt;");
+	contains(out, "a result type dmarcsift does not know");
+	assert_int_equal(occurrences(out, "<svg "), 4);
 	/* A date that gmtime cannot give. */
 	contains(out, ">?</span>");
 	free(out);
@@ -703,23 +725,32 @@ test_outline(void **state)
 		const char *what;
 		uint64_t messages;
 		int has_prev, stopped, reporters, dns_checked;
+		int failure_reports, tls; /* 1: some in the period */
 		enum digest_layout layout;
 		/* '1' shown, '0' not, in enum digest_section order. */
 		const char *shown;
 	} cases[] = {
-	    {"mail, full", 10, 1, 1, 1, 1, F, "1111111111"},
-	    {"mail, mail", 10, 1, 1, 1, 1, M, "1111111111"},
-	    {"mail, not checked", 10, 1, 0, 1, 0, F, "1111111111"},
-	    {"mail, not checked", 10, 1, 0, 1, 0, M, "1111111110"},
-	    {"first period", 10, 0, 0, 1, 0, F, "1111110111"},
-	    {"first period", 10, 0, 0, 1, 0, M, "1111110110"},
-	    {"quiet", 0, 1, 1, 1, 1, F, "1011001011"},
-	    {"quiet", 0, 1, 1, 1, 1, M, "1000001011"},
-	    {"quiet, none", 0, 1, 0, 0, 0, F, "1011001011"},
-	    {"quiet, none", 0, 1, 0, 0, 0, M, "1000000000"},
-	    {"nothing", 0, 0, 0, 0, 0, F, "1011000001"},
-	    {"nothing", 0, 0, 0, 0, 0, M, "1000000000"},
+	    {"mail, full", 10, 1, 1, 1, 1, 0, 0, F, "111111110110"},
+	    {"mail, mail", 10, 1, 1, 1, 1, 0, 0, M, "111111110110"},
+	    {"mail, not checked", 10, 1, 0, 1, 0, 0, 0, F, "111111110110"},
+	    {"mail, not checked", 10, 1, 0, 1, 0, 0, 0, M, "111111110100"},
+	    {"first period", 10, 0, 0, 1, 0, 0, 0, F, "111111010110"},
+	    {"first period", 10, 0, 0, 1, 0, 0, 0, M, "111111010100"},
+	    {"quiet", 0, 1, 1, 1, 1, 0, 0, F, "101100100110"},
+	    {"quiet", 0, 1, 1, 1, 1, 0, 0, M, "100000100110"},
+	    {"quiet, none", 0, 1, 0, 0, 0, 0, 0, F, "101100100110"},
+	    {"quiet, none", 0, 1, 0, 0, 0, 0, 0, M, "100000000000"},
+	    {"nothing", 0, 0, 0, 0, 0, 0, 0, F, "101100000010"},
+	    {"nothing", 0, 0, 0, 0, 0, 0, 0, M, "100000000000"},
+	    /* Failure and TLS reports are shown whenever there are some,
+	     * with mail or without. */
+	    {"tls, failures", 10, 1, 1, 1, 1, 1, 1, F, "111111111111"},
+	    {"tls, failures", 10, 1, 1, 1, 1, 1, 1, M, "111111111111"},
+	    {"tls only", 0, 0, 0, 0, 0, 0, 1, F, "101100000011"},
+	    {"tls only", 0, 0, 0, 0, 0, 0, 1, M, "100000000001"},
+	    {"failures only", 0, 0, 0, 0, 0, 1, 0, M, "100000001000"},
 	};
+	struct tls_summary tls = {0};
 #undef F
 #undef M
 
@@ -732,6 +763,9 @@ test_outline(void **state)
 		dd.stopped.n = (size_t)cases[i].stopped;
 		dd.nreporters = (size_t)cases[i].reporters;
 		dd.dns_checked = cases[i].dns_checked;
+		dd.failure_reports = (uint64_t)cases[i].failure_reports;
+		tls.reports = 1;
+		dd.tls = cases[i].tls ? &tls : NULL;
 		for (int s = 0; s < DIGEST_NSECTIONS; s++)
 			if (digest_section_shown((enum digest_section)s, &dd,
 			        cases[i].layout) != (cases[i].shown[s] == '1'))
