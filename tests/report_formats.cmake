@@ -22,3 +22,12 @@ add_test(NAME reports/senders COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg
   $<TARGET_FILE:dmarcsift> ${DS_SRC}/scripts/sample-reports)
 set_tests_properties(reports/senders PROPERTIES LABELS db TIMEOUT 120
   SKIP_RETURN_CODE 77)
+
+# report's SMTP TLS section and failure reports' line on stored reports,
+# its "tls" the object of `tls --json` (issue 16).
+add_test(NAME reports/tls COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg
+  run sh ${CMAKE_CURRENT_SOURCE_DIR}/reports/test_report_tls.sh
+  $<TARGET_FILE:dmarcsift> ${DS_SRC}/scripts/sample-reports
+  ${CMAKE_CURRENT_SOURCE_DIR}/data/tlsrpt
+  ${CMAKE_CURRENT_SOURCE_DIR}/data/failrpt)
+set_tests_properties(reports/tls PROPERTIES LABELS db TIMEOUT 300)
