@@ -3,8 +3,8 @@
  * figures and daily charts (`report`), the readiness verdict with its
  * reasons and the next record (`advise`), the what-if of a policy
  * (web_whatif.c), the senders with cause and fix (`sources`), the last
- * `check` stored (web_check.c), and the reporters with the days each
- * covered (`report`).
+ * `check` stored (web_check.c), what SMTP TLS reports say (`tls`), and
+ * the reporters with the days each covered (`report`).
  */
 #include "web_render.h"
 
@@ -15,6 +15,8 @@
 #include "present.h"
 #include "sources.h"
 #include "svg.h"
+#include "tls.h"
+#include "tls_render.h"
 #include "verdict.h"
 #include "web_page.h"
 
@@ -339,6 +341,84 @@ reporters(FILE *fp, const struct digest_domain *dd)
 		    dd->nreporters - n);
 }
 
+/* What `dmarcsift tls` says of the period, its numbers as its --json has
+ * them: nothing without TLS reports. */
+static void
+tls(FILE *fp, const struct web_domain_view *v)
+{
+	const struct tls_summary *s = v->dd != NULL ? v->dd->tls : NULL;
+	struct svg_rate rates[DIGEST_MAX_DAYS];
+	char labels[DIGEST_MAX_DAYS][PRESENT_TIME_LEN];
+	size_t n;
+
+	if (s == NULL || s->reports == 0)
+		return;
+	fputs("<h2 id=\"tls\">SMTP TLS</h2>\n<p class=\"note\">What senders' "
+	      "SMTP TLS reports say of the domain's mail servers, as "
+	      "<code>dmarcsift tls</code> counts them: each report once, on "
+	      "the day its range begins.</p>\n<div class=\"figures\">",
+	    fp);
+	figure(fp, "sessions");
+	web_count(fp, s->successful + s->failed);
+	fputs("</b></div>", fp);
+	figure(fp, "succeeded");
+	web_rate(fp, s->successful, s->successful + s->failed);
+	fputs("</b></div>", fp);
+	figure(fp, "failed");
+	web_count(fp, s->failed);
+	fputs("</b></div>", fp);
+	figure(fp, "reports");
+	web_count(fp, s->reports);
+	fputs("</b></div></div>\n", fp);
+	n = digest_tls_rates(
+	    s, 1, CLOCK_FORM_MONTH_DAY, rates, labels, DIGEST_MAX_DAYS);
+	svg_rate_line(
+	    fp, "SMTP TLS sessions that succeeded per day", rates, n, 0);
+	if (s->n_types > 0) {
+		fputs("<div class=\"scroll\"><table>\n<tr><th>result type</th>"
+		      "<th class=\"num\">failed sessions</th><th class=\"num\">"
+		      "MX hosts</th><th>what happened and the fix</th></tr>\n",
+		    fp);
+		for (size_t i = 0; i < s->n_types; i++) {
+			const struct tls_type *t = &s->types[i];
+
+			fputs("<tr><td><code>", fp);
+			web_esc_cut(fp, t->type, NAME_CHARS);
+			fputs("</code></td><td class=\"num\">", fp);
+			web_count(fp, t->failed);
+			fputs("</td><td class=\"num\">", fp);
+			web_count(fp, t->mxs);
+			fputs("</td><td><span class=\"no\">", fp);
+			web_esc(fp, tls_type_text(t->type));
+			fputs("</span><br>fix: ", fp);
+			web_esc(fp, tls_type_fix(t->type));
+			fputs("</td></tr>\n", fp);
+		}
+		fputs("</table></div>\n", fp);
+	}
+	if (s->n_mxs > 0) {
+		fputs("<div class=\"scroll\"><table>\n<tr><th>receiving MX</th>"
+		      "<th class=\"num\">failed sessions</th><th>result "
+		      "types</th></tr>\n",
+		    fp);
+		for (size_t i = 0; i < s->n_mxs; i++) {
+			fputs("<tr><td class=\"ip\">", fp);
+			if (s->mxs[i].mx != NULL)
+				web_esc_cut(fp, s->mxs[i].mx, NAME_CHARS);
+			else
+				fputs("(not said: the policy's)", fp);
+			fputs("</td><td class=\"num\">", fp);
+			web_count(fp, s->mxs[i].failed);
+			fputs("</td><td>", fp);
+			web_esc(fp, s->mxs[i].types);
+			fputs("</td></tr>\n", fp);
+		}
+		fputs("</table></div>\n<p class=\"note\">Reporters count "
+		      "successful sessions per policy, not per MX.</p>\n",
+		    fp);
+	}
+}
+
 int
 web_html_domain(FILE *fp, const struct web_domain_view *v)
 {
@@ -352,6 +432,7 @@ web_html_domain(FILE *fp, const struct web_domain_view *v)
 	web_html_whatif(fp, v);
 	senders(fp, v);
 	web_html_check(fp, v);
+	tls(fp, v);
 	reporters(fp, v->dd);
 	web_page_close(fp);
 	return ferror(fp) ? -1 : 0;

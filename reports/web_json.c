@@ -7,9 +7,12 @@
 
 #include "advise_render.h"
 #include "browse.h"
+#include "digest.h"
 #include "digest_render.h"
 #include "json.h"
 #include "sources_render.h"
+#include "tls.h"
+#include "tls_render.h"
 
 int
 web_json_domain(
@@ -40,6 +43,13 @@ web_json_domain(
 	json_key(fp, "report", 0);
 	if (digest_json(fp, d) < 0)
 		return -1;
+	/* `dmarcsift tls --domain D --since Nd --until DATE --json`, null
+	 * without TLS reports in the period. */
+	json_key(fp, "tls", 0);
+	if (v->dd == NULL || v->dd->tls == NULL || v->dd->tls->reports == 0)
+		fputs("null", fp);
+	else
+		tls_json_object(fp, v->dd->tls);
 	/* The last `dmarcsift check D --json`, as it was stored: text that
 	 * PostgreSQL wrote from a jsonb value, so JSON as it is. */
 	json_key(fp, "check", 0);

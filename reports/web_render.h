@@ -183,10 +183,10 @@ int web_html_error(FILE *fp, int status, const char *title, const char *text);
 
 /*
  * /api/domain/NAME: {"domain": ..., "sources": <sources --json>,
- * "advise": <advise --json>, "report": <report --format json>, "check":
- * null or {"checked_at", "checked_by", "version", "result": <check
- * --json as stored>}}, each part written by the CLI's own writer, so each
- * has its shape byte for byte.
+ * "advise": <advise --json>, "report": <report --format json>, "tls":
+ * null or <tls --json>, "check": null or {"checked_at", "checked_by",
+ * "version", "result": <check --json as stored>}}, each part written by
+ * the CLI's own writer, so each has its shape byte for byte.
  */
 int web_json_domain(
     FILE *fp, const struct web_domain_view *v, const struct digest *d);

@@ -262,6 +262,51 @@ jqt hostile_api '[.report.domains[0].reporters[].name] | sort ==
 status hostile_name '/domain/javascript:alert(5)' 404
 refute hostile_name out 'alert'
 
+# --- SMTP TLS: the domain page and /api/domain say what tls --json says. ---
+# RFC 8460's example moved to example.com (tests/data/tlsrpt) on 2025-11-15,
+# and one about hostile.test whose strings are markup; quote.test has none.
+sed 's/2026-06-05/2025-11-15/g' "$samples/../tlsrpt/rfc8460-example.com.json" \
+	>"$tmp/tls-com.json"
+printf '{"organization-name":"<script>alert(11)</script>","report-id":"h","date-range":{"start-datetime":"2025-11-17T00:00:00Z","end-datetime":"2025-11-17T23:59:59Z"},"policies":[{"policy":{"policy-type":"sts","policy-domain":"hostile.test"},"summary":{"total-successful-session-count":1,"total-failure-session-count":2},"failure-details":[{"result-type":"<svg onload=alert(12)>","receiving-mx-hostname":"<script>alert(13)</script>.test","failed-session-count":2}]}]}' \
+	>"$tmp/tls-hostile.json"
+run tls_ingest 0 ingest -q --db "$db" "$tmp/tls-com.json" "$tmp/tls-hostile.json"
+run cli_tls 1 tls --db "$db" --domain example.com --since 30d --json
+status tls_api /api/domain/example.com 200
+same tls_api .tls cli_tls
+same tls_api .report.domains[0].tls cli_tls
+status tls_page /domain/example.com 200
+expect tls_page out '<h2 id="tls">SMTP TLS</h2>'
+# thousands: 5629 -> 5,629, as the page writes counts.
+thousands() { printf '%s' "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
+for k in sessions failed reports; do
+	expect tls_page out "<div>$k<b>$(thousands "$(jq -r ".$k" "$tmp/cli_tls.out")")</b></div>"
+done
+expect tls_page out "<div>succeeded<b>$(jq -r '.success_rate' "$tmp/cli_tls.out")%</b></div>"
+jq -r '.failures[] | "\(.result_type) \(.failed)"' "$tmp/cli_tls.out" >"$tmp/tls_types"
+[ -s "$tmp/tls_types" ] || fail "tls --json: no failures"
+while read -r type n; do
+	expect tls_page out "<tr><td><code>$type</code></td><td class=\"num\">$n</td>"
+done <"$tmp/tls_types"
+jq -r '.by_mx[] | "\(.mx) \(.failed)"' "$tmp/cli_tls.out" >"$tmp/tls_mxs"
+while read -r mx n; do
+	expect tls_page out "<tr><td class=\"ip\">$mx</td><td class=\"num\">$n</td>"
+done <"$tmp/tls_mxs"
+expect tls_page out 'renew the certificate, and renew it automatically'
+# Without TLS reports: no section, null.
+status tls_none /domain/quote.test 200
+refute tls_none out 'SMTP TLS'
+status tls_none_api /api/domain/quote.test 200
+jqt tls_none_api '.tls == null and .report.domains[0].tls == null'
+# Strangers' strings in TLS reports are text.
+status tls_hostile /domain/hostile.test 200
+expect tls_hostile out '<h2 id="tls">SMTP TLS</h2>'
+expect tls_hostile out '&lt;svg onload=alert\(12\)&gt;'
+expect tls_hostile out '&lt;script&gt;alert\(13\)&lt;/script&gt;\.test'
+refute tls_hostile out '<script'
+refute tls_hostile out '<svg onload'
+status tls_hostile_api /api/domain/hostile.test 200
+jqt tls_hostile_api '.tls.by_mx[0].mx == "<script>alert(13)</script>.test"'
+
 # --- DNS health: the last dmarcsift check stored (sql/019), never DNS. ------
 # A domain never checked says how to check it; /api/ has check null.
 expect domain out '<h2>DNS health</h2>'
