@@ -36,7 +36,11 @@ static const char about[] =
     "new mail is stored,\nthen moved to imap_processed (or flagged seen, "
     "or deleted: imap_after);\nmail without a report goes to imap_errors.  "
     "Mail stays unseen until it is\nstored.  A second run while one works "
-    "on the mailbox exits at once.\n";
+    "on the mailbox exits at once.\n\n"
+    "Several mailboxes ([mailbox NAME] sections in the config file, each "
+    "with its\nown imap_* settings) are read in turn, each with its own "
+    "lock and row in\ningest_runs; one that fails does not stop the "
+    "others.  --mailbox NAME reads\njust that one.\n";
 
 /* The line that says what a run stored, also when it stopped early; TLS
  * and failure reports are said when there were any. */
@@ -96,8 +100,10 @@ cmd_ingest(int argc, char **argv)
 	              "the same paths or\nmailbox: nothing to do), 1 some "
 	              "inputs refused (they are stored with their\nreason) or "
 	              "files skipped (unreadable, a symbolic\nlink, a FIFO or "
-	              "device), 2 could not run or stopped (no database, "
-	              "login\nrefused, connection lost, bad usage).\n",
+	              "device), or some of several mailboxes failed while\n"
+	              "others were read, 2 could not run or stopped (no "
+	              "database, login\nrefused, connection lost, bad usage; "
+	              "with several mailboxes: every one\nfailed).\n",
 	};
 	struct pool_opts pool;
 	struct store *st = NULL;

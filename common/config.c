@@ -51,10 +51,27 @@ struct config_seen {
 	int found;
 };
 
+/* A line of a [mailbox NAME] section: checked, in canonical form. */
+struct config_line {
+	enum config_key key;
+	char *value, *origin;
+};
+
+struct config_section {
+	char *name;
+	struct config_line *l;
+	size_t n, cap;
+	/* Its last header, to refuse a second one in the same file. */
+	char *path;
+	unsigned line;
+};
+
 struct config {
 	struct config_value v[CONFIG_NKEYS];
 	struct config_seen files[2];
 	size_t nfiles;
+	struct config_section *sec;
+	size_t nsec, sec_cap;
 };
 
 struct config *
@@ -81,6 +98,18 @@ config_free(struct config *cfg)
 	}
 	for (size_t i = 0; i < cfg->nfiles; i++)
 		free(cfg->files[i].path);
+	for (size_t i = 0; i < cfg->nsec; i++) {
+		struct config_section *sec = &cfg->sec[i];
+
+		for (size_t j = 0; j < sec->n; j++) {
+			free(sec->l[j].value);
+			free(sec->l[j].origin);
+		}
+		free(sec->l);
+		free(sec->name);
+		free(sec->path);
+	}
+	free(cfg->sec);
 	free(cfg);
 }
 
@@ -453,18 +482,21 @@ parse_value(const char *p, char *out, struct err *err)
 }
 
 /*
- * One line (NUL-terminated, no line end).  first[] holds the line where each
- * key was set in this file, to refuse a second time.
+ * The key and value of a "key = value" line (NUL-terminated, no line end)
+ * into *k and *value (the caller's); *k is -1 for a blank line or a
+ * comment.
  */
 static int
-parse_line(struct config *cfg, const char *path, unsigned lineno,
-    const char *line, enum config_level level, unsigned *first, struct err *err)
+split_line(const char *path, unsigned lineno, const char *line, int *k,
+    char **value, struct err *err)
 {
 	const char *p = skip_blank(line), *name = p, *hint;
-	char *key, *value, *origin;
+	char *key;
 	size_t nlen;
-	int k, rc;
+	int rc;
 
+	*k = -1;
+	*value = NULL;
 	if (*p == '\0' || *p == '#')
 		return 0;
 	while (*p != '\0' && *p != '=' && *p != ' ' && *p != '\t')
@@ -475,7 +507,7 @@ parse_line(struct config *cfg, const char *path, unsigned lineno,
 		return err_set(err, ERR_USAGE,
 		    "%s:%u: want 'key = value' (or a # comment)", path, lineno);
 	key = xstrndup(name, nlen);
-	if ((k = config_key(key)) < 0) {
+	if ((*k = config_key(key)) < 0) {
 		hint = suggest(key);
 		if (hint != NULL)
 			err_set(err, ERR_USAGE,
@@ -490,16 +522,43 @@ parse_line(struct config *cfg, const char *path, unsigned lineno,
 		return ERR_USAGE;
 	}
 	free(key);
+	*value = xmalloc(strlen(p + 1) + 1);
+	if ((rc = parse_value(p + 1, *value, err)) < 0) {
+		free(*value);
+		*value = NULL;
+		return err_prefix(
+		    err, "%s:%u: %s", path, lineno, config_settings[*k].name);
+	}
+	return 0;
+}
+
+/* Refuses a key set a second time in one file (or one section of it):
+ * first[] holds the line where each was set. */
+static int
+once(unsigned *first, int k, const char *path, unsigned lineno,
+    const char *where, struct err *err)
+{
 	if (first[k] != 0)
 		return err_set(err, ERR_USAGE,
-		    "%s:%u: %s is set twice in this file (first on line %u)",
-		    path, lineno, config_settings[k].name, first[k]);
+		    "%s:%u: %s is set twice in this %s (first on line %u)",
+		    path, lineno, config_settings[k].name, where, first[k]);
 	first[k] = lineno;
-	value = xmalloc(strlen(p + 1) + 1);
-	if ((rc = parse_value(p + 1, value, err)) < 0) {
+	return 0;
+}
+
+/* One line outside sections. */
+static int
+parse_line(struct config *cfg, const char *path, unsigned lineno,
+    const char *line, enum config_level level, unsigned *first, struct err *err)
+{
+	char *value, *origin;
+	int k, rc;
+
+	if ((rc = split_line(path, lineno, line, &k, &value, err)) < 0 || k < 0)
+		return rc;
+	if ((rc = once(first, k, path, lineno, "file", err)) < 0) {
 		free(value);
-		return err_prefix(
-		    err, "%s:%u: %s", path, lineno, config_settings[k].name);
+		return rc;
 	}
 	origin = xasprintf("%s:%u", path, lineno);
 	rc = config_set(cfg, k, value, level, origin, err);
@@ -507,6 +566,127 @@ parse_line(struct config *cfg, const char *path, unsigned lineno,
 	free(value);
 	if (rc < 0)
 		return err_prefix(err, "%s:%u", path, lineno);
+	return 0;
+}
+
+/* The section called name, made when new. */
+static struct config_section *
+section(struct config *cfg, const char *name)
+{
+	struct config_section *sec;
+
+	for (size_t i = 0; i < cfg->nsec; i++)
+		if (strcmp(cfg->sec[i].name, name) == 0)
+			return &cfg->sec[i];
+	if (cfg->nsec == cfg->sec_cap) {
+		cfg->sec_cap = cfg->sec_cap ? 2 * cfg->sec_cap : 4;
+		cfg->sec = xrealloc(cfg->sec, cfg->sec_cap * sizeof(*cfg->sec));
+	}
+	sec = &cfg->sec[cfg->nsec++];
+	memset(sec, 0, sizeof(*sec));
+	sec->name = xstrdup(name);
+	return sec;
+}
+
+/* Where read_lines() is: outside sections, in one, or in one whose
+ * header was refused (its lines are passed over). */
+struct place {
+	struct config_section *sec;
+	int bad;
+	unsigned first[CONFIG_NKEYS];
+};
+
+/* A "[mailbox NAME]" line; pl is in that section after it. */
+static int
+parse_header(struct config *cfg, const char *path, unsigned lineno,
+    const char *line, struct place *pl, struct err *err)
+{
+	static const char kind[] = "mailbox";
+	const char *p = skip_blank(skip_blank(line) + 1), *name, *end;
+	char nm[CONFIG_MAILBOX_NAME_MAX + 1];
+	struct config_section *sec;
+	size_t n;
+
+	pl->sec = NULL;
+	pl->bad = 1;
+	memset(pl->first, 0, sizeof(pl->first));
+	if (strncmp(p, kind, sizeof(kind) - 1) != 0 ||
+	    (p[sizeof(kind) - 1] != ' ' && p[sizeof(kind) - 1] != '\t'))
+		return err_set(err, ERR_USAGE,
+		    "%s:%u: want a section '[mailbox NAME]'", path, lineno);
+	name = skip_blank(p + sizeof(kind) - 1);
+	for (end = name; isalnum((unsigned char)*end) || *end == '.' ||
+	     *end == '_' || *end == '-';
+	     end++)
+		;
+	n = (size_t)(end - name);
+	if (*skip_blank(end) != ']' || *skip_blank(skip_blank(end) + 1) != '\0')
+		return err_set(err, ERR_USAGE,
+		    "%s:%u: a mailbox's name is letters, digits, '.', '_' and "
+		    "'-', then ']'",
+		    path, lineno);
+	if (n == 0 || n > CONFIG_MAILBOX_NAME_MAX)
+		return err_set(err, ERR_USAGE,
+		    "%s:%u: a mailbox's name is 1 to %d characters", path,
+		    lineno, CONFIG_MAILBOX_NAME_MAX);
+	memcpy(nm, name, n);
+	nm[n] = '\0';
+	sec = section(cfg, nm);
+	if (sec->path != NULL && strcmp(sec->path, path) == 0)
+		return err_set(err, ERR_USAGE,
+		    "%s:%u: [mailbox %s] is in this file twice (first on "
+		    "line %u)",
+		    path, lineno, nm, sec->line);
+	free(sec->path);
+	sec->path = xstrdup(path);
+	sec->line = lineno;
+	pl->sec = sec;
+	pl->bad = 0;
+	return 0;
+}
+
+/* Only the settings of one mailbox may differ between mailboxes. */
+static int
+per_mailbox(int k)
+{
+	return k != CONFIG_MAILBOX &&
+	    strncmp(config_settings[k].name, "imap_", 5) == 0;
+}
+
+/* A line of the section pl is in: checked now, put in later. */
+static int
+parse_section_line(const char *path, unsigned lineno, const char *line,
+    struct place *pl, struct err *err)
+{
+	struct config_section *sec = pl->sec;
+	struct config_line *l;
+	char *value, *canon;
+	int k, rc;
+
+	if ((rc = split_line(path, lineno, line, &k, &value, err)) < 0 || k < 0)
+		return rc;
+	if (!per_mailbox(k)) {
+		free(value);
+		return err_set(err, ERR_USAGE,
+		    "%s:%u: %s is not set per mailbox: only imap_* settings "
+		    "go in a [mailbox] section (put it above the first one)",
+		    path, lineno, config_settings[k].name);
+	}
+	rc = once(pl->first, k, path, lineno, "section", err);
+	if (rc == 0 &&
+	    (rc = check_value(&config_settings[k], value, &canon, err)) < 0)
+		err_prefix(err, "%s:%u", path, lineno);
+	free(value);
+	if (rc < 0)
+		return rc;
+	if (sec->n == sec->cap) {
+		sec->cap = sec->cap ? 2 * sec->cap : 8;
+		sec->l = xrealloc(sec->l, sec->cap * sizeof(*sec->l));
+	}
+	l = &sec->l[sec->n++];
+	l->key = k;
+	l->value = canon;
+	l->origin = xasprintf("%s:%u", path, lineno);
 	return 0;
 }
 
@@ -565,6 +745,7 @@ read_lines(struct config *cfg, const char *path, char *buf, size_t len,
 	unsigned first[CONFIG_NKEYS] = {0}, lineno = 0;
 	char *line, *nl, *end = buf + len;
 	int rc, first_rc = 0;
+	struct place pl = {NULL, 0, {0}};
 	struct err e;
 
 	for (line = buf; line < end; line = nl + 1) {
@@ -584,8 +765,17 @@ read_lines(struct config *cfg, const char *path, char *buf, size_t len,
 			*nl = '\0';
 			if (nl > line && nl[-1] == '\r')
 				nl[-1] = '\0';
-			rc = parse_line(
-			    cfg, path, lineno, line, level, first, &e);
+			if (*skip_blank(line) == '[')
+				rc = parse_header(
+				    cfg, path, lineno, line, &pl, &e);
+			else if (pl.bad)
+				rc = 0; /* under a header refused already */
+			else if (pl.sec != NULL)
+				rc = parse_section_line(
+				    path, lineno, line, &pl, &e);
+			else
+				rc = parse_line(
+				    cfg, path, lineno, line, level, first, &e);
 		}
 		if (rc == 0)
 			continue;
@@ -728,6 +918,189 @@ load_file(struct config *cfg, const char *path, enum config_level level,
 	return rc;
 }
 
+static const struct config_section *
+find_section(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nsec; i++)
+		if (strcmp(cfg->sec[i].name, name) == 0)
+			return &cfg->sec[i];
+	return NULL;
+}
+
+size_t
+config_mailbox_count(const struct config *cfg)
+{
+	return cfg->nsec;
+}
+
+const char *
+config_mailbox_name(const struct config *cfg, size_t i)
+{
+	return i < cfg->nsec ? cfg->sec[i].name : NULL;
+}
+
+/* Puts the lines of sec into cfg, above the files and below the flags. */
+static int
+apply_section(
+    struct config *cfg, const struct config_section *sec, struct err *err)
+{
+	int rc;
+
+	for (size_t i = 0; i < sec->n; i++)
+		if ((rc = config_set(cfg, sec->l[i].key, sec->l[i].value,
+		         CONFIG_FROM_ENV, sec->l[i].origin, err)) < 0)
+			return err_prefix(err, "%s", sec->l[i].origin);
+	return 0;
+}
+
+/* "no [mailbox NAME] section (there are: a, b)" */
+static int
+no_section(const struct config *cfg, const char *name, struct err *err)
+{
+	char names[400];
+	size_t n = 0;
+
+	names[0] = '\0';
+	for (size_t i = 0; i < cfg->nsec && n < sizeof(names); i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
+		    i ? ", " : "", cfg->sec[i].name);
+	if (cfg->nsec == 0)
+		return err_set(err, ERR_USAGE,
+		    "mailbox %s: the settings have no [mailbox NAME] section",
+		    name);
+	return err_set(err, ERR_USAGE,
+	    "mailbox %s: no [mailbox %s] section (there are: %s)", name, name,
+	    names);
+}
+
+/*
+ * With mailbox set, its section's lines go into cfg itself.  Without it,
+ * the mailbox line of `dmarcsift config` names the sections there are.
+ */
+static int
+pick_mailbox(struct config *cfg, struct err *err)
+{
+	const char *name = config_str(cfg, CONFIG_MAILBOX);
+	const struct config_section *sec;
+	struct config_value *v = &cfg->v[CONFIG_MAILBOX];
+	size_t n = 0;
+
+	if (name == NULL) {
+		if (cfg->nsec == 0 || v->level != CONFIG_FROM_DEFAULT)
+			return 0;
+		free(v->origin);
+		v->origin = xstrdup("default: every section:");
+		for (size_t i = 0; i < cfg->nsec && n < 10; i++, n++) {
+			char *o =
+			    xasprintf("%s %s", v->origin, cfg->sec[i].name);
+
+			free(v->origin);
+			v->origin = o;
+		}
+		return 0;
+	}
+	if ((sec = find_section(cfg, name)) == NULL)
+		return no_section(cfg, name, err);
+	return apply_section(cfg, sec, err);
+}
+
+int
+config_for_mailbox(const struct config *cfg, const char *name,
+    struct config **out, struct err *err)
+{
+	const struct config_section *sec = find_section(cfg, name);
+	struct config *c;
+	int rc;
+
+	*out = NULL;
+	if (sec == NULL)
+		return no_section(cfg, name, err);
+	c = xcalloc(1, sizeof(*c));
+	for (int k = 0; k < CONFIG_NKEYS; k++) {
+		c->v[k].value = xstrdup(cfg->v[k].value);
+		c->v[k].origin = xstrdup(cfg->v[k].origin);
+		c->v[k].level = cfg->v[k].level;
+	}
+	for (size_t i = 0; i < cfg->nfiles; i++)
+		note_file(c, cfg->files[i].path, cfg->files[i].found);
+	if ((rc = apply_section(c, sec, err)) < 0 ||
+	    (rc = config_set(c, CONFIG_MAILBOX, name, CONFIG_FROM_ENV,
+	         "section", err)) < 0 ||
+	    (rc = config_check(c, err)) < 0) {
+		config_free(c);
+		return err_prefix(err, "mailbox %s", name);
+	}
+	*out = c;
+	return 0;
+}
+
+/*
+ * A cache holds the tokens of one grant's settings: two mailboxes with a
+ * grant and one cache would each throw the other's tokens away.  c is
+ * section i's settings; an earlier section sharing its cache is an error.
+ */
+static int
+shared_cache(
+    const struct config *cfg, size_t i, const struct config *c, struct err *err)
+{
+	const char *mine = config_str(c, CONFIG_IMAP_OAUTH2_CACHE), *theirs;
+	struct config *o;
+	int same;
+
+	if (config_enum(c, CONFIG_IMAP_OAUTH2_GRANT) == CONFIG_GRANT_NONE)
+		return 0;
+	for (size_t j = 0; j < i; j++) {
+		if (config_for_mailbox(cfg, cfg->sec[j].name, &o, err) < 0)
+			continue;
+		theirs = config_str(o, CONFIG_IMAP_OAUTH2_CACHE);
+		same = config_enum(o, CONFIG_IMAP_OAUTH2_GRANT) !=
+		        CONFIG_GRANT_NONE &&
+		    (mine == NULL
+		            ? theirs == NULL
+		            : theirs != NULL && strcmp(mine, theirs) == 0);
+		config_free(o);
+		if (same)
+			return err_set(err, ERR_USAGE,
+			    "mailbox %s: its OAuth2 tokens would go to the "
+			    "cache of mailbox %s (%s); give each its own "
+			    "imap_oauth2_cache",
+			    cfg->sec[i].name, cfg->sec[j].name,
+			    mine != NULL ? mine : "the default");
+	}
+	return 0;
+}
+
+/*
+ * Checks each section's settings as a whole (a password and a token from
+ * two places).  With t, each problem a section adds to those of the lines
+ * outside sections is told; without, the first is the error.
+ */
+static int
+check_sections(const struct config *cfg, struct tally *t, struct err *err)
+{
+	struct config *c;
+	struct err outside;
+	int rc;
+
+	/* One picked: its lines are in cfg, checked with it. */
+	if (config_str(cfg, CONFIG_MAILBOX) != NULL)
+		return 0;
+	for (size_t i = 0; i < cfg->nsec; i++) {
+		rc = config_for_mailbox(cfg, cfg->sec[i].name, &c, err);
+		if (rc == 0)
+			rc = shared_cache(cfg, i, c, err);
+		config_free(c);
+		if (rc == 0)
+			continue;
+		if (t == NULL)
+			return rc;
+		/* A problem outside the sections is told once, as such. */
+		if (config_check(cfg, &outside) == 0)
+			tell(t, err);
+	}
+	return 0;
+}
+
 /* config_load(); with t, every problem is told and the loading goes on. */
 static int
 load(struct config *cfg, const char *file, struct tally *t, struct err *err)
@@ -767,9 +1140,18 @@ load(struct config *cfg, const char *file, struct tally *t, struct err *err)
 			return rc;
 		tell(t, err);
 	}
-	if (t == NULL)
-		return config_check(cfg, err);
+	if ((rc = pick_mailbox(cfg, err)) < 0) {
+		if (t == NULL)
+			return rc;
+		tell(t, err);
+	}
+	if (t == NULL) {
+		if ((rc = config_check(cfg, err)) < 0)
+			return rc;
+		return check_sections(cfg, NULL, err);
+	}
 	config_problems(cfg, tell, t);
+	(void)check_sections(cfg, t, err);
 	return 0;
 }
 

@@ -14,6 +14,17 @@
  * file; the default.  Each value remembers where it came from ("default",
  * "FILE:LINE", "--flag", "--limit NAME", "DMARCSIFT_DB").
  *
+ * Several mailboxes: a file may end with sections, each "[mailbox NAME]"
+ * (NAME: letters, digits, '.', '_', '-', at most CONFIG_MAILBOX_NAME_MAX)
+ * followed by imap_* lines for that mailbox alone; the lines above the
+ * first section are shared by every mailbox.  A section's lines win over
+ * the lines outside sections (in either file), flags win over both; a
+ * section named in both files takes the lines of both, the per-user
+ * file's last.  The setting mailbox (--mailbox NAME) picks one section:
+ * config_load() then puts its lines into the config itself, so every
+ * command sees that mailbox's settings.  config_for_mailbox() gives the
+ * settings of each section in turn.
+ *
  * Secrets (the IMAP password, an OAuth2 token) are never values here: the
  * settings name a file, an environment variable or a command that yields
  * them, and config_imap_password() / config_imap_oauth2_token() fetch them
@@ -67,6 +78,10 @@ struct err;
 	S(DB, "db", "db", DB, STRING, "", 0, 0, NULL, 1, "DMARCSIFT_DB",       \
 	    "a libpq conninfo or postgresql:// URL; empty: dmarcsift's own "   \
 	    "cluster")                                                         \
+	S(MAILBOX, "mailbox", "mailbox", IMAP, STRING, "", 0, 0, NULL, 0,     \
+	    NULL,                                                              \
+	    "the [mailbox NAME] section that ingest --imap, login and "        \
+	    "config use alone; empty: ingest --imap reads every section")      \
 	S(IMAP_URL, "imap_url", "imap-url", IMAP, URL, "", 0, 0,               \
 	    "imaps|imap", 1, NULL,                                             \
 	    "imaps://host[:port] (TLS), or imap://host[:port] (STARTTLS)")     \
@@ -491,6 +506,24 @@ const char *config_file(const struct config *cfg, size_t i, int *found);
  */
 int config_read_buffer(struct config *cfg, const char *name, const char *buf,
     size_t len, enum config_level level, struct err *err);
+
+/*
+ * The [mailbox NAME] sections read, in the order first seen; NULL past the
+ * last.  Borrowed from cfg.
+ */
+#define CONFIG_MAILBOX_NAME_MAX 64
+size_t config_mailbox_count(const struct config *cfg);
+const char *config_mailbox_name(const struct config *cfg, size_t i);
+/*
+ * The settings of the section name: a copy of cfg (as config_load() left
+ * it with mailbox unset) with the section's lines
+ * put in (their origin "FILE:LINE") and mailbox set to name, checked as
+ * config_load() checks (ERR_USAGE, "mailbox NAME: ..."); ERR_USAGE too
+ * when there is no such section.  *out is the caller's (config_free()),
+ * NULL on failure.
+ */
+int config_for_mailbox(const struct config *cfg, const char *name,
+    struct config **out, struct err *err);
 
 /* Most name servers dns_servers may list. */
 #define CONFIG_DNS_SERVERS_MAX 8

@@ -43,3 +43,17 @@ target_link_libraries(test_oauth2_parts PRIVATE dsingest dscommon
   PkgConfig::LIBCRYPTO PkgConfig::CMOCKA)
 add_test(NAME unit/test_oauth2_parts COMMAND test_oauth2_parts)
 set_tests_properties(unit/test_oauth2_parts PROPERTIES LABELS unit TIMEOUT 60)
+
+# Several mailboxes in one configuration: the [mailbox NAME] sections.
+add_executable(test_mailbox_config imap/test_mailbox_config.c)
+target_link_libraries(test_mailbox_config PRIVATE dscommon PkgConfig::CMOCKA)
+add_test(NAME unit/test_mailbox_config COMMAND test_mailbox_config)
+set_tests_properties(unit/test_mailbox_config PROPERTIES LABELS unit
+  TIMEOUT 60)
+
+# Several mailboxes in one run: three users of one Dovecot.
+add_test(NAME imap/mailboxes COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg
+  run ${CMAKE_CURRENT_SOURCE_DIR}/harness/dovecot run
+  sh ${CMAKE_CURRENT_SOURCE_DIR}/imap/test_mailboxes.sh
+  $<TARGET_FILE:dmarcsift> ${DS_CORPUS} ${CMAKE_CURRENT_SOURCE_DIR}/harness)
+set_tests_properties(imap/mailboxes PROPERTIES LABELS imap TIMEOUT 300)

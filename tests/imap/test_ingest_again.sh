@@ -35,16 +35,8 @@ ingest() { # HOST DB [ARG...]
 		--imap-password-file "$DMARCSIFT_TEST_IMAP_PASSWORD_FILE" "$@"
 }
 
-# A report mail with a Message-ID of its own: mkmail ZIP ID
-mkmail() {
-	printf 'From: noreply-dmarc@reporter.example\r\n'
-	printf 'To: dmarc@example.com\r\nSubject: Report %s\r\n' "$2"
-	printf 'Message-ID: <%s.%s@reporter.example>\r\n' "$2" "$$"
-	printf 'MIME-Version: 1.0\r\n'
-	printf 'Content-Type: application/zip; name="r.zip"\r\n'
-	printf 'Content-Transfer-Encoding: base64\r\n\r\n'
-	base64 "$1" | sed 's/$/\r/'
-}
+# shellcheck source=mail.sh
+. "$(dirname "$0")/mail.sh"
 zip=$(find "$corpus" -name '*.zip' | sort | head -1)
 [ -n "$zip" ] || exit 2
 
