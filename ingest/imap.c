@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "log.h"
 #include "server_url.h"
@@ -51,6 +52,7 @@
 enum {
 	CAP_MOVE = IMAP_RESP_CAP_MOVE,
 	CAP_UIDPLUS = IMAP_RESP_CAP_UIDPLUS,
+	CAP_IDLE = IMAP_RESP_CAP_IDLE,
 };
 
 struct imap {
@@ -242,17 +244,15 @@ fill(struct imap *im, const char *what, struct err *err)
 }
 
 /*
- * read_response: reads the answer to the command tagged tag into im->r
- * (imap_resp.c splits it).  At most max bytes; more is ERR_LIMIT and
- * breaks the connection, since the rest is not read.
+ * feed: what is in im->in, and more from the server, into the answer begun
+ * in im->r, until its tagged line (0) or, when im->r.cont is set, its
+ * continuation request (IMAP_RESP_CONT).
  */
 static int
-read_response(struct imap *im, const char *tag, size_t max, const char *what,
-    struct err *err)
+feed(struct imap *im, size_t max, const char *what, struct err *err)
 {
 	struct imap_resp *r = &im->r;
 
-	imap_resp_begin(r, tag, max);
 	for (;;) {
 		size_t used = 0;
 		int rc;
@@ -267,6 +267,8 @@ read_response(struct imap *im, const char *tag, size_t max, const char *what,
 			continue;
 		case IMAP_RESP_DONE:
 			return 0;
+		case IMAP_RESP_CONT:
+			return IMAP_RESP_CONT;
 		case IMAP_RESP_E_LIMIT:
 			if (r->literal > 0)
 				return mark_broken(im, err, ERR_LIMIT,
@@ -289,6 +291,19 @@ read_response(struct imap *im, const char *tag, size_t max, const char *what,
 			    im->where, what, r->text);
 		}
 	}
+}
+
+/*
+ * read_response: reads the answer to the command tagged tag into im->r
+ * (imap_resp.c splits it).  At most max bytes; more is ERR_LIMIT and
+ * breaks the connection, since the rest is not read.
+ */
+static int
+read_response(struct imap *im, const char *tag, size_t max, const char *what,
+    struct err *err)
+{
+	imap_resp_begin(&im->r, tag, max);
+	return feed(im, max, what, err);
 }
 
 static void note_changes(struct imap *im);
@@ -648,6 +663,12 @@ int
 imap_has_uidplus(const struct imap *im)
 {
 	return (im->caps & CAP_UIDPLUS) != 0;
+}
+
+int
+imap_has_idle(const struct imap *im)
+{
+	return (im->caps & CAP_IDLE) != 0;
 }
 
 void
@@ -1359,4 +1380,154 @@ imap_delete(struct imap *im, const char *mailbox, uint32_t uid, struct err *err)
 	if (!(im->caps & CAP_UIDPLUS))
 		return IMAP_KEPT;
 	return expunge_one(im, mailbox, uid, err);
+}
+
+/* ------------------------------------------------------------------------
+ * IDLE (RFC 2177).
+ *
+ * libcurl has no IDLE, and its custom requests wait for the tagged line,
+ * which IDLE sends only after DONE.  The command goes over the same
+ * connection as every other here (curl_easy_send/recv after
+ * CURLOPT_CONNECT_ONLY), and the wait is a poll() on its socket. */
+
+/* Seconds since an arbitrary start, not set back by the clock. */
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Whether the untagged responses so far tell of new or expunged mail. */
+static int
+news_so_far(const struct imap *im)
+{
+	uint32_t exists = im->exists;
+
+	return imap_resp_changes(&im->r, &exists) > 0;
+}
+
+/*
+ * idle_wait: while in IDLE, takes what the server sends into im->r until
+ * it tells of news, until, or *stop.  *ended: the server ended the IDLE
+ * itself (its tagged line came).
+ */
+static int
+idle_wait(struct imap *im, double until, const volatile sig_atomic_t *stop,
+    int *ended, struct err *err)
+{
+	curl_socket_t s = CURL_SOCKET_BAD;
+	struct pollfd pfd;
+
+	*ended = 0;
+	for (;;) {
+		double left = until - now_s();
+		size_t used = 0, n = 0;
+		CURLcode crc;
+		int rc;
+
+		if (news_so_far(im) || (stop != NULL && *stop) || left <= 0)
+			return 0;
+		if (im->in_pos < im->in_len) {
+			rc = imap_resp_feed(&im->r, im->in + im->in_pos,
+			    im->in_len - im->in_pos, &used);
+			im->in_pos += used;
+			if (rc == IMAP_RESP_DONE) {
+				*ended = 1;
+				return 0;
+			}
+			if (rc == IMAP_RESP_E_LIMIT)
+				return mark_broken(im, err, ERR_LIMIT,
+				    "imap: %s sent more than %zu bytes during "
+				    "IDLE",
+				    im->where, im->r.buf.max);
+			if (rc < 0)
+				return mark_broken(im, err, ERR_IO,
+				    "imap: unexpected line from %s during "
+				    "IDLE: '%s'",
+				    im->where, im->r.text);
+			continue;
+		}
+		crc = curl_easy_recv(im->curl, im->in, sizeof(im->in), &n);
+		if (crc == CURLE_OK && n > 0) {
+			im->in_pos = 0;
+			im->in_len = n;
+			continue;
+		}
+		if (crc == CURLE_OK)
+			return mark_broken(im, err, ERR_IO,
+			    "imap: %s closed the connection (IDLE)%s%s",
+			    im->where, im->r.bye[0] ? ": " : "", im->r.bye);
+		if (crc != CURLE_AGAIN)
+			return mark_broken(im, err, ERR_IO,
+			    "imap: cannot read from %s (IDLE): %s", im->where,
+			    curl_easy_strerror(crc));
+		if (curl_easy_getinfo(im->curl, CURLINFO_ACTIVESOCKET, &s) !=
+		        CURLE_OK ||
+		    s == CURL_SOCKET_BAD)
+			return mark_broken(im, err, ERR_IO,
+			    "imap: connection to %s is gone (IDLE)", im->where);
+		pfd.fd = s;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		/* At most a second: *stop is looked at between waits. */
+		if (poll(&pfd, 1, left < 1 ? (int)(left * 1000) + 1 : 1000) <
+		        0 &&
+		    errno != EINTR)
+			return mark_broken(im, err, ERR_IO,
+			    "imap: cannot wait for %s: %s", im->where,
+			    strerror(errno));
+	}
+}
+
+int
+imap_idle(struct imap *im, const char *mailbox, long seconds,
+    const volatile sig_atomic_t *stop, struct err *err)
+{
+	char tag[16], line[32];
+	unsigned before;
+	int n, rc, ended;
+
+	if (!(im->caps & CAP_IDLE))
+		return err_set(
+		    err, ERR_USAGE, "imap: %s offers no IDLE", im->where);
+	if (seconds < 1 || seconds > 86400)
+		return err_set(err, ERR_USAGE,
+		    "imap: IDLE lasts 1 to 86400 seconds, not %ld", seconds);
+	if (select_mailbox(im, mailbox, 0, NULL, err))
+		return err->code;
+	snprintf(tag, sizeof(tag), "d%u", ++im->tag);
+	n = snprintf(line, sizeof(line), "%s IDLE\r\n", tag);
+	log_debug("imap: %s: > %s IDLE (%ld s)", im->where, tag, seconds);
+	before = im->changes;
+	imap_resp_begin(&im->r, tag, ceiling(im, RESPONSE_MAX));
+	im->r.cont = 1;
+	if (send_all(im, line, (size_t)n, "IDLE", err))
+		return err->code;
+	/* The server says "+ idling" at once, or refuses. */
+	rc = feed(im, ceiling(im, RESPONSE_MAX), "IDLE", err);
+	if (rc < 0)
+		return rc;
+	if (rc != IMAP_RESP_CONT) {
+		note_changes(im);
+		return err_set(err, ERR_IO, "imap: IDLE refused by %s: %s",
+		    im->where, im->r.text);
+	}
+	if (idle_wait(im, now_s() + (double)seconds, stop, &ended, err))
+		return err->code;
+	if (!ended) {
+		log_debug("imap: %s: > DONE", im->where);
+		if (send_all(im, "DONE\r\n", 6, "DONE", err) ||
+		    feed(im, ceiling(im, RESPONSE_MAX), "IDLE", err) < 0)
+			return err->code;
+	}
+	log_debug("imap: %s: < %s %s %s (%zu untagged)", im->where, tag,
+	    im->r.status, im->r.text, im->r.n);
+	note_changes(im);
+	if (!resp_ok(im))
+		return err_set(err, ERR_IO, "imap: IDLE ended by %s: %s",
+		    im->where, im->r.text);
+	return im->changes != before ? IMAP_NEWS : 0;
 }

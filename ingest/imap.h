@@ -31,6 +31,7 @@
 #ifndef DMARCSIFT_IMAP_H
 #define DMARCSIFT_IMAP_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,7 @@ enum {
 	IMAP_MISSING = 1, /* no mail with that UID: expunged meanwhile */
 	IMAP_KEPT = 2, /* flagged \Deleted but left in place: no UIDPLUS */
 	IMAP_FINISHED = 3, /* imap_move_again(): the copy was there already */
+	IMAP_NEWS = 4, /* imap_idle(): the server told of new mail */
 };
 
 struct imap_opts {
@@ -102,6 +104,7 @@ void imap_close(struct imap *im);
 /* The server's capabilities after login: 1 if offered, else 0. */
 int imap_has_move(const struct imap *im);
 int imap_has_uidplus(const struct imap *im);
+int imap_has_idle(const struct imap *im);
 
 /* The hierarchy separator (LIST "" ""), '\0' when the server has none
  * (NIL). */
@@ -182,6 +185,21 @@ int imap_mark_seen(
  */
 int imap_delete(
     struct imap *im, const char *mailbox, uint32_t uid, struct err *err);
+
+/*
+ * Waits for mail with IDLE (RFC 2177; imap_has_idle()) on mailbox, opened
+ * read-only first unless it is the one selected: until the server tells of
+ * new or expunged mail, seconds (1 to 86400) pass, or *stop (may be NULL)
+ * turns non-zero, looked at at least once a second.  Then it ends the IDLE
+ * (DONE) and reads the server's answer.  IMAP_NEWS when the server told of
+ * changes (in its answer to the commands before too), else 0.  ERR_USAGE
+ * when the server has no IDLE; ERR_IO when it refuses or ends it with NO,
+ * or the connection fails (which breaks the handle, as for any command).
+ * Servers drop a client idle for 30 minutes or more (RFC 2177 says to
+ * renew IDLE every 29): the caller calls it again.
+ */
+int imap_idle(struct imap *im, const char *mailbox, long seconds,
+    const volatile sig_atomic_t *stop, struct err *err);
 
 /*
  * For tests: makes bytes the ceiling on every answer of the server (for a

@@ -33,6 +33,7 @@ imap_resp_begin(struct imap_resp *r, const char *tag, size_t max)
 	r->lit = 0;
 	r->first = 1;
 	r->is_status = 0;
+	r->cont = 0;
 }
 
 void
@@ -158,6 +159,15 @@ imap_resp_feed(
 			    l[taglen] == ' ') {
 				*used = pos;
 				return tagged(r, l, ll);
+			}
+			if (r->cont && ll >= 1 && l[0] == '+' &&
+			    (ll == 1 || l[1] == ' ')) {
+				/* Only the first: a second is out of step. */
+				r->cont = 0;
+				dynbuf_truncate(&r->buf, r->start);
+				r->line = r->start;
+				*used = pos;
+				return IMAP_RESP_CONT;
 			}
 			if (ll < 2 || l[0] != '*' || l[1] != ' ') {
 				text_printable_n(l, ll, r->text, 64);
@@ -589,6 +599,8 @@ imap_resp_caps(const struct imap_resp *r)
 				caps |= IMAP_RESP_CAP_MOVE;
 			else if (imap_cur_word(&c, "UIDPLUS"))
 				caps |= IMAP_RESP_CAP_UIDPLUS;
+			else if (imap_cur_word(&c, "IDLE"))
+				caps |= IMAP_RESP_CAP_IDLE;
 			else
 				while (c.p < c.end && *c.p != ' ')
 					c.p++;

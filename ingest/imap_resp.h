@@ -51,6 +51,10 @@ struct imap_resp {
 	/* The text of the last untagged BYE; kept across answers. */
 	char bye[IMAP_RESP_TEXT_MAX + 1];
 	uint64_t literal; /* after IMAP_RESP_E_LIMIT: the literal's length */
+	/* Set after imap_resp_begin() for IDLE: 1 lets one continuation
+	 * request ("+ ...") end a feed with IMAP_RESP_CONT; the answer then
+	 * goes on (its untagged responses and tagged line) as before. */
+	int cont;
 	/* Framing state. */
 	char tag[16];
 	size_t start, line;
@@ -62,6 +66,7 @@ struct imap_resp {
 enum {
 	IMAP_RESP_MORE = 0, /* every byte taken; the answer goes on */
 	IMAP_RESP_DONE = 1, /* the tagged line was read */
+	IMAP_RESP_CONT = 2, /* r->cont: the "+" line was read (and dropped) */
 	IMAP_RESP_E_LIMIT = -1, /* over max (a literal: r->literal) */
 	IMAP_RESP_E_STATUS = -2, /* tagged, but not OK, NO or BAD */
 	IMAP_RESP_E_LINE = -3, /* neither "* " nor the tag: r->text */
@@ -142,6 +147,7 @@ void imap_resp_select(const struct imap_resp *r, uint32_t *exists,
 
 #define IMAP_RESP_CAP_MOVE 1
 #define IMAP_RESP_CAP_UIDPLUS 2
+#define IMAP_RESP_CAP_IDLE 4
 
 /* The IMAP_RESP_CAP_* bits of the "* CAPABILITY" responses in r. */
 unsigned imap_resp_caps(const struct imap_resp *r);

@@ -57,3 +57,11 @@ add_test(NAME imap/mailboxes COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg
   sh ${CMAKE_CURRENT_SOURCE_DIR}/imap/test_mailboxes.sh
   $<TARGET_FILE:dmarcsift> ${DS_CORPUS} ${CMAKE_CURRENT_SOURCE_DIR}/harness)
 set_tests_properties(imap/mailboxes PROPERTIES LABELS imap TIMEOUT 300)
+
+# What imap_resp reads of IDLE, with no server.
+add_executable(test_imap_idle imap/test_imap_idle.c
+  ${DS_SRC}/ingest/imap_resp.c)
+target_include_directories(test_imap_idle PRIVATE ${DS_SRC}/ingest)
+target_link_libraries(test_imap_idle PRIVATE dscommon PkgConfig::CMOCKA)
+add_test(NAME unit/test_imap_idle COMMAND test_imap_idle)
+set_tests_properties(unit/test_imap_idle PROPERTIES LABELS unit TIMEOUT 60)
