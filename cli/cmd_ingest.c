@@ -40,7 +40,12 @@ static const char about[] =
     "Several mailboxes ([mailbox NAME] sections in the config file, each "
     "with its\nown imap_* settings) are read in turn, each with its own "
     "lock and row in\ningest_runs; one that fails does not stop the "
-    "others.  --mailbox NAME reads\njust that one.\n";
+    "others.  --mailbox NAME reads\njust that one.\n\n"
+    "With --imap --watch it stays connected and stores new mail as it "
+    "arrives\n(IMAP IDLE, renewed every imap_idle_interval seconds; "
+    "without IDLE a look\nevery imap_poll_interval seconds), one process "
+    "per mailbox; it connects\nagain after a drop (1 s doubling to 5 min) "
+    "and stops between two mails on\nSIGTERM or SIGINT, exit status 0.\n";
 
 /* The line that says what a run stored, also when it stopped early; TLS
  * and failure reports are said when there were any. */
@@ -82,9 +87,13 @@ default_jobs(void)
 int
 cmd_ingest(int argc, char **argv)
 {
-	int jobs = default_jobs(), imap = 0;
+	int jobs = default_jobs(), imap = 0, watch = 0;
 	const struct cliopt_opt opts[] = {
 	    CLIOPT_OPT_FLAG("imap", &imap, "read the configured IMAP mailbox"),
+	    CLIOPT_OPT_FLAG("watch", &watch,
+	        "with --imap: stay connected and store mail as it arrives "
+	        "(IMAP IDLE, or a look every imap_poll_interval seconds), "
+	        "until SIGTERM"),
 	    CLIOPT_OPT_NUMBER("jobs", 'j', "N", &jobs, 1, MAX_JOBS,
 	        "inputs stored at once, each over a connection of its own "
 	        "(default: the number of CPUs, at most 8)"),
@@ -92,7 +101,7 @@ cmd_ingest(int argc, char **argv)
 	};
 	const struct cliopt_cmd cmd = {
 	    .usage = "usage: dmarcsift ingest [OPTION]... PATH...\n"
-	             "       dmarcsift ingest --imap [OPTION]...\n",
+	             "       dmarcsift ingest --imap [--watch] [OPTION]...\n",
 	    .about = about,
 	    .opts = opts,
 	    .groups = CLIOPT_G_COMMON | CLIOPT_G_DATABASE | CLIOPT_G_IMAP,
@@ -125,6 +134,10 @@ cmd_ingest(int argc, char **argv)
 	rc = 0;
 	argc -= co.argi;
 	argv += co.argi;
+	if (watch && !imap) {
+		log_error("ingest: --watch goes with --imap");
+		return EXIT_CANNOT_RUN;
+	}
 	if (imap) {
 		if (argc > 0) {
 			log_error("ingest: --imap reads the mailbox; give no "
@@ -140,7 +153,7 @@ cmd_ingest(int argc, char **argv)
 		}
 		dbconn_close_dead_runs(db);
 		db_close(db);
-		return ingest_imap(&co);
+		return watch ? ingest_watch(&co) : ingest_imap(&co);
 	}
 	if (argc == 0) {
 		log_error("ingest: no input given; use - for standard input, "

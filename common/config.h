@@ -163,6 +163,14 @@ struct err;
 	    "what to do with a mail once its reports are stored")              \
 	S(IMAP_BATCH, "imap_batch", "imap-batch", IMAP, INT, "200", 1, 10000,  \
 	    NULL, 0, NULL, "mails fetched and stored per batch")               \
+	S(IMAP_IDLE_INTERVAL, "imap_idle_interval", "imap-idle-interval",      \
+	    IMAP, INT, "1500", 1, 1740, NULL, 0, NULL,                         \
+	    "ingest --watch: seconds one IMAP IDLE lasts before it is "        \
+	    "issued again (servers may end one after 30 minutes)")             \
+	S(IMAP_POLL_INTERVAL, "imap_poll_interval", "imap-poll-interval",      \
+	    IMAP, INT, "60", 1, 86400, NULL, 0, NULL,                          \
+	    "ingest --watch: seconds between looks at a mailbox whose "        \
+	    "server has no IDLE")                                              \
 	S(IMAP_CONNECT_TIMEOUT, "imap_connect_timeout",                        \
 	    "imap-connect-timeout", IMAP, INT, "30", 1, 3600, NULL, 0, NULL,   \
 	    "seconds to connect and log in")                                   \

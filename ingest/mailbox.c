@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* Lock keys: the account's own and one per address of its host. */
 #define LOCK_KEYS_MAX 17
@@ -24,7 +25,7 @@
 struct run {
 	const struct mailbox_opts *o;
 	struct db *db;
-	struct store *st;
+	struct store **st; /* the pass's; *st NULL: hooks->store() makes it */
 	const struct limits *lim;
 	const struct mailbox_hooks *hooks;
 	struct mailbox_counts *c;
@@ -328,6 +329,14 @@ store_one(struct run *r, const struct imap_msg *m, struct err *err)
 
 	snprintf(name, sizeof(name), "%s %s uid %" PRIu32, r->o->account,
 	    r->o->mailbox, m->uid);
+	if (*r->st == NULL) {
+		/* A watcher's pass makes its run's row only when it stores. */
+		if (r->hooks == NULL || r->hooks->store == NULL)
+			return err_set(err, ERR_USAGE,
+			    "mailbox: no store to put the mail in");
+		if ((rc = r->hooks->store(r->hooks->arg, r->st, err)) < 0)
+			return rc;
+	}
 	rc = imap_fetch(r->im, r->o->mailbox, m->uid, r->lim->input_bytes, &buf,
 	    &len, &truncated, err);
 	if (rc == IMAP_MISSING)
@@ -342,13 +351,13 @@ store_one(struct run *r, const struct imap_msg *m, struct err *err)
 	mail.uid = m->uid;
 	mail.message_id = msgid;
 	r->cur_name = name;
-	rc = store_mail(r->st, buf, len, !truncated, "imap", name, &mail,
+	rc = store_mail(*r->st, buf, len, !truncated, "imap", name, &mail,
 	    on_problem, r, &counts, err);
 	free(buf);
 	free(msgid);
 	if (rc < 0)
 		return rc;
-	outcome = store_outcome(r->st);
+	outcome = store_outcome(*r->st);
 	r->c->stored++;
 	if (strcmp(outcome, "refused") == 0)
 		r->c->refused++;
@@ -393,13 +402,11 @@ same_folder(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* The folders in the server's spelling, made where missing. */
 static int
-work(struct run *r, struct err *err)
+prepare(struct run *r, struct err *err)
 {
 	const struct mailbox_opts *o = r->o;
-	struct imap_status status;
-	struct store_mail m;
-	uint32_t after = 0;
 	char sep;
 	int rc;
 
@@ -425,6 +432,25 @@ work(struct run *r, struct err *err)
 	            (r->other != NULL &&
 	                (rc = imap_create(r->im, r->other, err)) < 0))))
 		return rc;
+	return 0;
+}
+
+static int
+stopped(const struct run *r)
+{
+	return r->o->stop != NULL && *r->o->stop;
+}
+
+/* One pass over the mailbox: every mail there when it began. */
+static int
+pass(struct run *r, struct err *err)
+{
+	const struct mailbox_opts *o = r->o;
+	struct imap_status status;
+	struct store_mail m;
+	uint32_t after = 0;
+	int rc;
+
 	if ((rc = imap_examine(r->im, o->mailbox, &status, err)) < 0)
 		return rc;
 	r->uidvalidity = status.uidvalidity;
@@ -449,6 +475,13 @@ work(struct run *r, struct err *err)
 			const struct store_mailbox_row *k =
 			    find_known(&ks, msgs[i].uid);
 
+			/* Between two mails, each stored and acted on whole
+			 * (or not begun). */
+			if (stopped(r)) {
+				rc = MAILBOX_STOPPED;
+				break;
+			}
+
 			after = msgs[i].uid;
 			r->c->listed++;
 			if (k != NULL && k->done)
@@ -466,7 +499,7 @@ work(struct run *r, struct err *err)
 		}
 		free(msgs);
 		free(ks.row);
-		if (rc < 0)
+		if (rc != 0)
 			return rc;
 	}
 	m = where(r, 0);
@@ -477,26 +510,96 @@ work(struct run *r, struct err *err)
 	    r->db, &m, status.uidnext > 0 ? status.uidnext : after + 1, err);
 }
 
+struct mailbox {
+	struct run r;
+};
+
+int
+mailbox_open(struct mailbox **out, const struct mailbox_opts *o, struct db *db,
+    const struct limits *lim, const struct mailbox_hooks *hooks,
+    struct err *err)
+{
+	struct mailbox *mb = xcalloc(1, sizeof(*mb));
+	struct run *r = &mb->r;
+	int got, rc;
+
+	*out = NULL;
+	r->o = o;
+	r->db = db;
+	r->lim = lim;
+	r->hooks = hooks;
+	if ((rc = lock_mailbox(r, &got, err)) < 0 || !got) {
+		free(mb);
+		return rc < 0 ? rc : MAILBOX_BUSY;
+	}
+	if ((rc = imap_open(&r->im, &o->imap, err)) < 0 ||
+	    (rc = prepare(r, err)) < 0) {
+		mailbox_close(mb);
+		return rc;
+	}
+	*out = mb;
+	return 0;
+}
+
+int
+mailbox_pass(struct mailbox *mb, struct store **st, struct mailbox_counts *c,
+    struct err *err)
+{
+	memset(c, 0, sizeof(*c));
+	mb->r.st = st;
+	mb->r.c = c;
+	return pass(&mb->r, err);
+}
+
+int
+mailbox_wait(struct mailbox *mb, long idle_s, long poll_s, struct err *err)
+{
+	const struct mailbox_opts *o = mb->r.o;
+	struct timespec slice = {1, 0};
+	int rc;
+
+	if (imap_has_idle(mb->r.im)) {
+		rc = imap_idle(mb->r.im, o->mailbox, idle_s, o->stop, err);
+		return rc == IMAP_NEWS ? MAILBOX_NEWS : rc;
+	}
+	/* No IDLE: the next pass is the look.  A second at a time, so that
+	 * a stop is heard. */
+	for (long i = 0; i < poll_s && !stopped(&mb->r); i++)
+		nanosleep(&slice, NULL);
+	return 0;
+}
+
+int
+mailbox_has_idle(const struct mailbox *mb)
+{
+	return imap_has_idle(mb->r.im);
+}
+
+void
+mailbox_close(struct mailbox *mb)
+{
+	if (mb == NULL)
+		return;
+	imap_close(mb->r.im);
+	unlock_mailbox(&mb->r);
+	free(mb->r.processed);
+	free(mb->r.errors);
+	free(mb->r.other);
+	free(mb);
+}
+
 int
 mailbox_run(const struct mailbox_opts *o, struct db *db, struct store *st,
     const struct limits *lim, const struct mailbox_hooks *hooks,
     struct mailbox_counts *c, struct err *err)
 {
-	struct run r = {
-	    .o = o, .db = db, .st = st, .lim = lim, .hooks = hooks, .c = c};
-	int got, rc;
+	struct mailbox *mb;
+	int rc;
 
 	memset(c, 0, sizeof(*c));
-	if ((rc = lock_mailbox(&r, &got, err)) < 0)
+	if ((rc = mailbox_open(&mb, o, db, lim, hooks, err)) != 0)
 		return rc;
-	if (!got)
-		return MAILBOX_BUSY;
-	if ((rc = imap_open(&r.im, &o->imap, err)) == 0)
-		rc = work(&r, err);
-	imap_close(r.im);
-	unlock_mailbox(&r);
-	free(r.processed);
-	free(r.errors);
-	free(r.other);
+	rc = mailbox_pass(mb, &st, c, err);
+	mailbox_close(mb);
 	return rc;
 }

@@ -29,6 +29,7 @@
 
 #include "imap.h"
 
+#include <signal.h>
 #include <stddef.h>
 
 struct config;
@@ -53,6 +54,10 @@ struct mailbox_opts {
 	const char *processed, *errors, *other;
 	enum mailbox_after after;
 	size_t batch; /* mails listed and stored per round */
+	/* NULL, or a flag (set by a signal handler): once it is non-zero, a
+	 * pass stops between two mails, each stored and acted on whole or
+	 * not begun, and a wait ends. */
+	const volatile sig_atomic_t *stop;
 };
 
 struct mailbox_counts {
@@ -73,9 +78,15 @@ struct mailbox_hooks {
 	void (*mail)(void *arg, const char *name, const char *outcome);
 	void (*problem)(void *arg, const char *name, const char *where,
 	    const struct err *why);
+	/* Makes the store of a pass given none, before its first mail is
+	 * stored (*out is then the caller of mailbox_pass()'s); NULL when
+	 * every pass is given one. */
+	int (*store)(void *arg, struct store **out, struct err *err);
 };
 
 #define MAILBOX_BUSY 1
+#define MAILBOX_STOPPED 2 /* o->stop was set: the pass stopped early */
+#define MAILBOX_NEWS 3 /* mailbox_wait(): the server told of new mail */
 
 /*
  * Runs over o->mailbox with store st (on db) and the limits lim (a mail
@@ -88,6 +99,32 @@ struct mailbox_hooks {
 int mailbox_run(const struct mailbox_opts *o, struct db *db, struct store *st,
     const struct limits *lim, const struct mailbox_hooks *hooks,
     struct mailbox_counts *c, struct err *err);
+
+/*
+ * The same in steps, for a watcher (ingest --imap --watch) that stays
+ * connected: mailbox_open() takes the mailbox's locks on db, connects,
+ * logs in and makes the folders (MAILBOX_BUSY, or an error, leave *out
+ * NULL); mailbox_pass() stores what is in the mailbox into *st (when *st
+ * is NULL, hooks->store makes it at the first mail to store, and it is
+ * the caller's after the call); mailbox_wait() waits for mail: with IDLE
+ * for at most idle_s seconds where the server has it (MAILBOX_NEWS when
+ * it told of mail), else poll_s seconds; mailbox_close() logs out and
+ * lets the locks go (NULL does nothing).  o, db, lim and hooks are
+ * borrowed until mailbox_close().  A pass or wait that fails on the
+ * connection leaves the session fit only for mailbox_close(); one that
+ * fails on the database too.  A pass stopped by o->stop returns
+ * MAILBOX_STOPPED, everything it stored complete.
+ */
+struct mailbox;
+int mailbox_open(struct mailbox **out, const struct mailbox_opts *o,
+    struct db *db, const struct limits *lim, const struct mailbox_hooks *hooks,
+    struct err *err);
+int mailbox_pass(struct mailbox *mb, struct store **st,
+    struct mailbox_counts *c, struct err *err);
+int mailbox_wait(struct mailbox *mb, long idle_s, long poll_s, struct err *err);
+/* Whether the server offers IDLE (else mailbox_wait() polls). */
+int mailbox_has_idle(const struct mailbox *mb);
+void mailbox_close(struct mailbox *mb);
 
 /*
  * The mailbox the settings name (imap_*), as mailbox_run() takes it: opts
@@ -116,6 +153,15 @@ int mailbox_setup(
 /* Wipes and frees the secrets (a zeroed ms is fine); the other options
  * stay readable. */
 void mailbox_setup_clear(struct mailbox_setup *ms);
+/*
+ * Reads the secret again for a new login of a watcher (ms filled by
+ * mailbox_setup() from cfg): a password or token file may have been
+ * replaced, a token command gives a new token, an OAuth2 grant one that
+ * is not about to expire (from its cache or the endpoint).  Errors as for
+ * mailbox_setup(); ms keeps the old secret then.
+ */
+int mailbox_setup_refresh(
+    struct mailbox_setup *ms, const struct config *cfg, struct err *err);
 
 /*
  * The Message-ID of a mail (without angle brackets' surroundings trimmed,

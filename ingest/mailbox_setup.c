@@ -137,3 +137,33 @@ mailbox_setup_clear(struct mailbox_setup *ms)
 	ms->opts.imap.oauth2_renew = NULL;
 	ms->opts.imap.oauth2_arg = NULL;
 }
+
+int
+mailbox_setup_refresh(
+    struct mailbox_setup *ms, const struct config *cfg, struct err *err)
+{
+	char *password = NULL, *token = NULL;
+	const char *t;
+	int rc;
+
+	if (ms->oauth2 != NULL) {
+		if ((rc = oauth2_token(ms->oauth2, 0, &t, err)) < 0)
+			return rc;
+		token = xstrdup(t);
+	} else if ((rc = config_imap_password(cfg, &password, err)) < 0 ||
+	    (rc = config_imap_oauth2_token(cfg, &token, err)) < 0) {
+		config_secret_free(password);
+		return rc;
+	}
+	if (password == NULL && token == NULL)
+		return err_set(err, ERR_USAGE,
+		    "ingest --imap: the password or token is gone from the "
+		    "settings");
+	config_secret_free(ms->password);
+	config_secret_free(ms->token);
+	ms->password = password;
+	ms->token = token;
+	ms->opts.imap.password = password;
+	ms->opts.imap.oauth2_token = token;
+	return 0;
+}

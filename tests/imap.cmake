@@ -58,6 +58,14 @@ add_test(NAME imap/mailboxes COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg
   $<TARGET_FILE:dmarcsift> ${DS_CORPUS} ${CMAKE_CURRENT_SOURCE_DIR}/harness)
 set_tests_properties(imap/mailboxes PROPERTIES LABELS imap TIMEOUT 300)
 
+# ingest --imap --watch: IDLE, polling, a server restart, a refused login,
+# SIGTERM in the middle of a batch, a watcher per mailbox.
+add_test(NAME imap/watch COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg
+  run ${CMAKE_CURRENT_SOURCE_DIR}/harness/dovecot run
+  sh ${CMAKE_CURRENT_SOURCE_DIR}/imap/test_watch.sh
+  $<TARGET_FILE:dmarcsift> ${DS_CORPUS} ${CMAKE_CURRENT_SOURCE_DIR}/harness)
+set_tests_properties(imap/watch PROPERTIES LABELS imap TIMEOUT 300)
+
 # What imap_resp reads of IDLE, with no server.
 add_executable(test_imap_idle imap/test_imap_idle.c
   ${DS_SRC}/ingest/imap_resp.c)
