@@ -73,3 +73,11 @@ target_include_directories(test_imap_idle PRIVATE ${DS_SRC}/ingest)
 target_link_libraries(test_imap_idle PRIVATE dscommon PkgConfig::CMOCKA)
 add_test(NAME unit/test_imap_idle COMMAND test_imap_idle)
 set_tests_properties(unit/test_imap_idle PROPERTIES LABELS unit TIMEOUT 60)
+
+# ingest --watch with an OAuth2 grant: a fresh token at each new login.
+add_test(NAME imap/watch-oauth2 COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/harness/pg
+  run ${CMAKE_CURRENT_SOURCE_DIR}/harness/idp run
+  ${CMAKE_CURRENT_SOURCE_DIR}/harness/dovecot run --oauth2
+  sh ${CMAKE_CURRENT_SOURCE_DIR}/imap/test_watch_oauth2.sh
+  $<TARGET_FILE:dmarcsift> ${DS_CORPUS} ${CMAKE_CURRENT_SOURCE_DIR}/harness)
+set_tests_properties(imap/watch-oauth2 PROPERTIES LABELS imap TIMEOUT 300)
