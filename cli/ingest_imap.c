@@ -493,13 +493,14 @@ ingest_watch(struct cliopt *co)
 	/* Until every watcher is gone; one that gives up stops the others, so
 	 * that a service manager sees the failure and starts them again. */
 	for (left = n; left > 0;) {
-		pid_t pid = waitpid(-1, &ws, 0);
+		pid_t pid;
 
-		if (pid < 0) {
+		/* A stop that came before the wait, or ended it. */
+		if (stop_flag && !told++)
+			stop_all(pids, n);
+		if ((pid = waitpid(-1, &ws, 0)) < 0) {
 			if (errno != EINTR)
 				break;
-			if (stop_flag && !told++)
-				stop_all(pids, n);
 			continue;
 		}
 		for (size_t i = 0; i < n; i++) {

@@ -40,6 +40,7 @@ deliver() {
 watch() {
 	w_name=$1 w_host=$2
 	shift 2
+	: >"$tmp/$w_name.err"
 	"$bin" ingest --imap --watch --db "$db" \
 		--imap-url "imaps://$w_host:$DMARCSIFT_TEST_IMAPS_PORT" \
 		--imap-cafile "$DMARCSIFT_TEST_IMAP_CAFILE" \
@@ -189,6 +190,7 @@ imap_password_file = $DOVECOT_DIR/password.$1
 imap_user = $2
 imap_password_file = $DOVECOT_DIR/password.$2
 EOF
+: >"$tmp/two.err"
 "$bin" ingest --imap --watch -v --db "$db" --config "$tmp/two.conf" \
 	>"$tmp/two.out" 2>"$tmp/two.err" &
 wpid=$!

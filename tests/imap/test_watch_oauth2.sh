@@ -76,6 +76,7 @@ imap_oauth2_client_secret_file = $DMARCSIFT_TEST_IDP_CLIENT_SECRET_FILE
 imap_oauth2_refresh_margin = 1
 EOF
 idp set access_ttl=4 >/dev/null
+: >"$tmp/w.err"
 "$bin" ingest --imap --watch -v --config "$tmp/cc.conf" --db "$db" \
 	>"$tmp/w.out" 2>"$tmp/w.err" &
 wpid=$!
