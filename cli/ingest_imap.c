@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -446,7 +447,7 @@ ingest_watch(struct cliopt *co)
 	const struct config *cfg;
 	struct config *mcfg;
 	struct err err;
-	pid_t *pids;
+	pid_t *pids, parent;
 	size_t n, left;
 	int status = EXIT_OK, told = 0, ws;
 
@@ -467,6 +468,7 @@ ingest_watch(struct cliopt *co)
 		return EXIT_CANNOT_RUN;
 	}
 	fflush(NULL);
+	parent = getpid();
 	for (size_t i = 0; i < n; i++) {
 		const char *name = config_mailbox_name(cfg, i);
 
@@ -481,6 +483,12 @@ ingest_watch(struct cliopt *co)
 		}
 		if (pids[i] == 0) {
 			free(pids);
+			/* A parent killed outright (SIGKILL) cannot pass the
+			 * stop on: the kernel does, so that no watcher is left
+			 * holding its mailbox. */
+			if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 ||
+			    getppid() != parent)
+				stop_flag = 1;
 			if (config_for_mailbox(cfg, name, &mcfg, &err) < 0) {
 				log_error("%s", err.msg);
 				exit(EXIT_CANNOT_RUN);

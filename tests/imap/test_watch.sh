@@ -9,7 +9,8 @@
 #  4. a refused login is tried again, the password file read afresh;
 #  5. SIGTERM in the middle of a batch: exit 0, and each mail is either
 #     stored and moved, or still in INBOX and not stored;
-#  6. two mailboxes: a watcher each, both stop on SIGTERM.
+#  6. two mailboxes: a watcher each, both stop on SIGTERM, and when their
+#     parent is killed outright.
 # usage: test_watch.sh DMARCSIFT CORPUS_DIR HARNESS_DIR
 # needs: DMARCSIFT_TEST_DB and the DMARCSIFT_TEST_IMAP_* variables, psql
 bin=$1 corpus=$2 harness=$3
@@ -205,8 +206,31 @@ stored $((before + 2)) || fail "two: the mail of both was not stored"
 want "two: a run row each" \
 	"SELECT count(*) FROM ingest_runs WHERE command IN
 	('ingest --imap --watch --mailbox a', 'ingest --imap --watch --mailbox b')" 2
-children=$(ps -o pid= --ppid "$wpid" | wc -l)
-[ "$children" = 2 ] || fail "two: $children watcher process(es), want 2"
+children=$(ps -o pid= --ppid "$wpid")
+[ "$(echo $children | wc -w)" = 2 ] ||
+	fail "two: $(echo $children | wc -w) watcher process(es), want 2"
 stop two
+# The parent killed outright: its watchers stop too.
+: >"$tmp/kill.err"
+"$bin" ingest --imap --watch -v --db "$db" --config "$tmp/two.conf" \
+	>"$tmp/kill.out" 2>"$tmp/kill.err" &
+wpid=$!
+waitfor kill "^dmarcsift: $1@.* INBOX: watching" &&
+	waitfor kill "^dmarcsift: $2@.* INBOX: watching"
+children=$(ps -o pid= --ppid "$wpid")
+kill -KILL "$wpid"
+wait "$wpid"
+wpid=
+k_n=0
+for c in $children; do
+	while kill -0 "$c" 2>/dev/null && [ $k_n -lt 100 ]; do
+		sleep 0.1
+		k_n=$((k_n + 1))
+	done
+	kill -0 "$c" 2>/dev/null && {
+		fail "kill: watcher $c outlived its parent"
+		kill "$c"
+	}
+done
 
 finish "watch: IDLE, polling, a restart, a refused login, SIGTERM mid-batch, two mailboxes"
