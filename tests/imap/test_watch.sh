@@ -191,12 +191,16 @@ imap_password_file = $DOVECOT_DIR/password.$1
 imap_user = $2
 imap_password_file = $DOVECOT_DIR/password.$2
 EOF
-: >"$tmp/two.err"
-"$bin" ingest --imap --watch -v --db "$db" --config "$tmp/two.conf" \
-	>"$tmp/two.out" 2>"$tmp/two.err" &
-wpid=$!
-waitfor two "^dmarcsift: $1@.* INBOX: watching" &&
-	waitfor two "^dmarcsift: $2@.* INBOX: watching"
+# watch_two NAME USER1 USER2: the watchers of both, each at work.
+watch_two() {
+	: >"$tmp/$1.err"
+	"$bin" ingest --imap --watch -v --db "$db" --config "$tmp/two.conf" \
+		>"$tmp/$1.out" 2>"$tmp/$1.err" &
+	wpid=$!
+	waitfor "$1" "^dmarcsift: $2@.* INBOX: watching" &&
+		waitfor "$1" "^dmarcsift: $3@.* INBOX: watching"
+}
+watch_two two "$1" "$2"
 before=$(q "SELECT count(*) FROM imap_messages WHERE done_at IS NOT NULL")
 deliver "$1"
 deliver "$2"
@@ -211,12 +215,7 @@ children=$(ps -o pid= --ppid "$wpid")
 	fail "two: $(echo $children | wc -w) watcher process(es), want 2"
 stop two
 # The parent killed outright: its watchers stop too.
-: >"$tmp/kill.err"
-"$bin" ingest --imap --watch -v --db "$db" --config "$tmp/two.conf" \
-	>"$tmp/kill.out" 2>"$tmp/kill.err" &
-wpid=$!
-waitfor kill "^dmarcsift: $1@.* INBOX: watching" &&
-	waitfor kill "^dmarcsift: $2@.* INBOX: watching"
+watch_two kill "$1" "$2"
 children=$(ps -o pid= --ppid "$wpid")
 kill -KILL "$wpid"
 wait "$wpid"
