@@ -56,6 +56,7 @@ on_mx(void *arg, int ncols, const char *const *v, struct err *err)
 	m->mx = dup_or_null(v[0]);
 	m->failed = u64(v[1]);
 	m->types = xstrdup(v[2] != NULL ? v[2] : "");
+	s->mxs_total = (size_t)u64(v[3]);
 	return 0;
 }
 
@@ -68,6 +69,7 @@ on_type(void *arg, int ncols, const char *const *v, struct err *err)
 	t->type = xstrdup(v[0]);
 	t->failed = u64(v[1]);
 	t->mxs = u64(v[2]);
+	s->types_total = (size_t)u64(v[3]);
 	return 0;
 }
 
@@ -83,7 +85,8 @@ on_reporter(void *arg, int ncols, const char *const *v, struct err *err)
 	r->successful = u64(v[2]);
 	r->failed = u64(v[3]);
 	snprintf(r->last, sizeof(r->last), "%s", v[4] != NULL ? v[4] : "");
-	s->reports += r->reports;
+	s->reporters_total = (size_t)u64(v[5]);
+	s->reports = u64(v[6]);
 	return 0;
 }
 
@@ -95,6 +98,14 @@ on_latest(void *arg, int ncols, const char *const *v, struct err *err)
 	snprintf(s->latest, sizeof(s->latest), "%s", v[0] != NULL ? v[0] : "");
 	return 0;
 }
+
+/* A stranger may name any number of MX hosts, result types and
+ * reporters: the lists hold the first TLS_LIST_MAX (tls.h), and how many
+ * there were; an MX's result types, the first few. */
+#define STR2(x) #x
+#define STR(x) STR2(x)
+#define TLS_LIST_MAX_SQL STR(TLS_LIST_MAX)
+#define TLS_TYPES_PER_MX "5"
 
 /* The period's days as the views give them: $2 and $3 are Unix seconds. */
 #define IN_PERIOD                                                              \
@@ -123,25 +134,33 @@ tls_compute(struct db *db, const char *domain, int64_t since, int64_t until,
 	         "= lower($1) AND " IN_PERIOD " ORDER BY day",
 	         3, params, on_day, s, err)) < 0 ||
 	    (rc = db_each(db,
-	         "SELECT mx, sum(n), string_agg(result_type, ', ' ORDER BY n "
-	         "DESC, result_type) FROM (SELECT receiving_mx_hostname AS mx, "
-	         "result_type, sum(failed_sessions) AS n FROM tls_failures "
-	         "WHERE domain = lower($1) AND " IN_PERIOD
-	         " GROUP BY 1, 2) t GROUP BY 1 ORDER BY 2 DESC, 1 NULLS LAST",
+	         "SELECT mx, sum(n), array_to_string((array_agg(result_type "
+	         "ORDER BY n DESC, result_type))[1:" TLS_TYPES_PER_MX
+	         "], ', ') "
+	         "|| CASE WHEN count(*) > " TLS_TYPES_PER_MX " THEN ', ...' "
+	         "ELSE '' END, count(*) OVER () FROM (SELECT "
+	         "receiving_mx_hostname AS mx, result_type, "
+	         "sum(failed_sessions) AS n FROM tls_failures WHERE domain = "
+	         "lower($1) AND " IN_PERIOD " GROUP BY 1, 2) t GROUP BY 1 "
+	         "ORDER BY 2 DESC, 1 NULLS LAST LIMIT " TLS_LIST_MAX_SQL,
 	         3, params, on_mx, s, err)) < 0 ||
 	    (rc = db_each(db,
 	         "SELECT result_type, sum(failed_sessions), count(DISTINCT "
-	         "receiving_mx_hostname) FROM tls_failures WHERE domain = "
-	         "lower($1) AND " IN_PERIOD " GROUP BY 1 ORDER BY 2 DESC, 1",
+	         "receiving_mx_hostname), count(*) OVER () FROM tls_failures "
+	         "WHERE domain = lower($1) AND " IN_PERIOD
+	         " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT " TLS_LIST_MAX_SQL,
 	         3, params, on_type, s, err)) < 0 ||
 	    (rc = db_each(db,
 	         "SELECT org_name, count(DISTINCT r.id), sum(p.successful), "
-	         "sum(p.failed), max(day) FROM (SELECT *, (date_begin AT TIME "
-	         "ZONE 'UTC')::date AS day FROM tls_counted) r JOIN "
+	         "sum(p.failed), max(day), count(*) OVER (), "
+	         "sum(count(DISTINCT r.id)) OVER () FROM (SELECT *, "
+	         "(date_begin "
+	         "AT TIME ZONE 'UTC')::date AS day FROM tls_counted) r JOIN "
 	         "tls_policies p ON p.report = r.id WHERE "
 	         "lower(p.policy_domain) "
 	         "= lower($1) AND " IN_PERIOD " GROUP BY 1 ORDER BY "
-	         "sum(p.successful) + sum(p.failed) DESC, 1",
+	         "sum(p.successful) + sum(p.failed) DESC, 1 "
+	         "LIMIT " TLS_LIST_MAX_SQL,
 	         3, params, on_reporter, s, err)) < 0 ||
 	    (rc = db_each(db,
 	         "SELECT max(day) FROM tls_daily WHERE domain = lower($1)", 1,

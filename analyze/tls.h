@@ -43,6 +43,9 @@ struct tls_reporter {
 	char last[11]; /* the last day it reported */
 };
 
+/* The most MX hosts, result types and reporters a summary lists. */
+#define TLS_LIST_MAX 50
+
 struct tls_summary {
 	char *domain; /* lower-cased */
 	int64_t since, until; /* [since, until), UTC midnights */
@@ -55,6 +58,8 @@ struct tls_summary {
 	size_t n_types;
 	struct tls_reporter *reporters; /* most sessions first */
 	size_t n_reporters;
+	/* How many there were: the lists hold the first TLS_LIST_MAX. */
+	size_t mxs_total, types_total, reporters_total;
 	char latest[11]; /* "" or the last day with a report, any period */
 };
 

@@ -13,6 +13,13 @@
 #include <stdio.h>
 #include <string.h>
 
+/* How many a list left out: none when its total was not counted. */
+static uint64_t
+left_out(size_t total, size_t shown)
+{
+	return total > shown ? (uint64_t)(total - shown) : 0;
+}
+
 /* "success_rate": the pass-rate rule of percent.h, null without
  * sessions. */
 static void
@@ -68,6 +75,7 @@ tls_json_object(FILE *fp, const struct tls_summary *s)
 		fputc('}', fp);
 	}
 	fputc(']', fp);
+	json_kv_u64(fp, "by_mx_more", left_out(s->mxs_total, s->n_mxs), 0);
 	json_key(fp, "failures", 0);
 	fputc('[', fp);
 	for (size_t i = 0; i < s->n_types; i++) {
@@ -82,6 +90,8 @@ tls_json_object(FILE *fp, const struct tls_summary *s)
 		fputc('}', fp);
 	}
 	fputc(']', fp);
+	json_kv_u64(
+	    fp, "failures_more", left_out(s->types_total, s->n_types), 0);
 	json_key(fp, "reporters", 0);
 	fputc('[', fp);
 	for (size_t i = 0; i < s->n_reporters; i++) {
@@ -96,5 +106,8 @@ tls_json_object(FILE *fp, const struct tls_summary *s)
 		json_kv_str(fp, "last_day", r->last, 0);
 		fputc('}', fp);
 	}
-	fputs("]}", fp);
+	fputc(']', fp);
+	json_kv_u64(fp, "reporters_more",
+	    left_out(s->reporters_total, s->n_reporters), 0);
+	fputc('}', fp);
 }

@@ -27,6 +27,14 @@ safe(const char *s, char *buf)
 	return buf;
 }
 
+/* The line for what a list left out, if anything. */
+static void
+more(FILE *fp, size_t total, size_t shown, const char *what)
+{
+	if (total > shown)
+		fprintf(fp, "  ... and %zu more %s\n", total - shown, what);
+}
+
 void
 tls_text(FILE *fp, const struct tls_summary *s, int color)
 {
@@ -51,7 +59,7 @@ tls_text(FILE *fp, const struct tls_summary *s, int color)
 	    "%" PRIu64 " sessions, %s%" PRIu64 " failed%s: %s%% succeeded "
 	    "(%" PRIu64 " report(s) from %zu reporter(s))\n",
 	    all, s->failed ? RED(color) : "", s->failed, RESET(color), pct,
-	    s->reports, s->n_reporters);
+	    s->reports, s->reporters_total);
 
 	fprintf(fp, "\nBy day\n");
 	for (size_t i = 0; i < s->n_days; i++) {
@@ -73,6 +81,7 @@ tls_text(FILE *fp, const struct tls_summary *s, int color)
 		fprintf(fp, "  %-40s %s%" PRIu64 " failed%s: %s\n",
 		    safe(s->mxs[i].mx, a), RED(color), s->mxs[i].failed,
 		    RESET(color), safe(s->mxs[i].types, b));
+	more(fp, s->mxs_total, s->n_mxs, "MX host(s)");
 
 	if (s->n_types > 0)
 		fprintf(fp, "\nWhy sessions failed\n");
@@ -85,6 +94,7 @@ tls_text(FILE *fp, const struct tls_summary *s, int color)
 		    RED(color), safe(t->type, a), RESET(color), t->failed,
 		    t->mxs, tls_type_text(t->type), tls_type_fix(t->type));
 	}
+	more(fp, s->types_total, s->n_types, "result type(s)");
 
 	fprintf(fp, "\nReporters\n");
 	for (size_t i = 0; i < s->n_reporters; i++) {
@@ -98,4 +108,5 @@ tls_text(FILE *fp, const struct tls_summary *s, int color)
 		    safe(r->name, a), r->reports, r->successful + r->failed,
 		    r->failed, pct, r->last);
 	}
+	more(fp, s->reporters_total, s->n_reporters, "reporter(s)");
 }

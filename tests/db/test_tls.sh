@@ -106,9 +106,9 @@ run_cmd tls_json 1 "$bin" tls --db "$db" --domain example.com --days 7 --json
 # 1400 of 1520 is 92.105%: 92.1, rounded down as every pass rate is.
 want='{"domain":"example.com","since":"2026-05-29T00:00:00Z","until":"2026-06-05T00:00:00Z","days":7,"reports":2,"sessions":1520,"successful":1400,"failed":120,"success_rate":92.1,"latest_day":"2026-06-02",'
 want=$want'"by_day":[{"day":"2026-06-01","successful":900,"failed":100,"success_rate":90},{"day":"2026-06-02","successful":500,"failed":20,"success_rate":96.1}],'
-want=$want'"by_mx":[{"mx":null,"failed":64,"result_types":"sts-webpki-invalid, sts-policy-invalid, sts-policy-fetch-error"},{"mx":"mx2.example.com","failed":30,"result_types":"dane-required, dnssec-invalid, tlsa-invalid, validation-failure, certificate-not-trusted"},{"mx":"mx1.example.com","failed":26,"result_types":"certificate-expired, certificate-host-mismatch, starttls-not-supported"}],'
-want=$want'"failures":[{"result_type":"sts-webpki-invalid","failed":45,"mx_hosts":0},{"result_type":"certificate-expired","failed":23,"mx_hosts":1},{"result_type":"sts-policy-invalid","failed":10,"mx_hosts":0},{"result_type":"sts-policy-fetch-error","failed":9,"mx_hosts":0},{"result_type":"dane-required","failed":8,"mx_hosts":1},{"result_type":"dnssec-invalid","failed":7,"mx_hosts":1},{"result_type":"tlsa-invalid","failed":6,"mx_hosts":1},{"result_type":"validation-failure","failed":5,"mx_hosts":1},{"result_type":"certificate-not-trusted","failed":4,"mx_hosts":1},{"result_type":"certificate-host-mismatch","failed":2,"mx_hosts":1},{"result_type":"starttls-not-supported","failed":1,"mx_hosts":1}],'
-want=$want'"reporters":[{"reporter":"Example Receiver","reports":1,"successful":900,"failed":100,"success_rate":90,"last_day":"2026-06-01"},{"reporter":"Other\u001b[2J Receiver","reports":1,"successful":500,"failed":20,"success_rate":96.1,"last_day":"2026-06-02"}]}'
+want=$want'"by_mx":[{"mx":null,"failed":64,"result_types":"sts-webpki-invalid, sts-policy-invalid, sts-policy-fetch-error"},{"mx":"mx2.example.com","failed":30,"result_types":"dane-required, dnssec-invalid, tlsa-invalid, validation-failure, certificate-not-trusted"},{"mx":"mx1.example.com","failed":26,"result_types":"certificate-expired, certificate-host-mismatch, starttls-not-supported"}],"by_mx_more":0,'
+want=$want'"failures":[{"result_type":"sts-webpki-invalid","failed":45,"mx_hosts":0},{"result_type":"certificate-expired","failed":23,"mx_hosts":1},{"result_type":"sts-policy-invalid","failed":10,"mx_hosts":0},{"result_type":"sts-policy-fetch-error","failed":9,"mx_hosts":0},{"result_type":"dane-required","failed":8,"mx_hosts":1},{"result_type":"dnssec-invalid","failed":7,"mx_hosts":1},{"result_type":"tlsa-invalid","failed":6,"mx_hosts":1},{"result_type":"validation-failure","failed":5,"mx_hosts":1},{"result_type":"certificate-not-trusted","failed":4,"mx_hosts":1},{"result_type":"certificate-host-mismatch","failed":2,"mx_hosts":1},{"result_type":"starttls-not-supported","failed":1,"mx_hosts":1}],"failures_more":0,'
+want=$want'"reporters":[{"reporter":"Example Receiver","reports":1,"successful":900,"failed":100,"success_rate":90,"last_day":"2026-06-01"},{"reporter":"Other\u001b[2J Receiver","reports":1,"successful":500,"failed":20,"success_rate":96.1,"last_day":"2026-06-02"}],"reporters_more":0}'
 got=$(jq -c 'del(.failures[].text, .failures[].fix)' "$tmp/tls_json.out") ||
 	fail "tls --json: not JSON"
 [ "$got" = "$(printf '%s' "$want" | jq -c .)" ] ||
@@ -150,5 +150,22 @@ newdb tls_workers
 run_cmd workers 0 "$bin" ingest -j 2 --db "$db" "$tmp/files"
 grep -q "2 TLS report(s) new" "$tmp/workers.out" ||
 	fail "workers: the summary does not count them:$(sed 's/^/ | /' "$tmp/workers.out")"
+
+# 8. A stranger may name any number of MX hosts: 60 here, in one report;
+# tls lists the first 50 and says how many it left out.
+newdb tls_many
+jq -c '.["report-id"] = "many-mx" | .policies = [.policies[0] |
+	.["failure-details"] = [range(60) | {"result-type": "certificate-expired",
+	"receiving-mx-hostname": "mx\(.).example.com", "failed-session-count": (. + 1)}]]' \
+	"$data/rfc8460.json" >"$tmp/many-mx.json"
+ingest many 0 "$tmp/many-mx.json"
+run_cmd many_json 1 "$bin" tls --db "$db" --domain company-y.example \
+	--until 2016-04-02 --days 1 --json
+jqt many_json '(.by_mx | length) == 50 and .by_mx_more == 10 and
+	.by_mx[0].mx == "mx59.example.com" and .failures_more == 0'
+run_cmd many_text 1 "$bin" tls --db "$db" --domain company-y.example \
+	--until 2016-04-02 --days 1
+grep -q "and 10 more MX host(s)" "$tmp/many_text.out" ||
+	fail "many: the text does not say what it left out"
 
 finish "TLS reports stored once, refused with a reason, summarised"

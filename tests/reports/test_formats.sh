@@ -56,7 +56,9 @@ def day: type == "string" and test("^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
 def tls($p):
   rule(keys_are(["domain","since","until","days","reports","sessions",
     "successful","failed","success_rate","latest_day","by_day","by_mx",
-    "failures","reporters"]); "\($p): keys \(keys)"),
+    "by_mx_more","failures","failures_more","reporters","reporters_more"]);
+    "\($p): keys \(keys)"),
+  rule([.by_mx_more, .failures_more, .reporters_more] | all(uint); "\($p) more"),
   rule(.domain | type == "string"; "\($p).domain"),
   rule([.since, .until] | all(iso); "\($p) times"),
   rule([.days, .reports, .sessions, .successful, .failed] | all(uint); "\($p) counts"),
