@@ -155,8 +155,8 @@ source_drops(struct db *db, const struct alert_options *o,
 
 		if (a == NULL || b->messages < o->min_messages ||
 		    a->messages < o->min_messages ||
-		    b->passed * 100 < ALERT_DROP_BEFORE * b->messages ||
-		    a->passed * 100 > ALERT_DROP_AFTER * a->messages)
+		    b->passed * 100 < (uint64_t)o->drop_before * b->messages ||
+		    a->passed * 100 > (uint64_t)o->drop_after * a->messages)
 			continue;
 		percent_text(b->passed, b->messages, pb, sizeof(pb));
 		percent_text(a->passed, a->messages, pa, sizeof(pa));

@@ -12,8 +12,8 @@
  *   new_source      an address first seen that day sending at least
  *                   alert_new_source_share percent of the domain's mail
  *   source_drop     a legitimate sender that passed at least
- *                   ALERT_DROP_BEFORE percent over the previous 7 days and
- *                   at most ALERT_DROP_AFTER percent that day
+ *                   drop_before percent over the previous 7 days and
+ *                   at most drop_after percent that day
  *   pass_drop       the domain's pass rate that day more than
  *                   alert_pass_drop points below the previous 7 days
  *   reporter_silent a reporter of the domain on at least 4 of the 7 days
@@ -43,10 +43,6 @@ struct err;
 /* The days read: the day judged, the 7 before, and one more so that a
  * reporter's last 2 days follow 7 of its own. */
 #define ALERT_DAYS 9
-/* A legitimate sender's drop: from at least this pass rate over the
- * previous 7 days to at most the next on the day judged. */
-#define ALERT_DROP_BEFORE 90
-#define ALERT_DROP_AFTER 50
 
 enum alert_kind {
 	ALERT_NEW_SOURCE,
@@ -99,6 +95,9 @@ struct alert_options {
 	struct readiness_thresholds thresholds;
 	int new_source_share; /* percent */
 	int pass_drop; /* points */
+	/* A legitimate sender's drop: from at least drop_before percent
+	 * over the previous 7 days to at most drop_after on the day. */
+	int drop_before, drop_after;
 	uint64_t min_messages;
 	uint64_t foreign_messages;
 };

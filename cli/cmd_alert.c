@@ -191,6 +191,8 @@ cmd_alert(int argc, char **argv)
 	o.new_source_share =
 	    (int)config_int(env.cfg, CONFIG_ALERT_NEW_SOURCE_SHARE);
 	o.pass_drop = (int)config_int(env.cfg, CONFIG_ALERT_PASS_DROP);
+	o.drop_before = (int)config_int(env.cfg, CONFIG_ALERT_DROP_BEFORE);
+	o.drop_after = (int)config_int(env.cfg, CONFIG_ALERT_DROP_AFTER);
 	o.min_messages =
 	    (uint64_t)config_int(env.cfg, CONFIG_ALERT_MIN_MESSAGES);
 	o.foreign_messages =

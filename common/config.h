@@ -293,6 +293,14 @@ struct err;
 	    "20", 1, 100, NULL, 0, NULL,                                       \
 	    "points a domain's pass rate on a day may fall below the 7 days "  \
 	    "before it before alert says it")                                  \
+	S(ALERT_DROP_BEFORE, "alert_drop_before", "alert-drop-before",         \
+	    ALERTS, INT, "90", 1, 100, NULL, 0, NULL,                          \
+	    "percent a legitimate sender passed over 7 days, at least, for "   \
+	    "its drop to count")                                               \
+	S(ALERT_DROP_AFTER, "alert_drop_after", "alert-drop-after", ALERTS,    \
+	    INT, "50", 0, 99, NULL, 0, NULL,                                   \
+	    "percent it passes on the day judged, at most, that alert calls "  \
+	    "a drop")                                                          \
 	S(ALERT_MIN_MESSAGES, "alert_min_messages", "alert-min-messages",      \
 	    ALERTS, INT, "20", 1, 1000000000, NULL, 0, NULL,                   \
 	    "fewer messages than this on either side are not compared")        \
