@@ -3,10 +3,13 @@
 
 #include "base64.h"
 #include "err.h"
+#include "ipaddr.h"
+#include "log.h"
 #include "sha256.h"
 #include "text.h"
 #include "xalloc.h"
 
+#include <arpa/inet.h>
 #include <crypt.h>
 #include <errno.h>
 #include <pthread.h>
@@ -28,8 +31,9 @@ struct user {
 /* Credentials that were right: a keyed digest of the header, and until
  * when it stands. */
 #define AUTH_KEPT 16
-/* Client addresses whose failures are counted (a slot each, by hash: two
- * addresses in one slot share a count, which errs toward refusing). */
+/* Clients whose failures are counted (a slot each, by hash: two clients
+ * in one slot share a count, which errs toward refusing).  A client is an
+ * IPv4 address or an IPv6 /64, the least a site or a home is given. */
 #define AUTH_PEERS 256
 
 struct kept {
@@ -38,7 +42,7 @@ struct kept {
 };
 
 struct peer {
-	char addr[48];
+	char key[IP_TEXT_MAX + 3]; /* of the last client that failed */
 	time_t since;
 	unsigned failures;
 };
@@ -53,6 +57,9 @@ struct serve_users {
 	unsigned char key[32]; /* of the digests in kept, random */
 	struct kept kept[AUTH_KEPT];
 	struct peer peers[AUTH_PEERS];
+	/* Failures of every client since all_since. */
+	time_t all_since;
+	unsigned all_failures;
 };
 
 static int
@@ -176,44 +183,86 @@ same(const char *a, const char *b)
 	return d == 0;
 }
 
-/* The slot of a client address. */
+/* The key of client address addr: an IPv4 address as it is (one mapped
+ * into IPv6 too), the /64 of an IPv6 address; anything else as it is. */
+static void
+peer_key(const char *addr, char out[IP_TEXT_MAX + 3])
+{
+	unsigned char a6[16];
+	char text[IP_TEXT_MAX];
+
+	if (ip_normalize(addr, text) < 0) {
+		snprintf(out, IP_TEXT_MAX + 3, "%.*s", IP_TEXT_MAX - 1, addr);
+		return;
+	}
+	/* ip_normalize() wrote a mapped address as IPv4. */
+	if (inet_pton(AF_INET6, text, a6) != 1) {
+		snprintf(out, IP_TEXT_MAX + 3, "%s", text);
+		return;
+	}
+	memset(a6 + 8, 0, 8);
+	inet_ntop(AF_INET6, a6, text, sizeof(text));
+	snprintf(out, IP_TEXT_MAX + 3, "%s/64", text);
+}
+
+/* The slot of a client's key. */
 static struct peer *
-peer_slot(struct serve_users *u, const char *addr)
+peer_slot(struct serve_users *u, const char *key)
 {
 	uint32_t h = 2166136261u;
 
-	for (const char *p = addr; *p != '\0'; p++)
+	for (const char *p = key; *p != '\0'; p++)
 		h = (h ^ (unsigned char)*p) * 16777619u;
 	return &u->peers[h % AUTH_PEERS];
 }
 
-/* Whether addr is past its failures: under u->lock. */
+/* Whether every login is refused: past SERVE_AUTH_ALL failures of all
+ * clients in the window.  Under u->lock. */
 static int
-limited(struct serve_users *u, const char *addr, time_t now)
+all_limited(const struct serve_users *u, time_t now)
 {
-	struct peer *p = peer_slot(u, addr);
-
-	return p->failures >= SERVE_AUTH_FAILURES &&
-	    now - p->since < SERVE_AUTH_WINDOW;
+	return u->all_failures > SERVE_AUTH_ALL &&
+	    now - u->all_since < SERVE_AUTH_WINDOW;
 }
 
-/* Counts a failure of addr, or forgets its failures: under u->lock. */
-static void
-count(struct serve_users *u, const char *addr, time_t now, int failed)
+/* Whether key is past its failures, or everyone is: under u->lock. */
+static int
+limited(struct serve_users *u, const char *key, time_t now)
 {
-	struct peer *p = peer_slot(u, addr);
+	struct peer *p = peer_slot(u, key);
+
+	return all_limited(u, now) ||
+	    (p->failures >= SERVE_AUTH_FAILURES &&
+	        now - p->since < SERVE_AUTH_WINDOW);
+}
+
+/* Counts a failure of key, or forgets its failures: under u->lock. */
+static void
+count(struct serve_users *u, const char *key, time_t now, int failed)
+{
+	struct peer *p = peer_slot(u, key);
 
 	if (!failed) {
-		if (strcmp(p->addr, addr) == 0)
+		if (strcmp(p->key, key) == 0)
 			memset(p, 0, sizeof(*p));
 		return;
 	}
-	if (strcmp(p->addr, addr) != 0 || now - p->since >= SERVE_AUTH_WINDOW) {
-		snprintf(p->addr, sizeof(p->addr), "%s", addr);
+	/* Another client in the slot adds to its count: were it reset,
+	 * two clients taking turns would never be limited. */
+	if (now - p->since >= SERVE_AUTH_WINDOW) {
 		p->since = now;
 		p->failures = 0;
 	}
+	snprintf(p->key, sizeof(p->key), "%s", key);
 	p->failures++;
+	if (now - u->all_since >= SERVE_AUTH_WINDOW) {
+		u->all_since = now;
+		u->all_failures = 0;
+	}
+	if (++u->all_failures == SERVE_AUTH_ALL + 1)
+		log_warn("more than %d wrong logins in %d seconds: every "
+		         "login is refused until %d seconds after the first",
+		    SERVE_AUTH_ALL, SERVE_AUTH_WINDOW, SERVE_AUTH_WINDOW);
 }
 
 /* The keyed digest of an Authorization value. */
@@ -299,17 +348,17 @@ serve_users_check(
     struct serve_users *u, const char *authorization, const char *peer)
 {
 	unsigned char d[SHA256_LEN];
+	char key[IP_TEXT_MAX + 3];
 	time_t now = time(NULL);
 	int ok;
 
 	if (authorization == NULL)
 		return SERVE_AUTH_NO; /* the browser asks for the login */
-	if (peer == NULL)
-		peer = "";
+	peer_key(peer != NULL ? peer : "", key);
 	digest_of(u, authorization, d);
 	pthread_mutex_lock(&u->lock);
 	ok = remembered(u, d, now);
-	if (!ok && limited(u, peer, now)) {
+	if (!ok && limited(u, key, now)) {
 		pthread_mutex_unlock(&u->lock);
 		return SERVE_AUTH_LIMITED;
 	}
@@ -320,7 +369,7 @@ serve_users_check(
 	pthread_mutex_lock(&u->lock);
 	if (ok)
 		remember(u, d, now);
-	count(u, peer, now, !ok);
+	count(u, key, now, !ok);
 	pthread_mutex_unlock(&u->lock);
 	return ok ? SERVE_AUTH_OK : SERVE_AUTH_NO;
 }

@@ -25,17 +25,22 @@ int serve_users_load(
     struct serve_users **out, const char *path, struct err *err);
 void serve_users_free(struct serve_users *u);
 
-/* Failed logins one client address may make in SERVE_AUTH_WINDOW seconds;
- * past them its logins are refused unchecked until the window ends. */
+/* Failed logins one client may make in SERVE_AUTH_WINDOW seconds; past
+ * them its logins are refused unchecked until the window ends.  A client
+ * is an IPv4 address, or an IPv6 /64 (an IPv4-mapped address is IPv4).
+ * Past SERVE_AUTH_ALL failures of all clients in a window, every login
+ * is refused until that window ends (a line says so), so that guesses
+ * from ever new addresses are limited too. */
 #define SERVE_AUTH_FAILURES 10
 #define SERVE_AUTH_WINDOW 60
+#define SERVE_AUTH_ALL 100
 /* How long credentials that were right are taken again without a hash. */
 #define SERVE_AUTH_REMEMBER 300
 
 enum serve_auth {
 	SERVE_AUTH_NO, /* no credentials, or wrong ones */
 	SERVE_AUTH_OK,
-	SERVE_AUTH_LIMITED, /* too many failures from peer: not checked */
+	SERVE_AUTH_LIMITED, /* too many failures from peer, or from all */
 };
 
 /*
@@ -44,9 +49,9 @@ enum serve_auth {
  * password.  A name not in the file costs a hash all the same, so that
  * the time taken does not tell which names exist.  Each hash is costly on
  * purpose: credentials that were right are remembered (a keyed SHA-256
- * of the header, in memory) for SERVE_AUTH_REMEMBER seconds, and a peer
- * past SERVE_AUTH_FAILURES failures in its window is refused without
- * one.  Safe from several threads.
+ * of the header, in memory) for SERVE_AUTH_REMEMBER seconds and taken
+ * even when limited, and a client past its failures, or any past those
+ * of all, is refused without one.  Safe from several threads.
  */
 enum serve_auth serve_users_check(
     struct serve_users *u, const char *authorization, const char *peer);

@@ -287,8 +287,8 @@ route(const struct serve_routes *r, const struct httpd_request *rq, int json,
 
 		if (a == SERVE_AUTH_LIMITED) {
 			serve_fail(out, json, 429, "Too many failed logins",
-			    "too many wrong passwords from your address: try "
-			    "again in a minute");
+			    "too many wrong passwords from your address, or "
+			    "from all: try again in a minute");
 			return;
 		}
 		if (a != SERVE_AUTH_OK) {

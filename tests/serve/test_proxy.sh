@@ -166,6 +166,44 @@ grep -q '^127\.0\.0\.2 GET / 429 [0-9]* [0-9]*ms$' "$tmp/xff.log" ||
 grep -q '^203\.0\.113\.2[0-9] ' "$tmp/xff.log" &&
 	fail "xff: a far client's own X-Forwarded-For was believed"
 
+# Two clients taking turns, in one slot of the count (198.51.100.81 and
+# .100 hash alike): their failures add up, neither resets the other's.
+start turns --db "$rd" --users "$tmp/users" --serve-trusted-proxies 127.0.0.1
+i=0
+while [ $i -lt 5 ]; do
+	ask "turn_a$i" / 401 -u "alice:a $i" -H 'X-Forwarded-For: 198.51.100.81'
+	ask "turn_b$i" / 401 -u "alice:b $i" -H 'X-Forwarded-For: 198.51.100.100'
+	i=$((i + 1))
+done
+ask turn_a / 429 -u 'alice:a' -H 'X-Forwarded-For: 198.51.100.81'
+ask turn_b / 429 -u 'alice:b' -H 'X-Forwarded-For: 198.51.100.100'
+# An IPv4-mapped IPv6 address is the IPv4 address.
+ask turn_mapped / 429 -u 'alice:b' -H 'X-Forwarded-For: ::ffff:198.51.100.81'
+# IPv6 clients count by their /64: a new address for each guess is the
+# same client; another /64 is not.
+i=1
+while [ $i -le 10 ]; do
+	ask "six$i" / 401 -u "alice:six $i" -H "X-Forwarded-For: 2001:db8:1:2::$i"
+	i=$((i + 1))
+done
+ask six_limited / 429 -u 'alice:six' -H 'X-Forwarded-For: 2001:db8:1:2:ffff::1'
+ask six_other / 401 -u 'alice:six' -H 'X-Forwarded-For: 2001:db8:1:3::1'
+stop turns
+
+# More than 100 wrong logins a minute in all, from ever new addresses:
+# every login is refused, a right one too, and a line says so.
+start all --db "$rd" --users "$tmp/users" --serve-trusted-proxies 127.0.0.1
+i=1
+while [ $i -le 101 ]; do
+	ask "all$i" / 401 -u "alice:all $i" \
+		-H "X-Forwarded-For: 198.18.$((i / 200)).$((i % 200 + 1))"
+	i=$((i + 1))
+done
+ask all_limited / 429 -u 'alice:correct horse' -H 'X-Forwarded-For: 192.0.2.99'
+ask all_proxy / 429 -u 'alice:correct horse'
+stop all
+expect all "$tmp/all.log" 'more than 100 wrong logins in 60 seconds'
+
 # --- TLS in the process. ----------------------------------------------------
 # A CA and a certificate for 127.0.0.1 signed by it.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
