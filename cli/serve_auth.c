@@ -375,12 +375,14 @@ serve_users_check(
 }
 
 enum serve_proxy_user
-serve_proxy_user(int from_proxy, const char *value)
+serve_proxy_user(int from_proxy, const char *value, unsigned n)
 {
 	size_t len;
 
 	if (!from_proxy)
 		return SERVE_PROXY_USER_UNTRUSTED;
+	if (n > 1)
+		return SERVE_PROXY_USER_TWICE;
 	if (value == NULL || (len = strlen(value)) == 0)
 		return SERVE_PROXY_USER_NONE;
 	if (len > SERVE_PROXY_USER_MAX || !text_is_printable(value, len))

@@ -64,15 +64,19 @@ enum serve_proxy_user {
 	SERVE_PROXY_USER_UNTRUSTED, /* not from a trusted proxy */
 	SERVE_PROXY_USER_NONE, /* no header, or an empty one */
 	SERVE_PROXY_USER_BAD, /* too long, or not printable UTF-8 */
+	SERVE_PROXY_USER_TWICE, /* the header more than once */
 };
 
 /*
  * Whether value, the user header of a request (NULL: none), names a
  * user: only when the request came from a trusted proxy (from_proxy),
- * since anyone else could write the header, and only a printable name of
- * at most SERVE_PROXY_USER_MAX bytes.
+ * since anyone else could write the header, only when the header came
+ * once (n times in all: a proxy that adds its header to a client's
+ * leaves two, and which is whose cannot be told), and only a printable
+ * name of at most SERVE_PROXY_USER_MAX bytes.
  */
-enum serve_proxy_user serve_proxy_user(int from_proxy, const char *value);
+enum serve_proxy_user serve_proxy_user(
+    int from_proxy, const char *value, unsigned n);
 
 /* Whether name is a header name (an RFC 9110 token) that may name a user:
  * not one that HTTP or a browser sets itself (Authorization, Cookie,

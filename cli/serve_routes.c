@@ -239,7 +239,8 @@ proxy_user(const struct serve_routes *r, const struct httpd_request *rq,
 	const char *text;
 
 	*user = httpd_header(rq, r->auth_header);
-	switch (serve_proxy_user(httpd_from_proxy(rq), *user)) {
+	switch (serve_proxy_user(httpd_from_proxy(rq), *user,
+	    httpd_header_count(rq, r->auth_header))) {
 	case SERVE_PROXY_USER_OK:
 		return 1;
 	case SERVE_PROXY_USER_UNTRUSTED:
@@ -250,6 +251,12 @@ proxy_user(const struct serve_routes *r, const struct httpd_request *rq,
 	case SERVE_PROXY_USER_NONE:
 		text = "the reverse proxy in front named no user";
 		out->why = "no user header from the proxy";
+		break;
+	case SERVE_PROXY_USER_TWICE:
+		text = "the request named its user more than once: the "
+		       "reverse proxy in front must replace the header a "
+		       "client sends, not add its own";
+		out->why = "user header more than once";
 		break;
 	default:
 		text = "the reverse proxy in front named a user too long or "
@@ -275,12 +282,6 @@ route(const struct serve_routes *r, const struct httpd_request *rq, int json,
 	int broken = 0, status;
 	int login = r->users != NULL || r->auth_header != NULL;
 
-	if (!login && !serve_host_loopback(httpd_header(rq, "Host"))) {
-		serve_fail(out, json, 421, "Misdirected request",
-		    "this dmarcsift answers to localhost, 127.0.0.1 and [::1] "
-		    "only");
-		return;
-	}
 	if (r->users != NULL) {
 		enum serve_auth a = serve_users_check(r->users,
 		    httpd_header(rq, "Authorization"), httpd_client(rq));
@@ -343,6 +344,18 @@ serve_handle(void *arg, const struct httpd_request *rq, struct httpd_reply *out)
 	const char *user = NULL;
 	int json = strncmp(httpd_path(rq), "/api/", 5) == 0;
 
+	/* Without Basic credentials of ours, which no page of another site
+	 * has, only names of the loopback: a browser sends what a page of a
+	 * name pointed at 127.0.0.1 (DNS rebinding) asks, a proxy's user
+	 * header too, from 127.0.0.1. */
+	if (r->users == NULL &&
+	    !serve_host_loopback(httpd_header(rq, "Host"))) {
+		serve_fail(out, json, 421, "Misdirected request",
+		    "this dmarcsift answers to localhost, 127.0.0.1 and [::1] "
+		    "only");
+		out->why = "Host not of the loopback";
+		return;
+	}
 	if (r->auth_header != NULL && !proxy_user(r, rq, json, out, &user))
 		return;
 	route(r, rq, json, out);

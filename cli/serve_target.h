@@ -63,10 +63,11 @@ const char *serve_period_of(
 
 /*
  * Whether the Host header host (NULL: none) names this machine's loopback
- * (localhost, 127.x.x.x, [::1], any port): 1, else 0.  Without a login, a
- * page a browser fetched for another name is refused: a web site whose
- * name its owner points at 127.0.0.1 (DNS rebinding) must not read the
- * reports through the visitor's browser.
+ * (localhost, 127.x.x.x, [::1], any port): 1, else 0.  Unless serve asks
+ * for passwords, a page a browser fetched for another name is refused: a
+ * web site whose name its owner points at 127.0.0.1 (DNS rebinding) must
+ * not read the reports through the visitor's browser, which sends a
+ * proxy's user header too if the page asks.
  */
 int serve_host_loopback(const char *host);
 

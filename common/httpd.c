@@ -107,6 +107,33 @@ httpd_header(const struct httpd_request *rq, const char *name)
 	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
+struct header_count {
+	const char *name;
+	unsigned n;
+};
+
+static enum MHD_Result
+count_one(
+    void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct header_count *c = cls;
+
+	(void)kind;
+	(void)value;
+	if (key != NULL && strcasecmp(key, c->name) == 0)
+		c->n++;
+	return MHD_YES;
+}
+
+unsigned
+httpd_header_count(const struct httpd_request *rq, const char *name)
+{
+	struct header_count c = {name, 0};
+
+	MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_one, &c);
+	return c.n;
+}
+
 static void
 peer_text(struct MHD_Connection *c, char *out, size_t size)
 {

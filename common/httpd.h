@@ -98,8 +98,11 @@ const char *httpd_method(const struct httpd_request *rq);
 const char *httpd_path(const struct httpd_request *rq);
 /* The first value of query argument key (percent-decoded), or NULL. */
 const char *httpd_arg(const struct httpd_request *rq, const char *key);
-/* The value of request header name (any case), or NULL. */
+/* The value of request header name (any case), or NULL; the first, when
+ * it came more than once. */
 const char *httpd_header(const struct httpd_request *rq, const char *name);
+/* How many times request header name (any case) came. */
+unsigned httpd_header_count(const struct httpd_request *rq, const char *name);
 /* The address of the connection as text ("192.0.2.1", "2001:db8::1"; "-"
  * when not known). */
 const char *httpd_peer(const struct httpd_request *rq);

@@ -75,6 +75,12 @@ httpd_header(const struct httpd_request *rq, const char *name)
 	return strcasecmp(name, "Host") == 0 ? rq->host : NULL;
 }
 
+unsigned
+httpd_header_count(const struct httpd_request *rq, const char *name)
+{
+	return httpd_header(rq, name) != NULL;
+}
+
 const char *
 httpd_peer(const struct httpd_request *rq)
 {

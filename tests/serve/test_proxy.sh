@@ -5,7 +5,8 @@
 # connects from 127.0.0.2 (any address of 127/8 is the loopback's).
 #
 # The user a trusted proxy names in serve_auth_header: taken from it and
-# logged, refused from any other address and when missing; the settings
+# logged, refused from any other address, when missing, when twice, and
+# for a Host that is not the loopback (DNS rebinding); the settings
 # that must go together.  The client a trusted proxy names in
 # X-Forwarded-For (or Forwarded): the limit of wrong passwords counts it,
 # not the proxy, and a client's own header is nothing.  HTTPS with a
@@ -54,8 +55,21 @@ expect hdr "$tmp/hdr.log" 'users named by the proxy'
 ask alice / 200 -H 'X-Remote-User: alice'
 expect alice out '<a href="/domain/example.com">example.com</a>'
 ask alice_api /api/domain/example.com 200 -H 'x-remote-user: alice'
-# The proxy sends its own host name: with a login, any name is answered.
-ask alice_host / 200 -H 'X-Remote-User: alice' -H 'Host: dmarc.example.com'
+# nginx's own Host to its upstream is the upstream's address: answered.
+port=${url##*:}
+ask alice_host / 200 -H 'X-Remote-User: alice' -H "Host: 127.0.0.1:$port"
+# Any other name is not: a page of a name pointed at 127.0.0.1 (DNS
+# rebinding) would have the visitor's browser send the header itself.
+ask rebind / 421 -H 'X-Remote-User: alice' -H 'Host: evil.example'
+expect rebind out 'answers to localhost'
+ask rebind_name / 421 -H 'X-Remote-User: alice' \
+	-H 'Host: dmarc.example.com'
+# The header twice (a proxy that adds its own to the client's): refused,
+# neither is believed.
+ask twice / 403 -H 'X-Remote-User: alice' -H 'X-Remote-User: mallory'
+expect twice out 'named its user more than once'
+ask twice_api /api/domains 403 -H 'X-Remote-User: alice' \
+	-H 'x-remote-user: alice'
 # A stranger's name is escaped in the log line: no field, no line forged.
 ask odd / 200 -H 'X-Remote-User: Eve Doe" 500 x=ü'
 # No header, an empty one, from the proxy.
@@ -85,6 +99,11 @@ grep -q 'user=alice' "$tmp/hdr.log" &&
 	fail "hdr: a user logged for a request refused"
 grep -q '(user header too long or not printable)$' "$tmp/hdr.log" ||
 	fail "hdr: no log line of the long user"
+grep -q '^127\.0\.0\.1 GET / 421 [0-9]* [0-9]*ms via=127\.0\.0\.1 (Host not of the loopback)$' \
+	"$tmp/hdr.log" || fail "hdr: no log line of the Host refused"
+grep -q '^127\.0\.0\.1 GET / 403 [0-9]* [0-9]*ms via=127\.0\.0\.1 (user header more than once)$' \
+	"$tmp/hdr.log" || fail "hdr: no log line of the header twice"
+grep -q 'user=mallory' "$tmp/hdr.log" && fail "hdr: a user of two headers logged"
 
 # The settings, from a file as from flags.
 cat >"$tmp/hdr.conf" <<EOF
