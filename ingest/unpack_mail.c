@@ -315,6 +315,27 @@ by_offset(const void *a, const void *b)
  * below).  GMime keeps the Content-* fields with the body part: both
  * lists are merged by their place in the stream.
  */
+/*
+ * A Subject or From value with its encoded words (RFC 2047) decoded to
+ * UTF-8, as a person reads it, on one line: a line break or NUL an
+ * encoded word carries becomes a space, or it would start a field of
+ * its own in the block the failure report's reader takes apart.
+ */
+static void
+append_decoded(GString *s, const char *raw)
+{
+	char *text = g_mime_utils_header_decode_text(NULL, raw);
+
+	if (text == NULL) {
+		g_string_append(s, raw);
+		return;
+	}
+	g_string_append_c(s, ' ');
+	for (const char *p = text; *p != '\0'; p++)
+		g_string_append_c(s, *p == '\r' || *p == '\n' ? ' ' : *p);
+	g_free(text);
+}
+
 static GString *
 header_lines(GMimeMessage *msg)
 {
@@ -354,7 +375,12 @@ header_lines(GMimeMessage *msg)
 
 		g_string_append(s, name != NULL ? name : "");
 		g_string_append_c(s, ':');
-		g_string_append(s, raw != NULL ? raw : "");
+		if (raw != NULL && name != NULL &&
+		    (g_ascii_strcasecmp(name, "Subject") == 0 ||
+		        g_ascii_strcasecmp(name, "From") == 0))
+			append_decoded(s, raw);
+		else
+			g_string_append(s, raw != NULL ? raw : "");
 		if (s->str[s->len - 1] != '\n')
 			g_string_append_c(s, '\n');
 		if (s->len > MAIL_MAX_HEADER_BYTES) {

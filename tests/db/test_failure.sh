@@ -129,6 +129,19 @@ if grep -q "QZY" "$tmp/attached.err"; then
 fi
 q "DELETE FROM inputs WHERE source_name LIKE '%attached.eml'" >/dev/null
 
+# 3c. The original's Subject and From as a person reads them: encoded
+# words (RFC 2047) decoded; a line break one carries stays in the value
+# and starts no field of its own.
+report "Thu, 08 Mar 2005 15:00:00 +0000" "<enc1@example.com>" \
+	"=?utf-8?B?SGVsbG8sIHfDtnJsZA==?=" dkim >"$tmp/enc1.eml"
+report "Thu, 08 Mar 2005 15:01:00 +0000" "<enc2@example.com>" \
+	"=?utf-8?B?YQ0KWC1JbmplY3RlZDogMQ==?=" dkim >"$tmp/enc2.eml"
+ingest enc 0 "$tmp/enc1.eml"
+ingest enc2 0 "$tmp/enc2.eml"
+want "encoded: decoded" "SELECT orig_subject FROM failure_reports WHERE orig_message_id = '<enc1@example.com>'" "Hello, wörld"
+want "encoded: one line" "SELECT orig_subject, 'X-Injected' = ANY (header_names) FROM failure_reports WHERE orig_message_id = '<enc2@example.com>'" "a  X-Injected: 1|f"
+q "DELETE FROM inputs WHERE source_name LIKE '%/enc%.eml'" >/dev/null
+
 # 4. A broken one is refused, kept with its reason, and the run says so.
 report "the day before yesterday" "<m2@example.com>" "Hi" spf >"$tmp/bad.eml"
 ingest bad 1 "$tmp/bad.eml"

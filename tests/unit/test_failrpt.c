@@ -217,8 +217,9 @@ test_corpus(void **state)
 	        "dmarc|-|-|-|-|-|smg-policy-action|sharepoint@domain.de|"
 	        "peter.pan@domain.de|-|Lua/1.0|1.0|Received,Date,Message-ID,"
 	        "To,from,Subject,MIME-Version,X-Mailer,Content-Type,"
-	        "Content-Transfer-Encoding|\"=?utf-8?B?"
-	        "SW50ZXJha3RpdmUgV2V0dGJld2VyYmVyLcOcYmVyc2ljaHQ=?=\" "
+	        "Content-Transfer-Encoding|\"Interaktive "
+	        "Wettbewerber-\xc3\x9c"
+	        "bersicht\" "
 	        "<sharepoint@domain.de>|Subject|<38.E7.30937.BD6E1BB5@ "
 	        "mailrelay.de>|01 Oct 2018 11:20:27 +0200"},
 	    /* Netease: the ARF part base64 in a multipart/mixed, no
