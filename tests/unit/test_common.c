@@ -115,6 +115,41 @@ test_ip_host_loopback(void **state)
 }
 
 static void
+test_ip_global(void **state)
+{
+	static const char *const local[] = {"0.0.0.0", "0.1.2.3", "10.0.0.5",
+	    "100.64.0.1", "100.127.255.255", "127.0.0.1", "127.9.9.9",
+	    "169.254.169.254", "172.16.0.1", "172.31.255.255", "192.0.0.8",
+	    "192.0.2.1", "192.168.1.1", "198.18.0.1", "198.19.255.255",
+	    "198.51.100.7", "203.0.113.9", "224.0.0.1", "239.1.2.3",
+	    "240.0.0.1", "255.255.255.255", "::", "::1", "::ffff:127.0.0.1",
+	    "::ffff:10.0.0.5", "::FFFF:192.168.0.1", "::ffff:0:7f00:1",
+	    "fc00::1", "fd12:3456::1", "fe80::1", "febf::1", "ff02::1",
+	    "ff0e::1", "2001:db8::1", "64:ff9b::a00:5", "2002:7f00:1::1",
+	    "::127.0.0.1", "100::1", "[::1]", "", "localhost", "1.2.3",
+	    "1.2.3.4.5", "example.org"};
+	static const char *const global[] = {"1.1.1.1", "8.8.8.8",
+	    "9.255.255.255", "11.0.0.0", "100.63.255.255", "100.128.0.0",
+	    "126.255.255.255", "128.0.0.1", "169.253.0.1", "172.15.255.255",
+	    "172.32.0.0", "192.0.1.1", "192.0.3.1", "192.167.255.255",
+	    "192.169.0.0", "198.17.255.255", "198.20.0.0", "203.0.112.1",
+	    "223.255.255.255", "2001:4860:4860::8888", "2a00:1450::1",
+	    "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1", "2600::1"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
+		if (ip_global(local[i]))
+			fail_msg("%s is taken as globally routable", local[i]);
+	}
+	for (size_t i = 0; i < sizeof(global) / sizeof(global[0]); i++) {
+		if (!ip_global(global[i]))
+			fail_msg(
+			    "%s is not taken as globally routable", global[i]);
+	}
+	assert_false(ip_global(NULL));
+}
+
+static void
 test_text(void **state)
 {
 	char s[64], out[16];
@@ -528,6 +563,7 @@ main(void)
 	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_ip_normalize),
 	    cmocka_unit_test(test_ip_host_loopback),
+	    cmocka_unit_test(test_ip_global),
 	    cmocka_unit_test(test_text),
 	    cmocka_unit_test(test_clock_text),
 	    cmocka_unit_test(test_json_string),
