@@ -5,6 +5,7 @@
 
 #include "analysis_env.h"
 #include "check.h"
+#include "config.h"
 #include "digest.h"
 #include "err.h"
 #include "log.h"
@@ -47,8 +48,14 @@ dns_health_fill(const struct analysis_env *e, struct digest *dg, int days,
 			analysis_dns_unchecked(dg->n - i);
 			break;
 		}
-		if (check_new(&c, d->domain, days, &err) == 0)
+		if (check_new(&c, d->domain, days, &err) == 0) {
 			c->until = dg->until; /* the report's period */
+			/* As `check` fetches MTA-STS policies. */
+			c->sts_opts.cafile =
+			    config_str(e->cfg, CONFIG_STS_CAFILE);
+			c->sts_opts.port =
+			    (int)config_int(e->cfg, CONFIG_STS_PORT);
+		}
 		if (c == NULL || check_gather(c, e->db, e->od, &err) < 0 ||
 		    check_run(c, r, e->od, &err) < 0) {
 			log_warn("DNS health of %s: %s", d->domain, err.msg);

@@ -106,28 +106,35 @@ dnscheck_sts_mx_match(const char *pattern, const char *host)
 	return dot != NULL && dot != host && strcmp(dot + 1, pattern + 2) == 0;
 }
 
-/* Syntax trouble in the policy: a failed sts.policy finding. */
+/* Syntax findings of one policy listed one by one; the rest are counted
+ * in one (a policy of 64 KiB of garbage is not 30,000 findings). */
+#define POLICY_SHOWN 10
+#define POLICY_FIX                                                             \
+	"correct the policy file: version: STSv1, mode:, max_age: and an mx: " \
+	"line for each MX host"
+
+/* Syntax trouble in the policy: a failed sts.policy finding, counted in
+ * *bad. */
 #define POLICY_BAD(...)                                                        \
 	do {                                                                   \
-		dnscheck_add(out, "sts.policy", DNSCHECK_FAIL, subject,        \
-		    "correct the policy file: version: STSv1, mode:, "         \
-		    "max_age: and an mx: line for each MX host",               \
-		    __VA_ARGS__);                                              \
-		bad++;                                                         \
+		if (*bad < POLICY_SHOWN)                                       \
+			dnscheck_add(out, "sts.policy", DNSCHECK_FAIL,         \
+			    subject, POLICY_FIX, __VA_ARGS__);                 \
+		(*bad)++;                                                      \
 	} while (0)
 
-/* Reads an mx: value v (printable in shown) into p. */
-static int
+/* Reads an mx: value v (printable in shown) into p; trouble counts in
+ * *bad. */
+static void
 policy_mx(struct dnscheck_sts_policy *p, const char *v, size_t n,
-    const char *shown, const char *subject, struct dnscheck_list *out)
+    const char *shown, const char *subject, int *bad, struct dnscheck_list *out)
 {
 	char name[DOMAIN_MAX];
 	size_t skip = n > 2 && memcmp(v, "*.", 2) == 0 ? 2 : 0, i;
-	int bad = 0;
 
 	if (n - skip >= sizeof(name) || n == skip) {
 		POLICY_BAD("mx: %s is not a host name or *.domain", shown);
-		return bad;
+		return;
 	}
 	for (i = 0; i < n - skip; i++)
 		name[i] = (char)(v[skip + i] >= 'A' && v[skip + i] <= 'Z'
@@ -138,15 +145,14 @@ policy_mx(struct dnscheck_sts_policy *p, const char *v, size_t n,
 		POLICY_BAD("mx: %s is not a host name or *.domain (a"
 		           " wildcard only as the whole first label)",
 		    shown);
-		return bad;
+		return;
 	}
 	if (p->nmx >= DNSCHECK_STS_MAX_MX) {
 		p->mx_dropped++;
-		return bad;
+		return;
 	}
 	snprintf(
 	    p->mx[p->nmx++], sizeof(p->mx[0]), "%s%s", skip ? "*." : "", name);
-	return 0;
 }
 
 /* Reads the value of max_age: 1 to 10 digits, at most MAX_AGE_MAX. */
@@ -171,7 +177,8 @@ int
 dnscheck_parse_sts_policy(const char *text, size_t len, const char *subject,
     struct dnscheck_sts_policy *p, struct dnscheck_list *out)
 {
-	int version = 0, mode = 0, age = 0, mxlines = 0, bad = 0;
+	int version = 0, mode = 0, age = 0, mxlines = 0, nbad = 0;
+	int *bad = &nbad;
 	size_t pos = 0;
 
 	memset(p, 0, sizeof(*p));
@@ -237,7 +244,7 @@ dnscheck_parse_sts_policy(const char *text, size_t len, const char *subject,
 				    shown, MAX_AGE_MAX);
 		} else if (strcmp(key, "mx") == 0) {
 			mxlines++;
-			bad += policy_mx(p, v, vn, shown, subject, out);
+			policy_mx(p, v, vn, shown, subject, bad, out);
 		}
 		/* Other keys are extensions, which senders ignore. */
 	}
@@ -254,7 +261,11 @@ dnscheck_parse_sts_policy(const char *text, size_t len, const char *subject,
 		    "list fewer mx: patterns (wildcards help)",
 		    "more than %d mx: lines; the %zu after them are not read",
 		    DNSCHECK_STS_MAX_MX, p->mx_dropped);
-	if (bad > 0)
+	if (nbad > POLICY_SHOWN)
+		dnscheck_add(out, "sts.policy", DNSCHECK_FAIL, subject,
+		    POLICY_FIX, "%d more lines not valid or missing",
+		    nbad - POLICY_SHOWN);
+	if (nbad > 0)
 		return -1;
 	p->valid = 1;
 	dnscheck_add(out, "sts.policy", DNSCHECK_PASS, subject, NULL,
@@ -264,6 +275,8 @@ dnscheck_parse_sts_policy(const char *text, size_t len, const char *subject,
 }
 
 #undef POLICY_BAD
+#undef POLICY_FIX
+#undef POLICY_SHOWN
 
 /* ------------------------------------------------------------------------
  * The check. */
@@ -314,6 +327,15 @@ judge_policy(const struct dnscheck_sts_policy *p, const char *subject,
 		if (k < p->nmx) {
 			dnscheck_add(out, "sts.mx", DNSCHECK_PASS, host, NULL,
 			    "MX %s is allowed by mx: %s", host, p->mx[k]);
+			continue;
+		}
+		/* A pattern not read may allow it. */
+		if (p->mx_dropped > 0) {
+			dnscheck_add(out, "sts.mx", DNSCHECK_WARN, host,
+			    "list fewer mx: patterns (wildcards help)",
+			    "MX %s not known: the policy has more mx lines than"
+			    " were read",
+			    host);
 			continue;
 		}
 		snprintf(fix, sizeof(fix),
@@ -387,8 +409,9 @@ dnscheck_sts(struct resolver *r, const char *domain,
 			    " records (DANE) instead");
 		else {
 			snprintf(fix, sizeof(fix),
-			    "serve a policy (mode: testing first) at"
-			    " https://%s/.well-known/mta-sts.txt and publish"
+			    "serve a policy (mode: testing first) under the"
+			    " name %s, a web server answering"
+			    " /.well-known/mta-sts.txt over HTTPS, and publish"
 			    " %s TXT \"v=STSv1; id=YYYYMMDD01\"",
 			    host, name);
 			dnscheck_add(out, "sts.record", DNSCHECK_WARN, name,
@@ -415,10 +438,11 @@ dnscheck_sts(struct resolver *r, const char *domain,
 	if (addresses(r, host, &a, &aaaa, addrs, &n, out, err, &rc))
 		goto done;
 	snprintf(fix, sizeof(fix),
-	    "serve https://%s/.well-known/mta-sts.txt with a certificate"
-	    " valid for %s: status 200, Content-Type text/plain, no"
+	    "serve the policy under the name %s, a web server answering"
+	    " /.well-known/mta-sts.txt over HTTPS with a certificate valid"
+	    " for that name: status 200, Content-Type text/plain, no"
 	    " redirect",
-	    host, host);
+	    host);
 	if (n == 0) {
 		dnscheck_add(out, "sts.policy", DNSCHECK_FAIL, host, fix,
 		    "%s has no A or AAAA record: senders cannot fetch the"
@@ -428,6 +452,11 @@ dnscheck_sts(struct resolver *r, const char *domain,
 	}
 	if ((rc = sts_fetch(dom, addrs, n, o, &f, err)) < 0)
 		goto done;
+	if (f.local_only)
+		snprintf(fix, sizeof(fix),
+		    "give %s A or AAAA records of the public addresses of the"
+		    " web server that serves the policy",
+		    host);
 	if (!f.ok) {
 		dnscheck_add(out, "sts.policy", DNSCHECK_FAIL, host, fix, "%s",
 		    f.problem);

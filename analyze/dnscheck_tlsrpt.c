@@ -17,14 +17,35 @@
 #define VERSION "v=TLSRPTv1"
 #define VERSION_LEN (sizeof(VERSION) - 1)
 
+/*
+ * The URI u[0..n) for a finding's text, printable in shown: an https: one
+ * without its scheme, as "HOST/PATH (HTTPS)", since findings reach the
+ * HTML report, which carries no link.
+ */
+static void
+uri_shown(const char *u, size_t n, char *shown, size_t size)
+{
+	char rest[128];
+	size_t k = 6;
+
+	if (n < 6 || strncasecmp(u, "https:", 6) != 0) {
+		text_printable_n(u, n, shown, size);
+		return;
+	}
+	while (k < n && k < 8 && u[k] == '/')
+		k++;
+	text_printable_n(u + k, n - k, rest, sizeof(rest));
+	snprintf(shown, size, "%s (HTTPS)", rest);
+}
+
 /* Judges one rua URI, u[0..n); returns 1 when a sender can use it. */
 static int
 uri_ok(const char *u, size_t n, const char *subject, struct dnscheck_list *out)
 {
-	char shown[128], host[DOMAIN_MAX + 1];
+	char shown[144], host[DOMAIN_MAX + 1];
 	size_t s, e;
 
-	text_printable_n(u, n, shown, sizeof(shown));
+	uri_shown(u, n, shown, sizeof(shown));
 	if (n > 7 && strncasecmp(u, "mailto:", 7) == 0) {
 		/* The domain is after the last '@', before any "?". */
 		for (e = 7; e < n && u[e] != '?'; e++)
@@ -43,15 +64,17 @@ uri_ok(const char *u, size_t n, const char *subject, struct dnscheck_list *out)
 			;
 		if (e == s || e - s >= sizeof(host)) {
 			dnscheck_add(out, "tlsrpt.syntax", DNSCHECK_FAIL,
-			    subject, "write rua=https://host/path",
+			    subject,
+			    "write the web address with a host name, then"
+			    " the path",
 			    "rua= URI '%s' names no host", shown);
 			return 0;
 		}
 	} else {
 		dnscheck_add(out, "tlsrpt.syntax", DNSCHECK_FAIL, subject,
-		    "use mailto: or https: URIs",
-		    "rua= URI '%s' is neither mailto: nor https:, the only"
-		    " schemes senders use",
+		    "use mail addresses (mailto:) or web addresses (HTTPS)",
+		    "rua= URI '%s' is neither a mailto: nor an HTTPS address,"
+		    " the only kinds senders use",
 		    shown);
 		return 0;
 	}
@@ -78,7 +101,7 @@ rua_ok(const struct taglist_tag *t, const char *subject, char *list,
 	list[0] = '\0';
 	while (pos <= t->vlen) {
 		size_t s = pos, e;
-		char shown[128];
+		char shown[144];
 
 		while (pos < t->vlen && t->val[pos] != ',')
 			pos++;
@@ -107,7 +130,7 @@ rua_ok(const struct taglist_tag *t, const char *subject, char *list,
 			continue;
 		}
 		good++;
-		text_printable_n(t->val + s, e - s, shown, sizeof(shown));
+		uri_shown(t->val + s, e - s, shown, sizeof(shown));
 		if (used < listsz)
 			used += (size_t)snprintf(list + used, listsz - used,
 			    "%s%s", used ? ", " : "", shown);

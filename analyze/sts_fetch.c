@@ -4,9 +4,13 @@
 #include "domain.h"
 #include "dynbuf.h"
 #include "err.h"
+#include "ipaddr.h"
 #include "text.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +23,43 @@ sts_fetch_clear(struct sts_fetch *f)
 		return;
 	free(f->body);
 	memset(f, 0, sizeof(*f));
+}
+
+int
+sts_fetch_test_setup(const struct sts_fetch_opts *o)
+{
+	return o->cafile != NULL || o->port != 443;
+}
+
+/*
+ * libcurl's socket for a connection to address: none (so no connection)
+ * unless the address is globally routable or *arg (a test setup) allows
+ * any.  The backstop behind the addresses sts_fetch() hands over: libcurl
+ * connects nowhere else, whatever it was told.
+ */
+static curl_socket_t
+open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *address)
+{
+	const int *any = arg;
+	char text[INET6_ADDRSTRLEN];
+	const void *ip = NULL;
+
+	if (purpose != CURLSOCKTYPE_IPCXN)
+		return CURL_SOCKET_BAD;
+	if (address->family == AF_INET)
+		ip = &((const struct sockaddr_in *)(const void *)&address->addr)
+		          ->sin_addr;
+	else if (address->family == AF_INET6)
+		ip =
+		    &((const struct sockaddr_in6 *)(const void *)&address->addr)
+		         ->sin6_addr;
+	if (ip == NULL ||
+	    inet_ntop(address->family, ip, text, sizeof(text)) == NULL)
+		return CURL_SOCKET_BAD;
+	if (!*any && !ip_global(text))
+		return CURL_SOCKET_BAD;
+	return socket(address->family, address->socktype | SOCK_CLOEXEC,
+	    address->protocol);
 }
 
 struct sink {
@@ -51,6 +92,30 @@ is_text_plain(const char *ct)
 		ct++;
 	n = strcspn(ct, "; \t");
 	return n == 10 && strncasecmp(ct, "text/plain", 10) == 0;
+}
+
+/*
+ * Names where the redirect to loc (a Location URL, or NULL) leads, printable
+ * in shown: "the host NAME", never the URL (findings reach the HTML report,
+ * which carries no link).
+ */
+static void
+redirect_host(const char *loc, char *shown, size_t size)
+{
+	CURLU *u = loc != NULL ? curl_url() : NULL;
+	char *name = NULL, h[DOMAIN_MAX + 2];
+
+	if (u != NULL &&
+	    curl_url_set(u, CURLUPART_URL, loc, CURLU_NON_SUPPORT_SCHEME) ==
+	        CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &name, 0) == CURLUE_OK) {
+		text_printable(name, h, sizeof(h));
+		snprintf(shown, size, "the host %s", h);
+	} else {
+		snprintf(shown, size, "elsewhere");
+	}
+	curl_free(name);
+	curl_url_cleanup(u);
 }
 
 /* The curl failure cc in words, for the policy at url. */
@@ -98,7 +163,8 @@ sts_fetch(const char *domain, const char *const *addrs, size_t n,
 	struct sink s;
 	const char *ct = NULL;
 	char *loc = NULL;
-	size_t len;
+	size_t len, used = 0;
+	int any = sts_fetch_test_setup(o);
 	CURLcode cc;
 	CURL *h;
 
@@ -117,10 +183,24 @@ sts_fetch(const char *domain, const char *const *addrs, size_t n,
 	for (size_t i = 0; i < n && i < STS_FETCH_MAX_ADDRS; i++) {
 		int v6 = strchr(addrs[i], ':') != NULL;
 
+		/* The domain's owner picks these: never this machine or its
+		 * networks, outside a test setup. */
+		if (!any && !ip_global(addrs[i]))
+			continue;
 		if (len < sizeof(entry))
 			len += (size_t)snprintf(entry + len,
-			    sizeof(entry) - len, "%s%s%s%s", i ? "," : "",
+			    sizeof(entry) - len, "%s%s%s%s", used ? "," : "",
 			    v6 ? "[" : "", addrs[i], v6 ? "]" : "");
+		used++;
+	}
+	if (n > 0 && used == 0) {
+		out->local_only = 1;
+		snprintf(out->problem, sizeof(out->problem),
+		    "%s resolves only to private or local addresses, which"
+		    " senders on the Internet cannot reach; the policy is not"
+		    " fetched from them",
+		    host);
+		return 0;
 	}
 	if (n == 0 || len >= sizeof(entry)) {
 		snprintf(out->problem, sizeof(out->problem),
@@ -134,6 +214,8 @@ sts_fetch(const char *domain, const char *const *addrs, size_t n,
 	s.too_big = 0;
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_RESOLVE, resolve);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &any);
 	/* Straight to the server, as senders go: no proxy from the
 	 * environment (it would also resolve the name itself). */
 	curl_easy_setopt(h, CURLOPT_PROXY, "");
@@ -166,10 +248,9 @@ sts_fetch(const char *domain, const char *const *addrs, size_t n,
 	} else if (cc != CURLE_OK) {
 		say_failure(out, cc, errbuf, host);
 	} else if (out->http_status >= 300 && out->http_status < 400) {
-		char shown[160];
+		char shown[DOMAIN_MAX + 16];
 
-		text_printable(
-		    loc != NULL ? loc : "elsewhere", shown, sizeof(shown));
+		redirect_host(loc, shown, sizeof(shown));
 		snprintf(out->problem, sizeof(out->problem),
 		    "%s answered %ld, a redirect to %s, which senders do not"
 		    " follow (RFC 8461 section 3.3)",

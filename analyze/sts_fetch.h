@@ -7,7 +7,11 @@
  *
  * The host's addresses are the caller's (looked up with the check's own
  * resolver and budget): libcurl connects to them directly, never through
- * a proxy the environment names, and never asks the DNS itself.  What went
+ * a proxy the environment names, and never asks the DNS itself.  Only
+ * globally routable addresses (ip_global()) are used, and a libcurl
+ * socket callback refuses any other, since the domain's owner, possibly a
+ * stranger, chooses them: a test setup (cafile set, or a port other than
+ * 443) may use private and local ones too.  What went
  * wrong is a problem in words, not an error: the caller makes it a finding.
  */
 #ifndef DMARCSIFT_STS_FETCH_H
@@ -24,11 +28,16 @@ struct err;
 /* Addresses handed to one fetch. */
 #define STS_FETCH_MAX_ADDRS 8
 
-/* How to fetch: the settings sts_cafile and sts_port. */
+/* How to fetch: the settings sts_cafile and sts_port, which exist for
+ * test setups; either set also allows private and local addresses. */
 struct sts_fetch_opts {
 	const char *cafile; /* CA certificates (PEM); NULL: the system's */
 	int port; /* 443; another only in test setups */
 };
+
+/* 1 when o is a test setup, whose policy servers may be on private or
+ * local addresses. */
+int sts_fetch_test_setup(const struct sts_fetch_opts *o);
 
 /*
  * What came back.  ok is 1 when a policy arrived: body holds its len
@@ -42,6 +51,7 @@ struct sts_fetch {
 	char *body;
 	size_t len;
 	long http_status; /* 0 when none came */
+	int local_only; /* every address private or local: none tried */
 	char problem[768];
 };
 

@@ -201,12 +201,14 @@ struct err;
 	    "long)")                                                           \
 	S(STS_CAFILE, "sts_cafile", "sts-cafile", DNS, PATH, "", 0, 0, NULL,   \
 	    0, NULL,                                                           \
-	    "CA certificates (PEM) to trust for MTA-STS policies (check); "    \
-	    "empty: the system's")                                             \
+	    "CA certificates (PEM) to trust for MTA-STS policies (check, "     \
+	    "report); empty: the system's.  For test setups only: when set, " \
+	    "policy servers on private and local addresses are used too")     \
 	S(STS_PORT, "sts_port", "sts-port", DNS, INT, "443", 1, 65535, NULL,   \
 	    0, NULL,                                                           \
-	    "port of the MTA-STS policy servers; another than 443 only for "   \
-	    "test setups")                                                     \
+	    "port of the MTA-STS policy servers (check, report); another "     \
+	    "than 443 only for test setups, which may then be on private "     \
+	    "and local addresses")                                             \
 	S(OFFLINE, "offline", "offline", DNS, BOOL, "no", 0, 0, NULL, 0,       \
 	    NULL, "no DNS lookups: names come from the cache only")            \
 	S(SERVICES_FILE, "services_file", "services-file", ANALYSIS, PATH,     \

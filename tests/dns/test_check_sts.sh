@@ -18,7 +18,7 @@ harness=$(cd "$(dirname "$0")/../harness" && pwd)
 # but mta-sts.wrongcert.sts.test.
 names=
 for d in good uncovered testing bad missing redirect big bigstream html \
-	plain; do
+	plain garbage many; do
 	names="${names:+$names,}DNS:mta-sts.$d.sts.test"
 done
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
@@ -68,6 +68,21 @@ for b in big bigstream; do
 	} >"$www/mta-sts.$b.sts.test"
 done
 policy plain.sts.test enforce 604800 mx.sts.test
+{
+	printf '200\nContent-Type: text/plain\n\n'
+	i=0
+	while [ "$i" -lt 8192 ]; do
+		printf 'garbage\n'
+		i=$((i + 1))
+	done
+} >"$www/mta-sts.garbage.sts.test"
+set --
+i=0
+while [ "$i" -lt 39 ]; do
+	set -- "$@" "mx$i.other.sts.test"
+	i=$((i + 1))
+done
+policy many.sts.test enforce 604800 "$@" mx.many.sts.test
 policy wrongcert.sts.test enforce 604800 mx.sts.test
 
 python3 "$harness/https_server.py" "$www" "$tmp/srv.crt" "$tmp/srv.key" \
@@ -201,7 +216,7 @@ policy_fails() { # policy_fails DOMAIN REGEX
 	jqt "$1" '.mta_sts.policy == null'
 }
 policy_fails missing 'answered 404'
-policy_fails redirect 'answered 301, a redirect to https://elsewhere.test/mta-sts.txt, which senders do not follow'
+policy_fails redirect 'answered 301, a redirect to the host elsewhere.test, which senders do not follow'
 policy_fails big 'larger than 64 KiB'
 policy_fails bigstream 'larger than 64 KiB'
 policy_fails html 'Content-Type text/html, not text/plain'
@@ -211,6 +226,45 @@ check noaddr 1 noaddr.sts.test
 status_is noaddr sts.policy mta-sts.noaddr.sts.test fail
 # The server saw no request for the hosts it should not have been asked.
 grep -q 'mta-sts.noaddr' "$tmp/https.log" && fail "noaddr: a request"
+
+# 6a. A policy host on a private address, or on this machine's written as
+# ::ffff:127.0.0.1: outside a test setup (neither sts_port nor sts_cafile
+# set) the policy is not fetched from it, and the finding says why.
+for d in private mapped; do
+	run "$d" 1 check --no-db --json --dns-servers "$DMARCSIFT_TEST_DNS" \
+		"$d.sts.test"
+	status_is "$d" sts.policy "mta-sts.$d.sts.test" fail
+	jqt "$d" '[.items[] | select(.id == "sts.policy")][0] |
+		(.text | test("resolves only to private or local addresses")) and
+		(.fix | test("public addresses"))'
+done
+grep -q 'mta-sts.mapped' "$tmp/https.log" && fail "mapped: a request"
+
+# 6b. 64 KiB of garbage is 10 findings and one that counts the rest.
+check garbage 1 garbage.sts.test
+jqt garbage '[.items[] | select(.id == "sts.policy")] | length == 11'
+jqt garbage '[.items[] | select(.id == "sts.policy")][10].text ==
+	"8185 more lines not valid or missing"'
+
+# 6c. An MX the 40th mx: line allows, past the 32 read: not known, a
+# warning, not a failure.
+check many 1 many.sts.test
+status_is many sts.mx mx.many.sts.test warn
+status_is many sts.policy mta-sts.many.sts.test warn pass
+jqt many '[.items[] | select(.id == "sts.mx")][0].text |
+	test("more mx lines than were read")'
+
+# 6d. No https: URL in check's text (its findings reach the HTML report,
+# which may carry none): the fixes, a redirect, the TLS reporting URIs.
+for d in nosts redirect good bad; do
+	run "${d}_nourl" '!2' check --no-db --dns-servers \
+		"$DMARCSIFT_TEST_DNS" --sts-port "$port" \
+		--sts-cafile "$tmp/ca.crt" --selector ed "$d.sts.test"
+	expect "${d}_nourl" out 'sts|tls'
+	grep -qi 'https:' "$tmp/${d}_nourl.out" &&
+		fail "$d: check's text names an https: URL"
+done
+expect good_nourl out 'tls\.good\.sts\.test/v1 \(HTTPS\)'
 
 # 7. No MTA-STS: fine when DANE covers every MX, a warning when nothing
 # does; two TLS reporting records are as good as none.
@@ -229,5 +283,46 @@ run keep 1 check --db "$db" --dns-servers "$DMARCSIFT_TEST_DNS" \
 want kept "SELECT status, (SELECT count(*) FROM jsonb_array_elements(result->'items') i
 	WHERE i->>'id' = 'sts.mx' AND i->>'status' = 'fail'),
 	result #>> '{mta_sts,policy,mode}' FROM check_results" 'fail|1|enforce'
+
+# 9. report's DNS health fetches policies as check does: with sts_port and
+# sts_cafile from the settings (before, port 443 and the system's CAs).
+# good.sts.test's mail as two reporters saw it yesterday, as files.
+newdb sts_report
+DMARCSIFT_NOW=$(date +%s)
+export DMARCSIFT_NOW
+mkdir "$tmp/in"
+for org in google.com yahoo.com; do
+	end=$((DMARCSIFT_NOW - 86400))
+	cat >"$tmp/in/$org.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<feedback>
+  <report_metadata><org_name>$org</org_name><email>r@$org</email>
+    <report_id>sts-$org</report_id>
+    <date_range><begin>$((end - 86400))</begin><end>$end</end></date_range>
+  </report_metadata>
+  <policy_published><domain>good.sts.test</domain><p>reject</p>
+  </policy_published>
+  <record>
+    <row><source_ip>192.0.2.21</source_ip><count>100</count>
+      <policy_evaluated><disposition>none</disposition><dkim>pass</dkim>
+        <spf>pass</spf></policy_evaluated></row>
+    <identifiers><header_from>good.sts.test</header_from></identifiers>
+    <auth_results>
+      <dkim><domain>good.sts.test</domain><selector>ed</selector>
+        <result>pass</result></dkim>
+      <spf><domain>good.sts.test</domain><result>pass</result></spf>
+    </auth_results>
+  </record>
+</feedback>
+EOF
+done
+run report_ingest 0 ingest -q --db "$db" "$tmp/in"
+printf 'sts_port = %s\nsts_cafile = %s\n' "$port" "$tmp/ca.crt" \
+	>"$DMARCSIFT_CONFIG"
+run report 0 report --db "$db" --dns-servers "$DMARCSIFT_TEST_DNS" \
+	--format json
+jqt report '[.domains[] | select(.domain == "good.sts.test") | .dns[] |
+	select(.id == "sts.policy") | .status] == ["pass"]'
+: >"$DMARCSIFT_CONFIG"
 
 finish
