@@ -25,16 +25,24 @@ strv_free(char **v, size_t n)
 	free(v);
 }
 
+void
+source_failures_clear(struct source_failures *f)
+{
+	free(f->auth);
+	free(f->dkim);
+	free(f->selector);
+	free(f->spf);
+	free(f->from);
+	free(f->subject);
+	memset(f, 0, sizeof(*f));
+}
+
 static void
 failures_free(struct source_failures *f)
 {
 	if (f == NULL)
 		return;
-	free(f->auth);
-	free(f->dkim);
-	free(f->spf);
-	free(f->from);
-	free(f->subject);
+	source_failures_clear(f);
 	free(f);
 }
 
@@ -80,6 +88,7 @@ failures_copy(const struct source_failures *f)
 	c->latest = f->latest;
 	c->auth = dup_or_null(f->auth);
 	c->dkim = dup_or_null(f->dkim);
+	c->selector = dup_or_null(f->selector);
 	c->spf = dup_or_null(f->spf);
 	c->from = dup_or_null(f->from);
 	c->subject = dup_or_null(f->subject);
@@ -484,33 +493,82 @@ on_sender(void *arg, int ncols, const char *const *c, struct err *err)
 	return 0;
 }
 
-/* A row of the failure query: ip, count, latest arrival, auth, dkim, spf,
- * from, subject; onto the listed address it names. */
+struct failures_reader {
+	struct source_failures *(*slot)(void *arg, const char *ip, uint64_t n);
+	void *arg;
+};
+
+/* A row of the failure query: ip, count, latest arrival, auth, dkim,
+ * selector, spf, from, subject; where its slot says. */
 static int
 on_failures(void *arg, int ncols, const char *const *c, struct err *err)
 {
-	struct sender_list *l = arg;
+	struct failures_reader *r = arg;
 	struct source_failures *f;
 
-	if (ncols != 8 || c[0] == NULL)
+	if (ncols != 9 || c[0] == NULL)
 		return err_set(
 		    err, ERR_DB, "unexpected row of failure reports");
+	if ((f = r->slot(r->arg, c[0], u64_of(c[1]))) == NULL)
+		return 0;
+	f->n = u64_of(c[1]);
+	f->latest = c[2] != NULL ? strtoll(c[2], NULL, 10) : -1;
+	f->auth = dup_or_null(c[3]);
+	f->dkim = dup_or_null(c[4]);
+	f->selector = dup_or_null(c[5]);
+	f->spf = dup_or_null(c[6]);
+	f->from = dup_or_null(c[7]);
+	f->subject = dup_or_null(c[8]);
+	return 0;
+}
+
+int
+source_failures_read(struct db *db, const char *domain, const char *ips,
+    const char *since, const char *until, unsigned latest,
+    struct source_failures *(*slot)(void *arg, const char *ip, uint64_t n),
+    void *arg, struct err *err)
+{
+	struct failures_reader r = {slot, arg};
+	char top[16];
+	const char *p[5] = {domain, since, until, ips, top};
+
+	snprintf(top, sizeof(top), "%u", latest);
+	/* Through failure_reports_domain_day; the count is of all the
+	 * address's reports, the rows only its latest. */
+	return db_each(db,
+	    "SELECT host(source_ip), n, arrival, auth, dkim_domain, "
+	    "dkim_selector, spf, orig_from, orig_subject FROM (SELECT "
+	    "f.source_ip, count(*) OVER w AS n, row_number() OVER (w ORDER "
+	    "BY f.arrival_date DESC NULLS LAST, f.id DESC) AS k, "
+	    "extract(epoch FROM f.arrival_date)::bigint AS arrival, "
+	    "array_to_string(f.auth_failures, ',') AS auth, f.dkim_domain, "
+	    "f.dkim_selector, coalesce(nullif(btrim(split_part(f.spf_dns, "
+	    "';', 2)), ''), f.spf_dns) AS spf, f.orig_from, f.orig_subject "
+	    "FROM failure_reports f WHERE f.reported_domain = lower($1) AND "
+	    "f.day >= (to_timestamp($2::bigint) AT TIME ZONE 'UTC')::date "
+	    "AND ($3::bigint IS NULL OR f.day < (to_timestamp($3::bigint) AT "
+	    "TIME ZONE 'UTC')::date) AND f.source_ip = ANY ($4::inet[]) "
+	    "WINDOW w AS (PARTITION BY f.source_ip)) x WHERE k <= "
+	    "$5::int ORDER BY source_ip, k",
+	    5, p, on_failures, &r, err);
+}
+
+/* The listed address ip names, when its failures are not read yet. */
+static struct source_failures *
+sender_slot(void *arg, const char *ip, uint64_t n)
+{
+	struct sender_list *l = arg;
+
+	(void)n;
 	for (size_t i = 0; i < l->n; i++)
 		for (size_t k = 0; k < l->v[i].n; k++) {
 			struct source *s = &l->v[i].v[k];
 
-			if (strcmp(s->ip, c[0]) != 0 || s->failures != NULL)
-				continue;
-			f = s->failures = xcalloc(1, sizeof(*f));
-			f->n = u64_of(c[1]);
-			f->latest = c[2] != NULL ? strtoll(c[2], NULL, 10) : -1;
-			f->auth = dup_or_null(c[3]);
-			f->dkim = dup_or_null(c[4]);
-			f->spf = dup_or_null(c[5]);
-			f->from = dup_or_null(c[6]);
-			f->subject = dup_or_null(c[7]);
+			if (strcmp(s->ip, ip) == 0 && s->failures == NULL)
+				return s->failures =
+				           xcalloc(1, sizeof(*s->failures));
 		}
-	return 0;
+	return NULL;
 }
 
 /*
@@ -523,7 +581,6 @@ read_failures(struct db *db, const char *domain, const struct period_params *pp,
     struct sender_list *l, struct err *err)
 {
 	struct dynbuf ips;
-	const char *p[4] = {domain, pp->p[1], pp->p[2], NULL};
 	int rc;
 
 	/* SOURCES_TOP senders of SOURCES_ADDRESSES addresses fit. */
@@ -538,19 +595,8 @@ read_failures(struct db *db, const char *domain, const struct period_params *pp,
 		return 0;
 	}
 	dynbuf_addstr(&ips, "}");
-	p[3] = ips.p;
-	rc = db_each(db,
-	    "SELECT DISTINCT ON (f.source_ip) host(f.source_ip), count(*) OVER "
-	    "(PARTITION BY f.source_ip), extract(epoch FROM "
-	    "f.arrival_date)::bigint, array_to_string(f.auth_failures, ','), "
-	    "f.dkim_domain, coalesce(nullif(btrim(split_part(f.spf_dns, ';', "
-	    "2)), ''), f.spf_dns), f.orig_from, f.orig_subject FROM "
-	    "failure_reports f WHERE f.reported_domain = lower($1) AND f.day "
-	    ">= (to_timestamp($2) AT TIME ZONE 'UTC')::date AND ($3::bigint IS "
-	    "NULL OR f.day < (to_timestamp($3::bigint) AT TIME ZONE "
-	    "'UTC')::date) AND f.source_ip = ANY ($4::inet[]) ORDER BY "
-	    "f.source_ip, f.arrival_date DESC NULLS LAST, f.id DESC",
-	    4, p, on_failures, l, err);
+	rc = source_failures_read(
+	    db, domain, ips.p, pp->p[1], pp->p[2], 1, sender_slot, l, err);
 	dynbuf_free(&ips);
 	return rc;
 }

@@ -41,6 +41,7 @@ struct source_failures {
 	int64_t latest; /* its Arrival-Date, Unix seconds; -1: not said */
 	char *auth; /* its Auth-Failure types, comma-separated */
 	char *dkim; /* DKIM-Domain */
+	char *selector; /* DKIM-Selector */
 	char *spf; /* the domain of SPF-DNS */
 	char *from, *subject; /* the original's */
 };
@@ -248,6 +249,21 @@ int sources_domain_span(struct db *db, const char *domain,
  */
 int source_list_array(
     const char *setting, const char *list, char **out, struct err *err);
+/*
+ * The failure reports (sql/025) about domain from the addresses ips (a
+ * text[] literal of canonical addresses) whose UTC day is in [since,
+ * until) (Unix seconds as text; until NULL: no end), in one query: the
+ * latest `latest` of each address, newest first.  For each, slot(arg,
+ * ip, n) says where to put it (n: all of that address's reports), NULL to
+ * skip it; what is written there belongs to the slot's owner
+ * (source_failures_clear()).  0, or ERR_DB.
+ */
+int source_failures_read(struct db *db, const char *domain, const char *ips,
+    const char *since, const char *until, unsigned latest,
+    struct source_failures *(*slot)(void *arg, const char *ip, uint64_t n),
+    void *arg, struct err *err);
+/* Frees what f holds (not f). */
+void source_failures_clear(struct source_failures *f);
 /* Frees what s holds (not s); used by lists that copy sources. */
 void source_clear(struct source *s);
 /* A deep copy of src into *dst. */
