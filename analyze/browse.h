@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "ipaddr.h"
+#include "sources.h"
 
 struct db;
 struct err;
@@ -37,6 +38,7 @@ struct err;
 #define BROWSE_AUTH_PER_RECORD 8
 #define BROWSE_REFUSED_TOP 200
 #define BROWSE_NOTES_TOP 20
+#define BROWSE_FAILURES_TOP 5
 
 /* ---- one source of a domain over a period ------------------------------ */
 
@@ -90,13 +92,20 @@ struct browse_source {
 	size_t nreceivers, receivers_more;
 	struct browse_report_ref *reports; /* newest first */
 	size_t nreports, reports_more;
+	/* The failure reports (sql/025) about the domain from the address
+	 * in the period: how many, and the latest BROWSE_FAILURES_TOP,
+	 * newest first (source_failures_read(); each one's n is
+	 * failure_reports). */
+	uint64_t failure_reports;
+	struct source_failures *failures;
+	size_t nfailures;
 };
 
 /*
  * The source ip (canonical, ip_normalize()) of domain (lower-case) over
  * the UTC days [since, until).  0, or a negative err_code.  A source that
- * sent nothing in the period reads as all zeros, its reports still
- * listed.
+ * sent nothing in the period reads as all zeros, its reports and failure
+ * reports still listed.
  */
 int browse_source_read(struct db *db, const char *domain, const char *ip,
     int64_t since, int64_t until, struct browse_source *out, struct err *err);

@@ -146,11 +146,27 @@ on_report(void *arg, int ncols, const char *const *c, struct err *err)
 	return 0;
 }
 
+/* The next of the latest failure reports, all of them counted. */
+static struct source_failures *
+failure_slot(void *arg, const char *ip, uint64_t n)
+{
+	struct browse_source *s = arg;
+
+	(void)ip;
+	s->failure_reports = n;
+	if (s->failures == NULL)
+		s->failures =
+		    xcalloc(BROWSE_FAILURES_TOP, sizeof(*s->failures));
+	if (s->nfailures >= BROWSE_FAILURES_TOP)
+		return NULL;
+	return &s->failures[s->nfailures++];
+}
+
 int
 browse_source_read(struct db *db, const char *domain, const char *ip,
     int64_t since, int64_t until, struct browse_source *out, struct err *err)
 {
-	char ss[24], us[24];
+	char ss[24], us[24], ips[IP_TEXT_MAX + 2];
 	const char *p[4] = {domain, ip, ss, us};
 	int rc;
 
@@ -221,6 +237,11 @@ browse_source_read(struct db *db, const char *domain, const char *ip,
 	         "DESC, r.id DESC" LIMIT(BROWSE_REPORTS_TOP),
 	         4, p, on_report, out, err)) < 0)
 		goto fail;
+	/* Its failure reports as `sources` reads them, by UTC day. */
+	snprintf(ips, sizeof(ips), "{%s}", ip);
+	if ((rc = source_failures_read(db, domain, ips, ss, us,
+	         BROWSE_FAILURES_TOP, failure_slot, out, err)) < 0)
+		goto fail;
 	return 0;
 fail:
 	browse_source_free(out);
@@ -255,5 +276,8 @@ browse_source_free(struct browse_source *s)
 		free(s->reports[i].report_id);
 	}
 	free(s->reports);
+	for (size_t i = 0; i < s->nfailures; i++)
+		source_failures_clear(&s->failures[i]);
+	free(s->failures);
 	memset(s, 0, sizeof(*s));
 }

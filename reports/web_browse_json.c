@@ -69,6 +69,36 @@ web_json_source_domains(
 	return ferror(fp) ? -1 : 0;
 }
 
+/* "failure_samples": the count and the latest, keys as `sources --json`
+ * writes them (reports/README.md); null without any. */
+static void
+failure_samples(FILE *fp, const struct browse_source *s)
+{
+	json_key(fp, "failure_samples", 0);
+	if (s->nfailures == 0) {
+		fputs("null", fp);
+		return;
+	}
+	fputc('{', fp);
+	json_kv_u64(fp, "reports", s->failure_reports, 1);
+	json_key(fp, "latest", 0);
+	fputc('[', fp);
+	for (size_t i = 0; i < s->nfailures; i++) {
+		const struct source_failures *f = &s->failures[i];
+
+		fputs(i ? ",{" : "{", fp);
+		json_kv_time(fp, "arrival", f->latest, 1);
+		json_kv_opt(fp, "auth_failures", f->auth, 0);
+		json_kv_opt(fp, "dkim_domain", f->dkim, 0);
+		json_kv_opt(fp, "dkim_selector", f->selector, 0);
+		json_kv_opt(fp, "spf_domain", f->spf, 0);
+		json_kv_opt(fp, "from", f->from, 0);
+		json_kv_opt(fp, "subject", f->subject, 0);
+		fputc('}', fp);
+	}
+	fputs("]}", fp);
+}
+
 int
 web_json_source(FILE *fp, const struct web_source_view *v)
 {
@@ -157,6 +187,7 @@ web_json_source(FILE *fp, const struct web_source_view *v)
 	}
 	fputc(']', fp);
 	json_kv_u64(fp, "reports_more", s->reports_more, 0);
+	failure_samples(fp, s);
 	fputs("}\n", fp);
 	return ferror(fp) ? -1 : 0;
 }

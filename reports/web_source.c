@@ -1,7 +1,8 @@
 /*
  * web_source: the page of one source of a domain in `dmarcsift serve`:
  * its mail day by day, by auth results with our verdict and cause, the
- * receivers that reported it and the reports that name it.
+ * receivers that reported it, the reports that name it and its latest
+ * failure reports.
  */
 #include "web_render.h"
 
@@ -198,6 +199,47 @@ reports(FILE *fp, const struct browse_source *s)
 		    s->reports_more);
 }
 
+/* Its failure reports (sql/025): nothing when there are none. */
+static void
+failures(FILE *fp, const struct browse_source *s)
+{
+	if (s->nfailures == 0)
+		return;
+	fputs("<h2>Sample failure reports</h2>\n<p class=\"note\">", fp);
+	web_count(fp, s->failure_reports);
+	fprintf(fp,
+	    " failure report%s about this domain from this address in this "
+	    "period; the latest %zu:</p>\n",
+	    s->failure_reports == 1 ? "" : "s", s->nfailures);
+	fputs("<div class=\"scroll\"><table>\n<tr><th>arrived (UTC)</th>"
+	      "<th>failed</th><th>DKIM (selector)</th><th>SPF</th>"
+	      "<th>From</th><th>Subject</th></tr>\n",
+	    fp);
+	for (size_t i = 0; i < s->nfailures; i++) {
+		const struct source_failures *f = &s->failures[i];
+
+		fputs("<tr><td>", fp);
+		web_time(fp, f->latest, CLOCK_FORM_MINUTE);
+		fputs("</td><td>", fp);
+		web_esc(fp, f->auth);
+		fputs("</td><td>", fp);
+		web_esc_cut(fp, f->dkim, NAME_CHARS);
+		if (f->selector != NULL && f->selector[0] != '\0') {
+			fputs(" (", fp);
+			web_esc_cut(fp, f->selector, NAME_CHARS);
+			fputc(')', fp);
+		}
+		fputs("</td><td>", fp);
+		web_esc_cut(fp, f->spf, NAME_CHARS);
+		fputs("</td><td>", fp);
+		web_esc_cut(fp, f->from, NAME_CHARS);
+		fputs("</td><td>", fp);
+		web_esc_cut(fp, f->subject, NAME_CHARS);
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</table></div>\n", fp);
+}
+
 int
 web_html_source(FILE *fp, const struct web_source_view *v)
 {
@@ -225,6 +267,7 @@ web_html_source(FILE *fp, const struct web_source_view *v)
 	auth(fp, s);
 	receivers(fp, s);
 	reports(fp, s);
+	failures(fp, s);
 	web_page_close(fp);
 	return ferror(fp) ? -1 : 0;
 }

@@ -356,6 +356,33 @@ jqt check_api '.check.result.status == "fail" and
 	.check.result.items[1].text == "\"><svg onload=alert(10)>"'
 
 # --- A source, a report, its bytes, the refused inputs. ---------------------
+# Failure reports (issue 16) about example.com from 203.0.113.45, one of
+# the samples' sources: two in the period (their Subjects markup), one
+# before it; 2001:db8:4:1::25 has none.  Stored only now, after the
+# domain's JSON was held against `sources --json` above.
+# failrpt NAME ARRIVAL SUBJECT.
+failrpt() {
+	{
+		printf 'From: ruf@receiver.example\r\nTo: ruf@example.com\r\n'
+		printf 'Subject: failure report\r\nMIME-Version: 1.0\r\n'
+		printf 'Content-Type: multipart/report; report-type=feedback-report; boundary="b"\r\n\r\n'
+		printf -- '--b\r\nContent-Type: text/plain\r\n\r\nA failure report.\r\n'
+		printf -- '--b\r\nContent-Type: message/feedback-report\r\n\r\n'
+		printf 'Feedback-Type: auth-failure\r\nUser-Agent: t/1\r\nVersion: 1\r\n'
+		printf 'Source-IP: 203.0.113.45\r\nReported-Domain: example.com\r\n'
+		printf 'Arrival-Date: %s\r\nAuth-Failure: dkim\r\n' "$2"
+		printf 'DKIM-Domain: example.com\r\nDKIM-Selector: s1\r\n'
+		printf 'SPF-DNS: txt; bounce.example.com\r\n\r\n'
+		printf -- '--b\r\nContent-Type: message/rfc822\r\n\r\n'
+		printf 'From: Alice <alice@example.com>\r\nSubject: %s\r\n' "$3"
+		printf 'Message-ID: <%s@example.com>\r\n\r\nbody\r\n--b--\r\n' "$1"
+	} >"$tmp/$1.eml"
+	run "$1" 0 ingest -q --db "$db" "$tmp/$1.eml"
+}
+failrpt ruf1 'Fri, 14 Nov 2025 09:00:00 +0000' 'First'
+failrpt ruf2 'Sat, 15 Nov 2025 10:30:00 +0000' '<script>alert(11)</script> & "q"'
+failrpt ruf0 'Wed, 01 Oct 2025 10:00:00 +0000' 'Too old'
+
 # The domain page links each address to its page; the page has the numbers
 # the domain's JSON (the CLI's) gives the address.
 expect domain out 'href="/source/203\.0\.113\.45\?domain=example\.com"'
@@ -370,10 +397,27 @@ jqt api_src '([.daily[].messages] | add) == 50 and .days == 30'
 jqt api_src '[.auth[].messages] | add == 50'
 jqt api_src '[.reports[].reporter] | sort == ["Yahoo", "google.com",
 	"mail.example.net"]'
+# Its failure reports of the period, the latest first, escaped; none on
+# the page of a source without.
+expect src out '<h2>Sample failure reports</h2>'
+expect src out '<p class="note">2 failure reports about this domain'
+expect src out '<td>&lt;script&gt;alert\(11\)&lt;/script&gt; &amp; &quot;q&quot;</td></tr>'
+expect src out '<td>example\.com \(s1\)</td><td>bounce\.example\.com</td>'
+refute src out 'alert\(11\)</script>'
+refute src out 'Too old'
+jqt api_src '.failure_samples.reports == 2 and
+	(.failure_samples.latest | map(.subject)) ==
+		["<script>alert(11)</script> & \"q\"", "First"] and
+	.failure_samples.latest[0].arrival == "2025-11-15T10:30:00Z" and
+	.failure_samples.latest[0].auth_failures == "dkim" and
+	.failure_samples.latest[0].dkim_selector == "s1" and
+	.failure_samples.latest[0].spf_domain == "bounce.example.com"'
 status src_week '/source/203.0.113.45?domain=example.com&since=week' 200
 expect src_week out 'name="domain" value="example.com"'
 status src_v6 '/api/source/2001:0db8:4:1:0:0:0:25?domain=example.com' 200
-jqt src_v6 '.ip == "2001:db8:4:1::25"'
+jqt src_v6 '.ip == "2001:db8:4:1::25" and .failure_samples == null'
+status src_v6_html '/source/2001:db8:4:1::25?domain=example.com' 200
+refute src_v6_html out 'failure report'
 # Without a domain: the address as every domain it sent for, each with
 # the numbers of its page for that domain, and a link to it.
 status src_all '/source/203.0.113.45' 200
