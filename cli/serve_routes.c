@@ -129,6 +129,8 @@ domain_page(struct analysis_env *e, const char *domain,
 	q.rules = &e->rules;
 	q.top = SOURCES_TOP;
 	q.addresses = SOURCES_ADDRESSES;
+	/* As `sources` asks: a failing source's sample failures. */
+	q.failures = 1;
 	if (sources_read_senders(e->db, &q, &senders, &err) < 0)
 		goto failed;
 	/* What `dmarcsift advise` computes (offline: no published record). */

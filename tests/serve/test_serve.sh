@@ -382,6 +382,12 @@ failrpt() {
 failrpt ruf1 'Fri, 14 Nov 2025 09:00:00 +0000' 'First'
 failrpt ruf2 'Sat, 15 Nov 2025 10:30:00 +0000' '<script>alert(11)</script> & "q"'
 failrpt ruf0 'Wed, 01 Oct 2025 10:00:00 +0000' 'Too old'
+# The domain's JSON is still what sources --json says, sample failures
+# included.
+status api_ruf /api/domain/example.com 200
+run cli_sources_ruf 0 sources --db "$db" --offline --json --domain example.com
+same api_ruf .sources cli_sources_ruf
+jqt cli_sources_ruf '[.. | .failure_samples? | select(. != null)] | length > 0'
 
 # The domain page links each address to its page; the page has the numbers
 # the domain's JSON (the CLI's) gives the address.
