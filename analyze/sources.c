@@ -17,14 +17,6 @@
 #include "verdict.h"
 #include "xalloc.h"
 
-static void
-strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 source_failures_clear(struct source_failures *f)
 {

@@ -17,5 +17,7 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* xasprintf: formatted string, owned by the caller. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Frees the n strings of v, then v (NULL with n 0 is fine). */
+void strv_free(char **v, size_t n);
 
 #endif

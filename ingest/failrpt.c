@@ -642,14 +642,6 @@ failrpt_parse(struct bytesrc *src, const char *orig, size_t orig_len,
 	return 0;
 }
 
-static void
-strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 failrpt_free(struct failrpt_report *rep)
 {

@@ -556,14 +556,6 @@ tlsrpt_parse(struct bytesrc *src, const struct limits *lim,
 	return 0;
 }
 
-static void
-free_strv(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 tlsrpt_free(struct tlsrpt_report *r)
 {
@@ -586,8 +578,8 @@ tlsrpt_free(struct tlsrpt_report *r)
 		free(p->failures);
 		free(p->type);
 		free(p->domain);
-		free_strv(p->strings, p->n_strings);
-		free_strv(p->mx_hosts, p->n_mx_hosts);
+		strv_free(p->strings, p->n_strings);
+		strv_free(p->mx_hosts, p->n_mx_hosts);
 	}
 	free(r->policies);
 	free(r->org_name);
