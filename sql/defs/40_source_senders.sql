@@ -64,11 +64,16 @@ WITH o AS (
 	SELECT o.source_ip, o.class, o.messages, o.passed, o.failed,
 	       o.forwarded, o.quarantined, o.rejected, o.first_seen,
 	       o.last_seen,
-	       coalesce(n.who, host(o.source_ip)) AS who,
+	       coalesce(source_who(o.service, d.service, d.confirmed,
+	                           d.orgdomain, i.asn, n.handle, n.country),
+	                host(o.source_ip)) AS who,
 	       least(o.failed_sub, o.failed) AS sub,
 	       least(o.failed_np, o.failed_sub, o.failed) AS made_up
 	FROM o
-	LEFT JOIN LATERAL source_name(o.source_ip, o.service) n ON true
+	-- source_name()'s tables, each hashed once (05_source_name.sql).
+	LEFT JOIN rdns d ON d.ip = o.source_ip
+	LEFT JOIN ip_owner i ON i.ip = o.source_ip
+	LEFT JOIN as_names n ON n.asn = i.asn
 	WHERE (p_classes IS NULL OR o.class = ANY (p_classes))
 	  AND (p_all OR o.failed > 0)
 ), m AS MATERIALIZED (
