@@ -12,6 +12,7 @@
 #include "owned.h"
 #include "serve_auth.h"
 #include "serve_browse.h"
+#include "serve_host.h"
 #include "serve_metrics.h"
 #include "serve_pool.h"
 #include "serve_reply.h"

@@ -52,34 +52,6 @@ serve_period_of(const struct httpd_request *rq, struct web_period *p)
 	return NULL;
 }
 
-int
-serve_host_loopback(const char *host)
-{
-	char name[64];
-	size_t n;
-
-	if (host == NULL)
-		return 0;
-	if (host[0] == '[') {
-		const char *end = strchr(host, ']');
-
-		if (end == NULL)
-			return 0;
-		n = (size_t)(end - host) + 1;
-	} else {
-		n = strcspn(host, ":");
-	}
-	if (n >= sizeof(name) || (host[n] != '\0' && host[n] != ':'))
-		return 0;
-	memcpy(name, host, n);
-	name[n] = '\0';
-	if (host[n] == ':' &&
-	    (host[n + 1] == '\0' ||
-	        strspn(host + n + 1, "0123456789") != strlen(host + n + 1)))
-		return 0;
-	return ip_host_loopback(name);
-}
-
 #define WHATIF_PATH "/what-if"
 
 /* A database id, 1 to 18 digits, then end; 0, or -1. */

@@ -1,8 +1,9 @@
 /*
  * serve_target: what a request to `dmarcsift serve` asks for, read from
- * its path, its query and its Host header, every value checked: the page
- * and its subject (a domain, an address, a report's id, the what-if form,
- * the search text), and the period of ?since= and ?until=.
+ * its path and its query, every value checked: the page and its subject
+ * (a domain, an address, a report's id, the what-if form, the search
+ * text), and the period of ?since= and ?until=.  Its Host header is
+ * serve_host.h's.
  *
  * Pure parsing: no database, no network, no clock but the default end of
  * the period.  The request is read through httpd.h's accessors only
@@ -60,15 +61,5 @@ const char *serve_target_of(const struct httpd_request *rq, const char *path,
  * analysis_default_until().  NULL, or what is wrong (a 400). */
 const char *serve_period_of(
     const struct httpd_request *rq, struct web_period *p);
-
-/*
- * Whether the Host header host (NULL: none) names this machine's loopback
- * (localhost, 127.x.x.x, [::1], any port): 1, else 0.  Unless serve asks
- * for passwords, a page a browser fetched for another name is refused: a
- * web site whose name its owner points at 127.0.0.1 (DNS rebinding) must
- * not read the reports through the visitor's browser, which sends a
- * proxy's user header too if the page asks.
- */
-int serve_host_loopback(const char *host);
 
 #endif

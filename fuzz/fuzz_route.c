@@ -1,10 +1,10 @@
 /*
  * fuzz_route: what `dmarcsift serve` reads from a request before any
- * database call (cli/serve_target.c): the page a path names and its
- * subject, the what-if form, the search text, ?since= and ?until=, and
- * the Host header.  libmicrohttpd parses HTTP itself; here a request of
- * our own stands in for it (the httpd.h accessors are defined below), so
- * no server runs.
+ * database call (cli/serve_target.c, cli/serve_host.c): the page a path
+ * names and its subject, the what-if form, the search text, ?since= and
+ * ?until=, and the Host header.  libmicrohttpd parses HTTP itself; here a
+ * request of our own stands in for it (the httpd.h accessors are defined
+ * below), so no server runs.
  *
  * The input's first line is the request target, path and query; its
  * second, when there is one, the Host header.  As the library does, the
@@ -19,12 +19,15 @@
  * UTF-8); its domain, written into the path again, names the same page;
  * the period is 1 to 366 days ending at a UTC midnight, and its query,
  * which the pages put in their links, reads back as the same period.
+ * A Host answered (serve_host.h) is the loopback's, or one of the names
+ * of serve_hosts set here, whatever its case.
  */
 #include "domain.h"
 #include "err.h"
 #include "fuzz_check.h"
 #include "httpd.h"
 #include "ipaddr.h"
+#include "serve_host.h"
 #include "serve_target.h"
 #include "text.h"
 
@@ -36,6 +39,29 @@
 #include <strings.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The names of serve_hosts here: any port, and one port. */
+#define HOST_NAME "dmarc.example.com"
+#define HOST_V6 "[2001:db8::1]:8443"
+/* Parsed once, and kept. */
+static struct serve_hosts *hosts;
+
+/* Whether host is HOST_NAME with any port, or an IPv6 address in
+ * brackets with port 8443 (leading zeros allowed). */
+static int
+named_here(const char *host)
+{
+	size_t n = strlen(HOST_NAME);
+	const char *port;
+
+	if (strncasecmp(host, HOST_NAME, n) == 0)
+		return host[n] == '\0' || host[n] == ':';
+	if (host[0] != '[' || (port = strstr(host, "]:")) == NULL)
+		return 0;
+	port += 2;
+	port += strspn(port, "0");
+	return strcmp(port, "8443") == 0;
+}
 
 /* Query arguments kept, as a limit on the library's side would. */
 #define MAX_ARGS 32
@@ -307,6 +333,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n;
 	int status, json;
 
+	if (hosts == NULL) {
+		struct err err;
+
+		fuzz_check(serve_hosts_parse(
+		               &hosts, HOST_NAME ", " HOST_V6, &err) == 0,
+		    "serve_hosts of the target taken");
+	}
 	nl = memchr(data, '\n', size);
 	n = nl != NULL ? (size_t)(nl - (const char *)data) : size;
 	target = malloc(n + 1);
@@ -329,6 +362,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		        strncmp(host, "127.", 4) == 0 ||
 		        strncmp(host, "[::1]", 5) == 0,
 		    "loopback only for localhost, 127.x and [::1]");
+	if (serve_host_accepted(hosts, host))
+		fuzz_check(serve_host_loopback(host) || named_here(host),
+		    "a Host answered is the loopback's or of serve_hosts");
 
 	json = strncmp(rq.path, "/api/", 5) == 0;
 	why = serve_target_of(&rq, rq.path, json, &t, &status);

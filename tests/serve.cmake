@@ -4,6 +4,11 @@ ds_unit_test(test_web_render LIBS dsreports dsanalyze)
 ds_unit_test(test_base64)
 # The trusted proxies of serve and the client one names (httpd_proxy.c).
 ds_unit_test(test_httpd_proxy LIBS dshttpd)
+# The Host names serve answers without a login of its own: the
+# loopback's and serve_hosts (cli/serve_host.c; cli/ is a program, so the
+# file is compiled in).
+ds_unit_test(test_serve_host SOURCES ${DS_SRC}/cli/serve_host.c)
+target_include_directories(test_serve_host PRIVATE ${DS_SRC}/cli)
 
 # dmarcsift serve (issue 14): the real binary as the read-only role against
 # a real PostgreSQL, asked with curl (status codes, security headers,

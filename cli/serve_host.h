@@ -1,0 +1,55 @@
+/*
+ * serve_host: the names a request to `dmarcsift serve` may be addressed
+ * to, as its Host header gives them.
+ *
+ * Unless serve asks for passwords, a page a browser fetched for another
+ * name is refused (421): a web site whose name its owner points at
+ * 127.0.0.1 (DNS rebinding) must not read the reports through the
+ * visitor's browser, which sends a proxy's user header too if the page
+ * asks.  The names of the loopback are always answered; a reverse proxy
+ * that passes on the name the browser asked for (Caddy, Traefik, nginx
+ * with `proxy_set_header Host $host`) needs that name in the setting
+ * serve_hosts.  An attacker's page has a name of the attacker's, never
+ * one of those.
+ *
+ * Pure functions of their arguments: no request, no server, no DNS.
+ */
+#ifndef DMARCSIFT_SERVE_HOST_H
+#define DMARCSIFT_SERVE_HOST_H
+
+struct err;
+struct serve_hosts;
+
+/* Most entries serve_hosts may hold, and the longest one: a name of 253
+ * bytes and :PORT. */
+#define SERVE_HOSTS_MAX 32
+#define SERVE_HOST_MAX 259
+
+/*
+ * Reads list, the setting serve_hosts: host names, IPv4 addresses and
+ * IPv6 addresses in brackets, each maybe with :PORT (1 to 65535),
+ * separated by commas, blanks around an entry cut.  *out is the
+ * caller's: serve_hosts_free().  ERR_USAGE naming the entry that is
+ * wrong (a space or a '/' in it, no name, a port out of range...), or
+ * when the list names none.
+ */
+int serve_hosts_parse(
+    struct serve_hosts **out, const char *list, struct err *err);
+void serve_hosts_free(struct serve_hosts *h);
+
+/* Whether the Host header host (NULL: none) names this machine's
+ * loopback (localhost, 127.x.x.x, [::1], any port): 1, else 0. */
+int serve_host_loopback(const char *host);
+
+/*
+ * Whether a request whose Host header is host (NULL: none) is answered:
+ * host names the loopback, or an entry of h (NULL: none), without regard
+ * to case, with any port when the entry names none and with its port
+ * when it does ("dmarc.example.com:8443" is not answered for
+ * dmarc.example.com).  A port is read as serve_host_loopback() reads it;
+ * IPv6 addresses compare as addresses ([2001:DB8:0::1] is
+ * [2001:db8::1]).  1, else 0.
+ */
+int serve_host_accepted(const struct serve_hosts *h, const char *host);
+
+#endif
