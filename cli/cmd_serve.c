@@ -18,6 +18,7 @@
 #include "log.h"
 #include "owned.h"
 #include "serve_auth.h"
+#include "serve_host.h"
 #include "serve_pool.h"
 #include "serve_routes.h"
 #include "serve_tls.h"
@@ -119,6 +120,7 @@ struct front {
 	const char *auth_header; /* borrowed from the settings; NULL: none */
 	struct httpd_proxies *proxies; /* NULL: none trusted */
 	enum httpd_forwarded forwarded;
+	struct serve_hosts *hosts; /* NULL: the loopback's names only */
 	struct serve_tls tls; /* cert NULL: plain HTTP */
 };
 
@@ -126,6 +128,7 @@ static void
 front_free(struct front *f)
 {
 	httpd_proxies_free(f->proxies);
+	serve_hosts_free(f->hosts);
 	serve_tls_free(&f->tls);
 	memset(f, 0, sizeof(*f));
 }
@@ -140,6 +143,7 @@ front_read(struct front *f, const struct config *cfg, const char *users_file,
     int proxy_tls, const struct listen *l)
 {
 	const char *proxies = config_str(cfg, CONFIG_SERVE_TRUSTED_PROXIES);
+	const char *hosts = config_str(cfg, CONFIG_SERVE_HOSTS);
 	const char *cert = config_str(cfg, CONFIG_SERVE_TLS_CERT);
 	const char *key = config_str(cfg, CONFIG_SERVE_TLS_KEY);
 	struct err err;
@@ -173,6 +177,11 @@ front_read(struct front *f, const struct config *cfg, const char *users_file,
 		log_error("serve: serve_trusted_proxies (from %s): %s",
 		    config_origin(cfg, CONFIG_SERVE_TRUSTED_PROXIES), err.msg);
 		return -1;
+	}
+	if (hosts != NULL && serve_hosts_parse(&f->hosts, hosts, &err) < 0) {
+		log_error("serve: serve_hosts (from %s): %s",
+		    config_origin(cfg, CONFIG_SERVE_HOSTS), err.msg);
+		goto fail;
 	}
 	if ((cert == NULL) != (key == NULL)) {
 		log_error("serve: serve_tls_cert and serve_tls_key go "
@@ -246,7 +255,13 @@ static const char about[] =
     "front (--proxy-tls).  Behind trusted proxies, the client of\na "
     "request (its log line, the limit of wrong passwords) is the address "
     "the\nproxy gives in X-Forwarded-For (or Forwarded, "
-    "--serve-forwarded forwarded).\n";
+    "--serve-forwarded forwarded).\n\n"
+    "Unless it asks for passwords (--users), it answers only requests "
+    "whose Host is\nlocalhost, 127.x.x.x or [::1] (421 otherwise: DNS "
+    "rebinding).  A proxy that\npasses on the name it was asked for "
+    "(Caddy, Traefik) needs that name in\n--serve-hosts LIST "
+    "(dmarc.example.com, or NAME:PORT for that port only;\n"
+    "comma-separated).\n";
 
 int
 cmd_serve(int argc, char **argv)
@@ -275,6 +290,7 @@ cmd_serve(int argc, char **argv)
 	             "FILE] [--proxy-tls]\n"
 	             "                       [--serve-auth-header NAME "
 	             "--serve-trusted-proxies LIST]\n"
+	             "                       [--serve-hosts LIST]\n"
 	             "                       [--serve-tls-cert FILE "
 	             "--serve-tls-key FILE]\n"
 	             "                       [--threads N] [--timeout "
@@ -324,6 +340,7 @@ cmd_serve(int argc, char **argv)
 	routes.pool = pool;
 	routes.users = users;
 	routes.auth_header = front.auth_header;
+	routes.hosts = front.hosts;
 	ho.lim.threads = (unsigned)threads;
 	ho.lim.connections = SERVE_CONNECTIONS;
 	ho.lim.per_ip = SERVE_PER_IP;

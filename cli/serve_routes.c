@@ -348,15 +348,17 @@ serve_handle(void *arg, const struct httpd_request *rq, struct httpd_reply *out)
 	int json = strncmp(httpd_path(rq), "/api/", 5) == 0;
 
 	/* Without Basic credentials of ours, which no page of another site
-	 * has, only names of the loopback: a browser sends what a page of a
-	 * name pointed at 127.0.0.1 (DNS rebinding) asks, a proxy's user
-	 * header too, from 127.0.0.1. */
+	 * has, only names of the loopback and of serve_hosts: a browser
+	 * sends what a page of a name pointed at 127.0.0.1 (DNS rebinding)
+	 * asks, a proxy's user header too, from 127.0.0.1. */
 	if (r->users == NULL &&
-	    !serve_host_loopback(httpd_header(rq, "Host"))) {
+	    !serve_host_accepted(r->hosts, httpd_header(rq, "Host"))) {
 		serve_fail(out, json, 421, "Misdirected request",
-		    "this dmarcsift answers to localhost, 127.0.0.1 and [::1] "
-		    "only");
-		out->why = "Host not of the loopback";
+		    "this dmarcsift answers to localhost, 127.0.0.1, [::1] and "
+		    "the names of its setting serve_hosts only: a reverse "
+		    "proxy that passes on the name it was asked for needs "
+		    "that name there");
+		out->why = "Host not of the loopback nor of serve_hosts";
 		return;
 	}
 	if (r->auth_header != NULL && !proxy_user(r, rq, json, out, &user))

@@ -29,7 +29,9 @@
  * With users set, every path needs their Basic credentials (401), the
  * login limit counting the client a trusted proxy names (httpd_client());
  * with auth_header set, every path needs that header from a trusted
- * proxy (403 otherwise), and the request is logged as its user.
+ * proxy (403 otherwise), and the request is logged as its user.  Without
+ * users, a request for a Host that is neither the loopback's nor one of
+ * hosts is 421 (serve_host.h).
  */
 #ifndef DMARCSIFT_SERVE_ROUTES_H
 #define DMARCSIFT_SERVE_ROUTES_H
@@ -37,6 +39,7 @@
 struct analysis_env;
 struct httpd_reply;
 struct httpd_request;
+struct serve_hosts;
 struct serve_pool;
 struct serve_users;
 struct web_period;
@@ -46,6 +49,9 @@ struct serve_routes {
 	struct serve_users *users; /* NULL: no login asked */
 	/* The header a trusted proxy names the user in; NULL: none. */
 	const char *auth_header;
+	/* The names answered besides the loopback's (serve_hosts); NULL:
+	 * none. */
+	const struct serve_hosts *hosts;
 };
 
 /*

@@ -330,6 +330,12 @@ struct err;
 	    "for serve: the reverse proxies' addresses and networks "          \
 	    "(ADDRESS/BITS), comma-separated, whose user header and client "   \
 	    "address serve believes; empty: none")                             \
+	S(SERVE_HOSTS, "serve_hosts", "serve-hosts", SERVE, STRING, "", 0, 0,  \
+	    NULL, 0, NULL,                                                     \
+	    "for serve: the names it is reached by through a reverse proxy "   \
+	    "that passes on Host (NAME or NAME:PORT, comma-separated: "        \
+	    "dmarc.example.com), answered as the loopback's are; empty: the "  \
+	    "loopback's only")                                                 \
 	S(SERVE_FORWARDED, "serve_forwarded", "serve-forwarded", SERVE, ENUM,  \
 	    "x-forwarded-for", 0, 0, "x-forwarded-for|forwarded", 0, NULL,     \
 	    "for serve: the header in which the trusted proxies give the "     \

@@ -62,6 +62,7 @@ ask alice_host / 200 -H 'X-Remote-User: alice' -H "Host: 127.0.0.1:$port"
 # rebinding) would have the visitor's browser send the header itself.
 ask rebind / 421 -H 'X-Remote-User: alice' -H 'Host: evil.example'
 expect rebind out 'answers to localhost'
+expect rebind out 'the names of its setting serve_hosts only'
 ask rebind_name / 421 -H 'X-Remote-User: alice' \
 	-H 'Host: dmarc.example.com'
 # The header twice (a proxy that adds its own to the client's): refused,
@@ -99,7 +100,7 @@ grep -q 'user=alice' "$tmp/hdr.log" &&
 	fail "hdr: a user logged for a request refused"
 grep -q '(user header too long or not printable)$' "$tmp/hdr.log" ||
 	fail "hdr: no log line of the long user"
-grep -q '^127\.0\.0\.1 GET / 421 [0-9]* [0-9]*ms via=127\.0\.0\.1 (Host not of the loopback)$' \
+grep -q '^127\.0\.0\.1 GET / 421 [0-9]* [0-9]*ms via=127\.0\.0\.1 (Host not of the loopback nor of serve_hosts)$' \
 	"$tmp/hdr.log" || fail "hdr: no log line of the Host refused"
 grep -q '^127\.0\.0\.1 GET / 403 [0-9]* [0-9]*ms via=127\.0\.0\.1 (user header more than once)$' \
 	"$tmp/hdr.log" || fail "hdr: no log line of the header twice"
@@ -118,6 +119,62 @@ ask conf_old / 403 -H 'X-Remote-User: bob'
 stop hdr_conf
 grep -q '^203\.0\.113\.9 GET / 200 [0-9]* [0-9]*ms user=bob via=127\.0\.0\.1$' \
 	"$tmp/hdr_conf.log" || fail "hdr_conf: not bob from Forwarded's address"
+
+# --- The name a proxy passes on in Host (Caddy, Traefik). -------------------
+# serve_hosts names it: answered as the loopback's names are (any port, or
+# the one an entry names; no case; IPv6 addresses as addresses), the user
+# still needed from the trusted proxy; any other name is still refused.
+start hosts --db "$rd" --serve-auth-header X-Remote-User \
+	--serve-trusted-proxies 127.0.0.1 \
+	--serve-hosts 'dmarc.example.com, stats.example.org:8443,[2001:db8::1]'
+port=${url##*:}
+ask host_named / 200 -H 'X-Remote-User: alice' -H 'Host: dmarc.example.com'
+expect host_named out '<a href="/domain/example.com">example.com</a>'
+ask host_case /api/domains 200 -H 'X-Remote-User: alice' \
+	-H 'Host: DMARC.Example.com:443'
+ask host_port / 200 -H 'X-Remote-User: alice' \
+	-H 'Host: stats.example.org:8443'
+ask host_v6 / 200 -H 'X-Remote-User: alice' -H 'Host: [2001:DB8:0::1]:443'
+ask host_loopback / 200 -H 'X-Remote-User: alice' -H "Host: 127.0.0.1:$port"
+ask host_other / 421 -H 'X-Remote-User: alice' -H 'Host: evil.example'
+expect host_other out 'the names of its setting serve_hosts only'
+ask host_suffix /api/domains 421 -H 'X-Remote-User: alice' \
+	-H 'Host: dmarc.example.com.evil.example'
+ask host_sub / 421 -H 'X-Remote-User: alice' -H 'Host: evil.dmarc.example.com'
+ask host_wrong_port / 421 -H 'X-Remote-User: alice' \
+	-H 'Host: stats.example.org:443'
+ask host_nouser / 403 -H 'Host: dmarc.example.com'
+ask host_far / 403 $far -H 'X-Remote-User: alice' -H 'Host: dmarc.example.com'
+stop hosts
+grep -q '^127\.0\.0\.1 GET / 200 [0-9]* [0-9]*ms user=alice via=127\.0\.0\.1$' \
+	"$tmp/hosts.log" || fail "hosts: no log line of alice's page"
+grep -q '^127\.0\.0\.1 GET / 421 [0-9]* [0-9]*ms via=127\.0\.0\.1 (Host not of the loopback nor of serve_hosts)$' \
+	"$tmp/hosts.log" || fail "hosts: no log line of the Host refused"
+# From the file too, without a login (loopback only); a flag replaces
+# the file's list.
+printf 'serve_hosts = dmarc.example.com\n' >"$tmp/hosts.conf"
+start hosts_conf --config "$tmp/hosts.conf" --db "$rd"
+ask conf_host / 200 -H 'Host: dmarc.example.com:8025'
+ask conf_host_other / 421 -H 'Host: other.example.com'
+stop hosts_conf
+start hosts_flag --config "$tmp/hosts.conf" --db "$rd" \
+	--serve-hosts other.example.com
+ask flag_host / 200 -H 'Host: other.example.com'
+ask flag_host_file / 421 -H 'Host: dmarc.example.com'
+stop hosts_flag
+# What serve_hosts refuses, at start, naming the entry.
+refused hosts_url --db "$rd" \
+	--serve-hosts 'dmarc.example.com, https://dmarc.example.com/'
+expect hosts_url err "serve_hosts \(from --serve-hosts\): 'https://dmarc\.example\.com/': a host name holds no space and no '/'"
+refused hosts_space --db "$rd" --serve-hosts 'dmarc example.com'
+expect hosts_space err "'dmarc example\.com': a host name holds no space"
+refused hosts_none --db "$rd" --serve-hosts ' , '
+expect hosts_none err 'serve_hosts \(from --serve-hosts\): no host name in it'
+refused hosts_port --db "$rd" --serve-hosts 'dmarc.example.com:99999'
+expect hosts_port err "'dmarc\.example\.com:99999': the port is not a number from 1 to 65535"
+printf 'serve_hosts = dmarc.example.com, *.example.com\n' >"$tmp/bad_hosts.conf"
+refused hosts_file --config "$tmp/bad_hosts.conf" --db "$rd"
+expect hosts_file err "serve_hosts \(from .*bad_hosts\.conf:1\): '\*\.example\.com' is not a host name"
 
 # What must go together, and what is refused.
 refused hdr_alone --db "$rd" --serve-auth-header X-Remote-User

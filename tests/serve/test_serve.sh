@@ -136,6 +136,7 @@ grep -q '^content-length: [1-9]' "$tmp/head.hdr" ||
 
 # Without a login, only names of the loopback (DNS rebinding).
 status rebind / 421 -H 'Host: evil.example:8025'
+expect rebind out 'the names of its setting serve_hosts only'
 status rebind2 / 421 -H 'Host: 127.0.0.1.evil.example'
 status host_localhost / 200 -H 'Host: localhost:8025'
 status host_v6 / 200 -H 'Host: [::1]:8025'
