@@ -199,9 +199,9 @@ read_confirm(struct db *db, const char *domain, const char *since,
 
 /* The period's sources with their classes, and its days in source_days:
  * $1 domain, $2 days, $3 until; $4..$6 as for readiness_inputs(), so
- * that source_classes() is computed once (sql/015). */
+ * that source_core() is computed once (sql/defs/12_source_classes.sql). */
 #define ADVISE_PERIOD_SQL                                                      \
-	"WITH c AS (SELECT * FROM source_classes($1, to_timestamp($3) - "      \
+	"WITH c AS (SELECT * FROM source_core($1, to_timestamp($3) - "         \
 	"make_interval(days => $2::int), to_timestamp($3), $4::numeric / "     \
 	"100, $5::text[], $6::text[])), d AS (SELECT s.*, s.aligned_to <> "    \
 	"lower($1) AND right(s.aligned_to, length($1) + 1) = '.' || "          \

@@ -1,15 +1,24 @@
--- source_classes_now(): the class of every source of a domain over a
--- period, from the rollup.  Its one home since it left the migrations
--- (012 made it, 015 renamed it, 020 added the evidence): change it here,
--- never in a migration (tests/unit/test_schema_defs.c checks).  Its ptr
--- is the PTR name when forward-confirmed, else null: a name that does not
--- resolve back is whatever the address's reverse zone says.
+-- The class of every source of a domain over a period, from the rollup,
+-- in three functions: source_classes_core() the classes and sums (one
+-- row a source), source_lists() what each source was seen with (its main
+-- failing cause, DKIM and SPF domains, reporters), and
+-- source_classes_now() both.  Their one home since they left the
+-- migrations (012 made it, 015 renamed it, 020 added the evidence):
+-- change them here, never in a migration (tests/unit/test_schema_defs.c
+-- checks).  Its ptr is the PTR name when forward-confirmed, else null: a
+-- name that does not resolve back is whatever the address's reverse
+-- zone says.
+--
+-- Apart because the classes need none of the lists, and the commands show
+-- the lists of a few hundred sources: over the 1M-record month (984,000
+-- rollup rows, 259,000 sources) the lists were a third of the time, a
+-- sort per source for each DISTINCT and ORDER BY inside an aggregate.
 
 -- The classes (sql/README.md says them in words), first match wins:
 -- trusted, ignored, forwarder, legitimate (by its share of passing mail,
 -- by strict alignment, by its service), unknown for the owner's own
 -- names, spoofing, else unknown.
-CREATE OR REPLACE FUNCTION source_classes_now(p_domain text,
+CREATE OR REPLACE FUNCTION source_classes_core(p_domain text,
 		p_since timestamptz,
 		p_until timestamptz DEFAULT 'infinity',
 		p_legit_share numeric DEFAULT 0.10,
@@ -17,14 +26,16 @@ CREATE OR REPLACE FUNCTION source_classes_now(p_domain text,
 		p_ignored text[] DEFAULT '{}')
 RETURNS TABLE (source_ip inet, class text, service text, ptr text,
 	       messages numeric, passed numeric, failed numeric,
-	       forwarded numeric, cause text, cause_messages numeric,
-	       dkim_domains text[], spf_domains text[], reporters bigint,
-	       first_seen timestamptz, last_seen timestamptz,
-	       failed_sub numeric, failed_np numeric,
+	       forwarded numeric, first_seen timestamptz,
+	       last_seen timestamptz, failed_sub numeric, failed_np numeric,
 	       quarantined numeric, rejected numeric)
 LANGUAGE sql STABLE AS $$
 WITH recs AS (
-	SELECT s.*,
+	-- Only what the classes are made of: the rows are kept for every
+	-- pass below, on disk past work_mem.
+	SELECT s.source_ip, s.messages, s.pass, s.cause, s.auth_cause,
+	       s.override, s.own_dkim, s.dkim_service, s.spf_result,
+	       s.aligned_to, s.disposition, s.date_begin, s.date_end,
 	       coalesce(d.service, s.dkim_service, s.spf_service) AS service,
 	       -- A name that does not resolve back to the address is whatever
 	       -- its reverse zone's owner chose: shown only when confirmed.
@@ -78,14 +89,7 @@ WITH recs AS (
 	                        false))))
 	           FILTER (WHERE NOT r.pass), true) AS no_auth,
 	       bool_or(r.own_name) AS own_name,
-	       (array_agg(r.service ORDER BY r.messages DESC, r.service)
-	           FILTER (WHERE r.service IS NOT NULL))[1] AS service,
 	       max(r.ptr) AS ptr,
-	       array_agg(DISTINCT r.dkim_domain) FILTER (WHERE r.dkim_domain <> '')
-	           AS dkim_domains,
-	       array_agg(DISTINCT r.spf_domain) FILTER (WHERE r.spf_domain <> '')
-	           AS spf_domains,
-	       count(DISTINCT r.reporter) AS reporters,
 	       -- Within the period: a report of a week seen in a period of
 	       -- three days was seen in those three days.
 	       greatest(min(r.date_begin), p_since) AS first_seen,
@@ -102,13 +106,14 @@ WITH recs AS (
 	           r.disposition = 'reject'), 0) AS rejected
 	FROM recs r
 	GROUP BY r.source_ip
-), causes AS (
-	SELECT DISTINCT ON (r.source_ip) r.source_ip, r.cause,
-	       sum(r.messages) AS cause_messages
-	FROM recs r
-	WHERE NOT r.pass
-	GROUP BY r.source_ip, r.cause
-	ORDER BY r.source_ip, sum(r.messages) DESC, r.cause
+), services AS (
+	-- The service of its row with the most mail (then the first by
+	-- name): that of the highest of each service's largest rows, hashed.
+	SELECT DISTINCT ON (x.source_ip) x.source_ip, x.service
+	FROM (SELECT r.source_ip, r.service, max(r.messages) AS top
+	      FROM recs r WHERE r.service IS NOT NULL
+	      GROUP BY r.source_ip, r.service) x
+	ORDER BY x.source_ip, x.top DESC, x.service
 ), used AS (
 	-- Services that send for the domain and pass aligned.
 	SELECT DISTINCT r.service FROM recs r
@@ -136,9 +141,85 @@ SELECT p.source_ip,
 	 ELSE 'unknown'
        END,
        p.service, p.ptr, p.messages, p.passed, p.failed, p.forwarded,
-       c.cause, coalesce(c.cause_messages, 0), coalesce(p.dkim_domains, '{}'),
-       coalesce(p.spf_domains, '{}'), p.reporters, p.first_seen, p.last_seen,
-       p.failed_sub, p.failed_np, p.quarantined, p.rejected
-FROM per p
-LEFT JOIN causes c ON c.source_ip = p.source_ip
+       p.first_seen, p.last_seen, p.failed_sub, p.failed_np, p.quarantined,
+       p.rejected
+FROM (SELECT p.*, v.service FROM per p
+      LEFT JOIN services v ON v.source_ip = p.source_ip) p
+$$;
+
+-- What each source of p_ips (NULL: every source) was seen with over the
+-- period: the cause of most of its failing mail (then the first by name)
+-- and that mail, the DKIM and SPF domains, the reporters.  A source the
+-- period does not show has no row.
+CREATE OR REPLACE FUNCTION source_lists(p_domain text, p_since timestamptz,
+		p_until timestamptz DEFAULT 'infinity',
+		p_ips inet[] DEFAULT NULL)
+RETURNS TABLE (source_ip inet, cause text, cause_messages numeric,
+	       dkim_domains text[], spf_domains text[], reporters bigint)
+LANGUAGE sql STABLE AS $$
+WITH recs AS (
+	-- Two branches, one of them not run: given addresses, the index by
+	-- domain and address finds them.
+	SELECT s.source_ip, s.pass, s.cause, s.messages, s.dkim_domain,
+	       s.spf_domain, s.reporter
+	FROM source_days s
+	WHERE p_ips IS NULL
+	  AND s.domain = lower(p_domain)
+	  AND s.day >= (p_since AT TIME ZONE 'UTC')::date
+	  AND s.day < (p_until AT TIME ZONE 'UTC')::date
+	UNION ALL
+	SELECT s.source_ip, s.pass, s.cause, s.messages, s.dkim_domain,
+	       s.spf_domain, s.reporter
+	FROM source_days s
+	WHERE p_ips IS NOT NULL
+	  AND s.domain = lower(p_domain)
+	  AND s.source_ip = ANY (p_ips)
+	  AND s.day >= (p_since AT TIME ZONE 'UTC')::date
+	  AND s.day < (p_until AT TIME ZONE 'UTC')::date
+), causes AS (
+	SELECT DISTINCT ON (r.source_ip) r.source_ip, r.cause,
+	       sum(r.messages) AS cause_messages
+	FROM recs r
+	WHERE NOT r.pass
+	GROUP BY r.source_ip, r.cause
+	ORDER BY r.source_ip, sum(r.messages) DESC, r.cause
+)
+SELECT l.source_ip, c.cause, coalesce(c.cause_messages, 0),
+       coalesce(l.dkim_domains, '{}'), coalesce(l.spf_domains, '{}'),
+       l.reporters
+FROM (SELECT r.source_ip,
+             array_agg(DISTINCT r.dkim_domain)
+                 FILTER (WHERE r.dkim_domain <> '') AS dkim_domains,
+             array_agg(DISTINCT r.spf_domain)
+                 FILTER (WHERE r.spf_domain <> '') AS spf_domains,
+             count(DISTINCT r.reporter) AS reporters
+      FROM recs r
+      GROUP BY r.source_ip) l
+LEFT JOIN causes c ON c.source_ip = l.source_ip
+$$;
+
+-- Every source with its class and lists: the row source_overview() and
+-- psql users read (the type source_class, 015).
+CREATE OR REPLACE FUNCTION source_classes_now(p_domain text,
+		p_since timestamptz,
+		p_until timestamptz DEFAULT 'infinity',
+		p_legit_share numeric DEFAULT 0.10,
+		p_trusted text[] DEFAULT '{}',
+		p_ignored text[] DEFAULT '{}')
+RETURNS TABLE (source_ip inet, class text, service text, ptr text,
+	       messages numeric, passed numeric, failed numeric,
+	       forwarded numeric, cause text, cause_messages numeric,
+	       dkim_domains text[], spf_domains text[], reporters bigint,
+	       first_seen timestamptz, last_seen timestamptz,
+	       failed_sub numeric, failed_np numeric,
+	       quarantined numeric, rejected numeric)
+LANGUAGE sql STABLE AS $$
+SELECT c.source_ip, c.class, c.service, c.ptr, c.messages, c.passed,
+       c.failed, c.forwarded, l.cause, l.cause_messages, l.dkim_domains,
+       l.spf_domains, l.reporters, c.first_seen, c.last_seen,
+       c.failed_sub, c.failed_np, c.quarantined, c.rejected
+FROM source_classes_core(p_domain, p_since, p_until, p_legit_share,
+                         p_trusted, p_ignored) c
+JOIN source_lists(p_domain, p_since, p_until) l
+  ON l.source_ip = c.source_ip
 $$;

@@ -49,13 +49,13 @@ RETURNS TABLE (kind text, sender bigint, who text, class text,
 	       a_failed_sub numeric, a_failed_np numeric,
 	       a_quarantined numeric, a_rejected numeric)
 LANGUAGE sql STABLE
--- The planner takes source_classes() for a thousand rows and would join
+-- The planner takes source_core() for a thousand rows and would join
 -- the lists of every source by nested loops: a month of 259,000 sources
 -- took minutes.
 SET enable_nestloop = off
 AS $$
 WITH o AS (
-	SELECT * FROM source_classes(p_domain, p_since, p_until,
+	SELECT * FROM source_core(p_domain, p_since, p_until,
 	    p_legit_share, p_trusted, p_ignored)
 ), s AS MATERIALIZED (
 	-- Only these are named: the name is what they are grouped by.  The
@@ -108,22 +108,27 @@ WITH o AS (
 	           CASE WHEN p_hit IS NULL THEN g.messages END DESC NULLS LAST,
 	           g.who COLLATE "C") AS sender
 	FROM g
-), shown AS (
+), shown AS MATERIALIZED (
 	SELECT r.*, m.source_ip AS ip, m.n, m.rank
 	FROM r
 	JOIN m ON m.who = r.who AND m.n <= p_addresses
 	WHERE r.sender <= p_top
+), lists AS (
+	-- The lists of the addresses shown only.
+	SELECT * FROM source_lists(p_domain, p_since, p_until,
+	    ARRAY(SELECT w.ip FROM shown w))
 )
 SELECT 'sender', w.sender, w.who, w.class, w.addresses, w.messages,
        w.passed, w.failed, w.forwarded, w.failed_sub, w.failed_np,
        w.quarantined, w.rejected, w.first_seen, w.last_seen, w.hit,
        NULL::bigint, NULL::bigint,
        w.rank, w.n, a.source_ip, a.class, a.service, a.ptr, a.messages,
-       a.passed, a.failed, a.forwarded, a.cause, a.cause_messages,
-       a.dkim_domains, a.spf_domains, a.reporters, a.first_seen,
+       a.passed, a.failed, a.forwarded, l.cause, l.cause_messages,
+       l.dkim_domains, l.spf_domains, l.reporters, a.first_seen,
        a.last_seen, a.failed_sub, a.failed_np, a.quarantined, a.rejected
 FROM shown w
 JOIN o a ON a.source_ip = w.ip
+JOIN lists l ON l.source_ip = w.ip
 UNION ALL
 SELECT 'more', count(*) FILTER (WHERE r.sender > p_top), NULL, NULL,
        coalesce(sum(r.addresses) FILTER (WHERE r.sender > p_top), 0),

@@ -1,0 +1,78 @@
+-- readiness_inputs(): what advise judges over a period (005, 007, 012).
+-- Its home since it left the migrations: change it here, never in a
+-- migration (tests/unit/test_schema_defs.c checks).  Its source and
+-- subdomain parts over the rollup; the classes are source_core()'s, kept
+-- for the transaction.  A source is new when no counted report shows it
+-- before the last 7 days.
+CREATE OR REPLACE FUNCTION readiness_inputs(p_domain text, p_days integer DEFAULT 14,
+		p_until timestamptz DEFAULT date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
+		p_legit_share numeric DEFAULT 0.10,
+		p_trusted text[] DEFAULT '{}',
+		p_ignored text[] DEFAULT '{}')
+RETURNS TABLE (days_with_data bigint, first_day date, last_day date,
+	       reporters bigint, messages numeric, passed numeric,
+	       legit_messages numeric, legit_passed numeric,
+	       unknown_messages numeric, unknown_passed numeric,
+	       mine_failing_sources bigint, mine_failed numeric,
+	       forwarded numeric, spoofing numeric, ignored numeric,
+	       new_sources bigint, new_messages numeric,
+	       sub_messages numeric, sub_passed numeric,
+	       sub_names bigint, sub_names_failing bigint,
+	       sub_mine_failed numeric)
+LANGUAGE sql STABLE AS $$
+WITH s AS (
+	SELECT * FROM source_core(p_domain,
+	    p_until - make_interval(days => p_days), p_until, p_legit_share,
+	    p_trusted, p_ignored)
+), f AS (
+	-- The days reports cover, from the reports alone.
+	SELECT count(DISTINCT d.day) AS days, min(d.day) AS first_day,
+	       max(d.day) AS last_day, count(DISTINCT r.org_name) AS reporters
+	FROM reports r
+	JOIN report_days d ON d.report = r.id
+	WHERE lower(r.domain) = lower(p_domain)
+	  AND d.day >= ((p_until AT TIME ZONE 'UTC') - make_interval(days => p_days))::date
+	  AND d.day < (p_until AT TIME ZONE 'UTC')::date
+	  AND r.date_begin >= p_until - make_interval(days => p_days + 32)
+	  AND r.date_begin < p_until
+), new AS (
+	SELECT s.source_ip, s.messages FROM s
+	WHERE NOT EXISTS (
+		SELECT 1 FROM source_days o
+		WHERE o.domain = lower(p_domain) AND o.source_ip = s.source_ip
+		  AND o.day < ((p_until AT TIME ZONE 'UTC') - interval '7 days')::date)
+), sub AS (
+	SELECT coalesce(sum(m), 0) AS m, coalesce(sum(ok), 0) AS ok,
+	       count(*) AS names, count(*) FILTER (WHERE ok = 0) AS failing
+	FROM (SELECT aligned_to, sum(messages) AS m,
+	             coalesce(sum(messages) FILTER (WHERE pass), 0) AS ok
+	      FROM source_days
+	      WHERE domain = lower(p_domain)
+	        AND day >= ((p_until AT TIME ZONE 'UTC')
+	                    - make_interval(days => p_days))::date
+	        AND day < (p_until AT TIME ZONE 'UTC')::date
+	        AND right(aligned_to, length(p_domain) + 1)
+	            = '.' || lower(p_domain)
+	      GROUP BY aligned_to) x
+)
+SELECT f.days, f.first_day, f.last_day, f.reporters,
+       coalesce((SELECT sum(messages) FROM s), 0),
+       coalesce((SELECT sum(passed) FROM s), 0),
+       coalesce((SELECT sum(messages) FROM s WHERE class = 'legitimate'), 0),
+       coalesce((SELECT sum(passed) FROM s WHERE class = 'legitimate'), 0),
+       coalesce((SELECT sum(messages) FROM s WHERE class = 'unknown'), 0),
+       coalesce((SELECT sum(passed) FROM s WHERE class = 'unknown'), 0),
+       (SELECT count(*) FROM s
+        WHERE class IN ('legitimate', 'unknown') AND failed > 0),
+       coalesce((SELECT sum(failed) FROM s
+                 WHERE class IN ('legitimate', 'unknown')), 0),
+       coalesce((SELECT sum(messages) FROM s WHERE class = 'forwarder'), 0),
+       coalesce((SELECT sum(messages) FROM s WHERE class = 'spoofing'), 0),
+       coalesce((SELECT sum(messages) FROM s WHERE class = 'ignored'), 0),
+       (SELECT count(*) FROM new),
+       coalesce((SELECT sum(messages) FROM new), 0),
+       sub.m, sub.ok, sub.names, sub.failing,
+       coalesce((SELECT sum(failed_sub) FROM s
+                 WHERE class IN ('legitimate', 'unknown')), 0)
+FROM f, sub
+$$;
