@@ -61,90 +61,128 @@ WITH o AS (
 	-- Only these are named: the name is what they are grouped by.  The
 	-- ranks are taken over these few columns; the wide ones (arrays,
 	-- names) are fetched for the addresses shown only.
-	SELECT o.source_ip, o.class, o.messages, o.passed, o.failed,
-	       o.forwarded, o.quarantined, o.rejected, o.first_seen,
-	       o.last_seen,
-	       coalesce(source_who(o.service, d.service, d.confirmed,
-	                           d.orgdomain, i.asn, n.handle, n.country),
-	                host(o.source_ip)) AS who,
-	       least(o.failed_sub, o.failed) AS sub,
-	       least(o.failed_np, o.failed_sub, o.failed) AS made_up
-	FROM o
-	-- source_name()'s tables, each hashed once (05_source_name.sql).
-	LEFT JOIN rdns d ON d.ip = o.source_ip
-	LEFT JOIN ip_owner i ON i.ip = o.source_ip
-	LEFT JOIN as_names n ON n.asn = i.asn
-	WHERE (p_classes IS NULL OR o.class = ANY (p_classes))
-	  AND (p_all OR o.failed > 0)
-), m AS MATERIALIZED (
-	SELECT s.*,
-	       (s.failed - s.sub) * coalesce(p_hit[1], 0)
-	       + (s.sub - s.made_up) * coalesce(p_hit[2], 0)
-	       + s.made_up * coalesce(p_hit[3], 0) AS hit,
-	       row_number() OVER (PARTITION BY s.who
-	                          ORDER BY s.failed DESC, s.messages DESC,
-	                                   host(s.source_ip) COLLATE "C") AS n,
-	       -- Its place in source_overview()'s order.
-	       row_number() OVER (ORDER BY s.failed DESC, s.messages DESC,
-	                          s.source_ip) AS rank
+	SELECT x.*,
+	       (x.failed - x.sub) * coalesce(p_hit[1], 0)
+	       + (x.sub - x.made_up) * coalesce(p_hit[2], 0)
+	       + x.made_up * coalesce(p_hit[3], 0) AS hit
+	FROM (SELECT o.source_ip, o.class, o.messages, o.passed, o.failed,
+	             o.forwarded, o.quarantined, o.rejected, o.first_seen,
+	             o.last_seen,
+	             coalesce(source_who(o.service, d.service, d.confirmed,
+	                                 d.orgdomain, i.asn, n.handle,
+	                                 n.country),
+	                      host(o.source_ip)) AS who,
+	             least(o.failed_sub, o.failed) AS sub,
+	             least(o.failed_np, o.failed_sub, o.failed) AS made_up
+	      FROM o
+	      -- source_name()'s tables, each hashed once (05_source_name.sql).
+	      LEFT JOIN rdns d ON d.ip = o.source_ip
+	      LEFT JOIN ip_owner i ON i.ip = o.source_ip
+	      LEFT JOIN as_names n ON n.asn = i.asn
+	      WHERE (p_classes IS NULL OR o.class = ANY (p_classes))
+	        AND (p_all OR o.failed > 0)) x
+), g AS MATERIALIZED (
+	SELECT s.who, bool_or(s.class = 'legitimate') AS legit,
+	       min(s.class) AS class1,
+	       count(*) AS addresses, sum(s.messages) AS messages,
+	       sum(s.passed) AS passed, sum(s.failed) AS failed,
+	       sum(s.forwarded) AS forwarded, sum(s.sub) AS failed_sub,
+	       sum(s.made_up) AS failed_np, sum(s.quarantined) AS quarantined,
+	       sum(s.rejected) AS rejected, min(s.first_seen) AS first_seen,
+	       max(s.last_seen) AS last_seen, sum(s.hit) AS hit
 	FROM s
-), g AS (
-	SELECT m.who,
-	       CASE WHEN bool_or(m.class = 'legitimate') THEN 'legitimate'
-	            ELSE min(m.class) FILTER (WHERE m.n = 1) END AS class,
-	       count(*) AS addresses, sum(m.messages) AS messages,
-	       sum(m.passed) AS passed, sum(m.failed) AS failed,
-	       sum(m.forwarded) AS forwarded, sum(m.sub) AS failed_sub,
-	       sum(m.made_up) AS failed_np, sum(m.quarantined) AS quarantined,
-	       sum(m.rejected) AS rejected, min(m.first_seen) AS first_seen,
-	       max(m.last_seen) AS last_seen, sum(m.hit) AS hit
-	FROM m
-	GROUP BY m.who
-), r AS MATERIALIZED (
+	GROUP BY s.who
+), top AS MATERIALIZED (
+	-- The first p_top by a bounded sort (a heap of p_top rows), not a
+	-- sort of every sender: the rest are only counted.
 	SELECT g.*,
 	       row_number() OVER (ORDER BY
 	           CASE WHEN p_hit IS NOT NULL THEN g.hit END DESC NULLS LAST,
 	           g.failed DESC,
 	           CASE WHEN p_hit IS NULL THEN g.messages END DESC NULLS LAST,
 	           g.who COLLATE "C") AS sender
-	FROM g
+	FROM (SELECT g.* FROM g
+	      ORDER BY CASE WHEN p_hit IS NOT NULL THEN g.hit END
+	                   DESC NULLS LAST,
+	               g.failed DESC,
+	               CASE WHEN p_hit IS NULL THEN g.messages END
+	                   DESC NULLS LAST,
+	               g.who COLLATE "C"
+	      LIMIT greatest(p_top, 0)) g
+), addrs AS MATERIALIZED (
+	-- The addresses of the senders shown, in order: the first is the
+	-- one with the most failing mail, then the most mail, then the
+	-- address as text.
+	SELECT s.*,
+	       row_number() OVER (PARTITION BY s.who
+	                          ORDER BY s.failed DESC, s.messages DESC,
+	                                   host(s.source_ip) COLLATE "C") AS n
+	FROM s
+	WHERE s.who IN (SELECT t.who FROM top t)
 ), shown AS MATERIALIZED (
-	SELECT r.*, m.source_ip AS ip, m.n, m.rank
-	FROM r
-	JOIN m ON m.who = r.who AND m.n <= p_addresses
-	WHERE r.sender <= p_top
+	-- A sender is legitimate when any of its addresses is, else of the
+	-- class of its first address.
+	SELECT t.*,
+	       CASE WHEN t.legit THEN 'legitimate' ELSE f.class END AS class,
+	       a.source_ip AS ip, a.n
+	FROM top t
+	JOIN addrs f ON f.who = t.who AND f.n = 1
+	JOIN addrs a ON a.who = t.who AND a.n <= p_addresses
+), ranks AS (
+	-- The place of each address shown in source_overview()'s order,
+	-- sorted over three columns.
+	SELECT k.source_ip, k.rank
+	FROM (SELECT s.source_ip,
+	             row_number() OVER (ORDER BY s.failed DESC, s.messages DESC,
+	                                s.source_ip) AS rank
+	      FROM s) k
+	WHERE k.source_ip IN (SELECT w.ip FROM shown w)
 ), lists AS (
 	-- The lists of the addresses shown only.
 	SELECT * FROM source_lists(p_domain, p_since, p_until,
 	    ARRAY(SELECT w.ip FROM shown w))
+), rest AS (
+	-- The senders left out: all of them less those shown.
+	SELECT count(*) AS senders, sum(g.addresses) AS addresses,
+	       sum(g.messages) AS messages, sum(g.passed) AS passed,
+	       sum(g.failed) AS failed, sum(g.forwarded) AS forwarded,
+	       sum(g.hit) AS hit,
+	       count(*) FILTER (WHERE g.hit * 1000 > p_over) AS over
+	FROM g
+), top_sums AS (
+	SELECT count(*) AS senders, sum(t.addresses) AS addresses,
+	       sum(t.messages) AS messages, sum(t.passed) AS passed,
+	       sum(t.failed) AS failed, sum(t.forwarded) AS forwarded,
+	       sum(t.hit) AS hit,
+	       count(*) FILTER (WHERE t.hit * 1000 > p_over) AS over
+	FROM top t
 )
 SELECT 'sender', w.sender, w.who, w.class, w.addresses, w.messages,
        w.passed, w.failed, w.forwarded, w.failed_sub, w.failed_np,
        w.quarantined, w.rejected, w.first_seen, w.last_seen, w.hit,
        NULL::bigint, NULL::bigint,
-       w.rank, w.n, a.source_ip, a.class, a.service, a.ptr, a.messages,
+       k.rank, w.n, a.source_ip, a.class, a.service, a.ptr, a.messages,
        a.passed, a.failed, a.forwarded, l.cause, l.cause_messages,
        l.dkim_domains, l.spf_domains, l.reporters, a.first_seen,
        a.last_seen, a.failed_sub, a.failed_np, a.quarantined, a.rejected
 FROM shown w
 JOIN o a ON a.source_ip = w.ip
+JOIN ranks k ON k.source_ip = w.ip
 JOIN lists l ON l.source_ip = w.ip
 UNION ALL
-SELECT 'more', count(*) FILTER (WHERE r.sender > p_top), NULL, NULL,
-       coalesce(sum(r.addresses) FILTER (WHERE r.sender > p_top), 0),
-       coalesce(sum(r.messages) FILTER (WHERE r.sender > p_top), 0),
-       coalesce(sum(r.passed) FILTER (WHERE r.sender > p_top), 0),
-       coalesce(sum(r.failed) FILTER (WHERE r.sender > p_top), 0),
-       coalesce(sum(r.forwarded) FILTER (WHERE r.sender > p_top), 0),
+SELECT 'more', r.senders - t.senders, NULL, NULL,
+       coalesce(r.addresses, 0) - coalesce(t.addresses, 0),
+       coalesce(r.messages, 0) - coalesce(t.messages, 0),
+       coalesce(r.passed, 0) - coalesce(t.passed, 0),
+       coalesce(r.failed, 0) - coalesce(t.failed, 0),
+       coalesce(r.forwarded, 0) - coalesce(t.forwarded, 0),
        NULL, NULL, NULL, NULL, NULL, NULL,
-       coalesce(sum(r.hit) FILTER (WHERE r.sender > p_top), 0),
-       count(*),
-       CASE WHEN p_over IS NOT NULL
-            THEN count(*) FILTER (WHERE r.sender > p_top
-                                    AND r.hit * 1000 > p_over) END,
+       coalesce(r.hit, 0) - coalesce(t.hit, 0),
+       r.senders,
+       CASE WHEN p_over IS NOT NULL THEN r.over - t.over END,
        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-FROM r
+FROM rest r, top_sums t
 UNION ALL
 SELECT 'class', NULL, NULL, o.class, count(*), sum(o.messages),
        sum(o.passed), sum(o.failed), sum(o.forwarded),
