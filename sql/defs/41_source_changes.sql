@@ -31,13 +31,18 @@ WITH c AS MATERIALIZED (
 	         CASE WHEN p_new THEN p_since ELSE p_prev_since END,
 	         CASE WHEN p_new THEN p_until ELSE p_since END,
 	         p_legit_share, p_trusted, p_ignored) c
-	WHERE NOT EXISTS (
+	WHERE CASE WHEN p_new
+	      -- New: a probe of the domain's history before the period.
+	      THEN NOT EXISTS (
 		SELECT 1 FROM source_days d
 		WHERE d.domain = lower(p_domain) AND d.source_ip = c.source_ip
-		  AND CASE WHEN p_new
-		        THEN d.day < (p_since AT TIME ZONE 'UTC')::date
-		        ELSE d.day >= (p_since AT TIME ZONE 'UTC')::date
-		         AND d.day < (p_until AT TIME ZONE 'UTC')::date END)
+		  AND d.day < (p_since AT TIME ZONE 'UTC')::date)
+	      -- Stopped: not among the sources of the period, whose classes
+	      -- the commands keep (source_core()): one hashed anti-join, not
+	      -- a probe per source of the period before.
+	      ELSE c.source_ip NOT IN (
+		SELECT x.source_ip FROM source_core(p_domain, p_since,
+		    p_until, p_legit_share, p_trusted, p_ignored) x) END
 ), top AS MATERIALIZED (
 	SELECT * FROM c WHERE c.k <= p_top
 ), lists AS (
