@@ -28,14 +28,14 @@ RETURNS TABLE (source_ip inet, class text, service text, ptr text,
 	       messages numeric, passed numeric, failed numeric,
 	       forwarded numeric, first_seen timestamptz,
 	       last_seen timestamptz, failed_sub numeric, failed_np numeric,
-	       quarantined numeric, rejected numeric)
+	       quarantined numeric, rejected numeric, first_day date)
 LANGUAGE sql STABLE AS $$
 WITH recs AS (
 	-- Only what the classes are made of: the rows are kept for every
 	-- pass below, on disk past work_mem.
 	SELECT s.source_ip, s.messages, s.pass, s.cause, s.auth_cause,
 	       s.override, s.own_dkim, s.dkim_service, s.spf_result,
-	       s.aligned_to, s.disposition, s.date_begin, s.date_end,
+	       s.aligned_to, s.disposition, s.date_begin, s.date_end, s.day,
 	       coalesce(d.service, s.dkim_service, s.spf_service) AS service,
 	       -- A name that does not resolve back to the address is whatever
 	       -- its reverse zone's owner chose: shown only when confirmed.
@@ -103,7 +103,10 @@ WITH recs AS (
 	       coalesce(sum(r.messages) FILTER (WHERE
 	           r.disposition = 'quarantine'), 0) AS quarantined,
 	       coalesce(sum(r.messages) FILTER (WHERE
-	           r.disposition = 'reject'), 0) AS rejected
+	           r.disposition = 'reject'), 0) AS rejected,
+	       -- Its first day in the period: one before a day says it is
+	       -- not new on that day without a look at the history.
+	       min(r.day) AS first_day
 	FROM recs r
 	GROUP BY r.source_ip
 ), services AS (
@@ -142,7 +145,7 @@ SELECT p.source_ip,
        END,
        p.service, p.ptr, p.messages, p.passed, p.failed, p.forwarded,
        p.first_seen, p.last_seen, p.failed_sub, p.failed_np, p.quarantined,
-       p.rejected
+       p.rejected, p.first_day
 FROM (SELECT p.*, v.service FROM per p
       LEFT JOIN services v ON v.source_ip = p.source_ip) p
 $$;

@@ -23,7 +23,7 @@ RETURNS TABLE (source_ip inet, class text, service text, ptr text,
 	       messages numeric, passed numeric, failed numeric,
 	       forwarded numeric, first_seen timestamptz,
 	       last_seen timestamptz, failed_sub numeric, failed_np numeric,
-	       quarantined numeric, rejected numeric)
+	       quarantined numeric, rejected numeric, first_day date)
 LANGUAGE plpgsql AS $$
 DECLARE
 	t text := 'source_classes_m_' || md5(concat_ws(E'\x1f', 'core',

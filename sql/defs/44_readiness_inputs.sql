@@ -36,8 +36,11 @@ WITH s AS (
 	  AND r.date_begin >= p_until - make_interval(days => p_days + 32)
 	  AND r.date_begin < p_until
 ), new AS (
+	-- A source seen in the period before the last 7 days is not new:
+	-- the history is looked at for the others only.
 	SELECT s.source_ip, s.messages FROM s
-	WHERE NOT EXISTS (
+	WHERE s.first_day >= ((p_until AT TIME ZONE 'UTC') - interval '7 days')::date
+	  AND NOT EXISTS (
 		SELECT 1 FROM source_days o
 		WHERE o.domain = lower(p_domain) AND o.source_ip = s.source_ip
 		  AND o.day < ((p_until AT TIME ZONE 'UTC') - interval '7 days')::date)
