@@ -59,23 +59,38 @@ WITH s AS (
 	      GROUP BY aligned_to) x
 )
 SELECT f.days, f.first_day, f.last_day, f.reporters,
-       coalesce((SELECT sum(messages) FROM s), 0),
-       coalesce((SELECT sum(passed) FROM s), 0),
-       coalesce((SELECT sum(messages) FROM s WHERE class = 'legitimate'), 0),
-       coalesce((SELECT sum(passed) FROM s WHERE class = 'legitimate'), 0),
-       coalesce((SELECT sum(messages) FROM s WHERE class = 'unknown'), 0),
-       coalesce((SELECT sum(passed) FROM s WHERE class = 'unknown'), 0),
-       (SELECT count(*) FROM s
-        WHERE class IN ('legitimate', 'unknown') AND failed > 0),
-       coalesce((SELECT sum(failed) FROM s
-                 WHERE class IN ('legitimate', 'unknown')), 0),
-       coalesce((SELECT sum(messages) FROM s WHERE class = 'forwarder'), 0),
-       coalesce((SELECT sum(messages) FROM s WHERE class = 'spoofing'), 0),
-       coalesce((SELECT sum(messages) FROM s WHERE class = 'ignored'), 0),
-       (SELECT count(*) FROM new),
-       coalesce((SELECT sum(messages) FROM new), 0),
+       a.messages, a.passed, a.legit_messages, a.legit_passed,
+       a.unknown_messages, a.unknown_passed, a.mine_failing_sources,
+       a.mine_failed, a.forwarded, a.spoofing, a.ignored,
+       n.sources, n.messages,
        sub.m, sub.ok, sub.names, sub.failing,
-       coalesce((SELECT sum(failed_sub) FROM s
-                 WHERE class IN ('legitimate', 'unknown')), 0)
-FROM f, sub
+       a.sub_mine_failed
+FROM f, sub,
+     -- The classes' sums in one pass (a scan of them each cost 20 to
+     -- 40 ms over a month's 259,000 sources).
+     (SELECT coalesce(sum(messages), 0) AS messages,
+             coalesce(sum(passed), 0) AS passed,
+             coalesce(sum(messages) FILTER (WHERE class = 'legitimate'), 0)
+                 AS legit_messages,
+             coalesce(sum(passed) FILTER (WHERE class = 'legitimate'), 0)
+                 AS legit_passed,
+             coalesce(sum(messages) FILTER (WHERE class = 'unknown'), 0)
+                 AS unknown_messages,
+             coalesce(sum(passed) FILTER (WHERE class = 'unknown'), 0)
+                 AS unknown_passed,
+             count(*) FILTER (WHERE class IN ('legitimate', 'unknown')
+                              AND failed > 0) AS mine_failing_sources,
+             coalesce(sum(failed) FILTER (WHERE class IN ('legitimate',
+                 'unknown')), 0) AS mine_failed,
+             coalesce(sum(messages) FILTER (WHERE class = 'forwarder'), 0)
+                 AS forwarded,
+             coalesce(sum(messages) FILTER (WHERE class = 'spoofing'), 0)
+                 AS spoofing,
+             coalesce(sum(messages) FILTER (WHERE class = 'ignored'), 0)
+                 AS ignored,
+             coalesce(sum(failed_sub) FILTER (WHERE class IN ('legitimate',
+                 'unknown')), 0) AS sub_mine_failed
+      FROM s) a,
+     (SELECT count(*) AS sources, coalesce(sum(messages), 0) AS messages
+      FROM new) n
 $$;
