@@ -34,9 +34,11 @@ struct serve_hosts {
 /*
  * host as NAME[:PORT], read as serve reads a Host header: NAME is an IPv6
  * address in brackets up to its ']', or else all before the first ':',
- * and a ':' is followed by digits only.  NAME into name, PORT into *port
- * (PORT_NONE without one, PORT_OUT past 65535).  0, or -1 when host is
- * not so written (or NULL).
+ * and a ':' is followed by digits only.  NAME into name, without the one
+ * trailing dot of a fully qualified name ("dmarc.example.com." is
+ * dmarc.example.com; of "name.." one dot goes, "name." stays), PORT into
+ * *port (PORT_NONE without one, PORT_OUT past 65535).  0, or -1 when host
+ * is not so written (or NULL).
  */
 static int
 host_split(const char *host, char name[NAME_SIZE], long *port)
@@ -59,6 +61,8 @@ host_split(const char *host, char name[NAME_SIZE], long *port)
 		return -1;
 	memcpy(name, host, n);
 	name[n] = '\0';
+	if (name[0] != '[' && n > 0 && name[n - 1] == '.')
+		name[n - 1] = '\0';
 	*port = PORT_NONE;
 	if (host[n] == '\0')
 		return 0;
@@ -111,6 +115,11 @@ add_entry(
 		return err_set(err, ERR_USAGE,
 		    "'%s' is not NAME or NAME:PORT (an IPv6 address in "
 		    "brackets: [2001:db8::1]:8443)",
+		    shown);
+	if (e->name[strlen(e->name) - 1] == '.')
+		return err_set(err, ERR_USAGE,
+		    "'%s': a name ends in one '.' at most (dmarc.example.com. "
+		    "is dmarc.example.com)",
 		    shown);
 	if (e->port != PORT_NONE && (e->port < 1 || e->port > 65535))
 		return err_set(err, ERR_USAGE,

@@ -28,10 +28,11 @@ struct serve_hosts;
 /*
  * Reads list, the setting serve_hosts: host names, IPv4 addresses and
  * IPv6 addresses in brackets, each maybe with :PORT (1 to 65535),
- * separated by commas, blanks around an entry cut.  *out is the
+ * separated by commas, blanks around an entry cut; a name written fully
+ * qualified, with one trailing dot, is kept without it.  *out is the
  * caller's: serve_hosts_free().  ERR_USAGE naming the entry that is
- * wrong (a space or a '/' in it, no name, a port out of range...), or
- * when the list names none.
+ * wrong (a space or a '/' in it, no name, two trailing dots, a port out
+ * of range...), or when the list names none.
  */
 int serve_hosts_parse(
     struct serve_hosts **out, const char *list, struct err *err);
@@ -47,8 +48,10 @@ int serve_host_loopback(const char *host);
  * to case, with any port when the entry names none and with its port
  * when it does ("dmarc.example.com:8443" is not answered for
  * dmarc.example.com).  A port is read as serve_host_loopback() reads it;
- * IPv6 addresses compare as addresses ([2001:DB8:0::1] is
- * [2001:db8::1]).  1, else 0.
+ * a name's one trailing dot is dropped ("dmarc.example.com.:8443" is
+ * dmarc.example.com:8443, "dmarc.example.com.." is refused); IPv6
+ * addresses compare as addresses ([2001:DB8:0::1] is [2001:db8::1]).
+ * 1, else 0.
  */
 int serve_host_accepted(const struct serve_hosts *h, const char *host);
 

@@ -135,6 +135,12 @@ ask host_case /api/domains 200 -H 'X-Remote-User: alice' \
 ask host_port / 200 -H 'X-Remote-User: alice' \
 	-H 'Host: stats.example.org:8443'
 ask host_v6 / 200 -H 'X-Remote-User: alice' -H 'Host: [2001:DB8:0::1]:443'
+# A fully qualified name, with its trailing dot, is the name; two dots
+# are not.
+ask host_dot / 200 -H 'X-Remote-User: alice' -H 'Host: dmarc.example.com.'
+ask host_dot_port / 200 -H 'X-Remote-User: alice' \
+	-H 'Host: stats.example.org.:8443'
+ask host_dots / 421 -H 'X-Remote-User: alice' -H 'Host: dmarc.example.com..'
 ask host_loopback / 200 -H 'X-Remote-User: alice' -H "Host: 127.0.0.1:$port"
 ask host_other / 421 -H 'X-Remote-User: alice' -H 'Host: evil.example'
 expect host_other out 'the names of its setting serve_hosts only'
@@ -158,8 +164,9 @@ ask conf_host / 200 -H 'Host: dmarc.example.com:8025'
 ask conf_host_other / 421 -H 'Host: other.example.com'
 stop hosts_conf
 start hosts_flag --config "$tmp/hosts.conf" --db "$rd" \
-	--serve-hosts other.example.com
+	--serve-hosts other.example.com.
 ask flag_host / 200 -H 'Host: other.example.com'
+ask flag_host_dot / 200 -H 'Host: other.example.com.:8025'
 ask flag_host_file / 421 -H 'Host: dmarc.example.com'
 stop hosts_flag
 # What serve_hosts refuses, at start, naming the entry.
@@ -170,6 +177,8 @@ refused hosts_space --db "$rd" --serve-hosts 'dmarc example.com'
 expect hosts_space err "'dmarc example\.com': a host name holds no space"
 refused hosts_none --db "$rd" --serve-hosts ' , '
 expect hosts_none err 'serve_hosts \(from --serve-hosts\): no host name in it'
+refused hosts_dots --db "$rd" --serve-hosts 'dmarc.example.com..'
+expect hosts_dots err "'dmarc\.example\.com\.\.': a name ends in one '\.' at most"
 refused hosts_port --db "$rd" --serve-hosts 'dmarc.example.com:99999'
 expect hosts_port err "'dmarc\.example\.com:99999': the port is not a number from 1 to 65535"
 printf 'serve_hosts = dmarc.example.com, *.example.com\n' >"$tmp/bad_hosts.conf"

@@ -26,7 +26,8 @@ test_parse(void **state)
 {
 	static const char *const good[] = {"dmarc.example.com",
 	    " a.example , b.example:8443 ", "a.example,,b.example",
-	    "[::1]:8025", "192.0.2.10:08443", "host_1.internal", HOSTS};
+	    "[::1]:8025", "192.0.2.10:08443", "host_1.internal", HOSTS,
+	    "dmarc.example.com.", "dmarc.example.com.:8443"};
 	static const struct {
 		const char *list, *msg;
 	} bad[] = {
@@ -59,6 +60,13 @@ test_parse(void **state)
 	    {"[192.0.2.1]:80", "is not a host name"},
 	    {"[]", "is not a host name"},
 	    {"a.example\x01", "'a.example?' is not a host name"},
+	    /* One trailing dot is a fully qualified name; two are not. */
+	    {"dmarc.example.com..",
+	        "'dmarc.example.com..': a name ends in one '.' at most"},
+	    {"a.example..:8443", "a name ends in one '.' at most"},
+	    {".", "'.' is not NAME or NAME:PORT"},
+	    {".:8443", "is not NAME or NAME:PORT"},
+	    {"[2001:db8::1].", "is not NAME or NAME:PORT"},
 	};
 	char long_name[300], many[33 * 12 + 1];
 	struct serve_hosts *h;
@@ -105,19 +113,22 @@ test_parse(void **state)
 /* The loopback's names, with or without serve_hosts. */
 static const char *const loopback[] = {"localhost", "LocalHost:8025",
     "127.0.0.1", "127.0.0.1:8025", "127.8.9.10:1", "[::1]", "[::1]:8025",
-    "localhost:99999999"};
+    "localhost:99999999", "localhost.", "localhost.:8025"};
 /* Never answered: other names, names that merely begin or end as one of
  * serve_hosts, ports not as the entry names them, Host as it must not be
  * written. */
 static const char *const refused[] = {"evil.example", "evil.example:8025",
     "dmarc.example.com.evil.example", "evil.dmarc.example.com",
-    "xdmarc.example.com", "dmarc.example.co", "dmarc.example.com.",
-    "dmarc.example.com:", "dmarc.example.com:80x", "dmarc.example.com:443:1",
-    "dmarc.example.com 8025", "stats.example.org", "stats.example.org:443",
-    "stats.example.org:84430", "stats.example.org:8444", "[2001:db8::2]",
-    "[2001:db8::2]:80", "[2001:db8::3]", "2001:db8::1", "[2001:db8::1",
-    "[2001:db8::1]x", "192.0.2.1", "192.0.2.100", "127.0.0.1.evil.example",
-    "[::2]", ":8025", "", "[]", "[::1]:"};
+    "xdmarc.example.com", "dmarc.example.co", "dmarc.example.com..",
+    "dmarc.example.com..:443", "dmarc.example.com.evil.", ".", ".:443",
+    "stats.example.org.:443", "[2001:db8::1].", "[2001:db8::1].:443",
+    "localhost..", "dmarc.example.com:", "dmarc.example.com:80x",
+    "dmarc.example.com:443:1", "dmarc.example.com 8025", "stats.example.org",
+    "stats.example.org:443", "stats.example.org:84430",
+    "stats.example.org:8444", "[2001:db8::2]", "[2001:db8::2]:80",
+    "[2001:db8::3]", "2001:db8::1", "[2001:db8::1", "[2001:db8::1]x",
+    "192.0.2.1", "192.0.2.100", "127.0.0.1.evil.example", "[::2]", ":8025", "",
+    "[]", "[::1]:"};
 
 static void
 test_accepted(void **state)
@@ -127,7 +138,9 @@ test_accepted(void **state)
 	    "dmarc.example.com:8025", "stats.example.org:8443",
 	    "STATS.example.org:08443", "stats.example.org:0000000008443",
 	    "[2001:db8::1]", "[2001:DB8::0:1]:8443", "[2001:0db8:0000::1]",
-	    "[2001:db8::2]:443", "192.0.2.10", "192.0.2.10:80"};
+	    "[2001:db8::2]:443", "192.0.2.10", "192.0.2.10:80",
+	    "dmarc.example.com.", "DMARC.example.com.:8443",
+	    "stats.example.org.:8443"};
 	struct serve_hosts *h;
 	struct err err;
 
@@ -156,6 +169,26 @@ test_accepted(void **state)
 	serve_hosts_free(h);
 }
 
+/* An entry written fully qualified is the name without its dot. */
+static void
+test_entry_dot(void **state)
+{
+	struct serve_hosts *h;
+	struct err err;
+
+	(void)state;
+	assert_int_equal(
+	    serve_hosts_parse(&h, "dmarc.example.com., a.example.:8443", &err),
+	    0);
+	assert_true(serve_host_accepted(h, "dmarc.example.com"));
+	assert_true(serve_host_accepted(h, "dmarc.example.com.:443"));
+	assert_true(serve_host_accepted(h, "a.example:8443"));
+	assert_true(serve_host_accepted(h, "a.example.:8443"));
+	assert_false(serve_host_accepted(h, "a.example:443"));
+	assert_false(serve_host_accepted(h, "dmarc.example.com.."));
+	serve_hosts_free(h);
+}
+
 /* A name of serve_hosts that is the loopback's changes nothing. */
 static void
 test_loopback_named(void **state)
@@ -176,6 +209,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse),
 	    cmocka_unit_test(test_accepted),
+	    cmocka_unit_test(test_entry_dot),
 	    cmocka_unit_test(test_loopback_named),
 	};
 
