@@ -204,6 +204,10 @@ front_read(struct front *f, const struct config *cfg, const char *users_file,
 		log_error("serve: %s", err.msg);
 		goto fail;
 	}
+	/* A Host without a port was asked at the default port of the scheme
+	 * the clients speak: HTTPS with TLS here or in a proxy in front. */
+	serve_hosts_default_port(
+	    f->hosts, cert != NULL || proxy_tls ? 443 : 80);
 	return 0;
 fail:
 	front_free(f);
@@ -261,7 +265,8 @@ static const char about[] =
     "rebinding).  A proxy that\npasses on the name it was asked for "
     "(Caddy, Traefik) needs that name in\n--serve-hosts LIST "
     "(dmarc.example.com, or NAME:PORT for that port only;\n"
-    "comma-separated).\n";
+    "comma-separated; a Host without a port is at 443 with TLS or "
+    "--proxy-tls, else\nat 80).\n";
 
 int
 cmd_serve(int argc, char **argv)

@@ -29,6 +29,7 @@ struct entry {
 struct serve_hosts {
 	struct entry v[SERVE_HOSTS_MAX];
 	size_t n;
+	long default_port; /* of a Host without one; PORT_NONE: unset */
 };
 
 /*
@@ -142,6 +143,7 @@ serve_hosts_parse(struct serve_hosts **out, const char *list, struct err *err)
 	long n;
 	int rc = 0;
 
+	h->default_port = PORT_NONE;
 	while (
 	    rc == 0 && (n = text_list_next(&list, item, sizeof(item))) >= 0) {
 		text_printable(item, shown, sizeof(shown));
@@ -170,6 +172,14 @@ serve_hosts_free(struct serve_hosts *h)
 	free(h);
 }
 
+void
+serve_hosts_default_port(struct serve_hosts *h, unsigned port)
+{
+	if (h != NULL)
+		h->default_port =
+		    port >= 1 && port <= 65535 ? (long)port : PORT_NONE;
+}
+
 int
 serve_host_accepted(const struct serve_hosts *h, const char *host)
 {
@@ -182,6 +192,9 @@ serve_host_accepted(const struct serve_hosts *h, const char *host)
 		return 1;
 	if (h == NULL || name_canon(name) < 0)
 		return 0;
+	/* No port: the scheme's, which an entry may name. */
+	if (port == PORT_NONE)
+		port = h->default_port;
 	for (size_t i = 0; i < h->n; i++)
 		if (strcasecmp(h->v[i].name, name) == 0 &&
 		    (h->v[i].port == PORT_NONE || h->v[i].port == port))

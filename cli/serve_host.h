@@ -38,6 +38,15 @@ int serve_hosts_parse(
     struct serve_hosts **out, const char *list, struct err *err);
 void serve_hosts_free(struct serve_hosts *h);
 
+/*
+ * The port a Host without one was asked at, for the entries of h (NULL:
+ * nothing done) that name a port: the default port of the scheme the
+ * clients speak, 443 when serve answers HTTPS (serve_tls_cert, or
+ * --proxy-tls: a proxy in front terminates TLS), 80 for plain HTTP.
+ * Until it is set, such a Host matches only the entries naming no port.
+ */
+void serve_hosts_default_port(struct serve_hosts *h, unsigned port);
+
 /* Whether the Host header host (NULL: none) names this machine's
  * loopback (localhost, 127.x.x.x, [::1], any port): 1, else 0. */
 int serve_host_loopback(const char *host);
@@ -46,8 +55,11 @@ int serve_host_loopback(const char *host);
  * Whether a request whose Host header is host (NULL: none) is answered:
  * host names the loopback, or an entry of h (NULL: none), without regard
  * to case, with any port when the entry names none and with its port
- * when it does ("dmarc.example.com:8443" is not answered for
- * dmarc.example.com).  A port is read as serve_host_loopback() reads it;
+ * when it does, a Host without a port being at h's default port
+ * (serve_hosts_default_port(): with 443, "dmarc.example.com:443" answers
+ * dmarc.example.com; "dmarc.example.com:8443" never does, nor does any
+ * entry naming a port while the default is unset).  A port is read as
+ * serve_host_loopback() reads it;
  * a name's one trailing dot is dropped ("dmarc.example.com.:8443" is
  * dmarc.example.com:8443, "dmarc.example.com.." is refused); IPv6
  * addresses compare as addresses ([2001:DB8:0::1] is [2001:db8::1]).

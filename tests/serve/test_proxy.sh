@@ -169,6 +169,23 @@ ask flag_host / 200 -H 'Host: other.example.com'
 ask flag_host_dot / 200 -H 'Host: other.example.com.:8025'
 ask flag_host_file / 421 -H 'Host: dmarc.example.com'
 stop hosts_flag
+# A Host without a port was asked at the scheme's default, which an
+# entry may name: 80 over plain HTTP, 443 behind --proxy-tls (and with TLS
+# here, below); a name alone still takes any port.
+start hosts_http --db "$rd" \
+	--serve-hosts 'dmarc.example.com:80, tls.example.com:443, any.example.com'
+ask http_default / 200 -H 'Host: dmarc.example.com'
+ask http_default_dot / 200 -H 'Host: dmarc.example.com.'
+ask http_explicit / 200 -H 'Host: dmarc.example.com:80'
+ask http_other_port / 421 -H 'Host: dmarc.example.com:443'
+ask http_not_tls / 421 -H 'Host: tls.example.com'
+ask http_any / 200 -H 'Host: any.example.com:443'
+stop hosts_http
+start hosts_proxy_tls --db "$rd" --proxy-tls \
+	--serve-hosts 'dmarc.example.com:443, plain.example.com:80'
+ask proxy_tls_default / 200 -H 'Host: dmarc.example.com'
+ask proxy_tls_plain / 421 -H 'Host: plain.example.com'
+stop hosts_proxy_tls
 # What serve_hosts refuses, at start, naming the entry.
 refused hosts_url --db "$rd" \
 	--serve-hosts 'dmarc.example.com, https://dmarc.example.com/'
@@ -305,7 +322,8 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 chmod 600 "$tmp/srv.key"
 
 start tls --db "$rd" --serve-tls-cert "$tmp/srv.pem" \
-	--serve-tls-key "$tmp/srv.key"
+	--serve-tls-key "$tmp/srv.key" \
+	--serve-hosts 'dmarc.example.com:443, plain.example.com:80'
 case $url in
 https://127.0.0.1:*) ;;
 *) fail "tls: serving $url, not https://127.0.0.1" ;;
@@ -317,6 +335,10 @@ grep -q '^strict-transport-security: max-age=31536000$' "$tmp/tls_home.hdr" ||
 grep -q "^content-security-policy: default-src 'none'" "$tmp/tls_home.hdr" ||
 	fail "tls: no Content-Security-Policy"
 ask tls_api /api/domains 200 --cacert "$tmp/ca.pem"
+# Over HTTPS, a Host without a port was asked at 443.
+ask tls_host / 200 --cacert "$tmp/ca.pem" -H 'Host: dmarc.example.com'
+ask tls_host_443 / 200 --cacert "$tmp/ca.pem" -H 'Host: dmarc.example.com:443'
+ask tls_host_plain / 421 --cacert "$tmp/ca.pem" -H 'Host: plain.example.com'
 # Without the CA, curl does not believe it; plain HTTP gets no answer.
 ask tls_noca / 000
 plain=$(echo "$url" | sed 's|^https:|http:|')

@@ -189,6 +189,55 @@ test_entry_dot(void **state)
 	serve_hosts_free(h);
 }
 
+/* A Host without a port was asked at the scheme's: an entry naming
+ * that port takes it, one naming another does not. */
+static void
+test_default_port(void **state)
+{
+	static const char *const list = "dmarc.example.com:443, "
+	                                "plain.example.com:80, "
+	                                "[2001:db8::2]:443, any.example.com, "
+	                                "stats.example.org:8443";
+	static const char *const https[] = {"dmarc.example.com",
+	    "DMARC.example.com.", "dmarc.example.com:443", "[2001:db8::2]",
+	    "any.example.com", "any.example.com:443", "any.example.com:8080",
+	    "stats.example.org:8443", "plain.example.com:80", "localhost"};
+	static const char *const https_no[] = {"plain.example.com",
+	    "stats.example.org", "dmarc.example.com:80", "[2001:db8::2]:80",
+	    "dmarc.example.com..", "evil.example", "evil.example:443"};
+	static const char *const http[] = {"plain.example.com",
+	    "plain.example.com.", "plain.example.com:80",
+	    "dmarc.example.com:443", "any.example.com", "any.example.com:80"};
+	static const char *const http_no[] = {"dmarc.example.com",
+	    "[2001:db8::2]", "stats.example.org", "plain.example.com:443",
+	    "evil.example", "evil.example:80"};
+	struct serve_hosts *h;
+	struct err err;
+
+	(void)state;
+	assert_int_equal(serve_hosts_parse(&h, list, &err), 0);
+	/* Unset: a Host without a port matches entries without one alone. */
+	assert_false(serve_host_accepted(h, "dmarc.example.com"));
+	assert_false(serve_host_accepted(h, "plain.example.com"));
+	assert_true(serve_host_accepted(h, "any.example.com"));
+	serve_hosts_default_port(h, 443);
+	for (size_t i = 0; i < sizeof(https) / sizeof(https[0]); i++)
+		if (!serve_host_accepted(h, https[i]))
+			fail_msg("https: '%s' refused", https[i]);
+	for (size_t i = 0; i < sizeof(https_no) / sizeof(https_no[0]); i++)
+		if (serve_host_accepted(h, https_no[i]))
+			fail_msg("https: '%s' answered", https_no[i]);
+	serve_hosts_default_port(h, 80);
+	for (size_t i = 0; i < sizeof(http) / sizeof(http[0]); i++)
+		if (!serve_host_accepted(h, http[i]))
+			fail_msg("http: '%s' refused", http[i]);
+	for (size_t i = 0; i < sizeof(http_no) / sizeof(http_no[0]); i++)
+		if (serve_host_accepted(h, http_no[i]))
+			fail_msg("http: '%s' answered", http_no[i]);
+	serve_hosts_free(h);
+	serve_hosts_default_port(NULL, 443);
+}
+
 /* A name of serve_hosts that is the loopback's changes nothing. */
 static void
 test_loopback_named(void **state)
@@ -210,6 +259,7 @@ main(void)
 	    cmocka_unit_test(test_parse),
 	    cmocka_unit_test(test_accepted),
 	    cmocka_unit_test(test_entry_dot),
+	    cmocka_unit_test(test_default_port),
 	    cmocka_unit_test(test_loopback_named),
 	};
 
