@@ -316,7 +316,7 @@ cmd_serve(int argc, char **argv)
 	struct serve_pool *pool = NULL;
 	struct httpd *h = NULL;
 	const struct config *cfg;
-	char csp[WEB_CSP_LEN], *owned = NULL;
+	char csp[WEB_CSP_LEN], *owned = NULL, *names;
 	sigset_t stop;
 	struct cliopt co;
 	struct err err;
@@ -370,11 +370,19 @@ cmd_serve(int argc, char **argv)
 		log_error("serve: %s: %s", l.text, err.msg);
 		goto fail;
 	}
-	fprintf(stderr, "dmarcsift: serving %s://%s:%u/%s\n",
+	/* The names of serve_hosts, checked at start (printable, bounded):
+	 * what the operator configured, as they are matched. */
+	names = serve_hosts_text(front.hosts);
+	fprintf(stderr, "dmarcsift: serving %s://%s:%u/%s%s%s\n",
 	    front.tls.cert != NULL ? "https" : "http", l.text, httpd_port(h),
 	    users != NULL                   ? " (login required)"
 	        : front.auth_header != NULL ? " (users named by the proxy)"
-	                                    : "");
+	                                    : "",
+	    names == NULL       ? ""
+	        : users == NULL ? "; Host also answered (serve_hosts): "
+	                        : "; serve_hosts unused with --users: ",
+	    names == NULL ? "" : names);
+	free(names);
 	while (sigwait(&stop, &sig) != 0)
 		;
 	fprintf(stderr, "dmarcsift: %s: stopping\n",

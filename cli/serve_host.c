@@ -180,6 +180,32 @@ serve_hosts_default_port(struct serve_hosts *h, unsigned port)
 		    port >= 1 && port <= 65535 ? (long)port : PORT_NONE;
 }
 
+char *
+serve_hosts_text(const struct serve_hosts *h)
+{
+	char *text;
+	size_t len = 0;
+
+	if (h == NULL)
+		return NULL;
+	text = xmalloc(SERVE_HOSTS_TEXT_MAX);
+	text[0] = '\0';
+	/* Each entry at most SERVE_HOST_MAX bytes and ", ": it fits. */
+	for (size_t i = 0; i < h->n; i++) {
+		const struct entry *e = &h->v[i];
+		int w = e->port == PORT_NONE
+		    ? snprintf(text + len, SERVE_HOSTS_TEXT_MAX - len, "%s%s",
+		          i > 0 ? ", " : "", e->name)
+		    : snprintf(text + len, SERVE_HOSTS_TEXT_MAX - len,
+		          "%s%s:%ld", i > 0 ? ", " : "", e->name, e->port);
+
+		if (w < 0 || (size_t)w >= SERVE_HOSTS_TEXT_MAX - len)
+			break;
+		len += (size_t)w;
+	}
+	return text;
+}
+
 int
 serve_host_accepted(const struct serve_hosts *h, const char *host)
 {

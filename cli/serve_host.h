@@ -47,6 +47,16 @@ void serve_hosts_free(struct serve_hosts *h);
  */
 void serve_hosts_default_port(struct serve_hosts *h, unsigned port);
 
+/*
+ * The entries of h as serve answers them, for the operator: "NAME[:PORT]"
+ * each, separated by ", ", a trailing dot dropped, an IPv6 address
+ * canonical; all validated by serve_hosts_parse(), so printable, at most
+ * SERVE_HOSTS_TEXT_MAX bytes with the NUL.  NULL when h is NULL, else
+ * the caller's: free().
+ */
+#define SERVE_HOSTS_TEXT_MAX (SERVE_HOSTS_MAX * (SERVE_HOST_MAX + 2))
+char *serve_hosts_text(const struct serve_hosts *h);
+
 /* Whether the Host header host (NULL: none) names this machine's
  * loopback (localhost, 127.x.x.x, [::1], any port): 1, else 0. */
 int serve_host_loopback(const char *host);

@@ -51,7 +51,7 @@ far='--interface 127.0.0.2'
 # --- The user a trusted proxy names. ----------------------------------------
 start hdr --db "$rd" --serve-auth-header X-Remote-User \
 	--serve-trusted-proxies '10.0.0.0/8, 127.0.0.1'
-expect hdr "$tmp/hdr.log" 'users named by the proxy'
+expect hdr "$tmp/hdr.log" 'users named by the proxy\)$'
 ask alice / 200 -H 'X-Remote-User: alice'
 expect alice out '<a href="/domain/example.com">example.com</a>'
 ask alice_api /api/domain/example.com 200 -H 'x-remote-user: alice'
@@ -128,6 +128,8 @@ start hosts --db "$rd" --serve-auth-header X-Remote-User \
 	--serve-trusted-proxies 127.0.0.1 \
 	--serve-hosts 'dmarc.example.com, stats.example.org:8443,[2001:db8::1]'
 port=${url##*:}
+# The startup line says the names, as they are matched.
+expect hosts "$tmp/hosts.log" '^dmarcsift: serving http://127\.0\.0\.1:[0-9]+/ \(users named by the proxy\); Host also answered \(serve_hosts\): dmarc\.example\.com, stats\.example\.org:8443, \[2001:db8::1\]$'
 ask host_named / 200 -H 'X-Remote-User: alice' -H 'Host: dmarc.example.com'
 expect host_named out '<a href="/domain/example.com">example.com</a>'
 ask host_case /api/domains 200 -H 'X-Remote-User: alice' \
@@ -167,6 +169,7 @@ start hosts_flag --config "$tmp/hosts.conf" --db "$rd" \
 	--serve-hosts other.example.com.
 ask flag_host / 200 -H 'Host: other.example.com'
 ask flag_host_dot / 200 -H 'Host: other.example.com.:8025'
+expect hosts_flag "$tmp/hosts_flag.log" '^dmarcsift: serving http://[^ ]*/; Host also answered \(serve_hosts\): other\.example\.com$'
 ask flag_host_file / 421 -H 'Host: dmarc.example.com'
 stop hosts_flag
 # A Host without a port was asked at the scheme's default, which an
@@ -233,7 +236,10 @@ refute hdr_far_tls err 'not a loopback address'
 # --- The client a trusted proxy names, and the login limit. -----------------
 openssl passwd -6 -salt abcdefgh 'correct horse' |
 	sed 's/^/alice:/' >"$tmp/users"
-start xff --db "$rd" --users "$tmp/users" --serve-trusted-proxies 127.0.0.1
+start xff --db "$rd" --users "$tmp/users" --serve-trusted-proxies 127.0.0.1 \
+	--serve-hosts dmarc.example.com
+# With passwords, every Host is answered: the startup line says so.
+expect xff "$tmp/xff.log" '\(login required\); serve_hosts unused with --users: dmarc\.example\.com$'
 # 10 wrong passwords from 203.0.113.7 behind the proxy, then 429 for it:
 # its own header to the left of its address changes nothing.
 i=0

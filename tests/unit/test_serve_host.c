@@ -14,6 +14,7 @@
 #include "serve_host.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The setting of the tests below. */
@@ -238,6 +239,52 @@ test_default_port(void **state)
 	serve_hosts_default_port(NULL, 443);
 }
 
+/* The entries as the startup line shows them: as they are matched. */
+static void
+test_text(void **state)
+{
+	char list[SERVE_HOSTS_MAX * (SERVE_HOST_MAX + 1) + 1], *text;
+	struct serve_hosts *h;
+	struct err err;
+	size_t n;
+
+	(void)state;
+	assert_null(serve_hosts_text(NULL));
+	assert_int_equal(serve_hosts_parse(&h, HOSTS, &err), 0);
+	text = serve_hosts_text(h);
+	assert_non_null(text);
+	assert_string_equal(text,
+	    "dmarc.example.com, Stats.Example.ORG:8443, [2001:db8::1], "
+	    "[2001:db8::2]:443, 192.0.2.10");
+	free(text);
+	serve_hosts_free(h);
+	assert_int_equal(
+	    serve_hosts_parse(
+	        &h, " dmarc.example.com.:08443 ,[2001:DB8:0::1]:443", &err),
+	    0);
+	text = serve_hosts_text(h);
+	assert_non_null(text);
+	assert_string_equal(text, "dmarc.example.com:8443, [2001:db8::1]:443");
+	free(text);
+	serve_hosts_free(h);
+	/* The most there can be, whole: SERVE_HOSTS_MAX of the longest. */
+	list[0] = '\0';
+	for (int i = 0; i < SERVE_HOSTS_MAX; i++) {
+		n = strlen(list);
+		memset(list + n, 'a' + i % 26, SERVE_HOST_MAX - 6);
+		memcpy(list + n + SERVE_HOST_MAX - 6, ":65535,", 8);
+	}
+	assert_int_equal(serve_hosts_parse(&h, list, &err), 0);
+	text = serve_hosts_text(h);
+	assert_non_null(text);
+	n = strlen(text);
+	assert_int_equal(n, SERVE_HOSTS_MAX * (SERVE_HOST_MAX + 2) - 2);
+	assert_true(n < SERVE_HOSTS_TEXT_MAX);
+	assert_string_equal(text + n - 7, "f:65535");
+	free(text);
+	serve_hosts_free(h);
+}
+
 /* A name of serve_hosts that is the loopback's changes nothing. */
 static void
 test_loopback_named(void **state)
@@ -260,6 +307,7 @@ main(void)
 	    cmocka_unit_test(test_accepted),
 	    cmocka_unit_test(test_entry_dot),
 	    cmocka_unit_test(test_default_port),
+	    cmocka_unit_test(test_text),
 	    cmocka_unit_test(test_loopback_named),
 	};
 
