@@ -58,7 +58,8 @@ void serve_hosts_default_port(struct serve_hosts *h, unsigned port);
 char *serve_hosts_text(const struct serve_hosts *h);
 
 /* Whether the Host header host (NULL: none) names this machine's
- * loopback (localhost, 127.x.x.x, [::1], any port): 1, else 0. */
+ * loopback (localhost, 127.x.x.x, [::1], any port; "localhost." too, a
+ * trailing dot dropped as by serve_host_accepted()): 1, else 0. */
 int serve_host_loopback(const char *host);
 
 /*
@@ -69,11 +70,10 @@ int serve_host_loopback(const char *host);
  * (serve_hosts_default_port(): with 443, "dmarc.example.com:443" answers
  * dmarc.example.com; "dmarc.example.com:8443" never does, nor does any
  * entry naming a port while the default is unset).  A port is read as
- * serve_host_loopback() reads it;
- * a name's one trailing dot is dropped ("dmarc.example.com.:8443" is
- * dmarc.example.com:8443, "dmarc.example.com.." is refused); IPv6
- * addresses compare as addresses ([2001:DB8:0::1] is [2001:db8::1]).
- * 1, else 0.
+ * serve_host_loopback() reads it; a name's one trailing dot is dropped
+ * ("dmarc.example.com.:8443" is dmarc.example.com:8443,
+ * "dmarc.example.com.." is refused); IPv6 addresses compare as addresses
+ * ([2001:DB8:0::1] is [2001:db8::1]).  1, else 0.
  */
 int serve_host_accepted(const struct serve_hosts *h, const char *host);
 
