@@ -54,8 +54,12 @@ named_here(const char *host)
 	size_t n = strlen(HOST_NAME);
 	const char *port;
 
-	if (strncasecmp(host, HOST_NAME, n) == 0)
+	if (strncasecmp(host, HOST_NAME, n) == 0) {
+		/* The trailing dot of a fully qualified name. */
+		if (host[n] == '.')
+			n++;
 		return host[n] == '\0' || host[n] == ':';
+	}
 	if (host[0] != '[' || (port = strstr(host, "]:")) == NULL)
 		return 0;
 	port += 2;
