@@ -18,6 +18,7 @@
 #include "log.h"
 #include "owned.h"
 #include "serve_auth.h"
+#include "serve_cache.h"
 #include "serve_host.h"
 #include "serve_pool.h"
 #include "serve_routes.h"
@@ -346,6 +347,7 @@ cmd_serve(int argc, char **argv)
 	routes.users = users;
 	routes.auth_header = front.auth_header;
 	routes.hosts = front.hosts;
+	routes.cache = serve_cache_new(SERVE_CACHE_ENTRIES, SERVE_CACHE_BYTES);
 	ho.lim.threads = (unsigned)threads;
 	ho.lim.connections = SERVE_CONNECTIONS;
 	ho.lim.per_ip = SERVE_PER_IP;
@@ -389,11 +391,13 @@ cmd_serve(int argc, char **argv)
 	    sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	httpd_stop(h);
 	serve_pool_close(pool);
+	serve_cache_free(routes.cache);
 	serve_users_free(users);
 	front_free(&front);
 	return EXIT_OK;
 fail:
 	serve_pool_close(pool);
+	serve_cache_free(routes.cache);
 	serve_users_free(users);
 	front_free(&front);
 	return EXIT_CANNOT_RUN;

@@ -3,6 +3,7 @@
 
 #include "advise.h"
 #include "analysis_env.h"
+#include "db.h"
 #include "browse.h"
 #include "digest.h"
 #include "digest_render.h"
@@ -12,6 +13,7 @@
 #include "owned.h"
 #include "serve_auth.h"
 #include "serve_browse.h"
+#include "serve_cache.h"
 #include "serve_host.h"
 #include "serve_metrics.h"
 #include "serve_pool.h"
@@ -24,6 +26,94 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* What a costly page's answer is kept by (serve_cache.h): all it is
+ * computed from but the database, as bytes zeroed first, so that equal
+ * requests make equal keys. */
+struct page_key {
+	int page, json, asked, pct, days;
+	int64_t until;
+	char domain[DOMAIN_MAX];
+	char p[12], sp[12], np[12], t[2], policy[96];
+	char name[16], query[64];
+};
+
+/* A request's key and, once read, the stamp of its snapshot; cache NULL:
+ * not kept. */
+struct memo {
+	struct serve_cache *cache;
+	struct page_key key;
+	char stamp[SERVE_CACHE_STAMP_MAX];
+};
+
+static void
+memo_init(struct memo *m, struct serve_cache *cache,
+    const struct serve_target *t, const struct web_period *p, int json)
+{
+	struct page_key *k = &m->key;
+
+	memset(m, 0, sizeof(*m));
+	m->cache = cache;
+	k->page = (int)t->page;
+	k->json = json;
+	k->asked = t->whatif.asked;
+	k->pct = t->whatif.pct;
+	k->days = p->days;
+	k->until = p->until;
+	snprintf(k->domain, sizeof(k->domain), "%s", t->domain);
+	snprintf(k->p, sizeof(k->p), "%s", t->whatif.p);
+	snprintf(k->sp, sizeof(k->sp), "%s", t->whatif.sp);
+	snprintf(k->np, sizeof(k->np), "%s", t->whatif.np);
+	snprintf(k->t, sizeof(k->t), "%s", t->whatif.t);
+	snprintf(k->policy, sizeof(k->policy), "%s", t->whatif.policy);
+	snprintf(k->name, sizeof(k->name), "%s", p->name);
+	snprintf(k->query, sizeof(k->query), "%s", p->query);
+}
+
+/*
+ * With e attached, before the page is computed: 1 with *out the answer
+ * kept for the same request and data, else 0, the snapshot's stamp noted
+ * for memo_keep().  The transaction gets its id here, before the
+ * temporary tables of the classes would give it one, and the cache is
+ * told it is serve's own (it writes nothing else: serve only reads).  A
+ * stamp that cannot be read or is too long: not kept.
+ */
+static int
+memo_hit(struct memo *m, struct analysis_env *e, struct httpd_reply *out)
+{
+	struct err err;
+	char *s = NULL, *sp;
+	unsigned long long xid;
+
+	if (m == NULL || m->cache == NULL)
+		return 0;
+	if (db_value(e->db,
+	        "SELECT txid_current() || ' ' || pg_current_snapshot()", 0,
+	        NULL, &s, &err) < 0 ||
+	    s == NULL || (sp = strchr(s, ' ')) == NULL ||
+	    strlen(sp + 1) >= sizeof(m->stamp)) {
+		free(s);
+		m->cache = NULL;
+		return 0;
+	}
+	xid = strtoull(s, NULL, 10);
+	snprintf(m->stamp, sizeof(m->stamp), "%s", sp + 1);
+	free(s);
+	serve_cache_own(m->cache, xid);
+	if (!serve_cache_get(m->cache, &m->key, sizeof(m->key), m->stamp, out))
+		return 0;
+	out->note = "kept";
+	return 1;
+}
+
+/* Keeps the answer just made, under the stamp memo_hit() read. */
+static void
+memo_keep(struct memo *m, const struct httpd_reply *out)
+{
+	if (m != NULL && m->cache != NULL && m->stamp[0] != '\0')
+		serve_cache_put(
+		    m->cache, &m->key, sizeof(m->key), m->stamp, out);
+}
 
 /* The digest of `report` for domain (NULL: the owner's domains). */
 static int
@@ -45,34 +135,38 @@ digest_of(struct analysis_env *e, const char *domain,
 
 static void
 domains_page(struct analysis_env *e, const struct web_period *p, int json,
-    struct httpd_reply *out, int *broken)
+    struct memo *m, struct httpd_reply *out, int *broken)
 {
 	struct digest *dg = NULL;
 	struct err err;
 	char *buf = NULL;
 	size_t len = 0;
-	int rc = 0;
 	FILE *fp;
 
 	/* attach says what failed itself. */
-	if (analysis_env_attach(e, e->db, NULL, p->until, p->days) < 0 ||
-	    (rc = digest_of(e, NULL, p, &dg, &err)) < 0) {
-		if (rc < 0)
-			log_error("%s", err.msg);
-		*broken = 1;
-		serve_fail(out, json, 500, "Internal error",
-		    "the database failed; the log says why");
-		digest_free(dg);
+	if (analysis_env_attach(e, e->db, NULL, p->until, p->days) < 0)
+		goto failed;
+	if (memo_hit(m, e, out))
 		return;
+	if (digest_of(e, NULL, p, &dg, &err) < 0) {
+		log_error("%s", err.msg);
+		goto failed;
 	}
 	if ((fp = open_memstream(&buf, &len)) != NULL) {
 		if (json)
 			digest_json(fp, dg);
 		else
 			web_html_domains(fp, dg, p);
-		(void)serve_reply_stream(
-		    out, fp, &buf, &len, 200, json ? SERVE_JSON : SERVE_HTML);
+		if (serve_reply_stream(out, fp, &buf, &len, 200,
+		        json ? SERVE_JSON : SERVE_HTML) == 0)
+			memo_keep(m, out);
 	}
+	digest_free(dg);
+	return;
+failed:
+	*broken = 1;
+	serve_fail(out, json, 500, "Internal error",
+	    "the database failed; the log says why");
 	digest_free(dg);
 }
 
@@ -107,7 +201,7 @@ broken:
 static void
 domain_page(struct analysis_env *e, const char *domain,
     const struct web_period *p, const struct web_whatif *wf, int json,
-    struct httpd_reply *out, int *broken)
+    struct memo *m, struct httpd_reply *out, int *broken)
 {
 	struct sender_list senders = {0};
 	struct sources_query q = {0};
@@ -121,7 +215,8 @@ domain_page(struct analysis_env *e, const char *domain,
 	FILE *fp;
 
 	memset(&a, 0, sizeof(a));
-	if (!serve_domain_attach(e, domain, p, json, out, broken))
+	if (!serve_domain_attach(e, domain, p, json, out, broken) ||
+	    memo_hit(m, e, out))
 		return;
 	/* What `dmarcsift sources` reads. */
 	q.domain = domain;
@@ -162,8 +257,9 @@ domain_page(struct analysis_env *e, const char *domain,
 			web_json_domain(fp, &v, dg);
 		else
 			web_html_domain(fp, &v);
-		(void)serve_reply_stream(
-		    out, fp, &buf, &len, 200, json ? SERVE_JSON : SERVE_HTML);
+		if (serve_reply_stream(out, fp, &buf, &len, 200,
+		        json ? SERVE_JSON : SERVE_HTML) == 0)
+			memo_keep(m, out);
 	}
 	goto done;
 failed:
@@ -191,14 +287,15 @@ style(struct httpd_reply *out, int private)
 /* One try at the page, on the connection e. */
 static void
 page(struct analysis_env *e, const struct serve_target *t,
-    const struct web_period *p, int json, struct httpd_reply *out, int *broken)
+    const struct web_period *p, int json, struct memo *m,
+    struct httpd_reply *out, int *broken)
 {
 	switch (t->page) {
 	case SERVE_PAGE_DOMAINS:
-		domains_page(e, p, json, out, broken);
+		domains_page(e, p, json, m, out, broken);
 		break;
 	case SERVE_PAGE_DOMAIN:
-		domain_page(e, t->domain, p, NULL, json, out, broken);
+		domain_page(e, t->domain, p, NULL, json, m, out, broken);
 		break;
 	case SERVE_PAGE_WHATIF:
 		if (json)
@@ -206,7 +303,7 @@ page(struct analysis_env *e, const struct serve_target *t,
 			    e, t->domain, p, &t->whatif, out, broken);
 		else
 			domain_page(
-			    e, t->domain, p, &t->whatif, 0, out, broken);
+			    e, t->domain, p, &t->whatif, 0, m, out, broken);
 		break;
 	case SERVE_PAGE_SOURCE:
 		serve_source_page(e, t->domain, t->ip, p, json, out, broken);
@@ -282,7 +379,8 @@ route(const struct serve_routes *r, const struct httpd_request *rq, int json,
 	struct serve_target t;
 	struct web_period p;
 	struct analysis_env *e;
-	int broken = 0, status;
+	struct memo m;
+	int broken = 0, status, costly;
 	int login = r->users != NULL || r->auth_header != NULL;
 
 	if (r->users != NULL) {
@@ -319,6 +417,11 @@ route(const struct serve_routes *r, const struct httpd_request *rq, int json,
 	}
 	if (t.page == SERVE_PAGE_SOURCE)
 		p.domain = t.domain;
+	/* The costly pages are kept while the database is unchanged (the
+	 * what-if's JSON, advise's alone, is not costly enough). */
+	costly = t.page == SERVE_PAGE_DOMAINS || t.page == SERVE_PAGE_DOMAIN ||
+	    (t.page == SERVE_PAGE_WHATIF && !json);
+	memo_init(&m, costly ? r->cache : NULL, &t, &p, json);
 	/* A page that failed is tried once more on a fresh connection: the
 	 * database server may have restarted since the last page. */
 	for (int tries = 0; tries < 2; tries++) {
@@ -333,7 +436,7 @@ route(const struct serve_routes *r, const struct httpd_request *rq, int json,
 			return;
 		}
 		broken = 0;
-		page(e, &t, &p, json, out, &broken);
+		page(e, &t, &p, json, &m, out, &broken);
 		serve_pool_give(r->pool, e, broken);
 		if (!broken)
 			break;

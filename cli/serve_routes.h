@@ -39,6 +39,7 @@
 struct analysis_env;
 struct httpd_reply;
 struct httpd_request;
+struct serve_cache;
 struct serve_hosts;
 struct serve_pool;
 struct serve_users;
@@ -52,6 +53,9 @@ struct serve_routes {
 	/* The names answered besides the loopback's (serve_hosts); NULL:
 	 * none. */
 	const struct serve_hosts *hosts;
+	/* The answers of the costly pages, kept while the database is
+	 * unchanged (serve_cache.h); NULL: none kept. */
+	struct serve_cache *cache;
 };
 
 /*

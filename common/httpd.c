@@ -56,6 +56,7 @@ struct httpd_request {
 	int placed, from_proxy; /* client known; peer a trusted proxy */
 	char user[LOG_USER]; /* escaped; "" for none */
 	const char *why; /* of a refusal, static */
+	const char *note; /* how it was answered, static */
 	char target[LOG_TARGET]; /* printable, cut */
 	size_t target_len; /* as sent */
 	const char *method, *path; /* the library's, during the handler */
@@ -261,7 +262,7 @@ done(void *cls, struct MHD_Connection *c, void **con_cls,
 	else
 		snprintf(status, sizeof(status), "-");
 	n = snprintf(line, sizeof(line),
-	    "%s %s %s %s %zu %lldms%s%s%s%s%s%s%s\n", httpd_client(rq),
+	    "%s %s %s %s %zu %lldms%s%s%s%s%s%s%s%s%s\n", httpd_client(rq),
 	    rq->method_log, rq->target, status, rq->bytes, ms,
 	    rq->user[0] != '\0' ? " user=" : "", rq->user,
 	    rq->from_proxy ? " via=" : "", rq->from_proxy ? rq->peer : "",
@@ -269,7 +270,8 @@ done(void *cls, struct MHD_Connection *c, void **con_cls,
 	    rq->why != NULL                                     ? ")"
 	        : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
 	        : toe == MHD_REQUEST_TERMINATED_COMPLETED_OK    ? ""
-	                                                        : " (cut off)");
+	                                                        : " (cut off)",
+	    rq->note != NULL ? " " : "", rq->note != NULL ? rq->note : "");
 	if (n > 0)
 		(void)!write(STDERR_FILENO, line,
 		    (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
@@ -360,6 +362,7 @@ answer(struct httpd_request *rq, struct httpd_reply *rp)
 	if (rp->user != NULL)
 		user_text(rp->user, rq->user, sizeof(rq->user));
 	rq->why = rp->why;
+	rq->note = rp->note;
 	rq->bytes = strcmp(rq->method, "HEAD") == 0 ? 0 : rp->len;
 	ret = MHD_queue_response(rq->conn, (unsigned)rp->status, r);
 	MHD_destroy_response(r);

@@ -87,6 +87,9 @@ struct httpd_reply {
 	 * bytes; escaped there), and why it was refused (a sentence of
 	 * ours); NULL for none. */
 	const char *user, *why;
+	/* For the log line too: a word of ours on how it was answered
+	 * ("kept": from serve's cache); NULL for none. */
+	const char *note;
 };
 
 typedef void (*httpd_handler)(

@@ -9,6 +9,9 @@ ds_unit_test(test_httpd_proxy LIBS dshttpd)
 # file is compiled in).
 ds_unit_test(test_serve_host SOURCES ${DS_SRC}/cli/serve_host.c)
 target_include_directories(test_serve_host PRIVATE ${DS_SRC}/cli)
+# The answers of serve's costly pages kept per snapshot (cli/serve_cache.c).
+ds_unit_test(test_serve_cache SOURCES ${DS_SRC}/cli/serve_cache.c)
+target_include_directories(test_serve_cache PRIVATE ${DS_SRC}/cli)
 
 # dmarcsift serve (issue 14): the real binary as the read-only role against
 # a real PostgreSQL, asked with curl (status codes, security headers,

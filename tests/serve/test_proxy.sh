@@ -89,7 +89,8 @@ ask maxlen / 200 -H "X-Remote-User: $(head -c 256 /dev/zero | tr '\0' a)"
 stop hdr
 grep -q '^127\.0\.0\.1 GET / 200 [0-9]* [0-9]*ms user=alice via=127\.0\.0\.1$' \
 	"$tmp/hdr.log" || fail "hdr: no log line of alice's page"
-grep -q '^127\.0\.0\.1 GET / 200 [0-9]* [0-9]*ms user=Eve%20Doe%22%20500%20x%3D%C3%BC via=127\.0\.0\.1$' \
+# (The page may be the one kept from alice's request: serve_cache.h.)
+grep -q '^127\.0\.0\.1 GET / 200 [0-9]* [0-9]*ms user=Eve%20Doe%22%20500%20x%3D%C3%BC via=127\.0\.0\.1\( kept\)\{0,1\}$' \
 	"$tmp/hdr.log" || fail "hdr: the odd user is not escaped in the log"
 grep -q '^127\.0\.0\.1 GET / 403 [0-9]* [0-9]*ms via=127\.0\.0\.1 (no user header from the proxy)$' \
 	"$tmp/hdr.log" || fail "hdr: no log line saying the header was missing"

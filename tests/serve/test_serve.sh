@@ -670,6 +670,47 @@ grep -q '^127\.0\.0\.1 GET /%1b%5b31m?q=%e2%80%ae 404 ' "$tmp/main.log" ||
 if LC_ALL=C grep -q "$(printf '\033')" "$tmp/main.log"; then
 	fail "log: an escape character reached the log"
 fi
+# --- The costly pages are kept while the database is unchanged. -----------
+# Asked again with nothing written since, a domain page is the answer kept
+# (the log line says "kept"), byte for byte; a report stored, or any other
+# write, makes the next one computed afresh (cli/serve_cache.h).
+kept_lines() {
+	grep -c "^127\.0\.0\.1 GET $1 200 [0-9]* [0-9]*ms kept\$" \
+		"$tmp/main.log"
+}
+status kept_1 /api/domain/example.com 200
+n0=$(kept_lines /api/domain/example.com)
+status kept_2 /api/domain/example.com 200
+eq "kept: the second answer is the kept one" \
+	"$(kept_lines /api/domain/example.com)" $((n0 + 1))
+cmp -s "$tmp/kept_1.out" "$tmp/kept_2.out" ||
+	fail "kept: the kept answer differs from the first"
+status kept_html_1 /domain/example.com 200
+m0=$(kept_lines /domain/example.com)
+status kept_html_2 /domain/example.com 200
+cmp -s "$tmp/kept_html_1.out" "$tmp/kept_html_2.out" ||
+	fail "kept: the kept page differs from the first"
+eq "kept: the page too" "$(kept_lines /domain/example.com)" $((m0 + 1))
+# A report about example.com: 5 messages more from 192.0.2.1.
+hostile "$tmp/more.xml" more-1 'More Org' example.com x.test y.test
+run kept_ingest 0 ingest -q --db "$db" "$tmp/more.xml"
+status kept_3 /api/domain/example.com 200
+eq "kept: not after a report was stored" \
+	"$(kept_lines /api/domain/example.com)" $((n0 + 1))
+cmp -s "$tmp/kept_2.out" "$tmp/kept_3.out" &&
+	fail "kept: the answer after a report was stored is the old one"
+status kept_4 /api/domain/example.com 200
+eq "kept: the new answer is kept" \
+	"$(kept_lines /api/domain/example.com)" $((n0 + 2))
+run cli_sources_more 0 sources --db "$db" --offline --json \
+	--domain example.com
+same kept_4 .sources cli_sources_more
+# A write that is no report: a table made and dropped.
+q "CREATE TABLE kept_probe (x int); DROP TABLE kept_probe" >/dev/null
+status kept_5 /api/domain/example.com 200
+eq "kept: not after another write" \
+	"$(kept_lines /api/domain/example.com)" $((n0 + 2))
+
 stop main
 
 # --- Where it may listen, and the login. ------------------------------------
