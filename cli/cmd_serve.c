@@ -23,6 +23,7 @@
 #include "serve_pool.h"
 #include "serve_routes.h"
 #include "serve_tls.h"
+#include "serve_warm.h"
 #include "web_render.h"
 
 #include <arpa/inet.h>
@@ -274,7 +275,7 @@ cmd_serve(int argc, char **argv)
 {
 	struct listen l;
 	const char *users_file = NULL;
-	int proxy_tls = 0, threads = 4, timeout = 30, rc, sig;
+	int proxy_tls = 0, threads = 4, timeout = 30, warm = 60, rc, sig;
 	const struct cliopt_opt opts[] = {
 	    CLIOPT_OPT_CALL("listen", "ADDR:PORT", &l, listen_arg,
 	        "where to listen (default " DEFAULT_LISTEN ")"),
@@ -289,6 +290,9 @@ cmd_serve(int argc, char **argv)
 	    CLIOPT_OPT_NUMBER("timeout", 0, "SECONDS", &timeout, 1, 3600,
 	        "close a connection silent this long, a request sent too "
 	        "slowly too (default 30)"),
+	    CLIOPT_OPT_NUMBER("warm", 0, "SECONDS", &warm, 0, 86400,
+	        "every SECONDS, compute / and the busiest domains' pages "
+	        "again if the database changed (default 60; 0: when asked)"),
 	    CLIOPT_OPT_END,
 	};
 	const struct cliopt_cmd cmd = {
@@ -300,7 +304,8 @@ cmd_serve(int argc, char **argv)
 	             "                       [--serve-tls-cert FILE "
 	             "--serve-tls-key FILE]\n"
 	             "                       [--threads N] [--timeout "
-	             "SECONDS] [--db CONNINFO]\n",
+	             "SECONDS] [--warm SECONDS]\n"
+	             "                       [--db CONNINFO]\n",
 	    .about = about,
 	    .opts = opts,
 	    .groups = CLIOPT_G_COMMON | CLIOPT_G_DATABASE | CLIOPT_G_ANALYSIS |
@@ -316,6 +321,7 @@ cmd_serve(int argc, char **argv)
 	struct serve_routes routes = {0};
 	struct serve_pool *pool = NULL;
 	struct httpd *h = NULL;
+	struct serve_warm *warmer = NULL;
 	const struct config *cfg;
 	char csp[WEB_CSP_LEN], *owned = NULL, *names;
 	sigset_t stop;
@@ -385,10 +391,15 @@ cmd_serve(int argc, char **argv)
 	                        : "; serve_hosts unused with --users: ",
 	    names == NULL ? "" : names);
 	free(names);
+	/* After the signal mask: the thread inherits it.  Without a thread,
+	 * pages are computed when asked, as before. */
+	if (warm > 0)
+		(void)serve_warm_start(&warmer, &routes, (unsigned)warm);
 	while (sigwait(&stop, &sig) != 0)
 		;
 	fprintf(stderr, "dmarcsift: %s: stopping\n",
 	    sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	serve_warm_stop(warmer);
 	httpd_stop(h);
 	serve_pool_close(pool);
 	serve_cache_free(routes.cache);

@@ -3,10 +3,11 @@
 
 #include "advise.h"
 #include "analysis_env.h"
-#include "db.h"
 #include "browse.h"
+#include "db.h"
 #include "digest.h"
 #include "digest_render.h"
+#include "domain.h"
 #include "err.h"
 #include "httpd.h"
 #include "log.h"
@@ -26,6 +27,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 /* What a costly page's answer is kept by (serve_cache.h): all it is
  * computed from but the database, as bytes zeroed first, so that equal
@@ -468,4 +471,105 @@ serve_handle(void *arg, const struct httpd_request *rq, struct httpd_reply *out)
 		return;
 	route(r, rq, json, out);
 	out->user = user;
+}
+
+_Static_assert(SERVE_WARM_DOMAINS == 16, "the LIMIT of serve_routes_warm()");
+
+/* The domains of a warm pass, checked as a page's path is. */
+struct warm_list {
+	char v[SERVE_WARM_DOMAINS][DOMAIN_MAX];
+	size_t n;
+};
+
+static int
+on_warm_domain(void *arg, int ncols, const char *const *c, struct err *err)
+{
+	struct warm_list *l = arg;
+	struct err ignored;
+
+	(void)err;
+	/* A stranger's name that is no domain has no page to keep. */
+	if (ncols == 1 && c[0] != NULL && l->n < SERVE_WARM_DOMAINS &&
+	    domain_check(c[0], l->v[l->n], sizeof(l->v[0]), &ignored) == 0)
+		l->n++;
+	return 0;
+}
+
+/* One page of a warm pass (path for the log line): computed unless kept. */
+static void
+warm_page(const struct serve_routes *r, const struct serve_target *t,
+    const struct web_period *p, const char *path)
+{
+	struct httpd_reply out;
+	struct analysis_env *e;
+	struct timespec t0, t1;
+	struct memo m;
+	char line[64 + DOMAIN_MAX];
+	int broken = 0, n;
+
+	memset(&out, 0, sizeof(out));
+	if ((e = serve_pool_take(r->pool)) == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memo_init(&m, r->cache, t, p, 0);
+	page(e, t, p, 0, &m, &out, &broken);
+	serve_pool_give(r->pool, e, broken);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* Computed afresh (a page not found is not kept, nor said). */
+	if (out.note == NULL && out.status == 200) {
+		n = snprintf(line, sizeof(line), "warm GET %s %d %zu %lldms\n",
+		    path, out.status, out.len,
+		    (long long)(t1.tv_sec - t0.tv_sec) * 1000 +
+		        (t1.tv_nsec - t0.tv_nsec) / 1000000);
+		/* One write: the request lines of other threads go between. */
+		if (n > 0 && (size_t)n < sizeof(line))
+			(void)!write(STDERR_FILENO, line, (size_t)n);
+	}
+	if (!out.body_static)
+		free(out.body);
+}
+
+void
+serve_routes_warm(const struct serve_routes *r)
+{
+	struct analysis_env *e;
+	struct serve_target t;
+	struct web_period p;
+	struct warm_list l;
+	struct err err;
+	char since[24], until[24], path[16 + DOMAIN_MAX];
+	const char *params[] = {since, until};
+	int rc;
+
+	if (r->cache == NULL)
+		return;
+	serve_period_default(&p);
+	memset(&t, 0, sizeof(t));
+	t.page = SERVE_PAGE_DOMAINS;
+	warm_page(r, &t, &p, "/");
+	/* The domains reports name most in the period (the reports, not
+	 * their records: a few thousand rows a month). */
+	memset(&l, 0, sizeof(l));
+	snprintf(since, sizeof(since), "%lld", (long long)p.since);
+	snprintf(until, sizeof(until), "%lld", (long long)p.until);
+	if ((e = serve_pool_take(r->pool)) == NULL)
+		return;
+	rc = db_each(e->db,
+	    "SELECT lower(domain) FROM reports WHERE date_end > "
+	    "to_timestamp($1::bigint) AND date_begin < "
+	    "to_timestamp($2::bigint) "
+	    "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 16", /* WARM_DOMAINS */
+	    2, params, on_warm_domain, &l, &err);
+	serve_pool_give(r->pool, e, rc < 0);
+	if (rc < 0) {
+		log_error("serve: keeping pages warm: %s", err.msg);
+		return;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		memset(&t, 0, sizeof(t));
+		t.page = SERVE_PAGE_DOMAIN;
+		snprintf(t.domain, sizeof(t.domain), "%s", l.v[i]);
+		snprintf(path, sizeof(path), "/domain/%s", l.v[i]);
+		warm_page(r, &t, &p, path);
+	}
 }

@@ -68,6 +68,19 @@ struct serve_routes {
 int serve_domain_attach(struct analysis_env *e, const char *domain,
     const struct web_period *p, int json, struct httpd_reply *out, int *broken);
 
+/* The most domains whose pages serve_routes_warm() keeps. */
+#define SERVE_WARM_DOMAINS 16
+
+/*
+ * One pass of keeping the costly pages warm (serve_warm.h): `/` and the
+ * pages of the SERVE_WARM_DOMAINS domains with the most reports in the
+ * default period, in HTML, each computed unless its answer is kept for
+ * the database as it is now, over a connection of the pool taken for that
+ * page only.  A page computed gets a line on stderr as a request does
+ * ("warm" for the client).  Nothing without a cache.
+ */
+void serve_routes_warm(const struct serve_routes *r);
+
 /* The httpd_handler of serve; arg is a struct serve_routes. */
 void serve_handle(
     void *arg, const struct httpd_request *rq, struct httpd_reply *out);

@@ -17,6 +17,16 @@
 /* A period asked for without ?since=. */
 #define DEFAULT_DAYS 30
 
+void
+serve_period_default(struct web_period *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->days = DEFAULT_DAYS;
+	snprintf(p->name, sizeof(p->name), "%dd", DEFAULT_DAYS);
+	p->until = analysis_default_until();
+	p->since = p->until - (int64_t)p->days * CLOCK_DAY;
+}
+
 const char *
 serve_period_of(const struct httpd_request *rq, struct web_period *p)
 {
@@ -25,10 +35,7 @@ serve_period_of(const struct httpd_request *rq, struct web_period *p)
 	char day[16];
 	size_t o = 0;
 
-	memset(p, 0, sizeof(*p));
-	p->days = DEFAULT_DAYS;
-	snprintf(p->name, sizeof(p->name), "%dd", DEFAULT_DAYS);
-	p->until = analysis_default_until();
+	serve_period_default(p);
 	/* An empty field of the form is a value left out. */
 	if (since != NULL && since[0] != '\0') {
 		if ((p->days = cliopt_days(since)) < 0)

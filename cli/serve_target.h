@@ -56,6 +56,10 @@ struct serve_target {
 const char *serve_target_of(const struct httpd_request *rq, const char *path,
     int json, struct serve_target *t, int *status);
 
+/* The period of a page that names none: 30 days up to
+ * analysis_default_until(). */
+void serve_period_default(struct web_period *p);
+
 /* ?since= and ?until= of rq into *p, checked as --since and --until are
  * (cliopt_days(), cliopt_date()); default 30 days up to
  * analysis_default_until().  NULL, or what is wrong (a 400). */

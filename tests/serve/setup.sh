@@ -58,11 +58,14 @@ serve_db() {
 }
 
 # start NAME ARGS...: serve ARGS in the background, its stderr in
-# $tmp/NAME.log; waits until it listens: $pid, $url.
+# $tmp/NAME.log; waits until it listens: $pid, $url.  Pages are computed
+# when asked, so that a test knows which answer is kept, unless $warm
+# says every how many seconds (--warm).
 start() {
 	s_name=$1
 	shift
-	"$bin" serve --listen 127.0.0.1:0 "$@" 2>"$tmp/$s_name.log" &
+	"$bin" serve --listen 127.0.0.1:0 --warm "${warm:-0}" "$@" \
+		2>"$tmp/$s_name.log" &
 	pid=$!
 	s_i=0
 	while [ $s_i -lt 300 ]; do
