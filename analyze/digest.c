@@ -286,7 +286,7 @@ struct reporters {
 	const struct digest *dg;
 	size_t cap;
 	/* d->reporters by name: indices in strcmp order, for a binary search
-	 * (strangers choose reporter names, as many as they like). */
+	 * (at most DIGEST_REPORTERS_TOP names: the query cuts the list). */
 	size_t *by_name;
 };
 
@@ -331,8 +331,14 @@ on_reporter(void *arg, int ncols, const char *const *c, struct err *err)
 	struct digest_reporter *rep;
 
 	(void)err;
-	if (ncols != 4 || c[0] == NULL)
+	if (ncols != 4)
 		return 0;
+	if (c[0] == NULL) {
+		/* Those left out, counted. */
+		r->d->reporters_more = u64_of(c[1]);
+		r->d->reporters_more_messages = u64_of(c[2]);
+		return 0;
+	}
 	rep = reporter(r, c[0]);
 	if (c[3] == NULL) {
 		/* Only the period before: silent now unless seen below. */
@@ -367,33 +373,44 @@ cmp_reporter(const void *a, const void *b)
 
 /* Reports and messages per reporter and day covered; a report counts
  * once, on its first day in the window ($2 to $4), its messages shared out
- * among its days. */
+ * among its days.  The $6 reporters with the most messages in either
+ * period, then one row (org_name NULL) of how many were left out and
+ * their messages in this period. */
 static const char reporters_sql[] =
-    "SELECT r.org_name, count(*) FILTER (WHERE d.n = 0 OR d.day = "
-    "unix_day($2)), sum(day_share(r.messages, d.lo, d.hi, d.span)), CASE "
-    "WHEN d.day >= unix_day($3) THEN d.day - unix_day($3) END AS off FROM "
-    "reports r JOIN report_days d ON d.report = r.id WHERE lower(r.domain) "
-    "= $1 AND d.day >= unix_day($2) AND d.day < unix_day($4) AND "
-    "r.date_begin >= to_timestamp($5::bigint) AND "
-    "r.date_begin < to_timestamp($4::bigint) GROUP BY "
-    "r.org_name, off ORDER BY off NULLS FIRST, r.org_name";
+    "WITH x AS (SELECT r.org_name, count(*) FILTER (WHERE d.n = 0 OR "
+    "d.day = unix_day($2)) AS n, sum(day_share(r.messages, d.lo, d.hi, "
+    "d.span)) AS m, CASE WHEN d.day >= unix_day($3) THEN d.day - "
+    "unix_day($3) END AS off FROM reports r JOIN report_days d ON "
+    "d.report = r.id WHERE lower(r.domain) = $1 AND d.day >= unix_day($2) "
+    "AND d.day < unix_day($4) AND r.date_begin >= to_timestamp($5::bigint) "
+    "AND r.date_begin < to_timestamp($4::bigint) GROUP BY r.org_name, off), "
+    "t AS (SELECT org_name, row_number() OVER (ORDER BY greatest("
+    "coalesce(sum(m) FILTER (WHERE off IS NOT NULL), 0), coalesce(sum(m) "
+    "FILTER (WHERE off IS NULL), 0)) DESC, org_name) AS k FROM x GROUP BY "
+    "org_name) "
+    "SELECT x.org_name, x.n, x.m, x.off FROM x JOIN t USING (org_name) "
+    "WHERE t.k <= $6::int UNION ALL SELECT NULL, count(DISTINCT "
+    "x.org_name), coalesce(sum(x.m) FILTER (WHERE x.off IS NOT NULL), 0), "
+    "NULL FROM x JOIN t USING (org_name) WHERE t.k > $6::int "
+    "ORDER BY 4 NULLS FIRST, 1 NULLS LAST";
 
 static int
 read_reporters(struct db *db, const struct digest *dg, struct digest_domain *d,
     struct err *err)
 {
 	struct reporters r = {d, dg, 0, NULL};
-	char ps[24], ss[24], us[24], bs[24];
-	const char *p[5] = {d->domain, ps, ss, us, bs};
+	char ps[24], ss[24], us[24], bs[24], top[16];
+	const char *p[6] = {d->domain, ps, ss, us, bs, top};
 	int rc;
 
+	snprintf(top, sizeof(top), "%d", DIGEST_REPORTERS_TOP);
 	snprintf(ps, sizeof(ps), "%lld", (long long)dg->prev_since);
 	snprintf(ss, sizeof(ss), "%lld", (long long)dg->since);
 	snprintf(us, sizeof(us), "%lld", (long long)dg->until);
 	begins_from(bs, sizeof(bs), dg->prev_since);
 	/* The period before first, so that a reporter of both periods ends
 	 * up not silent. */
-	rc = db_each(db, reporters_sql, 5, p, on_reporter, &r, err);
+	rc = db_each(db, reporters_sql, 6, p, on_reporter, &r, err);
 	free(r.by_name);
 	if (rc == 0 && d->nreporters > 1)
 		qsort(d->reporters, d->nreporters, sizeof(*d->reporters),

@@ -34,6 +34,10 @@ struct tls_summary;
 #define DIGEST_TOP 10
 /* Addresses listed under one sender: a botnet sender may have 100,000. */
 #define DIGEST_ADDRESSES_TOP 10
+/* Reporters named for a domain: anyone may mail reports under any
+ * org_name, as many as they like; those with the most messages in this
+ * period or the one before are named, the rest counted. */
+#define DIGEST_REPORTERS_TOP 32
 /* Most days a period may have. */
 #define DIGEST_MAX_DAYS 366
 
@@ -142,7 +146,9 @@ struct digest_domain {
 	 * failing_legit). */
 	struct digest_sources spoofing;
 	struct digest_reporter *reporters; /* most messages first */
-	size_t nreporters;
+	size_t nreporters; /* at most DIGEST_REPORTERS_TOP */
+	/* The reporters left out, and their messages in this period. */
+	uint64_t reporters_more, reporters_more_messages;
 
 	/* `dmarcsift check`'s DNS findings, when lookups were allowed. */
 	int dns_checked;

@@ -924,7 +924,7 @@ reporters(void *ctx, const struct digest_domain *dd)
 	}
 
 	section(fp, "Reporters");
-	if (active == 0)
+	if (active == 0 && dd->reporters_more == 0)
 		sentence(fp, "No receiver sent a report this period.");
 	else {
 		table_head(
@@ -949,8 +949,11 @@ reporters(void *ctx, const struct digest_domain *dd)
 			fputs("</td></tr>\n", fp);
 		}
 		fputs("</table>\n", fp);
-		if (active > MAX_REPORTERS)
-			more(fp, active - MAX_REPORTERS, "reporters");
+		/* Beyond the table, and beyond what the digest names. */
+		more(fp,
+		    (active > MAX_REPORTERS ? active - MAX_REPORTERS : 0) +
+		        (size_t)dd->reporters_more,
+		    "reporters");
 	}
 	if (silent > 0) {
 		fputs("<p style=\"" S_NOTE

@@ -174,6 +174,10 @@ reporters(FILE *fp, const struct digest_domain *dd)
 		fputc('}', fp);
 	}
 	fputc(']', fp);
+	/* Those past DIGEST_REPORTERS_TOP, counted. */
+	json_kv_u64(fp, "reporters_more", dd->reporters_more, 0);
+	json_kv_u64(
+	    fp, "reporters_more_messages", dd->reporters_more_messages, 0);
 }
 
 static void

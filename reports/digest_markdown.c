@@ -439,10 +439,10 @@ reporters(void *ctx, const struct digest_domain *dd)
 		return;
 	}
 	fprintf(fp,
-	    "\n### Reporters (%zu)\n\n"
+	    "\n### Reporters (%" PRIu64 ")\n\n"
 	    "| Reporter | Reports | Messages | Days | Covered |\n"
 	    "|---|---:|---:|---|---:|\n",
-	    dd->nreporters);
+	    (uint64_t)dd->nreporters + dd->reporters_more);
 	for (size_t i = 0; i < dd->nreporters; i++) {
 		const struct digest_reporter *r = &dd->reporters[i];
 
@@ -454,6 +454,10 @@ reporters(void *ctx, const struct digest_domain *dd)
 		fprintf(fp, " | %d/%zu |\n", r->ndays_covered,
 		    r->days != NULL ? strlen(r->days) : 0);
 	}
+	if (dd->reporters_more > 0)
+		fprintf(fp,
+		    "\nAnd %" PRIu64 " more, %" PRIu64 " messages in all.\n",
+		    dd->reporters_more, dd->reporters_more_messages);
 	for (size_t i = 0, first = 1; i < dd->nreporters; i++) {
 		if (!dd->reporters[i].silent)
 			continue;

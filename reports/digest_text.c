@@ -686,7 +686,8 @@ reporters(void *ctx, const struct digest_domain *dd)
 		heading(o, "Reporters: none");
 		return;
 	}
-	snprintf(hdr, sizeof(hdr), "Reporters (%zu)", dd->nreporters);
+	snprintf(hdr, sizeof(hdr), "Reporters (%" PRIu64 ")",
+	    (uint64_t)dd->nreporters + dd->reporters_more);
 	heading(o, hdr);
 	for (size_t i = 0; i < dd->nreporters; i++) {
 		char buf[24];
@@ -723,6 +724,10 @@ reporters(void *ctx, const struct digest_domain *dd)
 		reporter_days(o, r->days);
 		fprintf(o->fp, " %d/%zu\n", r->ndays_covered, len);
 	}
+	if (dd->reporters_more > 0)
+		fprintf(o->fp,
+		    "  and %" PRIu64 " more, %" PRIu64 " messages in all\n",
+		    dd->reporters_more, dd->reporters_more_messages);
 	for (size_t i = 0; i < dd->nreporters; i++) {
 		const struct digest_reporter *r = &dd->reporters[i];
 		char line[PRESENT_SAFE_MAX + 128];

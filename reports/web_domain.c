@@ -20,6 +20,7 @@
 #include "verdict.h"
 #include "web_page.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 /* Characters of a stranger's name in a table cell. */
@@ -336,9 +337,9 @@ reporters(FILE *fp, const struct digest_domain *dd)
 		    r->ndays_covered, dd->ndays);
 	}
 	fputs("</table></div>\n", fp);
-	if (dd->nreporters > n)
-		fprintf(fp, "<p class=\"note\">and %zu more</p>\n",
-		    dd->nreporters - n);
+	if (dd->nreporters > n || dd->reporters_more > 0)
+		fprintf(fp, "<p class=\"note\">and %" PRIu64 " more</p>\n",
+		    (uint64_t)(dd->nreporters - n) + dd->reporters_more);
 }
 
 /* What `dmarcsift tls` says of the period, its numbers as its --json has

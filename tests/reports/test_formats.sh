@@ -83,7 +83,9 @@ def domain($p):
   rule(keys_are(["domain","messages","passed","pass_rate","previous",
     "latest_day","try_until","earliest_day","days",
     "policy","readiness","failing_yours","new_sources","stopped_sources",
-    "spoofing_sources","reporters","dns","failure_reports","tls"]); "\($p): keys \(keys)"),
+    "spoofing_sources","reporters","reporters_more","reporters_more_messages",
+    "dns","failure_reports","tls"]); "\($p): keys \(keys)"),
+  rule([.reporters_more, .reporters_more_messages] | all(uint); "\($p).reporters_more"),
   rule(.failure_reports == null or (.failure_reports | keys_are(["reports","latest_day"])
     and (.reports | uint and . > 0) and (.latest_day | day)); "\($p).failure_reports"),
   (if .tls == null then empty else (.tls | tls("\($p).tls")) end),

@@ -604,6 +604,9 @@ fx_hostile(void)
 	    "111111000011111100001111110000111111000011111100001111110000"
 	    "111111000011111100001111110000",
 	    0);
+	/* A flood of made-up reporter names, past those the digest names. */
+	dd->reporters_more = 100000;
+	dd->reporters_more_messages = UINT64_MAX / 2;
 	fx_dns(dd, "dmarc.policy", DNSCHECK_FAIL, FX_ESC, FX_MD, FX_CSV);
 	fx_dns(dd, "spf.record", DNSCHECK_DNSERROR, longa, FX_BAD, NULL);
 	fx_dns(dd, "spf.all", DNSCHECK_WARN, "`|`", longw, longw);

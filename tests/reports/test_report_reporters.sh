@@ -1,0 +1,74 @@
+#!/bin/sh
+# report names at most 32 reporters of a domain (DIGEST_REPORTERS_TOP) and
+# counts the rest: anyone can mail reports under any org_name, and a flood
+# of made-up names once made the list (and its sorted insert, quadratic)
+# as long as the flood.  Those kept are the ones with the most messages in
+# this period or the one before, so a large receiver gone silent stays.
+#
+# The week 2026-06-03 to 06-10 (DMARCSIFT_NOW 2026-06-10T08:30Z, --period
+# 7d): Big Receiver 1000 messages, Mid Receiver 500, Small Receiver 200
+# and 40 made-up names of 1 message each (flood-00 to flood-39), all on
+# 2026-06-05; Silent Receiver 5000 messages on 2026-05-29, the week
+# before, none in this one.  44 names: Silent, Big, Mid, Small and the
+# first 28 flood names by name are kept (32); flood-28 to flood-39 are
+# left out: 12 reporters, 12 messages.
+# Needs PGDIR and DMARCSIFT_TEST_DB (tests/harness/pg run).
+# usage: test_report_reporters.sh DMARCSIFT
+bin=$1
+. "$(dirname "$0")/../lib.sh"
+
+export DMARCSIFT_DB="$DMARCSIFT_TEST_DB" DMARCSIFT_NOW=2026-06-10T08:30:00Z
+mkdir -p "$tmp/in"
+# rep FILE ORG ID BEGIN COUNT: one report about example.com, one record.
+rep() {
+	cat >"$tmp/in/$1.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<feedback>
+<report_metadata><org_name>$2</org_name><email>r@x.test</email><report_id>$3</report_id><date_range><begin>$4</begin><end>$(($4 + 86399))</end></date_range></report_metadata>
+<policy_published><domain>example.com</domain><adkim>r</adkim><aspf>r</aspf><p>none</p><sp>none</sp><pct>100</pct></policy_published>
+<record><row><source_ip>192.0.2.7</source_ip><count>$5</count><policy_evaluated><disposition>none</disposition><dkim>pass</dkim><spf>pass</spf></policy_evaluated></row><identifiers><header_from>example.com</header_from></identifiers><auth_results><dkim><domain>example.com</domain><selector>s1</selector><result>pass</result></dkim><spf><domain>example.com</domain><scope>mfrom</scope><result>pass</result></spf></auth_results></record>
+</feedback>
+XML
+}
+day=1780617600 before=1780012800
+rep big 'Big Receiver' big-1 $day 1000
+rep mid 'Mid Receiver' mid-1 $day 500
+rep small 'Small Receiver' small-1 $day 200
+rep silent 'Silent Receiver' silent-1 $before 5000
+i=0
+while [ $i -lt 40 ]; do
+	n=$(printf '%02d' $i)
+	rep "flood-$n" "flood-$n" "flood-$n" $day 1
+	i=$((i + 1))
+done
+"$bin" -q ingest "$tmp/in" >/dev/null 2>"$tmp/err" ||
+	fail "ingest exit $?: $(head -3 "$tmp/err")"
+report() {
+	"$bin" report --domain example.com --offline --period 7d "$@"
+}
+
+report --format json >"$tmp/json" || fail "json exit $?"
+jq -e '.domains[0] | (.reporters | length) == 32
+	and .reporters_more == 12 and .reporters_more_messages == 12
+	and ([.reporters[].name] | index("Silent Receiver") != null)
+	and (.reporters[] | select(.name == "Silent Receiver") | .silent)
+	and ([.reporters[].name][:3] == ["Big Receiver", "Mid Receiver",
+	     "Small Receiver"])
+	and ([.reporters[].name | select(startswith("flood-"))] | sort
+	     | first == "flood-00" and last == "flood-27" and length == 28)' \
+	"$tmp/json" >/dev/null ||
+	fail "json: want 32 reporters (Silent kept, flood-00 to flood-27), 12 more of 12 messages"
+
+report >"$tmp/text" || fail "text exit $?"
+grep -q '^Reporters (44)$' "$tmp/text" || fail "text: no 'Reporters (44)'"
+grep -q '^  and 12 more, 12 messages in all$' "$tmp/text" ||
+	fail "text: no line for the 12 left out"
+grep -q 'flood-28' "$tmp/text" && fail "text: names flood-28, left out"
+report --format markdown >"$tmp/md" || fail "markdown exit $?"
+grep -q '^### Reporters (44)$' "$tmp/md" || fail "markdown: no count of 44"
+grep -q '^And 12 more, 12 messages in all\.$' "$tmp/md" ||
+	fail "markdown: no line for the 12 left out"
+report --format html >"$tmp/html" || fail "html exit $?"
+grep -q 'more reporters not shown' "$tmp/html" ||
+	fail "html: no line for the reporters not shown"
+finish ok
