@@ -1,4 +1,6 @@
 #!/bin/sh
+# What a stranger's reports can make long stays short.
+#
 # report names at most 32 reporters of a domain (DIGEST_REPORTERS_TOP) and
 # counts the rest: anyone can mail reports under any org_name, and a flood
 # of made-up names once made the list (and its sorted insert, quadratic)
@@ -9,9 +11,14 @@
 # 7d): Big Receiver 1000 messages, Mid Receiver 500, Small Receiver 200
 # and 40 made-up names of 1 message each (flood-00 to flood-39), all on
 # 2026-06-05; Silent Receiver 5000 messages on 2026-05-29, the week
-# before, none in this one.  44 names: Silent, Big, Mid, Small and the
-# first 28 flood names by name are kept (32); flood-28 to flood-39 are
-# left out: 12 reporters, 12 messages.
+# before, none in this one; Flood Receiver 25 (below).  45 names: Silent,
+# Big, Mid, Small, Flood and the first 27 flood names by name are kept
+# (32); flood-27 to flood-39 are left out: 13 reporters, 13 messages.
+#
+# A source lists the first 20 of its DKIM and SPF domains by name
+# (source_lists()): Flood Receiver's report gives 192.0.2.99 25 records,
+# each signed by d00.flood.test to d24.flood.test with SPF for
+# s00.flood.test to s24.flood.test: d00 to d19 and s00 to s19 are listed.
 # Needs PGDIR and DMARCSIFT_TEST_DB (tests/harness/pg run).
 # usage: test_report_reporters.sh DMARCSIFT
 bin=$1
@@ -41,33 +48,55 @@ while [ $i -lt 40 ]; do
 	rep "flood-$n" "flood-$n" "flood-$n" $day 1
 	i=$((i + 1))
 done
+{
+	echo '<?xml version="1.0" encoding="UTF-8"?><feedback>'
+	echo "<report_metadata><org_name>Flood Receiver</org_name><email>r@x.test</email><report_id>dkim-flood</report_id><date_range><begin>$day</begin><end>$((day + 86399))</end></date_range></report_metadata>"
+	echo '<policy_published><domain>example.com</domain><adkim>r</adkim><aspf>r</aspf><p>none</p><sp>none</sp><pct>100</pct></policy_published>'
+	i=0
+	while [ $i -lt 25 ]; do
+		n=$(printf '%02d' $i)
+		echo "<record><row><source_ip>192.0.2.99</source_ip><count>1</count><policy_evaluated><disposition>none</disposition><dkim>fail</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>example.com</header_from></identifiers><auth_results><dkim><domain>d$n.flood.test</domain><selector>s</selector><result>pass</result></dkim><spf><domain>s$n.flood.test</domain><scope>mfrom</scope><result>pass</result></spf></auth_results></record>"
+		i=$((i + 1))
+	done
+	echo '</feedback>'
+} >"$tmp/in/dkim-flood.xml"
 "$bin" -q ingest "$tmp/in" >/dev/null 2>"$tmp/err" ||
 	fail "ingest exit $?: $(head -3 "$tmp/err")"
 report() {
 	"$bin" report --domain example.com --offline --period 7d "$@"
 }
 
+"$bin" sources --domain example.com --offline --since 7d --json \
+	>"$tmp/sources" || fail "sources exit $?"
+jq -e '[.. | objects | select(.ip == "192.0.2.99" and has("dkim_domains"))]
+	| length > 0 and all(.[]; .dkim_domains == [range(20)
+	| "d\(if . < 10 then "0" else "" end)\(.).flood.test"]
+	and .spf_domains == [range(20)
+	| "s\(if . < 10 then "0" else "" end)\(.).flood.test"])' \
+	"$tmp/sources" >/dev/null ||
+	fail "sources: want d00 to d19 and s00 to s19 for 192.0.2.99"
+
 report --format json >"$tmp/json" || fail "json exit $?"
 jq -e '.domains[0] | (.reporters | length) == 32
-	and .reporters_more == 12 and .reporters_more_messages == 12
+	and .reporters_more == 13 and .reporters_more_messages == 13
 	and ([.reporters[].name] | index("Silent Receiver") != null)
 	and (.reporters[] | select(.name == "Silent Receiver") | .silent)
 	and ([.reporters[].name][:3] == ["Big Receiver", "Mid Receiver",
 	     "Small Receiver"])
 	and ([.reporters[].name | select(startswith("flood-"))] | sort
-	     | first == "flood-00" and last == "flood-27" and length == 28)' \
+	     | first == "flood-00" and last == "flood-26" and length == 27)' \
 	"$tmp/json" >/dev/null ||
-	fail "json: want 32 reporters (Silent kept, flood-00 to flood-27), 12 more of 12 messages"
+	fail "json: want 32 reporters (Silent kept, flood-00 to flood-26), 13 more of 13 messages"
 
 report >"$tmp/text" || fail "text exit $?"
-grep -q '^Reporters (44)$' "$tmp/text" || fail "text: no 'Reporters (44)'"
-grep -q '^  and 12 more, 12 messages in all$' "$tmp/text" ||
-	fail "text: no line for the 12 left out"
-grep -q 'flood-28' "$tmp/text" && fail "text: names flood-28, left out"
+grep -q '^Reporters (45)$' "$tmp/text" || fail "text: no 'Reporters (45)'"
+grep -q '^  and 13 more, 13 messages in all$' "$tmp/text" ||
+	fail "text: no line for the 13 left out"
+grep -q 'flood-27' "$tmp/text" && fail "text: names flood-27, left out"
 report --format markdown >"$tmp/md" || fail "markdown exit $?"
-grep -q '^### Reporters (44)$' "$tmp/md" || fail "markdown: no count of 44"
-grep -q '^And 12 more, 12 messages in all\.$' "$tmp/md" ||
-	fail "markdown: no line for the 12 left out"
+grep -q '^### Reporters (45)$' "$tmp/md" || fail "markdown: no count of 45"
+grep -q '^And 13 more, 13 messages in all\.$' "$tmp/md" ||
+	fail "markdown: no line for the 13 left out"
 report --format html >"$tmp/html" || fail "html exit $?"
 grep -q 'more reporters not shown' "$tmp/html" ||
 	fail "html: no line for the reporters not shown"
