@@ -351,7 +351,10 @@ check_gather(
 		    "WHERE " IN_PERIOD
 		    " AND rtrim(lower(rec.dkim_auth[n][1]), '.') = $1 "
 		    "AND coalesce(rec.dkim_auth[n][2], '') <> '' "
-		    "GROUP BY 1 ORDER BY 2 DESC, 1",
+		    /* A stranger may write a new selector in every record:
+		     * the rows are held whole, and CHECK_MAX_SELECTORS
+		     * looked up. */
+		    "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1024",
 		    3, params, add_selector, c, err);
 	if (rc == 0)
 		rc = db_each(db, sources_sql, 4, params, add_source, c, err);
@@ -361,7 +364,11 @@ check_gather(
 		    "lower(r.aspf), r.pct::text, count(*) FROM counted_reports "
 		    "r "
 		    "WHERE lower(r.domain) = $1 AND " IN_PERIOD
-		    " GROUP BY 1, 2, 3, 4, 5 ORDER BY 6 DESC",
+		    /* The 64 policies most reports show: a stranger may
+		     * write another in every report, and each value is
+		     * looked for among those already seen. */
+		    " GROUP BY 1, 2, 3, 4, 5 ORDER BY 6 DESC, 1, 2, 3, 4, 5 "
+		    "LIMIT 64",
 		    3, params, add_policy, c, err);
 	if (rc < 0)
 		return err_prefix(

@@ -286,6 +286,24 @@ check drift_days 1 --db "$db" --json --days 100 drift.test
 jqt drift_days '.reports.count == 5 and
 	([.selectors[].selector] | sort) == ["old", "sel1"]'
 jqt drift_days '[.ips[].ip] | index("192.0.2.99") != null'
+# A stranger's reports each with another policy: the 64 most reports show
+# are compared and listed, not every one of them (each was looked for
+# among all those seen before): p=none (3 reports), then of those of one
+# report by name p=reject and x00 to x61 of the 70.
+i=0
+while [ $i -lt 70 ]; do
+	n=$(printf '%02d' $i)
+	rec 203.0.113.9 1 drift.test drift.test sel1 pass drift.test pass
+	report "f$n" "flood-$n" drift.test 5 "<p>x$n</p>"
+	i=$((i + 1))
+done
+"$bin" ingest -q --db "$db" "$tmp/reports" || fail "policy flood: ingest"
+rm -f "$tmp/reports"/*
+check policy_flood 1 --db "$db" --json drift.test
+jqt policy_flood '.reports.count == 74 and (.policy.reported.p
+	| length == 64 and all(.[]; .reports == 1 or .reports == 3)
+	and ([.[].value] | index("x61") != null and index("x62") == null
+	     and index("reject") != null))'
 # No report for the domain in the period: said, and nothing compared.
 check none_db 1 --db "$db" --json --selector s2048 good.test
 status_is none_db reports.data good.test warn
