@@ -20,6 +20,12 @@ add_domain(void *arg, int ncols, const char *const *v, struct err *err)
 	struct summary *s = arg;
 	struct summary_domain *d;
 
+	if (v[0] == NULL) {
+		/* Those left out, counted. */
+		s->more = num(v[1]);
+		s->more_messages = num(v[3]);
+		return 0;
+	}
 	s->domains = xrealloc(s->domains, (s->n + 1) * sizeof(*s->domains));
 	d = &s->domains[s->n++];
 	memset(d, 0, sizeof(*d));
@@ -50,8 +56,8 @@ summary_compute(
     struct db *db, const char *domain, struct summary **out, struct err *err)
 {
 	struct summary *s = xcalloc(1, sizeof(*s));
-	const char *params[] = {domain};
-	char limit[8];
+	char limit[8], most[8];
+	const char *params[] = {domain, most};
 	int rc;
 
 	/* Domains are compared without case (RFC 4343): a reporter that
@@ -60,17 +66,28 @@ summary_compute(
 	 * its rows can never disagree in what is shown; "passed" is our
 	 * verdict (source_days, the rollup of record_analysis), the one
 	 * every other command shows. */
+	/* The SUMMARY_DOMAINS reported on by the most reporters, by name,
+	 * then one row (domain NULL) counting the rest. */
+	snprintf(most, sizeof(most), "%d", SUMMARY_DOMAINS);
 	rc = db_each(db,
-	    "SELECT lower(r.domain), count(*), count(DISTINCT r.org_name), "
-	    "coalesce(sum(v.messages), 0), coalesce(sum(v.passed), 0), "
-	    "to_char(min(r.date_begin) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), "
-	    "to_char(max(r.date_end) AT TIME ZONE 'UTC', 'YYYY-MM-DD') "
+	    "WITH d AS (SELECT lower(r.domain) AS domain, count(*) AS reports, "
+	    "count(DISTINCT r.org_name) AS reporters, "
+	    "coalesce(sum(v.messages), 0) AS messages, "
+	    "coalesce(sum(v.passed), 0) AS passed, "
+	    "to_char(min(r.date_begin) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS a, "
+	    "to_char(max(r.date_end) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS b "
 	    "FROM counted_reports r LEFT JOIN LATERAL (SELECT sum(messages) AS "
 	    "messages, sum(messages) FILTER (WHERE pass) AS passed "
 	    "FROM source_days a WHERE a.report = r.id) v ON true "
 	    "WHERE $1::text IS NULL OR lower(r.domain) = lower($1) "
-	    "GROUP BY lower(r.domain) ORDER BY lower(r.domain)",
-	    1, params, add_domain, s, err);
+	    "GROUP BY lower(r.domain)), "
+	    "k AS (SELECT *, row_number() OVER (ORDER BY reporters DESC, "
+	    "messages DESC, domain) AS n FROM d) "
+	    "SELECT domain, reports, reporters, messages, passed, a, b FROM k "
+	    "WHERE n <= $2::int UNION ALL SELECT NULL, count(*), NULL, "
+	    "coalesce(sum(messages), 0), NULL, NULL, NULL FROM k "
+	    "WHERE n > $2::int ORDER BY 1 NULLS LAST",
+	    2, params, add_domain, s, err);
 	snprintf(limit, sizeof(limit), "%d", SUMMARY_TOP);
 	for (size_t i = 0; rc == 0 && i < s->n; i++) {
 		const char *p2[] = {s->domains[i].domain, limit};

@@ -17,6 +17,10 @@ struct db;
 struct err;
 
 #define SUMMARY_TOP 5
+/* Domains shown: anyone may mail reports about any domain, as many as
+ * they like.  Those reported on by the most reporters (then messages) are
+ * shown, the rest counted. */
+#define SUMMARY_DOMAINS 20
 
 struct summary_source {
 	char *ip;
@@ -33,8 +37,10 @@ struct summary_domain {
 };
 
 struct summary {
-	struct summary_domain *domains;
+	struct summary_domain *domains; /* by name, at most SUMMARY_DOMAINS */
 	size_t n;
+	/* The domains left out, and their messages. */
+	uint64_t more, more_messages;
 };
 
 /*

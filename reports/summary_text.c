@@ -51,4 +51,10 @@ summary_text(FILE *fp, const struct summary *s, const char *domain)
 		if (i + 1 < s->n)
 			fputc('\n', fp);
 	}
+	if (s->more > 0)
+		fprintf(fp,
+		    "\nand %" PRIu64 " more domain(s), %" PRIu64
+		    " message(s) in all (reports name them; dmarcsift "
+		    "summary --domain D shows one)\n",
+		    s->more, s->more_messages);
 }

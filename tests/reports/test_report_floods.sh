@@ -15,6 +15,11 @@
 # Big, Mid, Small, Flood and the first 27 flood names by name are kept
 # (32); flood-27 to flood-39 are left out: 13 reporters, 13 messages.
 #
+# summary shows 20 domains, those reported on by the most reporters, and
+# counts the rest: example.com (45 reporters) and 25 made-up domains of one
+# report and message each, flood-dom-00.test to flood-dom-24.test: the
+# first 19 by name are shown, 6 left out, 6 messages.
+#
 # A source lists the first 20 of its DKIM and SPF domains by name
 # (source_lists()): Flood Receiver's report gives 192.0.2.99 25 records,
 # each signed by d00.flood.test to d24.flood.test with SPF for
@@ -38,6 +43,14 @@ rep() {
 XML
 }
 day=1780617600 before=1780012800
+i=0
+while [ $i -lt 25 ]; do
+	n=$(printf '%02d' $i)
+	rep "dom-$n" 'Flood Org' "dom-$n" $day 1
+	sed -i "s|<domain>example.com</domain><adkim>|<domain>flood-dom-$n.test</domain><adkim>|" \
+		"$tmp/in/dom-$n.xml"
+	i=$((i + 1))
+done
 rep big 'Big Receiver' big-1 $day 1000
 rep mid 'Mid Receiver' mid-1 $day 500
 rep small 'Small Receiver' small-1 $day 200
@@ -75,6 +88,17 @@ jq -e '[.. | objects | select(.ip == "192.0.2.99" and has("dkim_domains"))]
 	| "s\(if . < 10 then "0" else "" end)\(.).flood.test"])' \
 	"$tmp/sources" >/dev/null ||
 	fail "sources: want d00 to d19 and s00 to s19 for 192.0.2.99"
+
+"$bin" summary >"$tmp/summary" || fail "summary exit $?"
+grep -c '^[a-z].*  ([0-9-]* to [0-9-]*)$' "$tmp/summary" >"$tmp/n"
+eq "summary: domains shown" "$(cat "$tmp/n")" 20
+grep -q '^example\.com  (' "$tmp/summary" || fail "summary: no example.com"
+grep -q '^flood-dom-18\.test  (' "$tmp/summary" ||
+	fail "summary: no flood-dom-18.test"
+grep -q 'flood-dom-19' "$tmp/summary" &&
+	fail "summary: shows flood-dom-19.test, left out"
+grep -q '^and 6 more domain(s), 6 message(s) in all ' "$tmp/summary" ||
+	fail "summary: no line for the 6 left out"
 
 report --format json >"$tmp/json" || fail "json exit $?"
 jq -e '.domains[0] | (.reporters | length) == 32
