@@ -118,6 +118,7 @@ on_inputs(void *arg, int ncols, const char *const *c, struct err *err)
 /* The period's reporters (reporter_trust()), at most ADVISE_MAX_REPORTERS:
  * the most messages first, so those left out carry the least. */
 #define ADVISE_MAX_REPORTERS 1000
+_Static_assert(ADVISE_MAX_REPORTERS == 1000, "the LIMIT of reporter_trust");
 
 static int
 on_trust(void *arg, int ncols, const char *const *c, struct err *err)
@@ -445,9 +446,11 @@ advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
 	    6, p, on_inputs, &a->in, err);
 	if (rc < 0)
 		goto out;
+	/* The rows past ADVISE_MAX_REPORTERS were read and dropped: a
+	 * stranger may write any number of reporter names. */
 	rc = db_each(db,
 	    "SELECT * FROM reporter_trust($1, to_timestamp($2), "
-	    "to_timestamp($3))",
+	    "to_timestamp($3)) LIMIT 1000",
 	    3, (const char *const[]){o->domain, since, until}, on_trust, a,
 	    err);
 	if (rc < 0)

@@ -420,6 +420,8 @@ read_reporters(struct db *db, const struct digest *dg, struct digest_domain *d,
 
 /* ---- refused inputs --------------------------------------------------- */
 
+_Static_assert(DIGEST_TOP == 10, "the LIMIT of read_refused()");
+
 static int
 on_refused(void *arg, int ncols, const char *const *c, struct err *err)
 {
@@ -427,12 +429,10 @@ on_refused(void *arg, int ncols, const char *const *c, struct err *err)
 	struct digest_refused *f;
 
 	(void)err;
-	if (ncols != 4 || c[0] == NULL)
+	if (ncols != 5 || c[0] == NULL || dg->nrefused >= DIGEST_TOP)
 		return 0;
-	if (dg->nrefused >= DIGEST_TOP) {
-		dg->refused_more++;
-		return 0;
-	}
+	/* The query keeps DIGEST_TOP and says how many there were. */
+	dg->refused_more = strtoull(c[4], NULL, 10) - (dg->nrefused + 1);
 	if (dg->refused == NULL)
 		dg->refused = xcalloc(DIGEST_TOP, sizeof(*dg->refused));
 	f = &dg->refused[dg->nrefused++];
@@ -451,12 +451,15 @@ read_refused(struct db *db, struct digest *dg, struct err *err)
 
 	snprintf(ss, sizeof(ss), "%lld", (long long)dg->since);
 	snprintf(us, sizeof(us), "%lld", (long long)dg->until);
+	/* The oldest DIGEST_TOP, each with the count of all: anyone can
+	 * mail junk to the rua address. */
 	return db_each(db,
-	    "SELECT DISTINCT ON (i.id) i.id, i.source_name, p.reason, "
-	    "extract(epoch FROM i.received_at)::bigint FROM inputs i JOIN "
-	    "input_problems p ON p.input = i.id AND p.kind = 'refused' WHERE "
-	    "i.received_at >= to_timestamp($1) AND i.received_at < "
-	    "to_timestamp($2) ORDER BY i.id, p.n",
+	    "WITH x AS (SELECT DISTINCT ON (i.id) i.id, i.source_name, "
+	    "p.reason, extract(epoch FROM i.received_at)::bigint AS at FROM "
+	    "inputs i JOIN input_problems p ON p.input = i.id AND p.kind = "
+	    "'refused' WHERE i.received_at >= to_timestamp($1) AND "
+	    "i.received_at < to_timestamp($2) ORDER BY i.id, p.n) "
+	    "SELECT *, count(*) OVER () FROM x ORDER BY id LIMIT 10",
 	    2, p, on_refused, dg, err);
 }
 

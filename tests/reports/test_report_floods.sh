@@ -20,6 +20,10 @@
 # report and message each, flood-dom-00.test to flood-dom-24.test: the
 # first 19 by name are shown, 6 left out, 6 messages.
 #
+# report lists the 10 oldest refused inputs of the period and counts the
+# rest: 12 files of junk, received today (the period of 7 days to
+# tomorrow), list junk-00 to junk-09 and 2 more.
+#
 # A source lists the first 20 of its DKIM and SPF domains by name
 # (source_lists()): Flood Receiver's report gives 192.0.2.99 25 records,
 # each signed by d00.flood.test to d24.flood.test with SPF for
@@ -78,6 +82,18 @@ done
 report() {
 	"$bin" report --domain example.com --offline --period 7d "$@"
 }
+mkdir "$tmp/junk"
+i=0
+while [ $i -lt 12 ]; do
+	n=$(printf '%02d' $i)
+	echo "not a report $n" >"$tmp/junk/junk-$n.txt"
+	i=$((i + 1))
+done
+# One at a time, so that their ids follow their names.
+for f in "$tmp"/junk/junk-*.txt; do
+	"$bin" -q ingest "$f" >/dev/null 2>&1
+	[ $? -eq 1 ] || fail "junk: ingest of $f did not exit 1"
+done
 
 "$bin" sources --domain example.com --offline --since 7d --json \
 	>"$tmp/sources" || fail "sources exit $?"
@@ -89,6 +105,13 @@ jq -e '[.. | objects | select(.ip == "192.0.2.99" and has("dkim_domains"))]
 	"$tmp/sources" >/dev/null ||
 	fail "sources: want d00 to d19 and s00 to s19 for 192.0.2.99"
 
+DMARCSIFT_NOW=$(date -u -d tomorrow +%Y-%m-%dT06:00:00Z) \
+	"$bin" report --offline --period 7d --format json >"$tmp/all.json" ||
+	fail "report (all) exit $?"
+jq -e '.refused.more == 2 and (.refused.inputs | length) == 10
+	and ([.refused.inputs[].source_name | sub(".*/"; "")]
+	     == [range(10) | "junk-0\(.).txt"])' "$tmp/all.json" >/dev/null ||
+	fail "report: want junk-00 to junk-09 refused and 2 more: $(jq -c .refused "$tmp/all.json" | head -c 600)"
 "$bin" summary >"$tmp/summary" || fail "summary exit $?"
 grep -c '^[a-z].*  ([0-9-]* to [0-9-]*)$' "$tmp/summary" >"$tmp/n"
 eq "summary: domains shown" "$(cat "$tmp/n")" 20
