@@ -420,7 +420,8 @@ read_reporters(struct db *db, const struct digest *dg, struct digest_domain *d,
 
 /* ---- refused inputs --------------------------------------------------- */
 
-_Static_assert(DIGEST_TOP == 10, "the LIMIT of read_refused()");
+_Static_assert(
+    DIGEST_TOP == 10, "the LIMITs of read_refused(), read_domains()");
 
 static int
 on_refused(void *arg, int ncols, const char *const *c, struct err *err)
@@ -478,8 +479,14 @@ on_domain(void *arg, int ncols, const char *const *c, struct err *err)
 	uint64_t m;
 
 	(void)err;
-	if (ncols != 3 || c[0] == NULL)
+	if (ncols != 3)
 		return 0;
+	if (c[0] == NULL) {
+		/* The foreign domains past DIGEST_TOP: count, messages. */
+		dg->foreign_more = u64_of(c[2]);
+		dg->foreign_messages += u64_of(c[1]);
+		return 0;
+	}
 	if (c[2] != NULL && strcmp(c[2], "t") == 0)
 		return on_name(r->owned, 1, c, err);
 	m = u64_of(c[1]);
@@ -521,10 +528,20 @@ read_domains(struct db *db, struct digest *dg, const char *owned,
 		snprintf(list, n + 3, "{%s}", owned);
 		p[2] = list;
 	}
+	/* The owner's (20 at most, or the setting's), the DIGEST_TOP foreign
+	 * ones with the most mail, then a row (domain NULL) with the
+	 * messages and count of the rest: anyone may mail reports about as
+	 * many made-up domains as they like. */
 	rc = db_each(db,
-	    "SELECT domain, messages, owned FROM owned_domains("
-	    "to_timestamp($1::bigint), to_timestamp($2::bigint), $3::text[]) "
-	    "ORDER BY 2 DESC, 1",
+	    "WITH o AS (SELECT domain, messages, owned, row_number() OVER "
+	    "(PARTITION BY owned ORDER BY messages DESC, domain) AS k FROM "
+	    "owned_domains(to_timestamp($1::bigint), to_timestamp($2::bigint), "
+	    "$3::text[])) "
+	    "SELECT domain, messages, CASE WHEN owned THEN 't' ELSE 'f' END "
+	    "FROM o "
+	    "WHERE owned OR k <= 10 "
+	    "UNION ALL SELECT NULL, coalesce(sum(messages), 0), count(*)::text "
+	    "FROM o WHERE NOT owned AND k > 10 ORDER BY 2 DESC, 1 NULLS LAST",
 	    3, p, on_domain, &r, err);
 	free(list);
 	if (rc == 0 && out->n > 1)

@@ -20,6 +20,10 @@
 # report and message each, flood-dom-00.test to flood-dom-24.test: the
 # first 19 by name are shown, 6 left out, 6 messages.
 #
+# report lists the 10 foreign domains with the most mail and counts the
+# rest: the 25 flood domains (1 reporter, 1 message each) are not the
+# owner's; flood-dom-00 to -09 are listed, 15 more, 25 messages in all.
+#
 # report lists the 10 oldest refused inputs of the period and counts the
 # rest: 12 files of junk, received today (the period of 7 days to
 # tomorrow), list junk-00 to junk-09 and 2 more.
@@ -105,6 +109,13 @@ jq -e '[.. | objects | select(.ip == "192.0.2.99" and has("dkim_domains"))]
 	"$tmp/sources" >/dev/null ||
 	fail "sources: want d00 to d19 and s00 to s19 for 192.0.2.99"
 
+"$bin" report --offline --period 7d --format json >"$tmp/week.json" ||
+	fail "report (week) exit $?"
+jq -e '.foreign.more == 15 and .foreign.messages == 25
+	and ([.foreign.domains[].domain]
+	     == [range(10) | "flood-dom-0\(.).test"])
+	and ([.domains[].domain] == ["example.com"])' "$tmp/week.json" \
+	>/dev/null || fail "report: want flood-dom-00 to -09 foreign, 15 more: $(jq -c .foreign "$tmp/week.json" | head -c 600)"
 DMARCSIFT_NOW=$(date -u -d tomorrow +%Y-%m-%dT06:00:00Z) \
 	"$bin" report --offline --period 7d --format json >"$tmp/all.json" ||
 	fail "report (all) exit $?"
