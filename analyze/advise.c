@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "db.h"
 #include "err.h"
+#include "pgarray.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -290,13 +291,26 @@ read_hit_last7(struct db *db, const char *const *base,
     const struct policy_spec *pol, struct advice *a, struct err *err)
 {
 	char hp[4], hs[4], hn[4];
-	const char *p[9];
+	const char *p[10];
 	int sp = pol->sp >= 0 ? pol->sp : pol->p;
 	int np = pol->np >= 0 ? pol->np : sp;
+	struct pgarray who;
+	int rc;
 
 	if (a->senders.n == 0)
 		return 0;
 	a->hit_last7 = xcalloc(a->senders.n, sizeof(*a->hit_last7));
+	/* The senders shown only: a row for every failing address that
+	 * has no name (a stranger's) was read, and each looked for among
+	 * the senders. */
+	pgarray_init(&who);
+	for (size_t i = 0; i < a->senders.n; i++)
+		pgarray_add(&who, a->senders.v[i].who);
+	p[9] = pgarray_end(&who);
+	if ((rc = pgarray_check(p + 9, 1, err)) < 0) {
+		pgarray_free(&who);
+		return rc;
+	}
 	snprintf(hp, sizeof(hp), "%d", pol->p >= 1);
 	snprintf(hs, sizeof(hs), "%d", sp >= 1);
 	snprintf(hn, sizeof(hn), "%d", np >= 1);
@@ -304,18 +318,21 @@ read_hit_last7(struct db *db, const char *const *base,
 	p[6] = hp;
 	p[7] = hs;
 	p[8] = hn;
-	return db_each(db,
+	rc = db_each(db,
 	    ADVISE_PERIOD_SQL
 	    ", w AS (SELECT c.source_ip, coalesce(n.who, host(c.source_ip)) "
 	    "AS who FROM c LEFT JOIN LATERAL source_name(c.source_ip, "
 	    "c.service) n ON true WHERE c.class IN ('legitimate', 'unknown') "
 	    "AND c.failed > 0) "
-	    "SELECT w.who, sum(d.messages) FROM w JOIN d ON d.source_ip = "
-	    "w.source_ip WHERE NOT d.pass AND d.day >= (to_timestamp($3) AT "
-	    "TIME ZONE 'UTC')::date - 7 AND CASE WHEN NOT d.sub THEN $7::int "
-	    "WHEN d.aligned_to IN (SELECT aligned_to FROM names) THEN $9::int "
-	    "ELSE $8::int END = 1 GROUP BY w.who",
-	    9, p, on_hit7, a, err);
+	    "SELECT w.who, sum(d.messages) FROM w JOIN (SELECT DISTINCT k.who "
+	    "FROM unnest($10::text[]) k (who)) k ON k.who = w.who JOIN d ON "
+	    "d.source_ip = w.source_ip WHERE NOT d.pass AND d.day >= "
+	    "(to_timestamp($3) AT TIME ZONE 'UTC')::date - 7 AND CASE WHEN NOT "
+	    "d.sub THEN $7::int WHEN d.aligned_to IN (SELECT aligned_to FROM "
+	    "names) THEN $9::int ELSE $8::int END = 1 GROUP BY w.who",
+	    10, p, on_hit7, a, err);
+	pgarray_free(&who);
+	return rc;
 }
 
 static int
