@@ -6,6 +6,7 @@
 #include "domain.h"
 #include "err.h"
 #include "month_code.h"
+#include "pgarray.h"
 #include "xalloc.h"
 
 #include <stdio.h>
@@ -211,8 +212,19 @@ on_domain(void *arg, int ncols, const char *const *c, struct err *err)
 	struct metrics *m = arg;
 	struct metrics_domain d, *at = NULL;
 
-	if (ncols != 6 || c[0] == NULL)
+	if (ncols != 7)
 		return err_set(err, ERR_DB, "unexpected row of source_days");
+	if (c[0] == NULL) {
+		/* The domains the query left out: how many with mail in the
+		 * day, their sums, how many in the week. */
+		m->other.day.messages += u64_of(c[2]);
+		m->other.day.passed += u64_of(c[3]);
+		m->other.week.messages += u64_of(c[4]);
+		m->other.week.passed += u64_of(c[5]);
+		m->other_day += u64_of(c[1]);
+		m->other_week += u64_of(c[6]);
+		return 0;
+	}
 	memset(&d, 0, sizeof(d));
 	d.domain = (char *)c[0];
 	d.day.messages = u64_of(c[2]);
@@ -245,12 +257,21 @@ read_domains(
     struct db *db, struct metrics *m, const char *owned, struct err *err)
 {
 	char ws[24], ds[24], us[24], lo[24];
-	const char *p[4] = {ws, ds, us, lo};
+	const char *p[5] = {ws, ds, us, lo, NULL};
+	struct pgarray list;
 	int rc;
 
+	pgarray_init(&list);
 	if (owned != NULL && owned[0] != '\0') {
 		m->domains_set = 1;
 		owned_domains_of(m, owned);
+		for (size_t i = 0; i < m->ndomains; i++)
+			pgarray_add(&list, m->domains[i].domain);
+		p[4] = pgarray_end(&list);
+		if ((rc = pgarray_check(p + 4, 1, err)) < 0) {
+			pgarray_free(&list);
+			return rc;
+		}
 	}
 	snprintf(ws, sizeof(ws), "%lld", (long long)m->week_start);
 	snprintf(ds, sizeof(ds), "%lld", (long long)m->day_start);
@@ -264,18 +285,31 @@ read_domains(
 	/* The rollup, as report reads a domain's volume (digest.c): a
 	 * report counts for each UTC day it covers.  Whose domains: the rule
 	 * report applies, over the week. */
+	/* Only the owner's domains (the setting's, $5, or by the rule) come
+	 * as rows, then one row (domain NULL) sums the others: anyone may
+	 * mail reports about as many made-up domains as they like, and this
+	 * runs at every scrape. */
 	rc = db_each(db,
-	    "SELECT s.domain, o.domain IS NOT NULL, coalesce(sum(s.messages) "
-	    "FILTER (WHERE s.day >= unix_day($2)), 0), coalesce(sum("
-	    "s.messages) FILTER (WHERE s.day >= unix_day($2) AND s.pass), 0), "
-	    "sum(s.messages), coalesce(sum(s.messages) FILTER (WHERE s.pass), "
-	    "0) FROM source_days s LEFT JOIN (SELECT domain FROM "
+	    "WITH x AS (SELECT s.domain, o.domain IS NOT NULL AS owned, "
+	    "coalesce(sum(s.messages) FILTER (WHERE s.day >= unix_day($2)), 0) "
+	    "AS dm, coalesce(sum(s.messages) FILTER (WHERE s.day >= "
+	    "unix_day($2) AND s.pass), 0) AS dp, sum(s.messages) AS wm, "
+	    "coalesce(sum(s.messages) FILTER (WHERE s.pass), 0) AS wp "
+	    "FROM source_days s LEFT JOIN (SELECT domain FROM "
 	    "owned_domains(to_timestamp($1::bigint), to_timestamp($3::bigint)) "
 	    "WHERE owned) o ON o.domain = s.domain WHERE s.day >= unix_day($1) "
 	    "AND s.day < unix_day($3) AND (s.report >= $4::bigint OR s.report "
-	    "< (2::bigint << 40)) GROUP BY s.domain, o.domain ORDER BY 5 DESC, "
-	    "s.domain COLLATE \"C\"",
-	    4, p, on_domain, m, err);
+	    "< (2::bigint << 40)) GROUP BY s.domain, o.domain), "
+	    "y AS (SELECT x.*, CASE WHEN $5::text[] IS NULL THEN x.owned ELSE "
+	    "x.domain IN (SELECT unnest($5::text[])) END AS keep FROM x) "
+	    "SELECT * FROM (SELECT domain, CASE WHEN owned THEN 't' ELSE 'f' "
+	    "END, dm, dp, wm, wp, NULL::bigint FROM y WHERE keep UNION ALL "
+	    "SELECT NULL, (count(*) FILTER (WHERE dm > 0))::text, "
+	    "coalesce(sum(dm), 0), coalesce(sum(dp), 0), coalesce(sum(wm), 0), "
+	    "coalesce(sum(wp), 0), count(*) FROM y WHERE NOT keep) u "
+	    "ORDER BY wm DESC, domain COLLATE \"C\" NULLS LAST",
+	    5, p, on_domain, m, err);
+	pgarray_free(&list);
 	if (rc == 0 && !m->domains_set && m->ndomains > 1)
 		qsort(m->domains, m->ndomains, sizeof(*m->domains), cmp_domain);
 	return rc;
