@@ -123,15 +123,20 @@ eq "refused: mail processed" "$(count DMARC.Processed)" 3
 eq "refused: one fresh token" "$(events token ok)" 2
 
 # 3. a token near its expiry is replaced before the login ------------------
-idp set access_ttl=5 >/dev/null
+# Tokens of 20 s: with a margin of 2 s the next run keeps it (18 s to go,
+# however slow the machine); 11 s later, with a margin of 19 s (held to
+# half the token's life, 10 s), it is replaced before the login.  (With
+# tokens of 5 s and a margin of 2, a loaded machine took the 3 s between
+# two runs.)
+idp set access_ttl=20 >/dev/null
 idp expire >/dev/null
 ingest ttl1 0 cc --imap-oauth2-refresh-margin 2
 eq "ttl: tokens" "$(events token ok)" 3
 ingest ttl2 0 cc --imap-oauth2-refresh-margin 2
 eq "ttl: still cached" "$(events token ok)" 3
-sleep 4
+sleep 11
 newmail
-ingest ttl3 0 cc --imap-oauth2-refresh-margin 2
+ingest ttl3 0 cc --imap-oauth2-refresh-margin 19
 refute ttl3 err 'refused the OAuth2 token'
 eq "ttl: replaced before it expired" "$(events token ok)" 4
 eq "ttl: mail processed" "$(count DMARC.Processed)" 4
