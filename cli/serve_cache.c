@@ -67,20 +67,12 @@ stamp_read(const char *s, struct stamp *st)
 	return 0;
 }
 
+/* Whether x is among the n of v: a few dozen in flight, or the own ring. */
 static int
-in_xip(const struct stamp *st, uint64_t x)
+among(const uint64_t *v, size_t n, uint64_t x)
 {
-	for (size_t i = 0; i < st->nxip; i++)
-		if (st->xip[i] == x)
-			return 1;
-	return 0;
-}
-
-static int
-is_own(const struct serve_cache *c, uint64_t x)
-{
-	for (size_t i = 0; i < c->nown; i++)
-		if (c->own[i] == x)
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == x)
 			return 1;
 	return 0;
 }
@@ -102,7 +94,8 @@ same_data(const struct serve_cache *c, const char *sa, const char *sb)
 	if (stamp_read(sa, &a) < 0 || stamp_read(sb, &b) < 0 || b.xmax < a.xmax)
 		return 0;
 	for (size_t i = 0; i < a.nxip; i++)
-		if (!in_xip(&b, a.xip[i]) && !is_own(c, a.xip[i]))
+		if (!among(b.xip, b.nxip, a.xip[i]) &&
+		    !among(c->own, c->nown, a.xip[i]))
 			return 0;
 	span = b.xmax - a.xmax;
 	if (span == 0)
@@ -113,7 +106,7 @@ same_data(const struct serve_cache *c, const char *sa, const char *sb)
 		return 0;
 	for (size_t i = 0; i < c->nown; i++)
 		own += c->own[i] >= a.xmax && c->own[i] < b.xmax &&
-		    !in_xip(&b, c->own[i]);
+		    !among(b.xip, b.nxip, c->own[i]);
 	return own == span - flight;
 }
 
@@ -123,7 +116,7 @@ serve_cache_own(struct serve_cache *c, uint64_t xid)
 	if (c == NULL)
 		return;
 	pthread_mutex_lock(&c->lock);
-	if (!is_own(c, xid)) {
+	if (!among(c->own, c->nown, xid)) {
 		c->own[c->next_own] = xid;
 		c->next_own = (c->next_own + 1) % SERVE_CACHE_OWN;
 		if (c->nown < SERVE_CACHE_OWN)

@@ -76,37 +76,51 @@ memo_init(struct memo *m, struct serve_cache *cache,
 /*
  * With e attached, before the page is computed: 1 with *out the answer
  * kept for the same request and data, else 0, the snapshot's stamp noted
- * for memo_keep().  The transaction gets its id here, before the
- * temporary tables of the classes would give it one, and the cache is
- * told it is serve's own (it writes nothing else: serve only reads).  A
- * stamp that cannot be read or is too long: not kept.
+ * for memo_keep().  A stamp that cannot be read or is too long: not
+ * kept.
  */
 static int
 memo_hit(struct memo *m, struct analysis_env *e, struct httpd_reply *out)
 {
 	struct err err;
-	char *s = NULL, *sp;
-	unsigned long long xid;
+	char *s = NULL;
 
 	if (m == NULL || m->cache == NULL)
 		return 0;
-	if (db_value(e->db,
-	        "SELECT txid_current() || ' ' || pg_current_snapshot()", 0,
-	        NULL, &s, &err) < 0 ||
-	    s == NULL || (sp = strchr(s, ' ')) == NULL ||
-	    strlen(sp + 1) >= sizeof(m->stamp)) {
+	if (db_value(e->db, "SELECT pg_current_snapshot()::text", 0, NULL, &s,
+	        &err) < 0 ||
+	    s == NULL || strlen(s) >= sizeof(m->stamp)) {
 		free(s);
 		m->cache = NULL;
 		return 0;
 	}
-	xid = strtoull(s, NULL, 10);
-	snprintf(m->stamp, sizeof(m->stamp), "%s", sp + 1);
+	snprintf(m->stamp, sizeof(m->stamp), "%s", s);
 	free(s);
-	serve_cache_own(m->cache, xid);
 	if (!serve_cache_get(m->cache, &m->key, sizeof(m->key), m->stamp, out))
 		return 0;
 	out->note = "kept";
 	return 1;
+}
+
+/*
+ * After a costly page, before its transaction ends: the id the temporary
+ * tables of its classes gave it, if any, is serve's own (it writes nothing
+ * else: serve only reads), told to the cache while still in flight.  A
+ * page answered from memory got none: no id spent, no commit to flush.
+ */
+static void
+memo_own(const struct memo *m, struct analysis_env *e)
+{
+	struct err err;
+	char *s = NULL;
+
+	if (m->cache == NULL || e->db == NULL)
+		return;
+	if (db_value(e->db, "SELECT txid_current_if_assigned()::text", 0, NULL,
+	        &s, &err) == 0 &&
+	    s != NULL)
+		serve_cache_own(m->cache, strtoull(s, NULL, 10));
+	free(s);
 }
 
 /* Keeps the answer just made, under the stamp memo_hit() read. */
@@ -440,6 +454,7 @@ route(const struct serve_routes *r, const struct httpd_request *rq, int json,
 		}
 		broken = 0;
 		page(e, &t, &p, json, &m, out, &broken);
+		memo_own(&m, e);
 		serve_pool_give(r->pool, e, broken);
 		if (!broken)
 			break;
@@ -513,6 +528,7 @@ warm_page(const struct serve_routes *r, const struct serve_target *t,
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memo_init(&m, r->cache, t, p, 0);
 	page(e, t, p, 0, &m, &out, &broken);
+	memo_own(&m, e);
 	serve_pool_give(r->pool, e, broken);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	/* Computed afresh (a page not found is not kept, nor said). */
