@@ -402,9 +402,7 @@ read_senders(struct db *db, const struct advise_options *o,
 	q.top = ADVISE_SENDERS;
 	q.addresses = ADVISE_ADDRESSES;
 	q.by_hit = 1;
-	q.hit[0] = pol.p >= 1;
-	q.hit[1] = (pol.sp >= 0 ? pol.sp : pol.p) >= 1;
-	q.hit[2] = (pol.np >= 0 ? pol.np : pol.sp >= 0 ? pol.sp : pol.p) >= 1;
+	readiness_spec_hits(&pol, q.hit);
 	q.over_permille = a->thresholds.source_share < 0
 	    ? 0
 	    : (uint64_t)a->thresholds.source_share * 10;
@@ -501,17 +499,34 @@ advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
 		const struct policy_state *base =
 		    a->published != NULL && pub.known ? &pub : &a->now;
 
+		struct sources_query q = {
+		    .domain = o->domain,
+		    .since = o->until - (int64_t)a->days * CLOCK_DAY,
+		    .until = o->until,
+		    .rules = &o->rules,
+		    .top = ADVISE_WHATIF_SOURCES,
+		};
+
 		if (whatif_parse(o->whatif, base, &spec) < 0) {
 			rc = err_set(err, ERR_USAGE, "--what-if: " WHATIF_WANT);
 			goto out;
 		}
-		/* The what-if lists every address it hits: the one read of
-		 * all the period's sources left (issue 13). */
-		if ((rc = sources_read(db, o->domain,
-		         o->until - (int64_t)a->days * CLOCK_DAY, o->until,
-		         &o->rules, &a->sources, err)) < 0 ||
-		    (rc = whatif_compute(&spec, &a->sources, &a->whatif, err)) <
-		        0)
+		/* Summed and cut in SQL: the client holds the sources shown,
+		 * not every source of the period. */
+		readiness_spec_hits(&spec, q.hit);
+		q.by_hit = q.at_pct = 1;
+		q.pct = spec.pct;
+		if ((rc = whatif_check(&spec, err)) < 0 ||
+		    (rc = sources_read_hits(db, &q, spec.pct, &a->hits, err)) <
+		        0 ||
+		    (rc = whatif_compute(&spec, &a->hits, &a->whatif, err)) < 0)
+			goto out;
+		/* Grouped by sender: over 0 counts the senders hit. */
+		q.top = ADVISE_WHATIF_SENDERS;
+		q.addresses = ADVISE_WHATIF_ADDRESSES;
+		if (o->whatif_grouped &&
+		    (rc = sources_read_senders(
+		         db, &q, &a->whatif_senders, err)) < 0)
 			goto out;
 		a->has_whatif = 1;
 	}
@@ -526,7 +541,8 @@ void
 advice_free(struct advice *a)
 {
 	readiness_free(&a->r);
-	sources_free(&a->sources);
+	source_hits_free(&a->hits);
+	sender_list_free(&a->whatif_senders);
 	sender_list_free(&a->senders);
 	free(a->published);
 	free(a->trust);

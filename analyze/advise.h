@@ -18,6 +18,13 @@ struct err;
  * and addresses of each. */
 #define ADVISE_SENDERS 100
 #define ADVISE_ADDRESSES 20
+/* A what-if lists the sources it hits most, this many: a month may have
+ * hundreds of thousands (the sums count them all). */
+#define ADVISE_WHATIF_SOURCES 1000
+/* And the senders it hits most, grouped as `sources` groups them, with
+ * their first addresses: what the text shows. */
+#define ADVISE_WHATIF_SENDERS 10
+#define ADVISE_WHATIF_ADDRESSES 5
 
 struct advice {
 	char domain[256];
@@ -31,9 +38,14 @@ struct advice {
 	 * each with its first ADVISE_ADDRESSES addresses), and the class
 	 * totals of every source. */
 	struct sender_list senders;
-	/* Every source of the period, most failed first: read only for a
-	 * what-if (empty otherwise). */
-	struct source_list sources;
+	/* What the what-if hits: the ADVISE_WHATIF_SOURCES sources it hits
+	 * most and sums over all (empty without a what-if); whatif.v points
+	 * here. */
+	struct source_hits hits;
+	/* With whatif_grouped, the senders it hits most
+	 * (ADVISE_WHATIF_SENDERS; a sender hit 0 is listed when fewer are
+	 * hit; sender_list.more_over counts those hit left out). */
+	struct sender_list whatif_senders;
 	char *published; /* the DMARC record looked up, or NULL */
 	/* The period's reporters and whether their reports are genuine,
 	 * most messages first; in.trust points here. */
@@ -61,8 +73,10 @@ struct advise_options {
 	 * command (NULL: offline, or none); copied. */
 	const char *published;
 	/* A what-if to compute, as --what-if gave it (whatif_parse()), or
-	 * NULL. */
+	 * NULL; whatif_grouped 1: also the senders it hits (whatif_senders,
+	 * what the text shows: a pass more over the period's sources). */
 	const char *whatif;
+	int whatif_grouped;
 };
 
 /* Gathers and judges.  *out is overwritten; advice_free() it. */

@@ -454,6 +454,17 @@ readiness_hit(const struct source *s, const struct policy_spec *pol)
 	return share_of(hit, pol->pct);
 }
 
+void
+readiness_spec_hits(const struct policy_spec *pol, int hit[3])
+{
+	int sp = pol->sp >= 0 ? pol->sp : pol->p;
+	int np = pol->np >= 0 ? pol->np : sp;
+
+	hit[0] = pol->p >= 1;
+	hit[1] = sp >= 1;
+	hit[2] = np >= 1;
+}
+
 /* The policy of step next as it will be published: p of the step at full
  * strength, sp and np as they are now. */
 static void
@@ -1202,19 +1213,6 @@ readiness_free(struct readiness *r)
  * What-if.
  */
 
-static int
-by_affected(const void *a, const void *b)
-{
-	const struct whatif_source *x = a, *y = b;
-
-	if (x->affected != y->affected)
-		return x->affected > y->affected ? -1 : 1;
-	if (x->src->messages != y->src->messages)
-		return x->src->messages > y->src->messages ? -1 : 1;
-	return strcmp(x->src->ip != NULL ? x->src->ip : "",
-	    y->src->ip != NULL ? y->src->ip : "");
-}
-
 /* "p=reject; sp=none; pct=50": what a what-if applies. */
 static void
 spec_text(const struct policy_spec *pol, char *buf, size_t size)
@@ -1232,12 +1230,10 @@ spec_text(const struct policy_spec *pol, char *buf, size_t size)
 }
 
 int
-whatif_compute(const struct policy_spec *pol, const struct source_list *l,
-    struct whatif *out, struct err *err)
+whatif_check(const struct policy_spec *pol, struct err *err)
 {
 	int sp, np;
 
-	memset(out, 0, sizeof(*out));
 	if (pol == NULL || pol->p < 0 || pol->p > 2)
 		return err_set(err, ERR_USAGE,
 		    "what-if: policy must be none, quarantine or reject");
@@ -1252,35 +1248,46 @@ whatif_compute(const struct policy_spec *pol, const struct source_list *l,
 	if (pol->sp > 2 || pol->np > 2)
 		return err_set(
 		    err, ERR_USAGE, "what-if: sp or np out of range");
+	return 0;
+}
+
+int
+whatif_compute(const struct policy_spec *pol, const struct source_hits *h,
+    struct whatif *out, struct err *err)
+{
+	uint64_t shown = 0;
+	int rc, sp, np;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = whatif_check(pol, err)) < 0)
+		return rc;
 	out->spec = *pol;
 	/* The word for what happens to the mail hit: the strongest policy
 	 * of the three. */
+	sp = pol->sp >= 0 ? pol->sp : pol->p;
+	np = pol->np >= 0 ? pol->np : sp;
 	out->reject = pol->p == 2 || sp == 2 || np == 2;
 	spec_text(pol, out->policy, sizeof(out->policy));
-	if (l == NULL || l->n == 0)
+	if (h == NULL)
 		return 0;
-	out->v = xcalloc(l->n, sizeof(*out->v));
-	for (size_t i = 0; i < l->n; i++) {
-		const struct source *src = &l->v[i];
-		uint64_t hit = readiness_hit(src, pol);
-		unsigned cls = (unsigned)src->cls < SOURCE_NCLASSES
-		    ? (unsigned)src->cls
-		    : SOURCE_UNKNOWN;
-
-		out->messages = sat_add(out->messages, src->messages);
-		if (hit == 0)
-			continue;
-		out->affected[cls] = sat_add(out->affected[cls], hit);
-		out->total_affected = sat_add(out->total_affected, hit);
-		out->v[out->n].src = src;
-		out->v[out->n++].affected = hit;
+	for (int c = 0; c < SOURCE_NCLASSES; c++) {
+		out->messages = sat_add(out->messages, h->messages[c]);
+		out->affected[c] = h->affected_sum[c];
+		out->total_affected =
+		    sat_add(out->total_affected, h->affected_sum[c]);
+		out->hit_sources = sat_add(out->hit_sources, h->hits[c]);
 	}
-	if (out->n == 0) {
-		free(out->v);
-		out->v = NULL;
-	} else {
-		qsort(out->v, out->n, sizeof(*out->v), by_affected);
+	if (h->l.n > 0) {
+		out->v = xcalloc(h->l.n, sizeof(*out->v));
+		for (size_t i = 0; i < h->l.n; i++) {
+			out->v[i].src = &h->l.v[i];
+			out->v[i].affected = h->affected[i];
+			shown = sat_add(shown, h->affected[i]);
+		}
+		out->n = h->l.n;
 	}
+	out->more_affected =
+	    out->total_affected > shown ? out->total_affected - shown : 0;
 	return 0;
 }
 

@@ -372,6 +372,11 @@ void readiness_spec_of(const struct policy_state *st, struct policy_spec *out);
  * down). */
 uint64_t readiness_hit(const struct source *s, const struct policy_spec *pol);
 
+/* Where a policy at full strength acts: hit[0..2] 1 when p, sp and np
+ * quarantine or reject (sp following p, np following sp when not given),
+ * as source_senders() and source_whatif() take it. */
+void readiness_spec_hits(const struct policy_spec *pol, int hit[3]);
+
 /* What-if: a policy proposed, applied to a period's sources. */
 struct whatif_source {
 	const struct source *src; /* borrowed */
@@ -385,18 +390,27 @@ struct whatif {
 	uint64_t messages; /* all mail of the period */
 	uint64_t affected[SOURCE_NCLASSES]; /* hit, per class */
 	uint64_t total_affected;
-	struct whatif_source *v; /* sources with affected > 0, most first */
+	/* The sources hit most, most first (n of the hit_sources hit), and
+	 * what is hit of the rest. */
+	struct whatif_source *v;
 	size_t n;
+	uint64_t hit_sources, more_affected;
 };
 
 /*
- * For a policy (p quarantine or reject; sp and np as given, -1 to follow
- * p and sp) at its pct, what the sources' failing mail would have met
- * (readiness_hit()), per source.  ERR_USAGE for p none or pct out of
- * 0..100.  Sums saturate at UINT64_MAX rather than wrap.  *out's list is
- * the caller's: whatif_free(); it points into l, which must outlive it.
+ * A policy a what-if may apply: p, sp or np quarantine or reject, pct 0
+ * to 100.  0, or ERR_USAGE saying what is wrong.
  */
-int whatif_compute(const struct policy_spec *pol, const struct source_list *l,
+int whatif_check(const struct policy_spec *pol, struct err *err);
+
+/*
+ * For a policy (whatif_check()), what the sources' failing mail would have
+ * met (readiness_hit() at the policy's pct, source by source, as
+ * source_whatif() sums it in SQL: h from sources_read_hits(), NULL for
+ * none).  Sums saturate at UINT64_MAX rather than wrap.  *out's list is
+ * the caller's: whatif_free(); it points into h, which must outlive it.
+ */
+int whatif_compute(const struct policy_spec *pol, const struct source_hits *h,
     struct whatif *out, struct err *err);
 void whatif_free(struct whatif *w);
 

@@ -156,11 +156,6 @@ parse_array(const char *s, size_t *n)
 	return v;
 }
 
-struct reader {
-	struct source_list *l;
-	size_t cap;
-};
-
 static uint64_t
 u64_of(const char *s)
 {
@@ -216,19 +211,6 @@ list_grow(struct source_list *l, size_t *cap)
 		*cap = *cap ? *cap * 2 : 16;
 		l->v = xrealloc(l->v, *cap * sizeof(*l->v));
 	}
-}
-
-static int
-on_source(void *arg, int ncols, const char *const *c, struct err *err)
-{
-	struct reader *r = arg;
-
-	if (ncols != 20 || c[0] == NULL || c[1] == NULL)
-		return err_set(
-		    err, ERR_DB, "unexpected row from source_overview");
-	list_grow(r->l, &r->cap);
-	fill_source(&r->l->v[r->l->n++], c);
-	return 0;
 }
 
 /* A list of sources as a text[] literal (out is initialised here);
@@ -323,7 +305,7 @@ source_list_array(
 struct period_params {
 	char since[24], until[24], share[16];
 	struct dynbuf trusted, ignored;
-	const char *p[13];
+	const char *p[14];
 };
 
 static int
@@ -357,26 +339,87 @@ period_params_free(struct period_params *pp)
 	dynbuf_free(&pp->ignored);
 }
 
-int
-sources_read(struct db *db, const char *domain, int64_t since, int64_t until,
-    const struct source_rules *rules, struct source_list *out, struct err *err)
+/* ---- what a policy would hit (sql/defs/43_source_whatif.sql) --------- */
+
+struct hits_reader {
+	struct source_hits *h;
+	size_t cap;
+};
+
+/* kind, SOURCE_COLUMNS and who, affected, sources: the sources hit most in
+ * order, then a row per class. */
+static int
+on_hit(void *arg, int ncols, const char *const *c, struct err *err)
 {
-	struct reader r = {out, 0};
+	struct hits_reader *r = arg;
+	struct source_hits *h = r->h;
+	int cls;
+
+	if (ncols != 23 || c[0] == NULL || c[2] == NULL)
+		return err_set(
+		    err, ERR_DB, "unexpected row from source_whatif");
+	if (strcmp(c[0], "class") == 0) {
+		/* One row a class, each a name source_class_parse() knows. */
+		if ((cls = source_class_parse(c[2])) < 0)
+			return err_set(
+			    err, ERR_DB, "unexpected class from source_whatif");
+		h->messages[cls] = u64_of(c[5]);
+		h->affected_sum[cls] = u64_of(c[21]);
+		h->hits[cls] = u64_of(c[22]);
+		return 0;
+	}
+	if (c[1] == NULL)
+		return err_set(
+		    err, ERR_DB, "unexpected row from source_whatif");
+	if (h->l.n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		h->l.v = xrealloc(h->l.v, r->cap * sizeof(*h->l.v));
+		h->affected =
+		    xrealloc(h->affected, r->cap * sizeof(*h->affected));
+	}
+	fill_source(&h->l.v[h->l.n], c + 1);
+	h->affected[h->l.n++] = u64_of(c[21]);
+	return 0;
+}
+
+int
+sources_read_hits(struct db *db, const struct sources_query *q, int pct,
+    struct source_hits *out, struct err *err)
+{
+	struct hits_reader r = {out, 0};
 	struct period_params pp;
+	char hit[32], spct[16], top[24];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = period_params(&pp, domain, since, until, rules, err)) < 0)
+	if ((rc = period_params(
+	         &pp, q->domain, q->since, q->until, q->rules, err)) < 0)
 		goto out;
+	snprintf(hit, sizeof(hit), "{%d,%d,%d}", q->hit[0] != 0, q->hit[1] != 0,
+	    q->hit[2] != 0);
+	snprintf(spct, sizeof(spct), "%d", pct);
+	snprintf(top, sizeof(top), "%zu", q->top);
+	pp.p[6] = hit;
+	pp.p[7] = spct;
+	pp.p[8] = top;
 	rc = db_each(db,
-	    "SELECT " SOURCE_COLUMNS(
-	        "") ", who FROM source_overview(" PERIOD_ARGS ")",
-	    6, pp.p, on_source, &r, err);
+	    "SELECT kind, " SOURCE_COLUMNS("") ", who, affected, sources "
+	                                       "FROM source_whatif(" PERIOD_ARGS
+	                                       ", $7::int[], $8::int, $9::int)",
+	    9, pp.p, on_hit, &r, err);
 	if (rc < 0)
-		sources_free(out);
+		source_hits_free(out);
 out:
 	period_params_free(&pp);
 	return rc;
+}
+
+void
+source_hits_free(struct source_hits *h)
+{
+	sources_free(&h->l);
+	free(h->affected);
+	memset(h, 0, sizeof(*h));
 }
 
 /* ---- senders and changes, cut in SQL (migration 013) ------------------ */
@@ -422,7 +465,7 @@ on_sender(void *arg, int ncols, const char *const *c, struct err *err)
 	struct sender *g;
 	int cls;
 
-	if (ncols != 37 || c[0] == NULL)
+	if (ncols != 38 || c[0] == NULL)
 		return err_set(
 		    err, ERR_DB, "unexpected row from source_senders");
 	if (strcmp(c[0], "more") == 0) {
@@ -472,6 +515,7 @@ on_sender(void *arg, int ncols, const char *const *c, struct err *err)
 		g->rejected = u64_of(c[10]);
 		g->first_seen = i64_of(c[11]);
 		g->last_seen = i64_of(c[12]);
+		g->hit = u64_of(c[37]);
 		g->v = xcalloc(
 		    g->addresses < r->addresses ? g->addresses : r->addresses,
 		    sizeof(*g->v));
@@ -600,7 +644,7 @@ sources_read_senders(struct db *db, const struct sources_query *q,
 	struct sender_reader r = {out, 0, q->addresses};
 	struct period_params pp;
 	struct dynbuf classes;
-	char top[24], addrs[24], hit[32], over[24], of[24];
+	char top[24], addrs[24], hit[32], over[24], of[24], pct[16];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -630,17 +674,20 @@ sources_read_senders(struct db *db, const struct sources_query *q,
 	pp.p[10] = q->by_hit ? hit : NULL;
 	pp.p[11] = q->by_hit ? over : NULL;
 	pp.p[12] = of;
+	snprintf(pct, sizeof(pct), "%d", q->at_pct ? q->pct : 100);
+	pp.p[13] = pct;
 	rc = db_each(db,
 	    "SELECT kind, sender, addresses, messages, passed, failed, "
 	    "forwarded, failed_sub, failed_np, quarantined, rejected, "
 	    "extract(epoch FROM first_seen)::bigint, "
 	    "extract(epoch FROM last_seen)::bigint, senders, over, "
-	    "class, " SOURCE_COLUMNS("a_") ", who, a_rank "
+	    "class, " SOURCE_COLUMNS("a_") ", who, a_rank, hit "
 	                                   "FROM source_senders(" PERIOD_ARGS
 	                                   ", $7::text[], $8::boolean, "
 	                                   "$9::int, $10::int, $11::int[], "
-	                                   "$12::numeric * $13::numeric)",
-	    13, pp.p, on_sender, &r, err);
+	                                   "$12::numeric * $13::numeric, "
+	                                   "$14::int)",
+	    14, pp.p, on_sender, &r, err);
 	if (rc == 0 && q->failures)
 		rc = read_failures(db, q->domain, &pp, out, err);
 	if (rc < 0)

@@ -102,15 +102,26 @@ struct source_rules {
 };
 
 /*
- * The sources of domain whose reports begin in [since, until) (Unix
- * seconds; until INT64_MAX for no end), most failed first.  *out is
- * overwritten; free it with sources_free().  ERR_DB on failure,
- * ERR_USAGE for a trusted entry that is neither an address, a network nor
- * a name.
+ * What a policy would have hit of a period's sources (source_whatif(),
+ * sql/defs/43_source_whatif.sql, the rule's one home): the q->top sources
+ * it hits most, with what it hits of each, and sums over every source,
+ * cut in SQL.  q->hit says where p, sp and np act (as for ranking
+ * senders), pct is the policy's.  *out is overwritten; free it with
+ * source_hits_free().  ERR_DB, or ERR_USAGE for a bad trusted or ignored
+ * entry.
  */
-int sources_read(struct db *db, const char *domain, int64_t since,
-    int64_t until, const struct source_rules *rules, struct source_list *out,
-    struct err *err);
+struct source_hits {
+	struct source_list l; /* the sources hit most, most first */
+	uint64_t *affected; /* what it hits of l.v[i] */
+	/* Per class, over every source: all its mail, what is hit, and how
+	 * many sources are hit (l.n of them all in l). */
+	uint64_t messages[SOURCE_NCLASSES], affected_sum[SOURCE_NCLASSES];
+	uint64_t hits[SOURCE_NCLASSES];
+};
+struct sources_query;
+int sources_read_hits(struct db *db, const struct sources_query *q, int pct,
+    struct source_hits *out, struct err *err);
+void source_hits_free(struct source_hits *h);
 void sources_free(struct source_list *l);
 
 /*
@@ -133,6 +144,9 @@ struct sender {
 	uint64_t messages, passed, failed, forwarded;
 	uint64_t failed_sub, failed_np, quarantined, rejected;
 	int64_t first_seen, last_seen;
+	/* With sources_query.by_hit: what the policy hits of its mail,
+	 * address by address at the policy's pct (readiness_hit()). */
+	uint64_t hit;
 };
 
 /* The senders of a period, cut to the top; what was left out counted. */
@@ -153,7 +167,7 @@ struct sender_list {
 };
 
 /* Sources of one sender grouped in memory by sources_group() (model.h):
- * only for a list already bounded (the what-if's, tests); the commands'
+ * only for a list already bounded (the tests); the commands'
  * lists are grouped in SQL (struct sender). */
 struct source_group {
 	const char *who; /* borrowed from the sources */
@@ -193,6 +207,9 @@ struct sources_query {
 	 * A sender is over when hit * 1000 > over_permille * over_of (advise:
 	 * source_share in per mille, all mail). */
 	int by_hit, hit[3];
+	/* at_pct 1: hit only pct percent of each address's mail, rounded
+	 * down (a what-if); 0: all of it. */
+	int at_pct, pct;
 	uint64_t over_permille, over_of;
 	/* Also read the failure reports of the addresses listed
 	 * (source.failures): one query for all of them. */

@@ -104,6 +104,7 @@ cmd_advise(int argc, char **argv)
 		goto done;
 	published = analysis_published(&env, domain);
 	analysis_advise_options(&env, &o, domain, until, published, whatif);
+	o.whatif_grouped = !json; /* the text groups what it hits */
 	if (advise_compute(env.db, &o, &a, &err) < 0) {
 		log_error("%s", err.msg);
 		goto done;

@@ -96,11 +96,15 @@
  *                          unknown, spoofing, ignored}: policy is the
  *                          whole policy applied ("p=reject; sp=none"),
  *                          sp and np included; sources[{ip, who, class,
- *                          service, ptr, messages, failed, affected}]}: the
- *                          failing mail the policy would have hit, sources
- *                          with any, most first, one per address; who
- *                          names the sender as `sources` groups them (the
- *                          text groups by it)
+ *                          service, ptr, messages, failed, affected}],
+ *                          sources_more, affected_more}: the failing mail
+ *                          the policy would have hit; sources: the
+ *                          ADVISE_WHATIF_SOURCES addresses it hits most,
+ *                          most first, one per address; who names the
+ *                          sender as `sources` groups them (the text
+ *                          groups by it); sources_more: how many other
+ *                          addresses it hits, affected_more: their mail
+ *                          hit
  */
 #include "advise_render.h"
 
@@ -279,7 +283,11 @@ whatif(FILE *fp, const struct advice *a)
 		json_kv_u64(fp, "affected", w->v[i].affected, 0);
 		fputc('}', fp);
 	}
-	fputs("]}", fp);
+	fputc(']', fp);
+	json_kv_u64(fp, "sources_more",
+	    w->hit_sources > w->n ? w->hit_sources - w->n : 0, 0);
+	json_kv_u64(fp, "affected_more", w->more_affected, 0);
+	fputc('}', fp);
 }
 
 static void

@@ -334,39 +334,17 @@ subdomains(FILE *fp, const struct readiness *r, int color)
 		    present_safe(r->np_advice, text, sizeof(text)));
 }
 
-static int
-by_src(const void *a, const void *b)
-{
-	const struct source *x = ((const struct whatif_source *)a)->src;
-	const struct source *y = ((const struct whatif_source *)b)->src;
-
-	return x < y ? -1 : x > y;
-}
-
-/* What the policy hits of a source: w sorted by source. */
-static uint64_t
-affected_of(const struct whatif_source *w, size_t n, const struct source *s)
-{
-	struct whatif_source key = {.src = s};
-	const struct whatif_source *f = bsearch(&key, w, n, sizeof(*w), by_src);
-
-	return f != NULL ? f->affected : 0;
-}
-
 /*
- * The sources hit, grouped by who sends (sources_group(), as `sources`
- * shows them): a line per sender with its sums, its addresses one level
- * down with their own, when it has several.
+ * The senders hit most (advice.whatif_senders, grouped in SQL as
+ * `sources` groups them): a line per sender with its sums, its first
+ * addresses one level down with their own, when it has several.
  */
 static void
 whatif(FILE *fp, const struct advice *a, int color)
 {
 	const struct whatif *w = &a->whatif;
-	const struct source **p;
-	struct whatif_source *sorted;
-	struct source_group *g;
-	uint64_t *hit;
-	size_t ng, rows;
+	const struct sender_list *l = &a->whatif_senders;
+	size_t rows = 0;
 	int wip = 7, wname = 4;
 	char title[128], ip[IP_MAX + 5], name[NAME_MAX_COL + 5];
 
@@ -381,68 +359,53 @@ whatif(FILE *fp, const struct advice *a, int color)
 	    w->affected[SOURCE_LEGITIMATE], w->affected[SOURCE_UNKNOWN],
 	    w->affected[SOURCE_FORWARDER], w->affected[SOURCE_SPOOFING],
 	    w->affected[SOURCE_IGNORED]);
-	if (w->n == 0 || w->v == NULL)
+	/* Most hit first: those hit nothing end the list. */
+	while (rows < l->n && l->v[rows].hit > 0 && l->v[rows].n > 0)
+		rows++;
+	if (rows == 0)
 		return;
-	p = xcalloc(w->n, sizeof(*p));
-	sorted = xcalloc(w->n, sizeof(*sorted));
-	for (size_t i = 0; i < w->n; i++)
-		p[i] = w->v[i].src;
-	memcpy(sorted, w->v, w->n * sizeof(*sorted));
-	qsort(sorted, w->n, sizeof(*sorted), by_src);
-	sources_group(p, w->n, &g, &ng);
-	free(p);
-	hit = xcalloc(ng, sizeof(*hit));
-	for (size_t i = 0; i < ng; i++)
-		for (size_t k = 0; k < g[i].n; k++) {
-			uint64_t h = affected_of(sorted, w->n, g[i].v[k]);
-
-			hit[i] = hit[i] + h < hit[i] ? UINT64_MAX : hit[i] + h;
-		}
-	rows = ng < TEXT_ROWS ? ng : TEXT_ROWS;
 	for (size_t i = 0; i < rows; i++) {
-		int x = width(name_of(g[i].v[0], name, sizeof(name)));
+		const struct sender *g = &l->v[i];
+		int x = width(name_of(&g->v[0], name, sizeof(name)));
 
 		wname = x > wname ? x : wname;
-		for (size_t k = 0; k < g[i].n && k < TEXT_ADDRESSES; k++) {
-			x = width(present_safe(g[i].v[k]->ip, ip, sizeof(ip))) +
-			    (g[i].n > 1 ? 2 : 0);
+		for (size_t k = 0; k < g->n; k++) {
+			x = width(present_safe(g->v[k].ip, ip, sizeof(ip))) +
+			    (g->addresses > 1 ? 2 : 0);
 			wip = x > wip ? x : wip;
 		}
 	}
 	fprintf(fp, "  %-*s  %-10s  %-*s  %12s  %12s\n", wname, "sender",
 	    "class", wip, "address", "affected", "messages");
 	for (size_t i = 0; i < rows; i++) {
+		const struct sender *g = &l->v[i];
 		char count[32];
 
-		snprintf(count, sizeof(count), "%zu addresses", g[i].n);
+		snprintf(count, sizeof(count), "%zu addresses", g->addresses);
 		fprintf(fp,
 		    "  %-*s  %-10s  %-*s  %12" PRIu64 "  %12" PRIu64 "\n",
-		    wname, name_of(g[i].v[0], name, sizeof(name)),
-		    source_class_name(g[i].cls), wip,
-		    g[i].n > 1 ? count
-		               : present_safe(g[i].v[0]->ip, ip, sizeof(ip)),
-		    hit[i], g[i].messages);
-		for (size_t k = 0;
-		     g[i].n > 1 && k < g[i].n && k < TEXT_ADDRESSES; k++) {
-			const struct source *s = g[i].v[k];
+		    wname, name_of(&g->v[0], name, sizeof(name)),
+		    source_class_name(g->cls), wip,
+		    g->addresses > 1 ? count
+		                     : present_safe(g->v[0].ip, ip, sizeof(ip)),
+		    g->hit, g->messages);
+		for (size_t k = 0; g->addresses > 1 && k < g->n; k++) {
+			const struct source *s = &g->v[k];
 
 			fprintf(fp,
 			    "  %-*s  %-10s    %-*s  %12" PRIu64 "  %12" PRIu64
 			    "\n",
 			    wname, "", source_class_name(s->cls), wip - 2,
 			    present_safe(s->ip, ip, sizeof(ip)),
-			    affected_of(sorted, w->n, s), s->messages);
+			    readiness_hit(s, &w->spec), s->messages);
 		}
-		if (g[i].n > TEXT_ADDRESSES)
+		if (g->addresses > g->n)
 			fprintf(fp, "  %-*s  %-10s    and %zu more addresses\n",
-			    wname, "", "", g[i].n - TEXT_ADDRESSES);
+			    wname, "", "", g->addresses - g->n);
 	}
-	if (ng > rows)
-		fprintf(fp, "  and %zu more sender%s (--json lists them)\n",
-		    ng - rows, ng - rows == 1 ? "" : "s");
-	free(hit);
-	free(sorted);
-	source_groups_free(g, ng);
+	if (l->more_over > 0)
+		fprintf(fp, "  and %zu more sender%s hit\n", l->more_over,
+		    l->more_over == 1 ? "" : "s");
 }
 
 /* Reporters whose reports failed authentication or jumped: the evidence

@@ -11,6 +11,7 @@
 #include "sources.h"
 #include "web_page.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 /* Addresses listed under the classes: the JSON has them all. */
@@ -165,11 +166,12 @@ addresses(FILE *fp, const struct web_domain_view *v)
 		fputs("</td></tr>\n", fp);
 	}
 	fputs("</table></div>\n", fp);
-	if (w->n > n)
+	if (w->hit_sources > n)
 		fprintf(fp,
-		    "<p class=\"note\">and %zu more addresses (the JSON lists "
-		    "them all)</p>\n",
-		    w->n - n);
+		    "<p class=\"note\">and %" PRIu64
+		    " more addresses (the JSON "
+		    "lists the first %d)</p>\n",
+		    w->hit_sources - n, ADVISE_WHATIF_SOURCES);
 }
 
 static void

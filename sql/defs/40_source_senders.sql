@@ -12,11 +12,15 @@
 -- mail (p_all: all) are grouped.
 --
 -- p_hit {p, sp, np}: 1 where the policy judged is quarantine or reject.
--- A source's hit is then readiness_hit() (analyze/readiness.c) at full
+-- A source's hit is then source_hit() (readiness_hit() in C) at full
 -- strength: its failing mail From the domain when p hits, From
 -- subdomains when sp hits, From made-up subdomain names when np hits.
+-- p_pct: the policy's pct: a source's hit is then that share of it,
+-- rounded down source by source, as a receiver applies it (the what-if;
+-- 100 for readiness, which judges a step at full strength).
 -- p_over: a sender is over when hit * 1000 > p_over (advise passes the
--- share of all mail a sender may have, in per mille, times all mail).
+-- share of all mail a sender may have, in per mille, times all mail; 0
+-- counts the senders with any mail hit).
 --
 -- Rows, by kind:
 --   sender  one per address shown (at most p_addresses) of each of the
@@ -33,7 +37,8 @@ CREATE OR REPLACE FUNCTION source_senders(p_domain text, p_since timestamptz,
 		p_until timestamptz, p_legit_share numeric, p_trusted text[],
 		p_ignored text[], p_classes text[], p_all boolean,
 		p_top integer, p_addresses integer,
-		p_hit integer[] DEFAULT NULL, p_over numeric DEFAULT NULL)
+		p_hit integer[] DEFAULT NULL, p_over numeric DEFAULT NULL,
+		p_pct integer DEFAULT 100)
 RETURNS TABLE (kind text, sender bigint, who text, class text,
 	       addresses bigint, messages numeric, passed numeric,
 	       failed numeric, forwarded numeric, failed_sub numeric,
@@ -61,10 +66,7 @@ WITH o AS (
 	-- Only these are named: the name is what they are grouped by.  The
 	-- ranks are taken over these few columns; the wide ones (arrays,
 	-- names) are fetched for the addresses shown only.
-	SELECT x.*,
-	       (x.failed - x.sub) * coalesce(p_hit[1], 0)
-	       + (x.sub - x.made_up) * coalesce(p_hit[2], 0)
-	       + x.made_up * coalesce(p_hit[3], 0) AS hit
+	SELECT x.*, source_hit(x.failed, x.sub, x.made_up, p_hit, p_pct) AS hit
 	FROM (SELECT o.source_ip, o.class, o.messages, o.passed, o.failed,
 	             o.forwarded, o.quarantined, o.rejected, o.first_seen,
 	             o.last_seen,

@@ -95,6 +95,18 @@ report "$in/s5.xml" google.com whatif.test "$(dayb 1)" none \
 	'203.0.113.5|30|sub.whatif.test|||' \
 	'203.0.113.6|70|whatif.test|||'
 
+# --- 5b. A what-if over more sources than it lists. -------------------------
+# Yesterday: 1005 addresses, the Nth sending N messages From cut.test with
+# no authentication at all.
+set --
+i=1
+while [ $i -le 1005 ]; do
+	set -- "$@" "198.18.$((i / 250)).$((i % 250 + 1))|$i|cut.test|||"
+	i=$((i + 1))
+done
+report "$in/s5b.xml" google.com cut.test "$(dayb 1)" none "$@"
+set --
+
 # --- 6. A spoofer with its own d= is spoofing. -------------------------------
 report "$in/s6.xml" google.com spoof.test "$(dayb 1)" none \
 	'192.0.2.60|100|spoof.test|spoof.test:pass|spoof.test:pass|' \
@@ -402,6 +414,48 @@ run s5_sub 1 advise --db "$db" --offline --domain whatif.test --json \
 	--what-if 'p=none; sp=quarantine'
 jqt s5_sub '.whatif.total_affected == 30'
 jqt s5_sub '.whatif.sources | length == 1 and .[0].ip == "203.0.113.5"'
+jqt s5_sub '.whatif.sources_more == 0 and .whatif.affected_more == 0'
+# pct rounds down source by source: 30 * 33 / 100 = 9.9 and 70 * 33 /
+# 100 = 23.1 give 9 + 23 = 32, where the sum would give 33.
+run s5_pct 1 advise --db "$db" --offline --domain whatif.test --json \
+	--what-if 'reject:33'
+jqt s5_pct '.whatif.total_affected == 32 and .whatif.pct == 33'
+jqt s5_pct '[.whatif.sources[].affected] == [23, 9]'
+# And so in the senders of the text (each address its own sender).
+run s5_pct_text 1 advise --db "$db" --offline --domain whatif.test \
+	--what-if 'reject:33'
+grep -q '^  -  *spoofing  *203\.0\.113\.6  *23  *70$' "$tmp/s5_pct_text.out" &&
+	grep -q '^  -  *spoofing  *203\.0\.113\.5  *9  *30$' \
+		"$tmp/s5_pct_text.out" ||
+	fail "s5_pct_text: want rows of 23 of 70 and 9 of 30"
+# np=none spares the made-up sub.whatif.test (no mail of it passed):
+# only the 70 From whatif.test.
+run s5_np 1 advise --db "$db" --offline --domain whatif.test --json \
+	--what-if 'p=reject; sp=reject; np=none'
+jqt s5_np '.whatif.total_affected == 70'
+jqt s5_np '.whatif.sources | length == 1 and .[0].ip == "203.0.113.6"'
+
+# === 5b =====================================================================
+# reject hits all 1 + ... + 1005 = 1005 * 1006 / 2 messages; the JSON
+# lists the 1000 addresses hit most (1005 messages down to 6), the 5 left
+# out sent 1 + 2 + 3 + 4 + 5.
+run s5b 1 advise --db "$db" --offline --domain cut.test --json \
+	--what-if reject
+jqt s5b ".whatif.total_affected == $((1005 * 1006 / 2))"
+jqt s5b '.whatif.sources | length == 1000 and .[0].affected == 1005
+	and .[999].affected == 6'
+jqt s5b '.whatif.sources_more == 5 and .whatif.affected_more == 15'
+run s5b_text 1 advise --db "$db" --offline --domain cut.test \
+	--what-if reject
+# Each address is a sender of its own (nothing names them): the text
+# shows the 10 hit most, 1005 to 996 messages, and counts the 995 others.
+grep -q '^  -  *spoofing  *198\.18\.4\.6  *1005  *1005$' \
+	"$tmp/s5b_text.out" || {
+	fail "s5b_text: no row of 1005 for 198.18.4.6"
+	sed -n '/What if/,+14p' "$tmp/s5b_text.out" >&2
+}
+grep -q 'and 995 more senders hit' "$tmp/s5b_text.out" ||
+	fail "s5b_text: no line for the 995 senders left out"
 
 # === 6 ======================================================================
 run s6 0 sources --db "$db" --offline --domain spoof.test --json

@@ -129,8 +129,6 @@ advice_notready(struct advice *a)
 	a->in.sub_names = 4;
 	a->in.sub_names_failing = 0;
 	fx_set_sources(&a->in, srcs, NSRC);
-	a->sources.v = srcs;
-	a->sources.n = NSRC;
 	a->published = "v=DMARC1; p=none; rua=mailto:dmarc@example.com; "
 	               "ruf=mailto:f@example.com; fo=1";
 	a->in.published = a->published;
@@ -140,9 +138,13 @@ advice_notready(struct advice *a)
 	a->in.n_trust = 2;
 	readiness_judge(&a->thresholds, a->domain, &a->now, &a->in, &a->r);
 	a->has_whatif = 1;
+	fx_hits(srcs, NSRC, &(struct policy_spec){2, -1, -1, 100, 0},
+	    ADVISE_WHATIF_SOURCES, &a->hits);
+	fx_whatif_senders(srcs, NSRC, &(struct policy_spec){2, -1, -1, 100, 0},
+	    ADVISE_WHATIF_SENDERS, ADVISE_WHATIF_ADDRESSES, &a->whatif_senders);
 	assert_int_equal(
-	    whatif_compute(&(struct policy_spec){2, -1, -1, 100, 0},
-	        &a->sources, &a->whatif, &err),
+	    whatif_compute(&(struct policy_spec){2, -1, -1, 100, 0}, &a->hits,
+	        &a->whatif, &err),
 	    0);
 }
 
@@ -191,7 +193,7 @@ advice_nodata(struct advice *a)
 	readiness_judge(&a->thresholds, a->domain, &a->now, &a->in, &a->r);
 	a->has_whatif = 1;
 	assert_int_equal(whatif_compute(&(struct policy_spec){1, -1, -1, 50, 0},
-	                     &a->sources, &a->whatif, &err),
+	                     NULL, &a->whatif, &err),
 	    0);
 }
 
@@ -679,10 +681,11 @@ test_hostile_everywhere(void **state)
 	readiness_free(&a.r);
 	readiness_judge(&a.thresholds, a.domain, &a.now, &a.in, &a.r);
 	whatif_free(&a.whatif);
-	a.sources.v = s;
-	a.sources.n = 2;
+	fx_hits(s, 2, &(struct policy_spec){2, -1, -1, 100, 0}, 1, &a.hits);
+	fx_whatif_senders(s, 2, &(struct policy_spec){2, -1, -1, 100, 0}, 1, 1,
+	    &a.whatif_senders);
 	assert_int_equal(
-	    whatif_compute(&(struct policy_spec){2, -1, -1, 100, 0}, &a.sources,
+	    whatif_compute(&(struct policy_spec){2, -1, -1, 100, 0}, &a.hits,
 	        &a.whatif, &(struct err){0}),
 	    0);
 

@@ -1114,93 +1114,119 @@ static struct source wsrc[] = {
     {.ip = "192.0.2.6", .cls = SOURCE_UNKNOWN, .messages = 70, .failed = 70},
 };
 
-static void
-test_whatif(void **state)
+/* What pol hits of wsrc, per class and in all, by readiness_hit(): the
+ * rule source_whatif() applies in SQL (tests/analysis checks it there). */
+static uint64_t
+hit_sum(const struct policy_spec *pol, int cls)
 {
-	struct source_list l = {wsrc, NELEM(wsrc)};
-	struct policy_spec pol;
-	struct whatif w;
-	struct err err;
+	uint64_t sum = 0;
 
-	/* p=reject: everything failing.  Messages 1000 + 300 + 500 + 50 +
-	 * 80 + 70 = 2000; hit 11 + 200 + 500 + 80 + 70 = 861. */
+	for (size_t i = 0; i < NELEM(wsrc); i++)
+		if (cls < 0 || (int)wsrc[i].cls == cls)
+			sum += readiness_hit(&wsrc[i], pol);
+	return sum;
+}
+
+static void
+test_whatif_hit(void **state)
+{
+	struct policy_spec pol;
+
+	/* p=reject: everything failing: 11 + 200 + 500 + 80 + 70 = 861. */
 	pol = spec(2, -1, -1, 100);
-	assert_int_equal(whatif_compute(&pol, &l, &w, &err), 0);
-	assert_string_equal(w.policy, "p=reject");
-	assert_int_equal(w.reject, 1);
-	assert_int_equal(w.messages, 2000);
-	assert_int_equal(w.total_affected, 861);
-	assert_int_equal(w.affected[SOURCE_LEGITIMATE], 11);
-	assert_int_equal(w.affected[SOURCE_FORWARDER], 200);
-	assert_int_equal(w.affected[SOURCE_SPOOFING], 500);
-	assert_int_equal(w.affected[SOURCE_IGNORED], 80);
-	assert_int_equal(w.affected[SOURCE_UNKNOWN], 70);
-	assert_int_equal(w.n, 5);
-	assert_string_equal(w.v[0].src->ip, "192.0.2.3");
-	assert_string_equal(w.v[1].src->ip, "192.0.2.2");
-	assert_string_equal(w.v[2].src->ip, "192.0.2.5");
-	assert_string_equal(w.v[3].src->ip, "192.0.2.6");
-	assert_string_equal(w.v[4].src->ip, "192.0.2.1");
-	whatif_free(&w);
-	assert_null(w.v);
+	assert_int_equal(hit_sum(&pol, -1), 861);
+	assert_int_equal(hit_sum(&pol, SOURCE_LEGITIMATE), 11);
+	assert_int_equal(hit_sum(&pol, SOURCE_FORWARDER), 200);
+	assert_int_equal(hit_sum(&pol, SOURCE_SPOOFING), 500);
 
 	/* sp=none: subdomain mail left out.  Forwarder 200 - 50 = 150,
 	 * spoofer 500 - 300 = 200 (np follows sp); 11 + 150 + 200 + 80 + 70
 	 * = 511. */
 	pol = spec(2, 0, -1, 100);
-	assert_int_equal(whatif_compute(&pol, &l, &w, &err), 0);
-	assert_string_equal(w.policy, "p=reject; sp=none");
-	assert_int_equal(w.affected[SOURCE_FORWARDER], 150);
-	assert_int_equal(w.affected[SOURCE_SPOOFING], 200);
-	assert_int_equal(w.affected[SOURCE_IGNORED], 80);
-	assert_int_equal(w.total_affected, 511);
-	whatif_free(&w);
+	assert_int_equal(hit_sum(&pol, SOURCE_FORWARDER), 150);
+	assert_int_equal(hit_sum(&pol, SOURCE_SPOOFING), 200);
+	assert_int_equal(hit_sum(&pol, -1), 511);
 
 	/* sp=none; np=reject: the spoofer's 100 made-up names too: 611. */
 	pol = spec(2, 0, 2, 100);
-	assert_int_equal(whatif_compute(&pol, &l, &w, &err), 0);
-	assert_string_equal(w.policy, "p=reject; sp=none; np=reject");
-	assert_int_equal(w.affected[SOURCE_SPOOFING], 300);
-	assert_int_equal(w.total_affected, 611);
-	whatif_free(&w);
+	assert_int_equal(hit_sum(&pol, SOURCE_SPOOFING), 300);
+	assert_int_equal(hit_sum(&pol, -1), 611);
 
 	/* np=none alone: the spoofer 500 - 100. */
 	pol = spec(2, -1, 0, 100);
-	assert_int_equal(whatif_compute(&pol, &l, &w, &err), 0);
-	assert_string_equal(w.policy, "p=reject; np=none");
-	assert_int_equal(w.affected[SOURCE_SPOOFING], 400);
-	whatif_free(&w);
+	assert_int_equal(hit_sum(&pol, SOURCE_SPOOFING), 400);
 
 	/* Rounded down per source at 50%: 5 + 100 + 250 + 40 + 35 = 430. */
 	pol = spec(1, -1, -1, 50);
-	assert_int_equal(whatif_compute(&pol, &l, &w, &err), 0);
-	assert_string_equal(w.policy, "p=quarantine; pct=50");
-	assert_int_equal(w.reject, 0);
-	assert_int_equal(w.total_affected, 430);
-	assert_int_equal(w.v[4].affected, 5);
-	assert_int_equal(w.affected[SOURCE_IGNORED], 40);
-	whatif_free(&w);
+	assert_int_equal(hit_sum(&pol, -1), 430);
+	assert_int_equal(readiness_hit(&wsrc[0], &pol), 5);
 
-	/* 1%: 11, 80 and 70 give 0 and are left out; 2 + 5 remain. */
+	/* 1%: 11, 80 and 70 give 0; 2 + 5 remain. */
 	pol = spec(2, -1, -1, 1);
-	assert_int_equal(whatif_compute(&pol, &l, &w, &err), 0);
-	assert_int_equal(w.n, 2);
-	assert_int_equal(w.total_affected, 2 + 5);
-	whatif_free(&w);
+	assert_int_equal(hit_sum(&pol, -1), 2 + 5);
+}
 
-	/* pct 0: nothing hit, the volume still counted. */
-	pol = spec(2, -1, -1, 0);
-	assert_int_equal(whatif_compute(&pol, &l, &w, &err), 0);
+static void
+test_whatif(void **state)
+{
+	/* What source_whatif() would give for p=reject; pct=50 over wsrc:
+	 * the two sources hit most shown, three more hit. */
+	struct source shown[] = {wsrc[2], wsrc[1]};
+	struct source_hits h = {
+	    .l = {shown, NELEM(shown)},
+	    .affected = (uint64_t[]){250, 100},
+	};
+	struct policy_spec pol = spec(2, -1, -1, 50);
+	int hits[3];
+	struct whatif w;
+	struct err err;
+
+	h.messages[SOURCE_LEGITIMATE] = 1050;
+	h.messages[SOURCE_FORWARDER] = 300;
+	h.messages[SOURCE_SPOOFING] = 500;
+	h.messages[SOURCE_IGNORED] = 80;
+	h.messages[SOURCE_UNKNOWN] = 70;
+	h.affected_sum[SOURCE_LEGITIMATE] = 5;
+	h.affected_sum[SOURCE_FORWARDER] = 100;
+	h.affected_sum[SOURCE_SPOOFING] = 250;
+	h.affected_sum[SOURCE_IGNORED] = 40;
+	h.affected_sum[SOURCE_UNKNOWN] = 35;
+	h.hits[SOURCE_LEGITIMATE] = h.hits[SOURCE_FORWARDER] = 1;
+	h.hits[SOURCE_SPOOFING] = h.hits[SOURCE_IGNORED] = 1;
+	h.hits[SOURCE_UNKNOWN] = 1;
+	assert_int_equal(whatif_compute(&pol, &h, &w, &err), 0);
+	assert_string_equal(w.policy, "p=reject; pct=50");
+	assert_int_equal(w.reject, 1);
+	assert_int_equal(w.messages, 2000);
+	assert_int_equal(w.total_affected, 430);
+	assert_int_equal(w.affected[SOURCE_IGNORED], 40);
+	assert_int_equal(w.n, 2);
+	assert_int_equal(w.hit_sources, 5);
+	/* 430 - 250 - 100: the three not shown. */
+	assert_int_equal(w.more_affected, 80);
+	assert_ptr_equal(w.v[0].src, &shown[0]);
+	assert_int_equal(w.v[1].affected, 100);
+	whatif_free(&w);
+	assert_null(w.v);
+
+	/* Where each policy acts. */
+	pol = spec(2, 0, -1, 100);
+	readiness_spec_hits(&pol, hits);
+	assert_true(hits[0] == 1 && hits[1] == 0 && hits[2] == 0);
+	pol = spec(0, 1, -1, 100);
+	readiness_spec_hits(&pol, hits);
+	assert_true(hits[0] == 0 && hits[1] == 1 && hits[2] == 1);
+	pol = spec(1, 0, 2, 100);
+	readiness_spec_hits(&pol, hits);
+	assert_true(hits[0] == 1 && hits[1] == 0 && hits[2] == 1);
+
+	/* No sources: the volume and hits 0, nothing listed. */
+	pol = spec(1, -1, -1, 100);
+	assert_int_equal(whatif_compute(&pol, NULL, &w, &err), 0);
+	assert_int_equal(w.reject, 0);
 	assert_int_equal(w.n, 0);
 	assert_null(w.v);
-	assert_int_equal(w.total_affected, 0);
-	assert_int_equal(w.messages, 2000);
-	whatif_free(&w);
-
-	/* No sources. */
-	pol = spec(2, -1, -1, 100);
-	assert_int_equal(whatif_compute(&pol, NULL, &w, &err), 0);
-	assert_int_equal(w.n, 0);
+	assert_int_equal(w.messages, 0);
 	whatif_free(&w);
 	whatif_free(NULL);
 }
@@ -1208,83 +1234,73 @@ test_whatif(void **state)
 static void
 test_whatif_large(void **state)
 {
-	struct source big[] = {
-	    {.ip = "192.0.2.1",
-	        .cls = SOURCE_UNKNOWN,
-	        .messages = UINT64_MAX,
-	        .failed = UINT64_MAX},
-	    {.ip = "192.0.2.2",
-	        .cls = SOURCE_UNKNOWN,
-	        .messages = UINT64_MAX,
-	        .failed = UINT64_MAX},
-	    /* A class out of range counts as unknown. */
-	    {.ip = "192.0.2.3",
-	        .cls = (enum source_class)99,
-	        .messages = 7,
-	        .failed = 7},
-	};
-	struct source_list l = {big, 1};
+	struct source big = {.ip = "192.0.2.1",
+	    .cls = SOURCE_UNKNOWN,
+	    .messages = UINT64_MAX,
+	    .failed = UINT64_MAX};
+	struct source_hits h = {
+	    .l = {&big, 1}, .affected = (uint64_t[]){UINT64_MAX}};
 	struct policy_spec pol = spec(2, -1, -1, 99);
 	struct whatif w;
 	struct err err;
 
 	/* Exact: floor((2^64 - 1) * 99 / 100) = 184467440737095516 * 99 +
 	 * floor(15 * 99 / 100) = 18262276632972456084 + 14. */
-	assert_int_equal(whatif_compute(&pol, &l, &w, &err), 0);
-	assert_true(w.v[0].affected == UINT64_C(18262276632972456098));
-	whatif_free(&w);
+	assert_true(
+	    readiness_hit(&big, &pol) == UINT64_C(18262276632972456098));
 	pol.pct = 100;
-	assert_int_equal(whatif_compute(&pol, &l, &w, &err), 0);
-	assert_true(w.v[0].affected == UINT64_MAX);
-	whatif_free(&w);
+	assert_true(readiness_hit(&big, &pol) == UINT64_MAX);
 
 	/* Sums saturate instead of wrapping. */
-	l.n = 3;
-	pol.p = 1;
-	assert_int_equal(whatif_compute(&pol, &l, &w, &err), 0);
+	h.messages[SOURCE_UNKNOWN] = h.messages[SOURCE_SPOOFING] = UINT64_MAX;
+	h.affected_sum[SOURCE_UNKNOWN] = UINT64_MAX;
+	h.affected_sum[SOURCE_SPOOFING] = 7;
+	h.hits[SOURCE_UNKNOWN] = 1;
+	h.hits[SOURCE_SPOOFING] = 1;
+	assert_int_equal(whatif_compute(&pol, &h, &w, &err), 0);
 	assert_true(w.messages == UINT64_MAX);
 	assert_true(w.total_affected == UINT64_MAX);
 	assert_true(w.affected[SOURCE_UNKNOWN] == UINT64_MAX);
-	assert_int_equal(w.n, 3);
-	assert_string_equal(w.v[2].src->ip, "192.0.2.3");
+	assert_int_equal(w.more_affected, 0);
+	assert_int_equal(w.hit_sources, 2);
 	whatif_free(&w);
 }
 
 static void
 test_whatif_errors(void **state)
 {
-	struct source_list l = {wsrc, NELEM(wsrc)};
 	struct policy_spec pol;
 	struct whatif w;
 	struct err err;
 
 	err_clear(&err);
 	pol = spec(0, -1, -1, 100);
-	assert_int_equal(whatif_compute(&pol, &l, &w, &err), ERR_USAGE);
+	assert_int_equal(whatif_compute(&pol, NULL, &w, &err), ERR_USAGE);
 	assert_contains(err.msg, "acts on no mail");
 	assert_null(w.v);
+	assert_int_equal(whatif_check(&pol, &err), ERR_USAGE);
 	pol = spec(0, 0, 0, 100);
-	assert_int_equal(whatif_compute(&pol, &l, &w, &err), ERR_USAGE);
+	assert_int_equal(whatif_check(&pol, &err), ERR_USAGE);
 	/* p=none; sp=quarantine acts: on subdomain mail. */
 	pol = spec(0, 1, -1, 100);
-	assert_int_equal(whatif_compute(&pol, &l, &w, &err), 0);
+	assert_int_equal(whatif_check(&pol, &err), 0);
+	assert_int_equal(whatif_compute(&pol, NULL, &w, &err), 0);
 	assert_int_equal(w.reject, 0);
 	whatif_free(&w);
 	pol = spec(3, -1, -1, 100);
-	assert_int_equal(whatif_compute(&pol, &l, &w, &err), ERR_USAGE);
-	assert_int_equal(whatif_compute(NULL, &l, &w, &err), ERR_USAGE);
+	assert_int_equal(whatif_check(&pol, &err), ERR_USAGE);
+	assert_int_equal(whatif_check(NULL, &err), ERR_USAGE);
+	assert_int_equal(whatif_compute(NULL, NULL, &w, &err), ERR_USAGE);
 	pol = spec(2, -1, -1, 101);
-	assert_int_equal(whatif_compute(&pol, &l, &w, &err), ERR_USAGE);
+	assert_int_equal(whatif_check(&pol, &err), ERR_USAGE);
 	assert_contains(err.msg, "pct");
 	pol = spec(2, -1, -1, -1);
-	assert_int_equal(whatif_compute(&pol, &l, &w, &err), ERR_USAGE);
+	assert_int_equal(whatif_check(&pol, &err), ERR_USAGE);
 	assert_contains(err.msg, "pct");
 	pol = spec(2, 3, -1, 100);
-	assert_int_equal(whatif_compute(&pol, &l, &w, &err), ERR_USAGE);
+	assert_int_equal(whatif_check(&pol, &err), ERR_USAGE);
 	pol = spec(2, -1, 3, 100);
-	assert_int_equal(whatif_compute(&pol, &l, &w, &err), ERR_USAGE);
-	assert_null(w.v);
-	whatif_free(&w);
+	assert_int_equal(whatif_check(&pol, &err), ERR_USAGE);
 }
 
 static void
@@ -2116,6 +2132,7 @@ main(void)
 	    cmocka_unit_test_setup(test_hit_next_step, setup),
 	    cmocka_unit_test_setup(test_parse_record, setup),
 	    cmocka_unit_test_setup(test_whatif_parse, setup),
+	    cmocka_unit_test_setup(test_whatif_hit, setup),
 	    cmocka_unit_test_setup(test_whatif, setup),
 	    cmocka_unit_test_setup(test_whatif_large, setup),
 	    cmocka_unit_test_setup(test_whatif_errors, setup),

@@ -47,5 +47,7 @@ def advice:
   and (.whatif == null or (.whatif | (.policy | test("^p=(quarantine|reject)"))
        and (.affected | keys) == ["forwarder", "ignored", "legitimate",
        "spoofing", "unknown"] and all(.sources[]; source
-       and (.affected | type) == "number")));
+       and (.affected | type) == "number")
+       and (.sources_more | type) == "number"
+       and (.affected_more | type) == "number"));
 length >= 3 and all(.[]; advice)
