@@ -161,6 +161,7 @@ lookup_names(struct analysis_env *e, const struct names *l, int64_t since)
 			st.wanted += one.wanted;
 			st.fresh += one.fresh;
 			st.trouble += one.trouble;
+			st.left += one.left;
 		}
 		progress_end(tty_progress);
 		/* After the names: only addresses left without one. */
@@ -175,6 +176,7 @@ lookup_names(struct analysis_env *e, const struct names *l, int64_t since)
 			ast.wanted += aone.wanted;
 			ast.fresh += aone.fresh;
 			ast.trouble += aone.trouble;
+			ast.left += aone.left;
 			ast.names += aone.names;
 			ast.names_trouble += aone.names_trouble;
 		}
@@ -183,12 +185,24 @@ lookup_names(struct analysis_env *e, const struct names *l, int64_t since)
 	resolve_free(r);
 	/* Once the budget is spent, what is left is said once, in all. */
 	if (analysis_dns_spent()) {
-		dns.names += st.trouble;
+		dns.names += st.trouble + st.left;
 		dns.names_of += st.wanted - st.fresh;
-		dns.networks += ast.trouble;
+		dns.networks += ast.trouble + ast.left;
 		dns.networks_of += ast.wanted - ast.fresh;
 		return;
 	}
+	/* A run looks up so many at most (a stranger can make any number of
+	 * addresses appear); the next one takes those left. */
+	if (st.left > 0)
+		log_warn("reverse DNS: %zu of %zu addresses are left for the "
+		         "next run (%d at most a run, those with the most mail "
+		         "first)",
+		    st.left, st.wanted, RDNS_WANT_MAX);
+	if (ast.left > 0)
+		log_warn("networks: %zu of %zu addresses are left for the next "
+		         "run (%d at most a run, those with the most mail "
+		         "first)",
+		    ast.left, ast.wanted, ASN_WANT_MAX);
 	if (st.trouble > 0)
 		log_warn("reverse DNS: %zu of %zu addresses could not be "
 		         "looked up (DNS trouble); they are tried again later",

@@ -391,20 +391,34 @@ fresh_row(void *arg, int ncols, const char *const *v, struct err *err)
 /* ------------------------------------------------------------------------
  * Refresh. */
 
-/* The source IPs of the period that the reverse DNS gives no name, each
- * with whether an unexpired answer is cached.  In address order, so that
- * two runs at once upsert in the same order. */
+/* The source IPs of the period ($1 the domain or NULL for all, $2 the
+ * earliest beginning) that the reverse DNS gives no name: first a row
+ * (address NULL) with their count and that of those without an unexpired
+ * answer cached, then at most $3 of the latter, those with the most
+ * messages (then the lowest address: the same for every run over the
+ * same data).  In address order, so that two runs at once upsert in the
+ * same order. */
 static const char want_sql[] =
-    "SELECT host(s.ip), o.ip IS NOT NULL "
-    "FROM (SELECT DISTINCT host(x.source_ip)::inet AS ip "
+    "WITH s AS (SELECT host(x.source_ip)::inet AS ip, "
+    "                  coalesce(sum(x.count), 0) AS messages "
     "      FROM counted_reports r JOIN records x ON x.report = r.id "
     "      WHERE ($1::text IS NULL OR lower(r.domain) = lower($1::text)) "
-    "        AND r.date_begin >= to_timestamp($2::bigint)) s "
-    "LEFT JOIN ip_owner o ON o.ip = s.ip AND o.expires_at > now() "
-    "WHERE NOT EXISTS (SELECT 1 FROM rdns d WHERE d.ip = s.ip "
-    "    AND d.confirmed AND (d.orgdomain IS NOT NULL "
-    "                         OR d.service IS NOT NULL)) "
-    "ORDER BY s.ip";
+    "        AND r.date_begin >= to_timestamp($2::bigint) "
+    "      GROUP BY 1), "
+    "n AS (SELECT s.ip, s.messages FROM s "
+    "      WHERE NOT EXISTS (SELECT 1 FROM rdns d WHERE d.ip = s.ip "
+    "          AND d.confirmed AND (d.orgdomain IS NOT NULL "
+    "                               OR d.service IS NOT NULL))), "
+    "w AS (SELECT n.ip, n.messages FROM n "
+    "      WHERE NOT EXISTS (SELECT 1 FROM ip_owner o WHERE o.ip = n.ip "
+    "                          AND o.expires_at > now())) "
+    "SELECT host(u.ip), u.wanted, u.stale "
+    "FROM (SELECT NULL::inet AS ip, (SELECT count(*) FROM n) AS wanted, "
+    "             (SELECT count(*) FROM w) AS stale "
+    "      UNION ALL "
+    "      (SELECT ip, NULL, NULL FROM w "
+    "       ORDER BY messages DESC, ip LIMIT $3::bigint)) u "
+    "ORDER BY u.ip NULLS FIRST";
 
 /* For an address (an AS) whose lookup failed (keep), the values found
  * before stay; its status and expiry are new. */
@@ -745,8 +759,8 @@ asn_refresh(struct db *db, struct resolver *r, const char *zone,
 		st = &local;
 	memset(st, 0, sizeof(*st));
 	x.st = st;
-	rc = dnscache_run(db, want_sql, domain, since, ASN_PROBE, ASN_BATCH,
-	    &ops, progress, &st->wanted, &st->fresh, err);
+	rc = dnscache_run(db, want_sql, domain, since, ASN_WANT_MAX, ASN_PROBE,
+	    ASN_BATCH, &ops, progress, &st->wanted, &st->fresh, &st->left, err);
 	free(known.v);
 	return rc;
 }

@@ -106,13 +106,19 @@ int asn_origin_qname(
     const char *ip, const char *zone, char *out, size_t outlen);
 int asn_name_qname(uint32_t asn, const char *zone, char *out, size_t outlen);
 
-/* wanted = fresh + resolved + trouble, for addresses; names counts the
- * AS names looked up. */
+/* The most addresses one asn_refresh() looks up, those with the most
+ * messages first: the reasons of RDNS_WANT_MAX (rdns.h). */
+#define ASN_WANT_MAX 10000
+
+/* wanted = fresh + resolved + trouble + left, for addresses; names
+ * counts the AS names looked up. */
 struct asn_stats {
 	size_t wanted; /* addresses of the period without a PTR name */
 	size_t fresh; /* of those, already cached and not expired */
 	size_t resolved; /* looked up now with an answer (good, bad, none) */
 	size_t trouble; /* the DNS failed, or was taken for dead */
+	size_t left; /* not looked up: beyond ASN_WANT_MAX, for the next
+	                run */
 	size_t names; /* AS names looked up now */
 	size_t names_trouble; /* of those, the DNS failed */
 };
@@ -122,7 +128,9 @@ struct asn_stats {
  * NULL) whose reports begin at or after since (Unix seconds), that the
  * cache rdns gives no name (no forward-confirmed PTR name with an
  * organizational domain or a service: run rdns_refresh() first) and that
- * has no unexpired ip_owner row; then the name of every AS found whose
+ * has no unexpired ip_owner row (ASN_WANT_MAX of them at most, those
+ * with the most messages, then the lowest address; the others counted in
+ * st->left for a later run); then the name of every AS found whose
  * as_names row is missing or expired.  Through r, under zone (NULL:
  * ASN_ZONE), in batches as rdns_refresh() does (RESOLVE_MAX_INFLIGHT in
  * flight, each batch stored by one statement per table as it ends, a

@@ -34,8 +34,8 @@ dnscache_ttl(
 
 struct want {
 	char **ip; /* addresses to look up, owned */
-	size_t n, cap;
-	size_t wanted, fresh;
+	size_t n, cap, limit; /* n <= limit */
+	size_t wanted, stale; /* the first row's */
 };
 
 static int
@@ -43,44 +43,57 @@ add_want(void *arg, int ncols, const char *const *v, struct err *err)
 {
 	struct want *w = arg;
 
-	(void)ncols;
 	(void)err;
-	w->wanted++;
-	if (v[1] != NULL && v[1][0] == 't') {
-		w->fresh++;
+	if (ncols < 3)
+		return 0;
+	/* The counts: every address wanted, those without an answer. */
+	if (v[0] == NULL) {
+		w->wanted = v[1] != NULL ? strtoull(v[1], NULL, 10) : 0;
+		w->stale = v[2] != NULL ? strtoull(v[2], NULL, 10) : 0;
 		return 0;
 	}
+	if (w->n == w->limit)
+		return 0;
 	if (w->n == w->cap) {
 		w->cap = w->cap == 0 ? 64 : 2 * w->cap;
 		w->ip = xrealloc(w->ip, w->cap * sizeof(*w->ip));
 	}
-	w->ip[w->n++] = xstrdup(v[0] != NULL ? v[0] : "");
+	w->ip[w->n++] = xstrdup(v[0]);
 	return 0;
 }
 
 int
 dnscache_run(struct db *db, const char *want_sql, const char *domain,
-    int64_t since, size_t probe, size_t batch, const struct dnscache_ops *ops,
-    void (*progress)(size_t done, size_t total), size_t *wanted, size_t *fresh,
-    struct err *err)
+    int64_t since, size_t limit, size_t probe, size_t batch,
+    const struct dnscache_ops *ops, void (*progress)(size_t done, size_t total),
+    size_t *wanted, size_t *fresh, size_t *left, struct err *err)
 {
 	struct want w;
-	char since_text[24];
-	const char *params[2];
+	char since_text[24], limit_text[24];
+	const char *params[3];
 	size_t i, n, timeouts;
 	int rc, dead = 0;
 
 	memset(&w, 0, sizeof(w));
+	w.limit = limit;
 	snprintf(since_text, sizeof(since_text), "%" PRId64, since);
+	snprintf(limit_text, sizeof(limit_text), "%zu", limit);
 	params[0] = domain;
 	params[1] = since_text;
-	rc = db_each(db, want_sql, 2, params, add_want, &w, err);
+	params[2] = limit_text;
+	rc = db_each(db, want_sql, 3, params, add_want, &w, err);
 	if (rc < 0) {
 		err_prefix(err, "cannot read source addresses");
 		goto out;
 	}
+	/* Counts that hold whatever want_sql gave: n <= stale <= wanted. */
+	if (w.stale < w.n)
+		w.stale = w.n;
+	if (w.wanted < w.stale)
+		w.wanted = w.stale;
 	*wanted = w.wanted;
-	*fresh = w.fresh;
+	*fresh = w.wanted - w.stale;
+	*left = w.stale - w.n;
 	/* The probe is spread over the addresses: neighbours often share
 	 * their name servers, and one provider's dead ones must not look
 	 * like ours. */

@@ -43,16 +43,19 @@ struct dnscache_ops {
 };
 
 /*
- * Reads the addresses want_sql gives for (domain, since) (rows: address,
- * whether an unexpired answer is cached), then looks up those without one:
- * first probe of them spread over the list, then batch at a time; once a
- * whole batch timed out, the rest are stored unasked.  *wanted and *fresh
- * count the addresses and those cached.  progress, when not NULL, is told
- * (done, total).  ERR_DB when the database fails.
+ * Reads what want_sql gives for (domain, since, limit): first a row
+ * (address NULL, the addresses wanted, those of them without an unexpired
+ * answer cached), then at most limit of the latter (rows: address), as
+ * want_sql chooses them and in the order to look them up; then looks
+ * these up: first probe of them spread over the list, then batch at a
+ * time; once a whole batch timed out, the rest are stored unasked.
+ * *wanted, *fresh and *left count the addresses wanted, those cached and
+ * those beyond limit, left for a later run.  progress, when not NULL, is
+ * told (done, total).  ERR_DB when the database fails.
  */
 int dnscache_run(struct db *db, const char *want_sql, const char *domain,
-    int64_t since, size_t probe, size_t batch, const struct dnscache_ops *ops,
-    void (*progress)(size_t done, size_t total), size_t *wanted, size_t *fresh,
-    struct err *err);
+    int64_t since, size_t limit, size_t probe, size_t batch,
+    const struct dnscache_ops *ops, void (*progress)(size_t done, size_t total),
+    size_t *wanted, size_t *fresh, size_t *left, struct err *err);
 
 #endif

@@ -37,17 +37,30 @@
  * file holds multi-byte characters. */
 #define RDNS_SERVICE_MAX (4 * SERVICES_NAME_MAX + 1)
 
-/* The source IPs of the period, each with whether an unexpired answer is
- * cached.  In address order, so that two runs at once upsert the same rows
- * in the same order and do not deadlock. */
+/* The source IPs of the period ($1 the domain or NULL for all, $2 the
+ * earliest beginning): first a row (address NULL) with their count and
+ * that of those without an unexpired answer cached, then at most $3 of
+ * the latter, those with the most messages (then the lowest address: the
+ * same for every run over the same data).  In address order, so that two
+ * runs at once upsert the same rows in the same order and do not
+ * deadlock. */
 static const char want_sql[] =
-    "SELECT host(s.ip), d.ip IS NOT NULL "
-    "FROM (SELECT DISTINCT host(x.source_ip)::inet AS ip "
+    "WITH s AS (SELECT host(x.source_ip)::inet AS ip, "
+    "                  coalesce(sum(x.count), 0) AS messages "
     "      FROM counted_reports r JOIN records x ON x.report = r.id "
     "      WHERE ($1::text IS NULL OR lower(r.domain) = lower($1::text)) "
-    "        AND r.date_begin >= to_timestamp($2::bigint)) s "
-    "LEFT JOIN rdns d ON d.ip = s.ip AND d.expires_at > now() "
-    "ORDER BY s.ip";
+    "        AND r.date_begin >= to_timestamp($2::bigint) "
+    "      GROUP BY 1), "
+    "w AS (SELECT s.ip, s.messages FROM s "
+    "      WHERE NOT EXISTS (SELECT 1 FROM rdns d WHERE d.ip = s.ip "
+    "                          AND d.expires_at > now())) "
+    "SELECT host(u.ip), u.wanted, u.stale "
+    "FROM (SELECT NULL::inet AS ip, (SELECT count(*) FROM s) AS wanted, "
+    "             (SELECT count(*) FROM w) AS stale "
+    "      UNION ALL "
+    "      (SELECT ip, NULL, NULL FROM w "
+    "       ORDER BY messages DESC, ip LIMIT $3::bigint)) u "
+    "ORDER BY u.ip NULLS FIRST";
 
 /* One statement for a batch.  For an address whose lookup failed (keep)
  * the name found before, if any, stays with its columns: a server that
@@ -295,8 +308,9 @@ rdns_refresh(struct db *db, struct resolver *r, const struct orgdomain *od,
 		st = &local;
 	memset(st, 0, sizeof(*st));
 	x.st = st;
-	return dnscache_run(db, want_sql, domain, since, RDNS_PROBE, RDNS_BATCH,
-	    &ops, progress, &st->wanted, &st->fresh, err);
+	return dnscache_run(db, want_sql, domain, since, RDNS_WANT_MAX,
+	    RDNS_PROBE, RDNS_BATCH, &ops, progress, &st->wanted, &st->fresh,
+	    &st->left, err);
 }
 
 /* ------------------------------------------------------------------------

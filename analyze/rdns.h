@@ -35,19 +35,34 @@ struct services;
 #define RDNS_TTL_NEGATIVE 3600
 #define RDNS_TTL_TROUBLE 900
 
-/* wanted = fresh + resolved + trouble. */
+/*
+ * The most addresses one rdns_refresh() looks up: anyone who can mail the
+ * rua address can make as many source addresses appear as they like, and
+ * each one looked up is a string held until the run ends and DNS time.
+ * About what the default dns_budget (60 s) gets through at a few hundred
+ * milliseconds a lookup, RESOLVE_MAX_INFLIGHT at once; less than a
+ * megabyte.  Those with the most messages go first; the rest wait for the
+ * next run (left).
+ */
+#define RDNS_WANT_MAX 10000
+
+/* wanted = fresh + resolved + trouble + left. */
 struct rdns_stats {
 	size_t wanted; /* addresses of the period */
 	size_t fresh; /* of those, already cached and not expired */
 	size_t resolved; /* looked up now with an answer (name or none) */
 	size_t trouble; /* the DNS failed (the PTR lookup, or the forward
 	                   ones of its name), or was taken for dead */
+	size_t left; /* not looked up: beyond RDNS_WANT_MAX, for the next
+	                run */
 };
 
 /*
- * Looks up every source IP of domain (every domain when NULL) whose
- * reports begin at or after since (Unix seconds) and that has no
- * unexpired rdns row, through r, and stores the answers.  The addresses
+ * Looks up the source IPs of domain (every domain when NULL) whose
+ * reports begin at or after since (Unix seconds) and that have no
+ * unexpired rdns row, through r, and stores the answers: RDNS_WANT_MAX of
+ * them at most, those with the most messages (then the lowest address),
+ * the others counted in st->left for a later run.  The addresses
  * go in batches of a few thousand (r keeps RESOLVE_MAX_INFLIGHT of them in
  * flight), each stored by one statement as it ends, so an interrupted run
  * keeps what it found.  The first batch is a probe of RESOLVE_MAX_INFLIGHT

@@ -291,8 +291,9 @@ cmd_serve(int argc, char **argv)
 	        "close a connection silent this long, a request sent too "
 	        "slowly too (default 30)"),
 	    CLIOPT_OPT_NUMBER("warm", 0, "SECONDS", &warm, 0, 86400,
-	        "every SECONDS, compute / and the busiest domains' pages "
-	        "again if the database changed (default 60; 0: when asked)"),
+	        "every SECONDS, compute / and the pages of the owner's "
+	        "domains, then the busiest, again if the database changed "
+	        "(default 60; 0: when asked)"),
 	    CLIOPT_OPT_END,
 	};
 	const struct cliopt_cmd cmd = {

@@ -73,11 +73,14 @@ int serve_domain_attach(struct analysis_env *e, const char *domain,
 
 /*
  * One pass of keeping the costly pages warm (serve_warm.h): `/` and the
- * pages of the SERVE_WARM_DOMAINS domains with the most reports in the
- * default period, in HTML, each computed unless its answer is kept for
- * the database as it is now, over a connection of the pool taken for that
- * page only.  A page computed gets a line on stderr as a request does
- * ("warm" for the client).  Nothing without a cache.
+ * pages of SERVE_WARM_DOMAINS domains, in HTML: the owner's with mail
+ * first (owned_domains(), sql/021, over the periods `/` reads), the most
+ * messages first, then the domains with the most reports in the default
+ * period, so that no flood of made-up domains pushes the owner's out.
+ * Each is computed unless its answer is kept for the database as it is
+ * now, over a connection of the pool taken for that page only.  A page
+ * computed gets a line on stderr as a request does ("warm" for the
+ * client).  Nothing without a cache.
  */
 void serve_routes_warm(const struct serve_routes *r);
 

@@ -5,8 +5,8 @@
  * made by the migrations and reports written here with SQL.  Answers
  * parsed, hostile ones refused, TTLs, the cache (nothing asked within the
  * TTL, even with the server gone), values kept through DNS trouble, a
- * silent server (bounded), another zone, and source_name() for every
- * kind. */
+ * silent server (bounded), another zone, source_name() for every kind,
+ * and the cut at ASN_WANT_MAX a run. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -137,12 +137,15 @@ refresh_via(struct resolver *r, const char *zone, const char *domain)
 	if (rc != 0)
 		fail_msg("asn_refresh: %d %s", rc, err.msg);
 	resolve_free(r);
-	assert_int_equal(st.fresh + st.resolved + st.trouble, st.wanted);
+	assert_int_equal(
+	    st.fresh + st.resolved + st.trouble + st.left, st.wanted);
+	assert_true(st.wanted - st.fresh - st.left <= ASN_WANT_MAX);
 	assert_true(st.names_trouble <= st.names);
-	if (st.wanted > st.fresh) {
+	if (st.wanted > st.fresh + st.left) {
 		assert_true(progress_calls >= 2);
-		assert_int_equal(progress_done, st.wanted - st.fresh);
-		assert_int_equal(progress_total, st.wanted - st.fresh);
+		assert_int_equal(progress_done, st.wanted - st.fresh - st.left);
+		assert_int_equal(
+		    progress_total, st.wanted - st.fresh - st.left);
 	} else {
 		assert_int_equal(progress_calls, 0);
 	}
@@ -161,11 +164,11 @@ expect_stats(struct asn_stats st, size_t wanted, size_t fresh, size_t resolved,
 {
 	if (st.wanted != wanted || st.fresh != fresh ||
 	    st.resolved != resolved || st.trouble != trouble ||
-	    st.names != names)
+	    st.names != names || st.left != 0)
 		fail_msg("stats wanted %zu fresh %zu resolved %zu trouble %zu "
-		         "names %zu, not %zu %zu %zu %zu %zu",
+		         "names %zu left %zu, not %zu %zu %zu %zu %zu 0",
 		    st.wanted, st.fresh, st.resolved, st.trouble, st.names,
-		    wanted, fresh, resolved, trouble, names);
+		    st.left, wanted, fresh, resolved, trouble, names);
 }
 
 /* The row of ip in ip_owner, "status asn prefix country ttl" (NULL as
@@ -530,6 +533,85 @@ test_bulk_and_zone(void **state)
 	expect_name("203.0.113.96", NULL, "network|AS64599 OTHER-ZONE (US)");
 }
 
+/*
+ * More addresses than a run looks up (ASN_WANT_MAX + 3 of cut.test in
+ * 10.76.0.0/16, no reverse DNS name, one message each but the 3 highest,
+ * 50 each): the 3 with the most mail and the lowest of the rest are
+ * taken, the 3 highest of the rest left, and the next run takes those.
+ * The first run against a silent server, so that it stores them without
+ * asking.
+ */
+#define CUT_N (ASN_WANT_MAX + 3)
+
+static void
+test_cut(void **state)
+{
+	struct sockaddr_in sin;
+	socklen_t slen = sizeof(sin);
+	struct asn_stats st;
+	char servers[64], q[1024];
+	int fd;
+
+	(void)state;
+	snprintf(q, sizeof(q),
+	    "INSERT INTO reports (input, place, org_name, report_id, domain, "
+	    "    date_begin, date_end, record_count, records_dropped, "
+	    "    messages, content_sha256) "
+	    "SELECT id, '', 'Tester', 'a4', 'cut.test', "
+	    "    now() - interval '2 days', now() - interval '1 day', 0, 0, "
+	    "    0, sha256('a4'::bytea) FROM inputs "
+	    "WHERE source_name = 'test_asn';"
+	    "INSERT INTO records (report, idx, source_ip, count) "
+	    "SELECT (SELECT id FROM reports WHERE report_id = 'a4'), g, "
+	    "    '10.76.0.0'::inet + g, CASE WHEN g > %d THEN 50 ELSE 1 END "
+	    "FROM generate_series(1, %d) g",
+	    CUT_N - 3, CUT_N);
+	sql(q);
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &slen), 0);
+	snprintf(servers, sizeof(servers), "127.0.0.1:%u", ntohs(sin.sin_port));
+	st = refresh_via(new_resolver_at(servers, 500, 1), NULL, "cut.test");
+	close(fd);
+	assert_int_equal(st.wanted, CUT_N);
+	assert_int_equal(st.fresh, 0);
+	assert_int_equal(st.resolved, 0);
+	assert_int_equal(st.trouble, ASN_WANT_MAX);
+	assert_int_equal(st.left, 3);
+	assert_int_equal(progress_total, ASN_WANT_MAX);
+	assert_int_equal(num("SELECT count(*) FROM ip_owner"), ASN_WANT_MAX);
+	/* The 3 with the most mail, though the highest addresses. */
+	snprintf(q, sizeof(q),
+	    "SELECT count(*) FROM ip_owner WHERE ip IN (SELECT "
+	    "'10.76.0.0'::inet + g FROM generate_series(%d, %d) g)",
+	    CUT_N - 2, CUT_N);
+	assert_int_equal(num(q), 3);
+	/* Of the rest, the 3 highest are left. */
+	snprintf(q, sizeof(q),
+	    "SELECT count(*) FROM ip_owner WHERE ip IN (SELECT "
+	    "'10.76.0.0'::inet + g FROM generate_series(%d, %d) g)",
+	    CUT_N - 5, CUT_N - 3);
+	assert_int_equal(num(q), 0);
+
+	/* The next run: those 3 only, now answered (NXDOMAIN). */
+	st = refresh("cut.test");
+	expect_stats(st, CUT_N, ASN_WANT_MAX, 3, 0, 0);
+	snprintf(q, sizeof(q),
+	    "SELECT count(*) FROM ip_owner WHERE status = 'nxdomain' AND ip "
+	    "IN (SELECT '10.76.0.0'::inet + g FROM generate_series(%d, %d) g)",
+	    CUT_N - 5, CUT_N - 3);
+	assert_int_equal(num(q), 3);
+
+	sql("DELETE FROM records WHERE report = (SELECT id FROM reports "
+	    "WHERE report_id = 'a4');"
+	    "DELETE FROM reports WHERE report_id = 'a4'");
+}
+
 /* A database without the tables: ERR_DB, and the connection lives on. */
 static void
 test_db_error(void **state)
@@ -564,6 +646,7 @@ main(void)
 	    cmocka_unit_test_setup(test_silent, empty_cache),
 	    cmocka_unit_test_setup(test_bulk_and_zone, empty_cache),
 	    cmocka_unit_test_setup(test_db_error, empty_cache),
+	    cmocka_unit_test_setup(test_cut, empty_cache),
 	};
 
 	dns = getenv("DMARCSIFT_TEST_DNS");

@@ -3,8 +3,8 @@
  * tests/harness/dnsmasq run ...), with the schema made by the migrations
  * and reports written here with SQL.  Forward confirmation, IPv4 and IPv6,
  * TTLs, the cache (no lookups within the TTL, none at all with the server
- * stopped), expiry, timeouts stored as data, hostile names, services, and
- * 2000 addresses at once. */
+ * stopped), expiry, timeouts stored as data, hostile names, services,
+ * 2000 addresses at once, and the cut at RDNS_WANT_MAX a run. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -138,11 +138,14 @@ refresh_via(struct resolver *r, const struct services *s, const char *domain)
 		fail_msg("rdns_refresh: %d %s", rc, err.msg);
 	resolve_free(r);
 	assert_true(st.fresh <= st.wanted);
-	assert_int_equal(st.fresh + st.resolved + st.trouble, st.wanted);
-	if (st.wanted > st.fresh) {
+	assert_int_equal(
+	    st.fresh + st.resolved + st.trouble + st.left, st.wanted);
+	assert_true(st.wanted - st.fresh - st.left <= RDNS_WANT_MAX);
+	if (st.wanted > st.fresh + st.left) {
 		assert_true(progress_calls >= 2);
-		assert_int_equal(progress_done, st.wanted - st.fresh);
-		assert_int_equal(progress_total, st.wanted - st.fresh);
+		assert_int_equal(progress_done, st.wanted - st.fresh - st.left);
+		assert_int_equal(
+		    progress_total, st.wanted - st.fresh - st.left);
 	} else {
 		assert_int_equal(progress_calls, 0);
 	}
@@ -160,11 +163,11 @@ expect_stats(struct rdns_stats st, size_t wanted, size_t fresh, size_t resolved,
     size_t trouble)
 {
 	if (st.wanted != wanted || st.fresh != fresh ||
-	    st.resolved != resolved || st.trouble != trouble)
-		fail_msg("stats wanted %zu fresh %zu resolved %zu trouble %zu, "
-		         "not %zu %zu %zu %zu",
-		    st.wanted, st.fresh, st.resolved, st.trouble, wanted, fresh,
-		    resolved, trouble);
+	    st.resolved != resolved || st.trouble != trouble || st.left != 0)
+		fail_msg("stats wanted %zu fresh %zu resolved %zu trouble %zu "
+		         "left %zu, not %zu %zu %zu %zu 0",
+		    st.wanted, st.fresh, st.resolved, st.trouble, st.left,
+		    wanted, fresh, resolved, trouble);
 }
 
 /* One row of rdns, as text. */
@@ -511,6 +514,83 @@ test_silent(void **state)
 	    RDNS_TTL_TROUBLE);
 }
 
+/*
+ * More addresses than a run looks up (RDNS_WANT_MAX + 3 of cut.test in
+ * 10.77.0.0/16, one message each but the 3 highest, 50 each): the 3 with
+ * the most mail and the lowest of the rest are taken, the 3 highest of
+ * the rest left, and the next run takes those.  The first run against a
+ * silent server, so that it stores them without asking.
+ */
+#define CUT_N (RDNS_WANT_MAX + 3)
+
+static void
+test_cut(void **state)
+{
+	struct sockaddr_in sin;
+	socklen_t slen = sizeof(sin);
+	struct rdns_stats st;
+	char servers[64], q[1024];
+	int fd;
+
+	snprintf(q, sizeof(q),
+	    "INSERT INTO reports (input, place, org_name, report_id, domain, "
+	    "    date_begin, date_end, record_count, records_dropped, "
+	    "    messages, content_sha256) "
+	    "SELECT id, '', 'Tester', 'r5', 'cut.test', "
+	    "    now() - interval '2 days', now() - interval '1 day', 0, 0, "
+	    "    0, sha256('r5'::bytea) FROM inputs "
+	    "WHERE source_name = 'test_rdns';"
+	    "INSERT INTO records (report, idx, source_ip, count) "
+	    "SELECT (SELECT id FROM reports WHERE report_id = 'r5'), g, "
+	    "    '10.77.0.0'::inet + g, CASE WHEN g > %d THEN 50 ELSE 1 END "
+	    "FROM generate_series(1, %d) g",
+	    CUT_N - 3, CUT_N);
+	sql(q);
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &slen), 0);
+	snprintf(servers, sizeof(servers), "127.0.0.1:%u", ntohs(sin.sin_port));
+	st = refresh_via(new_resolver_at(servers, 500, 1), sv_user, "cut.test");
+	close(fd);
+	assert_int_equal(st.wanted, CUT_N);
+	assert_int_equal(st.fresh, 0);
+	assert_int_equal(st.resolved, 0);
+	assert_int_equal(st.trouble, RDNS_WANT_MAX);
+	assert_int_equal(st.left, 3);
+	assert_int_equal(progress_total, RDNS_WANT_MAX);
+	assert_int_equal(num("SELECT count(*) FROM rdns"), RDNS_WANT_MAX);
+	/* The 3 with the most mail, though the highest addresses. */
+	snprintf(q, sizeof(q),
+	    "SELECT count(*) FROM rdns WHERE ip IN (SELECT '10.77.0.0'::inet "
+	    "+ g FROM generate_series(%d, %d) g)",
+	    CUT_N - 2, CUT_N);
+	assert_int_equal(num(q), 3);
+	/* Of the rest, the 3 highest are left. */
+	snprintf(q, sizeof(q),
+	    "SELECT count(*) FROM rdns WHERE ip IN (SELECT '10.77.0.0'::inet "
+	    "+ g FROM generate_series(%d, %d) g)",
+	    CUT_N - 5, CUT_N - 3);
+	assert_int_equal(num(q), 0);
+
+	/* The next run: those 3 only, now answered (NXDOMAIN). */
+	st = refresh(sv_user, "cut.test");
+	expect_stats(st, CUT_N, RDNS_WANT_MAX, 3, 0);
+	snprintf(q, sizeof(q),
+	    "SELECT count(*) FROM rdns WHERE status = 'nxdomain' AND ip IN "
+	    "(SELECT '10.77.0.0'::inet + g FROM generate_series(%d, %d) g)",
+	    CUT_N - 5, CUT_N - 3);
+	assert_int_equal(num(q), 3);
+
+	sql("DELETE FROM records WHERE report = (SELECT id FROM reports "
+	    "WHERE report_id = 'r5');"
+	    "DELETE FROM reports WHERE report_id = 'r5'");
+}
+
 static void
 test_reservice(void **state)
 {
@@ -595,6 +675,7 @@ main(void)
 	    cmocka_unit_test_setup(test_reservice, empty_cache),
 	    cmocka_unit_test_setup(test_domain_case, empty_cache),
 	    cmocka_unit_test_setup(test_db_error, empty_cache),
+	    cmocka_unit_test_setup(test_cut, empty_cache),
 	};
 
 	dns = getenv("DMARCSIFT_TEST_DNS");

@@ -757,6 +757,39 @@ status warm_2 /domain/example.com 200
 eq "warm: both views kept" "$(grep -c '^127\.0\.0\.1 GET /domain/example\.com 200 [0-9]* [0-9]*ms kept$' "$tmp/warm.log")" 2
 expect warm_2 out 'Warm Org'
 stop warm
+# A flood: 17 made-up domains with a report more each than example.com,
+# the owner's (2 or more reporters, 100 or more messages): its page is
+# kept warm still, then 15 of theirs.
+f_n=$(q "SELECT count(*) + 1 FROM reports WHERE domain = 'example.com'")
+mkdir -p "$tmp/flood"
+for d in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17; do
+	for i in $(seq "$f_n"); do
+		hostile "$tmp/flood/f$d-$i.xml" "flood-$d-$i" 'Flood Org' \
+			"flood$d.test" x.test y.test
+	done
+done
+run flood_ingest 0 ingest -q --db "$db" "$tmp/flood"
+warm=1
+start flood --db "$rd"
+warm=0
+waitlog flood '^warm GET /domain/' 16
+expect flood "$tmp/flood.log" '^warm GET /domain/example\.com 200 '
+eq "warm: the flood's domains after the owner's" \
+	"$(grep -c '^warm GET /domain/flood[0-9]*\.test 200 ' "$tmp/flood.log")" 15
+stop flood
+# With the setting domains, those named are the owner's (fewer reports
+# than any of the flood's), and example.com is one among the others.
+printf 'domains = Quote.test, hostile.test\n' >"$tmp/owned.conf"
+warm=1 DMARCSIFT_CONFIG=$tmp/owned.conf
+start flood_set --db "$rd"
+warm=0 DMARCSIFT_CONFIG=$tmp/empty.conf
+waitlog flood_set '^warm GET /domain/' 16
+expect flood_set "$tmp/flood_set.log" '^warm GET /domain/quote\.test 200 '
+expect flood_set "$tmp/flood_set.log" '^warm GET /domain/hostile\.test 200 '
+refute flood_set "$tmp/flood_set.log" '^warm GET /domain/example\.com '
+eq "warm: the flood's domains after those of the setting" \
+	"$(grep -c '^warm GET /domain/flood[0-9]*\.test 200 ' "$tmp/flood_set.log")" 14
+stop flood_set
 
 # --- Where it may listen, and the login. ------------------------------------
 run any 2 serve --db "$rd" --listen 0.0.0.0:0
