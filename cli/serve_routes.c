@@ -317,10 +317,14 @@ page(struct analysis_env *e, const struct serve_target *t,
 		domain_page(e, t->domain, p, NULL, json, m, out, broken);
 		break;
 	case SERVE_PAGE_WHATIF:
-		if (json)
-			serve_whatif_json(
-			    e, t->domain, p, &t->whatif, out, broken);
-		else
+		if (json) {
+			if (serve_whatif_ready(
+			        e, t->domain, p, &t->whatif, out, broken) &&
+			    !memo_hit(m, e, out) &&
+			    serve_whatif_json(
+			        e, t->domain, p, &t->whatif, out, broken) == 0)
+				memo_keep(m, out);
+		} else
 			domain_page(
 			    e, t->domain, p, &t->whatif, 0, m, out, broken);
 		break;
@@ -436,10 +440,9 @@ route(const struct serve_routes *r, const struct httpd_request *rq, int json,
 	}
 	if (t.page == SERVE_PAGE_SOURCE)
 		p.domain = t.domain;
-	/* The costly pages are kept while the database is unchanged (the
-	 * what-if's JSON, advise's alone, is not costly enough). */
+	/* The costly pages are kept while the database is unchanged. */
 	costly = t.page == SERVE_PAGE_DOMAINS || t.page == SERVE_PAGE_DOMAIN ||
-	    (t.page == SERVE_PAGE_WHATIF && !json);
+	    t.page == SERVE_PAGE_WHATIF;
 	memo_init(&m, costly ? r->cache : NULL, &t, &p, json);
 	/* A page that failed is tried once more on a fresh connection: the
 	 * database server may have restarted since the last page. */

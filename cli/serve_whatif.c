@@ -87,7 +87,20 @@ serve_whatif_args(const struct httpd_request *rq, struct web_whatif *w)
 	return NULL;
 }
 
-void
+int
+serve_whatif_ready(struct analysis_env *e, const char *domain,
+    const struct web_period *p, const struct web_whatif *w,
+    struct httpd_reply *out, int *broken)
+{
+	if (!w->asked) {
+		serve_fail(
+		    out, 1, 400, "Bad request", "p: want quarantine or reject");
+		return 0;
+	}
+	return serve_domain_attach(e, domain, p, 1, out, broken);
+}
+
+int
 serve_whatif_json(struct analysis_env *e, const char *domain,
     const struct web_period *p, const struct web_whatif *w,
     struct httpd_reply *out, int *broken)
@@ -98,29 +111,20 @@ serve_whatif_json(struct analysis_env *e, const char *domain,
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp;
+	int rc = -1;
 
 	memset(&a, 0, sizeof(a));
-	if (!w->asked) {
-		serve_fail(
-		    out, 1, 400, "Bad request", "p: want quarantine or reject");
-		return;
-	}
-	if (!serve_domain_attach(e, domain, p, 1, out, broken))
-		return;
 	/* What `dmarcsift advise --what-if POLICY --offline` computes. */
 	analysis_advise_options(e, &ao, domain, p->until, NULL, w->policy);
-	if (advise_compute(e->db, &ao, &a, &err) < 0)
-		goto failed;
-	if ((fp = open_memstream(&buf, &len)) != NULL) {
+	if (advise_compute(e->db, &ao, &a, &err) < 0) {
+		log_error("%s: %s", domain, err.msg);
+		*broken = 1;
+		serve_fail(out, 1, 500, "Internal error",
+		    "the database failed; the log says why");
+	} else if ((fp = open_memstream(&buf, &len)) != NULL) {
 		advise_json(fp, &a);
-		(void)serve_reply_stream(out, fp, &buf, &len, 200, SERVE_JSON);
+		rc = serve_reply_stream(out, fp, &buf, &len, 200, SERVE_JSON);
 	}
 	advice_free(&a);
-	return;
-failed:
-	log_error("%s: %s", domain, err.msg);
-	*broken = 1;
-	serve_fail(out, 1, 500, "Internal error",
-	    "the database failed; the log says why");
-	advice_free(&a);
+	return rc;
 }

@@ -24,9 +24,16 @@ struct web_whatif;
 const char *serve_whatif_args(
     const struct httpd_request *rq, struct web_whatif *w);
 
-/* /api/domain/NAME/what-if: w asked (400 otherwise), domain checked;
- * 404 when no report about the domain is stored. */
-void serve_whatif_json(struct analysis_env *e, const char *domain,
+/* /api/domain/NAME/what-if, before it is computed or read from memory:
+ * 1 when w was asked and e attached to the domain's period, else 0 with
+ * *out the answer (400 not asked, 404 no report about the domain). */
+int serve_whatif_ready(struct analysis_env *e, const char *domain,
+    const struct web_period *p, const struct web_whatif *w,
+    struct httpd_reply *out, int *broken);
+
+/* Then its answer, advise --what-if --json: 0, or -1 with *out a failure
+ * (500 and *broken when the database failed). */
+int serve_whatif_json(struct analysis_env *e, const char *domain,
     const struct web_period *p, const struct web_whatif *w,
     struct httpd_reply *out, int *broken);
 

@@ -694,6 +694,16 @@ status kept_html_2 /domain/example.com 200
 cmp -s "$tmp/kept_html_1.out" "$tmp/kept_html_2.out" ||
 	fail "kept: the kept page differs from the first"
 eq "kept: the page too" "$(kept_lines /domain/example.com)" $((m0 + 1))
+# And the what-if's JSON, advise --what-if's: its own key, the query's.
+wi='/api/domain/example.com/what-if?p=reject&sp=none&pct=50'
+status kept_wi_1 "$wi" 200
+w0=$(kept_lines "$wi")
+status kept_wi_2 "$wi" 200
+cmp -s "$tmp/kept_wi_1.out" "$tmp/kept_wi_2.out" ||
+	fail "kept: the kept what-if differs from the first"
+eq "kept: the what-if's JSON too" "$(kept_lines "$wi")" $((w0 + 1))
+cmp -s "$tmp/kept_wi_1.out" "$tmp/api_whatif.out" ||
+	fail "kept: the what-if differs from the one asked before"
 # A report about example.com: 5 messages more from 192.0.2.1.
 hostile "$tmp/more.xml" more-1 'More Org' example.com x.test y.test
 run kept_ingest 0 ingest -q --db "$db" "$tmp/more.xml"
