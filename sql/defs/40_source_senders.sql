@@ -56,8 +56,12 @@ RETURNS TABLE (kind text, sender bigint, who text, class text,
 LANGUAGE sql STABLE
 -- The planner takes source_core() for a thousand rows and would join
 -- the lists of every source by nested loops: a month of 259,000 sources
--- took minutes.
+-- took minutes.  A plan without them costs past 10^10, and JIT then
+-- compiles and inlines its every expression: in psql, 2.5 to 4 s of the
+-- 6 to 7 s this took on the 1M-record month (the commands' sessions have
+-- JIT off, common/db.c).
 SET enable_nestloop = off
+SET jit = off
 AS $$
 WITH o AS (
 	SELECT * FROM source_core(p_domain, p_since, p_until,

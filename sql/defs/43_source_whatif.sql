@@ -27,8 +27,10 @@ RETURNS TABLE (kind text, n bigint, source_ip inet, class text,
 	       quarantined numeric, rejected numeric, who text,
 	       affected numeric, sources bigint)
 LANGUAGE sql STABLE
--- As source_senders(): no nested loops over a month of sources.
+-- As source_senders(): no nested loops over a month of sources, and no
+-- JIT for the cost that makes (in psql: the commands have it off).
 SET enable_nestloop = off
+SET jit = off
 AS $$
 WITH o AS (
 	SELECT * FROM source_core(p_domain, p_since, p_until,
