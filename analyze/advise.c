@@ -357,7 +357,9 @@ on_reporter(void *arg, int ncols, const char *const *c, struct err *err)
 /*
  * The reporters of the period (their latest report ends after since, as
  * policy_in_force() counts them) and whether that report gives pol (p,
- * pct, t), the policy the domain stands on.
+ * pct, t), the policy the domain stands on: the ADVISE_MAX_REPORTERS with
+ * the most mail in the period, cut in SQL (a stranger may report under
+ * any number of names, and ones sorting first by name).
  */
 static int
 read_reporters(struct db *db, const char *domain, const char *since,
@@ -371,10 +373,13 @@ read_reporters(struct db *db, const char *domain, const char *since,
 	return db_each(db,
 	    "SELECT org_name, same FROM (SELECT DISTINCT ON (lower(org_name)) "
 	    "org_name, date_end, policy_key(p, pct, testing) IS NOT DISTINCT "
-	    "FROM policy_key($4, $5::int, $6) AS same FROM counted_reports "
+	    "FROM policy_key($4, $5::int, $6) AS same, coalesce(sum(messages) "
+	    "FILTER (WHERE date_end > to_timestamp($2)) OVER (PARTITION BY "
+	    "lower(org_name)), 0) AS messages FROM counted_reports "
 	    "WHERE lower(domain) = lower($1) AND date_begin < to_timestamp($3) "
 	    "ORDER BY lower(org_name), date_end DESC, id DESC) x WHERE "
-	    "x.date_end > to_timestamp($2) ORDER BY lower(org_name)",
+	    "x.date_end > to_timestamp($2) "
+	    "ORDER BY x.messages DESC, lower(x.org_name) LIMIT 1000",
 	    6, p, on_reporter, a, err);
 }
 

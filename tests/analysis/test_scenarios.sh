@@ -238,10 +238,11 @@ daily 21 s14 spoofed.test none \
 	'198.51.100.140|19|spoofed.test|sendgrid.net:pass|bounces.sendgrid.net:pass|' \
 	'203.0.113.140|10000|spoofed.test||||'
 
-# --- 16. A step one of two reporters shows. ----------------------------------
+# --- 16. A step one of three reporters shows. --------------------------------
 # 28 daily reports from each of google.com (p=quarantine on days 5..1,
-# p=none before; 1000 passing a day from 192.0.2.160) and yahoo.com (p=none
-# throughout; 300 passing a day from 192.0.2.161).  Nothing fails.
+# p=none before; 1000 passing a day from 192.0.2.160), yahoo.com (p=none
+# throughout; 300 passing a day from 192.0.2.161) and aaa.example (p=none,
+# 10 a day from 192.0.2.162).  Nothing fails.
 d=1
 while [ $d -le 28 ]; do
 	if [ $d -le 5 ]; then pol=quarantine; else pol=none; fi
@@ -249,6 +250,8 @@ while [ $d -le 28 ]; do
 		'192.0.2.160|1000|confirm.test|confirm.test:pass|confirm.test:pass|'
 	report "$in/s16-y-$d.xml" yahoo.com confirm.test "$(dayb $d)" none \
 		'192.0.2.161|300|confirm.test|confirm.test:pass|confirm.test:pass|'
+	report "$in/s16-a-$d.xml" aaa.example confirm.test "$(dayb $d)" none \
+		'192.0.2.162|10|confirm.test|confirm.test:pass|confirm.test:pass|'
 	d=$((d + 1))
 done
 
@@ -653,14 +656,16 @@ grep -Fq 'A test: receivers apply p=none to failing mail' "$tmp/s2_text.out" ||
 	fail "s2_text: does not say what the test step does"
 
 # === 16 =====================================================================
-# Google shows p=quarantine since 2026-03-27, Yahoo still p=none: 1 of 2
-# reporters.  WAIT (not NOT READY), naming both; exit 1.
+# Google shows p=quarantine since 2026-03-27, Yahoo and aaa.example still
+# p=none: 1 of 3 reporters.  WAIT (not NOT READY), naming them, the most
+# mail first (Yahoo's 300 a day before aaa.example's 10, not by name);
+# exit 1.
 run s16 1 advise --db "$db" --offline --domain confirm.test --json
 jqt s16 '.waiting == true and .ready == false and .step_now == 2
 	and .rollback_record == null'
 jqt s16 '[.reasons[] | select(.code == "stable")][0] | .blocks and
-	(.text | test("by 1 of 2 reporters")) and
-	(.text | test("shown by google.com; not yet by yahoo.com"))'
+	(.text | test("by 1 of 3 reporters")) and
+	(.text | test("shown by google.com; not yet by yahoo.com, aaa.example"))'
 run s16_text 1 advise --db "$db" --offline --domain confirm.test
 grep -Fq 'Verdict:    WAIT' "$tmp/s16_text.out" || fail "s16_text: no WAIT"
 
@@ -750,7 +755,7 @@ jqt r11-json '.domains[0].readiness | .verdict == "roll_back"
 # the new policy (nothing is published: --offline), naming both.
 reports r16 --offline --domain confirm.test
 expect r16-text out '^ +WAIT: not every receiver shows the new policy yet'
-expect r16-markdown out 'shown by google.com; not yet by yahoo.com'
+expect r16-markdown out 'shown by google.com; not yet by yahoo.com, aaa.example'
 expect r16-markdown out '\*\*WAIT\*\*: not every receiver shows the new policy'
 expect r16-html out 'Wait: not every receiver shows the new policy yet'
 jqt r16-json '.domains[0].readiness | .verdict == "wait" and .waiting
