@@ -589,22 +589,34 @@ source_failures_read(struct db *db, const char *domain, const char *ips,
 	    5, p, on_failures, &r, err);
 }
 
+/* The addresses listed, sorted by their text, to find a failure row's
+ * in log time: a list may hold SOURCES_TOP * SOURCES_ADDRESSES. */
+struct slots {
+	struct source **v;
+	size_t n;
+};
+
+static int
+by_ip(const void *a, const void *b)
+{
+	const struct source *x = *(struct source *const *)a;
+	const struct source *y = *(struct source *const *)b;
+
+	return strcmp(x->ip, y->ip);
+}
+
 /* The listed address ip names, when its failures are not read yet. */
 static struct source_failures *
 sender_slot(void *arg, const char *ip, uint64_t n)
 {
-	struct sender_list *l = arg;
+	struct slots *sl = arg;
+	struct source key = {.ip = (char *)ip}, *kp = &key, **f;
 
 	(void)n;
-	for (size_t i = 0; i < l->n; i++)
-		for (size_t k = 0; k < l->v[i].n; k++) {
-			struct source *s = &l->v[i].v[k];
-
-			if (strcmp(s->ip, ip) == 0 && s->failures == NULL)
-				return s->failures =
-				           xcalloc(1, sizeof(*s->failures));
-		}
-	return NULL;
+	f = bsearch(&kp, sl->v, sl->n, sizeof(*sl->v), by_ip);
+	if (f == NULL || (*f)->failures != NULL)
+		return NULL;
+	return (*f)->failures = xcalloc(1, sizeof(*(*f)->failures));
 }
 
 /*
@@ -617,23 +629,32 @@ read_failures(struct db *db, const char *domain, const struct period_params *pp,
     struct sender_list *l, struct err *err)
 {
 	struct dynbuf ips;
+	struct slots sl = {0};
+	size_t cap = 0;
 	int rc;
 
 	/* SOURCES_TOP senders of SOURCES_ADDRESSES addresses fit. */
 	dynbuf_init(&ips, 1 << 20);
 	for (size_t i = 0; i < l->n; i++)
+		cap += l->v[i].n;
+	sl.v = xcalloc(cap + 1, sizeof(*sl.v));
+	for (size_t i = 0; i < l->n; i++)
 		for (size_t k = 0; k < l->v[i].n; k++) {
 			dynbuf_addstr(&ips, ips.len ? "," : "{");
 			dynbuf_addstr(&ips, l->v[i].v[k].ip);
+			sl.v[sl.n++] = &l->v[i].v[k];
 		}
 	if (ips.len == 0) {
 		dynbuf_free(&ips);
+		free(sl.v);
 		return 0;
 	}
 	dynbuf_addstr(&ips, "}");
+	qsort(sl.v, sl.n, sizeof(*sl.v), by_ip);
 	rc = source_failures_read(
-	    db, domain, ips.p, pp->p[1], pp->p[2], 1, sender_slot, l, err);
+	    db, domain, ips.p, pp->p[1], pp->p[2], 1, sender_slot, &sl, err);
 	dynbuf_free(&ips);
+	free(sl.v);
 	return rc;
 }
 
