@@ -25,6 +25,7 @@
 #include "readiness.h"
 #include "sources.h"
 
+struct advice;
 struct db;
 struct err;
 struct tls_summary;
@@ -213,6 +214,11 @@ struct digest_options {
 	 * string is borrowed until the next call. */
 	const char *(*published)(void *arg, const char *domain);
 	void *arg;
+	/* The advice of domain at until, computed already with these rules
+	 * and thresholds and no published record (serve's domain page): its
+	 * policy and readiness are taken, not computed again.  NULL, or
+	 * another domain or time: computed.  Borrowed. */
+	const struct advice *advice;
 };
 
 /*

@@ -134,10 +134,12 @@ memo_keep(struct memo *m, const struct httpd_reply *out)
 		    m->cache, &m->key, sizeof(m->key), m->stamp, out);
 }
 
-/* The digest of `report` for domain (NULL: the owner's domains). */
+/* The digest of `report` for domain (NULL: the owner's domains), taking
+ * the readiness of a when given (digest_options.advice). */
 static int
 digest_of(struct analysis_env *e, const char *domain,
-    const struct web_period *p, struct digest **out, struct err *err)
+    const struct web_period *p, const struct advice *a, struct digest **out,
+    struct err *err)
 {
 	struct digest_options o;
 	char *owned = NULL;
@@ -147,6 +149,7 @@ digest_of(struct analysis_env *e, const char *domain,
 		return err_set(err, ERR_USAGE, "the setting domains is wrong");
 	analysis_digest_options(
 	    e, &o, domain, owned, p->days, p->name, p->until);
+	o.advice = a;
 	rc = digest_compute(e->db, &o, out, err);
 	free(owned);
 	return rc;
@@ -167,7 +170,7 @@ domains_page(struct analysis_env *e, const struct web_period *p, int json,
 		goto failed;
 	if (memo_hit(m, e, out))
 		return;
-	if (digest_of(e, NULL, p, &dg, &err) < 0) {
+	if (digest_of(e, NULL, p, NULL, &dg, &err) < 0) {
 		log_error("%s", err.msg);
 		goto failed;
 	}
@@ -255,7 +258,8 @@ domain_page(struct analysis_env *e, const char *domain,
 	if (advise_compute(e->db, &ao, &a, &err) < 0)
 		goto failed;
 	/* What `dmarcsift report --domain` computes. */
-	if (digest_of(e, domain, p, &dg, &err) < 0)
+	/* Its readiness is the advice's just computed (the same options). */
+	if (digest_of(e, domain, p, &a, &dg, &err) < 0)
 		goto failed;
 	/* What the last `dmarcsift check` stored: serve asks no DNS. */
 	if (browse_check_read(e->db, domain, &chk, &err) < 0)
