@@ -77,8 +77,8 @@ struct source {
 	 * it stands for, ip being the one with the most failing mail; 0 for
 	 * a row of one address. */
 	size_t n_addresses;
-	/* Read from source_senders(): its place in source_overview()'s
-	 * order (most failed first), from 1; else 0. */
+	/* Read from source_senders(): its place among the addresses read,
+	 * in source_overview()'s order (most failed first), from 1; else 0. */
 	uint64_t rank;
 	/* Its failure reports in the period (sources_query.failures); NULL:
 	 * none, or not asked.  Owned. */

@@ -26,8 +26,9 @@
 --   sender  one per address shown (at most p_addresses) of each of the
 --           p_top senders shown: the sender's rank (sender), its columns
 --           and sums over all its addresses (addresses: how many), then
---           the address's own columns (a_*; a_rank: its place in
---           source_overview()'s order, a_n: in its sender's)
+--           the address's own columns (a_*; a_rank: its place among
+--           the addresses shown, in source_overview()'s order, a_n: in
+--           its sender's)
 --   more    one: the senders left out (sender: how many, addresses:
 --           theirs, their sums, over: how many of them are over p_over,
 --           NULL without it); senders: all senders
@@ -135,14 +136,14 @@ WITH o AS (
 	JOIN addrs f ON f.who = t.who AND f.n = 1
 	JOIN addrs a ON a.who = t.who AND a.n <= p_addresses
 ), ranks AS (
-	-- The place of each address shown in source_overview()'s order,
-	-- sorted over three columns.
-	SELECT k.source_ip, k.rank
-	FROM (SELECT s.source_ip,
-	             row_number() OVER (ORDER BY s.failed DESC, s.messages DESC,
-	                                s.source_ip) AS rank
-	      FROM s) k
-	WHERE k.source_ip IN (SELECT w.ip FROM shown w)
+	-- The place of each address shown among those shown, in
+	-- source_overview()'s order: a sort of the few shown, not of every
+	-- source (0.4 s a call over the 1M-record month's 259,000).
+	SELECT w.ip AS source_ip,
+	       row_number() OVER (ORDER BY a.failed DESC, a.messages DESC,
+	                          a.source_ip) AS rank
+	FROM shown w
+	JOIN s a ON a.source_ip = w.ip
 ), lists AS (
 	-- The lists of the addresses shown only.
 	SELECT * FROM source_lists(p_domain, p_since, p_until,
