@@ -526,6 +526,7 @@ advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
 		        0 ||
 		    (rc = whatif_compute(&spec, &a->hits, &a->whatif, err)) < 0)
 			goto out;
+		a->has_whatif = 1; /* advice_free() frees its list */
 		/* Grouped by sender: over 0 counts the senders hit. */
 		q.top = ADVISE_WHATIF_SENDERS;
 		q.addresses = ADVISE_WHATIF_ADDRESSES;
@@ -533,7 +534,6 @@ advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
 		    (rc = sources_read_senders(
 		         db, &q, &a->whatif_senders, err)) < 0)
 			goto out;
-		a->has_whatif = 1;
 	}
 	rc = 0;
 out:

@@ -191,17 +191,17 @@ lookup_names(struct analysis_env *e, const struct names *l, int64_t since)
 		dns.networks_of += ast.wanted - ast.fresh;
 		return;
 	}
-	/* A run looks up so many at most (a stranger can make any number of
-	 * addresses appear); the next one takes those left. */
+	/* A run looks up so many at most a domain (a stranger can make any
+	 * number of addresses appear); the next one takes those left. */
 	if (st.left > 0)
 		log_warn("reverse DNS: %zu of %zu addresses are left for the "
-		         "next run (%d at most a run, those with the most mail "
-		         "first)",
+		         "next run (%d at most a domain a run, those with the "
+		         "most mail first)",
 		    st.left, st.wanted, RDNS_WANT_MAX);
 	if (ast.left > 0)
-		log_warn("networks: %zu of %zu addresses are left for the next "
-		         "run (%d at most a run, those with the most mail "
-		         "first)",
+		log_warn("networks: %zu of %zu addresses are left for the "
+		         "next run (%d at most a domain a run, those with the "
+		         "most mail first)",
 		    ast.left, ast.wanted, ASN_WANT_MAX);
 	if (st.trouble > 0)
 		log_warn("reverse DNS: %zu of %zu addresses could not be "

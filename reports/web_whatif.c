@@ -14,7 +14,8 @@
 #include <inttypes.h>
 #include <string.h>
 
-/* Addresses listed under the classes: the JSON has them all. */
+/* Addresses listed under the classes (the JSON lists
+ * ADVISE_WHATIF_SOURCES). */
 #define WHATIF_ADDRESSES 20
 /* Characters of a stranger's name in a table cell. */
 #define NAME_CHARS 80

@@ -431,6 +431,12 @@ grep -q '^  -  *spoofing  *203\.0\.113\.6  *23  *70$' "$tmp/s5_pct_text.out" &&
 	grep -q '^  -  *spoofing  *203\.0\.113\.5  *9  *30$' \
 		"$tmp/s5_pct_text.out" ||
 	fail "s5_pct_text: want rows of 23 of 70 and 9 of 30"
+# Rounded down exactly past 10^16, as readiness_hit() in C: half of
+# 30000000000000001 is 15000000000000000 (numeric division would round
+# the quotient to ...001 before a floor).
+eq "source_hit at 50% of 3*10^16+1" \
+	"$(psql "$db" -AtXc "SELECT source_hit(30000000000000001, 0, 0,
+		'{1,0,0}', 50)")" 15000000000000000
 # np=none spares the made-up sub.whatif.test (no mail of it passed):
 # only the 70 From whatif.test.
 run s5_np 1 advise --db "$db" --offline --domain whatif.test --json \

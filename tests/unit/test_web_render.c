@@ -345,8 +345,13 @@ test_whatif(void **state)
 	a.whatif.affected[SOURCE_UNKNOWN] = 3;
 	a.whatif.v = &ws;
 	a.whatif.n = 1;
+	/* 41 hit in all: the page lists 1, and says the rest. */
+	a.whatif.hit_sources = 41;
 	CAPTURE(out, assert_int_equal(web_html_whatif(cap_fp, &v), 0));
 	no_markup(out);
+	assert_non_null(strstr(out,
+	    "and 40 more addresses (the JSON lists "
+	    "the first 1000)"));
 	assert_non_null(strstr(out,
 	    "<code>" EVIL_TEXT "</code> would have "
 	    "rejected 3 of 8 messages"));
