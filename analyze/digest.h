@@ -69,7 +69,7 @@ struct digest_addresses {
 /*
  * A list of sources cut at DIGEST_TOP; more says how many were left out.
  * In a list of senders (failing_legit, spoofing) a row is a whole sender
- * (sources_group()): its who names it, its counts are the sums over its
+ * (source_senders()): its who names it, its counts are the sums over its
  * addresses, n_addresses says how many (0 for one) and addrs[i] holds the
  * DIGEST_ADDRESSES_TOP that failed most with their own counts (n 0 for a
  * sender of one address, the row being that address).  ip is then the address

@@ -166,9 +166,10 @@ struct sender_list {
 	} classes[SOURCE_NCLASSES];
 };
 
-/* Sources of one sender grouped in memory by sources_group() (model.h):
- * only for a list already bounded (the tests); the commands'
- * lists are grouped in SQL (struct sender). */
+/* Sources of one sender, as readiness names the senders that block a
+ * step (readiness_group); the commands' lists are grouped in SQL (struct
+ * sender), the unit tests' fixtures in memory (tests/unit/
+ * sources_group.h). */
 struct source_group {
 	const char *who; /* borrowed from the sources */
 	/* legitimate when any member is; else the class of the member with

@@ -1,9 +1,11 @@
 # Tests for `dmarcsift advise`: the readiness judgement and what-if
 # (analyze/readiness.c), and its text and JSON renderers.  The renderers
 # are built from their sources so the test names exactly what it covers.
-ds_unit_test(test_readiness LIBS dsanalyze)
+ds_unit_test(test_readiness
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/sources_group.c LIBS dsanalyze)
 ds_unit_test(test_advise_render
-  SOURCES ${DS_SRC}/reports/advise_text.c ${DS_SRC}/reports/advise_json.c
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/sources_group.c
+  ${DS_SRC}/reports/advise_text.c ${DS_SRC}/reports/advise_json.c
   ${DS_SRC}/reports/present.c ${DS_SRC}/reports/digest_outline.c
   LIBS dsanalyze)
 

@@ -70,16 +70,6 @@ int source_class_parse(const char *name);
  */
 const char *source_fix(const struct source *s);
 
-/*
- * Groups n sources (pointers into a list) by who, each group's members
- * most failed first, the groups most failed first (then most mail, then
- * by name).  O(n log n).  *out is the caller's: source_groups_free(); the
- * groups borrow the sources, which must outlive them.
- */
-void sources_group(const struct source *const *v, size_t n,
-    struct source_group **out, size_t *nout);
-void source_groups_free(struct source_group *g, size_t n);
-
 /* A DMARC policy's strength, as p=, sp= and np= say it (dmarc_record.h
  * reads records), weakest first. */
 #define DMARC_ABSENT (-1)

@@ -2,7 +2,7 @@
  * senders_fixture: readiness inputs from a plain list of sources, for the
  * unit tests.  The commands get their senders grouped and cut in SQL
  * (source_senders(), sql/013); these tests hand readiness_judge() a few
- * sources, so this groups them with sources_group() (model.h) the way
+ * sources, so this groups them with sources_group() (sources_group.h) the way
  * the SQL does: the failing legitimate and unknown sources by who, with
  * their sums, and the legitimate mail receivers quarantined or rejected.
  * What it allocates lives until the test program exits, and is freed
@@ -17,6 +17,7 @@
 
 #include "readiness.h"
 #include "sources.h"
+#include "sources_group.h"
 #include "xalloc.h"
 
 static uint64_t

@@ -1,8 +1,10 @@
 /*
- * model_group: the addresses of a list grouped by who sends them; see
- * model.h.
+ * sources_group: the addresses of a list grouped by who sends them, in
+ * memory, as source_senders() (sql/defs/40) groups them in the database;
+ * see sources_group.h.  For the unit tests' fixtures only: the commands
+ * group in SQL.
  */
-#include "model.h"
+#include "sources_group.h"
 
 #include <stdlib.h>
 #include <string.h>
