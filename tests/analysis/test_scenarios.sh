@@ -107,6 +107,14 @@ done
 report "$in/s5b.xml" google.com cut.test "$(dayb 1)" none "$@"
 set --
 
+# --- 5c. A what-if at pct over a sender of two addresses. -------------------
+# Yesterday: SendGrid's 198.51.100.31 (30 messages) and 198.51.100.32
+# (70), signed d=sendgrid.net with SPF for bounces.sendgrid.net, both
+# passing unaligned: one sender, SendGrid, failing DMARC.
+report "$in/s5c.xml" google.com pctgroup.test "$(dayb 1)" none \
+	'198.51.100.31|30|pctgroup.test|sendgrid.net:pass|bounces.sendgrid.net:pass|' \
+	'198.51.100.32|70|pctgroup.test|sendgrid.net:pass|bounces.sendgrid.net:pass|'
+
 # --- 6. A spoofer with its own d= is spoofing. -------------------------------
 report "$in/s6.xml" google.com spoof.test "$(dayb 1)" none \
 	'192.0.2.60|100|spoof.test|spoof.test:pass|spoof.test:pass|' \
@@ -465,6 +473,24 @@ grep -q '^  -  *spoofing  *198\.18\.4\.6  *1005  *1005$' \
 }
 grep -q 'and 995 more senders hit' "$tmp/s5b_text.out" ||
 	fail "s5b_text: no line for the 995 senders left out"
+
+# === 5c =====================================================================
+# reject:33, address by address: 70 * 33 / 100 = 23.1 and 30 * 33 / 100 =
+# 9.9 give 23 and 9; the sender's row is their sum, 32 of its 100, not
+# 100 * 33 / 100 = 33.
+run s5c 1 advise --db "$db" --offline --domain pctgroup.test \
+	--what-if 'reject:33'
+grep -Eq '^  SendGrid +[a-z]+ +2 addresses +32 +100$' "$tmp/s5c.out" &&
+	grep -Eq '^ +[a-z]+ +198\.51\.100\.32 +23 +70$' "$tmp/s5c.out" &&
+	grep -Eq '^ +[a-z]+ +198\.51\.100\.31 +9 +30$' "$tmp/s5c.out" || {
+	fail "s5c: want SendGrid 32 of 100, its addresses 23 of 70 and 9 of 30"
+	sed -n '/What if/,$p' "$tmp/s5c.out" >&2
+}
+run s5c_json 1 advise --db "$db" --offline --domain pctgroup.test --json \
+	--what-if 'reject:33'
+jqt s5c_json '.whatif.total_affected == 32 and
+	[.whatif.sources[] | [.ip, .affected]]
+	== [["198.51.100.32", 23], ["198.51.100.31", 9]]'
 
 # === 6 ======================================================================
 run s6 0 sources --db "$db" --offline --domain spoof.test --json
