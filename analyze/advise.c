@@ -509,7 +509,8 @@ advise_compute(struct db *db, const struct advise_options *o, struct advice *a,
 		    .since = o->until - (int64_t)a->days * CLOCK_DAY,
 		    .until = o->until,
 		    .rules = &o->rules,
-		    .top = ADVISE_WHATIF_SOURCES,
+		    /* The text shows senders and sums, not the addresses. */
+		    .top = o->whatif_grouped ? 0 : ADVISE_WHATIF_SOURCES,
 		};
 
 		if (whatif_parse(o->whatif, base, &spec) < 0) {

@@ -39,8 +39,8 @@ struct advice {
 	 * totals of every source. */
 	struct sender_list senders;
 	/* What the what-if hits: the ADVISE_WHATIF_SOURCES sources it hits
-	 * most and sums over all (empty without a what-if); whatif.v points
-	 * here. */
+	 * most (none with whatif_grouped: the text lists senders) and sums
+	 * over all (empty without a what-if); whatif.v points here. */
 	struct source_hits hits;
 	/* With whatif_grouped, the senders it hits most
 	 * (ADVISE_WHATIF_SENDERS; a sender hit 0 is listed when fewer are
