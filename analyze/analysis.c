@@ -38,6 +38,8 @@
 /* Pending reports the rollup takes in at a time, at most (the function
  * also keeps to about 20,000 records). */
 #define CATCH_UP "5000"
+/* Days of source_days_merged remade a transaction. */
+#define CATCH_UP_DAYS "10"
 
 /* A run waits for another's rebuild at most lock_timeout, so cron never
  * hangs. */
@@ -287,8 +289,10 @@ check_state(
 	if ((rc = db_begin(db, err)) < 0)
 		return rc;
 	/* Every report is judged again, its verdicts written in place. */
-	if ((rc = db_exec(db, "TRUNCATE source_days, source_days_reports", 0,
-	         NULL, err)) < 0 ||
+	if ((rc = db_exec(db,
+	         "TRUNCATE source_days, source_days_reports, "
+	         "source_days_merged, source_days_dirty",
+	         0, NULL, err)) < 0 ||
 	    (rc = db_exec(db, "UPDATE reports SET judged = false WHERE judged",
 	         0, NULL, err)) < 0 ||
 	    (rc = write_causes(db, err)) < 0 ||
@@ -320,8 +324,10 @@ analysis_prepare(struct db *db, const struct services *sv, struct err *err)
 	return rc;
 }
 
-int
-analysis_catch_up(struct db *db, struct err *err)
+/* Runs sql, a catch-up that returns how much it took, a transaction at
+ * a time until it takes nothing. */
+static int
+catch_up(struct db *db, const char *sql, struct err *err)
 {
 	int rc;
 
@@ -330,9 +336,7 @@ analysis_catch_up(struct db *db, struct err *err)
 
 		if ((rc = db_begin(db, err)) < 0)
 			return rc;
-		if ((rc = db_value(db,
-		         "SELECT source_days_catch_up(" CATCH_UP ")", 0, NULL,
-		         &n, err)) < 0 ||
+		if ((rc = db_value(db, sql, 0, NULL, &n, err)) < 0 ||
 		    (rc = db_commit(db, err)) < 0) {
 			db_rollback(db);
 			free(n);
@@ -343,6 +347,18 @@ analysis_catch_up(struct db *db, struct err *err)
 		if (rc == 0)
 			return 0;
 	}
+}
+
+int
+analysis_catch_up(struct db *db, struct err *err)
+{
+	int rc;
+
+	if ((rc = catch_up(
+	         db, "SELECT source_days_catch_up(" CATCH_UP ")", err)) < 0)
+		return rc;
+	return catch_up(
+	    db, "SELECT source_days_merged_catch_up(" CATCH_UP_DAYS ")", err);
 }
 
 int

@@ -49,7 +49,8 @@ int analysis_prepare(struct db *db, const struct services *sv, struct err *err);
  * Brings the rollup in line with the reports the store judged as it
  * stored them (source_days_pending), a transaction at a time, beside
  * other connections doing the same: each takes reports the others do
- * not hold (sql/defs/30_rollup_sync.sql).  Every ingest worker runs it
+ * not hold (sql/defs/30_rollup_sync.sql); then remakes the merged days
+ * (source_days_merged) of what changed, likewise.  Every ingest worker runs it
  * when its inputs are stored; analysis_refresh() runs it last.  ERR_DB
  * when the database fails.
  */

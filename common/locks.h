@@ -24,6 +24,10 @@
 #define LOCK_ROLLUP "7243002"
 #define LOCK_CLASS_ROLLUP "1919903844"
 
+/* Remaking a day of source_days_merged, class with keys "DOMAIN DAY":
+ * written in sql/defs/30_rollup_sync.sql, tried, held to the transaction. */
+#define LOCK_CLASS_MERGED "1835365732"
+
 /* Making or dropping a month's partitions of records and source_days:
  * written in sql/016_month_partitions.sql, held to the transaction. */
 #define LOCK_PARTITION "7243003"

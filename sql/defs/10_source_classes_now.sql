@@ -14,6 +14,42 @@
 -- rollup rows, 259,000 sources) the lists were a third of the time, a
 -- sort per source for each DISTINCT and ORDER BY inside an aggregate.
 
+-- The rollup's rows of a domain's days over a period with the columns
+-- the classes are made of: a day's rows merged over its reports and
+-- reporters (source_days_merged, 028), but for a day changed since they
+-- were made (source_days_dirty): its rows in source_days as they are.
+CREATE OR REPLACE FUNCTION source_days_classed(p_domain text,
+		p_since timestamptz, p_until timestamptz DEFAULT 'infinity')
+RETURNS TABLE (day date, source_ip inet, aligned_to text, pass boolean,
+	       cause text, auth_cause text, override text, own_dkim text,
+	       dkim_service text, spf_result text, spf_service text,
+	       disposition text, date_begin timestamptz,
+	       date_end timestamptz, messages bigint)
+LANGUAGE sql STABLE AS $$
+WITH dirty AS MATERIALIZED (
+	SELECT DISTINCT x.day FROM source_days_dirty x
+	WHERE x.domain = lower(p_domain)
+	  AND x.day >= (p_since AT TIME ZONE 'UTC')::date
+	  AND x.day < (p_until AT TIME ZONE 'UTC')::date
+)
+SELECT m.day, m.source_ip, m.aligned_to, m.pass, m.cause, m.auth_cause,
+       m.override, m.own_dkim, m.dkim_service, m.spf_result,
+       m.spf_service, m.disposition, m.date_begin, m.date_end, m.messages
+FROM source_days_merged m
+WHERE m.domain = lower(p_domain)
+  AND m.day >= (p_since AT TIME ZONE 'UTC')::date
+  AND m.day < (p_until AT TIME ZONE 'UTC')::date
+  AND m.day NOT IN (SELECT x.day FROM dirty x)
+UNION ALL
+-- A hash of no days: the scan of source_days below never starts.
+SELECT s.day, s.source_ip, s.aligned_to, s.pass, s.cause, s.auth_cause,
+       s.override, s.own_dkim, s.dkim_service, s.spf_result,
+       s.spf_service, s.disposition, s.date_begin, s.date_end, s.messages
+FROM source_days s
+WHERE s.domain = lower(p_domain)
+  AND s.day IN (SELECT x.day FROM dirty x)
+$$;
+
 -- The classes (sql/README.md says them in words), first match wins:
 -- trusted, ignored, forwarder, legitimate (by its share of passing mail,
 -- by strict alignment, by its service), unknown for the owner's own
@@ -48,11 +84,8 @@ WITH recs AS (
 	       s.aligned_to <> lower(p_domain)
 	           AND right(s.aligned_to, length(p_domain) + 1)
 	               = '.' || lower(p_domain) AS sub
-	FROM source_days s
+	FROM source_days_classed(p_domain, p_since, p_until) s
 	LEFT JOIN rdns d ON d.ip = s.source_ip
-	WHERE s.domain = lower(p_domain)
-	  AND s.day >= (p_since AT TIME ZONE 'UTC')::date
-	  AND s.day < (p_until AT TIME ZONE 'UTC')::date
 ), keys AS (
 	-- The owner's keys that passed aligned in the period: a handful.
 	SELECT DISTINCT r.own_dkim FROM recs r
@@ -110,10 +143,11 @@ WITH recs AS (
 	FROM recs r
 	GROUP BY r.source_ip
 ), services AS (
-	-- The service of its row with the most mail (then the first by
-	-- name): that of the highest of each service's largest rows, hashed.
+	-- The service of most of its mail (then the first by name), as
+	-- the source's page names it (analyze/browse_source.c): a sum, the
+	-- same however its rows were merged.
 	SELECT DISTINCT ON (x.source_ip) x.source_ip, x.service
-	FROM (SELECT r.source_ip, r.service, max(r.messages) AS top
+	FROM (SELECT r.source_ip, r.service, sum(r.messages) AS top
 	      FROM recs r WHERE r.service IS NOT NULL
 	      GROUP BY r.source_ip, r.service) x
 	ORDER BY x.source_ip, x.top DESC, x.service

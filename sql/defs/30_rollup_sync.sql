@@ -1,7 +1,8 @@
 -- The rollup source_days kept in line with the counted reports (012,
 -- 014, 020): source_days_sync() for a set of reports or all, the
 -- catch-up the ingest workers run when they have stored their inputs, and
--- what a delete of reports does.  Their home since they left the
+-- what a delete of reports does; and its days merged (028,
+-- source_days_merged_catch_up()).  Their home since they left the
 -- migrations: change them here (tests/unit/test_schema_defs.c checks).
 
 -- The group of a report and its copies (report_copies()), as a key for
@@ -38,8 +39,13 @@ BEGIN
 		  AND NOT EXISTS (SELECT 1 FROM counted_reports c
 		                  JOIN reports j ON j.id = c.id AND j.judged
 		                  WHERE c.id = m.report)
-		RETURNING m.report)
-	DELETE FROM source_days s USING gone g WHERE s.report = g.report;
+		RETURNING m.report
+	), gone_rows AS (
+		DELETE FROM source_days s USING gone g WHERE s.report = g.report
+		RETURNING s.domain, s.day)
+	-- Their days are remade (source_days_merged_catch_up()).
+	INSERT INTO source_days_dirty (domain, day)
+	SELECT DISTINCT domain, day FROM gone_rows;
 
 	WITH new AS (
 		INSERT INTO source_days_reports (report)
@@ -52,6 +58,13 @@ BEGIN
 	), days AS MATERIALIZED (
 		SELECT d.report, d.day, d.lo, d.hi, d.span
 		FROM new n JOIN report_days d ON d.report = n.report
+	), marks AS (
+		-- Every day the new reports cover is made again after the
+		-- run (source_days_merged_catch_up()); a day with no records
+		-- marked too is only made for nothing.
+		INSERT INTO source_days_dirty (domain, day)
+		SELECT DISTINCT lower(r.domain), d.day
+		FROM days d JOIN reports r ON r.id = d.report
 	), recs AS (
 		SELECT r.id, lower(r.domain) AS domain, r.org_name,
 		       r.date_begin, r.date_end, x.*
@@ -154,9 +167,10 @@ BEGIN
 END
 $$;
 
--- Reports deleted (their input deleted, reparse, prune): their rows go
--- and a copy still here may count now.  The gone reports are no longer
--- there to name their group, so this takes the whole rollup.
+-- Reports deleted (their input deleted, reparse, prune): their rows go,
+-- their days are remade, and a copy still here may count now.  The gone
+-- reports are no longer there to name their group, so this takes the
+-- whole rollup.
 CREATE OR REPLACE FUNCTION source_days_after_delete() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -175,6 +189,73 @@ BEGIN
 		PERFORM pg_advisory_xact_lock(7243002);
 		PERFORM source_days_sync(ids);
 	END IF;
+	-- Their days are remade: a month dropped whole (reports_prune())
+	-- took their rollup rows before the sync could see them.  A day
+	-- more than report_days() counts is only remade for nothing.
+	INSERT INTO source_days_dirty (domain, day)
+	SELECT DISTINCT lower(g.domain), x.day::date
+	FROM gone g
+	CROSS JOIN LATERAL generate_series(
+		(g.date_begin AT TIME ZONE 'UTC')::date,
+		greatest(least((g.date_end AT TIME ZONE 'UTC')::date,
+		               (g.date_begin AT TIME ZONE 'UTC')::date + 31),
+		         (g.date_begin AT TIME ZONE 'UTC')::date),
+		interval '1 day') x (day);
 	RETURN NULL;
+END
+$$;
+
+-- Remakes the merged rows (028) of up to p_limit marked days, a day at a
+-- time under LOCK_CLASS_MERGED (common/locks.h): a day another catch-up
+-- holds is left to it.  Returns how many days it looked at, 0 when none
+-- is left for it.
+CREATE OR REPLACE FUNCTION source_days_merged_catch_up(p_limit integer)
+RETURNS integer LANGUAGE plpgsql
+SET work_mem = '64MB' AS $$
+DECLARE
+	d record;
+	n integer := 0;
+BEGIN
+	-- A reading role leaves them to the next ingest: its readers take
+	-- marked days from source_days meanwhile.
+	IF NOT has_table_privilege('source_days_merged', 'INSERT, DELETE')
+	   OR NOT has_table_privilege('source_days_dirty', 'DELETE') THEN
+		RETURN 0;
+	END IF;
+	FOR d IN SELECT DISTINCT m.domain, m.day FROM source_days_dirty m
+	         ORDER BY 1, 2 LIMIT p_limit LOOP
+		CONTINUE WHEN NOT pg_try_advisory_xact_lock(1835365732,
+			hashtext(d.domain || ' ' || d.day));
+		-- One statement, one snapshot: a sync that commits after it
+		-- leaves its marker, and the day is made again.  No marker
+		-- taken: another run made the day since.
+		WITH marks AS (
+			DELETE FROM source_days_dirty m
+			WHERE m.domain = d.domain AND m.day = d.day
+			RETURNING 1
+		), old AS (
+			DELETE FROM source_days_merged m
+			WHERE m.domain = d.domain AND m.day = d.day
+			  AND EXISTS (SELECT 1 FROM marks)
+		)
+		INSERT INTO source_days_merged (domain, day, source_ip,
+			aligned_to, pass, cause, auth_cause, override, own_dkim,
+			dkim_service, spf_result, spf_service, disposition,
+			date_begin, date_end, messages)
+		SELECT s.domain, s.day, s.source_ip, s.aligned_to, s.pass,
+		       s.cause, s.auth_cause, s.override, s.own_dkim,
+		       s.dkim_service, s.spf_result, s.spf_service,
+		       s.disposition, min(s.date_begin), max(s.date_end),
+		       sum(s.messages)
+		FROM source_days s
+		WHERE s.domain = d.domain AND s.day = d.day
+		  AND EXISTS (SELECT 1 FROM marks)
+		GROUP BY s.domain, s.day, s.source_ip, s.aligned_to, s.pass,
+		         s.cause, s.auth_cause, s.override, s.own_dkim,
+		         s.dkim_service, s.spf_result, s.spf_service,
+		         s.disposition;
+		n := n + 1;
+	END LOOP;
+	RETURN n;
 END
 $$;

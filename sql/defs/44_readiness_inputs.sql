@@ -49,12 +49,9 @@ WITH s AS (
 	       count(*) AS names, count(*) FILTER (WHERE ok = 0) AS failing
 	FROM (SELECT aligned_to, sum(messages) AS m,
 	             coalesce(sum(messages) FILTER (WHERE pass), 0) AS ok
-	      FROM source_days
-	      WHERE domain = lower(p_domain)
-	        AND day >= ((p_until AT TIME ZONE 'UTC')
-	                    - make_interval(days => p_days))::date
-	        AND day < (p_until AT TIME ZONE 'UTC')::date
-	        AND right(aligned_to, length(p_domain) + 1)
+	      FROM source_days_classed(p_domain,
+	          p_until - make_interval(days => p_days), p_until)
+	      WHERE right(aligned_to, length(p_domain) + 1)
 	            = '.' || lower(p_domain)
 	      GROUP BY aligned_to) x
 )

@@ -23,7 +23,7 @@
 /* The locks each migration takes, by the locks.h constant. */
 static const struct {
 	const char *file;
-	const char *locks[3]; /* NULL-ended */
+	const char *locks[4]; /* NULL-ended */
 } uses[] = {
     {"012_source_days.sql", {LOCK_ROLLUP}},
     {"014_verdicts_inline.sql", {LOCK_ROLLUP}},
@@ -31,7 +31,7 @@ static const struct {
     {"017_prune.sql", {LOCK_ROLLUP}},
     {"020_classes_evidence.sql", {LOCK_ROLLUP}},
     {"026_prune_received.sql", {LOCK_ROLLUP}},
-    {"30_rollup_sync.sql", {LOCK_ROLLUP, LOCK_CLASS_ROLLUP}},
+    {"30_rollup_sync.sql", {LOCK_ROLLUP, LOCK_CLASS_ROLLUP, LOCK_CLASS_MERGED}},
 };
 
 /* Whether lock is one of those named for file. */
