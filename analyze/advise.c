@@ -199,17 +199,17 @@ read_confirm(struct db *db, const char *domain, const char *since,
 	    6, p, on_confirm, out, err);
 }
 
-/* The period's sources with their classes, and its days in source_days:
- * $1 domain, $2 days, $3 until; $4..$6 as for readiness_inputs(), so
- * that source_core() is computed once (sql/defs/12_source_classes.sql). */
+/* The period's sources with their classes, and its days' rows as the
+ * classes read them (source_days_classed(), merged over reporters): $1
+ * domain, $2 days, $3 until; $4..$6 as for readiness_inputs(), so that
+ * source_core() is computed once (sql/defs/12_source_classes.sql). */
 #define ADVISE_PERIOD_SQL                                                      \
 	"WITH c AS (SELECT * FROM source_core($1, to_timestamp($3) - "         \
 	"make_interval(days => $2::int), to_timestamp($3), $4::numeric / "     \
 	"100, $5::text[], $6::text[])), d AS (SELECT s.*, s.aligned_to <> "    \
 	"lower($1) AND right(s.aligned_to, length($1) + 1) = '.' || "          \
-	"lower($1) AS sub FROM source_days s WHERE s.domain = lower($1) AND "  \
-	"s.day >= (to_timestamp($3) AT TIME ZONE 'UTC')::date - $2::int AND "  \
-	"s.day < (to_timestamp($3) AT TIME ZONE 'UTC')::date), names AS "      \
+	"lower($1) AS sub FROM source_days_classed($1, to_timestamp($3) - "    \
+	"make_interval(days => $2::int), to_timestamp($3)) s), names AS "      \
 	"(SELECT aligned_to FROM d WHERE sub GROUP BY aligned_to HAVING NOT "  \
 	"bool_or(pass)) "
 

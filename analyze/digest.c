@@ -115,9 +115,10 @@ begins_from(char *buf, size_t size, int64_t since)
 	    buf, size, "%lld", (long long)(since - 32 * (int64_t)CLOCK_DAY));
 }
 
+/* The days' rows as the classes read them, merged over reporters. */
 #define VOLUME_WHERE                                                           \
-	"FROM source_days WHERE domain = $1 AND day >= unix_day($2) AND "      \
-	"day < unix_day($3)"
+	"FROM source_days_classed($1, to_timestamp($2::bigint), "              \
+	"to_timestamp($3::bigint))"
 
 static int
 read_volume(struct db *db, const char *domain, int64_t a, int64_t b,
