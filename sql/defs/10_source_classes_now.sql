@@ -193,7 +193,13 @@ CREATE OR REPLACE FUNCTION source_lists(p_domain text, p_since timestamptz,
 		p_ips inet[] DEFAULT NULL)
 RETURNS TABLE (source_ip inet, cause text, cause_messages numeric,
 	       dkim_domains text[], spf_domains text[], reporters bigint)
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE
+-- Given addresses are probed in the (domain, address, day) index, one by
+-- one: a caller that turns nested loops off (source_senders()) made it
+-- read every row of the period and hash them, 0.8 s for 70 addresses on
+-- the 1M-record month instead of 0.05 s.
+SET enable_nestloop = on
+AS $$
 WITH recs AS (
 	-- Two branches, one of them not run.  Given addresses are joined,
 	-- never looked up in the array row by row: = ANY over a parameter
