@@ -71,14 +71,17 @@ WITH o AS (
 	-- Only these are named: the name is what they are grouped by.  The
 	-- ranks are taken over these few columns; the wide ones (arrays,
 	-- names) are fetched for the addresses shown only.
-	SELECT x.*, source_hit(x.failed, x.sub, x.made_up, p_hit, p_pct) AS hit
+	SELECT x.source_ip, x.class, x.messages, x.passed, x.failed,
+	       x.forwarded, x.quarantined, x.rejected, x.first_seen,
+	       x.last_seen, coalesce(x.name, host(x.source_ip)) AS who,
+	       x.name IS NOT NULL AS named, x.sub, x.made_up,
+	       source_hit(x.failed, x.sub, x.made_up, p_hit, p_pct) AS hit
 	FROM (SELECT o.source_ip, o.class, o.messages, o.passed, o.failed,
 	             o.forwarded, o.quarantined, o.rejected, o.first_seen,
 	             o.last_seen,
-	             coalesce(source_who(o.service, d.service, d.confirmed,
-	                                 d.orgdomain, i.asn, n.handle,
-	                                 n.country),
-	                      host(o.source_ip)) AS who,
+	             source_who(o.service, d.service, d.confirmed,
+	                        d.orgdomain, i.asn, n.handle,
+	                        n.country) AS name,
 	             least(o.failed_sub, o.failed) AS sub,
 	             least(o.failed_np, o.failed_sub, o.failed) AS made_up
 	      FROM o
@@ -88,7 +91,13 @@ WITH o AS (
 	      LEFT JOIN as_names n ON n.asn = i.asn
 	      WHERE (p_classes IS NULL OR o.class = ANY (p_classes))
 	        AND (p_all OR o.failed > 0)) x
+), names AS (
+	SELECT DISTINCT s.who FROM s WHERE s.named
 ), g AS MATERIALIZED (
+	-- Sources grouped by their name; an address no name covers is a
+	-- sender of its own, not hashed with every other (a spoofer's
+	-- botnet: 250,000 of the 1M-record month's 257,000 failing
+	-- sources, 0.6 s a call), unless a name is spelt like it.
 	SELECT s.who, bool_or(s.class = 'legitimate') AS legit,
 	       min(s.class) AS class1,
 	       count(*) AS addresses, sum(s.messages) AS messages,
@@ -98,7 +107,14 @@ WITH o AS (
 	       sum(s.rejected) AS rejected, min(s.first_seen) AS first_seen,
 	       max(s.last_seen) AS last_seen, sum(s.hit) AS hit
 	FROM s
+	WHERE s.named OR s.who IN (SELECT n.who FROM names n)
 	GROUP BY s.who
+	UNION ALL
+	SELECT s.who, s.class = 'legitimate', s.class, 1::bigint, s.messages,
+	       s.passed, s.failed, s.forwarded, s.sub, s.made_up,
+	       s.quarantined, s.rejected, s.first_seen, s.last_seen, s.hit
+	FROM s
+	WHERE NOT s.named AND s.who NOT IN (SELECT n.who FROM names n)
 ), top AS MATERIALIZED (
 	-- The first p_top by a bounded sort (a heap of p_top rows), not a
 	-- sort of every sender: the rest are only counted.
