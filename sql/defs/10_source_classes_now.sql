@@ -41,12 +41,15 @@ WHERE m.domain = lower(p_domain)
   AND m.day < (p_until AT TIME ZONE 'UTC')::date
   AND m.day NOT IN (SELECT x.day FROM dirty x)
 UNION ALL
--- A hash of no days: the scan of source_days below never starts.
+-- A hash of no days: the scan of source_days below never starts.  The
+-- period bounds it when some are marked, not the domain's whole history.
 SELECT s.day, s.source_ip, s.aligned_to, s.pass, s.cause, s.auth_cause,
        s.override, s.own_dkim, s.dkim_service, s.spf_result,
        s.spf_service, s.disposition, s.date_begin, s.date_end, s.messages
 FROM source_days s
 WHERE s.domain = lower(p_domain)
+  AND s.day >= (p_since AT TIME ZONE 'UTC')::date
+  AND s.day < (p_until AT TIME ZONE 'UTC')::date
   AND s.day IN (SELECT x.day FROM dirty x)
 $$;
 
