@@ -207,14 +207,15 @@ $$;
 
 -- Remakes the merged rows (028) of up to p_limit marked days, a day at a
 -- time under LOCK_CLASS_MERGED (common/locks.h): a day another catch-up
--- holds is left to it.  Returns how many days it looked at, 0 when none
--- is left for it.
+-- holds is left to it.  Returns how many days it made, 0 when none is
+-- left for it.
 CREATE OR REPLACE FUNCTION source_days_merged_catch_up(p_limit integer)
 RETURNS integer LANGUAGE plpgsql
 SET work_mem = '64MB' AS $$
 DECLARE
 	d record;
 	n integer := 0;
+	k bigint;
 BEGIN
 	-- A reading role leaves them to the next ingest: its readers take
 	-- marked days from source_days meanwhile.
@@ -224,11 +225,14 @@ BEGIN
 	END IF;
 	FOR d IN SELECT DISTINCT m.domain, m.day FROM source_days_dirty m
 	         ORDER BY 1, 2 LIMIT p_limit LOOP
+		-- The day as ISO text, whatever a session's DateStyle.
 		CONTINUE WHEN NOT pg_try_advisory_xact_lock(1835365732,
-			hashtext(d.domain || ' ' || d.day));
+			hashtext(d.domain || ' ' || to_char(d.day, 'YYYY-MM-DD')));
 		-- One statement, one snapshot: a sync that commits after it
 		-- leaves its marker, and the day is made again.  No marker
-		-- taken: another run made the day since.
+		-- taken: another run made the day since, and it is not
+		-- counted, so that runs beside each other do not take turns
+		-- at the same days.
 		WITH marks AS (
 			DELETE FROM source_days_dirty m
 			WHERE m.domain = d.domain AND m.day = d.day
@@ -237,25 +241,51 @@ BEGIN
 			DELETE FROM source_days_merged m
 			WHERE m.domain = d.domain AND m.day = d.day
 			  AND EXISTS (SELECT 1 FROM marks)
+		), made AS (
+			INSERT INTO source_days_merged (domain, day,
+				source_ip, aligned_to, pass, cause,
+				auth_cause, override, own_dkim,
+				dkim_service, spf_result, spf_service,
+				disposition, date_begin, date_end,
+				messages)
+			SELECT s.domain, s.day, s.source_ip,
+			       s.aligned_to, s.pass, s.cause,
+			       s.auth_cause, s.override, s.own_dkim,
+			       s.dkim_service, s.spf_result,
+			       s.spf_service, s.disposition,
+			       min(s.date_begin), max(s.date_end),
+			       sum(s.messages)
+			FROM source_days s
+			WHERE s.domain = d.domain AND s.day = d.day
+			  AND EXISTS (SELECT 1 FROM marks)
+			GROUP BY s.domain, s.day, s.source_ip,
+			         s.aligned_to, s.pass, s.cause,
+			         s.auth_cause, s.override, s.own_dkim,
+			         s.dkim_service, s.spf_result,
+			         s.spf_service, s.disposition
 		)
-		INSERT INTO source_days_merged (domain, day, source_ip,
-			aligned_to, pass, cause, auth_cause, override, own_dkim,
-			dkim_service, spf_result, spf_service, disposition,
-			date_begin, date_end, messages)
-		SELECT s.domain, s.day, s.source_ip, s.aligned_to, s.pass,
-		       s.cause, s.auth_cause, s.override, s.own_dkim,
-		       s.dkim_service, s.spf_result, s.spf_service,
-		       s.disposition, min(s.date_begin), max(s.date_end),
-		       sum(s.messages)
-		FROM source_days s
-		WHERE s.domain = d.domain AND s.day = d.day
-		  AND EXISTS (SELECT 1 FROM marks)
-		GROUP BY s.domain, s.day, s.source_ip, s.aligned_to, s.pass,
-		         s.cause, s.auth_cause, s.override, s.own_dkim,
-		         s.dkim_service, s.spf_result, s.spf_service,
-		         s.disposition;
-		n := n + 1;
+		SELECT count(*) INTO k FROM marks;
+		IF k > 0 THEN
+			n := n + 1;
+		END IF;
 	END LOOP;
 	RETURN n;
+END
+$$;
+
+-- A set of reports' rollup rows made again from their records (after
+-- their verdicts were changed by hand, 014): their days are made again
+-- too, whether the reports still count or not.
+CREATE OR REPLACE FUNCTION source_days_redo(p_reports bigint[])
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM pg_advisory_xact_lock(7243002);
+	DELETE FROM source_days_reports WHERE report = ANY (p_reports);
+	WITH gone AS (
+		DELETE FROM source_days WHERE report = ANY (p_reports)
+		RETURNING domain, day)
+	INSERT INTO source_days_dirty (domain, day)
+	SELECT DISTINCT domain, day FROM gone;
+	PERFORM source_days_sync(p_reports);
 END
 $$;

@@ -2,8 +2,8 @@
 # The rollup's days merged over reports and reporters (sql/028,
 # source_days_merged): what an ingest stores marks its days, made again
 # whole before it ends; a day some rows left (reports deleted, a month
-# dropped) is marked and read from source_days until the next run makes
-# it again; a reading role leaves the marks and still reads right; a day
+# dropped, a report redone by hand) is marked and read from source_days
+# until the next run makes it again; a reading role leaves the marks and still reads right; a day
 # another run is making is left to it.  Counted by hand, domain
 # merged.test, day D 2025-11-05:
 #
@@ -124,6 +124,18 @@ want "merged rows without b.example" "$merged" "2025-11-05 192.0.2.1 9, \
 2025-11-05 198.51.100.7 3, 2025-11-06 192.0.2.1 1"
 want "classes after the remake" "$classes" \
 	"192.0.2.1 legitimate 10, 198.51.100.7 spoofing 3"
+
+# A report's rows made again by hand (source_days_redo(), 014) mark its
+# day even when it no longer counts: c.example's, D, its verdicts taken
+# back (not judged), so its 4 leave 192.0.2.1.
+q "UPDATE reports SET judged = false WHERE org_name = 'c.example';
+	SELECT source_days_redo(array_agg(id)) FROM reports
+	WHERE org_name = 'c.example'" >/dev/null
+want "a redone report's day marked" \
+	"SELECT string_agg(DISTINCT day::text, ' ') FROM source_days_dirty" \
+	"2025-11-05"
+want "and read without it" "$classes" \
+	"192.0.2.1 legitimate 6, 198.51.100.7 spoofing 3"
 
 # November dropped whole: its rollup partition goes before any sync can
 # see its rows; the deleted reports mark their days, and the run after
