@@ -208,8 +208,9 @@ read_confirm(struct db *db, const char *domain, const char *since,
 	"make_interval(days => $2::int), to_timestamp($3), $4::numeric / "     \
 	"100, $5::text[], $6::text[])), d AS (SELECT s.*, s.aligned_to <> "    \
 	"lower($1) AND right(s.aligned_to, length($1) + 1) = '.' || "          \
-	"lower($1) AS sub FROM source_days_classed($1, to_timestamp($3) - "    \
-	"make_interval(days => $2::int), to_timestamp($3)) s), names AS "      \
+	"lower($1) AS sub FROM source_days_classed($1, ((to_timestamp($3) "    \
+	"AT TIME ZONE 'UTC') - make_interval(days => $2::int)) AT TIME ZONE "  \
+	"'UTC', to_timestamp($3)) s), names AS "                               \
 	"(SELECT aligned_to FROM d WHERE sub GROUP BY aligned_to HAVING NOT "  \
 	"bool_or(pass)) "
 

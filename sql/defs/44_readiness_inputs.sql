@@ -49,8 +49,11 @@ WITH s AS (
 	       count(*) AS names, count(*) FILTER (WHERE ok = 0) AS failing
 	FROM (SELECT aligned_to, sum(messages) AS m,
 	             coalesce(sum(messages) FILTER (WHERE pass), 0) AS ok
+	      -- The days counted in UTC, whatever the session's TimeZone.
 	      FROM source_days_classed(p_domain,
-	          p_until - make_interval(days => p_days), p_until)
+	          ((p_until AT TIME ZONE 'UTC')
+	           - make_interval(days => p_days)) AT TIME ZONE 'UTC',
+	          p_until)
 	      WHERE right(aligned_to, length(p_domain) + 1)
 	            = '.' || lower(p_domain)
 	      GROUP BY aligned_to) x
