@@ -204,9 +204,10 @@ read_confirm(struct db *db, const char *domain, const char *since,
  * domain, $2 days, $3 until; $4..$6 as for readiness_inputs(), so that
  * source_core() is computed once (sql/defs/12_source_classes.sql). */
 #define ADVISE_PERIOD_SQL                                                      \
-	"WITH c AS (SELECT * FROM source_core($1, to_timestamp($3) - "         \
-	"make_interval(days => $2::int), to_timestamp($3), $4::numeric / "     \
-	"100, $5::text[], $6::text[])), d AS (SELECT s.*, s.aligned_to <> "    \
+	"WITH c AS (SELECT * FROM source_core($1, ((to_timestamp($3) AT "      \
+	"TIME ZONE 'UTC') - make_interval(days => $2::int)) AT TIME ZONE "     \
+	"'UTC', to_timestamp($3), $4::numeric / 100, $5::text[], "             \
+	"$6::text[])), d AS (SELECT s.*, s.aligned_to <> "                     \
 	"lower($1) AND right(s.aligned_to, length($1) + 1) = '.' || "          \
 	"lower($1) AS sub FROM source_days_classed($1, ((to_timestamp($3) "    \
 	"AT TIME ZONE 'UTC') - make_interval(days => $2::int)) AT TIME ZONE "  \

@@ -288,8 +288,13 @@ check_state(
 	p[1] = hex;
 	if ((rc = db_begin(db, err)) < 0)
 		return rc;
-	/* Every report is judged again, its verdicts written in place. */
-	if ((rc = db_exec(db,
+	/* Every report is judged again, its verdicts written in place.  The
+	 * rollup's lock first, as every sync and merged catch-up takes it
+	 * before the tables: TRUNCATE's table locks then wait for none of
+	 * them halfway (a deadlock, one run dying). */
+	if ((rc = db_exec(db, "SELECT pg_advisory_xact_lock(" LOCK_ROLLUP ")",
+	         0, NULL, err)) < 0 ||
+	    (rc = db_exec(db,
 	         "TRUNCATE source_days, source_days_reports, "
 	         "source_days_merged, source_days_dirty",
 	         0, NULL, err)) < 0 ||

@@ -20,7 +20,9 @@
  * sql/defs/30_rollup_sync.sql (source_days_sync()), held to the
  * transaction; shared by syncs of some reports, each of which also takes
  * LOCK_CLASS_ROLLUP for every group of copies it syncs (report_group()),
- * exclusive by a sync of everything and by what deletes reports. */
+ * exclusive by a sync of everything, by what deletes reports and by a
+ * rules change that empties the rollup (analyze/analysis.c); shared by
+ * the merged catch-up (source_days_merged_catch_up()) too. */
 #define LOCK_ROLLUP "7243002"
 #define LOCK_CLASS_ROLLUP "1919903844"
 

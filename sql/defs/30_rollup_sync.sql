@@ -223,6 +223,10 @@ BEGIN
 	   OR NOT has_table_privilege('source_days_dirty', 'DELETE') THEN
 		RETURN 0;
 	END IF;
+	-- Before any table: a rules change (LOCK_ROLLUP exclusive) empties
+	-- these tables, and would wait for this run's locks while this run
+	-- waits for its.
+	PERFORM pg_advisory_xact_lock_shared(7243002);
 	FOR d IN SELECT DISTINCT m.domain, m.day FROM source_days_dirty m
 	         ORDER BY 1, 2 LIMIT p_limit LOOP
 		-- The day as ISO text, whatever a session's DateStyle.

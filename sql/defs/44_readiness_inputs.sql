@@ -21,9 +21,13 @@ RETURNS TABLE (days_with_data bigint, first_day date, last_day date,
 	       sub_mine_failed numeric)
 LANGUAGE sql STABLE AS $$
 WITH s AS (
+	-- The period's first day counted in UTC, whatever the session's
+	-- TimeZone, and spelt as advise spells it (one source_core() a
+	-- transaction: its arguments are its key).
 	SELECT * FROM source_core(p_domain,
-	    p_until - make_interval(days => p_days), p_until, p_legit_share,
-	    p_trusted, p_ignored)
+	    ((p_until AT TIME ZONE 'UTC') - make_interval(days => p_days))
+	        AT TIME ZONE 'UTC',
+	    p_until, p_legit_share, p_trusted, p_ignored)
 ), f AS (
 	-- The days reports cover, from the reports alone.
 	SELECT count(DISTINCT d.day) AS days, min(d.day) AS first_day,
