@@ -66,8 +66,9 @@ static const char rows_cursor_sql[] =
     "DECLARE judge_rows NO SCROLL CURSOR FOR " RECORD_READER_ROWS(
         "(SELECT rec.report AS k1, rec.idx AS k2, rec.source_ip, rec.count, "
         "rec.header_from, rec.envelope_from, rec.dkim, rec.spf, r.domain, "
-        "r.adkim, r.aspf, rec.dkim_auth, rec.spf_auth, rec.reasons "
+        "r.adkim, r.aspf, sh.dkim_auth, sh.spf_auth, rec.reasons "
         "FROM records rec JOIN reports r ON r.id = rec.report "
+        "LEFT JOIN auth_shapes sh ON sh.id = rec.auth "
         "WHERE rec.report = ANY ($1::bigint[])) AS g");
 
 struct judge {

@@ -342,15 +342,15 @@ check_gather(
 	    3, params, get_count, &c->reports, err);
 	if (rc == 0)
 		rc = db_each(db,
-		    "SELECT lower(rec.dkim_auth[n][2]), sum(rec.count), "
+		    "SELECT lower(sh.dkim_auth[n][2]), sum(rec.count), "
 		    "coalesce(sum(rec.count) FILTER (WHERE "
-		    "lower(rec.dkim_auth[n][3]) = 'fail'), 0) "
+		    "lower(sh.dkim_auth[n][3]) = 'fail'), 0) "
 		    "FROM counted_reports r JOIN records rec ON rec.report = "
-		    "r.id, "
-		    "generate_subscripts(rec.dkim_auth, 1) AS n "
+		    "r.id JOIN auth_shapes sh ON sh.id = rec.auth, "
+		    "generate_subscripts(sh.dkim_auth, 1) AS n "
 		    "WHERE " IN_PERIOD
-		    " AND rtrim(lower(rec.dkim_auth[n][1]), '.') = $1 "
-		    "AND coalesce(rec.dkim_auth[n][2], '') <> '' "
+		    " AND rtrim(lower(sh.dkim_auth[n][1]), '.') = $1 "
+		    "AND coalesce(sh.dkim_auth[n][2], '') <> '' "
 		    /* A stranger may write a new selector in every record:
 		     * the rows are held whole, and CHECK_MAX_SELECTORS
 		     * looked up. */

@@ -37,7 +37,7 @@ struct err;
  *   domain, adkim, aspf
  *                   the report's policy_published
  *   dkim_auth, spf_auth, reasons
- *                   text[], as in the records table
+ *                   text[], as in auth_shapes and records (NULL: none)
  *
  * SRC is named four times: a subquery is planned four times (cheap when it
  * selects by key), a WITH query is computed once (the way to number

@@ -1,6 +1,7 @@
 #include "store.h"
 
 #include "analysis.h"
+#include "auth_shape.h"
 #include "bytesrc.h"
 #include "clock.h"
 #include "copybuf.h"
@@ -178,6 +179,8 @@ struct store {
 	 * when the report ends, so the order of its records does not count. */
 	struct sha256 content, rec_hash;
 	unsigned char (*rec_digests)[SHA256_LEN];
+	/* The records' DKIM and SPF results, named by shape (sql/029). */
+	struct auth_shapes *shapes;
 	size_t n_digests, cap_digests;
 	struct copybuf line, copy;
 
@@ -457,29 +460,10 @@ cmp_digest(const void *a, const void *b)
 	return memcmp(a, b, SHA256_LEN);
 }
 
-/* The record's results as its three array columns, the last followed by
- * end. */
+/* The record's reasons as an array column, followed by end. */
 static void
-put_results(struct copybuf *b, const struct dmarc_record *rec, char end)
+put_reasons(struct copybuf *b, const struct dmarc_record *rec, char end)
 {
-	put_open(b, rec->n_dkim);
-	for (size_t i = 0; i < rec->n_dkim; i++) {
-		const struct dmarc_dkim_result *d = &rec->dkim_results[i];
-		const char *f[] = {
-		    d->domain, d->selector, d->result, d->human_result};
-
-		put_row(b, i, f, 4);
-	}
-	put_close(b, rec->n_dkim, '\t');
-	put_open(b, rec->n_spf);
-	for (size_t i = 0; i < rec->n_spf; i++) {
-		const struct dmarc_spf_result *s = &rec->spf_results[i];
-		const char *f[] = {
-		    s->domain, s->scope, s->result, s->human_result};
-
-		put_row(b, i, f, 4);
-	}
-	put_close(b, rec->n_spf, '\t');
 	put_open(b, rec->n_reasons);
 	for (size_t i = 0; i < rec->n_reasons; i++) {
 		const char *f[] = {
@@ -511,7 +495,7 @@ st_record(void *ctx, const struct dmarc_report *rep,
 		if ((rc = db_copy_start(st->db,
 		         "COPY records (report, idx, source_ip, count, "
 		         "disposition, dkim, spf, header_from, envelope_from, "
-		         "envelope_to, dkim_auth, spf_auth, reasons, "
+		         "envelope_to, auth, reasons, "
 		         "" VERDICT_COPY_COLUMNS ") FROM STDIN",
 		         err)) < 0)
 			return sink_fail(st, err, err);
@@ -537,7 +521,19 @@ st_record(void *ctx, const struct dmarc_report *rep,
 	/* The line's newline becomes the tab before the arrays. */
 	l->buf.p[l->buf.len - 1] = '\t';
 	copybuf_add(&st->copy, l->buf.p, l->buf.len);
-	put_results(&st->copy, rec, '\t');
+	{
+		char uuid[AUTH_SHAPE_UUID_LEN];
+
+		/* A new shape is written on the side before this report's
+		 * row: the COPY goes on meanwhile. */
+		if ((rc = auth_shapes_name(st->shapes, rec, uuid, err)) < 0) {
+			copybuf_truncate(&st->copy, row);
+			return err->code == ERR_DB ? sink_fail(st, err, err)
+			                           : rc;
+		}
+		copybuf_text(&st->copy, rc ? uuid : NULL, '\t');
+	}
+	put_reasons(&st->copy, rec, '\t');
 	if (st->judging) {
 		struct verdict v;
 
@@ -649,6 +645,9 @@ st_report(void *ctx, const struct dmarc_report *rep, const char *where,
 		return rc;
 	if ((rc = end_copy(st, err)) < 0)
 		return rc;
+	/* The shapes its records name are there before they are. */
+	if ((rc = auth_shapes_flush(st->shapes, err)) < 0)
+		return sink_fail(st, err, err);
 
 	/*
 	 * content_sha256: SHA-256 of a version tag with the number of
@@ -947,6 +946,7 @@ store_alloc(struct db *db, const struct limits *lim)
 
 	st->db = db;
 	st->lim = lim;
+	st->shapes = auth_shapes_new(db);
 	copybuf_init(&st->line);
 	copybuf_init(&st->copy);
 	return st;
@@ -1165,6 +1165,8 @@ store_once(struct store *st, const unsigned char *buf, size_t len, int complete,
 	int rc;
 
 	reset_input(st);
+	/* Shapes queued by an attempt that failed were never written. */
+	auth_shapes_abandon(st->shapes);
 	snprintf(size, sizeof(size), "%zu", len);
 	{
 		/* BEGIN, the input row, and the first report's id: one round
@@ -1545,6 +1547,7 @@ store_free(struct store *st)
 	if (st == NULL)
 		return;
 	drop_pending(st);
+	auth_shapes_free(st->shapes);
 	sha256_free(&st->content);
 	sha256_free(&st->rec_hash);
 	free(st->rec_digests);

@@ -79,26 +79,28 @@ BEGIN
 			       rec.v_cause, rec.v_auth_cause,
 			       rec.v_override AS override,
 			       coalesce(rec.v_dkim_domain,
-			                rec.dkim_auth[rec.v_dkim][1], '')
+			                sh.dkim_auth[rec.v_dkim][1], '')
 			           AS dkim_domain,
 			       rec.v_dkim_service AS dkim_service,
 			       coalesce(rec.v_spf_domain,
-			                rec.spf_auth[rec.v_spf][1], '')
+			                sh.spf_auth[rec.v_spf][1], '')
 			           AS spf_domain,
 			       coalesce(rec.v_spf_result,
-			                rec.spf_auth[rec.v_spf][3], 'none')
+			                sh.spf_auth[rec.v_spf][3], 'none')
 			           AS spf_result,
 			       rec.v_spf_service AS spf_service,
 			       -- v_dkim is the aligned passing signature when
 			       -- DKIM passes aligned (verdict.h).
 			       CASE WHEN rec.v_own IS NOT NULL
-			            THEN dkim_key(rec.dkim_auth[rec.v_own][1],
-			                          rec.dkim_auth[rec.v_own][2])
+			            THEN dkim_key(sh.dkim_auth[rec.v_own][1],
+			                          sh.dkim_auth[rec.v_own][2])
 			            WHEN rec.v_dkim_aligned
-			            THEN dkim_key(rec.dkim_auth[rec.v_dkim][1],
-			                          rec.dkim_auth[rec.v_dkim][2])
+			            THEN dkim_key(sh.dkim_auth[rec.v_dkim][1],
+			                          sh.dkim_auth[rec.v_dkim][2])
 			       END AS own_dkim
 			FROM records rec
+			-- Its DKIM and SPF results, kept once a shape (029).
+			LEFT JOIN auth_shapes sh ON sh.id = rec.auth
 			WHERE rec.report = r.id AND rec.v_pass IS NOT NULL) x
 	), grouped AS (
 		SELECT x.id, x.domain, d.day, x.source_ip, x.org_name,

@@ -55,8 +55,13 @@ before=$(snap)
 [ "$(q "SELECT max(version) FROM schema_migrations")" -ge 3 ] ||
 	fail "migrate: not at version 3"
 [ "$(snap)" = "$before" ] || fail "migrate: the views differ from the tables"
-[ "$(q "SELECT array_length(dkim_auth, 1) FROM records WHERE idx = 1")" = 2 ] ||
-	fail "migrate: record 1 wants two DKIM results in its row"
+[ "$(q "SELECT array_length(s.dkim_auth, 1) FROM records r
+	JOIN auth_shapes s ON s.id = r.auth WHERE r.idx = 1")" = 2 ] ||
+	fail "migrate: record 1 wants two DKIM results in its shape"
+# Each shape named as the store names it (029).
+[ "$(q "SELECT count(*) FROM auth_shapes
+	WHERE id IS DISTINCT FROM auth_shape_id(dkim_auth, spf_auth)")" = 0 ] ||
+	fail "migrate: a shape not named by its content"
 # Stored before the partitions by month (016): in the _legacy ones.
 [ "$(q "SELECT DISTINCT tableoid::regclass FROM records")" = records_legacy ] ||
 	fail "migrate: the old records are not in records_legacy"
