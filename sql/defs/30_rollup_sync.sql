@@ -65,6 +65,17 @@ BEGIN
 		INSERT INTO source_days_dirty (domain, day)
 		SELECT DISTINCT lower(r.domain), d.day
 		FROM days d JOIN reports r ON r.id = d.report
+	), shapes AS MATERIALIZED (
+		-- The shapes (029) the new records name, each looked up by
+		-- its key: joined whole, auth_shapes was read and hashed by
+		-- every sync, a cost that grows with the dictionary.
+		SELECT u.auth, s.dkim_auth, s.spf_auth
+		FROM (SELECT DISTINCT rec.auth FROM new n
+		      JOIN records rec ON rec.report = n.report
+		      WHERE rec.auth IS NOT NULL) u
+		CROSS JOIN LATERAL (SELECT s.dkim_auth, s.spf_auth
+		                    FROM auth_shapes s WHERE s.id = u.auth
+		                    OFFSET 0) s
 	), recs AS (
 		SELECT r.id, lower(r.domain) AS domain, r.org_name,
 		       r.date_begin, r.date_end, x.*
@@ -99,8 +110,8 @@ BEGIN
 			                          sh.dkim_auth[rec.v_dkim][2])
 			       END AS own_dkim
 			FROM records rec
-			-- Its DKIM and SPF results, kept once a shape (029).
-			LEFT JOIN auth_shapes sh ON sh.id = rec.auth
+			-- Its DKIM and SPF results, kept once a shape.
+			LEFT JOIN shapes sh ON sh.auth = rec.auth
 			WHERE rec.report = r.id AND rec.v_pass IS NOT NULL) x
 	), grouped AS (
 		SELECT x.id, x.domain, d.day, x.source_ip, x.org_name,
