@@ -896,6 +896,12 @@ db_copy_cancel(struct db *db)
 		(void)copy_results(db, &ignored);
 }
 
+void
+db_forget_error(struct db *db)
+{
+	db->sqlstate[0] = '\0';
+}
+
 int
 db_retryable(const struct db *db)
 {

@@ -139,6 +139,10 @@ int db_copy_write(struct db *db, const char *buf, size_t len, struct err *err);
 int db_copy_finish(struct db *db, struct err *err);
 void db_copy_cancel(struct db *db);
 
+/* Forgets the last error's SQLSTATE (a success leaves it): the checks
+ * below then speak only of what fails after, on this connection. */
+void db_forget_error(struct db *db);
+
 /* Whether the last error was a deadlock or serialization failure, after
  * which the whole transaction may simply be tried again. */
 int db_retryable(const struct db *db);

@@ -282,9 +282,12 @@ auth_shapes_flush(struct auth_shapes *s, struct err *err)
 	settle_queue(s, 1);
 	return 0;
 fail:
-	/* What is remembered as written may be no more than queued. */
+	/* What is remembered as written may be no more than queued; the
+	 * connection may be gone (the next flush opens another). */
 	drop_queue(s);
 	memset(s->slots, 0, AUTH_SHAPES_SLOTS * sizeof(*s->slots));
+	db_close(s->conn);
+	s->conn = NULL;
 	return rc;
 }
 

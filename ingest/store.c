@@ -1167,6 +1167,10 @@ store_once(struct store *st, const unsigned char *buf, size_t len, int complete,
 	reset_input(st);
 	/* Shapes queued by an attempt that failed were never written. */
 	auth_shapes_abandon(st->shapes);
+	/* An earlier input's error must not judge this attempt's: a failure
+	 * on another connection (the shapes', a month's) leaves none here,
+	 * and is then neither retried nor blamed on the input's data. */
+	db_forget_error(st->db);
 	snprintf(size, sizeof(size), "%zu", len);
 	{
 		/* BEGIN, the input row, and the first report's id: one round

@@ -39,15 +39,18 @@ DO $$
 DECLARE
 	g record;
 BEGIN
-	FOR g IN SELECT DISTINCT a.privilege_type, a.grantee
+	FOR g IN SELECT DISTINCT a.privilege_type, a.grantee, a.is_grantable
 	         FROM pg_class c, aclexplode(c.relacl) a
 	         WHERE c.oid = 'records'::regclass
 	           AND a.grantee <> c.relowner
 	           AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE',
 	                                    'DELETE', 'TRUNCATE') LOOP
-		EXECUTE format('GRANT %s ON auth_shapes TO %s', g.privilege_type,
+		EXECUTE format('GRANT %s ON auth_shapes TO %s%s',
+			g.privilege_type,
 			CASE WHEN g.grantee = 0 THEN 'PUBLIC'
-			     ELSE quote_ident(pg_get_userbyid(g.grantee)) END);
+			     ELSE quote_ident(pg_get_userbyid(g.grantee)) END,
+			CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION'
+			     ELSE '' END);
 	END LOOP;
 END
 $$;
@@ -70,17 +73,57 @@ WHERE cardinality(r.dkim_auth) > 0 OR cardinality(r.spf_auth) > 0
 ON CONFLICT (id) DO NOTHING;
 
 -- The views over the arrays go and come back over the shapes, with the
--- same columns, comments and grants; record_analysis (sql/defs/20) over
--- record_verdicts with them.
+-- same columns, comments and grants: dkim_results, spf_results and
+-- record_verdicts made anew below, every view over them (record_analysis,
+-- sql/defs/20, and any a user made) as it was, nearest the tables first.
+-- A user's view that reads records.dkim_auth or spf_auth itself cannot
+-- come back: the migration stops, naming it, and nothing has changed.
 CREATE TEMP TABLE saved_views ON COMMIT DROP AS
-SELECT c.relname AS name, pg_get_viewdef(c.oid) AS def,
-       obj_description(c.oid, 'pg_class') AS comment, c.relacl AS acl
-FROM pg_class c
-WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'v'
-  AND c.relname IN ('dkim_results', 'spf_results', 'record_verdicts',
-                    'record_analysis');
-DROP VIEW IF EXISTS record_analysis;
-DROP VIEW dkim_results, spf_results, record_verdicts;
+WITH RECURSIVE deps (view_oid, depth) AS (
+	SELECT DISTINCT r.ev_class, 1
+	FROM pg_depend d
+	JOIN pg_rewrite r ON r.oid = d.objid
+	JOIN pg_attribute a ON a.attrelid = d.refobjid
+	                   AND a.attnum = d.refobjsubid
+	WHERE d.classid = 'pg_rewrite'::regclass
+	  AND d.refobjid = 'records'::regclass
+	  AND a.attname IN ('dkim_auth', 'spf_auth')
+	UNION
+	SELECT DISTINCT r.ev_class, deps.depth + 1
+	FROM deps
+	JOIN pg_depend d ON d.refobjid = deps.view_oid
+	JOIN pg_rewrite r ON r.oid = d.objid
+	WHERE d.classid = 'pg_rewrite'::regclass
+	  AND r.ev_class <> deps.view_oid
+)
+SELECT c.relname AS name, c.relkind AS kind, max(x.depth) AS depth,
+       pg_get_viewdef(c.oid) AS def,
+       obj_description(c.oid, 'pg_class') AS comment,
+       c.relacl AS acl
+FROM deps x
+JOIN pg_class c ON c.oid = x.view_oid
+WHERE c.relkind IN ('v', 'm')
+GROUP BY c.oid, c.relname, c.relkind, c.relacl;
+
+DO $$
+DECLARE
+	v record;
+BEGIN
+	FOR v IN SELECT name FROM saved_views
+	         WHERE depth = 1 AND name NOT IN ('dkim_results',
+	               'spf_results', 'record_verdicts') LOOP
+		RAISE EXCEPTION 'the view % reads records.dkim_auth or '
+			'spf_auth, which migration 029 moves to auth_shapes: drop '
+			'it (or make it read dkim_results and spf_results) and '
+			'migrate again', v.name;
+	END LOOP;
+	FOR v IN SELECT name, kind FROM saved_views ORDER BY depth DESC LOOP
+		EXECUTE format('DROP %s IF EXISTS %I',
+			CASE v.kind WHEN 'm' THEN 'MATERIALIZED VIEW'
+			            ELSE 'VIEW' END, v.name);
+	END LOOP;
+END
+$$;
 
 -- One rewrite of every row: the new column computed from the old ones,
 -- which go (a rewrite leaves no room for a dropped column).
@@ -147,24 +190,29 @@ DECLARE
 	v record;
 	g record;
 BEGIN
-	FOR v IN SELECT * FROM saved_views
-	         ORDER BY name = 'record_analysis', name LOOP
-		IF v.name = 'record_analysis' THEN
-			EXECUTE format('CREATE VIEW %I AS %s', v.name, v.def);
+	FOR v IN SELECT * FROM saved_views ORDER BY depth, name LOOP
+		IF v.name NOT IN ('dkim_results', 'spf_results',
+		                  'record_verdicts') THEN
+			EXECUTE format('CREATE %s %I AS %s',
+				CASE v.kind WHEN 'm' THEN 'MATERIALIZED VIEW'
+				            ELSE 'VIEW' END, v.name, v.def);
 		END IF;
 		IF v.comment IS NOT NULL THEN
-			EXECUTE format('COMMENT ON VIEW %I IS %L', v.name,
-				v.comment);
+			EXECUTE format('COMMENT ON %s %I IS %L',
+				CASE v.kind WHEN 'm' THEN 'MATERIALIZED VIEW'
+				            ELSE 'VIEW' END, v.name, v.comment);
 		END IF;
-		FOR g IN SELECT a.privilege_type, a.grantee
+		FOR g IN SELECT a.privilege_type, a.grantee, a.is_grantable
 		         FROM aclexplode(v.acl) a
 		         JOIN pg_class c ON c.relname = v.name
 		                        AND c.relnamespace = 'public'::regnamespace
 		         WHERE a.grantee <> c.relowner LOOP
-			EXECUTE format('GRANT %s ON %I TO %s', g.privilege_type,
+			EXECUTE format('GRANT %s ON %I TO %s%s', g.privilege_type,
 				v.name,
 				CASE WHEN g.grantee = 0 THEN 'PUBLIC'
-				     ELSE quote_ident(pg_get_userbyid(g.grantee)) END);
+				     ELSE quote_ident(pg_get_userbyid(g.grantee)) END,
+				CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION'
+				     ELSE '' END);
 		END LOOP;
 	END LOOP;
 END
