@@ -54,6 +54,20 @@ on_pruned(void *arg, const struct store_pruned *w)
 		                                : "failure reports",
 		    s->dry ? "would delete" : "deleted", w->n);
 		break;
+	case STORE_PRUNED_SHAPES:
+		if (w->busy)
+			fprintf(s->out,
+			    "auth results: the ones no record names are left "
+			    "for the next prune (an ingest is storing)\n");
+		else if (w->n > 0)
+			fprintf(s->out,
+			    "auth results: deleted %" PRIu64
+			    " set(s) no record "
+			    "names any more\n",
+			    w->n);
+		else
+			return;
+		break;
 	case STORE_PRUNED_INPUTS:
 		if (w->n == 0)
 			return;

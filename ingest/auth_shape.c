@@ -10,6 +10,7 @@
 #include "db.h"
 #include "dynbuf.h"
 #include "err.h"
+#include "locks.h"
 #include "report.h"
 #include "sha256.h"
 #include "xalloc.h"
@@ -244,8 +245,14 @@ auth_shapes_flush(struct auth_shapes *s, struct err *err)
 	if (s->nqueued == 0)
 		return 0;
 	if (s->conn == NULL) {
+		/* Held while this store remembers shapes: prune deletes the
+		 * shapes no record names only when no store holds it (it
+		 * waits here meanwhile). */
 		if ((rc = db_connect_like(&s->conn, s->like, err)) < 0 ||
 		    (rc = db_exec(s->conn, "SET synchronous_commit = off", 0,
+		         NULL, err)) < 0 ||
+		    (rc = db_exec(s->conn,
+		         "SELECT pg_advisory_lock_shared(" LOCK_SHAPES ")", 0,
 		         NULL, err)) < 0) {
 			db_close(s->conn);
 			s->conn = NULL;

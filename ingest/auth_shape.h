@@ -15,7 +15,9 @@
  * later, carries them), so that no report's transaction ever waits for
  * another's over a shape.  A shape written once is remembered (a table of
  * AUTH_SHAPES_SLOTS, an older one forgotten when a newer takes its slot,
- * which costs only a write that changes nothing).
+ * which costs only a write that changes nothing).  That memory stays
+ * true because the connection holds LOCK_SHAPES shared: prune deletes
+ * the shapes no record names only when no store holds it.
  */
 #ifndef DMARCSIFT_AUTH_SHAPE_H
 #define DMARCSIFT_AUTH_SHAPE_H

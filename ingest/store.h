@@ -237,13 +237,15 @@ enum store_pruned_kind {
 	STORE_PRUNED_INPUTS, /* the archived bytes of inputs */
 	STORE_PRUNED_TLS, /* SMTP TLS reports (sql/025) */
 	STORE_PRUNED_FAILURES, /* DMARC failure reports (sql/025) */
+	STORE_PRUNED_SHAPES, /* auth results no record names (sql/029) */
 };
 
 struct store_pruned {
 	enum store_pruned_kind kind;
 	const char *part; /* MONTH, ROWS: the partitions, as sql/017 names
 	                     them; borrowed for the call */
-	uint64_t n; /* reports, or (INPUTS) inputs */
+	uint64_t n; /* reports, (INPUTS) inputs, (SHAPES) shapes */
+	int busy; /* SHAPES: left, an ingest holds them (n is 0) */
 	uint64_t bytes; /* INPUTS: compressed bytes */
 };
 
@@ -252,12 +254,14 @@ struct store_pruned {
  * keep_reports days ago (a whole month at a time where it can, sql/017;
  * TLS and failure reports with them, each kind said when any went, sql/025)
  * and the archived bytes of the inputs received more than keep_inputs
- * days ago (the rows stay); 0 keeps that kind.  dry: counts what would
- * go and drops nothing.  Each thing dropped is handed to cb(arg, what),
- * the inputs once even when none; cb says it (before the commit: a
- * caller says it only once this returns 0).  A table in use for longer
- * than STORE_PRUNE_LOCK_WAIT fails with db_lock_busy(db) set.  On any
- * failure nothing was dropped.
+ * days ago (the rows stay); 0 keeps that kind.  After the reports, the
+ * auth results no record names any more (sql/029's auth_shapes), unless
+ * an ingest is storing (said as busy; the next prune takes them).  dry:
+ * counts what would go and drops nothing (the shapes: none counted).  Each
+ * thing dropped is handed to cb(arg, what), the inputs once even when none; cb
+ * says it (before the commit: a caller says it only once this returns 0).  A
+ * table in use for longer than STORE_PRUNE_LOCK_WAIT fails with
+ * db_lock_busy(db) set.  On any failure nothing was dropped.
  */
 int store_prune(struct db *db, long long keep_reports, long long keep_inputs,
     int dry, void (*cb)(void *arg, const struct store_pruned *what), void *arg,

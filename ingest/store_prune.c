@@ -1,6 +1,7 @@
 /*
  * store_prune: retention, what `dmarcsift prune` drops (sql/017's
- * reports_prune() and inputs_prune(), sql/025's other_reports_prune());
+ * reports_prune() and inputs_prune(), sql/025's other_reports_prune(),
+ * the shapes of sql/029 no record names);
  * see store.h.
  */
 #include "store.h"
@@ -8,6 +9,7 @@
 #include "clock.h"
 #include "db.h"
 #include "err.h"
+#include "locks.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -82,6 +84,41 @@ on_inputs(void *arg, int ncols, const char *const *c, struct err *err)
 	return 0;
 }
 
+/*
+ * The shapes (sql/029) no record names any more, deleted unless a store
+ * holds LOCK_SHAPES (its memory of the shapes written would lie): said
+ * either way.  Tried, never waited for.
+ */
+static int
+drop_shapes(struct db *db, struct pruning *pr, struct err *err)
+{
+	struct store_pruned what = {.kind = STORE_PRUNED_SHAPES};
+	char *got = NULL, *n = NULL;
+	int rc;
+
+	if ((rc = db_value(db,
+	         "SELECT pg_try_advisory_xact_lock(" LOCK_SHAPES ")", 0, NULL,
+	         &got, err)) < 0)
+		return rc;
+	what.busy = got == NULL || strcmp(got, "t") != 0;
+	free(got);
+	if (!what.busy &&
+	    ((rc = db_value(db,
+	          "WITH gone AS (DELETE FROM auth_shapes s WHERE NOT EXISTS "
+	          "(SELECT 1 FROM records r WHERE r.auth = s.id) RETURNING 1) "
+	          "SELECT count(*) FROM gone",
+	          0, NULL, &n, err)) < 0 ||
+	        count_of(n, &what.n) < 0)) {
+		free(n);
+		return rc < 0 ? rc
+		              : err_set(err, ERR_DB,
+		                    "unexpected count of shapes deleted");
+	}
+	free(n);
+	pr->cb(pr->arg, &what);
+	return 0;
+}
+
 /* The cut for keeping days days, as Unix time text. */
 static void
 cut_of(long long days, char *out, size_t n)
@@ -114,7 +151,8 @@ store_prune(struct db *db, long long keep_reports, long long keep_inputs,
 		    (rc = db_each(db,
 		         "SELECT kind, reports FROM "
 		         "other_reports_prune(to_timestamp($1), $2::boolean)",
-		         2, p, on_others, &pr, err)) < 0)
+		         2, p, on_others, &pr, err)) < 0 ||
+		    (!dry && (rc = drop_shapes(db, &pr, err)) < 0))
 			goto fail;
 	}
 	if (keep_inputs > 0) {

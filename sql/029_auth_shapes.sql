@@ -14,11 +14,11 @@
 -- the two arrays as PostgreSQL writes them (array_out), one after the
 -- other.  The store computes the same in C while the record is in memory
 -- (ingest/auth_shape.c), so a record's row needs no round trip to name
--- its shape, and two stores never name one shape twice.  Shapes are only
--- ever added, by each ingest worker on a connection of its own, committed
--- before the records that name them (no report's transaction waits on
--- another's for a shape); one that no record names any more stays (a few
--- bytes; prune leaves the dictionary).
+-- its shape, and two stores never name one shape twice.  Shapes are added
+-- by each ingest worker on a connection of its own, committed before the
+-- records that name them (no report's transaction waits on another's for
+-- a shape); prune deletes those no record names any more, while no store
+-- holds LOCK_SHAPES (common/locks.h).
 
 CREATE TABLE auth_shapes (
 	id        uuid PRIMARY KEY,

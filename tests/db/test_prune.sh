@@ -11,6 +11,9 @@
 #   samples (13 records) stay.  A report of 2019-01-15 is in _other (more
 #   than 36 months back) and ends before the cut: it goes.  Stored: 10
 #   reports, 6 + 13 = 19 records; left: 6 reports, 1 + 1 + 13 = 15.
+#   September's records are signed with selectors of their own (sep1,
+#   sep2, sep3): their three sets of auth results (sql/029) go with them;
+#   the others' are named by records left.
 # usage: test_prune.sh DMARCSIFT SAMPLES
 # needs: DMARCSIFT_TEST_DB (tests/harness/pg run), psql.
 bin=$1 samples=$2
@@ -28,7 +31,8 @@ mkdir "$tmp/in"
 one="192.0.2.1|5|prune.test|prune.test:pass|prune.test:pass|"
 for d in 1 2 3; do
 	report "$tmp/in/sep$d.xml" "org$d.example" prune.test \
-		$((1756684800 + d * 86400)) none "$one"
+		$((1756684800 + d * 86400)) none \
+		"192.0.2.1|5|prune.test|prune.test/sep$d:pass|prune.test:pass|"
 done
 report "$tmp/in/oct.xml" a.example prune.test 1760054400 none "$one"
 report "$tmp/in/nov.xml" a.example prune.test 1762300800 none "$one"
@@ -40,6 +44,11 @@ counts() {
 		(SELECT count(*) FROM inputs WHERE raw_gz IS NOT NULL)"
 }
 eq "stored" "$(counts)" "10 19 10"
+unnamed="SELECT count(*) FROM auth_shapes s
+	WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.auth = s.id)"
+missing="SELECT count(*) FROM records r WHERE r.auth IS NOT NULL
+	AND NOT EXISTS (SELECT 1 FROM auth_shapes s WHERE s.id = r.auth)"
+shapes=$(q "SELECT count(*) FROM auth_shapes")
 
 # Nothing set: nothing to do.
 run none 0 prune --db "$db"
@@ -55,8 +64,13 @@ eq "dry run drops nothing" "$(counts)" "10 19 10"
 run keep45 0 prune --db "$db" --keep-reports 45
 eq "pruned" "$(cat "$tmp/keep45.out")" \
 "reports: dropped month m202509: 3 report(s), their records and rollup rows
-reports: deleted 1 report(s) of the other, legacy partitions"
+reports: deleted 1 report(s) of the other, legacy partitions
+auth results: deleted 3 set(s) no record names any more"
 eq "left" "$(counts)" "6 15 10"
+eq "September's auth results gone" "$(q "SELECT count(*) FROM auth_shapes")" \
+	"$((shapes - 3))"
+eq "no set unnamed" "$(q "$unnamed")" 0
+eq "none missing" "$(q "$missing")" 0
 eq "September's tables" "$(q "SELECT to_regclass('records_m202509') IS NULL
 	AND to_regclass('source_days_m202509') IS NULL")" t
 eq "the rollup sums the records left" \
@@ -85,6 +99,38 @@ sep=$(q "SELECT id FROM inputs WHERE source_name LIKE '%/sep1.xml'")
 run reparse_sep 2 reparse --db "$db" --input "$sep"
 expect reparse_sep err 'prune dropped reports it held'
 eq "not brought back" "$(counts)" "6 15 9"
+
+# While a store remembers the sets it wrote (LOCK_SHAPES held shared by
+# its connection for them), none is deleted: prune says so, and the
+# next one deletes them.
+q "INSERT INTO auth_shapes VALUES ('00000000-0000-0000-0000-000000000001',
+	'{}', '{{nobody.example,mfrom,fail,NULL}}')" >/dev/null
+psql "$db" -X -q -c "SELECT pg_advisory_lock_shared(7243004)" \
+	-c "SELECT pg_sleep(30)" >/dev/null 2>&1 &
+sharer=$!
+kill_at_exit sharer
+for _ in $(seq 50); do
+	[ "$(q "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
+		AND objid = 7243004 AND granted")" -ge 1 ] && break
+	sleep 0.1
+done
+run shapes_busy 0 prune --db "$db" --keep-reports 45
+eq "sets left while a store holds them" "$(cat "$tmp/shapes_busy.out")" \
+"auth results: the ones no record names are left for the next prune (an ingest is storing)"
+eq "the unnamed set stays" "$(q "$unnamed")" 1
+# Its server process sleeps on after its client dies: ended by name.
+q "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype =
+	'advisory' AND objid = 7243004" >/dev/null
+wait "$sharer" 2>/dev/null
+for _ in $(seq 50); do
+	[ "$(q "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
+		AND objid = 7243004")" -eq 0 ] && break
+	sleep 0.1
+done
+run shapes_free 0 prune --db "$db" --keep-reports 45
+eq "then it goes" "$(cat "$tmp/shapes_free.out")" \
+	"auth results: deleted 1 set(s) no record names any more"
+eq "no set unnamed after" "$(q "$unnamed")" 0
 
 # A month in use is not dropped, and neither is anything else: prune
 # waits, gives up, and says why.
