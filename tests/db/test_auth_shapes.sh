@@ -13,7 +13,8 @@
 #
 #   shapes: {1, 2}, {4}, {5}: 3; record 3 names none.  The store names a
 #   shape in C (array_out's quoting rules) as auth_shape_id() does in SQL;
-#   every string comes back byte for byte through the views.
+#   every string comes back byte for byte through the views.  Then 300
+#   records with a selector each: 300 shapes more, written mid-report.
 # usage: test_auth_shapes.sh DMARCSIFT
 # needs: DMARCSIFT_TEST_DB (tests/harness/pg run), psql.
 bin=$1
@@ -109,4 +110,29 @@ want "shapes, second report" "SELECT count(*) FROM auth_shapes" "3"
 want "shapes named by each report" "SELECT string_agg(n::text, ' ')
 	FROM (SELECT count(DISTINCT auth) AS n FROM records GROUP BY report
 	      ORDER BY report) x" "3 3"
+
+# A report naming more new shapes than a store queues (AUTH_SHAPES_QUEUE,
+# 256): they are written while its records stream in, on the other
+# connection; 300 records, each its own selector, make 300 shapes, and
+# every record names one that is there.
+{
+	printf '%s<report_id>shapes-many</report_id>%s\n' "$head" "$pol"
+	i=1
+	while [ "$i" -le 300 ]; do
+		row "198.51.100.$((i % 250 + 1))"
+		printf '<auth_results><dkim><domain>example.com</domain>'
+		printf '<selector>s%d</selector><result>pass</result></dkim>' "$i"
+		printf '</auth_results></record>\n'
+		i=$((i + 1))
+	done
+	printf '</feedback>\n'
+} >"$tmp/many.xml"
+run many 0 ingest -q --db "$db" "$tmp/many.xml"
+want "records, many shapes" "SELECT count(*) FROM records" "310"
+want "shapes, many" "SELECT count(*) FROM auth_shapes" "303"
+want "every record's shape there" "SELECT count(*) FROM records r
+	WHERE r.auth IS NOT NULL AND NOT EXISTS
+	(SELECT 1 FROM auth_shapes s WHERE s.id = r.auth)" "0"
+want "each its own" "SELECT count(DISTINCT r.auth) FROM records r
+	JOIN reports p ON p.id = r.report WHERE p.report_id = 'shapes-many'" "300"
 finish
