@@ -40,11 +40,11 @@
 /* A path given to ingest (ingest/filelock.c), class with keys "files PATH". */
 #define LOCK_CLASS_FILES "1718185061"
 
-/* The dictionary auth_shapes (sql/029): held shared, for its session, by
- * each store's connection for shapes (ingest/auth_shape.c), whose memory
- * of the shapes written must stay true; tried exclusive, for its
- * transaction, by prune before it deletes the shapes no record names
- * (ingest/store_prune.c). */
+/* The dictionary auth_shapes (sql/029): held shared, for its transaction,
+ * by each store's transaction that names shapes (ingest/store.c), whose
+ * memory of the shapes written must stay true until it commits; tried
+ * exclusive, for its transaction, by prune before it deletes the shapes
+ * no record names (ingest/store_prune.c). */
 #define LOCK_SHAPES "7243004"
 
 #endif

@@ -10,7 +10,6 @@
 #include "db.h"
 #include "dynbuf.h"
 #include "err.h"
-#include "locks.h"
 #include "report.h"
 #include "sha256.h"
 #include "xalloc.h"
@@ -38,6 +37,7 @@ struct auth_shapes {
 	struct queued queue[AUTH_SHAPES_QUEUE];
 	size_t nqueued;
 	struct dynbuf text; /* scratch: a record's two literals */
+	char gen[24]; /* auth_shapes_gc.gen the slots hold true for */
 	struct sha256 hash;
 };
 
@@ -245,14 +245,8 @@ auth_shapes_flush(struct auth_shapes *s, struct err *err)
 	if (s->nqueued == 0)
 		return 0;
 	if (s->conn == NULL) {
-		/* Held while this store remembers shapes: prune deletes the
-		 * shapes no record names only when no store holds it (it
-		 * waits here meanwhile). */
 		if ((rc = db_connect_like(&s->conn, s->like, err)) < 0 ||
 		    (rc = db_exec(s->conn, "SET synchronous_commit = off", 0,
-		         NULL, err)) < 0 ||
-		    (rc = db_exec(s->conn,
-		         "SELECT pg_advisory_lock_shared(" LOCK_SHAPES ")", 0,
 		         NULL, err)) < 0) {
 			db_close(s->conn);
 			s->conn = NULL;
@@ -302,6 +296,19 @@ void
 auth_shapes_abandon(struct auth_shapes *s)
 {
 	settle_queue(s, 0);
+}
+
+void
+auth_shapes_generation(struct auth_shapes *s, const char *gen)
+{
+	if (gen == NULL)
+		gen = "";
+	if (strcmp(s->gen, gen) == 0)
+		return;
+	/* Prune deleted shapes since: any remembered may be gone. */
+	settle_queue(s, 0);
+	memset(s->slots, 0, AUTH_SHAPES_SLOTS * sizeof(*s->slots));
+	snprintf(s->gen, sizeof(s->gen), "%s", gen);
 }
 
 int

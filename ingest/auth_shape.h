@@ -15,9 +15,10 @@
  * later, carries them), so that no report's transaction ever waits for
  * another's over a shape.  A shape written once is remembered (a table of
  * AUTH_SHAPES_SLOTS, an older one forgotten when a newer takes its slot,
- * which costs only a write that changes nothing).  That memory stays
- * true because the connection holds LOCK_SHAPES shared: prune deletes
- * the shapes no record names only when no store holds it.
+ * which costs only a write that changes nothing).  That memory holds
+ * while prune deletes no shape: each transaction that names shapes takes
+ * LOCK_SHAPES shared (prune deletes under it exclusive) and hands the
+ * count of prune's deletions it then reads to auth_shapes_generation().
  */
 #ifndef DMARCSIFT_AUTH_SHAPE_H
 #define DMARCSIFT_AUTH_SHAPE_H
@@ -65,5 +66,11 @@ int auth_shapes_flush(struct auth_shapes *s, struct err *err);
 /* Forgets the queued shapes, never written (their records' transaction
  * failed before a flush). */
 void auth_shapes_abandon(struct auth_shapes *s);
+
+/* gen: auth_shapes_gc.gen as read by a transaction that holds LOCK_SHAPES
+ * shared, before it names shapes (NULL: none read).  When it is not the
+ * one read last, every shape remembered is forgotten (prune may have
+ * deleted it). */
+void auth_shapes_generation(struct auth_shapes *s, const char *gen);
 
 #endif

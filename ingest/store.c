@@ -10,6 +10,7 @@
 #include "failrpt.h"
 #include "input_limits.h"
 #include "json.h"
+#include "locks.h"
 #include "log.h"
 #include "mailauth.h"
 #include "month_code.h"
@@ -212,6 +213,11 @@ struct store {
 };
 
 static void drop_pending(struct store *st);
+
+/* Taken by every transaction that names shapes, before it does, and the
+ * count of prune's deletions of shapes then (auth_shape.h). */
+#define SHAPES_LOCK_SQL "SELECT pg_advisory_xact_lock_shared(" LOCK_SHAPES ")"
+#define SHAPES_GEN_SQL "SELECT gen FROM auth_shapes_gc"
 
 /* Keeps a database failure for store_input; the reader sees ERR_SINK,
  * which stops the whole input. */
@@ -1161,7 +1167,7 @@ store_once(struct store *st, const unsigned char *buf, size_t len, int complete,
     const char *source, const char *name, const char *hex,
     const unsigned char *gz, size_t gzlen, struct err *err)
 {
-	char size[24], *id = NULL, *nextid = NULL;
+	char size[24], *id = NULL, *nextid = NULL, *gen = NULL;
 	int rc;
 
 	reset_input(st);
@@ -1181,16 +1187,23 @@ store_once(struct store *st, const unsigned char *buf, size_t len, int complete,
 		const int binary[] = {0, 0, 1, 0, 0, 0, 0};
 		const struct db_stmt stmts[] = {
 		    {"BEGIN", 0, NULL, NULL, NULL, NULL, 0},
+		    /* The shapes remembered hold until this commits (prune
+		     * deletes under LOCK_SHAPES exclusive). */
+		    {SHAPES_LOCK_SQL, 0, NULL, NULL, NULL, NULL, 0},
+		    {SHAPES_GEN_SQL, 0, NULL, NULL, NULL, &gen, 0},
 		    {"ds_input", 7, params, lens, binary, &id, 1},
 		    {"ds_next_id", 0, NULL, NULL, NULL,
 		        st->next_id[0] == '\0' ? &nextid : NULL, 1},
 		};
 
-		rc = db_pipeline(st->db, stmts, 3, err);
+		rc = db_pipeline(st->db, stmts, 5, err);
 	}
 	if (nextid != NULL)
 		snprintf(st->next_id, sizeof(st->next_id), "%s", nextid);
 	free(nextid);
+	if (rc == 0)
+		auth_shapes_generation(st->shapes, gen);
+	free(gen);
 	if (rc < 0)
 		goto fail;
 	if (id == NULL) {
@@ -1265,9 +1278,23 @@ reparse_once(struct store *st, const char *input_id, struct err *err)
 	int rc;
 
 	reset_input(st);
+	auth_shapes_abandon(st->shapes);
+	db_forget_error(st->db);
 	snprintf(st->input_id, sizeof(st->input_id), "%s", input_id);
 	if ((rc = db_begin(st->db, err)) < 0)
 		return rc;
+	{
+		char *gen = NULL;
+
+		if ((rc = db_exec(st->db, SHAPES_LOCK_SQL, 0, NULL, err)) < 0 ||
+		    (rc = db_value(
+		         st->db, SHAPES_GEN_SQL, 0, NULL, &gen, err)) < 0) {
+			free(gen);
+			goto out;
+		}
+		auth_shapes_generation(st->shapes, gen);
+		free(gen);
+	}
 	/* Locks the input against a concurrent reparse of the same one. */
 	if ((rc = db_value(st->db,
 	         "SELECT CASE WHEN reports_pruned_at IS NOT NULL THEN 'p' "

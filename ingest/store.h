@@ -254,10 +254,11 @@ struct store_pruned {
  * keep_reports days ago (a whole month at a time where it can, sql/017;
  * TLS and failure reports with them, each kind said when any went, sql/025)
  * and the archived bytes of the inputs received more than keep_inputs
- * days ago (the rows stay); 0 keeps that kind.  After the reports, the
- * auth results no record names any more (sql/029's auth_shapes), unless
- * an ingest is storing (said as busy; the next prune takes them).  dry:
- * counts what would go and drops nothing (the shapes: none counted).  Each
+ * days ago (the rows stay); 0 keeps that kind.  Then, in a transaction
+ * of their own, the auth results no record names any more (sql/029's
+ * auth_shapes), unless an ingest is storing an input (said as busy; the
+ * next prune takes them); when that fails, what went before stays gone.
+ * dry: counts what would go and drops nothing (the shapes: none counted).  Each
  * thing dropped is handed to cb(arg, what), the inputs once even when none; cb
  * says it (before the commit: a caller says it only once this returns 0).  A
  * table in use for longer than STORE_PRUNE_LOCK_WAIT fails with

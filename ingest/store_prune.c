@@ -85,9 +85,11 @@ on_inputs(void *arg, int ncols, const char *const *c, struct err *err)
 }
 
 /*
- * The shapes (sql/029) no record names any more, deleted unless a store
- * holds LOCK_SHAPES (its memory of the shapes written would lie): said
- * either way.  Tried, never waited for.
+ * The shapes (sql/029) no record names any more, deleted in a transaction
+ * of their own unless a store's transaction holds LOCK_SHAPES (what it
+ * remembers of the shapes written would lie): said either way.  Tried,
+ * never waited for; a deletion counted in auth_shapes_gc, so that every
+ * store forgets what it remembers.
  */
 static int
 drop_shapes(struct db *db, struct pruning *pr, struct err *err)
@@ -96,27 +98,39 @@ drop_shapes(struct db *db, struct pruning *pr, struct err *err)
 	char *got = NULL, *n = NULL;
 	int rc;
 
+	if ((rc = db_begin(db, err)) < 0)
+		return rc;
 	if ((rc = db_value(db,
 	         "SELECT pg_try_advisory_xact_lock(" LOCK_SHAPES ")", 0, NULL,
 	         &got, err)) < 0)
-		return rc;
+		goto fail;
 	what.busy = got == NULL || strcmp(got, "t") != 0;
-	free(got);
-	if (!what.busy &&
-	    ((rc = db_value(db,
-	          "WITH gone AS (DELETE FROM auth_shapes s WHERE NOT EXISTS "
-	          "(SELECT 1 FROM records r WHERE r.auth = s.id) RETURNING 1) "
-	          "SELECT count(*) FROM gone",
-	          0, NULL, &n, err)) < 0 ||
-	        count_of(n, &what.n) < 0)) {
-		free(n);
-		return rc < 0 ? rc
-		              : err_set(err, ERR_DB,
-		                    "unexpected count of shapes deleted");
+	if (!what.busy) {
+		if ((rc = db_value(db,
+		         "WITH gone AS (DELETE FROM auth_shapes s WHERE NOT "
+		         "EXISTS (SELECT 1 FROM records r WHERE r.auth = s.id) "
+		         "RETURNING 1) SELECT count(*) FROM gone",
+		         0, NULL, &n, err)) < 0)
+			goto fail;
+		if (count_of(n, &what.n) < 0) {
+			rc = err_set(
+			    err, ERR_DB, "unexpected count of shapes deleted");
+			goto fail;
+		}
+		if (what.n > 0 &&
+		    (rc = db_exec(db, "UPDATE auth_shapes_gc SET gen = gen + 1",
+		         0, NULL, err)) < 0)
+			goto fail;
 	}
-	free(n);
 	pr->cb(pr->arg, &what);
-	return 0;
+	free(got);
+	free(n);
+	return db_commit(db, err);
+fail:
+	free(got);
+	free(n);
+	db_rollback(db);
+	return rc;
 }
 
 /* The cut for keeping days days, as Unix time text. */
@@ -151,8 +165,7 @@ store_prune(struct db *db, long long keep_reports, long long keep_inputs,
 		    (rc = db_each(db,
 		         "SELECT kind, reports FROM "
 		         "other_reports_prune(to_timestamp($1), $2::boolean)",
-		         2, p, on_others, &pr, err)) < 0 ||
-		    (!dry && (rc = drop_shapes(db, &pr, err)) < 0))
+		         2, p, on_others, &pr, err)) < 0)
 			goto fail;
 	}
 	if (keep_inputs > 0) {
@@ -165,6 +178,10 @@ store_prune(struct db *db, long long keep_reports, long long keep_inputs,
 	}
 	if ((rc = db_commit(db, err)) < 0)
 		goto fail;
+	/* After: a store's transaction waits for it (LOCK_SHAPES), and must
+	 * not wait for the reports' and inputs' as well. */
+	if (keep_reports > 0 && !dry)
+		return drop_shapes(db, &pr, err);
 	return 0;
 fail:
 	db_rollback(db);

@@ -17,8 +17,8 @@
 -- its shape, and two stores never name one shape twice.  Shapes are added
 -- by each ingest worker on a connection of its own, committed before the
 -- records that name them (no report's transaction waits on another's for
--- a shape); prune deletes those no record names any more, while no store
--- holds LOCK_SHAPES (common/locks.h).
+-- a shape); prune deletes those no record names any more, while no
+-- store's transaction holds LOCK_SHAPES (common/locks.h).
 
 CREATE TABLE auth_shapes (
 	id        uuid PRIMARY KEY,
@@ -33,6 +33,17 @@ COMMENT ON COLUMN auth_shapes.dkim_auth IS
 COMMENT ON COLUMN auth_shapes.spf_auth IS
 	'SPF results: {{domain, scope, result, human_result}, ...}; see the view spf_results';
 
+-- Prune's deletions of shapes no record names, counted: a store's memory
+-- of the shapes it wrote holds while this stays as it read it, in a
+-- transaction that holds LOCK_SHAPES shared (ingest/auth_shape.c); prune
+-- deletes under LOCK_SHAPES exclusive and counts one more.
+CREATE TABLE auth_shapes_gc (
+	one boolean PRIMARY KEY DEFAULT true CHECK (one),
+	gen bigint NOT NULL
+);
+INSERT INTO auth_shapes_gc (gen) VALUES (0);
+COMMENT ON TABLE auth_shapes_gc IS 'How many times prune deleted shapes: a store forgets the shapes it remembers when this changed';
+
 -- Whoever may read or write records may do the same with their shapes (a
 -- role granted its tables one by one, not by default privileges).
 DO $$
@@ -45,7 +56,7 @@ BEGIN
 	           AND a.grantee <> c.relowner
 	           AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE',
 	                                    'DELETE', 'TRUNCATE') LOOP
-		EXECUTE format('GRANT %s ON auth_shapes TO %s%s',
+		EXECUTE format('GRANT %s ON auth_shapes, auth_shapes_gc TO %s%s',
 			g.privilege_type,
 			CASE WHEN g.grantee = 0 THEN 'PUBLIC'
 			     ELSE quote_ident(pg_get_userbyid(g.grantee)) END,
@@ -66,21 +77,16 @@ SELECT CASE WHEN cardinality(p_dkim) = 0 AND cardinality(p_spf) = 0
        END
 $$;
 
-INSERT INTO auth_shapes (id, dkim_auth, spf_auth)
-SELECT auth_shape_id(r.dkim_auth, r.spf_auth), r.dkim_auth, r.spf_auth
-FROM (SELECT DISTINCT dkim_auth, spf_auth FROM records) r
-WHERE cardinality(r.dkim_auth) > 0 OR cardinality(r.spf_auth) > 0
-ON CONFLICT (id) DO NOTHING;
-
--- The views over the arrays go and come back over the shapes, with the
--- same columns, comments and grants: dkim_results, spf_results and
--- record_verdicts made anew below, every view over them (record_analysis,
--- sql/defs/20, and any a user made) as it was, nearest the tables first.
--- A user's view that reads records.dkim_auth or spf_auth itself cannot
--- come back: the migration stops, naming it, and nothing has changed.
+-- The views over the arrays: dkim_results, spf_results and
+-- record_verdicts are made anew below, record_analysis (sql/defs/20, over
+-- record_verdicts) as it was, with its comment and grants.  A view of
+-- anyone else's over any of them, in any schema, would come back without
+-- its owner, options (security_invoker), indexes or column grants: the
+-- migration stops first, before any work, naming them, and nothing has
+-- changed.
 CREATE TEMP TABLE saved_views ON COMMIT DROP AS
-WITH RECURSIVE deps (view_oid, depth) AS (
-	SELECT DISTINCT r.ev_class, 1
+WITH RECURSIVE deps (view_oid) AS (
+	SELECT r.ev_class
 	FROM pg_depend d
 	JOIN pg_rewrite r ON r.oid = d.objid
 	JOIN pg_attribute a ON a.attrelid = d.refobjid
@@ -89,41 +95,47 @@ WITH RECURSIVE deps (view_oid, depth) AS (
 	  AND d.refobjid = 'records'::regclass
 	  AND a.attname IN ('dkim_auth', 'spf_auth')
 	UNION
-	SELECT DISTINCT r.ev_class, deps.depth + 1
+	SELECT r.ev_class
 	FROM deps
 	JOIN pg_depend d ON d.refobjid = deps.view_oid
 	JOIN pg_rewrite r ON r.oid = d.objid
 	WHERE d.classid = 'pg_rewrite'::regclass
 	  AND r.ev_class <> deps.view_oid
 )
-SELECT c.relname AS name, c.relkind AS kind, max(x.depth) AS depth,
+SELECT c.oid, n.nspname AS schema, c.relname AS name,
        pg_get_viewdef(c.oid) AS def,
        obj_description(c.oid, 'pg_class') AS comment,
-       c.relacl AS acl
+       c.relacl AS acl,
+       n.nspname = 'public' AND c.relkind = 'v'
+           AND c.relname IN ('dkim_results', 'spf_results',
+                             'record_verdicts', 'record_analysis') AS ours
 FROM deps x
 JOIN pg_class c ON c.oid = x.view_oid
-WHERE c.relkind IN ('v', 'm')
-GROUP BY c.oid, c.relname, c.relkind, c.relacl;
+JOIN pg_namespace n ON n.oid = c.relnamespace;
 
 DO $$
 DECLARE
-	v record;
+	others text;
 BEGIN
-	FOR v IN SELECT name FROM saved_views
-	         WHERE depth = 1 AND name NOT IN ('dkim_results',
-	               'spf_results', 'record_verdicts') LOOP
-		RAISE EXCEPTION 'the view % reads records.dkim_auth or '
-			'spf_auth, which migration 029 moves to auth_shapes: drop '
-			'it (or make it read dkim_results and spf_results) and '
-			'migrate again', v.name;
-	END LOOP;
-	FOR v IN SELECT name, kind FROM saved_views ORDER BY depth DESC LOOP
-		EXECUTE format('DROP %s IF EXISTS %I',
-			CASE v.kind WHEN 'm' THEN 'MATERIALIZED VIEW'
-			            ELSE 'VIEW' END, v.name);
-	END LOOP;
+	SELECT string_agg(format('%I.%I', schema, name), ', ' ORDER BY 1)
+	INTO others FROM saved_views WHERE NOT ours;
+	IF others IS NOT NULL THEN
+		RAISE EXCEPTION 'migration 029 moves records.dkim_auth and '
+			'spf_auth to auth_shapes, and these views are built on '
+			'them or on the views over them: %; drop them, migrate '
+			'again, and make them again (dkim_results, spf_results and '
+			'record_verdicts keep their columns)', others;
+	END IF;
 END
 $$;
+DROP VIEW IF EXISTS record_analysis;
+DROP VIEW dkim_results, spf_results, record_verdicts;
+
+INSERT INTO auth_shapes (id, dkim_auth, spf_auth)
+SELECT auth_shape_id(r.dkim_auth, r.spf_auth), r.dkim_auth, r.spf_auth
+FROM (SELECT DISTINCT dkim_auth, spf_auth FROM records) r
+WHERE cardinality(r.dkim_auth) > 0 OR cardinality(r.spf_auth) > 0
+ON CONFLICT (id) DO NOTHING;
 
 -- One rewrite of every row: the new column computed from the old ones,
 -- which go (a rewrite leaves no room for a dropped column).
@@ -190,17 +202,14 @@ DECLARE
 	v record;
 	g record;
 BEGIN
-	FOR v IN SELECT * FROM saved_views ORDER BY depth, name LOOP
-		IF v.name NOT IN ('dkim_results', 'spf_results',
-		                  'record_verdicts') THEN
-			EXECUTE format('CREATE %s %I AS %s',
-				CASE v.kind WHEN 'm' THEN 'MATERIALIZED VIEW'
-				            ELSE 'VIEW' END, v.name, v.def);
+	FOR v IN SELECT * FROM saved_views
+	         ORDER BY name = 'record_analysis', name LOOP
+		IF v.name = 'record_analysis' THEN
+			EXECUTE format('CREATE VIEW record_analysis AS %s', v.def);
 		END IF;
 		IF v.comment IS NOT NULL THEN
-			EXECUTE format('COMMENT ON %s %I IS %L',
-				CASE v.kind WHEN 'm' THEN 'MATERIALIZED VIEW'
-				            ELSE 'VIEW' END, v.name, v.comment);
+			EXECUTE format('COMMENT ON VIEW %I IS %L', v.name,
+				v.comment);
 		END IF;
 		FOR g IN SELECT a.privilege_type, a.grantee, a.is_grantable
 		         FROM aclexplode(v.acl) a

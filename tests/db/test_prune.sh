@@ -100,20 +100,24 @@ run reparse_sep 2 reparse --db "$db" --input "$sep"
 expect reparse_sep err 'prune dropped reports it held'
 eq "not brought back" "$(counts)" "6 15 9"
 
-# While a store remembers the sets it wrote (LOCK_SHAPES held shared by
-# its connection for them), none is deleted: prune says so, and the
-# next one deletes them.
+# While a store's transaction may name sets it remembers writing
+# (LOCK_SHAPES held shared until it commits), none is deleted: prune says
+# so, and the next one deletes them, counting it (auth_shapes_gc: once
+# for September's, once now; the prune with none to delete, not).
+eq "deletions counted" "$(q "SELECT gen FROM auth_shapes_gc")" 1
 q "INSERT INTO auth_shapes VALUES ('00000000-0000-0000-0000-000000000001',
 	'{}', '{{nobody.example,mfrom,fail,NULL}}')" >/dev/null
-psql "$db" -X -q -c "SELECT pg_advisory_lock_shared(7243004)" \
+psql "$db" -X -q -c "BEGIN" -c "SELECT pg_advisory_xact_lock_shared(7243004)" \
 	-c "SELECT pg_sleep(30)" >/dev/null 2>&1 &
 sharer=$!
 kill_at_exit sharer
-for _ in $(seq 50); do
+held=0
+for _ in $(seq 300); do
 	[ "$(q "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
-		AND objid = 7243004 AND granted")" -ge 1 ] && break
+		AND objid = 7243004 AND granted")" -ge 1 ] && held=1 && break
 	sleep 0.1
 done
+eq "the lock is held" "$held" 1
 run shapes_busy 0 prune --db "$db" --keep-reports 45
 eq "sets left while a store holds them" "$(cat "$tmp/shapes_busy.out")" \
 "auth results: the ones no record names are left for the next prune (an ingest is storing)"
@@ -131,6 +135,7 @@ run shapes_free 0 prune --db "$db" --keep-reports 45
 eq "then it goes" "$(cat "$tmp/shapes_free.out")" \
 	"auth results: deleted 1 set(s) no record names any more"
 eq "no set unnamed after" "$(q "$unnamed")" 0
+eq "deletions counted after" "$(q "SELECT gen FROM auth_shapes_gc")" 2
 
 # A month in use is not dropped, and neither is anything else: prune
 # waits, gives up, and says why.
