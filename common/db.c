@@ -902,6 +902,12 @@ db_forget_error(struct db *db)
 	db->sqlstate[0] = '\0';
 }
 
+void
+db_take_error(struct db *to, const struct db *from)
+{
+	memcpy(to->sqlstate, from->sqlstate, sizeof(to->sqlstate));
+}
+
 int
 db_retryable(const struct db *db)
 {

@@ -142,6 +142,9 @@ void db_copy_cancel(struct db *db);
 /* Forgets the last error's SQLSTATE (a success leaves it): the checks
  * below then speak only of what fails after, on this connection. */
 void db_forget_error(struct db *db);
+/* Gives to the SQLSTATE of from's last error (a connection beside it,
+ * for the same work), so that the checks below judge that failure. */
+void db_take_error(struct db *to, const struct db *from);
 
 /* Whether the last error was a deadlock or serialization failure, after
  * which the whole transaction may simply be tried again. */

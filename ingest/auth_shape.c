@@ -31,7 +31,7 @@ struct queued {
 };
 
 struct auth_shapes {
-	const struct db *like; /* borrowed */
+	struct db *like; /* borrowed: the store's connection */
 	struct db *conn; /* owned; opened by the first flush */
 	struct slot *slots; /* AUTH_SHAPES_SLOTS */
 	struct queued queue[AUTH_SHAPES_QUEUE];
@@ -159,7 +159,7 @@ auth_shape_text(struct dynbuf *out, const struct dmarc_record *rec)
 }
 
 struct auth_shapes *
-auth_shapes_new(const struct db *db)
+auth_shapes_new(struct db *db)
 {
 	struct auth_shapes *s = xcalloc(1, sizeof(*s));
 
@@ -283,6 +283,11 @@ auth_shapes_flush(struct auth_shapes *s, struct err *err)
 	settle_queue(s, 1);
 	return 0;
 fail:
+	/* The store judges its attempt by its own connection's error: a
+	 * value the database refused is the input's fault, as it was in
+	 * the records' COPY. */
+	if (s->conn != NULL)
+		db_take_error(s->like, s->conn);
 	/* What is remembered as written may be no more than queued; the
 	 * connection may be gone (the next flush opens another). */
 	drop_queue(s);

@@ -46,8 +46,9 @@ struct auth_shapes;
 size_t auth_shape_text(struct dynbuf *out, const struct dmarc_record *rec);
 
 /* A store's shapes over connections like db (borrowed; must outlive
- * them).  Free with auth_shapes_free(). */
-struct auth_shapes *auth_shapes_new(const struct db *db);
+ * them), which also takes a failed flush's error (db_take_error()).
+ * Free with auth_shapes_free(). */
+struct auth_shapes *auth_shapes_new(struct db *db);
 void auth_shapes_free(struct auth_shapes *s);
 
 /*
