@@ -35,7 +35,7 @@ struct auth_shapes {
 	struct db *conn; /* owned; opened by the first flush */
 	struct slot *slots; /* AUTH_SHAPES_SLOTS */
 	struct queued queue[AUTH_SHAPES_QUEUE];
-	size_t nqueued;
+	size_t nqueued, queued_bytes;
 	struct dynbuf text; /* scratch: a record's two literals */
 	char gen[24]; /* auth_shapes_gc.gen the slots hold true for */
 	struct sha256 hash;
@@ -67,90 +67,70 @@ array_space(char c)
 }
 
 /* An element as array_out writes it: bare unless it is empty, "NULL" in
- * any case, or holds a quote, backslash, brace, comma or white space. */
+ * any case, or holds a quote, backslash, brace, comma or white space; NULL
+ * as NULL. */
 static int
 put_elem(struct dynbuf *b, const char *v)
 {
-	int quote = v[0] == '\0' || is_null_word(v), rc = 0;
+	int quote, rc;
 
+	if (v == NULL)
+		return dynbuf_add(b, "NULL", 4);
+	quote = v[0] == '\0' || is_null_word(v);
 	for (const char *p = v; *p != '\0' && !quote; p++)
 		quote = *p == '"' || *p == '\\' || *p == '{' || *p == '}' ||
 		    *p == ',' || array_space(*p);
 	if (!quote)
 		return dynbuf_addstr(b, v);
-	rc |= dynbuf_add(b, "\"", 1);
-	for (const char *p = v; *p != '\0' && rc == 0; p++) {
-		if (*p == '"' || *p == '\\')
+	rc = dynbuf_add(b, "\"", 1);
+	for (const char *p = v; *p != '\0' && rc == 0;) {
+		size_t run = strcspn(p, "\"\\");
+
+		rc |= dynbuf_add(b, p, run);
+		p += run;
+		if (*p != '\0') {
 			rc |= dynbuf_add(b, "\\", 1);
-		rc |= dynbuf_add(b, p, 1);
+			rc |= dynbuf_add(b, p++, 1);
+		}
 	}
-	rc |= dynbuf_add(b, "\"", 1);
-	return rc;
+	return rc | dynbuf_add(b, "\"", 1);
 }
 
-/* n rows of four fields (fields[4 * i + j], NULL an SQL NULL). */
+/* Row i of a two-dimensional array: {a,b,c,d}, after a comma but the
+ * first. */
 static int
-put_array(struct dynbuf *b, const char *const *fields, size_t n)
+put_row(struct dynbuf *b, size_t i, const char *const f[4])
 {
-	int rc = dynbuf_add(b, "{", 1);
+	int rc = dynbuf_add(b, i == 0 ? "{" : ",{", i == 0 ? 1 : 2);
 
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		rc |= dynbuf_add(b, i == 0 ? "{" : ",{", i == 0 ? 1 : 2);
-		for (size_t j = 0; j < 4 && rc == 0; j++) {
-			const char *v = fields[4 * i + j];
-
-			if (j > 0)
-				rc |= dynbuf_add(b, ",", 1);
-			rc |= v == NULL ? dynbuf_add(b, "NULL", 4)
-			                : put_elem(b, v);
-		}
-		rc |= dynbuf_add(b, "}", 1);
-	}
+	for (size_t j = 0; j < 4 && rc == 0; j++)
+		rc |= (j > 0 ? dynbuf_add(b, ",", 1) : 0) | put_elem(b, f[j]);
 	return rc | dynbuf_add(b, "}", 1);
-}
-
-/* The DKIM (spf 0) or SPF results' fields, four a result; the caller
- * frees them. */
-static const char **
-fields_of(const struct dmarc_record *rec, int spf, size_t *n)
-{
-	const char **f;
-
-	*n = spf ? rec->n_spf : rec->n_dkim;
-	f = xcalloc(*n * 4 + 1, sizeof(*f));
-	for (size_t i = 0; i < *n; i++) {
-		if (spf) {
-			const struct dmarc_spf_result *s = &rec->spf_results[i];
-
-			f[4 * i] = s->domain;
-			f[4 * i + 1] = s->scope;
-			f[4 * i + 2] = s->result;
-			f[4 * i + 3] = s->human_result;
-		} else {
-			const struct dmarc_dkim_result *d =
-			    &rec->dkim_results[i];
-
-			f[4 * i] = d->domain;
-			f[4 * i + 1] = d->selector;
-			f[4 * i + 2] = d->result;
-			f[4 * i + 3] = d->human_result;
-		}
-	}
-	return f;
 }
 
 size_t
 auth_shape_text(struct dynbuf *out, const struct dmarc_record *rec)
 {
-	size_t start = out->len, n, dkim_len;
-	const char **f = fields_of(rec, 0, &n);
-	int rc = put_array(out, f, n);
+	size_t start = out->len, dkim_len;
+	int rc = dynbuf_add(out, "{", 1);
 
-	free(f);
-	dkim_len = out->len - start;
-	f = fields_of(rec, 1, &n);
-	rc |= put_array(out, f, n);
-	free(f);
+	for (size_t i = 0; i < rec->n_dkim && rc == 0; i++) {
+		const struct dmarc_dkim_result *d = &rec->dkim_results[i];
+		const char *f[4] = {
+		    d->domain, d->selector, d->result, d->human_result};
+
+		rc |= put_row(out, i, f);
+	}
+	rc |= dynbuf_add(out, "}{", 2);
+	dkim_len = out->len - start - 1;
+	for (size_t i = 0; i < rec->n_spf && rc == 0; i++) {
+		const struct dmarc_spf_result *sp = &rec->spf_results[i];
+		const char *f[4] = {
+		    sp->domain, sp->scope, sp->result, sp->human_result};
+
+		rc |= put_row(out, i, f);
+	}
+	rc |= dynbuf_add(out, "}", 1);
 	if (rc != 0) {
 		dynbuf_truncate(out, start);
 		return (size_t)-1;
@@ -175,6 +155,7 @@ drop_queue(struct auth_shapes *s)
 	for (size_t i = 0; i < s->nqueued; i++)
 		free(s->queue[i].text);
 	s->nqueued = 0;
+	s->queued_bytes = 0;
 }
 
 void
@@ -339,7 +320,10 @@ auth_shapes_name(struct auth_shapes *s, const struct dmarc_record *rec,
 	if (sl->state != SLOT_EMPTY &&
 	    memcmp(sl->id, digest, AUTH_SHAPE_ID_LEN) == 0)
 		return 1;
-	if (s->nqueued == AUTH_SHAPES_QUEUE) {
+	/* Bounded in bytes too: a stranger's record may carry a hundred
+	 * results of 16 KiB strings, each a new shape. */
+	if (s->nqueued == AUTH_SHAPES_QUEUE ||
+	    s->queued_bytes >= AUTH_SHAPES_QUEUE_BYTES) {
 		int rc = auth_shapes_flush(s, err);
 
 		if (rc < 0)
@@ -359,5 +343,6 @@ auth_shapes_name(struct auth_shapes *s, const struct dmarc_record *rec,
 	memcpy(q->text + dkim_len + 1, s->text.p + dkim_len,
 	    s->text.len - dkim_len);
 	q->text[s->text.len + 1] = '\0';
+	s->queued_bytes += s->text.len;
 	return 1;
 }

@@ -35,8 +35,12 @@ struct auth_shapes;
 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" and its NUL. */
 #define AUTH_SHAPE_UUID_LEN 37
 #define AUTH_SHAPES_SLOTS (1u << 15)
-/* Shapes waiting for a flush at most: auth_shapes_name() flushes then. */
+/* Shapes, and their bytes, waiting for a flush at most (a shape more past
+ * either, and auth_shapes_name() flushes first): with every record's
+ * results at input_limits' ceiling, the queue holds about one MiB and one
+ * record's. */
 #define AUTH_SHAPES_QUEUE 256
+#define AUTH_SHAPES_QUEUE_BYTES ((size_t)1 << 20)
 
 /*
  * rec's DKIM results then its SPF results as two array literals, each as

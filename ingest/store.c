@@ -1148,6 +1148,7 @@ mail_again(struct store *st, const char *hex, struct err *err)
 	return rc;
 }
 
+/* Every attempt at an input, stored or parsed again, starts here. */
 static void
 reset_input(struct store *st)
 {
@@ -1159,6 +1160,12 @@ reset_input(struct store *st)
 	st->copying = 0;
 	copybuf_reset(&st->copy);
 	st->judging = 0;
+	/* Shapes queued by an attempt that failed were never written. */
+	auth_shapes_abandon(st->shapes);
+	/* An earlier input's error must not judge this attempt's: a failure
+	 * on another connection (the shapes', a month's) leaves none here,
+	 * and is then neither retried nor blamed on the input's data. */
+	db_forget_error(st->db);
 }
 
 /* One attempt at storing an input: a transaction, committed or not. */
@@ -1171,12 +1178,6 @@ store_once(struct store *st, const unsigned char *buf, size_t len, int complete,
 	int rc;
 
 	reset_input(st);
-	/* Shapes queued by an attempt that failed were never written. */
-	auth_shapes_abandon(st->shapes);
-	/* An earlier input's error must not judge this attempt's: a failure
-	 * on another connection (the shapes', a month's) leaves none here,
-	 * and is then neither retried nor blamed on the input's data. */
-	db_forget_error(st->db);
 	snprintf(size, sizeof(size), "%zu", len);
 	{
 		/* BEGIN, the input row, and the first report's id: one round
@@ -1278,8 +1279,6 @@ reparse_once(struct store *st, const char *input_id, struct err *err)
 	int rc;
 
 	reset_input(st);
-	auth_shapes_abandon(st->shapes);
-	db_forget_error(st->db);
 	snprintf(st->input_id, sizeof(st->input_id), "%s", input_id);
 	if ((rc = db_begin(st->db, err)) < 0)
 		return rc;
